@@ -1,0 +1,3 @@
+"""arwatch: collections early warning and credit control."""
+
+__version__ = "0.1.0"
