@@ -1,0 +1,93 @@
+"""Grouped operations on numpy arrays: the scorer's replacement for per-record loops.
+
+Keys are small non-negative integers (customer or invoice indexes); ``n`` is the number of
+groups. Every function is O(len(keys) log len(keys)) at worst and has no Python loop over rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NEVER = np.int32(2**31 - 1)  # day number standing for "no date" (never happened)
+
+
+def group_sum(keys: np.ndarray, values: np.ndarray | None, n: int) -> np.ndarray:
+    """Sum of ``values`` per key (count when ``values`` is None), as float64 of length n."""
+    if values is None:
+        return np.bincount(keys, minlength=n).astype(np.float64)
+    return np.bincount(keys, weights=values, minlength=n)
+
+
+def group_count(keys: np.ndarray, n: int) -> np.ndarray:
+    """Number of rows per key, as int64 of length n."""
+    return np.bincount(keys, minlength=n)
+
+
+def group_max(keys: np.ndarray, values: np.ndarray, n: int, empty: float | int) -> np.ndarray:
+    """Maximum of ``values`` per key; ``empty`` where a key has no row."""
+    out = np.full(n, empty, dtype=np.result_type(values.dtype, np.min_scalar_type(empty)))
+    np.maximum.at(out, keys, values)
+    return out
+
+
+def group_min(keys: np.ndarray, values: np.ndarray, n: int, empty: float | int) -> np.ndarray:
+    """Minimum of ``values`` per key; ``empty`` where a key has no row."""
+    out = np.full(n, empty, dtype=np.result_type(values.dtype, np.min_scalar_type(empty)))
+    np.minimum.at(out, keys, values)
+    return out
+
+
+def rank_from_last(keys: np.ndarray, time: np.ndarray) -> np.ndarray:
+    """For each row, how many rows of the same key come after it in ``time`` order (0 = latest).
+
+    Ties are broken by position, so ranks within a key are distinct.
+    """
+    order = np.lexsort((np.arange(len(keys)), time, keys))
+    k = keys[order]
+    starts = np.r_[0, np.flatnonzero(k[1:] != k[:-1]) + 1]
+    ends = np.r_[starts[1:], len(k)]
+    sizes = ends - starts
+    end_of_row = np.repeat(ends, sizes)
+    ranks = np.empty(len(keys), dtype=np.int64)
+    ranks[order] = end_of_row - 1 - np.arange(len(k))
+    return ranks
+
+
+def group_weighted_median(
+    keys: np.ndarray, values: np.ndarray, weights: np.ndarray, n: int
+) -> np.ndarray:
+    """Weighted median of ``values`` per key (the lowest value reaching half the weight).
+
+    NaN where a key has no row or zero total weight.
+    """
+    out = np.full(n, np.nan)
+    if not len(keys):
+        return out
+    order = np.lexsort((values, keys))
+    k, v, w = keys[order], values[order], weights[order].astype(np.float64)
+    cum = np.cumsum(w)
+    starts = np.r_[0, np.flatnonzero(k[1:] != k[:-1]) + 1]
+    before = np.r_[0.0, cum][starts]  # weight before each group
+    totals = np.bincount(k, weights=w, minlength=n)
+    group_of_row = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(k)]))
+    half = before[group_of_row] + totals[k] / 2.0
+    reached = cum >= half - 1e-9
+    # first row in each group that reaches half its weight
+    candidate = np.where(reached, np.arange(len(k)), len(k))
+    first = np.minimum.reduceat(candidate, starts)
+    valid = (first < len(k)) & (totals[k[starts]] > 0)
+    out[k[starts][valid]] = v[first[valid]]
+    return out
+
+
+def group_median(keys: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Unweighted (lower) median per key; NaN where a key has no row."""
+    return group_weighted_median(keys, values, np.ones(len(values)), n)
+
+
+def group_distinct_count(keys: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Number of distinct ``values`` per key."""
+    if not len(keys):
+        return np.zeros(n, dtype=np.int64)
+    pairs = np.unique(np.stack([keys.astype(np.int64), values.astype(np.int64)]), axis=1)
+    return np.bincount(pairs[0], minlength=n)

@@ -1,0 +1,200 @@
+"""Turn raw records (dicts or records) into a validated ``Ledger`` plus a list of ``Issue``s.
+
+One bad record never stops the load: it is left out and reported with its id and field.
+Checks that need more than one record (duplicate ids, unknown references, allocations to
+unknown invoices, over-allocation, currency mismatch) run after each record is valid alone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from .issues import Issue
+from .model import COLLECTIONS, Company, Invoice, InvoiceKind, Ledger, Payment, Record
+
+_TYPE_NAMES = {
+    "customers": "customer",
+    "invoices": "invoice",
+    "payments": "payment",
+    "disputes": "dispute",
+    "contact_attempts": "contact_attempt",
+    "payment_plans": "payment_plan",
+    "signals": "signal",
+}
+
+
+def _record_id(raw: Any, index: int) -> str:
+    if isinstance(raw, Record):
+        return str(getattr(raw, "id", f"#{index}"))
+    if isinstance(raw, Mapping) and raw.get("id") not in (None, ""):
+        return str(raw["id"])
+    return f"#{index + 1}"
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts)
+
+
+def validate_records(
+    raws: Iterable[Any], record_type: type[Record], type_name: str, source: str
+) -> tuple[list[Record], list[Issue]]:
+    """Validate each raw record alone; return the good ones and one Issue per bad field.
+
+    Validates the whole list in one call (fast path); when some fail, the failing indexes
+    are dropped and the rest validated again, so the result never depends on a bad row.
+    """
+    raws = list(raws)
+    adapter = TypeAdapter(list[record_type])  # type: ignore[valid-type]
+    try:
+        return list(adapter.validate_python(raws)), []
+    except ValidationError as error:
+        bad: dict[int, list[Issue]] = defaultdict(list)
+        for err in error.errors(include_url=False):
+            index = err["loc"][0]
+            assert isinstance(index, int)
+            field = _field_path(tuple(err["loc"][1:]))
+            message = err["msg"].removeprefix("Value error, ")
+            bad[index].append(
+                Issue(
+                    source=source,
+                    record_type=type_name,
+                    record_id=_record_id(raws[index], index),
+                    field=field,
+                    message=message,
+                )
+            )
+    good = [raw for i, raw in enumerate(raws) if i not in bad]
+    issues = [issue for i in sorted(bad) for issue in bad[i]]
+    return list(adapter.validate_python(good)), issues
+
+
+def _drop_duplicates(
+    records: list[Record], type_name: str, source: str
+) -> tuple[list[Record], list[Issue]]:
+    seen: set[str] = set()
+    kept: list[Record] = []
+    issues: list[Issue] = []
+    for record in records:
+        rid = record.id  # type: ignore[attr-defined]
+        if rid in seen:
+            issues.append(Issue(source=source, record_type=type_name, record_id=rid,
+                                field="id", message="duplicate id; the first one is kept"))
+            continue
+        seen.add(rid)
+        kept.append(record)
+    return kept, issues
+
+
+def _drop_unknown_customers(
+    records: list[Record], customer_ids: set[str], type_name: str, source: str
+) -> tuple[list[Record], list[Issue]]:
+    kept, issues = [], []
+    for record in records:
+        cid = record.customer_id  # type: ignore[attr-defined]
+        if cid in customer_ids:
+            kept.append(record)
+        else:
+            issues.append(Issue(source=source, record_type=type_name, record_id=record.id,  # type: ignore[attr-defined]
+                                field="customer_id", message=f"unknown customer {cid!r}"))
+    return kept, issues
+
+
+def _check_allocations(
+    settling: list[Record], invoices: dict[str, Invoice], source: str,
+) -> tuple[list[Record], list[Issue]]:
+    """Reject payments / credit notes whose allocations are unknown, foreign or too large.
+
+    Payments and credit notes are taken together in date order, so that together they never
+    settle more than an invoice's total; the one that would is rejected.
+    """
+    allocated: dict[str, Decimal] = defaultdict(Decimal)
+    kept, issues = [], []
+    for record in sorted(settling, key=lambda r: (_settle_date(r), r.id)):  # type: ignore[attr-defined]
+        problem = None
+        for i, alloc in enumerate(record.allocations):  # type: ignore[attr-defined]
+            invoice = invoices.get(alloc.invoice_id)
+            field = f"allocations[{i}].invoice_id"
+            if invoice is None:
+                problem = (field, f"allocated to unknown invoice {alloc.invoice_id!r}")
+            elif invoice.customer_id != record.customer_id:  # type: ignore[attr-defined]
+                problem = (field, f"invoice {invoice.number} belongs to another customer")
+            elif invoice.currency != record.currency:  # type: ignore[attr-defined]
+                problem = (f"allocations[{i}]", f"currency {record.currency} does not match "  # type: ignore[attr-defined]
+                           f"invoice {invoice.number} in {invoice.currency}")
+            elif allocated[alloc.invoice_id] + alloc.amount > invoice.total:
+                problem = (f"allocations[{i}].amount", f"{alloc.amount} would settle more than "
+                           f"the total {invoice.total} of invoice {invoice.number}")
+            if problem:
+                break
+        if problem:
+            type_name = "payment" if isinstance(record, Payment) else "credit_note"
+            issues.append(Issue(source=source, record_type=type_name, record_id=record.id,  # type: ignore[attr-defined]
+                                field=problem[0], message=problem[1]))
+            continue
+        for alloc in record.allocations:  # type: ignore[attr-defined]
+            allocated[alloc.invoice_id] += alloc.amount
+        kept.append(record)
+    return kept, issues
+
+
+def _settle_date(record: Record) -> Any:
+    return getattr(record, "date", None) or getattr(record, "issue_date")
+
+
+def load_ledger(
+    data: Mapping[str, Any], source: str = "file", unavailable: Iterable[str] = ()
+) -> tuple[Ledger, tuple[Issue, ...]]:
+    """Validate ``data`` (keys: company and the collections of ``COLLECTIONS``).
+
+    Returns the ledger of every good record and the issues of the bad ones, in input order.
+    """
+    company = data.get("company") or {"id": "company", "name": "Company"}
+    company = company if isinstance(company, Company) else Company.model_validate(company)
+    issues: list[Issue] = []
+    good: dict[str, list[Record]] = {}
+    for key, record_type in COLLECTIONS:
+        type_name = _TYPE_NAMES[key]
+        records, found = validate_records(data.get(key, ()), record_type, type_name, source)
+        records, dupes = _drop_duplicates(records, type_name, source)
+        issues += found + dupes
+        good[key] = records
+
+    customer_ids = {c.id for c in good["customers"]}  # type: ignore[attr-defined]
+    for key in ("invoices", "payments", "disputes", "contact_attempts", "payment_plans", "signals"):
+        good[key], found = _drop_unknown_customers(good[key], customer_ids, _TYPE_NAMES[key], source)
+        issues += found
+
+    invoices = {inv.id: inv for inv in good["invoices"] if inv.kind is InvoiceKind.INVOICE}  # type: ignore[attr-defined]
+    notes = [inv for inv in good["invoices"] if inv.kind is InvoiceKind.CREDIT_NOTE]  # type: ignore[attr-defined]
+    kept, found = _check_allocations(notes + good["payments"], invoices, source)
+    issues += found
+    kept_ids = {r.id for r in kept}  # type: ignore[attr-defined]
+    good["invoices"] = [inv for inv in good["invoices"]
+                        if inv.kind is InvoiceKind.INVOICE or inv.id in kept_ids]  # type: ignore[attr-defined]
+    good["payments"] = [p for p in good["payments"] if p.id in kept_ids]  # type: ignore[attr-defined]
+
+    dispute_invoices = {inv.id for inv in good["invoices"]}  # type: ignore[attr-defined]
+    disputes = []
+    for d in good["disputes"]:
+        if d.invoice_id is not None and d.invoice_id not in dispute_invoices:  # type: ignore[attr-defined]
+            issues.append(Issue(source=source, record_type="dispute", record_id=d.id,  # type: ignore[attr-defined]
+                                field="invoice_id", message=f"unknown invoice {d.invoice_id!r}"))  # type: ignore[attr-defined]
+        else:
+            disputes.append(d)
+    good["disputes"] = disputes
+
+    ledger = Ledger(company=company, source=source, unavailable=frozenset(unavailable),
+                    **{key: tuple(records) for key, records in good.items()})
+    return ledger, tuple(issues)
+
