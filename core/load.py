@@ -65,6 +65,10 @@ def validate_records(
             assert isinstance(index, int)
             field = _field_path(tuple(err["loc"][1:]))
             message = err["msg"].removeprefix("Value error, ")
+            head, sep, rest = message.partition(": ")
+            if sep and head.isidentifier():  # a cross-field validator names its field first
+                field = f"{field}.{head}" if field else head
+                message = rest
             bad[index].append(
                 Issue(
                     source=source,

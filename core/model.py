@@ -23,7 +23,11 @@ RecordId = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class Record(BaseModel):
-    """Base of every record: frozen, strict about unknown fields."""
+    """Base of every record: frozen, strict about unknown fields.
+
+    Cross-field validators raise ``ValueError("<field>: <message>")`` so that the loader can
+    name the field in its ``Issue``.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -125,10 +129,10 @@ class Invoice(Record):
     def _dates_and_amounts(self) -> Invoice:
         if self.due_date < self.issue_date:
             raise ValueError(
-                f"due_date {self.due_date} is before issue_date {self.issue_date}"
+                f"due_date: {self.due_date} is before issue_date {self.issue_date}"
             )
         if self.residual is not None and self.residual > self.total:
-            raise ValueError(f"residual {self.residual} exceeds total {self.total}")
+            raise ValueError(f"residual: {self.residual} exceeds total {self.total}")
         if self.allocations and self.kind is not InvoiceKind.CREDIT_NOTE:
             raise ValueError("allocations: only a credit note is applied to invoices")
         return self
@@ -168,7 +172,7 @@ class Payment(Record):
                 f"allocations: {allocated} allocated, more than the amount {self.amount}"
             )
         if self.returned_on is not None and self.returned_on < self.date:
-            raise ValueError(f"returned_on {self.returned_on} is before date {self.date}")
+            raise ValueError(f"returned_on: {self.returned_on} is before date {self.date}")
         return self
 
 
@@ -210,7 +214,7 @@ class ContactAttempt(Record):
     @model_validator(mode="after")
     def _promise(self) -> ContactAttempt:
         if self.promise_date is not None and self.promise_date < self.on:
-            raise ValueError(f"promise_date {self.promise_date} is before the attempt {self.on}")
+            raise ValueError(f"promise_date: {self.promise_date} is before the attempt on {self.on}")
         return self
 
 
