@@ -5,7 +5,8 @@ numbers, money as float64 in the company's currency). ``frame.as_of(T)`` returns
 it was known on day T: later invoices, payments, returns, disputes, contact attempts, signals,
 archivings and resolutions are cut away, so no indicator can look ahead.
 
-Array prefixes: ``c_`` customers, ``i_`` invoices and credit notes, ``a_`` allocations (payments
+Every table is sorted by customer (then by day), so a customer's rows are one contiguous
+slice (``rows_of``). Array prefixes: ``c_`` customers, ``i_`` invoices and credit notes, ``a_`` allocations (payments
 and credit notes settling invoices), ``p_`` payments, ``d_`` disputes, ``t_`` contact attempts
 ("touches"), ``n_`` payment-plan instalments, ``s_`` signals, ``k_`` contacts.
 """
@@ -153,7 +154,14 @@ class LedgerFrame:
         i_index = {inv.id: i for i, inv in enumerate(invoices)}
         inv_rate = [rate(inv.fx_rate) for inv in invoices]
 
-        payments = ledger.payments
+        def by_customer(records, day_field):
+            return sorted(records, key=lambda r: (c_index[r.customer_id], getattr(r, day_field), r.id))
+
+        payments = by_customer(ledger.payments, "date")
+        disputes = by_customer(ledger.disputes, "opened_on")
+        attempts = by_customer(ledger.contact_attempts, "on")
+        signals = by_customer(ledger.signals, "on")
+        plan_list = by_customer(ledger.payment_plans, "agreed_on")
         accounts: dict[str, int] = {}
         alloc_rows: list[tuple[int, int, float, int]] = []
         for pi, pay in enumerate(payments):
@@ -171,8 +179,8 @@ class LedgerFrame:
         alloc_rows.sort(key=lambda r: (r[0], r[1]))
         a_cols = list(zip(*alloc_rows)) if alloc_rows else [[], [], [], []]
 
-        plans = [(p, inst) for p in ledger.payment_plans for inst in p.instalments]
-        plan_index = {p.id: i for i, p in enumerate(ledger.payment_plans)}
+        plans = [(p, inst) for p in plan_list for inst in p.instalments]
+        plan_index = {p.id: i for i, p in enumerate(plan_list)}
         contacts = [(c_index[c.id], k) for c in customers for k in c.contacts]
 
         frame = cls(
@@ -208,35 +216,35 @@ class LedgerFrame:
             p_account=_i32([-1 if not p.payer_account else
                             accounts.setdefault(p.payer_account, len(accounts)) for p in payments]),
             accounts=(),
-            d_cust=_i32([c_index[d.customer_id] for d in ledger.disputes]),
+            d_cust=_i32([c_index[d.customer_id] for d in disputes]),
             d_inv=_i32([-1 if d.invoice_id is None else i_index.get(d.invoice_id, -1)
-                        for d in ledger.disputes]),
-            d_open=_i32([day(d.opened_on) for d in ledger.disputes]),
-            d_resolved=_i32([day(d.resolved_on) for d in ledger.disputes]),
-            d_complaint=np.asarray([d.kind == "complaint" for d in ledger.disputes], dtype=bool),
-            d_reason=_obj([d.reason for d in ledger.disputes]),
-            t_cust=_i32([c_index[t.customer_id] for t in ledger.contact_attempts]),
-            t_day=_i32([day(t.on) for t in ledger.contact_attempts]),
-            t_channel=np.asarray([CHANNELS.index(t.channel) for t in ledger.contact_attempts], dtype=np.int8),
-            t_answered=np.asarray([t.answered for t in ledger.contact_attempts], dtype=bool),
-            t_promise_day=_i32([day(t.promise_date) for t in ledger.contact_attempts]),
+                        for d in disputes]),
+            d_open=_i32([day(d.opened_on) for d in disputes]),
+            d_resolved=_i32([day(d.resolved_on) for d in disputes]),
+            d_complaint=np.asarray([d.kind == "complaint" for d in disputes], dtype=bool),
+            d_reason=_obj([d.reason for d in disputes]),
+            t_cust=_i32([c_index[t.customer_id] for t in attempts]),
+            t_day=_i32([day(t.on) for t in attempts]),
+            t_channel=np.asarray([CHANNELS.index(t.channel) for t in attempts], dtype=np.int8),
+            t_answered=np.asarray([t.answered for t in attempts], dtype=bool),
+            t_promise_day=_i32([day(t.promise_date) for t in attempts]),
             t_promise_amount=_f64([np.nan if t.promise_amount is None else float(t.promise_amount)
-                                   for t in ledger.contact_attempts]),
-            t_outcome=_obj([t.outcome for t in ledger.contact_attempts]),
+                                   for t in attempts]),
+            t_outcome=_obj([t.outcome for t in attempts]),
             n_cust=_i32([c_index[p.customer_id] for p, _ in plans]),
             n_plan=_i32([plan_index[p.id] for p, _ in plans]),
             n_due=_i32([day(i.due_date) for _, i in plans]),
             n_amount=_f64([float(i.amount) for _, i in plans]),
             n_agreed=_i32([day(p.agreed_on) for p, _ in plans]),
             n_cancelled=_i32([day(p.cancelled_on) for p, _ in plans]),
-            s_cust=_i32([c_index[s.customer_id] for s in ledger.signals]),
-            s_kind=np.asarray([SIGNAL_KINDS.index(s.kind) for s in ledger.signals], dtype=np.int8),
-            s_day=_i32([day(s.on) for s in ledger.signals]),
-            s_expires=_i32([day(s.expires_on) for s in ledger.signals]),
-            s_severity=_f64([s.severity for s in ledger.signals]),
-            s_confidence=_f64([s.confidence for s in ledger.signals]),
-            s_source=_obj([s.source for s in ledger.signals]),
-            s_note=_obj([s.note for s in ledger.signals]),
+            s_cust=_i32([c_index[s.customer_id] for s in signals]),
+            s_kind=np.asarray([SIGNAL_KINDS.index(s.kind) for s in signals], dtype=np.int8),
+            s_day=_i32([day(s.on) for s in signals]),
+            s_expires=_i32([day(s.expires_on) for s in signals]),
+            s_severity=_f64([s.severity for s in signals]),
+            s_confidence=_f64([s.confidence for s in signals]),
+            s_source=_obj([s.source for s in signals]),
+            s_note=_obj([s.note for s in signals]),
             k_cust=_i32([ci for ci, _ in contacts]),
             k_created=_i32([day(k.created_on) if k.created_on else 0 for _, k in contacts]),
             k_archived=_i32([day(k.archived_on) for _, k in contacts]),

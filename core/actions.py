@@ -1,0 +1,146 @@
+"""What arwatch writes back, and the diff between what is written and what should be.
+
+The planner computes a ``DesiredState`` from scores and policy; ``diff(written, desired)``
+yields the ``Change``s an adapter applies. Every change carries a stable ``key`` so a rerun
+that finds it already applied does nothing, and every change can be undone (a hold is
+released, a task closed, a flag cleared).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Flag(_Value):
+    """The risk flag on a customer."""
+
+    customer_id: str
+    level: str
+    score: float
+    segment: str
+    reasons: tuple[str, ...] = ()  # "aging: INV/2 (250.00 open) 61 days past due", top first
+    as_of: dt.date
+
+    @property
+    def key(self) -> str:
+        return f"flag:{self.customer_id}"
+
+
+class Hold(_Value):
+    """A credit hold: new orders only with payment upfront (seed 003)."""
+
+    customer_id: str
+    rule: str  # the policy rule that placed it ("delinquent", "level:critical", "fraud")
+    reason: str
+    since: dt.date
+
+    @property
+    def key(self) -> str:
+        return f"hold:{self.customer_id}"
+
+
+class Override(_Value):
+    """A manager lifted (or forced) a hold until a date; the planner respects it."""
+
+    customer_id: str
+    release_until: dt.date
+    by: str
+    reason: str
+
+
+class Task(_Value):
+    """A collection task: one per customer, step and cause, never duplicated.
+
+    Attributes:
+      cause: what it is about ("invoice:INV/41", "promise:2026-11-02", "account").
+      body: the rendered template or call script.
+      rule: the policy rule that made it fire, for the explanation.
+    """
+
+    customer_id: str
+    step: str
+    cause: str
+    title: str
+    body: str = ""
+    channel: str = "todo"  # email, letter, call, todo, approval
+    due_date: dt.date
+    assignee: str | None = None
+    rule: str = ""
+    evidence: tuple[str, ...] = ()
+    invoice_id: str | None = None
+    needs_approval: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"task:{self.customer_id}:{self.step}:{self.cause}"
+
+
+class DesiredState(_Value):
+    """What should be written in the accounting system after this run."""
+
+    as_of: dt.date
+    flags: tuple[Flag, ...] = ()
+    holds: tuple[Hold, ...] = ()
+    tasks: tuple[Task, ...] = ()
+
+
+class WrittenState(_Value):
+    """What arwatch has written (as read back from the system or the state store).
+
+    ``tasks`` are the open ones; ``overrides`` the managers' hold releases still in force.
+    """
+
+    flags: tuple[Flag, ...] = ()
+    holds: tuple[Hold, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    overrides: tuple[Override, ...] = ()
+
+
+class Op(str, Enum):
+    SET_FLAG = "set_flag"
+    CLEAR_FLAG = "clear_flag"
+    PLACE_HOLD = "place_hold"
+    RELEASE_HOLD = "release_hold"
+    OPEN_TASK = "open_task"
+    CLOSE_TASK = "close_task"
+
+
+class Change(_Value):
+    """One write. ``before`` is what it replaces (for the audit and for undo)."""
+
+    op: Op
+    key: str
+    customer_id: str
+    flag: Flag | None = None
+    hold: Hold | None = None
+    task: Task | None = None
+    before: Flag | Hold | Task | None = None
+    why: str = ""
+
+
+class Diff(_Value):
+    changes: tuple[Change, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+    def count(self, op: Op) -> int:
+        return sum(1 for c in self.changes if c.op is op)
+
+
+class ApplyResult(_Value):
+    """The outcome of one change in the target system."""
+
+    key: str
+    op: Op
+    ok: bool
+    error: str = ""
+    external_id: str | None = None  # e.g. the mail.activity id or the Attachable id
+    details: dict[str, str] = Field(default_factory=dict)

@@ -1,0 +1,60 @@
+"""aging: time past due of the oldest open invoice (seeds 001, 002, 003).
+
+Buckets current, 1-30, 31-60, 61-90, 91+. Fires from ``fire_after_days`` past due; strength
+grows linearly to 1 at ``full_at_days``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from ..columnar import group_max
+from ..frame import LedgerFrame
+from ..settlement import settlement
+from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, fmt_money, rows_of
+
+BUCKETS: tuple[tuple[str, int, int], ...] = (
+    ("current", -(10**9), 0), ("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("91+", 91, 10**9),
+)
+
+
+def bucket_of(days_past_due: float) -> str:
+    for name, low, high in BUCKETS:
+        if low <= days_past_due <= high:
+            return name
+    return "current"
+
+
+class Params(IndicatorParams):
+    weight: float = Field(default=0.55, ge=0, le=1)
+    fire_after_days: int = Field(default=1, ge=0, description="days past due before it fires")
+    full_at_days: int = Field(default=91, ge=1, description="days past due of full strength")
+
+
+def oldest_days_past_due(frame: LedgerFrame) -> np.ndarray:
+    """Days past due of each customer's oldest open invoice (<= 0 when nothing is overdue)."""
+    st = settlement(frame)
+    open_rows = np.flatnonzero(st.is_open)
+    return group_max(frame.i_cust[open_rows], (frame.as_of_day - frame.i_due[open_rows]).astype(np.int64),
+                     frame.n_customers, -(10**9))
+
+
+def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
+    dpd = oldest_days_past_due(frame)
+    fired = dpd >= max(params.fire_after_days, 1)
+    strength = dpd / params.full_at_days
+    st = settlement(frame)
+
+    def explain(c: int) -> str:
+        rows = [r for r in rows_of(frame.i_cust, c) if st.is_open[r] and frame.as_of_day > frame.i_due[r]]
+        rows.sort(key=lambda r: frame.i_due[r])
+        parts = [f"{frame.i_number[r]} ({fmt_money(st.residual[r])} open) due {fmt_day(frame.i_due[r])}, "
+                 f"{frame.as_of_day - frame.i_due[r]} days past due" for r in rows[:3]]
+        more = f" and {len(rows) - 3} more overdue" if len(rows) > 3 else ""
+        return f"oldest overdue in bucket {bucket_of(dpd[c])}: " + "; ".join(parts) + more
+
+    return fired_result("aging", fired, strength, explain)
+
+
+INDICATOR = Indicator("aging", "time past due", ("001", "002", "003"), frozenset(), Params, compute)

@@ -1,0 +1,122 @@
+"""The indicator contract: a named, explainable unit computed for every customer at once.
+
+An indicator reads a ``LedgerFrame`` already cut at the day T (so it cannot look ahead) and
+its own parameters from the policy, and returns one ``IndicatorResult``: per customer whether
+it fired, how strongly (0..1), and evidence a person can check, rendered on demand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..frame import LedgerFrame, date_of
+
+SOURCE_NAMES = {"quickbooks": "QuickBooks", "odoo": "Odoo", "file": "the file", "demo": "the demo"}
+
+
+class IndicatorParams(BaseModel):
+    """Settings every indicator has; each indicator's Params adds its thresholds."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enabled: bool = True
+    weight: float = Field(default=0.3, ge=0, le=1, description="contribution when fully fired")
+
+
+P = TypeVar("P", bound=IndicatorParams)
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """What one indicator found for every customer of a frame.
+
+    Attributes:
+      fired: bool per customer.
+      strength: 0..1 per customer, 0 where not fired.
+      available: False when the source cannot provide the data; then nothing fires.
+      unavailable_reason: e.g. "not available from QuickBooks: payer bank accounts".
+      explain: customer index -> evidence text ("" where not fired).
+    """
+
+    indicator: str
+    fired: np.ndarray
+    strength: np.ndarray
+    explain: Callable[[int], str] = field(repr=False)
+    available: bool = True
+    unavailable_reason: str = ""
+
+    def evidence(self, customer: int) -> str:
+        if not self.available:
+            return self.unavailable_reason
+        return self.explain(customer) if self.fired[customer] else ""
+
+
+@dataclass(frozen=True)
+class Indicator(Generic[P]):
+    """A warning sign of warning-signs.md table A.
+
+    Attributes:
+      id: the name used everywhere (policy keys, reports, written-back reasons).
+      title: the warning sign in words.
+      seeds: the source texts it comes from.
+      needs: data kinds it cannot do without ("payer_account", "contacts", ...); when the
+        ledger says one is unavailable, the result says so instead of scoring zero.
+      params: its parameter model (defaults documented in the model).
+      compute: (frame, params) -> IndicatorResult, for all customers at once.
+    """
+
+    id: str
+    title: str
+    seeds: tuple[str, ...]
+    needs: frozenset[str]
+    params: type[P]
+    compute: Callable[[LedgerFrame, P], IndicatorResult] = field(repr=False)
+
+    def run(self, frame: LedgerFrame, params: P) -> IndicatorResult:
+        missing = sorted(self.needs & frame.unavailable)
+        if missing:
+            return self.unavailable(frame, missing)
+        if not params.enabled:
+            return quiet(self.id, frame)
+        return self.compute(frame, params)
+
+    def unavailable(self, frame: LedgerFrame, missing: list[str]) -> IndicatorResult:
+        where = SOURCE_NAMES.get(frame.source, frame.source)
+        reason = f"not available from {where}: " + ", ".join(m.replace("_", " ") for m in missing)
+        result = quiet(self.id, frame)
+        return IndicatorResult(self.id, result.fired, result.strength, result.explain,
+                               available=False, unavailable_reason=reason)
+
+
+def quiet(indicator_id: str, frame: LedgerFrame) -> IndicatorResult:
+    """A result in which nothing fired."""
+    n = frame.n_customers
+    return IndicatorResult(indicator_id, np.zeros(n, dtype=bool), np.zeros(n), lambda _: "")
+
+
+def fired_result(indicator_id: str, fired: np.ndarray, strength: np.ndarray,
+                 explain: Callable[[int], str]) -> IndicatorResult:
+    """Result with strength clipped to 0..1 and zeroed where not fired."""
+    strength = np.where(fired, np.clip(strength, 0.0, 1.0), 0.0)
+    return IndicatorResult(indicator_id, fired.astype(bool), strength, explain)
+
+
+def fmt_day(day_number: int) -> str:
+    """A day number as '2 Nov 2026'."""
+    d = date_of(day_number)
+    return f"{d.day} {d:%b %Y}"
+
+
+def fmt_money(amount: float) -> str:
+    return f"{amount:,.2f}"
+
+
+def rows_of(keys: np.ndarray, customer: int) -> np.ndarray:
+    """Indexes of the rows of a customer-sorted key column that belong to ``customer``."""
+    start, end = np.searchsorted(keys, [customer, customer + 1])
+    return np.arange(start, end)

@@ -1,0 +1,53 @@
+"""habit_slip: a usually punctual customer pays later than its own habit (seeds 001, 004).
+
+Fires when an open invoice is older than the customer's typical days-to-pay (amount-weighted
+median of its last 12 paid invoices) plus a tolerance. A customer whose habit is 60 days is
+not flagged 30 days in; it is at day 60 + tolerance.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from ..columnar import group_max
+from ..frame import LedgerFrame
+from ..habit import habit
+from ..settlement import settlement
+from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, fmt_money, rows_of
+
+
+class Params(IndicatorParams):
+    weight: float = Field(default=0.35, ge=0, le=1)
+    last_n: int = Field(default=12, ge=1, description="paid invoices the habit is taken from")
+    min_history: int = Field(default=3, ge=1, description="paid invoices needed to know a habit")
+    tolerance_days: int = Field(default=7, ge=0, description="days beyond the habit before it fires")
+    full_after_days: int = Field(default=45, ge=1, description="days beyond habit+tolerance of full strength")
+
+
+def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
+    h = habit(frame, params.last_n)
+    st = settlement(frame)
+    open_rows = np.flatnonzero(st.is_open)
+    age = group_max(frame.i_cust[open_rows], (frame.as_of_day - frame.i_issue[open_rows]).astype(np.int64),
+                    frame.n_customers, -1)
+    limit = h.days_to_pay + params.tolerance_days
+    known = (h.paid_count >= params.min_history) & ~np.isnan(h.days_to_pay)
+    beyond = np.where(known, age - limit, -1.0)
+    fired = beyond > 0
+    strength = 0.3 + 0.7 * beyond / params.full_after_days
+
+    def explain(c: int) -> str:
+        rows = [r for r in rows_of(frame.i_cust, c)
+                if st.is_open[r] and frame.as_of_day - frame.i_issue[r] > limit[c]]
+        rows.sort(key=lambda r: frame.i_issue[r])
+        parts = [f"{frame.i_number[r]} ({fmt_money(st.residual[r])}) issued {fmt_day(frame.i_issue[r])} "
+                 f"is {frame.as_of_day - frame.i_issue[r]} days old" for r in rows[:3]]
+        return (f"usually pays in {h.days_to_pay[c]:.0f} days (last {int(h.paid_count[c])} paid invoices); "
+                + "; ".join(parts))
+
+    return fired_result("habit_slip", fired, strength, explain)
+
+
+INDICATOR = Indicator("habit_slip", "pays later than its own habit", ("001", "004"), frozenset(),
+                      Params, compute)

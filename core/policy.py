@@ -1,0 +1,115 @@
+"""The credit policy: indicator thresholds and weights, score levels and segment rules.
+
+Read from a TOML file (``load_policy``); every key has a documented default (see
+``default_policy.toml`` beside this module, kept equal to these models by a test). An invalid
+file raises ``PolicyError`` naming the key and the reason.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+
+from .indicators import INDICATORS
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
+DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.toml")
+
+
+class PolicyError(ValueError):
+    """An invalid policy file: ``key`` is the dotted path, ``reason`` what is wrong."""
+
+    def __init__(self, key: str, reason: str, source: str = "policy"):
+        self.key, self.reason, self.source = key, reason, source
+        super().__init__(f"{source}: {key}: {reason}")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+IndicatorsPolicy = create_model(  # one field per registered indicator, typed by its Params
+    "IndicatorsPolicy",
+    __base__=_Section,
+    **{ind.id: (ind.params, Field(default_factory=ind.params)) for ind in INDICATORS},
+)
+
+PAYMENT_PROBLEMS: tuple[str, ...] = (
+    "habit_slip", "slowing_trend", "selective_payment", "aging", "failed_payments", "broken_promise",
+)
+
+
+class ScoringPolicy(_Section):
+    """How indicator strengths become a 0-100 score and a level.
+
+    score = 100 * (1 - prod(1 - weight_i * strength_i)) over the fired indicators, so each
+    sign adds risk, none can push past 100, and a single weak sign stays low.
+    """
+
+    medium: float = Field(default=25, ge=0, le=100, description="score from which the level is medium")
+    high: float = Field(default=50, ge=0, le=100)
+    critical: float = Field(default=75, ge=0, le=100)
+    top_reasons: int = Field(default=3, ge=1, le=16)
+    only_with: dict[str, tuple[str, ...]] = Field(
+        default_factory=lambda: {"volume_drop": PAYMENT_PROBLEMS},
+        description="indicator -> it counts only when one of these fired too (seed 000: a drop "
+                    "in volume alone is no reason for collection)",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ScoringPolicy:
+        if not self.medium <= self.high <= self.critical:
+            raise ValueError("levels: medium <= high <= critical is required")
+        return self
+
+
+class SegmentPolicy(_Section):
+    """Rules of warning-signs.md table B."""
+
+    new_below_paid: int = Field(default=3, ge=1, description="fewer paid invoices than this: new")
+    delinquent_days: int = Field(default=91, ge=1, description="days past due that make delinquent")
+    chronic_late_days: int = Field(default=15, ge=0,
+                                   description="habit later than terms by more than this: chronic late")
+    chronic_late_share: float = Field(default=0.75, ge=0, le=1,
+                                      description="...in at least this share of recent paid invoices")
+
+
+class Policy(_Section):
+    indicators: IndicatorsPolicy = Field(default_factory=IndicatorsPolicy)  # type: ignore[valid-type]
+    scoring: ScoringPolicy = Field(default_factory=ScoringPolicy)
+    segments: SegmentPolicy = Field(default_factory=SegmentPolicy)
+
+    def params(self, indicator_id: str) -> Any:
+        return getattr(self.indicators, indicator_id)
+
+
+def parse_policy(data: dict[str, Any], source: str = "policy") -> Policy:
+    """Validate a policy mapping; raise ``PolicyError`` for the first bad key."""
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as error:
+        err = error.errors(include_url=False)[0]
+        key = ".".join(str(part) for part in err["loc"]) or "(top)"
+        raise PolicyError(key, err["msg"].removeprefix("Value error, "), source) from None
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    """The policy in ``path`` (TOML), or the defaults when ``path`` is None."""
+    if path is None:
+        return Policy()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PolicyError("(file)", "no such file", str(path)) from None
+    except tomllib.TOMLDecodeError as error:
+        raise PolicyError("(syntax)", str(error), str(path)) from None
+    return parse_policy(data, str(path))

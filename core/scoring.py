@@ -1,0 +1,125 @@
+"""Scoring: every indicator on a frame cut at T, combined into a score, a level and reasons.
+
+``score(frame, policy)`` is the whole pure pipeline for one day; ``ScoreBoard`` keeps the arrays
+and renders a customer's result (``board.customer(i)``) with its evidence on demand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from .frame import LedgerFrame
+from .indicators import INDICATORS, Indicator, IndicatorResult
+from .policy import LEVELS, Policy, ScoringPolicy
+from .segments import SEGMENTS, segment
+
+
+class Reason(BaseModel):
+    """One indicator's part in a customer's score."""
+
+    model_config = ConfigDict(frozen=True)
+
+    indicator: str
+    title: str
+    strength: float
+    points: float  # how much of the score it accounts for (share of the 0-100)
+    evidence: str
+
+
+class CustomerScore(BaseModel):
+    """A customer's result on one day: what is written back as the risk flag."""
+
+    model_config = ConfigDict(frozen=True)
+
+    customer_id: str
+    name: str
+    as_of: dt.date
+    score: float
+    level: str
+    segment: str
+    reasons: tuple[Reason, ...]
+    unavailable: tuple[str, ...] = ()  # "silence: not available from QuickBooks: contact attempts"
+
+
+@dataclass(frozen=True)
+class ScoreBoard:
+    """Scores of every customer of a frame.
+
+    Attributes:
+      results: one IndicatorResult per indicator, in registry order.
+      contributions: [indicator, customer] weight * strength actually counted.
+      score: 0..100 per customer; level and segment: indexes into LEVELS / SEGMENTS.
+    """
+
+    frame: LedgerFrame
+    indicators: tuple[Indicator, ...]
+    results: tuple[IndicatorResult, ...]
+    contributions: np.ndarray
+    score: np.ndarray
+    level: np.ndarray
+    segment: np.ndarray
+    top_reasons: int
+
+    def result(self, indicator_id: str) -> IndicatorResult:
+        return next(r for r in self.results if r.indicator == indicator_id)
+
+    def ranking(self) -> np.ndarray:
+        """Customer indexes, riskiest first (ties by name)."""
+        return np.lexsort((self.frame.c_name.astype(str), -self.score))
+
+    def customer(self, c: int) -> CustomerScore:
+        """The explained result of customer index ``c``."""
+        order = np.argsort(-self.contributions[:, c], kind="stable")
+        total = self.contributions[:, c]
+        reasons = []
+        for k in order[: self.top_reasons]:
+            if total[k] <= 0:
+                break
+            ind, res = self.indicators[k], self.results[k]
+            reasons.append(Reason(indicator=ind.id, title=ind.title, strength=round(float(res.strength[c]), 3),
+                                  points=round(float(self.score[c] * total[k] / total.sum()), 1),
+                                  evidence=res.evidence(c)))
+        return CustomerScore(
+            customer_id=str(self.frame.c_id[c]), name=str(self.frame.c_name[c]), as_of=self.frame.as_of,
+            score=round(float(self.score[c]), 1), level=LEVELS[self.level[c]], segment=SEGMENTS[self.segment[c]],
+            reasons=tuple(reasons),
+            unavailable=tuple(f"{r.indicator}: {r.unavailable_reason}" for r in self.results if not r.available),
+        )
+
+
+def combine(frame: LedgerFrame, indicators: tuple[Indicator, ...], results: tuple[IndicatorResult, ...],
+            policy: Policy) -> np.ndarray:
+    """[indicator, customer] contributions weight * strength, with ``only_with`` gates applied."""
+    fired = {r.indicator: r.fired for r in results}
+    rows = []
+    for ind, res in zip(indicators, results):
+        part = policy.params(ind.id).weight * res.strength
+        gate = policy.scoring.only_with.get(ind.id)
+        if gate:
+            allowed = np.zeros(frame.n_customers, dtype=bool)
+            for other in gate:
+                if other in fired:
+                    allowed |= fired[other]
+            part = np.where(allowed, part, 0.0)
+        rows.append(part)
+    return np.vstack(rows) if rows else np.zeros((0, frame.n_customers))
+
+
+def levels(score: np.ndarray, rules: ScoringPolicy) -> np.ndarray:
+    return np.searchsorted(np.array([rules.medium, rules.high, rules.critical]), score, side="right").astype(np.int8)
+
+
+def score(frame: LedgerFrame, policy: Policy | None = None,
+          indicators: tuple[Indicator, ...] = INDICATORS) -> ScoreBoard:
+    """Run every indicator on ``frame`` (already cut at its day) and score every customer."""
+    policy = policy or Policy()
+    results = tuple(ind.run(frame, policy.params(ind.id)) for ind in indicators)
+    contributions = combine(frame, indicators, results, policy)
+    scores = 100.0 * (1.0 - np.prod(1.0 - np.clip(contributions, 0, 1), axis=0))
+    by_id = {r.indicator: r for r in results}
+    return ScoreBoard(frame, indicators, results, contributions, scores, levels(scores, policy.scoring),
+                      segment(frame, by_id, policy.segments), policy.scoring.top_reasons)
