@@ -1,0 +1,7 @@
+"""Sub-commands of ``arwatch``: each module has ``register(subparsers)`` setting ``run``."""
+
+from __future__ import annotations
+
+from . import score
+
+COMMANDS = (score,)
