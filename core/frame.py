@@ -260,6 +260,9 @@ class LedgerFrame:
         inv_keep = self.i_issue <= t
         remap = np.cumsum(inv_keep, dtype=np.int64) - 1
         alloc_keep = (self.a_day <= t) & inv_keep[self.a_inv] if len(self.a_inv) else self.a_inv == 0
+        if len(self.a_inv):  # a payment that bounced by day t settles nothing
+            bounced = (self.a_payment >= 0) & (self.p_returned[np.maximum(self.a_payment, 0)] <= t)
+            alloc_keep &= ~bounced
         pay_keep = self.p_day <= t
         pay_remap = np.cumsum(pay_keep, dtype=np.int64) - 1
         a_payment = self.a_payment[alloc_keep]

@@ -5,6 +5,7 @@
     invoice c1 INV/1 2024-01-01 100.00 [due=2024-01-31] [credit] [disputed] [currency=USD rate=0.9]
     credit c1 RINV/1 2024-02-01 20.00 -> INV/1
     payment c1 P1 2024-01-30 100.00 -> INV/1[:60.00] INV/2 [account=DE89...] [returned=2024-02-03]
+            [currency=USD rate=0.9]
     dispute c1 D1 2024-03-01 [invoice=INV/1] [resolved=2024-04-01] [complaint] [reason="late delivery"]
     call c1 2024-03-02 unanswered | answered [promise=2024-03-10:50.00] [channel=email]
     plan c1 PL1 2024-03-01 2024-04-01:50 2024-05-01:50 [cancelled=...]
@@ -99,6 +100,8 @@ def ledger_data(text: str) -> dict:
             pay = {"id": pid, "customer_id": cid, "date": date, "amount": amount, "allocations": allocs}
             if "account" in opts:
                 pay["payer_account"] = opts["account"]
+            if "currency" in opts:
+                pay["currency"], pay["fx_rate"] = opts["currency"], opts.get("rate", "1")
             if "returned" in opts:
                 pay["state"], pay["returned_on"] = "returned", opts["returned"]
             data["payments"].append(pay)

@@ -1,0 +1,76 @@
+"""Write a policy as commented TOML: the documented defaults file is generated from the models.
+
+``default_policy.toml`` beside this module is ``policy_toml(Policy())``; a test keeps the two
+equal, so the documentation of every default cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+
+HEADER = """\
+# arwatch credit policy: every key with its default. Copy this file, change what your business
+# does differently, and pass it with --policy (or set `policy` in the config file).
+# Indicator ids are those of warning-signs.md table A; weights are 0..1, days are calendar days.
+"""
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, Enum):
+        return json.dumps(value.value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (tuple, list, frozenset, set)):
+        items = sorted(value) if isinstance(value, (set, frozenset)) else value
+        return "[" + ", ".join(_scalar(v) for v in items) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_key(k)} = {_scalar(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} as TOML")
+
+
+def _key(name: str) -> str:
+    return name if name.replace("_", "").replace("-", "").isalnum() else json.dumps(name)
+
+
+def _title(model: BaseModel, path: str) -> str:
+    if path.startswith("indicators."):
+        from .indicators import INDICATORS  # the registry names each indicator's warning sign
+
+        titles = {ind.id: ind.title for ind in INDICATORS}
+        return titles.get(path.split(".", 1)[1], "")
+    return ((type(model).__doc__ or "").strip().splitlines() or [""])[0]
+
+
+def _table(model: BaseModel, path: str, out: list[str]) -> None:
+    fields = type(model).model_fields
+    scalars = [(n, f) for n, f in fields.items() if not isinstance(getattr(model, n), BaseModel)]
+    tables = [(n, f) for n, f in fields.items() if isinstance(getattr(model, n), BaseModel)]
+    if path and scalars:
+        title = _title(model, path)
+        out.append("")
+        if title:
+            out.append(f"# {title}")
+        out.append(f"[{path}]")
+    for name, info in scalars:
+        if info.description:
+            out.append(f"# {info.description}")
+        out.append(f"{_key(name)} = {_scalar(getattr(model, name))}")
+    for name, _ in tables:
+        _table(getattr(model, name), f"{path}.{_key(name)}" if path else _key(name), out)
+
+
+def policy_toml(policy: BaseModel) -> str:
+    out: list[str] = [HEADER.rstrip("\n")]
+    _table(policy, "", out)
+    return "\n".join(out) + "\n"
