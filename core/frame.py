@@ -43,20 +43,6 @@ def date_of(day_number: int) -> dt.date:
     return dt.date.fromordinal(int(day_number))
 
 
-def _i32(values: list[int]) -> np.ndarray:
-    return np.asarray(values, dtype=np.int32)
-
-
-def _f64(values: list[float]) -> np.ndarray:
-    return np.asarray(values, dtype=np.float64)
-
-
-def _obj(values: list) -> np.ndarray:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
-
-
 @dataclass(frozen=True)
 class LedgerFrame:
     """Column arrays of one company's receivables; see the module docstring for prefixes."""
@@ -144,113 +130,10 @@ class LedgerFrame:
     @classmethod
     def from_ledger(cls, ledger: Ledger, as_of: dt.date | None = None) -> LedgerFrame:
         """Build the frame of every posted record, then cut it at ``as_of`` (default: all)."""
-        customers = ledger.customers
-        c_index = {c.id: i for i, c in enumerate(customers)}
-        rate = float
-        invoices = sorted(
-            (inv for inv in ledger.invoices if inv.state is InvoiceState.POSTED),
-            key=lambda inv: (c_index[inv.customer_id], inv.issue_date, inv.id),
-        )
-        i_index = {inv.id: i for i, inv in enumerate(invoices)}
-        inv_rate = [rate(inv.fx_rate) for inv in invoices]
+        from .frame_build import build_columns  # noqa: PLC0415 (frame_build imports this module's types)
 
-        def by_customer(records, day_field):
-            return sorted(records, key=lambda r: (c_index[r.customer_id], getattr(r, day_field), r.id))
-
-        payments = by_customer(ledger.payments, "date")
-        disputes = by_customer(ledger.disputes, "opened_on")
-        attempts = by_customer(ledger.contact_attempts, "on")
-        signals = by_customer(ledger.signals, "on")
-        plan_list = by_customer(ledger.payment_plans, "agreed_on")
-        accounts: dict[str, int] = {}
-        alloc_rows: list[tuple[int, int, float, int]] = []
-        for pi, pay in enumerate(payments):
-            for al in pay.allocations:
-                ii = i_index.get(al.invoice_id)
-                if ii is not None:
-                    alloc_rows.append((ii, day(al.date or pay.date), float(al.amount) * inv_rate[ii], pi))
-        for inv in invoices:
-            if inv.kind is InvoiceKind.CREDIT_NOTE:
-                for al in inv.allocations:
-                    ii = i_index.get(al.invoice_id)
-                    if ii is not None:
-                        alloc_rows.append((ii, day(al.date or inv.issue_date),
-                                           float(al.amount) * inv_rate[ii], -1))
-        alloc_rows.sort(key=lambda r: (r[0], r[1]))
-        a_cols = list(zip(*alloc_rows)) if alloc_rows else [[], [], [], []]
-
-        plans = [(p, inst) for p in plan_list for inst in p.instalments]
-        plan_index = {p.id: i for i, p in enumerate(plan_list)}
-        contacts = [(c_index[c.id], k) for c in customers for k in c.contacts]
-
-        frame = cls(
-            as_of_day=int(NEVER) - 1,
-            source=ledger.source,
-            currency=ledger.company.currency,
-            unavailable=ledger.unavailable,
-            c_id=_obj([c.id for c in customers]),
-            c_name=_obj([c.name for c in customers]),
-            c_terms=_i32([c.terms_days for c in customers]),
-            c_credit_limit=_f64([np.nan if c.credit_limit is None else float(c.credit_limit)
-                                 for c in customers]),
-            c_salesperson=_obj([c.salesperson for c in customers]),
-            i_id=_obj([inv.id for inv in invoices]),
-            i_number=_obj([inv.number for inv in invoices]),
-            i_cust=_i32([c_index[inv.customer_id] for inv in invoices]),
-            i_issue=_i32([day(inv.issue_date) for inv in invoices]),
-            i_due=_i32([day(inv.due_date) for inv in invoices]),
-            i_total=_f64([float(inv.total) * r for inv, r in zip(invoices, inv_rate)]),
-            i_credit=np.asarray([inv.kind is InvoiceKind.CREDIT_NOTE for inv in invoices], dtype=bool),
-            i_disputed=np.asarray([inv.disputed for inv in invoices], dtype=bool),
-            a_inv=_i32(a_cols[0]),
-            a_day=_i32(a_cols[1]),
-            a_amount=_f64(a_cols[2]),
-            a_payment=_i32(a_cols[3]),
-            p_id=_obj([p.id for p in payments]),
-            p_cust=_i32([c_index[p.customer_id] for p in payments]),
-            p_day=_i32([day(p.date) for p in payments]),
-            p_amount=_f64([float(p.amount) * float(p.fx_rate) for p in payments]),
-            p_state=np.asarray([PAYMENT_STATES.index(p.state) for p in payments], dtype=np.int8),
-            p_returned=_i32([day(p.returned_on) if p.state is not PaymentState.POSTED else int(NEVER)
-                             for p in payments]),
-            p_account=_i32([-1 if not p.payer_account else
-                            accounts.setdefault(p.payer_account, len(accounts)) for p in payments]),
-            accounts=(),
-            d_cust=_i32([c_index[d.customer_id] for d in disputes]),
-            d_inv=_i32([-1 if d.invoice_id is None else i_index.get(d.invoice_id, -1)
-                        for d in disputes]),
-            d_open=_i32([day(d.opened_on) for d in disputes]),
-            d_resolved=_i32([day(d.resolved_on) for d in disputes]),
-            d_complaint=np.asarray([d.kind == "complaint" for d in disputes], dtype=bool),
-            d_reason=_obj([d.reason for d in disputes]),
-            t_cust=_i32([c_index[t.customer_id] for t in attempts]),
-            t_day=_i32([day(t.on) for t in attempts]),
-            t_channel=np.asarray([CHANNELS.index(t.channel) for t in attempts], dtype=np.int8),
-            t_answered=np.asarray([t.answered for t in attempts], dtype=bool),
-            t_promise_day=_i32([day(t.promise_date) for t in attempts]),
-            t_promise_amount=_f64([np.nan if t.promise_amount is None else float(t.promise_amount)
-                                   for t in attempts]),
-            t_outcome=_obj([t.outcome for t in attempts]),
-            n_cust=_i32([c_index[p.customer_id] for p, _ in plans]),
-            n_plan=_i32([plan_index[p.id] for p, _ in plans]),
-            n_due=_i32([day(i.due_date) for _, i in plans]),
-            n_amount=_f64([float(i.amount) for _, i in plans]),
-            n_agreed=_i32([day(p.agreed_on) for p, _ in plans]),
-            n_cancelled=_i32([day(p.cancelled_on) for p, _ in plans]),
-            s_cust=_i32([c_index[s.customer_id] for s in signals]),
-            s_kind=np.asarray([SIGNAL_KINDS.index(s.kind) for s in signals], dtype=np.int8),
-            s_day=_i32([day(s.on) for s in signals]),
-            s_expires=_i32([day(s.expires_on) for s in signals]),
-            s_severity=_f64([s.severity for s in signals]),
-            s_confidence=_f64([s.confidence for s in signals]),
-            s_source=_obj([s.source for s in signals]),
-            s_note=_obj([s.note for s in signals]),
-            k_cust=_i32([ci for ci, _ in contacts]),
-            k_created=_i32([day(k.created_on) if k.created_on else 0 for _, k in contacts]),
-            k_archived=_i32([day(k.archived_on) for _, k in contacts]),
-            k_name=_obj([k.name for _, k in contacts]),
-        )
-        frame = dataclasses.replace(frame, accounts=tuple(accounts))
+        frame = cls(as_of_day=int(NEVER) - 1, source=ledger.source, currency=ledger.company.currency,
+                    unavailable=ledger.unavailable, **build_columns(ledger))
         return frame if as_of is None else frame.as_of_date(as_of)
 
     # ------------------------------------------------------------------ cut
