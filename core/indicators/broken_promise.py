@@ -33,7 +33,7 @@ PARTS: tuple[str, ...] = ("contact_attempts", "payment_plans")
 
 class Params(IndicatorParams):
     weight: float = Field(default=0.5, ge=0, le=1)
-    grace_days: int = Field(default=2, ge=0, description="days after a promise or instalment before it counts as missed")
+    grace_days: int = Field(default=2, ge=0, description="days after a promise or instalment before it is missed")
     lookback_days: int = Field(default=180, ge=1, description="only promises for days in the last N days count")
     base_strength: float = Field(default=0.6, ge=0, le=1, description="strength for one break")
     extra_strength: float = Field(default=0.2, ge=0, le=1, description="added per further break")
@@ -57,7 +57,8 @@ class PaidBetween:
         return self.cum[hi] - self.cum[lo]
 
 
-def broken_promises(frame: LedgerFrame, params: Params, paid_between: PaidBetween) -> tuple[np.ndarray, np.ndarray]:
+def broken_promises(frame: LedgerFrame, params: Params,
+                    paid_between: PaidBetween) -> tuple[np.ndarray, np.ndarray]:
     """(mask over contact attempts: a broken promise, amount paid by each attempt's deadline)."""
     t = frame.as_of_day
     promised = ((frame.t_promise_day != NEVER) & (frame.t_promise_day.astype(np.int64) + params.grace_days < t)
@@ -109,11 +110,12 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     def explain(c: int) -> str:
         parts = [_promise_text(frame, r, promise_paid[r], params.grace_days)
                  for r in rows_of(frame.t_cust, c) if promise[r]]
-        firsts: dict[int, int] = {}
-        for r in np.flatnonzero(instalment & (frame.n_cust == c)):
-            firsts.setdefault(int(frame.n_plan[r]), int(r))
-        for plan, first in firsts.items():
-            last = max(r for r in np.flatnonzero(frame.n_plan == plan) if instalment[r])
+        missed: dict[int, list[int]] = {}  # plan -> its missed instalment rows, in due order
+        for r in rows_of(frame.n_cust, c):
+            if instalment[r]:
+                missed.setdefault(int(frame.n_plan[r]), []).append(int(r))
+        for first, *rest in missed.values():
+            last = rest[-1] if rest else first
             parts.append(f"plan agreed {fmt_day(frame.n_agreed[first])}: instalment of "
                          f"{fmt_money(frame.n_amount[first])} due {fmt_day(frame.n_due[first])} missed; "
                          f"{fmt_money(plan_paid[first])} paid of {fmt_money(cum_due[last])} due by "

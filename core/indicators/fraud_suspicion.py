@@ -21,7 +21,7 @@ from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, row
 class Params(IndicatorParams):
     weight: float = Field(default=0.6, ge=0, le=1)
     valid_days: int = Field(default=0, ge=0,
-                            description="days a signal counts without expires_on; 0: until a person sets expires_on")
+                            description="days a signal counts without expires_on (0: until expires_on is set)")
     strength_from_severity: bool = Field(default=False, description="strength = severity instead of 1")
 
 

@@ -79,7 +79,8 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         channels = [CHANNELS[frame.t_channel[r]].value for r in rows]
         text = f"{_what(channels)} on {fmt_days([int(frame.t_day[r]) for r in rows])} went unanswered"
         answered = [frame.t_day[r] for r in rows_of(frame.t_cust, c) if frame.t_answered[r]]
-        return text + (f"; last answered {fmt_day(max(answered))}" if answered else "; no answered attempt on record")
+        last = f"; last answered {fmt_day(max(answered))}" if answered else "; no answered attempt on record"
+        return text + last
 
     return fired_result("silence", fired, strength, explain)
 

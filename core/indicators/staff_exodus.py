@@ -70,8 +70,9 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         parts = []
         gone = sorted((r for r in rows_of(frame.k_cust, c) if archived[r]), key=lambda r: frame.k_archived[r])
         if len(gone) >= params.min_archived:
-            parts.append(f"{len(gone)} contacts archived since {fmt_day(frame.as_of_day - params.window_days + 1)}: "
-                         + ", ".join(f"{frame.k_name[r]} on {fmt_day(frame.k_archived[r])}" for r in gone))
+            since = fmt_day(frame.as_of_day - params.window_days + 1)
+            who = ", ".join(f"{frame.k_name[r]} on {fmt_day(frame.k_archived[r])}" for r in gone)
+            parts.append(f"{len(gone)} contacts archived since {since}: {who}")
         mine = sorted((r for r in rows_of(frame.s_cust, c) if active[r]), key=lambda r: -frame.s_day[r])
         parts += [signals.describe(frame, r, expires[r]) for r in mine]
         if missing:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from ..columnar import NEVER, group_count, group_min
+from ..columnar import NEVER, group_count
 from ..frame import SIGNAL_KINDS, LedgerFrame
 from ..model import SignalKind
 from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, rows_of
@@ -36,6 +36,20 @@ def complaint_events(frame: LedgerFrame) -> tuple[np.ndarray, np.ndarray]:
             np.concatenate([frame.d_open, frame.s_day[signal]]))
 
 
+def first_invoice_day(frame: LedgerFrame) -> np.ndarray:
+    """Issue day of each customer's first invoice (NEVER without one).
+
+    Uses that the frame keeps a customer's invoices contiguous (``np.minimum.at`` is far slower).
+    """
+    rows = np.flatnonzero(~frame.i_credit)
+    out = np.full(frame.n_customers, NEVER, dtype=np.int32)
+    if len(rows):
+        cust = frame.i_cust[rows]
+        starts = np.r_[0, np.flatnonzero(cust[1:] != cust[:-1]) + 1]
+        out[cust[starts]] = np.minimum.reduceat(frame.i_issue[rows], starts)
+    return out
+
+
 def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     n, t = frame.n_customers, frame.as_of_day
     cust, days = complaint_events(frame)
@@ -43,8 +57,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     quiet_from = recent_from - params.quiet_days
     recent = group_count(cust[days > recent_from], n)
     before = group_count(cust[(days > quiet_from) & (days <= recent_from)], n)
-    invoices = np.flatnonzero(~frame.i_credit)
-    first_invoice = group_min(frame.i_cust[invoices], frame.i_issue[invoices], n, NEVER)
+    first_invoice = first_invoice_day(frame)
     fired = (recent > 0) & (before == 0) & (first_invoice <= quiet_from)
     strength = params.base_strength + params.extra_strength * (recent - 1)
 
