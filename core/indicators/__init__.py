@@ -6,12 +6,20 @@
 
 from __future__ import annotations
 
-from . import aging, habit_slip
+from . import (aging, broken_promise, external_distress, fraud_suspicion, habit_slip, hearsay, silence,
+               staff_exodus, sudden_complaints)
 from .base import Indicator, IndicatorParams, IndicatorResult
 
 INDICATORS: tuple[Indicator, ...] = (
+    silence.INDICATOR,
+    sudden_complaints.INDICATOR,
+    hearsay.INDICATOR,
+    staff_exodus.INDICATOR,
     habit_slip.INDICATOR,
     aging.INDICATOR,
+    broken_promise.INDICATOR,
+    external_distress.INDICATOR,
+    fraud_suspicion.INDICATOR,
 )
 
 __all__ = ["INDICATORS", "Indicator", "IndicatorParams", "IndicatorResult"]
