@@ -6,12 +6,29 @@
 
 from __future__ import annotations
 
-from . import aging, habit_slip
+from . import (
+    aging,
+    bank_churn,
+    disputes,
+    failed_payments,
+    habit_slip,
+    month_end_payer,
+    selective_payment,
+    slowing_trend,
+    volume_drop,
+)
 from .base import Indicator, IndicatorParams, IndicatorResult
 
 INDICATORS: tuple[Indicator, ...] = (
+    volume_drop.INDICATOR,
+    failed_payments.INDICATOR,
+    bank_churn.INDICATOR,
+    disputes.INDICATOR,
     habit_slip.INDICATOR,
+    slowing_trend.INDICATOR,
+    selective_payment.INDICATOR,
     aging.INDICATOR,
+    month_end_payer.INDICATOR,
 )
 
 __all__ = ["INDICATORS", "Indicator", "IndicatorParams", "IndicatorResult"]
