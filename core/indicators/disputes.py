@@ -96,11 +96,11 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     def explain(c: int) -> str:
         parts = []
         if by_rate[c]:
-            parts.append(f"{m.disputes[c]} disputes on {m.issued[c]} invoices issued in the last "
+            parts.append(f"{plural(m.disputes[c], 'dispute')} on {m.issued[c]} invoices issued in the last "
                          f"{params.window_days} days ({rate[c]:.0%}): "
                          + "; ".join(dispute_lines(frame, c, m.d_window, m.flag_window)))
         if by_open[c]:
-            parts.append(f"{m.open_old[c]} open disputes older than {params.open_after_days} days: "
+            parts.append(f"{plural(m.open_old[c], 'open dispute')} older than {params.open_after_days} days: "
                          + "; ".join(dispute_lines(frame, c, m.d_open_old, m.flag_open_old, open_at=True)))
         if by_short[c]:
             rows = [r for r in rows_of(frame.i_cust, c) if m.short_rows[r]]
@@ -111,6 +111,10 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         return "; ".join(parts)
 
     return fired_result("disputes", by_rate | by_open | by_short, strength, explain)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def dispute_lines(frame: LedgerFrame, c: int, d_rows: np.ndarray, flag_rows: np.ndarray,
