@@ -8,7 +8,8 @@ archivings and resolutions are cut away, so no indicator can look ahead.
 Every table is sorted by customer (then by day), so a customer's rows are one contiguous
 slice (``rows_of``). Array prefixes: ``c_`` customers, ``i_`` invoices and credit notes, ``a_`` allocations (payments
 and credit notes settling invoices), ``p_`` payments, ``d_`` disputes, ``t_`` contact attempts
-("touches"), ``n_`` payment-plan instalments, ``s_`` signals, ``k_`` contacts.
+("touches"), ``n_`` payment-plan instalments, ``s_`` signals, ``k_`` contacts, ``b_`` allocations of
+payments that bounced (kept apart: they settle nothing).
 """
 
 from __future__ import annotations
@@ -116,6 +117,9 @@ class LedgerFrame:
     k_created: np.ndarray
     k_archived: np.ndarray
     k_name: np.ndarray
+    # allocations of payments that bounced by the frame's day: they settle nothing (b_ = bounced)
+    b_inv: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    b_payment: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -143,8 +147,9 @@ class LedgerFrame:
         inv_keep = self.i_issue <= t
         remap = np.cumsum(inv_keep, dtype=np.int64) - 1
         alloc_keep = (self.a_day <= t) & inv_keep[self.a_inv] if len(self.a_inv) else self.a_inv == 0
+        bounced = np.zeros(len(self.a_inv), dtype=bool)
         if len(self.a_inv):  # a payment that bounced by day t settles nothing
-            bounced = (self.a_payment >= 0) & (self.p_returned[np.maximum(self.a_payment, 0)] <= t)
+            bounced = alloc_keep & (self.a_payment >= 0) & (self.p_returned[np.maximum(self.a_payment, 0)] <= t)
             alloc_keep &= ~bounced
         pay_keep = self.p_day <= t
         pay_remap = np.cumsum(pay_keep, dtype=np.int64) - 1
@@ -167,6 +172,8 @@ class LedgerFrame:
             i_credit=self.i_credit[inv_keep], i_disputed=self.i_disputed[inv_keep],
             a_inv=remap[self.a_inv[alloc_keep]].astype(np.int32), a_day=self.a_day[alloc_keep],
             a_amount=self.a_amount[alloc_keep], a_payment=a_payment,
+            b_inv=remap[self.a_inv[bounced]].astype(np.int32),
+            b_payment=pay_remap[self.a_payment[bounced]].astype(np.int32),
             p_id=self.p_id[pay_keep], p_cust=self.p_cust[pay_keep], p_day=self.p_day[pay_keep],
             p_amount=self.p_amount[pay_keep],
             p_state=np.where(returned_known, self.p_state[pay_keep], 0).astype(np.int8),

@@ -4,7 +4,7 @@
     contact c1 k1 "Jo Bloggs" created=2023-01-01 archived=2024-05-01
     invoice c1 INV/1 2024-01-01 100.00 [due=2024-01-31] [credit] [disputed] [currency=USD rate=0.9]
     credit c1 RINV/1 2024-02-01 20.00 -> INV/1
-    payment c1 P1 2024-01-30 100.00 -> INV/1[:60.00] INV/2 [account=DE89...] [returned=2024-02-03]
+    payment c1 P1 2024-01-30 100.00 -> INV/1[:60.00] INV/2 [account=DE89...] [returned=2024-02-03 | voided=2024-02-03]
             [currency=USD rate=0.9]
     dispute c1 D1 2024-03-01 [invoice=INV/1] [resolved=2024-04-01] [complaint] [reason="late delivery"]
     call c1 2024-03-02 unanswered | answered [promise=2024-03-10:50.00] [channel=email]
@@ -102,8 +102,9 @@ def ledger_data(text: str) -> dict:
                 pay["payer_account"] = opts["account"]
             if "currency" in opts:
                 pay["currency"], pay["fx_rate"] = opts["currency"], opts.get("rate", "1")
-            if "returned" in opts:
-                pay["state"], pay["returned_on"] = "returned", opts["returned"]
+            for state in ("returned", "voided"):
+                if state in opts:
+                    pay["state"], pay["returned_on"] = state, opts[state]
             data["payments"].append(pay)
         elif kind == "dispute":
             plain, opts = _opts(rest)

@@ -1,0 +1,150 @@
+"""disputes: too many disputes, short payment ("paid only half") (seed 000).
+
+Three measures over invoices issued in the last ``window_days`` (12 months), any of which fires:
+- rate: disputes opened in the window / invoices issued in it (at least ``min_disputes``);
+- open: disputes unresolved at T and opened more than ``open_after_days`` ago;
+- short: share of those invoices settled short (a credit note applied, ``short_paid``) or
+  partly paid and past due at T (at least ``min_short`` invoices).
+
+Complaints (``kind == complaint``) are left to ``sudden_complaints``. An invoice flagged
+``disputed`` by the source (a file column) without a dispute record counts as a dispute opened
+on its issue day and open while the invoice is open; the flag carries no date, so unlike
+dispute records it cannot be cut at T. Missing dispute data (no records, no flags) means the
+rate and open measures see no dispute: only the short-payment measure can fire, and when the
+ledger declares "disputes" unavailable the evidence says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import Field
+
+from ..frame import LedgerFrame
+from ..settlement import TOLERANCE, settlement
+from .base import SOURCE_NAMES, Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, fmt_money, rows_of
+
+
+class Params(IndicatorParams):
+    weight: float = Field(default=0.3, ge=0, le=1)
+    window_days: int = Field(default=365, ge=1, description="days of invoices and disputes measured")
+    min_rate: float = Field(default=0.2, gt=0, le=10, description="disputes per invoice issued that fire")
+    min_disputes: int = Field(default=2, ge=1, description="...with at least this many disputes")
+    open_after_days: int = Field(default=30, ge=0, description="age from which an open dispute counts")
+    min_open: int = Field(default=1, ge=1, description="open disputes older than that which fire")
+    short_share: float = Field(default=0.25, gt=0, le=1, description="share of invoices settled short that fires")
+    min_short: int = Field(default=2, ge=1, description="...with at least this many invoices")
+
+
+@dataclass(frozen=True)
+class Measures:
+    """Per-customer counts, and the row masks the evidence is rendered from."""
+
+    issued: np.ndarray
+    disputes: np.ndarray
+    open_old: np.ndarray
+    short: np.ndarray
+    d_window: np.ndarray  # dispute rows opened in the window
+    d_open_old: np.ndarray  # dispute rows open and old
+    flag_window: np.ndarray  # invoice rows flagged disputed (no record), issued in the window
+    flag_open_old: np.ndarray  # ... still open and old
+    short_rows: np.ndarray  # invoice rows settled short or partly paid past due
+
+
+def measures(frame: LedgerFrame, params: Params) -> Measures:
+    n, t = frame.n_customers, frame.as_of_day
+    st = settlement(frame)
+    invoice = ~frame.i_credit
+    in_window = invoice & (frame.i_issue > t - params.window_days)
+    dispute = ~frame.d_complaint
+    d_window = dispute & (frame.d_open > t - params.window_days)
+    d_open_old = dispute & (frame.d_resolved > t) & (t - frame.d_open > params.open_after_days)
+    recorded = np.zeros(len(frame.i_id), dtype=bool)
+    recorded[frame.d_inv[dispute & (frame.d_inv >= 0)]] = True
+    flagged = invoice & frame.i_disputed & ~recorded
+    flag_window = flagged & in_window
+    flag_open_old = flagged & st.is_open & (t - frame.i_issue > params.open_after_days)
+    partly = st.is_open & (st.paid > TOLERANCE) & (t > frame.i_due)
+    short_rows = in_window & (st.short_paid | partly)
+    return Measures(
+        issued=np.bincount(frame.i_cust[in_window], minlength=n),
+        disputes=np.bincount(frame.d_cust[d_window], minlength=n) + np.bincount(frame.i_cust[flag_window], minlength=n),
+        open_old=np.bincount(frame.d_cust[d_open_old], minlength=n)
+        + np.bincount(frame.i_cust[flag_open_old], minlength=n),
+        short=np.bincount(frame.i_cust[short_rows], minlength=n),
+        d_window=d_window, d_open_old=d_open_old, flag_window=flag_window, flag_open_old=flag_open_old,
+        short_rows=short_rows,
+    )
+
+
+def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
+    m = measures(frame, params)
+    issued = np.maximum(m.issued, 1)
+    rate, share = m.disputes / issued, m.short / issued
+    by_rate = (m.disputes >= params.min_disputes) & (rate >= params.min_rate)
+    by_open = m.open_old >= params.min_open
+    by_short = (m.short >= params.min_short) & (share >= params.short_share)
+    strength = np.maximum.reduce([
+        np.where(by_rate, rate / (2 * params.min_rate), 0.0),
+        np.where(by_open, 0.5 + 0.25 * (m.open_old - params.min_open), 0.0),
+        np.where(by_short, share / (2 * params.short_share), 0.0),
+    ])
+    st = settlement(frame)
+    no_records = "disputes" in frame.unavailable
+
+    def explain(c: int) -> str:
+        parts = []
+        if by_rate[c]:
+            parts.append(f"{plural(m.disputes[c], 'dispute')} on {m.issued[c]} invoices issued in the last "
+                         f"{params.window_days} days ({rate[c]:.0%}): "
+                         + "; ".join(dispute_lines(frame, c, m.d_window, m.flag_window)))
+        if by_open[c]:
+            parts.append(f"{plural(m.open_old[c], 'open dispute')} older than {params.open_after_days} days: "
+                         + "; ".join(dispute_lines(frame, c, m.d_open_old, m.flag_open_old, open_at=True)))
+        if by_short[c]:
+            rows = [r for r in rows_of(frame.i_cust, c) if m.short_rows[r]]
+            parts.append(f"{m.short[c]} of {m.issued[c]} invoices ({share[c]:.0%}) settled short or partly "
+                         f"paid past due: " + "; ".join(short_line(frame, st, r) for r in rows[:5]))
+        if no_records:
+            parts.append(f"dispute records not available from {SOURCE_NAMES.get(frame.source, frame.source)}")
+        return "; ".join(parts)
+
+    return fired_result("disputes", by_rate | by_open | by_short, strength, explain)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def dispute_lines(frame: LedgerFrame, c: int, d_rows: np.ndarray, flag_rows: np.ndarray,
+                  open_at: bool = False) -> list[str]:
+    """Evidence lines for the customer's dispute records and flagged invoices in the masks."""
+    t, lines = frame.as_of_day, []
+    for d in rows_of(frame.d_cust, c):
+        if d_rows[d]:
+            inv = frame.d_inv[d]
+            on = f" on {frame.i_number[inv]} ({fmt_money(frame.i_total[inv])})" if inv >= 0 else " on the account"
+            reason = f" \"{frame.d_reason[d]}\"" if frame.d_reason[d] else ""
+            since = f", {t - frame.d_open[d]} days open" if open_at else ""
+            lines.append(f"dispute{on} opened {fmt_day(frame.d_open[d])}{since}{reason}")
+    for r in rows_of(frame.i_cust, c):
+        if flag_rows[r]:
+            since = f", open {t - frame.i_issue[r]} days" if open_at else ""
+            lines.append(f"{frame.i_number[r]} ({fmt_money(frame.i_total[r])}) issued {fmt_day(frame.i_issue[r])} "
+                         f"flagged disputed{since}")
+    return lines
+
+
+def short_line(frame: LedgerFrame, st, r: int) -> str:
+    """'INV/5 (1,000.00) issued 2 Jan 2024: credited 500.00' or '...: paid 400.00, 400.00 open, 20 days past due'."""
+    head = f"{frame.i_number[r]} ({fmt_money(frame.i_total[r])}) issued {fmt_day(frame.i_issue[r])}"
+    if st.short_paid[r]:
+        allocs = rows_of(frame.a_inv, r)
+        credited = float(frame.a_amount[allocs][frame.a_payment[allocs] < 0].sum())
+        return f"{head}: credited {fmt_money(credited)}"
+    return (f"{head}: paid {fmt_money(st.paid[r])}, {fmt_money(st.residual[r])} open, "
+            f"{frame.as_of_day - frame.i_due[r]} days past due")
+
+
+INDICATOR = Indicator("disputes", "too many disputes, short payment", ("000",), frozenset(), Params, compute)

@@ -1,0 +1,120 @@
+"""disputes: dispute rate over 12 months, open disputes, invoices settled short."""
+
+import numpy as np
+import pytest
+from ledgers import customer_index, frame_at
+
+from arwatch.core.indicators import disputes
+from arwatch.core.policy import Policy
+
+T = "2024-06-30"  # 12-month window: invoices issued from 2 Jul 2023
+
+
+def invoices(count: int, cust: str = "c1", flagged: int = 0) -> str:
+    """``count`` (<= 11) invoices of 100.00 on the 5th of each month from Aug 2023, all paid on time."""
+    lines = []
+    for k in range(1, count + 1):
+        year, month = (2023, 7 + k) if k <= 5 else (2024, k - 5)
+        flag = " disputed" if k <= flagged else ""
+        lines.append(f"invoice {cust} INV/{k} {year}-{month:02d}-05 100.00{flag}")
+        lines.append(f"payment {cust} {cust}P{k} {year}-{month:02d}-20 100.00 -> INV/{k}")
+    return "\n".join(lines) + "\n"
+
+
+HEAD = 'customer c1 "Acme" terms=30\ncustomer c2 "Beta" terms=30\n'
+TWO_DISPUTES = """
+dispute c1 D1 2023-10-01 invoice=INV/3 resolved=2023-10-20 reason="wrong quantity"
+dispute c1 D2 2024-02-01 invoice=INV/7 resolved=2024-02-15
+dispute c1 D3 2024-03-01 complaint   # complaints are sudden_complaints' business
+"""
+
+
+def run(text, as_of=T, **kwargs):
+    frame = frame_at(text, as_of, **kwargs)
+    return frame, disputes.INDICATOR.run(frame, Policy().params("disputes"))
+
+
+def test_disputes__rate_of_one_in_five_fires():
+    frame, result = run(HEAD + invoices(10) + TWO_DISPUTES)
+    c1 = customer_index(frame, "c1")
+    assert result.fired[c1] and result.strength[c1] == pytest.approx(0.5)
+    assert result.evidence(c1) == (
+        "2 disputes on 10 invoices issued in the last 365 days (20%): "
+        "dispute on INV/3 (100.00) opened 1 Oct 2023 \"wrong quantity\"; dispute on INV/7 (100.00) opened 1 Feb 2024")
+
+
+@pytest.mark.parametrize("text", [
+    HEAD + invoices(11) + TWO_DISPUTES,  # 2 / 11 < 20%
+    HEAD + invoices(5) + "dispute c1 D1 2023-10-01 invoice=INV/3 resolved=2023-10-20\n",  # 20% but only 1
+])
+def test_disputes__below_rate_threshold(text):
+    _, result = run(text)
+    assert not result.fired.any()
+
+
+def test_disputes__flagged_invoices_count_for_files_without_dispute_records():
+    frame, result = run(HEAD + invoices(10, flagged=2))
+    c1 = customer_index(frame, "c1")
+    assert result.fired[c1]
+    assert "INV/1 (100.00) issued 5 Aug 2023 flagged disputed; INV/2 (100.00) issued 5 Sep 2023 flagged disputed" \
+        in result.evidence(c1)
+    _, one = run(HEAD + invoices(10, flagged=1))
+    assert not one.fired.any()
+
+
+@pytest.mark.parametrize("opened,fires", [("2024-05-31", False), ("2024-05-30", True)])
+def test_disputes__open_dispute_older_than_30_days(opened, fires):
+    frame, result = run(HEAD + invoices(11) + f"dispute c1 D9 {opened} invoice=INV/10\n")
+    c1 = customer_index(frame, "c1")
+    assert result.fired[c1] == fires
+    if fires:
+        assert result.evidence(c1) == ("1 open dispute older than 30 days: "
+                                       "dispute on INV/10 (100.00) opened 30 May 2024, 31 days open")
+
+
+def test_disputes__resolved_dispute_is_not_open():
+    _, result = run(HEAD + invoices(11) + "dispute c1 D9 2024-04-01 resolved=2024-06-29\n")
+    assert not result.fired.any()
+
+
+SHORT = """
+invoice c1 INV/20 2024-03-01 1000.00
+credit c1 RINV/1 2024-04-01 500.00 -> INV/20
+payment c1 P20 2024-04-02 500.00 -> INV/20
+invoice c1 INV/21 2024-04-01 800.00
+payment c1 P21 2024-05-01 400.00 -> INV/21
+"""
+
+
+def test_disputes__settled_short_or_partly_paid_past_due():
+    frame, result = run(HEAD + invoices(6) + SHORT)  # 2 of 8 invoices
+    c1 = customer_index(frame, "c1")
+    assert result.fired[c1] and result.strength[c1] == pytest.approx(0.5)
+    assert result.evidence(c1) == (
+        "2 of 8 invoices (25%) settled short or partly paid past due: "
+        "INV/20 (1,000.00) issued 1 Mar 2024: credited 500.00; "
+        "INV/21 (800.00) issued 1 Apr 2024: paid 400.00, 400.00 open, 60 days past due")
+    _, nine = run(HEAD + invoices(7) + SHORT)  # 2 of 9 invoices: 22%
+    assert not nine.fired.any()
+
+
+def test_disputes__missing_dispute_data_is_said():
+    frame, result = run(HEAD + invoices(6) + SHORT, source="quickbooks", unavailable=("disputes",))
+    c1 = customer_index(frame, "c1")
+    assert result.available and result.fired[c1]
+    assert result.evidence(c1).endswith("; dispute records not available from QuickBooks")
+
+
+def test_disputes__no_look_ahead():
+    base = HEAD + invoices(11) + "invoice c1 INV/21 2024-04-01 800.00\n"
+    later = base + ("dispute c1 D1 2024-07-01 invoice=INV/11\n"
+                    "dispute c1 D2 2024-07-02 invoice=INV/10\n"
+                    "dispute c1 D3 2024-07-02 invoice=INV/9\n"
+                    "credit c1 RINV/9 2024-07-03 100.00 -> INV/21\n"
+                    "payment c1 P30 2024-07-04 300.00 -> INV/21\n")
+    frame, before = run(base)
+    _, after = run(later)
+    assert not before.fired.any()
+    assert np.array_equal(before.fired, after.fired) and np.array_equal(before.strength, after.strength)
+    _, later_on = run(later, as_of="2024-07-10")
+    assert later_on.fired[customer_index(frame, "c1")]
