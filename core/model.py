@@ -171,6 +171,8 @@ class Payment(Record):
             raise ValueError(
                 f"allocations: {allocated} allocated, more than the amount {self.amount}"
             )
+        if self.state is not PaymentState.POSTED and self.returned_on is None:
+            raise ValueError(f"returned_on: a {self.state.value} payment needs the day it was {self.state.value}")
         if self.returned_on is not None and self.returned_on < self.date:
             raise ValueError(f"returned_on: {self.returned_on} is before date {self.date}")
         return self
@@ -199,7 +201,8 @@ class Channel(str, Enum):
 class ContactAttempt(Record):
     """One attempt to reach the customer, and what came of it.
 
-    A promise to pay is recorded here: ``promise_date`` and ``promise_amount``.
+    A promise to pay is recorded here: ``promise_date`` and ``promise_amount`` (in the company's
+    currency, like the amounts the scorer compares it with).
     """
 
     id: RecordId
@@ -224,7 +227,7 @@ class Instalment(Record):
 
 
 class PaymentPlan(Record):
-    """An agreed schedule for paying an open balance."""
+    """An agreed schedule for paying an open balance; instalment amounts in the company's currency."""
 
     id: RecordId
     customer_id: RecordId

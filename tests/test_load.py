@@ -85,3 +85,8 @@ def test_load__unknown_field_and_missing_id_row_named_by_position():
     _, issues = issues_of({"invoices": [inv("1", colour="red"), {"number": "X", "customer_id": "c1"}]})
     assert ("invoice", "1", "colour") in issues
     assert ("invoice", "#2", "id") in issues
+
+
+def test_load__returned_payment_needs_its_return_day():
+    _, issues = issues_of({"invoices": [inv("1")], "payments": [pay("p1", [("1", "100")], state="returned")]})
+    assert "needs the day it was returned" in issues[("payment", "p1", "returned_on")]
