@@ -8,6 +8,7 @@ Every table ends sorted by customer, then day, then input order.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from itertools import repeat
 from operator import attrgetter
 from typing import Any
@@ -17,21 +18,21 @@ import numpy as np
 from .columnar import NEVER
 from .model import InvoiceKind, InvoiceState, Ledger, PaymentState
 
-EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-
-
 def days(dates: list[dt.date | None] | tuple) -> np.ndarray:
     """Day numbers (``date.toordinal()``) of dates; NEVER for None."""
-    if not len(dates):
-        return np.zeros(0, dtype=np.int32)
-    arr = np.array(dates, dtype="datetime64[D]")
-    return np.where(np.isnat(arr), NEVER, arr.astype(np.int64) + EPOCH_ORDINAL).astype(np.int32)
+    try:
+        return np.fromiter(map(dt.date.toordinal, dates), dtype=np.int32, count=len(dates))
+    except TypeError:  # some None
+        return np.fromiter((int(NEVER) if d is None else d.toordinal() for d in dates),
+                           dtype=np.int32, count=len(dates))
 
 
 def money(values: list | tuple) -> np.ndarray:
     """Decimals (or None → NaN) as float64."""
-    return np.array([np.nan if v is None else v for v in values], dtype=np.float64) \
-        if any(v is None for v in values) else np.array(values, dtype=np.float64)
+    try:
+        return np.fromiter(map(float, values), dtype=np.float64, count=len(values))
+    except TypeError:  # some None
+        return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
 
 
 def obj(values: Any) -> np.ndarray:
@@ -40,12 +41,10 @@ def obj(values: Any) -> np.ndarray:
     return out
 
 
-def columns(records: list | tuple, *names: str) -> list[tuple]:
-    """The named attributes of every record, one tuple per name."""
-    if not records:
-        return [() for _ in names]
-    got = list(map(attrgetter(*names), records))
-    return list(zip(*got)) if len(names) > 1 else [tuple(got)]
+def columns(records: list | tuple, *names: str) -> list[list]:
+    """The named attributes of every record, one list per name (one C-level pass each; no
+    per-record tuples, which would wake the garbage collector over millions of records)."""
+    return [list(map(attrgetter(name), records)) for name in names]
 
 
 def index_of(mapping: dict[str, int], keys: tuple, missing: int = -1) -> np.ndarray:
@@ -62,7 +61,21 @@ def _sorted_by_customer(records: tuple, c_index: dict[str, int], day_field: str)
 
 
 def build_columns(ledger: Ledger) -> dict[str, Any]:
-    """Every column of a LedgerFrame (uncut), by field name."""
+    """Every column of a LedgerFrame (uncut), by field name.
+
+    The cyclic garbage collector is paused meanwhile: the columns hold no cycles, and a ledger
+    of millions of records would otherwise be traversed again and again as lists grow.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_columns(ledger)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build_columns(ledger: Ledger) -> dict[str, Any]:
     customers = ledger.customers
     c_index = {c.id: i for i, c in enumerate(customers)}
     cols: dict[str, Any] = {}
