@@ -469,7 +469,9 @@ class _Builder:
                 opened = issue + _d(r.randint(4, max(5, c.terms)))
                 disputed_cents = max(500, int(total * r.uniform(0.1, 0.5)))
                 resolved = opened + _d(r.randint(12, 45))
-                if cap is not None or (a == "disputer" and (c.t0 is None or issue < c.t0)):
+                if cap is not None:  # good customers' disputes are settled within weeks
+                    resolved = min(resolved, due + _d(45))
+                elif a == "disputer" and (c.t0 is None or issue < c.t0):
                     resolved = min(resolved, due + _d(70))
                 if c.stop is not None and resolved >= c.stop:
                     resolved = None  # nobody settles it any more
@@ -492,13 +494,11 @@ class _Builder:
             if pay_total > 0 and not self._stopped(c, inv, day):
                 if r.random() < 0.05 and pay_total > 5000:  # paid in two parts
                     first = int(pay_total * r.uniform(0.4, 0.8))
-                    second_day = self._pay_day(c, day + _d(r.randint(7, 20)))
-                    if cap is not None and second_day > cap:
-                        inv.events.append((day, pay_total, "pay"))
-                    else:
-                        inv.events.append((day, first, "pay"))
-                        if not self._stopped(c, inv, second_day):
-                            inv.events.append((second_day, pay_total - first, "pay"))
+                    first_day = self._pay_day(c, day - _d(r.randint(7, 20)), before=True)
+                    if first_day <= issue:
+                        first_day = issue + _ONE_DAY
+                    inv.events.append((first_day, first, "pay"))
+                    inv.events.append((day, pay_total - first, "pay"))
                 else:
                     inv.events.append((day, pay_total, "pay"))
             inv.events.sort(key=lambda e: e[0])
