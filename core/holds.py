@@ -50,21 +50,22 @@ def credit_limit(board: ScoreBoard, policy: Policy) -> np.ndarray:
 
 
 def cause_masks(board: ScoreBoard, policy: Policy, held: np.ndarray) -> list[tuple[str, np.ndarray]]:
-    """(rule, customers it holds) for every hold rule; ``held`` customers use the lower score."""
+    """(rule, customers it holds) per hold rule, most specific first; ``held`` customers use the
+    lower score threshold for the level rule."""
     rules: HoldPolicy = policy.credit.holds
     masks: list[tuple[str, np.ndarray]] = []
-    for name in rules.segments:
-        masks.append((f"segment:{name}", board.segment == SEGMENT_NAMES.index(name)))
-    if rules.levels:
-        at_level = np.isin(board.level, [LEVEL_NAMES.index(level) for level in rules.levels])
-        keeps = held & (board.score >= rules.release_below_score)
-        masks.append((f"level:{'/'.join(rules.levels)}", at_level | keeps))
     for indicator in rules.indicators:
         masks.append((f"indicator:{indicator}", fired(board, indicator)))
+    for name in rules.segments:
+        masks.append((f"segment:{name}", board.segment == SEGMENT_NAMES.index(name)))
     if rules.over_limit_with_overdue:
         over = open_balance(board) > credit_limit(board, policy)  # False where the limit is NaN
         overdue = oldest_days_past_due(board.frame) >= max(rules.over_limit_overdue_days, 1)
         masks.append(("over_limit", over & overdue))
+    if rules.levels:
+        at_level = np.isin(board.level, [LEVEL_NAMES.index(level) for level in rules.levels])
+        keeps = held & (board.score >= rules.release_below_score)
+        masks.append((f"level:{'/'.join(rules.levels)}", at_level | keeps))
     return masks
 
 

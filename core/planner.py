@@ -101,23 +101,22 @@ def _fire(view: _View, segment: str, ladder: str, index: int, rule: StepRule,
     if not customers.any():
         return []
     f = view.frame
+
+    def why(c: int) -> tuple[str, ...]:
+        return tuple(f"{ind}: {evidence(view.board, ind, c)}" for ind in rule.requires if fired(view.board, ind)[c])
+
     if rule.scope == "invoice":
-        return [Firing(int(f.i_cust[r]), ladder, index, rule, f"invoice:{f.i_id[r]}", (int(r),))
-                for r in view.invoices_for(customers, rule)]
+        return [Firing(int(f.i_cust[r]), ladder, index, rule, f"invoice:{f.i_id[r]}", (int(r),),
+                       notes=why(int(f.i_cust[r]))) for r in view.invoices_for(customers, rule)]
     if rule.scope == "overdue":
         rows = view.invoices_for(customers, rule)
         by_customer: dict[int, list[int]] = {}
         for r in rows[np.argsort(f.i_due[rows], kind="stable")]:
             by_customer.setdefault(int(f.i_cust[r]), []).append(int(r))
-        return [Firing(c, ladder, index, rule, "overdue", tuple(rs)) for c, rs in by_customer.items()]
+        return [Firing(c, ladder, index, rule, "overdue", tuple(rs), notes=why(c)) for c, rs in by_customer.items()]
     if rule.scope == "account":
-        out = []
-        for c in np.flatnonzero(customers):
-            cause = next(ind for ind in rule.requires if fired(view.board, ind)[c])
-            notes = tuple(f"{ind}: {evidence(view.board, ind, c)}" for ind in rule.requires
-                          if fired(view.board, ind)[c])
-            out.append(Firing(int(c), ladder, index, rule, cause, notes=notes))
-        return out
+        return [Firing(int(c), ladder, index, rule, next(ind for ind in rule.requires if fired(view.board, ind)[c]),
+                       notes=why(int(c))) for c in np.flatnonzero(customers)]
     if rule.scope == "hold":
         return [Firing(int(c), ladder, index, rule, "hold", hold=holds[str(f.c_id[c])],
                        notes=(f"credit hold ({holds[str(f.c_id[c])].rule}): {holds[str(f.c_id[c])].reason}",))

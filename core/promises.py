@@ -167,3 +167,18 @@ def track_instalments(frame: LedgerFrame, grace_days: int = 3, tolerance: float 
         plan_on_track=~cancelled & (missed[frame.n_plan] == 0),
         plan_complete=unpaid[frame.n_plan] == 0,
     )
+
+
+def broken_by_customer(frame: LedgerFrame, grace_days: int = 3, tolerance: float = 0.01) -> np.ndarray:
+    """Per customer: a promise broken and still unpaid, or an instalment of an active plan missed.
+
+    This is what the broken_promise indicator must agree with (a made-good promise or a plan
+    caught up again no longer counts).
+    """
+    n = frame.n_customers
+    promises = track_promises(frame, grace_days, tolerance)
+    instalments = track_instalments(frame, grace_days, tolerance)
+    broken = promises.status == PROMISE_STATES.index("broken")
+    missed = instalments.status == INSTALMENT_STATES.index("missed")
+    return (np.bincount(frame.t_cust, weights=broken, minlength=n) > 0) | (
+        np.bincount(frame.n_cust, weights=missed, minlength=n) > 0)
