@@ -158,13 +158,15 @@ def _promise_firings(view: _View, customers: np.ndarray, ladder: str, index: int
 
 def describe(ladder: str, index: int, rule: StepRule) -> str:
     """The policy rule cited by a task: ``credit.ladders.good[2]: phone_call from 55 days ...``."""
+    def days(n: int) -> str:
+        word = "day" if abs(n) == 1 else "days"
+        return f"{n} {word} past due" if n >= 0 else f"{-n} {word} before due"
+
     parts = [rule.step]
     if rule.from_days is not None:
-        parts.append(f"from {rule.from_days} days past due" if rule.from_days >= 0
-                     else f"from {-rule.from_days} days before due")
+        parts.append(f"from {days(rule.from_days)}")
         if rule.until_days is not None:
-            parts.append(f"until {rule.until_days} days past due" if rule.until_days >= 0
-                         else f"until {-rule.until_days} days before due")
+            parts.append(f"until {days(rule.until_days)}")
     if rule.scope in ("invoice", "overdue") and rule.beyond_habit:
         parts.append("beyond the customer's habit")
     if rule.large_only:
