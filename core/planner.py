@@ -129,17 +129,17 @@ def _promise_firings(view: _View, customers: np.ndarray, ladder: str, index: int
     """The latest broken (still unpaid) promise and each off-track plan of a customer."""
     f, pt, it = view.frame, view.promises, view.instalments
     out: list[Firing] = []
-    latest: dict[int, int] = {}
-    for r in np.flatnonzero(pt.status != PROMISE_STATES.index("none")):
-        latest[int(f.t_cust[r])] = int(r)  # rows are in day order within a customer
-    for c, r in latest.items():
-        if customers[c] and pt.status[r] == PROMISE_STATES.index("broken"):
-            promised = date_of(f.t_promise_day[r])
-            amount = None if np.isnan(f.t_promise_amount[r]) else float(f.t_promise_amount[r])
-            note = (f"promised {'payment' if amount is None else fmt_money(amount)} by {fmt_day(f.t_promise_day[r])} "
-                    f"(on {fmt_day(f.t_day[r])}); not received by {fmt_day(int(pt.deadline[r]))}")
-            out.append(Firing(c, ladder, index, rule, f"promise:{promised.isoformat()}", notes=(note,),
-                              promise={"date": promised, "amount": amount, "made_on": date_of(f.t_day[r])}))
+    rows = np.flatnonzero(pt.status != PROMISE_STATES.index("none"))
+    cust = f.t_cust[rows]
+    latest = rows[np.r_[cust[1:] != cust[:-1], True]] if len(rows) else rows  # rows in day order per customer
+    for r in latest[(pt.status[latest] == PROMISE_STATES.index("broken")) & customers[f.t_cust[latest]]]:
+        c, r = int(f.t_cust[r]), int(r)
+        promised = date_of(f.t_promise_day[r])
+        amount = None if np.isnan(f.t_promise_amount[r]) else float(f.t_promise_amount[r])
+        note = (f"promised {'payment' if amount is None else fmt_money(amount)} by {fmt_day(f.t_promise_day[r])} "
+                f"(on {fmt_day(f.t_day[r])}); not received by {fmt_day(int(pt.deadline[r]))}")
+        out.append(Firing(c, ladder, index, rule, f"promise:{promised.isoformat()}", notes=(note,),
+                          promise={"date": promised, "amount": amount, "made_on": date_of(f.t_day[r])}))
     missed = it.status == INSTALMENT_STATES.index("missed")
     plans: dict[tuple[int, int], list[int]] = {}
     for r in np.flatnonzero(missed):
