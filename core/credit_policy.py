@@ -222,20 +222,12 @@ class HoldPolicy(_Section):
         return value
 
 
-class PromisePolicy(_Section):
-    """How promises to pay and payment-plan instalments are tracked against payments."""
-
-    grace_days: int = Field(default=3, ge=0, le=60,
-                            description="days after a promise date / instalment due before it is broken")
-    tolerance: float = Field(default=0.01, ge=0, description="amount short that still counts as paid")
-
-
 class CreditPolicy(_Section):
     """Terms, limits, holds and the treatment ladder per segment and risk level."""
 
     terms_days: int = Field(default=30, ge=0, le=3650, description="terms quoted to customers without their own")
-    default_credit_limit: float | None = Field(default=None, ge=0,
-                                               description="limit for customers without one (None: no limit)")
+    default_credit_limit: float = Field(default=0, ge=0,
+                                        description="limit for customers without one; 0: no limit")
     large_invoice: float = Field(default=5000, ge=0, description="open amount that makes an invoice large")
     patience_days: int = Field(default=30, ge=0, description="nothing beyond reminders before this many days "
                                                              "past due (seed 002), unless a rule says early")
@@ -253,8 +245,11 @@ class CreditPolicy(_Section):
         default=("reminder", "phone_call", "payment_plan_offer"),
         description="steps paused while a promise is pending or a payment plan is on track")
     holds: HoldPolicy = Field(default_factory=HoldPolicy)
-    promises: PromisePolicy = Field(default_factory=PromisePolicy)
-    ladders: dict[str, tuple[StepRule, ...]] = Field(default_factory=_default_ladders)
+    ladders: dict[str, tuple[StepRule, ...]] = Field(
+        default_factory=_default_ladders,
+        description="per segment (and `all` for every segment): the steps and when they fire; a file "
+                    "that names a segment's ladder replaces that ladder only (keys: see StepRule in "
+                    "core/credit_policy.py; omitted keys take their defaults)")
 
     @field_validator("flag_min_level")
     @classmethod

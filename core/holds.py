@@ -46,7 +46,7 @@ def credit_limit(board: ScoreBoard, policy: Policy) -> np.ndarray:
     """Each customer's limit, the policy's default where it has none (NaN: no limit)."""
     default = policy.credit.default_credit_limit
     limits = board.frame.c_credit_limit
-    return limits if default is None else np.where(np.isnan(limits), default, limits)
+    return limits if not default else np.where(np.isnan(limits), default, limits)
 
 
 def cause_masks(board: ScoreBoard, policy: Policy, held: np.ndarray) -> list[tuple[str, np.ndarray]]:

@@ -23,7 +23,7 @@ from .habit import habit
 from .holds import desired_holds, evidence, fired
 from .indicators.base import fmt_day, fmt_money
 from .policy import Policy
-from .promises import INSTALMENT_STATES, PROMISE_STATES, track_instalments, track_promises
+from .promises import INSTALMENT_STATES, PROMISE_STATES, grace_days, track_instalments, track_promises
 from .scoring import ScoreBoard
 from .settlement import settlement
 from .templating import render, task_title
@@ -60,9 +60,9 @@ class _View:
         window = np.where(self.habit_known, np.nan_to_num(h.days_to_pay) + credit.habit_grace_days, -1e9)
         self.window_end = frame.i_issue + window[frame.i_cust]  # last day inside the habit, per invoice
         self.beyond_habit = ~self.habit_known[frame.i_cust] | (frame.as_of_day > self.window_end)
-        grace, tol = credit.promises.grace_days, credit.promises.tolerance
-        self.promises = track_promises(frame, grace, tol)
-        self.instalments = track_instalments(frame, grace, tol)
+        grace = grace_days(policy)
+        self.promises = track_promises(frame, grace)
+        self.instalments = track_instalments(frame, grace)
         n = frame.n_customers
         pending = self.promises.status == PROMISE_STATES.index("pending")
         active_plan = self.instalments.plan_on_track & ~self.instalments.plan_complete

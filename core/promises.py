@@ -20,6 +20,7 @@ from typing import Literal
 import numpy as np
 
 from .columnar import NEVER
+from .settlement import TOLERANCE
 from .frame import PAYMENT_STATES, LedgerFrame
 from .model import Instalment, PaymentPlan, PaymentState
 
@@ -27,6 +28,8 @@ Frequency = Literal["weekly", "biweekly", "monthly"]
 PROMISE_STATES: tuple[str, ...] = ("none", "pending", "kept", "broken", "made_good")
 INSTALMENT_STATES: tuple[str, ...] = ("paid", "due", "missed", "cancelled")
 _CENT = Decimal("0.01")
+DEFAULT_GRACE_DAYS = 2  # the broken_promise indicator's default; ``grace_days(policy)`` reads the policy
+DEFAULT_LOOKBACK_DAYS = 180
 _POSTED = PAYMENT_STATES.index(PaymentState.POSTED)
 
 
@@ -103,11 +106,17 @@ class PromiseTracking:
         return PROMISE_STATES[int(self.status[row])]
 
 
-def track_promises(frame: LedgerFrame, grace_days: int = 3, tolerance: float = 0.01) -> PromiseTracking:
-    """Kept, pending, broken or made good (paid after it was broken), as of the frame's day."""
+def track_promises(frame: LedgerFrame, grace_days: int = DEFAULT_GRACE_DAYS,
+                   tolerance: float = TOLERANCE) -> PromiseTracking:
+    """Kept, pending, broken or made good (paid after it was broken), as of the frame's day.
+
+    Kept means the customer's payments from the day of the promise reached the promised amount
+    (less ``tolerance``; more than ``tolerance`` when no amount was promised) by the promise
+    date + grace.
+    """
     is_promise = frame.t_promise_day != NEVER
-    need = np.where(np.isnan(frame.t_promise_amount), tolerance, frame.t_promise_amount - tolerance)
-    kept_day = _reached_day(frame, frame.t_cust, frame.t_day, np.maximum(need, tolerance))
+    need = np.where(np.isnan(frame.t_promise_amount), tolerance + 1e-9, frame.t_promise_amount - tolerance)
+    kept_day = _reached_day(frame, frame.t_cust, frame.t_day, np.maximum(need, 1e-9))
     deadline = np.where(is_promise, frame.t_promise_day.astype(np.int64) + grace_days, NEVER)
     t = frame.as_of_day
     status = np.select(
@@ -147,7 +156,8 @@ def _cumsum_within(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
     return total - offset
 
 
-def track_instalments(frame: LedgerFrame, grace_days: int = 3, tolerance: float = 0.01) -> InstalmentTracking:
+def track_instalments(frame: LedgerFrame, grace_days: int = DEFAULT_GRACE_DAYS,
+                      tolerance: float = TOLERANCE) -> InstalmentTracking:
     """Each instalment paid, due or missed as of the frame's day (cancelled plans: cancelled)."""
     t = frame.as_of_day
     due_so_far = _cumsum_within(frame.n_plan, frame.n_amount)
@@ -169,16 +179,28 @@ def track_instalments(frame: LedgerFrame, grace_days: int = 3, tolerance: float 
     )
 
 
-def broken_by_customer(frame: LedgerFrame, grace_days: int = 3, tolerance: float = 0.01) -> np.ndarray:
-    """Per customer: a promise broken and still unpaid, or an instalment of an active plan missed.
+def broken_by_customer(frame: LedgerFrame, grace_days: int = DEFAULT_GRACE_DAYS,
+                       lookback_days: int = DEFAULT_LOOKBACK_DAYS, tolerance: float = TOLERANCE) -> np.ndarray:
+    """Per customer: what the broken_promise indicator must agree with.
 
-    This is what the broken_promise indicator must agree with (a made-good promise or a plan
-    caught up again no longer counts).
+    A promise for a day in the last ``lookback_days`` that was not kept by its date + grace
+    (even if paid since: a broken promise stays part of the customer's record for scoring), or
+    an instalment of an active plan still unpaid after its due date + grace (catching up
+    clears it). The planner's follow-up tasks, unlike scoring, close once the money arrived.
     """
     n = frame.n_customers
     promises = track_promises(frame, grace_days, tolerance)
     instalments = track_instalments(frame, grace_days, tolerance)
-    broken = promises.status == PROMISE_STATES.index("broken")
+    recent = frame.t_promise_day.astype(np.int64) > frame.as_of_day - lookback_days
+    broken = np.isin(promises.status, [PROMISE_STATES.index("broken"), PROMISE_STATES.index("made_good")]) & recent
     missed = instalments.status == INSTALMENT_STATES.index("missed")
     return (np.bincount(frame.t_cust, weights=broken, minlength=n) > 0) | (
         np.bincount(frame.n_cust, weights=missed, minlength=n) > 0)
+
+
+def grace_days(policy: object) -> int:
+    """The grace of the broken_promise indicator's parameters in ``policy`` (the default without)."""
+    try:
+        return int(policy.params("broken_promise").grace_days)  # type: ignore[attr-defined]
+    except (AttributeError, KeyError):
+        return DEFAULT_GRACE_DAYS

@@ -52,6 +52,12 @@ def ledgers(draw):
             promise = draw(st.one_of(st.none(), st.integers(1, 20)))
             extra = f" promise={day(on + promise)}:{draw(st.integers(1, 5000))}" if promise else ""
             lines.append(f"call {cid} {day(on)} {draw(st.sampled_from(['answered', 'unanswered']))}{extra}")
+        if draw(st.integers(0, 3)) == 0:
+            agreed = draw(st.integers(0, 220))
+            dues = sorted(draw(st.lists(st.integers(1, 90), min_size=1, max_size=3)))
+            cancelled = draw(st.sampled_from(["", f" cancelled={day(agreed + 40)}"]))
+            lines.append(f"plan {cid} PL{k} {day(agreed)} "
+                         + " ".join(f"{day(agreed + d)}:{draw(st.integers(10, 3000))}" for d in dues) + cancelled)
         for name, chosen in stubs_for.items():
             if draw(st.integers(0, 5)) == 0:
                 chosen.add(cid)

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from ledgers import customer_index, frame_at
+from test_planner_properties import BASE, ledgers
 
 from arwatch.core.promises import (
     INSTALMENT_STATES,
@@ -117,6 +118,26 @@ def test_track_instalments__paid_due_missed_in_due_order():
     assert it.plan_on_track.all() and not it.plan_complete.any()
 
 
+def test_broken_by_customer__made_good_still_counts_within_lookback():
+    frame = frame_at(PROMISES, "2024-03-15")
+    broken = {str(frame.c_id[c]) for c in np.flatnonzero(broken_by_customer(frame, grace_days=3))}
+    assert broken == {"c2", "c4"}  # c4 paid late: still on its record for scoring
+    assert not broken_by_customer(frame_at(PROMISES, "2024-12-01"), lookback_days=180)[customer_index(frame, "c4")]
+
+
+def test_grace_days__from_the_broken_promise_parameters():
+    from arwatch.core.policy import Policy
+    from arwatch.core.promises import DEFAULT_GRACE_DAYS, grace_days
+
+    class Stub:
+        def params(self, indicator_id):
+            return type("P", (), {"grace_days": 5})()
+
+    assert grace_days(Stub()) == 5
+    expected = getattr(getattr(Policy().indicators, "broken_promise", None), "grace_days", DEFAULT_GRACE_DAYS)
+    assert grace_days(Policy()) == expected
+
+
 def test_track_instalments__cancelled_plan_is_not_tracked():
     named, it = states(PLAN.replace("2024-07-15:300", "2024-07-15:300 cancelled=2024-06-01"), "2024-07-01")
     assert named == ["cancelled"] * 3 and not broken_by_customer(frame_at(PLAN, "2024-06-10")).any()
@@ -128,5 +149,21 @@ def test_broken_promise_indicator__agrees_with_tracking():
     from arwatch.core.policy import Policy
     for text, day in ((PROMISES, "2024-03-15"), (PLAN, "2024-06-19"), (PLAN, "2024-06-10")):
         frame = frame_at(text, day)
-        result = module.INDICATOR.run(frame, Policy().params("broken_promise"))
-        assert result.fired.tolist() == broken_by_customer(frame).tolist(), (text, day)
+        params = Policy().params("broken_promise")
+        result = module.INDICATOR.run(frame, params)
+        expected = broken_by_customer(frame, params.grace_days, params.lookback_days)
+        assert result.fired.tolist() == expected.tolist(), (text, day)
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=ledgers())
+def test_broken_promise_indicator__agrees_with_tracking_on_generated_ledgers(case):
+    module = pytest.importorskip("arwatch.core.indicators.broken_promise",
+                                 reason="broken_promise indicator not merged yet")
+    from arwatch.core.policy import Policy
+    text, _, offset = case
+    params = Policy().params("broken_promise")
+    frame = frame_at(text, (BASE + dt.timedelta(days=offset)).isoformat())
+    result = module.INDICATOR.run(frame, params)
+    expected = broken_by_customer(frame, params.grace_days, params.lookback_days)
+    assert result.fired.tolist() == expected.tolist()
