@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
+from .credit_policy import CreditPolicy
 from .indicators import INDICATORS
 
 if sys.version_info >= (3, 11):
@@ -86,6 +87,7 @@ class Policy(_Section):
     indicators: IndicatorsPolicy = Field(default_factory=IndicatorsPolicy)  # type: ignore[valid-type]
     scoring: ScoringPolicy = Field(default_factory=ScoringPolicy)
     segments: SegmentPolicy = Field(default_factory=SegmentPolicy)
+    credit: CreditPolicy = Field(default_factory=CreditPolicy)
 
     def params(self, indicator_id: str) -> Any:
         return getattr(self.indicators, indicator_id)

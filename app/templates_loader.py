@@ -1,0 +1,43 @@
+"""Load the step templates: the defaults shipped with arwatch, overridden by a business's folder.
+
+A business copies ``arwatch/templates/<step>.j2`` into its own folder and edits it; any file
+there named after a step replaces the default for that step, the others keep the defaults.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from arwatch.core.credit_policy import STEPS
+from arwatch.core.templating import check
+
+SUFFIX = ".j2"
+
+
+def default_templates() -> dict[str, str]:
+    """The texts shipped with arwatch, step -> template."""
+    folder = resources.files("arwatch") / "templates"
+    return {step: (folder / f"{step}{SUFFIX}").read_text(encoding="utf-8") for step in STEPS
+            if (folder / f"{step}{SUFFIX}").is_file()}
+
+
+def load_templates(folder: str | Path | None = None) -> dict[str, str]:
+    """The defaults, with every ``<step>.j2`` of ``folder`` replacing its step's default.
+
+    Raises ``TemplateProblem`` when a file does not compile, ``FileNotFoundError`` when the
+    folder does not exist. Files not named after a step are ignored.
+    """
+    templates = default_templates()
+    if folder is None:
+        return templates
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder}: no such template folder")
+    for step in STEPS:
+        path = folder / f"{step}{SUFFIX}"
+        if path.is_file():
+            templates[step] = path.read_text(encoding="utf-8")
+    for step, text in templates.items():
+        check(step, text)
+    return templates

@@ -1,0 +1,132 @@
+"""Credit holds: placed by the hold rules, released with hysteresis, lifted by a manager.
+
+A hold is placed on the first day one of its causes fires. A held customer stays held while
+any cause fires, where the level cause uses the lower ``release_below_score`` threshold, and
+until every cause has been clear for ``clear_days`` consecutive days (checked by scoring the
+frame as of each of those days, so the rule needs nothing stored beyond the hold itself).
+A manager's override (``WrittenState.overrides``) lifts the hold until its date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from .actions import Hold, WrittenState
+from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, HoldPolicy
+from .indicators.aging import oldest_days_past_due
+from .policy import Policy
+from .scoring import ScoreBoard, score
+from .settlement import settlement
+
+
+def fired(board: ScoreBoard, indicator_id: str) -> np.ndarray:
+    """The indicator's fired array, all False when the board did not run it."""
+    for result in board.results:
+        if result.indicator == indicator_id:
+            return result.fired
+    return np.zeros(board.frame.n_customers, dtype=bool)
+
+
+def evidence(board: ScoreBoard, indicator_id: str, c: int) -> str:
+    for result in board.results:
+        if result.indicator == indicator_id:
+            return result.evidence(c)
+    return ""
+
+
+def open_balance(board: ScoreBoard) -> np.ndarray:
+    frame = board.frame
+    st = settlement(frame)
+    return np.bincount(frame.i_cust, weights=np.where(st.is_open, st.residual, 0.0), minlength=frame.n_customers)
+
+
+def credit_limit(board: ScoreBoard, policy: Policy) -> np.ndarray:
+    """Each customer's limit, the policy's default where it has none (NaN: no limit)."""
+    default = policy.credit.default_credit_limit
+    limits = board.frame.c_credit_limit
+    return limits if not default else np.where(np.isnan(limits), default, limits)
+
+
+def cause_masks(board: ScoreBoard, policy: Policy, held: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """(rule, customers it holds) per hold rule, most specific first; ``held`` customers use the
+    lower score threshold for the level rule."""
+    rules: HoldPolicy = policy.credit.holds
+    masks: list[tuple[str, np.ndarray]] = []
+    for indicator in rules.indicators:
+        masks.append((f"indicator:{indicator}", fired(board, indicator)))
+    for name in rules.segments:
+        masks.append((f"segment:{name}", board.segment == SEGMENT_NAMES.index(name)))
+    if rules.over_limit_with_overdue:
+        over = open_balance(board) > credit_limit(board, policy)  # False where the limit is NaN
+        overdue = oldest_days_past_due(board.frame) >= max(rules.over_limit_overdue_days, 1)
+        masks.append(("over_limit", over & overdue))
+    if rules.levels:
+        at_level = np.isin(board.level, [LEVEL_NAMES.index(level) for level in rules.levels])
+        keeps = held & (board.score >= rules.release_below_score)
+        masks.append((f"level:{'/'.join(rules.levels)}", at_level | keeps))
+    return masks
+
+
+def any_cause(board: ScoreBoard, policy: Policy, held: np.ndarray) -> np.ndarray:
+    out = np.zeros(board.frame.n_customers, dtype=bool)
+    for _, mask in cause_masks(board, policy, held):
+        out |= mask
+    return out
+
+
+def reason_for(board: ScoreBoard, policy: Policy, rule: str, c: int) -> str:
+    """The words written on the hold for customer ``c``."""
+    kind, _, name = rule.partition(":")
+    if kind == "segment":
+        dpd = int(oldest_days_past_due(board.frame)[c])
+        more = evidence(board, "aging", c)
+        return f"segment {name}: oldest invoice {dpd} days past due" + (f" ({more})" if more else "")
+    if kind == "level":
+        return f"risk {LEVEL_NAMES[board.level[c]]} (score {board.score[c]:.0f})"
+    if kind == "indicator":
+        return f"{name}: {evidence(board, name, c)}"
+    limit = credit_limit(board, policy)[c]
+    return f"open balance {open_balance(board)[c]:,.2f} above the credit limit {limit:,.2f} with invoices overdue"
+
+
+def _recently_caused(board: ScoreBoard, policy: Policy, held: np.ndarray, today: dt.date,
+                     candidates: np.ndarray) -> np.ndarray:
+    """Customers of ``candidates`` with a cause on one of the ``clear_days - 1`` days before today."""
+    out = np.zeros(board.frame.n_customers, dtype=bool)
+    for back in range(1, policy.credit.holds.clear_days):
+        if not (candidates & ~out).any():
+            break
+        past = score(board.frame.as_of_date(today - dt.timedelta(days=back)), policy, board.indicators)
+        out |= candidates & any_cause(past, policy, held)
+    return out
+
+
+def overridden(written: WrittenState, board: ScoreBoard, today: dt.date) -> np.ndarray:
+    lifted = [o.customer_id for o in written.overrides if o.release_until >= today]
+    return np.isin(board.frame.c_id, lifted)
+
+
+def desired_holds(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date) -> tuple[Hold, ...]:
+    """The holds that should be in place today (a kept hold is the written one, unchanged)."""
+    if not policy.credit.holds.enabled:
+        return ()
+    frame = board.frame
+    current = {h.customer_id: h for h in written.holds}
+    held = np.isin(frame.c_id, list(current))
+    masks = cause_masks(board, policy, held)
+    today_cause = np.zeros(frame.n_customers, dtype=bool)
+    for _, mask in masks:
+        today_cause |= mask
+    lifted = overridden(written, board, today)
+    keep = _recently_caused(board, policy, held, today, held & ~today_cause & ~lifted)
+    holds = []
+    for c in np.flatnonzero((today_cause | keep) & ~lifted):
+        cid = str(frame.c_id[c])
+        if cid in current:
+            holds.append(current[cid])
+            continue
+        rule = next(name for name, mask in masks if mask[c])
+        holds.append(Hold(customer_id=cid, rule=rule, reason=reason_for(board, policy, rule, c), since=today))
+    return tuple(sorted(holds, key=lambda h: h.customer_id))

@@ -1,0 +1,82 @@
+"""Helpers for planner tests: stub indicators for warning signs written elsewhere, plan runs.
+
+Indicators such as silence or fraud_suspicion are written in parallel; a test replaces them by
+a stub that fires on chosen customers (from a day on), so the planner is tested against the
+ids of warning-signs.md whatever the registry holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import numpy as np
+
+from arwatch.core.actions import DesiredState, WrittenState
+from arwatch.core.diffing import apply_to, diff
+from arwatch.core.frame import LedgerFrame
+from arwatch.core.indicators import INDICATORS, Indicator, IndicatorParams
+from arwatch.core.indicators.base import fired_result
+from arwatch.core.planner import plan
+from arwatch.core.policy import Policy
+from arwatch.core.promises import broken_by_customer
+from arwatch.core.scoring import ScoreBoard, score
+from arwatch.templates_loader import load_templates
+
+TEMPLATES = load_templates()
+
+
+class StubParams(IndicatorParams):
+    weight: float = 0.5
+
+
+class StubPolicy(Policy):
+    """A policy that also answers for indicators the registry does not have yet."""
+
+    def params(self, indicator_id: str):
+        try:
+            return super().params(indicator_id)
+        except AttributeError:
+            return StubParams()
+
+
+def stub(indicator_id: str, customers: Iterable[str], since: str | None = None,
+         text: str = "stub evidence") -> Indicator:
+    """An indicator firing (strength 1) on ``customers`` from day ``since`` on."""
+    chosen = frozenset(customers)
+    start = dt.date.fromisoformat(since) if since else dt.date.min
+
+    def compute(frame: LedgerFrame, params) -> object:
+        on = np.isin(frame.c_id, list(chosen)) & (frame.as_of >= start)
+        return fired_result(indicator_id, on, np.ones(frame.n_customers), lambda c: f"{indicator_id}: {text}")
+
+    return Indicator(indicator_id, indicator_id, (), frozenset(), StubParams, compute)
+
+
+def promise_stub() -> Indicator:
+    """broken_promise from the planner's own tracking (what the real indicator must agree with)."""
+    def compute(frame: LedgerFrame, params) -> object:
+        on = broken_by_customer(frame)
+        return fired_result("broken_promise", on, np.ones(frame.n_customers), lambda c: "promise broken")
+
+    return Indicator("broken_promise", "broken promise", (), frozenset(), StubParams, compute)
+
+
+def indicators_with(*stubs: Indicator) -> tuple[Indicator, ...]:
+    ids = {s.id for s in stubs}
+    return tuple(i for i in INDICATORS if i.id not in ids) + stubs
+
+
+def policy_of(data: dict | None = None) -> StubPolicy:
+    return StubPolicy.model_validate(data or {})
+
+
+def board(frame: LedgerFrame, policy: Policy, stubs: tuple[Indicator, ...] = ()) -> ScoreBoard:
+    return score(frame, policy, indicators_with(*stubs))
+
+
+def run(ledger, day: dt.date, written: WrittenState, policy: Policy, stubs=()) -> tuple[DesiredState, WrittenState]:
+    """Plan for ``day``, apply the diff, return (desired, written after)."""
+    b = board(LedgerFrame.from_ledger(ledger, day), policy, stubs)
+    desired = plan(b, written, policy, day, TEMPLATES, "Test Co")
+    return desired, apply_to(written, diff(written, desired))
