@@ -52,9 +52,32 @@ def _title(model: BaseModel, path: str) -> str:
     return ((type(model).__doc__ or "").strip().splitlines() or [""])[0]
 
 
+def _rows(value: Any) -> bool:
+    """A tuple of models, or a dict of them: written as arrays of tables ([[path]])."""
+    if isinstance(value, dict):
+        return bool(value) and all(_rows(v) or v == () for v in value.values())
+    return isinstance(value, tuple) and bool(value) and all(isinstance(v, BaseModel) for v in value)
+
+
+def _array_of_tables(value: Any, path: str, out: list[str]) -> None:
+    if isinstance(value, dict):
+        for key, rows in value.items():
+            if rows == ():
+                out += ["", f"{path}.{_key(key)} = []"]
+            _array_of_tables(rows, f"{path}.{_key(key)}", out)
+        return
+    for row in value:  # only the keys that differ from the row model's defaults (and required ones)
+        out += ["", f"[[{path}]]"]
+        for name, info in type(row).model_fields.items():
+            if info.is_required() or getattr(row, name) != info.get_default(call_default_factory=True):
+                out.append(f"{_key(name)} = {_scalar(getattr(row, name))}")
+
+
 def _table(model: BaseModel, path: str, out: list[str]) -> None:
     fields = type(model).model_fields
-    scalars = [(n, f) for n, f in fields.items() if not isinstance(getattr(model, n), BaseModel)]
+    rows = [(n, f) for n, f in fields.items() if _rows(getattr(model, n))]
+    scalars = [(n, f) for n, f in fields.items()
+               if not isinstance(getattr(model, n), BaseModel) and (n, f) not in rows]
     tables = [(n, f) for n, f in fields.items() if isinstance(getattr(model, n), BaseModel)]
     if path and scalars:
         title = _title(model, path)
@@ -68,6 +91,11 @@ def _table(model: BaseModel, path: str, out: list[str]) -> None:
         out.append(f"{_key(name)} = {_scalar(getattr(model, name))}")
     for name, _ in tables:
         _table(getattr(model, name), f"{path}.{_key(name)}" if path else _key(name), out)
+    for name, info in rows:
+        sub = f"{path}.{_key(name)}" if path else _key(name)
+        if info.description:
+            out += ["", f"# {info.description}"]
+        _array_of_tables(getattr(model, name), sub, out)
 
 
 def policy_toml(policy: BaseModel) -> str:
