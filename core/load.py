@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from .issues import Issue
-from .model import COLLECTIONS, Company, Invoice, InvoiceKind, Ledger, Payment, Record
+from .model import COLLECTIONS, Company, Invoice, InvoiceKind, Ledger, Payment, PaymentState, Record
 
 _TYPE_NAMES = {
     "customers": "customer",
@@ -136,7 +136,7 @@ def _check_allocations(
             elif invoice.currency != record.currency:  # type: ignore[attr-defined]
                 problem = (f"allocations[{i}]", f"currency {record.currency} does not match "  # type: ignore[attr-defined]
                            f"invoice {invoice.number} in {invoice.currency}")
-            elif allocated[alloc.invoice_id] + alloc.amount > invoice.total:
+            elif _settles_for_good(record) and allocated[alloc.invoice_id] + alloc.amount > invoice.total:
                 problem = (f"allocations[{i}].amount", f"{alloc.amount} would settle more than "
                            f"the total {invoice.total} of invoice {invoice.number}")
             if problem:
@@ -146,10 +146,17 @@ def _check_allocations(
             issues.append(Issue(source=source, record_type=type_name, record_id=record.id,  # type: ignore[attr-defined]
                                 field=problem[0], message=problem[1]))
             continue
-        for alloc in record.allocations:  # type: ignore[attr-defined]
-            allocated[alloc.invoice_id] += alloc.amount
+        if _settles_for_good(record):
+            for alloc in record.allocations:  # type: ignore[attr-defined]
+                allocated[alloc.invoice_id] += alloc.amount
         kept.append(record)
     return kept, issues
+
+
+def _settles_for_good(record: Record) -> bool:
+    """A returned or voided payment stops settling on its return day, so its allocations do not
+    count against the invoice total (the replacement payment does)."""
+    return not isinstance(record, Payment) or record.state is PaymentState.POSTED
 
 
 def _settle_date(record: Record) -> Any:

@@ -90,3 +90,11 @@ def test_load__unknown_field_and_missing_id_row_named_by_position():
 def test_load__returned_payment_needs_its_return_day():
     _, issues = issues_of({"invoices": [inv("1")], "payments": [pay("p1", [("1", "100")], state="returned")]})
     assert "needs the day it was returned" in issues[("payment", "p1", "returned_on")]
+
+
+def test_load__bounced_payment_then_its_replacement_both_kept():
+    bounced = pay("p1", [("1", "100")], state="returned", returned_on="2024-02-03")
+    replacement = pay("p2", [("1", "100")], date="2024-02-10")
+    ledger, issues = issues_of({"invoices": [inv("1")], "payments": [bounced, replacement]})
+    assert not issues
+    assert [p.id for p in ledger.payments] == ["p1", "p2"]
