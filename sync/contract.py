@@ -1,0 +1,87 @@
+"""What a source adapter implements; the runner (``run_sync``) does everything else.
+
+An adapter pulls raw records (in ``load_ledger``'s shape) and applies changes. It never scores,
+plans or diffs. Prior values a change needs for undo (e.g. the payment term a hold replaced)
+are whatever the adapter returned in ``ApplyResult.details`` when the key was written; the
+store keeps them (``written.details``) and adapters that restore values are built with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from arwatch.core.actions import ApplyResult, Change, WrittenState
+from arwatch.core.issues import Issue
+
+Cursor = str  # opaque to the runner; only the adapter that made it reads it
+
+
+class PullResult(BaseModel):
+    """What one pull brought.
+
+    Attributes:
+      records: raw records by collection ("company" is a single dict or absent), as
+        ``load_ledger`` takes them; each is upserted into the snapshot by its id.
+      deletions: ids removed at the source, by collection.
+      cursor: where the next incremental pull starts.
+      complete: the records are everything the source has (a whole-file export, a full
+        pull): records of the snapshot absent from them are dropped.
+      issues: problems found while reading (bad rows); the other records go on.
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    records: dict[str, Any] = Field(default_factory=dict)
+    deletions: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    cursor: Cursor | None = None
+    complete: bool = False
+    issues: tuple[Issue, ...] = ()
+
+    def count(self) -> int:
+        return sum(len(v) for k, v in self.records.items() if k != "company")
+
+
+@runtime_checkable
+class SourceAdapter(Protocol):
+    """A company's accounting system as the runner sees it."""
+
+    name: str
+    unavailable: frozenset[str]
+
+    def pull(self, since: Cursor | None, full: bool) -> PullResult:
+        """Records changed since ``since`` (everything when ``full`` or ``since`` is None)."""
+        ...
+
+    def read_written_state(self) -> WrittenState:
+        """Flags, holds and open tasks as they are in the target system now."""
+        ...
+
+    def apply(self, changes: Sequence[Change]) -> Iterable[ApplyResult]:
+        """Write ``changes``; one result per change, in order. Failures are results, not raises."""
+        ...
+
+
+@runtime_checkable
+class FinishingAdapter(Protocol):
+    """Optional: called once after the writes of a run (e.g. to render a worklist file)."""
+
+    def finish(self, written: WrittenState) -> None: ...
+
+
+class SyncError(Exception):
+    """Base of errors that stop one company's run."""
+
+
+class SourceUnreachable(SyncError):
+    """The source could not be reached or refused the login (exit code 3)."""
+
+
+class ConfigError(SyncError):
+    """The configuration, mapping or secrets are wrong (exit code 2)."""
+
+
+class Locked(SyncError):
+    """Another live run holds the company's lock (exit code 5)."""
