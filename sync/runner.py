@@ -57,8 +57,10 @@ def no_progress(desc: str, total: int | None) -> Bar:
 
 def default_planner(board: ScoreBoard, written: WrittenState, policy: Any, today: dt.date) -> DesiredState:
     """``arwatch.core.planner.plan`` with its default templates (imported when first used)."""
-    from arwatch.core import planner
-
+    try:
+        from arwatch.core import planner
+    except ImportError as error:
+        raise RuntimeError(f"the planner (arwatch.core.planner) cannot be imported: {error}") from None
     templates = getattr(planner, "DEFAULT_TEMPLATES", None)
     return planner.plan(board, written, policy, today, templates)
 
@@ -165,6 +167,10 @@ def run_sync(company_config: Any, store: Store, adapter: SourceAdapter, policy: 
         return RunSummary(company=company, source=adapter.name, status="unreachable", error=str(error))
     except ConfigError as error:
         return RunSummary(company=company, source=adapter.name, status="config_error", error=str(error))
+    except Exception as error:  # noqa: BLE001 - one company's bug must not stop the others (--all)
+        log.exception("%s: sync failed", company)
+        return RunSummary(company=company, source=adapter.name, status="failed",
+                          error=f"{type(error).__name__}: {error}")
 
 
 def _run(company: str, store: Store, adapter: SourceAdapter, policy: Any, today: dt.date, full: bool,
@@ -183,10 +189,8 @@ def _run(company: str, store: Store, adapter: SourceAdapter, policy: Any, today:
             store.runs.finish(run_id, "failed", error=str(error))
             raise
         except Exception as error:
-            log.exception("%s: sync failed", company)
             store.runs.finish(run_id, "failed", error=f"{type(error).__name__}: {error}")
-            return RunSummary(company=company, source=adapter.name, run_id=run_id, status="failed",
-                              error=f"{type(error).__name__}: {error}")
+            raise
         store.runs.finish(run_id, summary.status, summary.model_dump(mode="json", exclude={"changes"}))
         return summary
     finally:
