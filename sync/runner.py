@@ -99,20 +99,22 @@ def _score(merged: Merged, adapter: SourceAdapter, policy: Any, today: dt.date):
 
 def _record_batch(store: Store, company: str, run_id: str, actor: str, ids: Sequence[int],
                   batch: Sequence[Change], results: Sequence[ApplyResult]) -> tuple[list[Change], list[str]]:
-    done, failures = [], []
+    ok: list[tuple[int, Change, ApplyResult]] = []
+    failures = []
     with store.begin() as conn:
         for index, (entry_id, change) in enumerate(zip(ids, batch)):
             result = results[index] if index < len(results) else None
             if result is not None and result.ok:
-                store.written.record(conn, company, change, result)
-                store.audit.append(conn, company, change, actor, run_id, result.external_id)
-                store.journal.settle(conn, entry_id, DONE, result.external_id)
-                done.append(change)
+                ok.append((entry_id, change, result))
             else:
                 error = result.error if result is not None else "the adapter returned no result"
                 store.journal.settle(conn, entry_id, FAILED, error=error)
                 failures.append(f"{change.key}: {error}")
-    return done, failures
+        store.written.record_many(conn, company, [(c, r) for _, c, r in ok])
+        store.audit.append_many(conn, company, [(c, r.external_id) for _, c, r in ok], actor, run_id)
+        if ok:
+            store.journal.settle_many(conn, [i for i, _, _ in ok], DONE, [r.external_id for _, _, r in ok])
+    return [c for _, c, _ in ok], failures
 
 
 def _apply(store: Store, company: str, adapter: SourceAdapter, changes: Sequence[Change], run_id: str,

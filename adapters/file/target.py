@@ -49,21 +49,18 @@ class StoreTarget:
         return self.store.written.state(self.company)
 
     def apply(self, changes: Sequence[Change]) -> Iterable[ApplyResult]:
-        results = []
-        for change in changes:
-            result = ApplyResult(key=change.key, op=change.op, ok=True, external_id=change.key)
-            with self.store.begin() as conn:
-                self.store.written.record(conn, self.company, change, result)
-                self._log(change)
-            results.append(result)
+        with self.store.begin() as conn:  # one transaction: the batch is written wholly or not at all
+            results = [ApplyResult(key=c.key, op=c.op, ok=True, external_id=c.key) for c in changes]
+            self.store.written.record_many(conn, self.company, list(zip(changes, results)))
+            self._log(changes)
         return results
 
-    def _log(self, change: Change) -> None:
+    def _log(self, changes: Sequence[Change]) -> None:
         if self.outbox is None:
             return
         self.outbox.mkdir(parents=True, exist_ok=True)
         with (self.outbox / "changes.jsonl").open("a", encoding="utf-8") as handle:
-            handle.write(change.model_dump_json(exclude_none=True) + "\n")
+            handle.writelines(change.model_dump_json(exclude_none=True) + "\n" for change in changes)
             handle.flush()
             os.fsync(handle.fileno())
 

@@ -5,6 +5,7 @@ Code only ever inserts; the migration adds triggers that refuse UPDATE and DELET
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
@@ -22,13 +23,21 @@ class AuditLog:
 
     def append(self, conn: Connection, company: str, change: Change, actor: str, run_id: str | None,
                external_id: str | None = None, why: str | None = None) -> None:
-        after = item_of(change)
-        conn.execute(audit.insert().values(
-            company=company, at=now(), actor=actor, op=change.op.value, key=change.key,
-            customer_id=change.customer_id,
-            before=change.before.model_dump_json() if change.before else None,
-            after=after.model_dump_json() if after else None,
-            why=why if why is not None else change.why, run_id=run_id, external_id=external_id))
+        self.append_many(conn, company, [(change, external_id)], actor, run_id, why)
+
+    def append_many(self, conn: Connection, company: str, entries: Sequence[tuple[Change, str | None]],
+                    actor: str, run_id: str | None, why: str | None = None) -> None:
+        """One entry per (change, external id), in order."""
+        if not entries:
+            return
+        at = now()
+        conn.execute(audit.insert(), [{
+            "company": company, "at": at, "actor": actor, "op": change.op.value, "key": change.key,
+            "customer_id": change.customer_id,
+            "before": change.before.model_dump_json() if change.before else None,
+            "after": item_of(change).model_dump_json() if item_of(change) else None,  # type: ignore[union-attr]
+            "why": why if why is not None else change.why, "run_id": run_id, "external_id": external_id,
+        } for change, external_id in entries])
 
     def entries(self, company: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:

@@ -30,6 +30,14 @@ class Journal:
                 company=company, run_id=run_id, key=c.key, op=c.op.value, change=c.model_dump_json(),
                 status=INTENT, created_at=now())).inserted_primary_key[0] for c in changes]
 
+    def settle_many(self, conn: Connection, entry_ids: Sequence[int], status: str,
+                    external_ids: Sequence[str | None]) -> None:
+        from sqlalchemy import bindparam
+
+        conn.execute(update(journal).where(journal.c.id == bindparam("entry_id")).values(
+            status=status, external_id=bindparam("ext"), finished_at=now()),
+            [{"entry_id": i, "ext": e} for i, e in zip(entry_ids, external_ids)])
+
     def settle(self, conn: Connection, entry_id: int, status: str, external_id: str | None = None,
                error: str = "") -> None:
         conn.execute(update(journal).where(journal.c.id == entry_id).values(

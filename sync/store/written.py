@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, and_, delete, select
@@ -64,19 +65,30 @@ class WrittenTable:
 
     def record(self, conn: Connection, company: str, change: Change, result: ApplyResult | None) -> None:
         """Make the mirror show ``change`` applied (idempotent: upsert or delete by key)."""
-        if change.op in REMOVING:
-            conn.execute(delete(written).where(and_(written.c.company == company, written.c.key == change.key)))
-            return
-        old = conn.execute(select(written.c.external_id, written.c.details).where(and_(
-            written.c.company == company, written.c.key == change.key))).first()
-        details = dict(json.loads(old[1])) if old and old[1] else {}
-        details.update(result.details if result else {})
-        external_id = (result.external_id if result else None) or (old[0] if old else None)
-        upsert(conn, written, [{
-            "company": company, "key": change.key, "kind": PLACING[change.op],
-            "customer_id": change.customer_id, "payload": item_of(change).model_dump_json(),  # type: ignore[union-attr]
-            "external_id": external_id, "details": dumps(details) if details else None, "updated_at": now(),
-        }], ["company", "key"])
+        self.record_many(conn, company, [(change, result)])
+
+    def record_many(self, conn: Connection, company: str,
+                    applied: Sequence[tuple[Change, ApplyResult | None]]) -> None:
+        """``record`` for a batch: one select, one upsert, one delete."""
+        gone = [c.key for c, _ in applied if c.op in REMOVING]
+        placed = [(c, r) for c, r in applied if c.op not in REMOVING]
+        keys = [c.key for c, _ in placed]
+        old = {k: (e, d) for k, e, d in conn.execute(select(written.c.key, written.c.external_id, written.c.details)
+                                                     .where(and_(written.c.company == company,
+                                                                 written.c.key.in_(keys))))} if keys else {}
+        rows = []
+        for change, result in placed:
+            old_external, old_details = old.get(change.key, (None, None))
+            details = dict(json.loads(old_details)) if old_details else {}
+            details.update(result.details if result else {})
+            rows.append({"company": company, "key": change.key, "kind": PLACING[change.op],
+                         "customer_id": change.customer_id,
+                         "payload": item_of(change).model_dump_json(),  # type: ignore[union-attr]
+                         "external_id": (result.external_id if result else None) or old_external,
+                         "details": dumps(details) if details else None, "updated_at": now()})
+        upsert(conn, written, rows, ["company", "key"])
+        if gone:
+            conn.execute(delete(written).where(and_(written.c.company == company, written.c.key.in_(gone))))
 
     def overrides(self, company: str, today: dt.date | None = None) -> tuple[Override, ...]:
         query = select(hold_overrides).where(hold_overrides.c.company == company)
