@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import score
+from . import score, sync
 
-COMMANDS = (score,)
+COMMANDS = (score, sync)

@@ -1,0 +1,64 @@
+"""``FileSource``: the SourceAdapter over CSV/XLSX exports (see ``mapping.py``)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from arwatch.sync.contract import Cursor, PullResult
+from arwatch.sync.store import Store
+
+from .convert import convert_invoices, convert_payments
+from .mapping import FileMapping, MappingError
+from .reader import read_rows
+from .target import StoreTarget
+
+_ALWAYS_MISSING = frozenset({"contacts", "contact_attempts", "payment_plans", "signals"})
+
+
+def digest(paths: list[Path]) -> str:
+    """The cursor: a hash of the files' contents (unchanged files -> nothing to pull)."""
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(path.name.encode())
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                h.update(block)
+    return "sha256:" + h.hexdigest()
+
+
+class FileSource(StoreTarget):
+    """Pulls the mapped files; writes back into the store and the outbox."""
+
+    name = "file"
+
+    def __init__(self, company: str, mapping: FileMapping, store: Store):
+        super().__init__(store, company, mapping.outbox)
+        self.mapping = mapping
+        missing = set(_ALWAYS_MISSING)
+        if not (mapping.payment_columns and mapping.payment_columns.payer_account):
+            missing.add("payer_account")
+        if not mapping.columns.disputed:
+            missing.add("disputes")
+        self.unavailable = frozenset(missing)
+
+    def _files(self) -> list[Path]:
+        return [p for p in (self.mapping.invoices, self.mapping.payments) if p is not None]
+
+    def pull(self, since: Cursor | None, full: bool) -> PullResult:
+        m = self.mapping
+        for path in self._files():
+            if not path.exists():
+                raise MappingError(f"{path}: no such file")
+        cursor = digest(self._files())
+        if since == cursor and not full:
+            return PullResult(cursor=cursor)
+        rows = read_rows(m.invoices, m.columns.mapped(), m.delimiter, m.encoding, m.sheet)
+        records, issues = convert_invoices(rows, m, m.invoices.name, settled_payments=m.payments is None)
+        if m.payments is not None and m.payment_columns is not None:
+            rows = read_rows(m.payments, m.payment_columns.mapped(), m.delimiter, m.encoding, m.sheet)
+            invoices = {inv["id"]: inv for inv in records["invoices"]}
+            records["payments"], found = convert_payments(rows, m, m.payments.name, invoices)
+            issues += found
+        records["company"] = {"id": self.company, "name": self.company, "currency": m.currency}
+        return PullResult(records=records, cursor=cursor, complete=m.complete, issues=tuple(issues))

@@ -1,0 +1,120 @@
+"""``arwatch sync --source NAME | --all``: pull, score, plan and write back, per company.
+
+Exit codes (``ExitCode``): 0 ok, 2 configuration error, 3 source unreachable, 4 partial failure
+(rejected records or failed writes), 5 locked by another run; with ``--all`` the common code of
+the failing companies, or 4 when they differ.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from arwatch.core.actions import Change
+from arwatch.core.policy import PolicyError, load_policy
+from arwatch.sync.config import Secrets, SyncConfig, load_config, load_secrets
+from arwatch.sync.contract import ConfigError
+from arwatch.sync.runner import default_planner, run_sync
+from arwatch.sync.sources import make_adapter
+from arwatch.sync.store import Store, open_store
+from arwatch.sync.summary import RunSummary
+
+from ..exit_codes import ExitCode, UsageError
+
+
+PLANNER = default_planner  # tests replace it with a small planner
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sync", help="sync companies: pull, score, plan, write back",
+                       description="Pull each company's records, score them, plan flags, holds and tasks, "
+                                   "and write the difference back. See docs/scheduling.md to run it nightly.")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--source", metavar="NAME", help="the company to sync (a [companies.NAME] table)")
+    which.add_argument("--all", action="store_true", help="sync every configured company")
+    p.add_argument("--full", action="store_true", help="pull everything, not only changes since the last run")
+    p.add_argument("--dry-run", action="store_true", help="print the changes and write nothing")
+    p.add_argument("--config", type=Path, help="config file (default: $ARWATCH_CONFIG or the user config dir)")
+    p.add_argument("--state", metavar="URL", help="state store: SQLite path or database URL (overrides the config)")
+    p.add_argument("--as-of", type=dt.date.fromisoformat, help="plan as of this day (default: today)")
+    p.set_defaults(run=run)
+
+
+def _progress(company: str):
+    def bar(desc: str, total: int | None):
+        from tqdm import tqdm
+
+        return tqdm(desc=f"{company}: {desc}", total=total, disable=None, leave=False, file=sys.stderr)
+    return bar
+
+
+def _sync_one(name: str, config: SyncConfig, store: Store, secrets: Secrets, args: argparse.Namespace,
+              today: dt.date) -> RunSummary:
+    company = config.company(name)
+    try:
+        adapter = make_adapter(company, config, store, secrets)
+        policy = load_policy(config.path(company.policy or config.policy))
+    except (ConfigError, PolicyError) as error:
+        return RunSummary(company=name, source=company.source, status="config_error", error=str(error))
+    return run_sync(company, store, adapter, policy, today, full=args.full, dry_run=args.dry_run,
+                    planner=PLANNER, progress=_progress(name))
+
+
+def format_change(change: Change) -> str:
+    sign = "-" if change.op.value.split("_")[0] in ("clear", "release", "close") else "+"
+    return f"  {sign} {change.op.value:<12} {change.key}  ({change.why})"
+
+
+def _print(summary: RunSummary, dry_run: bool) -> None:
+    if dry_run and summary.status == "dry_run":
+        print(f"{summary.company}: {len(summary.changes)} changes would be written")
+        for change in summary.changes:
+            print(format_change(change))
+    for issue in summary.issues:
+        print(f"{summary.company}: rejected: {issue}")
+    for failure in summary.failures:
+        print(f"{summary.company}: failed: {failure}")
+
+
+def exit_code(summaries: list[RunSummary]) -> int:
+    codes = {s.exit_code for s in summaries} - {0}
+    if not codes:
+        return int(ExitCode.OK)
+    return codes.pop() if len(codes) == 1 else int(ExitCode.PARTIAL_FAILURE)
+
+
+def _open(config: SyncConfig, state: str | None) -> tuple[Store, Secrets]:
+    try:
+        secrets = load_secrets(config.path(config.secrets_file))
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    try:
+        return open_store(state or config.state_url), secrets
+    except Exception as error:  # noqa: BLE001 - a bad URL or a database that is down
+        raise UsageError(f"cannot open the state store: {type(error).__name__}: {error}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config = load_config(args.config)
+        names = sorted(config.companies) if args.all else [config.company(args.source).name]
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    if not names:
+        raise UsageError("no companies in the configuration")
+    store, secrets = _open(config, args.state)
+    today = args.as_of or dt.date.today()
+    try:
+        with ThreadPoolExecutor(max_workers=min(config.max_workers, 4)) as pool:
+            summaries = list(pool.map(lambda n: _sync_one(n, config, store, secrets, args, today), names))
+    finally:
+        store.close()
+    for summary in summaries:
+        _print(summary, args.dry_run)
+    print()
+    for summary in summaries:
+        print(summary.line())
+    return exit_code(summaries)

@@ -1,0 +1,186 @@
+"""The sync configuration: one TOML file listing companies; environment variables override.
+
+    state_url = "postgresql://arwatch@db/arwatch"   # default: SQLite in the user data dir
+    policy = "policy.toml"                          # default: built-in policy
+    secrets_file = "~/.config/arwatch/secrets.toml" # must be mode 0600
+    max_workers = 4                                 # companies synced at once by --all (1-4)
+
+    [companies.acme]
+    source = "odoo"                                 # demo | file | quickbooks | odoo
+    credentials = "acme-odoo"                       # a table in the secrets file
+    [companies.acme.settings]                       # the source's own settings
+    url = "https://acme.odoo.com"
+
+Environment: ``ARWATCH_STATE_URL``, ``ARWATCH_POLICY``, ``ARWATCH_COMPANIES__ACME__SOURCE``...
+Secrets: the secrets file (``[acme-odoo]`` ``password = "..."``) or the environment
+(``ARWATCH_SECRET__ACME_ODOO__PASSWORD``; the environment wins). Values are ``SecretStr``:
+never printed, redacted in ``repr``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from platformdirs import user_config_dir
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from .contract import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SOURCES = ("demo", "file", "quickbooks", "odoo")
+SECRET_ENV_PREFIX = "ARWATCH_SECRET__"
+
+
+def default_config_path() -> Path:
+    return Path(os.environ.get("ARWATCH_CONFIG") or Path(user_config_dir("arwatch")) / "config.toml")
+
+
+class CompanyConfig(BaseModel):
+    """One company: its source, the source's settings and a credentials reference."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = ""
+    source: Literal["demo", "file", "quickbooks", "odoo"]
+    credentials: str | None = None
+    settings: dict[str, Any] = Field(default_factory=dict)
+    policy: Path | None = None
+
+
+class SyncConfig(BaseSettings):
+    """The whole configuration; ``base_dir`` is the config file's folder (relative paths)."""
+
+    model_config = SettingsConfigDict(env_prefix="ARWATCH_", env_nested_delimiter="__", extra="forbid",
+                                      frozen=True)
+
+    state_url: str | None = None
+    policy: Path | None = None
+    secrets_file: Path | None = None
+    max_workers: int = Field(default=4, ge=1, le=4)
+    companies: dict[str, CompanyConfig] = Field(default_factory=dict)
+    base_dir: Path = Path(".")
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource) -> tuple[PydanticBaseSettingsSource, ...]:
+        return env_settings, init_settings  # the environment overrides the file
+
+    def company(self, name: str) -> CompanyConfig:
+        if name not in self.companies:
+            known = ", ".join(sorted(self.companies)) or "none"
+            raise ConfigError(f"no company {name!r} in the configuration (companies: {known})")
+        return self.companies[name]
+
+    def path(self, value: Path | str | None) -> Path | None:
+        """``value`` resolved against the config file's folder."""
+        if value is None:
+            return None
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else self.base_dir / p
+
+
+def _key(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(top)"
+
+
+def load_config(path: Path | str | None = None, require_file: bool = True) -> SyncConfig:
+    """Read the TOML at ``path`` (default: ``ARWATCH_CONFIG`` or the user config dir).
+
+    Raises ``ConfigError`` naming the file and the key.
+    """
+    path = Path(path) if path is not None else default_config_path()
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    elif require_file:
+        raise ConfigError(f"{path}: no such configuration file")
+    try:
+        config = SyncConfig(**data, base_dir=path.parent.resolve())
+    except ValidationError as error:
+        err = error.errors(include_url=False)[0]
+        raise ConfigError(f"{path}: {_key(err['loc'])}: {err['msg']}") from None
+    named = {name: c.model_copy(update={"name": name}) for name, c in config.companies.items()}
+    return config.model_copy(update={"companies": named})
+
+
+def _ref(reference: str) -> str:
+    return reference.lower().replace("_", "-")
+
+
+class Secrets:
+    """Credentials by reference; values are SecretStr and never shown."""
+
+    def __init__(self, values: Mapping[str, Mapping[str, SecretStr]]):
+        self._values: dict[str, dict[str, SecretStr]] = {}
+        for ref, keys in values.items():
+            self._values.setdefault(_ref(ref), {}).update(keys)
+
+    def __repr__(self) -> str:
+        return f"Secrets({len(self._values)} references, values redacted)"
+
+    __str__ = __repr__
+
+    def references(self) -> tuple[str, ...]:
+        return tuple(sorted(self._values))
+
+    def get(self, reference: str) -> dict[str, SecretStr]:
+        if _ref(reference) not in self._values:
+            env = SECRET_ENV_PREFIX + reference.upper().replace("-", "_") + "__<KEY>"
+            raise ConfigError(f"no secrets for credentials {reference!r}: add a [{reference}] table to the "
+                              f"secrets file or set {env}")
+        return dict(self._values[_ref(reference)])
+
+
+def check_private(path: Path) -> None:
+    """Refuse a secrets file that group or others can read or write."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise ConfigError(f"{path}: secrets file is accessible by group or others (mode {mode:04o}); "
+                          f"run: chmod 600 {path}")
+
+
+def _env_secrets(environ: Mapping[str, str]) -> dict[str, dict[str, SecretStr]]:
+    found: dict[str, dict[str, SecretStr]] = {}
+    for name, value in environ.items():
+        if name.startswith(SECRET_ENV_PREFIX) and "__" in name[len(SECRET_ENV_PREFIX):]:
+            ref, _, key = name[len(SECRET_ENV_PREFIX):].partition("__")
+            found.setdefault(_ref(ref), {})[key.lower()] = SecretStr(value)
+    return found
+
+
+def load_secrets(path: Path | None, environ: Mapping[str, str] | None = None) -> Secrets:
+    """Secrets from the 0600 file at ``path`` (if any) and the environment (which wins).
+
+    In the environment, ``_`` in a reference stands for ``-`` (ACME_ODOO -> acme-odoo).
+    """
+    values: dict[str, dict[str, SecretStr]] = {}
+    if path is not None:
+        path = Path(path).expanduser()
+        if not path.exists():
+            raise ConfigError(f"{path}: no such secrets file")
+        check_private(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:  # the message has line and column, not the text
+            raise ConfigError(f"{path}: not valid TOML: {error}") from None
+        for ref, table in data.items():
+            if not isinstance(table, dict):
+                raise ConfigError(f"{path}: {ref}: expected a table of secrets ([{ref}] key = \"...\")")
+            values[_ref(ref)] = {key: SecretStr(str(v)) for key, v in table.items()}
+    for ref, keys in _env_secrets(os.environ if environ is None else environ).items():
+        values.setdefault(_ref(ref), {}).update(keys)
+    return Secrets(values)

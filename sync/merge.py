@@ -1,0 +1,74 @@
+"""Merge a pull into the stored snapshot (pure): upsert by id, drop deletions.
+
+A ``complete`` pull is everything the source has, so stored records it lacks are dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from arwatch.core.issues import Issue
+from arwatch.core.model import COLLECTIONS
+
+from .contract import PullResult
+
+COLLECTION_NAMES = tuple(name for name, _ in COLLECTIONS)
+Records = dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The merged snapshot and the delta to store.
+
+    Attributes:
+      records: collection -> id -> raw record, after the merge.
+      upserts: collection -> [(id, raw)] to write.
+      removed: collection -> ids to delete.
+    """
+
+    company: dict[str, Any] | None
+    records: Records
+    upserts: dict[str, list[tuple[str, Any]]]
+    removed: dict[str, list[str]]
+    issues: tuple[Issue, ...]
+
+    def ledger_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {name: list(self.records.get(name, {}).values()) for name in COLLECTION_NAMES}
+        if self.company:
+            data["company"] = self.company
+        return data
+
+
+def _record_id(raw: Any) -> str | None:
+    rid = raw.get("id") if isinstance(raw, dict) else getattr(raw, "id", None)
+    return None if rid in (None, "") else str(rid)
+
+
+def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, source: str) -> Merged:
+    records = {name: dict(stored.get(name, {})) for name in COLLECTION_NAMES}
+    upserts: dict[str, list[tuple[str, Any]]] = {}
+    removed: dict[str, list[str]] = {}
+    issues: list[Issue] = []
+    for name in COLLECTION_NAMES:
+        pulled: dict[str, Any] = {}
+        for index, raw in enumerate(pull.records.get(name, ())):
+            rid = _record_id(raw)
+            if rid is None:
+                issues.append(Issue(source=source, record_type=name.rstrip("s"), record_id=f"#{index + 1}",
+                                    field="id", message="record without an id cannot be stored; left out"))
+                continue
+            pulled[rid] = raw
+        gone = set(pull.deletions.get(name, ()))
+        if pull.complete:
+            gone |= set(records[name]) - set(pulled)
+        gone = {rid for rid in gone if rid in records[name] and rid not in pulled}
+        for rid in gone:
+            del records[name][rid]
+        records[name].update(pulled)
+        if pulled:
+            upserts[name] = list(pulled.items())
+        if gone:
+            removed[name] = sorted(gone)
+    new_company = pull.records.get("company") or company
+    return Merged(new_company, records, upserts, removed, tuple(issues))

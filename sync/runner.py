@@ -1,0 +1,233 @@
+"""``run_sync``: pull, merge, score, plan, diff and write back one company, crash-safely.
+
+    lock -> pull (from the stored cursor) -> merge into the snapshot -> save snapshot, then
+    cursor -> load_ledger (issues reported) -> frame at ``today`` -> score -> read the target's
+    written state -> recover the journal, reconcile the mirror -> plan -> diff -> for each
+    batch: journal intents, apply, record outcomes + audit -> finish -> run record -> unlock
+
+A dry run pulls, scores, plans and diffs, and writes nothing anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from arwatch.core.actions import ApplyResult, Change, DesiredState, Override, WrittenState
+from arwatch.core.diffing import diff
+from arwatch.core.frame import LedgerFrame
+from arwatch.core.load import load_ledger
+from arwatch.core.scoring import ScoreBoard, score
+
+from .contract import ConfigError, FinishingAdapter, Locked, SourceAdapter, SourceUnreachable
+from .faults import fault_point
+from .merge import Merged, merge
+from .recovery import recover, reconcile
+from .store import Store
+from .store.journal import DONE, FAILED
+from .summary import RunSummary, tally
+
+log = logging.getLogger(__name__)
+
+Planner = Callable[[ScoreBoard, WrittenState, Any, dt.date], DesiredState]
+
+
+class Bar(Protocol):
+    def update(self, n: int = 1) -> Any: ...
+    def close(self) -> Any: ...
+
+
+Progress = Callable[[str, "int | None"], Bar]
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def no_progress(desc: str, total: int | None) -> Bar:
+    return _NoBar()
+
+
+def default_planner(board: ScoreBoard, written: WrittenState, policy: Any, today: dt.date) -> DesiredState:
+    """``arwatch.core.planner.plan`` with its default templates (imported when first used)."""
+    try:
+        from arwatch.core import planner
+    except ImportError as error:
+        raise RuntimeError(f"the planner (arwatch.core.planner) cannot be imported: {error}") from None
+    templates = getattr(planner, "DEFAULT_TEMPLATES", None)
+    return planner.plan(board, written, policy, today, templates)
+
+
+def _name(company: Any) -> str:
+    return company if isinstance(company, str) else company.name
+
+
+def _with_overrides(target: WrittenState, store: Store, company: str, today: dt.date) -> WrittenState:
+    """The target's state plus the store's hold overrides in force (the store's win)."""
+    overrides: dict[str, Override] = {o.customer_id: o for o in target.overrides if o.release_until >= today}
+    overrides.update({o.customer_id: o for o in store.written.overrides(company, today)})
+    return target.model_copy(update={"overrides": tuple(overrides[k] for k in sorted(overrides))})
+
+
+def _pull_and_merge(store: Store, company: str, adapter: SourceAdapter, full: bool) -> tuple[Merged, Any]:
+    since = None if full else store.snapshot.cursor(company)
+    pull = adapter.pull(since, full)
+    stored_company, stored = store.snapshot.load(company)
+    return merge(stored_company, stored, pull, adapter.name), pull
+
+
+def _save_snapshot(store: Store, company: str, adapter: SourceAdapter, merged: Merged, pull: Any,
+                   run_id: str) -> None:
+    """Snapshot first; the cursor moves in the same transaction, after it (never ahead of it)."""
+    with store.begin() as conn:
+        store.snapshot.save(conn, company, adapter.name, merged.company, merged.upserts, merged.removed, run_id)
+        if pull.cursor is not None:
+            store.snapshot.set_cursor(conn, company, pull.cursor, run_id)
+
+
+def _score(merged: Merged, adapter: SourceAdapter, policy: Any, today: dt.date):
+    ledger, issues = load_ledger(merged.ledger_data(), source=adapter.name, unavailable=adapter.unavailable)
+    return score(LedgerFrame.from_ledger(ledger, today), policy), issues
+
+
+def _record_batch(store: Store, company: str, run_id: str, actor: str, ids: Sequence[int],
+                  batch: Sequence[Change], results: Sequence[ApplyResult]) -> tuple[list[Change], list[str]]:
+    ok: list[tuple[int, Change, ApplyResult]] = []
+    failures = []
+    with store.begin() as conn:
+        for index, (entry_id, change) in enumerate(zip(ids, batch)):
+            result = results[index] if index < len(results) else None
+            if result is not None and result.ok:
+                ok.append((entry_id, change, result))
+            else:
+                error = result.error if result is not None else "the adapter returned no result"
+                store.journal.settle(conn, entry_id, FAILED, error=error)
+                failures.append(f"{change.key}: {error}")
+        store.written.record_many(conn, company, [(c, r) for _, c, r in ok])
+        store.audit.append_many(conn, company, [(c, r.external_id) for _, c, r in ok], actor, run_id)
+        if ok:
+            store.journal.settle_many(conn, [i for i, _, _ in ok], DONE, [r.external_id for _, _, r in ok])
+    return [c for _, c, _ in ok], failures
+
+
+def _apply(store: Store, company: str, adapter: SourceAdapter, changes: Sequence[Change], run_id: str,
+           actor: str, batch_size: int, bar: Bar) -> tuple[list[Change], list[str]]:
+    """Journal, apply and record ``changes`` batch by batch; stops at an adapter exception
+    (its intents stay open and the next run settles them)."""
+    applied: list[Change] = []
+    failures: list[str] = []
+    for start in range(0, len(changes), batch_size):
+        batch = list(changes[start:start + batch_size])
+        ids = store.journal.intend(company, run_id, batch)
+        fault_point("before_apply")
+        try:
+            results = list(adapter.apply(batch))
+        except Exception as error:  # noqa: BLE001 - an adapter bug or outage must not lose the record
+            log.exception("%s: applying changes failed", company)
+            failures += [f"{c.key}: not confirmed ({type(error).__name__}: {error})" for c in changes[start:]]
+            break
+        fault_point("after_apply")
+        done, failed = _record_batch(store, company, run_id, actor, ids, batch, results)
+        applied += done
+        failures += failed
+        store.locks.heartbeat(company, run_id)
+        bar.update(len(batch))
+    return applied, failures
+
+
+def _dry_run(company: str, store: Store, adapter: SourceAdapter, policy: Any, today: dt.date,
+             full: bool, planner: Planner) -> RunSummary:
+    merged, pull = _pull_and_merge(store, company, adapter, full)
+    board, issues = _score(merged, adapter, policy, today)
+    written = _with_overrides(adapter.read_written_state(), store, company, today)
+    changes = diff(written, planner(board, written, policy, today)).changes
+    return RunSummary(company=company, source=adapter.name, status="dry_run", pulled=pull.count(),
+                      deleted=sum(len(v) for v in merged.removed.values()), scored=board.frame.n_customers,
+                      issues=tuple(pull.issues) + merged.issues + tuple(issues), changes=changes,
+                      counts=tally(changes))
+
+
+def run_sync(company_config: Any, store: Store, adapter: SourceAdapter, policy: Any, today: dt.date,
+             full: bool = False, dry_run: bool = False, planner: Planner = default_planner,
+             progress: Progress = no_progress, batch_size: int = 50, actor: str = "arwatch") -> RunSummary:
+    """Sync one company; returns its summary (errors become a status, never stop the caller)."""
+    company = _name(company_config)
+    try:
+        if dry_run:
+            return _dry_run(company, store, adapter, policy, today, full, planner)
+        return _run(company, store, adapter, policy, today, full, planner, progress, batch_size, actor)
+    except Locked as error:
+        return RunSummary(company=company, source=adapter.name, status="locked", error=str(error))
+    except SourceUnreachable as error:
+        return RunSummary(company=company, source=adapter.name, status="unreachable", error=str(error))
+    except ConfigError as error:
+        return RunSummary(company=company, source=adapter.name, status="config_error", error=str(error))
+    except Exception as error:  # noqa: BLE001 - one company's bug must not stop the others (--all)
+        log.exception("%s: sync failed", company)
+        return RunSummary(company=company, source=adapter.name, status="failed",
+                          error=f"{type(error).__name__}: {error}")
+
+
+def _run(company: str, store: Store, adapter: SourceAdapter, policy: Any, today: dt.date, full: bool,
+         planner: Planner, progress: Progress, batch_size: int, actor: str) -> RunSummary:
+    run_id = uuid.uuid4().hex
+    taken_over = store.locks.acquire(company, run_id)
+    if taken_over:
+        log.warning("%s: took over a stale lock of run %s", company, taken_over)
+    steps = progress("sync", 5)
+    try:
+        store.runs.start(run_id, company, full)
+        try:
+            summary = _steps(company, store, adapter, policy, today, full, planner, progress, batch_size,
+                             actor, run_id, steps)
+        except (SourceUnreachable, ConfigError) as error:
+            store.runs.finish(run_id, "failed", error=str(error))
+            raise
+        except Exception as error:
+            store.runs.finish(run_id, "failed", error=f"{type(error).__name__}: {error}")
+            raise
+        store.runs.finish(run_id, summary.status, summary.model_dump(mode="json", exclude={"changes"}))
+        return summary
+    finally:
+        steps.close()
+        store.locks.release(company, run_id)
+
+
+def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Any, today: dt.date, full: bool,
+           planner: Planner, progress: Progress, batch_size: int, actor: str, run_id: str,
+           steps: Bar) -> RunSummary:
+    merged, pull = _pull_and_merge(store, company, adapter, full)
+    steps.update()
+    _save_snapshot(store, company, adapter, merged, pull, run_id)
+    fault_point("after_snapshot")
+    steps.update()
+    board, load_issues = _score(merged, adapter, policy, today)
+    store.locks.heartbeat(company, run_id)
+    steps.update()
+    target = adapter.read_written_state()
+    recovered = recover(store, company, target, run_id)
+    reconcile(store, company, target, run_id)
+    written = _with_overrides(target, store, company, today)
+    changes = diff(written, planner(board, written, policy, today)).changes
+    steps.update()
+    bar = progress("write back", len(changes))
+    try:
+        applied, failures = _apply(store, company, adapter, changes, run_id, actor, batch_size, bar)
+    finally:
+        bar.close()
+    if isinstance(adapter, FinishingAdapter):
+        adapter.finish(store.written.state(company, today))
+    steps.update()
+    issues = tuple(pull.issues) + merged.issues + tuple(load_issues)
+    return RunSummary(company=company, source=adapter.name, run_id=run_id,
+                      status="partial" if failures or issues else "ok", pulled=pull.count(),
+                      deleted=sum(len(v) for v in merged.removed.values()), scored=board.frame.n_customers,
+                      issues=issues, changes=changes, counts=tally(applied), failures=tuple(failures),
+                      recovered=recovered)

@@ -1,0 +1,61 @@
+"""Build a company's source adapter from its configuration.
+
+``demo`` and ``file`` are built here. Other sources come from ``arwatch.adapters.<source>``,
+which must expose ``make_adapter(company, store, credentials) -> SourceAdapter`` (credentials:
+the company's secrets, ``dict[str, SecretStr]``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+
+from pydantic import ValidationError
+
+from ..config import CompanyConfig, Secrets, SyncConfig
+from ..contract import ConfigError, SourceAdapter
+from ..store import Store
+
+
+def _settings_error(company: CompanyConfig, error: ValidationError) -> ConfigError:
+    err = error.errors(include_url=False)[0]
+    key = ".".join(str(p) for p in err["loc"])
+    return ConfigError(f"companies.{company.name}.settings.{key}: {err['msg']}")
+
+
+def _file(company: CompanyConfig, config: SyncConfig, store: Store) -> SourceAdapter:
+    from arwatch.adapters.file import FileMapping, FileSource
+
+    try:
+        mapping = FileMapping.model_validate(company.settings)
+    except ValidationError as error:
+        raise _settings_error(company, error) from None
+    return FileSource(company.name, mapping.resolve(config.base_dir), store)
+
+
+def _demo(company: CompanyConfig, config: SyncConfig, store: Store) -> SourceAdapter:
+    from .demo import DEFAULT_DAY, DemoSource
+
+    s = dict(company.settings)
+    unknown = set(s) - {"seed", "today", "outbox"}
+    if unknown:
+        raise ConfigError(f"companies.{company.name}.settings: unknown key {sorted(unknown)[0]!r}")
+    today = dt.date.fromisoformat(str(s["today"])) if "today" in s else DEFAULT_DAY
+    return DemoSource(company.name, store, int(s.get("seed", 7)), today, config.path(s.get("outbox")))
+
+
+def make_adapter(company: CompanyConfig, config: SyncConfig, store: Store, secrets: Secrets) -> SourceAdapter:
+    if company.source == "file":
+        return _file(company, config, store)
+    if company.source == "demo":
+        return _demo(company, config, store)
+    credentials = secrets.get(company.credentials) if company.credentials else {}
+    try:
+        module = importlib.import_module(f"arwatch.adapters.{company.source}")
+    except ImportError:
+        raise ConfigError(f"source {company.source!r} is not available in this installation") from None
+    factory = getattr(module, "make_adapter", None)
+    if factory is None:
+        raise ConfigError(f"source {company.source!r} is not available yet (arwatch.adapters.{company.source} "
+                          f"has no make_adapter)")
+    return factory(company, store, credentials)

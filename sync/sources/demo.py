@@ -1,0 +1,37 @@
+"""The demo source: the generated demo company (``arwatch.demo``), written back into the store.
+
+Each pull is the whole generated ledger (``complete``); the cursor names seed and day, so an
+unchanged demo pulls nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from arwatch.adapters.file.target import StoreTarget
+from arwatch.sync.contract import ConfigError, Cursor, PullResult
+from arwatch.sync.store import Store
+
+DEFAULT_DAY = dt.date(2026, 11, 20)
+
+
+class DemoSource(StoreTarget):
+    name = "demo"
+    unavailable: frozenset[str] = frozenset()
+
+    def __init__(self, company: str, store: Store, seed: int = 7, today: dt.date = DEFAULT_DAY,
+                 outbox: Path | None = None):
+        super().__init__(store, company, outbox)
+        self.seed, self.today = seed, today
+
+    def pull(self, since: Cursor | None, full: bool) -> PullResult:
+        cursor = f"demo:{self.seed}:{self.today.isoformat()}"
+        if since == cursor and not full:
+            return PullResult(cursor=cursor)
+        try:
+            from arwatch.demo.company import build_demo_company
+        except ImportError:
+            raise ConfigError("the demo generator (arwatch.demo.company) is not installed") from None
+        data = dict(build_demo_company(seed=self.seed, today=self.today).data)
+        return PullResult(records=data, cursor=cursor, complete=True)

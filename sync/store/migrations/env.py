@@ -1,0 +1,16 @@
+"""Alembic environment: run by ``arwatch.sync.store.migrate`` with a live connection."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from arwatch.sync.store.schema import metadata
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:  # the alembic command line (autogenerate while developing)
+    connection = create_engine(config.get_main_option("sqlalchemy.url")).connect()
+context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()

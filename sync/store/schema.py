@@ -1,0 +1,113 @@
+"""The state store's tables (SQLAlchemy Core). Migrations in ``migrations/`` create them.
+
+Every table is keyed by ``company`` (the config's company name), so one store serves many.
+JSON payloads are text (portable between SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Index, Integer, MetaData, String,
+                        Table, Text)
+
+metadata = MetaData()
+
+companies = Table(
+    "companies", metadata,
+    Column("company", String(200), primary_key=True),
+    Column("source", String(50), nullable=False),
+    Column("payload", Text, nullable=True),  # the source's company record (name, currency)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+cursors = Table(
+    "cursors", metadata,
+    Column("company", String(200), primary_key=True),
+    Column("cursor", Text, nullable=True),
+    Column("run_id", String(64), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+snapshot = Table(
+    "snapshot_records", metadata,
+    Column("company", String(200), primary_key=True),
+    Column("collection", String(50), primary_key=True),
+    Column("record_id", String(200), primary_key=True),
+    Column("payload", Text, nullable=False),
+    Column("run_id", String(64), nullable=True),
+)
+
+written = Table(
+    "written", metadata,
+    Column("company", String(200), primary_key=True),
+    Column("key", String(400), primary_key=True),
+    Column("kind", String(10), nullable=False),  # flag | hold | task
+    Column("customer_id", String(200), nullable=False),
+    Column("payload", Text, nullable=False),  # the Flag / Hold / Task as JSON
+    Column("external_id", String(200), nullable=True),
+    Column("details", Text, nullable=True),  # prior values for undo, from ApplyResult.details
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+audit = Table(  # append-only: triggers refuse UPDATE and DELETE
+    "audit_log", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("company", String(200), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),  # who: "arwatch", "arwatch (recovered)", "target"
+    Column("op", String(20), nullable=False),  # what
+    Column("key", String(400), nullable=False),
+    Column("customer_id", String(200), nullable=False),
+    Column("before", Text, nullable=True),
+    Column("after", Text, nullable=True),
+    Column("why", Text, nullable=False),
+    Column("run_id", String(64), nullable=True),
+    Column("external_id", String(200), nullable=True),
+)
+
+runs = Table(
+    "runs", metadata,
+    Column("run_id", String(64), primary_key=True),
+    Column("company", String(200), nullable=False, index=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("status", String(20), nullable=False),  # running | ok | partial | failed | interrupted
+    Column("full_pull", Boolean, nullable=False),
+    Column("summary", Text, nullable=True),
+    Column("error", Text, nullable=True),
+)
+
+journal = Table(
+    "journal", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("company", String(200), nullable=False, index=True),
+    Column("run_id", String(64), nullable=False),
+    Column("key", String(400), nullable=False),
+    Column("op", String(20), nullable=False),
+    Column("change", Text, nullable=False),
+    Column("status", String(20), nullable=False),  # intent | done | failed | recovered | abandoned
+    Column("external_id", String(200), nullable=True),
+    Column("error", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Index("ix_journal_company_status", "company", "status"),
+)
+
+hold_overrides = Table(
+    "hold_overrides", metadata,
+    Column("company", String(200), primary_key=True),
+    Column("customer_id", String(200), primary_key=True),
+    Column("release_until", Date, nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+locks = Table(
+    "locks", metadata,
+    Column("company", String(200), primary_key=True),
+    Column("owner", String(64), nullable=False),  # the run id holding it
+    Column("host", String(200), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("acquired_at", DateTime(timezone=True), nullable=False),
+    Column("heartbeat_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,62 @@
+"""The merged snapshot of a company's records and its pull cursor.
+
+Records are upserted by (company, collection, id) and removed by deletions, so successive
+incremental pulls accumulate history; the merged snapshot is what the scorer reads.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, delete, select
+
+from .rows import CHUNK, dumps, now, upsert
+from .schema import companies, cursors, snapshot
+
+Records = dict[str, dict[str, Any]]  # collection -> record id -> raw record
+
+
+class SnapshotTable:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def load(self, company: str) -> tuple[dict[str, Any] | None, Records]:
+        """(company record or None, collection -> id -> raw record)."""
+        records: Records = {}
+        with self.engine.connect() as conn:
+            row = conn.execute(select(companies.c.payload).where(companies.c.company == company)).first()
+            result = conn.execution_options(yield_per=CHUNK).execute(
+                select(snapshot.c.collection, snapshot.c.record_id, snapshot.c.payload)
+                .where(snapshot.c.company == company))
+            for collection, record_id, payload in result:
+                records.setdefault(collection, {})[record_id] = json.loads(payload)
+        return (json.loads(row[0]) if row and row[0] else None), records
+
+    def save(self, conn: Connection, company: str, source: str, company_record: Mapping[str, Any] | None,
+             upserts: Mapping[str, Iterable[tuple[str, Any]]], removed: Mapping[str, Iterable[str]],
+             run_id: str) -> None:
+        """Write the delta of a merge: upserted (id, record) pairs and removed ids."""
+        payload = dumps(company_record) if company_record else None
+        upsert(conn, companies, [{"company": company, "source": source, "payload": payload,
+                                  "created_at": now()}], ["company"])
+        for collection, pairs in upserts.items():
+            rows = [{"company": company, "collection": collection, "record_id": rid,
+                     "payload": dumps(raw), "run_id": run_id} for rid, raw in pairs]
+            upsert(conn, snapshot, rows, ["company", "collection", "record_id"])
+        for collection, ids in removed.items():
+            ids = list(ids)
+            for start in range(0, len(ids), CHUNK):
+                conn.execute(delete(snapshot).where(and_(
+                    snapshot.c.company == company, snapshot.c.collection == collection,
+                    snapshot.c.record_id.in_(ids[start:start + CHUNK]))))
+
+    def cursor(self, company: str) -> str | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(cursors.c.cursor).where(cursors.c.company == company)).first()
+        return row[0] if row else None
+
+    def set_cursor(self, conn: Connection, company: str, cursor: str | None, run_id: str) -> None:
+        upsert(conn, cursors, [{"company": company, "cursor": cursor, "run_id": run_id,
+                                "updated_at": now()}], ["company"])

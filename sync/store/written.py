@@ -1,0 +1,107 @@
+"""What arwatch has written back, per company and key, with external ids and prior values.
+
+This is the store's mirror of the target; for sources that cannot be written into (a file
+export, the demo) it is the target itself. Also the managers' hold overrides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, Engine, and_, delete, select
+
+from arwatch.core.actions import ApplyResult, Change, Flag, Hold, Op, Override, Task, WrittenState
+
+from .rows import dumps, now, upsert
+from .schema import hold_overrides, written
+
+_KINDS = {"flag": Flag, "hold": Hold, "task": Task}
+PLACING = {Op.SET_FLAG: "flag", Op.PLACE_HOLD: "hold", Op.OPEN_TASK: "task"}
+REMOVING = {Op.CLEAR_FLAG, Op.RELEASE_HOLD, Op.CLOSE_TASK}
+
+
+@dataclass(frozen=True)
+class WrittenRow:
+    key: str
+    item: Flag | Hold | Task
+    external_id: str | None = None
+    details: dict[str, str] = field(default_factory=dict)
+
+
+def item_of(change: Change) -> Flag | Hold | Task | None:
+    return change.flag or change.hold or change.task
+
+
+class WrittenTable:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def rows(self, company: str, conn: Connection | None = None) -> dict[str, WrittenRow]:
+        if conn is None:
+            with self.engine.connect() as own:
+                return self.rows(company, own)
+        result = conn.execute(select(written.c.key, written.c.kind, written.c.payload, written.c.external_id,
+                                     written.c.details).where(written.c.company == company))
+        return {key: WrittenRow(key, _KINDS[kind].model_validate_json(payload), external_id,
+                                json.loads(details) if details else {})
+                for key, kind, payload, external_id, details in result}
+
+    def state(self, company: str, today: dt.date | None = None) -> WrittenState:
+        """The written state; ``overrides`` are those still in force on ``today``."""
+        rows = self.rows(company).values()
+        items = [r.item for r in sorted(rows, key=lambda r: r.key)]
+        return WrittenState(flags=tuple(i for i in items if isinstance(i, Flag)),
+                            holds=tuple(i for i in items if isinstance(i, Hold)),
+                            tasks=tuple(i for i in items if isinstance(i, Task)),
+                            overrides=self.overrides(company, today))
+
+    def details(self, company: str, key: str) -> dict[str, str]:
+        """Prior values recorded when ``key`` was written (for undo), or {}."""
+        row = self.rows(company).get(key)
+        return dict(row.details) if row else {}
+
+    def record(self, conn: Connection, company: str, change: Change, result: ApplyResult | None) -> None:
+        """Make the mirror show ``change`` applied (idempotent: upsert or delete by key)."""
+        self.record_many(conn, company, [(change, result)])
+
+    def record_many(self, conn: Connection, company: str,
+                    applied: Sequence[tuple[Change, ApplyResult | None]]) -> None:
+        """``record`` for a batch: one select, one upsert, one delete."""
+        gone = [c.key for c, _ in applied if c.op in REMOVING]
+        placed = [(c, r) for c, r in applied if c.op not in REMOVING]
+        keys = [c.key for c, _ in placed]
+        old = {k: (e, d) for k, e, d in conn.execute(select(written.c.key, written.c.external_id, written.c.details)
+                                                     .where(and_(written.c.company == company,
+                                                                 written.c.key.in_(keys))))} if keys else {}
+        rows = []
+        for change, result in placed:
+            old_external, old_details = old.get(change.key, (None, None))
+            details = dict(json.loads(old_details)) if old_details else {}
+            details.update(result.details if result else {})
+            rows.append({"company": company, "key": change.key, "kind": PLACING[change.op],
+                         "customer_id": change.customer_id,
+                         "payload": item_of(change).model_dump_json(),  # type: ignore[union-attr]
+                         "external_id": (result.external_id if result else None) or old_external,
+                         "details": dumps(details) if details else None, "updated_at": now()})
+        upsert(conn, written, rows, ["company", "key"])
+        if gone:
+            conn.execute(delete(written).where(and_(written.c.company == company, written.c.key.in_(gone))))
+
+    def overrides(self, company: str, today: dt.date | None = None) -> tuple[Override, ...]:
+        query = select(hold_overrides).where(hold_overrides.c.company == company)
+        if today is not None:
+            query = query.where(hold_overrides.c.release_until >= today)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(hold_overrides.c.customer_id)).mappings().all()
+        return tuple(Override(customer_id=r["customer_id"], release_until=r["release_until"], by=r["by"],
+                              reason=r["reason"]) for r in rows)
+
+    def set_override(self, company: str, override: Override) -> None:
+        with self.engine.begin() as conn:
+            upsert(conn, hold_overrides, [{"company": company, "customer_id": override.customer_id,
+                                           "release_until": override.release_until, "by": override.by,
+                                           "reason": override.reason, "created_at": now()}],
+                   ["company", "customer_id"])

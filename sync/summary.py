@@ -1,0 +1,85 @@
+"""``RunSummary``: what one company's sync did, and the exit code it maps to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from arwatch.core.actions import Change, Op
+from arwatch.core.issues import Issue
+
+# Exit codes are arwatch.exit_codes.ExitCode values; kept as ints so the sync engine does not
+# import the CLI package.
+EXIT = {"ok": 0, "dry_run": 0, "failed": 1, "config_error": 2, "unreachable": 3, "partial": 4, "locked": 5}
+
+_KIND_OF = {Op.SET_FLAG: "flags", Op.CLEAR_FLAG: "flags", Op.PLACE_HOLD: "holds", Op.RELEASE_HOLD: "holds",
+            Op.OPEN_TASK: "tasks", Op.CLOSE_TASK: "tasks"}
+
+
+def verb(change: Change) -> str:
+    if change.op in (Op.CLEAR_FLAG, Op.RELEASE_HOLD, Op.CLOSE_TASK):
+        return "closed"
+    if change.op is Op.SET_FLAG and change.before is not None:
+        return "updated"
+    return "created"
+
+
+def tally(changes: Iterable[Change]) -> dict[str, dict[str, int]]:
+    """{"flags"|"holds"|"tasks": {"created"|"updated"|"closed": n}}."""
+    counts = {kind: {"created": 0, "updated": 0, "closed": 0} for kind in ("flags", "holds", "tasks")}
+    for change in changes:
+        counts[_KIND_OF[change.op]][verb(change)] += 1
+    return counts
+
+
+class RunSummary(BaseModel):
+    """One company's run.
+
+    Attributes:
+      status: ok | partial (data issues or failed writes) | failed | config_error | unreachable
+        | locked | dry_run.
+      changes: the diff (planned, for a dry run; attempted otherwise).
+      counts: applied changes by kind and verb (see ``tally``).
+      failures: "key: error" for each write that failed.
+      recovered: writes of an interrupted run found done in the target and recorded.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    company: str
+    source: str = ""
+    run_id: str = ""
+    status: str = "ok"
+    pulled: int = 0
+    deleted: int = 0
+    scored: int = 0
+    issues: tuple[Issue, ...] = ()
+    changes: tuple[Change, ...] = ()
+    counts: dict[str, dict[str, int]] = Field(default_factory=lambda: tally(()))
+    failures: tuple[str, ...] = ()
+    recovered: int = 0
+    error: str = ""
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT[self.status]
+
+    def line(self) -> str:
+        """One line for the end-of-run table."""
+        if self.error and self.status not in ("ok", "partial", "dry_run"):
+            return f"{self.company}: {self.status}: {self.error}"
+        parts = [f"pulled {self.pulled}", f"scored {self.scored}"]
+        for kind, verbs in self.counts.items():
+            parts.append(f"{kind} " + "/".join(f"{n} {v}" for v, n in verbs.items()))
+        parts.append(f"failed {self.failed}")
+        if self.recovered:
+            parts.append(f"recovered {self.recovered}")
+        if self.issues:
+            parts.append(f"{len(self.issues)} records rejected")
+        head = "dry run" if self.status == "dry_run" else self.status
+        return f"{self.company}: {head}: " + ", ".join(parts)

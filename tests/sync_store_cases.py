@@ -1,0 +1,79 @@
+"""Store behaviour checked on every backend (SQLite here, PostgreSQL in test_sync_postgres)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from arwatch.core.actions import ApplyResult, Change, Hold, Op
+from arwatch.sync.contract import Locked, PullResult
+from arwatch.sync.merge import merge
+from arwatch.sync.store import Store
+from arwatch.sync.store.rows import now
+
+T = dt.date(2026, 11, 20)
+HOLD = Hold(customer_id="c1", rule="test", reason="level critical", since=T)
+
+
+def place_hold(store: Store, company: str = "acme") -> None:
+    change = Change(op=Op.PLACE_HOLD, key=HOLD.key, customer_id="c1", hold=HOLD, why="level critical")
+    with store.begin() as conn:
+        store.written.record(conn, company, change, ApplyResult(key=HOLD.key, op=change.op, ok=True,
+                                                                details={"previous_term": "Net 30"}))
+        store.audit.append(conn, company, change, "arwatch", "run1")
+
+
+def check_audit_is_append_only(store: Store) -> None:
+    place_hold(store)
+    for statement in ("UPDATE audit_log SET why = 'edited'", "DELETE FROM audit_log"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with store.begin() as conn:
+                conn.execute(text(statement))
+    (entry,) = store.audit.entries("acme")
+    assert entry["why"] == "level critical" and entry["actor"] == "arwatch"
+    assert store.written.details("acme", HOLD.key) == {"previous_term": "Net 30"}
+
+
+def check_snapshot_accumulates_and_deletes(store: Store) -> None:
+    def save(pull):
+        company, stored = store.snapshot.load("acme")
+        merged = merge(company, stored, pull, "test")
+        with store.begin() as conn:
+            store.snapshot.save(conn, "acme", "test", merged.company, merged.upserts, merged.removed, "r")
+            store.snapshot.set_cursor(conn, "acme", pull.cursor, "r")
+        return merged
+
+    save(PullResult(records={"invoices": [{"id": "I1", "total": "1"}, {"id": "I2", "total": "2"}]}, cursor="c1"))
+    save(PullResult(records={"invoices": [{"id": "I2", "total": "3"}, {"id": "I3", "total": "4"}]},
+                    deletions={"invoices": ("I1",)}, cursor="c2"))
+    _, stored = store.snapshot.load("acme")
+    assert stored["invoices"] == {"I2": {"id": "I2", "total": "3"}, "I3": {"id": "I3", "total": "4"}}
+    assert store.snapshot.cursor("acme") == "c2"
+    save(PullResult(records={"invoices": [{"id": "I3", "total": "4"}]}, complete=True, cursor="c3"))
+    assert store.snapshot.load("acme")[1]["invoices"] == {"I3": {"id": "I3", "total": "4"}}
+
+
+def check_lock(store: Store) -> None:
+    store.locks.acquire("acme", "run-a")
+    with pytest.raises(Locked, match="being synced by PID"):
+        store.locks.acquire("acme", "run-b")
+    store.locks.acquire("other", "run-b")  # per company
+    store.locks.release("acme", "run-a")
+    assert store.locks.acquire("acme", "run-b") is None
+
+
+def check_stale_lock_taken_over(store: Store, dead_pid: int) -> None:
+    from arwatch.sync.store.schema import locks
+
+    with store.begin() as conn:  # a lock left by a process that died on this host
+        conn.execute(locks.insert().values(company="acme", owner="dead-run", host=store.locks.host, pid=dead_pid,
+                                           acquired_at=now(), heartbeat_at=now()))
+    assert store.locks.acquire("acme", "run-new") == "dead-run"
+    assert store.locks.holder("acme")["owner"] == "run-new"
+    with store.begin() as conn:  # a lock from another host whose heartbeat stopped long ago
+        conn.execute(locks.insert().values(company="far", owner="far-run", host="elsewhere", pid=1,
+                                           acquired_at=now(), heartbeat_at=now() - dt.timedelta(hours=2)))
+    assert store.locks.acquire("far", "run-new") == "far-run"

@@ -1,0 +1,68 @@
+"""``arwatch sync``: one or all companies, summary, exit codes, dry run."""
+
+from functools import partial
+
+import pytest
+
+from arwatch.cli import main
+from arwatch.commands import sync as sync_command
+from arwatch.sync.store import open_store
+from sync_helpers import IBM_EXCERPT, file_settings, simple_planner, write_config
+
+
+@pytest.fixture(autouse=True)
+def small_planner(monkeypatch):
+    monkeypatch.setattr(sync_command, "PLANNER", partial(simple_planner, hold={"0465-DTULQ"}))
+
+
+@pytest.fixture
+def config(tmp_path):
+    return write_config(tmp_path / "arwatch.toml", {
+        "good": {"source": "file", "settings": file_settings(IBM_EXCERPT, tmp_path / "out")},
+        "missing": {"source": "file", "settings": file_settings(tmp_path / "nope.csv")},
+        "other": {"source": "file", "settings": file_settings(IBM_EXCERPT)},
+    }, state_url=str(tmp_path / "state.sqlite3"))
+
+
+def test_sync_cli__one_company_prints_a_summary_and_exits_0(config, capsys):
+    assert main(["sync", "--config", str(config), "--source", "good", "--as-of", "2013-06-01"]) == 0
+    out = capsys.readouterr().out
+    assert "good: ok: pulled 86, scored 6, flags 6 created/0 updated/0 closed, holds 1 created" in out
+
+
+def test_sync_cli__all_runs_every_company_and_one_failure_stops_none(config, tmp_path, capsys):
+    code = main(["sync", "--config", str(config), "--all", "--as-of", "2013-06-01"])
+    out = capsys.readouterr().out
+    assert code == 2  # the only failure is a configuration error
+    assert "good: ok:" in out and "other: ok:" in out and "missing: config_error:" in out and "nope.csv" in out
+    store = open_store(tmp_path / "state.sqlite3")
+    assert len(store.written.state("good").flags) == 6 and len(store.written.state("other").flags) == 6
+
+
+def test_sync_cli__dry_run_lists_changes_and_writes_nothing(config, tmp_path, capsys):
+    code = main(["sync", "--config", str(config), "--source", "good", "--dry-run", "--as-of", "2013-06-01"])
+    out = capsys.readouterr().out
+    assert code == 0 and "good: 7 changes would be written" in out and "+ place_hold" in out
+    store = open_store(tmp_path / "state.sqlite3")
+    assert store.runs.entries("good") == [] and store.snapshot.cursor("good") is None
+    assert not (tmp_path / "out").exists()
+
+
+def test_sync_cli__locked_company_exits_5(config, tmp_path, capsys):
+    open_store(tmp_path / "state.sqlite3").locks.acquire("good", "another-run")
+    assert main(["sync", "--config", str(config), "--source", "good"]) == 5
+    assert "being synced by PID" in capsys.readouterr().out
+
+
+def test_sync_cli__unknown_company_or_config_is_a_config_error(config, tmp_path, capsys):
+    assert main(["sync", "--config", str(config), "--source", "acme"]) == 2
+    assert main(["sync", "--config", str(tmp_path / "none.toml"), "--all"]) == 2
+    assert "no such configuration file" in capsys.readouterr().err
+
+
+def test_exit_code__common_code_or_partial():
+    from arwatch.sync.summary import RunSummary
+
+    ok, locked, down = (RunSummary(company="a", status=s) for s in ("ok", "locked", "unreachable"))
+    assert sync_command.exit_code([ok, ok]) == 0 and sync_command.exit_code([ok, locked]) == 5
+    assert sync_command.exit_code([locked, down]) == 4

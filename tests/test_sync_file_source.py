@@ -1,0 +1,132 @@
+"""The file source: column mapping, bad rows as issues naming file/row/column, XLSX, cursor."""
+
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from arwatch.adapters.file import FileMapping, FileSource, MappingError
+from arwatch.adapters.file.mapping import strptime_format
+from arwatch.core.load import load_ledger
+from arwatch.sync.contract import SourceAdapter
+from arwatch.sync.store import open_store
+from sync_helpers import IBM_COLUMNS, IBM_EXCERPT, file_settings
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "ibm-ar.toml"
+
+
+def _source(tmp_path, invoices, **more):
+    store = open_store(tmp_path / "state.sqlite3")
+    return FileSource("ibm", FileMapping.model_validate(file_settings(invoices, **more)), store)
+
+
+def test_file_source__implements_the_adapter_contract(tmp_path):
+    assert isinstance(_source(tmp_path, IBM_EXCERPT), SourceAdapter)
+
+
+def test_file_source__ibm_excerpt_becomes_customers_invoices_and_one_payment_per_settled_invoice(tmp_path):
+    pull = _source(tmp_path, IBM_EXCERPT).pull(None, full=False)
+    assert not pull.issues and pull.complete
+    records = pull.records
+    assert len(records["invoices"]) == 40 and len(records["customers"]) == 6
+    assert len(records["payments"]) == 40  # every invoice of the sample is settled
+    first = records["invoices"][0]  # 0465-DTULQ's first row: 8/2/2012, due 9/1/2012, 67.99, No
+    ledger, issues = load_ledger(records, source="file")
+    assert not issues
+    inv = next(i for i in ledger.invoices if i.id == first["id"])
+    assert inv.due_date - inv.issue_date == dt.timedelta(days=30) and inv.currency == "USD"
+    pay = next(p for p in ledger.payments if p.allocations[0].invoice_id == inv.id)
+    assert pay.amount == inv.total
+    assert {c.terms_days for c in ledger.customers} == {30}  # learnt from due - issue
+
+
+def test_file_source__bad_rows_are_issues_naming_file_row_and_column_and_the_rest_load(tmp_path):
+    lines = IBM_EXCERPT.read_text().splitlines()
+    lines[3] = lines[3].replace(lines[3].split(",")[4], "31/31/2013")  # row 4: InvoiceDate
+    cells = lines[7].split(",")
+    cells[6] = "12,x"  # row 8: InvoiceAmount (the CSV has no quoting, so this shifts nothing else)
+    lines[7] = ",".join(cells[:6] + ["abc"] + cells[7:])
+    bad = tmp_path / "export.csv"
+    bad.write_text("\n".join(lines) + "\n")
+    pull = _source(tmp_path, bad).pull(None, full=False)
+    found = {(i.source, i.record_id, i.field) for i in pull.issues}
+    assert found == {("export.csv", "row 4", "InvoiceDate"), ("export.csv", "row 8", "InvoiceAmount")}
+    assert "not a date in the format m/d/yyyy" in next(i.message for i in pull.issues if i.record_id == "row 4")
+    assert len(pull.records["invoices"]) == 38
+
+
+def test_file_source__due_before_issue_and_repeated_numbers_are_row_issues(tmp_path):
+    header = "countryCode,customerID,PaperlessDate,invoiceNumber,InvoiceDate,DueDate,InvoiceAmount,Disputed,SettledDate"
+    path = tmp_path / "x.csv"
+    path.write_text(header + "\n391,C1,,I1,1/10/2013,1/5/2013,10,No,\n391,C1,,I2,1/10/2013,2/9/2013,10,Yes,\n"
+                    "391,C1,,I2,1/11/2013,2/10/2013,10,No,\n")
+    pull = _source(tmp_path, path).pull(None, full=False)
+    assert [(i.record_id, i.field) for i in pull.issues] == [("row 2", "DueDate"), ("row 4", "invoiceNumber")]
+    (inv,) = pull.records["invoices"]
+    assert inv["id"] == "I2" and inv["disputed"] is True and pull.records["payments"] == []
+
+
+def test_file_source__missing_mapped_column_names_file_and_column(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("invoiceNumber,customerID\nI1,C1\n")
+    with pytest.raises(MappingError, match=r"x\.csv: column 'InvoiceDate' \(mapped as invoice_date\)"):
+        _source(tmp_path, path).pull(None, full=False)
+
+
+def test_file_source__unchanged_file_pulls_nothing_and_full_pulls_again(tmp_path):
+    source = _source(tmp_path, IBM_EXCERPT)
+    first = source.pull(None, full=False)
+    assert source.pull(first.cursor, full=False).count() == 0
+    assert source.pull(first.cursor, full=True).count() == first.count()
+
+
+def test_file_source__xlsx_with_real_dates_and_a_payments_table(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "AR"
+    sheet.append(["No", "Account", "Name", "Date", "Due", "Total"])
+    sheet.append(["I1", "C1", "Acme", dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 31), 100.5])
+    sheet.append(["I2", "C1", "Acme", "15.01.2024", "14.02.2024", "1.200,00"])
+    sheet.append(["I3", "C2", "Bolt", "not a date", "14.02.2024", 5])
+    book.save(tmp_path / "ar.xlsx")
+    (tmp_path / "pay.csv").write_text("Receipt;Paid;Amount;Invoice;IBAN\nP1;02.02.2024;100,50;I1;DE89X\n"
+                                      "P2;03.02.2024;200,00;I2;\nP2;03.02.2024;50,00;I2;\nP3;03.02.2024;5,00;I9;\n")
+    mapping = FileMapping.model_validate({
+        "invoices": str(tmp_path / "ar.xlsx"), "sheet": "AR", "payments": str(tmp_path / "pay.csv"),
+        "delimiter": ";", "date_format": "dd.mm.yyyy", "decimal_separator": ",", "thousands_separator": ".",
+        "columns": {"invoice_number": "No", "customer_id": "Account", "customer_name": "Name",
+                    "invoice_date": "Date", "due_date": "Due", "amount": "Total"},
+        "payment_columns": {"payment_id": "Receipt", "payment_date": "Paid", "amount": "Amount",
+                            "invoice_number": "Invoice", "payer_account": "IBAN"}})
+    pull = FileSource("x", mapping, open_store(tmp_path / "s.sqlite3")).pull(None, full=False)
+    assert [(i.source, i.record_id, i.field) for i in pull.issues] == [
+        ("ar.xlsx", "row 4", "Date"), ("pay.csv", "row 5", "Invoice")]
+    assert [i["total"] for i in pull.records["invoices"]] == ["100.5", "1200.00"]
+    assert [c["name"] for c in pull.records["customers"]] == ["Acme"]
+    p1, p2 = pull.records["payments"]
+    assert p1["payer_account"] == "DE89X" and p2["amount"] == "250.00" and len(p2["allocations"]) == 2
+    ledger, issues = load_ledger(pull.records)
+    assert not issues and len(ledger.payments) == 2
+
+
+def test_strptime_format__friendly_patterns():
+    assert strptime_format("m/d/yyyy") == "%m/%d/%Y"
+    assert strptime_format("dd.mm.yy") == "%d.%m.%y"
+    assert strptime_format("%Y%m%d") == "%Y%m%d"
+
+
+def test_example_config__maps_the_ibm_sample(tmp_path):
+    settings = tomllib.loads(EXAMPLE.read_text())["companies"]["ibm"]["settings"]
+    assert settings["columns"] == IBM_COLUMNS
+    shutil.copy(IBM_EXCERPT, tmp_path / "sample.csv")
+    mapping = FileMapping.model_validate({**settings, "invoices": str(tmp_path / "sample.csv")})
+    pull = FileSource("ibm", mapping, open_store(tmp_path / "s.sqlite3")).pull(None, full=False)
+    assert not pull.issues and len(pull.records["invoices"]) == 40

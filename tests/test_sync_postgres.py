@@ -1,0 +1,90 @@
+"""The state store on PostgreSQL (ARWATCH_TEST_PG_URL, default local trust auth as postgres).
+
+A throwaway database is created per test session and dropped after. Skipped when the server
+is unreachable, unless ARWATCH_REQUIRE_POSTGRES=1 (then it fails).
+"""
+
+import datetime as dt
+import os
+import uuid
+from functools import partial
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from arwatch.adapters.file import FileMapping, FileSource
+from arwatch.core.policy import Policy
+from arwatch.sync.runner import run_sync
+from arwatch.sync.store import open_store, resolve_url
+from sync_helpers import IBM_EXCERPT, file_settings, simple_planner
+from sync_store_cases import (check_audit_is_append_only, check_lock, check_snapshot_accumulates_and_deletes,
+                              check_stale_lock_taken_over)
+from test_sync_store import dead_pid
+
+pytestmark = pytest.mark.postgres
+SERVER = os.environ.get("ARWATCH_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(scope="session")
+def pg_database():
+    admin_url = resolve_url(SERVER)
+    try:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+        with admin.connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as error:  # noqa: BLE001
+        message = f"PostgreSQL at {SERVER} unreachable ({type(error).__name__}); set ARWATCH_TEST_PG_URL"
+        if os.environ.get("ARWATCH_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    name = f"arwatch_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.rsplit("/", 1)[0] + "/" + name
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_store(pg_database):
+    store = open_store(pg_database)
+    yield store
+    with store.begin() as conn:  # a clean slate per test; the audit log only via TRUNCATE of all tables
+        conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
+        conn.execute(text("TRUNCATE companies, cursors, snapshot_records, written, audit_log, runs, journal, "
+                          "hold_overrides, locks"))
+        conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
+    store.close()
+
+
+def test_postgres__migrations_are_idempotent(pg_database, pg_store):
+    open_store(pg_database).close()
+    with pg_store.begin() as conn:
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+
+
+def test_postgres__audit_log_refuses_update_and_delete(pg_store):
+    check_audit_is_append_only(pg_store)
+
+
+def test_postgres__snapshot_accumulates(pg_store):
+    check_snapshot_accumulates_and_deletes(pg_store)
+
+
+def test_postgres__lock_and_stale_takeover(pg_store):
+    check_lock(pg_store)
+    with pg_store.begin() as conn:
+        conn.execute(text("DELETE FROM locks"))
+    check_stale_lock_taken_over(pg_store, dead_pid())
+
+
+def test_postgres__full_sync_then_rerun(pg_store, tmp_path):
+    source = FileSource("ibm", FileMapping.model_validate(file_settings(IBM_EXCERPT, tmp_path / "out")), pg_store)
+    planner = partial(simple_planner, hold={"0465-DTULQ"})
+    first = run_sync("ibm", pg_store, source, Policy(), dt.date(2013, 6, 1), planner=planner)
+    assert first.status == "ok" and first.counts["flags"]["created"] == 6 and first.counts["holds"]["created"] == 1
+    assert len(pg_store.snapshot.load("ibm")[1]["invoices"]) == 40
+    again = run_sync("ibm", pg_store, source, Policy(), dt.date(2013, 6, 1), planner=planner)
+    assert again.changes == () and len(pg_store.audit.entries("ibm")) == 7

@@ -1,0 +1,216 @@
+"""run_sync end to end on the file source: writes, reruns, dry run, crashes, locks, failures."""
+
+import csv
+import datetime as dt
+import json
+from collections import Counter
+from functools import partial
+
+import pytest
+from sqlalchemy import select
+
+from arwatch.core.actions import ApplyResult, Op, Override
+from arwatch.core.policy import Policy
+from arwatch.sync.config import load_config, load_secrets
+from arwatch.sync.contract import SourceAdapter, SourceUnreachable
+from arwatch.sync.runner import run_sync
+from arwatch.sync.sources import make_adapter
+from arwatch.sync.store import open_store
+from arwatch.sync.store.schema import metadata
+from sync_helpers import HOLD_ENV, IBM_EXCERPT, file_settings, run_sync_subprocess, simple_planner, write_config
+
+TODAY = dt.date(2014, 1, 1)
+
+
+@pytest.fixture
+def unpaid_export(tmp_path):
+    """The IBM excerpt with every other invoice unpaid (21 overdue on TODAY, one paid later)."""
+    rows = list(csv.DictReader(IBM_EXCERPT.open()))
+    for i, row in enumerate(rows):
+        if i % 2 == 0:
+            row["SettledDate"] = ""
+    path = tmp_path / "export.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, rows[0].keys())
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def overdue_on(path, day):
+    """Invoices of the export unpaid on ``day`` and past due: the tasks the planner wants."""
+    def parse(text):
+        return dt.datetime.strptime(text, "%m/%d/%Y").date() if text else None
+    rows = list(csv.DictReader(path.open()))
+    return sum(1 for r in rows if parse(r["DueDate"]) < day and (not r["SettledDate"] or parse(r["SettledDate"]) > day))
+
+
+@pytest.fixture
+def setup(tmp_path, unpaid_export):
+    config_path = write_config(tmp_path / "arwatch.toml", {"ibm": {"source": "file", "settings": file_settings(
+        unpaid_export, tmp_path / "outbox")}})
+    config = load_config(config_path)
+    store = open_store(tmp_path / "state.sqlite3")
+    adapter = make_adapter(config.company("ibm"), config, store, load_secrets(None, {}))
+    return config_path, config, store, adapter
+
+
+def dump(store):
+    with store.engine.connect() as conn:
+        return {t.name: sorted(map(repr, conn.execute(select(t)).all())) for t in metadata.sorted_tables}
+
+
+def sync(store, adapter, hold=None, **kw):
+    return run_sync("ibm", store, adapter, Policy(), TODAY, planner=partial(simple_planner, hold=hold), **kw)
+
+
+def test_run_sync__writes_flags_holds_tasks_then_a_rerun_changes_nothing(setup, unpaid_export):
+    _, _, store, adapter = setup
+    assert overdue_on(unpaid_export, TODAY) == 21
+    first = sync(store, adapter, hold={"0465-DTULQ", "0688-XNJRO"})
+    assert first.status == "ok" and first.scored == 6 and first.pulled == 6 + 40 + 20
+    assert first.counts == {"flags": {"created": 6, "updated": 0, "closed": 0},
+                            "holds": {"created": 2, "updated": 0, "closed": 0},
+                            "tasks": {"created": 21, "updated": 0, "closed": 0}}
+    written = store.written.state("ibm")
+    assert len(written.tasks) == 21 and {h.customer_id for h in written.holds} == {"0465-DTULQ", "0688-XNJRO"}
+    assert len(store.audit.entries("ibm")) == 29
+    assert {e["status"] for e in store.journal.entries("ibm")} == {"done"}
+    again = sync(store, adapter, hold={"0465-DTULQ", "0688-XNJRO"})
+    assert again.changes == () and again.pulled == 0 and len(store.audit.entries("ibm")) == 29
+    assert [r["status"] for r in store.runs.entries("ibm")] == ["ok", "ok"]
+    worklist = list(csv.DictReader((adapter.outbox / "worklist.csv").open()))
+    assert Counter(r["kind"] for r in worklist) == {"flag": 6, "hold": 2, "task": 21}
+
+
+def test_run_sync__releases_holds_and_respects_a_managers_override(setup):
+    _, _, store, adapter = setup
+    sync(store, adapter, hold={"0465-DTULQ", "0688-XNJRO"})
+    store.written.set_override("ibm", Override(customer_id="0688-XNJRO", release_until=TODAY, by="ann",
+                                               reason="paid by wire today"))
+    later = sync(store, adapter, hold={"0465-DTULQ", "0688-XNJRO"})
+    assert [(c.op, c.customer_id) for c in later.changes] == [(Op.RELEASE_HOLD, "0688-XNJRO")]
+    release = store.audit.entries("ibm")[-1]
+    assert release["op"] == "release_hold" and release["actor"] == "arwatch"
+    assert json.loads(release["before"])["customer_id"] == "0688-XNJRO" and release["run_id"] == later.run_id
+
+
+def test_run_sync__dry_run_prints_the_diff_and_writes_nothing(setup):
+    _, _, store, adapter = setup
+    sync(store, adapter, hold={"0465-DTULQ"})
+    before, outbox_before = dump(store), sorted((p.name, p.read_bytes()) for p in adapter.outbox.iterdir())
+    dry = sync(store, adapter, hold={"0688-XNJRO"}, dry_run=True, full=True)
+    assert dry.status == "dry_run"
+    assert [(c.op, c.customer_id) for c in dry.changes] == [(Op.PLACE_HOLD, "0688-XNJRO"),
+                                                            (Op.RELEASE_HOLD, "0465-DTULQ")]
+    assert dump(store) == before
+    assert sorted((p.name, p.read_bytes()) for p in adapter.outbox.iterdir()) == outbox_before
+
+
+def test_run_sync__bad_rows_reported_and_the_rest_synced(setup, unpaid_export):
+    _, _, store, adapter = setup
+    text = unpaid_export.read_text().splitlines()
+    text[2] = text[2].replace(text[2].split(",")[5], "someday")
+    unpaid_export.write_text("\n".join(text) + "\n")
+    summary = sync(store, adapter)
+    assert summary.status == "partial" and summary.exit_code == 4
+    assert [(i.record_id, i.field) for i in summary.issues] == [("row 3", "DueDate")]
+    assert summary.scored == 6 and summary.counts["flags"]["created"] == 6
+
+
+def test_run_sync__locked_company_is_refused(setup):
+    _, _, store, adapter = setup
+    store.locks.acquire("ibm", "someone-else")
+    summary = sync(store, adapter)
+    assert summary.status == "locked" and summary.exit_code == 5 and store.runs.entries("ibm") == []
+
+
+class _Broken:
+    """Wraps the file source; fails every write of a task, or cannot be reached at all."""
+
+    def __init__(self, inner, unreachable=False):
+        self.inner, self.unreachable = inner, unreachable
+        self.name, self.unavailable = inner.name, inner.unavailable
+
+    def pull(self, since, full):
+        if self.unreachable:
+            raise SourceUnreachable("connection refused by erp.example.com")
+        return self.inner.pull(since, full)
+
+    def read_written_state(self):
+        return self.inner.read_written_state()
+
+    def apply(self, changes):
+        ok = [c for c in changes if c.op is not Op.OPEN_TASK]
+        done = {r.key: r for r in self.inner.apply(ok)}
+        return [done.get(c.key) or ApplyResult(key=c.key, op=c.op, ok=False, error="quota exceeded")
+                for c in changes]
+
+
+def test_run_sync__failed_writes_are_counted_and_retried_next_run(setup):
+    _, _, store, adapter = setup
+    summary = sync(store, _Broken(adapter))
+    assert summary.status == "partial" and summary.failed == 21 and summary.counts["tasks"]["created"] == 0
+    assert summary.failures[0].endswith("quota exceeded")
+    retry = sync(store, adapter)
+    assert retry.counts["tasks"]["created"] == 21 and retry.status == "ok"
+
+
+def test_run_sync__unreachable_source_is_its_own_status(setup):
+    _, _, store, adapter = setup
+    summary = sync(store, _Broken(adapter, unreachable=True))
+    assert summary.status == "unreachable" and summary.exit_code == 3 and "connection refused" in summary.error
+    assert store.runs.entries("ibm")[0]["status"] == "failed" and store.locks.holder("ibm") is None
+
+
+def _audit_ops(store):
+    return Counter((e["op"], e["key"]) for e in store.audit.entries("ibm"))
+
+
+@pytest.mark.parametrize("fault", ["before_apply:5", "after_apply:5", "after_apply:1", "after_snapshot:1"])
+def test_run_sync__killed_run_is_completed_by_the_next_without_duplicates(setup, tmp_path, fault):
+    config_path, _, store, adapter = setup
+    env = {HOLD_ENV: "0465-DTULQ,0688-XNJRO,0706-NRGUP"}
+    killed = run_sync_subprocess(config_path, str(tmp_path / "state.sqlite3"), "ibm", TODAY,
+                                 {**env, "ARWATCH_FAULT": fault})
+    assert killed.returncode == 70, killed.stderr
+    assert store.locks.holder("ibm") is not None  # the dead run's lock is still there
+    rerun = run_sync_subprocess(config_path, str(tmp_path / "state.sqlite3"), "ibm", TODAY, env)
+    assert rerun.returncode == 0 and rerun.stdout.split()[0] == "ok", rerun.stderr
+    written = store.written.state("ibm")
+    assert len(written.flags) == 6 and len(written.tasks) == 21
+    assert {h.customer_id for h in written.holds} == {"0465-DTULQ", "0688-XNJRO", "0706-NRGUP"}
+    ops = _audit_ops(store)
+    assert all(n == 1 for n in ops.values()) and len(ops) == 30  # each write recorded exactly once
+    assert "intent" not in {e["status"] for e in store.journal.entries("ibm")}
+    assert [r["status"] for r in store.runs.entries("ibm")] == ["interrupted", "ok"]
+    assert store.locks.holder("ibm") is None
+    if fault == "after_apply:5":  # the 5th write happened; the next run found it and recorded it
+        assert int(rerun.stdout.split()[1]) == 1
+    assert not sync(store, adapter, hold={"0465-DTULQ", "0688-XNJRO", "0706-NRGUP"}).changes
+
+
+def test_run_sync__killed_while_releasing_holds_releases_each_once(setup, tmp_path):
+    config_path, _, store, adapter = setup
+    state = str(tmp_path / "state.sqlite3")
+    held = {HOLD_ENV: "0465-DTULQ,0688-XNJRO,0706-NRGUP"}
+    assert run_sync_subprocess(config_path, state, "ibm", TODAY, held).returncode == 0
+    killed = run_sync_subprocess(config_path, state, "ibm", TODAY, {HOLD_ENV: "", "ARWATCH_FAULT": "after_apply:2"})
+    assert killed.returncode == 70
+    assert run_sync_subprocess(config_path, state, "ibm", TODAY, {HOLD_ENV: ""}).returncode == 0
+    releases = [e["key"] for e in store.audit.entries("ibm") if e["op"] == "release_hold"]
+    assert sorted(releases) == ["hold:0465-DTULQ", "hold:0688-XNJRO", "hold:0706-NRGUP"]
+    assert store.written.state("ibm").holds == ()
+    changes = [json.loads(line) for line in (adapter.outbox / "changes.jsonl").read_text().splitlines()]
+    assert Counter(c["key"] for c in changes if c["op"] == "release_hold") == {k: 1 for k in releases}
+
+
+def test_contract__demo_source_syncs(tmp_path):
+    pytest.importorskip("arwatch.demo.company", reason="the demo generator is merged separately")
+    config = load_config(write_config(tmp_path / "c.toml", {"demo": {"source": "demo", "settings": {"seed": 7}}}))
+    store = open_store(tmp_path / "s.sqlite3")
+    adapter = make_adapter(config.company("demo"), config, store, load_secrets(None, {}))
+    assert isinstance(adapter, SourceAdapter)
+    summary = run_sync("demo", store, adapter, Policy(), dt.date(2026, 11, 20), planner=simple_planner)
+    assert summary.status in ("ok", "partial") and summary.scored > 0 and summary.counts["flags"]["created"] > 0
+    assert not run_sync("demo", store, adapter, Policy(), dt.date(2026, 11, 20), planner=simple_planner).changes

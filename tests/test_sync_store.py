@@ -1,0 +1,46 @@
+"""The SQLite state store: migrations, snapshot merge, append-only audit, locks."""
+
+import subprocess
+import sys
+
+from sqlalchemy import inspect
+
+from arwatch.sync.store import open_store, resolve_url
+from sync_store_cases import (check_audit_is_append_only, check_lock, check_snapshot_accumulates_and_deletes,
+                              check_stale_lock_taken_over)
+
+
+def dead_pid() -> int:
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(proc.stdout)
+
+
+def test_open_store__migrates_once_and_reopens(tmp_path):
+    path = tmp_path / "deep" / "state.sqlite3"
+    open_store(path).close()
+    store = open_store(path)
+    tables = set(inspect(store.engine).get_table_names())
+    assert {"companies", "cursors", "snapshot_records", "written", "audit_log", "runs", "journal",
+            "hold_overrides", "locks", "alembic_version"} <= tables
+
+
+def test_resolve_url__paths_urls_and_postgres_driver(tmp_path):
+    assert resolve_url(tmp_path / "s.db") == f"sqlite:///{tmp_path / 's.db'}"
+    assert resolve_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert resolve_url(None).endswith("arwatch/state.sqlite3")
+
+
+def test_audit_log__update_and_delete_refused(tmp_path):
+    check_audit_is_append_only(open_store(tmp_path / "s.sqlite3"))
+
+
+def test_snapshot__incremental_pulls_accumulate_and_deletions_remove(tmp_path):
+    check_snapshot_accumulates_and_deletes(open_store(tmp_path / "s.sqlite3"))
+
+
+def test_lock__second_run_refused_until_released(tmp_path):
+    check_lock(open_store(tmp_path / "s.sqlite3"))
+
+
+def test_lock__stale_lock_of_dead_process_or_silent_host_taken_over(tmp_path):
+    check_stale_lock_taken_over(open_store(tmp_path / "s.sqlite3"), dead_pid())
