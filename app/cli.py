@@ -34,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"arwatch: {error}", file=sys.stderr)
         return int(error.code)
+    except BrokenPipeError:  # output piped into `head` and closed: not an error of ours
+        sys.stderr.close()
+        return int(ExitCode.OK)
     except KeyboardInterrupt:
         print("arwatch: interrupted", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)

@@ -41,6 +41,10 @@ SOURCES = ("demo", "file", "quickbooks", "odoo")
 SECRET_ENV_PREFIX = "ARWATCH_SECRET__"
 
 
+# With no configuration file, arwatch runs the built-in demo company on the default SQLite store.
+EMBEDDED_DEFAULT: dict[str, Any] = {"companies": {"demo": {"source": "demo"}}}
+
+
 def default_config_path() -> Path:
     return Path(os.environ.get("ARWATCH_CONFIG") or Path(user_config_dir("arwatch")) / "config.toml")
 
@@ -108,6 +112,8 @@ def load_config(path: Path | str | None = None, require_file: bool = True) -> Sy
             raise ConfigError(f"{path}: not valid TOML: {error}") from None
     elif require_file:
         raise ConfigError(f"{path}: no such configuration file")
+    else:
+        data = dict(EMBEDDED_DEFAULT)
     try:
         config = SyncConfig(**data, base_dir=path.parent.resolve())
     except ValidationError as error:

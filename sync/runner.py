@@ -11,6 +11,7 @@ A dry run pulls, scores, plans and diffs, and writes nothing anywhere.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import uuid
 from collections.abc import Callable, Sequence
@@ -20,9 +21,11 @@ from arwatch.core.actions import ApplyResult, Change, DesiredState, Override, Wr
 from arwatch.core.diffing import diff
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
+from arwatch.core.planner import plan
 from arwatch.core.scoring import ScoreBoard, score
+from arwatch.templates_loader import load_templates
 
-from .contract import ConfigError, FinishingAdapter, Locked, SourceAdapter, SourceUnreachable
+from .contract import ConfigError, FinishingAdapter, Locked, PullResult, SourceAdapter, SourceUnreachable
 from .faults import fault_point
 from .merge import Merged, merge
 from .recovery import recover, reconcile
@@ -56,13 +59,19 @@ def no_progress(desc: str, total: int | None) -> Bar:
 
 
 def default_planner(board: ScoreBoard, written: WrittenState, policy: Any, today: dt.date) -> DesiredState:
-    """``arwatch.core.planner.plan`` with its default templates (imported when first used)."""
-    try:
-        from arwatch.core import planner
-    except ImportError as error:
-        raise RuntimeError(f"the planner (arwatch.core.planner) cannot be imported: {error}") from None
-    templates = getattr(planner, "DEFAULT_TEMPLATES", None)
-    return planner.plan(board, written, policy, today, templates)
+    """``arwatch.core.planner.plan`` with the built-in templates."""
+    return plan(board, written, policy, today, _default_templates())
+
+
+@functools.lru_cache(maxsize=1)
+def _default_templates() -> dict[str, str]:
+    return load_templates()
+
+
+def planner_with_templates(folder: str | None) -> Planner:
+    """A planner using a business's own template folder (each file overrides one step)."""
+    templates = load_templates(folder)
+    return lambda board, written, policy, today: plan(board, written, policy, today, templates)
 
 
 def _name(company: Any) -> str:
@@ -95,6 +104,15 @@ def _save_snapshot(store: Store, company: str, adapter: SourceAdapter, merged: M
 def _score(merged: Merged, adapter: SourceAdapter, policy: Any, today: dt.date):
     ledger, issues = load_ledger(merged.ledger_data(), source=adapter.name, unavailable=adapter.unavailable)
     return score(LedgerFrame.from_ledger(ledger, today), policy), issues
+
+
+def score_stored(store: Store, company: str, adapter: SourceAdapter, policy: Any,
+                 today: dt.date) -> tuple[ScoreBoard, tuple[Any, ...]]:
+    """Score the company's stored snapshot as of ``today`` (no pull): for reports and worklists."""
+    stored_company, stored = store.snapshot.load(company)
+    merged = merge(stored_company, stored, PullResult(), adapter.name)
+    board, issues = _score(merged, adapter, policy, today)
+    return board, tuple(issues)
 
 
 def _record_batch(store: Store, company: str, run_id: str, actor: str, ids: Sequence[int],

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import score, sync
+from . import demo, plan, report, score, sync
 
-COMMANDS = (score, sync)
+COMMANDS = (demo, sync, plan, report, score)

@@ -99,7 +99,7 @@ def _open(config: SyncConfig, state: str | None) -> tuple[Store, Secrets]:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        config = load_config(args.config)
+        config = load_config(args.config, require_file=args.config is not None)
         names = sorted(config.companies) if args.all else [config.company(args.source).name]
     except ConfigError as error:
         raise UsageError(str(error)) from None

@@ -108,8 +108,10 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     strength = params.base_strength + params.extra_strength * (breaks - 1)
 
     def explain(c: int) -> str:
-        parts = [_promise_text(frame, r, promise_paid[r], params.grace_days)
-                 for r in rows_of(frame.t_cust, c) if promise[r]]
+        broken = [r for r in rows_of(frame.t_cust, c) if promise[r]]
+        parts = [_promise_text(frame, r, promise_paid[r], params.grace_days) for r in broken[-SHOWN:]]
+        if len(broken) > SHOWN:  # the latest ones say enough; the count says how often
+            parts[0] = f"{len(broken)} promises broken, the latest: {parts[0]}"
         missed: dict[int, list[int]] = {}  # plan -> its missed instalment rows, in due order
         for r in rows_of(frame.n_cust, c):
             if instalment[r]:
@@ -124,6 +126,9 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
 
     result = fired_result("broken_promise", fired, strength, explain)
     return IndicatorResult("broken_promise", result.fired, result.strength, explain, unavailable_reason=reason)
+
+
+SHOWN = 3  # broken promises quoted in the evidence
 
 
 def _promise_text(frame: LedgerFrame, r: int, paid: float, grace: int) -> str:

@@ -1,0 +1,41 @@
+"""``arwatch plan``: today's worklist for a company (who to call, what to send, who to hold);
+with ``--dry-run``, the changes a sync would write."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from ..company_view import open_company, view
+from ..exit_codes import ExitCode
+from ..worklist import worklist_text
+from .sync import format_change
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("plan", help="print today's worklist (and with --dry-run the changes to write)",
+                       description=__doc__.splitlines()[0])
+    p.add_argument("--source", metavar="NAME", help="company (default: demo)")
+    p.add_argument("--config", type=Path, help="config file (default: the embedded demo)")
+    p.add_argument("--state", metavar="URL", help="state store URL or SQLite path")
+    p.add_argument("--as-of", type=dt.date.fromisoformat, help="plan as of this day (default: the last sync day)")
+    p.add_argument("--templates", type=Path, help="folder of your own <step>.j2 templates")
+    p.add_argument("--dry-run", action="store_true", help="also print the changes a sync would write")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    _, store, adapter, policy, name = open_company(args.config, args.state, args.source)
+    try:
+        today = args.as_of or getattr(adapter, "today", None) or dt.date.today()
+        v = view(store, adapter, policy, name, today, args.templates)
+    finally:
+        store.close()
+    names = {str(c): str(n) for c, n in zip(v.board.frame.c_id, v.board.frame.c_name)}
+    print(worklist_text(v.desired, names, today))
+    if args.dry_run:
+        print(f"\n{len(v.diff.changes)} changes would be written:")
+        for change in v.diff.changes:
+            print(format_change(change))
+    return int(ExitCode.OK)

@@ -1,0 +1,61 @@
+"""What the read-only commands (demo, plan, report) share: a company's stored snapshot scored
+as of a day, with the plan and the diff against what is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from arwatch.core.actions import DesiredState, Diff
+from arwatch.core.diffing import diff
+from arwatch.core.planner import plan
+from arwatch.core.policy import Policy, PolicyError, load_policy
+from arwatch.core.scoring import ScoreBoard
+from arwatch.sync.config import SyncConfig, load_config, load_secrets
+from arwatch.sync.contract import ConfigError, SourceAdapter
+from arwatch.sync.runner import _with_overrides, score_stored
+from arwatch.sync.sources import make_adapter
+from arwatch.sync.store import Store, open_store
+
+from .exit_codes import UsageError
+from .templates_loader import load_templates
+
+
+@dataclass(frozen=True)
+class CompanyView:
+    name: str
+    board: ScoreBoard
+    desired: DesiredState
+    diff: Diff
+    policy: Policy
+    issues: tuple
+
+
+def open_company(config_path: Path | None, state: str | None, name: str | None
+                 ) -> tuple[SyncConfig, Store, SourceAdapter, Policy, str]:
+    """Config (the embedded demo when there is none), store, adapter and policy of a company."""
+    try:
+        config = load_config(config_path, require_file=config_path is not None)
+        name = name or ("demo" if "demo" in config.companies else next(iter(sorted(config.companies)), None))
+        if name is None:
+            raise UsageError("no companies in the configuration")
+        company = config.company(name)
+        secrets = load_secrets(config.path(config.secrets_file))
+        store = open_store(state or config.state_url)
+        adapter = make_adapter(company, config, store, secrets)
+        policy = load_policy(config.path(company.policy or config.policy))
+    except (ConfigError, PolicyError) as error:
+        raise UsageError(str(error)) from None
+    return config, store, adapter, policy, name
+
+
+def view(store: Store, adapter: SourceAdapter, policy: Policy, name: str, today: dt.date,
+         templates_dir: Path | None = None) -> CompanyView:
+    """Score the stored snapshot as of ``today`` and plan against what is written."""
+    if store.snapshot.cursor(name) is None and not store.snapshot.load(name)[1]:
+        raise UsageError(f"nothing stored for {name!r} yet: run `arwatch sync --source {name}` first")
+    board, issues = score_stored(store, name, adapter, policy, today)
+    written = _with_overrides(adapter.read_written_state(), store, name, today)
+    desired = plan(board, written, policy, today, load_templates(templates_dir))
+    return CompanyView(name, board, desired, diff(written, desired), policy, issues)

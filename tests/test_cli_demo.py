@@ -1,0 +1,60 @@
+"""arwatch demo / plan / report: the newcomer path on the built-in demo company."""
+
+import re
+
+import pytest
+
+from arwatch.cli import main
+
+
+@pytest.fixture
+def state(tmp_path, monkeypatch):
+    monkeypatch.setenv("ARWATCH_CONFIG", str(tmp_path / "no-config.toml"))  # nothing configured
+    return str(tmp_path / "state.sqlite3")
+
+
+def counts(line: str) -> dict[str, tuple[int, int, int]]:
+    return {kind: tuple(map(int, m)) for kind, *m in
+            re.findall(r"(flags|holds|tasks) (\d+) created/(\d+) updated/(\d+) closed", line)}
+
+
+def test_demo__ranks_customers_with_evidence_and_a_rerun_writes_nothing(state, tmp_path, capsys):
+    report = tmp_path / "demo.html"
+    assert main(["demo", "--state", state, "--report", str(report)]) == 0
+    first = capsys.readouterr().out
+    created = counts(first)
+    assert created["flags"][0] == 200 and created["holds"][0] > 0 and created["tasks"][0] > 0
+    table = first.split("level    score")[1]
+    level, name = re.findall(r"^\s+1\s+(\w+)\s+\d+\s+\w+\s+(.+?) \(C\d+\)$", table, re.M)[0]
+    assert level == "critical"
+    assert "- aging: oldest overdue in bucket 91+" in table  # evidence with invoice numbers
+    assert re.search(r"INV/20\d\d/\d{5} \([\d,]+\.\d\d open\)", table)
+    assert "Call today" in first and "On credit hold" in first
+    assert name.replace("&", "&amp;") in report.read_text()
+
+    assert main(["demo", "--state", state, "--report", str(report)]) == 0
+    second = counts(capsys.readouterr().out)
+    assert all(v == (0, 0, 0) for v in second.values()), second
+
+
+def test_plan__dry_run_after_a_sync_has_nothing_to_write(state, capsys):
+    assert main(["demo", "--state", state, "--report", "/dev/null"]) == 0
+    capsys.readouterr()
+    assert main(["plan", "--state", state, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Worklist for 2026-11-20")
+    assert "0 changes would be written" in out
+
+
+def test_plan__before_any_sync_says_what_to_do(state, capsys):
+    assert main(["plan", "--state", state]) == 2
+    assert "run `arwatch sync --source demo` first" in capsys.readouterr().err
+
+
+def test_report__writes_the_html_with_every_flagged_customer(state, tmp_path, capsys):
+    main(["demo", "--state", state, "--report", "/dev/null"])
+    out = tmp_path / "r.html"
+    assert main(["report", "--state", state, "--out", str(out)]) == 0
+    html = out.read_text()
+    assert html.startswith("<!DOCTYPE html>") or html.lstrip().lower().startswith("<!doctype html>")
+    assert "Glenrock Guesthouse B.V." in html and "<svg" in html
