@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import score
+from . import connect, score
 
-COMMANDS = (score,)
+COMMANDS = (score, connect)
