@@ -117,6 +117,7 @@ def close_task(t: Task) -> Change:
     return Change(op=Op.CLOSE_TASK, key=t.key, customer_id=t.customer_id, before=t)
 
 
-def arwatch_notes(standin: StandIn) -> list[dict]:
-    return [a for a in standin.company().objects["Attachable"].values()
+def arwatch_notes(kit: Kit) -> list[dict]:
+    """arwatch's task notes stored in the stand-in."""
+    return [a for a in kit.standin.company().objects["Attachable"].values()
             if str(a.get("Note", "")).startswith("arwatch task ")]
