@@ -15,6 +15,8 @@ Choices:
   the credit was applied in that payment: the credit is assigned to the payment's invoice lines
   in line order and becomes the credit note's allocations (``credit_applications``); the rest
   of each invoice line is the payment's own allocation.
+- A payment of 0 that only applies a credit memo to invoices is no money received: it is not
+  a payment record (``pull`` lists its Id in the deletions, in case it once was one).
 - Terms: ``terms_days`` is the DueDays of ``SalesTermRef``; a customer on arwatch's credit-hold
   term is mapped with the term it had before the hold (from the notes block), so a hold does
   not change the customer's scores.
@@ -292,6 +294,8 @@ def map_payment(obj: Mapping[str, Any], ctx: MapContext) -> tuple[dict | None, l
             record.update(state="voided", returned_on=voided_on.isoformat(), allocations=[])
             return record, []
         cash = split_payment(obj).cash
+        if total == 0 and not cash:
+            return None, []  # only applies a credit memo: no money received (see credit notes)
         if sum((v for _, v in cash), ZERO) > total:
             raise MappingProblem("Line", f"lines apply more than TotalAmt {total} beyond the "
                                          f"credits used")

@@ -145,6 +145,7 @@ class Puller:
         self.state.synced_at = self._time
         self.state.save()
         records, issues = self.map(objects, objects["Payment"])
+        records.pop("credit_only_payments")
         return PullResult(records=records, cursor=make_cursor(self._time or ""), complete=True,
                           issues=tuple(issues))
 
@@ -184,7 +185,11 @@ class Puller:
         self.state.save()
         credit_payments = self.credit_closure(live)
         records, map_issues = self.map(live, credit_payments)
-        return PullResult(records=records, deletions=deletions_of(deleted),
+        gone = deletions_of(deleted)
+        credit_only = tuple(records.pop("credit_only_payments"))
+        if credit_only:
+            gone["payments"] = gone.get("payments", ()) + credit_only
+        return PullResult(records=records, deletions=gone,
                           cursor=make_cursor(self._time or since), complete=False,
                           issues=tuple(issues + map_issues))
 
@@ -245,8 +250,13 @@ class Puller:
         applied = credit_applications(credit_payments)
         for obj in objects.get("CreditMemo", []):
             take(map_credit_memo(obj, ctx, applied.get(str(obj["Id"]), [])), "invoices")
+        credit_only: list[str] = []
         for obj in objects.get("Payment", []):
-            take(map_payment(obj, ctx), "payments")
+            record, found = map_payment(obj, ctx)
+            take((record, found), "payments")
+            if record is None and not found:
+                credit_only.append(str(obj["Id"]))
+        out["credit_only_payments"] = credit_only
         realm = self.client.realm_id
         out["company"] = {"id": realm, "currency": ctx.home_currency,
                           "name": self.settings.company_name or f"QuickBooks company {realm}"}
