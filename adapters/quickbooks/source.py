@@ -16,7 +16,6 @@ email step, or a list of task steps), ``state_path`` (default: beside the token 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
