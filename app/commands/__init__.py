@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import demo, plan, report, score, sync
+from . import connect, demo, plan, report, score, sync
 
-COMMANDS = (demo, sync, plan, report, score)
+COMMANDS = (demo, sync, plan, report, score, connect)

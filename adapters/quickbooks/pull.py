@@ -1,0 +1,287 @@
+"""Full and incremental pulls of one QuickBooks company.
+
+Full: every stream (``streams.STREAMS``) page by page, ``MAXRESULTS 1000`` ordered by Id; a
+page shorter than 1000 ends the stream, so an entity of N rows costs floor(N/1000) + 1 queries.
+Incremental: one CDC request for all entities since the cursor (the envelope ``time`` of the
+previous pull's first answer, so nothing changed during a pull is skipped). Beyond CDC:
+
+- the cursor is older than CDC's 30 days (by the adapter's clock, or CDC refuses it): a full
+  pull, because deletions older than 30 days cannot be seen any other way and a deleted
+  invoice left in the snapshot would count as open for ever;
+- CDC answered with its cap (1000 objects, silently truncated): the live changes are read
+  again per entity with ``MetaData.LastUpdatedTime >= cursor`` queries (paged), the deletions
+  CDC did list are kept, and an Issue says that deletions past the cap wait for a full pull.
+
+Credit memos applied in payments: a changed payment or credit memo brings the other side
+(``Id IN (...)`` queries, only when such a change happened) so that the credit note's
+allocations are complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from arwatch.core.issues import Issue
+from arwatch.sync.contract import Cursor, PullResult
+
+from . import queries
+from .client import QBOClient
+from .errors import ItemRejected
+from .mapping import (SOURCE, MapContext, credit_applications, credit_note_id, linked_ids,
+                      map_credit_memo, map_customer, map_invoice, map_payment)
+from .state import AdapterState
+from .streams import BY_ENTITY, ENTITIES, STREAMS
+
+log = logging.getLogger(__name__)
+
+DELETED_COLLECTION = {"Customer": "customers", "Invoice": "invoices", "CreditMemo": "invoices",
+                      "Payment": "payments"}
+
+
+class SamePageTwice(RuntimeError):
+    """QuickBooks answered the next page with the rows of the previous one."""
+
+
+@dataclass(frozen=True)
+class PullSettings:
+    home_currency: str = "USD"
+    company_name: str | None = None
+    default_terms_days: int = 30
+    cdc_days: int = 30
+    cdc_cap: int = 1000
+    page_size: int = queries.PAGE_SIZE
+
+
+def make_cursor(server_time: str) -> Cursor:
+    return json.dumps({"v": 1, "since": server_time})
+
+
+def read_cursor(cursor: Cursor | None) -> str | None:
+    try:
+        data = json.loads(cursor or "")
+        return str(data["since"]) if data.get("v") == 1 else None
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def parse_time(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+Objects = dict[str, list[dict[str, Any]]]
+
+
+class Puller:
+    def __init__(self, client: QBOClient, state: AdapterState, settings: PullSettings,
+                 now: Callable[[], dt.datetime]):
+        self.client = client
+        self.state = state
+        self.settings = settings
+        self.now = now
+        self._time: str | None = None
+
+    # ------------------------------------------------------------------ entry
+    def pull(self, since: Cursor | None, full: bool) -> PullResult:
+        self._time = None
+        since_time = None if full else read_cursor(since)
+        if since_time is None:
+            return self.full()
+        if self.now() - parse_time(since_time) > dt.timedelta(days=self.settings.cdc_days,
+                                                                 hours=-1):
+            log.info("QuickBooks cursor %s is older than CDC's %d days: full pull", since_time,
+                     self.settings.cdc_days)
+            return self.full()
+        return self.incremental(since_time)
+
+    # ------------------------------------------------------------------ reading
+    def _note_time(self, answer: Mapping[str, Any]) -> None:
+        if self._time is None and answer.get("time"):
+            self._time = str(answer["time"])
+
+    def pages(self, entity: str, condition: str | None, since: str | None = None
+              ) -> Iterator[list[dict]]:
+        """Every page of a stream; raises ``SamePageTwice`` if a page repeats."""
+        size = self.settings.page_size
+        start, previous = 1, None
+        while True:
+            text = (queries.changed_since(entity, since, start, condition=condition, size=size)
+                    if since else queries.select_page(entity, start, condition=condition,
+                                                      size=size))
+            answer = self.client.query(text)
+            self._note_time(answer)
+            rows = answer.get("QueryResponse", {}).get(entity, [])
+            ids = tuple(str(r.get("Id")) for r in rows)
+            if rows and ids == previous:
+                raise SamePageTwice(f"QuickBooks returned the same {entity} page twice "
+                                    f"(STARTPOSITION {start})")
+            previous = ids
+            yield rows
+            if len(rows) < size:
+                return
+            start += size
+
+    def read_all(self, entity: str, since: str | None = None) -> list[dict]:
+        return [row for page in self.pages(entity, BY_ENTITY[entity].condition, since)
+                for row in page]
+
+    def by_ids(self, entity: str, ids: list[str]) -> list[dict]:
+        found: list[dict] = []
+        for i in range(0, len(ids), queries.PAGE_SIZE):
+            answer = self.client.query(queries.by_ids(entity, ids[i:i + queries.PAGE_SIZE],
+                                                      condition=BY_ENTITY[entity].condition))
+            found += answer.get("QueryResponse", {}).get(entity, [])
+        return found
+
+    # ------------------------------------------------------------------ full
+    def full(self) -> PullResult:
+        objects: Objects = {s.entity: self.read_all(s.entity) for s in STREAMS}
+        self.state.reset_mirror()
+        self.observe(objects, {})
+        self.state.synced_at = self._time
+        self.state.save()
+        records, issues = self.map(objects, objects["Payment"])
+        records.pop("credit_only_payments")
+        return PullResult(records=records, cursor=make_cursor(self._time or ""), complete=True,
+                          issues=tuple(issues))
+
+    def rescan_written(self) -> None:
+        """Read terms, customers and attachables again to rebuild the write-back mirror."""
+        self._time = None
+        objects = {e: self.read_all(e) for e in ("Term", "Customer", "Attachable")}
+        self.state.reset_mirror()
+        self.observe(objects, {})
+        self.state.synced_at = self._time
+        self.state.save()
+
+    # ------------------------------------------------------------------ incremental
+    def incremental(self, since: str) -> PullResult:
+        try:
+            answer = self.client.cdc(ENTITIES, since)
+        except ItemRejected as error:
+            if error.code == "500":  # "older than fixed days is not supported"
+                log.info("QuickBooks refused CDC since %s: full pull", since)
+                return self.full()
+            raise
+        self._note_time(answer)
+        live, deleted = split_cdc(answer)
+        issues: list[Issue] = []
+        if sum(len(v) for v in live.values()) + sum(len(v) for v in deleted.values()) \
+                >= self.settings.cdc_cap:
+            live = {e: self.read_all(e, since) for e in ENTITIES}
+            issues.append(Issue(source=SOURCE, record_type="CDC", record_id=since,
+                                field="changedSince",
+                                message=f"more than {self.settings.cdc_cap} changes since {since}: "
+                                        f"changes were read with LastUpdatedTime queries; "
+                                        f"deletions past the cap are seen at the next full pull"))
+        continuous = (self.state.synced_at is not None
+                      and parse_time(self.state.synced_at) >= parse_time(since))
+        self.observe(live, deleted)
+        self.state.synced_at = self._time if continuous else None
+        self.state.save()
+        credit_payments = self.credit_closure(live)
+        records, map_issues = self.map(live, credit_payments)
+        gone = deletions_of(deleted)
+        credit_only = tuple(records.pop("credit_only_payments"))
+        if credit_only:
+            gone["payments"] = gone.get("payments", ()) + credit_only
+        return PullResult(records=records, deletions=gone,
+                          cursor=make_cursor(self._time or since), complete=False,
+                          issues=tuple(issues + map_issues))
+
+    def credit_closure(self, live: Objects) -> list[dict]:
+        """Bring the credit memos and payments needed to rebuild changed credit applications.
+
+        Adds missing credit memos to ``live["CreditMemo"]``; returns every payment that
+        applied one of them.
+        """
+        memos = {str(o["Id"]): o for o in live.get("CreditMemo", [])}
+        payments = {str(o["Id"]): o for o in live.get("Payment", [])}
+        wanted = {cm for p in payments.values() for cm in linked_ids(p, "CreditMemo")}
+        missing = sorted(wanted - set(memos))
+        if missing:
+            for obj in self.by_ids("CreditMemo", missing):
+                memos[str(obj["Id"])] = obj
+                live.setdefault("CreditMemo", []).append(obj)
+        needed = {pid for cm in memos.values() for pid in linked_ids(cm, "Payment")}
+        missing = sorted(needed - set(payments))
+        found = dict(payments)
+        if missing:
+            found.update({str(o["Id"]): o for o in self.by_ids("Payment", missing)})
+        return list(found.values())
+
+    # ------------------------------------------------------------------ state and mapping
+    def observe(self, live: Objects, deleted: Objects) -> None:
+        for obj in live.get("Term", []):
+            self.state.observe_term(obj)
+        for obj in live.get("Customer", []):
+            self.state.observe_customer(obj)
+        for obj in deleted.get("Customer", []):
+            self.state.customers.pop(str(obj["Id"]), None)
+        for obj in live.get("Attachable", []):
+            self.state.observe_attachable(obj)
+        for obj in deleted.get("Attachable", []):
+            self.state.forget_attachable(str(obj["Id"]))
+
+    def context(self) -> MapContext:
+        return MapContext(home_currency=self.settings.home_currency, terms=self.state.terms,
+                          hold_term_id=self.state.hold_term_id,
+                          default_terms_days=self.settings.default_terms_days)
+
+    def map(self, objects: Objects, credit_payments: list[dict]) -> tuple[dict, list[Issue]]:
+        ctx = self.context()
+        issues: list[Issue] = []
+        out: dict[str, Any] = {"customers": [], "invoices": [], "payments": []}
+
+        def take(mapped: tuple[dict | None, list[Issue]], collection: str) -> None:
+            record, found = mapped
+            issues.extend(found)
+            if record is not None:
+                out[collection].append(record)
+
+        for obj in objects.get("Customer", []):
+            take(map_customer(obj, ctx, self.state.previous_term(str(obj["Id"]))), "customers")
+        for obj in objects.get("Invoice", []):
+            take(map_invoice(obj, ctx), "invoices")
+        applied = credit_applications(credit_payments)
+        for obj in objects.get("CreditMemo", []):
+            take(map_credit_memo(obj, ctx, applied.get(str(obj["Id"]), [])), "invoices")
+        credit_only: list[str] = []
+        for obj in objects.get("Payment", []):
+            record, found = map_payment(obj, ctx)
+            take((record, found), "payments")
+            if record is None and not found:
+                credit_only.append(str(obj["Id"]))
+        out["credit_only_payments"] = credit_only
+        realm = self.client.realm_id
+        out["company"] = {"id": realm, "currency": ctx.home_currency,
+                          "name": self.settings.company_name or f"QuickBooks company {realm}"}
+        return out, issues
+
+
+def split_cdc(answer: Mapping[str, Any]) -> tuple[Objects, Objects]:
+    """CDC's objects by entity: (live, deleted)."""
+    live: Objects = {e: [] for e in ENTITIES}
+    deleted: Objects = {e: [] for e in ENTITIES}
+    for response in answer.get("CDCResponse") or []:
+        for group in response.get("QueryResponse") or []:
+            for entity, rows in group.items():
+                if entity not in live or not isinstance(rows, list):
+                    continue
+                for obj in rows:
+                    (deleted if obj.get("status") == "Deleted" else live)[entity].append(obj)
+    return live, deleted
+
+
+def deletions_of(deleted: Objects) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for entity, collection in DELETED_COLLECTION.items():
+        for obj in deleted.get(entity, []):
+            qb_id = str(obj["Id"])
+            out.setdefault(collection, []).append(
+                credit_note_id(qb_id) if entity == "CreditMemo" else qb_id)
+    return {k: tuple(v) for k, v in out.items()}

@@ -1,0 +1,122 @@
+"""``QuickBooksSource``: the SourceAdapter of a QuickBooks Online company.
+
+Built from the company's config mapping and the path of its token file::
+
+    QuickBooksSource({"client_id": ..., "client_secret": ..., "redirect_uri": ...,
+                      "environment": "production", "home_currency": "USD",
+                      "send_invoice_email": False}, "~/.config/arwatch/acme.qbo-tokens.json",
+                     details=store.written.details(company))
+
+Config keys: ``client_id``, ``client_secret`` (required; a ``Secret`` or a str),
+``redirect_uri``, ``environment`` ("production", "sandbox" or a discovery-document URL),
+``api_base`` (default: Intuit's production or sandbox URL), ``home_currency`` ("USD"),
+``company_name``, ``default_terms_days`` (30), ``send_invoice_email`` (false; true for every
+email step, or a list of task steps), ``state_path`` (default: beside the token file).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from arwatch.core.actions import ApplyResult, Change, WrittenState
+from arwatch.sync.contract import ConfigError, Cursor, PullResult, SourceUnreachable
+
+from .client import PRODUCTION_API, SANDBOX_API, AppCredentials, ClientOptions, QBOClient
+from .errors import Refused, RetryLater
+from .pull import Puller, PullSettings
+from .state import AdapterState
+from .streams import UNAVAILABLE
+from .tokens import Secret, TokenFileError, TokenStore
+from .writeback import WriteBack, WriteOptions
+
+
+def app_credentials(config: Mapping[str, Any]) -> AppCredentials:
+    missing = [k for k in ("client_id", "client_secret") if not config.get(k)]
+    if missing:
+        raise ConfigError(f"quickbooks: missing {', '.join(missing)} in the configuration")
+    secret = config["client_secret"]
+    return AppCredentials(client_id=str(config["client_id"]),
+                          client_secret=secret if isinstance(secret, Secret) else Secret(str(secret)),
+                          redirect_uri=str(config.get("redirect_uri") or ""),
+                          environment=str(config.get("environment") or "production"))
+
+
+def email_steps(value: Any) -> frozenset[str]:
+    if value is True:
+        return frozenset({"*"})
+    if not value:
+        return frozenset()
+    if isinstance(value, str):
+        return frozenset({value})
+    return frozenset(str(v) for v in value)
+
+
+def default_api_base(environment: str) -> str:
+    return SANDBOX_API if environment == "sandbox" else PRODUCTION_API
+
+
+class QuickBooksSource:
+    """A QuickBooks Online company as the sync runner sees it."""
+
+    name = "quickbooks"
+    unavailable = frozenset(UNAVAILABLE)
+
+    def __init__(self, config: Mapping[str, Any], token_path: str | os.PathLike[str], *,
+                 details: Mapping[str, Mapping[str, str]] | None = None,
+                 options: ClientOptions | None = None):
+        app = app_credentials(config)
+        store = TokenStore(Path(token_path).expanduser())
+        options = options or ClientOptions(
+            api_base=str(config.get("api_base") or default_api_base(app.environment)))
+        try:
+            self.client = QBOClient(app, store, options)
+        except TokenFileError as error:
+            raise ConfigError(str(error)) from None
+        state_path = config.get("state_path") or store.path.with_suffix(".state.json")
+        self.state = AdapterState.load(state_path)
+        now = options.now
+        self.puller = Puller(self.client, self.state, PullSettings(
+            home_currency=str(config.get("home_currency") or "USD"),
+            company_name=config.get("company_name"),
+            default_terms_days=int(config.get("default_terms_days", 30))), now)
+        self.writer = WriteBack(self.client, self.state, WriteOptions(
+            email_steps=email_steps(config.get("send_invoice_email")),
+            today=lambda: now().date()), details)
+
+    def __repr__(self) -> str:
+        return f"QuickBooksSource(realm_id={self.client.realm_id!r})"
+
+    def pull(self, since: Cursor | None, full: bool) -> PullResult:
+        with _unreachable():
+            return self.puller.pull(since, full)
+
+    def read_written_state(self) -> WrittenState:
+        with _unreachable():
+            if self.state.synced_at is None:
+                self.puller.rescan_written()
+            return self.state.written()
+
+    def apply(self, changes: Sequence[Change]) -> Iterable[ApplyResult]:
+        if not changes:
+            return []
+        with _unreachable():
+            if self.state.synced_at is None:
+                self.puller.rescan_written()  # never open a task that is already there
+            return self.writer.apply(changes)
+
+
+class _unreachable:
+    """Refused logins and exhausted retries stop the company's run as ``SourceUnreachable``."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, error, tb) -> bool:
+        if isinstance(error, (Refused, RetryLater)):
+            raise SourceUnreachable(f"QuickBooks: {error}") from None
+        return False
+
+

@@ -1,0 +1,53 @@
+"""The QuickBooks entities the adapter reads, declared as data (read in this order)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .queries import ALL_ACTIVE
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One entity: its query condition and the core collection it feeds (None: support data).
+
+    Attributes:
+      condition: added to every query (``Active IN (true,false)`` for name lists, whose
+        inactive rows are otherwise hidden).
+      collection: the ``load_ledger`` collection; Term feeds customers' terms, Attachable the
+        write-back state (task notes).
+    """
+
+    entity: str
+    condition: str | None
+    collection: str | None
+
+
+STREAMS: tuple[Stream, ...] = (
+    Stream("Term", ALL_ACTIVE, None),  # first: customers' terms and the hold term
+    Stream("Customer", ALL_ACTIVE, "customers"),
+    Stream("Invoice", None, "invoices"),
+    Stream("CreditMemo", None, "invoices"),
+    Stream("Payment", None, "payments"),
+    Stream("Attachable", None, None),  # arwatch's task notes
+)
+
+ENTITIES: tuple[str, ...] = tuple(s.entity for s in STREAMS)
+BY_ENTITY = {s.entity: s for s in STREAMS}
+
+# What QuickBooks Online cannot feed, with why (``Ledger.unavailable``: indicators that need one
+# say "not available" instead of scoring zero).
+UNAVAILABLE: dict[str, str] = {
+    "payer_account": "a Payment carries no payer bank account (only PaymentMethodRef and a "
+                     "reference number), so a new paying account cannot be seen (bank_churn)",
+    "contacts": "a customer has one ContactName/AltContactName text, not people with created "
+                "and archived dates (staff_exodus works from manual signals only)",
+    "contact_attempts": "the API has no call or dunning log (silence; promises to pay must be "
+                        "recorded in arwatch)",
+    "disputes": "invoices and customers have no dispute or complaint record "
+                "(sudden_complaints)",
+    "payment_plans": "QuickBooks Online has no instalment agreements",
+}
+# Available, with a caveat: payment returns are the payments voided in QuickBooks (state
+# voided, returned_on = the day of the void); a bounce recorded by deleting the payment only
+# removes it. Credit limits are not read (CreditLimit is QuickBooks Desktop only).
