@@ -6,7 +6,7 @@ once, from masked bank accounts), bounced payments, disputes and complaints, dun
 attempts with promises to pay, payment plans, manual signals and contacts that leave.
 
 Every customer follows one *archetype* (``ARCHETYPES``); ``ARCHETYPE_SIGNS`` names the warning
-signs of ``/work/shared/warning-signs.md`` (table A ids) each archetype is meant to show. Troubled
+signs of the domain brief (``shared/warning-signs.md``) (table A ids) each archetype is meant to show. Troubled
 customers start showing their signs months before they reach 90 days past due, so that an early
 warning system can be scored against the ground truth in ``DemoCompany.truth``.
 
