@@ -27,6 +27,30 @@ def digest(paths: list[Path]) -> str:
     return "sha256:" + h.hexdigest()
 
 
+def unavailable_for(mapping: FileMapping) -> frozenset[str]:
+    """Data kinds a file export with this mapping cannot provide."""
+    missing = set(_ALWAYS_MISSING)
+    if not (mapping.payment_columns and mapping.payment_columns.payer_account):
+        missing.add("payer_account")
+    if not mapping.columns.disputed:
+        missing.add("disputes")
+    return frozenset(missing)
+
+
+def read_mapped(mapping: FileMapping, company: str) -> tuple[dict, list]:
+    """The mapped files as raw ledger records, plus an Issue per bad row (file, row, column)."""
+    m = mapping
+    rows = read_rows(m.invoices, m.columns.mapped(), m.delimiter, m.encoding, m.sheet)
+    records, issues = convert_invoices(rows, m, m.invoices.name, settled_payments=m.payments is None)
+    if m.payments is not None and m.payment_columns is not None:
+        rows = read_rows(m.payments, m.payment_columns.mapped(), m.delimiter, m.encoding, m.sheet)
+        invoices = {inv["id"]: inv for inv in records["invoices"]}
+        records["payments"], found = convert_payments(rows, m, m.payments.name, invoices)
+        issues += found
+    records["company"] = {"id": company, "name": company, "currency": m.currency}
+    return records, issues
+
+
 class FileSource(StoreTarget):
     """Pulls the mapped files; writes back into the store and the outbox."""
 
@@ -35,12 +59,7 @@ class FileSource(StoreTarget):
     def __init__(self, company: str, mapping: FileMapping, store: Store):
         super().__init__(store, company, mapping.outbox)
         self.mapping = mapping
-        missing = set(_ALWAYS_MISSING)
-        if not (mapping.payment_columns and mapping.payment_columns.payer_account):
-            missing.add("payer_account")
-        if not mapping.columns.disputed:
-            missing.add("disputes")
-        self.unavailable = frozenset(missing)
+        self.unavailable = unavailable_for(mapping)
 
     def _files(self) -> list[Path]:
         return [p for p in (self.mapping.invoices, self.mapping.payments) if p is not None]
@@ -53,12 +72,5 @@ class FileSource(StoreTarget):
         cursor = digest(self._files())
         if since == cursor and not full:
             return PullResult(cursor=cursor)
-        rows = read_rows(m.invoices, m.columns.mapped(), m.delimiter, m.encoding, m.sheet)
-        records, issues = convert_invoices(rows, m, m.invoices.name, settled_payments=m.payments is None)
-        if m.payments is not None and m.payment_columns is not None:
-            rows = read_rows(m.payments, m.payment_columns.mapped(), m.delimiter, m.encoding, m.sheet)
-            invoices = {inv["id"]: inv for inv in records["invoices"]}
-            records["payments"], found = convert_payments(rows, m, m.payments.name, invoices)
-            issues += found
-        records["company"] = {"id": self.company, "name": self.company, "currency": m.currency}
+        records, issues = read_mapped(m, self.company)
         return PullResult(records=records, cursor=cursor, complete=m.complete, issues=tuple(issues))
