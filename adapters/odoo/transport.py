@@ -5,7 +5,7 @@
     transport.call("res.partner", "write", ids=[7], vals={...})
 
 Arguments are always named (JSON-2 takes nothing else); ``ids`` are the records a method runs
-on. Odoo 17.0-18.0 speak JSON-RPC (``/jsonrpc``, through odoorpc); Odoo 19.0 and later the
+on: a record method called on no record (not ``@api.model``) still takes ``ids=[]``. Odoo 17.0-18.0 speak JSON-RPC (``/jsonrpc``, through odoorpc); Odoo 19.0 and later the
 JSON-2 API (``POST /json/2/<model>/<method>``, bearer API key). ``/xmlrpc`` and ``/jsonrpc`` are
 deprecated since 19 and their object service is to be removed in Odoo 22 (Odoo Online 21.1).
 
@@ -103,3 +103,28 @@ def compact(value: Any, limit: int = 300) -> str:
     """A short rendering of a server answer for an error message (never of a request)."""
     text = value if isinstance(value, str) else json.dumps(value, default=str)
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+class CompanyScoped:
+    """A transport whose calls run with ``allowed_company_ids`` (record rules of multi-company
+    databases let the API user see the configured companies' records only with it)."""
+
+    def __init__(self, inner: Transport, company_ids: tuple[int, ...]):
+        self.inner, self.company_ids = inner, company_ids
+
+    @property
+    def version(self) -> Version:
+        return self.inner.version
+
+    @property
+    def uid(self) -> int:
+        return self.inner.uid
+
+    @property
+    def calls(self) -> int:
+        return self.inner.calls
+
+    def call(self, model: str, method: str, ids: list[int] | None = None, **kwargs: Any) -> Any:
+        context = dict(kwargs.pop("context", None) or {})
+        context.setdefault("allowed_company_ids", list(self.company_ids))
+        return self.inner.call(model, method, ids=ids, context=context, **kwargs)

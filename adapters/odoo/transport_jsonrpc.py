@@ -90,11 +90,16 @@ class JsonRpcTransport:
 
     def call(self, model: str, method: str, ids: list[int] | None = None, **kwargs: Any) -> Any:
         what = f"{model}.{method}"
+        args: list[Any] = [list(ids)] if ids is not None else []
+        if method == "create" and "vals_list" in kwargs:  # 17-18 call_kw reads create's values by position
+            kwargs = dict(kwargs)
+            args.append(kwargs.pop("vals_list"))
 
         def attempt() -> Any:
             self.calls += 1
             try:
-                return self._odoo.execute_kw(model, method, [list(ids)] if ids is not None else [], kwargs)
+                result = self._odoo.execute_kw(model, method, args, kwargs)
+                return [result] if method == "create" and isinstance(result, int) else result
             except Exception as error:  # noqa: BLE001 - mapped to the transport's errors
                 raise _fault(error, what) from None
 
