@@ -1,0 +1,41 @@
+"""Odoo source adapter over the external API (JSON-RPC for 17.0-18.0, JSON-2 for 19.0+).
+
+Standard fields only, for databases that cannot install the arwatch add-on (Odoo Online, locked
+hosting). Odoo Online grants external API access only on its Custom plan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from arwatch.sync.contract import ConfigError
+
+from .adapter import OdooAdapter
+from .settings import OdooSettings
+from .transport import Transport, connect
+
+__all__ = ["OdooAdapter", "OdooSettings", "Transport", "connect", "make_adapter"]
+
+
+def _secret(credentials: dict[str, Any]) -> str:
+    for key in ("api_key", "password"):
+        value = credentials.get(key)
+        if value is not None:
+            return value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
+    raise ConfigError("the Odoo credentials need an api_key (or a password on Odoo 17.0-18.0)")
+
+
+def make_adapter(company: Any, store: Any, credentials: dict[str, Any]) -> OdooAdapter:
+    """The runner's factory: settings from the company's config, secrets from ``credentials``."""
+    try:
+        settings = OdooSettings.model_validate(company.settings)
+    except ValidationError as error:
+        err = error.errors(include_url=False)[0]
+        raise ConfigError(f"companies.{company.name}.settings.{'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+    transport = connect(settings.url, settings.database, settings.login, _secret(credentials),
+                        timeout=settings.timeout, retries=settings.retries, wait=settings.retry_wait)
+    written = getattr(store, "written", None)
+    details_of = (lambda key: written.details(company.name, key)) if written is not None else None
+    return OdooAdapter(transport, settings, details_of)

@@ -1,0 +1,80 @@
+"""Ids the write-back needs, looked up once per adapter (tags, activity types, users, model)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .markers import RISK_TAG_PREFIX, level_of_tag
+from .transport import Transport
+
+ACTIVITY_TYPES = {"call": "mail_activity_data_call", "email": "mail_activity_data_email",
+                  "todo": "mail_activity_data_todo"}
+
+
+class Lookups:
+    def __init__(self, transport: Transport, task_user: str | None = None):
+        self.t, self.task_user = transport, task_user
+        self._tags: dict[str, int] | None = None
+        self._types: dict[str, int] | None = None
+        self._users: dict[str, int | None] = {}
+        self._partner_model: int | None = None
+        self._warning: frozenset[str] | None = None
+
+    def risk_tags(self) -> dict[str, int]:
+        """Tag name -> id for the "Risk: ..." partner tags."""
+        if self._tags is None:
+            rows = self.t.call("res.partner.category", "search_read", domain=[["name", "=like", RISK_TAG_PREFIX + "%"]],
+                               fields=["name"], context={"active_test": False})
+            self._tags = {r["name"]: r["id"] for r in rows if level_of_tag(r["name"])}
+        return self._tags
+
+    def risk_tag_id(self, name: str) -> int:
+        tags = self.risk_tags()
+        if name not in tags:
+            tags[name] = self.t.call("res.partner.category", "create", vals_list=[{"name": name}])[0]
+        return tags[name]
+
+    def activity_type(self, channel: str) -> int | None:
+        if self._types is None:
+            rows = self.t.call("ir.model.data", "search_read",
+                               domain=[["module", "=", "mail"], ["name", "in", sorted(ACTIVITY_TYPES.values())]],
+                               fields=["name", "res_id"])
+            self._types = {r["name"]: r["res_id"] for r in rows}
+        return self._types.get(ACTIVITY_TYPES.get(channel, ACTIVITY_TYPES["todo"])) or \
+            self._types.get(ACTIVITY_TYPES["todo"])
+
+    def partner_model(self) -> int:
+        if self._partner_model is None:
+            rows = self.t.call("ir.model", "search_read", domain=[["model", "=", "res.partner"]], fields=["id"])
+            self._partner_model = rows[0]["id"]
+        return self._partner_model
+
+    def user(self, assignee: str | None) -> int:
+        """The user a task goes to: the assignee (login or name) if known, else ``task_user``,
+        else the API user."""
+        for who in (assignee, self.task_user):
+            if not who:
+                continue
+            if who not in self._users:
+                rows = self.t.call("res.users", "search_read", domain=["|", ["login", "=", who], ["name", "=", who]],
+                                   fields=["id"], limit=1)
+                self._users[who] = rows[0]["id"] if rows else None
+            if self._users[who]:
+                return self._users[who]  # type: ignore[return-value]
+        return self.t.uid
+
+    def warning_fields(self) -> frozenset[str]:
+        """The partner's sales warning fields: ``sale_warn`` (no-message/warning/block) and
+        ``sale_warn_msg`` up to 18.0; only ``sale_warn_msg`` (a warning, never a block) in 19.0;
+        none without the Sales app."""
+        if self._warning is None:
+            fields: dict[str, Any] = self.t.call("res.partner", "fields_get",
+                                                 allfields=["sale_warn", "sale_warn_msg"], attributes=["type"])
+            self._warning = frozenset(fields) & {"sale_warn", "sale_warn_msg"}
+        return self._warning
+
+    def can_block(self) -> bool:
+        return "sale_warn" in self.warning_fields()
+
+    def has_sale_warning(self) -> bool:
+        return "sale_warn_msg" in self.warning_fields()

@@ -1,0 +1,278 @@
+"""``pull(since, full)``: Odoo's customers, invoices, payments and done activities as raw records.
+
+Incremental runs read rows whose ``write_date`` is at or after the stream's cursor (minus an
+overlap); a record whose parts changed is sent again whole (a customer when one contact
+changed, a payment or credit note when one of its reconciliations did), and the runner upserts
+it by id. Invoices and payments that left their posted state are deletions. Rows deleted
+outright in Odoo disappear at the next full pull (``complete``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from arwatch.core.issues import Issue
+from arwatch.sync.contract import PullResult
+
+from . import mapping as m
+from .query import (CONTACTS, CUSTOMERS, MESSAGES, MOVES, PARTIALS, UNPOSTED, Stream, payment_stream, since_value,
+                    unposted_payments)
+from .reader import Reader
+
+CURSOR_STREAMS = ("partners", "moves", "payments", "partials", "messages")
+CLOSED_BY_ARWATCH = "[arwatch:closed]"
+
+
+def parse_cursor(cursor: str | None) -> dict[str, str]:
+    if not cursor:
+        return {}
+    try:
+        data = json.loads(cursor)
+    except ValueError:
+        return {}
+    return {k: v for k, v in data.items() if k in CURSOR_STREAMS and isinstance(v, str)} if isinstance(data, dict) else {}
+
+
+def _latest(rows: list[dict[str, Any]], previous: str | None) -> str | None:
+    dates = [r["write_date"] for r in rows if r.get("write_date")]
+    return max(dates + ([previous] if previous else [])) if dates or previous else None
+
+
+def jsonable(value: Any) -> Any:
+    """Dates and Decimals as strings, so a snapshot store can keep the records as JSON."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (dt.date, Decimal)):
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    return value
+
+
+class Puller:
+    """One pull; holds the lookups (commercial partners, lines) it builds on the way."""
+
+    def __init__(self, reader: Reader, version: tuple[int, int], currency: str, overlap_seconds: int):
+        self.reader, self.version, self.currency, self.overlap = reader, version, currency, overlap_seconds
+        self.issues: list[Issue] = []
+        self.commercial: dict[int, int] = {}
+
+    # --- partners ---------------------------------------------------------------------------
+    def _commercial_of(self, partner_ids: set[int]) -> dict[int, int]:
+        missing = {p for p in partner_ids if p not in self.commercial}
+        if missing:
+            for row in self.reader.read("res.partner", missing, ("commercial_partner_id",)):
+                self.commercial[row["id"]] = m.m2o_id(row["commercial_partner_id"]) or row["id"]
+        return self.commercial
+
+    def _terms(self, rows: list[dict[str, Any]]) -> dict[int, int]:
+        ids = {m.m2o_id(r.get("property_payment_term_id")) for r in rows} - {None}
+        if not ids:
+            return {}
+        lines = self.reader.where_in(Stream("terms", "account.payment.term.line", (), ("payment_id", "nb_days"),
+                                            company_field=None, active_test=False), "payment_id", ids)  # type: ignore[arg-type]
+        days: dict[int, int] = defaultdict(int)
+        for line in lines:
+            term = m.m2o_id(line["payment_id"])
+            days[term] = max(days[term], int(line.get("nb_days") or 0))  # type: ignore[index]
+        return days
+
+    def customers(self, since: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        rows = self.reader.pages(CUSTOMERS, since)
+        contact_extra = (("commercial_partner_id.customer_rank", ">", 0),)
+        contacts = self.reader.pages(CONTACTS, since, extra=contact_extra)
+        if since:
+            affected = {r["id"] for r in rows} | {m.m2o_id(c["commercial_partner_id"]) for c in contacts} - {None}
+            known = {r["id"] for r in rows}
+            rows += self.reader.where_in(CUSTOMERS, "id", affected - known)  # type: ignore[arg-type]
+            contacts = self.reader.where_in(CONTACTS, "commercial_partner_id", affected)  # type: ignore[arg-type]
+        for row in rows:
+            self.commercial[row["id"]] = row["id"]
+        for c in contacts:
+            self.commercial[c["id"]] = m.m2o_id(c["commercial_partner_id"]) or c["id"]
+        return rows, contacts
+
+    def customer_records(self, rows: list[dict[str, Any]], contacts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        terms = self._terms(rows)
+        people: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for c in contacts:
+            record = m.mapped("res.partner", c, m.contact, self.issues)
+            if record is not None:
+                people[m.m2o_id(c["commercial_partner_id"]) or 0].append(record)
+        built = (m.mapped("res.partner", r, lambda r: m.customer(r, self.currency, terms, people[r["id"]]),
+                          self.issues) for r in rows)
+        return [r for r in built if r is not None]
+
+    # --- reconciliation ---------------------------------------------------------------------
+    def partials(self, since: str | None, refunds: set[int], payment_moves: set[int]) -> list[dict[str, Any]]:
+        """Every partial of the credit notes and payments to send (all of them on a full pull)."""
+        changed = self.reader.pages(PARTIALS, since)
+        if not since:
+            return changed
+        self._lines({m.m2o_id(p["credit_move_id"]) for p in changed} - {None})  # type: ignore[arg-type]
+        affected = {self.line_move[m.m2o_id(p["credit_move_id"])] for p in changed  # type: ignore[index]
+                    if m.m2o_id(p["credit_move_id"]) in self.line_move} | refunds | payment_moves
+        every = self.reader.where_in(PARTIALS, "credit_move_id.move_id", affected)  # type: ignore[arg-type]
+        seen = {p["id"] for p in every}
+        return every + [p for p in changed if p["id"] not in seen]
+
+    def _lines(self, ids: set[int]) -> None:
+        if not hasattr(self, "line_move"):
+            self.line_move: dict[int, int] = {}
+            self.line_payment: dict[int, int | None] = {}
+        missing = ids - set(self.line_move)
+        for row in self.reader.read("account.move.line", missing, ("move_id", "payment_id")):
+            self.line_move[row["id"]] = m.m2o_id(row["move_id"]) or 0
+            self.line_payment[row["id"]] = m.m2o_id(row.get("payment_id"))
+
+    def allocations(self, partials: list[dict[str, Any]], refund_ids: set[int]) -> tuple[dict, dict, dict]:
+        """Allocations by credit note id, by payment id and by other (bank entry) move id."""
+        self._lines({i for p in partials for i in (m.m2o_id(p["debit_move_id"]), m.m2o_id(p["credit_move_id"]))
+                     if i is not None})
+        by_refund: dict[int, list] = defaultdict(list)
+        by_payment: dict[int, list] = defaultdict(list)
+        by_entry: dict[int, list] = defaultdict(list)
+        for p in partials:
+            debit, credit = m.m2o_id(p["debit_move_id"]), m.m2o_id(p["credit_move_id"])
+            invoice, source = self.line_move.get(debit), self.line_move.get(credit)  # type: ignore[arg-type]
+            if not invoice or not source:
+                continue
+            alloc = m.allocation(p, invoice)
+            if self.line_payment.get(credit):  # type: ignore[arg-type]
+                by_payment[self.line_payment[credit]].append(alloc)  # type: ignore[index]
+            elif source in refund_ids:
+                by_refund[source].append(alloc)
+            else:
+                by_entry[source].append(alloc)
+        return by_refund, by_payment, by_entry
+
+    def _missing_moves(self, ids: set[int]) -> list[dict[str, Any]]:
+        if not ids:
+            return []
+        return self.reader.read("account.move", ids, tuple(MOVES_FIELDS_PLUS))
+
+    # --- payments -----------------------------------------------------------------------------
+    def _payer_accounts(self, rows: list[dict[str, Any]]) -> dict[int, str]:
+        ids = {m.m2o_id(r.get("partner_bank_id")) for r in rows} - {None}
+        if not ids:
+            return {}
+        return {r["id"]: r["acc_number"] for r in self.reader.read("res.partner.bank", ids, ("acc_number",))  # type: ignore[arg-type]
+                if r.get("acc_number")}
+
+    def _moveless_allocations(self, rows: list[dict[str, Any]]) -> dict[int, list]:
+        """18.0 payments without a journal entry settle their ``invoice_ids`` without partials:
+        the amount goes to those invoices in id order, each up to its total."""
+        moveless = [r for r in rows if not r.get("move_id") and r.get("invoice_ids")]
+        if not moveless:
+            return {}
+        totals = {r["id"]: m.money(r["amount_total_signed"]) for r in
+                  self.reader.read("account.move", {i for r in moveless for i in r["invoice_ids"]},
+                                   ("amount_total_signed",))}
+        result: dict[int, list] = {}
+        for r in moveless:
+            left = m.money(r.get("amount_company_currency_signed") or r.get("amount"))
+            allocs = []
+            for inv in sorted(r["invoice_ids"]):
+                part = min(left, totals.get(inv, Decimal(0)))
+                if part > 0:
+                    allocs.append({"invoice_id": str(inv), "amount": part, "date": m.day(r.get("date"))})
+                    left -= part
+            result[r["id"]] = allocs
+        return result
+
+    def payment_records(self, rows: list[dict[str, Any]], by_payment: dict[int, list]) -> list[dict[str, Any]]:
+        commercial = self._commercial_of({m.m2o_id(r["partner_id"]) for r in rows} - {None})  # type: ignore[arg-type]
+        accounts = self._payer_accounts(rows)
+        moveless = self._moveless_allocations(rows)
+        built = (m.mapped("account.payment", r, lambda r: m.payment(
+            r, commercial.get(m.m2o_id(r["partner_id"]) or 0), self.currency,
+            by_payment.get(r["id"]) or moveless.get(r["id"], []),
+            accounts.get(m.m2o_id(r.get("partner_bank_id")) or 0)), self.issues) for r in rows)
+        return [r for r in built if r is not None]
+
+    # --- done activities ----------------------------------------------------------------------
+    def attempts(self, since: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        rows = [r for r in self.reader.pages(MESSAGES, since) if CLOSED_BY_ARWATCH not in (r.get("body") or "")]
+        if not rows:
+            return [], rows
+        types = {t["id"]: m.channel_of(t) for t in self.reader.transport.call(
+            "mail.activity.type", "search_read", domain=[], fields=["name", "category", "icon"],
+            context={"active_test": False})}
+        moves = {r["res_id"] for r in rows if r["model"] == "account.move"}
+        move_partner = {r["id"]: m.m2o_id(r["commercial_partner_id"])
+                        for r in self.reader.read("account.move", moves, ("commercial_partner_id",))} if moves else {}
+        commercial = self._commercial_of({r["res_id"] for r in rows if r["model"] == "res.partner"})
+        records = []
+        for r in rows:
+            channel = types.get(m.m2o_id(r["mail_activity_type_id"]) or 0)
+            owner = commercial.get(r["res_id"]) if r["model"] == "res.partner" else move_partner.get(r["res_id"])
+            if channel is None or owner is None:
+                continue  # a done to-do or upload is no contact attempt
+            record = m.mapped("mail.message", r, lambda r: m.contact_attempt(r, owner, channel), self.issues)
+            if record is not None:
+                records.append(record)
+        return records, rows
+
+
+MOVES_FIELDS_PLUS = MOVES.fields + ("statement_line_id",)
+
+
+def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], cursor: str | None, full: bool,
+         overlap_seconds: int) -> PullResult:
+    """Everything (``full`` or no cursor) or what changed since ``cursor``."""
+    marks = {} if full else parse_cursor(cursor)
+    since = {s: since_value(marks.get(s), overlap_seconds) for s in CURSOR_STREAMS}
+    incremental = bool(marks)
+    p = Puller(reader, version, company["currency"], overlap_seconds)
+
+    customer_rows, contact_rows = p.customers(since["partners"])
+    move_rows = reader.pages(MOVES, since["moves"])
+    pay_stream = payment_stream(version)
+    pay_rows = reader.pages(pay_stream, since["payments"])
+    refunds = {r["id"] for r in move_rows if r["move_type"] == "out_refund"}
+    pay_moves = {m.m2o_id(r.get("move_id")) for r in pay_rows} - {None}
+    partials = p.partials(since["partials"], refunds, pay_moves)  # type: ignore[arg-type]
+    p._lines({i for q in partials for i in (m.m2o_id(q["credit_move_id"]),) if i is not None})
+    credit_moves = {p.line_move.get(m.m2o_id(q["credit_move_id"]) or 0) for q in partials} - {None, 0}
+    known_moves = {r["id"] for r in move_rows} | pay_moves
+    extra_moves = p._missing_moves(credit_moves - known_moves)  # type: ignore[operator]
+    refunds |= {r["id"] for r in extra_moves if r.get("move_type") == "out_refund" and r.get("state") == "posted"}
+    move_rows += [r for r in extra_moves if r["id"] in refunds]
+    by_refund, by_payment, by_entry = p.allocations(partials, refunds)
+    missing_payments = set(by_payment) - {r["id"] for r in pay_rows}
+    if missing_payments:
+        pay_rows += reader.where_in(pay_stream, "id", missing_payments)
+
+    invoices = [r for r in (m.mapped("account.move", row, lambda row: m.invoice(
+        row, p.currency, by_refund.get(row["id"], [])), p.issues) for row in move_rows) if r is not None]
+    payments = p.payment_records(pay_rows, by_payment)
+    statement = {r["id"]: r for r in extra_moves if r.get("statement_line_id") and r.get("state") == "posted"}
+    payments += [m.entry_payment(statement[mid], m.m2o_id(statement[mid]["commercial_partner_id"]) or 0,
+                                 p.currency, allocs) for mid, allocs in by_entry.items() if mid in statement]
+    attempts, message_rows = p.attempts(since["messages"])
+
+    deletions: dict[str, tuple[str, ...]] = {}
+    if incremental:
+        gone_moves = reader.pages(UNPOSTED, since["moves"])
+        gone_pays = reader.pages(unposted_payments(version), since["payments"])
+        deletions = {"invoices": tuple(str(r["id"]) for r in gone_moves),
+                     "payments": tuple(f"pay:{r['id']}" for r in gone_pays)}
+        move_rows += gone_moves
+        pay_rows += gone_pays
+
+    new_cursor = {
+        "partners": _latest(customer_rows + contact_rows, marks.get("partners")),
+        "moves": _latest(move_rows, marks.get("moves")),
+        "payments": _latest(pay_rows, marks.get("payments")),
+        "partials": _latest(partials, marks.get("partials")),
+        "messages": _latest(message_rows, marks.get("messages")),
+    }
+    records = {"company": company, "customers": p.customer_records(customer_rows, contact_rows),
+               "invoices": invoices, "payments": payments, "contact_attempts": attempts}
+    return PullResult(records=jsonable(records), deletions={k: v for k, v in deletions.items() if v},
+                      cursor=json.dumps({k: v for k, v in new_cursor.items() if v}, sort_keys=True),
+                      complete=not incremental, issues=tuple(p.issues))

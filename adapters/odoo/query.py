@@ -1,0 +1,97 @@
+"""What is read from Odoo, declared as data, and the domains built from it (pure, tested as
+values). Every stream pages by id (``id > last``) so a page never shifts under concurrent writes,
+and filters incremental runs on ``write_date >= since``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+Domain = list[Any]
+ODOO_DATETIME = "%Y-%m-%d %H:%M:%S"
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One ``search_read`` source: model, base domain, fields, company field, archived rows."""
+
+    name: str
+    model: str
+    domain: tuple[Any, ...]
+    fields: tuple[str, ...]
+    company_field: str | None = "company_id"
+    company_optional: bool = False  # records without a company (shared partners) belong to all
+    active_test: bool = True
+
+
+CUSTOMER_FIELDS = ("name", "email", "country_code", "property_payment_term_id", "credit_limit", "user_id",
+                   "industry_id", "create_date", "active", "write_date")
+CONTACT_FIELDS = ("name", "function", "commercial_partner_id", "create_date", "active", "write_date")
+MOVE_FIELDS = ("name", "move_type", "state", "commercial_partner_id", "invoice_date", "date", "invoice_date_due",
+               "amount_total_signed", "amount_residual_signed", "write_date")
+PARTIAL_FIELDS = ("debit_move_id", "credit_move_id", "amount", "max_date", "write_date")
+LINE_FIELDS = ("move_id", "payment_id")
+MESSAGE_FIELDS = ("model", "res_id", "date", "body", "mail_activity_type_id", "write_date")
+
+CUSTOMERS = Stream("customers", "res.partner", (("parent_id", "=", False), ("customer_rank", ">", 0)),
+                   CUSTOMER_FIELDS, company_optional=True, active_test=False)
+CONTACTS = Stream("contacts", "res.partner", (("parent_id", "!=", False), ("type", "=", "contact")),
+                  CONTACT_FIELDS, company_optional=True, active_test=False)
+MOVES = Stream("invoices", "account.move", (("move_type", "in", ["out_invoice", "out_refund"]),
+                                            ("state", "=", "posted")), MOVE_FIELDS)
+UNPOSTED = Stream("unposted", "account.move", (("move_type", "in", ["out_invoice", "out_refund"]),
+                                               ("state", "!=", "posted")), ("write_date",))
+PARTIALS = Stream("partials", "account.partial.reconcile",
+                  (("debit_move_id.move_id.move_type", "=", "out_invoice"),
+                   ("credit_move_id.move_id.move_type", "in", ["out_refund", "entry"])), PARTIAL_FIELDS)
+MESSAGES = Stream("messages", "mail.message", (("mail_activity_type_id", "!=", False),
+                                               ("model", "in", ["res.partner", "account.move"]),
+                                               ("message_type", "=", "notification")),
+                  MESSAGE_FIELDS, company_field=None)
+
+
+def payment_stream(version: tuple[int, int]) -> Stream:
+    """account.payment: 18.0 dropped ``_inherits`` (``memo``, states in_process/paid/rejected)."""
+    if version >= (18, 0):
+        states = ["in_process", "paid", "rejected", "canceled"]
+        memo = "memo"
+    else:
+        states = ["posted", "cancel"]
+        memo = "ref"
+    fields = ("name", "date", "amount", "amount_company_currency_signed", "state", "partner_id",
+              "partner_bank_id", "move_id", "invoice_ids", memo, "write_date")
+    return Stream("payments", "account.payment", (("partner_type", "=", "customer"),
+                                                   ("payment_type", "=", "inbound"), ("state", "in", states)),
+                  fields)
+
+
+def unposted_payments(version: tuple[int, int]) -> Stream:
+    states = ["in_process", "paid", "rejected", "canceled"] if version >= (18, 0) else ["posted", "cancel"]
+    return Stream("unposted_payments", "account.payment", (("partner_type", "=", "customer"),
+                                                            ("payment_type", "=", "inbound"),
+                                                            ("state", "not in", states)), ("write_date",))
+
+
+def since_value(cursor: str | None, overlap_seconds: int) -> str | None:
+    """The ``write_date`` lower bound: the cursor minus the overlap (Odoo datetimes, UTC)."""
+    if not cursor:
+        return None
+    moment = dt.datetime.strptime(cursor, ODOO_DATETIME) - dt.timedelta(seconds=overlap_seconds)
+    return moment.strftime(ODOO_DATETIME)
+
+
+def domain(stream: Stream, company_ids: tuple[int, ...], since: str | None = None, after_id: int = 0,
+           extra: tuple[Any, ...] = ()) -> Domain:
+    """The stream's domain for one page: base, company, ``write_date >= since``, ``id > after_id``."""
+    terms: Domain = [list(t) for t in stream.domain]
+    if stream.company_field and company_ids:
+        allowed: list[Any] = list(company_ids) + ([False] if stream.company_optional else [])
+        terms.append([stream.company_field, "in", allowed])
+    if since:
+        terms.append(["write_date", ">=", since])
+    if after_id:
+        terms.append(["id", ">", after_id])
+    terms += [list(t) for t in extra]
+    return terms

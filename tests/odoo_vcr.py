@@ -1,0 +1,65 @@
+"""Cassettes of real Odoo sessions: secrets scrubbed, the host replaced, replayed with no Odoo.
+
+Recorded with ``ARWATCH_ODOO_RECORD=1`` and the live settings (``ARWATCH_ODOO_URL``, ``_DB``,
+``_LOGIN``, ``_KEY``); otherwise ``record_mode="none"``. Scrubbed: the password or API key in
+JSON-RPC bodies, the ``Authorization`` and ``Cookie`` headers, ``Set-Cookie`` answers; the
+random JSON-RPC request id is set to 0 so bodies match on replay.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import vcr
+
+CASSETTES = Path(__file__).parent / "cassettes"
+HOST = "http://odoo.test"
+_ORIGIN = re.compile(r"^https?://[^/]+")
+
+
+def _scrub_body(body: bytes | str | None) -> bytes | str | None:
+    if not body:
+        return body
+    try:
+        data = json.loads(body)
+    except (ValueError, TypeError):
+        return body
+    if not isinstance(data, dict):
+        return body
+    if "id" in data and data.get("jsonrpc"):
+        data["id"] = 0
+    params = data.get("params") if isinstance(data.get("params"), dict) else {}
+    args = params.get("args")
+    if params.get("service") in ("common", "object") and isinstance(args, list) and len(args) > 2:
+        args[2] = "***"
+    if "password" in params:
+        params["password"] = "***"
+    return json.dumps(data, sort_keys=True)
+
+
+def _request(request):  # noqa: ANN001 - vcrpy's Request
+    request.uri = _ORIGIN.sub(HOST, request.uri)
+    request.body = _scrub_body(request.body)
+    return request
+
+
+def _response(response: dict) -> dict:
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() in ("set-cookie", "date", "server"):
+            headers.pop(name)
+    return response
+
+
+def recording() -> bool:
+    return os.environ.get("ARWATCH_ODOO_RECORD") == "1"
+
+
+def cassette_vcr() -> vcr.VCR:
+    return vcr.VCR(cassette_library_dir=str(CASSETTES), record_mode="all" if recording() else "none",
+                   match_on=["method", "uri", "body"], filter_headers=["authorization", "cookie", "host"],
+                   before_record_request=_request, before_record_response=_response,
+                   decode_compressed_response=True)

@@ -1,0 +1,74 @@
+"""End to end against a real Odoo 18.0 / 19.0: live (``-m odoo`` with ARWATCH_ODOO_URL, _DB,
+_LOGIN, _KEY) or replayed from the cassettes recorded from real servers (no Odoo needed).
+
+Recording: ARWATCH_ODOO_RECORD=1 ARWATCH_ODOO_CASSETTE=odoo18 plus the live settings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+
+import pytest
+from odoo_e2e import scenario
+from odoo_vcr import CASSETTES, HOST, cassette_vcr, recording
+
+from arwatch.adapters.odoo.transport import connect
+from arwatch.core.actions import Op
+
+LIVE = ("ARWATCH_ODOO_URL", "ARWATCH_ODOO_DB", "ARWATCH_ODOO_LOGIN", "ARWATCH_ODOO_KEY")
+
+
+def _live() -> tuple[str, str, str, str] | None:
+    values = tuple(os.environ.get(k, "") for k in LIVE)
+    return values if all(values) else None  # type: ignore[return-value]
+
+
+def _check(outcome: dict, version: tuple[int, int]) -> None:
+    first, second, third, fourth = outcome["runs"]
+    assert sorted(c.op.value for c in first.changes) == ["open_task"] * 3 + ["place_hold", "set_flag"]
+    assert all(r.ok for r in first.results), [r.error for r in first.results if not r.ok]
+    assert second.changes == () and second.results == []
+    assert sorted(c.op.value for c in third.changes) == ["clear_flag"] + ["close_task"] * 3 + ["release_hold"]
+    assert all(r.ok for r in third.results), [r.error for r in third.results if not r.ok]
+    assert fourth.changes == ()
+    written = outcome["written"]
+    assert written.flags == () and written.holds == () and written.tasks == ()
+    partner = outcome["partner"]
+    assert not partner["sale_warn_msg"]
+    if version < (19, 0):
+        assert partner["sale_warn"] == "no-message"
+    hold = next(c for c in first.changes if c.op is Op.PLACE_HOLD)
+    assert hold.customer_id == str(outcome["held"])
+
+
+@pytest.mark.odoo
+def test_odoo_e2e__live():
+    live = _live()
+    if live is None:
+        pytest.skip("live Odoo tier: set ARWATCH_ODOO_URL, ARWATCH_ODOO_DB, ARWATCH_ODOO_LOGIN and "
+                    "ARWATCH_ODOO_KEY (a user who may create companies) to run it")
+    url, db, login, key = live
+    transport = connect(url, db, login, key)
+    _check(scenario(transport, url, db, secrets.token_hex(4)), transport.version)
+
+
+@pytest.mark.parametrize("name", ["odoo18", "odoo19"])
+def test_odoo_e2e__from_cassette(name):
+    meta_path = CASSETTES / name / "e2e.json"
+    live = _live()
+    if recording() and os.environ.get("ARWATCH_ODOO_CASSETTE") == name and live:
+        url, db, login, key = live
+        meta = {"tag": secrets.token_hex(4), "database": db, "login": login}
+        meta_path.parent.mkdir(parents=True, exist_ok=True)
+        meta_path.write_text(json.dumps(meta, indent=1) + "\n")
+    else:
+        if recording():
+            pytest.skip(f"recording another cassette than {name}")
+        meta = json.loads(meta_path.read_text())
+        url, db, login, key = HOST, meta["database"], meta["login"], "not-a-real-key"
+    with cassette_vcr().use_cassette(f"{name}/e2e.yaml"):
+        transport = connect(url, db, login, key, retries=1, wait=0)
+        outcome = scenario(transport, url if recording() else HOST, db, meta["tag"])
+    _check(outcome, transport.version)
