@@ -23,8 +23,6 @@ import numpy as np
 from .columnar import NEVER
 from .model import (
     Channel,
-    InvoiceKind,
-    InvoiceState,
     Ledger,
     PaymentState,
     SignalKind,

@@ -160,7 +160,7 @@ def _settles_for_good(record: Record) -> bool:
 
 
 def _settle_date(record: Record) -> Any:
-    return getattr(record, "date", None) or getattr(record, "issue_date")
+    return getattr(record, "date", None) or record.issue_date
 
 
 def load_ledger(

@@ -53,7 +53,7 @@ def ledger_data(text: str) -> dict:
         kind, *rest = shlex.split(line)
         counter += 1
         if kind == "customer":
-            (cid, name, *more), opts = _opts(rest)[0], _opts(rest)[1]
+            (cid, name, *_), opts = _opts(rest)
             cust = {"id": cid, "name": name, "terms_days": int(opts.get("terms", 30)), "contacts": []}
             for key in ("salesperson", "country", "industry", "currency"):
                 if key in opts:

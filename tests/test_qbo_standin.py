@@ -11,10 +11,10 @@ import pytest
 import requests
 
 try:  # pytest's default rootdir-relative import puts tests/ on sys.path (no tests/__init__.py)
-    from qbo_standin import SCHEMA_FIELDS, Clock, StandIn, qb_time
+    from qbo_standin import SCHEMA_FIELDS, Clock, qb_time
     from qbo_standin.fixtures import qb_client, qbo_session, qbo_standin, qbo_tokens  # noqa: F401
 except ImportError:  # pragma: no cover - if tests/ ever becomes a package
-    from tests.qbo_standin import SCHEMA_FIELDS, Clock, StandIn, qb_time
+    from tests.qbo_standin import SCHEMA_FIELDS, Clock, qb_time
     from tests.qbo_standin.fixtures import qb_client, qbo_session, qbo_standin, qbo_tokens  # noqa: F401
 
 from intuitlib.client import AuthClient

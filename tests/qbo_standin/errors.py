@@ -39,8 +39,8 @@ class QBOFault(Exception):
 
 def object_not_found(entity: str, obj_id: str) -> QBOFault:
     return QBOFault("610", "Object Not Found",
-                    f"Object Not Found : Something you're trying to use has been made inactive. "
-                    f"Check the fields with accounts, customers, items, vendors or employees.",
+                    "Object Not Found : Something you're trying to use has been made inactive. "
+                    "Check the fields with accounts, customers, items, vendors or employees.",
                     element="")
 
 

@@ -7,7 +7,6 @@ ephemeral port from a background thread.
 from __future__ import annotations
 
 import base64
-import copy
 import json
 import secrets
 import threading
@@ -15,8 +14,7 @@ import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable, Iterable
-from urllib.parse import parse_qs, unquote
+from typing import Any, Iterable
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
