@@ -51,7 +51,8 @@ class BacktestSettings(BaseModel):
     late_days: tuple[int, ...] = Field(default=(0, 10, 30), description="invoice targets: paid more than X days late")
     serious_late_days: int = Field(default=30, ge=0, description="X of 'serious lateness' for the learned model")
     learned: Literal["auto", "off"] = "auto"
-    min_history_days: int = Field(default=365, ge=30, description="history before the first time-ordered cut-off")
+    min_history_months: int = Field(default=12, ge=1, description="whole months of history before the first "
+                                                                   "time-ordered cut-off")
     forecast_weeks: int = Field(default=13, ge=1)
     warn_level: str = Field(default="high", description="level whose first flag counts as the warning")
 
@@ -182,12 +183,12 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
     delinquents = _delinquents(full, rep, bad_day, settings, policy)
 
     outcome = invoice_outcome(full, end)
-    cutoffs = ml.quarter_starts(first, end, settings.min_history_days)
+    cutoffs = ml.quarter_starts(first, end, settings.min_history_months)
     ok, why = ml.available()
     use_ml = settings.learned == "auto" and ok and len(cutoffs) > 0
     status = why if not ok else ("turned off in the settings" if settings.learned == "off" else
-                                 "" if len(cutoffs) else f"less than {settings.min_history_days} days of history")
-    eval_from = int(cutoffs[0]) if len(cutoffs) else first + settings.min_history_days
+                                 "" if len(cutoffs) else f"less than {settings.min_history_months} months of history")
+    eval_from = int(cutoffs[0]) if len(cutoffs) else end + 1
     cells, calibration, used_cutoffs, model_kinds = [], {}, set(), set()
     for name, pt in points.items():
         for x in targets:
