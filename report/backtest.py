@@ -200,7 +200,7 @@ def _model_section(r: BacktestResult) -> str:
         out.append(bar_chart([(str(d)[5:], a) for d, a in r.forecast_weeks], "Expected cash-in by week",
                              fmt=lambda v: f"{v:,.0f}"))
         out.append(f'<p class="note">{len(r.forecast)} open invoices; {total:,.2f} {r.currency} expected in the next '
-                   f'{len(r.forecast_weeks)} weeks ({"learned model" if r.model_in_use == "learned" else "each customer`s usual days to pay"}).</p>')
+                   f'{len(r.forecast_weeks)} weeks ({"learned model" if r.model_in_use == "learned" else "each customer&#x27;s usual days to pay"}).</p>')
     return "".join(out)
 
 

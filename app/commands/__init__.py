@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import score
+from . import backtest, score
 
-COMMANDS = (score,)
+COMMANDS = (score, backtest)
