@@ -1,0 +1,84 @@
+"""Features of an invoice known at the end of day q (the day before the invoice date or the due
+date): the customer's history, the invoice itself and what the scorecard said at its latest
+replay day. Chosen on principle, not on one data set:
+
+* history: how many invoices were paid, how many late and how late (all-time and the last 3),
+  days to pay, share disputed, open and overdue invoices now;
+* the invoice: amount (and against the customer's usual amount), terms, issued at month end,
+  share already paid, an open dispute on it dated on or before q;
+* the scorecard: score and each indicator's strength on the latest replay day <= q.
+
+An invoice's own "disputed" flag carries no date, so it is used only for invoices already paid
+(then it is history); using it for the invoice being predicted would be looking ahead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from ..frame import LedgerFrame, date_of
+from .history import AsOf, History
+
+
+def _month_end(days: np.ndarray) -> np.ndarray:
+    """True for days in the last 5 days of their month."""
+    out = np.zeros(len(days), dtype=bool)
+    for i, d in enumerate(days):  # only distinct days are looked at; see caller
+        x = date_of(int(d))
+        nxt = x + dt.timedelta(days=5)
+        out[i] = nxt.month != x.month
+    return out
+
+
+def month_end_flag(days: np.ndarray) -> np.ndarray:
+    uniq, inverse = np.unique(days, return_inverse=True)
+    return _month_end(uniq)[inverse]
+
+
+def paid_share(full: LedgerFrame, rows: np.ndarray, q_day: np.ndarray) -> np.ndarray:
+    """Share of each invoice ``rows`` paid by the end of ``q_day`` (every allocation counted)."""
+    ev = AsOf(full.a_inv, full.a_day)
+    first, end = ev.window(rows, q_day)
+    c = ev.cumsum(full.a_amount)
+    return np.clip((c[end] - c[first]) / np.maximum(full.i_total[rows], 1e-9), 0, 1)
+
+
+def open_disputes(full: LedgerFrame, rows: np.ndarray, q_day: np.ndarray) -> np.ndarray:
+    """Disputes on each invoice opened by the end of ``q_day`` and not resolved by then."""
+    on = full.d_inv >= 0
+    opened = AsOf(full.d_inv[on], full.d_open[on])
+    resolved = AsOf(full.d_inv[on], full.d_resolved[on])
+    a, b = opened.window(rows, q_day)
+    c, d = resolved.window(rows, q_day)
+    return ((b - a) - (d - c)).astype(np.float64)
+
+
+def invoice_features(full: LedgerFrame, rows: np.ndarray, q_day: np.ndarray, hist: History,
+                     snap_score: np.ndarray, snap_dpd: np.ndarray, snap_strength: np.ndarray,
+                     indicator_ids: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Feature matrix (one row per invoice in ``rows``) and the column names."""
+    amount = np.log1p(np.maximum(full.i_total[rows], 0))
+    cols = {
+        "paid_invoices_log": np.log1p(hist.paid),
+        "late_rate": hist.late_rate(prior_weight=2.0),
+        "serious_rate": hist.serious / np.maximum(hist.paid, 1),
+        "mean_days_late": np.minimum(hist.mean_late, 120) / 30,
+        "recent_days_late": np.minimum(hist.recent_late, 120) / 30,
+        "mean_days_to_pay": np.minimum(hist.mean_days_to_pay, 240) / 30,
+        "disputed_share": hist.disputed,
+        "open_invoices_log": np.log1p(np.maximum(hist.open, 0)),
+        "overdue_invoices_log": np.log1p(np.maximum(hist.overdue, 0)),
+        "amount_log": amount,
+        "amount_vs_usual": np.where(hist.issued > 0, amount - hist.mean_log_amount, 0.0),
+        "terms_days": (full.i_due[rows] - full.i_issue[rows]) / 30,
+        "issued_month_end": month_end_flag(full.i_issue[rows]).astype(np.float64),
+        "paid_share": paid_share(full, rows, q_day),
+        "open_disputes": open_disputes(full, rows, q_day),
+        "score": snap_score / 100,
+        "oldest_days_past_due": np.clip(snap_dpd, 0, 365) / 30,
+    }
+    names = tuple(cols) + tuple(f"strength:{i}" for i in indicator_ids)
+    matrix = np.column_stack([*cols.values(), snap_strength]) if len(rows) else np.zeros((0, len(names)))
+    return matrix.astype(np.float64), names

@@ -1,0 +1,221 @@
+"""The backtest as one self-contained HTML page (inline CSS and SVG, no script, no network),
+written for an accountant: what each number means is said next to it.
+
+``render_backtest(result) -> str``.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+from arwatch.core.backtest.baselines import describe
+from arwatch.core.backtest.metrics import CalibrationBin, distribution
+from arwatch.core.backtest.run import PREDICTOR_TITLES, BacktestResult
+
+LEAD_EDGES = (0, 15, 30, 60, 90, 120, 180)
+CSS = """body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;color:#222;line-height:1.45}
+h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}table{border-collapse:collapse;margin:.6em 0}
+td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}th{background:#f3f3f3}td.l,th.l{text-align:left}
+.note{color:#555;font-size:.92em}.best{font-weight:bold;background:#eef7ee}svg text{font-size:11px;fill:#333}"""
+
+
+def _pct(x: float) -> str:
+    return "n/a" if x is None or math.isnan(x) else f"{x:.0%}"
+
+
+def _num(x: float, digits: int = 3) -> str:
+    return "n/a" if x is None or math.isnan(x) else f"{x:.{digits}f}"
+
+
+def _table(head: list[str], rows: list[list[str]], left: int = 1, best: dict[int, int] | None = None) -> str:
+    """HTML table; the first ``left`` columns left-aligned; ``best`` maps row -> column to mark."""
+    h = "".join(f'<th class="{"l" if i < left else ""}">{escape(c)}</th>' for i, c in enumerate(head))
+    body = []
+    for r, row in enumerate(rows):
+        cells = []
+        for i, c in enumerate(row):
+            cls = ("l " if i < left else "") + ("best" if best and best.get(r) == i else "")
+            cells.append(f'<td class="{cls.strip()}">{escape(c)}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><tr>{h}</tr>{''.join(body)}</table>"
+
+
+def bar_chart(bars: list[tuple[str, float]], title: str, width: int = 520, height: int = 200,
+              fmt=lambda v: f"{v:g}") -> str:
+    """Vertical bars with labels, as inline SVG."""
+    top = max([v for _, v in bars] + [1e-9])
+    n = max(len(bars), 1)
+    slot = (width - 40) / n
+    parts = [f'<svg role="img" aria-label="{escape(title)}" width="{width}" height="{height + 40}" '
+             f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    for i, (label, v) in enumerate(bars):
+        h = (height - 20) * v / top
+        x = 30 + i * slot
+        parts.append(f'<rect x="{x + 4:.1f}" y="{height - h:.1f}" width="{slot - 8:.1f}" height="{h:.1f}" fill="#4a78b5"/>')
+        parts.append(f'<text x="{x + slot / 2:.1f}" y="{height - h - 4:.1f}" text-anchor="middle">{escape(fmt(v))}</text>')
+        parts.append(f'<text x="{x + slot / 2:.1f}" y="{height + 15}" text-anchor="middle">{escape(label)}</text>')
+    parts.append(f'<line x1="30" y1="{height}" x2="{width - 10}" y2="{height}" stroke="#888"/></svg>')
+    return "".join(parts)
+
+
+def grouped_bars(groups: list[str], series: list[tuple[str, list[float], str]], title: str,
+                 width: int = 620, height: int = 200) -> str:
+    """Bars of several series per group (values 0..1), with a legend, as inline SVG."""
+    slot = (width - 40) / max(len(groups), 1)
+    bw = (slot - 12) / max(len(series), 1)
+    parts = [f'<svg role="img" aria-label="{escape(title)}" width="{width}" height="{height + 60}" '
+             f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    for gi, g in enumerate(groups):
+        for si, (_, values, color) in enumerate(series):
+            v = values[gi]
+            v = 0.0 if v is None or math.isnan(v) else v
+            h = (height - 20) * v
+            x = 30 + gi * slot + 6 + si * bw
+            parts.append(f'<rect x="{x:.1f}" y="{height - h:.1f}" width="{bw - 2:.1f}" height="{h:.1f}" fill="{color}"/>')
+        parts.append(f'<text x="{30 + gi * slot + slot / 2:.1f}" y="{height + 15}" text-anchor="middle">{escape(g)}</text>')
+    for si, (name, _, color) in enumerate(series):
+        parts.append(f'<rect x="{30 + si * 160}" y="{height + 30}" width="10" height="10" fill="{color}"/>'
+                     f'<text x="{44 + si * 160}" y="{height + 39}">{escape(name)}</text>')
+    parts.append(f'<line x1="30" y1="{height}" x2="{width - 10}" y2="{height}" stroke="#888"/></svg>')
+    return "".join(parts)
+
+
+def calibration_plot(curves: dict[str, tuple[CalibrationBin, ...]], title: str, size: int = 260) -> str:
+    """Predicted (x) against observed (y) share, with the diagonal of perfect calibration."""
+    colors = {"learned": "#c0504d", "scorecard": "#4a78b5"}
+    p = [f'<svg role="img" aria-label="{escape(title)}" width="{size + 160}" height="{size + 40}" '
+         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>',
+         f'<rect x="30" y="10" width="{size}" height="{size}" fill="none" stroke="#888"/>',
+         f'<line x1="30" y1="{size + 10}" x2="{size + 30}" y2="10" stroke="#bbb" stroke-dasharray="4"/>',
+         f'<text x="30" y="{size + 28}">predicted 0%</text><text x="{size - 30}" y="{size + 28}">100%</text>']
+    for i, (name, bins) in enumerate(curves.items()):
+        color = colors.get(name, "#666")
+        pts = [(30 + b.mean_predicted * size, 10 + (1 - b.observed) * size) for b in bins]
+        if pts:
+            p.append('<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>'
+                     % (color, " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)))
+            p.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>' for x, y in pts)
+        p.append(f'<rect x="{size + 45}" y="{20 + i * 18}" width="10" height="10" fill="{color}"/>'
+                 f'<text x="{size + 60}" y="{29 + i * 18}">{escape(PREDICTOR_TITLES.get(name, name))}</text>')
+    p.append("</svg>")
+    return "".join(p)
+
+
+def _customer_section(r: BacktestResult) -> str:
+    s = r.settings
+    sc = r.quality("scorecard")
+    warn = sc.at(s.warn_level)
+    went_bad = len(r.delinquents)
+    out = [f"<h2>Customers: warned before they went bad?</h2>",
+           f"<p>A customer <b>goes bad</b> (is delinquent) on the first day one of its invoices is "
+           f"{s.delinquent_days} days past due and still unpaid. A flag <b>warns</b> when it comes at most "
+           f"{s.horizon_days} days before that day. {went_bad} customers went bad during the replay.</p>",
+           f"<p><b>{warn.warned} of {went_bad}</b> ({_pct(warn.recall)}) were flagged <b>{s.warn_level}</b> "
+           f"in advance; median lead time <b>{_num(warn.median_lead, 0)} days</b>. "
+           f"{warn.false_alarms} customers who never went bad were flagged {s.warn_level} at some point "
+           f"(false alarm rate {_pct(warn.false_alarm_rate)}).</p>"]
+    bars = [(label, n) for label, n in distribution(warn.lead_days, LEAD_EDGES)]
+    out.append(bar_chart(bars, f"Lead time: days between the first {s.warn_level} flag and going bad",
+                         fmt=lambda v: f"{v:.0f}"))
+    out.append(f'<p class="note">Lead-time histogram: number of customers by days of warning '
+               f'(first {s.warn_level} flag to going bad).</p>')
+    rows, best = [], {}
+    for name in ("scorecard", "dunning", "late_rate"):
+        q = r.quality(name)
+        for lq in q.levels:
+            rows.append([PREDICTOR_TITLES[name], lq.level, str(lq.flagged), str(lq.warned), _pct(lq.precision),
+                         _pct(lq.recall), f"{lq.false_alarms} ({_pct(lq.false_alarm_rate)})", _num(lq.median_lead, 0)])
+    out.append("<h3>Precision and recall by risk level, next to the baselines</h3>")
+    out.append(_table(["method", "level or above", "customers flagged", "warned in time", "precision", "recall",
+                       "false alarms", "median lead (days)"], rows, left=2))
+    out.append('<p class="note">Precision: of the customers flagged at that level, the share that went bad '
+               'within the horizon. Recall: of the customers that went bad, the share flagged in time. '
+               'False alarms: customers who never went bad but were flagged.</p>')
+    levels = [lq.level for lq in sc.levels]
+    out.append(grouped_bars(levels, [
+        ("scorecard precision", [lq.precision for lq in sc.levels], "#4a78b5"),
+        ("scorecard recall", [lq.recall for lq in sc.levels], "#9bbbe0"),
+        ("dunning precision", [lq.precision for lq in r.quality("dunning").levels], "#c0504d"),
+        ("dunning recall", [lq.recall for lq in r.quality("dunning").levels], "#e6a5a3"),
+    ], "Precision and recall by level: scorecard against dunning levels"))
+    rows = [[PREDICTOR_TITLES[q.predictor], _num(q.snapshot_ap), _num(q.snapshot_auc), _pct(q.snapshot_base_rate)]
+            for q in r.customer_quality]
+    top = max(range(len(rows)), key=lambda i: r.customer_quality[i].snapshot_ap if not math.isnan(
+        r.customer_quality[i].snapshot_ap) else -1)
+    out.append("<h3>Ranking quality on every customer and replay day</h3>")
+    out.append(_table(["method", "average precision", "ROC AUC", "share that went bad"], rows,
+                      best={top: 1}))
+    out.append(f'<p class="note">Question asked on each replay day for each customer not yet bad: will it go bad '
+               f'within {s.horizon_days} days? Average precision 1.0 = every customer that went bad ranked above '
+               f'all others; a random order scores the share that went bad.</p>')
+    if r.delinquents:
+        drows = [[d.customer_id, d.name, str(d.delinquent_on), str(d.warned_on or "not warned"),
+                  "" if d.lead_days is None else str(d.lead_days), d.reason] for d in r.delinquents]
+        out.append("<h3>Customers that went bad</h3>")
+        out.append(_table(["customer", "name", "went bad on", f"first {s.warn_level} flag", "lead (days)",
+                           "main reason then"], drows, left=2))
+    return "".join(out)
+
+
+def _invoice_section(r: BacktestResult) -> str:
+    out = ["<h2>Invoices: will it be paid late?</h2>",
+           f"<p>For each invoice, each method gave a score with what was known the day before the invoice date "
+           f"(and again the day before the due date, for invoices still unpaid then). Judged on invoices dated "
+           f"from {r.evaluated_from or 'n/a'}, after a year of history, so that the learned model never saw them.</p>"]
+    names = [n for n in ("scorecard", "dunning", "late_rate", "learned") if any(n in c.scores for c in r.invoice_cells)]
+    rows, best = [], {}
+    for i, c in enumerate(r.invoice_cells):
+        row = [c.point, "paid late" if c.late_days == 0 else f"more than {c.late_days} days late",
+               f"{c.positives} of {c.invoices}"]
+        for n in names:
+            sc = c.scores.get(n)
+            row.append("n/a" if sc is None else f"{_num(sc.auc)} / {_num(sc.ap)}")
+        aps = [(c.scores[n].ap if n in c.scores and not math.isnan(c.scores[n].ap) else -1) for n in names]
+        best[i] = 3 + aps.index(max(aps))
+        rows.append(row)
+    out.append(_table(["asked at", "question", "late / invoices"] + [f"{PREDICTOR_TITLES[n]} AUC / AP" for n in names],
+                      rows, left=2, best=best))
+    out.append('<p class="note">ROC AUC: chance that a late invoice scores above an on-time one (0.5 = coin toss). '
+               'AP (average precision): how well the late ones are ranked first. Best AP in bold.</p>')
+    if r.calibration:
+        out.append(f"<h3>Calibration (more than {r.settings.serious_late_days} days late, at the invoice date)</h3>")
+        out.append(calibration_plot(r.calibration, "Calibration: predicted against observed share paid late"))
+        out.append('<p class="note">A point on the dashed line means that of the invoices given, say, 30%, '
+                   'about 30% were indeed paid late. The scorecard\'s 0-100 score is shown as 0-100%: it is a '
+                   'ranking, not a probability.</p>')
+    return "".join(out)
+
+
+def _model_section(r: BacktestResult) -> str:
+    used = "the learned model" if r.model_in_use == "learned" else "the scorecard"
+    out = ["<h2>Which model is in use, and why</h2>",
+           f"<p><b>In use: {used}.</b> {escape(r.model_reason)}.</p>",
+           f'<p class="note">Learned model: {escape(r.learned_status or "not tried")}. Time-ordered cut-offs: '
+           f'{", ".join(str(d) for d in r.learned_cutoffs) or "none"} (trained only on invoices whose outcome was '
+           f'known before each cut-off, tested on the invoices of the following quarter).</p>']
+    if r.forecast_weeks:
+        total = sum(a for _, a in r.forecast_weeks)
+        out.append(f"<h3>Expected cash-in by week from {r.last_day} ({r.currency})</h3>")
+        out.append(bar_chart([(str(d)[5:], a) for d, a in r.forecast_weeks], "Expected cash-in by week",
+                             fmt=lambda v: f"{v:,.0f}"))
+        out.append(f'<p class="note">{len(r.forecast)} open invoices; {total:,.2f} {r.currency} expected in the next '
+                   f'{len(r.forecast_weeks)} weeks ({"learned model" if r.model_in_use == "learned" else "each customer&#x27;s usual days to pay"}).</p>')
+    return "".join(out)
+
+
+def render_backtest(r: BacktestResult) -> str:
+    """The whole report page."""
+    b = describe()
+    s = r.settings
+    head = (f"<h1>Backtest: would arwatch have warned you in time?</h1>"
+            f"<p>{escape(r.company or 'Company')} ({escape(r.source)}): {r.customers} customers, {r.invoices} invoices. "
+            f"arwatch was replayed at every {s.every} end from {r.days[0] if r.days else 'n/a'} to "
+            f"{r.days[-1] if r.days else 'n/a'} ({len(r.days)} replay days), each time seeing only what was known "
+            f"on that day, and compared with what happened afterwards (data up to {r.last_day}).</p>"
+            f"<p class='note'>Baselines: <b>dunning levels</b>: {escape(b['dunning'])}. "
+            f"<b>Past late rate</b>: {escape(b['late_rate'])}.</p>")
+    body = head + _customer_section(r) + _invoice_section(r) + _model_section(r)
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>arwatch backtest</title>"
+            f"<style>{CSS}</style></head><body>{body}<p class='note'>Replay took {r.replay_seconds:.1f} s.</p>"
+            f"</body></html>")

@@ -1,0 +1,64 @@
+"""AUC, average precision and calibration against values worked out by hand."""
+
+import math
+
+import numpy as np
+import pytest
+
+from arwatch.core.backtest.metrics import average_precision, brier, calibration_bins, distribution, roc_auc
+
+
+def test_roc_auc__hand_case():
+    # positives 0.35, 0.8; negatives 0.1, 0.4: pairs (0.35>0.1), (0.35<0.4), (0.8>0.1), (0.8>0.4) -> 3/4
+    assert roc_auc(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8])) == pytest.approx(0.75)
+
+
+def test_roc_auc__ties_count_half():
+    assert roc_auc(np.array([1, 0]), np.array([0.5, 0.5])) == pytest.approx(0.5)
+    # positive 2 vs negatives 1, 2, 3 -> 1 + 0.5 + 0 = 1.5 of 3
+    assert roc_auc(np.array([1, 0, 0, 0]), np.array([2, 1, 2, 3])) == pytest.approx(0.5)
+
+
+def test_roc_auc__one_class_is_nan():
+    assert math.isnan(roc_auc(np.array([1, 1]), np.array([0.1, 0.2])))
+
+
+def test_average_precision__hand_case():
+    # ranked 0.8(+) 0.4(-) 0.35(+) 0.1(-): recall 1/2 at precision 1, recall 1 at precision 2/3
+    ap = average_precision(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
+    assert ap == pytest.approx(0.5 * 1 + 0.5 * 2 / 3)
+
+
+def test_average_precision__ties_form_one_threshold():
+    # all tied: one threshold with precision 1/4 and recall 1
+    assert average_precision(np.array([1, 0, 0, 0]), np.array([1.0, 1, 1, 1])) == pytest.approx(0.25)
+    # the positive tied with one negative at the top: precision 1/2 at recall 1
+    assert average_precision(np.array([1, 0, 0]), np.array([2.0, 2, 1])) == pytest.approx(0.5)
+
+
+def test_average_precision__perfect_ranking_is_one():
+    assert average_precision(np.array([0, 1, 0, 1]), np.array([0.1, 0.9, 0.2, 0.8])) == pytest.approx(1.0)
+
+
+def test_metrics__agree_with_scikit_learn_on_random_data():
+    metrics = pytest.importorskip("sklearn.metrics")
+    rng = np.random.default_rng(3)
+    y = rng.random(500) < 0.3
+    s = np.round(rng.random(500) + y * 0.4, 1)  # rounded: many ties
+    assert roc_auc(y, s) == pytest.approx(metrics.roc_auc_score(y, s))
+    assert average_precision(y, s) == pytest.approx(metrics.average_precision_score(y, s))
+
+
+def test_calibration_bins__counts_and_observed_share():
+    bins = calibration_bins(np.array([0, 1, 1, 1, 0]), np.array([0.05, 0.15, 0.95, 0.92, 0.91]), bins=10)
+    assert [(b.low, b.count) for b in bins] == [(0.0, 1), (pytest.approx(0.1), 1), (pytest.approx(0.9), 3)]
+    assert bins[-1].observed == pytest.approx(2 / 3)
+    assert bins[-1].mean_predicted == pytest.approx((0.95 + 0.92 + 0.91) / 3)
+
+
+def test_brier__hand_case():
+    assert brier(np.array([1, 0]), np.array([0.8, 0.4])) == pytest.approx((0.04 + 0.16) / 2)
+
+
+def test_distribution__bins_and_open_last_bin():
+    assert distribution(np.array([0, 14, 15, 200]), (0, 15, 30)) == (("0-14", 2), ("15-29", 1), ("30+", 1))
