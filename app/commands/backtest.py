@@ -1,7 +1,8 @@
 """``arwatch backtest``: replay a ledger's history without look-ahead and write the HTML report.
 
-Sources: ``--ledger FILE`` (JSON ledger, as ``arwatch score``) or ``--demo`` (the built-in
-demo company). The file source (``--source file --config ...``) is wired by the runner.
+Sources: ``--ledger FILE`` (JSON, CSV or XLSX, as ``arwatch score``), ``--demo`` (the built-in
+demo company), or ``--source NAME`` (a configured company of any kind: demo, file, QuickBooks,
+Odoo; its whole history is pulled, nothing is written).
 """
 
 from __future__ import annotations
@@ -24,8 +25,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Replay the ledger at each week or month end as known then, compare with "
                                    "what happened, and write an HTML report.")
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--ledger", type=Path, help="ledger file (.json)")
+    src.add_argument("--ledger", type=Path, help="ledger file (.json, .csv or .xlsx)")
     src.add_argument("--demo", action="store_true", help="use the built-in demo company")
+    src.add_argument("--source", metavar="NAME", help="a company of the config file (pulled in full, read only)")
+    p.add_argument("--mapping", type=Path, help="column mapping for a CSV/XLSX --ledger (see arwatch score)")
+    p.add_argument("--config", type=Path, help="config file for --source (default: the user config)")
+    p.add_argument("--state", metavar="URL", help="state store for --source (default: the config's)")
     p.add_argument("--policy", type=Path, help="policy TOML (default: built-in defaults)")
     p.add_argument("--every", choices=("day", "week", "month"), default="week", help="replay frequency (default week)")
     p.add_argument("--start", type=dt.date.fromisoformat, help="first replay day")
@@ -57,8 +62,12 @@ def run(args: argparse.Namespace) -> int:
         from arwatch.demo.company import build_demo_company  # noqa: PLC0415
 
         ledger = build_demo_company().ledger
+    elif args.source:
+        ledger, issues = _pull_company(args)
     else:
-        ledger, issues = load_ledger(read_ledger_file(args.ledger), source=str(args.ledger.name))
+        data, read_issues, unavailable = read_ledger_file(args.ledger, args.mapping)
+        ledger, issues = load_ledger(data, source=str(args.ledger.name), unavailable=unavailable)
+        issues = tuple(read_issues) + issues
     for issue in issues:
         print(f"rejected: {issue}")
     late = _late_days(args.late_days)
@@ -69,6 +78,19 @@ def run(args: argparse.Namespace) -> int:
     print(summary(result))
     print(f"report: {args.out}")
     return ExitCode.PARTIAL_FAILURE if issues else ExitCode.OK
+
+
+def _pull_company(args: argparse.Namespace):
+    """A configured company's whole history, pulled from its source without writing anything."""
+    from ..company_view import open_company  # noqa: PLC0415 (the sync stack only when needed)
+
+    _, store, adapter, _, name = open_company(args.config, args.state, args.source)
+    try:
+        pull = adapter.pull(None, True)
+    finally:
+        store.close()
+    ledger, issues = load_ledger(pull.records, source=adapter.name, unavailable=adapter.unavailable)
+    return ledger, tuple(pull.issues) + issues
 
 
 def summary(result) -> str:
