@@ -30,6 +30,11 @@ def parse_args():
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--addons-path")
     parser.add_argument("--populate", action="store_true")
+    parser.add_argument("--populate-payments", action="store_true",
+                        help="pay --paid-share of the unpaid invoices already there, and confirm --orders orders")
+    parser.add_argument("--paid-share", type=float, default=0.8)
+    parser.add_argument("--synthetic", action="store_true",
+                        help="also time the core alone on a generated ledger of --customers/--invoices/--paid")
     parser.add_argument("--customers", type=int, default=2000)
     parser.add_argument("--invoices", type=int, default=20000)
     parser.add_argument("--paid", type=int, default=16000)
@@ -98,7 +103,12 @@ def populate(env, args):
         env.cr.commit()
         env.invalidate_all()
     print(f"populate: {len(invoices)} invoices posted in {time.perf_counter() - t0:.0f}s", flush=True)
-    pay_invoices = invoices.sorted("invoice_date")[: args.paid]
+    pay_and_order(env, args, invoices.sorted("invoice_date")[: args.paid], partners, journal, rng)
+
+
+def pay_and_order(env, args, pay_invoices, partners, journal, rng):
+    """Pay ``pay_invoices`` (10% of them half) with payments reconciled in batches; confirm orders."""
+    today = dt.date.today()
     t1 = time.perf_counter()
     method = journal.inbound_payment_method_line_ids[:1]
     for chunk in batches(list(pay_invoices), 250):
@@ -140,6 +150,64 @@ def timed(fn, repeat):
         fn()
         values.append(time.perf_counter() - start)
     return min(values), statistics.median(values)
+
+
+def populate_payments(env, args):
+    rng = random.Random(11)
+    journal = outstanding_account(env, env.company)
+    unpaid = env["account.move"].search([("move_type", "=", "out_invoice"), ("state", "=", "posted"),
+                                         ("payment_state", "=", "not_paid")], order="invoice_date")
+    share = unpaid[: int(len(unpaid) * args.paid_share)]
+    partners = env["res.partner"].search([("name", "like", "Bench customer")], order="id")
+    pay_and_order(env, args, share, partners, journal, rng)
+
+
+def measure_core_synthetic(n_customers, n_invoices, n_paid):
+    """The core alone (load, frame, score, plan) on a generated ledger of the benchmark's size."""
+    from arwatch.core.actions import WrittenState  # noqa: PLC0415
+    from arwatch.core.frame import LedgerFrame  # noqa: PLC0415
+    from arwatch.core.load import load_ledger  # noqa: PLC0415
+    from arwatch.core.scoring import score  # noqa: PLC0415
+    from odoo.addons.arwatch.lib.planning import desired_state  # noqa: PLC0415
+    from odoo.addons.arwatch.lib.policy import company_policy  # noqa: PLC0415
+
+    rng = random.Random(3)
+    today = dt.date.today()
+    customers = [{"id": str(i), "name": f"C{i}", "currency": "EUR"} for i in range(n_customers)]
+    invoices, payments = [], []
+    for k in range(n_invoices):
+        day = today - dt.timedelta(days=rng.randint(1, 730))
+        invoices.append({"id": f"i{k}", "number": f"INV/{k}", "customer_id": str(k % n_customers), "issue_date": day,
+                         "due_date": day + dt.timedelta(days=30), "total": round(rng.uniform(50, 5000), 2),
+                         "currency": "EUR"})
+    for k, inv in enumerate(sorted(invoices, key=lambda r: r["issue_date"])[:n_paid]):
+        paid = min(inv["issue_date"] + dt.timedelta(days=rng.choice((5, 10, 20, 30, 40, 60, 90))), today)
+        amount = inv["total"] if rng.random() > 0.1 else round(inv["total"] / 2, 2)
+        payments.append({"id": f"p{k}", "customer_id": inv["customer_id"], "date": paid, "amount": amount,
+                         "currency": "EUR", "allocations": [{"invoice_id": inv["id"], "amount": amount, "date": paid}]})
+    raw = {"company": {"id": "1", "name": "Bench", "currency": "EUR"}, "customers": customers,
+           "invoices": invoices, "payments": payments}
+    values = {"medium": 25, "high": 50, "critical": 75, "delinquent_days": 91, "hold_enabled": True,
+              "hold_delinquent": True, "hold_level": "critical", "hold_clear_days": 7, "reminder_days": 1,
+              "call_days": 30, "patience_days": 30, "agency_days": 91, "large_invoice": 5000,
+              "collections_user": "", "manager_user": ""}
+    policy, extras = company_policy(values)
+    times = {}
+    start = time.perf_counter()
+    ledger, issues = load_ledger(raw, source="odoo")
+    times["load (validate records)"] = time.perf_counter() - start
+    start = time.perf_counter()
+    frame = LedgerFrame.from_ledger(ledger, as_of=today)
+    times["frame"] = time.perf_counter() - start
+    start = time.perf_counter()
+    board = score(frame, policy)
+    times["score (16 indicators)"] = time.perf_counter() - start
+    start = time.perf_counter()
+    desired_state(board, WrittenState(), policy, extras, today, {})
+    times["plan (flags with evidence, holds, tasks)"] = time.perf_counter() - start
+    print(f"core alone, generated ledger of {n_customers} customers, {n_invoices} invoices, {n_paid} payments "
+          f"({len(issues)} issues): " + ", ".join(f"{k} {v:.3f} s" for k, v in times.items())
+          + f"; total {sum(times.values()):.3f} s")
 
 
 def measure_scoring(env, sizes, repeat):
@@ -230,6 +298,11 @@ def main():
         if args.populate:
             populate(env, args)
             cr.commit()
+        if args.populate_payments:
+            populate_payments(env, args)
+            cr.commit()
+        if args.synthetic:
+            measure_core_synthetic(args.customers, args.invoices, args.paid)
         sp = cr.savepoint()
         measure_scoring(env, [int(s) for s in args.sizes.split(",")], args.repeat)
         measure_hold_check(env)
