@@ -98,14 +98,18 @@ class ArwatchPartnerRisk(models.Model):
 
     @api.model
     def _held_partner_ids(self, partners, company):
-        """Partners (commercial entities) whose hold is in force in ``company``; one query."""
-        today = fields.Date.context_today(self)
-        rows = self.sudo().search_fetch(
-            [("partner_id", "in", partners.commercial_partner_id.ids), ("company_id", "=", company.id),
-             ("hold", "=", True), "|", ("override_until", "=", False), ("override_until", "<", today)],
-            ["partner_id", "hold_reason"])
-        return {r.partner_id.id: r.hold_reason for r in rows}
-
+        """{commercial partner id: hold reason} of the partners held in ``company``; one SQL query
+        (this runs on every order confirmation and invoice posting, so no ORM prefetching)."""
+        ids = partners.commercial_partner_id.ids
+        if not ids:
+            return {}
+        self.flush_model(["partner_id", "company_id", "hold", "hold_reason", "override_until"])
+        self.env.cr.execute(
+            """SELECT partner_id, hold_reason FROM arwatch_partner_risk
+                WHERE company_id = %s AND partner_id = ANY(%s) AND hold
+                  AND (override_until IS NULL OR override_until < %s)""",
+            (company.id, ids, fields.Date.context_today(self)))
+        return dict(self.env.cr.fetchall())
 
 def _escape(text):
     from markupsafe import escape

@@ -34,19 +34,20 @@ class SaleOrder(models.Model):
         return self.amount_total > 0 and self.currency_id.compare_amounts(self.amount_paid, self.amount_total) >= 0
 
     def _arwatch_hold_message(self):
+        """The refusal message when the customer is held (one query when it is not)."""
         self.ensure_one()
+        held = self.env["arwatch.partner.risk"]._held_partner_ids(self.partner_id, self.company_id)
+        pid = self.partner_id.commercial_partner_id.id
+        if pid not in held:
+            return False
         order = self.sudo()
         if order.arwatch_override_user_id or order._arwatch_paid_upfront():
-            return False
-        held = self.env["arwatch.partner.risk"]._held_partner_ids(order.partner_id, order.company_id)
-        reason = held.get(order.partner_id.commercial_partner_id.id, None)
-        if reason is None and order.partner_id.commercial_partner_id.id not in held:
             return False
         return _(
             "%(customer)s is on credit hold: %(reason)s\n"
             "This order can be confirmed only with payment upfront, or after a collections manager "
             "lifts the hold or overrides it for this order.",
-            customer=order.partner_id.commercial_partner_id.display_name, reason=reason or _("no reason given"))
+            customer=order.partner_id.commercial_partner_id.display_name, reason=held[pid] or _("no reason given"))
 
     def _confirmation_error_message(self):
         return super()._confirmation_error_message() or self._arwatch_hold_message()
