@@ -1,0 +1,1 @@
+"""Pure helpers of the add-on (no ORM): SQL that reads the ledger, the policy from settings, planning."""

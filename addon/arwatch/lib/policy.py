@@ -1,0 +1,45 @@
+"""The core ``Policy`` of one company, built from its Accounting settings.
+
+The settings hold the few numbers a business changes (levels, delinquency, hold rules, ladder
+days); everything else keeps the core's documented defaults. When the core has a credit
+section (``Policy.credit``, from ``arwatch.core.credit_policy``) the hold rules and ladders are
+written there; otherwise ``planning.fallback_plan`` reads them from ``extras``.
+"""
+
+from arwatch.core.policy import Policy, parse_policy
+
+LEVEL_ORDER = ("low", "medium", "high", "critical")
+
+
+def hold_levels(hold_level):
+    """Levels held: from ``hold_level`` upward ("none": never by level)."""
+    if hold_level not in LEVEL_ORDER:
+        return ()
+    return LEVEL_ORDER[LEVEL_ORDER.index(hold_level):]
+
+
+def policy_data(values):
+    """The policy mapping of a company's settings (``res.company._arwatch_policy_values``)."""
+    data = {
+        "scoring": {"medium": values["medium"], "high": values["high"], "critical": values["critical"]},
+        "segments": {"delinquent_days": values["delinquent_days"]},
+    }
+    if "credit" in Policy.model_fields:
+        data["credit"] = {
+            "patience_days": values["patience_days"],
+            "large_invoice": values["large_invoice"],
+            "collections_user": values["collections_user"],
+            "manager_user": values["manager_user"],
+            "holds": {
+                "enabled": values["hold_enabled"],
+                "segments": ["delinquent"] if values["hold_delinquent"] else [],
+                "levels": list(hold_levels(values["hold_level"])),
+                "clear_days": max(1, values["hold_clear_days"]),
+            },
+        }
+    return data
+
+
+def company_policy(values):
+    """``(Policy, extras)``: the core policy and the settings the fallback planner reads."""
+    return parse_policy(policy_data(values), "Accounting settings"), dict(values)

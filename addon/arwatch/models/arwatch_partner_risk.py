@@ -1,0 +1,117 @@
+from odoo import _, api, fields, models
+
+LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
+SEGMENTS = [
+    ("good", "Good"),
+    ("new", "New"),
+    ("chronic_late", "Chronic late"),
+    ("delinquent", "Delinquent"),
+    ("under_review", "Under review"),
+]
+SLIPPING = ("habit_slip", "slowing_trend", "selective_payment")
+
+
+class ArwatchPartnerRisk(models.Model):
+    """A customer's risk in one company.
+
+    A partner is shared by the companies of a database but its risk is not: each company scores
+    its own receivables with its own policy. One row per (partner, company) holds what the
+    scoring run wrote (flag and hold) and what a manager decided (override); ``res.partner``
+    shows the row of the current company through non-stored computed fields.
+    """
+
+    _name = "arwatch.partner.risk"
+    _description = "Customer risk (per company)"
+    _inherit = ["mail.thread"]
+    _order = "score desc, id"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    user_id = fields.Many2one("res.users", "Salesperson", related="partner_id.user_id", store=True)
+    level = fields.Selection(LEVELS, "Risk level", tracking=True, copy=False, index=True)
+    score = fields.Float("Risk score", digits=(5, 1), tracking=True, copy=False, aggregator="avg")
+    segment = fields.Selection(SEGMENTS, "Segment", tracking=True, copy=False, index=True)
+    reasons = fields.Text("Reasons", copy=False, help="The top reasons with their evidence, one a line.")
+    reasons_html = fields.Html("Reasons with evidence", compute="_compute_reasons_html", sanitize=True)
+    indicators = fields.Char("Fired indicators", copy=False, help="Ids of the indicators that fired, comma separated.")
+    slipping = fields.Boolean("Slipping", copy=False, index=True,
+                              help="Pays later than its own habit, slower and slower, or selectively.")
+    scored_at = fields.Datetime("Last scored", copy=False, readonly=True)
+    hold = fields.Boolean("On credit hold", tracking=True, copy=False, index=True)
+    hold_rule = fields.Char("Hold rule", copy=False)
+    hold_reason = fields.Text("Hold reason", tracking=True, copy=False)
+    hold_since = fields.Date("On hold since", copy=False)
+    override_until = fields.Date("Hold lifted until", tracking=True, copy=False)
+    override_reason = fields.Text("Override reason", tracking=True, copy=False)
+    override_user_id = fields.Many2one("res.users", "Lifted by", copy=False)
+    hold_effective = fields.Boolean("Hold in force", compute="_compute_hold_effective")
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
+
+    _sql_constraints = [
+        ("partner_company_uniq", "unique(partner_id, company_id)", "One risk record per customer and company."),
+    ]
+
+    @api.depends("reasons")
+    def _compute_reasons_html(self):
+        for rec in self:
+            lines = (rec.reasons or "").splitlines()
+            if not lines:
+                rec.reasons_html = False
+                continue
+            items = "".join(f"<li>{_escape(line)}</li>" for line in lines)
+            rec.reasons_html = f"<ul>{items}</ul>"
+
+    @api.depends("hold", "override_until")
+    @api.depends_context("date")
+    def _compute_hold_effective(self):
+        today = fields.Date.context_today(self)
+        for rec in self:
+            rec.hold_effective = rec.hold and not (rec.override_until and rec.override_until >= today)
+
+    def _compute_invoice_count(self):
+        groups = self.env["account.move"]._read_group(
+            [("commercial_partner_id", "in", self.partner_id.ids), ("move_type", "=", "out_invoice"),
+             ("state", "=", "posted"), ("payment_state", "not in", ("paid", "reversed"))],
+            ["commercial_partner_id", "company_id"], ["__count"])
+        counts = {(p.id, c.id): n for p, c, n in groups}
+        for rec in self:
+            rec.invoice_count = counts.get((rec.partner_id.id, rec.company_id.id), 0)
+
+    def action_score_now(self):
+        """Score this company's customers now (the cron's work, on demand)."""
+        for company in self.company_id or self.env.company:
+            self.env["arwatch.scoring"].sudo()._score_company(company)
+        return True
+
+    def action_open_override(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Lift credit hold"),
+            "res_model": "arwatch.hold.override",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_risk_id": self.id},
+        }
+
+    @api.model
+    def _held_partner_ids(self, partners, company):
+        """{commercial partner id: hold reason} of the partners held in ``company``; one SQL query
+        (this runs on every order confirmation and invoice posting, so no ORM prefetching)."""
+        ids = partners.commercial_partner_id.ids
+        if not ids:
+            return {}
+        self.flush_model(["partner_id", "company_id", "hold", "hold_reason", "override_until"])
+        self.env.cr.execute(
+            """SELECT partner_id, hold_reason FROM arwatch_partner_risk
+                WHERE company_id = %s AND partner_id = ANY(%s) AND hold
+                  AND (override_until IS NULL OR override_until < %s)""",
+            (company.id, ids, fields.Date.context_today(self)))
+        return dict(self.env.cr.fetchall())
+
+def _escape(text):
+    from markupsafe import escape
+
+    return str(escape(text))

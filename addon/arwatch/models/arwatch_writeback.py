@@ -1,0 +1,224 @@
+import datetime as dt
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.tools import plaintext2html
+
+from arwatch.core.actions import Flag, Hold, Op, Override, Task, WrittenState
+
+from ..lib.planning import STEP_TITLES
+
+SLIPPING = ("habit_slip", "slowing_trend", "selective_payment")
+# a task done by a person within this many days still counts as written: its cause may last
+# until the next payment arrives, and reopening it the next morning would nag
+DONE_COUNTS_DAYS = 14
+
+
+class WrittenMaps:
+    """The Odoo records behind a ``WrittenState``: risk rows by partner, activities by key."""
+
+    def __init__(self, risks, activities):
+        self.risks = risks
+        self.activities = activities
+
+
+class ArwatchWriteback(models.AbstractModel):
+    """Read what is written (``WrittenState``) and apply the core's ``Diff`` to Odoo records.
+
+    Generic over ``arwatch.core.actions.Change``: SET/CLEAR_FLAG and PLACE/RELEASE_HOLD become
+    writes on ``arwatch.partner.risk`` grouped by identical values; OPEN_TASK creates activities
+    in one batch; CLOSE_TASK marks them done (``action_feedback``).
+    """
+
+    _name = "arwatch.writeback"
+    _description = "Collections write-back"
+
+    # ------------------------------------------------------------------ read
+    @api.model
+    def _written_state(self, company, partner_ids, today):
+        risks = self.env["arwatch.partner.risk"].search_fetch(
+            [("company_id", "=", company.id), ("partner_id", "in", partner_ids)],
+            ["partner_id", "level", "score", "segment", "reasons", "indicators", "slipping", "hold", "hold_rule",
+             "hold_reason", "hold_since", "override_until", "override_reason", "override_user_id", "scored_at"])
+        by_partner = {r.partner_id.id: r for r in risks}
+        flags, holds, overrides = [], [], []
+        for r in risks:
+            cid = str(r.partner_id.id)
+            if r.level:
+                flags.append(Flag(customer_id=cid, level=r.level, score=r.score, segment=r.segment or "good",
+                                  reasons=tuple((r.reasons or "").splitlines()), as_of=today))
+            if r.hold:
+                holds.append(Hold(customer_id=cid, rule=r.hold_rule or "manual", reason=r.hold_reason or "",
+                                  since=r.hold_since or today))
+            if r.override_until:
+                overrides.append(Override(customer_id=cid, release_until=r.override_until,
+                                          by=r.override_user_id.name or "", reason=r.override_reason or ""))
+        activities = self._task_activities(company, partner_ids, today)
+        tasks = []
+        for key, act in activities.items():
+            _, customer, step, cause = key.split(":", 3)
+            tasks.append(Task(customer_id=customer, step=step, cause=cause, title=act.summary or key,
+                              due_date=act.date_deadline, assignee=str(act.user_id.id or "") or None))
+        written = WrittenState(flags=tuple(flags), holds=tuple(holds), tasks=tuple(tasks), overrides=tuple(overrides))
+        return written, WrittenMaps(by_partner, activities)
+
+    @api.model
+    def _task_activities(self, company, partner_ids, today):
+        """Open collection activities by key, plus those done in the last ``DONE_COUNTS_DAYS`` days."""
+        since = today - dt.timedelta(days=DONE_COUNTS_DAYS)
+        acts = self.env["mail.activity"].with_context(active_test=False).search_fetch(
+            [("arwatch_company_id", "=", company.id), ("arwatch_partner_id", "in", partner_ids),
+             ("arwatch_key", "!=", False), "|", ("active", "=", True), ("date_done", ">=", since)],
+            ["arwatch_key", "summary", "date_deadline", "user_id", "active"], order="active, id")
+        return {a.arwatch_key: a for a in acts}  # an open one wins over a done one (ordered last)
+
+    # ------------------------------------------------------------------ apply
+    @api.model
+    def _apply(self, company, changes, board, state, today):
+        vals_by_partner = defaultdict(dict)
+        hold_events = []
+        for change in changes.changes:
+            pid = int(change.customer_id)
+            if change.op is Op.SET_FLAG:
+                vals_by_partner[pid].update(self._flag_vals(change.flag))
+            elif change.op is Op.CLEAR_FLAG:
+                vals_by_partner[pid].update(level=False, score=0.0, segment=False, reasons=False)
+            elif change.op is Op.PLACE_HOLD:
+                hold = change.hold
+                vals_by_partner[pid].update(hold=True, hold_rule=hold.rule, hold_reason=hold.reason,
+                                            hold_since=hold.since)
+                hold_events.append((pid, _("Credit hold placed: %s", hold.reason)))
+            elif change.op is Op.RELEASE_HOLD:
+                vals_by_partner[pid].update(hold=False, hold_rule=False, hold_reason=False, hold_since=False)
+                hold_events.append((pid, _("Credit hold released: the cause cleared.")))
+        self._indicator_vals(board, state, vals_by_partner)
+        self._write_risks(company, vals_by_partner, state)
+        self._touch_scored(company, board)
+        self._post_hold_events(hold_events)
+        self._open_tasks(company, [c.task for c in changes.changes if c.op is Op.OPEN_TASK])
+        closing = [state.activities[c.key] for c in changes.changes
+                   if c.op is Op.CLOSE_TASK and c.key in state.activities]
+        self._close_tasks(self.env["mail.activity"].union(*closing) if closing else self.env["mail.activity"])
+
+    @api.model
+    def _flag_vals(self, flag):
+        return {"level": flag.level, "score": round(flag.score, 1), "segment": flag.segment,
+                "reasons": "\n".join(r.replace("\n", " ") for r in flag.reasons) or False}
+
+    @api.model
+    def _indicator_vals(self, board, state, vals_by_partner):
+        """Fired indicator ids and the slipping badge, written only where they changed."""
+        fired = [(r.indicator, r.fired) for r in board.results]
+        frame = board.frame
+        for c in range(frame.n_customers):
+            ids = [name for name, mask in fired if mask[c]]
+            pid = int(frame.c_id[c])
+            values = {"indicators": ",".join(ids) or False, "slipping": any(i in SLIPPING for i in ids)}
+            risk = state.risks.get(pid)
+            if risk is None or (risk.indicators or False) != values["indicators"] or risk.slipping != values["slipping"]:
+                vals_by_partner[pid].update(values)
+
+    @api.model
+    def _write_risks(self, company, vals_by_partner, state):
+        """Create missing risk rows in one batch; write the others grouped by identical values."""
+        new = [pid for pid in vals_by_partner if pid not in state.risks]
+        if new:
+            created = self.env["arwatch.partner.risk"].create(
+                [dict(vals_by_partner[pid], partner_id=pid, company_id=company.id) for pid in new])
+            state.risks.update(zip(new, created))
+        created_ids = set(new)
+        groups = defaultdict(list)
+        for pid, vals in vals_by_partner.items():
+            if pid in created_ids:
+                continue
+            risk = state.risks[pid]
+            changed = {k: v for k, v in vals.items() if _differs(risk[k], v)}
+            if changed:
+                groups[tuple(sorted(changed.items()))].append(risk.id)
+        for items, ids in groups.items():
+            self.env["arwatch.partner.risk"].browse(ids).write(dict(items))
+
+    @api.model
+    def _touch_scored(self, company, board):
+        """"Last scored" for the whole batch in one UPDATE (no tracking, no per-row write)."""
+        ids = [int(x) for x in board.frame.c_id]
+        if not ids:
+            return
+        self.env["arwatch.partner.risk"].flush_model()
+        self.env.cr.execute(
+            "UPDATE arwatch_partner_risk SET scored_at = %s WHERE company_id = %s AND partner_id = ANY(%s)",
+            (fields.Datetime.now(), company.id, ids))
+        self.env["arwatch.partner.risk"].invalidate_model(["scored_at"])
+
+    @api.model
+    def _post_hold_events(self, events):
+        for pid, body in events:
+            self.env["res.partner"].browse(pid).message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    # ------------------------------------------------------------------ tasks
+    @api.model
+    def _activity_type(self, step):
+        return self.env.ref(f"arwatch.mail_act_{step}", raise_if_not_found=False) or self.env.ref(
+            "mail.mail_activity_data_todo")
+
+    @api.model
+    def _assignee(self, company, task, partners):
+        users = self.env["res.users"]
+        if task.assignee and str(task.assignee).isdigit():
+            user = users.browse(int(task.assignee)).exists()
+            if user and user.active:
+                return user.id
+        partner = partners.get(int(task.customer_id))
+        return (partner and partner.user_id.id) or company.arwatch_collections_user_id.id or self.env.user.id
+
+    @api.model
+    def _open_tasks(self, company, tasks):
+        if not tasks:
+            return self.env["mail.activity"]
+        partners = {p.id: p for p in self.env["res.partner"].browse({int(t.customer_id) for t in tasks})}
+        models_ = self.env["ir.model"]
+        partner_model = models_._get_id("res.partner")
+        move_model = models_._get_id("account.move")
+        vals_list = []
+        for task in tasks:
+            on_invoice = bool(task.invoice_id)
+            vals_list.append({
+                "res_model_id": move_model if on_invoice else partner_model,
+                "res_id": int(task.invoice_id) if on_invoice else int(task.customer_id),
+                "activity_type_id": self._activity_type(task.step).id,
+                "summary": (task.title or STEP_TITLES.get(task.step, task.step))[:250],
+                "note": self._note(task),
+                "date_deadline": task.due_date,
+                "user_id": self._assignee(company, task, partners),
+                "automated": True,
+                "arwatch_key": task.key,
+                "arwatch_company_id": company.id,
+                "arwatch_partner_id": int(task.customer_id),
+            })
+        return self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+
+    @api.model
+    def _note(self, task):
+        parts = [plaintext2html(task.body)] if task.body else []
+        if task.evidence:
+            items = Markup("").join(Markup("<li>%s</li>") % line for line in task.evidence)
+            parts.append(Markup("<p><b>%s</b></p><ul>%s</ul>") % (_("Why"), items))
+        if task.rule:
+            parts.append(Markup("<p><i>%s</i></p>") % task.rule)
+        return Markup("").join(Markup(p) for p in parts)
+
+    @api.model
+    def _close_tasks(self, activities):
+        open_ones = activities.filtered("active")
+        if open_ones:
+            open_ones.action_feedback(feedback=_("Closed by arwatch: the cause is gone."))
+
+
+def _differs(current, new):
+    if isinstance(current, models.BaseModel):
+        current = current.id
+    if isinstance(current, float) or isinstance(new, float):
+        return round(float(current or 0), 1) != round(float(new or 0), 1)
+    return (current or False) != (new or False)

@@ -1,0 +1,56 @@
+from odoo import fields, models
+
+LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
+
+
+class ResCompany(models.Model):
+    """The credit policy of a company: what the core's ``Policy`` is built from (per company)."""
+
+    _inherit = "res.company"
+
+    arwatch_score_medium = fields.Float("Medium risk from score", default=25.0)
+    arwatch_score_high = fields.Float("High risk from score", default=50.0)
+    arwatch_score_critical = fields.Float("Critical risk from score", default=75.0)
+    arwatch_delinquent_days = fields.Integer("Delinquent after (days past due)", default=91)
+    arwatch_hold_enabled = fields.Boolean("Automatic credit holds", default=True)
+    arwatch_hold_delinquent = fields.Boolean("Hold delinquent customers", default=True)
+    arwatch_hold_level = fields.Selection(
+        LEVELS + [("none", "Never by level")], string="Hold from risk level", default="critical", required=True)
+    arwatch_hold_clear_days = fields.Integer(
+        "Release a hold after (days clear)", default=7,
+        help="Every cause must have been clear this many consecutive days before a hold is released.")
+    arwatch_block_invoices = fields.Boolean(
+        "Refuse invoices on credit for held customers",
+        help="Posting a customer invoice whose due date is after its invoice date is refused "
+             "for a customer on credit hold (payment upfront only).")
+    arwatch_reminder_days = fields.Integer("Reminder from (days past due)", default=1)
+    arwatch_call_days = fields.Integer("Phone call from (days past due)", default=30)
+    arwatch_patience_days = fields.Integer(
+        "Patience (days past due)", default=30,
+        help="Nothing beyond reminders before this many days past due.")
+    arwatch_agency_days = fields.Integer("Agency referral from (days past due)", default=91)
+    arwatch_large_invoice = fields.Float("Large invoice from", default=5000.0)
+    arwatch_collections_user_id = fields.Many2one("res.users", "Collections user")
+    arwatch_manager_user_id = fields.Many2one("res.users", "Collections manager")
+    arwatch_last_run = fields.Datetime("Last scoring run", readonly=True)
+
+    def _arwatch_policy_values(self):
+        """The policy settings of one company as plain values (see ``lib.policy``)."""
+        self.ensure_one()
+        return {
+            "medium": self.arwatch_score_medium,
+            "high": self.arwatch_score_high,
+            "critical": self.arwatch_score_critical,
+            "delinquent_days": self.arwatch_delinquent_days,
+            "hold_enabled": self.arwatch_hold_enabled,
+            "hold_delinquent": self.arwatch_hold_delinquent,
+            "hold_level": self.arwatch_hold_level,
+            "hold_clear_days": self.arwatch_hold_clear_days,
+            "reminder_days": self.arwatch_reminder_days,
+            "call_days": self.arwatch_call_days,
+            "patience_days": self.arwatch_patience_days,
+            "agency_days": self.arwatch_agency_days,
+            "large_invoice": self.arwatch_large_invoice,
+            "collections_user": str(self.arwatch_collections_user_id.id or ""),
+            "manager_user": str(self.arwatch_manager_user_id.id or ""),
+        }

@@ -1,0 +1,2 @@
+from . import test_scoring
+from . import test_collections

@@ -1,0 +1,82 @@
+from datetime import timedelta
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import ArwatchCommon
+
+
+@tagged("post_install", "-at_install")
+class TestScoring(ArwatchCommon):
+
+    def test_payments__really_reconcile(self):
+        paid = self.env["account.move"].search([("partner_id", "=", self.good.id), ("move_type", "=", "out_invoice")])
+        self.assertEqual(len(paid), 4)
+        self.assertTrue(all(m.amount_residual == 0 for m in paid))
+        partials = self.env["account.partial.reconcile"].search([("debit_move_id.move_id", "in", paid.ids)])
+        self.assertEqual(len(partials), 4, "each invoice settled by a partial reconciliation")
+        self.assertEqual(self.late_open.amount_residual, 1000.0)
+
+    def test_scoring__scores_customers_and_holds_the_delinquent(self):
+        counts = self.run_scoring()
+        self.assertGreaterEqual(counts["customers"], 2)
+        good, late = self.risk(self.good), self.risk(self.late)
+        self.assertEqual(late.segment, "delinquent")
+        self.assertIn(late.level, ("high", "critical"))
+        self.assertGreater(late.score, good.score)
+        self.assertIn("aging", late.reasons)
+        self.assertIn(self.late_open.name, late.reasons, "evidence names the invoice")
+        self.assertTrue(late.hold)
+        self.assertFalse(good.hold)
+        self.assertIn(good.level, ("low", "medium"))
+        self.assertTrue(late.scored_at)
+        # the partner shows the current company's row, and can be searched by it
+        self.assertTrue(self.late.arwatch_hold)
+        self.assertEqual(self.late.arwatch_segment, "delinquent")
+        self.assertIn(self.late, self.env["res.partner"].search([("arwatch_hold", "=", True)]))
+        self.assertNotIn(self.good, self.env["res.partner"].search([("arwatch_hold", "=", True)]))
+        self.assertIn(self.late, self.env["res.partner"].search([("arwatch_level", "in", ("high", "critical"))]))
+
+    def test_scoring__rerun_writes_nothing(self):
+        self.run_scoring()
+        risk = self.risk(self.late)
+        before = risk.write_date
+        counts = self.run_scoring()
+        self.assertEqual(counts["changes"], 0)
+        risk.invalidate_recordset()
+        self.assertEqual(risk.write_date, before)
+
+    def test_scoring__contacts_archived_are_dated(self):
+        contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": self.late.id})
+        contact.active = False
+        self.assertEqual(contact.arwatch_archived_on, self.today)
+        contact.active = True
+        self.assertFalse(contact.arwatch_archived_on)
+
+    def test_scoring__fraud_signal_holds_and_opens_an_investigation(self):
+        self.env["arwatch.signal"].create({"partner_id": self.good.id, "kind": "fraud_suspicion",
+                                           "date": self.today, "severity": 0.9, "source": "bank"})
+        self.run_scoring()
+        self.assertTrue(self.risk(self.good).hold)
+        steps = self.open_tasks(self.good).mapped("arwatch_key")
+        self.assertTrue(any(":fraud_investigation:" in key for key in steps), steps)
+
+    def test_scoring__query_count_does_not_grow_with_customers(self):
+        partners = self.env["res.partner"].create([{"name": f"Customer {i}", "is_company": True} for i in range(8)])
+        moves = self.env["account.move"].create([{
+            "move_type": "out_invoice", "partner_id": p.id, "invoice_date": self.today - timedelta(days=40 + i),
+            "invoice_date_due": self.today - timedelta(days=40 + i),
+            "invoice_line_ids": [Command.create({"name": "x", "quantity": 1, "price_unit": 100 + i,
+                                                 "tax_ids": [Command.clear()]})],
+        } for i, p in enumerate(partners)])
+        moves.action_post()
+        counts = {}
+        for size in (2, 8):
+            batch = partners[:size]
+            self.run_scoring(partners=batch)  # settles what is written
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            self.run_scoring(partners=batch)
+            counts[size] = self.env.cr.sql_log_count - start
+        self.assertEqual(counts[2], counts[8], counts)
+        self.assertLessEqual(counts[8], 30, counts)

@@ -1,0 +1,1 @@
+from . import arwatch_sale_override

@@ -1,0 +1,314 @@
+"""Benchmark of the Odoo add-on on a populated database (run with Odoo's python).
+
+    python benchmarks/odoo_scoring.py --odoo-bin PATH/odoo-bin -c odoo.conf -d DB [--addons-path ...]
+        [--populate] [--customers 2000] [--invoices 20000] [--paid 16000] [--orders 1000]
+
+The database must have ``arwatch`` and ``arwatch_sale`` installed (``-i arwatch,arwatch_sale``).
+``--populate`` creates the customers, posted invoices over 24 months, payments reconciled with them
+(some partly) and confirmed uninvoiced sale orders, in batches of hundreds, and commits. Then it
+times, each inside a transaction rolled back afterwards:
+  * reading and scoring (SQL load + core) and the whole scoring run with its write-back, for the
+    first 500, 1,000 and 2,000 customers, and a rerun in which nothing changed;
+  * the hold check on a sale order confirmation, with and without the add-on's check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--odoo-bin", required=True)
+    parser.add_argument("-c", "--config")
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--addons-path")
+    parser.add_argument("--populate", action="store_true")
+    parser.add_argument("--populate-payments", action="store_true",
+                        help="pay --paid-share of the unpaid invoices already there, and confirm --orders orders")
+    parser.add_argument("--paid-share", type=float, default=0.8)
+    parser.add_argument("--synthetic", action="store_true",
+                        help="also time the core alone on a generated ledger of --customers/--invoices/--paid")
+    parser.add_argument("--customers", type=int, default=2000)
+    parser.add_argument("--invoices", type=int, default=20000)
+    parser.add_argument("--paid", type=int, default=16000)
+    parser.add_argument("--orders", type=int, default=1000)
+    parser.add_argument("--sizes", default="500,1000,2000")
+    parser.add_argument("--repeat", type=int, default=3)
+    return parser.parse_args()
+
+
+def boot(args):
+    sys.path.insert(0, str(Path(args.odoo_bin).resolve().parent))
+    import odoo  # noqa: PLC0415
+
+    argv = ["-d", args.database, "--log-level=warn"]
+    if args.config:
+        argv += ["-c", args.config]
+    if args.addons_path:
+        argv += [f"--addons-path={args.addons_path}"]
+    odoo.tools.config.parse_config(argv)
+    return odoo
+
+
+def batches(items, size):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# ---------------------------------------------------------------------- populate
+def outstanding_account(env, company):
+    """Give the bank journal's inbound methods an outstanding account, so payments make entries."""
+    journal = env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", company.id)], limit=1)
+    lines = journal.inbound_payment_method_line_ids.filtered(lambda m: not m.payment_account_id)
+    if lines:
+        account = env["account.account"].search([("code", "=", "BENCH01")], limit=1) or env["account.account"].create(
+            {"code": "BENCH01", "name": "Outstanding receipts (benchmark)", "account_type": "asset_current",
+             "reconcile": True})
+        lines.payment_account_id = account
+    return journal
+
+
+def populate(env, args):
+    rng = random.Random(7)
+    company = env.company
+    today = dt.date.today()
+    journal = outstanding_account(env, company)
+    t0 = time.perf_counter()
+    partners = env["res.partner"].create([{"name": f"Bench customer {i:04d}", "is_company": True}
+                                          for i in range(args.customers)])
+    per = args.invoices // args.customers
+    specs = []
+    for p in partners:
+        for k in range(per):
+            day = today - dt.timedelta(days=rng.randint(1, 730))
+            specs.append((p.id, day, round(rng.uniform(50, 5000), 2)))
+    rng.shuffle(specs)
+    term = env.ref("account.account_payment_term_30days")
+    invoices = env["account.move"]
+    for chunk in batches(specs, 250):
+        moves = env["account.move"].create([{
+            "move_type": "out_invoice", "partner_id": pid, "invoice_date": day, "date": day,
+            "invoice_payment_term_id": term.id,
+            "invoice_line_ids": [(0, 0, {"name": "goods", "quantity": 1, "price_unit": amount, "tax_ids": [(5,)]})],
+        } for pid, day, amount in chunk])
+        moves.action_post()
+        invoices |= moves
+        env.cr.commit()
+        env.invalidate_all()
+    print(f"populate: {len(invoices)} invoices posted in {time.perf_counter() - t0:.0f}s", flush=True)
+    pay_and_order(env, args, invoices.sorted("invoice_date")[: args.paid], partners, journal, rng)
+
+
+def pay_and_order(env, args, pay_invoices, partners, journal, rng):
+    """Pay ``pay_invoices`` (10% of them half) with payments reconciled in batches; confirm orders."""
+    today = dt.date.today()
+    t1 = time.perf_counter()
+    method = journal.inbound_payment_method_line_ids[:1]
+    for chunk in batches(list(pay_invoices), 250):
+        vals, plan = [], []
+        for inv in chunk:
+            delay = rng.choice((5, 10, 20, 30, 40, 60, 90))
+            day = min(inv.invoice_date + dt.timedelta(days=delay), today)
+            partly = rng.random() < 0.1
+            amount = round(inv.amount_residual * (0.5 if partly else 1.0), 2)
+            vals.append({"payment_type": "inbound", "partner_type": "customer", "partner_id": inv.partner_id.id,
+                         "amount": amount, "date": day, "journal_id": journal.id,
+                         "payment_method_line_id": method.id, "memo": inv.name})
+        payments = env["account.payment"].create(vals)
+        payments.action_post()
+        for inv, pay in zip(chunk, payments):
+            lines = (inv.line_ids | pay.move_id.line_ids).filtered(
+                lambda l: l.account_id.account_type == "asset_receivable" and not l.reconciled)
+            plan.append(lines)
+        env["account.move.line"]._reconcile_plan(plan)
+        env.cr.commit()
+        env.invalidate_all()
+    print(f"populate: {len(pay_invoices)} payments reconciled in {time.perf_counter() - t1:.0f}s", flush=True)
+    product = env["product.product"].create({"name": "Bench widget", "list_price": 120.0})
+    t2 = time.perf_counter()
+    chosen = partners[: args.orders]
+    for chunk in batches(list(chosen), 200):
+        orders = env["sale.order"].create([{"partner_id": p.id, "order_line": [
+            (0, 0, {"product_id": product.id, "product_uom_qty": 3})]} for p in chunk])
+        orders.action_confirm()
+        env.cr.commit()
+    print(f"populate: {len(chosen)} sale orders confirmed in {time.perf_counter() - t2:.0f}s", flush=True)
+
+
+# ---------------------------------------------------------------------- measure
+def timed(fn, repeat):
+    values = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        values.append(time.perf_counter() - start)
+    return min(values), statistics.median(values)
+
+
+def populate_payments(env, args):
+    rng = random.Random(11)
+    journal = outstanding_account(env, env.company)
+    unpaid = env["account.move"].search([("move_type", "=", "out_invoice"), ("state", "=", "posted"),
+                                         ("payment_state", "=", "not_paid")], order="invoice_date")
+    share = unpaid[: int(len(unpaid) * args.paid_share)]
+    partners = env["res.partner"].search([("name", "like", "Bench customer")], order="id")
+    pay_and_order(env, args, share, partners, journal, rng)
+
+
+def measure_core_synthetic(n_customers, n_invoices, n_paid):
+    """The core alone (load, frame, score, plan) on a generated ledger of the benchmark's size."""
+    from arwatch.core.actions import WrittenState  # noqa: PLC0415
+    from arwatch.core.frame import LedgerFrame  # noqa: PLC0415
+    from arwatch.core.load import load_ledger  # noqa: PLC0415
+    from arwatch.core.scoring import score  # noqa: PLC0415
+    from odoo.addons.arwatch.lib.planning import desired_state  # noqa: PLC0415
+    from odoo.addons.arwatch.lib.policy import company_policy  # noqa: PLC0415
+
+    rng = random.Random(3)
+    today = dt.date.today()
+    customers = [{"id": str(i), "name": f"C{i}", "currency": "EUR"} for i in range(n_customers)]
+    invoices, payments = [], []
+    for k in range(n_invoices):
+        day = today - dt.timedelta(days=rng.randint(1, 730))
+        invoices.append({"id": f"i{k}", "number": f"INV/{k}", "customer_id": str(k % n_customers), "issue_date": day,
+                         "due_date": day + dt.timedelta(days=30), "total": round(rng.uniform(50, 5000), 2),
+                         "currency": "EUR"})
+    for k, inv in enumerate(sorted(invoices, key=lambda r: r["issue_date"])[:n_paid]):
+        paid = min(inv["issue_date"] + dt.timedelta(days=rng.choice((5, 10, 20, 30, 40, 60, 90))), today)
+        amount = inv["total"] if rng.random() > 0.1 else round(inv["total"] / 2, 2)
+        payments.append({"id": f"p{k}", "customer_id": inv["customer_id"], "date": paid, "amount": amount,
+                         "currency": "EUR", "allocations": [{"invoice_id": inv["id"], "amount": amount, "date": paid}]})
+    raw = {"company": {"id": "1", "name": "Bench", "currency": "EUR"}, "customers": customers,
+           "invoices": invoices, "payments": payments}
+    values = {"medium": 25, "high": 50, "critical": 75, "delinquent_days": 91, "hold_enabled": True,
+              "hold_delinquent": True, "hold_level": "critical", "hold_clear_days": 7, "reminder_days": 1,
+              "call_days": 30, "patience_days": 30, "agency_days": 91, "large_invoice": 5000,
+              "collections_user": "", "manager_user": ""}
+    policy, extras = company_policy(values)
+    times = {}
+    start = time.perf_counter()
+    ledger, issues = load_ledger(raw, source="odoo")
+    times["load (validate records)"] = time.perf_counter() - start
+    start = time.perf_counter()
+    frame = LedgerFrame.from_ledger(ledger, as_of=today)
+    times["frame"] = time.perf_counter() - start
+    start = time.perf_counter()
+    board = score(frame, policy)
+    times["score (16 indicators)"] = time.perf_counter() - start
+    start = time.perf_counter()
+    desired_state(board, WrittenState(), policy, extras, today, {})
+    times["plan (flags with evidence, holds, tasks)"] = time.perf_counter() - start
+    print(f"core alone, generated ledger of {n_customers} customers, {n_invoices} invoices, {n_paid} payments "
+          f"({len(issues)} issues): " + ", ".join(f"{k} {v:.3f} s" for k, v in times.items())
+          + f"; total {sum(times.values()):.3f} s")
+
+
+def measure_scoring(env, sizes, repeat):
+    from odoo.addons.arwatch.lib import ledger_sql  # noqa: PLC0415
+    from odoo.addons.arwatch.lib.policy import company_policy  # noqa: PLC0415
+
+    company = env.company
+    scoring = env["arwatch.scoring"]
+    ids = ledger_sql.customer_ids(env.cr, company.id)
+    policy, _ = company_policy(company._arwatch_policy_values())
+    today = dt.date.today()
+    print(f"customers with invoices: {len(ids)}")
+    print("customers | read+score (SQL load, core) | first run with write-back | rerun, nothing changed | queries (rerun)")
+    for n in sizes:
+        part = ids[:n]
+        sp = env.cr.savepoint()
+        read_best, _ = timed(lambda: scoring._board(company, part, today, policy), repeat)
+        start = time.perf_counter()
+        scoring._score_company(company, today=today, partner_ids=part, batch_size=max(n, 1))
+        env.flush_all()
+        first = time.perf_counter() - start
+        env.invalidate_all()
+        q0 = env.cr.sql_log_count
+        start = time.perf_counter()
+        counts = scoring._score_company(company, today=today, partner_ids=part, batch_size=max(n, 1))
+        env.flush_all()
+        rerun = time.perf_counter() - start
+        queries = env.cr.sql_log_count - q0
+        sp.rollback()
+        sp.close()
+        env.invalidate_all()
+        print(f"{n:9d} | {read_best:8.3f} s | {first:8.3f} s | {rerun:8.3f} s | {queries} (changes {counts['changes']})",
+              flush=True)
+
+
+def measure_hold_check(env, repeat=30):
+    order_model = env.registry["sale.order"]
+    partner = env["res.partner"].search([("name", "like", "Bench customer")], order="id desc", limit=1)
+    product = env["product.product"].search([("name", "=", "Bench widget")], limit=1)
+
+    def confirm_once():
+        sp = env.cr.savepoint()
+        order = env["sale.order"].create({"partner_id": partner.id, "order_line": [
+            (0, 0, {"product_id": product.id, "product_uom_qty": 1})]})
+        env.flush_all()
+        env.invalidate_all()
+        order = env["sale.order"].browse(order.id)
+        start = time.perf_counter()
+        order.action_confirm()
+        env.flush_all()
+        elapsed = time.perf_counter() - start
+        sp.rollback()
+        sp.close()
+        env.invalidate_all()
+        return elapsed
+
+    def series():
+        confirm_once()  # warm caches
+        return statistics.median(confirm_once() for _ in range(repeat))
+
+    with_check = series()
+    original = order_model._arwatch_hold_message
+    order_model._arwatch_hold_message = lambda self: False
+    try:
+        without = series()
+    finally:
+        order_model._arwatch_hold_message = original
+    order = env["sale.order"].create({"partner_id": partner.id, "order_line": [
+        (0, 0, {"product_id": product.id, "product_uom_qty": 1})]})
+    env.invalidate_all()
+    alone = []
+    for _ in range(repeat):
+        env.invalidate_all()
+        start = time.perf_counter()
+        order._arwatch_hold_message()
+        alone.append(time.perf_counter() - start)
+    print(f"sale order confirmation: {with_check * 1000:.1f} ms with the add-on's check, "
+          f"{without * 1000:.1f} ms without (difference {1000 * (with_check - without):+.1f} ms); "
+          f"the check alone {statistics.median(alone) * 1000:.2f} ms (median of {repeat})")
+
+
+def main():
+    args = parse_args()
+    odoo = boot(args)
+    registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        if args.populate:
+            populate(env, args)
+            cr.commit()
+        if args.populate_payments:
+            populate_payments(env, args)
+            cr.commit()
+        if args.synthetic:
+            measure_core_synthetic(args.customers, args.invoices, args.paid)
+        sp = cr.savepoint()
+        measure_scoring(env, [int(s) for s in args.sizes.split(",")], args.repeat)
+        measure_hold_check(env)
+        sp.rollback()
+        cr.rollback()
+
+
+if __name__ == "__main__":
+    main()
