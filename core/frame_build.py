@@ -8,7 +8,6 @@ Every table ends sorted by customer, then day, then input order.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from itertools import repeat
 from operator import attrgetter
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .columnar import NEVER
+from .gcpause import with_gc_paused
 from .model import InvoiceKind, InvoiceState, Ledger, PaymentState
 
 def days(dates: list[dt.date | None] | tuple) -> np.ndarray:
@@ -60,19 +60,10 @@ def _sorted_by_customer(records: tuple, c_index: dict[str, int], day_field: str)
     return [records[i] for i in order], cust[order], day_col[order]
 
 
+@with_gc_paused
 def build_columns(ledger: Ledger) -> dict[str, Any]:
-    """Every column of a LedgerFrame (uncut), by field name.
-
-    The cyclic garbage collector is paused meanwhile: the columns hold no cycles, and a ledger
-    of millions of records would otherwise be traversed again and again as lists grow.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _build_columns(ledger)
-    finally:
-        if was_enabled:
-            gc.enable()
+    """Every column of a LedgerFrame (uncut), by field name."""
+    return _build_columns(ledger)
 
 
 def _build_columns(ledger: Ledger) -> dict[str, Any]:

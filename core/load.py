@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from .gcpause import with_gc_paused
 from .issues import Issue
 from .model import COLLECTIONS, Company, Invoice, InvoiceKind, Ledger, Payment, PaymentState, Record
 
@@ -163,6 +164,7 @@ def _settle_date(record: Record) -> Any:
     return getattr(record, "date", None) or record.issue_date
 
 
+@with_gc_paused
 def load_ledger(
     data: Mapping[str, Any], source: str = "file", unavailable: Iterable[str] = ()
 ) -> tuple[Ledger, tuple[Issue, ...]]:
