@@ -58,3 +58,34 @@ def test_report__writes_the_html_with_every_flagged_customer(state, tmp_path, ca
     html = out.read_text()
     assert html.startswith("<!DOCTYPE html>") or html.lstrip().lower().startswith("<!doctype html>")
     assert "Glenrock Guesthouse B.V." in html and "<svg" in html
+
+
+@pytest.mark.chromium
+def test_report__demo_report_renders_its_customers_in_headless_chromium(state, tmp_path, capsys):
+    import html as html_lib
+    import os
+    import shutil
+    import subprocess
+
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        if os.environ.get("ARWATCH_REQUIRE_CHROMIUM") == "1":
+            pytest.fail("chromium is required (ARWATCH_REQUIRE_CHROMIUM=1) but not installed")
+        pytest.skip("chromium not installed: apt-get install -y chromium (or set ARWATCH_REQUIRE_CHROMIUM=1 to fail)")
+    page = tmp_path / "demo.html"
+    assert main(["demo", "--state", state, "--report", str(page)]) == 0
+    table = capsys.readouterr().out.split("level    score")[1]
+    top = re.findall(r"^\s+\d+\s+\w+\s+\d+\s+\w+\s+(.+?) \(C\d+\)$", table, re.M)[:10]
+    assert len(top) == 10
+    common = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+              "--disable-background-networking", "--disable-component-update", "--disable-sync",
+              f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run(common + ["--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    rendered = html_lib.unescape(dom.stdout)
+    for name in top:
+        assert name in rendered
+    shot = tmp_path / "phone.png"
+    subprocess.run(common + [f"--screenshot={shot}", "--window-size=390,844", page.as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
