@@ -197,7 +197,33 @@ class ArwatchWriteback(models.AbstractModel):
                 "arwatch_company_id": company.id,
                 "arwatch_partner_id": int(task.customer_id),
             })
-        return self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+        activities = self.env["mail.activity"].with_context(mail_activity_quick_update=True)
+        created = activities.browse()
+        for batch in self._one_per_record(vals_list):
+            created |= activities.create(batch)
+        return created
+
+    @api.model
+    def _one_per_record(self, vals_list):
+        """Split activity values into batches holding at most one activity per record.
+
+        mail.activity.create subscribes the assignee with the batch's res_ids as given; two
+        activities on one record in one batch make it insert the same follower twice (unique
+        constraint error in Odoo 18.0). A few batches (as many as the most tasks on one record)
+        keep the creation batched.
+        """
+        batches, keys = [], []
+        for vals in vals_list:
+            key = (vals["res_model_id"], vals["res_id"])
+            for batch, seen in zip(batches, keys):
+                if key not in seen:
+                    batch.append(vals)
+                    seen.add(key)
+                    break
+            else:
+                batches.append([vals])
+                keys.append({key})
+        return batches
 
     @api.model
     def _note(self, task):
