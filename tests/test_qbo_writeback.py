@@ -82,6 +82,18 @@ def test_flag__long_reasons_are_shortened_to_1024_and_read_back_as_written(kit):
     assert fresh.read_written_state().flags == (change.flag,)
 
 
+
+def test_flag__a_hold_written_later_keeps_a_shortened_flag_as_written(kit):  # noqa: F811
+    source, first = ready(kit)
+    change = set_flag("1", reasons=[f"reason {i}: " + "z" * 200 for i in range(8)])
+    assert next(iter(source.apply([change]))).ok
+    assert next(iter(source.apply([place_hold("1")]))).ok  # a later batch re-renders the block
+    kit.later()
+    rerun = kit.source()
+    rerun.pull(first.cursor, full=False)
+    assert rerun.read_written_state().flags == (change.flag,)
+
+
 # ---------------------------------------------------------------------- holds
 def test_hold__switches_to_the_hold_term_and_release_restores_the_previous(kit):  # noqa: F811
     source, _ = ready(kit)

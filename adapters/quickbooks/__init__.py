@@ -15,11 +15,13 @@ One concern per module:
   state       the adapter's mirror of what it wrote (beside the token file)
   writeback   flags, holds, tasks through the batch endpoint
   source      ``QuickBooksSource``: the SourceAdapter the sync runner uses
+  factory     ``make_adapter(company, store, credentials)``: the source from the sync config
 
 Tested against the local stand-in in tests/qbo_standin, never against QuickBooks Online.
 """
 
+from .factory import make_adapter
 from .source import QuickBooksSource
 from .streams import UNAVAILABLE
 
-__all__ = ["QuickBooksSource", "UNAVAILABLE"]
+__all__ = ["QuickBooksSource", "UNAVAILABLE", "make_adapter"]

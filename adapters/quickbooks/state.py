@@ -84,10 +84,7 @@ class AdapterState:
         if block.empty:
             self.customers.pop(cid, None)
             return
-        flag = block.flag
-        written = self.flags_written.get(cid)
-        if flag is not None and written and written.get("ref") == block.ref:
-            flag = Flag.model_validate(written["flag"])
+        flag = self.flag_as_written(cid, block)
         term = ref(obj, "SalesTermRef")
         on_hold = block.hold is not None and term is not None and term == self.hold_term_id
         self.customers[cid] = {
@@ -95,6 +92,13 @@ class AdapterState:
             "hold": block.hold.model_dump(mode="json") if on_hold and block.hold else None,
             "previous_term": block.previous_term, "term": term,
         }
+
+    def flag_as_written(self, customer_id: str, block: notes_block.Block) -> Flag | None:
+        """The block's flag; the whole flag arwatch wrote when the block's Ref is its digest."""
+        written = self.flags_written.get(customer_id)
+        if block.flag is not None and written and written.get("ref") == block.ref:
+            return Flag.model_validate(written["flag"])
+        return block.flag
 
     def observe_attachable(self, obj: Mapping[str, Any]) -> None:
         att_id = str(obj["Id"])

@@ -184,7 +184,10 @@ class WriteBack:
     def plan_customer(self, obj: dict, changes: list[Change], hold_term: str | None) -> CustomerPlan:
         cid = str(obj["Id"])
         block = notes_block.parse_block(notes_block.split_notes(obj.get("Notes")).block, cid)
-        flag, hold, previous = block.flag, block.hold, block.previous_term
+        # the whole flag, not the shortened reasons read back, so that a hold written after it
+        # keeps its Ref (else the flag reads back changed and is rewritten on every run)
+        flag = self.state.flag_as_written(cid, block)
+        hold, previous = block.hold, block.previous_term
         term = ref(obj, "SalesTermRef")
         new_term = term
         details: dict[str, dict[str, str]] = {}

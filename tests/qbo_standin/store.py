@@ -361,7 +361,7 @@ class Company:
                "MetaData": {"CreateTime": now, "LastUpdatedTime": now}}
         obj.update(data)
         self.objects[entity][obj_id] = obj
-        self._recompute(bump=True, skip=(entity, obj_id))
+        self._after_write(entity, obj_id, None)
         return copy.deepcopy(obj)
 
     def update(self, entity: str, body: dict) -> dict:
@@ -395,8 +395,22 @@ class Company:
         # Voided transactions stay voided: their amounts stay at zero.
         self._bump(new)
         self.objects[entity][obj_id] = new
-        self._recompute(bump=True, skip=(entity, obj_id))
+        self._after_write(entity, obj_id, existing)
         return copy.deepcopy(new)
+
+    def _after_write(self, entity: str, obj_id: str, existing: dict | None) -> None:
+        """Balances after a create or update: only transactions move them.
+
+        A customer, term or attachable write leaves every balance as it was, so the full
+        ``_recompute`` (a pass over all transactions) is skipped; a customer keeps its balance
+        (a new one starts at 0).
+        """
+        if entity in ("Invoice", "CreditMemo", "Payment"):
+            self._recompute(bump=True, skip=(entity, obj_id))
+        elif entity == "Customer":
+            obj = self.objects[entity][obj_id]
+            for key in ("Balance", "BalanceWithJobs"):
+                obj[key] = existing.get(key, 0.0) if existing else 0.0
 
     def _check_token(self, entity: str, body: dict) -> dict:
         obj_id = _ref_id(body.get("Id"))

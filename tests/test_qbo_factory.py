@@ -1,0 +1,78 @@
+"""``arwatch.adapters.quickbooks.make_adapter``: settings and secrets of a QuickBooks company."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr
+from qbo_adapter_fixtures import kit, qbo_standin  # noqa: F401
+
+from arwatch.adapters.quickbooks import QuickBooksSource, factory, make_adapter
+from arwatch.core.actions import ApplyResult, Change, Hold, Op
+from arwatch.sync.config import CompanyConfig, Secrets, SyncConfig
+from arwatch.sync.contract import ConfigError
+from arwatch.sync.sources import make_adapter as make_any_adapter
+from arwatch.sync.store import open_store
+
+SECRET = "s3cr3t-value-never-shown"
+
+
+def company(tmp_path, **settings) -> CompanyConfig:
+    base = {"client_id": "abc", "token_path": str(tmp_path / "t.json")}
+    return CompanyConfig(name="acme", source="quickbooks", credentials="acme-qbo",
+                         settings={**base, **settings})
+
+
+def credentials(secret: str | None = SECRET) -> dict:
+    return {"client_secret": SecretStr(secret)} if secret else {}
+
+
+@pytest.mark.parametrize("settings, key", [
+    ({"colour": "red"}, "settings.colour"),
+    ({"home_currency": "euro"}, "settings.home_currency"),
+    ({"default_terms_days": -1}, "settings.default_terms_days"),
+    ({"environment": "staging"}, "settings.environment"),
+    ({"api_base": "ftp://x"}, "settings.api_base"),
+    ({"token_path": "tokens.json"}, "settings.token_path"),
+    ({"state_path": "state.json"}, "settings.state_path"),
+    ({"client_id": None}, "settings.client_id"),
+])
+def test_make_adapter__bad_setting_is_a_config_error_naming_the_key(tmp_path, settings, key):
+    with pytest.raises(ConfigError, match=rf"companies\.acme\.{key}"):
+        make_adapter(company(tmp_path, **settings), open_store(tmp_path / "s.db"), credentials())
+
+
+def test_make_adapter__missing_secret_names_the_credentials(tmp_path):
+    with pytest.raises(ConfigError, match=r"companies\.acme\.credentials.*client_secret.*acme-qbo"):
+        make_adapter(company(tmp_path), open_store(tmp_path / "s.db"), credentials(None))
+
+
+def test_make_adapter__missing_token_file_says_to_connect_and_hides_the_secret(tmp_path):
+    with pytest.raises(ConfigError, match="arwatch connect quickbooks") as caught:
+        make_adapter(company(tmp_path), open_store(tmp_path / "s.db"), credentials())
+    assert SECRET not in str(caught.value)
+
+
+def test_make_adapter__builds_the_source_with_the_stores_details(kit, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(factory, "OPTIONS", kit.options())
+    store = open_store(tmp_path / "s.db")
+    hold = Hold(customer_id="7", rule="delinquent", reason="late", since="2024-01-05")
+    change = store_hold(store, hold)
+    cfg = company(tmp_path, token_path=str(kit.token_path), environment=kit.standin.discovery_url,
+                  api_base=kit.standin.api_base, home_currency="EUR", send_invoice_email=["reminder"],
+                  state_path=str(tmp_path / "qbo-state.json"))
+    source = make_any_adapter(cfg, SyncConfig(), store, Secrets({"acme-qbo": credentials()}))
+    assert isinstance(source, QuickBooksSource) and source.client.realm_id == kit.standin.realm
+    assert source.writer.details[change] == {"previous_term": "3"}  # read from the store
+    assert "hold:8" not in source.writer.details
+    assert source.writer.options.email_steps == {"reminder"}
+    assert source.puller.settings.home_currency == "EUR"
+    assert source.state.path == tmp_path / "qbo-state.json"
+    assert SECRET not in repr(source) + repr(source.client.app)
+
+
+def store_hold(store, hold: Hold) -> str:
+    change = Change(op=Op.PLACE_HOLD, key=hold.key, customer_id=hold.customer_id, hold=hold)
+    with store.begin() as conn:
+        store.written.record(conn, "acme", change, ApplyResult(key=hold.key, op=Op.PLACE_HOLD, ok=True,
+                                                               details={"previous_term": "3"}))
+    return hold.key
