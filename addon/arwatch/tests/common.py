@@ -9,7 +9,7 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 class ArwatchCommon(AccountTestInvoicingCommon):
     """Customers with real posted invoices and payments registered through the wizard.
 
-    ``good`` paid four invoices ten days after issue; ``late`` has an invoice 120 days past due
+    ``good`` paid four 30-day invoices ten days after issue; ``late`` has an invoice 120 days past due
     (delinquent) and a salesperson. Tracking stays disabled (``BaseCommon``) except where tested.
     """
 
@@ -29,9 +29,10 @@ class ArwatchCommon(AccountTestInvoicingCommon):
         cls.good = cls.env["res.partner"].create({"name": "Good Payer", "is_company": True})
         cls.late = cls.env["res.partner"].create({"name": "Late Payer", "is_company": True,
                                                   "user_id": cls.salesman.id})
-        for months in (12, 9, 6, 3):
+        net30 = cls.env.ref("account.account_payment_term_30days")
+        for months in (12, 9, 6, 3):  # on 30-day terms, paid on day 10: punctual whatever today is
             day = cls.today - timedelta(days=30 * months)
-            invoice = cls.invoice(cls.good, day, 500.0)
+            invoice = cls.invoice(cls.good, day, 500.0, term=net30)
             cls.pay(invoice, day + timedelta(days=10))
         cls.late_paid = cls.invoice(cls.late, cls.today - timedelta(days=200), 300.0)
         cls.pay(cls.late_paid, cls.today - timedelta(days=190))
