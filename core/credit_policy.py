@@ -42,6 +42,21 @@ class _Section(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+def one_of(value: str, allowed: tuple[str, ...], what: str) -> str:
+    """``value`` if it is one of ``allowed``, else a ValueError naming the choices."""
+    if value not in allowed:
+        raise ValueError(f"unknown {what} {value!r}; one of {', '.join(allowed)}")
+    return value
+
+
+def some_of(values: tuple[str, ...], allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
+    """``values`` if each is one of ``allowed``, else a ValueError naming the unknown ones."""
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise ValueError(f"unknown {what}(s) {unknown}; one of {', '.join(allowed)}")
+    return values
+
+
 class StepRule(_Section):
     """When one step of a ladder fires.
 
@@ -78,32 +93,24 @@ class StepRule(_Section):
     @field_validator("step")
     @classmethod
     def _known_step(cls, value: str) -> str:
-        if value not in STEPS:
-            raise ValueError(f"unknown step {value!r}; one of {', '.join(STEPS)}")
-        return value
+        return one_of(value, STEPS, "step")
 
     @field_validator("channel")
     @classmethod
     def _known_channel(cls, value: str) -> str:
-        if value not in CHANNELS:
-            raise ValueError(f"unknown channel {value!r}; one of {', '.join(CHANNELS)}")
-        return value
+        return one_of(value, CHANNELS, "channel")
 
     @field_validator("levels")
     @classmethod
     def _known_levels(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [v for v in value if v not in LEVEL_NAMES]
-        if unknown or not value:
-            raise ValueError(f"levels must be some of {', '.join(LEVEL_NAMES)}; got {list(value)}")
-        return value
+        if not value:
+            raise ValueError(f"levels must be some of {', '.join(LEVEL_NAMES)}; got []")
+        return some_of(value, LEVEL_NAMES, "level")
 
     @field_validator("requires")
     @classmethod
     def _known_indicators(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [v for v in value if v not in INDICATOR_IDS]
-        if unknown:
-            raise ValueError(f"unknown indicator(s) {unknown}")
-        return value
+        return some_of(value, INDICATOR_IDS, "indicator")
 
     @model_validator(mode="after")
     def _coherent(self) -> StepRule:
@@ -254,25 +261,17 @@ class CreditPolicy(_Section):
     @field_validator("flag_min_level")
     @classmethod
     def _level(cls, value: str) -> str:
-        if value not in LEVEL_NAMES:
-            raise ValueError(f"unknown level {value!r}; one of {', '.join(LEVEL_NAMES)}")
-        return value
+        return one_of(value, LEVEL_NAMES, "level")
 
     @field_validator("habit_segments")
     @classmethod
     def _segments(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [v for v in value if v not in SEGMENT_NAMES]
-        if unknown:
-            raise ValueError(f"unknown segment(s) {unknown}")
-        return value
+        return some_of(value, SEGMENT_NAMES, "segment")
 
     @field_validator("fraud_stops", "pause_while_promised")
     @classmethod
     def _steps(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [v for v in value if v not in STEPS]
-        if unknown:
-            raise ValueError(f"unknown step(s) {unknown}")
-        return value
+        return some_of(value, STEPS, "step")
 
     @field_validator("ladders", mode="before")
     @classmethod
