@@ -236,3 +236,27 @@ def test_json2__5xx_is_retried_and_access_error_is_a_record_fault():
     with pytest.raises(RecordRefused, match="AccessError: no rights"):
         t.call("account.move", "write", ids=[4], vals={})
     assert t.calls == 4 and session.sent[-1][1] == {"vals": {}, "ids": [4]}
+
+
+def test_window__rows_read_again_unchanged_are_dropped_and_a_late_row_is_not():
+    from arwatch.adapters.odoo.window import Windows, digest
+
+    rows = [{"id": 7, "write_date": "2026-11-20 10:00:00"}, {"id": 9, "write_date": "2026-11-20 10:04:00"}]
+    first = Windows({})
+    assert first.rows("moves", rows, None) == rows  # a full pull sends everything
+    seen = first.digests({"moves": "2026-11-20 10:04:00"}, 300)
+    assert seen == {"moves": digest(rows)}
+    assert Windows(seen).rows("moves", list(rows), "2026-11-20 09:59:00") == []
+    late = rows + [{"id": 8, "write_date": "2026-11-20 10:01:00"}]  # committed late, older write_date
+    assert Windows(seen).rows("moves", late, "2026-11-20 09:59:00") == late
+
+
+def test_written__any_of_joins_alternatives_with_prefix_or():
+    from arwatch.adapters.odoo.query import PARTNERS, domain
+    from arwatch.adapters.odoo.written import any_of
+
+    a, b, c = ("x", "=", 1), ("y", "=", 2), ("z", "=", 3)
+    assert any_of((a,), (), ("&", b, c)) == ("|", a, "&", b, c)
+    assert any_of((a,)) == (a,) and any_of((), ()) == ()
+    terms = domain(PARTNERS, (1,), "2026-11-20 10:00:00")
+    assert terms[:2] == ["|", "&"] and terms[-1] == ["write_date", ">=", "2026-11-20 10:00:00"]

@@ -4,7 +4,9 @@ Incremental runs read rows whose ``write_date`` is at or after the stream's curs
 overlap); a record whose parts changed is sent again whole (a customer when one contact
 changed, a payment or credit note when one of its reconciliations did), and the runner upserts
 it by id. Invoices and payments that left their posted state are deletions. Rows deleted
-outright in Odoo disappear at the next full pull (``complete``).
+outright in Odoo disappear at the next full pull (``complete``). With nothing changed, an
+incremental pull makes one call per stream (partners, moves, payments, partials, messages): the
+lookups that complete changed records run only when there are some.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -19,9 +22,10 @@ from arwatch.core.issues import Issue
 from arwatch.sync.contract import PullResult
 
 from . import mapping as m
-from .query import (CONTACTS, CUSTOMERS, MESSAGES, MOVES, PARTIALS, UNPOSTED, Stream, payment_stream, since_value,
-                    unposted_payments)
+from .query import (CONTACTS, CUSTOMERS, MESSAGES, MOVES, PARTIALS, PARTNERS, Stream, any_state, payment_stream,
+                    posted_states, since_value)
 from .reader import Reader
+from .window import Windows, parse_seen
 
 CURSOR_STREAMS = ("partners", "moves", "payments", "partials", "messages")
 CLOSED_BY_ARWATCH = "[arwatch:closed]"
@@ -56,8 +60,10 @@ def jsonable(value: Any) -> Any:
 class Puller:
     """One pull; holds the lookups (commercial partners, lines) it builds on the way."""
 
-    def __init__(self, reader: Reader, version: tuple[int, int], currency: str, overlap_seconds: int):
+    def __init__(self, reader: Reader, version: tuple[int, int], currency: str, overlap_seconds: int,
+                 windows: Windows | None = None):
         self.reader, self.version, self.currency, self.overlap = reader, version, currency, overlap_seconds
+        self.windows = windows or Windows({})
         self.issues: list[Issue] = []
         self.commercial: dict[int, int] = {}
 
@@ -82,10 +88,15 @@ class Puller:
         return days
 
     def customers(self, since: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        rows = self.reader.pages(CUSTOMERS, since)
-        contact_extra = (("commercial_partner_id.customer_rank", ">", 0),)
-        contacts = self.reader.pages(CONTACTS, since, extra=contact_extra)
-        if since:
+        if since:  # one call for changed customers and contacts
+            changed = self.windows.rows("partners", self.reader.pages(PARTNERS, since), since)
+            rows = [r for r in changed if not r.get("parent_id")]
+            contacts = [r for r in changed if r.get("parent_id")]
+        else:
+            rows = self.reader.pages(CUSTOMERS)
+            contacts = self.reader.pages(CONTACTS, extra=(("commercial_partner_id.customer_rank", ">", 0),))
+            self.windows.rows("partners", rows + contacts, None)
+        if since and (rows or contacts):
             affected = {r["id"] for r in rows} | {m.m2o_id(c["commercial_partner_id"]) for c in contacts} - {None}
             known = {r["id"] for r in rows}
             rows += self.reader.where_in(CUSTOMERS, "id", affected - known)  # type: ignore[arg-type]
@@ -110,7 +121,7 @@ class Puller:
     # --- reconciliation ---------------------------------------------------------------------
     def partials(self, since: str | None, refunds: set[int], payment_moves: set[int]) -> list[dict[str, Any]]:
         """Every partial of the credit notes and payments to send (all of them on a full pull)."""
-        changed = self.reader.pages(PARTIALS, since)
+        changed = self.windows.rows("partials", self.reader.pages(PARTIALS, since), since)
         if not since:
             return changed
         self._lines({m.m2o_id(p["credit_move_id"]) for p in changed} - {None})  # type: ignore[arg-type]
@@ -196,7 +207,8 @@ class Puller:
 
     # --- done activities ----------------------------------------------------------------------
     def attempts(self, since: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        rows = [r for r in self.reader.pages(MESSAGES, since) if CLOSED_BY_ARWATCH not in (r.get("body") or "")]
+        read = self.windows.rows("messages", self.reader.pages(MESSAGES, since), since)
+        rows = [r for r in read if CLOSED_BY_ARWATCH not in (r.get("body") or "")]
         if not rows:
             return [], rows
         types = {t["id"]: m.channel_of(t) for t in self.reader.transport.call(
@@ -221,18 +233,27 @@ class Puller:
 MOVES_FIELDS_PLUS = MOVES.fields + ("statement_line_id",)
 
 
+def _changed(p: Puller, name: str, stream: Stream, since: str | None,
+             is_posted: Callable[[dict[str, Any]], bool]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(posted rows, rows that left their posted state): everything posted on a full pull; on an
+    incremental one every changed row in one call, split by state."""
+    rows = p.windows.rows(name, p.reader.pages(any_state(stream) if since else stream, since), since)
+    return [r for r in rows if is_posted(r)], [r for r in rows if not is_posted(r)]
+
+
 def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], cursor: str | None, full: bool,
          overlap_seconds: int) -> PullResult:
     """Everything (``full`` or no cursor) or what changed since ``cursor``."""
     marks = {} if full else parse_cursor(cursor)
     since = {s: since_value(marks.get(s), overlap_seconds) for s in CURSOR_STREAMS}
     incremental = bool(marks)
-    p = Puller(reader, version, company["currency"], overlap_seconds)
+    p = Puller(reader, version, company["currency"], overlap_seconds, Windows(parse_seen(cursor) if incremental else {}))
 
     customer_rows, contact_rows = p.customers(since["partners"])
-    move_rows = reader.pages(MOVES, since["moves"])
     pay_stream = payment_stream(version)
-    pay_rows = reader.pages(pay_stream, since["payments"])
+    move_rows, gone_moves = _changed(p, "moves", MOVES, since["moves"], lambda r: r.get("state") == "posted")
+    posted = posted_states(version)
+    pay_rows, gone_pays = _changed(p, "payments", pay_stream, since["payments"], lambda r: r.get("state") in posted)
     refunds = {r["id"] for r in move_rows if r["move_type"] == "out_refund"}
     pay_moves = {m.m2o_id(r.get("move_id")) for r in pay_rows} - {None}
     partials = p.partials(since["partials"], refunds, pay_moves)  # type: ignore[arg-type]
@@ -257,8 +278,6 @@ def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], curs
 
     deletions: dict[str, tuple[str, ...]] = {}
     if incremental:
-        gone_moves = reader.pages(UNPOSTED, since["moves"])
-        gone_pays = reader.pages(unposted_payments(version), since["payments"])
         deletions = {"invoices": tuple(str(r["id"]) for r in gone_moves),
                      "payments": tuple(f"pay:{r['id']}" for r in gone_pays)}
         move_rows += gone_moves
@@ -274,5 +293,6 @@ def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], curs
     records = {"company": company, "customers": p.customer_records(customer_rows, contact_rows),
                "invoices": invoices, "payments": payments, "contact_attempts": attempts}
     return PullResult(records=jsonable(records), deletions={k: v for k, v in deletions.items() if v},
-                      cursor=json.dumps({k: v for k, v in new_cursor.items() if v}, sort_keys=True),
+                      cursor=json.dumps({**{k: v for k, v in new_cursor.items() if v},
+                                         "seen": p.windows.digests(new_cursor, overlap_seconds)}, sort_keys=True),
                       complete=not incremental, issues=tuple(p.issues))

@@ -41,8 +41,12 @@ CONTACTS = Stream("contacts", "res.partner", (("parent_id", "!=", False), ("type
                   CONTACT_FIELDS, company_optional=True, active_test=False)
 MOVES = Stream("invoices", "account.move", (("move_type", "in", ["out_invoice", "out_refund"]),
                                             ("state", "=", "posted")), MOVE_FIELDS)
-UNPOSTED = Stream("unposted", "account.move", (("move_type", "in", ["out_invoice", "out_refund"]),
-                                               ("state", "!=", "posted")), ("write_date",))
+#: An incremental pull reads changed partners in one call: customers OR their contacts.
+PARTNERS = Stream("partners", "res.partner",
+                  ("|", "&") + CUSTOMERS.domain + ("&", "&") + CONTACTS.domain
+                  + (("commercial_partner_id.customer_rank", ">", 0),),
+                  tuple(dict.fromkeys(CUSTOMER_FIELDS + CONTACT_FIELDS + ("parent_id",))),
+                  company_optional=True, active_test=False)
 PARTIALS = Stream("partials", "account.partial.reconcile",
                   (("debit_move_id.move_id.move_type", "=", "out_invoice"),
                    ("credit_move_id.move_id.move_type", "in", ["out_refund", "entry"])), PARTIAL_FIELDS)
@@ -54,12 +58,8 @@ MESSAGES = Stream("messages", "mail.message", (("mail_activity_type_id", "!=", F
 
 def payment_stream(version: tuple[int, int]) -> Stream:
     """account.payment: 18.0 dropped ``_inherits`` (``memo``, states in_process/paid/rejected)."""
-    if version >= (18, 0):
-        states = ["in_process", "paid", "rejected", "canceled"]
-        memo = "memo"
-    else:
-        states = ["posted", "cancel"]
-        memo = "ref"
+    states = list(posted_states(version))
+    memo = "memo" if version >= (18, 0) else "ref"
     fields = ("name", "date", "amount", "amount_company_currency_signed", "state", "partner_id",
               "partner_bank_id", "move_id", "invoice_ids", memo, "write_date")
     return Stream("payments", "account.payment", (("partner_type", "=", "customer"),
@@ -67,11 +67,16 @@ def payment_stream(version: tuple[int, int]) -> Stream:
                   fields)
 
 
-def unposted_payments(version: tuple[int, int]) -> Stream:
-    states = ["in_process", "paid", "rejected", "canceled"] if version >= (18, 0) else ["posted", "cancel"]
-    return Stream("unposted_payments", "account.payment", (("partner_type", "=", "customer"),
-                                                            ("payment_type", "=", "inbound"),
-                                                            ("state", "not in", states)), ("write_date",))
+def any_state(stream: Stream) -> Stream:
+    """``stream`` without its state filter: an incremental pull reads posted and unposted rows
+    in one call (those that left their posted state are deletions)."""
+    return Stream(stream.name, stream.model, tuple(t for t in stream.domain if isinstance(t, str) or t[0] != "state"),
+                  stream.fields, stream.company_field, stream.company_optional, stream.active_test)
+
+
+def posted_states(version: tuple[int, int]) -> tuple[str, ...]:
+    """The payment states ``payment_stream`` reads (a payment in another state is a deletion)."""
+    return ("in_process", "paid", "rejected", "canceled") if version >= (18, 0) else ("posted", "cancel")
 
 
 def since_value(cursor: str | None, overlap_seconds: int) -> str | None:
@@ -84,8 +89,9 @@ def since_value(cursor: str | None, overlap_seconds: int) -> str | None:
 
 def domain(stream: Stream, company_ids: tuple[int, ...], since: str | None = None, after_id: int = 0,
            extra: tuple[Any, ...] = ()) -> Domain:
-    """The stream's domain for one page: base, company, ``write_date >= since``, ``id > after_id``."""
-    terms: Domain = [list(t) for t in stream.domain]
+    """The stream's domain for one page: base, company, ``write_date >= since``, ``id > after_id``
+    (the terms after the base are and-ed to it whatever prefix operators the base holds)."""
+    terms: Domain = [t if isinstance(t, str) else list(t) for t in stream.domain]  # "|", "&": prefix operators
     if stream.company_field and company_ids:
         allowed: list[Any] = list(company_ids) + ([False] if stream.company_optional else [])
         terms.append([stream.company_field, "in", allowed])

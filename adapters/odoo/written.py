@@ -4,6 +4,10 @@ A flag is there while the partner has a "Risk: <level>" tag; its score, segment 
 come from the latest flag note (a tag without a note reads as a bare flag, which the next run
 rewrites). A hold is there while the sales warning is a block that still ends with
 ``[arwatch:hold]``. A task is there while its activity is open.
+
+Three reads (plus the tag and warning-field lookups): the open activities; the partners that
+are flagged, held or own an activity, in one call (company-scoped); the flag and hold notes of
+the flagged and held ones, in one call.
 """
 
 from __future__ import annotations
@@ -14,32 +18,56 @@ from typing import Any
 from arwatch.core.actions import Flag, Hold, Task, WrittenState
 
 from .lookups import Lookups
-from .markers import HOLD_MARK, level_of_tag, payload, task_key
+from .markers import FLAG_PREFIX, HOLD_MARK, HOLD_PREFIX, TASK_PREFIX, level_of_tag, payload, task_key
 from .reader import Reader
 from .query import Stream
 
 
-def _latest_payloads(reader: Reader, kind: str, partner_ids: set[int]) -> dict[int, dict[str, Any]]:
-    if not partner_ids:
-        return {}
-    stream = Stream("notes", "mail.message", (("model", "=", "res.partner"), ("body", "ilike", f"[arwatch:{kind}:")),
-                    ("res_id", "body"), company_field=None)
-    found: dict[int, tuple[int, dict[str, Any]]] = {}
-    for row in reader.where_in(stream, "res_id", partner_ids):
-        data = payload(kind, row.get("body"))
-        if data is not None and row["id"] > found.get(row["res_id"], (0, {}))[0]:
-            found[row["res_id"]] = (row["id"], data)
-    return {pid: data for pid, (_, data) in found.items()}
+Row = dict[str, Any]
+NOTES = Stream("notes", "mail.message", (("model", "=", "res.partner"), "|", ("body", "ilike", FLAG_PREFIX),
+                                         ("body", "ilike", HOLD_PREFIX)), ("res_id", "body"), company_field=None)
+ACTIVITIES = Stream("tasks", "mail.activity", (("res_model", "=", "res.partner"), ("note", "ilike", TASK_PREFIX)),
+                    ("res_id", "summary", "note", "date_deadline", "user_id"), company_field=None)
 
 
-def _flags(reader: Reader, lookups: Lookups, today: dt.date) -> list[Flag]:
-    tags = {tid: level_of_tag(name) for name, tid in lookups.risk_tags().items()}
-    if not tags:
+def any_of(*alternatives: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A domain true when one of the (non-empty) ``alternatives`` is (prefix ``|`` operators)."""
+    parts = [a for a in alternatives if a]
+    return ("|",) * (len(parts) - 1) + tuple(t for a in parts for t in a)
+
+
+def _marked_partners(reader: Reader, lookups: Lookups, tags: dict[int, str | None], owners: set[int]) -> list[Row]:
+    """The configured companies' partners with a risk tag, a hold's warning, or an activity."""
+    held: tuple[Any, ...] = ()
+    if lookups.has_sale_warning():
+        held = (("sale_warn_msg", "ilike", HOLD_MARK),)
+        if lookups.can_block():
+            held = ("&", ("sale_warn", "=", "block")) + held
+    wanted = any_of((("category_id", "in", sorted(tags)),) if tags else (), held,
+                    (("id", "in", sorted(owners)),) if owners else ())
+    if not wanted:
         return []
-    stream = Stream("flagged", "res.partner", (("category_id", "in", sorted(tags)),), ("category_id",),
-                    company_optional=True, active_test=False)
-    partners = {r["id"]: [tags[t] for t in r["category_id"] if t in tags] for r in reader.pages(stream)}
-    notes = _latest_payloads(reader, "flag", set(partners))
+    fields = ("category_id",) + tuple(sorted(lookups.warning_fields()))
+    return reader.pages(Stream("marked", "res.partner", wanted, fields, company_optional=True, active_test=False))
+
+
+def _is_held(row: Row, lookups: Lookups) -> bool:
+    return HOLD_MARK in (row.get("sale_warn_msg") or "") and (not lookups.can_block() or row.get("sale_warn") == "block")
+
+
+def _latest_payloads(reader: Reader, partner_ids: set[int]) -> dict[str, dict[int, dict[str, Any]]]:
+    """kind ("flag", "hold") -> partner id -> the payload of its latest note of that kind."""
+    found: dict[str, dict[int, tuple[int, dict[str, Any]]]] = {"flag": {}, "hold": {}}
+    if partner_ids:
+        for row in reader.where_in(NOTES, "res_id", partner_ids):
+            for kind, latest in found.items():
+                data = payload(kind, row.get("body"))
+                if data is not None and row["id"] > latest.get(row["res_id"], (0, {}))[0]:
+                    latest[row["res_id"]] = (row["id"], data)
+    return {kind: {pid: data for pid, (_, data) in latest.items()} for kind, latest in found.items()}
+
+
+def _flags(partners: dict[int, list[str]], notes: dict[int, dict[str, Any]], today: dt.date) -> list[Flag]:
     flags = []
     for pid, levels in sorted(partners.items()):
         level = levels[0]
@@ -51,14 +79,7 @@ def _flags(reader: Reader, lookups: Lookups, today: dt.date) -> list[Flag]:
     return flags
 
 
-def _holds(reader: Reader, lookups: Lookups, today: dt.date) -> list[Hold]:
-    if not lookups.has_sale_warning():
-        return []
-    block = (("sale_warn", "=", "block"),) if lookups.can_block() else ()
-    stream = Stream("held", "res.partner", block + (("sale_warn_msg", "ilike", HOLD_MARK),),
-                    ("sale_warn_msg",), company_optional=True, active_test=False)
-    partners = {r["id"]: r for r in reader.pages(stream) if HOLD_MARK in (r.get("sale_warn_msg") or "")}
-    notes = _latest_payloads(reader, "hold", set(partners))
+def _holds(partners: dict[int, Row], notes: dict[int, dict[str, Any]], today: dt.date) -> list[Hold]:
     holds = []
     for pid, row in sorted(partners.items()):
         data = (notes.get(pid) or {}).get("hold")
@@ -70,12 +91,7 @@ def _holds(reader: Reader, lookups: Lookups, today: dt.date) -> list[Hold]:
     return holds
 
 
-def _tasks(reader: Reader) -> list[Task]:
-    stream = Stream("tasks", "mail.activity", (("res_model", "=", "res.partner"), ("note", "ilike", "[arwatch:task:")),
-                    ("res_id", "summary", "note", "date_deadline", "user_id"), company_field=None)
-    rows = reader.pages(stream)
-    partners = Stream("owners", "res.partner", (), ("id",), company_optional=True, active_test=False)
-    mine = {r["id"] for r in reader.where_in(partners, "id", {r["res_id"] for r in rows})}
+def _tasks(rows: list[Row], mine: set[int]) -> list[Task]:
     tasks = []
     for row in (r for r in rows if r["res_id"] in mine):  # only the configured companies' customers
         key = task_key(row.get("note"))
@@ -89,5 +105,13 @@ def _tasks(reader: Reader) -> list[Task]:
 
 
 def read_written_state(reader: Reader, lookups: Lookups, today: dt.date) -> WrittenState:
-    return WrittenState(flags=tuple(_flags(reader, lookups, today)), holds=tuple(_holds(reader, lookups, today)),
-                        tasks=tuple(_tasks(reader)))
+    activities = reader.pages(ACTIVITIES)
+    tags = {tid: level_of_tag(name) for name, tid in lookups.risk_tags().items()}
+    partners = _marked_partners(reader, lookups, tags, {r["res_id"] for r in activities})
+    flagged = {r["id"]: [tags[t] for t in r["category_id"] if t in tags] for r in partners}
+    flagged = {pid: levels for pid, levels in flagged.items() if levels}
+    held = {r["id"]: r for r in partners if _is_held(r, lookups)}
+    notes = _latest_payloads(reader, set(flagged) | set(held))
+    return WrittenState(flags=tuple(_flags(flagged, notes["flag"], today)),  # type: ignore[arg-type]
+                        holds=tuple(_holds(held, notes["hold"], today)),
+                        tasks=tuple(_tasks(activities, {r["id"] for r in partners})))
