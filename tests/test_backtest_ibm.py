@@ -67,7 +67,7 @@ def test_learned__time_ordered_fit_never_trains_on_what_was_unknown_at_the_cutof
             return np.c_[1 - x[:, 1] * 0, x[:, 1] * 0]
 
     monkeypatch.setattr(ml, "make_classifier", lambda n: Recorder())
-    monkeypatch.setattr(ml, "_fit", lambda model, x, y: model.fit(x, y))
+    monkeypatch.setattr(ml, "_fit", lambda model, x, y, day=None: model.fit(x, y))
     rng = np.random.default_rng(0)
     day = np.sort(rng.integers(0, 400, 300))
     known_from = day + rng.integers(0, 90, 300)

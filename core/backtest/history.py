@@ -19,6 +19,35 @@ from ..columnar import NEVER, group_min
 from ..frame import LedgerFrame
 from ..settlement import TOLERANCE
 
+#: decay per settled invoice of the recency-weighted (EWMA) means: the last invoice weighs 1, the
+#: one before 0.7, ... (half-weight after 2 invoices); invoices beyond ``EWMA_SPAN`` are dropped
+#: (0.7**12 < 1.5%)
+EWMA_DECAY = 0.7
+EWMA_SPAN = 12
+#: pseudo-invoices at the all-customer rate added to each customer's own record (shrinkage)
+PRIOR_WEIGHT = 3.0
+
+
+def shrunk_rate(events: np.ndarray, count: np.ndarray, prior: np.ndarray, weight: float = PRIOR_WEIGHT) -> np.ndarray:
+    """Bayesian (beta-binomial) rate: ``events`` of ``count`` pulled toward ``prior`` as if
+    ``weight`` more invoices had been seen at the prior rate. With no history: the prior."""
+    return (events + weight * prior) / (count + weight)
+
+
+def recency_weighted(values: np.ndarray, first: np.ndarray, end: np.ndarray, fill: np.ndarray,
+                     decay: float = EWMA_DECAY, span: int = EWMA_SPAN) -> np.ndarray:
+    """Per query, the mean of ``values[first:end]`` (sorted-event order) weighted decay**k for the
+    k-th last event (k = 0 for the last), over at most ``span`` events; ``fill`` where none."""
+    num = np.zeros(len(first))
+    den = np.zeros(len(first))
+    for k in range(span):  # a fixed number of gathers, not a loop over rows
+        at = end - 1 - k
+        ok = at >= first
+        w = decay ** k
+        num += np.where(ok, w * values[np.maximum(at, 0)], 0.0) if len(values) else 0.0
+        den += np.where(ok, w, 0.0)
+    return np.where(den > 0, num / np.maximum(den, 1e-12), fill)
+
 
 def paid_in_full_day(full: LedgerFrame) -> np.ndarray:
     """Per invoice, the day its allocations (bounced or not) first cover the total; NEVER if never.
@@ -66,10 +95,20 @@ class History:
       paid: invoices paid in full so far; late: of them, paid after the due date.
       serious: paid more than ``late_days`` late; mean_late: mean days late (early = 0).
       recent_late: mean days late of the last 3 paid; mean_days_to_pay; disputed: share of
-      paid invoices flagged disputed; issued: invoices issued so far; open, overdue: of them
-      not paid in full, and past due; mean_log_amount: mean log(1+amount) of those issued;
-      prior_late, prior_serious: shares paid late / more than ``late_days`` late over all
-      customers so far (the prior for customers without history).
+      paid invoices flagged disputed (an undated flag: kept for reference, not a model feature);
+      issued: invoices issued so far; open, overdue: of them not paid in full, and past due;
+      open_amount, overdue_amount: their totals; mean_log_amount: mean log(1+amount) of those
+      issued; prior_late, prior_serious, prior_days_late: share paid late, more than
+      ``late_days`` late, and mean days late over all customers so far (the prior for
+      customers without history).
+      ewma_late, ewma_serious, ewma_days_late: recency-weighted share late, share more than
+      ``late_days`` late and days late (``recency_weighted``; the prior with no history).
+      last_late: (n, 3) days late of the last, second and third last paid (the prior mean
+      where there are fewer); trend: mean days late of the last 3 minus that of the earlier
+      ones (0 until there are earlier ones).
+      since_last_issue: days from the customer's latest invoice dated on or before the query
+      day to the day after it (NaN with none). disputes: dated disputes and complaints the
+      customer opened by the query day.
     """
 
     paid: np.ndarray
@@ -82,26 +121,80 @@ class History:
     issued: np.ndarray
     open: np.ndarray
     overdue: np.ndarray
+    open_amount: np.ndarray
+    overdue_amount: np.ndarray
     mean_log_amount: np.ndarray
     prior_late: np.ndarray
     prior_serious: np.ndarray
+    prior_days_late: np.ndarray
+    ewma_late: np.ndarray
+    ewma_serious: np.ndarray
+    ewma_days_late: np.ndarray
+    last_late: np.ndarray
+    trend: np.ndarray
+    since_last_issue: np.ndarray
+    disputes: np.ndarray
 
     def late_rate(self, prior_weight: float = 0.0) -> np.ndarray:
         """Share paid late; with no history (and weight 0) the all-customer share."""
         if prior_weight > 0:
-            return (self.late + prior_weight * self.prior_late) / (self.paid + prior_weight)
+            return shrunk_rate(self.late, self.paid, self.prior_late, prior_weight)
         return np.where(self.paid > 0, self.late / np.maximum(self.paid, 1), self.prior_late)
 
-    def serious_rate(self) -> np.ndarray:
+    def serious_rate(self, prior_weight: float = 0.0) -> np.ndarray:
         """Share paid more than ``late_days`` late; with no history the all-customer share."""
+        if prior_weight > 0:
+            return shrunk_rate(self.serious, self.paid, self.prior_serious, prior_weight)
         return np.where(self.paid > 0, self.serious / np.maximum(self.paid, 1), self.prior_serious)
+
+
+def _priors(pday: np.ndarray, q_day: np.ndarray, *events: np.ndarray) -> list[np.ndarray]:
+    """Mean of each event array over every invoice paid (by ``pday``) on or before each query day."""
+    by_day = np.argsort(pday, kind="stable")
+    seen = np.searchsorted(pday[by_day], q_day, side="right")
+    out = []
+    for event in events:
+        cum = np.r_[0.0, np.cumsum(np.asarray(event, dtype=np.float64)[by_day])]
+        out.append(np.where(seen > 0, cum[seen] / np.maximum(seen, 1), 0.0))
+    return out
+
+
+def _open_and_overdue(full: LedgerFrame, inv: np.ndarray, pday: np.ndarray, q_cust: np.ndarray,
+                      q_day: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(issued, open, overdue, open amount, overdue amount, mean log amount, since last issue)."""
+    cust, due, issue = full.i_cust[inv], full.i_due[inv].astype(np.int64), full.i_issue[inv].astype(np.int64)
+    amount = np.maximum(full.i_total[inv], 0).astype(np.float64)
+    issued_ev = AsOf(cust, issue)
+    i_first, i_end = issued_ev.window(q_cust, q_day)
+    paid_ev = AsOf(cust, pday)  # NEVER for unpaid: never inside a window
+    p_first, p_end = paid_ev.window(q_cust, q_day)
+    overdue_from = due + 1  # past due at the end of this day
+    od_ev = AsOf(cust, overdue_from)
+    od_first, od_end = od_ev.window(q_cust, q_day)
+    cleared_ev = AsOf(cust, np.maximum(overdue_from, pday))
+    cl_first, cl_end = cleared_ev.window(q_cust, q_day)
+
+    def total(ev: AsOf, values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        c = ev.cumsum(values)
+        return c[b] - c[a]
+    issued = (i_end - i_first).astype(np.float64)
+    last_issue = issue[issued_ev.order][np.maximum(i_end - 1, 0)] if len(inv) else np.zeros(len(q_day))
+    return (issued,
+            issued - (p_end - p_first),
+            ((od_end - od_first) - (cl_end - cl_first)).astype(np.float64),
+            total(issued_ev, amount, i_first, i_end) - total(paid_ev, amount, p_first, p_end),
+            total(od_ev, amount, od_first, od_end) - total(cleared_ev, amount, cl_first, cl_end),
+            total(issued_ev, np.log1p(amount), i_first, i_end) / np.maximum(issued, 1),
+            np.where(issued > 0, q_day + 1 - last_issue, np.nan))
 
 
 def history(full: LedgerFrame, paid_day: np.ndarray, q_cust: np.ndarray, q_day: np.ndarray,
             late_days: int) -> History:
     """History of customers ``q_cust`` as known at the end of days ``q_day`` (arrays of one length)."""
+    q_cust = np.asarray(q_cust, dtype=np.int64)
+    q_day = np.asarray(q_day, dtype=np.int64)
     inv = np.flatnonzero(~full.i_credit)
-    cust, due, issue = full.i_cust[inv], full.i_due[inv].astype(np.int64), full.i_issue[inv].astype(np.int64)
+    due, issue = full.i_due[inv].astype(np.int64), full.i_issue[inv].astype(np.int64)
     pday = paid_day[inv]
     was_paid = pday < NEVER
     p = inv[was_paid]
@@ -114,35 +207,36 @@ def history(full: LedgerFrame, paid_day: np.ndarray, q_cust: np.ndarray, q_day: 
         return c[end] - c[lo]
 
     days_late = (pday[was_paid] - due[was_paid]).astype(np.float64)
-    late = total(days_late > 0)
+    is_late, is_serious, lateness = days_late > 0, days_late > late_days, np.maximum(days_late, 0)
     recent_first = np.maximum(first, end - 3)
-    recent_n = np.maximum(end - recent_first, 1)
-
-    issued_ev = AsOf(cust, issue)
-    i_first, i_end = issued_ev.window(q_cust, q_day)
-    issued = (i_end - i_first).astype(np.float64)
-    log_amount = issued_ev.cumsum(np.log1p(np.maximum(full.i_total[inv], 0)))
-    overdue_from = due + 1  # past due at the end of this day
-    od_ev = AsOf(cust, overdue_from)
-    od_first, od_end = od_ev.window(q_cust, q_day)
-    cleared_ev = AsOf(cust, np.maximum(overdue_from, pday))
-    cl_first, cl_end = cleared_ev.window(q_cust, q_day)
-
-    by_day = np.argsort(pday[was_paid], kind="stable")
-    seen = np.searchsorted(pday[was_paid][by_day], q_day, side="right")
-
-    def prior(event: np.ndarray) -> np.ndarray:
-        cum = np.r_[0, np.cumsum(event[by_day])]
-        return np.where(seen > 0, cum[seen] / np.maximum(seen, 1), 0.0)
+    recent_n = end - recent_first
+    prior_late, prior_serious, prior_days = _priors(pday[was_paid], q_day, is_late, is_serious,
+                                                     np.minimum(lateness, 120))
+    # values in sorted-event order, for gathers by position
+    sorted_late = np.minimum(lateness, 120)[paid_ev.order]
+    gather = (lambda at: sorted_late[np.maximum(at, 0)]) if len(p) else (lambda at: np.zeros(len(at)))
+    last = np.column_stack([np.where(end - k >= first, gather(end - k), prior_days) for k in (1, 2, 3)])
+    recent_sum = total(lateness, recent_first)
+    older_n = recent_first - first
+    older_mean = (total(lateness) - recent_sum) / np.maximum(older_n, 1)
+    trend = np.where(older_n > 0, recent_sum / np.maximum(recent_n, 1) - older_mean, 0.0)
+    issued, n_open, overdue, open_amount, overdue_amount, mean_log_amount, since = _open_and_overdue(
+        full, inv, pday, q_cust, q_day)
+    d_ev = AsOf(full.d_cust, full.d_open)
+    d_first, d_end = d_ev.window(q_cust, q_day)
     safe = np.maximum(count, 1)
     return History(
-        paid=count, late=late, serious=total(days_late > late_days),
-        mean_late=total(np.maximum(days_late, 0)) / safe,
-        recent_late=total(np.maximum(days_late, 0), recent_first) / recent_n,
+        paid=count, late=total(is_late), serious=total(is_serious),
+        mean_late=total(lateness) / safe,
+        recent_late=recent_sum / np.maximum(recent_n, 1),
         mean_days_to_pay=total((pday[was_paid] - issue[was_paid]).astype(np.float64)) / safe,
         disputed=total(full.i_disputed[p]) / safe,
-        issued=issued, open=issued - count,
-        overdue=((od_end - od_first) - (cl_end - cl_first)).astype(np.float64),
-        mean_log_amount=(log_amount[i_end] - log_amount[i_first]) / np.maximum(issued, 1),
-        prior_late=prior(days_late > 0), prior_serious=prior(days_late > late_days),
+        issued=issued, open=n_open, overdue=overdue, open_amount=open_amount, overdue_amount=overdue_amount,
+        mean_log_amount=mean_log_amount,
+        prior_late=prior_late, prior_serious=prior_serious, prior_days_late=prior_days,
+        ewma_late=recency_weighted(is_late[paid_ev.order].astype(np.float64), first, end, prior_late),
+        ewma_serious=recency_weighted(is_serious[paid_ev.order].astype(np.float64), first, end, prior_serious),
+        ewma_days_late=recency_weighted(sorted_late, first, end, prior_days),
+        last_late=last, trend=trend, since_last_issue=since,
+        disputes=(d_end - d_first).astype(np.float64),
     )

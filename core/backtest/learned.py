@@ -7,8 +7,9 @@ made by a model that never saw the invoice or anything after it.
 
 Model (fixed by principle, not tuned per data set): below ``BOOSTING_FROM`` training rows, a
 logistic regression on standardised features (few parameters, calibrated by construction,
-stable on a small business's few thousand invoices), its regularisation chosen by 3-fold
-log-loss on the training rows only; from there, gradient boosting calibrated
+stable on a small business's few thousand invoices), its regularisation chosen by log-loss
+in a time-ordered cross-validation on the training rows only (rows sorted by day, 3 folds each
+validated on rows later than those it was fitted on: ``TimeSeriesSplit``); from there, gradient boosting calibrated
 by isotonic regression on 3 folds. Fits run on one thread so results do not depend on the
 machine (and small fits are faster that way).
 
@@ -26,6 +27,10 @@ from ..frame import date_of
 
 BOOSTING_FROM = 20_000
 MIN_POSITIVES = 10
+#: inverse regularisation strengths tried for the logistic regression (features standardised)
+C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+#: used when no cross-validation fold could be fitted (a fold with one class only)
+C_FALLBACK = 0.1
 MISSING = "scikit-learn is not installed: install it with `pip install 'arwatch[ml]'` to use the learned model"
 
 
@@ -59,13 +64,14 @@ def make_classifier(n_rows: int):
     from sklearn.calibration import CalibratedClassifierCV  # noqa: PLC0415
     from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: PLC0415
     from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
-    from sklearn.model_selection import GridSearchCV  # noqa: PLC0415
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit  # noqa: PLC0415
     from sklearn.pipeline import make_pipeline  # noqa: PLC0415
     from sklearn.preprocessing import StandardScaler  # noqa: PLC0415
 
     if n_rows < BOOSTING_FROM:
         return GridSearchCV(make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)),
-                            {"logisticregression__C": [0.01, 0.03, 0.1, 0.3, 1.0, 3.0]}, cv=3, scoring="neg_log_loss")
+                            {"logisticregression__C": list(C_GRID)}, cv=TimeSeriesSplit(n_splits=3),
+                            scoring="neg_log_loss", error_score=np.nan)
     return CalibratedClassifierCV(HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05),
                                   method="isotonic", cv=3)
 
@@ -91,11 +97,23 @@ class TimeOrdered:
     model: str
 
 
-def _fit(model, x: np.ndarray, y: np.ndarray):
+def _fit(model, x: np.ndarray, y: np.ndarray, day: np.ndarray | None = None):
+    """Fit on rows in time order (``day``, stable), so time-ordered folds see the past only."""
+    import warnings  # noqa: PLC0415
+
     from threadpoolctl import threadpool_limits  # noqa: PLC0415 (installed with scikit-learn)
 
-    with threadpool_limits(limits=1):
-        return model.fit(x, y)
+    if day is not None:
+        order = np.argsort(day, kind="stable")
+        x, y = x[order], y[order]
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # a fold with one class is scored NaN, not fatal
+        try:
+            return model.fit(x, y)
+        except ValueError:
+            if not hasattr(model, "param_grid"):
+                raise
+            return model.estimator.set_params(logisticregression__C=C_FALLBACK).fit(x, y)
 
 
 def time_ordered(x: np.ndarray, day: np.ndarray, label: np.ndarray, known_from: np.ndarray,
@@ -111,7 +129,7 @@ def time_ordered(x: np.ndarray, day: np.ndarray, label: np.ndarray, known_from: 
         if not test.any() or label[train].sum() < MIN_POSITIVES or (~label[train]).sum() < MIN_POSITIVES:
             continue
         model = make_classifier(int(train.sum()))
-        _fit(model, x[train], label[train])
+        _fit(model, x[train], label[train], day[train])
         prob[test] = model.predict_proba(x[test])[:, 1]
         used.append(int(c))
         sizes.append(int(train.sum()))
@@ -119,11 +137,11 @@ def time_ordered(x: np.ndarray, day: np.ndarray, label: np.ndarray, known_from: 
     return TimeOrdered(prob, tuple(used), tuple(sizes), name)
 
 
-def fit_final(x: np.ndarray, label: np.ndarray):
+def fit_final(x: np.ndarray, label: np.ndarray, day: np.ndarray | None = None):
     """A classifier on every known row (for today's open invoices); None when too few examples."""
     if label.sum() < MIN_POSITIVES or (~label).sum() < MIN_POSITIVES:
         return None
-    return _fit(make_classifier(len(label)), x, label)
+    return _fit(make_classifier(len(label)), x, label, day)
 
 
 def fit_days_to_pay(x: np.ndarray, days_to_pay: np.ndarray):

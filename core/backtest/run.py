@@ -135,7 +135,7 @@ class _Point:
 
     rows: np.ndarray  # full-frame invoice indexes
     day: np.ndarray  # the point's day (invoice date or due date)
-    x: np.ndarray
+    x: dict[int, np.ndarray]  # feature matrix per question (paid more than X days late)
     names: tuple[str, ...]
     hist: dict[int, History]
     score: np.ndarray
@@ -173,10 +173,11 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
     for name, rows, q, sl in (("invoice date", invoices, q_issue, slice(0, len(invoices))),
                               ("due date", due_rows, q_due, slice(len(invoices), None))):
         hists = {x: history(full, paid_day, full.i_cust[rows], q, x) for x in targets}
-        main = hists[settings.serious_late_days]
-        xmat, names = invoice_features(full, rows, q, main, rep.query_score[sl], rep.query_dpd[sl],
-                                       rep.query_strength[sl], rep.indicators)
-        points[name] = _Point(rows, q + 1, xmat, names, hists, rep.query_score[sl], rep.query_dpd[sl])
+        xmats, names = {}, ()
+        for x in targets:
+            xmats[x], names = invoice_features(full, rows, q, hists[x], rep.query_score[sl], rep.query_dpd[sl],
+                                               rep.query_strength[sl], rep.indicators)
+        points[name] = _Point(rows, q + 1, xmats, names, hists, rep.query_score[sl], rep.query_dpd[sl])
 
     bad_day = delinquency_day(full, settings.delinquent_days, end)
     cq = _judge_customers(full, rep, paid_day, bad_day, end, settings)
@@ -198,7 +199,7 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
             if use_ml:
                 known_from = np.where(outcome.settled[pt.rows], outcome.settled_day[pt.rows],
                                       full.i_due[pt.rows].astype(np.int64) + x + 1)
-                fit = ml.time_ordered(pt.x[k], pt.day[k], y[k], known_from[k], cutoffs)
+                fit = ml.time_ordered(pt.x[x][k], pt.day[k], y[k], known_from[k], cutoffs)
                 prob = np.full(len(pt.rows), np.nan)
                 prob[k] = fit.probability
                 used_cutoffs.update(fit.cutoffs)
@@ -296,14 +297,15 @@ def _forecast(full: LedgerFrame, pt: _Point, outcome, paid_day: np.ndarray, end:
     rows = pt.rows[open_now]
     residual = full.i_total[rows] * (1 - paid_share(full, rows, np.full(len(rows), end)))
     prob = None
+    xs = pt.x[settings.serious_late_days]
     if use_learned:
         label, known = outcome.label(settings.serious_late_days)
         k = known[pt.rows]
-        model = ml.fit_final(pt.x[k], label[pt.rows][k])
-        prob = model.predict_proba(pt.x[open_now])[:, 1] if model is not None else None
+        model = ml.fit_final(xs[k], label[pt.rows][k], pt.day[k])
+        prob = model.predict_proba(xs[open_now])[:, 1] if model is not None else None
         paid = outcome.settled[pt.rows]
-        reg = ml.fit_days_to_pay(pt.x[paid], (outcome.settled_day[pt.rows][paid] - full.i_issue[pt.rows][paid]))
-        expected = full.i_issue[rows] + np.round(reg.predict(pt.x[open_now]))
+        reg = ml.fit_days_to_pay(xs[paid], (outcome.settled_day[pt.rows][paid] - full.i_issue[pt.rows][paid]))
+        expected = full.i_issue[rows] + np.round(reg.predict(xs[open_now]))
     else:
         h = history(full, paid_day, full.i_cust[rows], np.full(len(rows), end), 0)
         habit = np.where(h.paid > 0, h.mean_days_to_pay, full.i_due[rows] - full.i_issue[rows])
