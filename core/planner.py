@@ -39,7 +39,7 @@ class Firing:
     rule: StepRule
     cause: str
     invoices: tuple[int, ...] = ()  # invoice rows, oldest due first
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] | None = None  # None: the evidence of the rule's ``requires`` that fired
     promise: dict | None = None
     plan: dict | None = None
     hold: Hold | None = None
@@ -133,22 +133,19 @@ def _fire(view: _View, segment: str, ladder: str, index: int, rule: StepRule,
     if not customers.any():
         return []
     f = view.frame
-
-    def why(c: int) -> tuple[str, ...]:
-        return view.explained.why(tuple(rule.requires), c)
-
+    # the notes (evidence of the required indicators) are rendered by _task, only for tasks rendered
     if rule.scope == "invoice":
-        return [Firing(int(f.i_cust[r]), ladder, index, rule, f"invoice:{f.i_id[r]}", (int(r),),
-                       notes=why(int(f.i_cust[r]))) for r in view.invoices_for(customers, rule)]
+        return [Firing(int(f.i_cust[r]), ladder, index, rule, f"invoice:{f.i_id[r]}", (int(r),))
+                for r in view.invoices_for(customers, rule)]
     if rule.scope == "overdue":
         rows = view.invoices_for(customers, rule)
         by_customer: dict[int, list[int]] = {}
         for r in rows[np.argsort(f.i_due[rows], kind="stable")]:
             by_customer.setdefault(int(f.i_cust[r]), []).append(int(r))
-        return [Firing(c, ladder, index, rule, "overdue", tuple(rs), notes=why(c)) for c, rs in by_customer.items()]
+        return [Firing(c, ladder, index, rule, "overdue", tuple(rs)) for c, rs in by_customer.items()]
     if rule.scope == "account":
-        return [Firing(int(c), ladder, index, rule, next(ind for ind in rule.requires if fired(view.board, ind)[c]),
-                       notes=why(int(c))) for c in np.flatnonzero(customers)]
+        return [Firing(int(c), ladder, index, rule, next(ind for ind in rule.requires if fired(view.board, ind)[c]))
+                for c in np.flatnonzero(customers)]
     if rule.scope == "hold":
         return [Firing(int(c), ladder, index, rule, "hold", hold=holds[str(f.c_id[c])],
                        notes=(f"credit hold ({holds[str(f.c_id[c])].rule}): {holds[str(f.c_id[c])].reason}",))
@@ -235,7 +232,13 @@ def _evidence(view: _View, firing: Firing, invoices: list[dict]) -> tuple[str, .
         lines.append(f"usually pays in {view.habit.days_to_pay[c]:.0f} days "
                      f"(last {int(view.habit.paid_count[c])} paid invoices); habit + "
                      f"{view.credit.habit_grace_days} days grace has passed")
-    return tuple(lines) + firing.notes
+    return tuple(lines) + _notes(view, firing)
+
+
+def _notes(view: _View, firing: Firing) -> tuple[str, ...]:
+    if firing.notes is not None:
+        return firing.notes
+    return view.explained.why(tuple(firing.rule.requires), firing.customer)
 
 
 def long_day(d: dt.date) -> str:
