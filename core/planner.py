@@ -24,7 +24,7 @@ from .holds import desired_holds, evidence, fired
 from .indicators.base import fmt_day, fmt_money
 from .policy import Policy
 from .promises import INSTALMENT_STATES, PROMISE_STATES, grace_days, track_instalments, track_promises
-from .scoring import ScoreBoard
+from .scoring import CustomerScore, ScoreBoard
 from .settlement import settlement
 from .templating import render, task_title
 
@@ -39,19 +39,51 @@ class Firing:
     rule: StepRule
     cause: str
     invoices: tuple[int, ...] = ()  # invoice rows, oldest due first
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] | None = None  # None: the evidence of the rule's ``requires`` that fired
     promise: dict | None = None
     plan: dict | None = None
     hold: Hold | None = None
 
 
+class _Explained:
+    """A board's per-customer explanations, each rendered once per plan however often it is read.
+
+    ``board.customer(c)`` renders the evidence of every reason; a customer with ten reminder tasks
+    and a flag would otherwise render it eleven times.
+    """
+
+    def __init__(self, board: ScoreBoard):
+        self.board = board
+        self._scores: dict[int, CustomerScore] = {}
+        self._why: dict[tuple[tuple[str, ...], int], tuple[str, ...]] = {}
+
+    def customer(self, c: int) -> CustomerScore:
+        found = self._scores.get(c)
+        if found is None:
+            found = self._scores[c] = self.board.customer(c)
+        return found
+
+    def why(self, requires: tuple[str, ...], c: int) -> tuple[str, ...]:
+        """``"<indicator>: <evidence>"`` of each of ``requires`` that fired for ``c``."""
+        key = (requires, c)
+        found = self._why.get(key)
+        if found is None:
+            board = self.board
+            found = self._why[key] = tuple(f"{ind}: {evidence(board, ind, c)}" for ind in requires
+                                           if fired(board, ind)[c])
+        return found
+
+
 class _View:
     """Arrays the ladder rules read, computed once per plan."""
 
-    def __init__(self, board: ScoreBoard, policy: Policy):
+    def __init__(self, board: ScoreBoard, policy: Policy, explained: _Explained | None = None):
         frame, credit = board.frame, policy.credit
         self.board, self.frame, self.credit = board, frame, credit
+        self.explained = explained or _Explained(board)
         self.st = settlement(frame)
+        # invoice rows of customer c: i_rows[c]:i_rows[c + 1] (the frame is sorted by customer)
+        self.i_rows = np.searchsorted(frame.i_cust, np.arange(frame.n_customers + 1))
         self.dpd = (frame.as_of_day - frame.i_due).astype(np.int64)
         h = habit(frame, credit.habit_last_n)
         self.habit = h
@@ -101,22 +133,19 @@ def _fire(view: _View, segment: str, ladder: str, index: int, rule: StepRule,
     if not customers.any():
         return []
     f = view.frame
-
-    def why(c: int) -> tuple[str, ...]:
-        return tuple(f"{ind}: {evidence(view.board, ind, c)}" for ind in rule.requires if fired(view.board, ind)[c])
-
+    # the notes (evidence of the required indicators) are rendered by _task, only for tasks rendered
     if rule.scope == "invoice":
-        return [Firing(int(f.i_cust[r]), ladder, index, rule, f"invoice:{f.i_id[r]}", (int(r),),
-                       notes=why(int(f.i_cust[r]))) for r in view.invoices_for(customers, rule)]
+        return [Firing(int(f.i_cust[r]), ladder, index, rule, f"invoice:{f.i_id[r]}", (int(r),))
+                for r in view.invoices_for(customers, rule)]
     if rule.scope == "overdue":
         rows = view.invoices_for(customers, rule)
         by_customer: dict[int, list[int]] = {}
         for r in rows[np.argsort(f.i_due[rows], kind="stable")]:
             by_customer.setdefault(int(f.i_cust[r]), []).append(int(r))
-        return [Firing(c, ladder, index, rule, "overdue", tuple(rs), notes=why(c)) for c, rs in by_customer.items()]
+        return [Firing(c, ladder, index, rule, "overdue", tuple(rs)) for c, rs in by_customer.items()]
     if rule.scope == "account":
-        return [Firing(int(c), ladder, index, rule, next(ind for ind in rule.requires if fired(view.board, ind)[c]),
-                       notes=why(int(c))) for c in np.flatnonzero(customers)]
+        return [Firing(int(c), ladder, index, rule, next(ind for ind in rule.requires if fired(view.board, ind)[c]))
+                for c in np.flatnonzero(customers)]
     if rule.scope == "hold":
         return [Firing(int(c), ladder, index, rule, "hold", hold=holds[str(f.c_id[c])],
                        notes=(f"credit hold ({holds[str(f.c_id[c])].rule}): {holds[str(f.c_id[c])].reason}",))
@@ -203,7 +232,13 @@ def _evidence(view: _View, firing: Firing, invoices: list[dict]) -> tuple[str, .
         lines.append(f"usually pays in {view.habit.days_to_pay[c]:.0f} days "
                      f"(last {int(view.habit.paid_count[c])} paid invoices); habit + "
                      f"{view.credit.habit_grace_days} days grace has passed")
-    return tuple(lines) + firing.notes
+    return tuple(lines) + _notes(view, firing)
+
+
+def _notes(view: _View, firing: Firing) -> tuple[str, ...]:
+    if firing.notes is not None:
+        return firing.notes
+    return view.explained.why(tuple(firing.rule.requires), firing.customer)
 
 
 def long_day(d: dt.date) -> str:
@@ -221,8 +256,9 @@ def _assignee(view: _View, rule: StepRule, c: int) -> str:
 def _context(view: _View, firing: Firing, invoices: list[dict], assignee: str, company_name: str,
              evidence_lines: tuple[str, ...], today: dt.date) -> dict:
     f, c = view.frame, firing.customer
-    open_rows = np.flatnonzero(view.st.is_open & (f.i_cust == c))
-    customer_reasons = view.board.customer(c).reasons
+    start, end = view.i_rows[c], view.i_rows[c + 1]
+    open_rows = start + np.flatnonzero(view.st.is_open[start:end])
+    customer_reasons = view.explained.customer(c).reasons
     return {
         "company": {"name": company_name},
         "customer": {"id": str(f.c_id[c]), "name": str(f.c_name[c]), "salesperson": f.c_salesperson[c],
@@ -257,9 +293,14 @@ def _task(view: _View, firing: Firing, written: Mapping[str, Task], templates: M
 
 
 def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date,
-               templates: Mapping[str, str], holds: tuple[Hold, ...], company_name: str = "") -> tuple[Task, ...]:
-    """One task per (customer, step, cause) that the ladders fire for today, sorted by key."""
-    view = _View(board, policy)
+               templates: Mapping[str, str], holds: tuple[Hold, ...], company_name: str = "",
+               render_written: bool = True, explained: _Explained | None = None) -> tuple[Task, ...]:
+    """One task per (customer, step, cause) that the ladders fire for today, sorted by key.
+
+    With ``render_written=False`` a task whose key is already written is not rendered again: the
+    written ``Task`` stands for it (``diff`` compares task keys only, so the diff is the same).
+    """
+    view = _View(board, policy, explained)
     by_hold = {h.customer_id: h for h in holds}
     current = {t.key: t for t in written.tasks}
     tasks: dict[str, Task] = {}
@@ -267,29 +308,41 @@ def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: 
         for ladder, index, rule in policy.credit.ladder(segment):
             for firing in _fire(view, segment, ladder, index, rule, by_hold):
                 key = f"task:{view.frame.c_id[firing.customer]}:{rule.step}:{firing.cause}"
-                if key not in tasks:  # the first rule of a ladder wins
+                if key in tasks:  # the first rule of a ladder wins
+                    continue
+                if not render_written and key in current:
+                    tasks[key] = current[key]
+                else:
                     tasks[key] = _task(view, firing, current, templates, company_name, today)
     return tuple(tasks[k] for k in sorted(tasks))
 
 
-def plan_flags(board: ScoreBoard, policy: Policy, today: dt.date) -> tuple[Flag, ...]:
+def plan_flags(board: ScoreBoard, policy: Policy, today: dt.date,
+               explained: _Explained | None = None) -> tuple[Flag, ...]:
     """A risk flag for every customer at or above the policy's ``flag_min_level``."""
     minimum = LEVEL_NAMES.index(policy.credit.flag_min_level)
+    explained = explained or _Explained(board)
     flags = []
     for c in np.flatnonzero(board.level >= minimum):
-        s = board.customer(int(c))
+        s = explained.customer(int(c))
         flags.append(Flag(customer_id=s.customer_id, level=s.level, score=s.score, segment=s.segment,
                           reasons=tuple(f"{r.indicator}: {r.evidence}" for r in s.reasons), as_of=today))
     return tuple(sorted(flags, key=lambda fl: fl.customer_id))
 
 
 def plan(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date,
-         templates: Mapping[str, str], company_name: str = "") -> DesiredState:
-    """The desired flags, holds and tasks as of ``today`` (the day ``board`` was scored)."""
+         templates: Mapping[str, str], company_name: str = "", render_written: bool = True) -> DesiredState:
+    """The desired flags, holds and tasks as of ``today`` (the day ``board`` was scored).
+
+    ``render_written=False`` (for adapters that only apply ``diff``): tasks already written are
+    not rendered again; see ``plan_tasks``.
+    """
     _check_day(board.frame, today)
     holds = desired_holds(board, written, policy, today)
-    return DesiredState(as_of=today, flags=plan_flags(board, policy, today), holds=holds,
-                        tasks=plan_tasks(board, written, policy, today, templates, holds, company_name))
+    explained = _Explained(board)
+    return DesiredState(as_of=today, flags=plan_flags(board, policy, today, explained), holds=holds,
+                        tasks=plan_tasks(board, written, policy, today, templates, holds, company_name,
+                                         render_written, explained))
 
 
 def _check_day(frame: LedgerFrame, today: dt.date) -> None:

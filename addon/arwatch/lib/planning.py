@@ -8,6 +8,7 @@ respected), and reminder / phone call / agency referral / investigation / review
 """
 
 import datetime as dt
+import inspect
 
 import numpy as np
 
@@ -37,13 +38,27 @@ STEP_TITLES = {
 }
 
 
+def _planner_options():
+    """Keyword options the installed core planner takes (early planners lack some)."""
+    if core_plan is None:
+        return ()
+    return tuple(name for name in ("company_name", "render_written")
+                 if name in inspect.signature(core_plan).parameters)
+
+
+PLANNER_OPTIONS = _planner_options()
+
+
 def desired_state(board, written, policy, extras, today, templates, company_name=""):
-    """The ``DesiredState`` for ``today``; the core planner's when it is installed."""
+    """The ``DesiredState`` for ``today``; the core planner's when it is installed.
+
+    Tasks already written are not rendered again (``render_written=False``): the write-back only
+    applies the diff, which compares task keys.
+    """
     if core_plan is not None:
-        try:
-            return core_plan(board, written, policy, today, templates, company_name)
-        except TypeError:  # an early planner without company_name
-            return core_plan(board, written, policy, today, templates)
+        options = {"company_name": company_name, "render_written": False}
+        return core_plan(board, written, policy, today, templates,
+                         **{k: v for k, v in options.items() if k in PLANNER_OPTIONS})
     return fallback_plan(board, written, extras, today)
 
 

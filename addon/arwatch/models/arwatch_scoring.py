@@ -5,6 +5,7 @@ from odoo import api, fields, models
 
 from arwatch.core.diffing import diff
 from arwatch.core.frame import LedgerFrame
+from arwatch.core.gcpause import gc_paused
 from arwatch.core.load import load_ledger
 from arwatch.core.scoring import score
 
@@ -71,11 +72,15 @@ class ArwatchScoring(models.AbstractModel):
 
     @api.model
     def _score_batch(self, company, partner_ids, policy, extras, today, templates):
-        board, issues = self._board(company, partner_ids, today, policy)
         writeback = self.env["arwatch.writeback"].sudo()
-        written, state = writeback._written_state(company, partner_ids, today)
-        desired = desired_state(board, written, policy, extras, today, templates, company.name)
-        changes = diff(written, desired)
+        # reading and planning allocate a few hundred thousand short-lived objects and no cycles:
+        # with the collector paused they go by reference counting, instead of full collections
+        # over Odoo's whole heap (one takes 0.12-0.16 s in the benchmark's process)
+        with gc_paused():
+            board, issues = self._board(company, partner_ids, today, policy)
+            written, state = writeback._written_state(company, partner_ids, today)
+            desired = desired_state(board, written, policy, extras, today, templates, company.name)
+            changes = diff(written, desired)
         writeback._apply(company, changes, board, state, today)
         for issue in issues[:20]:
             _logger.warning("arwatch data issue: %s", issue)

@@ -16,12 +16,35 @@ SLIPPING = ("habit_slip", "slowing_trend", "selective_payment")
 DONE_COUNTS_DAYS = 14
 
 
-class WrittenMaps:
-    """The Odoo records behind a ``WrittenState``: risk rows by partner, activities by key."""
+RISKS = """
+    SELECT r.id, r.partner_id, r.level, r.score, r.segment, r.reasons, r.indicators, r.slipping, r.hold,
+           r.hold_rule, r.hold_reason, r.hold_since, r.override_until, r.override_reason, up.name
+      FROM arwatch_partner_risk r
+      LEFT JOIN res_users u ON u.id = r.override_user_id
+      LEFT JOIN res_partner up ON up.id = u.partner_id
+     WHERE r.company_id = %(company)s AND r.partner_id = ANY(%(partners)s)
+     ORDER BY r.id
+"""
 
-    def __init__(self, risks, activities):
+# open ones last, so that an open activity wins over a done one of the same key
+ACTIVITIES = """
+    SELECT a.id, a.arwatch_key, a.summary, a.date_deadline, a.user_id
+      FROM mail_activity a
+     WHERE a.arwatch_company_id = %(company)s AND a.arwatch_partner_id = ANY(%(partners)s)
+       AND a.arwatch_key IS NOT NULL AND a.arwatch_key != ''
+       AND (a.active OR a.date_done >= %(since)s)
+     ORDER BY a.active, a.id
+"""
+
+
+class WrittenMaps:
+    """The Odoo records behind a ``WrittenState``: risk rows by partner, activities by key, and
+    the fired indicators and slipping badge written on each risk row."""
+
+    def __init__(self, risks, activities, indicators=None):
         self.risks = risks
         self.activities = activities
+        self.indicators = indicators if indicators is not None else {}
 
 
 class ArwatchWriteback(models.AbstractModel):
@@ -38,41 +61,50 @@ class ArwatchWriteback(models.AbstractModel):
     # ------------------------------------------------------------------ read
     @api.model
     def _written_state(self, company, partner_ids, today):
-        risks = self.env["arwatch.partner.risk"].search_fetch(
-            [("company_id", "=", company.id), ("partner_id", "in", partner_ids)],
-            ["partner_id", "level", "score", "segment", "reasons", "indicators", "slipping", "hold", "hold_rule",
-             "hold_reason", "hold_since", "override_until", "override_reason", "override_user_id", "scored_at"])
-        by_partner = {r.partner_id.id: r for r in risks}
+        """``(WrittenState, WrittenMaps)`` of ``partner_ids``: two SQL queries, records browsed lazily
+        (read only for the rows a change touches)."""
+        self.env["arwatch.partner.risk"].flush_model()
+        params = {"company": company.id, "partners": list(partner_ids)}
+        self.env.cr.execute(RISKS, params)
+        rows = self.env.cr.fetchall()
+        records = self.env["arwatch.partner.risk"].browse([row[0] for row in rows])
+        by_partner, indicators = {}, {}
         flags, holds, overrides = [], [], []
-        for r in risks:
-            cid = str(r.partner_id.id)
-            if r.level:
-                flags.append(Flag(customer_id=cid, level=r.level, score=r.score, segment=r.segment or "good",
-                                  reasons=tuple((r.reasons or "").splitlines()), as_of=today))
-            if r.hold:
-                holds.append(Hold(customer_id=cid, rule=r.hold_rule or "manual", reason=r.hold_reason or "",
-                                  since=r.hold_since or today))
-            if r.override_until:
-                overrides.append(Override(customer_id=cid, release_until=r.override_until,
-                                          by=r.override_user_id.name or "", reason=r.override_reason or ""))
-        activities = self._task_activities(company, partner_ids, today)
-        tasks = []
-        for key, act in activities.items():
-            _, customer, step, cause = key.split(":", 3)
-            tasks.append(Task(customer_id=customer, step=step, cause=cause, title=act.summary or key,
-                              due_date=act.date_deadline, assignee=str(act.user_id.id or "") or None))
+        for record, row in zip(records, rows):
+            (_, pid, level, score, segment, reasons, fired, slipping, hold, hold_rule, hold_reason, hold_since,
+             override_until, override_reason, override_by) = row
+            by_partner[pid] = record
+            indicators[pid] = (fired or False, bool(slipping))
+            cid = str(pid)
+            if level:
+                flags.append(Flag(customer_id=cid, level=level, score=score or 0.0, segment=segment or "good",
+                                  reasons=tuple((reasons or "").splitlines()), as_of=today))
+            if hold:
+                holds.append(Hold(customer_id=cid, rule=hold_rule or "manual", reason=hold_reason or "",
+                                  since=hold_since or today))
+            if override_until:
+                overrides.append(Override(customer_id=cid, release_until=override_until,
+                                          by=override_by or "", reason=override_reason or ""))
+        activities, tasks = self._task_activities(company, partner_ids, today)
         written = WrittenState(flags=tuple(flags), holds=tuple(holds), tasks=tuple(tasks), overrides=tuple(overrides))
-        return written, WrittenMaps(by_partner, activities)
+        return written, WrittenMaps(by_partner, activities, indicators)
 
     @api.model
     def _task_activities(self, company, partner_ids, today):
-        """Open collection activities by key, plus those done in the last ``DONE_COUNTS_DAYS`` days."""
+        """Open collection activities by key, plus those done in the last ``DONE_COUNTS_DAYS`` days,
+        and the written ``Task`` of each key."""
+        self.env["mail.activity"].flush_model()
         since = today - dt.timedelta(days=DONE_COUNTS_DAYS)
-        acts = self.env["mail.activity"].with_context(active_test=False).search_fetch(
-            [("arwatch_company_id", "=", company.id), ("arwatch_partner_id", "in", partner_ids),
-             ("arwatch_key", "!=", False), "|", ("active", "=", True), ("date_done", ">=", since)],
-            ["arwatch_key", "summary", "date_deadline", "user_id", "active"], order="active, id")
-        return {a.arwatch_key: a for a in acts}  # an open one wins over a done one (ordered last)
+        self.env.cr.execute(ACTIVITIES, {"company": company.id, "partners": list(partner_ids), "since": since})
+        rows = {row[1]: row for row in self.env.cr.fetchall()}  # an open one wins (ordered last)
+        records = self.env["mail.activity"].browse([row[0] for row in rows.values()])
+        activities, tasks = {}, []
+        for record, (_, key, summary, deadline, user_id) in zip(records, rows.values()):
+            activities[key] = record
+            _, customer, step, cause = key.split(":", 3)
+            tasks.append(Task(customer_id=customer, step=step, cause=cause, title=summary or key,
+                              due_date=deadline, assignee=str(user_id) if user_id else None))
+        return activities, tasks
 
     # ------------------------------------------------------------------ apply
     @api.model
@@ -116,8 +148,7 @@ class ArwatchWriteback(models.AbstractModel):
             ids = [name for name, mask in fired if mask[c]]
             pid = int(frame.c_id[c])
             values = {"indicators": ",".join(ids) or False, "slipping": any(i in SLIPPING for i in ids)}
-            risk = state.risks.get(pid)
-            if risk is None or (risk.indicators or False) != values["indicators"] or risk.slipping != values["slipping"]:
+            if state.indicators.get(pid) != (values["indicators"], values["slipping"]):
                 vals_by_partner[pid].update(values)
 
     @api.model
