@@ -1,5 +1,6 @@
 from xmlrpc.client import Fault
 
+from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.arwatch.tests.common import ArwatchCommon
@@ -37,3 +38,13 @@ class TestSaleHoldRpc(ArwatchCommon, HttpCase):
         self.rpc("sale.order", "action_confirm", [other_id])
         self.assertEqual(self.env["sale.order"].browse(other_id).state, "sale",
                          "a customer without hold is confirmed over RPC as usual")
+
+    def test_rpc_confirm__order_created_in_the_test_as_the_seller(self):
+        self.run_scoring()
+        order = self.env["sale.order"].with_user(self.seller).create({
+            "partner_id": self.late.id, "company_id": self.company.id, "user_id": self.seller.id,
+            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 2})],
+        })
+        with self.assertRaisesRegex(Fault, "credit hold"):
+            self.rpc("sale.order", "action_confirm", [order.id])
+        self.assertEqual(order.state, "draft")
