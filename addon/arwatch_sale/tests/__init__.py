@@ -1,1 +1,3 @@
 from . import test_sale_hold
+from . import test_sale_hold_rpc
+from . import test_sale_hold_payment

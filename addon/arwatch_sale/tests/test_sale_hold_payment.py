@@ -1,0 +1,52 @@
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.arwatch.tests.common import ArwatchCommon
+from odoo.addons.payment.tests.common import PaymentCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSaleHoldPayment(ArwatchCommon, PaymentCommon):
+    """The portal payment path: a transaction's post-processing confirms the order it pays
+    (``_check_amount_and_confirm_order`` → ``action_confirm``) with Odoo's dummy provider.
+
+    ``PaymentCommon`` (not ``AccountPaymentCommon``, whose ``cls.invoice`` record would shadow
+    ``ArwatchCommon.invoice``) mocks account_payment's part of the post-processing (the
+    ``account.payment`` creation): what is tested is sale's confirmation step."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create({"name": "Widget", "list_price": 100.0})
+
+    def order(self, partner, **vals):
+        return self.env["sale.order"].create(dict({
+            "partner_id": partner.id, "company_id": self.company.id,
+            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 2,
+                                           "tax_id": [Command.clear()]})],
+        }, **vals))
+
+    def pay_online(self, order, amount, reference):
+        return self._create_transaction(flow="redirect", sale_order_ids=[order.id], state="done", amount=amount,
+                                        currency_id=order.currency_id.id, partner_id=order.partner_id.id,
+                                        reference=reference)
+
+    def test_payment__prepayment_does_not_confirm_a_held_customers_order(self):
+        self.run_scoring()
+        order = self.order(self.late, require_payment=True, prepayment_percent=0.5)
+        self.assertTrue(order.arwatch_hold)
+        tx = self.pay_online(order, order.amount_total / 2, "arw-prepay")
+        self.assertTrue(order._is_confirmation_amount_reached(), "without the hold Odoo would confirm")
+        with self.assertRaisesRegex(UserError, "credit hold"), mute_logger("odoo.addons.sale.models.payment_transaction"):
+            tx._post_process()
+        self.assertEqual(order.state, "draft")
+
+    def test_payment__full_payment_upfront_confirms_a_held_customers_order(self):
+        self.run_scoring()
+        order = self.order(self.late)
+        tx = self.pay_online(order, order.amount_total, "arw-full")
+        with mute_logger("odoo.addons.sale.models.payment_transaction"):
+            tx._post_process()
+        self.assertEqual(order.state, "sale", "paid in full upfront: no credit is extended")
