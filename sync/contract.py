@@ -71,6 +71,14 @@ class FinishingAdapter(Protocol):
     def finish(self, written: WrittenState) -> None: ...
 
 
+def writes_back(adapter: object) -> bool:
+    """False for a source that writes its own flags, holds and tasks (``writes_back = False``,
+    e.g. Odoo with the arwatch add-on, which scores inside Odoo): the runner then pulls and
+    scores for reports and backtests but never reads the written state or writes, so that the
+    target has a single writer."""
+    return bool(getattr(adapter, "writes_back", True))
+
+
 class SyncError(Exception):
     """Base of errors that stop one company's run."""
 

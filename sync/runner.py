@@ -5,7 +5,8 @@
     written state -> recover the journal, reconcile the mirror -> plan -> diff -> for each
     batch: journal intents, apply, record outcomes + audit -> finish -> run record -> unlock
 
-A dry run pulls, scores, plans and diffs, and writes nothing anywhere.
+A dry run pulls, scores, plans and diffs, and writes nothing anywhere. A source that writes its
+own flags (``writes_back`` False) is pulled and scored only: no written state, diff or write.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from arwatch.core.planner import plan
 from arwatch.core.scoring import ScoreBoard, score
 from arwatch.templates_loader import load_templates
 
-from .contract import ConfigError, FinishingAdapter, Locked, PullResult, SourceAdapter, SourceUnreachable
+from .contract import (ConfigError, FinishingAdapter, Locked, PullResult, SourceAdapter, SourceUnreachable,
+                       writes_back)
 from .faults import fault_point
 from .merge import Merged, merge
 from .recovery import recover, reconcile
@@ -164,9 +166,12 @@ def _dry_run(company: str, store: Store, adapter: SourceAdapter, policy: Any, to
              full: bool, planner: Planner) -> RunSummary:
     merged, pull = _pull_and_merge(store, company, adapter, full)
     board, issues = _score(merged, adapter, policy, today)
-    written = _with_overrides(adapter.read_written_state(), store, company, today)
-    changes = diff(written, planner(board, written, policy, today)).changes
+    changes: tuple[Change, ...] = ()
+    if writes_back(adapter):
+        written = _with_overrides(adapter.read_written_state(), store, company, today)
+        changes = diff(written, planner(board, written, policy, today)).changes
     return RunSummary(company=company, source=adapter.name, status="dry_run", pulled=pull.count(),
+                      read_only=not writes_back(adapter),
                       deleted=sum(len(v) for v in merged.removed.values()), scored=board.frame.n_customers,
                       issues=tuple(pull.issues) + merged.issues + tuple(issues), changes=changes,
                       counts=tally(changes))
@@ -229,6 +234,8 @@ def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Any, toda
     board, load_issues = _score(merged, adapter, policy, today)
     store.locks.heartbeat(company, run_id)
     steps.update()
+    if not writes_back(adapter):
+        return _read_only_summary(company, adapter, run_id, pull, merged, board, load_issues)
     target = adapter.read_written_state()
     recovered = recover(store, company, target, run_id)
     reconcile(store, company, target, run_id)
@@ -249,3 +256,11 @@ def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Any, toda
                       deleted=sum(len(v) for v in merged.removed.values()), scored=board.frame.n_customers,
                       issues=issues, changes=changes, counts=tally(applied), failures=tuple(failures),
                       recovered=recovered)
+
+
+def _read_only_summary(company: str, adapter: SourceAdapter, run_id: str, pull: Any, merged: Merged,
+                       board: ScoreBoard, load_issues: Sequence[Any]) -> RunSummary:
+    issues = tuple(pull.issues) + merged.issues + tuple(load_issues)
+    return RunSummary(company=company, source=adapter.name, run_id=run_id, status="partial" if issues else "ok",
+                      pulled=pull.count(), deleted=sum(len(v) for v in merged.removed.values()),
+                      scored=board.frame.n_customers, issues=issues, read_only=True)

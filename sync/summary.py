@@ -43,6 +43,8 @@ class RunSummary(BaseModel):
       counts: applied changes by kind and verb (see ``tally``).
       failures: "key: error" for each write that failed.
       recovered: writes of an interrupted run found done in the target and recorded.
+      read_only: the source writes its own flags, holds and tasks; this run only pulled and
+        scored (see ``arwatch.sync.contract.writes_back``).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -60,6 +62,7 @@ class RunSummary(BaseModel):
     failures: tuple[str, ...] = ()
     recovered: int = 0
     error: str = ""
+    read_only: bool = False
 
     @property
     def failed(self) -> int:
@@ -74,12 +77,18 @@ class RunSummary(BaseModel):
         if self.error and self.status not in ("ok", "partial", "dry_run"):
             return f"{self.company}: {self.status}: {self.error}"
         parts = [f"pulled {self.pulled}", f"scored {self.scored}"]
+        if self.read_only:
+            parts.append("read-only (the source writes its own flags, holds and tasks)")
+            return f"{self.company}: {self._head()}: " + ", ".join(parts + self._rejected())
         for kind, verbs in self.counts.items():
             parts.append(f"{kind} " + "/".join(f"{n} {v}" for v, n in verbs.items()))
         parts.append(f"failed {self.failed}")
         if self.recovered:
             parts.append(f"recovered {self.recovered}")
-        if self.issues:
-            parts.append(f"{len(self.issues)} records rejected")
-        head = "dry run" if self.status == "dry_run" else self.status
-        return f"{self.company}: {head}: " + ", ".join(parts)
+        return f"{self.company}: {self._head()}: " + ", ".join(parts + self._rejected())
+
+    def _head(self) -> str:
+        return "dry run" if self.status == "dry_run" else self.status
+
+    def _rejected(self) -> list[str]:
+        return [f"{len(self.issues)} records rejected"] if self.issues else []

@@ -1,4 +1,5 @@
-"""``OdooAdapter``: the ``SourceAdapter`` for Odoo 17.0 and later, standard fields only."""
+"""``OdooAdapter``: the ``SourceAdapter`` for Odoo 17.0 and later, standard fields only; read-only
+where the arwatch add-on is installed (see ``addon``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from arwatch.core.actions import ApplyResult, Change, WrittenState
 from arwatch.sync.contract import ConfigError, Cursor, PullResult
 
-from .addon import addon_installed, refuse_addon_mode
+from .addon import addon_installed
 from .lookups import Lookups
 from .pull import pull
 from .reader import Reader
@@ -25,6 +26,9 @@ class OdooAdapter:
     ``details_of(key)`` gives what an earlier apply returned in ``ApplyResult.details`` (the
     store's copy), used to restore a replaced sales warning; without it the hold note's copy is
     used.
+
+    ``writes_back`` is False when the arwatch add-on is installed (and ``use_addon`` is "auto"):
+    the add-on is then the only writer; the written state reads as empty and ``apply`` refuses.
     """
 
     name = "odoo"
@@ -34,8 +38,7 @@ class OdooAdapter:
                  today: dt.date | None = None):
         self.transport, self.settings = transport, settings
         self.today = today or dt.date.today()
-        if settings.use_addon == "auto" and addon_installed(transport):
-            raise refuse_addon_mode()
+        self.writes_back = not (settings.use_addon == "auto" and addon_installed(transport))
         self.company = self._company()
         company_ids = tuple(settings.company_ids) or (int(self.company["id"]),)
         scoped = CompanyScoped(transport, company_ids)
@@ -62,7 +65,15 @@ class OdooAdapter:
         return pull(self.reader, self.transport.version, self.company, since, full, self.settings.overlap_seconds)
 
     def read_written_state(self) -> WrittenState:
+        if not self.writes_back:
+            return WrittenState()
         return read_written_state(self.reader, self.lookups, self.today)
 
     def apply(self, changes: Sequence[Change]) -> Iterable[ApplyResult]:
+        if not self.writes_back:
+            return [ApplyResult(key=c.key, op=c.op, ok=False, error=READ_ONLY) for c in changes]
         return list(self.writeback.apply(changes))
+
+
+READ_ONLY = ("not written: the arwatch add-on is installed in this Odoo database and writes its own "
+             "flags, holds and tasks; set use_addon = \"never\" to write standard fields as well")

@@ -1,14 +1,21 @@
-"""Is the arwatch add-on installed? With it, the adapter must write the add-on's own models
-(``arwatch.partner.risk``: level, score, segment, reasons, hold, hold_rule, hold_reason,
-hold_since; activities of its own types) instead of tags, notes and sales warnings.
+"""Is the arwatch add-on installed? Then Odoo scores inside itself and the adapter is read-only.
 
-That mode is not implemented yet: a database with the add-on is refused with a clear message
-rather than written twice (once by the add-on's own scoring, once by this adapter).
+The add-on's daily cron (``arwatch.scoring._cron_score``) scores every company and writes its
+own records: ``arwatch.partner.risk`` (level, score, segment, reasons, hold, hold_rule,
+hold_reason, hold_since), a hold enforced on ``sale.order.action_confirm``, and activities
+carrying an ``arwatch_key``. Writing those same records from the sync adapter as well would
+make two writers with two policies and two schedules: each run would undo the other's flags,
+release the other's holds and close the other's tasks. Writing tags, notes and sales warnings
+beside them would show a second, possibly contradicting, set of flags to users.
+
+So with the add-on (``use_addon = "auto"``, the default) the adapter pulls as usual, for
+reports and backtests outside Odoo, and writes nothing: ``writes_back`` is False, the runner
+skips the written state and the write-back. ``use_addon = "never"`` writes standard fields
+anyway (for a database where the add-on is installed but its cron is switched off).
 """
 
 from __future__ import annotations
 
-from .errors import ConfigError
 from .transport import Transport
 
 ADDON = "arwatch"
@@ -17,10 +24,3 @@ ADDON = "arwatch"
 def addon_installed(transport: Transport) -> bool:
     return bool(transport.call("ir.module.module", "search_count",
                                domain=[["name", "=", ADDON], ["state", "=", "installed"]]))
-
-
-def refuse_addon_mode() -> ConfigError:
-    return ConfigError("the arwatch add-on is installed in this Odoo database, and writing through the add-on's "
-                       "models is not implemented yet in the sync adapter; set use_addon = \"never\" in the "
-                       "company's settings to write standard fields (tags, notes, sales warning, activities), "
-                       "or let the add-on do the scoring inside Odoo")

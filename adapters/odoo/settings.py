@@ -20,7 +20,8 @@ class OdooSettings(BaseModel):
       overlap_seconds: an incremental pull starts this long before the cursor, so that rows
         committed late by a long transaction with an earlier ``write_date`` are not missed.
       task_user: login of the user collection tasks go to when the task names nobody known.
-      use_addon: "auto" (detect the arwatch add-on), "never" (standard fields only).
+      use_addon: "auto" (detect the arwatch add-on; with it the adapter is read-only, the add-on
+        being the only writer), "never" (write standard fields even with the add-on).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
