@@ -15,43 +15,30 @@ def _flag_changed(old: Flag, new: Flag) -> bool:
         new.level, new.segment, round(new.score), new.reasons)
 
 
+def _changes(old: dict, new: dict, add: Op, remove: Op, field: str, why_add, why_remove: str,
+             changed=None) -> tuple[list[Change], list[Change]]:
+    """Keyed comparison of one kind: (additions and changes, removals), each in key order."""
+    added = [Change(op=add, key=key, customer_id=item.customer_id, before=old.get(key),
+                    why=why_add(item), **{field: item})
+             for key, item in sorted(new.items())
+             if key not in old or (changed is not None and changed(old[key], item))]
+    removed = [Change(op=remove, key=key, customer_id=item.customer_id, before=item, why=why_remove)
+               for key, item in sorted(old.items()) if key not in new]
+    return added, removed
+
+
 def diff(written: WrittenState, desired: DesiredState) -> Diff:
     """Changes in a stable order: flags, holds placed, holds released, tasks opened, closed."""
-    changes: list[Change] = []
-    old_flags = {f.key: f for f in written.flags}
-    new_flags = {f.key: f for f in desired.flags}
-    for key, flag in sorted(new_flags.items()):
-        old = old_flags.get(key)
-        if old is None or _flag_changed(old, flag):
-            changes.append(Change(op=Op.SET_FLAG, key=key, customer_id=flag.customer_id, flag=flag,
-                                  before=old, why=f"risk {flag.level} ({flag.score:.0f})"))
-    for key, old in sorted(old_flags.items()):
-        if key not in new_flags:
-            changes.append(Change(op=Op.CLEAR_FLAG, key=key, customer_id=old.customer_id, before=old,
-                                  why="no longer scored"))
+    def keyed(items):
+        return {i.key: i for i in items}
 
-    old_holds = {h.key: h for h in written.holds}
-    new_holds = {h.key: h for h in desired.holds}
-    for key, hold in sorted(new_holds.items()):
-        if key not in old_holds:
-            changes.append(Change(op=Op.PLACE_HOLD, key=key, customer_id=hold.customer_id, hold=hold,
-                                  why=hold.reason))
-    for key, old in sorted(old_holds.items()):
-        if key not in new_holds:
-            changes.append(Change(op=Op.RELEASE_HOLD, key=key, customer_id=old.customer_id, before=old,
-                                  why="cause cleared"))
-
-    old_tasks = {t.key: t for t in written.tasks}
-    new_tasks = {t.key: t for t in desired.tasks}
-    for key, task in sorted(new_tasks.items()):
-        if key not in old_tasks:
-            changes.append(Change(op=Op.OPEN_TASK, key=key, customer_id=task.customer_id, task=task,
-                                  why=task.rule))
-    for key, old in sorted(old_tasks.items()):
-        if key not in new_tasks:
-            changes.append(Change(op=Op.CLOSE_TASK, key=key, customer_id=old.customer_id, before=old,
-                                  why="cause gone"))
-    return Diff(changes=tuple(changes))
+    flags = _changes(keyed(written.flags), keyed(desired.flags), Op.SET_FLAG, Op.CLEAR_FLAG, "flag",
+                     lambda f: f"risk {f.level} ({f.score:.0f})", "no longer scored", _flag_changed)
+    holds = _changes(keyed(written.holds), keyed(desired.holds), Op.PLACE_HOLD, Op.RELEASE_HOLD, "hold",
+                     lambda h: h.reason, "cause cleared")
+    tasks = _changes(keyed(written.tasks), keyed(desired.tasks), Op.OPEN_TASK, Op.CLOSE_TASK, "task",
+                     lambda t: t.rule, "cause gone")
+    return Diff(changes=tuple(c for pair in (flags, holds, tasks) for part in pair for c in part))
 
 
 def apply_to(written: WrittenState, applied: Diff) -> WrittenState:
