@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 from pathlib import Path
 
 import vcr
@@ -63,3 +64,32 @@ def cassette_vcr() -> vcr.VCR:
                    match_on=["method", "uri", "body"], filter_headers=["authorization", "cookie", "host"],
                    before_record_request=_request, before_record_response=_response,
                    decode_compressed_response=True)
+
+
+LIVE = ("ARWATCH_ODOO_URL", "ARWATCH_ODOO_DB", "ARWATCH_ODOO_LOGIN", "ARWATCH_ODOO_KEY")
+
+
+def live_odoo() -> tuple[str, str, str, str] | None:
+    """URL, database, login and key of a real Odoo from the environment, or None."""
+    values = tuple(os.environ.get(k, "") for k in LIVE)
+    return values if all(values) else None  # type: ignore[return-value]
+
+
+def cassette_target(name: str, kind: str) -> tuple[str, str, str, str, dict]:
+    """Where a cassette test talks to: the live Odoo while recording cassette ``name``
+    (its metadata written to ``<name>/<kind>.json``), else the recorded host and metadata.
+    Skips when another cassette is being recorded."""
+    import pytest  # noqa: PLC0415 (test helper only)
+
+    meta_path = CASSETTES / name / f"{kind}.json"
+    live = live_odoo()
+    if recording() and os.environ.get("ARWATCH_ODOO_CASSETTE") == name and live:
+        url, db, login, key = live
+        meta = {"tag": secrets.token_hex(4), "database": db, "login": login}
+        meta_path.parent.mkdir(parents=True, exist_ok=True)
+        meta_path.write_text(json.dumps(meta, indent=1) + "\n")
+        return url, db, login, key, meta
+    if recording():
+        pytest.skip(f"recording another cassette than {name}")
+    meta = json.loads(meta_path.read_text())
+    return HOST, meta["database"], meta["login"], "not-a-real-key", meta

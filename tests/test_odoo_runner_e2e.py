@@ -6,22 +6,14 @@ Recording: ARWATCH_ODOO_RECORD=1 ARWATCH_ODOO_CASSETTE=odoo18 (or odoo19) plus t
 
 from __future__ import annotations
 
-import json
-import os
 import secrets
 
 import pytest
 from odoo_runner_e2e import PREVIOUS_WARNING, runner_scenario
-from odoo_vcr import CASSETTES, HOST, cassette_vcr, recording
+from odoo_vcr import cassette_target, cassette_vcr, live_odoo
 
 from arwatch.adapters.odoo.transport import connect
 
-LIVE = ("ARWATCH_ODOO_URL", "ARWATCH_ODOO_DB", "ARWATCH_ODOO_LOGIN", "ARWATCH_ODOO_KEY")
-
-
-def _live() -> tuple[str, str, str, str] | None:
-    values = tuple(os.environ.get(k, "") for k in LIVE)
-    return values if all(values) else None  # type: ignore[return-value]
 
 
 def _ops(run) -> list[str]:
@@ -50,7 +42,7 @@ def _check(outcome: dict, version: tuple[int, int]) -> None:
 
 @pytest.mark.odoo
 def test_odoo_runner_e2e__live(tmp_path, monkeypatch):
-    live = _live()
+    live = live_odoo()
     if live is None:
         pytest.skip("live Odoo tier: set ARWATCH_ODOO_URL, ARWATCH_ODOO_DB, ARWATCH_ODOO_LOGIN and "
                     "ARWATCH_ODOO_KEY (a user who may create companies) to run it")
@@ -62,18 +54,7 @@ def test_odoo_runner_e2e__live(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("name", ["odoo18", "odoo19"])
 def test_odoo_runner_e2e__from_cassette(name, tmp_path, monkeypatch):
-    meta_path = CASSETTES / name / "runner.json"
-    live = _live()
-    if recording() and os.environ.get("ARWATCH_ODOO_CASSETTE") == name and live:
-        url, db, login, key = live
-        meta = {"tag": secrets.token_hex(4), "database": db, "login": login}
-        meta_path.parent.mkdir(parents=True, exist_ok=True)
-        meta_path.write_text(json.dumps(meta, indent=1) + "\n")
-    else:
-        if recording():
-            pytest.skip(f"recording another cassette than {name}")
-        meta = json.loads(meta_path.read_text())
-        url, db, login, key = HOST, meta["database"], meta["login"], "not-a-real-key"
+    url, db, login, key, meta = cassette_target(name, "runner")
     with cassette_vcr().use_cassette(f"{name}/runner.yaml"):
         transport = connect(url, db, login, key, retries=1, wait=0)
         outcome = runner_scenario(transport, url, db, login, key, meta["tag"], tmp_path, monkeypatch)
