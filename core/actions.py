@@ -94,13 +94,17 @@ class DesiredState(_Value):
 class WrittenState(_Value):
     """What arwatch has written (as read back from the system or the state store).
 
-    ``tasks`` are the open ones; ``overrides`` the managers' hold releases still in force.
+    ``tasks`` are the open ones; ``overrides`` the managers' hold releases still in force;
+    ``done_tasks`` those a person completed recently (a target that keeps them, such as the Odoo
+    add-on, reports them for a while): the diff neither reopens them while their cause lasts nor
+    closes them again.
     """
 
     flags: tuple[Flag, ...] = ()
     holds: tuple[Hold, ...] = ()
     tasks: tuple[Task, ...] = ()
     overrides: tuple[Override, ...] = ()
+    done_tasks: tuple[Task, ...] = ()
 
 
 class Op(str, Enum):

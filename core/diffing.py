@@ -36,8 +36,10 @@ def diff(written: WrittenState, desired: DesiredState) -> Diff:
                      lambda f: f"risk {f.level} ({f.score:.0f})", "no longer scored", _flag_changed)
     holds = _changes(keyed(written.holds), keyed(desired.holds), Op.PLACE_HOLD, Op.RELEASE_HOLD, "hold",
                      lambda h: h.reason, "cause cleared")
-    tasks = _changes(keyed(written.tasks), keyed(desired.tasks), Op.OPEN_TASK, Op.CLOSE_TASK, "task",
-                     lambda t: t.rule, "cause gone")
+    open_tasks = keyed(written.tasks)
+    done = {t.key for t in written.done_tasks} - set(open_tasks)  # done recently: not reopened
+    tasks = _changes(open_tasks, {k: t for k, t in keyed(desired.tasks).items() if k not in done},
+                     Op.OPEN_TASK, Op.CLOSE_TASK, "task", lambda t: t.rule, "cause gone")
     return Diff(changes=tuple(c for pair in (flags, holds, tasks) for part in pair for c in part))
 
 
@@ -60,4 +62,4 @@ def apply_to(written: WrittenState, applied: Diff) -> WrittenState:
         elif c.op is Op.CLOSE_TASK:
             tasks.pop(c.key, None)
     return WrittenState(flags=tuple(flags.values()), holds=tuple(holds.values()),
-                        tasks=tuple(tasks.values()), overrides=written.overrides)
+                        tasks=tuple(tasks.values()), overrides=written.overrides, done_tasks=written.done_tasks)

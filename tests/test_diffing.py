@@ -32,3 +32,14 @@ def test_diff__flag_rewritten_only_when_what_a_person_reads_changes():
     worse = FLAG.model_copy(update={"level": "critical", "score": 80})
     (change,) = diff(WrittenState(flags=(FLAG,)), DesiredState(as_of=T, flags=(worse,))).changes
     assert change.op is Op.SET_FLAG and change.before == FLAG
+
+
+def test_diff__a_task_done_recently_is_neither_reopened_nor_closed_again():
+    other = TASK.model_copy(update={"step": "reminder"})
+    written = WrittenState(done_tasks=(TASK, other))
+    assert not diff(written, DesiredState(as_of=T, tasks=(TASK,)))  # its cause lasts: not reopened
+    assert not diff(written, DesiredState(as_of=T))  # its cause is gone: nothing to close
+    reopened = WrittenState(tasks=(TASK,), done_tasks=(TASK,))  # an open one of the same key wins
+    assert [c.op for c in diff(reopened, DesiredState(as_of=T)).changes] == [Op.CLOSE_TASK]
+    assert [c.key for c in diff(WrittenState(done_tasks=(other,)), DesiredState(as_of=T, tasks=(TASK,))).changes] \
+        == [TASK.key]  # only the done key is spared
