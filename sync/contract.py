@@ -29,6 +29,8 @@ class PullResult(BaseModel):
       cursor: where the next incremental pull starts.
       complete: the records are everything the source has (a whole-file export, a full
         pull): records of the snapshot absent from them are dropped.
+      complete_collections: collections sent whole even in an incremental pull (small ones
+        read entirely every run): their stored records absent from the pull are dropped.
       issues: problems found while reading (bad rows); the other records go on.
     """
 
@@ -38,6 +40,7 @@ class PullResult(BaseModel):
     deletions: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     cursor: Cursor | None = None
     complete: bool = False
+    complete_collections: frozenset[str] = frozenset()
     issues: tuple[Issue, ...] = ()
 
     def count(self) -> int:

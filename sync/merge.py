@@ -1,6 +1,7 @@
 """Merge a pull into the stored snapshot (pure): upsert by id, drop deletions.
 
-A ``complete`` pull is everything the source has, so stored records it lacks are dropped.
+A ``complete`` pull is everything the source has, so stored records it lacks are dropped; so is
+a collection listed in ``complete_collections``.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, sou
                 continue
             pulled[rid] = raw
         gone = set(pull.deletions.get(name, ()))
-        if pull.complete:
+        if pull.complete or name in pull.complete_collections:
             gone |= set(records[name]) - set(pulled)
         gone = {rid for rid in gone if rid in records[name] and rid not in pulled}
         for rid in gone:

@@ -1,0 +1,26 @@
+"""``merge``: upserts by id; deletions; whole pulls and whole collections drop what they lack."""
+
+from arwatch.sync.contract import PullResult
+from arwatch.sync.merge import merge
+
+STORED = {"signals": {"s1": {"id": "s1"}, "s2": {"id": "s2"}},
+          "invoices": {"i1": {"id": "i1"}, "i2": {"id": "i2"}}}
+
+
+def test_merge__an_incremental_pull_keeps_what_it_does_not_mention():
+    merged = merge(None, STORED, PullResult(records={"signals": [{"id": "s3"}]}), "test")
+    assert sorted(merged.records["signals"]) == ["s1", "s2", "s3"] and merged.removed == {}
+
+
+def test_merge__a_complete_collection_drops_its_missing_records_and_only_its_own():
+    pull = PullResult(records={"signals": [{"id": "s2", "note": "new"}], "invoices": [{"id": "i3"}]},
+                      complete_collections=frozenset({"signals"}))
+    merged = merge(None, STORED, pull, "test")
+    assert merged.records["signals"] == {"s2": {"id": "s2", "note": "new"}}
+    assert merged.removed == {"signals": ["s1"]}
+    assert sorted(merged.records["invoices"]) == ["i1", "i2", "i3"]  # not complete: nothing dropped
+
+
+def test_merge__an_empty_complete_collection_empties_it():
+    merged = merge(None, STORED, PullResult(records={}, complete_collections=frozenset({"signals"})), "test")
+    assert merged.records["signals"] == {} and merged.removed == {"signals": ["s1", "s2"]}
