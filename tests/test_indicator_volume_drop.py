@@ -179,3 +179,16 @@ def test_volume_drop__a_declared_unavailable_orders_kind_falls_back_to_invoices(
     frame = frame_at(order_ledger(RECENT_ORDERS), T, unavailable=("orders",))
     result = volume_drop.INDICATOR.run(frame, Policy().params("volume_drop"))
     assert not frame.orders_available and result.available and not result.fired.any()
+
+
+def test_volume_drop__orders_unavailable_adds_no_not_available_noise():
+    from ledgers import board_at
+
+    from arwatch.adapters.quickbooks import UNAVAILABLE
+    board = board_at(ledger(RECENT), T, source="quickbooks", unavailable=tuple(UNAVAILABLE))
+    assert "orders" in board.frame.unavailable and "Estimate is a quote" in UNAVAILABLE["orders"]
+    result = next(r for r in board.results if r.indicator == "volume_drop")
+    assert result.available and result.evidence(customer_index(board.frame, "c1")).startswith("invoiced 900.00")
+    reasons = [r.unavailable_reason for r in board.results if not r.available]
+    assert reasons and not any("order" in reason for reason in reasons)
+    assert not any("order" in line for line in board.customer(0).unavailable)
