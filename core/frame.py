@@ -3,13 +3,14 @@
 ``LedgerFrame.from_ledger`` turns the validated records into numpy arrays once (dates as day
 numbers, money as float64 in the company's currency). ``frame.as_of(T)`` returns the frame as
 it was known on day T: later invoices, payments, returns, disputes, contact attempts, signals,
-archivings and resolutions are cut away, so no indicator can look ahead.
+sale orders, archivings and resolutions are cut away, so no indicator can look ahead.
 
 Every table is sorted by customer (then by day), so a customer's rows are one contiguous
 slice (``rows_of``). Array prefixes: ``c_`` customers, ``i_`` invoices and credit notes, ``a_`` allocations (payments
 and credit notes settling invoices), ``p_`` payments, ``d_`` disputes, ``t_`` contact attempts
 ("touches"), ``n_`` payment-plan instalments, ``s_`` signals, ``k_`` contacts, ``b_`` allocations of
-payments that bounced (kept apart: they settle nothing).
+payments that bounced (kept apart: they settle nothing), ``o_`` confirmed sale orders (read only
+when ``orders_available``: the source has orders).
 """
 
 from __future__ import annotations
@@ -118,6 +119,12 @@ class LedgerFrame:
     # allocations of payments that bounced by the frame's day: they settle nothing (b_ = bounced)
     b_inv: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     b_payment: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    # confirmed sale orders, sorted by (customer, order day); totals in the company's currency
+    o_id: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    o_number: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    o_cust: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    o_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    o_total: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -127,6 +134,12 @@ class LedgerFrame:
     @property
     def as_of(self) -> dt.date:
         return date_of(self.as_of_day)
+
+    @property
+    def orders_available(self) -> bool:
+        """The source has sale orders ("orders" not in ``unavailable``), even if a customer has
+        none: order volume is then measured on the ``o_`` columns rather than on invoices."""
+        return "orders" not in self.unavailable
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -162,6 +175,7 @@ class LedgerFrame:
         s_keep = self.s_day <= t
         n_keep = self.n_agreed <= t
         k_keep = self.k_created <= t
+        o_keep = self.o_day <= t
         return dataclasses.replace(
             self,
             as_of_day=t,
@@ -192,5 +206,7 @@ class LedgerFrame:
             n_cancelled=np.where(self.n_cancelled[n_keep] <= t, self.n_cancelled[n_keep], NEVER).astype(np.int32),
             k_cust=self.k_cust[k_keep], k_created=self.k_created[k_keep], k_name=self.k_name[k_keep],
             k_archived=np.where(self.k_archived[k_keep] <= t, self.k_archived[k_keep], NEVER).astype(np.int32),
+            o_id=self.o_id[o_keep], o_number=self.o_number[o_keep], o_cust=self.o_cust[o_keep],
+            o_day=self.o_day[o_keep], o_total=self.o_total[o_keep],
             extra={},
         )

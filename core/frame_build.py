@@ -16,7 +16,7 @@ import numpy as np
 
 from .columnar import NEVER
 from .gcpause import with_gc_paused
-from .model import InvoiceKind, InvoiceState, Ledger, PaymentState
+from .model import InvoiceKind, InvoiceState, Ledger, OrderState, PaymentState
 
 def days(dates: list[dt.date | None] | tuple) -> np.ndarray:
     """Day numbers (``date.toordinal()``) of dates; NEVER for None."""
@@ -101,7 +101,17 @@ def _build_columns(ledger: Ledger) -> dict[str, Any]:
 
     cols.update(_allocations(payments, p_day, invoices, i_issue, is_credit, i_index, rate))
     cols.update(_small_tables(ledger, c_index, i_index))
+    cols.update(_orders(ledger, c_index))
     return cols
+
+
+def _orders(ledger: Ledger, c_index: dict[str, int]) -> dict[str, np.ndarray]:
+    """Confirmed sale orders (cancelled ones never count), totals in the company's currency."""
+    confirmed = tuple(o for o in ledger.orders if o.state is OrderState.CONFIRMED)
+    orders, o_cust, o_day = _sorted_by_customer(confirmed, c_index, "order_date")
+    o_id, o_number, o_total, o_rate = columns(orders, "id", "number", "total", "fx_rate")
+    return {"o_id": obj(o_id), "o_number": obj(o_number), "o_cust": o_cust, "o_day": o_day,
+            "o_total": money(o_total) * money(o_rate) if len(orders) else np.zeros(0)}
 
 
 def _allocations(payments: list, p_day: np.ndarray, invoices: list, i_issue: np.ndarray,

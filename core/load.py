@@ -16,7 +16,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from .gcpause import with_gc_paused
 from .issues import Issue
-from .model import COLLECTIONS, Company, Invoice, InvoiceKind, Ledger, Payment, PaymentState, Record
+from .model import (COLLECTIONS, OPTIONAL_COLLECTIONS, Company, Invoice, InvoiceKind, Ledger, Payment, PaymentState,
+                    Record)
 
 _TYPE_NAMES = {
     "customers": "customer",
@@ -26,6 +27,7 @@ _TYPE_NAMES = {
     "contact_attempts": "contact_attempt",
     "payment_plans": "payment_plan",
     "signals": "signal",
+    "orders": "order",
 }
 
 
@@ -170,6 +172,10 @@ def load_ledger(
 ) -> tuple[Ledger, tuple[Issue, ...]]:
     """Validate ``data`` (keys: company and the collections of ``COLLECTIONS``).
 
+    A collection of ``OPTIONAL_COLLECTIONS`` ("orders") missing from ``data`` (or None) is a
+    kind the source does not have: it is added to ``unavailable``. An empty list is a source
+    that has the kind and no records of it.
+
     Returns the ledger of every good record and the issues of the bad ones, in input order.
     """
     company = data.get("company") or {"id": "company", "name": "Company"}
@@ -178,13 +184,14 @@ def load_ledger(
     good: dict[str, list[Record]] = {}
     for key, record_type in COLLECTIONS:
         type_name = _TYPE_NAMES[key]
-        records, found = validate_records(data.get(key, ()), record_type, type_name, source)
+        raws = data.get(key)
+        records, found = validate_records(() if raws is None else raws, record_type, type_name, source)
         records, dupes = _drop_duplicates(records, type_name, source)
         issues += found + dupes
         good[key] = records
 
     customer_ids = {c.id for c in good["customers"]}  # type: ignore[attr-defined]
-    for key in ("invoices", "payments", "disputes", "contact_attempts", "payment_plans", "signals"):
+    for key in ("invoices", "payments", "disputes", "contact_attempts", "payment_plans", "signals", "orders"):
         good[key], found = _drop_unknown_customers(good[key], customer_ids, _TYPE_NAMES[key], source)
         issues += found
 
@@ -207,7 +214,8 @@ def load_ledger(
             disputes.append(d)
     good["disputes"] = disputes
 
-    ledger = Ledger(company=company, source=source, unavailable=frozenset(unavailable),
+    missing = {key for key in OPTIONAL_COLLECTIONS if data.get(key) is None}
+    ledger = Ledger(company=company, source=source, unavailable=frozenset(unavailable) | missing,
                     **{key: tuple(records) for key, records in good.items()})
     return ledger, tuple(issues)
 

@@ -138,6 +138,34 @@ class Invoice(Record):
         return self
 
 
+class OrderState(str, Enum):
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+
+class Order(Record):
+    """A customer's sale order: what it committed to buy, whether invoiced yet or not.
+
+    Only confirmed orders count (quotations are not orders; a source leaves them out).
+    Like an invoice's, the state is the source's state today: a cancelled order is left out
+    at every T.
+
+    Attributes:
+      number: the human reference ("S00041").
+      order_date: the day the order was confirmed.
+      total: the order's amount (the source says which: untaxed or gross), in ``currency``.
+    """
+
+    id: RecordId
+    number: str
+    customer_id: RecordId
+    order_date: dt.date
+    total: NonNegativeMoney
+    currency: Currency = "EUR"
+    fx_rate: Rate = Decimal(1)
+    state: OrderState = OrderState.CONFIRMED
+
+
 class PaymentState(str, Enum):
     POSTED = "posted"
     RETURNED = "returned"  # bounced / rejected by the bank
@@ -294,6 +322,8 @@ class Ledger(Record):
       source: the system it came from ("demo", "quickbooks", "odoo", "file").
       unavailable: data kinds the source cannot provide at all (e.g. "payer_account",
         "contacts", "contact_attempts"); indicators needing them report "not available".
+        "orders" here means the source has no sale orders: ``volume_drop`` then measures
+        invoiced amounts instead (``load_ledger`` adds it when the data has no "orders").
     """
 
     company: Company
@@ -305,6 +335,7 @@ class Ledger(Record):
     contact_attempts: tuple[ContactAttempt, ...] = ()
     payment_plans: tuple[PaymentPlan, ...] = ()
     signals: tuple[Signal, ...] = ()
+    orders: tuple[Order, ...] = ()
     unavailable: frozenset[str] = frozenset()
 
 
@@ -317,4 +348,9 @@ COLLECTIONS: tuple[tuple[str, type[Record]], ...] = (
     ("contact_attempts", ContactAttempt),
     ("payment_plans", PaymentPlan),
     ("signals", Signal),
+    ("orders", Order),
 )
+
+# Collections a source may not have at all: absent from ``load_ledger``'s data (not merely
+# empty), the kind is added to ``Ledger.unavailable``.
+OPTIONAL_COLLECTIONS: frozenset[str] = frozenset({"orders"})

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from arwatch.core.issues import Issue
-from arwatch.core.model import COLLECTIONS
+from arwatch.core.model import COLLECTIONS, OPTIONAL_COLLECTIONS
 
 from .contract import PullResult
 
@@ -35,7 +35,12 @@ class Merged:
     issues: tuple[Issue, ...]
 
     def ledger_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {name: list(self.records.get(name, {}).values()) for name in COLLECTION_NAMES}
+        """The snapshot as ``load_ledger``'s data. An optional collection ("orders") with no
+        stored record is left out, so that a source that never sent any has the kind
+        unavailable (``load_ledger``) whether or not its adapter declares it; a company whose
+        stored orders are all gone is measured on invoices again."""
+        data: dict[str, Any] = {name: list(self.records.get(name, {}).values()) for name in COLLECTION_NAMES
+                                if name not in OPTIONAL_COLLECTIONS or self.records.get(name)}
         if self.company:
             data["company"] = self.company
         return data

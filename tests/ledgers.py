@@ -10,8 +10,12 @@
     call c1 2024-03-02 unanswered | answered [promise=2024-03-10:50.00] [channel=email]
     plan c1 PL1 2024-03-01 2024-04-01:50 2024-05-01:50 [cancelled=...]
     signal c1 hearsay 2024-03-01 [severity=0.5] [confidence=0.3] [expires=...] [source="..."]
+    order c1 S00041 2024-01-05 100.00 [cancelled] [currency=USD rate=0.9]
+    provides orders
 
-Invoice ids are their numbers; due defaults to issue + the customer's terms; a payment without
+Without an ``order`` or ``provides orders`` line the data has no "orders" key (a source without
+sale orders); ``provides orders`` alone is a source with orders and none recorded.
+Invoice and order ids are their numbers; due defaults to issue + the customer's terms; a payment without
 an amount split pays the residual of each listed invoice in turn.
 """
 
@@ -130,6 +134,17 @@ def ledger_data(text: str) -> dict:
             data["payment_plans"].append({
                 "id": plan_id, "customer_id": cid, "agreed_on": agreed, "cancelled_on": opts.get("cancelled"),
                 "instalments": [{"due_date": i.split(":")[0], "amount": i.split(":")[1]} for i in insts]})
+        elif kind == "order":
+            plain, opts = _opts(rest)
+            cid, number, date, total = plain[:4]
+            order = {"id": number, "number": number, "customer_id": cid, "order_date": date, "total": total,
+                     "state": "cancelled" if "cancelled" in plain else "confirmed"}
+            if "currency" in opts:
+                order["currency"], order["fx_rate"] = opts["currency"], opts.get("rate", "1")
+            data.setdefault("orders", []).append(order)
+        elif kind == "provides":
+            (what,), _ = _opts(rest)
+            data.setdefault(what, [])
         elif kind == "signal":
             plain, opts = _opts(rest)
             cid, signal_kind, on = plain[:3]

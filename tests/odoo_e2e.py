@@ -23,7 +23,7 @@ from arwatch.core.actions import ApplyResult, Change
 from arwatch.core.diffing import diff
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
-from arwatch.core.model import COLLECTIONS
+from arwatch.core.model import COLLECTIONS, OPTIONAL_COLLECTIONS
 from arwatch.core.scoring import score
 from arwatch.sync.contract import PullResult
 
@@ -48,7 +48,8 @@ class Snapshot:
         self.cursor = pull.cursor or self.cursor
 
     def data(self) -> dict[str, Any]:
-        return {"company": self.company, **{n: list(v.values()) for n, v in self.records.items()}}
+        return {"company": self.company, **{n: list(v.values()) for n, v in self.records.items()
+                                            if n not in OPTIONAL_COLLECTIONS or v}}  # as Merged.ledger_data
 
 
 @dataclass

@@ -68,3 +68,27 @@ def test_frame__bounced_payment_settles_nothing_once_returned():
     before, after = frame_at(LEDGER, "2024-03-19"), frame_at(LEDGER, "2024-03-25")
     assert settlement(before).paid[inv2(before)] == 25.0 + 20.0
     assert settlement(after).paid[inv2(after)] == 25.0
+
+
+ORDERS = LEDGER + """
+order c2 S3 2024-02-10 80.00
+order c1 S2 2024-02-01 300.00 currency=USD rate=0.5
+order c1 S1 2024-01-20 120.00
+order c1 S4 2024-02-05 999.00 cancelled
+order c1 S5 2024-03-01 60.00
+"""
+
+
+def test_frame__confirmed_orders_by_customer_and_day_in_company_currency_cut_at_T():
+    f = frame_at(ORDERS, "2024-02-20")
+    assert f.orders_available
+    assert list(f.o_number) == ["S1", "S2", "S3"]  # c1 by day, then c2; S4 cancelled, S5 later
+    assert list(f.o_cust) == [customer_index(f, "c1")] * 2 + [customer_index(f, "c2")]
+    assert [date_of(d).isoformat() for d in f.o_day] == ["2024-01-20", "2024-02-01", "2024-02-10"]
+    assert list(f.o_total) == [120.0, 150.0, 80.0]
+    assert list(frame_at(ORDERS, "2024-03-01").o_number) == ["S1", "S2", "S5", "S3"]
+
+
+def test_frame__without_orders_the_flag_says_invoices_are_the_volume():
+    f = frame_at(LEDGER, "2024-02-20")
+    assert not f.orders_available and "orders" in f.unavailable and len(f.o_cust) == 0

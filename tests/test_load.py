@@ -98,3 +98,38 @@ def test_load__bounced_payment_then_its_replacement_both_kept():
     ledger, issues = issues_of({"invoices": [inv("1")], "payments": [bounced, replacement]})
     assert not issues
     assert [p.id for p in ledger.payments] == ["p1", "p2"]
+
+
+def order(id_, cust="c1", total="100", date="2024-01-05", **kw):
+    return {"id": id_, "number": f"S{id_}", "customer_id": cust, "order_date": date, "total": total, **kw}
+
+
+def test_load__orders_bad_fields_are_named_and_the_good_ones_kept():
+    ledger, issues = issues_of({"orders": [order("1", total="-5"), order("2", date="2024-13-01"),
+                                           order("3", state="draft"), order("4", currency="euro"),
+                                           order("5", fx_rate="0"), order("6", cust="nobody"),
+                                           order("7", state="cancelled", currency="USD", fx_rate="0.9"),
+                                           order("7"), order("8")]})
+    assert [o.id for o in ledger.orders] == ["7", "8"]
+    assert ledger.orders[0].state.value == "cancelled" and str(ledger.orders[0].fx_rate) == "0.9"
+    assert ledger.orders[1].state.value == "confirmed" and ledger.orders[1].currency == "EUR"  # defaults
+    assert "greater than or equal to 0" in issues[("order", "1", "total")]
+    assert ("order", "2", "order_date") in issues
+    assert "'confirmed' or 'cancelled'" in issues[("order", "3", "state")]
+    assert ("order", "4", "currency") in issues and ("order", "5", "fx_rate") in issues
+    assert "unknown customer 'nobody'" in issues[("order", "6", "customer_id")]
+    assert "duplicate id" in issues[("order", "7", "id")]
+    assert len(issues) == 7
+
+
+def test_load__an_order_without_its_number_or_date_names_the_field():
+    _, issues = issues_of({"orders": [{"id": "9", "customer_id": "c1", "total": "1"}]})
+    assert set(issues) == {("order", "9", "number"), ("order", "9", "order_date")}
+
+
+def test_load__no_orders_key_means_the_source_has_no_orders():
+    without, _ = load_ledger({"customers": CUSTOMERS}, unavailable=("contacts",))
+    assert without.unavailable == {"contacts", "orders"}
+    assert load_ledger({"customers": CUSTOMERS, "orders": None})[0].unavailable == {"orders"}
+    empty, _ = load_ledger({"customers": CUSTOMERS, "orders": []})
+    assert empty.unavailable == frozenset() and empty.orders == ()

@@ -2,7 +2,8 @@
 
 Random ledgers are built up to T, then a random future (later invoices, payments of open
 invoices, bounces of earlier payments, calls, promises, disputes, signals, archived contacts,
-resolutions) is added; everything computed as of T must be identical.
+resolutions, sale orders) is added; everything computed as of T must be identical. Most
+ledgers come from a source with sale orders (volume measured on orders), the others without.
 """
 
 import datetime as dt
@@ -80,7 +81,25 @@ def build(seed: int) -> dict:
             data["payment_plans"].append({"id": f"{cid}plan", "customer_id": cid, "agreed_on": agreed.isoformat(),
                                           "instalments": [{"due_date": (agreed + dt.timedelta(days=30 * k)).isoformat(),
                                                            "amount": "100"} for k in range(1, 4)]})
+    _add_orders(data, random.Random(-seed - 1))
     return data
+
+
+def _add_orders(data: dict, rng: random.Random) -> None:
+    """Sale orders, monthly-ish with a drop for some customers, some cancelled; none for a
+    source without orders (no "orders" key)."""
+    if rng.random() < 0.25:
+        return
+    data["orders"] = []
+    for customer in data["customers"]:
+        cid, day, size = customer["id"], START + dt.timedelta(days=rng.randint(0, 60)), rng.choice([300, 2000])
+        drop = _day(rng, START, T + dt.timedelta(days=120)) if rng.random() < 0.5 else None
+        for o in range(rng.randint(0, 40)):
+            amount = size * (0.2 if drop and day >= drop else 1) * rng.uniform(0.7, 1.3)
+            data["orders"].append({"id": f"{cid}o{o}", "number": f"S{cid}{o:03d}", "customer_id": cid,
+                                   "order_date": day.isoformat(), "total": f"{amount:.2f}",
+                                   "state": "cancelled" if rng.random() < 0.05 else "confirmed"})
+            day += dt.timedelta(days=rng.randint(10, 45))
 
 
 def past_of(data: dict) -> dict:
@@ -94,7 +113,8 @@ def past_of(data: dict) -> dict:
                 for p in data["payments"] if p["date"] <= t]
     disputes = [{**d, "resolved_on": d["resolved_on"] if known(d["resolved_on"]) else None}
                 for d in data["disputes"] if d["opened_on"] <= t]
-    return {"customers": customers,
+    past: dict = {} if "orders" not in data else {"orders": [o for o in data["orders"] if o["order_date"] <= t]}
+    return {**past, "customers": customers,
             "invoices": [i for i in data["invoices"] if i["issue_date"] <= t],
             "payments": payments, "disputes": disputes,
             "contact_attempts": [a for a in data["contact_attempts"] if a["on"] <= t],
@@ -115,6 +135,8 @@ def test_no_lookahead__future_records_change_nothing_at_T(seed):
     past, full = board(past_of(data)), board(data)
     assert np.array_equal(past.score, full.score)
     assert np.array_equal(past.segment, full.segment)
+    for column in ("o_id", "o_number", "o_cust", "o_day", "o_total"):  # orders are cut at T too
+        assert np.array_equal(getattr(past.frame, column), getattr(full.frame, column)), column
     for a, b in zip(past.results, full.results):
         assert np.array_equal(a.fired, b.fired), a.indicator
         assert np.allclose(a.strength, b.strength), a.indicator
@@ -126,3 +148,18 @@ def test_no_lookahead__the_future_layer_is_not_empty():
     """Guard against a generator that adds no future (which would make the property vacuous)."""
     sizes = [(len(past_of(build(s))["invoices"]), len(build(s)["invoices"])) for s in range(20)]
     assert any(full > past for past, full in sizes)
+    orders = [(len(past_of(build(s))["orders"]), len(build(s)["orders"])) for s in range(20) if "orders" in build(s)]
+    assert any(full > past for past, full in orders)
+    assert len(orders) < 20  # some ledgers have no orders
+
+
+def test_no_lookahead__volume_drop_fires_on_orders_in_some_ledgers():
+    """Guard: the orders basis is exercised (a property over ledgers where it never fires
+    would prove little about its cut)."""
+    fired = 0
+    for s in range(40):
+        data = build(s)
+        if "orders" in data:
+            result = next(r for r in board(past_of(data)).results if r.indicator == "volume_drop")
+            fired += int(result.fired.sum())
+    assert fired > 0

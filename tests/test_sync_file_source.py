@@ -130,3 +130,47 @@ def test_example_config__maps_the_ibm_sample(tmp_path):
     mapping = FileMapping.model_validate({**settings, "invoices": str(tmp_path / "sample.csv")})
     pull = FileSource("ibm", mapping, open_store(tmp_path / "s.sqlite3")).pull(None, full=False)
     assert not pull.issues and len(pull.records["invoices"]) == 40
+
+
+ORDER_COLUMNS = {"order_number": "Order", "customer_id": "customerID", "order_date": "Ordered", "amount": "Total",
+                 "customer_name": "Name", "status": "Status"}
+
+
+def test_file_source__without_an_orders_file_orders_are_unavailable(tmp_path):
+    source = _source(tmp_path, IBM_EXCERPT)
+    assert "orders" in source.unavailable
+    pull = source.pull(None, full=False)
+    assert "orders" not in pull.records
+    assert "orders" in load_ledger(pull.records, unavailable=source.unavailable)[0].unavailable
+
+
+def test_file_source__an_orders_file_gives_sale_orders_and_names_bad_rows(tmp_path):
+    orders = tmp_path / "orders.csv"
+    orders.write_text("Order,customerID,Name,Ordered,Total,Status\n"
+                      "S1,0465-DTULQ,,9/1/2012,120.50,Confirmed\n"
+                      "S2,0465-DTULQ,,9/5/2012,80,Cancelled\n"
+                      "S3,NEW-1,Newco,1/2/2013,1000,\n"
+                      "S4,0465-DTULQ,,13/1/2012,5,\n"
+                      "S5,0465-DTULQ,,9/1/2012,-5,\n"
+                      "S1,0465-DTULQ,,9/2/2012,7,\n")
+    source = _source(tmp_path, IBM_EXCERPT, orders=str(orders), order_columns=ORDER_COLUMNS)
+    assert "orders" not in source.unavailable
+    pull = source.pull(None, full=False)
+    assert [(i.source, i.record_type, i.record_id, i.field) for i in pull.issues] == [
+        ("orders.csv", "order", "row 5", "Ordered"), ("orders.csv", "order", "row 6", "Total"),
+        ("orders.csv", "order", "row 7", "Order")]
+    assert [(o["number"], o["order_date"], o["total"], o["state"], o["currency"]) for o in pull.records["orders"]] == [
+        ("S1", "2012-09-01", "120.50", "confirmed", "USD"), ("S2", "2012-09-05", "80", "cancelled", "USD"),
+        ("S3", "2013-01-02", "1000", "confirmed", "USD")]
+    assert pull.records["customers"][-1] == {"id": "NEW-1", "name": "Newco", "currency": "USD", "terms_days": 30}
+    ledger, issues = load_ledger(pull.records, unavailable=source.unavailable)
+    assert not issues and len(ledger.orders) == 3 and "orders" not in ledger.unavailable
+    changed = source.pull(pull.cursor, full=False)
+    assert changed.count() == 0  # the cursor covers the orders file too
+    orders.write_text(orders.read_text() + "S6,NEW-1,Newco,2/2/2013,10,\n")
+    assert len(source.pull(pull.cursor, full=False).records["orders"]) == 4
+
+
+def test_file_source__an_orders_file_needs_its_columns(tmp_path):
+    with pytest.raises(ValueError, match="order_columns: an orders file needs its column mapping"):
+        FileMapping.model_validate(file_settings(IBM_EXCERPT, orders="orders.csv"))

@@ -2,7 +2,8 @@
 
 An invoice table with a settled date becomes invoices plus one payment per settled invoice;
 a payments table, when given, supplies the payments instead (rows with the same payment id
-are one payment with several allocations).
+are one payment with several allocations). An orders table, when given, supplies sale orders
+(and the customers not invoiced yet).
 """
 
 from __future__ import annotations
@@ -152,3 +153,35 @@ def convert_payments(rows: Iterable[tuple[int, Row]], mapping: FileMapping, sour
         payment["amount"] = str(Decimal(payment["amount"]) + amount)
         payment["allocations"].append({"invoice_id": invoice["id"], "amount": str(amount)})
     return list(payments.values()), issues
+
+
+def convert_orders(rows: Iterable[tuple[int, Row]], mapping: FileMapping, source: str,
+                   customers: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Issue]]:
+    """Sale orders, and the customers among them not in ``customers`` (ordered, not invoiced yet)."""
+    assert mapping.order_columns is not None
+    columns = mapping.order_columns.mapped()
+    cancelled = {v.lower() for v in mapping.cancelled_values}
+    orders: dict[str, dict[str, Any]] = {}
+    new_customers: dict[str, dict[str, Any]] = {}
+    issues: list[Issue] = []
+    for number, row in rows:
+        cells = _Cells(row, mapping, columns)
+        try:
+            order_number, date, amount = cells.text("order_number"), cells.date("order_date"), cells.amount("amount")
+            if amount < 0:
+                raise _BadCell("amount", f"{amount} is negative")
+            if order_number in orders:
+                raise _BadCell("order_number", f"repeats order {order_number!r}; the first row is kept")
+            cid = cells.text("customer_id")
+        except _BadCell as bad:
+            issues.append(_issue(source, "order", number, columns, bad, as_text(row.get("order_number"))))
+            continue
+        currency = cells.text("currency", required=False).upper() or mapping.currency
+        if cid not in customers and cid not in new_customers:
+            new_customers[cid] = {"id": cid, "name": cells.text("customer_name", False) or cid,
+                                  "currency": currency, "terms_days": mapping.terms_days}
+        orders[order_number] = {
+            "id": order_number, "number": order_number, "customer_id": cid, "order_date": date.isoformat(),  # type: ignore[union-attr]
+            "total": str(amount), "currency": currency,
+            "state": "cancelled" if cells.text("status", False).lower() in cancelled else "confirmed"}
+    return list(orders.values()), list(new_customers.values()), issues

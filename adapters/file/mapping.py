@@ -4,6 +4,8 @@ Example (TOML, under ``[companies.<name>.settings]``)::
 
     invoices = "exports/invoices.csv"      # .csv or .xlsx (first sheet unless sheet = "...")
     payments = "exports/payments.csv"      # optional
+    orders = "exports/orders.csv"          # optional: confirmed sale orders (volume_drop measures
+                                           # them instead of invoiced amounts)
     date_format = "m/d/yyyy"               # or a strptime format ("%d.%m.%Y")
     currency = "USD"
     outbox = "outbox/acme"                 # worklist.csv, worklist.json, changes.jsonl
@@ -24,6 +26,15 @@ Example (TOML, under ``[companies.<name>.settings]``)::
     amount = "Amount"
     invoice_number = "Invoice No"
     payer_account = "IBAN"                 # optional
+    [companies.<name>.settings.order_columns]
+    order_number = "Order"
+    customer_id = "Account"
+    order_date = "Date"
+    amount = "Total"
+    customer_name = "Account Name"         # optional: a customer not invoiced yet
+    currency = "Cur"                       # optional per-row currency
+    status = "Status"                      # optional: rows whose status is in cancelled_values
+                                           # are cancelled orders (default cancelled/canceled/void)
 """
 
 from __future__ import annotations
@@ -90,6 +101,16 @@ class PaymentColumns(_Columns):
     payer_account: str | None = None
 
 
+class OrderColumns(_Columns):
+    order_number: str
+    customer_id: str
+    order_date: str
+    amount: str
+    customer_name: str | None = None
+    currency: str | None = None
+    status: str | None = None
+
+
 class FileMapping(BaseModel):
     """Settings of a file source.
 
@@ -98,12 +119,15 @@ class FileMapping(BaseModel):
         new export are dropped from the snapshot. Set false for exports of open items only.
       terms_days: payment terms when an invoice's due date does not tell (the most common
         due - issue gap of a customer's invoices is used otherwise).
+      orders: an export of sale orders; without it the source has no orders (``unavailable``)
+        and volume is measured on invoices.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     invoices: Path
     payments: Path | None = None
+    orders: Path | None = None
     sheet: str | None = None
     delimiter: str = ","
     encoding: str = "utf-8-sig"
@@ -113,10 +137,12 @@ class FileMapping(BaseModel):
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
     terms_days: int = Field(default=30, ge=0)
     disputed_values: tuple[str, ...] = ("yes", "y", "true", "1", "x", "disputed")
+    cancelled_values: tuple[str, ...] = ("cancelled", "canceled", "cancel", "void", "voided")
     complete: bool = True
     outbox: Path | None = None
     columns: InvoiceColumns
     payment_columns: PaymentColumns | None = None
+    order_columns: OrderColumns | None = None
 
     @field_validator("date_format")
     @classmethod
@@ -130,6 +156,8 @@ class FileMapping(BaseModel):
     def _payments_mapped(self) -> FileMapping:
         if self.payments is not None and self.payment_columns is None:
             raise ValueError("payment_columns: a payments file needs its column mapping")
+        if self.orders is not None and self.order_columns is None:
+            raise ValueError("order_columns: an orders file needs its column mapping")
         return self
 
     def resolve(self, base: Path) -> FileMapping:
@@ -137,4 +165,4 @@ class FileMapping(BaseModel):
         def full(p: Path | None) -> Path | None:
             return None if p is None else (p.expanduser() if p.expanduser().is_absolute() else base / p)
         return self.model_copy(update={"invoices": full(self.invoices), "payments": full(self.payments),
-                                       "outbox": full(self.outbox)})
+                                       "orders": full(self.orders), "outbox": full(self.outbox)})

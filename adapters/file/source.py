@@ -8,7 +8,7 @@ from pathlib import Path
 from arwatch.sync.contract import Cursor, PullResult
 from arwatch.sync.store import Store
 
-from .convert import convert_invoices, convert_payments
+from .convert import convert_invoices, convert_orders, convert_payments
 from .mapping import FileMapping, MappingError
 from .reader import read_rows
 from .target import StoreTarget
@@ -34,6 +34,8 @@ def unavailable_for(mapping: FileMapping) -> frozenset[str]:
         missing.add("payer_account")
     if not mapping.columns.disputed:
         missing.add("disputes")
+    if mapping.orders is None:
+        missing.add("orders")
     return frozenset(missing)
 
 
@@ -46,6 +48,12 @@ def read_mapped(mapping: FileMapping, company: str) -> tuple[dict, list]:
         rows = read_rows(m.payments, m.payment_columns.mapped(), m.delimiter, m.encoding, m.sheet)
         invoices = {inv["id"]: inv for inv in records["invoices"]}
         records["payments"], found = convert_payments(rows, m, m.payments.name, invoices)
+        issues += found
+    if m.orders is not None and m.order_columns is not None:
+        rows = read_rows(m.orders, m.order_columns.mapped(), m.delimiter, m.encoding, m.sheet)
+        known = {c["id"] for c in records["customers"]}
+        records["orders"], new_customers, found = convert_orders(rows, m, m.orders.name, known)
+        records["customers"] += new_customers
         issues += found
     records["company"] = {"id": company, "name": company, "currency": m.currency}
     return records, issues
@@ -62,7 +70,7 @@ class FileSource(StoreTarget):
         self.unavailable = unavailable_for(mapping)
 
     def _files(self) -> list[Path]:
-        return [p for p in (self.mapping.invoices, self.mapping.payments) if p is not None]
+        return [p for p in (self.mapping.invoices, self.mapping.payments, self.mapping.orders) if p is not None]
 
     def pull(self, since: Cursor | None, full: bool) -> PullResult:
         m = self.mapping

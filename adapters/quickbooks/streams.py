@@ -36,7 +36,7 @@ ENTITIES: tuple[str, ...] = tuple(s.entity for s in STREAMS)
 BY_ENTITY = {s.entity: s for s in STREAMS}
 
 # What QuickBooks Online cannot feed, with why (``Ledger.unavailable``: indicators that need one
-# say "not available" instead of scoring zero).
+# say "not available" instead of scoring zero; without "orders", volume is measured on invoices).
 UNAVAILABLE: dict[str, str] = {
     "payer_account": "a Payment carries no payer bank account (only PaymentMethodRef and a "
                      "reference number), so a new paying account cannot be seen (bank_churn)",
@@ -47,6 +47,9 @@ UNAVAILABLE: dict[str, str] = {
     "disputes": "invoices and customers have no dispute or complaint record "
                 "(sudden_complaints)",
     "payment_plans": "QuickBooks Online has no instalment agreements",
+    "orders": "no sale orders are read: QuickBooks Online Simple Start and Essentials have no "
+              "sales-order entity, and an Estimate is a quote, not an order (volume_drop measures "
+              "invoiced amounts)",
 }
 # Available, with a caveat: payment returns are the payments voided in QuickBooks (state
 # voided, returned_on = the day of the void); a bounce recorded by deleting the payment only

@@ -28,7 +28,8 @@ else:  # pragma: no cover
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("score", help="score a ledger file and print the ranked risks",
                        description="Score a ledger: JSON with the keys company, customers, invoices, payments, "
-                                   "disputes, contact_attempts, payment_plans, signals (fields as in "
+                                   "disputes, contact_attempts, payment_plans, signals and optionally orders "
+                                   "(sale orders; without them volume is measured on invoices; fields as in "
                                    "arwatch.core.model), or a CSV of invoices with the columns "
                                    + ", ".join(DEFAULT_COLUMNS) + " (dates yyyy-mm-dd; settled_date, "
                                    "disputed and currency optional), or any CSV/XLSX with --mapping.")

@@ -18,7 +18,7 @@ DEFAULT_DAY = dt.date(2026, 11, 20)
 
 class DemoSource(StoreTarget):
     name = "demo"
-    unavailable: frozenset[str] = frozenset()
+    unavailable: frozenset[str] = frozenset({"orders"})  # the demo company invoices, it has no sale orders
 
     def __init__(self, company: str, store: Store, seed: int = 7, today: dt.date = DEFAULT_DAY,
                  outbox: Path | None = None):
