@@ -75,11 +75,16 @@ def test_xml__parses_without_removed_syntax(path):
                     assert "tree" not in field.text.split(","), f"{path.name}: view_mode tree"
 
 
-def _models_of(module: Path) -> set[str]:
+def _models_of(module: Path, abstract: bool | None = None) -> set[str]:
+    """The ``_name``s a module declares; only the abstract ones (``models.AbstractModel``, no
+    table, no access rule) or only the others with ``abstract``."""
     names = set()
     for py in module.rglob("*.py"):
-        for match in re.finditer(r'(?m)^\s+_name = "([a-z_.]+)"', py.read_text(encoding="utf-8")):
-            names.add(match.group(1))
+        text = py.read_text(encoding="utf-8")
+        for cls in re.finditer(r'(?ms)^class \w+\((models\.\w+)\):(.*?)(?=^class |\Z)', text):
+            match = re.search(r'(?m)^\s+_name = "([a-z_.]+)"', cls.group(2))
+            if match and (abstract is None or (cls.group(1) == "models.AbstractModel") == abstract):
+                names.add(match.group(1))
     return names
 
 
@@ -100,10 +105,9 @@ def test_access_csv__header_and_model_refs(module):
             f"{row[0]}: {row[2]} names no model of {module.name}"
         assert set(row[4:]) <= {"0", "1"}
     covered = {row[2].split(".")[-1][len("model_"):] for row in rows[1:]}
-    for model in declared:
-        if model in ("arwatch.scoring", "arwatch.writeback"):  # abstract services
-            continue
+    for model in _models_of(module, abstract=False):
         assert model.replace(".", "_") in covered, f"{model} has no access rule"
+    assert not {m.replace(".", "_") for m in _models_of(module, abstract=True)} & covered, "abstract models have no table"
 
 
 @pytest.mark.parametrize("path", sorted(ADDON.rglob("*.py")), ids=lambda p: str(p.relative_to(ADDON)))
@@ -157,3 +161,18 @@ def test_pylint_odoo__no_messages():
          *(str(m) for m in MODULES)],
         capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_closed_mark__the_addon_marks_closed_tasks_as_the_sync_adapter_reads_them():
+    from arwatch.adapters.odoo.markers import CLOSED_MARK
+
+    source = (ADDON / "arwatch" / "models" / "arwatch_writeback.py").read_text(encoding="utf-8")
+    assert f'CLOSED_MARK = "{CLOSED_MARK}"' in source
+    assert "+ CLOSED_MARK)" in source  # in the feedback of the activities it closes
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)
+def test_tests__every_test_file_is_imported_so_odoo_runs_it(module):
+    folder = module / "tests"
+    imported = set(re.findall(r"(?m)^from \. import (\w+)", (folder / "__init__.py").read_text(encoding="utf-8")))
+    assert {p.stem for p in folder.glob("test_*.py")} <= imported

@@ -142,6 +142,19 @@ def load_raw(cr, company, partner_ids):
     }
 
 
+def collections_raw(cr, company_id):
+    """The add-on's own collections records of a company's customers (disputes, contact attempts,
+    payment plans, warning signals) in ``load_ledger``'s shape: what an external sync reads
+    instead of guessing them from done activities. Four queries."""
+    params = {"company": company_id, "partners": customer_ids(cr, company_id)}
+    return {
+        "disputes": _disputes(_fetch(cr, DISPUTES, params)),
+        "contact_attempts": _attempts(_fetch(cr, ATTEMPTS, params)),
+        "payment_plans": _plans(_fetch(cr, PLAN_LINES, params)),
+        "signals": _signals(_fetch(cr, SIGNALS, params)),
+    }
+
+
 def _invoices(rows, currency):
     invoices, notes = {}, {}
     for mid, name, partner, move_type, issued, due, total, residual in rows:

@@ -10,3 +10,4 @@ from . import mail_activity
 from . import account_move
 from . import arwatch_scoring
 from . import arwatch_writeback
+from . import arwatch_sync_api

@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
 SEGMENTS = [
@@ -81,7 +82,12 @@ class ArwatchPartnerRisk(models.Model):
 
     def action_score_now(self):
         """Score this company's customers now (the cron's work, on demand)."""
-        for company in self.company_id or self.env.company:
+        companies = self.company_id or self.env.company
+        external = companies - companies._arwatch_scored_in_odoo()
+        if external:
+            raise UserError(_("%s is scored by arwatch sync, not in Odoo: run the sync, or set "
+                              "'Scored by' back to this add-on in the settings.", external[0].name))
+        for company in companies:
             self.env["arwatch.scoring"].sudo()._score_company(company)
         return True
 

@@ -39,11 +39,16 @@ class ArwatchScoring(models.AbstractModel):
 
     @api.model
     def _cron_score(self):
-        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
+        for company in self._cron_companies():
             self.with_company(company)._score_company(company)
             if not self.env.registry.in_test_mode():
                 # one company at a time: a failure keeps the others' work
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _cron_companies(self):
+        """The companies the daily job scores: those not written by an external arwatch sync."""
+        return self.env["res.company"].search([])._arwatch_scored_in_odoo()  # pylint: disable=no-search-all
 
     @api.model
     def _batch_size(self):

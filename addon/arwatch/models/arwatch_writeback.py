@@ -14,6 +14,9 @@ SLIPPING = ("habit_slip", "slowing_trend", "selective_payment")
 # a task done by a person within this many days still counts as written: its cause may last
 # until the next payment arrives, and reopening it the next morning would nag
 DONE_COUNTS_DAYS = 14
+# in the feedback of a task arwatch closed: an external sync reading done activities as contact
+# attempts skips these (the same mark as ``arwatch.adapters.odoo.markers.CLOSED_MARK``)
+CLOSED_MARK = "[arwatch:closed]"
 
 
 RISKS = """
@@ -28,7 +31,7 @@ RISKS = """
 
 # open ones last, so that an open activity wins over a done one of the same key
 ACTIVITIES = """
-    SELECT a.id, a.arwatch_key, a.summary, a.date_deadline, a.user_id
+    SELECT a.id, a.arwatch_key, a.summary, a.date_deadline, a.user_id, a.active
       FROM mail_activity a
      WHERE a.arwatch_company_id = %(company)s AND a.arwatch_partner_id = ANY(%(partners)s)
        AND a.arwatch_key IS NOT NULL AND a.arwatch_key != ''
@@ -85,26 +88,29 @@ class ArwatchWriteback(models.AbstractModel):
             if override_until:
                 overrides.append(Override(customer_id=cid, release_until=override_until,
                                           by=override_by or "", reason=override_reason or ""))
-        activities, tasks = self._task_activities(company, partner_ids, today)
-        written = WrittenState(flags=tuple(flags), holds=tuple(holds), tasks=tuple(tasks), overrides=tuple(overrides))
+        activities, tasks, done = self._task_activities(company, partner_ids, today)
+        written = WrittenState(flags=tuple(flags), holds=tuple(holds), tasks=tuple(tasks), overrides=tuple(overrides),
+                               done_tasks=tuple(done))
         return written, WrittenMaps(by_partner, activities, indicators)
 
     @api.model
     def _task_activities(self, company, partner_ids, today):
-        """Open collection activities by key, plus those done in the last ``DONE_COUNTS_DAYS`` days,
-        and the written ``Task`` of each key."""
+        """``(activities, open tasks, done tasks)``: the collection activities by key (an open
+        one wins over a done one of the same key), the ``Task`` of each open key, and of each key
+        done in the last ``DONE_COUNTS_DAYS`` days (not reopened, not closed again)."""
         self.env["mail.activity"].flush_model()
         since = today - dt.timedelta(days=DONE_COUNTS_DAYS)
         self.env.cr.execute(ACTIVITIES, {"company": company.id, "partners": list(partner_ids), "since": since})
         rows = {row[1]: row for row in self.env.cr.fetchall()}  # an open one wins (ordered last)
         records = self.env["mail.activity"].browse([row[0] for row in rows.values()])
-        activities, tasks = {}, []
-        for record, (_, key, summary, deadline, user_id) in zip(records, rows.values()):
+        activities, tasks, done = {}, [], []
+        for record, (_, key, summary, deadline, user_id, active) in zip(records, rows.values()):
             activities[key] = record
             _, customer, step, cause = key.split(":", 3)
-            tasks.append(Task(customer_id=customer, step=step, cause=cause, title=summary or key,
-                              due_date=deadline, assignee=str(user_id) if user_id else None))
-        return activities, tasks
+            (tasks if active else done).append(Task(customer_id=customer, step=step, cause=cause,
+                                                    title=summary or key, due_date=deadline,
+                                                    assignee=str(user_id) if user_id else None))
+        return activities, tasks, done
 
     # ------------------------------------------------------------------ apply
     @api.model
@@ -270,7 +276,7 @@ class ArwatchWriteback(models.AbstractModel):
     def _close_tasks(self, activities):
         open_ones = activities.filtered("active")
         if open_ones:
-            open_ones.action_feedback(feedback=_("Closed by arwatch: the cause is gone."))
+            open_ones.action_feedback(feedback=_("Closed by arwatch: the cause is gone.") + " " + CLOSED_MARK)
 
 
 def _differs(current, new):

@@ -1,6 +1,7 @@
 from odoo import fields, models
 
 LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
+SCORED_BY = [("odoo", "This add-on (daily job in Odoo)"), ("sync", "arwatch sync (external)")]
 
 
 class ResCompany(models.Model):
@@ -33,6 +34,16 @@ class ResCompany(models.Model):
     arwatch_collections_user_id = fields.Many2one("res.users", "Collections user")
     arwatch_manager_user_id = fields.Many2one("res.users", "Collections manager")
     arwatch_last_run = fields.Datetime("Last scoring run", readonly=True)
+    arwatch_scored_by = fields.Selection(
+        SCORED_BY, "Scored by", default="odoo", required=True,
+        help="Who writes this company's risk flags, credit holds and collection activities. "
+             "'arwatch sync': the daily job skips this company and an external `arwatch sync` "
+             "(a collections manager's API key) writes them through this add-on; the holds are "
+             "enforced the same way. One writer per company: the other only reads.")
+
+    def _arwatch_scored_in_odoo(self):
+        """The companies of ``self`` that the add-on's job scores."""
+        return self.filtered(lambda c: c.arwatch_scored_by == "odoo")
 
     def _arwatch_policy_values(self):
         """The policy settings of one company as plain values (see ``lib.policy``)."""

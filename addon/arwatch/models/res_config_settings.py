@@ -20,3 +20,4 @@ class ResConfigSettings(models.TransientModel):
     arwatch_large_invoice = fields.Float(related="company_id.arwatch_large_invoice", readonly=False)
     arwatch_collections_user_id = fields.Many2one(related="company_id.arwatch_collections_user_id", readonly=False)
     arwatch_manager_user_id = fields.Many2one(related="company_id.arwatch_manager_user_id", readonly=False)
+    arwatch_scored_by = fields.Selection(related="company_id.arwatch_scored_by", readonly=False)

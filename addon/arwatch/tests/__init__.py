@@ -1,2 +1,3 @@
 from . import test_scoring
 from . import test_collections
+from . import test_sync_api
