@@ -6,11 +6,13 @@ customer with a sales warning of its own ("warning", "Ask for a PO number"). The
 url, database, login, company_ids), a 0600 secrets file holding the API key, a SQLite state
 store and ``--as-of``, with the real planner and the built-in policy:
 
-  run 1 (as of TODAY): full pull; flags, holds and tasks written;
+  a sale order of the first customer is confirmed;
+  run 1 (as of TODAY): full pull (the order with it); flags, holds and tasks written;
   run 2 (TODAY): incremental; nothing to write;
   the first held customer pays every open invoice in Odoo (payment registered and reconciled);
+  the sale order is cancelled;
   run 3 (TODAY + 7, the policy's ``clear_days``): its hold released (its own warning restored)
-    and its tasks closed;
+    and its tasks closed; the cancelled order dropped from the snapshot;
   run 4 (TODAY + 7): nothing to write.
 
 Each run's summary, RPC calls (reads and writes apart) and seconds are kept.
@@ -31,9 +33,11 @@ from odoo_e2e import pay_everything
 import arwatch.adapters.odoo as odoo_source
 from arwatch.cli import main
 from arwatch.commands import sync as sync_command
+from arwatch.sync.store import open_store
 from arwatch.sync.summary import RunSummary
 
-READS = frozenset({"search_read", "read", "search_count", "search", "fields_get", "context_get"})
+READS = frozenset({"search_read", "read", "search_count", "search", "fields_get", "context_get",
+                   "arwatch_written_state", "arwatch_collections_records"})
 PREVIOUS_WARNING = "Ask for a PO number"
 RELEASE_DAY = TODAY + dt.timedelta(days=7)
 
@@ -119,20 +123,46 @@ def push(transport: Any, tag: str) -> tuple[Loader, dict[str, Any]]:
     return loader, data
 
 
+def sale_order(loader: Loader, partner: int, day: dt.date | None = None) -> int:
+    """A sale order of one product for ``partner`` (dated ``day``), not confirmed yet."""
+    product = loader.call("product.product", "create", vals_list=[{"name": "Widget", "list_price": 100.0}])[0]
+    vals: dict[str, Any] = {"partner_id": partner, "company_id": loader.company,
+                            "order_line": [[0, 0, {"product_id": product, "product_uom_qty": 3}]]}
+    if day:
+        vals["date_order"] = f"{day.isoformat()} 10:00:00"
+    return loader.call("sale.order", "create", vals_list=[vals])[0]
+
+
+def stored(state: Path, collection: str) -> list[str]:
+    """Ids of ``collection`` in the state store's snapshot of company "odoo"."""
+    store = open_store(state)
+    try:
+        return sorted(store.snapshot.load("odoo")[1].get(collection, {}))
+    finally:
+        store.close()
+
+
 def runner_scenario(transport: Any, url: str, database: str, login: str, key: str, tag: str,
                     folder: Path, monkeypatch: Any) -> dict[str, Any]:
     loader, data = push(transport, tag)
+    order = sale_order(loader, min(loader.partners.values()), TODAY - dt.timedelta(days=40))
+    loader.call("sale.order", "action_confirm", ids=[order])
     spy = Spy()
     spy.install(monkeypatch)
     config = write_config(folder, url, database, login, key, loader.company)
     state = folder / "state.sqlite3"
-    runs = [cli_run(spy, config, state, TODAY), cli_run(spy, config, state, TODAY)]
+    runs = [cli_run(spy, config, state, TODAY)]
+    orders = [stored(state, "orders")]
+    runs.append(cli_run(spy, config, state, TODAY))
     held = next(c.customer_id for c in runs[0].summary.changes if c.op.value == "place_hold")
     ledger_id = next(k for k, v in loader.partners.items() if str(v) == held)
     pay_everything(loader, data, ledger_id)
+    loader.call("sale.order", "action_cancel", ids=[order], context={**loader.ctx, "disable_cancel_warning": True})
     runs += [cli_run(spy, config, state, RELEASE_DAY), cli_run(spy, config, state, RELEASE_DAY)]
+    orders.append(stored(state, "orders"))
     fields = ["sale_warn_msg"] + (["sale_warn"] if transport.version < (19, 0) else [])
     partner = loader.call("res.partner", "read", ids=[int(held)], fields=fields)[0]
     open_tasks = loader.call("mail.activity", "search_read", domain=[["res_model", "=", "res.partner"],
                                                                     ["res_id", "=", int(held)]], fields=["note"])
-    return {"runs": runs, "held": held, "partner": partner, "open_tasks": open_tasks}
+    return {"runs": runs, "held": held, "partner": partner, "open_tasks": open_tasks, "order": str(order),
+            "orders": orders}

@@ -260,3 +260,63 @@ def test_written__any_of_joins_alternatives_with_prefix_or():
     assert any_of((a,)) == (a,) and any_of((), ()) == ()
     terms = domain(PARTNERS, (1,), "2026-11-20 10:00:00")
     assert terms[:2] == ["|", "&"] and terms[-1] == ["write_date", ">=", "2026-11-20 10:00:00"]
+
+
+def test_mapping__sale_order_in_company_currency_and_bad_rows_become_issues():
+    row = {"id": 12, "name": "S00012", "state": "sale", "partner_id": [31, "Acme, Jo"],
+           "date_order": "2026-10-03 14:20:00", "amount_total": 1100.0, "currency_rate": 1.1}
+    order = m.order(row, 9, "EUR")
+    assert order == {"id": "12", "number": "S00012", "customer_id": "9", "order_date": dt.date(2026, 10, 3),
+                     "total": Decimal("1000.00"), "currency": "EUR", "state": "confirmed"}
+    issues = []
+    for bad, field in ((dict(row, date_order=False), "date_order"), (dict(row, currency_rate=-1), "currency_rate")):
+        assert m.mapped("sale.order", bad, lambda r: m.order(r, 9, "EUR"), issues) is None
+        assert (issues[-1].record_type, issues[-1].record_id, issues[-1].field) == ("sale.order", "12", field)
+    assert m.mapped("sale.order", row, lambda r: m.order(r, None, "EUR"), issues) is None
+    assert issues[-1].field == "partner_id"
+
+
+class OrdersOdoo:
+    """Answers the pull's streams: no invoices or payments, two orders (one a contact's), and on an
+    incremental pull one order cancelled since."""
+
+    version, uid, calls = (18, 0), 2, 0
+
+    def __init__(self, cancelled: bool = False):
+        self.cancelled, self.log = cancelled, []
+
+    def call(self, model, method, ids=None, **kw):
+        self.log.append((model, method, kw.get("domain")))
+        if model == "sale.order":
+            rows = [{"id": 1, "name": "S1", "state": "sale", "partner_id": [7, "Acme"], "date_order": "2026-09-01 10:00:00",
+                     "amount_total": 100.0, "currency_rate": 1.0, "write_date": "2026-11-01 10:00:00"},
+                    {"id": 2, "name": "S2", "state": "cancel" if self.cancelled else "sale", "partner_id": [8, "Acme, Jo"],
+                     "date_order": "2026-10-01 10:00:00", "amount_total": 50.0, "currency_rate": 1.0,
+                     "write_date": "2026-11-02 10:00:00"}]
+            wants_state = ["state", "=", "sale"] in kw["domain"]
+            return [r for r in rows if not wants_state or r["state"] == "sale"]
+        wanted = next((t[2] for t in kw.get("domain") or () if isinstance(t, list) and t[:2] == ["id", "in"]), None)
+        if model == "res.partner" and method == "search_read" and wanted:
+            return [{"id": i, "commercial_partner_id": [7, "Acme"]} for i in wanted if i in (7, 8)]
+        if method == "search_read":
+            return []
+        raise AssertionError(f"unexpected call {model}.{method}")
+
+
+def test_pull__confirmed_orders_of_the_commercial_partner_and_cancelled_ones_deleted():
+    from arwatch.adapters.odoo.pull import pull as odoo_pull
+    from arwatch.adapters.odoo.reader import Reader
+
+    company = {"id": "1", "name": "Acme", "currency": "EUR"}
+    odoo = OrdersOdoo()
+    full = odoo_pull(Reader(odoo, (1,), 50), (18, 0), company, None, True, 0, orders=True)
+    assert [(o["id"], o["customer_id"], o["total"]) for o in full.records["orders"]] == [
+        ("1", "7", "100.00"), ("2", "7", "50.00")]  # as JSON; the contact's order is its company's
+    later = OrdersOdoo(cancelled=True)
+    incremental = odoo_pull(Reader(later, (1,), 50), (18, 0), company, full.cursor, False, 0, orders=True)
+    assert incremental.deletions.get("orders") == ("2",)
+    assert [o["id"] for o in incremental.records["orders"]] == ["1"]
+    assert any(model == "sale.order" and ["write_date", ">=", "2026-11-02 10:00:00"] in domain
+               for model, _, domain in later.log)
+    without = odoo_pull(Reader(OrdersOdoo(), (1,), 50), (18, 0), company, None, True, 0)
+    assert "orders" not in without.records

@@ -35,6 +35,7 @@ def _check(outcome: dict, version: tuple[int, int]) -> None:
     mine = [c.op.value for c in third.summary.changes if c.customer_id == held]
     assert "release_hold" in mine and "close_task" in mine and "open_task" not in mine
     assert outcome["open_tasks"] == []  # every task of the customer who paid is closed
+    assert outcome["orders"] == [[outcome["order"]], []]  # the confirmed order pulled, gone once cancelled
     assert outcome["partner"]["sale_warn_msg"] == PREVIOUS_WARNING  # its own warning is back
     if version < (19, 0):
         assert outcome["partner"]["sale_warn"] == "warning"

@@ -1,5 +1,5 @@
-"""``OdooAdapter``: the ``SourceAdapter`` for Odoo 17.0 and later, standard fields only; read-only
-where the arwatch add-on is installed (see ``addon``)."""
+"""``OdooAdapter``: the ``SourceAdapter`` for Odoo 17.0 and later: standard fields, or the arwatch
+add-on's own records where it is installed (see ``addon``)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from typing import Any
 from arwatch.core.actions import ApplyResult, Change, WrittenState
 from arwatch.sync.contract import ConfigError, Cursor, PullResult
 
-from .addon import addon_installed
+from .addon import ADDON, READ_ONLY, SCORED_BY, AddonTarget, scored_by
 from .lookups import Lookups
+from .modules import installed_modules
 from .pull import pull
 from .reader import Reader
 from .settings import OdooSettings
@@ -23,57 +24,81 @@ from .written import read_written_state
 class OdooAdapter:
     """Pull from and write back to one Odoo company (or several sharing one currency).
 
+    ``mode`` says where flags, holds and tasks go:
+      "standard": no add-on (or ``use_addon = "never"``): tags, notes, sales warning, activities;
+      "addon": the add-on is installed and the company is scored by arwatch sync: its records,
+        through its API;
+      "read-only": the add-on's own job scores the company; ``writes_back`` is False, the
+        written state is the add-on's and ``apply`` refuses.
+
     ``details_of(key)`` gives what an earlier apply returned in ``ApplyResult.details`` (the
     store's copy), used to restore a replaced sales warning; without it the hold note's copy is
     used.
-
-    ``writes_back`` is False when the arwatch add-on is installed (and ``use_addon`` is "auto"):
-    the add-on is then the only writer; the written state reads as empty and ``apply`` refuses.
     """
 
     name = "odoo"
-    unavailable: frozenset[str] = frozenset({"disputes"})  # Community has no dispute records
 
     def __init__(self, transport: Transport, settings: OdooSettings, details_of: DetailsOf | None = None,
                  today: dt.date | None = None):
         self.transport, self.settings = transport, settings
         self.today = today or dt.date.today()
-        self.writes_back = not (settings.use_addon == "auto" and addon_installed(transport))
-        self.company = self._company()
+        self.modules = installed_modules(transport)
+        with_addon = settings.use_addon == "auto" and ADDON in self.modules
+        rows = self._companies(with_addon)
+        self.company = self._company(rows)
+        self.mode = "standard" if not with_addon else ("addon" if scored_by(rows) == "sync" else "read-only")
+        self.writes_back = self.mode != "read-only"
         company_ids = tuple(settings.company_ids) or (int(self.company["id"]),)
         scoped = CompanyScoped(transport, company_ids)
         self.reader = Reader(scoped, company_ids, settings.page_size)
-        self.lookups = Lookups(scoped, settings.task_user)
+        self.lookups = Lookups(scoped, settings.task_user, sale_installed="sale" in self.modules)
         self.writeback = WriteBack(scoped, self.lookups, details_of)
+        self.addon = AddonTarget(scoped, company_ids[0], self.today) if with_addon else None
+        # disputes: Community has none, the add-on has; orders: only with the Sales app
+        self.unavailable = frozenset(({"disputes"} if self.addon is None else set())
+                                     | ({"orders"} if "sale" not in self.modules else set()))
+        if self.addon and len(company_ids) > 1:
+            raise ConfigError(f"company_ids {list(company_ids)}: with the arwatch add-on each Odoo company has its "
+                              f"own risk records; configure one arwatch company per Odoo company")
 
-    def _company(self) -> dict[str, Any]:
+    def _companies(self, with_addon: bool) -> list[dict[str, Any]]:
         ids = list(self.settings.company_ids)
         if not ids:
             user = self.transport.call("res.users", "read", ids=[self.transport.uid], fields=["company_id"])
             ids = [user[0]["company_id"][0]]
-        rows = self.transport.call("res.company", "read", ids=ids, fields=["name", "currency_id"])
+        fields = ["name", "currency_id"] + ([SCORED_BY] if with_addon else [])
+        rows = self.transport.call("res.company", "read", ids=ids, fields=fields)
         if len(rows) != len(ids):
             raise ConfigError(f"company_ids {ids}: some companies are not readable by the API user")
+        return rows
+
+    @staticmethod
+    def _company(rows: list[dict[str, Any]]) -> dict[str, Any]:
         currencies = {r["currency_id"][1] for r in rows}
         if len(currencies) > 1:
+            ids = [r["id"] for r in rows]
             raise ConfigError(f"company_ids {ids}: the companies use different currencies ({', '.join(sorted(currencies))}); "
                               f"configure one arwatch company per currency")
         first = rows[0]
         return {"id": str(first["id"]), "name": " + ".join(r["name"] for r in rows), "currency": currencies.pop()}
 
     def pull(self, since: Cursor | None, full: bool) -> PullResult:
-        return pull(self.reader, self.transport.version, self.company, since, full, self.settings.overlap_seconds)
+        result = pull(self.reader, self.transport.version, self.company, since, full, self.settings.overlap_seconds,
+                      done_activities=self.addon is None, orders="sale" in self.modules)
+        if self.addon is None:
+            return result
+        own = self.addon.collections_records()
+        return result.model_copy(update={"records": {**result.records, **own},
+                                         "complete_collections": frozenset(own)})
 
     def read_written_state(self) -> WrittenState:
-        if not self.writes_back:
-            return WrittenState()
+        if self.addon is not None:
+            return self.addon.read_written_state()
         return read_written_state(self.reader, self.lookups, self.today)
 
     def apply(self, changes: Sequence[Change]) -> Iterable[ApplyResult]:
-        if not self.writes_back:
+        if self.mode == "read-only":
             return [ApplyResult(key=c.key, op=c.op, ok=False, error=READ_ONLY) for c in changes]
+        if self.addon is not None:
+            return list(self.addon.apply(changes))
         return list(self.writeback.apply(changes))
-
-
-READ_ONLY = ("not written: the arwatch add-on is installed in this Odoo database and writes its own "
-             "flags, holds and tasks; set use_addon = \"never\" to write standard fields as well")

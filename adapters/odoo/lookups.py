@@ -12,8 +12,8 @@ ACTIVITY_TYPES = {"call": "mail_activity_data_call", "email": "mail_activity_dat
 
 
 class Lookups:
-    def __init__(self, transport: Transport, task_user: str | None = None):
-        self.t, self.task_user = transport, task_user
+    def __init__(self, transport: Transport, task_user: str | None = None, sale_installed: bool | None = None):
+        self.t, self.task_user, self.sale_installed = transport, task_user, sale_installed
         self._tags: dict[str, int] | None = None
         self._types: dict[str, int] | None = None
         self._users: dict[str, int | None] = {}
@@ -66,7 +66,11 @@ class Lookups:
     def warning_fields(self) -> frozenset[str]:
         """The partner's sales warning fields: ``sale_warn`` (no-message/warning/block) and
         ``sale_warn_msg`` up to 18.0; only ``sale_warn_msg`` (a warning, never a block) in 19.0;
-        none without the Sales app."""
+        none without the Sales app. Known from the installed modules when the adapter read them
+        (``sale_installed``), else asked with ``fields_get``."""
+        if self._warning is None and self.sale_installed is not None:
+            fields = {"sale_warn", "sale_warn_msg"} if self.t.version < (19, 0) else {"sale_warn_msg"}
+            self._warning = frozenset(fields) if self.sale_installed else frozenset()
         if self._warning is None:
             fields: dict[str, Any] = self.t.call("res.partner", "fields_get",
                                                  allfields=["sale_warn", "sale_warn_msg"], attributes=["type"])

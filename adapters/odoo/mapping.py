@@ -108,6 +108,22 @@ def invoice(row: Row, currency: str, allocations: list[dict[str, Any]]) -> dict[
     return record
 
 
+def order(row: Row, customer_id: int | None, currency: str) -> dict[str, Any]:
+    """A confirmed sale order; its total in company currency (``amount_total`` is in the order's
+    currency, ``currency_rate`` the company-to-order rate of its date)."""
+    if customer_id is None:
+        raise Unmappable("partner_id", "a confirmed sale order without a customer")
+    ordered = day(row.get("date_order"))
+    if ordered is None:
+        raise Unmappable("date_order", "a confirmed sale order without an order date")
+    rate = Decimal(str(row.get("currency_rate") or 1))
+    if rate <= 0:
+        raise Unmappable("currency_rate", f"rate {rate} is not positive")
+    return {"id": str(row["id"]), "number": row.get("name") or f"order {row['id']}", "customer_id": str(customer_id),
+            "order_date": ordered, "total": (money(row.get("amount_total")) / rate).quantize(Decimal("0.01")),
+            "currency": currency, "state": "confirmed"}
+
+
 PAYMENT_STATES = {"in_process": "posted", "paid": "posted", "posted": "posted", "rejected": "returned",
                   "canceled": "voided", "cancel": "voided"}
 

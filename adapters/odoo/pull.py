@@ -22,12 +22,12 @@ from arwatch.core.issues import Issue
 from arwatch.sync.contract import PullResult
 
 from . import mapping as m
-from .query import (CONTACTS, CUSTOMERS, MESSAGES, MOVES, PARTIALS, PARTNERS, Stream, any_state, payment_stream,
-                    posted_states, since_value)
+from .query import (CONTACTS, CUSTOMERS, MESSAGES, MOVES, ORDERS, PARTIALS, PARTNERS, Stream, any_state,
+                    payment_stream, posted_states, since_value)
 from .reader import Reader
 from .window import Windows, parse_seen
 
-CURSOR_STREAMS = ("partners", "moves", "payments", "partials", "messages")
+CURSOR_STREAMS = ("partners", "moves", "payments", "partials", "messages", "orders")
 CLOSED_BY_ARWATCH = "[arwatch:closed]"
 
 
@@ -205,6 +205,13 @@ class Puller:
             accounts.get(m.m2o_id(r.get("partner_bank_id")) or 0)), self.issues) for r in rows)
         return [r for r in built if r is not None]
 
+    # --- sale orders ---------------------------------------------------------------------------
+    def order_records(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        commercial = self._commercial_of({m.m2o_id(r["partner_id"]) for r in rows} - {None})  # type: ignore[arg-type]
+        built = (m.mapped("sale.order", r, lambda r: m.order(r, commercial.get(m.m2o_id(r["partner_id"]) or 0),
+                                                            self.currency), self.issues) for r in rows)
+        return [r for r in built if r is not None]
+
     # --- done activities ----------------------------------------------------------------------
     def attempts(self, since: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         read = self.windows.rows("messages", self.reader.pages(MESSAGES, since), since)
@@ -242,8 +249,10 @@ def _changed(p: Puller, name: str, stream: Stream, since: str | None,
 
 
 def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], cursor: str | None, full: bool,
-         overlap_seconds: int) -> PullResult:
-    """Everything (``full`` or no cursor) or what changed since ``cursor``."""
+         overlap_seconds: int, done_activities: bool = True, orders: bool = False) -> PullResult:
+    """Everything (``full`` or no cursor) or what changed since ``cursor``; contact attempts from
+    done activities unless ``done_activities`` is False (the add-on keeps its own); confirmed
+    sale orders when ``orders`` (the Sales app is installed)."""
     marks = {} if full else parse_cursor(cursor)
     since = {s: since_value(marks.get(s), overlap_seconds) for s in CURSOR_STREAMS}
     incremental = bool(marks)
@@ -274,14 +283,21 @@ def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], curs
     statement = {r["id"]: r for r in extra_moves if r.get("statement_line_id") and r.get("state") == "posted"}
     payments += [m.entry_payment(statement[mid], m.m2o_id(statement[mid]["commercial_partner_id"]) or 0,
                                  p.currency, allocs) for mid, allocs in by_entry.items() if mid in statement]
-    attempts, message_rows = p.attempts(since["messages"])
+    attempts, message_rows = p.attempts(since["messages"]) if done_activities else ([], [])
+
+    order_rows, gone_orders = (_changed(p, "orders", ORDERS, since["orders"], lambda r: r.get("state") == "sale")
+                               if orders else ([], []))
 
     deletions: dict[str, tuple[str, ...]] = {}
     if incremental:
         deletions = {"invoices": tuple(str(r["id"]) for r in gone_moves),
-                     "payments": tuple(f"pay:{r['id']}" for r in gone_pays)}
+                     "payments": tuple(f"pay:{r['id']}" for r in gone_pays),
+                     "orders": tuple(str(r["id"]) for r in gone_orders)}
         move_rows += gone_moves
         pay_rows += gone_pays
+        order_rows_all = order_rows + gone_orders
+    else:
+        order_rows_all = order_rows
 
     new_cursor = {
         "partners": _latest(customer_rows + contact_rows, marks.get("partners")),
@@ -289,9 +305,14 @@ def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], curs
         "payments": _latest(pay_rows, marks.get("payments")),
         "partials": _latest(partials, marks.get("partials")),
         "messages": _latest(message_rows, marks.get("messages")),
+        "orders": _latest(order_rows_all, marks.get("orders")),
     }
     records = {"company": company, "customers": p.customer_records(customer_rows, contact_rows),
-               "invoices": invoices, "payments": payments, "contact_attempts": attempts}
+               "invoices": invoices, "payments": payments}
+    if done_activities:
+        records["contact_attempts"] = attempts
+    if orders:
+        records["orders"] = p.order_records(order_rows)
     return PullResult(records=jsonable(records), deletions={k: v for k, v in deletions.items() if v},
                       cursor=json.dumps({**{k: v for k, v in new_cursor.items() if v},
                                          "seen": p.windows.digests(new_cursor, overlap_seconds)}, sort_keys=True),

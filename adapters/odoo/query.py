@@ -34,6 +34,7 @@ MOVE_FIELDS = ("name", "move_type", "state", "commercial_partner_id", "invoice_d
 PARTIAL_FIELDS = ("debit_move_id", "credit_move_id", "amount", "max_date", "write_date")
 LINE_FIELDS = ("move_id", "payment_id")
 MESSAGE_FIELDS = ("model", "res_id", "date", "body", "mail_activity_type_id", "write_date")
+ORDER_FIELDS = ("name", "state", "partner_id", "date_order", "amount_total", "currency_rate", "write_date")
 
 CUSTOMERS = Stream("customers", "res.partner", (("parent_id", "=", False), ("customer_rank", ">", 0)),
                    CUSTOMER_FIELDS, company_optional=True, active_test=False)
@@ -54,6 +55,10 @@ MESSAGES = Stream("messages", "mail.message", (("mail_activity_type_id", "!=", F
                                                ("model", "in", ["res.partner", "account.move"]),
                                                ("message_type", "=", "notification")),
                   MESSAGE_FIELDS, company_field=None)
+
+
+#: Confirmed sale orders (Sales app): order volume. 17.0+ has no "done" state (``locked`` instead).
+ORDERS = Stream("orders", "sale.order", (("state", "=", "sale"),), ORDER_FIELDS)
 
 
 def payment_stream(version: tuple[int, int]) -> Stream:
