@@ -89,3 +89,34 @@ def test_report__demo_report_renders_its_customers_in_headless_chromium(state, t
     subprocess.run(common + [f"--screenshot={shot}", "--window-size=390,844", page.as_uri()],
                    capture_output=True, timeout=120, check=True)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plan__dry_run_of_a_company_written_by_its_own_system_says_it_is_not_written(state, capsys, monkeypatch):
+    """E.g. Odoo with the arwatch add-on scoring it: the diff is a comparison, never a write."""
+    from arwatch.commands import plan as plan_command
+    from arwatch.core.actions import WrittenState
+
+    class WrittenElsewhere:
+        writes_back = False
+
+        def __init__(self, inner):
+            self.inner, self.name, self.unavailable = inner, inner.name, inner.unavailable
+
+        def read_written_state(self):
+            return WrittenState()  # the other writer has written nothing yet
+
+    opened = plan_command.open_company
+
+    def open_company(*args):
+        config, store, adapter, policy, name = opened(*args)
+        return config, store, WrittenElsewhere(adapter), policy, name
+
+    assert main(["demo", "--state", state, "--report", "/dev/null"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(plan_command, "open_company", open_company)
+    assert main(["plan", "--state", state, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "read-only: demo is written by its own system" in out and "would be written" not in out
+    header, listed = out.split("what is written there by ")[1].split("\n", 1)
+    count = int(header.split(" ")[0])
+    assert count > 0 and len(listed.strip().splitlines()) == count

@@ -7,6 +7,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from arwatch.sync.contract import writes_back
+
 from ..company_view import open_company, view
 from ..exit_codes import ExitCode
 from ..worklist import worklist_text
@@ -34,7 +36,12 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     names = {str(c): str(n) for c, n in zip(v.board.frame.c_id, v.board.frame.c_name)}
     print(worklist_text(v.desired, names, today))
-    if args.dry_run:
+    if args.dry_run and not writes_back(adapter):
+        print(f"\nread-only: {name} is written by its own system (the arwatch add-on's job in Odoo); "
+              f"arwatch's policy differs from what is written there by {len(v.diff.changes)} changes:")
+        for change in v.diff.changes:
+            print(format_change(change))
+    elif args.dry_run:
         print(f"\n{len(v.diff.changes)} changes would be written:")
         for change in v.diff.changes:
             print(format_change(change))
