@@ -4,9 +4,12 @@
         python benchmarks/odoo_calls.py [copies ...]
 
 Each size pushes ``copies`` copies of the small test ledger (3 customers, 11 invoices and credit
-notes, 5 payments each) into a new company, then measures with ``page_size`` 50: the full pull,
-and two incremental runs (pull + read of the written state, which is empty) made after the
-cursor's second has passed: the first from the full pull's cursor, the second from the first's.
+notes, 5 payments each) into a new company, then measures with ``page_size`` 50: connecting (a
+new transport and adapter: version, login, modules, company), the full pull, and two incremental
+runs (pull + read of the written state, which is empty) made after the cursor's second has
+passed: the first from the full pull's cursor, the second from the first's. The calls of the last
+incremental run are listed (model.method), which with the connect calls is a whole no-change
+``arwatch sync`` run.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import os
 import re
 import sys
 import time
+from typing import Any
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -35,19 +39,40 @@ def copies(n: int) -> str:
     return "\n".join(parts)
 
 
-def measure(transport, url: str, db: str, n: int) -> dict[str, float]:
+class Logged:
+    """The transport, with the (model, method) of each call kept."""
+
+    def __init__(self, inner):
+        self.inner, self.log = inner, []
+        self.version, self.uid = inner.version, inner.uid
+
+    @property
+    def calls(self) -> int:
+        return self.inner.calls
+
+    def call(self, model, method, ids=None, **kw):
+        self.log.append(f"{model}.{method}")
+        return self.inner.call(model, method, ids=ids, **kw)
+
+
+def measure(transport, url: str, db: str, n: int, login: str, key: str) -> dict[str, float]:
     company = create_company(transport, f"arwatch bench {n} {int(time.time())}")
     Loader(transport, company).load(ledger_data(copies(n)))
+    fresh = connect(url, db, login, key)
+    transport = Logged(fresh)
     adapter = OdooAdapter(transport, OdooSettings(url=url, database=db, login="-", company_ids=(company,),
                                                   page_size=50, overlap_seconds=0), today=TODAY)
+    connect_calls = transport.calls
     start, t0 = transport.calls, time.perf_counter()
     full = adapter.pull(None, True)
     full_calls, full_s = transport.calls - start, time.perf_counter() - t0
     time.sleep(1.1)  # write_date has whole seconds: let the cursor's second pass
-    result: dict[str, float] = {"records": full.count(), "full_calls": full_calls, "full_s": round(full_s, 2)}
+    result: dict[str, Any] = {"mode": adapter.mode, "connect_calls": connect_calls, "records": full.count(),
+                              "full_calls": full_calls, "full_s": round(full_s, 2)}
     cursor = full.cursor
     for run in ("incr", "incr2"):  # the second one reads the overlap window as the first left it
         start, t0 = transport.calls, time.perf_counter()
+        transport.log.clear()
         again = adapter.pull(cursor, False)
         pull_calls = transport.calls - start
         written = adapter.read_written_state()
@@ -55,6 +80,7 @@ def measure(transport, url: str, db: str, n: int) -> dict[str, float]:
         result.update({f"{run}_records": again.count(), f"{run}_pull_calls": pull_calls,
                        f"{run}_calls": transport.calls - start, f"{run}_s": round(time.perf_counter() - t0, 2)})
     result["written"] = len(written.flags) + len(written.tasks)
+    result["no_change_calls"] = list(transport.log)
     return result
 
 
@@ -63,7 +89,7 @@ def main() -> None:
     transport = connect(url, db, login, key)
     print(f"Odoo {transport.version[0]}.{transport.version[1]}")
     for n in [int(a) for a in sys.argv[1:]] or [1, 10]:
-        print(n, measure(transport, url, db, n))
+        print(n, measure(transport, url, db, n, login, key))
 
 
 if __name__ == "__main__":
