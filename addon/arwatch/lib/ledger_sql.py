@@ -96,6 +96,29 @@ SIGNALS = """
 """
 
 
+# Confirmed sale orders (Sales app), in company currency at the rate of their date; read only for
+# a company that has confirmed orders at all (``has_orders``), so that a business invoicing
+# without orders keeps the invoiced volume.
+HAS_ORDERS = "SELECT 1 FROM sale_order WHERE company_id = %(company)s AND state = 'sale' LIMIT 1"
+
+ORDERS = """
+    SELECT o.id, o.name, p.commercial_partner_id, o.date_order::date,
+           o.amount_total / COALESCE(NULLIF(o.currency_rate, 0), 1)
+      FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
+     WHERE o.company_id = %(company)s AND o.state = 'sale' AND p.commercial_partner_id = ANY(%(partners)s)
+     ORDER BY o.id
+"""
+
+
+def has_orders(cr, company_id):
+    """Whether the company has a confirmed sale order (the Sales app's table must exist)."""
+    cr.execute("SELECT to_regclass('sale_order') IS NOT NULL")
+    if not cr.fetchone()[0]:
+        return False
+    cr.execute(HAS_ORDERS, {"company": company_id})
+    return cr.fetchone() is not None
+
+
 def customer_ids(cr, company_id):
     """Every commercial partner with a posted customer invoice or credit note, or a risk row."""
     cr.execute(CUSTOMERS_OF_COMPANY, {"company": company_id})
@@ -107,10 +130,11 @@ def _fetch(cr, query, params):
     return cr.fetchall()
 
 
-def load_raw(cr, company, partner_ids):
-    """The raw ledger dict of ``partner_ids`` in ``company`` (a dict with id, name, currency).
+def load_raw(cr, company, partner_ids, orders=False):
+    """The raw ledger dict of ``partner_ids`` in ``company`` (a dict with id, name, currency),
+    with its confirmed sale orders when ``orders`` (see ``has_orders``).
 
-    Ten queries, whatever the number of partners.
+    Ten queries (eleven with orders), whatever the number of partners.
     """
     params = {"company": company["id"], "company_key": str(company["id"]), "partners": list(partner_ids)}
     currency = company["currency"]
@@ -130,7 +154,7 @@ def load_raw(cr, company, partner_ids):
     _allocate(_fetch(cr, ALLOCATIONS, params), invoices, notes, payments, currency)
     for pay in payments.values():  # exchange differences may allocate a cent more than the amount
         pay["amount"] = max(pay["amount"], sum(a["amount"] for a in pay["allocations"]))
-    return {
+    raw = {
         "company": {"id": str(company["id"]), "name": company["name"], "currency": currency},
         "customers": customers,
         "invoices": list(invoices.values()) + list(notes.values()),
@@ -140,6 +164,11 @@ def load_raw(cr, company, partner_ids):
         "payment_plans": _plans(_fetch(cr, PLAN_LINES, params)),
         "signals": _signals(_fetch(cr, SIGNALS, params)),
     }
+    if orders:
+        raw["orders"] = [{"id": str(oid), "number": name or f"order {oid}", "customer_id": str(partner),
+                          "order_date": day, "total": round(total or 0, 2), "currency": currency, "state": "confirmed"}
+                         for oid, name, partner, day, total in _fetch(cr, ORDERS, params)]
+    return raw
 
 
 def collections_raw(cr, company_id):

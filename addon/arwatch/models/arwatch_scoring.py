@@ -62,6 +62,7 @@ class ArwatchScoring(models.AbstractModel):
         today = today or fields.Date.context_today(self)
         ids = list(partner_ids) if partner_ids is not None else ledger_sql.customer_ids(self.env.cr, company.id)
         policy, extras = company_policy(company._arwatch_policy_values())
+        extras = dict(extras, orders=ledger_sql.has_orders(self.env.cr, company.id))
         templates = _templates()
         size = batch_size or self._batch_size()
         totals = {"customers": 0, "issues": 0, "changes": 0}
@@ -82,7 +83,7 @@ class ArwatchScoring(models.AbstractModel):
         # with the collector paused they go by reference counting, instead of full collections
         # over Odoo's whole heap (one takes 0.12-0.16 s in the benchmark's process)
         with gc_paused():
-            board, issues = self._board(company, partner_ids, today, policy)
+            board, issues = self._board(company, partner_ids, today, policy, orders=extras.get("orders", False))
             written, state = writeback._written_state(company, partner_ids, today)
             desired = desired_state(board, written, policy, extras, today, templates, company.name)
             changes = diff(written, desired)
@@ -92,9 +93,10 @@ class ArwatchScoring(models.AbstractModel):
         return {"customers": board.frame.n_customers, "issues": len(issues), "changes": len(changes.changes)}
 
     @api.model
-    def _board(self, company, partner_ids, today, policy):
-        """The core's ``ScoreBoard`` of ``partner_ids`` as of ``today`` and the data issues."""
-        raw = ledger_sql.load_raw(self.env.cr, self._company_values(company), partner_ids)
+    def _board(self, company, partner_ids, today, policy, orders=False):
+        """The core's ``ScoreBoard`` of ``partner_ids`` as of ``today`` and the data issues;
+        order volume on confirmed sale orders when ``orders``, else on invoices."""
+        raw = ledger_sql.load_raw(self.env.cr, self._company_values(company), partner_ids, orders=orders)
         ledger, issues = load_ledger(raw, source="odoo")
         frame = LedgerFrame.from_ledger(ledger, as_of=today)
         return score(frame, policy), issues

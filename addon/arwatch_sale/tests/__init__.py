@@ -1,3 +1,4 @@
 from . import test_sale_hold
 from . import test_sale_hold_rpc
 from . import test_sale_hold_payment
+from . import test_sale_order_volume
