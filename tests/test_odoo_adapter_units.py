@@ -320,3 +320,51 @@ def test_pull__confirmed_orders_of_the_commercial_partner_and_cancelled_ones_del
                for model, _, domain in later.log)
     without = odoo_pull(Reader(OrdersOdoo(), (1,), 50), (18, 0), company, None, True, 0)
     assert "orders" not in without.records
+
+
+class NotesReader:
+    """``where_in`` over a list of chatter notes; each call logged as (partners, after id)."""
+
+    def __init__(self, notes):
+        self.notes, self.log = notes, []
+
+    def where_in(self, stream, field, values, extra=()):
+        after = next((t[2] for t in extra if t[:2] == ("id", ">")), 0)
+        self.log.append((sorted(values), after))
+        return [n for n in self.notes if n["res_id"] in set(values) and n["id"] > after]
+
+
+def _flag_note(note_id: int, pid: int, level: str, score: float) -> dict:
+    from arwatch.adapters.odoo import notes as odoo_notes
+
+    flag = Flag(customer_id=str(pid), level=level, score=score, segment="delinquent", as_of=dt.date(2026, 11, 20))
+    return {"id": note_id, "res_id": pid, "body": odoo_notes.flag_note(flag)}
+
+
+def test_written__notes_read_back_only_after_the_newest_the_mirror_knows():
+    from arwatch.adapters.odoo.written import _notes
+
+    day = dt.date(2026, 11, 20)
+    history = [_flag_note(3, 8, "high", 70)] + [_flag_note(i, 7, "high", 50 + i) for i in range(10, 40)]
+    mirror = {"flag:7": (Flag(customer_id="7", level="high", score=88, segment="delinquent", as_of=day), "39"),
+              "hold:7": (Hold(customer_id="7", rule="segment:delinquent", reason="late", since=day), "38")}
+    reader = NotesReader(history)
+    found = _notes(reader, {7: ["high"]}, {7}, mirror)
+    assert reader.log == [([7], 39)]  # one call for the notes after the newest known: none
+    assert found["flag"][7]["score"] == 88 and found["hold"][7]["hold"]["reason"] == "late"
+
+    reader = NotesReader(history + [_flag_note(41, 7, "critical", 91)])  # a note arwatch wrote, then crashed
+    found = _notes(reader, {7: ["critical"]}, set(), mirror)
+    assert reader.log == [([7], 39)] and found["flag"][7]["level"] == "critical"
+
+    reader = NotesReader(history)
+    found = _notes(reader, {7: ["high"], 8: ["high"]}, set(), mirror)  # 8: not in the mirror (a new store)
+    assert reader.log == [([7, 8], 39), ([8], 0)] and found["flag"][8]["score"] == 70
+
+    reader = NotesReader(history)
+    found = _notes(reader, {7: ["medium"]}, set(), mirror)  # someone changed the tag: the mirror's level is stale
+    assert reader.log == [([7], 39), ([7], 0)] and found["flag"][7]["level"] == "high"  # its latest note
+
+    reader = NotesReader(history)
+    _notes(reader, {7: ["high"]}, set(), None)  # no store: the whole history
+    assert reader.log == [([7], 0)]

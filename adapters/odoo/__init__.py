@@ -37,5 +37,10 @@ def make_adapter(company: Any, store: Any, credentials: dict[str, Any]) -> OdooA
     transport = connect(settings.url, settings.database, settings.login, _secret(credentials),
                         timeout=settings.timeout, retries=settings.retries, wait=settings.retry_wait)
     written = getattr(store, "written", None)
-    details_of = (lambda key: written.details(company.name, key)) if written is not None else None
-    return OdooAdapter(transport, settings, details_of)
+    if written is None:
+        return OdooAdapter(transport, settings)
+
+    def mirror() -> dict[str, tuple[Any, str | None]]:
+        return {key: (row.item, row.external_id) for key, row in written.rows(company.name).items()}
+
+    return OdooAdapter(transport, settings, lambda key: written.details(company.name, key), mirror=mirror)

@@ -4,7 +4,7 @@ add-on's own records where it is installed (see ``addon``)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from arwatch.core.actions import ApplyResult, Change, WrittenState
@@ -18,7 +18,7 @@ from .reader import Reader
 from .settings import OdooSettings
 from .transport import CompanyScoped, Transport
 from .writeback import DetailsOf, WriteBack
-from .written import read_written_state
+from .written import Mirror, read_written_state
 
 
 class OdooAdapter:
@@ -33,14 +33,15 @@ class OdooAdapter:
 
     ``details_of(key)`` gives what an earlier apply returned in ``ApplyResult.details`` (the
     store's copy), used to restore a replaced sales warning; without it the hold note's copy is
-    used.
+    used. ``mirror()`` gives the store's mirror of what was written (see ``written``), so that
+    only new notes are read back.
     """
 
     name = "odoo"
 
     def __init__(self, transport: Transport, settings: OdooSettings, details_of: DetailsOf | None = None,
-                 today: dt.date | None = None):
-        self.transport, self.settings = transport, settings
+                 today: dt.date | None = None, mirror: Callable[[], Mirror] | None = None):
+        self.transport, self.settings, self.mirror = transport, settings, mirror
         self.today = today or dt.date.today()
         self.modules = installed_modules(transport)
         with_addon = settings.use_addon == "auto" and ADDON in self.modules
@@ -94,7 +95,7 @@ class OdooAdapter:
     def read_written_state(self) -> WrittenState:
         if self.addon is not None:
             return self.addon.read_written_state()
-        return read_written_state(self.reader, self.lookups, self.today)
+        return read_written_state(self.reader, self.lookups, self.today, self.mirror() if self.mirror else None)
 
     def apply(self, changes: Sequence[Change]) -> Iterable[ApplyResult]:
         if self.mode == "read-only":
