@@ -25,8 +25,8 @@ PICK = {"punctual": 4, "stable_habit": 1, "chronic_late": 1, "month_end_payer": 
         "broken_promise": 1, "failed_payments": 1, "silent": 1, "selective_payer": 1, "fraud_suspicion": 1}
 
 
-def chosen_customers(truth: Any) -> list[str]:
-    left = dict(PICK)
+def chosen_customers(truth: Any, scale: int = 1) -> list[str]:
+    left = {archetype: n * scale for archetype, n in PICK.items()}
     ids = []
     for t in sorted(truth, key=lambda t: t.customer_id):
         if left.get(t.archetype, 0) > 0:
@@ -40,11 +40,12 @@ def _kept_invoices(data: dict[str, Any], customers: set[str], since: str) -> dic
             and (i["issue_date"] >= since or Decimal(i["residual"]) != 0)}
 
 
-def demo_subset(today: dt.date = TODAY) -> dict[str, Any]:
-    """``load_ledger``'s raw shape: the slice described above."""
+def demo_subset(today: dt.date = TODAY, scale: int = 1) -> dict[str, Any]:
+    """``load_ledger``'s raw shape: the slice described above (``scale`` times as many customers
+    of each archetype, as far as the demo has them)."""
     demo = build_demo_company(today=today)
     data = demo.data
-    customers = chosen_customers(demo.truth)
+    customers = chosen_customers(demo.truth, scale)
     since = (today - dt.timedelta(days=30 * MONTHS)).isoformat()
     invoices = _kept_invoices(data, set(customers), since)
     notes = [i for i in invoices.values() if i["kind"] == "credit_note"]

@@ -110,11 +110,11 @@ def cli_run(spy: Spy, config: Path, state: Path, day: dt.date) -> CliRun:
     return CliRun(day, code, spy.summaries[-1], adapter.transport.calls, len(spy.writes) - calls_before, seconds)
 
 
-def push(transport: Any, tag: str) -> tuple[Loader, dict[str, Any]]:
+def push(transport: Any, tag: str, scale: int = 1) -> tuple[Loader, dict[str, Any]]:
     """The demo slice in a new company; every customer with a sales warning of its own."""
     company = create_company(transport, f"arwatch runner e2e {tag}")
     loader = Loader(transport, company)
-    data = demo_subset()
+    data = demo_subset(scale=scale)
     loader.load(data)
     vals: dict[str, Any] = {"sale_warn_msg": PREVIOUS_WARNING}
     if transport.version < (19, 0):
@@ -143,8 +143,8 @@ def stored(state: Path, collection: str) -> list[str]:
 
 
 def runner_scenario(transport: Any, url: str, database: str, login: str, key: str, tag: str,
-                    folder: Path, monkeypatch: Any) -> dict[str, Any]:
-    loader, data = push(transport, tag)
+                    folder: Path, monkeypatch: Any, scale: int = 1) -> dict[str, Any]:
+    loader, data = push(transport, tag, scale)
     order = sale_order(loader, min(loader.partners.values()), TODAY - dt.timedelta(days=40))
     loader.call("sale.order", "action_confirm", ids=[order])
     spy = Spy()
@@ -165,4 +165,4 @@ def runner_scenario(transport: Any, url: str, database: str, login: str, key: st
     open_tasks = loader.call("mail.activity", "search_read", domain=[["res_model", "=", "res.partner"],
                                                                     ["res_id", "=", int(held)]], fields=["note"])
     return {"runs": runs, "held": held, "partner": partner, "open_tasks": open_tasks, "order": str(order),
-            "orders": orders}
+            "orders": orders, "pushed": {k: len(v) for k, v in data.items() if isinstance(v, list)}}
