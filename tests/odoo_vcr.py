@@ -9,6 +9,7 @@ on replay.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -89,12 +90,36 @@ def _same_body(r1, r2) -> None:  # noqa: ANN001 - vcrpy's Requests
         raise AssertionError("request bodies differ")
 
 
+class GzipPersister:
+    """Cassettes kept as ``<name>.gz`` (the YAML gzipped, no timestamp): a runner cassette is
+    8-9 MB of YAML and under 1 MB compressed."""
+
+    @staticmethod
+    def load_cassette(cassette_path, serializer):  # noqa: ANN001, ANN205 - vcrpy's persister API
+        from vcr.persisters.filesystem import CassetteNotFoundError
+        from vcr.serialize import deserialize
+
+        path = Path(f"{cassette_path}.gz")
+        if not path.is_file():
+            raise CassetteNotFoundError()
+        return deserialize(gzip.decompress(path.read_bytes()).decode("utf-8"), serializer)
+
+    @staticmethod
+    def save_cassette(cassette_path, cassette_dict, serializer):  # noqa: ANN001, ANN205
+        from vcr.serialize import serialize
+
+        path = Path(f"{cassette_path}.gz")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(gzip.compress(serialize(cassette_dict, serializer).encode("utf-8"), mtime=0))
+
+
 def cassette_vcr() -> vcr.VCR:
     my_vcr = vcr.VCR(cassette_library_dir=str(CASSETTES), record_mode="all" if recording() else "none",
                      match_on=["method", "uri", "same_body"], filter_headers=["authorization", "cookie", "host"],
                      before_record_request=_request, before_record_response=_response,
                      decode_compressed_response=True)
     my_vcr.register_matcher("same_body", _same_body)
+    my_vcr.register_persister(GzipPersister)
     return my_vcr
 
 
