@@ -48,7 +48,6 @@ class OdooAdapter:
         rows = self._companies(with_addon)
         self.company = self._company(rows)
         self.mode = "standard" if not with_addon else ("addon" if scored_by(rows) == "sync" else "read-only")
-        self.writes_back = self.mode != "read-only"
         company_ids = tuple(settings.company_ids) or (int(self.company["id"]),)
         scoped = CompanyScoped(transport, company_ids)
         self.reader = Reader(scoped, company_ids, settings.page_size)
@@ -61,6 +60,10 @@ class OdooAdapter:
         if self.addon and len(company_ids) > 1:
             raise ConfigError(f"company_ids {list(company_ids)}: with the arwatch add-on each Odoo company has its "
                               f"own risk records; configure one arwatch company per Odoo company")
+
+    @property
+    def writes_back(self) -> bool:
+        return self.mode != "read-only"
 
     def _companies(self, with_addon: bool) -> list[dict[str, Any]]:
         ids = list(self.settings.company_ids)

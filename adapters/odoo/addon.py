@@ -58,22 +58,20 @@ class AddonTarget:
     def __init__(self, transport: Transport, company_id: int, today: dt.date):
         self.t, self.company_id, self.today = transport, company_id, today
 
-    def read_written_state(self) -> WrittenState:
+    def _read(self, method: str, **named: Any) -> Any:
+        """An API read; a refusal (rights) stops the run with what the user needs."""
         try:
-            state = self.t.call(API, "arwatch_written_state", company_id=self.company_id,
-                                today=self.today.isoformat())
+            return self.t.call(API, method, company_id=self.company_id, **named)
         except RecordRefused as error:
             raise ConfigError(f"reading the arwatch add-on's records was refused ({error}); the API user "
                               f"needs the 'Collections: user' group (manager to write)") from None
-        return WrittenState.model_validate(state)
+
+    def read_written_state(self) -> WrittenState:
+        return WrittenState.model_validate(self._read("arwatch_written_state", today=self.today.isoformat()))
 
     def collections_records(self) -> dict[str, list[dict[str, Any]]]:
         """The add-on's disputes, contact attempts, payment plans and signals (raw records)."""
-        try:
-            return self.t.call(API, "arwatch_collections_records", company_id=self.company_id)
-        except RecordRefused as error:
-            raise ConfigError(f"reading the arwatch add-on's records was refused ({error}); the API user "
-                              f"needs the 'Collections: user' group") from None
+        return self._read("arwatch_collections_records")
 
     def apply(self, changes: Sequence[Change]) -> Iterable[ApplyResult]:
         """One call for the batch; a refusal of the whole call (rights, mode) fails each change."""

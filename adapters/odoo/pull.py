@@ -11,7 +11,6 @@ lookups that complete changed records run only when there are some.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from arwatch.core.issues import Issue
+from arwatch.core.jsonable import jsonable
 from arwatch.sync.contract import PullResult
 
 from . import mapping as m
@@ -44,17 +44,6 @@ def parse_cursor(cursor: str | None) -> dict[str, str]:
 def _latest(rows: list[dict[str, Any]], previous: str | None) -> str | None:
     dates = [r["write_date"] for r in rows if r.get("write_date")]
     return max(dates + ([previous] if previous else [])) if dates or previous else None
-
-
-def jsonable(value: Any) -> Any:
-    """Dates and Decimals as strings, so a snapshot store can keep the records as JSON."""
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, (dt.date, Decimal)):
-        return str(value) if isinstance(value, Decimal) else value.isoformat()
-    return value
 
 
 class Puller:

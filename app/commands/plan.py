@@ -36,13 +36,11 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     names = {str(c): str(n) for c, n in zip(v.board.frame.c_id, v.board.frame.c_name)}
     print(worklist_text(v.desired, names, today))
-    if args.dry_run and not writes_back(adapter):
-        print(f"\nread-only: {name} is written by its own system (the arwatch add-on's job in Odoo); "
-              f"arwatch's policy differs from what is written there by {len(v.diff.changes)} changes:")
-        for change in v.diff.changes:
-            print(format_change(change))
-    elif args.dry_run:
-        print(f"\n{len(v.diff.changes)} changes would be written:")
+    if args.dry_run:
+        count = len(v.diff.changes)
+        print(f"\n{count} changes would be written:" if writes_back(adapter) else
+              f"\nread-only: {name} is written by its own system (the arwatch add-on's job in Odoo); "
+              f"arwatch's policy differs from what is written there by {count} changes:")
         for change in v.diff.changes:
             print(format_change(change))
     return int(ExitCode.OK)

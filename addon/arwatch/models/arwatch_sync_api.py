@@ -21,15 +21,13 @@ applied (a retried request, a rerun after a crash) writes nothing and answers ok
 change (missing record, validation error) is a failed result; the others go on.
 """
 
-import datetime as dt
-from decimal import Decimal
-
 import psycopg2
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from arwatch.core.actions import Change, Op
+from arwatch.core.jsonable import jsonable
 
 from ..lib.ledger_sql import collections_raw
 from .arwatch_writeback import SLIPPING, _differs
@@ -64,7 +62,7 @@ class ArwatchSyncApi(models.AbstractModel):
         """Disputes, contact attempts, payment plans and signals as raw records (JSON)."""
         company = self._arwatch_company(company_id, "arwatch.group_collections_user")
         self.env.flush_all()
-        return _jsonable(collections_raw(self.env.cr, company.id))
+        return jsonable(collections_raw(self.env.cr, company.id))
 
     @api.model
     def arwatch_apply(self, company_id, changes, today=None):
@@ -204,16 +202,6 @@ class ArwatchSyncApi(models.AbstractModel):
             return None, "already done or deleted"
         self.env["arwatch.writeback"].sudo()._close_tasks(existing)
         return existing.id, None
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (dt.date, Decimal)):
-        return value.isoformat() if isinstance(value, dt.date) else str(value)
-    return value
 
 
 PAYLOAD = {Op.SET_FLAG: "flag", Op.PLACE_HOLD: "hold", Op.OPEN_TASK: "task"}
