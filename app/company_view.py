@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from arwatch.core.actions import DesiredState, Diff
+from arwatch.core.clock import RunClock
 from arwatch.core.diffing import diff
 from arwatch.core.planner import plan
 from arwatch.core.policy import Policy, PolicyError, load_policy
 from arwatch.core.scoring import ScoreBoard
+from arwatch.sync.clock import run_clock
 from arwatch.sync.config import SyncConfig, load_config, load_secrets
-from arwatch.sync.contract import ConfigError, SourceAdapter
+from arwatch.sync.contract import ConfigError, SourceAdapter, data_day
 from arwatch.sync.runner import _with_overrides, score_stored
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import Store, open_store
@@ -32,9 +35,25 @@ class CompanyView:
     issues: tuple
 
 
-def open_company(config_path: Path | None, state: str | None, name: str | None
-                 ) -> tuple[SyncConfig, Store, SourceAdapter, Policy, str]:
-    """Config (the embedded demo when there is none), store, adapter and policy of a company."""
+class OpenCompany(NamedTuple):
+    """A configured company ready to read: ``clock.today`` is the day its output is as of."""
+
+    config: SyncConfig
+    store: Store
+    adapter: SourceAdapter
+    policy: Policy
+    name: str
+    clock: RunClock
+
+
+def open_company(config_path: Path | None, state: str | None, name: str | None,
+                 as_of: dt.date | None = None) -> OpenCompany:
+    """Config (the embedded demo when there is none), store, adapter, policy and clock of a company.
+
+    The day is ``as_of`` when given, else the as-of day of the company's last sync (so that what
+    is shown is the data's day, not the calendar's), else the fixed day of its data (the demo),
+    else today in the company's time zone.
+    """
     try:
         config = load_config(config_path, require_file=config_path is not None)
         name = name or ("demo" if "demo" in config.companies else next(iter(sorted(config.companies)), None))
@@ -42,12 +61,18 @@ def open_company(config_path: Path | None, state: str | None, name: str | None
             raise UsageError("no companies in the configuration")
         company = config.company(name)
         secrets = load_secrets(config.path(config.secrets_file))
-        store = open_store(state or config.state_url)
-        adapter = make_adapter(company, config, store, secrets)
+        clock = run_clock(as_of, config.timezone_of(company))
+        store = open_store(state or config.state_url, now=clock.now)
+        last_day = None if as_of else store.runs.last_as_of(name)
+        if last_day:
+            clock = clock.at(last_day)
+        adapter = make_adapter(company, config, store, secrets, clock)
+        if not as_of and not last_day and data_day(adapter):
+            clock = clock.at(data_day(adapter))
         policy = load_policy(config.path(company.policy or config.policy))
     except (ConfigError, PolicyError) as error:
         raise UsageError(str(error)) from None
-    return config, store, adapter, policy, name
+    return OpenCompany(config, store, adapter, policy, name, clock)
 
 
 def view(store: Store, adapter: SourceAdapter, policy: Policy, name: str, today: dt.date,

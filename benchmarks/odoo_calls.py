@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import sys
 import time
 from typing import Any
@@ -56,7 +57,7 @@ class Logged:
 
 
 def measure(transport, url: str, db: str, n: int, login: str, key: str) -> dict[str, float]:
-    company = create_company(transport, f"arwatch bench {n} {int(time.time())}")
+    company = create_company(transport, f"arwatch bench {n} {secrets.token_hex(4)}")
     Loader(transport, company).load(ledger_data(copies(n)))
     fresh = connect(url, db, login, key)
     transport = Logged(fresh)

@@ -4,6 +4,7 @@
     policy = "policy.toml"                          # default: built-in policy
     secrets_file = "~/.config/arwatch/secrets.toml" # must be mode 0600
     max_workers = 4                                 # companies synced at once by --all (1-4)
+    timezone = "Europe/Paris"                       # whose "today" a run plans for (default: the machine's)
 
     [companies.acme]
     source = "odoo"                                 # demo | file | quickbooks | odoo
@@ -27,9 +28,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from platformdirs import user_config_dir
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from .clock import zone
 from .contract import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -49,6 +51,14 @@ def default_config_path() -> Path:
     return Path(os.environ.get("ARWATCH_CONFIG") or Path(user_config_dir("arwatch")) / "config.toml")
 
 
+def _known_zone(value: str | None) -> str | None:
+    try:
+        zone(value)
+    except ConfigError:
+        raise ValueError(f"{value!r} is not a known time zone (an IANA name such as 'Europe/Paris')") from None
+    return value
+
+
 class CompanyConfig(BaseModel):
     """One company: its source, the source's settings and a credentials reference."""
 
@@ -59,6 +69,12 @@ class CompanyConfig(BaseModel):
     credentials: str | None = None
     settings: dict[str, Any] = Field(default_factory=dict)
     policy: Path | None = None
+    timezone: str | None = None  # the company's own, when it differs from the config's
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str | None) -> str | None:
+        return _known_zone(value)
 
 
 class SyncConfig(BaseSettings):
@@ -71,8 +87,14 @@ class SyncConfig(BaseSettings):
     policy: Path | None = None
     secrets_file: Path | None = None
     max_workers: int = Field(default=4, ge=1, le=4)
+    timezone: str | None = None
     companies: dict[str, CompanyConfig] = Field(default_factory=dict)
     base_dir: Path = Path(".")
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str | None) -> str | None:
+        return _known_zone(value)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
@@ -85,6 +107,10 @@ class SyncConfig(BaseSettings):
             known = ", ".join(sorted(self.companies)) or "none"
             raise ConfigError(f"no company {name!r} in the configuration (companies: {known})")
         return self.companies[name]
+
+    def timezone_of(self, company: CompanyConfig) -> str | None:
+        """The time zone whose "today" a run of ``company`` plans for (None: the machine's)."""
+        return company.timezone or self.timezone
 
     def path(self, value: Path | str | None) -> Path | None:
         """``value`` resolved against the config file's folder."""

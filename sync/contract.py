@@ -8,6 +8,7 @@ store keeps them (``written.details``) and adapters that restore values are buil
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -72,6 +73,12 @@ class FinishingAdapter(Protocol):
     """Optional: called once after the writes of a run (e.g. to render a worklist file)."""
 
     def finish(self, written: WrittenState) -> None: ...
+
+
+def data_day(adapter: object) -> dt.date | None:
+    """The day a source's data is fixed at (``data_day``; the generated demo company), if any:
+    a run given no ``--as-of`` plans for that day rather than for the calendar's."""
+    return getattr(adapter, "data_day", None)
 
 
 def writes_back(adapter: object) -> bool:

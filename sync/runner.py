@@ -170,7 +170,7 @@ def _dry_run(company: str, store: Store, adapter: SourceAdapter, policy: Any, to
     if writes_back(adapter):
         written = _with_overrides(adapter.read_written_state(), store, company, today)
         changes = diff(written, planner(board, written, policy, today)).changes
-    return RunSummary(company=company, source=adapter.name, status="dry_run", pulled=pull.count(),
+    return RunSummary(company=company, source=adapter.name, status="dry_run", as_of=today, pulled=pull.count(),
                       read_only=not writes_back(adapter),
                       deleted=sum(len(v) for v in merged.removed.values()), scored=board.frame.n_customers,
                       issues=tuple(pull.issues) + merged.issues + tuple(issues), changes=changes,
@@ -235,7 +235,7 @@ def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Any, toda
     store.locks.heartbeat(company, run_id)
     steps.update()
     if not writes_back(adapter):
-        return _read_only_summary(company, adapter, run_id, pull, merged, board, load_issues)
+        return _read_only_summary(company, adapter, run_id, pull, merged, board, load_issues, today)
     target = adapter.read_written_state()
     recovered = recover(store, company, target, run_id)
     reconcile(store, company, target, run_id)
@@ -251,7 +251,7 @@ def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Any, toda
         adapter.finish(store.written.state(company, today))
     steps.update()
     issues = tuple(pull.issues) + merged.issues + tuple(load_issues)
-    return RunSummary(company=company, source=adapter.name, run_id=run_id,
+    return RunSummary(company=company, source=adapter.name, run_id=run_id, as_of=today,
                       status="partial" if failures or issues else "ok", pulled=pull.count(),
                       deleted=sum(len(v) for v in merged.removed.values()), scored=board.frame.n_customers,
                       issues=issues, changes=changes, counts=tally(applied), failures=tuple(failures),
@@ -259,8 +259,9 @@ def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Any, toda
 
 
 def _read_only_summary(company: str, adapter: SourceAdapter, run_id: str, pull: Any, merged: Merged,
-                       board: ScoreBoard, load_issues: Sequence[Any]) -> RunSummary:
+                       board: ScoreBoard, load_issues: Sequence[Any], today: dt.date) -> RunSummary:
     issues = tuple(pull.issues) + merged.issues + tuple(load_issues)
-    return RunSummary(company=company, source=adapter.name, run_id=run_id, status="partial" if issues else "ok",
+    return RunSummary(company=company, source=adapter.name, run_id=run_id, as_of=today,
+                      status="partial" if issues else "ok",
                       pulled=pull.count(), deleted=sum(len(v) for v in merged.removed.values()),
                       scored=board.frame.n_customers, issues=issues, read_only=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -45,6 +46,7 @@ class RunSummary(BaseModel):
       recovered: writes of an interrupted run found done in the target and recorded.
       read_only: the source writes its own flags, holds and tasks; this run only pulled and
         scored (see ``arwatch.sync.contract.writes_back``).
+      as_of: the day the run scored and planned for (its clock's ``today``).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -63,6 +65,7 @@ class RunSummary(BaseModel):
     recovered: int = 0
     error: str = ""
     read_only: bool = False
+    as_of: dt.date | None = None
 
     @property
     def failed(self) -> int:
@@ -88,7 +91,8 @@ class RunSummary(BaseModel):
         return f"{self.company}: {self._head()}: " + ", ".join(parts + self._rejected())
 
     def _head(self) -> str:
-        return "dry run" if self.status == "dry_run" else self.status
+        head = "dry run" if self.status == "dry_run" else self.status
+        return f"{head} as of {self.as_of.isoformat()}" if self.as_of else head
 
     def _rejected(self) -> list[str]:
         return [f"{len(self.issues)} records rejected"] if self.issues else []

@@ -117,7 +117,8 @@ def cassette_vcr() -> vcr.VCR:
     my_vcr = vcr.VCR(cassette_library_dir=str(CASSETTES), record_mode="all" if recording() else "none",
                      match_on=["method", "uri", "same_body"], filter_headers=["authorization", "cookie", "host"],
                      before_record_request=_request, before_record_response=_response,
-                     decode_compressed_response=True)
+                     decode_compressed_response=True,
+                     drop_unused_requests=recording())  # a re-recording replaces the cassette whole
     my_vcr.register_matcher("same_body", _same_body)
     my_vcr.register_persister(GzipPersister)
     return my_vcr

@@ -73,6 +73,8 @@ def write_config(path: Path, companies: dict[str, dict], state_url: str | None =
     for name, company in companies.items():
         lines.append(f"[companies.{name}]")
         lines.append(f"source = {json.dumps(company['source'])}")
+        if "timezone" in company:
+            lines.append(f"timezone = {json.dumps(company['timezone'])}")
         settings = dict(company.get("settings", {}))
         columns = settings.pop("columns", None)
         lines.append(f"[companies.{name}.settings]")
@@ -89,6 +91,7 @@ SYNC_SCRIPT = textwrap.dedent("""
     import datetime as dt, sys
     sys.path.insert(0, {tests!r})
     from sync_helpers import env_planner
+    from arwatch.core.clock import fixed_clock
     from arwatch.core.policy import Policy
     from arwatch.sync.config import load_config, load_secrets
     from arwatch.sync.runner import run_sync
@@ -97,8 +100,9 @@ SYNC_SCRIPT = textwrap.dedent("""
     config = load_config({config!r})
     store = open_store({state!r})
     company = config.company({company!r})
-    adapter = make_adapter(company, config, store, load_secrets(None, {{}}))
-    summary = run_sync(company, store, adapter, Policy(), dt.date.fromisoformat({today!r}),
+    today = dt.date.fromisoformat({today!r})
+    adapter = make_adapter(company, config, store, load_secrets(None, {{}}), fixed_clock(today))
+    summary = run_sync(company, store, adapter, Policy(), today,
                        planner=env_planner, batch_size=1)
     print(summary.status, summary.recovered)
 """)

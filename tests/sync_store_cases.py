@@ -12,7 +12,7 @@ from arwatch.core.actions import ApplyResult, Change, Hold, Op
 from arwatch.sync.contract import Locked, PullResult
 from arwatch.sync.merge import merge
 from arwatch.sync.store import Store
-from arwatch.sync.store.rows import now
+
 
 T = dt.date(2026, 11, 20)
 HOLD = Hold(customer_id="c1", rule="test", reason="level critical", since=T)
@@ -70,10 +70,11 @@ def check_stale_lock_taken_over(store: Store, dead_pid: int) -> None:
 
     with store.begin() as conn:  # a lock left by a process that died on this host
         conn.execute(locks.insert().values(company="acme", owner="dead-run", host=store.locks.host, pid=dead_pid,
-                                           acquired_at=now(), heartbeat_at=now()))
+                                           acquired_at=store.locks.now(), heartbeat_at=store.locks.now()))
     assert store.locks.acquire("acme", "run-new") == "dead-run"
     assert store.locks.holder("acme")["owner"] == "run-new"
     with store.begin() as conn:  # a lock from another host whose heartbeat stopped long ago
         conn.execute(locks.insert().values(company="far", owner="far-run", host="elsewhere", pid=1,
-                                           acquired_at=now(), heartbeat_at=now() - dt.timedelta(hours=2)))
+                                           acquired_at=store.locks.now(),
+                                           heartbeat_at=store.locks.now() - dt.timedelta(hours=2)))
     assert store.locks.acquire("far", "run-new") == "far-run"

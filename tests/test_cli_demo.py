@@ -108,8 +108,8 @@ def test_plan__dry_run_of_a_company_written_by_its_own_system_says_it_is_not_wri
     opened = plan_command.open_company
 
     def open_company(*args):
-        config, store, adapter, policy, name = opened(*args)
-        return config, store, WrittenElsewhere(adapter), policy, name
+        company = opened(*args)
+        return company._replace(adapter=WrittenElsewhere(company.adapter))
 
     assert main(["demo", "--state", state, "--report", "/dev/null"]) == 0
     capsys.readouterr()

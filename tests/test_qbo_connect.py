@@ -55,10 +55,11 @@ def test_exchange__wrong_state_or_spent_code_is_refused(qbo_standin, tmp_path): 
     code = qbo_standin.authorization_code()
     store = TokenStore(tmp_path / "t.json")
     with pytest.raises(ConnectError, match="state"):
-        exchange(app(qbo_standin), Redirect(code, "1", "evil"), store, expected_state="s")
-    exchange(app(qbo_standin), Redirect(code, qbo_standin.realm, None), store)
+        exchange(app(qbo_standin), Redirect(code, "1", "evil"), store, expected_state="s",
+                 now=qbo_standin.clock.now)
+    exchange(app(qbo_standin), Redirect(code, qbo_standin.realm, None), store, now=qbo_standin.clock.now)
     with pytest.raises(ConnectError, match="single-use") as caught:
-        exchange(app(qbo_standin), Redirect(code, qbo_standin.realm, None), store)
+        exchange(app(qbo_standin), Redirect(code, qbo_standin.realm, None), store, now=qbo_standin.clock.now)
     assert code not in str(caught.value)
 
 

@@ -40,6 +40,7 @@ from arwatch.adapters.quickbooks.notes_block import parse_block, split_notes
 from arwatch.adapters.quickbooks.state import HOLD_TERM_NAME
 from arwatch.cli import main
 from arwatch.demo.company import build_demo_company
+from arwatch.sync import clock as sync_clock
 from arwatch.sync.store import open_store
 
 AS_OF = "2026-11-20"
@@ -178,9 +179,9 @@ def e2e(tmp_path_factory):
         mp.setenv("QBO_CLIENT_SECRET", DEFAULT_CLIENT_SECRET)
         connect(standin, tmp / "northwind.qbo-tokens.json")
         write_config(tmp, standin)
-        # the stand-in's clock; retry waits recorded instead of slept
-        mp.setattr(factory, "OPTIONS", ClientOptions(sleep=run.waits.append, now=standin.clock.now,
-                                                     timeout=30.0, limits=CompanyLimits()))
+        # the stand-in's clock is the machine's for these runs; retry waits recorded instead of slept
+        mp.setattr(sync_clock, "system_now", standin.clock.now)
+        mp.setattr(factory, "OPTIONS", ClientOptions(sleep=run.waits.append, timeout=30.0, limits=CompanyLimits()))
         standin.inject("batch", status=429, body="xml")  # the first write request
         standin.inject("Invoice", status=503)  # the first Invoice page of the pull
         run.sync()

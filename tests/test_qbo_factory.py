@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import pytest
 from pydantic import SecretStr
-from qbo_adapter_fixtures import kit, qbo_standin  # noqa: F401
+from qbo_adapter_fixtures import TODAY, kit, qbo_standin  # noqa: F401
 
 from arwatch.adapters.quickbooks import QuickBooksSource, factory, make_adapter
 from arwatch.core.actions import ApplyResult, Change, Hold, Op
+from arwatch.core.clock import RunClock, fixed_clock
 from arwatch.sync.config import CompanyConfig, Secrets, SyncConfig
 from arwatch.sync.contract import ConfigError
 from arwatch.sync.sources import make_adapter as make_any_adapter
 from arwatch.sync.store import open_store
 
 SECRET = "s3cr3t-value-never-shown"
+
+
+CLOCK = fixed_clock(TODAY)
 
 
 def company(tmp_path, **settings) -> CompanyConfig:
@@ -38,17 +42,17 @@ def credentials(secret: str | None = SECRET) -> dict:
 ])
 def test_make_adapter__bad_setting_is_a_config_error_naming_the_key(tmp_path, settings, key):
     with pytest.raises(ConfigError, match=rf"companies\.acme\.{key}"):
-        make_adapter(company(tmp_path, **settings), open_store(tmp_path / "s.db"), credentials())
+        make_adapter(company(tmp_path, **settings), open_store(tmp_path / "s.db"), credentials(), CLOCK)
 
 
 def test_make_adapter__missing_secret_names_the_credentials(tmp_path):
     with pytest.raises(ConfigError, match=r"companies\.acme\.credentials.*client_secret.*acme-qbo"):
-        make_adapter(company(tmp_path), open_store(tmp_path / "s.db"), credentials(None))
+        make_adapter(company(tmp_path), open_store(tmp_path / "s.db"), credentials(None), CLOCK)
 
 
 def test_make_adapter__missing_token_file_says_to_connect_and_hides_the_secret(tmp_path):
     with pytest.raises(ConfigError, match="arwatch connect quickbooks") as caught:
-        make_adapter(company(tmp_path), open_store(tmp_path / "s.db"), credentials())
+        make_adapter(company(tmp_path), open_store(tmp_path / "s.db"), credentials(), CLOCK)
     assert SECRET not in str(caught.value)
 
 
@@ -60,7 +64,8 @@ def test_make_adapter__builds_the_source_with_the_stores_details(kit, tmp_path, 
     cfg = company(tmp_path, token_path=str(kit.token_path), environment=kit.standin.discovery_url,
                   api_base=kit.standin.api_base, home_currency="EUR", send_invoice_email=["reminder"],
                   state_path=str(tmp_path / "qbo-state.json"))
-    source = make_any_adapter(cfg, SyncConfig(), store, Secrets({"acme-qbo": credentials()}))
+    source = make_any_adapter(cfg, SyncConfig(), store, Secrets({"acme-qbo": credentials()}),
+                              RunClock(TODAY, kit.standin.clock.now))
     assert isinstance(source, QuickBooksSource) and source.client.realm_id == kit.standin.realm
     assert source.writer.details[change] == {"previous_term": "3"}  # read from the store
     assert "hold:8" not in source.writer.details

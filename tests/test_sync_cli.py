@@ -27,14 +27,14 @@ def config(tmp_path):
 def test_sync_cli__one_company_prints_a_summary_and_exits_0(config, capsys):
     assert main(["sync", "--config", str(config), "--source", "good", "--as-of", "2013-06-01"]) == 0
     out = capsys.readouterr().out
-    assert "good: ok: pulled 86, scored 6, flags 6 created/0 updated/0 closed, holds 1 created" in out
+    assert "good: ok as of 2013-06-01: pulled 86, scored 6, flags 6 created/0 updated/0 closed, holds 1 created" in out
 
 
 def test_sync_cli__all_runs_every_company_and_one_failure_stops_none(config, tmp_path, capsys):
     code = main(["sync", "--config", str(config), "--all", "--as-of", "2013-06-01"])
     out = capsys.readouterr().out
     assert code == 2  # the only failure is a configuration error
-    assert "good: ok:" in out and "other: ok:" in out and "missing: config_error:" in out and "nope.csv" in out
+    assert "good: ok as of 2013-06-01:" in out and "other: ok as of 2013-06-01:" in out and "missing: config_error:" in out and "nope.csv" in out
     store = open_store(tmp_path / "state.sqlite3")
     assert len(store.written.state("good").flags) == 6 and len(store.written.state("other").flags) == 6
 

@@ -9,6 +9,7 @@ from arwatch.core.policy import Policy
 from arwatch.sync.config import load_config, load_secrets
 from arwatch.sync.contract import writes_back
 from arwatch.sync.runner import run_sync
+from arwatch.core.clock import fixed_clock
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import open_store
 from sync_helpers import IBM_EXCERPT, file_settings, simple_planner, write_config
@@ -40,7 +41,8 @@ def store_and_source(tmp_path):
         IBM_EXCERPT, tmp_path / "outbox")}})
     config = load_config(path)
     store = open_store(tmp_path / "state.sqlite3")
-    return store, ReadOnlySource(make_adapter(config.company("ibm"), config, store, load_secrets(None, {})))
+    return store, ReadOnlySource(make_adapter(config.company("ibm"), config, store, load_secrets(None, {}),
+                                             fixed_clock(TODAY)))
 
 
 def _sync(store, source, **kw):

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from arwatch.core.actions import ApplyResult, Op, Override
+from arwatch.core.clock import fixed_clock
 from arwatch.core.policy import Policy
 from arwatch.sync.config import load_config, load_secrets
 from arwatch.sync.contract import SourceAdapter, SourceUnreachable
@@ -51,7 +52,7 @@ def setup(tmp_path, unpaid_export):
         unpaid_export, tmp_path / "outbox")}})
     config = load_config(config_path)
     store = open_store(tmp_path / "state.sqlite3")
-    adapter = make_adapter(config.company("ibm"), config, store, load_secrets(None, {}))
+    adapter = make_adapter(config.company("ibm"), config, store, load_secrets(None, {}), fixed_clock(TODAY))
     return config_path, config, store, adapter
 
 
@@ -209,8 +210,9 @@ def test_contract__demo_source_syncs(tmp_path):
     pytest.importorskip("arwatch.demo.company", reason="the demo generator is merged separately")
     config = load_config(write_config(tmp_path / "c.toml", {"demo": {"source": "demo", "settings": {"seed": 7}}}))
     store = open_store(tmp_path / "s.sqlite3")
-    adapter = make_adapter(config.company("demo"), config, store, load_secrets(None, {}))
+    day = dt.date(2026, 11, 20)
+    adapter = make_adapter(config.company("demo"), config, store, load_secrets(None, {}), fixed_clock(day))
     assert isinstance(adapter, SourceAdapter)
-    summary = run_sync("demo", store, adapter, Policy(), dt.date(2026, 11, 20), planner=simple_planner)
+    summary = run_sync("demo", store, adapter, Policy(), day, planner=simple_planner)
     assert summary.status in ("ok", "partial") and summary.scored > 0 and summary.counts["flags"]["created"] > 0
     assert not run_sync("demo", store, adapter, Policy(), dt.date(2026, 11, 20), planner=simple_planner).changes

@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from arwatch.core.clock import RunClock
+
 from arwatch.sync.contract import ConfigError
 
 from .adapter import OdooAdapter
@@ -27,8 +29,9 @@ def _secret(credentials: dict[str, Any]) -> str:
     raise ConfigError("the Odoo credentials need an api_key (or a password on Odoo 17.0-18.0)")
 
 
-def make_adapter(company: Any, store: Any, credentials: dict[str, Any]) -> OdooAdapter:
-    """The runner's factory: settings from the company's config, secrets from ``credentials``."""
+def make_adapter(company: Any, store: Any, credentials: dict[str, Any], clock: RunClock) -> OdooAdapter:
+    """The runner's factory: settings from the company's config, secrets from ``credentials``,
+    the as-of day from the run's ``clock``."""
     try:
         settings = OdooSettings.model_validate(company.settings)
     except ValidationError as error:
@@ -38,9 +41,10 @@ def make_adapter(company: Any, store: Any, credentials: dict[str, Any]) -> OdooA
                         timeout=settings.timeout, retries=settings.retries, wait=settings.retry_wait)
     written = getattr(store, "written", None)
     if written is None:
-        return OdooAdapter(transport, settings)
+        return OdooAdapter(transport, settings, clock.today)
 
     def mirror() -> dict[str, tuple[Any, str | None]]:
         return {key: (row.item, row.external_id) for key, row in written.rows(company.name).items()}
 
-    return OdooAdapter(transport, settings, lambda key: written.details(company.name, key), mirror=mirror)
+    return OdooAdapter(transport, settings, clock.today, lambda key: written.details(company.name, key),
+                       mirror=mirror)

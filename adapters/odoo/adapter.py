@@ -31,6 +31,8 @@ class OdooAdapter:
       "read-only": the add-on's own job scores the company; ``writes_back`` is False, the
         written state is the add-on's and ``apply`` refuses.
 
+    ``today`` is the run's as-of day (``arwatch.core.clock.RunClock.today``): the add-on's API
+    and the written state's "recently done" window are computed for it, never for the wall clock.
     ``details_of(key)`` gives what an earlier apply returned in ``ApplyResult.details`` (the
     store's copy), used to restore a replaced sales warning; without it the hold note's copy is
     used. ``mirror()`` gives the store's mirror of what was written (see ``written``), so that
@@ -39,10 +41,10 @@ class OdooAdapter:
 
     name = "odoo"
 
-    def __init__(self, transport: Transport, settings: OdooSettings, details_of: DetailsOf | None = None,
-                 today: dt.date | None = None, mirror: Callable[[], Mirror] | None = None):
+    def __init__(self, transport: Transport, settings: OdooSettings, today: dt.date,
+                 details_of: DetailsOf | None = None, mirror: Callable[[], Mirror] | None = None):
         self.transport, self.settings, self.mirror = transport, settings, mirror
-        self.today = today or dt.date.today()
+        self.today = today
         self.modules = installed_modules(transport)
         with_addon = settings.use_addon == "auto" and ADDON in self.modules
         rows = self._companies(with_addon)

@@ -31,7 +31,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 from .errors import (QBOError, Reauthenticate, Refused, RetryLater, ServerFault, Throttled,
                      Timeout, error_for, error_from_fault)
 from .limits import CompanyLimits, limits_for
-from .tokens import Now, Secret, TokenStore, Tokens, redact, utc_now
+from .tokens import Now, Secret, TokenStore, Tokens, no_clock, redact
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class ClientOptions:
     timeout: float = 120.0  # Intuit answers or gives up within 120 s
     attempts: int = 6
     sleep: Callable[[float], None] = time.sleep
-    now: Now = utc_now
+    now: Now = no_clock  # the run's clock (RunClock.now): token expiry, CDC windows
     limits: CompanyLimits | None = None
     auth_client_factory: Callable[[AppCredentials], Any] | None = field(default=None)
 

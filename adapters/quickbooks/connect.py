@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from .client import AppCredentials, make_auth_client
-from .tokens import Now, TokenStore, Tokens, redact, utc_now
+from .tokens import Now, TokenStore, Tokens, redact
 
 ACCOUNTING_SCOPE = "com.intuit.quickbooks.accounting"
 
@@ -64,7 +64,7 @@ def parse_redirect(text: str) -> Redirect:
 
 def exchange(app: AppCredentials, redirect: Redirect, store: TokenStore, *,
              expected_state: str | None = None, realm_id: str | None = None,
-             now: Now = utc_now,
+             now: Now,
              factory: Callable[[AppCredentials], Any] = make_auth_client) -> Tokens:
     """Trade the code for tokens and save them; returns the saved grant."""
     from intuitlib.exceptions import AuthClientError

@@ -25,6 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from arwatch.core.clock import RunClock
 from arwatch.sync.contract import ConfigError
 
 from .client import ClientOptions
@@ -32,7 +33,7 @@ from .source import QuickBooksSource, default_api_base
 from .tokens import Secret
 
 # The client options every adapter built here starts from (api_base is set per company).
-# Tests replace it to use the stand-in's clock and to record retry waits instead of sleeping.
+# Tests replace it to record retry waits instead of sleeping; ``now`` always comes from the run's clock.
 OPTIONS = ClientOptions()
 
 DEFAULT_TOKEN_FILE = "quickbooks-tokens.json"  # as ``arwatch connect quickbooks`` writes it
@@ -141,10 +142,11 @@ class StoredDetails(Mapping[str, Mapping[str, str]]):
         return sum(1 for _ in self)
 
 
-def make_adapter(company: Any, store: Any, credentials: Mapping[str, Any]) -> QuickBooksSource:
+def make_adapter(company: Any, store: Any, credentials: Mapping[str, Any], clock: RunClock) -> QuickBooksSource:
+    """The runner's factory; time comes from the run's ``clock``."""
     settings = read_settings(company)
     config = source_config(company, settings, credentials)
     api_base = settings.api_base or default_api_base(settings.environment)
-    options = dataclasses.replace(OPTIONS, api_base=api_base)
+    options = dataclasses.replace(OPTIONS, api_base=api_base, now=clock.now)
     return QuickBooksSource(config, settings.token_path or default_token_path(),
-                            details=StoredDetails(store, company.name), options=options)
+                            details=StoredDetails(store, company.name), options=options, today=clock.today)

@@ -12,10 +12,14 @@ Config keys: ``client_id``, ``client_secret`` (required; a ``Secret`` or a str),
 ``api_base`` (default: Intuit's production or sandbox URL), ``home_currency`` ("USD"),
 ``company_name``, ``default_terms_days`` (30), ``send_invoice_email`` (false; true for every
 email step, or a list of task steps), ``state_path`` (default: beside the token file).
+
+Time comes from the run: ``options.now`` (token expiry, change-data-capture windows) and
+``today``, the as-of day a completed task is dated with (default: ``options.now``'s date).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -66,7 +70,7 @@ class QuickBooksSource:
 
     def __init__(self, config: Mapping[str, Any], token_path: str | os.PathLike[str], *,
                  details: Mapping[str, Mapping[str, str]] | None = None,
-                 options: ClientOptions | None = None):
+                 options: ClientOptions | None = None, today: dt.date | None = None):
         app = app_credentials(config)
         store = TokenStore(Path(token_path).expanduser())
         options = options or ClientOptions(
@@ -84,7 +88,7 @@ class QuickBooksSource:
             default_terms_days=int(config.get("default_terms_days", 30))), now)
         self.writer = WriteBack(self.client, self.state, WriteOptions(
             email_steps=email_steps(config.get("send_invoice_email")),
-            today=lambda: now().date()), details)
+            today=(lambda: today) if today else (lambda: now().date())), details)
 
     def __repr__(self) -> str:
         return f"QuickBooksSource(realm_id={self.client.realm_id!r})"

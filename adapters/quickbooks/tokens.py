@@ -18,15 +18,17 @@ import re
 import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-Now = Callable[[], dt.datetime]
+from arwatch.core.clock import Now
+
 EXPIRY_MARGIN = dt.timedelta(seconds=120)  # refresh a little before Intuit's hour is up
 REDACTED = "***"
 
 
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+def no_clock() -> dt.datetime:
+    """The default ``now`` of a client built without the run's clock: refuses to guess."""
+    raise RuntimeError("no clock given: pass the run's `now` (arwatch.sync.clock.run_clock at the edge)")
 
 
 class Secret:

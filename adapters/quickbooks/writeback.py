@@ -51,12 +51,13 @@ def request_id() -> str:
 
 @dataclass(frozen=True)
 class WriteOptions:
-    """``email_steps``: task steps whose email tasks also send the invoice ("*" = every step)."""
+    """``today``: the run's as-of day (a task's done date); ``email_steps``: task steps whose
+    email tasks also send the invoice ("*" = every step)."""
 
+    today: Callable[[], dt.date]
     email_steps: frozenset[str] = frozenset()
     batch_size: int = BATCH_LIMIT
     stale_retries: int = 3
-    today: Callable[[], dt.date] = dt.date.today
 
 
 @dataclass

@@ -84,7 +84,7 @@ def _pull_company(args: argparse.Namespace):
     """A configured company's whole history, pulled from its source without writing anything."""
     from ..company_view import open_company  # noqa: PLC0415 (the sync stack only when needed)
 
-    _, store, adapter, _, name = open_company(args.config, args.state, args.source)
+    store, adapter = open_company(args.config, args.state, args.source)[1:3]
     try:
         pull = adapter.pull(None, True)
     finally:

@@ -12,6 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from arwatch.sync.clock import run_clock
+
 from ..exit_codes import ExitCode, UsageError
 
 DEFAULT_REDIRECT = "https://developer.intuit.com/v2/OAuth2Playground/RedirectUrl"
@@ -64,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
             pasted = sys.stdin.readline()
         redirect = parse_redirect(pasted)
         tokens = exchange(app, redirect, store, expected_state=state if args.pasted is None else None,
-                          realm_id=args.realm_id)
+                          realm_id=args.realm_id, now=run_clock().now)
     except ConnectError as error:
         raise UsageError(f"connect quickbooks: {error}", ExitCode.SOURCE_UNREACHABLE) from None
     print(f"Connected to QuickBooks company {tokens.realm_id}; tokens saved in {store.path} (0600).")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from arwatch.report.html import render_report
 from arwatch.sync.runner import default_planner, run_sync
-from arwatch.sync.sources.demo import DEFAULT_DAY
+from arwatch.sync.contract import data_day
 
 from ..company_view import open_company, view
 from ..exit_codes import ExitCode
@@ -37,9 +37,9 @@ def _bar(desc: str, total: int | None):
 
 
 def run(args: argparse.Namespace) -> int:
-    _, store, adapter, policy, name = open_company(None, args.state, "demo")
+    _, store, adapter, policy, name, clock = open_company(None, args.state, "demo")
     try:
-        today = getattr(adapter, "today", DEFAULT_DAY)
+        today = data_day(adapter) or clock.today
         print(f"arwatch demo: Northwind Supplies Ltd, as of {today.isoformat()} (state: {store.url})")
         summary = run_sync(name, store, adapter, policy, today, planner=default_planner, progress=_bar)
         print(summary.line())

@@ -28,9 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    _, store, adapter, policy, name = open_company(args.config, args.state, args.source)
+    _, store, adapter, policy, name, clock = open_company(args.config, args.state, args.source, args.as_of)
+    today = clock.today
     try:
-        today = args.as_of or getattr(adapter, "today", None) or dt.date.today()
         v = view(store, adapter, policy, name, today, args.templates)
     finally:
         store.close()

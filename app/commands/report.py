@@ -24,12 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    _, store, adapter, policy, name = open_company(args.config, args.state, args.source)
+    _, store, adapter, policy, name, clock = open_company(args.config, args.state, args.source, args.as_of)
     try:
-        today = args.as_of or getattr(adapter, "today", None) or dt.date.today()
-        v = view(store, adapter, policy, name, today)
+        v = view(store, adapter, policy, name, clock.today)
     finally:
         store.close()
     args.out.write_text(render_report(v.board, v.desired, v.diff, policy, name), encoding="utf-8")
-    print(f"wrote {args.out.resolve()} ({v.board.frame.n_customers} customers, {len(v.desired.tasks)} tasks)")
+    print(f"wrote {args.out.resolve()} as of {clock.today.isoformat()} "
+          f"({v.board.frame.n_customers} customers, {len(v.desired.tasks)} tasks)")
     return int(ExitCode.OK)

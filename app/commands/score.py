@@ -15,6 +15,7 @@ from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
 from arwatch.core.policy import PolicyError, load_policy
 from arwatch.core.scoring import score
+from arwatch.sync.clock import run_clock
 
 from ..exit_codes import ExitCode, UsageError
 from ..table import level_counts, risk_table
@@ -99,14 +100,16 @@ def run(args: argparse.Namespace) -> int:
     issues = tuple(read_issues) + issues
     for issue in issues:
         print(f"rejected: {issue}")
-    board = score(LedgerFrame.from_ledger(ledger, args.as_of or dt.date.today()), policy)
+    today = run_clock(args.as_of).today
+    board = score(LedgerFrame.from_ledger(ledger, today), policy)
     ranked = [board.customer(int(i)) for i in board.ranking()]
     if args.json:
         for s in ranked:
             print(s.model_dump_json())
     else:
         print(risk_table(ranked, limit=args.limit))
-        print(f"\n{len(ranked)} customers: {level_counts(ranked)}; {len(issues)} records rejected")
+        print(f"\n{len(ranked)} customers as of {today.isoformat()}: {level_counts(ranked)}; "
+              f"{len(issues)} records rejected")
         for result in board.results:
             if not result.available:
                 print(f"{result.indicator}: {result.unavailable_reason}")

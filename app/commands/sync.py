@@ -15,8 +15,10 @@ from pathlib import Path
 
 from arwatch.core.actions import Change
 from arwatch.core.policy import PolicyError, load_policy
+from arwatch.core.clock import Now, RunClock
+from arwatch.sync.clock import run_clock
 from arwatch.sync.config import Secrets, SyncConfig, load_config, load_secrets
-from arwatch.sync.contract import ConfigError
+from arwatch.sync.contract import ConfigError, data_day
 from arwatch.sync.runner import default_planner, run_sync
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import Store, open_store
@@ -39,7 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true", help="print the changes and write nothing")
     p.add_argument("--config", type=Path, help="config file (default: $ARWATCH_CONFIG or the user config dir)")
     p.add_argument("--state", metavar="URL", help="state store: SQLite path or database URL (overrides the config)")
-    p.add_argument("--as-of", type=dt.date.fromisoformat, help="plan as of this day (default: today)")
+    p.add_argument("--as-of", type=dt.date.fromisoformat,
+                   help="plan as of this day (default: today in the company's time zone, config `timezone`)")
     p.set_defaults(run=run)
 
 
@@ -52,13 +55,14 @@ def _progress(company: str):
 
 
 def _sync_one(name: str, config: SyncConfig, store: Store, secrets: Secrets, args: argparse.Namespace,
-              today: dt.date) -> RunSummary:
+              clock: RunClock) -> RunSummary:
     company = config.company(name)
     try:
-        adapter = make_adapter(company, config, store, secrets)
+        adapter = make_adapter(company, config, store, secrets, clock)
         policy = load_policy(config.path(company.policy or config.policy))
     except (ConfigError, PolicyError) as error:
         return RunSummary(company=name, source=company.source, status="config_error", error=str(error))
+    today = args.as_of or data_day(adapter) or clock.today
     return run_sync(company, store, adapter, policy, today, full=args.full, dry_run=args.dry_run,
                     planner=PLANNER, progress=_progress(name))
 
@@ -86,13 +90,13 @@ def exit_code(summaries: list[RunSummary]) -> int:
     return codes.pop() if len(codes) == 1 else int(ExitCode.PARTIAL_FAILURE)
 
 
-def _open(config: SyncConfig, state: str | None) -> tuple[Store, Secrets]:
+def _open(config: SyncConfig, state: str | None, now: Now) -> tuple[Store, Secrets]:
     try:
         secrets = load_secrets(config.path(config.secrets_file))
     except ConfigError as error:
         raise UsageError(str(error)) from None
     try:
-        return open_store(state or config.state_url), secrets
+        return open_store(state or config.state_url, now=now), secrets
     except Exception as error:  # noqa: BLE001 - a bad URL or a database that is down
         raise UsageError(f"cannot open the state store: {type(error).__name__}: {error}") from None
 
@@ -105,11 +109,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if not names:
         raise UsageError("no companies in the configuration")
-    store, secrets = _open(config, args.state)
-    today = args.as_of or dt.date.today()
+    try:  # each company's day is decided here, once, in its own time zone
+        clocks = {n: run_clock(args.as_of, config.timezone_of(config.company(n))) for n in names}
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    store, secrets = _open(config, args.state, clocks[names[0]].now)  # one machine time for all
     try:
         with ThreadPoolExecutor(max_workers=min(config.max_workers, 4)) as pool:
-            summaries = list(pool.map(lambda n: _sync_one(n, config, store, secrets, args, today), names))
+            summaries = list(pool.map(lambda n: _sync_one(n, config, store, secrets, args, clocks[n]), names))
     finally:
         store.close()
     for summary in summaries:

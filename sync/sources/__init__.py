@@ -1,8 +1,8 @@
 """Build a company's source adapter from its configuration.
 
 ``demo`` and ``file`` are built here. Other sources come from ``arwatch.adapters.<source>``,
-which must expose ``make_adapter(company, store, credentials) -> SourceAdapter`` (credentials:
-the company's secrets, ``dict[str, SecretStr]``).
+which must expose ``make_adapter(company, store, credentials, clock) -> SourceAdapter``
+(credentials: the company's secrets, ``dict[str, SecretStr]``; clock: the run's ``RunClock``).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import datetime as dt
 import importlib
 
 from pydantic import ValidationError
+
+from arwatch.core.clock import RunClock
 
 from ..config import CompanyConfig, Secrets, SyncConfig
 from ..contract import ConfigError, SourceAdapter
@@ -44,7 +46,8 @@ def _demo(company: CompanyConfig, config: SyncConfig, store: Store) -> SourceAda
     return DemoSource(company.name, store, int(s.get("seed", 7)), today, config.path(s.get("outbox")))
 
 
-def make_adapter(company: CompanyConfig, config: SyncConfig, store: Store, secrets: Secrets) -> SourceAdapter:
+def make_adapter(company: CompanyConfig, config: SyncConfig, store: Store, secrets: Secrets,
+                 clock: RunClock) -> SourceAdapter:
     if company.source == "file":
         return _file(company, config, store)
     if company.source == "demo":
@@ -58,4 +61,4 @@ def make_adapter(company: CompanyConfig, config: SyncConfig, store: Store, secre
     if factory is None:
         raise ConfigError(f"source {company.source!r} is not available yet (arwatch.adapters.{company.source} "
                           f"has no make_adapter)")
-    return factory(company, store, credentials)
+    return factory(company, store, credentials, clock)

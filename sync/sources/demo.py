@@ -24,6 +24,7 @@ class DemoSource(StoreTarget):
                  outbox: Path | None = None):
         super().__init__(store, company, outbox)
         self.seed, self.today = seed, today
+        self.data_day = today  # the generated company is fixed at this day (see contract.data_day)
 
     def pull(self, since: Cursor | None, full: bool) -> PullResult:
         cursor = f"demo:{self.seed}:{self.today.isoformat()}"

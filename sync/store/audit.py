@@ -12,14 +12,13 @@ from sqlalchemy import Connection, Engine, select
 
 from arwatch.core.actions import Change
 
-from .rows import now
+
+from .rows import StoreTable
 from .schema import audit
 from .written import item_of
 
 
-class AuditLog:
-    def __init__(self, engine: Engine):
-        self.engine = engine
+class AuditLog(StoreTable):
 
     def append(self, conn: Connection, company: str, change: Change, actor: str, run_id: str | None,
                external_id: str | None = None, why: str | None = None) -> None:
@@ -30,7 +29,7 @@ class AuditLog:
         """One entry per (change, external id), in order."""
         if not entries:
             return
-        at = now()
+        at = self.now()
         conn.execute(audit.insert(), [{
             "company": company, "at": at, "actor": actor, "op": change.op.value, "key": change.key,
             "customer_id": change.customer_id,

@@ -13,35 +13,34 @@ from sqlalchemy import Connection, Engine, and_, select, update
 
 from arwatch.core.actions import Change
 
-from .rows import now
+
+from .rows import StoreTable
 from .schema import journal
 
 INTENT, DONE, FAILED, RECOVERED, ABANDONED = "intent", "done", "failed", "recovered", "abandoned"
 
 
-class Journal:
-    def __init__(self, engine: Engine):
-        self.engine = engine
+class Journal(StoreTable):
 
     def intend(self, company: str, run_id: str, changes: Sequence[Change]) -> list[int]:
         """Commit one intent per change; returns their ids, in order."""
         with self.engine.begin() as conn:
             return [conn.execute(journal.insert().values(
                 company=company, run_id=run_id, key=c.key, op=c.op.value, change=c.model_dump_json(),
-                status=INTENT, created_at=now())).inserted_primary_key[0] for c in changes]
+                status=INTENT, created_at=self.now())).inserted_primary_key[0] for c in changes]
 
     def settle_many(self, conn: Connection, entry_ids: Sequence[int], status: str,
                     external_ids: Sequence[str | None]) -> None:
         from sqlalchemy import bindparam
 
         conn.execute(update(journal).where(journal.c.id == bindparam("entry_id")).values(
-            status=status, external_id=bindparam("ext"), finished_at=now()),
+            status=status, external_id=bindparam("ext"), finished_at=self.now()),
             [{"entry_id": i, "ext": e} for i, e in zip(entry_ids, external_ids)])
 
     def settle(self, conn: Connection, entry_id: int, status: str, external_id: str | None = None,
                error: str = "") -> None:
         conn.execute(update(journal).where(journal.c.id == entry_id).values(
-            status=status, external_id=external_id, error=error or None, finished_at=now()))
+            status=status, external_id=external_id, error=error or None, finished_at=self.now()))
 
     def pending(self, company: str) -> list[tuple[int, str, Change]]:
         """(id, run id, change) of intents without an outcome, oldest first."""

@@ -13,8 +13,12 @@ import socket
 from sqlalchemy import Engine, and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from arwatch.core.clock import Now
+
+from ..clock import system_now
 from ..contract import Locked
-from .rows import now
+from .rows import StoreTable
+
 from .schema import locks
 
 STALE_AFTER = dt.timedelta(minutes=15)
@@ -34,9 +38,9 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)  # SQLite drops the zone
 
 
-class LockTable:
-    def __init__(self, engine: Engine, stale_after: dt.timedelta = STALE_AFTER):
-        self.engine = engine
+class LockTable(StoreTable):
+    def __init__(self, engine: Engine, stale_after: dt.timedelta = STALE_AFTER, now: Now = system_now):
+        super().__init__(engine, now)
         self.stale_after = stale_after
         self.host = socket.gethostname()
 
@@ -48,14 +52,15 @@ class LockTable:
     def _stale(self, row: dict) -> bool:
         if row["host"] == self.host and not pid_alive(row["pid"]):
             return True
-        return now() - _aware(row["heartbeat_at"]) > self.stale_after
+        return self.now() - _aware(row["heartbeat_at"]) > self.stale_after
 
     def acquire(self, company: str, owner: str) -> str | None:
         """Take the lock for ``owner``; returns the owner of a stale lock taken over, if any.
 
         Raises ``Locked`` when a live run holds it.
         """
-        stamp = {"owner": owner, "host": self.host, "pid": os.getpid(), "acquired_at": now(), "heartbeat_at": now()}
+        stamp = {"owner": owner, "host": self.host, "pid": os.getpid(), "acquired_at": self.now(),
+                 "heartbeat_at": self.now()}
         try:
             with self.engine.begin() as conn:
                 conn.execute(locks.insert().values(company=company, **stamp))
@@ -78,7 +83,7 @@ class LockTable:
     def heartbeat(self, company: str, owner: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(update(locks).where(and_(locks.c.company == company, locks.c.owner == owner))
-                         .values(heartbeat_at=now()))
+                         .values(heartbeat_at=self.now()))
 
     def release(self, company: str, owner: str) -> None:
         with self.engine.begin() as conn:

@@ -1,4 +1,4 @@
-"""Helpers shared by the store's tables: time, JSON, portable upsert."""
+"""Helpers shared by the store's tables: the table base class, JSON, portable upsert."""
 
 from __future__ import annotations
 
@@ -10,14 +10,22 @@ from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Engine, Table
 from sqlalchemy.dialects import postgresql, sqlite
+
+from arwatch.core.clock import Now
+
+from ..clock import system_now
 
 CHUNK = 5000
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+class StoreTable:
+    """One table's access class: the engine, and ``now`` for its timestamps (the run's clock)."""
+
+    def __init__(self, engine: Engine, now: Now = system_now):
+        self.engine = engine
+        self.now = now
 
 
 def _default(value: Any) -> Any:

@@ -2,31 +2,40 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Any
 
 from sqlalchemy import Engine, and_, select, update
 
-from .rows import dumps, now
+from .rows import StoreTable, dumps
 from .schema import runs
 
 
-class RunLog:
-    def __init__(self, engine: Engine):
-        self.engine = engine
+class RunLog(StoreTable):
 
     def start(self, run_id: str, company: str, full: bool) -> None:
         with self.engine.begin() as conn:
             conn.execute(update(runs).where(and_(runs.c.company == company, runs.c.status == "running"))
-                         .values(status="interrupted", finished_at=now(),
+                         .values(status="interrupted", finished_at=self.now(),
                                  error="the process ended before the run finished"))
-            conn.execute(runs.insert().values(run_id=run_id, company=company, started_at=now(),
+            conn.execute(runs.insert().values(run_id=run_id, company=company, started_at=self.now(),
                                               status="running", full_pull=full))
 
     def finish(self, run_id: str, status: str, summary: Any = None, error: str = "") -> None:
         with self.engine.begin() as conn:
             conn.execute(update(runs).where(runs.c.run_id == run_id).values(
-                status=status, finished_at=now(), summary=dumps(summary) if summary is not None else None,
+                status=status, finished_at=self.now(), summary=dumps(summary) if summary is not None else None,
                 error=error or None))
+
+    def last_as_of(self, company: str) -> dt.date | None:
+        """The as-of day of the company's last finished sync that scored (ok or partial)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(runs.c.summary).where(and_(runs.c.company == company,
+                                                                  runs.c.status.in_(("ok", "partial"))))
+                                .order_by(runs.c.started_at.desc()).limit(1)).all()
+        summary = json.loads(rows[0][0]) if rows and rows[0][0] else {}
+        return dt.date.fromisoformat(summary["as_of"]) if summary.get("as_of") else None
 
     def entries(self, company: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:

@@ -12,15 +12,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, select
 
-from .rows import CHUNK, dumps, now, upsert
+from .rows import CHUNK, StoreTable, dumps, upsert
 from .schema import companies, cursors, snapshot
 
 Records = dict[str, dict[str, Any]]  # collection -> record id -> raw record
 
 
-class SnapshotTable:
-    def __init__(self, engine: Engine):
-        self.engine = engine
+class SnapshotTable(StoreTable):
 
     def load(self, company: str) -> tuple[dict[str, Any] | None, Records]:
         """(company record or None, collection -> id -> raw record)."""
@@ -40,7 +38,7 @@ class SnapshotTable:
         """Write the delta of a merge: upserted (id, record) pairs and removed ids."""
         payload = dumps(company_record) if company_record else None
         upsert(conn, companies, [{"company": company, "source": source, "payload": payload,
-                                  "created_at": now()}], ["company"])
+                                  "created_at": self.now()}], ["company"])
         for collection, pairs in upserts.items():
             rows = [{"company": company, "collection": collection, "record_id": rid,
                      "payload": dumps(raw), "run_id": run_id} for rid, raw in pairs]
@@ -59,4 +57,4 @@ class SnapshotTable:
 
     def set_cursor(self, conn: Connection, company: str, cursor: str | None, run_id: str) -> None:
         upsert(conn, cursors, [{"company": company, "cursor": cursor, "run_id": run_id,
-                                "updated_at": now()}], ["company"])
+                                "updated_at": self.now()}], ["company"])

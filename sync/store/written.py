@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, and_, delete, select
 
 from arwatch.core.actions import ApplyResult, Change, Flag, Hold, Op, Override, Task, WrittenState
 
-from .rows import dumps, now, upsert
+from .rows import StoreTable, dumps, upsert
 from .schema import hold_overrides, written
 
 _KINDS = {"flag": Flag, "hold": Hold, "task": Task}
@@ -35,9 +35,7 @@ def item_of(change: Change) -> Flag | Hold | Task | None:
     return change.flag or change.hold or change.task
 
 
-class WrittenTable:
-    def __init__(self, engine: Engine):
-        self.engine = engine
+class WrittenTable(StoreTable):
 
     def rows(self, company: str, conn: Connection | None = None) -> dict[str, WrittenRow]:
         if conn is None:
@@ -85,7 +83,7 @@ class WrittenTable:
                          "customer_id": change.customer_id,
                          "payload": item_of(change).model_dump_json(),  # type: ignore[union-attr]
                          "external_id": (result.external_id if result else None) or old_external,
-                         "details": dumps(details) if details else None, "updated_at": now()})
+                         "details": dumps(details) if details else None, "updated_at": self.now()})
         upsert(conn, written, rows, ["company", "key"])
         if gone:
             conn.execute(delete(written).where(and_(written.c.company == company, written.c.key.in_(gone))))
@@ -103,5 +101,5 @@ class WrittenTable:
         with self.engine.begin() as conn:
             upsert(conn, hold_overrides, [{"company": company, "customer_id": override.customer_id,
                                            "release_until": override.release_until, "by": override.by,
-                                           "reason": override.reason, "created_at": now()}],
+                                           "reason": override.reason, "created_at": self.now()}],
                    ["company", "customer_id"])
