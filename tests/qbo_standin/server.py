@@ -73,7 +73,6 @@ class Injection:
     method: str | None
     headers: dict[str, str] = field(default_factory=dict)
     hold: bool = False
-    delay: float = 0.0  # real seconds; racy, being replaced by hold
     hits: int = 0
     held: int = 0  # matched requests that reached the hold
     answered: int = 0  # matched requests answered and logged
@@ -161,12 +160,10 @@ class StandIn:
         self._refresh: dict[str, _Grant] = {}
         self._server = None
         self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
         self.add_realm(realm)
 
     # ================================================================== lifecycle
     def start(self) -> "StandIn":
-        self._stopping.clear()
         self._server = make_server("127.0.0.1", 0, self.wsgi_app, threaded=True,
                                    request_handler=_QuietHandler)
         self._thread = threading.Thread(target=self._server.serve_forever,
@@ -176,7 +173,6 @@ class StandIn:
         return self
 
     def stop(self) -> None:
-        self._stopping.set()  # wakes requests sleeping in an injected delay
         with self.lock:
             holds = list(self._holds)
         for inj in holds:  # held requests are answered, so that the server can shut down
@@ -305,8 +301,8 @@ class StandIn:
 
     # ================================================================== faults & limits
     def inject(self, match: str | None = None, *, status: int | None = 429, times: int = 1,
-               body: Any = None, hold: bool = False, delay: float = 0.0,
-               method: str | None = None, headers: dict[str, str] | None = None) -> Injection:
+               body: Any = None, hold: bool = False, method: str | None = None,
+               headers: dict[str, str] | None = None) -> Injection:
         """Queue a programmed response for the next ``times`` matching requests.
 
         ``match``: None (any request), a path prefix starting with "/", or a name compared
@@ -324,7 +320,7 @@ class StandIn:
         per status: XML for 429, a JSON SystemFault for 5xx).
         """
         inj = Injection(match, status, times, body, method.upper() if method else None,
-                        dict(headers or {}), hold=hold, delay=delay)
+                        dict(headers or {}), hold=hold)
         with self.lock:
             self._injections.append(inj)
             if hold:
@@ -535,8 +531,6 @@ class StandIn:
             if inj.hold:
                 entry.held = True
                 inj._hold()
-            if inj.delay:
-                self._stopping.wait(inj.delay)
             if inj.status is not None:
                 entry.injected = True
                 return self._injected_response(inj)
