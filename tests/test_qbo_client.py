@@ -9,6 +9,7 @@ import threading
 
 import pytest
 from qbo_adapter_fixtures import Kit, kit, qbo_standin  # noqa: F401
+from qbo_standin import TimeoutWhileHeld
 
 from arwatch.adapters.quickbooks import queries
 from arwatch.adapters.quickbooks.client import QBOClient
@@ -65,10 +66,13 @@ def test_client__5xx_backs_off_exponentially(kit):  # noqa: F811
 
 def test_client__timeout_is_retried(kit):  # noqa: F811
     load_customers(kit)
-    kit.standin.inject("query", status=None, delay=1.0)
-    qb = client(kit, timeout=0.2)
+    slow = kit.standin.inject("query", status=None, hold=True)
+    qb = client(kit, timeout=12.5)
+    timeouts = TimeoutWhileHeld(slow)  # the held query times out at once, whatever 12.5 s is
+    qb.http.mount(kit.standin.base_url, timeouts)
     assert len(qb.rows("Customer", queries.select_page("Customer", 1))) == 3
-    assert kit.sleeps == [1.0]
+    assert len(timeouts.timed_out) == 1 and kit.sleeps == [1.0]
+    assert timeouts.timeouts == [12.5, 12.5]  # the client's timeout goes with every request
 
 
 def test_client__gives_up_after_the_attempts(kit):  # noqa: F811
@@ -211,13 +215,16 @@ def test_rate_limiter__the_501st_request_in_a_minute_waits():
 def test_limits__at_most_ten_requests_in_flight(kit):  # noqa: F811
     load_customers(kit)
     limits = CompanyLimits()
-    qb = client(kit, limits=limits)
-    kit.standin.inject("query", status=None, delay=0.2, times=30)
+    qb = client(kit, limits=limits, timeout=3600.0)  # held requests are never given up on
+    held = kit.standin.inject("query", status=None, hold=True, times=25)
     threads = [threading.Thread(target=qb.query, args=(queries.select_page("Customer", 1),))
                for _ in range(25)]
     for t in threads:
         t.start()
+    held.wait_held(10)  # ten requests at the stand-in at once, none answered
+    assert held.held == 10 and limits.in_flight == 10  # the other 15 wait for a slot
+    held.release()
     for t in threads:
         t.join()
-    assert 2 <= limits.peak_in_flight <= 10
-    assert kit.standin.count(operation="query") == 25
+    assert limits.peak_in_flight == 10 and limits.in_flight == 0
+    assert kit.standin.count(operation="query") == 25 and held.answered == 25

@@ -595,14 +595,20 @@ def test_inject__429_with_xml_throttle_body_then_recovers(qbo_standin, qbo_sessi
 def test_inject__server_errors_and_slow_response(qbo_standin, qbo_session):
     qbo_standin.inject("/v3/company/", status=503, body="json")
     qbo_standin.inject("query", status=500)
-    qbo_standin.inject("query", status=None, delay=2.0)
+    slow = qbo_standin.inject("query", status=None, hold=True)
 
     assert q(qbo_session, qbo_standin, "SELECT * FROM Customer").status_code == 503
     err = q(qbo_session, qbo_standin, "SELECT * FROM Customer")
     assert err.status_code == 500 and err.json()["Fault"]["type"] == "SystemFault"
-    with pytest.raises(requests.exceptions.ReadTimeout):
+    with pytest.raises(requests.exceptions.ReadTimeout):  # held: no answer before release
         qbo_session.get(url(qbo_standin, "query"),
                         params={"query": "SELECT * FROM Customer"}, timeout=0.3)
+    slow.wait_held()
+    assert slow.answered == 0 and qbo_standin.count(operation="query") == 2
+    slow.release()
+    slow.wait_answered()  # the held request goes through, late
+    late = qbo_standin.calls(operation="query")[-1]
+    assert late.held and late.status == 200 and not late.injected
     assert q(qbo_session, qbo_standin, "SELECT * FROM Customer").status_code == 200
 
 

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import time
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from qbo_adapter_fixtures import (Kit, arwatch_notes, clear_flag, close_task, kit,  # noqa: F401
                                   open_task, place_hold, qbo_standin, release_hold, set_flag,
                                   task)
+from qbo_standin import TimeoutWhileHeld
 
 from arwatch.adapters.quickbooks.notes_block import BEGIN, split_notes
 from arwatch.adapters.quickbooks.state import HOLD_TERM_NAME
 from arwatch.core.actions import Op
-
-
-def wait_until(condition, seconds: float = 10.0) -> None:
-    """Poll for a stand-in request that is still sleeping in an injected delay."""
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.02)
 
 
 def company(kit: Kit) -> None:  # noqa: F811
@@ -244,20 +238,43 @@ def test_stale_sync_token__reread_and_retried_keeping_the_users_edit(kit):  # no
     assert kit.standin.count(operation="batch") == 2
 
 
+def batch_changes():
+    return [open_task(task("1", invoice="1")), open_task(task("2")), set_flag("2")]
+
+
 @pytest.mark.parametrize("fault", [dict(status=429, body="xml"), dict(status=429, body="json"),
-                                   dict(status=502), dict(status=None, delay=1.0)])
+                                   dict(status=502)])
 def test_batch__retried_after_a_fault_with_nothing_lost_or_duplicated(kit, fault):  # noqa: F811
     source, _ = ready(kit)
-    source.client.options = source.client.options.__class__(
-        **{**source.client.options.__dict__, "timeout": 0.3})
     kit.standin.inject("batch", **fault)
-    changes = [open_task(task("1", invoice="1")), open_task(task("2")), set_flag("2")]
-    results = list(source.apply(changes))
+    results = list(source.apply(batch_changes()))
     assert all(r.ok for r in results)
     assert len(arwatch_notes(kit)) == 2 and notes(kit, "2").count(BEGIN) == 1
-    wait_until(lambda: kit.standin.count(operation="batch") == 3)  # the slow one ends late
     ids = [c.params["requestid"] for c in kit.standin.calls(operation="batch")]
     assert len(ids) == len(set(ids)) + 1  # the retry repeated its request id
+    assert len(arwatch_notes(kit)) == 2 and notes(kit, "2").count(BEGIN) == 1
+
+
+def test_batch__retried_after_a_timeout_and_the_late_answer_changes_nothing(kit):  # noqa: F811
+    source, _ = ready(kit)
+    slow = kit.standin.inject("batch", status=None, hold=True)  # unanswered until released
+    timeouts = TimeoutWhileHeld(slow)  # the client times out on the held batch, at once
+    source.client.http.mount(kit.standin.base_url, timeouts)
+    results = list(source.apply(batch_changes()))
+    assert all(r.ok for r in results)
+    assert len(timeouts.timed_out) == 1 and kit.sleeps == [1.0]  # one timeout, one retry
+    assert len(arwatch_notes(kit)) == 2 and notes(kit, "2").count(BEGIN) == 1
+    assert kit.standin.count(operation="batch") == 2  # the held one has not landed yet
+
+    slow.release()
+    slow.wait_answered()  # the slow batch lands after its retry
+    batches = kit.standin.calls(operation="batch")
+    ids = [c.params["requestid"] for c in batches]
+    assert len(ids) == 3 and len(set(ids)) == 2
+    [held_id] = parse_qs(urlsplit(timeouts.timed_out[0].url).query)["requestid"]
+    same = [c for c in batches if c.params["requestid"] == held_id]  # the retry repeated it
+    assert [(c.held, c.replayed) for c in same] == [(False, False), (True, True)]
+    assert same[1] is batches[-1] and same[1].status == 200  # applied once, the late one replayed
     assert len(arwatch_notes(kit)) == 2 and notes(kit, "2").count(BEGIN) == 1
 
 

@@ -5,6 +5,7 @@ See README.md in this folder for the public API and the behaviours that were cho
 Intuit's documentation is silent.
 """
 
+from .client_timeout import TimeoutWhileHeld
 from .clock import Clock, qb_response_time, qb_time
 from .errors import QBOFault
 from .query import Query, parse_query
@@ -23,5 +24,5 @@ from .store import ENTITY_NAMES, Company
 __all__ = [
     "Clock", "Company", "DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "DEFAULT_REALM",
     "DEFAULT_REDIRECT_URI", "ENTITY_NAMES", "Injection", "LoggedRequest", "QBOFault", "Query",
-    "SCHEMA_FIELDS", "StandIn", "parse_query", "qb_response_time", "qb_time",
+    "SCHEMA_FIELDS", "StandIn", "TimeoutWhileHeld", "parse_query", "qb_response_time", "qb_time",
 ]

@@ -14,7 +14,7 @@ import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
@@ -54,18 +54,65 @@ class LoggedRequest:
     body: str = ""
     replayed: bool = False
     injected: bool = False
+    held: bool = False  # an injection held it until the test released it
 
 
 @dataclass
 class Injection:
+    """A programmed answer (``StandIn.inject``), with the counts and signals of a hold.
+
+    With ``hold=True`` every matched request waits in the stand-in, unanswered, until
+    ``release()`` (or ``StandIn.stop()``). Nothing here waits for a time: ``wait_held`` and
+    ``wait_answered`` block until the stand-in reports the event, however slow the machine.
+    """
+
     match: str | None
     status: int | None
     times: int
     body: Any
-    delay: float
     method: str | None
     headers: dict[str, str] = field(default_factory=dict)
+    hold: bool = False
     hits: int = 0
+    held: int = 0  # matched requests that reached the hold
+    answered: int = 0  # matched requests answered and logged
+    released: bool = False
+    changed: threading.Condition = field(default_factory=threading.Condition, repr=False,
+                                         compare=False)
+
+    def release(self) -> None:
+        """Let the held requests (and any later match) go on."""
+        with self.changed:
+            self.released = True
+            self.changed.notify_all()
+
+    def wait(self, predicate: Callable[["Injection"], bool]) -> None:
+        """Block until ``predicate(self)`` holds, re-checked whenever the counts change (or
+        someone calls ``notify``); there is no timeout."""
+        with self.changed:
+            self.changed.wait_for(lambda: predicate(self))
+
+    def wait_held(self, n: int = 1) -> None:
+        self.wait(lambda inj: inj.held >= n)
+
+    def wait_answered(self, n: int = 1) -> None:
+        self.wait(lambda inj: inj.answered >= n)
+
+    def notify(self) -> None:
+        """Wake the waiters to re-check their predicate (for a predicate on outside state)."""
+        with self.changed:
+            self.changed.notify_all()
+
+    def _hold(self) -> None:
+        with self.changed:
+            self.held += 1
+            self.changed.notify_all()
+            self.changed.wait_for(lambda: self.released)
+
+    def _answered(self) -> None:
+        with self.changed:
+            self.answered += 1
+            self.changed.notify_all()
 
 
 @dataclass
@@ -105,6 +152,7 @@ class StandIn:
         self.lock = threading.RLock()
         self.requests: list[LoggedRequest] = []
         self._injections: deque[Injection] = deque()
+        self._holds: list[Injection] = []
         self._idempotent: dict[tuple[str, str], tuple[int, str, dict[str, str]]] = {}
         self._rate_window: dict[str, deque[datetime]] = {}
         self._codes: dict[str, tuple[str, str, bool]] = {}
@@ -112,12 +160,10 @@ class StandIn:
         self._refresh: dict[str, _Grant] = {}
         self._server = None
         self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
         self.add_realm(realm)
 
     # ================================================================== lifecycle
     def start(self) -> "StandIn":
-        self._stopping.clear()
         self._server = make_server("127.0.0.1", 0, self.wsgi_app, threaded=True,
                                    request_handler=_QuietHandler)
         self._thread = threading.Thread(target=self._server.serve_forever,
@@ -127,7 +173,10 @@ class StandIn:
         return self
 
     def stop(self) -> None:
-        self._stopping.set()  # wakes requests sleeping in an injected delay
+        with self.lock:
+            holds = list(self._holds)
+        for inj in holds:  # held requests are answered, so that the server can shut down
+            inj.release()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -252,7 +301,7 @@ class StandIn:
 
     # ================================================================== faults & limits
     def inject(self, match: str | None = None, *, status: int | None = 429, times: int = 1,
-               body: Any = None, delay: float = 0.0, method: str | None = None,
+               body: Any = None, hold: bool = False, method: str | None = None,
                headers: dict[str, str] | None = None) -> Injection:
         """Queue a programmed response for the next ``times`` matching requests.
 
@@ -260,16 +309,22 @@ class StandIn:
         case-insensitively with the request's entity (``Invoice`` also matches
         ``SELECT ... FROM Invoice``) or operation (``query``, ``batch``, ``cdc``, ``token``,
         ``send``, ``create``, ``update``...).
-        ``status``: the HTTP status to answer with; None only delays (``delay`` seconds) and
-        then lets the request through, which is how a slow server / client timeout is simulated.
+        ``status``: the HTTP status to answer with; None lets the request through (with
+        ``hold``: once released).
+        ``hold``: each matched request waits, unanswered, until ``Injection.release()`` (or
+        ``stop()``), then gets ``status`` or goes through. This is how a slow server is
+        simulated without racing real time: a client timeout fires while the request is held,
+        and the test decides when the late request lands (``wait_held``, ``wait_answered``).
         ``body``: "xml" (Intuit's 3001 ThrottleExceeded IntuitResponse), "json" (the same
         fault as JSON), a dict (sent as JSON), a str (sent as text/plain) or None (a default
         per status: XML for 429, a JSON SystemFault for 5xx).
         """
-        inj = Injection(match, status, times, body, delay, method.upper() if method else None,
-                        dict(headers or {}))
+        inj = Injection(match, status, times, body, method.upper() if method else None,
+                        dict(headers or {}), hold=hold)
         with self.lock:
             self._injections.append(inj)
+            if hold:
+                self._holds.append(inj)
         return inj
 
     def clear_injections(self) -> None:
@@ -314,8 +369,9 @@ class StandIn:
         except Exception:  # pragma: no cover
             entry.body = ""
         self._classify(request, entry)
+        inj = self._match_injection(request, entry)
         try:
-            response = self._dispatch(request, entry)
+            response = self._dispatch(request, entry, inj)
         except E.QBOFault as fault:
             response = self._fault_response(fault)
         except Exception as exc:  # a bug in the stand-in: answer like a SystemFault
@@ -326,6 +382,8 @@ class StandIn:
         entry.status = response.status_code
         with self.lock:
             self.requests.append(entry)
+        if inj is not None:
+            inj._answered()
         return response(environ, start_response)
 
     # ------------------------------------------------------------------ plumbing
@@ -467,11 +525,12 @@ class StandIn:
             return False
 
     # ------------------------------------------------------------------ dispatch
-    def _dispatch(self, request: Request, entry: LoggedRequest) -> Response:
-        inj = self._match_injection(request, entry)
+    def _dispatch(self, request: Request, entry: LoggedRequest,
+                  inj: Injection | None = None) -> Response:
         if inj is not None:
-            if inj.delay:
-                self._stopping.wait(inj.delay)
+            if inj.hold:
+                entry.held = True
+                inj._hold()
             if inj.status is not None:
                 entry.injected = True
                 return self._injected_response(inj)
