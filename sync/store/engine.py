@@ -8,8 +8,13 @@ from alembic import command
 from alembic.config import Config
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+#: Seconds a SQLite statement waits for another process's write transaction before failing
+#: with "database is locked" (``store_busy``), which the runner and the commands report as
+#: "locked", exit code 5.
+BUSY_TIMEOUT = 30
 
 
 def default_path() -> Path:
@@ -31,20 +36,35 @@ def resolve_url(url_or_path: str | Path | None) -> str:
     return f"sqlite:///{path}"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+def _sqlite_pragmas(busy_timeout: float):
+    def pragmas(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+    return pragmas
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, busy_timeout: float | None = None) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        busy_timeout = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+        engine = create_engine(url, connect_args={"timeout": busy_timeout})
+        event.listen(engine, "connect", _sqlite_pragmas(busy_timeout))
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def store_busy(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite's "database is locked": another process held a write
+    transaction on the store for longer than the busy timeout."""
+    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
+
+
+def busy_message(url: str, busy_timeout: float | None = None) -> str:
+    seconds = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+    return (f"the state store {url} is locked: another process kept it busy for more than {seconds:g} s "
+            f"(SQLite: database is locked); try again later")
 
 
 def migrate(engine: Engine) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from .audit import AuditLog
 from .engine import make_engine, migrate, resolve_url
 from .journal import Journal
 from .lock import STALE_AFTER, LockTable
+from .rows import now as store_now
 from .runs import RunLog
 from .snapshot import SnapshotTable
 from .written import WrittenTable
@@ -21,14 +22,15 @@ from .written import WrittenTable
 class Store:
     """The state store. ``begin()`` opens one transaction across tables."""
 
-    def __init__(self, engine: Engine, stale_after: dt.timedelta = STALE_AFTER):
+    def __init__(self, engine: Engine, stale_after: dt.timedelta = STALE_AFTER,
+                 now: Callable[[], dt.datetime] = store_now):
         self.engine = engine
         self.snapshot = SnapshotTable(engine)
         self.written = WrittenTable(engine)
         self.audit = AuditLog(engine)
         self.journal = Journal(engine)
         self.runs = RunLog(engine)
-        self.locks = LockTable(engine, stale_after)
+        self.locks = LockTable(engine, stale_after, now=now)
 
     @property
     def url(self) -> str:
@@ -40,12 +42,17 @@ class Store:
             yield conn
 
     def close(self) -> None:
+        self.locks.close()
         self.engine.dispose()
 
 
-def open_store(url_or_path: str | Path | None = None, migrate_schema: bool = True) -> Store:
-    """Open (and migrate) the store at a URL, a SQLite file path, or the default location."""
-    engine = make_engine(resolve_url(url_or_path))
+def open_store(url_or_path: str | Path | None = None, migrate_schema: bool = True,
+               now: Callable[[], dt.datetime] = store_now, busy_timeout: float | None = None) -> Store:
+    """Open (and migrate) the store at a URL, a SQLite file path, or the default location.
+
+    ``busy_timeout``: seconds a SQLite write waits for another process (default ``BUSY_TIMEOUT``).
+    """
+    engine = make_engine(resolve_url(url_or_path), busy_timeout)
     if migrate_schema:
         migrate(engine)
-    return Store(engine)
+    return Store(engine, now=now)
