@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from alembic import command
@@ -32,8 +33,37 @@ def resolve_url(url_or_path: str | Path | None) -> str:
             return "postgresql+psycopg://" + text.split("://", 1)[1]
         return text
     path = Path(text).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     return f"sqlite:///{path}"
+
+
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` (and missing parents) readable by its owner only (0700); an existing
+    folder is left as it is."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:  # made by another process in between
+            continue
+        os.chmod(path, 0o700)  # whatever the umask
+
+
+def private_file(path: Path) -> None:
+    """Create an empty SQLite file readable by its owner only (0600) if there is none, before
+    SQLite opens it: SQLite gives its -wal and -shm files the same mode. An existing file is
+    left as it is."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except (FileExistsError, FileNotFoundError):  # there already, or no folder: SQLite says so
+        return
+    os.fchmod(fd, 0o600)
+    os.close(fd)
 
 
 def _sqlite_pragmas(busy_timeout: float):
