@@ -357,3 +357,20 @@ def test_busy_store__cli_exits_5_with_a_message_and_no_traceback(config, state, 
     out, err = capsys.readouterr()
     assert "ibm: locked: the state store sqlite:///" in out and "database is locked" in out
     assert "Traceback" not in out + err
+
+
+def test_busy_store__while_opening_it_exits_5_too(config, state, capsys, monkeypatch):
+    """A store another process holds exclusively (not yet in WAL mode, e.g. being created or
+    restored): opening it is "locked", exit 5, not a configuration error."""
+    other = sqlite3.connect(state, isolation_level=None)
+    other.execute("CREATE TABLE being_restored (x)")
+    other.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr(store_engine, "BUSY_TIMEOUT", 0)
+    try:
+        config_file = str(config.base_dir / "arwatch.toml")
+        assert main(["sync", "--config", config_file, "--source", "ibm", "--as-of", TODAY.isoformat()]) == 5
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    err = capsys.readouterr().err
+    assert "arwatch: the state store sqlite:///" in err and "database is locked" in err and "Traceback" not in err

@@ -20,7 +20,7 @@ from arwatch.sync.config import Secrets, SyncConfig, load_config, load_secrets
 from arwatch.sync.contract import ConfigError
 from arwatch.sync.runner import default_planner, run_sync
 from arwatch.sync.sources import make_adapter
-from arwatch.sync.store import Store, open_store
+from arwatch.sync.store import Store, open_store, resolve_url
 from arwatch.sync.store.engine import busy_message, store_busy
 from arwatch.sync.summary import RunSummary
 
@@ -96,8 +96,8 @@ def _open(config: SyncConfig, state: str | None) -> tuple[Store, Secrets]:
     try:
         return open_store(state or config.state_url), secrets
     except Exception as error:  # noqa: BLE001 - a bad URL or a database that is down
-        if store_busy(error):
-            raise UsageError(busy_message(str(state or config.state_url or "(default)")), ExitCode.LOCKED) from None
+        if store_busy(error):  # (a SQLite file: no password in its URL)
+            raise UsageError(busy_message(resolve_url(state or config.state_url)), ExitCode.LOCKED) from None
         raise UsageError(f"cannot open the state store: {type(error).__name__}: {error}") from None
 
 
