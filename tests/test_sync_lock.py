@@ -219,6 +219,22 @@ def test_held_lock__background_heartbeat_renews_it_and_remembers_a_takeover(stat
     assert store.locks.holder("acme") is None
 
 
+def test_held_lock__a_busy_store_is_not_a_takeover(state):
+    store = open_store(state, busy_timeout=0)
+    store.locks.ticker = lambda seconds: True  # no background beat: this test beats by hand
+    held = store.locks.hold("acme", "run-a")
+    other = sqlite3.connect(state, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process writing
+    try:
+        held.beat()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert held.lost is None
+    held.check("write the changes")  # still this run's
+    held.release()
+
+
 # --- two runs -------------------------------------------------------------------------------
 
 

@@ -34,6 +34,7 @@ from sqlalchemy import Connection, Engine, and_, delete, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from ..contract import Locked, LockLost
+from .engine import store_busy
 from .rows import now as store_now
 from .schema import locks
 
@@ -274,7 +275,9 @@ class HeldLock:
             self.lost = lost
             log.error("%s", lost)
         except Exception as error:  # noqa: BLE001 - a busy or unreachable store: try again next beat
-            log.warning("%s: lock heartbeat failed (%s: %s); retrying", self.company, type(error).__name__, error)
+            # busy: this run's own long write transaction (or another process's) holds the SQLite file
+            level = logging.DEBUG if store_busy(error) else logging.WARNING
+            log.log(level, "%s: lock heartbeat failed (%s: %s); retrying", self.company, type(error).__name__, error)
 
     def check(self, before: str) -> None:
         """Renew and verify the lock before a write (``before`` names it); raises ``LockLost``."""
