@@ -102,4 +102,8 @@ class ConfigError(SyncError):
 
 
 class Locked(SyncError):
-    """Another live run holds the company's lock (exit code 5)."""
+    """Another live run holds the company's lock, or the state store is busy (exit code 5)."""
+
+
+class LockLost(Locked):
+    """This run's lock was taken over by another run: it stops before its next write (exit code 5)."""

@@ -5,6 +5,11 @@
     written state -> recover the journal, reconcile the mirror -> plan -> diff -> for each
     batch: journal intents, apply, record outcomes + audit -> finish -> run record -> unlock
 
+The lock is renewed by a heartbeat thread for the whole run and verified before each write
+(snapshot, recovery, each batch, finish): a run whose lock was taken over stops there with the
+status ``lock_lost`` and writes nothing more. A SQLite store kept busy by another process past
+its busy timeout ("database is locked") ends the run as ``locked``, like a held lock.
+
 A dry run pulls, scores, plans and diffs, and writes nothing anywhere. A source that writes its
 own flags (``writes_back`` False) is pulled and scored only: no written state, diff or write.
 """
@@ -26,13 +31,15 @@ from arwatch.core.planner import plan
 from arwatch.core.scoring import ScoreBoard, score
 from arwatch.templates_loader import load_templates
 
-from .contract import (ConfigError, FinishingAdapter, Locked, PullResult, SourceAdapter, SourceUnreachable,
-                       writes_back)
+from .contract import (ConfigError, FinishingAdapter, Locked, LockLost, PullResult, SourceAdapter,
+                       SourceUnreachable, writes_back)
 from .faults import fault_point
 from .merge import Merged, merge
 from .recovery import recover, reconcile
 from .store import Store
+from .store.engine import busy_message, store_busy
 from .store.journal import DONE, FAILED
+from .store.lock import HeldLock
 from .summary import RunSummary, tally
 
 log = logging.getLogger(__name__)
@@ -95,9 +102,10 @@ def _pull_and_merge(store: Store, company: str, adapter: SourceAdapter, full: bo
 
 
 def _save_snapshot(store: Store, company: str, adapter: SourceAdapter, merged: Merged, pull: Any,
-                   run_id: str) -> None:
+                   run_id: str, lock: HeldLock) -> None:
     """Snapshot first; the cursor moves in the same transaction, after it (never ahead of it)."""
     with store.begin() as conn:
+        lock.confirm(conn, "the snapshot was not saved")
         store.snapshot.save(conn, company, adapter.name, merged.company, merged.upserts, merged.removed, run_id)
         if pull.cursor is not None:
             store.snapshot.set_cursor(conn, company, pull.cursor, run_id)
@@ -118,10 +126,16 @@ def score_stored(store: Store, company: str, adapter: SourceAdapter, policy: Any
 
 
 def _record_batch(store: Store, company: str, run_id: str, actor: str, ids: Sequence[int],
-                  batch: Sequence[Change], results: Sequence[ApplyResult]) -> tuple[list[Change], list[str]]:
+                  batch: Sequence[Change], results: Sequence[ApplyResult],
+                  lock: HeldLock) -> tuple[list[Change], list[str]]:
+    """Outcomes, mirror and audit of one applied batch, committed only while the lock is this
+    run's: after a takeover, the run holding the lock records the batch (its journal recovery
+    finds the open intents), so no change is recorded twice."""
     ok: list[tuple[int, Change, ApplyResult]] = []
     failures = []
     with store.begin() as conn:
+        lock.confirm(conn, f"the outcomes of {len(batch)} changes it had just written were left to the run "
+                           f"holding the lock (its journal recovery records them)")
         for index, (entry_id, change) in enumerate(zip(ids, batch)):
             result = results[index] if index < len(results) else None
             if result is not None and result.ok:
@@ -138,13 +152,15 @@ def _record_batch(store: Store, company: str, run_id: str, actor: str, ids: Sequ
 
 
 def _apply(store: Store, company: str, adapter: SourceAdapter, changes: Sequence[Change], run_id: str,
-           actor: str, batch_size: int, bar: Bar) -> tuple[list[Change], list[str]]:
+           actor: str, batch_size: int, bar: Bar, lock: HeldLock) -> tuple[list[Change], list[str]]:
     """Journal, apply and record ``changes`` batch by batch; stops at an adapter exception
-    (its intents stay open and the next run settles them)."""
+    (its intents stay open and the next run settles them), and before a batch when the lock
+    was taken over (``LockLost``)."""
     applied: list[Change] = []
     failures: list[str] = []
     for start in range(0, len(changes), batch_size):
         batch = list(changes[start:start + batch_size])
+        lock.check(f"write changes {start + 1}-{start + len(batch)} of {len(changes)}")
         ids = store.journal.intend(company, run_id, batch)
         fault_point("before_apply")
         try:
@@ -154,10 +170,9 @@ def _apply(store: Store, company: str, adapter: SourceAdapter, changes: Sequence
             failures += [f"{c.key}: not confirmed ({type(error).__name__}: {error})" for c in changes[start:]]
             break
         fault_point("after_apply")
-        done, failed = _record_batch(store, company, run_id, actor, ids, batch, results)
+        done, failed = _record_batch(store, company, run_id, actor, ids, batch, results, lock)
         applied += done
         failures += failed
-        store.locks.heartbeat(company, run_id)
         bar.update(len(batch))
     return applied, failures
 
@@ -186,6 +201,8 @@ def run_sync(company_config: Any, store: Store, adapter: SourceAdapter, policy: 
         if dry_run:
             return _dry_run(company, store, adapter, policy, today, full, planner)
         return _run(company, store, adapter, policy, today, full, planner, progress, batch_size, actor)
+    except LockLost as error:
+        return RunSummary(company=company, source=adapter.name, status="lock_lost", error=str(error))
     except Locked as error:
         return RunSummary(company=company, source=adapter.name, status="locked", error=str(error))
     except SourceUnreachable as error:
@@ -193,6 +210,8 @@ def run_sync(company_config: Any, store: Store, adapter: SourceAdapter, policy: 
     except ConfigError as error:
         return RunSummary(company=company, source=adapter.name, status="config_error", error=str(error))
     except Exception as error:  # noqa: BLE001 - one company's bug must not stop the others (--all)
+        if store_busy(error):
+            return RunSummary(company=company, source=adapter.name, status="locked", error=busy_message(store.url))
         log.exception("%s: sync failed", company)
         return RunSummary(company=company, source=adapter.name, status="failed",
                           error=f"{type(error).__name__}: {error}")
@@ -201,42 +220,55 @@ def run_sync(company_config: Any, store: Store, adapter: SourceAdapter, policy: 
 def _run(company: str, store: Store, adapter: SourceAdapter, policy: Any, today: dt.date, full: bool,
          planner: Planner, progress: Progress, batch_size: int, actor: str) -> RunSummary:
     run_id = uuid.uuid4().hex
-    taken_over = store.locks.acquire(company, run_id)
-    if taken_over:
-        log.warning("%s: took over a stale lock of run %s", company, taken_over)
+    lock = store.locks.hold(company, run_id)
+    if lock.taken_over:
+        log.warning("%s: took over the lock of run %s (its process is gone or silent)", company, lock.taken_over)
     steps = progress("sync", 5)
     try:
         store.runs.start(run_id, company, full)
         try:
             summary = _steps(company, store, adapter, policy, today, full, planner, progress, batch_size,
-                             actor, run_id, steps)
+                             actor, run_id, steps, lock)
+        except LockLost as error:  # this run's own record only; nothing else is written
+            store.runs.finish(run_id, "lock_lost", error=str(error))
+            raise
         except (SourceUnreachable, ConfigError) as error:
             store.runs.finish(run_id, "failed", error=str(error))
             raise
         except Exception as error:
-            store.runs.finish(run_id, "failed", error=f"{type(error).__name__}: {error}")
+            if not store_busy(error):
+                store.runs.finish(run_id, "failed", error=f"{type(error).__name__}: {error}")
             raise
         store.runs.finish(run_id, summary.status, summary.model_dump(mode="json", exclude={"changes"}))
         return summary
     finally:
         steps.close()
-        store.locks.release(company, run_id)
+        _release(lock)
+
+
+def _release(lock: HeldLock) -> None:
+    """Release the lock; a failure (a busy store) leaves the row, which names this process and
+    is taken over once it has ended (or by a later run of this process)."""
+    try:
+        lock.release()
+    except Exception as error:  # noqa: BLE001 - must not hide the run's own outcome
+        log.warning("%s: could not release the lock (%s: %s)", lock.company, type(error).__name__, error)
 
 
 def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Any, today: dt.date, full: bool,
            planner: Planner, progress: Progress, batch_size: int, actor: str, run_id: str,
-           steps: Bar) -> RunSummary:
+           steps: Bar, lock: HeldLock) -> RunSummary:
     merged, pull = _pull_and_merge(store, company, adapter, full)
     steps.update()
-    _save_snapshot(store, company, adapter, merged, pull, run_id)
+    _save_snapshot(store, company, adapter, merged, pull, run_id, lock)
     fault_point("after_snapshot")
     steps.update()
     board, load_issues = _score(merged, adapter, policy, today)
-    store.locks.heartbeat(company, run_id)
     steps.update()
     if not writes_back(adapter):
         return _read_only_summary(company, adapter, run_id, pull, merged, board, load_issues, today)
     target = adapter.read_written_state()
+    lock.check("recover the journal and reconcile the mirror")
     recovered = recover(store, company, target, run_id)
     reconcile(store, company, target, run_id)
     written = _with_overrides(target, store, company, today)
@@ -244,10 +276,11 @@ def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Any, toda
     steps.update()
     bar = progress("write back", len(changes))
     try:
-        applied, failures = _apply(store, company, adapter, changes, run_id, actor, batch_size, bar)
+        applied, failures = _apply(store, company, adapter, changes, run_id, actor, batch_size, bar, lock)
     finally:
         bar.close()
     if isinstance(adapter, FinishingAdapter):
+        lock.check("finish the write-back")
         adapter.finish(store.written.state(company, today))
     steps.update()
     issues = tuple(pull.issues) + merged.issues + tuple(load_issues)

@@ -12,7 +12,8 @@ from arwatch.core.issues import Issue
 
 # Exit codes are arwatch.exit_codes.ExitCode values; kept as ints so the sync engine does not
 # import the CLI package.
-EXIT = {"ok": 0, "dry_run": 0, "failed": 1, "config_error": 2, "unreachable": 3, "partial": 4, "locked": 5}
+EXIT = {"ok": 0, "dry_run": 0, "failed": 1, "config_error": 2, "unreachable": 3, "partial": 4, "locked": 5,
+        "lock_lost": 5}
 
 _KIND_OF = {Op.SET_FLAG: "flags", Op.CLEAR_FLAG: "flags", Op.PLACE_HOLD: "holds", Op.RELEASE_HOLD: "holds",
             Op.OPEN_TASK: "tasks", Op.CLOSE_TASK: "tasks"}
@@ -39,7 +40,8 @@ class RunSummary(BaseModel):
 
     Attributes:
       status: ok | partial (data issues or failed writes) | failed | config_error | unreachable
-        | locked | dry_run.
+        | locked (another run holds the lock, or the SQLite store stayed busy) | lock_lost (this
+        run's lock was taken over; it stopped before its next write) | dry_run.
       changes: the diff (planned, for a dry run; attempted otherwise).
       counts: applied changes by kind and verb (see ``tally``).
       failures: "key: error" for each write that failed.

@@ -29,6 +29,7 @@ from typing import Any
 from odoo_demo_loader import Loader, create_company
 from odoo_demo_subset import TODAY, demo_subset
 from odoo_e2e import pay_everything
+from odoo_vcr import HOST
 
 import arwatch.adapters.odoo as odoo_source
 from arwatch.cli import main
@@ -96,7 +97,9 @@ def write_config(folder: Path, url: str, database: str, login: str, key: str, co
     config = folder / "arwatch.toml"
     config.write_text(f'secrets_file = "{secrets.name}"\n\n[companies.odoo]\nsource = "odoo"\n'
                       f'credentials = "odoo-e2e"\n[companies.odoo.settings]\nurl = "{url}"\n'
-                      f'database = "{database}"\nlogin = "{login}"\ncompany_ids = [{company}]\npage_size = 50\n')
+                      f'database = "{database}"\nlogin = "{login}"\ncompany_ids = [{company}]\npage_size = 50\n'
+                      # the cassettes' stand-in host is plain HTTP (a live Odoo on localhost needs no flag)
+                      + ("allow_insecure_http = true\n" if url == HOST else ""))
     return config
 
 

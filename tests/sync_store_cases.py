@@ -63,6 +63,11 @@ def check_lock(store: Store) -> None:
     store.locks.acquire("other", "run-b")  # per company
     store.locks.release("acme", "run-a")
     assert store.locks.acquire("acme", "run-b") is None
+    for company in ("acme", "other"):  # released for good (on PostgreSQL: the advisory lock too)
+        store.locks.release(company, "run-b")
+        assert store.locks.holder(company) is None
+    assert store.locks.acquire("acme", "run-c") is None
+    store.locks.release("acme", "run-c")
 
 
 def check_stale_lock_taken_over(store: Store, dead_pid: int) -> None:

@@ -55,7 +55,7 @@ class FakeOdoo:
 
 def _adapter(addon: bool, use_addon: str = "auto", **fake) -> tuple[OdooAdapter, FakeOdoo]:
     odoo = FakeOdoo(addon, **fake)
-    settings = OdooSettings(url="http://odoo", database="db", login="bot", use_addon=use_addon)
+    settings = OdooSettings(url="https://odoo", database="db", login="bot", use_addon=use_addon)
     return OdooAdapter(odoo, settings, today=DAY), odoo
 
 
@@ -132,7 +132,7 @@ def test_adapter__a_refused_batch_fails_each_change_and_a_refused_read_is_a_conf
 
 def test_adapter__companies_with_different_writers_or_several_with_the_addon_are_refused():
     odoo = FakeOdoo(addon=True, scored_by=("sync", "odoo"))
-    settings = OdooSettings(url="http://odoo", database="db", login="bot", company_ids=(1, 3))
+    settings = OdooSettings(url="https://odoo", database="db", login="bot", company_ids=(1, 3))
     with pytest.raises(ConfigError, match="different writers"):
         OdooAdapter(odoo, settings, today=DAY)
     odoo = FakeOdoo(addon=True, scored_by=("sync", "sync"))
@@ -162,7 +162,7 @@ def test_adapter__use_addon_never_ignores_the_addon():
 
 def test_settings__use_addon_rejects_unknown_modes():
     with pytest.raises(ValueError):
-        OdooSettings(url="http://odoo", database="db", login="bot", use_addon="always")
+        OdooSettings(url="https://odoo", database="db", login="bot", use_addon="always")
 
 
 @pytest.mark.odoo

@@ -14,11 +14,14 @@ from sqlalchemy import create_engine, text
 
 from arwatch.adapters.file import FileMapping, FileSource
 from arwatch.core.policy import Policy
+from arwatch.sync.contract import Locked, LockLost
 from arwatch.sync.runner import run_sync
 from arwatch.sync.store import open_store, resolve_url
+from arwatch.sync.store.lock import advisory_key
 from sync_helpers import IBM_EXCERPT, file_settings, simple_planner
 from sync_store_cases import (check_audit_is_append_only, check_lock, check_snapshot_accumulates_and_deletes,
                               check_stale_lock_taken_over)
+from test_sync_lock import Interleaved
 from test_sync_store import dead_pid
 
 pytestmark = pytest.mark.postgres
@@ -88,3 +91,69 @@ def test_postgres__full_sync_then_rerun(pg_store, tmp_path):
     assert len(pg_store.snapshot.load("ibm")[1]["invoices"]) == 40
     again = run_sync("ibm", pg_store, source, Policy(), dt.date(2013, 6, 1), planner=planner)
     assert again.changes == () and len(pg_store.audit.entries("ibm")) == 7
+
+
+def advisory_lock_free(url: str, company: str) -> bool:
+    """Whether another session could take the company's advisory lock (taken and given back)."""
+    engine = create_engine(resolve_url(url))
+    try:
+        with engine.connect() as conn:
+            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": advisory_key(company)}).scalar()
+            if got:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": advisory_key(company)})
+            return bool(got)
+    finally:
+        engine.dispose()
+
+
+def test_postgres__the_lock_is_an_advisory_lock_held_by_the_runs_session(pg_database, pg_store):
+    held = pg_store.locks.hold("acme", "run-a")
+    other = open_store(pg_database, migrate_schema=False)
+    try:
+        assert not advisory_lock_free(pg_database, "acme")
+        with pg_store.begin() as conn:  # a row that looks silent on another host for days:
+            conn.execute(text("UPDATE locks SET host = 'elsewhere', heartbeat_at = now() - interval '3 days'"))
+        with pytest.raises(Locked, match="being synced by PID"):  # the database still refuses
+            other.locks.acquire("acme", "run-b")
+        with pg_store.begin() as conn:
+            conn.execute(text("DELETE FROM locks"))  # even with no row at all
+        with pytest.raises(Locked, match="another session of this database"):
+            other.locks.acquire("acme", "run-b")
+    finally:
+        held.release()
+    assert advisory_lock_free(pg_database, "acme")
+    assert other.locks.acquire("acme", "run-b") is None
+    other.locks.release("acme", "run-b")
+    other.close()
+
+
+def test_postgres__a_run_whose_session_ended_has_lost_its_lock(pg_database, pg_store):
+    held = pg_store.locks.hold("acme", "run-a")
+    admin = create_engine(resolve_url(pg_database), isolation_level="AUTOCOMMIT")
+    other = open_store(pg_database, migrate_schema=False)
+    try:
+        with admin.connect() as conn:  # the run's session ends (a restart, a network cut, an admin)
+            (pid,) = conn.execute(text("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
+                                       "database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                                       )).scalars().all()
+            assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+        with pytest.raises(LockLost, match="session holding this run's lock ended"):
+            held.check("write the changes")
+        assert other.locks.acquire("acme", "run-b") == "run-a"  # free again: taken over at once
+    finally:
+        held.release()  # only its own: the new holder keeps the lock
+        admin.dispose()
+    assert pg_store.locks.holder("acme")["owner"] == "run-b" and not advisory_lock_free(pg_database, "acme")
+    other.locks.release("acme", "run-b")
+    other.close()
+
+
+def test_postgres__a_sync_run_holds_the_advisory_lock_throughout(pg_database, pg_store, tmp_path):
+    source = FileSource("ibm", FileMapping.model_validate(file_settings(IBM_EXCERPT, tmp_path / "out")), pg_store)
+    free = {}
+    adapter = Interleaved(source, pull=lambda: free.setdefault("pull", advisory_lock_free(pg_database, "ibm")),
+                          applied=lambda: free.setdefault("applied", advisory_lock_free(pg_database, "ibm")))
+    summary = run_sync("ibm", pg_store, adapter, Policy(), dt.date(2013, 6, 1),
+                       planner=partial(simple_planner, hold={"0465-DTULQ"}))
+    assert summary.status == "ok" and free == {"pull": False, "applied": False}
+    assert advisory_lock_free(pg_database, "ibm") and pg_store.locks.holder("ibm") is None

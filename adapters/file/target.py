@@ -1,7 +1,8 @@
 """Write-back for sources that cannot be written into (a file export, the demo).
 
 The target is the state store's own written-state tables, plus an optional outbox folder:
-``worklist.csv`` / ``worklist.json`` (every open flag, hold and task, rewritten after each run)
+``worklist.csv`` / ``worklist.json`` (every open flag, hold and task, rewritten after each run;
+the CSV's text cells neutralised against formula injection, ``arwatch.core.cells``)
 and ``changes.jsonl`` (one line per applied change; at-least-once: a run killed between the
 line and the store commit writes the line again).
 """
@@ -15,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from arwatch.core.actions import ApplyResult, Change, Flag, Hold, Task, WrittenState
+from arwatch.core.cells import safe_row
 from arwatch.sync.store import Store
 
 WORKLIST_COLUMNS = ("kind", "key", "customer_id", "what", "title", "due_date", "assignee", "why")
@@ -72,6 +74,6 @@ class StoreTarget:
         with (self.outbox / "worklist.csv.tmp").open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, WORKLIST_COLUMNS)
             writer.writeheader()
-            writer.writerows(_worklist_row(i) for i in items)
+            writer.writerows(safe_row(_worklist_row(i)) for i in items)
         os.replace(self.outbox / "worklist.csv.tmp", self.outbox / "worklist.csv")
         _replace(self.outbox / "worklist.json", json.dumps(written.model_dump(mode="json"), indent=1))

@@ -1,6 +1,7 @@
 """An Odoo company's settings (``[companies.<name>.settings]``) and secrets.
 
-    url = "https://acme.example.com"
+    url = "https://acme.example.com"   # https:// (http:// only to this machine, or with
+                               # allow_insecure_http = true on a trusted network)
     database = "acme"
     login = "arwatch@acme.example.com"
     company_ids = [1]          # default: the API user's current company
@@ -9,7 +10,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from arwatch.sync.config import check_https
 
 
 class OdooSettings(BaseModel):
@@ -22,10 +25,13 @@ class OdooSettings(BaseModel):
       task_user: login of the user collection tasks go to when the task names nobody known.
       use_addon: "auto" (detect the arwatch add-on; with it the adapter is read-only, the add-on
         being the only writer), "never" (write standard fields even with the add-on).
+      allow_insecure_http: accept an ``http://`` url to another machine (the API key and the
+        ledger then cross the network unencrypted); without it only https:// or a local host.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    allow_insecure_http: bool = False  # before url: its validator reads it
     url: str
     database: str
     login: str
@@ -37,3 +43,8 @@ class OdooSettings(BaseModel):
     overlap_seconds: int = Field(default=300, ge=0)
     task_user: str | None = None
     use_addon: str = Field(default="auto", pattern="^(auto|never)$")
+
+    @field_validator("url")
+    @classmethod
+    def _https(cls, value: str, info: ValidationInfo) -> str:
+        return check_https(value, bool(info.data.get("allow_insecure_http")))

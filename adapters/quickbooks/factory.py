@@ -23,9 +23,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from arwatch.core.clock import RunClock
+from arwatch.sync.config import check_https
 from arwatch.sync.contract import ConfigError
 
 from .client import ClientOptions
@@ -50,6 +51,9 @@ class QuickBooksSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    # before the URLs: their validators read it. Without it, environment (a discovery-document
+    # URL) and api_base must be https:// or on this machine.
+    allow_insecure_http: bool = False
     client_id: str | None = None
     redirect_uri: str = ""
     environment: str = "production"
@@ -63,16 +67,20 @@ class QuickBooksSettings(BaseModel):
 
     @field_validator("environment")
     @classmethod
-    def _environment(cls, value: str) -> str:
-        if value in ("production", "sandbox") or value.startswith(("https://", "http://")):
+    def _environment(cls, value: str, info: ValidationInfo) -> str:
+        if value in ("production", "sandbox"):
             return value
+        if value.startswith(("https://", "http://")):
+            return check_https(value, bool(info.data.get("allow_insecure_http")))
         raise ValueError("must be production, sandbox or the URL of a discovery document")
 
     @field_validator("api_base")
     @classmethod
-    def _api_base(cls, value: str | None) -> str | None:
-        if value is None or value.startswith(("https://", "http://")):
-            return value.rstrip("/") if value else value
+    def _api_base(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return value
+        if value.startswith(("https://", "http://")):
+            return check_https(value, bool(info.data.get("allow_insecure_http"))).rstrip("/")
         raise ValueError("must be an http(s) URL ending in /v3")
 
     @field_validator("token_path", "state_path")

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import secrets
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -160,7 +161,12 @@ class TokenStore:
         return self.path.exists()
 
     def load(self) -> Tokens:
+        """The saved grant; a file group or others can access is refused (like the secrets file)."""
         try:
+            mode = stat.S_IMODE(self.path.stat().st_mode)
+            if mode & 0o077:
+                raise TokenFileError(f"the token file {self.path} is accessible by group or others "
+                                     f"(mode {mode:04o}); run: chmod 600 {self.path}")
             data = json.loads(self.path.read_text(encoding="utf-8"))
             return Tokens.from_json(data)
         except FileNotFoundError:

@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="environment variable holding the client secret")
     p.add_argument("--redirect-uri", default=os.environ.get("QBO_REDIRECT_URI", DEFAULT_REDIRECT))
     p.add_argument("--environment", default="production",
-                   help="production, sandbox, or a discovery-document URL")
+                   help="production, sandbox, or a discovery-document URL (https://, or http:// on this machine)")
     p.add_argument("--realm-id", help="company id, if only the bare code is pasted")
     p.add_argument("--redirect", dest="pasted",
                    help="the redirect URL (or code); read from stdin when not given")
@@ -46,6 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from arwatch.sync.config import check_https
+
     from arwatch.adapters.quickbooks.client import AppCredentials
     from arwatch.adapters.quickbooks.connect import (ConnectError, consent_url, exchange,
                                                      new_state, parse_redirect)
@@ -54,6 +56,13 @@ def run(args: argparse.Namespace) -> int:
     secret = os.environ.get(args.client_secret_env, "")
     if not args.client_id or not secret:
         raise UsageError(f"set --client-id (or QBO_CLIENT_ID) and ${args.client_secret_env}")
+    if args.environment not in ("production", "sandbox"):
+        try:
+            check_https(args.environment)
+        except ValueError:
+            raise UsageError("--environment: production, sandbox or a discovery-document URL that is https:// "
+                             "(http:// only on this machine): the client secret and the tokens would otherwise "
+                             "cross the network unencrypted") from None
     app = AppCredentials(args.client_id, Secret(secret), args.redirect_uri, args.environment)
     store = TokenStore(args.tokens or default_token_path())
     state = new_state()

@@ -1,8 +1,9 @@
 """``arwatch sync --source NAME | --all``: pull, score, plan and write back, per company.
 
 Exit codes (``ExitCode``): 0 ok, 2 configuration error, 3 source unreachable, 4 partial failure
-(rejected records or failed writes), 5 locked by another run; with ``--all`` the common code of
-the failing companies, or 4 when they differ.
+(rejected records or failed writes), 5 locked by another run (or its lock was taken over, or the
+SQLite state store stayed busy past its timeout); with ``--all`` the common code of the failing
+companies, or 4 when they differ.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from arwatch.sync.config import Secrets, SyncConfig, load_config, load_secrets
 from arwatch.sync.contract import ConfigError, data_day
 from arwatch.sync.runner import default_planner, run_sync
 from arwatch.sync.sources import make_adapter
-from arwatch.sync.store import Store, open_store
+from arwatch.sync.store import Store, open_store, resolve_url
+from arwatch.sync.store.engine import busy_message, store_busy
 from arwatch.sync.summary import RunSummary
 
 from ..exit_codes import ExitCode, UsageError
@@ -98,6 +100,8 @@ def _open(config: SyncConfig, state: str | None, now: Now) -> tuple[Store, Secre
     try:
         return open_store(state or config.state_url, now=now), secrets
     except Exception as error:  # noqa: BLE001 - a bad URL or a database that is down
+        if store_busy(error):  # (a SQLite file: no password in its URL)
+            raise UsageError(busy_message(resolve_url(state or config.state_url)), ExitCode.LOCKED) from None
         raise UsageError(f"cannot open the state store: {type(error).__name__}: {error}") from None
 
 

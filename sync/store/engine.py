@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+#: Seconds a SQLite statement waits for another process's write transaction before failing
+#: with "database is locked" (``store_busy``), which the runner and the commands report as
+#: "locked", exit code 5.
+BUSY_TIMEOUT = 30
 
 
 def default_path() -> Path:
@@ -27,24 +33,68 @@ def resolve_url(url_or_path: str | Path | None) -> str:
             return "postgresql+psycopg://" + text.split("://", 1)[1]
         return text
     path = Path(text).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     return f"sqlite:///{path}"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` (and missing parents) readable by its owner only (0700); an existing
+    folder is left as it is."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:  # made by another process in between
+            continue
+        os.chmod(path, 0o700)  # whatever the umask
 
 
-def make_engine(url: str) -> Engine:
+def private_file(path: Path) -> None:
+    """Create an empty SQLite file readable by its owner only (0600) if there is none, before
+    SQLite opens it: SQLite gives its -wal and -shm files the same mode. An existing file is
+    left as it is."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except (FileExistsError, FileNotFoundError):  # there already, or no folder: SQLite says so
+        return
+    os.fchmod(fd, 0o600)
+    os.close(fd)
+
+
+def _sqlite_pragmas(busy_timeout: float):
+    def pragmas(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+    return pragmas
+
+
+def make_engine(url: str, busy_timeout: float | None = None) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        busy_timeout = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+        engine = create_engine(url, connect_args={"timeout": busy_timeout})
+        event.listen(engine, "connect", _sqlite_pragmas(busy_timeout))
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def store_busy(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite's "database is locked": another process held a write
+    transaction on the store for longer than the busy timeout."""
+    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
+
+
+def busy_message(url: str, busy_timeout: float | None = None) -> str:
+    seconds = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+    return (f"the state store {url} is locked: another process kept it busy for more than {seconds:g} s "
+            f"(SQLite: database is locked); try again later")
 
 
 def migrate(engine: Engine) -> None:

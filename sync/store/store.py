@@ -7,14 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, make_url
 
 from arwatch.core.clock import Now
 
 from ..clock import system_now
-
 from .audit import AuditLog
-from .engine import make_engine, migrate, resolve_url
+from .engine import make_engine, migrate, private_file, resolve_url
 from .journal import Journal
 from .lock import STALE_AFTER, LockTable
 from .runs import RunLog
@@ -44,13 +43,25 @@ class Store:
             yield conn
 
     def close(self) -> None:
+        self.locks.close()
         self.engine.dispose()
 
 
-def open_store(url_or_path: str | Path | None = None, migrate_schema: bool = True, now: Now = system_now) -> Store:
-    """Open (and migrate) the store at a URL, a SQLite file path, or the default location;
-    ``now`` stamps its rows and ages its locks (the run's clock)."""
-    engine = make_engine(resolve_url(url_or_path))
+def open_store(url_or_path: str | Path | None = None, migrate_schema: bool = True,
+               now: Now = system_now, busy_timeout: float | None = None) -> Store:
+    """Open (and migrate) the store at a URL, a SQLite file path, or the default location.
+
+    ``now`` stamps its rows and ages its locks (the run's clock); ``busy_timeout``: seconds a
+    SQLite write waits for another process (default ``BUSY_TIMEOUT``).
+    A SQLite file and folder arwatch creates are its user's only (0600 and 0700): the store
+    holds the whole ledger and the audit log.
+    """
+    url = resolve_url(url_or_path)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:" \
+            and not parsed.database.startswith("file:"):
+        private_file(Path(parsed.database))
+    engine = make_engine(url, busy_timeout)
     if migrate_schema:
         migrate(engine)
     return Store(engine, now=now)

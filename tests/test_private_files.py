@@ -1,0 +1,98 @@
+"""Files arwatch keeps are private (issue 15, point 5): the state store is created 0600 in a
+0700 folder; a secrets or token file others can read is refused with the chmod to run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+
+import pytest
+from pydantic import SecretStr
+
+from arwatch.core.clock import fixed_clock
+from arwatch.adapters.quickbooks import make_adapter as make_qbo_adapter
+from arwatch.adapters.quickbooks.tokens import TokenFileError, Tokens, TokenStore
+from arwatch.sync.config import CompanyConfig, load_secrets
+from arwatch.sync.contract import ConfigError
+from arwatch.sync.store import open_store
+
+ACCESS_TOKEN = "access-token-never-shown"
+
+
+def mode_of(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_state_store__file_and_folder_created_private(tmp_path):
+    path = tmp_path / "new" / "deeper" / "state.sqlite3"
+    store = open_store(path)
+    assert store.locks.holder("x") is None  # connected, in WAL mode
+    assert mode_of(tmp_path / "new") == 0o700 and mode_of(path.parent) == 0o700
+    assert mode_of(path) == 0o600
+    for companion in ("state.sqlite3-wal", "state.sqlite3-shm"):  # SQLite copies the file's mode
+        assert mode_of(path.parent / companion) == 0o600
+
+
+def test_state_store__private_whatever_the_umask(tmp_path):
+    old = os.umask(0o000)
+    try:
+        path = tmp_path / "open" / "state.sqlite3"
+        open_store(path).close()
+    finally:
+        os.umask(old)
+    assert mode_of(path.parent) == 0o700 and mode_of(path) == 0o600
+
+
+def test_state_store__existing_file_and_folder_left_as_they_are(tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir(mode=0o750)
+    os.chmod(folder, 0o750)
+    path = folder / "state.sqlite3"
+    open_store(path).close()
+    os.chmod(path, 0o640)  # the owner chose a group-readable store
+    open_store(path).close()
+    assert mode_of(folder) == 0o750 and mode_of(path) == 0o640
+
+
+# --- secrets and token files ----------------------------------------------------------------
+
+
+def save_tokens(path) -> TokenStore:
+    store = TokenStore(path)
+    store.save(Tokens.from_grant("123", ACCESS_TOKEN, "refresh-never-shown", 3600, None,
+                                 dt.datetime(2026, 3, 2, tzinfo=dt.timezone.utc)))
+    return store
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])
+def test_token_file__readable_by_others_refused_with_the_chmod_to_run(tmp_path, mode):
+    store = save_tokens(tmp_path / "tokens.json")
+    assert mode_of(store.path) == 0o600 and store.load().realm_id == "123"
+    os.chmod(store.path, mode)
+    with pytest.raises(TokenFileError, match=rf"accessible by group or others \(mode {mode:04o}\); "
+                                             rf"run: chmod 600 {store.path}") as caught:
+        store.load()
+    assert ACCESS_TOKEN not in str(caught.value)
+    os.chmod(store.path, 0o600)
+    assert store.load().realm_id == "123"
+
+
+def test_token_file__readable_by_others_is_a_config_error_of_the_company(tmp_path):
+    tokens = save_tokens(tmp_path / "acme.qbo-tokens.json")
+    os.chmod(tokens.path, 0o644)
+    company = CompanyConfig(name="acme", source="quickbooks", credentials="acme-qbo",
+                            settings={"client_id": "abc", "token_path": str(tokens.path)})
+    with pytest.raises(ConfigError, match=r"chmod 600 .*acme\.qbo-tokens\.json") as caught:
+        make_qbo_adapter(company, open_store(tmp_path / "s.db"), {"client_secret": SecretStr("s3cr3t")},
+                         fixed_clock(dt.date(2024, 1, 5)))
+    assert ACCESS_TOKEN not in str(caught.value) and "s3cr3t" not in str(caught.value)
+
+
+def test_secrets_file__readable_by_others_refused_with_the_chmod_to_run(tmp_path):
+    path = tmp_path / "secrets.toml"
+    path.write_text('[acme]\napi_key = "k-never-shown"\n')
+    os.chmod(path, 0o644)
+    with pytest.raises(ConfigError, match=rf"chmod 600 {path}") as caught:
+        load_secrets(path)
+    assert "k-never-shown" not in str(caught.value)
