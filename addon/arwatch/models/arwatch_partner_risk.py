@@ -134,6 +134,16 @@ class ArwatchPartnerRisk(models.Model):
         }
 
     @api.model
+    def _arwatch_risk_of(self, partner, company):
+        """The risk record (sudo) of ``partner`` in ``company``, created if missing: where notes
+        that belong to one company go. ``company`` must be one the user works in."""
+        if company not in self.env.companies:
+            raise AccessError(_("%s is not one of the companies you work in.", company.name))
+        risks = self.sudo()
+        risk = risks.search([("partner_id", "=", partner.id), ("company_id", "=", company.id)], limit=1)
+        return risk or risks.create({"partner_id": partner.id, "company_id": company.id})
+
+    @api.model
     def _held_partner_ids(self, partners, company):
         """{commercial partner id: hold reason} of the partners held in ``company``; one SQL query
         (this runs on every order confirmation and invoice posting, so no ORM prefetching)."""

@@ -87,6 +87,7 @@ class TestHoldGuard(ArwatchCommon, ArwatchRpc, HttpCase):
         self.pay(self.late_open, self.today)
         self.run_scoring(today=self.today + timedelta(days=8))
         self.assertFalse(risk.hold, "the scoring run releases the hold itself")
+        self.assertIn("Credit hold released", risk.message_ids[0].body)
 
     def test_score_now__collections_users_only(self):
         with self.assertRaisesRegex(Fault, "Only collections users"):
