@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError
 
 LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
 SEGMENTS = [
@@ -10,6 +10,11 @@ SEGMENTS = [
     ("under_review", "Under review"),
 ]
 SLIPPING = ("habit_slip", "slowing_trend", "selective_payment")
+# written only by server code (sudo): the scoring run, the sync API (managers) and the override
+# wizard (managers, reason, chatter); never by a caller's own write or create, RPC included
+HOLD_FIELDS = ("hold", "hold_rule", "hold_reason", "hold_since")
+OVERRIDE_FIELDS = ("override_until", "override_reason", "override_user_id")
+GUARDED_FIELDS = HOLD_FIELDS + OVERRIDE_FIELDS + ("partner_id", "company_id")
 
 
 class ArwatchPartnerRisk(models.Model):
@@ -40,19 +45,51 @@ class ArwatchPartnerRisk(models.Model):
     slipping = fields.Boolean("Slipping", copy=False, index=True,
                               help="Pays later than its own habit, slower and slower, or selectively.")
     scored_at = fields.Datetime("Last scored", copy=False, readonly=True)
-    hold = fields.Boolean("On credit hold", tracking=True, copy=False, index=True)
-    hold_rule = fields.Char("Hold rule", copy=False)
-    hold_reason = fields.Text("Hold reason", tracking=True, copy=False)
-    hold_since = fields.Date("On hold since", copy=False)
-    override_until = fields.Date("Hold lifted until", tracking=True, copy=False)
-    override_reason = fields.Text("Override reason", tracking=True, copy=False)
-    override_user_id = fields.Many2one("res.users", "Lifted by", copy=False)
+    hold = fields.Boolean("On credit hold", tracking=True, copy=False, index=True, readonly=True)
+    hold_rule = fields.Char("Hold rule", copy=False, readonly=True)
+    hold_reason = fields.Text("Hold reason", tracking=True, copy=False, readonly=True)
+    hold_since = fields.Date("On hold since", copy=False, readonly=True)
+    override_until = fields.Date("Hold lifted until", tracking=True, copy=False, readonly=True)
+    # who lifted a hold and why: the managers' audit, set by the override wizard only
+    override_reason = fields.Text("Override reason", tracking=True, copy=False, readonly=True,
+                                  groups="arwatch.group_collections_manager")
+    override_user_id = fields.Many2one("res.users", "Lifted by", copy=False, readonly=True,
+                                       groups="arwatch.group_collections_manager")
     hold_effective = fields.Boolean("Hold in force", compute="_compute_hold_effective")
     invoice_count = fields.Integer(compute="_compute_invoice_count")
 
     _sql_constraints = [
         ("partner_company_uniq", "unique(partner_id, company_id)", "One risk record per customer and company."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_guarded_fields(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_guarded_fields(vals)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_on_hold(self):
+        if not self.env.su and any(self.mapped("hold")):
+            raise AccessError(_("A customer on credit hold keeps its risk record: a collections manager "
+                                "lifts the hold with 'Lift credit hold'."))
+
+    @api.model
+    def _check_guarded_fields(self, vals):
+        """Holds, overrides and the customer/company a row belongs to are written by server code
+        only (``sudo``: the scoring run, the sync API, the override wizard). A caller's environment,
+        which is all an RPC call gets whatever its context says, is refused, managers included:
+        a hold is lifted with the wizard (reason required, logged in the chatter)."""
+        guarded = sorted(set(vals) & set(GUARDED_FIELDS))
+        if guarded and not self.env.su:
+            raise AccessError(_(
+                "Credit holds are placed by the scoring and lifted by a collections manager with "
+                "'Lift credit hold' (reason required); %(fields)s cannot be written directly.",
+                fields=", ".join(guarded)))
 
     @api.depends("reasons")
     def _compute_reasons_html(self):
@@ -82,13 +119,7 @@ class ArwatchPartnerRisk(models.Model):
 
     def action_score_now(self):
         """Score this company's customers now (the cron's work, on demand)."""
-        companies = self.company_id or self.env.company
-        external = companies - companies._arwatch_scored_in_odoo()
-        if external:
-            raise UserError(_("%s is scored by arwatch sync, not in Odoo: run the sync, or set "
-                              "'Scored by' back to this add-on in the settings.", external[0].name))
-        for company in companies:
-            self.env["arwatch.scoring"].sudo()._score_company(company)
+        self.env["arwatch.scoring"]._score_now(self.company_id or self.env.company)
         return True
 
     def action_open_override(self):
@@ -101,6 +132,16 @@ class ArwatchPartnerRisk(models.Model):
             "target": "new",
             "context": {"default_risk_id": self.id},
         }
+
+    @api.model
+    def _arwatch_risk_of(self, partner, company):
+        """The risk record (sudo) of ``partner`` in ``company``, created if missing: where notes
+        that belong to one company go. ``company`` must be one the user works in."""
+        if company not in self.env.companies:
+            raise AccessError(_("%s is not one of the companies you work in.", company.name))
+        risks = self.sudo()
+        risk = risks.search([("partner_id", "=", partner.id), ("company_id", "=", company.id)], limit=1)
+        return risk or risks.create({"partner_id": partner.id, "company_id": company.id})
 
     @api.model
     def _held_partner_ids(self, partners, company):

@@ -1,7 +1,8 @@
 import logging
 import time
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 from arwatch.core.diffing import diff
 from arwatch.core.frame import LedgerFrame
@@ -49,6 +50,24 @@ class ArwatchScoring(models.AbstractModel):
     def _cron_companies(self):
         """The companies the daily job scores: those not written by an external arwatch sync."""
         return self.env["res.company"].search([])._arwatch_scored_in_odoo()  # pylint: disable=no-search-all
+
+    @api.model
+    def _score_now(self, companies):
+        """"Score now" (partner form, risk form, menu): the daily job's work for ``companies`` on a
+        collections user's demand, only in companies the user works in and only where this add-on
+        is the company's writer (``Scored by``); refused otherwise, before anything is written."""
+        if not self.env.user.has_group("arwatch.group_collections_user"):
+            raise AccessError(_("Only collections users can score customers now."))
+        if companies - self.env.companies:
+            raise AccessError(_("Score now: %s is not one of the companies you work in.",
+                                (companies - self.env.companies)[0].name))
+        external = companies - companies._arwatch_scored_in_odoo()
+        if external:
+            raise UserError(_("%s is scored by arwatch sync, not in Odoo: run the sync, or set "
+                              "'Scored by' back to this add-on in the settings.", external[0].name))
+        for company in companies:
+            self.sudo().with_company(company)._score_company(company)
+        return True
 
     @api.model
     def _batch_size(self):

@@ -19,6 +19,11 @@ into the add-on's own records with two public methods, over JSON-RPC, XML-RPC or
 Read before write: each change looks at the current record first, so a change found already
 applied (a retried request, a rerun after a crash) writes nothing and answers ok. A refused
 change (missing record, validation error) is a failed result; the others go on.
+
+Company walls: the writes are sudo, so every id a change names is checked against the company
+the call acts for before anything is written: the customer (shared, or of that company), the
+invoice of a task (of that company) and the user a task is assigned to (working in that company).
+A change naming another company's record is refused alone, with the reason.
 """
 
 import psycopg2
@@ -111,15 +116,37 @@ class ArwatchSyncApi(models.AbstractModel):
                     details={"note": note} if note else {})
 
     @api.model
-    def _arwatch_partner(self, customer_id):
+    def _arwatch_partner(self, company, customer_id):
+        """The customer ``customer_id`` if ``company`` may write about it: shared by the companies
+        (no company) or of ``company``."""
         partner = self.env["res.partner"].sudo().browse(int(customer_id)).exists()
         if not partner:
             raise UserError(_("res.partner %s not found (deleted?)", customer_id))
+        if partner.company_id and partner.company_id != company:
+            raise UserError(_("res.partner %(partner)s belongs to another company than %(company)s: refused",
+                              partner=customer_id, company=company.name))
         return partner
 
     @api.model
+    def _arwatch_check_task(self, company, task):
+        """The invoice and the assignee a task names, checked against ``company``."""
+        if task.invoice_id:
+            move = self.env["account.move"].sudo().browse(int(task.invoice_id)).exists() \
+                if str(task.invoice_id).isdigit() else None
+            if not move:
+                raise UserError(_("account.move %s not found (deleted?)", task.invoice_id))
+            if move.company_id != company:
+                raise UserError(_("account.move %(move)s belongs to another company than %(company)s: refused",
+                                  move=task.invoice_id, company=company.name))
+        if task.assignee and str(task.assignee).isdigit():
+            user = self.env["res.users"].sudo().browse(int(task.assignee)).exists()
+            if user and (user.share or company not in user.company_ids):
+                raise UserError(_("res.users %(user)s does not work in %(company)s: refused",
+                                  user=task.assignee, company=company.name))
+
+    @api.model
     def _arwatch_risk(self, company, customer_id, create=False):
-        partner = self._arwatch_partner(customer_id)
+        partner = self._arwatch_partner(company, customer_id)
         risks = self.env["arwatch.partner.risk"].sudo()
         risk = risks.search([("partner_id", "=", partner.id), ("company_id", "=", company.id)])
         if not risk and create:
@@ -167,7 +194,7 @@ class ArwatchSyncApi(models.AbstractModel):
             return risk.id, "already on hold"
         risk.write({"hold": True, "hold_rule": hold.rule, "hold_reason": hold.reason, "hold_since": hold.since})
         self.env["arwatch.writeback"].sudo()._post_hold_events(
-            [(risk.partner_id.id, _("Credit hold placed by arwatch sync: %s", hold.reason))])
+            [(risk, _("Credit hold placed by arwatch sync: %s", hold.reason))])
         return risk.id, None
 
     @api.model
@@ -178,7 +205,7 @@ class ArwatchSyncApi(models.AbstractModel):
         risk.write({"hold": False, "hold_rule": False, "hold_reason": False, "hold_since": False})
         why = change.why or _("the cause cleared.")
         self.env["arwatch.writeback"].sudo()._post_hold_events(
-            [(risk.partner_id.id, _("Credit hold released by arwatch sync: %s", why))])
+            [(risk, _("Credit hold released by arwatch sync: %s", why))])
         return risk.id, None
 
     @api.model
@@ -191,7 +218,8 @@ class ArwatchSyncApi(models.AbstractModel):
         existing = self._arwatch_open_activity(company, change.key)
         if existing:
             return existing.id, "already open"
-        self._arwatch_partner(change.customer_id)
+        self._arwatch_partner(company, change.customer_id)
+        self._arwatch_check_task(company, change.task)
         created = self.env["arwatch.writeback"].sudo()._open_tasks(company, [change.task])
         return created.id, None
 

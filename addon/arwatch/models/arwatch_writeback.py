@@ -1,7 +1,7 @@
 import datetime as dt
 from collections import defaultdict
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 from odoo.tools import plaintext2html
@@ -134,7 +134,7 @@ class ArwatchWriteback(models.AbstractModel):
         self._indicator_vals(board, state, vals_by_partner)
         self._write_risks(company, vals_by_partner, state)
         self._touch_scored(company, board)
-        self._post_hold_events(hold_events)
+        self._post_hold_events([(state.risks[pid], body) for pid, body in hold_events])
         self._open_tasks(company, [c.task for c in changes.changes if c.op is Op.OPEN_TASK])
         closing = [state.activities[c.key] for c in changes.changes
                    if c.op is Op.CLOSE_TASK and c.key in state.activities]
@@ -191,8 +191,13 @@ class ArwatchWriteback(models.AbstractModel):
 
     @api.model
     def _post_hold_events(self, events):
-        for pid, body in events:
-            self.env["res.partner"].browse(pid).message_post(body=body, subtype_xmlid="mail.mt_note")
+        """Log ``(risk record, body)`` notes in one batch, on the company's own risk record: a
+        hold's reason is that company's business, and the partner is shared by every company
+        (its chatter is readable from all of them); the risk record is walled by company."""
+        if not events:
+            return
+        risks = self.env["arwatch.partner.risk"].union(*(risk for risk, _body in events))
+        risks._message_log_batch(bodies={risk.id: escape(body) for risk, body in events})
 
     # ------------------------------------------------------------------ tasks
     @api.model

@@ -74,7 +74,7 @@ class ResPartner(models.Model):
         return super().write(vals)
 
     def action_arwatch_score_now(self):
-        self.env["arwatch.scoring"].sudo()._score_company(self.env.company)
+        self.env["arwatch.scoring"]._score_now(self.env.company)
         return True
 
     def action_arwatch_log_call(self):

@@ -1,3 +1,5 @@
 from . import test_scoring
 from . import test_collections
 from . import test_sync_api
+from . import test_hold_guard
+from . import test_company_walls

@@ -74,3 +74,24 @@ class ArwatchCommon(AccountTestInvoicingCommon):
     def open_tasks(self, partner, company=None):
         return self.env["mail.activity"].search(
             [("arwatch_partner_id", "=", partner.id), ("arwatch_company_id", "=", (company or self.company).id)])
+
+
+class ArwatchRpc:
+    """Calls as an outside program makes them, through Odoo's HTTP server (mix with ``HttpCase``):
+    the caller's own environment, never ``sudo``, whatever context it sends."""
+
+    @classmethod
+    def with_passwords(cls, *users):
+        for user in users:
+            user.sudo().password = f"{user.login}-pw"
+
+    def rpc(self, user, model, method, *args, **kwargs):
+        """XML-RPC ``execute_kw`` as ``user``; a refusal is an ``xmlrpc.client.Fault``."""
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, user.id, f"{user.login}-pw", model, method, list(args), kwargs)
+
+    def jsonrpc(self, user, model, method, *args, **kwargs):
+        """JSON-RPC ``execute_kw`` as ``user`` (answers may hold nulls, as the sync API's do)."""
+        return self.make_jsonrpc_request("/jsonrpc", {
+            "service": "object", "method": "execute_kw",
+            "args": [self.env.cr.dbname, user.id, f"{user.login}-pw", model, method, list(args), kwargs]})

@@ -60,7 +60,9 @@ class TestCollections(ArwatchCommon):
         wizard.action_apply()
         self.assertEqual(risk.override_until, self.today + timedelta(days=5))
         self.assertFalse(risk.hold_effective)
-        self.assertIn("CFO agreed a plan by phone", self.late.message_ids[0].body)
+        self.assertIn("CFO agreed a plan by phone", risk.message_ids[0].body, "in the company's own chatter")
+        self.assertFalse(any("CFO agreed" in (m.body or "") for m in self.late.message_ids),
+                         "not on the partner every company reads")
         term = self.env.ref("account.account_payment_term_30days")
         self.invoice(self.late, self.today, 50.0, term=term)  # posts: the hold is lifted
 

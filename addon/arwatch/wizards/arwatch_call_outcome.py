@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..models.arwatch_contact_attempt import CHANNELS, OUTCOMES
 
@@ -36,6 +36,13 @@ class ArwatchCallOutcome(models.TransientModel):
         return text + (f": {vals['note']}" if vals.get("note") else "")
 
     def _check(self):
+        if self.company_id not in self.env.companies:
+            raise AccessError(_("%s is not one of the companies you work in.", self.company_id.name))
+        activity = self.activity_id
+        if activity and not (activity.arwatch_key and activity.arwatch_company_id == self.company_id
+                             and activity.arwatch_partner_id == self.partner_id.commercial_partner_id):
+            raise AccessError(_("Only a collection task of this customer in %s can be closed here.",
+                                self.company_id.name))
         if self.outcome == "promise" and not self.promise_date:
             raise UserError(_("A promise to pay needs the promised date."))
         if self.outcome == "dispute" and not self.invoice_id:
@@ -65,5 +72,7 @@ class ArwatchCallOutcome(models.TransientModel):
             # wizard itself is open to collections users only (access rules), the author stays them
             self.activity_id.sudo().action_feedback(feedback=summary)
         else:
-            partner.message_post(body=summary, subtype_xmlid="mail.mt_note")
+            # the company's own risk record: the partner's chatter is read by every company
+            risk = self.env["arwatch.partner.risk"]._arwatch_risk_of(partner, self.company_id)
+            risk.message_post(body=summary, subtype_xmlid="mail.mt_note")
         return {"type": "ir.actions.act_window_close"}

@@ -1,1 +1,1 @@
-from . import payment_transaction, sale_order
+from . import payment_transaction, sale_order, sale_order_line

@@ -1,11 +1,15 @@
 from markupsafe import Markup
 
 from odoo import _, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 
 class ArwatchSaleOverride(models.TransientModel):
-    """A collections manager confirms one order of a held customer, with a reason in the chatter."""
+    """A collections manager confirms one order of a held customer, with a reason in the chatter.
+
+    The override covers the order as approved (customer, lines, amount): it lapses when they
+    change or when the order is cancelled or reset to quotation (see ``sale.order``).
+    """
 
     _name = "arwatch.sale.override"
     _description = "Confirm an order despite a credit hold"
@@ -18,11 +22,19 @@ class ArwatchSaleOverride(models.TransientModel):
         self.ensure_one()
         if not self.env.user.has_group("arwatch.group_collections_manager"):
             raise AccessError(_("Only a collections manager can override a credit hold."))
+        if not (self.reason or "").strip():
+            raise UserError(_("Say why the order is confirmed despite the hold: the reason is kept in the chatter."))
         order = self.order_id
-        order.sudo().write({"arwatch_override_user_id": self.env.user.id, "arwatch_override_reason": self.reason})
+        # company wall before the sudo write: an order the manager may change
+        order.check_access("write")
+        if order.state not in ("draft", "sent"):
+            raise UserError(_("Only a quotation is confirmed despite a credit hold."))
+        order.sudo().write(order._prepare_arwatch_override_vals(self.reason))
         order.message_post(
-            body=Markup("%s<br/>%s") % (_("Credit hold overridden for this order by %s.", self.env.user.name),
-                                        _("Reason: %s", self.reason)),
+            body=Markup("%s<br/>%s") % (
+                _("Credit hold overridden for this order (%(amount)s %(currency)s, as it is now) by %(user)s.",
+                  amount=f"{order.amount_total:.2f}", currency=order.currency_id.name, user=self.env.user.name),
+                _("Reason: %s", self.reason)),
             subtype_xmlid="mail.mt_note")
         order.action_confirm()
         return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,32 @@
+from odoo import api, models
+
+# the line values a per-order credit hold override approves (see sale.order._arwatch_approval_digest)
+APPROVED_FIELDS = {"order_id", "product_id", "product_uom_qty", "product_uom", "price_unit", "discount", "tax_id",
+                   "display_type"}
+
+
+class SaleOrderLine(models.Model):
+    """A line added, changed or removed on an order confirmed under a credit hold override is
+    refused while the customer is on hold: the override covers the order as approved only."""
+
+    _inherit = "sale.order.line"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.order_id._arwatch_check_approved_orders()
+        return lines
+
+    def write(self, vals):
+        if not APPROVED_FIELDS & set(vals):
+            return super().write(vals)
+        before = self.order_id
+        res = super().write(vals)
+        (before | self.order_id)._arwatch_check_approved_orders()
+        return res
+
+    def unlink(self):
+        orders = self.order_id
+        res = super().unlink()
+        orders.exists()._arwatch_check_approved_orders()
+        return res
