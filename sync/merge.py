@@ -1,7 +1,8 @@
 """Merge a pull into the stored snapshot (pure): upsert by id, drop deletions.
 
 A ``complete`` pull is everything the source has, so stored records it lacks are dropped; so is
-a collection listed in ``complete_collections``.
+a collection listed in ``complete_collections``. A record the source sent but could not read
+(``PullResult.rejected``) is not "lacking": its stored version stays.
 """
 
 from __future__ import annotations
@@ -66,8 +67,8 @@ def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, sou
                 continue
             pulled[rid] = raw
         gone = set(pull.deletions.get(name, ()))
-        if pull.complete or name in pull.complete_collections:
-            gone |= set(records[name]) - set(pulled)
+        if (pull.complete or name in pull.complete_collections) and name not in pull.unidentified:
+            gone |= set(records[name]) - set(pulled) - pull.rejected.get(name, frozenset())
         gone = {rid for rid in gone if rid in records[name] and rid not in pulled}
         for rid in gone:
             del records[name][rid]

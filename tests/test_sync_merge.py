@@ -24,3 +24,24 @@ def test_merge__a_complete_collection_drops_its_missing_records_and_only_its_own
 def test_merge__an_empty_complete_collection_empties_it():
     merged = merge(None, STORED, PullResult(records={}, complete_collections=frozenset({"signals"})), "test")
     assert merged.records["signals"] == {} and merged.removed == {"signals": ["s1", "s2"]}
+
+
+def test_merge__a_complete_pull_keeps_the_stored_version_of_a_rejected_record():
+    pull = PullResult(records={"invoices": [{"id": "i1", "total": "5"}]}, complete=True,
+                      rejected={"invoices": frozenset({"i2", "i9"})})
+    merged = merge(None, STORED, pull, "test")
+    assert merged.records["invoices"] == {"i1": {"id": "i1", "total": "5"}, "i2": {"id": "i2"}}
+    assert merged.removed == {"signals": ["s1", "s2"]}  # i2 kept; i9 was never stored
+    assert dict(merged.upserts) == {"invoices": [("i1", {"id": "i1", "total": "5"})]}
+
+
+def test_merge__a_rejected_row_without_an_id_stops_its_collections_removals():
+    pull = PullResult(records={"invoices": [{"id": "i1"}]}, complete=True, unidentified=frozenset({"invoices"}))
+    merged = merge(None, STORED, pull, "test")
+    assert sorted(merged.records["invoices"]) == ["i1", "i2"] and "invoices" not in merged.removed
+    assert merged.removed == {"signals": ["s1", "s2"]}  # the other collections are still complete
+
+
+def test_merge__a_deletion_the_source_reports_applies_even_to_a_rejected_record():
+    pull = PullResult(deletions={"invoices": ("i2",)}, rejected={"invoices": frozenset({"i2"})})
+    assert merge(None, STORED, pull, "test").removed == {"invoices": ["i2"]}
