@@ -2,7 +2,8 @@
 
 A ``complete`` pull is everything the source has, so stored records it lacks are dropped; so is
 a collection listed in ``complete_collections``. A record the source sent but could not read
-(``PullResult.rejected``) is not "lacking": its stored version stays.
+(``PullResult.rejected``) is not "lacking": its stored version stays; nor is a customer that a
+record staying in the snapshot still names (no invoice is left without its customer).
 """
 
 from __future__ import annotations
@@ -52,6 +53,27 @@ def _record_id(raw: Any) -> str | None:
     return None if rid in (None, "") else str(rid)
 
 
+def _field(raw: Any, name: str) -> Any:
+    return raw.get(name) if isinstance(raw, dict) else getattr(raw, name, None)
+
+
+def _keep_named_customers(records: Records, removed: dict[str, list[str]], stored: Records,
+                          deleted: set[str]) -> None:
+    """Put back the customers a complete pull lacks but a remaining record still names."""
+    if not removed.get("customers"):
+        return
+    named = {str(_field(raw, "customer_id")) for name in COLLECTION_NAMES if name != "customers"
+             for raw in records[name].values()}
+    kept = [cid for cid in removed.get("customers", ()) if cid in named and cid not in deleted]
+    for cid in kept:
+        records["customers"][cid] = stored["customers"][cid]
+    left = [cid for cid in removed.get("customers", ()) if cid not in kept]
+    if left:
+        removed["customers"] = left
+    else:
+        removed.pop("customers", None)
+
+
 def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, source: str) -> Merged:
     records = {name: dict(stored.get(name, {})) for name in COLLECTION_NAMES}
     upserts: dict[str, list[tuple[str, Any]]] = {}
@@ -77,5 +99,6 @@ def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, sou
             upserts[name] = list(pulled.items())
         if gone:
             removed[name] = sorted(gone)
+    _keep_named_customers(records, removed, stored, set(pull.deletions.get("customers", ())))
     new_company = pull.records.get("company") or company
     return Merged(new_company, records, upserts, removed, tuple(issues))

@@ -45,3 +45,15 @@ def test_merge__a_rejected_row_without_an_id_stops_its_collections_removals():
 def test_merge__a_deletion_the_source_reports_applies_even_to_a_rejected_record():
     pull = PullResult(deletions={"invoices": ("i2",)}, rejected={"invoices": frozenset({"i2"})})
     assert merge(None, STORED, pull, "test").removed == {"invoices": ["i2"]}
+
+
+def test_merge__a_complete_pull_keeps_a_customer_that_a_remaining_record_names():
+    stored = {"customers": {"c1": {"id": "c1"}, "c2": {"id": "c2"}, "c3": {"id": "c3"}},
+              "invoices": {"i1": {"id": "i1", "customer_id": "c1"}, "i2": {"id": "i2", "customer_id": "c2"}}}
+    pull = PullResult(records={"invoices": [{"id": "i1", "customer_id": "c1"}]}, complete=True,
+                      rejected={"invoices": frozenset({"i2"})})  # i2's row was rejected, its customer unread
+    merged = merge(None, stored, pull, "test")
+    assert sorted(merged.records["customers"]) == ["c1", "c2"]  # c2 named by the kept i2; c3 by nothing
+    assert merged.removed == {"customers": ["c3"]}
+    deleted = merge(None, stored, PullResult(deletions={"customers": ("c2",)}), "test")
+    assert deleted.removed == {"customers": ["c2"]}  # a deletion the source reports still applies
