@@ -5,11 +5,18 @@
     secrets_file = "~/.config/arwatch/secrets.toml" # must be mode 0600
     max_workers = 4                                 # companies synced at once by --all (1-4)
 
+    [guard]                                         # limits on mass change (arwatch.sync.guard)
+    max_removed_share = 0.2                         # of a collection's stored records, per run
+    max_closed_share = 0.25                         # of the open holds, flags or tasks, per run
+    min_count = 5                                   # up to this many of a kind: never a mass change
+
     [companies.acme]
     source = "odoo"                                 # demo | file | quickbooks | odoo
     credentials = "acme-odoo"                       # a table in the secrets file
     [companies.acme.settings]                       # the source's own settings
     url = "https://acme.odoo.com"
+    [companies.acme.guard]                          # this company's own limits (the keys given
+    max_closed_share = 0.5                          # replace the top-level ones)
 
 Environment: ``ARWATCH_STATE_URL``, ``ARWATCH_POLICY``, ``ARWATCH_COMPANIES__ACME__SOURCE``...
 Secrets: the secrets file (``[acme-odoo]`` ``password = "..."``) or the environment
@@ -31,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from .contract import ConfigError
+from .guard import Guard
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -59,6 +67,7 @@ class CompanyConfig(BaseModel):
     credentials: str | None = None
     settings: dict[str, Any] = Field(default_factory=dict)
     policy: Path | None = None
+    guard: Guard | None = None
 
 
 class SyncConfig(BaseSettings):
@@ -71,6 +80,7 @@ class SyncConfig(BaseSettings):
     policy: Path | None = None
     secrets_file: Path | None = None
     max_workers: int = Field(default=4, ge=1, le=4)
+    guard: Guard = Field(default_factory=Guard)
     companies: dict[str, CompanyConfig] = Field(default_factory=dict)
     base_dir: Path = Path(".")
 
@@ -85,6 +95,13 @@ class SyncConfig(BaseSettings):
             known = ", ".join(sorted(self.companies)) or "none"
             raise ConfigError(f"no company {name!r} in the configuration (companies: {known})")
         return self.companies[name]
+
+    def guard_for(self, company: CompanyConfig) -> Guard:
+        """The company's limits on mass change: its own ``guard`` keys over the top-level ones."""
+        if company.guard is None:
+            return self.guard
+        own = company.guard.model_dump(include=company.guard.model_fields_set)
+        return Guard.model_validate({**self.guard.model_dump(), **own})
 
     def path(self, value: Path | str | None) -> Path | None:
         """``value`` resolved against the config file's folder."""

@@ -102,3 +102,8 @@ class ConfigError(SyncError):
 
 class Locked(SyncError):
     """Another live run holds the company's lock (exit code 5)."""
+
+
+class MassChange(SyncError):
+    """The run would change too much at once (``arwatch.sync.guard``), or its export is empty:
+    stopped before writing anything (exit code 6)."""

@@ -8,7 +8,7 @@ record staying in the snapshot still names (no invoice is left without its custo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from arwatch.core.issues import Issue
@@ -28,6 +28,7 @@ class Merged:
       records: collection -> id -> raw record, after the merge.
       upserts: collection -> [(id, raw)] to write.
       removed: collection -> ids to delete.
+      stored: collection -> how many records the snapshot held before the merge.
     """
 
     company: dict[str, Any] | None
@@ -35,6 +36,7 @@ class Merged:
     upserts: dict[str, list[tuple[str, Any]]]
     removed: dict[str, list[str]]
     issues: tuple[Issue, ...]
+    stored: dict[str, int] = field(default_factory=dict)
 
     def ledger_data(self) -> dict[str, Any]:
         """The snapshot as ``load_ledger``'s data. An optional collection ("orders") with no
@@ -76,6 +78,7 @@ def _keep_named_customers(records: Records, removed: dict[str, list[str]], store
 
 def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, source: str) -> Merged:
     records = {name: dict(stored.get(name, {})) for name in COLLECTION_NAMES}
+    counts = {name: len(records[name]) for name in COLLECTION_NAMES}
     upserts: dict[str, list[tuple[str, Any]]] = {}
     removed: dict[str, list[str]] = {}
     issues: list[Issue] = []
@@ -101,4 +104,4 @@ def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, sou
             removed[name] = sorted(gone)
     _keep_named_customers(records, removed, stored, set(pull.deletions.get("customers", ())))
     new_company = pull.records.get("company") or company
-    return Merged(new_company, records, upserts, removed, tuple(issues))
+    return Merged(new_company, records, upserts, removed, tuple(issues), counts)

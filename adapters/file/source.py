@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from arwatch.sync.contract import Cursor, PullResult
+from arwatch.sync.contract import Cursor, MassChange, PullResult
 from arwatch.sync.store import Store
 
 from .convert import Rejected, convert_invoices, convert_orders, convert_payments
 from .mapping import FileMapping, MappingError
-from .reader import read_rows
+from .reader import has_data_rows, read_rows
 from .target import StoreTarget
 
 _ALWAYS_MISSING = frozenset({"contacts", "contact_attempts", "payment_plans", "signals"})
@@ -82,6 +82,10 @@ class FileSource(StoreTarget):
         cursor = digest(self._files())
         if since == cursor and not full:
             return PullResult(cursor=cursor)
+        if m.complete and not has_data_rows(m.invoices, m.delimiter, m.encoding, m.sheet):
+            raise MassChange(f"{m.invoices}: the export has no invoice rows (an empty file or only its header): "
+                             f"refused, since a complete export without rows would remove every stored record "
+                             f"and undo every flag, hold and task. Check the export and sync again")
         rejected = Rejected()
         records, issues = read_mapped(m, self.company, rejected)
         return PullResult(records=records, cursor=cursor, complete=m.complete, issues=tuple(issues),
