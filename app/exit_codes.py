@@ -12,6 +12,7 @@ class ExitCode(IntEnum):
     SOURCE_UNREACHABLE = 3  # the accounting system could not be reached or refused the login
     PARTIAL_FAILURE = 4  # the run finished but some records or writes failed
     LOCKED = 5  # another run holds the company's lock
+    MASS_CHANGE = 6  # the run would remove or undo too much at once, or the export is empty: nothing written
     INTERRUPTED = 130
 
 

@@ -6,11 +6,18 @@
     max_workers = 4                                 # companies synced at once by --all (1-4)
     timezone = "Europe/Paris"                       # whose "today" a run plans for (default: the machine's)
 
+    [guard]                                         # limits on mass change (arwatch.sync.guard)
+    max_removed_share = 0.2                         # of a collection's stored records, per run
+    max_closed_share = 0.25                         # of the open holds, flags or tasks, per run
+    min_count = 5                                   # up to this many of a kind: never a mass change
+
     [companies.acme]
     source = "odoo"                                 # demo | file | quickbooks | odoo
     credentials = "acme-odoo"                       # a table in the secrets file
     [companies.acme.settings]                       # the source's own settings
     url = "https://acme.odoo.com"
+    [companies.acme.guard]                          # this company's own limits (the keys given
+    max_closed_share = 0.5                          # replace the top-level ones)
 
 Environment: ``ARWATCH_STATE_URL``, ``ARWATCH_POLICY``, ``ARWATCH_COMPANIES__ACME__SOURCE``...
 Secrets: the secrets file (``[acme-odoo]`` ``password = "..."``) or the environment
@@ -35,6 +42,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from .clock import zone
 from .contract import ConfigError
+from .guard import Guard
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -72,6 +80,7 @@ class CompanyConfig(BaseModel):
     settings: dict[str, Any] = Field(default_factory=dict)
     policy: Path | None = None
     timezone: str | None = None  # the company's own, when it differs from the config's
+    guard: Guard | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -90,6 +99,7 @@ class SyncConfig(BaseSettings):
     secrets_file: Path | None = None
     max_workers: int = Field(default=4, ge=1, le=4)
     timezone: str | None = None
+    guard: Guard = Field(default_factory=Guard)
     companies: dict[str, CompanyConfig] = Field(default_factory=dict)
     base_dir: Path = Path(".")
 
@@ -113,6 +123,13 @@ class SyncConfig(BaseSettings):
     def timezone_of(self, company: CompanyConfig) -> str | None:
         """The time zone whose "today" a run of ``company`` plans for (None: the machine's)."""
         return company.timezone or self.timezone
+
+    def guard_for(self, company: CompanyConfig) -> Guard:
+        """The company's limits on mass change: its own ``guard`` keys over the top-level ones."""
+        if company.guard is None:
+            return self.guard
+        own = company.guard.model_dump(include=company.guard.model_fields_set)
+        return Guard.model_validate({**self.guard.model_dump(), **own})
 
     def path(self, value: Path | str | None) -> Path | None:
         """``value`` resolved against the config file's folder."""

@@ -33,6 +33,10 @@ class PullResult(BaseModel):
       complete_collections: collections sent whole even in an incremental pull (small ones
         read entirely every run): their stored records absent from the pull are dropped.
       issues: problems found while reading (bad rows); the other records go on.
+      rejected: ids of records the source has but could not read (their rows are among
+        ``issues``), by collection: a complete pull keeps their stored version, never drops it.
+      unidentified: collections with a rejected row whose id could not be read: a complete pull
+        drops none of their stored records (it cannot tell which one that row was).
     """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
@@ -43,6 +47,8 @@ class PullResult(BaseModel):
     complete: bool = False
     complete_collections: frozenset[str] = frozenset()
     issues: tuple[Issue, ...] = ()
+    rejected: dict[str, frozenset[str]] = Field(default_factory=dict)
+    unidentified: frozenset[str] = frozenset()
 
     def count(self) -> int:
         return sum(len(v) for k, v in self.records.items() if k != "company")
@@ -107,3 +113,8 @@ class Locked(SyncError):
 
 class LockLost(Locked):
     """This run's lock was taken over by another run: it stops before its next write (exit code 5)."""
+
+
+class MassChange(SyncError):
+    """The run would change too much at once (``arwatch.sync.guard``), or its export is empty:
+    stopped before writing anything (exit code 6)."""

@@ -2,7 +2,7 @@
 (``os._exit``, no cleanup) the n-th time the runner passes ``<point>``.
 
 Points: ``before_apply`` (intents committed, nothing written), ``after_apply`` (written in the
-target, outcome not recorded), ``after_snapshot`` (snapshot and cursor saved, nothing planned).
+target, outcome not recorded), ``after_snapshot`` (planned, snapshot and cursor saved, nothing written).
 """
 
 from __future__ import annotations

@@ -1,12 +1,14 @@
 """Merge a pull into the stored snapshot (pure): upsert by id, drop deletions.
 
 A ``complete`` pull is everything the source has, so stored records it lacks are dropped; so is
-a collection listed in ``complete_collections``.
+a collection listed in ``complete_collections``. A record the source sent but could not read
+(``PullResult.rejected``) is not "lacking": its stored version stays; nor is a customer that a
+record staying in the snapshot still names (no invoice is left without its customer).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from arwatch.core.issues import Issue
@@ -26,6 +28,7 @@ class Merged:
       records: collection -> id -> raw record, after the merge.
       upserts: collection -> [(id, raw)] to write.
       removed: collection -> ids to delete.
+      stored: collection -> how many records the snapshot held before the merge.
     """
 
     company: dict[str, Any] | None
@@ -33,6 +36,7 @@ class Merged:
     upserts: dict[str, list[tuple[str, Any]]]
     removed: dict[str, list[str]]
     issues: tuple[Issue, ...]
+    stored: dict[str, int] = field(default_factory=dict)
 
     def ledger_data(self) -> dict[str, Any]:
         """The snapshot as ``load_ledger``'s data. An optional collection ("orders") with no
@@ -51,8 +55,30 @@ def _record_id(raw: Any) -> str | None:
     return None if rid in (None, "") else str(rid)
 
 
+def _field(raw: Any, name: str) -> Any:
+    return raw.get(name) if isinstance(raw, dict) else getattr(raw, name, None)
+
+
+def _keep_named_customers(records: Records, removed: dict[str, list[str]], stored: Records,
+                          deleted: set[str]) -> None:
+    """Put back the customers a complete pull lacks but a remaining record still names."""
+    if not removed.get("customers"):
+        return
+    named = {str(_field(raw, "customer_id")) for name in COLLECTION_NAMES if name != "customers"
+             for raw in records[name].values()}
+    kept = [cid for cid in removed.get("customers", ()) if cid in named and cid not in deleted]
+    for cid in kept:
+        records["customers"][cid] = stored["customers"][cid]
+    left = [cid for cid in removed.get("customers", ()) if cid not in kept]
+    if left:
+        removed["customers"] = left
+    else:
+        removed.pop("customers", None)
+
+
 def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, source: str) -> Merged:
     records = {name: dict(stored.get(name, {})) for name in COLLECTION_NAMES}
+    counts = {name: len(records[name]) for name in COLLECTION_NAMES}
     upserts: dict[str, list[tuple[str, Any]]] = {}
     removed: dict[str, list[str]] = {}
     issues: list[Issue] = []
@@ -66,8 +92,8 @@ def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, sou
                 continue
             pulled[rid] = raw
         gone = set(pull.deletions.get(name, ()))
-        if pull.complete or name in pull.complete_collections:
-            gone |= set(records[name]) - set(pulled)
+        if (pull.complete or name in pull.complete_collections) and name not in pull.unidentified:
+            gone |= set(records[name]) - set(pulled) - pull.rejected.get(name, frozenset())
         gone = {rid for rid in gone if rid in records[name] and rid not in pulled}
         for rid in gone:
             del records[name][rid]
@@ -76,5 +102,6 @@ def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, sou
             upserts[name] = list(pulled.items())
         if gone:
             removed[name] = sorted(gone)
+    _keep_named_customers(records, removed, stored, set(pull.deletions.get("customers", ())))
     new_company = pull.records.get("company") or company
-    return Merged(new_company, records, upserts, removed, tuple(issues))
+    return Merged(new_company, records, upserts, removed, tuple(issues), counts)

@@ -1,8 +1,8 @@
 """``run_sync``: pull, merge, score, plan, diff and write back one company, crash-safely.
 
-    lock -> pull (from the stored cursor) -> merge into the snapshot -> save snapshot, then
-    cursor -> load_ledger (issues reported) -> frame at ``today`` -> score -> read the target's
-    written state -> recover the journal, reconcile the mirror -> plan -> diff -> for each
+    lock -> pull (from the stored cursor) -> merge -> load_ledger (issues reported) -> frame
+    at ``today`` -> score -> read the target's written state -> recover the journal, reconcile
+    the mirror -> plan -> diff -> guard on mass change -> save snapshot, then cursor -> for each
     batch: journal intents, apply, record outcomes + audit -> finish -> run record -> unlock
 
 The lock is renewed by a heartbeat thread for the whole run and verified before each write
@@ -12,6 +12,8 @@ its busy timeout ("database is locked") ends the run as ``locked``, like a held 
 
 A dry run pulls, scores, plans and diffs, and writes nothing anywhere. A source that writes its
 own flags (``writes_back`` False) is pulled and scored only: no written state, diff or write.
+A run whose pull would remove, or whose plan would undo, too much at once (``guard``) stops
+before saving the snapshot or writing anything: status ``mass_change``.
 """
 
 from __future__ import annotations
@@ -31,9 +33,10 @@ from arwatch.core.planner import plan
 from arwatch.core.scoring import ScoreBoard, score
 from arwatch.templates_loader import load_templates
 
-from .contract import (ConfigError, FinishingAdapter, Locked, LockLost, PullResult, SourceAdapter,
+from .contract import (ConfigError, FinishingAdapter, Locked, LockLost, MassChange, PullResult, SourceAdapter,
                        SourceUnreachable, writes_back)
 from .faults import fault_point
+from .guard import Guard
 from .merge import Merged, merge
 from .recovery import recover, reconcile
 from .store import Store
@@ -177,34 +180,53 @@ def _apply(store: Store, company: str, adapter: SourceAdapter, changes: Sequence
     return applied, failures
 
 
+def _mass_change(guard: Guard | None, merged: Merged, written: WrittenState | None,
+                 changes: Sequence[Change]) -> list[str]:
+    """The guard's findings (none without a guard, i.e. with --allow-mass-change)."""
+    if guard is None:
+        return []
+    found = guard.pull_findings(merged.stored, merged.removed)
+    return found + (guard.plan_findings(written, changes) if written is not None else [])
+
+
 def _dry_run(company: str, store: Store, adapter: SourceAdapter, policy: Any, today: dt.date,
-             full: bool, planner: Planner) -> RunSummary:
+             full: bool, planner: Planner, guard: Guard | None) -> RunSummary:
     merged, pull = _pull_and_merge(store, company, adapter, full)
     board, issues = _score(merged, adapter, policy, today)
     changes: tuple[Change, ...] = ()
+    written = None
     if writes_back(adapter):
         written = _with_overrides(adapter.read_written_state(), store, company, today)
         changes = diff(written, planner(board, written, policy, today)).changes
+    found = _mass_change(guard, merged, written, changes)
     return RunSummary(company=company, source=adapter.name, status="dry_run", as_of=today, pulled=pull.count(),
                       read_only=not writes_back(adapter),
                       deleted=sum(len(v) for v in merged.removed.values()), scored=board.frame.n_customers,
                       issues=tuple(pull.issues) + merged.issues + tuple(issues), changes=changes,
-                      counts=tally(changes))
+                      counts=tally(changes), mass_change=tuple(found),
+                      error=(guard or Guard()).message(found, "a real run would stop before writing anything")
+                      if found else "")
 
 
 def run_sync(company_config: Any, store: Store, adapter: SourceAdapter, policy: Any, today: dt.date,
              full: bool = False, dry_run: bool = False, planner: Planner = default_planner,
-             progress: Progress = no_progress, batch_size: int = 50, actor: str = "arwatch") -> RunSummary:
-    """Sync one company; returns its summary (errors become a status, never stop the caller)."""
+             progress: Progress = no_progress, batch_size: int = 50, actor: str = "arwatch",
+             guard: Guard | None = Guard()) -> RunSummary:
+    """Sync one company; returns its summary (errors become a status, never stop the caller).
+
+    ``guard``: the limits on mass change (None lets any change through: --allow-mass-change).
+    """
     company = _name(company_config)
     try:
         if dry_run:
-            return _dry_run(company, store, adapter, policy, today, full, planner)
-        return _run(company, store, adapter, policy, today, full, planner, progress, batch_size, actor)
+            return _dry_run(company, store, adapter, policy, today, full, planner, guard)
+        return _run(company, store, adapter, policy, today, full, planner, progress, batch_size, actor, guard)
     except LockLost as error:
         return RunSummary(company=company, source=adapter.name, status="lock_lost", error=str(error))
     except Locked as error:
         return RunSummary(company=company, source=adapter.name, status="locked", error=str(error))
+    except MassChange as error:
+        return RunSummary(company=company, source=adapter.name, status="mass_change", error=str(error))
     except SourceUnreachable as error:
         return RunSummary(company=company, source=adapter.name, status="unreachable", error=str(error))
     except ConfigError as error:
@@ -218,7 +240,7 @@ def run_sync(company_config: Any, store: Store, adapter: SourceAdapter, policy: 
 
 
 def _run(company: str, store: Store, adapter: SourceAdapter, policy: Any, today: dt.date, full: bool,
-         planner: Planner, progress: Progress, batch_size: int, actor: str) -> RunSummary:
+         planner: Planner, progress: Progress, batch_size: int, actor: str, guard: Guard | None) -> RunSummary:
     run_id = uuid.uuid4().hex
     lock = store.locks.hold(company, run_id)
     if lock.taken_over:
@@ -228,12 +250,12 @@ def _run(company: str, store: Store, adapter: SourceAdapter, policy: Any, today:
         store.runs.start(run_id, company, full)
         try:
             summary = _steps(company, store, adapter, policy, today, full, planner, progress, batch_size,
-                             actor, run_id, steps, lock)
+                             actor, run_id, steps, lock, guard)
         except LockLost as error:  # this run's own record only; nothing else is written
             store.runs.finish(run_id, "lock_lost", error=str(error))
             raise
-        except (SourceUnreachable, ConfigError) as error:
-            store.runs.finish(run_id, "failed", error=str(error))
+        except (SourceUnreachable, ConfigError, MassChange) as error:
+            store.runs.finish(run_id, "mass_change" if isinstance(error, MassChange) else "failed", error=str(error))
             raise
         except Exception as error:
             if not store_busy(error):
@@ -257,22 +279,30 @@ def _release(lock: HeldLock) -> None:
 
 def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Any, today: dt.date, full: bool,
            planner: Planner, progress: Progress, batch_size: int, actor: str, run_id: str,
-           steps: Bar, lock: HeldLock) -> RunSummary:
+           steps: Bar, lock: HeldLock, guard: Guard | None) -> RunSummary:
     merged, pull = _pull_and_merge(store, company, adapter, full)
-    steps.update()
-    _save_snapshot(store, company, adapter, merged, pull, run_id, lock)
-    fault_point("after_snapshot")
     steps.update()
     board, load_issues = _score(merged, adapter, policy, today)
     steps.update()
     if not writes_back(adapter):
+        if found := _mass_change(guard, merged, None, ()):
+            return _stopped(company, adapter, run_id, pull, guard, found)
+        lock.check("save the snapshot")
+        _save_snapshot(store, company, adapter, merged, pull, run_id, lock)
         return _read_only_summary(company, adapter, run_id, pull, merged, board, load_issues, today)
+    lock.check("read the target's written state")  # renewed at each stage, not only by the thread
     target = adapter.read_written_state()
     lock.check("recover the journal and reconcile the mirror")
     recovered = recover(store, company, target, run_id)
     reconcile(store, company, target, run_id)
     written = _with_overrides(target, store, company, today)
     changes = diff(written, planner(board, written, policy, today)).changes
+    steps.update()
+    if found := _mass_change(guard, merged, written, changes):
+        return _stopped(company, adapter, run_id, pull, guard, found, changes)
+    lock.check("save the snapshot")
+    _save_snapshot(store, company, adapter, merged, pull, run_id, lock)
+    fault_point("after_snapshot")
     steps.update()
     bar = progress("write back", len(changes))
     try:
@@ -289,6 +319,15 @@ def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Any, toda
                       deleted=sum(len(v) for v in merged.removed.values()), scored=board.frame.n_customers,
                       issues=issues, changes=changes, counts=tally(applied), failures=tuple(failures),
                       recovered=recovered)
+
+
+def _stopped(company: str, adapter: SourceAdapter, run_id: str, pull: Any, guard: Guard | None, found: list[str],
+             changes: Sequence[Change] = ()) -> RunSummary:
+    """A run the guard stopped: nothing saved or written; ``changes`` are what it would have written."""
+    log.warning("%s: mass change, nothing written: %s", company, "; ".join(found))
+    return RunSummary(company=company, source=adapter.name, run_id=run_id, status="mass_change",
+                      pulled=pull.count(), read_only=not writes_back(adapter), changes=tuple(changes),
+                      mass_change=tuple(found), error=(guard or Guard()).message(found))
 
 
 def _read_only_summary(company: str, adapter: SourceAdapter, run_id: str, pull: Any, merged: Merged,

@@ -13,7 +13,7 @@ from arwatch.core.issues import Issue
 # Exit codes are arwatch.exit_codes.ExitCode values; kept as ints so the sync engine does not
 # import the CLI package.
 EXIT = {"ok": 0, "dry_run": 0, "failed": 1, "config_error": 2, "unreachable": 3, "partial": 4, "locked": 5,
-        "lock_lost": 5}
+        "lock_lost": 5, "mass_change": 6}
 
 _KIND_OF = {Op.SET_FLAG: "flags", Op.CLEAR_FLAG: "flags", Op.PLACE_HOLD: "holds", Op.RELEASE_HOLD: "holds",
             Op.OPEN_TASK: "tasks", Op.CLOSE_TASK: "tasks"}
@@ -41,7 +41,9 @@ class RunSummary(BaseModel):
     Attributes:
       status: ok | partial (data issues or failed writes) | failed | config_error | unreachable
         | locked (another run holds the lock, or the SQLite store stayed busy) | lock_lost (this
-        run's lock was taken over; it stopped before its next write) | dry_run.
+        run's lock was taken over; it stopped before its next write)
+        | mass_change (stopped before writing: see ``arwatch.sync.guard``) | dry_run.
+      deleted: records the pull removed from the snapshot (would remove, for a dry run).
       changes: the diff (planned, for a dry run; attempted otherwise).
       counts: applied changes by kind and verb (see ``tally``).
       failures: "key: error" for each write that failed.
@@ -49,6 +51,8 @@ class RunSummary(BaseModel):
       read_only: the source writes its own flags, holds and tasks; this run only pulled and
         scored (see ``arwatch.sync.contract.writes_back``).
       as_of: the day the run scored and planned for (its clock's ``today``).
+      mass_change: what the guard found too much ("release 3 of 3 open holds (100%)"): the run
+        stopped (status mass_change), or a real run would stop (dry run).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -68,6 +72,7 @@ class RunSummary(BaseModel):
     error: str = ""
     read_only: bool = False
     as_of: dt.date | None = None
+    mass_change: tuple[str, ...] = ()
 
     @property
     def failed(self) -> int:
@@ -79,22 +84,30 @@ class RunSummary(BaseModel):
 
     def line(self) -> str:
         """One line for the end-of-run table."""
+        if self.status == "mass_change":
+            return f"{self.company}: {self.status}: pulled {self.pulled}, {self._removed()}; {self.error}"
         if self.error and self.status not in ("ok", "partial", "dry_run"):
             return f"{self.company}: {self.status}: {self.error}"
         parts = [f"pulled {self.pulled}", f"scored {self.scored}"]
         if self.read_only:
             parts.append("read-only (the source writes its own flags, holds and tasks)")
-            return f"{self.company}: {self._head()}: " + ", ".join(parts + self._rejected())
+            return f"{self.company}: {self._head()}: " + ", ".join(parts + [self._removed()] + self._rejected())
         for kind, verbs in self.counts.items():
             parts.append(f"{kind} " + "/".join(f"{n} {v}" for v, n in verbs.items()))
         parts.append(f"failed {self.failed}")
         if self.recovered:
             parts.append(f"recovered {self.recovered}")
+        parts.append(self._removed())
+        if self.mass_change:
+            parts.append("a real run would stop: mass change")
         return f"{self.company}: {self._head()}: " + ", ".join(parts + self._rejected())
 
     def _head(self) -> str:
         head = "dry run" if self.status == "dry_run" else self.status
         return f"{head} as of {self.as_of.isoformat()}" if self.as_of else head
+
+    def _removed(self) -> str:
+        return f"{self.deleted} record{'' if self.deleted == 1 else 's'} removed"
 
     def _rejected(self) -> list[str]:
         return [f"{len(self.issues)} records rejected"] if self.issues else []

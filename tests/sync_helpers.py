@@ -23,6 +23,7 @@ DATA = Path(__file__).parent / "data"
 IBM_EXCERPT = DATA / "ibm-ar-excerpt.csv"
 TODAY = dt.date(2013, 6, 1)
 HOLD_ENV = "ARWATCH_TEST_HOLD"  # comma-separated customer ids to hold, for the subprocess planner
+ALLOW_ENV = "ARWATCH_TEST_ALLOW_MASS_CHANGE"  # set: the subprocess run has no guard (--allow-mass-change)
 
 IBM_COLUMNS = {"invoice_number": "invoiceNumber", "customer_id": "customerID", "invoice_date": "InvoiceDate",
                "due_date": "DueDate", "amount": "InvoiceAmount", "settled_date": "SettledDate",
@@ -88,12 +89,13 @@ def write_config(path: Path, companies: dict[str, dict], state_url: str | None =
 
 
 SYNC_SCRIPT = textwrap.dedent("""
-    import datetime as dt, sys
+    import datetime as dt, os, sys
     sys.path.insert(0, {tests!r})
     from sync_helpers import env_planner
     from arwatch.core.clock import fixed_clock
     from arwatch.core.policy import Policy
     from arwatch.sync.config import load_config, load_secrets
+    from arwatch.sync.guard import Guard
     from arwatch.sync.runner import run_sync
     from arwatch.sync.sources import make_adapter
     from arwatch.sync.store import open_store
@@ -102,14 +104,14 @@ SYNC_SCRIPT = textwrap.dedent("""
     company = config.company({company!r})
     today = dt.date.fromisoformat({today!r})
     adapter = make_adapter(company, config, store, load_secrets(None, {{}}), fixed_clock(today))
-    summary = run_sync(company, store, adapter, Policy(), today,
-                       planner=env_planner, batch_size=1)
+    summary = run_sync(company, store, adapter, Policy(), today, planner=env_planner, batch_size=1,
+                       guard=None if os.environ.get({allow!r}) else Guard())
     print(summary.status, summary.recovered)
 """)
 
 
 def run_sync_subprocess(config: Path, state: str, company: str, today: dt.date, env: dict[str, str]):
     script = SYNC_SCRIPT.format(tests=str(Path(__file__).parent), config=str(config), state=state,
-                                company=company, today=today.isoformat())
+                                company=company, today=today.isoformat(), allow=ALLOW_ENV)
     return subprocess.run([sys.executable, "-c", script], env={**os.environ, **env}, capture_output=True,
                           text=True, timeout=300)

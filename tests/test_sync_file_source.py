@@ -174,3 +174,46 @@ def test_file_source__an_orders_file_gives_sale_orders_and_names_bad_rows(tmp_pa
 def test_file_source__an_orders_file_needs_its_columns(tmp_path):
     with pytest.raises(ValueError, match="order_columns: an orders file needs its column mapping"):
         FileMapping.model_validate(file_settings(IBM_EXCERPT, orders="orders.csv"))
+
+
+def _rewrite(path, row, column, value):
+    """``path`` with one cell of spreadsheet row ``row`` (the header is row 1) replaced."""
+    lines = path.read_text().splitlines()
+    header = lines[0].split(",")
+    cells = lines[row - 1].split(",")
+    cells[header.index(column)] = value
+    lines[row - 1] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_file_source__rejected_rows_name_their_records_so_a_complete_export_keeps_them(tmp_path):
+    export = tmp_path / "export.csv"
+    shutil.copy(IBM_EXCERPT, export)
+    _rewrite(export, 8, "InvoiceAmount", "12,x")
+    _rewrite(export, 9, "invoiceNumber", "")
+    pull = _source(tmp_path, export).pull(None, full=False)
+    row8, row9 = (line.split(",") for line in IBM_EXCERPT.read_text().splitlines()[7:9])
+    number = row8[3]
+    assert pull.rejected == {"invoices": {number}, "customers": {row8[1], row9[1]},
+                             "payments": {f"settled:{number}"}}
+    assert pull.unidentified == {"invoices", "payments"}  # row 9 has no invoice number
+
+
+def test_file_source__a_row_rejected_for_its_amount_keeps_the_stored_invoice(tmp_path):
+    from arwatch.core.policy import Policy
+    from arwatch.sync.runner import run_sync
+    from sync_helpers import TODAY, simple_planner
+
+    export = tmp_path / "export.csv"
+    shutil.copy(IBM_EXCERPT, export)
+    source = _source(tmp_path, export)
+    store = source.store
+    assert run_sync("ibm", store, source, Policy(), TODAY, planner=simple_planner).status == "ok"
+    _, before = store.snapshot.load("ibm")
+    _rewrite(export, 8, "InvoiceAmount", "1'234.56")  # a changed number format (Swiss thousands)
+    summary = run_sync("ibm", store, source, Policy(), TODAY, planner=simple_planner)
+    assert summary.status == "partial" and summary.deleted == 0 and not summary.changes
+    assert [(i.source, i.record_id, i.field) for i in summary.issues] == [("export.csv", "row 8", "InvoiceAmount")]
+    assert "\"1'234.56\" is not an amount" in summary.issues[0].message
+    _, after = store.snapshot.load("ibm")
+    assert after == before  # the invoice, its settled payment and its customer as stored

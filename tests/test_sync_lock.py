@@ -258,12 +258,14 @@ def test_two_runs__aged_heartbeat_of_a_live_run_on_this_host__the_second_is_refu
 
 
 @pytest.mark.parametrize("when, stopped_before", [("read", "recover the journal"),
-                                                    ("planned", "write changes 1-3 of ")])
+                                                    ("planned", "save the snapshot")])
 def test_two_runs__takeover_from_another_host__the_old_run_stops_before_writing(config, state, when,
                                                                                stopped_before):
     """The second run takes over the first's lock (silent for longer than STALE_AFTER, on a host
     it cannot ask) and syncs while the first is reading the target ("read") or has planned its
-    changes ("planned"); the first notices before its next write and writes nothing more."""
+    changes ("planned"; a run saves its snapshot only once the mass-change guard has passed the
+    plan, so that is its next write); the first notices before its next write and writes nothing
+    more."""
     first = open_store(state, now=Clock(T0))
     second = open_store(state, now=Clock(T0 + STALE_AFTER + dt.timedelta(minutes=1)))
     second.locks.host = "elsewhere"  # the lock's host cannot be asked whether the first run lives

@@ -24,3 +24,36 @@ def test_merge__a_complete_collection_drops_its_missing_records_and_only_its_own
 def test_merge__an_empty_complete_collection_empties_it():
     merged = merge(None, STORED, PullResult(records={}, complete_collections=frozenset({"signals"})), "test")
     assert merged.records["signals"] == {} and merged.removed == {"signals": ["s1", "s2"]}
+
+
+def test_merge__a_complete_pull_keeps_the_stored_version_of_a_rejected_record():
+    pull = PullResult(records={"invoices": [{"id": "i1", "total": "5"}]}, complete=True,
+                      rejected={"invoices": frozenset({"i2", "i9"})})
+    merged = merge(None, STORED, pull, "test")
+    assert merged.records["invoices"] == {"i1": {"id": "i1", "total": "5"}, "i2": {"id": "i2"}}
+    assert merged.removed == {"signals": ["s1", "s2"]}  # i2 kept; i9 was never stored
+    assert dict(merged.upserts) == {"invoices": [("i1", {"id": "i1", "total": "5"})]}
+
+
+def test_merge__a_rejected_row_without_an_id_stops_its_collections_removals():
+    pull = PullResult(records={"invoices": [{"id": "i1"}]}, complete=True, unidentified=frozenset({"invoices"}))
+    merged = merge(None, STORED, pull, "test")
+    assert sorted(merged.records["invoices"]) == ["i1", "i2"] and "invoices" not in merged.removed
+    assert merged.removed == {"signals": ["s1", "s2"]}  # the other collections are still complete
+
+
+def test_merge__a_deletion_the_source_reports_applies_even_to_a_rejected_record():
+    pull = PullResult(deletions={"invoices": ("i2",)}, rejected={"invoices": frozenset({"i2"})})
+    assert merge(None, STORED, pull, "test").removed == {"invoices": ["i2"]}
+
+
+def test_merge__a_complete_pull_keeps_a_customer_that_a_remaining_record_names():
+    stored = {"customers": {"c1": {"id": "c1"}, "c2": {"id": "c2"}, "c3": {"id": "c3"}},
+              "invoices": {"i1": {"id": "i1", "customer_id": "c1"}, "i2": {"id": "i2", "customer_id": "c2"}}}
+    pull = PullResult(records={"invoices": [{"id": "i1", "customer_id": "c1"}]}, complete=True,
+                      rejected={"invoices": frozenset({"i2"})})  # i2's row was rejected, its customer unread
+    merged = merge(None, stored, pull, "test")
+    assert sorted(merged.records["customers"]) == ["c1", "c2"]  # c2 named by the kept i2; c3 by nothing
+    assert merged.removed == {"customers": ["c3"]}
+    deleted = merge(None, stored, PullResult(deletions={"customers": ("c2",)}), "test")
+    assert deleted.removed == {"customers": ["c2"]}  # a deletion the source reports still applies

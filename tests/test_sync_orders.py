@@ -59,8 +59,8 @@ def volume(store, source):
     return board.frame, next(r for r in board.results if r.indicator == "volume_drop")
 
 
-def sync(store, source):
-    summary = run_sync("acme", store, source, Policy(), T, planner=partial(simple_planner, hold=set()))
+def sync(store, source, **kw):
+    summary = run_sync("acme", store, source, Policy(), T, planner=partial(simple_planner, hold=set()), **kw)
     assert summary.status == "ok", (summary.error, [str(i) for i in summary.issues])
     return summary
 
@@ -121,7 +121,7 @@ def test_sync_orders__a_company_whose_stored_orders_are_all_gone_falls_back_to_i
                                 full_pull(invoices=invoices(recent=(300, 0, 0)), orders=[])])
     sync(store, source)
     assert volume(store, source)[0].orders_available
-    sync(store, source)
+    sync(store, source, guard=None)  # every stored order gone is a mass change: allowed (--allow-mass-change)
     frame, result = volume(store, source)
     assert not frame.orders_available and result.evidence(0).startswith("invoiced 300.00")
 

@@ -18,7 +18,8 @@ from arwatch.sync.runner import run_sync
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import open_store
 from arwatch.sync.store.schema import metadata
-from sync_helpers import HOLD_ENV, IBM_EXCERPT, file_settings, run_sync_subprocess, simple_planner, write_config
+from sync_helpers import (ALLOW_ENV, HOLD_ENV, IBM_EXCERPT, file_settings, run_sync_subprocess, simple_planner,
+                          write_config)
 
 TODAY = dt.date(2014, 1, 1)
 
@@ -196,9 +197,10 @@ def test_run_sync__killed_while_releasing_holds_releases_each_once(setup, tmp_pa
     state = str(tmp_path / "state.sqlite3")
     held = {HOLD_ENV: "0465-DTULQ,0688-XNJRO,0706-NRGUP"}
     assert run_sync_subprocess(config_path, state, "ibm", TODAY, held).returncode == 0
-    killed = run_sync_subprocess(config_path, state, "ibm", TODAY, {HOLD_ENV: "", "ARWATCH_FAULT": "after_apply:2"})
+    released = {HOLD_ENV: "", ALLOW_ENV: "1"}  # releasing every hold is a mass change: allowed here
+    killed = run_sync_subprocess(config_path, state, "ibm", TODAY, {**released, "ARWATCH_FAULT": "after_apply:2"})
     assert killed.returncode == 70
-    assert run_sync_subprocess(config_path, state, "ibm", TODAY, {HOLD_ENV: ""}).returncode == 0
+    assert run_sync_subprocess(config_path, state, "ibm", TODAY, released).returncode == 0
     releases = [e["key"] for e in store.audit.entries("ibm") if e["op"] == "release_hold"]
     assert sorted(releases) == ["hold:0465-DTULQ", "hold:0688-XNJRO", "hold:0706-NRGUP"]
     assert store.written.state("ibm").holds == ()

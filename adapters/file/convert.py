@@ -3,7 +3,8 @@
 An invoice table with a settled date becomes invoices plus one payment per settled invoice;
 a payments table, when given, supplies the payments instead (rows with the same payment id
 are one payment with several allocations). An orders table, when given, supplies sale orders
-(and the customers not invoiced yet).
+(and the customers not invoiced yet). The records a rejected row stands for are noted in a
+``Rejected`` (so that a complete export does not drop their stored version).
 """
 
 from __future__ import annotations
@@ -18,6 +19,25 @@ from arwatch.core.issues import Issue
 
 from .mapping import FileMapping, strptime_format
 from .reader import Row, as_date, as_text
+
+
+class Rejected:
+    """Ids of the records whose rows were rejected, by collection; ``unidentified``: collections
+    with a rejected row whose id cell could not be read."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, set[str]] = defaultdict(set)
+        self.unidentified: set[str] = set()
+
+    def add(self, collection: str, record_id: str) -> None:
+        if record_id:
+            self.ids[collection].add(record_id)
+        else:
+            self.unidentified.add(collection)
+
+
+def _noted(rejected: Rejected | None) -> Rejected:
+    return rejected if rejected is not None else Rejected()
 
 
 class _BadCell(Exception):
@@ -95,8 +115,9 @@ def _terms(gaps: dict[str, Counter], default: int) -> dict[str, int]:
 
 
 def convert_invoices(rows: Iterable[tuple[int, Row]], mapping: FileMapping, source: str,
-                     settled_payments: bool) -> tuple[dict[str, list], list[Issue]]:
+                     settled_payments: bool, rejected: Rejected | None = None) -> tuple[dict[str, list], list[Issue]]:
     """customers, invoices (and payments from settled dates when ``settled_payments``)."""
+    rejected = _noted(rejected)
     columns = mapping.columns.mapped()
     customers: dict[str, dict[str, Any]] = {}
     gaps: dict[str, Counter] = defaultdict(Counter)
@@ -111,6 +132,11 @@ def convert_invoices(rows: Iterable[tuple[int, Row]], mapping: FileMapping, sour
                 raise _BadCell("invoice_number", f"repeats invoice {invoice['id']!r}; the first row is kept")
         except _BadCell as bad:
             issues.append(_issue(source, "invoice", number, columns, bad, as_text(row.get("invoice_number"))))
+            invoice_id = as_text(row.get("invoice_number"))
+            rejected.add("invoices", invoice_id)
+            rejected.add("customers", as_text(row.get("customer_id")))
+            if settled_payments:
+                rejected.add("payments", invoice_id and f"settled:{invoice_id}")
             continue
         customers.setdefault(customer["id"], customer)
         invoices[invoice["id"]] = invoice
@@ -127,8 +153,10 @@ def convert_invoices(rows: Iterable[tuple[int, Row]], mapping: FileMapping, sour
 
 
 def convert_payments(rows: Iterable[tuple[int, Row]], mapping: FileMapping, source: str,
-                     invoices: dict[str, dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Issue]]:
+                     invoices: dict[str, dict[str, Any]],
+                     rejected: Rejected | None = None) -> tuple[list[dict[str, Any]], list[Issue]]:
     """Payments grouped by payment id, allocated to the invoices their rows name."""
+    rejected = _noted(rejected)
     assert mapping.payment_columns is not None
     columns = mapping.payment_columns.mapped()
     payments: dict[str, dict[str, Any]] = {}
@@ -144,6 +172,7 @@ def convert_payments(rows: Iterable[tuple[int, Row]], mapping: FileMapping, sour
                 raise _BadCell("amount", f"{amount} is not a positive amount")
         except _BadCell as bad:
             issues.append(_issue(source, "payment", number, columns, bad, as_text(row.get("payment_id"))))
+            rejected.add("payments", as_text(row.get("payment_id")))
             continue
         payment = payments.setdefault(pid, {
             "id": pid, "customer_id": cells.text("customer_id", False) or invoice["customer_id"],
@@ -156,8 +185,10 @@ def convert_payments(rows: Iterable[tuple[int, Row]], mapping: FileMapping, sour
 
 
 def convert_orders(rows: Iterable[tuple[int, Row]], mapping: FileMapping, source: str,
-                   customers: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Issue]]:
+                   customers: set[str], rejected: Rejected | None = None,
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Issue]]:
     """Sale orders, and the customers among them not in ``customers`` (ordered, not invoiced yet)."""
+    rejected = _noted(rejected)
     assert mapping.order_columns is not None
     columns = mapping.order_columns.mapped()
     cancelled = {v.lower() for v in mapping.cancelled_values}
@@ -175,6 +206,8 @@ def convert_orders(rows: Iterable[tuple[int, Row]], mapping: FileMapping, source
             cid = cells.text("customer_id")
         except _BadCell as bad:
             issues.append(_issue(source, "order", number, columns, bad, as_text(row.get("order_number"))))
+            rejected.add("orders", as_text(row.get("order_number")))
+            rejected.add("customers", as_text(row.get("customer_id")))
             continue
         currency = cells.text("currency", required=False).upper() or mapping.currency
         if cid not in customers and cid not in new_customers:

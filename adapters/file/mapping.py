@@ -116,7 +116,10 @@ class FileMapping(BaseModel):
 
     Attributes:
       complete: each export holds every invoice (not only open ones); records missing from a
-        new export are dropped from the snapshot. Set false for exports of open items only.
+        new export are dropped from the snapshot (not those of its rejected rows, whose stored
+        version stays). An export with no invoice rows is then refused, and a run that would
+        drop or undo too much at once stops (``arwatch.sync.guard``). Set false for exports of
+        open items only.
       terms_days: payment terms when an invoice's due date does not tell (the most common
         due - issue gap of a customer's invoices is used otherwise).
       orders: an export of sale orders; without it the source has no orders (``unavailable``)

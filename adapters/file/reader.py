@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from .mapping import MappingError
 Row = dict[str, Any]  # mapped field -> cell value (str, or date/number from XLSX)
 
 
-def _raw_rows(path: Path, delimiter: str, encoding: str, sheet: str | None) -> Iterator[list[Any]]:
+def _raw_rows(path: Path, delimiter: str, encoding: str, sheet: str | None) -> Generator[list[Any], None, None]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
@@ -28,6 +28,16 @@ def _raw_rows(path: Path, delimiter: str, encoding: str, sheet: str | None) -> I
         return
     with path.open(newline="", encoding=encoding) as handle:
         yield from csv.reader(handle, delimiter=delimiter)
+
+
+def has_data_rows(path: Path, delimiter: str = ",", encoding: str = "utf-8-sig", sheet: str | None = None) -> bool:
+    """Whether the file has a row with a value after its header row (reads up to that row)."""
+    rows = _raw_rows(path, delimiter, encoding, sheet)
+    try:
+        next(rows, None)
+        return any(any(str(v).strip() for v in values) for values in rows)
+    finally:
+        rows.close()
 
 
 def read_rows(path: Path, columns: dict[str, str], delimiter: str = ",", encoding: str = "utf-8-sig",

@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from arwatch.sync.contract import Cursor, PullResult
+from arwatch.sync.contract import Cursor, MassChange, PullResult
 from arwatch.sync.store import Store
 
-from .convert import convert_invoices, convert_orders, convert_payments
+from .convert import Rejected, convert_invoices, convert_orders, convert_payments
 from .mapping import FileMapping, MappingError
-from .reader import read_rows
+from .reader import has_data_rows, read_rows
 from .target import StoreTarget
 
 _ALWAYS_MISSING = frozenset({"contacts", "contact_attempts", "payment_plans", "signals"})
@@ -39,20 +39,22 @@ def unavailable_for(mapping: FileMapping) -> frozenset[str]:
     return frozenset(missing)
 
 
-def read_mapped(mapping: FileMapping, company: str) -> tuple[dict, list]:
-    """The mapped files as raw ledger records, plus an Issue per bad row (file, row, column)."""
+def read_mapped(mapping: FileMapping, company: str, rejected: Rejected | None = None) -> tuple[dict, list]:
+    """The mapped files as raw ledger records, plus an Issue per bad row (file, row, column);
+    the records of the bad rows are noted in ``rejected``."""
     m = mapping
     rows = read_rows(m.invoices, m.columns.mapped(), m.delimiter, m.encoding, m.sheet)
-    records, issues = convert_invoices(rows, m, m.invoices.name, settled_payments=m.payments is None)
+    records, issues = convert_invoices(rows, m, m.invoices.name, settled_payments=m.payments is None,
+                                       rejected=rejected)
     if m.payments is not None and m.payment_columns is not None:
         rows = read_rows(m.payments, m.payment_columns.mapped(), m.delimiter, m.encoding, m.sheet)
         invoices = {inv["id"]: inv for inv in records["invoices"]}
-        records["payments"], found = convert_payments(rows, m, m.payments.name, invoices)
+        records["payments"], found = convert_payments(rows, m, m.payments.name, invoices, rejected)
         issues += found
     if m.orders is not None and m.order_columns is not None:
         rows = read_rows(m.orders, m.order_columns.mapped(), m.delimiter, m.encoding, m.sheet)
         known = {c["id"] for c in records["customers"]}
-        records["orders"], new_customers, found = convert_orders(rows, m, m.orders.name, known)
+        records["orders"], new_customers, found = convert_orders(rows, m, m.orders.name, known, rejected)
         records["customers"] += new_customers
         issues += found
     records["company"] = {"id": company, "name": company, "currency": m.currency}
@@ -80,5 +82,12 @@ class FileSource(StoreTarget):
         cursor = digest(self._files())
         if since == cursor and not full:
             return PullResult(cursor=cursor)
-        records, issues = read_mapped(m, self.company)
-        return PullResult(records=records, cursor=cursor, complete=m.complete, issues=tuple(issues))
+        if m.complete and not has_data_rows(m.invoices, m.delimiter, m.encoding, m.sheet):
+            raise MassChange(f"{m.invoices}: the export has no invoice rows (an empty file or only its header): "
+                             f"refused, since a complete export without rows would remove every stored record "
+                             f"and undo every flag, hold and task. Check the export and sync again")
+        rejected = Rejected()
+        records, issues = read_mapped(m, self.company, rejected)
+        return PullResult(records=records, cursor=cursor, complete=m.complete, issues=tuple(issues),
+                          rejected={name: frozenset(ids) for name, ids in rejected.ids.items()},
+                          unidentified=frozenset(rejected.unidentified))

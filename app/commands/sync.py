@@ -2,8 +2,10 @@
 
 Exit codes (``ExitCode``): 0 ok, 2 configuration error, 3 source unreachable, 4 partial failure
 (rejected records or failed writes), 5 locked by another run (or its lock was taken over, or the
-SQLite state store stayed busy past its timeout); with ``--all`` the common code of the failing
-companies, or 4 when they differ.
+SQLite state store stayed busy past its timeout), 6 mass change (the run would remove or undo
+too much at once, or the export is empty: stopped before writing anything; see
+``arwatch.sync.guard``, and ``--allow-mass-change``); with ``--all`` the common code of the
+failing companies, or 4 when they differ.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--state", metavar="URL", help="state store: SQLite path or database URL (overrides the config)")
     p.add_argument("--as-of", type=dt.date.fromisoformat,
                    help="plan as of this day (default: today in the company's time zone, config `timezone`)")
+    p.add_argument("--allow-mass-change", action="store_true",
+                   help="let this run remove or undo more than the [guard] limits (a run that would is "
+                        "otherwise stopped with exit code 6); an empty export is refused even so")
     p.set_defaults(run=run)
 
 
@@ -66,7 +71,8 @@ def _sync_one(name: str, config: SyncConfig, store: Store, secrets: Secrets, arg
         return RunSummary(company=name, source=company.source, status="config_error", error=str(error))
     today = args.as_of or data_day(adapter) or clock.today
     return run_sync(company, store, adapter, policy, today, full=args.full, dry_run=args.dry_run,
-                    planner=PLANNER, progress=_progress(name))
+                    planner=PLANNER, progress=_progress(name),
+                    guard=None if args.allow_mass_change else config.guard_for(company))
 
 
 def format_change(change: Change) -> str:
@@ -77,6 +83,12 @@ def format_change(change: Change) -> str:
 def _print(summary: RunSummary, dry_run: bool) -> None:
     if dry_run and summary.status == "dry_run":
         print(f"{summary.company}: {len(summary.changes)} changes would be written")
+        for change in summary.changes:
+            print(format_change(change))
+        if summary.mass_change:
+            print(f"{summary.company}: {summary.error}")
+    if summary.status == "mass_change" and summary.changes:
+        print(f"{summary.company}: stopped (mass change); {len(summary.changes)} changes would have been written")
         for change in summary.changes:
             print(format_change(change))
     for issue in summary.issues:
