@@ -10,19 +10,19 @@ from typing import NamedTuple
 
 from arwatch.core.actions import DesiredState, Diff
 from arwatch.core.clock import RunClock
+from arwatch.core.contract import ConfigError, SourceAdapter, data_day
 from arwatch.core.diffing import diff
 from arwatch.core.planner import plan
 from arwatch.core.policy import Policy, PolicyError, load_policy
 from arwatch.core.scoring import ScoreBoard
 from arwatch.sync.clock import run_clock
 from arwatch.sync.config import SyncConfig, load_config, load_secrets
-from arwatch.sync.contract import ConfigError, SourceAdapter, data_day
 from arwatch.sync.runner import _with_overrides, score_stored
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import Store, open_store
+from arwatch.sync.templates import load_templates
 
 from .exit_codes import UsageError
-from .templates_loader import load_templates
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,7 @@ def pay_and_order(env, args, pay_invoices, partners, journals, rng):
         payments = env["account.payment"].create(vals)
         payments.action_post()
         plan = []
-        for inv, pay in zip(chunk, payments):
+        for inv, pay in zip(chunk, payments, strict=False):
             lines = (inv.line_ids | pay.move_id.line_ids).filtered(
                 lambda l: l.account_id.account_type == "asset_receivable" and not l.reconciled)
             plan.append(lines)
@@ -212,12 +212,13 @@ def populate_payments(env, args):
 
 def measure_core_synthetic(n_customers, n_invoices, n_paid):
     """The core alone (load, frame, score, plan) on a generated ledger of the benchmark's size."""
+    from odoo.addons.arwatch.lib.planning import desired_state  # noqa: PLC0415
+    from odoo.addons.arwatch.lib.policy import company_policy  # noqa: PLC0415
+
     from arwatch.core.actions import WrittenState  # noqa: PLC0415
     from arwatch.core.frame import LedgerFrame  # noqa: PLC0415
     from arwatch.core.load import load_ledger  # noqa: PLC0415
     from arwatch.core.scoring import score  # noqa: PLC0415
-    from odoo.addons.arwatch.lib.planning import desired_state  # noqa: PLC0415
-    from odoo.addons.arwatch.lib.policy import company_policy  # noqa: PLC0415
 
     rng = random.Random(3)
     today = run_clock().today  # the benchmark run starts here
@@ -276,12 +277,13 @@ def phases(env, company, part, today, policy, extras):
 
 
 def _phases(env, scoring, company, part, today, policy, extras, step, out):
-    from arwatch.core.diffing import diff  # noqa: PLC0415
-    from arwatch.core.frame import LedgerFrame  # noqa: PLC0415
-    from arwatch.core.scoring import score  # noqa: PLC0415
     from odoo.addons.arwatch.lib import ledger_sql  # noqa: PLC0415
     from odoo.addons.arwatch.lib.planning import desired_state  # noqa: PLC0415
     from odoo.addons.arwatch.models.arwatch_scoring import _templates, load_ledger  # noqa: PLC0415
+
+    from arwatch.core.diffing import diff  # noqa: PLC0415
+    from arwatch.core.frame import LedgerFrame  # noqa: PLC0415
+    from arwatch.core.scoring import score  # noqa: PLC0415
 
     raw = step("SQL read", lambda: ledger_sql.load_raw(env.cr, scoring._company_values(company), part))
     ledger, _ = step("records", lambda: load_ledger(raw, source="odoo"))

@@ -22,11 +22,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from sync_helpers import IBM_COLUMNS, simple_planner  # noqa: E402
+
 from arwatch.adapters.file import FileMapping, FileSource  # noqa: E402
 from arwatch.core.policy import Policy  # noqa: E402
 from arwatch.sync.runner import run_sync  # noqa: E402
 from arwatch.sync.store import open_store  # noqa: E402
-from sync_helpers import IBM_COLUMNS, simple_planner  # noqa: E402
 
 TODAY = dt.date(2014, 1, 1)
 
@@ -85,7 +86,7 @@ def main() -> None:
                 steps[desc + " (end)"] = time.perf_counter()
         return Bar()
 
-    summary = run_sync("bench", store, FileSource("bench", mapping, store), Policy(), TODAY,
+    summary = run_sync("bench", store, FileSource("bench", mapping, store.records_of("bench")), Policy(), TODAY,
                        planner=partial(simple_planner, hold=set()), progress=progress, batch_size=1000)
     t2 = time.perf_counter()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -335,13 +335,13 @@ def _generate_records(n_customers: int, n_invoices: int, n_payments: int, seed: 
     invoices = []
     inv_kind, note_kind = InvoiceKind.INVOICE, InvoiceKind.CREDIT_NOTE
     totals, residuals = _money(amount), _money(residual)
-    for i, c, d_issue, d_due in zip(range(ni), cust.tolist(), issue.tolist(), due.tolist()):
+    for i, c, d_issue, d_due in zip(range(ni), cust.tolist(), issue.tolist(), due.tolist(), strict=False):
         invoices.append(out(Invoice, {
             "id": iids[i], "number": f"INV/{dates[d_issue - base].year}/{i:07d}", "customer_id": cids[c],
             "kind": inv_kind, "issue_date": dates[d_issue - base], "due_date": dates[d_due - base],
             "total": totals[i], "residual": residuals[i]}))
     del totals, residuals
-    for n, (i, d, cents) in enumerate(zip(note_inv.tolist(), note_day.tolist(), _money(credit[note_inv]))):
+    for n, (i, d, cents) in enumerate(zip(note_inv.tolist(), note_day.tolist(), _money(credit[note_inv]), strict=False)):
         alloc = out(Allocation, {"invoice_id": iids[i], "amount": cents, "date": day(d)})
         invoices.append(out(Invoice, {
             "id": f"R{n:08d}", "number": f"RINV/{day(d).year}/{n:07d}", "customer_id": cids[int(cust[i])],
@@ -365,7 +365,7 @@ def _generate_records(n_customers: int, n_invoices: int, n_payments: int, seed: 
     bounds = np.r_[starts, len(rows)].tolist()
     amounts = _money(g_amount)
     pid = 0
-    for g, (c, d) in enumerate(zip(g_cust.tolist(), g_day.tolist())):
+    for g, (c, d) in enumerate(zip(g_cust.tolist(), g_day.tolist(), strict=False)):
         lo, hi = bounds[g], bounds[g + 1]
         allocs = [out(Allocation, {"invoice_id": a_inv[j], "amount": a_amt[j]}) for j in range(lo, hi)]
         payments.append(out(Payment, {
@@ -376,7 +376,7 @@ def _generate_records(n_customers: int, n_invoices: int, n_payments: int, seed: 
     del a_amt, amounts
     s_cust = cust[rows[split_rows]]
     s_acc = account(s_cust, part_day).tolist()
-    for j, (r_, c, d, cents) in enumerate(zip(split_rows.tolist(), s_cust.tolist(), part_day.tolist(), _money(part))):
+    for j, (r_, c, d, cents) in enumerate(zip(split_rows.tolist(), s_cust.tolist(), part_day.tolist(), _money(part), strict=False)):
         alloc = out(Allocation, {"invoice_id": a_inv[r_], "amount": cents})
         payments.append(out(Payment, {
             "id": f"P{pid:08d}", "customer_id": cids[c], "date": day(d), "amount": cents, "state": posted,
@@ -385,13 +385,13 @@ def _generate_records(n_customers: int, n_invoices: int, n_payments: int, seed: 
         pid += 1
     r_acc = account(ret_cust, ret_day).tolist()
     for j, (c, d, back, cents) in enumerate(zip(ret_cust.tolist(), ret_day.tolist(), ret_back.tolist(),
-                                                _money(ret_amount))):
+                                                _money(ret_amount), strict=False)):
         payments.append(out(Payment, {
             "id": f"P{pid:08d}", "customer_id": cids[c], "date": day(d), "amount": cents,
             "state": returned, "returned_on": day(back), "payer_account": label(r_acc[j]),
             "reference": "returned: insufficient funds"}))
         pid += 1
-    for c, d, cents in zip(acc_cust.tolist(), acc_day.tolist(), _money(acc_amount)):
+    for c, d, cents in zip(acc_cust.tolist(), acc_day.tolist(), _money(acc_amount), strict=False):
         payments.append(out(Payment, {
             "id": f"P{pid:08d}", "customer_id": cids[c], "date": day(d), "amount": cents, "state": posted,
             "payer_account": label(int(c) * 3), "reference": "payment on account"}))
@@ -404,7 +404,7 @@ def _generate_records(n_customers: int, n_invoices: int, n_payments: int, seed: 
     d_open = np.minimum(T, issue[d_rows] + rng.integers(4, 31, len(d_rows)))
     d_res = d_open + rng.integers(12, 46, len(d_rows))
     d_amt = _money(short[d_rows])
-    for n, (i, o, res) in enumerate(zip(d_rows.tolist(), d_open.tolist(), d_res.tolist())):
+    for n, (i, o, res) in enumerate(zip(d_rows.tolist(), d_open.tolist(), d_res.tolist(), strict=False)):
         disputes.append(out(Dispute, {
             "id": f"D{n:08d}", "customer_id": cids[int(cust[i])], "invoice_id": iids[i], "opened_on": day(o),
             "resolved_on": day(res) if res <= T else None, "amount": d_amt[n], "reason": "short delivery",
@@ -414,7 +414,7 @@ def _generate_records(n_customers: int, n_invoices: int, n_payments: int, seed: 
     c_day = np.r_[np.minimum(T, np.repeat(t0[sc], 3) + rng.integers(0, 80, 3 * len(sc))),
                   start[c_cust[3 * len(sc):]] + rng.integers(0, 365, nc // 20)]
     c_day = np.minimum(c_day, T)
-    for n, (c, o) in enumerate(zip(c_cust.tolist(), c_day.tolist())):
+    for n, (c, o) in enumerate(zip(c_cust.tolist(), c_day.tolist(), strict=False)):
         disputes.append(out(Dispute, {
             "id": f"K{n:08d}", "customer_id": cids[c], "opened_on": day(o),
             "resolved_on": day(o + 10) if o + 10 <= T else None, "reason": "late delivery",
@@ -437,7 +437,7 @@ def _generate_records(n_customers: int, n_invoices: int, n_payments: int, seed: 
     channel_call, channel_email = Channel.CALL, Channel.EMAIL
     chan = rng.random(len(t_rows)) < 0.6
     for n, (c, d, ans, prom, pd, call) in enumerate(zip(t_cust.tolist(), t_day.tolist(), answered.tolist(),
-                                                        promising.tolist(), promise.tolist(), chan.tolist())):
+                                                        promising.tolist(), promise.tolist(), chan.tolist(), strict=False)):
         attempts.append(out(ContactAttempt, {
             "id": f"T{n:08d}", "customer_id": cids[c], "on": day(d),
             "channel": channel_call if call else channel_email, "answered": ans,

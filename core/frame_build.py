@@ -18,6 +18,7 @@ from .columnar import NEVER
 from .gcpause import with_gc_paused
 from .model import InvoiceKind, InvoiceState, Ledger, OrderState, PaymentState
 
+
 def days(dates: list[dt.date | None] | tuple) -> np.ndarray:
     """Day numbers (``date.toordinal()``) of dates; NEVER for None."""
     try:
@@ -79,7 +80,7 @@ def _build_columns(ledger: Ledger) -> dict[str, Any]:
     i_id, i_number, i_due, i_total, i_rate, i_kind, i_disputed = columns(
         invoices, "id", "number", "due_date", "total", "fx_rate", "kind", "disputed")
     rate = money(i_rate)
-    i_index = dict(zip(i_id, range(len(i_id))))
+    i_index = dict(zip(i_id, range(len(i_id)), strict=False))
     is_credit = np.array([k is InvoiceKind.CREDIT_NOTE for k in i_kind], dtype=bool)
     cols.update(i_id=obj(i_id), i_number=obj(i_number), i_cust=i_cust, i_issue=i_issue, i_due=days(i_due),
                 i_total=money(i_total) * rate if len(invoices) else np.zeros(0),

@@ -16,8 +16,17 @@ from pydantic import TypeAdapter, ValidationError
 
 from .gcpause import with_gc_paused
 from .issues import Issue
-from .model import (COLLECTIONS, OPTIONAL_COLLECTIONS, Company, Invoice, InvoiceKind, Ledger, Payment, PaymentState,
-                    Record)
+from .model import (
+    COLLECTIONS,
+    OPTIONAL_COLLECTIONS,
+    Company,
+    Invoice,
+    InvoiceKind,
+    Ledger,
+    Payment,
+    PaymentState,
+    Record,
+)
 
 _TYPE_NAMES = {
     "customers": "customer",

@@ -179,7 +179,7 @@ def _promise_firings(view: _View, customers: np.ndarray, ladder: str, index: int
         agreed = date_of(f.n_agreed[rows[0]])
         items = [{"due_date": date_of(f.n_due[r]), "amount": float(f.n_amount[r])} for r in rows]
         note = "payment plan of " + fmt_day(f.n_agreed[rows[0]]) + ": missed " + "; ".join(
-            f"{fmt_money(i['amount'])} due {fmt_day(f.n_due[r])}" for i, r in zip(items, rows))
+            f"{fmt_money(i['amount'])} due {fmt_day(f.n_due[r])}" for i, r in zip(items, rows, strict=False))
         out.append(Firing(c, ladder, index, rule, f"plan:{agreed.isoformat()}", notes=(note,),
                           plan={"agreed_on": agreed, "missed": items}))
     return out

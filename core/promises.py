@@ -20,9 +20,9 @@ from typing import Literal
 import numpy as np
 
 from .columnar import NEVER
-from .settlement import TOLERANCE
 from .frame import PAYMENT_STATES, LedgerFrame
 from .model import Instalment, PaymentPlan, PaymentState
+from .settlement import TOLERANCE
 
 Frequency = Literal["weekly", "biweekly", "monthly"]
 PROMISE_STATES: tuple[str, ...] = ("none", "pending", "kept", "broken", "made_good")
@@ -68,7 +68,7 @@ def build_schedule(plan_id: str, customer_id: str, amount: Decimal, count: int, 
     amounts = split_amount(amount, count)
     dates = schedule_dates(first, count, frequency)
     return PaymentPlan(id=plan_id, customer_id=customer_id, agreed_on=agreed_on or first,
-                       instalments=tuple(Instalment(due_date=d, amount=a) for d, a in zip(dates, amounts)))
+                       instalments=tuple(Instalment(due_date=d, amount=a) for d, a in zip(dates, amounts, strict=False)))
 
 
 def _reached_day(frame: LedgerFrame, cust: np.ndarray, start: np.ndarray, need: np.ndarray) -> np.ndarray:

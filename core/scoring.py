@@ -96,7 +96,7 @@ def combine(frame: LedgerFrame, indicators: tuple[Indicator, ...], results: tupl
     """[indicator, customer] contributions weight * strength, with ``only_with`` gates applied."""
     fired = {r.indicator: r.fired for r in results}
     rows = []
-    for ind, res in zip(indicators, results):
+    for ind, res in zip(indicators, results, strict=False):
         part = policy.params(ind.id).weight * res.strength
         gate = policy.scoring.only_with.get(ind.id)
         if gate:

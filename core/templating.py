@@ -1,8 +1,8 @@
 """Render a step's email, letter or call script from template text (Jinja2, sandboxed).
 
-The core never reads files: callers pass a mapping step -> template text (the defaults are
-``arwatch/templates/<step>.j2``, loaded by ``arwatch.templates_loader``). Templates run in a
-sandbox (a business edits them) with ``StrictUndefined``, so a misspelt variable is an error
+Callers pass a mapping step -> template text: the defaults are ``core/templates/<step>.j2``
+(``arwatch.core.step_templates``), a business's own folder is loaded by ``arwatch.sync.templates``.
+Templates run in a sandbox (a business edits them) with ``StrictUndefined``, so a misspelt variable is an error
 naming the step rather than a silent blank in a letter to a customer.
 """
 

@@ -107,7 +107,7 @@ def _customer_section(r: BacktestResult) -> str:
     sc = r.quality("scorecard")
     warn = sc.at(s.warn_level)
     went_bad = len(r.delinquents)
-    out = [f"<h2>Customers: warned before they went bad?</h2>",
+    out = ["<h2>Customers: warned before they went bad?</h2>",
            f"<p>A customer <b>goes bad</b> (is delinquent) on the first day one of its invoices is "
            f"{s.delinquent_days} days past due and still unpaid. A flag <b>warns</b> when it comes at most "
            f"{s.horizon_days} days before that day. {went_bad} customers went bad during the replay.</p>",

@@ -63,7 +63,7 @@ def aging_svg(totals: list[tuple[str, float]], currency: str) -> str:
     colours = ("#4a7f4a", "#b58a00", "#d9822b", "#c8561b", "#a3161c")
     parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="aging of open receivables '
              f'per bucket" xmlns="http://www.w3.org/2000/svg">']
-    for k, ((name, value), colour) in enumerate(zip(totals, colours)):
+    for k, ((name, value), colour) in enumerate(zip(totals, colours, strict=False)):
         h = (height - label_h - 2 * pad - 16) * value / top
         x = pad + k * bar_w + 6
         y = height - label_h - h
@@ -147,7 +147,7 @@ def render_report(board: ScoreBoard, desired: DesiredState, diff: Diff, policy: 
                   limit: int = 200) -> str:
     """The whole page as a string (UTF-8 when written)."""
     frame = board.frame
-    names = {str(i): str(n) for i, n in zip(frame.c_id, frame.c_name)}
+    names = {str(i): str(n) for i, n in zip(frame.c_id, frame.c_name, strict=False)}
     levels = np.bincount(board.level, minlength=4) if frame.n_customers else np.zeros(4, int)
     summary = " · ".join(f"{int(levels[k])} {name}" for k, name in reversed(list(enumerate(
         ("low", "medium", "high", "critical")))))

@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from arwatch.core.clock import RunClock
-
-from .contract import ConfigError
+from arwatch.core.contract import ConfigError
 
 
 def system_now() -> dt.datetime:

@@ -27,21 +27,20 @@ never printed, redacted in ``repr``.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import stat
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from platformdirs import user_config_dir
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from arwatch.core.contract import ConfigError
+
 from .clock import zone
-from .contract import ConfigError
 from .guard import Guard
 
 if sys.version_info >= (3, 11):
@@ -202,38 +201,6 @@ def check_private(path: Path) -> None:
     if mode & 0o077:
         raise ConfigError(f"{path}: secrets file is accessible by group or others (mode {mode:04o}); "
                           f"run: chmod 600 {path}")
-
-
-def is_local_host(host: str | None) -> bool:
-    """``localhost``, 127.0.0.0/8 or ::1: traffic that never leaves this machine."""
-    if not host:
-        return False
-    host = host.rstrip(".").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_https(url: str, allow_insecure_http: bool = False) -> str:
-    """``url`` if it is HTTPS, or plain HTTP to this machine, or plain HTTP allowed by the
-    company's ``allow_insecure_http = true``; otherwise a ``ValueError`` (the message shows the
-    scheme and host only, never credentials a URL may carry)."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        host = parts.hostname
-    except ValueError:  # a malformed netloc (e.g. an unclosed IPv6 bracket)
-        host = None
-    if scheme not in ("https", "http") or not host:
-        raise ValueError("must be an https:// URL")
-    if scheme == "https" or allow_insecure_http or is_local_host(host):
-        return url
-    raise ValueError(f"http://{host} is not HTTPS: the login and customer data would cross the network "
-                     f"unencrypted; use https://, or set allow_insecure_http = true in the company's "
-                     f"settings if the network is trusted")
 
 
 def _env_secrets(environ: Mapping[str, str]) -> dict[str, dict[str, SecretStr]]:

@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from arwatch.core.contract import PullResult
 from arwatch.core.issues import Issue
 from arwatch.core.model import COLLECTIONS, OPTIONAL_COLLECTIONS
-
-from .contract import PullResult
 
 COLLECTION_NAMES = tuple(name for name, _ in COLLECTIONS)
 Records = dict[str, dict[str, Any]]

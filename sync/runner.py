@@ -26,19 +26,27 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from arwatch.core.actions import ApplyResult, Change, DesiredState, Override, WrittenState
+from arwatch.core.contract import (
+    ConfigError,
+    FinishingAdapter,
+    MassChange,
+    PullResult,
+    SourceAdapter,
+    SourceUnreachable,
+    writes_back,
+)
 from arwatch.core.diffing import diff
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
 from arwatch.core.planner import plan
 from arwatch.core.scoring import ScoreBoard, score
-from arwatch.templates_loader import load_templates
+from arwatch.sync.templates import load_templates
 
-from .contract import (ConfigError, FinishingAdapter, Locked, LockLost, MassChange, PullResult, SourceAdapter,
-                       SourceUnreachable, writes_back)
+from .errors import Locked, LockLost
 from .faults import fault_point
 from .guard import Guard
 from .merge import Merged, merge
-from .recovery import recover, reconcile
+from .recovery import reconcile, recover
 from .store import Store
 from .store.engine import busy_message, store_busy
 from .store.journal import DONE, FAILED
@@ -139,7 +147,7 @@ def _record_batch(store: Store, company: str, run_id: str, actor: str, ids: Sequ
     with store.begin() as conn:
         lock.confirm(conn, f"the outcomes of {len(batch)} changes it had just written were left to the run "
                            f"holding the lock (its journal recovery records them)")
-        for index, (entry_id, change) in enumerate(zip(ids, batch)):
+        for index, (entry_id, change) in enumerate(zip(ids, batch, strict=False)):
             result = results[index] if index < len(results) else None
             if result is not None and result.ok:
                 ok.append((entry_id, change, result))

@@ -49,7 +49,7 @@ class RunSummary(BaseModel):
       failures: "key: error" for each write that failed.
       recovered: writes of an interrupted run found done in the target and recorded.
       read_only: the source writes its own flags, holds and tasks; this run only pulled and
-        scored (see ``arwatch.sync.contract.writes_back``).
+        scored (see ``arwatch.core.contract.writes_back``).
       as_of: the day the run scored and planned for (its clock's ``today``).
       mass_change: what the guard found too much ("release 3 of 3 open holds (100%)"): the run
         stopped (status mass_change), or a real run would stop (dry run).

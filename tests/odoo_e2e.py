@@ -21,12 +21,12 @@ from odoo_vcr import HOST
 
 from arwatch.adapters.odoo import OdooAdapter, OdooSettings
 from arwatch.core.actions import ApplyResult, Change
+from arwatch.core.contract import PullResult
 from arwatch.core.diffing import diff
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
 from arwatch.core.model import COLLECTIONS, OPTIONAL_COLLECTIONS
 from arwatch.core.scoring import score
-from arwatch.sync.contract import PullResult
 
 
 @dataclass

@@ -21,7 +21,7 @@ from arwatch.core.planner import plan
 from arwatch.core.policy import Policy
 from arwatch.core.promises import broken_by_customer
 from arwatch.core.scoring import ScoreBoard, score
-from arwatch.templates_loader import load_templates
+from arwatch.sync.templates import load_templates
 
 TEMPLATES = load_templates()
 

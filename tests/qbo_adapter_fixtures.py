@@ -16,16 +16,14 @@ import pytest
 from arwatch.adapters.quickbooks.client import ClientOptions
 from arwatch.adapters.quickbooks.limits import CompanyLimits
 from arwatch.adapters.quickbooks.source import QuickBooksSource
-from arwatch.adapters.quickbooks.tokens import TokenStore, Tokens
+from arwatch.adapters.quickbooks.tokens import Tokens, TokenStore
 from arwatch.core.actions import Change, Flag, Hold, Op, Task
 
 try:
-    from qbo_standin import (DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REDIRECT_URI,
-                             StandIn)
+    from qbo_standin import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REDIRECT_URI, StandIn
     from qbo_standin.fixtures import qbo_standin  # noqa: F401  (re-exported fixture)
 except ImportError:  # pragma: no cover
-    from tests.qbo_standin import (DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
-                                   DEFAULT_REDIRECT_URI, StandIn)
+    from tests.qbo_standin import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REDIRECT_URI, StandIn
     from tests.qbo_standin.fixtures import qbo_standin  # noqa: F401
 
 TODAY = dt.date(2024, 1, 5)

@@ -9,10 +9,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from arwatch.core.actions import ApplyResult, Change, Hold, Op
-from arwatch.sync.contract import Locked, PullResult
+from arwatch.core.contract import PullResult
+from arwatch.sync.errors import Locked
 from arwatch.sync.merge import merge
 from arwatch.sync.store import Store
-
 
 T = dt.date(2026, 11, 20)
 HOLD = Hold(customer_id="c1", rule="test", reason="level critical", since=T)

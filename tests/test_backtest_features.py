@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ledgers import ledger_from_text
 from test_no_lookahead import T, build, past_of
 
-from arwatch.core.backtest.features import history_features, invoice_features
+from arwatch.core.backtest.features import invoice_features
 from arwatch.core.backtest.history import History, history, paid_in_full_day, recency_weighted, shrunk_rate
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger

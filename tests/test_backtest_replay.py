@@ -80,5 +80,5 @@ def test_replay__queries_read_the_latest_replay_day_on_or_before():
     # c2's INV/3 due 9 Feb: 51 days past due on 31 Mar
     assert rep.dpd[1, 1] == 51 and rep.query_dpd[3] == 51
     # on 15 Feb nothing is paid yet; on 31 Mar INV/1 is paid
-    numbers = [(int(k), str(full.i_number[i])) for k, i in zip(rep.open_day, rep.open_invoice)]
+    numbers = [(int(k), str(full.i_number[i])) for k, i in zip(rep.open_day, rep.open_invoice, strict=False)]
     assert sorted(numbers) == [(0, "INV/1"), (0, "INV/2"), (0, "INV/3"), (1, "INV/2"), (1, "INV/3")]

@@ -8,16 +8,16 @@ import json
 from functools import partial
 
 import pytest
+from sync_helpers import IBM_EXCERPT, file_settings, simple_planner, write_config
 
 from arwatch.cli import main
 from arwatch.commands import sync as sync_command
 from arwatch.core.clock import fixed_clock
+from arwatch.core.contract import ConfigError
 from arwatch.sync import clock as sync_clock
 from arwatch.sync.clock import run_clock, today_in
 from arwatch.sync.config import load_config
-from arwatch.sync.contract import ConfigError
 from arwatch.sync.store import open_store
-from sync_helpers import IBM_EXCERPT, file_settings, simple_planner, write_config
 
 # 2013-06-01 23:30 UTC: already 2 June in Auckland, still 1 June in Los Angeles
 INSTANT = dt.datetime(2013, 6, 1, 23, 30, tzinfo=dt.timezone.utc)

@@ -10,7 +10,7 @@ from arwatch.core.planner import plan
 from arwatch.core.policy import Policy
 from arwatch.core.scoring import score
 from arwatch.demo.company import build_demo_company
-from arwatch.templates_loader import load_templates
+from arwatch.sync.templates import load_templates
 
 DUNNING = {"reminder", "phone_call", "payment_plan_offer", "agency_referral"}
 

@@ -8,13 +8,14 @@ import datetime as dt
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from arwatch.core.clock import fixed_clock
 from arwatch.adapters.odoo import OdooSettings
 from arwatch.adapters.odoo import make_adapter as make_odoo_adapter
 from arwatch.adapters.quickbooks import make_adapter as make_qbo_adapter
 from arwatch.cli import main
-from arwatch.sync.config import CompanyConfig, check_https
-from arwatch.sync.contract import ConfigError
+from arwatch.core.clock import fixed_clock
+from arwatch.core.contract import ConfigError
+from arwatch.core.urls import check_https
+from arwatch.sync.config import CompanyConfig
 from arwatch.sync.store import open_store
 
 CLOCK = fixed_clock(dt.date(2024, 1, 5))

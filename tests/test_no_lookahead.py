@@ -137,7 +137,7 @@ def test_no_lookahead__future_records_change_nothing_at_T(seed):
     assert np.array_equal(past.segment, full.segment)
     for column in ("o_id", "o_number", "o_cust", "o_day", "o_total"):  # orders are cut at T too
         assert np.array_equal(getattr(past.frame, column), getattr(full.frame, column)), column
-    for a, b in zip(past.results, full.results):
+    for a, b in zip(past.results, full.results, strict=False):
         assert np.array_equal(a.fired, b.fired), a.indicator
         assert np.allclose(a.strength, b.strength), a.indicator
         for c in np.flatnonzero(a.fired):

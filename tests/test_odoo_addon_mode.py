@@ -11,7 +11,7 @@ from arwatch.adapters.odoo.adapter import OdooAdapter
 from arwatch.adapters.odoo.errors import RecordRefused
 from arwatch.adapters.odoo.settings import OdooSettings
 from arwatch.core.actions import Change, Flag, Hold, Op, WrittenState
-from arwatch.sync.contract import ConfigError, writes_back
+from arwatch.core.contract import ConfigError, writes_back
 
 DAY = dt.date(2026, 11, 20)
 LIVE = ("ARWATCH_ODOO_ADDON_URL", "ARWATCH_ODOO_ADDON_DB", "ARWATCH_ODOO_ADDON_LOGIN", "ARWATCH_ODOO_ADDON_KEY")
@@ -34,7 +34,7 @@ class FakeOdoo:
             return [{"id": self.uid, "company_id": [1, "Acme"]}]
         if model == "res.company" and method == "read":
             rows = [{"id": i, "name": f"Acme {i}", "currency_id": [2, "EUR"], "arwatch_scored_by": mode}
-                    for i, mode in zip(ids, self.scored_by)]
+                    for i, mode in zip(ids, self.scored_by, strict=False)]
             return [{k: v for k, v in row.items() if k == "id" or k in kw["fields"]} for row in rows]
         if model == "arwatch.sync.api":
             assert kw["company_id"] == 1 and kw.get("today", DAY.isoformat()) == DAY.isoformat()
@@ -92,7 +92,7 @@ def test_adapter__scored_by_sync_writes_a_batch_through_the_addon_in_one_call():
 
 def test_adapter__pulls_the_addons_own_collections_records_whole_instead_of_done_activities(monkeypatch):
     import arwatch.adapters.odoo.adapter as module
-    from arwatch.sync.contract import PullResult
+    from arwatch.core.contract import PullResult
 
     seen = {}
 

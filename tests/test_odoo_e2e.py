@@ -16,7 +16,6 @@ from arwatch.adapters.odoo.transport import connect
 from arwatch.core.actions import Op
 
 
-
 def _check(outcome: dict, version: tuple[int, int]) -> None:
     first, second, third, fourth = outcome["runs"]
     assert sorted(c.op.value for c in first.changes) == ["open_task"] * 3 + ["place_hold", "set_flag"]

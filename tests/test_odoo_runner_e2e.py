@@ -15,7 +15,6 @@ from odoo_vcr import cassette_target, cassette_vcr, live_odoo
 from arwatch.adapters.odoo.transport import connect
 
 
-
 def _ops(run) -> list[str]:
     return [c.op.value for c in run.summary.changes]
 

@@ -126,11 +126,11 @@ def test_planner__holds_never_flap_over_daily_runs(case, days):
     event(f"hold events: {min(sum(len(s) for s in events.values()), 3)}")
     for customer, seq in events.items():
         places = [k for k, op in seq if op is Op.PLACE_HOLD]
-        for (k1, op1), (k2, op2) in zip(seq, seq[1:]):
+        for (k1, op1), (k2, op2) in zip(seq, seq[1:], strict=False):
             assert op1 is not op2, (customer, seq)
             if op1 is Op.PLACE_HOLD:  # released only after clear_days without a cause
                 assert k2 - k1 >= window, (customer, seq)
-        assert all(b - a > window for a, b in zip(places, places[1:])), (customer, seq)
+        assert all(b - a > window for a, b in zip(places, places[1:], strict=False)), (customer, seq)
 
 
 @SETTINGS

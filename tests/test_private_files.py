@@ -10,11 +10,11 @@ import stat
 import pytest
 from pydantic import SecretStr
 
-from arwatch.core.clock import fixed_clock
 from arwatch.adapters.quickbooks import make_adapter as make_qbo_adapter
 from arwatch.adapters.quickbooks.tokens import TokenFileError, Tokens, TokenStore
+from arwatch.core.clock import fixed_clock
+from arwatch.core.contract import ConfigError
 from arwatch.sync.config import CompanyConfig, load_secrets
-from arwatch.sync.contract import ConfigError
 from arwatch.sync.store import open_store
 
 ACCESS_TOKEN = "access-token-never-shown"

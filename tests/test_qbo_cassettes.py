@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 from qbo_adapter_fixtures import save_tokens
-from qbo_standin import (DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REDIRECT_URI, Clock,
-                         StandIn)
+from qbo_standin import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REDIRECT_URI, Clock, StandIn
 
 from arwatch.adapters.quickbooks.client import ClientOptions
 from arwatch.adapters.quickbooks.limits import CompanyLimits

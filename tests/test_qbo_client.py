@@ -13,12 +13,11 @@ from qbo_standin import TimeoutWhileHeld
 
 from arwatch.adapters.quickbooks import queries
 from arwatch.adapters.quickbooks.client import QBOClient
-from arwatch.adapters.quickbooks.errors import (ItemRejected, Refused, ServerFault, StaleObject,
-                                                Throttled, error_for)
+from arwatch.adapters.quickbooks.errors import ItemRejected, Refused, ServerFault, StaleObject, Throttled, error_for
 from arwatch.adapters.quickbooks.limits import CompanyLimits, RateLimiter
 from arwatch.adapters.quickbooks.source import app_credentials
-from arwatch.adapters.quickbooks.tokens import Secret, TokenStore, Tokens, redact
-from arwatch.sync.contract import SourceUnreachable
+from arwatch.adapters.quickbooks.tokens import Secret, Tokens, TokenStore, redact
+from arwatch.core.contract import SourceUnreachable
 
 
 def client(kit: Kit, **options) -> QBOClient:  # noqa: F811

@@ -8,12 +8,15 @@ import stat
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from qbo_adapter_fixtures import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REDIRECT_URI
-from qbo_adapter_fixtures import qbo_standin  # noqa: F401
+from qbo_adapter_fixtures import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_REDIRECT_URI,
+    qbo_standin,  # noqa: F401
+)
 
 from arwatch.adapters.quickbooks.client import AppCredentials
-from arwatch.adapters.quickbooks.connect import (ConnectError, Redirect, consent_url, exchange,
-                                                 parse_redirect)
+from arwatch.adapters.quickbooks.connect import ConnectError, Redirect, consent_url, exchange, parse_redirect
 from arwatch.adapters.quickbooks.tokens import Secret, TokenStore
 from arwatch.cli import main
 

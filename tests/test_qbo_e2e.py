@@ -30,8 +30,7 @@ from pathlib import Path
 
 import pytest
 from qbo_demo_loader import load_demo_into_standin
-from qbo_standin import (DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REDIRECT_URI, Clock,
-                         StandIn)
+from qbo_standin import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REDIRECT_URI, Clock, StandIn
 
 from arwatch.adapters.quickbooks import factory, task_note
 from arwatch.adapters.quickbooks.client import ClientOptions

@@ -9,8 +9,8 @@ from qbo_adapter_fixtures import TODAY, kit, qbo_standin  # noqa: F401
 from arwatch.adapters.quickbooks import QuickBooksSource, factory, make_adapter
 from arwatch.core.actions import ApplyResult, Change, Hold, Op
 from arwatch.core.clock import RunClock, fixed_clock
+from arwatch.core.contract import ConfigError
 from arwatch.sync.config import CompanyConfig, Secrets, SyncConfig
-from arwatch.sync.contract import ConfigError
 from arwatch.sync.sources import make_adapter as make_any_adapter
 from arwatch.sync.store import open_store
 

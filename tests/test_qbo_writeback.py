@@ -5,9 +5,19 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from qbo_adapter_fixtures import (Kit, arwatch_notes, clear_flag, close_task, kit,  # noqa: F401
-                                  open_task, place_hold, qbo_standin, release_hold, set_flag,
-                                  task)
+from qbo_adapter_fixtures import (  # noqa: F401
+    Kit,
+    arwatch_notes,
+    clear_flag,
+    close_task,
+    kit,
+    open_task,
+    place_hold,
+    qbo_standin,
+    release_hold,
+    set_flag,
+    task,
+)
 from qbo_standin import TimeoutWhileHeld
 
 from arwatch.adapters.quickbooks.notes_block import BEGIN, split_notes

@@ -9,15 +9,15 @@ from decimal import Decimal
 from functools import partial
 
 import pytest
+from sync_helpers import IBM_EXCERPT, file_settings, simple_planner, write_config
 
-from arwatch.core.clock import fixed_clock
 from arwatch.core.cells import FORMULA_STARTS, safe_cell, safe_row
+from arwatch.core.clock import fixed_clock
 from arwatch.core.policy import Policy
 from arwatch.sync.config import load_config, load_secrets
 from arwatch.sync.runner import run_sync
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import open_store
-from sync_helpers import IBM_EXCERPT, file_settings, simple_planner, write_config
 
 TODAY = dt.date(2013, 6, 1)
 

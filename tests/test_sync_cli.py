@@ -3,11 +3,11 @@
 from functools import partial
 
 import pytest
+from sync_helpers import IBM_EXCERPT, file_settings, simple_planner, write_config
 
 from arwatch.cli import main
 from arwatch.commands import sync as sync_command
 from arwatch.sync.store import open_store
-from sync_helpers import IBM_EXCERPT, file_settings, simple_planner, write_config
 
 
 @pytest.fixture(autouse=True)

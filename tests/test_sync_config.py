@@ -4,8 +4,8 @@ import os
 
 import pytest
 
+from arwatch.core.contract import ConfigError
 from arwatch.sync.config import check_private, load_config, load_secrets
-from arwatch.sync.contract import ConfigError
 
 CONFIG = """
 state_url = "sqlite:///from-file.sqlite3"

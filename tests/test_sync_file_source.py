@@ -6,13 +6,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from sync_helpers import IBM_COLUMNS, IBM_EXCERPT, file_settings
 
 from arwatch.adapters.file import FileMapping, FileSource, MappingError
 from arwatch.adapters.file.mapping import strptime_format
+from arwatch.core.contract import SourceAdapter
 from arwatch.core.load import load_ledger
-from arwatch.sync.contract import SourceAdapter
 from arwatch.sync.store import open_store
-from sync_helpers import IBM_COLUMNS, IBM_EXCERPT, file_settings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -24,7 +24,7 @@ EXAMPLE = Path(__file__).parent.parent / "examples" / "ibm-ar.toml"
 
 def _source(tmp_path, invoices, **more):
     store = open_store(tmp_path / "state.sqlite3")
-    return FileSource("ibm", FileMapping.model_validate(file_settings(invoices, **more)), store)
+    return FileSource("ibm", FileMapping.model_validate(file_settings(invoices, **more)), store.records_of("ibm"))
 
 
 def test_file_source__implements_the_adapter_contract(tmp_path):
@@ -106,7 +106,7 @@ def test_file_source__xlsx_with_real_dates_and_a_payments_table(tmp_path):
                     "invoice_date": "Date", "due_date": "Due", "amount": "Total"},
         "payment_columns": {"payment_id": "Receipt", "payment_date": "Paid", "amount": "Amount",
                             "invoice_number": "Invoice", "payer_account": "IBAN"}})
-    pull = FileSource("x", mapping, open_store(tmp_path / "s.sqlite3")).pull(None, full=False)
+    pull = FileSource("x", mapping, open_store(tmp_path / "s.sqlite3").records_of("x")).pull(None, full=False)
     assert [(i.source, i.record_id, i.field) for i in pull.issues] == [
         ("ar.xlsx", "row 4", "Date"), ("pay.csv", "row 5", "Invoice")]
     assert [i["total"] for i in pull.records["invoices"]] == ["100.5", "1200.00"]
@@ -128,7 +128,7 @@ def test_example_config__maps_the_ibm_sample(tmp_path):
     assert settings["columns"] == IBM_COLUMNS
     shutil.copy(IBM_EXCERPT, tmp_path / "sample.csv")
     mapping = FileMapping.model_validate({**settings, "invoices": str(tmp_path / "sample.csv")})
-    pull = FileSource("ibm", mapping, open_store(tmp_path / "s.sqlite3")).pull(None, full=False)
+    pull = FileSource("ibm", mapping, open_store(tmp_path / "s.sqlite3").records_of("ibm")).pull(None, full=False)
     assert not pull.issues and len(pull.records["invoices"]) == 40
 
 
@@ -200,14 +200,15 @@ def test_file_source__rejected_rows_name_their_records_so_a_complete_export_keep
 
 
 def test_file_source__a_row_rejected_for_its_amount_keeps_the_stored_invoice(tmp_path):
+    from sync_helpers import TODAY, simple_planner
+
     from arwatch.core.policy import Policy
     from arwatch.sync.runner import run_sync
-    from sync_helpers import TODAY, simple_planner
 
     export = tmp_path / "export.csv"
     shutil.copy(IBM_EXCERPT, export)
     source = _source(tmp_path, export)
-    store = source.store
+    store = source.records.store
     assert run_sync("ibm", store, source, Policy(), TODAY, planner=simple_planner).status == "ok"
     _, before = store.snapshot.load("ibm")
     _rewrite(export, 8, "InvoiceAmount", "1'234.56")  # a changed number format (Swiss thousands)

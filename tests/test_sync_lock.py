@@ -17,20 +17,20 @@ from functools import partial
 
 import pytest
 from sqlalchemy import update
+from sync_helpers import IBM_EXCERPT, file_settings, simple_planner, write_config
 
 from arwatch.cli import main
 from arwatch.commands import sync as sync_command
 from arwatch.core.clock import fixed_clock
 from arwatch.core.policy import Policy
 from arwatch.sync.config import load_config, load_secrets
-from arwatch.sync.contract import Locked, LockLost
+from arwatch.sync.errors import Locked, LockLost
 from arwatch.sync.runner import run_sync
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import engine as store_engine
 from arwatch.sync.store import open_store
 from arwatch.sync.store.lock import STALE_AFTER
 from arwatch.sync.store.schema import locks
-from sync_helpers import IBM_EXCERPT, file_settings, simple_planner, write_config
 
 TODAY = dt.date(2013, 6, 1)
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)

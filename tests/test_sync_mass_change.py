@@ -12,21 +12,21 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
+from sync_helpers import IBM_EXCERPT, file_settings, write_config
 
 from arwatch.cli import main
 from arwatch.core.actions import Change, Flag, Hold, Op, Task, WrittenState
 from arwatch.core.clock import fixed_clock
+from arwatch.core.contract import MassChange
 from arwatch.core.policy import Policy
 from arwatch.exit_codes import ExitCode
 from arwatch.sync.config import load_config, load_secrets
-from arwatch.sync.contract import MassChange
 from arwatch.sync.guard import Guard
 from arwatch.sync.runner import run_sync
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import open_store
 from arwatch.sync.store.schema import metadata
 from arwatch.sync.summary import EXIT, RunSummary
-from sync_helpers import IBM_EXCERPT, file_settings, write_config
 
 DAY = "2013-06-01"
 CUSTOMERS = ("0465-DTULQ", "0688-XNJRO", "0706-NRGUP")
@@ -304,7 +304,7 @@ def test_guard__exit_code_and_status_agree():
 
 
 def test_guard__config_errors_name_the_key(tmp_path):
-    from arwatch.sync.contract import ConfigError
+    from arwatch.core.contract import ConfigError
 
     path = tmp_path / "c.toml"
     path.write_text('[companies.a]\nsource = "demo"\n[companies.a.guard]\nmax_closed_share = 1.5\n')

@@ -1,6 +1,6 @@
 """``merge``: upserts by id; deletions; whole pulls and whole collections drop what they lack."""
 
-from arwatch.sync.contract import PullResult
+from arwatch.core.contract import PullResult
 from arwatch.sync.merge import merge
 
 STORED = {"signals": {"s1": {"id": "s1"}, "s2": {"id": "s2"}},

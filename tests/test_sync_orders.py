@@ -5,13 +5,13 @@ import datetime as dt
 from functools import partial
 
 import pytest
+from sync_helpers import simple_planner
 
 from arwatch.adapters.file.target import StoreTarget
+from arwatch.core.contract import PullResult, SourceAdapter
 from arwatch.core.policy import Policy
-from arwatch.sync.contract import PullResult, SourceAdapter
 from arwatch.sync.runner import run_sync, score_stored
 from arwatch.sync.store import open_store
-from sync_helpers import simple_planner
 
 T = dt.date(2024, 4, 15)  # recent months Jan-Mar 2024, baseline 2023
 
@@ -23,7 +23,7 @@ class TestSource(StoreTarget):
     name = "test"
 
     def __init__(self, store, pulls, unavailable=frozenset()):
-        super().__init__(store, "acme")
+        super().__init__(store.records_of("acme"))
         self.pulls, self.unavailable = list(pulls), frozenset(unavailable)
 
     def pull(self, since, full):

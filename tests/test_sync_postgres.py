@@ -11,18 +11,22 @@ from functools import partial
 
 import pytest
 from sqlalchemy import create_engine, text
+from sync_helpers import IBM_EXCERPT, file_settings, simple_planner
+from sync_store_cases import (
+    check_audit_is_append_only,
+    check_lock,
+    check_snapshot_accumulates_and_deletes,
+    check_stale_lock_taken_over,
+)
+from test_sync_lock import Interleaved
+from test_sync_store import dead_pid
 
 from arwatch.adapters.file import FileMapping, FileSource
 from arwatch.core.policy import Policy
-from arwatch.sync.contract import Locked, LockLost
+from arwatch.sync.errors import Locked, LockLost
 from arwatch.sync.runner import run_sync
 from arwatch.sync.store import open_store, resolve_url
 from arwatch.sync.store.lock import advisory_key
-from sync_helpers import IBM_EXCERPT, file_settings, simple_planner
-from sync_store_cases import (check_audit_is_append_only, check_lock, check_snapshot_accumulates_and_deletes,
-                              check_stale_lock_taken_over)
-from test_sync_lock import Interleaved
-from test_sync_store import dead_pid
 
 pytestmark = pytest.mark.postgres
 SERVER = os.environ.get("ARWATCH_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -84,7 +88,8 @@ def test_postgres__lock_and_stale_takeover(pg_store):
 
 
 def test_postgres__full_sync_then_rerun(pg_store, tmp_path):
-    source = FileSource("ibm", FileMapping.model_validate(file_settings(IBM_EXCERPT, tmp_path / "out")), pg_store)
+    source = FileSource("ibm", FileMapping.model_validate(file_settings(IBM_EXCERPT, tmp_path / "out")),
+                        pg_store.records_of("ibm"))
     planner = partial(simple_planner, hold={"0465-DTULQ"})
     first = run_sync("ibm", pg_store, source, Policy(), dt.date(2013, 6, 1), planner=planner)
     assert first.status == "ok" and first.counts["flags"]["created"] == 6 and first.counts["holds"]["created"] == 1
@@ -149,7 +154,8 @@ def test_postgres__a_run_whose_session_ended_has_lost_its_lock(pg_database, pg_s
 
 
 def test_postgres__a_sync_run_holds_the_advisory_lock_throughout(pg_database, pg_store, tmp_path):
-    source = FileSource("ibm", FileMapping.model_validate(file_settings(IBM_EXCERPT, tmp_path / "out")), pg_store)
+    source = FileSource("ibm", FileMapping.model_validate(file_settings(IBM_EXCERPT, tmp_path / "out")),
+                        pg_store.records_of("ibm"))
     free = {}
     adapter = Interleaved(source, pull=lambda: free.setdefault("pull", advisory_lock_free(pg_database, "ibm")),
                           applied=lambda: free.setdefault("applied", advisory_lock_free(pg_database, "ibm")))

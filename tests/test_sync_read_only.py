@@ -4,15 +4,15 @@ import datetime as dt
 from functools import partial
 
 import pytest
+from sync_helpers import IBM_EXCERPT, file_settings, simple_planner, write_config
 
+from arwatch.core.clock import fixed_clock
+from arwatch.core.contract import writes_back
 from arwatch.core.policy import Policy
 from arwatch.sync.config import load_config, load_secrets
-from arwatch.sync.contract import writes_back
 from arwatch.sync.runner import run_sync
-from arwatch.core.clock import fixed_clock
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import open_store
-from sync_helpers import IBM_EXCERPT, file_settings, simple_planner, write_config
 
 TODAY = dt.date(2014, 1, 1)
 

@@ -8,18 +8,25 @@ from functools import partial
 
 import pytest
 from sqlalchemy import select
+from sync_helpers import (
+    ALLOW_ENV,
+    HOLD_ENV,
+    IBM_EXCERPT,
+    file_settings,
+    run_sync_subprocess,
+    simple_planner,
+    write_config,
+)
 
 from arwatch.core.actions import ApplyResult, Op, Override
 from arwatch.core.clock import fixed_clock
+from arwatch.core.contract import SourceAdapter, SourceUnreachable
 from arwatch.core.policy import Policy
 from arwatch.sync.config import load_config, load_secrets
-from arwatch.sync.contract import SourceAdapter, SourceUnreachable
 from arwatch.sync.runner import run_sync
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import open_store
 from arwatch.sync.store.schema import metadata
-from sync_helpers import (ALLOW_ENV, HOLD_ENV, IBM_EXCERPT, file_settings, run_sync_subprocess, simple_planner,
-                          write_config)
 
 TODAY = dt.date(2014, 1, 1)
 

@@ -4,10 +4,14 @@ import subprocess
 import sys
 
 from sqlalchemy import inspect
+from sync_store_cases import (
+    check_audit_is_append_only,
+    check_lock,
+    check_snapshot_accumulates_and_deletes,
+    check_stale_lock_taken_over,
+)
 
 from arwatch.sync.store import open_store, resolve_url
-from sync_store_cases import (check_audit_is_append_only, check_lock, check_snapshot_accumulates_and_deletes,
-                              check_stale_lock_taken_over)
 
 
 def dead_pid() -> int:

@@ -9,7 +9,7 @@ from planning import TEMPLATES, policy_of, run, stub
 from arwatch.core.actions import WrittenState
 from arwatch.core.credit_policy import STEPS
 from arwatch.core.templating import TemplateProblem, render, task_title
-from arwatch.templates_loader import default_templates, load_templates
+from arwatch.sync.templates import default_templates, load_templates
 
 
 def test_templates__a_default_for_every_step():

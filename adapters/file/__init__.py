@@ -1,6 +1,6 @@
 """File source: CSV or XLSX exports from any accounting package, mapped by the config.
 
-``FileSource(company, mapping, store)`` pulls the files into raw records and writes back into
+``FileSource(company, mapping, records)`` pulls the files into raw records and writes back into
 the state store's written-state tables plus an outbox folder (a file cannot be written into).
 The column mapping is documented in ``mapping.py`` and ``examples/ibm-ar.toml``.
 """

@@ -45,7 +45,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from arwatch.sync.contract import ConfigError
+from arwatch.core.contract import ConfigError
 
 _TOKENS = (("yyyy", "%Y"), ("yy", "%y"), ("mm", "%m"), ("m", "%m"), ("dd", "%d"), ("d", "%d"))
 

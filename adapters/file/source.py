@@ -5,8 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from arwatch.sync.contract import Cursor, MassChange, PullResult
-from arwatch.sync.store import Store
+from arwatch.core.contract import Cursor, MassChange, PullResult, WrittenRecords
 
 from .convert import Rejected, convert_invoices, convert_orders, convert_payments
 from .mapping import FileMapping, MappingError
@@ -62,13 +61,13 @@ def read_mapped(mapping: FileMapping, company: str, rejected: Rejected | None = 
 
 
 class FileSource(StoreTarget):
-    """Pulls the mapped files; writes back into the store and the outbox."""
+    """Pulls the mapped files; writes back into the recorded state and the outbox."""
 
     name = "file"
 
-    def __init__(self, company: str, mapping: FileMapping, store: Store):
-        super().__init__(store, company, mapping.outbox)
-        self.mapping = mapping
+    def __init__(self, company: str, mapping: FileMapping, records: WrittenRecords):
+        super().__init__(records, mapping.outbox)
+        self.company, self.mapping = company, mapping
         self.unavailable = unavailable_for(mapping)
 
     def _files(self) -> list[Path]:

@@ -1,6 +1,7 @@
 """Write-back for sources that cannot be written into (a file export, the demo).
 
-The target is the state store's own written-state tables, plus an optional outbox folder:
+The target is what the sync engine records for the company (``WrittenRecords``: the state
+store's written-state tables), plus an optional outbox folder:
 ``worklist.csv`` / ``worklist.json`` (every open flag, hold and task, rewritten after each run;
 the CSV's text cells neutralised against formula injection, ``arwatch.core.cells``)
 and ``changes.jsonl`` (one line per applied change; at-least-once: a run killed between the
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from arwatch.core.actions import ApplyResult, Change, Flag, Hold, Task, WrittenState
 from arwatch.core.cells import safe_row
-from arwatch.sync.store import Store
+from arwatch.core.contract import WrittenRecords
 
 WORKLIST_COLUMNS = ("kind", "key", "customer_id", "what", "title", "due_date", "assignee", "why")
 
@@ -42,19 +43,18 @@ def _replace(path: Path, text: str) -> None:
 
 
 class StoreTarget:
-    """read_written_state / apply / finish against the store (and the outbox)."""
+    """read_written_state / apply / finish against the recorded state (and the outbox)."""
 
-    def __init__(self, store: Store, company: str, outbox: Path | None = None):
-        self.store, self.company, self.outbox = store, company, outbox
+    def __init__(self, records: WrittenRecords, outbox: Path | None = None):
+        self.records, self.outbox = records, outbox
 
     def read_written_state(self) -> WrittenState:
-        return self.store.written.state(self.company)
+        return self.records.state()
 
     def apply(self, changes: Sequence[Change]) -> Iterable[ApplyResult]:
-        with self.store.begin() as conn:  # one transaction: the batch is written wholly or not at all
-            results = [ApplyResult(key=c.key, op=c.op, ok=True, external_id=c.key) for c in changes]
-            self.store.written.record_many(conn, self.company, list(zip(changes, results)))
-            self._log(changes)
+        results = [ApplyResult(key=c.key, op=c.op, ok=True, external_id=c.key) for c in changes]
+        # one transaction: the batch is recorded wholly or not at all, its log line written inside it
+        self.records.record(list(zip(changes, results, strict=False)), lambda: self._log(changes))
         return results
 
     def _log(self, changes: Sequence[Change]) -> None:

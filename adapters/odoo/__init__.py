@@ -11,8 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from arwatch.core.clock import RunClock
-
-from arwatch.sync.contract import ConfigError
+from arwatch.core.contract import ConfigError
 
 from .adapter import OdooAdapter
 from .settings import OdooSettings

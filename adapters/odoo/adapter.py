@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from arwatch.core.actions import ApplyResult, Change, WrittenState
-from arwatch.sync.contract import ConfigError, Cursor, PullResult
+from arwatch.core.contract import ConfigError, Cursor, PullResult
 
 from .addon import ADDON, READ_ONLY, SCORED_BY, AddonTarget, scored_by
 from .lookups import Lookups

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from arwatch.core.actions import ApplyResult, Change, WrittenState
-from arwatch.sync.contract import ConfigError
+from arwatch.core.contract import ConfigError
 
 from .errors import RecordRefused
 from .transport import Transport
@@ -88,4 +88,4 @@ class AddonTarget:
                                f"sent (the add-on and this adapter are different versions?)")
         return [ApplyResult(key=c.key, op=c.op, ok=bool(a.get("ok")), error=a.get("error") or "",
                             external_id=a.get("external_id"), details=a.get("details") or {})
-                for c, a in zip(changes, answers)]
+                for c, a in zip(changes, answers, strict=False)]

@@ -13,7 +13,7 @@ error name and text, the model and the method, never from the request.
 
 from __future__ import annotations
 
-from arwatch.sync.contract import ConfigError, SourceUnreachable
+from arwatch.core.contract import ConfigError, SourceUnreachable
 
 ODOO_ONLINE_PLAN = ("Odoo Online grants external API access only on its Custom plan; on the "
                     "One App Free and Standard plans the API refuses every call")

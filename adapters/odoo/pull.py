@@ -17,13 +17,25 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from arwatch.core.contract import PullResult
 from arwatch.core.issues import Issue
 from arwatch.core.jsonable import jsonable
-from arwatch.sync.contract import PullResult
 
 from . import mapping as m
-from .query import (CONTACTS, CUSTOMERS, MESSAGES, MOVES, ORDERS, PARTIALS, PARTNERS, Stream, any_state,
-                    payment_stream, posted_states, since_value)
+from .query import (
+    CONTACTS,
+    CUSTOMERS,
+    MESSAGES,
+    MOVES,
+    ORDERS,
+    PARTIALS,
+    PARTNERS,
+    Stream,
+    any_state,
+    payment_stream,
+    posted_states,
+    since_value,
+)
 from .reader import Reader
 from .window import Windows, parse_seen
 

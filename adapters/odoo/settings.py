@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from arwatch.sync.config import check_https
+from arwatch.core.urls import check_https
 
 
 class OdooSettings(BaseModel):

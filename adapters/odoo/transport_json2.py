@@ -11,8 +11,17 @@ from typing import Any
 
 import requests
 
-from .errors import (RECORD_FAULTS, DatabaseUnknown, LoginRefused, OdooError, RecordRefused, Retriable,
-                     ServerUnreachable, login_refused, short_name)
+from .errors import (
+    RECORD_FAULTS,
+    DatabaseUnknown,
+    LoginRefused,
+    OdooError,
+    RecordRefused,
+    Retriable,
+    ServerUnreachable,
+    login_refused,
+    short_name,
+)
 from .retry import call_with_retries
 from .transport import Version, compact
 

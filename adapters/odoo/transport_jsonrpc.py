@@ -16,8 +16,16 @@ from urllib.parse import urlparse
 
 import odoorpc
 
-from .errors import (RECORD_FAULTS, DatabaseUnknown, OdooError, RecordRefused, Retriable, ServerUnreachable,
-                     login_refused, short_name)
+from .errors import (
+    RECORD_FAULTS,
+    DatabaseUnknown,
+    OdooError,
+    RecordRefused,
+    Retriable,
+    ServerUnreachable,
+    login_refused,
+    short_name,
+)
 from .retry import call_with_retries
 from .transport import Version
 

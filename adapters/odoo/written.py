@@ -25,9 +25,8 @@ from arwatch.core.actions import Flag, Hold, Task, WrittenState
 
 from .lookups import Lookups
 from .markers import FLAG_PREFIX, HOLD_MARK, HOLD_PREFIX, TASK_PREFIX, level_of_tag, payload, task_key
-from .reader import Reader
 from .query import Stream
-
+from .reader import Reader
 
 Row = dict[str, Any]
 Mirror = dict[str, tuple[Any, str | None]]  # key -> (Flag | Hold | Task as written, note id)

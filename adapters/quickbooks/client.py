@@ -28,10 +28,21 @@ from quickbooks import QuickBooks
 from quickbooks.exceptions import QuickbooksException
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
-from .errors import (QBOError, Reauthenticate, Refused, RetryLater, ServerFault, Throttled,
-                     Timeout, error_for, error_from_fault)
+from arwatch.core.clock import Now
+
+from .errors import (
+    QBOError,
+    Reauthenticate,
+    Refused,
+    RetryLater,
+    ServerFault,
+    Throttled,
+    Timeout,
+    error_for,
+    error_from_fault,
+)
 from .limits import CompanyLimits, limits_for
-from .tokens import Now, Secret, TokenStore, Tokens, no_clock, redact
+from .tokens import Secret, Tokens, TokenStore, no_clock, redact
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from arwatch.core.clock import Now
+
 from .client import AppCredentials, make_auth_client
-from .tokens import Now, TokenStore, Tokens, redact
+from .tokens import Tokens, TokenStore, redact
 
 ACCOUNTING_SCOPE = "com.intuit.quickbooks.accounting"
 

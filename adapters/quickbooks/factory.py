@@ -26,8 +26,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from arwatch.core.clock import RunClock
-from arwatch.sync.config import check_https
-from arwatch.sync.contract import ConfigError
+from arwatch.core.contract import ConfigError
+from arwatch.core.urls import check_https
 
 from .client import ClientOptions
 from .source import QuickBooksSource, default_api_base

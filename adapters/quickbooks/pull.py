@@ -26,14 +26,23 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from arwatch.core.contract import Cursor, PullResult
 from arwatch.core.issues import Issue
-from arwatch.sync.contract import Cursor, PullResult
 
 from . import queries
 from .client import QBOClient
 from .errors import ItemRejected
-from .mapping import (SOURCE, MapContext, credit_applications, credit_note_id, linked_ids,
-                      map_credit_memo, map_customer, map_invoice, map_payment)
+from .mapping import (
+    SOURCE,
+    MapContext,
+    credit_applications,
+    credit_note_id,
+    linked_ids,
+    map_credit_memo,
+    map_customer,
+    map_invoice,
+    map_payment,
+)
 from .state import AdapterState
 from .streams import BY_ENTITY, ENTITIES, STREAMS
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from arwatch.core.actions import ApplyResult, Change, WrittenState
-from arwatch.sync.contract import ConfigError, Cursor, PullResult, SourceUnreachable
+from arwatch.core.contract import ConfigError, Cursor, PullResult, SourceUnreachable
 
 from .client import PRODUCTION_API, SANDBOX_API, AppCredentials, ClientOptions, QBOClient
 from .errors import Refused, RetryLater

@@ -21,8 +21,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from arwatch.core.clock import Now
-
 EXPIRY_MARGIN = dt.timedelta(seconds=120)  # refresh a little before Intuit's hour is up
 REDACTED = "***"
 

@@ -46,12 +46,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from arwatch.sync.config import check_https
-
     from arwatch.adapters.quickbooks.client import AppCredentials
-    from arwatch.adapters.quickbooks.connect import (ConnectError, consent_url, exchange,
-                                                     new_state, parse_redirect)
+    from arwatch.adapters.quickbooks.connect import ConnectError, consent_url, exchange, new_state, parse_redirect
     from arwatch.adapters.quickbooks.tokens import Secret, TokenStore
+    from arwatch.core.urls import check_https
 
     secret = os.environ.get(args.client_secret_env, "")
     if not args.client_id or not secret:

@@ -10,9 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from arwatch.core.contract import data_day
 from arwatch.report.html import render_report
 from arwatch.sync.runner import default_planner, run_sync
-from arwatch.sync.contract import data_day
 
 from ..company_view import open_company, view
 from ..exit_codes import ExitCode

@@ -7,7 +7,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from arwatch.sync.contract import writes_back
+from arwatch.core.contract import writes_back
 
 from ..company_view import open_company, view
 from ..exit_codes import ExitCode
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         v = view(store, adapter, policy, name, today, args.templates)
     finally:
         store.close()
-    names = {str(c): str(n) for c, n in zip(v.board.frame.c_id, v.board.frame.c_name)}
+    names = {str(c): str(n) for c, n in zip(v.board.frame.c_id, v.board.frame.c_name, strict=False)}
     print(worklist_text(v.desired, names, today))
     if args.dry_run:
         count = len(v.diff.changes)

@@ -17,11 +17,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from arwatch.core.actions import Change
-from arwatch.core.policy import PolicyError, load_policy
 from arwatch.core.clock import Now, RunClock
+from arwatch.core.contract import ConfigError, data_day
+from arwatch.core.policy import PolicyError, load_policy
 from arwatch.sync.clock import run_clock
 from arwatch.sync.config import Secrets, SyncConfig, load_config, load_secrets
-from arwatch.sync.contract import ConfigError, data_day
 from arwatch.sync.runner import default_planner, run_sync
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import Store, open_store, resolve_url
@@ -29,7 +29,6 @@ from arwatch.sync.store.engine import busy_message, store_busy
 from arwatch.sync.summary import RunSummary
 
 from ..exit_codes import ExitCode, UsageError
-
 
 PLANNER = default_planner  # tests replace it with a small planner
 

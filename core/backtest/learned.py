@@ -123,7 +123,7 @@ def time_ordered(x: np.ndarray, day: np.ndarray, label: np.ndarray, known_from: 
     prob = np.full(len(day), np.nan)
     used, sizes, name = [], [], ""
     bounds = np.r_[cutoffs, np.iinfo(np.int64).max]
-    for c, nxt in zip(bounds[:-1], bounds[1:]):
+    for c, nxt in zip(bounds[:-1], bounds[1:], strict=False):
         train = (known_from < c) & (day < c)
         test = (day >= c) & (day < nxt)
         if not test.any() or label[train].sum() < MIN_POSITIVES or (~label[train]).sum() < MIN_POSITIVES:

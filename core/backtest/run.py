@@ -313,7 +313,7 @@ def _forecast(full: LedgerFrame, pt: _Point, outcome, paid_day: np.ndarray, end:
     expected = np.maximum(expected, end + 1).astype(np.int64)
     out = tuple(ForecastRow(str(full.i_number[r]), str(full.c_id[full.i_cust[r]]), float(a), date_of(int(e)),
                             None if prob is None else float(p))
-                for r, a, e, p in zip(rows, residual, expected, prob if prob is not None else [None] * len(rows)))
+                for r, a, e, p in zip(rows, residual, expected, prob if prob is not None else [None] * len(rows), strict=False))
     week = (expected - (end + 1)) // 7
     weeks = tuple((date_of(end + 1 + 7 * w), float(residual[week == w].sum())) for w in range(settings.forecast_weeks))
     return out, weeks

@@ -25,8 +25,17 @@ from pydantic import Field
 from ..columnar import NEVER, group_count
 from ..frame import LedgerFrame
 from ..settlement import TOLERANCE
-from .base import (SOURCE_NAMES, Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, fmt_money,
-                   quiet, rows_of)
+from .base import (
+    SOURCE_NAMES,
+    Indicator,
+    IndicatorParams,
+    IndicatorResult,
+    fired_result,
+    fmt_day,
+    fmt_money,
+    quiet,
+    rows_of,
+)
 
 PARTS: tuple[str, ...] = ("contact_attempts", "payment_plans")
 

@@ -13,9 +13,9 @@ import importlib
 from pydantic import ValidationError
 
 from arwatch.core.clock import RunClock
+from arwatch.core.contract import ConfigError, SourceAdapter
 
 from ..config import CompanyConfig, Secrets, SyncConfig
-from ..contract import ConfigError, SourceAdapter
 from ..store import Store
 
 
@@ -32,7 +32,7 @@ def _file(company: CompanyConfig, config: SyncConfig, store: Store) -> SourceAda
         mapping = FileMapping.model_validate(company.settings)
     except ValidationError as error:
         raise _settings_error(company, error) from None
-    return FileSource(company.name, mapping.resolve(config.base_dir), store)
+    return FileSource(company.name, mapping.resolve(config.base_dir), store.records_of(company.name))
 
 
 def _demo(company: CompanyConfig, config: SyncConfig, store: Store) -> SourceAdapter:

@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from arwatch.adapters.file.target import StoreTarget
-from arwatch.sync.contract import ConfigError, Cursor, PullResult
+from arwatch.core.contract import ConfigError, Cursor, PullResult
 from arwatch.sync.store import Store
 
 DEFAULT_DAY = dt.date(2026, 11, 20)
@@ -22,8 +22,8 @@ class DemoSource(StoreTarget):
 
     def __init__(self, company: str, store: Store, seed: int = 7, today: dt.date = DEFAULT_DAY,
                  outbox: Path | None = None):
-        super().__init__(store, company, outbox)
-        self.seed, self.today = seed, today
+        super().__init__(store.records_of(company), outbox)
+        self.company, self.seed, self.today = company, seed, today
         self.data_day = today  # the generated company is fixed at this day (see contract.data_day)
 
     def pull(self, since: Cursor | None, full: bool) -> PullResult:

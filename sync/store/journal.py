@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, select, update
+from sqlalchemy import Connection, and_, select, update
 
 from arwatch.core.actions import Change
-
 
 from .rows import StoreTable
 from .schema import journal
@@ -35,7 +34,7 @@ class Journal(StoreTable):
 
         conn.execute(update(journal).where(journal.c.id == bindparam("entry_id")).values(
             status=status, external_id=bindparam("ext"), finished_at=self.now()),
-            [{"entry_id": i, "ext": e} for i, e in zip(entry_ids, external_ids)])
+            [{"entry_id": i, "ext": e} for i, e in zip(entry_ids, external_ids, strict=False)])
 
     def settle(self, conn: Connection, entry_id: int, status: str, external_id: str | None = None,
                error: str = "") -> None:

@@ -36,7 +36,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from arwatch.core.clock import Now
 
 from ..clock import system_now
-from ..contract import Locked, LockLost
+from ..errors import Locked, LockLost
 from .engine import store_busy
 from .rows import StoreTable
 from .schema import locks

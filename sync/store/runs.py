@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import Engine, and_, select, update
+from sqlalchemy import and_, select, update
 
 from .rows import StoreTable, dumps
 from .schema import runs

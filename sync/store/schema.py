@@ -6,8 +6,7 @@ JSON payloads are text (portable between SQLite and PostgreSQL).
 
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Index, Integer, MetaData, String,
-                        Table, Text)
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 

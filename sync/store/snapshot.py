@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, select
+from sqlalchemy import Connection, and_, delete, select
 
 from .rows import CHUNK, StoreTable, dumps, upsert
 from .schema import companies, cursors, snapshot

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, make_url
 
+from arwatch.core.actions import ApplyResult, Change, WrittenState
 from arwatch.core.clock import Now
 
 from ..clock import system_now
@@ -32,6 +33,10 @@ class Store:
         self.journal = Journal(engine, now)
         self.runs = RunLog(engine, now)
         self.locks = LockTable(engine, stale_after, now)
+
+    def records_of(self, company: str) -> CompanyRecords:
+        """The company's written state as a target's ``WrittenRecords`` (file and demo sources)."""
+        return CompanyRecords(self, company)
 
     @property
     def url(self) -> str:
@@ -65,3 +70,18 @@ def open_store(url_or_path: str | Path | None = None, migrate_schema: bool = Tru
     if migrate_schema:
         migrate(engine)
     return Store(engine, now=now)
+
+
+class CompanyRecords:
+    """``arwatch.core.contract.WrittenRecords`` over the store's written table, for one company."""
+
+    def __init__(self, store: Store, company: str):
+        self.store, self.company = store, company
+
+    def state(self) -> WrittenState:
+        return self.store.written.state(self.company)
+
+    def record(self, applied: Sequence[tuple[Change, ApplyResult]], then: Callable[[], None]) -> None:
+        with self.store.begin() as conn:
+            self.store.written.record_many(conn, self.company, list(applied))
+            then()

@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Engine, and_, delete, select
+from sqlalchemy import Connection, and_, delete, select
 
 from arwatch.core.actions import ApplyResult, Change, Flag, Hold, Op, Override, Task, WrittenState
 

@@ -12,9 +12,10 @@ import secrets
 import threading
 import uuid
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
@@ -86,7 +87,7 @@ class Injection:
             self.released = True
             self.changed.notify_all()
 
-    def wait(self, predicate: Callable[["Injection"], bool]) -> None:
+    def wait(self, predicate: Callable[[Injection], bool]) -> None:
         """Block until ``predicate(self)`` holds, re-checked whenever the counts change (or
         someone calls ``notify``); there is no timeout."""
         with self.changed:
@@ -163,7 +164,7 @@ class StandIn:
         self.add_realm(realm)
 
     # ================================================================== lifecycle
-    def start(self) -> "StandIn":
+    def start(self) -> StandIn:
         self._server = make_server("127.0.0.1", 0, self.wsgi_app, threaded=True,
                                    request_handler=_QuietHandler)
         self._thread = threading.Thread(target=self._server.serve_forever,
@@ -185,7 +186,7 @@ class StandIn:
             self._thread.join(timeout=5)
             self._thread = None
 
-    def __enter__(self) -> "StandIn":
+    def __enter__(self) -> StandIn:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -241,7 +242,7 @@ class StandIn:
             explicit: set[tuple[str, str]] = set()
             for entity, rows in given.items():
                 ids[entity] = company.load(entity, rows)
-                for row, obj_id in zip(rows, ids[entity]):
+                for row, obj_id in zip(rows, ids[entity], strict=False):
                     if "Balance" in row:
                         explicit.add((entity, obj_id))
             company.settle_after_load(explicit)

@@ -22,7 +22,7 @@ DEFAULT_BATCH = 5000
 def _templates():
     """The step templates shipped with arwatch (call scripts, letters), when it ships them."""
     try:
-        from arwatch.templates_loader import default_templates
+        from arwatch.core.step_templates import default_templates
     except ImportError:
         return {}
     return default_templates()

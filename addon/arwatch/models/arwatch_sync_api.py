@@ -27,7 +27,6 @@ A change naming another company's record is refused alone, with the reason.
 """
 
 import psycopg2
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 

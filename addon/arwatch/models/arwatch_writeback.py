@@ -2,7 +2,6 @@ import datetime as dt
 from collections import defaultdict
 
 from markupsafe import Markup, escape
-
 from odoo import _, api, fields, models
 from odoo.tools import plaintext2html
 
@@ -73,7 +72,7 @@ class ArwatchWriteback(models.AbstractModel):
         records = self.env["arwatch.partner.risk"].browse([row[0] for row in rows])
         by_partner, indicators = {}, {}
         flags, holds, overrides = [], [], []
-        for record, row in zip(records, rows):
+        for record, row in zip(records, rows, strict=False):
             (_, pid, level, score, segment, reasons, fired, slipping, hold, hold_rule, hold_reason, hold_since,
              override_until, override_reason, override_by) = row
             by_partner[pid] = record
@@ -104,7 +103,7 @@ class ArwatchWriteback(models.AbstractModel):
         rows = {row[1]: row for row in self.env.cr.fetchall()}  # an open one wins (ordered last)
         records = self.env["mail.activity"].browse([row[0] for row in rows.values()])
         activities, tasks, done = {}, [], []
-        for record, (_, key, summary, deadline, user_id, active) in zip(records, rows.values()):
+        for record, (_, key, summary, deadline, user_id, active) in zip(records, rows.values(), strict=False):
             activities[key] = record
             _, customer, step, cause = key.split(":", 3)
             (tasks if active else done).append(Task(customer_id=customer, step=step, cause=cause,
@@ -164,7 +163,7 @@ class ArwatchWriteback(models.AbstractModel):
         if new:
             created = self.env["arwatch.partner.risk"].create(
                 [dict(vals_by_partner[pid], partner_id=pid, company_id=company.id) for pid in new])
-            state.risks.update(zip(new, created))
+            state.risks.update(zip(new, created, strict=False))
         created_ids = set(new)
         groups = defaultdict(list)
         for pid, vals in vals_by_partner.items():
@@ -257,7 +256,7 @@ class ArwatchWriteback(models.AbstractModel):
         batches, keys = [], []
         for vals in vals_list:
             key = (vals["res_model_id"], vals["res_id"])
-            for batch, seen in zip(batches, keys):
+            for batch, seen in zip(batches, keys, strict=False):
                 if key not in seen:
                     batch.append(vals)
                     seen.add(key)

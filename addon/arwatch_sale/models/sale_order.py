@@ -2,7 +2,6 @@ import hashlib
 import json
 
 from markupsafe import escape
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 

@@ -1,10 +1,9 @@
 from datetime import timedelta
 
 from odoo import Command
+from odoo.addons.arwatch.tests.common import ArwatchCommon
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
-
-from odoo.addons.arwatch.tests.common import ArwatchCommon
 
 
 @tagged("post_install", "-at_install")

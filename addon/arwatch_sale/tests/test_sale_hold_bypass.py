@@ -1,8 +1,7 @@
 from xmlrpc.client import Fault
 
-from odoo.tests import HttpCase, new_test_user, tagged
-
 from odoo.addons.arwatch.tests.common import ArwatchCommon, ArwatchRpc
+from odoo.tests import HttpCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")

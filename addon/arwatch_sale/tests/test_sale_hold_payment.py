@@ -1,9 +1,8 @@
 from odoo import Command
-from odoo.tests import tagged
-from odoo.tools import mute_logger
-
 from odoo.addons.arwatch.tests.common import ArwatchCommon
 from odoo.addons.payment.tests.common import PaymentCommon
+from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install")

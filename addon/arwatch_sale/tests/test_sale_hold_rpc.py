@@ -1,9 +1,8 @@
 from xmlrpc.client import Fault
 
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
-
 from odoo.addons.arwatch.tests.common import ArwatchCommon
+from odoo.tests import HttpCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")

@@ -1,10 +1,9 @@
 from odoo import Command
+from odoo.addons.arwatch.lib import ledger_sql
+from odoo.addons.arwatch.tests.common import ArwatchCommon
 from odoo.tests import tagged
 
 from arwatch.core.policy import Policy
-
-from odoo.addons.arwatch.lib import ledger_sql
-from odoo.addons.arwatch.tests.common import ArwatchCommon
 
 
 @tagged("post_install", "-at_install")

@@ -1,25 +1,19 @@
 """Load the step templates: the defaults shipped with arwatch, overridden by a business's folder.
 
-A business copies ``arwatch/templates/<step>.j2`` into its own folder and edits it; any file
-there named after a step replaces the default for that step, the others keep the defaults.
+A business copies ``core/templates/<step>.j2`` (installed: ``arwatch/core/templates``) into its
+own folder and edits it; any file there named after a step replaces the default for that step,
+the others keep the defaults.
 """
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from arwatch.core.credit_policy import STEPS
+from arwatch.core.step_templates import SUFFIX, default_templates
 from arwatch.core.templating import check
 
-SUFFIX = ".j2"
-
-
-def default_templates() -> dict[str, str]:
-    """The texts shipped with arwatch, step -> template."""
-    folder = resources.files("arwatch") / "templates"
-    return {step: (folder / f"{step}{SUFFIX}").read_text(encoding="utf-8") for step in STEPS
-            if (folder / f"{step}{SUFFIX}").is_file()}
+__all__ = ["default_templates", "load_templates"]
 
 
 def load_templates(folder: str | Path | None = None) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""What a source adapter implements; the runner (``run_sync``) does everything else.
+"""The adapter contract: what a source adapter implements; the sync engine (``arwatch.sync``)
+does everything else. It lives in the core so that adapters depend on the core only.
 
 An adapter pulls raw records (in ``load_ledger``'s shape) and applies changes. It never scores,
 plans or diffs. Prior values a change needs for undo (e.g. the payment term a hold replaced)
@@ -9,7 +10,7 @@ store keeps them (``written.details``) and adapters that restore values are buil
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -81,6 +82,20 @@ class FinishingAdapter(Protocol):
     def finish(self, written: WrittenState) -> None: ...
 
 
+class WrittenRecords(Protocol):
+    """What arwatch wrote for one company whose source cannot be written into (a file export, the
+    demo): kept by the sync engine's state store (``Store.records_of(company)``)."""
+
+    def state(self) -> WrittenState:
+        """Flags, holds and open tasks as recorded."""
+        ...
+
+    def record(self, applied: Sequence[tuple[Change, ApplyResult]], then: Callable[[], None]) -> None:
+        """Record ``applied`` in one transaction; ``then`` runs inside it, before the commit (a
+        failure there records nothing)."""
+        ...
+
+
 def data_day(adapter: object) -> dt.date | None:
     """The day a source's data is fixed at (``data_day``; the generated demo company), if any:
     a run given no ``--as-of`` plans for that day rather than for the calendar's."""
@@ -105,14 +120,6 @@ class SourceUnreachable(SyncError):
 
 class ConfigError(SyncError):
     """The configuration, mapping or secrets are wrong (exit code 2)."""
-
-
-class Locked(SyncError):
-    """Another live run holds the company's lock, or the state store is busy (exit code 5)."""
-
-
-class LockLost(Locked):
-    """This run's lock was taken over by another run: it stops before its next write (exit code 5)."""
 
 
 class MassChange(SyncError):
