@@ -12,122 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
 from .actions import DesiredState, Flag, Hold, Task, WrittenState
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, StepRule
 from .frame import LedgerFrame, date_of
-from .habit import habit
-from .holds import desired_holds, evidence, fired
+from .holds import desired_holds, fired
 from .indicators.base import fmt_day, fmt_money
+from .plan_view import Explained, Firing, PlanView
 from .policy import Policy
-from .promises import INSTALMENT_STATES, PROMISE_STATES, grace_days, track_instalments, track_promises
-from .scoring import CustomerScore, ScoreBoard
-from .settlement import settlement
+from .promises import INSTALMENT_STATES, PROMISE_STATES
+from .scoring import ScoreBoard
 from .templating import render, task_title
 
 
-@dataclass(frozen=True)
-class Firing:
-    """One (customer, rule, cause) the ladder fires for, before it becomes a Task."""
-
-    customer: int
-    ladder: str
-    index: int
-    rule: StepRule
-    cause: str
-    invoices: tuple[int, ...] = ()  # invoice rows, oldest due first
-    notes: tuple[str, ...] | None = None  # None: the evidence of the rule's ``requires`` that fired
-    promise: dict | None = None
-    plan: dict | None = None
-    hold: Hold | None = None
-
-
-class _Explained:
-    """A board's per-customer explanations, each rendered once per plan however often it is read.
-
-    ``board.customer(c)`` renders the evidence of every reason; a customer with ten reminder tasks
-    and a flag would otherwise render it eleven times.
-    """
-
-    def __init__(self, board: ScoreBoard):
-        self.board = board
-        self._scores: dict[int, CustomerScore] = {}
-        self._why: dict[tuple[tuple[str, ...], int], tuple[str, ...]] = {}
-
-    def customer(self, c: int) -> CustomerScore:
-        found = self._scores.get(c)
-        if found is None:
-            found = self._scores[c] = self.board.customer(c)
-        return found
-
-    def why(self, requires: tuple[str, ...], c: int) -> tuple[str, ...]:
-        """``"<indicator>: <evidence>"`` of each of ``requires`` that fired for ``c``."""
-        key = (requires, c)
-        found = self._why.get(key)
-        if found is None:
-            board = self.board
-            found = self._why[key] = tuple(f"{ind}: {evidence(board, ind, c)}" for ind in requires
-                                           if fired(board, ind)[c])
-        return found
-
-
-class _View:
-    """Arrays the ladder rules read, computed once per plan."""
-
-    def __init__(self, board: ScoreBoard, policy: Policy, explained: _Explained | None = None):
-        frame, credit = board.frame, policy.credit
-        self.board, self.frame, self.credit = board, frame, credit
-        self.explained = explained or _Explained(board)
-        self.st = settlement(frame)
-        # invoice rows of customer c: i_rows[c]:i_rows[c + 1] (the frame is sorted by customer)
-        self.i_rows = np.searchsorted(frame.i_cust, np.arange(frame.n_customers + 1))
-        self.dpd = (frame.as_of_day - frame.i_due).astype(np.int64)
-        h = habit(frame, credit.habit_last_n)
-        self.habit = h
-        in_segment = np.isin(board.segment, [SEGMENT_NAMES.index(s) for s in credit.habit_segments])
-        self.habit_known = in_segment & (h.paid_count >= credit.habit_min_history) & ~np.isnan(h.days_to_pay)
-        window = np.where(self.habit_known, np.nan_to_num(h.days_to_pay) + credit.habit_grace_days, -1e9)
-        self.window_end = frame.i_issue + window[frame.i_cust]  # last day inside the habit, per invoice
-        self.beyond_habit = ~self.habit_known[frame.i_cust] | (frame.as_of_day > self.window_end)
-        grace = grace_days(policy)
-        self.promises = track_promises(frame, grace)
-        self.instalments = track_instalments(frame, grace)
-        n = frame.n_customers
-        pending = self.promises.status == PROMISE_STATES.index("pending")
-        active_plan = self.instalments.plan_on_track & ~self.instalments.plan_complete
-        self.paused = (np.bincount(frame.t_cust, weights=pending, minlength=n) > 0) | (
-            np.bincount(frame.n_cust, weights=active_plan, minlength=n) > 0)
-        self.fraud = fired(board, "fraud_suspicion")
-
-    def customers_for(self, segment: str, rule: StepRule) -> np.ndarray:
-        board, credit = self.board, self.credit
-        ok = (board.segment == SEGMENT_NAMES.index(segment)) & np.isin(
-            board.level, [LEVEL_NAMES.index(level) for level in rule.levels])
-        if rule.requires:
-            ok &= np.any([fired(board, ind) for ind in rule.requires], axis=0)
-        if rule.step in credit.fraud_stops:
-            ok &= ~self.fraud
-        if rule.step in credit.pause_while_promised:
-            ok &= ~self.paused
-        return ok
-
-    def invoices_for(self, customers: np.ndarray, rule: StepRule) -> np.ndarray:
-        """Invoice rows the rule fires on (open, in its days-past-due range, beyond the habit)."""
-        f = self.frame
-        ok = self.st.is_open & customers[f.i_cust] & (self.dpd >= rule.from_days)
-        if rule.until_days is not None:
-            ok &= self.dpd <= rule.until_days
-        if rule.beyond_habit:
-            ok &= self.beyond_habit
-        if rule.large_only:
-            ok &= self.st.residual >= self.credit.large_invoice
-        return np.flatnonzero(ok)
-
-
-def _fire(view: _View, segment: str, ladder: str, index: int, rule: StepRule,
+def _fire(view: PlanView, segment: str, ladder: str, index: int, rule: StepRule,
           holds: Mapping[str, Hold]) -> list[Firing]:
     customers = view.customers_for(segment, rule)
     if not customers.any():
@@ -153,7 +53,7 @@ def _fire(view: _View, segment: str, ladder: str, index: int, rule: StepRule,
     return _promise_firings(view, customers, ladder, index, rule)
 
 
-def _promise_firings(view: _View, customers: np.ndarray, ladder: str, index: int,
+def _promise_firings(view: PlanView, customers: np.ndarray, ladder: str, index: int,
                      rule: StepRule) -> list[Firing]:
     """The latest broken (still unpaid) promise and each off-track plan of a customer."""
     f, pt, it = view.frame, view.promises, view.instalments
@@ -211,14 +111,14 @@ def describe(ladder: str, index: int, rule: StepRule) -> str:
     return f"credit.ladders.{ladder}[{index}]: " + ", ".join(parts)
 
 
-def _invoice_facts(view: _View, rows: tuple[int, ...]) -> list[dict]:
+def _invoice_facts(view: PlanView, rows: tuple[int, ...]) -> list[dict]:
     f, st = view.frame, view.st
     return [{"number": str(f.i_number[r]), "total": float(f.i_total[r]), "open": float(st.residual[r]),
              "issue_date": date_of(f.i_issue[r]), "due_date": date_of(f.i_due[r]),
              "days_past_due": int(view.dpd[r])} for r in rows]
 
 
-def _evidence(view: _View, firing: Firing, invoices: list[dict]) -> tuple[str, ...]:
+def _evidence(view: PlanView, firing: Firing, invoices: list[dict]) -> tuple[str, ...]:
     c, board = firing.customer, view.board
     lines = [f"segment {SEGMENT_NAMES[board.segment[c]]}, risk {LEVEL_NAMES[board.level[c]]} "
              f"(score {board.score[c]:.0f})"]
@@ -235,7 +135,7 @@ def _evidence(view: _View, firing: Firing, invoices: list[dict]) -> tuple[str, .
     return tuple(lines) + _notes(view, firing)
 
 
-def _notes(view: _View, firing: Firing) -> tuple[str, ...]:
+def _notes(view: PlanView, firing: Firing) -> tuple[str, ...]:
     if firing.notes is not None:
         return firing.notes
     return view.explained.why(tuple(firing.rule.requires), firing.customer)
@@ -245,7 +145,7 @@ def long_day(d: dt.date) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
-def _assignee(view: _View, rule: StepRule, c: int) -> str:
+def _assignee(view: PlanView, rule: StepRule, c: int) -> str:
     credit = view.credit
     if rule.assignee == "salesperson":
         return view.frame.c_salesperson[c] or credit.collections_user
@@ -253,7 +153,7 @@ def _assignee(view: _View, rule: StepRule, c: int) -> str:
                                                                                         rule.assignee)
 
 
-def _context(view: _View, firing: Firing, invoices: list[dict], assignee: str, company_name: str,
+def _context(view: PlanView, firing: Firing, invoices: list[dict], assignee: str, company_name: str,
              evidence_lines: tuple[str, ...], today: dt.date) -> dict:
     f, c = view.frame, firing.customer
     start, end = view.i_rows[c], view.i_rows[c + 1]
@@ -274,7 +174,7 @@ def _context(view: _View, firing: Firing, invoices: list[dict], assignee: str, c
     }
 
 
-def _task(view: _View, firing: Firing, written: Mapping[str, Task], templates: Mapping[str, str],
+def _task(view: PlanView, firing: Firing, written: Mapping[str, Task], templates: Mapping[str, str],
           company_name: str, today: dt.date) -> Task:
     f, c, rule = view.frame, firing.customer, firing.rule
     invoices = _invoice_facts(view, firing.invoices)
@@ -294,13 +194,13 @@ def _task(view: _View, firing: Firing, written: Mapping[str, Task], templates: M
 
 def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date,
                templates: Mapping[str, str], holds: tuple[Hold, ...], company_name: str = "",
-               render_written: bool = True, explained: _Explained | None = None) -> tuple[Task, ...]:
+               render_written: bool = True, explained: Explained | None = None) -> tuple[Task, ...]:
     """One task per (customer, step, cause) that the ladders fire for today, sorted by key.
 
     With ``render_written=False`` a task whose key is already written is not rendered again: the
     written ``Task`` stands for it (``diff`` compares task keys only, so the diff is the same).
     """
-    view = _View(board, policy, explained)
+    view = PlanView(board, policy, explained)
     by_hold = {h.customer_id: h for h in holds}
     current = {t.key: t for t in written.tasks}
     tasks: dict[str, Task] = {}
@@ -318,10 +218,10 @@ def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: 
 
 
 def plan_flags(board: ScoreBoard, policy: Policy, today: dt.date,
-               explained: _Explained | None = None) -> tuple[Flag, ...]:
+               explained: Explained | None = None) -> tuple[Flag, ...]:
     """A risk flag for every customer at or above the policy's ``flag_min_level``."""
     minimum = LEVEL_NAMES.index(policy.credit.flag_min_level)
-    explained = explained or _Explained(board)
+    explained = explained or Explained(board)
     flags = []
     for c in np.flatnonzero(board.level >= minimum):
         s = explained.customer(int(c))
@@ -339,7 +239,7 @@ def plan(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.dat
     """
     _check_day(board.frame, today)
     holds = desired_holds(board, written, policy, today)
-    explained = _Explained(board)
+    explained = Explained(board)
     return DesiredState(as_of=today, flags=plan_flags(board, policy, today, explained), holds=holds,
                         tasks=plan_tasks(board, written, policy, today, templates, holds, company_name,
                                          render_written, explained))
