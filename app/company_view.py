@@ -14,7 +14,7 @@ from arwatch.core.policy import Policy, PolicyError, load_policy
 from arwatch.core.scoring import ScoreBoard
 from arwatch.sync.config import SyncConfig, load_config, load_secrets
 from arwatch.sync.contract import ConfigError, SourceAdapter
-from arwatch.sync.runner import _with_overrides, score_stored
+from arwatch.sync.runner import _with_store, score_stored
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import Store, open_store
 
@@ -56,6 +56,6 @@ def view(store: Store, adapter: SourceAdapter, policy: Policy, name: str, today:
     if store.snapshot.cursor(name) is None and not store.snapshot.load(name)[1]:
         raise UsageError(f"nothing stored for {name!r} yet: run `arwatch sync --source {name}` first")
     board, issues = score_stored(store, name, adapter, policy, today)
-    written = _with_overrides(adapter.read_written_state(), store, name, today)
+    written = _with_store(adapter.read_written_state(), store, name, today)
     desired = plan(board, written, policy, today, load_templates(templates_dir))
     return CompanyView(name, board, desired, diff(written, desired), policy, issues)

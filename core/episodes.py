@@ -14,12 +14,12 @@ import datetime as dt
 
 import numpy as np
 
+from .actions import EPISODE
 from .columnar import NEVER
 from .frame import PAYMENT_STATES, LedgerFrame, date_of
 from .model import PaymentState
 from .settlement import settlement
 
-EPISODE = "episode:"
 _POSTED = PAYMENT_STATES.index(PaymentState.POSTED)
 
 

@@ -15,6 +15,7 @@ from .actions import Hold
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, StepRule
 from .habit import habit
 from .holds import evidence, fired
+from .indicators.aging import oldest_days_past_due
 from .policy import Policy
 from .promises import PROMISE_STATES, grace_days, track_instalments, track_promises
 from .scoring import CustomerScore, ScoreBoard
@@ -35,6 +36,7 @@ class Firing:
     promise: dict | None = None
     plan: dict | None = None
     hold: Hold | None = None
+    reason: str = ""  # why this step now: the ladder's entry or climb
 
 
 class Explained:
@@ -93,6 +95,7 @@ class PlanView:
         self.paused = (np.bincount(frame.t_cust, weights=pending, minlength=n) > 0) | (
             np.bincount(frame.n_cust, weights=active_plan, minlength=n) > 0)
         self.fraud = fired(board, "fraud_suspicion")
+        self.in_episode = oldest_days_past_due(frame) > 0
 
     def customers_for(self, segment: str, rule: StepRule) -> np.ndarray:
         board, credit = self.board, self.credit
@@ -104,6 +107,8 @@ class PlanView:
             ok &= ~self.fraud
         if rule.step in credit.pause_while_promised:
             ok &= ~self.paused
+        if rule.until_days is not None and rule.until_days < 0:  # before due: not while anything is overdue
+            ok &= ~self.in_episode
         return ok
 
     def invoices_for(self, customers: np.ndarray, rule: StepRule) -> np.ndarray:

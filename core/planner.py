@@ -3,8 +3,9 @@
 ``plan(board, written, policy, today, templates)`` returns a ``DesiredState``; then
 ``core.diffing.diff(written, desired)`` gives the changes to write. Every task has the key
 ``task:<customer>:<step>:<cause>``, so a rerun plans the same keys and the diff is empty, and a
-task whose cause is gone (invoice paid, promise kept, plan back on track, signal expired) is
-simply not desired any more: the diff closes it. Each task cites the ladder rule of the policy
+task whose cause is gone (nothing overdue any more, promise kept, plan back on track, signal
+expired) is simply not desired any more: the diff closes it. The escalation steps are the
+ladder's (core/ladder.py): one open per customer and episode, cause ``episode:<day>``. Each task cites the ladder rule of the policy
 that fired (``rule``) and the facts behind it (``evidence``).
 """
 
@@ -20,6 +21,7 @@ from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, StepRule
 from .frame import LedgerFrame, date_of
 from .holds import desired_holds, fired
 from .indicators.base import fmt_day, fmt_money
+from .ladder import RANK, is_rung, rung_firings
 from .plan_view import Explained, Firing, PlanView
 from .policy import Policy
 from .promises import INSTALMENT_STATES, PROMISE_STATES
@@ -29,20 +31,20 @@ from .templating import render, task_title
 
 def _fire(view: PlanView, segment: str, ladder: str, index: int, rule: StepRule,
           holds: Mapping[str, Hold]) -> list[Firing]:
+    if is_rung(rule):
+        return []  # the ladder's steps: core/ladder.py
     customers = view.customers_for(segment, rule)
     if not customers.any():
         return []
     f = view.frame
     # the notes (evidence of the required indicators) are rendered by _task, only for tasks rendered
-    if rule.scope == "invoice":
-        return [Firing(int(f.i_cust[r]), ladder, index, rule, f"invoice:{f.i_id[r]}", (int(r),))
-                for r in view.invoices_for(customers, rule)]
-    if rule.scope == "overdue":
+    if rule.scope in ("invoice", "overdue"):  # one task per customer, about its qualifying invoices
         rows = view.invoices_for(customers, rule)
         by_customer: dict[int, list[int]] = {}
         for r in rows[np.argsort(f.i_due[rows], kind="stable")]:
             by_customer.setdefault(int(f.i_cust[r]), []).append(int(r))
-        return [Firing(c, ladder, index, rule, "overdue", tuple(rs)) for c, rs in by_customer.items()]
+        return [Firing(c, ladder, index, rule, f"invoice:{f.i_id[rs[0]]}" if rule.scope == "invoice" else "overdue",
+                       tuple(rs)) for c, rs in by_customer.items()]
     if rule.scope == "account":
         return [Firing(int(c), ladder, index, rule, next(ind for ind in rule.requires if fired(view.board, ind)[c]))
                 for c in np.flatnonzero(customers)]
@@ -104,6 +106,8 @@ def describe(ladder: str, index: int, rule: StepRule) -> str:
         parts.append("risk " + "/".join(rule.levels))
     if rule.requires:
         parts.append("when " + " or ".join(rule.requires) + " fires")
+    if is_rung(rule) and RANK[rule.step] > 0:
+        parts.append(f"{rule.wait_days} days after the step below")
     if rule.scope == "promise":
         parts.append("on a broken promise or missed instalment")
     if rule.scope == "hold":
@@ -120,8 +124,9 @@ def _invoice_facts(view: PlanView, rows: tuple[int, ...]) -> list[dict]:
 
 def _evidence(view: PlanView, firing: Firing, invoices: list[dict]) -> tuple[str, ...]:
     c, board = firing.customer, view.board
-    lines = [f"segment {SEGMENT_NAMES[board.segment[c]]}, risk {LEVEL_NAMES[board.level[c]]} "
-             f"(score {board.score[c]:.0f})"]
+    lines = [firing.reason] if firing.reason else []
+    lines.append(f"segment {SEGMENT_NAMES[board.segment[c]]}, risk {LEVEL_NAMES[board.level[c]]} "
+                 f"(score {board.score[c]:.0f})")
     for inv in invoices[:5]:
         when = (f"{inv['days_past_due']} days past due" if inv["days_past_due"] > 0
                 else f"due in {-inv['days_past_due']} days" if inv["days_past_due"] < 0 else "due today")
@@ -188,14 +193,15 @@ def _task(view: PlanView, firing: Firing, written: Mapping[str, Task], templates
                 title=task_title(rule.step, str(f.c_name[c]), [i["number"] for i in invoices], firing.cause),
                 body=body, channel=rule.channel, due_date=due, assignee=assignee,
                 rule=describe(firing.ladder, firing.index, rule), evidence=lines,
-                invoice_id=str(f.i_id[firing.invoices[0]]) if rule.scope == "invoice" else None,
+                invoice_id=str(f.i_id[firing.invoices[0]]) if rule.scope == "invoice" and not is_rung(rule) else None,
                 needs_approval=rule.needs_approval)
 
 
 def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date,
                templates: Mapping[str, str], holds: tuple[Hold, ...], company_name: str = "",
                render_written: bool = True, explained: Explained | None = None) -> tuple[Task, ...]:
-    """One task per (customer, step, cause) that the ladders fire for today, sorted by key.
+    """One task per (customer, step, cause) that the ladders fire for today, sorted by key: the
+    ladder's one open rung per customer in an episode (core/ladder.py), and the other steps.
 
     With ``render_written=False`` a task whose key is already written is not rendered again: the
     written ``Task`` stands for it (``diff`` compares task keys only, so the diff is the same).
@@ -203,17 +209,18 @@ def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: 
     view = PlanView(board, policy, explained)
     by_hold = {h.customer_id: h for h in holds}
     current = {t.key: t for t in written.tasks}
+    firings = [firing for segment in SEGMENT_NAMES for ladder, index, rule in policy.credit.ladder(segment)
+               for firing in _fire(view, segment, ladder, index, rule, by_hold)]
     tasks: dict[str, Task] = {}
-    for segment in SEGMENT_NAMES:
-        for ladder, index, rule in policy.credit.ladder(segment):
-            for firing in _fire(view, segment, ladder, index, rule, by_hold):
-                key = f"task:{view.frame.c_id[firing.customer]}:{rule.step}:{firing.cause}"
-                if key in tasks:  # the first rule of a ladder wins
-                    continue
-                if not render_written and key in current:
-                    tasks[key] = current[key]
-                else:
-                    tasks[key] = _task(view, firing, current, templates, company_name, today)
+    called = frozenset(fi.customer for fi in firings if fi.rule.scope == "promise" and fi.rule.channel == "call")
+    for firing in rung_firings(view, written, today, called) + firings:
+        key = f"task:{view.frame.c_id[firing.customer]}:{firing.rule.step}:{firing.cause}"
+        if key in tasks:  # the first rule of a ladder wins
+            continue
+        if not render_written and key in current:
+            tasks[key] = current[key]
+        else:
+            tasks[key] = _task(view, firing, current, templates, company_name, today)
     return tuple(tasks[k] for k in sorted(tasks))
 
 

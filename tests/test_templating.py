@@ -65,7 +65,12 @@ call d 2024-04-01 answered promise=2024-04-10:4000
 customer n "Newco" terms=30
 customer r "Rev" terms=30
 invoice n N1 2024-04-03 200.00
-"""
+customer e "Echo" terms=30
+invoice e E1 2024-03-20 300.00
+customer p "Papa" terms=30
+invoice p P1 2024-02-01 500.00
+call p 2024-04-15 unanswered
+"""  # one rung of the ladder per customer: e at the reminder, p at the payment-plan offer, d at the agency
 
 
 def test_default_templates__every_step_renders_with_real_data():
