@@ -163,6 +163,7 @@ def _context(view: PlanView, firing: Firing, invoices: list[dict], assignee: str
     f, c = view.frame, firing.customer
     start, end = view.i_rows[c], view.i_rows[c + 1]
     open_rows = start + np.flatnonzero(view.st.is_open[start:end])
+    statement = _invoice_facts(view, tuple(open_rows[np.argsort(f.i_due[open_rows], kind="stable")]))
     customer_reasons = view.explained.customer(c).reasons
     return {
         "company": {"name": company_name},
@@ -172,11 +173,18 @@ def _context(view: PlanView, firing: Firing, invoices: list[dict], assignee: str
         "currency": f.currency, "today": today, "step": firing.rule.step, "cause": firing.cause,
         "invoices": invoices, "total_open": float(view.st.residual[open_rows].sum()),
         "invoice_total": float(sum(i["open"] for i in invoices)),
+        "statement": statement, "total_overdue": float(sum(i["open"] for i in statement if i["days_past_due"] > 0)),
         "promise": firing.promise, "plan": firing.plan,
         "hold": None if firing.hold is None else {"reason": firing.hold.reason, "since": firing.hold.since},
         "reasons": [{"indicator": r.indicator, "title": r.title, "evidence": r.evidence} for r in customer_reasons],
         "evidence": list(evidence_lines), "assignee": assignee, "needs_approval": firing.rule.needs_approval,
     }
+
+
+def _about(invoices: list[dict]) -> list[str]:
+    """The invoices a title names: the overdue ones when there are any."""
+    overdue = [i["number"] for i in invoices if i["days_past_due"] > 0]
+    return overdue or [i["number"] for i in invoices]
 
 
 def _task(view: PlanView, firing: Firing, written: Mapping[str, Task], templates: Mapping[str, str],
@@ -190,7 +198,7 @@ def _task(view: PlanView, firing: Firing, written: Mapping[str, Task], templates
     due = before.due_date if before is not None else today + dt.timedelta(days=rule.due_in_days)
     body = render(rule.step, templates, _context(view, firing, invoices, assignee, company_name, lines, today))
     return Task(customer_id=str(f.c_id[c]), step=rule.step, cause=firing.cause,
-                title=task_title(rule.step, str(f.c_name[c]), [i["number"] for i in invoices], firing.cause),
+                title=task_title(rule.step, str(f.c_name[c]), _about(invoices), firing.cause),
                 body=body, channel=rule.channel, due_date=due, assignee=assignee,
                 rule=describe(firing.ladder, firing.index, rule), evidence=lines,
                 invoice_id=str(f.i_id[firing.invoices[0]]) if rule.scope == "invoice" and not is_rung(rule) else None,
@@ -211,9 +219,10 @@ def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: 
     current = {t.key: t for t in written.tasks}
     firings = [firing for segment in SEGMENT_NAMES for ladder, index, rule in policy.credit.ladder(segment)
                for firing in _fire(view, segment, ladder, index, rule, by_hold)]
-    tasks: dict[str, Task] = {}
     called = frozenset(fi.customer for fi in firings if fi.rule.scope == "promise" and fi.rule.channel == "call")
-    for firing in rung_firings(view, written, today, called) + firings:
+    rungs = rung_firings(view, written, today, called)
+    tasks: dict[str, Task] = {}
+    for firing in rungs + firings:
         key = f"task:{view.frame.c_id[firing.customer]}:{firing.rule.step}:{firing.cause}"
         if key in tasks:  # the first rule of a ladder wins
             continue

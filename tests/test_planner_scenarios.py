@@ -63,7 +63,8 @@ def test_planner__good_customer_near_60_days_gets_a_phone_call():
     (call,) = [t for t in desired.tasks if t.step == "phone_call"]
     assert call.channel == "call" and call.cause == "episode:2024-07-17"
     assert "from 55 days past due" in call.rule
-    assert "CALL SCRIPT" in call.body and "55 days past due" in call.body
+    assert "CALL SCRIPT" in call.body and "Days overdue" in call.body
+    assert any(line.split()[0] == "OPEN" and line.endswith(" 55") for line in call.body.splitlines() if line.strip())
 
 
 def test_planner__risky_customer_is_called_earlier():
