@@ -260,6 +260,10 @@ class CreditPolicy(_Section):
     manager_user: str = "manager"
     fraud_stops: tuple[str, ...] = Field(default=DUNNING,
                                          description="steps not planned while fraud_suspicion fires")
+    friendly_steps: tuple[str, ...] = Field(
+        default=("pre_due_courtesy", "reminder", "payment_plan_offer", "billing_cycle_change"),
+        description="steps whose text is friendly: not planned for a customer on credit hold, in a payment "
+                    "plan, referred to an agency or under fraud investigation")
     pause_while_promised: tuple[str, ...] = Field(
         default=("reminder", "phone_call", "payment_plan_offer"),
         description="steps paused while a promise is pending or a payment plan is on track")
@@ -280,7 +284,7 @@ class CreditPolicy(_Section):
     def _segments(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return some_of(value, SEGMENT_NAMES, "segment")
 
-    @field_validator("fraud_stops", "pause_while_promised")
+    @field_validator("fraud_stops", "pause_while_promised", "friendly_steps")
     @classmethod
     def _steps(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return some_of(value, STEPS, "step")

@@ -13,9 +13,10 @@ that are written, open or done (the ladder's tasks are remembered after they clo
 * A customer with no rung of the episode on record (a first run over a backlog, or a record
   that has aged out) enters at the highest rung that fires, not at every rung up to it; a rung
   marked ``entry_needs_contact`` only when a contact attempt of the episode is on record.
-* A rung stays open while the episode lasts, unless a pending promise or plan pauses it, or
-  fraud suspicion stops it (``pause_while_promised``, ``fraud_stops``). A broken promise's
-  follow-up call stands for the rungs that are calls.
+* A rung stays open while the episode lasts, unless a pending promise or plan pauses it, fraud
+  suspicion stops it, or a friendly step meets a customer whose state asks for a firm tone
+  (``pause_while_promised``, ``fraud_stops``, ``friendly_steps``, core/tone.py). A broken
+  promise's follow-up call stands for the rungs that are calls.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from .actions import EPISODE, Task, WrittenState
 from .columnar import NEVER
 from .contact_log import describe_attempt, last_attempt
 from .credit_policy import ESCALATION, SEGMENT_NAMES, StepRule
-from .episodes import episode_cause, episode_starts, last_promise_day, last_settling_day
+from .episodes import episode_cause, last_promise_day, last_settling_day
 from .indicators.aging import oldest_days_past_due
 from .indicators.base import fmt_day
 from .plan_view import Firing, PlanView
@@ -77,7 +78,7 @@ class _Facts:
     def __init__(self, view: PlanView):
         frame = view.frame
         self.view = view
-        self.starts = episode_starts(frame)
+        self.starts = view.starts
         self.dpd = oldest_days_past_due(frame)
         self.last_contact = last_attempt(frame, self.starts)
         settled, promised = last_settling_day(frame, self.starts), last_promise_day(frame, self.starts)
@@ -125,7 +126,8 @@ def rule_for(view: PlanView, segment: str, step: str) -> Rule | None:
 def _blocked(view: PlanView, c: int, step: str) -> bool:
     credit = view.credit
     return bool((step in credit.fraud_stops and view.fraud[c]) or (step in credit.pause_while_promised
-                                                                 and view.paused[c]))
+                                                                 and view.paused[c])
+                or (step in credit.friendly_steps and view.firm[c]))
 
 
 def _entry(facts: _Facts, c: int, steps: dict[str, Rule]) -> tuple[Rule, str] | None:

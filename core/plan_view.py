@@ -7,19 +7,22 @@ a rule fires for, before it becomes a ``Task``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from .actions import Hold
+from .actions import Hold, WrittenState
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, StepRule
 from .habit import habit
 from .holds import evidence, fired
+from .episodes import episode_starts
 from .indicators.aging import oldest_days_past_due
 from .policy import Policy
 from .promises import PROMISE_STATES, grace_days, track_instalments, track_promises
 from .scoring import CustomerScore, ScoreBoard
 from .settlement import settlement
+from .tone import firm_state
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,8 @@ class Explained:
 class PlanView:
     """Arrays the ladder rules read, computed once per plan."""
 
-    def __init__(self, board: ScoreBoard, policy: Policy, explained: Explained | None = None):
+    def __init__(self, board: ScoreBoard, policy: Policy, explained: Explained | None = None,
+                 holds: Iterable[Hold] = (), written: WrittenState | None = None):
         frame, credit = board.frame, policy.credit
         self.board, self.frame, self.credit = board, frame, credit
         self.explained = explained or Explained(board)
@@ -96,6 +100,11 @@ class PlanView:
             np.bincount(frame.n_cust, weights=active_plan, minlength=n) > 0)
         self.fraud = fired(board, "fraud_suspicion")
         self.in_episode = oldest_days_past_due(frame) > 0
+        self.starts = episode_starts(frame)
+        written = written or WrittenState()
+        self.state = firm_state(frame, holds, (*written.tasks, *written.done_tasks), self.fraud, self.instalments,
+                                self.starts)
+        self.firm = self.state != ""
 
     def customers_for(self, segment: str, rule: StepRule) -> np.ndarray:
         board, credit = self.board, self.credit
@@ -109,6 +118,8 @@ class PlanView:
             ok &= ~self.paused
         if rule.until_days is not None and rule.until_days < 0:  # before due: not while anything is overdue
             ok &= ~self.in_episode
+        if rule.step in credit.friendly_steps:
+            ok &= ~self.firm
         return ok
 
     def invoices_for(self, customers: np.ndarray, rule: StepRule) -> np.ndarray:

@@ -174,7 +174,7 @@ def _context(view: PlanView, firing: Firing, invoices: list[dict], assignee: str
         "invoices": invoices, "total_open": float(view.st.residual[open_rows].sum()),
         "invoice_total": float(sum(i["open"] for i in invoices)),
         "statement": statement, "total_overdue": float(sum(i["open"] for i in statement if i["days_past_due"] > 0)),
-        "promise": firing.promise, "plan": firing.plan,
+        "promise": firing.promise, "plan": firing.plan, "state": view.state[c],
         "hold": None if firing.hold is None else {"reason": firing.hold.reason, "since": firing.hold.since},
         "reasons": [{"indicator": r.indicator, "title": r.title, "evidence": r.evidence} for r in customer_reasons],
         "evidence": list(evidence_lines), "assignee": assignee, "needs_approval": firing.rule.needs_approval,
@@ -214,13 +214,17 @@ def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: 
     With ``render_written=False`` a task whose key is already written is not rendered again: the
     written ``Task`` stands for it (``diff`` compares task keys only, so the diff is the same).
     """
-    view = PlanView(board, policy, explained)
+    view = PlanView(board, policy, explained, holds, written)
     by_hold = {h.customer_id: h for h in holds}
     current = {t.key: t for t in written.tasks}
     firings = [firing for segment in SEGMENT_NAMES for ladder, index, rule in policy.credit.ladder(segment)
                for firing in _fire(view, segment, ladder, index, rule, by_hold)]
     called = frozenset(fi.customer for fi in firings if fi.rule.scope == "promise" and fi.rule.channel == "call")
     rungs = rung_firings(view, written, today, called)
+    referred = [fi.customer for fi in rungs if fi.rule.step == "agency_referral"]
+    view.state[referred] = "agency referral"  # referred today: no friendly text from today on either
+    friendly = policy.credit.friendly_steps
+    firings = [fi for fi in firings if not (fi.rule.step in friendly and view.state[fi.customer])]
     tasks: dict[str, Task] = {}
     for firing in rungs + firings:
         key = f"task:{view.frame.c_id[firing.customer]}:{firing.rule.step}:{firing.cause}"

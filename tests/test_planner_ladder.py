@@ -85,12 +85,17 @@ invoice f F2 2024-05-01 3836.04
 
 def test_ladder__a_backlog_enters_at_the_step_its_oldest_debt_calls_for_and_says_why():
     desired, _ = run(ledger_from_text(BACKLOG), D("2024-08-06"), WrittenState(), policy_of())  # 188 days
-    (task,) = [t for t in desired.tasks if t.step in ("reminder", "phone_call", "payment_plan_offer")]
+    (task,) = [t for t in desired.tasks if t.cause.startswith("episode:")]
     assert (task.step, task.cause) == ("phone_call", "episode:2024-02-01")
     assert task.evidence[0] == "entered at: phone call; 188 days past due, no earlier contact on record"
-    # a payment-plan offer needs a contact on record to be entered at; with one it is
+
+
+def test_ladder__a_payment_plan_offer_is_entered_at_only_with_a_contact_on_record():
+    unheld = policy_of({"credit": {"holds": {"enabled": False}}})  # on hold no offer is sent: see test_tone
+    desired, _ = run(ledger_from_text(BACKLOG), D("2024-08-06"), WrittenState(), unheld)
+    assert [t.step for t in desired.tasks if t.cause.startswith("episode:")] == ["phone_call"]
     called = BACKLOG + "call f 2024-07-01 unanswered"
-    desired, _ = run(ledger_from_text(called), D("2024-08-06"), WrittenState(), policy_of())
+    desired, _ = run(ledger_from_text(called), D("2024-08-06"), WrittenState(), unheld)
     (task,) = [t for t in desired.tasks if t.cause.startswith("episode:")]
     assert task.step == "payment_plan_offer"
     assert task.evidence[0] == ("entered at: payment plan offer; 188 days past due, "
@@ -98,13 +103,22 @@ def test_ladder__a_backlog_enters_at_the_step_its_oldest_debt_calls_for_and_says
 
 
 def test_ladder__after_the_catch_up_the_next_rungs_follow_their_waits():
-    events, _ = walk_text(BACKLOG, "2024-08-06", "2024-09-30", stubs=(stub("silence", {"f"}, since="2024-08-15"),))
+    stubs = (stub("silence", {"f"}, since="2024-08-15"),)
+    unheld = policy_of({"credit": {"holds": {"enabled": False}}})
+    events, _ = walk_text(BACKLOG, "2024-08-06", "2024-09-30", stubs=stubs, policy=unheld)
     assert [e for e in events if "episode" in e[2]] == [
         ("2024-08-06", "open", "f phone_call episode:2024-02-01"),
         ("2024-08-13", "open", "f payment_plan_offer episode:2024-02-01"),
         ("2024-08-13", "close", "f phone_call episode:2024-02-01"),
         ("2024-08-27", "open", "f agency_referral episode:2024-02-01"),  # silence, 14 days after the offer
         ("2024-08-27", "close", "f payment_plan_offer episode:2024-02-01"),
+    ]
+    # on credit hold (delinquent) the friendly offer is skipped: from the call straight to the agency
+    events, _ = walk_text(BACKLOG, "2024-08-06", "2024-09-30", stubs=stubs)
+    assert [e for e in events if "episode" in e[2]] == [
+        ("2024-08-06", "open", "f phone_call episode:2024-02-01"),
+        ("2024-08-20", "open", "f agency_referral episode:2024-02-01"),  # 14 days after the call
+        ("2024-08-20", "close", "f phone_call episode:2024-02-01"),
     ]
 
 
