@@ -256,6 +256,9 @@ class CreditPolicy(_Section):
     habit_min_history: int = Field(default=3, ge=1, description="paid invoices needed to know a habit")
     habit_last_n: int = Field(default=12, ge=1, description="paid invoices the habit is taken from")
     flag_min_level: str = Field(default="low", description="customers at or above this level get a flag")
+    calls_per_day: int = Field(default=25, ge=1, le=1000,
+                               description="calls a collector makes a day: the call list ranks by money at risk "
+                                           "and carries the rest over to the next day")
     collections_user: str = "collections"
     manager_user: str = "manager"
     fraud_stops: tuple[str, ...] = Field(default=DUNNING,

@@ -125,6 +125,12 @@ class LedgerFrame:
     o_cust: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     o_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     o_total: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
+    # how to reach a customer (for the call list; not scored): its own e-mail and phone, and its
+    # contacts' roles and phones (aligned with ``k_*``); None where the source has none
+    c_email: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    c_phone: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    k_role: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    k_phone: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -205,6 +211,7 @@ class LedgerFrame:
             n_amount=self.n_amount[n_keep], n_agreed=self.n_agreed[n_keep],
             n_cancelled=np.where(self.n_cancelled[n_keep] <= t, self.n_cancelled[n_keep], NEVER).astype(np.int32),
             k_cust=self.k_cust[k_keep], k_created=self.k_created[k_keep], k_name=self.k_name[k_keep],
+            k_role=self.k_role[k_keep], k_phone=self.k_phone[k_keep],
             k_archived=np.where(self.k_archived[k_keep] <= t, self.k_archived[k_keep], NEVER).astype(np.int32),
             o_id=self.o_id[o_keep], o_number=self.o_number[o_keep], o_cust=self.o_cust[o_keep],
             o_day=self.o_day[o_keep], o_total=self.o_total[o_keep],

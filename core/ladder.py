@@ -22,7 +22,7 @@ that are written, open or done (the ladder's tasks are remembered after they clo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -154,6 +154,15 @@ def _next(facts: _Facts, c: int, at: Position, steps: dict[str, Rule], today: dt
                   f"{rule[2].wait_days} days waited, {moved}; {int(facts.dpd[c])} days past due")
 
 
+def _kept_reason(written_open: Mapping[str, Task], f, c: int, position: Position, cause: str) -> str:
+    """Why an open rung stays: the reason it was opened with, when the target kept its evidence."""
+    task = written_open.get(f"task:{f.c_id[c]}:{position.step}:{cause}")
+    first = task.evidence[0] if task is not None and task.evidence else ""
+    if first.startswith(("entered at:", "next step after")):
+        return first
+    return f"{words(position.step)} since {fmt_day(position.due.toordinal())}"
+
+
 def rung_firings(view: PlanView, written: WrittenState, today: dt.date,
                  called: frozenset[int] = frozenset()) -> list[Firing]:
     """The one rung task per customer in an episode that should be open today (none while
@@ -164,6 +173,7 @@ def rung_firings(view: PlanView, written: WrittenState, today: dt.date,
     in_episode = facts.starts != NEVER
     steps_of = candidates(view, in_episode)
     at = positions(written)
+    written_open = {t.key: t for t in written.tasks}
     f = view.frame
     out: list[Firing] = []
     for c in np.flatnonzero(in_episode):
@@ -180,8 +190,7 @@ def rung_firings(view: PlanView, written: WrittenState, today: dt.date,
             if chosen is None and position.open and not _blocked(view, c, position.step):
                 kept = steps.get(position.step) or rule_for(view, SEGMENT_NAMES[view.board.segment[c]],
                                                              position.step)
-                chosen = None if kept is None else (kept, f"{words(position.step)} since "
-                                                          f"{fmt_day(position.due.toordinal())}")
+                chosen = None if kept is None else (kept, _kept_reason(written_open, f, c, position, cause))
         if chosen is not None:
             (ladder, index, rule), why = chosen
             out.append(Firing(c, ladder, index, rule, cause, facts.statement(c), reason=why))
