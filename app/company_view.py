@@ -4,6 +4,7 @@ as of a day, with the plan and the diff against what is written."""
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,15 @@ def open_company(config_path: Path | None, state: str | None, name: str | None
         policy = load_policy(config.path(company.policy or config.policy))
     except (ConfigError, PolicyError) as error:
         raise UsageError(str(error)) from None
+    warn_unsigned(policy)
     return config, store, adapter, policy, name
+
+
+def warn_unsigned(policy: Policy) -> None:
+    """Say once, on stderr, that letters will be signed with the company's name only."""
+    if not policy.credit.letters.sender_name:
+        print("arwatch: no sender for letters ([credit.letters] sender_name in the policy): they are signed "
+              "with the company's name", file=sys.stderr)
 
 
 def view(store: Store, adapter: SourceAdapter, policy: Policy, name: str, today: dt.date,

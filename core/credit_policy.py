@@ -241,6 +241,15 @@ class HoldPolicy(_Section):
         return value
 
 
+class LetterPolicy(_Section):
+    """Who signs the letters and e-mails: without a name they are signed with the company's name."""
+
+    sender_name: str = Field(default="", description="the person who signs, e.g. \"Maria Keller\"")
+    sender_title: str = Field(default="", description="e.g. \"Credit controller\"")
+    sender_phone: str = ""
+    sender_email: str = ""
+
+
 class CreditPolicy(_Section):
     """Terms, limits, holds and the treatment ladder per segment and risk level."""
 
@@ -271,6 +280,7 @@ class CreditPolicy(_Section):
         default=("reminder", "phone_call", "payment_plan_offer"),
         description="steps paused while a promise is pending or a payment plan is on track")
     holds: HoldPolicy = Field(default_factory=HoldPolicy)
+    letters: LetterPolicy = Field(default_factory=LetterPolicy)
     ladders: dict[str, tuple[StepRule, ...]] = Field(
         default_factory=_default_ladders,
         description="per segment (and `all` for every segment): the steps and when they fire; a file "

@@ -131,6 +131,7 @@ class LedgerFrame:
     c_phone: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     k_role: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     k_phone: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    company_name: str = ""
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -154,7 +155,7 @@ class LedgerFrame:
         from .frame_build import build_columns  # noqa: PLC0415 (frame_build imports this module's types)
 
         frame = cls(as_of_day=int(NEVER) - 1, source=ledger.source, currency=ledger.company.currency,
-                    unavailable=ledger.unavailable, **build_columns(ledger))
+                    unavailable=ledger.unavailable, company_name=ledger.company.name, **build_columns(ledger))
         return frame if as_of is None else frame.as_of_date(as_of)
 
     # ------------------------------------------------------------------ cut

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from .actions import DesiredState, Flag, Hold, Task, WrittenState
-from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, StepRule
+from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, LetterPolicy, StepRule
 from .frame import LedgerFrame, date_of
 from .holds import desired_holds, fired
 from .indicators.base import fmt_day, fmt_money
@@ -167,6 +167,7 @@ def _context(view: PlanView, firing: Firing, invoices: list[dict], assignee: str
     customer_reasons = view.explained.customer(c).reasons
     return {
         "company": {"name": company_name},
+        "sender": _sender(view.credit.letters, company_name),
         "customer": {"id": str(f.c_id[c]), "name": str(f.c_name[c]), "salesperson": f.c_salesperson[c],
                      "terms_days": int(f.c_terms[c]),
                      "credit_limit": None if np.isnan(f.c_credit_limit[c]) else float(f.c_credit_limit[c])},
@@ -185,6 +186,11 @@ def _about(invoices: list[dict]) -> list[str]:
     """The invoices a title names: the overdue ones when there are any."""
     overdue = [i["number"] for i in invoices if i["days_past_due"] > 0]
     return overdue or [i["number"] for i in invoices]
+
+
+def _sender(letters: LetterPolicy, company_name: str) -> dict[str, str]:
+    return {"name": letters.sender_name, "title": letters.sender_title, "company": company_name,
+            "phone": letters.sender_phone, "email": letters.sender_email}
 
 
 def _task(view: PlanView, firing: Firing, written: Mapping[str, Task], templates: Mapping[str, str],
@@ -258,6 +264,7 @@ def plan(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.dat
     not rendered again; see ``plan_tasks``.
     """
     _check_day(board.frame, today)
+    company_name = company_name or board.frame.company_name
     holds = desired_holds(board, written, policy, today)
     explained = Explained(board)
     return DesiredState(as_of=today, flags=plan_flags(board, policy, today, explained), holds=holds,

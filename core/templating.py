@@ -50,6 +50,14 @@ def statement(invoices: Any, currency: str) -> str:
                       f"Total overdue: {money(overdue)} {currency}", f"Total open:    {money(total)} {currency}"])
 
 
+def signature(sender: Any) -> str:
+    """The lines under "Kind regards,": name and title, the company, phone and e-mail (``{{ sender|signature }}``);
+    the company alone when no sender is configured, never a blank line."""
+    person = ", ".join(v for v in (sender.get("name"), sender.get("title")) if v)
+    reach = " | ".join(v for v in (sender.get("phone"), sender.get("email")) if v)
+    return "\n".join(v for v in (person, sender.get("company"), reach) if v)
+
+
 @lru_cache(maxsize=1)
 def _environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True,
@@ -57,6 +65,7 @@ def _environment() -> SandboxedEnvironment:
     env.filters["money"] = money
     env.filters["long_date"] = long_date
     env.filters["statement"] = statement
+    env.filters["signature"] = signature
     return env
 
 

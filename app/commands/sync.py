@@ -22,6 +22,7 @@ from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import Store, open_store
 from arwatch.sync.summary import RunSummary
 
+from ..company_view import warn_unsigned
 from ..exit_codes import ExitCode, UsageError
 
 
@@ -59,6 +60,7 @@ def _sync_one(name: str, config: SyncConfig, store: Store, secrets: Secrets, arg
         policy = load_policy(config.path(company.policy or config.policy))
     except (ConfigError, PolicyError) as error:
         return RunSummary(company=name, source=company.source, status="config_error", error=str(error))
+    warn_unsigned(policy)
     return run_sync(company, store, adapter, policy, today, full=args.full, dry_run=args.dry_run,
                     planner=PLANNER, progress=_progress(name))
 
