@@ -31,6 +31,9 @@ def _calls(calls: CallList, limit: int) -> list[str]:
         lines.append(f"  ... and {len(calls.today) - limit} more")
     if calls.carried:
         lines.append(f"  {len(calls.carried)} more carried over to tomorrow (daily capacity reached)")
+    if calls.not_called:
+        lines.append("  Not called today, of the largest exposures at risk:")
+        lines += [f"    - {name}: {why}" for name, why in calls.not_called]
     return lines
 
 

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .actions import DesiredState, Task
+from .actions import EPISODE, DesiredState, Task
 from .contact_log import describe_attempt, last_attempt
 from .indicators.aging import oldest_days_past_due
+from .indicators.base import fmt_day
 from .policy import Policy
+from .promises import PROMISE_STATES, PromiseTracking, grace_days, track_promises
 from .scoring import ScoreBoard
 from .settlement import settlement
 
@@ -41,10 +43,16 @@ class CallLine:
 
 @dataclass(frozen=True)
 class CallList:
-    """``today``: the calls within each collector's capacity, by expected loss; ``carried``: the rest."""
+    """``today``: the calls within each collector's capacity, by expected loss; ``carried``: the
+    rest; ``not_called``: (customer name, why) for each of the largest exposures at risk
+    (``TOP_EXPOSURES``) that is not on today's list."""
 
     today: tuple[CallLine, ...]
     carried: tuple[CallLine, ...]
+    not_called: tuple[tuple[str, str], ...] = ()
+
+
+TOP_EXPOSURES = 10
 
 
 def call_list(desired: DesiredState, board: ScoreBoard, policy: Policy) -> CallList:
@@ -73,7 +81,58 @@ def call_list(desired: DesiredState, board: ScoreBoard, policy: Policy) -> CallL
     for line in lines:
         taken[line.assignee] = taken.get(line.assignee, 0) + 1
         (today if taken[line.assignee] <= policy.credit.calls_per_day else carried).append(line)
-    return CallList(tuple(today), tuple(carried))
+    at_risk = overdue * board.score / 100
+    return CallList(tuple(today), tuple(carried), _not_called(desired, board, policy, at_risk, today, carried))
+
+
+def _not_called(desired: DesiredState, board: ScoreBoard, policy: Policy, at_risk: np.ndarray,
+                today: list[CallLine], carried: list[CallLine]) -> tuple[tuple[str, str], ...]:
+    """Why each of the largest exposures at risk is not called today."""
+    frame = board.frame
+    promises = track_promises(frame, grace_days(policy))
+    called = {line.customer_id for line in today}
+    later = {line.customer_id for line in carried}
+    tasks: dict[str, list[Task]] = {}
+    for task in desired.tasks:
+        tasks.setdefault(task.customer_id, []).append(task)
+    held = {h.customer_id: h for h in desired.holds}
+    out = []
+    for c in np.argsort(-at_risk, kind="stable")[:TOP_EXPOSURES]:
+        cid = str(frame.c_id[c])
+        if at_risk[c] <= 0 or cid in called:
+            continue
+        out.append((str(frame.c_name[c]), _why_not(board, int(c), tasks.get(cid, []), cid in held, cid in later,
+                                                    promises)))
+    return tuple(out)
+
+
+def _why_not(board: ScoreBoard, c: int, tasks: list[Task], held: bool, carried: bool,
+             promises: PromiseTracking) -> str:
+    steps = {t.step: t for t in tasks}
+    on_hold = "on credit hold; " if held else ""
+    if carried:
+        return "carried over to tomorrow: today's calls are full"
+    if "fraud_investigation" in steps:
+        return "under fraud investigation: automated dunning stopped"
+    if "agency_referral" in steps:
+        return f"{on_hold}with the agency: referral awaiting a manager's approval"
+    pending = _pending_promise(board, c, promises)
+    if pending:
+        return f"{on_hold}{pending}"
+    rung = next((t for t in tasks if t.cause.startswith(EPISODE)), None)
+    if rung is not None:
+        return f"{on_hold}{rung.step.replace('_', ' ')} open since {fmt_day(rung.due_date.toordinal())}"
+    if any(t.step == "credit_hold" for t in tasks):
+        return "on credit hold: the hold letter is its step; no call due yet"
+    return f"{on_hold}no call due today (inside its habit, or waiting for the next step)"
+
+
+def _pending_promise(board: ScoreBoard, c: int, promises: PromiseTracking) -> str:
+    f = board.frame
+    rows = np.flatnonzero((f.t_cust == c) & (promises.status == PROMISE_STATES.index("pending")))
+    if not len(rows):
+        return ""
+    return f"promised to pay by {fmt_day(int(f.t_promise_day[rows[-1]]))}: the ladder waits until then"
 
 
 def contact_words(board: ScoreBoard, c: int) -> str:

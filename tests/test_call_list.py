@@ -3,7 +3,7 @@
 import datetime as dt
 
 from ledgers import ledger_from_text
-from planning import board, policy_of, run
+from planning import board, policy_of, run, stub
 
 from arwatch.core.actions import WrittenState
 from arwatch.core.call_list import call_list
@@ -70,3 +70,23 @@ def test_worklist__call_today_lists_the_ranked_calls_and_the_carried_over():
     assert section.index("1. Beta") < section.index("2. Gamma") < section.index("3. Delta")
     assert "9,000.00 EUR overdue, oldest 60 days" in section
     assert "1 more carried over to tomorrow" in section
+
+
+def test_call_list__the_largest_exposures_not_called_say_why():
+    text = LEDGER + """
+    customer p "Promiser" terms=30
+    invoice p P1 2024-03-03 20000.00
+    call p 2024-05-30 answered promise=2024-06-10:20000
+    customer f "Fraudster" terms=30
+    invoice f F1 2024-03-03 30000.00
+    """
+    policy = policy_of({"credit": {"calls_per_day": 3, "holds": {"enabled": False}}})
+    ledger = ledger_from_text(text)
+    stubs = (stub("fraud_suspicion", {"f"}),)
+    desired, _ = run(ledger, TODAY, WrittenState(), policy, stubs)
+    calls = call_list(desired, board(LedgerFrame.from_ledger(ledger, TODAY), policy, stubs), policy)
+    assert {line.customer_id for line in calls.today} == {"b", "c", "d"}
+    assert dict(calls.not_called) == {
+        "Fraudster": "under fraud investigation: automated dunning stopped",
+        "Promiser": "promised to pay by 10 Jun 2024: the ladder waits until then",
+        "Alpha": "carried over to tomorrow: today's calls are full"}
