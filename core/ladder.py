@@ -115,9 +115,8 @@ def candidates(view: PlanView, in_episode: np.ndarray) -> dict[int, dict[str, Ru
 def rule_for(view: PlanView, segment: str, step: str) -> Rule | None:
     """The first rung rule for ``step`` in the segment's ladder, else in any ladder (to render a
     rung that stays open after its rule stopped firing)."""
-    ladders = [(segment, view.credit.ladder(segment))] + [(name, view.credit.ladder(name)) for name in SEGMENT_NAMES]
-    for _, rules in ladders:
-        for ladder, index, rule in rules:
+    for name in (segment, *SEGMENT_NAMES):
+        for ladder, index, rule in view.credit.ladder(name):
             if rule.step == step and is_rung(rule):
                 return ladder, index, rule
     return None
