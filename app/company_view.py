@@ -4,6 +4,7 @@ as of a day, with the plan and the diff against what is written."""
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -17,7 +18,7 @@ from arwatch.core.policy import Policy, PolicyError, load_policy
 from arwatch.core.scoring import ScoreBoard
 from arwatch.sync.clock import run_clock
 from arwatch.sync.config import SyncConfig, load_config, load_secrets
-from arwatch.sync.runner import _with_overrides, score_stored
+from arwatch.sync.runner import _with_store, score_stored
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import Store, open_store
 from arwatch.sync.templates import load_templates
@@ -72,7 +73,15 @@ def open_company(config_path: Path | None, state: str | None, name: str | None,
         policy = load_policy(config.path(company.policy or config.policy))
     except (ConfigError, PolicyError) as error:
         raise UsageError(str(error)) from None
+    warn_unsigned(policy)
     return OpenCompany(config, store, adapter, policy, name, clock)
+
+
+def warn_unsigned(policy: Policy) -> None:
+    """Say once, on stderr, that letters will be signed with the company's name only."""
+    if not policy.credit.letters.sender_name:
+        print("arwatch: no sender for letters ([credit.letters] sender_name in the policy): they are signed "
+              "with the company's name", file=sys.stderr)
 
 
 def view(store: Store, adapter: SourceAdapter, policy: Policy, name: str, today: dt.date,
@@ -81,6 +90,6 @@ def view(store: Store, adapter: SourceAdapter, policy: Policy, name: str, today:
     if store.snapshot.cursor(name) is None and not store.snapshot.load(name)[1]:
         raise UsageError(f"nothing stored for {name!r} yet: run `arwatch sync --source {name}` first")
     board, issues = score_stored(store, name, adapter, policy, today)
-    written = _with_overrides(adapter.read_written_state(), store, name, today)
+    written = _with_store(adapter.read_written_state(), store, name, today)
     desired = plan(board, written, policy, today, load_templates(templates_dir))
     return CompanyView(name, board, desired, diff(written, desired), policy, issues)

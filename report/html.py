@@ -14,6 +14,7 @@ from html import escape
 import numpy as np
 
 from arwatch.core.actions import DesiredState, Diff, Op, Task
+from arwatch.core.call_list import CallList, call_list
 from arwatch.core.indicators.aging import BUCKETS
 from arwatch.core.policy import Policy
 from arwatch.core.scoring import ScoreBoard
@@ -86,10 +87,11 @@ def _task_line(task: Task, names: dict[str, str]) -> str:
             f"{who} · {_e(task.rule)}</span>{body}</li>")
 
 
-def _worklist(desired: DesiredState, diff: Diff, names: dict[str, str]) -> str:
+def _worklist(desired: DesiredState, diff: Diff, names: dict[str, str], calls: CallList) -> str:
     today = [t for t in desired.tasks if t.due_date <= desired.as_of]
+    by_key = {t.key: t for t in today}
     groups = (
-        ("Call today", [t for t in today if t.channel == "call"]),
+        ("Call today", [by_key[line.key] for line in calls.today]),  # by money at risk, within capacity
         ("Send", [t for t in today if t.channel in ("email", "letter")]),
         ("Approve", [t for t in today if t.needs_approval or t.channel == "approval"]),
         ("To do", [t for t in today if t.channel == "todo" and not t.needs_approval]),
@@ -97,7 +99,9 @@ def _worklist(desired: DesiredState, diff: Diff, names: dict[str, str]) -> str:
     cards = []
     for title, tasks in groups:
         items = "".join(_task_line(t, names) for t in tasks) or '<li class="muted">nothing</li>'
-        cards.append(f'<div class="card"><h3>{_e(title)} ({len(tasks)})</h3><ul>{items}</ul></div>')
+        more = (f'<p class="muted">{len(calls.carried)} more carried over to tomorrow (daily capacity reached)</p>'
+                if title == "Call today" and calls.carried else "")
+        cards.append(f'<div class="card"><h3>{_e(title)} ({len(tasks)})</h3><ul>{items}</ul>{more}</div>')
     placed = {c.key for c in diff.changes if c.op is Op.PLACE_HOLD}
     holds = "".join(f"<li><strong>{_e(names.get(h.customer_id, h.customer_id))}</strong>"
                     f"{' <em>new</em>' if h.key in placed else ''}: {_e(h.reason)} "
@@ -160,7 +164,7 @@ def render_report(board: ScoreBoard, desired: DesiredState, diff: Diff, policy: 
         f"<body><header><h1>{_e(company_name)}: receivables worklist</h1>"
         f"<p>as of {_e(desired.as_of)} · {frame.n_customers} customers · {summary} · "
         f"open {open_total:,.2f} {_e(frame.currency)} · patience {policy.credit.patience_days} days</p></header><main>"
-        + _worklist(desired, diff, names)
+        + _worklist(desired, diff, names, call_list(desired, board, policy))
         + f'<section id="aging"><h2>Aging of open receivables</h2>{aging_svg(totals, frame.currency)}</section>'
         + _customers(board, desired, limit)
         + _changes(diff, names)

@@ -101,11 +101,16 @@ def _name(company: CompanyConfig | str) -> str:
     return company if isinstance(company, str) else company.name
 
 
-def _with_overrides(target: WrittenState, store: Store, company: str, today: dt.date) -> WrittenState:
-    """The target's state plus the store's hold overrides in force (the store's win)."""
+def _with_store(target: WrittenState, store: Store, company: str, today: dt.date) -> WrittenState:
+    """The target's state plus what the store keeps beyond it: the hold overrides in force (the
+    store's win) and the ladder's closed steps (for a target that does not report done tasks)."""
     overrides: dict[str, Override] = {o.customer_id: o for o in target.overrides if o.release_until >= today}
     overrides.update({o.customer_id: o for o in store.written.overrides(company, today)})
-    return target.model_copy(update={"overrides": tuple(overrides[k] for k in sorted(overrides))})
+    open_keys = {t.key for t in target.tasks}
+    done = {t.key: t for t in store.written.done(company) if t.key not in open_keys}
+    done.update({t.key: t for t in target.done_tasks})
+    return target.model_copy(update={"overrides": tuple(overrides[k] for k in sorted(overrides)),
+                                     "done_tasks": tuple(done[k] for k in sorted(done))})
 
 
 def _pull_and_merge(store: Store, company: str, adapter: SourceAdapter, full: bool) -> tuple[Merged, PullResult]:
@@ -207,7 +212,7 @@ def _dry_run(company: str, store: Store, adapter: SourceAdapter, policy: Policy,
     changes: tuple[Change, ...] = ()
     written = None
     if writes_back(adapter):
-        written = _with_overrides(adapter.read_written_state(), store, company, today)
+        written = _with_store(adapter.read_written_state(), store, company, today)
         changes = diff(written, planner(board, written, policy, today)).changes
     found = _mass_change(guard, merged, written, changes)
     return RunSummary(company=company, source=adapter.name, status="dry_run", as_of=today, pulled=pull.count(),
@@ -306,7 +311,7 @@ def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Policy, t
     lock.check("recover the journal and reconcile the mirror")
     recovered = recover(store, company, target, run_id)
     reconcile(store, company, target, run_id)
-    written = _with_overrides(target, store, company, today)
+    written = _with_store(target, store, company, today)
     changes = diff(written, planner(board, written, policy, today)).changes
     steps.update()
     if found := _mass_change(guard, merged, written, changes):

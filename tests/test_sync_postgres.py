@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sync_helpers import IBM_EXCERPT, file_settings, simple_planner
 from sync_store_cases import (
     check_audit_is_append_only,
+    check_closed_ladder_steps_kept_as_done,
     check_lock,
     check_snapshot_accumulates_and_deletes,
     check_stale_lock_taken_over,
@@ -83,6 +84,10 @@ def test_postgres__audit_log_refuses_update_and_delete(pg_store):
 
 def test_postgres__snapshot_accumulates(pg_store):
     check_snapshot_accumulates_and_deletes(pg_store)
+
+
+def test_postgres__closed_ladder_steps_kept_as_done(pg_store):
+    check_closed_ladder_steps_kept_as_done(pg_store)
 
 
 def test_postgres__lock_and_stale_takeover(pg_store):

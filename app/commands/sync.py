@@ -28,6 +28,7 @@ from arwatch.sync.store import Store, open_store, resolve_url
 from arwatch.sync.store.engine import busy_message, store_busy
 from arwatch.sync.summary import RunSummary
 
+from ..company_view import warn_unsigned
 from ..exit_codes import ExitCode, UsageError
 
 PLANNER = default_planner  # tests replace it with a small planner
@@ -69,6 +70,7 @@ def _sync_one(name: str, config: SyncConfig, store: Store, secrets: Secrets, arg
     except (ConfigError, PolicyError) as error:
         return RunSummary(company=name, source=company.source, status="config_error", error=str(error))
     today = args.as_of or data_day(adapter) or clock.today
+    warn_unsigned(policy)
     return run_sync(company, store, adapter, policy, today, full=args.full, dry_run=args.dry_run,
                     planner=PLANNER, progress=_progress(name),
                     guard=None if args.allow_mass_change else config.guard_for(company))
