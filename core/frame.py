@@ -159,14 +159,14 @@ class LedgerFrame:
         remap = np.cumsum(inv_keep, dtype=np.int64) - 1
         alloc_keep = (self.a_day <= t) & inv_keep[self.a_inv] if len(self.a_inv) else self.a_inv == 0
         bounced = np.zeros(len(self.a_inv), dtype=bool)
-        if len(self.a_inv):  # a payment that bounced by day t settles nothing
+        if len(self.a_inv) and len(self.p_returned):  # a payment that bounced by day t settles nothing
             bounced = alloc_keep & (self.a_payment >= 0) & (self.p_returned[np.maximum(self.a_payment, 0)] <= t)
             alloc_keep &= ~bounced
         pay_keep = self.p_day <= t
         pay_remap = np.cumsum(pay_keep, dtype=np.int64) - 1
         a_payment = self.a_payment[alloc_keep]
         a_payment = np.where(a_payment >= 0, pay_remap[np.maximum(a_payment, 0)], -1).astype(np.int32) \
-            if len(a_payment) else a_payment
+            if len(a_payment) and len(pay_remap) else a_payment
         returned_known = self.p_returned[pay_keep] <= t
         d_keep = self.d_open <= t
         d_inv = self.d_inv[d_keep]
