@@ -38,6 +38,8 @@ from .tokens import Secret
 OPTIONS = ClientOptions()
 
 DEFAULT_TOKEN_FILE = "quickbooks-tokens.json"  # as ``arwatch connect quickbooks`` writes it
+# settings that are paths: the sync registry resolves them against the config file's folder
+PATH_SETTINGS = ("token_path", "state_path")
 
 
 def default_token_path() -> Path:
@@ -86,6 +88,7 @@ class QuickBooksSettings(BaseModel):
     @field_validator("token_path", "state_path")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:
+        # relative paths in a config file reach here resolved against its folder (PATH_SETTINGS)
         if value is None:
             return None
         path = value.expanduser()

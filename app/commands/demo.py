@@ -24,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="run the whole job on the built-in demo company",
                        description=__doc__.splitlines()[0])
     p.add_argument("--state", metavar="URL", help="state store (default: SQLite in the user data dir)")
+    p.add_argument("--policy", type=Path, help="policy TOML (default: the config's, else the built-in one)")
     p.add_argument("--limit", type=int, default=15, help="customers to show (default 15)")
     p.add_argument("--report", type=Path, default=Path("arwatch-demo-report.html"),
                    help="where to write the HTML report (default: ./arwatch-demo-report.html)")
@@ -37,7 +38,7 @@ def _bar(desc: str, total: int | None):
 
 
 def run(args: argparse.Namespace) -> int:
-    _, store, adapter, policy, name, clock = open_company(None, args.state, "demo")
+    _, store, adapter, policy, name, clock = open_company(None, args.state, "demo", policy_path=args.policy)
     try:
         today = data_day(adapter) or clock.today
         print(f"arwatch demo: Northwind Supplies Ltd, as of {today.isoformat()} (state: {store.url})")
