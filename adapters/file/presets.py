@@ -24,6 +24,7 @@ class Preset:
       columns: field -> header names, best first.
       complete: whether the export lists every invoice (paid ones too) or open items only.
       note: what to check or choose when exporting, written into the config as a comment.
+      signature: columns only this export has (they tell it from another with the same fields).
     """
 
     key: str
@@ -31,6 +32,7 @@ class Preset:
     columns: dict[str, tuple[str, ...]]
     complete: bool = True
     note: str = ""
+    signature: tuple[str, ...] = ()
 
 
 GENERIC = Preset("generic", "a generic invoice export (arwatch's own column names and common ones)", {
@@ -70,20 +72,23 @@ PRESETS = (
         "invoice_date": ("Date",), "due_date": ("Due Date",), "amount": ("Amount",),
         "open_amount": ("Open Balance", "Open balance")},
         complete=False, note="open items only: paid invoices leave the report, so complete = false; the report's "
-                             "headings and totals rows are skipped"),
+                             "headings and totals rows are skipped",
+        signature=("Transaction Type", "Past Due", "Aging")),
     Preset("xero-aged-receivables-detail", "Xero report \"Aged Receivables Detail\"", {
         "invoice_number": ("Invoice Number", "Reference", "Transaction"), "customer_id": ("Contact",),
         "invoice_date": ("Invoice Date", "Date"), "due_date": ("Due Date",),
         "amount": ("Invoice Total", "Total", "Gross"), "open_amount": ("Due", "Amount Due", "Balance")},
         complete=False, note="add the Contact column to the report before exporting (the customer must be a "
-                             "column, not a group heading); open items only, so complete = false"),
+                             "column, not a group heading); open items only, so complete = false",
+        signature=("Contact", "Invoice Number", "< 1 Month", "1 Month", "Older")),
     Preset("sage", "Sage (50 / Accounting) customer invoices or aged debtors export", {
         "invoice_number": ("Invoice No", "Invoice Number", "Ref", "Reference", "Inv No"),
         "customer_id": ("A/C", "Account", "Customer Ref", "Account Reference", "Customer Account"),
         "customer_name": ("Name", "Customer Name", "Account Name"),
         "invoice_date": ("Date", "Invoice Date"), "due_date": ("Due Date", "Due"),
         "amount": ("Gross", "Amount", "Total", "Invoice Total"),
-        "paid_amount": ("Amount Paid", "Paid"), "open_amount": ("Outstanding", "O/S", "Balance")}),
+        "paid_amount": ("Amount Paid", "Paid"), "open_amount": ("Outstanding", "O/S", "Balance")},
+        signature=("A/C", "Account Reference", "Customer Ref", "Outstanding")),
     Preset("odoo-journal-items", "Odoo \"Journal Items\" export (Accounting > Journal Items, receivable lines)", {
         "invoice_number": ("Journal Entry", "Move", "Number", "Reference"), "customer_id": ("Partner",),
         "invoice_date": ("Date", "Invoice Date"), "due_date": ("Due Date", "Date Maturity"),
@@ -91,7 +96,8 @@ PRESETS = (
         "open_amount": ("Residual Amount", "Amount Due", "Amount Residual", "Residual"),
         "currency": ("Currency",)},
         complete=True, note="filter on the Receivable account and posted entries, and export Journal Entry, Partner, "
-                            "Date, Due Date, Balance, Residual Amount"),
+                            "Date, Due Date, Balance, Residual Amount",
+        signature=("Journal Entry", "Partner", "Residual Amount", "Matching", "Account")),
     GENERIC,
 )
 
@@ -136,10 +142,11 @@ def guess(header: list[str], preset: str | None = None) -> Guess:
     if not candidates:
         raise ValueError(f"no preset {preset!r} (presets: {', '.join(p.key for p in PRESETS)})")
     scores = {}
-    best, best_found, best_score = candidates[0], {}, (-1, -1)
+    best, best_found, best_score = candidates[0], {}, (-1, -1, -1)
     for p in candidates:
         found = _match(p, header, set())
-        score = (sum(f in found for f in REQUIRED), len(found) - (p is GENERIC))
+        marks = {_norm(s) for s in p.signature} & {_norm(h) for h in header}
+        score = (sum(f in found for f in REQUIRED), len(marks), len(found) - (p is GENERIC))
         scores[p.key] = score[0]
         if score > best_score:
             best, best_found, best_score = p, found, score
