@@ -133,8 +133,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.file.name}: the file is empty: expected a header row and a row per invoice")
     found = guess(list(table.header), args.preset)
     company = _company(args)
-    invoices = os.path.relpath(args.file.resolve(), args.out.resolve().parent)
+    invoices = Path(os.path.relpath(args.file.resolve(), args.out.resolve().parent)).as_posix()
     text, undecided = render(table, found, company, invoices, str(args.out))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(f"{table.name}: {found.preset.title} ({table.how()})")
     for field, column in found.columns.items():
