@@ -59,3 +59,23 @@ def test_init__dates_that_read_two_ways_are_left_to_decide_and_an_existing_confi
     assert '# date_format = "d/m/yyyy"   # or "m/d/yyyy"' in out_file.read_text()
     assert main(["init", "--file", str(MESSY / "dates-ambiguous.csv"), "--out", str(out_file)]) == 2
     assert "c.toml: exists; choose another --out or add --force" in capsys.readouterr().err
+
+
+def test_backtest__a_mapping_that_does_not_fit_the_export_is_one_line(tmp_path, capsys):
+    config = tmp_path / "config.toml"
+    config.write_text(f"""state_url = "{tmp_path / 's.sqlite3'}"
+[companies.acme]
+source = "file"
+[companies.acme.settings]
+invoices = "{MESSY / 'missing-column.csv'}"
+[companies.acme.settings.columns]
+invoice_number = "Invoice No"
+customer_id = "Name"
+invoice_date = "Date"
+due_date = "Due Date"
+amount = "Amount"
+""")
+    assert main(["backtest", "--source", "acme", "--config", str(config), "--out", str(tmp_path / "b.html")]) == 2
+    err = capsys.readouterr().err
+    assert err == ("arwatch: missing-column.csv: the file has no column 'Invoice No' (mapped as invoice_number); "
+                   "it has: Num, Date, Name, Due Date, Amount, Open Balance\n")

@@ -17,8 +17,10 @@ the format ``1,234.56`` (it would be 3,286 or 32.86): never a silent misreading.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
@@ -29,6 +31,20 @@ AUTO = "auto"
 _SPACES = " \u00a0\u202f\u2009\u2007"
 _APOSTROPHES = "'\u2019\u02bc`"
 _MINUS = "-\u2212\u2013"
+_PLAIN = re.compile(r"-?\d+(?:\.\d+)?")  # 1234.50: read at once where "." is the decimal symbol
+
+
+@lru_cache(maxsize=64)
+def _symbols(locale: str) -> tuple[str, str]:
+    return get_group_symbol(locale), get_decimal_symbol(locale)
+
+
+@lru_cache(maxsize=64)
+def _grouped(locale: str) -> re.Pattern[str]:
+    """Numbers whose grouping strict Babel accepts as they are (1,234,567.89): read without
+    Babel's slower round trip; anything else goes to Babel."""
+    group, decimal = (re.escape(s) for s in _symbols(locale))
+    return re.compile(rf"(?:\d{{1,3}}(?:{group}\d{{3}})+|\d+)(?:{decimal}\d+)?")
 
 
 class AmbiguousNumbers(ValueError):
@@ -78,14 +94,19 @@ def _strip(text: str) -> tuple[str, bool]:
 
 def parse_amount(text: str, locale: str) -> Decimal:
     """``text`` as a Decimal in ``locale``'s format; ValueError when it is not a number there."""
+    group, decimal = _symbols(locale)
+    if decimal == "." and _PLAIN.fullmatch(text):
+        return Decimal(text)
     core, negative = _strip(text)
     if not core or not core[0].isdigit() and core[0] not in ".,":
         raise ValueError(f"{text!r} is not a number")
-    group = get_group_symbol(locale)
     if group in _SPACES:
         core = "".join(group if c in _SPACES else c for c in core)
     elif group in _APOSTROPHES:
         core = "".join(group if c in _APOSTROPHES else c for c in core)
+    if _grouped(locale).fullmatch(core):
+        value = Decimal(core.replace(group, "").replace(decimal, "."))
+        return -value if negative else value
     try:
         value = parse_decimal(core, locale=locale, strict=True)
     except NumberFormatError:
