@@ -73,7 +73,7 @@ class ScoringPolicy(_Section):
 
 
 class SegmentPolicy(_Section):
-    """Rules of warning-signs.md table B."""
+    """Segment rules (the README's "Segments": under review, delinquent, new, chronic late, good)."""
 
     new_below_paid: int = Field(default=3, ge=1, description="fewer paid invoices than this: new")
     delinquent_days: int = Field(default=91, ge=1, description="days past due that make delinquent")

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 
 from arwatch.core.backtest import BacktestSettings, run_backtest
+from arwatch.core.contract import MassChange, SourceUnreachable, SyncError
 from arwatch.core.load import load_ledger
 from arwatch.core.policy import PolicyError, load_policy
 from arwatch.report.backtest import render_backtest
@@ -42,6 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
+_CODES = {SourceUnreachable: ExitCode.SOURCE_UNREACHABLE, MassChange: ExitCode.MASS_CHANGE}
+
+
 def _late_days(text: str) -> tuple[int, ...]:
     try:
         days = tuple(int(x) for x in text.split(",") if x.strip())
@@ -65,9 +70,11 @@ def run(args: argparse.Namespace) -> int:
     elif args.source:
         ledger, issues = _pull_company(args)
     else:
-        data, read_issues, unavailable = read_ledger_file(args.ledger, args.mapping)
-        ledger, issues = load_ledger(data, source=str(args.ledger.name), unavailable=unavailable)
-        issues = tuple(read_issues) + issues
+        read = read_ledger_file(args.ledger, args.mapping)
+        for note in read.notes:
+            print(f"read {note}", file=sys.stderr)
+        ledger, issues = load_ledger(read.data, source=read.source, unavailable=read.unavailable)
+        issues = tuple(read.issues) + issues
     for issue in issues:
         print(f"rejected: {issue}")
     late = _late_days(args.late_days)
@@ -87,8 +94,12 @@ def _pull_company(args: argparse.Namespace):
     store, adapter = open_company(args.config, args.state, args.source)[1:3]
     try:
         pull = adapter.pull(None, True)
+    except SyncError as error:  # a mapping that does not fit the export, an unreachable source, ...
+        raise UsageError(str(error), _CODES.get(type(error), ExitCode.CONFIG_ERROR)) from None
     finally:
         store.close()
+    for note in getattr(adapter, "notes", ()):
+        print(f"read {note}", file=sys.stderr)
     ledger, issues = load_ledger(pull.records, source=adapter.name, unavailable=adapter.unavailable)
     return ledger, tuple(pull.issues) + issues
 

@@ -15,7 +15,7 @@ from arwatch.core.contract import data_day
 from arwatch.report.html import render_report
 from arwatch.sync.runner import default_planner, run_sync
 
-from ..company_view import open_company, view
+from ..company_view import open_company, view, warn_unsigned
 from ..exit_codes import ExitCode
 from ..table import level_counts, risk_table
 from ..worklist import worklist_text
@@ -25,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="run the whole job on the built-in demo company",
                        description=__doc__.splitlines()[0])
     p.add_argument("--state", metavar="URL", help="state store (default: SQLite in the user data dir)")
+    p.add_argument("--policy", type=Path, help="policy TOML (default: the config's, else the built-in one)")
     p.add_argument("--limit", type=int, default=15, help="customers to show (default 15)")
     p.add_argument("--report", type=Path, default=Path("arwatch-demo-report.html"),
                    help="where to write the HTML report (default: ./arwatch-demo-report.html)")
@@ -38,7 +39,8 @@ def _bar(desc: str, total: int | None):
 
 
 def run(args: argparse.Namespace) -> int:
-    _, store, adapter, policy, name, clock = open_company(None, args.state, "demo")
+    _, store, adapter, policy, name, clock = open_company(None, args.state, "demo", policy_path=args.policy)
+    warn_unsigned(policy)  # these commands write or show letters
     try:
         today = data_day(adapter) or clock.today
         print(f"arwatch demo: Northwind Supplies Ltd, as of {today.isoformat()} (state: {store.url})")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from arwatch.report.html import render_report
 
-from ..company_view import open_company, view
+from ..company_view import open_company, view, warn_unsigned
 from ..exit_codes import ExitCode
 
 
@@ -19,12 +19,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config", type=Path, help="config file (default: the embedded demo)")
     p.add_argument("--state", metavar="URL", help="state store URL or SQLite path")
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="as of this day (default: the last sync day)")
+    p.add_argument("--policy", type=Path, help="policy TOML (default: the config's, else the built-in one)")
     p.add_argument("--out", type=Path, default=Path("arwatch-report.html"), help="output file")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    _, store, adapter, policy, name, clock = open_company(args.config, args.state, args.source, args.as_of)
+    _, store, adapter, policy, name, clock = open_company(args.config, args.state, args.source, args.as_of, args.policy)
+    warn_unsigned(policy)  # these commands write or show letters
     try:
         v = view(store, adapter, policy, name, clock.today)
     finally:
