@@ -71,7 +71,8 @@ def _build_columns(ledger: Ledger) -> dict[str, Any]:
     customers = ledger.customers
     c_index = {c.id: i for i, c in enumerate(customers)}
     cols: dict[str, Any] = {}
-    c_id, c_name, c_terms, c_limit, c_sales = columns(customers, "id", "name", "terms_days", "credit_limit", "salesperson")
+    c_id, c_name, c_terms, c_limit, c_sales = columns(customers, "id", "name", "terms_days", "credit_limit",
+                                                      "salesperson")
     cols.update(c_id=obj(c_id), c_name=obj(c_name), c_terms=np.array(c_terms, dtype=np.int32),
                 c_credit_limit=money(c_limit), c_salesperson=obj(c_sales))
 
@@ -95,7 +96,8 @@ def _build_columns(ledger: Ledger) -> dict[str, Any]:
                 p_amount=money(p_amount) * money(p_rate) if len(payments) else np.zeros(0),
                 p_state=np.array([states.index(s) for s in p_state], dtype=np.int8),
                 p_returned=np.where(np.array([s is not PaymentState.POSTED for s in p_state], dtype=bool),
-                                    days(p_returned), NEVER).astype(np.int32) if len(payments) else np.zeros(0, np.int32),
+                                    days(p_returned), NEVER).astype(np.int32)
+                if len(payments) else np.zeros(0, np.int32),
                 p_account=np.array([-1 if not a else accounts.setdefault(a, len(accounts)) for a in p_account],
                                    dtype=np.int32),
                 accounts=tuple(accounts))
@@ -180,7 +182,8 @@ def _small_tables(ledger: Ledger, c_index: dict[str, int], i_index: dict[str, in
                s_source=obj([s.source for s in signals]), s_note=obj([s.note for s in signals]))
     contacts = [(c_index[c.id], k) for c in ledger.customers for k in c.contacts]
     out.update(k_cust=np.array([ci for ci, _ in contacts], dtype=np.int32),
-               k_created=np.array([k.created_on.toordinal() if k.created_on else 0 for _, k in contacts], dtype=np.int32),
+               k_created=np.array([k.created_on.toordinal() if k.created_on else 0 for _, k in contacts],
+                                  dtype=np.int32),
                k_archived=days([k.archived_on for _, k in contacts]),
                k_name=obj([k.name for _, k in contacts]))
     return out

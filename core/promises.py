@@ -68,7 +68,8 @@ def build_schedule(plan_id: str, customer_id: str, amount: Decimal, count: int, 
     amounts = split_amount(amount, count)
     dates = schedule_dates(first, count, frequency)
     return PaymentPlan(id=plan_id, customer_id=customer_id, agreed_on=agreed_on or first,
-                       instalments=tuple(Instalment(due_date=d, amount=a) for d, a in zip(dates, amounts, strict=False)))
+                       instalments=tuple(Instalment(due_date=d, amount=a)
+                                         for d, a in zip(dates, amounts, strict=False)))
 
 
 def _reached_day(frame: LedgerFrame, cust: np.ndarray, start: np.ndarray, need: np.ndarray) -> np.ndarray:

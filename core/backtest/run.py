@@ -142,7 +142,8 @@ class _Point:
     dpd: np.ndarray
 
 
-def run_backtest(ledger: Ledger, settings: BacktestSettings | None = None, policy: Policy | None = None) -> BacktestResult:
+def run_backtest(ledger: Ledger, settings: BacktestSettings | None = None,
+                 policy: Policy | None = None) -> BacktestResult:
     settings = settings or BacktestSettings()
     full = LedgerFrame.from_ledger(ledger)
     return backtest_frame(full, settings, policy or Policy(), ledger.company.name)
@@ -160,7 +161,8 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
 
     # queries: each invoice at its invoice date, and at its due date when still unpaid the day before
     q_issue = full.i_issue[invoices].astype(np.int64) - 1
-    due_rows = invoices[(paid_day[invoices] > full.i_due[invoices] - 1) & (full.i_due[invoices] > full.i_issue[invoices])]
+    due_rows = invoices[(paid_day[invoices] > full.i_due[invoices] - 1)
+                        & (full.i_due[invoices] > full.i_issue[invoices])]
     q_due = full.i_due[due_rows].astype(np.int64) - 1
     q_cust = np.r_[full.i_cust[invoices], full.i_cust[due_rows]]
     q_day = np.r_[q_issue, q_due]
@@ -218,7 +220,8 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
     return BacktestResult(
         settings=settings, company=company, currency=full.currency, source=full.source, days=days,
         last_day=date_of(end), customers=full.n_customers, invoices=len(invoices), customer_quality=cq,
-        delinquents=delinquents, invoice_cells=tuple(cells), evaluated_from=date_of(eval_from) if len(invoices) else None,
+        delinquents=delinquents, invoice_cells=tuple(cells),
+        evaluated_from=date_of(eval_from) if len(invoices) else None,
         calibration=calibration, learned_status=status or ", ".join(sorted(model_kinds)),
         learned_cutoffs=tuple(date_of(c) for c in sorted(used_cutoffs)), model_in_use=in_use, model_reason=reason,
         forecast=fc_rows, forecast_weeks=fc_weeks, replay_seconds=seconds)
@@ -313,7 +316,8 @@ def _forecast(full: LedgerFrame, pt: _Point, outcome, paid_day: np.ndarray, end:
     expected = np.maximum(expected, end + 1).astype(np.int64)
     out = tuple(ForecastRow(str(full.i_number[r]), str(full.c_id[full.i_cust[r]]), float(a), date_of(int(e)),
                             None if prob is None else float(p))
-                for r, a, e, p in zip(rows, residual, expected, prob if prob is not None else [None] * len(rows), strict=False))
+                for r, a, e, p in zip(rows, residual, expected, prob if prob is not None else [None] * len(rows),
+                                      strict=False))
     week = (expected - (end + 1)) // 7
     weeks = tuple((date_of(end + 1 + 7 * w), float(residual[week == w].sum())) for w in range(settings.forecast_weeks))
     return out, weeks
