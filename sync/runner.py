@@ -216,10 +216,13 @@ def _dry_run(company: str, store: Store, adapter: SourceAdapter, policy: Any, to
                       if found else "")
 
 
+DEFAULT_GUARD = Guard()  # the default limits (a Guard is frozen, so one instance serves every run)
+
+
 def run_sync(company_config: Any, store: Store, adapter: SourceAdapter, policy: Any, today: dt.date,
              full: bool = False, dry_run: bool = False, planner: Planner = default_planner,
              progress: Progress = no_progress, batch_size: int = 50, actor: str = "arwatch",
-             guard: Guard | None = Guard()) -> RunSummary:
+             guard: Guard | None = DEFAULT_GUARD) -> RunSummary:
     """Sync one company; returns its summary (errors become a status, never stop the caller).
 
     ``guard``: the limits on mass change (None lets any change through: --allow-mass-change).
