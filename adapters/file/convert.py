@@ -99,7 +99,8 @@ def _invoice(cells: _Cells, mapping: FileMapping) -> tuple[dict[str, Any], dict[
         raise _BadCell("due_date", f"{due_date} is before the invoice date {issue_date}")
     amount = cells.amount("amount")
     currency = cells.text("currency", required=False).upper() or mapping.currency
-    customer = {"id": cells.text("customer_id"), "name": cells.text("customer_name", False) or cells.text("customer_id"),
+    customer = {"id": cells.text("customer_id"),
+                "name": cells.text("customer_name", False) or cells.text("customer_id"),
                 "currency": currency}
     if cells.text("country", False):
         customer["country"] = cells.text("country", False)
