@@ -323,8 +323,8 @@ def credit_applications(payments: Iterable[Mapping[str, Any]]) -> dict[str, list
 
 def linked_ids(obj: Mapping[str, Any], txn_type: str) -> list[str]:
     """Ids of ``txn_type`` in the object's ``LinkedTxn`` or its lines' ``LinkedTxn``."""
-    found = [str(l.get("TxnId")) for l in obj.get("LinkedTxn") or [] if l.get("TxnType") == txn_type]
+    found = [str(link.get("TxnId")) for link in obj.get("LinkedTxn") or [] if link.get("TxnType") == txn_type]
     for line in obj.get("Line") or []:
-        found += [str(l.get("TxnId")) for l in line.get("LinkedTxn") or []
-                  if l.get("TxnType") == txn_type]
+        found += [str(link.get("TxnId")) for link in line.get("LinkedTxn") or []
+                  if link.get("TxnType") == txn_type]
     return list(dict.fromkeys(found))
