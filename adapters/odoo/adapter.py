@@ -83,8 +83,8 @@ class OdooAdapter:
         currencies = {r["currency_id"][1] for r in rows}
         if len(currencies) > 1:
             ids = [r["id"] for r in rows]
-            raise ConfigError(f"company_ids {ids}: the companies use different currencies ({', '.join(sorted(currencies))}); "
-                              f"configure one arwatch company per currency")
+            raise ConfigError(f"company_ids {ids}: the companies use different currencies "
+                              f"({', '.join(sorted(currencies))}); configure one arwatch company per currency")
         first = rows[0]
         return {"id": str(first["id"]), "name": " + ".join(r["name"] for r in rows), "currency": currencies.pop()}
 

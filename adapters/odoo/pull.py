@@ -50,7 +50,9 @@ def parse_cursor(cursor: str | None) -> dict[str, str]:
         data = json.loads(cursor)
     except ValueError:
         return {}
-    return {k: v for k, v in data.items() if k in CURSOR_STREAMS and isinstance(v, str)} if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if k in CURSOR_STREAMS and isinstance(v, str)}
 
 
 def _latest(rows: list[dict[str, Any]], previous: str | None) -> str | None:
@@ -232,7 +234,8 @@ class Puller:
             owner = commercial.get(r["res_id"]) if r["model"] == "res.partner" else move_partner.get(r["res_id"])
             if channel is None or owner is None:
                 continue  # a done to-do or upload is no contact attempt
-            record = m.mapped("mail.message", r, lambda r: m.contact_attempt(r, owner, channel), self.issues)
+            record = m.mapped("mail.message", r,
+                              lambda r, owner=owner, channel=channel: m.contact_attempt(r, owner, channel), self.issues)
             if record is not None:
                 records.append(record)
         return records, rows
@@ -257,7 +260,8 @@ def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], curs
     marks = {} if full else parse_cursor(cursor)
     since = {s: since_value(marks.get(s), overlap_seconds) for s in CURSOR_STREAMS}
     incremental = bool(marks)
-    p = Puller(reader, version, company["currency"], overlap_seconds, Windows(parse_seen(cursor) if incremental else {}))
+    p = Puller(reader, version, company["currency"], overlap_seconds,
+               Windows(parse_seen(cursor) if incremental else {}))
 
     customer_rows, contact_rows = p.customers(since["partners"])
     pay_stream = payment_stream(version)

@@ -5,9 +5,10 @@
     transport.call("res.partner", "write", ids=[7], vals={...})
 
 Arguments are always named (JSON-2 takes nothing else); ``ids`` are the records a method runs
-on: a record method called on no record (not ``@api.model``) still takes ``ids=[]``. Odoo 17.0-18.0 speak JSON-RPC (``/jsonrpc``, through odoorpc); Odoo 19.0 and later the
-JSON-2 API (``POST /json/2/<model>/<method>``, bearer API key). ``/xmlrpc`` and ``/jsonrpc`` are
-deprecated since 19 and their object service is to be removed in Odoo 22 (Odoo Online 21.1).
+on: a record method called on no record (not ``@api.model``) still takes ``ids=[]``. Odoo
+17.0-18.0 speak JSON-RPC (``/jsonrpc``, through odoorpc); Odoo 19.0 and later the JSON-2 API
+(``POST /json/2/<model>/<method>``, bearer API key). ``/xmlrpc`` and ``/jsonrpc`` are deprecated
+since 19 and their object service is to be removed in Odoo 22 (Odoo Online 21.1).
 
 Odoo Online grants external API access only on its Custom plan: on other plans every call
 is refused and ``connect`` says so.

@@ -119,7 +119,8 @@ class WriteBack:
     def _previous_warning(self, change: Change) -> dict[str, str]:
         stored = self.details_of(change.key) if self.details_of else {}
         if stored.get("previous_sale_warn"):
-            return {"sale_warn": stored["previous_sale_warn"], "sale_warn_msg": stored.get("previous_sale_warn_msg", "")}
+            return {"sale_warn": stored["previous_sale_warn"],
+                    "sale_warn_msg": stored.get("previous_sale_warn_msg", "")}
         rows = self.t.call("mail.message", "search_read",
                            domain=[["model", "=", "res.partner"], ["res_id", "=", int(change.customer_id)],
                                    ["body", "ilike", "[arwatch:hold:"]], fields=["body"], order="id desc", limit=1)

@@ -58,7 +58,8 @@ def _marked_partners(reader: Reader, lookups: Lookups, tags: dict[int, str | Non
 
 
 def _is_held(row: Row, lookups: Lookups) -> bool:
-    return HOLD_MARK in (row.get("sale_warn_msg") or "") and (not lookups.can_block() or row.get("sale_warn") == "block")
+    return HOLD_MARK in (row.get("sale_warn_msg") or "") and (not lookups.can_block()
+                                                              or row.get("sale_warn") == "block")
 
 
 def _latest_payloads(reader: Reader, partner_ids: set[int], after_id: int = 0) -> dict[str, dict[int, dict[str, Any]]]:
@@ -87,7 +88,8 @@ def _notes(reader: Reader, flagged: dict[int, list[str]], held: set[int],
     newest = max(note_ids, default=0)
     found = _latest_payloads(reader, wanted, after_id=newest) if newest else {"flag": {}, "hold": {}}
     known = {kind: {int(key.split(":", 1)[1]): item.model_dump(mode="json")
-                    for key, (item, _) in mirror.items() if key.startswith(f"{kind}:") and key.split(":", 1)[1].isdigit()}
+                    for key, (item, _) in mirror.items()
+                    if key.startswith(f"{kind}:") and key.split(":", 1)[1].isdigit()}
              for kind in ("flag", "hold")}
     for pid in flagged:
         mine = known["flag"].get(pid)
