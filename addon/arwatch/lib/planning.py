@@ -112,7 +112,8 @@ def _holds(board, written, extras, today, dpd):
 
 def _task(frame, c, step, cause, today, body, assignee, invoice=None, approval=False):
     return Task(customer_id=str(frame.c_id[c]), step=step, cause=cause,
-                title=f"{STEP_TITLES[step]}: {frame.c_name[c]}" + (f" ({frame.i_number[invoice]})" if invoice is not None else ""),
+                title=f"{STEP_TITLES[step]}: {frame.c_name[c]}"
+                + (f" ({frame.i_number[invoice]})" if invoice is not None else ""),
                 body=body, channel="approval" if approval else "todo", due_date=today, assignee=assignee,
                 rule=f"fallback ladder: {step}", invoice_id=None if invoice is None else str(frame.i_id[invoice]),
                 needs_approval=approval)
