@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -40,8 +41,8 @@ class Firing:
     cause: str
     invoices: tuple[int, ...] = ()  # invoice rows, oldest due first
     notes: tuple[str, ...] | None = None  # None: the evidence of the rule's ``requires`` that fired
-    promise: dict | None = None
-    plan: dict | None = None
+    promise: dict[str, Any] | None = None
+    plan: dict[str, Any] | None = None
     hold: Hold | None = None
 
 
@@ -104,7 +105,7 @@ class _View:
 
     def customers_for(self, segment: str, rule: StepRule) -> np.ndarray:
         board, credit = self.board, self.credit
-        ok = (board.segment == SEGMENT_NAMES.index(segment)) & np.isin(
+        ok: np.ndarray = (board.segment == SEGMENT_NAMES.index(segment)) & np.isin(
             board.level, [LEVEL_NAMES.index(level) for level in rule.levels])
         if rule.requires:
             ok &= np.any([fired(board, ind) for ind in rule.requires], axis=0)
@@ -117,6 +118,7 @@ class _View:
     def invoices_for(self, customers: np.ndarray, rule: StepRule) -> np.ndarray:
         """Invoice rows the rule fires on (open, in its days-past-due range, beyond the habit)."""
         f = self.frame
+        assert rule.from_days is not None  # StepRule requires it for the scopes that read invoices
         ok = self.st.is_open & customers[f.i_cust] & (self.dpd >= rule.from_days)
         if rule.until_days is not None:
             ok &= self.dpd <= rule.until_days
@@ -173,13 +175,14 @@ def _promise_firings(view: _View, customers: np.ndarray, ladder: str, index: int
     plans: dict[tuple[int, int], list[int]] = {}
     for r in np.flatnonzero(missed):
         plans.setdefault((int(f.n_cust[r]), int(f.n_plan[r])), []).append(int(r))
-    for (c, _), rows in plans.items():
+    for (c, _), missed_rows in plans.items():
         if not customers[c]:
             continue
-        agreed = date_of(f.n_agreed[rows[0]])
-        items = [{"due_date": date_of(f.n_due[r]), "amount": float(f.n_amount[r])} for r in rows]
-        note = "payment plan of " + fmt_day(f.n_agreed[rows[0]]) + ": missed " + "; ".join(
-            f"{fmt_money(i['amount'])} due {fmt_day(f.n_due[r])}" for i, r in zip(items, rows, strict=False))
+        agreed = date_of(f.n_agreed[missed_rows[0]])
+        items: list[dict[str, Any]] = [{"due_date": date_of(f.n_due[r]), "amount": float(f.n_amount[r])}
+                                       for r in missed_rows]
+        note = "payment plan of " + fmt_day(f.n_agreed[missed_rows[0]]) + ": missed " + "; ".join(
+            f"{fmt_money(i['amount'])} due {fmt_day(f.n_due[r])}" for i, r in zip(items, missed_rows, strict=False))
         out.append(Firing(c, ladder, index, rule, f"plan:{agreed.isoformat()}", notes=(note,),
                           plan={"agreed_on": agreed, "missed": items}))
     return out
@@ -211,14 +214,14 @@ def describe(ladder: str, index: int, rule: StepRule) -> str:
     return f"credit.ladders.{ladder}[{index}]: " + ", ".join(parts)
 
 
-def _invoice_facts(view: _View, rows: tuple[int, ...]) -> list[dict]:
+def _invoice_facts(view: _View, rows: tuple[int, ...]) -> list[dict[str, Any]]:
     f, st = view.frame, view.st
     return [{"number": str(f.i_number[r]), "total": float(f.i_total[r]), "open": float(st.residual[r]),
              "issue_date": date_of(f.i_issue[r]), "due_date": date_of(f.i_due[r]),
              "days_past_due": int(view.dpd[r])} for r in rows]
 
 
-def _evidence(view: _View, firing: Firing, invoices: list[dict]) -> tuple[str, ...]:
+def _evidence(view: _View, firing: Firing, invoices: list[dict[str, Any]]) -> tuple[str, ...]:
     c, board = firing.customer, view.board
     lines = [f"segment {SEGMENT_NAMES[board.segment[c]]}, risk {LEVEL_NAMES[board.level[c]]} "
              f"(score {board.score[c]:.0f})"]
@@ -253,8 +256,8 @@ def _assignee(view: _View, rule: StepRule, c: int) -> str:
                                                                                         rule.assignee)
 
 
-def _context(view: _View, firing: Firing, invoices: list[dict], assignee: str, company_name: str,
-             evidence_lines: tuple[str, ...], today: dt.date) -> dict:
+def _context(view: _View, firing: Firing, invoices: list[dict[str, Any]], assignee: str, company_name: str,
+             evidence_lines: tuple[str, ...], today: dt.date) -> dict[str, Any]:
     f, c = view.frame, firing.customer
     start, end = view.i_rows[c], view.i_rows[c + 1]
     open_rows = start + np.flatnonzero(view.st.is_open[start:end])
