@@ -29,7 +29,8 @@ def replay_days(start: dt.date, end: dt.date, every: str = "week") -> tuple[dt.d
         first = start + dt.timedelta(days=(6 - start.weekday()) % 7)
         return tuple(first + dt.timedelta(weeks=k) for k in range(max(0, (end - first).days // 7 + 1)))
     if every == "month":
-        out, y, m = [], start.year, start.month
+        out: list[dt.date] = []
+        y, m = start.year, start.month
         while True:
             last = dt.date(y, m, calendar.monthrange(y, m)[1])
             if last > end:

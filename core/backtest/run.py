@@ -29,7 +29,7 @@ from .customers import CustomerQuality, first_warning, judge_customers
 from .features import invoice_features, paid_share
 from .history import History, history, paid_in_full_day
 from .metrics import CalibrationBin, average_precision, calibration_bins, roc_auc
-from .outcome import delinquency_day, invoice_outcome, last_day
+from .outcome import InvoiceOutcome, delinquency_day, invoice_outcome, last_day
 from .replay import Replay, replay, replay_days
 
 POINTS: tuple[str, ...] = ("invoice date", "due date")
@@ -175,7 +175,8 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
     for name, rows, q, sl in (("invoice date", invoices, q_issue, slice(0, len(invoices))),
                               ("due date", due_rows, q_due, slice(len(invoices), None))):
         hists = {x: history(full, paid_day, full.i_cust[rows], q, x) for x in targets}
-        xmats, names = {}, ()
+        xmats: dict[int, np.ndarray] = {}
+        names: tuple[str, ...] = ()
         for x in targets:
             xmats[x], names = invoice_features(full, rows, q, hists[x], rep.query_score[sl], rep.query_dpd[sl],
                                                rep.query_strength[sl], rep.indicators)
@@ -192,7 +193,8 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
     status = why if not ok else ("turned off in the settings" if settings.learned == "off" else
                                  "" if len(cutoffs) else f"less than {settings.min_history_months} months of history")
     eval_from = int(cutoffs[0]) if len(cutoffs) else end + 1
-    cells, calibration, used_cutoffs, model_kinds = [], {}, set(), set()
+    cells, calibration, model_kinds = [], {}, set()
+    used_cutoffs: set[int] = set()
     for name, pt in points.items():
         for x in targets:
             label, known = outcome.label(x)
@@ -291,7 +293,8 @@ def _choose(cells: list[InvoiceCell], use_ml: bool, status: str, kinds: set[str]
     return "scorecard", detail
 
 
-def _forecast(full: LedgerFrame, pt: _Point, outcome, paid_day: np.ndarray, end: int, settings: BacktestSettings,
+def _forecast(full: LedgerFrame, pt: _Point, outcome: InvoiceOutcome, paid_day: np.ndarray, end: int,
+              settings: BacktestSettings,
               use_learned: bool) -> tuple[tuple[ForecastRow, ...], tuple[tuple[dt.date, float], ...]]:
     """Expected payment day of every invoice open at the end, and the cash-in per week."""
     open_now = ~outcome.settled[pt.rows]
