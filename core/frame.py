@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -125,7 +126,7 @@ class LedgerFrame:
     o_cust: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     o_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     o_total: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
-    extra: dict = field(default_factory=dict, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def n_customers(self) -> int:

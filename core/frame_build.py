@@ -8,6 +8,7 @@ Every table ends sorted by customer, then day, then input order.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from itertools import repeat
 from operator import attrgetter
 from typing import Any
@@ -19,7 +20,7 @@ from .gcpause import with_gc_paused
 from .model import InvoiceKind, InvoiceState, Ledger, OrderState, PaymentState
 
 
-def days(dates: list[dt.date | None] | tuple) -> np.ndarray:
+def days(dates: Sequence[Any]) -> np.ndarray:
     """Day numbers (``date.toordinal()``) of dates; NEVER for None."""
     try:
         return np.fromiter(map(dt.date.toordinal, dates), dtype=np.int32, count=len(dates))
@@ -28,7 +29,7 @@ def days(dates: list[dt.date | None] | tuple) -> np.ndarray:
                            dtype=np.int32, count=len(dates))
 
 
-def money(values: list | tuple) -> np.ndarray:
+def money(values: Sequence[Any]) -> np.ndarray:
     """Decimals (or None → NaN) as float64."""
     try:
         return np.fromiter(map(float, values), dtype=np.float64, count=len(values))
@@ -42,17 +43,18 @@ def obj(values: Any) -> np.ndarray:
     return out
 
 
-def columns(records: list | tuple, *names: str) -> list[list]:
+def columns(records: Sequence[Any], *names: str) -> list[list[Any]]:
     """The named attributes of every record, one list per name (one C-level pass each; no
     per-record tuples, which would wake the garbage collector over millions of records)."""
     return [list(map(attrgetter(name), records)) for name in names]
 
 
-def index_of(mapping: dict[str, int], keys: tuple, missing: int = -1) -> np.ndarray:
+def index_of(mapping: dict[str, int], keys: Sequence[str], missing: int = -1) -> np.ndarray:
     return np.fromiter(map(mapping.get, keys, repeat(missing)), dtype=np.int32, count=len(keys))
 
 
-def _sorted_by_customer(records: tuple, c_index: dict[str, int], day_field: str) -> tuple[list, np.ndarray, np.ndarray]:
+def _sorted_by_customer(records: tuple[Any, ...], c_index: dict[str, int],
+                        day_field: str) -> tuple[list[Any], np.ndarray, np.ndarray]:
     """Records ordered by (customer, day, input order), with their customer and day columns."""
     cust_ids, dates = columns(records, "customer_id", day_field)
     cust = index_of(c_index, cust_ids)
@@ -117,10 +119,10 @@ def _orders(ledger: Ledger, c_index: dict[str, int]) -> dict[str, np.ndarray]:
             "o_total": money(o_total) * money(o_rate) if len(orders) else np.zeros(0)}
 
 
-def _allocations(payments: list, p_day: np.ndarray, invoices: list, i_issue: np.ndarray,
+def _allocations(payments: list[Any], p_day: np.ndarray, invoices: list[Any], i_issue: np.ndarray,
                  is_credit: np.ndarray, i_index: dict[str, int], rate: np.ndarray) -> dict[str, np.ndarray]:
     owners: list[int] = []  # payment index, or -(credit note index) - 2
-    allocs: list = []
+    allocs: list[Any] = []
     for pi, pay in enumerate(payments):
         if pay.allocations:
             allocs.extend(pay.allocations)

@@ -154,7 +154,8 @@ def _cumsum_within(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
         return total
     starts = np.r_[0, np.flatnonzero(groups[1:] != groups[:-1]) + 1]
     offset = np.repeat(total[starts] - values[starts], np.diff(np.r_[starts, len(values)]))
-    return total - offset
+    within: np.ndarray = total - offset
+    return within
 
 
 def track_instalments(frame: LedgerFrame, grace_days: int = DEFAULT_GRACE_DAYS,
