@@ -73,7 +73,7 @@ class OdooAdapter:
             user = self.transport.call("res.users", "read", ids=[self.transport.uid], fields=["company_id"])
             ids = [user[0]["company_id"][0]]
         fields = ["name", "currency_id"] + ([SCORED_BY] if with_addon else [])
-        rows = self.transport.call("res.company", "read", ids=ids, fields=fields)
+        rows: list[dict[str, Any]] = self.transport.call("res.company", "read", ids=ids, fields=fields)
         if len(rows) != len(ids):
             raise ConfigError(f"company_ids {ids}: some companies are not readable by the API user")
         return rows
