@@ -37,6 +37,7 @@ from arwatch.core.contract import (
 )
 from arwatch.core.diffing import diff
 from arwatch.core.frame import LedgerFrame
+from arwatch.core.issues import Issue
 from arwatch.core.load import load_ledger
 from arwatch.core.planner import plan
 from arwatch.core.scoring import ScoreBoard, score
@@ -122,7 +123,8 @@ def _save_snapshot(store: Store, company: str, adapter: SourceAdapter, merged: M
             store.snapshot.set_cursor(conn, company, pull.cursor, run_id)
 
 
-def _score(merged: Merged, adapter: SourceAdapter, policy: Any, today: dt.date):
+def _score(merged: Merged, adapter: SourceAdapter, policy: Any,
+           today: dt.date) -> tuple[ScoreBoard, tuple[Issue, ...]]:
     ledger, issues = load_ledger(merged.ledger_data(), source=adapter.name, unavailable=adapter.unavailable)
     return score(LedgerFrame.from_ledger(ledger, today), policy), issues
 

@@ -61,4 +61,5 @@ def make_adapter(company: CompanyConfig, config: SyncConfig, store: Store, secre
     if factory is None:
         raise ConfigError(f"source {company.source!r} is not available yet (arwatch.adapters.{company.source} "
                           f"has no make_adapter)")
-    return factory(company, store, credentials, clock)
+    adapter: SourceAdapter = factory(company, store, credentials, clock)
+    return adapter

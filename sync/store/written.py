@@ -18,7 +18,7 @@ from arwatch.core.actions import ApplyResult, Change, Flag, Hold, Op, Override, 
 from .rows import StoreTable, dumps, upsert
 from .schema import hold_overrides, written
 
-_KINDS = {"flag": Flag, "hold": Hold, "task": Task}
+_KINDS: dict[str, type[Flag | Hold | Task]] = {"flag": Flag, "hold": Hold, "task": Task}
 PLACING = {Op.SET_FLAG: "flag", Op.PLACE_HOLD: "hold", Op.OPEN_TASK: "task"}
 REMOVING = {Op.CLEAR_FLAG, Op.RELEASE_HOLD, Op.CLOSE_TASK}
 
