@@ -111,17 +111,17 @@ def _invoice(cells: _Cells, mapping: FileMapping) -> tuple[dict[str, Any], dict[
     return customer, invoice, cells.date("settled_date", required=False)
 
 
-def _terms(gaps: dict[str, Counter], default: int) -> dict[str, int]:
+def _terms(gaps: dict[str, Counter[int]], default: int) -> dict[str, int]:
     return {cid: counter.most_common(1)[0][0] if counter else default for cid, counter in gaps.items()}
 
 
 def convert_invoices(rows: Iterable[tuple[int, Row]], mapping: FileMapping, source: str,
-                     settled_payments: bool, rejected: Rejected | None = None) -> tuple[dict[str, list], list[Issue]]:
+                     settled_payments: bool, rejected: Rejected | None = None) -> tuple[dict[str, Any], list[Issue]]:
     """customers, invoices (and payments from settled dates when ``settled_payments``)."""
     rejected = _noted(rejected)
     columns = mapping.columns.mapped()
     customers: dict[str, dict[str, Any]] = {}
-    gaps: dict[str, Counter] = defaultdict(Counter)
+    gaps: dict[str, Counter[int]] = defaultdict(Counter)
     invoices: dict[str, dict[str, Any]] = {}
     payments: list[dict[str, Any]] = []
     issues: list[Issue] = []

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from arwatch.core.contract import Cursor, MassChange, PullResult, WrittenRecords
+from arwatch.core.issues import Issue
 
 from .convert import Rejected, convert_invoices, convert_orders, convert_payments
 from .mapping import FileMapping, MappingError
@@ -38,7 +40,8 @@ def unavailable_for(mapping: FileMapping) -> frozenset[str]:
     return frozenset(missing)
 
 
-def read_mapped(mapping: FileMapping, company: str, rejected: Rejected | None = None) -> tuple[dict, list]:
+def read_mapped(mapping: FileMapping, company: str,
+                rejected: Rejected | None = None) -> tuple[dict[str, Any], list[Issue]]:
     """The mapped files as raw ledger records, plus an Issue per bad row (file, row, column);
     the records of the bad rows are noted in ``rejected``."""
     m = mapping
