@@ -37,10 +37,11 @@ class _Section(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+_INDICATOR_FIELDS: dict[str, Any] = {ind.id: (ind.params, Field(default_factory=ind.params)) for ind in INDICATORS}
 IndicatorsPolicy = create_model(  # one field per registered indicator, typed by its Params
     "IndicatorsPolicy",
     __base__=_Section,
-    **{ind.id: (ind.params, Field(default_factory=ind.params)) for ind in INDICATORS},
+    **_INDICATOR_FIELDS,
 )
 
 PAYMENT_PROBLEMS: tuple[str, ...] = (
@@ -84,7 +85,7 @@ class SegmentPolicy(_Section):
 
 
 class Policy(_Section):
-    indicators: IndicatorsPolicy = Field(default_factory=IndicatorsPolicy)  # type: ignore[valid-type]
+    indicators: IndicatorsPolicy = Field(default_factory=IndicatorsPolicy)
     scoring: ScoringPolicy = Field(default_factory=ScoringPolicy)
     segments: SegmentPolicy = Field(default_factory=SegmentPolicy)
     credit: CreditPolicy = Field(default_factory=CreditPolicy)

@@ -52,8 +52,10 @@ def bar_chart(bars: list[tuple[str, float]], title: str, width: int = 520, heigh
     for i, (label, v) in enumerate(bars):
         h = (height - 20) * v / top
         x = 30 + i * slot
-        parts.append(f'<rect x="{x + 4:.1f}" y="{height - h:.1f}" width="{slot - 8:.1f}" height="{h:.1f}" fill="#4a78b5"/>')
-        parts.append(f'<text x="{x + slot / 2:.1f}" y="{height - h - 4:.1f}" text-anchor="middle">{escape(fmt(v))}</text>')
+        parts.append(f'<rect x="{x + 4:.1f}" y="{height - h:.1f}" width="{slot - 8:.1f}" height="{h:.1f}" '
+                     f'fill="#4a78b5"/>')
+        parts.append(f'<text x="{x + slot / 2:.1f}" y="{height - h - 4:.1f}" text-anchor="middle">'
+                     f'{escape(fmt(v))}</text>')
         parts.append(f'<text x="{x + slot / 2:.1f}" y="{height + 15}" text-anchor="middle">{escape(label)}</text>')
     parts.append(f'<line x1="30" y1="{height}" x2="{width - 10}" y2="{height}" stroke="#888"/></svg>')
     return "".join(parts)
@@ -72,8 +74,10 @@ def grouped_bars(groups: list[str], series: list[tuple[str, list[float], str]], 
             v = 0.0 if v is None or math.isnan(v) else v
             h = (height - 20) * v
             x = 30 + gi * slot + 6 + si * bw
-            parts.append(f'<rect x="{x:.1f}" y="{height - h:.1f}" width="{bw - 2:.1f}" height="{h:.1f}" fill="{color}"/>')
-        parts.append(f'<text x="{30 + gi * slot + slot / 2:.1f}" y="{height + 15}" text-anchor="middle">{escape(g)}</text>')
+            parts.append(f'<rect x="{x:.1f}" y="{height - h:.1f}" width="{bw - 2:.1f}" height="{h:.1f}" '
+                         f'fill="{color}"/>')
+        parts.append(f'<text x="{30 + gi * slot + slot / 2:.1f}" y="{height + 15}" text-anchor="middle">'
+                     f'{escape(g)}</text>')
     for si, (name, _, color) in enumerate(series):
         parts.append(f'<rect x="{30 + si * 160}" y="{height + 30}" width="10" height="10" fill="{color}"/>'
                      f'<text x="{44 + si * 160}" y="{height + 39}">{escape(name)}</text>')
@@ -93,8 +97,8 @@ def calibration_plot(curves: dict[str, tuple[CalibrationBin, ...]], title: str, 
         color = colors.get(name, "#666")
         pts = [(30 + b.mean_predicted * size, 10 + (1 - b.observed) * size) for b in bins]
         if pts:
-            p.append('<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>'
-                     % (color, " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)))
+            points = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+            p.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{points}"/>')
             p.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>' for x, y in pts)
         p.append(f'<rect x="{size + 45}" y="{20 + i * 18}" width="10" height="10" fill="{color}"/>'
                  f'<text x="{size + 60}" y="{29 + i * 18}">{escape(PREDICTOR_TITLES.get(name, name))}</text>')
@@ -120,7 +124,7 @@ def _customer_section(r: BacktestResult) -> str:
                          fmt=lambda v: f"{v:.0f}"))
     out.append(f'<p class="note">Lead-time histogram: number of customers by days of warning '
                f'(first {s.warn_level} flag to going bad).</p>')
-    rows, best = [], {}
+    rows = []
     for name in ("scorecard", "dunning", "late_rate"):
         q = r.quality(name)
         for lq in q.levels:
@@ -199,8 +203,9 @@ def _model_section(r: BacktestResult) -> str:
         out.append(f"<h3>Expected cash-in by week from {r.last_day} ({r.currency})</h3>")
         out.append(bar_chart([(str(d)[5:], a) for d, a in r.forecast_weeks], "Expected cash-in by week",
                              fmt=lambda v: f"{v:,.0f}"))
+        method = "learned model" if r.model_in_use == "learned" else "each customer&#x27;s usual days to pay"
         out.append(f'<p class="note">{len(r.forecast)} open invoices; {total:,.2f} {r.currency} expected in the next '
-                   f'{len(r.forecast_weeks)} weeks ({"learned model" if r.model_in_use == "learned" else "each customer&#x27;s usual days to pay"}).</p>')
+                   f'{len(r.forecast_weeks)} weeks ({method}).</p>')
     return "".join(out)
 
 
@@ -209,7 +214,8 @@ def render_backtest(r: BacktestResult) -> str:
     b = describe()
     s = r.settings
     head = (f"<h1>Backtest: would arwatch have warned you in time?</h1>"
-            f"<p>{escape(r.company or 'Company')} ({escape(r.source)}): {r.customers} customers, {r.invoices} invoices. "
+            f"<p>{escape(r.company or 'Company')} ({escape(r.source)}): {r.customers} customers, "
+            f"{r.invoices} invoices. "
             f"arwatch was replayed at every {s.every} end from {r.days[0] if r.days else 'n/a'} to "
             f"{r.days[-1] if r.days else 'n/a'} ({len(r.days)} replay days), each time seeing only what was known "
             f"on that day, and compared with what happened afterwards (data up to {r.last_day}).</p>"

@@ -160,7 +160,8 @@ def _invoice(cells: _Cells, mapping: FileMapping,
     paid = _paid(cells, amount)
     total = abs(amount) if paid is None or amount >= 0 else abs(amount) - paid  # a credit note: what is left of it
     currency = cells.text("currency", required=False).upper() or mapping.currency
-    customer = {"id": cells.text("customer_id"), "name": cells.text("customer_name", False) or cells.text("customer_id"),
+    customer = {"id": cells.text("customer_id"),
+                "name": cells.text("customer_name", False) or cells.text("customer_id"),
                 "currency": currency}
     if cells.text("country", False):
         customer["country"] = cells.text("country", False)
@@ -171,7 +172,7 @@ def _invoice(cells: _Cells, mapping: FileMapping,
     return customer, invoice, cells.date("settled_date", required=False), paid
 
 
-def _terms(gaps: dict[str, Counter], default: int) -> dict[str, int]:
+def _terms(gaps: dict[str, Counter[int]], default: int) -> dict[str, int]:
     return {cid: counter.most_common(1)[0][0] if counter else default for cid, counter in gaps.items()}
 
 
@@ -184,7 +185,7 @@ def convert_invoices(rows: Iterable[tuple[int, Row]], mapping: FileMapping, sour
     formats = formats or Formats()
     columns = mapping.columns.mapped()
     customers: dict[str, dict[str, Any]] = {}
-    gaps: dict[str, Counter] = defaultdict(Counter)
+    gaps: dict[str, Counter[int]] = defaultdict(Counter)
     invoices: dict[str, dict[str, Any]] = {}
     paid_on: dict[str, tuple[Decimal | None, dt.date | None]] = {}
     issues: list[Issue] = []

@@ -144,7 +144,7 @@ class StoredDetails(Mapping[str, Mapping[str, str]]):
         self.store, self.company = store, company
 
     def __getitem__(self, key: str) -> Mapping[str, str]:
-        found = self.store.written.details(self.company, key)
+        found: Mapping[str, str] = self.store.written.details(self.company, key)
         if not found:
             raise KeyError(key)
         return found

@@ -38,7 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--start", type=dt.date.fromisoformat, help="first replay day")
     p.add_argument("--end", type=dt.date.fromisoformat, help="last replay day")
     p.add_argument("--delinquent-days", type=int, default=90, help="days past due that make delinquent (default 90)")
-    p.add_argument("--late-days", default="0,10,30", help="invoice questions: paid more than X days late (default 0,10,30)")
+    p.add_argument("--late-days", default="0,10,30",
+                   help="invoice questions: paid more than X days late (default 0,10,30)")
     p.add_argument("--no-learned", action="store_true", help="do not try the learned model")
     p.add_argument("--out", type=Path, default=Path("backtest.html"), help="report file (default backtest.html)")
     p.set_defaults(run=run)
@@ -79,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"rejected: {issue}")
     late = _late_days(args.late_days)
     settings = BacktestSettings(every=args.every, start=args.start, end=args.end, delinquent_days=args.delinquent_days,
-                                late_days=late, serious_late_days=max(late), learned="off" if args.no_learned else "auto")
+                                late_days=late, serious_late_days=max(late),
+                                learned="off" if args.no_learned else "auto")
     result = run_backtest(ledger, settings, policy)
     args.out.write_text(render_backtest(result), encoding="utf-8")
     print(summary(result))

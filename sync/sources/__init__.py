@@ -63,7 +63,9 @@ def make_adapter(company: CompanyConfig, config: SyncConfig, store: Store, secre
     if factory is None:
         raise ConfigError(f"source {company.source!r} is not available yet (arwatch.adapters.{company.source} "
                           f"has no make_adapter)")
-    return factory(_paths_resolved(company, config, getattr(module, "PATH_SETTINGS", ())), store, credentials, clock)
+    resolved = _paths_resolved(company, config, getattr(module, "PATH_SETTINGS", ()))
+    adapter: SourceAdapter = factory(resolved, store, credentials, clock)
+    return adapter
 
 
 def _paths_resolved(company: CompanyConfig, config: SyncConfig, keys: tuple[str, ...]) -> CompanyConfig:
