@@ -1,5 +1,8 @@
 """Who the generated customers are: the archetypes, the warning signs and segments each is meant
-to show, and how many of each the demo company holds.
+to show, and how many of each a book holds.
+
+Both generators read these: the demo company (``arwatch.demo.company``, one customer at a time
+with ``random.Random``) and the synthetic book (``arwatch.demo.synthetic``, numpy columns).
 """
 
 from __future__ import annotations
@@ -101,3 +104,14 @@ ROSTER: tuple[tuple[str, Any], ...] = (
     ("plan_missed", [(330, 0), (125, 0), (95, 0)]),
     ("plan_on_track", [(210, 0), (60, 0), (45, 0)]),
 )
+
+#: The synthetic book's mix: archetype -> share of customers (normalised when drawn: they sum
+#: to 1.005). The order is the order the synthetic book draws archetypes in: keep it.
+ARCHETYPE_SHARES: dict[str, float] = {
+    "punctual": 0.50, "stable_habit": 0.07, "chronic_late": 0.07, "new": 0.04,
+    "month_end_payer": 0.03, "habit_slipper": 0.03, "selective_payer": 0.02, "silent": 0.03,
+    "broken_promise": 0.03, "failed_payments": 0.02, "bank_churner": 0.02, "disputer": 0.03,
+    "sudden_complainer": 0.02, "staff_exodus": 0.02, "volume_dropper": 0.02,
+    "external_distress": 0.015, "fraud_suspicion": 0.005, "hearsay": 0.015,
+    "plan_missed": 0.01, "plan_on_track": 0.01,
+}

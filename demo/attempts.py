@@ -1,5 +1,7 @@
 """Contact attempts: the dunning e-mails and calls about overdue invoices, answered or not,
 the promises to pay made on them, and a silent or promise-breaking customer's own pattern.
+
+The synthetic book's step of the same name (``synthetic.attempts``) takes the parameters they share from here.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """The customer's contact people: who they are, who leaves (and is replaced), and the signal
 a salesperson records when key staff leave.
+
+The roles are shared with the synthetic book (``synthetic.contacts``).
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """Step 1, customers: who they are (from the roster), their profile and bank accounts, and
 their customer record.
+
+The synthetic book's step of the same name (``synthetic.customers``) takes the parameters they share from here.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """Disputes and complaints: a dispute opened on an invoice (paid short, settled later by a
 credit note or a payment, or never), complaints about the service, and their records.
+
+The synthetic book's step of the same name (``synthetic.disputes``) takes the parameters they share from here.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Step 2, invoices: the days a customer buys, the amounts, credit holds, goods returned
 (credit notes), and for each invoice its dispute and payment; then numbering and the invoice
 and credit-note records.
+
+The synthetic book's step of the same name (``synthetic.invoices``) takes the parameters they share from here.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """Step 3, payments: when each customer pays an invoice (its habit, its trouble), bounced and
 split payments, and the payment records grouped by customer, day and kind.
+
+The synthetic book's step of the same name (``synthetic.payments``) takes the parameters they share from here.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """Payment plans: a customer in trouble agrees to pay its unpaid invoices in instalments, pays
 them all (and buys again afterwards) or misses one; and the plan records.
+
+The synthetic book's step of the same name (``synthetic.plans``) takes the parameters they share from here.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """Manual signals: external distress, fraud suspicion, hearsay, complaints and staff leaving,
 as a person would record them, and the signal records.
+
+The synthetic book's step of the same name (``synthetic.signals``) takes the parameters they share from here.
 """
 
 from __future__ import annotations
