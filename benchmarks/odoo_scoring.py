@@ -170,7 +170,7 @@ def pay_and_order(env, args, pay_invoices, partners, journals, rng):
         plan = []
         for inv, pay in zip(chunk, payments, strict=False):
             lines = (inv.line_ids | pay.move_id.line_ids).filtered(
-                lambda l: l.account_id.account_type == "asset_receivable" and not l.reconciled)
+                lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled)
             plan.append(lines)
         env["account.move.line"]._reconcile_plan(plan)
         env.cr.commit()
@@ -299,7 +299,7 @@ def measure_scoring(env, sizes, repeat):
     for n in sizes:
         part = ids[:n]
         sp = env.cr.savepoint()
-        read_best, _ = timed(lambda: scoring._board(company, part, today, policy), repeat)
+        read_best, _ = timed(lambda part=part: scoring._board(company, part, today, policy), repeat)
         start = time.perf_counter()
         scoring._score_company(company, today=today, partner_ids=part, batch_size=max(n, 1))
         env.flush_all()
@@ -310,7 +310,7 @@ def measure_scoring(env, sizes, repeat):
         env.flush_all()
         queries = env.cr.sql_log_count - q0
 
-        def rerun():
+        def rerun(part=part, n=n):
             env.invalidate_all()
             scoring._score_company(company, today=today, partner_ids=part, batch_size=max(n, 1))
             env.flush_all()
