@@ -20,7 +20,14 @@ SQL constraints                   ``_sql_constraints``    ``models.Constraint``
                                                           ignored with a warning)
 a done activity                   deleted unless its      always archived (the field
                                   type has ``keep_done``  ``keep_done`` is gone)
+the grouped read of the pivot     ``read_group`` (dicts   ``formatted_read_group``
+and graph views (and of outside   ``<field>``,            (dicts ``<field>:<agg>``;
+callers)                          ``<field>_count``)      ``read_group`` deprecated)
 ================================  ======================  ==========================
+
+Unchanged, and used as is: ``_read_group(domain, groupby, aggregates)`` (tuples), plain SQL
+through ``env.cr.execute``, ``mail.activity.action_feedback``, ``sale.order
+._confirmation_error_message``, ``account.move._post``.
 
 Data files cannot name a field that only one series has (an unknown field is a load error),
 so those fields are written by :func:`setup_series`, which the data file
@@ -69,6 +76,22 @@ def sql_constraints(*specs):
         return cls
 
     return declare
+
+
+def grouped_read(model, domain, groupby, aggregates):
+    """What the pivot and graph views (and a caller over RPC) get from a grouped read: one dict a
+    group, ``{<groupby>: value, "__count": n, "<field>:<agg>": value}`` in both series."""
+    if V19:
+        return model.formatted_read_group(domain, groupby, ["__count", *aggregates])
+    rows = model.read_group(domain, list(aggregates), groupby, lazy=False)
+    renamed = []
+    for row in rows:
+        out = {key: row[key] for key in groupby}
+        out["__count"] = row["__count"]
+        for spec in aggregates:
+            out[spec] = row[spec.split(":", 1)[0]]
+        renamed.append(out)
+    return renamed
 
 
 def add_groups(user, *xmlids):
