@@ -59,7 +59,7 @@ def test_series__data_files_name_no_field_of_one_series_only(module):
 
 def test_series__python_goes_through_compat_for_renamed_names():
     for path in sorted(ADDON.rglob("*.py")):
-        if path.name == "compat.py":
+        if path.name in ("compat.py", "test_series.py"):  # the switch itself, and its test
             continue
         source = path.read_text(encoding="utf-8")
         assert "_sql_constraints" not in source, f"{path.relative_to(ADDON)}: use compat.sql_constraints"
