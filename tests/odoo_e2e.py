@@ -1,10 +1,11 @@
 """The Odoo end-to-end scenario, run live or from a cassette.
 
 Demo company pushed into its own Odoo company -> run 1 (flag, hold, tasks written) -> run 2
-(nothing to write) -> the held customer pays everything -> run 3 (hold released, flag cleared,
-tasks closed) -> run 4 (nothing to write). Each run: pull (full, then incremental from the
-cursor) -> merge into a snapshot -> load_ledger -> score -> small planner -> diff against
-``read_written_state`` -> apply.
+(nothing to write) -> two arwatch companies sharing a customer (``shared_customer``) -> a task
+written by an earlier version (``legacy_task``) -> the held customer pays everything -> run 3
+(hold released, flag cleared, tasks closed) -> run 4 (nothing to write). Each run: pull (full,
+then incremental from the cursor) -> merge into a snapshot -> load_ledger -> score -> small
+planner -> diff against ``read_written_state`` -> apply.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from odoo_planner import small_plan
 from odoo_vcr import HOST
 
 from arwatch.adapters.odoo import OdooAdapter, OdooSettings
-from arwatch.core.actions import ApplyResult, Change
+from arwatch.adapters.odoo.markers import task_mark, task_mark_start, task_owner
+from arwatch.core.actions import ApplyResult, Change, Op, Task
 from arwatch.core.contract import PullResult
 from arwatch.core.diffing import diff
 from arwatch.core.frame import LedgerFrame
@@ -88,6 +90,64 @@ def pay_everything(loader: Loader, data: dict[str, Any], customer: str) -> None:
             loader.pay(invoice_id, amount, TODAY)
 
 
+def _activities(transport: Any, tasks: tuple[Task, ...], companies: list[int]) -> dict[int, tuple[str, int | None]]:
+    """Open activities of ``tasks``' keys, whatever the company in their mark: id -> (key, company)."""
+    found = {}
+    for task in tasks:
+        rows = transport.call("mail.activity", "search_read", domain=[["note", "ilike", task_mark_start(task.key)]],
+                              fields=["note"], context={"allowed_company_ids": companies})
+        found.update({r["id"]: task_owner(r["note"]) for r in rows if task_owner(r["note"])[0] == task.key})
+    return found
+
+
+def shared_customer(transport: Any, settings: OdooSettings, adapter: OdooAdapter, held: int,
+                    tag: str) -> dict[str, Any]:
+    """A second arwatch company (another Odoo company of the database) whose customer is the held
+    one, made shared (no company): it sees none of the first company's tasks, closes none of
+    them, and opens and closes its own beside them (issue 15, point 3). The customer is the first
+    company's alone again afterwards (a later scenario in the database never sees it)."""
+    tasks = adapter.read_written_state().tasks
+    first = int(adapter.company["id"])
+    transport.call("res.partner", "write", ids=[held], vals={"company_id": False},
+                   context={"allowed_company_ids": [first]})
+    other = transport.call("res.company", "create", vals_list=[{"name": f"arwatch e2e {tag} (second)"}])[0]
+    transport.call("res.users", "write", ids=[transport.uid], vals={"company_ids": [[4, other]]})
+    second = OdooAdapter(transport, settings.model_copy(update={"company_ids": (other,)}), today=TODAY)
+    both = [first, other]
+    mine = [t for t in tasks if t.customer_id == str(held)]
+    outcome: dict[str, Any] = {"tasks": tasks, "seen_by_second": second.read_written_state().tasks,
+                               "first": first, "second": other}
+    outcome["second_closes"] = list(second.apply([Change(op=Op.CLOSE_TASK, key=t.key, customer_id=t.customer_id,
+                                                         why="test") for t in mine]))
+    outcome["after_close"] = _activities(transport, tasks, both)
+    outcome["second_opens"] = list(second.apply([Change(op=Op.OPEN_TASK, key=mine[0].key,
+                                                        customer_id=mine[0].customer_id, task=mine[0])]))
+    outcome["after_open"] = _activities(transport, tasks, both)
+    outcome["second_reads"] = second.read_written_state().tasks
+    outcome["first_reads"] = adapter.read_written_state().tasks
+    outcome["second_cleans"] = list(second.apply([Change(op=Op.CLOSE_TASK, key=mine[0].key,
+                                                         customer_id=mine[0].customer_id, why="test")]))
+    outcome["after_clean"] = _activities(transport, tasks, both)
+    transport.call("res.partner", "write", ids=[held], vals={"company_id": first},  # back to the first only
+                   context={"allowed_company_ids": both})
+    return outcome
+
+
+def legacy_task(transport: Any, adapter: OdooAdapter) -> tuple[str, int]:
+    """One of the company's open tasks made as an earlier version wrote it (a mark without the
+    company); its key and activity id."""
+    task = adapter.read_written_state().tasks[0]
+    company = int(adapter.company["id"])
+    context = {"allowed_company_ids": [company]}
+    [activity] = [a for a, owner in _activities(transport, (task,), [company]).items() if owner[1] == company]
+    note = transport.call("mail.activity", "read", ids=[activity], fields=["note"], context=context)[0]["note"]
+    legacy = note.replace(task_mark(task.key, company), task_mark(task.key))
+    assert legacy != note
+    named = "vals" if transport.version >= (19, 0) else "values"  # mail.activity.write's argument
+    transport.call("mail.activity", "write", ids=[activity], **{named: {"note": legacy}}, context=context)
+    return task.key, activity
+
+
 def scenario(transport: Any, url: str, database: str, tag: str) -> dict[str, Any]:
     company = create_company(transport, f"arwatch e2e {tag}")
     loader = Loader(transport, company)
@@ -98,9 +158,14 @@ def scenario(transport: Any, url: str, database: str, tag: str) -> dict[str, Any
     adapter = OdooAdapter(transport, settings, today=TODAY)
     snap = Snapshot()
     runs = [sync_once(adapter, snap), sync_once(adapter, snap)]
+    held = loader.partners["c2"]
+    shared = shared_customer(transport, settings, adapter, held, tag)
+    shared["first_runs"] = sync_once(adapter, snap)  # the other company's task is not this one's
+    legacy = legacy_task(transport, adapter)
+    upgraded = sync_once(adapter, snap)  # the legacy task is recognised: no duplicate, nothing closed
     pay_everything(loader, data, "c2")
     runs += [sync_once(adapter, snap), sync_once(adapter, snap)]
-    held = loader.partners["c2"]
     fields = sorted(adapter.lookups.warning_fields())
     partner = loader.call("res.partner", "read", ids=[held], fields=fields + ["category_id"])[0]
-    return {"runs": runs, "written": adapter.read_written_state(), "partner": partner, "held": held}
+    return {"runs": runs, "written": adapter.read_written_state(), "partner": partner, "held": held,
+            "shared": shared, "legacy": legacy, "upgraded": upgraded}

@@ -3,7 +3,7 @@
 Recorded with ``ARWATCH_ODOO_RECORD=1`` and the live settings (``ARWATCH_ODOO_URL``, ``_DB``,
 ``_LOGIN``, ``_KEY``); otherwise ``record_mode="none"``. Scrubbed: the password or API key in
 JSON-RPC bodies, the ``Authorization`` and ``Cookie`` headers, ``Set-Cookie`` answers, the
-server's traceback in error answers; the random JSON-RPC request id is set to 0 so bodies match
+server's traceback in error answers (JSON-RPC and JSON-2); the random JSON-RPC request id is set to 0 so bodies match
 on replay.
 """
 
@@ -50,15 +50,22 @@ def _request(request):  # noqa: ANN001 - vcrpy's Request
 
 
 def _scrub_traceback(body: bytes | str) -> bytes | str:
-    """A JSON-RPC error's ``data.debug`` (the server's traceback, with its file paths) left out."""
+    """An error's server traceback, with its file paths, left out: JSON-RPC's ``error.data.debug``,
+    JSON-2's top-level ``debug``."""
     try:
         data = json.loads(body)
     except (ValueError, TypeError):
         return body
-    error = data.get("error") if isinstance(data, dict) else None
-    if not isinstance(error, dict) or not isinstance(error.get("data"), dict) or "debug" not in error["data"]:
+    if not isinstance(data, dict):
         return body
-    error["data"]["debug"] = "(server traceback left out of the cassette)"
+    error = data.get("error")
+    if isinstance(error, dict) and isinstance(error.get("data"), dict) and "debug" in error["data"]:
+        where = error["data"]
+    elif "debug" in data and "name" in data:  # JSON-2 (19.0+)
+        where = data
+    else:
+        return body
+    where["debug"] = "(server traceback left out of the cassette)"
     text = json.dumps(data)
     return text.encode() if isinstance(body, bytes) else text
 

@@ -23,4 +23,4 @@ def test_cassette__no_machine_path_no_traceback_no_secret(path):
 
 
 def test_cassettes__every_recorded_odoo_session_is_checked():
-    assert {p.parent.name for p in CASSETTES if p.suffix == ".gz"} == {"odoo18", "odoo19", "odoo18addon"}
+    assert {p.parent.name for p in CASSETTES if p.suffix == ".gz"} == {"odoo18", "odoo19", "odoo18addon", "odoo19addon"}

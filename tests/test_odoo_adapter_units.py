@@ -58,7 +58,7 @@ def _hold_change(cid: str) -> Change:
 def test_writeback__one_refused_record_is_reported_and_the_rest_applied():
     odoo = FakeOdoo({7: {"sale_warn": "no-message", "sale_warn_msg": False},
                      8: {"sale_warn": "no-message", "sale_warn_msg": False}}, refuse={7})
-    results = list(WriteBack(odoo, Lookups(odoo)).apply([_hold_change("7"), _hold_change("8")]))
+    results = list(WriteBack(odoo, Lookups(odoo), company_ids=(1,)).apply([_hold_change("7"), _hold_change("8")]))
     assert [r.ok for r in results] == [False, True]
     assert "ValidationError" in results[0].error
     assert odoo.partners[8]["sale_warn"] == "block" and "[arwatch:hold]" in odoo.partners[8]["sale_warn_msg"]
@@ -66,7 +66,7 @@ def test_writeback__one_refused_record_is_reported_and_the_rest_applied():
 
 def test_writeback__hold_keeps_the_previous_warning_and_release_restores_it():
     odoo = FakeOdoo({7: {"sale_warn": "warning", "sale_warn_msg": "pays by cheque"}})
-    back = WriteBack(odoo, Lookups(odoo), details_of=lambda key: stored)
+    back = WriteBack(odoo, Lookups(odoo), details_of=lambda key: stored, company_ids=(1,))
     placed = back.apply_one(_hold_change("7"))
     stored = placed.details
     assert stored == {"previous_sale_warn": "warning", "previous_sale_warn_msg": "pays by cheque"}
@@ -77,7 +77,7 @@ def test_writeback__hold_keeps_the_previous_warning_and_release_restores_it():
 
 def test_writeback__release_leaves_a_warning_a_user_changed_since():
     odoo = FakeOdoo({7: {"sale_warn": "warning", "sale_warn_msg": "call Bob first"}})
-    result = WriteBack(odoo, Lookups(odoo)).apply_one(
+    result = WriteBack(odoo, Lookups(odoo), company_ids=(1,)).apply_one(
         Change(op=Op.RELEASE_HOLD, key="hold:7", customer_id="7", why="paid"))
     assert result.ok and "left as it is" in result.details["note"]
     assert odoo.partners[7] == {"sale_warn": "warning", "sale_warn_msg": "call Bob first"}
@@ -89,7 +89,8 @@ def test_writeback__flag_replaces_other_risk_tags_and_notes_the_reasons():
     odoo.call = _with_tags(odoo.call)
     flag = Flag(customer_id="7", level="critical", score=91, segment="delinquent", reasons=("aging: INV/1 <late>",),
                 as_of=DAY)
-    result = WriteBack(odoo, Lookups(odoo)).apply_one(Change(op=Op.SET_FLAG, key=flag.key, customer_id="7", flag=flag))
+    change = Change(op=Op.SET_FLAG, key=flag.key, customer_id="7", flag=flag)
+    result = WriteBack(odoo, Lookups(odoo), company_ids=(1,)).apply_one(change)
     assert result.ok
     write = next(c for c in odoo.log if c[1] == "write")
     assert write[3]["vals"]["category_id"] == [[3, 1], [4, 2]]

@@ -1,8 +1,9 @@
-"""``arwatch sync`` writing through the arwatch add-on in a real Odoo 18.0: live (``-m odoo`` with
-ARWATCH_ODOO_URL, _DB, _LOGIN, _KEY of a database where the ``arwatch_sale`` add-on is installed)
-or replayed from a cassette recorded from one.
+"""``arwatch sync`` writing through the arwatch add-on in a real Odoo 18.0 (JSON-RPC) or 19.0
+(JSON-2): live (``-m odoo`` with ARWATCH_ODOO_URL, _DB, _LOGIN, _KEY of a database where the
+``arwatch_sale`` add-on is installed) or replayed from a cassette recorded from one.
 
-Recording: ARWATCH_ODOO_RECORD=1 ARWATCH_ODOO_CASSETTE=odoo18addon plus the live settings.
+Recording: ARWATCH_ODOO_RECORD=1 ARWATCH_ODOO_CASSETTE=odoo18addon (or odoo19addon) plus the live
+settings.
 """
 
 from __future__ import annotations
@@ -51,8 +52,9 @@ def test_odoo_addon_e2e__live(tmp_path, monkeypatch):
     _check(addon_scenario(transport, url, db, login, key, secrets.token_hex(4), tmp_path, monkeypatch))
 
 
-def test_odoo_addon_e2e__from_cassette(tmp_path, monkeypatch):
-    url, db, login, key, meta = cassette_target("odoo18addon", "runner")
-    with cassette_vcr().use_cassette("odoo18addon/runner.yaml"):
+@pytest.mark.parametrize("name", ["odoo18addon", "odoo19addon"])
+def test_odoo_addon_e2e__from_cassette(name, tmp_path, monkeypatch):
+    url, db, login, key, meta = cassette_target(name, "runner")
+    with cassette_vcr().use_cassette(f"{name}/runner.yaml"):
         transport = connect(url, db, login, key, retries=1, wait=0)
         _check(addon_scenario(transport, url, db, login, key, meta["tag"], tmp_path, monkeypatch))

@@ -32,6 +32,26 @@ def _check(outcome: dict, version: tuple[int, int]) -> None:
         assert partner["sale_warn"] == "no-message"
     hold = next(c for c in first.changes if c.op is Op.PLACE_HOLD)
     assert hold.customer_id == str(outcome["held"])
+    _check_shared(outcome["shared"])
+    key, legacy = outcome["legacy"]
+    assert outcome["upgraded"].changes == (), "a task written without company is still this company's"
+    assert str(legacy) in {r.external_id for r in third.results if r.op is Op.CLOSE_TASK}, "and closed with the rest"
+
+
+def _check_shared(shared: dict) -> None:
+    """Two arwatch companies of one database sharing a customer keep their own tasks."""
+    first, second, keys = shared["first"], shared["second"], sorted(t.key for t in shared["tasks"])
+    assert shared["seen_by_second"] == (), "the second company does not read the first's tasks"
+    assert shared["second_closes"] and all(r.ok and r.external_id is None for r in shared["second_closes"])
+    assert sorted(shared["after_close"].values()) == sorted((k, first) for k in keys), "none of them closed"
+    [opened] = shared["second_opens"]
+    assert opened.ok and int(opened.external_id) not in shared["after_close"], "its own activity, beside the first's"
+    assert shared["after_open"][int(opened.external_id)] == (opened.key, second)
+    assert [t.key for t in shared["second_reads"]] == [opened.key]
+    assert sorted(t.key for t in shared["first_reads"]) == keys
+    assert shared["first_runs"].changes == (), "the first company writes nothing because of the second's task"
+    [cleaned] = shared["second_cleans"]
+    assert cleaned.external_id == opened.external_id and shared["after_clean"] == shared["after_close"]
 
 
 @pytest.mark.odoo

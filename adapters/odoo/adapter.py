@@ -54,7 +54,7 @@ class OdooAdapter:
         scoped = CompanyScoped(transport, company_ids)
         self.reader = Reader(scoped, company_ids, settings.page_size)
         self.lookups = Lookups(scoped, settings.task_user, sale_installed="sale" in self.modules)
-        self.writeback = WriteBack(scoped, self.lookups, details_of)
+        self.writeback = WriteBack(scoped, self.lookups, details_of, company_ids)
         self.addon = AddonTarget(scoped, company_ids[0], self.today) if with_addon else None
         # disputes: Community has none, the add-on has; orders: only with the Sales app
         self.unavailable = frozenset(({"disputes"} if self.addon is None else set())

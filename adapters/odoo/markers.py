@@ -1,6 +1,10 @@
 """The marks arwatch leaves in Odoo so that it can read back what it wrote (pure).
 
-- a collection task (mail.activity) carries ``[arwatch:<task key>]`` in its note;
+- a collection task (mail.activity) carries ``[arwatch:<task key>@<company id>]`` in its note:
+  the task key names the customer, the company the Odoo company it was written for (the first
+  of the adapter's ``company_ids``), so that two arwatch companies of one database sharing a
+  customer each keep their own tasks. Earlier versions wrote ``[arwatch:<task key>]``
+  (no company): such a legacy mark is read as a task of whichever company reads it;
 - a risk-flag note in the chatter carries ``[arwatch:flag:<payload>]``, a hold note
   ``[arwatch:hold:<payload>]`` (payload: the record as zlib-compressed JSON in url-safe base64,
   which survives Odoo's HTML sanitizer untouched);
@@ -29,17 +33,42 @@ TASK_PREFIX = "[arwatch:task:"
 RISK_TAG = "Risk: {level}"
 RISK_TAG_PREFIX = "Risk: "
 
-_TASK = re.compile(r"\[arwatch:(task:[^\]\s<]+)\]")
+# the key (which may hold ":" and "/", never "]", "<" or a space), then "@<company id>" unless legacy
+_TASK = re.compile(r"\[arwatch:(task:[^\]\s<]+?)(?:@([0-9]+))?\]")
 _PAYLOAD = re.compile(r"\[arwatch:(flag|hold):([A-Za-z0-9_\-=]+)\]")
 
 
-def task_mark(key: str) -> str:
-    return f"[arwatch:{key}]"
+def task_mark(key: str, company_id: int | None = None) -> str:
+    """The mark of task ``key`` written for ``company_id`` (None: the legacy mark)."""
+    return f"[arwatch:{key}@{company_id}]" if company_id is not None else f"[arwatch:{key}]"
+
+
+def task_mark_start(key: str) -> str:
+    """What every mark of ``key`` starts with, whatever its company (to search them in one call)."""
+    return f"[arwatch:{key}"
+
+
+def task_owner(text: str | None) -> tuple[str, int | None] | None:
+    """(task key, company id) of the mark in ``text``; company None for a legacy mark; None
+    without a mark."""
+    found = _TASK.search(html.unescape(text or ""))
+    if not found:
+        return None
+    return found.group(1), int(found.group(2)) if found.group(2) else None
 
 
 def task_key(text: str | None) -> str | None:
-    found = _TASK.search(html.unescape(text or ""))
-    return found.group(1) if found else None
+    owner = task_owner(text)
+    return owner[0] if owner else None
+
+
+def task_is_mine(text: str | None, company_ids: tuple[int, ...]) -> str | None:
+    """The task key in ``text`` when it is a task of ``company_ids`` (marked with one of them,
+    or a legacy mark without company), else None."""
+    owner = task_owner(text)
+    if owner is None or (owner[1] is not None and owner[1] not in company_ids):
+        return None
+    return owner[0]
 
 
 def payload_mark(kind: str, data: dict[str, Any]) -> str:

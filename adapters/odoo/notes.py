@@ -35,9 +35,9 @@ def hold_released_note(restored: str, why: str) -> str:
     return f"<p><b>arwatch: credit hold released</b> ({escape(why)}); {escape(restored)}</p>"
 
 
-def task_note(task: Task) -> str:
+def task_note(task: Task, company_id: int) -> str:
     body = "".join(f"<p>{escape(line)}</p>" for line in task.body.splitlines() if line.strip())
-    return body + _list(task.evidence) + f"<p>{escape(task_mark(task.key))}</p>"
+    return body + _list(task.evidence) + f"<p>{escape(task_mark(task.key, company_id))}</p>"
 
 
 def task_feedback(why: str) -> str:

@@ -9,9 +9,11 @@
   or the portal is not stopped. **Odoo 19.0 has no block at all**: its partner keeps only the
   warning text (``sale_warn_msg``), shown on new orders, so there a hold is a warning. Where
   custom modules can be installed, use the arwatch add-on, which blocks ``action_confirm``.
-- Collection task: a ``mail.activity`` on the partner whose note carries ``[arwatch:<key>]``;
-  an open one with the same key is reused, so reruns never duplicate it; closed with
-  ``action_feedback`` when its cause is gone.
+- Collection task: a ``mail.activity`` on the partner whose note carries
+  ``[arwatch:<key>@<company id>]`` (the first of ``company_ids``); an open one with the same key
+  and one of ``company_ids`` (or a legacy mark without company, written by an earlier version)
+  is reused, so reruns never duplicate it; closed with ``action_feedback`` when its cause is
+  gone. Another company's task of a shared customer is neither reused nor closed.
 
 Read before write: each change reads the partner's current values first; a sales warning a
 user changed after arwatch placed its hold is left as the user set it. One refused record
@@ -29,7 +31,7 @@ from arwatch.core.actions import ApplyResult, Change, Op
 from . import notes
 from .errors import RecordRefused
 from .lookups import Lookups
-from .markers import HOLD_MARK, TASK_PREFIX, payload, risk_tag, task_key, task_mark
+from .markers import HOLD_MARK, TASK_PREFIX, payload, risk_tag, task_mark_start, task_owner
 from .transport import Transport
 
 log = logging.getLogger(__name__)
@@ -37,8 +39,14 @@ DetailsOf = Callable[[str], dict[str, str]]
 
 
 class WriteBack:
-    def __init__(self, transport: Transport, lookups: Lookups, details_of: DetailsOf | None = None):
+    """Writes for the Odoo companies ``company_ids``: their tasks are marked with the first."""
+
+    def __init__(self, transport: Transport, lookups: Lookups, details_of: DetailsOf | None = None,
+                 company_ids: tuple[int, ...] = ()):
+        if not company_ids:
+            raise ValueError("WriteBack needs the Odoo company ids it writes for")
         self.t, self.lookups, self.details_of = transport, lookups, details_of
+        self.company_ids = tuple(company_ids)
 
     def apply(self, changes: Sequence[Change]) -> Iterable[ApplyResult]:
         for change in changes:
@@ -147,11 +155,16 @@ class WriteBack:
 
     # --- tasks --------------------------------------------------------------------------------
     def _open_activity(self, key: str) -> dict[str, Any] | None:
+        """The open activity of task ``key`` of these companies: marked with one of them, else a
+        legacy one (no company in its mark); one call for both."""
         rows = self.t.call("mail.activity", "search_read",
-                           domain=[["res_model", "=", "res.partner"], ["note", "ilike", task_mark(key)]],
+                           domain=[["res_model", "=", "res.partner"], ["note", "ilike", task_mark_start(key)]],
                            fields=["id", "res_id", "note"])
-        exact = [r for r in rows if task_key(r.get("note")) == key]  # ilike reads "_" as a wildcard
-        return exact[0] if exact else None
+        owners = [(task_owner(r.get("note")), r) for r in rows]  # ilike reads "_" as a wildcard
+        mine = [r for owner, r in owners if owner and owner[0] == key and owner[1] in self.company_ids]
+        legacy = [r for owner, r in owners if owner and owner[0] == key and owner[1] is None]
+        found = mine or legacy
+        return min(found, key=lambda r: r["id"]) if found else None
 
     def open_task(self, change: Change) -> tuple[str | None, dict[str, str]]:
         task = change.task
@@ -162,7 +175,7 @@ class WriteBack:
         self._partner(task.customer_id, ["id"])
         vals = {"res_model_id": self.lookups.partner_model(), "res_id": int(task.customer_id),
                 "activity_type_id": self.lookups.activity_type(task.channel), "summary": task.title[:200],
-                "note": notes.task_note(task), "date_deadline": task.due_date.isoformat(),
+                "note": notes.task_note(task, self.company_ids[0]), "date_deadline": task.due_date.isoformat(),
                 "user_id": self.lookups.user(task.assignee)}
         created = self.t.call("mail.activity", "create", vals_list=[vals])
         return str(created[0] if isinstance(created, list) else created), {}

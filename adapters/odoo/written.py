@@ -7,7 +7,9 @@ rewrites). A hold is there while the sales warning is a block that still ends wi
 
 Three reads (plus the tag lookup): the partners that are flagged, held or own an open arwatch
 activity, in one call (company-scoped), with their activity ids; those activities; their flag
-and hold notes.
+and hold notes. A task is read back only when its mark names one of the reader's companies, or
+names none (a legacy mark, see ``markers``): another company's task of a shared customer is not
+this company's.
 
 The notes pile up (a flag is rewritten, with a note, whenever its evidence changes), so with the
 state store's mirror of what arwatch wrote (``Mirror``: key -> the item and the id of the note
@@ -24,7 +26,7 @@ from typing import Any
 from arwatch.core.actions import Flag, Hold, Task, WrittenState
 
 from .lookups import Lookups
-from .markers import FLAG_PREFIX, HOLD_MARK, HOLD_PREFIX, TASK_PREFIX, level_of_tag, payload, task_key
+from .markers import FLAG_PREFIX, HOLD_MARK, HOLD_PREFIX, TASK_PREFIX, level_of_tag, payload, task_owner
 from .query import Stream
 from .reader import Reader
 
@@ -131,12 +133,20 @@ def _holds(partners: dict[int, Row], notes: dict[int, dict[str, Any]], today: dt
     return holds
 
 
-def _tasks(rows: list[Row], mine: set[int]) -> list[Task]:
+def _tasks(rows: list[Row], mine: set[int], company_ids: tuple[int, ...]) -> list[Task]:
+    """The tasks of ``company_ids`` among the activities ``rows`` of the customers ``mine``; a
+    key both marked for these companies and legacy (not written by arwatch itself, which reuses
+    the legacy one) reads as the company-marked one."""
+    found: dict[str, tuple[bool, Row]] = {}
+    for row in sorted((r for r in rows if r["res_id"] in mine), key=lambda r: r["id"]):
+        owner = task_owner(row.get("note"))
+        if not owner or (owner[1] is not None and owner[1] not in company_ids):
+            continue  # no mark, or another company's task
+        key, marked = owner[0], owner[1] is not None
+        if key not in found or (marked and not found[key][0]):
+            found[key] = (marked, row)
     tasks = []
-    for row in (r for r in rows if r["res_id"] in mine):  # only the configured companies' customers
-        key = task_key(row.get("note"))
-        if not key:
-            continue
+    for key, (_, row) in found.items():
         _, customer, step, cause = key.split(":", 3)
         tasks.append(Task(customer_id=customer, step=step, cause=cause, title=row.get("summary") or key,
                           due_date=dt.date.fromisoformat(row["date_deadline"]),
@@ -155,4 +165,4 @@ def read_written_state(reader: Reader, lookups: Lookups, today: dt.date, mirror:
     notes = _notes(reader, flagged, set(held), mirror)
     return WrittenState(flags=tuple(_flags(flagged, notes["flag"], today)),
                         holds=tuple(_holds(held, notes["hold"], today)),
-                        tasks=tuple(_tasks(activities, {r["id"] for r in partners})))
+                        tasks=tuple(_tasks(activities, {r["id"] for r in partners}, reader.company_ids)))

@@ -1,7 +1,7 @@
 {
     "name": "Collections early warning (arwatch)",
     "summary": "Risk flags, credit holds and collection activities from warning signs in receivables",
-    "version": "18.0.1.0.0",
+    "version": "1.1.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "arwatch",
@@ -23,6 +23,7 @@
         "views/res_config_settings_views.xml",
         "wizards/arwatch_call_outcome_views.xml",
         "wizards/arwatch_hold_override_views.xml",
+        "data/arwatch_series_data.xml",
         "views/arwatch_menus.xml",
     ],
     "installable": True,

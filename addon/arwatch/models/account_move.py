@@ -5,10 +5,18 @@ from odoo.exceptions import UserError
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    def _arwatch_due_date(self):
+        """The day the invoice is due in full: its last instalment (the payment term lines), else
+        ``invoice_date_due`` (19.0 keeps a due date given as False at create until posting)."""
+        self.ensure_one()
+        dates = [line.date_maturity for line in self.line_ids
+                 if line.display_type == "payment_term" and line.date_maturity]
+        return max(dates) if dates else self.invoice_date_due
+
     def _arwatch_on_credit(self):
         """Customer invoices sold on credit: paid later than the day they are issued."""
-        return self.filtered(lambda m: m.move_type == "out_invoice" and m.invoice_date_due and m.invoice_date
-                             and m.invoice_date_due > m.invoice_date)
+        return self.filtered(lambda m: m.move_type == "out_invoice" and m.invoice_date
+                             and (m._arwatch_due_date() or m.invoice_date) > m.invoice_date)
 
     def _arwatch_check_credit_hold(self):
         """Refuse posting an invoice on credit for a customer on hold, when the company says so."""

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .. import compat
+
 OUTCOMES = [
     ("no_answer", "No answer"),
     ("promise", "Promised to pay"),
@@ -9,6 +11,10 @@ OUTCOMES = [
 CHANNELS = [("call", "Call"), ("email", "Email"), ("visit", "Visit"), ("letter", "Letter")]
 
 
+@compat.sql_constraints(
+    ("promise_after_call", "CHECK(promise_date IS NULL OR promise_date >= date)",
+     "A promise to pay is for a day on or after the call."),
+)
 class ArwatchContactAttempt(models.Model):
     """One attempt to reach a customer and what came of it (core ``ContactAttempt``)."""
 
@@ -31,11 +37,6 @@ class ArwatchContactAttempt(models.Model):
     dispute_id = fields.Many2one("arwatch.dispute", ondelete="set null")
     note = fields.Text()
     user_id = fields.Many2one("res.users", "Logged by", default=lambda self: self.env.user)
-
-    _sql_constraints = [
-        ("promise_after_call", "CHECK(promise_date IS NULL OR promise_date >= date)",
-         "A promise to pay is for a day on or after the call."),
-    ]
 
     @api.depends("outcome")
     def _compute_answered(self):

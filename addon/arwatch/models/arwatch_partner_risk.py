@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from .. import compat
+
 LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
 SEGMENTS = [
     ("good", "Good"),
@@ -17,6 +19,9 @@ OVERRIDE_FIELDS = ("override_until", "override_reason", "override_user_id")
 GUARDED_FIELDS = HOLD_FIELDS + OVERRIDE_FIELDS + ("partner_id", "company_id")
 
 
+@compat.sql_constraints(
+    ("partner_company_uniq", "unique(partner_id, company_id)", "One risk record per customer and company."),
+)
 class ArwatchPartnerRisk(models.Model):
     """A customer's risk in one company.
 
@@ -57,10 +62,6 @@ class ArwatchPartnerRisk(models.Model):
                                        groups="arwatch.group_collections_manager")
     hold_effective = fields.Boolean("Hold in force", compute="_compute_hold_effective")
     invoice_count = fields.Integer(compute="_compute_invoice_count")
-
-    _sql_constraints = [
-        ("partner_company_uniq", "unique(partner_id, company_id)", "One risk record per customer and company."),
-    ]
 
     @api.model_create_multi
     def create(self, vals_list):

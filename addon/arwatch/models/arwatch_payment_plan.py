@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .. import compat
+
 
 class ArwatchPaymentPlan(models.Model):
     """An agreed schedule for paying an open balance (core ``PaymentPlan``)."""
@@ -30,6 +32,7 @@ class ArwatchPaymentPlan(models.Model):
             plan.display_name = f"{plan.partner_id.display_name} ({plan.agreed_on or ''})"
 
 
+@compat.sql_constraints(("amount_positive", "CHECK(amount > 0)", "An instalment is a positive amount."))
 class ArwatchPaymentPlanLine(models.Model):
     _name = "arwatch.payment.plan.line"
     _description = "Payment plan instalment"
@@ -41,4 +44,3 @@ class ArwatchPaymentPlanLine(models.Model):
     due_date = fields.Date(required=True)
     amount = fields.Monetary(required=True, currency_field="currency_id")
 
-    _sql_constraints = [("amount_positive", "CHECK(amount > 0)", "An instalment is a positive amount.")]

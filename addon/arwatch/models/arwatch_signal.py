@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .. import compat
+
 SIGNAL_KINDS = [
     ("complaint", "Complaint"),
     ("hearsay", "Hearsay (heard from other clients)"),
@@ -12,6 +14,10 @@ SIGNAL_KINDS = [
 ]
 
 
+@compat.sql_constraints(
+    ("severity_range", "CHECK(severity >= 0 AND severity <= 1)", "Severity is between 0 and 1."),
+    ("confidence_range", "CHECK(confidence >= 0 AND confidence <= 1)", "Confidence is between 0 and 1."),
+)
 class ArwatchSignal(models.Model):
     """A warning signal about a customer, entered by a person or imported (core ``Signal``)."""
 
@@ -32,11 +38,6 @@ class ArwatchSignal(models.Model):
     confidence = fields.Float(default=1.0, help="0 to 1: how sure the source is (hearsay is usually low).")
     expires_on = fields.Date("Expires on", help="After this day the signal no longer counts.")
     active = fields.Boolean(default=True)
-
-    _sql_constraints = [
-        ("severity_range", "CHECK(severity >= 0 AND severity <= 1)", "Severity is between 0 and 1."),
-        ("confidence_range", "CHECK(confidence >= 0 AND confidence <= 1)", "Confidence is between 0 and 1."),
-    ]
 
     @api.depends("partner_id", "kind", "date")
     def _compute_display_name(self):

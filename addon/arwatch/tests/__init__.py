@@ -3,3 +3,4 @@ from . import test_collections
 from . import test_sync_api
 from . import test_hold_guard
 from . import test_company_walls
+from . import test_series

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.arwatch import compat
 from odoo.tests import new_test_user
 
 
@@ -22,7 +23,7 @@ class ArwatchCommon(AccountTestInvoicingCommon):
                                       "arwatch.group_collections_user", company_id=cls.company.id)
         cls.manager = new_test_user(cls.env, "arw_manager", groups="account.group_account_invoice,"
                                     "arwatch.group_collections_manager", company_id=cls.company.id)
-        cls.env.user.sudo().groups_id = [(4, cls.env.ref("arwatch.group_collections_manager").id)]
+        compat.add_groups(cls.env.user.sudo(), "arwatch.group_collections_manager")
         cls.company.arwatch_collections_user_id = cls.collector
         cls.company.arwatch_manager_user_id = cls.manager
         cls.good = cls.env["res.partner"].create({"name": "Good Payer", "is_company": True})
@@ -41,14 +42,16 @@ class ArwatchCommon(AccountTestInvoicingCommon):
     def invoice(cls, partner, day, amount, company=None, post=True, term=None):
         """A posted customer invoice of one line, due on ``day`` unless ``term`` says otherwise."""
         company = company or cls.company
-        move = cls.env["account.move"].with_company(company).create({
+        vals = {
             "move_type": "out_invoice", "partner_id": partner.id, "invoice_date": day, "date": day,
             "invoice_payment_term_id": term.id if term else False,
-            # without a payment term Odoo keeps the due date given (default: today): due on issue
-            "invoice_date_due": False if term else day,
             "invoice_line_ids": [Command.create({"name": "goods", "quantity": 1, "price_unit": amount,
                                                  "tax_ids": [Command.clear()]})],
-        })
+        }
+        if not term:
+            # without a payment term Odoo keeps the due date given (default: today): due on issue
+            vals["invoice_date_due"] = day
+        move = cls.env["account.move"].with_company(company).create(vals)
         if post:
             move.action_post()
         return move

@@ -3,6 +3,7 @@ import json
 
 from markupsafe import escape
 from odoo import _, api, fields, models
+from odoo.addons.arwatch import compat
 from odoo.exceptions import AccessError, UserError
 
 # a manager's per-order override: written by the override wizard only (server code)
@@ -67,8 +68,8 @@ class SaleOrder(models.Model):
         each sold line's product, quantity, unit, price, discount and taxes."""
         self.ensure_one()
         lines = sorted(
-            (line.product_id.id, round(line.product_uom_qty, 6), line.product_uom.id, round(line.price_unit, 6),
-             round(line.discount, 6), sorted(line.tax_id.ids))
+            (line.product_id.id, round(line.product_uom_qty, 6), line[compat.SALE_LINE_UOM].id,
+             round(line.price_unit, 6), round(line.discount, 6), sorted(line[compat.SALE_LINE_TAXES].ids))
             for line in self._arwatch_approval_lines())
         payload = [self.partner_id.commercial_partner_id.id, self.currency_id.id,
                    self.currency_id.round(self.amount_total), lines]

@@ -1,8 +1,9 @@
 from odoo import api, models
+from odoo.addons.arwatch import compat
 
 # the line values a per-order credit hold override approves (see sale.order._arwatch_approval_digest)
-APPROVED_FIELDS = {"order_id", "product_id", "product_uom_qty", "product_uom", "price_unit", "discount", "tax_id",
-                   "display_type"}
+APPROVED_FIELDS = {"order_id", "product_id", "product_uom_qty", compat.SALE_LINE_UOM, "price_unit", "discount",
+                   compat.SALE_LINE_TAXES, "display_type"}
 
 
 class SaleOrderLine(models.Model):

@@ -1,13 +1,14 @@
 from datetime import timedelta
 
 from odoo import Command
-from odoo.addons.arwatch.tests.common import ArwatchCommon
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from .common import ArwatchSaleCommon
+
 
 @tagged("post_install", "-at_install")
-class TestSaleHold(ArwatchCommon):
+class TestSaleHold(ArwatchSaleCommon):
 
     @classmethod
     def setUpClass(cls):

@@ -1,11 +1,13 @@
 from xmlrpc.client import Fault
 
-from odoo.addons.arwatch.tests.common import ArwatchCommon, ArwatchRpc
+from odoo.addons.arwatch.tests.common import ArwatchRpc
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import ArwatchSaleCommon
 
 
 @tagged("post_install", "-at_install")
-class TestSaleHoldBypass(ArwatchCommon, ArwatchRpc, HttpCase):
+class TestSaleHoldBypass(ArwatchSaleCommon, ArwatchRpc, HttpCase):
     """An order of a held customer reaches state ``sale`` only through the hold check, over
     XML-RPC too; a manager's per-order override covers the order as approved, no more."""
 

@@ -1,12 +1,13 @@
 from odoo import Command
-from odoo.addons.arwatch.tests.common import ArwatchCommon
 from odoo.addons.payment.tests.common import PaymentCommon
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from .common import ArwatchSaleCommon, compat
+
 
 @tagged("post_install", "-at_install")
-class TestSaleHoldPayment(ArwatchCommon, PaymentCommon):
+class TestSaleHoldPayment(ArwatchSaleCommon, PaymentCommon):
     """The portal payment path: a transaction's post-processing confirms the order it pays
     (``_check_amount_and_confirm_order`` → ``action_confirm``) with Odoo's dummy provider.
 
@@ -23,7 +24,7 @@ class TestSaleHoldPayment(ArwatchCommon, PaymentCommon):
         return self.env["sale.order"].create(dict({
             "partner_id": partner.id, "company_id": self.company.id,
             "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 2,
-                                           "tax_id": [Command.clear()]})],
+                                           compat.SALE_LINE_TAXES: [Command.clear()]})],
         }, **vals))
 
     def pay_online(self, order, amount, reference):

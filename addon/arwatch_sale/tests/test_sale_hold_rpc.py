@@ -1,12 +1,13 @@
 from xmlrpc.client import Fault
 
 from odoo import Command
-from odoo.addons.arwatch.tests.common import ArwatchCommon
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import ArwatchSaleCommon
 
 
 @tagged("post_install", "-at_install")
-class TestSaleHoldRpc(ArwatchCommon, HttpCase):
+class TestSaleHoldRpc(ArwatchSaleCommon, HttpCase):
     """The hold holds over XML-RPC too: a real call to /xmlrpc/2/object, served by Odoo's HTTP thread."""
 
     @classmethod

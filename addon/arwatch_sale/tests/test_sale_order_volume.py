@@ -1,13 +1,14 @@
 from odoo import Command
 from odoo.addons.arwatch.lib import ledger_sql
-from odoo.addons.arwatch.tests.common import ArwatchCommon
 from odoo.tests import tagged
 
 from arwatch.core.policy import Policy
 
+from .common import ArwatchSaleCommon, compat
+
 
 @tagged("post_install", "-at_install")
-class TestSaleOrderVolume(ArwatchCommon):
+class TestSaleOrderVolume(ArwatchSaleCommon):
     """With confirmed sale orders the scoring measures order volume on them (core ``orders``)."""
 
     def board(self):
@@ -24,7 +25,7 @@ class TestSaleOrderVolume(ArwatchCommon):
         order = self.env["sale.order"].create({
             "partner_id": contact.id, "company_id": self.company.id,
             "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 3,
-                                           "tax_id": [Command.clear()]})],
+                                           compat.SALE_LINE_TAXES: [Command.clear()]})],
         })
         draft = order.copy()
         order.action_confirm()
