@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from .columnar import NEVER
+from .columnar import NEVER, covered_day
 from .gcpause import with_gc_paused
 from .model import InvoiceKind, InvoiceState, Ledger, OrderState, PaymentState
+from .settlement import TOLERANCE as SETTLED_TOLERANCE
 
 def days(dates: list[dt.date | None] | tuple) -> np.ndarray:
     """Day numbers (``date.toordinal()``) of dates; NEVER for None."""
@@ -76,8 +77,8 @@ def _build_columns(ledger: Ledger) -> dict[str, Any]:
 
     posted = [inv for inv in ledger.invoices if inv.state is InvoiceState.POSTED]
     invoices, i_cust, i_issue = _sorted_by_customer(tuple(posted), c_index, "issue_date")
-    i_id, i_number, i_due, i_total, i_rate, i_kind, i_disputed = columns(
-        invoices, "id", "number", "due_date", "total", "fx_rate", "kind", "disputed")
+    i_id, i_number, i_due, i_total, i_rate, i_kind, i_disputed, i_disputed_on = columns(
+        invoices, "id", "number", "due_date", "total", "fx_rate", "kind", "disputed", "disputed_on")
     rate = money(i_rate)
     i_index = dict(zip(i_id, range(len(i_id))))
     is_credit = np.array([k is InvoiceKind.CREDIT_NOTE for k in i_kind], dtype=bool)
@@ -102,7 +103,27 @@ def _build_columns(ledger: Ledger) -> dict[str, Any]:
     cols.update(_allocations(payments, p_day, invoices, i_issue, is_credit, i_index, rate))
     cols.update(_small_tables(ledger, c_index, i_index))
     cols.update(_orders(ledger, c_index))
+    cols["i_disputed_day"] = _flag_days(cols, days(i_disputed_on))
     return cols
+
+
+def latest_day(cols: dict[str, Any]) -> int:
+    """The latest day any record of the columns is dated (0 for an empty ledger): a snapshot of
+    the ledger cannot have been taken before it."""
+    dated = [cols[k] for k in ("i_issue", "a_day", "p_day", "p_returned", "d_open", "d_resolved", "t_day",
+                               "s_day", "n_agreed", "n_cancelled", "k_created", "k_archived", "o_day")]
+    known = [int(d[d < NEVER].max()) for d in dated if len(d) and (d < NEVER).any()]
+    return max(known, default=0)
+
+
+def _flag_days(cols: dict[str, Any], stated: np.ndarray) -> np.ndarray:
+    """Per invoice, the day its undated ``disputed`` flag became known (NEVER when not flagged):
+    the day the source states, else the day its allocations (bounced or not: a later bounce
+    does not unsay the settlement) first covered it, else, still open, the ledger's latest day."""
+    covered = covered_day(cols["a_inv"], cols["a_day"], cols["a_amount"], cols["i_total"], SETTLED_TOLERANCE)
+    covered = np.where(covered < NEVER, np.maximum(covered, cols["i_issue"]), latest_day(cols))
+    known = np.where(stated < NEVER, stated, covered)
+    return np.where(cols["i_disputed"] & ~cols["i_credit"], known, NEVER).astype(np.int32)
 
 
 def _orders(ledger: Ledger, c_index: dict[str, int]) -> dict[str, np.ndarray]:

@@ -26,7 +26,7 @@ import datetime as dt
 import numpy as np
 
 from ..frame import LedgerFrame, date_of
-from .history import PRIOR_WEIGHT, AsOf, History
+from .history import PRIOR_WEIGHT, AsOf, History, history
 
 
 def _month_end(days: np.ndarray) -> np.ndarray:
@@ -91,6 +91,19 @@ def history_features(hist: History) -> dict[str, np.ndarray]:
         "days_since_last_invoice_log": np.where(first_invoice, 0.0,
                                                 np.log1p(np.nan_to_num(hist.since_last_issue, nan=0.0))),
     }
+
+
+def point_features(full: LedgerFrame, paid_day: np.ndarray, rows: np.ndarray, q_day: np.ndarray, snap_score: np.ndarray,
+                   snap_dpd: np.ndarray, snap_strength: np.ndarray, indicator_ids: tuple[str, ...],
+                   targets: tuple[int, ...]) -> tuple[dict[int, np.ndarray], tuple[str, ...], dict[int, History]]:
+    """Everything the learned model reads about invoices ``rows`` asked on days ``q_day`` (end of
+    day), per question X in ``targets``: (feature matrix per X, column names, history per X)."""
+    hists = {x: history(full, paid_day, full.i_cust[rows], q_day, x) for x in targets}
+    xmats, names = {}, ()
+    for x in targets:
+        xmats[x], names = invoice_features(full, rows, q_day, hists[x], snap_score, snap_dpd, snap_strength,
+                                           indicator_ids)
+    return xmats, names, hists
 
 
 def invoice_features(full: LedgerFrame, rows: np.ndarray, q_day: np.ndarray, hist: History,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..columnar import NEVER, group_min
+from ..columnar import NEVER, covered_day
 from ..frame import LedgerFrame
 from ..settlement import TOLERANCE
 
@@ -54,15 +54,7 @@ def paid_in_full_day(full: LedgerFrame) -> np.ndarray:
 
     Credit notes get NEVER. Allocations are sorted by (invoice, day) in the frame.
     """
-    n = len(full.i_id)
-    if not len(full.a_inv):
-        return np.full(n, NEVER, dtype=np.int64)
-    cum = np.cumsum(full.a_amount)
-    starts = np.r_[0, np.flatnonzero(np.diff(full.a_inv)) + 1]
-    before = np.repeat(np.r_[0.0, cum][starts], np.diff(np.r_[starts, len(cum)]))
-    covered = (cum - before) >= full.i_total[full.a_inv] - TOLERANCE
-    rows = np.flatnonzero(covered)
-    day = group_min(full.a_inv[rows], full.a_day[rows].astype(np.int64), n, int(NEVER))
+    day = covered_day(full.a_inv, full.a_day, full.a_amount, full.i_total, TOLERANCE)
     day = np.where(day < NEVER, np.maximum(day, full.i_issue), NEVER)
     return np.where(full.i_credit, NEVER, day).astype(np.int64)
 
@@ -94,8 +86,9 @@ class History:
     Attributes:
       paid: invoices paid in full so far; late: of them, paid after the due date.
       serious: paid more than ``late_days`` late; mean_late: mean days late (early = 0).
-      recent_late: mean days late of the last 3 paid; mean_days_to_pay; disputed: share of
-      paid invoices flagged disputed (an undated flag: kept for reference, not a model feature);
+      recent_late: mean days late of the last 3 paid; mean_days_to_pay; disputed: invoices
+      whose dispute flag was known by the query day (``i_disputed_day``: for an undated flag the
+      day its invoice was settled), per paid invoice;
       issued: invoices issued so far; open, overdue: of them not paid in full, and past due;
       open_amount, overdue_amount: their totals; mean_log_amount: mean log(1+amount) of those
       issued; prior_late, prior_serious, prior_days_late: share paid late, more than
@@ -188,6 +181,13 @@ def _open_and_overdue(full: LedgerFrame, inv: np.ndarray, pday: np.ndarray, q_cu
             np.where(issued > 0, q_day + 1 - last_issue, np.nan))
 
 
+def _known_flags(full: LedgerFrame, q_cust: np.ndarray, q_day: np.ndarray) -> np.ndarray:
+    """Invoices of the customer whose dispute flag was known by the end of the query day."""
+    flagged = full.i_disputed_day < NEVER
+    a, b = AsOf(full.i_cust[flagged], full.i_disputed_day[flagged]).window(q_cust, q_day)
+    return (b - a).astype(np.float64)
+
+
 def history(full: LedgerFrame, paid_day: np.ndarray, q_cust: np.ndarray, q_day: np.ndarray,
             late_days: int) -> History:
     """History of customers ``q_cust`` as known at the end of days ``q_day`` (arrays of one length)."""
@@ -230,7 +230,7 @@ def history(full: LedgerFrame, paid_day: np.ndarray, q_cust: np.ndarray, q_day: 
         mean_late=total(lateness) / safe,
         recent_late=recent_sum / np.maximum(recent_n, 1),
         mean_days_to_pay=total((pday[was_paid] - issue[was_paid]).astype(np.float64)) / safe,
-        disputed=total(full.i_disputed[p]) / safe,
+        disputed=_known_flags(full, q_cust, q_day) / safe,
         issued=issued, open=n_open, overdue=overdue, open_amount=open_amount, overdue_amount=overdue_amount,
         mean_log_amount=mean_log_amount,
         prior_late=prior_late, prior_serious=prior_serious, prior_days_late=prior_days,

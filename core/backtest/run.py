@@ -26,7 +26,7 @@ from ..policy import LEVELS, Policy
 from . import learned as ml
 from .baselines import dunning_level, late_rate_level
 from .customers import CustomerQuality, first_warning, judge_customers
-from .features import invoice_features, paid_share
+from .features import paid_share, point_features
 from .history import History, history, paid_in_full_day
 from .metrics import CalibrationBin, average_precision, calibration_bins, roc_auc
 from .outcome import delinquency_day, invoice_outcome, last_day
@@ -172,11 +172,8 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
     points = {}
     for name, rows, q, sl in (("invoice date", invoices, q_issue, slice(0, len(invoices))),
                               ("due date", due_rows, q_due, slice(len(invoices), None))):
-        hists = {x: history(full, paid_day, full.i_cust[rows], q, x) for x in targets}
-        xmats, names = {}, ()
-        for x in targets:
-            xmats[x], names = invoice_features(full, rows, q, hists[x], rep.query_score[sl], rep.query_dpd[sl],
-                                               rep.query_strength[sl], rep.indicators)
+        xmats, names, hists = point_features(full, paid_day, rows, q, rep.query_score[sl], rep.query_dpd[sl],
+                                             rep.query_strength[sl], rep.indicators, targets)
         points[name] = _Point(rows, q + 1, xmats, names, hists, rep.query_score[sl], rep.query_dpd[sl])
 
     bad_day = delinquency_day(full, settings.delinquent_days, end)
