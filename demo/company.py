@@ -34,8 +34,8 @@ SALESPEOPLE = ("Anna Keller", "Marc Dubois", "Sofia Marino", "Jonas Berg", "Elen
 #: archetype -> the warning-sign ids (table A) it is meant to trigger at some point.
 ARCHETYPE_SIGNS: dict[str, tuple[str, ...]] = {
     "punctual": (),
-    "stable_habit": (),  # net 30, pays at 55-60 days, every time: good, not chronic late
-    "chronic_late": ("aging",),
+    "stable_habit": ("habitual_lateness",),  # net 30, pays at 55-60 days, every time: late, but steady
+    "chronic_late": ("habitual_lateness", "aging"),
     "new": (),
     "habit_slipper": ("habit_slip", "slowing_trend", "aging"),
     "selective_payer": ("selective_payment", "aging"),
