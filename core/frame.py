@@ -128,6 +128,10 @@ class LedgerFrame:
     o_cust: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     o_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     o_total: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
+    # optional attributes a source may map ("" where not given): the customer's country, how
+    # each invoice was delivered
+    c_country: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    i_delivery: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -184,7 +188,7 @@ class LedgerFrame:
             as_of_day=t,
             i_id=self.i_id[inv_keep], i_number=self.i_number[inv_keep], i_cust=self.i_cust[inv_keep],
             i_issue=self.i_issue[inv_keep], i_due=self.i_due[inv_keep], i_total=self.i_total[inv_keep],
-            i_credit=self.i_credit[inv_keep],
+            i_credit=self.i_credit[inv_keep], i_delivery=self.i_delivery[inv_keep],
             i_disputed=self.i_disputed[inv_keep] & (self.i_disputed_day[inv_keep] <= t),
             i_disputed_day=np.where(self.i_disputed_day[inv_keep] <= t, self.i_disputed_day[inv_keep],
                                     NEVER).astype(np.int32),

@@ -71,20 +71,22 @@ def _build_columns(ledger: Ledger) -> dict[str, Any]:
     customers = ledger.customers
     c_index = {c.id: i for i, c in enumerate(customers)}
     cols: dict[str, Any] = {}
-    c_id, c_name, c_terms, c_limit, c_sales = columns(customers, "id", "name", "terms_days", "credit_limit", "salesperson")
+    c_id, c_name, c_terms, c_limit, c_sales, c_country = columns(
+        customers, "id", "name", "terms_days", "credit_limit", "salesperson", "country")
     cols.update(c_id=obj(c_id), c_name=obj(c_name), c_terms=np.array(c_terms, dtype=np.int32),
-                c_credit_limit=money(c_limit), c_salesperson=obj(c_sales))
+                c_credit_limit=money(c_limit), c_salesperson=obj(c_sales), c_country=obj([c or "" for c in c_country]))
 
     posted = [inv for inv in ledger.invoices if inv.state is InvoiceState.POSTED]
     invoices, i_cust, i_issue = _sorted_by_customer(tuple(posted), c_index, "issue_date")
-    i_id, i_number, i_due, i_total, i_rate, i_kind, i_disputed, i_disputed_on = columns(
-        invoices, "id", "number", "due_date", "total", "fx_rate", "kind", "disputed", "disputed_on")
+    i_id, i_number, i_due, i_total, i_rate, i_kind, i_disputed, i_disputed_on, i_delivery = columns(
+        invoices, "id", "number", "due_date", "total", "fx_rate", "kind", "disputed", "disputed_on", "delivery")
     rate = money(i_rate)
     i_index = dict(zip(i_id, range(len(i_id))))
     is_credit = np.array([k is InvoiceKind.CREDIT_NOTE for k in i_kind], dtype=bool)
     cols.update(i_id=obj(i_id), i_number=obj(i_number), i_cust=i_cust, i_issue=i_issue, i_due=days(i_due),
                 i_total=money(i_total) * rate if len(invoices) else np.zeros(0),
-                i_credit=is_credit, i_disputed=np.array(i_disputed, dtype=bool))
+                i_credit=is_credit, i_disputed=np.array(i_disputed, dtype=bool),
+                i_delivery=obj([d or "" for d in i_delivery]))
 
     payments, p_cust, p_day = _sorted_by_customer(ledger.payments, c_index, "date")
     p_id, p_amount, p_rate, p_state, p_returned, p_account = columns(

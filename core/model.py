@@ -114,6 +114,8 @@ class Invoice(Record):
         says it was known: a settled invoice's flag from its settled day (an export such as
         IBM's Disputed yes/no is written once the invoice is closed), an open invoice's from the
         ledger's latest record (the snapshot cannot be older); never from the invoice day.
+      delivery: how the invoice reached the customer, in the source's words ("Paper",
+        "Electronic", "EDI"...), when the source says; known when the invoice is issued.
     """
 
     id: RecordId
@@ -130,6 +132,7 @@ class Invoice(Record):
     allocations: tuple[Allocation, ...] = ()
     disputed: bool = False
     disputed_on: dt.date | None = None
+    delivery: str | None = None
 
     @model_validator(mode="after")
     def _dates_and_amounts(self) -> Invoice:

@@ -113,7 +113,8 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
             parts.append(f"dispute records not available from {SOURCE_NAMES.get(frame.source, frame.source)}")
         return "; ".join(parts)
 
-    return fired_result("disputes", by_rate | by_open | by_short, strength, explain)
+    return fired_result("disputes", by_rate | by_open | by_short, strength, explain,
+                        measure=m.disputes + m.open_old + m.short)
 
 
 def plural(count: int, noun: str) -> str:

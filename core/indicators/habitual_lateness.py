@@ -127,7 +127,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
                 f"typical lateness {m.typical[c]:.0f} days (recent invoices weigh more; the company's norm of "
                 f"{m.norm[c]:.0f} days counts as {params.prior_invoices:g} more invoices)")
 
-    return fired_result("habitual_lateness", fired, strength, explain)
+    return fired_result("habitual_lateness", fired, strength, explain, measure=m.typical)
 
 
 INDICATOR = Indicator("habitual_lateness", "habitually pays later than its terms", ("001",), frozenset(),
