@@ -93,6 +93,15 @@ def _pull_company(args: argparse.Namespace):
     return ledger, tuple(pull.issues) + issues
 
 
+def _choices(choices) -> str:
+    """'late_rate from 2013-01-01, learned from 2013-04-01' (consecutive equal choices merged)."""
+    out = []
+    for day, pick in choices:
+        if not out or out[-1][1] != pick:
+            out.append((day, pick))
+    return ", ".join(f"{pick} from {day}" for day, pick in out)
+
+
 def summary(result) -> str:
     """A few lines for the terminal."""
     s = result.settings
@@ -103,7 +112,12 @@ def summary(result) -> str:
              "ranking AP (customer goes bad within the horizon): " + ", ".join(
                  f"{c.predictor} {c.snapshot_ap:.3f}" for c in result.customer_quality)]
     for c in result.invoice_cells:
-        lines.append(f"{c.point}, paid > {c.late_days} days late ({c.positives}/{c.invoices}): " + ", ".join(
-            f"{k} AUC {v.auc:.3f} AP {v.ap:.3f}" for k, v in c.scores.items()))
+        lines.append(f"{c.point}, paid > {c.late_days} days late: {c.population}: {c.invoices} invoices, "
+                     f"{c.positives} late: " + ", ".join(f"{k} AUC {v.auc:.3f} AP {v.ap:.3f}" for k, v in c.scores.items()))
+        if c.in_use is not None:
+            u = c.in_use
+            lines.append(f"  in use, chosen each quarter on the earlier ones: {_choices(u.choices)}; AUC {u.auc:.3f}, "
+                         f"best baseline {u.baseline} {u.baseline_auc:.3f}: margin {u.margin:+.3f} "
+                         f"(95% interval {u.interval[0]:+.3f} to {u.interval[1]:+.3f}); from now on: {u.final}")
     lines.append(f"in use: {result.model_in_use} ({result.model_reason})")
     return "\n".join(lines)

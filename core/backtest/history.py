@@ -17,6 +17,7 @@ import numpy as np
 
 from ..columnar import NEVER, covered_day
 from ..frame import LedgerFrame
+from ..indicators import habitual_lateness
 from ..settlement import TOLERANCE
 
 #: decay per settled invoice of the recency-weighted (EWMA) means: the last invoice weighs 1, the
@@ -102,6 +103,8 @@ class History:
       since_last_issue: days from the customer's latest invoice dated on or before the query
       day to the day after it (NaN with none). disputes: dated disputes and complaints the
       customer opened by the query day.
+      typical_late: the customer's typical lateness as ``habitual_lateness`` measures it
+      (recency-weighted days late of its last settled invoices, shrunk to the company's norm).
     """
 
     paid: np.ndarray
@@ -127,6 +130,7 @@ class History:
     trend: np.ndarray
     since_last_issue: np.ndarray
     disputes: np.ndarray
+    typical_late: np.ndarray
 
     def late_rate(self, prior_weight: float = 0.0) -> np.ndarray:
         """Share paid late; with no history (and weight 0) the all-customer share."""
@@ -189,8 +193,9 @@ def _known_flags(full: LedgerFrame, q_cust: np.ndarray, q_day: np.ndarray) -> np
 
 
 def history(full: LedgerFrame, paid_day: np.ndarray, q_cust: np.ndarray, q_day: np.ndarray,
-            late_days: int) -> History:
-    """History of customers ``q_cust`` as known at the end of days ``q_day`` (arrays of one length)."""
+            late_days: int, habit_params: habitual_lateness.Params | None = None) -> History:
+    """History of customers ``q_cust`` as known at the end of days ``q_day`` (arrays of one length);
+    ``habit_params``: the policy's ``habitual_lateness`` parameters (its defaults when None)."""
     q_cust = np.asarray(q_cust, dtype=np.int64)
     q_day = np.asarray(q_day, dtype=np.int64)
     inv = np.flatnonzero(~full.i_credit)
@@ -222,6 +227,11 @@ def history(full: LedgerFrame, paid_day: np.ndarray, q_cust: np.ndarray, q_day: 
     trend = np.where(older_n > 0, recent_sum / np.maximum(recent_n, 1) - older_mean, 0.0)
     issued, n_open, overdue, open_amount, overdue_amount, mean_log_amount, since = _open_and_overdue(
         full, inv, pday, q_cust, q_day)
+    lp = habit_params or habitual_lateness.Params()
+    capped = habitual_lateness.capped(days_late, lp)
+    by_day = np.argsort(pday[was_paid], kind="stable")
+    norm = habitual_lateness.company_norm(pday[was_paid][by_day], capped[by_day], q_day, lp)
+    typical = habitual_lateness.typical_lateness(capped[paid_ev.order], first, end, norm, lp).typical
     d_ev = AsOf(full.d_cust, full.d_open)
     d_first, d_end = d_ev.window(q_cust, q_day)
     safe = np.maximum(count, 1)
@@ -238,5 +248,5 @@ def history(full: LedgerFrame, paid_day: np.ndarray, q_cust: np.ndarray, q_day: 
         ewma_serious=recency_weighted(is_serious[paid_ev.order].astype(np.float64), first, end, prior_serious),
         ewma_days_late=recency_weighted(sorted_late, first, end, prior_days),
         last_late=last, trend=trend, since_last_issue=since,
-        disputes=(d_end - d_first).astype(np.float64),
+        disputes=(d_end - d_first).astype(np.float64), typical_late=typical,
     )
