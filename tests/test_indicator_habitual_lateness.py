@@ -30,12 +30,13 @@ def paid_invoices(cid: str, lateness: list[int], start_month: int = 1) -> str:
     return "\n".join(lines) + "\n"
 
 
-def norm_of(*customers: tuple[list[int], int], as_of: str = T, days: int = 365) -> float:
-    """The company's norm by hand: mean lateness (early = 0) of the invoices settled in the
-    ``days`` up to ``as_of``."""
+def norm_of(*customers: tuple[list[int], int], as_of: str = T) -> float:
+    """The company's norm by hand: mean lateness (early = 0) of the invoices settled in the 12
+    whole months before the month of ``as_of``."""
     t = dt.date.fromisoformat(as_of)
+    month = t.replace(day=1)
     late = [max(x, 0) for lateness, start in customers for _, paid, x in settled(lateness, start)
-            if t - dt.timedelta(days=days) < paid <= t]
+            if month.replace(year=month.year - 1) <= paid < month]
     return float(np.mean(late))
 
 
@@ -58,7 +59,7 @@ def test_habitual_lateness__typical_lateness_is_recency_weighted_and_shrunk_to_t
     frame, result, m = run(LEDGER)
     late = customer_index(frame, "late")
     norm = norm_of((LATE, 1), ([-5] * 12, 1))
-    assert norm != pytest.approx(np.mean(LATE + [0] * 12))  # invoices settled before April 2023 are out
+    assert norm != pytest.approx(np.mean(LATE + [0] * 12))  # invoices settled before March 2023 are out
     own = weighted(LATE)
     assert m.norm[late] == pytest.approx(norm)
     assert m.own[late] == pytest.approx(own) and own > np.mean(LATE)  # the recent, later ones weigh more
@@ -99,8 +100,8 @@ def test_habitual_lateness__one_late_invoice_is_pulled_towards_the_norm():
 def test_habitual_lateness__recent_lateness_counts_more_than_old():
     early_then_late = HEAD + paid_invoices("late", [0] * 6 + [30] * 6)
     late_then_early = HEAD + paid_invoices("late", [30] * 6 + [0] * 6)
-    _, _, a = run(early_then_late, norm_days=3650)
-    _, _, b = run(late_then_early, norm_days=3650)
+    _, _, a = run(early_then_late, norm_months=120)
+    _, _, b = run(late_then_early, norm_months=120)
     assert a.norm[0] == b.norm[0]
     assert a.typical[0] > 15 > b.typical[0]
 
@@ -125,12 +126,27 @@ def test_habitual_lateness__open_invoices_and_early_payment_spread_in_evidence()
         "paid its last 5 invoices from 3 days early to 40 days late, median 40")
 
 
-def test_company_norm__recent_window_then_all_then_zero():
-    p = habitual_lateness.Params(norm_days=10)
-    day = np.array([100, 105, 200], dtype=np.int64)
+def test_company_norm__whole_months_before_the_current_one_then_all_before_it_then_zero():
+    p = habitual_lateness.Params(norm_months=1)
+    day = np.array([dt.date(2024, 1, 10), dt.date(2024, 2, 20), dt.date(2024, 6, 5)])
+    day = np.array([d.toordinal() for d in day], dtype=np.int64)
     late = np.array([10.0, 20.0, 60.0])
-    q = np.array([50, 104, 110, 150, 205], dtype=np.int64)  # windows (q - 10, q]
-    assert habitual_lateness.company_norm(day, late, q, p).tolist() == [0.0, 10.0, 20.0, 15.0, 60.0]
+    q = [dt.date(2023, 12, 15), dt.date(2024, 2, 5), dt.date(2024, 3, 10), dt.date(2024, 5, 1),
+         dt.date(2024, 6, 30), dt.date(2024, 7, 1)]
+    norm = habitual_lateness.company_norm(day, late, np.array([d.toordinal() for d in q], dtype=np.int64), p)
+    # Dec: nothing before; Feb: January's; Mar: February's; May: none in April, all before May;
+    # 30 Jun: none in May (the 5 Jun one is this month's); 1 Jul: June's
+    assert norm.tolist() == [0.0, 10.0, 20.0, 15.0, 15.0, 60.0]
+
+
+def test_habitual_lateness__a_payment_this_month_moves_no_other_customer():
+    """The norm is last months': one customer paying today rewrites nobody else's flag."""
+    base = LEDGER + "invoice ontime X/1 2024-01-20 100.00\n"
+    paid_today = base + "payment ontime PX 2024-03-31 100.00 -> X/1\n"  # 40 days late
+    (f1, r1, m1), (f2, r2, m2) = run(base), run(paid_today)
+    late = customer_index(f1, "late")
+    assert m1.norm[late] == m2.norm[late] and m1.typical[late] == m2.typical[late]
+    assert r1.evidence(late) == r2.evidence(late)
 
 
 def test_segments__chronic_late_follows_the_typical_lateness():

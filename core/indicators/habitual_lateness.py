@@ -3,9 +3,11 @@
 The typical lateness is the mean of the days late (settled day - due day; early counts as 0,
 capped at ``cap_days``) of the customer's last ``last_n`` settled invoices, weighted by recency
 (an invoice's weight halves every ``half_life`` invoices back), then shrunk towards the
-company's norm, the mean lateness of every customer's invoices settled in the last
-``norm_days``, as if ``prior_invoices`` more invoices had been paid at that norm: a customer with
-one late invoice is not taken for a habitual late payer, one with twelve is judged on its own.
+company's norm, the mean lateness of every customer's invoices settled in the ``norm_months``
+whole months before the current one, as if ``prior_invoices`` more invoices had been paid at
+that norm: a customer with one late invoice is not taken for a habitual late payer, one with
+twelve is judged on its own. The norm moves once a month, not with each payment: one
+customer paying today does not rewrite every other customer's flag.
 
 It fires when both the customer's own weighted lateness and the shrunk one exceed
 ``grace_days`` (the norm alone never fires it); strength typical / (typical +
@@ -30,14 +32,18 @@ from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, fmt
 from .slowing_trend import last_settled
 
 
+_EPOCH = 719163  # day number (date.toordinal) of 1970-01-01, numpy's datetime64 epoch
+
+
 class Params(IndicatorParams):
     weight: float = Field(default=0.35, ge=0, le=1)
     last_n: int = Field(default=12, ge=1, description="settled invoices the habit is taken from")
     half_life: float = Field(default=6, gt=0, description="invoices back at which an invoice weighs half")
     prior_invoices: float = Field(default=3, ge=0, description="pseudo-invoices at the company's norm "
                                                                 "(shrinkage for customers with few invoices)")
-    norm_days: int = Field(default=365, ge=1, description="the norm: invoices of all customers settled in "
-                                                           "these last days (all settled ones when none)")
+    norm_months: int = Field(default=12, ge=1, description="the norm: invoices of all customers settled in "
+                                                             "these whole months before the current one (all "
+                                                             "settled before it when none)")
     cap_days: float = Field(default=120, gt=0, description="days late counted at most per invoice")
     grace_days: float = Field(default=5, ge=0, description="typical lateness that is no habit yet")
     half_strength_days: float = Field(default=30, gt=0, description="typical lateness of half strength")
@@ -75,12 +81,19 @@ def typical_lateness(late: np.ndarray, first: np.ndarray, end: np.ndarray, norm:
     return Lateness(np.where(count + params.prior_invoices > 0, typical, 0.0), own, count, norm)
 
 
+def month_start(day: np.ndarray, back: int = 0) -> np.ndarray:
+    """Day numbers of the first day of each day's month, ``back`` months earlier."""
+    months = (np.asarray(day, dtype=np.int64) - _EPOCH).astype("datetime64[D]").astype("datetime64[M]") - back
+    return months.astype("datetime64[D]").astype(np.int64) + _EPOCH
+
+
 def company_norm(settled_day: np.ndarray, late: np.ndarray, q_day: np.ndarray, params: Params) -> np.ndarray:
-    """Per query day, the mean capped lateness of the invoices settled in the ``norm_days`` up to it
-    (of all settled by then when none; 0 when none at all). ``settled_day`` must be sorted."""
+    """Per query day, the mean capped lateness of the invoices settled in the ``norm_months`` whole
+    months before its month (of all settled before its month when none; 0 when none at all).
+    ``settled_day`` must be sorted."""
     cum = np.r_[0.0, np.cumsum(late)]
-    end = np.searchsorted(settled_day, q_day, side="right")
-    start = np.searchsorted(settled_day, q_day - params.norm_days, side="right")
+    end = np.searchsorted(settled_day, month_start(q_day), side="left")
+    start = np.searchsorted(settled_day, month_start(q_day, params.norm_months), side="left")
     recent = end - start
     return np.where(recent > 0, (cum[end] - cum[start]) / np.maximum(recent, 1),
                     np.where(end > 0, cum[end] / np.maximum(end, 1), 0.0))
