@@ -228,7 +228,22 @@ def _model_section(r: BacktestResult) -> str:
         out.append(bar_chart([(str(d)[5:], a) for d, a in r.forecast_weeks], "Expected cash-in by week",
                              fmt=lambda v: f"{v:,.0f}"))
         out.append(f'<p class="note">{len(r.forecast)} open invoices; {total:,.2f} {r.currency} expected in the next '
-                   f'{len(r.forecast_weeks)} weeks ({"learned model" if r.model_in_use == "learned" else "each customer&#x27;s usual days to pay"}).</p>')
+                   f'{len(r.forecast_weeks)} weeks; expected payment dates: {escape(r.forecast_reason)}.</p>')
+        largest = sorted(r.forecast, key=lambda f: -f.open_amount)[:20]
+        out.append(_table(["invoice", "customer", f"open ({r.currency})", "expected paid on",
+                           "chance > 30 / 60 / 90 days late"],
+                          [[f.invoice, f.customer_id, f"{f.open_amount:,.2f}", str(f.expected_on),
+                            " / ".join(_pct(p) for _, p in f.late_chance)] for f in largest], left=2))
+    if r.forecast_quality:
+        out.append("<h3>How the payment-date forecast did in the past</h3>")
+        out.append(_table(["method", "quarters", "invoices", "days off (mean)", "weekly cash-in off"],
+                          [[q.method, str(q.cutoffs), str(q.invoices), _num(q.mae_days, 1), _pct(q.cash_error)]
+                           for q in r.forecast_quality]))
+        out.append(f'<p class="note">At the start of each quarter, the invoices open then were given an expected '
+                   f'payment date; "days off" compares it with the day each was paid, "weekly cash-in off" the '
+                   f'amounts expected in each of the next {r.settings.forecast_weeks} weeks with the payments '
+                   f'received (sum of the differences over the sum received). naive: due date plus the '
+                   f'customer&#x27;s mean delay.</p>')
     return "".join(out)
 
 

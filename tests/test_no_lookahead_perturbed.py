@@ -6,7 +6,8 @@ dated after T may be dropped, moved to another day after T, or changed (amounts,
 flags), new records may appear after T, and the undated dispute flag of every invoice not
 settled by T is flipped at will (it is known only once the invoice is settled). As of T both
 must give the same scores, levels, segments, reasons with their evidence, indicator results,
-replayed snapshots and learned-model features (at the invoice date and at the due date).
+replayed snapshots, learned-model features (at the invoice date and at the due date) and
+expected payment dates of the invoices open at T.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from arwatch.core.backtest.features import point_features
+from arwatch.core.backtest.forecast import naive_day, open_at
 from arwatch.core.backtest.history import paid_in_full_day
 from arwatch.core.backtest.replay import replay, replay_days
 from arwatch.core.frame import LedgerFrame
@@ -249,6 +251,8 @@ def as_known_at_t(data: dict) -> dict:
     inv = inv[np.argsort(full.i_id[inv], kind="stable")]  # the same order in both ledgers
     due_q = full.i_due[inv].astype(np.int64) - 1
     at_due = inv[(due_q <= T.toordinal()) & (paid_day[inv] > due_q) & (full.i_due[inv] > full.i_issue[inv])]
+    open_now = open_at(full, paid_day, inv, T.toordinal())
+    out["forecast"] = sorted(zip(full.i_id[open_now], naive_day(full, paid_day, open_now, T.toordinal()).tolist()))
     days = replay_days(START, T, "month")
     for point, rows, q in (("invoice date", inv, full.i_issue[inv].astype(np.int64) - 1),
                            ("due date", at_due, full.i_due[at_due].astype(np.int64) - 1)):

@@ -33,7 +33,8 @@ def html():
 def test_report_backtest__names_every_part_an_accountant_needs(html):
     for text in ("would arwatch have warned you in time", "Lead time", "Precision and recall by risk level",
                  "dunning levels (days past due only)", "customer&#x27;s past late rate", "Which model is in use",
-                 "Slipping &amp; Sons", "<svg"):
+                 "Slipping &amp; Sons", "<svg", "How the payment-date forecast did in the past",
+                 "Which model is in use"):
         assert text in html, text
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
 

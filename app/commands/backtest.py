@@ -120,4 +120,13 @@ def summary(result) -> str:
                          f"best baseline {u.baseline} {u.baseline_auc:.3f}: margin {u.margin:+.3f} "
                          f"(95% interval {u.interval[0]:+.3f} to {u.interval[1]:+.3f}); from now on: {u.final}")
     lines.append(f"in use: {result.model_in_use} ({result.model_reason})")
+    if result.forecast_quality:
+        lines.append(f"payment-date forecast of the invoices open at each quarter start, against what happened: "
+                     + "; ".join(f"{q.method} {q.mae_days:.1f} days off on {q.invoices} invoices, weekly cash-in of "
+                                 f"the next {result.settings.forecast_weeks} weeks {q.cash_error:.0%} off"
+                                 for q in result.forecast_quality))
+    if result.forecast_weeks:
+        lines.append(f"cash-in expected from {len(result.forecast)} open invoices in the next "
+                     f"{len(result.forecast_weeks)} weeks: {sum(a for _, a in result.forecast_weeks):,.2f} "
+                     f"{result.currency} ({result.forecast_method}: {result.forecast_reason})")
     return "\n".join(lines)

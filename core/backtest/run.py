@@ -33,7 +33,8 @@ from . import learned as ml
 from .baselines import dunning_level, late_rate_level
 from .choice import InUse, nested
 from .customers import CustomerQuality, first_warning, judge_customers
-from .features import paid_share, point_features
+from .features import point_features
+from .forecast import LATE_BANDS, Forecast, ForecastQuality, ForecastRow, forecast
 from .history import History, history, paid_in_full_day
 from .metrics import CalibrationBin, average_precision, calibration_bins, roc_auc
 from .outcome import delinquency_day, invoice_outcome, last_day
@@ -103,15 +104,6 @@ class Delinquent:
 
 
 @dataclass(frozen=True)
-class ForecastRow:
-    invoice: str
-    customer_id: str
-    open_amount: float
-    expected_on: dt.date
-    probability: float | None
-
-
-@dataclass(frozen=True)
 class BacktestResult:
     settings: BacktestSettings
     company: str
@@ -132,6 +124,9 @@ class BacktestResult:
     model_reason: str
     forecast: tuple[ForecastRow, ...]
     forecast_weeks: tuple[tuple[dt.date, float], ...]
+    forecast_quality: tuple[ForecastQuality, ...]
+    forecast_method: str
+    forecast_reason: str
     replay_seconds: float
 
     def quality(self, predictor: str) -> CustomerQuality:
@@ -219,8 +214,7 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
             if x == settings.serious_late_days and name == "invoice date":
                 calibration, headline = cal, cell
     in_use, reason = _in_use(headline, settings, use_ml, status)
-    fc_rows, fc_weeks = _forecast(full, points["invoice date"], outcome, paid_day, end, settings,
-                                  in_use == "learned")
+    fc = _forecast(full, points["invoice date"], outcome, paid_day, end, settings, cutoffs, in_use == "learned")
     return BacktestResult(
         settings=settings, company=company, currency=full.currency, source=full.source, days=days,
         last_day=date_of(end), customers=full.n_customers, invoices=len(invoices), customer_quality=cq,
@@ -228,7 +222,8 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
         calibration=calibration,
         learned_status=status or "chosen at the cut-offs: " + ", ".join(sorted(model_kinds)),
         learned_cutoffs=tuple(date_of(c) for c in sorted(used_cutoffs)), model_in_use=in_use, model_reason=reason,
-        forecast=fc_rows, forecast_weeks=fc_weeks, replay_seconds=seconds)
+        forecast=fc.rows, forecast_weeks=fc.weeks, forecast_quality=fc.quality, forecast_method=fc.method,
+        forecast_reason=fc.reason, replay_seconds=seconds)
 
 
 def _judge_customers(full: LedgerFrame, rep: Replay, paid_day: np.ndarray, bad_day: np.ndarray, end: int,
@@ -300,34 +295,19 @@ def _in_use(headline: InvoiceCell | None, settings: BacktestSettings, use_ml: bo
 
 
 def _forecast(full: LedgerFrame, pt: _Point, outcome, paid_day: np.ndarray, end: int, settings: BacktestSettings,
-              use_learned: bool) -> tuple[tuple[ForecastRow, ...], tuple[tuple[dt.date, float], ...]]:
-    """Expected payment day of every invoice open at the end, and the cash-in per week."""
-    open_now = ~outcome.settled[pt.rows]
-    if not open_now.any():
-        return (), ()
-    rows = pt.rows[open_now]
-    residual = full.i_total[rows] * (1 - paid_share(full, rows, np.full(len(rows), end)))
-    prob = None
-    xs = pt.x[settings.serious_late_days]
-    if use_learned:
-        x = settings.serious_late_days
-        label, known = outcome.label(x)
-        k = known[pt.rows]
-        known_from = np.where(outcome.settled[pt.rows], outcome.settled_day[pt.rows],
-                              full.i_due[pt.rows].astype(np.int64) + x + 1)
-        model = ml.fit_final(xs[k], label[pt.rows][k], pt.day[k], known_from[k], end)
-        prob = model.predict(xs[open_now]) if model is not None else None
-        paid = outcome.settled[pt.rows]
-        reg = ml.fit_days_to_pay(xs[paid], (outcome.settled_day[pt.rows][paid] - full.i_issue[pt.rows][paid]))
-        expected = full.i_issue[rows] + np.round(reg.predict(xs[open_now]))
-    else:
-        h = history(full, paid_day, full.i_cust[rows], np.full(len(rows), end), 0)
-        habit = np.where(h.paid > 0, h.mean_days_to_pay, full.i_due[rows] - full.i_issue[rows])
-        expected = full.i_issue[rows] + np.round(habit)
-    expected = np.maximum(expected, end + 1).astype(np.int64)
-    out = tuple(ForecastRow(str(full.i_number[r]), str(full.c_id[full.i_cust[r]]), float(a), date_of(int(e)),
-                            None if prob is None else float(p))
-                for r, a, e, p in zip(rows, residual, expected, prob if prob is not None else [None] * len(rows)))
-    week = (expected - (end + 1)) // 7
-    weeks = tuple((date_of(end + 1 + 7 * w), float(residual[week == w].sum())) for w in range(settings.forecast_weeks))
-    return out, weeks
+              cutoffs: np.ndarray, use_learned: bool) -> Forecast:
+    """Expected payment day of every invoice open at the end, the cash-in per week, the chances of
+    30/60/90 days late (the learned model's when it is in use), and the forecasts' own backtest."""
+    xs = pt.x[settings.serious_late_days] if settings.learned == "auto" and ml.available()[0] else None
+    chances = None
+    if use_learned and xs is not None:
+        chances = {}
+        for band in LATE_BANDS:
+            label, known = outcome.label(band)
+            k = known[pt.rows]
+            known_from = np.where(outcome.settled[pt.rows], outcome.settled_day[pt.rows],
+                                  full.i_due[pt.rows].astype(np.int64) + band + 1)
+            model = ml.fit_final(xs[k], label[pt.rows][k], pt.day[k], known_from[k], end)
+            if model is not None:
+                chances[band] = model.predict(xs)
+    return forecast(full, paid_day, pt.rows, xs, end, cutoffs, settings.forecast_weeks, chances)
