@@ -106,9 +106,11 @@ def summary(result) -> str:
     """A few lines for the terminal."""
     s = result.settings
     q = result.quality("scorecard").at(s.warn_level)
+    lead = f"lead time shortest {min(q.lead_days)}, median {q.median_lead:.0f} days" if q.lead_days else "no lead time"
     lines = [f"{len(result.delinquents)} customers went {s.delinquent_days}+ days past due; "
-             f"{q.warned} flagged {s.warn_level} in advance (median lead {q.median_lead:.0f} days); "
-             f"{q.false_alarms} false alarms",
+             f"{q.warned} flagged {s.warn_level} in advance ({lead}); "
+             f"{q.false_alarms} false alarms: {q.false_alarms} of {q.never_bad} customers that never went bad were flagged "
+             f"{s.warn_level}" + (f" ({q.false_alarm_rate:.0%})" if q.never_bad else ""),
              "ranking AP (customer goes bad within the horizon): " + ", ".join(
                  f"{c.predictor} {c.snapshot_ap:.3f}" for c in result.customer_quality)]
     for c in result.invoice_cells:
