@@ -74,7 +74,7 @@ def test_choice__outcomes_not_yet_known_at_the_quarter_start_are_not_evidence():
 
 
 def test_choice__too_little_evidence_keeps_the_baseline():
-    rng, day, y, known, cust = quarters(n_per=10)
+    rng, day, y, _, _ = quarters(n_per=10)
     preds = {"late_rate": noisy(rng, y, 0.1), "dunning": noisy(rng, y, 0.1), "learned": noisy(rng, y, 3.0)}
     pick, why = choose(preds, y, day < Q[1])
     assert pick == "late_rate" and why == "too little evidence yet: the baseline is used"

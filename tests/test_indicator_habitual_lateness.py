@@ -143,7 +143,7 @@ def test_habitual_lateness__a_payment_this_month_moves_no_other_customer():
     """The norm is last months': one customer paying today rewrites nobody else's flag."""
     base = LEDGER + "invoice ontime X/1 2024-01-20 100.00\n"
     paid_today = base + "payment ontime PX 2024-03-31 100.00 -> X/1\n"  # 40 days late
-    (f1, r1, m1), (f2, r2, m2) = run(base), run(paid_today)
+    (f1, r1, m1), (_, r2, m2) = run(base), run(paid_today)
     late = customer_index(f1, "late")
     assert m1.norm[late] == m2.norm[late] and m1.typical[late] == m2.typical[late]
     assert r1.evidence(late) == r2.evidence(late)
