@@ -37,6 +37,20 @@ def group_min(keys: np.ndarray, values: np.ndarray, n: int, empty: float | int) 
     return out
 
 
+def covered_day(keys: np.ndarray, day: np.ndarray, amount: np.ndarray, total: np.ndarray,
+                tolerance: float) -> np.ndarray:
+    """Per group (length ``len(total)``), the first ``day`` on which the running sum of ``amount``
+    reaches ``total`` - ``tolerance``; NEVER when it never does. Rows must be sorted by (key, day)."""
+    n = len(total)
+    if not len(keys):
+        return np.full(n, NEVER, dtype=np.int64)
+    cum = np.cumsum(amount)
+    starts = np.r_[0, np.flatnonzero(np.diff(keys)) + 1]
+    before = np.repeat(np.r_[0.0, cum][starts], np.diff(np.r_[starts, len(cum)]))
+    rows = np.flatnonzero((cum - before) >= total[keys] - tolerance)
+    return group_min(keys[rows], day[rows].astype(np.int64), n, int(NEVER)).astype(np.int64)
+
+
 def order_by(keys: np.ndarray, values: np.ndarray, stable: bool = True) -> np.ndarray:
     """Indexes sorting rows by (key, value); ties in input order when ``stable``.
 

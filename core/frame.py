@@ -3,7 +3,9 @@
 ``LedgerFrame.from_ledger`` turns the validated records into numpy arrays once (dates as day
 numbers, money as float64 in the company's currency). ``frame.as_of(T)`` returns the frame as
 it was known on day T: later invoices, payments, returns, disputes, contact attempts, signals,
-sale orders, archivings and resolutions are cut away, so no indicator can look ahead.
+sale orders, archivings and resolutions are cut away, and so is an invoice's undated dispute
+flag until the day it became known (``i_disputed_day``, see ``Invoice.disputed_on``), so no
+indicator can look ahead.
 
 Every table is sorted by customer (then by day), so a customer's rows are one contiguous
 slice (``rows_of``). Array prefixes: ``c_`` customers, ``i_`` invoices and credit notes, ``a_`` allocations (payments
@@ -66,7 +68,8 @@ class LedgerFrame:
     i_due: np.ndarray
     i_total: np.ndarray
     i_credit: np.ndarray  # True for a credit note
-    i_disputed: np.ndarray
+    i_disputed: np.ndarray  # the source's undated flag, as known by the frame's day
+    i_disputed_day: np.ndarray  # the day that flag became known (NEVER: not flagged, or not yet)
     # allocations, sorted by (invoice, day)
     a_inv: np.ndarray
     a_day: np.ndarray
@@ -132,6 +135,10 @@ class LedgerFrame:
     c_phone: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     k_role: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     k_phone: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    # optional attributes a source may map ("" where not given): the customer's country, how
+    # each invoice was delivered
+    c_country: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    i_delivery: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     company_name: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -189,7 +196,10 @@ class LedgerFrame:
             as_of_day=t,
             i_id=self.i_id[inv_keep], i_number=self.i_number[inv_keep], i_cust=self.i_cust[inv_keep],
             i_issue=self.i_issue[inv_keep], i_due=self.i_due[inv_keep], i_total=self.i_total[inv_keep],
-            i_credit=self.i_credit[inv_keep], i_disputed=self.i_disputed[inv_keep],
+            i_credit=self.i_credit[inv_keep], i_delivery=self.i_delivery[inv_keep],
+            i_disputed=self.i_disputed[inv_keep] & (self.i_disputed_day[inv_keep] <= t),
+            i_disputed_day=np.where(self.i_disputed_day[inv_keep] <= t, self.i_disputed_day[inv_keep],
+                                    NEVER).astype(np.int32),
             a_inv=remap[self.a_inv[alloc_keep]].astype(np.int32), a_day=self.a_day[alloc_keep],
             a_amount=self.a_amount[alloc_keep], a_payment=a_payment,
             b_inv=remap[self.a_inv[bounced]].astype(np.int32),

@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from .columnar import NEVER
+from .columnar import NEVER, covered_day
 from .gcpause import with_gc_paused
 from .model import InvoiceKind, InvoiceState, Ledger, OrderState, PaymentState
+from .settlement import TOLERANCE as SETTLED_TOLERANCE
 
 
 def days(dates: Sequence[Any]) -> np.ndarray:
@@ -73,22 +74,24 @@ def _build_columns(ledger: Ledger) -> dict[str, Any]:
     customers = ledger.customers
     c_index = {c.id: i for i, c in enumerate(customers)}
     cols: dict[str, Any] = {}
-    c_id, c_name, c_terms, c_limit, c_sales = columns(customers, "id", "name", "terms_days", "credit_limit",
-                                                      "salesperson")
+    c_id, c_name, c_terms, c_limit, c_sales, c_country = columns(
+        customers, "id", "name", "terms_days", "credit_limit", "salesperson", "country")
     c_email, c_phone = columns(customers, "email", "phone")
     cols.update(c_id=obj(c_id), c_name=obj(c_name), c_terms=np.array(c_terms, dtype=np.int32),
-                c_credit_limit=money(c_limit), c_salesperson=obj(c_sales), c_email=obj(c_email), c_phone=obj(c_phone))
+                c_credit_limit=money(c_limit), c_salesperson=obj(c_sales), c_email=obj(c_email),
+                c_phone=obj(c_phone), c_country=obj([c or "" for c in c_country]))
 
     posted = [inv for inv in ledger.invoices if inv.state is InvoiceState.POSTED]
     invoices, i_cust, i_issue = _sorted_by_customer(tuple(posted), c_index, "issue_date")
-    i_id, i_number, i_due, i_total, i_rate, i_kind, i_disputed = columns(
-        invoices, "id", "number", "due_date", "total", "fx_rate", "kind", "disputed")
+    i_id, i_number, i_due, i_total, i_rate, i_kind, i_disputed, i_disputed_on, i_delivery = columns(
+        invoices, "id", "number", "due_date", "total", "fx_rate", "kind", "disputed", "disputed_on", "delivery")
     rate = money(i_rate)
     i_index = dict(zip(i_id, range(len(i_id)), strict=False))
     is_credit = np.array([k is InvoiceKind.CREDIT_NOTE for k in i_kind], dtype=bool)
     cols.update(i_id=obj(i_id), i_number=obj(i_number), i_cust=i_cust, i_issue=i_issue, i_due=days(i_due),
                 i_total=money(i_total) * rate if len(invoices) else np.zeros(0),
-                i_credit=is_credit, i_disputed=np.array(i_disputed, dtype=bool))
+                i_credit=is_credit, i_disputed=np.array(i_disputed, dtype=bool),
+                i_delivery=obj([d or "" for d in i_delivery]))
 
     payments, p_cust, p_day = _sorted_by_customer(ledger.payments, c_index, "date")
     p_id, p_amount, p_rate, p_state, p_returned, p_account = columns(
@@ -108,7 +111,27 @@ def _build_columns(ledger: Ledger) -> dict[str, Any]:
     cols.update(_allocations(payments, p_day, invoices, i_issue, is_credit, i_index, rate))
     cols.update(_small_tables(ledger, c_index, i_index))
     cols.update(_orders(ledger, c_index))
+    cols["i_disputed_day"] = _flag_days(cols, days(i_disputed_on))
     return cols
+
+
+def latest_day(cols: dict[str, Any]) -> int:
+    """The latest day any record of the columns is dated (0 for an empty ledger): a snapshot of
+    the ledger cannot have been taken before it."""
+    dated = [cols[k] for k in ("i_issue", "a_day", "p_day", "p_returned", "d_open", "d_resolved", "t_day",
+                               "s_day", "n_agreed", "n_cancelled", "k_created", "k_archived", "o_day")]
+    known = [int(d[d < NEVER].max()) for d in dated if len(d) and (d < NEVER).any()]
+    return max(known, default=0)
+
+
+def _flag_days(cols: dict[str, Any], stated: np.ndarray) -> np.ndarray:
+    """Per invoice, the day its undated ``disputed`` flag became known (NEVER when not flagged):
+    the day the source states, else the day its allocations (bounced or not: a later bounce
+    does not unsay the settlement) first covered it, else, still open, the ledger's latest day."""
+    covered = covered_day(cols["a_inv"], cols["a_day"], cols["a_amount"], cols["i_total"], SETTLED_TOLERANCE)
+    covered = np.where(covered < NEVER, np.maximum(covered, cols["i_issue"]), latest_day(cols))
+    known = np.where(stated < NEVER, stated, covered)
+    return np.where(cols["i_disputed"] & ~cols["i_credit"], known, NEVER).astype(np.int32)
 
 
 def _orders(ledger: Ledger, c_index: dict[str, int]) -> dict[str, np.ndarray]:

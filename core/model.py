@@ -111,6 +111,13 @@ class Invoice(Record):
         derives the residual as of T from allocations).
       allocations: for a credit note, the invoices it was applied to.
       disputed: the source's own dispute flag (e.g. a file column).
+      disputed_on: the day that flag became known, when the source says (its own date, or the
+        sync that first saw it). Without it the flag counts from the day the record itself
+        says it was known: a settled invoice's flag from its settled day (an export such as
+        IBM's Disputed yes/no is written once the invoice is closed), an open invoice's from the
+        ledger's latest record (the snapshot cannot be older); never from the invoice day.
+      delivery: how the invoice reached the customer, in the source's words ("Paper",
+        "Electronic", "EDI"...), when the source says; known when the invoice is issued.
     """
 
     id: RecordId
@@ -126,6 +133,8 @@ class Invoice(Record):
     fx_rate: Rate = Decimal(1)
     allocations: tuple[Allocation, ...] = ()
     disputed: bool = False
+    disputed_on: dt.date | None = None
+    delivery: str | None = None
 
     @model_validator(mode="after")
     def _dates_and_amounts(self) -> Invoice:
@@ -133,6 +142,10 @@ class Invoice(Record):
             raise ValueError(
                 f"due_date: {self.due_date} is before issue_date {self.issue_date}"
             )
+        if self.disputed_on is not None and not self.disputed:
+            raise ValueError("disputed_on: given for an invoice not flagged disputed")
+        if self.disputed_on is not None and self.disputed_on < self.issue_date:
+            raise ValueError(f"disputed_on: {self.disputed_on} is before issue_date {self.issue_date}")
         if self.residual is not None and self.residual > self.total:
             raise ValueError(f"residual: {self.residual} exceeds total {self.total}")
         if self.allocations and self.kind is not InvoiceKind.CREDIT_NOTE:

@@ -79,7 +79,8 @@ class SegmentPolicy(_Section):
     new_below_paid: int = Field(default=3, ge=1, description="fewer paid invoices than this: new")
     delinquent_days: int = Field(default=91, ge=1, description="days past due that make delinquent")
     chronic_late_days: int = Field(default=15, ge=0,
-                                   description="habit later than terms by more than this: chronic late")
+                                   description="typical lateness (habitual_lateness) beyond terms by more "
+                                               "than this: chronic late")
     chronic_late_share: float = Field(default=0.75, ge=0, le=1,
                                       description="...in at least this share of recent paid invoices")
 

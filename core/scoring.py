@@ -123,4 +123,5 @@ def score(frame: LedgerFrame, policy: Policy | None = None,
     scores = 100.0 * (1.0 - np.prod(1.0 - np.clip(contributions, 0, 1), axis=0))
     by_id = {r.indicator: r for r in results}
     return ScoreBoard(frame, indicators, results, contributions, scores, levels(scores, policy.scoring),
-                      segment(frame, by_id, policy.segments), policy.scoring.top_reasons)
+                      segment(frame, by_id, policy.segments, policy.params("habitual_lateness")),
+                      policy.scoring.top_reasons)

@@ -13,8 +13,8 @@ from typing import Any
 #: some point. The keys, in this order, are ``ARCHETYPES``.
 ARCHETYPE_SIGNS: dict[str, tuple[str, ...]] = {
     "punctual": (),
-    "stable_habit": (),  # net 30, pays at 55-60 days, every time: good, not chronic late
-    "chronic_late": ("aging",),
+    "stable_habit": ("habitual_lateness",),  # net 30, pays at 55-60 days, every time: late, but steady
+    "chronic_late": ("habitual_lateness", "aging"),
     "new": (),
     "habit_slipper": ("habit_slip", "slowing_trend", "aging"),
     "selective_payer": ("selective_payment", "aging"),

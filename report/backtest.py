@@ -165,21 +165,21 @@ def _customer_section(r: BacktestResult) -> str:
 def _invoice_section(r: BacktestResult) -> str:
     out = ["<h2>Invoices: will it be paid late?</h2>",
            f"<p>For each invoice, each method gave a score with what was known the day before the invoice date "
-           f"(and again the day before the due date, for invoices still unpaid then). Judged on invoices dated "
-           f"from {r.evaluated_from or 'n/a'}, after a year of history, so that the learned model never saw them.</p>"]
+           f"(and again the day before the due date, for the invoices still open then). Judged from "
+           f"{r.evaluated_from or 'n/a'}, after a year of history, so that the learned model never saw them.</p>"]
     names = [n for n in ("scorecard", "dunning", "late_rate", "learned") if any(n in c.scores for c in r.invoice_cells)]
     rows, best = [], {}
     for i, c in enumerate(r.invoice_cells):
         row = [c.point, "paid late" if c.late_days == 0 else f"more than {c.late_days} days late",
-               f"{c.positives} of {c.invoices}"]
+               c.population, f"{c.positives} of {c.invoices}"]
         for n in names:
             sc = c.scores.get(n)
             row.append("n/a" if sc is None else f"{_num(sc.auc)} / {_num(sc.ap)}")
         aps = [(c.scores[n].ap if n in c.scores and not math.isnan(c.scores[n].ap) else -1) for n in names]
-        best[i] = 3 + aps.index(max(aps))
+        best[i] = 4 + aps.index(max(aps))
         rows.append(row)
-    out.append(_table(["asked at", "question", "late / invoices"] + [f"{PREDICTOR_TITLES[n]} AUC / AP" for n in names],
-                      rows, left=2, best=best))
+    out.append(_table(["asked at", "question", "invoices asked", "late / invoices"]
+                      + [f"{PREDICTOR_TITLES[n]} AUC / AP" for n in names], rows, left=3, best=best))
     out.append('<p class="note">ROC AUC: chance that a late invoice scores above an on-time one (0.5 = coin toss). '
                'AP (average precision): how well the late ones are ranked first. Best AP in bold.</p>')
     if r.calibration:
@@ -191,21 +191,63 @@ def _invoice_section(r: BacktestResult) -> str:
     return "".join(out)
 
 
+def _choices(choices) -> str:
+    merged: list[tuple] = []
+    for day, pick in choices:
+        if not merged or merged[-1][1] != pick:
+            merged.append((day, pick))
+    return ", ".join(f"{PREDICTOR_TITLES.get(p, p)} from {d}" for d, p in merged)
+
+
 def _model_section(r: BacktestResult) -> str:
-    used = "the learned model" if r.model_in_use == "learned" else "the scorecard"
+    used = PREDICTOR_TITLES.get(r.model_in_use, r.model_in_use)
     out = ["<h2>Which model is in use, and why</h2>",
-           f"<p><b>In use: {used}.</b> {escape(r.model_reason)}.</p>",
-           f'<p class="note">Learned model: {escape(r.learned_status or "not tried")}. Time-ordered cut-offs: '
-           f'{", ".join(str(d) for d in r.learned_cutoffs) or "none"} (trained only on invoices whose outcome was '
-           f'known before each cut-off, tested on the invoices of the following quarter).</p>']
+           f"<p><b>In use: the {escape(used)}.</b> {escape(r.model_reason)}.</p>",
+           "<p>The choice cannot fool itself: each quarter, the method used is chosen on the earlier quarters "
+           "only, and a model is used only when it did better than the best baseline there; the figures below "
+           "are those of the methods so chosen, on the quarters that came after each choice.</p>"]
+    rows = []
+    for c in r.invoice_cells:
+        u = c.in_use
+        if u is None:
+            continue
+        rows.append([c.point, "paid late" if c.late_days == 0 else f"more than {c.late_days} days late",
+                     _choices(u.choices), _num(u.auc), f"{PREDICTOR_TITLES.get(u.baseline, u.baseline)} "
+                     f"{_num(u.baseline_auc)}", f"{u.margin:+.3f}", f"{u.interval[0]:+.3f} to {u.interval[1]:+.3f}",
+                     PREDICTOR_TITLES.get(u.final, u.final)])
+    if rows:
+        out.append(_table(["asked at", "question", "chosen each quarter", "AUC", "best baseline AUC", "margin",
+                           "95% interval", "from now on"], rows, left=3))
+        out.append('<p class="note">AUC here counts pairs of invoices of the same quarter (the method may change '
+                   'between quarters). 95% interval: the margin over the best baseline when customers are drawn '
+                   'again at random (1,000 times); an interval that includes 0 means the data cannot tell the two '
+                   'apart.</p>')
+    out.append(f'<p class="note">Learned model: {escape(r.learned_status or "not tried")}. Time-ordered cut-offs: '
+               f'{", ".join(str(d) for d in r.learned_cutoffs) or "none"} (trained only on invoices whose outcome was '
+               f'known before each cut-off, its regularisation and calibration chosen on the months before it, '
+               f'tested on the invoices of the following quarter).</p>')
     if r.forecast_weeks:
         total = sum(a for _, a in r.forecast_weeks)
         out.append(f"<h3>Expected cash-in by week from {r.last_day} ({r.currency})</h3>")
         out.append(bar_chart([(str(d)[5:], a) for d, a in r.forecast_weeks], "Expected cash-in by week",
                              fmt=lambda v: f"{v:,.0f}"))
-        method = "learned model" if r.model_in_use == "learned" else "each customer&#x27;s usual days to pay"
         out.append(f'<p class="note">{len(r.forecast)} open invoices; {total:,.2f} {r.currency} expected in the next '
-                   f'{len(r.forecast_weeks)} weeks ({method}).</p>')
+                   f'{len(r.forecast_weeks)} weeks; expected payment dates: {escape(r.forecast_reason)}.</p>')
+        largest = sorted(r.forecast, key=lambda f: -f.open_amount)[:20]
+        out.append(_table(["invoice", "customer", f"open ({r.currency})", "expected paid on",
+                           "chance > 30 / 60 / 90 days late"],
+                          [[f.invoice, f.customer_id, f"{f.open_amount:,.2f}", str(f.expected_on),
+                            " / ".join(_pct(p) for _, p in f.late_chance)] for f in largest], left=2))
+    if r.forecast_quality:
+        out.append("<h3>How the payment-date forecast did in the past</h3>")
+        out.append(_table(["method", "quarters", "invoices", "days off (mean)", "weekly cash-in off"],
+                          [[q.method, str(q.cutoffs), str(q.invoices), _num(q.mae_days, 1), _pct(q.cash_error)]
+                           for q in r.forecast_quality]))
+        out.append(f'<p class="note">At the start of each quarter, the invoices open then were given an expected '
+                   f'payment date; "days off" compares it with the day each was paid, "weekly cash-in off" the '
+                   f'amounts expected in each of the next {r.settings.forecast_weeks} weeks with the payments '
+                   f'received (sum of the differences over the sum received). naive: due date plus the '
+                   f'customer&#x27;s mean delay.</p>')
     return "".join(out)
 
 

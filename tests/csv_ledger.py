@@ -1,6 +1,7 @@
 """A tiny single-table invoice CSV -> Ledger path for tests only (the real file source lives in
 adapters/file). Columns as in IBM's Accounts Receivable sample: customerID, countryCode,
-invoiceNumber, InvoiceDate, DueDate (m/d/yyyy), InvoiceAmount, Disputed (Yes/No), SettledDate.
+invoiceNumber, InvoiceDate, DueDate (m/d/yyyy), InvoiceAmount, Disputed (Yes/No), SettledDate,
+PaperlessBill (the invoice's delivery).
 Each settled invoice gets one payment on its settled date.
 """
 
@@ -28,7 +29,7 @@ def ledger_from_csv(path: Path) -> Ledger:
             iid = row["invoiceNumber"]
             invoices.append({"id": iid, "number": iid, "customer_id": cid, "issue_date": _day(row["InvoiceDate"]),
                              "due_date": _day(row["DueDate"]), "total": row["InvoiceAmount"],
-                             "disputed": row["Disputed"] == "Yes"})
+                             "disputed": row["Disputed"] == "Yes", "delivery": row.get("PaperlessBill") or None})
             if row.get("SettledDate"):
                 payments.append({"id": f"pay-{iid}", "customer_id": cid, "date": _day(row["SettledDate"]),
                                  "amount": row["InvoiceAmount"],

@@ -2,7 +2,8 @@
 
     customer c1 "Acme Ltd" terms=30 salesperson=ann [email=... phone=...]
     contact c1 k1 "Jo Bloggs" created=2023-01-01 archived=2024-05-01 [role="accounts payable"] [phone=...]
-    invoice c1 INV/1 2024-01-01 100.00 [due=2024-01-31] [credit] [disputed] [currency=USD rate=0.9]
+    invoice c1 INV/1 2024-01-01 100.00 [due=2024-01-31] [credit] [disputed [disputed_on=2024-02-10]]
+            [currency=USD rate=0.9]
     credit c1 RINV/1 2024-02-01 20.00 -> INV/1
     payment c1 P1 2024-01-30 100.00 -> INV/1[:60.00] INV/2 [account=DE89...] [returned=2024-02-03 | voided=2024-02-03]
             [currency=USD rate=0.9]
@@ -82,6 +83,8 @@ def ledger_data(text: str) -> dict:
             if "currency" in opts:
                 inv["currency"] = opts["currency"]
                 inv["fx_rate"] = opts.get("rate", "1")
+            if "disputed_on" in opts:
+                inv["disputed_on"] = opts["disputed_on"]
             if kind == "credit" and "->" in plain:
                 targets = plain[plain.index("->") + 1:]
                 inv["allocations"] = [{"invoice_id": t, "amount": total} for t in targets]

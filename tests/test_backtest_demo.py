@@ -42,3 +42,15 @@ def test_backtest_demo__scorecard_beats_both_baselines_on_average_precision(demo
 def test_backtest_demo__scorecard_warns_earlier_than_dunning_levels(demo):
     _, result = demo
     assert result.quality("scorecard").at("high").median_lead > result.quality("dunning").at("high").median_lead
+
+
+def test_backtest_demo__every_bad_debtor_is_flagged_high_a_month_ahead_and_the_figures_are_printed(demo):
+    from arwatch.commands.backtest import summary
+
+    _, result = demo
+    high = result.quality("scorecard").at("high")
+    assert high.warned == len(result.delinquents) and min(high.lead_days) >= 30 and high.median_lead >= 45
+    assert high.never_bad == 170
+    assert (f"lead time shortest {min(high.lead_days)}, median {high.median_lead:.0f} days); "
+            f"{high.false_alarms} false alarms: {high.false_alarms} of 170 customers that never went bad were "
+            f"flagged high ({high.false_alarm_rate:.0%})") in summary(result)

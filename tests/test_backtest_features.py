@@ -20,7 +20,8 @@ HISTORY_FIELDS = tuple(f.name for f in dataclasses.fields(History))
 # the history columns, plus the invoice columns that do not come from the replay
 FEATURES = ("paid_invoices_log", "late_rate_shrunk", "serious_rate_shrunk",
             "late_rate_recent", "serious_rate_recent", "mean_days_late", "recent_days_late", "last_days_late",
-            "second_last_days_late", "third_last_days_late", "days_late_trend", "mean_days_to_pay", "disputes_log",
+            "second_last_days_late", "third_last_days_late", "days_late_trend", "typical_days_late", "mean_days_to_pay",
+            "disputes_log",
             "open_invoices_log", "overdue_invoices_log", "open_amount_log", "overdue_amount_log", "first_invoice",
             "days_since_last_invoice_log", "amount_log", "amount_vs_usual", "terms_days", "issued_month_end",
             "paid_share", "open_disputes")
@@ -40,8 +41,7 @@ def _features_at(data: dict) -> tuple[list[str], History, dict[str, np.ndarray]]
     hist = history(full, paid_in_full_day(full), q_cust, q_day, 10)
     n = len(inv)
     sub = History(**{f: getattr(hist, f)[:n] for f in HISTORY_FIELDS})
-    zeros = np.zeros(n)
-    x, names = invoice_features(full, rows[:n], q_day[:n], sub, zeros, zeros, np.zeros((n, 0)), ())
+    x, names = invoice_features(full, rows[:n], q_day[:n], sub, np.zeros((n, 0)), ())
     cols = {name: x[:, i] for i, name in enumerate(names)}
     keys = [f"{full.i_id[r]}@issue" for r in inv] + [f"{full.c_id[c]}@T" for c in cust]
     return keys, hist, cols
@@ -73,8 +73,29 @@ def test_invoice_features__every_named_feature_is_checked_for_look_ahead():
     full = LedgerFrame.from_ledger(ledger_from_text(LEDGER))
     q = np.array([0], dtype=np.int64)
     h = history(full, paid_in_full_day(full), q, q, 10)
-    _, names = invoice_features(full, np.array([0]), q, h, np.zeros(1), np.zeros(1), np.zeros((1, 0)), ())
-    assert set(names) - {"score", "oldest_days_past_due"} == set(FEATURES)
+    _, names = invoice_features(full, np.array([0]), q, h, np.zeros((1, 0)), ())
+    assert set(names) == set(FEATURES)  # indicators' measures and mapped columns: test_no_lookahead_perturbed
+
+
+def test_invoice_features__indicator_measures_and_mapped_columns_never_the_scorecard():
+    """The model reads each indicator's raw measure, signed-log scaled, and one-hot mapped columns
+    (in the order first seen); never a score or a strength."""
+    text = LEDGER.replace('customer c1 "Acme" terms=30', 'customer c1 "Acme" terms=30 country=FR').replace(
+        'customer c2 "Bolt" terms=30', 'customer c2 "Bolt" terms=30 country=DE')
+    full = LedgerFrame.from_ledger(ledger_from_text(text))
+    rows = np.array([0, 5])  # A/1 (Acme) and B/1 (Bolt)
+    q = full.i_issue[rows].astype(np.int64) - 1
+    h = history(full, paid_in_full_day(full), full.i_cust[rows], q, 10)
+    x, names = invoice_features(full, rows, q, h, np.array([[0.0, 30.0], [-2.0, 0.0]]), ("aging", "slowing_trend"))
+    cols = {n: x[:, i] for i, n in enumerate(names)}
+    assert not any(n == "score" or n.startswith("strength") for n in names)
+    np.testing.assert_allclose(cols["measure:slowing_trend"], [np.log1p(30), 0])
+    np.testing.assert_allclose(cols["measure:aging"], [0, -np.log1p(2)])
+    assert [n for n in names if n.startswith("country=")] == ["country=FR", "country=DE"]
+    np.testing.assert_array_equal(cols["country=FR"], [1, 0])
+    none = LedgerFrame.from_ledger(ledger_from_text(LEDGER))
+    _, names = invoice_features(none, rows, q, h, np.zeros((2, 0)), ())
+    assert not any("=" in n for n in names)  # nothing mapped, no column
 
 
 def test_shrunk_rate__pulls_few_invoices_toward_the_prior_and_many_toward_their_own_rate():
@@ -150,5 +171,5 @@ def test_invoice_features__the_undated_disputed_flag_is_never_read():
     out = []
     for f in (flagged, plain):
         h = history(f, paid_in_full_day(f), np.array([0]), q, 10)
-        out.append(invoice_features(f, np.array([4]), q, h, np.zeros(1), np.zeros(1), np.zeros((1, 0)), ())[0])
+        out.append(invoice_features(f, np.array([4]), q, h, np.zeros((1, 0)), ())[0])
     assert np.array_equal(out[0], out[1])

@@ -40,39 +40,94 @@ def test_backtest_ibm__past_late_rate_ranks_better_than_chance(result):
     assert result.cell("invoice date", 0).scores["late_rate"].auc > 0.6
 
 
-def test_backtest_ibm__learned_model_is_out_of_sample_and_says_why_it_is_used(result):
-    pytest.importorskip("sklearn")
+def test_backtest_ibm__learned_model_is_out_of_sample_and_the_choice_is_nested(result):
     assert result.learned_cutoffs and min(result.learned_cutoffs) >= result.evaluated_from
-    assert result.model_in_use in ("learned", "scorecard")
-    assert "time-ordered tests" in result.model_reason
+    assert result.model_in_use in ("learned", "scorecard", "late_rate", "dunning")
+    assert "chosen each quarter on the earlier quarters only" in result.model_reason
+    for cell in result.invoice_cells:
+        u = cell.in_use
+        assert u is not None and u.choices[0] == (result.evaluated_from, "late_rate")  # no evidence yet
+        assert [day for day, _ in u.choices] == sorted(day for day, _ in u.choices)
+        assert u.interval[0] <= u.margin <= u.interval[1]
+        assert u.margin == pytest.approx(u.auc - u.baseline_auc)
 
 
-def test_backtest_ibm__without_scikit_learn_the_scorecard_is_used_with_a_clear_message(monkeypatch):
+def test_backtest_ibm__the_populations_are_said():
+    r = run_backtest(ledger_from_csv(EXCERPT), SETTINGS.model_copy(update={"learned": "off"}))
+    assert r.cell("invoice date", 0).population == "every invoice dated from 2013-01-01"
+    assert r.cell("due date", 10).population == ("the invoices still open (not paid in full) at the start of "
+                                                 "their due date, due from 2013-01-01")
+    assert r.cell("due date", 10).invoices < r.cell("invoice date", 10).invoices
+
+
+def test_backtest_ibm__without_scikit_learn_the_choice_is_made_without_it_and_says_so(monkeypatch):
     monkeypatch.setattr(ml, "available", lambda: (False, ml.MISSING))
     r = run_backtest(ledger_from_csv(EXCERPT), SETTINGS)
-    assert r.model_in_use == "scorecard"
-    assert "pip install 'arwatch[ml]'" in r.model_reason
+    assert r.model_in_use in ("scorecard", "late_rate", "dunning")
+    assert "the learned model was not tried: scikit-learn could not be imported" in r.model_reason
     assert all("learned" not in c.scores for c in r.invoice_cells)
 
 
-def test_learned__time_ordered_fit_never_trains_on_what_was_unknown_at_the_cutoff(monkeypatch):
-    seen = []
+def test_learned__every_fit_at_a_cutoff_sees_only_what_was_known_before_it(monkeypatch):
+    """The outer fit at each cut-off and the inner fits that choose its regularisation and
+    calibration: every training row's outcome was known before the cut-off (inner ones: before
+    the start of the month they are validated on), and the quarter scored is never among them."""
+    seen: list[tuple[int, np.ndarray, np.ndarray]] = []
+    cutoff = [0]
 
     class Recorder:
         def fit(self, x, y):
-            seen.append(x[:, 0].copy())
+            seen.append((cutoff[0], x[:, 0].copy(), x[:, 1].copy()))
             return self
 
         def predict_proba(self, x):
-            return np.c_[1 - x[:, 1] * 0, x[:, 1] * 0]
+            p = 1 / (1 + np.exp(-(x[:, 1] - 200) / 100))
+            return np.c_[1 - p, p]
 
-    monkeypatch.setattr(ml, "make_classifier", lambda n: Recorder())
-    monkeypatch.setattr(ml, "_fit", lambda model, x, y, day=None: model.fit(x, y))
+    select = ml.select
+
+    def spy(x, y, day, known_from, c):
+        cutoff[0] = c
+        return select(x, y, day, known_from, c)
+
+    monkeypatch.setattr(ml, "make_classifier", lambda candidate: Recorder())
+    monkeypatch.setattr(ml, "select", spy)
     rng = np.random.default_rng(0)
-    day = np.sort(rng.integers(0, 400, 300))
-    known_from = day + rng.integers(0, 90, 300)
+    day = np.sort(rng.integers(0, 400, 600))
+    known_from = day + rng.integers(0, 90, 600)
     x = np.c_[known_from, day]
-    out = ml.time_ordered(x, day, rng.random(300) < 0.4, known_from, np.array([200, 300]))
+    out = ml.time_ordered(x, day, rng.random(600) < 0.4, known_from, np.array([200, 300]))
     assert out.cutoffs == (200, 300)
-    assert seen[0].max() < 200 and seen[1].max() < 300
+    assert {c for c, _, _ in seen} == {200, 300}
+    for c, known, days in seen:
+        assert known.max() < c and days.max() < c
+    inner = [known.max() for c, known, _ in seen if c == 300]
+    assert min(inner) < 300 - 150  # the earliest validation month's fit saw only what was known 6 months before
     assert np.isnan(out.probability[day < 200]).all() and np.isfinite(out.probability[day >= 200]).all()
+
+
+def test_learned__calibration_is_fitted_on_earlier_months_and_corrects_a_biased_model():
+    """A model that says 0.8 where 20% are late: the calibration fitted on the out-of-sample
+    months before the cut-off brings it down."""
+    rng = np.random.default_rng(1)
+    p = np.full(400, 0.8)
+    y = rng.random(400) < 0.2
+    cal = ml.Calibration.fit(y, p)
+    assert cal.apply(np.array([0.8]))[0] == pytest.approx(y.mean(), abs=0.02)
+    assert ml.Calibration.fit(y[:15], p[:15]) == ml.Calibration()  # too few late ones: left as it is
+
+
+def test_learned__scikit_learn_comes_with_every_install():
+    """No optional extra: the README's first command installs the same models the tests run."""
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert any(d.startswith("scikit-learn") for d in project["dependencies"])
+    assert "ml" not in project["optional-dependencies"]
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "[ml]" not in readme and "test,ml" not in readme
+    assert ml.available() == (True, "")

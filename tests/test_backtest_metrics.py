@@ -5,7 +5,15 @@ import math
 import numpy as np
 import pytest
 
-from arwatch.core.backtest.metrics import average_precision, brier, calibration_bins, distribution, roc_auc
+from arwatch.core.backtest.metrics import (
+    average_precision,
+    brier,
+    calibration_bins,
+    distribution,
+    roc_auc,
+    roc_auc_weighted,
+    stratified_auc,
+)
 
 
 def test_roc_auc__hand_case():
@@ -62,3 +70,24 @@ def test_brier__hand_case():
 
 def test_distribution__bins_and_open_last_bin():
     assert distribution(np.array([0, 14, 15, 200]), (0, 15, 30)) == (("0-14", 2), ("15-29", 1), ("30+", 1))
+
+
+def test_roc_auc_weighted__ones_match_roc_auc_and_integer_weights_repeat_rows():
+    rng = np.random.default_rng(3)
+    y = rng.random(60) < 0.3
+    s = rng.integers(0, 8, 60).astype(float)  # many ties
+    assert roc_auc_weighted(y, s, np.ones((1, 60)))[0] == pytest.approx(roc_auc(y, s))
+    counts = rng.integers(0, 4, 60)
+    repeated = np.repeat(np.arange(60), counts)
+    assert roc_auc_weighted(y, s, counts[None, :])[0] == pytest.approx(roc_auc(y[repeated], s[repeated]))
+    assert np.isnan(roc_auc_weighted(y, s, np.where(y, 0, 1)[None, :])[0])  # no positive left
+
+
+def test_stratified_auc__only_pairs_within_a_stratum_count():
+    # stratum 0: scores on a 0..1 scale, perfectly ranked; stratum 1: on a 0..100 scale, reversed
+    y = np.array([0, 1, 0, 1, 1, 0])
+    s = np.array([0.1, 0.9, 0.2, 10, 20, 90])
+    q = np.array([0, 0, 0, 1, 1, 1])
+    # stratum 0: 1 positive x 2 negatives, AUC 1; stratum 1: 2 x 1, AUC 0 -> (1*2 + 0*2) / 4
+    assert stratified_auc(y, s, q)[0] == pytest.approx(0.5)
+    assert roc_auc(y, s) != pytest.approx(0.5)  # pooling across the two scales would differ

@@ -1,10 +1,14 @@
 """disputes: dispute rate over 12 months, open disputes, invoices settled short."""
 
+import datetime as dt
+
 import numpy as np
 import pytest
-from ledgers import customer_index, frame_at
+from ledgers import customer_index, frame_at, ledger_data
 
+from arwatch.core.columnar import NEVER
 from arwatch.core.indicators import disputes
+from arwatch.core.load import load_ledger
 from arwatch.core.policy import Policy
 
 T = "2024-06-30"  # 12-month window: invoices issued from 2 Jul 2023
@@ -56,10 +60,59 @@ def test_disputes__flagged_invoices_count_for_files_without_dispute_records():
     frame, result = run(HEAD + invoices(10, flagged=2))
     c1 = customer_index(frame, "c1")
     assert result.fired[c1]
-    assert "INV/1 (100.00) issued 5 Aug 2023 flagged disputed; INV/2 (100.00) issued 5 Sep 2023 flagged disputed" \
-        in result.evidence(c1)
+    assert result.evidence(c1) == (
+        "2 disputes on 10 invoices issued in the last 365 days (20%): "
+        "INV/1 (100.00) issued 5 Aug 2023 flagged disputed, known 20 Aug 2023; "
+        "INV/2 (100.00) issued 5 Sep 2023 flagged disputed, known 20 Sep 2023")
     _, one = run(HEAD + invoices(10, flagged=1))
     assert not one.fired.any()
+
+
+FLAGGED_OPEN = HEAD + invoices(8) + """
+invoice c1 F/1 2024-05-02 100.00 disputed
+invoice c1 F/2 2024-05-03 100.00 disputed
+payment c1 PF 2024-07-15 200.00 -> F/1 F/2
+"""
+
+
+def test_disputes__an_undated_flag_counts_from_the_settled_day_not_the_invoice_day():
+    """IBM's Disputed yes/no is written once the invoice is closed: at T, before F/1 and F/2 are
+    settled, nobody knew of their disputes."""
+    frame, before = run(FLAGGED_OPEN)
+    assert not before.fired.any()
+    assert not frame.i_disputed.any() and (frame.i_disputed_day == NEVER).all()
+    frame, after = run(FLAGGED_OPEN, as_of="2024-07-15")
+    c1 = customer_index(frame, "c1")
+    assert after.fired[c1]
+    assert after.evidence(c1).endswith(
+        "F/1 (100.00) issued 2 May 2024 flagged disputed, known 15 Jul 2024; "
+        "F/2 (100.00) issued 3 May 2024 flagged disputed, known 15 Jul 2024")
+
+
+def test_disputes__a_flag_stated_with_its_day_counts_from_that_day_and_stays_open_while_unpaid():
+    text = HEAD + invoices(8) + "invoice c1 F/1 2024-05-02 100.00 disputed disputed_on=2024-05-10\n"
+    _, early = run(text, as_of="2024-06-09")  # known 30 days: not old yet
+    assert not early.fired.any()
+    frame, result = run(text, as_of="2024-06-10")
+    c1 = customer_index(frame, "c1")
+    assert result.fired[c1] and result.evidence(c1) == (
+        "1 open dispute older than 30 days: F/1 (100.00) issued 2 May 2024 flagged disputed, "
+        "known 10 May 2024, 31 days open")
+
+
+def test_disputes__an_open_invoice_flag_without_a_day_counts_from_the_ledger_s_latest_record():
+    """The snapshot that shows the flag cannot be older than its latest record."""
+    text = HEAD + invoices(8) + "invoice c1 F/1 2024-05-02 100.00 disputed\ncall c2 2024-06-20 answered\n"
+    for as_of, known in (("2024-06-19", False), ("2024-06-20", True)):
+        frame = frame_at(text, as_of)
+        assert bool(frame.i_disputed.any()) == known, as_of
+    assert int(frame.i_disputed_day.min()) == dt.date(2024, 6, 20).toordinal()
+
+
+def test_disputes__a_day_for_an_unflagged_invoice_or_before_the_invoice_is_refused():
+    _, issues = load_ledger(ledger_data(HEAD + "invoice c1 X/1 2024-05-02 100.00 disputed_on=2024-05-10\n"
+                                         "invoice c1 X/2 2024-05-02 100.00 disputed disputed_on=2024-05-01\n"))
+    assert [(i.record_id, i.field) for i in issues] == [("X/1", "disputed_on"), ("X/2", "disputed_on")]
 
 
 @pytest.mark.parametrize("opened,fires", [("2024-05-31", False), ("2024-05-30", True)])

@@ -2,7 +2,8 @@
 
 Random ledgers are built up to T, then a random future (later invoices, payments of open
 invoices, bounces of earlier payments, calls, promises, disputes, signals, archived contacts,
-resolutions, sale orders) is added; everything computed as of T must be identical. Most
+resolutions, sale orders, the undated dispute flags of invoices settled after T) is added;
+everything computed as of T must be identical. Most
 ledgers come from a source with sale orders (volume measured on orders), the others without.
 """
 
@@ -82,6 +83,10 @@ def build(seed: int) -> dict:
                                           "instalments": [{"due_date": (agreed + dt.timedelta(days=30 * k)).isoformat(),
                                                            "amount": "100"} for k in range(1, 4)]})
     _add_orders(data, random.Random(-seed - 1))
+    # the ledger always runs past T (a snapshot taken after T), so the flag of an invoice still
+    # open at the end is known only after T as well
+    data["contact_attempts"].append({"id": "after-T", "customer_id": "c0", "answered": True,
+                                     "on": (T + dt.timedelta(days=90)).isoformat()})
     return data
 
 
@@ -114,8 +119,14 @@ def past_of(data: dict) -> dict:
     disputes = [{**d, "resolved_on": d["resolved_on"] if known(d["resolved_on"]) else None}
                 for d in data["disputes"] if d["opened_on"] <= t]
     past: dict = {} if "orders" not in data else {"orders": [o for o in data["orders"] if o["order_date"] <= t]}
-    return {**past, "customers": customers,
-            "invoices": [i for i in data["invoices"] if i["issue_date"] <= t],
+    paid: dict = {}
+    for p in data["payments"]:
+        for a in p["allocations"] if p["date"] <= t else ():
+            paid[a["invoice_id"]] = paid.get(a["invoice_id"], 0) + float(a["amount"])
+    # an undated dispute flag is known once its invoice is settled: not at T for one open then
+    invoices = [{**i, "disputed": i["disputed"] and paid.get(i["id"], 0) >= float(i["total"])}
+                for i in data["invoices"] if i["issue_date"] <= t]
+    return {**past, "customers": customers, "invoices": invoices,
             "payments": payments, "disputes": disputes,
             "contact_attempts": [a for a in data["contact_attempts"] if a["on"] <= t],
             "payment_plans": [p for p in data["payment_plans"] if p["agreed_on"] <= t],

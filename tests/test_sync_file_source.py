@@ -126,11 +126,12 @@ def test_strptime_format__friendly_patterns():
 
 def test_example_config__maps_the_ibm_sample(tmp_path):
     settings = tomllib.loads(EXAMPLE.read_text())["companies"]["ibm"]["settings"]
-    assert settings["columns"] == IBM_COLUMNS
+    assert settings["columns"] == {**IBM_COLUMNS, "delivery": "PaperlessBill"}
     shutil.copy(IBM_EXCERPT, tmp_path / "sample.csv")
     mapping = FileMapping.model_validate({**settings, "invoices": str(tmp_path / "sample.csv")})
     pull = FileSource("ibm", mapping, open_store(tmp_path / "s.sqlite3").records_of("ibm")).pull(None, full=False)
     assert not pull.issues and len(pull.records["invoices"]) == 40
+    assert {i["delivery"] for i in pull.records["invoices"]} == {"Paper", "Electronic"}
 
 
 ORDER_COLUMNS = {"order_number": "Order", "customer_id": "customerID", "order_date": "Ordered", "amount": "Total",

@@ -169,6 +169,8 @@ def _invoice(cells: _Cells, mapping: FileMapping,
                "kind": "credit_note" if amount < 0 else "invoice", "issue_date": issue_date.isoformat(),  # type: ignore[union-attr]
                "due_date": due_date.isoformat(), "total": str(total), "currency": currency,  # type: ignore[union-attr]
                "disputed": cells.text("disputed", False).lower() in mapping.disputed_values}
+    if cells.text("delivery", False):
+        invoice["delivery"] = cells.text("delivery", False)
     return customer, invoice, cells.date("settled_date", required=False), paid
 
 

@@ -29,6 +29,7 @@ Example (TOML, under ``[companies.<name>.settings]``)::
     disputed = "Disputed"                  # optional: Yes/No, true/false, 1/0, x
     currency = "Cur"                       # optional per-row currency
     country = "Country"                    # optional
+    delivery = "Sent by"                   # optional: how the invoice was sent (paper, electronic...)
     [companies.<name>.settings.payment_columns]
     payment_id = "Receipt"
     payment_date = "Date"
@@ -90,6 +91,7 @@ class InvoiceColumns(_Columns):
     disputed: str | None = None
     currency: str | None = None
     country: str | None = None
+    delivery: str | None = None
     paid_amount: str | None = None
     open_amount: str | None = None
 

@@ -106,17 +106,43 @@ def _pull_company(args: argparse.Namespace):
     return ledger, tuple(pull.issues) + issues
 
 
+def _choices(choices) -> str:
+    """'late_rate from 2013-01-01, learned from 2013-04-01' (consecutive equal choices merged)."""
+    out = []
+    for day, pick in choices:
+        if not out or out[-1][1] != pick:
+            out.append((day, pick))
+    return ", ".join(f"{pick} from {day}" for day, pick in out)
+
+
 def summary(result) -> str:
     """A few lines for the terminal."""
     s = result.settings
     q = result.quality("scorecard").at(s.warn_level)
+    lead = f"lead time shortest {min(q.lead_days)}, median {q.median_lead:.0f} days" if q.lead_days else "no lead time"
     lines = [f"{len(result.delinquents)} customers went {s.delinquent_days}+ days past due; "
-             f"{q.warned} flagged {s.warn_level} in advance (median lead {q.median_lead:.0f} days); "
-             f"{q.false_alarms} false alarms",
+             f"{q.warned} flagged {s.warn_level} in advance ({lead}); "
+             f"{q.false_alarms} false alarms: {q.false_alarms} of {q.never_bad} customers that never went bad "
+             f"were flagged {s.warn_level}" + (f" ({q.false_alarm_rate:.0%})" if q.never_bad else ""),
              "ranking AP (customer goes bad within the horizon): " + ", ".join(
                  f"{c.predictor} {c.snapshot_ap:.3f}" for c in result.customer_quality)]
     for c in result.invoice_cells:
-        lines.append(f"{c.point}, paid > {c.late_days} days late ({c.positives}/{c.invoices}): " + ", ".join(
-            f"{k} AUC {v.auc:.3f} AP {v.ap:.3f}" for k, v in c.scores.items()))
+        lines.append(f"{c.point}, paid > {c.late_days} days late: {c.population}: {c.invoices} invoices, "
+                     f"{c.positives} late: "
+                     + ", ".join(f"{k} AUC {v.auc:.3f} AP {v.ap:.3f}" for k, v in c.scores.items()))
+        if c.in_use is not None:
+            u = c.in_use
+            lines.append(f"  in use, chosen each quarter on the earlier ones: {_choices(u.choices)}; AUC {u.auc:.3f}, "
+                         f"best baseline {u.baseline} {u.baseline_auc:.3f}: margin {u.margin:+.3f} "
+                         f"(95% interval {u.interval[0]:+.3f} to {u.interval[1]:+.3f}); from now on: {u.final}")
     lines.append(f"in use: {result.model_in_use} ({result.model_reason})")
+    if result.forecast_quality:
+        lines.append("payment-date forecast of the invoices open at each quarter start, against what happened: "
+                     + "; ".join(f"{q.method} {q.mae_days:.1f} days off on {q.invoices} invoices, weekly cash-in of "
+                                 f"the next {result.settings.forecast_weeks} weeks {q.cash_error:.0%} off"
+                                 for q in result.forecast_quality))
+    if result.forecast_weeks:
+        lines.append(f"cash-in expected from {len(result.forecast)} open invoices in the next "
+                     f"{len(result.forecast_weeks)} weeks: {sum(a for _, a in result.forecast_weeks):,.2f} "
+                     f"{result.currency} ({result.forecast_method}: {result.forecast_reason})")
     return "\n".join(lines)

@@ -26,7 +26,7 @@ class LevelQuality:
       precision: of the flagged, the share that went delinquent within the horizon of a flag.
       recall: warned / delinquent customers.
       false_alarms: customers who never went delinquent but were flagged.
-      false_alarm_rate: false_alarms / customers who never went delinquent.
+      false_alarm_rate: false_alarms / customers who never went delinquent (``never_bad``).
       lead_days: lead time of each warned customer (days).
     """
 
@@ -38,6 +38,7 @@ class LevelQuality:
     false_alarms: int
     false_alarm_rate: float
     lead_days: tuple[int, ...]
+    never_bad: int = 0
 
     @property
     def median_lead(self) -> float:
@@ -96,7 +97,7 @@ def judge_customers(predictor: str, days: np.ndarray, score: np.ndarray, level: 
             recall=float(warned.sum() / went_bad.sum()) if went_bad.any() else float("nan"),
             false_alarms=int((flagged & never_bad).sum()),
             false_alarm_rate=float((flagged & never_bad).sum() / never_bad.sum()) if never_bad.any() else float("nan"),
-            lead_days=tuple(sorted(int(x) for x in lead)),
+            lead_days=tuple(sorted(int(x) for x in lead)), never_bad=int(never_bad.sum()),
         ))
     return CustomerQuality(predictor, tuple(levels), roc_auc(snap_y, snap_s), average_precision(snap_y, snap_s),
                            float(snap_y.mean()) if len(snap_y) else float("nan"), int(len(snap_y)))

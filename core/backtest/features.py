@@ -1,22 +1,30 @@
 """Features of an invoice known at the end of day q (the day before the invoice date or the due
-date): the customer's history, the invoice itself and what the scorecard said at its latest
-replay day. Chosen on principle, not on one data set:
+date): what the indicators measure, the invoice itself and the optional columns the source
+maps. Chosen on principle, not on one data set:
 
-* history (``History``, as of q): how many invoices were paid (log); the share paid late and
-  the share paid more than X days late (X = the question asked), each shrunk toward the
-  all-customer share by ``PRIOR_WEIGHT`` pseudo-invoices so a customer with two invoices is not
-  taken for certain, and each also recency-weighted (EWMA); days late: mean, recency-weighted,
-  of the last three paid, and the trend (last three minus earlier); days to pay; dated
+* history (``History``, as of q, exactly): how many invoices were paid (log); the share paid
+  late and the share paid more than X days late (X = the question asked), each shrunk toward
+  the all-customer share by ``PRIOR_WEIGHT`` pseudo-invoices so a customer with two invoices is
+  not taken for certain, and each also recency-weighted (EWMA); days late: mean,
+  recency-weighted, of the last three paid, the trend (last three minus earlier: the measure of
+  ``slowing_trend``) and the typical lateness ``habitual_lateness`` measures; days to pay; dated
   disputes and complaints opened; open and overdue invoices now (count and amount, log); days
   since the customer's previous invoice (log; the first invoice gets a flag instead);
 * the invoice: amount (log, and against the customer's usual amount: minus the mean log
   amount, a geometric mean), terms, issued at month end, share already paid, an open dispute
   on it dated on or before q;
-* the scorecard: score and each indicator's strength on the latest replay day <= q.
+* every indicator's raw measure (``IndicatorResult.measure``: days past due, unanswered calls,
+  returned payments, signals' severity...) on the latest replay day <= q, as sign(m) log(1+|m|);
+  never the scorecard's derived columns (score, strengths), which only re-threshold them;
+* optional mapped columns, one-hot: the customer's country and how the invoice was delivered,
+  when the source gives them (the first ``MAX_CATEGORIES`` values seen, in the order of the
+  invoices' dates; later ones count as none of them). A value first seen after day q only adds
+  a column that is 0 for every invoice known by q; a column with one value is constant, and a
+  constant tells the model nothing.
 
-Days are capped at 120 and divided by 30. An invoice's "disputed" flag carries no date (a file
-export only says that the invoice was disputed at some time), so no feature reads it, not even
-for invoices already paid: only dated dispute records count.
+Days are capped at 120 and divided by 30. An invoice's undated "disputed" flag is read by no
+feature, not even from the day it became known (the scorecard's ``disputes`` reads it then): only
+dated dispute records count here.
 """
 
 from __future__ import annotations
@@ -26,7 +34,11 @@ import datetime as dt
 import numpy as np
 
 from ..frame import LedgerFrame, date_of
-from .history import PRIOR_WEIGHT, AsOf, History
+from ..indicators import habitual_lateness
+from .history import PRIOR_WEIGHT, AsOf, History, history
+
+#: categories of one mapped column used at most (the first seen, by invoice date)
+MAX_CATEGORIES = 20
 
 
 def _month_end(days: np.ndarray) -> np.ndarray:
@@ -84,6 +96,7 @@ def history_features(hist: History) -> dict[str, np.ndarray]:
         "second_last_days_late": _days(hist.last_late[:, 1]),
         "third_last_days_late": _days(hist.last_late[:, 2]),
         "days_late_trend": np.clip(hist.trend, -120, 120) / 30,
+        "typical_days_late": _days(hist.typical_late),
         "mean_days_to_pay": np.minimum(hist.mean_days_to_pay, 240) / 30,
         "disputes_log": np.log1p(hist.disputes),
         "open_invoices_log": np.log1p(np.maximum(hist.open, 0)),
@@ -96,9 +109,42 @@ def history_features(hist: History) -> dict[str, np.ndarray]:
     }
 
 
+def point_features(full: LedgerFrame, paid_day: np.ndarray, rows: np.ndarray, q_day: np.ndarray,
+                   snap_measure: np.ndarray, indicator_ids: tuple[str, ...], targets: tuple[int, ...],
+                   lateness: habitual_lateness.Params | None = None,
+                   ) -> tuple[dict[int, np.ndarray], tuple[str, ...], dict[int, History]]:
+    """Everything the learned model reads about invoices ``rows`` asked on days ``q_day`` (end of
+    day), per question X in ``targets``: (feature matrix per X, column names, history per X).
+    ``snap_measure``: [row, indicator] raw measures of the latest replay day <= q."""
+    hists = {x: history(full, paid_day, full.i_cust[rows], q_day, x, lateness) for x in targets}
+    xmats: dict[int, np.ndarray] = {}
+    names: tuple[str, ...] = ()
+    for x in targets:
+        xmats[x], names = invoice_features(full, rows, q_day, hists[x], snap_measure, indicator_ids)
+    return xmats, names, hists
+
+
+def signed_log(values: np.ndarray) -> np.ndarray:
+    out: np.ndarray = np.sign(values) * np.log1p(np.abs(values))
+    return out
+
+
+def mapped_columns(full: LedgerFrame, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """One-hot columns of the optional attributes a source maps (see the module docstring)."""
+    by_date = np.argsort(full.i_issue, kind="stable")
+    out = {}
+    for name, per_invoice in (("country", full.c_country[full.i_cust] if len(full.c_country) else None),
+                              ("delivery", full.i_delivery if len(full.i_delivery) else None)):
+        if per_invoice is None:
+            continue
+        seen = [v for v in dict.fromkeys(per_invoice[by_date].tolist()) if v][:MAX_CATEGORIES]
+        for value in seen:
+            out[f"{name}={value}"] = (per_invoice[rows] == value).astype(np.float64)
+    return out
+
+
 def invoice_features(full: LedgerFrame, rows: np.ndarray, q_day: np.ndarray, hist: History,
-                     snap_score: np.ndarray, snap_dpd: np.ndarray, snap_strength: np.ndarray,
-                     indicator_ids: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
+                     snap_measure: np.ndarray, indicator_ids: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
     """Feature matrix (one row per invoice in ``rows``) and the column names."""
     amount = np.log1p(np.maximum(full.i_total[rows], 0))
     cols = {
@@ -109,9 +155,9 @@ def invoice_features(full: LedgerFrame, rows: np.ndarray, q_day: np.ndarray, his
         "issued_month_end": month_end_flag(full.i_issue[rows]).astype(np.float64),
         "paid_share": paid_share(full, rows, q_day),
         "open_disputes": open_disputes(full, rows, q_day),
-        "score": snap_score / 100,
-        "oldest_days_past_due": np.clip(snap_dpd, 0, 365) / 30,
+        **{f"measure:{i}": signed_log(snap_measure[:, k]) for k, i in enumerate(indicator_ids)},
+        **mapped_columns(full, rows),
     }
-    names = tuple(cols) + tuple(f"strength:{i}" for i in indicator_ids)
-    matrix = np.column_stack([*cols.values(), snap_strength]) if len(rows) else np.zeros((0, len(names)))
+    names = tuple(cols)
+    matrix = np.column_stack(list(cols.values())) if len(rows) else np.zeros((0, len(names)))
     return matrix.astype(np.float64), names

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..columnar import NEVER, group_min
+from ..columnar import NEVER, covered_day
 from ..frame import LedgerFrame
+from ..indicators import habitual_lateness
 from ..settlement import TOLERANCE
 
 #: decay per settled invoice of the recency-weighted (EWMA) means: the last invoice weighs 1, the
@@ -54,15 +55,7 @@ def paid_in_full_day(full: LedgerFrame) -> np.ndarray:
 
     Credit notes get NEVER. Allocations are sorted by (invoice, day) in the frame.
     """
-    n = len(full.i_id)
-    if not len(full.a_inv):
-        return np.full(n, NEVER, dtype=np.int64)
-    cum = np.cumsum(full.a_amount)
-    starts = np.r_[0, np.flatnonzero(np.diff(full.a_inv)) + 1]
-    before = np.repeat(np.r_[0.0, cum][starts], np.diff(np.r_[starts, len(cum)]))
-    covered = (cum - before) >= full.i_total[full.a_inv] - TOLERANCE
-    rows = np.flatnonzero(covered)
-    day = group_min(full.a_inv[rows], full.a_day[rows].astype(np.int64), n, int(NEVER))
+    day = covered_day(full.a_inv, full.a_day, full.a_amount, full.i_total, TOLERANCE)
     day = np.where(day < NEVER, np.maximum(day, full.i_issue), NEVER)
     paid_in_full: np.ndarray = np.where(full.i_credit, NEVER, day).astype(np.int64)
     return paid_in_full
@@ -96,8 +89,9 @@ class History:
     Attributes:
       paid: invoices paid in full so far; late: of them, paid after the due date.
       serious: paid more than ``late_days`` late; mean_late: mean days late (early = 0).
-      recent_late: mean days late of the last 3 paid; mean_days_to_pay; disputed: share of
-      paid invoices flagged disputed (an undated flag: kept for reference, not a model feature);
+      recent_late: mean days late of the last 3 paid; mean_days_to_pay; disputed: invoices
+      whose dispute flag was known by the query day (``i_disputed_day``: for an undated flag the
+      day its invoice was settled), per paid invoice;
       issued: invoices issued so far; open, overdue: of them not paid in full, and past due;
       open_amount, overdue_amount: their totals; mean_log_amount: mean log(1+amount) of those
       issued; prior_late, prior_serious, prior_days_late: share paid late, more than
@@ -111,6 +105,8 @@ class History:
       since_last_issue: days from the customer's latest invoice dated on or before the query
       day to the day after it (NaN with none). disputes: dated disputes and complaints the
       customer opened by the query day.
+      typical_late: the customer's typical lateness as ``habitual_lateness`` measures it
+      (recency-weighted days late of its last settled invoices, shrunk to the company's norm).
     """
 
     paid: np.ndarray
@@ -136,6 +132,7 @@ class History:
     trend: np.ndarray
     since_last_issue: np.ndarray
     disputes: np.ndarray
+    typical_late: np.ndarray
 
     def late_rate(self, prior_weight: float = 0.0) -> np.ndarray:
         """Share paid late; with no history (and weight 0) the all-customer share."""
@@ -191,9 +188,18 @@ def _open_and_overdue(full: LedgerFrame, inv: np.ndarray, pday: np.ndarray, q_cu
             np.where(issued > 0, q_day + 1 - last_issue, np.nan))
 
 
+def _known_flags(full: LedgerFrame, q_cust: np.ndarray, q_day: np.ndarray) -> np.ndarray:
+    """Invoices of the customer whose dispute flag was known by the end of the query day."""
+    flagged = full.i_disputed_day < NEVER
+    a, b = AsOf(full.i_cust[flagged], full.i_disputed_day[flagged]).window(q_cust, q_day)
+    between: np.ndarray = (b - a).astype(np.float64)
+    return between
+
+
 def history(full: LedgerFrame, paid_day: np.ndarray, q_cust: np.ndarray, q_day: np.ndarray,
-            late_days: int) -> History:
-    """History of customers ``q_cust`` as known at the end of days ``q_day`` (arrays of one length)."""
+            late_days: int, habit_params: habitual_lateness.Params | None = None) -> History:
+    """History of customers ``q_cust`` as known at the end of days ``q_day`` (arrays of one length);
+    ``habit_params``: the policy's ``habitual_lateness`` parameters (its defaults when None)."""
     q_cust = np.asarray(q_cust, dtype=np.int64)
     q_day = np.asarray(q_day, dtype=np.int64)
     inv = np.flatnonzero(~full.i_credit)
@@ -226,6 +232,11 @@ def history(full: LedgerFrame, paid_day: np.ndarray, q_cust: np.ndarray, q_day: 
     trend = np.where(older_n > 0, recent_sum / np.maximum(recent_n, 1) - older_mean, 0.0)
     issued, n_open, overdue, open_amount, overdue_amount, mean_log_amount, since = _open_and_overdue(
         full, inv, pday, q_cust, q_day)
+    lp = habit_params or habitual_lateness.Params()
+    capped = habitual_lateness.capped(days_late, lp)
+    by_day = np.argsort(pday[was_paid], kind="stable")
+    norm = habitual_lateness.company_norm(pday[was_paid][by_day], capped[by_day], q_day, lp)
+    typical = habitual_lateness.typical_lateness(capped[paid_ev.order], first, end, norm, lp).typical
     d_ev = AsOf(full.d_cust, full.d_open)
     d_first, d_end = d_ev.window(q_cust, q_day)
     safe = np.maximum(count, 1)
@@ -234,7 +245,7 @@ def history(full: LedgerFrame, paid_day: np.ndarray, q_cust: np.ndarray, q_day: 
         mean_late=total(lateness) / safe,
         recent_late=recent_sum / np.maximum(recent_n, 1),
         mean_days_to_pay=total((pday[was_paid] - issue[was_paid]).astype(np.float64)) / safe,
-        disputed=total(full.i_disputed[p]) / safe,
+        disputed=_known_flags(full, q_cust, q_day) / safe,
         issued=issued, open=n_open, overdue=overdue, open_amount=open_amount, overdue_amount=overdue_amount,
         mean_log_amount=mean_log_amount,
         prior_late=prior_late, prior_serious=prior_serious, prior_days_late=prior_days,
@@ -242,5 +253,5 @@ def history(full: LedgerFrame, paid_day: np.ndarray, q_cust: np.ndarray, q_day: 
         ewma_serious=recency_weighted(is_serious[paid_ev.order].astype(np.float64), first, end, prior_serious),
         ewma_days_late=recency_weighted(sorted_late, first, end, prior_days),
         last_late=last, trend=trend, since_last_issue=since,
-        disputes=(d_end - d_first).astype(np.float64),
+        disputes=(d_end - d_first).astype(np.float64), typical_late=typical,
     )

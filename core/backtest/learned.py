@@ -1,24 +1,27 @@
-"""The learned model option: trained on the business's own history, strictly in time order.
+"""The learned model: trained on the business's own history, strictly in time order.
 
 Rolling origin: at each quarter start c (after 12 whole months of history), a model is trained on the
 invoices whose outcome was known by the end of day c-1 (paid in full by then, or already more
 than X days late) and scores the invoices of the next quarter [c, next c). Every score is thus
 made by a model that never saw the invoice or anything after it.
 
-Model (fixed by principle, not tuned per data set): below ``BOOSTING_FROM`` training rows, a
-logistic regression on standardised features (few parameters, calibrated by construction,
-stable on a small business's few thousand invoices), its regularisation chosen by log-loss
-in a time-ordered cross-validation on the training rows only (rows sorted by day, 3 folds each
-validated on rows later than those it was fitted on: ``TimeSeriesSplit``); from there, gradient boosting calibrated
-by isotonic regression on 3 folds. Fits run on one thread so results do not depend on the
-machine (and small fits are faster that way).
+What is fitted at c is itself chosen on earlier periods only (``select``): the candidates are
+logistic regressions on standardised features with regularisation strengths ``C_GRID`` (and,
+from ``BOOSTING_FROM`` training rows, gradient boosting); each is fitted at the start of each of
+the ``INNER_MONTHS`` whole months before c on what was known then, and predicts that month's
+invoices (those whose outcome was known by c). The candidate with the lowest log-loss over
+those months wins; its out-of-sample predictions of those months also fit the calibration
+(Platt scaling: a logistic curve on the log-odds), used when they hold ``MIN_POSITIVES`` of each
+outcome. Nothing about the quarter being scored, nor anything learned after c, enters the choice.
+Fits run on one thread so results do not depend on the machine (and small fits are faster).
 
-scikit-learn is optional (``pip install 'arwatch[ml]'``); without it ``available()`` says why.
+scikit-learn is a dependency of arwatch; ``available()`` only guards against a broken install.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,10 +32,14 @@ from ..frame import date_of
 BOOSTING_FROM = 20_000
 MIN_POSITIVES = 10
 #: inverse regularisation strengths tried for the logistic regression (features standardised)
-C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
-#: used when no cross-validation fold could be fitted (a fold with one class only)
+C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+#: used when no earlier month could validate a candidate (too few outcomes of one kind)
 C_FALLBACK = 0.1
-MISSING = "scikit-learn is not installed: install it with `pip install 'arwatch[ml]'` to use the learned model"
+#: whole months before a cut-off, each validating candidates fitted at its start: half of the
+#: minimum history of 12 months, so that the choice rests on many months, not on one quarter
+INNER_MONTHS = 6
+MISSING = ("scikit-learn could not be imported, although arwatch depends on it: reinstall arwatch "
+           "(`pip install --force-reinstall arwatch`) to use the learned model")
 
 
 def available() -> tuple[bool, str]:
@@ -42,6 +49,13 @@ def available() -> tuple[bool, str]:
     except ImportError:
         return False, MISSING
     return True, ""
+
+
+def _months_back(day: int, months: int) -> int:
+    """The first day of the month ``months`` before the month of ``day``."""
+    d = date_of(day)
+    m = d.year * 12 + d.month - 1 - months
+    return dt.date(m // 12, m % 12 + 1, 1).toordinal()
 
 
 def quarter_starts(first_day: int, last_day: int, min_history_months: int = 12) -> np.ndarray:
@@ -60,25 +74,132 @@ def quarter_starts(first_day: int, last_day: int, min_history_months: int = 12) 
     return np.array(out, dtype=np.int64)
 
 
-def make_classifier(n_rows: int) -> Any:  # a scikit-learn estimator (scikit-learn is untyped)
-    """The classifier for ``n_rows`` training rows (see module docstring)."""
-    from sklearn.calibration import CalibratedClassifierCV  # noqa: PLC0415
+@dataclass(frozen=True)
+class Candidate:
+    """A model kind and its setting: ``kind`` "logistic regression" (``c``: inverse regularisation)
+    or "gradient boosting"."""
+
+    kind: str
+    c: float = C_FALLBACK
+
+    @property
+    def name(self) -> str:
+        return f"logistic regression (C={self.c:g})" if self.kind == "logistic regression" else self.kind
+
+
+def candidates(n_rows: int) -> tuple[Candidate, ...]:
+    out = tuple(Candidate("logistic regression", c) for c in C_GRID)
+    return out + ((Candidate("gradient boosting"),) if n_rows >= BOOSTING_FROM else ())
+
+
+def make_classifier(candidate: Candidate) -> Any:  # a scikit-learn estimator (scikit-learn is untyped)
+    """An unfitted scikit-learn classifier for ``candidate``."""
     from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: PLC0415
     from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
-    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit  # noqa: PLC0415
     from sklearn.pipeline import make_pipeline  # noqa: PLC0415
     from sklearn.preprocessing import StandardScaler  # noqa: PLC0415
 
-    if n_rows < BOOSTING_FROM:
-        return GridSearchCV(make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)),
-                            {"logisticregression__C": list(C_GRID)}, cv=TimeSeriesSplit(n_splits=3),
-                            scoring="neg_log_loss", error_score=np.nan)
-    return CalibratedClassifierCV(HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05),
-                                  method="isotonic", cv=3)
+    if candidate.kind == "gradient boosting":
+        return HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, random_state=0)
+    return make_pipeline(StandardScaler(), LogisticRegression(C=candidate.c, max_iter=2000))
 
 
-def model_name(n_rows: int) -> str:
-    return "logistic regression" if n_rows < BOOSTING_FROM else "gradient boosting (isotonic calibration)"
+def _fit(model: Any, x: np.ndarray, y: np.ndarray, day: np.ndarray | None = None) -> Any:
+    """Fit on rows in time order (``day``, stable), on one thread; the single place models are fitted."""
+    from threadpoolctl import threadpool_limits  # noqa: PLC0415 (installed with scikit-learn)
+
+    if day is not None:
+        order = np.argsort(day, kind="stable")
+        x, y = x[order], y[order]
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter on tiny folds is not an error
+        return model.fit(x, y)
+
+
+def _enough(y: np.ndarray) -> bool:
+    return int(y.sum()) >= MIN_POSITIVES and int((~y).sum()) >= MIN_POSITIVES
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    odds: np.ndarray = np.log(p / (1 - p))
+    return odds
+
+
+def log_loss(y: np.ndarray, p: np.ndarray) -> float:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return float(-np.mean(np.where(y, np.log(p), np.log(1 - p))))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Platt scaling: probability = 1 / (1 + exp(-(a * logit(p) + b))); identity when a=1, b=0."""
+
+    a: float = 1.0
+    b: float = 0.0
+
+    def apply(self, p: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(self.a * _logit(p) + self.b)))
+
+    @classmethod
+    def fit(cls, y: np.ndarray, p: np.ndarray) -> Calibration:
+        from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
+
+        if not _enough(y):
+            return cls()
+        model = _fit(LogisticRegression(C=1e4, max_iter=1000), _logit(p)[:, None], y)
+        return cls(float(model.coef_[0, 0]), float(model.intercept_[0]))
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A model chosen and fitted at a cut-off, with its calibration.
+
+    Attributes:
+      candidate: the model kind and setting that won on the months before the cut-off.
+      validation_loss: its log-loss there (NaN when no month could judge: then C_FALLBACK).
+      months: the validation months used (their first days).
+    """
+
+    model: Any  # a fitted scikit-learn estimator
+    candidate: Candidate
+    calibration: Calibration
+    validation_loss: float
+    months: tuple[int, ...]
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return self.calibration.apply(self.model.predict_proba(x)[:, 1])
+
+
+def select(x: np.ndarray, y: np.ndarray, day: np.ndarray, known_from: np.ndarray, cutoff: int) -> Fitted | None:
+    """The model to use from ``cutoff`` on, chosen and fitted on rows known before it only (see the
+    module docstring); None when those rows hold too few outcomes of one kind."""
+    known = (known_from < cutoff) & (day < cutoff)
+    if not _enough(y[known]):
+        return None
+    cands = candidates(int(known.sum()))
+    starts = [_months_back(cutoff, k) for k in range(INNER_MONTHS, 0, -1)] + [cutoff]
+    preds: dict[Candidate, list[np.ndarray]] = {c: [] for c in cands}
+    truth, used = [], []
+    for lo, hi in zip(starts[:-1], starts[1:], strict=False):
+        fit_rows = (known_from < lo) & (day < lo)
+        val_rows = known & (day >= lo) & (day < hi)
+        if not val_rows.any() or not _enough(y[fit_rows]):
+            continue
+        for c in cands:
+            model = _fit(make_classifier(c), x[fit_rows], y[fit_rows], day[fit_rows])
+            preds[c].append(model.predict_proba(x[val_rows])[:, 1])
+        truth.append(y[val_rows])
+        used.append(lo)
+    if truth:
+        yv = np.concatenate(truth)
+        losses = {c: log_loss(yv, np.concatenate(p)) for c, p in preds.items()}
+        best = min(cands, key=lambda c: (losses[c], cands.index(c)))
+        calibration, loss = Calibration.fit(yv, np.concatenate(preds[best])), losses[best]
+    else:
+        best, calibration, loss = Candidate("logistic regression", C_FALLBACK), Calibration(), float("nan")
+    model = _fit(make_classifier(best), x[known], y[known], day[known])
+    return Fitted(model, best, calibration, loss, tuple(used))
 
 
 @dataclass(frozen=True)
@@ -88,7 +209,8 @@ class TimeOrdered:
     Attributes:
       probability: per row, NaN where no model scored it (before the first cut-off, or a
         quarter whose training set had too few late examples).
-      cutoffs: the cut-off days used; train_sizes: training rows at each.
+      cutoffs: the cut-off days used; train_sizes: training rows at each; chosen: the model
+        chosen at each (``Candidate.name``).
       model: the kind of model of the last fit.
     """
 
@@ -96,58 +218,40 @@ class TimeOrdered:
     cutoffs: tuple[int, ...]
     train_sizes: tuple[int, ...]
     model: str
-
-
-def _fit(model: Any, x: np.ndarray, y: np.ndarray, day: np.ndarray | None = None) -> Any:
-    """Fit on rows in time order (``day``, stable), so time-ordered folds see the past only."""
-    import warnings  # noqa: PLC0415
-
-    from threadpoolctl import threadpool_limits  # noqa: PLC0415 (installed with scikit-learn)
-
-    if day is not None:
-        order = np.argsort(day, kind="stable")
-        x, y = x[order], y[order]
-    with threadpool_limits(limits=1), warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # a fold with one class is scored NaN, not fatal
-        try:
-            return model.fit(x, y)
-        except ValueError:
-            if not hasattr(model, "param_grid"):
-                raise
-            return model.estimator.set_params(logisticregression__C=C_FALLBACK).fit(x, y)
+    chosen: tuple[str, ...] = ()
 
 
 def time_ordered(x: np.ndarray, day: np.ndarray, label: np.ndarray, known_from: np.ndarray,
                  cutoffs: np.ndarray) -> TimeOrdered:
-    """Fit at each cut-off on rows with ``known_from`` < cut-off and ``day`` < cut-off, score the
-    rows with cut-off <= ``day`` < next cut-off."""
+    """At each cut-off, ``select`` on rows with ``known_from`` < cut-off and ``day`` < cut-off, and
+    score the rows with cut-off <= ``day`` < next cut-off."""
     prob = np.full(len(day), np.nan)
-    used, sizes, name = [], [], ""
+    used, sizes, chosen, kind = [], [], [], ""
     bounds = np.r_[cutoffs, np.iinfo(np.int64).max]
     for c, nxt in zip(bounds[:-1], bounds[1:], strict=False):
-        train = (known_from < c) & (day < c)
         test = (day >= c) & (day < nxt)
-        if not test.any() or label[train].sum() < MIN_POSITIVES or (~label[train]).sum() < MIN_POSITIVES:
+        if not test.any():
             continue
-        model = make_classifier(int(train.sum()))
-        _fit(model, x[train], label[train], day[train])
-        prob[test] = model.predict_proba(x[test])[:, 1]
+        fitted = select(x, label, day, known_from, int(c))
+        if fitted is None:
+            continue
+        prob[test] = fitted.predict(x[test])
         used.append(int(c))
-        sizes.append(int(train.sum()))
-        name = model_name(int(train.sum()))
-    return TimeOrdered(prob, tuple(used), tuple(sizes), name)
+        sizes.append(int(((known_from < c) & (day < c)).sum()))
+        chosen.append(fitted.candidate.name)
+        kind = fitted.candidate.kind
+    return TimeOrdered(prob, tuple(used), tuple(sizes), kind, tuple(chosen))
 
 
-def fit_final(x: np.ndarray, label: np.ndarray, day: np.ndarray | None = None) -> Any:
-    """A classifier on every known row (for today's open invoices); None when too few examples."""
-    if label.sum() < MIN_POSITIVES or (~label).sum() < MIN_POSITIVES:
-        return None
-    return _fit(make_classifier(len(label)), x, label, day)
+def fit_final(x: np.ndarray, label: np.ndarray, day: np.ndarray, known_from: np.ndarray, end: int) -> Fitted | None:
+    """The model for today's open invoices: chosen and fitted on every row known by the end of day
+    ``end``; None when too few examples."""
+    return select(x, label, day, known_from, end + 1)
 
 
 def fit_days_to_pay(x: np.ndarray, days_to_pay: np.ndarray) -> Any:
     """A median regressor of days to pay (gradient boosting, absolute error)."""
     from sklearn.ensemble import HistGradientBoostingRegressor  # noqa: PLC0415
 
-    model = HistGradientBoostingRegressor(loss="absolute_error", max_iter=100, learning_rate=0.1)
+    model = HistGradientBoostingRegressor(loss="absolute_error", max_iter=100, learning_rate=0.1, random_state=0)
     return _fit(model, x, days_to_pay)

@@ -53,6 +53,8 @@ class Replay:
       indicators: indicator ids, in the order of ``query_strength`` columns.
       query_snapshot: per query, the replay-day index it read (-1: no replay day yet).
       query_score, query_dpd, query_strength: the snapshot's values for the query's customer.
+      query_measure: the snapshot's raw measure of each indicator (``IndicatorResult.measure``,
+        0 for an indicator without one), columns as ``query_strength``.
       open_day, open_invoice, open_dpd, open_residual: one row per invoice open on a replay
         day (index into ``days``, invoice index of the full frame, days past due, open amount).
     """
@@ -68,6 +70,7 @@ class Replay:
     query_score: np.ndarray
     query_dpd: np.ndarray
     query_strength: np.ndarray
+    query_measure: np.ndarray
     open_day: np.ndarray
     open_invoice: np.ndarray
     open_dpd: np.ndarray
@@ -87,7 +90,8 @@ def replay(full: LedgerFrame, days: tuple[dt.date, ...], policy: Policy | None =
            (("score", np.float32), ("level", np.int8), ("segment", np.int8), ("top", np.int8), ("dpd", np.int32))}
     indicators: tuple[str, ...] = ()
     q_score, q_dpd = np.zeros(len(q_cust)), np.zeros(len(q_cust))
-    q_strength = None
+    q_strength: np.ndarray | None = None
+    q_measure: np.ndarray | None = None
     opened: list[tuple[np.ndarray, ...]] = []
     for k, d in enumerate(days):
         frame = full.as_of_date(d)
@@ -100,19 +104,23 @@ def replay(full: LedgerFrame, days: tuple[dt.date, ...], policy: Policy | None =
         out["top"][k] = (np.where(any_fired, np.argmax(board.contributions, axis=0), -1) if len(board.contributions)
                          else -1)
         out["dpd"][k] = np.clip(dpd, -(2**31) + 1, 2**31 - 1)
-        if q_strength is None:
+        if q_strength is None or q_measure is None:
             q_strength = np.zeros((len(q_cust), len(indicators)))
+            q_measure = np.zeros((len(q_cust), len(indicators)))
         asks = np.flatnonzero(snap == k)
         if len(asks):
             c = q_cust[asks]
             q_score[asks], q_dpd[asks] = board.score[c], dpd[c]
             q_strength[asks] = np.stack([r.strength[c] for r in board.results], axis=1)
+            q_measure[asks] = np.stack([r.measure[c] if r.measure is not None else np.zeros(len(c))
+                                        for r in board.results], axis=1)
         opened.append(_open_rows(full, frame, k))
     q_strength = np.zeros((len(q_cust), 0)) if q_strength is None else q_strength
+    q_measure = np.zeros((len(q_cust), 0)) if q_measure is None else q_measure
     o = ([np.concatenate(col) if opened else np.zeros(0) for col in zip(*opened, strict=False)] if opened
          else [np.zeros(0)] * 4)
     return Replay(day_numbers, out["score"], out["level"], out["segment"], out["top"], out["dpd"], indicators,
-                  snap, q_score, q_dpd, q_strength, o[0].astype(np.int32), o[1].astype(np.int64),
+                  snap, q_score, q_dpd, q_strength, q_measure, o[0].astype(np.int32), o[1].astype(np.int64),
                   o[2].astype(np.int32), o[3].astype(np.float64))
 
 

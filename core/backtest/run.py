@@ -4,9 +4,15 @@
 2. Customers: judge the scorecard and both baselines against delinquency (``customers``).
 3. Invoices: for each invoice, at its invoice date and at its due date, what each predictor
    said with what was known the day before; judged against "paid more than X days late".
-   Every predictor is judged on the same invoices: those dated after the learned model's first
-   time-ordered cut-off (a year of history), so the learned model is always out of sample.
-4. The learned model is used only when it beats the scorecard there (``model_in_use``).
+   At the invoice date the population is every invoice; at the due date, the invoices still
+   open (not paid in full) at the start of their due date. Every predictor is judged on the
+   same invoices: those dated (at that point) from the learned model's first time-ordered
+   cut-off (a year of history), so the learned model is always out of sample.
+4. Which predictor is in use is chosen nested and time-ordered, per question (``choice``):
+   each quarter on the quarters before it only, a baseline unless something beat it there;
+   the printed margin over the best baseline is that of the chosen stream, with a bootstrap
+   interval. ``model_in_use`` is the final choice at the invoice date for
+   ``serious_late_days`` (the question the forecast uses).
 """
 
 from __future__ import annotations
@@ -25,8 +31,10 @@ from ..model import Ledger
 from ..policy import LEVELS, Policy
 from . import learned as ml
 from .baselines import dunning_level, late_rate_level
+from .choice import InUse, nested
 from .customers import CustomerQuality, first_warning, judge_customers
-from .features import invoice_features, paid_share
+from .features import point_features
+from .forecast import LATE_BANDS, Forecast, ForecastQuality, ForecastRow, forecast
 from .history import History, history, paid_in_full_day
 from .metrics import CalibrationBin, average_precision, calibration_bins, roc_auc
 from .outcome import InvoiceOutcome, delinquency_day, invoice_outcome, last_day
@@ -65,13 +73,18 @@ class Score:
 
 @dataclass(frozen=True)
 class InvoiceCell:
-    """Predictors judged on one question: at ``point``, will the invoice be paid > ``late_days`` late?"""
+    """Predictors judged on one question: at ``point``, will the invoice be paid > ``late_days`` late?
+
+    ``population`` says which invoices are asked (``invoices`` of them, ``positives`` late);
+    ``in_use`` is the nested choice for this question (None without evaluated invoices)."""
 
     point: str
     late_days: int
     invoices: int
     positives: int
     scores: dict[str, Score]
+    population: str = ""
+    in_use: InUse | None = None
 
     @property
     def base_rate(self) -> float:
@@ -88,15 +101,6 @@ class Delinquent:
     warned_on: dt.date | None
     lead_days: int | None
     reason: str
-
-
-@dataclass(frozen=True)
-class ForecastRow:
-    invoice: str
-    customer_id: str
-    open_amount: float
-    expected_on: dt.date
-    probability: float | None
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,9 @@ class BacktestResult:
     model_reason: str
     forecast: tuple[ForecastRow, ...]
     forecast_weeks: tuple[tuple[dt.date, float], ...]
+    forecast_quality: tuple[ForecastQuality, ...]
+    forecast_method: str
+    forecast_reason: str
     replay_seconds: float
 
     def quality(self, predictor: str) -> CustomerQuality:
@@ -174,12 +181,8 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
     points = {}
     for name, rows, q, sl in (("invoice date", invoices, q_issue, slice(0, len(invoices))),
                               ("due date", due_rows, q_due, slice(len(invoices), None))):
-        hists = {x: history(full, paid_day, full.i_cust[rows], q, x) for x in targets}
-        xmats: dict[int, np.ndarray] = {}
-        names: tuple[str, ...] = ()
-        for x in targets:
-            xmats[x], names = invoice_features(full, rows, q, hists[x], rep.query_score[sl], rep.query_dpd[sl],
-                                               rep.query_strength[sl], rep.indicators)
+        xmats, names, hists = point_features(full, paid_day, rows, q, rep.query_measure[sl], rep.indicators,
+                                             targets, policy.params("habitual_lateness"))
         points[name] = _Point(rows, q + 1, xmats, names, hists, rep.query_score[sl], rep.query_dpd[sl])
 
     bad_day = delinquency_day(full, settings.delinquent_days, end)
@@ -193,40 +196,39 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
     status = why if not ok else ("turned off in the settings" if settings.learned == "off" else
                                  "" if len(cutoffs) else f"less than {settings.min_history_months} months of history")
     eval_from = int(cutoffs[0]) if len(cutoffs) else end + 1
-    cells, calibration, model_kinds = [], {}, set()
+    cells, calibration, headline = [], {}, None
     used_cutoffs: set[int] = set()
+    model_kinds: set[str] = set()
     for name, pt in points.items():
         for x in targets:
             label, known = outcome.label(x)
             y, k = label[pt.rows], known[pt.rows]
+            known_from = np.where(outcome.settled[pt.rows], outcome.settled_day[pt.rows],
+                                  full.i_due[pt.rows].astype(np.int64) + x + 1)
             prob = None
             if use_ml:
-                known_from = np.where(outcome.settled[pt.rows], outcome.settled_day[pt.rows],
-                                      full.i_due[pt.rows].astype(np.int64) + x + 1)
                 fit = ml.time_ordered(pt.x[x][k], pt.day[k], y[k], known_from[k], cutoffs)
                 prob = np.full(len(pt.rows), np.nan)
                 prob[k] = fit.probability
                 used_cutoffs.update(fit.cutoffs)
-                if fit.model:
-                    model_kinds.add(fit.model)
-            cell, cal = _judge_invoices(name, x, pt, y, k, prob, eval_from)
+                model_kinds.update(fit.chosen)
+            cell, cal = _judge_invoices(full, name, x, pt, y, k, prob, eval_from, known_from, cutoffs)
             if x in settings.late_days:
                 cells.append(cell)
             if x == settings.serious_late_days and name == "invoice date":
-                calibration = cal
-    in_use, reason = _choose(cells, use_ml, status, model_kinds)
-    if not status and not use_ml:
-        status = reason
-    fc_rows, fc_weeks = _forecast(full, points["invoice date"], outcome, paid_day, end, settings,
-                                  in_use == "learned")
+                calibration, headline = cal, cell
+    in_use, reason = _in_use(headline, settings, use_ml, status)
+    fc = _forecast(full, points["invoice date"], outcome, paid_day, end, settings, cutoffs, in_use == "learned")
     return BacktestResult(
         settings=settings, company=company, currency=full.currency, source=full.source, days=days,
         last_day=date_of(end), customers=full.n_customers, invoices=len(invoices), customer_quality=cq,
         delinquents=delinquents, invoice_cells=tuple(cells),
         evaluated_from=date_of(eval_from) if len(invoices) else None,
-        calibration=calibration, learned_status=status or ", ".join(sorted(model_kinds)),
+        calibration=calibration,
+        learned_status=status or "chosen at the cut-offs: " + ", ".join(sorted(model_kinds)),
         learned_cutoffs=tuple(date_of(c) for c in sorted(used_cutoffs)), model_in_use=in_use, model_reason=reason,
-        forecast=fc_rows, forecast_weeks=fc_weeks, replay_seconds=seconds)
+        forecast=fc.rows, forecast_weeks=fc.weeks, forecast_quality=fc.quality, forecast_method=fc.method,
+        forecast_reason=fc.reason, replay_seconds=seconds)
 
 
 def _judge_customers(full: LedgerFrame, rep: Replay, paid_day: np.ndarray, bad_day: np.ndarray, end: int,
@@ -262,8 +264,9 @@ def _delinquents(full: LedgerFrame, rep: Replay, bad_day: np.ndarray, settings: 
     return tuple(sorted(out, key=lambda d: d.delinquent_on))
 
 
-def _judge_invoices(point: str, x: int, pt: _Point, y: np.ndarray, known: np.ndarray, prob: np.ndarray | None,
-                    eval_from: int) -> tuple[InvoiceCell, dict[str, tuple[CalibrationBin, ...]]]:
+def _judge_invoices(full: LedgerFrame, point: str, x: int, pt: _Point, y: np.ndarray, known: np.ndarray,
+                    prob: np.ndarray | None, eval_from: int, known_from: np.ndarray, cutoffs: np.ndarray,
+                    ) -> tuple[InvoiceCell, dict[str, tuple[CalibrationBin, ...]]]:
     h = pt.hist[x]
     rate = h.late_rate() if x == 0 else h.serious_rate()
     preds = {"scorecard": pt.score, "dunning": pt.dpd.astype(np.float64), "late_rate": rate}
@@ -275,52 +278,42 @@ def _judge_invoices(point: str, x: int, pt: _Point, y: np.ndarray, known: np.nda
     cal = {"scorecard": calibration_bins(y[mask], np.clip(pt.score[mask] / 100, 0, 1))}
     if "learned" in preds:
         cal["learned"] = calibration_bins(y[mask], preds["learned"][mask])
-    return InvoiceCell(point, x, int(mask.sum()), int(y[mask].sum()), scores), cal
+    since = date_of(eval_from) if eval_from < NEVER else None
+    population = (f"every invoice dated from {since}" if point == "invoice date" else
+                  f"the invoices still open (not paid in full) at the start of their due date, due from {since}")
+    in_use = nested({k: v[mask] for k, v in preds.items()}, y[mask], pt.day[mask], known_from[mask],
+                    full.i_cust[pt.rows][mask], cutoffs) if mask.any() and len(cutoffs) else None
+    return InvoiceCell(point, x, int(mask.sum()), int(y[mask].sum()), scores, population, in_use), cal
 
 
-def _choose(cells: list[InvoiceCell], use_ml: bool, status: str, kinds: set[str]) -> tuple[str, str]:
-    """("learned" | "scorecard", why): the learned model only when it wins most comparisons."""
-    if not use_ml:
-        return "scorecard", f"the learned model was not tried: {status}"
-    tests = [c for c in cells if "learned" in c.scores and c.positives >= ml.MIN_POSITIVES]
-    if not tests:
-        return "scorecard", "the learned model could not be judged: too few late invoices out of sample"
-    wins = [c for c in tests if c.scores["learned"].ap > c.scores["scorecard"].ap]
-    detail = (f"the learned model ({', '.join(sorted(kinds))}) had a higher average precision than the "
-              f"scorecard in {len(wins)} of {len(tests)} time-ordered tests")
-    if len(wins) * 2 > len(tests):
-        return "learned", detail
-    return "scorecard", detail
+def _in_use(headline: InvoiceCell | None, settings: BacktestSettings, use_ml: bool, status: str) -> tuple[str, str]:
+    """(predictor, why) in use from the end on: the final nested choice of the headline question."""
+    question = f"at the invoice date, paid more than {settings.serious_late_days} days late"
+    tried = "" if use_ml else f" (the learned model was not tried: {status})"
+    if headline is None or headline.in_use is None:
+        return "late_rate", f"{question}: no invoice could be judged, so the baseline is used{tried}"
+    u = headline.in_use
+    return u.final, (f"{question}: {u.final_reason}{tried}; chosen each quarter on the earlier quarters only, "
+                     f"the model in use scored AUC {u.auc:.3f} against {u.baseline_auc:.3f} for the best "
+                     f"baseline ({u.baseline}): margin {u.margin:+.3f}, 95% interval {u.interval[0]:+.3f} to "
+                     f"{u.interval[1]:+.3f} (customers resampled)")
 
 
 def _forecast(full: LedgerFrame, pt: _Point, outcome: InvoiceOutcome, paid_day: np.ndarray, end: int,
               settings: BacktestSettings,
-              use_learned: bool) -> tuple[tuple[ForecastRow, ...], tuple[tuple[dt.date, float], ...]]:
-    """Expected payment day of every invoice open at the end, and the cash-in per week."""
-    open_now = ~outcome.settled[pt.rows]
-    if not open_now.any():
-        return (), ()
-    rows = pt.rows[open_now]
-    residual = full.i_total[rows] * (1 - paid_share(full, rows, np.full(len(rows), end)))
-    prob = None
-    xs = pt.x[settings.serious_late_days]
-    if use_learned:
-        label, known = outcome.label(settings.serious_late_days)
-        k = known[pt.rows]
-        model = ml.fit_final(xs[k], label[pt.rows][k], pt.day[k])
-        prob = model.predict_proba(xs[open_now])[:, 1] if model is not None else None
-        paid = outcome.settled[pt.rows]
-        reg = ml.fit_days_to_pay(xs[paid], (outcome.settled_day[pt.rows][paid] - full.i_issue[pt.rows][paid]))
-        expected = full.i_issue[rows] + np.round(reg.predict(xs[open_now]))
-    else:
-        h = history(full, paid_day, full.i_cust[rows], np.full(len(rows), end), 0)
-        habit = np.where(h.paid > 0, h.mean_days_to_pay, full.i_due[rows] - full.i_issue[rows])
-        expected = full.i_issue[rows] + np.round(habit)
-    expected = np.maximum(expected, end + 1).astype(np.int64)
-    out = tuple(ForecastRow(str(full.i_number[r]), str(full.c_id[full.i_cust[r]]), float(a), date_of(int(e)),
-                            None if prob is None else float(p))
-                for r, a, e, p in zip(rows, residual, expected, prob if prob is not None else [None] * len(rows),
-                                      strict=False))
-    week = (expected - (end + 1)) // 7
-    weeks = tuple((date_of(end + 1 + 7 * w), float(residual[week == w].sum())) for w in range(settings.forecast_weeks))
-    return out, weeks
+              cutoffs: np.ndarray, use_learned: bool) -> Forecast:
+    """Expected payment day of every invoice open at the end, the cash-in per week, the chances of
+    30/60/90 days late (the learned model's when it is in use), and the forecasts' own backtest."""
+    xs = pt.x[settings.serious_late_days] if settings.learned == "auto" and ml.available()[0] else None
+    chances = None
+    if use_learned and xs is not None:
+        chances = {}
+        for band in LATE_BANDS:
+            label, known = outcome.label(band)
+            k = known[pt.rows]
+            known_from = np.where(outcome.settled[pt.rows], outcome.settled_day[pt.rows],
+                                  full.i_due[pt.rows].astype(np.int64) + band + 1)
+            model = ml.fit_final(xs[k], label[pt.rows][k], pt.day[k], known_from[k], end)
+            if model is not None:
+                chances[band] = model.predict(xs)
+    return forecast(full, paid_day, pt.rows, xs, end, cutoffs, settings.forecast_weeks, chances)

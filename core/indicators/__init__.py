@@ -1,4 +1,5 @@
-"""The registry of indicators: one module per warning sign of warning-signs.md table A.
+"""The registry of indicators: one module per warning sign of warning-signs.md table A, plus
+``habitual_lateness`` (the chronic late payers of table B, seed 001) beside ``habit_slip``.
 
 ``INDICATORS`` is an immutable tuple in table A order; to add one, build a new tuple
 (``INDICATORS + (mine,)``) and pass it to ``score``; never mutate this one.
@@ -17,6 +18,7 @@ from . import (
     failed_payments,
     fraud_suspicion,
     habit_slip,
+    habitual_lateness,
     hearsay,
     month_end_payer,
     selective_payment,
@@ -38,6 +40,7 @@ INDICATORS: tuple[Indicator[Any], ...] = (
     disputes.INDICATOR,
     staff_exodus.INDICATOR,
     habit_slip.INDICATOR,
+    habitual_lateness.INDICATOR,
     slowing_trend.INDICATOR,
     selective_payment.INDICATOR,
     aging.INDICATOR,

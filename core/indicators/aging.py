@@ -54,7 +54,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         more = f" and {len(rows) - 3} more overdue" if len(rows) > 3 else ""
         return f"oldest overdue in bucket {bucket_of(dpd[c])}: " + "; ".join(parts) + more
 
-    return fired_result("aging", fired, strength, explain)
+    return fired_result("aging", fired, strength, explain, measure=np.maximum(dpd, 0))
 
 
 INDICATOR = Indicator("aging", "time past due", ("001", "002", "003"), frozenset(), Params, compute)

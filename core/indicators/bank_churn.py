@@ -86,7 +86,8 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
                              f"after {prior[k]} payments from other accounts")
         return "; ".join(parts)
 
-    return fired_result("bank_churn", fired, strength, explain)
+    return fired_result("bank_churn", fired, strength, explain,
+                        measure=np.maximum(distinct - 1, 0) + has_new)
 
 
 def describe_pair(frame: LedgerFrame, c: int, account: int, since: int) -> str:

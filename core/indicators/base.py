@@ -41,6 +41,9 @@ class IndicatorResult:
       available: False when the source cannot provide the data; then nothing fires.
       unavailable_reason: e.g. "not available from QuickBooks: payer bank accounts".
       explain: customer index -> evidence text ("" where not fired).
+      measure: per customer, the raw quantity the indicator thresholds (days past due, unanswered
+        calls, typical days late...), whether it fired or not; None when it has none (the
+        learned model reads it, never the strength).
     """
 
     indicator: str
@@ -49,6 +52,7 @@ class IndicatorResult:
     explain: Callable[[int], str] = field(repr=False)
     available: bool = True
     unavailable_reason: str = ""
+    measure: np.ndarray | None = field(default=None, repr=False)
 
     def evidence(self, customer: int) -> str:
         if not self.available:
@@ -100,10 +104,12 @@ def quiet(indicator_id: str, frame: LedgerFrame) -> IndicatorResult:
 
 
 def fired_result(indicator_id: str, fired: np.ndarray, strength: np.ndarray,
-                 explain: Callable[[int], str]) -> IndicatorResult:
-    """Result with strength clipped to 0..1 and zeroed where not fired."""
+                 explain: Callable[[int], str], measure: np.ndarray | None = None) -> IndicatorResult:
+    """Result with strength clipped to 0..1 and zeroed where not fired; ``measure`` as given
+    (as float64, NaN read as 0)."""
     strength = np.where(fired, np.clip(strength, 0.0, 1.0), 0.0)
-    return IndicatorResult(indicator_id, fired.astype(bool), strength, explain)
+    raw = None if measure is None else np.nan_to_num(np.asarray(measure, dtype=np.float64))
+    return IndicatorResult(indicator_id, fired.astype(bool), strength, explain, measure=raw)
 
 
 def fmt_day(day_number: int) -> str:

@@ -134,8 +134,9 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
                          f"{fmt_day(frame.n_due[last])}")
         return "; ".join(parts + ([reason] if reason else []))
 
-    result = fired_result("broken_promise", fired, strength, explain)
-    return IndicatorResult("broken_promise", result.fired, result.strength, explain, unavailable_reason=reason)
+    result = fired_result("broken_promise", fired, strength, explain, measure=breaks)
+    return IndicatorResult("broken_promise", result.fired, result.strength, explain, unavailable_reason=reason,
+                           measure=result.measure)
 
 
 SHOWN = 3  # broken promises quoted in the evidence

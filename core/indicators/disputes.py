@@ -8,10 +8,12 @@ Three measures over invoices issued in the last ``window_days`` (12 months), any
 
 Complaints (``kind == complaint``) are left to ``sudden_complaints``. An invoice flagged
 ``disputed`` by the source (a file column) without a dispute record counts as a dispute opened
-on its issue day and open while the invoice is open; the flag carries no date, so unlike
-dispute records it cannot be cut at T. Missing dispute data (no records, no flags) means the
-rate and open measures see no dispute: only the short-payment measure can fire, and when the
-ledger declares "disputes" unavailable the evidence says so.
+on the day the flag became known (``i_disputed_day``: the source's date, else the day the
+invoice was settled, else the snapshot's day; never the invoice day, which would be looking
+ahead: IBM's Disputed yes/no is only written once the invoice is closed), and open while the
+invoice is open. Missing dispute data (no records, no flags) means the rate and open measures
+see no dispute: only the short-payment measure can fire, and when the ledger declares
+"disputes" unavailable the evidence says so.
 """
 
 from __future__ import annotations
@@ -47,8 +49,8 @@ class Measures:
     short: np.ndarray
     d_window: np.ndarray  # dispute rows opened in the window
     d_open_old: np.ndarray  # dispute rows open and old
-    flag_window: np.ndarray  # invoice rows flagged disputed (no record), issued in the window
-    flag_open_old: np.ndarray  # ... still open and old
+    flag_window: np.ndarray  # invoice rows flagged disputed (no record), known in the window
+    flag_open_old: np.ndarray  # ... still open and known for long
     short_rows: np.ndarray  # invoice rows settled short or partly paid past due
 
 
@@ -63,8 +65,9 @@ def measures(frame: LedgerFrame, params: Params) -> Measures:
     recorded = np.zeros(len(frame.i_id), dtype=bool)
     recorded[frame.d_inv[dispute & (frame.d_inv >= 0)]] = True
     flagged = invoice & frame.i_disputed & ~recorded
-    flag_window = flagged & in_window
-    flag_open_old = flagged & st.is_open & (t - frame.i_issue > params.open_after_days)
+    known = frame.i_disputed_day.astype(np.int64)
+    flag_window = flagged & (known > t - params.window_days)
+    flag_open_old = flagged & st.is_open & (t - known > params.open_after_days)
     partly = st.is_open & (st.paid > TOLERANCE) & (t > frame.i_due)
     short_rows = in_window & (st.short_paid | partly)
     return Measures(
@@ -110,7 +113,8 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
             parts.append(f"dispute records not available from {SOURCE_NAMES.get(frame.source, frame.source)}")
         return "; ".join(parts)
 
-    return fired_result("disputes", by_rate | by_open | by_short, strength, explain)
+    return fired_result("disputes", by_rate | by_open | by_short, strength, explain,
+                        measure=m.disputes + m.open_old + m.short)
 
 
 def plural(count: int, noun: str) -> str:
@@ -130,9 +134,10 @@ def dispute_lines(frame: LedgerFrame, c: int, d_rows: np.ndarray, flag_rows: np.
             lines.append(f"dispute{on} opened {fmt_day(frame.d_open[d])}{since}{reason}")
     for r in rows_of(frame.i_cust, c):
         if flag_rows[r]:
-            since = f", open {t - frame.i_issue[r]} days" if open_at else ""
+            known = int(frame.i_disputed_day[r])
+            since = f", {t - known} days open" if open_at else ""
             lines.append(f"{frame.i_number[r]} ({fmt_money(frame.i_total[r])}) issued {fmt_day(frame.i_issue[r])} "
-                         f"flagged disputed{since}")
+                         f"flagged disputed, known {fmt_day(known)}{since}")
     return lines
 
 

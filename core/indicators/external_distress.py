@@ -39,7 +39,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         review = f"; review with {owner}" if owner else "; review needed"
         return "; ".join(signals.describe(frame, r, expires[r]) for r in mine) + review
 
-    return fired_result("external_distress", fired, strength, explain)
+    return fired_result("external_distress", fired, strength, explain, measure=strength)
 
 
 INDICATOR = Indicator("external_distress", "industry, country or ownership in trouble", ("004",),

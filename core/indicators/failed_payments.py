@@ -46,7 +46,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         return (f"payments returned in {months[c]} of the last {window} months "
                 f"({month_span(first, first + window - 1)}): " + "; ".join(describe(frame, r) for r in mine))
 
-    return fired_result("failed_payments", fired, months / window, explain)
+    return fired_result("failed_payments", fired, months / window, explain, measure=months)
 
 
 def describe(frame: LedgerFrame, p: int) -> str:

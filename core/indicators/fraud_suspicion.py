@@ -40,7 +40,8 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         mine.sort(key=lambda r: -frame.s_day[r])
         return "; ".join(signals.describe(frame, r, expires[r]) for r in mine) + "; automated dunning stopped"
 
-    return fired_result("fraud_suspicion", fired, strength, explain)
+    severity = group_max(frame.s_cust[rows], frame.s_severity[rows], n, 0.0)
+    return fired_result("fraud_suspicion", fired, strength, explain, measure=np.where(fired, severity, 0.0))
 
 
 INDICATOR = Indicator("fraud_suspicion", "fraud behind the non-payment", ("002",), frozenset(),

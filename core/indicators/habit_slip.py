@@ -46,7 +46,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         return (f"usually pays in {h.days_to_pay[c]:.0f} days (last {int(h.paid_count[c])} paid invoices); "
                 + "; ".join(parts))
 
-    return fired_result("habit_slip", fired, strength, explain)
+    return fired_result("habit_slip", fired, strength, explain, measure=np.maximum(beyond, 0))
 
 
 INDICATOR = Indicator("habit_slip", "pays later than its own habit", ("001", "004"), frozenset(),

@@ -35,7 +35,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         mine.sort(key=lambda r: -frame.s_day[r])
         return "; ".join(signals.describe(frame, r, expires[r]) for r in mine)
 
-    return fired_result("hearsay", fired, strength, explain)
+    return fired_result("hearsay", fired, strength, explain, measure=strength)
 
 
 INDICATOR = Indicator("hearsay", "trouble heard from other clients", ("000",), frozenset(), Params, compute)

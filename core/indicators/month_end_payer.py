@@ -45,7 +45,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         return (f"{len(rows)} of {count[c]} late payments in the last {params.window_days} days were on invoices "
                 f"issued in the last {params.month_end_days} days of a month: {shown}")
 
-    return fired_result("month_end_payer", fired, share, explain)
+    return fired_result("month_end_payer", fired, share, explain, measure=share)
 
 
 INDICATOR = Indicator("month_end_payer", "pays late when bills land at month end", ("001",), frozenset(),

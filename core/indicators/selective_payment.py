@@ -79,7 +79,8 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         return (f"paid {paid_txt}, left {left_txt} (median invoice {fmt_money(median[c])}; "
                 f"paid on {paid_on}; {due_on})")
 
-    return fired_result("selective_payment", fired, strength, explain)
+    return fired_result("selective_payment", fired, strength, explain,
+                        measure=np.bincount(frame.i_cust[small], minlength=n))
 
 
 def and_list(items: list[str]) -> str:

@@ -83,7 +83,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         last = f"; last answered {fmt_day(max(answered))}" if answered else "; no answered attempt on record"
         return text + last
 
-    return fired_result("silence", fired, strength, explain)
+    return fired_result("silence", fired, strength, explain, measure=count)
 
 
 INDICATOR = Indicator("silence", "customer stops answering", ("000",), frozenset({"contact_attempts"}),

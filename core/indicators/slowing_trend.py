@@ -61,7 +61,8 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         return (f"last {params.recent_n} paid invoices took {recent_mean[c]:.1f} days on average, the "
                 f"{params.before_n} before them {before_mean[c]:.1f} days (+{increase[c]:.1f}): {shown}")
 
-    return fired_result("slowing_trend", fired, increase / params.full_increase_days, explain)
+    return fired_result("slowing_trend", fired, increase / params.full_increase_days, explain,
+                        measure=increase)
 
 
 INDICATOR = Indicator("slowing_trend", "time to pay is creeping up", ("004",), frozenset(), Params, compute)

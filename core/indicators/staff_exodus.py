@@ -79,8 +79,10 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
             parts.append(f"archived contacts {where}")
         return "; ".join(parts)
 
-    result = fired_result("staff_exodus", fired, strength, explain)
-    return IndicatorResult(result.indicator, result.fired, result.strength, explain, unavailable_reason=missing)
+    gone = group_count(frame.k_cust[archived], n) if has_contacts else np.zeros(n)
+    result = fired_result("staff_exodus", fired, strength, explain, measure=gone + strength)
+    return IndicatorResult(result.indicator, result.fired, result.strength, explain, unavailable_reason=missing,
+                           measure=result.measure)
 
 
 INDICATOR = Indicator("staff_exodus", "key staff of the customer leave", ("000",), frozenset(), Params, compute)

@@ -71,7 +71,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
                 + f"; none from {fmt_day(quiet_from + 1)} to {fmt_day(recent_from)}"
                 + f" (customer since {fmt_day(first_invoice[c])})")
 
-    return fired_result("sudden_complaints", fired, strength, explain)
+    return fired_result("sudden_complaints", fired, strength, explain, measure=recent)
 
 
 def _dispute_text(frame: LedgerFrame, r: int) -> str:

@@ -94,7 +94,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
             text += f"; last before: {b.number[r]} ({fmt_money(b.total[r])}) on {fmt_day(b.day[r])}"
         return text
 
-    return fired_result("volume_drop", fired, 1.0 - level, explain)
+    return fired_result("volume_drop", fired, 1.0 - level, explain, measure=1.0 - level)
 
 
 INDICATOR = Indicator("volume_drop", "reduction in order volume", ("000",), frozenset(), Params, compute)

@@ -1,0 +1,212 @@
+"""Expected payment dates, the weekly cash-in forecast, and how both did in the past.
+
+On a day t (its end), for each invoice open then (not paid in full), two methods say when it
+will be paid, never before t + 1:
+
+* ``naive``: its due date plus the customer's mean delay (settled day - due day, early
+  payments counting negative) over its invoices settled by t; the due date without any;
+* ``learned``: a median regressor of days to pay (from the invoice date), fitted on the
+  invoices settled by t with what was known at their invoice date (``learned.fit_days_to_pay``).
+
+Backtest: at the end of the day before each quarter cut-off, for the invoices open then,
+both forecasts are compared with what happened: the mean absolute error in days against the
+day each was paid in full (invoices paid by the end of the ledger), and the cash-in of the
+next ``weeks`` weeks (the open amount expected in each week against the payments actually
+received on those invoices that week, bounced ones left out) as a weighted absolute error:
+sum |expected - received| / sum received. The forecast of the last day uses the learned model
+only when it did better than the naive one on both, and says so.
+
+The chance of being paid more than 30, 60 or 90 days late comes from the predictor in use for
+that question: the learned model when it is in use, else the customer's share of invoices
+paid that late (shrunk towards everyone's, as the past-late-rate baseline is).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..columnar import NEVER
+from ..frame import LedgerFrame, date_of
+from . import learned as ml
+from .features import paid_share
+from .history import PRIOR_WEIGHT, history
+
+LATE_BANDS: tuple[int, ...] = (30, 60, 90)
+METHODS: tuple[str, ...] = ("naive", "learned")
+
+
+@dataclass(frozen=True)
+class ForecastRow:
+    """An invoice open at the end: what is left to pay, when it is expected, and the chance of
+    being paid more than 30/60/90 days late (``late_chance``: band -> probability)."""
+
+    invoice: str
+    customer_id: str
+    open_amount: float
+    expected_on: dt.date
+    late_chance: tuple[tuple[int, float], ...]
+
+    @property
+    def probability(self) -> float | None:
+        """Chance of more than 30 days late (kept for the report's table)."""
+        return dict(self.late_chance).get(30)
+
+
+@dataclass(frozen=True)
+class ForecastQuality:
+    """One method's past forecasts: ``invoices`` judged (open at a cut-off, paid by the end),
+    ``mae_days``, and ``cash_error`` (weighted absolute error of weekly cash-in)."""
+
+    method: str
+    cutoffs: int
+    invoices: int
+    mae_days: float
+    cash_error: float
+
+
+@dataclass(frozen=True)
+class Forecast:
+    rows: tuple[ForecastRow, ...]
+    weeks: tuple[tuple[dt.date, float], ...]
+    quality: tuple[ForecastQuality, ...]
+    method: str
+    reason: str
+
+
+def naive_day(full: LedgerFrame, paid_day: np.ndarray, rows: np.ndarray, t: int) -> np.ndarray:
+    """Due date + the customer's mean delay over its invoices paid by t (see the module docstring)."""
+    inv = np.flatnonzero(~full.i_credit & (paid_day <= t))
+    delay = (paid_day[inv] - full.i_due[inv]).astype(np.float64)
+    n = full.n_customers
+    count = np.bincount(full.i_cust[inv], minlength=n)
+    mean = np.bincount(full.i_cust[inv], weights=delay, minlength=n) / np.maximum(count, 1)
+    expected: np.ndarray = full.i_due[rows] + np.round(mean[full.i_cust[rows]]).astype(np.int64)
+    return expected
+
+
+def open_at(full: LedgerFrame, paid_day: np.ndarray, invoices: np.ndarray, t: int) -> np.ndarray:
+    rows: np.ndarray = invoices[(full.i_issue[invoices] <= t) & (paid_day[invoices] > t)]
+    return rows
+
+
+class _Learned:
+    """The days-to-pay regressor at day t (None when too few invoices were paid by then)."""
+
+    def __init__(self, full: LedgerFrame, paid_day: np.ndarray, invoices: np.ndarray, x: np.ndarray, t: int):
+        paid = paid_day[invoices] <= t
+        self.model = None
+        if paid.sum() >= 2 * ml.MIN_POSITIVES:
+            rows = invoices[paid]
+            self.model = ml.fit_days_to_pay(x[paid], (paid_day[rows] - full.i_issue[rows]).astype(np.float64))
+        self.full, self.x, self.position = full, x, {int(r): i for i, r in enumerate(invoices)}
+
+    def day(self, rows: np.ndarray) -> np.ndarray | None:
+        if self.model is None:
+            return None
+        at = np.array([self.position[int(r)] for r in rows], dtype=np.int64)
+        days: np.ndarray = self.full.i_issue[rows] + np.round(self.model.predict(self.x[at])).astype(np.int64)
+        return days
+
+
+def _received(full: LedgerFrame, rows: np.ndarray, t: int, weeks: int) -> np.ndarray:
+    """Payments (not bounced) received on invoices ``rows`` in each of the ``weeks`` weeks after t."""
+    on = np.isin(full.a_inv, rows) & (full.a_payment >= 0)
+    returned = full.p_returned[np.maximum(full.a_payment, 0)] < NEVER if len(full.a_inv) else on
+    week = (full.a_day.astype(np.int64) - (t + 1)) // 7
+    keep = on & ~returned & (week >= 0) & (week < weeks)
+    return np.bincount(week[keep], weights=full.a_amount[keep], minlength=weeks)[:weeks]
+
+
+def _expected_weeks(expected: np.ndarray, amount: np.ndarray, t: int, weeks: int) -> np.ndarray:
+    week = (expected - (t + 1)) // 7
+    keep = (week >= 0) & (week < weeks)
+    return np.bincount(week[keep], weights=amount[keep], minlength=weeks)[:weeks]
+
+
+def backtest_forecast(full: LedgerFrame, paid_day: np.ndarray, invoices: np.ndarray, x: np.ndarray | None,
+                      cutoffs: np.ndarray, weeks: int) -> tuple[ForecastQuality, ...]:
+    """Each method's forecasts at the end of the day before each cut-off, judged (see the module
+    docstring); ``x``: invoice-date features of ``invoices`` (None: the naive method only)."""
+    err: dict[str, list[float]] = {m: [] for m in METHODS}
+    cash = {m: [0.0, 0.0] for m in METHODS}
+    used = {m: 0 for m in METHODS}
+    for c in cutoffs:
+        t = int(c) - 1
+        rows = open_at(full, paid_day, invoices, t)
+        if not len(rows):
+            continue
+        amount = full.i_total[rows] * (1 - paid_share(full, rows, np.full(len(rows), t)))
+        received = _received(full, rows, t, weeks)
+        days = {"naive": naive_day(full, paid_day, rows, t)}
+        if x is not None:
+            learned_day = _Learned(full, paid_day, invoices, x, t).day(rows)
+            if learned_day is not None:
+                days["learned"] = learned_day
+        paid = paid_day[rows] < NEVER
+        for m, day in days.items():
+            day = np.maximum(day, t + 1)
+            err[m].append(np.abs(day[paid] - paid_day[rows][paid]))
+            cash[m][0] += float(np.abs(_expected_weeks(day, amount, t, weeks) - received).sum())
+            cash[m][1] += float(received.sum())
+            used[m] += 1
+    out = []
+    for m in METHODS:
+        if used[m]:
+            e = np.concatenate(err[m]) if err[m] else np.zeros(0)
+            out.append(ForecastQuality(m, used[m], len(e), float(e.mean()) if len(e) else float("nan"),
+                                       cash[m][0] / cash[m][1] if cash[m][1] > 0 else float("nan")))
+    return tuple(out)
+
+
+def late_chances(full: LedgerFrame, paid_day: np.ndarray, rows: np.ndarray, end: int,
+                 learned: dict[int, np.ndarray] | None) -> dict[int, np.ndarray]:
+    """Per band X, the chance each open invoice ``rows`` is paid more than X days late: the learned
+    model's where given (``learned``: band -> probabilities), else the customer's shrunk share."""
+    out = {}
+    for band in LATE_BANDS:
+        if learned and band in learned:
+            out[band] = learned[band]
+            continue
+        h = history(full, paid_day, full.i_cust[rows], np.full(len(rows), end), band)
+        out[band] = h.serious_rate(prior_weight=PRIOR_WEIGHT)
+    return out
+
+
+def forecast(full: LedgerFrame, paid_day: np.ndarray, invoices: np.ndarray, x: np.ndarray | None, end: int,
+             cutoffs: np.ndarray, weeks: int, learned_chances: dict[int, np.ndarray] | None = None) -> Forecast:
+    """Expected payment day of every invoice open at the end, the cash-in per week, and how
+    each method did in the past (``backtest_forecast``)."""
+    quality = backtest_forecast(full, paid_day, invoices, x, cutoffs, weeks)
+    by = {q.method: q for q in quality}
+    method, reason = "naive", "due date plus the customer's mean delay"
+    if "learned" in by and "naive" in by:
+        lq, nq = by["learned"], by["naive"]
+        if lq.mae_days < nq.mae_days and lq.cash_error < nq.cash_error:
+            method, reason = "learned", (f"the learned model forecast better in the past ({lq.mae_days:.1f} against "
+                                         f"{nq.mae_days:.1f} days off, weekly cash {lq.cash_error:.0%} against "
+                                         f"{nq.cash_error:.0%} off)")
+        else:
+            reason += (f": the learned model did not forecast better in the past ({lq.mae_days:.1f} against "
+                       f"{nq.mae_days:.1f} days off, weekly cash {lq.cash_error:.0%} against {nq.cash_error:.0%} off)")
+    rows = open_at(full, paid_day, invoices, end)
+    if not len(rows):
+        return Forecast((), (), quality, method, reason)
+    day: np.ndarray | None = naive_day(full, paid_day, rows, end)
+    if method == "learned" and x is not None:
+        day = _Learned(full, paid_day, invoices, x, end).day(rows)
+    assert day is not None  # "learned" is chosen only where it forecast (see backtest_forecast)
+    day = np.maximum(day, end + 1).astype(np.int64)
+    amount = full.i_total[rows] * (1 - paid_share(full, rows, np.full(len(rows), end)))
+    position = {int(r): i for i, r in enumerate(invoices)}
+    at = np.array([position[int(r)] for r in rows], dtype=np.int64)
+    chances = late_chances(full, paid_day, rows, end,
+                           {b: p[at] for b, p in learned_chances.items()} if learned_chances else None)
+    out = tuple(ForecastRow(str(full.i_number[r]), str(full.c_id[full.i_cust[r]]), float(a), date_of(int(d)),
+                            tuple((b, float(chances[b][i])) for b in LATE_BANDS))
+                for i, (r, a, d) in enumerate(zip(rows, amount, day, strict=False)))
+    per_week = _expected_weeks(day, amount, end, weeks)
+    return Forecast(out, tuple((date_of(end + 1 + 7 * w), float(per_week[w])) for w in range(weeks)), quality,
+                    method, reason)

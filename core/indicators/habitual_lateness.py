@@ -1,0 +1,148 @@
+"""habitual_lateness: the customer habitually pays later than its terms (seed 001: chronic late payers).
+
+The typical lateness is the mean of the days late (settled day - due day; early counts as 0,
+capped at ``cap_days``) of the customer's last ``last_n`` settled invoices, weighted by recency
+(an invoice's weight halves every ``half_life`` invoices back), then shrunk towards the
+company's norm, the mean lateness of every customer's invoices settled in the ``norm_months``
+whole months before the current one, as if ``prior_invoices`` more invoices had been paid at
+that norm: a customer with one late invoice is not taken for a habitual late payer, one with
+twelve is judged on its own. The norm moves once a month, not with each payment: one
+customer paying today does not rewrite every other customer's flag.
+
+It fires when both the customer's own weighted lateness and the shrunk one exceed
+``grace_days`` (the norm alone never fires it); strength typical / (typical +
+``half_strength_days``): half strength at 30 days late, growing ever slower after that.
+``habit_slip`` stays the change on top of the habit (an open invoice older than the customer's
+own usual days-to-pay); the ``chronic_late`` segment reads this measure.
+
+``typical_lateness`` and ``company_norm`` take many (customer, day) queries at once: the scorer
+asks them once per customer at T, the backtest's learned model at each invoice's date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import Field
+
+from ..frame import LedgerFrame
+from ..settlement import settlement
+from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day
+from .slowing_trend import last_settled
+
+_EPOCH = 719163  # day number (date.toordinal) of 1970-01-01, numpy's datetime64 epoch
+
+
+class Params(IndicatorParams):
+    weight: float = Field(default=0.35, ge=0, le=1)
+    last_n: int = Field(default=12, ge=1, description="settled invoices the habit is taken from")
+    half_life: float = Field(default=6, gt=0, description="invoices back at which an invoice weighs half")
+    prior_invoices: float = Field(default=3, ge=0, description="pseudo-invoices at the company's norm "
+                                                                "(shrinkage for customers with few invoices)")
+    norm_months: int = Field(default=12, ge=1, description="the norm: invoices of all customers settled in "
+                                                             "these whole months before the current one (all "
+                                                             "settled before it when none)")
+    cap_days: float = Field(default=120, gt=0, description="days late counted at most per invoice")
+    grace_days: float = Field(default=5, ge=0, description="typical lateness that is no habit yet")
+    half_strength_days: float = Field(default=30, gt=0, description="typical lateness of half strength")
+
+
+@dataclass(frozen=True)
+class Lateness:
+    """Per query: ``typical`` (shrunk, recency-weighted days late), ``own`` (recency-weighted, NaN
+    without a settled invoice), ``count`` (settled invoices it rests on, at most ``last_n``) and
+    ``norm`` (the company's mean lateness)."""
+
+    typical: np.ndarray
+    own: np.ndarray
+    count: np.ndarray
+    norm: np.ndarray
+
+
+def typical_lateness(late: np.ndarray, first: np.ndarray, end: np.ndarray, norm: np.ndarray,
+                     params: Params) -> Lateness:
+    """Per query, from ``late[first:end]`` (one customer's settled invoices' lateness, oldest
+    first, already capped): the recency-weighted mean of the last ``last_n``, shrunk to ``norm``."""
+    num = np.zeros(len(first))
+    den = np.zeros(len(first))
+    count = np.zeros(len(first))
+    for k in range(params.last_n):  # a fixed number of gathers, not a loop over customers
+        at = end - 1 - k
+        ok = at >= first
+        w = 0.5 ** (k / params.half_life)
+        num += np.where(ok, w * late[np.maximum(at, 0)], 0.0) if len(late) else 0.0
+        den += np.where(ok, w, 0.0)
+        count += ok
+    own = np.where(den > 0, num / np.maximum(den, 1e-12), np.nan)
+    typical = (count * np.nan_to_num(own) + params.prior_invoices * norm) / np.maximum(count + params.prior_invoices,
+                                                                                       1e-12)
+    return Lateness(np.where(count + params.prior_invoices > 0, typical, 0.0), own, count, norm)
+
+
+def month_start(day: np.ndarray, back: int = 0) -> np.ndarray:
+    """Day numbers of the first day of each day's month, ``back`` months earlier."""
+    months = (np.asarray(day, dtype=np.int64) - _EPOCH).astype("datetime64[D]").astype("datetime64[M]") - back
+    return months.astype("datetime64[D]").astype(np.int64) + _EPOCH
+
+
+def company_norm(settled_day: np.ndarray, late: np.ndarray, q_day: np.ndarray, params: Params) -> np.ndarray:
+    """Per query day, the mean capped lateness of the invoices settled in the ``norm_months`` whole
+    months before its month (of all settled before its month when none; 0 when none at all).
+    ``settled_day`` must be sorted."""
+    cum = np.r_[0.0, np.cumsum(late)]
+    end = np.searchsorted(settled_day, month_start(q_day), side="left")
+    start = np.searchsorted(settled_day, month_start(q_day, params.norm_months), side="left")
+    recent = end - start
+    return np.where(recent > 0, (cum[end] - cum[start]) / np.maximum(recent, 1),
+                    np.where(end > 0, cum[end] / np.maximum(end, 1), 0.0))
+
+
+def capped(days_late: np.ndarray, params: Params) -> np.ndarray:
+    clipped: np.ndarray = np.clip(days_late, 0, params.cap_days)
+    return clipped
+
+
+def measure(frame: LedgerFrame, params: Params) -> Lateness:
+    """Each customer's lateness at the frame's day (cached per parameters)."""
+    key = f"habitual_lateness:{params.model_dump_json()}"
+    if key in frame.extra:
+        cached: Lateness = frame.extra[key]
+        return cached
+    st = settlement(frame)
+    rows, _ = last_settled(frame, params.last_n)  # (customer, settled day) order, last_n each
+    late = capped(st.days_late[rows], params)
+    bounds = np.searchsorted(frame.i_cust[rows], np.arange(frame.n_customers + 1))
+    paid = np.flatnonzero(st.is_settled)
+    by_day = np.argsort(st.settled_day[paid], kind="stable")
+    norm = company_norm(st.settled_day[paid][by_day].astype(np.int64), capped(st.days_late[paid][by_day], params),
+                        np.array([frame.as_of_day], dtype=np.int64), params)
+    result = typical_lateness(late, bounds[:-1], bounds[1:], np.full(frame.n_customers, norm[0]), params)
+    frame.extra[key] = result
+    return result
+
+
+def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
+    m = measure(frame, params)
+    fired = (m.count > 0) & (np.nan_to_num(m.own) > params.grace_days) & (m.typical > params.grace_days)
+    strength = m.typical / (m.typical + params.half_strength_days)
+    st = settlement(frame)
+    rows, _ = last_settled(frame, params.last_n)
+
+    def explain(c: int) -> str:
+        mine = rows[frame.i_cust[rows] == c]
+        days = st.days_late[mine]
+        n = len(mine)
+        lo, hi = int(days.min()), int(days.max())
+        spread = (f"{hi} days late" if lo == hi else f"{lo}-{hi} days late" if lo >= 0
+                  else f"from {-lo} days early to {hi} days late")
+        last = "its last invoice" if n == 1 else f"its last {n} invoices"
+        return (f"paid {last} {spread}, median {np.median(days):.0f} (last paid {fmt_day(st.settled_day[mine[-1]])}); "
+                f"typical lateness {m.typical[c]:.0f} days (recent invoices weigh more; the company's norm of "
+                f"{m.norm[c]:.0f} days counts as {params.prior_invoices:g} more invoices)")
+
+    return fired_result("habitual_lateness", fired, strength, explain, measure=m.typical)
+
+
+INDICATOR = Indicator("habitual_lateness", "habitually pays later than its terms", ("001",), frozenset(),
+                      Params, compute)

@@ -1,0 +1,80 @@
+"""The nested choice of the predictor in use: each quarter on the earlier ones only, a baseline
+unless something beat it there, judged as a stream with a bootstrap interval by customer."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from arwatch.core.backtest.choice import choose, nested
+
+Q = np.array([dt.date(2024, m, 1).toordinal() for m in (1, 4, 7, 10)], dtype=np.int64)
+
+
+def quarters(n_per: int = 200, seed: int = 0):
+    """Invoices spread over the four quarters of 2024, outcome known 30 days after the invoice
+    day, 40 customers, a third of the invoices late."""
+    rng = np.random.default_rng(seed)
+    day = np.sort(np.concatenate([rng.integers(Q[i], Q[i] + 90, n_per) for i in range(4)]))
+    y = rng.random(len(day)) < 1 / 3
+    return rng, day, y, day + 30, rng.integers(0, 40, len(day))
+
+
+def noisy(rng, y, signal: float) -> np.ndarray:
+    return y * signal + rng.random(len(y))
+
+
+def test_choice__a_contender_that_beats_the_baselines_is_used_from_the_first_quarter_with_evidence():
+    rng, day, y, known, cust = quarters()
+    preds = {"late_rate": noisy(rng, y, 0.3), "dunning": noisy(rng, y, 0.1), "learned": noisy(rng, y, 1.5)}
+    u = nested(preds, y, day, known, cust, Q)
+    assert [p for _, p in u.choices] == ["late_rate", "learned", "learned", "learned"]
+    assert u.final == "learned" and u.baseline == "late_rate"
+    assert u.margin > 0 and u.interval[0] > 0  # clearly better, even with customers resampled
+
+
+def test_choice__when_nothing_beats_the_baseline_the_baseline_is_used_and_said_plainly():
+    rng, day, y, known, cust = quarters()
+    preds = {"late_rate": noisy(rng, y, 1.0), "dunning": noisy(rng, y, 0.2), "scorecard": noisy(rng, y, 0.4),
+             "learned": noisy(rng, y, 0.5)}
+    u = nested(preds, y, day, known, cust, Q)
+    assert {p for _, p in u.choices} == {"late_rate"} and u.final == "late_rate"
+    assert u.margin == pytest.approx(0.0) and u.interval[0] <= 0 <= u.interval[1]
+    assert u.final_reason.startswith("nothing beat the best baseline (late_rate, AUC ")
+    assert u.final_reason.endswith("): the baseline is used")
+
+
+def test_choice__a_quarter_is_never_chosen_for_with_its_own_outcomes():
+    """The learned model is perfect in the last quarter only: the choice for that quarter, made on
+    the quarters before it, cannot know, so the baseline keeps it; with everything seen (the
+    final choice) it would be chosen only if it had won overall."""
+    rng, day, y, known, cust = quarters()
+    learned = rng.random(len(y))
+    last = day >= Q[3]
+    learned[last] = y[last] + 0.1 * rng.random(last.sum())
+    preds = {"late_rate": noisy(rng, y, 0.3), "dunning": noisy(rng, y, 0.1), "learned": learned}
+    u = nested(preds, y, day, known, cust, Q)
+    assert [p for _, p in u.choices] == ["late_rate"] * 4
+
+
+def test_choice__outcomes_not_yet_known_at_the_quarter_start_are_not_evidence():
+    """In the first quarter the learned model is perfect on most invoices, those whose outcome is
+    known only after the second quarter starts, and random on the others: the choice for the
+    second quarter sees only the latter."""
+    rng, day, y, known, cust = quarters()
+    first = day < Q[1]
+    late_known = first & (rng.random(len(y)) < 0.7)
+    known = np.where(late_known, Q[1] + 10, known)
+    learned = rng.random(len(y))
+    learned[late_known] = y[late_known] + 0.1 * rng.random(late_known.sum())
+    preds = {"late_rate": noisy(rng, y, 0.4), "dunning": noisy(rng, y, 0.1), "learned": learned}
+    assert choose(preds, y, first)[0] == "learned"  # had it peeked
+    u = nested(preds, y, day, known, cust, Q)
+    assert u.choices[1][1] == "late_rate"
+
+
+def test_choice__too_little_evidence_keeps_the_baseline():
+    rng, day, y, _, _ = quarters(n_per=10)
+    preds = {"late_rate": noisy(rng, y, 0.1), "dunning": noisy(rng, y, 0.1), "learned": noisy(rng, y, 3.0)}
+    pick, why = choose(preds, y, day < Q[1])
+    assert pick == "late_rate" and why == "too little evidence yet: the baseline is used"
