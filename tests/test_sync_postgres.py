@@ -61,7 +61,7 @@ def pg_store(pg_database):
     with store.begin() as conn:  # a clean slate per test; the audit log only via TRUNCATE of all tables
         conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
         conn.execute(text("TRUNCATE companies, cursors, snapshot_records, written, audit_log, runs, journal, "
-                          "hold_overrides, locks"))
+                          "hold_overrides, locks, history"))
         conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
     store.close()
 
@@ -69,7 +69,7 @@ def pg_store(pg_database):
 def test_postgres__migrations_are_idempotent(pg_database, pg_store):
     open_store(pg_database).close()
     with pg_store.begin() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0003"
 
 
 def test_postgres__audit_log_refuses_update_and_delete(pg_store):

@@ -15,6 +15,7 @@ from arwatch.core.clock import Now
 from ..clock import system_now
 from .audit import AuditLog
 from .engine import make_engine, migrate, private_file, resolve_url
+from .history import HistoryTable
 from .journal import Journal
 from .lock import STALE_AFTER, LockTable
 from .runs import RunLog
@@ -33,6 +34,7 @@ class Store:
         self.journal = Journal(engine, now)
         self.runs = RunLog(engine, now)
         self.locks = LockTable(engine, stale_after, now)
+        self.history = HistoryTable(engine, now)
 
     def records_of(self, company: str) -> CompanyRecords:
         """The company's written state as a target's ``WrittenRecords`` (file and demo sources)."""
