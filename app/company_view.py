@@ -10,14 +10,22 @@ from typing import NamedTuple
 
 from arwatch.core.actions import DesiredState, Diff
 from arwatch.core.clock import RunClock
-from arwatch.core.contract import ConfigError, SourceAdapter, data_day
+from arwatch.core.contract import ConfigError, PullResult, SourceAdapter, data_day
 from arwatch.core.diffing import diff
+from arwatch.core.frame import LedgerFrame
+from arwatch.core.load import load_ledger
+from arwatch.core.model import Ledger
 from arwatch.core.planner import plan
 from arwatch.core.policy import Policy, PolicyError, load_policy
-from arwatch.core.scoring import ScoreBoard
-from arwatch.sync.clock import run_clock
+from arwatch.core.scoring import ScoreBoard, score
+from arwatch.report.figures import dso, months_back
+from arwatch.report.history import History
+from arwatch.report.html import Context
+from arwatch.report.style import DEFAULT_LOCALE, Style
+from arwatch.sync.clock import run_clock, today_in
 from arwatch.sync.config import SyncConfig, load_config, load_secrets
-from arwatch.sync.runner import _with_overrides, score_stored
+from arwatch.sync.merge import merge
+from arwatch.sync.runner import _with_overrides
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import Store, open_store
 from arwatch.sync.templates import load_templates
@@ -27,12 +35,17 @@ from .exit_codes import UsageError
 
 @dataclass(frozen=True)
 class CompanyView:
+    """A company scored as of a day: ``full`` is its whole ledger as a frame (uncut, for the
+    replayed months and the DSO of 3 months before), ``board.frame`` the frame cut at the day."""
+
     name: str
     board: ScoreBoard
     desired: DesiredState
     diff: Diff
     policy: Policy
     issues: tuple
+    ledger: Ledger
+    full: LedgerFrame
 
 
 class OpenCompany(NamedTuple):
@@ -75,12 +88,35 @@ def open_company(config_path: Path | None, state: str | None, name: str | None,
     return OpenCompany(config, store, adapter, policy, name, clock)
 
 
+def stored_ledger(store: Store, name: str, adapter: SourceAdapter) -> tuple[Ledger, tuple]:
+    """The company's stored snapshot as a ledger, with its data issues (as the runner loads it)."""
+    stored_company, stored = store.snapshot.load(name)
+    if store.snapshot.cursor(name) is None and not stored:
+        raise UsageError(f"nothing stored for {name!r} yet: run `arwatch sync --source {name}` first")
+    merged = merge(stored_company, stored, PullResult(), adapter.name)
+    ledger, issues = load_ledger(merged.ledger_data(), source=adapter.name, unavailable=adapter.unavailable)
+    return ledger, tuple(issues)
+
+
 def view(store: Store, adapter: SourceAdapter, policy: Policy, name: str, today: dt.date,
          templates_dir: Path | None = None) -> CompanyView:
     """Score the stored snapshot as of ``today`` and plan against what is written."""
-    if store.snapshot.cursor(name) is None and not store.snapshot.load(name)[1]:
-        raise UsageError(f"nothing stored for {name!r} yet: run `arwatch sync --source {name}` first")
-    board, issues = score_stored(store, name, adapter, policy, today)
+    ledger, issues = stored_ledger(store, name, adapter)
+    full = LedgerFrame.from_ledger(ledger)
+    board = score(full.as_of_date(today), policy)
     written = _with_overrides(adapter.read_written_state(), store, name, today)
     desired = plan(board, written, policy, today, load_templates(templates_dir))
-    return CompanyView(name, board, desired, diff(written, desired), policy, issues)
+    return CompanyView(name, board, desired, diff(written, desired), policy, issues, ledger, full)
+
+
+def report_context(v: CompanyView, history: History, locale: str | None, timezone: str | None) -> Context:
+    """What the report shows besides the day's scores: the company's style, each invoice's
+    currency (when any differs), the trends, the DSO of 3 months before, and today on the
+    calendar (for the banner on old data)."""
+    frame = v.board.frame
+    currencies = {i.id: (i.currency, i.fx_rate) for i in v.ledger.invoices}
+    if all(cur == frame.currency for cur, _ in currencies.values()):
+        currencies = {}
+    before = months_back(frame.as_of, 3)
+    return Context(style=Style(locale or DEFAULT_LOCALE, frame.currency), currencies=currencies or None,
+                   history=history, dso_before=dso(v.full.as_of_date(before)), calendar_today=today_in(timezone))

@@ -66,3 +66,21 @@ def test_exit_code__common_code_or_partial():
     ok, locked, down = (RunSummary(company="a", status=s) for s in ("ok", "locked", "unreachable"))
     assert sync_command.exit_code([ok, ok]) == 0 and sync_command.exit_code([ok, locked]) == 5
     assert sync_command.exit_code([locked, down]) == 4
+
+
+def test_sync_cli__a_run_keeps_its_day_and_replays_the_year_before_for_the_trends(config, tmp_path, capsys):
+    import datetime as dt
+
+    assert main(["sync", "--config", str(config), "--source", "good", "--dry-run", "--as-of", "2013-06-01"]) == 0
+    store = open_store(tmp_path / "state.sqlite3")
+    assert store.history.days("good") == {}  # a dry run keeps nothing
+    assert main(["sync", "--config", str(config), "--source", "good", "--as-of", "2013-06-01"]) == 0
+    days = store.history.days("good")
+    assert days.pop(dt.date(2013, 6, 1)) == "run"
+    assert len(days) == 12 and set(days.values()) == {"replay"}  # the month ends of the year before
+    assert min(days) == dt.date(2012, 6, 30) and max(days) == dt.date(2013, 5, 31)
+    company = dict((d, p) for d, c, _, p in store.history.load("good", ""))[dt.date(2013, 6, 1)]
+    assert company["on_hold"] == 1 and company["customers"] == 6  # the run's own plan: one hold
+    assert main(["sync", "--config", str(config), "--source", "good", "--as-of", "2013-06-01"]) == 0
+    assert len(store.history.days("good")) == 13  # the same day again replaces it; nothing replayed twice
+

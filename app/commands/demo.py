@@ -11,13 +11,15 @@ import sys
 from pathlib import Path
 
 from arwatch.core.contract import data_day
-from arwatch.report.html import render_report
-from arwatch.sync.runner import default_planner, run_sync
+from arwatch.sync.runner import run_sync
 
 from ..company_view import open_company, view
 from ..exit_codes import ExitCode
 from ..table import level_counts, risk_table
+from ..trends import missing_months, record_replay, record_run
 from ..worklist import worklist_text
+from .report import locale_arg, render
+from .sync import capturing_planner
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=15, help="customers to show (default 15)")
     p.add_argument("--report", type=Path, default=Path("arwatch-demo-report.html"),
                    help="where to write the HTML report (default: ./arwatch-demo-report.html)")
+    p.add_argument("--locale", type=locale_arg, help="how money and dates are written (default en_GB)")
     p.set_defaults(run=run)
 
 
@@ -41,9 +44,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         today = data_day(adapter) or clock.today
         print(f"arwatch demo: Northwind Supplies Ltd, as of {today.isoformat()} (state: {store.url})")
-        summary = run_sync(name, store, adapter, policy, today, planner=default_planner, progress=_bar)
+        planner, seen = capturing_planner()
+        summary = run_sync(name, store, adapter, policy, today, planner=planner, progress=_bar)
         print(summary.line())
         v = view(store, adapter, policy, name, today)
+        if summary.status in ("ok", "partial") and seen:
+            record_run(store, name, seen[-1][0], seen[-1][1], summary.run_id)
+        if months := missing_months(store, name, today):
+            record_replay(store, name, v.full, policy, months)
+        page = render(v, store, "Northwind Supplies Ltd", args.locale, None)
     finally:
         store.close()
     ranked = [v.board.customer(int(i)) for i in v.board.ranking()]
@@ -52,8 +61,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"\n{len(ranked)} customers: {level_counts(ranked)}")
     print()
     print(worklist_text(v.desired, {s.customer_id: s.name for s in ranked}, today))
-    args.report.write_text(render_report(v.board, v.desired, v.diff, policy, "Northwind Supplies Ltd"),
-                           encoding="utf-8")
+    args.report.write_text(page, encoding="utf-8")
     print(f"\nHTML report: {args.report.resolve()}")
     print("Run it again: nothing new is written (every write is keyed and idempotent).")
     return int(ExitCode.OK if summary.exit_code == 0 else summary.exit_code)
