@@ -18,16 +18,16 @@ from arwatch.core.model import Ledger
 from arwatch.core.planner import plan
 from arwatch.core.policy import Policy, PolicyError, load_policy
 from arwatch.core.scoring import ScoreBoard, score
-from arwatch.report.figures import dso, months_back
+from arwatch.report.figures import dso, months_back, newest_record_day
 from arwatch.report.history import History
-from arwatch.report.html import Context
+from arwatch.report.html import STALE_AFTER_DAYS, Context
 from arwatch.report.style import DEFAULT_LOCALE, Style
 from arwatch.sync.clock import run_clock, today_in
-from arwatch.sync.config import SyncConfig, load_config, load_secrets
+from arwatch.sync.config import SyncConfig, default_config_path, load_config, load_secrets
 from arwatch.sync.merge import merge
 from arwatch.sync.runner import _with_overrides
 from arwatch.sync.sources import make_adapter
-from arwatch.sync.store import Store, open_store
+from arwatch.sync.store import Store, default_path, open_store
 from arwatch.sync.templates import load_templates
 
 from .exit_codes import UsageError
@@ -46,6 +46,24 @@ class CompanyView:
     issues: tuple
     ledger: Ledger
     full: LedgerFrame
+
+
+def demo_state() -> str:
+    """The demo's own state store, beside (never) the user's default one."""
+    return str(default_path().with_name("demo.sqlite3"))
+
+
+def embedded(config_path: Path | None) -> bool:
+    """No configuration file: the commands run the built-in demo company."""
+    return config_path is None and not default_config_path().exists()
+
+
+def state_of(config: SyncConfig, config_path: Path | None, state: str | None) -> str | None:
+    """The state store to open: ``--state``, else the demo's own with no configuration file, else
+    the configuration's (``state_url``, default the user's data dir)."""
+    if state:
+        return state
+    return demo_state() if embedded(config_path) else config.state_url
 
 
 class OpenCompany(NamedTuple):
@@ -75,7 +93,7 @@ def open_company(config_path: Path | None, state: str | None, name: str | None,
         company = config.company(name)
         secrets = load_secrets(config.path(config.secrets_file))
         clock = run_clock(as_of, config.timezone_of(company))
-        store = open_store(state or config.state_url, now=clock.now)
+        store = open_store(state_of(config, config_path, state), now=clock.now)
         last_day = None if as_of else store.runs.last_as_of(name)
         if last_day:
             clock = clock.at(last_day)
@@ -107,6 +125,16 @@ def view(store: Store, adapter: SourceAdapter, policy: Policy, name: str, today:
     written = _with_overrides(adapter.read_written_state(), store, name, today)
     desired = plan(board, written, policy, today, load_templates(templates_dir))
     return CompanyView(name, board, desired, diff(written, desired), policy, issues, ledger, full)
+
+
+def stale_note(v: CompanyView, timezone: str | None, days: int = STALE_AFTER_DAYS) -> str | None:
+    """A warning when the newest record is more than ``days`` older than today on the calendar."""
+    newest = newest_record_day(v.board.frame)
+    today = today_in(timezone)
+    if newest is None or (today - newest).days <= days:
+        return None
+    return (f"note: the newest record is from {newest.isoformat()}, {(today - newest).days} days before today: "
+            f"this is as of {v.board.frame.as_of.isoformat()}; run `arwatch sync` for newer data")
 
 
 def report_context(v: CompanyView, history: History, locale: str | None, timezone: str | None) -> Context:

@@ -84,3 +84,11 @@ def test_sync_cli__a_run_keeps_its_day_and_replays_the_year_before_for_the_trend
     assert main(["sync", "--config", str(config), "--source", "good", "--as-of", "2013-06-01"]) == 0
     assert len(store.history.days("good")) == 13  # the same day again replaces it; nothing replayed twice
 
+
+def test_sync_cli__all_without_a_configuration_has_nothing_to_sync(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ARWATCH_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert main(["sync", "--all"]) == 2
+    err = capsys.readouterr().err
+    assert "nothing to sync: no configuration file" in err and "arwatch demo" in err
+    assert not (tmp_path / "data").exists()  # no store opened, the demo not synced

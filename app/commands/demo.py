@@ -13,7 +13,7 @@ from pathlib import Path
 from arwatch.core.contract import data_day
 from arwatch.sync.runner import run_sync
 
-from ..company_view import open_company, view
+from ..company_view import demo_state, open_company, view
 from ..exit_codes import ExitCode
 from ..table import level_counts, risk_table
 from ..trends import missing_months, record_replay, record_run
@@ -25,7 +25,8 @@ from .sync import capturing_planner
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="run the whole job on the built-in demo company",
                        description=__doc__.splitlines()[0])
-    p.add_argument("--state", metavar="URL", help="state store (default: SQLite in the user data dir)")
+    p.add_argument("--state", metavar="URL",
+                   help="state store (default: the demo's own SQLite file in the user data dir, demo.sqlite3)")
     p.add_argument("--limit", type=int, default=15, help="customers to show (default 15)")
     p.add_argument("--report", type=Path, default=Path("arwatch-demo-report.html"),
                    help="where to write the HTML report (default: ./arwatch-demo-report.html)")
@@ -40,7 +41,7 @@ def _bar(desc: str, total: int | None):
 
 
 def run(args: argparse.Namespace) -> int:
-    _, store, adapter, policy, name, clock = open_company(None, args.state, "demo")
+    _, store, adapter, policy, name, clock = open_company(None, args.state or demo_state(), "demo")
     try:
         today = data_day(adapter) or clock.today
         print(f"arwatch demo: Northwind Supplies Ltd, as of {today.isoformat()} (state: {store.url})")

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 
 from arwatch.core.contract import writes_back
 
-from ..company_view import open_company, view
+from ..company_view import open_company, stale_note, view
 from ..exit_codes import ExitCode
 from ..worklist import worklist_text
 from .sync import format_change
@@ -28,13 +29,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    _, store, adapter, policy, name, clock = open_company(args.config, args.state, args.source, args.as_of)
+    config, store, adapter, policy, name, clock = open_company(args.config, args.state, args.source, args.as_of)
     today = clock.today
     try:
         v = view(store, adapter, policy, name, today, args.templates)
     finally:
         store.close()
     names = {str(c): str(n) for c, n in zip(v.board.frame.c_id, v.board.frame.c_name, strict=False)}
+    if note := stale_note(v, config.timezone_of(config.company(name))):
+        print(note, file=sys.stderr)
     print(worklist_text(v.desired, names, today))
     if args.dry_run:
         count = len(v.diff.changes)

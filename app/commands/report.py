@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 
 from arwatch.report.html import render_report
 from arwatch.report.style import check_locale
 
-from ..company_view import CompanyView, open_company, report_context, view
+from ..company_view import CompanyView, open_company, report_context, stale_note, view
 from ..exit_codes import ExitCode
 from ..trends import load_history
 
@@ -47,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     args.out.write_text(page, encoding="utf-8")
+    if note := stale_note(v, config.timezone_of(config.company(name))):
+        print(note, file=sys.stderr)
     print(f"wrote {args.out.resolve()} as of {clock.today.isoformat()} "
           f"({v.board.frame.n_customers} customers, {len(v.desired.tasks)} tasks)")
     return int(ExitCode.OK)

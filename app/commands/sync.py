@@ -23,14 +23,14 @@ from arwatch.core.contract import ConfigError, data_day
 from arwatch.core.policy import PolicyError, load_policy
 from arwatch.core.scoring import ScoreBoard
 from arwatch.sync.clock import run_clock
-from arwatch.sync.config import Secrets, SyncConfig, load_config, load_secrets
+from arwatch.sync.config import Secrets, SyncConfig, default_config_path, load_config, load_secrets
 from arwatch.sync.runner import Planner, default_planner, run_sync
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import Store, open_store, resolve_url
 from arwatch.sync.store.engine import busy_message, store_busy
 from arwatch.sync.summary import RunSummary
 
-from ..company_view import stored_ledger
+from ..company_view import embedded, state_of, stored_ledger
 from ..exit_codes import ExitCode, UsageError
 from ..trends import missing_months, record_replay, record_run
 
@@ -159,6 +159,9 @@ def _open(config: SyncConfig, state: str | None, now: Now) -> tuple[Store, Secre
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.all and embedded(args.config):
+        raise UsageError(f"nothing to sync: no configuration file ({default_config_path()}); write one listing "
+                         f"your companies (docs/scheduling.md), or run `arwatch demo` to try the built-in demo")
     try:
         config = load_config(args.config, require_file=args.config is not None)
         names = sorted(config.companies) if args.all else [config.company(args.source).name]
@@ -170,7 +173,7 @@ def run(args: argparse.Namespace) -> int:
         clocks = {n: run_clock(args.as_of, config.timezone_of(config.company(n))) for n in names}
     except ConfigError as error:
         raise UsageError(str(error)) from None
-    state = args.state or config.state_url
+    state = state_of(config, args.config, args.state)
     store, secrets = _open(config, state, clocks[names[0]].now)  # one machine time for all
     try:
         with ThreadPoolExecutor(max_workers=min(config.max_workers, 4)) as pool:
