@@ -176,3 +176,55 @@ def test_report_demo__one_screen_then_details_on_demand_in_headless_chromium(dem
     assert len(first["risks"]) >= 10
     assert first["risks"][:10] == largest_risks(source)
     assert len(charts) >= 5 and all(c["x"] and c["y"] for c in charts), charts
+
+
+def test_export__xlsx_read_back_has_typed_cells_matching_the_report(demo, source, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "export.xlsx"
+    assert main(["export", "--state", demo["state"], "--out", str(out)]) == 0
+    book = load_workbook(out)
+    assert book.sheetnames == ["Aging", "Risks", "Worklist"]
+    aging = list(book["Aging"].iter_rows(values_only=True))
+    assert aging[0] == ("customer_id", "customer", "currency", "current", "1-30", "31-60", "61-90", "91+", "total")
+    cents = Decimal("0.01")
+    got = {row[0]: [Decimal(repr(v)).quantize(cents) for v in row[3:]] for row in aging[1:] if row[0]}
+    assert got == {cid: [*b, sum(b)] for cid, b in source["aging"].items()}  # to the cent, as numbers
+    total = [sum((b[k] for b in source["aging"].values()), Decimal(0)) for k in range(5)]
+    assert aging[-1][:3] == (None, "Total", "EUR")
+    assert [Decimal(repr(v)).quantize(cents) for v in aging[-1][3:]] == [*total, sum(total)]
+    money = book["Aging"]["D2"]
+    assert money.data_type == "n" and money.number_format == '#,##0.00 "EUR"'
+
+    risks = list(book["Risks"].iter_rows(values_only=True))
+    assert len(risks) == 201 and risks[1][0] == 1 and isinstance(risks[1][3], float)
+    by_name = {r[2]: r for r in risks[1:]}
+    for cid, buckets in source["aging"].items():
+        assert Decimal(repr(by_name[source["names"][cid]][7])).quantize(cents) == sum(buckets)  # exposure
+    assert not any("credit.ladders" in str(v) for row in risks for v in row)
+
+    work = book["Worklist"]
+    header = [c.value for c in work[1]]
+    assert header[:4] == ["due", "customer_id", "customer", "kind"]
+    assert isinstance(work["A2"].value, dt.datetime) and work["A2"].number_format == "yyyy-mm-dd"
+    kinds = [row[3] for row in work.iter_rows(min_row=2, values_only=True)]
+    counts = re.search(r"(\d+) tasks due, (\d+) customers on hold", _plan(demo, capsys))
+    assert kinds.count("credit hold") == int(counts[2]) and kinds.count("task") >= int(counts[1])
+
+
+def _plan(demo, capsys) -> str:
+    capsys.readouterr()
+    assert main(["plan", "--state", demo["state"]]) == 0
+    return capsys.readouterr().out
+
+
+def test_export__csv_is_three_files_one_per_sheet(demo, source, tmp_path, capsys):
+    import csv
+
+    assert main(["export", "--format", "csv", "--state", demo["state"], "--out", str(tmp_path / "ar")]) == 0
+    files = sorted(p.name for p in tmp_path.glob("ar-*.csv"))
+    assert files == ["ar-aging.csv", "ar-risks.csv", "ar-worklist.csv"]
+    with (tmp_path / "ar-aging.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    total = sum((sum(b) for b in source["aging"].values()), Decimal(0))
+    assert rows[-1][1] == "Total" and Decimal(rows[-1][-1]) == total

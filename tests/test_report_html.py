@@ -168,3 +168,34 @@ def test_report__trend_charts_have_labelled_axes_and_a_line_per_series():
         assert re.search(r'class="axis-label y"[^>]*>[^<]+<', chart), chart[:200]
     assert "DSO (days)" in trends and "overdue (% of open A/R)" in trends and "Jan 24" in trends
     assert "Months up to Apr 2024 are replayed from the ledger" in trends
+
+
+def test_export__formula_like_text_is_kept_as_text_in_xlsx_and_csv(tmp_path):
+    import csv
+
+    from ledgers import ledger_data
+    from openpyxl import load_workbook
+
+    from arwatch.commands.export import write_csv, write_xlsx
+    from arwatch.core.load import load_ledger
+    from arwatch.report.tables import export_sheets
+
+    data = ledger_data(LEDGER)  # names a text ledger cannot spell (an "=" reads as an option there)
+    for customer in data["customers"]:
+        customer["name"] = {"n": '=HYPERLINK("http://evil.example","x")', "d": "@SUM(1+1)"}.get(customer["id"],
+                                                                                               customer["name"])
+    ledger, _ = load_ledger(data)
+    policy = policy_of()
+    b = board(LedgerFrame.from_ledger(ledger, TODAY), policy, (stub("silence", {"d"}),))
+    desired = plan(b, WrittenState(), policy, TODAY, TEMPLATES, "Widgets & Co")
+    sheets = export_sheets(b, desired)
+    write_xlsx(sheets, tmp_path / "x.xlsx")
+    write_csv(sheets, tmp_path / "x")
+    risks = load_workbook(tmp_path / "x.xlsx")["Risks"]
+    names = {risks.cell(r, 3).value: risks.cell(r, 3).data_type for r in range(2, risks.max_row + 1)}
+    assert names["'@SUM(1+1)"] == "s" and names["'=HYPERLINK(\"http://evil.example\",\"x\")"] == "s"
+    assert risks.cell(2, 8).data_type == "n"  # exposure stays a number
+    with (tmp_path / "x-risks.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["customer"] for r in rows} >= {"'@SUM(1+1)", "'=HYPERLINK(\"http://evil.example\",\"x\")"}
+    assert {r["customer"]: r["exposure"] for r in rows}["'@SUM(1+1)"] == "4000.00"
