@@ -18,7 +18,7 @@ from arwatch.core.model import Ledger
 from arwatch.core.planner import plan
 from arwatch.core.policy import Policy, PolicyError, load_policy
 from arwatch.core.scoring import ScoreBoard, score
-from arwatch.report.figures import dso, months_back, newest_record_day
+from arwatch.report.figures import Dso, dso, months_back, newest_record_day
 from arwatch.report.history import History
 from arwatch.report.html import STALE_AFTER_DAYS, Context
 from arwatch.report.style import DEFAULT_LOCALE, Style
@@ -137,6 +137,16 @@ def stale_note(v: CompanyView, timezone: str | None, days: int = STALE_AFTER_DAY
             f"this is as of {v.board.frame.as_of.isoformat()}; run `arwatch sync` for newer data")
 
 
+def company_style(v: CompanyView, locale: str | None) -> Style:
+    """How the company's pages write money and days: ``locale`` (default en_GB), its currency."""
+    return Style(locale or DEFAULT_LOCALE, v.board.frame.currency)
+
+
+def dso_before(v: CompanyView) -> Dso:
+    """The DSO 3 months before the view's day, from the whole ledger (what was known then)."""
+    return dso(v.full.as_of_date(months_back(v.board.frame.as_of, 3)))
+
+
 def report_context(v: CompanyView, history: History, locale: str | None, timezone: str | None) -> Context:
     """What the report shows besides the day's scores: the company's style, each invoice's
     currency (when any differs), the trends, the DSO of 3 months before, and today on the
@@ -145,6 +155,5 @@ def report_context(v: CompanyView, history: History, locale: str | None, timezon
     currencies = {i.id: (i.currency, i.fx_rate) for i in v.ledger.invoices}
     if all(cur == frame.currency for cur, _ in currencies.values()):
         currencies = {}
-    before = months_back(frame.as_of, 3)
-    return Context(style=Style(locale or DEFAULT_LOCALE, frame.currency), currencies=currencies or None,
-                   history=history, dso_before=dso(v.full.as_of_date(before)), calendar_today=today_in(timezone))
+    return Context(style=company_style(v, locale), currencies=currencies or None, history=history,
+                   dso_before=dso_before(v), calendar_today=today_in(timezone))

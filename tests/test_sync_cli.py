@@ -92,3 +92,23 @@ def test_sync_cli__all_without_a_configuration_has_nothing_to_sync(tmp_path, mon
     err = capsys.readouterr().err
     assert "nothing to sync: no configuration file" in err and "arwatch demo" in err
     assert not (tmp_path / "data").exists()  # no store opened, the demo not synced
+
+
+def test_report_all__an_overview_of_every_company_linking_its_page(config, tmp_path, capsys):
+    import re
+
+    assert main(["sync", "--config", str(config), "--all", "--as-of", "2013-06-01"]) == 2  # "missing" has no file
+    out = tmp_path / "pages" / "overview.html"
+    out.parent.mkdir()
+    assert main(["report", "--config", str(config), "--all", "--out", str(out)]) == 4  # one company without a page
+    overview = out.read_text()
+    pages = sorted(p.name for p in out.parent.iterdir())
+    assert pages == ["overview-good.html", "overview-other.html", "overview.html"]
+    assert 'href="overview-good.html"' in overview and 'href="overview-other.html"' in overview
+    assert "2 of 3 companies reported" in overview
+    assert "nothing stored for &#x27;missing&#x27; yet: run `arwatch sync --source missing` first" in overview
+    good = (out.parent / "overview-good.html").read_text()
+    open_ar = re.search(r"Open A/R</dt><dd>([^<]+)<", good)[1]
+    row = overview.split('href="overview-good.html"')[1].split("</tr>")[0]
+    assert f"<td>{open_ar}</td>" in row and "1 Jun 2013" in row
+    assert "<script" not in overview
