@@ -79,7 +79,7 @@ code{background:#eef1f5;padding:0 4px;border-radius:3px}
 @media (max-width:900px){.kpis{grid-template-columns:repeat(2,1fr)}.agegrid,.charts,details.cust .body{
 grid-template-columns:1fr}.hide-sm{display:none}main{padding:0 6px 6px}}
 @media (max-width:600px){body{font-size:13px}section{padding:8px}.kpi dd{font-size:1.1em}
-#top-risks th:nth-child(n+6),#top-risks td:nth-child(n+6){display:none}}
+#top-risks td{white-space:normal}#top-risks :is(th,td):is(:nth-child(4),:nth-child(5),:nth-child(n+7)){display:none}}
 """
 
 
