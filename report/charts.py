@@ -20,7 +20,8 @@ DateFormat = Callable[[dt.date], str]
 PALETTE = ("#1f5fa8", "#c8561b", "#4a7f4a", "#7a4fa0", "#b58a00")
 CSS = ("svg.chart{width:100%;height:auto}svg.chart text{font-size:11px;fill:#4a5563}"
        "svg.chart .v{fill:#1d2430}svg.chart .b{font-size:12px;font-weight:600;fill:#1d2430}"
-       "svg.chart .g{stroke:#e3e7ec}svg.chart .a{stroke:#8a94a3;fill:none}")
+       "svg.chart .g{stroke:#e3e7ec}svg.chart .a{stroke:#8a94a3;fill:none}svg.chart .m{text-anchor:middle}"
+       "svg.chart .e{text-anchor:end}svg.chart .s{fill:none;stroke:#1f5fa8;stroke-width:2}")
 """The page style the charts' classes need (the page includes it once)."""
 
 
@@ -192,14 +193,13 @@ def score_chart(points: Sequence[tuple[dt.date, float]], *, title: str, x_format
         return bottom - (bottom - top) * value / 100
 
     path = " ".join(f"{x(d):.0f},{y(v):.0f}" for d, v in points)
-    ends = "".join(f'<text x="{x(d):.0f}" y="{bottom + 12}" text-anchor="middle">{_e(x_format(d))}</text>'
+    ends = "".join(f'<text class="m" x="{x(d):.0f}" y="{bottom + 12}">{_e(x_format(d))}</text>'
                    for d in ((days[0], days[-1]) if len(days) > 1 else days[:1]))
     mid = (top + bottom) // 2
-    return (f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{_e(title)}" '
-            f'xmlns="http://www.w3.org/2000/svg"><path class="a" d="M{left} {top}V{bottom}H{right}"/>'
-            f'<text x="{left - 4}" y="{top + 8}" text-anchor="end">100</text>'
-            f'<text x="{left - 4}" y="{bottom}" text-anchor="end">0</text>'
-            f'<text class="axis-label y" transform="translate(10 {mid}) rotate(-90)" text-anchor="middle">score</text>'
-            f'<polyline points="{path}" fill="none" stroke="{PALETTE[0]}" stroke-width="2"/>{ends}'
-            f'<text class="axis-label x" x="{(left + right) // 2}" y="{height - 3}" text-anchor="middle">'
-            "month end</text></svg>")
+    # small and many (one per customer): the namespace comes from the HTML parser, styles from CSS
+    return (f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{_e(title)}">'
+            f'<path class="a" d="M{left} {top}V{bottom}H{right}"/><text class="e" x="{left - 4}" y="{top + 8}">100'
+            f'</text><text class="e" x="{left - 4}" y="{bottom}">0</text>'
+            f'<text class="axis-label y m" transform="translate(10 {mid}) rotate(-90)">score</text>'
+            f'<polyline class="s" points="{path}"/>{ends}'
+            f'<text class="axis-label x m" x="{(left + right) // 2}" y="{height - 3}">month end</text></svg>')

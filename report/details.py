@@ -131,11 +131,11 @@ def _contacts(frame: LedgerFrame, c: int, style: Style) -> str:
     return f"<h4>Last contacts ({len(rows)} of {total})</h4><ul>{''.join(items)}</ul>"
 
 
-def _history_chart(points: Sequence[CustomerPoint], name: str, style: Style) -> str:
+def _history_chart(points: Sequence[CustomerPoint], style: Style) -> str:
     months = monthly(points)
     if len(months) < 2:
         return ""
-    return "<div>" + score_chart([(p.as_of, p.score) for p in months], title=f"Score of {name} by month",
+    return "<div>" + score_chart([(p.as_of, p.score) for p in months], title="Score by month end",
                                  x_format=style.short_month) + "</div>"
 
 
@@ -154,7 +154,7 @@ def customer_details(board: ScoreBoard, row: RiskRow, tasks: Sequence[Task], hol
         f"<div><h4>Why</h4><ul>{_reasons(board, c)}</ul>{hold_line}"
         + steps_list(tasks, style)
         + "</div><div>" + _open_invoices(frame, c, style) + _contacts(frame, c, style) + "</div>"
-        + _history_chart(history, row.name, style)
+        + _history_chart(history, style)
         + "</div></details>")
 
 
