@@ -188,6 +188,13 @@ def _top_risks(rows: Sequence[RiskRow], arrows: dict[str, tuple[str, str]], styl
             + "".join(body) + "</tbody></table>")
 
 
+def _largest(rows: Sequence[RiskRow], arrows: dict[str, tuple[str, str]], style: Style) -> str:
+    top = largest_risks(list(rows), TOP_RISKS)
+    then = ", then medium ones" if any(r.level == "medium" for r in top) else ""
+    return (f"<h2>Largest risks: customers at high or critical risk{then}, largest exposure first</h2>"
+            + _top_risks(top, arrows, style))
+
+
 def _banner(board: ScoreBoard, context: Context, style: Style) -> str:
     newest = newest_record_day(board.frame)
     today = context.calendar_today
@@ -339,8 +346,7 @@ def render_report(board: ScoreBoard, desired: DesiredState, diff: Diff, policy: 
         + _banner(board, context, style)
         + '<section id="summary">' + _kpis(figures, context.dso_before, aging_totals(board)[-1][1], style)
         + _counts(desired, diff)
-        + "<h2>Largest risks: customers at high or critical risk, largest exposure first</h2>"
-        + _top_risks(largest_risks(rows, TOP_RISKS), arrows, style) + "</section>"
+        + _largest(rows, arrows, style) + "</section>"
         + _aging(board, context, style)
         + _trends(board, history, style)
         + details_section(board, rows, desired, history.customers, style,

@@ -20,8 +20,9 @@ from pathlib import Path
 from arwatch.core.actions import Change, DesiredState, WrittenState
 from arwatch.core.clock import Now, RunClock
 from arwatch.core.contract import ConfigError, data_day
+from arwatch.core.frame import LedgerFrame
 from arwatch.core.policy import PolicyError, load_policy
-from arwatch.core.scoring import ScoreBoard
+from arwatch.core.scoring import ScoreBoard, score
 from arwatch.sync.clock import run_clock
 from arwatch.sync.config import Secrets, SyncConfig, default_config_path, load_config, load_secrets
 from arwatch.sync.runner import Planner, default_planner, run_sync
@@ -105,9 +106,6 @@ def _record_trends(store: Store, name: str, adapter, policy, today: dt.date, sum
         if seen:
             record_run(store, name, seen[-1][0], seen[-1][1], summary.run_id)
         if months or not seen:  # a source written by its own system plans nothing here: score it
-            from arwatch.core.frame import LedgerFrame
-            from arwatch.core.scoring import score
-
             full = LedgerFrame.from_ledger(stored_ledger(store, name, adapter)[0])
             if not seen:
                 record_run(store, name, score(full.as_of_date(today), policy), None, summary.run_id)
