@@ -4,6 +4,7 @@ as of a day, with the plan and the diff against what is written."""
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -25,7 +26,7 @@ from arwatch.report.style import DEFAULT_LOCALE, Style
 from arwatch.sync.clock import run_clock, today_in
 from arwatch.sync.config import SyncConfig, default_config_path, load_config, load_secrets
 from arwatch.sync.merge import merge
-from arwatch.sync.runner import _with_overrides
+from arwatch.sync.runner import _with_store
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import Store, default_path, open_store
 from arwatch.sync.templates import load_templates
@@ -103,6 +104,7 @@ def open_company(config_path: Path | None, state: str | None, name: str | None,
         policy = load_policy(config.path(company.policy or config.policy))
     except (ConfigError, PolicyError) as error:
         raise UsageError(str(error)) from None
+    warn_unsigned(policy)
     return OpenCompany(config, store, adapter, policy, name, clock)
 
 
@@ -116,13 +118,20 @@ def stored_ledger(store: Store, name: str, adapter: SourceAdapter) -> tuple[Ledg
     return ledger, tuple(issues)
 
 
+def warn_unsigned(policy: Policy) -> None:
+    """Say once, on stderr, that letters will be signed with the company's name only."""
+    if not policy.credit.letters.sender_name:
+        print("arwatch: no sender for letters ([credit.letters] sender_name in the policy): they are signed "
+              "with the company's name", file=sys.stderr)
+
+
 def view(store: Store, adapter: SourceAdapter, policy: Policy, name: str, today: dt.date,
          templates_dir: Path | None = None) -> CompanyView:
     """Score the stored snapshot as of ``today`` and plan against what is written."""
     ledger, issues = stored_ledger(store, name, adapter)
     full = LedgerFrame.from_ledger(ledger)
     board = score(full.as_of_date(today), policy)
-    written = _with_overrides(adapter.read_written_state(), store, name, today)
+    written = _with_store(adapter.read_written_state(), store, name, today)
     desired = plan(board, written, policy, today, load_templates(templates_dir))
     return CompanyView(name, board, desired, diff(written, desired), policy, issues, ledger, full)
 

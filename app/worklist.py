@@ -5,19 +5,45 @@ from __future__ import annotations
 import datetime as dt
 
 from arwatch.core.actions import DesiredState
+from arwatch.core.call_list import CallLine, CallList
 
 SECTIONS = (
-    ("Call today", ("call",)),
     ("Send", ("email", "letter")),
     ("Approve (manager)", ("approval",)),
     ("Other tasks", ("todo",)),
 )
 
 
-def worklist_text(desired: DesiredState, names: dict[str, str], today: dt.date, limit: int = 15) -> str:
+def call_line(rank: int, line: CallLine) -> str:
+    """Two lines: who and how much (customer, contact, overdue, oldest days, last contact), then why."""
+    who = f" -> {line.assignee}" if line.assignee else ""
+    return (f"  {rank:>2}. {line.name} | {line.contact} | {line.overdue:,.2f} {line.currency} overdue, oldest "
+            f"{line.days_past_due} days | last contact: {line.last_contact}\n"
+            f"      why: {line.reason} (at risk {line.expected_loss:,.2f} {line.currency}){who}")
+
+
+def _calls(calls: CallList, limit: int) -> list[str]:
+    if not calls.today and not calls.carried:
+        return []
+    lines = [f"\nCall today ({len(calls.today)}, by money at risk: amount overdue x risk score):"]
+    lines += [call_line(k, line) for k, line in enumerate(calls.today[:limit], 1)]
+    if len(calls.today) > limit:
+        lines.append(f"  ... and {len(calls.today) - limit} more")
+    if calls.carried:
+        lines.append(f"  {len(calls.carried)} more carried over to tomorrow (daily capacity reached)")
+    if calls.not_called:
+        lines.append("  Not called today, of the largest exposures at risk:")
+        lines += [f"    - {name}: {why}" for name, why in calls.not_called]
+    return lines
+
+
+def worklist_text(desired: DesiredState, names: dict[str, str], today: dt.date, limit: int = 15,
+                  calls: CallList | None = None) -> str:
     due = [t for t in desired.tasks if t.due_date <= today]
     lines = [f"Worklist for {today.isoformat()}: {len(due)} tasks due, {len(desired.holds)} customers on hold"]
-    for title, channels in SECTIONS:
+    sections = SECTIONS if calls is not None else (("Call today", ("call",)),) + SECTIONS
+    lines += _calls(calls, limit) if calls is not None else []
+    for title, channels in sections:
         tasks = sorted((t for t in due if t.channel in channels), key=lambda t: (t.due_date, t.customer_id))
         if not tasks:
             continue

@@ -13,6 +13,8 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+EPISODE = "episode:"  # the cause prefix of the ladder's tasks: "episode:<first overdue day>"
+
 
 class _Value(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -59,7 +61,7 @@ class Task(_Value):
     """A collection task: one per customer, step and cause, never duplicated.
 
     Attributes:
-      cause: what it is about ("invoice:INV/41", "promise:2026-11-02", "account").
+      cause: what it is about ("episode:2026-10-02", "promise:2026-11-02", "month_end_payer").
       body: the rendered template or call script.
       rule: the policy rule that made it fire, for the explanation.
     """
@@ -82,6 +84,12 @@ class Task(_Value):
         return f"task:{self.customer_id}:{self.step}:{self.cause}"
 
 
+def remembered(task: Task) -> bool:
+    """A step of the ladder (cause ``episode:<day>``) is kept as done after it closes: the
+    planner reads a customer's position on the ladder from the episode's open and done steps."""
+    return task.cause.startswith(EPISODE)
+
+
 class DesiredState(_Value):
     """What should be written in the accounting system after this run."""
 
@@ -96,8 +104,9 @@ class WrittenState(_Value):
 
     ``tasks`` are the open ones; ``overrides`` the managers' hold releases still in force;
     ``done_tasks`` those a person completed recently (a target that keeps them, such as the Odoo
-    add-on, reports them for a while): the diff neither reopens them while their cause lasts nor
-    closes them again.
+    add-on, reports them for a while), and the ladder's steps closed by arwatch (``remembered``,
+    kept by the state store): the diff neither reopens them while their cause lasts nor closes
+    them again, and the planner reads the position on the ladder from them.
     """
 
     flags: tuple[Flag, ...] = ()

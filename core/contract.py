@@ -96,6 +96,20 @@ class WrittenRecords(Protocol):
         ...
 
 
+class AdapterMemory(Protocol):
+    """A source adapter's own small state (what it observed in and wrote to its system, its own
+    position there), kept by the engine beside the company's cursor: one place for a company's
+    sync state (``Store.memory_of(company, adapter)``)."""
+
+    def load(self) -> dict[str, Any] | None:
+        """What was saved last, or None."""
+        ...
+
+    def save(self, data: dict[str, Any]) -> None:
+        """Replace what is kept with ``data`` (JSON-able)."""
+        ...
+
+
 def data_day(adapter: object) -> dt.date | None:
     """The day a source's data is fixed at (``data_day``; the generated demo company), if any:
     a run given no ``--as-of`` plans for that day rather than for the calendar's."""

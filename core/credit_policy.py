@@ -32,6 +32,8 @@ STEPS: tuple[str, ...] = (
 )
 # Steps that go beyond a reminder: before ``patience_days`` past due only with ``early = true``.
 BEYOND_REMINDERS: frozenset[str] = frozenset({"phone_call", "payment_plan_offer", "agency_referral"})
+# The ladder's rungs, friendliest first: one open per customer and episode (core/ladder.py).
+ESCALATION: tuple[str, ...] = ("reminder", "phone_call", "payment_plan_offer", "agency_referral")
 DUNNING: tuple[str, ...] = ("pre_due_courtesy", "reminder", "phone_call", "payment_plan_offer",
                             "billing_cycle_change", "agency_referral", "credit_hold")
 CHANNELS: tuple[str, ...] = ("email", "letter", "call", "todo", "approval")
@@ -63,6 +65,8 @@ class StepRule(_Section):
     Attributes:
       scope: ``invoice`` one task per qualifying open invoice (cause ``invoice:<id>``);
         ``overdue`` one task per customer while any open invoice qualifies (cause ``overdue``);
+        for the steps of ``ESCALATION`` both make a rung of the ladder instead: one task per
+        customer and episode (cause ``episode:<first overdue day>``), see core/ladder.py;
         ``account`` one task per customer while one of ``requires`` fires (cause: that indicator);
         ``promise`` one task per broken promise or off-track payment plan (cause
         ``promise:<date>`` / ``plan:<agreed date>``); ``hold`` one task while a hold is desired.
@@ -74,6 +78,11 @@ class StepRule(_Section):
       requires: indicators of which at least one must fire.
       assignee: ``collections``, ``salesperson``, ``manager`` or a user name.
       early: allow a step beyond reminders before ``patience_days`` past due.
+      wait_days: a rung opens this many days after the due date of the rung below it at the
+        earliest (and after the episode's last payment or promise).
+      entry_needs_contact: a customer without any rung of the episode on record (a first run
+        over a backlog) enters the ladder at this rung only when a contact attempt of the
+        episode is on record; otherwise at the highest rung below it that fires.
     """
 
     step: str
@@ -89,6 +98,8 @@ class StepRule(_Section):
     needs_approval: bool = False
     due_in_days: int = Field(default=0, ge=0, le=365, description="task due this many days after it fires")
     early: bool = False
+    wait_days: int = Field(default=7, ge=0, le=365, description="days after the rung below before this one opens")
+    entry_needs_contact: bool = False
 
     @field_validator("step")
     @classmethod
@@ -135,7 +146,8 @@ def _rule(step: str, **kw) -> StepRule:
 def _default_ladders() -> dict[str, tuple[StepRule, ...]]:
     courtesy = dict(scope="invoice", from_days=-3, until_days=-1, beyond_habit=False, channel="email")
     agency = dict(scope="overdue", from_days=91, requires=("silence", "broken_promise"), channel="approval",
-                  assignee="manager", needs_approval=True)
+                  assignee="manager", needs_approval=True, wait_days=14)
+    plan_offer = dict(entry_needs_contact=True)  # a schedule is offered to a customer we have spoken to
     return {
         "all": (
             _rule("fraud_investigation", scope="account", requires=("fraud_suspicion",), channel="todo",
@@ -149,34 +161,34 @@ def _default_ladders() -> dict[str, tuple[StepRule, ...]]:
         ),
         "good": (
             _rule("pre_due_courtesy", large_only=True, **courtesy),
-            _rule("reminder", scope="invoice", from_days=1, channel="email"),
+            _rule("reminder", scope="overdue", from_days=1, channel="email"),
             _rule("phone_call", scope="overdue", from_days=55, levels=("low", "medium"), channel="call"),
             _rule("phone_call", scope="overdue", from_days=30, levels=("high", "critical"), channel="call"),
-            _rule("payment_plan_offer", scope="overdue", from_days=61, channel="email"),
+            _rule("payment_plan_offer", scope="overdue", from_days=61, channel="email", **plan_offer),
             _rule("agency_referral", **agency),
         ),
         "new": (
             _rule("pre_due_courtesy", **courtesy),
-            _rule("reminder", scope="invoice", from_days=1, channel="email"),
+            _rule("reminder", scope="overdue", from_days=1, channel="email"),
             _rule("phone_call", scope="overdue", from_days=30, channel="call"),
-            _rule("payment_plan_offer", scope="overdue", from_days=45, channel="email"),
+            _rule("payment_plan_offer", scope="overdue", from_days=45, channel="email", **plan_offer),
             _rule("agency_referral", **agency),
         ),
         "chronic_late": (
             _rule("pre_due_courtesy", large_only=True, **courtesy),
-            _rule("reminder", scope="invoice", from_days=1, channel="email"),
+            _rule("reminder", scope="overdue", from_days=1, channel="email"),
             _rule("phone_call", scope="overdue", from_days=30, channel="call"),
-            _rule("payment_plan_offer", scope="overdue", from_days=45, channel="email"),
+            _rule("payment_plan_offer", scope="overdue", from_days=45, channel="email", **plan_offer),
             _rule("agency_referral", **agency),
         ),
         "delinquent": (
-            _rule("reminder", scope="invoice", from_days=1, channel="letter"),
+            _rule("reminder", scope="overdue", from_days=1, channel="letter"),
             _rule("phone_call", scope="overdue", from_days=30, channel="call"),
-            _rule("payment_plan_offer", scope="overdue", from_days=31, channel="letter"),
+            _rule("payment_plan_offer", scope="overdue", from_days=31, channel="letter", **plan_offer),
             _rule("agency_referral", **agency),
         ),
         "under_review": (
-            _rule("reminder", scope="invoice", from_days=1, channel="email"),
+            _rule("reminder", scope="overdue", from_days=1, channel="email"),
             _rule("phone_call", scope="overdue", from_days=30, channel="call"),
             _rule("agency_referral", **agency),
         ),
@@ -229,6 +241,15 @@ class HoldPolicy(_Section):
         return value
 
 
+class LetterPolicy(_Section):
+    """Who signs the letters and e-mails: without a name they are signed with the company's name."""
+
+    sender_name: str = Field(default="", description="the person who signs, e.g. \"Maria Keller\"")
+    sender_title: str = Field(default="", description="e.g. \"Credit controller\"")
+    sender_phone: str = ""
+    sender_email: str = ""
+
+
 class CreditPolicy(_Section):
     """Terms, limits, holds and the treatment ladder per segment and risk level."""
 
@@ -244,14 +265,22 @@ class CreditPolicy(_Section):
     habit_min_history: int = Field(default=3, ge=1, description="paid invoices needed to know a habit")
     habit_last_n: int = Field(default=12, ge=1, description="paid invoices the habit is taken from")
     flag_min_level: str = Field(default="low", description="customers at or above this level get a flag")
+    calls_per_day: int = Field(default=25, ge=1, le=1000,
+                               description="calls a collector makes a day: the call list ranks by money at risk "
+                                           "and carries the rest over to the next day")
     collections_user: str = "collections"
     manager_user: str = "manager"
     fraud_stops: tuple[str, ...] = Field(default=DUNNING,
                                          description="steps not planned while fraud_suspicion fires")
+    friendly_steps: tuple[str, ...] = Field(
+        default=("pre_due_courtesy", "reminder", "payment_plan_offer", "billing_cycle_change"),
+        description="steps whose text is friendly: not planned for a customer on credit hold, in a payment "
+                    "plan, referred to an agency or under fraud investigation")
     pause_while_promised: tuple[str, ...] = Field(
         default=("reminder", "phone_call", "payment_plan_offer"),
         description="steps paused while a promise is pending or a payment plan is on track")
     holds: HoldPolicy = Field(default_factory=HoldPolicy)
+    letters: LetterPolicy = Field(default_factory=LetterPolicy)
     ladders: dict[str, tuple[StepRule, ...]] = Field(
         default_factory=_default_ladders,
         description="per segment (and `all` for every segment): the steps and when they fire; a file "
@@ -268,7 +297,7 @@ class CreditPolicy(_Section):
     def _segments(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return some_of(value, SEGMENT_NAMES, "segment")
 
-    @field_validator("fraud_stops", "pause_while_promised")
+    @field_validator("fraud_stops", "pause_while_promised", "friendly_steps")
     @classmethod
     def _steps(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return some_of(value, STEPS, "step")

@@ -6,7 +6,7 @@ is already in ``desired``. Applying the result and diffing again yields an empty
 
 from __future__ import annotations
 
-from .actions import Change, DesiredState, Diff, Flag, Op, WrittenState
+from .actions import Change, DesiredState, Diff, Flag, Op, WrittenState, remembered
 
 
 def _flag_changed(old: Flag, new: Flag) -> bool:
@@ -44,10 +44,12 @@ def diff(written: WrittenState, desired: DesiredState) -> Diff:
 
 
 def apply_to(written: WrittenState, applied: Diff) -> WrittenState:
-    """``written`` after the changes of ``applied`` succeeded (what a perfect adapter leaves)."""
+    """``written`` after the changes of ``applied`` succeeded (what a perfect adapter leaves: a
+    closed step of the ladder is kept as done, see ``actions.remembered``)."""
     flags = {f.key: f for f in written.flags}
     holds = {h.key: h for h in written.holds}
     tasks = {t.key: t for t in written.tasks}
+    done = {t.key: t for t in written.done_tasks}
     for c in applied.changes:
         if c.op is Op.SET_FLAG:
             flags[c.key] = c.flag  # type: ignore[assignment]
@@ -60,6 +62,8 @@ def apply_to(written: WrittenState, applied: Diff) -> WrittenState:
         elif c.op is Op.OPEN_TASK:
             tasks[c.key] = c.task  # type: ignore[assignment]
         elif c.op is Op.CLOSE_TASK:
-            tasks.pop(c.key, None)
+            closed = tasks.pop(c.key, None)
+            if closed is not None and remembered(closed):
+                done[c.key] = closed
     return WrittenState(flags=tuple(flags.values()), holds=tuple(holds.values()),
-                        tasks=tuple(tasks.values()), overrides=written.overrides, done_tasks=written.done_tasks)
+                        tasks=tuple(tasks.values()), overrides=written.overrides, done_tasks=tuple(done.values()))

@@ -125,6 +125,13 @@ class LedgerFrame:
     o_cust: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     o_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     o_total: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
+    # how to reach a customer (for the call list; not scored): its own e-mail and phone, and its
+    # contacts' roles and phones (aligned with ``k_*``); None where the source has none
+    c_email: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    c_phone: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    k_role: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    k_phone: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    company_name: str = ""
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -148,7 +155,7 @@ class LedgerFrame:
         from .frame_build import build_columns  # noqa: PLC0415 (frame_build imports this module's types)
 
         frame = cls(as_of_day=int(NEVER) - 1, source=ledger.source, currency=ledger.company.currency,
-                    unavailable=ledger.unavailable, **build_columns(ledger))
+                    unavailable=ledger.unavailable, company_name=ledger.company.name, **build_columns(ledger))
         return frame if as_of is None else frame.as_of_date(as_of)
 
     # ------------------------------------------------------------------ cut
@@ -159,14 +166,14 @@ class LedgerFrame:
         remap = np.cumsum(inv_keep, dtype=np.int64) - 1
         alloc_keep = (self.a_day <= t) & inv_keep[self.a_inv] if len(self.a_inv) else self.a_inv == 0
         bounced = np.zeros(len(self.a_inv), dtype=bool)
-        if len(self.a_inv):  # a payment that bounced by day t settles nothing
+        if len(self.a_inv) and len(self.p_id):  # a payment that bounced by day t settles nothing
             bounced = alloc_keep & (self.a_payment >= 0) & (self.p_returned[np.maximum(self.a_payment, 0)] <= t)
             alloc_keep &= ~bounced
         pay_keep = self.p_day <= t
         pay_remap = np.cumsum(pay_keep, dtype=np.int64) - 1
         a_payment = self.a_payment[alloc_keep]
         a_payment = np.where(a_payment >= 0, pay_remap[np.maximum(a_payment, 0)], -1).astype(np.int32) \
-            if len(a_payment) else a_payment
+            if len(a_payment) and len(pay_remap) else np.full(len(a_payment), -1, dtype=np.int32)
         returned_known = self.p_returned[pay_keep] <= t
         d_keep = self.d_open <= t
         d_inv = self.d_inv[d_keep]
@@ -205,6 +212,7 @@ class LedgerFrame:
             n_amount=self.n_amount[n_keep], n_agreed=self.n_agreed[n_keep],
             n_cancelled=np.where(self.n_cancelled[n_keep] <= t, self.n_cancelled[n_keep], NEVER).astype(np.int32),
             k_cust=self.k_cust[k_keep], k_created=self.k_created[k_keep], k_name=self.k_name[k_keep],
+            k_role=self.k_role[k_keep], k_phone=self.k_phone[k_keep],
             k_archived=np.where(self.k_archived[k_keep] <= t, self.k_archived[k_keep], NEVER).astype(np.int32),
             o_id=self.o_id[o_keep], o_number=self.o_number[o_keep], o_cust=self.o_cust[o_keep],
             o_day=self.o_day[o_keep], o_total=self.o_total[o_keep],

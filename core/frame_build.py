@@ -72,8 +72,9 @@ def _build_columns(ledger: Ledger) -> dict[str, Any]:
     c_index = {c.id: i for i, c in enumerate(customers)}
     cols: dict[str, Any] = {}
     c_id, c_name, c_terms, c_limit, c_sales = columns(customers, "id", "name", "terms_days", "credit_limit", "salesperson")
+    c_email, c_phone = columns(customers, "email", "phone")
     cols.update(c_id=obj(c_id), c_name=obj(c_name), c_terms=np.array(c_terms, dtype=np.int32),
-                c_credit_limit=money(c_limit), c_salesperson=obj(c_sales))
+                c_credit_limit=money(c_limit), c_salesperson=obj(c_sales), c_email=obj(c_email), c_phone=obj(c_phone))
 
     posted = [inv for inv in ledger.invoices if inv.state is InvoiceState.POSTED]
     invoices, i_cust, i_issue = _sorted_by_customer(tuple(posted), c_index, "issue_date")
@@ -182,5 +183,6 @@ def _small_tables(ledger: Ledger, c_index: dict[str, int], i_index: dict[str, in
     out.update(k_cust=np.array([ci for ci, _ in contacts], dtype=np.int32),
                k_created=np.array([k.created_on.toordinal() if k.created_on else 0 for _, k in contacts], dtype=np.int32),
                k_archived=days([k.archived_on for _, k in contacts]),
-               k_name=obj([k.name for _, k in contacts]))
+               k_name=obj([k.name for _, k in contacts]), k_role=obj([k.role for _, k in contacts]),
+               k_phone=obj([k.phone for _, k in contacts]))
     return out

@@ -52,6 +52,7 @@ class Contact(Record):
     id: RecordId
     name: str
     role: str | None = None
+    phone: str | None = None
     created_on: dt.date | None = None
     archived_on: dt.date | None = None
 
@@ -73,6 +74,7 @@ class Customer(Record):
     credit_limit: NonNegativeMoney | None = None
     salesperson: str | None = None
     email: str | None = None
+    phone: str | None = None
     country: str | None = None
     industry: str | None = None
     created_on: dt.date | None = None

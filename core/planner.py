@@ -3,8 +3,9 @@
 ``plan(board, written, policy, today, templates)`` returns a ``DesiredState``; then
 ``core.diffing.diff(written, desired)`` gives the changes to write. Every task has the key
 ``task:<customer>:<step>:<cause>``, so a rerun plans the same keys and the diff is empty, and a
-task whose cause is gone (invoice paid, promise kept, plan back on track, signal expired) is
-simply not desired any more: the diff closes it. Each task cites the ladder rule of the policy
+task whose cause is gone (nothing overdue any more, promise kept, plan back on track, signal
+expired) is simply not desired any more: the diff closes it. The escalation steps are the
+ladder's (core/ladder.py): one open per customer and episode, cause ``episode:<day>``. Each task cites the ladder rule of the policy
 that fired (``rule``) and the facts behind it (``evidence``).
 """
 
@@ -12,137 +13,38 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
 from .actions import DesiredState, Flag, Hold, Task, WrittenState
-from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, StepRule
+from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, LetterPolicy, StepRule
 from .frame import LedgerFrame, date_of
-from .habit import habit
-from .holds import desired_holds, evidence, fired
+from .holds import desired_holds, fired
 from .indicators.base import fmt_day, fmt_money
+from .ladder import RANK, is_rung, rung_firings
+from .plan_view import Explained, Firing, PlanView
 from .policy import Policy
-from .promises import INSTALMENT_STATES, PROMISE_STATES, grace_days, track_instalments, track_promises
-from .scoring import CustomerScore, ScoreBoard
-from .settlement import settlement
+from .promises import INSTALMENT_STATES, PROMISE_STATES
+from .scoring import ScoreBoard
 from .templating import render, task_title
 
 
-@dataclass(frozen=True)
-class Firing:
-    """One (customer, rule, cause) the ladder fires for, before it becomes a Task."""
-
-    customer: int
-    ladder: str
-    index: int
-    rule: StepRule
-    cause: str
-    invoices: tuple[int, ...] = ()  # invoice rows, oldest due first
-    notes: tuple[str, ...] | None = None  # None: the evidence of the rule's ``requires`` that fired
-    promise: dict | None = None
-    plan: dict | None = None
-    hold: Hold | None = None
-
-
-class _Explained:
-    """A board's per-customer explanations, each rendered once per plan however often it is read.
-
-    ``board.customer(c)`` renders the evidence of every reason; a customer with ten reminder tasks
-    and a flag would otherwise render it eleven times.
-    """
-
-    def __init__(self, board: ScoreBoard):
-        self.board = board
-        self._scores: dict[int, CustomerScore] = {}
-        self._why: dict[tuple[tuple[str, ...], int], tuple[str, ...]] = {}
-
-    def customer(self, c: int) -> CustomerScore:
-        found = self._scores.get(c)
-        if found is None:
-            found = self._scores[c] = self.board.customer(c)
-        return found
-
-    def why(self, requires: tuple[str, ...], c: int) -> tuple[str, ...]:
-        """``"<indicator>: <evidence>"`` of each of ``requires`` that fired for ``c``."""
-        key = (requires, c)
-        found = self._why.get(key)
-        if found is None:
-            board = self.board
-            found = self._why[key] = tuple(f"{ind}: {evidence(board, ind, c)}" for ind in requires
-                                           if fired(board, ind)[c])
-        return found
-
-
-class _View:
-    """Arrays the ladder rules read, computed once per plan."""
-
-    def __init__(self, board: ScoreBoard, policy: Policy, explained: _Explained | None = None):
-        frame, credit = board.frame, policy.credit
-        self.board, self.frame, self.credit = board, frame, credit
-        self.explained = explained or _Explained(board)
-        self.st = settlement(frame)
-        # invoice rows of customer c: i_rows[c]:i_rows[c + 1] (the frame is sorted by customer)
-        self.i_rows = np.searchsorted(frame.i_cust, np.arange(frame.n_customers + 1))
-        self.dpd = (frame.as_of_day - frame.i_due).astype(np.int64)
-        h = habit(frame, credit.habit_last_n)
-        self.habit = h
-        in_segment = np.isin(board.segment, [SEGMENT_NAMES.index(s) for s in credit.habit_segments])
-        self.habit_known = in_segment & (h.paid_count >= credit.habit_min_history) & ~np.isnan(h.days_to_pay)
-        window = np.where(self.habit_known, np.nan_to_num(h.days_to_pay) + credit.habit_grace_days, -1e9)
-        self.window_end = frame.i_issue + window[frame.i_cust]  # last day inside the habit, per invoice
-        self.beyond_habit = ~self.habit_known[frame.i_cust] | (frame.as_of_day > self.window_end)
-        grace = grace_days(policy)
-        self.promises = track_promises(frame, grace)
-        self.instalments = track_instalments(frame, grace)
-        n = frame.n_customers
-        pending = self.promises.status == PROMISE_STATES.index("pending")
-        active_plan = self.instalments.plan_on_track & ~self.instalments.plan_complete
-        self.paused = (np.bincount(frame.t_cust, weights=pending, minlength=n) > 0) | (
-            np.bincount(frame.n_cust, weights=active_plan, minlength=n) > 0)
-        self.fraud = fired(board, "fraud_suspicion")
-
-    def customers_for(self, segment: str, rule: StepRule) -> np.ndarray:
-        board, credit = self.board, self.credit
-        ok = (board.segment == SEGMENT_NAMES.index(segment)) & np.isin(
-            board.level, [LEVEL_NAMES.index(level) for level in rule.levels])
-        if rule.requires:
-            ok &= np.any([fired(board, ind) for ind in rule.requires], axis=0)
-        if rule.step in credit.fraud_stops:
-            ok &= ~self.fraud
-        if rule.step in credit.pause_while_promised:
-            ok &= ~self.paused
-        return ok
-
-    def invoices_for(self, customers: np.ndarray, rule: StepRule) -> np.ndarray:
-        """Invoice rows the rule fires on (open, in its days-past-due range, beyond the habit)."""
-        f = self.frame
-        ok = self.st.is_open & customers[f.i_cust] & (self.dpd >= rule.from_days)
-        if rule.until_days is not None:
-            ok &= self.dpd <= rule.until_days
-        if rule.beyond_habit:
-            ok &= self.beyond_habit
-        if rule.large_only:
-            ok &= self.st.residual >= self.credit.large_invoice
-        return np.flatnonzero(ok)
-
-
-def _fire(view: _View, segment: str, ladder: str, index: int, rule: StepRule,
+def _fire(view: PlanView, segment: str, ladder: str, index: int, rule: StepRule,
           holds: Mapping[str, Hold]) -> list[Firing]:
+    if is_rung(rule):
+        return []  # the ladder's steps: core/ladder.py
     customers = view.customers_for(segment, rule)
     if not customers.any():
         return []
     f = view.frame
     # the notes (evidence of the required indicators) are rendered by _task, only for tasks rendered
-    if rule.scope == "invoice":
-        return [Firing(int(f.i_cust[r]), ladder, index, rule, f"invoice:{f.i_id[r]}", (int(r),))
-                for r in view.invoices_for(customers, rule)]
-    if rule.scope == "overdue":
+    if rule.scope in ("invoice", "overdue"):  # one task per customer, about its qualifying invoices
         rows = view.invoices_for(customers, rule)
         by_customer: dict[int, list[int]] = {}
         for r in rows[np.argsort(f.i_due[rows], kind="stable")]:
             by_customer.setdefault(int(f.i_cust[r]), []).append(int(r))
-        return [Firing(c, ladder, index, rule, "overdue", tuple(rs)) for c, rs in by_customer.items()]
+        return [Firing(c, ladder, index, rule, f"invoice:{f.i_id[rs[0]]}" if rule.scope == "invoice" else "overdue",
+                       tuple(rs)) for c, rs in by_customer.items()]
     if rule.scope == "account":
         return [Firing(int(c), ladder, index, rule, next(ind for ind in rule.requires if fired(view.board, ind)[c]))
                 for c in np.flatnonzero(customers)]
@@ -153,7 +55,7 @@ def _fire(view: _View, segment: str, ladder: str, index: int, rule: StepRule,
     return _promise_firings(view, customers, ladder, index, rule)
 
 
-def _promise_firings(view: _View, customers: np.ndarray, ladder: str, index: int,
+def _promise_firings(view: PlanView, customers: np.ndarray, ladder: str, index: int,
                      rule: StepRule) -> list[Firing]:
     """The latest broken (still unpaid) promise and each off-track plan of a customer."""
     f, pt, it = view.frame, view.promises, view.instalments
@@ -204,6 +106,8 @@ def describe(ladder: str, index: int, rule: StepRule) -> str:
         parts.append("risk " + "/".join(rule.levels))
     if rule.requires:
         parts.append("when " + " or ".join(rule.requires) + " fires")
+    if is_rung(rule) and RANK[rule.step] > 0:
+        parts.append(f"{rule.wait_days} days after the step below")
     if rule.scope == "promise":
         parts.append("on a broken promise or missed instalment")
     if rule.scope == "hold":
@@ -211,17 +115,18 @@ def describe(ladder: str, index: int, rule: StepRule) -> str:
     return f"credit.ladders.{ladder}[{index}]: " + ", ".join(parts)
 
 
-def _invoice_facts(view: _View, rows: tuple[int, ...]) -> list[dict]:
+def _invoice_facts(view: PlanView, rows: tuple[int, ...]) -> list[dict]:
     f, st = view.frame, view.st
     return [{"number": str(f.i_number[r]), "total": float(f.i_total[r]), "open": float(st.residual[r]),
              "issue_date": date_of(f.i_issue[r]), "due_date": date_of(f.i_due[r]),
              "days_past_due": int(view.dpd[r])} for r in rows]
 
 
-def _evidence(view: _View, firing: Firing, invoices: list[dict]) -> tuple[str, ...]:
+def _evidence(view: PlanView, firing: Firing, invoices: list[dict]) -> tuple[str, ...]:
     c, board = firing.customer, view.board
-    lines = [f"segment {SEGMENT_NAMES[board.segment[c]]}, risk {LEVEL_NAMES[board.level[c]]} "
-             f"(score {board.score[c]:.0f})"]
+    lines = [firing.reason] if firing.reason else []
+    lines.append(f"segment {SEGMENT_NAMES[board.segment[c]]}, risk {LEVEL_NAMES[board.level[c]]} "
+                 f"(score {board.score[c]:.0f})")
     for inv in invoices[:5]:
         when = (f"{inv['days_past_due']} days past due" if inv["days_past_due"] > 0
                 else f"due in {-inv['days_past_due']} days" if inv["days_past_due"] < 0 else "due today")
@@ -235,7 +140,7 @@ def _evidence(view: _View, firing: Firing, invoices: list[dict]) -> tuple[str, .
     return tuple(lines) + _notes(view, firing)
 
 
-def _notes(view: _View, firing: Firing) -> tuple[str, ...]:
+def _notes(view: PlanView, firing: Firing) -> tuple[str, ...]:
     if firing.notes is not None:
         return firing.notes
     return view.explained.why(tuple(firing.rule.requires), firing.customer)
@@ -245,7 +150,7 @@ def long_day(d: dt.date) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
-def _assignee(view: _View, rule: StepRule, c: int) -> str:
+def _assignee(view: PlanView, rule: StepRule, c: int) -> str:
     credit = view.credit
     if rule.assignee == "salesperson":
         return view.frame.c_salesperson[c] or credit.collections_user
@@ -253,28 +158,42 @@ def _assignee(view: _View, rule: StepRule, c: int) -> str:
                                                                                         rule.assignee)
 
 
-def _context(view: _View, firing: Firing, invoices: list[dict], assignee: str, company_name: str,
+def _context(view: PlanView, firing: Firing, invoices: list[dict], assignee: str, company_name: str,
              evidence_lines: tuple[str, ...], today: dt.date) -> dict:
     f, c = view.frame, firing.customer
     start, end = view.i_rows[c], view.i_rows[c + 1]
     open_rows = start + np.flatnonzero(view.st.is_open[start:end])
+    statement = _invoice_facts(view, tuple(open_rows[np.argsort(f.i_due[open_rows], kind="stable")]))
     customer_reasons = view.explained.customer(c).reasons
     return {
         "company": {"name": company_name},
+        "sender": _sender(view.credit.letters, company_name),
         "customer": {"id": str(f.c_id[c]), "name": str(f.c_name[c]), "salesperson": f.c_salesperson[c],
                      "terms_days": int(f.c_terms[c]),
                      "credit_limit": None if np.isnan(f.c_credit_limit[c]) else float(f.c_credit_limit[c])},
         "currency": f.currency, "today": today, "step": firing.rule.step, "cause": firing.cause,
         "invoices": invoices, "total_open": float(view.st.residual[open_rows].sum()),
         "invoice_total": float(sum(i["open"] for i in invoices)),
-        "promise": firing.promise, "plan": firing.plan,
+        "statement": statement, "total_overdue": float(sum(i["open"] for i in statement if i["days_past_due"] > 0)),
+        "promise": firing.promise, "plan": firing.plan, "state": view.state[c],
         "hold": None if firing.hold is None else {"reason": firing.hold.reason, "since": firing.hold.since},
         "reasons": [{"indicator": r.indicator, "title": r.title, "evidence": r.evidence} for r in customer_reasons],
         "evidence": list(evidence_lines), "assignee": assignee, "needs_approval": firing.rule.needs_approval,
     }
 
 
-def _task(view: _View, firing: Firing, written: Mapping[str, Task], templates: Mapping[str, str],
+def _about(invoices: list[dict]) -> list[str]:
+    """The invoices a title names: the overdue ones when there are any."""
+    overdue = [i["number"] for i in invoices if i["days_past_due"] > 0]
+    return overdue or [i["number"] for i in invoices]
+
+
+def _sender(letters: LetterPolicy, company_name: str) -> dict[str, str]:
+    return {"name": letters.sender_name, "title": letters.sender_title, "company": company_name,
+            "phone": letters.sender_phone, "email": letters.sender_email}
+
+
+def _task(view: PlanView, firing: Firing, written: Mapping[str, Task], templates: Mapping[str, str],
           company_name: str, today: dt.date) -> Task:
     f, c, rule = view.frame, firing.customer, firing.rule
     invoices = _invoice_facts(view, firing.invoices)
@@ -285,43 +204,50 @@ def _task(view: _View, firing: Firing, written: Mapping[str, Task], templates: M
     due = before.due_date if before is not None else today + dt.timedelta(days=rule.due_in_days)
     body = render(rule.step, templates, _context(view, firing, invoices, assignee, company_name, lines, today))
     return Task(customer_id=str(f.c_id[c]), step=rule.step, cause=firing.cause,
-                title=task_title(rule.step, str(f.c_name[c]), [i["number"] for i in invoices], firing.cause),
+                title=task_title(rule.step, str(f.c_name[c]), _about(invoices), firing.cause),
                 body=body, channel=rule.channel, due_date=due, assignee=assignee,
                 rule=describe(firing.ladder, firing.index, rule), evidence=lines,
-                invoice_id=str(f.i_id[firing.invoices[0]]) if rule.scope == "invoice" else None,
+                invoice_id=str(f.i_id[firing.invoices[0]]) if rule.scope == "invoice" and not is_rung(rule) else None,
                 needs_approval=rule.needs_approval)
 
 
 def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date,
                templates: Mapping[str, str], holds: tuple[Hold, ...], company_name: str = "",
-               render_written: bool = True, explained: _Explained | None = None) -> tuple[Task, ...]:
-    """One task per (customer, step, cause) that the ladders fire for today, sorted by key.
+               render_written: bool = True, explained: Explained | None = None) -> tuple[Task, ...]:
+    """One task per (customer, step, cause) that the ladders fire for today, sorted by key: the
+    ladder's one open rung per customer in an episode (core/ladder.py), and the other steps.
 
     With ``render_written=False`` a task whose key is already written is not rendered again: the
     written ``Task`` stands for it (``diff`` compares task keys only, so the diff is the same).
     """
-    view = _View(board, policy, explained)
+    view = PlanView(board, policy, explained, holds, written)
     by_hold = {h.customer_id: h for h in holds}
     current = {t.key: t for t in written.tasks}
+    firings = [firing for segment in SEGMENT_NAMES for ladder, index, rule in policy.credit.ladder(segment)
+               for firing in _fire(view, segment, ladder, index, rule, by_hold)]
+    called = frozenset(fi.customer for fi in firings if fi.rule.scope == "promise" and fi.rule.channel == "call")
+    rungs = rung_firings(view, written, today, called)
+    referred = [fi.customer for fi in rungs if fi.rule.step == "agency_referral"]
+    view.state[referred] = "agency referral"  # referred today: no friendly text from today on either
+    friendly = policy.credit.friendly_steps
+    firings = [fi for fi in firings if not (fi.rule.step in friendly and view.state[fi.customer])]
     tasks: dict[str, Task] = {}
-    for segment in SEGMENT_NAMES:
-        for ladder, index, rule in policy.credit.ladder(segment):
-            for firing in _fire(view, segment, ladder, index, rule, by_hold):
-                key = f"task:{view.frame.c_id[firing.customer]}:{rule.step}:{firing.cause}"
-                if key in tasks:  # the first rule of a ladder wins
-                    continue
-                if not render_written and key in current:
-                    tasks[key] = current[key]
-                else:
-                    tasks[key] = _task(view, firing, current, templates, company_name, today)
+    for firing in rungs + firings:
+        key = f"task:{view.frame.c_id[firing.customer]}:{firing.rule.step}:{firing.cause}"
+        if key in tasks:  # the first rule of a ladder wins
+            continue
+        if not render_written and key in current:
+            tasks[key] = current[key]
+        else:
+            tasks[key] = _task(view, firing, current, templates, company_name, today)
     return tuple(tasks[k] for k in sorted(tasks))
 
 
 def plan_flags(board: ScoreBoard, policy: Policy, today: dt.date,
-               explained: _Explained | None = None) -> tuple[Flag, ...]:
+               explained: Explained | None = None) -> tuple[Flag, ...]:
     """A risk flag for every customer at or above the policy's ``flag_min_level``."""
     minimum = LEVEL_NAMES.index(policy.credit.flag_min_level)
-    explained = explained or _Explained(board)
+    explained = explained or Explained(board)
     flags = []
     for c in np.flatnonzero(board.level >= minimum):
         s = explained.customer(int(c))
@@ -338,8 +264,9 @@ def plan(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.dat
     not rendered again; see ``plan_tasks``.
     """
     _check_day(board.frame, today)
+    company_name = company_name or board.frame.company_name
     holds = desired_holds(board, written, policy, today)
-    explained = _Explained(board)
+    explained = Explained(board)
     return DesiredState(as_of=today, flags=plan_flags(board, policy, today, explained), holds=holds,
                         tasks=plan_tasks(board, written, policy, today, templates, holds, company_name,
                                          render_written, explained))

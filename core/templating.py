@@ -33,12 +33,39 @@ def long_date(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def statement(invoices: Any, currency: str) -> str:
+    """A statement of account as plain-text columns: number, date, due date, amount open, days
+    overdue per invoice, then the total overdue and the total open (``{{ statement|statement(currency) }}``)."""
+    rows = [(str(i["number"]), long_date(i["issue_date"]), long_date(i["due_date"]), money(i["open"]),
+             str(i["days_past_due"]) if i["days_past_due"] > 0 else "") for i in invoices]
+    head = ("Invoice", "Date", "Due", f"Open ({currency})", "Days overdue")
+    widths = [max(len(r[k]) for r in [head, *rows]) for k in range(5)]
+
+    def line(r: tuple[str, ...]) -> str:
+        return "  ".join(r[k].ljust(widths[k]) if k < 3 else r[k].rjust(widths[k]) for k in range(5)).rstrip()
+
+    overdue = sum(float(i["open"]) for i in invoices if i["days_past_due"] > 0)
+    total = sum(float(i["open"]) for i in invoices)
+    return "\n".join([line(head), *map(line, rows), "",
+                      f"Total overdue: {money(overdue)} {currency}", f"Total open:    {money(total)} {currency}"])
+
+
+def signature(sender: Any) -> str:
+    """The lines under "Kind regards,": name and title, the company, phone and e-mail (``{{ sender|signature }}``);
+    the company alone when no sender is configured, never a blank line."""
+    person = ", ".join(v for v in (sender.get("name"), sender.get("title")) if v)
+    reach = " | ".join(v for v in (sender.get("phone"), sender.get("email")) if v)
+    return "\n".join(v for v in (person, sender.get("company"), reach) if v)
+
+
 @lru_cache(maxsize=1)
 def _environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True,
                                lstrip_blocks=True, keep_trailing_newline=False)
     env.filters["money"] = money
     env.filters["long_date"] = long_date
+    env.filters["statement"] = statement
+    env.filters["signature"] = signature
     return env
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from arwatch.core.actions import DesiredState, Diff, Op, Task
+from arwatch.core.call_list import CallList, call_list
 from arwatch.core.policy import Policy
 from arwatch.core.scoring import ScoreBoard
 
@@ -147,22 +148,26 @@ GROUPS = (("Call today", "calls"), ("Send", "letters and e-mails"), ("Approve", 
           ("To do", "other tasks"))
 
 
-def _groups(desired: DesiredState) -> list[tuple[str, list[Task]]]:
-    """Tasks due by the as-of day, by what the bookkeeper does with them."""
+def _groups(desired: DesiredState, calls: CallList) -> list[tuple[str, list[Task]]]:
+    """Tasks due by the as-of day, by what the bookkeeper does with them; the calls are the call
+    list's for today (by money at risk, within each collector's capacity)."""
     today = [t for t in desired.tasks if t.due_date <= desired.as_of]
+    by_key = {t.key: t for t in today}
     return [
-        ("Call today", [t for t in today if t.channel == "call"]),
+        ("Call today", [by_key[line.key] for line in calls.today if line.key in by_key]),
         ("Send", [t for t in today if t.channel in ("email", "letter")]),
         ("Approve", [t for t in today if t.needs_approval or t.channel == "approval"]),
         ("To do", [t for t in today if t.channel == "todo" and not t.needs_approval]),
     ]
 
 
-def _counts(desired: DesiredState, diff: Diff) -> str:
+def _counts(desired: DesiredState, diff: Diff, calls: CallList) -> str:
     placed = diff.count(Op.PLACE_HOLD)
     released = diff.count(Op.RELEASE_HOLD)
     words = dict(GROUPS)
-    parts = [f"<b>{len(tasks)}</b> {_e(words[title])}" for title, tasks in _groups(desired)]
+    parts = [f"<b>{len(tasks)}</b> {_e(words[title])}" for title, tasks in _groups(desired, calls)]
+    if calls.carried:
+        parts[0] += f" ({len(calls.carried)} more tomorrow)"
     change = ", ".join(x for x in (f"{placed} new" if placed else "",
                                    f"{released} to release" if released else "") if x)
     parts.append(f"<b>{len(desired.holds)}</b> on credit hold" + (f" ({change})" if change else ""))
@@ -274,22 +279,27 @@ def _trends(board: ScoreBoard, history: History, style: Style) -> str:
             f'90 days x 90.</p><div class="charts">' + "".join(f"<div>{c}</div>" for c in charts) + "</div></section>")
 
 
-def _worklist(desired: DesiredState, diff: Diff, rows: dict[str, RiskRow], style: Style) -> str:
-    """Each kind of task by customer (largest exposure first), then the credit holds."""
+def _worklist(desired: DesiredState, diff: Diff, rows: dict[str, RiskRow], style: Style, calls: CallList) -> str:
+    """The calls in the call list's order (money at risk), each other kind of task by customer
+    (largest exposure first), then the credit holds."""
     names = {cid: r.name for cid, r in rows.items()}
 
     def exposure(cid: str) -> float:
         return rows[cid].open if cid in rows else 0.0
 
     cards = []
-    for title, tasks in _groups(desired):
+    for title, tasks in _groups(desired, calls):
         steps: dict[str, list[str]] = {}
         for t in tasks:
             steps.setdefault(t.customer_id, []).append(step_words(t.step))
-        items = "; ".join(f"<b>{_e(names.get(cid, cid))}</b> <small>{_e(', '.join(sorted(set(s))))}</small>"
-                          for cid, s in sorted(steps.items(), key=lambda kv: (-exposure(kv[0]), kv[0])))
-        cards.append(f"<details><summary><b>{_e(title)}</b>: {len(tasks)} tasks, {len(steps)} customers</summary>"
-                     f"<p>{items or '<small>nothing</small>'}</p></details>")
+        order = (list(steps) if title == "Call today" else
+                 sorted(steps, key=lambda cid: (-exposure(cid), cid)))
+        items = "; ".join(f"<b>{_e(names.get(cid, cid))}</b> <small>{_e(', '.join(sorted(set(steps[cid]))))}</small>"
+                          for cid in order)
+        more = (f" <small>({len(calls.carried)} more carried over to tomorrow: daily capacity reached)</small>"
+                if title == "Call today" and calls.carried else "")
+        cards.append(f"<details><summary><b>{_e(title)}</b>: {len(tasks)} tasks, {len(steps)} customers{more}"
+                     f"</summary><p>{items or '<small>nothing</small>'}</p></details>")
     placed = {c.key for c in diff.changes if c.op is Op.PLACE_HOLD}
     holds = sorted(desired.holds, key=lambda h: (-exposure(h.customer_id), h.customer_id))
     hold_rows = "".join(
@@ -329,6 +339,7 @@ def render_report(board: ScoreBoard, desired: DesiredState, diff: Diff, policy: 
     style = context.style or Style(currency=frame.currency)
     history = context.history.until(frame.as_of)
     figures = company_figures(board, desired)
+    calls = call_list(desired, board, policy)
     rows = risk_rows(board, desired)
     by_id = {r.customer_id: r for r in rows}
     arrows = {r.customer_id: trend_arrow(history.customers.get(r.customer_id, ()), frame.as_of, r.score)
@@ -345,13 +356,13 @@ def render_report(board: ScoreBoard, desired: DesiredState, diff: Diff, policy: 
         f"{_e(frame.currency)} · patience {policy.credit.patience_days} days</p></header><main>"
         + _banner(board, context, style)
         + '<section id="summary">' + _kpis(figures, context.dso_before, aging_totals(board)[-1][1], style)
-        + _counts(desired, diff)
+        + _counts(desired, diff, calls)
         + _largest(rows, arrows, style) + "</section>"
         + _aging(board, context, style)
         + _trends(board, history, style)
         + details_section(board, rows, desired, history.customers, style,
                           {cid: a for cid, (a, _) in arrows.items()})
-        + _worklist(desired, diff, by_id, style)
+        + _worklist(desired, diff, by_id, style, calls)
         + _changes(diff, {cid: r.name for cid, r in by_id.items()})
         + f"</main><footer>Export the aging, the ranked risks and the worklist: <code>{_e(context.export_command)}"
         f"</code> (or <code>--format csv</code>).{_e(missing)}</footer></body></html>"

@@ -37,11 +37,14 @@ from arwatch.core.contract import (
 )
 from arwatch.core.diffing import diff
 from arwatch.core.frame import LedgerFrame
+from arwatch.core.issues import Issue
 from arwatch.core.load import load_ledger
 from arwatch.core.planner import plan
+from arwatch.core.policy import Policy
 from arwatch.core.scoring import ScoreBoard, score
 from arwatch.sync.templates import load_templates
 
+from .config import CompanyConfig
 from .errors import Locked, LockLost
 from .faults import fault_point
 from .guard import Guard
@@ -55,7 +58,7 @@ from .summary import RunSummary, tally
 
 log = logging.getLogger(__name__)
 
-Planner = Callable[[ScoreBoard, WrittenState, Any, dt.date], DesiredState]
+Planner = Callable[[ScoreBoard, WrittenState, Policy, dt.date], DesiredState]
 
 
 class Bar(Protocol):
@@ -78,7 +81,7 @@ def no_progress(desc: str, total: int | None) -> Bar:
     return _NoBar()
 
 
-def default_planner(board: ScoreBoard, written: WrittenState, policy: Any, today: dt.date) -> DesiredState:
+def default_planner(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date) -> DesiredState:
     """``arwatch.core.planner.plan`` with the built-in templates."""
     return plan(board, written, policy, today, _default_templates())
 
@@ -94,25 +97,30 @@ def planner_with_templates(folder: str | None) -> Planner:
     return lambda board, written, policy, today: plan(board, written, policy, today, templates)
 
 
-def _name(company: Any) -> str:
+def _name(company: CompanyConfig | str) -> str:
     return company if isinstance(company, str) else company.name
 
 
-def _with_overrides(target: WrittenState, store: Store, company: str, today: dt.date) -> WrittenState:
-    """The target's state plus the store's hold overrides in force (the store's win)."""
+def _with_store(target: WrittenState, store: Store, company: str, today: dt.date) -> WrittenState:
+    """The target's state plus what the store keeps beyond it: the hold overrides in force (the
+    store's win) and the ladder's closed steps (for a target that does not report done tasks)."""
     overrides: dict[str, Override] = {o.customer_id: o for o in target.overrides if o.release_until >= today}
     overrides.update({o.customer_id: o for o in store.written.overrides(company, today)})
-    return target.model_copy(update={"overrides": tuple(overrides[k] for k in sorted(overrides))})
+    open_keys = {t.key for t in target.tasks}
+    done = {t.key: t for t in store.written.done(company) if t.key not in open_keys}
+    done.update({t.key: t for t in target.done_tasks})
+    return target.model_copy(update={"overrides": tuple(overrides[k] for k in sorted(overrides)),
+                                     "done_tasks": tuple(done[k] for k in sorted(done))})
 
 
-def _pull_and_merge(store: Store, company: str, adapter: SourceAdapter, full: bool) -> tuple[Merged, Any]:
+def _pull_and_merge(store: Store, company: str, adapter: SourceAdapter, full: bool) -> tuple[Merged, PullResult]:
     since = None if full else store.snapshot.cursor(company)
     pull = adapter.pull(since, full)
     stored_company, stored = store.snapshot.load(company)
     return merge(stored_company, stored, pull, adapter.name), pull
 
 
-def _save_snapshot(store: Store, company: str, adapter: SourceAdapter, merged: Merged, pull: Any,
+def _save_snapshot(store: Store, company: str, adapter: SourceAdapter, merged: Merged, pull: PullResult,
                    run_id: str, lock: HeldLock) -> None:
     """Snapshot first; the cursor moves in the same transaction, after it (never ahead of it)."""
     with store.begin() as conn:
@@ -122,13 +130,13 @@ def _save_snapshot(store: Store, company: str, adapter: SourceAdapter, merged: M
             store.snapshot.set_cursor(conn, company, pull.cursor, run_id)
 
 
-def _score(merged: Merged, adapter: SourceAdapter, policy: Any, today: dt.date):
+def _score(merged: Merged, adapter: SourceAdapter, policy: Policy, today: dt.date) -> tuple[ScoreBoard, tuple[Issue, ...]]:
     ledger, issues = load_ledger(merged.ledger_data(), source=adapter.name, unavailable=adapter.unavailable)
     return score(LedgerFrame.from_ledger(ledger, today), policy), issues
 
 
-def score_stored(store: Store, company: str, adapter: SourceAdapter, policy: Any,
-                 today: dt.date) -> tuple[ScoreBoard, tuple[Any, ...]]:
+def score_stored(store: Store, company: str, adapter: SourceAdapter, policy: Policy,
+                 today: dt.date) -> tuple[ScoreBoard, tuple[Issue, ...]]:
     """Score the company's stored snapshot as of ``today`` (no pull): for reports and worklists."""
     stored_company, stored = store.snapshot.load(company)
     merged = merge(stored_company, stored, PullResult(), adapter.name)
@@ -197,14 +205,14 @@ def _mass_change(guard: Guard | None, merged: Merged, written: WrittenState | No
     return found + (guard.plan_findings(written, changes) if written is not None else [])
 
 
-def _dry_run(company: str, store: Store, adapter: SourceAdapter, policy: Any, today: dt.date,
+def _dry_run(company: str, store: Store, adapter: SourceAdapter, policy: Policy, today: dt.date,
              full: bool, planner: Planner, guard: Guard | None) -> RunSummary:
     merged, pull = _pull_and_merge(store, company, adapter, full)
     board, issues = _score(merged, adapter, policy, today)
     changes: tuple[Change, ...] = ()
     written = None
     if writes_back(adapter):
-        written = _with_overrides(adapter.read_written_state(), store, company, today)
+        written = _with_store(adapter.read_written_state(), store, company, today)
         changes = diff(written, planner(board, written, policy, today)).changes
     found = _mass_change(guard, merged, written, changes)
     return RunSummary(company=company, source=adapter.name, status="dry_run", as_of=today, pulled=pull.count(),
@@ -216,7 +224,7 @@ def _dry_run(company: str, store: Store, adapter: SourceAdapter, policy: Any, to
                       if found else "")
 
 
-def run_sync(company_config: Any, store: Store, adapter: SourceAdapter, policy: Any, today: dt.date,
+def run_sync(company_config: CompanyConfig | str, store: Store, adapter: SourceAdapter, policy: Policy, today: dt.date,
              full: bool = False, dry_run: bool = False, planner: Planner = default_planner,
              progress: Progress = no_progress, batch_size: int = 50, actor: str = "arwatch",
              guard: Guard | None = Guard()) -> RunSummary:
@@ -247,7 +255,7 @@ def run_sync(company_config: Any, store: Store, adapter: SourceAdapter, policy: 
                           error=f"{type(error).__name__}: {error}")
 
 
-def _run(company: str, store: Store, adapter: SourceAdapter, policy: Any, today: dt.date, full: bool,
+def _run(company: str, store: Store, adapter: SourceAdapter, policy: Policy, today: dt.date, full: bool,
          planner: Planner, progress: Progress, batch_size: int, actor: str, guard: Guard | None) -> RunSummary:
     run_id = uuid.uuid4().hex
     lock = store.locks.hold(company, run_id)
@@ -285,7 +293,7 @@ def _release(lock: HeldLock) -> None:
         log.warning("%s: could not release the lock (%s: %s)", lock.company, type(error).__name__, error)
 
 
-def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Any, today: dt.date, full: bool,
+def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Policy, today: dt.date, full: bool,
            planner: Planner, progress: Progress, batch_size: int, actor: str, run_id: str,
            steps: Bar, lock: HeldLock, guard: Guard | None) -> RunSummary:
     merged, pull = _pull_and_merge(store, company, adapter, full)
@@ -303,7 +311,7 @@ def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Any, toda
     lock.check("recover the journal and reconcile the mirror")
     recovered = recover(store, company, target, run_id)
     reconcile(store, company, target, run_id)
-    written = _with_overrides(target, store, company, today)
+    written = _with_store(target, store, company, today)
     changes = diff(written, planner(board, written, policy, today)).changes
     steps.update()
     if found := _mass_change(guard, merged, written, changes):
@@ -329,7 +337,7 @@ def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Any, toda
                       recovered=recovered)
 
 
-def _stopped(company: str, adapter: SourceAdapter, run_id: str, pull: Any, guard: Guard | None, found: list[str],
+def _stopped(company: str, adapter: SourceAdapter, run_id: str, pull: PullResult, guard: Guard | None, found: list[str],
              changes: Sequence[Change] = ()) -> RunSummary:
     """A run the guard stopped: nothing saved or written; ``changes`` are what it would have written."""
     log.warning("%s: mass change, nothing written: %s", company, "; ".join(found))
@@ -338,8 +346,8 @@ def _stopped(company: str, adapter: SourceAdapter, run_id: str, pull: Any, guard
                       mass_change=tuple(found), error=(guard or Guard()).message(found))
 
 
-def _read_only_summary(company: str, adapter: SourceAdapter, run_id: str, pull: Any, merged: Merged,
-                       board: ScoreBoard, load_issues: Sequence[Any], today: dt.date) -> RunSummary:
+def _read_only_summary(company: str, adapter: SourceAdapter, run_id: str, pull: PullResult, merged: Merged,
+                       board: ScoreBoard, load_issues: Sequence[Issue], today: dt.date) -> RunSummary:
     issues = tuple(pull.issues) + merged.issues + tuple(load_issues)
     return RunSummary(company=company, source=adapter.name, run_id=run_id, as_of=today,
                       status="partial" if issues else "ok",

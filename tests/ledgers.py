@@ -1,7 +1,7 @@
 """Write test ledgers as text, one record a line (beancount style), and score them.
 
-    customer c1 "Acme Ltd" terms=30 salesperson=ann
-    contact c1 k1 "Jo Bloggs" created=2023-01-01 archived=2024-05-01
+    customer c1 "Acme Ltd" terms=30 salesperson=ann [email=... phone=...]
+    contact c1 k1 "Jo Bloggs" created=2023-01-01 archived=2024-05-01 [role="accounts payable"] [phone=...]
     invoice c1 INV/1 2024-01-01 100.00 [due=2024-01-31] [credit] [disputed] [currency=USD rate=0.9]
     credit c1 RINV/1 2024-02-01 20.00 -> INV/1
     payment c1 P1 2024-01-30 100.00 -> INV/1[:60.00] INV/2 [account=DE89...] [returned=2024-02-03 | voided=2024-02-03]
@@ -59,7 +59,7 @@ def ledger_data(text: str) -> dict:
         if kind == "customer":
             (cid, name, *_), opts = _opts(rest)
             cust = {"id": cid, "name": name, "terms_days": int(opts.get("terms", 30)), "contacts": []}
-            for key in ("salesperson", "country", "industry", "currency"):
+            for key in ("salesperson", "country", "industry", "currency", "email", "phone"):
                 if key in opts:
                     cust[key] = opts[key]
             if "limit" in opts:
@@ -69,7 +69,8 @@ def ledger_data(text: str) -> dict:
         elif kind == "contact":
             (cid, kid, name), opts = _opts(rest)
             customers[cid]["contacts"].append({"id": kid, "name": name, "created_on": opts.get("created"),
-                                               "archived_on": opts.get("archived")})
+                                               "archived_on": opts.get("archived"), "role": opts.get("role"),
+                                               "phone": opts.get("phone")})
         elif kind in ("invoice", "credit"):
             plain, opts = _opts(rest)
             cid, number, issue, total = plain[:4]

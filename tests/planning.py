@@ -80,3 +80,21 @@ def run(ledger, day: dt.date, written: WrittenState, policy: Policy, stubs=()) -
     b = board(LedgerFrame.from_ledger(ledger, day), policy, stubs)
     desired = plan(b, written, policy, day, TEMPLATES, "Test Co")
     return desired, apply_to(written, diff(written, desired))
+
+
+def walk(ledger, first: dt.date, last: dt.date, policy: Policy, stubs=(),
+         written: WrittenState = WrittenState()) -> tuple[list[tuple[str, str, str]], WrittenState]:
+    """Plan every day from ``first`` to ``last``, applying each diff: the task openings and
+    closings as ``(day, "open"|"close", "<customer> <step> <cause>")``, and what is written after."""
+    events = []
+    day = first
+    while day <= last:
+        b = board(LedgerFrame.from_ledger(ledger, day), policy, stubs)
+        changes = diff(written, plan(b, written, policy, day, TEMPLATES, "Test Co"))
+        for c in changes.changes:
+            if c.op.value in ("open_task", "close_task"):
+                task = c.task or c.before
+                events.append((day.isoformat(), c.op.value.split("_")[0], f"{task.customer_id} {task.step} {task.cause}"))
+        written = apply_to(written, changes)
+        day += dt.timedelta(days=1)
+    return events, written

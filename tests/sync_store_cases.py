@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from arwatch.core.actions import ApplyResult, Change, Hold, Op
+from arwatch.core.actions import ApplyResult, Change, Hold, Op, Task
 from arwatch.core.contract import PullResult
 from arwatch.sync.errors import Locked
 from arwatch.sync.merge import merge
@@ -83,3 +83,21 @@ def check_stale_lock_taken_over(store: Store, dead_pid: int) -> None:
                                            acquired_at=store.locks.now(),
                                            heartbeat_at=store.locks.now() - dt.timedelta(hours=2)))
     assert store.locks.acquire("far", "run-new") == "far-run"
+
+
+def check_closed_ladder_steps_kept_as_done(store: Store) -> None:
+    """A closed step of the ladder (cause ``episode:``) stays as a done task; another closed task goes."""
+    rung = Task(customer_id="c1", step="reminder", cause="episode:2026-10-01", title="Remind", due_date=T)
+    other = Task(customer_id="c1", step="sales_review", cause="external_distress", title="Review", due_date=T)
+    opened = [Change(op=Op.OPEN_TASK, key=t.key, customer_id="c1", task=t, why="test") for t in (rung, other)]
+    closed = [Change(op=Op.CLOSE_TASK, key=t.key, customer_id="c1", before=t, why="cause gone") for t in (rung, other)]
+    for changes in (opened, closed):
+        with store.begin() as conn:
+            store.written.record_many(conn, "acme", [(c, None) for c in changes])
+    state = store.written.state("acme")
+    assert state.tasks == () and state.done_tasks == (rung,)
+    assert set(store.written.rows("acme")) == set()  # the mirror of the target holds open items only
+    with store.begin() as conn:  # reopened (a new run of the same key): open again, no longer done
+        store.written.record_many(conn, "acme", [(opened[0], None)])
+    state = store.written.state("acme")
+    assert state.tasks == (rung,) and state.done_tasks == ()

@@ -164,11 +164,13 @@ def test_pylint_odoo__no_messages():
 
 
 def test_closed_mark__the_addon_marks_closed_tasks_as_the_sync_adapter_reads_them():
-    from arwatch.adapters.odoo.markers import CLOSED_MARK
+    from arwatch.adapters.odoo import markers, pull
+    from arwatch.core import marks
 
     source = (ADDON / "arwatch" / "models" / "arwatch_writeback.py").read_text(encoding="utf-8")
-    assert f'CLOSED_MARK = "{CLOSED_MARK}"' in source
+    assert "from arwatch.core.marks import CLOSED_MARK" in source  # one mark, kept in the core
     assert "+ CLOSED_MARK)" in source  # in the feedback of the activities it closes
+    assert markers.CLOSED_MARK is pull.CLOSED_BY_ARWATCH is marks.CLOSED_MARK == "[arwatch:closed]"
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)

@@ -92,3 +92,9 @@ def test_frame__confirmed_orders_by_customer_and_day_in_company_currency_cut_at_
 def test_frame__without_orders_the_flag_says_invoices_are_the_volume():
     f = frame_at(LEDGER, "2024-02-20")
     assert not f.orders_available and "orders" in f.unavailable and len(f.o_cust) == 0
+
+
+def test_frame__credit_notes_settle_in_a_ledger_without_payments():
+    frame = frame_at('customer c1 "Acme" terms=30\ninvoice c1 INV/1 2024-01-01 100.00\n'
+                     'credit c1 RINV/1 2024-01-20 100.00 -> INV/1\n', "2024-02-01")
+    assert settlement(frame).is_settled.tolist() == [True, False]  # the invoice; the credit note itself

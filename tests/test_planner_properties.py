@@ -2,7 +2,8 @@
 
 A rerun changes nothing; a paid invoice closes its tasks; holds never flap; a manager's
 override is respected; nothing beyond reminders before the patience days; nothing inside a
-good customer's habit.
+good customer's habit; over daily runs, one rung of the ladder open per customer, never a lower
+one within an episode, none without something overdue.
 """
 
 import datetime as dt
@@ -14,7 +15,7 @@ from ledgers import ledger_from_text
 from planning import TEMPLATES, board, policy_of, promise_stub, run, stub
 
 from arwatch.core.actions import Op, Override, WrittenState
-from arwatch.core.credit_policy import BEYOND_REMINDERS, SEGMENT_NAMES
+from arwatch.core.credit_policy import BEYOND_REMINDERS, ESCALATION, SEGMENT_NAMES
 from arwatch.core.diffing import apply_to, diff
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.habit import habit
@@ -165,9 +166,14 @@ def test_planner__no_step_beyond_reminders_before_patience_nor_inside_the_habit(
     row = {str(i): k for k, i in enumerate(frame.i_id)}
     for task in desired.tasks:
         c = index[task.customer_id]
-        if task.step in BEYOND_REMINDERS and task.cause == "overdue":
+        if task.step in BEYOND_REMINDERS and task.cause.startswith("episode:"):
             assert oldest[c] >= policy.credit.patience_days, task
         segment = SEGMENT_NAMES[b.segment[c]]
+        if (task.cause.startswith("episode:") and segment in policy.credit.habit_segments
+                and h.paid_count[c] >= policy.credit.habit_min_history):
+            rows = [r for r in range(len(frame.i_id)) if frame.i_cust[r] == c and settlement(frame).is_open[r]]
+            assert any(frame.as_of_day - frame.i_issue[r] > h.days_to_pay[c] + policy.credit.habit_grace_days
+                       for r in rows), task
         if (task.invoice_id and task.step != "pre_due_courtesy" and segment in policy.credit.habit_segments
                 and h.paid_count[c] >= policy.credit.habit_min_history):
             r = row[task.invoice_id]
@@ -175,3 +181,29 @@ def test_planner__no_step_beyond_reminders_before_patience_nor_inside_the_habit(
             assert age > h.days_to_pay[c] + policy.credit.habit_grace_days, task
         if b.results and any(r.indicator == "fraud_suspicion" and r.fired[c] for r in b.results):
             assert task.step not in policy.credit.fraud_stops, task
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ledgers(), st.integers(10, 40))
+def test_planner__one_rung_per_customer_never_lower_in_an_episode_over_daily_runs(case, days):
+    text, stubs, offset = case
+    policy = policy_of()
+    ledger = ledger_from_text(text)
+    written = WrittenState()
+    highest: dict[tuple[str, str], int] = {}
+    for k in range(days):
+        today = BASE + dt.timedelta(days=offset + k)
+        b = board(LedgerFrame.from_ledger(ledger, today), policy, stubs)
+        changes = diff(written, plan(b, written, policy, today, TEMPLATES))
+        for c in changes.changes:
+            if c.op is Op.OPEN_TASK and c.task.cause.startswith("episode:"):
+                rank, key = ESCALATION.index(c.task.step), (c.customer_id, c.task.cause)
+                assert rank > highest.get(key, -1), (today, c.key, highest)
+                highest[key] = rank
+        written = apply_to(written, changes)
+        assert not diff(written, plan(b, written, policy, today, TEMPLATES)), today  # a rerun writes nothing
+        rungs = [t.customer_id for t in written.tasks if t.cause.startswith("episode:")]
+        assert len(rungs) == len(set(rungs)), (today, rungs)
+        overdue = {str(b.frame.c_id[c]) for c in np.flatnonzero(oldest_days_past_due(b.frame) > 0)}
+        assert set(rungs) <= overdue, today
+    event(f"rungs opened: {min(len(highest), 3)}")

@@ -50,7 +50,7 @@ def test_planner__good_customer_inside_habit_window_past_due_gets_nothing():
 def test_planner__good_customer_after_habit_gets_a_friendly_reminder_only():
     desired, _ = plan_on(GOOD, "2024-08-10")  # 70 days old, 25 past due
     (task,) = [t for t in desired.tasks if t.customer_id == "g"]
-    assert (task.step, task.cause, task.channel) == ("reminder", "invoice:OPEN", "email")
+    assert (task.step, task.cause, task.channel) == ("reminder", "episode:2024-07-17", "email")
     assert task.rule.startswith("credit.ladders.good[1]: reminder")
     assert any("usually pays in 60 days" in line for line in task.evidence)
     assert "OPEN" in task.body and "1,200.00" in task.body and "Good & Sons <Ltd>" in task.body
@@ -61,9 +61,10 @@ def test_planner__good_customer_near_60_days_gets_a_phone_call():
     desired, _ = plan_on(GOOD, "2024-09-09", policy=policy_of(CALM))  # 55 past due
     assert "phone_call" not in steps(before, "g")
     (call,) = [t for t in desired.tasks if t.step == "phone_call"]
-    assert call.channel == "call" and call.cause == "overdue"
+    assert call.channel == "call" and call.cause == "episode:2024-07-17"
     assert "from 55 days past due" in call.rule
-    assert "CALL SCRIPT" in call.body and "55 days past due" in call.body
+    assert "CALL SCRIPT" in call.body and "Days overdue" in call.body
+    assert any(line.split()[0] == "OPEN" and line.endswith(" 55") for line in call.body.splitlines() if line.strip())
 
 
 def test_planner__risky_customer_is_called_earlier():
@@ -96,6 +97,7 @@ def test_planner__risky_steps_start_at_30_days_past_due():
 
 def test_planner__pre_due_courtesy_for_new_customer_and_large_invoice_only():
     text = GOOD + """
+    payment g P5 2024-08-01 1200.00 -> OPEN
     invoice g BIG 2024-07-01 8000.00
     invoice g SMALL 2024-07-01 300.00
     customer n "Newco" terms=30
@@ -105,6 +107,12 @@ def test_planner__pre_due_courtesy_for_new_customer_and_large_invoice_only():
     courtesy = sorted(t.cause for t in desired.tasks if t.step == "pre_due_courtesy")
     assert courtesy == ["invoice:BIG", "invoice:N1"]
     assert "did everything arrive" in next(t.body for t in desired.tasks if t.cause == "invoice:N1")
+
+
+def test_planner__no_courtesy_before_due_while_something_is_overdue():
+    text = GOOD + "invoice g BIG 2024-07-01 8000.00\n"  # OPEN is overdue beyond the habit on 13 Aug
+    desired, _ = plan_on(text, "2024-08-13")
+    assert steps(desired, "g") == ["reminder"]  # its statement lists BIG, due tomorrow
 
 
 DELINQUENT = """
@@ -178,8 +186,9 @@ def test_planner__broken_promise_gets_a_follow_up_call_closed_when_paid():
 def test_planner__pending_promise_pauses_reminders():
     text = PROMISE.replace("2024-06-25", "2024-07-15")
     desired, _ = plan_on(text, "2024-07-05")
-    assert "reminder" not in steps(desired, "p")
-    assert "reminder" in steps(plan_on(PROMISE.replace("call p", "# call p"), "2024-07-05")[0], "p")
+    assert not set(steps(desired, "p")) & {"reminder", "phone_call", "payment_plan_offer"}
+    # without the promise the backlog (65 days, no contact on record) enters the ladder at the call
+    assert steps(plan_on(PROMISE.replace("call p", "# call p"), "2024-07-05")[0], "p") == ["phone_call"]
 
 
 PLAN = """
@@ -203,11 +212,11 @@ def test_planner__missed_instalment_gets_a_call_closed_when_back_on_track():
 
 def test_planner__paid_invoice_closes_its_reminder():
     desired, written = plan_on(GOOD, "2024-08-10")
-    assert [t.key for t in written.tasks] == ["task:g:reminder:invoice:OPEN"]
+    assert [t.key for t in written.tasks] == ["task:g:reminder:episode:2024-07-17"]
     paid = GOOD + "payment g P5 2024-08-11 1200.00 -> OPEN"
     later, _ = plan_on(paid, "2024-08-12", written)
     (change,) = [c for c in diff(written, later).changes if c.op.value == "close_task"]
-    assert change.key == "task:g:reminder:invoice:OPEN"
+    assert change.key == "task:g:reminder:episode:2024-07-17"
 
 
 def test_planner__manager_override_lifts_the_hold_until_its_date():

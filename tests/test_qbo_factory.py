@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from pydantic import SecretStr
 from qbo_adapter_fixtures import TODAY, kit, qbo_standin  # noqa: F401
@@ -71,8 +73,47 @@ def test_make_adapter__builds_the_source_with_the_stores_details(kit, tmp_path, 
     assert "hold:8" not in source.writer.details
     assert source.writer.options.email_steps == {"reminder"}
     assert source.puller.settings.home_currency == "EUR"
-    assert source.state.path == tmp_path / "qbo-state.json"
+    assert source.state.memory.load() is None  # kept in the store, for this company: nothing yet
+    assert (source.state.memory.company, source.state.memory.adapter) == ("acme", "quickbooks")
     assert SECRET not in repr(source) + repr(source.client.app)
+
+
+def build(kit, tmp_path, store, **settings):  # noqa: F811
+    cfg = company(tmp_path, token_path=str(kit.token_path), environment=kit.standin.discovery_url,
+                  api_base=kit.standin.api_base, **settings)
+    return make_any_adapter(cfg, SyncConfig(), store, Secrets({"acme-qbo": credentials()}),
+                            RunClock(TODAY, kit.standin.clock.now))
+
+
+def test_make_adapter__the_adapters_memory_lives_in_the_state_store(kit, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(factory, "OPTIONS", kit.options())
+    store = open_store(tmp_path / "s.db")
+    first = build(kit, tmp_path, store)
+    first.pull(None, full=True)
+    assert not list(tmp_path.glob("*.state.json")) and not list(kit.tmp.glob("*.state.json"))
+    kept = store.adapter_state.load("acme", "quickbooks")
+    assert kept["synced_at"] == first.state.synced_at and kept["synced_at"] is not None
+    again = build(kit, tmp_path, store)  # a later run: the same memory, so no complete re-read
+    assert again.state.synced_at == first.state.synced_at and again.state.terms == first.state.terms
+    kit.standin.clear_log()
+    again.read_written_state()
+    assert kit.standin.requests == []
+
+
+def test_make_adapter__an_earlier_state_file_moves_into_the_store_once(kit, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(factory, "OPTIONS", kit.options())
+    legacy = tmp_path / "qbo-state.json"
+    standalone = QuickBooksSource(kit.config(state_path=str(legacy)), kit.token_path, options=kit.options())
+    standalone.pull(None, full=True)  # an earlier version kept its memory in this file
+    before = json.loads(legacy.read_text())
+    store = open_store(tmp_path / "s.db")
+    source = build(kit, tmp_path, store, state_path=str(legacy))
+    assert store.adapter_state.load("acme", "quickbooks") == before  # nothing lost
+    assert not legacy.exists() and json.loads((tmp_path / "qbo-state.json.migrated").read_text()) == before
+    assert source.state.synced_at == before["synced_at"] and source.state.customers == before["customers"]
+    legacy.write_text(json.dumps({**before, "synced_at": None}))  # a stray file later: the store wins
+    assert build(kit, tmp_path, store, state_path=str(legacy)).state.synced_at == before["synced_at"]
+    assert legacy.exists()
 
 
 def store_hold(store, hold: Hold) -> str:

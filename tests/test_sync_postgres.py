@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sync_helpers import IBM_EXCERPT, file_settings, simple_planner
 from sync_store_cases import (
     check_audit_is_append_only,
+    check_closed_ladder_steps_kept_as_done,
     check_lock,
     check_snapshot_accumulates_and_deletes,
     check_stale_lock_taken_over,
@@ -61,15 +62,20 @@ def pg_store(pg_database):
     with store.begin() as conn:  # a clean slate per test; the audit log only via TRUNCATE of all tables
         conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
         conn.execute(text("TRUNCATE companies, cursors, snapshot_records, written, audit_log, runs, journal, "
-                          "hold_overrides, locks, history"))
+                          "hold_overrides, locks, adapter_state, history"))
         conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
     store.close()
 
 
 def test_postgres__migrations_are_idempotent(pg_database, pg_store):
+    from alembic.script import ScriptDirectory
+
+    from arwatch.sync.store.engine import MIGRATIONS
+
     open_store(pg_database).close()
+    [head] = ScriptDirectory(str(MIGRATIONS)).get_heads()  # one line of migrations, at its newest
     with pg_store.begin() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0003"
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == head
 
 
 def test_postgres__audit_log_refuses_update_and_delete(pg_store):
@@ -78,6 +84,10 @@ def test_postgres__audit_log_refuses_update_and_delete(pg_store):
 
 def test_postgres__snapshot_accumulates(pg_store):
     check_snapshot_accumulates_and_deletes(pg_store)
+
+
+def test_postgres__closed_ladder_steps_kept_as_done(pg_store):
+    check_closed_ladder_steps_kept_as_done(pg_store)
 
 
 def test_postgres__lock_and_stale_takeover(pg_store):

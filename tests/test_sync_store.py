@@ -6,6 +6,7 @@ import sys
 from sqlalchemy import inspect
 from sync_store_cases import (
     check_audit_is_append_only,
+    check_closed_ladder_steps_kept_as_done,
     check_lock,
     check_snapshot_accumulates_and_deletes,
     check_stale_lock_taken_over,
@@ -48,3 +49,7 @@ def test_lock__second_run_refused_until_released(tmp_path):
 
 def test_lock__stale_lock_of_dead_process_or_silent_host_taken_over(tmp_path):
     check_stale_lock_taken_over(open_store(tmp_path / "s.sqlite3"), dead_pid())
+
+
+def test_written__closed_ladder_steps_kept_as_done(tmp_path):
+    check_closed_ladder_steps_kept_as_done(open_store(tmp_path / "s.sqlite3"))

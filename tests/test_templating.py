@@ -65,12 +65,17 @@ call d 2024-04-01 answered promise=2024-04-10:4000
 customer n "Newco" terms=30
 customer r "Rev" terms=30
 invoice n N1 2024-04-03 200.00
-"""
+customer e "Echo" terms=30
+invoice e E1 2024-03-20 300.00
+customer p "Papa" terms=30
+invoice p P1 2024-02-01 500.00
+call p 2024-04-15 unanswered
+"""  # one rung of the ladder per customer: e at the reminder, p at the payment-plan offer, d at the agency
 
 
 def test_default_templates__every_step_renders_with_real_data():
     stubs = (stub("silence", {"d"}), stub("broken_promise", {"d"}), stub("external_distress", {"r"}),
-             stub("month_end_payer", {"d"}))
+             stub("month_end_payer", {"n"}))  # d is on hold: no friendly suggestion for it
     desired, _ = run(ledger_from_text(LEDGER), dt.date(2024, 5, 1), WrittenState(), policy_of(), stubs)
     rendered = {t.step for t in desired.tasks if t.body}
     assert rendered >= {"reminder", "phone_call", "payment_plan_offer", "agency_referral", "credit_hold",

@@ -18,8 +18,11 @@ import re
 import zlib
 from typing import Any
 
+from arwatch.core.marks import CLOSED_MARK
+
+__all__ = ["CLOSED_MARK", "HOLD_MARK"]
+
 HOLD_MARK = "[arwatch:hold]"
-CLOSED_MARK = "[arwatch:closed]"
 FLAG_PREFIX = "[arwatch:flag:"
 HOLD_PREFIX = "[arwatch:hold:"
 TASK_PREFIX = "[arwatch:task:"

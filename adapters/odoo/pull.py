@@ -20,6 +20,7 @@ from typing import Any
 from arwatch.core.contract import PullResult
 from arwatch.core.issues import Issue
 from arwatch.core.jsonable import jsonable
+from arwatch.core.marks import CLOSED_MARK
 
 from . import mapping as m
 from .query import (
@@ -40,7 +41,7 @@ from .reader import Reader
 from .window import Windows, parse_seen
 
 CURSOR_STREAMS = ("partners", "moves", "payments", "partials", "messages", "orders")
-CLOSED_BY_ARWATCH = "[arwatch:closed]"
+CLOSED_BY_ARWATCH = CLOSED_MARK
 
 
 def parse_cursor(cursor: str | None) -> dict[str, str]:

@@ -19,6 +19,7 @@ them, so they are always the latest recorded.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,11 @@ from arwatch.core.contract import ConfigError
 from arwatch.core.urls import check_https
 
 from .client import ClientOptions
-from .source import QuickBooksSource, default_api_base
+from .source import QuickBooksSource, default_api_base, state_file
+from .state import migrate_file
 from .tokens import Secret
+
+log = logging.getLogger(__name__)
 
 # The client options every adapter built here starts from (api_base is set per company).
 # Tests replace it to record retry waits instead of sleeping; ``now`` always comes from the run's clock.
@@ -156,5 +160,9 @@ def make_adapter(company: Any, store: Any, credentials: Mapping[str, Any], clock
     config = source_config(company, settings, credentials)
     api_base = settings.api_base or default_api_base(settings.environment)
     options = dataclasses.replace(OPTIONS, api_base=api_base, now=clock.now)
-    return QuickBooksSource(config, settings.token_path or default_token_path(),
-                            details=StoredDetails(store, company.name), options=options, today=clock.today)
+    token_path = (settings.token_path or default_token_path()).expanduser()
+    memory = store.memory_of(company.name, "quickbooks")
+    if migrate_file(state_file(config, token_path), memory):
+        log.info("%s: the QuickBooks adapter's state file moved into the state store", company.name)
+    return QuickBooksSource(config, token_path, details=StoredDetails(store, company.name), options=options,
+                            today=clock.today, memory=memory)

@@ -11,7 +11,8 @@ Config keys: ``client_id``, ``client_secret`` (required; a ``Secret`` or a str),
 ``redirect_uri``, ``environment`` ("production", "sandbox" or a discovery-document URL),
 ``api_base`` (default: Intuit's production or sandbox URL), ``home_currency`` ("USD"),
 ``company_name``, ``default_terms_days`` (30), ``send_invoice_email`` (false; true for every
-email step, or a list of task steps), ``state_path`` (default: beside the token file).
+email step, or a list of task steps), ``state_path`` (the adapter's memory without the sync
+engine, default beside the token file; the engine keeps it in its state store: ``memory``).
 
 Time comes from the run: ``options.now`` (token expiry, change-data-capture windows) and
 ``today``, the as-of day a completed task is dated with (default: ``options.now``'s date).
@@ -26,12 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from arwatch.core.actions import ApplyResult, Change, WrittenState
-from arwatch.core.contract import ConfigError, Cursor, PullResult, SourceUnreachable
+from arwatch.core.contract import AdapterMemory, ConfigError, Cursor, PullResult, SourceUnreachable
 
 from .client import PRODUCTION_API, SANDBOX_API, AppCredentials, ClientOptions, QBOClient
 from .errors import Refused, RetryLater
 from .pull import Puller, PullSettings
-from .state import AdapterState
+from .state import AdapterState, FileMemory
 from .streams import UNAVAILABLE
 from .tokens import Secret, TokenFileError, TokenStore
 from .writeback import WriteBack, WriteOptions
@@ -58,6 +59,11 @@ def email_steps(value: Any) -> frozenset[str]:
     return frozenset(str(v) for v in value)
 
 
+def state_file(config: Mapping[str, Any], token_path: Path) -> Path:
+    """Where the adapter's memory is kept when no engine keeps it (or was, before the store did)."""
+    return Path(config.get("state_path") or token_path.with_suffix(".state.json"))
+
+
 def default_api_base(environment: str) -> str:
     return SANDBOX_API if environment == "sandbox" else PRODUCTION_API
 
@@ -70,7 +76,8 @@ class QuickBooksSource:
 
     def __init__(self, config: Mapping[str, Any], token_path: str | os.PathLike[str], *,
                  details: Mapping[str, Mapping[str, str]] | None = None,
-                 options: ClientOptions | None = None, today: dt.date | None = None):
+                 options: ClientOptions | None = None, today: dt.date | None = None,
+                 memory: AdapterMemory | None = None):
         app = app_credentials(config)
         store = TokenStore(Path(token_path).expanduser())
         options = options or ClientOptions(
@@ -79,8 +86,7 @@ class QuickBooksSource:
             self.client = QBOClient(app, store, options)
         except TokenFileError as error:
             raise ConfigError(str(error)) from None
-        state_path = config.get("state_path") or store.path.with_suffix(".state.json")
-        self.state = AdapterState.load(state_path)
+        self.state = AdapterState.load(memory or FileMemory(state_file(config, store.path)))
         now = options.now
         self.puller = Puller(self.client, self.state, PullSettings(
             home_currency=str(config.get("home_currency") or "USD"),

@@ -1,4 +1,9 @@
-"""The adapter's own memory of what it has written in QuickBooks, kept beside the token file.
+"""The adapter's own memory of what it has written in QuickBooks.
+
+Run by the sync engine, it is kept in the state store beside the company's cursor
+(``AdapterMemory``, ``Store.memory_of``); a JSON file that an earlier version kept beside the
+token file is moved into the store once (``migrate_file``). Used on its own, the adapter keeps
+it in a private JSON file (``FileMemory``).
 
 It mirrors, from every Customer, Term and Attachable the adapter sees (full pulls, CDC, its
 own writes), the parts that matter for write-back: arwatch's notes blocks (flags and holds),
@@ -19,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from arwatch.core.actions import Flag, Hold, Task, WrittenState
+from arwatch.core.contract import AdapterMemory
 
 from . import notes_block, task_note
 from .mapping import ref
@@ -28,9 +34,41 @@ HOLD_TERM_NAME = "Credit hold - payment in advance"
 VERSION = 1
 
 
+class FileMemory:
+    """``AdapterMemory`` in a private JSON file (the adapter used without the sync engine)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    def load(self) -> dict[str, Any] | None:
+        if not self.path.exists():
+            return None
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except ValueError:
+            return None  # unreadable: start over (everything is read again)
+        return data if isinstance(data, dict) else None
+
+    def save(self, data: dict[str, Any]) -> None:
+        write_private(self.path, json.dumps(data, indent=1, sort_keys=True))
+
+
+def migrate_file(path: Path, memory: AdapterMemory) -> bool:
+    """Move the state file of an earlier version into ``memory`` once: only when ``memory`` holds
+    nothing yet; the file is kept, renamed ``<name>.migrated``. True when it moved."""
+    if memory.load() is not None or not path.exists():
+        return False
+    data = FileMemory(path).load()
+    if data is None:
+        return False
+    memory.save(data)
+    path.replace(path.with_name(path.name + ".migrated"))
+    return True
+
+
 class AdapterState:
-    def __init__(self, path: str | Path | None):
-        self.path = Path(path) if path else None
+    def __init__(self, memory: AdapterMemory | None):
+        self.memory = memory
         self.synced_at: str | None = None
         self.terms: dict[str, dict[str, Any]] = {}
         self.hold_term_id: str | None = None
@@ -40,15 +78,10 @@ class AdapterState:
 
     # ------------------------------------------------------------------ persistence
     @classmethod
-    def load(cls, path: str | Path | None) -> AdapterState:
-        state = cls(path)
-        if state.path is None or not state.path.exists():
-            return state
-        try:
-            data = json.loads(state.path.read_text(encoding="utf-8"))
-        except ValueError:
-            return state  # unreadable: start over (everything is read again)
-        if data.get("version") != VERSION:
+    def load(cls, memory: AdapterMemory | None) -> AdapterState:
+        state = cls(memory)
+        data = memory.load() if memory is not None else None
+        if not data or data.get("version") != VERSION:
             return state
         state.synced_at = data.get("synced_at")
         state.terms = data.get("terms", {})
@@ -59,12 +92,11 @@ class AdapterState:
         return state
 
     def save(self) -> None:
-        if self.path is None:
+        if self.memory is None:
             return
-        data = {"version": VERSION, "synced_at": self.synced_at, "terms": self.terms,
-                "hold_term_id": self.hold_term_id, "customers": self.customers,
-                "tasks": self.tasks, "flags_written": self.flags_written}
-        write_private(self.path, json.dumps(data, indent=1, sort_keys=True))
+        self.memory.save({"version": VERSION, "synced_at": self.synced_at, "terms": self.terms,
+                          "hold_term_id": self.hold_term_id, "customers": self.customers,
+                          "tasks": self.tasks, "flags_written": self.flags_written})
 
     def reset_mirror(self) -> None:
         """Before a complete re-read: forget what was observed (not what arwatch wrote)."""

@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from arwatch.core.call_list import call_list
 from arwatch.core.contract import data_day
 from arwatch.sync.runner import run_sync
 
@@ -61,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
     print(risk_table(ranked, limit=args.limit))
     print(f"\n{len(ranked)} customers: {level_counts(ranked)}")
     print()
-    print(worklist_text(v.desired, {s.customer_id: s.name for s in ranked}, today))
+    calls = call_list(v.desired, v.board, policy)
+    print(worklist_text(v.desired, {s.customer_id: s.name for s in ranked}, today, calls=calls))
     args.report.write_text(page, encoding="utf-8")
     print(f"\nHTML report: {args.report.resolve()}")
     print("Run it again: nothing new is written (every write is keyed and idempotent).")

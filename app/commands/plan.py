@@ -8,6 +8,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from arwatch.core.call_list import call_list
 from arwatch.core.contract import writes_back
 
 from ..company_view import open_company, stale_note, view
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     names = {str(c): str(n) for c, n in zip(v.board.frame.c_id, v.board.frame.c_name, strict=False)}
     if note := stale_note(v, config.timezone_of(config.company(name))):
         print(note, file=sys.stderr)
-    print(worklist_text(v.desired, names, today))
+    print(worklist_text(v.desired, names, today, calls=call_list(v.desired, v.board, v.policy)))
     if args.dry_run:
         count = len(v.diff.changes)
         print(f"\n{count} changes would be written:" if writes_back(adapter) else

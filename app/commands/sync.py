@@ -31,7 +31,7 @@ from arwatch.sync.store import Store, open_store, resolve_url
 from arwatch.sync.store.engine import busy_message, store_busy
 from arwatch.sync.summary import RunSummary
 
-from ..company_view import embedded, state_of, stored_ledger
+from ..company_view import embedded, state_of, stored_ledger, warn_unsigned
 from ..exit_codes import ExitCode, UsageError
 from ..trends import missing_months, record_replay, record_run
 
@@ -89,6 +89,7 @@ def _sync_one(name: str, config: SyncConfig, store: Store, secrets: Secrets, arg
     except (ConfigError, PolicyError) as error:
         return RunSummary(company=name, source=company.source, status="config_error", error=str(error))
     today = args.as_of or data_day(adapter) or clock.today
+    warn_unsigned(policy)
     planner, seen = capturing_planner()
     summary = run_sync(company, store, adapter, policy, today, full=args.full, dry_run=args.dry_run,
                        planner=planner, progress=_progress(name),

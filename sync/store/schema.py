@@ -111,6 +111,14 @@ locks = Table(
     Column("heartbeat_at", DateTime(timezone=True), nullable=False),
 )
 
+adapter_state = Table(  # a source adapter's own memory (AdapterMemory), one row per company and adapter
+    "adapter_state", metadata,
+    Column("company", String(200), primary_key=True),
+    Column("adapter", String(50), primary_key=True),
+    Column("payload", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
 history = Table(  # trends: one row per company (customer_id "") and per customer, per as-of day
     "history", metadata,
     Column("company", String(200), primary_key=True),

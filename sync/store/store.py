@@ -13,6 +13,7 @@ from arwatch.core.actions import ApplyResult, Change, WrittenState
 from arwatch.core.clock import Now
 
 from ..clock import system_now
+from .adapter_state import AdapterStateTable, CompanyMemory
 from .audit import AuditLog
 from .engine import make_engine, migrate, private_file, resolve_url
 from .history import HistoryTable
@@ -34,7 +35,12 @@ class Store:
         self.journal = Journal(engine, now)
         self.runs = RunLog(engine, now)
         self.locks = LockTable(engine, stale_after, now)
+        self.adapter_state = AdapterStateTable(engine, now)
         self.history = HistoryTable(engine, now)
+
+    def memory_of(self, company: str, adapter: str) -> CompanyMemory:
+        """A source adapter's own memory for the company (``AdapterMemory``)."""
+        return CompanyMemory(self.adapter_state, company, adapter)
 
     def records_of(self, company: str) -> CompanyRecords:
         """The company's written state as a target's ``WrittenRecords`` (file and demo sources)."""

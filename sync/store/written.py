@@ -1,7 +1,9 @@
 """What arwatch has written back, per company and key, with external ids and prior values.
 
 This is the store's mirror of the target; for sources that cannot be written into (a file
-export, the demo) it is the target itself. Also the managers' hold overrides.
+export, the demo) it is the target itself. Also the managers' hold overrides, and the ladder's
+steps after they closed (kind ``done``, see ``actions.remembered``): the planner reads a
+customer's position on the ladder from them. They are kept ``DONE_KEPT_DAYS``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, and_, delete, select
 
-from arwatch.core.actions import ApplyResult, Change, Flag, Hold, Op, Override, Task, WrittenState
+from arwatch.core.actions import ApplyResult, Change, Flag, Hold, Op, Override, Task, WrittenState, remembered
 
 from .rows import StoreTable, dumps, upsert
 from .schema import hold_overrides, written
@@ -21,6 +23,8 @@ from .schema import hold_overrides, written
 _KINDS = {"flag": Flag, "hold": Hold, "task": Task}
 PLACING = {Op.SET_FLAG: "flag", Op.PLACE_HOLD: "hold", Op.OPEN_TASK: "task"}
 REMOVING = {Op.CLEAR_FLAG, Op.RELEASE_HOLD, Op.CLOSE_TASK}
+DONE = "done"
+DONE_KEPT_DAYS = 400
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,8 @@ class WrittenTable(StoreTable):
             with self.engine.connect() as own:
                 return self.rows(company, own)
         result = conn.execute(select(written.c.key, written.c.kind, written.c.payload, written.c.external_id,
-                                     written.c.details).where(written.c.company == company))
+                                     written.c.details).where(and_(written.c.company == company,
+                                                                   written.c.kind != DONE)))
         return {key: WrittenRow(key, _KINDS[kind].model_validate_json(payload), external_id,
                                 json.loads(details) if details else {})
                 for key, kind, payload, external_id, details in result}
@@ -54,7 +59,15 @@ class WrittenTable(StoreTable):
         return WrittenState(flags=tuple(i for i in items if isinstance(i, Flag)),
                             holds=tuple(i for i in items if isinstance(i, Hold)),
                             tasks=tuple(i for i in items if isinstance(i, Task)),
-                            overrides=self.overrides(company, today))
+                            overrides=self.overrides(company, today), done_tasks=self.done(company))
+
+    def done(self, company: str) -> tuple[Task, ...]:
+        """The ladder's steps closed in the last ``DONE_KEPT_DAYS``, by key."""
+        with self.engine.connect() as conn:
+            payloads = conn.execute(select(written.c.payload).where(and_(written.c.company == company,
+                                                                         written.c.kind == DONE))
+                                    .order_by(written.c.key)).scalars().all()
+        return tuple(Task.model_validate_json(p) for p in payloads)
 
     def details(self, company: str, key: str) -> dict[str, str]:
         """Prior values recorded when ``key`` was written (for undo), or {}."""
@@ -67,8 +80,11 @@ class WrittenTable(StoreTable):
 
     def record_many(self, conn: Connection, company: str,
                     applied: Sequence[tuple[Change, ApplyResult | None]]) -> None:
-        """``record`` for a batch: one select, one upsert, one delete."""
-        gone = [c.key for c, _ in applied if c.op in REMOVING]
+        """``record`` for a batch: one select, one upsert, one delete (a closed step of the ladder
+        is kept as ``done``)."""
+        kept = [c for c, _ in applied if c.op is Op.CLOSE_TASK and isinstance(c.before, Task) and remembered(c.before)]
+        kept_keys = {c.key for c in kept}
+        gone = [c.key for c, _ in applied if c.op in REMOVING and c.key not in kept_keys]
         placed = [(c, r) for c, r in applied if c.op not in REMOVING]
         keys = [c.key for c, _ in placed]
         old = {k: (e, d) for k, e, d in conn.execute(select(written.c.key, written.c.external_id, written.c.details)
@@ -84,9 +100,15 @@ class WrittenTable(StoreTable):
                          "payload": item_of(change).model_dump_json(),  # type: ignore[union-attr]
                          "external_id": (result.external_id if result else None) or old_external,
                          "details": dumps(details) if details else None, "updated_at": self.now()})
+        rows += [{"company": company, "key": c.key, "kind": DONE, "customer_id": c.customer_id,
+                  "payload": c.before.model_dump_json(), "external_id": None, "details": None,  # type: ignore[union-attr]
+                  "updated_at": self.now()} for c in kept]
         upsert(conn, written, rows, ["company", "key"])
         if gone:
             conn.execute(delete(written).where(and_(written.c.company == company, written.c.key.in_(gone))))
+        if kept:
+            conn.execute(delete(written).where(and_(written.c.company == company, written.c.kind == DONE,
+                                                    written.c.updated_at < self.now() - dt.timedelta(days=DONE_KEPT_DAYS))))
 
     def overrides(self, company: str, today: dt.date | None = None) -> tuple[Override, ...]:
         query = select(hold_overrides).where(hold_overrides.c.company == company)

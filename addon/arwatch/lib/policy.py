@@ -1,12 +1,11 @@
 """The core ``Policy`` of one company, built from its Accounting settings.
 
 The settings hold the few numbers a business changes (levels, delinquency, hold rules, ladder
-days); everything else keeps the core's documented defaults. When the core has a credit
-section (``Policy.credit``, from ``arwatch.core.credit_policy``) the hold rules and ladders are
-written there; otherwise ``planning.fallback_plan`` reads them from ``extras``.
+days); everything else keeps the core's documented defaults; the hold rules and ladder days go
+into the core's credit section (``Policy.credit``, ``arwatch.core.credit_policy``).
 """
 
-from arwatch.core.policy import Policy, parse_policy
+from arwatch.core.policy import parse_policy
 
 LEVEL_ORDER = ("low", "medium", "high", "critical")
 
@@ -20,12 +19,10 @@ def hold_levels(hold_level):
 
 def policy_data(values):
     """The policy mapping of a company's settings (``res.company._arwatch_policy_values``)."""
-    data = {
+    return {
         "scoring": {"medium": values["medium"], "high": values["high"], "critical": values["critical"]},
         "segments": {"delinquent_days": values["delinquent_days"]},
-    }
-    if "credit" in Policy.model_fields:
-        data["credit"] = {
+        "credit": {
             "patience_days": values["patience_days"],
             "large_invoice": values["large_invoice"],
             "collections_user": values["collections_user"],
@@ -36,10 +33,10 @@ def policy_data(values):
                 "levels": list(hold_levels(values["hold_level"])),
                 "clear_days": max(1, values["hold_clear_days"]),
             },
-        }
-    return data
+        },
+    }
 
 
 def company_policy(values):
-    """``(Policy, extras)``: the core policy and the settings the fallback planner reads."""
+    """``(Policy, extras)``: the core policy and the settings as read (``extras``, for the job)."""
     return parse_policy(policy_data(values), "Accounting settings"), dict(values)

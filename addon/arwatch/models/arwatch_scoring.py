@@ -104,7 +104,7 @@ class ArwatchScoring(models.AbstractModel):
         with gc_paused():
             board, issues = self._board(company, partner_ids, today, policy, orders=extras.get("orders", False))
             written, state = writeback._written_state(company, partner_ids, today)
-            desired = desired_state(board, written, policy, extras, today, templates, company.name)
+            desired = desired_state(board, written, policy, today, templates, company.name)
             changes = diff(written, desired)
         writeback._apply(company, changes, board, state, today)
         for issue in issues[:20]:

@@ -6,16 +6,14 @@ from odoo import _, api, fields, models
 from odoo.tools import plaintext2html
 
 from arwatch.core.actions import Flag, Hold, Op, Override, Task, WrittenState
-
-from ..lib.planning import STEP_TITLES
+from arwatch.core.marks import CLOSED_MARK
 
 SLIPPING = ("habit_slip", "slowing_trend", "selective_payment")
 # a task done by a person within this many days still counts as written: its cause may last
 # until the next payment arrives, and reopening it the next morning would nag
 DONE_COUNTS_DAYS = 14
 # in the feedback of a task arwatch closed: an external sync reading done activities as contact
-# attempts skips these (the same mark as ``arwatch.adapters.odoo.markers.CLOSED_MARK``)
-CLOSED_MARK = "[arwatch:closed]"
+# attempts skips these (``arwatch.core.marks``, shared with the external Odoo adapter)
 
 
 RISKS = """
@@ -229,7 +227,7 @@ class ArwatchWriteback(models.AbstractModel):
                 "res_model_id": move_model if on_invoice else partner_model,
                 "res_id": int(task.invoice_id) if on_invoice else int(task.customer_id),
                 "activity_type_id": self._activity_type(task.step).id,
-                "summary": (task.title or STEP_TITLES.get(task.step, task.step))[:250],
+                "summary": (task.title or task.step.replace("_", " ").capitalize())[:250],
                 "note": self._note(task),
                 "date_deadline": task.due_date,
                 "user_id": self._assignee(company, task, partners),

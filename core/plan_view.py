@@ -1,0 +1,135 @@
+"""What the planner reads, computed once per plan: the board's arrays, settlement, habits, promises.
+
+``PlanView`` holds the per-plan arrays the ladder rules read; ``Explained`` renders each
+customer's evidence once however many tasks cite it; a ``Firing`` is one (customer, rule, cause)
+a rule fires for, before it becomes a ``Task``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .actions import Hold, WrittenState
+from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, StepRule
+from .episodes import episode_starts
+from .habit import habit
+from .holds import evidence, fired
+from .indicators.aging import oldest_days_past_due
+from .policy import Policy
+from .promises import PROMISE_STATES, grace_days, track_instalments, track_promises
+from .scoring import CustomerScore, ScoreBoard
+from .settlement import settlement
+from .tone import firm_state
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One (customer, rule, cause) the ladder fires for, before it becomes a Task."""
+
+    customer: int
+    ladder: str
+    index: int
+    rule: StepRule
+    cause: str
+    invoices: tuple[int, ...] = ()  # invoice rows, oldest due first
+    notes: tuple[str, ...] | None = None  # None: the evidence of the rule's ``requires`` that fired
+    promise: dict | None = None
+    plan: dict | None = None
+    hold: Hold | None = None
+    reason: str = ""  # why this step now: the ladder's entry or climb
+
+
+class Explained:
+    """A board's per-customer explanations, each rendered once per plan however often it is read.
+
+    ``board.customer(c)`` renders the evidence of every reason; a customer with ten reminder tasks
+    and a flag would otherwise render it eleven times.
+    """
+
+    def __init__(self, board: ScoreBoard):
+        self.board = board
+        self._scores: dict[int, CustomerScore] = {}
+        self._why: dict[tuple[tuple[str, ...], int], tuple[str, ...]] = {}
+
+    def customer(self, c: int) -> CustomerScore:
+        found = self._scores.get(c)
+        if found is None:
+            found = self._scores[c] = self.board.customer(c)
+        return found
+
+    def why(self, requires: tuple[str, ...], c: int) -> tuple[str, ...]:
+        """``"<indicator>: <evidence>"`` of each of ``requires`` that fired for ``c``."""
+        key = (requires, c)
+        found = self._why.get(key)
+        if found is None:
+            board = self.board
+            found = self._why[key] = tuple(f"{ind}: {evidence(board, ind, c)}" for ind in requires
+                                           if fired(board, ind)[c])
+        return found
+
+
+class PlanView:
+    """Arrays the ladder rules read, computed once per plan."""
+
+    def __init__(self, board: ScoreBoard, policy: Policy, explained: Explained | None = None,
+                 holds: Iterable[Hold] = (), written: WrittenState | None = None):
+        frame, credit = board.frame, policy.credit
+        self.board, self.frame, self.credit = board, frame, credit
+        self.explained = explained or Explained(board)
+        self.st = settlement(frame)
+        # invoice rows of customer c: i_rows[c]:i_rows[c + 1] (the frame is sorted by customer)
+        self.i_rows = np.searchsorted(frame.i_cust, np.arange(frame.n_customers + 1))
+        self.dpd = (frame.as_of_day - frame.i_due).astype(np.int64)
+        h = habit(frame, credit.habit_last_n)
+        self.habit = h
+        in_segment = np.isin(board.segment, [SEGMENT_NAMES.index(s) for s in credit.habit_segments])
+        self.habit_known = in_segment & (h.paid_count >= credit.habit_min_history) & ~np.isnan(h.days_to_pay)
+        window = np.where(self.habit_known, np.nan_to_num(h.days_to_pay) + credit.habit_grace_days, -1e9)
+        self.window_end = frame.i_issue + window[frame.i_cust]  # last day inside the habit, per invoice
+        self.beyond_habit = ~self.habit_known[frame.i_cust] | (frame.as_of_day > self.window_end)
+        grace = grace_days(policy)
+        self.promises = track_promises(frame, grace)
+        self.instalments = track_instalments(frame, grace)
+        n = frame.n_customers
+        pending = self.promises.status == PROMISE_STATES.index("pending")
+        active_plan = self.instalments.plan_on_track & ~self.instalments.plan_complete
+        self.paused = (np.bincount(frame.t_cust, weights=pending, minlength=n) > 0) | (
+            np.bincount(frame.n_cust, weights=active_plan, minlength=n) > 0)
+        self.fraud = fired(board, "fraud_suspicion")
+        self.in_episode = oldest_days_past_due(frame) > 0
+        self.starts = episode_starts(frame)
+        written = written or WrittenState()
+        self.state = firm_state(frame, holds, (*written.tasks, *written.done_tasks), self.fraud, self.instalments,
+                                self.starts)
+        self.firm = self.state != ""
+
+    def customers_for(self, segment: str, rule: StepRule) -> np.ndarray:
+        board, credit = self.board, self.credit
+        ok = (board.segment == SEGMENT_NAMES.index(segment)) & np.isin(
+            board.level, [LEVEL_NAMES.index(level) for level in rule.levels])
+        if rule.requires:
+            ok &= np.any([fired(board, ind) for ind in rule.requires], axis=0)
+        if rule.step in credit.fraud_stops:
+            ok &= ~self.fraud
+        if rule.step in credit.pause_while_promised:
+            ok &= ~self.paused
+        if rule.until_days is not None and rule.until_days < 0:  # before due: not while anything is overdue
+            ok &= ~self.in_episode
+        if rule.step in credit.friendly_steps:
+            ok &= ~self.firm
+        return ok
+
+    def invoices_for(self, customers: np.ndarray, rule: StepRule) -> np.ndarray:
+        """Invoice rows the rule fires on (open, in its days-past-due range, beyond the habit)."""
+        f = self.frame
+        ok = self.st.is_open & customers[f.i_cust] & (self.dpd >= rule.from_days)
+        if rule.until_days is not None:
+            ok &= self.dpd <= rule.until_days
+        if rule.beyond_habit:
+            ok &= self.beyond_habit
+        if rule.large_only:
+            ok &= self.st.residual >= self.credit.large_invoice
+        return np.flatnonzero(ok)

@@ -1,0 +1,92 @@
+"""Call today: ranked by money at risk (overdue x score), capped per collector, the rest carried over."""
+
+import datetime as dt
+
+from ledgers import ledger_from_text
+from planning import board, policy_of, run, stub
+
+from arwatch.core.actions import WrittenState
+from arwatch.core.call_list import call_list
+from arwatch.core.frame import LedgerFrame
+from arwatch.worklist import worklist_text
+
+D = dt.date.fromisoformat
+TODAY = D("2024-06-01")
+
+# four new customers 31 to 60 days past due (the ladder enters them at the call), different amounts
+LEDGER = """
+customer a "Alpha" terms=30 phone="+44 20 7946 0001"
+contact a ka "Ann Buyer" role=purchasing
+contact a kb "Bo Ledger" role="accounts payable" phone="+44 20 7946 0002"
+contact a kc "Cy Gone" role=accounts archived=2024-05-01
+invoice a A1 2024-04-01 1000.00
+call a 2024-05-20 unanswered
+customer b "Beta" terms=30 email=ap@beta.example
+invoice b B1 2024-03-03 9000.00
+customer c "Gamma" terms=30
+invoice c C1 2024-03-03 5000.00
+invoice c C2 2024-05-20 700.00
+customer d "Delta" terms=30
+invoice d D1 2024-03-03 3000.00
+"""
+
+
+def plan_today(policy):
+    ledger = ledger_from_text(LEDGER)
+    desired, _ = run(ledger, TODAY, WrittenState(), policy)
+    return desired, board(LedgerFrame.from_ledger(ledger, TODAY), policy)
+
+
+def test_call_list__ranked_by_expected_loss_and_capped_per_collector():
+    policy = policy_of({"credit": {"calls_per_day": 2, "holds": {"enabled": False}}})
+    desired, b = plan_today(policy)
+    calls = call_list(desired, b, policy)
+    assert [line.customer_id for line in calls.today] == ["b", "c"]
+    assert [line.customer_id for line in calls.carried] == ["d", "a"]
+    losses = [line.expected_loss for line in calls.today + calls.carried]
+    assert losses == sorted(losses, reverse=True)
+    score = {str(cid): float(s) for cid, s in zip(b.frame.c_id, b.score)}
+    assert calls.today[0].expected_loss == 9000.00 * score["b"] / 100
+
+
+def test_call_list__each_line_says_who_how_much_since_when_and_why():
+    policy = policy_of({"credit": {"holds": {"enabled": False}}})
+    desired, b = plan_today(policy)
+    lines = {line.customer_id: line for line in call_list(desired, b, policy).today}
+    a, beta, c = lines["a"], lines["b"], lines["c"]
+    assert a.contact == "Bo Ledger (accounts payable), +44 20 7946 0002, +44 20 7946 0001"  # accounts first
+    assert beta.contact == "ap@beta.example" and lines["d"].contact == "no contact in the source"
+    assert (c.overdue, c.currency, c.days_past_due) == (5000.00, "EUR", 60)  # C2 is not due yet
+    assert a.last_contact == "20 May 2024, call, not answered" and c.last_contact == "none on record"
+    assert a.reason == "entered at: phone call; 31 days past due, last contact 20 May 2024, call, not answered"
+    assert a.assignee == "collections"
+
+
+def test_worklist__call_today_lists_the_ranked_calls_and_the_carried_over():
+    policy = policy_of({"credit": {"calls_per_day": 3, "holds": {"enabled": False}}})
+    desired, b = plan_today(policy)
+    text = worklist_text(desired, {}, TODAY, calls=call_list(desired, b, policy))
+    section = text.split("Call today")[1]
+    assert section.index("1. Beta") < section.index("2. Gamma") < section.index("3. Delta")
+    assert "9,000.00 EUR overdue, oldest 60 days" in section
+    assert "1 more carried over to tomorrow" in section
+
+
+def test_call_list__the_largest_exposures_not_called_say_why():
+    text = LEDGER + """
+    customer p "Promiser" terms=30
+    invoice p P1 2024-03-03 20000.00
+    call p 2024-05-30 answered promise=2024-06-10:20000
+    customer f "Fraudster" terms=30
+    invoice f F1 2024-03-03 30000.00
+    """
+    policy = policy_of({"credit": {"calls_per_day": 3, "holds": {"enabled": False}}})
+    ledger = ledger_from_text(text)
+    stubs = (stub("fraud_suspicion", {"f"}),)
+    desired, _ = run(ledger, TODAY, WrittenState(), policy, stubs)
+    calls = call_list(desired, board(LedgerFrame.from_ledger(ledger, TODAY), policy, stubs), policy)
+    assert {line.customer_id for line in calls.today} == {"b", "c", "d"}
+    assert dict(calls.not_called) == {
+        "Fraudster": "under fraud investigation: automated dunning stopped",
+        "Promiser": "promised to pay by 10 Jun 2024: the ladder waits until then",
+        "Alpha": "carried over to tomorrow: today's calls are full"}

@@ -1,0 +1,178 @@
+"""The ladder, walked day by day: one rung open per customer and episode, climbed one at a time."""
+
+import datetime as dt
+
+from ledgers import ledger_from_text
+from planning import policy_of, promise_stub, run, stub, walk
+
+from arwatch.core.actions import WrittenState
+
+D = dt.date.fromisoformat
+
+NEW = """
+customer n "Newco" terms=30
+invoice n N1 2024-01-01 900.00
+"""
+
+
+def walk_text(text, first, last, stubs=(), policy=None, written=WrittenState()):
+    return walk(ledger_from_text(text), D(first), D(last), policy or policy_of(), stubs, written)
+
+
+def test_ladder__climbs_one_rung_at_a_time_and_closes_the_one_below():
+    events, written = walk_text(NEW, "2024-01-25", "2024-04-30")
+    assert events == [
+        ("2024-01-28", "open", "n pre_due_courtesy invoice:N1"),
+        ("2024-01-31", "close", "n pre_due_courtesy invoice:N1"),
+        ("2024-02-01", "open", "n reminder episode:2024-02-01"),  # 1 day past due
+        ("2024-03-01", "open", "n phone_call episode:2024-02-01"),  # 30 days past due
+        ("2024-03-01", "close", "n reminder episode:2024-02-01"),
+        ("2024-03-16", "open", "n payment_plan_offer episode:2024-02-01"),  # 45 days, 7 days after the call
+        ("2024-03-16", "close", "n phone_call episode:2024-02-01"),
+    ]
+    assert [t.step for t in written.done_tasks if t.cause.startswith("episode:")] == ["reminder", "phone_call"]
+
+
+def test_ladder__waits_wait_days_after_the_rung_below():
+    policy = policy_of({"credit": {"ladders": {"new": [
+        {"step": "reminder", "scope": "overdue", "from_days": 1},
+        {"step": "phone_call", "scope": "overdue", "from_days": 30, "channel": "call", "wait_days": 40}]}}})
+    events, _ = walk_text(NEW, "2024-01-31", "2024-03-31", policy=policy)
+    assert [(d, what) for d, op, what in events if op == "open"] == [
+        ("2024-02-01", "n reminder episode:2024-02-01"),
+        ("2024-03-12", "n phone_call episode:2024-02-01")]  # 40 days after the reminder's due date
+
+
+def test_ladder__a_payment_restarts_the_wait_and_paying_everything_ends_the_episode():
+    text = NEW + """
+    invoice n N2 2024-01-10 300.00
+    payment n P1 2024-02-28 300.00 -> N2
+    payment n P2 2024-03-20 900.00 -> N1
+    """
+    events, written = walk_text(text, "2024-02-01", "2024-03-31")
+    assert events == [
+        ("2024-02-01", "open", "n reminder episode:2024-02-01"),
+        ("2024-03-06", "open", "n phone_call episode:2024-02-01"),  # 7 days after the payment of 28 Feb
+        ("2024-03-06", "close", "n reminder episode:2024-02-01"),
+        ("2024-03-16", "open", "n payment_plan_offer episode:2024-02-01"),
+        ("2024-03-16", "close", "n phone_call episode:2024-02-01"),
+        ("2024-03-20", "close", "n payment_plan_offer episode:2024-02-01"),  # nothing overdue: the episode ends
+    ]
+    assert not written.tasks
+
+
+def test_ladder__a_new_episode_starts_again_at_the_first_rung():
+    text = NEW + """
+    payment n P1 2024-02-10 900.00 -> N1
+    invoice n N2 2024-03-01 400.00
+    """
+    events, _ = walk_text(text, "2024-02-01", "2024-04-05")
+    assert events == [
+        ("2024-02-01", "open", "n reminder episode:2024-02-01"),
+        ("2024-02-10", "close", "n reminder episode:2024-02-01"),
+        ("2024-03-28", "open", "n pre_due_courtesy invoice:N2"),  # nothing overdue: a courtesy note again
+        ("2024-03-31", "close", "n pre_due_courtesy invoice:N2"),
+        ("2024-04-01", "open", "n reminder episode:2024-04-01"),
+    ]
+
+
+BACKLOG = """
+customer f "Fennimore & Foxglove" terms=30
+invoice f F1 2024-01-01 1470.77
+invoice f F2 2024-05-01 3836.04
+"""
+
+
+def test_ladder__a_backlog_enters_at_the_step_its_oldest_debt_calls_for_and_says_why():
+    desired, _ = run(ledger_from_text(BACKLOG), D("2024-08-06"), WrittenState(), policy_of())  # 188 days
+    (task,) = [t for t in desired.tasks if t.cause.startswith("episode:")]
+    assert (task.step, task.cause) == ("phone_call", "episode:2024-02-01")
+    assert task.evidence[0] == "entered at: phone call; 188 days past due, no earlier contact on record"
+
+
+def test_ladder__a_payment_plan_offer_is_entered_at_only_with_a_contact_on_record():
+    unheld = policy_of({"credit": {"holds": {"enabled": False}}})  # on hold no offer is sent: see test_tone
+    desired, _ = run(ledger_from_text(BACKLOG), D("2024-08-06"), WrittenState(), unheld)
+    assert [t.step for t in desired.tasks if t.cause.startswith("episode:")] == ["phone_call"]
+    called = BACKLOG + "call f 2024-07-01 unanswered"
+    desired, _ = run(ledger_from_text(called), D("2024-08-06"), WrittenState(), unheld)
+    (task,) = [t for t in desired.tasks if t.cause.startswith("episode:")]
+    assert task.step == "payment_plan_offer"
+    assert task.evidence[0] == ("entered at: payment plan offer; 188 days past due, "
+                                "last contact 1 Jul 2024, call, not answered")
+
+
+def test_ladder__after_the_catch_up_the_next_rungs_follow_their_waits():
+    stubs = (stub("silence", {"f"}, since="2024-08-15"),)
+    unheld = policy_of({"credit": {"holds": {"enabled": False}}})
+    events, _ = walk_text(BACKLOG, "2024-08-06", "2024-09-30", stubs=stubs, policy=unheld)
+    assert [e for e in events if "episode" in e[2]] == [
+        ("2024-08-06", "open", "f phone_call episode:2024-02-01"),
+        ("2024-08-13", "open", "f payment_plan_offer episode:2024-02-01"),
+        ("2024-08-13", "close", "f phone_call episode:2024-02-01"),
+        ("2024-08-27", "open", "f agency_referral episode:2024-02-01"),  # silence, 14 days after the offer
+        ("2024-08-27", "close", "f payment_plan_offer episode:2024-02-01"),
+    ]
+    # on credit hold (delinquent) the friendly offer is skipped: from the call straight to the agency
+    events, _ = walk_text(BACKLOG, "2024-08-06", "2024-09-30", stubs=stubs)
+    assert [e for e in events if "episode" in e[2]] == [
+        ("2024-08-06", "open", "f phone_call episode:2024-02-01"),
+        ("2024-08-20", "open", "f agency_referral episode:2024-02-01"),  # 14 days after the call
+        ("2024-08-20", "close", "f phone_call episode:2024-02-01"),
+    ]
+
+
+def test_ladder__never_goes_down_within_an_episode():
+    # a high-risk good customer is called from 30 days; when the risk falls, the rule for its
+    # level asks for a call only from 55 days: the ladder keeps the call, it does not send a reminder
+    calm = {"indicators": {"aging": {"weight": 0.1}, "habit_slip": {"weight": 0.1}}}
+    text = """
+    customer g "Good" terms=30
+    invoice g H1 2024-01-01 100.00
+    invoice g H2 2024-02-01 100.00
+    invoice g H3 2024-03-01 100.00
+    payment g P1 2024-01-30 100.00 -> H1
+    payment g P2 2024-03-01 100.00 -> H2
+    payment g P3 2024-03-30 100.00 -> H3
+    invoice g G1 2024-04-01 1000.00
+    """
+    stubs = (stub("external_distress", {"g"}, since="2024-05-10"),)  # raises the level for a while
+    _, written = walk_text(text, "2024-05-01", "2024-06-10", stubs=stubs)
+    rungs = [t.step for t in written.tasks if t.cause.startswith("episode:")]
+    assert rungs == ["phone_call"]
+    events, written = walk_text(text, "2024-06-11", "2024-06-20", policy=policy_of(calm), written=written)
+    assert not [e for e in events if "reminder" in e[2]]
+    assert [t.step for t in written.tasks if t.cause.startswith("episode:")] == ["phone_call"]
+
+
+def test_ladder__a_pending_promise_pauses_and_a_kept_one_ends_the_episode():
+    text = NEW + """
+    call n 2024-02-10 answered promise=2024-02-20:900
+    payment n P1 2024-02-19 900.00 -> N1
+    """
+    events, written = walk_text(text, "2024-02-01", "2024-03-31")
+    assert events == [
+        ("2024-02-01", "open", "n reminder episode:2024-02-01"),
+        ("2024-02-10", "close", "n reminder episode:2024-02-01"),  # paused while the promise is pending
+    ]
+    assert not written.tasks
+
+
+def test_ladder__a_broken_promise_is_followed_up_by_one_call_and_the_ladder_moves_on():
+    text = NEW + "call n 2024-02-10 answered promise=2024-02-20:900\n"
+    events, _ = walk_text(text, "2024-02-01", "2024-03-31", stubs=(promise_stub(),))
+    assert events == [
+        ("2024-02-01", "open", "n reminder episode:2024-02-01"),
+        ("2024-02-10", "close", "n reminder episode:2024-02-01"),
+        ("2024-02-23", "open", "n phone_call promise:2024-02-20"),  # promised day + 2 days grace
+        ("2024-03-16", "open", "n payment_plan_offer episode:2024-02-01"),  # the call rung is the follow-up call
+    ]
+
+
+def test_ladder__fraud_suspicion_closes_the_open_rung_and_stops_it():
+    events, _ = walk_text(NEW, "2024-02-01", "2024-03-31", stubs=(stub("fraud_suspicion", {"n"}, since="2024-02-15"),))
+    assert events == [
+        ("2024-02-01", "open", "n reminder episode:2024-02-01"),
+        ("2024-02-15", "open", "n fraud_investigation fraud_suspicion"),
+        ("2024-02-15", "close", "n reminder episode:2024-02-01"),
+    ]
