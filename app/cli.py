@@ -5,11 +5,18 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import traceback
 from collections.abc import Sequence
+
+from arwatch.core.contract import ConfigError, MassChange, SourceUnreachable, SyncError
 
 from . import __version__
 from .commands import COMMANDS
 from .exit_codes import ExitCode, UsageError
+
+# errors of the sync stack that reach the command line: printed as one line, with their exit code
+_CODES = ((ConfigError, ExitCode.CONFIG_ERROR), (SourceUnreachable, ExitCode.SOURCE_UNREACHABLE),
+          (MassChange, ExitCode.MASS_CHANGE), (SyncError, ExitCode.FAILED))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
         "`arwatch demo` scores a built-in demo company."))
     parser.add_argument("--version", action="version", version=f"arwatch {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what is done")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the traceback of an error (errors are one line without it)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:
         command.register(sub)
@@ -32,14 +41,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except UsageError as error:
-        print(f"arwatch: {error}", file=sys.stderr)
-        return int(error.code)
+        return _failed(args, str(error), error.code)
+    except SyncError as error:
+        code = next(c for kind, c in _CODES if isinstance(error, kind))
+        return _failed(args, str(error), code)
     except BrokenPipeError:  # output piped into `head` and closed: not an error of ours
         sys.stderr.close()
         return int(ExitCode.OK)
     except KeyboardInterrupt:
         print("arwatch: interrupted", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
+    except Exception as error:  # noqa: BLE001 - a bug: one line, the traceback with --debug
+        return _failed(args, f"unexpected error ({type(error).__name__}: {error}); this is a bug in arwatch: "
+                             f"run the command again with --debug to see where", ExitCode.FAILED)
+
+
+def _failed(args: argparse.Namespace, message: str, code: int) -> int:
+    if args.debug:
+        traceback.print_exc()
+    print(f"arwatch: {message}", file=sys.stderr)
+    return int(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -79,8 +79,10 @@ class OpenCompany(NamedTuple):
 
 
 def open_company(config_path: Path | None, state: str | None, name: str | None,
-                 as_of: dt.date | None = None) -> OpenCompany:
+                 as_of: dt.date | None = None, policy_path: Path | None = None) -> OpenCompany:
     """Config (the embedded demo when there is none), store, adapter, policy and clock of a company.
+
+    The policy is ``policy_path`` (``--policy``) when given, else the company's or the config's.
 
     The day is ``as_of`` when given, else the as-of day of the company's last sync (so that what
     is shown is the data's day, not the calendar's), else the fixed day of its data (the demo),
@@ -101,10 +103,9 @@ def open_company(config_path: Path | None, state: str | None, name: str | None,
         adapter = make_adapter(company, config, store, secrets, clock)
         if not as_of and not last_day and data_day(adapter):
             clock = clock.at(data_day(adapter))
-        policy = load_policy(config.path(company.policy or config.policy))
+        policy = load_policy(policy_path or config.path(company.policy or config.policy))
     except (ConfigError, PolicyError) as error:
         raise UsageError(str(error)) from None
-    warn_unsigned(policy)
     return OpenCompany(config, store, adapter, policy, name, clock)
 
 

@@ -9,18 +9,13 @@ Prints the time of each stage: building the ledger, building the frame (once), t
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from synthetic import synthetic_ledger  # noqa: E402
-
-from arwatch.core.backtest import BacktestSettings  # noqa: E402
-from arwatch.core.backtest.run import backtest_frame  # noqa: E402
-from arwatch.core.frame import LedgerFrame  # noqa: E402
-from arwatch.core.policy import Policy  # noqa: E402
+from arwatch.core.backtest import BacktestSettings
+from arwatch.core.backtest.run import backtest_frame
+from arwatch.core.frame import LedgerFrame
+from arwatch.core.policy import Policy
+from arwatch.demo.synthetic import synthetic_ledger
 
 
 def main() -> None:

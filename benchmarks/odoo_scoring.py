@@ -170,7 +170,7 @@ def pay_and_order(env, args, pay_invoices, partners, journals, rng):
         plan = []
         for inv, pay in zip(chunk, payments, strict=False):
             lines = (inv.line_ids | pay.move_id.line_ids).filtered(
-                lambda l: l.account_id.account_type == "asset_receivable" and not l.reconciled)
+                lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled)
             plan.append(lines)
         env["account.move.line"]._reconcile_plan(plan)
         env.cr.commit()
@@ -211,7 +211,9 @@ def populate_payments(env, args):
 
 
 def measure_core_synthetic(n_customers, n_invoices, n_paid):
-    """The core alone (load, frame, score, plan) on a generated ledger of the benchmark's size."""
+    """The core alone (load, frame, score, plan) on the synthetic book (``arwatch.demo.synthetic``,
+    plain records, validated by the timed load) of the benchmark's size: ``n_invoices`` invoice
+    records (2% of them credit notes) and ``n_paid`` payments."""
     from odoo.addons.arwatch.lib.planning import desired_state  # noqa: PLC0415
     from odoo.addons.arwatch.lib.policy import company_policy  # noqa: PLC0415
 
@@ -219,23 +221,10 @@ def measure_core_synthetic(n_customers, n_invoices, n_paid):
     from arwatch.core.frame import LedgerFrame  # noqa: PLC0415
     from arwatch.core.load import load_ledger  # noqa: PLC0415
     from arwatch.core.scoring import score  # noqa: PLC0415
+    from arwatch.demo.synthetic import build_synthetic  # noqa: PLC0415
 
-    rng = random.Random(3)
     today = run_clock().today  # the benchmark run starts here
-    customers = [{"id": str(i), "name": f"C{i}", "currency": "EUR"} for i in range(n_customers)]
-    invoices, payments = [], []
-    for k in range(n_invoices):
-        day = today - dt.timedelta(days=rng.randint(1, 730))
-        invoices.append({"id": f"i{k}", "number": f"INV/{k}", "customer_id": str(k % n_customers), "issue_date": day,
-                         "due_date": day + dt.timedelta(days=30), "total": round(rng.uniform(50, 5000), 2),
-                         "currency": "EUR"})
-    for k, inv in enumerate(sorted(invoices, key=lambda r: r["issue_date"])[:n_paid]):
-        paid = min(inv["issue_date"] + dt.timedelta(days=rng.choice((5, 10, 20, 30, 40, 60, 90))), today)
-        amount = inv["total"] if rng.random() > 0.1 else round(inv["total"] / 2, 2)
-        payments.append({"id": f"p{k}", "customer_id": inv["customer_id"], "date": paid, "amount": amount,
-                         "currency": "EUR", "allocations": [{"invoice_id": inv["id"], "amount": amount, "date": paid}]})
-    raw = {"company": {"id": "1", "name": "Bench", "currency": "EUR"}, "customers": customers,
-           "invoices": invoices, "payments": payments}
+    raw = build_synthetic(n_customers, n_invoices, n_paid, seed=3, today=today, validate=True)
     values = {"medium": 25, "high": 50, "critical": 75, "delinquent_days": 91, "hold_enabled": True,
               "hold_delinquent": True, "hold_level": "critical", "hold_clear_days": 7, "reminder_days": 1,
               "call_days": 30, "patience_days": 30, "agency_days": 91, "large_invoice": 5000,
@@ -310,7 +299,7 @@ def measure_scoring(env, sizes, repeat):
     for n in sizes:
         part = ids[:n]
         sp = env.cr.savepoint()
-        read_best, _ = timed(lambda: scoring._board(company, part, today, policy), repeat)
+        read_best, _ = timed(lambda part=part: scoring._board(company, part, today, policy), repeat)
         start = time.perf_counter()
         scoring._score_company(company, today=today, partner_ids=part, batch_size=max(n, 1))
         env.flush_all()
@@ -321,7 +310,7 @@ def measure_scoring(env, sizes, repeat):
         env.flush_all()
         queries = env.cr.sql_log_count - q0
 
-        def rerun():
+        def rerun(part=part, n=n):
             env.invalidate_all()
             scoring._score_company(company, today=today, partner_ids=part, batch_size=max(n, 1))
             env.flush_all()

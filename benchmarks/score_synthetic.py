@@ -16,19 +16,15 @@ from __future__ import annotations
 
 import argparse
 import gc
-import sys
 import time
 import tracemalloc
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from synthetic import DEFAULT_TODAY, build_synthetic  # noqa: E402
-
-from arwatch.core.frame import LedgerFrame  # noqa: E402
-from arwatch.core.load import load_ledger  # noqa: E402
-from arwatch.core.policy import LEVELS  # noqa: E402
-from arwatch.core.scoring import score  # noqa: E402
+from arwatch.core.frame import LedgerFrame
+from arwatch.core.load import load_ledger
+from arwatch.core.policy import LEVELS
+from arwatch.core.scoring import score
+from arwatch.demo.company import DEFAULT_TODAY
+from arwatch.demo.synthetic import build_synthetic
 
 
 def main() -> None:

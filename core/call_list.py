@@ -77,7 +77,8 @@ def call_list(desired: DesiredState, board: ScoreBoard, policy: Policy) -> CallL
             reason=reason(task)))
     lines.sort(key=lambda line: (-line.expected_loss, line.customer_id, line.key))
     taken: dict[str, int] = {}
-    today, carried = [], []
+    today: list[CallLine] = []
+    carried: list[CallLine] = []
     for line in lines:
         taken[line.assignee] = taken.get(line.assignee, 0) + 1
         (today if taken[line.assignee] <= policy.credit.calls_per_day else carried).append(line)

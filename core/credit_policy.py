@@ -13,7 +13,7 @@ and no dunning on fraud suspicion (002), a review for the salesperson on externa
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -139,7 +139,7 @@ class StepRule(_Section):
         return self
 
 
-def _rule(step: str, **kw) -> StepRule:
+def _rule(step: str, **kw: Any) -> StepRule:
     return StepRule(step=step, **kw)
 
 

@@ -6,7 +6,12 @@ is already in ``desired``. Applying the result and diffing again yields an empty
 
 from __future__ import annotations
 
-from .actions import Change, DesiredState, Diff, Flag, Op, WrittenState, remembered
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
+
+from .actions import Change, DesiredState, Diff, Flag, Hold, Op, Task, WrittenState, remembered
+
+_Item = TypeVar("_Item", Flag, Hold, Task)
 
 
 def _flag_changed(old: Flag, new: Flag) -> bool:
@@ -15,8 +20,9 @@ def _flag_changed(old: Flag, new: Flag) -> bool:
         new.level, new.segment, round(new.score), new.reasons)
 
 
-def _changes(old: dict, new: dict, add: Op, remove: Op, field: str, why_add, why_remove: str,
-             changed=None) -> tuple[list[Change], list[Change]]:
+def _changes(old: Mapping[str, _Item], new: Mapping[str, _Item], add: Op, remove: Op, field: str,
+             why_add: Callable[[_Item], str], why_remove: str,
+             changed: Callable[[_Item, _Item], bool] | None = None) -> tuple[list[Change], list[Change]]:
     """Keyed comparison of one kind: (additions and changes, removals), each in key order."""
     added = [Change(op=add, key=key, customer_id=item.customer_id, before=old.get(key),
                     why=why_add(item), **{field: item})
@@ -29,7 +35,7 @@ def _changes(old: dict, new: dict, add: Op, remove: Op, field: str, why_add, why
 
 def diff(written: WrittenState, desired: DesiredState) -> Diff:
     """Changes in a stable order: flags, holds placed, holds released, tasks opened, closed."""
-    def keyed(items):
+    def keyed(items: Iterable[_Item]) -> dict[str, _Item]:
         return {i.key: i for i in items}
 
     flags = _changes(keyed(written.flags), keyed(desired.flags), Op.SET_FLAG, Op.CLEAR_FLAG, "flag",

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -132,7 +133,7 @@ class LedgerFrame:
     k_role: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     k_phone: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     company_name: str = ""
-    extra: dict = field(default_factory=dict, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def n_customers(self) -> int:

@@ -8,6 +8,7 @@ Every table ends sorted by customer, then day, then input order.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from itertools import repeat
 from operator import attrgetter
 from typing import Any
@@ -19,7 +20,7 @@ from .gcpause import with_gc_paused
 from .model import InvoiceKind, InvoiceState, Ledger, OrderState, PaymentState
 
 
-def days(dates: list[dt.date | None] | tuple) -> np.ndarray:
+def days(dates: Sequence[Any]) -> np.ndarray:
     """Day numbers (``date.toordinal()``) of dates; NEVER for None."""
     try:
         return np.fromiter(map(dt.date.toordinal, dates), dtype=np.int32, count=len(dates))
@@ -28,7 +29,7 @@ def days(dates: list[dt.date | None] | tuple) -> np.ndarray:
                            dtype=np.int32, count=len(dates))
 
 
-def money(values: list | tuple) -> np.ndarray:
+def money(values: Sequence[Any]) -> np.ndarray:
     """Decimals (or None → NaN) as float64."""
     try:
         return np.fromiter(map(float, values), dtype=np.float64, count=len(values))
@@ -42,17 +43,18 @@ def obj(values: Any) -> np.ndarray:
     return out
 
 
-def columns(records: list | tuple, *names: str) -> list[list]:
+def columns(records: Sequence[Any], *names: str) -> list[list[Any]]:
     """The named attributes of every record, one list per name (one C-level pass each; no
     per-record tuples, which would wake the garbage collector over millions of records)."""
     return [list(map(attrgetter(name), records)) for name in names]
 
 
-def index_of(mapping: dict[str, int], keys: tuple, missing: int = -1) -> np.ndarray:
+def index_of(mapping: dict[str, int], keys: Sequence[str], missing: int = -1) -> np.ndarray:
     return np.fromiter(map(mapping.get, keys, repeat(missing)), dtype=np.int32, count=len(keys))
 
 
-def _sorted_by_customer(records: tuple, c_index: dict[str, int], day_field: str) -> tuple[list, np.ndarray, np.ndarray]:
+def _sorted_by_customer(records: tuple[Any, ...], c_index: dict[str, int],
+                        day_field: str) -> tuple[list[Any], np.ndarray, np.ndarray]:
     """Records ordered by (customer, day, input order), with their customer and day columns."""
     cust_ids, dates = columns(records, "customer_id", day_field)
     cust = index_of(c_index, cust_ids)
@@ -71,7 +73,8 @@ def _build_columns(ledger: Ledger) -> dict[str, Any]:
     customers = ledger.customers
     c_index = {c.id: i for i, c in enumerate(customers)}
     cols: dict[str, Any] = {}
-    c_id, c_name, c_terms, c_limit, c_sales = columns(customers, "id", "name", "terms_days", "credit_limit", "salesperson")
+    c_id, c_name, c_terms, c_limit, c_sales = columns(customers, "id", "name", "terms_days", "credit_limit",
+                                                      "salesperson")
     c_email, c_phone = columns(customers, "email", "phone")
     cols.update(c_id=obj(c_id), c_name=obj(c_name), c_terms=np.array(c_terms, dtype=np.int32),
                 c_credit_limit=money(c_limit), c_salesperson=obj(c_sales), c_email=obj(c_email), c_phone=obj(c_phone))
@@ -96,7 +99,8 @@ def _build_columns(ledger: Ledger) -> dict[str, Any]:
                 p_amount=money(p_amount) * money(p_rate) if len(payments) else np.zeros(0),
                 p_state=np.array([states.index(s) for s in p_state], dtype=np.int8),
                 p_returned=np.where(np.array([s is not PaymentState.POSTED for s in p_state], dtype=bool),
-                                    days(p_returned), NEVER).astype(np.int32) if len(payments) else np.zeros(0, np.int32),
+                                    days(p_returned), NEVER).astype(np.int32)
+                          if len(payments) else np.zeros(0, np.int32),
                 p_account=np.array([-1 if not a else accounts.setdefault(a, len(accounts)) for a in p_account],
                                    dtype=np.int32),
                 accounts=tuple(accounts))
@@ -116,10 +120,10 @@ def _orders(ledger: Ledger, c_index: dict[str, int]) -> dict[str, np.ndarray]:
             "o_total": money(o_total) * money(o_rate) if len(orders) else np.zeros(0)}
 
 
-def _allocations(payments: list, p_day: np.ndarray, invoices: list, i_issue: np.ndarray,
+def _allocations(payments: list[Any], p_day: np.ndarray, invoices: list[Any], i_issue: np.ndarray,
                  is_credit: np.ndarray, i_index: dict[str, int], rate: np.ndarray) -> dict[str, np.ndarray]:
     owners: list[int] = []  # payment index, or -(credit note index) - 2
-    allocs: list = []
+    allocs: list[Any] = []
     for pi, pay in enumerate(payments):
         if pay.allocations:
             allocs.extend(pay.allocations)
@@ -181,7 +185,8 @@ def _small_tables(ledger: Ledger, c_index: dict[str, int], i_index: dict[str, in
                s_source=obj([s.source for s in signals]), s_note=obj([s.note for s in signals]))
     contacts = [(c_index[c.id], k) for c in ledger.customers for k in c.contacts]
     out.update(k_cust=np.array([ci for ci, _ in contacts], dtype=np.int32),
-               k_created=np.array([k.created_on.toordinal() if k.created_on else 0 for _, k in contacts], dtype=np.int32),
+               k_created=np.array([k.created_on.toordinal() if k.created_on else 0 for _, k in contacts],
+                                  dtype=np.int32),
                k_archived=days([k.archived_on for _, k in contacts]),
                k_name=obj([k.name for _, k in contacts]), k_role=obj([k.role for _, k in contacts]),
                k_phone=obj([k.phone for _, k in contacts]))

@@ -30,7 +30,8 @@ def habit(frame: LedgerFrame, last_n: int = 12) -> Habit:
     """The habit over each customer's last ``last_n`` settled invoices (cached per N)."""
     key = f"habit:{last_n}"
     if key in frame.extra:
-        return frame.extra[key]
+        cached: Habit = frame.extra[key]
+        return cached
     st = settlement(frame)
     paid = np.flatnonzero(st.is_settled)
     cust = frame.i_cust[paid]

@@ -128,5 +128,5 @@ def desired_holds(board: ScoreBoard, written: WrittenState, policy: Policy, toda
             holds.append(current[cid])
             continue
         rule = next(name for name, mask in masks if mask[c])
-        holds.append(Hold(customer_id=cid, rule=rule, reason=reason_for(board, policy, rule, c), since=today))
+        holds.append(Hold(customer_id=cid, rule=rule, reason=reason_for(board, policy, rule, int(c)), since=today))
     return tuple(sorted(holds, key=lambda h: h.customer_id))

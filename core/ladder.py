@@ -32,6 +32,7 @@ from .columnar import NEVER
 from .contact_log import describe_attempt, last_attempt
 from .credit_policy import ESCALATION, SEGMENT_NAMES, StepRule
 from .episodes import episode_cause, last_promise_day, last_settling_day
+from .frame import LedgerFrame
 from .indicators.aging import oldest_days_past_due
 from .indicators.base import fmt_day
 from .plan_view import Firing, PlanView
@@ -153,7 +154,7 @@ def _next(facts: _Facts, c: int, at: Position, steps: dict[str, Rule], today: dt
                   f"{rule[2].wait_days} days waited, {moved}; {int(facts.dpd[c])} days past due")
 
 
-def _kept_reason(written_open: Mapping[str, Task], f, c: int, position: Position, cause: str) -> str:
+def _kept_reason(written_open: Mapping[str, Task], f: LedgerFrame, c: int, position: Position, cause: str) -> str:
     """Why an open rung stays: the reason it was opened with, when the target kept its evidence."""
     task = written_open.get(f"task:{f.c_id[c]}:{position.step}:{cause}")
     first = task.evidence[0] if task is not None and task.evidence else ""
@@ -175,8 +176,8 @@ def rung_firings(view: PlanView, written: WrittenState, today: dt.date,
     written_open = {t.key: t for t in written.tasks}
     f = view.frame
     out: list[Firing] = []
-    for c in np.flatnonzero(in_episode):
-        c = int(c)
+    for found in np.flatnonzero(in_episode):
+        c = int(found)
         cause = episode_cause(int(facts.starts[c]))
         position = at.get((str(f.c_id[c]), cause))
         steps = steps_of.get(c, {})

@@ -7,6 +7,7 @@ unknown invoices, over-allocation, currency mismatch) run after each record is v
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -171,8 +172,13 @@ def _settles_for_good(record: Record) -> bool:
     return not isinstance(record, Payment) or record.state is PaymentState.POSTED
 
 
-def _settle_date(record: Record) -> Any:
-    return getattr(record, "date", None) or record.issue_date
+def _settle_date(record: Record) -> dt.date:
+    """A payment settles on its date, a credit note on its issue date."""
+    if isinstance(record, Payment):
+        return record.date
+    if isinstance(record, Invoice):
+        return record.issue_date
+    raise TypeError(f"a {type(record).__name__} settles no invoice")
 
 
 @with_gc_paused
@@ -204,7 +210,7 @@ def load_ledger(
         good[key], found = _drop_unknown_customers(good[key], customer_ids, _TYPE_NAMES[key], source)
         issues += found
 
-    invoices = {inv.id: inv for inv in good["invoices"] if inv.kind is InvoiceKind.INVOICE}  # type: ignore[attr-defined]
+    invoices = {inv.id: inv for inv in good["invoices"] if isinstance(inv, Invoice) and inv.kind is InvoiceKind.INVOICE}
     notes = [inv for inv in good["invoices"] if inv.kind is InvoiceKind.CREDIT_NOTE]  # type: ignore[attr-defined]
     kept, found = _check_allocations(notes + good["payments"], invoices, source)
     issues += found

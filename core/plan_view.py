@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -36,8 +37,8 @@ class Firing:
     cause: str
     invoices: tuple[int, ...] = ()  # invoice rows, oldest due first
     notes: tuple[str, ...] | None = None  # None: the evidence of the rule's ``requires`` that fired
-    promise: dict | None = None
-    plan: dict | None = None
+    promise: dict[str, Any] | None = None
+    plan: dict[str, Any] | None = None
     hold: Hold | None = None
     reason: str = ""  # why this step now: the ladder's entry or climb
 
@@ -108,7 +109,7 @@ class PlanView:
 
     def customers_for(self, segment: str, rule: StepRule) -> np.ndarray:
         board, credit = self.board, self.credit
-        ok = (board.segment == SEGMENT_NAMES.index(segment)) & np.isin(
+        ok: np.ndarray = (board.segment == SEGMENT_NAMES.index(segment)) & np.isin(
             board.level, [LEVEL_NAMES.index(level) for level in rule.levels])
         if rule.requires:
             ok &= np.any([fired(board, ind) for ind in rule.requires], axis=0)
@@ -125,6 +126,7 @@ class PlanView:
     def invoices_for(self, customers: np.ndarray, rule: StepRule) -> np.ndarray:
         """Invoice rows the rule fires on (open, in its days-past-due range, beyond the habit)."""
         f = self.frame
+        assert rule.from_days is not None  # StepRule requires it for the scopes that read invoices
         ok = self.st.is_open & customers[f.i_cust] & (self.dpd >= rule.from_days)
         if rule.until_days is not None:
             ok &= self.dpd <= rule.until_days

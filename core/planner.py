@@ -5,7 +5,8 @@
 ``task:<customer>:<step>:<cause>``, so a rerun plans the same keys and the diff is empty, and a
 task whose cause is gone (nothing overdue any more, promise kept, plan back on track, signal
 expired) is simply not desired any more: the diff closes it. The escalation steps are the
-ladder's (core/ladder.py): one open per customer and episode, cause ``episode:<day>``. Each task cites the ladder rule of the policy
+ladder's (core/ladder.py): one open per customer and episode, cause ``episode:<day>``. Each task
+cites the ladder rule of the policy
 that fired (``rule``) and the facts behind it (``evidence``).
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -75,13 +77,14 @@ def _promise_firings(view: PlanView, customers: np.ndarray, ladder: str, index: 
     plans: dict[tuple[int, int], list[int]] = {}
     for r in np.flatnonzero(missed):
         plans.setdefault((int(f.n_cust[r]), int(f.n_plan[r])), []).append(int(r))
-    for (c, _), rows in plans.items():
+    for (c, _), missed_rows in plans.items():
         if not customers[c]:
             continue
-        agreed = date_of(f.n_agreed[rows[0]])
-        items = [{"due_date": date_of(f.n_due[r]), "amount": float(f.n_amount[r])} for r in rows]
-        note = "payment plan of " + fmt_day(f.n_agreed[rows[0]]) + ": missed " + "; ".join(
-            f"{fmt_money(i['amount'])} due {fmt_day(f.n_due[r])}" for i, r in zip(items, rows, strict=False))
+        agreed = date_of(f.n_agreed[missed_rows[0]])
+        items: list[dict[str, Any]] = [{"due_date": date_of(f.n_due[r]), "amount": float(f.n_amount[r])}
+                                       for r in missed_rows]
+        note = "payment plan of " + fmt_day(f.n_agreed[missed_rows[0]]) + ": missed " + "; ".join(
+            f"{fmt_money(i['amount'])} due {fmt_day(f.n_due[r])}" for i, r in zip(items, missed_rows, strict=False))
         out.append(Firing(c, ladder, index, rule, f"plan:{agreed.isoformat()}", notes=(note,),
                           plan={"agreed_on": agreed, "missed": items}))
     return out
@@ -115,14 +118,14 @@ def describe(ladder: str, index: int, rule: StepRule) -> str:
     return f"credit.ladders.{ladder}[{index}]: " + ", ".join(parts)
 
 
-def _invoice_facts(view: PlanView, rows: tuple[int, ...]) -> list[dict]:
+def _invoice_facts(view: PlanView, rows: tuple[int, ...]) -> list[dict[str, Any]]:
     f, st = view.frame, view.st
     return [{"number": str(f.i_number[r]), "total": float(f.i_total[r]), "open": float(st.residual[r]),
              "issue_date": date_of(f.i_issue[r]), "due_date": date_of(f.i_due[r]),
              "days_past_due": int(view.dpd[r])} for r in rows]
 
 
-def _evidence(view: PlanView, firing: Firing, invoices: list[dict]) -> tuple[str, ...]:
+def _evidence(view: PlanView, firing: Firing, invoices: list[dict[str, Any]]) -> tuple[str, ...]:
     c, board = firing.customer, view.board
     lines = [firing.reason] if firing.reason else []
     lines.append(f"segment {SEGMENT_NAMES[board.segment[c]]}, risk {LEVEL_NAMES[board.level[c]]} "
@@ -158,8 +161,8 @@ def _assignee(view: PlanView, rule: StepRule, c: int) -> str:
                                                                                         rule.assignee)
 
 
-def _context(view: PlanView, firing: Firing, invoices: list[dict], assignee: str, company_name: str,
-             evidence_lines: tuple[str, ...], today: dt.date) -> dict:
+def _context(view: PlanView, firing: Firing, invoices: list[dict[str, Any]], assignee: str, company_name: str,
+             evidence_lines: tuple[str, ...], today: dt.date) -> dict[str, Any]:
     f, c = view.frame, firing.customer
     start, end = view.i_rows[c], view.i_rows[c + 1]
     open_rows = start + np.flatnonzero(view.st.is_open[start:end])
@@ -182,7 +185,7 @@ def _context(view: PlanView, firing: Firing, invoices: list[dict], assignee: str
     }
 
 
-def _about(invoices: list[dict]) -> list[str]:
+def _about(invoices: list[dict[str, Any]]) -> list[str]:
     """The invoices a title names: the overdue ones when there are any."""
     overdue = [i["number"] for i in invoices if i["days_past_due"] > 0]
     return overdue or [i["number"] for i in invoices]

@@ -37,10 +37,11 @@ class _Section(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+_INDICATOR_FIELDS: dict[str, Any] = {ind.id: (ind.params, Field(default_factory=ind.params)) for ind in INDICATORS}
 IndicatorsPolicy = create_model(  # one field per registered indicator, typed by its Params
     "IndicatorsPolicy",
     __base__=_Section,
-    **{ind.id: (ind.params, Field(default_factory=ind.params)) for ind in INDICATORS},
+    **_INDICATOR_FIELDS,
 )
 
 PAYMENT_PROBLEMS: tuple[str, ...] = (
@@ -73,7 +74,7 @@ class ScoringPolicy(_Section):
 
 
 class SegmentPolicy(_Section):
-    """Rules of warning-signs.md table B."""
+    """Segment rules (the README's "Segments": under review, delinquent, new, chronic late, good)."""
 
     new_below_paid: int = Field(default=3, ge=1, description="fewer paid invoices than this: new")
     delinquent_days: int = Field(default=91, ge=1, description="days past due that make delinquent")
@@ -84,7 +85,7 @@ class SegmentPolicy(_Section):
 
 
 class Policy(_Section):
-    indicators: IndicatorsPolicy = Field(default_factory=IndicatorsPolicy)  # type: ignore[valid-type]
+    indicators: IndicatorsPolicy = Field(default_factory=IndicatorsPolicy)
     scoring: ScoringPolicy = Field(default_factory=ScoringPolicy)
     segments: SegmentPolicy = Field(default_factory=SegmentPolicy)
     credit: CreditPolicy = Field(default_factory=CreditPolicy)

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 HEADER = """\
 # arwatch credit policy: every key with its default. Copy this file, change what your business
 # does differently, and pass it with --policy (or set `policy` in the config file).
-# Indicator ids are those of warning-signs.md table A; weights are 0..1, days are calendar days.
+# Indicator ids are those of the README's "Warning signs" table; weights are 0..1, days are calendar days.
 """
 
 

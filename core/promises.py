@@ -68,7 +68,8 @@ def build_schedule(plan_id: str, customer_id: str, amount: Decimal, count: int, 
     amounts = split_amount(amount, count)
     dates = schedule_dates(first, count, frequency)
     return PaymentPlan(id=plan_id, customer_id=customer_id, agreed_on=agreed_on or first,
-                       instalments=tuple(Instalment(due_date=d, amount=a) for d, a in zip(dates, amounts, strict=False)))
+                       instalments=tuple(Instalment(due_date=d, amount=a)
+                                         for d, a in zip(dates, amounts, strict=False)))
 
 
 def _reached_day(frame: LedgerFrame, cust: np.ndarray, start: np.ndarray, need: np.ndarray) -> np.ndarray:
@@ -153,7 +154,8 @@ def _cumsum_within(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
         return total
     starts = np.r_[0, np.flatnonzero(groups[1:] != groups[:-1]) + 1]
     offset = np.repeat(total[starts] - values[starts], np.diff(np.r_[starts, len(values)]))
-    return total - offset
+    within: np.ndarray = total - offset
+    return within
 
 
 def track_instalments(frame: LedgerFrame, grace_days: int = DEFAULT_GRACE_DAYS,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -56,7 +57,7 @@ class ScoreBoard:
     """
 
     frame: LedgerFrame
-    indicators: tuple[Indicator, ...]
+    indicators: tuple[Indicator[Any], ...]
     results: tuple[IndicatorResult, ...]
     contributions: np.ndarray
     score: np.ndarray
@@ -91,7 +92,7 @@ class ScoreBoard:
         )
 
 
-def combine(frame: LedgerFrame, indicators: tuple[Indicator, ...], results: tuple[IndicatorResult, ...],
+def combine(frame: LedgerFrame, indicators: tuple[Indicator[Any], ...], results: tuple[IndicatorResult, ...],
             policy: Policy) -> np.ndarray:
     """[indicator, customer] contributions weight * strength, with ``only_with`` gates applied."""
     fired = {r.indicator: r.fired for r in results}
@@ -114,7 +115,7 @@ def levels(score: np.ndarray, rules: ScoringPolicy) -> np.ndarray:
 
 
 def score(frame: LedgerFrame, policy: Policy | None = None,
-          indicators: tuple[Indicator, ...] = INDICATORS) -> ScoreBoard:
+          indicators: tuple[Indicator[Any], ...] = INDICATORS) -> ScoreBoard:
     """Run every indicator on ``frame`` (already cut at its day) and score every customer."""
     policy = policy or Policy()
     results = tuple(ind.run(frame, policy.params(ind.id)) for ind in indicators)

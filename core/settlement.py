@@ -41,7 +41,7 @@ class Settlement:
 
 def settlement(frame: LedgerFrame) -> Settlement:
     """The settlement view of ``frame`` (cached on the frame)."""
-    cached = frame.extra.get("settlement")
+    cached: Settlement | None = frame.extra.get("settlement")
     if cached is not None:
         return cached
     n = len(frame.i_id)

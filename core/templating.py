@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 
@@ -70,7 +70,7 @@ def _environment() -> SandboxedEnvironment:
 
 
 @lru_cache(maxsize=256)
-def _compiled(text: str):
+def _compiled(text: str) -> Template:
     return _environment().from_string(text)
 
 

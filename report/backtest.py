@@ -150,7 +150,7 @@ def _customer_section(r: BacktestResult) -> str:
                          y_label="customers"))
     out.append(f'<p class="note">Lead-time histogram: number of customers by days of warning '
                f'(first {s.warn_level} flag to going bad).</p>')
-    rows, best = [], {}
+    rows = []
     for name in ("scorecard", "dunning", "late_rate"):
         q = r.quality(name)
         for lq in q.levels:
@@ -231,8 +231,9 @@ def _model_section(r: BacktestResult) -> str:
         out.append(bar_chart([(str(d)[5:], a) for d, a in r.forecast_weeks], "Expected cash-in by week",
                              fmt=lambda v: f"{v:,.0f}", x_label="week starting (month-day)",
                              y_label=f"expected ({r.currency})"))
+        method = "learned model" if r.model_in_use == "learned" else "each customer&#x27;s usual days to pay"
         out.append(f'<p class="note">{len(r.forecast)} open invoices; {total:,.2f} {r.currency} expected in the next '
-                   f'{len(r.forecast_weeks)} weeks ({"learned model" if r.model_in_use == "learned" else "each customer&#x27;s usual days to pay"}).</p>')
+                   f'{len(r.forecast_weeks)} weeks ({method}).</p>')
     return "".join(out)
 
 
@@ -241,7 +242,8 @@ def render_backtest(r: BacktestResult) -> str:
     b = describe()
     s = r.settings
     head = (f"<h1>Backtest: would arwatch have warned you in time?</h1>"
-            f"<p>{escape(r.company or 'Company')} ({escape(r.source)}): {r.customers} customers, {r.invoices} invoices. "
+            f"<p>{escape(r.company or 'Company')} ({escape(r.source)}): {r.customers} customers, "
+            f"{r.invoices} invoices. "
             f"arwatch was replayed at every {s.every} end from {r.days[0] if r.days else 'n/a'} to "
             f"{r.days[-1] if r.days else 'n/a'} ({len(r.days)} replay days), each time seeing only what was known "
             f"on that day, and compared with what happened afterwards (data up to {r.last_day}).</p>"

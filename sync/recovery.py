@@ -20,7 +20,8 @@ TARGET = "target system"
 
 
 def _items(state: WrittenState) -> dict[str, Flag | Hold | Task]:
-    return {item.key: item for item in (*state.flags, *state.holds, *state.tasks)}
+    items: tuple[Flag | Hold | Task, ...] = (*state.flags, *state.holds, *state.tasks)
+    return {item.key: item for item in items}
 
 
 def applied_in(target: WrittenState, change: Change) -> bool:

@@ -58,6 +58,8 @@ from .summary import RunSummary, tally
 
 log = logging.getLogger(__name__)
 
+DEFAULT_GUARD = Guard()  # frozen: the limits of a run given none
+
 Planner = Callable[[ScoreBoard, WrittenState, Policy, dt.date], DesiredState]
 
 
@@ -130,7 +132,8 @@ def _save_snapshot(store: Store, company: str, adapter: SourceAdapter, merged: M
             store.snapshot.set_cursor(conn, company, pull.cursor, run_id)
 
 
-def _score(merged: Merged, adapter: SourceAdapter, policy: Policy, today: dt.date) -> tuple[ScoreBoard, tuple[Issue, ...]]:
+def _score(merged: Merged, adapter: SourceAdapter, policy: Policy,
+           today: dt.date) -> tuple[ScoreBoard, tuple[Issue, ...]]:
     ledger, issues = load_ledger(merged.ledger_data(), source=adapter.name, unavailable=adapter.unavailable)
     return score(LedgerFrame.from_ledger(ledger, today), policy), issues
 
@@ -227,7 +230,7 @@ def _dry_run(company: str, store: Store, adapter: SourceAdapter, policy: Policy,
 def run_sync(company_config: CompanyConfig | str, store: Store, adapter: SourceAdapter, policy: Policy, today: dt.date,
              full: bool = False, dry_run: bool = False, planner: Planner = default_planner,
              progress: Progress = no_progress, batch_size: int = 50, actor: str = "arwatch",
-             guard: Guard | None = Guard()) -> RunSummary:
+             guard: Guard | None = DEFAULT_GUARD) -> RunSummary:
     """Sync one company; returns its summary (errors become a status, never stop the caller).
 
     ``guard``: the limits on mass change (None lets any change through: --allow-mass-change).

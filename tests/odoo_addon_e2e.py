@@ -60,7 +60,8 @@ def addon_scenario(transport: Any, url: str, database: str, login: str, key: str
     risks = loader.call("arwatch.partner.risk", "search_read",
                         domain=[["company_id", "=", loader.company]], fields=["partner_id", "level", "hold"])
     open_tasks = loader.call("mail.activity", "search_read",
-                             domain=[["arwatch_company_id", "=", loader.company], ["arwatch_partner_id", "=", int(held)]],
+                             domain=[["arwatch_company_id", "=", loader.company],
+                                     ["arwatch_partner_id", "=", int(held)]],
                              fields=["arwatch_key"])
     tags = loader.call("res.partner", "read", ids=sorted(loader.partners.values()), fields=["category_id"])
     return {"runs": runs, "held": held, "refusal": refusal, "risks": risks, "open_tasks": open_tasks,

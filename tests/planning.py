@@ -24,6 +24,7 @@ from arwatch.core.scoring import ScoreBoard, score
 from arwatch.sync.templates import load_templates
 
 TEMPLATES = load_templates()
+NOTHING_WRITTEN = WrittenState()  # frozen: one instance serves as the default
 
 
 class StubParams(IndicatorParams):
@@ -83,7 +84,7 @@ def run(ledger, day: dt.date, written: WrittenState, policy: Policy, stubs=()) -
 
 
 def walk(ledger, first: dt.date, last: dt.date, policy: Policy, stubs=(),
-         written: WrittenState = WrittenState()) -> tuple[list[tuple[str, str, str]], WrittenState]:
+         written: WrittenState = NOTHING_WRITTEN) -> tuple[list[tuple[str, str, str]], WrittenState]:
     """Plan every day from ``first`` to ``last``, applying each diff: the task openings and
     closings as ``(day, "open"|"close", "<customer> <step> <cause>")``, and what is written after."""
     events = []
@@ -94,7 +95,8 @@ def walk(ledger, first: dt.date, last: dt.date, policy: Policy, stubs=(),
         for c in changes.changes:
             if c.op.value in ("open_task", "close_task"):
                 task = c.task or c.before
-                events.append((day.isoformat(), c.op.value.split("_")[0], f"{task.customer_id} {task.step} {task.cause}"))
+                events.append((day.isoformat(), c.op.value.split("_")[0],
+                               f"{task.customer_id} {task.step} {task.cause}"))
         written = apply_to(written, changes)
         day += dt.timedelta(days=1)
     return events, written

@@ -55,7 +55,8 @@ def test_history__each_field_at_or_before_T_ignores_records_after_T(field, seed)
     pk, past, _ = _features_at(past_of(data))
     fk, full, _ = _features_at(data)
     assert pk == fk
-    np.testing.assert_allclose(getattr(past, field), getattr(full, field), rtol=1e-9, atol=1e-9, equal_nan=True, err_msg=field)
+    np.testing.assert_allclose(getattr(past, field), getattr(full, field), rtol=1e-9, atol=1e-9, equal_nan=True,
+                               err_msg=field)
 
 
 @pytest.mark.parametrize("feature", FEATURES)

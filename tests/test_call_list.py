@@ -45,7 +45,7 @@ def test_call_list__ranked_by_expected_loss_and_capped_per_collector():
     assert [line.customer_id for line in calls.carried] == ["d", "a"]
     losses = [line.expected_loss for line in calls.today + calls.carried]
     assert losses == sorted(losses, reverse=True)
-    score = {str(cid): float(s) for cid, s in zip(b.frame.c_id, b.score)}
+    score = {str(cid): float(s) for cid, s in zip(b.frame.c_id, b.score, strict=False)}
     assert calls.today[0].expected_loss == 9000.00 * score["b"] / 100
 
 

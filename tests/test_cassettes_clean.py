@@ -9,7 +9,8 @@ import pytest
 FOLDER = Path(__file__).parent / "cassettes"
 CASSETTES = sorted([*FOLDER.rglob("*.yaml"), *FOLDER.rglob("*.yaml.gz")])
 MACHINE = re.compile(r"/(?:work|root|home|tmp)/|site-packages")
-SECRETS = re.compile(r"(?im)^\s*-?\s*(authorization|cookie|set-cookie):|bearer [a-z0-9]{16,}|refresh_token\"?:\s*\"[a-z0-9]{20,}")
+SECRETS = re.compile(r"(?im)^\s*-?\s*(authorization|cookie|set-cookie):|bearer [a-z0-9]{16,}"
+                     r"|refresh_token\"?:\s*\"[a-z0-9]{20,}")
 
 
 @pytest.mark.parametrize("path", CASSETTES, ids=lambda p: str(p.relative_to(p.parents[1])))

@@ -30,7 +30,8 @@ def test_columnar__sum_max_min_count_match_python(data):
     g = groups(data)
     assert np.allclose(columnar.group_sum(k, v.astype(float), 5), [sum(x for x, _ in g.get(i, [])) for i in range(5)])
     assert list(columnar.group_count(k, 5)) == [len(g.get(i, [])) for i in range(5)]
-    assert list(columnar.group_max(k, v, 5, -999)) == [max((x for x, _ in g.get(i, [])), default=-999) for i in range(5)]
+    assert list(columnar.group_max(k, v, 5, -999)) == [max((x for x, _ in g.get(i, [])), default=-999)
+                                                       for i in range(5)]
     assert list(columnar.group_min(k, v, 5, 999)) == [min((x for x, _ in g.get(i, [])), default=999) for i in range(5)]
     assert list(columnar.group_distinct_count(k, v, 5)) == [len({x for x, _ in g.get(i, [])}) for i in range(5)]
 

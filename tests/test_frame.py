@@ -64,7 +64,9 @@ def test_frame__tables_sorted_by_customer_for_slicing():
 
 
 def test_frame__bounced_payment_settles_nothing_once_returned():
-    inv2 = lambda f: list(f.i_number).index("INV/2")
+    def inv2(f):
+        return list(f.i_number).index("INV/2")
+
     before, after = frame_at(LEDGER, "2024-03-19"), frame_at(LEDGER, "2024-03-25")
     assert settlement(before).paid[inv2(before)] == 25.0 + 20.0
     assert settlement(after).paid[inv2(after)] == 25.0

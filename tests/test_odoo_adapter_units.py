@@ -288,9 +288,11 @@ class OrdersOdoo:
     def call(self, model, method, ids=None, **kw):
         self.log.append((model, method, kw.get("domain")))
         if model == "sale.order":
-            rows = [{"id": 1, "name": "S1", "state": "sale", "partner_id": [7, "Acme"], "date_order": "2026-09-01 10:00:00",
+            rows = [{"id": 1, "name": "S1", "state": "sale", "partner_id": [7, "Acme"],
+                     "date_order": "2026-09-01 10:00:00",
                      "amount_total": 100.0, "currency_rate": 1.0, "write_date": "2026-11-01 10:00:00"},
-                    {"id": 2, "name": "S2", "state": "cancel" if self.cancelled else "sale", "partner_id": [8, "Acme, Jo"],
+                    {"id": 2, "name": "S2", "state": "cancel" if self.cancelled else "sale",
+                     "partner_id": [8, "Acme, Jo"],
                      "date_order": "2026-10-01 10:00:00", "amount_total": 50.0, "currency_rate": 1.0,
                      "write_date": "2026-11-02 10:00:00"}]
             wants_state = ["state", "=", "sale"] in kw["domain"]

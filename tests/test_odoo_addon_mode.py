@@ -29,7 +29,8 @@ class FakeOdoo:
         self.log.append((model, method))
         if model == "ir.module.module" and method == "search_read":
             assert ["name", "in", ["arwatch", "sale"]] in kw["domain"] and ["state", "=", "installed"] in kw["domain"]
-            return ([{"id": 5, "name": "sale"}] if self.sale else []) + ([{"id": 9, "name": "arwatch"}] if self.addon else [])
+            return (([{"id": 5, "name": "sale"}] if self.sale else [])
+                    + ([{"id": 9, "name": "arwatch"}] if self.addon else []))
         if model == "res.users" and method == "read":
             return [{"id": self.uid, "company_id": [1, "Acme"]}]
         if model == "res.company" and method == "read":
@@ -84,7 +85,8 @@ def test_adapter__scored_by_sync_writes_a_batch_through_the_addon_in_one_call():
     assert len(odoo.log) == calls + 1 and odoo.log[-1] == ("arwatch.sync.api", "arwatch_apply")
     assert odoo.sent[0][0]["flag"] == {"customer_id": "7", "level": "high", "score": 70.0, "segment": "delinquent",
                                        "reasons": ["90 days late"], "as_of": "2026-11-20"}
-    assert [(r.key, r.ok, r.error) for r in results] == [("flag:7", True, ""), ("flag:9", False, "res.partner 9 not found")]
+    assert [(r.key, r.ok, r.error) for r in results] == [("flag:7", True, ""),
+                                                         ("flag:9", False, "res.partner 9 not found")]
     assert results[0].external_id == "41" and results[0].details == {"note": "already set"}
     assert adapter.apply([]) == []
     assert len(odoo.log) == calls + 1  # an empty batch makes no call

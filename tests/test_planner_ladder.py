@@ -3,7 +3,7 @@
 import datetime as dt
 
 from ledgers import ledger_from_text
-from planning import policy_of, promise_stub, run, stub, walk
+from planning import NOTHING_WRITTEN, policy_of, promise_stub, run, stub, walk
 
 from arwatch.core.actions import WrittenState
 
@@ -15,7 +15,7 @@ invoice n N1 2024-01-01 900.00
 """
 
 
-def walk_text(text, first, last, stubs=(), policy=None, written=WrittenState()):
+def walk_text(text, first, last, stubs=(), policy=None, written=NOTHING_WRITTEN):
     return walk(ledger_from_text(text), D(first), D(last), policy or policy_of(), stubs, written)
 
 

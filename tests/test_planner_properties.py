@@ -48,7 +48,7 @@ def ledgers(draw):
             delay = draw(st.one_of(st.none(), st.integers(0, 150)))
             if delay is not None:
                 lines.append(f"payment {cid} {number}-P {day(issue + delay)} {cents / 100:.2f} -> {number}")
-        for j in range(draw(st.integers(0, 2))):
+        for _ in range(draw(st.integers(0, 2))):
             on = draw(st.integers(0, 240))
             promise = draw(st.one_of(st.none(), st.integers(1, 20)))
             extra = f" promise={day(on + promise)}:{draw(st.integers(1, 5000))}" if promise else ""
@@ -59,7 +59,7 @@ def ledgers(draw):
             cancelled = draw(st.sampled_from(["", f" cancelled={day(agreed + 40)}"]))
             lines.append(f"plan {cid} PL{k} {day(agreed)} "
                          + " ".join(f"{day(agreed + d)}:{draw(st.integers(10, 3000))}" for d in dues) + cancelled)
-        for name, chosen in stubs_for.items():
+        for chosen in stubs_for.values():
             if draw(st.integers(0, 5)) == 0:
                 chosen.add(cid)
     since = day(draw(st.integers(0, 250)))

@@ -32,7 +32,10 @@ def steps(desired, customer):
     return sorted({t.step for t in desired.tasks if t.customer_id == customer})
 
 
-def plan_on(text, day, written=WrittenState(), policy=None, stubs=()):
+NOTHING_WRITTEN = WrittenState()  # frozen: one instance serves as the default
+
+
+def plan_on(text, day, written=NOTHING_WRITTEN, policy=None, stubs=()):
     return run(ledger_from_text(text), D(day), written, policy or policy_of(), stubs)
 
 

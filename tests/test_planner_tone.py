@@ -4,7 +4,7 @@ investigation; a promise pauses the ladder; a payment or credit note ends the ep
 import datetime as dt
 
 from ledgers import ledger_from_text
-from planning import policy_of, promise_stub, run, stub, walk
+from planning import NOTHING_WRITTEN, policy_of, promise_stub, run, stub, walk
 
 from arwatch.core.actions import WrittenState
 
@@ -13,7 +13,7 @@ FRIENDLY = {"pre_due_courtesy", "reminder", "payment_plan_offer", "billing_cycle
 FRIENDLY_WORDS = ("friendly", "disregard", "did everything arrive", "value working with you", "mid-month")
 
 
-def plan_on(text, day, stubs=(), policy=None, written=WrittenState()):
+def plan_on(text, day, stubs=(), policy=None, written=NOTHING_WRITTEN):
     return run(ledger_from_text(text), D(day), written, policy or policy_of(), stubs)
 
 

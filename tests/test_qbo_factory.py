@@ -122,3 +122,13 @@ def store_hold(store, hold: Hold) -> str:
         store.written.record(conn, "acme", change, ApplyResult(key=hold.key, op=Op.PLACE_HOLD, ok=True,
                                                                details={"previous_term": "3"}))
     return hold.key
+
+
+def test_make_adapter__relative_token_and_state_paths_are_taken_from_the_config_files_folder(tmp_path):
+    """Through the sync's registry, as a config file names them; the adapter alone wants them absolute."""
+    config = SyncConfig(base_dir=tmp_path / "conf")
+    acme = company(tmp_path, token_path="tokens/acme.json", state_path="acme.state.json")
+    with pytest.raises(ConfigError, match="arwatch connect quickbooks") as caught:
+        make_any_adapter(acme, config, open_store(tmp_path / "s.db"), Secrets({"acme-qbo": credentials()}),
+                         RunClock(TODAY, lambda: None))
+    assert str(tmp_path / "conf" / "tokens" / "acme.json") in str(caught.value)

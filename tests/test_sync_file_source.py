@@ -76,7 +76,8 @@ def test_file_source__due_before_issue_and_repeated_numbers_are_row_issues(tmp_p
 def test_file_source__missing_mapped_column_names_file_and_column(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("invoiceNumber,customerID\nI1,C1\n")
-    with pytest.raises(MappingError, match=r"x\.csv: column 'InvoiceDate' \(mapped as invoice_date\)"):
+    with pytest.raises(MappingError, match=r"x\.csv: the file has no column 'InvoiceDate' \(mapped as invoice_date\), "
+                                           r"nor 'DueDate' \(due_date\), .*; it has: invoiceNumber, customerID$"):
         _source(tmp_path, path).pull(None, full=False)
 
 

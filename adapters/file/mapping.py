@@ -6,7 +6,12 @@ Example (TOML, under ``[companies.<name>.settings]``)::
     payments = "exports/payments.csv"      # optional
     orders = "exports/orders.csv"          # optional: confirmed sale orders (volume_drop measures
                                            # them instead of invoiced amounts)
-    date_format = "m/d/yyyy"               # or a strptime format ("%d.%m.%Y")
+    date_format = "m/d/yyyy"               # default "auto": guessed from the file (dates.py); or
+                                           # a strptime format ("%d.%m.%Y")
+    number_format = "1.234,56"             # default "1,234.56"; "1 234,56", "1'234.56", a locale
+                                           # ("de_AT") or "auto" (numbers.py)
+    encoding = "cp1252"                    # default "auto": BOM, UTF-8 or charset-normalizer
+    delimiter = ";"                        # default "auto": the most frequent of , ; tab | in the header
     currency = "USD"
     outbox = "outbox/acme"                 # worklist.csv, worklist.json, changes.jsonl
     [companies.<name>.settings.columns]
@@ -15,8 +20,12 @@ Example (TOML, under ``[companies.<name>.settings]``)::
     customer_name = "Account Name"         # optional (default: the id)
     invoice_date = "Date"
     due_date = "Due"
-    amount = "Total"                       # negative amounts are credit notes
+    amount = "Total"                       # negative amounts are credit notes, netted against the
+                                           # customer's open invoices (oldest due first)
     settled_date = "Paid On"               # optional: one payment per settled invoice
+    paid_amount = "Paid"                   # optional: paid so far (a partial payment, dated the
+                                           # settled date or the export_date); or instead
+    open_amount = "Open Balance"           # optional: still due (paid = amount - open)
     disputed = "Disputed"                  # optional: Yes/No, true/false, 1/0, x
     currency = "Cur"                       # optional per-row currency
     country = "Country"                    # optional
@@ -47,28 +56,19 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from arwatch.core.contract import ConfigError
 
-_TOKENS = (("yyyy", "%Y"), ("yy", "%y"), ("mm", "%m"), ("m", "%m"), ("dd", "%d"), ("d", "%d"))
+from . import dates, numbers
+from .dates import strptime_format
+from .encoding import codec_name
+
+__all__ = ["FileMapping", "InvoiceColumns", "MappingError", "OrderColumns", "PaymentColumns", "strptime_format"]
+
+# decimal_separator and thousands_separator (the settings before number_format) -> number_format
+_SEPARATORS = {(".", ""): "1,234.56", (".", ","): "1,234.56", (",", ""): "1.234,56", (",", "."): "1.234,56",
+               (",", " "): "1 234,56", (".", "'"): "1'234.56"}
 
 
 class MappingError(ConfigError):
     """A mapping that does not fit the file: names the file and the column."""
-
-
-def strptime_format(pattern: str) -> str:
-    """``m/d/yyyy`` -> ``%m/%d/%Y``; a pattern with ``%`` is already a strptime format."""
-    if "%" in pattern:
-        return pattern
-    out, i = "", 0
-    while i < len(pattern):
-        for token, code in _TOKENS:
-            if pattern.lower().startswith(token, i):
-                out += code
-                i += len(token)
-                break
-        else:
-            out += pattern[i]
-            i += 1
-    return out
 
 
 class _Columns(BaseModel):
@@ -90,6 +90,14 @@ class InvoiceColumns(_Columns):
     disputed: str | None = None
     currency: str | None = None
     country: str | None = None
+    paid_amount: str | None = None
+    open_amount: str | None = None
+
+    @model_validator(mode="after")
+    def _paid_or_open(self) -> InvoiceColumns:
+        if self.paid_amount and self.open_amount:
+            raise ValueError("paid_amount and open_amount: map one of them (paid = amount - open)")
+        return self
 
 
 class PaymentColumns(_Columns):
@@ -124,6 +132,13 @@ class FileMapping(BaseModel):
         due - issue gap of a customer's invoices is used otherwise).
       orders: an export of sale orders; without it the source has no orders (``unavailable``)
         and volume is measured on invoices.
+      encoding, delimiter, date_format: ``auto`` (the default) detects or guesses them per file;
+        the run says what it used (``FileSource.notes``).
+      number_format: how amounts are written (``numbers.py``); ``decimal_separator`` and
+        ``thousands_separator`` are the older way to say it and still read.
+      export_date: the day the export was taken; partial payments of a ``paid_amount`` or
+        ``open_amount`` column without a settled date are dated then (default: the latest
+        invoice date of the file).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -132,11 +147,13 @@ class FileMapping(BaseModel):
     payments: Path | None = None
     orders: Path | None = None
     sheet: str | None = None
-    delimiter: str = ","
-    encoding: str = "utf-8-sig"
-    date_format: str = "yyyy-mm-dd"
+    delimiter: str = "auto"
+    encoding: str = "auto"
+    date_format: str = "auto"
+    number_format: str = numbers.DEFAULT
     decimal_separator: str = "."
     thousands_separator: str = ""
+    export_date: dt.date | None = None
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
     terms_days: int = Field(default=30, ge=0)
     disputed_values: tuple[str, ...] = ("yes", "y", "true", "1", "x", "disputed")
@@ -150,10 +167,50 @@ class FileMapping(BaseModel):
     @field_validator("date_format")
     @classmethod
     def _valid_format(cls, value: str) -> str:
+        if value == dates.AUTO:
+            return value
         sample = dt.date(2024, 11, 5).strftime(strptime_format(value))
         if not re.search(r"\d", sample):
             raise ValueError(f"{value!r} has no day, month or year in it")
         return value
+
+    @field_validator("number_format")
+    @classmethod
+    def _valid_number_format(cls, value: str) -> str:
+        if value != numbers.AUTO:
+            numbers.locale_of(value)
+        return value
+
+    @field_validator("encoding")
+    @classmethod
+    def _valid_encoding(cls, value: str) -> str:
+        if value != "auto":
+            try:
+                codec_name(value)
+            except LookupError:
+                raise ValueError(f"{value!r} is not an encoding Python knows (e.g. utf-8, cp1252, utf-16, "
+                                 f"or auto)") from None
+        return value
+
+    @field_validator("delimiter")
+    @classmethod
+    def _valid_delimiter(cls, value: str) -> str:
+        value = {"tab": "\t", "\\t": "\t"}.get(value, value)
+        if value != "auto" and len(value) != 1:
+            raise ValueError(f"{value!r}: one character (',', ';', tab, '|') or auto")
+        return value
+
+    @model_validator(mode="after")
+    def _separators(self) -> FileMapping:
+        if (self.decimal_separator, self.thousands_separator) != (".", ""):
+            if self.number_format != numbers.DEFAULT:
+                raise ValueError("number_format: set it or decimal_separator/thousands_separator, not both")
+            named = _SEPARATORS.get((self.decimal_separator, self.thousands_separator))
+            if named is None:
+                raise ValueError(f"decimal_separator {self.decimal_separator!r} with thousands_separator "
+                                 f"{self.thousands_separator!r}: use number_format instead (e.g. \"1.234,56\")")
+            object.__setattr__(self, "number_format", named)
+        return self
 
     @model_validator(mode="after")
     def _payments_mapped(self) -> FileMapping:

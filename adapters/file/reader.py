@@ -1,68 +1,246 @@
-"""Read the rows of a CSV or XLSX export, selecting the mapped columns by header name."""
+"""Read the rows of a CSV or XLSX export, selecting the mapped columns by header name.
+
+``open_table`` decides how a file is read (encoding and delimiter, set or detected) and reads
+its header; ``Table.rows`` yields the mapped cells of each row. Every problem with the file as
+a whole is a ``MappingError`` naming it: no such file, empty, an encoding that does not read
+it (with the row), a mapped column it does not have (with the columns it has).
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 from collections.abc import Generator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .encoding import Encoding, EncodingUnknown, codec_name, detect_encoding
 from .mapping import MappingError
 
 Row = dict[str, Any]  # mapped field -> cell value (str, or date/number from XLSX)
+DELIMITERS = (",", ";", "\t", "|")
+_SHOWN = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
 
 
-def _raw_rows(path: Path, delimiter: str, encoding: str, sheet: str | None) -> Generator[list[Any], None, None]:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+def is_spreadsheet(path: Path) -> bool:
+    return path.suffix.lower() in (".xlsx", ".xlsm")
 
-        book = load_workbook(path, read_only=True, data_only=True)
+
+def sniff_delimiter(line: str) -> str:
+    """The most frequent of , ; tab | outside quotes in a header line (',' when none is)."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+@dataclass(frozen=True)
+class Table:
+    """One export file, how it is read, and its header.
+
+    Attributes:
+      encoding: the codec and why (None for a spreadsheet).
+      delimiter: the CSV delimiter, set or sniffed (None for a spreadsheet).
+      header: the column names of its header row, stripped ([] for an empty file).
+      header_row: the header's row number: the first row with two values or more (a report's
+        title lines above it are skipped).
+    """
+
+    path: Path
+    encoding: Encoding | None
+    delimiter: str | None
+    sheet: str | None
+    header: tuple[str, ...]
+    header_row: int = 1
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def _raw(self) -> Generator[list[Any], None, None]:
+        if self.encoding is None:
+            yield from _sheet_rows(self.path, self.sheet)
+            return
+        line = 0
         try:
-            if sheet is not None and sheet not in book.sheetnames:
-                raise MappingError(f"{path.name}: no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")
-            for row in (book[sheet] if sheet else book.active).iter_rows(values_only=True):
-                yield ["" if v is None else v for v in row]
+            with self.path.open(newline="", encoding=self.encoding.codec) as handle:
+                for values in csv.reader(handle, delimiter=self.delimiter or ","):
+                    line += 1
+                    yield values
+        except UnicodeDecodeError as error:
+            raise MappingError(f"{self.name}: row {line + 1} is not {self.encoding.codec} (byte "
+                               f"{error.object[error.start:error.start + 1]!r}): set encoding in the settings to the "
+                               f"one the file was saved in (e.g. cp1252, utf-16), or to auto") from None
+        except csv.Error as error:
+            raise MappingError(f"{self.name}: row {line + 1} cannot be read as CSV: {error}") from None
+
+    def has_data_rows(self) -> bool:
+        """Whether a row after the header has a value (reads up to that row)."""
+        rows = self._raw()
+        try:
+            for _ in range(self.header_row):
+                next(rows, None)
+            return any(any(str(v).strip() for v in values) for values in rows)
         finally:
-            book.close()
-        return
-    with path.open(newline="", encoding=encoding) as handle:
-        yield from csv.reader(handle, delimiter=delimiter)
+            rows.close()
+
+    def index(self, columns: dict[str, str]) -> dict[str, int]:
+        """field -> position of its column; ``MappingError`` naming every column the file lacks."""
+        missing = [(field, column) for field, column in columns.items() if column not in self.header]
+        if missing:
+            raise MappingError(missing_columns(self.name, missing, self.header))
+        return {field: self.header.index(column) for field, column in columns.items()}
+
+    def rows(self, columns: dict[str, str]) -> Iterator[tuple[int, Row]]:
+        """(row number as a spreadsheet shows it, {field: value}); the header is row 1.
+        ``MappingError`` at once when a column is missing."""
+        return self._rows(self.index(columns))
+
+    def _rows(self, index: dict[str, int]) -> Iterator[tuple[int, Row]]:
+        width = len(self.header)
+        rows = self._raw()
+        try:
+            for _ in range(self.header_row):
+                next(rows, None)
+            for number, values in enumerate(rows, start=self.header_row + 1):
+                if not any(str(v).strip() for v in values):
+                    continue
+                if len(values) < width:
+                    values = list(values) + [""] * (width - len(values))
+                yield number, {field: values[i] for field, i in index.items()}
+        finally:
+            rows.close()
+
+    def texts(self, columns: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+        """field -> ("row N, column 'C'", text) of its non-empty text cells (not the dates and
+        numbers a spreadsheet stores as such): what a format is guessed from."""
+        found: dict[str, list[tuple[str, str]]] = {field: [] for field in columns}
+        for number, row in self.rows(columns):
+            for field, value in row.items():
+                if isinstance(value, str) and value.strip():
+                    found[field].append((f"row {number}, column {columns[field]!r}", value.strip()))
+        return found
+
+    def accented_sample(self) -> str:
+        """The first cell with a character outside ASCII (to see that the encoding reads well)."""
+        rows = self._raw()
+        try:
+            for number, values in enumerate(rows, start=1):
+                for value in values:
+                    if isinstance(value, str) and not value.isascii():
+                        return f"{value.strip()!r} in row {number}"
+                if number > 5000:
+                    break
+        finally:
+            rows.close()
+        return ""
+
+    def how(self) -> str:
+        """How the file is read, for the run's notes."""
+        if self.encoding is None:
+            return f"sheet {self.sheet!r}" if self.sheet else "first sheet"
+        how = f"encoding {self.encoding.codec} ({self.encoding.how})"
+        if self.encoding.detected and self.encoding.codec not in ("utf-8", "utf-8-sig", "ascii"):
+            sample = self.accented_sample()
+            if sample:
+                how += f", e.g. {sample} (if that reads wrong, set encoding in the settings)"
+        return how + f", delimiter {_SHOWN.get(self.delimiter or ',', repr(self.delimiter))}"
 
 
-def has_data_rows(path: Path, delimiter: str = ",", encoding: str = "utf-8-sig", sheet: str | None = None) -> bool:
-    """Whether the file has a row with a value after its header row (reads up to that row)."""
-    rows = _raw_rows(path, delimiter, encoding, sheet)
+def missing_columns(name: str, missing: list[tuple[str, str]], header: tuple[str, ...] | list[str]) -> str:
+    """"x.csv: the file has no column 'Invoice No' (mapped as invoice_number); it has: Num, ..."."""
+    parts = []
+    for i, (field, column) in enumerate(missing):
+        close = difflib.get_close_matches(column, list(header), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        parts.append(f"{column!r} ({'mapped as ' if i == 0 else ''}{field}{hint})")
+    has = ", ".join(header) if header else "(no header row)"
+    return f"{name}: the file has no column " + ", nor ".join(parts) + f"; it has: {has}"
+
+
+def _sheet_rows(path: Path, sheet: str | None) -> Generator[list[Any], None, None]:
+    from openpyxl import load_workbook
+
     try:
-        next(rows, None)
-        return any(any(str(v).strip() for v in values) for values in rows)
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
+        raise MappingError(f"{path.name}: not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise MappingError(f"{path.name}: no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")
+        for row in (book[sheet] if sheet else book.active).iter_rows(values_only=True):
+            yield ["" if v is None else v for v in row]
+    finally:
+        book.close()
+
+
+def _first_line(path: Path, codec: str) -> str:
+    with path.open(newline="", encoding=codec, errors="replace") as handle:
+        return handle.readline()
+
+
+def open_table(path: Path, encoding: str = "auto", delimiter: str = "auto", sheet: str | None = None) -> Table:
+    """``path`` opened as its settings say (``auto``: detected); ``MappingError`` if it cannot be."""
+    if not path.exists():
+        raise MappingError(f"{path}: no such file")
+    if is_spreadsheet(path):
+        table = Table(path, None, None, sheet, ())
+    else:
+        if encoding == "auto":
+            try:
+                enc = detect_encoding(path)
+            except EncodingUnknown as error:
+                raise MappingError(f"{path.name}: cannot tell its encoding ({error}): set encoding in the settings "
+                                   f"(e.g. encoding = \"cp1252\" for a Windows export)") from None
+        else:
+            enc = Encoding(codec_name(encoding), "set in the settings")
+        if delimiter == "auto":
+            delimiter = sniff_delimiter(_first_line(path, enc.codec))
+        table = Table(path, enc, delimiter, sheet, ())
+    number, first = _header_of(table)
+    header = tuple(str(h).strip().lstrip("\ufeff").strip() for h in first)
+    while header and not header[-1]:
+        header = header[:-1]
+    return Table(table.path, table.encoding, table.delimiter, table.sheet, header, number)
+
+
+def _header_of(table: Table, search: int = 30) -> tuple[int, list[Any]]:
+    """(row number, values) of the header: the first row with two values or more within the
+    first ``search`` rows, else the first row."""
+    rows = table._raw()
+    first: tuple[int, list[Any]] = (1, [])
+    try:
+        for number, values in enumerate(rows, start=1):
+            if number == 1:
+                first = (1, values)
+            if sum(1 for v in values if str(v).strip()) >= 2:
+                return number, values
+            if number >= search:
+                break
     finally:
         rows.close()
+    return first
 
 
-def read_rows(path: Path, columns: dict[str, str], delimiter: str = ",", encoding: str = "utf-8-sig",
+def has_data_rows(path: Path, delimiter: str = "auto", encoding: str = "auto", sheet: str | None = None) -> bool:
+    """Whether the file has a row with a value after its header row (reads up to that row)."""
+    return open_table(path, encoding, delimiter, sheet).has_data_rows()
+
+
+def read_rows(path: Path, columns: dict[str, str], delimiter: str = "auto", encoding: str = "auto",
               sheet: str | None = None) -> Iterator[tuple[int, Row]]:
     """(row number as a spreadsheet shows it, {field: value}); the header is row 1.
 
-    Raises ``MappingError`` naming the file and column when a mapped column is missing.
+    Raises ``MappingError`` naming the file and every mapped column it does not have.
     """
-    if not path.exists():
-        raise MappingError(f"{path}: no such file")
-    rows = _raw_rows(path, delimiter, encoding, sheet)
-    header = [str(h).strip() for h in next(rows, [])]
-    index = {}
-    for field, column in columns.items():
-        if column not in header:
-            raise MappingError(f"{path.name}: column {column!r} (mapped as {field}) is not in the header; "
-                               f"columns are: {', '.join(header) or '(none)'}")
-        index[field] = header.index(column)
-    width = len(header)
-    for number, values in enumerate(rows, start=2):
-        if not any(str(v).strip() for v in values):
-            continue
-        if len(values) < width:
-            values = list(values) + [""] * (width - len(values))
-        yield number, {field: values[i] for field, i in index.items()}
+    return open_table(path, encoding, delimiter, sheet).rows(columns)
 
 
 def as_text(value: Any) -> str:

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from arwatch.core.contract import Cursor, MassChange, PullResult, WrittenRecords
+from arwatch.core.issues import Issue
 
-from .convert import Rejected, convert_invoices, convert_orders, convert_payments
+from . import dates, numbers
+from .convert import Formats, Rejected, convert_invoices, convert_orders, convert_payments
 from .mapping import FileMapping, MappingError
-from .reader import has_data_rows, read_rows
+from .netting import net
+from .reader import Table, open_table
 from .target import StoreTarget
+
+# the mapped fields whose cells are dates, and amounts, per file
+DATE_FIELDS = frozenset({"invoice_date", "due_date", "settled_date", "payment_date", "order_date"})
+AMOUNT_FIELDS = frozenset({"amount", "paid_amount", "open_amount"})
 
 _ALWAYS_MISSING = frozenset({"contacts", "contact_attempts", "payment_plans", "signals"})
 
@@ -38,30 +46,79 @@ def unavailable_for(mapping: FileMapping) -> frozenset[str]:
     return frozenset(missing)
 
 
-def read_mapped(mapping: FileMapping, company: str, rejected: Rejected | None = None) -> tuple[dict, list]:
-    """The mapped files as raw ledger records, plus an Issue per bad row (file, row, column);
-    the records of the bad rows are noted in ``rejected``."""
+def formats_of(table: Table, mapping: FileMapping, columns: dict[str, str]) -> Formats:
+    """How ``table`` writes dates and amounts: as the settings say, or guessed from its cells."""
+    date_format, locale = mapping.date_format, None
+    auto_dates, auto_numbers = date_format == dates.AUTO, mapping.number_format == numbers.AUTO
+    wanted = {f: c for f, c in columns.items()
+              if (auto_dates and f in DATE_FIELDS) or (auto_numbers and f in AMOUNT_FIELDS)}
+    texts = table.texts(wanted) if wanted else {}
+    if auto_dates:
+        try:
+            guessed = dates.guess_pattern([v for f in texts if f in DATE_FIELDS for v in texts[f]])
+        except dates.AmbiguousDates as error:
+            raise MappingError(f"{table.name}: {error}: set date_format in the settings") from None
+        date_format = guessed or "yyyy-mm-dd"
+    if auto_numbers:
+        try:
+            locale = numbers.guess_locale([v for f in texts if f in AMOUNT_FIELDS for v in texts[f]])
+        except numbers.AmbiguousNumbers as error:
+            raise MappingError(f"{table.name}: {error}: set number_format in the settings") from None
+    return Formats(date_format=date_format, locale=locale or numbers.locale_of(mapping.number_format),
+                   date_guessed=auto_dates, number_guessed=auto_numbers)
+
+
+def _open(path: Path, mapping: FileMapping, columns: dict[str, str], what: str) -> tuple[Table, Formats, str]:
+    table = open_table(path, mapping.encoding, mapping.delimiter, mapping.sheet)
+    if not table.header:
+        raise MappingError(f"{table.name}: the file is empty: expected a header row with the columns "
+                           f"{', '.join(columns.values())} and a row per {what}")
+    table.index(columns)  # every mapped column there, or say which are not
+    formats = formats_of(table, mapping, columns)
+    return table, formats, f"{table.name}: {table.how()}, {formats.how()}"
+
+
+def read_mapped(mapping: FileMapping, company: str, rejected: Rejected | None = None,
+                ) -> tuple[dict[str, Any], list[Issue], list[str]]:
+    """The mapped files as raw ledger records, an Issue per bad row (file, row, column) and a
+    note per file saying how it was read (encoding, delimiter, date and number formats); the
+    records of the bad rows are noted in ``rejected``."""
     m = mapping
-    rows = read_rows(m.invoices, m.columns.mapped(), m.delimiter, m.encoding, m.sheet)
-    records, issues = convert_invoices(rows, m, m.invoices.name, settled_payments=m.payments is None,
-                                       rejected=rejected)
+    notes: list[str] = []
+    columns = m.columns.mapped()
+    table, formats, note = _open(m.invoices, m, columns, "invoice")
+    notes.append(note)
+    settled = m.payments is None
+    records, issues, paid = convert_invoices(table.rows(columns), m, table.name, settled_payments=settled,
+                                             rejected=rejected, formats=formats)
+    payments: list[dict[str, Any]] = []
     if m.payments is not None and m.payment_columns is not None:
-        rows = read_rows(m.payments, m.payment_columns.mapped(), m.delimiter, m.encoding, m.sheet)
-        invoices = {inv["id"]: inv for inv in records["invoices"]}
-        records["payments"], found = convert_payments(rows, m, m.payments.name, invoices, rejected)
+        columns = m.payment_columns.mapped()
+        table, formats, note = _open(m.payments, m, columns, "payment")
+        notes.append(note)
+        invoices = {inv["id"]: inv for inv in records["invoices"] if inv["kind"] == "invoice"}
+        payments, found = convert_payments(table.rows(columns), m, table.name, invoices, rejected, formats)
         issues += found
+    records["payments"] = net(records["invoices"], payments, paid)
     if m.orders is not None and m.order_columns is not None:
-        rows = read_rows(m.orders, m.order_columns.mapped(), m.delimiter, m.encoding, m.sheet)
+        columns = m.order_columns.mapped()
+        table, formats, note = _open(m.orders, m, columns, "order")
+        notes.append(note)
         known = {c["id"] for c in records["customers"]}
-        records["orders"], new_customers, found = convert_orders(rows, m, m.orders.name, known, rejected)
+        records["orders"], new_customers, found = convert_orders(table.rows(columns), m, table.name, known,
+                                                                 rejected, formats)
         records["customers"] += new_customers
         issues += found
     records["company"] = {"id": company, "name": company, "currency": m.currency}
-    return records, issues
+    return records, issues, notes
 
 
 class FileSource(StoreTarget):
-    """Pulls the mapped files; writes back into the recorded state and the outbox."""
+    """Pulls the mapped files; writes back into the recorded state and the outbox.
+
+    ``notes``: how the last pull read each file (encoding, delimiter, date and number formats,
+    set or guessed), for the run to print.
+    """
 
     name = "file"
 
@@ -69,6 +126,7 @@ class FileSource(StoreTarget):
         super().__init__(records, mapping.outbox)
         self.company, self.mapping = company, mapping
         self.unavailable = unavailable_for(mapping)
+        self.notes: tuple[str, ...] = ()
 
     def _files(self) -> list[Path]:
         return [p for p in (self.mapping.invoices, self.mapping.payments, self.mapping.orders) if p is not None]
@@ -81,12 +139,13 @@ class FileSource(StoreTarget):
         cursor = digest(self._files())
         if since == cursor and not full:
             return PullResult(cursor=cursor)
-        if m.complete and not has_data_rows(m.invoices, m.delimiter, m.encoding, m.sheet):
+        if m.complete and not open_table(m.invoices, m.encoding, m.delimiter, m.sheet).has_data_rows():
             raise MassChange(f"{m.invoices}: the export has no invoice rows (an empty file or only its header): "
                              f"refused, since a complete export without rows would remove every stored record "
                              f"and undo every flag, hold and task. Check the export and sync again")
         rejected = Rejected()
-        records, issues = read_mapped(m, self.company, rejected)
+        records, issues, notes = read_mapped(m, self.company, rejected)
+        self.notes = tuple(notes)
         return PullResult(records=records, cursor=cursor, complete=m.complete, issues=tuple(issues),
                           rejected={name: frozenset(ids) for name, ids in rejected.ids.items()},
                           unidentified=frozenset(rejected.unidentified))

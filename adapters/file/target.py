@@ -70,7 +70,7 @@ class StoreTarget:
         if self.outbox is None:
             return
         self.outbox.mkdir(parents=True, exist_ok=True)
-        items = [*written.flags, *written.holds, *written.tasks]
+        items: list[Flag | Hold | Task] = [*written.flags, *written.holds, *written.tasks]
         with (self.outbox / "worklist.csv.tmp").open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, WORKLIST_COLUMNS)
             writer.writeheader()

@@ -73,7 +73,7 @@ class OdooAdapter:
             user = self.transport.call("res.users", "read", ids=[self.transport.uid], fields=["company_id"])
             ids = [user[0]["company_id"][0]]
         fields = ["name", "currency_id"] + ([SCORED_BY] if with_addon else [])
-        rows = self.transport.call("res.company", "read", ids=ids, fields=fields)
+        rows: list[dict[str, Any]] = self.transport.call("res.company", "read", ids=ids, fields=fields)
         if len(rows) != len(ids):
             raise ConfigError(f"company_ids {ids}: some companies are not readable by the API user")
         return rows
@@ -83,8 +83,8 @@ class OdooAdapter:
         currencies = {r["currency_id"][1] for r in rows}
         if len(currencies) > 1:
             ids = [r["id"] for r in rows]
-            raise ConfigError(f"company_ids {ids}: the companies use different currencies ({', '.join(sorted(currencies))}); "
-                              f"configure one arwatch company per currency")
+            raise ConfigError(f"company_ids {ids}: the companies use different currencies "
+                              f"({', '.join(sorted(currencies))}); configure one arwatch company per currency")
         first = rows[0]
         return {"id": str(first["id"]), "name": " + ".join(r["name"] for r in rows), "currency": currencies.pop()}
 

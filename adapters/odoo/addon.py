@@ -71,7 +71,8 @@ class AddonTarget:
 
     def collections_records(self) -> dict[str, list[dict[str, Any]]]:
         """The add-on's disputes, contact attempts, payment plans and signals (raw records)."""
-        return self._read("arwatch_collections_records")
+        records: dict[str, list[dict[str, Any]]] = self._read("arwatch_collections_records")
+        return records
 
     def apply(self, changes: Sequence[Change]) -> Iterable[ApplyResult]:
         """One call for the batch; a refusal of the whole call (rights, mode) fails each change."""

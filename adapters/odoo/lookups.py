@@ -72,9 +72,9 @@ class Lookups:
             fields = {"sale_warn", "sale_warn_msg"} if self.t.version < (19, 0) else {"sale_warn_msg"}
             self._warning = frozenset(fields) if self.sale_installed else frozenset()
         if self._warning is None:
-            fields: dict[str, Any] = self.t.call("res.partner", "fields_get",
-                                                 allfields=["sale_warn", "sale_warn_msg"], attributes=["type"])
-            self._warning = frozenset(fields) & {"sale_warn", "sale_warn_msg"}
+            described: dict[str, Any] = self.t.call("res.partner", "fields_get",
+                                                    allfields=["sale_warn", "sale_warn_msg"], attributes=["type"])
+            self._warning = frozenset(described) & {"sale_warn", "sale_warn_msg"}
         return self._warning
 
     def can_block(self) -> bool:

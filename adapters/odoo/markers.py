@@ -53,9 +53,10 @@ def payload(kind: str, text: str | None) -> dict[str, Any] | None:
     if not found:
         return None
     try:
-        return json.loads(zlib.decompress(base64.urlsafe_b64decode(found[-1].group(2))))
+        data: dict[str, Any] = json.loads(zlib.decompress(base64.urlsafe_b64decode(found[-1].group(2))))
     except (ValueError, zlib.error):
         return None
+    return data
 
 
 def risk_tag(level: str) -> str:

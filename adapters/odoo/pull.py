@@ -15,6 +15,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from arwatch.core.contract import PullResult
@@ -51,7 +52,9 @@ def parse_cursor(cursor: str | None) -> dict[str, str]:
         data = json.loads(cursor)
     except ValueError:
         return {}
-    return {k: v for k, v in data.items() if k in CURSOR_STREAMS and isinstance(v, str)} if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if k in CURSOR_STREAMS and isinstance(v, str)}
 
 
 def _latest(rows: list[dict[str, Any]], previous: str | None) -> str | None:
@@ -129,7 +132,7 @@ class Puller:
         self._lines({m.m2o_id(p["credit_move_id"]) for p in changed} - {None})  # type: ignore[arg-type]
         affected = {self.line_move[m.m2o_id(p["credit_move_id"])] for p in changed  # type: ignore[index]
                     if m.m2o_id(p["credit_move_id"]) in self.line_move} | refunds | payment_moves
-        every = self.reader.where_in(PARTIALS, "credit_move_id.move_id", affected)  # type: ignore[arg-type]
+        every = self.reader.where_in(PARTIALS, "credit_move_id.move_id", affected)
         seen = {p["id"] for p in every}
         return every + [p for p in changed if p["id"] not in seen]
 
@@ -142,13 +145,14 @@ class Puller:
             self.line_move[row["id"]] = m.m2o_id(row["move_id"]) or 0
             self.line_payment[row["id"]] = m.m2o_id(row.get("payment_id"))
 
-    def allocations(self, partials: list[dict[str, Any]], refund_ids: set[int]) -> tuple[dict, dict, dict]:
+    def allocations(self, partials: list[dict[str, Any]], refund_ids: set[int],
+                    ) -> tuple[dict[int, list[dict[str, Any]]], ...]:
         """Allocations by credit note id, by payment id and by other (bank entry) move id."""
         self._lines({i for p in partials for i in (m.m2o_id(p["debit_move_id"]), m.m2o_id(p["credit_move_id"]))
                      if i is not None})
-        by_refund: dict[int, list] = defaultdict(list)
-        by_payment: dict[int, list] = defaultdict(list)
-        by_entry: dict[int, list] = defaultdict(list)
+        by_refund: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        by_payment: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        by_entry: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for p in partials:
             debit, credit = m.m2o_id(p["debit_move_id"]), m.m2o_id(p["credit_move_id"])
             invoice, source = self.line_move.get(debit), self.line_move.get(credit)  # type: ignore[arg-type]
@@ -176,7 +180,7 @@ class Puller:
         return {r["id"]: r["acc_number"] for r in self.reader.read("res.partner.bank", ids, ("acc_number",))  # type: ignore[arg-type]
                 if r.get("acc_number")}
 
-    def _moveless_allocations(self, rows: list[dict[str, Any]]) -> dict[int, list]:
+    def _moveless_allocations(self, rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
         """18.0 payments without a journal entry settle their ``invoice_ids`` without partials:
         the amount goes to those invoices in id order, each up to its total."""
         moveless = [r for r in rows if not r.get("move_id") and r.get("invoice_ids")]
@@ -185,7 +189,7 @@ class Puller:
         totals = {r["id"]: m.money(r["amount_total_signed"]) for r in
                   self.reader.read("account.move", {i for r in moveless for i in r["invoice_ids"]},
                                    ("amount_total_signed",))}
-        result: dict[int, list] = {}
+        result: dict[int, list[dict[str, Any]]] = {}
         for r in moveless:
             left = m.money(r.get("amount_company_currency_signed") or r.get("amount"))
             allocs = []
@@ -197,7 +201,8 @@ class Puller:
             result[r["id"]] = allocs
         return result
 
-    def payment_records(self, rows: list[dict[str, Any]], by_payment: dict[int, list]) -> list[dict[str, Any]]:
+    def payment_records(self, rows: list[dict[str, Any]],
+                        by_payment: dict[int, list[dict[str, Any]]]) -> list[dict[str, Any]]:
         commercial = self._commercial_of({m.m2o_id(r["partner_id"]) for r in rows} - {None})  # type: ignore[arg-type]
         accounts = self._payer_accounts(rows)
         moveless = self._moveless_allocations(rows)
@@ -233,7 +238,8 @@ class Puller:
             owner = commercial.get(r["res_id"]) if r["model"] == "res.partner" else move_partner.get(r["res_id"])
             if channel is None or owner is None:
                 continue  # a done to-do or upload is no contact attempt
-            record = m.mapped("mail.message", r, lambda r: m.contact_attempt(r, owner, channel), self.issues)
+            record = m.mapped("mail.message", r, partial(m.contact_attempt, customer_id=owner, channel=channel),
+                              self.issues)
             if record is not None:
                 records.append(record)
         return records, rows
@@ -258,7 +264,8 @@ def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], curs
     marks = {} if full else parse_cursor(cursor)
     since = {s: since_value(marks.get(s), overlap_seconds) for s in CURSOR_STREAMS}
     incremental = bool(marks)
-    p = Puller(reader, version, company["currency"], overlap_seconds, Windows(parse_seen(cursor) if incremental else {}))
+    p = Puller(reader, version, company["currency"], overlap_seconds,
+               Windows(parse_seen(cursor) if incremental else {}))
 
     customer_rows, contact_rows = p.customers(since["partners"])
     pay_stream = payment_stream(version)
@@ -269,9 +276,9 @@ def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], curs
     pay_moves = {m.m2o_id(r.get("move_id")) for r in pay_rows} - {None}
     partials = p.partials(since["partials"], refunds, pay_moves)  # type: ignore[arg-type]
     p._lines({i for q in partials for i in (m.m2o_id(q["credit_move_id"]),) if i is not None})
-    credit_moves = {p.line_move.get(m.m2o_id(q["credit_move_id"]) or 0) for q in partials} - {None, 0}
+    credit_moves = {p.line_move.get(m.m2o_id(q["credit_move_id"]) or 0, 0) for q in partials} - {0}
     known_moves = {r["id"] for r in move_rows} | pay_moves
-    extra_moves = p._missing_moves(credit_moves - known_moves)  # type: ignore[operator]
+    extra_moves = p._missing_moves(credit_moves - known_moves)
     refunds |= {r["id"] for r in extra_moves if r.get("move_type") == "out_refund" and r.get("state") == "posted"}
     move_rows += [r for r in extra_moves if r["id"] in refunds]
     by_refund, by_payment, by_entry = p.allocations(partials, refunds)

@@ -20,5 +20,5 @@ def retrying(attempts: int, wait: float) -> Callable[[Callable[..., T]], Callabl
                  reraise=True)
 
 
-def call_with_retries(fn: Callable[..., Any], attempts: int, wait: float, *args: Any, **kwargs: Any) -> Any:
+def call_with_retries(fn: Callable[..., T], attempts: int, wait: float, *args: Any, **kwargs: Any) -> T:
     return retrying(attempts, wait)(fn)(*args, **kwargs)

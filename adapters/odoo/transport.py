@@ -5,9 +5,10 @@
     transport.call("res.partner", "write", ids=[7], vals={...})
 
 Arguments are always named (JSON-2 takes nothing else); ``ids`` are the records a method runs
-on: a record method called on no record (not ``@api.model``) still takes ``ids=[]``. Odoo 17.0-18.0 speak JSON-RPC (``/jsonrpc``, through odoorpc); Odoo 19.0 and later the
-JSON-2 API (``POST /json/2/<model>/<method>``, bearer API key). ``/xmlrpc`` and ``/jsonrpc`` are
-deprecated since 19 and their object service is to be removed in Odoo 22 (Odoo Online 21.1).
+on: a record method called on no record (not ``@api.model``) still takes ``ids=[]``. Odoo
+17.0-18.0 speak JSON-RPC (``/jsonrpc``, through odoorpc); Odoo 19.0 and later the JSON-2 API
+(``POST /json/2/<model>/<method>``, bearer API key). ``/xmlrpc`` and ``/jsonrpc`` are deprecated
+since 19 and their object service is to be removed in Odoo 22 (Odoo Online 21.1).
 
 Odoo Online grants external API access only on its Custom plan: on other plans every call
 is refused and ``connect`` says so.
@@ -36,9 +37,14 @@ class Transport(Protocol):
       calls: requests sent so far (retries included), for the efficiency benchmark.
     """
 
-    version: Version
-    uid: int
-    calls: int
+    @property
+    def version(self) -> Version: ...
+
+    @property
+    def uid(self) -> int: ...
+
+    @property
+    def calls(self) -> int: ...
 
     def call(self, model: str, method: str, ids: list[int] | None = None, **kwargs: Any) -> Any:
         """Run ``model.method`` on ``ids`` (or on the model) with named arguments."""
@@ -63,7 +69,7 @@ def parse_version(info: dict[str, Any]) -> Version:
 def detect_version(session: requests.Session, url: str, timeout: float) -> Version:
     """Ask ``/web/webclient/version_info`` (JSON-RPC, every version; ``GET /web/version`` is 404
     on 18). Raises ``ServerUnreachable`` for a wrong URL or a server that is not Odoo."""
-    body = {"jsonrpc": "2.0", "method": "call", "params": {}, "id": 0}
+    body: dict[str, Any] = {"jsonrpc": "2.0", "method": "call", "params": {}, "id": 0}
     endpoint = url.rstrip("/") + "/web/webclient/version_info"
     try:
         answer = session.post(endpoint, json=body, timeout=timeout)
@@ -83,7 +89,7 @@ def detect_version(session: requests.Session, url: str, timeout: float) -> Versi
 def connect(url: str, database: str, login: str, secret: str, *, timeout: float = 60.0,
             retries: int = 4, wait: float = 1.0, session: requests.Session | None = None) -> Transport:
     """A logged-in transport for the server at ``url``, chosen by its version."""
-    from .errors import ConfigError
+    from arwatch.core.contract import ConfigError
 
     session = session or requests.Session()
     version = detect_version(session, url, timeout)

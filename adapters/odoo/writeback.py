@@ -63,12 +63,14 @@ class WriteBack:
                            context={"active_test": False})
         if not rows:
             raise _Skip(f"res.partner {customer_id} not found (deleted, or not readable by the API user)")
-        return rows[0]
+        row: dict[str, Any] = rows[0]
+        return row
 
     def _note(self, customer_id: str, body: str) -> int:
         posted = self.t.call("res.partner", "message_post", ids=[int(customer_id)], body=body, body_is_html=True,
                              message_type="comment", subtype_xmlid="mail.mt_note")
-        return posted[0] if isinstance(posted, list) else posted  # JSON-2 answers a recordset as its ids
+        message_id: int = posted[0] if isinstance(posted, list) else posted  # JSON-2 answers a recordset as its ids
+        return message_id
 
     def _risk_commands(self, current: list[int], keep: int | None) -> list[list[int]]:
         risk_ids = set(self.lookups.risk_tags().values())
@@ -119,7 +121,8 @@ class WriteBack:
     def _previous_warning(self, change: Change) -> dict[str, str]:
         stored = self.details_of(change.key) if self.details_of else {}
         if stored.get("previous_sale_warn"):
-            return {"sale_warn": stored["previous_sale_warn"], "sale_warn_msg": stored.get("previous_sale_warn_msg", "")}
+            return {"sale_warn": stored["previous_sale_warn"],
+                    "sale_warn_msg": stored.get("previous_sale_warn_msg", "")}
         rows = self.t.call("mail.message", "search_read",
                            domain=[["model", "=", "res.partner"], ["res_id", "=", int(change.customer_id)],
                                    ["body", "ilike", "[arwatch:hold:"]], fields=["body"], order="id desc", limit=1)

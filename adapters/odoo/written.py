@@ -42,7 +42,7 @@ def any_of(*alternatives: tuple[Any, ...]) -> tuple[Any, ...]:
     return ("|",) * (len(parts) - 1) + tuple(t for a in parts for t in a)
 
 
-def _marked_partners(reader: Reader, lookups: Lookups, tags: dict[int, str | None]) -> list[Row]:
+def _marked_partners(reader: Reader, lookups: Lookups, tags: dict[int, str]) -> list[Row]:
     """The configured companies' partners with a risk tag, a hold's warning, or an open arwatch
     activity, with the ids of their open activities (so that only these companies' activities
     are read, not every company's of the database)."""
@@ -58,7 +58,8 @@ def _marked_partners(reader: Reader, lookups: Lookups, tags: dict[int, str | Non
 
 
 def _is_held(row: Row, lookups: Lookups) -> bool:
-    return HOLD_MARK in (row.get("sale_warn_msg") or "") and (not lookups.can_block() or row.get("sale_warn") == "block")
+    return HOLD_MARK in (row.get("sale_warn_msg") or "") and (not lookups.can_block()
+                                                              or row.get("sale_warn") == "block")
 
 
 def _latest_payloads(reader: Reader, partner_ids: set[int], after_id: int = 0) -> dict[str, dict[int, dict[str, Any]]]:
@@ -87,7 +88,8 @@ def _notes(reader: Reader, flagged: dict[int, list[str]], held: set[int],
     newest = max(note_ids, default=0)
     found = _latest_payloads(reader, wanted, after_id=newest) if newest else {"flag": {}, "hold": {}}
     known = {kind: {int(key.split(":", 1)[1]): item.model_dump(mode="json")
-                    for key, (item, _) in mirror.items() if key.startswith(f"{kind}:") and key.split(":", 1)[1].isdigit()}
+                    for key, (item, _) in mirror.items()
+                    if key.startswith(f"{kind}:") and key.split(":", 1)[1].isdigit()}
              for kind in ("flag", "hold")}
     for pid in flagged:
         mine = known["flag"].get(pid)
@@ -143,7 +145,7 @@ def _tasks(rows: list[Row], mine: set[int]) -> list[Task]:
 
 
 def read_written_state(reader: Reader, lookups: Lookups, today: dt.date, mirror: Mirror | None = None) -> WrittenState:
-    tags = {tid: level_of_tag(name) for name, tid in lookups.risk_tags().items()}
+    tags = {tid: level for name, tid in lookups.risk_tags().items() if (level := level_of_tag(name)) is not None}
     partners = _marked_partners(reader, lookups, tags)
     activity_ids = {a for r in partners for a in r.get("activity_ids") or ()}
     activities = reader.where_in(ACTIVITIES, "id", activity_ids) if activity_ids else []
@@ -151,6 +153,6 @@ def read_written_state(reader: Reader, lookups: Lookups, today: dt.date, mirror:
     flagged = {pid: levels for pid, levels in flagged.items() if levels}
     held = {r["id"]: r for r in partners if _is_held(r, lookups)}
     notes = _notes(reader, flagged, set(held), mirror)
-    return WrittenState(flags=tuple(_flags(flagged, notes["flag"], today)),  # type: ignore[arg-type]
+    return WrittenState(flags=tuple(_flags(flagged, notes["flag"], today)),
                         holds=tuple(_holds(held, notes["hold"], today)),
                         tasks=tuple(_tasks(activities, {r["id"] for r in partners})))

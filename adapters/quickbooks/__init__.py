@@ -20,8 +20,8 @@ One concern per module:
 Tested against the local stand-in in tests/qbo_standin, never against QuickBooks Online.
 """
 
-from .factory import make_adapter
+from .factory import PATH_SETTINGS, make_adapter
 from .source import QuickBooksSource
 from .streams import UNAVAILABLE
 
-__all__ = ["QuickBooksSource", "UNAVAILABLE", "make_adapter"]
+__all__ = ["PATH_SETTINGS", "QuickBooksSource", "UNAVAILABLE", "make_adapter"]

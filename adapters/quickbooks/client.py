@@ -89,12 +89,13 @@ def make_auth_client(app: AppCredentials) -> Any:
                       redirect_uri=app.redirect_uri, environment=app.environment)
 
 
-class _Wire(QuickBooks):
+class _Wire(QuickBooks):  # type: ignore[misc]  # python-quickbooks is untyped (its class is Any)
     """python-quickbooks with the sending replaced by ``QBOClient._send``."""
 
     transport: Callable[..., requests.Response]
 
-    def process_request(self, request_type, url, headers="", params="", data=""):
+    def process_request(self, request_type: str, url: str, headers: Any = "", params: Any = "",
+                        data: Any = "") -> requests.Response:
         return self.transport(request_type, url, headers=headers or {}, params=params or {},
                               data=data)
 
@@ -156,8 +157,8 @@ class QBOClient:
     def url(self, path: str) -> str:
         return f"{self.qb.api_url_v3}/company/{self.realm_id}/{path.lstrip('/')}"
 
-    def request(self, method: str, path: str, body: Any = None, *, params: dict | None = None,
-                content_type: str = "application/json", request_id: str | None = None) -> dict:
+    def request(self, method: str, path: str, body: Any = None, *, params: dict[str, Any] | None = None,
+                content_type: str = "application/json", request_id: str | None = None) -> dict[str, Any]:
         """Send one request (retried while ``RetryLater``); returns the parsed JSON answer."""
         retrying = Retrying(stop=stop_after_attempt(self.options.attempts),
                             retry=retry_if_exception_type(RetryLater), wait=_wait,
@@ -166,40 +167,45 @@ class QBOClient:
         return retrying(self._authorised, method, path, body, dict(params or {}), content_type,
                         request_id)
 
-    def query(self, text: str) -> dict:
+    def query(self, text: str) -> dict[str, Any]:
         """The whole answer of a query: ``{"QueryResponse": {...}, "time": ...}``."""
         return self.request("POST", "query", text, content_type="application/text")
 
-    def rows(self, entity: str, text: str) -> list[dict]:
+    def rows(self, entity: str, text: str) -> list[dict[str, Any]]:
         """The rows of a one-page query (``[]`` when nothing matched)."""
-        return self.query(text).get("QueryResponse", {}).get(entity, [])
+        found: list[dict[str, Any]] = self.query(text).get("QueryResponse", {}).get(entity, [])
+        return found
 
-    def cdc(self, entities: Sequence[str], changed_since: str) -> dict:
+    def cdc(self, entities: Sequence[str], changed_since: str) -> dict[str, Any]:
         return self.request("GET", "cdc", params={"entities": ",".join(entities),
                                                   "changedSince": changed_since})
 
-    def read(self, entity: str, obj_id: str) -> dict:
-        return self.request("GET", f"{entity.lower()}/{obj_id}")[entity]
+    def read(self, entity: str, obj_id: str) -> dict[str, Any]:
+        obj: dict[str, Any] = self.request("GET", f"{entity.lower()}/{obj_id}")[entity]
+        return obj
 
-    def write(self, entity: str, body: dict, request_id: str,
-              params: dict | None = None) -> dict:
-        return self.request("POST", entity.lower(), body, params=params,
-                            request_id=request_id)[entity]
+    def write(self, entity: str, body: dict[str, Any], request_id: str,
+              params: dict[str, Any] | None = None) -> dict[str, Any]:
+        written: dict[str, Any] = self.request("POST", entity.lower(), body, params=params,
+                                               request_id=request_id)[entity]
+        return written
 
-    def batch(self, items: list[dict], request_id: str) -> list[dict]:
+    def batch(self, items: list[dict[str, Any]], request_id: str) -> list[dict[str, Any]]:
         """``BatchItemResponse`` of one batch request (at most 30 items)."""
         answer = self.request("POST", "batch", {"BatchItemRequest": items}, request_id=request_id)
-        return answer.get("BatchItemResponse", [])
+        responses: list[dict[str, Any]] = answer.get("BatchItemResponse", [])
+        return responses
 
-    def send_invoice(self, invoice_id: str, request_id: str, send_to: str | None = None) -> dict:
+    def send_invoice(self, invoice_id: str, request_id: str, send_to: str | None = None) -> dict[str, Any]:
         params = {"sendTo": send_to} if send_to else None
-        return self.request("POST", f"invoice/{invoice_id}/send", params=params,
-                            content_type="application/octet-stream",
-                            request_id=request_id)["Invoice"]
+        sent: dict[str, Any] = self.request("POST", f"invoice/{invoice_id}/send", params=params,
+                                            content_type="application/octet-stream",
+                                            request_id=request_id)["Invoice"]
+        return sent
 
     # ------------------------------------------------------------------ plumbing
-    def _authorised(self, method: str, path: str, body: Any, params: dict, content_type: str,
-                    request_id: str | None) -> dict:
+    def _authorised(self, method: str, path: str, body: Any, params: dict[str, Any], content_type: str,
+                    request_id: str | None) -> dict[str, Any]:
         try:
             return self._through_library(method, path, body, params, content_type, request_id)
         except Reauthenticate:
@@ -212,21 +218,22 @@ class QBOClient:
                               f"({again.code or again.status})", status=again.status,
                               code=again.code) from None
 
-    def _through_library(self, method: str, path: str, body: Any, params: dict,
-                         content_type: str, request_id: str | None) -> dict:
+    def _through_library(self, method: str, path: str, body: Any, params: dict[str, Any],
+                         content_type: str, request_id: str | None) -> dict[str, Any]:
         payload = body
         if body is not None and not isinstance(body, str):
             payload = json.dumps(body)
         try:
-            return self.qb.make_request(method, self.url(path), request_body=payload or None,
-                                        content_type=content_type, params=params,
-                                        request_id=request_id)
+            answer: dict[str, Any] = self.qb.make_request(method, self.url(path), request_body=payload or None,
+                                                          content_type=content_type, params=params,
+                                                          request_id=request_id)
+            return answer
         except QBOError:
             raise
         except QuickbooksException as error:  # a Fault inside a 200 answer
             raise error_for(200, error.error_code, error.message, error.detail) from None
 
-    def _send(self, method: str, url: str, *, headers: dict, params: dict,
+    def _send(self, method: str, url: str, *, headers: dict[str, str], params: dict[str, Any],
               data: Any) -> requests.Response:
         if self.tokens.access_expired(self.options.now()):
             self.refresh()

@@ -45,7 +45,8 @@ def consent_url(app: AppCredentials, state: str,
                 factory: Callable[[AppCredentials], Any] = make_auth_client) -> str:
     from intuitlib.enums import Scopes
 
-    return factory(app).get_authorization_url([Scopes.ACCOUNTING], state_token=state)
+    url: str = factory(app).get_authorization_url([Scopes.ACCOUNTING], state_token=state)
+    return url
 
 
 def parse_redirect(text: str) -> Redirect:
@@ -61,7 +62,8 @@ def parse_redirect(text: str) -> Redirect:
     code = (query.get("code") or [""])[0]
     if not code:
         raise ConnectError("the pasted URL has no code parameter")
-    return Redirect(code, (query.get("realmId") or [None])[0], (query.get("state") or [None])[0])
+    return Redirect(code, query["realmId"][0] if query.get("realmId") else None,
+                    query["state"][0] if query.get("state") else None)
 
 
 def exchange(app: AppCredentials, redirect: Redirect, store: TokenStore, *,

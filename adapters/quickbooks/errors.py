@@ -92,6 +92,9 @@ def error_from_fault(fault: dict[str, Any], status: int | None = 400) -> QBOErro
     """The exception for a ``Fault`` object (a response body's or a batch item's)."""
     errors = fault.get("Error") or fault.get("error") or [{}]
     first = errors[0] if isinstance(errors, list) and errors else {}
-    get = lambda *names: next((str(first[n]) for n in names if first.get(n)), "")  # noqa: E731
+
+    def get(*names: str) -> str:
+        return next((str(first[n]) for n in names if first.get(n)), "")
+
     return error_for(status, get("code"), get("Message", "message"), get("Detail", "detail"),
                      get("element"))

@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 OPTIONS = ClientOptions()
 
 DEFAULT_TOKEN_FILE = "quickbooks-tokens.json"  # as ``arwatch connect quickbooks`` writes it
+# settings that are paths: the sync registry resolves them against the config file's folder
+PATH_SETTINGS = ("token_path", "state_path")
 
 
 def default_token_path() -> Path:
@@ -90,6 +92,7 @@ class QuickBooksSettings(BaseModel):
     @field_validator("token_path", "state_path")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:
+        # relative paths in a config file reach here resolved against its folder (PATH_SETTINGS)
         if value is None:
             return None
         path = value.expanduser()
@@ -141,7 +144,7 @@ class StoredDetails(Mapping[str, Mapping[str, str]]):
         self.store, self.company = store, company
 
     def __getitem__(self, key: str) -> Mapping[str, str]:
-        found = self.store.written.details(self.company, key)
+        found: Mapping[str, str] = self.store.written.details(self.company, key)
         if not found:
             raise KeyError(key)
         return found

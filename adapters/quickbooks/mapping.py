@@ -161,7 +161,7 @@ def customer_terms(obj: Mapping[str, Any], ctx: MapContext,
 
 
 def map_customer(obj: Mapping[str, Any], ctx: MapContext,
-                 previous_term: str | None = None) -> tuple[dict | None, list[Issue]]:
+                 previous_term: str | None = None) -> tuple[dict[str, Any] | None, list[Issue]]:
     try:
         days, issues = customer_terms(obj, ctx, previous_term)
         name = obj.get("DisplayName") or obj.get("CompanyName")
@@ -183,7 +183,7 @@ def map_customer(obj: Mapping[str, Any], ctx: MapContext,
 
 
 # ---------------------------------------------------------------------- invoices, credits
-def map_invoice(obj: Mapping[str, Any], ctx: MapContext) -> tuple[dict | None, list[Issue]]:
+def map_invoice(obj: Mapping[str, Any], ctx: MapContext) -> tuple[dict[str, Any] | None, list[Issue]]:
     try:
         code = currency(obj, ctx)
         issued = day(obj, "TxnDate")
@@ -209,7 +209,7 @@ def map_invoice(obj: Mapping[str, Any], ctx: MapContext) -> tuple[dict | None, l
 
 
 def map_credit_memo(obj: Mapping[str, Any], ctx: MapContext,
-                    allocations: Iterable[Mapping[str, Any]] = ()) -> tuple[dict | None, list[Issue]]:
+                    allocations: Iterable[Mapping[str, Any]] = ()) -> tuple[dict[str, Any] | None, list[Issue]]:
     try:
         code = currency(obj, ctx)
         issued = day(obj, "TxnDate")
@@ -257,7 +257,7 @@ def linked_lines(obj: Mapping[str, Any], txn_type: str) -> list[tuple[str, Decim
 
 
 def split_payment(obj: Mapping[str, Any]) -> PaymentSplit:
-    credits = [[cm, value] for cm, value, _ in linked_lines(obj, "CreditMemo")]
+    credits: list[list[Any]] = [[cm, value] for cm, value, _ in linked_lines(obj, "CreditMemo")]  # [id, amount left]
     cash: list[tuple[str, Decimal]] = []
     applied: list[tuple[str, str, Decimal]] = []
     for invoice, value, _ in linked_lines(obj, "Invoice"):
@@ -275,7 +275,7 @@ def split_payment(obj: Mapping[str, Any]) -> PaymentSplit:
     return PaymentSplit(tuple(cash), tuple(applied))
 
 
-def map_payment(obj: Mapping[str, Any], ctx: MapContext) -> tuple[dict | None, list[Issue]]:
+def map_payment(obj: Mapping[str, Any], ctx: MapContext) -> tuple[dict[str, Any] | None, list[Issue]]:
     try:
         code = currency(obj, ctx)
         paid_on = day(obj, "TxnDate")
@@ -305,9 +305,9 @@ def map_payment(obj: Mapping[str, Any], ctx: MapContext) -> tuple[dict | None, l
         return None, [issue("Payment", obj, problem.field, str(problem))]
 
 
-def credit_applications(payments: Iterable[Mapping[str, Any]]) -> dict[str, list[dict]]:
+def credit_applications(payments: Iterable[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Credit memo Id -> its allocations (core shape) from the payments that applied it."""
-    out: dict[str, list[dict]] = defaultdict(list)
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for pay in sorted(payments, key=lambda p: (str(p.get("TxnDate", "")), str(p.get("Id")))):
         if is_voided(pay):
             continue
@@ -323,8 +323,8 @@ def credit_applications(payments: Iterable[Mapping[str, Any]]) -> dict[str, list
 
 def linked_ids(obj: Mapping[str, Any], txn_type: str) -> list[str]:
     """Ids of ``txn_type`` in the object's ``LinkedTxn`` or its lines' ``LinkedTxn``."""
-    found = [str(l.get("TxnId")) for l in obj.get("LinkedTxn") or [] if l.get("TxnType") == txn_type]
+    found = [str(link.get("TxnId")) for link in obj.get("LinkedTxn") or [] if link.get("TxnType") == txn_type]
     for line in obj.get("Line") or []:
-        found += [str(l.get("TxnId")) for l in line.get("LinkedTxn") or []
-                  if l.get("TxnType") == txn_type]
+        found += [str(link.get("TxnId")) for link in line.get("LinkedTxn") or []
+                  if link.get("TxnType") == txn_type]
     return list(dict.fromkeys(found))

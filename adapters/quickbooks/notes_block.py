@@ -23,6 +23,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from arwatch.core.actions import Flag, Hold
 
@@ -91,7 +92,7 @@ def split_notes(notes: str | None) -> Split:
 def parse_block(text: str | None, customer_id: str) -> Block:
     if not text:
         return Block()
-    flag_parts: dict | None = None
+    flag_parts: dict[str, Any] | None = None
     reasons: list[str] = []
     hold = previous = ref = None
     for line in text.splitlines():

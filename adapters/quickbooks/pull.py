@@ -113,7 +113,7 @@ class Puller:
             self._time = str(answer["time"])
 
     def pages(self, entity: str, condition: str | None, since: str | None = None
-              ) -> Iterator[list[dict]]:
+              ) -> Iterator[list[dict[str, Any]]]:
         """Every page of a stream; raises ``SamePageTwice`` if a page repeats."""
         size = self.settings.page_size
         start, previous = 1, None
@@ -134,12 +134,12 @@ class Puller:
                 return
             start += size
 
-    def read_all(self, entity: str, since: str | None = None) -> list[dict]:
+    def read_all(self, entity: str, since: str | None = None) -> list[dict[str, Any]]:
         return [row for page in self.pages(entity, BY_ENTITY[entity].condition, since)
                 for row in page]
 
-    def by_ids(self, entity: str, ids: list[str]) -> list[dict]:
-        found: list[dict] = []
+    def by_ids(self, entity: str, ids: list[str]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
         for i in range(0, len(ids), queries.PAGE_SIZE):
             answer = self.client.query(queries.by_ids(entity, ids[i:i + queries.PAGE_SIZE],
                                                       condition=BY_ENTITY[entity].condition))
@@ -202,7 +202,7 @@ class Puller:
                           cursor=make_cursor(self._time or since), complete=False,
                           issues=tuple(issues + map_issues))
 
-    def credit_closure(self, live: Objects) -> list[dict]:
+    def credit_closure(self, live: Objects) -> list[dict[str, Any]]:
         """Bring the credit memos and payments needed to rebuild changed credit applications.
 
         Adds missing credit memos to ``live["CreditMemo"]``; returns every payment that
@@ -241,12 +241,12 @@ class Puller:
                           hold_term_id=self.state.hold_term_id,
                           default_terms_days=self.settings.default_terms_days)
 
-    def map(self, objects: Objects, credit_payments: list[dict]) -> tuple[dict, list[Issue]]:
+    def map(self, objects: Objects, credit_payments: list[dict[str, Any]]) -> tuple[dict[str, Any], list[Issue]]:
         ctx = self.context()
         issues: list[Issue] = []
         out: dict[str, Any] = {"customers": [], "invoices": [], "payments": []}
 
-        def take(mapped: tuple[dict | None, list[Issue]], collection: str) -> None:
+        def take(mapped: tuple[dict[str, Any] | None, list[Issue]], collection: str) -> None:
             record, found = mapped
             issues.extend(found)
             if record is not None:

@@ -24,7 +24,8 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Literal
 
 from arwatch.core.actions import ApplyResult, Change, WrittenState
 from arwatch.core.contract import AdapterMemory, ConfigError, Cursor, PullResult, SourceUnreachable
@@ -124,7 +125,8 @@ class _unreachable:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind, error, tb) -> bool:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 tb: TracebackType | None) -> Literal[False]:
         if isinstance(error, (Refused, RetryLater)):
             raise SourceUnreachable(f"QuickBooks: {error}") from None
         return False

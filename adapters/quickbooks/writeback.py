@@ -64,7 +64,7 @@ class WriteOptions:
 class CustomerPlan:
     """One customer's update and what each of its changes reports."""
 
-    body: dict | None
+    body: dict[str, Any] | None
     details: dict[str, dict[str, str]] = field(default_factory=dict)
     error: str = ""
 
@@ -89,15 +89,15 @@ class WriteBack:
         return [results.get(i) or fail(c, "not applied") for i, c in enumerate(changes)]
 
     # ================================================================== batches
-    def run_batch(self, items: list[tuple[str, dict]]) -> dict[str, dict | QBOError]:
+    def run_batch(self, items: list[tuple[str, dict[str, Any]]]) -> dict[str, dict[str, Any] | QBOError]:
         """Send ``(bId, item)`` pairs in batches; bId -> the entity dict or the item's error."""
-        out: dict[str, dict | QBOError] = {}
+        out: dict[str, dict[str, Any] | QBOError] = {}
         size = self.options.batch_size
         for start in range(0, len(items), size):
             out.update(self._one_batch(items[start:start + size]))
         return out
 
-    def _one_batch(self, chunk: list[tuple[str, dict]]) -> dict[str, dict | QBOError]:
+    def _one_batch(self, chunk: list[tuple[str, dict[str, Any]]]) -> dict[str, dict[str, Any] | QBOError]:
         try:
             answers = self.client.batch([{"bId": bid, **item} for bid, item in chunk],
                                         request_id())
@@ -105,7 +105,7 @@ class WriteBack:
             raise
         except ItemRejected as error:
             if error.code == "1040" and len(chunk) > SMALL_BATCH:
-                out: dict[str, dict | QBOError] = {}
+                out: dict[str, dict[str, Any] | QBOError] = {}
                 for start in range(0, len(chunk), SMALL_BATCH):
                     out.update(self._one_batch(chunk[start:start + SMALL_BATCH]))
                 return out
@@ -175,14 +175,14 @@ class WriteBack:
             pending = stale
         return results
 
-    def read_customers(self, ids: list[str]) -> list[dict]:
-        found: list[dict] = []
+    def read_customers(self, ids: list[str]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
         for start in range(0, len(ids), queries.PAGE_SIZE):
             found += self.client.rows("Customer", queries.by_ids(
                 "Customer", ids[start:start + queries.PAGE_SIZE], condition=queries.ALL_ACTIVE))
         return found
 
-    def plan_customer(self, obj: dict, changes: list[Change], hold_term: str | None) -> CustomerPlan:
+    def plan_customer(self, obj: dict[str, Any], changes: list[Change], hold_term: str | None) -> CustomerPlan:
         cid = str(obj["Id"])
         block = notes_block.parse_block(notes_block.split_notes(obj.get("Notes")).block, cid)
         # the whole flag, not the shortened reasons read back, so that a hold written after it
@@ -225,7 +225,7 @@ class WriteBack:
                 body["SalesTermRef"] = {"value": new_term}
         return CustomerPlan(body, details)
 
-    def record_customer(self, obj: dict, changes: list[Change]) -> None:
+    def record_customer(self, obj: dict[str, Any], changes: list[Change]) -> None:
         for c in changes:
             if c.op is Op.SET_FLAG and c.flag is not None:
                 self.state.remember_flag(c.flag)
@@ -258,7 +258,7 @@ class WriteBack:
     # ================================================================== tasks
     def task_changes(self, indexed: list[tuple[int, Change]]) -> dict[int, ApplyResult]:
         results: dict[int, ApplyResult] = {}
-        pending: dict[str, tuple[int, Change, dict]] = {}
+        pending: dict[str, tuple[int, Change, dict[str, Any]]] = {}
         for i, c in indexed:
             entry = self.state.tasks.get(c.key)
             if c.op is Op.OPEN_TASK:
@@ -275,7 +275,7 @@ class WriteBack:
             if not pending:
                 break
             answers = self.run_batch([(bid, item) for bid, (_, _, item) in pending.items()])
-            retry: dict[str, tuple[int, Change, dict]] = {}
+            retry: dict[str, tuple[int, Change, dict[str, Any]]] = {}
             for bid, (i, c, item) in pending.items():
                 answer = answers[bid]
                 if isinstance(answer, StaleObject) and attempt < self.options.stale_retries:
@@ -293,7 +293,7 @@ class WriteBack:
             pending = retry
         return results
 
-    def open_item(self, c: Change) -> dict:
+    def open_item(self, c: Change) -> dict[str, Any]:
         task = c.task
         assert task is not None
         if task.invoice_id and not is_credit_note_id(task.invoice_id):
@@ -304,13 +304,13 @@ class WriteBack:
             "Note": task_note.render(task),
             "AttachableRef": [{"EntityRef": target, "IncludeOnSend": False}]}}
 
-    def close_item(self, entry: Mapping[str, Any]) -> dict:
+    def close_item(self, entry: Mapping[str, Any]) -> dict[str, Any]:
         return {"operation": "update", "Attachable": {
             "Id": entry["attachable_id"], "SyncToken": entry["sync_token"],
             "Note": task_note.mark_done(entry["note"] or "", self.options.today()),
             "AttachableRef": [{"EntityRef": entry["target"], "IncludeOnSend": False}]}}
 
-    def task_done(self, c: Change, att: dict) -> ApplyResult:
+    def task_done(self, c: Change, att: dict[str, Any]) -> ApplyResult:
         details: dict[str, str] = {}
         if c.op is Op.OPEN_TASK and c.task is not None:
             self.state.remember_task(c.task, att)

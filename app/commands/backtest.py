@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 
 from arwatch.core.backtest import BacktestSettings, run_backtest
+from arwatch.core.contract import MassChange, SourceUnreachable, SyncError
 from arwatch.core.load import load_ledger
 from arwatch.core.policy import PolicyError, load_policy
 from arwatch.report.backtest import render_backtest
@@ -36,10 +38,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--start", type=dt.date.fromisoformat, help="first replay day")
     p.add_argument("--end", type=dt.date.fromisoformat, help="last replay day")
     p.add_argument("--delinquent-days", type=int, default=90, help="days past due that make delinquent (default 90)")
-    p.add_argument("--late-days", default="0,10,30", help="invoice questions: paid more than X days late (default 0,10,30)")
+    p.add_argument("--late-days", default="0,10,30",
+                   help="invoice questions: paid more than X days late (default 0,10,30)")
     p.add_argument("--no-learned", action="store_true", help="do not try the learned model")
     p.add_argument("--out", type=Path, default=Path("backtest.html"), help="report file (default backtest.html)")
     p.set_defaults(run=run)
+
+
+_CODES = {SourceUnreachable: ExitCode.SOURCE_UNREACHABLE, MassChange: ExitCode.MASS_CHANGE}
 
 
 def _late_days(text: str) -> tuple[int, ...]:
@@ -65,14 +71,17 @@ def run(args: argparse.Namespace) -> int:
     elif args.source:
         ledger, issues = _pull_company(args)
     else:
-        data, read_issues, unavailable = read_ledger_file(args.ledger, args.mapping)
-        ledger, issues = load_ledger(data, source=str(args.ledger.name), unavailable=unavailable)
-        issues = tuple(read_issues) + issues
+        read = read_ledger_file(args.ledger, args.mapping)
+        for note in read.notes:
+            print(f"read {note}", file=sys.stderr)
+        ledger, issues = load_ledger(read.data, source=read.source, unavailable=read.unavailable)
+        issues = tuple(read.issues) + issues
     for issue in issues:
         print(f"rejected: {issue}")
     late = _late_days(args.late_days)
     settings = BacktestSettings(every=args.every, start=args.start, end=args.end, delinquent_days=args.delinquent_days,
-                                late_days=late, serious_late_days=max(late), learned="off" if args.no_learned else "auto")
+                                late_days=late, serious_late_days=max(late),
+                                learned="off" if args.no_learned else "auto")
     result = run_backtest(ledger, settings, policy)
     args.out.write_text(render_backtest(result), encoding="utf-8")
     print(summary(result))
@@ -87,8 +96,12 @@ def _pull_company(args: argparse.Namespace):
     store, adapter = open_company(args.config, args.state, args.source)[1:3]
     try:
         pull = adapter.pull(None, True)
+    except SyncError as error:  # a mapping that does not fit the export, an unreachable source, ...
+        raise UsageError(str(error), _CODES.get(type(error), ExitCode.CONFIG_ERROR)) from None
     finally:
         store.close()
+    for note in getattr(adapter, "notes", ()):
+        print(f"read {note}", file=sys.stderr)
     ledger, issues = load_ledger(pull.records, source=adapter.name, unavailable=adapter.unavailable)
     return ledger, tuple(pull.issues) + issues
 

@@ -14,7 +14,7 @@ from arwatch.core.call_list import call_list
 from arwatch.core.contract import data_day
 from arwatch.sync.runner import run_sync
 
-from ..company_view import demo_state, open_company, view
+from ..company_view import demo_state, open_company, view, warn_unsigned
 from ..exit_codes import ExitCode
 from ..table import level_counts, risk_table
 from ..trends import missing_months, record_replay, record_run
@@ -28,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description=__doc__.splitlines()[0])
     p.add_argument("--state", metavar="URL",
                    help="state store (default: the demo's own SQLite file in the user data dir, demo.sqlite3)")
+    p.add_argument("--policy", type=Path, help="policy TOML (default: the config's, else the built-in one)")
     p.add_argument("--limit", type=int, default=15, help="customers to show (default 15)")
     p.add_argument("--report", type=Path, default=Path("arwatch-demo-report.html"),
                    help="where to write the HTML report (default: ./arwatch-demo-report.html)")
@@ -42,7 +43,9 @@ def _bar(desc: str, total: int | None):
 
 
 def run(args: argparse.Namespace) -> int:
-    _, store, adapter, policy, name, clock = open_company(None, args.state or demo_state(), "demo")
+    _, store, adapter, policy, name, clock = open_company(None, args.state or demo_state(), "demo",
+                                                          policy_path=args.policy)
+    warn_unsigned(policy)  # these commands write or show letters
     try:
         today = data_day(adapter) or clock.today
         print(f"arwatch demo: Northwind Supplies Ltd, as of {today.isoformat()} (state: {store.url})")

@@ -11,7 +11,7 @@ from pathlib import Path
 from arwatch.core.call_list import call_list
 from arwatch.core.contract import writes_back
 
-from ..company_view import open_company, stale_note, view
+from ..company_view import open_company, stale_note, view, warn_unsigned
 from ..exit_codes import ExitCode
 from ..worklist import worklist_text
 from .sync import format_change
@@ -24,13 +24,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config", type=Path, help="config file (default: the embedded demo)")
     p.add_argument("--state", metavar="URL", help="state store URL or SQLite path")
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="plan as of this day (default: the last sync day)")
+    p.add_argument("--policy", type=Path, help="policy TOML (default: the config's, else the built-in one)")
     p.add_argument("--templates", type=Path, help="folder of your own <step>.j2 templates")
     p.add_argument("--dry-run", action="store_true", help="also print the changes a sync would write")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    config, store, adapter, policy, name, clock = open_company(args.config, args.state, args.source, args.as_of)
+    config, store, adapter, policy, name, clock = open_company(args.config, args.state, args.source, args.as_of,
+                                                               args.policy)
+    warn_unsigned(policy)  # these commands write or show letters
     today = clock.today
     try:
         v = view(store, adapter, policy, name, today, args.templates)

@@ -16,7 +16,16 @@ from arwatch.report.style import check_locale
 from arwatch.sync.clock import today_in
 from arwatch.sync.config import load_config
 
-from ..company_view import CompanyView, company_style, dso_before, open_company, report_context, stale_note, view
+from ..company_view import (
+    CompanyView,
+    company_style,
+    dso_before,
+    open_company,
+    report_context,
+    stale_note,
+    view,
+    warn_unsigned,
+)
 from ..exit_codes import ExitCode, UsageError
 from ..trends import load_history
 
@@ -38,6 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config", type=Path, help="config file (default: the embedded demo)")
     p.add_argument("--state", metavar="URL", help="state store URL or SQLite path")
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="as of this day (default: the last sync day)")
+    p.add_argument("--policy", type=Path, help="policy TOML (default: the config's, else the built-in one)")
     p.add_argument("--locale", type=locale_arg, help="how money and dates are written (default en_GB; e.g. de_DE)")
     p.add_argument("--out", type=Path, default=Path("arwatch-report.html"),
                    help="output file (with --all the overview; each company's page beside it, <name>-<company>.html)")
@@ -51,7 +61,9 @@ def render(v: CompanyView, store, name: str, locale: str | None, timezone: str |
 
 def _company_page(args: argparse.Namespace, company: str | None, out: Path) -> tuple[CompanyView, str]:
     """Write one company's page; (its view, its display name)."""
-    config, store, adapter, policy, name, clock = open_company(args.config, args.state, company, args.as_of)
+    config, store, adapter, policy, name, clock = open_company(args.config, args.state, company, args.as_of,
+                                                               args.policy)
+    warn_unsigned(policy)  # these commands write or show letters
     timezone = config.timezone_of(config.company(name))
     try:
         v = view(store, adapter, policy, name, clock.today)

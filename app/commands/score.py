@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import ValidationError
 
@@ -31,17 +31,20 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Score a ledger: JSON with the keys company, customers, invoices, payments, "
                                    "disputes, contact_attempts, payment_plans, signals and optionally orders "
                                    "(sale orders; without them volume is measured on invoices; fields as in "
-                                   "arwatch.core.model), or a CSV of invoices with the columns "
-                                   + ", ".join(DEFAULT_COLUMNS) + " (dates yyyy-mm-dd; settled_date, "
-                                   "disputed and currency optional), or any CSV/XLSX with --mapping.")
-    p.add_argument("--ledger", required=True, type=Path, help="ledger file (.json, .csv or .xlsx)")
-    p.add_argument("--mapping", type=Path,
-                   help="TOML column mapping for a CSV/XLSX (the [settings] of a file source; see "
-                        "examples/ibm-ar.toml)")
+                                   "arwatch.core.model), or a CSV/XLSX export of invoices: its columns are "
+                                   "mapped by name (" + ", ".join(DEFAULT_COLUMNS) + ", or those of a known "
+                                   "export: see arwatch init), or by --mapping.")
+    p.add_argument("--ledger", type=Path, help="ledger file (.json, .csv or .xlsx); default: the invoices file "
+                                               "of --mapping")
+    p.add_argument("--mapping", "--config", dest="mapping", type=Path,
+                   help="a file source's settings: a config file (such as examples/ibm-ar.toml, or what "
+                        "arwatch init writes) or a TOML with a [settings] table")
+    p.add_argument("--source", metavar="NAME", help="the company of --mapping to use, when it has several")
     p.add_argument("--policy", type=Path, help="policy TOML (default: built-in defaults)")
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="score as of this day (default: today)")
     p.add_argument("--limit", type=int, default=25, help="rows to print (default 25)")
-    p.add_argument("--json", action="store_true", help="print the scores as JSON lines")
+    p.add_argument("--json", action="store_true",
+                   help="print the scores as JSON lines, with each customer's open and overdue balance and currency")
     p.set_defaults(run=run)
 
 
@@ -49,45 +52,137 @@ DEFAULT_COLUMNS = ("invoice_number", "customer_id", "customer_name", "invoice_da
                    "settled_date", "disputed", "currency")
 
 
-def read_ledger_file(path: Path, mapping_path: Path | None = None) -> tuple[dict, list, frozenset[str]]:
-    """Raw records, the rows rejected while reading, and what the file cannot provide."""
+class LedgerFile(NamedTuple):
+    """Raw records read from a file, with what reading it found."""
+
+    data: dict
+    issues: list
+    unavailable: frozenset[str]
+    notes: list[str]
+    source: str
+
+
+def read_ledger_file(path: Path | None, mapping_path: Path | None = None, company: str | None = None,
+                     ) -> LedgerFile:
+    """Raw records, the rows rejected while reading, what the file cannot provide, and how it
+    was read."""
+    settings = _mapping_settings(mapping_path, company) if mapping_path is not None else None
+    if path is None:
+        if settings is None or "invoices" not in settings:
+            raise UsageError("give --ledger FILE (or a --mapping whose settings name the invoices file)")
+        path = Path(settings["invoices"])
     if not path.exists():
         raise UsageError(f"{path}: no such file")
     if path.suffix.lower() == ".json":
         try:
-            return json.loads(path.read_text(encoding="utf-8")), [], frozenset()
+            return LedgerFile(json.loads(path.read_text(encoding="utf-8")), [], frozenset(), [], path.name)
         except json.JSONDecodeError as error:
             raise UsageError(f"{path}: not valid JSON: {error}") from None
-    if path.suffix.lower() not in (".csv", ".xlsx"):
+        except UnicodeDecodeError:
+            raise UsageError(f"{path}: not a JSON ledger (not UTF-8 text)") from None
+    if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm", ".txt", ".tsv"):
         raise UsageError(f"{path}: expected .json, .csv or .xlsx")
-    return _read_table(path, mapping_path)
+    return _read_table(path, settings, mapping_path)
 
 
-def _read_table(path: Path, mapping_path: Path | None) -> tuple[dict, list, frozenset[str]]:
+def _mapping_settings(mapping_path: Path, company: str | None) -> dict:
+    """The file source settings in ``mapping_path``: a ``[settings]`` table, the settings of a
+    config's file company, or the table itself; relative paths from the file's folder."""
+    if not mapping_path.exists():
+        raise UsageError(f"{mapping_path}: no such file")
+    try:
+        data = tomllib.loads(mapping_path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise UsageError(f"{mapping_path}: not valid TOML: {error}") from None
+    if "companies" in data:
+        files = {name: c for name, c in data["companies"].items() if isinstance(c, dict) and c.get("source") == "file"}
+        if company is not None:
+            if company not in files:
+                raise UsageError(f"{mapping_path}: no file company {company!r} (file companies: "
+                                 f"{', '.join(sorted(files)) or 'none'})")
+            settings = dict(files[company].get("settings", {}))
+        elif len(files) == 1:
+            settings = dict(next(iter(files.values())).get("settings", {}))
+        else:
+            raise UsageError(f"{mapping_path}: {len(files)} file companies ({', '.join(sorted(files)) or 'none'}): "
+                             f"choose one with --source NAME")
+    else:
+        settings = dict(data.get("settings", data))
+    base = mapping_path.parent
+    for key in ("invoices", "payments", "orders", "outbox"):
+        if key in settings:
+            value = Path(str(settings[key])).expanduser()
+            settings[key] = str(value if value.is_absolute() else base / value)
+    return settings
+
+
+def _read_table(path: Path, settings: dict | None, mapping_path: Path | None) -> LedgerFile:
     from arwatch.adapters.file import FileMapping, MappingError
     from arwatch.adapters.file.source import read_mapped, unavailable_for
 
-    if mapping_path is None:
-        settings: dict = {"columns": {c: c for c in DEFAULT_COLUMNS if c in _header(path)}}
-    else:
-        settings = dict(tomllib.loads(mapping_path.read_text(encoding="utf-8")).get("settings", {}))
-    settings["invoices"] = path
+    notes: list[str] = []
     try:
+        if settings is None:
+            settings = {"number_format": "auto", "complete": False}
+            settings["columns"], note = _guess_columns(path)
+            notes.append(note)
+        settings["invoices"] = str(path)
+        settings.pop("outbox", None)
         mapping = FileMapping.model_validate(settings)
-        records, issues = read_mapped(mapping, path.stem)
+        records, issues, how = read_mapped(mapping, path.stem)
     except ValidationError as error:
-        err = error.errors(include_url=False)[0]
-        raise UsageError(f"{mapping_path or path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+        raise UsageError(_validation_message(mapping_path or path, error)) from None
     except MappingError as error:
         raise UsageError(str(error)) from None
-    return records, issues, unavailable_for(mapping)
+    if not records["invoices"] and not issues:
+        raise UsageError(f"{path.name}: the file has only its header row, no invoice rows: nothing to score")
+    return LedgerFile(records, issues, unavailable_for(mapping), notes + how, path.name)
 
 
-def _header(path: Path) -> list[str]:
-    if path.suffix.lower() != ".csv":
-        return list(DEFAULT_COLUMNS)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return next(csv.reader(handle), [])
+def _validation_message(where: Path, error: ValidationError) -> str:
+    lines = []
+    for err in error.errors(include_url=False):
+        key = ".".join(map(str, err["loc"]))
+        if err["type"] == "missing" and key.startswith("columns."):
+            what = key.split(".")[-1].replace("_", " ")
+            lines.append(f"{where}: {key}: missing: name the column that holds the {what}")
+        else:
+            lines.append(f"{where}: {key}: {err['msg']}")
+    return "\n".join(lines)
+
+
+def _guess_columns(path: Path) -> tuple[dict[str, str], str]:
+    """Columns of a CSV/XLSX without a mapping: arwatch's own names, or a preset's."""
+    from arwatch.adapters.file.presets import REQUIRED, guess
+    from arwatch.adapters.file.reader import missing_columns, open_table
+
+    header = list(open_table(path).header)
+    if not header:
+        raise UsageError(f"{path.name}: the file is empty: expected a header row and a row per invoice")
+    found = guess(header)
+    if not found.complete_mapping:
+        missing = [(f, f) for f in REQUIRED if f not in found.columns]
+        raise UsageError(missing_columns(path.name, missing, header)
+                         + f"\n(map its columns with --mapping: `arwatch init --file {path}` writes one)")
+    shown = ", ".join(f"{f} = {c!r}" for f, c in found.columns.items())
+    return found.columns, f"{path.name}: columns mapped by name ({found.preset.title}): {shown}"
+
+
+def _balances(ledger, today: dt.date) -> dict:
+    from arwatch.core.balances import balances
+
+    return balances(ledger, today)
+
+
+def _stale(ledger, today: dt.date) -> str:
+    """A warning when the newest record is far older than the day scored."""
+    days = [inv.issue_date for inv in ledger.invoices] + [p.date for p in ledger.payments]
+    newest = max((d for d in days if d <= today), default=None)
+    if newest is None or (today - newest).days <= 365:
+        return ""
+    return (f"note: the newest record is of {newest.isoformat()}, {(today - newest).days // 365} year(s) before "
+            f"{today.isoformat()}, the day scored: every open invoice looks years overdue. To score the data as "
+            f"it was then, pass --as-of {newest.isoformat()}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -95,17 +190,26 @@ def run(args: argparse.Namespace) -> int:
         policy = load_policy(args.policy)
     except PolicyError as error:
         raise UsageError(str(error)) from None
-    data, read_issues, unavailable = read_ledger_file(args.ledger, args.mapping)
-    ledger, issues = load_ledger(data, source=str(args.ledger.name), unavailable=unavailable)
-    issues = tuple(read_issues) + issues
+    read = read_ledger_file(args.ledger, args.mapping, args.source)
+    for note in read.notes:
+        print(f"read {note}", file=sys.stderr)
+    ledger, issues = load_ledger(read.data, source=read.source, unavailable=read.unavailable)
+    issues = tuple(read.issues) + issues
     for issue in issues:
         print(f"rejected: {issue}")
     today = run_clock(args.as_of).today
+    stale = _stale(ledger, today)
+    if stale:
+        print(stale, file=sys.stderr)
     board = score(LedgerFrame.from_ledger(ledger, today), policy)
     ranked = [board.customer(int(i)) for i in board.ranking()]
     if args.json:
+        owed = _balances(ledger, today)
         for s in ranked:
-            print(s.model_dump_json())
+            line = s.model_dump(mode="json")
+            balance = owed[s.customer_id]
+            line.update(open=str(balance.open), overdue=str(balance.overdue), currency=balance.currency)
+            print(json.dumps(line))
     else:
         print(risk_table(ranked, limit=args.limit))
         print(f"\n{len(ranked)} customers as of {today.isoformat()}: {level_counts(ranked)}; "

@@ -66,6 +66,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--state", metavar="URL", help="state store: SQLite path or database URL (overrides the config)")
     p.add_argument("--as-of", type=dt.date.fromisoformat,
                    help="plan as of this day (default: today in the company's time zone, config `timezone`)")
+    p.add_argument("--policy", type=Path, help="policy TOML for every company synced (default: the config's "
+                                               "policy, else the built-in one)")
     p.add_argument("--allow-mass-change", action="store_true",
                    help="let this run remove or undo more than the [guard] limits (a run that would is "
                         "otherwise stopped with exit code 6); an empty export is refused even so")
@@ -81,13 +83,14 @@ def _progress(company: str):
 
 
 def _sync_one(name: str, config: SyncConfig, store: Store, secrets: Secrets, args: argparse.Namespace,
-              clock: RunClock) -> RunSummary:
+              clock: RunClock) -> tuple[RunSummary, tuple[str, ...]]:
+    """The company's run, and how its source read the data (a file source's notes)."""
     company = config.company(name)
     try:
         adapter = make_adapter(company, config, store, secrets, clock)
-        policy = load_policy(config.path(company.policy or config.policy))
+        policy = load_policy(args.policy or config.path(company.policy or config.policy))
     except (ConfigError, PolicyError) as error:
-        return RunSummary(company=name, source=company.source, status="config_error", error=str(error))
+        return RunSummary(company=name, source=company.source, status="config_error", error=str(error)), ()
     today = args.as_of or data_day(adapter) or clock.today
     warn_unsigned(policy)
     planner, seen = capturing_planner()
@@ -96,7 +99,7 @@ def _sync_one(name: str, config: SyncConfig, store: Store, secrets: Secrets, arg
                        guard=None if args.allow_mass_change else config.guard_for(company))
     if summary.status in ("ok", "partial"):
         _record_trends(store, name, adapter, policy, today, summary, seen)
-    return summary
+    return summary, tuple(getattr(adapter, "notes", ()))
 
 
 def _record_trends(store: Store, name: str, adapter, policy, today: dt.date, summary: RunSummary,
@@ -176,10 +179,13 @@ def run(args: argparse.Namespace) -> int:
     store, secrets = _open(config, state, clocks[names[0]].now)  # one machine time for all
     try:
         with ThreadPoolExecutor(max_workers=min(config.max_workers, 4)) as pool:
-            summaries = list(pool.map(lambda n: _sync_one(n, config, store, secrets, args, clocks[n]), names))
+            results = list(pool.map(lambda n: _sync_one(n, config, store, secrets, args, clocks[n]), names))
     finally:
         store.close()
-    for summary in summaries:
+    summaries = [summary for summary, _ in results]
+    for summary, notes in results:
+        for note in notes:
+            print(f"{summary.company}: read {note}")
         _print(summary, args.dry_run)
     print()
     for summary in summaries:

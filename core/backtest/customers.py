@@ -66,7 +66,8 @@ def first_warning(days: np.ndarray, level: np.ndarray, bad_day: np.ndarray, hori
     t = days[:, None].astype(np.int64)
     bad = bad_day[None, :].astype(np.int64)
     warn = (level >= min_level) & (t < bad) & (bad - t <= horizon_days)
-    return np.where(warn, t, int(NEVER)).min(axis=0, initial=int(NEVER))
+    first: np.ndarray = np.where(warn, t, int(NEVER)).min(axis=0, initial=int(NEVER))
+    return first
 
 
 def judge_customers(predictor: str, days: np.ndarray, score: np.ndarray, level: np.ndarray,

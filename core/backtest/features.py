@@ -49,7 +49,8 @@ def paid_share(full: LedgerFrame, rows: np.ndarray, q_day: np.ndarray) -> np.nda
     ev = AsOf(full.a_inv, full.a_day)
     first, end = ev.window(rows, q_day)
     c = ev.cumsum(full.a_amount)
-    return np.clip((c[end] - c[first]) / np.maximum(full.i_total[rows], 1e-9), 0, 1)
+    share: np.ndarray = np.clip((c[end] - c[first]) / np.maximum(full.i_total[rows], 1e-9), 0, 1)
+    return share
 
 
 def open_disputes(full: LedgerFrame, rows: np.ndarray, q_day: np.ndarray) -> np.ndarray:
@@ -59,11 +60,13 @@ def open_disputes(full: LedgerFrame, rows: np.ndarray, q_day: np.ndarray) -> np.
     resolved = AsOf(full.d_inv[on], full.d_resolved[on])
     a, b = opened.window(rows, q_day)
     c, d = resolved.window(rows, q_day)
-    return ((b - a) - (d - c)).astype(np.float64)
+    still_open: np.ndarray = ((b - a) - (d - c)).astype(np.float64)
+    return still_open
 
 
 def _days(values: np.ndarray) -> np.ndarray:
-    return np.clip(values, 0, 120) / 30
+    months: np.ndarray = np.clip(values, 0, 120) / 30
+    return months
 
 
 def history_features(hist: History) -> dict[str, np.ndarray]:

@@ -64,7 +64,8 @@ def paid_in_full_day(full: LedgerFrame) -> np.ndarray:
     rows = np.flatnonzero(covered)
     day = group_min(full.a_inv[rows], full.a_day[rows].astype(np.int64), n, int(NEVER))
     day = np.where(day < NEVER, np.maximum(day, full.i_issue), NEVER)
-    return np.where(full.i_credit, NEVER, day).astype(np.int64)
+    paid_in_full: np.ndarray = np.where(full.i_credit, NEVER, day).astype(np.int64)
+    return paid_in_full
 
 
 class AsOf:
@@ -84,7 +85,8 @@ class AsOf:
 
     def cumsum(self, values: np.ndarray) -> np.ndarray:
         """Cumulative sums of ``values`` (event order) in sorted order, with a leading 0."""
-        return np.r_[0.0, np.cumsum(np.asarray(values, dtype=np.float64)[self.order])]
+        sums: np.ndarray = np.r_[0.0, np.cumsum(np.asarray(values, dtype=np.float64)[self.order])]
+        return sums
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,8 @@ def _open_and_overdue(full: LedgerFrame, inv: np.ndarray, pday: np.ndarray, q_cu
 
     def total(ev: AsOf, values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         c = ev.cumsum(values)
-        return c[b] - c[a]
+        between: np.ndarray = c[b] - c[a]
+        return between
     issued = (i_end - i_first).astype(np.float64)
     last_issue = issue[issued_ev.order][np.maximum(i_end - 1, 0)] if len(inv) else np.zeros(len(q_day))
     return (issued,
@@ -204,7 +207,8 @@ def history(full: LedgerFrame, paid_day: np.ndarray, q_cust: np.ndarray, q_day: 
 
     def total(values: np.ndarray, lo: np.ndarray = first) -> np.ndarray:
         c = paid_ev.cumsum(values)
-        return c[end] - c[lo]
+        between: np.ndarray = c[end] - c[lo]
+        return between
 
     days_late = (pday[was_paid] - due[was_paid]).astype(np.float64)
     is_late, is_serious, lateness = days_late > 0, days_late > late_days, np.maximum(days_late, 0)

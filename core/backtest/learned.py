@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -59,7 +60,7 @@ def quarter_starts(first_day: int, last_day: int, min_history_months: int = 12) 
     return np.array(out, dtype=np.int64)
 
 
-def make_classifier(n_rows: int):
+def make_classifier(n_rows: int) -> Any:  # a scikit-learn estimator (scikit-learn is untyped)
     """The classifier for ``n_rows`` training rows (see module docstring)."""
     from sklearn.calibration import CalibratedClassifierCV  # noqa: PLC0415
     from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: PLC0415
@@ -97,7 +98,7 @@ class TimeOrdered:
     model: str
 
 
-def _fit(model, x: np.ndarray, y: np.ndarray, day: np.ndarray | None = None):
+def _fit(model: Any, x: np.ndarray, y: np.ndarray, day: np.ndarray | None = None) -> Any:
     """Fit on rows in time order (``day``, stable), so time-ordered folds see the past only."""
     import warnings  # noqa: PLC0415
 
@@ -137,14 +138,14 @@ def time_ordered(x: np.ndarray, day: np.ndarray, label: np.ndarray, known_from: 
     return TimeOrdered(prob, tuple(used), tuple(sizes), name)
 
 
-def fit_final(x: np.ndarray, label: np.ndarray, day: np.ndarray | None = None):
+def fit_final(x: np.ndarray, label: np.ndarray, day: np.ndarray | None = None) -> Any:
     """A classifier on every known row (for today's open invoices); None when too few examples."""
     if label.sum() < MIN_POSITIVES or (~label).sum() < MIN_POSITIVES:
         return None
     return _fit(make_classifier(len(label)), x, label, day)
 
 
-def fit_days_to_pay(x: np.ndarray, days_to_pay: np.ndarray):
+def fit_days_to_pay(x: np.ndarray, days_to_pay: np.ndarray) -> Any:
     """A median regressor of days to pay (gradient boosting, absolute error)."""
     from sklearn.ensemble import HistGradientBoostingRegressor  # noqa: PLC0415
 

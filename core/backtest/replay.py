@@ -29,7 +29,8 @@ def replay_days(start: dt.date, end: dt.date, every: str = "week") -> tuple[dt.d
         first = start + dt.timedelta(days=(6 - start.weekday()) % 7)
         return tuple(first + dt.timedelta(weeks=k) for k in range(max(0, (end - first).days // 7 + 1)))
     if every == "month":
-        out, y, m = [], start.year, start.month
+        out: list[dt.date] = []
+        y, m = start.year, start.month
         while True:
             last = dt.date(y, m, calendar.monthrange(y, m)[1])
             if last > end:
@@ -94,8 +95,10 @@ def replay(full: LedgerFrame, days: tuple[dt.date, ...], policy: Policy | None =
         indicators = tuple(r.indicator for r in board.results)
         dpd = oldest_days_past_due(frame)
         out["score"][k], out["level"][k], out["segment"][k] = board.score, board.level, board.segment
-        any_fired = board.contributions.max(axis=0, initial=0.0) > 0 if len(board.contributions) else np.zeros(n_cust, bool)
-        out["top"][k] = np.where(any_fired, np.argmax(board.contributions, axis=0), -1) if len(board.contributions) else -1
+        any_fired = (board.contributions.max(axis=0, initial=0.0) > 0 if len(board.contributions)
+                     else np.zeros(n_cust, bool))
+        out["top"][k] = (np.where(any_fired, np.argmax(board.contributions, axis=0), -1) if len(board.contributions)
+                         else -1)
         out["dpd"][k] = np.clip(dpd, -(2**31) + 1, 2**31 - 1)
         if q_strength is None:
             q_strength = np.zeros((len(q_cust), len(indicators)))
@@ -106,7 +109,8 @@ def replay(full: LedgerFrame, days: tuple[dt.date, ...], policy: Policy | None =
             q_strength[asks] = np.stack([r.strength[c] for r in board.results], axis=1)
         opened.append(_open_rows(full, frame, k))
     q_strength = np.zeros((len(q_cust), 0)) if q_strength is None else q_strength
-    o = [np.concatenate(col) if opened else np.zeros(0) for col in zip(*opened, strict=False)] if opened else [np.zeros(0)] * 4
+    o = ([np.concatenate(col) if opened else np.zeros(0) for col in zip(*opened, strict=False)] if opened
+         else [np.zeros(0)] * 4)
     return Replay(day_numbers, out["score"], out["level"], out["segment"], out["top"], out["dpd"], indicators,
                   snap, q_score, q_dpd, q_strength, o[0].astype(np.int32), o[1].astype(np.int64),
                   o[2].astype(np.int32), o[3].astype(np.float64))

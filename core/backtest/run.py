@@ -29,7 +29,7 @@ from .customers import CustomerQuality, first_warning, judge_customers
 from .features import invoice_features, paid_share
 from .history import History, history, paid_in_full_day
 from .metrics import CalibrationBin, average_precision, calibration_bins, roc_auc
-from .outcome import delinquency_day, invoice_outcome, last_day
+from .outcome import InvoiceOutcome, delinquency_day, invoice_outcome, last_day
 from .replay import Replay, replay, replay_days
 
 POINTS: tuple[str, ...] = ("invoice date", "due date")
@@ -142,7 +142,8 @@ class _Point:
     dpd: np.ndarray
 
 
-def run_backtest(ledger: Ledger, settings: BacktestSettings | None = None, policy: Policy | None = None) -> BacktestResult:
+def run_backtest(ledger: Ledger, settings: BacktestSettings | None = None,
+                 policy: Policy | None = None) -> BacktestResult:
     settings = settings or BacktestSettings()
     full = LedgerFrame.from_ledger(ledger)
     return backtest_frame(full, settings, policy or Policy(), ledger.company.name)
@@ -160,7 +161,8 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
 
     # queries: each invoice at its invoice date, and at its due date when still unpaid the day before
     q_issue = full.i_issue[invoices].astype(np.int64) - 1
-    due_rows = invoices[(paid_day[invoices] > full.i_due[invoices] - 1) & (full.i_due[invoices] > full.i_issue[invoices])]
+    due_rows = invoices[(paid_day[invoices] > full.i_due[invoices] - 1)
+                        & (full.i_due[invoices] > full.i_issue[invoices])]
     q_due = full.i_due[due_rows].astype(np.int64) - 1
     q_cust = np.r_[full.i_cust[invoices], full.i_cust[due_rows]]
     q_day = np.r_[q_issue, q_due]
@@ -173,7 +175,8 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
     for name, rows, q, sl in (("invoice date", invoices, q_issue, slice(0, len(invoices))),
                               ("due date", due_rows, q_due, slice(len(invoices), None))):
         hists = {x: history(full, paid_day, full.i_cust[rows], q, x) for x in targets}
-        xmats, names = {}, ()
+        xmats: dict[int, np.ndarray] = {}
+        names: tuple[str, ...] = ()
         for x in targets:
             xmats[x], names = invoice_features(full, rows, q, hists[x], rep.query_score[sl], rep.query_dpd[sl],
                                                rep.query_strength[sl], rep.indicators)
@@ -190,7 +193,8 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
     status = why if not ok else ("turned off in the settings" if settings.learned == "off" else
                                  "" if len(cutoffs) else f"less than {settings.min_history_months} months of history")
     eval_from = int(cutoffs[0]) if len(cutoffs) else end + 1
-    cells, calibration, used_cutoffs, model_kinds = [], {}, set(), set()
+    cells, calibration, model_kinds = [], {}, set()
+    used_cutoffs: set[int] = set()
     for name, pt in points.items():
         for x in targets:
             label, known = outcome.label(x)
@@ -218,7 +222,8 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
     return BacktestResult(
         settings=settings, company=company, currency=full.currency, source=full.source, days=days,
         last_day=date_of(end), customers=full.n_customers, invoices=len(invoices), customer_quality=cq,
-        delinquents=delinquents, invoice_cells=tuple(cells), evaluated_from=date_of(eval_from) if len(invoices) else None,
+        delinquents=delinquents, invoice_cells=tuple(cells),
+        evaluated_from=date_of(eval_from) if len(invoices) else None,
         calibration=calibration, learned_status=status or ", ".join(sorted(model_kinds)),
         learned_cutoffs=tuple(date_of(c) for c in sorted(used_cutoffs)), model_in_use=in_use, model_reason=reason,
         forecast=fc_rows, forecast_weeks=fc_weeks, replay_seconds=seconds)
@@ -288,7 +293,8 @@ def _choose(cells: list[InvoiceCell], use_ml: bool, status: str, kinds: set[str]
     return "scorecard", detail
 
 
-def _forecast(full: LedgerFrame, pt: _Point, outcome, paid_day: np.ndarray, end: int, settings: BacktestSettings,
+def _forecast(full: LedgerFrame, pt: _Point, outcome: InvoiceOutcome, paid_day: np.ndarray, end: int,
+              settings: BacktestSettings,
               use_learned: bool) -> tuple[tuple[ForecastRow, ...], tuple[tuple[dt.date, float], ...]]:
     """Expected payment day of every invoice open at the end, and the cash-in per week."""
     open_now = ~outcome.settled[pt.rows]
@@ -313,7 +319,8 @@ def _forecast(full: LedgerFrame, pt: _Point, outcome, paid_day: np.ndarray, end:
     expected = np.maximum(expected, end + 1).astype(np.int64)
     out = tuple(ForecastRow(str(full.i_number[r]), str(full.c_id[full.i_cust[r]]), float(a), date_of(int(e)),
                             None if prob is None else float(p))
-                for r, a, e, p in zip(rows, residual, expected, prob if prob is not None else [None] * len(rows), strict=False))
+                for r, a, e, p in zip(rows, residual, expected, prob if prob is not None else [None] * len(rows),
+                                      strict=False))
     week = (expected - (end + 1)) // 7
     weeks = tuple((date_of(end + 1 + 7 * w), float(residual[week == w].sum())) for w in range(settings.forecast_weeks))
     return out, weeks

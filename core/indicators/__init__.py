@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import (
     aging,
     bank_churn,
@@ -26,7 +28,7 @@ from . import (
 )
 from .base import Indicator, IndicatorParams, IndicatorResult
 
-INDICATORS: tuple[Indicator, ...] = (
+INDICATORS: tuple[Indicator[Any], ...] = (
     silence.INDICATOR,
     sudden_complaints.INDICATOR,
     hearsay.INDICATOR,

@@ -36,7 +36,7 @@ def mask(account: str) -> str:
     return "…" + account[-4:] if len(account) > 4 else account
 
 
-def account_pairs(frame: LedgerFrame):
+def account_pairs(frame: LedgerFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(customer, account) pairs of the known-account payments of customers with several accounts.
 
     A customer that only ever paid from one account can fire neither way, so it is left out

@@ -63,7 +63,8 @@ class PaidBetween:
         base = cust.astype(np.int64) << 32
         lo = np.searchsorted(self.keys, base | first_day.astype(np.int64), side="left")
         hi = np.searchsorted(self.keys, base | np.minimum(last_day, self.last_day).astype(np.int64), side="right")
-        return self.cum[hi] - self.cum[lo]
+        paid: np.ndarray = self.cum[hi] - self.cum[lo]
+        return paid
 
 
 def broken_promises(frame: LedgerFrame, params: Params,

@@ -6,6 +6,8 @@ pass real days only: ``NEVER`` (no date) must be filtered out first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 EPOCH = 719163  # date(1970, 1, 1).toordinal(): day 0 of numpy's datetime64[D]
@@ -19,10 +21,11 @@ def _months_direct(days: np.ndarray) -> np.ndarray:
 
 def _to_month_end_direct(days: np.ndarray) -> np.ndarray:
     next_month = _months_direct(days) + 1
-    return next_month.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) + EPOCH - 1 - days
+    out: np.ndarray = next_month.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) + EPOCH - 1 - days
+    return out
 
 
-def _per_day(days: np.ndarray, direct) -> np.ndarray:
+def _per_day(days: np.ndarray, direct: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """``direct(days)``, computed once per distinct day of the column's range and looked up,
     which is an order of magnitude faster than converting a million dates one by one."""
     days = np.asarray(days, dtype=np.int64)
@@ -31,7 +34,8 @@ def _per_day(days: np.ndarray, direct) -> np.ndarray:
     lo, hi = int(days.min()), int(days.max())
     if hi - lo > 4 * len(days) + 1000:
         return direct(days)
-    return direct(np.arange(lo, hi + 1, dtype=np.int64))[days - lo]
+    out: np.ndarray = direct(np.arange(lo, hi + 1, dtype=np.int64))[days - lo]
+    return out
 
 
 def month_index(days: np.ndarray) -> np.ndarray:

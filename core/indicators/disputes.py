@@ -22,7 +22,7 @@ import numpy as np
 from pydantic import Field
 
 from ..frame import LedgerFrame
-from ..settlement import TOLERANCE, settlement
+from ..settlement import TOLERANCE, Settlement, settlement
 from .base import SOURCE_NAMES, Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, fmt_money, rows_of
 
 
@@ -136,7 +136,7 @@ def dispute_lines(frame: LedgerFrame, c: int, d_rows: np.ndarray, flag_rows: np.
     return lines
 
 
-def short_line(frame: LedgerFrame, st, r: int) -> str:
+def short_line(frame: LedgerFrame, st: Settlement, r: int) -> str:
     """'INV/5 (1,000.00) issued 2 Jan 2024: credited 500.00' or '...: paid 400.00, 400.00 open, 20 days past due'."""
     head = f"{frame.i_number[r]} ({fmt_money(frame.i_total[r])}) issued {fmt_day(frame.i_issue[r])}"
     if st.short_paid[r]:

@@ -30,7 +30,7 @@ class Params(IndicatorParams):
     full_at_days: int = Field(default=60, ge=1, description="days past due of the large one for full strength")
 
 
-def segment_reduce(ufunc, cust: np.ndarray, values: np.ndarray, n: int, empty: int) -> np.ndarray:
+def segment_reduce(ufunc: np.ufunc, cust: np.ndarray, values: np.ndarray, n: int, empty: int) -> np.ndarray:
     """``ufunc.reduce`` of ``values`` per customer, for rows already in customer order."""
     out = np.full(n, empty, dtype=np.int64)
     if len(cust):

@@ -50,8 +50,9 @@ def unanswered_run(frame: LedgerFrame, window_days: int) -> np.ndarray:
     n = frame.n_customers
     answered = np.flatnonzero(frame.t_answered)
     last_answered = group_max(frame.t_cust[answered], frame.t_day[answered], n, -1)
-    return (~frame.t_answered & (frame.t_day > last_answered[frame.t_cust])
-            & (frame.t_day > frame.as_of_day - window_days))
+    run: np.ndarray = (~frame.t_answered & (frame.t_day > last_answered[frame.t_cust])
+                       & (frame.t_day > frame.as_of_day - window_days))
+    return run
 
 
 def _what(channels: list[str]) -> str:

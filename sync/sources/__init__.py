@@ -3,6 +3,8 @@
 ``demo`` and ``file`` are built here. Other sources come from ``arwatch.adapters.<source>``,
 which must expose ``make_adapter(company, store, credentials, clock) -> SourceAdapter``
 (credentials: the company's secrets, ``dict[str, SecretStr]``; clock: the run's ``RunClock``).
+Relative paths in the settings are taken from the config file's folder: those of ``demo`` and
+``file``, and those another source names in its ``PATH_SETTINGS``.
 """
 
 from __future__ import annotations
@@ -61,4 +63,13 @@ def make_adapter(company: CompanyConfig, config: SyncConfig, store: Store, secre
     if factory is None:
         raise ConfigError(f"source {company.source!r} is not available yet (arwatch.adapters.{company.source} "
                           f"has no make_adapter)")
-    return factory(company, store, credentials, clock)
+    resolved = _paths_resolved(company, config, getattr(module, "PATH_SETTINGS", ()))
+    adapter: SourceAdapter = factory(resolved, store, credentials, clock)
+    return adapter
+
+
+def _paths_resolved(company: CompanyConfig, config: SyncConfig, keys: tuple[str, ...]) -> CompanyConfig:
+    """``company`` with the settings in ``keys`` (a source's ``PATH_SETTINGS``) relative to the
+    config file's folder made absolute (``~`` expanded)."""
+    found = {k: str(config.path(str(company.settings[k]))) for k in keys if company.settings.get(k)}
+    return company.model_copy(update={"settings": {**company.settings, **found}}) if found else company

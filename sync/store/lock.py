@@ -29,6 +29,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
@@ -98,12 +99,12 @@ class LockTable(StoreTable):
     def advisory(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
-    def holder(self, company: str) -> dict | None:
+    def holder(self, company: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(locks).where(locks.c.company == company)).mappings().first()
         return dict(row) if row else None
 
-    def _stale(self, company: str, row: dict) -> bool:
+    def _stale(self, company: str, row: dict[str, Any]) -> bool:
         if row["host"] == self.host:
             if row["pid"] == os.getpid():
                 with _HELD_GUARD:
@@ -112,11 +113,11 @@ class LockTable(StoreTable):
         return self.now() - _aware(row["heartbeat_at"]) > self.stale_after
 
     @staticmethod
-    def _refusal(company: str, row: dict) -> Locked:
+    def _refusal(company: str, row: dict[str, Any]) -> Locked:
         return Locked(f"company {company!r} is being synced by PID {row['pid']} on {row['host']} "
                       f"(since {_aware(row['acquired_at']):%Y-%m-%d %H:%M} UTC); try again later")
 
-    def _stamp(self, owner: str) -> dict:
+    def _stamp(self, owner: str) -> dict[str, Any]:
         at = self.now()
         return {"owner": owner, "host": self.host, "pid": os.getpid(), "acquired_at": at, "heartbeat_at": at}
 
@@ -147,7 +148,8 @@ class LockTable(StoreTable):
                                  .values(**self._stamp(owner))).rowcount
         if taken != 1:
             raise Locked(f"company {company!r}: another run took over the stale lock first")
-        return row["owner"]
+        previous: str = row["owner"]
+        return previous
 
     def _acquire_advisory(self, company: str, owner: str) -> str | None:
         session = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")

@@ -20,7 +20,7 @@ from arwatch.core.actions import ApplyResult, Change, Flag, Hold, Op, Override, 
 from .rows import StoreTable, dumps, upsert
 from .schema import hold_overrides, written
 
-_KINDS = {"flag": Flag, "hold": Hold, "task": Task}
+_KINDS: dict[str, type[Flag | Hold | Task]] = {"flag": Flag, "hold": Hold, "task": Task}
 PLACING = {Op.SET_FLAG: "flag", Op.PLACE_HOLD: "hold", Op.OPEN_TASK: "task"}
 REMOVING = {Op.CLEAR_FLAG, Op.RELEASE_HOLD, Op.CLOSE_TASK}
 DONE = "done"
@@ -107,8 +107,9 @@ class WrittenTable(StoreTable):
         if gone:
             conn.execute(delete(written).where(and_(written.c.company == company, written.c.key.in_(gone))))
         if kept:
+            expired = self.now() - dt.timedelta(days=DONE_KEPT_DAYS)
             conn.execute(delete(written).where(and_(written.c.company == company, written.c.kind == DONE,
-                                                    written.c.updated_at < self.now() - dt.timedelta(days=DONE_KEPT_DAYS))))
+                                                    written.c.updated_at < expired)))
 
     def overrides(self, company: str, today: dt.date | None = None) -> tuple[Override, ...]:
         query = select(hold_overrides).where(hold_overrides.c.company == company)

@@ -542,12 +542,12 @@ class Company:
         return ids
 
     def settle_after_load(self, explicit_balances: set[tuple[str, str]]) -> None:
-        for pid, pay in self.objects["Payment"].items():
-            to_inv = sum((money(l.get("Amount")) for l in pay.get("Line") or []
-                          for lt in l.get("LinkedTxn") or [] if lt.get("TxnType") == "Invoice"),
+        for pay in self.objects["Payment"].values():
+            to_inv = sum((money(line.get("Amount")) for line in pay.get("Line") or []
+                          for lt in line.get("LinkedTxn") or [] if lt.get("TxnType") == "Invoice"),
                          Decimal("0.00"))
-            from_cm = sum((money(l.get("Amount")) for l in pay.get("Line") or []
-                           for lt in l.get("LinkedTxn") or [] if lt.get("TxnType") == "CreditMemo"),
+            from_cm = sum((money(line.get("Amount")) for line in pay.get("Line") or []
+                           for lt in line.get("LinkedTxn") or [] if lt.get("TxnType") == "CreditMemo"),
                           Decimal("0.00"))
             pay["UnappliedAmt"] = out(money(pay.get("TotalAmt")) - to_inv + from_cm)
         applied = self._applied()

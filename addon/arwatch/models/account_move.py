@@ -17,7 +17,7 @@ class AccountMove(models.Model):
             if not company.arwatch_block_invoices:
                 continue
             held = risk._held_partner_ids(moves.commercial_partner_id, company)
-            blocked = moves.filtered(lambda m: m.commercial_partner_id.id in held)
+            blocked = moves.filtered(lambda m, held=held: m.commercial_partner_id.id in held)
             if blocked:
                 move = blocked[0]
                 raise UserError(_(

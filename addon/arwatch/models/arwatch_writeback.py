@@ -101,9 +101,9 @@ class ArwatchWriteback(models.AbstractModel):
         rows = {row[1]: row for row in self.env.cr.fetchall()}  # an open one wins (ordered last)
         records = self.env["mail.activity"].browse([row[0] for row in rows.values()])
         activities, tasks, done = {}, [], []
-        for record, (_, key, summary, deadline, user_id, active) in zip(records, rows.values(), strict=False):
+        for record, (_id, key, summary, deadline, user_id, active) in zip(records, rows.values(), strict=False):
             activities[key] = record
-            _, customer, step, cause = key.split(":", 3)
+            _kind, customer, step, cause = key.split(":", 3)
             (tasks if active else done).append(Task(customer_id=customer, step=step, cause=cause,
                                                     title=summary or key, due_date=deadline,
                                                     assignee=str(user_id) if user_id else None))

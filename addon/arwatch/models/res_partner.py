@@ -22,8 +22,10 @@ class ResPartner(models.Model):
 
     arwatch_risk_ids = fields.One2many("arwatch.partner.risk", "partner_id", "Risk per company")
     arwatch_level = fields.Selection(LEVELS, "Risk level", compute="_compute_arwatch", search="_search_arwatch_level")
-    arwatch_score = fields.Float("Risk score", digits=(5, 1), compute="_compute_arwatch", search="_search_arwatch_score")
-    arwatch_segment = fields.Selection(SEGMENTS, "Segment", compute="_compute_arwatch", search="_search_arwatch_segment")
+    arwatch_score = fields.Float("Risk score", digits=(5, 1), compute="_compute_arwatch",
+                                search="_search_arwatch_score")
+    arwatch_segment = fields.Selection(SEGMENTS, "Segment", compute="_compute_arwatch",
+                                       search="_search_arwatch_segment")
     arwatch_reasons = fields.Html("Risk reasons", compute="_compute_arwatch", sanitize=False)
     arwatch_scored_at = fields.Datetime("Last scored", compute="_compute_arwatch")
     arwatch_hold = fields.Boolean("On credit hold", compute="_compute_arwatch", search="_search_arwatch_hold")

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 from .common import ArwatchCommon, ArwatchRpc
 
@@ -105,7 +106,7 @@ class TestCompanyWalls(ArwatchCommon, ArwatchRpc, HttpCase):
 
     def test_sync_api__another_company_is_refused_whole(self):
         self.company2.arwatch_scored_by = "sync"
-        with self.assertRaises(Exception):
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"):  # not one of the manager's companies
             self.jsonrpc(self.manager, "arwatch.sync.api", "arwatch_apply", self.company2.id,
                          [self.hold_change(self.late)], self.today.isoformat())
         self.assertFalse(self.risk(self.late, self.company2))

@@ -23,7 +23,8 @@ class TestSaleOrderVolume(ArwatchCommon):
         contact = self.env["res.partner"].create({"name": "Jo", "parent_id": self.good.id})
         order = self.env["sale.order"].create({
             "partner_id": contact.id, "company_id": self.company.id,
-            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 3, "tax_id": [Command.clear()]})],
+            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 3,
+                                           "tax_id": [Command.clear()]})],
         })
         draft = order.copy()
         order.action_confirm()

@@ -10,7 +10,10 @@ from arwatch.sync.store.schema import metadata
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:  # the alembic command line (autogenerate while developing)
-    connection = create_engine(config.get_main_option("sqlalchemy.url")).connect()
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("alembic: no sqlalchemy.url in the configuration")
+    connection = create_engine(url).connect()
 context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
 with context.begin_transaction():
     context.run_migrations()

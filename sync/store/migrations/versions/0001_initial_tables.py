@@ -1,7 +1,7 @@
 """Initial tables; the audit log refuses UPDATE and DELETE (triggers).
 
 Revision ID: 0001
-Revises: 
+Revises:
 """
 import sqlalchemy as sa
 from alembic import op

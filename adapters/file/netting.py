@@ -1,0 +1,158 @@
+"""Credit notes and payments of a file export applied to invoices, day by day, as a bookkeeper would.
+
+An export lists invoices, credit notes (negative lines) and what was paid (a settled date, a
+paid or open amount, or a payments file); it rarely says which invoice a credit note settles.
+``net`` replays a customer's records in date order (same day: invoices, then credit notes,
+then payments) and writes the allocations the core reads:
+
+- a credit note settles the customer's open invoices of its currency, the oldest due first;
+  what is left settles the next invoices as they are issued (dated their issue day); what is
+  still left is the customer's credit (an unapplied credit note);
+- a settled date pays what is still open on the invoice that day (nothing when credit notes
+  settled it already); a paid amount pays that much, dated the settled date or the export day;
+- a payment row pays the invoice it names up to what is open there; the rest goes to the
+  customer's other open invoices, oldest due first, and what is still left is unapplied cash.
+
+So an invoice never settles more than its total, the customer's balance is invoices less credit
+notes less payments, and aging sees what is really open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Paid:
+    """What the invoice row says was paid: ``amount`` None means all that is open on ``date``."""
+
+    amount: Decimal | None
+    date: dt.date
+
+
+class _Open:
+    """The open invoices of one customer and currency, oldest due first."""
+
+    def __init__(self) -> None:
+        self.residual: dict[str, Decimal] = {}
+        self.order: list[tuple[str, str, str, str]] = []  # (due, issue, number, id)
+
+    def add(self, invoice: dict[str, Any]) -> None:
+        self.residual[invoice["id"]] = Decimal(invoice["total"])
+        self.order.append((invoice["due_date"], invoice["issue_date"], invoice["number"], invoice["id"]))
+        self.order.sort()
+
+    def take(self, invoice_id: str, amount: Decimal) -> Decimal:
+        """Settle up to ``amount`` of one invoice; what it took."""
+        took = min(amount, self.residual.get(invoice_id, ZERO))
+        if took > 0:
+            self.residual[invoice_id] -= took
+        return took
+
+    def spread(self, amount: Decimal, skip: str = "") -> list[tuple[str, Decimal]]:
+        """``amount`` over the open invoices, oldest due first: [(invoice id, amount)]."""
+        taken = []
+        for *_, invoice_id in self.order:
+            if amount <= 0:
+                break
+            if invoice_id == skip:
+                continue
+            took = self.take(invoice_id, amount)
+            if took > 0:
+                taken.append((invoice_id, took))
+                amount -= took
+        return taken
+
+
+def _alloc(invoice_id: str, amount: Decimal, day: str) -> dict[str, str]:
+    return {"invoice_id": invoice_id, "amount": str(amount), "date": day}
+
+
+def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: dict[str, Paid],
+        ) -> list[dict[str, Any]]:
+    """Allocate the credit notes among ``invoices`` (in place) and return the payments: those of
+    ``payments`` with their allocations capped and spread, then one per entry of ``paid``
+    (id ``settled:<invoice>``) when something was left to pay."""
+    by_id = {inv["id"]: inv for inv in invoices}
+    events: list[tuple[str, int, str, Any]] = []
+    for inv in invoices:
+        kind = 0 if inv["kind"] == "invoice" else 1
+        events.append((inv["issue_date"], kind, inv["id"], inv))
+    for pay in payments:
+        for row in pay["allocations"]:
+            invoice = by_id[row["invoice_id"]]
+            day = max(pay["date"], invoice["issue_date"])
+            events.append((day, 2, pay["id"], (pay, row)))
+    for invoice_id, what in paid.items():
+        invoice = by_id[invoice_id]
+        if invoice["kind"] == "invoice":
+            events.append((max(what.date.isoformat(), invoice["issue_date"]), 3, invoice_id, what))
+    events.sort(key=lambda e: (e[0], e[1], e[2]))
+
+    books: dict[tuple[str, str], _Open] = defaultdict(_Open)
+    credit: dict[tuple[str, str], list[list[Any]]] = defaultdict(list)  # [note, left]
+    allocations: dict[str, list[dict[str, str]]] = defaultdict(list)  # payment id -> allocations
+    generated: list[dict[str, Any]] = []
+    for day, kind, key, item in events:
+        if kind in (0, 1):
+            book_key = (item["customer_id"], item["currency"])
+            book = books[book_key]
+            if kind == 0:
+                book.add(item)
+                for note in credit[book_key]:
+                    if note[1] > 0:
+                        took = book.take(item["id"], note[1])
+                        if took > 0:
+                            note[1] -= took
+                            note[0]["allocations"].append(_alloc(item["id"], took, day))
+            else:
+                item["allocations"] = []
+                left = Decimal(item["total"])
+                for invoice_id, took in book.spread(left):
+                    item["allocations"].append(_alloc(invoice_id, took, day))
+                    left -= took
+                credit[book_key].append([item, left])
+        elif kind == 2:
+            pay, row = item
+            invoice = by_id[row["invoice_id"]]
+            book = books[(invoice["customer_id"], invoice["currency"])]
+            wanted = Decimal(row["amount"])
+            took = book.take(invoice["id"], wanted)
+            spread = [(invoice["id"], took)] if took > 0 else []
+            spread += book.spread(wanted - took, skip=invoice["id"])
+            for invoice_id, amount in spread:
+                entry = _alloc(invoice_id, amount, day)
+                if day == pay["date"]:
+                    del entry["date"]
+                allocations[pay["id"]].append(entry)
+        else:
+            invoice = by_id[key]
+            book = books[(invoice["customer_id"], invoice["currency"])]
+            wanted = book.residual.get(key, ZERO) if item.amount is None else item.amount
+            if wanted <= 0:
+                continue
+            took = book.take(key, wanted)
+            spread = [(key, took)] if took > 0 else []
+            spread += book.spread(wanted - took, skip=key)
+            paid_on = item.date.isoformat()
+            settles = [_alloc(i, a, day) for i, a in spread]
+            for one in settles:
+                if one["date"] == paid_on:
+                    del one["date"]
+            generated.append({"id": f"settled:{key}", "customer_id": invoice["customer_id"], "date": paid_on,
+                              "amount": str(wanted), "currency": invoice["currency"], "allocations": settles})
+    return _finish(payments, allocations, generated)
+
+
+def _finish(payments: list[dict[str, Any]], allocations: dict[str, list[dict[str, str]]],
+            generated: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for pay in payments:
+        out.append({**pay, "allocations": allocations.get(pay["id"], [])})
+    return out + generated
