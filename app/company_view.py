@@ -11,16 +11,24 @@ from typing import NamedTuple
 
 from arwatch.core.actions import DesiredState, Diff
 from arwatch.core.clock import RunClock
-from arwatch.core.contract import ConfigError, SourceAdapter, data_day
+from arwatch.core.contract import ConfigError, PullResult, SourceAdapter, data_day
 from arwatch.core.diffing import diff
+from arwatch.core.frame import LedgerFrame
+from arwatch.core.load import load_ledger
+from arwatch.core.model import Ledger
 from arwatch.core.planner import plan
 from arwatch.core.policy import Policy, PolicyError, load_policy
-from arwatch.core.scoring import ScoreBoard
-from arwatch.sync.clock import run_clock
-from arwatch.sync.config import SyncConfig, load_config, load_secrets
-from arwatch.sync.runner import _with_store, score_stored
+from arwatch.core.scoring import ScoreBoard, score
+from arwatch.report.figures import Dso, dso, months_back, newest_record_day
+from arwatch.report.history import History
+from arwatch.report.html import STALE_AFTER_DAYS, Context
+from arwatch.report.style import DEFAULT_LOCALE, Style
+from arwatch.sync.clock import run_clock, today_in
+from arwatch.sync.config import SyncConfig, default_config_path, load_config, load_secrets
+from arwatch.sync.merge import merge
+from arwatch.sync.runner import _with_store
 from arwatch.sync.sources import make_adapter
-from arwatch.sync.store import Store, open_store
+from arwatch.sync.store import Store, default_path, open_store
 from arwatch.sync.templates import load_templates
 
 from .exit_codes import UsageError
@@ -28,12 +36,35 @@ from .exit_codes import UsageError
 
 @dataclass(frozen=True)
 class CompanyView:
+    """A company scored as of a day: ``full`` is its whole ledger as a frame (uncut, for the
+    replayed months and the DSO of 3 months before), ``board.frame`` the frame cut at the day."""
+
     name: str
     board: ScoreBoard
     desired: DesiredState
     diff: Diff
     policy: Policy
     issues: tuple
+    ledger: Ledger
+    full: LedgerFrame
+
+
+def demo_state() -> str:
+    """The demo's own state store, beside (never) the user's default one."""
+    return str(default_path().with_name("demo.sqlite3"))
+
+
+def embedded(config_path: Path | None) -> bool:
+    """No configuration file: the commands run the built-in demo company."""
+    return config_path is None and not default_config_path().exists()
+
+
+def state_of(config: SyncConfig, config_path: Path | None, state: str | None) -> str | None:
+    """The state store to open: ``--state``, else the demo's own with no configuration file, else
+    the configuration's (``state_url``, default the user's data dir)."""
+    if state:
+        return state
+    return demo_state() if embedded(config_path) else config.state_url
 
 
 class OpenCompany(NamedTuple):
@@ -65,7 +96,7 @@ def open_company(config_path: Path | None, state: str | None, name: str | None,
         company = config.company(name)
         secrets = load_secrets(config.path(config.secrets_file))
         clock = run_clock(as_of, config.timezone_of(company))
-        store = open_store(state or config.state_url, now=clock.now)
+        store = open_store(state_of(config, config_path, state), now=clock.now)
         last_day = None if as_of else store.runs.last_as_of(name)
         if last_day:
             clock = clock.at(last_day)
@@ -78,6 +109,16 @@ def open_company(config_path: Path | None, state: str | None, name: str | None,
     return OpenCompany(config, store, adapter, policy, name, clock)
 
 
+def stored_ledger(store: Store, name: str, adapter: SourceAdapter) -> tuple[Ledger, tuple]:
+    """The company's stored snapshot as a ledger, with its data issues (as the runner loads it)."""
+    stored_company, stored = store.snapshot.load(name)
+    if store.snapshot.cursor(name) is None and not stored:
+        raise UsageError(f"nothing stored for {name!r} yet: run `arwatch sync --source {name}` first")
+    merged = merge(stored_company, stored, PullResult(), adapter.name)
+    ledger, issues = load_ledger(merged.ledger_data(), source=adapter.name, unavailable=adapter.unavailable)
+    return ledger, tuple(issues)
+
+
 def warn_unsigned(policy: Policy) -> None:
     """Say once, on stderr, that letters will be signed with the company's name only."""
     if not policy.credit.letters.sender_name:
@@ -88,9 +129,41 @@ def warn_unsigned(policy: Policy) -> None:
 def view(store: Store, adapter: SourceAdapter, policy: Policy, name: str, today: dt.date,
          templates_dir: Path | None = None) -> CompanyView:
     """Score the stored snapshot as of ``today`` and plan against what is written."""
-    if store.snapshot.cursor(name) is None and not store.snapshot.load(name)[1]:
-        raise UsageError(f"nothing stored for {name!r} yet: run `arwatch sync --source {name}` first")
-    board, issues = score_stored(store, name, adapter, policy, today)
+    ledger, issues = stored_ledger(store, name, adapter)
+    full = LedgerFrame.from_ledger(ledger)
+    board = score(full.as_of_date(today), policy)
     written = _with_store(adapter.read_written_state(), store, name, today)
     desired = plan(board, written, policy, today, load_templates(templates_dir))
-    return CompanyView(name, board, desired, diff(written, desired), policy, issues)
+    return CompanyView(name, board, desired, diff(written, desired), policy, issues, ledger, full)
+
+
+def stale_note(v: CompanyView, timezone: str | None, days: int = STALE_AFTER_DAYS) -> str | None:
+    """A warning when the newest record is more than ``days`` older than today on the calendar."""
+    newest = newest_record_day(v.board.frame)
+    today = today_in(timezone)
+    if newest is None or (today - newest).days <= days:
+        return None
+    return (f"note: the newest record is from {newest.isoformat()}, {(today - newest).days} days before today: "
+            f"this is as of {v.board.frame.as_of.isoformat()}; run `arwatch sync` for newer data")
+
+
+def company_style(v: CompanyView, locale: str | None) -> Style:
+    """How the company's pages write money and days: ``locale`` (default en_GB), its currency."""
+    return Style(locale or DEFAULT_LOCALE, v.board.frame.currency)
+
+
+def dso_before(v: CompanyView) -> Dso:
+    """The DSO 3 months before the view's day, from the whole ledger (what was known then)."""
+    return dso(v.full.as_of_date(months_back(v.board.frame.as_of, 3)))
+
+
+def report_context(v: CompanyView, history: History, locale: str | None, timezone: str | None) -> Context:
+    """What the report shows besides the day's scores: the company's style, each invoice's
+    currency (when any differs), the trends, the DSO of 3 months before, and today on the
+    calendar (for the banner on old data)."""
+    frame = v.board.frame
+    currencies = {i.id: (i.currency, i.fx_rate) for i in v.ledger.invoices}
+    if all(cur == frame.currency for cur, _ in currencies.values()):
+        currencies = {}
+    return Context(style=company_style(v, locale), currencies=currencies or None, history=history,
+                   dso_before=dso_before(v), calendar_today=today_in(timezone))

@@ -41,67 +41,92 @@ def _table(head: list[str], rows: list[list[str]], left: int = 1, best: dict[int
     return f"<table><tr>{h}</tr>{''.join(body)}</table>"
 
 
+def _axes(parts: list[str], left: int, right: int, top: int, bottom: int, x_label: str, y_label: str,
+          ticks: list[tuple[float, str]]) -> None:
+    """Both axes, the y ticks (value 0..1 of the height, label) and the axis titles."""
+    for value, label in ticks:
+        y = bottom - (bottom - top) * value
+        parts.append(f'<line x1="{left - 3}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#e6e6e6"/>'
+                     f'<text x="{left - 5}" y="{y + 4:.1f}" text-anchor="end">{escape(label)}</text>')
+    parts.append(f'<path d="M{left} {top}V{bottom}H{right}" fill="none" stroke="#888"/>')
+    parts.append(f'<text class="axis-label y" transform="translate(12 {(top + bottom) / 2:.0f}) rotate(-90)" '
+                 f'text-anchor="middle">{escape(y_label)}</text>')
+    parts.append(f'<text class="axis-label x" x="{(left + right) / 2:.0f}" y="{bottom + 32}" '
+                 f'text-anchor="middle">{escape(x_label)}</text>')
+
+
 def bar_chart(bars: list[tuple[str, float]], title: str, width: int = 520, height: int = 200,
-              fmt=lambda v: f"{v:g}") -> str:
-    """Vertical bars with labels, as inline SVG."""
+              fmt=lambda v: f"{v:g}", x_label: str = "", y_label: str = "") -> str:
+    """Vertical bars with labels and titled axes, as inline SVG."""
     top = max([v for _, v in bars] + [1e-9])
     n = max(len(bars), 1)
-    slot = (width - 40) / n
+    left, right = 64, width - 10
+    slot = (right - left) / n
     parts = [f'<svg role="img" aria-label="{escape(title)}" width="{width}" height="{height + 40}" '
              f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    _axes(parts, left, right, 20, height, x_label, y_label, [(0.0, fmt(0)), (1.0, fmt(top))])
     for i, (label, v) in enumerate(bars):
         h = (height - 20) * v / top
-        x = 30 + i * slot
+        x = left + i * slot
         parts.append(f'<rect x="{x + 4:.1f}" y="{height - h:.1f}" width="{slot - 8:.1f}" height="{h:.1f}" '
-                     f'fill="#4a78b5"/>')
-        parts.append(f'<text x="{x + slot / 2:.1f}" y="{height - h - 4:.1f}" text-anchor="middle">'
-                     f'{escape(fmt(v))}</text>')
-        parts.append(f'<text x="{x + slot / 2:.1f}" y="{height + 15}" text-anchor="middle">{escape(label)}</text>')
-    parts.append(f'<line x1="30" y1="{height}" x2="{width - 10}" y2="{height}" stroke="#888"/></svg>')
+                     f'fill="#4a78b5"/><text x="{x + slot / 2:.1f}" y="{height - h - 4:.1f}" '
+                     f'text-anchor="middle">{escape(fmt(v))}</text><text x="{x + slot / 2:.1f}" y="{height + 15}" '
+                     f'text-anchor="middle">{escape(label)}</text>')
+    parts.append("</svg>")
     return "".join(parts)
 
 
 def grouped_bars(groups: list[str], series: list[tuple[str, list[float], str]], title: str,
-                 width: int = 620, height: int = 200) -> str:
-    """Bars of several series per group (values 0..1), with a legend, as inline SVG."""
-    slot = (width - 40) / max(len(groups), 1)
+                 width: int = 620, height: int = 200, x_label: str = "", y_label: str = "") -> str:
+    """Bars of several series per group (values 0..1, on a 0-100% axis), with a legend, as inline SVG."""
+    left, right = 64, width - 10
+    slot = (right - left) / max(len(groups), 1)
     bw = (slot - 12) / max(len(series), 1)
-    parts = [f'<svg role="img" aria-label="{escape(title)}" width="{width}" height="{height + 60}" '
+    parts = [f'<svg role="img" aria-label="{escape(title)}" width="{width}" height="{height + 80}" '
              f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    _axes(parts, left, right, 20, height, x_label, y_label, [(0.0, "0%"), (0.5, "50%"), (1.0, "100%")])
     for gi, g in enumerate(groups):
         for si, (_, values, color) in enumerate(series):
             v = values[gi]
             v = 0.0 if v is None or math.isnan(v) else v
             h = (height - 20) * v
-            x = 30 + gi * slot + 6 + si * bw
+            x = left + gi * slot + 6 + si * bw
             parts.append(f'<rect x="{x:.1f}" y="{height - h:.1f}" width="{bw - 2:.1f}" height="{h:.1f}" '
                          f'fill="{color}"/>')
-        parts.append(f'<text x="{30 + gi * slot + slot / 2:.1f}" y="{height + 15}" text-anchor="middle">'
-                     f'{escape(g)}</text>')
+        parts.append(f'<text x="{left + gi * slot + slot / 2:.1f}" y="{height + 15}" '
+                     f'text-anchor="middle">{escape(g)}</text>')
     for si, (name, _, color) in enumerate(series):
-        parts.append(f'<rect x="{30 + si * 160}" y="{height + 30}" width="10" height="10" fill="{color}"/>'
-                     f'<text x="{44 + si * 160}" y="{height + 39}">{escape(name)}</text>')
-    parts.append(f'<line x1="30" y1="{height}" x2="{width - 10}" y2="{height}" stroke="#888"/></svg>')
+        parts.append(f'<rect x="{left + si * 140}" y="{height + 50}" width="10" height="10" fill="{color}"/>'
+                     f'<text x="{left + 14 + si * 140}" y="{height + 59}">{escape(name)}</text>')
+    parts.append("</svg>")
     return "".join(parts)
 
 
 def calibration_plot(curves: dict[str, tuple[CalibrationBin, ...]], title: str, size: int = 260) -> str:
     """Predicted (x) against observed (y) share, with the diagonal of perfect calibration."""
     colors = {"learned": "#c0504d", "scorecard": "#4a78b5"}
-    p = [f'<svg role="img" aria-label="{escape(title)}" width="{size + 160}" height="{size + 40}" '
+    left, top = 50, 10
+    p = [f'<svg role="img" aria-label="{escape(title)}" width="{size + 210}" height="{size + 50}" '
          f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>',
-         f'<rect x="30" y="10" width="{size}" height="{size}" fill="none" stroke="#888"/>',
-         f'<line x1="30" y1="{size + 10}" x2="{size + 30}" y2="10" stroke="#bbb" stroke-dasharray="4"/>',
-         f'<text x="30" y="{size + 28}">predicted 0%</text><text x="{size - 30}" y="{size + 28}">100%</text>']
+         f'<rect x="{left}" y="{top}" width="{size}" height="{size}" fill="none" stroke="#888"/>',
+         f'<line x1="{left}" y1="{size + top}" x2="{size + left}" y2="{top}" stroke="#bbb" stroke-dasharray="4"/>',
+         f'<text x="{left}" y="{size + 24}" text-anchor="middle">0%</text>'
+         f'<text x="{left + size}" y="{size + 24}" text-anchor="middle">100%</text>'
+         f'<text x="{left - 4}" y="{size + top}" text-anchor="end">0%</text>'
+         f'<text x="{left - 4}" y="{top + 9}" text-anchor="end">100%</text>',
+         f'<text class="axis-label x" x="{left + size / 2:.0f}" y="{size + 40}" text-anchor="middle">'
+         f'predicted share late</text>',
+         f'<text class="axis-label y" transform="translate(14 {top + size / 2:.0f}) rotate(-90)" '
+         f'text-anchor="middle">observed share late</text>']
     for i, (name, bins) in enumerate(curves.items()):
         color = colors.get(name, "#666")
-        pts = [(30 + b.mean_predicted * size, 10 + (1 - b.observed) * size) for b in bins]
+        pts = [(left + b.mean_predicted * size, top + (1 - b.observed) * size) for b in bins]
         if pts:
-            points = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
-            p.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{points}"/>')
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+            p.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{path}"/>')
             p.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>' for x, y in pts)
-        p.append(f'<rect x="{size + 45}" y="{20 + i * 18}" width="10" height="10" fill="{color}"/>'
-                 f'<text x="{size + 60}" y="{29 + i * 18}">{escape(PREDICTOR_TITLES.get(name, name))}</text>')
+        p.append(f'<rect x="{size + left + 15}" y="{20 + i * 18}" width="10" height="10" fill="{color}"/>'
+                 f'<text x="{size + left + 30}" y="{29 + i * 18}">{escape(PREDICTOR_TITLES.get(name, name))}</text>')
     p.append("</svg>")
     return "".join(p)
 
@@ -121,7 +146,8 @@ def _customer_section(r: BacktestResult) -> str:
            f"(false alarm rate {_pct(warn.false_alarm_rate)}).</p>"]
     bars = [(label, n) for label, n in distribution(warn.lead_days, LEAD_EDGES)]
     out.append(bar_chart(bars, f"Lead time: days between the first {s.warn_level} flag and going bad",
-                         fmt=lambda v: f"{v:.0f}"))
+                         fmt=lambda v: f"{v:.0f}", x_label="days of warning before going bad",
+                         y_label="customers"))
     out.append(f'<p class="note">Lead-time histogram: number of customers by days of warning '
                f'(first {s.warn_level} flag to going bad).</p>')
     rows = []
@@ -142,7 +168,8 @@ def _customer_section(r: BacktestResult) -> str:
         ("scorecard recall", [lq.recall for lq in sc.levels], "#9bbbe0"),
         ("dunning precision", [lq.precision for lq in r.quality("dunning").levels], "#c0504d"),
         ("dunning recall", [lq.recall for lq in r.quality("dunning").levels], "#e6a5a3"),
-    ], "Precision and recall by level: scorecard against dunning levels"))
+    ], "Precision and recall by level: scorecard against dunning levels",
+        x_label="risk level (or above) flagged", y_label="precision, recall (%)"))
     rows = [[PREDICTOR_TITLES[q.predictor], _num(q.snapshot_ap), _num(q.snapshot_auc), _pct(q.snapshot_base_rate)]
             for q in r.customer_quality]
     top = max(range(len(rows)), key=lambda i: r.customer_quality[i].snapshot_ap if not math.isnan(
@@ -230,7 +257,8 @@ def _model_section(r: BacktestResult) -> str:
         total = sum(a for _, a in r.forecast_weeks)
         out.append(f"<h3>Expected cash-in by week from {r.last_day} ({r.currency})</h3>")
         out.append(bar_chart([(str(d)[5:], a) for d, a in r.forecast_weeks], "Expected cash-in by week",
-                             fmt=lambda v: f"{v:,.0f}"))
+                             fmt=lambda v: f"{v:,.0f}", x_label="week starting (month-day)",
+                             y_label=f"expected ({r.currency})"))
         out.append(f'<p class="note">{len(r.forecast)} open invoices; {total:,.2f} {r.currency} expected in the next '
                    f'{len(r.forecast_weeks)} weeks; expected payment dates: {escape(r.forecast_reason)}.</p>')
         largest = sorted(r.forecast, key=lambda f: -f.open_amount)[:20]

@@ -120,3 +120,38 @@ def test_plan__dry_run_of_a_company_written_by_its_own_system_says_it_is_not_wri
     header, listed = out.split("what is written there by ")[1].split("\n", 1)
     count = int(header.split(" ")[0])
     assert count > 0 and len(listed.strip().splitlines()) == count
+
+
+def test_demo__keeps_its_own_state_store_which_plan_and_report_read_without_a_configuration(tmp_path, monkeypatch,
+                                                                                            capsys):
+    monkeypatch.setenv("ARWATCH_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--report", "/dev/null"]) == 0
+    assert "arwatch/demo.sqlite3" in capsys.readouterr().out
+    assert (tmp_path / "data" / "arwatch" / "demo.sqlite3").exists()
+    assert not (tmp_path / "data" / "arwatch" / "state.sqlite3").exists()  # the user's own store untouched
+    assert main(["report", "--out", "r.html"]) == 0
+    assert "as of 2026-11-20" in capsys.readouterr().out and (tmp_path / "r.html").exists()
+    assert not (tmp_path / "data" / "arwatch" / "state.sqlite3").exists()
+
+
+
+def test_plan__old_data_says_which_day_it_is_as_of(state, capsys, monkeypatch):
+    """The demo's data is fixed at 20 Nov 2026: a calendar a week later finds it fresh, 30 days later old."""
+    import datetime as dt
+
+    from arwatch import company_view
+
+    assert main(["demo", "--state", state, "--report", "/dev/null"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(company_view, "today_in", lambda timezone: dt.date(2026, 11, 27))
+    assert main(["plan", "--state", state]) == 0
+    assert "note:" not in capsys.readouterr().err
+    monkeypatch.setattr(company_view, "today_in", lambda timezone: dt.date(2026, 12, 20))
+    assert main(["plan", "--state", state]) == 0
+    out = capsys.readouterr()
+    assert out.out.startswith("Worklist for 2026-11-20")
+    notes = [line for line in out.err.splitlines() if line.startswith("note:")]
+    assert notes == ["note: the newest record is from 2026-11-20, 30 days before today: this is as of 2026-11-20; "
+                     "run `arwatch sync` for newer data"]

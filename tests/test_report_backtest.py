@@ -89,3 +89,15 @@ def test_cli_backtest__bad_late_days_is_a_usage_error(tmp_path, capsys):
     ledger = tmp_path / "ledger.json"
     ledger.write_text("{}", encoding="utf-8")
     assert main(["backtest", "--ledger", str(ledger), "--late-days", "x", "--out", str(tmp_path / "r.html")]) == 2
+
+
+def test_report_backtest__every_chart_has_titled_axes(html):
+    import re
+
+    charts = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert len(charts) >= 2  # the lead-time histogram and precision/recall by level at least
+    for chart in charts:
+        x = re.search(r'class="axis-label x"[^>]*>([^<]+)<', chart)
+        y = re.search(r'class="axis-label y"[^>]*>([^<]+)<', chart)
+        assert x and y, chart[:160]
+    assert "precision, recall (%)" in html and "days of warning before going bad" in html

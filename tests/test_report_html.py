@@ -14,6 +14,7 @@ from arwatch.core.actions import WrittenState
 from arwatch.core.diffing import diff
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.planner import plan
+from arwatch.report.details import plain
 from arwatch.report.html import aging_totals, render_report
 
 LEDGER = """
@@ -97,3 +98,104 @@ def test_report__renders_in_headless_chromium(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 5000
+
+
+def test_report__first_screen_has_the_totals_the_worklist_counts_and_the_largest_risks():
+    _, desired, html = report()
+    summary = html.split('<section id="summary">')[1].split("</section>")[0]
+    # open on 1 May 2024: A1 1,000 + A2 300 + D1 4,000 + N1 200 (N2 is issued later); overdue A2 + D1
+    for text in ("Widgets &amp; Co: receivables as of 1 May 2024", "Open A/R</dt><dd>€5,500",
+                 "Overdue</dt><dd>€4,300", "Share overdue</dt><dd>78.2%", "At high risk", "On credit hold</dt><dd>1",
+                 "DSO, countback", "DSO, simple (90 days)", "Today's worklist:"):
+        assert text in html if text.startswith("Widgets") else text in summary, text
+    rows = summary.split('<table id="top-risks">')[1].split("<tbody>")[1].split("</tr>")[:-1]
+    assert "Delta Dépôt" in rows[0] and "€4,000" in rows[0] and "91" in rows[0] and "delinquent" in rows[0]
+    assert "refer to a collection agency (approve)" in rows[0]
+
+
+def test_report__evidence_in_plain_words_without_rule_paths():
+    _, desired, html = report()
+    assert any("credit.ladders" in t.rule for t in desired.tasks)  # the plan cites its rules ...
+    assert "credit.ladders" not in html and "[0]" not in html  # ... the reader sees none of them
+    details = html.split('<section id="customers">')[1]
+    assert "<b>Silence</b>" in details and "silence:" not in details  # (the stub's title is its id)
+    assert plain("fraud_suspicion: logged; credit.ladders.all[3]: credit_hold (segment:delinquent)") == \
+        "fraud behind the non-payment: logged; credit_hold (segment delinquent)"
+
+
+def test_report__customers_without_a_warning_sign_are_one_collapsed_line():
+    _, _, html = report()
+    customers = html.split('<section id="customers">')[1].split("</section>")[0]
+    assert customers.count('<details class="cust">') == 2  # Delta and Acme (A2 41 days past due)
+    assert '<details class="quiet"><summary>1 customer shows no warning sign' in customers
+    assert "Newco" in customers.split('<details class="quiet">')[1]
+
+
+def test_report__old_data_gets_a_banner():
+    from arwatch.report.html import Context
+
+    b, desired, _ = report()
+    policy = policy_of()
+    fresh = render_report(b, desired, diff(WrittenState(), desired), policy, "W",
+                          Context(calendar_today=dt.date(2024, 4, 17)))
+    old = render_report(b, desired, diff(WrittenState(), desired), policy, "W",
+                        Context(calendar_today=TODAY + dt.timedelta(days=30)))
+    assert "Old data" not in fresh
+    # the newest record known on 1 May is the invoice of 10 Apr: 7 days later is still fresh
+    assert "the newest record is from 10 Apr 2024, 51 days before today (31 May 2024)" in old
+
+
+def test_report__trend_charts_have_labelled_axes_and_a_line_per_series():
+    import re
+
+    from arwatch.report.history import History, month_ends_before, replay
+    from arwatch.report.html import Context
+
+    policy = policy_of()
+    full = LedgerFrame.from_ledger(ledger_from_text(LEDGER))
+    snaps = replay(full, policy, month_ends_before(TODAY, 4))
+    history = History(tuple(s.company for s in snaps),
+                      {c.customer_id: tuple(s2.customers[k] for s2 in snaps) for k, c in enumerate(snaps[0].customers)},
+                      {s.as_of: s.source for s in snaps})
+    b, desired, _ = report()
+    html = render_report(b, desired, diff(WrittenState(), desired), policy, "W", Context(history=history))
+    trends = html.split('<section id="trends">')[1].split("</section>")[0]
+    charts = re.findall(r"<svg class=\"chart\".*?</svg>", html)
+    assert len(re.findall(r"<svg", trends)) == 4
+    assert trends.count("<polyline") == 6  # DSO by both methods, overdue share, at high risk, open and overdue
+    for chart in charts:
+        assert re.search(r'class="axis-label x[^"]*"[^>]*>[^<]+<', chart), chart[:200]
+        assert re.search(r'class="axis-label y[^"]*"[^>]*>[^<]+<', chart), chart[:200]
+    assert "DSO (days)" in trends and "overdue (% of open A/R)" in trends and "Jan 24" in trends
+    assert "Months up to Apr 2024 are replayed from the ledger" in trends
+
+
+def test_export__formula_like_text_is_kept_as_text_in_xlsx_and_csv(tmp_path):
+    import csv
+
+    from ledgers import ledger_data
+    from openpyxl import load_workbook
+
+    from arwatch.commands.export import write_csv, write_xlsx
+    from arwatch.core.load import load_ledger
+    from arwatch.report.tables import export_sheets
+
+    data = ledger_data(LEDGER)  # names a text ledger cannot spell (an "=" reads as an option there)
+    for customer in data["customers"]:
+        customer["name"] = {"n": '=HYPERLINK("http://evil.example","x")', "d": "@SUM(1+1)"}.get(customer["id"],
+                                                                                               customer["name"])
+    ledger, _ = load_ledger(data)
+    policy = policy_of()
+    b = board(LedgerFrame.from_ledger(ledger, TODAY), policy, (stub("silence", {"d"}),))
+    desired = plan(b, WrittenState(), policy, TODAY, TEMPLATES, "Widgets & Co")
+    sheets = export_sheets(b, desired)
+    write_xlsx(sheets, tmp_path / "x.xlsx")
+    write_csv(sheets, tmp_path / "x")
+    risks = load_workbook(tmp_path / "x.xlsx")["Risks"]
+    names = {risks.cell(r, 3).value: risks.cell(r, 3).data_type for r in range(2, risks.max_row + 1)}
+    assert names["'@SUM(1+1)"] == "s" and names["'=HYPERLINK(\"http://evil.example\",\"x\")"] == "s"
+    assert risks.cell(2, 8).data_type == "n"  # exposure stays a number
+    with (tmp_path / "x-risks.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["customer"] for r in rows} >= {"'@SUM(1+1)", "'=HYPERLINK(\"http://evil.example\",\"x\")"}
+    assert {r["customer"]: r["exposure"] for r in rows}["'@SUM(1+1)"] == "4000.00"

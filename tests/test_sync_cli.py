@@ -67,3 +67,49 @@ def test_exit_code__common_code_or_partial():
     ok, locked, down = (RunSummary(company="a", status=s) for s in ("ok", "locked", "unreachable"))
     assert sync_command.exit_code([ok, ok]) == 0 and sync_command.exit_code([ok, locked]) == 5
     assert sync_command.exit_code([locked, down]) == 4
+
+
+def test_sync_cli__a_run_keeps_its_day_and_replays_the_year_before_for_the_trends(config, tmp_path, capsys):
+    import datetime as dt
+
+    assert main(["sync", "--config", str(config), "--source", "good", "--dry-run", "--as-of", "2013-06-01"]) == 0
+    store = open_store(tmp_path / "state.sqlite3")
+    assert store.history.days("good") == {}  # a dry run keeps nothing
+    assert main(["sync", "--config", str(config), "--source", "good", "--as-of", "2013-06-01"]) == 0
+    days = store.history.days("good")
+    assert days.pop(dt.date(2013, 6, 1)) == "run"
+    assert len(days) == 12 and set(days.values()) == {"replay"}  # the month ends of the year before
+    assert min(days) == dt.date(2012, 6, 30) and max(days) == dt.date(2013, 5, 31)
+    company = dict((d, p) for d, c, _, p in store.history.load("good", ""))[dt.date(2013, 6, 1)]
+    assert company["on_hold"] == 1 and company["customers"] == 6  # the run's own plan: one hold
+    assert main(["sync", "--config", str(config), "--source", "good", "--as-of", "2013-06-01"]) == 0
+    assert len(store.history.days("good")) == 13  # the same day again replaces it; nothing replayed twice
+
+
+def test_sync_cli__all_without_a_configuration_has_nothing_to_sync(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ARWATCH_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert main(["sync", "--all"]) == 2
+    err = capsys.readouterr().err
+    assert "nothing to sync: no configuration file" in err and "arwatch demo" in err
+    assert not (tmp_path / "data").exists()  # no store opened, the demo not synced
+
+
+def test_report_all__an_overview_of_every_company_linking_its_page(config, tmp_path, capsys):
+    import re
+
+    assert main(["sync", "--config", str(config), "--all", "--as-of", "2013-06-01"]) == 2  # "missing" has no file
+    out = tmp_path / "pages" / "overview.html"
+    out.parent.mkdir()
+    assert main(["report", "--config", str(config), "--all", "--out", str(out)]) == 4  # one company without a page
+    overview = out.read_text()
+    pages = sorted(p.name for p in out.parent.iterdir())
+    assert pages == ["overview-good.html", "overview-other.html", "overview.html"]
+    assert 'href="overview-good.html"' in overview and 'href="overview-other.html"' in overview
+    assert "2 of 3 companies reported" in overview
+    assert "nothing stored for &#x27;missing&#x27; yet: run `arwatch sync --source missing` first" in overview
+    good = (out.parent / "overview-good.html").read_text()
+    open_ar = re.search(r"Open A/R</dt><dd>([^<]+)<", good)[1]
+    row = overview.split('href="overview-good.html"')[1].split("</tr>")[0]
+    assert f"<td>{open_ar}</td>" in row and "1 Jun 2013" in row
+    assert "<script" not in overview

@@ -62,7 +62,7 @@ def pg_store(pg_database):
     with store.begin() as conn:  # a clean slate per test; the audit log only via TRUNCATE of all tables
         conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
         conn.execute(text("TRUNCATE companies, cursors, snapshot_records, written, audit_log, runs, journal, "
-                          "hold_overrides, locks, adapter_state"))
+                          "hold_overrides, locks, adapter_state, history"))
         conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
     store.close()
 

@@ -26,7 +26,7 @@ def test_open_store__migrates_once_and_reopens(tmp_path):
     store = open_store(path)
     tables = set(inspect(store.engine).get_table_names())
     assert {"companies", "cursors", "snapshot_records", "written", "audit_log", "runs", "journal",
-            "hold_overrides", "locks", "alembic_version"} <= tables
+            "hold_overrides", "locks", "history", "alembic_version"} <= tables
 
 
 def test_resolve_url__paths_urls_and_postgres_driver(tmp_path):

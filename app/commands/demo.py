@@ -12,23 +12,27 @@ from pathlib import Path
 
 from arwatch.core.call_list import call_list
 from arwatch.core.contract import data_day
-from arwatch.report.html import render_report
-from arwatch.sync.runner import default_planner, run_sync
+from arwatch.sync.runner import run_sync
 
-from ..company_view import open_company, view, warn_unsigned
+from ..company_view import demo_state, open_company, view, warn_unsigned
 from ..exit_codes import ExitCode
 from ..table import level_counts, risk_table
+from ..trends import missing_months, record_replay, record_run
 from ..worklist import worklist_text
+from .report import locale_arg, render
+from .sync import capturing_planner
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="run the whole job on the built-in demo company",
                        description=__doc__.splitlines()[0])
-    p.add_argument("--state", metavar="URL", help="state store (default: SQLite in the user data dir)")
+    p.add_argument("--state", metavar="URL",
+                   help="state store (default: the demo's own SQLite file in the user data dir, demo.sqlite3)")
     p.add_argument("--policy", type=Path, help="policy TOML (default: the config's, else the built-in one)")
     p.add_argument("--limit", type=int, default=15, help="customers to show (default 15)")
     p.add_argument("--report", type=Path, default=Path("arwatch-demo-report.html"),
                    help="where to write the HTML report (default: ./arwatch-demo-report.html)")
+    p.add_argument("--locale", type=locale_arg, help="how money and dates are written (default en_GB)")
     p.set_defaults(run=run)
 
 
@@ -39,14 +43,21 @@ def _bar(desc: str, total: int | None):
 
 
 def run(args: argparse.Namespace) -> int:
-    _, store, adapter, policy, name, clock = open_company(None, args.state, "demo", policy_path=args.policy)
+    _, store, adapter, policy, name, clock = open_company(None, args.state or demo_state(), "demo",
+                                                          policy_path=args.policy)
     warn_unsigned(policy)  # these commands write or show letters
     try:
         today = data_day(adapter) or clock.today
         print(f"arwatch demo: Northwind Supplies Ltd, as of {today.isoformat()} (state: {store.url})")
-        summary = run_sync(name, store, adapter, policy, today, planner=default_planner, progress=_bar)
+        planner, seen = capturing_planner()
+        summary = run_sync(name, store, adapter, policy, today, planner=planner, progress=_bar)
         print(summary.line())
         v = view(store, adapter, policy, name, today)
+        if summary.status in ("ok", "partial") and seen:
+            record_run(store, name, seen[-1][0], seen[-1][1], summary.run_id)
+        if months := missing_months(store, name, today):
+            record_replay(store, name, v.full, policy, months)
+        page = render(v, store, "Northwind Supplies Ltd", args.locale, None)
     finally:
         store.close()
     ranked = [v.board.customer(int(i)) for i in v.board.ranking()]
@@ -56,8 +67,7 @@ def run(args: argparse.Namespace) -> int:
     print()
     calls = call_list(v.desired, v.board, policy)
     print(worklist_text(v.desired, {s.customer_id: s.name for s in ranked}, today, calls=calls))
-    args.report.write_text(render_report(v.board, v.desired, v.diff, policy, "Northwind Supplies Ltd"),
-                           encoding="utf-8")
+    args.report.write_text(page, encoding="utf-8")
     print(f"\nHTML report: {args.report.resolve()}")
     print("Run it again: nothing new is written (every write is keyed and idempotent).")
     return int(ExitCode.OK if summary.exit_code == 0 else summary.exit_code)

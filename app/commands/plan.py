@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 
 from arwatch.core.call_list import call_list
 from arwatch.core.contract import writes_back
 
-from ..company_view import open_company, view, warn_unsigned
+from ..company_view import open_company, stale_note, view, warn_unsigned
 from ..exit_codes import ExitCode
 from ..worklist import worklist_text
 from .sync import format_change
@@ -30,7 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    _, store, adapter, policy, name, clock = open_company(args.config, args.state, args.source, args.as_of, args.policy)
+    config, store, adapter, policy, name, clock = open_company(args.config, args.state, args.source, args.as_of,
+                                                               args.policy)
     warn_unsigned(policy)  # these commands write or show letters
     today = clock.today
     try:
@@ -38,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     names = {str(c): str(n) for c, n in zip(v.board.frame.c_id, v.board.frame.c_name, strict=False)}
+    if note := stale_note(v, config.timezone_of(config.company(name))):
+        print(note, file=sys.stderr)
     print(worklist_text(v.desired, names, today, calls=call_list(v.desired, v.board, v.policy)))
     if args.dry_run:
         count = len(v.diff.changes)

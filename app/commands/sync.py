@@ -12,26 +12,45 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from arwatch.core.actions import Change
+from arwatch.core.actions import Change, DesiredState, WrittenState
 from arwatch.core.clock import Now, RunClock
 from arwatch.core.contract import ConfigError, data_day
+from arwatch.core.frame import LedgerFrame
 from arwatch.core.policy import PolicyError, load_policy
+from arwatch.core.scoring import ScoreBoard, score
 from arwatch.sync.clock import run_clock
-from arwatch.sync.config import Secrets, SyncConfig, load_config, load_secrets
-from arwatch.sync.runner import default_planner, run_sync
+from arwatch.sync.config import Secrets, SyncConfig, default_config_path, load_config, load_secrets
+from arwatch.sync.runner import Planner, default_planner, run_sync
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import Store, open_store, resolve_url
 from arwatch.sync.store.engine import busy_message, store_busy
 from arwatch.sync.summary import RunSummary
 
-from ..company_view import warn_unsigned
+from ..company_view import embedded, state_of, stored_ledger, warn_unsigned
 from ..exit_codes import ExitCode, UsageError
+from ..trends import missing_months, record_replay, record_run
 
+log = logging.getLogger(__name__)
 PLANNER = default_planner  # tests replace it with a small planner
+
+Seen = list[tuple[ScoreBoard, DesiredState]]
+
+
+def capturing_planner(planner: Planner | None = None) -> tuple[Planner, Seen]:
+    """``planner`` (default ``PLANNER``) that also keeps each board it planned on and the plan, for
+    the run's trends (recorded once the run has finished well)."""
+    seen: Seen = []
+
+    def plan(board: ScoreBoard, written: WrittenState, policy, today: dt.date) -> DesiredState:
+        desired = (planner or PLANNER)(board, written, policy, today)
+        seen.append((board, desired))
+        return desired
+    return plan, seen
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -74,10 +93,29 @@ def _sync_one(name: str, config: SyncConfig, store: Store, secrets: Secrets, arg
         return RunSummary(company=name, source=company.source, status="config_error", error=str(error)), ()
     today = args.as_of or data_day(adapter) or clock.today
     warn_unsigned(policy)
+    planner, seen = capturing_planner()
     summary = run_sync(company, store, adapter, policy, today, full=args.full, dry_run=args.dry_run,
-                       planner=PLANNER, progress=_progress(name),
+                       planner=planner, progress=_progress(name),
                        guard=None if args.allow_mass_change else config.guard_for(company))
+    if summary.status in ("ok", "partial"):
+        _record_trends(store, name, adapter, policy, today, summary, seen)
     return summary, tuple(getattr(adapter, "notes", ()))
+
+
+def _record_trends(store: Store, name: str, adapter, policy, today: dt.date, summary: RunSummary,
+                   seen: Seen) -> None:
+    """Keep the run's day for the report's trends, and replay the year before a first run."""
+    try:
+        months = missing_months(store, name, today)
+        if seen:
+            record_run(store, name, seen[-1][0], seen[-1][1], summary.run_id)
+        if months or not seen:  # a source written by its own system plans nothing here: score it
+            full = LedgerFrame.from_ledger(stored_ledger(store, name, adapter)[0])
+            if not seen:
+                record_run(store, name, score(full.as_of_date(today), policy), None, summary.run_id)
+            record_replay(store, name, full, policy, months)
+    except Exception as error:  # noqa: BLE001 - the run itself is done and written: trends must not fail it
+        log.warning("%s: trends not recorded (%s: %s)", name, type(error).__name__, error)
 
 
 def format_change(change: Change) -> str:
@@ -115,14 +153,17 @@ def _open(config: SyncConfig, state: str | None, now: Now) -> tuple[Store, Secre
     except ConfigError as error:
         raise UsageError(str(error)) from None
     try:
-        return open_store(state or config.state_url, now=now), secrets
+        return open_store(state, now=now), secrets
     except Exception as error:  # noqa: BLE001 - a bad URL or a database that is down
         if store_busy(error):  # (a SQLite file: no password in its URL)
-            raise UsageError(busy_message(resolve_url(state or config.state_url)), ExitCode.LOCKED) from None
+            raise UsageError(busy_message(resolve_url(state)), ExitCode.LOCKED) from None
         raise UsageError(f"cannot open the state store: {type(error).__name__}: {error}") from None
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.all and embedded(args.config):
+        raise UsageError(f"nothing to sync: no configuration file ({default_config_path()}); write one listing "
+                         f"your companies (docs/scheduling.md), or run `arwatch demo` to try the built-in demo")
     try:
         config = load_config(args.config, require_file=args.config is not None)
         names = sorted(config.companies) if args.all else [config.company(args.source).name]
@@ -134,7 +175,8 @@ def run(args: argparse.Namespace) -> int:
         clocks = {n: run_clock(args.as_of, config.timezone_of(config.company(n))) for n in names}
     except ConfigError as error:
         raise UsageError(str(error)) from None
-    store, secrets = _open(config, args.state, clocks[names[0]].now)  # one machine time for all
+    state = state_of(config, args.config, args.state)
+    store, secrets = _open(config, state, clocks[names[0]].now)  # one machine time for all
     try:
         with ThreadPoolExecutor(max_workers=min(config.max_workers, 4)) as pool:
             results = list(pool.map(lambda n: _sync_one(n, config, store, secrets, args, clocks[n]), names))

@@ -118,3 +118,14 @@ adapter_state = Table(  # a source adapter's own memory (AdapterMemory), one row
     Column("payload", Text, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+history = Table(  # trends: one row per company (customer_id "") and per customer, per as-of day
+    "history", metadata,
+    Column("company", String(200), primary_key=True),
+    Column("as_of", Date, primary_key=True),
+    Column("customer_id", String(200), primary_key=True),  # "" for the company's own figures
+    Column("source", String(10), nullable=False),  # run | replay (a month before the first run)
+    Column("run_id", String(64), nullable=True),
+    Column("payload", Text, nullable=False),  # the point as JSON (arwatch.report.history.to_payload)
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)

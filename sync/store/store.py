@@ -16,6 +16,7 @@ from ..clock import system_now
 from .adapter_state import AdapterStateTable, CompanyMemory
 from .audit import AuditLog
 from .engine import make_engine, migrate, private_file, resolve_url
+from .history import HistoryTable
 from .journal import Journal
 from .lock import STALE_AFTER, LockTable
 from .runs import RunLog
@@ -35,6 +36,7 @@ class Store:
         self.runs = RunLog(engine, now)
         self.locks = LockTable(engine, stale_after, now)
         self.adapter_state = AdapterStateTable(engine, now)
+        self.history = HistoryTable(engine, now)
 
     def memory_of(self, company: str, adapter: str) -> CompanyMemory:
         """A source adapter's own memory for the company (``AdapterMemory``)."""

@@ -1,0 +1,230 @@
+"""The demo company's report, checked against sums computed here from the generated data
+(the source's own residuals, as its aging report would add them up), and rendered in headless
+Chromium at 1366x768: page height, size, console errors and what the first screen shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_lib
+import re
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from headless import Browser, chromium_or_skip
+
+from arwatch.cli import main
+from arwatch.core.frame import LedgerFrame
+from arwatch.core.load import load_ledger
+from arwatch.core.policy import LEVELS
+from arwatch.core.scoring import score
+from arwatch.demo.company import build_demo_company
+from arwatch.sync.store import open_store
+
+DAY = dt.date(2026, 11, 20)  # the demo company's data day
+BUCKETS = ((-10**9, 0), (1, 30), (31, 60), (61, 90), (91, 10**9))
+MAX_HEIGHT, MAX_BYTES = 8000, 300 * 1024
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ARWATCH_CONFIG", str(folder / "no-config.toml"))  # nothing configured
+        state = str(folder / "state.sqlite3")
+        page = folder / "demo.html"
+        assert main(["demo", "--state", state, "--report", str(page)]) == 0
+    return {"state": state, "page": page, "html": page.read_text(encoding="utf-8")}
+
+
+@pytest.fixture(scope="module")
+def source():
+    """The generated data, and per customer the open amounts by bucket from the source's own
+    ``residual`` of each posted invoice (not arwatch's settlement)."""
+    data = build_demo_company(seed=7, today=DAY).data
+    aging: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 5)
+    for inv in data["invoices"]:
+        if inv.get("kind", "invoice") != "invoice" or inv.get("state", "posted") != "posted":
+            continue
+        residual = Decimal(inv["residual"])
+        if residual > 0:
+            late = (DAY - dt.date.fromisoformat(inv["due_date"])).days
+            aging[inv["customer_id"]][next(k for k, (lo, hi) in enumerate(BUCKETS) if lo <= late <= hi)] += residual
+    names = {c["id"]: c["name"] for c in data["customers"]}
+    return {"data": data, "aging": dict(aging), "names": names}
+
+
+def _amount(text: str) -> Decimal:
+    return Decimal(html_lib.unescape(text).replace(",", "").replace("€", "").strip() or "0")
+
+
+def aging_rows(page: str) -> dict[str, list[Decimal]]:
+    table = page.split('<table class="aging" data-currency="EUR">')[1].split("</table>")[0]
+    body, foot = table.split("<tbody>")[1].split("</tbody>")
+    rows = {}
+    for row in body.split("<tr>")[1:]:
+        cells = [re.sub(r"<[^>]+>", "", c) for c in row.split("<td>")[1:]]
+        rows[html_lib.unescape(cells[0])] = [_amount(c) for c in cells[1:]]
+    rows["Total"] = [_amount(re.sub(r"<[^>]+>", "", c)) for c in foot.split("<td>")[2:]]
+    return rows
+
+
+def test_report_demo__aging_by_customer_matches_the_source_to_the_cent(demo, source):
+    rows = aging_rows(demo["html"])
+    expected = {source["names"][cid]: [*b, sum(b)] for cid, b in source["aging"].items()}
+    total = [sum((b[k] for b in source["aging"].values()), Decimal(0)) for k in range(5)]
+    assert len(rows) - 1 == len(expected) == 145
+    assert {name: v for name, v in rows.items() if name != "Total"} == expected
+    assert rows["Total"] == [*total, sum(total)]
+    totals = list(rows.values())[:-1]
+    assert [r[-1] for r in totals] == sorted((r[-1] for r in totals), reverse=True)  # largest balance first
+
+
+def test_report_demo__first_screen_totals_are_the_source_sums(demo, source):
+    summary = demo["html"].split('<section id="summary">')[1].split("</section>")[0]
+    open_ar = sum((sum(b) for b in source["aging"].values()), Decimal(0))
+    overdue = sum((sum(b[1:]) for b in source["aging"].values()), Decimal(0))
+    assert f"Open A/R</dt><dd>€{round(open_ar):,}<" in summary
+    assert f"Overdue</dt><dd>€{round(overdue):,}<" in summary
+    assert f"Share overdue</dt><dd>{overdue / open_ar:.1%}<" in summary
+    assert "Northwind Supplies Ltd: receivables as of 20 Nov 2026" in demo["html"]
+
+
+def test_report_demo__size_and_no_internal_names(demo):
+    page = demo["html"]
+    assert len(page.encode()) <= MAX_BYTES, len(page.encode())
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", page))
+    assert not re.search(r"\b[a-z_]+(\.[a-z_]+)+\[\d+\]", text)  # credit.ladders.all[3]
+    assert not re.search(r"\b(fraud_suspicion|broken_promise|habit_slip|selective_payment|sudden_complaints):", text)
+    assert "<script" not in page and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_report_demo__customers_without_a_warning_sign_are_one_line(demo):
+    customers = demo["html"].split('<section id="customers">')[1].split("</section>")[0]
+    warned = customers.count('<details class="cust">')
+    quiet = int(re.search(r'<details class="quiet"><summary>(\d+) customers show no warning sign', customers)[1])
+    assert warned + quiet == 200 and quiet > 100
+
+
+def test_report_demo__trends_are_kept_in_the_state_store(demo):
+    store = open_store(demo["state"])
+    try:
+        days = store.history.days("demo")
+        customers = store.history.load("demo", "C0001")
+    finally:
+        store.close()
+    assert days[DAY] == "run"
+    replayed = sorted(d for d, source in days.items() if source == "replay")
+    assert len(replayed) == 12 and replayed[0] == dt.date(2025, 11, 30) and replayed[-1] == dt.date(2026, 10, 31)
+    assert len(customers) == 13 and {"score", "level", "segment", "open", "overdue"} <= set(customers[-1][3])
+    trends = demo["html"].split('<section id="trends">')[1].split("</section>")[0]
+    assert trends.count("<svg") == 4 and "Nov 25" in trends and "Nov 26" in trends
+
+
+def largest_risks(source) -> list[str]:
+    """The ten customers at high or critical risk owing the most (open amounts from the source)."""
+    ledger, _ = load_ledger(source["data"], source="demo")
+    board = score(LedgerFrame.from_ledger(ledger, DAY))
+    high = {str(board.frame.c_id[c]) for c in range(board.frame.n_customers)
+            if LEVELS[board.level[c]] in ("high", "critical")}
+    owed = sorted(((sum(b), source["names"][cid]) for cid, b in source["aging"].items() if cid in high), reverse=True)
+    return [name for _, name in owed[:10]]
+
+
+FIRST_SCREEN = """(() => {
+  const fits = el => {
+    const r = el.getBoundingClientRect();
+    return r.height > 0 && r.top >= 0 && r.bottom <= innerHeight;
+  };
+  const text = sel => [...document.querySelectorAll(sel)].filter(fits).map(e => e.textContent.trim());
+  return {
+    header: text('header h1'),
+    kpis: [...document.querySelectorAll('.kpi')].filter(fits).map(e => e.querySelector('dt').textContent),
+    counts: text('.counts'),
+    columns: text('#top-risks th'),
+    risks: [...document.querySelectorAll('#top-risks tbody tr')].filter(fits).map(tr => tr.cells[1].textContent),
+    width: document.documentElement.scrollWidth,
+  };
+})()"""
+
+CHART_AXES = """[...document.querySelectorAll('svg.chart')].map(svg => ({
+  title: svg.getAttribute('aria-label'),
+  x: (svg.querySelector('.axis-label.x') || {}).textContent || '',
+  y: (svg.querySelector('.axis-label.y') || {}).textContent || '',
+}))"""
+
+
+@pytest.mark.chromium
+def test_report_demo__one_screen_then_details_on_demand_in_headless_chromium(demo, source, tmp_path):
+    exe = chromium_or_skip()
+    with Browser.start(exe, tmp_path / "profile") as browser:
+        page = browser.open(demo["page"].as_uri(), width=1366, height=768)
+        height = page.evaluate("document.documentElement.scrollHeight")
+        first = page.evaluate(FIRST_SCREEN)
+        charts = page.evaluate(CHART_AXES)
+        errors = page.errors
+    assert errors == []
+    assert height <= MAX_HEIGHT, height
+    assert demo["page"].stat().st_size <= MAX_BYTES
+    assert first["width"] <= 1366  # nothing wider than the screen
+    assert first["header"] == ["Northwind Supplies Ltd: receivables as of 20 Nov 2026"]
+    assert first["kpis"] == ["Open A/R", "Overdue", "Share overdue", "At high risk", "On credit hold",
+                             "DSO, countback", "DSO, simple (90 days)"]
+    assert first["counts"] and first["counts"][0].startswith("Today's worklist:")
+    assert first["columns"] == ["#", "Customer", "Exposure", "Overdue", "Oldest, days late", "Level, score",
+                                "Segment", "Trend", "Next step"]
+    assert len(first["risks"]) >= 10
+    assert first["risks"][:10] == largest_risks(source)
+    assert len(charts) >= 5 and all(c["x"] and c["y"] for c in charts), charts
+
+
+def test_export__xlsx_read_back_has_typed_cells_matching_the_report(demo, source, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "export.xlsx"
+    assert main(["export", "--state", demo["state"], "--out", str(out)]) == 0
+    book = load_workbook(out)
+    assert book.sheetnames == ["Aging", "Risks", "Worklist"]
+    aging = list(book["Aging"].iter_rows(values_only=True))
+    assert aging[0] == ("customer_id", "customer", "currency", "current", "1-30", "31-60", "61-90", "91+", "total")
+    cents = Decimal("0.01")
+    got = {row[0]: [Decimal(repr(v)).quantize(cents) for v in row[3:]] for row in aging[1:] if row[0]}
+    assert got == {cid: [*b, sum(b)] for cid, b in source["aging"].items()}  # to the cent, as numbers
+    total = [sum((b[k] for b in source["aging"].values()), Decimal(0)) for k in range(5)]
+    assert aging[-1][:3] == (None, "Total", "EUR")
+    assert [Decimal(repr(v)).quantize(cents) for v in aging[-1][3:]] == [*total, sum(total)]
+    money = book["Aging"]["D2"]
+    assert money.data_type == "n" and money.number_format == '#,##0.00 "EUR"'
+
+    risks = list(book["Risks"].iter_rows(values_only=True))
+    assert len(risks) == 201 and risks[1][0] == 1 and isinstance(risks[1][3], float)
+    by_name = {r[2]: r for r in risks[1:]}
+    for cid, buckets in source["aging"].items():
+        assert Decimal(repr(by_name[source["names"][cid]][7])).quantize(cents) == sum(buckets)  # exposure
+    assert not any("credit.ladders" in str(v) for row in risks for v in row)
+
+    work = book["Worklist"]
+    header = [c.value for c in work[1]]
+    assert header[:4] == ["due", "customer_id", "customer", "kind"]
+    assert isinstance(work["A2"].value, dt.datetime) and work["A2"].number_format == "yyyy-mm-dd"
+    kinds = [row[3] for row in work.iter_rows(min_row=2, values_only=True)]
+    counts = re.search(r"(\d+) tasks due, (\d+) customers on hold", _plan(demo, capsys))
+    assert kinds.count("credit hold") == int(counts[2]) and kinds.count("task") >= int(counts[1])
+
+
+def _plan(demo, capsys) -> str:
+    capsys.readouterr()
+    assert main(["plan", "--state", demo["state"]]) == 0
+    return capsys.readouterr().out
+
+
+def test_export__csv_is_three_files_one_per_sheet(demo, source, tmp_path, capsys):
+    import csv
+
+    assert main(["export", "--format", "csv", "--state", demo["state"], "--out", str(tmp_path / "ar")]) == 0
+    files = sorted(p.name for p in tmp_path.glob("ar-*.csv"))
+    assert files == ["ar-aging.csv", "ar-risks.csv", "ar-worklist.csv"]
+    with (tmp_path / "ar-aging.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    total = sum((sum(b) for b in source["aging"].values()), Decimal(0))
+    assert rows[-1][1] == "Total" and Decimal(rows[-1][-1]) == total

@@ -1,0 +1,82 @@
+"""The report's numbers: balances, DSO by both methods, A/R aging by customer per currency."""
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+from ledgers import frame_at, ledger_from_text
+
+from arwatch.core.frame import LedgerFrame
+from arwatch.report.aging import aging_by_customer, company_total
+from arwatch.report.figures import balances, dso_countback, dso_simple, months_back
+
+SALES = """
+customer a "Alpha" terms=30
+invoice a I1 2024-01-15 300.00
+invoice a I2 2024-02-10 200.00
+invoice a I3 2024-03-05 100.00
+payment a P1 2024-02-20 300.00 -> I1
+"""
+
+
+def test_balances__open_overdue_and_oldest_days_past_due():
+    b = balances(frame_at(SALES, "2024-03-20"))
+    # I2 due 11 Mar: 9 days past due; I3 due 4 Apr: current
+    assert (b.open[0], b.overdue[0], b.oldest_days_past_due[0]) == (300.0, 200.0, 9)
+
+
+def test_dso_countback__takes_each_month_off_the_open_ar_newest_first():
+    # open 300 on 20 Mar: March 1-20 invoiced 100 (20 days), February invoiced 200 covers the
+    # remaining 200 (29 days of 2024's February): 20 + 29 = 49 days
+    assert dso_countback(frame_at(SALES, "2024-03-20")) == 49.0
+    # a part of a month counts pro rata: on 10 Feb open 500, February 1-10 invoiced 200 (10 days),
+    # January 300 of its 300 invoiced: 10 + 31 = 41; on 12 Feb (I2 paid 100) 400 open: 12 + 31 * 200 / 300
+    assert dso_countback(frame_at(SALES, "2024-02-10")) == 41.0
+    assert math.isclose(dso_countback(frame_at(SALES + "payment a P2 2024-02-12 100.00 -> I2", "2024-02-12")),
+                        12 + 31 * 200 / 300)
+
+
+def test_dso_simple__open_ar_over_the_last_90_days_invoicing():
+    assert dso_simple(frame_at(SALES, "2024-03-20")) == 300 / 600 * 90
+    assert math.isnan(dso_simple(frame_at(SALES, "2023-12-31")))  # nothing invoiced yet
+
+
+def test_months_back__keeps_the_day_or_the_months_last():
+    assert months_back(dt.date(2026, 11, 20), 3) == dt.date(2026, 8, 20)
+    assert months_back(dt.date(2026, 5, 31), 3) == dt.date(2026, 2, 28)
+    assert months_back(dt.date(2026, 1, 15), 1) == dt.date(2025, 12, 15)
+
+
+CURRENCIES = """
+customer a "Alpha" terms=30
+customer b "Beta" terms=30
+invoice a A1 2024-01-01 100.10
+invoice a A2 2024-04-01 50.05
+invoice b B1 2024-03-01 200.00 currency=USD rate=0.5
+payment b PB 2024-03-20 80.00 -> B1:80.00 currency=USD rate=0.5
+invoice b B2 2023-12-01 10.00
+credit b CN1 2024-04-10 3.00 -> B2
+"""
+
+
+def test_aging__per_customer_per_currency_to_the_cent():
+    ledger = ledger_from_text(CURRENCIES)
+    frame = LedgerFrame.from_ledger(ledger, dt.date(2024, 4, 15))
+    currencies = {i.id: (i.currency, i.fx_rate) for i in ledger.invoices}
+    eur, usd = aging_by_customer(frame, currencies)
+    D = Decimal
+    assert eur.currency == "EUR" and [(r.name, r.buckets, r.total) for r in eur.rows] == [
+        ("Alpha", (D("50.05"), D(0), D(0), D("100.10"), D(0)), D("150.15")),  # A1 75 days past due
+        ("Beta", (D(0), D(0), D(0), D(0), D("7.00")), D("7.00")),  # B2 106 days, a credit note applied
+    ]
+    assert eur.totals == (D("50.05"), D(0), D(0), D("100.10"), D("7.00")) and eur.total == D("157.15")
+    assert usd.currency == "USD" and [(r.name, r.buckets) for r in usd.rows] == [
+        ("Beta", (D(0), D("120.00"), D(0), D(0), D(0)))]  # B1 15 days past due, 80 of 200 paid
+    # the company's currency at each invoice's rate: USD 120.00 at 0.5 is EUR 60.00
+    assert company_total(frame) == (D("50.05"), D("60.00"), D(0), D("100.10"), D("7.00"), D("217.15"))
+
+
+def test_aging__without_currencies_every_invoice_is_in_the_company_currency():
+    frame = frame_at(CURRENCIES, "2024-04-15")
+    (eur,) = aging_by_customer(frame)
+    assert eur.total == Decimal("217.15")

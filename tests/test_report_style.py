@@ -1,0 +1,40 @@
+"""One style per company locale: money, days and shares written by Babel (CLDR)."""
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+import pytest
+
+from arwatch.report.style import Style, check_locale
+
+
+def test_style__english_company_writes_euros_days_and_shares_the_british_way():
+    style = Style("en_GB", "EUR")
+    assert style.money(Decimal("1234567.891")) == "€1,234,567.89"
+    assert style.whole_money(1234.5) == "€1,234"  # rounded half to even, whole units
+    assert style.amount(Decimal("-0.5")) == "-0.50"
+    assert style.day(dt.date(2026, 11, 20)) == "20 Nov 2026"
+    assert style.month(dt.date(2026, 11, 20)) == "Nov 2026"
+    assert style.share(0.4312) == "43.1%" and style.share(math.nan) == "n/a"
+    assert style.days(71.26) == "71.3" and style.days(math.nan) == "n/a"
+
+
+def test_style__german_company_writes_them_the_german_way():
+    style = Style("de_DE", "EUR")
+    assert style.money(1234.5) == "1.234,50\xa0€"
+    assert style.whole_money(98765.4) == "98.765\xa0€"
+    assert style.amount(1234.5) == "1.234,50"
+    assert style.day(dt.date(2026, 11, 20)) == "20.11.2026"
+    assert style.share(0.4312) == "43,1\xa0%"
+
+
+def test_style__another_currency_keeps_the_company_locale():
+    assert Style("en_GB", "EUR").money(10, "USD") == "US$10.00"
+    assert Style("de_DE", "EUR").money(10, "GBP") == "10,00\xa0£"
+
+
+def test_check_locale__names_a_locale_it_does_not_know():
+    assert check_locale("de-DE") == "de_DE"
+    with pytest.raises(ValueError, match="locale 'xx_YY': not a known locale"):
+        check_locale("xx_YY")
