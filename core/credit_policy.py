@@ -21,10 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 # would be circular: policy.py imports this module).
 LEVEL_NAMES: tuple[str, ...] = ("low", "medium", "high", "critical")
 SEGMENT_NAMES: tuple[str, ...] = ("good", "new", "chronic_late", "delinquent", "under_review")
-INDICATOR_IDS: tuple[str, ...] = (  # warning-signs.md table A
+INDICATOR_IDS: tuple[str, ...] = (  # warning-signs.md table A, in the registry's order (a test keeps them equal)
     "silence", "sudden_complaints", "hearsay", "volume_drop", "failed_payments", "bank_churn", "disputes",
-    "staff_exodus", "habit_slip", "slowing_trend", "selective_payment", "aging", "broken_promise",
-    "external_distress", "fraud_suspicion", "month_end_payer",
+    "staff_exodus", "habit_slip", "habitual_lateness", "slowing_trend", "selective_payment", "aging",
+    "broken_promise", "external_distress", "fraud_suspicion", "month_end_payer",
 )
 STEPS: tuple[str, ...] = (
     "pre_due_courtesy", "reminder", "phone_call", "payment_plan_offer", "billing_cycle_change",

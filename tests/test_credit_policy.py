@@ -4,13 +4,21 @@ import pytest
 
 from arwatch.core import policy as policy_module
 from arwatch.core import segments
-from arwatch.core.credit_policy import LEVEL_NAMES, SEGMENT_NAMES, STEPS, CreditPolicy
+from arwatch.core.credit_policy import INDICATOR_IDS, LEVEL_NAMES, SEGMENT_NAMES, STEPS, CreditPolicy
+from arwatch.core.indicators import INDICATORS
 from arwatch.core.policy import Policy, PolicyError, load_policy, parse_policy
 
 
 def test_credit_policy__names_match_core_levels_and_segments():
     assert LEVEL_NAMES == policy_module.LEVELS
     assert SEGMENT_NAMES == segments.SEGMENTS
+
+
+def test_credit_policy__a_ladder_step_may_require_any_indicator_of_the_registry():
+    assert INDICATOR_IDS == tuple(i.id for i in INDICATORS)
+    policy = parse_policy({"credit": {"ladders": {"chronic_late": [
+        {"step": "phone_call", "from_days": 45, "requires": ["habitual_lateness"]}]}}})
+    assert policy.credit.ladders["chronic_late"][0].requires == ("habitual_lateness",)
 
 
 def test_credit_policy__defaults_cover_every_segment_and_step():
