@@ -84,10 +84,16 @@ def build_synthetic(n_customers: int = 100_000, n_invoices: int = 1_000_000,
     """
     data = _generate(n_customers, n_invoices, n_payments, seed, today, plain=validate)
     if validate:
-        _, issues = load_ledger(data, source="synthetic")
-        if issues:
-            raise ValueError(f"{len(issues)} load issues, first: {issues[0]}")
+        _validated(data)
     return data
+
+
+def _validated(data: dict[str, Any]) -> Ledger:
+    """``data`` through ``load_ledger``; any issue is an error (the generator makes none)."""
+    ledger, issues = load_ledger(data, source="synthetic")
+    if issues:
+        raise ValueError(f"{len(issues)} load issues, first: {issues[0]}")
+    return ledger
 
 
 def synthetic_ledger(n_customers: int = 100_000, n_invoices: int = 1_000_000,
@@ -96,10 +102,7 @@ def synthetic_ledger(n_customers: int = 100_000, n_invoices: int = 1_000_000,
     """The same data as a ``Ledger`` (source "synthetic"), built without validation by default."""
     data = _generate(n_customers, n_invoices, n_payments, seed, today, plain=validate)
     if validate:
-        ledger, issues = load_ledger(data, source="synthetic")
-        if issues:
-            raise ValueError(f"{len(issues)} load issues, first: {issues[0]}")
-        return ledger
+        return _validated(data)
     fields: dict[str, Any] = {k: (v if k == "company" else tuple(v)) for k, v in data.items()}
     return Ledger.model_construct(source="synthetic", unavailable=frozenset({"orders"}),  # as load_ledger: no orders
                                   **fields)
