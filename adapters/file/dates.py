@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .readings import first_disagreement
+
 _TOKENS = (("yyyy", "%Y"), ("yy", "%y"), ("mmmm", "%B"), ("mmm", "%b"), ("mm", "%m"), ("m", "%m"),
            ("dd", "%d"), ("d", "%d"))
 AUTO = "auto"
@@ -81,12 +83,13 @@ def guess_pattern(values: list[tuple[str, str]]) -> str | None:
         return None
     first, first_read = best[0]
     for other, other_read in best[1:]:
-        for i, (a, b) in enumerate(zip(first_read, other_read, strict=True)):
-            if a is not None and b is not None and a != b:
-                where, text = values[i]
-                raise AmbiguousDates(
-                    f"dates such as {text!r} ({where}) read as {_long(a)} with date_format = \"{first}\" "
-                    f"and as {_long(b)} with \"{other}\"")
+        clash = first_disagreement(first_read, other_read)
+        if clash is not None:
+            i, a, b = clash
+            where, text = values[i]
+            raise AmbiguousDates(
+                f"dates such as {text!r} ({where}) read as {_long(a)} with date_format = \"{first}\" "
+                f"and as {_long(b)} with \"{other}\"")
     return first
 
 

@@ -25,6 +25,8 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 
+from .readings import first_disagreement
+
 EXAMPLES = {"1,234.56": "en_US", "1.234,56": "de_DE", "1 234,56": "fr_FR", "1'234.56": "de_CH"}
 DEFAULT = "1,234.56"
 AUTO = "auto"
@@ -135,10 +137,11 @@ def guess_locale(values: list[tuple[str, str]]) -> str:
     fit = [loc for loc, row in readings.items() if sum(v is None for v in row) == fewest]
     first = fit[0]
     for other in fit[1:]:
-        for i, (a, b) in enumerate(zip(readings[first], readings[other], strict=True)):
-            if a is not None and b is not None and a != b:
-                where, text = values[i]
-                raise AmbiguousNumbers(
-                    f"amounts such as {text!r} ({where}) read as {a} with number_format = "
-                    f"\"{example(first)}\" and as {b} with \"{example(other)}\"")
+        clash = first_disagreement(readings[first], readings[other])
+        if clash is not None:
+            i, a, b = clash
+            where, text = values[i]
+            raise AmbiguousNumbers(
+                f"amounts such as {text!r} ({where}) read as {a} with number_format = "
+                f"\"{example(first)}\" and as {b} with \"{example(other)}\"")
     return first
