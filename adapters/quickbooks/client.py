@@ -90,7 +90,7 @@ def make_auth_client(app: AppCredentials) -> Any:
                       redirect_uri=app.redirect_uri, environment=app.environment)
 
 
-class _Wire(QuickBooks):  # type: ignore[misc]  # python-quickbooks is untyped (its class is Any)
+class _Wire(QuickBooks):  # python-quickbooks is untyped (its class is Any)
     """python-quickbooks with the sending replaced by ``QBOClient._send``."""
 
     transport: Callable[..., requests.Response]
