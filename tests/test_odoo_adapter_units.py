@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from arwatch.adapters.odoo import mapping as m
 from arwatch.adapters.odoo import markers
 from arwatch.adapters.odoo.errors import RecordRefused, Retriable, ServerUnreachable
 from arwatch.adapters.odoo.lookups import Lookups
@@ -16,6 +15,7 @@ from arwatch.adapters.odoo.reader import Reader
 from arwatch.adapters.odoo.retry import call_with_retries
 from arwatch.adapters.odoo.transport import parse_version
 from arwatch.adapters.odoo.writeback import WriteBack
+from arwatch.core import odoo_rows as m
 from arwatch.core.actions import Change, Flag, Hold, Op, Task
 
 DAY = dt.date(2026, 11, 20)

@@ -118,6 +118,7 @@ def test_adapter__pulls_the_addons_own_collections_records_whole_instead_of_done
 
 def test_adapter__answers_that_do_not_match_the_batch_are_not_taken_as_applied():
     adapter, odoo = _adapter(addon=True, scored_by=("sync",))
+    assert adapter.mode == "addon"  # its first use has read the modules and companies
     odoo.call = lambda model, method, ids=None, **kw: [{"key": "flag:8", "ok": True}]
     with pytest.raises(RuntimeError, match="do not match"):
         adapter.apply([_flag_change("7")])
@@ -136,10 +137,10 @@ def test_adapter__companies_with_different_writers_or_several_with_the_addon_are
     odoo = FakeOdoo(addon=True, scored_by=("sync", "odoo"))
     settings = OdooSettings(url="https://odoo", database="db", login="bot", company_ids=(1, 3))
     with pytest.raises(ConfigError, match="different writers"):
-        OdooAdapter(odoo, settings, today=DAY)
+        OdooAdapter(odoo, settings, today=DAY).pull(None, True)  # at its first use: the constructor reads nothing
     odoo = FakeOdoo(addon=True, scored_by=("sync", "sync"))
     with pytest.raises(ConfigError, match="one arwatch company per Odoo company"):
-        OdooAdapter(odoo, settings, today=DAY)
+        OdooAdapter(odoo, settings, today=DAY).read_written_state()
 
 
 def test_adapter__without_the_addon_writes_back_standard_fields():

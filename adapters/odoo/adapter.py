@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from arwatch.core.actions import ApplyResult, Change, WrittenState
@@ -19,6 +21,20 @@ from .settings import OdooSettings
 from .transport import CompanyScoped, Transport
 from .writeback import DetailsOf, WriteBack
 from .written import Mirror, read_written_state
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What the adapter learns from Odoo at its first use, and the parts built on it."""
+
+    modules: frozenset[str]
+    company: dict[str, Any]
+    mode: str
+    reader: Reader
+    lookups: Lookups
+    writeback: WriteBack
+    addon: AddonTarget | None
+    unavailable: frozenset[str]
 
 
 class OdooAdapter:
@@ -37,31 +53,73 @@ class OdooAdapter:
     store's copy), used to restore a replaced sales warning; without it the hold note's copy is
     used. ``mirror()`` gives the store's mirror of what was written (see ``written``), so that
     only new notes are read back.
+
+    Constructing it reads nothing: the installed modules and the companies are read at the first
+    use (any of ``pull``, ``read_written_state``, ``apply`` or the attributes built on them),
+    once, so a configuration error (companies of two currencies or two writers) is raised there.
     """
 
     name = "odoo"
 
     def __init__(self, transport: Transport, settings: OdooSettings, today: dt.date,
                  details_of: DetailsOf | None = None, mirror: Callable[[], Mirror] | None = None):
+        """Keeps what it is given: nothing is read from Odoo before the first use (``Setup``)."""
         self.transport, self.settings, self.mirror = transport, settings, mirror
-        self.today = today
-        self.modules = installed_modules(transport)
-        with_addon = settings.use_addon == "auto" and ADDON in self.modules
+        self.today, self.details_of = today, details_of
+
+    @cached_property
+    def _setup(self) -> Setup:
+        """At first use, in one place and once: the installed modules, then the companies."""
+        modules = installed_modules(self.transport)
+        with_addon = self.settings.use_addon == "auto" and ADDON in modules
         rows = self._companies(with_addon)
-        self.company = self._company(rows)
-        self.mode = "standard" if not with_addon else ("addon" if scored_by(rows) == "sync" else "read-only")
-        company_ids = tuple(settings.company_ids) or (int(self.company["id"]),)
-        scoped = CompanyScoped(transport, company_ids)
-        self.reader = Reader(scoped, company_ids, settings.page_size)
-        self.lookups = Lookups(scoped, settings.task_user, sale_installed="sale" in self.modules)
-        self.writeback = WriteBack(scoped, self.lookups, details_of, company_ids)
-        self.addon = AddonTarget(scoped, company_ids[0], self.today) if with_addon else None
-        # disputes: Community has none, the add-on has; orders: only with the Sales app
-        self.unavailable = frozenset(({"disputes"} if self.addon is None else set())
-                                     | ({"orders"} if "sale" not in self.modules else set()))
-        if self.addon and len(company_ids) > 1:
+        company = self._company(rows)
+        company_ids = tuple(self.settings.company_ids) or (int(company["id"]),)
+        mode = "standard" if not with_addon else ("addon" if scored_by(rows) == "sync" else "read-only")
+        if with_addon and len(company_ids) > 1:
             raise ConfigError(f"company_ids {list(company_ids)}: with the arwatch add-on each Odoo company has its "
                               f"own risk records; configure one arwatch company per Odoo company")
+        scoped = CompanyScoped(self.transport, company_ids)
+        lookups = Lookups(scoped, self.settings.task_user, sale_installed="sale" in modules)
+        addon = AddonTarget(scoped, company_ids[0], self.today) if with_addon else None
+        return Setup(modules=modules, company=company, mode=mode,
+                     reader=Reader(scoped, company_ids, self.settings.page_size), lookups=lookups,
+                     writeback=WriteBack(scoped, lookups, self.details_of, company_ids), addon=addon,
+                     # disputes: Community has none, the add-on has; orders: only with the Sales app
+                     unavailable=frozenset(({"disputes"} if addon is None else set())
+                                           | ({"orders"} if "sale" not in modules else set())))
+
+    @property
+    def modules(self) -> frozenset[str]:
+        return self._setup.modules
+
+    @property
+    def company(self) -> dict[str, Any]:
+        return self._setup.company
+
+    @property
+    def mode(self) -> str:
+        return self._setup.mode
+
+    @property
+    def reader(self) -> Reader:
+        return self._setup.reader
+
+    @property
+    def lookups(self) -> Lookups:
+        return self._setup.lookups
+
+    @property
+    def writeback(self) -> WriteBack:
+        return self._setup.writeback
+
+    @property
+    def addon(self) -> AddonTarget | None:
+        return self._setup.addon
+
+    @property
+    def unavailable(self) -> frozenset[str]:
+        return self._setup.unavailable
 
     @property
     def writes_back(self) -> bool:

@@ -14,16 +14,15 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable
-from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from arwatch.core import odoo_rows as m
 from arwatch.core.contract import PullResult
 from arwatch.core.issues import Issue
 from arwatch.core.jsonable import jsonable
 from arwatch.core.marks import CLOSED_MARK
 
-from . import mapping as m
 from .query import (
     CONTACTS,
     CUSTOMERS,
@@ -119,8 +118,9 @@ class Puller:
             record = m.mapped("res.partner", c, m.contact, self.issues)
             if record is not None:
                 people[m.m2o_id(c["commercial_partner_id"]) or 0].append(record)
-        built = (m.mapped("res.partner", r, lambda r: m.customer(r, self.currency, terms, people[r["id"]]),
-                          self.issues) for r in rows)
+        built = (m.mapped("res.partner", r, lambda r: m.customer(
+            r, self.currency, terms.get(m.m2o_id(r.get("property_payment_term_id")) or 0, 0), people[r["id"]],
+            m.m2o_name(r.get("user_id"))), self.issues) for r in rows)
         return [r for r in built if r is not None]
 
     # --- reconciliation ---------------------------------------------------------------------
@@ -159,6 +159,8 @@ class Puller:
             if not invoice or not source:
                 continue
             alloc = m.allocation(p, invoice)
+            if alloc is None:
+                continue
             if self.line_payment.get(credit):  # type: ignore[arg-type]
                 by_payment[self.line_payment[credit]].append(alloc)  # type: ignore[index]
             elif source in refund_ids:
@@ -189,17 +191,7 @@ class Puller:
         totals = {r["id"]: m.money(r["amount_total_signed"]) for r in
                   self.reader.read("account.move", {i for r in moveless for i in r["invoice_ids"]},
                                    ("amount_total_signed",))}
-        result: dict[int, list[dict[str, Any]]] = {}
-        for r in moveless:
-            left = m.money(r.get("amount_company_currency_signed") or r.get("amount"))
-            allocs = []
-            for inv in sorted(r["invoice_ids"]):
-                part = min(left, totals.get(inv, Decimal(0)))
-                if part > 0:
-                    allocs.append({"invoice_id": str(inv), "amount": part, "date": m.day(r.get("date"))})
-                    left -= part
-            result[r["id"]] = allocs
-        return result
+        return {r["id"]: m.moveless_allocations(r, totals) for r in moveless}
 
     def payment_records(self, rows: list[dict[str, Any]],
                         by_payment: dict[int, list[dict[str, Any]]]) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import requests
@@ -89,7 +90,7 @@ def make_auth_client(app: AppCredentials) -> Any:
                       redirect_uri=app.redirect_uri, environment=app.environment)
 
 
-class _Wire(QuickBooks):  # type: ignore[misc]  # python-quickbooks is untyped (its class is Any)
+class _Wire(QuickBooks):  # python-quickbooks is untyped (its class is Any)
     """python-quickbooks with the sending replaced by ``QBOClient._send``."""
 
     transport: Callable[..., requests.Response]
@@ -136,22 +137,45 @@ class QBOClient:
     """One company's API v3, with limits, retries and token refresh."""
 
     def __init__(self, app: AppCredentials, store: TokenStore, options: ClientOptions | None = None):
+        """Reads nothing: the token file is read at the first use (``tokens``)."""
         self.app = app
         self.store = store
         self.options = options or ClientOptions()
-        self.tokens: Tokens = store.load()
-        self.realm_id = self.tokens.realm_id
-        self.limits = self.options.limits or limits_for(self.realm_id)
+        self._tokens: Tokens | None = None
         self.http = requests.Session()
-        self.qb = _Wire(company_id=self.realm_id, minorversion=self.options.minorversion)
-        self.qb.sandbox = False
-        self.qb.api_url_v3 = self.options.api_base.rstrip("/")
-        self.qb.session = None
-        self.qb.transport = self._send
         self.refreshes = 0
 
+    @property
+    def tokens(self) -> Tokens:
+        """The grant, read from the token file at the first use (``TokenFileError`` if unusable)."""
+        if self._tokens is None:
+            self._tokens = self.store.load()
+        return self._tokens
+
+    @tokens.setter
+    def tokens(self, value: Tokens) -> None:
+        self._tokens = value
+
+    @property
+    def realm_id(self) -> str:
+        return self.tokens.realm_id
+
+    @cached_property
+    def limits(self) -> CompanyLimits:
+        return self.options.limits or limits_for(self.realm_id)
+
+    @cached_property
+    def qb(self) -> _Wire:
+        wire = _Wire(company_id=self.realm_id, minorversion=self.options.minorversion)
+        wire.sandbox = False
+        wire.api_url_v3 = self.options.api_base.rstrip("/")
+        wire.session = None
+        wire.transport = self._send
+        return wire
+
     def __repr__(self) -> str:
-        return f"QBOClient(realm_id={self.realm_id!r})"
+        realm = self._tokens.realm_id if self._tokens is not None else "(token file not read yet)"
+        return f"QBOClient(realm_id={realm!r})"
 
     # ------------------------------------------------------------------ public calls
     def url(self, path: str) -> str:

@@ -167,5 +167,6 @@ def make_adapter(company: Any, store: Any, credentials: Mapping[str, Any], clock
     memory = store.memory_of(company.name, "quickbooks")
     if migrate_file(state_file(config, token_path), memory):
         log.info("%s: the QuickBooks adapter's state file moved into the state store", company.name)
-    return QuickBooksSource(config, token_path, details=StoredDetails(store, company.name), options=options,
-                            today=clock.today, memory=memory)
+    source = QuickBooksSource(config, token_path, details=StoredDetails(store, company.name), options=options,
+                              today=clock.today, memory=memory)
+    return source.ready()  # a missing token file stops the run here, saying to connect first

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -79,26 +80,46 @@ class QuickBooksSource:
                  details: Mapping[str, Mapping[str, str]] | None = None,
                  options: ClientOptions | None = None, today: dt.date | None = None,
                  memory: AdapterMemory | None = None):
+        """Checks the config and reads nothing: the token file and the adapter's memory are read at
+        the first use (``ready``, or any of ``pull``, ``read_written_state``, ``apply``)."""
         app = app_credentials(config)
         store = TokenStore(Path(token_path).expanduser())
-        options = options or ClientOptions(
+        self.options = options or ClientOptions(
             api_base=str(config.get("api_base") or default_api_base(app.environment)))
+        self.client = QBOClient(app, store, self.options)
+        self.memory = memory or FileMemory(state_file(config, store.path))
+        self.config, self.today, self.details = config, today, details
+
+    def ready(self) -> QuickBooksSource:
+        """Reads the token file now: a missing or unsafe one is a ``ConfigError`` saying what to do."""
         try:
-            self.client = QBOClient(app, store, options)
+            self.client.tokens  # noqa: B018 - read for its check
         except TokenFileError as error:
             raise ConfigError(str(error)) from None
-        self.state = AdapterState.load(memory or FileMemory(state_file(config, store.path)))
-        now = options.now
-        self.puller = Puller(self.client, self.state, PullSettings(
-            home_currency=str(config.get("home_currency") or "USD"),
-            company_name=config.get("company_name"),
-            default_terms_days=int(config.get("default_terms_days", 30))), now)
-        self.writer = WriteBack(self.client, self.state, WriteOptions(
-            email_steps=email_steps(config.get("send_invoice_email")),
-            today=(lambda: today) if today else (lambda: now().date())), details)
+        return self
+
+    @cached_property
+    def state(self) -> AdapterState:
+        return AdapterState.load(self.memory)
+
+    @cached_property
+    def puller(self) -> Puller:
+        self.ready()
+        return Puller(self.client, self.state, PullSettings(
+            home_currency=str(self.config.get("home_currency") or "USD"),
+            company_name=self.config.get("company_name"),
+            default_terms_days=int(self.config.get("default_terms_days", 30))), self.options.now)
+
+    @cached_property
+    def writer(self) -> WriteBack:
+        self.ready()
+        today, now = self.today, self.options.now
+        return WriteBack(self.client, self.state, WriteOptions(
+            email_steps=email_steps(self.config.get("send_invoice_email")),
+            today=(lambda: today) if today else (lambda: now().date())), self.details)
 
     def __repr__(self) -> str:
-        return f"QuickBooksSource(realm_id={self.client.realm_id!r})"
+        return repr(self.client).replace("QBOClient", "QuickBooksSource", 1)
 
     def pull(self, since: Cursor | None, full: bool) -> PullResult:
         with _unreachable():

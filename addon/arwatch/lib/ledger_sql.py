@@ -1,11 +1,17 @@
 """Read one company's receivables for a batch of customers with a fixed number of SQL queries.
 
 Every query takes the company id and the batch's commercial partner ids, so the query count of a
-batch does not depend on how many customers it holds. The rows become the raw dict that
-``arwatch.core.load.load_ledger`` validates. All amounts are in the company's currency (Odoo's
-``*_signed`` amounts and ``account_partial_reconcile.amount``), so every record says
-``currency = company currency`` and ``fx_rate = 1``.
+batch does not depend on how many customers it holds. Columns are named by Odoo's fields, and
+``arwatch.core.odoo_rows`` (the mapping the sync's Odoo adapter uses for the same rows read over
+the external API) turns the rows into the raw dict that ``arwatch.core.load.load_ledger``
+validates. All amounts are in the company's currency (Odoo's ``*_signed`` amounts and
+``account_partial_reconcile.amount``), so every record says ``currency = company currency`` and
+``fx_rate = 1``.
 """
+
+from collections import defaultdict
+
+from arwatch.core import odoo_rows as rows_to
 
 CUSTOMERS_OF_COMPANY = """
     SELECT commercial_partner_id FROM account_move
@@ -17,24 +23,24 @@ CUSTOMERS_OF_COMPANY = """
 """
 
 CUSTOMERS = """
-    SELECT p.id, p.name, p.user_id, p.create_date::date, p.active,
-           (p.credit_limit ->> %(company_key)s)::numeric,
+    SELECT p.id, p.name, p.user_id, p.create_date::date AS create_date, p.active,
+           (p.credit_limit ->> %(company_key)s)::numeric AS credit_limit,
            (SELECT max(l.nb_days) FROM account_payment_term_line l
-             WHERE l.payment_id = (p.property_payment_term_id ->> %(company_key)s)::int)
+             WHERE l.payment_id = (p.property_payment_term_id ->> %(company_key)s)::int) AS terms_days
       FROM res_partner p WHERE p.id = ANY(%(partners)s) ORDER BY p.id
 """
 
 CONTACTS = """
-    SELECT c.commercial_partner_id, c.id, c.name, c.function, c.create_date::date, c.active,
-           COALESCE(c.arwatch_archived_on, CASE WHEN c.active THEN NULL ELSE c.write_date::date END)
+    SELECT c.commercial_partner_id, c.id, c.name, c.function, c.create_date::date AS create_date, c.active,
+           c.arwatch_archived_on, c.write_date::date AS write_date
       FROM res_partner c
      WHERE c.commercial_partner_id = ANY(%(partners)s) AND c.id != c.commercial_partner_id
      ORDER BY c.id
 """
 
 INVOICES = """
-    SELECT m.id, m.name, m.commercial_partner_id, m.move_type, m.invoice_date,
-           COALESCE(m.invoice_date_due, m.invoice_date), abs(m.amount_total_signed), abs(m.amount_residual_signed)
+    SELECT m.id, m.name, m.commercial_partner_id, m.move_type, m.invoice_date, m.invoice_date_due,
+           m.amount_total_signed, m.amount_residual_signed
       FROM account_move m
      WHERE m.company_id = %(company)s AND m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
        AND m.commercial_partner_id = ANY(%(partners)s) AND m.invoice_date IS NOT NULL
@@ -45,8 +51,9 @@ INVOICES = """
 # side is a credit note, a payment's entry (origin_payment_id) or any other entry (a bank statement
 # line reconciled directly, a write-off): the latter become payments keyed by their move.
 ALLOCATIONS = """
-    SELECT dl.move_id, cl.move_id, cm.move_type, cm.origin_payment_id, pr.amount, pr.max_date, cm.date,
-           st.account_number
+    SELECT dl.move_id AS invoice_id, cl.move_id AS source_id, cm.move_type AS source_type,
+           cm.origin_payment_id, pr.amount, pr.max_date, cm.date AS source_date,
+           st.account_number AS payer_account
       FROM account_partial_reconcile pr
       JOIN account_move_line dl ON dl.id = pr.debit_move_id
       JOIN account_move dm ON dm.id = dl.move_id
@@ -61,9 +68,9 @@ ALLOCATIONS = """
 # Customer payments; the payer's account only when the bank account belongs to the customer (on an
 # inbound payment Odoo's partner_bank_id is usually the company's own receiving account).
 PAYMENTS = """
-    SELECT pay.id, rp.commercial_partner_id, pay.date, abs(pay.amount_company_currency_signed), pay.state,
-           pay.write_date::date, pay.memo,
-           CASE WHEN bp.commercial_partner_id = rp.commercial_partner_id THEN b.acc_number END
+    SELECT pay.id, rp.commercial_partner_id AS customer_id, pay.date, pay.amount_company_currency_signed,
+           pay.state, pay.write_date::date AS write_date, pay.memo,
+           CASE WHEN bp.commercial_partner_id = rp.commercial_partner_id THEN b.acc_number END AS payer_account
       FROM account_payment pay
       JOIN res_partner rp ON rp.id = pay.partner_id
       LEFT JOIN res_partner_bank b ON b.id = pay.partner_bank_id
@@ -96,14 +103,13 @@ SIGNALS = """
 """
 
 
-# Confirmed sale orders (Sales app), in company currency at the rate of their date; read only for
-# a company that has confirmed orders at all (``has_orders``), so that a business invoicing
-# without orders keeps the invoiced volume.
+# Confirmed sale orders (Sales app); read only for a company that has confirmed orders at all
+# (``has_orders``), so that a business invoicing without orders keeps the invoiced volume.
 HAS_ORDERS = "SELECT 1 FROM sale_order WHERE company_id = %(company)s AND state = 'sale' LIMIT 1"
 
 ORDERS = """
-    SELECT o.id, o.name, p.commercial_partner_id, o.date_order::date,
-           o.amount_total / COALESCE(NULLIF(o.currency_rate, 0), 1)
+    SELECT o.id, o.name, p.commercial_partner_id AS customer_id, o.date_order::date AS date_order,
+           o.amount_total, o.currency_rate
       FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
      WHERE o.company_id = %(company)s AND o.state = 'sale' AND p.commercial_partner_id = ANY(%(partners)s)
      ORDER BY o.id
@@ -127,47 +133,45 @@ def customer_ids(cr, company_id):
 
 def _fetch(cr, query, params):
     cr.execute(query, params)
-    return cr.fetchall()
+    return cr.dictfetchall()
 
 
-def load_raw(cr, company, partner_ids, orders=False):
+def load_raw(cr, company, partner_ids, orders=False, issues=None):
     """The raw ledger dict of ``partner_ids`` in ``company`` (a dict with id, name, currency),
-    with its confirmed sale orders when ``orders`` (see ``has_orders``).
+    with its confirmed sale orders when ``orders`` (see ``has_orders``). A row that cannot be
+    mapped is left out and its ``Issue`` appended to ``issues`` (a list) when given.
 
-    Ten queries (eleven with orders), whatever the number of partners.
+    Nine queries (ten with orders), whatever the number of partners.
     """
+    issues = [] if issues is None else issues
     params = {"company": company["id"], "company_key": str(company["id"]), "partners": list(partner_ids)}
     currency = company["currency"]
-    contacts = {}
-    for cust, cid, name, role, created, active, archived in _fetch(cr, CONTACTS, params):
-        contacts.setdefault(cust, []).append({
-            "id": str(cid), "name": name or f"contact {cid}", "role": role or None, "created_on": created,
-            "archived_on": None if active else archived})
-    customers = [{
-        "id": str(pid), "name": name or f"partner {pid}", "currency": currency,
-        "terms_days": int(terms or 0), "credit_limit": limit if limit and limit > 0 else None,
-        "salesperson": str(user) if user else None, "created_on": created, "active": bool(active),
-        "contacts": contacts.get(pid, ())}
-        for pid, name, user, created, active, limit, terms in _fetch(cr, CUSTOMERS, params)]
-    invoices, notes = _invoices(_fetch(cr, INVOICES, params), currency)
-    payments = _payments(_fetch(cr, PAYMENTS, params), currency)
-    _allocate(_fetch(cr, ALLOCATIONS, params), invoices, notes, payments, currency)
-    for pay in payments.values():  # exchange differences may allocate a cent more than the amount
-        pay["amount"] = max(pay["amount"], sum(a["amount"] for a in pay["allocations"]))
+    people = defaultdict(list)
+    for row in _fetch(cr, CONTACTS, params):
+        people[row["commercial_partner_id"]].append(rows_to.contact(row))
+    customers = [rows_to.mapped("res.partner", row, lambda r: rows_to.customer(
+        r, currency, r["terms_days"], people[r["id"]], str(r["user_id"]) if r["user_id"] else None), issues)
+        for row in _fetch(cr, CUSTOMERS, params)]
+    moves = _fetch(cr, INVOICES, params)
+    by_note, by_payment, entries = _settlements(_fetch(cr, ALLOCATIONS, params), moves)
+    invoices = [rows_to.mapped("account.move", row, lambda r: rows_to.invoice(r, currency, by_note[r["id"]]), issues)
+                for kind in ("out_invoice", "out_refund") for row in moves if row["move_type"] == kind]
+    payments = [rows_to.mapped("account.payment", row, lambda r: rows_to.payment(
+        r, r["customer_id"], currency, by_payment.pop(r["id"], []), r["payer_account"]), issues)
+        for row in _fetch(cr, PAYMENTS, params)]
+    payments += [rows_to.entry_payment({"id": move_id, "date": date}, customer, currency, allocations, account)
+                 for move_id, (customer, date, account, allocations) in entries.items()]
     raw = {
         "company": {"id": str(company["id"]), "name": company["name"], "currency": currency},
-        "customers": customers,
-        "invoices": list(invoices.values()) + list(notes.values()),
-        "payments": list(payments.values()),
-        "disputes": _disputes(_fetch(cr, DISPUTES, params)),
-        "contact_attempts": _attempts(_fetch(cr, ATTEMPTS, params)),
-        "payment_plans": _plans(_fetch(cr, PLAN_LINES, params)),
-        "signals": _signals(_fetch(cr, SIGNALS, params)),
+        "customers": [r for r in customers if r is not None],
+        "invoices": [r for r in invoices if r is not None],
+        "payments": [r for r in payments if r is not None],
+        **_collections(cr, params),
     }
     if orders:
-        raw["orders"] = [{"id": str(oid), "number": name or f"order {oid}", "customer_id": str(partner),
-                          "order_date": day, "total": round(total or 0, 2), "currency": currency, "state": "confirmed"}
-                         for oid, name, partner, day, total in _fetch(cr, ORDERS, params)]
+        built = (rows_to.mapped("sale.order", row, lambda r: rows_to.order(r, r["customer_id"], currency), issues)
+                 for row in _fetch(cr, ORDERS, params))
+        raw["orders"] = [r for r in built if r is not None]
     return raw
 
 
@@ -175,85 +179,38 @@ def collections_raw(cr, company_id):
     """The add-on's own collections records of a company's customers (disputes, contact attempts,
     payment plans, warning signals) in ``load_ledger``'s shape: what an external sync reads
     instead of guessing them from done activities. Four queries."""
-    params = {"company": company_id, "partners": customer_ids(cr, company_id)}
+    return _collections(cr, {"company": company_id, "partners": customer_ids(cr, company_id)})
+
+
+def _collections(cr, params):
     return {
-        "disputes": _disputes(_fetch(cr, DISPUTES, params)),
-        "contact_attempts": _attempts(_fetch(cr, ATTEMPTS, params)),
-        "payment_plans": _plans(_fetch(cr, PLAN_LINES, params)),
-        "signals": _signals(_fetch(cr, SIGNALS, params)),
+        "disputes": [rows_to.dispute(row) for row in _fetch(cr, DISPUTES, params)],
+        "contact_attempts": [rows_to.attempt(row) for row in _fetch(cr, ATTEMPTS, params)],
+        "payment_plans": rows_to.plans(_fetch(cr, PLAN_LINES, params)),
+        "signals": [rows_to.signal(row) for row in _fetch(cr, SIGNALS, params)],
     }
 
 
-def _invoices(rows, currency):
-    invoices, notes = {}, {}
-    for mid, name, partner, move_type, issued, due, total, residual in rows:
-        record = {"id": str(mid), "number": name or f"move {mid}", "customer_id": str(partner),
-                  "kind": "credit_note" if move_type == "out_refund" else "invoice",
-                  "issue_date": issued, "due_date": due, "total": total, "residual": min(residual, total),
-                  "currency": currency, "allocations": []}
-        (notes if move_type == "out_refund" else invoices)[mid] = record
-    return invoices, notes
-
-
-def _payments(rows, currency):
-    out = {}
-    for pid, partner, day, amount, state, written, memo, account in rows:
-        returned = state == "rejected"
-        out[f"pay:{pid}"] = {
-            "id": f"pay:{pid}", "customer_id": str(partner), "date": day, "amount": amount, "currency": currency,
-            "state": "returned" if returned else "posted", "returned_on": max(written, day) if returned else None,
-            "payer_account": account or None, "reference": memo or None, "allocations": []}
-    return out
-
-
-def _allocate(rows, invoices, notes, payments, currency):
-    """Attach each partial to its credit note or payment (creating move-keyed payments)."""
-    for inv, src, src_type, origin_payment, amount, settled, src_date, st_account in rows:
-        invoice = invoices.get(inv)
-        if invoice is None or not amount:
+def _settlements(rows, moves):
+    """The allocations of the batch's invoices: by credit note, by payment, and by other entry
+    (a statement line reconciled directly, a write-off: ``{move: (customer, date, payer account,
+    allocations)}``). A partial of another kind of payment (e.g. outbound netting) is skipped
+    when its payment is not read."""
+    customer_of = {m["id"]: m["commercial_partner_id"] for m in moves if m["move_type"] == "out_invoice"}
+    notes = {m["id"] for m in moves if m["move_type"] == "out_refund"}
+    by_note, by_payment, entries = defaultdict(list), defaultdict(list), {}
+    for row in rows:
+        invoice = row["invoice_id"]
+        alloc = rows_to.allocation(row, invoice) if invoice in customer_of else None
+        if alloc is None:
             continue
-        alloc = {"invoice_id": str(inv), "amount": amount, "date": settled}
-        if src_type == "out_refund":
-            note = notes.get(src)
-            if note is not None:
-                note["allocations"].append(alloc)
-            continue
-        key = f"pay:{origin_payment}" if origin_payment else f"move:{src}"
-        pay = payments.get(key)
-        if pay is None:
-            if origin_payment:  # a payment of another kind (e.g. outbound netting): not the customer's money
-                continue
-            pay = payments[key] = {
-                "id": key, "customer_id": invoice["customer_id"], "date": src_date, "amount": 0,
-                "currency": currency, "state": "posted", "payer_account": st_account or None,
-                "allocations": []}
-        pay["allocations"].append(alloc)
-
-
-def _disputes(rows):
-    return [{"id": str(did), "customer_id": str(partner), "invoice_id": str(inv) if inv else None,
-             "opened_on": opened, "resolved_on": resolved, "amount": amount, "reason": reason or "",
-             "kind": kind or "dispute"}
-            for did, partner, inv, opened, resolved, amount, reason, kind in rows]
-
-
-def _attempts(rows):
-    return [{"id": str(aid), "customer_id": str(partner), "on": day, "channel": channel or "call",
-             "answered": bool(answered), "outcome": outcome or "", "promise_date": promise_date,
-             "promise_amount": promise_amount if promise_amount else None}
-            for aid, partner, day, channel, answered, outcome, promise_date, promise_amount in rows]
-
-
-def _plans(rows):
-    plans = {}
-    for plan_id, partner, agreed, cancelled, due, amount in rows:
-        plan = plans.setdefault(plan_id, {"id": str(plan_id), "customer_id": str(partner), "agreed_on": agreed,
-                                          "cancelled_on": cancelled, "instalments": []})
-        plan["instalments"].append({"due_date": due, "amount": amount})
-    return list(plans.values())
-
-
-def _signals(rows):
-    return [{"id": str(sid), "customer_id": str(partner), "kind": kind, "on": day, "source": source or "manual",
-             "note": note or "", "severity": severity, "confidence": confidence, "expires_on": expires}
-            for sid, partner, kind, day, source, note, severity, confidence, expires in rows]
+        source = row["source_id"]
+        if row["source_type"] == "out_refund":
+            if source in notes:
+                by_note[source].append(alloc)
+        elif row["origin_payment_id"]:
+            by_payment[row["origin_payment_id"]].append(alloc)
+        else:
+            entry = entries.setdefault(source, (customer_of[invoice], row["source_date"], row["payer_account"], []))
+            entry[3].append(alloc)
+    return by_note, by_payment, entries

@@ -115,10 +115,12 @@ class ArwatchScoring(models.AbstractModel):
     def _board(self, company, partner_ids, today, policy, orders=False):
         """The core's ``ScoreBoard`` of ``partner_ids`` as of ``today`` and the data issues;
         order volume on confirmed sale orders when ``orders``, else on invoices."""
-        raw = ledger_sql.load_raw(self.env.cr, self._company_values(company), partner_ids, orders=orders)
+        unmapped = []  # rows the mapping could not read, then the records the core refused
+        raw = ledger_sql.load_raw(self.env.cr, self._company_values(company), partner_ids, orders=orders,
+                                  issues=unmapped)
         ledger, issues = load_ledger(raw, source="odoo")
         frame = LedgerFrame.from_ledger(ledger, as_of=today)
-        return score(frame, policy), issues
+        return score(frame, policy), tuple(unmapped) + tuple(issues)
 
     @api.model
     def _company_values(self, company):

@@ -1,0 +1,47 @@
+"""The add-on's own collections records (``arwatch.dispute``, ``arwatch.contact.attempt``,
+``arwatch.payment.plan`` and its lines, ``arwatch.signal``): rows named by their fields, as the
+add-on reads them and hands them to an external sync through its API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .values import Record, Row, m2o_id
+
+
+def _ref(value: object) -> str | None:
+    ident = m2o_id(value)
+    return str(ident) if ident is not None else None
+
+
+def dispute(row: Row) -> Record:
+    return {"id": str(row["id"]), "customer_id": _ref(row["partner_id"]), "invoice_id": _ref(row.get("invoice_id")),
+            "opened_on": row.get("opened_on"), "resolved_on": row.get("resolved_on"), "amount": row.get("amount"),
+            "reason": row.get("reason") or "", "kind": row.get("kind") or "dispute"}
+
+
+def attempt(row: Row) -> Record:
+    return {"id": str(row["id"]), "customer_id": _ref(row["partner_id"]), "on": row.get("date"),
+            "channel": row.get("channel") or "call", "answered": bool(row.get("answered")),
+            "outcome": row.get("outcome") or "", "promise_date": row.get("promise_date"),
+            "promise_amount": row.get("promise_amount") or None}
+
+
+def plans(lines: Iterable[Row]) -> list[Record]:
+    """Payment plans from their lines (one row per instalment: the plan's ``id``, ``partner_id``,
+    ``agreed_on``, ``cancelled_on`` and the line's ``due_date``, ``amount``), in the rows' order."""
+    found: dict[object, Record] = {}
+    for row in lines:
+        plan = found.get(row["id"])
+        if plan is None:
+            plan = found[row["id"]] = {"id": str(row["id"]), "customer_id": _ref(row["partner_id"]),
+                                       "agreed_on": row.get("agreed_on"), "cancelled_on": row.get("cancelled_on"),
+                                       "instalments": []}
+        plan["instalments"].append({"due_date": row.get("due_date"), "amount": row.get("amount")})
+    return list(found.values())
+
+
+def signal(row: Row) -> Record:
+    return {"id": str(row["id"]), "customer_id": _ref(row["partner_id"]), "kind": row.get("kind"),
+            "on": row.get("date"), "source": row.get("source") or "manual", "note": row.get("note") or "",
+            "severity": row.get("severity"), "confidence": row.get("confidence"), "expires_on": row.get("expires_on")}
