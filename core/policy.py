@@ -99,6 +99,8 @@ class ModelPolicy(_Section):
     late_days: int = Field(default=30, ge=0, description="the question the model answers: the customer's next "
                                                          "invoice paid more than this many days late")
     refit_days: int = Field(default=30, ge=1, description="days after which the model is chosen and fitted again")
+    backtest_quarters: int = Field(default=4, ge=1, description="quarters the choice is judged on (the last ones "
+                                                                "before the fit day)")
 
 
 class Policy(_Section):

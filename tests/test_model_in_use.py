@@ -21,11 +21,12 @@ from arwatch.core.backtest.live import (
     apply_in_use,
     due_for_fit,
     fit_in_use,
+    live_settings,
     next_invoice_features,
     probabilities,
 )
 from arwatch.core.backtest.replay import replay
-from arwatch.core.backtest.run import BacktestSettings, backtest_frame
+from arwatch.core.backtest.run import backtest_frame
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.policy import Policy
 from arwatch.core.scoring import score
@@ -69,11 +70,7 @@ def fitted(full: LedgerFrame) -> ModelInUse:
 
 def test_a_company_with_enough_history_runs_the_model_its_backtest_chose(full, fitted):
     known = full.as_of_date(FIT_DAY - dt.timedelta(days=1))
-    rules = POLICY.model
-    result = backtest_frame(known, BacktestSettings(every="month", late_days=(rules.late_days,),
-                                                    serious_late_days=rules.late_days, linear_only=True,
-                                                    headline_only=True,
-                                                    delinquent_days=POLICY.segments.delinquent_days), POLICY)
+    result = backtest_frame(known, live_settings(POLICY), POLICY)
     chosen = result.invoice_cells[0].in_use
     assert chosen is not None
     assert fitted.predictor == chosen.final != "scorecard"

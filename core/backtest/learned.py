@@ -38,6 +38,10 @@ C_FALLBACK = 0.1
 #: whole months before a cut-off, each validating candidates fitted at its start: half of the
 #: minimum history of 12 months, so that the choice rests on many months, not on one quarter
 INNER_MONTHS = 6
+#: the model a company runs (``linear_only``, ``live``) is fitted often and stored as numbers: a
+#: coarser grid and three validation months keep a fit of three years of history to seconds
+LIVE_C_GRID = (0.01, 0.1, 1.0)
+LIVE_INNER_MONTHS = 3
 MISSING = ("scikit-learn could not be imported, although arwatch depends on it: reinstall arwatch "
            "(`pip install --force-reinstall arwatch`) to use the learned model")
 
@@ -88,10 +92,12 @@ class Candidate:
 
 
 def candidates(n_rows: int, linear_only: bool = False) -> tuple[Candidate, ...]:
-    """The candidates for a training set of ``n_rows``; ``linear_only``: no gradient boosting (a model
-    that is stored and applied without scikit-learn: ``live.LinearModel``)."""
+    """The candidates for a training set of ``n_rows``; ``linear_only``: logistic regressions on the
+    ``LIVE_C_GRID`` only (a model that is stored and applied without scikit-learn: ``live.LinearModel``)."""
+    if linear_only:
+        return tuple(Candidate("logistic regression", c) for c in LIVE_C_GRID)
     out = tuple(Candidate("logistic regression", c) for c in C_GRID)
-    return out + ((Candidate("gradient boosting"),) if n_rows >= BOOSTING_FROM and not linear_only else ())
+    return out + ((Candidate("gradient boosting"),) if n_rows >= BOOSTING_FROM else ())
 
 
 def make_classifier(candidate: Candidate) -> Any:  # a scikit-learn estimator (scikit-learn is untyped)
@@ -181,7 +187,8 @@ def select(x: np.ndarray, y: np.ndarray, day: np.ndarray, known_from: np.ndarray
     if not _enough(y[known]):
         return None
     cands = candidates(int(known.sum()), linear_only)
-    starts = [_months_back(cutoff, k) for k in range(INNER_MONTHS, 0, -1)] + [cutoff]
+    inner = LIVE_INNER_MONTHS if linear_only else INNER_MONTHS
+    starts = [_months_back(cutoff, k) for k in range(inner, 0, -1)] + [cutoff]
     preds: dict[Candidate, list[np.ndarray]] = {c: [] for c in cands}
     truth, used = [], []
     for lo, hi in zip(starts[:-1], starts[1:], strict=False):

@@ -164,6 +164,15 @@ def settled_invoices(frame: LedgerFrame) -> int:
     return int(((paid_in_full_day(frame) < NEVER) & ~frame.i_credit).sum())
 
 
+def live_settings(policy: Policy) -> BacktestSettings:
+    """The backtest a fit runs: monthly, the policy's question only, the linear model, the last
+    ``[model] backtest_quarters`` quarters judged."""
+    rules = policy.model
+    return BacktestSettings(every="month", late_days=(rules.late_days,), serious_late_days=rules.late_days,
+                            min_history_months=rules.min_history_months, linear_only=True, headline_only=True,
+                            delinquent_days=policy.segments.delinquent_days, last_quarters=rules.backtest_quarters)
+
+
 def fit_in_use(full: LedgerFrame, policy: Policy, fit_day: dt.date) -> ModelInUse:
     """The model chosen and fitted for ``fit_day`` on what was known before it (module docstring)."""
     known = full.as_of_date(fit_day - dt.timedelta(days=1))
@@ -178,10 +187,7 @@ def fit_in_use(full: LedgerFrame, policy: Policy, fit_day: dt.date) -> ModelInUs
         return _versioned(ModelInUse(predictor="scorecard", reason=(
             f"not enough history to choose a model: {settled} settled invoices known before {fit_day}, the "
             f"policy's minimum is {rules.min_settled_invoices}, so the scorecard scores"), **base))
-    settings = BacktestSettings(every="month", late_days=(rules.late_days,), serious_late_days=rules.late_days,
-                                min_history_months=rules.min_history_months, linear_only=True, headline_only=True,
-                                delinquent_days=policy.segments.delinquent_days)
-    result = backtest_frame(known, settings, policy)
+    result = backtest_frame(known, live_settings(policy), policy)
     cell = next((c for c in result.invoice_cells if c.point == "invoice date"), None)
     if cell is None or cell.in_use is None:
         return _versioned(ModelInUse(predictor="scorecard", reason=(
