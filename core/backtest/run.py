@@ -29,6 +29,7 @@ from ..columnar import NEVER
 from ..frame import LedgerFrame, date_of
 from ..model import Ledger
 from ..policy import LEVELS, Policy
+from ..segments import SEGMENTS
 from . import learned as ml
 from .baselines import dunning_level, late_rate_level
 from .choice import InUse, nested
@@ -67,6 +68,8 @@ class BacktestSettings(BaseModel):
                                                          "the model a company runs: ``live``)")
     headline_only: bool = Field(default=False, description="judge only the invoice-date question of "
                                                            "serious_late_days and skip the forecast (a live fit)")
+    last_quarters: int | None = Field(default=None, ge=1, description="judge only the invoices of the last this "
+                                                                      "many quarter cut-offs (a live fit)")
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ class BacktestResult:
     forecast_method: str
     forecast_reason: str
     replay_seconds: float
+    false_alarm_segments: tuple[tuple[str, int], ...] = ()  # segment when first flagged -> false alarms
     final_model: ml.Fitted | None = None  # the learned model fitted on everything, when it is in use
     feature_names: tuple[str, ...] = ()
 
@@ -202,6 +206,8 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
 
     outcome = invoice_outcome(full, end)
     cutoffs = ml.quarter_starts(first, end, settings.min_history_months)
+    if settings.last_quarters is not None:
+        cutoffs = cutoffs[-settings.last_quarters:]
     ok, why = ml.available()
     use_ml = settings.learned == "auto" and ok and len(cutoffs) > 0
     status = why if not ok else ("turned off in the settings" if settings.learned == "off" else
@@ -249,6 +255,7 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
         learned_cutoffs=tuple(date_of(c) for c in sorted(used_cutoffs)), model_in_use=in_use, model_reason=reason,
         forecast=fc.rows, forecast_weeks=fc.weeks, forecast_quality=fc.quality, forecast_method=fc.method,
         forecast_reason=fc.reason, replay_seconds=seconds, final_model=final_model,
+        false_alarm_segments=_false_alarm_segments(rep, bad_day, end, settings),
         feature_names=points["invoice date"].names)
 
 
@@ -264,6 +271,21 @@ def _judge_customers(full: LedgerFrame, rep: Replay, paid_day: np.ndarray, bad_d
         judge_customers("dunning", rep.days, rep.dpd, dunning_level(rep.dpd), bad_day, end, h),
         judge_customers("late_rate", rep.days, rate, late_rate_level(rate), bad_day, end, h),
     )
+
+
+def _false_alarm_segments(rep: Replay, bad_day: np.ndarray, end: int,
+                          settings: BacktestSettings) -> tuple[tuple[str, int], ...]:
+    """The customers that never went delinquent but were flagged at ``warn_level`` (on a replay
+    day whose horizon had passed by the end, as ``judge_customers`` counts them), by their
+    segment on the day of that first flag: a chronic late payer is flagged for its habit."""
+    if not len(rep.days):
+        return ()
+    known = (rep.days + settings.horizon_days <= end)[:, None] & (bad_day == NEVER)[None, :]
+    flag = (rep.level >= LEVELS.index(settings.warn_level)) & known
+    flagged = np.flatnonzero(flag.any(axis=0))
+    first = flag[:, flagged].argmax(axis=0)
+    counts = np.bincount(rep.segment[first, flagged].astype(np.int64), minlength=len(SEGMENTS))
+    return tuple((SEGMENTS[k], int(n)) for k, n in sorted(enumerate(counts), key=lambda kv: -kv[1]) if n)
 
 
 def _delinquents(full: LedgerFrame, rep: Replay, bad_day: np.ndarray, settings: BacktestSettings,
