@@ -22,6 +22,8 @@ from .style import Style
 from .tables import Column, Sheet
 
 WEEKS = 13
+#: open invoices listed in the report (the largest); the export lists them all
+SHOWN = 25
 
 
 def _e(value: object) -> str:
@@ -59,17 +61,20 @@ def forecast_section(board: ScoreBoard, style: Style, fc: Forecast | None = None
     beyond = sum(r.open_amount for r in fc.rows) - total
     quality = "; ".join(f"{q.mae_days:.1f} days off on {q.invoices} invoices and weekly cash-in {q.cash_error:.0%} "
                         f"off, at {q.cutoffs} quarter starts" for q in fc.quality if q.method == "naive")
+    largest = sorted(fc.rows, key=lambda r: (-r.open_amount, r.invoice))[:SHOWN]
     rows = "".join(f"<tr><td>{_e(r.invoice)}<td>{_e(r.customer_id)}<td>{style.amount(r.open_amount)}"
                    f"<td>{_e(style.day(r.expected_on))}"
                    + "".join(f"<td>{p:.0%}" for _, p in r.late_chance)
-                   for r in sorted(fc.rows, key=lambda r: (r.expected_on, r.invoice)))
+                   for r in sorted(largest, key=lambda r: (r.expected_on, r.invoice)))
+    shown = (f"the {len(largest)} largest open invoices (all {len(fc.rows)} in the export's Forecast sheet)"
+             if len(fc.rows) > len(largest) else "each open invoice")
     heads = "".join(f"<th>&gt; {b} days late" for b in LATE_BANDS)
     return (f'<section id="forecast"><h2>Cash-in forecast, next {WEEKS} weeks</h2>'
             f"<p>{_e(style.money(total, currency))} expected in the next {WEEKS} weeks from {len(fc.rows)} open "
             f"invoices ({_e(style.money(beyond, currency))} later): each invoice on its due date plus the customer's "
             f"mean delay."
             + (f" In the past this was {_e(quality)}." if quality else "") + f"</p><div>{chart}</div>"
-            f"<details><summary>Expected payment date of each open invoice</summary><div class=\"scroll\"><table>"
+            f"<details><summary>Expected payment date of {_e(shown)}</summary><div class=\"scroll\"><table>"
             f"<thead><tr><th>Invoice<th>Customer<th>Open<th>Expected{heads}</thead><tbody>{rows}</tbody></table>"
             "</div></details></section>")
 
