@@ -26,6 +26,7 @@ from arwatch.report.style import DEFAULT_LOCALE, Style
 from arwatch.sync.clock import run_clock, today_in
 from arwatch.sync.config import SyncConfig, default_config_path, load_config, load_secrets
 from arwatch.sync.merge import merge
+from arwatch.sync.model_in_use import scored
 from arwatch.sync.runner import _with_store
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import Store, default_path, open_store
@@ -131,7 +132,7 @@ def view(store: Store, adapter: SourceAdapter, policy: Policy, name: str, today:
     """Score the stored snapshot as of ``today`` and plan against what is written."""
     ledger, issues = stored_ledger(store, name, adapter)
     full = LedgerFrame.from_ledger(ledger)
-    board = score(full.as_of_date(today), policy)
+    board, _ = scored(score(full.as_of_date(today), policy), policy, store, name)
     written = _with_store(adapter.read_written_state(), store, name, today)
     desired = plan(board, written, policy, today, load_templates(templates_dir))
     return CompanyView(name, board, desired, diff(written, desired), policy, issues, ledger, full)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
@@ -85,10 +85,29 @@ class SegmentPolicy(_Section):
                                       description="...in at least this share of recent paid invoices")
 
 
+class ModelPolicy(_Section):
+    """Which model's probability drives the level and the ranking: the one the company's own
+    backtest chose (``arwatch.core.backtest.live``), fitted on its history when it has enough."""
+
+    use: Literal["chosen", "scorecard"] = Field(
+        default="chosen", description="chosen: the model the company's backtest chose (the scorecard without "
+                                      "enough history); scorecard: always the explained scorecard")
+    min_settled_invoices: int = Field(default=200, ge=1, description="settled invoices known before the fit day "
+                                                                     "below which the scorecard scores")
+    min_history_months: int = Field(default=12, ge=1, description="whole months of history before the backtest's "
+                                                                  "first time-ordered cut-off")
+    late_days: int = Field(default=30, ge=0, description="the question the model answers: the customer's next "
+                                                         "invoice paid more than this many days late")
+    refit_days: int = Field(default=30, ge=1, description="days after which the model is chosen and fitted again")
+    backtest_quarters: int = Field(default=4, ge=1, description="quarters the choice is judged on (the last ones "
+                                                                "before the fit day)")
+
+
 class Policy(_Section):
     indicators: IndicatorsPolicy = Field(default_factory=IndicatorsPolicy)
     scoring: ScoringPolicy = Field(default_factory=ScoringPolicy)
     segments: SegmentPolicy = Field(default_factory=SegmentPolicy)
+    model: ModelPolicy = Field(default_factory=ModelPolicy)
     credit: CreditPolicy = Field(default_factory=CreditPolicy)
 
     def params(self, indicator_id: str) -> Any:

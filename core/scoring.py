@@ -54,6 +54,9 @@ class ScoreBoard:
       results: one IndicatorResult per indicator, in registry order.
       contributions: [indicator, customer] weight * strength actually counted.
       score: 0..100 per customer; level and segment: indexes into LEVELS / SEGMENTS.
+      scored_by: "scorecard" (the weighted indicators), or the predictor the company's backtest
+        chose, whose chance (x 100) is then the score (``backtest.live.apply_in_use``); the
+        reasons stay the indicators' evidence either way.
     """
 
     frame: LedgerFrame
@@ -64,6 +67,8 @@ class ScoreBoard:
     level: np.ndarray
     segment: np.ndarray
     top_reasons: int
+    scored_by: str = "scorecard"  # the predictor whose chance set score and level (``backtest.live``)
+    model: Any = None  # the ``backtest.live.ModelInUse`` that scored, None when no model was asked
 
     def result(self, indicator_id: str) -> IndicatorResult:
         return next(r for r in self.results if r.indicator == indicator_id)

@@ -43,6 +43,7 @@ from .figures import (
     segment_words,
     step_words,
 )
+from .forecast import forecast_section, model_section
 from .history import History, monthly, trend_arrow
 from .style import Style
 
@@ -360,6 +361,8 @@ def render_report(board: ScoreBoard, desired: DesiredState, diff: Diff, policy: 
         + _largest(rows, arrows, style) + "</section>"
         + _aging(board, context, style)
         + _trends(board, history, style)
+        + model_section(board)
+        + forecast_section(board, style)
         + details_section(board, rows, desired, history.customers, style,
                           {cid: a for cid, (a, _) in arrows.items()})
         + _worklist(desired, diff, by_id, style, calls)

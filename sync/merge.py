@@ -4,10 +4,17 @@ A ``complete`` pull is everything the source has, so stored records it lacks are
 a collection listed in ``complete_collections``. A record the source sent but could not read
 (``PullResult.rejected``) is not "lacking": its stored version stays; nor is a customer that a
 record staying in the snapshot still names (no invoice is left without its customer).
+
+An invoice's dispute flag that comes without its own date (``disputed_on``) is dated by the sync
+that first saw it (``seen_on``, the run's day): a flag a later pull raises on a stored invoice,
+or a new invoice that arrives flagged, gets that day, and keeps it on later pulls. On a
+company's first sync nothing was seen before, so a flag there stays undated and counts from the
+day the record itself says it became known (``Invoice.disputed_on``), never earlier.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,7 +82,32 @@ def _keep_named_customers(records: Records, removed: dict[str, list[str]], store
         removed.pop("customers", None)
 
 
-def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, source: str) -> Merged:
+def _with_flag_day(raw: Any, before: Any, seen_on: dt.date) -> Any:
+    """``raw`` (an invoice) with ``disputed_on`` set to the day its undated flag was first seen."""
+    if not _field(raw, "disputed") or _field(raw, "disputed_on"):
+        return raw
+    if before is not None and _field(before, "disputed"):
+        first = _field(before, "disputed_on")  # seen before: keep that day (None: seen on the first sync)
+    else:
+        first = seen_on
+    if first is None:
+        return raw
+    issued = _field(raw, "issue_date")
+    try:
+        issued_day = issued if isinstance(issued, dt.date) else dt.date.fromisoformat(str(issued))
+    except ValueError:
+        issued_day = None  # a bad date: load_ledger reports it
+    day = max(first if isinstance(first, dt.date) else dt.date.fromisoformat(str(first)), issued_day or dt.date.min)
+    if isinstance(raw, dict):
+        return {**raw, "disputed_on": day.isoformat()}
+    return raw.model_copy(update={"disputed_on": day})
+
+
+def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, source: str,
+          seen_on: dt.date | None = None) -> Merged:
+    """Merge ``pull`` into ``stored`` (module docstring); ``seen_on``: the run's day, which dates
+    dispute flags first seen in this pull (None: not dated)."""
+    first_sync = not any(stored.get(name) for name in COLLECTION_NAMES)
     records = {name: dict(stored.get(name, {})) for name in COLLECTION_NAMES}
     counts = {name: len(records[name]) for name in COLLECTION_NAMES}
     upserts: dict[str, list[tuple[str, Any]]] = {}
@@ -89,6 +121,8 @@ def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, sou
                 issues.append(Issue(source=source, record_type=name.rstrip("s"), record_id=f"#{index + 1}",
                                     field="id", message="record without an id cannot be stored; left out"))
                 continue
+            if name == "invoices" and seen_on is not None and not first_sync:
+                raw = _with_flag_day(raw, records[name].get(rid), seen_on)
             pulled[rid] = raw
         gone = set(pull.deletions.get(name, ()))
         if (pull.complete or name in pull.complete_collections) and name not in pull.unidentified:

@@ -49,6 +49,7 @@ from .errors import Locked, LockLost
 from .faults import fault_point
 from .guard import Guard
 from .merge import Merged, merge
+from .model_in_use import scored
 from .recovery import reconcile, recover
 from .store import Store
 from .store.engine import busy_message, store_busy
@@ -115,11 +116,12 @@ def _with_store(target: WrittenState, store: Store, company: str, today: dt.date
                                      "done_tasks": tuple(done[k] for k in sorted(done))})
 
 
-def _pull_and_merge(store: Store, company: str, adapter: SourceAdapter, full: bool) -> tuple[Merged, PullResult]:
+def _pull_and_merge(store: Store, company: str, adapter: SourceAdapter, full: bool,
+                    today: dt.date) -> tuple[Merged, PullResult]:
     since = None if full else store.snapshot.cursor(company)
     pull = adapter.pull(since, full)
     stored_company, stored = store.snapshot.load(company)
-    return merge(stored_company, stored, pull, adapter.name), pull
+    return merge(stored_company, stored, pull, adapter.name, seen_on=today), pull
 
 
 def _save_snapshot(store: Store, company: str, adapter: SourceAdapter, merged: Merged, pull: PullResult,
@@ -132,10 +134,12 @@ def _save_snapshot(store: Store, company: str, adapter: SourceAdapter, merged: M
             store.snapshot.set_cursor(conn, company, pull.cursor, run_id)
 
 
-def _score(merged: Merged, adapter: SourceAdapter, policy: Policy,
-           today: dt.date) -> tuple[ScoreBoard, tuple[Issue, ...]]:
+def _score(merged: Merged, adapter: SourceAdapter, policy: Policy, today: dt.date, store: Store, company: str,
+           save: bool) -> tuple[ScoreBoard, tuple[Issue, ...]]:
+    """The company scored as of ``today`` by its model in use (``model_in_use``; a sync ``save``s a new fit)."""
     ledger, issues = load_ledger(merged.ledger_data(), source=adapter.name, unavailable=adapter.unavailable)
-    return score(LedgerFrame.from_ledger(ledger, today), policy), issues
+    board, _ = scored(score(LedgerFrame.from_ledger(ledger, today), policy), policy, store, company, save)
+    return board, issues
 
 
 def score_stored(store: Store, company: str, adapter: SourceAdapter, policy: Policy,
@@ -143,7 +147,7 @@ def score_stored(store: Store, company: str, adapter: SourceAdapter, policy: Pol
     """Score the company's stored snapshot as of ``today`` (no pull): for reports and worklists."""
     stored_company, stored = store.snapshot.load(company)
     merged = merge(stored_company, stored, PullResult(), adapter.name)
-    board, issues = _score(merged, adapter, policy, today)
+    board, issues = _score(merged, adapter, policy, today, store, company, save=False)
     return board, tuple(issues)
 
 
@@ -210,8 +214,8 @@ def _mass_change(guard: Guard | None, merged: Merged, written: WrittenState | No
 
 def _dry_run(company: str, store: Store, adapter: SourceAdapter, policy: Policy, today: dt.date,
              full: bool, planner: Planner, guard: Guard | None) -> RunSummary:
-    merged, pull = _pull_and_merge(store, company, adapter, full)
-    board, issues = _score(merged, adapter, policy, today)
+    merged, pull = _pull_and_merge(store, company, adapter, full, today)
+    board, issues = _score(merged, adapter, policy, today, store, company, save=False)
     changes: tuple[Change, ...] = ()
     written = None
     if writes_back(adapter):
@@ -299,9 +303,9 @@ def _release(lock: HeldLock) -> None:
 def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Policy, today: dt.date, full: bool,
            planner: Planner, progress: Progress, batch_size: int, actor: str, run_id: str,
            steps: Bar, lock: HeldLock, guard: Guard | None) -> RunSummary:
-    merged, pull = _pull_and_merge(store, company, adapter, full)
+    merged, pull = _pull_and_merge(store, company, adapter, full, today)
     steps.update()
-    board, load_issues = _score(merged, adapter, policy, today)
+    board, load_issues = _score(merged, adapter, policy, today, store, company, save=True)
     steps.update()
     if not writes_back(adapter):
         if found := _mass_change(guard, merged, None, ()):

@@ -54,3 +54,15 @@ def test_backtest_demo__every_bad_debtor_is_flagged_high_a_month_ahead_and_the_f
     assert (f"lead time shortest {min(high.lead_days)}, median {high.median_lead:.0f} days); "
             f"{high.false_alarms} false alarms: {high.false_alarms} of 170 customers that never went bad were "
             f"flagged high ({high.false_alarm_rate:.0%})") in summary(result)
+
+
+def test_backtest_demo__false_alarms_are_split_by_the_segment_they_were_in_when_first_flagged(demo):
+    """A chronic late payer flagged for its habit is told apart from a good customer flagged."""
+    from arwatch.commands.backtest import summary
+
+    _, result = demo
+    high = result.quality("scorecard").at("high")
+    assert sum(n for _, n in result.false_alarm_segments) == high.false_alarms
+    assert dict(result.false_alarm_segments).get("chronic_late", 0) >= 1
+    assert "; by segment when first flagged: " + ", ".join(f"{s} {n}" for s, n in result.false_alarm_segments) \
+        in summary(result)

@@ -86,9 +86,9 @@ def test_learned__every_fit_at_a_cutoff_sees_only_what_was_known_before_it(monke
 
     select = ml.select
 
-    def spy(x, y, day, known_from, c):
+    def spy(x, y, day, known_from, c, *options):
         cutoff[0] = c
-        return select(x, y, day, known_from, c)
+        return select(x, y, day, known_from, c, *options)
 
     monkeypatch.setattr(ml, "make_classifier", lambda candidate: Recorder())
     monkeypatch.setattr(ml, "select", spy)

@@ -82,3 +82,25 @@ def test_selective_payment__no_look_ahead():
     assert before.evidence(c1) == after.evidence(c1)
     _, paid = run(later, as_of="2024-07-02")
     assert not paid.fired[c1]
+
+
+def test_selective_payment__paying_older_small_invoices_first_is_paying_in_order():
+    """A late payer settles its older invoices in turn while a newer, larger one is overdue: it
+    skipped nothing (the demo's steady 55-60 day payers did this every month)."""
+    in_order = """
+customer c1 "Steady" terms=30
+invoice c1 S1 2024-01-05 600.00
+payment c1 PS1 2024-03-02 600.00 -> S1
+invoice c1 S2 2024-02-05 500.00
+payment c1 PS2 2024-04-03 500.00 -> S2
+invoice c1 S3 2024-03-20 450.00   # due 19 Apr
+invoice c1 S4 2024-03-25 480.00   # due 24 Apr
+invoice c1 S5 2024-04-01 900.00   # due 1 May: the large one, overdue at T
+payment c1 PS3 2024-05-15 450.00 -> S3
+payment c1 PS4 2024-05-20 480.00 -> S4
+"""
+    frame, result = run(in_order, "2024-05-25")
+    assert not result.fired[customer_index(frame, "c1")]
+    skipped = in_order.replace("invoice c1 S5 2024-04-01 900.00", "invoice c1 S5 2024-03-10 900.00")
+    frame, result = run(skipped, "2024-05-25")  # due 9 Apr, before the small ones: they were paid instead of it
+    assert result.fired[customer_index(frame, "c1")]

@@ -184,7 +184,7 @@ def test_export__xlsx_read_back_has_typed_cells_matching_the_report(demo, source
     out = tmp_path / "export.xlsx"
     assert main(["export", "--state", demo["state"], "--out", str(out)]) == 0
     book = load_workbook(out)
-    assert book.sheetnames == ["Aging", "Risks", "Worklist"]
+    assert book.sheetnames == ["Aging", "Risks", "Worklist", "Forecast"]
     aging = list(book["Aging"].iter_rows(values_only=True))
     assert aging[0] == ("customer_id", "customer", "currency", "current", "1-30", "31-60", "61-90", "91+", "total")
     cents = Decimal("0.01")
@@ -211,6 +211,15 @@ def test_export__xlsx_read_back_has_typed_cells_matching_the_report(demo, source
     counts = re.search(r"(\d+) tasks due, (\d+) customers on hold", _plan(demo, capsys))
     assert kinds.count("credit hold") == int(counts[2]) and kinds.count("task") >= int(counts[1])
 
+    forecast = list(book["Forecast"].iter_rows(values_only=True))
+    assert forecast[0][:6] == ("week_starting", "invoice", "customer_id", "currency", "open", "expected_on")
+    weeks = [r for r in forecast[1:] if r[1] == "week total"]
+    invoices = [r for r in forecast[1:] if r[1] != "week total"]
+    assert len(weeks) == 13 and sum(r[4] for r in weeks) <= sum(r[4] for r in invoices) + 0.01
+    open_total = sum((sum(b) for b in source["aging"].values()), Decimal(0))
+    assert abs(Decimal(repr(sum(r[4] for r in invoices))) - open_total) < Decimal("0.01") * len(invoices)
+    assert all(0 <= r[6] <= 1 and r[6] >= r[7] >= r[8] for r in invoices)  # more than 30, 60, 90 days late
+
 
 def _plan(demo, capsys) -> str:
     capsys.readouterr()
@@ -218,12 +227,12 @@ def _plan(demo, capsys) -> str:
     return capsys.readouterr().out
 
 
-def test_export__csv_is_three_files_one_per_sheet(demo, source, tmp_path, capsys):
+def test_export__csv_is_four_files_one_per_sheet(demo, source, tmp_path, capsys):
     import csv
 
     assert main(["export", "--format", "csv", "--state", demo["state"], "--out", str(tmp_path / "ar")]) == 0
     files = sorted(p.name for p in tmp_path.glob("ar-*.csv"))
-    assert files == ["ar-aging.csv", "ar-risks.csv", "ar-worklist.csv"]
+    assert files == ["ar-aging.csv", "ar-forecast.csv", "ar-risks.csv", "ar-worklist.csv"]
     with (tmp_path / "ar-aging.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     total = sum((sum(b) for b in source["aging"].values()), Decimal(0))

@@ -123,7 +123,9 @@ def summary(result) -> str:
     lines = [f"{len(result.delinquents)} customers went {s.delinquent_days}+ days past due; "
              f"{q.warned} flagged {s.warn_level} in advance ({lead}); "
              f"{q.false_alarms} false alarms: {q.false_alarms} of {q.never_bad} customers that never went bad "
-             f"were flagged {s.warn_level}" + (f" ({q.false_alarm_rate:.0%})" if q.never_bad else ""),
+             f"were flagged {s.warn_level}" + (f" ({q.false_alarm_rate:.0%})" if q.never_bad else "")
+             + ("; by segment when first flagged: " + ", ".join(f"{seg} {n}" for seg, n in result.false_alarm_segments)
+                if result.false_alarm_segments else ""),
              "ranking AP (customer goes bad within the horizon): " + ", ".join(
                  f"{c.predictor} {c.snapshot_ap:.3f}" for c in result.customer_quality)]
     for c in result.invoice_cells:

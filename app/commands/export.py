@@ -1,6 +1,6 @@
-"""``arwatch export``: the A/R aging by customer, the ranked risks and today's worklist as one
-XLSX workbook (a sheet each) or three CSV files, typed: dates as dates, amounts as numbers in
-their currency's format."""
+"""``arwatch export``: the A/R aging by customer, the ranked risks, today's worklist and the cash-in
+forecast as one XLSX workbook (a sheet each) or four CSV files, typed: dates as dates, amounts as
+numbers in their currency's format."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import os
 import sys
 from pathlib import Path
 
+from arwatch.report.forecast import forecast_sheet
 from arwatch.report.tables import Sheet, csv_value, export_sheets
 
 from ..company_view import open_company, stale_note, view
@@ -21,9 +22,9 @@ MONEY_FORMAT = '#,##0.00 "{currency}"'  # the ISO code: unambiguous in every loc
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="export the aging, ranked risks and worklist (XLSX or CSV)",
+    p = sub.add_parser("export", help="export the aging, ranked risks, worklist and cash-in forecast (XLSX or CSV)",
                        description=__doc__.splitlines()[0])
-    p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help="xlsx (one workbook) or csv (3 files)")
+    p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help="xlsx (one workbook) or csv (4 files)")
     p.add_argument("--source", metavar="NAME", help="company (default: demo)")
     p.add_argument("--config", type=Path, help="config file (default: the embedded demo)")
     p.add_argument("--state", metavar="URL", help="state store URL or SQLite path")
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     currencies = {i.id: (i.currency, i.fx_rate) for i in v.ledger.invoices}
-    sheets = export_sheets(v.board, v.desired, currencies)
+    sheets = (*export_sheets(v.board, v.desired, currencies), forecast_sheet(v.board))
     if args.format == "xlsx":
         out = args.out or Path("arwatch-export.xlsx")
         write_xlsx(sheets, out)

@@ -16,6 +16,7 @@ from arwatch.core.load import load_ledger
 from arwatch.core.policy import PolicyError, load_policy
 from arwatch.core.scoring import score
 from arwatch.sync.clock import run_clock
+from arwatch.sync.model_in_use import scored
 
 from ..exit_codes import ExitCode, UsageError
 from ..table import level_counts, risk_table
@@ -201,19 +202,21 @@ def run(args: argparse.Namespace) -> int:
     stale = _stale(ledger, today)
     if stale:
         print(stale, file=sys.stderr)
-    board = score(LedgerFrame.from_ledger(ledger, today), policy)
+    board, model = scored(score(LedgerFrame.from_ledger(ledger, today), policy), policy)
     ranked = [board.customer(int(i)) for i in board.ranking()]
     if args.json:
         owed = _balances(ledger, today)
+        which = model.summary()
         for s in ranked:
             line = s.model_dump(mode="json")
             balance = owed[s.customer_id]
-            line.update(open=str(balance.open), overdue=str(balance.overdue), currency=balance.currency)
+            line.update(open=str(balance.open), overdue=str(balance.overdue), currency=balance.currency, model=which)
             print(json.dumps(line))
     else:
         print(risk_table(ranked, limit=args.limit))
         print(f"\n{len(ranked)} customers as of {today.isoformat()}: {level_counts(ranked)}; "
               f"{len(issues)} records rejected")
+        print(model.sentence())
         for result in board.results:
             if not result.available:
                 print(f"{result.indicator}: {result.unavailable_reason}")

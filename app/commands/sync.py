@@ -25,6 +25,7 @@ from arwatch.core.policy import PolicyError, load_policy
 from arwatch.core.scoring import ScoreBoard, score
 from arwatch.sync.clock import run_clock
 from arwatch.sync.config import Secrets, SyncConfig, default_config_path, load_config, load_secrets
+from arwatch.sync.model_in_use import scored
 from arwatch.sync.runner import Planner, default_planner, run_sync
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import Store, open_store, resolve_url
@@ -112,7 +113,8 @@ def _record_trends(store: Store, name: str, adapter, policy, today: dt.date, sum
         if months or not seen:  # a source written by its own system plans nothing here: score it
             full = LedgerFrame.from_ledger(stored_ledger(store, name, adapter)[0])
             if not seen:
-                record_run(store, name, score(full.as_of_date(today), policy), None, summary.run_id)
+                record_run(store, name, scored(score(full.as_of_date(today), policy), policy, store, name)[0], None,
+                           summary.run_id)
             record_replay(store, name, full, policy, months)
     except Exception as error:  # noqa: BLE001 - the run itself is done and written: trends must not fail it
         log.warning("%s: trends not recorded (%s: %s)", name, type(error).__name__, error)

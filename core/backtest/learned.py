@@ -38,6 +38,10 @@ C_FALLBACK = 0.1
 #: whole months before a cut-off, each validating candidates fitted at its start: half of the
 #: minimum history of 12 months, so that the choice rests on many months, not on one quarter
 INNER_MONTHS = 6
+#: the model a company runs (``linear_only``, ``live``) is fitted often and stored as numbers: a
+#: coarser grid and three validation months keep a fit of three years of history to seconds
+LIVE_C_GRID = (0.01, 0.1, 1.0)
+LIVE_INNER_MONTHS = 3
 MISSING = ("scikit-learn could not be imported, although arwatch depends on it: reinstall arwatch "
            "(`pip install --force-reinstall arwatch`) to use the learned model")
 
@@ -87,7 +91,11 @@ class Candidate:
         return f"logistic regression (C={self.c:g})" if self.kind == "logistic regression" else self.kind
 
 
-def candidates(n_rows: int) -> tuple[Candidate, ...]:
+def candidates(n_rows: int, linear_only: bool = False) -> tuple[Candidate, ...]:
+    """The candidates for a training set of ``n_rows``; ``linear_only``: logistic regressions on the
+    ``LIVE_C_GRID`` only (a model that is stored and applied without scikit-learn: ``live.LinearModel``)."""
+    if linear_only:
+        return tuple(Candidate("logistic regression", c) for c in LIVE_C_GRID)
     out = tuple(Candidate("logistic regression", c) for c in C_GRID)
     return out + ((Candidate("gradient boosting"),) if n_rows >= BOOSTING_FROM else ())
 
@@ -171,14 +179,16 @@ class Fitted:
         return self.calibration.apply(self.model.predict_proba(x)[:, 1])
 
 
-def select(x: np.ndarray, y: np.ndarray, day: np.ndarray, known_from: np.ndarray, cutoff: int) -> Fitted | None:
+def select(x: np.ndarray, y: np.ndarray, day: np.ndarray, known_from: np.ndarray, cutoff: int,
+           linear_only: bool = False) -> Fitted | None:
     """The model to use from ``cutoff`` on, chosen and fitted on rows known before it only (see the
     module docstring); None when those rows hold too few outcomes of one kind."""
     known = (known_from < cutoff) & (day < cutoff)
     if not _enough(y[known]):
         return None
-    cands = candidates(int(known.sum()))
-    starts = [_months_back(cutoff, k) for k in range(INNER_MONTHS, 0, -1)] + [cutoff]
+    cands = candidates(int(known.sum()), linear_only)
+    inner = LIVE_INNER_MONTHS if linear_only else INNER_MONTHS
+    starts = [_months_back(cutoff, k) for k in range(inner, 0, -1)] + [cutoff]
     preds: dict[Candidate, list[np.ndarray]] = {c: [] for c in cands}
     truth, used = [], []
     for lo, hi in zip(starts[:-1], starts[1:], strict=False):
@@ -222,7 +232,7 @@ class TimeOrdered:
 
 
 def time_ordered(x: np.ndarray, day: np.ndarray, label: np.ndarray, known_from: np.ndarray,
-                 cutoffs: np.ndarray) -> TimeOrdered:
+                 cutoffs: np.ndarray, linear_only: bool = False) -> TimeOrdered:
     """At each cut-off, ``select`` on rows with ``known_from`` < cut-off and ``day`` < cut-off, and
     score the rows with cut-off <= ``day`` < next cut-off."""
     prob = np.full(len(day), np.nan)
@@ -232,7 +242,7 @@ def time_ordered(x: np.ndarray, day: np.ndarray, label: np.ndarray, known_from: 
         test = (day >= c) & (day < nxt)
         if not test.any():
             continue
-        fitted = select(x, label, day, known_from, int(c))
+        fitted = select(x, label, day, known_from, int(c), linear_only)
         if fitted is None:
             continue
         prob[test] = fitted.predict(x[test])
@@ -243,10 +253,11 @@ def time_ordered(x: np.ndarray, day: np.ndarray, label: np.ndarray, known_from: 
     return TimeOrdered(prob, tuple(used), tuple(sizes), kind, tuple(chosen))
 
 
-def fit_final(x: np.ndarray, label: np.ndarray, day: np.ndarray, known_from: np.ndarray, end: int) -> Fitted | None:
+def fit_final(x: np.ndarray, label: np.ndarray, day: np.ndarray, known_from: np.ndarray, end: int,
+              linear_only: bool = False) -> Fitted | None:
     """The model for today's open invoices: chosen and fitted on every row known by the end of day
     ``end``; None when too few examples."""
-    return select(x, label, day, known_from, end + 1)
+    return select(x, label, day, known_from, end + 1, linear_only)
 
 
 def fit_days_to_pay(x: np.ndarray, days_to_pay: np.ndarray) -> Any:

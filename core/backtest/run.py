@@ -29,6 +29,7 @@ from ..columnar import NEVER
 from ..frame import LedgerFrame, date_of
 from ..model import Ledger
 from ..policy import LEVELS, Policy
+from ..segments import SEGMENTS
 from . import learned as ml
 from .baselines import dunning_level, late_rate_level
 from .choice import InUse, nested
@@ -63,6 +64,12 @@ class BacktestSettings(BaseModel):
                                                                    "time-ordered cut-off")
     forecast_weeks: int = Field(default=13, ge=1)
     warn_level: str = Field(default="high", description="level whose first flag counts as the warning")
+    linear_only: bool = Field(default=False, description="the learned model is a logistic regression only (as "
+                                                         "the model a company runs: ``live``)")
+    headline_only: bool = Field(default=False, description="judge only the invoice-date question of "
+                                                           "serious_late_days and skip the forecast (a live fit)")
+    last_quarters: int | None = Field(default=None, ge=1, description="judge only the invoices of the last this "
+                                                                      "many quarter cut-offs (a live fit)")
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,9 @@ class BacktestResult:
     forecast_method: str
     forecast_reason: str
     replay_seconds: float
+    false_alarm_segments: tuple[tuple[str, int], ...] = ()  # segment when first flagged -> false alarms
+    final_model: ml.Fitted | None = None  # the learned model fitted on everything, when it is in use
+    feature_names: tuple[str, ...] = ()
 
     def quality(self, predictor: str) -> CustomerQuality:
         return next(q for q in self.customer_quality if q.predictor == predictor)
@@ -179,8 +189,13 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
     seconds = time.perf_counter() - t0
 
     points = {}
-    for name, rows, q, sl in (("invoice date", invoices, q_issue, slice(0, len(invoices))),
-                              ("due date", due_rows, q_due, slice(len(invoices), None))):
+    asked: list[tuple[str, np.ndarray, np.ndarray, slice]] = [
+        ("invoice date", invoices, q_issue, slice(0, len(invoices))),
+        ("due date", due_rows, q_due, slice(len(invoices), None))]
+    if settings.headline_only:
+        targets = (settings.serious_late_days,)
+        asked = asked[:1]
+    for name, rows, q, sl in asked:
         xmats, names, hists = point_features(full, paid_day, rows, q, rep.query_measure[sl], rep.indicators,
                                              targets, policy.params("habitual_lateness"))
         points[name] = _Point(rows, q + 1, xmats, names, hists, rep.query_score[sl], rep.query_dpd[sl])
@@ -191,12 +206,15 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
 
     outcome = invoice_outcome(full, end)
     cutoffs = ml.quarter_starts(first, end, settings.min_history_months)
+    if settings.last_quarters is not None:
+        cutoffs = cutoffs[-settings.last_quarters:]
     ok, why = ml.available()
     use_ml = settings.learned == "auto" and ok and len(cutoffs) > 0
     status = why if not ok else ("turned off in the settings" if settings.learned == "off" else
                                  "" if len(cutoffs) else f"less than {settings.min_history_months} months of history")
     eval_from = int(cutoffs[0]) if len(cutoffs) else end + 1
     cells, calibration, headline = [], {}, None
+    final_fit: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     used_cutoffs: set[int] = set()
     model_kinds: set[str] = set()
     for name, pt in points.items():
@@ -207,18 +225,26 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
                                   full.i_due[pt.rows].astype(np.int64) + x + 1)
             prob = None
             if use_ml:
-                fit = ml.time_ordered(pt.x[x][k], pt.day[k], y[k], known_from[k], cutoffs)
+                fit = ml.time_ordered(pt.x[x][k], pt.day[k], y[k], known_from[k], cutoffs, settings.linear_only)
                 prob = np.full(len(pt.rows), np.nan)
                 prob[k] = fit.probability
                 used_cutoffs.update(fit.cutoffs)
                 model_kinds.update(fit.chosen)
             cell, cal = _judge_invoices(full, name, x, pt, y, k, prob, eval_from, known_from, cutoffs)
+            if x == settings.serious_late_days and name == "invoice date":
+                final_fit = (y, k, known_from)
             if x in settings.late_days:
                 cells.append(cell)
             if x == settings.serious_late_days and name == "invoice date":
                 calibration, headline = cal, cell
     in_use, reason = _in_use(headline, settings, use_ml, status)
-    fc = _forecast(full, points["invoice date"], outcome, paid_day, end, settings, cutoffs, in_use == "learned")
+    final_model = None
+    if in_use == "learned" and final_fit is not None:  # what runs from the end on (``live``): fitted on all known
+        pt, (y, k, known_from) = points["invoice date"], final_fit
+        final_model = ml.fit_final(pt.x[settings.serious_late_days][k], y[k], pt.day[k], known_from[k], end,
+                                   settings.linear_only)
+    fc = (Forecast((), (), (), "naive", "not forecast (a live fit)") if settings.headline_only else
+          _forecast(full, points["invoice date"], outcome, paid_day, end, settings, cutoffs, in_use == "learned"))
     return BacktestResult(
         settings=settings, company=company, currency=full.currency, source=full.source, days=days,
         last_day=date_of(end), customers=full.n_customers, invoices=len(invoices), customer_quality=cq,
@@ -228,7 +254,9 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
         learned_status=status or "chosen at the cut-offs: " + ", ".join(sorted(model_kinds)),
         learned_cutoffs=tuple(date_of(c) for c in sorted(used_cutoffs)), model_in_use=in_use, model_reason=reason,
         forecast=fc.rows, forecast_weeks=fc.weeks, forecast_quality=fc.quality, forecast_method=fc.method,
-        forecast_reason=fc.reason, replay_seconds=seconds)
+        forecast_reason=fc.reason, replay_seconds=seconds, final_model=final_model,
+        false_alarm_segments=_false_alarm_segments(rep, bad_day, end, settings),
+        feature_names=points["invoice date"].names)
 
 
 def _judge_customers(full: LedgerFrame, rep: Replay, paid_day: np.ndarray, bad_day: np.ndarray, end: int,
@@ -243,6 +271,21 @@ def _judge_customers(full: LedgerFrame, rep: Replay, paid_day: np.ndarray, bad_d
         judge_customers("dunning", rep.days, rep.dpd, dunning_level(rep.dpd), bad_day, end, h),
         judge_customers("late_rate", rep.days, rate, late_rate_level(rate), bad_day, end, h),
     )
+
+
+def _false_alarm_segments(rep: Replay, bad_day: np.ndarray, end: int,
+                          settings: BacktestSettings) -> tuple[tuple[str, int], ...]:
+    """The customers that never went delinquent but were flagged at ``warn_level`` (on a replay
+    day whose horizon had passed by the end, as ``judge_customers`` counts them), by their
+    segment on the day of that first flag: a chronic late payer is flagged for its habit."""
+    if not len(rep.days):
+        return ()
+    known = (rep.days + settings.horizon_days <= end)[:, None] & (bad_day == NEVER)[None, :]
+    flag = (rep.level >= LEVELS.index(settings.warn_level)) & known
+    flagged = np.flatnonzero(flag.any(axis=0))
+    first = flag[:, flagged].argmax(axis=0)
+    counts = np.bincount(rep.segment[first, flagged].astype(np.int64), minlength=len(SEGMENTS))
+    return tuple((SEGMENTS[k], int(n)) for k, n in sorted(enumerate(counts), key=lambda kv: -kv[1]) if n)
 
 
 def _delinquents(full: LedgerFrame, rep: Replay, bad_day: np.ndarray, settings: BacktestSettings,

@@ -3,6 +3,9 @@
 Fires when, in the last ``window_days``, at least ``min_small_paid`` invoices at or below the
 customer's median invoice amount were settled after a larger invoice (above the median) had
 fallen due, and that larger one is still open at T at least ``min_days_past_due`` past due.
+The small ones must have fallen due on or after the large one: they were paid *instead of* it.
+Paying older invoices first while a newer large one is overdue is paying in order (a customer
+who always pays 25 days late does that every month), not leaving the large one.
 The median is taken over the customer's invoices issued in the last ``median_window_days``
 plus the invoices being compared. Strength grows with how long the large one is overdue.
 
@@ -57,7 +60,8 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     large = overdue[frame.i_total[overdue] > median[frame.i_cust[overdue]]]
     large_due = segment_reduce(np.minimum, frame.i_cust[large], frame.i_due[large], n, int(NEVER))
     small = after[(frame.i_total[after] <= median[frame.i_cust[after]])
-                  & (st.settled_day[after] > large_due[frame.i_cust[after]])]
+                  & (st.settled_day[after] > large_due[frame.i_cust[after]])
+                  & (frame.i_due[after] >= large_due[frame.i_cust[after]])]  # skipped: paying in order is not
     fired = np.bincount(frame.i_cust[small], minlength=n) >= params.min_small_paid
     worst = t - large_due
     strength = 0.4 + 0.6 * np.minimum(worst / params.full_at_days, 1.0)

@@ -129,3 +129,13 @@ history = Table(  # trends: one row per company (customer_id "") and per custome
     Column("payload", Text, nullable=False),  # the point as JSON (arwatch.report.history.to_payload)
     Column("recorded_at", DateTime(timezone=True), nullable=False),
 )
+
+models = Table(  # the model a company runs (arwatch.core.backtest.live.ModelInUse), one row per fit
+    "models", metadata,
+    Column("company", String(200), primary_key=True),
+    Column("fitted_on", Date, primary_key=True),
+    Column("version", String(80), primary_key=True),
+    Column("predictor", String(20), nullable=False),
+    Column("payload", Text, nullable=False),  # ModelInUse as JSON
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)

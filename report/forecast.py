@@ -1,0 +1,100 @@
+"""The report's model and cash-in sections, and the export's forecast sheet.
+
+* Which model scored (``ScoreBoard.model``: the one the company's backtest chose, or the
+  scorecard) and how it did in the backtest that chose it.
+* The cash-in expected in each of the next 13 weeks from the open invoices, with each invoice's
+  expected payment day and chances of more than 30/60/90 days late
+  (``arwatch.core.backtest.forecast.open_invoice_forecast``), and how that forecast did before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from html import escape
+from typing import Any
+
+from arwatch.core.backtest.forecast import LATE_BANDS, Forecast, open_invoice_forecast
+from arwatch.core.scoring import ScoreBoard
+
+from .charts import bar_chart
+from .style import Style
+from .tables import Column, Sheet
+
+WEEKS = 13
+#: open invoices listed in the report (the largest); the export lists them all
+SHOWN = 25
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def model_section(board: ScoreBoard) -> str:
+    """Which model set the scores and levels, and how it did in its last backtest."""
+    model = board.model
+    if model is None:
+        text = "Scores and levels come from the arwatch scorecard: the weighted warning signs below."
+        figures = ""
+    else:
+        text = (f"Scores and levels come from the {model.title}, fitted on {model.fitted_on} (version "
+                f"{model.version}): {model.reason}. A score is 100 × the chance that the customer's next invoice is "
+                f"paid more than {model.late_days} days late." if model.predictor in ("learned", "late_rate") else
+                f"Scores and levels come from the {model.title}, fitted on {model.fitted_on}: {model.reason}.")
+        figures = (f"<p>In its last backtest (each quarter chosen on the earlier ones only): "
+                   f"{_e(model.backtest.sentence())}.</p>" if model.backtest else "")
+    return (f'<section id="model"><h2>How risk is scored</h2><p>{_e(text)} The reasons shown are the warning '
+            f"signs' own evidence.</p>{figures}</section>")
+
+
+def forecast_section(board: ScoreBoard, style: Style, fc: Forecast | None = None) -> str:
+    fc = fc or open_invoice_forecast(board.frame, WEEKS)
+    currency = board.frame.currency
+    if not fc.weeks:
+        return (f'<section id="forecast"><h2>Cash-in forecast, next {WEEKS} weeks</h2>'
+                '<p class="muted">No open invoice.</p></section>')
+    chart = bar_chart([(style.day(day), amount) for day, amount in fc.weeks],
+                      title=f"Cash expected per week from the open invoices ({currency})",
+                      y_label=f"expected ({style.symbol(currency)})", x_label="week starting",
+                      y_format=lambda v: style.whole_money(v, currency))
+    total = sum(a for _, a in fc.weeks)
+    beyond = sum(r.open_amount for r in fc.rows) - total
+    quality = "; ".join(f"{q.mae_days:.1f} days off on {q.invoices} invoices and weekly cash-in {q.cash_error:.0%} "
+                        f"off, at {q.cutoffs} quarter starts" for q in fc.quality if q.method == "naive")
+    largest = sorted(fc.rows, key=lambda r: (-r.open_amount, r.invoice))[:SHOWN]
+    rows = "".join(f"<tr><td>{_e(r.invoice)}<td>{_e(r.customer_id)}<td>{style.amount(r.open_amount)}"
+                   f"<td>{_e(style.day(r.expected_on))}"
+                   + "".join(f"<td>{p:.0%}" for _, p in r.late_chance)
+                   for r in sorted(largest, key=lambda r: (r.expected_on, r.invoice)))
+    shown = (f"the {len(largest)} largest open invoices (all {len(fc.rows)} in the export's Forecast sheet)"
+             if len(fc.rows) > len(largest) else "each open invoice")
+    heads = "".join(f"<th>&gt; {b} days late" for b in LATE_BANDS)
+    return (f'<section id="forecast"><h2>Cash-in forecast, next {WEEKS} weeks</h2>'
+            f"<p>{_e(style.money(total, currency))} expected in the next {WEEKS} weeks from {len(fc.rows)} open "
+            f"invoices ({_e(style.money(beyond, currency))} later): each invoice on its due date plus the customer's "
+            f"mean delay."
+            + (f" In the past this was {_e(quality)}." if quality else "") + f"</p><div>{chart}</div>"
+            f"<details><summary>Expected payment date of {_e(shown)}</summary><div class=\"scroll\"><table>"
+            f"<thead><tr><th>Invoice<th>Customer<th>Open<th>Expected{heads}</thead><tbody>{rows}</tbody></table>"
+            "</div></details></section>")
+
+
+def forecast_sheet(board: ScoreBoard, fc: Forecast | None = None) -> Sheet:
+    """One row per open invoice: expected payment day and late chances; then the weekly totals."""
+    fc = fc or open_invoice_forecast(board.frame, WEEKS)
+    currency = board.frame.currency
+    columns = (Column("week_starting", "date"), Column("invoice"), Column("customer_id"), Column("currency"),
+               Column("open", "money"), Column("expected_on", "date"),
+               *(Column(f"chance_over_{b}_days_late", "number") for b in LATE_BANDS))
+    rows: list[tuple[Any, ...]] = []
+    for start, amount in fc.weeks:
+        rows.append((start, "week total", "", currency, _cents(amount), None, *(None for _ in LATE_BANDS)))
+    for r in sorted(fc.rows, key=lambda r: (r.expected_on, r.invoice)):
+        week = next((s for s, _ in reversed(fc.weeks) if s <= r.expected_on < s + dt.timedelta(days=7)), None)
+        rows.append((week, r.invoice, r.customer_id, currency, _cents(r.open_amount), r.expected_on,
+                     *(round(p, 3) for _, p in r.late_chance)))
+    return Sheet("Forecast", columns, tuple(rows))
+
+
+def _cents(value: float) -> Decimal:
+    return Decimal(repr(float(value))).quantize(Decimal("0.01"))
