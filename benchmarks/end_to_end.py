@@ -17,9 +17,9 @@ Stages (wall time and the peak RSS of the process while the stage ran, sampled e
   load      ``load_ledger`` (records to validated models, cross-record checks)
   frame     ``LedgerFrame.from_ledger`` (records to columns)
   score     all indicators, segments and scores
-  plan      written state read, the plan built and diffed
+  plan      written state read (journal recovered, mirror reconciled), the plan built and diffed
   snapshot  the snapshot (and cursor) saved to the store
-  write     the changes journalled, written to the outbox and recorded
+  write     the changes journalled, written to the outbox and recorded, the worklist written
 
 It prints one table per store with both sizes and the ratio of the larger to the smaller, the
 machine's load average before and after (the machine is shared: read figures with it), and
@@ -136,7 +136,7 @@ class Stages:
 
 def instrument(stages: Stages) -> None:
     """Wrap the steps of ``run_sync`` and of the file source in ``stages`` (this process only)."""
-    from arwatch.adapters.file import reader, source
+    from arwatch.adapters.file import reader, source, target
     from arwatch.core.frame import LedgerFrame
     from arwatch.sync import runner
     from arwatch.sync.store.snapshot import SnapshotTable
@@ -162,6 +162,9 @@ def instrument(stages: Stages) -> None:
     runner._with_store = stages.wrap("plan", runner._with_store)
     runner._save_snapshot = stages.wrap("snapshot", runner._save_snapshot)
     runner._apply = stages.wrap("write", runner._apply)
+    target.StoreTarget.finish = stages.wrap("write", target.StoreTarget.finish)  # type: ignore[method-assign]
+    runner.recover = stages.wrap("plan", runner.recover)
+    runner.reconcile = stages.wrap("plan", runner.reconcile)
 
 
 def snapshot_writes(url: str) -> int:
