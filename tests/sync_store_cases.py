@@ -56,6 +56,28 @@ def check_snapshot_accumulates_and_deletes(store: Store) -> None:
     assert store.snapshot.load("acme")[1]["invoices"] == {"I3": {"id": "I3", "total": "4"}}
 
 
+def check_unchanged_records_cost_no_write(store: Store) -> None:
+    """A record pulled again unchanged is not written; a changed or new one is, with its run."""
+    def save(pull, run_id):
+        company, stored = store.snapshot.load("acme")
+        merged = merge(company, stored, pull, "test")
+        with store.begin() as conn:
+            return store.snapshot.save(conn, "acme", "test", merged.company, merged.upserts, merged.removed, run_id)
+
+    many = [{"id": f"I{i}", "total": str(i), "lines": [{"n": i}]} for i in range(3000)]
+    assert save(PullResult(records={"invoices": many}), "r1") == 3000
+    assert save(PullResult(records={"invoices": many}), "r2") == 0
+    changed = [*many[:10], {"id": "I10", "total": "changed"}, {"id": "new", "total": "1"}, *many[11:]]
+    assert save(PullResult(records={"invoices": changed}), "r3") == 2
+    with store.engine.connect() as conn:
+        by_run = dict(conn.execute(text("SELECT run_id, count(*) FROM snapshot_records GROUP BY run_id")).all())
+    assert by_run == {"r1": 2999, "r3": 2}
+    _, stored = store.snapshot.load("acme")
+    assert stored["invoices"]["I10"] == {"id": "I10", "total": "changed"}
+    assert stored["invoices"]["I2999"] == {"id": "I2999", "total": "2999", "lines": [{"n": 2999}]}
+    assert len(stored["invoices"]) == 3001
+
+
 def check_lock(store: Store) -> None:
     store.locks.acquire("acme", "run-a")
     with pytest.raises(Locked, match="being synced by PID"):

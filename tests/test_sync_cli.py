@@ -113,3 +113,23 @@ def test_report_all__an_overview_of_every_company_linking_its_page(config, tmp_p
     row = overview.split('href="overview-good.html"')[1].split("</tr>")[0]
     assert f"<td>{open_ar}</td>" in row and "1 Jun 2013" in row
     assert "<script" not in overview
+
+
+def test_sync_cli__all_with_jobs_syncs_companies_in_worker_processes(config, tmp_path, capsys):
+    # the workers are processes of their own: they plan with the real planner, not this module's small one
+    code = main(["sync", "--config", str(config), "--all", "--jobs", "2", "--as-of", "2013-06-01"])
+    out = capsys.readouterr().out
+    assert code == 2  # the only failure is a configuration error, as without --jobs
+    assert "good: ok as of 2013-06-01: pulled 86, scored 6" in out and "other: ok as of 2013-06-01: pulled 86" in out
+    assert "missing: config_error:" in out and "nope.csv" in out
+    store = open_store(tmp_path / "state.sqlite3")
+    for company in ("good", "other"):
+        (run,) = store.runs.entries(company)
+        assert run["status"] == "ok" and len(store.snapshot.load(company)[1]["invoices"]) == 40
+        assert store.locks.holder(company) is None
+    assert len(store.written.state("good").flags) == 6 and len(store.written.state("other").flags) == 6
+
+
+def test_sync_cli__jobs_must_be_a_positive_number(config, capsys):
+    assert main(["sync", "--config", str(config), "--all", "--jobs", "0"]) == 2
+    assert "--jobs" in capsys.readouterr().err

@@ -88,6 +88,30 @@ def test_file_source__unchanged_file_pulls_nothing_and_full_pulls_again(tmp_path
     assert source.pull(first.cursor, full=True).count() == first.count()
 
 
+def test_file_source__rerun_on_untouched_files_does_not_read_them(tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    from arwatch.adapters.file import source as file_source
+
+    path = tmp_path / "invoices.csv"
+    shutil.copy(IBM_EXCERPT, path)
+    source = _source(tmp_path, path)
+    first = source.pull(None, full=False)
+    hashed = []
+    real_digest = file_source.digest
+    monkeypatch.setattr(file_source, "digest", lambda paths: hashed.append(paths) or real_digest(paths))
+    again = source.pull(first.cursor, full=False)
+    assert again.count() == 0 and again.cursor == first.cursor and hashed == []  # size and mtime unchanged
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # touched, same contents
+    touched = source.pull(first.cursor, full=False)
+    assert touched.count() == 0 and len(hashed) == 1 and touched.cursor != first.cursor
+    assert touched.cursor.split("|")[0] == first.cursor.split("|")[0]  # the same content hash
+    path.write_text(path.read_text().replace("2013", "2012", 1))  # changed: read again
+    assert source.pull(touched.cursor, full=False).count() > 0
+
+
 def test_file_source__xlsx_with_real_dates_and_a_payments_table(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
@@ -220,3 +244,12 @@ def test_file_source__a_row_rejected_for_its_amount_keeps_the_stored_invoice(tmp
     assert "\"1'234.56\" is not an amount" in summary.issues[0].message
     _, after = store.snapshot.load("ibm")
     assert after == before  # the invoice, its settled payment and its customer as stored
+
+
+def test_file_source__a_cursor_without_file_stats_still_skips_unchanged_files(tmp_path):
+    source = _source(tmp_path, IBM_EXCERPT)
+    first = source.pull(None, full=False)
+    hash_only = first.cursor.split("|")[0]  # as cursors were stored before the stats
+    assert hash_only.startswith("sha256:")
+    again = source.pull(hash_only, full=False)
+    assert again.count() == 0 and again.cursor == first.cursor

@@ -18,6 +18,7 @@ from sync_store_cases import (
     check_lock,
     check_snapshot_accumulates_and_deletes,
     check_stale_lock_taken_over,
+    check_unchanged_records_cost_no_write,
 )
 from test_sync_lock import Interleaved
 from test_sync_store import dead_pid
@@ -80,6 +81,10 @@ def test_postgres__migrations_are_idempotent(pg_database, pg_store):
 
 def test_postgres__audit_log_refuses_update_and_delete(pg_store):
     check_audit_is_append_only(pg_store)
+
+
+def test_postgres__unchanged_records_cost_no_write(pg_store):
+    check_unchanged_records_cost_no_write(pg_store)
 
 
 def test_postgres__snapshot_accumulates(pg_store):

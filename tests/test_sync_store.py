@@ -10,6 +10,7 @@ from sync_store_cases import (
     check_lock,
     check_snapshot_accumulates_and_deletes,
     check_stale_lock_taken_over,
+    check_unchanged_records_cost_no_write,
 )
 
 from arwatch.sync.store import open_store, resolve_url
@@ -41,6 +42,10 @@ def test_audit_log__update_and_delete_refused(tmp_path):
 
 def test_snapshot__incremental_pulls_accumulate_and_deletions_remove(tmp_path):
     check_snapshot_accumulates_and_deletes(open_store(tmp_path / "s.sqlite3"))
+
+
+def test_snapshot__unchanged_records_cost_no_write(tmp_path):
+    check_unchanged_records_cost_no_write(open_store(tmp_path / "s.sqlite3"))
 
 
 def test_lock__second_run_refused_until_released(tmp_path):

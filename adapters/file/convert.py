@@ -85,9 +85,12 @@ class _Cells:
 
     def __init__(self, row: Row, formats: Formats, columns: dict[str, str]):
         self.row, self.formats, self.columns = row, formats, columns
+        self._texts: dict[str, str] = {}  # each cell's text, made once (a row's fields are read several times)
 
     def text(self, field: str, required: bool = True) -> str:
-        value = as_text(self.row.get(field, ""))
+        value = self._texts.get(field)
+        if value is None:
+            value = self._texts[field] = as_text(self.row.get(field, ""))
         if required and not value:
             raise _BadCell(field, "is empty")
         return value

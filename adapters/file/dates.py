@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from .readings import first_disagreement
 
@@ -27,6 +28,7 @@ class AmbiguousDates(ValueError):
     """The file's dates read as different days with two patterns."""
 
 
+@lru_cache(maxsize=256)
 def strptime_format(pattern: str) -> str:
     """``m/d/yyyy`` -> ``%m/%d/%Y``; a pattern with ``%`` is already a strptime format."""
     if "%" in pattern:
@@ -50,9 +52,11 @@ def without_time(text: str) -> str:
     return match.group(1) if match else text.strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_date(text: str, pattern: str) -> dt.date:
     """``text`` read with ``pattern``; ValueError when it does not fit (or is before 1900: a
-    two-digit year read as a four-digit one)."""
+    two-digit year read as a four-digit one). Remembered: an export repeats a few thousand
+    distinct dates over its rows (a failure is not remembered, and raises again)."""
     day = dt.datetime.strptime(without_time(text), strptime_format(pattern)).date()
     if day.year < 1900:
         raise ValueError(f"{text!r}: year {day.year}")

@@ -19,6 +19,7 @@ notes less payments, and aging sees what is really open.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -45,8 +46,7 @@ class _Open:
 
     def add(self, invoice: dict[str, Any]) -> None:
         self.residual[invoice["id"]] = Decimal(invoice["total"])
-        self.order.append((invoice["due_date"], invoice["issue_date"], invoice["number"], invoice["id"]))
-        self.order.sort()
+        bisect.insort(self.order, (invoice["due_date"], invoice["issue_date"], invoice["number"], invoice["id"]))
 
     def take(self, invoice_id: str, amount: Decimal) -> Decimal:
         """Settle up to ``amount`` of one invoice; what it took."""

@@ -244,6 +244,8 @@ def read_rows(path: Path, columns: dict[str, str], delimiter: str = "auto", enco
 
 
 def as_text(value: Any) -> str:
+    if type(value) is str:  # a CSV cell: the common case, first
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return "" if value is None else str(value).strip()

@@ -6,6 +6,11 @@ SQLite state store stayed busy past its timeout), 6 mass change (the run would r
 too much at once, or the export is empty: stopped before writing anything; see
 ``arwatch.sync.guard``, and ``--allow-mass-change``); with ``--all`` the common code of the
 failing companies, or 4 when they differ.
+
+``--all --jobs N`` syncs up to N companies at once, each in a worker process of its own that
+opens its own connection to the store (the per-company lock keeps two runs of one company
+apart); ``sync_company`` is that worker, and the Celery task (``arwatch.celery_tasks``) runs
+the same function. Without ``--jobs``, companies share this process (``max_workers`` threads).
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import multiprocessing
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from arwatch.core.actions import Change, DesiredState, WrittenState
@@ -72,6 +78,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--allow-mass-change", action="store_true",
                    help="let this run remove or undo more than the [guard] limits (a run that would is "
                         "otherwise stopped with exit code 6); an empty export is refused even so")
+    p.add_argument("--jobs", type=int, metavar="N",
+                   help="with --all: sync up to N companies at once, each in a worker process of its own "
+                        "(default: the config's max_workers threads in this process)")
     p.set_defaults(run=run)
 
 
@@ -101,6 +110,35 @@ def _sync_one(name: str, config: SyncConfig, store: Store, secrets: Secrets, arg
     if summary.status in ("ok", "partial"):
         _record_trends(store, name, adapter, policy, today, summary, seen)
     return summary, tuple(getattr(adapter, "notes", ()))
+
+
+def sync_company(name: str, config_path: Path | None, state: str | None, args: argparse.Namespace,
+                 clock: RunClock) -> tuple[RunSummary, tuple[str, ...]]:
+    """One company's sync on its own: its configuration, secrets and store connection opened
+    here, so that it runs in any process (a ``--jobs`` worker, a Celery worker) sharing nothing
+    with the others but the store. ``args``: the options of ``arwatch sync`` (as_of, full,
+    dry_run, allow_mass_change, policy); ``clock``: the run's clock, decided where it started."""
+    try:
+        config = load_config(config_path, require_file=config_path is not None)
+        store, secrets = _open(config, state_of(config, config_path, state), clock.now)
+    except (ConfigError, UsageError) as error:
+        locked = isinstance(error, UsageError) and error.code == ExitCode.LOCKED
+        return RunSummary(company=name, status="locked" if locked else "config_error", error=str(error)), ()
+    try:
+        return _sync_one(name, config, store, secrets, args, clock)
+    finally:
+        store.close()
+
+
+def _in_processes(names: list[str], args: argparse.Namespace, state: str | None,
+                  clocks: dict[str, RunClock]) -> list[tuple[RunSummary, tuple[str, ...]]]:
+    """``sync_company`` for each of ``names``, ``args.jobs`` at a time, in worker processes
+    (spawned: a worker inherits no open connection or thread of this process)."""
+    options = argparse.Namespace(**{k: v for k, v in vars(args).items() if k != "run"})
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(args.jobs, len(names)), mp_context=context) as pool:
+        futures = [pool.submit(sync_company, n, args.config, state, options, clocks[n]) for n in names]
+        return [future.result() for future in futures]
 
 
 def _record_trends(store: Store, name: str, adapter, policy, today: dt.date, summary: RunSummary,
@@ -177,11 +215,17 @@ def run(args: argparse.Namespace) -> int:
         clocks = {n: run_clock(args.as_of, config.timezone_of(config.company(n))) for n in names}
     except ConfigError as error:
         raise UsageError(str(error)) from None
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs: give a number of workers of 1 or more")
     state = state_of(config, args.config, args.state)
-    store, secrets = _open(config, state, clocks[names[0]].now)  # one machine time for all
+    store, secrets = _open(config, state, clocks[names[0]].now)  # one machine time for all; migrated once
     try:
-        with ThreadPoolExecutor(max_workers=min(config.max_workers, 4)) as pool:
-            results = list(pool.map(lambda n: _sync_one(n, config, store, secrets, args, clocks[n]), names))
+        if args.jobs and len(names) > 1:
+            store.close()
+            results = _in_processes(names, args, state, clocks)
+        else:
+            with ThreadPoolExecutor(max_workers=min(config.max_workers, 4)) as pool:
+                results = list(pool.map(lambda n: _sync_one(n, config, store, secrets, args, clocks[n]), names))
     finally:
         store.close()
     summaries = [summary for summary, _ in results]

@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import Field
 
 from ..frame import LedgerFrame
-from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, fmt_money, rows_of
+from .base import Indicator, IndicatorParams, IndicatorResult, RowsByCustomer, fired_result, fmt_day, fmt_money, rows_of
 
 
 class Params(IndicatorParams):
@@ -72,8 +72,10 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     fired = (distinct >= params.min_accounts) | has_new
     strength = 0.5 * np.maximum(distinct - 1, 0) + 0.5 * has_new
 
+    of_customer = RowsByCustomer(p_cust)
+
     def explain(c: int) -> str:
-        mine = np.flatnonzero(p_cust == c)
+        mine = of_customer(c)
         parts = []
         if distinct[c] >= params.min_accounts:
             used = sorted(describe_pair(frame, c, int(p_acct[k]), t - params.window_days)

@@ -28,7 +28,7 @@ from pydantic import Field
 
 from ..frame import LedgerFrame
 from ..settlement import settlement
-from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day
+from .base import Indicator, IndicatorParams, IndicatorResult, RowsByCustomer, fired_result, fmt_day
 from .slowing_trend import last_settled
 
 _EPOCH = 719163  # day number (date.toordinal) of 1970-01-01, numpy's datetime64 epoch
@@ -128,9 +128,10 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     strength = m.typical / (m.typical + params.half_strength_days)
     st = settlement(frame)
     rows, _ = last_settled(frame, params.last_n)
+    of_customer = RowsByCustomer(frame.i_cust[rows])
 
     def explain(c: int) -> str:
-        mine = rows[frame.i_cust[rows] == c]
+        mine = rows[of_customer(c)]
         days = st.days_late[mine]
         n = len(mine)
         lo, hi = int(days.min()), int(days.max())

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from ..frame import LedgerFrame
 from ..settlement import settlement
-from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, fmt_money
+from .base import Indicator, IndicatorParams, IndicatorResult, RowsByCustomer, fired_result, fmt_day, fmt_money
 
 
 class Params(IndicatorParams):
@@ -52,9 +52,10 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     before_mean = np.bincount(cust[~recent], weights=days[~recent], minlength=n) / params.before_n
     increase = np.where(count >= total, recent_mean - before_mean, 0.0)
     fired = increase >= params.min_increase_days
+    of_customer = RowsByCustomer(cust)
 
     def explain(c: int) -> str:
-        mine = rows[cust == c]  # oldest first
+        mine = rows[of_customer(c)]  # oldest first
         last = mine[-params.recent_n:]
         shown = "; ".join(f"{frame.i_number[r]} ({fmt_money(frame.i_total[r])}) issued {fmt_day(frame.i_issue[r])}, "
                           f"paid {fmt_day(st.settled_day[r])} after {st.days_to_pay[r]:.0f} days" for r in last)

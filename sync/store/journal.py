@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, and_, select, update
+from sqlalchemy import Connection, and_, select, update
 
 from arwatch.core.actions import Change
 
@@ -19,22 +19,19 @@ from .schema import journal
 INTENT, DONE, FAILED, RECOVERED, ABANDONED = "intent", "done", "failed", "recovered", "abandoned"
 
 
-def _inserted_id(result: CursorResult[Any]) -> int:
-    """The id of the row a single-row INSERT made (None only for other statements)."""
-    key = result.inserted_primary_key
-    assert key is not None
-    row_id: int = key[0]
-    return row_id
-
-
 class Journal(StoreTable):
 
     def intend(self, company: str, run_id: str, changes: Sequence[Change]) -> list[int]:
-        """Commit one intent per change; returns their ids, in order."""
+        """Commit one intent per change; returns their ids, in order (one INSERT ... RETURNING
+        for the batch)."""
+        if not changes:
+            return []
+        now = self.now()
+        rows = [{"company": company, "run_id": run_id, "key": c.key, "op": c.op.value, "change": c.model_dump_json(),
+                 "status": INTENT, "created_at": now} for c in changes]
         with self.engine.begin() as conn:
-            return [_inserted_id(conn.execute(journal.insert().values(
-                company=company, run_id=run_id, key=c.key, op=c.op.value, change=c.model_dump_json(),
-                status=INTENT, created_at=self.now()))) for c in changes]
+            result = conn.execute(journal.insert().returning(journal.c.id, sort_by_parameter_order=True), rows)
+            return [row_id for (row_id,) in result]
 
     def settle_many(self, conn: Connection, entry_ids: Sequence[int], status: str,
                     external_ids: Sequence[str | None]) -> None:

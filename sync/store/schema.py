@@ -33,6 +33,7 @@ snapshot = Table(
     Column("record_id", String(200), primary_key=True),
     Column("payload", Text, nullable=False),
     Column("run_id", String(64), nullable=True),
+    Column("content_hash", String(32), nullable=True),  # of the payload: unchanged records are not rewritten
 )
 
 written = Table(

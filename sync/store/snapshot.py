@@ -1,21 +1,32 @@
 """The merged snapshot of a company's records and its pull cursor.
 
 Records are upserted by (company, collection, id) and removed by deletions, so successive
-incremental pulls accumulate history; the merged snapshot is what the scorer reads.
+incremental pulls accumulate history; the merged snapshot is what the scorer reads. Each row
+keeps a hash of its payload: a record pulled again unchanged is not written again, and the
+rest are written in bulk (``bulk.py``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, select
 
+from .bulk import bulk_upsert
 from .rows import CHUNK, StoreTable, dumps, upsert
 from .schema import companies, cursors, snapshot
 
 Records = dict[str, dict[str, Any]]  # collection -> record id -> raw record
+_COLUMNS = ("company", "collection", "record_id", "payload", "run_id", "content_hash")
+_KEYS = ("company", "collection", "record_id")
+
+
+def content_hash(payload: str) -> str:
+    """A stored record's payload hash (128-bit BLAKE2b, hex)."""
+    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 
 class SnapshotTable(StoreTable):
@@ -34,21 +45,39 @@ class SnapshotTable(StoreTable):
 
     def save(self, conn: Connection, company: str, source: str, company_record: Mapping[str, Any] | None,
              upserts: Mapping[str, Iterable[tuple[str, Any]]], removed: Mapping[str, Iterable[str]],
-             run_id: str) -> None:
-        """Write the delta of a merge: upserted (id, record) pairs and removed ids."""
+             run_id: str) -> int:
+        """Write the delta of a merge: upserted (id, record) pairs (those whose stored payload
+        differs) and removed ids. Returns how many snapshot rows it wrote."""
         payload = dumps(company_record) if company_record else None
         upsert(conn, companies, [{"company": company, "source": source, "payload": payload,
                                   "created_at": self.now()}], ["company"])
+        written = 0
         for collection, pairs in upserts.items():
-            rows = [{"company": company, "collection": collection, "record_id": rid,
-                     "payload": dumps(raw), "run_id": run_id} for rid, raw in pairs]
-            upsert(conn, snapshot, rows, ["company", "collection", "record_id"])
+            stored = self._hashes(conn, company, collection)
+            rows = []
+            for rid, raw in pairs:
+                text = dumps(raw)
+                digest = content_hash(text)
+                if stored.get(rid) != digest:
+                    rows.append((company, collection, rid, text, run_id, digest))
+            bulk_upsert(conn, snapshot, _COLUMNS, rows, _KEYS)
+            written += len(rows)
         for collection, ids in removed.items():
             ids = list(ids)
             for start in range(0, len(ids), CHUNK):
                 conn.execute(delete(snapshot).where(and_(
                     snapshot.c.company == company, snapshot.c.collection == collection,
                     snapshot.c.record_id.in_(ids[start:start + CHUNK]))))
+            written += len(ids)
+        return written
+
+    @staticmethod
+    def _hashes(conn: Connection, company: str, collection: str) -> dict[str, str | None]:
+        """record id -> content hash of the collection's stored rows (None: written before hashes)."""
+        result = conn.execute(  # not conn.execution_options(): it would set them on the connection
+            select(snapshot.c.record_id, snapshot.c.content_hash)
+            .where(snapshot.c.company == company, snapshot.c.collection == collection))
+        return {record_id: digest for record_id, digest in result}
 
     def cursor(self, company: str) -> str | None:
         with self.engine.connect() as conn:

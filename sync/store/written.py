@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, delete, select
+from sqlalchemy import Connection, and_, bindparam, delete, select
 
 from arwatch.core.actions import ApplyResult, Change, Flag, Hold, Op, Override, Task, WrittenState, remembered
 
@@ -87,9 +87,10 @@ class WrittenTable(StoreTable):
         gone = [c.key for c, _ in applied if c.op in REMOVING and c.key not in kept_keys]
         placed = [(c, r) for c, r in applied if c.op not in REMOVING]
         keys = [c.key for c, _ in placed]
-        old = {k: (e, d) for k, e, d in conn.execute(select(written.c.key, written.c.external_id, written.c.details)
-                                                     .where(and_(written.c.company == company,
-                                                                 written.c.key.in_(keys))))} if keys else {}
+        old = {k: (e, d) for k, e, d in conn.execute(  # keys bound at execution: no construct per key
+            select(written.c.key, written.c.external_id, written.c.details)
+            .where(and_(written.c.company == company, written.c.key.in_(bindparam("keys", expanding=True)))),
+            {"keys": keys})} if keys else {}
         rows = []
         for change, result in placed:
             old_external, old_details = old.get(change.key, (None, None))

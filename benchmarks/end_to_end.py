@@ -1,0 +1,307 @@
+"""Benchmark: the whole path of a file-source sync, stage by stage, at two sizes and on two stores.
+
+    .venv/bin/python benchmarks/end_to_end.py [--sizes 100000 1000000] [--backends sqlite postgresql]
+                                              [--workdir DIR] [--pg-url URL]
+
+For each size N it writes an invoices CSV (N invoice records, about 2% credit notes, as negative
+amounts) and a payments CSV (N payments, one row per allocation) from the shared synthetic
+generator (``arwatch.demo.synthetic``, N/10 customers), then, for each store, runs in a fresh
+process a first full sync into an empty store and, in another fresh process, a rerun on the same
+unchanged files. Each run goes through ``arwatch.sync.runner.run_sync`` with the real planner
+(``arwatch.core.planner.plan`` with the built-in templates) and the file source's outbox.
+
+Stages (wall time and the peak RSS of the process while the stage ran, sampled every 5 ms):
+  read      the CSV rows, read by the file source's reader (all rows materialised first)
+  validate  the rows checked and converted into records, payments netted
+  merge     the stored snapshot read back and merged with the pull
+  load      ``load_ledger`` (records to validated models, cross-record checks)
+  frame     ``LedgerFrame.from_ledger`` (records to columns)
+  score     all indicators, segments and scores
+  plan      written state read (journal recovered, mirror reconciled), the plan built and diffed
+  snapshot  the snapshot (and cursor) saved to the store
+  write     the changes journalled, written to the outbox and recorded, the worklist written
+
+It prints one table per store with both sizes and the ratio of the larger to the smaller, the
+machine's load average before and after (the machine is shared: read figures with it), and
+how many snapshot rows each run wrote. Not run in tests: no test ever asserts a duration.
+
+PostgreSQL: ``--pg-url`` (default ``$ARWATCH_TEST_PG_URL`` or local trust auth, as the tests);
+a database ``arwatch_bench`` is dropped and created there for each run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+STAGES = ("read", "validate", "merge", "load", "frame", "score", "plan", "snapshot", "write")
+DEFAULT_PG = os.environ.get("ARWATCH_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+BENCH_DB = "arwatch_bench"
+
+
+# ---------------------------------------------------------------- the files
+
+
+def write_files(folder: Path, n: int) -> tuple[Path, Path, dt.date]:
+    """invoices.csv and payments.csv of ``n`` invoices and ``n`` payments; returns their day."""
+    from arwatch.demo.company import DEFAULT_TODAY
+    from arwatch.demo.synthetic import build_synthetic
+
+    data = build_synthetic(max(n // 10, 1), n, n, seed=1)
+    invoices, payments = folder / "invoices.csv", folder / "payments.csv"
+    with invoices.open("w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["Customer", "Customer Name", "Invoice", "Date", "Due", "Amount", "Currency"])
+        names = {c.id: c.name for c in data["customers"]}
+        for inv in data["invoices"]:
+            amount = -inv.total if inv.kind.value == "credit_note" else inv.total
+            out.writerow([inv.customer_id, names[inv.customer_id], inv.id, inv.issue_date.isoformat(),
+                          inv.due_date.isoformat(), f"{amount:.2f}", inv.currency])
+    with payments.open("w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["Receipt", "Date", "Invoice", "Amount", "Customer"])
+        for pay in data["payments"]:
+            for alloc in pay.allocations:
+                out.writerow([pay.id, pay.date.isoformat(), alloc.invoice_id, f"{alloc.amount:.2f}", pay.customer_id])
+    return invoices, payments, DEFAULT_TODAY
+
+
+def settings(folder: Path) -> dict[str, Any]:
+    return {"invoices": str(folder / "invoices.csv"), "payments": str(folder / "payments.csv"),
+            "outbox": str(folder / "outbox"), "date_format": "yyyy-mm-dd", "number_format": "1,234.56",
+            "encoding": "utf-8", "delimiter": ",", "currency": "EUR",
+            "columns": {"customer_id": "Customer", "customer_name": "Customer Name", "invoice_number": "Invoice",
+                        "invoice_date": "Date", "due_date": "Due", "amount": "Amount", "currency": "Currency"},
+            "payment_columns": {"payment_id": "Receipt", "payment_date": "Date", "invoice_number": "Invoice",
+                                "amount": "Amount", "customer_id": "Customer"}}
+
+
+# ---------------------------------------------------------------- measuring
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+class Stages:
+    """Wall time per stage and the peak RSS seen while it ran (a thread samples /proc)."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = dict.fromkeys(STAGES, 0.0)
+        self.peaks: dict[str, int] = dict.fromkeys(STAGES, 0)
+        self.current: str | None = None
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.005):
+            rss = rss_bytes()
+            self.peak = max(self.peak, rss)
+            if self.current is not None:
+                self.peaks[self.current] = max(self.peaks[self.current], rss)
+
+    def wrap(self, stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            outer, self.current = self.current, stage
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - start
+                self.times[stage] += elapsed
+                if outer is not None:
+                    self.times[outer] -= elapsed  # nested: counted in the inner stage only
+                self.peaks[stage] = max(self.peaks[stage], rss_bytes())
+                self.current = outer
+        return timed
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def instrument(stages: Stages) -> None:
+    """Wrap the steps of ``run_sync`` and of the file source in ``stages`` (this process only)."""
+    from arwatch.adapters.file import reader, source, target
+    from arwatch.core.frame import LedgerFrame
+    from arwatch.sync import runner
+    from arwatch.sync.store.snapshot import SnapshotTable
+
+    original_rows = reader.Table.rows
+
+    def rows(self: Any, columns: dict[str, str]) -> Any:
+        return iter(stages.wrap("read", lambda: list(original_rows(self, columns)))())
+
+    reader.Table.rows = rows  # type: ignore[method-assign]
+    source.read_mapped = stages.wrap("validate", source.read_mapped)
+    runner.merge = stages.wrap("merge", runner.merge)
+    SnapshotTable.load = stages.wrap("merge", SnapshotTable.load)  # type: ignore[method-assign]
+    runner.load_ledger = stages.wrap("load", runner.load_ledger)
+    timed_frame = stages.wrap("frame", LedgerFrame.from_ledger)
+
+    class Frame:
+        from_ledger = staticmethod(timed_frame)
+
+    runner.LedgerFrame = Frame  # type: ignore[misc,assignment]
+    runner.score = stages.wrap("score", runner.score)
+    runner.diff = stages.wrap("plan", runner.diff)
+    runner._with_store = stages.wrap("plan", runner._with_store)
+    runner._save_snapshot = stages.wrap("snapshot", runner._save_snapshot)
+    runner._apply = stages.wrap("write", runner._apply)
+    target.StoreTarget.finish = stages.wrap("write", target.StoreTarget.finish)  # type: ignore[method-assign]
+    runner.recover = stages.wrap("plan", runner.recover)
+    runner.reconcile = stages.wrap("plan", runner.reconcile)
+
+
+def snapshot_writes(url: str) -> int:
+    """Rows of the snapshot written by the last run (their run_id is the last run's)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        last = conn.execute(text("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1")).scalar()
+        count = conn.execute(text("SELECT count(*) FROM snapshot_records WHERE run_id = :r"), {"r": last}).scalar()
+    engine.dispose()
+    return int(count or 0)
+
+
+def one_run(folder: Path, url: str, today: dt.date) -> dict[str, Any]:
+    """One sync in this process, instrumented; its figures as a dict (printed as JSON)."""
+    from arwatch.adapters.file import FileMapping, FileSource
+    from arwatch.core.policy import Policy
+    from arwatch.sync.runner import default_planner, run_sync
+    from arwatch.sync.store import open_store
+
+    stages = Stages()
+    instrument(stages)
+    planner = stages.wrap("plan", default_planner)
+    store = open_store(url)
+    mapping = FileMapping.model_validate(settings(folder))
+    start = time.perf_counter()
+    summary = run_sync("bench", store, FileSource("bench", mapping, store.records_of("bench")), Policy(), today,
+                       planner=planner, batch_size=5000, guard=None)
+    total = time.perf_counter() - start
+    stages.stop()
+    return {"total": total, "times": stages.times, "peaks": stages.peaks, "peak": stages.peak,
+            "status": summary.status, "pulled": summary.pulled, "changes": len(summary.changes),
+            "issues": len(summary.issues), "snapshot_writes": snapshot_writes(url), "scored": summary.scored}
+
+
+# ---------------------------------------------------------------- the driver
+
+
+def fresh_pg(url: str) -> str:
+    """A new empty database ``arwatch_bench`` on the server of ``url``; its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {BENCH_DB}"))
+    admin.dispose()
+    bench = make_url(url).set(database=BENCH_DB)
+    if bench.drivername == "postgresql":
+        bench = bench.set(drivername="postgresql+psycopg")
+    return bench.render_as_string(hide_password=False)
+
+
+def child(folder: Path, url: str, today: dt.date) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", str(folder), "--url", url, "--today", today.isoformat()]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"run failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def mb(n: int) -> str:
+    return f"{n / 2**20:,.0f}"
+
+
+def ratio(big: float, small: float) -> str:
+    return f"{big / small:5.1f}x" if small > 0.005 else "    -"
+
+
+def print_table(backend: str, results: dict[tuple[int, str], dict[str, Any]], sizes: list[int]) -> None:
+    print(f"\n== {backend} ==")
+    for phase in ("first", "rerun"):
+        head = "  ".join(f"{f'{n:,} s':>12} {'MB':>6}" for n in sizes)
+        print(f"{phase + ' run':<10} {head}" + ("   ratio s" if len(sizes) == 2 else ""))
+        for stage in (*STAGES, "total"):
+            cells, secs = [], []
+            for n in sizes:
+                r = results[(n, phase)]
+                t = r["total"] if stage == "total" else r["times"][stage]
+                peak = r["peak"] if stage == "total" else r["peaks"][stage]
+                cells.append(f"{t:12.2f} {mb(peak):>6}")
+                secs.append(t)
+            print(f"{stage:<10} {'  '.join(cells)}" + (f"   {ratio(secs[1], secs[0])}" if len(sizes) == 2 else ""))
+        for n in sizes:
+            r = results[(n, phase)]
+            print(f"  {n:,}: status {r['status']}, pulled {r['pulled']:,}, scored {r['scored']:,}, "
+                  f"changes {r['changes']:,}, issues {r['issues']:,}, snapshot rows written {r['snapshot_writes']:,}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
+    parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--pg-url", default=DEFAULT_PG)
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--today", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(one_run(args.child, args.url, dt.date.fromisoformat(args.today))))
+        return
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="arwatch-e2e-"))
+    print(f"load average before: {load_average()}  ({os.cpu_count()} cores)  workdir {work}")
+    results: dict[str, dict[tuple[int, str], dict[str, Any]]] = {b: {} for b in args.backends}
+    for n in args.sizes:
+        folder = work / f"n{n}"
+        folder.mkdir(parents=True, exist_ok=True)
+        start = time.perf_counter()
+        _, _, today = write_files(folder, n)
+        size = sum(p.stat().st_size for p in folder.glob("*.csv"))
+        print(f"{n:,} invoices + {n:,} payments: files {size / 1e6:,.0f} MB written in "
+              f"{time.perf_counter() - start:.0f} s (not timed below)", flush=True)
+        for backend in args.backends:
+            for outbox in (folder / "outbox").glob("*"):
+                outbox.unlink()
+            if backend == "sqlite":
+                db = folder / "state.sqlite3"
+                db.unlink(missing_ok=True)
+                url = f"sqlite:///{db}"
+            else:
+                url = fresh_pg(args.pg_url)
+            for phase in ("first", "rerun"):
+                r = child(folder, url, today)
+                results[backend][(n, phase)] = r
+                print(f"  {backend} {phase}: {r['total']:.1f} s, peak {mb(r['peak'])} MB, load {load_average()}",
+                      flush=True)
+    for backend in args.backends:
+        print_table(backend, results[backend], args.sizes)
+    print(f"\nload average after: {load_average()}")
+
+
+if __name__ == "__main__":
+    main()
