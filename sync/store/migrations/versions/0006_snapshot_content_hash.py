@@ -4,13 +4,13 @@ Rows written before this revision have none (NULL): the next pull that sends the
 once more, with their hash.
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0006'
-down_revision = '0003'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
