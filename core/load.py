@@ -38,6 +38,7 @@ _TYPE_NAMES = {
     "payment_plans": "payment_plan",
     "signals": "signal",
     "orders": "order",
+    "switches": "switch",
 }
 
 
@@ -206,7 +207,8 @@ def load_ledger(
         good[key] = records
 
     customer_ids = {c.id for c in good["customers"]}  # type: ignore[attr-defined]
-    for key in ("invoices", "payments", "disputes", "contact_attempts", "payment_plans", "signals", "orders"):
+    for key in ("invoices", "payments", "disputes", "contact_attempts", "payment_plans", "signals", "orders",
+                "switches"):
         good[key], found = _drop_unknown_customers(good[key], customer_ids, _TYPE_NAMES[key], source)
         issues += found
 
