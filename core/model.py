@@ -367,6 +367,25 @@ class CustomerSwitch(Record):
         return self
 
 
+class CollectorNote(Record):
+    """A note in the collector's syntax (docs/collector-notes.md), as written: each of its lines
+    becomes a record of the ledger when it is loaded (``core/note_records.py``).
+
+    Attributes:
+      on: the note's own day (when it was written); relative days in it count from here.
+      text: the note, one line per entry; lines not in the syntax are left alone.
+      invoice_id: the invoice the note is attached to, if any (a dispute without a number is about it).
+      source: where it was written ("arwatch record", "quickbooks", "odoo", "file").
+    """
+
+    id: RecordId
+    customer_id: RecordId
+    on: dt.date
+    text: str
+    invoice_id: RecordId | None = None
+    source: str = "manual"
+
+
 class Ledger(Record):
     """A snapshot of everything known about a company's receivables.
 
@@ -389,6 +408,7 @@ class Ledger(Record):
     signals: tuple[Signal, ...] = ()
     orders: tuple[Order, ...] = ()
     switches: tuple[CustomerSwitch, ...] = ()
+    notes: tuple[CollectorNote, ...] = ()
     unavailable: frozenset[str] = frozenset()
 
 
@@ -403,6 +423,7 @@ COLLECTIONS: tuple[tuple[str, type[Record]], ...] = (
     ("signals", Signal),
     ("orders", Order),
     ("switches", CustomerSwitch),
+    ("notes", CollectorNote),
 )
 
 # Collections a source may not have at all: absent from ``load_ledger``'s data (not merely

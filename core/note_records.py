@@ -1,4 +1,4 @@
-"""Collectors' note entries as ledger records (pure): ``records_from_notes``.
+"""Collectors' notes as ledger records (pure): ``notes_to_records``, ``records_from_notes``.
 
 A note entry (``core/notes.py``) becomes a contact attempt (``call``, ``promise``), a dispute or
 complaint, a signal, a payment plan or a customer switch (snooze, exclude/include,
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .issues import Issue
-from .notes import NoteEntry
+from .model import CollectorNote
+from .notes import NoteEntry, parse_note
 
 SWITCHES = frozenset({"snooze", "exclude", "include", "placed", "recalled"})
 
@@ -95,14 +96,37 @@ def _resolve(disputes: list[dict[str, Any]], n: Noted, invoice: str | None) -> b
     return hit
 
 
-def invoice_refs(invoices: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """Invoice number (as written and upper-cased) and id -> id, from raw invoice records."""
-    out: dict[str, str] = {}
-    for raw in invoices:
-        rid = str(raw.get("id"))
-        out[rid] = rid
-        number = str(raw.get("number") or "")
+def invoice_refs(numbers: Mapping[str, str]) -> dict[str, str]:
+    """Invoice number (as written and upper-cased) and id -> id, from invoice id -> number."""
+    out: dict[str, str] = {rid: rid for rid in numbers}
+    for rid, number in numbers.items():
         if number:
             out.setdefault(number, rid)
             out.setdefault(number.upper(), rid)
     return out
+
+
+def unreadable(note: CollectorNote) -> list[Issue]:
+    """An issue per line of the note in the syntax that does not read."""
+    _, problems = parse_note(note.text, note.on)
+    return [Issue(source=note.source, record_type="note", record_id=note.id, field="text",
+                  message=f"{p.text!r}: {p.message}") for p in problems]
+
+
+def noted(notes: Iterable[CollectorNote]) -> list[Noted]:
+    """Every entry of the notes; an entry's id is the note's and its place among the note's entries."""
+    out: list[Noted] = []
+    for note in notes:
+        entries, _ = parse_note(note.text, note.on)
+        out += [Noted(note.id if len(entries) == 1 else f"{note.id}#{k + 1}", note.customer_id, e, note.invoice_id)
+                for k, e in enumerate(entries)]
+    return out
+
+
+def notes_to_records(notes: Iterable[CollectorNote],
+                     numbers: Mapping[str, str]) -> tuple[dict[str, list[dict[str, Any]]], list[Issue]]:
+    """The records the notes make (``records_from_notes``) and the issues of their unreadable
+    lines; ``numbers`` maps invoice ids to numbers."""
+    notes = list(notes)
+    made, issues = records_from_notes(noted(notes), invoice_refs(numbers))
+    return made, [i for note in notes for i in unreadable(note)] + issues

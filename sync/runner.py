@@ -132,9 +132,18 @@ def _save_snapshot(store: Store, company: str, adapter: SourceAdapter, merged: M
             store.snapshot.set_cursor(conn, company, pull.cursor, run_id)
 
 
-def _score(merged: Merged, adapter: SourceAdapter, policy: Policy,
-           today: dt.date) -> tuple[ScoreBoard, tuple[Issue, ...]]:
-    ledger, issues = load_ledger(merged.ledger_data(), source=adapter.name, unavailable=adapter.unavailable)
+def ledger_data(merged: Merged, store: Store, company: str) -> dict[str, Any]:
+    """The merged snapshot as ``load_ledger``'s data, with the notes recorded in the store
+    (``arwatch record``) beside the source's own."""
+    data = merged.ledger_data()
+    data["notes"] = list(data.get("notes") or ()) + store.notes.records(company)
+    return data
+
+
+def _score(merged: Merged, adapter: SourceAdapter, policy: Policy, today: dt.date, store: Store,
+           company: str) -> tuple[ScoreBoard, tuple[Issue, ...]]:
+    ledger, issues = load_ledger(ledger_data(merged, store, company), source=adapter.name,
+                                 unavailable=adapter.unavailable)
     return score(LedgerFrame.from_ledger(ledger, today), policy), issues
 
 
@@ -143,7 +152,7 @@ def score_stored(store: Store, company: str, adapter: SourceAdapter, policy: Pol
     """Score the company's stored snapshot as of ``today`` (no pull): for reports and worklists."""
     stored_company, stored = store.snapshot.load(company)
     merged = merge(stored_company, stored, PullResult(), adapter.name)
-    board, issues = _score(merged, adapter, policy, today)
+    board, issues = _score(merged, adapter, policy, today, store, company)
     return board, tuple(issues)
 
 
@@ -211,7 +220,7 @@ def _mass_change(guard: Guard | None, merged: Merged, written: WrittenState | No
 def _dry_run(company: str, store: Store, adapter: SourceAdapter, policy: Policy, today: dt.date,
              full: bool, planner: Planner, guard: Guard | None) -> RunSummary:
     merged, pull = _pull_and_merge(store, company, adapter, full)
-    board, issues = _score(merged, adapter, policy, today)
+    board, issues = _score(merged, adapter, policy, today, store, company)
     changes: tuple[Change, ...] = ()
     written = None
     if writes_back(adapter):
@@ -301,7 +310,7 @@ def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Policy, t
            steps: Bar, lock: HeldLock, guard: Guard | None) -> RunSummary:
     merged, pull = _pull_and_merge(store, company, adapter, full)
     steps.update()
-    board, load_issues = _score(merged, adapter, policy, today)
+    board, load_issues = _score(merged, adapter, policy, today, store, company)
     steps.update()
     if not writes_back(adapter):
         if found := _mass_change(guard, merged, None, ()):

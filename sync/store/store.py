@@ -19,6 +19,7 @@ from .engine import make_engine, migrate, private_file, resolve_url
 from .history import HistoryTable
 from .journal import Journal
 from .lock import STALE_AFTER, LockTable
+from .notes import NotesTable
 from .runs import RunLog
 from .snapshot import SnapshotTable
 from .written import WrittenTable
@@ -37,6 +38,7 @@ class Store:
         self.locks = LockTable(engine, stale_after, now)
         self.adapter_state = AdapterStateTable(engine, now)
         self.history = HistoryTable(engine, now)
+        self.notes = NotesTable(engine, now)
 
     def memory_of(self, company: str, adapter: str) -> CompanyMemory:
         """A source adapter's own memory for the company (``AdapterMemory``)."""
