@@ -148,6 +148,7 @@ class LedgerFrame:
     w_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))  # index into SWITCH_KINDS
     w_until: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # NEVER: none
     w_note: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    d_amount: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))  # disputed; NaN: all
     company_name: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -221,7 +222,7 @@ class LedgerFrame:
             p_account=self.p_account[pay_keep],
             d_cust=self.d_cust[d_keep], d_inv=d_inv, d_open=self.d_open[d_keep],
             d_resolved=np.where(self.d_resolved[d_keep] <= t, self.d_resolved[d_keep], NEVER).astype(np.int32),
-            d_complaint=self.d_complaint[d_keep], d_reason=self.d_reason[d_keep],
+            d_complaint=self.d_complaint[d_keep], d_reason=self.d_reason[d_keep], d_amount=self.d_amount[d_keep],
             t_cust=self.t_cust[t_keep], t_day=self.t_day[t_keep], t_channel=self.t_channel[t_keep],
             t_answered=self.t_answered[t_keep], t_promise_day=self.t_promise_day[t_keep],
             t_promise_amount=self.t_promise_amount[t_keep], t_outcome=self.t_outcome[t_keep],

@@ -191,7 +191,8 @@ def _small_tables(ledger: Ledger, c_index: dict[str, int], i_index: dict[str, in
                               dtype=np.int32),
                d_resolved=days([d.resolved_on for d in disputes]),
                d_complaint=np.array([d.kind == "complaint" for d in disputes], dtype=bool),
-               d_reason=obj([d.reason for d in disputes]))
+               d_reason=obj([d.reason for d in disputes]),
+               d_amount=money([d.amount for d in disputes]))
     attempts, t_cust, t_day = _sorted_by_customer(ledger.contact_attempts, c_index, "on")
     channels = tuple(Channel)
     out.update(t_cust=t_cust, t_day=t_day,

@@ -17,7 +17,6 @@ from pydantic import TypeAdapter, ValidationError
 
 from .gcpause import with_gc_paused
 from .issues import Issue
-from .note_records import notes_to_records
 from .model import (
     COLLECTIONS,
     OPTIONAL_COLLECTIONS,
@@ -29,6 +28,7 @@ from .model import (
     PaymentState,
     Record,
 )
+from .note_records import notes_to_records
 
 _TYPE_NAMES = {
     "customers": "customer",

@@ -195,7 +195,7 @@ def parse_line(text: str, on: dt.date) -> NoteEntry | NoteProblem | None:
         fields = _READERS[kind](rest, on)
     except _Bad:
         return NoteProblem(text=text.strip(), kind=kind, expected=EXPECTED[kind])
-    return NoteEntry(kind=kind, on=on, text=text.strip(), **fields)  # type: ignore[arg-type]
+    return NoteEntry(kind=kind, on=on, text=text.strip(), **fields)
 
 
 def parse_note(text: str, on: dt.date) -> tuple[list[NoteEntry], list[NoteProblem]]:
@@ -224,7 +224,8 @@ def _call(rest: str, on: dt.date) -> Fields:
         m = _PROMISED.search(rest)
         if m is None:
             raise _Bad("a promise without amount and day")
-        fields.update(promise_date=_after(resolve_date(m.group("date"), on), on), amount=parse_amount(m.group("amount")))
+        fields.update(promise_date=_after(resolve_date(m.group("date"), on), on),
+                      amount=parse_amount(m.group("amount")))
     return fields
 
 

@@ -115,8 +115,9 @@ def listing(ledger: Ledger, customer_id: str, name: str, today: dt.date) -> str:
     open_disputes = [d for d in ledger.disputes if d.customer_id == customer_id and d.kind == "dispute"
                      and d.opened_on <= today and (d.resolved_on is None or d.resolved_on > today)]
     state = [*standing(frame).words(c)] + [
-        f"open dispute since {d.opened_on.isoformat()}" + (f" on {_number(ledger, d.invoice_id)}" if d.invoice_id else "")
-        + (f": {d.reason}" if d.reason else "") for d in open_disputes]
+        f"open dispute since {d.opened_on.isoformat()}"
+        + (f" on {_number(ledger, d.invoice_id)}" if d.invoice_id else "") + (f": {d.reason}" if d.reason else "")
+        for d in open_disputes]
     if state:
         lines.append(f"As of {today.isoformat()}:")
         lines += [f"  {s}" for s in state]

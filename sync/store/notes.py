@@ -31,9 +31,11 @@ class NotesTable(StoreTable):
         """Record one line (already read without a problem by the caller) and audit it."""
         at = self.now()
         with self.engine.begin() as conn:
-            note_id = conn.execute(insert(collector_notes).values(
+            key = conn.execute(insert(collector_notes).values(
                 company=company, customer_id=customer_id, on=on, text=text, by=by, created_at=at)
-            ).inserted_primary_key[0]
+            ).inserted_primary_key
+            assert key is not None
+            note_id = key[0]
             conn.execute(insert(audit).values(
                 company=company, at=at, actor=by, op="record", key=f"note:{note_id}", customer_id=customer_id,
                 before=None, after=dumps({"on": on, "text": text}), why=f"recorded: {text}", run_id=None,
