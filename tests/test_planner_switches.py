@@ -5,10 +5,13 @@ automated dunning while the hold stays and payments still settle (issues 17.7 an
 import datetime as dt
 
 from ledgers import ledger_from_text
-from planning import NOTHING_WRITTEN, policy_of, run, walk
+from planning import NOTHING_WRITTEN, TEMPLATES, board, policy_of, run, walk
 
+from arwatch.core.diffing import diff
 from arwatch.core.frame import LedgerFrame
+from arwatch.core.planner import plan
 from arwatch.core.switches import standing
+from arwatch.report.html import render_report
 
 D = dt.date.fromisoformat
 ALPHA = """
@@ -86,3 +89,21 @@ def test_switches__a_note_is_not_known_before_its_day():
     ledger = ledger_from_text(ALPHA + 'note a 2024-03-05 "exclude: lawyer"')
     assert not standing(LedgerFrame.from_ledger(ledger, D("2024-03-04"))).excluded[0]
     assert standing(LedgerFrame.from_ledger(ledger, D("2024-03-05"))).excluded[0]
+
+
+def test_switches__the_report_shows_who_is_snoozed_excluded_or_with_the_agency():
+    text = ALPHA + """
+customer b "Beta" terms=30
+invoice b B1 2024-01-01 100.00
+note a 2024-03-05 "placed: Acme Collections"
+note b 2024-03-06 "snooze: until 2024-04-01, owner on holiday"
+"""
+    day = D("2024-03-10")
+    policy = policy_of()
+    b = board(LedgerFrame.from_ledger(ledger_from_text(text), day), policy)
+    desired = plan(b, NOTHING_WRITTEN, policy, day, TEMPLATES, "Test Co")
+    page = render_report(b, desired, diff(NOTHING_WRITTEN, desired), policy, "Test Co")
+    section = page[page.index('<section id="switched">'):]
+    assert "Snoozed, excluded or with the agency (2)" in section
+    assert "<b>Alpha</b>: with the agency since 5 Mar 2024: Acme Collections" in section
+    assert "<b>Beta</b>: snoozed until 1 Apr 2024 (set 6 Mar 2024): owner on holiday" in section
