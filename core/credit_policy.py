@@ -70,8 +70,8 @@ class StepRule(_Section):
         ``account`` one task per customer while one of ``requires`` fires (cause: that indicator);
         ``promise`` one task per broken promise or off-track payment plan (cause
         ``promise:<date>`` / ``plan:<agreed date>``); ``hold`` one task while a hold is desired;
-        ``dispute`` one task per dispute open ``from_days`` days or more (cause
-        ``dispute:<opened day>:<invoice number or "account">``), closed when it ends.
+        ``dispute`` one task per customer while a dispute is open ``from_days`` days or more
+        (cause ``disputes``), closed when none is.
       from_days / until_days: days past due (negative: before the due date) of the invoice,
         inclusive; for ``invoice`` and ``overdue`` scopes; for ``dispute``, days it has been open.
       beyond_habit: only once the invoice is older than the customer's habit + grace (applies to

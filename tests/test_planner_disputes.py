@@ -37,9 +37,9 @@ def test_dispute__open_past_the_limit_opens_a_task_and_resolved_puts_the_invoice
     assert found == [
         ("2024-02-01", "open", "a reminder episode:2024-02-01"),
         ("2024-02-10", "close", "a reminder episode:2024-02-01"),
-        ("2024-03-11", "open", "a dispute_review dispute:2024-02-10:A1"),  # 30 days open
+        ("2024-03-11", "open", "a dispute_review disputes"),  # 30 days open
         ("2024-03-20", "open", "a phone_call episode:2024-02-01"),  # back in the ladder, one rung up
-        ("2024-03-20", "close", "a dispute_review dispute:2024-02-10:A1"),
+        ("2024-03-20", "close", "a dispute_review disputes"),
         ("2024-03-27", "open", "a payment_plan_offer episode:2024-02-01"),
         ("2024-03-27", "close", "a phone_call episode:2024-02-01"),
     ]
@@ -57,7 +57,7 @@ def test_dispute__the_task_cites_the_dispute_and_the_policy_limit():
 
 def test_dispute__a_credit_note_ends_it_and_the_rest_is_dunned():
     found = events('note a 2024-02-10 "dispute: A1 wrong goods"\ncredit a CN1 2024-03-25 100.00 -> A1')
-    assert found[-2:] == [("2024-03-25", "close", "a dispute_review dispute:2024-02-10:A1"),
+    assert found[-2:] == [("2024-03-25", "close", "a dispute_review disputes"),
                           ("2024-04-01", "open", "a phone_call episode:2024-02-01")]
 
 
@@ -85,3 +85,16 @@ invoice o O1 2024-01-01 800.00
 def test_dispute__a_complaint_holds_nothing():
     found = events('dispute a C1 2024-02-10 complaint reason="late delivery"', "2024-03-01")
     assert ("2024-03-01", "open", "a phone_call episode:2024-02-01") in found
+
+
+def test_dispute__several_open_too_long_make_one_task_citing_each():
+    ledger = ledger_from_text(ALPHA + 'invoice a A2 2024-01-10 300.00\n'
+                                      'note a 2024-02-10 "dispute: A1 wrong goods"\n'
+                                      'note a 2024-02-12 "dispute: A2 late delivery"')
+    desired, _ = run(ledger, D("2024-03-15"), NOTHING_WRITTEN, policy_of())
+    (task,) = [t for t in desired.tasks if t.step == "dispute_review"]
+    assert task.key == "task:a:dispute_review:disputes"
+    assert task.title == "Resolve the dispute of Alpha about A1, A2"
+    assert [line for line in task.evidence if line.startswith("dispute on")] == [
+        "dispute on A1 opened 10 Feb 2024, 34 days open: wrong goods",
+        "dispute on A2 opened 12 Feb 2024, 32 days open: late delivery"]
