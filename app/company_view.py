@@ -27,7 +27,7 @@ from arwatch.sync.clock import run_clock, today_in
 from arwatch.sync.config import SyncConfig, default_config_path, load_config, load_secrets
 from arwatch.sync.merge import merge
 from arwatch.sync.model_in_use import scored
-from arwatch.sync.runner import _with_store
+from arwatch.sync.runner import _with_store, ledger_data
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import Store, default_path, open_store
 from arwatch.sync.templates import load_templates
@@ -116,7 +116,8 @@ def stored_ledger(store: Store, name: str, adapter: SourceAdapter) -> tuple[Ledg
     if store.snapshot.cursor(name) is None and not stored:
         raise UsageError(f"nothing stored for {name!r} yet: run `arwatch sync --source {name}` first")
     merged = merge(stored_company, stored, PullResult(), adapter.name)
-    ledger, issues = load_ledger(merged.ledger_data(), source=adapter.name, unavailable=adapter.unavailable)
+    ledger, issues = load_ledger(ledger_data(merged, store, name), source=adapter.name,
+                                 unavailable=adapter.unavailable)
     return ledger, tuple(issues)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from arwatch.core.actions import DesiredState
 from arwatch.core.call_list import CallLine, CallList
@@ -38,7 +39,9 @@ def _calls(calls: CallList, limit: int) -> list[str]:
 
 
 def worklist_text(desired: DesiredState, names: dict[str, str], today: dt.date, limit: int = 15,
-                  calls: CallList | None = None) -> str:
+                  calls: CallList | None = None, switched: Sequence[tuple[str, str]] = ()) -> str:
+    """``switched``: (customer name, what stops its dunning) for the customers a collector snoozed,
+    excluded from reminders or placed with an agency."""
     due = [t for t in desired.tasks if t.due_date <= today]
     lines = [f"Worklist for {today.isoformat()}: {len(due)} tasks due, {len(desired.holds)} customers on hold"]
     sections = SECTIONS if calls is not None else (("Call today", ("call",)),) + SECTIONS
@@ -57,4 +60,9 @@ def worklist_text(desired: DesiredState, names: dict[str, str], today: dt.date, 
         lines.append(f"\nOn credit hold ({len(desired.holds)}): new orders only with payment upfront")
         for h in sorted(desired.holds, key=lambda h: h.customer_id)[:limit]:
             lines.append(f"  - {names.get(h.customer_id, h.customer_id)}: {h.reason}")
+    if switched:
+        lines.append(f"\nSnoozed, excluded or with the agency ({len(switched)}): no automated steps")
+        lines += [f"  - {name}: {why}" for name, why in switched[:limit]]
+        if len(switched) > limit:
+            lines.append(f"  ... and {len(switched) - limit} more")
     return "\n".join(lines)

@@ -20,6 +20,7 @@ from .policy import Policy
 from .promises import PROMISE_STATES, PromiseTracking, grace_days, track_promises
 from .scoring import ScoreBoard
 from .settlement import settlement
+from .switches import standing
 
 _ACCOUNTS_ROLES = ("account", "financ", "payab", "controll", "bookkeep", "treasur", "cfo")
 
@@ -97,18 +98,19 @@ def _not_called(desired: DesiredState, board: ScoreBoard, policy: Policy, at_ris
     for task in desired.tasks:
         tasks.setdefault(task.customer_id, []).append(task)
     held = {h.customer_id: h for h in desired.holds}
+    switched = standing(frame)
     out = []
     for c in np.argsort(-at_risk, kind="stable")[:TOP_EXPOSURES]:
         cid = str(frame.c_id[c])
         if at_risk[c] <= 0 or cid in called:
             continue
         out.append((str(frame.c_name[c]), _why_not(board, int(c), tasks.get(cid, []), cid in held, cid in later,
-                                                    promises)))
+                                                    promises, switched.words(int(c)))))
     return tuple(out)
 
 
 def _why_not(board: ScoreBoard, c: int, tasks: list[Task], held: bool, carried: bool,
-             promises: PromiseTracking) -> str:
+             promises: PromiseTracking, switches: tuple[str, ...] = ()) -> str:
     steps = {t.step: t for t in tasks}
     on_hold = "on credit hold; " if held else ""
     if carried:
@@ -117,6 +119,8 @@ def _why_not(board: ScoreBoard, c: int, tasks: list[Task], held: bool, carried: 
         return "under fraud investigation: automated dunning stopped"
     if "agency_referral" in steps:
         return f"{on_hold}with the agency: referral awaiting a manager's approval"
+    if switches:  # the collector's snooze, exclusion or agency placement
+        return on_hold + "; ".join(switches)
     pending = _pending_promise(board, c, promises)
     if pending:
         return f"{on_hold}{pending}"

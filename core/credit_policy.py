@@ -28,7 +28,7 @@ INDICATOR_IDS: tuple[str, ...] = (  # warning-signs.md table A, in the registry'
 )
 STEPS: tuple[str, ...] = (
     "pre_due_courtesy", "reminder", "phone_call", "payment_plan_offer", "billing_cycle_change",
-    "credit_hold", "agency_referral", "fraud_investigation", "sales_review",
+    "credit_hold", "agency_referral", "fraud_investigation", "sales_review", "dispute_review",
 )
 # Steps that go beyond a reminder: before ``patience_days`` past due only with ``early = true``.
 BEYOND_REMINDERS: frozenset[str] = frozenset({"phone_call", "payment_plan_offer", "agency_referral"})
@@ -37,7 +37,7 @@ ESCALATION: tuple[str, ...] = ("reminder", "phone_call", "payment_plan_offer", "
 DUNNING: tuple[str, ...] = ("pre_due_courtesy", "reminder", "phone_call", "payment_plan_offer",
                             "billing_cycle_change", "agency_referral", "credit_hold")
 CHANNELS: tuple[str, ...] = ("email", "letter", "call", "todo", "approval")
-Scope = Literal["invoice", "overdue", "account", "promise", "hold"]
+Scope = Literal["invoice", "overdue", "account", "promise", "hold", "dispute"]
 
 
 class _Section(BaseModel):
@@ -69,9 +69,11 @@ class StepRule(_Section):
         customer and episode (cause ``episode:<first overdue day>``), see core/ladder.py;
         ``account`` one task per customer while one of ``requires`` fires (cause: that indicator);
         ``promise`` one task per broken promise or off-track payment plan (cause
-        ``promise:<date>`` / ``plan:<agreed date>``); ``hold`` one task while a hold is desired.
+        ``promise:<date>`` / ``plan:<agreed date>``); ``hold`` one task while a hold is desired;
+        ``dispute`` one task per customer while a dispute is open ``from_days`` days or more
+        (cause ``disputes``), closed when none is.
       from_days / until_days: days past due (negative: before the due date) of the invoice,
-        inclusive; for ``invoice`` and ``overdue`` scopes.
+        inclusive; for ``invoice`` and ``overdue`` scopes; for ``dispute``, days it has been open.
       beyond_habit: only once the invoice is older than the customer's habit + grace (applies to
         the segments of ``CreditPolicy.habit_segments`` with a known habit).
       large_only: only invoices with at least ``CreditPolicy.large_invoice`` open.
@@ -125,11 +127,11 @@ class StepRule(_Section):
 
     @model_validator(mode="after")
     def _coherent(self) -> StepRule:
-        timed = self.scope in ("invoice", "overdue")
+        timed = self.scope in ("invoice", "overdue", "dispute")
         if timed and self.from_days is None:
             raise ValueError(f"from_days: required for scope {self.scope!r}")
         if not timed and (self.from_days is not None or self.until_days is not None):
-            raise ValueError(f"from_days: only for scopes invoice and overdue, not {self.scope!r}")
+            raise ValueError(f"from_days: only for scopes invoice, overdue and dispute, not {self.scope!r}")
         if self.until_days is not None and self.from_days is not None and self.until_days < self.from_days:
             raise ValueError(f"until_days: {self.until_days} is before from_days {self.from_days}")
         if self.scope == "account" and not self.requires:
@@ -158,6 +160,7 @@ def _default_ladders() -> dict[str, tuple[StepRule, ...]]:
                   assignee="salesperson"),
             _rule("credit_hold", scope="hold", channel="letter"),
             _rule("phone_call", scope="promise", channel="call"),
+            _rule("dispute_review", scope="dispute", from_days=30, channel="todo"),
         ),
         "good": (
             _rule("pre_due_courtesy", large_only=True, **courtesy),

@@ -1,8 +1,10 @@
 """Collection episodes: from the day a customer first has an overdue invoice until nothing is.
 
 An invoice is overdue from the day after its due date until the day before it is settled (the
-day of the allocation that closed it). A customer's current episode is the unbroken run of days,
-ending on the frame's day, on which at least one of its invoices was overdue; a day with nothing
+day of the allocation that closed it); one held by an open dispute today does not count
+(``core/disputed.py``): when the dispute ends, it counts again from its due date. A customer's
+current episode is the unbroken run of days, ending on the frame's day, on which at least one
+of its invoices was overdue; a day with nothing
 overdue ends an episode, and the next overdue invoice starts a new one. The episode's first day
 names it in the keys of the ladder's tasks (``episode:<day>``), so the steps of one episode
 neither block nor continue those of the next.
@@ -16,6 +18,7 @@ import numpy as np
 
 from .actions import EPISODE
 from .columnar import NEVER
+from .disputed import held_by_dispute
 from .frame import PAYMENT_STATES, LedgerFrame, date_of
 from .model import PaymentState
 from .settlement import settlement
@@ -30,7 +33,7 @@ def episode_starts(frame: LedgerFrame) -> np.ndarray:
     t = int(frame.as_of_day)
     start = frame.i_due.astype(np.int64) + 1
     end = np.where(st.is_open, t, st.settled_day.astype(np.int64) - 1)
-    rows = np.flatnonzero(~frame.i_credit & (start <= end) & (start <= t))
+    rows = np.flatnonzero(~frame.i_credit & (start <= end) & (start <= t) & ~held_by_dispute(frame))
     rows = rows[np.lexsort((start[rows], frame.i_cust[rows]))]
     cust, first, last = frame.i_cust[rows], start[rows], end[rows]
     bounds = np.searchsorted(cust, np.arange(frame.n_customers + 1))

@@ -12,7 +12,8 @@ slice (``rows_of``). Array prefixes: ``c_`` customers, ``i_`` invoices and credi
 and credit notes settling invoices), ``p_`` payments, ``d_`` disputes, ``t_`` contact attempts
 ("touches"), ``n_`` payment-plan instalments, ``s_`` signals, ``k_`` contacts, ``b_`` allocations of
 payments that bounced (kept apart: they settle nothing), ``o_`` confirmed sale orders (read only
-when ``orders_available``: the source has orders).
+when ``orders_available``: the source has orders), ``w_`` collectors' switches (snooze, exclusion,
+agency placement).
 """
 
 from __future__ import annotations
@@ -30,10 +31,12 @@ from .model import (
     Ledger,
     PaymentState,
     SignalKind,
+    SwitchKind,
 )
 
 SIGNAL_KINDS: tuple[SignalKind, ...] = tuple(SignalKind)
 CHANNELS: tuple[Channel, ...] = tuple(Channel)
+SWITCH_KINDS: tuple[SwitchKind, ...] = tuple(SwitchKind)
 PAYMENT_STATES: tuple[PaymentState, ...] = tuple(PaymentState)
 
 
@@ -139,6 +142,13 @@ class LedgerFrame:
     # each invoice was delivered
     c_country: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     i_delivery: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    # collectors' per-customer switches (snooze, exclude/include, placed/recalled), by (customer, day)
+    w_cust: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    w_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    w_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))  # index into SWITCH_KINDS
+    w_until: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # NEVER: none
+    w_note: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    d_amount: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))  # disputed; NaN: all
     company_name: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -191,6 +201,7 @@ class LedgerFrame:
         n_keep = self.n_agreed <= t
         k_keep = self.k_created <= t
         o_keep = self.o_day <= t
+        w_keep = self.w_day <= t
         return dataclasses.replace(
             self,
             as_of_day=t,
@@ -211,7 +222,7 @@ class LedgerFrame:
             p_account=self.p_account[pay_keep],
             d_cust=self.d_cust[d_keep], d_inv=d_inv, d_open=self.d_open[d_keep],
             d_resolved=np.where(self.d_resolved[d_keep] <= t, self.d_resolved[d_keep], NEVER).astype(np.int32),
-            d_complaint=self.d_complaint[d_keep], d_reason=self.d_reason[d_keep],
+            d_complaint=self.d_complaint[d_keep], d_reason=self.d_reason[d_keep], d_amount=self.d_amount[d_keep],
             t_cust=self.t_cust[t_keep], t_day=self.t_day[t_keep], t_channel=self.t_channel[t_keep],
             t_answered=self.t_answered[t_keep], t_promise_day=self.t_promise_day[t_keep],
             t_promise_amount=self.t_promise_amount[t_keep], t_outcome=self.t_outcome[t_keep],
@@ -227,5 +238,7 @@ class LedgerFrame:
             k_archived=np.where(self.k_archived[k_keep] <= t, self.k_archived[k_keep], NEVER).astype(np.int32),
             o_id=self.o_id[o_keep], o_number=self.o_number[o_keep], o_cust=self.o_cust[o_keep],
             o_day=self.o_day[o_keep], o_total=self.o_total[o_keep],
+            w_cust=self.w_cust[w_keep], w_day=self.w_day[w_keep], w_kind=self.w_kind[w_keep],
+            w_until=self.w_until[w_keep], w_note=self.w_note[w_keep],
             extra={},
         )

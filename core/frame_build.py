@@ -17,7 +17,7 @@ import numpy as np
 
 from .columnar import NEVER, covered_day
 from .gcpause import with_gc_paused
-from .model import InvoiceKind, InvoiceState, Ledger, OrderState, PaymentState
+from .model import InvoiceKind, InvoiceState, Ledger, OrderState, PaymentState, SwitchKind
 from .settlement import TOLERANCE as SETTLED_TOLERANCE
 
 
@@ -111,6 +111,7 @@ def _build_columns(ledger: Ledger) -> dict[str, Any]:
     cols.update(_allocations(payments, p_day, invoices, i_issue, is_credit, i_index, rate))
     cols.update(_small_tables(ledger, c_index, i_index))
     cols.update(_orders(ledger, c_index))
+    cols.update(_switches(ledger, c_index))
     cols["i_disputed_day"] = _flag_days(cols, days(i_disputed_on))
     return cols
 
@@ -141,6 +142,15 @@ def _orders(ledger: Ledger, c_index: dict[str, int]) -> dict[str, np.ndarray]:
     o_id, o_number, o_total, o_rate = columns(orders, "id", "number", "total", "fx_rate")
     return {"o_id": obj(o_id), "o_number": obj(o_number), "o_cust": o_cust, "o_day": o_day,
             "o_total": money(o_total) * money(o_rate) if len(orders) else np.zeros(0)}
+
+
+def _switches(ledger: Ledger, c_index: dict[str, int]) -> dict[str, np.ndarray]:
+    """Collectors' switches (snooze, exclude/include, placed/recalled) by (customer, day)."""
+    switches, w_cust, w_day = _sorted_by_customer(ledger.switches, c_index, "on")
+    kinds = tuple(SwitchKind)
+    return {"w_cust": w_cust, "w_day": w_day,
+            "w_kind": np.array([kinds.index(w.kind) for w in switches], dtype=np.int8),
+            "w_until": days([w.until for w in switches]), "w_note": obj([w.note for w in switches])}
 
 
 def _allocations(payments: list[Any], p_day: np.ndarray, invoices: list[Any], i_issue: np.ndarray,
@@ -181,7 +191,8 @@ def _small_tables(ledger: Ledger, c_index: dict[str, int], i_index: dict[str, in
                               dtype=np.int32),
                d_resolved=days([d.resolved_on for d in disputes]),
                d_complaint=np.array([d.kind == "complaint" for d in disputes], dtype=bool),
-               d_reason=obj([d.reason for d in disputes]))
+               d_reason=obj([d.reason for d in disputes]),
+               d_amount=money([d.amount for d in disputes]))
     attempts, t_cust, t_day = _sorted_by_customer(ledger.contact_attempts, c_index, "on")
     channels = tuple(Channel)
     out.update(t_cust=t_cust, t_day=t_day,

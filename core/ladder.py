@@ -190,6 +190,8 @@ def rung_firings(view: PlanView, written: WrittenState, today: dt.date,
             if chosen is None and position.open and not _blocked(view, c, position.step):
                 kept = steps.get(position.step) or rule_for(view, SEGMENT_NAMES[view.board.segment[c]],
                                                              position.step)
+                if kept is not None and view.silenced(kept[2])[c]:  # snoozed, excluded, with the agency
+                    kept = None
                 chosen = None if kept is None else (kept, _kept_reason(written_open, f, c, position, cause))
         if chosen is not None:
             (ladder, index, rule), why = chosen

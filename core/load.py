@@ -28,6 +28,7 @@ from .model import (
     PaymentState,
     Record,
 )
+from .note_records import notes_to_records
 
 _TYPE_NAMES = {
     "customers": "customer",
@@ -38,6 +39,8 @@ _TYPE_NAMES = {
     "payment_plans": "payment_plan",
     "signals": "signal",
     "orders": "order",
+    "switches": "switch",
+    "notes": "note",
 }
 
 
@@ -181,6 +184,22 @@ def _settle_date(record: Record) -> dt.date:
     raise TypeError(f"a {type(record).__name__} settles no invoice")
 
 
+def _add_note_records(good: dict[str, list[Record]], source: str) -> tuple[list[Issue], set[str]]:
+    """The records the collectors' notes make, validated and added to their collections; and
+    the collections they gave records to (no longer unavailable)."""
+    if not good["notes"]:
+        return [], set()
+    invoices = {inv.id: inv.number for inv in good["invoices"]}  # type: ignore[attr-defined]
+    made, issues = notes_to_records(good["notes"], invoices)  # type: ignore[arg-type]
+    types = dict(COLLECTIONS)
+    for key, raws in made.items():
+        records, found = validate_records(raws, types[key], _TYPE_NAMES[key], source)
+        taken = {r.id for r in good[key]}  # type: ignore[attr-defined]
+        good[key] += [r for r in records if r.id not in taken]  # type: ignore[attr-defined]
+        issues += found
+    return issues, {key for key, raws in made.items() if raws}
+
+
 @with_gc_paused
 def load_ledger(
     data: Mapping[str, Any], source: str = "file", unavailable: Iterable[str] = ()
@@ -206,7 +225,8 @@ def load_ledger(
         good[key] = records
 
     customer_ids = {c.id for c in good["customers"]}  # type: ignore[attr-defined]
-    for key in ("invoices", "payments", "disputes", "contact_attempts", "payment_plans", "signals", "orders"):
+    for key in ("invoices", "payments", "disputes", "contact_attempts", "payment_plans", "signals", "orders",
+                "switches", "notes"):
         good[key], found = _drop_unknown_customers(good[key], customer_ids, _TYPE_NAMES[key], source)
         issues += found
 
@@ -228,9 +248,11 @@ def load_ledger(
         else:
             disputes.append(d)
     good["disputes"] = disputes
+    found, filled = _add_note_records(good, source)
+    issues += found
 
     missing = {key for key in OPTIONAL_COLLECTIONS if data.get(key) is None}
-    ledger = Ledger(company=company, source=source, unavailable=frozenset(unavailable) | missing,
+    ledger = Ledger(company=company, source=source, unavailable=(frozenset(unavailable) | missing) - filled,
                     **{key: tuple(records) for key, records in good.items()})
     return ledger, tuple(issues)
 

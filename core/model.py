@@ -330,6 +330,62 @@ class Signal(Record):
     expires_on: dt.date | None = None
 
 
+class SwitchKind(str, Enum):
+    SNOOZE = "snooze"  # no customer-facing step before ``until`` (a next-action date)
+    EXCLUDE = "exclude"  # no automated reminders until an ``include``
+    INCLUDE = "include"
+    PLACED = "placed"  # referred to (placed with) a collection agency: automated dunning stops
+    RECALLED = "recalled"  # taken back from the agency
+
+
+class CustomerSwitch(Record):
+    """A collector's per-customer decision about dunning, from a note or the source.
+
+    The latest switch of each pair (exclude/include, placed/recalled) known on a day is in
+    force; a snooze holds until its ``until`` day (a later snooze replaces an earlier one).
+
+    Attributes:
+      on: the day it was decided (the note's own day).
+      until: for a snooze, the next-action day.
+      note: the collector's words (the agency's name for ``placed``).
+    """
+
+    id: RecordId
+    customer_id: RecordId
+    kind: SwitchKind
+    on: dt.date
+    until: dt.date | None = None
+    note: str = ""
+    source: str = "manual"
+
+    @model_validator(mode="after")
+    def _until(self) -> CustomerSwitch:
+        if self.kind is SwitchKind.SNOOZE and self.until is None:
+            raise ValueError("until: a snooze needs the day it ends")
+        if self.until is not None and self.until < self.on:
+            raise ValueError(f"until: {self.until} is before the day it was set, {self.on}")
+        return self
+
+
+class CollectorNote(Record):
+    """A note in the collector's syntax (docs/collector-notes.md), as written: each of its lines
+    becomes a record of the ledger when it is loaded (``core/note_records.py``).
+
+    Attributes:
+      on: the note's own day (when it was written); relative days in it count from here.
+      text: the note, one line per entry; lines not in the syntax are left alone.
+      invoice_id: the invoice the note is attached to, if any (a dispute without a number is about it).
+      source: where it was written ("arwatch record", "quickbooks", "odoo", "file").
+    """
+
+    id: RecordId
+    customer_id: RecordId
+    on: dt.date
+    text: str
+    invoice_id: RecordId | None = None
+    source: str = "manual"
+
+
 class Ledger(Record):
     """A snapshot of everything known about a company's receivables.
 
@@ -351,6 +407,8 @@ class Ledger(Record):
     payment_plans: tuple[PaymentPlan, ...] = ()
     signals: tuple[Signal, ...] = ()
     orders: tuple[Order, ...] = ()
+    switches: tuple[CustomerSwitch, ...] = ()
+    notes: tuple[CollectorNote, ...] = ()
     unavailable: frozenset[str] = frozenset()
 
 
@@ -364,6 +422,8 @@ COLLECTIONS: tuple[tuple[str, type[Record]], ...] = (
     ("payment_plans", PaymentPlan),
     ("signals", Signal),
     ("orders", Order),
+    ("switches", CustomerSwitch),
+    ("notes", CollectorNote),
 )
 
 # Collections a source may not have at all: absent from ``load_ledger``'s data (not merely

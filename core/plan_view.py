@@ -15,6 +15,7 @@ import numpy as np
 
 from .actions import Hold, WrittenState
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, StepRule
+from .disputed import held_by_dispute
 from .episodes import episode_starts
 from .habit import habit
 from .holds import evidence, fired
@@ -23,7 +24,11 @@ from .policy import Policy
 from .promises import PROMISE_STATES, grace_days, track_instalments, track_promises
 from .scoring import CustomerScore, ScoreBoard
 from .settlement import settlement
+from .switches import standing
 from .tone import firm_state
+
+CUSTOMER_FACING = frozenset({"email", "letter", "call"})
+REMINDERS = frozenset({"email", "letter"})  # what "exclude from reminders" stops
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,22 @@ class PlanView:
         written = written or WrittenState()
         self.state = firm_state(frame, holds, (*written.tasks, *written.done_tasks), self.fraud, self.instalments,
                                 self.starts)
+        self.standing = standing(frame)
+        self.state[self.standing.placed & (self.state != "fraud investigation")] = "with agency"
         self.firm = self.state != ""
+
+    def silenced(self, rule: StepRule) -> np.ndarray:
+        """Per customer: the collector's switches stop this rule's step: a snooze every customer-facing
+        step, an exclusion the reminders (e-mails, letters), an agency placement all dunning."""
+        s = self.standing
+        out = np.zeros(self.frame.n_customers, dtype=bool)
+        if rule.channel in CUSTOMER_FACING:
+            out |= s.snoozed | s.placed
+        if rule.channel in REMINDERS:
+            out |= s.excluded
+        if rule.step == "agency_referral":
+            out |= s.placed
+        return out
 
     def customers_for(self, segment: str, rule: StepRule) -> np.ndarray:
         board, credit = self.board, self.credit
@@ -121,13 +141,15 @@ class PlanView:
             ok &= ~self.in_episode
         if rule.step in credit.friendly_steps:
             ok &= ~self.firm
+        ok &= ~self.silenced(rule)
         return ok
 
     def invoices_for(self, customers: np.ndarray, rule: StepRule) -> np.ndarray:
-        """Invoice rows the rule fires on (open, in its days-past-due range, beyond the habit)."""
+        """Invoice rows the rule fires on (open and not held by a dispute, in its days-past-due range,
+        beyond the habit)."""
         f = self.frame
         assert rule.from_days is not None  # StepRule requires it for the scopes that read invoices
-        ok = self.st.is_open & customers[f.i_cust] & (self.dpd >= rule.from_days)
+        ok = self.st.is_open & ~held_by_dispute(f) & customers[f.i_cust] & (self.dpd >= rule.from_days)
         if rule.until_days is not None:
             ok &= self.dpd <= rule.until_days
         if rule.beyond_habit:

@@ -20,6 +20,7 @@ import numpy as np
 
 from .actions import DesiredState, Flag, Hold, Task, WrittenState
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, LetterPolicy, StepRule
+from .dispute_tasks import dispute_firings
 from .frame import LedgerFrame, date_of
 from .holds import desired_holds, fired
 from .indicators.base import fmt_day, fmt_money
@@ -54,6 +55,8 @@ def _fire(view: PlanView, segment: str, ladder: str, index: int, rule: StepRule,
         return [Firing(int(c), ladder, index, rule, "hold", hold=holds[str(f.c_id[c])],
                        notes=(f"credit hold ({holds[str(f.c_id[c])].rule}): {holds[str(f.c_id[c])].reason}",))
                 for c in np.flatnonzero(customers) if str(f.c_id[c]) in holds]
+    if rule.scope == "dispute":
+        return dispute_firings(view, customers, ladder, index, rule)
     return _promise_firings(view, customers, ladder, index, rule)
 
 
@@ -115,6 +118,8 @@ def describe(ladder: str, index: int, rule: StepRule) -> str:
         parts.append("on a broken promise or missed instalment")
     if rule.scope == "hold":
         parts.append("while on credit hold")
+    if rule.scope == "dispute":
+        parts = [rule.step, f"on a dispute open {rule.from_days} days or more"]
     return f"credit.ladders.{ladder}[{index}]: " + ", ".join(parts)
 
 

@@ -103,6 +103,7 @@ _TITLES = {
     "agency_referral": "Approve referral of {name} to a collection agency{about}",
     "fraud_investigation": "Investigate possible fraud: {name} (automated dunning stopped)",
     "sales_review": "Sales review of {name}: external distress",
+    "dispute_review": "Resolve the dispute of {name}{about}",
 }
 
 

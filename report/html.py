@@ -23,10 +23,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+import numpy as np
+
 from arwatch.core.actions import DesiredState, Diff, Op, Task
 from arwatch.core.call_list import CallList, call_list
 from arwatch.core.policy import Policy
 from arwatch.core.scoring import ScoreBoard
+from arwatch.core.switches import standing
 
 from .aging import BUCKET_NAMES, AgingTable, InvoiceCurrencies, aging_by_customer, company_total
 from .charts import CSS as CHART_CSS
@@ -319,6 +322,19 @@ def _worklist(desired: DesiredState, diff: Diff, rows: dict[str, RiskRow], style
             + (f"<ul>{released}</ul>" if released else "") + "</section>")
 
 
+def _switched(board: ScoreBoard, rows: dict[str, RiskRow]) -> str:
+    """The customers a collector snoozed, excluded from reminders or placed with an agency."""
+    frame, s = board.frame, standing(board.frame)
+    found = sorted((rows[str(frame.c_id[c])].name if str(frame.c_id[c]) in rows else str(frame.c_name[c]),
+                    "; ".join(s.words(int(c)))) for c in np.flatnonzero(s.snoozed | s.excluded | s.placed))
+    if not found:
+        return ""
+    items = "".join(f"<li><b>{_e(name)}</b>: {_e(why)}</li>" for name, why in found)
+    return (f'<section id="switched"><h3>Snoozed, excluded or with the agency ({len(found)})</h3>'
+            f"<p><small>No automated steps for these customers (docs/collector-notes.md).</small></p>"
+            f"<ul>{items}</ul></section>")
+
+
 OP_WORDS = {Op.SET_FLAG: "set risk flag", Op.CLEAR_FLAG: "clear risk flag", Op.PLACE_HOLD: "place credit hold",
             Op.RELEASE_HOLD: "release credit hold", Op.OPEN_TASK: "open task", Op.CLOSE_TASK: "close task"}
 
@@ -365,7 +381,7 @@ def render_report(board: ScoreBoard, desired: DesiredState, diff: Diff, policy: 
         + forecast_section(board, style)
         + details_section(board, rows, desired, history.customers, style,
                           {cid: a for cid, (a, _) in arrows.items()})
-        + _worklist(desired, diff, by_id, style, calls)
+        + _worklist(desired, diff, by_id, style, calls) + _switched(board, by_id)
         + _changes(diff, {cid: r.name for cid, r in by_id.items()})
         + f"</main><footer>Export the aging, the ranked risks and the worklist: <code>{_e(context.export_command)}"
         f"</code> (or <code>--format csv</code>).{_e(missing)}</footer></body></html>"

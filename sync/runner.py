@@ -134,10 +134,19 @@ def _save_snapshot(store: Store, company: str, adapter: SourceAdapter, merged: M
             store.snapshot.set_cursor(conn, company, pull.cursor, run_id)
 
 
+def ledger_data(merged: Merged, store: Store, company: str) -> dict[str, Any]:
+    """The merged snapshot as ``load_ledger``'s data, with the notes recorded in the store
+    (``arwatch record``) beside the source's own."""
+    data = merged.ledger_data()
+    data["notes"] = list(data.get("notes") or ()) + store.notes.records(company)
+    return data
+
+
 def _score(merged: Merged, adapter: SourceAdapter, policy: Policy, today: dt.date, store: Store, company: str,
            save: bool) -> tuple[ScoreBoard, tuple[Issue, ...]]:
     """The company scored as of ``today`` by its model in use (``model_in_use``; a sync ``save``s a new fit)."""
-    ledger, issues = load_ledger(merged.ledger_data(), source=adapter.name, unavailable=adapter.unavailable)
+    ledger, issues = load_ledger(ledger_data(merged, store, company), source=adapter.name,
+                                 unavailable=adapter.unavailable)
     board, _ = scored(score(LedgerFrame.from_ledger(ledger, today), policy), policy, store, company, save)
     return board, issues
 

@@ -12,6 +12,7 @@
     plan c1 PL1 2024-03-01 2024-04-01:50 2024-05-01:50 [cancelled=...]
     signal c1 hearsay 2024-03-01 [severity=0.5] [confidence=0.3] [expires=...] [source="..."]
     order c1 S00041 2024-01-05 100.00 [cancelled] [currency=USD rate=0.9]
+    note c1 2024-03-02 "call: no answer" [invoice=INV/1]     (a collector's note; \\n between lines)
     provides orders
 
 Without an ``order`` or ``provides orders`` line the data has no "orders" key (a source without
@@ -158,6 +159,12 @@ def ledger_data(text: str) -> dict:
                 if key in opts:
                     sig[field] = opts[key]
             data["signals"].append(sig)
+        elif kind == "note":
+            plain, opts = _opts(rest)
+            cid, on, text = plain[:3]
+            text = text.replace("\\n", "\n")  # a note of several lines: "call: no answer\\nsnooze: ..."
+            data.setdefault("notes", []).append({"id": f"n{counter}", "customer_id": cid, "on": on, "text": text,
+                                                 "invoice_id": opts.get("invoice")})
         else:
             raise ValueError(f"unknown ledger line: {raw!r}")
     return data

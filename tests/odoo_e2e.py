@@ -3,7 +3,9 @@
 Demo company pushed into its own Odoo company -> run 1 (flag, hold, tasks written) -> run 2
 (nothing to write) -> two arwatch companies sharing a customer (``shared_customer``) -> a task
 written by an earlier version (``legacy_task``) -> the held customer pays everything -> run 3
-(hold released, flag cleared, tasks closed) -> run 4 (nothing to write). Each run: pull (full,
+(hold released, flag cleared, tasks closed) -> run 4 (nothing to write) -> a collector logs a
+call on another customer, marked done with feedback in the note syntax (``collector_call``) ->
+run 5 reads it as a contact attempt and a snooze (issue 18.2). Each run: pull (full,
 then incremental from the cursor) -> merge into a snapshot -> load_ledger -> score -> small
 planner -> diff against ``read_written_state`` -> apply.
 """
@@ -148,6 +150,21 @@ def legacy_task(transport: Any, adapter: OdooAdapter) -> tuple[str, int]:
     return task.key, activity
 
 
+COLLECTOR_FEEDBACK = "call: no answer\nsnooze: until 2027-12-31"
+
+
+def collector_call(transport: Any, adapter: OdooAdapter, partner: int) -> int:
+    """A call the collector logs on ``partner`` and marks done with feedback in the note syntax
+    (docs/collector-notes.md); the activity's id."""
+    context = {"allowed_company_ids": [int(adapter.company["id"])]}
+    vals = {"res_model_id": adapter.lookups.partner_model(), "res_id": partner,
+            "activity_type_id": adapter.lookups.activity_type("call"), "summary": "Call about the overdue invoices"}
+    created = transport.call("mail.activity", "create", vals_list=[vals], context=context)
+    activity = int(created[0] if isinstance(created, list) else created)
+    transport.call("mail.activity", "action_feedback", ids=[activity], feedback=COLLECTOR_FEEDBACK, context=context)
+    return activity
+
+
 def scenario(transport: Any, url: str, database: str, tag: str) -> dict[str, Any]:
     company = create_company(transport, f"arwatch e2e {tag}")
     loader = Loader(transport, company)
@@ -167,5 +184,10 @@ def scenario(transport: Any, url: str, database: str, tag: str) -> dict[str, Any
     runs += [sync_once(adapter, snap), sync_once(adapter, snap)]
     fields = sorted(adapter.lookups.warning_fields())
     partner = loader.call("res.partner", "read", ids=[held], fields=fields + ["category_id"])[0]
+    called = loader.partners["c1"]
+    collector_call(transport, adapter, called)
+    noted = sync_once(adapter, snap)
+    ledger, _ = load_ledger(snap.data(), source="odoo", unavailable=adapter.unavailable)
     return {"runs": runs, "written": adapter.read_written_state(), "partner": partner, "held": held,
-            "shared": shared, "legacy": legacy, "upgraded": upgraded}
+            "shared": shared, "legacy": legacy, "upgraded": upgraded,
+            "collector": {"partner": called, "run": noted, "ledger": ledger}}

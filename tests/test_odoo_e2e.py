@@ -36,6 +36,19 @@ def _check(outcome: dict, version: tuple[int, int]) -> None:
     key, legacy = outcome["legacy"]
     assert outcome["upgraded"].changes == (), "a task written without company is still this company's"
     assert str(legacy) in {r.external_id for r in third.results if r.op is Op.CLOSE_TASK}, "and closed with the rest"
+    _check_collector(outcome["collector"])
+
+
+def _check_collector(collector: dict) -> None:
+    """A done call's feedback in the note syntax is read as the call and the snooze it records."""
+    ledger, customer = collector["ledger"], str(collector["partner"])
+    assert collector["run"].pulled >= 1
+    notes = [n for n in ledger.notes if n.customer_id == customer]
+    assert [n.text for n in notes] == ["call: no answer", "snooze: until 2027-12-31"]
+    attempts = [a for a in ledger.contact_attempts if a.customer_id == customer]
+    assert [(a.answered, a.on) for a in attempts] == [(False, notes[0].on)], "counted once, from its feedback"
+    assert [(w.kind.value, w.until.isoformat()) for w in ledger.switches if w.customer_id == customer] == [
+        ("snooze", "2027-12-31")]
 
 
 def _check_shared(shared: dict) -> None:

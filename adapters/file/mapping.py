@@ -36,6 +36,13 @@ Example (TOML, under ``[companies.<name>.settings]``)::
     amount = "Amount"
     invoice_number = "Invoice No"
     payer_account = "IBAN"                 # optional
+    [companies.<name>.settings.activity_columns]   (an optional activities export: calls, promises,
+    date = "Date"                                   disputes, snoozes... docs/collector-notes.md)
+    customer_id = "Account"
+    kind = "Type"                          # call, promise, dispute, resolved, snooze, signal, plan, ...
+    text = "Notes"                         # optional: the line's details ("no answer", "until 2027-01-10")
+    amount = "Amount"                      # optional: a promise's or a dispute's amount
+    invoice_number = "Invoice No"          # optional: the invoice a dispute or resolution is about
     [companies.<name>.settings.order_columns]
     order_number = "Order"
     customer_id = "Account"
@@ -61,7 +68,8 @@ from . import dates, numbers
 from .dates import strptime_format
 from .encoding import codec_name
 
-__all__ = ["FileMapping", "InvoiceColumns", "MappingError", "OrderColumns", "PaymentColumns", "strptime_format"]
+__all__ = ["ActivityColumns", "FileMapping", "InvoiceColumns", "MappingError", "OrderColumns", "PaymentColumns",
+           "strptime_format"]
 
 # decimal_separator and thousands_separator (the settings before number_format) -> number_format
 _SEPARATORS = {(".", ""): "1,234.56", (".", ","): "1,234.56", (",", ""): "1.234,56", (",", "."): "1.234,56",
@@ -111,6 +119,15 @@ class PaymentColumns(_Columns):
     payer_account: str | None = None
 
 
+class ActivityColumns(_Columns):
+    date: str
+    customer_id: str
+    kind: str
+    text: str | None = None
+    amount: str | None = None
+    invoice_number: str | None = None
+
+
 class OrderColumns(_Columns):
     order_number: str
     customer_id: str
@@ -134,6 +151,8 @@ class FileMapping(BaseModel):
         due - issue gap of a customer's invoices is used otherwise).
       orders: an export of sale orders; without it the source has no orders (``unavailable``)
         and volume is measured on invoices.
+      activities: an export of the collectors' activities (calls, promises, disputes, snoozes,
+        signals, plans...), a row per line of docs/collector-notes.md (``file/activities.py``).
       encoding, delimiter, date_format: ``auto`` (the default) detects or guesses them per file;
         the run says what it used (``FileSource.notes``).
       number_format: how amounts are written (``numbers.py``); ``decimal_separator`` and
@@ -148,6 +167,7 @@ class FileMapping(BaseModel):
     invoices: Path
     payments: Path | None = None
     orders: Path | None = None
+    activities: Path | None = None
     sheet: str | None = None
     delimiter: str = "auto"
     encoding: str = "auto"
@@ -165,6 +185,7 @@ class FileMapping(BaseModel):
     columns: InvoiceColumns
     payment_columns: PaymentColumns | None = None
     order_columns: OrderColumns | None = None
+    activity_columns: ActivityColumns | None = None
 
     @field_validator("date_format")
     @classmethod
@@ -220,6 +241,8 @@ class FileMapping(BaseModel):
             raise ValueError("payment_columns: a payments file needs its column mapping")
         if self.orders is not None and self.order_columns is None:
             raise ValueError("order_columns: an orders file needs its column mapping")
+        if self.activities is not None and self.activity_columns is None:
+            raise ValueError("activity_columns: an activities file needs its column mapping")
         return self
 
     def resolve(self, base: Path) -> FileMapping:
@@ -227,4 +250,5 @@ class FileMapping(BaseModel):
         def full(p: Path | None) -> Path | None:
             return None if p is None else (p.expanduser() if p.expanduser().is_absolute() else base / p)
         return self.model_copy(update={"invoices": full(self.invoices), "payments": full(self.payments),
-                                       "orders": full(self.orders), "outbox": full(self.outbox)})
+                                       "orders": full(self.orders), "activities": full(self.activities),
+                                       "outbox": full(self.outbox)})

@@ -10,6 +10,7 @@ from arwatch.core.contract import Cursor, MassChange, PullResult, WrittenRecords
 from arwatch.core.issues import Issue
 
 from . import dates, numbers
+from .activities import convert_activities
 from .convert import Formats, Rejected, convert_invoices, convert_orders, convert_payments
 from .mapping import FileMapping, MappingError
 from .netting import net
@@ -17,7 +18,7 @@ from .reader import Table, open_table
 from .target import StoreTarget
 
 # the mapped fields whose cells are dates, and amounts, per file
-DATE_FIELDS = frozenset({"invoice_date", "due_date", "settled_date", "payment_date", "order_date"})
+DATE_FIELDS = frozenset({"invoice_date", "due_date", "settled_date", "payment_date", "order_date", "date"})
 AMOUNT_FIELDS = frozenset({"amount", "paid_amount", "open_amount"})
 
 _ALWAYS_MISSING = frozenset({"contacts", "contact_attempts", "payment_plans", "signals"})
@@ -65,6 +66,8 @@ def unavailable_for(mapping: FileMapping) -> frozenset[str]:
         missing.add("disputes")
     if mapping.orders is None:
         missing.add("orders")
+    if mapping.activities is not None:  # the collectors' calls and promises are exported
+        missing.discard("contact_attempts")
     return frozenset(missing)
 
 
@@ -131,6 +134,12 @@ def read_mapped(mapping: FileMapping, company: str, rejected: Rejected | None = 
                                                                  rejected, formats)
         records["customers"] += new_customers
         issues += found
+    if m.activities is not None and m.activity_columns is not None:
+        columns = m.activity_columns.mapped()
+        table, formats, note = _open(m.activities, m, columns, "activity")
+        notes.append(note)
+        records["notes"], found = convert_activities(table.rows(columns), m, table.name, rejected, formats)
+        issues += found
     records["company"] = {"id": company, "name": company, "currency": m.currency}
     return records, issues, notes
 
@@ -151,7 +160,8 @@ class FileSource(StoreTarget):
         self.notes: tuple[str, ...] = ()
 
     def _files(self) -> list[Path]:
-        return [p for p in (self.mapping.invoices, self.mapping.payments, self.mapping.orders) if p is not None]
+        m = self.mapping
+        return [p for p in (m.invoices, m.payments, m.orders, m.activities) if p is not None]
 
     def pull(self, since: Cursor | None, full: bool) -> PullResult:
         m = self.mapping

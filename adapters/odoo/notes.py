@@ -1,10 +1,16 @@
-"""Chatter notes and activity texts arwatch writes (pure; every value HTML-escaped)."""
+"""Chatter notes and activity texts arwatch writes (pure; every value HTML-escaped), and the
+collectors' notes it reads back: the lines of a done activity's feedback in the syntax of
+docs/collector-notes.md (``call: no answer``, ``dispute: INV/2026/0042 wrong goods``, ...)."""
 
 from __future__ import annotations
 
+import html
+import re
 from html import escape
+from typing import Any
 
 from arwatch.core.actions import Flag, Hold, Task
+from arwatch.core.notes import split_kind
 
 from .markers import CLOSED_MARK, payload_mark, task_mark
 
@@ -42,3 +48,28 @@ def task_note(task: Task, company_id: int) -> str:
 
 def task_feedback(why: str) -> str:
     return f"Closed by arwatch: {why} {CLOSED_MARK}"
+
+
+_BREAKS = re.compile(r"<br\s*/?>|</p>|</div>|</li>|</h\d>", re.I)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def text_lines(body: str | None) -> list[str]:
+    """An HTML body as its lines of text (paragraphs and line breaks kept apart)."""
+    text = html.unescape(_TAGS.sub("", _BREAKS.sub("\n", body or "")))
+    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+
+
+def collector_notes(message: dict[str, Any], customer_id: str, invoice_id: str | None,
+                    on: Any) -> list[dict[str, Any]]:
+    """The raw ``CollectorNote`` records of a message's lines in the syntax (read or not: a line
+    that does not read becomes a data issue naming the message when the ledger is loaded)."""
+    lines = [line for line in text_lines(message.get("body")) if split_kind(line) is not None]
+    return [{"id": f"msg:{message['id']}" + (f"#{k + 1}" if len(lines) > 1 else ""), "customer_id": customer_id,
+             "on": on, "text": line, "invoice_id": invoice_id, "source": "odoo"} for k, line in enumerate(lines)]
+
+
+def records_a_contact(notes: list[dict[str, Any]]) -> bool:
+    """Whether the notes record the contact themselves (a ``call:`` or ``promise:`` line): the
+    done activity is then not counted a second time."""
+    return any((split_kind(n["text"]) or ("", ""))[0] in ("call", "promise") for n in notes)

@@ -23,6 +23,7 @@ from arwatch.core.issues import Issue
 from arwatch.core.jsonable import jsonable
 from arwatch.core.marks import CLOSED_MARK
 
+from . import notes
 from .query import (
     CONTACTS,
     CUSTOMERS,
@@ -212,11 +213,15 @@ class Puller:
         return [r for r in built if r is not None]
 
     # --- done activities ----------------------------------------------------------------------
-    def attempts(self, since: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def attempts(self, since: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+        """(contact attempts, collectors' notes, message rows read) of the done activities: a done
+        call, e-mail or meeting is a contact attempt unless its feedback records the contact in
+        the notes' syntax (``call: ...``, ``promise: ...``); any activity's feedback lines in the
+        syntax are collectors' notes (docs/collector-notes.md)."""
         read = self.windows.rows("messages", self.reader.pages(MESSAGES, since), since)
         rows = [r for r in read if CLOSED_BY_ARWATCH not in (r.get("body") or "")]
         if not rows:
-            return [], rows
+            return [], [], rows
         types = {t["id"]: m.channel_of(t) for t in self.reader.transport.call(
             "mail.activity.type", "search_read", domain=[], fields=["name", "category", "icon"],
             context={"active_test": False})}
@@ -224,17 +229,23 @@ class Puller:
         move_partner = {r["id"]: m.m2o_id(r["commercial_partner_id"])
                         for r in self.reader.read("account.move", moves, ("commercial_partner_id",))} if moves else {}
         commercial = self._commercial_of({r["res_id"] for r in rows if r["model"] == "res.partner"})
-        records = []
+        records: list[dict[str, Any]] = []
+        noted: list[dict[str, Any]] = []
         for r in rows:
             channel = types.get(m.m2o_id(r["mail_activity_type_id"]) or 0)
             owner = commercial.get(r["res_id"]) if r["model"] == "res.partner" else move_partner.get(r["res_id"])
-            if channel is None or owner is None:
-                continue  # a done to-do or upload is no contact attempt
+            if owner is None:
+                continue
+            lines = notes.collector_notes(r, str(owner), str(r["res_id"]) if r["model"] == "account.move" else None,
+                                          m.day(r.get("date")))
+            noted += lines
+            if channel is None or notes.records_a_contact(lines):
+                continue  # a done to-do or upload is no contact attempt; a "call:" line is its own
             record = m.mapped("mail.message", r, partial(m.contact_attempt, customer_id=owner, channel=channel),
                               self.issues)
             if record is not None:
                 records.append(record)
-        return records, rows
+        return records, noted, rows
 
 
 MOVES_FIELDS_PLUS = MOVES.fields + ("statement_line_id",)
@@ -284,7 +295,7 @@ def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], curs
     statement = {r["id"]: r for r in extra_moves if r.get("statement_line_id") and r.get("state") == "posted"}
     payments += [m.entry_payment(statement[mid], m.m2o_id(statement[mid]["commercial_partner_id"]) or 0,
                                  p.currency, allocs) for mid, allocs in by_entry.items() if mid in statement]
-    attempts, message_rows = p.attempts(since["messages"]) if done_activities else ([], [])
+    attempts, noted, message_rows = p.attempts(since["messages"]) if done_activities else ([], [], [])
 
     order_rows, gone_orders = (_changed(p, "orders", ORDERS, since["orders"], lambda r: r.get("state") == "sale")
                                if orders else ([], []))
@@ -312,6 +323,7 @@ def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], curs
                "invoices": invoices, "payments": payments}
     if done_activities:
         records["contact_attempts"] = attempts
+        records["notes"] = noted
     if orders:
         records["orders"] = p.order_records(order_rows)
     return PullResult(records=jsonable(records), deletions={k: v for k, v in deletions.items() if v},

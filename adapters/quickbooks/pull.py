@@ -29,7 +29,7 @@ from typing import Any
 from arwatch.core.contract import Cursor, PullResult
 from arwatch.core.issues import Issue
 
-from . import queries
+from . import collector_notes, queries
 from .client import QBOClient
 from .errors import ItemRejected
 from .mapping import (
@@ -42,6 +42,7 @@ from .mapping import (
     map_customer,
     map_invoice,
     map_payment,
+    ref,
 )
 from .state import AdapterState
 from .streams import BY_ENTITY, ENTITIES, STREAMS
@@ -155,8 +156,11 @@ class Puller:
         self.state.save()
         records, issues = self.map(objects, objects["Payment"])
         records.pop("credit_only_payments")
+        notes, _, note_issues = self.collector_notes(objects, {}, complete=True)
+        records["notes"] = notes
+        self.state.save()
         return PullResult(records=records, cursor=make_cursor(self._time or ""), complete=True,
-                          issues=tuple(issues))
+                          issues=tuple(issues + note_issues))
 
     def rescan_written(self) -> None:
         """Read terms, customers and attachables again to rebuild the write-back mirror."""
@@ -194,7 +198,12 @@ class Puller:
         self.state.save()
         credit_payments = self.credit_closure(live)
         records, map_issues = self.map(live, credit_payments)
+        records["notes"], gone_notes, note_issues = self.collector_notes(live, deleted, complete=False)
+        map_issues += note_issues
+        self.state.save()
         gone = deletions_of(deleted)
+        if gone_notes:
+            gone["notes"] = tuple(gone_notes)
         credit_only = tuple(records.pop("credit_only_payments"))
         if credit_only:
             gone["payments"] = gone.get("payments", ()) + credit_only
@@ -222,6 +231,57 @@ class Puller:
         if missing:
             found.update({str(o["Id"]): o for o in self.by_ids("Payment", missing)})
         return list(found.values())
+
+    # ------------------------------------------------------------------ collectors' notes
+    def collector_notes(self, live: Objects, deleted: Objects,
+                        complete: bool) -> tuple[list[dict[str, Any]], list[str], list[Issue]]:
+        """The collectors' note lines of the Attachables pulled (``collector_notes``): their
+        records, the record ids of lines and notes gone, and an issue per unreadable line (its
+        answer is queued for ``WriteBack.answer_notes``)."""
+        memory = self.state.note_days
+        owners = self.invoice_customers(live)
+        records: list[dict[str, Any]] = []
+        gone: list[str] = []
+        issues: list[Issue] = []
+        seen: set[str] = set()
+        for obj in live.get("Attachable", []):
+            att_id = str(obj["Id"])
+            seen.add(att_id)
+            kind, target = collector_notes.target_of(obj)
+            customer = target if kind == "Customer" else owners.get(target or "")
+            read = collector_notes.read_note(obj, customer, target if kind == "Invoice" else None,
+                                             memory.get(att_id, {}))
+            gone += [collector_notes.record_id(att_id, k) for k in set(memory.get(att_id, {})) - set(read.days)]
+            if read.days:
+                memory[att_id] = read.days
+            else:
+                memory.pop(att_id, None)
+            records += read.records
+            self.state.answers.pop(att_id, None)
+            if read.answered is not None and kind is not None:
+                self.state.answers[att_id] = {"note": read.answered, "sync_token": str(obj.get("SyncToken", "0")),
+                                              "target": {"type": kind, "value": target}}
+            issues += [Issue(source=SOURCE, record_type="Attachable", record_id=att_id, field="Note",
+                             message=f"{p.text!r}: {p.message} (answered in the note)") for p in read.problems]
+        for obj in deleted.get("Attachable", []):
+            att_id = str(obj["Id"])
+            gone += [collector_notes.record_id(att_id, k) for k in memory.pop(att_id, {})]
+            self.state.answers.pop(att_id, None)
+        if complete:
+            for att_id in set(memory) - seen:
+                del memory[att_id]
+        return records, gone, issues
+
+    def invoice_customers(self, live: Objects) -> dict[str, str]:
+        """Invoice id -> customer id for the invoices notes are attached to (read when not pulled)."""
+        owners = {str(o["Id"]): ref(o, "CustomerRef") or "" for o in live.get("Invoice", [])}
+        wanted = sorted({target for obj in live.get("Attachable", [])
+                         for kind, target in [collector_notes.target_of(obj)]
+                         if kind == "Invoice" and target and target not in owners
+                         and collector_notes.syntax_lines(obj.get("Note"))})
+        if wanted:
+            owners.update({str(o["Id"]): ref(o, "CustomerRef") or "" for o in self.by_ids("Invoice", wanted)})
+        return {k: v for k, v in owners.items() if v}
 
     # ------------------------------------------------------------------ state and mapping
     def observe(self, live: Objects, deleted: Objects) -> None:

@@ -21,6 +21,7 @@ Time comes from the run: ``options.now`` (token expiry, change-data-capture wind
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
@@ -38,6 +39,8 @@ from .state import AdapterState, FileMemory
 from .streams import UNAVAILABLE
 from .tokens import Secret, TokenFileError, TokenStore
 from .writeback import WriteBack, WriteOptions
+
+log = logging.getLogger(__name__)
 
 
 def app_credentials(config: Mapping[str, Any]) -> AppCredentials:
@@ -138,6 +141,13 @@ class QuickBooksSource:
             if self.state.synced_at is None:
                 self.puller.rescan_written()  # never open a task that is already there
             return self.writer.apply(changes)
+
+
+    def finish(self, written: WrittenState) -> None:
+        """After the run's writes: answer the note lines that could not be read (once each)."""
+        with _unreachable():
+            for att_id in self.writer.answer_notes():
+                log.info("answered an unreadable line in QuickBooks note %s", att_id)
 
 
 class _unreachable:

@@ -75,6 +75,10 @@ class AdapterState:
         self.customers: dict[str, dict[str, Any]] = {}  # customers with arwatch's block
         self.tasks: dict[str, dict[str, Any]] = {}  # open task notes by task key
         self.flags_written: dict[str, dict[str, Any]] = {}  # customer -> {"ref", "flag"}
+        # collectors' notes (collector_notes): attachable -> its syntax lines' key -> first day seen
+        self.note_days: dict[str, dict[str, str]] = {}
+        # answers to unreadable lines not written yet: attachable -> {"note", "sync_token", "target"}
+        self.answers: dict[str, dict[str, Any]] = {}
 
     # ------------------------------------------------------------------ persistence
     @classmethod
@@ -89,6 +93,8 @@ class AdapterState:
         state.customers = data.get("customers", {})
         state.tasks = data.get("tasks", {})
         state.flags_written = data.get("flags_written", {})
+        state.note_days = data.get("note_days", {})
+        state.answers = data.get("answers", {})
         return state
 
     def save(self) -> None:
@@ -96,7 +102,8 @@ class AdapterState:
             return
         self.memory.save({"version": VERSION, "synced_at": self.synced_at, "terms": self.terms,
                           "hold_term_id": self.hold_term_id, "customers": self.customers,
-                          "tasks": self.tasks, "flags_written": self.flags_written})
+                          "tasks": self.tasks, "flags_written": self.flags_written,
+                          "note_days": self.note_days, "answers": self.answers})
 
     def reset_mirror(self) -> None:
         """Before a complete re-read: forget what was observed (not what arwatch wrote)."""

@@ -15,7 +15,8 @@ class Stream:
       condition: added to every query (``Active IN (true,false)`` for name lists, whose
         inactive rows are otherwise hidden).
       collection: the ``load_ledger`` collection; Term feeds customers' terms, Attachable the
-        write-back state (task notes).
+        write-back state (task notes) and the collectors' notes (``collector_notes``: calls,
+        promises, disputes, plans, snoozes, signals written in a note's syntax lines).
     """
 
     entity: str
@@ -29,24 +30,24 @@ STREAMS: tuple[Stream, ...] = (
     Stream("Invoice", None, "invoices"),
     Stream("CreditMemo", None, "invoices"),
     Stream("Payment", None, "payments"),
-    Stream("Attachable", None, None),  # arwatch's task notes
+    Stream("Attachable", None, None),  # arwatch's task notes and the collectors' notes
 )
 
 ENTITIES: tuple[str, ...] = tuple(s.entity for s in STREAMS)
 BY_ENTITY = {s.entity: s for s in STREAMS}
 
-# What QuickBooks Online cannot feed, with why (``Ledger.unavailable``: indicators that need one
+# Contact attempts (calls and promises) come from the collectors' notes on Attachables. What
+# QuickBooks Online cannot feed, with why (``Ledger.unavailable``: indicators that need one
 # say "not available" instead of scoring zero; without "orders", volume is measured on invoices).
 UNAVAILABLE: dict[str, str] = {
     "payer_account": "a Payment carries no payer bank account (only PaymentMethodRef and a "
                      "reference number), so a new paying account cannot be seen (bank_churn)",
     "contacts": "a customer has one ContactName/AltContactName text, not people with created "
                 "and archived dates (staff_exodus works from manual signals only)",
-    "contact_attempts": "the API has no call or dunning log (silence; promises to pay must be "
-                        "recorded in arwatch)",
-    "disputes": "invoices and customers have no dispute or complaint record "
-                "(sudden_complaints)",
-    "payment_plans": "QuickBooks Online has no instalment agreements",
+    "disputes": "invoices and customers have no dispute or complaint record (sudden_complaints) "
+                "until a collector's note records one (docs/collector-notes.md)",
+    "payment_plans": "QuickBooks Online has no instalment agreements until a collector's note "
+                     "records one (docs/collector-notes.md)",
     "orders": "no sale orders are read: QuickBooks Online Simple Start and Essentials have no "
               "sales-order entity, and an Estimate is a quote, not an order (volume_drop measures "
               "invoiced amounts)",

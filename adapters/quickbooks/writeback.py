@@ -293,6 +293,28 @@ class WriteBack:
             pending = retry
         return results
 
+    def answer_notes(self) -> list[str]:
+        """Write the queued answers to unreadable note lines (``collector_notes``); returns the ids
+        of the notes answered. A note changed since it was read (stale) is left: the next pull
+        reads it again and queues what is still unanswered."""
+        pending = dict(self.state.answers)
+        if not pending:
+            return []
+        items = [(att_id, {"operation": "update", "Attachable": {
+            "Id": att_id, "SyncToken": entry["sync_token"], "Note": entry["note"],
+            "AttachableRef": [{"EntityRef": entry["target"], "IncludeOnSend": False}]}})
+            for att_id, entry in sorted(pending.items())]
+        answered = []
+        for att_id, answer in self.run_batch(items).items():
+            self.state.answers.pop(att_id, None)
+            if isinstance(answer, QBOError):
+                log.warning("note %s not answered: %s", att_id, answer)
+                continue
+            self.state.observe_attachable(answer)
+            answered.append(att_id)
+        self.state.save()
+        return answered
+
     def open_item(self, c: Change) -> dict[str, Any]:
         task = c.task
         assert task is not None

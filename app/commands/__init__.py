@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import backtest, connect, demo, export, init, plan, report, score, sync
+from . import backtest, connect, demo, export, init, plan, record, report, score, sync
 
-COMMANDS = (demo, init, sync, plan, report, export, backtest, score, connect)
+COMMANDS = (demo, init, sync, plan, record, report, export, backtest, score, connect)

@@ -8,8 +8,12 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from arwatch.core.call_list import call_list
 from arwatch.core.contract import writes_back
+from arwatch.core.frame import LedgerFrame
+from arwatch.core.switches import standing
 
 from ..company_view import open_company, stale_note, view, warn_unsigned
 from ..exit_codes import ExitCode
@@ -42,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
     names = {str(c): str(n) for c, n in zip(v.board.frame.c_id, v.board.frame.c_name, strict=False)}
     if note := stale_note(v, config.timezone_of(config.company(name))):
         print(note, file=sys.stderr)
-    print(worklist_text(v.desired, names, today, calls=call_list(v.desired, v.board, v.policy)))
+    print(worklist_text(v.desired, names, today, calls=call_list(v.desired, v.board, v.policy),
+                        switched=switched(v.board.frame)))
     if args.dry_run:
         count = len(v.diff.changes)
         print(f"\n{count} changes would be written:" if writes_back(adapter) else
@@ -51,3 +56,10 @@ def run(args: argparse.Namespace) -> int:
         for change in v.diff.changes:
             print(format_change(change))
     return int(ExitCode.OK)
+
+
+def switched(frame: LedgerFrame) -> list[tuple[str, str]]:
+    """(customer name, its switches in force) for each customer a collector switched, by name."""
+    s = standing(frame)
+    rows = np.flatnonzero(s.snoozed | s.excluded | s.placed)
+    return sorted((str(frame.c_name[c]), "; ".join(s.words(int(c)))) for c in rows)

@@ -10,6 +10,7 @@ import numpy as np
 from pydantic import Field
 
 from ..columnar import group_max
+from ..disputed import held_by_dispute
 from ..frame import LedgerFrame
 from ..settlement import settlement
 from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, fmt_money, rows_of
@@ -33,9 +34,10 @@ class Params(IndicatorParams):
 
 
 def oldest_days_past_due(frame: LedgerFrame) -> np.ndarray:
-    """Days past due of each customer's oldest open invoice (<= 0 when nothing is overdue)."""
+    """Days past due of each customer's oldest open invoice (<= 0 when nothing is overdue); an
+    invoice held by an open dispute does not count (``core/disputed.py``)."""
     st = settlement(frame)
-    open_rows = np.flatnonzero(st.is_open)
+    open_rows = np.flatnonzero(st.is_open & ~held_by_dispute(frame))
     return group_max(frame.i_cust[open_rows], (frame.as_of_day - frame.i_due[open_rows]).astype(np.int64),
                      frame.n_customers, -(10**9))
 
@@ -46,8 +48,11 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     strength = dpd / params.full_at_days
     st = settlement(frame)
 
+    held = held_by_dispute(frame)
+
     def explain(c: int) -> str:
-        rows = [r for r in rows_of(frame.i_cust, c) if st.is_open[r] and frame.as_of_day > frame.i_due[r]]
+        rows = [r for r in rows_of(frame.i_cust, c)
+                if st.is_open[r] and not held[r] and frame.as_of_day > frame.i_due[r]]
         rows.sort(key=lambda r: frame.i_due[r])
         parts = [f"{frame.i_number[r]} ({fmt_money(st.residual[r])} open) due {fmt_day(frame.i_due[r])}, "
                  f"{frame.as_of_day - frame.i_due[r]} days past due" for r in rows[:3]]

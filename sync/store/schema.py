@@ -140,3 +140,14 @@ models = Table(  # the model a company runs (arwatch.core.backtest.live.ModelInU
     Column("payload", Text, nullable=False),  # ModelInUse as JSON
     Column("recorded_at", DateTime(timezone=True), nullable=False),
 )
+
+collector_notes = Table(  # one line of the collector-note syntax per row (``arwatch record``)
+    "collector_notes", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("company", String(200), nullable=False, index=True),
+    Column("customer_id", String(200), nullable=False),
+    Column("on", Date, nullable=False),  # the run's day it was recorded on: the note's day
+    Column("text", Text, nullable=False),  # the line, e.g. "call: no answer"
+    Column("by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

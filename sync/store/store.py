@@ -20,6 +20,7 @@ from .history import HistoryTable
 from .journal import Journal
 from .lock import STALE_AFTER, LockTable
 from .models import ModelTable
+from .notes import NotesTable
 from .runs import RunLog
 from .snapshot import SnapshotTable
 from .written import WrittenTable
@@ -39,6 +40,7 @@ class Store:
         self.adapter_state = AdapterStateTable(engine, now)
         self.history = HistoryTable(engine, now)
         self.models = ModelTable(engine, now)
+        self.notes = NotesTable(engine, now)
 
     def memory_of(self, company: str, adapter: str) -> CompanyMemory:
         """A source adapter's own memory for the company (``AdapterMemory``)."""

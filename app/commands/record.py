@@ -1,0 +1,128 @@
+"""``arwatch record KIND CUSTOMER ...``: record what a collector learned (a call, a promise, a
+dispute, a snooze, ...) in the state store, for any source; ``arwatch record --list CUSTOMER``
+shows what is on file. The syntax is the notes' (docs/collector-notes.md)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+from pathlib import Path
+
+from arwatch.core.contract import data_day
+from arwatch.core.frame import LedgerFrame
+from arwatch.core.model import CollectorNote, Ledger
+from arwatch.core.note_records import notes_to_records
+from arwatch.core.notes import EXPECTED, NoteProblem, parse_line
+from arwatch.core.switches import standing
+from arwatch.sync.clock import run_clock
+
+from ..company_view import open_company, stored_ledger
+from ..exit_codes import ExitCode, UsageError
+
+# the command's words for the syntax's kinds
+KINDS = {"call": "call", "promise": "promise", "dispute": "dispute", "complaint": "complaint",
+         "resolve": "resolved", "resolved": "resolved", "snooze": "snooze", "exclude": "exclude",
+         "include": "include", "signal": "signal", "plan": "plan", "placed": "placed", "recalled": "recalled"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("record", help="record a call, promise, dispute, snooze, signal, plan or agency placement",
+                       description=__doc__.splitlines()[0] + " See docs/collector-notes.md for every form.")
+    p.add_argument("kind", nargs="?", choices=sorted(KINDS), metavar="KIND",
+                   help="one of: " + ", ".join(sorted(KINDS)))
+    p.add_argument("customer", nargs="?", metavar="CUSTOMER", help="the customer's id or exact name")
+    p.add_argument("words", nargs=argparse.REMAINDER, metavar="DETAILS",
+                   help="the line's details, e.g. 'no answer' or 'INV-1042 wrong goods'")
+    p.add_argument("--list", dest="list_customer", metavar="CUSTOMER", help="show what is on file for a customer")
+    p.add_argument("--source", metavar="NAME", help="company (default: demo)")
+    p.add_argument("--config", type=Path, help="config file (default: the embedded demo)")
+    p.add_argument("--state", metavar="URL", help="state store URL or SQLite path")
+    p.add_argument("--as-of", type=dt.date.fromisoformat,
+                   help="the day it happened (default: today; for the demo, its data's day)")
+    p.add_argument("--by", help="who records it (default: the login name)")
+    p.set_defaults(run=run)
+
+
+def find_customer(ledger: Ledger, wanted: str) -> tuple[str, str]:
+    """(id, name) of the customer whose id or name (any case) is ``wanted``."""
+    for c in ledger.customers:
+        if c.id == wanted:
+            return c.id, c.name
+    named = [c for c in ledger.customers if c.name.casefold() == wanted.strip().casefold()]
+    if len(named) == 1:
+        return named[0].id, named[0].name
+    if named:
+        raise UsageError(f"customer {wanted!r}: {len(named)} customers have this name; give the id "
+                         f"({', '.join(c.id for c in named)})")
+    close = [c.name for c in ledger.customers if wanted.strip().casefold() in c.name.casefold()][:5]
+    hint = f"; did you mean: {', '.join(close)}?" if close else ""
+    raise UsageError(f"customer {wanted!r}: no customer has this id or name{hint}")
+
+
+def line_of(kind: str, words: list[str]) -> str:
+    details = " ".join(words).strip()
+    return f"{kind}: {details}" if details else kind
+
+
+def check_line(ledger: Ledger, customer_id: str, text: str, on: dt.date) -> None:
+    """Refuse a line the notes would not read, or one naming an invoice or dispute not there."""
+    kind = text.partition(":")[0]
+    read = parse_line(text, on)
+    if read is None or isinstance(read, NoteProblem):
+        raise UsageError(f"arwatch could not read this: expected {EXPECTED[kind]} ({text!r})")
+    note = CollectorNote(id="new", customer_id=customer_id, on=on, text=text, source="arwatch record")
+    numbers = {i.id: i.number for i in ledger.invoices if i.customer_id == customer_id}
+    earlier = [n for n in ledger.notes if n.customer_id == customer_id and n.on <= on]
+    _, issues = notes_to_records([*earlier, note], numbers)
+    mine = [i for i in issues if i.record_id.split("#")[0] == "new"]
+    if mine:
+        raise UsageError(f"arwatch could not record this: {mine[0].message}")
+
+
+def run(args: argparse.Namespace) -> int:
+    wanted = args.list_customer or args.customer
+    if not wanted or (not args.list_customer and not args.kind):
+        raise UsageError("give KIND and CUSTOMER (e.g. `arwatch record call ACME no answer`), "
+                         "or --list CUSTOMER")
+    config, store, adapter, _, name, clock = open_company(args.config, args.state, args.source, args.as_of)
+    try:
+        ledger, _ = stored_ledger(store, name, adapter)
+        customer_id, customer_name = find_customer(ledger, wanted)
+        if args.list_customer:
+            print(listing(ledger, customer_id, customer_name, args.as_of or clock.today))
+            return int(ExitCode.OK)
+        on = args.as_of or data_day(adapter) or run_clock(None, config.timezone_of(config.company(name))).today
+        text = line_of(KINDS[args.kind], args.words)
+        check_line(ledger, customer_id, text, on)
+        stored = store.notes.add(name, customer_id, on, text, args.by or getpass.getuser())
+    finally:
+        store.close()
+    print(f"recorded for {customer_name} ({customer_id}) on {on.isoformat()}: {stored.text}\n"
+          f"it counts from the next `arwatch plan`, `report` and `sync` of {name}")
+    return int(ExitCode.OK)
+
+
+def listing(ledger: Ledger, customer_id: str, name: str, today: dt.date) -> str:
+    """The customer's notes (recorded and from the source), and what they amount to today."""
+    notes = sorted((n for n in ledger.notes if n.customer_id == customer_id), key=lambda n: (n.on, n.id))
+    lines = [f"On file for {name} ({customer_id}):"]
+    lines += [f"  {n.on.isoformat()}  {n.source:<15} {n.text.splitlines()[0] if n.text else ''}" for n in notes]
+    if not notes:
+        lines.append("  nothing recorded")
+    frame = LedgerFrame.from_ledger(ledger, today)
+    c = next(k for k, cid in enumerate(frame.c_id) if cid == customer_id)
+    open_disputes = [d for d in ledger.disputes if d.customer_id == customer_id and d.kind == "dispute"
+                     and d.opened_on <= today and (d.resolved_on is None or d.resolved_on > today)]
+    state = [*standing(frame).words(c)] + [
+        f"open dispute since {d.opened_on.isoformat()}"
+        + (f" on {_number(ledger, d.invoice_id)}" if d.invoice_id else "") + (f": {d.reason}" if d.reason else "")
+        for d in open_disputes]
+    if state:
+        lines.append(f"As of {today.isoformat()}:")
+        lines += [f"  {s}" for s in state]
+    return "\n".join(lines)
+
+
+def _number(ledger: Ledger, invoice_id: str) -> str:
+    return next((i.number for i in ledger.invoices if i.id == invoice_id), invoice_id)

@@ -1,0 +1,84 @@
+"""``arwatch record``: a collector's line kept in the state store (audited), refused with what was
+expected when it does not read, shown by ``--list`` and in the next plan, joined to the ledger."""
+
+import datetime as dt
+
+import pytest
+from sync_helpers import IBM_EXCERPT, file_settings, write_config
+
+from arwatch.cli import main
+from arwatch.core.clock import fixed_clock
+from arwatch.core.policy import Policy
+from arwatch.sync.config import load_config
+from arwatch.sync.runner import score_stored
+from arwatch.sync.sources import make_adapter
+from arwatch.sync.store import open_store
+
+CUSTOMER = "2026-XLBER"  # one open invoice, 3115534110, due 30 Jun 2013
+
+
+@pytest.fixture
+def config(tmp_path):
+    path = write_config(tmp_path / "arwatch.toml", {
+        "books": {"source": "file", "settings": file_settings(IBM_EXCERPT, tmp_path / "out")},
+    }, state_url=str(tmp_path / "state.sqlite3"))
+    assert main(["sync", "--config", str(path), "--source", "books", "--as-of", "2013-06-01"]) == 0
+    return path
+
+
+def record(config, *words, as_of="2013-06-03"):
+    return main(["record", "--config", str(config), "--source", "books", "--as-of", as_of, "--by", "anna", *words])
+
+
+def test_record__a_call_is_stored_audited_and_listed(config, tmp_path, capsys):
+    assert record(config, "call", CUSTOMER, "no", "answer") == 0
+    assert "recorded for" in capsys.readouterr().out
+    store = open_store(tmp_path / "state.sqlite3")
+    (note,) = store.notes.load("books")
+    assert (note.customer_id, note.on.isoformat(), note.text, note.by) == (CUSTOMER, "2013-06-03", "call: no answer",
+                                                                          "anna")
+    (entry,) = [e for e in store.audit.entries("books") if e["op"] == "record"]
+    assert (entry["key"], entry["customer_id"], entry["actor"]) == (f"note:{note.id}", CUSTOMER, "anna")
+    assert main(["record", "--config", str(config), "--source", "books", "--as-of", "2013-06-04",
+                 "--list", CUSTOMER]) == 0
+    out = capsys.readouterr().out
+    assert "2013-06-03  arwatch record  call: no answer" in out
+
+
+def test_record__joins_the_ledger_the_scorer_sees(config, tmp_path):
+    assert record(config, "call", CUSTOMER, "reached", "Jo,", "promised", "70.66", "by", "2013-06-20") == 0
+    assert record(config, "dispute", CUSTOMER, "3115534110", "wrong", "goods") == 0
+    store = open_store(tmp_path / "state.sqlite3")
+    cfg = load_config(config)
+    adapter = make_adapter(cfg.company("books"), cfg, store, {}, fixed_clock(dt.date(2013, 6, 5)))
+    board, issues = score_stored(store, "books", adapter, Policy(), dt.date(2013, 6, 5))
+    frame = board.frame
+    assert not issues
+    assert list(frame.t_promise_amount) == [70.66] and list(frame.t_answered) == [True]
+    assert [str(frame.i_number[i]) for i in frame.d_inv] == ["3115534110"]
+    before, _ = score_stored(store, "books", adapter, Policy(), dt.date(2013, 6, 2))
+    assert len(before.frame.t_day) == 0 and len(before.frame.d_inv) == 0  # not known before its day
+
+
+@pytest.mark.parametrize(("words", "says"), [
+    (("promise", CUSTOMER, "soon"), "arwatch could not read this: expected 'promise: <date> [<amount>]'"),
+    (("snooze", CUSTOMER, "until", "2013-06-01"), "expected 'snooze: until <date>'"),
+    (("signal", CUSTOMER, "rumour", "closing"), "with a kind of staff_exodus"),
+    (("dispute", CUSTOMER, "INV-9", "wrong"), "no invoice numbered 'INV-9' in the ledger"),
+    (("resolve", CUSTOMER, "3115534110"), "no open dispute to resolve"),
+    (("call", CUSTOMER), "expected 'call: no answer'"),
+    (("call", "Nobody Ltd", "no", "answer"), "customer 'Nobody Ltd': no customer has this id or name"),
+])
+def test_record__a_line_that_does_not_read_is_refused_and_nothing_stored(config, tmp_path, capsys, words, says):
+    assert record(config, *words) == 2
+    assert says in capsys.readouterr().err
+    assert open_store(tmp_path / "state.sqlite3").notes.load("books") == []
+
+
+def test_record__a_snooze_is_shown_in_the_next_plan(config, capsys):
+    assert record(config, "snooze", CUSTOMER, "until", "2013-07-15,", "owner", "away") == 0
+    capsys.readouterr()
+    assert main(["plan", "--config", str(config), "--source", "books", "--as-of", "2013-06-05"]) == 0
+    out = capsys.readouterr().out
+    assert "Snoozed, excluded or with the agency (1): no automated steps" in out
+    assert f"{CUSTOMER}: snoozed until 15 Jul 2013 (set 3 Jun 2013): owner away" in out
