@@ -128,7 +128,7 @@ def test_planner__91_days_with_silence_refers_to_agency_for_approval_and_holds()
     desired, _ = plan_on(DELINQUENT, "2024-05-01", stubs=(stub("silence", {"d"}, text="3 calls unanswered"),))
     (agency,) = [t for t in desired.tasks if t.step == "agency_referral"]
     assert agency.needs_approval and agency.assignee == "manager" and agency.channel == "approval"
-    assert "silence: silence: 3 calls unanswered" in agency.evidence
+    assert "Stops answering: silence: 3 calls unanswered" in agency.evidence  # the name, then the evidence
     assert "APPROVAL NEEDED" in agency.body and "lawsuit is only considered after the agency" in agency.body
     (hold,) = desired.holds
     assert hold.customer_id == "d" and hold.rule == "segment:delinquent"

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from pydantic import ValidationError
 
+from arwatch.core import wording
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
 from arwatch.core.policy import PolicyError, load_policy
@@ -216,5 +217,5 @@ def run(args: argparse.Namespace) -> int:
               f"{len(issues)} records rejected")
         for result in board.results:
             if not result.available:
-                print(f"{result.indicator}: {result.unavailable_reason}")
+                print(wording.reason(result.indicator, result.unavailable_reason))
     return ExitCode.PARTIAL_FAILURE if issues else ExitCode.OK
