@@ -100,8 +100,10 @@ def plain_day(day: dt.date) -> str:
 
 @dataclass(frozen=True)
 class Formats:
-    """How the sentences write money and dates; pass the company locale's (e.g. Babel's
-    ``format_currency``/``format_date`` bound to it) to replace the plain default."""
+    """How the sentences write money and dates; pass the company locale's to replace the plain
+    default, e.g. ``Formats(money=partial(formats.money, locale="de_DE"),
+    day=partial(formats.day, locale="de_DE"))`` with Babel-backed ``money(value, currency,
+    locale)`` and ``day(value, locale)``."""
 
     money: Callable[[float, str], str] = plain_money
     day: Callable[[dt.date], str] = plain_day
@@ -161,9 +163,14 @@ def indicator_of(line: str) -> str | None:
 def standing(level: str, segment: str) -> str:
     """Level and segment as one phrase: "good payer, sudden change: high",
     "chronic late payer: medium"."""
+    return f"{payer(level, segment)}: {level_words(level)}"
+
+
+def payer(level: str, segment: str) -> str:
+    """The first half of ``standing``: the segment, with the change the level shows where the
+    segment promised better ("good payer, sudden change")."""
     change = _CHANGE_WORDS.get((segment, level))
-    who = segment_words(segment) + (f", {change}" if change else "")
-    return f"{who}: {level_words(level)}"
+    return segment_words(segment) + (f", {change}" if change else "")
 
 
 def standing_line(level: str, segment: str, score: float) -> str:

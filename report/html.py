@@ -183,12 +183,13 @@ def _top_risks(rows: Sequence[RiskRow], arrows: dict[str, tuple[str, str]], styl
             f"<tr><td class=\"n\">{rank}</td><td title=\"{_e(r.name)}\">{_e(r.name)}</td>"
             f"<td class=\"n\">{_e(style.whole_money(r.open))}</td>"
             f"<td class=\"n\">{_e(style.whole_money(r.overdue))}</td>"
-            f"<td class=\"n\">{oldest}</td><td><span class=\"pill {r.level}\">{r.level}</span> {r.score:.0f}</td>"
-            f"<td>{_e(wording.standing(r.level, r.segment))}</td><td class=\"{cls}\" title=\"{_e(words)}\">{arrow}</td>"
+            f"<td class=\"n\">{oldest}</td><td>{_e(wording.payer(r.level, r.segment))}: "
+            f"<span class=\"pill {r.level}\">{_e(wording.level_words(r.level))}</span> {r.score:.0f}</td>"
+            f"<td class=\"{cls}\" title=\"{_e(words)}\">{arrow}</td>"
             f"<td title=\"{_e(plain(r.next_step))}\">{_e(plain(r.next_step)) or '-'}</td></tr>")
     return ('<table id="top-risks"><thead><tr><th class="n">#</th><th>Customer</th><th class="n">Exposure</th>'
-            '<th class="n">Overdue</th><th class="n">Oldest, days late</th><th>Level, score</th>'
-            '<th title="how it has paid over time: how likely to go bad now">Risk in words</th>'
+            '<th class="n">Overdue</th><th class="n">Oldest, days late</th>'
+            '<th title="how it has paid over time: how likely to go bad now, and the score">Risk, score</th>'
             '<th title="score against a month ago">Trend</th><th>Next step</th></tr></thead><tbody>'
             + "".join(body) + "</tbody></table>")
 

@@ -70,7 +70,7 @@ def test_no_ids__in_the_cli_output(demo):
 
 def test_no_ids__in_the_report(demo):
     _, report, _ = demo
-    assert "Risk in words" in report
+    assert "Risk, score" in report
     assert offences(report) == []
 
 
