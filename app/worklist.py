@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from arwatch.core import wording
 from arwatch.core.actions import DesiredState
 from arwatch.core.call_list import CallLine, CallList
 
@@ -59,7 +60,7 @@ def worklist_text(desired: DesiredState, names: dict[str, str], today: dt.date, 
     if desired.holds:
         lines.append(f"\nOn credit hold ({len(desired.holds)}): new orders only with payment upfront")
         for h in sorted(desired.holds, key=lambda h: h.customer_id)[:limit]:
-            lines.append(f"  - {names.get(h.customer_id, h.customer_id)}: {h.reason}")
+            lines.append(f"  - {names.get(h.customer_id, h.customer_id)}: {wording.plain(h.reason)}")
     if switched:
         lines.append(f"\nSnoozed, excluded or with the agency ({len(switched)}): no automated steps")
         lines += [f"  - {name}: {why}" for name, why in switched[:limit]]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import wording
 from .actions import EPISODE, DesiredState, Task
 from .contact_log import describe_attempt, last_attempt
 from .indicators.aging import oldest_days_past_due
@@ -160,6 +161,6 @@ def contact_words(board: ScoreBoard, c: int) -> str:
 def reason(task: Task) -> str:
     """One line of why: the ladder's entry or climb, or the promise or plan followed up."""
     for line in task.evidence:
-        if not line.startswith("segment "):
+        if not wording.is_standing_line(line):
             return line
-    return task.rule
+    return wording.step_words(task.step)

@@ -13,6 +13,7 @@ import datetime as dt
 
 import numpy as np
 
+from . import wording
 from .actions import Hold, WrittenState
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, HoldPolicy
 from .indicators.aging import oldest_days_past_due
@@ -76,19 +77,21 @@ def any_cause(board: ScoreBoard, policy: Policy, held: np.ndarray) -> np.ndarray
     return out
 
 
-def reason_for(board: ScoreBoard, policy: Policy, rule: str, c: int) -> str:
-    """The words written on the hold for customer ``c``."""
+def reason_for(board: ScoreBoard, policy: Policy, rule: str, c: int,
+               formats: wording.Formats = wording.PLAIN) -> str:
+    """The words written on the hold for customer ``c`` (no rule ids: core/wording.py)."""
     kind, _, name = rule.partition(":")
     if kind == "segment":
         dpd = int(oldest_days_past_due(board.frame)[c])
         more = evidence(board, "aging", c)
-        return f"segment {name}: oldest invoice {dpd} days past due" + (f" ({more})" if more else "")
+        who = wording.segment_words(name)
+        return f"{who[:1].upper()}{who[1:]}: oldest invoice {dpd} days past due" + (f" ({more})" if more else "")
     if kind == "level":
-        return f"risk {LEVEL_NAMES[board.level[c]]} (score {board.score[c]:.0f})"
+        return wording.standing_line(LEVEL_NAMES[board.level[c]], SEGMENT_NAMES[board.segment[c]], board.score[c])
     if kind == "indicator":
-        return f"{name}: {evidence(board, name, c)}"
+        return wording.reason(name, evidence(board, name, c))
     limit = credit_limit(board, policy)[c]
-    return f"open balance {open_balance(board)[c]:,.2f} above the credit limit {limit:,.2f} with invoices overdue"
+    return wording.over_limit(open_balance(board)[c], limit, board.frame.currency, formats)
 
 
 def _recently_caused(board: ScoreBoard, policy: Policy, held: np.ndarray, today: dt.date,

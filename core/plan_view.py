@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from . import wording
 from .actions import Hold, WrittenState
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, StepRule
 from .disputed import held_by_dispute
@@ -67,12 +68,12 @@ class Explained:
         return found
 
     def why(self, requires: tuple[str, ...], c: int) -> tuple[str, ...]:
-        """``"<indicator>: <evidence>"`` of each of ``requires`` that fired for ``c``."""
+        """``"<indicator name>: <evidence>"`` of each of ``requires`` that fired for ``c``."""
         key = (requires, c)
         found = self._why.get(key)
         if found is None:
             board = self.board
-            found = self._why[key] = tuple(f"{ind}: {evidence(board, ind, c)}" for ind in requires
+            found = self._why[key] = tuple(wording.reason(ind, evidence(board, ind, c)) for ind in requires
                                            if fired(board, ind)[c])
         return found
 

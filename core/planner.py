@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from . import wording
 from .actions import DesiredState, Flag, Hold, Task, WrittenState
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, LetterPolicy, StepRule
 from .dispute_tasks import dispute_firings
@@ -53,11 +54,16 @@ def _fire(view: PlanView, segment: str, ladder: str, index: int, rule: StepRule,
                 for c in np.flatnonzero(customers)]
     if rule.scope == "hold":
         return [Firing(int(c), ladder, index, rule, "hold", hold=holds[str(f.c_id[c])],
-                       notes=(f"credit hold ({holds[str(f.c_id[c])].rule}): {holds[str(f.c_id[c])].reason}",))
+                       notes=(_hold_note(holds[str(f.c_id[c])]),))
                 for c in np.flatnonzero(customers) if str(f.c_id[c]) in holds]
     if rule.scope == "dispute":
         return dispute_firings(view, customers, ladder, index, rule)
     return _promise_firings(view, customers, ladder, index, rule)
+
+
+def _hold_note(hold: Hold) -> str:
+    """The hold in words (a hold written before core/wording.py kept its ids: ``plain``)."""
+    return f"on credit hold since {long_day(hold.since)}: {wording.plain(hold.reason)}"
 
 
 def _promise_firings(view: PlanView, customers: np.ndarray, ladder: str, index: int,
@@ -94,7 +100,8 @@ def _promise_firings(view: PlanView, customers: np.ndarray, ladder: str, index: 
 
 
 def describe(ladder: str, index: int, rule: StepRule) -> str:
-    """The policy rule cited by a task: ``credit.ladders.good[2]: phone_call from 55 days ...``."""
+    """The policy rule cited by a task: ``credit.ladders.good[2]: phone_call from 55 days ...``.
+    A machine reference kept in the task's ``rule`` field, never in its visible text."""
     def days(n: int) -> str:
         word = "day" if abs(n) == 1 else "days"
         return f"{n} {word} past due" if n >= 0 else f"{-n} {word} before due"
@@ -133,8 +140,7 @@ def _invoice_facts(view: PlanView, rows: tuple[int, ...]) -> list[dict[str, Any]
 def _evidence(view: PlanView, firing: Firing, invoices: list[dict[str, Any]]) -> tuple[str, ...]:
     c, board = firing.customer, view.board
     lines = [firing.reason] if firing.reason else []
-    lines.append(f"segment {SEGMENT_NAMES[board.segment[c]]}, risk {LEVEL_NAMES[board.level[c]]} "
-                 f"(score {board.score[c]:.0f})")
+    lines.append(wording.standing_line(LEVEL_NAMES[board.level[c]], SEGMENT_NAMES[board.segment[c]], board.score[c]))
     for inv in invoices[:5]:
         when = (f"{inv['days_past_due']} days past due" if inv["days_past_due"] > 0
                 else f"due in {-inv['days_past_due']} days" if inv["days_past_due"] < 0 else "due today")
@@ -184,7 +190,8 @@ def _context(view: PlanView, firing: Firing, invoices: list[dict[str, Any]], ass
         "invoice_total": float(sum(i["open"] for i in invoices)),
         "statement": statement, "total_overdue": float(sum(i["open"] for i in statement if i["days_past_due"] > 0)),
         "promise": firing.promise, "plan": firing.plan, "state": view.state[c],
-        "hold": None if firing.hold is None else {"reason": firing.hold.reason, "since": firing.hold.since},
+        "hold": None if firing.hold is None else {"reason": wording.plain(firing.hold.reason),
+                                                   "since": firing.hold.since},
         "reasons": [{"indicator": r.indicator, "title": r.title, "evidence": r.evidence} for r in customer_reasons],
         "evidence": list(evidence_lines), "assignee": assignee, "needs_approval": firing.rule.needs_approval,
     }
@@ -260,7 +267,8 @@ def plan_flags(board: ScoreBoard, policy: Policy, today: dt.date,
     for c in np.flatnonzero(board.level >= minimum):
         s = explained.customer(int(c))
         flags.append(Flag(customer_id=s.customer_id, level=s.level, score=s.score, segment=s.segment,
-                          reasons=tuple(f"{r.indicator}: {r.evidence}" for r in s.reasons), as_of=today))
+                          reasons=tuple(wording.reason(r.indicator, r.evidence) for r in s.reasons),
+                          as_of=today))
     return tuple(sorted(flags, key=lambda fl: fl.customer_id))
 
 

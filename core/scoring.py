@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from . import wording
 from .frame import LedgerFrame
 from .indicators import INDICATORS, Indicator, IndicatorResult
 from .policy import LEVELS, Policy, ScoringPolicy
@@ -93,7 +94,8 @@ class ScoreBoard:
             customer_id=str(self.frame.c_id[c]), name=str(self.frame.c_name[c]), as_of=self.frame.as_of,
             score=round(float(self.score[c]), 1), level=LEVELS[self.level[c]], segment=SEGMENTS[self.segment[c]],
             reasons=tuple(reasons),
-            unavailable=tuple(f"{r.indicator}: {r.unavailable_reason}" for r in self.results if not r.available),
+            unavailable=tuple(wording.reason(r.indicator, r.unavailable_reason) for r in self.results
+                              if not r.available),
         )
 
 

@@ -2,9 +2,9 @@
 words; the next steps; the credit hold; open invoices; the last contacts; the score over the
 months), and one collapsed line counting the customers with none.
 
-Plain words: the reader sees the warning sign's title ("promises to pay or plan instalments
-missed"), never an indicator id or a policy path (``credit.ladders.all[3]``); ``plain`` turns
-the ids inside the core's texts (hold reasons, evidence) into titles.
+Plain words (core/wording.py): the reader sees the warning sign's name ("Broke a promise to
+pay"), never an indicator id or a policy path (``credit.ladders.all[3]``); ``plain`` turns any
+id left inside a text (a hold reason written before the words were) into its name.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from html import escape
 
 import numpy as np
 
+from arwatch.core import wording
 from arwatch.core.actions import DesiredState, Hold, Task
 from arwatch.core.frame import CHANNELS, LedgerFrame, date_of
 from arwatch.core.indicators import INDICATORS
@@ -23,14 +24,11 @@ from arwatch.core.scoring import ScoreBoard
 from arwatch.core.settlement import settlement
 
 from .charts import score_chart
-from .figures import RiskRow, segment_words
+from .figures import RiskRow
 from .history import CustomerPoint, monthly
 from .style import Style
 
-TITLES = {ind.id: ind.title for ind in INDICATORS}
-_IDS = re.compile(r"\b(" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")\b(:| fires| or )")
-_POLICY_PATH = re.compile(r"\b[a-z_]+(?:\.[a-z_]+)+\[\d+\]:?\s*")
-_RULE_WORD = re.compile(r"\b(segment|level):([a-z_]+)")
+TITLES = {ind.id: wording.indicator_name(ind.id) for ind in INDICATORS}
 CHANNEL_WORDS = {"call": "call", "email": "email", "letter": "letter", "todo": "to do", "approval": "approval"}
 INVOICES_SHOWN = 3
 CONTACTS_SHOWN = 2
@@ -42,10 +40,8 @@ def _e(value: object) -> str:
 
 
 def plain(text: str) -> str:
-    """The core's text for a person: indicator ids as their titles, no policy paths."""
-    text = _POLICY_PATH.sub("", text)
-    text = _RULE_WORD.sub(lambda m: f"{m.group(1)} {m.group(2).replace('_', ' ')}", text)
-    return _IDS.sub(lambda m: TITLES[m.group(1)] + m.group(2), text)
+    """The core's text for a person: any id left in it as words (``core.wording.plain``)."""
+    return wording.plain(text)
 
 
 _ASIDE = re.compile(r" \((?:[^()]|\([^()]*\))*\)")
@@ -54,10 +50,6 @@ _ASIDE = re.compile(r" \((?:[^()]|\([^()]*\))*\)")
 def short(text: str) -> str:
     """``text`` without its long parentheses (a hold reason quoting the evidence shown above it)."""
     return _ASIDE.sub(lambda m: "" if len(m.group(0)) > LONG_ASIDE else m.group(0), text)
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def task_line(task: Task, style: Style, common: tuple = (), alike: int = 0) -> str:
@@ -91,8 +83,9 @@ def steps_list(tasks: Sequence[Task], style: Style) -> str:
 
 def _reasons(board: ScoreBoard, c: int) -> str:
     s = board.customer(c)
-    return "".join(f"<li><b>{_e(_sentence(r.title))}</b> <small>({r.points:.0f} of {s.score:.0f} points)</small>: "
-                   f"{_e(plain(r.evidence))}</li>" for r in s.reasons)
+    return "".join(f"<li><b>{_e(wording.indicator_name(r.indicator))}</b> "
+                   f"<small>({r.points:.0f} of {s.score:.0f} points)</small>: {_e(plain(r.evidence))}</li>"
+                   for r in s.reasons)
 
 
 def _open_invoices(frame: LedgerFrame, c: int, style: Style) -> str:
@@ -149,7 +142,7 @@ def customer_details(board: ScoreBoard, row: RiskRow, tasks: Sequence[Task], hol
     return (
         f'<details class="cust"><summary><b class="pill {row.level}">{row.level}</b> '
         f'<b class="sc">{row.score:.0f}{_e(arrow)}</b> <b>{_e(row.name)}</b> '
-        f'<small>{_e(segment_words(row.segment))} · {_e(style.whole_money(row.open))} open, '
+        f'<small>{_e(wording.standing(row.level, row.segment))} risk · {_e(style.whole_money(row.open))} open, '
         f'{_e(style.whole_money(row.overdue))} overdue{oldest}</small></summary><div class="body">'
         f"<div><h4>Why</h4><ul>{_reasons(board, c)}</ul>{hold_line}"
         + steps_list(tasks, style)

@@ -32,23 +32,12 @@ from arwatch.core.policy import LEVELS
 from arwatch.core.scoring import ScoreBoard
 from arwatch.core.segments import SEGMENTS
 from arwatch.core.settlement import settlement
+from arwatch.core.wording import step_words
 
 SIMPLE_DSO_DAYS = 90
 COUNTBACK_MONTHS = 24  # at most this many months back (a DSO beyond it is shown as at least that)
 HIGH_RISK = frozenset({"high", "critical"})
 
-LEVEL_WORDS = {"low": "low", "medium": "medium", "high": "high", "critical": "critical"}
-SEGMENT_WORDS = {
-    "good": "good history",
-    "new": "new customer",
-    "chronic_late": "always late",
-    "delinquent": "delinquent",
-    "under_review": "under review",
-}
-
-
-def segment_words(segment: str) -> str:
-    return SEGMENT_WORDS.get(segment, segment.replace("_", " "))
 
 
 @dataclass(frozen=True)
@@ -197,21 +186,6 @@ STEP_PRIORITY: tuple[str, ...] = (
     "fraud_investigation", "agency_referral", "phone_call", "payment_plan_offer", "credit_hold", "sales_review",
     "billing_cycle_change",
 )
-STEP_WORDS = {
-    "pre_due_courtesy": "courtesy note before due",
-    "reminder": "friendly reminder",
-    "phone_call": "phone call",
-    "payment_plan_offer": "offer a payment plan",
-    "billing_cycle_change": "change the billing cycle",
-    "credit_hold": "credit hold notice",
-    "agency_referral": "refer to a collection agency",
-    "fraud_investigation": "investigate possible fraud",
-    "sales_review": "sales review",
-}
-
-
-def step_words(step: str) -> str:
-    return STEP_WORDS.get(step, step.replace("_", " "))
 
 
 def _urgency(task: Task) -> tuple:

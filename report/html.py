@@ -25,6 +25,7 @@ from html import escape
 
 import numpy as np
 
+from arwatch.core import wording
 from arwatch.core.actions import DesiredState, Diff, Op, Task
 from arwatch.core.call_list import CallList, call_list
 from arwatch.core.policy import Policy
@@ -43,8 +44,6 @@ from .figures import (
     largest_risks,
     newest_record_day,
     risk_rows,
-    segment_words,
-    step_words,
 )
 from .forecast import forecast_section, model_section
 from .history import History, monthly, trend_arrow
@@ -188,11 +187,13 @@ def _top_risks(rows: Sequence[RiskRow], arrows: dict[str, tuple[str, str]], styl
             f"<tr><td class=\"n\">{rank}</td><td title=\"{_e(r.name)}\">{_e(r.name)}</td>"
             f"<td class=\"n\">{_e(style.whole_money(r.open))}</td>"
             f"<td class=\"n\">{_e(style.whole_money(r.overdue))}</td>"
-            f"<td class=\"n\">{oldest}</td><td><span class=\"pill {r.level}\">{r.level}</span> {r.score:.0f}</td>"
-            f"<td>{_e(segment_words(r.segment))}</td><td class=\"{cls}\" title=\"{_e(words)}\">{arrow}</td>"
+            f"<td class=\"n\">{oldest}</td><td>{_e(wording.payer(r.level, r.segment))}: "
+            f"<span class=\"pill {r.level}\">{_e(wording.level_words(r.level))}</span> {r.score:.0f}</td>"
+            f"<td class=\"{cls}\" title=\"{_e(words)}\">{arrow}</td>"
             f"<td title=\"{_e(plain(r.next_step))}\">{_e(plain(r.next_step)) or '-'}</td></tr>")
     return ('<table id="top-risks"><thead><tr><th class="n">#</th><th>Customer</th><th class="n">Exposure</th>'
-            '<th class="n">Overdue</th><th class="n">Oldest, days late</th><th>Level, score</th><th>Segment</th>'
+            '<th class="n">Overdue</th><th class="n">Oldest, days late</th>'
+            '<th title="how it has paid over time: how likely to go bad now, and the score">Risk, score</th>'
             '<th title="score against a month ago">Trend</th><th>Next step</th></tr></thead><tbody>'
             + "".join(body) + "</tbody></table>")
 
@@ -295,7 +296,7 @@ def _worklist(desired: DesiredState, diff: Diff, rows: dict[str, RiskRow], style
     for title, tasks in _groups(desired, calls):
         steps: dict[str, list[str]] = {}
         for t in tasks:
-            steps.setdefault(t.customer_id, []).append(step_words(t.step))
+            steps.setdefault(t.customer_id, []).append(wording.step_words(t.step))
         order = (list(steps) if title == "Call today" else
                  sorted(steps, key=lambda cid: (-exposure(cid), cid)))
         items = "; ".join(f"<b>{_e(names.get(cid, cid))}</b> <small>{_e(', '.join(sorted(set(steps[cid]))))}</small>"

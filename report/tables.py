@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from arwatch.core import wording
 from arwatch.core.actions import DesiredState
 from arwatch.core.cells import safe_row
 from arwatch.core.scoring import ScoreBoard
 
 from .aging import BUCKET_NAMES, InvoiceCurrencies, aging_by_customer
 from .details import plain
-from .figures import risk_rows, segment_words, step_words
+from .figures import risk_rows
 
 Kind = Literal["text", "money", "date", "integer", "number", "yes/no"]
 
@@ -70,8 +71,8 @@ def risks_sheet(board: ScoreBoard, desired: DesiredState) -> Sheet:
     currency = board.frame.currency
     rows = []
     for rank, r in enumerate(risk_rows(board, desired), 1):
-        reasons = "; ".join(f"{x.title}: {plain(x.evidence)}" for x in board.customer(r.index).reasons)
-        rows.append((rank, r.customer_id, r.name, r.score, r.level, segment_words(r.segment), currency,
+        reasons = "; ".join(wording.reason(x.indicator, plain(x.evidence)) for x in board.customer(r.index).reasons)
+        rows.append((rank, r.customer_id, r.name, r.score, r.level, wording.segment_words(r.segment), currency,
                      _cents(r.open), _cents(r.overdue), r.oldest_days_past_due, r.on_hold, r.next_step, reasons))
     return Sheet("Risks", columns, tuple(rows))
 
@@ -84,8 +85,8 @@ def worklist_sheet(board: ScoreBoard, desired: DesiredState) -> Sheet:
                Column("text"))
     rows: list[tuple[Any, ...]] = []
     for t in sorted(desired.tasks, key=lambda t: (t.due_date, t.customer_id, t.step, t.cause)):
-        rows.append((t.due_date, t.customer_id, names.get(t.customer_id, t.customer_id), "task", step_words(t.step),
-                     t.channel, plain(t.title), t.assignee or "", t.needs_approval, t.body))
+        rows.append((t.due_date, t.customer_id, names.get(t.customer_id, t.customer_id), "task",
+                     wording.step_words(t.step), t.channel, plain(t.title), t.assignee or "", t.needs_approval, t.body))
     for h in sorted(desired.holds, key=lambda h: h.customer_id):
         rows.append((h.since, h.customer_id, names.get(h.customer_id, h.customer_id), "credit hold", "credit hold",
                      "", f"On credit hold: {plain(h.reason)}", "", False, ""))

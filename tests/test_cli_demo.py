@@ -18,16 +18,20 @@ def counts(line: str) -> dict[str, tuple[int, int, int]]:
             re.findall(r"(flags|holds|tasks) (\d+) created/(\d+) updated/(\d+) closed", line)}
 
 
+# a row of the risk table: rank, score, "<segment words>: <level>", customer (id)
+RANK_ROW = r"^\s+#\s+\d+\s+!*\s+([a-z ,-]+): (low|medium|high|critical)\s+(.+?) \(C\d+\)$"
+
+
 def test_demo__ranks_customers_with_evidence_and_a_rerun_writes_nothing(state, tmp_path, capsys):
     report = tmp_path / "demo.html"
     assert main(["demo", "--state", state, "--report", str(report)]) == 0
     first = capsys.readouterr().out
     created = counts(first)
     assert created["flags"][0] == 200 and created["holds"][0] > 0 and created["tasks"][0] > 0
-    table = first.split("level    score")[1]
-    level, name = re.findall(r"^\s+1\s+(\w+)\s+\d+\s+\w+\s+(.+?) \(C\d+\)$", table, re.M)[0]
-    assert level == "critical"
-    assert "- aging: oldest overdue in bucket 91+" in table  # evidence with invoice numbers
+    table = first.split("customer\n")[1]
+    standing, level, name = re.findall(RANK_ROW.replace("#", "1"), table, re.M)[0]
+    assert level == "critical" and standing  # segment and level as one phrase: "in arrears: critical"
+    assert "- Overdue: INV/" in table  # evidence in words, with invoice numbers
     assert re.search(r"INV/20\d\d/\d{5} \([\d,]+\.\d\d open\)", table)
     assert "Call today" in first and "On credit hold" in first
     assert name.replace("&", "&amp;") in report.read_text()
@@ -74,8 +78,8 @@ def test_report__demo_report_renders_its_customers_in_headless_chromium(state, t
         pytest.skip("chromium not installed: apt-get install -y chromium (or set ARWATCH_REQUIRE_CHROMIUM=1 to fail)")
     page = tmp_path / "demo.html"
     assert main(["demo", "--state", state, "--report", str(page)]) == 0
-    table = capsys.readouterr().out.split("level    score")[1]
-    top = re.findall(r"^\s+\d+\s+\w+\s+\d+\s+\w+\s+(.+?) \(C\d+\)$", table, re.M)[:10]
+    table = capsys.readouterr().out.split("customer\n")[1]
+    top = [name for _, _, name in re.findall(RANK_ROW.replace("#", "\\d+"), table, re.M)[:10]]
     assert len(top) == 10
     common = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
               "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -24,7 +24,7 @@ def test_score__csv_export_ranks_and_reports_the_bad_row(tmp_path, capsys):
     first = out.split("\n")[3]
     assert "Acme (C1)" in first and "high" in first
     assert "I4 (900.00 open) due 1 May 2026, 75 days past due" in out
-    assert "silence: not available from export.csv: contact attempts" in out
+    assert "Stops answering: not available from export.csv: contact attempts" in out
 
 
 def test_score__json_ledger_with_mapping_free_fields(tmp_path, capsys):

@@ -12,6 +12,7 @@ from ledgers import ledger_from_text
 from planning import TEMPLATES, board, policy_of, stub
 from test_planner_properties import SETTINGS, ledgers, scored
 
+from arwatch.core import wording
 from arwatch.core.actions import Op, WrittenState
 from arwatch.core.diffing import apply_to, diff
 from arwatch.core.frame import LedgerFrame
@@ -56,7 +57,7 @@ def test_plan__flags_carry_each_customers_rendered_reasons():
     desired = plan(b, WrittenState(), policy, b.frame.as_of, TEMPLATES, "Co", render_written=False)
     for flag in desired.flags:
         c = list(b.frame.c_id).index(flag.customer_id)
-        expected = tuple(f"{r.indicator}: {r.evidence}" for r in b.customer(c).reasons)
+        expected = tuple(wording.reason(r.indicator, r.evidence) for r in b.customer(c).reasons)
         assert flag.reasons == expected and flag.score == b.customer(c).score
 
 

@@ -128,7 +128,7 @@ def test_planner__91_days_with_silence_refers_to_agency_for_approval_and_holds()
     desired, _ = plan_on(DELINQUENT, "2024-05-01", stubs=(stub("silence", {"d"}, text="3 calls unanswered"),))
     (agency,) = [t for t in desired.tasks if t.step == "agency_referral"]
     assert agency.needs_approval and agency.assignee == "manager" and agency.channel == "approval"
-    assert "silence: silence: 3 calls unanswered" in agency.evidence
+    assert "Stops answering: silence: 3 calls unanswered" in agency.evidence  # the name, then the evidence
     assert "APPROVAL NEEDED" in agency.body and "lawsuit is only considered after the agency" in agency.body
     (hold,) = desired.holds
     assert hold.customer_id == "d" and hold.rule == "segment:delinquent"
@@ -251,14 +251,14 @@ def test_planner__over_credit_limit_with_overdue_holds():
     text = 'customer o "Over" terms=30 limit=1000\ninvoice o O1 2024-04-01 800.00\ninvoice o O2 2024-05-01 700.00\n'
     assert plan_on(text, "2024-05-01")[0].holds == ()  # over the limit, nothing overdue
     (hold,) = plan_on(text, "2024-05-02")[0].holds
-    assert hold.rule == "over_limit" and "1,500.00 above the credit limit 1,000.00" in hold.reason
+    assert hold.rule == "over_limit" and "1,500.00 EUR above the credit limit 1,000.00 EUR" in hold.reason
 
 
 def test_planner__flags_every_scored_customer_with_reasons():
     desired, _ = plan_on(GOOD + DELINQUENT, "2024-05-01")
     flags = {f.customer_id: f for f in desired.flags}
     assert set(flags) == {"g", "d"}
-    assert flags["d"].segment == "delinquent" and flags["d"].reasons[0].startswith("aging: ")
+    assert flags["d"].segment == "delinquent" and flags["d"].reasons[0].startswith("Overdue: ")
 
 
 def test_planner__refuses_a_board_scored_on_another_day():

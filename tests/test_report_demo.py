@@ -171,8 +171,8 @@ def test_report_demo__one_screen_then_details_on_demand_in_headless_chromium(dem
     assert first["kpis"] == ["Open A/R", "Overdue", "Share overdue", "At high risk", "On credit hold",
                              "DSO, countback", "DSO, simple (90 days)"]
     assert first["counts"] and first["counts"][0].startswith("Today's worklist:")
-    assert first["columns"] == ["#", "Customer", "Exposure", "Overdue", "Oldest, days late", "Level, score",
-                                "Segment", "Trend", "Next step"]
+    assert first["columns"] == ["#", "Customer", "Exposure", "Overdue", "Oldest, days late", "Risk, score",
+                                "Trend", "Next step"]
     assert len(first["risks"]) >= 10
     assert first["risks"][:10] == largest_risks(source)
     assert len(charts) >= 5 and all(c["x"] and c["y"] for c in charts), charts

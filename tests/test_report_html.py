@@ -109,7 +109,7 @@ def test_report__first_screen_has_the_totals_the_worklist_counts_and_the_largest
                  "DSO, countback", "DSO, simple (90 days)", "Today's worklist:"):
         assert text in html if text.startswith("Widgets") else text in summary, text
     rows = summary.split('<table id="top-risks">')[1].split("<tbody>")[1].split("</tr>")[:-1]
-    assert "Delta Dépôt" in rows[0] and "€4,000" in rows[0] and "91" in rows[0] and "delinquent" in rows[0]
+    assert "Delta Dépôt" in rows[0] and "€4,000" in rows[0] and "91" in rows[0] and "in arrears: " in rows[0]
     assert "refer to a collection agency (approve)" in rows[0]
 
 
@@ -118,9 +118,9 @@ def test_report__evidence_in_plain_words_without_rule_paths():
     assert any("credit.ladders" in t.rule for t in desired.tasks)  # the plan cites its rules ...
     assert "credit.ladders" not in html and "[0]" not in html  # ... the reader sees none of them
     details = html.split('<section id="customers">')[1]
-    assert "<b>Silence</b>" in details and "silence:" not in details  # (the stub's title is its id)
+    assert "<b>Stops answering</b>" in details and "silence:" not in details  # the name, not the id
     assert plain("fraud_suspicion: logged; credit.ladders.all[3]: credit_hold (segment:delinquent)") == \
-        "fraud behind the non-payment: logged; credit_hold (segment delinquent)"
+        "Possible fraud: logged; credit hold notice (in arrears)"
 
 
 def test_report__customers_without_a_warning_sign_are_one_collapsed_line():

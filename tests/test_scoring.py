@@ -73,5 +73,5 @@ def test_scoring__ranking_riskiest_first_and_real_indicators_explain():
 def test_scoring__unavailable_data_is_listed_not_scored_as_zero():
     board = board_at(LEDGER, "2024-06-30", source="quickbooks", unavailable=("payer_account", "contact_attempts"))
     c1 = board.customer(0)
-    assert "bank_churn: not available from QuickBooks: payer account" in c1.unavailable
-    assert "silence: not available from QuickBooks: contact attempts" in c1.unavailable
+    assert "Pays from new bank accounts: not available from QuickBooks: payer account" in c1.unavailable
+    assert "Stops answering: not available from QuickBooks: contact attempts" in c1.unavailable

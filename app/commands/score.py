@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from pydantic import ValidationError
 
+from arwatch.core import wording
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
 from arwatch.core.policy import PolicyError, load_policy
@@ -219,5 +220,5 @@ def run(args: argparse.Namespace) -> int:
         print(model.sentence())
         for result in board.results:
             if not result.available:
-                print(f"{result.indicator}: {result.unavailable_reason}")
+                print(wording.reason(result.indicator, result.unavailable_reason))
     return ExitCode.PARTIAL_FAILURE if issues else ExitCode.OK

@@ -23,6 +23,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
+from arwatch.core import wording
 from arwatch.core.actions import Change, DesiredState, WrittenState
 from arwatch.core.clock import Now, RunClock
 from arwatch.core.contract import ConfigError, data_day
@@ -160,7 +161,7 @@ def _record_trends(store: Store, name: str, adapter, policy, today: dt.date, sum
 
 def format_change(change: Change) -> str:
     sign = "-" if change.op.value.split("_")[0] in ("clear", "release", "close") else "+"
-    return f"  {sign} {change.op.value:<12} {change.key}  ({change.why})"
+    return f"  {sign} {change.op.value:<12} {change.key}  ({wording.plain(change.why)})"
 
 
 def _print(summary: RunSummary, dry_run: bool) -> None:

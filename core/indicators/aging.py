@@ -57,7 +57,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         parts = [f"{frame.i_number[r]} ({fmt_money(st.residual[r])} open) due {fmt_day(frame.i_due[r])}, "
                  f"{frame.as_of_day - frame.i_due[r]} days past due" for r in rows[:3]]
         more = f" and {len(rows) - 3} more overdue" if len(rows) > 3 else ""
-        return f"oldest overdue in bucket {bucket_of(dpd[c])}: " + "; ".join(parts) + more
+        return "; ".join(parts) + more
 
     return fired_result("aging", fired, strength, explain, measure=np.maximum(dpd, 0))
 

@@ -93,9 +93,10 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
 
 
 def describe_pair(frame: LedgerFrame, c: int, account: int, since: int) -> str:
-    """'…4300: P3 (500.00) on 1 Mar 2024, P5 (200.00) on 2 Apr 2024'."""
+    """'…4300: 500.00 on 1 Mar 2024, 200.00 on 2 Apr 2024' (amounts and days: a payment's record id
+    means nothing to a person)."""
     rows = [r for r in rows_of(frame.p_cust, c) if frame.p_account[r] == account and frame.p_day[r] > since]
-    shown = ", ".join(f"{frame.p_id[r]} ({fmt_money(frame.p_amount[r])}) on {fmt_day(frame.p_day[r])}"
+    shown = ", ".join(f"{fmt_money(frame.p_amount[r])} on {fmt_day(frame.p_day[r])}"
                       for r in rows[-3:])
     more = f" and {len(rows) - 3} earlier" if len(rows) > 3 else ""
     return f"{mask(frame.accounts[account])}: {shown}{more}"

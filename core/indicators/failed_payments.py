@@ -50,12 +50,13 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
 
 
 def describe(frame: LedgerFrame, p: int) -> str:
-    """'P2 (500.00, paid 2 Feb 2024 for INV/2) returned 6 Feb 2024'."""
+    """'500.00 paid 2 Feb 2024 for INV/2, returned 6 Feb 2024' (no record id: the amount and days
+    are what a person checks)."""
     allocs = np.flatnonzero(frame.b_payment == p)  # a returned payment's allocations no longer settle
     invoices = ", ".join(dict.fromkeys(str(frame.i_number[frame.b_inv[a]]) for a in allocs))
     what = PAYMENT_STATES[frame.p_state[p]].value
-    return (f"{frame.p_id[p]} ({fmt_money(frame.p_amount[p])}, paid {fmt_day(frame.p_day[p])}"
-            f"{' for ' + invoices if invoices else ''}) {what} {fmt_day(frame.p_returned[p])}")
+    return (f"{fmt_money(frame.p_amount[p])} paid {fmt_day(frame.p_day[p])}"
+            f"{' for ' + invoices if invoices else ''}, {what} {fmt_day(frame.p_returned[p])}")
 
 
 INDICATOR = Indicator("failed_payments", "payments fail month after month", ("000",),

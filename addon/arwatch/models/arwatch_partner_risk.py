@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 from .. import compat
+from ..lib import words
 
 LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
 SEGMENTS = [
@@ -46,12 +47,19 @@ class ArwatchPartnerRisk(models.Model):
     segment = fields.Selection(SEGMENTS, "Segment", tracking=True, copy=False, index=True)
     reasons = fields.Text("Reasons", copy=False, help="The top reasons with their evidence, one a line.")
     reasons_html = fields.Html("Reasons with evidence", compute="_compute_reasons_html", sanitize=True)
-    indicators = fields.Char("Fired indicators", copy=False, help="Ids of the indicators that fired, comma separated.")
+    indicators = fields.Char("Fired indicator ids", copy=False,
+                             help="Ids of the indicators that fired, comma separated (for filters and exports).")
+    indicator_names = fields.Char("Warning signs", compute="_compute_words",
+                                  help="The warning signs that fired, in words.")
+    risk_words = fields.Char("Risk in words", compute="_compute_words",
+                             help="How the customer has paid over time and how likely its debt goes bad now, "
+                                  "as one phrase: 'good payer, sudden change: high'.")
     slipping = fields.Boolean("Slipping", copy=False, index=True,
                               help="Pays later than its own habit, slower and slower, or selectively.")
     scored_at = fields.Datetime("Last scored", copy=False, readonly=True)
     hold = fields.Boolean("On credit hold", tracking=True, copy=False, index=True, readonly=True)
     hold_rule = fields.Char("Hold rule", copy=False, readonly=True)
+    hold_cause = fields.Char("Held because", compute="_compute_words", help="The hold's rule in words.")
     hold_reason = fields.Text("Hold reason", tracking=True, copy=False, readonly=True)
     hold_since = fields.Date("On hold since", copy=False, readonly=True)
     override_until = fields.Date("Hold lifted until", tracking=True, copy=False, readonly=True)
@@ -99,8 +107,15 @@ class ArwatchPartnerRisk(models.Model):
             if not lines:
                 rec.reasons_html = False
                 continue
-            items = "".join(f"<li>{_escape(line)}</li>" for line in lines)
+            items = "".join(f"<li>{_escape(words.hold_reason(line))}</li>" for line in lines)
             rec.reasons_html = f"<ul>{items}</ul>"
+
+    @api.depends("indicators", "level", "segment", "hold_rule")
+    def _compute_words(self):
+        for rec in self:
+            rec.hold_cause = words.hold_cause(rec.hold_rule) or False
+            rec.indicator_names = words.indicator_names(rec.indicators) or False
+            rec.risk_words = words.standing(rec.level, rec.segment) or False
 
     @api.depends("hold", "override_until")
     @api.depends_context("date")

@@ -33,6 +33,7 @@ from odoo.exceptions import AccessError, UserError
 from arwatch.core.actions import Change, Op
 from arwatch.core.jsonable import jsonable
 
+from ..lib import words
 from ..lib.ledger_sql import collections_raw
 from .arwatch_writeback import SLIPPING, _differs
 
@@ -171,9 +172,9 @@ class ArwatchSyncApi(models.AbstractModel):
 
     @api.model
     def _indicator_vals(self, flag):
-        """The indicators behind the flag's reasons ("<indicator>: <evidence>") and the slipping
-        badge (a flag carries its top reasons, not every fired indicator)."""
-        ids = [r.split(":", 1)[0].strip() for r in flag.reasons if ":" in r]
+        """The indicators behind the flag's reasons ("<indicator name>: <evidence>", ``lib.words``)
+        and the slipping badge (a flag carries its top reasons, not every fired indicator)."""
+        ids = words.indicator_ids(flag.reasons)
         return {"indicators": ",".join(ids) or False, "slipping": any(i in SLIPPING for i in ids)}
 
     @api.model

@@ -8,6 +8,8 @@ from odoo.tools import plaintext2html
 from arwatch.core.actions import Flag, Hold, Op, Override, Task, WrittenState
 from arwatch.core.marks import CLOSED_MARK
 
+from ..lib import words
+
 SLIPPING = ("habit_slip", "slowing_trend", "selective_payment")
 # a task done by a person within this many days still counts as written: its cause may last
 # until the next payment arrives, and reopening it the next morning would nag
@@ -266,12 +268,12 @@ class ArwatchWriteback(models.AbstractModel):
 
     @api.model
     def _note(self, task):
+        """The activity's note: the rendered text, then why in words (``lib.words``: no rule path)."""
         parts = [plaintext2html(task.body)] if task.body else []
-        if task.evidence:
-            items = Markup("").join(Markup("<li>%s</li>") % line for line in task.evidence)
+        lines = words.why_lines(task)
+        if lines:
+            items = Markup("").join(Markup("<li>%s</li>") % line for line in lines)
             parts.append(Markup("<p><b>%s</b></p><ul>%s</ul>") % (_("Why"), items))
-        if task.rule:
-            parts.append(Markup("<p><i>%s</i></p>") % task.rule)
         return Markup("").join(Markup(p) for p in parts)
 
     @api.model

@@ -7,6 +7,7 @@ RISK_FIELDS = {
     "arwatch_level": "level",
     "arwatch_score": "score",
     "arwatch_segment": "segment",
+    "arwatch_risk_words": "risk_words",
     "arwatch_reasons": "reasons_html",
     "arwatch_scored_at": "scored_at",
     "arwatch_hold": "hold",
@@ -26,6 +27,8 @@ class ResPartner(models.Model):
                                 search="_search_arwatch_score")
     arwatch_segment = fields.Selection(SEGMENTS, "Segment", compute="_compute_arwatch",
                                        search="_search_arwatch_segment")
+    arwatch_risk_words = fields.Char("Risk in words", compute="_compute_arwatch",
+                                     help="Segment and level as one phrase: 'good payer, sudden change: high'.")
     arwatch_reasons = fields.Html("Risk reasons", compute="_compute_arwatch", sanitize=False)
     arwatch_scored_at = fields.Datetime("Last scored", compute="_compute_arwatch")
     arwatch_hold = fields.Boolean("On credit hold", compute="_compute_arwatch", search="_search_arwatch_hold")

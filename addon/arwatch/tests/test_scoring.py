@@ -24,7 +24,8 @@ class TestScoring(ArwatchCommon):
         self.assertEqual(late.segment, "delinquent")
         self.assertIn(late.level, ("high", "critical"))
         self.assertGreater(late.score, good.score)
-        self.assertIn("aging", late.reasons)
+        self.assertIn("Overdue: ", late.reasons, "the warning sign's name, not its id")
+        self.assertIn("aging", late.indicators)  # the ids stay, for filters
         self.assertIn(self.late_open.name, late.reasons, "evidence names the invoice")
         self.assertTrue(late.hold)
         self.assertFalse(good.hold)
@@ -36,6 +37,20 @@ class TestScoring(ArwatchCommon):
         self.assertIn(self.late, self.env["res.partner"].search([("arwatch_hold", "=", True)]))
         self.assertNotIn(self.good, self.env["res.partner"].search([("arwatch_hold", "=", True)]))
         self.assertIn(self.late, self.env["res.partner"].search([("arwatch_level", "in", ("high", "critical"))]))
+
+    def test_scoring__words_instead_of_ids_in_what_people_read(self):
+        self.run_scoring()
+        late = self.risk(self.late)
+        self.assertIn("Overdue", late.indicator_names)
+        self.assertEqual(late.risk_words, f"in arrears: {late.level}")
+        self.assertEqual(self.late.arwatch_risk_words, late.risk_words)
+        shown = [late.reasons, late.hold_reason, late.hold_cause, late.indicator_names, late.risk_words]
+        shown += [t.note for t in self.open_tasks(self.late)]
+        self.assertTrue(self.open_tasks(self.late))
+        for text in shown:
+            self.assertNotRegex(text or "", r"\w+\.\w+\[\d+\]")  # credit.ladders.good[3]
+            self.assertNotRegex(text or "", r"(?m)^(aging|habit_slip|selective_payment|silence):")
+            self.assertNotRegex(text or "", r"\bpay:\d|\bsegment[ :]delinquent|\bbucket \d")
 
     def test_scoring__rerun_writes_nothing(self):
         self.run_scoring()

@@ -4,6 +4,7 @@ import json
 from markupsafe import escape
 from odoo import _, api, fields, models
 from odoo.addons.arwatch import compat
+from odoo.addons.arwatch.lib import words
 from odoo.exceptions import AccessError, UserError
 
 # a manager's per-order override: written by the override wizard only (server code)
@@ -44,7 +45,7 @@ class SaleOrder(models.Model):
             reasons = held.get(order.company_id.id, {})
             pid = order.partner_id.commercial_partner_id.id
             order.arwatch_hold = pid in reasons
-            order.arwatch_hold_reason = reasons.get(pid) or False
+            order.arwatch_hold_reason = words.hold_reason(reasons.get(pid)) or False
 
     def _arwatch_held_reasons(self):
         """{company id: {commercial partner id: hold reason}} of the orders' customers on hold:
@@ -104,7 +105,8 @@ class SaleOrder(models.Model):
                 "%(customer)s is on credit hold: %(reason)s\n"
                 "This order can be confirmed only with payment upfront, or after a collections manager "
                 "lifts the hold or overrides it for this order.",
-                customer=partner.sudo().display_name, reason=reasons[partner.id] or _("no reason given"))
+                customer=partner.sudo().display_name,
+                reason=words.hold_reason(reasons[partner.id]) or _("no reason given"))
         return errors
 
     def _arwatch_hold_message(self):

@@ -1,0 +1,228 @@
+"""Words a credit controller and a salesperson understand, kept in one place for the CLI, the
+report, the letters and tasks, and the Odoo add-on.
+
+- every indicator of the registry has a display name ("Pays later than usual") and, where its
+  measure reads as a quantity, a short summary of it ("oldest invoice 130 days past due");
+  ``reason(indicator, evidence)`` is the line a person reads: "Pays later than usual: usually
+  pays in 28 days ...". A test keeps ``INDICATOR_WORDS`` equal to the registry.
+- segments as people say them ("good payer", "chronic late payer"), risk levels, ladder steps;
+- ``standing(level, segment)``: level (how likely the debt goes bad now) and segment (how the
+  customer has behaved over time) as ONE phrase, so that a "critical" risk never stands next to a
+  "good" segment unexplained: "good payer, sudden change: critical".
+
+Dates and money inside these sentences are formatted by a ``Formats`` the caller passes (a
+company locale's Babel formatting plugs in there); the default is the core's plain style.
+Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class IndicatorWords:
+    """How an indicator reads. ``summary`` formats its measure (``{m}``), or is "" where the
+    measure is no quantity a person would quote (a strength, a mix of counts)."""
+
+    name: str
+    summary: str = ""
+
+
+INDICATOR_WORDS: Mapping[str, IndicatorWords] = MappingProxyType({
+    "silence": IndicatorWords("Stops answering", "{m:.0f} contact attempts unanswered"),
+    "sudden_complaints": IndicatorWords("Suddenly complains", "{m:.0f} recent complaints"),
+    "hearsay": IndicatorWords("Trouble heard from others"),
+    "volume_drop": IndicatorWords("Orders less", "volume down {m:.0%}"),
+    "failed_payments": IndicatorWords("Payments bounce", "payments returned in {m:.0f} months"),
+    "bank_churn": IndicatorWords("Pays from new bank accounts", "{m:.0f} new or extra bank accounts"),
+    "disputes": IndicatorWords("Disputes invoices or pays short", "{m:.0f} disputes or short payments"),
+    "staff_exodus": IndicatorWords("Key staff leaving"),
+    "habit_slip": IndicatorWords("Pays later than usual", "{m:.0f} days beyond its usual time to pay"),
+    "habitual_lateness": IndicatorWords("Always pays late", "typically {m:.0f} days late"),
+    "slowing_trend": IndicatorWords("Paying slower and slower", "{m:.0f} days slower than before"),
+    "selective_payment": IndicatorWords("Pays the small invoices, leaves the large",
+                                        "{m:.0f} small invoices paid ahead of larger ones"),
+    "aging": IndicatorWords("Overdue", "oldest invoice {m:.0f} days past due"),
+    "broken_promise": IndicatorWords("Broke a promise to pay", "{m:.0f} promises or instalments missed"),
+    "external_distress": IndicatorWords("Trouble in its industry, country or owners"),
+    "fraud_suspicion": IndicatorWords("Possible fraud"),
+    "month_end_payer": IndicatorWords("Pays month-end invoices late", "{m:.0%} of late payments on month-end invoices"),
+})
+
+SEGMENT_WORDS: Mapping[str, str] = MappingProxyType({
+    "good": "good payer",
+    "new": "new customer",
+    "chronic_late": "chronic late payer",
+    "delinquent": "in arrears",
+    "under_review": "under review",
+})
+
+LEVEL_WORDS: Mapping[str, str] = MappingProxyType({
+    "low": "low", "medium": "medium", "high": "high", "critical": "critical",
+})
+
+# What a level says next to a segment that promised better: the change is the news.
+_CHANGE_WORDS: Mapping[tuple[str, str], str] = MappingProxyType({
+    ("good", "medium"): "first signs of change",
+    ("good", "high"): "sudden change",
+    ("good", "critical"): "sudden change",
+    ("new", "high"): "early warning signs",
+    ("new", "critical"): "early warning signs",
+})
+
+STEP_WORDS: Mapping[str, str] = MappingProxyType({
+    "pre_due_courtesy": "courtesy note before due",
+    "reminder": "friendly reminder",
+    "phone_call": "phone call",
+    "payment_plan_offer": "offer a payment plan",
+    "billing_cycle_change": "change the billing cycle",
+    "credit_hold": "credit hold notice",
+    "agency_referral": "refer to a collection agency",
+    "fraud_investigation": "investigate possible fraud",
+    "sales_review": "sales review",
+})
+
+
+def plain_money(amount: float, currency: str = "") -> str:
+    """The core's plain money style: "8,100.00 EUR" (or "8,100.00" without a currency)."""
+    return f"{amount:,.2f}" + (f" {currency}" if currency else "")
+
+
+def plain_day(day: dt.date) -> str:
+    """The core's plain date style: "2 Nov 2026"."""
+    return f"{day.day} {day:%b %Y}"
+
+
+@dataclass(frozen=True)
+class Formats:
+    """How the sentences write money and dates; pass the company locale's to replace the plain
+    default, e.g. ``Formats(money=partial(formats.money, locale="de_DE"),
+    day=partial(formats.day, locale="de_DE"))`` with Babel-backed ``money(value, currency,
+    locale)`` and ``day(value, locale)``."""
+
+    money: Callable[[float, str], str] = plain_money
+    day: Callable[[dt.date], str] = plain_day
+
+
+PLAIN = Formats()
+
+
+def _words(table: Mapping[str, str], key: str) -> str:
+    return table.get(key, key.replace("_", " "))
+
+
+def indicator_name(indicator: str) -> str:
+    """ "Pays later than usual" for ``habit_slip``; an id not in the table reads as its words."""
+    words = INDICATOR_WORDS.get(indicator)
+    return words.name if words is not None else _words({}, indicator).capitalize()
+
+
+def segment_words(segment: str) -> str:
+    return _words(SEGMENT_WORDS, segment)
+
+
+def level_words(level: str) -> str:
+    return _words(LEVEL_WORDS, level)
+
+
+def step_words(step: str) -> str:
+    return _words(STEP_WORDS, step)
+
+
+def reason(indicator: str, evidence: str) -> str:
+    """The line a person reads for a warning sign: "Overdue: oldest overdue invoice ...";
+    the name alone when there is no evidence."""
+    name = indicator_name(indicator)
+    return f"{name}: {evidence}" if evidence else name
+
+
+def headline(indicator: str, measure: float | None) -> str:
+    """The warning sign with its measure in a few words: "Overdue: oldest invoice 130 days past
+    due"; the name alone where the measure is no quantity to quote."""
+    words = INDICATOR_WORDS.get(indicator)
+    if words is None or not words.summary or measure is None or measure != measure:  # NaN
+        return indicator_name(indicator)
+    return f"{words.name}: {words.summary.format(m=measure)}"
+
+
+def indicator_of(line: str) -> str | None:
+    """The indicator a reason line is about, from its display name (or its id, as lines written
+    before the words were); None when it names none."""
+    head = line.split(":", 1)[0].strip()
+    for indicator, words in INDICATOR_WORDS.items():
+        if head in (words.name, indicator):
+            return indicator
+    return None
+
+
+def standing(level: str, segment: str) -> str:
+    """Level and segment as one phrase: "good payer, sudden change: high",
+    "chronic late payer: medium"."""
+    return f"{payer(level, segment)}: {level_words(level)}"
+
+
+def payer(level: str, segment: str) -> str:
+    """The first half of ``standing``: the segment, with the change the level shows where the
+    segment promised better ("good payer, sudden change")."""
+    change = _CHANGE_WORDS.get((segment, level))
+    return segment_words(segment) + (f", {change}" if change else "")
+
+
+def standing_line(level: str, segment: str, score: float) -> str:
+    """The task's line about the customer's risk: "Good payer, sudden change: high risk (score 72)"."""
+    text = f"{standing(level, segment)} risk (score {score:.0f})"
+    return text[:1].upper() + text[1:]
+
+
+_STANDING_LINE = re.compile(r".*: (" + "|".join(LEVEL_WORDS.values()) + r") risk \(score \d+\)$")
+
+
+def is_standing_line(line: str) -> bool:
+    """True for a line made by ``standing_line`` (the call list quotes another line as its reason)."""
+    return bool(_STANDING_LINE.fullmatch(line))
+
+
+def hold_cause(rule: str) -> str:
+    """A hold rule ("segment:delinquent", "indicator:aging", "level:high/critical", "over_limit")
+    in words: "in arrears", "Overdue", "high or critical risk", "over the credit limit"."""
+    kind, _, name = rule.partition(":")
+    if kind == "segment":
+        return segment_words(name)
+    if kind == "indicator":
+        return indicator_name(name)
+    if kind == "level":
+        return " or ".join(level_words(level) for level in name.split("/")) + " risk"
+    if kind == "over_limit":
+        return "over the credit limit"
+    return rule.replace("_", " ")
+
+
+def over_limit(open_balance: float, limit: float, currency: str = "", formats: Formats = PLAIN) -> str:
+    """The hold reason of a customer over its credit limit with invoices overdue."""
+    return (f"Open balance {formats.money(open_balance, currency)} above the credit limit "
+            f"{formats.money(limit, currency)}, with invoices overdue")
+
+
+_POLICY_PATH = re.compile(r"\b[a-z_]+(?:\.[a-z_]+)+\[\d+\]:?\s*")  # credit.ladders.good[3]:
+_SEGMENT_ID = re.compile(r"\bsegment[ :](" + "|".join(SEGMENT_WORDS) + r")\b")
+_LEVEL_RULE = re.compile(r"\blevel:([a-z/]+)")
+_INDICATOR_ID = re.compile(
+    r"\b(" + "|".join(sorted(INDICATOR_WORDS, key=len, reverse=True)) + r")\b(?=:| fires| or |,)")
+_STEP_ID = re.compile(r"\b(" + "|".join(STEP_WORDS) + r")\b")
+_BUCKET = re.compile(r"\bin bucket (\d+(?:-\d+|\+))")
+
+
+def plain(text: str) -> str:
+    """A text written before these words were (a hold reason kept as it was written, an old note)
+    with its ids in words: no policy paths, segment and indicator ids as their names."""
+    text = _POLICY_PATH.sub("", text)
+    text = _SEGMENT_ID.sub(lambda m: segment_words(m.group(1)), text)
+    text = _LEVEL_RULE.sub(lambda m: hold_cause("level:" + m.group(1)), text)
+    text = _BUCKET.sub(lambda m: f"{m.group(1)} days past due", text)
+    text = _STEP_ID.sub(lambda m: step_words(m.group(1)), text)
+    return _INDICATOR_ID.sub(lambda m: indicator_name(m.group(1)), text)
