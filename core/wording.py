@@ -85,6 +85,7 @@ STEP_WORDS: Mapping[str, str] = MappingProxyType({
     "agency_referral": "refer to a collection agency",
     "fraud_investigation": "investigate possible fraud",
     "sales_review": "sales review",
+    "dispute_review": "resolve a long-open dispute",
 })
 
 

@@ -18,8 +18,8 @@ from arwatch.core import wording
 from arwatch.core.actions import Task
 from arwatch.sync.store import open_store
 
-_UNDERSCORE_IDS = sorted({*wording.INDICATOR_WORDS, *wording.SEGMENT_WORDS, *wording.STEP_WORDS} - {
-    i for i in (*wording.INDICATOR_WORDS, *wording.SEGMENT_WORDS) if "_" not in i})
+_UNDERSCORE_IDS = sorted(i for i in {*wording.INDICATOR_WORDS, *wording.SEGMENT_WORDS, *wording.STEP_WORDS}
+                         if "_" in i)  # a one-word id ("reminder", "aging") is also plain English
 FORBIDDEN = {
     "policy path": re.compile(r"\b\w+\.\w+\[\d+\]"),  # credit.ladders.good[3]
     "indicator id as a label": re.compile(r"(?<![\w/])(" + "|".join(wording.INDICATOR_WORDS) + r"):", re.M),
