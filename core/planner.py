@@ -21,6 +21,7 @@ import numpy as np
 from .actions import DesiredState, Flag, Hold, Task, WrittenState
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, LetterPolicy, StepRule
 from .frame import LedgerFrame, date_of
+from .hold_notice import HOLD_STEP, carries_hold, hold_told_by_call
 from .holds import desired_holds, fired
 from .indicators.base import fmt_day, fmt_money
 from .ladder import RANK, is_rung, rung_firings
@@ -128,6 +129,8 @@ def _invoice_facts(view: PlanView, rows: tuple[int, ...]) -> list[dict[str, Any]
 def _evidence(view: PlanView, firing: Firing, invoices: list[dict[str, Any]]) -> tuple[str, ...]:
     c, board = firing.customer, view.board
     lines = [firing.reason] if firing.reason else []
+    if carries_hold(firing) and firing.hold is not None:
+        lines.append(f"credit hold ({firing.hold.rule}): {firing.hold.reason}")
     lines.append(f"segment {SEGMENT_NAMES[board.segment[c]]}, risk {LEVEL_NAMES[board.level[c]]} "
                  f"(score {board.score[c]:.0f})")
     for inv in invoices[:5]:
@@ -205,13 +208,28 @@ def _task(view: PlanView, firing: Firing, written: Mapping[str, Task], templates
     key = f"task:{f.c_id[c]}:{rule.step}:{firing.cause}"
     before = written.get(key)
     due = before.due_date if before is not None else today + dt.timedelta(days=rule.due_in_days)
-    body = render(rule.step, templates, _context(view, firing, invoices, assignee, company_name, lines, today))
-    return Task(customer_id=str(f.c_id[c]), step=rule.step, cause=firing.cause,
-                title=task_title(rule.step, str(f.c_name[c]), _about(invoices), firing.cause),
+    context = _context(view, firing, invoices, assignee, company_name, lines, today)
+    body = render(rule.step, templates, context)
+    title = task_title(rule.step, str(f.c_name[c]), _about(invoices), firing.cause)
+    if carries_hold(firing):
+        body, title = _with_hold_letter(body, templates, context), title + HOLD_ON_CALL
+    return Task(customer_id=str(f.c_id[c]), step=rule.step, cause=firing.cause, title=title,
                 body=body, channel=rule.channel, due_date=due, assignee=assignee,
                 rule=describe(firing.ladder, firing.index, rule), evidence=lines,
                 invoice_id=str(f.i_id[firing.invoices[0]]) if rule.scope == "invoice" and not is_rung(rule) else None,
                 needs_approval=rule.needs_approval)
+
+
+HOLD_ON_CALL = "; tell them of the credit hold, then send the hold letter"
+
+
+def _with_hold_letter(body: str, templates: Mapping[str, str], context: dict[str, Any]) -> str:
+    """A call that tells of the credit hold: its script, then the hold letter to send after it."""
+    letter = render(HOLD_STEP, templates, {**context, "step": HOLD_STEP})
+    if not letter:
+        return body
+    return (f"{body}\nAfter the call, the same day, confirm the credit hold in writing with this letter:\n\n"
+            f"{letter}")
 
 
 def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date,
@@ -229,11 +247,12 @@ def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: 
     firings = [firing for segment in SEGMENT_NAMES for ladder, index, rule in policy.credit.ladder(segment)
                for firing in _fire(view, segment, ladder, index, rule, by_hold)]
     called = frozenset(fi.customer for fi in firings if fi.rule.scope == "promise" and fi.rule.channel == "call")
-    rungs = rung_firings(view, written, today, called)
+    rungs, told = hold_told_by_call(view, rung_firings(view, written, today, called), written, by_hold, today)
     referred = [fi.customer for fi in rungs if fi.rule.step == "agency_referral"]
     view.state[referred] = "agency referral"  # referred today: no friendly text from today on either
     friendly = policy.credit.friendly_steps
-    firings = [fi for fi in firings if not (fi.rule.step in friendly and view.state[fi.customer])]
+    firings = [fi for fi in firings if not (fi.rule.step in friendly and view.state[fi.customer])
+               and not (fi.rule.step == HOLD_STEP and fi.customer in told)]  # told on the call
     tasks: dict[str, Task] = {}
     for firing in rungs + firings:
         key = f"task:{view.frame.c_id[firing.customer]}:{firing.rule.step}:{firing.cause}"
