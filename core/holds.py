@@ -4,7 +4,10 @@ A hold is placed on the first day one of its causes fires. A held customer stays
 any cause fires, where the level cause uses the lower ``release_below_score`` threshold, and
 until every cause has been clear for ``clear_days`` consecutive days (checked by scoring the
 frame as of each of those days, so the rule needs nothing stored beyond the hold itself).
-A manager's override (``WrittenState.overrides``) lifts the hold until its date.
+A manager's override (``WrittenState.overrides``) lifts the hold until its date. With
+``release_on_payment`` a customer who has paid (or had a credit note allocated) since the hold
+began and has nothing overdue is released at once when no cause fires today: the ``clear_days``
+wait is for a hold whose cause faded without payment.
 """
 
 from __future__ import annotations
@@ -14,8 +17,11 @@ import datetime as dt
 import numpy as np
 
 from .actions import Hold, WrittenState
+from .columnar import NEVER
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, HoldPolicy
+from .frame import PAYMENT_STATES
 from .indicators.aging import oldest_days_past_due
+from .model import PaymentState
 from .policy import Policy
 from .scoring import ScoreBoard, score
 from .settlement import settlement
@@ -103,6 +109,20 @@ def _recently_caused(board: ScoreBoard, policy: Policy, held: np.ndarray, today:
     return out
 
 
+def paid_up(board: ScoreBoard, current: dict[str, Hold]) -> np.ndarray:
+    """Held customers with nothing overdue today who paid, or had a payment or credit note
+    allocated, on or after the day their hold began."""
+    frame = board.frame
+    posted = frame.p_state == PAYMENT_STATES.index(PaymentState.POSTED)
+    days = np.r_[frame.p_day[posted], frame.a_day].astype(np.int64)
+    cust = np.r_[frame.p_cust[posted], frame.i_cust[frame.a_inv]].astype(np.int64)
+    last = np.full(frame.n_customers, -1, dtype=np.int64)
+    np.maximum.at(last, cust, days)
+    since = np.array([current[str(c)].since.toordinal() if str(c) in current else NEVER for c in frame.c_id],
+                     dtype=np.int64)
+    return (oldest_days_past_due(frame) <= 0) & (last >= since)
+
+
 def overridden(written: WrittenState, board: ScoreBoard, today: dt.date) -> np.ndarray:
     lifted = [o.customer_id for o in written.overrides if o.release_until >= today]
     return np.isin(board.frame.c_id, lifted)
@@ -120,7 +140,10 @@ def desired_holds(board: ScoreBoard, written: WrittenState, policy: Policy, toda
     for _, mask in masks:
         today_cause |= mask
     lifted = overridden(written, board, today)
-    keep = _recently_caused(board, policy, held, today, held & ~today_cause & ~lifted)
+    faded = held & ~today_cause & ~lifted
+    if policy.credit.holds.release_on_payment:
+        faded &= ~paid_up(board, current)
+    keep = _recently_caused(board, policy, held, today, faded)
     holds = []
     for c in np.flatnonzero((today_cause | keep) & ~lifted):
         cid = str(frame.c_id[c])
