@@ -20,15 +20,18 @@ import numpy as np
 
 from .actions import DesiredState, Flag, Hold, Task, WrittenState
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, LetterPolicy, StepRule
+from .formats import DEFAULT_LOCALE
 from .frame import LedgerFrame, date_of
 from .hold_notice import HOLD_STEP, carries_hold, hold_told_by_call
 from .holds import desired_holds, fired
-from .indicators.base import fmt_day, fmt_money
 from .ladder import RANK, is_rung, rung_firings
 from .plan_view import Explained, Firing, PlanView
 from .policy import Policy
 from .promises import INSTALMENT_STATES, PROMISE_STATES
 from .scoring import ScoreBoard
+from .statements import LADDER as STATEMENTS
+from .statements import describe as describe_statements
+from .statements import statement_firings
 from .templating import render, task_title
 
 
@@ -70,8 +73,8 @@ def _promise_firings(view: PlanView, customers: np.ndarray, ladder: str, index: 
         c, r = int(f.t_cust[r]), int(r)
         promised = date_of(f.t_promise_day[r])
         amount = None if np.isnan(f.t_promise_amount[r]) else float(f.t_promise_amount[r])
-        note = (f"promised {'payment' if amount is None else fmt_money(amount)} by {fmt_day(f.t_promise_day[r])} "
-                f"(on {fmt_day(f.t_day[r])}); not received by {fmt_day(int(pt.deadline[r]))}")
+        note = (f"promised {'payment' if amount is None else view.money(amount)} by {view.day(f.t_promise_day[r])} "
+                f"(on {view.day(f.t_day[r])}); not received by {view.day(int(pt.deadline[r]))}")
         out.append(Firing(c, ladder, index, rule, f"promise:{promised.isoformat()}", notes=(note,),
                           promise={"date": promised, "amount": amount, "made_on": date_of(f.t_day[r])}))
     missed = it.status == INSTALMENT_STATES.index("missed")
@@ -84,8 +87,8 @@ def _promise_firings(view: PlanView, customers: np.ndarray, ladder: str, index: 
         agreed = date_of(f.n_agreed[missed_rows[0]])
         items: list[dict[str, Any]] = [{"due_date": date_of(f.n_due[r]), "amount": float(f.n_amount[r])}
                                        for r in missed_rows]
-        note = "payment plan of " + fmt_day(f.n_agreed[missed_rows[0]]) + ": missed " + "; ".join(
-            f"{fmt_money(i['amount'])} due {fmt_day(f.n_due[r])}" for i, r in zip(items, missed_rows, strict=False))
+        note = "payment plan of " + view.day(f.n_agreed[missed_rows[0]]) + ": missed " + "; ".join(
+            f"{view.money(i['amount'])} due {view.day(f.n_due[r])}" for i, r in zip(items, missed_rows, strict=False))
         out.append(Firing(c, ladder, index, rule, f"plan:{agreed.isoformat()}", notes=(note,),
                           plan={"agreed_on": agreed, "missed": items}))
     return out
@@ -136,7 +139,7 @@ def _evidence(view: PlanView, firing: Firing, invoices: list[dict[str, Any]]) ->
     for inv in invoices[:5]:
         when = (f"{inv['days_past_due']} days past due" if inv["days_past_due"] > 0
                 else f"due in {-inv['days_past_due']} days" if inv["days_past_due"] < 0 else "due today")
-        lines.append(f"{inv['number']} ({fmt_money(inv['open'])} open) due {long_day(inv['due_date'])}, {when}")
+        lines.append(f"{inv['number']} ({view.money(inv['open'])} open) due {view.day(inv['due_date'])}, {when}")
     if len(invoices) > 5:
         lines.append(f"and {len(invoices) - 5} more invoices")
     if invoices and firing.rule.beyond_habit and view.habit_known[c]:
@@ -150,10 +153,6 @@ def _notes(view: PlanView, firing: Firing) -> tuple[str, ...]:
     if firing.notes is not None:
         return firing.notes
     return view.explained.why(tuple(firing.rule.requires), firing.customer)
-
-
-def long_day(d: dt.date) -> str:
-    return f"{d.day} {d:%b %Y}"
 
 
 def _assignee(view: PlanView, rule: StepRule, c: int) -> str:
@@ -177,7 +176,7 @@ def _context(view: PlanView, firing: Firing, invoices: list[dict[str, Any]], ass
         "customer": {"id": str(f.c_id[c]), "name": str(f.c_name[c]), "salesperson": f.c_salesperson[c],
                      "terms_days": int(f.c_terms[c]),
                      "credit_limit": None if np.isnan(f.c_credit_limit[c]) else float(f.c_credit_limit[c])},
-        "currency": f.currency, "today": today, "step": firing.rule.step, "cause": firing.cause,
+        "currency": f.currency, "locale": view.locale, "today": today, "step": firing.rule.step, "cause": firing.cause,
         "invoices": invoices, "total_open": float(view.st.residual[open_rows].sum()),
         "invoice_total": float(sum(i["open"] for i in invoices)),
         "statement": statement, "total_overdue": float(sum(i["open"] for i in statement if i["days_past_due"] > 0)),
@@ -210,12 +209,13 @@ def _task(view: PlanView, firing: Firing, written: Mapping[str, Task], templates
     due = before.due_date if before is not None else today + dt.timedelta(days=rule.due_in_days)
     context = _context(view, firing, invoices, assignee, company_name, lines, today)
     body = render(rule.step, templates, context)
-    title = task_title(rule.step, str(f.c_name[c]), _about(invoices), firing.cause)
+    title = task_title(rule.step, str(f.c_name[c]), _about(invoices), firing.cause, view.locale)
     if carries_hold(firing):
         body, title = _with_hold_letter(body, templates, context), title + HOLD_ON_CALL
     return Task(customer_id=str(f.c_id[c]), step=rule.step, cause=firing.cause, title=title,
                 body=body, channel=rule.channel, due_date=due, assignee=assignee,
-                rule=describe(firing.ladder, firing.index, rule), evidence=lines,
+                rule=(describe_statements(view.credit.statements) if firing.ladder == STATEMENTS
+                      else describe(firing.ladder, firing.index, rule)), evidence=lines,
                 invoice_id=str(f.i_id[firing.invoices[0]]) if rule.scope == "invoice" and not is_rung(rule) else None,
                 needs_approval=rule.needs_approval)
 
@@ -234,14 +234,15 @@ def _with_hold_letter(body: str, templates: Mapping[str, str], context: dict[str
 
 def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date,
                templates: Mapping[str, str], holds: tuple[Hold, ...], company_name: str = "",
-               render_written: bool = True, explained: Explained | None = None) -> tuple[Task, ...]:
+               render_written: bool = True, explained: Explained | None = None,
+               locale: str = DEFAULT_LOCALE) -> tuple[Task, ...]:
     """One task per (customer, step, cause) that the ladders fire for today, sorted by key: the
     ladder's one open rung per customer in an episode (core/ladder.py), and the other steps.
 
     With ``render_written=False`` a task whose key is already written is not rendered again: the
     written ``Task`` stands for it (``diff`` compares task keys only, so the diff is the same).
     """
-    view = PlanView(board, policy, explained, holds, written)
+    view = PlanView(board, policy, explained, holds, written, locale)
     by_hold = {h.customer_id: h for h in holds}
     current = {t.key: t for t in written.tasks}
     firings = [firing for segment in SEGMENT_NAMES for ladder, index, rule in policy.credit.ladder(segment)
@@ -250,6 +251,7 @@ def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: 
     rungs, told = hold_told_by_call(view, rung_firings(view, written, today, called), written, by_hold, today)
     referred = [fi.customer for fi in rungs if fi.rule.step == "agency_referral"]
     view.state[referred] = "agency referral"  # referred today: no friendly text from today on either
+    firings += statement_firings(view, today, current)
     friendly = policy.credit.friendly_steps
     firings = [fi for fi in firings if not (fi.rule.step in friendly and view.state[fi.customer])
                and not (fi.rule.step == HOLD_STEP and fi.customer in told)]  # told on the call
@@ -279,8 +281,10 @@ def plan_flags(board: ScoreBoard, policy: Policy, today: dt.date,
 
 
 def plan(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date,
-         templates: Mapping[str, str], company_name: str = "", render_written: bool = True) -> DesiredState:
-    """The desired flags, holds and tasks as of ``today`` (the day ``board`` was scored).
+         templates: Mapping[str, str], company_name: str = "", render_written: bool = True,
+         locale: str = DEFAULT_LOCALE) -> DesiredState:
+    """The desired flags, holds and tasks as of ``today`` (the day ``board`` was scored); days
+    and amounts of the letters and tasks written in ``locale`` (core/formats.py).
 
     ``render_written=False`` (for adapters that only apply ``diff``): tasks already written are
     not rendered again; see ``plan_tasks``.
@@ -291,7 +295,7 @@ def plan(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.dat
     explained = Explained(board)
     return DesiredState(as_of=today, flags=plan_flags(board, policy, today, explained), holds=holds,
                         tasks=plan_tasks(board, written, policy, today, templates, holds, company_name,
-                                         render_written, explained))
+                                         render_written, explained, locale))
 
 
 def _check_day(frame: LedgerFrame, today: dt.date) -> None:

@@ -24,7 +24,7 @@ def test_hold_notice__first_run_at_a_call_gives_one_task_that_tells_the_hold_and
     script, _, letter = call.body.partition("confirm the credit hold in writing with this letter:")
     assert "Tell them the account is on credit hold" in script
     assert letter.strip().startswith("Subject: Your account: new orders with payment in advance")
-    assert "Total overdue: 800.00 EUR" in letter and "Kind regards," in letter
+    assert "Total overdue: €800.00" in letter and "Kind regards," in letter
     assert any(line.startswith("credit hold (over_limit)") for line in call.evidence)
 
 

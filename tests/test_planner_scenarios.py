@@ -179,7 +179,7 @@ call p 2024-06-20 answered promise=2024-06-25:900
 def test_planner__broken_promise_gets_a_follow_up_call_closed_when_paid():
     desired, written = plan_on(PROMISE, "2024-06-29", stubs=(promise_stub(),))
     (call,) = [t for t in desired.tasks if t.cause == "promise:2024-06-25"]
-    assert call.step == "phone_call" and "payment of 900.00 EUR by 25 June 2024" in call.body
+    assert call.step == "phone_call" and "payment of €900.00 by 25 Jun 2024" in call.body
     paid = PROMISE + "payment p P1 2024-07-02 900.00 -> I1"
     later, _ = plan_on(paid, "2024-07-03", written, stubs=(stub("silence", ()), promise_stub()))
     closed = {c.key for c in diff(written, later).changes if c.op.value == "close_task"}
@@ -207,7 +207,7 @@ def test_planner__missed_instalment_gets_a_call_closed_when_back_on_track():
     assert steps(on_track, "q") == []  # plan on track pauses reminders and calls
     desired, written = plan_on(PLAN, "2024-06-20")
     (call,) = [t for t in desired.tasks if t.cause == "plan:2024-05-01"]
-    assert "300.00 EUR due 15 June 2024" in call.body
+    assert "€300.00 due 15 Jun 2024" in call.body
     caught_up = PLAN + "payment q P2 2024-06-21 300.00 -> Q1:300"
     later, _ = plan_on(caught_up, "2024-06-22", written)
     assert call.key not in {t.key for t in later.tasks}

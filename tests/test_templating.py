@@ -33,12 +33,12 @@ def test_templating__missing_template_renders_empty():
 
 def test_templating__filters():
     out = render("s", {"s": "{{ 1234.5|money }} on {{ d|long_date }}"}, {"d": dt.date(2024, 3, 1)})
-    assert out == "1,234.50 on 1 March 2024\n"
+    assert out == "€1,234.50 on 1 Mar 2024\n"
 
 
 def test_task_title__names_invoices_or_promise():
     assert task_title("phone_call", "Acme", ["INV/1", "INV/2"], "overdue") == "Call Acme about INV/1, INV/2"
-    assert task_title("phone_call", "Acme", [], "promise:2024-06-25").endswith("promise to pay by 2024-06-25")
+    assert task_title("phone_call", "Acme", [], "promise:2024-06-25").endswith("promise to pay by 25 Jun 2024")
 
 
 def test_load_templates__business_folder_overrides_per_file(tmp_path):
