@@ -19,6 +19,7 @@ import numpy as np
 from .actions import Hold, WrittenState
 from .columnar import NEVER
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, HoldPolicy
+from .formats import DEFAULT_LOCALE, money
 from .frame import PAYMENT_STATES
 from .indicators.aging import oldest_days_past_due
 from .model import PaymentState
@@ -82,8 +83,8 @@ def any_cause(board: ScoreBoard, policy: Policy, held: np.ndarray) -> np.ndarray
     return out
 
 
-def reason_for(board: ScoreBoard, policy: Policy, rule: str, c: int) -> str:
-    """The words written on the hold for customer ``c``."""
+def reason_for(board: ScoreBoard, policy: Policy, rule: str, c: int, locale: str = DEFAULT_LOCALE) -> str:
+    """The words written on the hold for customer ``c`` (amounts with their currency in ``locale``)."""
     kind, _, name = rule.partition(":")
     if kind == "segment":
         dpd = int(oldest_days_past_due(board.frame)[c])
@@ -94,7 +95,9 @@ def reason_for(board: ScoreBoard, policy: Policy, rule: str, c: int) -> str:
     if kind == "indicator":
         return f"{name}: {evidence(board, name, c)}"
     limit = credit_limit(board, policy)[c]
-    return f"open balance {open_balance(board)[c]:,.2f} above the credit limit {limit:,.2f} with invoices overdue"
+    currency = board.frame.currency
+    return (f"open balance {money(float(open_balance(board)[c]), currency, locale)} above the credit limit "
+            f"{money(float(limit), currency, locale)} with invoices overdue")
 
 
 def _recently_caused(board: ScoreBoard, policy: Policy, held: np.ndarray, today: dt.date,
@@ -128,7 +131,8 @@ def overridden(written: WrittenState, board: ScoreBoard, today: dt.date) -> np.n
     return np.isin(board.frame.c_id, lifted)
 
 
-def desired_holds(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date) -> tuple[Hold, ...]:
+def desired_holds(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date,
+                  locale: str = DEFAULT_LOCALE) -> tuple[Hold, ...]:
     """The holds that should be in place today (a kept hold is the written one, unchanged)."""
     if not policy.credit.holds.enabled:
         return ()
@@ -151,5 +155,6 @@ def desired_holds(board: ScoreBoard, written: WrittenState, policy: Policy, toda
             holds.append(current[cid])
             continue
         rule = next(name for name, mask in masks if mask[c])
-        holds.append(Hold(customer_id=cid, rule=rule, reason=reason_for(board, policy, rule, int(c)), since=today))
+        holds.append(Hold(customer_id=cid, rule=rule, reason=reason_for(board, policy, rule, int(c), locale),
+                          since=today))
     return tuple(sorted(holds, key=lambda h: h.customer_id))

@@ -291,7 +291,7 @@ def plan(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.dat
     """
     _check_day(board.frame, today)
     company_name = company_name or board.frame.company_name
-    holds = desired_holds(board, written, policy, today)
+    holds = desired_holds(board, written, policy, today, locale)
     explained = Explained(board)
     return DesiredState(as_of=today, flags=plan_flags(board, policy, today, explained), holds=holds,
                         tasks=plan_tasks(board, written, policy, today, templates, holds, company_name,

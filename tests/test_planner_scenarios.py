@@ -232,13 +232,19 @@ def test_planner__manager_override_lifts_the_hold_until_its_date():
 
 
 def test_planner__hold_released_only_after_cause_clear_for_clear_days():
-    _, written = plan_on(DELINQUENT, "2024-05-01")
+    # without release_on_payment (on by default: tests/test_planner_release_on_payment.py) even a
+    # payment of everything waits the clear days
+    waits = policy_of({"credit": {"holds": {"release_on_payment": False}}})
+    _, written = plan_on(DELINQUENT, "2024-05-01", policy=waits)
     paid = DELINQUENT + "payment d P1 2024-05-02 4000.00 -> D1"
     for day in range(2, 7):  # clear on 2..6 May: 5 days, still held
-        desired, written = plan_on(paid, f"2024-05-0{day}", written)
+        desired, written = plan_on(paid, f"2024-05-0{day}", written, policy=waits)
         assert [h.customer_id for h in desired.holds] == ["d"], day
-    desired, written = plan_on(paid, "2024-05-08", written)  # clear 2..8 May: 7 days
+    desired, written = plan_on(paid, "2024-05-08", written, policy=waits)  # clear 2..8 May: 7 days
     assert desired.holds == () and written.holds == ()
+    _, written = plan_on(DELINQUENT, "2024-05-01")
+    desired, _ = plan_on(paid, "2024-05-02", written)  # by default: released at the next run
+    assert desired.holds == ()
 
 
 def test_planner__written_hold_is_kept_unchanged():
@@ -251,7 +257,7 @@ def test_planner__over_credit_limit_with_overdue_holds():
     text = 'customer o "Over" terms=30 limit=1000\ninvoice o O1 2024-04-01 800.00\ninvoice o O2 2024-05-01 700.00\n'
     assert plan_on(text, "2024-05-01")[0].holds == ()  # over the limit, nothing overdue
     (hold,) = plan_on(text, "2024-05-02")[0].holds
-    assert hold.rule == "over_limit" and "1,500.00 above the credit limit 1,000.00" in hold.reason
+    assert hold.rule == "over_limit" and "€1,500.00 above the credit limit €1,000.00" in hold.reason
 
 
 def test_planner__flags_every_scored_customer_with_reasons():

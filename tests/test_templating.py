@@ -39,6 +39,10 @@ def test_templating__filters():
 def test_task_title__names_invoices_or_promise():
     assert task_title("phone_call", "Acme", ["INV/1", "INV/2"], "overdue") == "Call Acme about INV/1, INV/2"
     assert task_title("phone_call", "Acme", [], "promise:2024-06-25").endswith("promise to pay by 25 Jun 2024")
+    assert task_title("phone_call", "Acme", [], "promise:2024-06-25", "de_DE").endswith("promise to pay by 25.06.2024")
+    german = render("s", {"s": "{{ 1234.5|money }} on {{ d|day }}"}, {"d": dt.date(2024, 3, 1), "locale": "de_DE",
+                                                                     "currency": "CHF"})
+    assert german == "1.234,50\xa0CHF on 01.03.2024\n"
 
 
 def test_load_templates__business_folder_overrides_per_file(tmp_path):
