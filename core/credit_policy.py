@@ -28,8 +28,12 @@ INDICATOR_IDS: tuple[str, ...] = (  # warning-signs.md table A, in the registry'
 )
 STEPS: tuple[str, ...] = (
     "pre_due_courtesy", "reminder", "phone_call", "payment_plan_offer", "billing_cycle_change",
-    "credit_hold", "agency_referral", "fraud_investigation", "sales_review", "statement_of_account",
+    "credit_hold", "agency_referral", "fraud_investigation", "sales_review",
 )
+# Steps a schedule plans, not a ladder (the monthly statement, [credit.statements]); every step
+# of both has a template (core/templates/<step>.j2).
+SCHEDULED: tuple[str, ...] = ("statement_of_account",)
+TEMPLATE_STEPS: tuple[str, ...] = STEPS + SCHEDULED
 # Steps that go beyond a reminder: before ``patience_days`` past due only with ``early = true``.
 BEYOND_REMINDERS: frozenset[str] = frozenset({"phone_call", "payment_plan_offer", "agency_referral"})
 # The ladder's rungs, friendliest first: one open per customer and episode (core/ladder.py).

@@ -27,9 +27,10 @@ NOT_TO = ("agency referral", "fraud investigation")
 
 @lru_cache(maxsize=8)
 def _rule(policy: StatementPolicy) -> StepRule:
-    """The statement as a step rule: every open invoice of the customer, whatever its due date."""
-    return StepRule(step=STEP, scope="overdue", from_days=-36500, beyond_habit=False, channel=policy.channel,
-                    assignee=policy.assignee)
+    """The statement as a step rule: every open invoice of the customer, whatever its due date
+    (built, not validated: a ladder may not name this step, core/credit_policy.py SCHEDULED)."""
+    return StepRule.model_construct(step=STEP, scope="overdue", from_days=-36500, beyond_habit=False,
+                                    channel=policy.channel, assignee=policy.assignee)
 
 
 def month_cause(today: dt.date) -> str:

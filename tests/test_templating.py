@@ -7,13 +7,13 @@ from ledgers import ledger_from_text
 from planning import TEMPLATES, policy_of, run, stub
 
 from arwatch.core.actions import WrittenState
-from arwatch.core.credit_policy import STEPS
+from arwatch.core.credit_policy import TEMPLATE_STEPS
 from arwatch.core.templating import TemplateProblem, render, task_title
 from arwatch.sync.templates import default_templates, load_templates
 
 
 def test_templates__a_default_for_every_step():
-    assert set(default_templates()) == set(STEPS)
+    assert set(default_templates()) == set(TEMPLATE_STEPS)
 
 
 def test_templating__strict_undefined_names_the_step():
