@@ -15,21 +15,19 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from .actions import Hold, Task, WrittenState
-from .columnar import NEVER
-from .episodes import episode_cause
+from .actions import EPISODE, Hold, Task, WrittenState
 from .plan_view import Firing, PlanView
 
 HOLD_STEP = "credit_hold"
 HOLD_CAUSE = "hold"
 
 
-def _call_rungs(tasks: Iterable[Task]) -> dict[tuple[str, str], list[dt.date]]:
-    """(customer id, episode cause) -> the due dates of the ladder's call steps on record."""
-    out: dict[tuple[str, str], list[dt.date]] = {}
+def _call_rungs(tasks: Iterable[Task]) -> dict[str, list[dt.date]]:
+    """customer id -> the due dates of the ladder's call steps on record (open or done)."""
+    out: dict[str, list[dt.date]] = {}
     for t in tasks:
-        if t.step == "phone_call" and t.cause.startswith("episode:"):
-            out.setdefault((t.customer_id, t.cause), []).append(t.due_date)
+        if t.step == "phone_call" and t.cause.startswith(EPISODE):
+            out.setdefault(t.customer_id, []).append(t.due_date)
     return out
 
 
@@ -56,12 +54,11 @@ def hold_told_by_call(view: PlanView, rungs: list[Firing], written: WrittenState
             firing = dataclasses.replace(firing, hold=hold)
         out.append(firing)
     index = {str(c): k for k, c in enumerate(f.c_id)}
-    for cid, hold in holds.items():
+    for cid, hold in holds.items():  # a call of this hold's time on record told it (its episode may be over)
         c = index.get(cid)
-        if c is None or c in told or f"task:{cid}:{HOLD_STEP}:{HOLD_CAUSE}" in current or view.starts[c] == NEVER:
+        if c is None or c in told or f"task:{cid}:{HOLD_STEP}:{HOLD_CAUSE}" in current:
             continue
-        dues = on_record.get((cid, episode_cause(int(view.starts[c]))), [])
-        if any(d >= hold.since for d in dues):
+        if any(d >= hold.since for d in on_record.get(cid, [])):
             told.add(c)
     return out, frozenset(told)
 

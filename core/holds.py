@@ -6,7 +6,8 @@ until every cause has been clear for ``clear_days`` consecutive days (checked by
 frame as of each of those days, so the rule needs nothing stored beyond the hold itself).
 A manager's override (``WrittenState.overrides``) lifts the hold until its date. With
 ``release_on_payment`` a customer who has paid (or had a credit note allocated) since the hold
-began and has nothing overdue is released at once when no cause fires today: the ``clear_days``
+began, or in the last ``clear_days``, and has nothing overdue is released at once when no cause
+fires today: the ``clear_days``
 wait is for a hold whose cause faded without payment.
 """
 
@@ -112,17 +113,19 @@ def _recently_caused(board: ScoreBoard, policy: Policy, held: np.ndarray, today:
     return out
 
 
-def paid_up(board: ScoreBoard, current: dict[str, Hold]) -> np.ndarray:
+def paid_up(board: ScoreBoard, current: dict[str, Hold], clear_days: int) -> np.ndarray:
     """Held customers with nothing overdue today who paid, or had a payment or credit note
-    allocated, on or after the day their hold began."""
+    allocated, since their hold began or within the last ``clear_days`` (a payment booked late
+    with an earlier date)."""
     frame = board.frame
     posted = frame.p_state == PAYMENT_STATES.index(PaymentState.POSTED)
     days = np.r_[frame.p_day[posted], frame.a_day].astype(np.int64)
     cust = np.r_[frame.p_cust[posted], frame.i_cust[frame.a_inv]].astype(np.int64)
     last = np.full(frame.n_customers, -1, dtype=np.int64)
     np.maximum.at(last, cust, days)
-    since = np.array([current[str(c)].since.toordinal() if str(c) in current else NEVER for c in frame.c_id],
-                     dtype=np.int64)
+    window = int(frame.as_of_day) - clear_days
+    since = np.array([min(current[str(c)].since.toordinal(), window) if str(c) in current else NEVER
+                      for c in frame.c_id], dtype=np.int64)
     return (oldest_days_past_due(frame) <= 0) & (last >= since)
 
 
@@ -146,7 +149,7 @@ def desired_holds(board: ScoreBoard, written: WrittenState, policy: Policy, toda
     lifted = overridden(written, board, today)
     faded = held & ~today_cause & ~lifted
     if policy.credit.holds.release_on_payment:
-        faded &= ~paid_up(board, current)
+        faded &= ~paid_up(board, current, policy.credit.holds.clear_days)
     keep = _recently_caused(board, policy, held, today, faded)
     holds = []
     for c in np.flatnonzero((today_cause | keep) & ~lifted):
