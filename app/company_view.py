@@ -129,13 +129,14 @@ def warn_unsigned(policy: Policy) -> None:
 
 
 def view(store: Store, adapter: SourceAdapter, policy: Policy, name: str, today: dt.date,
-         templates_dir: Path | None = None) -> CompanyView:
-    """Score the stored snapshot as of ``today`` and plan against what is written."""
+         templates_dir: Path | None = None, locale: str = DEFAULT_LOCALE) -> CompanyView:
+    """Score the stored snapshot as of ``today`` and plan against what is written, with the
+    company's templates and locale (as ``arwatch sync`` writes)."""
     ledger, issues = stored_ledger(store, name, adapter)
     full = LedgerFrame.from_ledger(ledger)
     board, _ = scored(score(full.as_of_date(today), policy), policy, store, name)
     written = _with_store(adapter.read_written_state(), store, name, today)
-    desired = plan(board, written, policy, today, load_templates(templates_dir))
+    desired = plan(board, written, policy, today, load_templates(templates_dir), locale=locale)
     return CompanyView(name, board, desired, diff(written, desired), policy, issues, ledger, full)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from arwatch.core import wording
 from arwatch.core.actions import DesiredState
 from arwatch.core.call_list import CallLine, CallList
+from arwatch.core.formats import DEFAULT_LOCALE, day, money
 
 SECTIONS = (
     ("Send", ("email", "letter")),
@@ -16,19 +17,19 @@ SECTIONS = (
 )
 
 
-def call_line(rank: int, line: CallLine) -> str:
+def call_line(rank: int, line: CallLine, locale: str = DEFAULT_LOCALE) -> str:
     """Two lines: who and how much (customer, contact, overdue, oldest days, last contact), then why."""
     who = f" -> {line.assignee}" if line.assignee else ""
-    return (f"  {rank:>2}. {line.name} | {line.contact} | {line.overdue:,.2f} {line.currency} overdue, oldest "
-            f"{line.days_past_due} days | last contact: {line.last_contact}\n"
-            f"      why: {line.reason} (at risk {line.expected_loss:,.2f} {line.currency}){who}")
+    return (f"  {rank:>2}. {line.name} | {line.contact} | {money(line.overdue, line.currency, locale)} overdue, "
+            f"oldest {line.days_past_due} days | last contact: {line.last_contact}\n"
+            f"      why: {line.reason} (at risk {money(line.expected_loss, line.currency, locale)}){who}")
 
 
-def _calls(calls: CallList, limit: int) -> list[str]:
+def _calls(calls: CallList, limit: int, locale: str) -> list[str]:
     if not calls.today and not calls.carried:
         return []
     lines = [f"\nCall today ({len(calls.today)}, by money at risk: amount overdue x risk score):"]
-    lines += [call_line(k, line) for k, line in enumerate(calls.today[:limit], 1)]
+    lines += [call_line(k, line, locale) for k, line in enumerate(calls.today[:limit], 1)]
     if len(calls.today) > limit:
         lines.append(f"  ... and {len(calls.today) - limit} more")
     if calls.carried:
@@ -40,13 +41,15 @@ def _calls(calls: CallList, limit: int) -> list[str]:
 
 
 def worklist_text(desired: DesiredState, names: dict[str, str], today: dt.date, limit: int = 15,
-                  calls: CallList | None = None, switched: Sequence[tuple[str, str]] = ()) -> str:
-    """``switched``: (customer name, what stops its dunning) for the customers a collector snoozed,
-    excluded from reminders or placed with an agency."""
+                  calls: CallList | None = None, switched: Sequence[tuple[str, str]] = (),
+                  locale: str = DEFAULT_LOCALE) -> str:
+    """The day's worklist, its days and money written in ``locale``. ``switched``: (customer name,
+    what stops its dunning) for the customers a collector snoozed, excluded from reminders or placed
+    with an agency."""
     due = [t for t in desired.tasks if t.due_date <= today]
-    lines = [f"Worklist for {today.isoformat()}: {len(due)} tasks due, {len(desired.holds)} customers on hold"]
+    lines = [f"Worklist for {day(today, locale)}: {len(due)} tasks due, {len(desired.holds)} customers on hold"]
     sections = SECTIONS if calls is not None else (("Call today", ("call",)),) + SECTIONS
-    lines += _calls(calls, limit) if calls is not None else []
+    lines += _calls(calls, limit, locale) if calls is not None else []
     for title, channels in sections:
         tasks = sorted((t for t in due if t.channel in channels), key=lambda t: (t.due_date, t.customer_id))
         if not tasks:

@@ -14,6 +14,7 @@ from enum import Enum
 from pydantic import BaseModel, ConfigDict, Field
 
 EPISODE = "episode:"  # the cause prefix of the ladder's tasks: "episode:<first overdue day>"
+MONTH = "month:"  # the cause prefix of the monthly statements: "month:<yyyy-mm>"
 
 
 class _Value(BaseModel):
@@ -86,8 +87,9 @@ class Task(_Value):
 
 def remembered(task: Task) -> bool:
     """A step of the ladder (cause ``episode:<day>``) is kept as done after it closes: the
-    planner reads a customer's position on the ladder from the episode's open and done steps."""
-    return task.cause.startswith(EPISODE)
+    planner reads a customer's position on the ladder from the episode's open and done steps.
+    So is a monthly statement (cause ``month:<yyyy-mm>``): never sent twice in one month."""
+    return task.cause.startswith((EPISODE, MONTH))
 
 
 class DesiredState(_Value):

@@ -15,8 +15,9 @@ import numpy as np
 from . import wording
 from .actions import EPISODE, DesiredState, Task
 from .contact_log import describe_attempt, last_attempt
+from .formats import DEFAULT_LOCALE, day
+from .frame import date_of
 from .indicators.aging import oldest_days_past_due
-from .indicators.base import fmt_day
 from .policy import Policy
 from .promises import PROMISE_STATES, PromiseTracking, grace_days, track_promises
 from .scoring import ScoreBoard
@@ -57,8 +58,9 @@ class CallList:
 TOP_EXPOSURES = 10
 
 
-def call_list(desired: DesiredState, board: ScoreBoard, policy: Policy) -> CallList:
-    """The call tasks due by ``desired.as_of``, ranked by expected loss and capped per collector."""
+def call_list(desired: DesiredState, board: ScoreBoard, policy: Policy, locale: str = DEFAULT_LOCALE) -> CallList:
+    """The call tasks due by ``desired.as_of``, ranked by expected loss and capped per collector;
+    the days of its lines in ``locale``."""
     frame = board.frame
     index = {str(c): k for k, c in enumerate(frame.c_id)}
     st = settlement(frame)
@@ -75,7 +77,7 @@ def call_list(desired: DesiredState, board: ScoreBoard, policy: Policy) -> CallL
             key=task.key, customer_id=task.customer_id, name=str(frame.c_name[c]), assignee=task.assignee or "",
             contact=contact_words(board, c), overdue=float(overdue[c]), currency=frame.currency,
             days_past_due=max(int(dpd[c]), 0), expected_loss=float(overdue[c]) * float(board.score[c]) / 100,
-            last_contact=describe_attempt(frame, int(last[c])) if last[c] >= 0 else "none on record",
+            last_contact=describe_attempt(frame, int(last[c]), locale) if last[c] >= 0 else "none on record",
             reason=reason(task)))
     lines.sort(key=lambda line: (-line.expected_loss, line.customer_id, line.key))
     taken: dict[str, int] = {}
@@ -85,11 +87,12 @@ def call_list(desired: DesiredState, board: ScoreBoard, policy: Policy) -> CallL
         taken[line.assignee] = taken.get(line.assignee, 0) + 1
         (today if taken[line.assignee] <= policy.credit.calls_per_day else carried).append(line)
     at_risk = overdue * board.score / 100
-    return CallList(tuple(today), tuple(carried), _not_called(desired, board, policy, at_risk, today, carried))
+    return CallList(tuple(today), tuple(carried), _not_called(desired, board, policy, at_risk, today, carried,
+                                                              locale))
 
 
 def _not_called(desired: DesiredState, board: ScoreBoard, policy: Policy, at_risk: np.ndarray,
-                today: list[CallLine], carried: list[CallLine]) -> tuple[tuple[str, str], ...]:
+                today: list[CallLine], carried: list[CallLine], locale: str) -> tuple[tuple[str, str], ...]:
     """Why each of the largest exposures at risk is not called today."""
     frame = board.frame
     promises = track_promises(frame, grace_days(policy))
@@ -106,12 +109,12 @@ def _not_called(desired: DesiredState, board: ScoreBoard, policy: Policy, at_ris
         if at_risk[c] <= 0 or cid in called:
             continue
         out.append((str(frame.c_name[c]), _why_not(board, int(c), tasks.get(cid, []), cid in held, cid in later,
-                                                    promises, switched.words(int(c)))))
+                                                    promises, locale, switched.words(int(c)))))
     return tuple(out)
 
 
 def _why_not(board: ScoreBoard, c: int, tasks: list[Task], held: bool, carried: bool,
-             promises: PromiseTracking, switches: tuple[str, ...] = ()) -> str:
+             promises: PromiseTracking, locale: str, switches: tuple[str, ...] = ()) -> str:
     steps = {t.step: t for t in tasks}
     on_hold = "on credit hold; " if held else ""
     if carried:
@@ -122,23 +125,23 @@ def _why_not(board: ScoreBoard, c: int, tasks: list[Task], held: bool, carried: 
         return f"{on_hold}with the agency: referral awaiting a manager's approval"
     if switches:  # the collector's snooze, exclusion or agency placement
         return on_hold + "; ".join(switches)
-    pending = _pending_promise(board, c, promises)
+    pending = _pending_promise(board, c, promises, locale)
     if pending:
         return f"{on_hold}{pending}"
     rung = next((t for t in tasks if t.cause.startswith(EPISODE)), None)
     if rung is not None:
-        return f"{on_hold}{rung.step.replace('_', ' ')} open since {fmt_day(rung.due_date.toordinal())}"
+        return f"{on_hold}{rung.step.replace('_', ' ')} open since {day(rung.due_date, locale)}"
     if any(t.step == "credit_hold" for t in tasks):
         return "on credit hold: the hold letter is its step; no call due yet"
     return f"{on_hold}no call due today (inside its habit, or waiting for the next step)"
 
 
-def _pending_promise(board: ScoreBoard, c: int, promises: PromiseTracking) -> str:
+def _pending_promise(board: ScoreBoard, c: int, promises: PromiseTracking, locale: str) -> str:
     f = board.frame
     rows = np.flatnonzero((f.t_cust == c) & (promises.status == PROMISE_STATES.index("pending")))
     if not len(rows):
         return ""
-    return f"promised to pay by {fmt_day(int(f.t_promise_day[rows[-1]]))}: the ladder waits until then"
+    return f"promised to pay by {day(date_of(int(f.t_promise_day[rows[-1]])), locale)}: the ladder waits until then"
 
 
 def contact_words(board: ScoreBoard, c: int) -> str:

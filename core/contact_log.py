@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .frame import CHANNELS, LedgerFrame
-from .indicators.base import fmt_day
+from . import formats
+from .frame import CHANNELS, LedgerFrame, date_of
 
 
 def last_attempt(frame: LedgerFrame, since: np.ndarray | None = None) -> np.ndarray:
@@ -18,9 +18,10 @@ def last_attempt(frame: LedgerFrame, since: np.ndarray | None = None) -> np.ndar
     return out
 
 
-def describe_attempt(frame: LedgerFrame, row: int) -> str:
-    """'3 Nov 2026, call, not answered (voicemail left)'."""
+def describe_attempt(frame: LedgerFrame, row: int, locale: str = formats.DEFAULT_LOCALE) -> str:
+    """'3 Nov 2026, call, not answered (voicemail left)' (the day in ``locale``)."""
     channel = CHANNELS[int(frame.t_channel[row])].value
     answered = "answered" if frame.t_answered[row] else "not answered"
     outcome = str(frame.t_outcome[row] or "").strip()
-    return f"{fmt_day(frame.t_day[row])}, {channel}, {answered}" + (f" ({outcome})" if outcome else "")
+    when = formats.day(date_of(int(frame.t_day[row])), locale)
+    return f"{when}, {channel}, {answered}" + (f" ({outcome})" if outcome else "")

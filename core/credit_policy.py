@@ -30,6 +30,10 @@ STEPS: tuple[str, ...] = (
     "pre_due_courtesy", "reminder", "phone_call", "payment_plan_offer", "billing_cycle_change",
     "credit_hold", "agency_referral", "fraud_investigation", "sales_review", "dispute_review",
 )
+# Steps a schedule plans, not a ladder (the monthly statement, [credit.statements]); every step
+# of both has a template (core/templates/<step>.j2).
+SCHEDULED: tuple[str, ...] = ("statement_of_account",)
+TEMPLATE_STEPS: tuple[str, ...] = STEPS + SCHEDULED
 # Steps that go beyond a reminder: before ``patience_days`` past due only with ``early = true``.
 BEYOND_REMINDERS: frozenset[str] = frozenset({"phone_call", "payment_plan_offer", "agency_referral"})
 # The ladder's rungs, friendliest first: one open per customer and episode (core/ladder.py).
@@ -218,6 +222,9 @@ class HoldPolicy(_Section):
                             description="consecutive days every cause must be clear before release")
     release_below_score: float = Field(default=60, ge=0, le=100,
                                        description="a level hold is kept while the score is at or above this")
+    release_on_payment: bool = Field(default=True,
+                                     description="a payment or credit note that leaves nothing overdue releases "
+                                                 "the hold at the next run, without the clear_days wait")
 
     @field_validator("segments")
     @classmethod
@@ -253,6 +260,22 @@ class LetterPolicy(_Section):
     sender_email: str = ""
 
 
+class StatementPolicy(_Section):
+    """A statement of account per customer each month, on request: every open and overdue invoice
+    with the totals, one per customer per month (cause ``month:<yyyy-mm>``), from ``day`` of the
+    month; not to a customer referred to an agency or under fraud investigation."""
+
+    monthly: bool = Field(default=False, description="send each customer with an open balance a monthly statement")
+    day: int = Field(default=1, ge=1, le=28, description="day of the month from which it is sent")
+    channel: str = Field(default="email", description="email or letter")
+    assignee: str = "collections"
+
+    @field_validator("channel")
+    @classmethod
+    def _sent(cls, value: str) -> str:
+        return one_of(value, ("email", "letter"), "channel")
+
+
 class CreditPolicy(_Section):
     """Terms, limits, holds and the treatment ladder per segment and risk level."""
 
@@ -284,6 +307,7 @@ class CreditPolicy(_Section):
         description="steps paused while a promise is pending or a payment plan is on track")
     holds: HoldPolicy = Field(default_factory=HoldPolicy)
     letters: LetterPolicy = Field(default_factory=LetterPolicy)
+    statements: StatementPolicy = Field(default_factory=StatementPolicy)
     ladders: dict[str, tuple[StepRule, ...]] = Field(
         default_factory=_default_ladders,
         description="per segment (and `all` for every segment): the steps and when they fire; a file "

@@ -14,10 +14,15 @@ from .actions import Change, DesiredState, Diff, Flag, Hold, Op, Task, WrittenSt
 _Item = TypeVar("_Item", Flag, Hold, Task)
 
 
+def reason_ids(flag: Flag) -> frozenset[str]:
+    """The indicators a flag's reasons name ("aging: INV/1 95 days past due" -> "aging")."""
+    return frozenset(reason.partition(":")[0].strip() for reason in flag.reasons)
+
+
 def _flag_changed(old: Flag, new: Flag) -> bool:
-    """A flag is rewritten when what a person reads changes, not for the date alone."""
-    return (old.level, old.segment, round(old.score), old.reasons) != (
-        new.level, new.segment, round(new.score), new.reasons)
+    """A flag is rewritten when what a person notices changes: its level, its segment or the set
+    of its reasons; not because days past due, the score or the date moved (issue 17 point 10)."""
+    return (old.level, old.segment, reason_ids(old)) != (new.level, new.segment, reason_ids(new))
 
 
 def _changes(old: Mapping[str, _Item], new: Mapping[str, _Item], add: Op, remove: Op, field: str,

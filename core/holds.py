@@ -4,7 +4,11 @@ A hold is placed on the first day one of its causes fires. A held customer stays
 any cause fires, where the level cause uses the lower ``release_below_score`` threshold, and
 until every cause has been clear for ``clear_days`` consecutive days (checked by scoring the
 frame as of each of those days, so the rule needs nothing stored beyond the hold itself).
-A manager's override (``WrittenState.overrides``) lifts the hold until its date.
+A manager's override (``WrittenState.overrides``) lifts the hold until its date. With
+``release_on_payment`` a customer who has paid (or had a credit note allocated) since the hold
+began, or in the last ``clear_days``, and has nothing overdue is released at once when no cause
+fires today: the ``clear_days``
+wait is for a hold whose cause faded without payment.
 """
 
 from __future__ import annotations
@@ -15,8 +19,12 @@ import numpy as np
 
 from . import wording
 from .actions import Hold, WrittenState
+from .columnar import NEVER
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, HoldPolicy
+from .formats import DEFAULT_LOCALE
+from .frame import PAYMENT_STATES
 from .indicators.aging import oldest_days_past_due
+from .model import PaymentState
 from .policy import Policy
 from .scoring import ScoreBoard, score
 from .settlement import settlement
@@ -77,9 +85,9 @@ def any_cause(board: ScoreBoard, policy: Policy, held: np.ndarray) -> np.ndarray
     return out
 
 
-def reason_for(board: ScoreBoard, policy: Policy, rule: str, c: int,
-               formats: wording.Formats = wording.PLAIN) -> str:
-    """The words written on the hold for customer ``c`` (no rule ids: core/wording.py)."""
+def reason_for(board: ScoreBoard, policy: Policy, rule: str, c: int, locale: str = DEFAULT_LOCALE) -> str:
+    """The words written on the hold for customer ``c`` (no rule ids: core/wording.py; amounts with
+    their currency in ``locale``)."""
     kind, _, name = rule.partition(":")
     if kind == "segment":
         dpd = int(oldest_days_past_due(board.frame)[c])
@@ -91,7 +99,8 @@ def reason_for(board: ScoreBoard, policy: Policy, rule: str, c: int,
     if kind == "indicator":
         return wording.reason(name, evidence(board, name, c))
     limit = credit_limit(board, policy)[c]
-    return wording.over_limit(open_balance(board)[c], limit, board.frame.currency, formats)
+    return wording.over_limit(float(open_balance(board)[c]), float(limit), board.frame.currency,
+                              wording.in_locale(locale))
 
 
 def _recently_caused(board: ScoreBoard, policy: Policy, held: np.ndarray, today: dt.date,
@@ -106,12 +115,29 @@ def _recently_caused(board: ScoreBoard, policy: Policy, held: np.ndarray, today:
     return out
 
 
+def paid_up(board: ScoreBoard, current: dict[str, Hold], clear_days: int) -> np.ndarray:
+    """Held customers with nothing overdue today who paid, or had a payment or credit note
+    allocated, since their hold began or within the last ``clear_days`` (a payment booked late
+    with an earlier date)."""
+    frame = board.frame
+    posted = frame.p_state == PAYMENT_STATES.index(PaymentState.POSTED)
+    days = np.r_[frame.p_day[posted], frame.a_day].astype(np.int64)
+    cust = np.r_[frame.p_cust[posted], frame.i_cust[frame.a_inv]].astype(np.int64)
+    last = np.full(frame.n_customers, -1, dtype=np.int64)
+    np.maximum.at(last, cust, days)
+    window = int(frame.as_of_day) - clear_days
+    since = np.array([min(current[str(c)].since.toordinal(), window) if str(c) in current else NEVER
+                      for c in frame.c_id], dtype=np.int64)
+    return (oldest_days_past_due(frame) <= 0) & (last >= since)
+
+
 def overridden(written: WrittenState, board: ScoreBoard, today: dt.date) -> np.ndarray:
     lifted = [o.customer_id for o in written.overrides if o.release_until >= today]
     return np.isin(board.frame.c_id, lifted)
 
 
-def desired_holds(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date) -> tuple[Hold, ...]:
+def desired_holds(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date,
+                  locale: str = DEFAULT_LOCALE) -> tuple[Hold, ...]:
     """The holds that should be in place today (a kept hold is the written one, unchanged)."""
     if not policy.credit.holds.enabled:
         return ()
@@ -123,7 +149,10 @@ def desired_holds(board: ScoreBoard, written: WrittenState, policy: Policy, toda
     for _, mask in masks:
         today_cause |= mask
     lifted = overridden(written, board, today)
-    keep = _recently_caused(board, policy, held, today, held & ~today_cause & ~lifted)
+    faded = held & ~today_cause & ~lifted
+    if policy.credit.holds.release_on_payment:
+        faded &= ~paid_up(board, current, policy.credit.holds.clear_days)
+    keep = _recently_caused(board, policy, held, today, faded)
     holds = []
     for c in np.flatnonzero((today_cause | keep) & ~lifted):
         cid = str(frame.c_id[c])
@@ -131,5 +160,6 @@ def desired_holds(board: ScoreBoard, written: WrittenState, policy: Policy, toda
             holds.append(current[cid])
             continue
         rule = next(name for name, mask in masks if mask[c])
-        holds.append(Hold(customer_id=cid, rule=rule, reason=reason_for(board, policy, rule, int(c)), since=today))
+        holds.append(Hold(customer_id=cid, rule=rule, reason=reason_for(board, policy, rule, int(c), locale),
+                          since=today))
     return tuple(sorted(holds, key=lambda h: h.customer_id))

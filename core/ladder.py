@@ -32,9 +32,7 @@ from .columnar import NEVER
 from .contact_log import describe_attempt, last_attempt
 from .credit_policy import ESCALATION, SEGMENT_NAMES, StepRule
 from .episodes import episode_cause, last_promise_day, last_settling_day
-from .frame import LedgerFrame
 from .indicators.aging import oldest_days_past_due
-from .indicators.base import fmt_day
 from .plan_view import Firing, PlanView
 
 RANK = {step: k for k, step in enumerate(ESCALATION)}
@@ -94,7 +92,8 @@ class _Facts:
 
     def contact_words(self, c: int) -> str:
         row = self.last_contact[c]
-        return "no earlier contact on record" if row < 0 else f"last contact {describe_attempt(self.view.frame, row)}"
+        return ("no earlier contact on record" if row < 0
+                else f"last contact {describe_attempt(self.view.frame, row, self.view.locale)}")
 
 
 def candidates(view: PlanView, in_episode: np.ndarray) -> dict[int, dict[str, Rule]]:
@@ -148,19 +147,20 @@ def _next(facts: _Facts, c: int, at: Position, steps: dict[str, Rule], today: dt
     since = max(at.due.toordinal(), int(facts.last_moved[c]))
     if today.toordinal() < since + rule[2].wait_days:
         return None
+    day = facts.view.day
     moved = ("nothing paid or promised since" if since == at.due.toordinal()
-             else f"last paid or promised on {fmt_day(since)}")
-    return rule, (f"next step after the {words(at.step)} due {fmt_day(at.due.toordinal())}: "
+             else f"last paid or promised on {day(since)}")
+    return rule, (f"next step after the {words(at.step)} due {day(at.due)}: "
                   f"{rule[2].wait_days} days waited, {moved}; {int(facts.dpd[c])} days past due")
 
 
-def _kept_reason(written_open: Mapping[str, Task], f: LedgerFrame, c: int, position: Position, cause: str) -> str:
+def _kept_reason(view: PlanView, written_open: Mapping[str, Task], c: int, position: Position, cause: str) -> str:
     """Why an open rung stays: the reason it was opened with, when the target kept its evidence."""
-    task = written_open.get(f"task:{f.c_id[c]}:{position.step}:{cause}")
+    task = written_open.get(f"task:{view.frame.c_id[c]}:{position.step}:{cause}")
     first = task.evidence[0] if task is not None and task.evidence else ""
     if first.startswith(("entered at:", "next step after")):
         return first
-    return f"{words(position.step)} since {fmt_day(position.due.toordinal())}"
+    return f"{words(position.step)} since {view.day(position.due)}"
 
 
 def rung_firings(view: PlanView, written: WrittenState, today: dt.date,
@@ -192,7 +192,7 @@ def rung_firings(view: PlanView, written: WrittenState, today: dt.date,
                                                              position.step)
                 if kept is not None and view.silenced(kept[2])[c]:  # snoozed, excluded, with the agency
                     kept = None
-                chosen = None if kept is None else (kept, _kept_reason(written_open, f, c, position, cause))
+                chosen = None if kept is None else (kept, _kept_reason(view, written_open, c, position, cause))
         if chosen is not None:
             (ladder, index, rule), why = chosen
             out.append(Firing(c, ladder, index, rule, cause, facts.statement(c), reason=why))

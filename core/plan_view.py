@@ -7,17 +7,20 @@ a rule fires for, before it becomes a ``Task``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from . import wording
+from . import formats, wording
 from .actions import Hold, WrittenState
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, StepRule
 from .disputed import held_by_dispute
 from .episodes import episode_starts
+from .formats import DEFAULT_LOCALE
+from .frame import date_of
 from .habit import habit
 from .holds import evidence, fired
 from .indicators.aging import oldest_days_past_due
@@ -82,9 +85,10 @@ class PlanView:
     """Arrays the ladder rules read, computed once per plan."""
 
     def __init__(self, board: ScoreBoard, policy: Policy, explained: Explained | None = None,
-                 holds: Iterable[Hold] = (), written: WrittenState | None = None):
+                 holds: Iterable[Hold] = (), written: WrittenState | None = None, locale: str = DEFAULT_LOCALE):
         frame, credit = board.frame, policy.credit
         self.board, self.frame, self.credit = board, frame, credit
+        self.locale = locale
         self.explained = explained or Explained(board)
         self.st = settlement(frame)
         # invoice rows of customer c: i_rows[c]:i_rows[c + 1] (the frame is sorted by customer)
@@ -127,6 +131,17 @@ class PlanView:
         if rule.step == "agency_referral":
             out |= s.placed
         return out
+    def day(self, value: dt.date | int | np.integer) -> str:
+        """A date (or day number) in the company's locale."""
+        return formats.day(value if isinstance(value, dt.date) else date_of(int(value)), self.locale)
+
+    def month(self, value: dt.date) -> str:
+        """A month in the company's locale ('November 2026', 'November 2026' in German too)."""
+        return formats.month(value, self.locale)
+
+    def money(self, value: float) -> str:
+        """An amount with the company's currency in its locale."""
+        return formats.money(value, self.frame.currency, self.locale)
 
     def customers_for(self, segment: str, rule: StepRule) -> np.ndarray:
         board, credit = self.board, self.credit

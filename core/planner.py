@@ -22,14 +22,18 @@ from . import wording
 from .actions import DesiredState, Flag, Hold, Task, WrittenState
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, LetterPolicy, StepRule
 from .dispute_tasks import dispute_firings
+from .formats import DEFAULT_LOCALE
 from .frame import LedgerFrame, date_of
+from .hold_notice import HOLD_STEP, carries_hold, hold_told_by_call
 from .holds import desired_holds, fired
-from .indicators.base import fmt_day, fmt_money
 from .ladder import RANK, is_rung, rung_firings
 from .plan_view import Explained, Firing, PlanView
 from .policy import Policy
 from .promises import INSTALMENT_STATES, PROMISE_STATES
 from .scoring import ScoreBoard
+from .statements import LADDER as STATEMENTS
+from .statements import describe as describe_statements
+from .statements import statement_firings
 from .templating import render, task_title
 
 
@@ -54,16 +58,17 @@ def _fire(view: PlanView, segment: str, ladder: str, index: int, rule: StepRule,
                 for c in np.flatnonzero(customers)]
     if rule.scope == "hold":
         return [Firing(int(c), ladder, index, rule, "hold", hold=holds[str(f.c_id[c])],
-                       notes=(_hold_note(holds[str(f.c_id[c])]),))
+                       notes=(_hold_note(view, holds[str(f.c_id[c])]),))
                 for c in np.flatnonzero(customers) if str(f.c_id[c]) in holds]
     if rule.scope == "dispute":
         return dispute_firings(view, customers, ladder, index, rule)
     return _promise_firings(view, customers, ladder, index, rule)
 
 
-def _hold_note(hold: Hold) -> str:
-    """The hold in words (a hold written before core/wording.py kept its ids: ``plain``)."""
-    return f"on credit hold since {long_day(hold.since)}: {wording.plain(hold.reason)}"
+def _hold_note(view: PlanView, hold: Hold) -> str:
+    """The hold in words (a hold written before core/wording.py kept its ids: ``plain``), its day
+    in the company's locale."""
+    return f"on credit hold since {view.day(hold.since)}: {wording.plain(hold.reason)}"
 
 
 def _promise_firings(view: PlanView, customers: np.ndarray, ladder: str, index: int,
@@ -78,8 +83,8 @@ def _promise_firings(view: PlanView, customers: np.ndarray, ladder: str, index: 
         c, r = int(f.t_cust[r]), int(r)
         promised = date_of(f.t_promise_day[r])
         amount = None if np.isnan(f.t_promise_amount[r]) else float(f.t_promise_amount[r])
-        note = (f"promised {'payment' if amount is None else fmt_money(amount)} by {fmt_day(f.t_promise_day[r])} "
-                f"(on {fmt_day(f.t_day[r])}); not received by {fmt_day(int(pt.deadline[r]))}")
+        note = (f"promised {'payment' if amount is None else view.money(amount)} by {view.day(f.t_promise_day[r])} "
+                f"(on {view.day(f.t_day[r])}); not received by {view.day(int(pt.deadline[r]))}")
         out.append(Firing(c, ladder, index, rule, f"promise:{promised.isoformat()}", notes=(note,),
                           promise={"date": promised, "amount": amount, "made_on": date_of(f.t_day[r])}))
     missed = it.status == INSTALMENT_STATES.index("missed")
@@ -92,8 +97,8 @@ def _promise_firings(view: PlanView, customers: np.ndarray, ladder: str, index: 
         agreed = date_of(f.n_agreed[missed_rows[0]])
         items: list[dict[str, Any]] = [{"due_date": date_of(f.n_due[r]), "amount": float(f.n_amount[r])}
                                        for r in missed_rows]
-        note = "payment plan of " + fmt_day(f.n_agreed[missed_rows[0]]) + ": missed " + "; ".join(
-            f"{fmt_money(i['amount'])} due {fmt_day(f.n_due[r])}" for i, r in zip(items, missed_rows, strict=False))
+        note = "payment plan of " + view.day(f.n_agreed[missed_rows[0]]) + ": missed " + "; ".join(
+            f"{view.money(i['amount'])} due {view.day(f.n_due[r])}" for i, r in zip(items, missed_rows, strict=False))
         out.append(Firing(c, ladder, index, rule, f"plan:{agreed.isoformat()}", notes=(note,),
                           plan={"agreed_on": agreed, "missed": items}))
     return out
@@ -140,11 +145,13 @@ def _invoice_facts(view: PlanView, rows: tuple[int, ...]) -> list[dict[str, Any]
 def _evidence(view: PlanView, firing: Firing, invoices: list[dict[str, Any]]) -> tuple[str, ...]:
     c, board = firing.customer, view.board
     lines = [firing.reason] if firing.reason else []
+    if carries_hold(firing) and firing.hold is not None:
+        lines.append(f"Credit hold: {wording.plain(firing.hold.reason)}")
     lines.append(wording.standing_line(LEVEL_NAMES[board.level[c]], SEGMENT_NAMES[board.segment[c]], board.score[c]))
     for inv in invoices[:5]:
         when = (f"{inv['days_past_due']} days past due" if inv["days_past_due"] > 0
                 else f"due in {-inv['days_past_due']} days" if inv["days_past_due"] < 0 else "due today")
-        lines.append(f"{inv['number']} ({fmt_money(inv['open'])} open) due {long_day(inv['due_date'])}, {when}")
+        lines.append(f"{inv['number']} ({view.money(inv['open'])} open) due {view.day(inv['due_date'])}, {when}")
     if len(invoices) > 5:
         lines.append(f"and {len(invoices) - 5} more invoices")
     if invoices and firing.rule.beyond_habit and view.habit_known[c]:
@@ -158,10 +165,6 @@ def _notes(view: PlanView, firing: Firing) -> tuple[str, ...]:
     if firing.notes is not None:
         return firing.notes
     return view.explained.why(tuple(firing.rule.requires), firing.customer)
-
-
-def long_day(d: dt.date) -> str:
-    return f"{d.day} {d:%b %Y}"
 
 
 def _assignee(view: PlanView, rule: StepRule, c: int) -> str:
@@ -185,7 +188,7 @@ def _context(view: PlanView, firing: Firing, invoices: list[dict[str, Any]], ass
         "customer": {"id": str(f.c_id[c]), "name": str(f.c_name[c]), "salesperson": f.c_salesperson[c],
                      "terms_days": int(f.c_terms[c]),
                      "credit_limit": None if np.isnan(f.c_credit_limit[c]) else float(f.c_credit_limit[c])},
-        "currency": f.currency, "today": today, "step": firing.rule.step, "cause": firing.cause,
+        "currency": f.currency, "locale": view.locale, "today": today, "step": firing.rule.step, "cause": firing.cause,
         "invoices": invoices, "total_open": float(view.st.residual[open_rows].sum()),
         "invoice_total": float(sum(i["open"] for i in invoices)),
         "statement": statement, "total_overdue": float(sum(i["open"] for i in statement if i["days_past_due"] > 0)),
@@ -217,35 +220,54 @@ def _task(view: PlanView, firing: Firing, written: Mapping[str, Task], templates
     key = f"task:{f.c_id[c]}:{rule.step}:{firing.cause}"
     before = written.get(key)
     due = before.due_date if before is not None else today + dt.timedelta(days=rule.due_in_days)
-    body = render(rule.step, templates, _context(view, firing, invoices, assignee, company_name, lines, today))
-    return Task(customer_id=str(f.c_id[c]), step=rule.step, cause=firing.cause,
-                title=task_title(rule.step, str(f.c_name[c]), _about(invoices), firing.cause),
+    context = _context(view, firing, invoices, assignee, company_name, lines, today)
+    body = render(rule.step, templates, context)
+    title = task_title(rule.step, str(f.c_name[c]), _about(invoices), firing.cause, view.locale)
+    if carries_hold(firing):
+        body, title = _with_hold_letter(body, templates, context), title + HOLD_ON_CALL
+    return Task(customer_id=str(f.c_id[c]), step=rule.step, cause=firing.cause, title=title,
                 body=body, channel=rule.channel, due_date=due, assignee=assignee,
-                rule=describe(firing.ladder, firing.index, rule), evidence=lines,
+                rule=(describe_statements(view.credit.statements) if firing.ladder == STATEMENTS
+                      else describe(firing.ladder, firing.index, rule)), evidence=lines,
                 invoice_id=str(f.i_id[firing.invoices[0]]) if rule.scope == "invoice" and not is_rung(rule) else None,
                 needs_approval=rule.needs_approval)
 
 
+HOLD_ON_CALL = "; tell them of the credit hold, then send the hold letter"
+
+
+def _with_hold_letter(body: str, templates: Mapping[str, str], context: dict[str, Any]) -> str:
+    """A call that tells of the credit hold: its script, then the hold letter to send after it."""
+    letter = render(HOLD_STEP, templates, {**context, "step": HOLD_STEP})
+    if not letter:
+        return body
+    return (f"{body}\nAfter the call, the same day, confirm the credit hold in writing with this letter:\n\n"
+            f"{letter}")
+
+
 def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date,
                templates: Mapping[str, str], holds: tuple[Hold, ...], company_name: str = "",
-               render_written: bool = True, explained: Explained | None = None) -> tuple[Task, ...]:
+               render_written: bool = True, explained: Explained | None = None,
+               locale: str = DEFAULT_LOCALE) -> tuple[Task, ...]:
     """One task per (customer, step, cause) that the ladders fire for today, sorted by key: the
     ladder's one open rung per customer in an episode (core/ladder.py), and the other steps.
 
     With ``render_written=False`` a task whose key is already written is not rendered again: the
     written ``Task`` stands for it (``diff`` compares task keys only, so the diff is the same).
     """
-    view = PlanView(board, policy, explained, holds, written)
+    view = PlanView(board, policy, explained, holds, written, locale)
     by_hold = {h.customer_id: h for h in holds}
     current = {t.key: t for t in written.tasks}
     firings = [firing for segment in SEGMENT_NAMES for ladder, index, rule in policy.credit.ladder(segment)
                for firing in _fire(view, segment, ladder, index, rule, by_hold)]
     called = frozenset(fi.customer for fi in firings if fi.rule.scope == "promise" and fi.rule.channel == "call")
-    rungs = rung_firings(view, written, today, called)
+    rungs, told = hold_told_by_call(view, rung_firings(view, written, today, called), written, by_hold, today)
     referred = [fi.customer for fi in rungs if fi.rule.step == "agency_referral"]
     view.state[referred] = "agency referral"  # referred today: no friendly text from today on either
+    firings += statement_firings(view, today, current)
     friendly = policy.credit.friendly_steps
-    firings = [fi for fi in firings if not (fi.rule.step in friendly and view.state[fi.customer])]
+    firings = [fi for fi in firings if not (fi.rule.step in friendly and view.state[fi.customer])
+               and not (fi.rule.step == HOLD_STEP and fi.customer in told)]  # told on the call
     tasks: dict[str, Task] = {}
     for firing in rungs + firings:
         key = f"task:{view.frame.c_id[firing.customer]}:{firing.rule.step}:{firing.cause}"
@@ -273,19 +295,21 @@ def plan_flags(board: ScoreBoard, policy: Policy, today: dt.date,
 
 
 def plan(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date,
-         templates: Mapping[str, str], company_name: str = "", render_written: bool = True) -> DesiredState:
-    """The desired flags, holds and tasks as of ``today`` (the day ``board`` was scored).
+         templates: Mapping[str, str], company_name: str = "", render_written: bool = True,
+         locale: str = DEFAULT_LOCALE) -> DesiredState:
+    """The desired flags, holds and tasks as of ``today`` (the day ``board`` was scored); days
+    and amounts of the letters and tasks written in ``locale`` (core/formats.py).
 
     ``render_written=False`` (for adapters that only apply ``diff``): tasks already written are
     not rendered again; see ``plan_tasks``.
     """
     _check_day(board.frame, today)
     company_name = company_name or board.frame.company_name
-    holds = desired_holds(board, written, policy, today)
+    holds = desired_holds(board, written, policy, today, locale)
     explained = Explained(board)
     return DesiredState(as_of=today, flags=plan_flags(board, policy, today, explained), holds=holds,
                         tasks=plan_tasks(board, written, policy, today, templates, holds, company_name,
-                                         render_written, explained))
+                                         render_written, explained, locale))
 
 
 def _check_day(frame: LedgerFrame, today: dt.date) -> None:

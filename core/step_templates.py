@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from .credit_policy import STEPS
+from .credit_policy import TEMPLATE_STEPS
 
 SUFFIX = ".j2"
 
@@ -14,5 +14,5 @@ SUFFIX = ".j2"
 def default_templates() -> dict[str, str]:
     """The texts shipped with arwatch, step -> template."""
     folder = resources.files("arwatch.core") / "templates"
-    return {step: (folder / f"{step}{SUFFIX}").read_text(encoding="utf-8") for step in STEPS
+    return {step: (folder / f"{step}{SUFFIX}").read_text(encoding="utf-8") for step in TEMPLATE_STEPS
             if (folder / f"{step}{SUFFIX}").is_file()}

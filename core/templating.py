@@ -4,6 +4,11 @@ Callers pass a mapping step -> template text: the defaults are ``core/templates/
 (``arwatch.core.step_templates``), a business's own folder is loaded by ``arwatch.sync.templates``.
 Templates run in a sandbox (a business edits them) with ``StrictUndefined``, so a misspelt variable is an error
 naming the step rather than a silent blank in a letter to a customer.
+
+Days and amounts are written in the company's locale (the context's ``locale``, see core/formats.py):
+``{{ total_overdue|money }}`` is the amount with the context's ``currency`` ("€1,234.50",
+"1.234,50 €"), ``{{ today|day }}`` the day ("20 Nov 2026", "20.11.2026"; ``long_date`` is the same
+filter under its older name), ``{{ statement|statement }}`` the statement of account.
 """
 
 from __future__ import annotations
@@ -13,8 +18,11 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError, pass_context
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
+
+from . import formats
 
 
 class TemplateProblem(ValueError):
@@ -25,18 +33,27 @@ class TemplateProblem(ValueError):
         super().__init__(f"template {step}: {reason}")
 
 
-def money(value: Any) -> str:
-    return f"{float(value):,.2f}"
+def _locale(context: Context) -> str:
+    return str(context.get("locale") or formats.DEFAULT_LOCALE)
 
 
-def long_date(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
+@pass_context
+def money(context: Context, value: Any, currency: str | None = None) -> str:
+    """``{{ amount|money }}``: the amount with its currency (the context's unless named) in the locale."""
+    return formats.money(float(value), currency or str(context.get("currency") or "EUR"), _locale(context))
 
 
-def statement(invoices: Any, currency: str) -> str:
+@pass_context
+def day(context: Context, value: dt.date) -> str:
+    """``{{ today|day }}``: the day in the locale's style."""
+    return formats.day(value, _locale(context))
+
+
+def statement_text(invoices: Any, currency: str, locale: str = formats.DEFAULT_LOCALE) -> str:
     """A statement of account as plain-text columns: number, date, due date, amount open, days
-    overdue per invoice, then the total overdue and the total open (``{{ statement|statement(currency) }}``)."""
-    rows = [(str(i["number"]), long_date(i["issue_date"]), long_date(i["due_date"]), money(i["open"]),
+    overdue per invoice, then the total overdue and the total open, in the locale's style."""
+    rows = [(str(i["number"]), formats.day(i["issue_date"], locale), formats.day(i["due_date"], locale),
+             formats.amount(float(i["open"]), locale),
              str(i["days_past_due"]) if i["days_past_due"] > 0 else "") for i in invoices]
     head = ("Invoice", "Date", "Due", f"Open ({currency})", "Days overdue")
     widths = [max(len(r[k]) for r in [head, *rows]) for k in range(5)]
@@ -47,7 +64,14 @@ def statement(invoices: Any, currency: str) -> str:
     overdue = sum(float(i["open"]) for i in invoices if i["days_past_due"] > 0)
     total = sum(float(i["open"]) for i in invoices)
     return "\n".join([line(head), *map(line, rows), "",
-                      f"Total overdue: {money(overdue)} {currency}", f"Total open:    {money(total)} {currency}"])
+                      f"Total overdue: {formats.money(overdue, currency, locale)}",
+                      f"Total open:    {formats.money(total, currency, locale)}"])
+
+
+@pass_context
+def statement(context: Context, invoices: Any, currency: str | None = None) -> str:
+    """``{{ statement|statement }}``: the statement of account in the context's currency and locale."""
+    return statement_text(invoices, currency or str(context.get("currency") or "EUR"), _locale(context))
 
 
 def signature(sender: Any) -> str:
@@ -63,7 +87,8 @@ def _environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True,
                                lstrip_blocks=True, keep_trailing_newline=False)
     env.filters["money"] = money
-    env.filters["long_date"] = long_date
+    env.filters["day"] = day
+    env.filters["long_date"] = day
     env.filters["statement"] = statement
     env.filters["signature"] = signature
     return env
@@ -104,17 +129,26 @@ _TITLES = {
     "fraud_investigation": "Investigate possible fraud: {name} (automated dunning stopped)",
     "sales_review": "Sales review of {name}: external distress",
     "dispute_review": "Resolve the dispute of {name}{about}",
+    "statement_of_account": "Send {name} the monthly statement of account",
 }
 
 
-def task_title(step: str, name: str, invoices: list[str], cause: str) -> str:
+def _cause_day(cause: str, locale: str) -> str:
+    value = cause.partition(":")[2]
+    try:
+        return formats.day(dt.date.fromisoformat(value), locale)
+    except ValueError:
+        return value
+
+
+def task_title(step: str, name: str, invoices: list[str], cause: str, locale: str = formats.DEFAULT_LOCALE) -> str:
     """A one-line title for a task list ("Call Acme Ltd about INV/1, INV/2")."""
     if invoices:
         about = " about " + ", ".join(invoices[:3]) + (f" and {len(invoices) - 3} more" if len(invoices) > 3 else "")
     elif cause.startswith("promise:"):
-        about = f" about the promise to pay by {cause.partition(':')[2]}"
+        about = f" about the promise to pay by {_cause_day(cause, locale)}"
     elif cause.startswith("plan:"):
-        about = f" about the payment plan of {cause.partition(':')[2]}"
+        about = f" about the payment plan of {_cause_day(cause, locale)}"
     else:
         about = ""
     return _TITLES.get(step, step.replace("_", " ") + ": {name}{about}").format(name=name, about=about)

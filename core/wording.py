@@ -21,7 +21,10 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from types import MappingProxyType
+
+from . import formats
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,11 @@ class Formats:
 
 
 PLAIN = Formats()
+
+
+def in_locale(locale: str) -> Formats:
+    """The sentences' money and dates in a company locale (Babel, ``core/formats.py``)."""
+    return Formats(money=partial(formats.money, locale=locale), day=partial(formats.day, locale=locale))
 
 
 def _words(table: Mapping[str, str], key: str) -> str:

@@ -357,7 +357,7 @@ def render_report(board: ScoreBoard, desired: DesiredState, diff: Diff, policy: 
     style = context.style or Style(currency=frame.currency)
     history = context.history.until(frame.as_of)
     figures = company_figures(board, desired)
-    calls = call_list(desired, board, policy)
+    calls = call_list(desired, board, policy, style.locale)
     rows = risk_rows(board, desired)
     by_id = {r.customer_id: r for r in rows}
     arrows = {r.customer_id: trend_arrow(history.customers.get(r.customer_id, ()), frame.as_of, r.score)

@@ -18,22 +18,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, get_currency_symbol
 
-DEFAULT_LOCALE = "en_GB"  # the day and number style of the core's evidence texts ("2 Nov 2026", "1,470.77")
+from arwatch.core import formats
+from arwatch.core.formats import DEFAULT_LOCALE, check_locale
+
+__all__ = ["DEFAULT_LOCALE", "Style", "check_locale"]
 
 Number = float | int | Decimal
-
-
-def check_locale(name: str) -> str:
-    """``name`` if Babel knows it (``en_GB``, ``de-DE``, ``fr``), else ``ValueError`` saying so."""
-    try:
-        Locale.parse(name.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        raise ValueError(f"locale {name!r}: not a known locale (use a name such as en_GB, de_DE, fr_FR)") from None
-    return name.replace("-", "_")
 
 
 @dataclass(frozen=True)
@@ -53,8 +47,8 @@ class Style:
         return pattern.split(";")[0].replace(".00", "")
 
     def money(self, value: Number, currency: str | None = None) -> str:
-        """An amount with its currency, to the cent."""
-        return format_currency(value, currency or self.currency, locale=self._locale)
+        """An amount with its currency, to the cent (the letters' and the CLI's style, core.formats)."""
+        return formats.money(value, currency or self.currency, self.locale)
 
     def whole_money(self, value: Number, currency: str | None = None) -> str:
         """An amount with its currency, rounded to whole units (totals)."""
@@ -63,7 +57,7 @@ class Style:
 
     def amount(self, value: Number) -> str:
         """An amount to the cent, without currency (table cells under a head naming it)."""
-        return format_decimal(value, format="#,##0.00", locale=self._locale)
+        return formats.amount(value, self.locale)
 
     def whole(self, value: Number) -> str:
         """A count or amount in whole units, grouped."""
@@ -87,8 +81,8 @@ class Style:
         return format_decimal(value, format="#,##0.0", locale=self._locale)
 
     def day(self, value: dt.date) -> str:
-        """A date in the locale's medium style ('20 Nov 2026', '20.11.2026')."""
-        return format_date(value, "medium", locale=self._locale)
+        """A date in the locale's medium style ('20 Nov 2026', '20.11.2026'), as letters write it."""
+        return formats.day(value, self.locale)
 
     def month(self, value: dt.date) -> str:
         """A month, short ('Nov 2026')."""

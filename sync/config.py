@@ -5,6 +5,9 @@
     secrets_file = "~/.config/arwatch/secrets.toml" # must be mode 0600
     max_workers = 4                                 # companies synced at once by --all (1-4)
     timezone = "Europe/Paris"                       # whose "today" a run plans for (default: the machine's)
+    locale = "de_DE"                                # how letters, tasks, the CLI and reports write days and
+                                                    # money (default en_GB; --locale overrides)
+    templates = "letters/"                          # the business's own <step>.j2 (default: the built-in ones)
 
     [guard]                                         # limits on mass change (arwatch.sync.guard)
     max_removed_share = 0.2                         # of a collection's stored records, per run
@@ -16,6 +19,7 @@
     credentials = "acme-odoo"                       # a table in the secrets file
     [companies.acme.settings]                       # the source's own settings
     url = "https://acme.odoo.com"
+    locale = "fr_FR"                                # (timezone, locale, templates, policy: per company too)
     [companies.acme.guard]                          # this company's own limits (the keys given
     max_closed_share = 0.5                          # replace the top-level ones)
 
@@ -39,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from arwatch.core.contract import ConfigError
+from arwatch.core.formats import DEFAULT_LOCALE, check_locale
 
 from .clock import zone
 from .guard import Guard
@@ -68,6 +73,10 @@ def _known_zone(value: str | None) -> str | None:
     return value
 
 
+def _known_locale(value: str | None) -> str | None:
+    return None if value is None else check_locale(value)
+
+
 class CompanyConfig(BaseModel):
     """One company: its source, the source's settings and a credentials reference."""
 
@@ -79,12 +88,19 @@ class CompanyConfig(BaseModel):
     settings: dict[str, Any] = Field(default_factory=dict)
     policy: Path | None = None
     timezone: str | None = None  # the company's own, when it differs from the config's
+    locale: str | None = None  # likewise
+    templates: Path | None = None  # likewise
     guard: Guard | None = None
 
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str | None) -> str | None:
         return _known_zone(value)
+
+    @field_validator("locale")
+    @classmethod
+    def _locale(cls, value: str | None) -> str | None:
+        return _known_locale(value)
 
 
 class SyncConfig(BaseSettings):
@@ -98,6 +114,8 @@ class SyncConfig(BaseSettings):
     secrets_file: Path | None = None
     max_workers: int = Field(default=4, ge=1, le=4)
     timezone: str | None = None
+    locale: str | None = None
+    templates: Path | None = None
     guard: Guard = Field(default_factory=Guard)
     companies: dict[str, CompanyConfig] = Field(default_factory=dict)
     base_dir: Path = Path(".")
@@ -106,6 +124,11 @@ class SyncConfig(BaseSettings):
     @classmethod
     def _timezone(cls, value: str | None) -> str | None:
         return _known_zone(value)
+
+    @field_validator("locale")
+    @classmethod
+    def _locale(cls, value: str | None) -> str | None:
+        return _known_locale(value)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
@@ -124,6 +147,16 @@ class SyncConfig(BaseSettings):
     def timezone_of(self, company: CompanyConfig) -> str | None:
         """The time zone whose "today" a run of ``company`` plans for (None: the machine's)."""
         return company.timezone or self.timezone
+
+    def locale_of(self, company: CompanyConfig, override: str | None = None) -> str:
+        """How ``company``'s letters, tasks, CLI and reports write days and money: ``override``
+        (``--locale``), else its own ``locale``, else the config's, else ``DEFAULT_LOCALE`` (en_GB)."""
+        return override or company.locale or self.locale or DEFAULT_LOCALE
+
+    def templates_of(self, company: CompanyConfig, override: Path | None = None) -> Path | None:
+        """The folder of ``company``'s own step templates (``--templates``, else its own
+        ``templates``, else the config's; None: the built-in ones)."""
+        return override or self.path(company.templates or self.templates)
 
     def guard_for(self, company: CompanyConfig) -> Guard:
         """The company's limits on mass change: its own ``guard`` keys over the top-level ones."""

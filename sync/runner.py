@@ -23,6 +23,7 @@ import functools
 import logging
 import uuid
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 from arwatch.core.actions import ApplyResult, Change, DesiredState, Override, WrittenState
@@ -36,6 +37,7 @@ from arwatch.core.contract import (
     writes_back,
 )
 from arwatch.core.diffing import diff
+from arwatch.core.formats import DEFAULT_LOCALE
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.issues import Issue
 from arwatch.core.load import load_ledger
@@ -94,10 +96,12 @@ def _default_templates() -> dict[str, str]:
     return load_templates()
 
 
-def planner_with_templates(folder: str | None) -> Planner:
-    """A planner using a business's own template folder (each file overrides one step)."""
+def planner_with_templates(folder: str | Path | None, locale: str = DEFAULT_LOCALE) -> Planner:
+    """A planner using a business's own template folder (each file overrides one step; None: the
+    built-in templates), writing days and money in ``locale``: what ``arwatch plan`` shows is
+    what ``arwatch sync`` writes."""
     templates = load_templates(folder)
-    return lambda board, written, policy, today: plan(board, written, policy, today, templates)
+    return lambda board, written, policy, today: plan(board, written, policy, today, templates, locale=locale)
 
 
 def _name(company: CompanyConfig | str) -> str:

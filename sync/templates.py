@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from arwatch.core.credit_policy import STEPS
+from arwatch.core.credit_policy import TEMPLATE_STEPS
 from arwatch.core.step_templates import SUFFIX, default_templates
 from arwatch.core.templating import check
 
@@ -28,7 +28,7 @@ def load_templates(folder: str | Path | None = None) -> dict[str, str]:
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder}: no such template folder")
-    for step in STEPS:
+    for step in TEMPLATE_STEPS:
         path = folder / f"{step}{SUFFIX}"
         if path.is_file():
             templates[step] = path.read_text(encoding="utf-8")

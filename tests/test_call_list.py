@@ -68,7 +68,7 @@ def test_worklist__call_today_lists_the_ranked_calls_and_the_carried_over():
     text = worklist_text(desired, {}, TODAY, calls=call_list(desired, b, policy))
     section = text.split("Call today")[1]
     assert section.index("1. Beta") < section.index("2. Gamma") < section.index("3. Delta")
-    assert "9,000.00 EUR overdue, oldest 60 days" in section
+    assert "€9,000.00 overdue, oldest 60 days" in section
     assert "1 more carried over to tomorrow" in section
 
 

@@ -46,7 +46,7 @@ def test_plan__dry_run_after_a_sync_has_nothing_to_write(state, capsys):
     capsys.readouterr()
     assert main(["plan", "--state", state, "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Worklist for 2026-11-20")
+    assert out.startswith("Worklist for 20 Nov 2026")
     assert "0 changes would be written" in out
 
 
@@ -155,7 +155,7 @@ def test_plan__old_data_says_which_day_it_is_as_of(state, capsys, monkeypatch):
     monkeypatch.setattr(company_view, "today_in", lambda timezone: dt.date(2026, 12, 20))
     assert main(["plan", "--state", state]) == 0
     out = capsys.readouterr()
-    assert out.out.startswith("Worklist for 2026-11-20")
+    assert out.out.startswith("Worklist for 20 Nov 2026")
     notes = [line for line in out.err.splitlines() if line.startswith("note:")]
     assert notes == ["note: the newest record is from 2026-11-20, 30 days before today: this is as of 2026-11-20; "
                      "run `arwatch sync` for newer data"]

@@ -89,12 +89,12 @@ def test_plan_and_report__are_as_of_the_last_sync_and_say_so(tmp_path, capsys):
     assert main(["sync", "--config", str(config), "--source", "acme", "--as-of", "2013-06-01"]) == 0
     capsys.readouterr()
     assert main(["plan", "--config", str(config), "--source", "acme"]) == 0
-    assert "Worklist for 2013-06-01:" in capsys.readouterr().out
+    assert "Worklist for 1 Jun 2013:" in capsys.readouterr().out
     out = tmp_path / "r.html"
     assert main(["report", "--config", str(config), "--source", "acme", "--out", str(out)]) == 0
     assert "as of 2013-06-01" in capsys.readouterr().out
     assert main(["plan", "--config", str(config), "--source", "acme", "--as-of", "2013-07-01"]) == 0
-    assert "Worklist for 2013-07-01:" in capsys.readouterr().out
+    assert "Worklist for 1 Jul 2013:" in capsys.readouterr().out
 
 
 def test_score__says_which_day_it_scored_for(tmp_path, capsys):

@@ -34,6 +34,18 @@ def test_diff__flag_rewritten_only_when_what_a_person_reads_changes():
     assert change.op is Op.SET_FLAG and change.before == FLAG
 
 
+def test_diff__a_flag_is_rewritten_for_a_new_level_segment_or_reason_not_for_moved_days_or_score():
+    aged = FLAG.model_copy(update={"reasons": ("aging: INV/1 96 days past due",), "score": 66.0,
+                                   "as_of": T + dt.timedelta(days=1)})
+    written = WrittenState(flags=(FLAG.model_copy(update={"reasons": ("aging: INV/1 95 days past due",)}),))
+    assert not diff(written, DesiredState(as_of=T, flags=(aged,)))
+    for changed in (aged.model_copy(update={"segment": "delinquent"}),
+                    aged.model_copy(update={"reasons": (*aged.reasons, "silence: 3 calls unanswered")}),
+                    aged.model_copy(update={"reasons": ("silence: 3 calls unanswered",)})):
+        (change,) = diff(written, DesiredState(as_of=T, flags=(changed,))).changes
+        assert change.op is Op.SET_FLAG
+
+
 def test_diff__a_task_done_recently_is_neither_reopened_nor_closed_again():
     other = TASK.model_copy(update={"step": "reminder"})
     written = WrittenState(done_tasks=(TASK, other))

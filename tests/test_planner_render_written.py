@@ -85,5 +85,8 @@ def test_plan__render_written_false_still_closes_tasks_whose_cause_is_gone():
     b2, _ = _board(paid, "2024-05-03", (stub("silence", ["a"]),))
     lazy = plan(b2, written, policy, b2.frame.as_of, TEMPLATES, render_written=False)
     closed = {c.key for c in diff(written, lazy).changes if c.op is Op.CLOSE_TASK}
+    # everything paid: the ladder's steps close, and the hold is released at once (release_on_payment)
+    # with its letter
     assert closed and closed == {t.key for t in written.tasks
-                                 if t.customer_id == "a" and t.cause.startswith("episode:")}
+                                 if t.customer_id == "a" and (t.cause.startswith("episode:") or t.cause == "hold")}
+    assert any(key.endswith(":credit_hold:hold") for key in closed)

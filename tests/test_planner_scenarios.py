@@ -179,7 +179,7 @@ call p 2024-06-20 answered promise=2024-06-25:900
 def test_planner__broken_promise_gets_a_follow_up_call_closed_when_paid():
     desired, written = plan_on(PROMISE, "2024-06-29", stubs=(promise_stub(),))
     (call,) = [t for t in desired.tasks if t.cause == "promise:2024-06-25"]
-    assert call.step == "phone_call" and "payment of 900.00 EUR by 25 June 2024" in call.body
+    assert call.step == "phone_call" and "payment of €900.00 by 25 Jun 2024" in call.body
     paid = PROMISE + "payment p P1 2024-07-02 900.00 -> I1"
     later, _ = plan_on(paid, "2024-07-03", written, stubs=(stub("silence", ()), promise_stub()))
     closed = {c.key for c in diff(written, later).changes if c.op.value == "close_task"}
@@ -207,7 +207,7 @@ def test_planner__missed_instalment_gets_a_call_closed_when_back_on_track():
     assert steps(on_track, "q") == []  # plan on track pauses reminders and calls
     desired, written = plan_on(PLAN, "2024-06-20")
     (call,) = [t for t in desired.tasks if t.cause == "plan:2024-05-01"]
-    assert "300.00 EUR due 15 June 2024" in call.body
+    assert "€300.00 due 15 Jun 2024" in call.body
     caught_up = PLAN + "payment q P2 2024-06-21 300.00 -> Q1:300"
     later, _ = plan_on(caught_up, "2024-06-22", written)
     assert call.key not in {t.key for t in later.tasks}
@@ -232,13 +232,19 @@ def test_planner__manager_override_lifts_the_hold_until_its_date():
 
 
 def test_planner__hold_released_only_after_cause_clear_for_clear_days():
-    _, written = plan_on(DELINQUENT, "2024-05-01")
+    # without release_on_payment (on by default: tests/test_planner_release_on_payment.py) even a
+    # payment of everything waits the clear days
+    waits = policy_of({"credit": {"holds": {"release_on_payment": False}}})
+    _, written = plan_on(DELINQUENT, "2024-05-01", policy=waits)
     paid = DELINQUENT + "payment d P1 2024-05-02 4000.00 -> D1"
     for day in range(2, 7):  # clear on 2..6 May: 5 days, still held
-        desired, written = plan_on(paid, f"2024-05-0{day}", written)
+        desired, written = plan_on(paid, f"2024-05-0{day}", written, policy=waits)
         assert [h.customer_id for h in desired.holds] == ["d"], day
-    desired, written = plan_on(paid, "2024-05-08", written)  # clear 2..8 May: 7 days
+    desired, written = plan_on(paid, "2024-05-08", written, policy=waits)  # clear 2..8 May: 7 days
     assert desired.holds == () and written.holds == ()
+    _, written = plan_on(DELINQUENT, "2024-05-01")
+    desired, _ = plan_on(paid, "2024-05-02", written)  # by default: released at the next run
+    assert desired.holds == ()
 
 
 def test_planner__written_hold_is_kept_unchanged():
@@ -251,7 +257,7 @@ def test_planner__over_credit_limit_with_overdue_holds():
     text = 'customer o "Over" terms=30 limit=1000\ninvoice o O1 2024-04-01 800.00\ninvoice o O2 2024-05-01 700.00\n'
     assert plan_on(text, "2024-05-01")[0].holds == ()  # over the limit, nothing overdue
     (hold,) = plan_on(text, "2024-05-02")[0].holds
-    assert hold.rule == "over_limit" and "1,500.00 EUR above the credit limit 1,000.00 EUR" in hold.reason
+    assert hold.rule == "over_limit" and "€1,500.00 above the credit limit €1,000.00" in hold.reason
 
 
 def test_planner__flags_every_scored_customer_with_reasons():

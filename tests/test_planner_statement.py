@@ -6,7 +6,7 @@ from ledgers import ledger_from_text
 from planning import policy_of, run
 
 from arwatch.core.actions import WrittenState
-from arwatch.core.templating import statement
+from arwatch.core.templating import statement_text
 
 SEVEN = """
 customer f "Fennimore & Foxglove" terms=30
@@ -27,18 +27,18 @@ def test_reminder__one_letter_per_customer_listing_every_open_invoice():
     (task,) = desired.tasks  # one reminder, not seven
     assert (task.step, task.cause, task.invoice_id) == ("reminder", "episode:2024-02-01", None)
     assert """
-Invoice  Date             Due              Open (EUR)  Days overdue
-F1       1 January 2024   31 January 2024      100.00            10
-F2       2 January 2024   1 February 2024      200.00             9
-F3       3 January 2024   2 February 2024      300.00             8
-F4       4 January 2024   3 February 2024      400.00             7
-F5       5 January 2024   4 February 2024      500.00             6
-F6       6 January 2024   5 February 2024      600.00             5
-F7       7 January 2024   6 February 2024      650.00             4
-F8       1 February 2024  2 March 2024       1,000.00
+Invoice  Date        Due          Open (EUR)  Days overdue
+F1       1 Jan 2024  31 Jan 2024      100.00            10
+F2       2 Jan 2024  1 Feb 2024       200.00             9
+F3       3 Jan 2024  2 Feb 2024       300.00             8
+F4       4 Jan 2024  3 Feb 2024       400.00             7
+F5       5 Jan 2024  4 Feb 2024       500.00             6
+F6       6 Jan 2024  5 Feb 2024       600.00             5
+F7       7 Jan 2024  6 Feb 2024       650.00             4
+F8       1 Feb 2024  2 Mar 2024     1,000.00
 
-Total overdue: 2,750.00 EUR
-Total open:    3,750.00 EUR
+Total overdue: €2,750.00
+Total open:    €3,750.00
 """ in task.body  # F7 is 700.00, 50.00 paid: 650.00 open; F8 is not due yet
 
 def test_statement__columns_and_totals():
@@ -48,10 +48,17 @@ def test_statement__columns_and_totals():
         {"number": "INV/22", "issue_date": dt.date(2026, 11, 1), "due_date": dt.date(2026, 12, 1), "open": 12000.0,
          "days_past_due": -11},
     ]
-    assert statement(invoices, "EUR") == "\n".join([
-        "Invoice  Date             Due              Open (EUR)  Days overdue",
-        "INV/1    16 April 2026    16 May 2026        1,470.77           188",
-        "INV/22   1 November 2026  1 December 2026   12,000.00",
+    assert statement_text(invoices, "EUR") == "\n".join([
+        "Invoice  Date         Due          Open (EUR)  Days overdue",
+        "INV/1    16 Apr 2026  16 May 2026    1,470.77           188",
+        "INV/22   1 Nov 2026   1 Dec 2026    12,000.00",
         "",
-        "Total overdue: 1,470.77 EUR",
-        "Total open:    13,470.77 EUR"])
+        "Total overdue: €1,470.77",
+        "Total open:    €13,470.77"])
+    assert statement_text(invoices, "EUR", "de_DE") == "\n".join([
+        "Invoice  Date        Due         Open (EUR)  Days overdue",
+        "INV/1    16.04.2026  16.05.2026    1.470,77           188",
+        "INV/22   01.11.2026  01.12.2026   12.000,00",
+        "",
+        "Total overdue: 1.470,77\xa0€",
+        "Total open:    13.470,77\xa0€"])

@@ -41,7 +41,7 @@ def test_tone__on_credit_hold_the_hold_letter_is_the_only_letter_and_it_is_firm(
     assert [h.rule for h in desired.holds] == ["over_limit"]
     assert_firm(desired, "o")
     (letter,) = [t for t in desired.tasks if t.customer_id == "o"]
-    assert letter.step == "credit_hold" and "Total overdue: 800.00 EUR" in letter.body
+    assert letter.step == "credit_hold" and "Total overdue: €800.00" in letter.body
 
 
 def test_tone__a_hold_closes_the_open_reminder_and_the_ladder_goes_on_from_it():
@@ -118,4 +118,4 @@ def test_tone__a_part_payment_keeps_the_episode_and_the_statement_shows_what_is_
     assert events == [("2024-04-01", "open", "d reminder episode:2024-04-01")]
     desired, _ = plan_on(text, "2024-04-10", written=WrittenState())
     (reminder,) = desired.tasks
-    assert "Total overdue: 2,500.00 EUR" in reminder.body
+    assert "Total overdue: €2,500.00" in reminder.body

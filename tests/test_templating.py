@@ -7,13 +7,13 @@ from ledgers import ledger_from_text
 from planning import TEMPLATES, policy_of, run, stub
 
 from arwatch.core.actions import WrittenState
-from arwatch.core.credit_policy import STEPS
+from arwatch.core.credit_policy import TEMPLATE_STEPS
 from arwatch.core.templating import TemplateProblem, render, task_title
 from arwatch.sync.templates import default_templates, load_templates
 
 
 def test_templates__a_default_for_every_step():
-    assert set(default_templates()) == set(STEPS)
+    assert set(default_templates()) == set(TEMPLATE_STEPS)
 
 
 def test_templating__strict_undefined_names_the_step():
@@ -33,12 +33,16 @@ def test_templating__missing_template_renders_empty():
 
 def test_templating__filters():
     out = render("s", {"s": "{{ 1234.5|money }} on {{ d|long_date }}"}, {"d": dt.date(2024, 3, 1)})
-    assert out == "1,234.50 on 1 March 2024\n"
+    assert out == "€1,234.50 on 1 Mar 2024\n"
 
 
 def test_task_title__names_invoices_or_promise():
     assert task_title("phone_call", "Acme", ["INV/1", "INV/2"], "overdue") == "Call Acme about INV/1, INV/2"
-    assert task_title("phone_call", "Acme", [], "promise:2024-06-25").endswith("promise to pay by 2024-06-25")
+    assert task_title("phone_call", "Acme", [], "promise:2024-06-25").endswith("promise to pay by 25 Jun 2024")
+    assert task_title("phone_call", "Acme", [], "promise:2024-06-25", "de_DE").endswith("promise to pay by 25.06.2024")
+    german = render("s", {"s": "{{ 1234.5|money }} on {{ d|day }}"}, {"d": dt.date(2024, 3, 1), "locale": "de_DE",
+                                                                     "currency": "CHF"})
+    assert german == "1.234,50\xa0CHF on 01.03.2024\n"
 
 
 def test_load_templates__business_folder_overrides_per_file(tmp_path):

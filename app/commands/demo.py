@@ -12,6 +12,7 @@ from pathlib import Path
 
 from arwatch.core.call_list import call_list
 from arwatch.core.contract import data_day
+from arwatch.core.formats import day
 from arwatch.sync.runner import run_sync
 
 from ..company_view import demo_state, open_company, view, warn_unsigned
@@ -19,8 +20,9 @@ from ..exit_codes import ExitCode
 from ..table import level_counts, risk_table
 from ..trends import missing_months, record_replay, record_run
 from ..worklist import worklist_text
-from .report import locale_arg, render
-from .sync import capturing_planner
+from .locale import locale_arg
+from .report import render
+from .sync import capturing_planner, configured_planner
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,7 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=15, help="customers to show (default 15)")
     p.add_argument("--report", type=Path, default=Path("arwatch-demo-report.html"),
                    help="where to write the HTML report (default: ./arwatch-demo-report.html)")
-    p.add_argument("--locale", type=locale_arg, help="how money and dates are written (default en_GB)")
+    p.add_argument("--locale", type=locale_arg, help="how money and dates are written (default: the config's "
+                                                          "`locale`, else en_GB)")
     p.set_defaults(run=run)
 
 
@@ -43,21 +46,22 @@ def _bar(desc: str, total: int | None):
 
 
 def run(args: argparse.Namespace) -> int:
-    _, store, adapter, policy, name, clock = open_company(None, args.state or demo_state(), "demo",
-                                                          policy_path=args.policy)
+    config, store, adapter, policy, name, clock = open_company(None, args.state or demo_state(), "demo",
+                                                               policy_path=args.policy)
+    locale = config.locale_of(config.company(name), args.locale)
     warn_unsigned(policy)  # these commands write or show letters
     try:
         today = data_day(adapter) or clock.today
-        print(f"arwatch demo: Northwind Supplies Ltd, as of {today.isoformat()} (state: {store.url})")
-        planner, seen = capturing_planner()
+        print(f"arwatch demo: Northwind Supplies Ltd, as of {day(today, locale)} (state: {store.url})")
+        planner, seen = capturing_planner(configured_planner(config, config.company(name), locale=locale))
         summary = run_sync(name, store, adapter, policy, today, planner=planner, progress=_bar)
         print(summary.line())
-        v = view(store, adapter, policy, name, today)
+        v = view(store, adapter, policy, name, today, config.templates_of(config.company(name)), locale)
         if summary.status in ("ok", "partial") and seen:
             record_run(store, name, seen[-1][0], seen[-1][1], summary.run_id)
         if months := missing_months(store, name, today):
             record_replay(store, name, v.full, policy, months)
-        page = render(v, store, "Northwind Supplies Ltd", args.locale, None)
+        page = render(v, store, "Northwind Supplies Ltd", locale, None)
     finally:
         store.close()
     ranked = [v.board.customer(int(i)) for i in v.board.ranking()]
@@ -65,8 +69,8 @@ def run(args: argparse.Namespace) -> int:
     print(risk_table(ranked, limit=args.limit))
     print(f"\n{len(ranked)} customers: {level_counts(ranked)}")
     print()
-    calls = call_list(v.desired, v.board, policy)
-    print(worklist_text(v.desired, {s.customer_id: s.name for s in ranked}, today, calls=calls))
+    calls = call_list(v.desired, v.board, policy, locale)
+    print(worklist_text(v.desired, {s.customer_id: s.name for s in ranked}, today, calls=calls, locale=locale))
     args.report.write_text(page, encoding="utf-8")
     print(f"\nHTML report: {args.report.resolve()}")
     print("Run it again: nothing new is written (every write is keyed and idempotent).")

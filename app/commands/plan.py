@@ -18,6 +18,7 @@ from arwatch.core.switches import standing
 from ..company_view import open_company, stale_note, view, warn_unsigned
 from ..exit_codes import ExitCode
 from ..worklist import worklist_text
+from .locale import locale_arg
 from .sync import format_change
 
 
@@ -29,7 +30,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--state", metavar="URL", help="state store URL or SQLite path")
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="plan as of this day (default: the last sync day)")
     p.add_argument("--policy", type=Path, help="policy TOML (default: the config's, else the built-in one)")
-    p.add_argument("--templates", type=Path, help="folder of your own <step>.j2 templates")
+    p.add_argument("--templates", type=Path,
+                   help="folder of your own <step>.j2 templates (default: the config's `templates`)")
+    p.add_argument("--locale", type=locale_arg,
+                   help="how days and money are written (default: the config's `locale`, else en_GB)")
     p.add_argument("--dry-run", action="store_true", help="also print the changes a sync would write")
     p.set_defaults(run=run)
 
@@ -39,15 +43,17 @@ def run(args: argparse.Namespace) -> int:
                                                                args.policy)
     warn_unsigned(policy)  # these commands write or show letters
     today = clock.today
+    company = config.company(name)
+    locale = config.locale_of(company, args.locale)
     try:
-        v = view(store, adapter, policy, name, today, args.templates)
+        v = view(store, adapter, policy, name, today, config.templates_of(company, args.templates), locale)
     finally:
         store.close()
     names = {str(c): str(n) for c, n in zip(v.board.frame.c_id, v.board.frame.c_name, strict=False)}
     if note := stale_note(v, config.timezone_of(config.company(name))):
         print(note, file=sys.stderr)
-    print(worklist_text(v.desired, names, today, calls=call_list(v.desired, v.board, v.policy),
-                        switched=switched(v.board.frame)))
+    print(worklist_text(v.desired, names, today, calls=call_list(v.desired, v.board, v.policy, locale),
+                        switched=switched(v.board.frame), locale=locale))
     if args.dry_run:
         count = len(v.diff.changes)
         print(f"\n{count} changes would be written:" if writes_back(adapter) else

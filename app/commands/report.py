@@ -12,7 +12,6 @@ from arwatch.core.contract import ConfigError
 from arwatch.report.figures import company_figures, newest_record_day
 from arwatch.report.html import STALE_AFTER_DAYS, render_report
 from arwatch.report.overview import CompanyLine, render_overview
-from arwatch.report.style import check_locale
 from arwatch.sync.clock import today_in
 from arwatch.sync.config import load_config
 
@@ -28,13 +27,7 @@ from ..company_view import (
 )
 from ..exit_codes import ExitCode, UsageError
 from ..trends import load_history
-
-
-def locale_arg(value: str) -> str:
-    try:
-        return check_locale(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+from .locale import locale_arg
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,7 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--state", metavar="URL", help="state store URL or SQLite path")
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="as of this day (default: the last sync day)")
     p.add_argument("--policy", type=Path, help="policy TOML (default: the config's, else the built-in one)")
-    p.add_argument("--locale", type=locale_arg, help="how money and dates are written (default en_GB; e.g. de_DE)")
+    p.add_argument("--locale", type=locale_arg, help="how money and dates are written (default: the config's "
+                                                          "`locale`, else en_GB; e.g. de_DE)")
     p.add_argument("--out", type=Path, default=Path("arwatch-report.html"),
                    help="output file (with --all the overview; each company's page beside it, <name>-<company>.html)")
     p.set_defaults(run=run)
@@ -65,10 +59,11 @@ def _company_page(args: argparse.Namespace, company: str | None, out: Path) -> t
                                                                args.policy)
     warn_unsigned(policy)  # these commands write or show letters
     timezone = config.timezone_of(config.company(name))
+    locale = config.locale_of(config.company(name), args.locale)
     try:
-        v = view(store, adapter, policy, name, clock.today)
+        v = view(store, adapter, policy, name, clock.today, config.templates_of(config.company(name)), locale)
         title = v.ledger.company.name or name
-        page = render(v, store, title, args.locale, timezone)
+        page = render(v, store, title, locale, timezone)
     finally:
         store.close()
     out.write_text(page, encoding="utf-8")
@@ -98,7 +93,8 @@ def _overview(args: argparse.Namespace) -> int:
             continue
         lines.append(CompanyLine(company, title, page.name, company_figures(v.board, v.desired), dso_before(v),
                                  sum(1 for t in v.desired.tasks if t.due_date <= v.desired.as_of),
-                                 newest_record_day(v.board.frame), company_style(v, args.locale)))
+                                 newest_record_day(v.board.frame),
+                                 company_style(v, config.locale_of(config.company(company), args.locale))))
     args.out.write_text(render_overview(lines, today_in(config.timezone), STALE_AFTER_DAYS), encoding="utf-8")
     failed = sum(1 for line in lines if line.figures is None)
     print(f"wrote {args.out.resolve()}: {len(lines) - failed} of {len(lines)} companies")

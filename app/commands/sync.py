@@ -27,21 +27,24 @@ from arwatch.core import wording
 from arwatch.core.actions import Change, DesiredState, WrittenState
 from arwatch.core.clock import Now, RunClock
 from arwatch.core.contract import ConfigError, data_day
+from arwatch.core.formats import DEFAULT_LOCALE
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.policy import PolicyError, load_policy
 from arwatch.core.scoring import ScoreBoard, score
+from arwatch.core.templating import TemplateProblem
 from arwatch.sync.clock import run_clock
-from arwatch.sync.config import Secrets, SyncConfig, default_config_path, load_config, load_secrets
+from arwatch.sync.config import CompanyConfig, Secrets, SyncConfig, default_config_path, load_config, load_secrets
 from arwatch.sync.model_in_use import scored
-from arwatch.sync.runner import Planner, default_planner, run_sync
+from arwatch.sync.runner import Planner, default_planner, planner_with_templates, run_sync
 from arwatch.sync.sources import make_adapter
 from arwatch.sync.store import Store, open_store, resolve_url
 from arwatch.sync.store.engine import busy_message, store_busy
 from arwatch.sync.summary import RunSummary
 
-from ..company_view import embedded, state_of, stored_ledger, warn_unsigned
+from ..company_view import embedded, state_of, stored_ledger
 from ..exit_codes import ExitCode, UsageError
 from ..trends import missing_months, record_replay, record_run
+from .locale import locale_arg
 
 log = logging.getLogger(__name__)
 PLANNER = default_planner  # tests replace it with a small planner
@@ -61,6 +64,16 @@ def capturing_planner(planner: Planner | None = None) -> tuple[Planner, Seen]:
     return plan, seen
 
 
+def configured_planner(config: SyncConfig, company: CompanyConfig, templates: Path | None = None,
+                       locale: str | None = None) -> Planner | None:
+    """The planner of the company's own templates and locale (config ``templates`` and ``locale``,
+    or ``--templates`` and ``--locale``), as ``arwatch plan`` uses them; None: the default one."""
+    folder, chosen = config.templates_of(company, templates), config.locale_of(company, locale)
+    if folder is None and chosen == DEFAULT_LOCALE:
+        return None
+    return planner_with_templates(folder, chosen)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sync", help="sync companies: pull, score, plan, write back",
                        description="Pull each company's records, score them, plan flags, holds and tasks, "
@@ -76,6 +89,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="plan as of this day (default: today in the company's time zone, config `timezone`)")
     p.add_argument("--policy", type=Path, help="policy TOML for every company synced (default: the config's "
                                                "policy, else the built-in one)")
+    p.add_argument("--templates", type=Path, help="folder of your own <step>.j2 templates for every company "
+                                                  "synced (default: the config's `templates`, else the built-in ones)")
+    p.add_argument("--locale", type=locale_arg, help="how letters and tasks write days and money (default: the "
+                                                     "config's `locale`, else en_GB; e.g. de_DE)")
     p.add_argument("--allow-mass-change", action="store_true",
                    help="let this run remove or undo more than the [guard] limits (a run that would is "
                         "otherwise stopped with exit code 6); an empty export is refused even so")
@@ -100,11 +117,11 @@ def _sync_one(name: str, config: SyncConfig, store: Store, secrets: Secrets, arg
     try:
         adapter = make_adapter(company, config, store, secrets, clock)
         policy = load_policy(args.policy or config.path(company.policy or config.policy))
-    except (ConfigError, PolicyError) as error:
+        own = configured_planner(config, company, args.templates, args.locale)
+    except (ConfigError, PolicyError, TemplateProblem, FileNotFoundError) as error:
         return RunSummary(company=name, source=company.source, status="config_error", error=str(error)), ()
     today = args.as_of or data_day(adapter) or clock.today
-    warn_unsigned(policy)
-    planner, seen = capturing_planner()
+    planner, seen = capturing_planner(own)
     summary = run_sync(company, store, adapter, policy, today, full=args.full, dry_run=args.dry_run,
                        planner=planner, progress=_progress(name),
                        guard=None if args.allow_mass_change else config.guard_for(company))
@@ -157,6 +174,23 @@ def _record_trends(store: Store, name: str, adapter, policy, today: dt.date, sum
             record_replay(store, name, full, policy, months)
     except Exception as error:  # noqa: BLE001 - the run itself is done and written: trends must not fail it
         log.warning("%s: trends not recorded (%s: %s)", name, type(error).__name__, error)
+
+
+def _warn_unsigned_once(config: SyncConfig, names: list[str], policy_path: Path | None) -> None:
+    """Say once, at the start of the run, which companies' letters have no sender: they are
+    signed with the company's name (a policy that does not load is reported by its company's run)."""
+    unsigned = []
+    for name in names:
+        company = config.company(name)
+        try:
+            policy = load_policy(policy_path or config.path(company.policy or config.policy))
+        except PolicyError:
+            continue
+        if not policy.credit.letters.sender_name:
+            unsigned.append(name)
+    if unsigned:
+        print(f"arwatch: no sender for letters ([credit.letters] sender_name in the policy) of "
+              f"{', '.join(unsigned)}: they are signed with the company's name", file=sys.stderr)
 
 
 def format_change(change: Change) -> str:
@@ -218,6 +252,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs: give a number of workers of 1 or more")
+    _warn_unsigned_once(config, names, args.policy)
     state = state_of(config, args.config, args.state)
     store, secrets = _open(config, state, clocks[names[0]].now)  # one machine time for all; migrated once
     try:
