@@ -24,8 +24,10 @@ class ResPartner(models.Model):
     arwatch_level = fields.Selection(LEVELS, "Risk level", compute="_compute_arwatch", search="_search_arwatch_level")
     arwatch_score = fields.Float("Risk score", digits=(5, 1), compute="_compute_arwatch",
                                 search="_search_arwatch_score")
-    arwatch_segment = fields.Selection(SEGMENTS, "Segment", compute="_compute_arwatch",
-                                       search="_search_arwatch_segment")
+    arwatch_segment = fields.Selection(SEGMENTS, "Payer type", compute="_compute_arwatch",
+                                       search="_search_arwatch_segment",
+                                       help="How the customer has paid so far; the risk level says how that "
+                                            "is changing.")
     arwatch_reasons = fields.Html("Risk reasons", compute="_compute_arwatch", sanitize=False)
     arwatch_scored_at = fields.Datetime("Last scored", compute="_compute_arwatch")
     arwatch_hold = fields.Boolean("On credit hold", compute="_compute_arwatch", search="_search_arwatch_hold")
@@ -76,8 +78,7 @@ class ResPartner(models.Model):
         return super().write(vals)
 
     def action_arwatch_score_now(self):
-        self.env["arwatch.scoring"]._score_now(self.env.company)
-        return True
+        return self.env["arwatch.scoring"]._score_now(self.env.company)
 
     def action_arwatch_log_call(self):
         self.ensure_one()
