@@ -25,9 +25,6 @@ registry.category("web_tour.tours").add("arwatch_collections_morning", {
             run: "edit 500",
         },
         {
-            trigger: ".modal .o_field_widget[name=promise_date] input:value(/\\d/)",
-        },
-        {
             content: "Log it",
             trigger: ".modal button[name=action_log]",
             run: "click",
