@@ -15,6 +15,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "views/arwatch_partner_risk_views.xml",
+        "views/arwatch_worklist_views.xml",
         "views/arwatch_signal_views.xml",
         "views/arwatch_contact_attempt_views.xml",
         "views/arwatch_dispute_views.xml",
@@ -26,6 +27,9 @@
         "data/arwatch_series_data.xml",
         "views/arwatch_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["arwatch/static/tests/tours/**/*"],
+    },
     "installable": True,
     "application": False,
 }

@@ -8,6 +8,7 @@ and the few names 19.0 changed are chosen here, checked against each series' sou
 what                              18.0                    19.0
 ================================  ======================  ==========================
 a user's groups (res.users)       ``groups_id``           ``group_ids``
+a user's groups, implied included ``groups_id``           ``all_group_ids``
 a group's users (res.groups)      ``users``               ``user_ids``
 a group's place in the user form  ``category_id``         ``privilege_id`` (a
                                   (ir.module.category)    res.groups.privilege, whose
@@ -40,6 +41,7 @@ SERIES = release.version_info[0]
 V19 = SERIES >= 19
 
 USER_GROUPS = "group_ids" if V19 else "groups_id"
+USER_ALL_GROUPS = "all_group_ids" if V19 else "groups_id"
 GROUP_USERS = "user_ids" if V19 else "users"
 ACTION_GROUPS = "group_ids" if V19 else "groups_id"
 SALE_LINE_UOM = "product_uom_id" if V19 else "product_uom"
@@ -102,7 +104,8 @@ def add_groups(user, *xmlids):
 
 def setup_series(env):
     """Place the collections groups in the user form, make root and admin managers, limit the
-    collections actions to collections users, and keep done collection tasks (the written state
+    collections actions to collections users, give Customers the activity view, and keep done
+    collection tasks (the written state
     reads them back). Idempotent; called by the data file on every install and update."""
     groups = env["res.groups"].browse([env.ref(xmlid).id for xmlid in GROUPS])
     category = env.ref(CATEGORY)
@@ -114,6 +117,10 @@ def setup_series(env):
     env.ref(GROUPS[1]).write({GROUP_USERS: [(4, user.id) for user in managers if user]})
     for xmlid in USER_ACTIONS:
         env.ref(xmlid).write({ACTION_GROUPS: [(4, env.ref(GROUPS[0]).id)]})
+    customers = env.ref("account.res_partner_action_customer", raise_if_not_found=False)
+    if customers and "activity" not in customers.view_mode.split(","):
+        # Customers gets the activity view (18.0 and 19.0 order their views differently)
+        customers.write({"view_mode": f"{customers.view_mode},activity"})
     if not V19:
         types = env["ir.model.data"].search([("module", "=", MODULE), ("model", "=", "mail.activity.type")])
         env["mail.activity.type"].browse(types.mapped("res_id")).write({"keep_done": True})

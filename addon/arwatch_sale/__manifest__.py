@@ -10,8 +10,10 @@
     "external_dependencies": {"python": ["arwatch"]},
     "data": [
         "security/ir.model.access.csv",
+        "data/mail_activity_type_data.xml",
         "views/sale_order_views.xml",
         "wizards/arwatch_sale_override_views.xml",
+        "wizards/arwatch_sale_hold_views.xml",
     ],
     "auto_install": True,
     "installable": True,

@@ -12,3 +12,5 @@ from . import account_move
 from . import arwatch_scoring
 from . import arwatch_writeback
 from . import arwatch_sync_api
+from . import arwatch_assignment
+from . import arwatch_worklist

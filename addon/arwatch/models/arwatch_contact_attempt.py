@@ -25,17 +25,17 @@ class ArwatchContactAttempt(models.Model):
 
     partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
-    date = fields.Date(required=True, default=fields.Date.context_today)
-    channel = fields.Selection(CHANNELS, default="call", required=True)
-    outcome = fields.Selection(OUTCOMES, required=True, default="no_answer")
-    answered = fields.Boolean(compute="_compute_answered", store=True)
+    date = fields.Date("Date", required=True, default=fields.Date.context_today)
+    channel = fields.Selection(CHANNELS, "Channel", default="call", required=True)
+    outcome = fields.Selection(OUTCOMES, "Outcome", required=True, default="no_answer")
+    answered = fields.Boolean("Answered", compute="_compute_answered", store=True)
     promise_date = fields.Date("Promised payment date")
     promise_amount = fields.Monetary("Promised amount", currency_field="currency_id",
                                      help="In the company's currency.")
     currency_id = fields.Many2one(related="company_id.currency_id")
     invoice_id = fields.Many2one("account.move", "Invoice", check_company=True, ondelete="set null")
-    dispute_id = fields.Many2one("arwatch.dispute", ondelete="set null")
-    note = fields.Text()
+    dispute_id = fields.Many2one("arwatch.dispute", "Dispute", ondelete="set null")
+    note = fields.Text("What was said")
     user_id = fields.Many2one("res.users", "Logged by", default=lambda self: self.env.user)
 
     @api.depends("outcome")

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools.misc import formatLang
 
 from .. import compat
 from ..lib import words
@@ -12,6 +13,7 @@ SEGMENTS = [
     ("delinquent", "Delinquent"),
     ("under_review", "Under review"),
 ]
+LEVEL_RANK = {value: rank for rank, (value, _label) in enumerate(LEVELS)}
 SLIPPING = ("habit_slip", "slowing_trend", "selective_payment")
 # written only by server code (sudo): the scoring run, the sync API (managers) and the override
 # wizard (managers, reason, chatter); never by a caller's own write or create, RPC included
@@ -42,13 +44,18 @@ class ArwatchPartnerRisk(models.Model):
     partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     user_id = fields.Many2one("res.users", "Salesperson", related="partner_id.user_id", store=True)
-    level = fields.Selection(LEVELS, "Risk level", tracking=True, copy=False, index=True)
-    score = fields.Float("Risk score", digits=(5, 1), tracking=True, copy=False, aggregator="avg")
-    segment = fields.Selection(SEGMENTS, "Segment", tracking=True, copy=False, index=True)
+    level = fields.Selection(LEVELS, "Risk level", tracking=True, copy=False, index=True,
+                             help="How likely the customer is to pay late or not at all, from its score: "
+                                  "low, medium, high, critical (thresholds in the settings).")
+    score = fields.Float("Risk score", digits=(5, 1), tracking=True, copy=False, aggregator="avg",
+                         help="0 (no warning sign) to 100 (every warning sign at full strength).")
+    segment = fields.Selection(SEGMENTS, "Payer type", tracking=True, copy=False, index=True,
+                               help="How the customer has paid so far (good payer, new, chronically late, "
+                                    "delinquent, under review); the risk level says how that is changing.")
     reasons = fields.Text("Reasons", copy=False, help="The top reasons with their evidence, one a line.")
     reasons_html = fields.Html("Reasons with evidence", compute="_compute_reasons_html", sanitize=True)
-    indicators = fields.Char("Fired indicator ids", copy=False,
-                             help="Ids of the indicators that fired, comma separated (for filters and exports).")
+    indicators = fields.Char("Warning signs (codes)", copy=False,
+                             help="Codes of the warning signs that fired, for exports; the reasons say them in words.")
     indicator_names = fields.Char("Warning signs", compute="_compute_words",
                                   help="The warning signs that fired, in words.")
     risk_words = fields.Char("Risk in words", compute="_compute_words",
@@ -69,7 +76,18 @@ class ArwatchPartnerRisk(models.Model):
     override_user_id = fields.Many2one("res.users", "Lifted by", copy=False, readonly=True,
                                        groups="arwatch.group_collections_manager")
     hold_effective = fields.Boolean("Hold in force", compute="_compute_hold_effective")
+    currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
+    amount_overdue = fields.Monetary("Amount overdue", currency_field="currency_id", copy=False, readonly=True,
+                                     help="Open invoices past their due date, as of the last scoring.")
+    days_past_due = fields.Integer("Days past due", copy=False, readonly=True, aggregator="max",
+                                   help="Days past due of the oldest open invoice, as of the last scoring.")
+    money_at_risk = fields.Monetary(
+        "Money at risk", currency_field="currency_id", copy=False, readonly=True,
+        help="Amount overdue times the risk score read as a chance of loss (score 60: 60 %). "
+             "The worklist puts the largest first.")
     invoice_count = fields.Integer(compute="_compute_invoice_count")
+    next_activity_type_id = fields.Many2one("mail.activity.type", "Next step", compute="_compute_next_step")
+    next_deadline = fields.Date("Next step due", compute="_compute_next_step")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -124,6 +142,53 @@ class ArwatchPartnerRisk(models.Model):
         for rec in self:
             rec.hold_effective = rec.hold and not (rec.override_until and rec.override_until >= today)
 
+    @api.model
+    def _level_rank(self, row):
+        """Sort key of a grouped row by risk level, low to critical (rows without a level last)."""
+        value = row.get("level")
+        if isinstance(value, (list, tuple)):
+            value = value[0] if value else False
+        return LEVEL_RANK.get(value, len(LEVEL_RANK))
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        """Groups by level in the levels' order (low -> critical), not alphabetically (pivot, graph)."""
+        rows = super().read_group(domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
+        return self._levels_in_order(rows, groupby, orderby)
+
+    @api.model
+    def formatted_read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):
+        """19.0's grouped read of the pivot and graph views: levels low -> critical as well."""
+        rows = super().formatted_read_group(domain, groupby, aggregates, *args, **kwargs)
+        return self._levels_in_order(rows, groupby, kwargs.get("order"))
+
+    @api.model
+    def formatted_read_grouping_sets(self, domain, grouping_sets, aggregates=(), **kwargs):
+        """19.0's pivot: one grouped read per grouping set, each with levels low -> critical."""
+        results = super().formatted_read_grouping_sets(domain, grouping_sets, aggregates, **kwargs)
+        return [self._levels_in_order(rows, groupby, kwargs.get("order"))
+                for rows, groupby in zip(results, grouping_sets, strict=False)]
+
+    @api.model
+    def _levels_in_order(self, rows, groupby, orderby):
+        groupby = [groupby] if isinstance(groupby, str) else list(groupby or ())
+        if "level" not in groupby or (orderby and "level" not in str(orderby) and str(orderby).strip()):
+            return rows
+        return sorted(rows, key=self._level_rank)
+
+    def _compute_next_step(self):
+        """The earliest open collection task of each row's customer in its company (one search)."""
+        activities = self.env["mail.activity"].sudo().search(
+            [("arwatch_partner_id", "in", self.partner_id.ids), ("arwatch_company_id", "in", self.company_id.ids),
+             ("arwatch_key", "!=", False)], order="date_deadline, id")
+        first = {}
+        for activity in activities:
+            first.setdefault((activity.arwatch_partner_id.id, activity.arwatch_company_id.id), activity)
+        for rec in self:
+            activity = first.get((rec.partner_id.id, rec.company_id.id))
+            rec.next_activity_type_id = activity.activity_type_id if activity else False
+            rec.next_deadline = activity.date_deadline if activity else False
+
     def _compute_invoice_count(self):
         groups = self.env["account.move"]._read_group(
             [("commercial_partner_id", "in", self.partner_id.ids), ("move_type", "=", "out_invoice"),
@@ -134,9 +199,9 @@ class ArwatchPartnerRisk(models.Model):
             rec.invoice_count = counts.get((rec.partner_id.id, rec.company_id.id), 0)
 
     def action_score_now(self):
-        """Score this company's customers now (the cron's work, on demand)."""
-        self.env["arwatch.scoring"]._score_now(self.company_id or self.env.company)
-        return True
+        """Score this company's customers now (the cron's work, on demand); a notification says
+        what it did."""
+        return self.env["arwatch.scoring"]._score_now(self.company_id or self.env.company)
 
     def action_open_override(self):
         self.ensure_one()
@@ -173,6 +238,20 @@ class ArwatchPartnerRisk(models.Model):
                   AND (override_until IS NULL OR override_until < %s)""",
             (company.id, ids, fields.Date.context_today(self)))
         return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _hold_title(self, partner, company):
+        """"Credit hold: Ghost Trading owes 8,100.00 €, 120 days overdue": the customer's overdue
+        amount and oldest days past due as of the last scoring, in the user's language."""
+        risk = self.sudo().search([("partner_id", "=", partner.commercial_partner_id.id),
+                                   ("company_id", "=", company.id)], limit=1)
+        name = partner.commercial_partner_id.sudo().display_name
+        if not risk.amount_overdue:
+            return _("Credit hold: %s", name)
+        amount = formatLang(self.env, risk.amount_overdue, currency_obj=company.currency_id)
+        return _("Credit hold: %(customer)s owes %(amount)s, %(days)s days overdue",
+                 customer=name, amount=amount, days=risk.days_past_due)
+
 
 def _escape(text):
     from markupsafe import escape

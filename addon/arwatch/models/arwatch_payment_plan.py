@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.tools.misc import format_date
 
 from .. import compat
 
@@ -14,12 +15,14 @@ class ArwatchPaymentPlan(models.Model):
 
     partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
-    agreed_on = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
-    cancelled_on = fields.Date(tracking=True)
+    agreed_on = fields.Date("Agreed on", required=True, default=fields.Date.context_today, tracking=True)
+    cancelled_on = fields.Date("Cancelled on", tracking=True,
+                                help="The day the customer broke the plan or it was called off; empty while it runs.")
     line_ids = fields.One2many("arwatch.payment.plan.line", "plan_id", "Instalments", copy=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    amount_total = fields.Monetary(compute="_compute_amount_total", currency_field="currency_id")
-    note = fields.Text()
+    amount_total = fields.Monetary("Total of instalments", compute="_compute_amount_total",
+                                   currency_field="currency_id")
+    note = fields.Text("Notes")
 
     @api.depends("line_ids.amount")
     def _compute_amount_total(self):
@@ -29,7 +32,13 @@ class ArwatchPaymentPlan(models.Model):
     @api.depends("partner_id", "agreed_on")
     def _compute_display_name(self):
         for plan in self:
-            plan.display_name = f"{plan.partner_id.display_name} ({plan.agreed_on or ''})"
+            if not plan.partner_id:
+                plan.display_name = _("New payment plan")
+            elif plan.agreed_on:
+                plan.display_name = _("Payment plan of %(customer)s, agreed on %(date)s",
+                                      customer=plan.partner_id.display_name, date=format_date(self.env, plan.agreed_on))
+            else:
+                plan.display_name = _("Payment plan of %s", plan.partner_id.display_name)
 
 
 @compat.sql_constraints(("amount_positive", "CHECK(amount > 0)", "An instalment is a positive amount."))
@@ -38,9 +47,9 @@ class ArwatchPaymentPlanLine(models.Model):
     _description = "Payment plan instalment"
     _order = "plan_id, due_date, id"
 
-    plan_id = fields.Many2one("arwatch.payment.plan", required=True, index=True, ondelete="cascade")
+    plan_id = fields.Many2one("arwatch.payment.plan", "Payment plan", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
-    due_date = fields.Date(required=True)
-    amount = fields.Monetary(required=True, currency_field="currency_id")
+    due_date = fields.Date("Due on", required=True)
+    amount = fields.Monetary("Amount", required=True, currency_field="currency_id")
 

@@ -1,9 +1,11 @@
 import logging
 import time
+from collections import Counter, defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from arwatch.core.actions import Op
 from arwatch.core.diffing import diff
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.gcpause import gc_paused
@@ -65,9 +67,36 @@ class ArwatchScoring(models.AbstractModel):
         if external:
             raise UserError(_("%s is scored by arwatch sync, not in Odoo: run the sync, or set "
                               "'Scored by' back to this add-on in the settings.", external[0].name))
-        for company in companies:
-            self.sudo().with_company(company)._score_company(company)
-        return True
+        totals = [self.sudo().with_company(company)._score_company(company) for company in companies]
+        return self._run_message(companies, totals)
+
+    @api.model
+    def _run_message(self, companies, totals):
+        """What a run did, in one sentence ("42 customers scored, 3 holds placed, 5 tasks
+        opened"), and whom tasks went to when no collections user is set."""
+        sums = defaultdict(int)
+        for counts in totals:
+            for key, value in counts.items():
+                if isinstance(value, int):
+                    sums[key] += value
+        text = _("%(customers)s customers scored, %(holds)s holds placed, %(tasks)s tasks opened",
+                 customers=sums["customers"], holds=sums["holds_placed"], tasks=sums["tasks_opened"])
+        extra = []
+        if sums["holds_released"]:
+            extra.append(_("%s holds released", sums["holds_released"]))
+        if sums["tasks_closed"]:
+            extra.append(_("%s tasks closed", sums["tasks_closed"]))
+        if sums["tasks_moved"]:
+            extra.append(_("%s tasks moved to their new assignee", sums["tasks_moved"]))
+        text = ", ".join([text, *extra]) + "."
+        warnings = [w for w in (self.env["arwatch.assignment"]._missing_people_warning(c) for c in companies) if w]
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": _("Customers scored"), "message": " ".join([text, *warnings]),
+                       "type": "warning" if warnings else "success", "sticky": bool(warnings),
+                       "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
+        }
 
     @api.model
     def _batch_size(self):
@@ -84,12 +113,16 @@ class ArwatchScoring(models.AbstractModel):
         extras = dict(extras, orders=ledger_sql.has_orders(self.env.cr, company.id))
         templates = _templates()
         size = batch_size or self._batch_size()
-        totals = {"customers": 0, "issues": 0, "changes": 0}
+        totals = {"customers": 0, "issues": 0, "changes": 0, "holds_placed": 0, "holds_released": 0,
+                  "tasks_opened": 0, "tasks_closed": 0, "tasks_moved": 0}
         for start in range(0, len(ids), size):
             counts = self._score_batch(company, ids[start:start + size], policy, extras, today, templates)
             for key, value in counts.items():
                 totals[key] = totals.get(key, 0) + value
         company.sudo().write({"arwatch_last_run": fields.Datetime.now()})
+        warning = self.env["arwatch.assignment"]._missing_people_warning(company)
+        if warning:
+            _logger.warning("arwatch: %s", warning)
         _logger.info("arwatch: scored %s customers of %s in %.2fs (%s changes, %s data issues)",
                      totals["customers"], company.name, time.perf_counter() - started, totals["changes"],
                      totals["issues"])
@@ -106,10 +139,16 @@ class ArwatchScoring(models.AbstractModel):
             written, state = writeback._written_state(company, partner_ids, today)
             desired = desired_state(board, written, policy, today, templates, company.name)
             changes = diff(written, desired)
-        writeback._apply(company, changes, board, state, today)
+        assignment = self.env["arwatch.assignment"]
+        users = assignment._users_for(company, desired.tasks, assignment._step_kinds(policy))
+        writeback._apply(company, changes, board, state, today, users)
+        moved = assignment._reassign(company, state.activities, users)
         for issue in issues[:20]:
             _logger.warning("arwatch data issue: %s", issue)
-        return {"customers": board.frame.n_customers, "issues": len(issues), "changes": len(changes.changes)}
+        ops = Counter(change.op for change in changes.changes)
+        return {"customers": board.frame.n_customers, "issues": len(issues), "changes": len(changes.changes),
+                "holds_placed": ops[Op.PLACE_HOLD], "holds_released": ops[Op.RELEASE_HOLD],
+                "tasks_opened": ops[Op.OPEN_TASK], "tasks_closed": ops[Op.CLOSE_TASK], "tasks_moved": moved}
 
     @api.model
     def _board(self, company, partner_ids, today, policy, orders=False):

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.tools.misc import format_date
 
 from .. import compat
 
@@ -30,17 +31,27 @@ class ArwatchSignal(models.Model):
     partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, ondelete="cascade",
                                  domain="[('is_company', '=', True)]")
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
-    kind = fields.Selection(SIGNAL_KINDS, required=True, tracking=True)
-    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
-    source = fields.Char(default="manual", help="Who or what reported it (a person, a news item, a credit agency).")
-    note = fields.Text()
-    severity = fields.Float(default=0.5, help="0 to 1: how bad it is if true.")
-    confidence = fields.Float(default=1.0, help="0 to 1: how sure the source is (hearsay is usually low).")
+    kind = fields.Selection(SIGNAL_KINDS, "Warning sign", required=True, tracking=True)
+    date = fields.Date("Reported on", required=True, default=fields.Date.context_today, tracking=True)
+    source = fields.Char("Source", default="manual",
+                         help="Who or what reported it (a person, a news item, a credit agency).")
+    note = fields.Text("Notes")
+    severity = fields.Float("Severity", default=0.5,
+                            help="How much this sign adds to the risk score if it is true: 0 (nothing) to 1 "
+                                 "(as much as a sign can; 0.5 is a serious sign, 1 a bankruptcy filing).")
+    confidence = fields.Float("Confidence", default=1.0,
+                              help="How sure the source is: 1 for a fact on record (a court filing, a returned "
+                                   "payment), 0.5 for a credible report, lower for hearsay. The score counts "
+                                   "severity times confidence.")
     expires_on = fields.Date("Expires on", help="After this day the signal no longer counts.")
-    active = fields.Boolean(default=True)
+    active = fields.Boolean("Active", default=True)
 
     @api.depends("partner_id", "kind", "date")
     def _compute_display_name(self):
         labels = dict(SIGNAL_KINDS)
         for rec in self:
-            rec.display_name = f"{rec.partner_id.display_name}: {labels.get(rec.kind, '')} ({rec.date or ''})"
+            if not rec.partner_id or not rec.kind:
+                rec.display_name = _("New warning signal")
+                continue
+            rec.display_name = _("%(customer)s: %(sign)s, %(date)s", customer=rec.partner_id.display_name,
+                                 sign=labels[rec.kind], date=format_date(self.env, rec.date) if rec.date else "")

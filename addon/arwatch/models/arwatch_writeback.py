@@ -9,6 +9,7 @@ from arwatch.core.actions import Flag, Hold, Op, Override, Task, WrittenState
 from arwatch.core.marks import CLOSED_MARK
 
 from ..lib import words
+from ..lib.exposure import exposure
 
 SLIPPING = ("habit_slip", "slowing_trend", "selective_payment")
 # a task done by a person within this many days still counts as written: its cause may last
@@ -33,7 +34,7 @@ ACTIVITIES = """
     SELECT a.id, a.arwatch_key, a.summary, a.date_deadline, a.user_id, a.active
       FROM mail_activity a
      WHERE a.arwatch_company_id = %(company)s AND a.arwatch_partner_id = ANY(%(partners)s)
-       AND a.arwatch_key IS NOT NULL AND a.arwatch_key != ''
+       AND a.arwatch_key LIKE 'task:%%'
        AND (a.active OR a.date_done >= %(since)s)
      ORDER BY a.active, a.id
 """
@@ -113,7 +114,9 @@ class ArwatchWriteback(models.AbstractModel):
 
     # ------------------------------------------------------------------ apply
     @api.model
-    def _apply(self, company, changes, board, state, today):
+    def _apply(self, company, changes, board, state, today, users=None):
+        """Apply ``changes``; new tasks go to ``users`` (task key -> user id, see
+        ``arwatch.assignment``), or to the user a task names (an external sync)."""
         vals_by_partner = defaultdict(dict)
         hold_events = []
         for change in changes.changes:
@@ -133,8 +136,9 @@ class ArwatchWriteback(models.AbstractModel):
         self._indicator_vals(board, state, vals_by_partner)
         self._write_risks(company, vals_by_partner, state)
         self._touch_scored(company, board)
+        self._write_exposure(company, board)
         self._post_hold_events([(state.risks[pid], body) for pid, body in hold_events])
-        self._open_tasks(company, [c.task for c in changes.changes if c.op is Op.OPEN_TASK])
+        self._open_tasks(company, [c.task for c in changes.changes if c.op is Op.OPEN_TASK], users)
         closing = [state.activities[c.key] for c in changes.changes
                    if c.op is Op.CLOSE_TASK and c.key in state.activities]
         self._close_tasks(self.env["mail.activity"].union(*closing) if closing else self.env["mail.activity"])
@@ -189,6 +193,24 @@ class ArwatchWriteback(models.AbstractModel):
         self.env["arwatch.partner.risk"].invalidate_model(["scored_at"])
 
     @api.model
+    def _write_exposure(self, company, board):
+        """Amount overdue, oldest days past due and money at risk of the batch's customers, in one
+        UPDATE (what the worklist ranks by; the values change every day for many customers)."""
+        ids, overdue, days, at_risk = exposure(board)
+        if not ids:
+            return
+        self.env["arwatch.partner.risk"].flush_model()
+        self.env.cr.execute(
+            """UPDATE arwatch_partner_risk r
+                  SET amount_overdue = v.overdue, days_past_due = v.days, money_at_risk = v.at_risk
+                 FROM unnest(%s::int[], %s::numeric[], %s::int[], %s::numeric[]) AS v(pid, overdue, days, at_risk)
+                WHERE r.company_id = %s AND r.partner_id = v.pid
+                  AND (r.amount_overdue, r.days_past_due, r.money_at_risk)
+                      IS DISTINCT FROM (v.overdue, v.days, v.at_risk)""",
+            (ids, overdue, days, at_risk, company.id))
+        self.env["arwatch.partner.risk"].invalidate_model(["amount_overdue", "days_past_due", "money_at_risk"])
+
+    @api.model
     def _post_hold_events(self, events):
         """Log ``(risk record, body)`` notes in one batch, on the company's own risk record: a
         hold's reason is that company's business, and the partner is shared by every company
@@ -205,20 +227,13 @@ class ArwatchWriteback(models.AbstractModel):
             "mail.mail_activity_data_todo")
 
     @api.model
-    def _assignee(self, company, task, partners):
-        users = self.env["res.users"]
-        if task.assignee and str(task.assignee).isdigit():
-            user = users.browse(int(task.assignee)).exists()
-            if user and user.active:
-                return user.id
-        partner = partners.get(int(task.customer_id))
-        return (partner and partner.user_id.id) or company.arwatch_collections_user_id.id or self.env.user.id
-
-    @api.model
-    def _open_tasks(self, company, tasks):
+    def _open_tasks(self, company, tasks, users=None):
+        """Create the activities of ``tasks``, each on a person (``users``: task key -> user id;
+        without it, the user each task names, else the company's fallback)."""
         if not tasks:
             return self.env["mail.activity"]
-        partners = {p.id: p for p in self.env["res.partner"].browse({int(t.customer_id) for t in tasks})}
+        if users is None or any(task.key not in users for task in tasks):
+            users = dict(self.env["arwatch.assignment"]._given_users(company, tasks), **(users or {}))
         models_ = self.env["ir.model"]
         partner_model = models_._get_id("res.partner")
         move_model = models_._get_id("account.move")
@@ -232,9 +247,10 @@ class ArwatchWriteback(models.AbstractModel):
                 "summary": (task.title or task.step.replace("_", " ").capitalize())[:250],
                 "note": self._note(task),
                 "date_deadline": task.due_date,
-                "user_id": self._assignee(company, task, partners),
+                "user_id": users[task.key],
                 "automated": True,
                 "arwatch_key": task.key,
+                "arwatch_channel": task.channel,
                 "arwatch_company_id": company.id,
                 "arwatch_partner_id": int(task.customer_id),
             })

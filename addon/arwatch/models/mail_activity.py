@@ -14,6 +14,9 @@ class MailActivity(models.Model):
     arwatch_company_id = fields.Many2one("res.company", "Collections company", copy=False, readonly=True)
     arwatch_partner_id = fields.Many2one("res.partner", "Collections customer", index=True, copy=False,
                                          readonly=True)
+    arwatch_channel = fields.Selection(
+        [("email", "Email"), ("letter", "Letter"), ("call", "Call"), ("todo", "To do"), ("approval", "Approval")],
+        "Collection channel", copy=False, readonly=True)
 
     def init(self):
         res = super().init()

@@ -25,8 +25,10 @@ class ResPartner(models.Model):
     arwatch_level = fields.Selection(LEVELS, "Risk level", compute="_compute_arwatch", search="_search_arwatch_level")
     arwatch_score = fields.Float("Risk score", digits=(5, 1), compute="_compute_arwatch",
                                 search="_search_arwatch_score")
-    arwatch_segment = fields.Selection(SEGMENTS, "Segment", compute="_compute_arwatch",
-                                       search="_search_arwatch_segment")
+    arwatch_segment = fields.Selection(SEGMENTS, "Payer type", compute="_compute_arwatch",
+                                       search="_search_arwatch_segment",
+                                       help="How the customer has paid so far; the risk level says how that "
+                                            "is changing.")
     arwatch_risk_words = fields.Char("Risk in words", compute="_compute_arwatch",
                                      help="Segment and level as one phrase: 'good payer, sudden change: high'.")
     arwatch_reasons = fields.Html("Risk reasons", compute="_compute_arwatch", sanitize=False)
@@ -79,8 +81,7 @@ class ResPartner(models.Model):
         return super().write(vals)
 
     def action_arwatch_score_now(self):
-        self.env["arwatch.scoring"]._score_now(self.env.company)
-        return True
+        return self.env["arwatch.scoring"]._score_now(self.env.company)
 
     def action_arwatch_log_call(self):
         self.ensure_one()

@@ -4,3 +4,5 @@ from . import test_sync_api
 from . import test_hold_guard
 from . import test_company_walls
 from . import test_series
+from . import test_morning
+from . import test_tour_morning

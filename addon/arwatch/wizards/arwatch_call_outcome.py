@@ -24,6 +24,12 @@ class ArwatchCallOutcome(models.TransientModel):
     dispute_amount = fields.Monetary("Disputed amount", currency_field="currency_id")
     note = fields.Text()
 
+    @api.onchange("outcome")
+    def _onchange_outcome(self):
+        """A promise gets a date a week ahead to start from (the caller changes it)."""
+        if self.outcome == "promise" and not self.promise_date:
+            self.promise_date = fields.Date.add(fields.Date.context_today(self), days=7)
+
     @api.model
     def _summary(self, vals):
         labels = dict(OUTCOMES)

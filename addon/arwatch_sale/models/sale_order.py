@@ -1,11 +1,12 @@
 import hashlib
 import json
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.addons.arwatch import compat
 from odoo.addons.arwatch.lib import words
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import formatLang
 
 # a manager's per-order override: written by the override wizard only (server code)
 OVERRIDE_FIELDS = ("arwatch_override_user_id", "arwatch_override_reason", "arwatch_override_digest",
@@ -26,6 +27,7 @@ class SaleOrder(models.Model):
 
     arwatch_hold = fields.Boolean("Customer on credit hold", compute="_compute_arwatch_hold")
     arwatch_hold_reason = fields.Text("Credit hold reason", compute="_compute_arwatch_hold")
+    arwatch_hold_title = fields.Char("Credit hold", compute="_compute_arwatch_hold_title")
     # set by a collections manager's override only (the fields are not writable by others, over RPC either)
     arwatch_override_user_id = fields.Many2one("res.users", "Hold overridden by", copy=False, readonly=True,
                                                groups="arwatch.group_collections_manager")
@@ -46,6 +48,13 @@ class SaleOrder(models.Model):
             pid = order.partner_id.commercial_partner_id.id
             order.arwatch_hold = pid in reasons
             order.arwatch_hold_reason = words.hold_reason(reasons.get(pid)) or False
+
+    @api.depends("arwatch_hold")
+    @api.depends_context("date", "lang")
+    def _compute_arwatch_hold_title(self):
+        risk = self.env["arwatch.partner.risk"]
+        for order in self:
+            order.arwatch_hold_title = order.arwatch_hold and risk._hold_title(order.partner_id, order.company_id)
 
     def _arwatch_held_reasons(self):
         """{company id: {commercial partner id: hold reason}} of the orders' customers on hold:
@@ -101,12 +110,13 @@ class SaleOrder(models.Model):
             partner = order.partner_id.commercial_partner_id
             if partner.id not in reasons or order._arwatch_override_valid() or order.sudo()._arwatch_paid_upfront():
                 continue
-            errors[order] = _(
-                "%(customer)s is on credit hold: %(reason)s\n"
-                "This order can be confirmed only with payment upfront, or after a collections manager "
-                "lifts the hold or overrides it for this order.",
-                customer=partner.sudo().display_name,
-                reason=words.hold_reason(reasons[partner.id]) or _("no reason given"))
+            errors[order] = "\n".join([
+                self.env["arwatch.partner.risk"]._hold_title(partner, order.company_id),
+                _("%(customer)s is on credit hold: %(reason)s\n"
+                  "This order can be confirmed only with payment upfront (send a pro-forma or a payment "
+                  "link), or after credit control lifts the hold or overrides it for this order: "
+                  "use 'Ask credit control' on the order.",
+                  customer=partner.sudo().display_name, reason=words.hold_reason(reasons[partner.id]) or _("no reason given"))])
         return errors
 
     def _arwatch_hold_message(self):
@@ -121,6 +131,86 @@ class SaleOrder(models.Model):
 
     def _confirmation_error_message(self):
         return super()._confirmation_error_message() or self._arwatch_hold_message()
+
+    def action_confirm(self):
+        """From the order's Confirm button (the form sends ``validate_analytic``), a held
+        customer's order opens the credit hold dialog, which shows the ways out, instead of an
+        error; every other path is refused by ``_confirmation_error_message`` as before."""
+        if self.env.context.get("validate_analytic") and len(self) == 1 and self._arwatch_hold_message():
+            return self.action_arwatch_hold_dialog()
+        return super().action_confirm()
+
+    # ------------------------------------------------------------------ the ways out of a hold
+    def action_arwatch_hold_dialog(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.arwatch_hold_title or _("Credit hold"),
+            "res_model": "arwatch.sale.hold",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def action_arwatch_send_proforma(self):
+        """Send the customer a pro-forma invoice to pay upfront (Odoo's quotation mail, pro-forma)."""
+        self.ensure_one()
+        return self.with_context(proforma=True, validate_analytic=False).action_quotation_send()
+
+    def action_arwatch_payment_link(self):
+        """A payment link for the order's amount: once paid, the order confirms despite the hold."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account_payment.action_invoice_order_generate_link")
+        action["context"] = {"active_model": "sale.order", "active_id": self.id, "active_ids": self.ids}
+        return action
+
+    def action_arwatch_ask_credit_control(self):
+        """An activity for the collections user on the customer's risk record, with the order
+        linked, and a note on the order; asking twice for one order keeps one open request."""
+        self.ensure_one()
+        self.check_access("read")
+        if not self.arwatch_hold:
+            raise UserError(_("%s is not on credit hold.", self.partner_id.commercial_partner_id.display_name))
+        partner = self.partner_id.commercial_partner_id
+        company = self.company_id
+        key = f"request:{partner.id}:credit_review:sale.order,{self.id}"
+        activities = self.env["mail.activity"].sudo()
+        request = activities.search([("arwatch_company_id", "=", company.id), ("arwatch_key", "=", key)], limit=1)
+        if not request:
+            _collections, _manager, user = self.env["arwatch.assignment"]._people(company)
+            risk = self.env["arwatch.partner.risk"]._arwatch_risk_of(partner, company)
+            link = Markup('<a href="/odoo/sale.order/%s">%s</a>') % (self.id, self.name)
+            note = Markup("<p>%s</p><p>%s</p>") % (
+                _("%(seller)s asks credit control to review the hold of %(customer)s for order %(order)s "
+                  "(%(amount)s).", seller=self.env.user.name, customer=partner.display_name, order=self.name,
+                  amount=formatLang(self.env, self.amount_total, currency_obj=self.currency_id)),
+                self.arwatch_hold_title or "")
+            note = Markup("%s<p>%s</p>") % (note, link)
+            request = activities.with_context(mail_activity_quick_update=True).create({
+                "res_model_id": self.env["ir.model"]._get_id("arwatch.partner.risk"),
+                "res_id": risk.id,
+                "activity_type_id": self.env.ref("arwatch_sale.mail_act_credit_review").id,
+                "summary": _("Credit review for %(order)s (%(customer)s)", order=self.name,
+                             customer=partner.display_name),
+                "note": note,
+                "date_deadline": fields.Date.context_today(self),
+                "user_id": user,
+                "arwatch_key": key,
+                "arwatch_company_id": company.id,
+                "arwatch_partner_id": partner.id,
+                "arwatch_channel": "approval",
+            })
+            self.message_post(body=_("Credit control asked to review the credit hold (%s).", request.user_id.name
+                                     or _("no collections user set")), subtype_xmlid="mail.mt_note")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": _("Credit control asked"),
+                       "message": _("%s will review the hold; the order stays a quotation until then.",
+                                    request.user_id.name or _("Credit control")),
+                       "type": "success", "next": {"type": "ir.actions.act_window_close"}},
+        }
 
     # ------------------------------------------------------------------ every path to state 'sale'
     @api.model_create_multi
@@ -171,7 +261,8 @@ class SaleOrder(models.Model):
                     "approved (%(amount)s); its customer is still on hold. Changing them needs a "
                     "collections manager to lift the customer's hold, or a new order with its own override.",
                     order=order.name,
-                    amount=f"{order.sudo().arwatch_override_amount:.2f} {order.currency_id.name}"))
+                    amount=formatLang(self.env, order.sudo().arwatch_override_amount,
+                                      currency_obj=order.currency_id)))
 
     def action_arwatch_override(self):
         self.ensure_one()

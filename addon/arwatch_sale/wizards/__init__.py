@@ -1,1 +1,2 @@
 from . import arwatch_sale_override
+from . import arwatch_sale_hold

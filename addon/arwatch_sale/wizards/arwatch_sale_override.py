@@ -1,6 +1,7 @@
 from markupsafe import Markup
 from odoo import _, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import formatLang
 
 
 class ArwatchSaleOverride(models.TransientModel):
@@ -31,8 +32,9 @@ class ArwatchSaleOverride(models.TransientModel):
         order.sudo().write(order._prepare_arwatch_override_vals(self.reason))
         order.message_post(
             body=Markup("%s<br/>%s") % (
-                _("Credit hold overridden for this order (%(amount)s %(currency)s, as it is now) by %(user)s.",
-                  amount=f"{order.amount_total:.2f}", currency=order.currency_id.name, user=self.env.user.name),
+                _("Credit hold overridden for this order (%(amount)s, as it is now) by %(user)s.",
+                  amount=formatLang(self.env, order.amount_total, currency_obj=order.currency_id),
+                  user=self.env.user.name),
                 _("Reason: %s", self.reason)),
             subtype_xmlid="mail.mt_note")
         order.action_confirm()
