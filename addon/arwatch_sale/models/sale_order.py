@@ -116,7 +116,8 @@ class SaleOrder(models.Model):
                   "This order can be confirmed only with payment upfront (send a pro-forma or a payment "
                   "link), or after credit control lifts the hold or overrides it for this order: "
                   "use 'Ask credit control' on the order.",
-                  customer=partner.sudo().display_name, reason=words.hold_reason(reasons[partner.id]) or _("no reason given"))])
+                  customer=partner.sudo().display_name,
+                  reason=words.hold_reason(reasons[partner.id]) or _("no reason given"))])
         return errors
 
     def _arwatch_hold_message(self):
