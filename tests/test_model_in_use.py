@@ -4,6 +4,7 @@ version and fit day, refitted on the policy's schedule; without enough history, 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -27,6 +28,7 @@ from arwatch.core.backtest.live import (
 )
 from arwatch.core.backtest.replay import replay
 from arwatch.core.backtest.run import backtest_frame
+from arwatch.core.credit_policy import SEGMENT_NAMES
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.policy import Policy
 from arwatch.core.scoring import score
@@ -84,7 +86,9 @@ def test_the_chosen_models_chance_is_the_score_and_sets_the_level_the_reasons_st
     ran = apply_in_use(board, fitted, POLICY)
     p = probabilities(board, fitted, POLICY)
     assert p is not None and ran.scored_by == fitted.predictor and ran.model is fitted
-    assert np.allclose(ran.score, 100 * p)
+    arrears = board.segment == SEGMENT_NAMES.index("delinquent")
+    assert np.allclose(ran.score[~arrears], 100 * p[~arrears])
+    assert np.allclose(ran.score[arrears], np.maximum(100 * p[arrears], board.score[arrears]))
     rules = POLICY.scoring
     assert all((ran.score >= rules.high) == (ran.level >= 2))
     late, steady = ran.score[::3].mean(), np.delete(ran.score, np.s_[::3]).mean()
@@ -196,3 +200,22 @@ def test_score_json_says_which_model_scored(tmp_path, capsys):
     which = lines[0]["model"]
     assert which["fitted_on"] == FIT_DAY.isoformat() and which["backtest"]["auc"] > 0.5
     assert which["question"] == "next invoice paid more than 30 days late"
+
+
+def test_a_customer_in_arrears_keeps_at_least_its_scorecard_level_under_a_learned_model(full, fitted):
+    """A good past record never hides a customer long overdue now: the delinquent segment keeps
+    the scorecard's score and level when the model would put it lower."""
+    board = score(full.as_of_date(FIT_DAY), POLICY)
+    delinquent = SEGMENT_NAMES.index("delinquent")
+    habit_only = fitted.model_copy(update={"predictor": "late_rate", "linear": None})
+    p = probabilities(board, habit_only, POLICY)
+    assert p is not None
+    c = int(np.argmax(board.score - 100 * p))  # where the habit alone ranks lowest against the scorecard
+    segment = board.segment.copy()
+    segment[c] = delinquent
+    in_arrears = apply_in_use(dataclasses.replace(board, segment=segment), habit_only, POLICY)
+    not_in_arrears = apply_in_use(dataclasses.replace(board, segment=np.where(
+        board.segment == delinquent, 0, board.segment).astype(board.segment.dtype)), habit_only, POLICY)
+    assert 100 * p[c] < board.score[c]  # the habit alone would rank it lower
+    assert not_in_arrears.score[c] == pytest.approx(100 * p[c])
+    assert in_arrears.score[c] == board.score[c] and in_arrears.level[c] == board.level[c]

@@ -32,6 +32,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ..columnar import NEVER
+from ..credit_policy import SEGMENT_NAMES
 from ..frame import LedgerFrame
 from ..indicators.aging import oldest_days_past_due
 from ..policy import Policy
@@ -279,5 +280,11 @@ def apply_in_use(board: ScoreBoard, model: ModelInUse, policy: Policy) -> ScoreB
         return dataclasses.replace(board, score=np.clip(p, 0, 100), level=dunning_level(p), scored_by="dunning",
                                    model=model)
     score = 100.0 * np.clip(p, 0.0, 1.0)
-    return dataclasses.replace(board, score=score, level=levels(score, policy.scoring), scored_by=model.predictor,
-                               model=model)
+    level = levels(score, policy.scoring)
+    # A model learned from how invoices were paid ranks customers by habit; a customer already in
+    # arrears (the delinquent segment: long overdue now) keeps at least its scorecard score and
+    # level, so a good past record never hides 150 days overdue from the controller.
+    arrears = board.segment == SEGMENT_NAMES.index("delinquent")
+    score = np.where(arrears, np.maximum(score, board.score), score)
+    level = np.where(arrears, np.maximum(level, board.level), level).astype(board.level.dtype)
+    return dataclasses.replace(board, score=score, level=level, scored_by=model.predictor, model=model)
