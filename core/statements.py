@@ -5,7 +5,8 @@ its open and overdue invoices with the totals (cause ``month:<yyyy-mm>``: one pe
 month; a closed one is remembered, so it is not sent twice; an open one stays until the next
 month's is due, then that one replaces it). Its text is neutral, not friendly:
 it goes to customers on credit hold or in a payment plan too, but not to a customer referred to
-a collection agency or under fraud investigation (tone follows state, core/tone.py).
+a collection agency (referred, or placed by a collector) or under fraud investigation (tone
+follows state, core/tone.py).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .plan_view import Firing, PlanView
 
 STEP = "statement_of_account"
 LADDER = "statements"  # the name a statement's Firing carries instead of a ladder's
-NOT_TO = ("agency referral", "fraud investigation")
+NOT_TO = ("agency referral", "with agency", "fraud investigation")
 
 
 @lru_cache(maxsize=8)

@@ -92,3 +92,15 @@ def test_statement__in_the_company_locale():
                               locale="de_DE").tasks)
     assert task.body.startswith("Subject: Your statement of account as of 01.03.2024")
     assert "Total open:    650,00\xa0€" in task.body and "2024-" not in task.body
+
+
+def test_statement__not_to_a_customer_placed_with_an_agency_by_a_collector():
+    text = """
+    customer p "Placedco" terms=30
+    invoice p P1 2024-01-01 500.00
+    note p 2024-03-02 "placed: Acme Collections"
+    customer q "Quietco" terms=30
+    invoice q Q1 2024-01-01 500.00
+    """
+    desired, _ = run(ledger_from_text(text), D("2024-03-10"), NOTHING_WRITTEN, policy_of(MONTHLY))
+    assert [t.customer_id for t in statements(desired.tasks)] == ["q"]
