@@ -38,15 +38,18 @@ app.conf.update(task_serializer="json", result_serializer="json", accept_content
 @app.task(name="arwatch.sync_company")
 def sync_company_task(company: str, config: str | None = None, state: str | None = None,
                       as_of: str | None = None, full: bool = False, dry_run: bool = False,
-                      allow_mass_change: bool = False, policy: str | None = None) -> dict[str, Any]:
+                      allow_mass_change: bool = False, policy: str | None = None, templates: str | None = None,
+                      locale: str | None = None) -> dict[str, Any]:
     """Sync one company; its summary as JSON (``RunSummary``, without the change list) and the
-    notes on how its files were read."""
+    notes on how its files were read. ``templates`` and ``locale`` override the configuration's,
+    as ``arwatch sync --templates/--locale`` do."""
     config_path = Path(config) if config else None
     day = dt.date.fromisoformat(as_of) if as_of else None
     loaded = load_config(config_path, require_file=config_path is not None)
     clock = run_clock(day, loaded.timezone_of(loaded.company(company)))
     args = argparse.Namespace(as_of=day, full=full, dry_run=dry_run, allow_mass_change=allow_mass_change,
-                              policy=Path(policy) if policy else None)
+                              policy=Path(policy) if policy else None,
+                              templates=Path(templates) if templates else None, locale=locale)
     summary, notes = sync_company(company, config_path, state, args, clock)
     return {"summary": summary.model_dump(mode="json", exclude={"changes"}), "line": summary.line(),
             "notes": list(notes)}
