@@ -141,7 +141,7 @@ class TestWorklist(ArwatchCommon):
         self.assertEqual(first.activity_id.date_deadline, self.today + timedelta(days=7))
         self.assertIn(first.id, self.lines().ids, "still on the worklist, a week on")
 
-        done = self.lines(domain=due)[0]
+        done = self.lines()[0]  # the snoozed line is still on the worklist, a week on
         activity = done.activity_id
         done.with_user(self.collector).action_done()
         self.assertFalse(activity.active)
@@ -163,7 +163,10 @@ class TestWorklist(ArwatchCommon):
         self.assertTrue(on_hold)
         letters = self.lines(domain=[("channel", "=", "letter")])
         self.assertTrue(all(line.activity_id.arwatch_channel == "letter" for line in letters))
-        self.assertIn("credit_hold", letters.mapped("step"), "the credit hold notice is a letter")
+        calls = self.lines(domain=[("channel", "=", "call")])
+        self.assertTrue(all(line.activity_id.arwatch_channel == "call" for line in calls))
+        self.assertIn(self.big, calls.partner_id, "the held customer is called; the call tells of the hold")
+        self.assertFalse(set(calls) & set(letters))
         mine = self.lines(domain=[("user_id", "=", self.collector.id)])
         self.assertEqual(mine, lines.filtered(lambda line: line.user_id == self.collector))
         self.assertFalse(self.lines(domain=[("with_agency", "=", True)]))

@@ -33,8 +33,8 @@ registry.category("web_tour.tours").add("arwatch_collections_morning", {
             trigger: "body:not(:has(.modal))",
         },
         {
-            content: "The promise shows as the customer's last contact",
-            trigger: ".o_data_row:has(td[name=partner_id]:contains(Ghost Trading)) td[name=last_contact_outcome]:contains(Promised to pay)",
+            content: "Ghost Trading's call is done and the promise pauses its ladder: it left today's list",
+            trigger: ".o_list_view:not(:has(td[name=partner_id]:contains(Ghost Trading)))",
         },
         {
             content: "Snooze Late Payer for a week",
@@ -44,9 +44,6 @@ registry.category("web_tour.tours").add("arwatch_collections_morning", {
         {
             content: "Late Payer left today's list",
             trigger: ".o_list_view:not(:has(td[name=partner_id]:contains(Late Payer)))",
-        },
-        {
-            trigger: ".o_list_view .o_data_row td[name=partner_id]:contains(Ghost Trading)",
         },
     ],
 });
