@@ -220,10 +220,10 @@ def _banner(board: ScoreBoard, context: Context, style: Style) -> str:
 def _aging_table(table: AgingTable, style: Style) -> str:
     """Sortable by any column (``arwatch.report.sortable``); the rows come largest total first."""
     heads = "".join(sortable.header(name) for name in BUCKET_NAMES)
-    rows = "".join(f"<tr><td>{_e(r.name)}</td>" + "".join(sortable.number_cell(v, style.amount(v)) for v in r.buckets)
-                   + sortable.number_cell(r.total, style.amount(r.total), bold=True) + "</tr>" for r in table.rows)
-    foot = ("<tr><td>Total</td>" + "".join(sortable.number_cell(v, style.amount(v)) for v in table.totals)
-            + sortable.number_cell(table.total, style.amount(table.total)) + "</tr>")
+    rows = "".join(f"<tr><td>{_e(r.name)}" + "".join(sortable.number_cell(v, style.amount(v)) for v in r.buckets)
+                   + sortable.number_cell(r.total, style.amount(r.total), bold=True) for r in table.rows)
+    foot = ("<tr><td>Total" + "".join(sortable.number_cell(v, style.amount(v)) for v in table.totals)
+            + sortable.number_cell(table.total, style.amount(table.total)))
     return (f'<div class="scroll"><table class="aging sortable" data-currency="{_e(table.currency)}"><thead><tr>'
             f"{sortable.header(f'Customer ({len(table.rows)})')}{heads}"
             f"{sortable.header(f'Total {table.currency}', 'descending')}</tr></thead>"

@@ -33,9 +33,10 @@ def header(label: str, sorted_as: str | None = None) -> str:
 
 
 def number_cell(value: object, text: str, bold: bool = False) -> str:
-    """A cell showing ``text`` that sorts by the number ``value`` (written plainly, e.g. 1234.50)."""
+    """A cell showing ``text`` that sorts by the number ``value`` (written plainly, e.g. 1234.50);
+    no end tag (HTML closes the cell at the next one), which keeps a long table small."""
     shown = f"<b>{escape(text)}</b>" if bold else escape(text)
-    return f'<td data-sort="{format(value, "f")}">{shown}</td>'
+    return f'<td data-sort="{format(value, "f")}">{shown}'
 
 
 def script_tag() -> str:

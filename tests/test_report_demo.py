@@ -251,7 +251,14 @@ class _AgingCells(HTMLParser):
         self.cells: list[tuple[str, int, str | None, str]] = []
         self._part, self._col, self._cell = "", 0, None
 
+    def _close(self):  # a cell ends at its end tag or, without one, at the next cell, row or section
+        if self._cell is not None:
+            self.cells.append(tuple(self._cell))
+            self._cell = None
+
     def handle_starttag(self, tag, attrs):
+        if tag in ("td", "tr", "tbody", "tfoot"):
+            self._close()
         if tag in ("tbody", "tfoot"):
             self._part = tag
         elif tag == "tr":
@@ -261,10 +268,9 @@ class _AgingCells(HTMLParser):
             self._col += 1
 
     def handle_endtag(self, tag):
-        if tag == "td" and self._cell is not None:
-            self.cells.append(tuple(self._cell))
-            self._cell = None
-        elif tag in ("tbody", "tfoot"):
+        if tag in ("td", "tr", "tbody", "tfoot"):
+            self._close()
+        if tag in ("tbody", "tfoot"):
             self._part = ""
 
     def handle_data(self, data):
