@@ -1,4 +1,5 @@
-"""The company report: one self-contained HTML page (inline CSS and SVG, no script, no assets)
+"""The company report: one self-contained HTML page (inline CSS and SVG, no assets; the only
+script is the few hundred bytes inline that sort the aging table, ``arwatch.report.sortable``)
 that a bookkeeper reads in one screen and opens further on demand.
 
 ``render_report(board, desired, diff, policy, company_name, context)``:
@@ -32,6 +33,7 @@ from arwatch.core.policy import Policy
 from arwatch.core.scoring import ScoreBoard
 from arwatch.core.switches import standing
 
+from . import sortable
 from .aging import BUCKET_NAMES, AgingTable, InvoiceCurrencies, aging_by_customer, company_total
 from .charts import CSS as CHART_CSS
 from .charts import PALETTE, Series, bar_chart, line_chart
@@ -216,13 +218,15 @@ def _banner(board: ScoreBoard, context: Context, style: Style) -> str:
 
 
 def _aging_table(table: AgingTable, style: Style) -> str:
-    heads = "".join(f"<th>{_e(name)}" for name in BUCKET_NAMES)
-    rows = "".join(f"<tr><td>{_e(r.name)}" + "".join(f"<td>{style.amount(v)}" for v in r.buckets)
-                   + f"<td><b>{style.amount(r.total)}</b>" for r in table.rows)
-    foot = ("<tr><td>Total" + "".join(f"<td>{style.amount(v)}" for v in table.totals)
-            + f"<td>{style.amount(table.total)}")
-    return (f'<div class="scroll"><table class="aging" data-currency="{_e(table.currency)}"><thead><tr>'
-            f"<th>Customer ({len(table.rows)}){heads}<th>Total {_e(table.currency)}</thead>"
+    """Sortable by any column (``arwatch.report.sortable``); the rows come largest total first."""
+    heads = "".join(sortable.header(name) for name in BUCKET_NAMES)
+    rows = "".join(f"<tr><td>{_e(r.name)}" + "".join(sortable.number_cell(v, style.amount(v)) for v in r.buckets)
+                   + sortable.number_cell(r.total, style.amount(r.total), bold=True) for r in table.rows)
+    foot = ("<tr><td>Total" + "".join(sortable.number_cell(v, style.amount(v)) for v in table.totals)
+            + sortable.number_cell(table.total, style.amount(table.total)))
+    return (f'<div class="scroll"><table class="aging sortable" data-currency="{_e(table.currency)}"><thead><tr>'
+            f"{sortable.header(f'Customer ({len(table.rows)})')}{heads}"
+            f"{sortable.header(f'Total {table.currency}', 'descending')}</tr></thead>"
             f"<tbody>{rows}</tbody><tfoot>{foot}</tfoot></table></div>")
 
 
@@ -368,7 +372,8 @@ def render_report(board: ScoreBoard, desired: DesiredState, diff: Diff, policy: 
     return (
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        f"<title>{_e(company_name)}: receivables as of {_e(day)}</title><style>{CSS}{CHART_CSS}</style></head>"
+        f"<title>{_e(company_name)}: receivables as of {_e(day)}</title>"
+        f"<style>{CSS}{CHART_CSS}{sortable.CSS}</style></head>"
         f"<body><header><h1>{_e(company_name)}: receivables as of {_e(day)}</h1>"
         f"<p>Data as of {_e(day)} (the last sync) · {frame.n_customers} customers · amounts in "
         f"{_e(frame.currency)} · patience {policy.credit.patience_days} days</p></header><main>"
@@ -385,5 +390,5 @@ def render_report(board: ScoreBoard, desired: DesiredState, diff: Diff, policy: 
         + _worklist(desired, diff, by_id, style, calls) + _switched(board, by_id)
         + _changes(diff, {cid: r.name for cid, r in by_id.items()})
         + f"</main><footer>Export the aging, the ranked risks and the worklist: <code>{_e(context.export_command)}"
-        f"</code> (or <code>--format csv</code>).{_e(missing)}</footer></body></html>"
+        f"</code> (or <code>--format csv</code>).{_e(missing)}</footer>{sortable.script_tag()}</body></html>"
     )

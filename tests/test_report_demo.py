@@ -9,6 +9,7 @@ import html as html_lib
 import re
 from collections import defaultdict
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from headless import Browser, chromium_or_skip
@@ -19,6 +20,7 @@ from arwatch.core.load import load_ledger
 from arwatch.core.policy import LEVELS
 from arwatch.core.scoring import score
 from arwatch.demo.company import build_demo_company
+from arwatch.report.sortable import SCRIPT as SORT_SCRIPT
 from arwatch.sync.store import open_store
 
 DAY = dt.date(2026, 11, 20)  # the demo company's data day
@@ -59,13 +61,13 @@ def _amount(text: str) -> Decimal:
 
 
 def aging_rows(page: str) -> dict[str, list[Decimal]]:
-    table = page.split('<table class="aging" data-currency="EUR">')[1].split("</table>")[0]
+    table = page.split('<table class="aging sortable" data-currency="EUR">')[1].split("</table>")[0]
     body, foot = table.split("<tbody>")[1].split("</tbody>")
     rows = {}
     for row in body.split("<tr>")[1:]:
-        cells = [re.sub(r"<[^>]+>", "", c) for c in row.split("<td>")[1:]]
+        cells = [re.sub(r"<[^>]+>", "", c) for c in re.split(r"<td[^>]*>", row)[1:]]
         rows[html_lib.unescape(cells[0])] = [_amount(c) for c in cells[1:]]
-    rows["Total"] = [_amount(re.sub(r"<[^>]+>", "", c)) for c in foot.split("<td>")[2:]]
+    rows["Total"] = [_amount(re.sub(r"<[^>]+>", "", c)) for c in re.split(r"<td[^>]*>", foot)[2:]]
     return rows
 
 
@@ -96,7 +98,9 @@ def test_report_demo__size_and_no_internal_names(demo):
     text = html_lib.unescape(re.sub(r"<[^>]+>", " ", page))
     assert not re.search(r"\b[a-z_]+(\.[a-z_]+)+\[\d+\]", text)  # credit.ladders.all[3]
     assert not re.search(r"\b(fraud_suspicion|broken_promise|habit_slip|selective_payment|sudden_complaints):", text)
-    assert "<script" not in page and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+    assert re.findall(r"<script[^>]*>", page) == ["<script>"]  # one inline script, no src: the table sort
+    assert f"<script>{SORT_SCRIPT}</script>" in page and len(SORT_SCRIPT) <= 1000
+    assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
 
 
 def test_report_demo__customers_without_a_warning_sign_are_one_line(demo):
@@ -237,3 +241,111 @@ def test_export__csv_is_four_files_one_per_sheet(demo, source, tmp_path, capsys)
         rows = list(csv.reader(handle))
     total = sum((sum(b) for b in source["aging"].values()), Decimal(0))
     assert rows[-1][1] == "Total" and Decimal(rows[-1][-1]) == total
+
+
+class _AgingCells(HTMLParser):
+    """Every cell of the aging tables: (in body or foot, column, data-sort or None, text)."""
+
+    def __init__(self):
+        super().__init__()
+        self.cells: list[tuple[str, int, str | None, str]] = []
+        self._part, self._col, self._cell = "", 0, None
+
+    def _close(self):  # a cell ends at its end tag or, without one, at the next cell, row or section
+        if self._cell is not None:
+            self.cells.append(tuple(self._cell))
+            self._cell = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("td", "tr", "tbody", "tfoot"):
+            self._close()
+        if tag in ("tbody", "tfoot"):
+            self._part = tag
+        elif tag == "tr":
+            self._col = 0
+        elif tag == "td" and self._part:
+            self._cell = [self._part, self._col, dict(attrs).get("data-sort"), ""]
+            self._col += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "tr", "tbody", "tfoot"):
+            self._close()
+        if tag in ("tbody", "tfoot"):
+            self._part = ""
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell[3] += data
+
+
+def test_report_demo__every_aging_amount_cell_sorts_by_its_amount(demo):
+    tables = re.findall(r'<table class="aging sortable".*?</table>', demo["html"], flags=re.S)
+    assert len(tables) == 1
+    parser = _AgingCells()
+    parser.feed(tables[0])
+    amounts = [c for c in parser.cells if c[1] > 0]
+    assert len(amounts) == (145 + 1) * 6  # 145 customers and the total row, 5 buckets and the total
+    for part, col, sort, text in amounts:
+        assert sort is not None and Decimal(sort) == _amount(text), (part, col, sort, text)
+    names = [c for c in parser.cells if c[1] == 0]
+    assert all(sort is None for _, _, sort, _ in names)  # customers sort by their name
+
+
+AGING_STATE = """(() => {
+  const t = document.querySelector('table.aging');
+  const rows = [...t.tBodies[0].rows];
+  const all = [...t.querySelectorAll('tr')];
+  return {
+    names: rows.map(r => r.cells[0].textContent),
+    values: rows.map(r => [...r.cells].slice(1).map(c => +c.dataset.sort)),
+    sorted: [...t.tHead.rows[0].cells].map(h => h.getAttribute('aria-sort')),
+    last: all[all.length - 1].cells[0].textContent,
+    namesInOrder: rows.every((r, i) => i === 0
+      || rows[i - 1].cells[0].textContent.localeCompare(r.cells[0].textContent) <= 0),
+  };
+})()"""
+
+
+def _click_header(page, column: int) -> None:
+    """A real mouse click (DevTools Input events) in the middle of the column's header button."""
+    box = page.evaluate(f"""(() => {{
+      const b = document.querySelector('table.aging').tHead.rows[0].cells[{column}].querySelector('button');
+      b.scrollIntoView({{block: 'center'}});
+      const r = b.getBoundingClientRect();
+      return {{x: r.left + r.width / 2, y: r.top + r.height / 2}};
+    }})()""")
+    for kind in ("mousePressed", "mouseReleased"):
+        page.browser.send("Input.dispatchMouseEvent", page.session, type=kind, x=box["x"], y=box["y"],
+                          button="left", clickCount=1)
+
+
+@pytest.mark.chromium
+def test_report_demo__aging_table_sorts_by_the_clicked_column_in_headless_chromium(demo, tmp_path):
+    exe = chromium_or_skip()
+    with Browser.start(exe, tmp_path / "profile") as browser:
+        page = browser.open(demo["page"].as_uri(), width=1366, height=768)
+        before = page.evaluate(AGING_STATE)
+        _click_header(page, 3)  # 31-60: largest first
+        down = page.evaluate(AGING_STATE)
+        _click_header(page, 3)  # again: smallest first
+        up = page.evaluate(AGING_STATE)
+        _click_header(page, 0)  # customer: A to Z
+        by_name = page.evaluate(AGING_STATE)
+        _click_header(page, 0)  # Z to A
+        by_name_back = page.evaluate(AGING_STATE)
+        errors = page.errors
+    assert errors == []
+    column = 2  # 31-60 among the amounts (current, 1-30, 31-60, ...)
+    totals = [v[-1] for v in before["values"]]
+    assert totals == sorted(totals, reverse=True) and before["sorted"] == [None] * 6 + ["descending"]
+    assert [v[column] for v in down["values"]] == sorted((v[column] for v in before["values"]), reverse=True)
+    assert [v[column] for v in up["values"]] == sorted(v[column] for v in before["values"])
+    assert down["names"] != before["names"] and up["names"] != down["names"]
+    assert down["sorted"][3] == "descending" and up["sorted"][3] == "ascending"
+    assert [s for k, s in enumerate(up["sorted"]) if k != 3] == [None] * 6
+    assert by_name["namesInOrder"] and by_name["sorted"][0] == "ascending"
+    assert by_name_back["names"] == by_name["names"][::-1] and by_name_back["sorted"][0] == "descending"
+    for state in (down, up, by_name, by_name_back):  # same rows, each whole, the total row still last
+        assert sorted(zip(state["names"], map(tuple, state["values"]), strict=True)) == sorted(
+            zip(before["names"], map(tuple, before["values"]), strict=True))
+        assert state["last"] == "Total"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from arwatch.core.backtest import BacktestSettings, run_backtest
@@ -82,11 +84,25 @@ def run(args: argparse.Namespace) -> int:
     settings = BacktestSettings(every=args.every, start=args.start, end=args.end, delinquent_days=args.delinquent_days,
                                 late_days=late, serious_late_days=max(late),
                                 learned="off" if args.no_learned else "auto")
-    result = run_backtest(ledger, settings, policy)
+    with _progress_bar() as progress:
+        result = run_backtest(ledger, settings, policy, progress)
     args.out.write_text(render_backtest(result), encoding="utf-8")
     print(summary(result))
     print(f"report: {args.out}")
     return ExitCode.PARTIAL_FAILURE if issues else ExitCode.OK
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int], None]]:
+    """A tqdm bar with ETA on stderr over the replayed days, drawn only when stderr is a
+    terminal (``disable=None``), so pipes and test output stay clean."""
+    from tqdm import tqdm  # noqa: PLC0415 (only when the command runs)
+
+    with tqdm(desc="backtest: replaying", unit=" periods", disable=None, leave=False, file=sys.stderr) as bar:
+        def advance(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+        yield advance
 
 
 def _pull_company(args: argparse.Namespace):

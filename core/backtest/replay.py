@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,7 @@ from ..policy import Policy
 from ..scoring import score
 from ..settlement import settlement
 
+Progress = Callable[[int, int], None]  # (days replayed so far, days in all): told after each replay day
 
 def replay_days(start: dt.date, end: dt.date, every: str = "week") -> tuple[dt.date, ...]:
     """Month ends or week ends (Sundays) from ``start`` to ``end``, both included; "day" = every day."""
@@ -78,8 +80,10 @@ class Replay:
 
 
 def replay(full: LedgerFrame, days: tuple[dt.date, ...], policy: Policy | None = None,
-           query_cust: np.ndarray | None = None, query_day: np.ndarray | None = None) -> Replay:
-    """Score ``full`` as of each of ``days``; answer queries from the latest day <= query day."""
+           query_cust: np.ndarray | None = None, query_day: np.ndarray | None = None,
+           progress: Progress | None = None) -> Replay:
+    """Score ``full`` as of each of ``days``; answer queries from the latest day <= query day.
+    ``progress(done, total)`` is called after each day (the CLI draws a bar with it)."""
     policy = policy or Policy()
     n_days, n_cust = len(days), full.n_customers
     q_cust = np.zeros(0, np.int64) if query_cust is None else np.asarray(query_cust, np.int64)
@@ -115,6 +119,8 @@ def replay(full: LedgerFrame, days: tuple[dt.date, ...], policy: Policy | None =
             q_measure[asks] = np.stack([r.measure[c] if r.measure is not None else np.zeros(len(c))
                                         for r in board.results], axis=1)
         opened.append(_open_rows(full, frame, k))
+        if progress is not None:
+            progress(k + 1, n_days)
     q_strength = np.zeros((len(q_cust), 0)) if q_strength is None else q_strength
     q_measure = np.zeros((len(q_cust), 0)) if q_measure is None else q_measure
     o = ([np.concatenate(col) if opened else np.zeros(0) for col in zip(*opened, strict=False)] if opened

@@ -39,7 +39,7 @@ from .forecast import LATE_BANDS, Forecast, ForecastQuality, ForecastRow, foreca
 from .history import History, history, paid_in_full_day
 from .metrics import CalibrationBin, average_precision, calibration_bins, roc_auc
 from .outcome import InvoiceOutcome, delinquency_day, invoice_outcome, last_day
-from .replay import Replay, replay, replay_days
+from .replay import Progress, Replay, replay, replay_days
 
 POINTS: tuple[str, ...] = ("invoice date", "due date")
 PREDICTORS: tuple[str, ...] = ("scorecard", "dunning", "late_rate", "learned")
@@ -160,13 +160,15 @@ class _Point:
 
 
 def run_backtest(ledger: Ledger, settings: BacktestSettings | None = None,
-                 policy: Policy | None = None) -> BacktestResult:
+                 policy: Policy | None = None, progress: Progress | None = None) -> BacktestResult:
+    """``progress(done, total)``: told after each replayed day (see ``replay``)."""
     settings = settings or BacktestSettings()
     full = LedgerFrame.from_ledger(ledger)
-    return backtest_frame(full, settings, policy or Policy(), ledger.company.name)
+    return backtest_frame(full, settings, policy or Policy(), ledger.company.name, progress)
 
 
-def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy, company: str = "") -> BacktestResult:
+def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy, company: str = "",
+                   progress: Progress | None = None) -> BacktestResult:
     end = last_day(full)
     invoices = np.flatnonzero(~full.i_credit)
     first = int(full.i_issue[invoices].min()) if len(invoices) else end
@@ -185,7 +187,7 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
     q_day = np.r_[q_issue, q_due]
 
     t0 = time.perf_counter()
-    rep = replay(full, days, policy, q_cust, q_day)
+    rep = replay(full, days, policy, q_cust, q_day, progress)
     seconds = time.perf_counter() - t0
 
     points = {}
