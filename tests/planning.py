@@ -100,3 +100,18 @@ def walk(ledger, first: dt.date, last: dt.date, policy: Policy, stubs=(),
         written = apply_to(written, changes)
         day += dt.timedelta(days=1)
     return events, written
+
+
+ALPHA = """
+customer a "Alpha" terms=30
+invoice a A1 2024-01-01 800.00
+"""
+
+
+def alpha_events(extra: str, last: str = "2024-04-01"):
+    """The events of daily runs from 1 Feb 2024 to ``last`` for one customer owing 800.00 since
+    1 Jan 2024 (30 days' terms), with ``extra`` ledger lines (notes, payments) added."""
+    from ledgers import ledger_from_text  # the tests' ledger text format
+
+    found, _ = walk(ledger_from_text(ALPHA + extra), dt.date(2024, 2, 1), dt.date.fromisoformat(last), policy_of())
+    return found

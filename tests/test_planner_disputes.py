@@ -6,22 +6,14 @@ payment puts the invoice back; short payment stays a warning sign."""
 import datetime as dt
 
 from ledgers import board_at, ledger_from_text
-from planning import NOTHING_WRITTEN, policy_of, run, walk
+from planning import ALPHA, NOTHING_WRITTEN, alpha_events, policy_of, run
 
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.indicators.aging import oldest_days_past_due
 from arwatch.core.segments import SEGMENTS
 
 D = dt.date.fromisoformat
-ALPHA = """
-customer a "Alpha" terms=30
-invoice a A1 2024-01-01 800.00
-"""
-
-
-def events(extra: str, last: str = "2024-04-01"):
-    found, _ = walk(ledger_from_text(ALPHA + extra), D("2024-02-01"), D(last), policy_of())
-    return found
+events = alpha_events
 
 
 def test_dispute__closes_the_open_reminder_and_no_step_comes_while_it_is_open():

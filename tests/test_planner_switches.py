@@ -5,7 +5,7 @@ automated dunning while the hold stays and payments still settle (issues 17.7 an
 import datetime as dt
 
 from ledgers import ledger_from_text
-from planning import NOTHING_WRITTEN, TEMPLATES, board, policy_of, run, walk
+from planning import ALPHA, NOTHING_WRITTEN, TEMPLATES, alpha_events, board, policy_of, run
 
 from arwatch.core.diffing import diff
 from arwatch.core.frame import LedgerFrame
@@ -14,15 +14,7 @@ from arwatch.core.switches import standing
 from arwatch.report.html import render_report
 
 D = dt.date.fromisoformat
-ALPHA = """
-customer a "Alpha" terms=30
-invoice a A1 2024-01-01 800.00
-"""
-
-
-def events(extra: str, last: str = "2024-04-01"):
-    found, _ = walk(ledger_from_text(ALPHA + extra), D("2024-02-01"), D(last), policy_of())
-    return found
+events = alpha_events
 
 
 def test_switches__without_any_the_ladder_climbs():
