@@ -1,7 +1,9 @@
 """habit_slip: a usually punctual customer pays later than its own habit (seeds 001, 004).
 
 Fires when an open invoice is older than the customer's typical days-to-pay (amount-weighted
-median of its last 12 paid invoices) plus a tolerance. A customer whose habit is 60 days is
+median of its last 12 paid invoices) plus a tolerance. An invoice held by an open dispute
+(``core/disputed.py``) waits for the dispute, not for the customer's money: it does not count,
+as it does not for ``aging`` (the dispute itself is ``disputes``' evidence). A customer whose habit is 60 days is
 not flagged 30 days in; it is at day 60 + tolerance.
 """
 
@@ -11,6 +13,7 @@ import numpy as np
 from pydantic import Field
 
 from ..columnar import group_max
+from ..disputed import held_by_dispute
 from ..frame import LedgerFrame
 from ..habit import habit
 from ..settlement import settlement
@@ -28,7 +31,8 @@ class Params(IndicatorParams):
 def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     h = habit(frame, params.last_n)
     st = settlement(frame)
-    open_rows = np.flatnonzero(st.is_open)
+    held = held_by_dispute(frame)
+    open_rows = np.flatnonzero(st.is_open & ~held)
     age = group_max(frame.i_cust[open_rows], (frame.as_of_day - frame.i_issue[open_rows]).astype(np.int64),
                     frame.n_customers, -1)
     limit = h.days_to_pay + params.tolerance_days
@@ -39,7 +43,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
 
     def explain(c: int) -> str:
         rows = [r for r in rows_of(frame.i_cust, c)
-                if st.is_open[r] and frame.as_of_day - frame.i_issue[r] > limit[c]]
+                if st.is_open[r] and not held[r] and frame.as_of_day - frame.i_issue[r] > limit[c]]
         rows.sort(key=lambda r: frame.i_issue[r])
         parts = [f"{frame.i_number[r]} ({fmt_money(st.residual[r])}) issued {fmt_day(frame.i_issue[r])} "
                  f"is {frame.as_of_day - frame.i_issue[r]} days old" for r in rows[:3]]
