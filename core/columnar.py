@@ -115,6 +115,20 @@ def group_median(keys: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     return group_weighted_median(keys, values, np.ones(len(values)), n)
 
 
+def group_quantile(keys: np.ndarray, values: np.ndarray, n: int, q: float) -> np.ndarray:
+    """The ``q`` quantile (0..1, the lower of two neighbours: no interpolation) of ``values`` per
+    key; NaN where a key has no row."""
+    out = np.full(n, np.nan)
+    if not len(keys):
+        return out
+    order = order_by(keys, values, stable=False)
+    k, v = keys[order], values[order]
+    starts = np.r_[0, np.flatnonzero(k[1:] != k[:-1]) + 1]
+    counts = np.diff(np.r_[starts, len(k)])
+    out[k[starts]] = v[starts + np.floor(q * (counts - 1) + 1e-9).astype(np.int64)]
+    return out
+
+
 def group_distinct_count(keys: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     """Number of distinct ``values`` per key."""
     if not len(keys):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .columnar import group_count, group_weighted_median, rank_from_last
+from .columnar import group_count, group_quantile, group_weighted_median, rank_from_last
 from .frame import LedgerFrame
 from .settlement import settlement
 
@@ -24,6 +24,7 @@ class Habit:
     days_late: np.ndarray
     paid_count: np.ndarray
     late_share: np.ndarray  # share of those invoices paid after their due date
+    late_spread: np.ndarray  # interquartile range of their days late (early counts as 0); NaN without history
 
 
 def habit(frame: LedgerFrame, last_n: int = 12) -> Habit:
@@ -44,6 +45,8 @@ def habit(frame: LedgerFrame, last_n: int = 12) -> Habit:
         days_late=group_weighted_median(cust, st.days_late[rows], weights, n),
         paid_count=group_count(cust, n),
         late_share=np.divide(group_count(cust[st.days_late[rows] > 0], n), np.maximum(group_count(cust, n), 1)),
+        late_spread=(group_quantile(cust, np.maximum(st.days_late[rows], 0), n, 0.75)
+                     - group_quantile(cust, np.maximum(st.days_late[rows], 0), n, 0.25)),
     )
     frame.extra[key] = result
     return result

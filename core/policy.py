@@ -83,6 +83,13 @@ class SegmentPolicy(_Section):
                                                "than this: chronic late")
     chronic_late_share: float = Field(default=0.75, ge=0, le=1,
                                       description="...in at least this share of recent paid invoices")
+    patient_days: int = Field(default=35, ge=0,
+                              description="...unless its lateness is stable and no more than this many days: "
+                                          "a patient case, good (a month, as seed 001's 60-day payer on 30-day "
+                                          "terms, and the week a weekly payment run adds)")
+    stable_spread_days: int = Field(default=10, ge=0,
+                                    description="lateness is stable when the middle half of its recent paid "
+                                                "invoices' days late spans at most this many days")
 
 
 class ModelPolicy(_Section):

@@ -4,8 +4,17 @@ Precedence, first match wins: under_review (fraud suspicion or external distress
 person), delinquent (91+ days past due, or broken promises together with silence), new (too
 little history to know a habit), chronic_late (habit itself beyond terms: the typical lateness
 that ``habitual_lateness`` measures, whether or not it is weighted in the score, above
-``chronic_late_days``, late in at least ``chronic_late_share`` of its recent paid invoices),
-good.
+``chronic_late_days``, late in at least ``chronic_late_share`` of its recent paid invoices, and
+not a patient case), good.
+
+A patient case pays a little beyond its terms, steadily: its own (unshrunk) lateness is at most
+``patient_days`` and the middle half of its recent days late spans at most
+``stable_spread_days`` (``Habit.late_spread``). Table B of the domain brief counts a customer
+paying "within its terms or its stable habit" as good, and seed 001's example of a good customer
+pays within sixty days (on thirty-day terms: a month late, every time); seed 002 gives a month
+past due before anything beyond reminders. The default of 35 days is that month and the days a
+weekly payment run adds to it. Late by more than that, or erratically late, is a habit beyond
+terms: chronic late.
 """
 
 from __future__ import annotations
@@ -35,8 +44,12 @@ def segment(frame: LedgerFrame, results: Mapping[str, IndicatorResult], rules: S
     ``habitual_lateness`` parameters (its defaults when None)."""
     n = frame.n_customers
     h = habit(frame)
-    typical = habitual_lateness.measure(frame, lateness or habitual_lateness.Params()).typical
-    late_beyond_terms = (typical > rules.chronic_late_days) & (h.late_share >= rules.chronic_late_share)
+    m = habitual_lateness.measure(frame, lateness or habitual_lateness.Params())
+    typical = m.typical
+    # judged on its own lateness, not the shrunk one: three invoices 50 days late are no patient case
+    patient = ((np.nan_to_num(m.own, nan=np.inf) <= rules.patient_days)
+               & (np.nan_to_num(h.late_spread, nan=np.inf) <= rules.stable_spread_days))
+    late_beyond_terms = (typical > rules.chronic_late_days) & (h.late_share >= rules.chronic_late_share) & ~patient
     conditions = [  # highest precedence first
         ("under_review", _fired(results, "fraud_suspicion", n) | _fired(results, "external_distress", n)),
         ("delinquent", (oldest_days_past_due(frame) >= rules.delinquent_days)

@@ -51,6 +51,7 @@ def test_backtest_demo__every_bad_debtor_is_flagged_high_a_month_ahead_and_the_f
     high = result.quality("scorecard").at("high")
     assert high.warned == len(result.delinquents) and min(high.lead_days) >= 30 and high.median_lead >= 45
     assert high.never_bad == 170
+    assert high.false_alarm_rate <= 0.10  # issue 20: at most one good customer in ten ever flagged high
     assert (f"lead time shortest {min(high.lead_days)}, median {high.median_lead:.0f} days); "
             f"{high.false_alarms} false alarms: {high.false_alarms} of 170 customers that never went bad were "
             f"flagged high ({high.false_alarm_rate:.0%})") in summary(result)

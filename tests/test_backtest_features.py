@@ -20,7 +20,8 @@ HISTORY_FIELDS = tuple(f.name for f in dataclasses.fields(History))
 # the history columns, plus the invoice columns that do not come from the replay
 FEATURES = ("paid_invoices_log", "late_rate_shrunk", "serious_rate_shrunk",
             "late_rate_recent", "serious_rate_recent", "mean_days_late", "recent_days_late", "last_days_late",
-            "second_last_days_late", "third_last_days_late", "days_late_trend", "typical_days_late", "mean_days_to_pay",
+            "second_last_days_late", "third_last_days_late", "days_late_trend", "typical_days_late", "own_days_late",
+            "late_rate_log_odds", "serious_rate_log_odds", "mean_days_to_pay",
             "disputes_log",
             "open_invoices_log", "overdue_invoices_log", "open_amount_log", "overdue_amount_log", "first_invoice",
             "days_since_last_invoice_log", "amount_log", "amount_vs_usual", "terms_days", "issued_month_end",
@@ -152,6 +153,22 @@ def test_history__recent_lateness_trend_open_amounts_and_dated_disputes_on_one_d
     assert before.open[0] == 1 and before.open_amount[0] == 800 and before.overdue_amount[0] == 800
     assert before.disputes[0] == 0
     assert before.last_late[0].tolist() == [30, 9, 0]
+
+
+def test_history__own_lateness_is_the_habit_before_shrinking_and_rates_enter_as_log_odds():
+    from arwatch.core.backtest.features import history_features, log_odds
+
+    f = LedgerFrame.from_ledger(ledger_from_text(LEDGER))
+    day = np.array([dt.date(2024, 5, 31).toordinal()] * 2)
+    h = history(f, paid_in_full_day(f), np.array([0, 1]), day, 10)
+    w = [0.5 ** (k / 6) for k in range(4)]  # habitual_lateness' recency weights, last invoice first
+    assert h.own_late[0] == pytest.approx(sum(wk * x for wk, x in zip(w, [30, 30, 9, 0], strict=True)) / sum(w))
+    assert h.own_late[1] == h.prior_days_late[1]  # no history: the all-customer mean
+    cols = history_features(h)
+    assert cols["late_rate_log_odds"][0] == pytest.approx(np.log((3.0 + 3 * h.prior_late[0]) / 7
+                                                                  / (1 - (3.0 + 3 * h.prior_late[0]) / 7)))
+    assert log_odds(np.array([0.0, 0.5, 1.0])).tolist() == pytest.approx([np.log(0.01 / 0.99), 0.0,
+                                                                          np.log(0.99 / 0.01)])
 
 
 def test_history__a_customer_without_history_gets_the_all_customer_priors():

@@ -63,3 +63,13 @@ def test_columnar__rank_from_last_counts_later_rows_of_the_same_key(data):
         same = [j for j in range(len(data)) if k[j] == k[i]]
         later = [j for j in same if (v[j], j) > (v[i], i)]
         assert ranks[i] == len(later)
+
+
+def test_group_quantile__lower_neighbour_per_key_nan_without_rows():
+    from arwatch.core.columnar import group_quantile
+
+    keys = np.array([0, 0, 0, 0, 0, 2, 2])
+    values = np.array([50.0, 10.0, 40.0, 20.0, 30.0, 7.0, 3.0])
+    q1, q3 = group_quantile(keys, values, 3, 0.25), group_quantile(keys, values, 3, 0.75)
+    assert q1[0] == 20 and q3[0] == 40 and np.isnan(q1[1]) and q1[2] == 3 and q3[2] == 3
+    assert group_quantile(keys, values, 3, 1.0)[2] == 7

@@ -9,6 +9,7 @@ from arwatch.core.frame import LedgerFrame
 from arwatch.core.planner import plan
 from arwatch.core.policy import Policy
 from arwatch.core.scoring import score
+from arwatch.core.segments import SEGMENTS
 from arwatch.demo.company import build_demo_company
 from arwatch.sync.templates import load_templates
 
@@ -83,3 +84,13 @@ def test_demo_treatments__broken_promises_get_a_call_and_escalate(demo):  # seed
             assert steps(tasks, cid) & {"phone_call", "agency_referral"}, (cid, steps(tasks, cid))
     assert set(by["broken_promise"]) - pending, "the scenario must include unexcused broken promises"
     assert any("agency_referral" in steps(tasks, cid) for cid in by["broken_promise"])
+
+
+def test_demo_treatments__the_designed_segments_of_late_payers(demo):  # seed 001, table B
+    """A steady 55-60-day payer on net 30 is a patient case (good); one paying 35-80 days past due,
+    unpredictably, is chronic late."""
+    company, _, by, _ = demo
+    board = score(LedgerFrame.from_ledger(company.ledger, company.today))
+    segment = {str(c): SEGMENTS[s] for c, s in zip(board.frame.c_id, board.segment, strict=True)}
+    assert {segment[cid] for cid in by["stable_habit"]} == {"good"}
+    assert {segment[cid] for cid in by["chronic_late"]} == {"chronic_late"}

@@ -26,7 +26,10 @@ def test_aging__oldest_open_invoice_days_past_due():
     frame, result = run("2024-05-02")  # INV/2 due 2 Mar: 61 days; INV/1 paid
     c1 = customer_index(frame, "c1")
     assert result.fired[c1]
-    assert result.strength[c1] == pytest.approx(61 / 91)
+    # c1 paid INV/1 15 days late, the company's only late payment so far (its norm): the 15 days
+    # its habit explains are habitual_lateness', aging weighs the 46 beyond them
+    assert result.strength[c1] == pytest.approx((61 - 15) / 91)
+    assert "usually 15 days late: only the days beyond that count here" in result.evidence(c1)
     assert "INV/2 (250.00 open) due 2 Mar 2024, 61 days past due" in result.evidence(c1)
     assert "bucket" not in result.evidence(c1)  # the aging report's jargon, not the evidence's
     assert "INV/1" not in result.evidence(c1)
@@ -53,3 +56,24 @@ def test_aging__buckets(days, bucket):
 def test_aging__full_strength_from_91_days():
     frame, result = run("2024-08-01")
     assert np.isclose(result.strength[customer_index(frame, "c1")], 1.0)
+
+
+def test_aging__the_days_a_habit_explains_are_weighed_once():
+    """Two customers 40 days past due: the one that always pays about 35 days late is inside
+    its habit (habitual_lateness weighs that); the punctual one is not."""
+    text = 'customer slow "Slow" terms=30\ncustomer prompt "Prompt" terms=30\n'
+    for k in range(8):
+        issued = f"2023-{k + 1:02d}-01"
+        for cid, paid in (("slow", f"2023-{k + 3:02d}-05"), ("prompt", f"2023-{k + 1:02d}-25")):
+            text += f"invoice {cid} {cid.upper()}/{k} {issued} 100.00\n"
+            text += f"payment {cid} {cid}{k} {paid} 100.00 -> {cid.upper()}/{k}\n"
+    text += "invoice slow SLOW/X 2024-01-01 100.00\ninvoice prompt PROMPT/X 2024-01-01 100.00\n"
+    frame = frame_at(text, "2024-03-11")  # both due 31 Jan: 40 days past due
+    result = aging.INDICATOR.run(frame, Policy().params("aging"))
+    slow, prompt = customer_index(frame, "slow"), customer_index(frame, "prompt")
+    assert result.fired[slow] and result.fired[prompt]
+    assert result.measure[slow] == result.measure[prompt] == 40  # the plain days past due
+    assert result.strength[prompt] == pytest.approx(40 / 91)
+    assert 0 < result.strength[slow] < 0.25 * result.strength[prompt]
+    plain = aging.INDICATOR.run(frame, aging.Params(beyond_habit=False))
+    assert plain.strength[slow] == plain.strength[prompt] == pytest.approx(40 / 91)

@@ -86,11 +86,12 @@ payment h P8 2024-06-20 1200.00 -> H8
 
 def test_scenario__habitual_late_payer_nothing_inside_its_habit_then_one_step_at_a_time():
     events, written = daily_runs(HABITUAL, "2024-03-10")
+    # a steady 20 days late on 30-day terms is a patient case, in the good segment (issue 20), whose
+    # ladder calls near 60 days past due (seed 001), not a chronic late payer called 7 days after
+    # the reminder
     assert events == [  # H7 paid at its usual 50 days: nothing; H8 runs 21 days beyond it
         ("2024-06-07", "open reminder episode:2024-05-11", REMINDER.format("1,200.00")),
-        ("2024-06-14", "open phone_call episode:2024-05-11", "CALL SCRIPT: Slowpay Ltd"),  # 34 days, 7 after
-        ("2024-06-14", "close reminder episode:2024-05-11", ""),
-        ("2024-06-20", "close phone_call episode:2024-05-11", ""),  # paid
+        ("2024-06-20", "close reminder episode:2024-05-11", ""),  # paid 41 days past due, before any call
     ]
     assert not written.tasks
 

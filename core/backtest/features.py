@@ -81,6 +81,13 @@ def _days(values: np.ndarray) -> np.ndarray:
     return months
 
 
+def log_odds(rate: np.ndarray) -> np.ndarray:
+    """A share on the scale a logistic model adds up (log odds), kept finite."""
+    p = np.clip(rate, 0.01, 0.99)
+    odds: np.ndarray = np.log(p / (1 - p))
+    return odds
+
+
 def history_features(hist: History) -> dict[str, np.ndarray]:
     """Columns about the customer's record, from ``hist`` (whose ``late_days`` is the question's X)."""
     first_invoice = hist.issued == 0
@@ -97,6 +104,9 @@ def history_features(hist: History) -> dict[str, np.ndarray]:
         "third_last_days_late": _days(hist.last_late[:, 2]),
         "days_late_trend": np.clip(hist.trend, -120, 120) / 30,
         "typical_days_late": _days(hist.typical_late),
+        "own_days_late": _days(hist.own_late),
+        "late_rate_log_odds": log_odds(hist.late_rate(prior_weight=PRIOR_WEIGHT)),
+        "serious_rate_log_odds": log_odds(hist.serious_rate(prior_weight=PRIOR_WEIGHT)),
         "mean_days_to_pay": np.minimum(hist.mean_days_to_pay, 240) / 30,
         "disputes_log": np.log1p(hist.disputes),
         "open_invoices_log": np.log1p(np.maximum(hist.open, 0)),

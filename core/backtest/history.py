@@ -106,7 +106,8 @@ class History:
       day to the day after it (NaN with none). disputes: dated disputes and complaints the
       customer opened by the query day.
       typical_late: the customer's typical lateness as ``habitual_lateness`` measures it
-      (recency-weighted days late of its last settled invoices, shrunk to the company's norm).
+      (recency-weighted days late of its last settled invoices, shrunk to the company's norm);
+      own_late: the same before shrinking (the prior mean days late with no history).
     """
 
     paid: np.ndarray
@@ -133,6 +134,7 @@ class History:
     since_last_issue: np.ndarray
     disputes: np.ndarray
     typical_late: np.ndarray
+    own_late: np.ndarray
 
     def late_rate(self, prior_weight: float = 0.0) -> np.ndarray:
         """Share paid late; with no history (and weight 0) the all-customer share."""
@@ -236,7 +238,7 @@ def history(full: LedgerFrame, paid_day: np.ndarray, q_cust: np.ndarray, q_day: 
     capped = habitual_lateness.capped(days_late, lp)
     by_day = np.argsort(pday[was_paid], kind="stable")
     norm = habitual_lateness.company_norm(pday[was_paid][by_day], capped[by_day], q_day, lp)
-    typical = habitual_lateness.typical_lateness(capped[paid_ev.order], first, end, norm, lp).typical
+    lateness_now = habitual_lateness.typical_lateness(capped[paid_ev.order], first, end, norm, lp)
     d_ev = AsOf(full.d_cust, full.d_open)
     d_first, d_end = d_ev.window(q_cust, q_day)
     safe = np.maximum(count, 1)
@@ -253,5 +255,6 @@ def history(full: LedgerFrame, paid_day: np.ndarray, q_cust: np.ndarray, q_day: 
         ewma_serious=recency_weighted(is_serious[paid_ev.order].astype(np.float64), first, end, prior_serious),
         ewma_days_late=recency_weighted(sorted_late, first, end, prior_days),
         last_late=last, trend=trend, since_last_issue=since,
-        disputes=(d_end - d_first).astype(np.float64), typical_late=typical,
+        disputes=(d_end - d_first).astype(np.float64), typical_late=lateness_now.typical,
+        own_late=np.where(np.isnan(lateness_now.own), prior_days, lateness_now.own),
     )

@@ -1,7 +1,11 @@
 """aging: time past due of the oldest open invoice (seeds 001, 002, 003).
 
 Buckets current, 1-30, 31-60, 61-90, 91+. Fires from ``fire_after_days`` past due; strength
-grows linearly to 1 at ``full_at_days``.
+grows linearly to 1 at ``full_at_days`` days past due beyond the customer's typical lateness
+(``beyond_habit``): the lateness a customer's habit explains (``usual_lateness``) is weighed
+once, by ``habitual_lateness``, and aging weighs what comes on top. A 60-day payer on 30-day terms, 30
+days past due, is inside its habit (seed 001); a punctual customer 30 days past due is not. The
+measure, the buckets, delinquency and the ladder keep the plain days past due.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from ..columnar import group_max
 from ..disputed import held_by_dispute
 from ..frame import LedgerFrame
 from ..settlement import settlement
+from . import habitual_lateness
 from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, fmt_money, rows_of
 
 BUCKETS: tuple[tuple[str, int, int], ...] = (
@@ -31,6 +36,8 @@ class Params(IndicatorParams):
     weight: float = Field(default=0.55, ge=0, le=1)
     fire_after_days: int = Field(default=1, ge=0, description="days past due before it fires")
     full_at_days: int = Field(default=91, ge=1, description="days past due of full strength")
+    beyond_habit: bool = Field(default=True, description="strength from the days past due beyond the "
+                                                         "customer's typical lateness only")
 
 
 def oldest_days_past_due(frame: LedgerFrame) -> np.ndarray:
@@ -42,10 +49,20 @@ def oldest_days_past_due(frame: LedgerFrame) -> np.ndarray:
                      frame.n_customers, -(10**9))
 
 
+def usual_lateness(frame: LedgerFrame) -> np.ndarray:
+    """Per customer, the days late its habit explains: the typical lateness ``habitual_lateness``
+    measures (its default settings), shrunk towards the company's norm, but never more than the
+    customer's own record shows (a punctual customer is not excused the company's lateness)."""
+    m = habitual_lateness.measure(frame, habitual_lateness.Params())
+    usual: np.ndarray = np.minimum(np.nan_to_num(m.own, nan=0.0), m.typical)
+    return usual
+
+
 def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     dpd = oldest_days_past_due(frame)
     fired = dpd >= max(params.fire_after_days, 1)
-    strength = dpd / params.full_at_days
+    habit = usual_lateness(frame) if params.beyond_habit else np.zeros(frame.n_customers)
+    strength = np.maximum(dpd - habit, 0) / params.full_at_days
     st = settlement(frame)
 
     held = held_by_dispute(frame)
@@ -57,7 +74,9 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         parts = [f"{frame.i_number[r]} ({fmt_money(st.residual[r])} open) due {fmt_day(frame.i_due[r])}, "
                  f"{frame.as_of_day - frame.i_due[r]} days past due" for r in rows[:3]]
         more = f" and {len(rows) - 3} more overdue" if len(rows) > 3 else ""
-        return "; ".join(parts) + more
+        usual = (f" (it is usually {habit[c]:.0f} days late: only the days beyond that count here)"
+                 if habit[c] >= 1 else "")
+        return "; ".join(parts) + more + usual
 
     return fired_result("aging", fired, strength, explain, measure=np.maximum(dpd, 0))
 

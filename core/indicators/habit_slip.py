@@ -1,8 +1,13 @@
 """habit_slip: a usually punctual customer pays later than its own habit (seeds 001, 004).
 
 Fires when an open invoice is older than the customer's typical days-to-pay (amount-weighted
-median of its last 12 paid invoices) plus a tolerance. A customer whose habit is 60 days is
-not flagged 30 days in; it is at day 60 + tolerance.
+median of its last 12 paid invoices) plus a tolerance: ``tolerance_days``, or the spread of its
+own recent days late (interquartile range) when that is wider (``spread_tolerance``): a customer
+that pays anywhere from 0 to 30 days late is not slipping at 10 days past its median (seed 004:
+pays later than it typically does). A customer whose habit is 60 days is not flagged 30 days
+in; it is at day 60 + tolerance. An invoice held by an open dispute (``core/disputed.py``)
+waits for the dispute, not for the customer's money: it does not count, as it does not for
+``aging`` (the dispute itself is ``disputes``' evidence).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import numpy as np
 from pydantic import Field
 
 from ..columnar import group_max
+from ..disputed import held_by_dispute
 from ..frame import LedgerFrame
 from ..habit import habit
 from ..settlement import settlement
@@ -23,15 +29,19 @@ class Params(IndicatorParams):
     min_history: int = Field(default=3, ge=1, description="paid invoices needed to know a habit")
     tolerance_days: int = Field(default=7, ge=0, description="days beyond the habit before it fires")
     full_after_days: int = Field(default=45, ge=1, description="days beyond habit+tolerance of full strength")
+    spread_tolerance: bool = Field(default=True, description="the tolerance is at least the spread of the "
+                                                             "customer's own recent days late (interquartile range)")
 
 
 def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     h = habit(frame, params.last_n)
     st = settlement(frame)
-    open_rows = np.flatnonzero(st.is_open)
+    held = held_by_dispute(frame)
+    open_rows = np.flatnonzero(st.is_open & ~held)
     age = group_max(frame.i_cust[open_rows], (frame.as_of_day - frame.i_issue[open_rows]).astype(np.int64),
                     frame.n_customers, -1)
-    limit = h.days_to_pay + params.tolerance_days
+    spread = np.nan_to_num(h.late_spread, nan=0.0) if params.spread_tolerance else 0.0
+    limit = h.days_to_pay + np.maximum(params.tolerance_days, spread)
     known = (h.paid_count >= params.min_history) & ~np.isnan(h.days_to_pay)
     beyond = np.where(known, age - limit, -1.0)
     fired = beyond > 0
@@ -39,7 +49,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
 
     def explain(c: int) -> str:
         rows = [r for r in rows_of(frame.i_cust, c)
-                if st.is_open[r] and frame.as_of_day - frame.i_issue[r] > limit[c]]
+                if st.is_open[r] and not held[r] and frame.as_of_day - frame.i_issue[r] > limit[c]]
         rows.sort(key=lambda r: frame.i_issue[r])
         parts = [f"{frame.i_number[r]} ({fmt_money(st.residual[r])}) issued {fmt_day(frame.i_issue[r])} "
                  f"is {frame.as_of_day - frame.i_issue[r]} days old" for r in rows[:3]]
