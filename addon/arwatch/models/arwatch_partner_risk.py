@@ -64,6 +64,10 @@ class ArwatchPartnerRisk(models.Model):
     slipping = fields.Boolean("Slipping", copy=False, index=True,
                               help="Pays later than its own habit, slower and slower, or selectively.")
     scored_at = fields.Datetime("Last scored", copy=False, readonly=True)
+    scored_by_model = fields.Char(
+        "Scored by", related="company_id.arwatch_model_fit_id.summary",
+        help="The model whose chance of late payment set the score and level: the one the company's own "
+             "backtest chose, with its fit day and version (Settings > Invoicing > Collections).")
     hold = fields.Boolean("On credit hold", tracking=True, copy=False, index=True, readonly=True)
     hold_rule = fields.Char("Hold rule", copy=False, readonly=True)
     hold_cause = fields.Char("Held because", compute="_compute_words", help="The hold's rule in words.")
