@@ -111,9 +111,15 @@ def _first_change(before, after):
 
 
 def _value(value):
-    """A related record as a person reads it: a user by login, anything else by name."""
+    """A related record as a person reads it: a user by login, a payment plan by its customer and
+    day (its display name is worded, and the wording may change between versions), anything else
+    by name."""
     if isinstance(value, BaseModel):
-        return (value.login if value._name == "res.users" else value.display_name) or None
+        if value._name == "res.users":
+            return value.login or None
+        if value._name == "arwatch.payment.plan" and value:
+            return f"{value.partner_id.display_name}, agreed on {value.agreed_on}"
+        return value.display_name or None
     return value
 
 

@@ -17,9 +17,15 @@ def hold_levels(hold_level):
     return LEVEL_ORDER[LEVEL_ORDER.index(hold_level):]
 
 
+#: the settings of the model in use (``[model]``), by their key in the company's values
+MODEL_KEYS = {"model_use": "use", "model_min_settled": "min_settled_invoices"}
+
+
 def policy_data(values):
-    """The policy mapping of a company's settings (``res.company._arwatch_policy_values``)."""
+    """The policy mapping of a company's settings (``res.company._arwatch_policy_values``); the
+    model's settings the values leave out keep the core's defaults."""
     return {
+        "model": {key: values[name] for name, key in MODEL_KEYS.items() if name in values},
         "scoring": {"medium": values["medium"], "high": values["high"], "critical": values["critical"]},
         "segments": {"delinquent_days": values["delinquent_days"]},
         "credit": {

@@ -1,4 +1,5 @@
 from . import res_company
+from . import arwatch_model_fit
 from . import res_groups
 from . import res_config_settings
 from . import arwatch_partner_risk

@@ -64,6 +64,10 @@ class ArwatchPartnerRisk(models.Model):
     slipping = fields.Boolean("Slipping", copy=False, index=True,
                               help="Pays later than its own habit, slower and slower, or selectively.")
     scored_at = fields.Datetime("Last scored", copy=False, readonly=True)
+    scored_by_model = fields.Char(
+        "Scored by", compute="_compute_scored_by_model",
+        help="The model whose chance of late payment set the score and level: the one the company's own "
+             "backtest chose, with its fit day and version (Settings > Invoicing > Collections).")
     hold = fields.Boolean("On credit hold", tracking=True, copy=False, index=True, readonly=True)
     hold_rule = fields.Char("Hold rule", copy=False, readonly=True)
     hold_cause = fields.Char("Held because", compute="_compute_words", help="The hold's rule in words.")
@@ -127,6 +131,14 @@ class ArwatchPartnerRisk(models.Model):
                 continue
             items = "".join(f"<li>{_escape(words.hold_reason(line))}</li>" for line in lines)
             rec.reasons_html = f"<ul>{items}</ul>"
+
+    @api.depends("company_id")
+    def _compute_scored_by_model(self):
+        """The company's model in use (``arwatch.model.fit``): what set this row's score at its last run."""
+        fits = self.env["arwatch.model.fit"]
+        summaries = {company: fits._in_use(company).summary for company in self.company_id}
+        for rec in self:
+            rec.scored_by_model = summaries.get(rec.company_id, False)
 
     @api.depends("indicators", "level", "segment", "hold_rule")
     def _compute_words(self):

@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from arwatch.core.actions import Op
+from arwatch.core.backtest.live import apply_in_use
 from arwatch.core.diffing import diff
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.gcpause import gc_paused
@@ -110,32 +111,38 @@ class ArwatchScoring(models.AbstractModel):
         today = today or fields.Date.context_today(self)
         ids = list(partner_ids) if partner_ids is not None else ledger_sql.customer_ids(self.env.cr, company.id)
         policy, extras = company_policy(company._arwatch_policy_values())
-        extras = dict(extras, orders=ledger_sql.has_orders(self.env.cr, company.id))
+        orders = ledger_sql.has_orders(self.env.cr, company.id)
+        extras = dict(extras, orders=orders)
+        # the model is the company's, fitted on all its customers whoever this run scores
+        model = self.env["arwatch.model.fit"]._model_for(
+            company, policy, today,
+            lambda: self._frame(company, ledger_sql.customer_ids(self.env.cr, company.id), today, orders)[0])
         templates = _templates()
         size = batch_size or self._batch_size()
         totals = {"customers": 0, "issues": 0, "changes": 0, "holds_placed": 0, "holds_released": 0,
                   "tasks_opened": 0, "tasks_closed": 0, "tasks_moved": 0}
         for start in range(0, len(ids), size):
-            counts = self._score_batch(company, ids[start:start + size], policy, extras, today, templates)
+            counts = self._score_batch(company, ids[start:start + size], policy, extras, today, templates, model)
             for key, value in counts.items():
                 totals[key] = totals.get(key, 0) + value
         company.sudo().write({"arwatch_last_run": fields.Datetime.now()})
         warning = self.env["arwatch.assignment"]._missing_people_warning(company)
         if warning:
             _logger.warning("arwatch: %s", warning)
-        _logger.info("arwatch: scored %s customers of %s in %.2fs (%s changes, %s data issues)",
-                     totals["customers"], company.name, time.perf_counter() - started, totals["changes"],
-                     totals["issues"])
-        return totals
+        _logger.info("arwatch: scored %s customers of %s in %.2fs by the %s (%s changes, %s data issues)",
+                     totals["customers"], company.name, time.perf_counter() - started, model.title,
+                     totals["changes"], totals["issues"])
+        return dict(totals, scored_by=model.predictor, model_version=model.version)
 
     @api.model
-    def _score_batch(self, company, partner_ids, policy, extras, today, templates):
+    def _score_batch(self, company, partner_ids, policy, extras, today, templates, model=None):
         writeback = self.env["arwatch.writeback"].sudo()
         # reading and planning allocate a few hundred thousand short-lived objects and no cycles:
         # with the collector paused they go by reference counting, instead of full collections
         # over Odoo's whole heap (one takes 0.12-0.16 s in the benchmark's process)
         with gc_paused():
-            board, issues = self._board(company, partner_ids, today, policy, orders=extras.get("orders", False))
+            board, issues = self._board(company, partner_ids, today, policy, orders=extras.get("orders", False),
+                                        model=model)
             written, state = writeback._written_state(company, partner_ids, today)
             desired = desired_state(board, written, policy, today, templates, company.name)
             changes = diff(written, desired)
@@ -151,15 +158,24 @@ class ArwatchScoring(models.AbstractModel):
                 "tasks_opened": ops[Op.OPEN_TASK], "tasks_closed": ops[Op.CLOSE_TASK], "tasks_moved": moved}
 
     @api.model
-    def _board(self, company, partner_ids, today, policy, orders=False):
+    def _board(self, company, partner_ids, today, policy, orders=False, model=None):
         """The core's ``ScoreBoard`` of ``partner_ids`` as of ``today`` and the data issues;
-        order volume on confirmed sale orders when ``orders``, else on invoices."""
+        order volume on confirmed sale orders when ``orders``, else on invoices. With ``model``
+        (``arwatch.model.fit``), score and level are its chance; the evidence stays the indicators'."""
+        frame, issues = self._frame(company, partner_ids, today, orders)
+        board = score(frame, policy)
+        if model is not None:
+            board = apply_in_use(board, model, policy)
+        return board, issues
+
+    @api.model
+    def _frame(self, company, partner_ids, today, orders=False):
+        """The core's ``LedgerFrame`` of ``partner_ids`` as of ``today``, and the data issues."""
         unmapped = []  # rows the mapping could not read, then the records the core refused
         raw = ledger_sql.load_raw(self.env.cr, self._company_values(company), partner_ids, orders=orders,
                                   issues=unmapped)
         ledger, issues = load_ledger(raw, source="odoo")
-        frame = LedgerFrame.from_ledger(ledger, as_of=today)
-        return score(frame, policy), tuple(unmapped) + tuple(issues)
+        return LedgerFrame.from_ledger(ledger, as_of=today), tuple(unmapped) + tuple(issues)
 
     @api.model
     def _company_values(self, company):

@@ -1,6 +1,7 @@
 from odoo import fields, models
 
 LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
+MODEL_USE = [("chosen", "The model the company's own backtest chooses"), ("scorecard", "Always the scorecard")]
 SCORED_BY = [("odoo", "This add-on (daily job in Odoo)"), ("sync", "arwatch sync (external)")]
 
 
@@ -40,6 +41,21 @@ class ResCompany(models.Model):
              "'arwatch sync': the daily job skips this company and an external `arwatch sync` "
              "(a collections manager's API key) writes them through this add-on; the holds are "
              "enforced the same way. One writer per company: the other only reads.")
+    arwatch_model_use = fields.Selection(
+        MODEL_USE, "Risk model", default="chosen", required=True,
+        help="Which model's chance of late payment sets the score and level: the one the company's own "
+             "backtest chooses on its history (a learned model, the customer's past late rate or the "
+             "scorecard; fitted again every 30 days), or always the explained scorecard. The reasons "
+             "shown are the warning signs' evidence either way.")
+    arwatch_model_min_settled = fields.Integer(
+        "Settled invoices needed to choose a model", default=200,
+        help="With fewer settled invoices known before the fit day, the scorecard scores.")
+    arwatch_model_fit_id = fields.Many2one("arwatch.model.fit", "Model in use", compute="_compute_arwatch_model_fit")
+
+    def _compute_arwatch_model_fit(self):
+        fits = self.env["arwatch.model.fit"]
+        for company in self:
+            company.arwatch_model_fit_id = fits._in_use(company) if company.id else fits
 
     def _arwatch_scored_in_odoo(self):
         """The companies of ``self`` that the add-on's job scores."""
@@ -64,4 +80,6 @@ class ResCompany(models.Model):
             "large_invoice": self.arwatch_large_invoice,
             "collections_user": str(self.arwatch_collections_user_id.id or ""),
             "manager_user": str(self.arwatch_manager_user_id.id or ""),
+            "model_use": self.arwatch_model_use,
+            "model_min_settled": self.arwatch_model_min_settled,
         }

@@ -21,3 +21,8 @@ class ResConfigSettings(models.TransientModel):
     arwatch_collections_user_id = fields.Many2one(related="company_id.arwatch_collections_user_id", readonly=False)
     arwatch_manager_user_id = fields.Many2one(related="company_id.arwatch_manager_user_id", readonly=False)
     arwatch_scored_by = fields.Selection(related="company_id.arwatch_scored_by", readonly=False)
+    arwatch_model_use = fields.Selection(related="company_id.arwatch_model_use", readonly=False)
+    arwatch_model_min_settled = fields.Integer(related="company_id.arwatch_model_min_settled", readonly=False)
+    arwatch_model_summary = fields.Char(related="company_id.arwatch_model_fit_id.summary")
+    arwatch_model_reason = fields.Text(related="company_id.arwatch_model_fit_id.reason")
+    arwatch_model_backtest = fields.Text(related="company_id.arwatch_model_fit_id.backtest")
