@@ -38,10 +38,11 @@ def fired(board: ScoreBoard, indicator_id: str) -> np.ndarray:
     return np.zeros(board.frame.n_customers, dtype=bool)
 
 
-def evidence(board: ScoreBoard, indicator_id: str, c: int) -> str:
+def evidence(board: ScoreBoard, indicator_id: str, c: int, locale: str = DEFAULT_LOCALE) -> str:
+    """The indicator's evidence for customer ``c`` in ``locale`` ("" when the board did not run it)."""
     for result in board.results:
         if result.indicator == indicator_id:
-            return result.evidence(c)
+            return result.evidence(c, locale)
     return ""
 
 
@@ -91,13 +92,13 @@ def reason_for(board: ScoreBoard, policy: Policy, rule: str, c: int, locale: str
     kind, _, name = rule.partition(":")
     if kind == "segment":
         dpd = int(oldest_days_past_due(board.frame)[c])
-        more = evidence(board, "aging", c)
+        more = evidence(board, "aging", c, locale)
         who = wording.segment_words(name)
         return f"{who[:1].upper()}{who[1:]}: oldest invoice {dpd} days past due" + (f" ({more})" if more else "")
     if kind == "level":
         return wording.standing_line(LEVEL_NAMES[board.level[c]], SEGMENT_NAMES[board.segment[c]], board.score[c])
     if kind == "indicator":
-        return wording.reason(name, evidence(board, name, c))
+        return wording.reason(name, evidence(board, name, c, locale))
     limit = credit_limit(board, policy)[c]
     return wording.over_limit(float(open_balance(board)[c]), float(limit), board.frame.currency,
                               wording.in_locale(locale))

@@ -281,10 +281,11 @@ def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: 
 
 
 def plan_flags(board: ScoreBoard, policy: Policy, today: dt.date,
-               explained: Explained | None = None) -> tuple[Flag, ...]:
-    """A risk flag for every customer at or above the policy's ``flag_min_level``."""
+               explained: Explained | None = None, locale: str = DEFAULT_LOCALE) -> tuple[Flag, ...]:
+    """A risk flag for every customer at or above the policy's ``flag_min_level``, its reasons'
+    days and amounts in ``locale`` (``explained``'s when given)."""
     minimum = LEVEL_NAMES.index(policy.credit.flag_min_level)
-    explained = explained or Explained(board)
+    explained = explained or Explained(board, locale)
     flags = []
     for c in np.flatnonzero(board.level >= minimum):
         s = explained.customer(int(c))
@@ -306,8 +307,8 @@ def plan(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.dat
     _check_day(board.frame, today)
     company_name = company_name or board.frame.company_name
     holds = desired_holds(board, written, policy, today, locale)
-    explained = Explained(board)
-    return DesiredState(as_of=today, flags=plan_flags(board, policy, today, explained), holds=holds,
+    explained = Explained(board, locale)
+    return DesiredState(as_of=today, flags=plan_flags(board, policy, today, explained, locale), holds=holds,
                         tasks=plan_tasks(board, written, policy, today, templates, holds, company_name,
                                          render_written, explained, locale))
 

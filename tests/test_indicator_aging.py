@@ -27,7 +27,7 @@ def test_aging__oldest_open_invoice_days_past_due():
     c1 = customer_index(frame, "c1")
     assert result.fired[c1]
     assert result.strength[c1] == pytest.approx(61 / 91)
-    assert "INV/2 (250.00 open) due 2 Mar 2024, 61 days past due" in result.evidence(c1)
+    assert "INV/2 (€250.00 open) due 2 Mar 2024, 61 days past due" in result.evidence(c1)
     assert "bucket" not in result.evidence(c1)  # the aging report's jargon, not the evidence's
     assert "INV/1" not in result.evidence(c1)
 
