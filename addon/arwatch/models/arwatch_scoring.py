@@ -112,11 +112,12 @@ class ArwatchScoring(models.AbstractModel):
         policy, extras = company_policy(company._arwatch_policy_values())
         extras = dict(extras, orders=ledger_sql.has_orders(self.env.cr, company.id))
         templates = _templates()
+        locale = company._arwatch_locale()
         size = batch_size or self._batch_size()
         totals = {"customers": 0, "issues": 0, "changes": 0, "holds_placed": 0, "holds_released": 0,
                   "tasks_opened": 0, "tasks_closed": 0, "tasks_moved": 0}
         for start in range(0, len(ids), size):
-            counts = self._score_batch(company, ids[start:start + size], policy, extras, today, templates)
+            counts = self._score_batch(company, ids[start:start + size], policy, extras, today, templates, locale)
             for key, value in counts.items():
                 totals[key] = totals.get(key, 0) + value
         company.sudo().write({"arwatch_last_run": fields.Datetime.now()})
@@ -129,7 +130,7 @@ class ArwatchScoring(models.AbstractModel):
         return totals
 
     @api.model
-    def _score_batch(self, company, partner_ids, policy, extras, today, templates):
+    def _score_batch(self, company, partner_ids, policy, extras, today, templates, locale):
         writeback = self.env["arwatch.writeback"].sudo()
         # reading and planning allocate a few hundred thousand short-lived objects and no cycles:
         # with the collector paused they go by reference counting, instead of full collections
@@ -137,7 +138,7 @@ class ArwatchScoring(models.AbstractModel):
         with gc_paused():
             board, issues = self._board(company, partner_ids, today, policy, orders=extras.get("orders", False))
             written, state = writeback._written_state(company, partner_ids, today)
-            desired = desired_state(board, written, policy, today, templates, company.name)
+            desired = desired_state(board, written, policy, today, templates, company.name, locale)
             changes = diff(written, desired)
         assignment = self.env["arwatch.assignment"]
         users = assignment._users_for(company, desired.tasks, assignment._step_kinds(policy))
