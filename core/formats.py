@@ -96,7 +96,8 @@ def _day_month_skeleton(name: str) -> str:
 @dataclass(frozen=True)
 class Style:
     """How one company writes days and amounts: its locale and its accounting currency. The
-    indicators' evidence, hold reasons, tasks and the report all write through one of these:
+    indicators' evidence, hold reasons and task lines write through one of these (the report's
+    ``arwatch.report.style.Style`` writes through the same functions):
 
         s = Style("de_DE", "EUR")
         s.money(1470.77)                  # '1.470,77 €'
