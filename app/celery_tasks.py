@@ -51,7 +51,8 @@ def sync_company_task(company: str, config: str | None = None, state: str | None
                               policy=Path(policy) if policy else None,
                               templates=Path(templates) if templates else None, locale=locale)
     summary, notes = sync_company(company, config_path, state, args, clock)
-    return {"summary": summary.model_dump(mode="json", exclude={"changes"}), "line": summary.line(),
+    line = summary.line(loaded.locale_of(loaded.company(company), locale))
+    return {"summary": summary.model_dump(mode="json", exclude={"changes"}), "line": line,
             "notes": list(notes)}
 
 

@@ -109,7 +109,7 @@ def _not_called(desired: DesiredState, board: ScoreBoard, policy: Policy, at_ris
         if at_risk[c] <= 0 or cid in called:
             continue
         out.append((str(frame.c_name[c]), _why_not(board, int(c), tasks.get(cid, []), cid in held, cid in later,
-                                                    promises, locale, switched.words(int(c)))))
+                                                    promises, locale, switched.words(int(c), locale))))
     return tuple(out)
 
 

@@ -12,7 +12,6 @@ import numpy as np
 
 from .credit_policy import StepRule
 from .disputed import open_disputes
-from .indicators.base import fmt_day, fmt_money
 from .plan_view import Firing, PlanView
 
 
@@ -38,6 +37,6 @@ def _words(view: PlanView, r: int, days_open: int) -> str:
     f = view.frame
     inv = int(f.d_inv[r])
     about = "the account" if inv < 0 else str(f.i_number[inv])
-    amount = "" if np.isnan(f.d_amount[r]) else f" ({fmt_money(float(f.d_amount[r]))} disputed)"
+    amount = "" if np.isnan(f.d_amount[r]) else f" ({view.money(float(f.d_amount[r]))} disputed)"
     reason = f": {f.d_reason[r]}" if f.d_reason[r] else ""
-    return f"dispute on {about} opened {fmt_day(f.d_open[r])}, {days_open} days open{amount}{reason}"
+    return f"dispute on {about} opened {view.day(f.d_open[r])}, {days_open} days open{amount}{reason}"

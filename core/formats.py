@@ -8,17 +8,24 @@ with the company's locale passed in, so one company reads one style everywhere:
     money(1234.5, "EUR", "en_GB")             # '€1,234.50'
     money(1234.5, "EUR", "de_DE")             # '1.234,50 €'
     amount(1234.5, "de_DE")                   # '1.234,50' (a table cell under a head naming the currency)
+
+``Style(locale, currency)`` bundles them for one company (the indicators' evidence, hold reasons,
+tasks and the report write through it), and ``locale_of_lang`` maps an Odoo language code to a
+locale.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_currency, format_decimal, format_percent
 
 DEFAULT_LOCALE = "en_GB"  # when neither the configuration nor --locale names one
 
@@ -57,3 +64,76 @@ def money(value: Number, currency: str, locale: str = DEFAULT_LOCALE) -> str:
 def amount(value: Number, locale: str = DEFAULT_LOCALE) -> str:
     """An amount to the cent without currency (a table cell whose head names the currency)."""
     return format_decimal(value, format="#,##0.00", locale=parsed(locale))
+
+
+def locale_of_lang(lang: str | None, fallback: str = "en_US") -> str:
+    """The Babel locale of an Odoo language code ('fr_FR', 'de_CH', 'sr@latin', 'es_419'):
+    the code itself when Babel knows it, else its language alone ('sr'), else ``fallback``."""
+    for name in (lang or "", (lang or "").split("@")[0], (lang or "").split("@")[0].split("_")[0]):
+        if name:
+            try:
+                return check_locale(name)
+            except ValueError:
+                continue
+    return check_locale(fallback)
+
+
+DayLike = dt.date | int  # a date, or a day number (``date.toordinal()``, as the frame keeps days)
+
+
+def as_date(value: DayLike) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromordinal(int(value))
+
+
+@lru_cache(maxsize=32)
+def _day_month_skeleton(name: str) -> str:
+    """The locale's medium date pattern without its year, as a skeleton ('dMMM', 'ddMM', 'MMMd')."""
+    pattern = parsed(name).date_formats["medium"].pattern
+    fields = [m.group(0) for m in re.finditer(r"'[^']*'|([A-Za-z])\1*", pattern) if not m.group(0).startswith("'")]
+    return "".join(f for f in fields if f[0] not in "yYuGE") or "MMMd"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one company writes days and amounts: its locale and its accounting currency. The
+    indicators' evidence, hold reasons and task lines write through one of these (the report's
+    ``arwatch.report.style.Style`` writes through the same functions):
+
+        s = Style("de_DE", "EUR")
+        s.money(1470.77)                  # '1.470,77 €'
+        s.day(date(2026, 10, 8))          # '08.10.2026' (or a day number)
+        s.days([d1, d2, d3])              # '02.11., 09.11., 16.11.2026' (the year once when shared)
+        s.month(date(2026, 3, 1))         # 'März 2026'
+        s.percent(0.43)                   # '43 %'
+    """
+
+    locale: str = DEFAULT_LOCALE
+    currency: str = "EUR"
+
+    def money(self, value: Number, currency: str | None = None) -> str:
+        """An amount with its currency (this style's unless named), to the cent."""
+        return money(value, currency or self.currency, self.locale)
+
+    def amount(self, value: Number) -> str:
+        """An amount to the cent without currency (a table cell whose head names the currency)."""
+        return amount(value, self.locale)
+
+    def day(self, value: DayLike) -> str:
+        """A date (or day number) in the locale's medium style."""
+        return day(as_date(value), self.locale)
+
+    def days(self, values: Sequence[DayLike]) -> str:
+        """Dates as a list, the year written once when they share it ('2 Nov, 9 Nov, 16 Nov 2026')."""
+        dates = [as_date(v) for v in values]
+        if len(dates) < 2 or len({d.year for d in dates}) > 1:
+            return ", ".join(self.day(d) for d in dates)
+        skeleton, loc = _day_month_skeleton(self.locale), parsed(self.locale)
+        return ", ".join([*(format_skeleton(skeleton, d, locale=loc) for d in dates[:-1]), self.day(dates[-1])])
+
+    def month(self, value: DayLike) -> str:
+        """A month and year, short ('Mar 2026', 'März 2026', '2026年3月')."""
+        return format_skeleton("yMMM", as_date(value), locale=parsed(self.locale))
+
+    def percent(self, value: float) -> str:
+        """A share 0..1 as a whole percentage ('43%', '43 %')."""
+        return format_percent(value, locale=parsed(self.locale))

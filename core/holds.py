@@ -21,9 +21,9 @@ from . import wording
 from .actions import Hold, WrittenState
 from .columnar import NEVER
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, HoldPolicy
-from .formats import DEFAULT_LOCALE
+from .formats import DEFAULT_LOCALE, Style
 from .frame import PAYMENT_STATES
-from .indicators.aging import oldest_days_past_due
+from .indicators.aging import oldest_days_past_due, overdue_rows
 from .model import PaymentState
 from .policy import Policy
 from .scoring import ScoreBoard, score
@@ -38,10 +38,11 @@ def fired(board: ScoreBoard, indicator_id: str) -> np.ndarray:
     return np.zeros(board.frame.n_customers, dtype=bool)
 
 
-def evidence(board: ScoreBoard, indicator_id: str, c: int) -> str:
+def evidence(board: ScoreBoard, indicator_id: str, c: int, locale: str = DEFAULT_LOCALE) -> str:
+    """The indicator's evidence for customer ``c`` in ``locale`` ("" when the board did not run it)."""
     for result in board.results:
         if result.indicator == indicator_id:
-            return result.evidence(c)
+            return result.evidence(c, locale)
     return ""
 
 
@@ -90,17 +91,31 @@ def reason_for(board: ScoreBoard, policy: Policy, rule: str, c: int, locale: str
     their currency in ``locale``)."""
     kind, _, name = rule.partition(":")
     if kind == "segment":
-        dpd = int(oldest_days_past_due(board.frame)[c])
-        more = evidence(board, "aging", c)
         who = wording.segment_words(name)
-        return f"{who[:1].upper()}{who[1:]}: oldest invoice {dpd} days past due" + (f" ({more})" if more else "")
+        return f"{who[:1].upper()}{who[1:]}: {_overdue_words(board, c, locale)}"
     if kind == "level":
         return wording.standing_line(LEVEL_NAMES[board.level[c]], SEGMENT_NAMES[board.segment[c]], board.score[c])
     if kind == "indicator":
-        return wording.reason(name, evidence(board, name, c))
+        return wording.reason(name, evidence(board, name, c, locale))
     limit = credit_limit(board, policy)[c]
     return wording.over_limit(float(open_balance(board)[c]), float(limit), board.frame.currency,
                               wording.in_locale(locale))
+
+
+def _overdue_words(board: ScoreBoard, c: int, locale: str) -> str:
+    """The customer's arrears, each fact once: "oldest invoice 120 days past due (INV/7, €8,100.00
+    open, due 8 Aug 2026; 2 more overdue)"; with nothing overdue that counts, the broken promises
+    and silence that made it delinquent."""
+    frame = board.frame
+    rows = overdue_rows(frame, c)
+    if not rows:
+        said = [wording.reason(ind, evidence(board, ind, c, locale)) for ind in ("broken_promise", "silence")
+                if fired(board, ind)[c]]
+        return "; ".join(said) or "nothing overdue that counts (disputed invoices wait)"
+    s, oldest = Style(locale, frame.currency), rows[0]
+    more = f"; {len(rows) - 1} more overdue" if len(rows) > 1 else ""
+    return (f"oldest invoice {frame.as_of_day - int(frame.i_due[oldest])} days past due ({frame.i_number[oldest]}, "
+            f"{s.money(settlement(frame).residual[oldest])} open, due {s.day(frame.i_due[oldest])}{more})")
 
 
 def _recently_caused(board: ScoreBoard, policy: Policy, held: np.ndarray, today: dt.date,

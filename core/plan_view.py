@@ -55,19 +55,19 @@ class Firing:
 class Explained:
     """A board's per-customer explanations, each rendered once per plan however often it is read.
 
-    ``board.customer(c)`` renders the evidence of every reason; a customer with ten reminder tasks
-    and a flag would otherwise render it eleven times.
+    ``board.customer(c, locale)`` renders the evidence of every reason (in the company's
+    ``locale``); a customer with ten reminder tasks and a flag would otherwise render it eleven times.
     """
 
-    def __init__(self, board: ScoreBoard):
-        self.board = board
+    def __init__(self, board: ScoreBoard, locale: str = DEFAULT_LOCALE):
+        self.board, self.locale = board, locale
         self._scores: dict[int, CustomerScore] = {}
         self._why: dict[tuple[tuple[str, ...], int], tuple[str, ...]] = {}
 
     def customer(self, c: int) -> CustomerScore:
         found = self._scores.get(c)
         if found is None:
-            found = self._scores[c] = self.board.customer(c)
+            found = self._scores[c] = self.board.customer(c, self.locale)
         return found
 
     def why(self, requires: tuple[str, ...], c: int) -> tuple[str, ...]:
@@ -76,7 +76,7 @@ class Explained:
         found = self._why.get(key)
         if found is None:
             board = self.board
-            found = self._why[key] = tuple(wording.reason(ind, evidence(board, ind, c)) for ind in requires
+            found = self._why[key] = tuple(wording.reason(ind, evidence(board, ind, c, self.locale)) for ind in requires
                                            if fired(board, ind)[c])
         return found
 
@@ -89,7 +89,7 @@ class PlanView:
         frame, credit = board.frame, policy.credit
         self.board, self.frame, self.credit = board, frame, credit
         self.locale = locale
-        self.explained = explained or Explained(board)
+        self.explained = explained or Explained(board, locale)
         self.st = settlement(frame)
         # invoice rows of customer c: i_rows[c]:i_rows[c + 1] (the frame is sorted by customer)
         self.i_rows = np.searchsorted(frame.i_cust, np.arange(frame.n_customers + 1))

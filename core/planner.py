@@ -13,7 +13,7 @@ that fired (``rule``) and the facts behind it (``evidence``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -67,8 +67,19 @@ def _fire(view: PlanView, segment: str, ladder: str, index: int, rule: StepRule,
 
 def _hold_note(view: PlanView, hold: Hold) -> str:
     """The hold in words (a hold written before core/wording.py kept its ids: ``plain``), its day
-    in the company's locale."""
-    return f"on credit hold since {view.day(hold.since)}: {wording.plain(hold.reason)}"
+    in the company's locale; the hold letter's task lists no invoices of its own."""
+    return f"on credit hold since {view.day(hold.since)}: {_hold_words(hold, (), invoices_listed=False)}"
+
+
+def _hold_words(hold: Hold, said: Collection[str], invoices_listed: bool) -> str:
+    """The hold's reason, or only its cause in words ("in arrears", "high or critical risk") where
+    the task's own lines already say the rest: its risk line (the reason of a hold on the level),
+    the overdue invoices it lists (the reason of a hold on arrears), the same evidence line."""
+    reason = wording.plain(hold.reason)
+    if (reason in said or wording.is_standing_line(reason)
+            or (invoices_listed and hold.rule.partition(":")[0] == "segment")):
+        return wording.hold_cause(hold.rule)
+    return reason
 
 
 def _promise_firings(view: PlanView, customers: np.ndarray, ladder: str, index: int,
@@ -145,8 +156,7 @@ def _invoice_facts(view: PlanView, rows: tuple[int, ...]) -> list[dict[str, Any]
 def _evidence(view: PlanView, firing: Firing, invoices: list[dict[str, Any]]) -> tuple[str, ...]:
     c, board = firing.customer, view.board
     lines = [firing.reason] if firing.reason else []
-    if carries_hold(firing) and firing.hold is not None:
-        lines.append(f"Credit hold: {wording.plain(firing.hold.reason)}")
+    hold_at = len(lines)
     lines.append(wording.standing_line(LEVEL_NAMES[board.level[c]], SEGMENT_NAMES[board.segment[c]], board.score[c]))
     for inv in invoices[:5]:
         when = (f"{inv['days_past_due']} days past due" if inv["days_past_due"] > 0
@@ -158,7 +168,11 @@ def _evidence(view: PlanView, firing: Firing, invoices: list[dict[str, Any]]) ->
         lines.append(f"usually pays in {view.habit.days_to_pay[c]:.0f} days "
                      f"(last {int(view.habit.paid_count[c])} paid invoices); habit + "
                      f"{view.credit.habit_grace_days} days grace has passed")
-    return tuple(lines) + _notes(view, firing)
+    notes = _notes(view, firing)
+    if carries_hold(firing) and firing.hold is not None:
+        words = _hold_words(firing.hold, (*lines, *notes), invoices_listed=bool(invoices))
+        lines.insert(hold_at, f"Credit hold since {view.day(firing.hold.since)}: {words}")
+    return tuple(lines) + notes
 
 
 def _notes(view: PlanView, firing: Firing) -> tuple[str, ...]:
@@ -281,10 +295,11 @@ def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: 
 
 
 def plan_flags(board: ScoreBoard, policy: Policy, today: dt.date,
-               explained: Explained | None = None) -> tuple[Flag, ...]:
-    """A risk flag for every customer at or above the policy's ``flag_min_level``."""
+               explained: Explained | None = None, locale: str = DEFAULT_LOCALE) -> tuple[Flag, ...]:
+    """A risk flag for every customer at or above the policy's ``flag_min_level``, its reasons'
+    days and amounts in ``locale`` (``explained``'s when given)."""
     minimum = LEVEL_NAMES.index(policy.credit.flag_min_level)
-    explained = explained or Explained(board)
+    explained = explained or Explained(board, locale)
     flags = []
     for c in np.flatnonzero(board.level >= minimum):
         s = explained.customer(int(c))
@@ -306,8 +321,8 @@ def plan(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.dat
     _check_day(board.frame, today)
     company_name = company_name or board.frame.company_name
     holds = desired_holds(board, written, policy, today, locale)
-    explained = Explained(board)
-    return DesiredState(as_of=today, flags=plan_flags(board, policy, today, explained), holds=holds,
+    explained = Explained(board, locale)
+    return DesiredState(as_of=today, flags=plan_flags(board, policy, today, explained, locale), holds=holds,
                         tasks=plan_tasks(board, written, policy, today, templates, holds, company_name,
                                          render_written, explained, locale))
 

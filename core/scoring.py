@@ -1,7 +1,8 @@
 """Scoring: every indicator on a frame cut at T, combined into a score, a level and reasons.
 
 ``score(frame, policy)`` is the whole pure pipeline for one day; ``ScoreBoard`` keeps the arrays
-and renders a customer's result (``board.customer(i)``) with its evidence on demand.
+and renders a customer's result (``board.customer(i, locale)``) with its evidence on demand, its
+days and amounts in the company's locale.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from . import wording
+from .formats import DEFAULT_LOCALE
 from .frame import LedgerFrame
 from .indicators import INDICATORS, Indicator, IndicatorResult
 from .policy import LEVELS, Policy, ScoringPolicy
@@ -78,8 +80,8 @@ class ScoreBoard:
         """Customer indexes, riskiest first (ties by name)."""
         return np.lexsort((self.frame.c_name.astype(str), -self.score))
 
-    def customer(self, c: int) -> CustomerScore:
-        """The explained result of customer index ``c``."""
+    def customer(self, c: int, locale: str = DEFAULT_LOCALE) -> CustomerScore:
+        """The explained result of customer index ``c``, its evidence written in ``locale``."""
         order = np.argsort(-self.contributions[:, c], kind="stable")
         total = self.contributions[:, c]
         reasons = []
@@ -89,7 +91,7 @@ class ScoreBoard:
             ind, res = self.indicators[k], self.results[k]
             reasons.append(Reason(indicator=ind.id, title=ind.title, strength=round(float(res.strength[c]), 3),
                                   points=round(float(self.score[c] * total[k] / total.sum()), 1),
-                                  evidence=res.evidence(c)))
+                                  evidence=res.evidence(c, locale)))
         return CustomerScore(
             customer_id=str(self.frame.c_id[c]), name=str(self.frame.c_name[c]), as_of=self.frame.as_of,
             score=round(float(self.score[c]), 1), level=LEVELS[self.level[c]], segment=SEGMENTS[self.segment[c]],

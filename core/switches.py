@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .formats import DEFAULT_LOCALE, Style
 from .frame import SWITCH_KINDS, LedgerFrame
-from .indicators.base import fmt_day
 from .model import SwitchKind
 
 
@@ -54,15 +54,15 @@ class Standing:
     def placed(self) -> np.ndarray:
         return self.placed_row >= 0
 
-    def words(self, c: int) -> tuple[str, ...]:
-        """What a worklist says of the customer: 'snoozed until 10 Jan 2027 (...)', ..."""
-        f, out = self.frame, []
+    def words(self, c: int, locale: str = DEFAULT_LOCALE) -> tuple[str, ...]:
+        """What a worklist says of the customer: 'snoozed until 10 Jan 2027 (...)', ... (days in ``locale``)."""
+        f, out, s = self.frame, [], Style(locale, self.frame.currency)
         if (r := int(self.placed_row[c])) >= 0:
-            out.append(f"with the agency since {fmt_day(f.w_day[r])}" + _said(f.w_note[r]))
+            out.append(f"with the agency since {s.day(f.w_day[r])}" + _said(f.w_note[r]))
         if (r := int(self.snooze_row[c])) >= 0:
-            out.append(f"snoozed until {fmt_day(f.w_until[r])} (set {fmt_day(f.w_day[r])})" + _said(f.w_note[r]))
+            out.append(f"snoozed until {s.day(f.w_until[r])} (set {s.day(f.w_day[r])})" + _said(f.w_note[r]))
         if (r := int(self.exclude_row[c])) >= 0:
-            out.append(f"excluded from reminders since {fmt_day(f.w_day[r])}" + _said(f.w_note[r]))
+            out.append(f"excluded from reminders since {s.day(f.w_day[r])}" + _said(f.w_note[r]))
         return tuple(out)
 
 

@@ -205,7 +205,8 @@ def hold_cause(rule: str) -> str:
     if kind == "indicator":
         return indicator_name(name)
     if kind == "level":
-        return " or ".join(level_words(level) for level in name.split("/")) + " risk"
+        levels = [level_words(level) for level in name.split("/")]
+        return (", ".join(levels[:-1]) + " or " if len(levels) > 1 else "") + levels[-1] + " risk"
     if kind == "over_limit":
         return "over the credit limit"
     return rule.replace("_", " ")

@@ -81,8 +81,8 @@ def steps_list(tasks: Sequence[Task], style: Style) -> str:
     return f"<h4>{_e(head)}</h4><ul>{lines}</ul>"
 
 
-def _reasons(board: ScoreBoard, c: int) -> str:
-    s = board.customer(c)
+def _reasons(board: ScoreBoard, c: int, locale: str) -> str:
+    s = board.customer(c, locale)
     return "".join(f"<li><b>{_e(wording.indicator_name(r.indicator))}</b> "
                    f"<small>({r.points:.0f} of {s.score:.0f} points)</small>: {_e(plain(r.evidence))}</li>"
                    for r in s.reasons)
@@ -144,7 +144,7 @@ def customer_details(board: ScoreBoard, row: RiskRow, tasks: Sequence[Task], hol
         f'<b class="sc">{row.score:.0f}{_e(arrow)}</b> <b>{_e(row.name)}</b> '
         f'<small>{_e(wording.standing(row.level, row.segment))} risk · {_e(style.whole_money(row.open))} open, '
         f'{_e(style.whole_money(row.overdue))} overdue{oldest}</small></summary><div class="body">'
-        f"<div><h4>Why</h4><ul>{_reasons(board, c)}</ul>{hold_line}"
+        f"<div><h4>Why</h4><ul>{_reasons(board, c, style.locale)}</ul>{hold_line}"
         + steps_list(tasks, style)
         + "</div><div>" + _open_invoices(frame, c, style) + _contacts(frame, c, style) + "</div>"
         + _history_chart(history, style)

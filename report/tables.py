@@ -17,6 +17,7 @@ from typing import Any, Literal
 from arwatch.core import wording
 from arwatch.core.actions import DesiredState
 from arwatch.core.cells import safe_row
+from arwatch.core.formats import DEFAULT_LOCALE
 from arwatch.core.scoring import ScoreBoard
 
 from .aging import BUCKET_NAMES, InvoiceCurrencies, aging_by_customer
@@ -62,8 +63,9 @@ def aging_sheet(board: ScoreBoard, currencies: InvoiceCurrencies | None = None) 
     return Sheet("Aging", columns, tuple(rows))
 
 
-def risks_sheet(board: ScoreBoard, desired: DesiredState) -> Sheet:
-    """Every customer, riskiest first, with money, the next step and the reasons in words."""
+def risks_sheet(board: ScoreBoard, desired: DesiredState, locale: str = DEFAULT_LOCALE) -> Sheet:
+    """Every customer, riskiest first, with money, the next step and the reasons in words (their
+    days and amounts in ``locale``)."""
     columns = (Column("rank", "integer"), Column("customer_id"), Column("customer"), Column("score", "number"),
                Column("level"), Column("segment"), Column("currency"), Column("exposure", "money"),
                Column("overdue", "money"), Column("oldest_days_late", "integer"), Column("on_credit_hold", "yes/no"),
@@ -71,7 +73,8 @@ def risks_sheet(board: ScoreBoard, desired: DesiredState) -> Sheet:
     currency = board.frame.currency
     rows = []
     for rank, r in enumerate(risk_rows(board, desired), 1):
-        reasons = "; ".join(wording.reason(x.indicator, plain(x.evidence)) for x in board.customer(r.index).reasons)
+        explained = board.customer(r.index, locale)
+        reasons = "; ".join(wording.reason(x.indicator, plain(x.evidence)) for x in explained.reasons)
         rows.append((rank, r.customer_id, r.name, r.score, r.level, wording.segment_words(r.segment), currency,
                      _cents(r.open), _cents(r.overdue), r.oldest_days_past_due, r.on_hold, r.next_step, reasons))
     return Sheet("Risks", columns, tuple(rows))
@@ -93,9 +96,9 @@ def worklist_sheet(board: ScoreBoard, desired: DesiredState) -> Sheet:
     return Sheet("Worklist", columns, tuple(rows), currency_column=None)
 
 
-def export_sheets(board: ScoreBoard, desired: DesiredState,
-                  currencies: InvoiceCurrencies | None = None) -> tuple[Sheet, ...]:
-    return aging_sheet(board, currencies), risks_sheet(board, desired), worklist_sheet(board, desired)
+def export_sheets(board: ScoreBoard, desired: DesiredState, currencies: InvoiceCurrencies | None = None,
+                  locale: str = DEFAULT_LOCALE) -> tuple[Sheet, ...]:
+    return aging_sheet(board, currencies), risks_sheet(board, desired, locale), worklist_sheet(board, desired)
 
 
 def csv_value(value: Any) -> Any:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict, Field
 
 from arwatch.core.actions import Change, Op
+from arwatch.core.formats import DEFAULT_LOCALE, day
 from arwatch.core.issues import Issue
 
 # Exit codes are arwatch.exit_codes.ExitCode values; kept as ints so the sync engine does not
@@ -82,8 +83,8 @@ class RunSummary(BaseModel):
     def exit_code(self) -> int:
         return EXIT[self.status]
 
-    def line(self) -> str:
-        """One line for the end-of-run table."""
+    def line(self, locale: str = DEFAULT_LOCALE) -> str:
+        """One line for the end-of-run table, its day written in the company's ``locale``."""
         if self.status == "mass_change":
             return f"{self.company}: {self.status}: pulled {self.pulled}, {self._removed()}; {self.error}"
         if self.error and self.status not in ("ok", "partial", "dry_run"):
@@ -91,7 +92,7 @@ class RunSummary(BaseModel):
         parts = [f"pulled {self.pulled}", f"scored {self.scored}"]
         if self.read_only:
             parts.append("read-only (the source writes its own flags, holds and tasks)")
-            return f"{self.company}: {self._head()}: " + ", ".join(parts + [self._removed()] + self._rejected())
+            return f"{self.company}: {self._head(locale)}: " + ", ".join(parts + [self._removed()] + self._rejected())
         for kind, verbs in self.counts.items():
             parts.append(f"{kind} " + "/".join(f"{n} {v}" for v, n in verbs.items()))
         parts.append(f"failed {self.failed}")
@@ -100,11 +101,11 @@ class RunSummary(BaseModel):
         parts.append(self._removed())
         if self.mass_change:
             parts.append("a real run would stop: mass change")
-        return f"{self.company}: {self._head()}: " + ", ".join(parts + self._rejected())
+        return f"{self.company}: {self._head(locale)}: " + ", ".join(parts + self._rejected())
 
-    def _head(self) -> str:
+    def _head(self, locale: str) -> str:
         head = "dry run" if self.status == "dry_run" else self.status
-        return f"{head} as of {self.as_of.isoformat()}" if self.as_of else head
+        return f"{head} as of {day(self.as_of, locale)}" if self.as_of else head
 
     def _removed(self) -> str:
         return f"{self.deleted} record{'' if self.deleted == 1 else 's'} removed"

@@ -49,7 +49,7 @@ def stub(indicator_id: str, customers: Iterable[str], since: str | None = None,
 
     def compute(frame: LedgerFrame, params) -> object:
         on = np.isin(frame.c_id, list(chosen)) & (frame.as_of >= start)
-        return fired_result(indicator_id, on, np.ones(frame.n_customers), lambda c: f"{indicator_id}: {text}")
+        return fired_result(indicator_id, on, np.ones(frame.n_customers), lambda c, _locale: f"{indicator_id}: {text}")
 
     return Indicator(indicator_id, indicator_id, (), frozenset(), StubParams, compute)
 
@@ -58,7 +58,7 @@ def promise_stub() -> Indicator:
     """broken_promise from the planner's own tracking (what the real indicator must agree with)."""
     def compute(frame: LedgerFrame, params) -> object:
         on = broken_by_customer(frame)
-        return fired_result("broken_promise", on, np.ones(frame.n_customers), lambda c: "promise broken")
+        return fired_result("broken_promise", on, np.ones(frame.n_customers), lambda c, _locale: "promise broken")
 
     return Indicator("broken_promise", "broken promise", (), frozenset(), StubParams, compute)
 

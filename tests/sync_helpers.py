@@ -74,8 +74,9 @@ def write_config(path: Path, companies: dict[str, dict], state_url: str | None =
     for name, company in companies.items():
         lines.append(f"[companies.{name}]")
         lines.append(f"source = {json.dumps(company['source'])}")
-        if "timezone" in company:
-            lines.append(f"timezone = {json.dumps(company['timezone'])}")
+        for key in ("timezone", "locale"):
+            if key in company:
+                lines.append(f"{key} = {json.dumps(company[key])}")
         settings = dict(company.get("settings", {}))
         columns = settings.pop("columns", None)
         lines.append(f"[companies.{name}.settings]")

@@ -74,7 +74,7 @@ def test_celery__two_companies_synced_by_a_real_worker(redis_url, worker, tmp_pa
         summary = result["summary"]
         assert summary["error"] == ""
         assert summary["status"] == "ok" and summary["as_of"] == "2013-06-01" and summary["pulled"] == 86
-        assert result["line"].startswith(f"{company}: ok as of 2013-06-01: pulled 86, scored 6")
+        assert result["line"].startswith(f"{company}: ok as of 1 Jun 2013: pulled 86, scored 6")
     store = open_store(state)
     for company in ("north", "south"):
         (run,) = store.runs.entries(company)

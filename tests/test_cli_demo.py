@@ -32,7 +32,7 @@ def test_demo__ranks_customers_with_evidence_and_a_rerun_writes_nothing(state, t
     standing, level, name = re.findall(RANK_ROW.replace("#", "1"), table, re.M)[0]
     assert level == "critical" and standing  # segment and level as one phrase: "in arrears: critical"
     assert "- Overdue: INV/" in table  # evidence in words, with invoice numbers
-    assert re.search(r"INV/20\d\d/\d{5} \([\d,]+\.\d\d open\)", table)
+    assert re.search(r"INV/20\d\d/\d{5} \(€[\d,]+\.\d\d open\)", table)  # the amount with its currency
     assert "Call today" in first and "On credit hold" in first
     assert name.replace("&", "&amp;") in report.read_text()
 

@@ -36,7 +36,7 @@ def test_init__a_quickbooks_report_is_mapped_and_the_config_works_as_written(tmp
     assert rows == {"Acme Ltd": ("1534.50", "1534.50"), "Bolt Inc": ("-120.00", "0.00")}
     assert main(["sync", "--config", "config.toml", "--source", "acme", "--dry-run", "--state",
                  str(tmp_path / "s.sqlite3"), "--as-of", "2026-03-31"]) == 0
-    assert "acme: dry run as of 2026-03-31: pulled" in capsys.readouterr().out
+    assert "acme: dry run as of 31 Mar 2026: pulled" in capsys.readouterr().out
 
 
 def test_init__columns_it_cannot_find_are_named_and_left_for_the_person(tmp_path, capsys):

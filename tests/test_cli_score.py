@@ -23,8 +23,17 @@ def test_score__csv_export_ranks_and_reports_the_bad_row(tmp_path, capsys):
     assert "'2026-13-01' is not a date" in out
     first = out.split("\n")[3]
     assert "Acme (C1)" in first and "high" in first
-    assert "I4 (900.00 open) due 1 May 2026, 75 days past due" in out
+    assert "I4 (€900.00 open) due 1 May 2026, 75 days past due" in out  # the amount with its currency
     assert "Stops answering: not available from export.csv: contact attempts" in out
+
+
+def test_score__locale_writes_the_evidence_and_the_day_its_way(tmp_path, capsys):
+    path = tmp_path / "export.csv"
+    path.write_text(CSV)
+    assert main(["score", "--ledger", str(path), "--as-of", "2026-07-15", "--locale", "de_DE"]) == 4
+    out = capsys.readouterr().out
+    assert "I4 (900,00\xa0€ open) due 01.05.2026, 75 days past due" in out
+    assert "customers as of 15.07.2026:" in out
 
 
 def test_score__json_ledger_with_mapping_free_fields(tmp_path, capsys):

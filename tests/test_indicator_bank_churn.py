@@ -35,8 +35,8 @@ def test_bank_churn__new_account_next_to_the_usual_one():
     c1 = customer_index(frame, "c1")
     assert result.fired[c1] and result.strength[c1] == pytest.approx(1.0)
     assert result.evidence(c1) == (
-        "paid from 2 accounts in the last 183 days: …1111: 100.00 on 15 Feb 2024, 100.00 on "
-        "15 Mar 2024, 100.00 on 15 Apr 2024 and 1 earlier; …2222: 100.00 on 10 Jun 2024; "
+        "paid from 2 accounts in the last 183 days: …1111: €100.00 on 15 Feb 2024, €100.00 on "
+        "15 Mar 2024, €100.00 on 15 Apr 2024 and 1 earlier; …2222: €100.00 on 10 Jun 2024; "
         "new account …2222 first used 10 Jun 2024 after 4 payments from other accounts")
     assert not result.fired[customer_index(frame, "c2")]
 

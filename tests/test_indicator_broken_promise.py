@@ -32,8 +32,8 @@ def test_broken_promise__promised_amount_not_paid_by_the_date():
     assert result.fired[c1]
     assert result.strength[c1] == pytest.approx(0.6)
     # the payment before the promise and the bounced one do not count
-    assert result.evidence(c1) == ("promise of 1 Nov 2026 to pay 500.00 by 10 Nov 2026 broken: "
-                                   "200.00 paid by 12 Nov 2026")
+    assert result.evidence(c1) == ("promise of 1 Nov 2026 to pay €500.00 by 10 Nov 2026 broken: "
+                                   "€200.00 paid by 12 Nov 2026")
 
 
 def test_broken_promise__promise_without_amount_needs_any_payment():
@@ -68,8 +68,8 @@ def test_broken_promise__missed_plan_instalment():
     c3 = customer_index(frame, "c3")
     assert result.fired[c3]
     # the payment before the plan was agreed does not count
-    assert result.evidence(c3) == ("plan agreed 1 Sep 2026: instalment of 100.00 due 1 Nov 2026 missed; "
-                                   "100.00 paid of 200.00 due by 1 Nov 2026")
+    assert result.evidence(c3) == ("plan agreed 1 Sept 2026: instalment of €100.00 due 1 Nov 2026 missed; "
+                                   "€100.00 paid of €200.00 due by 1 Nov 2026")
     frame, result = run(LEDGER, "2026-11-03")  # inside the grace days
     assert not result.fired[c3]
 
@@ -78,8 +78,8 @@ def test_broken_promise__two_missed_instalments_are_stronger():
     frame, result = run(LEDGER, "2026-12-04")
     c3 = customer_index(frame, "c3")
     assert result.strength[c3] == pytest.approx(0.8)
-    assert result.evidence(c3) == ("plan agreed 1 Sep 2026: instalment of 100.00 due 1 Nov 2026 missed; "
-                                   "100.00 paid of 300.00 due by 1 Dec 2026")
+    assert result.evidence(c3) == ("plan agreed 1 Sept 2026: instalment of €100.00 due 1 Nov 2026 missed; "
+                                   "€100.00 paid of €300.00 due by 1 Dec 2026")
 
 
 def test_broken_promise__catching_up_or_cancelling_the_plan_clears_it():

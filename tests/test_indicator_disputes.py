@@ -44,7 +44,7 @@ def test_disputes__rate_of_one_in_five_fires():
     assert result.fired[c1] and result.strength[c1] == pytest.approx(0.5)
     assert result.evidence(c1) == (
         "2 disputes on 10 invoices issued in the last 365 days (20%): "
-        "dispute on INV/3 (100.00) opened 1 Oct 2023 \"wrong quantity\"; dispute on INV/7 (100.00) opened 1 Feb 2024")
+        "dispute on INV/3 (€100.00) opened 1 Oct 2023 \"wrong quantity\"; dispute on INV/7 (€100.00) opened 1 Feb 2024")
 
 
 @pytest.mark.parametrize("text", [
@@ -62,8 +62,8 @@ def test_disputes__flagged_invoices_count_for_files_without_dispute_records():
     assert result.fired[c1]
     assert result.evidence(c1) == (
         "2 disputes on 10 invoices issued in the last 365 days (20%): "
-        "INV/1 (100.00) issued 5 Aug 2023 flagged disputed, known 20 Aug 2023; "
-        "INV/2 (100.00) issued 5 Sep 2023 flagged disputed, known 20 Sep 2023")
+        "INV/1 (€100.00) issued 5 Aug 2023 flagged disputed, known 20 Aug 2023; "
+        "INV/2 (€100.00) issued 5 Sept 2023 flagged disputed, known 20 Sept 2023")
     _, one = run(HEAD + invoices(10, flagged=1))
     assert not one.fired.any()
 
@@ -85,8 +85,8 @@ def test_disputes__an_undated_flag_counts_from_the_settled_day_not_the_invoice_d
     c1 = customer_index(frame, "c1")
     assert after.fired[c1]
     assert after.evidence(c1).endswith(
-        "F/1 (100.00) issued 2 May 2024 flagged disputed, known 15 Jul 2024; "
-        "F/2 (100.00) issued 3 May 2024 flagged disputed, known 15 Jul 2024")
+        "F/1 (€100.00) issued 2 May 2024 flagged disputed, known 15 Jul 2024; "
+        "F/2 (€100.00) issued 3 May 2024 flagged disputed, known 15 Jul 2024")
 
 
 def test_disputes__a_flag_stated_with_its_day_counts_from_that_day_and_stays_open_while_unpaid():
@@ -96,7 +96,7 @@ def test_disputes__a_flag_stated_with_its_day_counts_from_that_day_and_stays_ope
     frame, result = run(text, as_of="2024-06-10")
     c1 = customer_index(frame, "c1")
     assert result.fired[c1] and result.evidence(c1) == (
-        "1 open dispute older than 30 days: F/1 (100.00) issued 2 May 2024 flagged disputed, "
+        "1 open dispute older than 30 days: F/1 (€100.00) issued 2 May 2024 flagged disputed, "
         "known 10 May 2024, 31 days open")
 
 
@@ -122,7 +122,7 @@ def test_disputes__open_dispute_older_than_30_days(opened, fires):
     assert result.fired[c1] == fires
     if fires:
         assert result.evidence(c1) == ("1 open dispute older than 30 days: "
-                                       "dispute on INV/10 (100.00) opened 30 May 2024, 31 days open")
+                                       "dispute on INV/10 (€100.00) opened 30 May 2024, 31 days open")
 
 
 def test_disputes__resolved_dispute_is_not_open():
@@ -145,8 +145,8 @@ def test_disputes__settled_short_or_partly_paid_past_due():
     assert result.fired[c1] and result.strength[c1] == pytest.approx(0.5)
     assert result.evidence(c1) == (
         "2 of 8 invoices (25%) settled short or partly paid past due: "
-        "INV/20 (1,000.00) issued 1 Mar 2024: credited 500.00; "
-        "INV/21 (800.00) issued 1 Apr 2024: paid 400.00, 400.00 open, 60 days past due")
+        "INV/20 (€1,000.00) issued 1 Mar 2024: credited €500.00; "
+        "INV/21 (€800.00) issued 1 Apr 2024: paid €400.00, €400.00 open, 60 days past due")
     _, nine = run(HEAD + invoices(7) + SHORT)  # 2 of 9 invoices: 22%
     assert not nine.fired.any()
 

@@ -29,7 +29,7 @@ def test_external_distress__strongest_severity_and_a_review():
     assert result.fired[c1]
     assert result.strength[c1] == pytest.approx(0.7)
     assert result.evidence(c1) == (
-        'leadership change logged 1 Sep 2026 by crm: "new CFO" (severity 0.70, confidence 1.00, '
+        'leadership change logged 1 Sept 2026 by crm: "new CFO" (severity 0.70, confidence 1.00, '
         "counts until 28 Feb 2027); industry distress logged 1 Jun 2026 by news: "
         '"construction orders down 30%" (severity 0.50, confidence 1.00, counts until 28 Nov 2026); '
         "review with ann")

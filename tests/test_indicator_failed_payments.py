@@ -34,8 +34,8 @@ def test_failed_payments__returns_in_two_of_three_months():
     assert result.strength[c1] == pytest.approx(2 / 3)
     assert result.evidence(c1) == (
         "payments returned in 2 of the last 3 months (Jan 2024 to Mar 2024): "
-        "500.00 paid 30 Jan 2024 for INV/1, returned 2 Feb 2024; "
-        "500.00 paid 1 Mar 2024 for INV/2, voided 4 Mar 2024")
+        "€500.00 paid 30 Jan 2024 for INV/1, returned 2 Feb 2024; "
+        "€500.00 paid 1 Mar 2024 for INV/2, voided 4 Mar 2024")
     assert not result.fired[customer_index(frame, "c2")]
 
 

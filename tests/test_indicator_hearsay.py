@@ -32,7 +32,7 @@ def test_hearsay__strongest_signal_severity_times_confidence():
     assert result.strength[c1] == pytest.approx(0.4)
     assert result.evidence(c1) == (
         "hearsay logged 1 Oct 2026 by bob (severity 0.40, confidence 0.50, counts until 30 Dec 2026); "
-        'hearsay logged 1 Sep 2026 by ann: "supplier X not paid since June" '
+        'hearsay logged 1 Sept 2026 by ann: "supplier X not paid since June" '
         "(severity 0.80, confidence 0.50, counts until 30 Nov 2026)")
 
 

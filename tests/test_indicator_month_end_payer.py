@@ -32,9 +32,9 @@ def test_month_end_payer__three_of_four_late_payments_on_month_end_bills():
     assert result.fired[c1] and result.strength[c1] == pytest.approx(0.75)
     assert result.evidence(c1) == (
         "3 of 4 late payments in the last 365 days were on invoices issued in the last 5 days of a month: "
-        "INV/1 (100.00) issued 29 Jan 2024, paid 8 Mar 2024, 9 days late; "
-        "INV/2 (100.00) issued 27 Feb 2024, paid 5 Apr 2024, 8 days late; "
-        "INV/3 (100.00) issued 28 Mar 2024, paid 10 May 2024, 13 days late")
+        "INV/1 (€100.00) issued 29 Jan 2024, paid 8 Mar 2024, 9 days late; "
+        "INV/2 (€100.00) issued 27 Feb 2024, paid 5 Apr 2024, 8 days late; "
+        "INV/3 (€100.00) issued 28 Mar 2024, paid 10 May 2024, 13 days late")
     assert not result.fired[customer_index(frame, "c2")]
 
 

@@ -39,8 +39,8 @@ def test_selective_payment__small_paid_large_left_overdue():
     assert result.fired[c1]
     assert result.strength[c1] == pytest.approx(0.4 + 0.6 * 47 / 60)
     assert result.evidence(c1) == (
-        "paid INV/41 (120.00) and INV/44 (95.00), left INV/39 (12,400.00) 47 days past due "
-        "(median invoice 150.00; paid on 5 Jun 2024 and 20 Jun 2024; INV/39 due 14 May 2024)")
+        "paid INV/41 (€120.00) and INV/44 (€95.00), left INV/39 (€12,400.00) 47 days past due "
+        "(median invoice €150.00; paid on 5 Jun 2024 and 20 Jun 2024; INV/39 due 14 May 2024)")
     assert not result.fired[customer_index(frame, "c2")]
 
 
@@ -69,7 +69,7 @@ def test_selective_payment__large_one_paid_is_quiet():
 
 def test_selective_payment__partly_paid_large_one_shows_what_is_open():
     frame, result = run(SELECTIVE + "payment c1 P39 2024-06-25 6000.00 -> INV/39\n")
-    assert "left INV/39 (12,400.00, 6,400.00 open) 47 days past due" in result.evidence(customer_index(frame, "c1"))
+    assert "left INV/39 (€12,400.00, €6,400.00 open) 47 days past due" in result.evidence(customer_index(frame, "c1"))
 
 
 def test_selective_payment__no_look_ahead():

@@ -35,9 +35,9 @@ def test_slowing_trend__last_three_eleven_days_slower():
     assert result.strength[c1] == pytest.approx(11 / 30)
     assert result.evidence(c1) == (
         "last 3 paid invoices took 31.0 days on average, the 9 before them 20.0 days (+11.0): "
-        "INV/10 (100.00) issued 1 Oct 2023, paid 1 Nov 2023 after 31 days; "
-        "INV/11 (100.00) issued 1 Nov 2023, paid 2 Dec 2023 after 31 days; "
-        "INV/12 (100.00) issued 1 Dec 2023, paid 1 Jan 2024 after 31 days")
+        "INV/10 (€100.00) issued 1 Oct 2023, paid 1 Nov 2023 after 31 days; "
+        "INV/11 (€100.00) issued 1 Nov 2023, paid 2 Dec 2023 after 31 days; "
+        "INV/12 (€100.00) issued 1 Dec 2023, paid 1 Jan 2024 after 31 days")
     assert not result.fired[customer_index(frame, "c2")]
 
 
@@ -57,7 +57,7 @@ def test_slowing_trend__ordered_by_payment_day_not_issue_day():
     frame, result = run(ledger([370] + [20] * 11))
     c1 = customer_index(frame, "c1")
     assert result.fired[c1]
-    assert "INV/1 (100.00) issued 1 Jan 2023, paid 6 Jan 2024 after 370 days" in result.evidence(c1)
+    assert "INV/1 (€100.00) issued 1 Jan 2023, paid 6 Jan 2024 after 370 days" in result.evidence(c1)
     assert "INV/10" not in result.evidence(c1)
 
 

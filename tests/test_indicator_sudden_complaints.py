@@ -37,7 +37,7 @@ def test_sudden_complaints__quiet_customer_starts_complaining():
     assert result.strength[c1] == pytest.approx(0.8)  # two complaints
     assert result.evidence(c1) == (
         'complaint on INV/2 opened 5 Oct 2026 ("late delivery"); complaint logged 12 Nov 2026 by sales '
-        '("rude driver"); none from 2 Sep 2025 to 1 Sep 2026 (customer since 10 Jan 2025)')
+        '("rude driver"); none from 2 Sept 2025 to 1 Sept 2026 (customer since 10 Jan 2025)')
 
 
 def test_sudden_complaints__a_complaint_in_the_year_before_means_not_sudden():

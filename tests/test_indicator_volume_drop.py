@@ -35,9 +35,9 @@ def test_volume_drop__fires_below_60_percent_of_norm():
     assert result.fired[c1]
     assert result.strength[c1] == pytest.approx(0.7)
     assert result.evidence(c1) == (
-        "invoiced 900.00 in Jan 2024 to Mar 2024 (300.00 a month), 30% of the 1,000.00 a month invoiced in "
-        "Jan 2023 to Dec 2023 (invoices in 12 of 12 months); recent: INV/13 (500.00) on 10 Jan 2024; "
-        "INV/14 (400.00) on 10 Mar 2024; last before: INV/12 (1,000.00) on 10 Dec 2023")
+        "invoiced €900.00 in Jan 2024 to Mar 2024 (€300.00 a month), 30% of the €1,000.00 a month invoiced in "
+        "Jan 2023 to Dec 2023 (invoices in 12 of 12 months); recent: INV/13 (€500.00) on 10 Jan 2024; "
+        "INV/14 (€400.00) on 10 Mar 2024; last before: INV/12 (€1,000.00) on 10 Dec 2023")
     assert not result.fired[customer_index(frame, "c2")]
 
 
@@ -45,7 +45,7 @@ def test_volume_drop__stopped_ordering_says_so():
     frame, result = run(ledger(""))
     c1 = customer_index(frame, "c1")
     assert result.fired[c1] and result.strength[c1] == pytest.approx(1.0)
-    assert "invoiced 0.00 in Jan 2024 to Mar 2024" in result.evidence(c1)
+    assert "invoiced €0.00 in Jan 2024 to Mar 2024" in result.evidence(c1)
     assert "no invoice in those months" in result.evidence(c1)
 
 
@@ -105,9 +105,9 @@ def test_volume_drop__orders_basis_fires_on_an_order_drop_while_invoices_stay_le
     assert frame.orders_available
     assert result.fired[c1] and result.strength[c1] == pytest.approx(0.7)
     assert result.evidence(c1) == (
-        "ordered 900.00 in Jan 2024 to Mar 2024 (300.00 a month), 30% of the 1,000.00 a month ordered in "
-        "Jan 2023 to Dec 2023 (sale orders in 12 of 12 months); recent: S13 (500.00) on 5 Jan 2024; "
-        "S14 (400.00) on 5 Mar 2024; last before: S12 (1,000.00) on 5 Dec 2023")
+        "ordered €900.00 in Jan 2024 to Mar 2024 (€300.00 a month), 30% of the €1,000.00 a month ordered in "
+        "Jan 2023 to Dec 2023 (sale orders in 12 of 12 months); recent: S13 (€500.00) on 5 Jan 2024; "
+        "S14 (€400.00) on 5 Mar 2024; last before: S12 (€1,000.00) on 5 Dec 2023")
     without_orders = "\n".join(line for line in order_ledger(RECENT_ORDERS).splitlines()
                                if not line.startswith("order"))
     frame, result = run(without_orders)  # the same invoices measured as invoices: level, no drop
@@ -128,7 +128,7 @@ def test_volume_drop__orders_basis_says_so_when_nothing_was_ordered():
     frame, result = run(order_ledger("", invoices="none"))
     c1 = customer_index(frame, "c1")
     assert result.fired[c1] and result.strength[c1] == pytest.approx(1.0)
-    assert result.evidence(c1).startswith("ordered 0.00 in Jan 2024 to Mar 2024 (0.00 a month), 0% of")
+    assert result.evidence(c1).startswith("ordered €0.00 in Jan 2024 to Mar 2024 (€0.00 a month), 0% of")
     assert "; no sale order in those months; last before: S12" in result.evidence(c1)
 
 
@@ -171,8 +171,8 @@ def test_volume_drop__order_totals_in_the_company_currency():
     frame, result = run(text)
     c1 = customer_index(frame, "c1")
     assert frame.o_total[list(frame.o_number).index("S13")] == pytest.approx(500.0)
-    assert result.fired[c1] and "ordered 500.00 in Jan 2024 to Mar 2024" in result.evidence(c1)
-    assert "recent: S13 (500.00) on 5 Feb 2024" in result.evidence(c1)
+    assert result.fired[c1] and "ordered €500.00 in Jan 2024 to Mar 2024" in result.evidence(c1)
+    assert "recent: S13 (€500.00) on 5 Feb 2024" in result.evidence(c1)
 
 
 def test_volume_drop__a_declared_unavailable_orders_kind_falls_back_to_invoices():
@@ -188,7 +188,7 @@ def test_volume_drop__orders_unavailable_adds_no_not_available_noise():
     board = board_at(ledger(RECENT), T, source="quickbooks", unavailable=tuple(UNAVAILABLE))
     assert "orders" in board.frame.unavailable and "Estimate is a quote" in UNAVAILABLE["orders"]
     result = next(r for r in board.results if r.indicator == "volume_drop")
-    assert result.available and result.evidence(customer_index(board.frame, "c1")).startswith("invoiced 900.00")
+    assert result.available and result.evidence(customer_index(board.frame, "c1")).startswith("invoiced €900.00")
     reasons = [r.unavailable_reason for r in board.results if not r.available]
     assert reasons and not any("order" in reason for reason in reasons)
     assert not any("order" in line for line in board.customer(0).unavailable)

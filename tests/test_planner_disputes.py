@@ -44,7 +44,7 @@ def test_dispute__the_task_cites_the_dispute_and_the_policy_limit():
     (task,) = [t for t in desired.tasks if t.step == "dispute_review"]
     assert task.title == "Resolve the dispute of Alpha about A1"
     assert task.rule == "credit.ladders.all[5]: dispute_review, on a dispute open 30 days or more"
-    assert "dispute on A1 opened 10 Feb 2024, 34 days open (350.00 disputed): two pallets missing" in task.evidence
+    assert "dispute on A1 opened 10 Feb 2024, 34 days open (€350.00 disputed): two pallets missing" in task.evidence
 
 
 def test_dispute__a_credit_note_ends_it_and_the_rest_is_dunned():

@@ -25,7 +25,7 @@ def test_hold_notice__first_run_at_a_call_gives_one_task_that_tells_the_hold_and
     assert "Tell them the account is on credit hold" in script
     assert letter.strip().startswith("Subject: Your account: new orders with payment in advance")
     assert "Total overdue: €800.00" in letter and "Kind regards," in letter
-    told = "Credit hold: Open balance €1,500.00 above the credit limit €1,000.00"
+    told = "Credit hold since 5 Mar 2024: Open balance €1,500.00 above the credit limit €1,000.00"
     assert any(line.startswith(told) for line in call.evidence)
 
 

@@ -62,7 +62,7 @@ def until(indicator_id, customers, last):
     """An indicator firing on ``customers`` up to day ``last`` only."""
     def compute(frame, params):
         on = np.isin(frame.c_id, list(customers)) & (frame.as_of <= D(last))
-        return fired_result(indicator_id, on, np.ones(frame.n_customers), lambda c: "stub")
+        return fired_result(indicator_id, on, np.ones(frame.n_customers), lambda c, _locale: "stub")
     return Indicator(indicator_id, indicator_id, (), frozenset(), StubParams, compute)
 
 

@@ -23,7 +23,7 @@ def fake(indicator_id, strengths):
     """A test indicator firing with the given strength per customer index (0 = not fired)."""
     def compute(frame, params):
         s = np.array(strengths, dtype=float)
-        return fired_result(indicator_id, s > 0, s, lambda c: f"{indicator_id} evidence for {c}")
+        return fired_result(indicator_id, s > 0, s, lambda c, _locale: f"{indicator_id} evidence for {c}")
     return Indicator(indicator_id, indicator_id, (), frozenset(), IndicatorParams, compute)
 
 

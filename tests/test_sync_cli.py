@@ -27,14 +27,31 @@ def config(tmp_path):
 def test_sync_cli__one_company_prints_a_summary_and_exits_0(config, capsys):
     assert main(["sync", "--config", str(config), "--source", "good", "--as-of", "2013-06-01"]) == 0
     out = capsys.readouterr().out
-    assert "good: ok as of 2013-06-01: pulled 86, scored 6, flags 6 created/0 updated/0 closed, holds 1 created" in out
+    assert "good: ok as of 1 Jun 2013: pulled 86, scored 6, flags 6 created/0 updated/0 closed, holds 1 created" in out
+
+
+def test_sync_cli__each_summary_line_writes_its_day_in_the_companys_locale(tmp_path, capsys):
+    config = write_config(tmp_path / "arwatch.toml", {
+        "berlin": {"source": "file", "locale": "de_DE", "settings": file_settings(IBM_EXCERPT)},
+        "paris": {"source": "file", "locale": "fr_FR", "settings": file_settings(IBM_EXCERPT)},
+        "london": {"source": "file", "settings": file_settings(IBM_EXCERPT)},
+    }, state_url=str(tmp_path / "state.sqlite3"))
+    assert main(["sync", "--config", str(config), "--all", "--as-of", "2013-06-01"]) == 0
+    lines = {line.split(":")[0]: line for line in capsys.readouterr().out.splitlines() if " as of " in line}
+    assert lines["berlin"].startswith("berlin: ok as of 01.06.2013: pulled 86")
+    assert lines["paris"].startswith("paris: ok as of 1 juin 2013: pulled 86")
+    assert lines["london"].startswith("london: ok as of 1 Jun 2013: pulled 86")  # the default, en_GB
+    assert "2013-06-01" not in "\n".join(lines.values())
+    assert main(["sync", "--config", str(config), "--source", "paris", "--as-of", "2013-06-01",
+                 "--locale", "en_US"]) == 0
+    assert "paris: ok as of Jun 1, 2013:" in capsys.readouterr().out  # --locale overrides the configuration
 
 
 def test_sync_cli__all_runs_every_company_and_one_failure_stops_none(config, tmp_path, capsys):
     code = main(["sync", "--config", str(config), "--all", "--as-of", "2013-06-01"])
     out = capsys.readouterr().out
     assert code == 2  # the only failure is a configuration error
-    assert "good: ok as of 2013-06-01:" in out and "other: ok as of 2013-06-01:" in out
+    assert "good: ok as of 1 Jun 2013:" in out and "other: ok as of 1 Jun 2013:" in out
     assert "missing: config_error:" in out and "nope.csv" in out
     store = open_store(tmp_path / "state.sqlite3")
     assert len(store.written.state("good").flags) == 6 and len(store.written.state("other").flags) == 6
@@ -120,7 +137,7 @@ def test_sync_cli__all_with_jobs_syncs_companies_in_worker_processes(config, tmp
     code = main(["sync", "--config", str(config), "--all", "--jobs", "2", "--as-of", "2013-06-01"])
     out = capsys.readouterr().out
     assert code == 2  # the only failure is a configuration error, as without --jobs
-    assert "good: ok as of 2013-06-01: pulled 86, scored 6" in out and "other: ok as of 2013-06-01: pulled 86" in out
+    assert "good: ok as of 1 Jun 2013: pulled 86, scored 6" in out and "other: ok as of 1 Jun 2013: pulled 86" in out
     assert "missing: config_error:" in out and "nope.csv" in out
     store = open_store(tmp_path / "state.sqlite3")
     for company in ("good", "other"):

@@ -127,7 +127,7 @@ def test_mass_change__allow_mass_change_lets_the_truncated_export_through(book, 
     assert sync(config, "--allow-mass-change") == 0
     out = capsys.readouterr().out
     # removed: 8 invoices, 2 customers and the 2 payments of their settled invoices
-    assert ("acme: ok as of 2013-06-01: pulled 6, scored 1, flags 0 created/0 updated/2 closed, "
+    assert ("acme: ok as of 1 Jun 2013: pulled 6, scored 1, flags 0 created/0 updated/2 closed, "
             "holds 0 created/0 updated/2 closed, tasks 0 created/0 updated/2 closed, failed 0, "
             "12 records removed") in out
     assert counts(store) == (1, 1, 1)

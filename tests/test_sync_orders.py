@@ -80,8 +80,8 @@ def test_sync_orders__a_source_with_orders_is_measured_on_them_across_runs(tmp_p
     frame, result = volume(store, source)
     assert frame.orders_available and "orders" not in frame.unavailable
     assert result.fired[0] and result.evidence(0).startswith(
-        "ordered 900.00 in Jan 2024 to Mar 2024 (300.00 a month), 30% of the 1,000.00 a month ordered in "
-        "Jan 2023 to Dec 2023 (sale orders in 12 of 12 months); recent: S13 (500.00) on 5 Jan 2024")
+        "ordered €900.00 in Jan 2024 to Mar 2024 (€300.00 a month), 30% of the €1,000.00 a month ordered in "
+        "Jan 2023 to Dec 2023 (sale orders in 12 of 12 months); recent: S13 (€500.00) on 5 Jan 2024")
 
     sync(store, source)  # S13 cancelled, S14 deleted, S15 new: 2,000.00 in Jan-Mar, 67% of the norm
     frame, result = volume(store, source)
@@ -102,7 +102,7 @@ def test_sync_orders__a_source_without_orders_is_measured_on_invoices(tmp_path, 
     assert "orders" not in stored
     frame, result = volume(store, source)
     assert not frame.orders_available and "orders" in frame.unavailable and result.available
-    assert result.fired[0] and result.evidence(0).startswith("invoiced 300.00 in Jan 2024 to Mar 2024")
+    assert result.fired[0] and result.evidence(0).startswith("invoiced €300.00 in Jan 2024 to Mar 2024")
 
 
 def test_sync_orders__declared_unavailable_wins_over_orders_sent_anyway(tmp_path):
@@ -123,7 +123,7 @@ def test_sync_orders__a_company_whose_stored_orders_are_all_gone_falls_back_to_i
     assert volume(store, source)[0].orders_available
     sync(store, source, guard=None)  # every stored order gone is a mass change: allowed (--allow-mass-change)
     frame, result = volume(store, source)
-    assert not frame.orders_available and result.evidence(0).startswith("invoiced 300.00")
+    assert not frame.orders_available and result.evidence(0).startswith("invoiced €300.00")
 
 
 def test_sync_orders__the_demo_source_declares_no_orders(tmp_path):

@@ -90,6 +90,8 @@ def test_wording__hold_causes_in_words():
     assert wording.hold_cause("segment:delinquent") == "in arrears"
     assert wording.hold_cause("indicator:fraud_suspicion") == "Possible fraud"
     assert wording.hold_cause("level:high/critical") == "high or critical risk"
+    assert wording.hold_cause("level:medium/high/critical") == "medium, high or critical risk"
+    assert wording.hold_cause("level:critical") == "critical risk"
     assert wording.hold_cause("over_limit") == "over the credit limit"
 
 

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"arwatch demo: Northwind Supplies Ltd, as of {day(today, locale)} (state: {store.url})")
         planner, seen = capturing_planner(configured_planner(config, config.company(name), locale=locale))
         summary = run_sync(name, store, adapter, policy, today, planner=planner, progress=_bar)
-        print(summary.line())
+        print(summary.line(locale))
         v = view(store, adapter, policy, name, today, config.templates_of(config.company(name)), locale)
         if summary.status in ("ok", "partial") and seen:
             record_run(store, name, seen[-1][0], seen[-1][1], summary.run_id)
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         page = render(v, store, "Northwind Supplies Ltd", locale, None)
     finally:
         store.close()
-    ranked = [v.board.customer(int(i)) for i in v.board.ranking()]
+    ranked = [v.board.customer(int(i), locale) for i in v.board.ranking()]
     print()
     print(risk_table(ranked, limit=args.limit))
     print(f"\n{len(ranked)} customers: {level_counts(ranked)}")

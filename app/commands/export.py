@@ -76,12 +76,14 @@ def write_csv(sheets: tuple[Sheet, ...], prefix: Path) -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     config, store, adapter, policy, name, clock = open_company(args.config, args.state, args.source, args.as_of)
+    company = config.company(name)
+    locale = config.locale_of(company)  # the texts (reasons, tasks) as the company's letters write them
     try:
-        v = view(store, adapter, policy, name, clock.today)
+        v = view(store, adapter, policy, name, clock.today, locale=locale)
     finally:
         store.close()
     currencies = {i.id: (i.currency, i.fx_rate) for i in v.ledger.invoices}
-    sheets = (*export_sheets(v.board, v.desired, currencies), forecast_sheet(v.board))
+    sheets = (*export_sheets(v.board, v.desired, currencies, locale), forecast_sheet(v.board))
     if args.format == "xlsx":
         out = args.out or Path("arwatch-export.xlsx")
         write_xlsx(sheets, out)

@@ -12,6 +12,7 @@ import numpy as np
 
 from arwatch.core.call_list import call_list
 from arwatch.core.contract import writes_back
+from arwatch.core.formats import DEFAULT_LOCALE
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.switches import standing
 
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     if note := stale_note(v, config.timezone_of(config.company(name))):
         print(note, file=sys.stderr)
     print(worklist_text(v.desired, names, today, calls=call_list(v.desired, v.board, v.policy, locale),
-                        switched=switched(v.board.frame), locale=locale))
+                        switched=switched(v.board.frame, locale), locale=locale))
     if args.dry_run:
         count = len(v.diff.changes)
         print(f"\n{count} changes would be written:" if writes_back(adapter) else
@@ -64,8 +65,9 @@ def run(args: argparse.Namespace) -> int:
     return int(ExitCode.OK)
 
 
-def switched(frame: LedgerFrame) -> list[tuple[str, str]]:
-    """(customer name, its switches in force) for each customer a collector switched, by name."""
+def switched(frame: LedgerFrame, locale: str = DEFAULT_LOCALE) -> list[tuple[str, str]]:
+    """(customer name, its switches in force, days in ``locale``) for each customer a collector
+    switched, by name."""
     s = standing(frame)
     rows = np.flatnonzero(s.snoozed | s.excluded | s.placed)
-    return sorted((str(frame.c_name[c]), "; ".join(s.words(int(c)))) for c in rows)
+    return sorted((str(frame.c_name[c]), "; ".join(s.words(int(c), locale))) for c in rows)

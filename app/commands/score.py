@@ -12,6 +12,7 @@ from typing import NamedTuple
 from pydantic import ValidationError
 
 from arwatch.core import wording
+from arwatch.core.formats import DEFAULT_LOCALE, day
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
 from arwatch.core.policy import PolicyError, load_policy
@@ -21,6 +22,7 @@ from arwatch.sync.model_in_use import scored
 
 from ..exit_codes import ExitCode, UsageError
 from ..table import level_counts, risk_table
+from .locale import locale_arg
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -45,6 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--policy", type=Path, help="policy TOML (default: built-in defaults)")
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="score as of this day (default: today)")
     p.add_argument("--limit", type=int, default=25, help="rows to print (default 25)")
+    p.add_argument("--locale", type=locale_arg, default=DEFAULT_LOCALE,
+                   help="how the evidence writes days and money (default en_GB; e.g. de_DE)")
     p.add_argument("--json", action="store_true",
                    help="print the scores as JSON lines, with each customer's open and overdue balance and currency")
     p.set_defaults(run=run)
@@ -204,7 +208,7 @@ def run(args: argparse.Namespace) -> int:
     if stale:
         print(stale, file=sys.stderr)
     board, model = scored(score(LedgerFrame.from_ledger(ledger, today), policy), policy)
-    ranked = [board.customer(int(i)) for i in board.ranking()]
+    ranked = [board.customer(int(i), args.locale) for i in board.ranking()]
     if args.json:
         owed = _balances(ledger, today)
         which = model.summary()
@@ -215,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
             print(json.dumps(line))
     else:
         print(risk_table(ranked, limit=args.limit))
-        print(f"\n{len(ranked)} customers as of {today.isoformat()}: {level_counts(ranked)}; "
+        print(f"\n{len(ranked)} customers as of {day(today, args.locale)}: {level_counts(ranked)}; "
               f"{len(issues)} records rejected")
         print(model.sentence())
         for result in board.results:

@@ -271,5 +271,5 @@ def run(args: argparse.Namespace) -> int:
         _print(summary, args.dry_run)
     print()
     for summary in summaries:
-        print(summary.line())
+        print(summary.line(config.locale_of(config.company(summary.company), args.locale)))
     return exit_code(summaries)

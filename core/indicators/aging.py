@@ -15,10 +15,11 @@ from pydantic import Field
 
 from ..columnar import group_max
 from ..disputed import held_by_dispute
+from ..formats import Style
 from ..frame import LedgerFrame
 from ..settlement import settlement
 from . import habitual_lateness
-from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, fmt_money, rows_of
+from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, rows_of
 
 BUCKETS: tuple[tuple[str, int, int], ...] = (
     ("current", -(10**9), 0), ("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("91+", 91, 10**9),
@@ -58,6 +59,14 @@ def usual_lateness(frame: LedgerFrame) -> np.ndarray:
     return usual
 
 
+def overdue_rows(frame: LedgerFrame, c: int) -> list[int]:
+    """Customer ``c``'s open invoices past due that count (not held by a dispute), oldest due first."""
+    st, held = settlement(frame), held_by_dispute(frame)
+    rows = [int(r) for r in rows_of(frame.i_cust, c)
+            if st.is_open[r] and not held[r] and frame.as_of_day > frame.i_due[r]]
+    return sorted(rows, key=lambda r: int(frame.i_due[r]))
+
+
 def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     dpd = oldest_days_past_due(frame)
     fired = dpd >= max(params.fire_after_days, 1)
@@ -65,13 +74,10 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     strength = np.maximum(dpd - habit, 0) / params.full_at_days
     st = settlement(frame)
 
-    held = held_by_dispute(frame)
-
-    def explain(c: int) -> str:
-        rows = [r for r in rows_of(frame.i_cust, c)
-                if st.is_open[r] and not held[r] and frame.as_of_day > frame.i_due[r]]
-        rows.sort(key=lambda r: frame.i_due[r])
-        parts = [f"{frame.i_number[r]} ({fmt_money(st.residual[r])} open) due {fmt_day(frame.i_due[r])}, "
+    def explain(c: int, locale: str) -> str:
+        s = Style(locale, frame.currency)
+        rows = overdue_rows(frame, c)
+        parts = [f"{frame.i_number[r]} ({s.money(st.residual[r])} open) due {s.day(frame.i_due[r])}, "
                  f"{frame.as_of_day - frame.i_due[r]} days past due" for r in rows[:3]]
         more = f" and {len(rows) - 3} more overdue" if len(rows) > 3 else ""
         usual = (f" (it is usually {habit[c]:.0f} days late: only the days beyond that count here)"

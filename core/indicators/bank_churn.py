@@ -18,8 +18,9 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from ..formats import Style
 from ..frame import LedgerFrame
-from .base import Indicator, IndicatorParams, IndicatorResult, RowsByCustomer, fired_result, fmt_day, fmt_money, rows_of
+from .base import Indicator, IndicatorParams, IndicatorResult, RowsByCustomer, fired_result, rows_of
 
 
 class Params(IndicatorParams):
@@ -74,17 +75,18 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
 
     of_customer = RowsByCustomer(p_cust)
 
-    def explain(c: int) -> str:
+    def explain(c: int, locale: str) -> str:
+        s = Style(locale, frame.currency)
         mine = of_customer(c)
         parts = []
         if distinct[c] >= params.min_accounts:
-            used = sorted(describe_pair(frame, c, int(p_acct[k]), t - params.window_days)
+            used = sorted(describe_pair(frame, c, int(p_acct[k]), t - params.window_days, s)
                           for k in mine if recent[k])  # by label: account codes depend on later data
             parts.append(f"paid from {distinct[c]} accounts in the last {params.window_days} days: "
                          + "; ".join(used))
         for k in mine:
             if new[k]:
-                parts.append(f"new account {mask(frame.accounts[p_acct[k]])} first used {fmt_day(first[k])} "
+                parts.append(f"new account {mask(frame.accounts[p_acct[k]])} first used {s.day(first[k])} "
                              f"after {prior[k]} payments from other accounts")
         return "; ".join(parts)
 
@@ -92,11 +94,11 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
                         measure=np.maximum(distinct - 1, 0) + has_new)
 
 
-def describe_pair(frame: LedgerFrame, c: int, account: int, since: int) -> str:
-    """'…4300: 500.00 on 1 Mar 2024, 200.00 on 2 Apr 2024' (amounts and days: a payment's record id
+def describe_pair(frame: LedgerFrame, c: int, account: int, since: int, s: Style) -> str:
+    """'…4300: €500.00 on 1 Mar 2024, €200.00 on 2 Apr 2024' (amounts and days: a payment's record id
     means nothing to a person)."""
     rows = [r for r in rows_of(frame.p_cust, c) if frame.p_account[r] == account and frame.p_day[r] > since]
-    shown = ", ".join(f"{fmt_money(frame.p_amount[r])} on {fmt_day(frame.p_day[r])}"
+    shown = ", ".join(f"{s.money(frame.p_amount[r])} on {s.day(frame.p_day[r])}"
                       for r in rows[-3:])
     more = f" and {len(rows) - 3} earlier" if len(rows) > 3 else ""
     return f"{mask(frame.accounts[account])}: {shown}{more}"

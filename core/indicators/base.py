@@ -2,7 +2,9 @@
 
 An indicator reads a ``LedgerFrame`` already cut at the day T (so it cannot look ahead) and
 its own parameters from the policy, and returns one ``IndicatorResult``: per customer whether
-it fired, how strongly (0..1), and evidence a person can check, rendered on demand.
+it fired, how strongly (0..1), and evidence a person can check, rendered on demand: only for
+the customers shown, written or exported, in the company's locale (its days and amounts, each
+amount with the company's currency, through ``core.formats.Style``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,11 @@ from typing import Generic, TypeVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..frame import LedgerFrame, date_of
+from ..formats import DEFAULT_LOCALE
+from ..frame import LedgerFrame
+
+Explain = Callable[[int, str], str]
+"""(customer index, locale) -> the evidence text, its days and amounts in that locale."""
 
 SOURCE_NAMES = {"quickbooks": "QuickBooks", "odoo": "Odoo", "file": "the file", "demo": "the demo"}
 
@@ -40,7 +46,7 @@ class IndicatorResult:
       strength: 0..1 per customer, 0 where not fired.
       available: False when the source cannot provide the data; then nothing fires.
       unavailable_reason: e.g. "not available from QuickBooks: payer bank accounts".
-      explain: customer index -> evidence text ("" where not fired).
+      explain: (customer index, locale) -> evidence text ("" where not fired).
       measure: per customer, the raw quantity the indicator thresholds (days past due, unanswered
         calls, typical days late...), whether it fired or not; None when it has none (the
         learned model reads it, never the strength).
@@ -49,15 +55,16 @@ class IndicatorResult:
     indicator: str
     fired: np.ndarray
     strength: np.ndarray
-    explain: Callable[[int], str] = field(repr=False)
+    explain: Explain = field(repr=False)
     available: bool = True
     unavailable_reason: str = ""
     measure: np.ndarray | None = field(default=None, repr=False)
 
-    def evidence(self, customer: int) -> str:
+    def evidence(self, customer: int, locale: str = DEFAULT_LOCALE) -> str:
+        """What the indicator found for ``customer``, its days and amounts written in ``locale``."""
         if not self.available:
             return self.unavailable_reason
-        return self.explain(customer) if self.fired[customer] else ""
+        return self.explain(customer, locale) if self.fired[customer] else ""
 
 
 @dataclass(frozen=True)
@@ -100,26 +107,16 @@ class Indicator(Generic[P]):
 def quiet(indicator_id: str, frame: LedgerFrame) -> IndicatorResult:
     """A result in which nothing fired."""
     n = frame.n_customers
-    return IndicatorResult(indicator_id, np.zeros(n, dtype=bool), np.zeros(n), lambda _: "")
+    return IndicatorResult(indicator_id, np.zeros(n, dtype=bool), np.zeros(n), lambda _c, _locale: "")
 
 
 def fired_result(indicator_id: str, fired: np.ndarray, strength: np.ndarray,
-                 explain: Callable[[int], str], measure: np.ndarray | None = None) -> IndicatorResult:
+                 explain: Explain, measure: np.ndarray | None = None) -> IndicatorResult:
     """Result with strength clipped to 0..1 and zeroed where not fired; ``measure`` as given
     (as float64, NaN read as 0)."""
     strength = np.where(fired, np.clip(strength, 0.0, 1.0), 0.0)
     raw = None if measure is None else np.nan_to_num(np.asarray(measure, dtype=np.float64))
     return IndicatorResult(indicator_id, fired.astype(bool), strength, explain, measure=raw)
-
-
-def fmt_day(day_number: int) -> str:
-    """A day number as '2 Nov 2026'."""
-    d = date_of(day_number)
-    return f"{d.day} {d:%b %Y}"
-
-
-def fmt_money(amount: float) -> str:
-    return f"{amount:,.2f}"
 
 
 class RowsByCustomer:

@@ -23,6 +23,7 @@ import numpy as np
 from pydantic import Field
 
 from ..columnar import NEVER, group_count
+from ..formats import Style
 from ..frame import LedgerFrame
 from ..settlement import TOLERANCE
 from .base import (
@@ -31,8 +32,6 @@ from .base import (
     IndicatorParams,
     IndicatorResult,
     fired_result,
-    fmt_day,
-    fmt_money,
     quiet,
     rows_of,
 )
@@ -117,9 +116,10 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     fired = breaks > 0
     strength = params.base_strength + params.extra_strength * (breaks - 1)
 
-    def explain(c: int) -> str:
+    def explain(c: int, locale: str) -> str:
+        s = Style(locale, frame.currency)
         broken = [r for r in rows_of(frame.t_cust, c) if promise[r]]
-        parts = [_promise_text(frame, r, promise_paid[r], params.grace_days) for r in broken[-SHOWN:]]
+        parts = [_promise_text(frame, r, promise_paid[r], params.grace_days, s) for r in broken[-SHOWN:]]
         if len(broken) > SHOWN:  # the latest ones say enough; the count says how often
             parts[0] = f"{len(broken)} promises broken, the latest: {parts[0]}"
         missed: dict[int, list[int]] = {}  # plan -> its missed instalment rows, in due order
@@ -128,10 +128,10 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
                 missed.setdefault(int(frame.n_plan[r]), []).append(int(r))
         for first, *rest in missed.values():
             last = rest[-1] if rest else first
-            parts.append(f"plan agreed {fmt_day(frame.n_agreed[first])}: instalment of "
-                         f"{fmt_money(frame.n_amount[first])} due {fmt_day(frame.n_due[first])} missed; "
-                         f"{fmt_money(plan_paid[first])} paid of {fmt_money(cum_due[last])} due by "
-                         f"{fmt_day(frame.n_due[last])}")
+            parts.append(f"plan agreed {s.day(frame.n_agreed[first])}: instalment of "
+                         f"{s.money(frame.n_amount[first])} due {s.day(frame.n_due[first])} missed; "
+                         f"{s.money(plan_paid[first])} paid of {s.money(cum_due[last])} due by "
+                         f"{s.day(frame.n_due[last])}")
         return "; ".join(parts + ([reason] if reason else []))
 
     result = fired_result("broken_promise", fired, strength, explain, measure=breaks)
@@ -142,12 +142,12 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
 SHOWN = 3  # broken promises quoted in the evidence
 
 
-def _promise_text(frame: LedgerFrame, r: int, paid: float, grace: int) -> str:
+def _promise_text(frame: LedgerFrame, r: int, paid: float, grace: int, s: Style) -> str:
     amount = frame.t_promise_amount[r]
-    what = "to pay" if np.isnan(amount) else f"to pay {fmt_money(amount)}"
-    got = "nothing" if paid <= TOLERANCE else fmt_money(paid)
-    return (f"promise of {fmt_day(frame.t_day[r])} {what} by {fmt_day(frame.t_promise_day[r])} broken: "
-            f"{got} paid by {fmt_day(frame.t_promise_day[r] + grace)}")
+    what = "to pay" if np.isnan(amount) else f"to pay {s.money(amount)}"
+    got = "nothing" if paid <= TOLERANCE else s.money(paid)
+    return (f"promise of {s.day(frame.t_day[r])} {what} by {s.day(frame.t_promise_day[r])} broken: "
+            f"{got} paid by {s.day(frame.t_promise_day[r] + grace)}")
 
 
 INDICATOR = Indicator("broken_promise", "promises to pay or plan instalments missed", ("001", "004"),

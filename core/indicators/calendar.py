@@ -10,8 +10,9 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..formats import Style
+
 EPOCH = 719163  # date(1970, 1, 1).toordinal(): day 0 of numpy's datetime64[D]
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _months_direct(days: np.ndarray) -> np.ndarray:
@@ -58,11 +59,11 @@ def days_to_month_end(days: np.ndarray) -> np.ndarray:
     return _per_day(days, _to_month_end_direct)
 
 
-def month_label(month: int) -> str:
-    """A month number as 'Mar 2024'."""
-    return f"{_MONTH_NAMES[month % 12]} {1970 + month // 12}"
+def month_label(month: int, style: Style) -> str:
+    """A month number as the style writes a month ('Mar 2024', 'März 2024')."""
+    return style.month(month_start(month))
 
 
-def month_span(first: int, last: int) -> str:
-    """'Jan 2024 to Mar 2024' (or one month's label)."""
-    return month_label(first) if first == last else f"{month_label(first)} to {month_label(last)}"
+def month_span(first: int, last: int, style: Style) -> str:
+    """'Jan 2024 to Mar 2024' (or one month's label), the months as ``style`` writes them."""
+    return month_label(first, style) if first == last else f"{month_label(first, style)} to {month_label(last, style)}"

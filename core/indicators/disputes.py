@@ -23,9 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import Field
 
+from ..formats import Style
 from ..frame import LedgerFrame
 from ..settlement import TOLERANCE, Settlement, settlement
-from .base import SOURCE_NAMES, Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, fmt_money, rows_of
+from .base import SOURCE_NAMES, Indicator, IndicatorParams, IndicatorResult, fired_result, rows_of
 
 
 class Params(IndicatorParams):
@@ -96,19 +97,20 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     st = settlement(frame)
     no_records = "disputes" in frame.unavailable
 
-    def explain(c: int) -> str:
+    def explain(c: int, locale: str) -> str:
+        s = Style(locale, frame.currency)
         parts = []
         if by_rate[c]:
             parts.append(f"{plural(m.disputes[c], 'dispute')} on {m.issued[c]} invoices issued in the last "
-                         f"{params.window_days} days ({rate[c]:.0%}): "
-                         + "; ".join(dispute_lines(frame, c, m.d_window, m.flag_window)))
+                         f"{params.window_days} days ({s.percent(rate[c])}): "
+                         + "; ".join(dispute_lines(frame, c, m.d_window, m.flag_window, s)))
         if by_open[c]:
             parts.append(f"{plural(m.open_old[c], 'open dispute')} older than {params.open_after_days} days: "
-                         + "; ".join(dispute_lines(frame, c, m.d_open_old, m.flag_open_old, open_at=True)))
+                         + "; ".join(dispute_lines(frame, c, m.d_open_old, m.flag_open_old, s, open_at=True)))
         if by_short[c]:
             rows = [r for r in rows_of(frame.i_cust, c) if m.short_rows[r]]
-            parts.append(f"{m.short[c]} of {m.issued[c]} invoices ({share[c]:.0%}) settled short or partly "
-                         f"paid past due: " + "; ".join(short_line(frame, st, r) for r in rows[:5]))
+            parts.append(f"{m.short[c]} of {m.issued[c]} invoices ({s.percent(share[c])}) settled short or partly "
+                         f"paid past due: " + "; ".join(short_line(frame, st, r, s) for r in rows[:5]))
         if no_records:
             parts.append(f"dispute records not available from {SOURCE_NAMES.get(frame.source, frame.source)}")
         return "; ".join(parts)
@@ -121,34 +123,35 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
-def dispute_lines(frame: LedgerFrame, c: int, d_rows: np.ndarray, flag_rows: np.ndarray,
+def dispute_lines(frame: LedgerFrame, c: int, d_rows: np.ndarray, flag_rows: np.ndarray, s: Style,
                   open_at: bool = False) -> list[str]:
     """Evidence lines for the customer's dispute records and flagged invoices in the masks."""
     t, lines = frame.as_of_day, []
     for d in rows_of(frame.d_cust, c):
         if d_rows[d]:
             inv = frame.d_inv[d]
-            on = f" on {frame.i_number[inv]} ({fmt_money(frame.i_total[inv])})" if inv >= 0 else " on the account"
+            on = f" on {frame.i_number[inv]} ({s.money(frame.i_total[inv])})" if inv >= 0 else " on the account"
             reason = f" \"{frame.d_reason[d]}\"" if frame.d_reason[d] else ""
             since = f", {t - frame.d_open[d]} days open" if open_at else ""
-            lines.append(f"dispute{on} opened {fmt_day(frame.d_open[d])}{since}{reason}")
+            lines.append(f"dispute{on} opened {s.day(frame.d_open[d])}{since}{reason}")
     for r in rows_of(frame.i_cust, c):
         if flag_rows[r]:
             known = int(frame.i_disputed_day[r])
             since = f", {t - known} days open" if open_at else ""
-            lines.append(f"{frame.i_number[r]} ({fmt_money(frame.i_total[r])}) issued {fmt_day(frame.i_issue[r])} "
-                         f"flagged disputed, known {fmt_day(known)}{since}")
+            lines.append(f"{frame.i_number[r]} ({s.money(frame.i_total[r])}) issued {s.day(frame.i_issue[r])} "
+                         f"flagged disputed, known {s.day(known)}{since}")
     return lines
 
 
-def short_line(frame: LedgerFrame, st: Settlement, r: int) -> str:
-    """'INV/5 (1,000.00) issued 2 Jan 2024: credited 500.00' or '...: paid 400.00, 400.00 open, 20 days past due'."""
-    head = f"{frame.i_number[r]} ({fmt_money(frame.i_total[r])}) issued {fmt_day(frame.i_issue[r])}"
+def short_line(frame: LedgerFrame, st: Settlement, r: int, s: Style) -> str:
+    """'INV/5 (€1,000.00) issued 2 Jan 2024: credited €500.00' or '...: paid €400.00, €400.00 open, 20 days
+    past due'."""
+    head = f"{frame.i_number[r]} ({s.money(frame.i_total[r])}) issued {s.day(frame.i_issue[r])}"
     if st.short_paid[r]:
         allocs = rows_of(frame.a_inv, r)
         credited = float(frame.a_amount[allocs][frame.a_payment[allocs] < 0].sum())
-        return f"{head}: credited {fmt_money(credited)}"
-    return (f"{head}: paid {fmt_money(st.paid[r])}, {fmt_money(st.residual[r])} open, "
+        return f"{head}: credited {s.money(credited)}"
+    return (f"{head}: paid {s.money(st.paid[r])}, {s.money(st.residual[r])} open, "
             f"{frame.as_of_day - frame.i_due[r]} days past due")
 
 

@@ -13,6 +13,7 @@ import numpy as np
 from pydantic import Field
 
 from ..columnar import group_count, group_max
+from ..formats import Style
 from ..frame import LedgerFrame
 from ..model import DISTRESS_KINDS
 from . import signals
@@ -32,12 +33,13 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     strength = group_max(frame.s_cust[rows], frame.s_severity[rows], n, 0.0)
     expires = signals.expiry_days(frame, params.valid_days)
 
-    def explain(c: int) -> str:
+    def explain(c: int, locale: str) -> str:
+        s = Style(locale, frame.currency)
         mine = [r for r in rows_of(frame.s_cust, c) if active[r]]
         mine.sort(key=lambda r: -frame.s_day[r])
         owner = frame.c_salesperson[c]
         review = f"; review with {owner}" if owner else "; review needed"
-        return "; ".join(signals.describe(frame, r, expires[r]) for r in mine) + review
+        return "; ".join(signals.describe(frame, r, expires[r], s) for r in mine) + review
 
     return fired_result("external_distress", fired, strength, explain, measure=strength)
 

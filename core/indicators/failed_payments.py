@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from ..formats import Style
 from ..frame import PAYMENT_STATES, LedgerFrame
 from ..model import PaymentState
-from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, fmt_money, rows_of
+from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, rows_of
 from .calendar import month_index, month_of_day, month_span, month_start
 
 POSTED = PAYMENT_STATES.index(PaymentState.POSTED)
@@ -41,22 +42,24 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     is_failed = np.zeros(len(frame.p_id), dtype=bool)
     is_failed[rows] = True
 
-    def explain(c: int) -> str:
+    def explain(c: int, locale: str) -> str:
+        s = Style(locale, frame.currency)
         mine = [r for r in rows_of(frame.p_cust, c) if is_failed[r]]
         return (f"payments returned in {months[c]} of the last {window} months "
-                f"({month_span(first, first + window - 1)}): " + "; ".join(describe(frame, r) for r in mine))
+                f"({month_span(first, first + window - 1, s)}): "
+                + "; ".join(describe(frame, r, s) for r in mine))
 
     return fired_result("failed_payments", fired, months / window, explain, measure=months)
 
 
-def describe(frame: LedgerFrame, p: int) -> str:
-    """'500.00 paid 2 Feb 2024 for INV/2, returned 6 Feb 2024' (no record id: the amount and days
+def describe(frame: LedgerFrame, p: int, s: Style) -> str:
+    """'€500.00 paid 2 Feb 2024 for INV/2, returned 6 Feb 2024' (no record id: the amount and days
     are what a person checks)."""
     allocs = np.flatnonzero(frame.b_payment == p)  # a returned payment's allocations no longer settle
     invoices = ", ".join(dict.fromkeys(str(frame.i_number[frame.b_inv[a]]) for a in allocs))
     what = PAYMENT_STATES[frame.p_state[p]].value
-    return (f"{fmt_money(frame.p_amount[p])} paid {fmt_day(frame.p_day[p])}"
-            f"{' for ' + invoices if invoices else ''}, {what} {fmt_day(frame.p_returned[p])}")
+    return (f"{s.money(frame.p_amount[p])} paid {s.day(frame.p_day[p])}"
+            f"{' for ' + invoices if invoices else ''}, {what} {s.day(frame.p_returned[p])}")
 
 
 INDICATOR = Indicator("failed_payments", "payments fail month after month", ("000",),

@@ -12,6 +12,7 @@ import numpy as np
 from pydantic import Field
 
 from ..columnar import group_count, group_max
+from ..formats import Style
 from ..frame import LedgerFrame
 from ..model import SignalKind
 from . import signals
@@ -35,10 +36,11 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
                 if params.strength_from_severity else np.ones(n))
     expires = signals.expiry_days(frame, valid_days)
 
-    def explain(c: int) -> str:
+    def explain(c: int, locale: str) -> str:
+        s = Style(locale, frame.currency)
         mine = [r for r in rows_of(frame.s_cust, c) if active[r]]
         mine.sort(key=lambda r: -frame.s_day[r])
-        return "; ".join(signals.describe(frame, r, expires[r]) for r in mine) + "; automated dunning stopped"
+        return "; ".join(signals.describe(frame, r, expires[r], s) for r in mine) + "; automated dunning stopped"
 
     severity = group_max(frame.s_cust[rows], frame.s_severity[rows], n, 0.0)
     return fired_result("fraud_suspicion", fired, strength, explain, measure=np.where(fired, severity, 0.0))

@@ -17,10 +17,11 @@ from pydantic import Field
 
 from ..columnar import group_max
 from ..disputed import held_by_dispute
+from ..formats import Style
 from ..frame import LedgerFrame
 from ..habit import habit
 from ..settlement import settlement
-from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, fmt_money, rows_of
+from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, rows_of
 
 
 class Params(IndicatorParams):
@@ -47,11 +48,12 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     fired = beyond > 0
     strength = 0.3 + 0.7 * beyond / params.full_after_days
 
-    def explain(c: int) -> str:
+    def explain(c: int, locale: str) -> str:
+        s = Style(locale, frame.currency)
         rows = [r for r in rows_of(frame.i_cust, c)
                 if st.is_open[r] and not held[r] and frame.as_of_day - frame.i_issue[r] > limit[c]]
         rows.sort(key=lambda r: frame.i_issue[r])
-        parts = [f"{frame.i_number[r]} ({fmt_money(st.residual[r])}) issued {fmt_day(frame.i_issue[r])} "
+        parts = [f"{frame.i_number[r]} ({s.money(st.residual[r])}) issued {s.day(frame.i_issue[r])} "
                  f"is {frame.as_of_day - frame.i_issue[r]} days old" for r in rows[:3]]
         return (f"usually pays in {h.days_to_pay[c]:.0f} days (last {int(h.paid_count[c])} paid invoices); "
                 + "; ".join(parts))

@@ -26,9 +26,10 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import Field
 
+from ..formats import Style
 from ..frame import LedgerFrame
 from ..settlement import settlement
-from .base import Indicator, IndicatorParams, IndicatorResult, RowsByCustomer, fired_result, fmt_day
+from .base import Indicator, IndicatorParams, IndicatorResult, RowsByCustomer, fired_result
 from .slowing_trend import last_settled
 
 _EPOCH = 719163  # day number (date.toordinal) of 1970-01-01, numpy's datetime64 epoch
@@ -130,7 +131,8 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     rows, _ = last_settled(frame, params.last_n)
     of_customer = RowsByCustomer(frame.i_cust[rows])
 
-    def explain(c: int) -> str:
+    def explain(c: int, locale: str) -> str:
+        s = Style(locale, frame.currency)
         mine = rows[of_customer(c)]
         days = st.days_late[mine]
         n = len(mine)
@@ -138,7 +140,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         spread = (f"{hi} days late" if lo == hi else f"{lo}-{hi} days late" if lo >= 0
                   else f"from {-lo} days early to {hi} days late")
         last = "its last invoice" if n == 1 else f"its last {n} invoices"
-        return (f"paid {last} {spread}, median {np.median(days):.0f} (last paid {fmt_day(st.settled_day[mine[-1]])}); "
+        return (f"paid {last} {spread}, median {np.median(days):.0f} (last paid {s.day(st.settled_day[mine[-1]])}); "
                 f"typical lateness {m.typical[c]:.0f} days (recent invoices weigh more; the company's norm of "
                 f"{m.norm[c]:.0f} days counts as {params.prior_invoices:g} more invoices)")
 

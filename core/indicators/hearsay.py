@@ -11,6 +11,7 @@ import numpy as np
 from pydantic import Field
 
 from ..columnar import group_count, group_max
+from ..formats import Style
 from ..frame import LedgerFrame
 from ..model import SignalKind
 from . import signals
@@ -30,10 +31,11 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     strength = group_max(frame.s_cust[rows], frame.s_severity[rows] * frame.s_confidence[rows], n, 0.0)
     expires = signals.expiry_days(frame, params.valid_days)
 
-    def explain(c: int) -> str:
+    def explain(c: int, locale: str) -> str:
+        s = Style(locale, frame.currency)
         mine = [r for r in rows_of(frame.s_cust, c) if active[r]]
         mine.sort(key=lambda r: -frame.s_day[r])
-        return "; ".join(signals.describe(frame, r, expires[r]) for r in mine)
+        return "; ".join(signals.describe(frame, r, expires[r], s) for r in mine)
 
     return fired_result("hearsay", fired, strength, explain, measure=strength)
 

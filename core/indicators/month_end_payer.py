@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from ..formats import Style
 from ..frame import LedgerFrame
 from ..settlement import settlement
-from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, fmt_money, rows_of
+from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, rows_of
 from .calendar import days_to_month_end
 
 
@@ -38,10 +39,11 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     is_end_late = np.zeros(len(frame.i_id), dtype=bool)
     is_end_late[late[at_end]] = True
 
-    def explain(c: int) -> str:
+    def explain(c: int, locale: str) -> str:
+        s = Style(locale, frame.currency)
         rows = [r for r in rows_of(frame.i_cust, c) if is_end_late[r]]
-        shown = "; ".join(f"{frame.i_number[r]} ({fmt_money(frame.i_total[r])}) issued {fmt_day(frame.i_issue[r])}, "
-                          f"paid {fmt_day(st.settled_day[r])}, {st.days_late[r]:.0f} days late" for r in rows[-5:])
+        shown = "; ".join(f"{frame.i_number[r]} ({s.money(frame.i_total[r])}) issued {s.day(frame.i_issue[r])}, "
+                          f"paid {s.day(st.settled_day[r])}, {st.days_late[r]:.0f} days late" for r in rows[-5:])
         return (f"{len(rows)} of {count[c]} late payments in the last {params.window_days} days were on invoices "
                 f"issued in the last {params.month_end_days} days of a month: {shown}")
 

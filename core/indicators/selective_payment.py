@@ -19,9 +19,10 @@ import numpy as np
 from pydantic import Field
 
 from ..columnar import NEVER, group_median
+from ..formats import Style
 from ..frame import LedgerFrame
 from ..settlement import settlement
-from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, fmt_money, rows_of
+from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, rows_of
 
 
 class Params(IndicatorParams):
@@ -70,17 +71,18 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     is_large = np.zeros(len(frame.i_id), dtype=bool)
     is_large[large] = True
 
-    def explain(c: int) -> str:
+    def explain(c: int, locale: str) -> str:
+        s = Style(locale, frame.currency)
         mine = rows_of(frame.i_cust, c)
         paid_rows = sorted((r for r in mine if is_small[r]), key=lambda r: st.settled_day[r])
         left_rows = sorted((r for r in mine if is_large[r]), key=lambda r: frame.i_due[r])
-        paid_txt = and_list([f"{frame.i_number[r]} ({fmt_money(frame.i_total[r])})" for r in paid_rows])
-        left_txt = and_list([f"{frame.i_number[r]} ({fmt_money(frame.i_total[r])}"
-                             + (f", {fmt_money(st.residual[r])} open" if st.paid[r] > 0 else "")
+        paid_txt = and_list([f"{frame.i_number[r]} ({s.money(frame.i_total[r])})" for r in paid_rows])
+        left_txt = and_list([f"{frame.i_number[r]} ({s.money(frame.i_total[r])}"
+                             + (f", {s.money(st.residual[r])} open" if st.paid[r] > 0 else "")
                              + f") {t - frame.i_due[r]} days past due" for r in left_rows])
-        paid_on = and_list([fmt_day(st.settled_day[r]) for r in paid_rows])
-        due_on = "; ".join(f"{frame.i_number[r]} due {fmt_day(frame.i_due[r])}" for r in left_rows)
-        return (f"paid {paid_txt}, left {left_txt} (median invoice {fmt_money(median[c])}; "
+        paid_on = and_list([s.day(st.settled_day[r]) for r in paid_rows])
+        due_on = "; ".join(f"{frame.i_number[r]} due {s.day(frame.i_due[r])}" for r in left_rows)
+        return (f"paid {paid_txt}, left {left_txt} (median invoice {s.money(median[c])}; "
                 f"paid on {paid_on}; {due_on})")
 
     return fired_result("selective_payment", fired, strength, explain,

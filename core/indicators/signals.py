@@ -13,9 +13,9 @@ from collections.abc import Iterable
 import numpy as np
 
 from ..columnar import NEVER
+from ..formats import Style
 from ..frame import SIGNAL_KINDS, LedgerFrame
 from ..model import SignalKind
-from .base import fmt_day
 
 
 def kind_codes(kinds: Iterable[SignalKind]) -> np.ndarray:
@@ -39,10 +39,10 @@ def active_rows(frame: LedgerFrame, kinds: Iterable[SignalKind], default_valid_d
     return wanted & (frame.as_of_day <= expiry_days(frame, default_valid_days))
 
 
-def describe(frame: LedgerFrame, row: int, expires: int) -> str:
+def describe(frame: LedgerFrame, row: int, expires: int, s: Style) -> str:
     """One signal as checkable evidence: kind, day, source, note, severity, confidence, expiry."""
     kind = SIGNAL_KINDS[frame.s_kind[row]].value.replace("_", " ")
     note = f': "{frame.s_note[row]}"' if frame.s_note[row] else ""
-    until = "" if expires >= NEVER else f", counts until {fmt_day(expires)}"
-    return (f"{kind} logged {fmt_day(frame.s_day[row])} by {frame.s_source[row]}{note} "
+    until = "" if expires >= NEVER else f", counts until {s.day(expires)}"
+    return (f"{kind} logged {s.day(frame.s_day[row])} by {frame.s_source[row]}{note} "
             f"(severity {frame.s_severity[row]:.2f}, confidence {frame.s_confidence[row]:.2f}{until})")

@@ -9,14 +9,13 @@ even when nobody has called since.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 from pydantic import Field, model_validator
 
 from ..columnar import group_count, group_max
-from ..frame import CHANNELS, LedgerFrame, date_of
-from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, rows_of
+from ..formats import Style
+from ..frame import CHANNELS, LedgerFrame
+from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, rows_of
 
 NOUNS = {"call": ("call", "calls"), "email": ("email", "emails"), "visit": ("visit", "visits"),
          "letter": ("letter", "letters")}
@@ -34,15 +33,6 @@ class Params(IndicatorParams):
         if self.full_at_attempts < self.min_attempts:
             raise ValueError("full_at_attempts: must be at least min_attempts")
         return self
-
-
-def fmt_days(days: Sequence[int]) -> str:
-    """Days as '2 Nov, 9 Nov, 16 Nov 2026' (the year once when all share it)."""
-    dates = [date_of(d) for d in days]
-    if len({d.year for d in dates}) == 1:
-        return ", ".join(f"{d.day} {d:%b}" for d in dates[:-1]) + (", " if len(dates) > 1 else "") \
-            + fmt_day(days[-1])
-    return ", ".join(fmt_day(d) for d in days)
 
 
 def unanswered_run(frame: LedgerFrame, window_days: int) -> np.ndarray:
@@ -74,13 +64,14 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     span = max(params.full_at_attempts - params.min_attempts, 1)
     strength = params.base_strength + (1 - params.base_strength) * (count - params.min_attempts) / span
 
-    def explain(c: int) -> str:
+    def explain(c: int, locale: str) -> str:
+        s = Style(locale, frame.currency)
         rows = [r for r in rows_of(frame.t_cust, c) if run[r]]
         rows.sort(key=lambda r: frame.t_day[r])
         channels = [CHANNELS[frame.t_channel[r]].value for r in rows]
-        text = f"{_what(channels)} on {fmt_days([int(frame.t_day[r]) for r in rows])} went unanswered"
+        text = f"{_what(channels)} on {s.days([int(frame.t_day[r]) for r in rows])} went unanswered"
         answered = [frame.t_day[r] for r in rows_of(frame.t_cust, c) if frame.t_answered[r]]
-        last = f"; last answered {fmt_day(max(answered))}" if answered else "; no answered attempt on record"
+        last = f"; last answered {s.day(max(answered))}" if answered else "; no answered attempt on record"
         return text + last
 
     return fired_result("silence", fired, strength, explain, measure=count)

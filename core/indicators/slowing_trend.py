@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from ..formats import Style
 from ..frame import LedgerFrame
 from ..settlement import settlement
-from .base import Indicator, IndicatorParams, IndicatorResult, RowsByCustomer, fired_result, fmt_day, fmt_money
+from .base import Indicator, IndicatorParams, IndicatorResult, RowsByCustomer, fired_result
 
 
 class Params(IndicatorParams):
@@ -54,11 +55,12 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     fired = increase >= params.min_increase_days
     of_customer = RowsByCustomer(cust)
 
-    def explain(c: int) -> str:
+    def explain(c: int, locale: str) -> str:
+        s = Style(locale, frame.currency)
         mine = rows[of_customer(c)]  # oldest first
         last = mine[-params.recent_n:]
-        shown = "; ".join(f"{frame.i_number[r]} ({fmt_money(frame.i_total[r])}) issued {fmt_day(frame.i_issue[r])}, "
-                          f"paid {fmt_day(st.settled_day[r])} after {st.days_to_pay[r]:.0f} days" for r in last)
+        shown = "; ".join(f"{frame.i_number[r]} ({s.money(frame.i_total[r])}) issued {s.day(frame.i_issue[r])}, "
+                          f"paid {s.day(st.settled_day[r])} after {st.days_to_pay[r]:.0f} days" for r in last)
         return (f"last {params.recent_n} paid invoices took {recent_mean[c]:.1f} days on average, the "
                 f"{params.before_n} before them {before_mean[c]:.1f} days (+{increase[c]:.1f}): {shown}")
 

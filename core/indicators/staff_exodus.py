@@ -17,10 +17,11 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from ..columnar import group_count, group_max
+from ..formats import Style
 from ..frame import LedgerFrame
 from ..model import SignalKind
 from . import signals
-from .base import SOURCE_NAMES, Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, rows_of
+from .base import SOURCE_NAMES, Indicator, IndicatorParams, IndicatorResult, fired_result, rows_of
 
 
 class Params(IndicatorParams):
@@ -66,15 +67,16 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     where = f"not available from {SOURCE_NAMES.get(frame.source, frame.source)}"
     missing = "" if has_contacts else f"{where}: contacts"
 
-    def explain(c: int) -> str:
+    def explain(c: int, locale: str) -> str:
+        s = Style(locale, frame.currency)
         parts = []
         gone = sorted((r for r in rows_of(frame.k_cust, c) if archived[r]), key=lambda r: frame.k_archived[r])
         if len(gone) >= params.min_archived:
-            since = fmt_day(frame.as_of_day - params.window_days + 1)
-            who = ", ".join(f"{frame.k_name[r]} on {fmt_day(frame.k_archived[r])}" for r in gone)
+            since = s.day(frame.as_of_day - params.window_days + 1)
+            who = ", ".join(f"{frame.k_name[r]} on {s.day(frame.k_archived[r])}" for r in gone)
             parts.append(f"{len(gone)} contacts archived since {since}: {who}")
         mine = sorted((r for r in rows_of(frame.s_cust, c) if active[r]), key=lambda r: -frame.s_day[r])
-        parts += [signals.describe(frame, r, expires[r]) for r in mine]
+        parts += [signals.describe(frame, r, expires[r], s) for r in mine]
         if missing:
             parts.append(f"archived contacts {where}")
         return "; ".join(parts)

@@ -14,9 +14,10 @@ import numpy as np
 from pydantic import Field
 
 from ..columnar import NEVER, group_count
+from ..formats import Style
 from ..frame import SIGNAL_KINDS, LedgerFrame
 from ..model import SignalKind
-from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, rows_of
+from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, rows_of
 
 COMPLAINT = SIGNAL_KINDS.index(SignalKind.COMPLAINT)
 
@@ -61,29 +62,30 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     fired = (recent > 0) & (before == 0) & (first_invoice <= quiet_from)
     strength = params.base_strength + params.extra_strength * (recent - 1)
 
-    def explain(c: int) -> str:
-        items = [(frame.d_open[r], _dispute_text(frame, r))
+    def explain(c: int, locale: str) -> str:
+        s = Style(locale, frame.currency)
+        items = [(frame.d_open[r], _dispute_text(frame, r, s))
                  for r in rows_of(frame.d_cust, c) if frame.d_open[r] > recent_from]
-        items += [(frame.s_day[r], _signal_text(frame, r)) for r in rows_of(frame.s_cust, c)
+        items += [(frame.s_day[r], _signal_text(frame, r, s)) for r in rows_of(frame.s_cust, c)
                   if frame.s_kind[r] == COMPLAINT and frame.s_day[r] > recent_from]
         items.sort(key=lambda item: item[0])
         return ("; ".join(text for _, text in items)
-                + f"; none from {fmt_day(quiet_from + 1)} to {fmt_day(recent_from)}"
-                + f" (customer since {fmt_day(first_invoice[c])})")
+                + f"; none from {s.day(quiet_from + 1)} to {s.day(recent_from)}"
+                + f" (customer since {s.day(first_invoice[c])})")
 
     return fired_result("sudden_complaints", fired, strength, explain, measure=recent)
 
 
-def _dispute_text(frame: LedgerFrame, r: int) -> str:
+def _dispute_text(frame: LedgerFrame, r: int, s: Style) -> str:
     kind = "complaint" if frame.d_complaint[r] else "dispute"
     on = f" on {frame.i_number[frame.d_inv[r]]}" if frame.d_inv[r] >= 0 else ""
     reason = f' ("{frame.d_reason[r]}")' if frame.d_reason[r] else ""
-    return f"{kind}{on} opened {fmt_day(frame.d_open[r])}{reason}"
+    return f"{kind}{on} opened {s.day(frame.d_open[r])}{reason}"
 
 
-def _signal_text(frame: LedgerFrame, r: int) -> str:
+def _signal_text(frame: LedgerFrame, r: int, s: Style) -> str:
     note = f' ("{frame.s_note[r]}")' if frame.s_note[r] else ""
-    return f"complaint logged {fmt_day(frame.s_day[r])} by {frame.s_source[r]}{note}"
+    return f"complaint logged {s.day(frame.s_day[r])} by {frame.s_source[r]}{note}"
 
 
 INDICATOR = Indicator("sudden_complaints", "an easy client suddenly complains", ("000",),

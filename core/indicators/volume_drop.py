@@ -22,8 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import Field
 
+from ..formats import Style
 from ..frame import LedgerFrame
-from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, fmt_day, fmt_money, rows_of
+from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, rows_of
 from .calendar import month_index, month_of_day, month_span, month_start
 
 
@@ -78,20 +79,21 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     level = np.divide(recent_mean, base_mean, out=np.ones(n), where=known)
     fired = known & (level < params.ratio)
 
-    def explain(c: int) -> str:
+    def explain(c: int, locale: str) -> str:
+        s = Style(locale, frame.currency)
         mine = [r for r in rows_of(b.cust, c) if b.counted[r]]
         recent_rows = [r for r in mine if month_start(split) <= b.day[r] < month_start(this_month)]
         before = [r for r in mine if month_start(first) <= b.day[r] < month_start(split)]
-        text = (f"{b.verb} {fmt_money(recent_mean[c] * params.recent_months)} in "
-                f"{month_span(split, this_month - 1)} ({fmt_money(recent_mean[c])} a month), "
-                f"{level[c]:.0%} of the {fmt_money(base_mean[c])} a month {b.verb} in "
-                f"{month_span(first, split - 1)} ({b.plural} in {active[c]} of {params.baseline_months} months)")
-        shown = "; ".join(f"{b.number[r]} ({fmt_money(b.total[r])}) on {fmt_day(b.day[r])}"
+        text = (f"{b.verb} {s.money(recent_mean[c] * params.recent_months)} in "
+                f"{month_span(split, this_month - 1, s)} ({s.money(recent_mean[c])} a month), "
+                f"{s.percent(level[c])} of the {s.money(base_mean[c])} a month {b.verb} in "
+                f"{month_span(first, split - 1, s)} ({b.plural} in {active[c]} of {params.baseline_months} months)")
+        shown = "; ".join(f"{b.number[r]} ({s.money(b.total[r])}) on {s.day(b.day[r])}"
                           for r in recent_rows[-3:])
         text += f"; recent: {shown}" if shown else f"; no {b.singular} in those months"
         if before:
             r = before[-1]
-            text += f"; last before: {b.number[r]} ({fmt_money(b.total[r])}) on {fmt_day(b.day[r])}"
+            text += f"; last before: {b.number[r]} ({s.money(b.total[r])}) on {s.day(b.day[r])}"
         return text
 
     return fired_result("volume_drop", fired, 1.0 - level, explain, measure=1.0 - level)

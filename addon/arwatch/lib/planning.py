@@ -2,12 +2,16 @@
 
 The add-on plans with ``arwatch.core.planner.plan`` only (the same ladders, templates and keys as
 the sync engine); tasks already written are not rendered again (``render_written=False``): the
-write-back applies the diff, which compares task keys.
+write-back applies the diff, which compares task keys. Days and amounts of the hold reasons,
+task notes and evidence are written in ``locale`` (the company's language, ``res.company``'s
+``_arwatch_locale``), each amount with the company's currency.
 """
 
+from arwatch.core.formats import DEFAULT_LOCALE
 from arwatch.core.planner import plan
 
 
-def desired_state(board, written, policy, today, templates, company_name=""):
+def desired_state(board, written, policy, today, templates, company_name="", locale=DEFAULT_LOCALE):
     """The ``DesiredState`` for ``today``."""
-    return plan(board, written, policy, today, templates, company_name=company_name, render_written=False)
+    return plan(board, written, policy, today, templates, company_name=company_name, render_written=False,
+                locale=locale)

@@ -118,11 +118,13 @@ class ArwatchScoring(models.AbstractModel):
             company, policy, today,
             lambda: self._frame(company, ledger_sql.customer_ids(self.env.cr, company.id), today, orders)[0])
         templates = _templates()
+        locale = company._arwatch_locale()
         size = batch_size or self._batch_size()
         totals = {"customers": 0, "issues": 0, "changes": 0, "holds_placed": 0, "holds_released": 0,
                   "tasks_opened": 0, "tasks_closed": 0, "tasks_moved": 0}
         for start in range(0, len(ids), size):
-            counts = self._score_batch(company, ids[start:start + size], policy, extras, today, templates, model)
+            counts = self._score_batch(company, ids[start:start + size], policy, extras, today, templates, locale,
+                                       model)
             for key, value in counts.items():
                 totals[key] = totals.get(key, 0) + value
         company.sudo().write({"arwatch_last_run": fields.Datetime.now()})
@@ -135,7 +137,7 @@ class ArwatchScoring(models.AbstractModel):
         return dict(totals, scored_by=model.predictor, model_version=model.version)
 
     @api.model
-    def _score_batch(self, company, partner_ids, policy, extras, today, templates, model=None):
+    def _score_batch(self, company, partner_ids, policy, extras, today, templates, locale, model=None):
         writeback = self.env["arwatch.writeback"].sudo()
         # reading and planning allocate a few hundred thousand short-lived objects and no cycles:
         # with the collector paused they go by reference counting, instead of full collections
@@ -144,7 +146,7 @@ class ArwatchScoring(models.AbstractModel):
             board, issues = self._board(company, partner_ids, today, policy, orders=extras.get("orders", False),
                                         model=model)
             written, state = writeback._written_state(company, partner_ids, today)
-            desired = desired_state(board, written, policy, today, templates, company.name)
+            desired = desired_state(board, written, policy, today, templates, company.name, locale)
             changes = diff(written, desired)
         assignment = self.env["arwatch.assignment"]
         users = assignment._users_for(company, desired.tasks, assignment._step_kinds(policy))

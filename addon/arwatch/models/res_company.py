@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from arwatch.core.formats import locale_of_lang
+
 LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
 MODEL_USE = [("chosen", "The model the company's own backtest chooses"), ("scorecard", "Always the scorecard")]
 SCORED_BY = [("odoo", "This add-on (daily job in Odoo)"), ("sync", "arwatch sync (external)")]
@@ -60,6 +62,19 @@ class ResCompany(models.Model):
     def _arwatch_scored_in_odoo(self):
         """The companies of ``self`` that the add-on's job scores."""
         return self.filtered(lambda c: c.arwatch_scored_by == "odoo")
+
+    def _arwatch_locale(self):
+        """How the company's hold reasons, task notes and activities write days and money: the
+        locale of the company's language (its partner's, as Odoo keeps it: fr_FR, de_CH), en_US
+        when it has none or one the formats do not know."""
+        self.ensure_one()
+        # one query whatever is in the cache, so that a scoring run costs the same every time
+        self.env["res.partner"].flush_model(["lang"])
+        self.env["res.company"].flush_model(["partner_id"])
+        self.env.cr.execute("SELECT p.lang FROM res_company c JOIN res_partner p ON p.id = c.partner_id "
+                            "WHERE c.id = %s", [self.id])
+        row = self.env.cr.fetchone()
+        return locale_of_lang(row[0] if row else None)
 
     def _arwatch_policy_values(self):
         """The policy settings of one company as plain values (see ``lib.policy``)."""
