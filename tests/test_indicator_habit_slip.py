@@ -22,7 +22,7 @@ def run(text: str, as_of: str = "2024-03-01"):
 def test_habit_slip__an_open_invoice_older_than_the_habit_fires():
     frame, result = run(HISTORY + OPEN)  # 60 days old, usually paid in 20
     c1 = customer_index(frame, "c1")
-    assert result.fired[c1] and "INV/X (300.00) issued 1 Jan 2024 is 60 days old" in result.evidence(c1)
+    assert result.fired[c1] and "INV/X (€300.00) issued 1 Jan 2024 is 60 days old" in result.evidence(c1)
 
 
 def test_habit_slip__an_invoice_held_by_an_open_dispute_waits_for_the_dispute():
