@@ -22,9 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from arwatch.core.notes import NoteProblem, parse_line, split_kind
+from arwatch.core.notes import ANSWER, NoteProblem, parse_line, split_kind
 
-ANSWER = "arwatch could not read this: "
+__all__ = ["ANSWER", "ReadNote", "answer_key", "read_note", "record_id", "syntax_lines"]
 
 
 def line_key(line: str, occurrence: int) -> str:
