@@ -45,3 +45,19 @@ def signal(row: Row) -> Record:
     return {"id": str(row["id"]), "customer_id": _ref(row["partner_id"]), "kind": row.get("kind"),
             "on": row.get("date"), "source": row.get("source") or "manual", "note": row.get("note") or "",
             "severity": row.get("severity"), "confidence": row.get("confidence"), "expires_on": row.get("expires_on")}
+
+
+def agency_switches(row: Row) -> list[Record]:
+    """An ``arwatch.partner.risk`` row's agency placement as customer switches: ``placed`` on the
+    day a manager approved the referral (``agency_since``), ``recalled`` on the day of a recall
+    (``agency_recalled_on``, when on or after it), exactly as a ``placed:`` / ``recalled`` note."""
+    since, recalled = row.get("agency_since"), row.get("agency_recalled_on")
+    if not since:
+        return []
+    customer, key = _ref(row["partner_id"]), f"agency:{row['id']}"
+    found = [{"id": f"{key}:placed", "customer_id": customer, "kind": "placed", "on": since,
+              "note": "referral approved in Odoo", "source": "odoo"}]
+    if recalled and str(recalled) >= str(since):
+        found.append({"id": f"{key}:recalled", "customer_id": customer, "kind": "recalled", "on": recalled,
+                      "source": "odoo"})
+    return found

@@ -6,3 +6,4 @@ from . import test_company_walls
 from . import test_series
 from . import test_morning
 from . import test_tour_morning
+from . import test_agency
