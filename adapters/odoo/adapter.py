@@ -151,7 +151,8 @@ class OdooAdapter:
     def pull(self, since: Cursor | None, full: bool) -> PullResult:
         self._unreadable = []
         result = pull(self.reader, self.transport.version, self.company, since, full, self.settings.overlap_seconds,
-                      done_activities=self.addon is None, orders="sale" in self.modules, unreadable=self._unreadable)
+                      done_activities=self.addon is None, orders="sale" in self.modules, unreadable=self._unreadable,
+                      followup=self.lookups.followup_date(self.addon is None and "account_followup" in self.modules))
         if self.addon is None:
             return result
         own = self.addon.collections_records()

@@ -79,8 +79,9 @@ class Puller:
     """One pull; holds the lookups (commercial partners, lines) it builds on the way."""
 
     def __init__(self, reader: Reader, version: tuple[int, int], currency: str, overlap_seconds: int,
-                 windows: Windows | None = None):
+                 windows: Windows | None = None, followup: str | None = None):
         self.reader, self.version, self.currency, self.overlap = reader, version, currency, overlap_seconds
+        self.followup = followup  # Enterprise's follow-up date field, read as a snooze when there
         self.windows = windows or Windows({})
         self.issues: list[Issue] = []
         self.commercial: dict[int, int] = {}
@@ -107,19 +108,24 @@ class Puller:
             days[term] = max(days[term], int(line.get("nb_days") or 0))  # type: ignore[index]
         return days
 
+    def _fields(self, stream: Stream) -> tuple[str, ...]:
+        return stream.fields + ((self.followup,) if self.followup else ())
+
     def customers(self, since: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         if since:  # one call for changed customers and contacts
-            changed = self.windows.rows("partners", self.reader.pages(PARTNERS, since), since)
+            changed = self.windows.rows("partners", self.reader.pages(PARTNERS, since, fields=self._fields(PARTNERS)),
+                                        since)
             rows = [r for r in changed if not r.get("parent_id")]
             contacts = [r for r in changed if r.get("parent_id")]
         else:
-            rows = self.reader.pages(CUSTOMERS)
+            rows = self.reader.pages(CUSTOMERS, fields=self._fields(CUSTOMERS))
             contacts = self.reader.pages(CONTACTS, extra=(("commercial_partner_id.customer_rank", ">", 0),))
             self.windows.rows("partners", rows + contacts, None)
         if since and (rows or contacts):
             affected = {r["id"] for r in rows} | {m.m2o_id(c["commercial_partner_id"]) for c in contacts} - {None}
             known = {r["id"] for r in rows}
-            rows += self.reader.where_in(CUSTOMERS, "id", affected - known)  # type: ignore[arg-type]
+            rows += self.reader.where_in(CUSTOMERS, "id", affected - known,  # type: ignore[arg-type]
+                                         fields=self._fields(CUSTOMERS))
             contacts = self.reader.where_in(CONTACTS, "commercial_partner_id", affected)  # type: ignore[arg-type]
         for row in rows:
             self.commercial[row["id"]] = row["id"]
@@ -127,6 +133,15 @@ class Puller:
         for c in contacts:
             self.commercial[c["id"]] = m.m2o_id(c["commercial_partner_id"]) or c["id"]
         return rows, contacts
+
+    def snoozes(self, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+        """The follow-up dates of these customers as snoozes, and the ids of those without one
+        (a date cleared since: a deletion), when the field is read (Enterprise); else nothing."""
+        if not self.followup:
+            return [], ()
+        found = {r["id"]: m.followup_snooze(r) for r in rows}
+        return ([s for s in found.values() if s is not None],
+                tuple(m.followup_id(pid) for pid, s in sorted(found.items()) if s is None))
 
     def customer_records(self, rows: list[dict[str, Any]], contacts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         terms = self._terms(rows)
@@ -300,16 +315,17 @@ def _changed(p: Puller, name: str, stream: Stream, since: str | None,
 
 def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], cursor: str | None, full: bool,
          overlap_seconds: int, done_activities: bool = True, orders: bool = False,
-         unreadable: list[Unreadable] | None = None) -> PullResult:
+         unreadable: list[Unreadable] | None = None, followup: str | None = None) -> PullResult:
     """Everything (``full`` or no cursor) or what changed since ``cursor``; contact attempts and
     collectors' notes from done activities and chatter notes unless ``done_activities`` is False
     (the add-on keeps its own); confirmed sale orders when ``orders`` (the Sales app is
-    installed). The messages with unreadable lines are added to ``unreadable``."""
+    installed). The messages with unreadable lines are added to ``unreadable``. ``followup``
+    names Enterprise's follow-up date field (``Lookups.followup_date``): read as a snooze."""
     marks = {} if full else parse_cursor(cursor)
     since = {s: since_value(marks.get(s), overlap_seconds) for s in CURSOR_STREAMS}
     incremental = bool(marks)
     p = Puller(reader, version, company["currency"], overlap_seconds,
-               Windows(parse_seen(cursor) if incremental else {}))
+               Windows(parse_seen(cursor) if incremental else {}), followup)
 
     customer_rows, contact_rows = p.customers(since["partners"])
     pay_stream = payment_stream(version)
@@ -343,11 +359,12 @@ def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], curs
     order_rows, gone_orders = (_changed(p, "orders", ORDERS, since["orders"], lambda r: r.get("state") == "sale")
                                if orders else ([], []))
 
+    snoozes, unsnoozed = p.snoozes(customer_rows)
     deletions: dict[str, tuple[str, ...]] = {}
     if incremental:
         deletions = {"invoices": tuple(str(r["id"]) for r in gone_moves),
                      "payments": tuple(f"pay:{r['id']}" for r in gone_pays),
-                     "orders": tuple(str(r["id"]) for r in gone_orders)}
+                     "orders": tuple(str(r["id"]) for r in gone_orders), "switches": unsnoozed}
         move_rows += gone_moves
         pay_rows += gone_pays
         order_rows_all = order_rows + gone_orders
@@ -369,6 +386,8 @@ def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], curs
         records["notes"] = noted
     if orders:
         records["orders"] = p.order_records(order_rows)
+    if followup:
+        records["switches"] = snoozes
     return PullResult(records=jsonable(records), deletions={k: v for k, v in deletions.items() if v},
                       cursor=json.dumps({**{k: v for k, v in new_cursor.items() if v},
                                          "seen": p.windows.digests(new_cursor, overlap_seconds)}, sort_keys=True),
