@@ -27,7 +27,7 @@ from odoo_planner import small_plan
 from odoo_vcr import HOST
 
 from arwatch.adapters.odoo import OdooAdapter, OdooSettings
-from arwatch.adapters.odoo.markers import task_mark, task_mark_start, task_owner
+from arwatch.adapters.odoo.markers import answer_mark, task_mark, task_mark_start, task_owner
 from arwatch.core.actions import ApplyResult, Change, Op, Task
 from arwatch.core.contract import NoteAnswer, PullResult
 from arwatch.core.diffing import diff
@@ -190,7 +190,8 @@ def collector_chatter(transport: Any, adapter: OdooAdapter, partner: int, invoic
 
 
 def replies(transport: Any, adapter: OdooAdapter, message: int) -> list[dict[str, Any]]:
-    return transport.call("mail.message", "search_read", domain=[["parent_id", "=", message]],
+    """arwatch's answers to ``message`` (their mark names it)."""
+    return transport.call("mail.message", "search_read", domain=[["body", "ilike", answer_mark(message)]],
                           fields=["body", "model", "res_id", "message_type"],
                           context={"allowed_company_ids": [int(adapter.company["id"])]})
 

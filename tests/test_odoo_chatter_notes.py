@@ -53,9 +53,9 @@ class ChatterOdoo:
             self.posted.append({"id": reply, "model": model, "res_id": ids[0], **kw})
             return reply
         if model == "mail.message" and method == "search_read":
-            if "parent_id" in terms:
-                return [{"id": p["id"], "parent_id": [p["parent_id"], "x"]} for p in self.posted
-                        if p["parent_id"] in terms["parent_id"] and ANSWER.strip() in p["body"]]
+            if "body" in terms:  # the replies on these records whose body holds the text
+                return [{"id": p["id"], "body": p["body"]} for p in self.posted if p["model"] in terms["model"]
+                        and p["res_id"] in terms["res_id"] and terms["body"] in p["body"]]
             return [m for m in self.messages if m["id"] > terms.get("id", 0)]  # the page after ``id >``
         if model == "res.partner" and method == "search_read" and wanted is not None:
             if "customer_rank" in terms:  # which of these are customers
@@ -161,6 +161,7 @@ def test_chatter__an_unreadable_note_is_answered_once_and_its_answer_not_read_ba
     first = odoo.posted[0]
     assert (first["model"], first["res_id"], first["parent_id"], first["subtype_xmlid"]) == (
         "res.partner", CUSTOMER, 21, "mail.mt_note")
+    assert first["body"].endswith("<p>[arwatch:answer:21]</p>"), "the mark names the note (Odoo re-parents replies)"
     assert [(p["model"], p["res_id"]) for p in odoo.posted] == [("res.partner", 7), ("account.move", 42)]
     # read again (the pull's overlap, a full pull): found answered, nothing posted twice
     odoo.messages += [message(30 + k, p["body"], model=p["model"], res_id=p["res_id"]) for k, p in

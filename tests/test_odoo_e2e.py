@@ -7,6 +7,7 @@ Recording: ARWATCH_ODOO_RECORD=1 ARWATCH_ODOO_CASSETTE=odoo18 plus the live sett
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 
 import pytest
 from odoo_e2e import scenario
@@ -64,8 +65,8 @@ def _check_chatter(chatter: dict) -> None:
                             (f"msg:{on_invoice}#1", "dispute: wrong goods", invoice),
                             (f"msg:{on_invoice}#2", "promise: soon", invoice)])
     day = next(n.on for n in ledger.notes if n.id == f"msg:{on_customer}")
-    assert [(a.on, a.promise_date.isoformat(), str(a.promise_amount)) for a in ledger.contact_attempts
-            if a.customer_id == customer] == [(day, "2027-12-15", "1200.00")]
+    assert [(a.on, a.promise_date.isoformat(), a.promise_amount) for a in ledger.contact_attempts
+            if a.customer_id == customer] == [(day, "2027-12-15", Decimal("1200"))]
     disputes = [(d.invoice_id, d.reason) for d in ledger.disputes if d.customer_id == customer]
     assert disputes == [(invoice, "wrong goods")]
     assert [i.record_id for i in chatter["issues"] if (i.record_id or "").startswith("msg:")] == [

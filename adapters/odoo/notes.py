@@ -14,7 +14,7 @@ from typing import Any
 from arwatch.core.actions import Flag, Hold, Task
 from arwatch.core.notes import ANSWER, NoteProblem, parse_line, split_kind
 
-from .markers import CLOSED_MARK, FLAG_PREFIX, HOLD_PREFIX, payload_mark, task_mark
+from .markers import CLOSED_MARK, FLAG_PREFIX, HOLD_PREFIX, answer_mark, payload_mark, task_mark
 
 
 def _list(items: tuple[str, ...] | list[str]) -> str:
@@ -95,10 +95,11 @@ def problems(message: dict[str, Any], on: Any) -> list[NoteProblem]:
     return [r for r in read if isinstance(r, NoteProblem)]
 
 
-def answer_body(found: list[NoteProblem]) -> str:
-    """The chatter reply to a note with unreadable lines: one paragraph a line."""
-    return "".join(f"<p>{escape(ANSWER + p.message)} (under {escape(repr(p.text))})</p>" for p in found)
+def answer_lines(found: list[NoteProblem]) -> list[str]:
+    """What arwatch answers to a note's unreadable lines: one line each."""
+    return [f"{ANSWER}{p.message} (under {p.text!r})" for p in found]
 
 
-def answer_text(found: list[NoteProblem]) -> str:
-    return "\n".join(line for line in text_lines(answer_body(found)))
+def answer_body(found: list[NoteProblem], message_id: int) -> str:
+    """The chatter reply to message ``message_id``: a paragraph a line, then the answer's mark."""
+    return "".join(f"<p>{escape(line)}</p>" for line in answer_lines(found)) + f"<p>{answer_mark(message_id)}</p>"
