@@ -214,9 +214,8 @@ def test_qbo_notes__an_answer_is_audited_once_by_the_sync_run(books, tmp_path):
 
     (entry,) = sync()
     assert (entry["customer_id"], entry["external_id"], entry["actor"]) == ("1", att, "arwatch")
-    assert json.loads(entry["after"]) == {
-        "note_id": att, "text": ANSWER + "expected 'snooze: until <date>' or 'snooze: for <n> days' "
-                                "(under 'snooze: later')"}
+    assert json.loads(entry["after"]) == {  # the line written into the note, under the one it answers
+        "note_id": att, "text": ANSWER + "expected 'snooze: until <date>' or 'snooze: for <n> days'"}
     note = books.kit.standin.company().get("Attachable", att)["Note"]
     assert note.count(ANSWER) == 1
     assert sync() == [entry]  # the note comes back answered: nothing written, nothing audited

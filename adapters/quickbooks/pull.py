@@ -262,8 +262,7 @@ class Puller:
                 self.state.answers[att_id] = {"note": read.answered, "sync_token": str(obj.get("SyncToken", "0")),
                                               "target": {"type": kind, "value": target}, "customer": customer,
                                               "keys": read.problem_keys,
-                                              "written": [f"{collector_notes.ANSWER}{p.message} (under {p.text!r})"
-                                                          for p in read.problems]}
+                                              "written": [collector_notes.ANSWER + p.message for p in read.problems]}
             issues += [Issue(source=SOURCE, record_type="Attachable", record_id=att_id, field="Note",
                              message=f"{p.text!r}: {p.message} (answered in the note)") for p in read.problems]
         for obj in deleted.get("Attachable", []):
