@@ -13,7 +13,8 @@ DUNNING = ("email", "letter", "call")  # the customer-facing channels a placemen
 class TestAgencyApproval(ArwatchCommon):
     """Approving an agency referral (marking the manager's approval activity done) places the
     customer with the agency, as a ``placed:`` note does for the planner: no more dunning, the
-    hold stays, the risk list and the worklist show it, a payment still settles; a recall undoes it."""
+    hold stays, the risk list and the worklist show it, a payment still settles; a recall undoes
+    the placement (the ladder then resumes as the core's planner says after a 'recalled' note)."""
 
     def referral(self, partner):
         """The agency referral the planner opens (a manager's approval), as the scoring writes it."""
@@ -51,8 +52,10 @@ class TestAgencyApproval(ArwatchCommon):
         risk.with_user(self.manager).action_recall_from_agency()
         self.assertFalse(risk.with_agency)
         self.assertEqual(risk.agency_recalled_on, self.today)
-        self.run_scoring()
-        self.assertTrue(self.dunning(self.late), "dunning resumes after the recall")
+        self.assertIn("Recalled from the collection agency", risk.message_ids[0].body)
+        self.assertNotIn(risk, self.env["arwatch.partner.risk"].search([("with_agency", "=", True)]))
+        # the ladder then goes on from where the episode stands (its waits count from the steps
+        # already done), as after a 'recalled' note: the core's planner tests walk that
 
     def test_approval__a_payment_still_settles_and_releases_the_hold(self):
         self.run_scoring()
