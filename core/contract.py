@@ -75,11 +75,33 @@ class SourceAdapter(Protocol):
         ...
 
 
+class NoteAnswer(BaseModel):
+    """A line arwatch wrote into the source under a collector's note it could not read
+    ("arwatch could not read this: expected ..."): a write-back like a flag or a task, audited.
+
+    Attributes:
+      key: stable per answer (the note and the lines answered): the audit keeps one entry a key.
+      customer_id: the customer the note is about.
+      note_id: the note answered, as the source names it.
+      text: what arwatch wrote.
+      external_id: the answer's own id in the source, where it has one.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    customer_id: str
+    note_id: str
+    text: str
+    external_id: str | None = None
+
+
 @runtime_checkable
 class FinishingAdapter(Protocol):
-    """Optional: called once after the writes of a run (e.g. to render a worklist file)."""
+    """Optional: called once after the writes of a run (e.g. to render a worklist file, or to
+    answer the collectors' notes it could not read: those answers are returned, to be audited)."""
 
-    def finish(self, written: WrittenState) -> None: ...
+    def finish(self, written: WrittenState) -> Sequence[NoteAnswer] | None: ...
 
 
 class WrittenRecords(Protocol):

@@ -57,6 +57,9 @@ _SNOOZE = re.compile(rf"^(?:until\s+)?(?P<date>{_DATE})(?:\s*[,;:]\s*(?P<rest>.*
 _INVOICE = re.compile(r"^(?P<ref>[A-Za-z0-9][\w/.-]*\d[\w/.-]*)(?:\s+(?P<rest>.*))?$", re.S)
 _DISPUTED_AMOUNT = re.compile(r"^(?P<amount>\d{1,3}(?:,\d{3})*\.\d{2}|\d+\.\d{2})(?:\s+(?P<rest>.*))?$", re.S)
 
+#: The start of the line arwatch writes under (or in answer to) a note line it cannot read.
+ANSWER = "arwatch could not read this: "
+
 EXPECTED: dict[str, str] = {
     "call": "'call: no answer' or 'call: reached <who>[, promised <amount> by <date>]'",
     "promise": "'promise: <date> [<amount>]' or 'promise: <amount> by <date>'",

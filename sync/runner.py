@@ -347,7 +347,9 @@ def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Policy, t
         bar.close()
     if isinstance(adapter, FinishingAdapter):
         lock.check("finish the write-back")
-        adapter.finish(store.written.state(company, today))
+        answers = adapter.finish(store.written.state(company, today))
+        if answers:
+            store.audit.append_answers(company, answers, actor, run_id)
     steps.update()
     issues = tuple(pull.issues) + merged.issues + tuple(load_issues)
     return RunSummary(company=company, source=adapter.name, run_id=run_id, as_of=today,

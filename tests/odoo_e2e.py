@@ -5,9 +5,13 @@ Demo company pushed into its own Odoo company -> run 1 (flag, hold, tasks writte
 written by an earlier version (``legacy_task``) -> the held customer pays everything -> run 3
 (hold released, flag cleared, tasks closed) -> run 4 (nothing to write) -> a collector logs a
 call on another customer, marked done with feedback in the note syntax (``collector_call``) ->
-run 5 reads it as a contact attempt and a snooze (issue 18.2). Each run: pull (full,
-then incremental from the cursor) -> merge into a snapshot -> load_ledger -> score -> small
-planner -> diff against ``read_written_state`` -> apply.
+run 5 reads it as a contact attempt and a snooze (issue 18.2) -> the collector writes chatter
+notes on a third customer and on its invoice, one line of which does not read
+(``collector_chatter``) -> run 6 reads them (a promise, a dispute on the invoice) and answers
+the unreadable line once in the invoice's chatter -> run 7 reads them again (the overlap) and
+answers nothing twice. Each run: pull (full, then incremental from the cursor) -> merge into a
+snapshot -> load_ledger -> score -> small planner -> diff against ``read_written_state`` ->
+apply -> finish (the answers to unreadable notes).
 """
 
 from __future__ import annotations
@@ -23,9 +27,9 @@ from odoo_planner import small_plan
 from odoo_vcr import HOST
 
 from arwatch.adapters.odoo import OdooAdapter, OdooSettings
-from arwatch.adapters.odoo.markers import task_mark, task_mark_start, task_owner
+from arwatch.adapters.odoo.markers import answer_mark, task_mark, task_mark_start, task_owner
 from arwatch.core.actions import ApplyResult, Change, Op, Task
-from arwatch.core.contract import PullResult
+from arwatch.core.contract import NoteAnswer, PullResult
 from arwatch.core.diffing import diff
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
@@ -64,6 +68,7 @@ class Run:
     results: list[ApplyResult]
     calls: int
     pull_calls: int
+    answers: list[NoteAnswer] = field(default_factory=list)
 
 
 def sync_once(adapter: OdooAdapter, snap: Snapshot) -> Run:
@@ -73,9 +78,11 @@ def sync_once(adapter: OdooAdapter, snap: Snapshot) -> Run:
     snap.merge(pull)
     ledger, _ = load_ledger(snap.data(), source="odoo", unavailable=adapter.unavailable)
     board = score(LedgerFrame.from_ledger(ledger, TODAY))
-    changes = diff(adapter.read_written_state(), small_plan(board, TODAY)).changes
+    written = adapter.read_written_state()
+    changes = diff(written, small_plan(board, TODAY)).changes
     results = list(adapter.apply(changes))
-    return Run(pull.count(), changes, results, adapter.transport.calls - start, pull_calls)
+    answers = adapter.finish(written)
+    return Run(pull.count(), changes, results, adapter.transport.calls - start, pull_calls, answers)
 
 
 def pay_everything(loader: Loader, data: dict[str, Any], customer: str) -> None:
@@ -165,6 +172,30 @@ def collector_call(transport: Any, adapter: OdooAdapter, partner: int) -> int:
     return activity
 
 
+CHATTER_ON_CUSTOMER = "<p>Spoke to the owner.</p><p>promise: 2027-12-15 1200</p>"
+CHATTER_ON_INVOICE = "<p>dispute: wrong goods</p><p>promise: soon</p>"
+
+
+def collector_chatter(transport: Any, adapter: OdooAdapter, partner: int, invoice: int) -> tuple[int, int]:
+    """Two internal notes a collector writes in the chatter (docs/collector-notes.md): one on the
+    customer, one on its invoice with a line that does not read; their message ids."""
+    context = {"allowed_company_ids": [int(adapter.company["id"])]}
+    posted = []
+    for model, res_id, body in (("res.partner", partner, CHATTER_ON_CUSTOMER),
+                                ("account.move", invoice, CHATTER_ON_INVOICE)):
+        made = transport.call(model, "message_post", ids=[res_id], body=body, body_is_html=True,
+                              message_type="comment", subtype_xmlid="mail.mt_note", context=context)
+        posted.append(int(made[0] if isinstance(made, list) else made))
+    return posted[0], posted[1]
+
+
+def replies(transport: Any, adapter: OdooAdapter, message: int) -> list[dict[str, Any]]:
+    """arwatch's answers to ``message`` (their mark names it)."""
+    return transport.call("mail.message", "search_read", domain=[["body", "ilike", answer_mark(message)]],
+                          fields=["body", "model", "res_id", "message_type"],
+                          context={"allowed_company_ids": [int(adapter.company["id"])]})
+
+
 def scenario(transport: Any, url: str, database: str, tag: str) -> dict[str, Any]:
     company = create_company(transport, f"arwatch e2e {tag}")
     loader = Loader(transport, company)
@@ -188,6 +219,13 @@ def scenario(transport: Any, url: str, database: str, tag: str) -> dict[str, Any
     collector_call(transport, adapter, called)
     noted = sync_once(adapter, snap)
     ledger, _ = load_ledger(snap.data(), source="odoo", unavailable=adapter.unavailable)
+    chatted, invoice = loader.partners["c3"], loader.moves["C-1"]
+    on_customer, on_invoice = collector_chatter(transport, adapter, chatted, invoice)
+    read, again = sync_once(adapter, snap), sync_once(adapter, snap)
+    chatter_ledger, chatter_issues = load_ledger(snap.data(), source="odoo", unavailable=adapter.unavailable)
     return {"runs": runs, "written": adapter.read_written_state(), "partner": partner, "held": held,
             "shared": shared, "legacy": legacy, "upgraded": upgraded,
-            "collector": {"partner": called, "run": noted, "ledger": ledger}}
+            "collector": {"partner": called, "run": noted, "ledger": ledger},
+            "chatter": {"partner": chatted, "invoice": invoice, "notes": (on_customer, on_invoice),
+                        "runs": (read, again), "ledger": chatter_ledger, "issues": chatter_issues,
+                        "replies": {m: replies(transport, adapter, m) for m in (on_customer, on_invoice)}}}

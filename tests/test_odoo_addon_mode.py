@@ -28,7 +28,8 @@ class FakeOdoo:
     def call(self, model, method, ids=None, **kw):
         self.log.append((model, method))
         if model == "ir.module.module" and method == "search_read":
-            assert ["name", "in", ["arwatch", "sale"]] in kw["domain"] and ["state", "=", "installed"] in kw["domain"]
+            assert ["name", "in", ["arwatch", "sale", "account_followup"]] in kw["domain"]
+            assert ["state", "=", "installed"] in kw["domain"]
             return (([{"id": 5, "name": "sale"}] if self.sale else [])
                     + ([{"id": 9, "name": "arwatch"}] if self.addon else []))
         if model == "res.users" and method == "read":
@@ -98,8 +99,9 @@ def test_adapter__pulls_the_addons_own_collections_records_whole_instead_of_done
 
     seen = {}
 
-    def standard_pull(reader, version, company, since, full, overlap, done_activities=True, orders=False):
-        seen["done_activities"], seen["orders"] = done_activities, orders
+    def standard_pull(reader, version, company, since, full, overlap, done_activities=True, orders=False,
+                      unreadable=None, followup=None):
+        seen["done_activities"], seen["orders"], seen["followup"] = done_activities, orders, followup
         return PullResult(records={"company": company, "invoices": [{"id": "5"}]}, cursor="c")
 
     monkeypatch.setattr(module, "pull", standard_pull)
@@ -107,6 +109,7 @@ def test_adapter__pulls_the_addons_own_collections_records_whole_instead_of_done
         adapter, _ = _adapter(addon=True, scored_by=(scored,))
         result = adapter.pull("c0", full=False)
         assert seen["done_activities"] is False and seen["orders"] is True  # the fake has the Sales app
+        assert seen["followup"] is None  # the add-on's own records, not Enterprise's follow-up date
         assert adapter.unavailable == frozenset()
         assert result.records["invoices"] == [{"id": "5"}] and result.records["disputes"][0]["id"] == "3"
         assert result.complete_collections == {"disputes", "contact_attempts", "payment_plans", "signals"}

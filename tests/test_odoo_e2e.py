@@ -7,6 +7,7 @@ Recording: ARWATCH_ODOO_RECORD=1 ARWATCH_ODOO_CASSETTE=odoo18 plus the live sett
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 
 import pytest
 from odoo_e2e import scenario
@@ -37,6 +38,7 @@ def _check(outcome: dict, version: tuple[int, int]) -> None:
     assert outcome["upgraded"].changes == (), "a task written without company is still this company's"
     assert str(legacy) in {r.external_id for r in third.results if r.op is Op.CLOSE_TASK}, "and closed with the rest"
     _check_collector(outcome["collector"])
+    _check_chatter(outcome["chatter"])
 
 
 def _check_collector(collector: dict) -> None:
@@ -49,6 +51,33 @@ def _check_collector(collector: dict) -> None:
     assert [(a.answered, a.on) for a in attempts] == [(False, notes[0].on)], "counted once, from its feedback"
     assert [(w.kind.value, w.until.isoformat()) for w in ledger.switches if w.customer_id == customer] == [
         ("snooze", "2027-12-31")]
+
+
+def _check_chatter(chatter: dict) -> None:
+    """Chatter notes in the note syntax on a customer and on its invoice are read, dated by the
+    message: a promise to pay, a dispute on that invoice; the line that does not read is answered
+    once in the invoice's chatter (a reply to the note), and the answer is not read back."""
+    ledger, customer, invoice = chatter["ledger"], str(chatter["partner"]), str(chatter["invoice"])
+    on_customer, on_invoice = chatter["notes"]
+    read, again = chatter["runs"]
+    notes = sorted((n.id, n.text, n.invoice_id) for n in ledger.notes if n.customer_id == customer)
+    assert notes == sorted([(f"msg:{on_customer}", "promise: 2027-12-15 1200", None),
+                            (f"msg:{on_invoice}#1", "dispute: wrong goods", invoice),
+                            (f"msg:{on_invoice}#2", "promise: soon", invoice)])
+    day = next(n.on for n in ledger.notes if n.id == f"msg:{on_customer}")
+    assert [(a.on, a.promise_date.isoformat(), a.promise_amount) for a in ledger.contact_attempts
+            if a.customer_id == customer] == [(day, "2027-12-15", Decimal("1200"))]
+    disputes = [(d.invoice_id, d.reason) for d in ledger.disputes if d.customer_id == customer]
+    assert disputes == [(invoice, "wrong goods")]
+    assert [i.record_id for i in chatter["issues"] if (i.record_id or "").startswith("msg:")] == [
+        f"msg:{on_invoice}#2"], "and said in arwatch's issues"
+    [answer] = read.answers
+    assert (answer.customer_id, answer.note_id) == (customer, f"msg:{on_invoice}")
+    assert again.answers == [], "read again, answered already"
+    assert chatter["replies"][on_customer] == []
+    [reply] = chatter["replies"][on_invoice]
+    assert (reply["model"], reply["res_id"], reply["message_type"]) == ("account.move", int(invoice), "comment")
+    assert "arwatch could not read this: expected" in reply["body"] and str(reply["id"]) == answer.external_id
 
 
 def _check_shared(shared: dict) -> None:

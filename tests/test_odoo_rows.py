@@ -246,6 +246,8 @@ def _addon_tables():
                                       "write_date": D(2026, 10, 3), "memo": "Oct", "payer_account": None}],
         "FROM arwatch_dispute": [], "FROM arwatch_contact_attempt": [], "FROM arwatch_payment_plan": [],
         "FROM arwatch_signal": [],
+        "AND agency_since IS NOT NULL": [{"id": 4, "partner_id": 7, "agency_since": D(2026, 10, 1),
+                                          "agency_recalled_on": D(2026, 10, 20)}],
         "FROM sale_order o": [{"id": 12, "name": "S12", "customer_id": 7, "date_order": D(2026, 9, 30),
                                "amount_total": Decimal("1100"), "currency_rate": Decimal("1")}],
     }
@@ -255,7 +257,7 @@ def test_addon_sql_reader__settles_each_invoice_once_and_names_the_rows_it_canno
     cr = Cursor(_addon_tables())
     issues: list = []
     raw = _ledger_sql().load_raw(cr, {"id": 1, "name": "C", "currency": "EUR"}, [7], orders=True, issues=issues)
-    assert len(cr.queries) == 10  # nine, and the orders
+    assert len(cr.queries) == 11  # ten (the agency placements the tenth), and the orders
     assert [(i.record_type, i.record_id, i.field) for i in issues] == [("account.move", "6", "invoice_date_due")]
     customer = raw["customers"][0]
     assert (customer["name"], customer["salesperson"], customer["terms_days"], customer["credit_limit"]) == (
@@ -272,6 +274,8 @@ def test_addon_sql_reader__settles_each_invoice_once_and_names_the_rows_it_canno
     assert raw["orders"][0]["total"] == Decimal("1100.00")
     ledger, refused = load_ledger(raw, source="odoo")
     assert refused == () and len(ledger.payments) == 2
+    assert [(w.kind.value, w.on) for w in ledger.switches] == [
+        ("placed", D(2026, 10, 1)), ("recalled", D(2026, 10, 20))]
 
 
 def test_addon_sql_reader__collections_records_for_the_sync_api():
@@ -283,5 +287,7 @@ def test_addon_sql_reader__collections_records_for_the_sync_api():
     cr = Cursor(tables)
     cr.fetchall = lambda: [(7,)]
     records = _ledger_sql().collections_raw(cr, 1)
-    assert set(records) == {"disputes", "contact_attempts", "payment_plans", "signals"}
+    assert set(records) == {"disputes", "contact_attempts", "payment_plans", "signals", "switches"}
+    assert [(w["customer_id"], w["kind"], w["on"]) for w in records["switches"]] == [
+        ("7", "placed", D(2026, 10, 1)), ("7", "recalled", D(2026, 10, 20))]  # as a placed: note and a recall
     assert (records["signals"][0]["customer_id"], records["signals"][0]["source"]) == ("7", "manual")

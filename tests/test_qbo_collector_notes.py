@@ -6,6 +6,7 @@ answered in the note once, never silently."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -14,10 +15,13 @@ from qbo_standin import SCHEMA_FIELDS
 
 from arwatch.adapters.quickbooks.collector_notes import ANSWER
 from arwatch.adapters.quickbooks.streams import UNAVAILABLE
-from arwatch.core.actions import WrittenState
+from arwatch.core.actions import DesiredState, WrittenState
 from arwatch.core.load import load_ledger
 from arwatch.core.model import SignalKind
+from arwatch.core.policy import Policy
 from arwatch.sync.merge import merge
+from arwatch.sync.runner import run_sync
+from arwatch.sync.store import open_store
 
 START = "2026-12-01T09:00:00-08:00"  # the stand-in's clock, Pacific
 
@@ -193,3 +197,26 @@ def test_qbo_notes__reads_only_fields_of_intuits_schema():
     assert {"Id", "SyncToken", "Note", "AttachableRef", "MetaData"} <= SCHEMA_FIELDS["Attachable"]
     assert {"CreateTime", "LastUpdatedTime"} <= SCHEMA_FIELDS["ModificationMetaData"]
     assert {"Id", "CustomerRef", "DocNumber"} <= SCHEMA_FIELDS["Invoice"]  # a note's invoice, read by Id
+
+
+def test_qbo_notes__an_answer_is_audited_once_by_the_sync_run(books, tmp_path):
+    """The answer arwatch appends to an unreadable note is a write-back: the run that writes it
+    records it in the audit log (who, the note, the line written); the next runs, which find the
+    note answered, add nothing."""
+    store = open_store(tmp_path / "state.sqlite3")
+    att = books.note("snooze: later\ncall: no answer")
+
+    def sync():
+        summary = run_sync("acme", store, books.source, Policy(), DAY, planner=lambda *_: DesiredState(as_of=DAY))
+        assert summary.status in ("ok", "partial"), summary.error
+        books.kit.later()
+        return [e for e in store.audit.entries("acme") if e["op"] == "answer"]
+
+    (entry,) = sync()
+    assert (entry["customer_id"], entry["external_id"], entry["actor"]) == ("1", att, "arwatch")
+    assert json.loads(entry["after"]) == {  # the line written into the note, under the one it answers
+        "note_id": att, "text": ANSWER + "expected 'snooze: until <date>' or 'snooze: for <n> days'"}
+    note = books.kit.standin.company().get("Attachable", att)["Note"]
+    assert note.count(ANSWER) == 1
+    assert sync() == [entry]  # the note comes back answered: nothing written, nothing audited
+    assert books.kit.standin.company().get("Attachable", att)["Note"] == note

@@ -58,3 +58,18 @@ def test_lock__stale_lock_of_dead_process_or_silent_host_taken_over(tmp_path):
 
 def test_written__closed_ladder_steps_kept_as_done(tmp_path):
     check_closed_ladder_steps_kept_as_done(open_store(tmp_path / "s.sqlite3"))
+
+
+def test_audit_log__a_note_answer_is_recorded_once_per_key(tmp_path):
+    from arwatch.core.contract import NoteAnswer
+
+    store = open_store(tmp_path / "state.sqlite3")
+    first = NoteAnswer(key="answer:msg:7", customer_id="9", note_id="msg:7", text="arwatch could not read this: x",
+                       external_id="8")
+    other = first.model_copy(update={"key": "answer:msg:9", "note_id": "msg:9"})
+    assert store.audit.append_answers("acme", [first], "arwatch", "run1") == 1
+    assert store.audit.append_answers("acme", [first, other], "arwatch", "run2") == 1
+    assert store.audit.append_answers("other", [first], "arwatch", "run2") == 1  # per company
+    entries = store.audit.entries("acme")
+    assert [(e["op"], e["key"], e["run_id"], e["external_id"]) for e in entries] == [
+        ("answer", "answer:msg:7", "run1", "8"), ("answer", "answer:msg:9", "run2", "8")]

@@ -10,12 +10,13 @@ from functools import cached_property
 from typing import Any
 
 from arwatch.core.actions import ApplyResult, Change, WrittenState
-from arwatch.core.contract import ConfigError, Cursor, PullResult
+from arwatch.core.contract import ConfigError, Cursor, NoteAnswer, PullResult
 
 from .addon import ADDON, READ_ONLY, SCORED_BY, AddonTarget, scored_by
+from .answers import answer
 from .lookups import Lookups
 from .modules import installed_modules
-from .pull import pull
+from .pull import Unreadable, pull
 from .reader import Reader
 from .settings import OdooSettings
 from .transport import CompanyScoped, Transport
@@ -66,6 +67,7 @@ class OdooAdapter:
         """Keeps what it is given: nothing is read from Odoo before the first use (``Setup``)."""
         self.transport, self.settings, self.mirror = transport, settings, mirror
         self.today, self.details_of = today, details_of
+        self._unreadable: list[Unreadable] = []  # notes of the last pull to answer at ``finish``
 
     @cached_property
     def _setup(self) -> Setup:
@@ -147,8 +149,10 @@ class OdooAdapter:
         return {"id": str(first["id"]), "name": " + ".join(r["name"] for r in rows), "currency": currencies.pop()}
 
     def pull(self, since: Cursor | None, full: bool) -> PullResult:
+        self._unreadable = []
         result = pull(self.reader, self.transport.version, self.company, since, full, self.settings.overlap_seconds,
-                      done_activities=self.addon is None, orders="sale" in self.modules)
+                      done_activities=self.addon is None, orders="sale" in self.modules, unreadable=self._unreadable,
+                      followup=self.lookups.followup_date(self.addon is None and "account_followup" in self.modules))
         if self.addon is None:
             return result
         own = self.addon.collections_records()
@@ -159,6 +163,14 @@ class OdooAdapter:
         if self.addon is not None:
             return self.addon.read_written_state()
         return read_written_state(self.reader, self.lookups, self.today, self.mirror() if self.mirror else None)
+
+    def finish(self, written: WrittenState) -> list[NoteAnswer]:
+        """After the run's writes: reply once to each note pulled with lines that do not read
+        (``answers``); the replies are returned for the audit log. Nothing in read-only mode."""
+        pending, self._unreadable = self._unreadable, []
+        if not pending or self.mode == "read-only":
+            return []
+        return answer(CompanyScoped(self.transport, self.reader.company_ids), pending)
 
     def apply(self, changes: Sequence[Change]) -> Iterable[ApplyResult]:
         if self.mode == "read-only":

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from arwatch.core.odoo_rows import FOLLOWUP_DATE
+
 from .markers import RISK_TAG_PREFIX, level_of_tag
 from .transport import Transport
 
@@ -19,6 +21,7 @@ class Lookups:
         self._users: dict[str, int | None] = {}
         self._partner_model: int | None = None
         self._warning: frozenset[str] | None = None
+        self._followup: str | None = None
 
     def risk_tags(self) -> dict[str, int]:
         """Tag name -> id for the "Risk: ..." partner tags."""
@@ -76,6 +79,18 @@ class Lookups:
                                                     allfields=["sale_warn", "sale_warn_msg"], attributes=["type"])
             self._warning = frozenset(described) & {"sale_warn", "sale_warn_msg"}
         return self._warning
+
+    def followup_date(self, installed: bool) -> str | None:
+        """The Enterprise follow-up's "next reminder" field of res.partner, when its module is
+        ``installed`` and ``fields_get`` says the field is there (one call, once); else None:
+        Community has no such field."""
+        if not installed:
+            return None
+        if self._followup is None:
+            described: dict[str, Any] = self.t.call("res.partner", "fields_get", allfields=[FOLLOWUP_DATE],
+                                                    attributes=["type"])
+            self._followup = FOLLOWUP_DATE if described.get(FOLLOWUP_DATE, {}).get("type") == "date" else ""
+        return self._followup or None
 
     def can_block(self) -> bool:
         return "sale_warn" in self.warning_fields()

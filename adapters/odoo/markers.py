@@ -10,7 +10,9 @@
   which survives Odoo's HTML sanitizer untouched);
 - a hold's sales warning message ends with ``[arwatch:hold]``;
 - a task arwatch closed carries ``[arwatch:closed]`` in its feedback (its done message is then
-  not read back as a contact attempt).
+  not read back as a contact attempt);
+- arwatch's reply to a collector's note it could not read ends with
+  ``[arwatch:answer:<message id>]``, the message it answers.
 """
 
 from __future__ import annotations
@@ -32,6 +34,19 @@ HOLD_PREFIX = "[arwatch:hold:"
 TASK_PREFIX = "[arwatch:task:"
 RISK_TAG = "Risk: {level}"
 RISK_TAG_PREFIX = "Risk: "
+
+ANSWER_MARK_START = "[arwatch:answer:"
+_ANSWER = re.compile(r"\[arwatch:answer:([0-9]+)\]")
+
+
+def answer_mark(message_id: int) -> str:
+    return f"{ANSWER_MARK_START}{message_id}]"
+
+
+def answered_ids(text: str | None) -> set[int]:
+    """The ids of the messages the answers in ``text`` name."""
+    return {int(i) for i in _ANSWER.findall(html.unescape(text or ""))}
+
 
 # the key (which may hold ":" and "/", never "]", "<" or a space), then "@<company id>" unless legacy
 _TASK = re.compile(r"\[arwatch:(task:[^\]\s<]+?)(?:@([0-9]+))?\]")

@@ -1,6 +1,8 @@
 """Chatter notes and activity texts arwatch writes (pure; every value HTML-escaped), and the
-collectors' notes it reads back: the lines of a done activity's feedback in the syntax of
-docs/collector-notes.md (``call: no answer``, ``dispute: INV/2026/0042 wrong goods``, ...)."""
+collectors' notes it reads back: the lines of a done activity's feedback, or of a chatter note
+(``message_type`` comment: an internal note or a message) on a customer or an invoice, in the
+syntax of docs/collector-notes.md (``call: no answer``, ``dispute: INV/2026/0042 wrong goods``,
+...). arwatch's own posts (its flag and hold notes, its answers) are never read as notes."""
 
 from __future__ import annotations
 
@@ -10,9 +12,9 @@ from html import escape
 from typing import Any
 
 from arwatch.core.actions import Flag, Hold, Task
-from arwatch.core.notes import split_kind
+from arwatch.core.notes import ANSWER, NoteProblem, parse_line, split_kind
 
-from .markers import CLOSED_MARK, payload_mark, task_mark
+from .markers import CLOSED_MARK, FLAG_PREFIX, HOLD_PREFIX, answer_mark, payload_mark, task_mark
 
 
 def _list(items: tuple[str, ...] | list[str]) -> str:
@@ -73,3 +75,31 @@ def records_a_contact(notes: list[dict[str, Any]]) -> bool:
     """Whether the notes record the contact themselves (a ``call:`` or ``promise:`` line): the
     done activity is then not counted a second time."""
     return any((split_kind(n["text"]) or ("", ""))[0] in ("call", "promise") for n in notes)
+
+
+def own_post(message: dict[str, Any]) -> bool:
+    """Whether a chatter note is arwatch's own: a flag or hold note (its mark), a note that
+    starts with "arwatch" (a flag cleared, a hold released, an answer to an unreadable note)."""
+    body = html.unescape(message.get("body") or "")
+    if FLAG_PREFIX in body or HOLD_PREFIX in body:
+        return True
+    lines = text_lines(message.get("body"))
+    return bool(lines) and lines[0].lower().startswith("arwatch")
+
+
+def problems(message: dict[str, Any], on: Any) -> list[NoteProblem]:
+    """The lines of a message in the syntax that do not read (dated by the message's day ``on``)."""
+    if on is None:
+        return []
+    read = (parse_line(line, on) for line in text_lines(message.get("body")) if split_kind(line) is not None)
+    return [r for r in read if isinstance(r, NoteProblem)]
+
+
+def answer_lines(found: list[NoteProblem]) -> list[str]:
+    """What arwatch answers to a note's unreadable lines: one line each."""
+    return [f"{ANSWER}{p.message} (under {p.text!r})" for p in found]
+
+
+def answer_body(found: list[NoteProblem], message_id: int) -> str:
+    """The chatter reply to message ``message_id``: a paragraph a line, then the answer's mark."""
+    return "".join(f"<p>{escape(line)}</p>" for line in answer_lines(found)) + f"<p>{answer_mark(message_id)}</p>"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -22,6 +23,7 @@ from arwatch.core.contract import PullResult
 from arwatch.core.issues import Issue
 from arwatch.core.jsonable import jsonable
 from arwatch.core.marks import CLOSED_MARK
+from arwatch.core.notes import NoteProblem
 
 from . import notes
 from .query import (
@@ -62,15 +64,29 @@ def _latest(rows: list[dict[str, Any]], previous: str | None) -> str | None:
     return max(dates + ([previous] if previous else [])) if dates or previous else None
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A message (done activity or chatter note) with lines in the syntax that do not read."""
+
+    model: str
+    res_id: int
+    message_id: int
+    customer_id: str
+    problems: tuple[NoteProblem, ...]
+
+
 class Puller:
     """One pull; holds the lookups (commercial partners, lines) it builds on the way."""
 
     def __init__(self, reader: Reader, version: tuple[int, int], currency: str, overlap_seconds: int,
-                 windows: Windows | None = None):
+                 windows: Windows | None = None, followup: str | None = None):
         self.reader, self.version, self.currency, self.overlap = reader, version, currency, overlap_seconds
+        self.followup = followup  # Enterprise's follow-up date field, read as a snooze when there
         self.windows = windows or Windows({})
         self.issues: list[Issue] = []
         self.commercial: dict[int, int] = {}
+        self.customer_ids: set[int] = set()  # commercial partners known to be customers
+        self.unreadable: list[Unreadable] = []
 
     # --- partners ---------------------------------------------------------------------------
     def _commercial_of(self, partner_ids: set[int]) -> dict[int, int]:
@@ -92,25 +108,40 @@ class Puller:
             days[term] = max(days[term], int(line.get("nb_days") or 0))  # type: ignore[index]
         return days
 
+    def _fields(self, stream: Stream) -> tuple[str, ...]:
+        return stream.fields + ((self.followup,) if self.followup else ())
+
     def customers(self, since: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         if since:  # one call for changed customers and contacts
-            changed = self.windows.rows("partners", self.reader.pages(PARTNERS, since), since)
+            changed = self.windows.rows("partners", self.reader.pages(PARTNERS, since, fields=self._fields(PARTNERS)),
+                                        since)
             rows = [r for r in changed if not r.get("parent_id")]
             contacts = [r for r in changed if r.get("parent_id")]
         else:
-            rows = self.reader.pages(CUSTOMERS)
+            rows = self.reader.pages(CUSTOMERS, fields=self._fields(CUSTOMERS))
             contacts = self.reader.pages(CONTACTS, extra=(("commercial_partner_id.customer_rank", ">", 0),))
             self.windows.rows("partners", rows + contacts, None)
         if since and (rows or contacts):
             affected = {r["id"] for r in rows} | {m.m2o_id(c["commercial_partner_id"]) for c in contacts} - {None}
             known = {r["id"] for r in rows}
-            rows += self.reader.where_in(CUSTOMERS, "id", affected - known)  # type: ignore[arg-type]
+            rows += self.reader.where_in(CUSTOMERS, "id", affected - known,  # type: ignore[arg-type]
+                                         fields=self._fields(CUSTOMERS))
             contacts = self.reader.where_in(CONTACTS, "commercial_partner_id", affected)  # type: ignore[arg-type]
         for row in rows:
             self.commercial[row["id"]] = row["id"]
+            self.customer_ids.add(row["id"])
         for c in contacts:
             self.commercial[c["id"]] = m.m2o_id(c["commercial_partner_id"]) or c["id"]
         return rows, contacts
+
+    def snoozes(self, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+        """The follow-up dates of these customers as snoozes, and the ids of those without one
+        (a date cleared since: a deletion), when the field is read (Enterprise); else nothing."""
+        if not self.followup:
+            return [], ()
+        found = {r["id"]: m.followup_snooze(r) for r in rows}
+        return ([s for s in found.values() if s is not None],
+                tuple(m.followup_id(pid) for pid, s in sorted(found.items()) if s is None))
 
     def customer_records(self, rows: list[dict[str, Any]], contacts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         terms = self._terms(rows)
@@ -212,40 +243,63 @@ class Puller:
                                                             self.currency), self.issues) for r in rows)
         return [r for r in built if r is not None]
 
-    # --- done activities ----------------------------------------------------------------------
+    # --- done activities and chatter notes ----------------------------------------------------
+    def _customers_among(self, ids: set[int]) -> set[int]:
+        """Which of these commercial partners are customers (one call for those not pulled now)."""
+        unknown = ids - self.customer_ids
+        if unknown:
+            self.customer_ids |= {r["id"] for r in self.reader.where_in(CUSTOMERS, "id", unknown, fields=("id",))}
+        return ids & self.customer_ids
+
+    def _owners(self, rows: list[dict[str, Any]]) -> dict[int, int]:
+        """Message id -> the customer it is about: the commercial partner of the partner, or of
+        the customer invoice or credit note, it is on (others, such as vendor bills, have none)."""
+        moves = {r["res_id"] for r in rows if r["model"] == "account.move"}
+        move_partner = {r["id"]: m.m2o_id(r["commercial_partner_id"]) for r in self.reader.read(
+            "account.move", moves, ("commercial_partner_id", "move_type"))
+            if r.get("move_type") in ("out_invoice", "out_refund")} if moves else {}
+        commercial = self._commercial_of({r["res_id"] for r in rows if r["model"] == "res.partner"})
+        owner = {r["id"]: commercial.get(r["res_id"]) if r["model"] == "res.partner" else move_partner.get(r["res_id"])
+                 for r in rows}
+        customers = self._customers_among({o for o in owner.values() if o is not None})
+        return {mid: o for mid, o in owner.items() if o in customers}
+
     def attempts(self, since: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-        """(contact attempts, collectors' notes, message rows read) of the done activities: a done
-        call, e-mail or meeting is a contact attempt unless its feedback records the contact in
-        the notes' syntax (``call: ...``, ``promise: ...``); any activity's feedback lines in the
-        syntax are collectors' notes (docs/collector-notes.md)."""
+        """(contact attempts, collectors' notes, message rows read) of the done activities and the
+        chatter notes: a done call, e-mail or meeting is a contact attempt unless its feedback
+        records the contact in the notes' syntax (``call: ...``, ``promise: ...``); the lines in
+        the syntax of any activity's feedback or chatter note are collectors' notes
+        (docs/collector-notes.md), dated by the message's own date. A message with lines that do
+        not read is kept in ``unreadable`` (to be answered once, ``OdooAdapter.finish``).
+        arwatch's own posts are not read: its flag and hold notes, its answers, a task it closed."""
         read = self.windows.rows("messages", self.reader.pages(MESSAGES, since), since)
-        rows = [r for r in read if CLOSED_BY_ARWATCH not in (r.get("body") or "")]
+        rows = [r for r in read if CLOSED_BY_ARWATCH not in (r.get("body") or "")
+                and not (r.get("message_type") == "comment" and notes.own_post(r))]
         if not rows:
-            return [], [], rows
+            return [], [], read
         types = {t["id"]: m.channel_of(t) for t in self.reader.transport.call(
             "mail.activity.type", "search_read", domain=[], fields=["name", "category", "icon"],
-            context={"active_test": False})}
-        moves = {r["res_id"] for r in rows if r["model"] == "account.move"}
-        move_partner = {r["id"]: m.m2o_id(r["commercial_partner_id"])
-                        for r in self.reader.read("account.move", moves, ("commercial_partner_id",))} if moves else {}
-        commercial = self._commercial_of({r["res_id"] for r in rows if r["model"] == "res.partner"})
+            context={"active_test": False})} if any(r.get("mail_activity_type_id") for r in rows) else {}
+        owners = self._owners(rows)
         records: list[dict[str, Any]] = []
         noted: list[dict[str, Any]] = []
         for r in rows:
-            channel = types.get(m.m2o_id(r["mail_activity_type_id"]) or 0)
-            owner = commercial.get(r["res_id"]) if r["model"] == "res.partner" else move_partner.get(r["res_id"])
+            owner = owners.get(r["id"])
             if owner is None:
                 continue
-            lines = notes.collector_notes(r, str(owner), str(r["res_id"]) if r["model"] == "account.move" else None,
-                                          m.day(r.get("date")))
+            on = m.day(r.get("date"))
+            lines = notes.collector_notes(r, str(owner), str(r["res_id"]) if r["model"] == "account.move" else None, on)
             noted += lines
-            if channel is None or notes.records_a_contact(lines):
-                continue  # a done to-do or upload is no contact attempt; a "call:" line is its own
+            if bad := notes.problems(r, on):
+                self.unreadable.append(Unreadable(r["model"], r["res_id"], r["id"], str(owner), tuple(bad)))
+            channel = types.get(m.m2o_id(r.get("mail_activity_type_id")) or 0)
+            if r.get("message_type") == "comment" or channel is None or notes.records_a_contact(lines):
+                continue  # a note, a done to-do or upload is no contact attempt; a "call:" line is its own
             record = m.mapped("mail.message", r, partial(m.contact_attempt, customer_id=owner, channel=channel),
                               self.issues)
             if record is not None:
                 records.append(record)
-        return records, noted, rows
+        return records, noted, read
 
 
 MOVES_FIELDS_PLUS = MOVES.fields + ("statement_line_id",)
@@ -260,15 +314,18 @@ def _changed(p: Puller, name: str, stream: Stream, since: str | None,
 
 
 def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], cursor: str | None, full: bool,
-         overlap_seconds: int, done_activities: bool = True, orders: bool = False) -> PullResult:
-    """Everything (``full`` or no cursor) or what changed since ``cursor``; contact attempts from
-    done activities unless ``done_activities`` is False (the add-on keeps its own); confirmed
-    sale orders when ``orders`` (the Sales app is installed)."""
+         overlap_seconds: int, done_activities: bool = True, orders: bool = False,
+         unreadable: list[Unreadable] | None = None, followup: str | None = None) -> PullResult:
+    """Everything (``full`` or no cursor) or what changed since ``cursor``; contact attempts and
+    collectors' notes from done activities and chatter notes unless ``done_activities`` is False
+    (the add-on keeps its own); confirmed sale orders when ``orders`` (the Sales app is
+    installed). The messages with unreadable lines are added to ``unreadable``. ``followup``
+    names Enterprise's follow-up date field (``Lookups.followup_date``): read as a snooze."""
     marks = {} if full else parse_cursor(cursor)
     since = {s: since_value(marks.get(s), overlap_seconds) for s in CURSOR_STREAMS}
     incremental = bool(marks)
     p = Puller(reader, version, company["currency"], overlap_seconds,
-               Windows(parse_seen(cursor) if incremental else {}))
+               Windows(parse_seen(cursor) if incremental else {}), followup)
 
     customer_rows, contact_rows = p.customers(since["partners"])
     pay_stream = payment_stream(version)
@@ -296,15 +353,18 @@ def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], curs
     payments += [m.entry_payment(statement[mid], m.m2o_id(statement[mid]["commercial_partner_id"]) or 0,
                                  p.currency, allocs) for mid, allocs in by_entry.items() if mid in statement]
     attempts, noted, message_rows = p.attempts(since["messages"]) if done_activities else ([], [], [])
+    if unreadable is not None:
+        unreadable += p.unreadable
 
     order_rows, gone_orders = (_changed(p, "orders", ORDERS, since["orders"], lambda r: r.get("state") == "sale")
                                if orders else ([], []))
 
+    snoozes, unsnoozed = p.snoozes(customer_rows)
     deletions: dict[str, tuple[str, ...]] = {}
     if incremental:
         deletions = {"invoices": tuple(str(r["id"]) for r in gone_moves),
                      "payments": tuple(f"pay:{r['id']}" for r in gone_pays),
-                     "orders": tuple(str(r["id"]) for r in gone_orders)}
+                     "orders": tuple(str(r["id"]) for r in gone_orders), "switches": unsnoozed}
         move_rows += gone_moves
         pay_rows += gone_pays
         order_rows_all = order_rows + gone_orders
@@ -326,6 +386,8 @@ def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], curs
         records["notes"] = noted
     if orders:
         records["orders"] = p.order_records(order_rows)
+    if followup:
+        records["switches"] = snoozes
     return PullResult(records=jsonable(records), deletions={k: v for k, v in deletions.items() if v},
                       cursor=json.dumps({**{k: v for k, v in new_cursor.items() if v},
                                          "seen": p.windows.digests(new_cursor, overlap_seconds)}, sort_keys=True),

@@ -33,7 +33,7 @@ MOVE_FIELDS = ("name", "move_type", "state", "commercial_partner_id", "invoice_d
                "amount_total_signed", "amount_residual_signed", "write_date")
 PARTIAL_FIELDS = ("debit_move_id", "credit_move_id", "amount", "max_date", "write_date")
 LINE_FIELDS = ("move_id", "payment_id")
-MESSAGE_FIELDS = ("model", "res_id", "date", "body", "mail_activity_type_id", "write_date")
+MESSAGE_FIELDS = ("model", "res_id", "date", "body", "mail_activity_type_id", "message_type", "write_date")
 ORDER_FIELDS = ("name", "state", "partner_id", "date_order", "amount_total", "currency_rate", "write_date")
 
 CUSTOMERS = Stream("customers", "res.partner", (("parent_id", "=", False), ("customer_rank", ">", 0)),
@@ -51,10 +51,14 @@ PARTNERS = Stream("partners", "res.partner",
 PARTIALS = Stream("partials", "account.partial.reconcile",
                   (("debit_move_id.move_id.move_type", "=", "out_invoice"),
                    ("credit_move_id.move_id.move_type", "in", ["out_refund", "entry"])), PARTIAL_FIELDS)
-MESSAGES = Stream("messages", "mail.message", (("mail_activity_type_id", "!=", False),
-                                               ("model", "in", ["res.partner", "account.move"]),
-                                               ("message_type", "=", "notification")),
-                  MESSAGE_FIELDS, company_field=None)
+#: Done activities (a notification with an activity type) and chatter notes (internal notes and
+#: messages: ``comment``) on customers and invoices, in one call; walled by the company of the
+#: record they are on (none for a shared partner).
+MESSAGES = Stream("messages", "mail.message", (("model", "in", ["res.partner", "account.move"]),
+                                               "|", "&", ("mail_activity_type_id", "!=", False),
+                                               ("message_type", "=", "notification"),
+                                               ("message_type", "=", "comment")),
+                  MESSAGE_FIELDS, company_field="record_company_id", company_optional=True)
 
 
 #: Confirmed sale orders (Sales app): order volume. 17.0+ has no "done" state (``locked`` instead).

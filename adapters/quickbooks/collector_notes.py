@@ -19,12 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from arwatch.core.notes import NoteProblem, parse_line, split_kind
+from arwatch.core.notes import ANSWER, NoteProblem, parse_line, split_kind
 
-ANSWER = "arwatch could not read this: "
+__all__ = ["ANSWER", "ReadNote", "answer_key", "read_note", "record_id", "syntax_lines"]
 
 
 def line_key(line: str, occurrence: int) -> str:
@@ -73,12 +73,14 @@ class ReadNote:
       records: raw ``CollectorNote`` records of the lines that read.
       problems: the lines that do not read and are not answered yet.
       answered: the note with an answer under each of ``problems`` (None when there are none).
+      problem_keys: the keys of ``problems``' lines (what an answer's audit entry names).
     """
 
     days: dict[str, str]
     records: list[dict[str, Any]]
     problems: list[NoteProblem]
     answered: str | None
+    problem_keys: list[str] = field(default_factory=list)
 
 
 def record_id(att_id: str, key: str) -> str:
@@ -93,7 +95,7 @@ def read_note(obj: Mapping[str, Any], customer_id: str | None, invoice_id: str |
     lines = text.split("\n")
     days: dict[str, str] = {}
     records: list[dict[str, Any]] = []
-    problems: list[tuple[int, NoteProblem]] = []
+    problems: list[tuple[int, str, NoteProblem]] = []
     for number, key, line in syntax_lines(text):
         day = known_days.get(key) or (today.isoformat() if today else None)
         if day is None:
@@ -103,14 +105,19 @@ def read_note(obj: Mapping[str, Any], customer_id: str | None, invoice_id: str |
         if isinstance(read, NoteProblem):
             following = lines[number + 1].strip() if number + 1 < len(lines) else ""
             if not following.startswith(ANSWER):
-                problems.append((number, read))
+                problems.append((number, key, read))
         elif read is not None and customer_id is not None:
             records.append({"id": record_id(att_id, key), "customer_id": customer_id, "on": day, "text": line,
                             "invoice_id": invoice_id, "source": "quickbooks"})
     answered = None
     if problems:
         out = list(lines)
-        for number, problem in reversed(problems):
+        for number, _, problem in reversed(problems):
             out.insert(number + 1, ANSWER + problem.message)
         answered = "\n".join(out)
-    return ReadNote(days, records, [p for _, p in problems], answered)
+    return ReadNote(days, records, [p for _, _, p in problems], answered, [k for _, k, _ in problems])
+
+
+def answer_key(att_id: str, keys: list[str]) -> str:
+    """The audit key of one answer: the note and the keys of the lines it answers."""
+    return f"answer:{record_id(att_id, '+'.join(sorted(keys)))}"

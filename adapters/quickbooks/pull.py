@@ -260,7 +260,9 @@ class Puller:
             self.state.answers.pop(att_id, None)
             if read.answered is not None and kind is not None:
                 self.state.answers[att_id] = {"note": read.answered, "sync_token": str(obj.get("SyncToken", "0")),
-                                              "target": {"type": kind, "value": target}}
+                                              "target": {"type": kind, "value": target}, "customer": customer,
+                                              "keys": read.problem_keys,
+                                              "written": [collector_notes.ANSWER + p.message for p in read.problems]}
             issues += [Issue(source=SOURCE, record_type="Attachable", record_id=att_id, field="Note",
                              message=f"{p.text!r}: {p.message} (answered in the note)") for p in read.problems]
         for obj in deleted.get("Attachable", []):

@@ -30,7 +30,7 @@ from types import TracebackType
 from typing import Any, Literal
 
 from arwatch.core.actions import ApplyResult, Change, WrittenState
-from arwatch.core.contract import AdapterMemory, ConfigError, Cursor, PullResult, SourceUnreachable
+from arwatch.core.contract import AdapterMemory, ConfigError, Cursor, NoteAnswer, PullResult, SourceUnreachable
 
 from .client import PRODUCTION_API, SANDBOX_API, AppCredentials, ClientOptions, QBOClient
 from .errors import Refused, RetryLater
@@ -143,11 +143,14 @@ class QuickBooksSource:
             return self.writer.apply(changes)
 
 
-    def finish(self, written: WrittenState) -> None:
-        """After the run's writes: answer the note lines that could not be read (once each)."""
+    def finish(self, written: WrittenState) -> list[NoteAnswer]:
+        """After the run's writes: answer the note lines that could not be read (once each);
+        returns the answers written, which the sync engine records in the audit log."""
         with _unreachable():
-            for att_id in self.writer.answer_notes():
-                log.info("answered an unreadable line in QuickBooks note %s", att_id)
+            answers = self.writer.answer_notes()
+        for answer in answers:
+            log.info("answered an unreadable line in QuickBooks note %s", answer.note_id)
+        return answers
 
 
 class _unreachable:

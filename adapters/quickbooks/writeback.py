@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from arwatch.core.actions import ApplyResult, Change, Op
+from arwatch.core.contract import NoteAnswer
 
-from . import notes_block, queries, task_note
+from . import collector_notes, notes_block, queries, task_note
 from .client import QBOClient
 from .errors import ItemRejected, QBOError, Refused, StaleObject, error_from_fault
 from .mapping import is_credit_note_id, ref
@@ -293,10 +294,10 @@ class WriteBack:
             pending = retry
         return results
 
-    def answer_notes(self) -> list[str]:
-        """Write the queued answers to unreadable note lines (``collector_notes``); returns the ids
-        of the notes answered. A note changed since it was read (stale) is left: the next pull
-        reads it again and queues what is still unanswered."""
+    def answer_notes(self) -> list[NoteAnswer]:
+        """Write the queued answers to unreadable note lines (``collector_notes``); returns what
+        was written, one ``NoteAnswer`` a note (for the audit log). A note changed since it was
+        read (stale) is left: the next pull reads it again and queues what is still unanswered."""
         pending = dict(self.state.answers)
         if not pending:
             return []
@@ -311,7 +312,11 @@ class WriteBack:
                 log.warning("note %s not answered: %s", att_id, answer)
                 continue
             self.state.observe_attachable(answer)
-            answered.append(att_id)
+            entry = pending[att_id]
+            answered.append(NoteAnswer(
+                key=collector_notes.answer_key(att_id, list(entry.get("keys") or [])),
+                customer_id=str(entry.get("customer") or ""), note_id=att_id,
+                text="\n".join(entry.get("written") or ()), external_id=att_id))
         self.state.save()
         return answered
 

@@ -1,4 +1,5 @@
-"""The append-only audit log: who, what, when and why for every flag, hold and task change.
+"""The append-only audit log: who, what, when and why for every flag, hold and task change, and
+for every answer written under a collector's note arwatch could not read (op ``answer``).
 
 Code only ever inserts; the migration adds triggers that refuse UPDATE and DELETE.
 """
@@ -11,10 +12,13 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from arwatch.core.actions import Change
+from arwatch.core.contract import NoteAnswer
 
 from .rows import StoreTable
 from .schema import audit
 from .written import item_of
+
+ANSWER_OP = "answer"
 
 
 class AuditLog(StoreTable):
@@ -36,6 +40,26 @@ class AuditLog(StoreTable):
             "after": item_of(change).model_dump_json() if item_of(change) else None,  # type: ignore[union-attr]
             "why": why if why is not None else change.why, "run_id": run_id, "external_id": external_id,
         } for change, external_id in entries])
+
+    def append_answers(self, company: str, answers: Sequence[NoteAnswer], actor: str, run_id: str | None) -> int:
+        """One entry per answer whose key the log does not hold yet (a note answered is audited
+        once, whatever reports it again); returns how many were added."""
+        wanted = {a.key: a for a in answers}
+        if not wanted:
+            return 0
+        with self.engine.begin() as conn:
+            known = set(conn.execute(select(audit.c.key).where(
+                audit.c.company == company, audit.c.op == ANSWER_OP, audit.c.key.in_(sorted(wanted)))).scalars())
+            fresh = [a for k, a in sorted(wanted.items()) if k not in known]
+            if fresh:
+                at = self.now()
+                conn.execute(audit.insert(), [{
+                    "company": company, "at": at, "actor": actor, "op": ANSWER_OP, "key": a.key,
+                    "customer_id": a.customer_id, "before": None,
+                    "after": a.model_dump_json(include={"note_id", "text"}),
+                    "why": f"answered note {a.note_id}, which arwatch could not read", "run_id": run_id,
+                    "external_id": a.external_id} for a in fresh])
+        return len(fresh)
 
     def entries(self, company: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:

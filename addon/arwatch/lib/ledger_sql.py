@@ -102,6 +102,13 @@ SIGNALS = """
      WHERE company_id = %(company)s AND active AND partner_id = ANY(%(partners)s) ORDER BY id
 """
 
+# placed with a collection agency (an approved referral) and recalled (``agency_switches``)
+AGENCY = """
+    SELECT id, partner_id, agency_since, agency_recalled_on
+      FROM arwatch_partner_risk
+     WHERE company_id = %(company)s AND agency_since IS NOT NULL AND partner_id = ANY(%(partners)s) ORDER BY id
+"""
+
 
 # Confirmed sale orders (Sales app); read only for a company that has confirmed orders at all
 # (``has_orders``), so that a business invoicing without orders keeps the invoiced volume.
@@ -141,7 +148,7 @@ def load_raw(cr, company, partner_ids, orders=False, issues=None):
     with its confirmed sale orders when ``orders`` (see ``has_orders``). A row that cannot be
     mapped is left out and its ``Issue`` appended to ``issues`` (a list) when given.
 
-    Nine queries (ten with orders), whatever the number of partners.
+    Ten queries (eleven with orders), whatever the number of partners.
     """
     issues = [] if issues is None else issues
     params = {"company": company["id"], "company_key": str(company["id"]), "partners": list(partner_ids)}
@@ -177,8 +184,8 @@ def load_raw(cr, company, partner_ids, orders=False, issues=None):
 
 def collections_raw(cr, company_id):
     """The add-on's own collections records of a company's customers (disputes, contact attempts,
-    payment plans, warning signals) in ``load_ledger``'s shape: what an external sync reads
-    instead of guessing them from done activities. Four queries."""
+    payment plans, warning signals, agency placements) in ``load_ledger``'s shape: what an
+    external sync reads instead of guessing them from done activities. Five queries."""
     return _collections(cr, {"company": company_id, "partners": customer_ids(cr, company_id)})
 
 
@@ -188,6 +195,7 @@ def _collections(cr, params):
         "contact_attempts": [rows_to.attempt(row) for row in _fetch(cr, ATTEMPTS, params)],
         "payment_plans": rows_to.plans(_fetch(cr, PLAN_LINES, params)),
         "signals": [rows_to.signal(row) for row in _fetch(cr, SIGNALS, params)],
+        "switches": [switch for row in _fetch(cr, AGENCY, params) for switch in rows_to.agency_switches(row)],
     }
 
 

@@ -19,7 +19,9 @@ SLIPPING = ("habit_slip", "slowing_trend", "selective_payment")
 # wizard (managers, reason, chatter); never by a caller's own write or create, RPC included
 HOLD_FIELDS = ("hold", "hold_rule", "hold_reason", "hold_since")
 OVERRIDE_FIELDS = ("override_until", "override_reason", "override_user_id")
-GUARDED_FIELDS = HOLD_FIELDS + OVERRIDE_FIELDS + ("partner_id", "company_id")
+# with a collection agency: set when a manager approves an agency referral, cleared by a recall
+AGENCY_FIELDS = ("agency_since", "agency_recalled_on", "agency_approved_by")
+GUARDED_FIELDS = HOLD_FIELDS + OVERRIDE_FIELDS + AGENCY_FIELDS + ("partner_id", "company_id")
 
 
 @compat.sql_constraints(
@@ -80,6 +82,15 @@ class ArwatchPartnerRisk(models.Model):
     override_user_id = fields.Many2one("res.users", "Lifted by", copy=False, readonly=True,
                                        groups="arwatch.group_collections_manager")
     hold_effective = fields.Boolean("Hold in force", compute="_compute_hold_effective")
+    agency_since = fields.Date(
+        "With agency since", tracking=True, copy=False, readonly=True,
+        help="The day a collections manager approved the referral to a collection agency: from then on "
+             "arwatch sends no reminder, letter or call task of its own; a credit hold stays and payments "
+             "still settle invoices. 'Recall from agency' ends it.")
+    agency_recalled_on = fields.Date("Recalled from agency on", tracking=True, copy=False, readonly=True)
+    agency_approved_by = fields.Many2one("res.users", "Referral approved by", copy=False, readonly=True)
+    with_agency = fields.Boolean("With agency", compute="_compute_with_agency", store=True, index=True,
+                                 help="Placed with a collection agency (approved referral, not recalled).")
     currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
     amount_overdue = fields.Monetary("Amount overdue", currency_field="currency_id", copy=False, readonly=True,
                                      help="Open invoices past their due date, as of the last scoring.")
@@ -153,6 +164,34 @@ class ArwatchPartnerRisk(models.Model):
         today = fields.Date.context_today(self)
         for rec in self:
             rec.hold_effective = rec.hold and not (rec.override_until and rec.override_until >= today)
+
+    @api.depends("agency_since", "agency_recalled_on")
+    def _compute_with_agency(self):
+        for rec in self:
+            rec.with_agency = bool(rec.agency_since) and not (
+                rec.agency_recalled_on and rec.agency_recalled_on >= rec.agency_since)
+
+    def _arwatch_place_with_agency(self, day, why):
+        """Mark these rows "with agency" from ``day`` (server code: an approved referral)."""
+        for rec in self.sudo():
+            if rec.with_agency:
+                continue
+            rec.write({"agency_since": day, "agency_recalled_on": False, "agency_approved_by": self.env.user.id})
+            rec.message_post(body=_("Placed with a collection agency: %s", why))
+
+    def action_recall_from_agency(self):
+        """A collections manager takes the customers back from the agency: arwatch's dunning
+        resumes at the next scoring."""
+        if not self.env.user.has_group("arwatch.group_collections_manager"):
+            raise AccessError(_("Only a collections manager recalls a customer from the agency."))
+        if self.company_id - self.env.companies:
+            raise AccessError(_("%s is not one of the companies you work in.",
+                                (self.company_id - self.env.companies)[0].name))
+        today = fields.Date.context_today(self)
+        for rec in self.sudo().filtered("with_agency"):
+            rec.write({"agency_recalled_on": max(today, rec.agency_since)})
+            rec.message_post(body=_("Recalled from the collection agency by %s.", self.env.user.name))
+        return True
 
     @api.model
     def _level_rank(self, row):

@@ -20,11 +20,12 @@ WORKLIST = """
            COALESCE(r.amount_overdue, 0) AS amount_overdue, COALESCE(r.days_past_due, 0) AS days_past_due,
            COALESCE(r.money_at_risk, 0) AS money_at_risk, c.currency_id,
            lc.date AS last_contact_date, lc.channel AS last_contact_channel, lc.outcome AS last_contact_outcome,
-           EXISTS (SELECT 1 FROM mail_activity x
-                    WHERE x.arwatch_company_id = a.arwatch_company_id
-                      AND x.arwatch_partner_id = a.arwatch_partner_id
-                      AND split_part(x.arwatch_key, ':', 1) = 'task'
-                      AND split_part(x.arwatch_key, ':', 3) = 'agency_referral') AS with_agency
+           COALESCE(r.with_agency, FALSE)
+           OR EXISTS (SELECT 1 FROM mail_activity x
+                       WHERE x.active AND x.arwatch_company_id = a.arwatch_company_id
+                         AND x.arwatch_partner_id = a.arwatch_partner_id
+                         AND split_part(x.arwatch_key, ':', 1) = 'task'
+                         AND split_part(x.arwatch_key, ':', 3) = 'agency_referral') AS with_agency
       FROM mail_activity a
       JOIN res_company c ON c.id = a.arwatch_company_id
       LEFT JOIN mail_activity_type t ON t.id = a.activity_type_id
@@ -59,7 +60,7 @@ class ArwatchWorklist(models.Model):
         "mail.activity": ["active", "arwatch_key", "arwatch_company_id", "arwatch_partner_id", "arwatch_channel",
                           "user_id", "activity_type_id", "summary", "date_deadline"],
         "arwatch.partner.risk": ["partner_id", "company_id", "level", "segment", "hold", "amount_overdue",
-                                 "days_past_due", "money_at_risk"],
+                                 "days_past_due", "money_at_risk", "with_agency"],
         "arwatch.contact.attempt": ["partner_id", "company_id", "date", "channel", "outcome"],
         "mail.activity.type": ["category"],
         "res.company": ["currency_id"],
@@ -79,7 +80,8 @@ class ArwatchWorklist(models.Model):
     segment = fields.Selection(SEGMENTS, "Payer type", readonly=True)
     hold = fields.Boolean("On credit hold", readonly=True)
     with_agency = fields.Boolean("With agency", readonly=True,
-                                 help="Referred (or proposed for referral) to a collection agency.")
+                                 help="Placed with a collection agency (referral approved, not recalled), "
+                                      "or a referral awaiting a manager's approval.")
     currency_id = fields.Many2one("res.currency", "Currency", readonly=True)
     amount_overdue = fields.Monetary("Overdue", currency_field="currency_id", readonly=True)
     days_past_due = fields.Integer("Days past due", readonly=True, aggregator="max",

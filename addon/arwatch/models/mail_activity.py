@@ -1,4 +1,9 @@
 from odoo import _, fields, models
+from odoo.exceptions import AccessError
+
+from arwatch.core.marks import CLOSED_MARK
+
+AGENCY_STEP = "agency_referral"
 
 
 class MailActivity(models.Model):
@@ -42,3 +47,28 @@ class MailActivity(models.Model):
             "context": {"default_activity_id": self.id, "default_partner_id": partner.id,
                         "default_invoice_id": self.res_id if self.res_model == "account.move" else False},
         }
+
+    def _arwatch_step(self):
+        parts = (self.arwatch_key or "").split(":")
+        return parts[2] if len(parts) > 2 and parts[0] == "task" else ""
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        """Marking an agency referral done is its approval: only a collections manager approves,
+        and the customer is then "with agency" in the referral's company (as a ``placed:`` note
+        says): the planner sends no more dunning, the hold stays. A referral arwatch closes
+        itself (its cause gone, ``CLOSED_MARK``) is no approval."""
+        approved = self.filtered(lambda a: a.active and a._arwatch_step() == AGENCY_STEP
+                                 and a.arwatch_partner_id and a.arwatch_company_id) \
+            if CLOSED_MARK not in str(feedback or "") else self.browse()
+        if approved and not (self.env.user.has_group("arwatch.group_collections_manager")
+                             or self.env.user._is_superuser()):
+            raise AccessError(_("Only a collections manager approves a referral to a collection agency."))
+        referrals = [(a.arwatch_partner_id, a.arwatch_company_id) for a in approved]
+        result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+        today = fields.Date.context_today(self)
+        risks = self.env["arwatch.partner.risk"].sudo()
+        for partner, company in referrals:
+            risk = risks.search([("partner_id", "=", partner.id), ("company_id", "=", company.id)], limit=1) \
+                or risks.create({"partner_id": partner.id, "company_id": company.id})
+            risk._arwatch_place_with_agency(today, _("referral approved by %s", self.env.user.name))
+        return result

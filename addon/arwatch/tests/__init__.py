@@ -8,3 +8,4 @@ from . import test_morning
 from . import test_tour_morning
 from . import test_model_in_use
 from . import test_company_locale
+from . import test_agency
