@@ -145,3 +145,8 @@ def guess_locale(values: list[tuple[str, str]]) -> str:
                 f"amounts such as {text!r} ({where}) read as {a} with number_format = "
                 f"\"{example(first)}\" and as {b} with \"{example(other)}\"")
     return first
+
+
+def decimal_symbol(locale: str) -> str:
+    """The decimal symbol of ``locale`` ("." or ",")."""
+    return _symbols(locale)[1]
