@@ -51,14 +51,23 @@ class Columns:
             return [value.strip() for value in cells]
         return [as_text(value) for value in cells]
 
-    def guess_texts(self, columns: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
-        """As ``Table.texts``: field -> ("row N, column 'C'", text) of its non-empty text cells."""
-        found: dict[str, list[tuple[str, str]]] = {}
-        for field in columns:
-            cells = self.cells[field]
-            found[field] = [(f"row {number}, column {columns[field]!r}", value.strip())
-                            for number, value in zip(self.numbers, cells, strict=True)
-                            if isinstance(value, str) and value.strip()]
+    def guess_texts(self, columns: dict[str, str]) -> dict[str, list[tuple[str, str, int]]]:
+        """field -> ("row N, column 'C'", text, cells) of each distinct non-empty text cell
+        (not the dates and numbers a spreadsheet stores as such), where it is first and how
+        many cells of the field have it: what a format is guessed from."""
+        found: dict[str, list[tuple[str, str, int]]] = {}
+        for field, column in columns.items():
+            counts: dict[str, int] = {}
+            where: dict[str, int] = {}
+            for number, value in zip(self.numbers, self.cells[field], strict=True):
+                if isinstance(value, str):
+                    text = value.strip()
+                    if text:
+                        if text in counts:
+                            counts[text] += 1
+                        else:
+                            counts[text], where[text] = 1, number
+            found[field] = [(f"row {where[text]}, column {column!r}", text, count) for text, count in counts.items()]
         return found
 
 

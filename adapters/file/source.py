@@ -73,6 +73,28 @@ def unavailable_for(mapping: FileMapping) -> frozenset[str]:
     return frozenset(missing)
 
 
+def _distinct(texts: dict[str, list[tuple[str, str, int]]], fields: frozenset[str],
+              ) -> tuple[list[tuple[str, str]], list[int]]:
+    """The (where, text) of each distinct text of ``fields`` (where it first is, fields in
+    order) and how many cells have it: a guess reads each text once and gives the same answer
+    and the same first disagreement as on every cell."""
+    first: dict[str, int] = {}
+    values: list[tuple[str, str]] = []
+    weights: list[int] = []
+    for field, found in texts.items():
+        if field not in fields:
+            continue
+        for where, text, count in found:
+            i = first.get(text)
+            if i is None:
+                first[text] = len(values)
+                values.append((where, text))
+                weights.append(count)
+            else:
+                weights[i] += count
+    return values, weights
+
+
 def formats_of(table: Table, mapping: FileMapping, columns: dict[str, str], cols: Columns | None = None) -> Formats:
     """How ``table`` writes dates and amounts: as the settings say, or guessed from its cells
     (those of ``cols`` when the table was read into columns already)."""
@@ -80,16 +102,19 @@ def formats_of(table: Table, mapping: FileMapping, columns: dict[str, str], cols
     auto_dates, auto_numbers = date_format == dates.AUTO, mapping.number_format == numbers.AUTO
     wanted = {f: c for f, c in columns.items()
               if (auto_dates and f in DATE_FIELDS) or (auto_numbers and f in AMOUNT_FIELDS)}
-    texts = (table.texts(wanted) if cols is None else cols.guess_texts(wanted)) if wanted else {}
+    if cols is None:
+        texts = {f: [(where, text, 1) for where, text in found] for f, found in table.texts(wanted).items()}
+    else:
+        texts = cols.guess_texts(wanted)
     if auto_dates:
         try:
-            guessed = dates.guess_pattern([v for f in texts if f in DATE_FIELDS for v in texts[f]])
+            guessed = dates.guess_pattern(*_distinct(texts, DATE_FIELDS))
         except dates.AmbiguousDates as error:
             raise MappingError(f"{table.name}: {error}: set date_format in the settings") from None
         date_format = guessed or "yyyy-mm-dd"
     if auto_numbers:
         try:
-            locale = numbers.guess_locale([v for f in texts if f in AMOUNT_FIELDS for v in texts[f]])
+            locale = numbers.guess_locale(*_distinct(texts, AMOUNT_FIELDS))
         except numbers.AmbiguousNumbers as error:
             raise MappingError(f"{table.name}: {error}: set number_format in the settings") from None
     return Formats(date_format=date_format, locale=locale or numbers.locale_of(mapping.number_format),
