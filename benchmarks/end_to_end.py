@@ -1,7 +1,8 @@
 """Benchmark: the whole path of a file-source sync, stage by stage, at two sizes and on two stores.
 
     .venv/bin/python benchmarks/end_to_end.py [--sizes 100000 1000000] [--backends sqlite postgresql]
-                                              [--workdir DIR] [--pg-url URL] [--model chosen|scorecard]
+                                              [--workdir DIR] [--keep-files] [--pg-url URL]
+                                              [--model chosen|scorecard]
 
 For each size N it writes an invoices CSV (N invoice records, about 2% credit notes, as negative
 amounts) and a payments CSV (N payments, one row per allocation) from the shared synthetic
@@ -275,6 +276,8 @@ def main() -> None:
     parser.add_argument("--model", choices=["chosen", "scorecard"], default="chosen",
                         help="the policy's [model] use: chosen (as a sync does: the first run fits the model in use "
                              "by a backtest of the company's history) or scorecard (no fit: the sync path alone)")
+    parser.add_argument("--keep-files", action="store_true",
+                        help="use the CSV files an earlier run left in --workdir (the same generator and seed)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--today", help=argparse.SUPPRESS)
@@ -290,10 +293,14 @@ def main() -> None:
         folder = work / f"n{n}"
         folder.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
-        _, _, today = write_files(folder, n)
+        if args.keep_files and (folder / "invoices.csv").exists() and (folder / "payments.csv").exists():
+            from arwatch.demo.company import DEFAULT_TODAY as today
+            how = "kept from an earlier run"
+        else:
+            _, _, today = write_files(folder, n)
+            how = f"written in {time.perf_counter() - start:.0f} s"
         size = sum(p.stat().st_size for p in folder.glob("*.csv"))
-        print(f"{n:,} invoices + {n:,} payments: files {size / 1e6:,.0f} MB written in "
-              f"{time.perf_counter() - start:.0f} s (not timed below)", flush=True)
+        print(f"{n:,} invoices + {n:,} payments: files {size / 1e6:,.0f} MB {how} (not timed below)", flush=True)
         for backend in args.backends:
             for outbox in (folder / "outbox").glob("*"):
                 outbox.unlink()

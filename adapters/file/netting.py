@@ -133,10 +133,9 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
             if replayed(invoice):
                 events.append((day, 2, pay["id"], (pay, row, p, r)))
             else:
-                entry = _alloc(invoice["id"], Decimal(row["amount"]), day)
-                if day == pay["date"]:
-                    del entry["date"]
-                fast[(p, r)] = (day, [entry])
+                amount = str(Decimal(row["amount"]))
+                fast[(p, r)] = (day, [{"invoice_id": invoice["id"], "amount": amount} if day == pay["date"] else
+                                      {"invoice_id": invoice["id"], "amount": amount, "date": day}])
     for invoice_id, what in paid.items():
         invoice = by_id[invoice_id]
         if invoice["kind"] == "invoice":
@@ -209,6 +208,11 @@ def _finish(payments: list[dict[str, Any]], entries: dict[tuple[int, int], tuple
         groups[pay["id"]].extend(entries[(p, r)] for r in range(len(pay["allocations"])))
     out = []
     for pay in payments:
-        ordered = sorted(groups[pay["id"]], key=itemgetter(0))  # stable: a day's rows stay in file order
-        out.append({**pay, "allocations": [entry for _, group in ordered for entry in group]})
+        found = groups[pay["id"]]
+        if len(found) == 1:
+            allocations = found[0][1]
+        else:
+            found = sorted(found, key=itemgetter(0))  # stable: a day's rows stay in file order
+            allocations = [entry for _, group in found for entry in group]
+        out.append({**pay, "allocations": allocations})
     return out + generated
