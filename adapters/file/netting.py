@@ -133,9 +133,9 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
             if replayed(invoice):
                 events.append((day, 2, pay["id"], (pay, row, p, r)))
             else:
-                amount = str(Decimal(row["amount"]))
-                fast[(p, r)] = (day, [{"invoice_id": invoice["id"], "amount": amount} if day == pay["date"] else
-                                      {"invoice_id": invoice["id"], "amount": amount, "date": day}])
+                given = str(Decimal(row["amount"]))
+                fast[(p, r)] = (day, [{"invoice_id": invoice["id"], "amount": given} if day == pay["date"] else
+                                      {"invoice_id": invoice["id"], "amount": given, "date": day}])
     for invoice_id, what in paid.items():
         invoice = by_id[invoice_id]
         if invoice["kind"] == "invoice":

@@ -102,9 +102,10 @@ def formats_of(table: Table, mapping: FileMapping, columns: dict[str, str], cols
     auto_dates, auto_numbers = date_format == dates.AUTO, mapping.number_format == numbers.AUTO
     wanted = {f: c for f, c in columns.items()
               if (auto_dates and f in DATE_FIELDS) or (auto_numbers and f in AMOUNT_FIELDS)}
-    if cols is None:
+    texts: dict[str, list[tuple[str, str, int]]] = {}
+    if wanted and cols is None:
         texts = {f: [(where, text, 1) for where, text in found] for f, found in table.texts(wanted).items()}
-    else:
+    elif wanted and cols is not None:
         texts = cols.guess_texts(wanted)
     if auto_dates:
         try:
