@@ -1,7 +1,8 @@
 """Benchmark: the whole path of a file-source sync, stage by stage, at two sizes and on two stores.
 
     .venv/bin/python benchmarks/end_to_end.py [--sizes 100000 1000000] [--backends sqlite postgresql]
-                                              [--workdir DIR] [--pg-url URL]
+                                              [--workdir DIR] [--keep-files] [--pg-url URL]
+                                              [--model chosen|scorecard]
 
 For each size N it writes an invoices CSV (N invoice records, about 2% credit notes, as negative
 amounts) and a payments CSV (N payments, one row per allocation) from the shared synthetic
@@ -11,12 +12,14 @@ unchanged files. Each run goes through ``arwatch.sync.runner.run_sync`` with the
 (``arwatch.core.planner.plan`` with the built-in templates) and the file source's outbox.
 
 Stages (wall time and the peak RSS of the process while the stage ran, sampled every 5 ms):
-  read      the CSV rows, read by the file source's reader (all rows materialised first)
-  validate  the rows checked and converted into records, payments netted
+  read      the CSV files read into columns (pyarrow; ``adapters/file/columns.py``)
+  validate  the columns checked and converted into records, payments netted
   merge     the stored snapshot read back and merged with the pull
   load      ``load_ledger`` (records to validated models, cross-record checks)
   frame     ``LedgerFrame.from_ledger`` (records to columns)
   score     all indicators, segments and scores
+  model     the company's model in use: fitted on the first run (a backtest of the company's own
+            history, ``sync/model_in_use.py``), read from the store on a rerun
   plan      written state read (journal recovered, mirror reconciled), the plan built and diffed
   snapshot  the snapshot (and cursor) saved to the store
   write     the changes journalled, written to the outbox and recorded, the worklist written
@@ -45,7 +48,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-STAGES = ("read", "validate", "merge", "load", "frame", "score", "plan", "snapshot", "write")
+STAGES = ("read", "validate", "merge", "load", "frame", "score", "model", "plan", "snapshot", "write")
 DEFAULT_PG = os.environ.get("ARWATCH_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 BENCH_DB = "arwatch_bench"
 
@@ -136,7 +139,7 @@ class Stages:
 
 def instrument(stages: Stages) -> None:
     """Wrap the steps of ``run_sync`` and of the file source in ``stages`` (this process only)."""
-    from arwatch.adapters.file import reader, source, target
+    from arwatch.adapters.file import columns, reader, source, target
     from arwatch.core.frame import LedgerFrame
     from arwatch.sync import runner
     from arwatch.sync.store.snapshot import SnapshotTable
@@ -147,6 +150,7 @@ def instrument(stages: Stages) -> None:
         return iter(stages.wrap("read", lambda: list(original_rows(self, columns)))())
 
     reader.Table.rows = rows  # type: ignore[method-assign]
+    source.read_columns = stages.wrap("read", columns.read_columns)
     source.read_mapped = stages.wrap("validate", source.read_mapped)
     runner.merge = stages.wrap("merge", runner.merge)
     SnapshotTable.load = stages.wrap("merge", SnapshotTable.load)  # type: ignore[method-assign]
@@ -158,6 +162,7 @@ def instrument(stages: Stages) -> None:
 
     runner.LedgerFrame = Frame  # type: ignore[misc,assignment]
     runner.score = stages.wrap("score", runner.score)
+    runner.scored = stages.wrap("model", runner.scored)
     runner.diff = stages.wrap("plan", runner.diff)
     runner._with_store = stages.wrap("plan", runner._with_store)
     runner._save_snapshot = stages.wrap("snapshot", runner._save_snapshot)
@@ -179,7 +184,7 @@ def snapshot_writes(url: str) -> int:
     return int(count or 0)
 
 
-def one_run(folder: Path, url: str, today: dt.date) -> dict[str, Any]:
+def one_run(folder: Path, url: str, today: dt.date, model: str = "chosen") -> dict[str, Any]:
     """One sync in this process, instrumented; its figures as a dict (printed as JSON)."""
     from arwatch.adapters.file import FileMapping, FileSource
     from arwatch.core.policy import Policy
@@ -192,7 +197,8 @@ def one_run(folder: Path, url: str, today: dt.date) -> dict[str, Any]:
     store = open_store(url)
     mapping = FileMapping.model_validate(settings(folder))
     start = time.perf_counter()
-    summary = run_sync("bench", store, FileSource("bench", mapping, store.records_of("bench")), Policy(), today,
+    policy = Policy.model_validate({"model": {"use": model}})
+    summary = run_sync("bench", store, FileSource("bench", mapping, store.records_of("bench")), policy, today,
                        planner=planner, batch_size=5000, guard=None)
     total = time.perf_counter() - start
     stages.stop()
@@ -220,8 +226,9 @@ def fresh_pg(url: str) -> str:
     return bench.render_as_string(hide_password=False)
 
 
-def child(folder: Path, url: str, today: dt.date) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--child", str(folder), "--url", url, "--today", today.isoformat()]
+def child(folder: Path, url: str, today: dt.date, model: str) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", str(folder), "--url", url, "--today", today.isoformat(),
+               "--model", model]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"run failed:\n{done.stderr[-3000:]}")
@@ -266,24 +273,34 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--pg-url", default=DEFAULT_PG)
+    parser.add_argument("--model", choices=["chosen", "scorecard"], default="chosen",
+                        help="the policy's [model] use: chosen (as a sync does: the first run fits the model in use "
+                             "by a backtest of the company's history) or scorecard (no fit: the sync path alone)")
+    parser.add_argument("--keep-files", action="store_true",
+                        help="use the CSV files an earlier run left in --workdir (the same generator and seed)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--today", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(one_run(args.child, args.url, dt.date.fromisoformat(args.today))))
+        print(json.dumps(one_run(args.child, args.url, dt.date.fromisoformat(args.today), args.model)))
         return
     work = args.workdir or Path(tempfile.mkdtemp(prefix="arwatch-e2e-"))
-    print(f"load average before: {load_average()}  ({os.cpu_count()} cores)  workdir {work}")
+    print(f"load average before: {load_average()}  ({os.cpu_count()} cores)  workdir {work}  "
+          f"[model] use = {args.model}")
     results: dict[str, dict[tuple[int, str], dict[str, Any]]] = {b: {} for b in args.backends}
     for n in args.sizes:
         folder = work / f"n{n}"
         folder.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
-        _, _, today = write_files(folder, n)
+        if args.keep_files and (folder / "invoices.csv").exists() and (folder / "payments.csv").exists():
+            from arwatch.demo.company import DEFAULT_TODAY as today
+            how = "kept from an earlier run"
+        else:
+            _, _, today = write_files(folder, n)
+            how = f"written in {time.perf_counter() - start:.0f} s"
         size = sum(p.stat().st_size for p in folder.glob("*.csv"))
-        print(f"{n:,} invoices + {n:,} payments: files {size / 1e6:,.0f} MB written in "
-              f"{time.perf_counter() - start:.0f} s (not timed below)", flush=True)
+        print(f"{n:,} invoices + {n:,} payments: files {size / 1e6:,.0f} MB {how} (not timed below)", flush=True)
         for backend in args.backends:
             for outbox in (folder / "outbox").glob("*"):
                 outbox.unlink()
@@ -294,7 +311,7 @@ def main() -> None:
             else:
                 url = fresh_pg(args.pg_url)
             for phase in ("first", "rerun"):
-                r = child(folder, url, today)
+                r = child(folder, url, today, args.model)
                 results[backend][(n, phase)] = r
                 print(f"  {backend} {phase}: {r['total']:.1f} s, peak {mb(r['peak'])} MB, load {load_average()}",
                       flush=True)

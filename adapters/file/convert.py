@@ -181,48 +181,78 @@ def _terms(gaps: dict[str, Counter[int]], default: int) -> dict[str, int]:
     return {cid: counter.most_common(1)[0][0] if counter else default for cid, counter in gaps.items()}
 
 
+class InvoiceBook:
+    """The customers, invoices and settled amounts of an invoices export, a row at a time in
+    file order: what ``convert_invoices`` and the bulk path (``bulk.py``) both fill."""
+
+    def __init__(self, mapping: FileMapping, source: str, settled_payments: bool, rejected: Rejected | None,
+                 formats: Formats | None):
+        self.mapping, self.source, self.settled_payments = mapping, source, settled_payments
+        self.rejected = _noted(rejected)
+        self.formats = formats or Formats()
+        self.columns = mapping.columns.mapped()
+        self.customers: dict[str, dict[str, Any]] = {}
+        self.gaps: dict[str, Counter[int]] = defaultdict(Counter)
+        self.invoices: dict[str, dict[str, Any]] = {}
+        self.paid_on: dict[str, tuple[Decimal | None, dt.date | None]] = {}
+        self.issues: list[Issue] = []
+
+    def row(self, number: int, row: Row) -> None:
+        """One row, checked and converted cell by cell."""
+        if not as_text(row.get("invoice_number")) and not as_text(row.get("customer_id")):
+            return  # a report's heading or totals line (QuickBooks' "Total for ..."), not an invoice
+        invoice_id, customer_id = as_text(row.get("invoice_number")), as_text(row.get("customer_id"))
+        try:
+            customer, invoice, settled, paid = _invoice(_Cells(row, self.formats, self.columns), self.mapping)
+        except _BadCell as bad:
+            self.reject(number, invoice_id, customer_id, bad)
+            return
+        self.keep(number, customer_id, customer, invoice, settled, paid)
+
+    def reject(self, number: int, invoice_id: str, customer_id: str, bad: _BadCell) -> None:
+        self.issues.append(_issue(self.source, "invoice", number, self.columns, bad, invoice_id))
+        self.rejected.add("invoices", invoice_id)
+        self.rejected.add("customers", customer_id)
+        if self.settled_payments:
+            self.rejected.add("payments", invoice_id and f"settled:{invoice_id}")
+
+    def keep(self, number: int, customer_id: str, customer: dict[str, Any] | None, invoice: dict[str, Any],
+             settled: dt.date | None, paid: Decimal | None, gap: int | None = None) -> None:
+        """A row whose cells are good; ``customer`` may be None when the customer is known
+        already, ``gap`` the days from issue to due when the caller has them."""
+        if invoice["id"] in self.invoices:
+            bad = _BadCell("invoice_number", f"repeats invoice {invoice['id']!r}; the first row is kept")
+            self.reject(number, invoice["id"], customer_id, bad)
+            return
+        if customer is not None:
+            self.customers.setdefault(customer["id"], customer)
+        if invoice["kind"] == "credit_note" and Decimal(invoice["total"]) == 0:
+            return  # applied in full by the accounting package already (its open amount is 0)
+        self.invoices[invoice["id"]] = invoice
+        if gap is None:
+            gap = (dt.date.fromisoformat(invoice["due_date"]) - dt.date.fromisoformat(invoice["issue_date"])).days
+        self.gaps[invoice["customer_id"]][gap] += 1
+        if self.settled_payments and invoice["kind"] == "invoice" and (settled is not None or paid):
+            self.paid_on[invoice["id"]] = (paid, settled)  # paid None: all that is open on the settled date
+
+    def result(self) -> tuple[dict[str, Any], list[Issue], dict[str, Paid]]:
+        for cid, days in _terms(self.gaps, self.mapping.terms_days).items():
+            self.customers[cid]["terms_days"] = days
+        export_day = self.mapping.export_date or _latest(self.invoices.values(), self.paid_on.values())
+        settles = {iid: Paid(amount, day or export_day) for iid, (amount, day) in self.paid_on.items()}
+        return ({"customers": list(self.customers.values()), "invoices": list(self.invoices.values())},
+                self.issues, settles)
+
+
 def convert_invoices(rows: Iterable[tuple[int, Row]], mapping: FileMapping, source: str,
                      settled_payments: bool, rejected: Rejected | None = None, formats: Formats | None = None,
                      ) -> tuple[dict[str, Any], list[Issue], dict[str, Paid]]:
     """customers, invoices and credit notes; and what each row says was paid (a settled date, a
     paid or open amount) when ``settled_payments`` (no payments file), for ``netting.net``."""
-    rejected = _noted(rejected)
-    formats = formats or Formats()
-    columns = mapping.columns.mapped()
-    customers: dict[str, dict[str, Any]] = {}
-    gaps: dict[str, Counter[int]] = defaultdict(Counter)
-    invoices: dict[str, dict[str, Any]] = {}
-    paid_on: dict[str, tuple[Decimal | None, dt.date | None]] = {}
-    issues: list[Issue] = []
+    book = InvoiceBook(mapping, source, settled_payments, rejected, formats)
     for number, row in rows:
-        if not as_text(row.get("invoice_number")) and not as_text(row.get("customer_id")):
-            continue  # a report's heading or totals line (QuickBooks' "Total for ..."), not an invoice
-        cells = _Cells(row, formats, columns)
-        try:
-            customer, invoice, settled, paid = _invoice(cells, mapping)
-            if invoice["id"] in invoices:
-                raise _BadCell("invoice_number", f"repeats invoice {invoice['id']!r}; the first row is kept")
-        except _BadCell as bad:
-            issues.append(_issue(source, "invoice", number, columns, bad, as_text(row.get("invoice_number"))))
-            invoice_id = as_text(row.get("invoice_number"))
-            rejected.add("invoices", invoice_id)
-            rejected.add("customers", as_text(row.get("customer_id")))
-            if settled_payments:
-                rejected.add("payments", invoice_id and f"settled:{invoice_id}")
-            continue
-        customers.setdefault(customer["id"], customer)
-        if invoice["kind"] == "credit_note" and Decimal(invoice["total"]) == 0:
-            continue  # applied in full by the accounting package already (its open amount is 0)
-        invoices[invoice["id"]] = invoice
-        gaps[customer["id"]][(dt.date.fromisoformat(invoice["due_date"])
-                              - dt.date.fromisoformat(invoice["issue_date"])).days] += 1
-        if settled_payments and invoice["kind"] == "invoice" and (settled is not None or paid):
-            paid_on[invoice["id"]] = (paid, settled)  # paid None: all that is open on the settled date
-    for cid, days in _terms(gaps, mapping.terms_days).items():
-        customers[cid]["terms_days"] = days
-    export_day = mapping.export_date or _latest(invoices.values(), paid_on.values())
-    settles = {iid: Paid(amount, day or export_day) for iid, (amount, day) in paid_on.items()}
-    return {"customers": list(customers.values()), "invoices": list(invoices.values())}, issues, settles
+        book.row(number, row)
+    return book.result()
 
 
 def _latest(invoices: Iterable[dict[str, Any]], paid: Iterable[tuple[Decimal | None, dt.date | None]]) -> dt.date:
@@ -232,38 +262,64 @@ def _latest(invoices: Iterable[dict[str, Any]], paid: Iterable[tuple[Decimal | N
     return max(days, default=dt.date(1970, 1, 1))
 
 
-def convert_payments(rows: Iterable[tuple[int, Row]], mapping: FileMapping, source: str,
-                     invoices: dict[str, dict[str, Any]], rejected: Rejected | None = None,
-                     formats: Formats | None = None) -> tuple[list[dict[str, Any]], list[Issue]]:
-    """Payments grouped by payment id, allocated to the invoices their rows name (as the rows
-    say: ``netting.net`` caps and spreads them)."""
-    rejected = _noted(rejected)
-    formats = formats or Formats()
-    assert mapping.payment_columns is not None
-    columns = mapping.payment_columns.mapped()
-    payments: dict[str, dict[str, Any]] = {}
-    issues: list[Issue] = []
-    for number, row in rows:
-        cells = _Cells(row, formats, columns)
+class PaymentBook:
+    """The payments of a payments export, grouped by payment id, a row at a time in file order
+    (``convert_payments`` and the bulk path)."""
+
+    def __init__(self, mapping: FileMapping, source: str, invoices: dict[str, dict[str, Any]],
+                 rejected: Rejected | None, formats: Formats | None):
+        assert mapping.payment_columns is not None
+        self.source, self.invoices = source, invoices
+        self.rejected = _noted(rejected)
+        self.formats = formats or Formats()
+        self.columns = mapping.payment_columns.mapped()
+        self.payments: dict[str, dict[str, Any]] = {}
+        self.issues: list[Issue] = []
+
+    def row(self, number: int, row: Row) -> None:
+        """One row, checked and converted cell by cell."""
+        cells = _Cells(row, self.formats, self.columns)
         try:
             pid, date, amount = cells.text("payment_id"), cells.date("payment_date"), cells.money("amount")
-            invoice = invoices.get(cells.text("invoice_number"))
+            invoice = self.invoices.get(cells.text("invoice_number"))
             if invoice is None:
                 raise _BadCell("invoice_number", f"names unknown invoice {cells.text('invoice_number')!r}")
             if amount <= 0:
                 raise _BadCell("amount", f"{amount} is not a positive amount")
         except _BadCell as bad:
-            issues.append(_issue(source, "payment", number, columns, bad, as_text(row.get("payment_id"))))
-            rejected.add("payments", as_text(row.get("payment_id")))
-            continue
-        payment = payments.setdefault(pid, {
-            "id": pid, "customer_id": cells.text("customer_id", False) or invoice["customer_id"],
-            "date": date.isoformat(), "amount": "0", "currency": invoice["currency"], "allocations": []})  # type: ignore[union-attr]
-        if cells.text("payer_account", False):
-            payment["payer_account"] = cells.text("payer_account", False)
+            label = as_text(row.get("payment_id"))
+            self.issues.append(_issue(self.source, "payment", number, self.columns, bad, label))
+            self.rejected.add("payments", label)
+            return
+        self.keep(pid, date.isoformat(), amount, invoice,  # type: ignore[union-attr]
+                  cells.text("customer_id", False), cells.text("payer_account", False))
+
+    def keep(self, pid: str, day: str, amount: Decimal, invoice: dict[str, Any], customer_id: str,
+             payer_account: str) -> None:
+        """A row whose cells are good."""
+        payment = self.payments.get(pid)
+        if payment is None:
+            payment = self.payments[pid] = {
+                "id": pid, "customer_id": customer_id or invoice["customer_id"], "date": day, "amount": "0",
+                "currency": invoice["currency"], "allocations": []}
+        if payer_account:
+            payment["payer_account"] = payer_account
         payment["amount"] = str(Decimal(payment["amount"]) + amount)
         payment["allocations"].append({"invoice_id": invoice["id"], "amount": str(amount)})
-    return list(payments.values()), issues
+
+    def result(self) -> tuple[list[dict[str, Any]], list[Issue]]:
+        return list(self.payments.values()), self.issues
+
+
+def convert_payments(rows: Iterable[tuple[int, Row]], mapping: FileMapping, source: str,
+                     invoices: dict[str, dict[str, Any]], rejected: Rejected | None = None,
+                     formats: Formats | None = None) -> tuple[list[dict[str, Any]], list[Issue]]:
+    """Payments grouped by payment id, allocated to the invoices their rows name (as the rows
+    say: ``netting.net`` caps and spreads them)."""
+    book = PaymentBook(mapping, source, invoices, rejected, formats)
+    for number, row in rows:
+        book.row(number, row)
+    return book.result()
 
 
 def convert_orders(rows: Iterable[tuple[int, Row]], mapping: FileMapping, source: str,

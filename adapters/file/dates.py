@@ -63,10 +63,10 @@ def parse_date(text: str, pattern: str) -> dt.date:
     return day
 
 
-def guess_pattern(values: list[tuple[str, str]]) -> str | None:
-    """The pattern of ``CANDIDATES`` that reads the most of ``values`` ((where, text) pairs);
-    None when there are none or none is read. ``AmbiguousDates`` when two read as many and
-    disagree on one."""
+def guess_pattern(values: list[tuple[str, str]], weights: list[int] | None = None) -> str | None:
+    """The pattern of ``CANDIDATES`` that reads the most of ``values`` ((where, text) pairs,
+    each standing for ``weights[i]`` cells, default 1); None when there are none or none is
+    read. ``AmbiguousDates`` when two read as many and disagree on one."""
     if not values:
         return None
     best: list[tuple[str, list[dt.date | None]]] = []
@@ -78,7 +78,8 @@ def guess_pattern(values: list[tuple[str, str]]) -> str | None:
                 read.append(parse_date(text, pattern))
             except ValueError:
                 read.append(None)
-        count = sum(d is not None for d in read)
+        count = sum(d is not None for d in read) if weights is None else \
+            sum(w for d, w in zip(read, weights, strict=True) if d is not None)
         if count > most:
             best, most = [(pattern, read)], count
         elif count == most and count:

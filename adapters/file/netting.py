@@ -24,6 +24,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 ZERO = Decimal(0)
@@ -74,21 +75,67 @@ def _alloc(invoice_id: str, amount: Decimal, day: str) -> dict[str, str]:
     return {"invoice_id": invoice_id, "amount": str(amount), "date": day}
 
 
-def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: dict[str, Paid],
-        ) -> list[dict[str, Any]]:
-    """Allocate the credit notes among ``invoices`` (in place) and return the payments: those of
-    ``payments`` with their allocations capped and spread, then one per entry of ``paid``
-    (id ``settled:<invoice>``) when something was left to pay."""
-    by_id = {inv["id"]: inv for inv in invoices}
-    events: list[tuple[str, int, str, Any]] = []
+def _replayed(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: dict[str, Paid],
+              by_id: dict[str, dict[str, Any]]) -> set[tuple[str, str]]:
+    """The books (customer, currency) whose records must be replayed day by day: those with a
+    credit note, a settled invoice (``paid``), an allocation that is not positive, or an invoice
+    its payment rows ask more of than its total. In every other book each payment row pays
+    exactly what it says to the invoice it names (nothing is capped or spread)."""
+    replay: set[tuple[str, str]] = set()
+    asked: dict[str, Decimal] = defaultdict(Decimal)
     for inv in invoices:
-        kind = 0 if inv["kind"] == "invoice" else 1
-        events.append((inv["issue_date"], kind, inv["id"], inv))
+        if inv["kind"] != "invoice":
+            replay.add((inv["customer_id"], inv["currency"]))
+    for invoice_id in paid:
+        invoice = by_id[invoice_id]
+        if invoice["kind"] == "invoice":
+            replay.add((invoice["customer_id"], invoice["currency"]))
     for pay in payments:
         for row in pay["allocations"]:
             invoice = by_id[row["invoice_id"]]
+            amount = Decimal(row["amount"])
+            if amount <= 0:
+                replay.add((invoice["customer_id"], invoice["currency"]))
+            asked[invoice["id"]] += amount
+    for invoice_id, amount in asked.items():
+        invoice = by_id[invoice_id]
+        if amount > Decimal(invoice["total"]):
+            replay.add((invoice["customer_id"], invoice["currency"]))
+    return replay
+
+
+def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: dict[str, Paid],
+        replay_all: bool = False) -> list[dict[str, Any]]:
+    """Allocate the credit notes among ``invoices`` (in place) and return the payments: those of
+    ``payments`` with their allocations capped and spread, then one per entry of ``paid``
+    (id ``settled:<invoice>``) when something was left to pay.
+
+    Only the books that need it are replayed day by day (``_replayed``); a payment row of any
+    other book is its own allocation. ``replay_all`` replays every book (what the result is
+    tested against)."""
+    by_id = {inv["id"]: inv for inv in invoices}
+    unique = len({pay["id"] for pay in payments}) == len(payments)
+    replay = None if replay_all or not unique else _replayed(invoices, payments, paid, by_id)
+
+    def replayed(invoice: dict[str, Any]) -> bool:
+        return replay is None or (invoice["customer_id"], invoice["currency"]) in replay
+
+    events: list[tuple[str, int, str, Any]] = []
+    for inv in invoices:
+        if replayed(inv):
+            kind = 0 if inv["kind"] == "invoice" else 1
+            events.append((inv["issue_date"], kind, inv["id"], inv))
+    fast: dict[tuple[int, int], tuple[str, list[dict[str, str]]]] = {}  # (payment, row) -> (day, allocations)
+    for p, pay in enumerate(payments):
+        for r, row in enumerate(pay["allocations"]):
+            invoice = by_id[row["invoice_id"]]
             day = max(pay["date"], invoice["issue_date"])
-            events.append((day, 2, pay["id"], (pay, row)))
+            if replayed(invoice):
+                events.append((day, 2, pay["id"], (pay, row, p, r)))
+            else:
+                given = str(Decimal(row["amount"]))
+                fast[(p, r)] = (day, [{"invoice_id": invoice["id"], "amount": given} if day == pay["date"] else
+                                      {"invoice_id": invoice["id"], "amount": given, "date": day}])
     for invoice_id, what in paid.items():
         invoice = by_id[invoice_id]
         if invoice["kind"] == "invoice":
@@ -97,7 +144,6 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
 
     books: dict[tuple[str, str], _Open] = defaultdict(_Open)
     credit: dict[tuple[str, str], list[list[Any]]] = defaultdict(list)  # [note, left]
-    allocations: dict[str, list[dict[str, str]]] = defaultdict(list)  # payment id -> allocations
     generated: list[dict[str, Any]] = []
     for day, kind, key, item in events:
         if kind in (0, 1):
@@ -119,18 +165,20 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
                     left -= took
                 credit[book_key].append([item, left])
         elif kind == 2:
-            pay, row = item
+            pay, row, p, r = item
             invoice = by_id[row["invoice_id"]]
             book = books[(invoice["customer_id"], invoice["currency"])]
             wanted = Decimal(row["amount"])
             took = book.take(invoice["id"], wanted)
             spread = [(invoice["id"], took)] if took > 0 else []
             spread += book.spread(wanted - took, skip=invoice["id"])
+            entries: list[dict[str, str]] = []
             for invoice_id, amount in spread:
                 entry = _alloc(invoice_id, amount, day)
                 if day == pay["date"]:
                     del entry["date"]
-                allocations[pay["id"]].append(entry)
+                entries.append(entry)
+            fast[(p, r)] = (day, entries)
         else:
             invoice = by_id[key]
             book = books[(invoice["customer_id"], invoice["currency"])]
@@ -147,12 +195,24 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
                     del one["date"]
             generated.append({"id": f"settled:{key}", "customer_id": invoice["customer_id"], "date": paid_on,
                               "amount": str(wanted), "currency": invoice["currency"], "allocations": settles})
-    return _finish(payments, allocations, generated)
+    return _finish(payments, fast, generated)
 
 
-def _finish(payments: list[dict[str, Any]], allocations: dict[str, list[dict[str, str]]],
+def _finish(payments: list[dict[str, Any]], entries: dict[tuple[int, int], tuple[str, list[dict[str, str]]]],
             generated: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each payment with its allocations in the order of their days (rows of one day in file
+    order), as the day-by-day replay writes them (payments sharing an id share them all); then
+    the generated ones."""
+    groups: dict[str, list[tuple[str, list[dict[str, str]]]]] = defaultdict(list)
+    for p, pay in enumerate(payments):
+        groups[pay["id"]].extend(entries[(p, r)] for r in range(len(pay["allocations"])))
     out = []
     for pay in payments:
-        out.append({**pay, "allocations": allocations.get(pay["id"], [])})
+        found = groups[pay["id"]]
+        if len(found) == 1:
+            allocations = found[0][1]
+        else:
+            found = sorted(found, key=itemgetter(0))  # stable: a day's rows stay in file order
+            allocations = [entry for _, group in found for entry in group]
+        out.append({**pay, "allocations": allocations})
     return out + generated

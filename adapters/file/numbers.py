@@ -118,10 +118,11 @@ def parse_amount(text: str, locale: str) -> Decimal:
     return -value if negative else value
 
 
-def guess_locale(values: list[tuple[str, str]]) -> str:
+def guess_locale(values: list[tuple[str, str]], weights: list[int] | None = None) -> str:
     """The locale that reads the most of ``values`` ((where, text) pairs, e.g. ("row 2, column
-    'Amount'", "1.234,50")); the default's when none is read better. ``AmbiguousNumbers`` when
-    two formats read every value they can and disagree on one."""
+    'Amount'", "1.234,50"), each standing for ``weights[i]`` cells, default 1); the default's
+    when none is read better. ``AmbiguousNumbers`` when two formats read every value they can
+    and disagree on one."""
     if not values:
         return EXAMPLES[DEFAULT]
     readings: dict[str, list[Decimal | None]] = {}
@@ -133,8 +134,10 @@ def guess_locale(values: list[tuple[str, str]]) -> str:
             except ValueError:
                 row.append(None)
         readings[locale] = row
-    fewest = min(sum(v is None for v in row) for row in readings.values())
-    fit = [loc for loc, row in readings.items() if sum(v is None for v in row) == fewest]
+    each = weights or [1] * len(values)
+    unread = {loc: sum(w for v, w in zip(row, each, strict=True) if v is None) for loc, row in readings.items()}
+    fewest = min(unread.values())
+    fit = [loc for loc, count in unread.items() if count == fewest]
     first = fit[0]
     for other in fit[1:]:
         clash = first_disagreement(readings[first], readings[other])
@@ -145,3 +148,8 @@ def guess_locale(values: list[tuple[str, str]]) -> str:
                 f"amounts such as {text!r} ({where}) read as {a} with number_format = "
                 f"\"{example(first)}\" and as {b} with \"{example(other)}\"")
     return first
+
+
+def decimal_symbol(locale: str) -> str:
+    """The decimal symbol of ``locale`` ("." or ",")."""
+    return _symbols(locale)[1]

@@ -11,6 +11,8 @@ from arwatch.core.issues import Issue
 
 from . import dates, numbers
 from .activities import convert_activities
+from .bulk import bulk_invoices, bulk_payments
+from .columns import Columns, read_columns
 from .convert import Formats, Rejected, convert_invoices, convert_orders, convert_payments
 from .mapping import FileMapping, MappingError
 from .netting import net
@@ -71,58 +73,112 @@ def unavailable_for(mapping: FileMapping) -> frozenset[str]:
     return frozenset(missing)
 
 
-def formats_of(table: Table, mapping: FileMapping, columns: dict[str, str]) -> Formats:
-    """How ``table`` writes dates and amounts: as the settings say, or guessed from its cells."""
+def _distinct(texts: dict[str, list[tuple[str, str, int]]], fields: frozenset[str],
+              ) -> tuple[list[tuple[str, str]], list[int]]:
+    """The (where, text) of each distinct text of ``fields`` (where it first is, fields in
+    order) and how many cells have it: a guess reads each text once and gives the same answer
+    and the same first disagreement as on every cell."""
+    first: dict[str, int] = {}
+    values: list[tuple[str, str]] = []
+    weights: list[int] = []
+    for field, found in texts.items():
+        if field not in fields:
+            continue
+        for where, text, count in found:
+            i = first.get(text)
+            if i is None:
+                first[text] = len(values)
+                values.append((where, text))
+                weights.append(count)
+            else:
+                weights[i] += count
+    return values, weights
+
+
+def formats_of(table: Table, mapping: FileMapping, columns: dict[str, str], cols: Columns | None = None) -> Formats:
+    """How ``table`` writes dates and amounts: as the settings say, or guessed from its cells
+    (those of ``cols`` when the table was read into columns already)."""
     date_format, locale = mapping.date_format, None
     auto_dates, auto_numbers = date_format == dates.AUTO, mapping.number_format == numbers.AUTO
     wanted = {f: c for f, c in columns.items()
               if (auto_dates and f in DATE_FIELDS) or (auto_numbers and f in AMOUNT_FIELDS)}
-    texts = table.texts(wanted) if wanted else {}
+    texts: dict[str, list[tuple[str, str, int]]] = {}
+    if wanted and cols is None:
+        texts = {f: [(where, text, 1) for where, text in found] for f, found in table.texts(wanted).items()}
+    elif wanted and cols is not None:
+        texts = cols.guess_texts(wanted)
     if auto_dates:
         try:
-            guessed = dates.guess_pattern([v for f in texts if f in DATE_FIELDS for v in texts[f]])
+            guessed = dates.guess_pattern(*_distinct(texts, DATE_FIELDS))
         except dates.AmbiguousDates as error:
             raise MappingError(f"{table.name}: {error}: set date_format in the settings") from None
         date_format = guessed or "yyyy-mm-dd"
     if auto_numbers:
         try:
-            locale = numbers.guess_locale([v for f in texts if f in AMOUNT_FIELDS for v in texts[f]])
+            locale = numbers.guess_locale(*_distinct(texts, AMOUNT_FIELDS))
         except numbers.AmbiguousNumbers as error:
             raise MappingError(f"{table.name}: {error}: set number_format in the settings") from None
     return Formats(date_format=date_format, locale=locale or numbers.locale_of(mapping.number_format),
                    date_guessed=auto_dates, number_guessed=auto_numbers)
 
 
-def _open(path: Path, mapping: FileMapping, columns: dict[str, str], what: str) -> tuple[Table, Formats, str]:
+def _table(path: Path, mapping: FileMapping, columns: dict[str, str], what: str) -> Table:
     table = open_table(path, mapping.encoding, mapping.delimiter, mapping.sheet)
     if not table.header:
         raise MappingError(f"{table.name}: the file is empty: expected a header row with the columns "
                            f"{', '.join(columns.values())} and a row per {what}")
     table.index(columns)  # every mapped column there, or say which are not
+    return table
+
+
+def _open(path: Path, mapping: FileMapping, columns: dict[str, str], what: str) -> tuple[Table, Formats, str]:
+    table = _table(path, mapping, columns, what)
     formats = formats_of(table, mapping, columns)
     return table, formats, f"{table.name}: {table.how()}, {formats.how()}"
 
 
-def read_mapped(mapping: FileMapping, company: str, rejected: Rejected | None = None,
+def _columns(path: Path, mapping: FileMapping, columns: dict[str, str], what: str,
+             ) -> tuple[Columns, Table, Formats, str]:
+    """The file read whole into columns (``columns.py``), its formats and its note."""
+    table = _table(path, mapping, columns, what)
+    cols = read_columns(table, columns)
+    formats = formats_of(table, mapping, columns, cols)
+    return cols, table, formats, f"{table.name}: {table.how()}, {formats.how()}"
+
+
+def read_mapped(mapping: FileMapping, company: str, rejected: Rejected | None = None, bulk: bool = True,
                 ) -> tuple[dict[str, Any], list[Issue], list[str]]:
     """The mapped files as raw ledger records, an Issue per bad row (file, row, column) and a
     note per file saying how it was read (encoding, delimiter, date and number formats); the
-    records of the bad rows are noted in ``rejected``."""
+    records of the bad rows are noted in ``rejected``.
+
+    ``bulk``: invoices and payments read into columns and checked column by column
+    (``bulk.py``); False reads and converts them a row at a time, the reference the bulk path
+    is tested against (tests/test_file_bulk.py)."""
     m = mapping
     notes: list[str] = []
     columns = m.columns.mapped()
-    table, formats, note = _open(m.invoices, m, columns, "invoice")
-    notes.append(note)
     settled = m.payments is None
-    records, issues, paid = convert_invoices(table.rows(columns), m, table.name, settled_payments=settled,
-                                             rejected=rejected, formats=formats)
+    if bulk:
+        cols, table, formats, note = _columns(m.invoices, m, columns, "invoice")
+        records, issues, paid = bulk_invoices(cols, m, table.name, settled, rejected, formats)
+        del cols
+    else:
+        table, formats, note = _open(m.invoices, m, columns, "invoice")
+        records, issues, paid = convert_invoices(table.rows(columns), m, table.name, settled, rejected, formats)
+    notes.append(note)
     payments: list[dict[str, Any]] = []
     if m.payments is not None and m.payment_columns is not None:
         columns = m.payment_columns.mapped()
-        table, formats, note = _open(m.payments, m, columns, "payment")
-        notes.append(note)
         invoices = {inv["id"]: inv for inv in records["invoices"] if inv["kind"] == "invoice"}
-        payments, found = convert_payments(table.rows(columns), m, table.name, invoices, rejected, formats)
+        if bulk:
+            cols, table, formats, note = _columns(m.payments, m, columns, "payment")
+            payments, found = bulk_payments(cols, m, table.name, invoices, rejected, formats)
+            del cols
+        else:
+            table, formats, note = _open(m.payments, m, columns, "payment")
+            payments, found = convert_payments(table.rows(columns), m, table.name, invoices, rejected, formats)
+        notes.append(note)
         issues += found
     records["payments"] = net(records["invoices"], payments, paid)
     if m.orders is not None and m.order_columns is not None:

@@ -1,0 +1,144 @@
+"""The mapped columns of an export read whole, a list per field: what the bulk checks work on.
+
+A CSV file is read by pyarrow's CSV reader (multi-threaded C++, every cell as text, in the
+encoding ``open_table`` decided), then each mapped column becomes one Python list of its cells.
+The reader of ``reader.py`` (Python's ``csv`` module, a row at a time) stays the reference: a
+file pyarrow does not read exactly as it would (title lines above the header, a row with more
+or fewer cells than the header, bytes the encoding does not decode, a NUL byte) is read by it
+instead and turned into columns, so both give the same cells, row numbers and errors. A
+spreadsheet is read row by row by openpyxl (it has no columnar reader) and turned into columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .reader import Row, Table, as_text
+
+_DEFINITELY_NOT_BLANK = "[0-9A-Za-z]"  # a cell with one of these is not blank (the rest is checked in Python)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The non-blank rows of one file, by column.
+
+    Attributes:
+      numbers: each row's number as a spreadsheet shows it (the header is row 1).
+      cells: field -> its cells, as the row reader gives them (text for CSV; text, numbers,
+        dates for a spreadsheet).
+      all_text: every cell is a ``str`` (a CSV file).
+    """
+
+    numbers: list[int]
+    cells: dict[str, list[Any]]
+    all_text: bool
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def row(self, i: int) -> Row:
+        """Row ``i`` as the row reader gives it (field -> cell)."""
+        return {field: cells[i] for field, cells in self.cells.items()}
+
+    def texts(self, field: str) -> list[str]:
+        """The stripped text of every cell of ``field`` (``as_text``); "" for an unmapped field."""
+        cells = self.cells.get(field)
+        if cells is None:
+            return [""] * len(self.numbers)
+        if self.all_text:
+            return [value.strip() for value in cells]
+        return [as_text(value) for value in cells]
+
+    def guess_texts(self, columns: dict[str, str]) -> dict[str, list[tuple[str, str, int]]]:
+        """field -> ("row N, column 'C'", text, cells) of each distinct non-empty text cell
+        (not the dates and numbers a spreadsheet stores as such), where it is first and how
+        many cells of the field have it: what a format is guessed from."""
+        found: dict[str, list[tuple[str, str, int]]] = {}
+        for field, column in columns.items():
+            counts: dict[str, int] = {}
+            where: dict[str, int] = {}
+            for number, value in zip(self.numbers, self.cells[field], strict=True):
+                if isinstance(value, str):
+                    text = value.strip()
+                    if text:
+                        if text in counts:
+                            counts[text] += 1
+                        else:
+                            counts[text], where[text] = 1, number
+            found[field] = [(f"row {where[text]}, column {column!r}", text, count) for text, count in counts.items()]
+        return found
+
+
+def from_rows(rows: Iterable[tuple[int, Row]], fields: Iterable[str]) -> Columns:
+    """Columns of the rows the row reader yields."""
+    numbers: list[int] = []
+    cells: dict[str, list[Any]] = {field: [] for field in fields}
+    lists = list(cells.items())
+    for number, row in rows:
+        numbers.append(number)
+        for field, column in lists:
+            column.append(row[field])
+    every = all(type(v) is str for column in cells.values() for v in column)
+    return Columns(numbers, cells, every)
+
+
+def read_columns(table: Table, columns: dict[str, str]) -> Columns:
+    """The mapped columns of ``table`` (``MappingError`` as ``Table.rows`` when one is missing)."""
+    index = table.index(columns)
+    fast = _arrow_columns(table, index)
+    return fast if fast is not None else from_rows(table.rows(columns), columns)
+
+
+def _raw_header(table: Table) -> list[Any]:
+    rows = table._raw()
+    try:
+        return next(rows, [])
+    finally:
+        rows.close()
+
+
+def _arrow_columns(table: Table, index: dict[str, int]) -> Columns | None:
+    """The columns read by pyarrow; None when the file is not one it reads as the row reader does."""
+    if table.encoding is None or table.header_row != 1:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyarrow import csv as pacsv
+
+    header = _raw_header(table)
+    width = len(header)
+    if width < 2 or any("\n" in str(v) or "\r" in str(v) for v in header):
+        return None  # pyarrow skips the header as a line, the row reader as a CSV record
+    names = [f"c{i}" for i in range(width)]
+    codec = table.encoding.codec
+    try:
+        data = pacsv.read_csv(
+            table.path,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1,
+                                           encoding="utf8" if codec == "utf-8" else codec),
+            parse_options=pacsv.ParseOptions(delimiter=table.delimiter or ",", newlines_in_values=True,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowException, UnicodeError, LookupError, ValueError):
+        return None  # the row reader reads it, or says which row is wrong
+    cols = [data.column(i) for i in range(width)]
+    if any(pc.any(pc.match_substring(col, "\x00")).as_py() for col in cols):
+        return None
+    sure = pc.match_substring_regex(cols[0], _DEFINITELY_NOT_BLANK)
+    for col in cols[1:]:
+        sure = pc.or_(sure, pc.match_substring_regex(col, _DEFINITELY_NOT_BLANK))
+    keep = sure.to_numpy(zero_copy_only=False)
+    unsure = (~keep).nonzero()[0]
+    if len(unsure):
+        lists = [col.take(pa.array(unsure)).to_pylist() for col in cols]
+        for k, i in enumerate(unsure):
+            keep[i] = any(str(values[k]).strip() for values in lists)
+    rows = keep.nonzero()[0]
+    numbers = (rows + 2).tolist()
+    every = len(rows) == data.num_rows
+    taken = None if every else pa.array(rows)
+    cells = {field: (cols[i] if taken is None else cols[i].take(taken)).to_pylist() for field, i in index.items()}
+    return Columns(numbers, cells, True)

@@ -1,0 +1,308 @@
+"""The bulk path of the file source (columns read by pyarrow, checked column by column) gives
+exactly what the row-at-a-time path gives: the same records (key order included), problems,
+rejected ids, notes and scores, on the repository's files (tests/data, the messy exports), the
+demo company written as an export, and files made of bad rows of every kind."""
+
+import copy
+import csv
+import datetime as dt
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sync_helpers import IBM_COLUMNS, IBM_EXCERPT
+
+from arwatch.adapters.file import FileMapping, MappingError
+from arwatch.adapters.file.columns import from_rows, read_columns
+from arwatch.adapters.file.convert import Rejected
+from arwatch.adapters.file.netting import Paid, net
+from arwatch.adapters.file.reader import open_table
+from arwatch.adapters.file.source import read_mapped
+from arwatch.core.frame import LedgerFrame
+from arwatch.core.load import load_ledger
+from arwatch.core.scoring import score
+from arwatch.demo.company import build_demo_company
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DATA = Path(__file__).parent / "data"
+MESSY = DATA / "messy"
+EXPECTED = tomllib.loads((MESSY / "expected.toml").read_text(encoding="utf-8"))
+
+
+def _both(mapping: FileMapping):
+    """(bulk, row by row): each (records, issues, notes, rejected ids, unidentified) or the error."""
+    out = []
+    for bulk in (True, False):
+        rejected = Rejected()
+        try:
+            records, issues, notes = read_mapped(mapping, "co", rejected, bulk=bulk)
+        except MappingError as error:
+            out.append(("error", str(error)))
+            continue
+        out.append((records, issues, notes, dict(rejected.ids), set(rejected.unidentified)))
+    return out
+
+
+def assert_same(mapping: FileMapping, as_of: dt.date | None = None) -> int:
+    """Compare both paths field by field (and their scores on ``as_of``); how many problems."""
+    bulk, rows = _both(mapping)
+    if bulk[0] == "error" or rows[0] == "error":
+        assert bulk == rows
+        return 0
+    records, issues, notes, ids, unidentified = bulk
+    for collection in ("customers", "invoices", "payments"):
+        assert len(records[collection]) == len(rows[0][collection]), collection
+        for mine, theirs in zip(records[collection], rows[0][collection], strict=True):
+            assert json.dumps(mine) == json.dumps(theirs)  # every field, and in the same order
+    assert json.dumps(records, sort_keys=False) == json.dumps(rows[0], sort_keys=False)
+    assert [(i.source, i.record_type, i.record_id, i.field, i.message) for i in issues] == \
+        [(i.source, i.record_type, i.record_id, i.field, i.message) for i in rows[1]]
+    assert (notes, ids, unidentified) == (rows[2], rows[3], rows[4])
+    ledger, load_issues = load_ledger(records)
+    ledger_rows, load_issues_rows = load_ledger(rows[0])
+    assert [str(i) for i in load_issues] == [str(i) for i in load_issues_rows]
+    if as_of is not None and ledger.customers:
+        mine, theirs = (score(LedgerFrame.from_ledger(x, as_of)) for x in (ledger, ledger_rows))
+        assert mine.score.tolist() == theirs.score.tolist()
+        assert mine.level.tolist() == theirs.level.tolist()
+        assert mine.segment.tolist() == theirs.segment.tolist()
+    return len(issues)
+
+
+def _messy_settings(case: dict) -> dict:
+    defaults = EXPECTED["defaults"]["settings"]
+    settings_ = {**defaults, **case.get("settings", {})}
+    settings_["columns"] = {**defaults["columns"], **case.get("settings", {}).get("columns", {})}
+    settings_["invoices"] = str(MESSY / case["file"])
+    if "payments" in settings_:
+        settings_["payments"] = str(MESSY / settings_["payments"])
+    return settings_
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED["cases"]))
+def test_bulk__the_messy_exports_read_the_same(name):
+    case = EXPECTED["cases"][name]
+    assert_same(FileMapping.model_validate(_messy_settings(case)), EXPECTED["defaults"]["as_of"])
+
+
+@pytest.mark.parametrize("excerpt", [IBM_EXCERPT, DATA / "ibm-ar-backtest-excerpt.csv"])
+def test_bulk__the_ibm_excerpts_read_the_same(excerpt):
+    mapping = FileMapping.model_validate({"invoices": str(excerpt), "date_format": "m/d/yyyy", "currency": "USD",
+                                          "columns": dict(IBM_COLUMNS)})
+    assert_same(mapping, dt.date(2013, 12, 31))
+
+
+def _write_demo(folder: Path) -> tuple[Path, Path]:
+    company = build_demo_company()
+    names = {c["id"]: c["name"] for c in company.data["customers"]}
+    invoices, payments = folder / "invoices.csv", folder / "payments.csv"
+    with invoices.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["Customer", "Customer Name", "Invoice", "Date", "Due", "Amount", "Currency", "Disputed"])
+        for inv in company.data["invoices"]:
+            sign = "-" if inv.get("kind") == "credit_note" else ""
+            out.writerow([inv["customer_id"], names[inv["customer_id"]], inv["id"], inv["issue_date"],
+                          inv["due_date"], sign + str(inv["total"]), inv.get("currency", ""),
+                          "yes" if inv.get("disputed") else ""])
+    with payments.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["Receipt", "Paid On", "Invoice", "Amount", "Customer"])
+        for pay in company.data["payments"]:
+            for alloc in pay.get("allocations", []):
+                out.writerow([pay["id"], pay["date"], alloc["invoice_id"], alloc["amount"], pay["customer_id"]])
+    return invoices, payments
+
+
+INVOICE_COLUMNS = {"customer_id": "Customer", "customer_name": "Customer Name", "invoice_number": "Invoice",
+                   "invoice_date": "Date", "due_date": "Due", "amount": "Amount", "currency": "Currency",
+                   "disputed": "Disputed"}
+PAYMENT_COLUMNS = {"payment_id": "Receipt", "payment_date": "Paid On", "invoice_number": "Invoice",
+                   "amount": "Amount", "customer_id": "Customer"}
+
+
+def test_bulk__the_demo_company_as_an_export_reads_the_same(tmp_path):
+    invoices, payments = _write_demo(tmp_path)
+    mapping = FileMapping.model_validate({"invoices": str(invoices), "payments": str(payments),
+                                          "columns": INVOICE_COLUMNS, "payment_columns": PAYMENT_COLUMNS})
+    assert_same(mapping, build_demo_company().today)
+
+
+BAD_INVOICES = """\
+Customer,Customer Name,Invoice,Date,Due,Amount,Currency,Disputed,Paid,Settled
+C1,Acme,I1,2026-01-05,2026-02-04,100.00,eur,No,,
+C1,Acme Other Name,I2,2026-01-06,2026-02-05,"1,250.50",,yes,50,2026-02-01
+,,,,,,,,,
+C2,Beta,I3,2026-01-07,2026-01-01,10,,,,
+C2,Beta,I4,not a date,2026-02-01,10,,,,
+C2,Beta,I5,2026-01-07,2026-02-06,ten,,,,
+C2,Beta,,2026-01-07,2026-02-06,10,,,,
+,Nobody,I6,2026-01-07,2026-02-06,10,,,,
+C3,Gamma,I1,2026-01-08,2026-02-07,20,,,,
+C3,Gamma,I7,2026-01-08,2026-02-07,-20,,,,
+C3,Gamma,I8,2026-01-08,2026-02-07,-0.00,,,,
+C3,Gamma,I9,2026-01-08,2026-02-07,30,,,40,
+C3,Gamma,I10,2026-01-08,2026-02-07,30,,,,31/02/2026
+C4,Delta,I11,2026-01-09,,30,,,,
+C4,Delta,I12,  2026-01-09 ,2026-02-10 00:00:00, 7.5 ,usd,X,7.5,2026-01-20
+C4,Delta,I13,2026-01-09,2026-02-10,1e3,,,,
+C4,Delta,I14,2026-01-09,2026-02-10,-5,,,-6,
+C4,Delta,I15,2026-01-09,2026-02-10,١٢,,,,
+Total for everything,,,,,,,,,
+C5,Epsilon,I16,2026-01-10,2026-02-09,(12.00),,,,
+"""
+
+BAD_PAYMENTS = """\
+Receipt,Paid On,Invoice,Amount,Customer
+P1,2026-02-01,I1,60.00,C1
+P1,2026-02-01,I2,10,
+P2,2026-02-02,I404,5,C1
+P3,2026-02-02,I1,-5,C1
+P4,yesterday,I1,5,C1
+,2026-02-02,I1,5,C1
+P5,2026-02-03,I1,0,C1
+P6,2026-02-03,,5,C1
+P7,2026-02-03,I12,abc,C4
+P8,2026-02-03,I12,1.5,
+"""
+
+
+def _bad_mapping(tmp_path: Path, invoices: str, payments: str | None, **more) -> FileMapping:
+    (tmp_path / "inv.csv").write_text(invoices, encoding="utf-8")
+    settings_ = {"invoices": str(tmp_path / "inv.csv"), "columns": {**INVOICE_COLUMNS}, "currency": "EUR",
+                 "date_format": "yyyy-mm-dd", **more}
+    if payments is None:
+        settings_["columns"].update(paid_amount="Paid", settled_date="Settled")
+    else:
+        (tmp_path / "pay.csv").write_text(payments, encoding="utf-8")
+        settings_.update(payments=str(tmp_path / "pay.csv"), payment_columns=PAYMENT_COLUMNS)
+    return FileMapping.model_validate(settings_)
+
+
+def test_bulk__bad_rows_of_every_kind_give_the_same_problems_with_a_payments_file(tmp_path):
+    assert assert_same(_bad_mapping(tmp_path, BAD_INVOICES, BAD_PAYMENTS), dt.date(2026, 3, 1)) >= 15
+
+
+def test_bulk__bad_rows_of_every_kind_give_the_same_problems_with_paid_and_settled_columns(tmp_path):
+    assert assert_same(_bad_mapping(tmp_path, BAD_INVOICES, None), dt.date(2026, 3, 1)) >= 10
+
+
+def test_bulk__open_amounts_and_guessed_formats_read_the_same(tmp_path):
+    text = BAD_INVOICES.replace(",Paid,", ",Open,")
+    mapping = _bad_mapping(tmp_path, text, None, date_format="auto", number_format="auto")
+    columns = {**mapping.columns.model_dump(), "paid_amount": None, "open_amount": "Open"}
+    assert_same(mapping.model_copy(update={"columns": type(mapping.columns).model_validate(columns)}))
+
+
+def test_bulk__a_german_export_with_short_rows_and_a_title_reads_the_same(tmp_path):
+    text = ("Offene Posten;;\n" + BAD_INVOICES.replace(",", ";").replace("1;250.50", "1.250,50")
+            .replace("7.5", "7,5") + "C9;Short\n")
+    assert_same(_bad_mapping(tmp_path, text, None, number_format="1.234,56", encoding="auto", delimiter="auto"))
+
+
+def test_bulk__a_spreadsheet_reads_the_same(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in csv.reader(BAD_INVOICES.splitlines()):
+        sheet.append(line)
+    sheet.append(["C6", "Zeta", "I20", dt.datetime(2026, 1, 3), dt.date(2026, 2, 2), 120.5, "", True, 20, None])
+    sheet.append(["C6", "Zeta", "I21", dt.datetime(2026, 1, 3), dt.date(2026, 2, 2), True, "", "", "", None])
+    sheet.append(["C6", "Zeta", 22, dt.datetime(2026, 1, 3), dt.date(2026, 2, 2), 3, "", "", float("nan"), None])
+    book.save(tmp_path / "inv.xlsx")
+    mapping = _bad_mapping(tmp_path, BAD_INVOICES, None)
+    assert assert_same(mapping.model_copy(update={"invoices": tmp_path / "inv.xlsx"}), dt.date(2026, 3, 1)) >= 10
+
+
+def test_bulk__a_file_not_in_its_encoding_fails_the_same(tmp_path):
+    mapping = _bad_mapping(tmp_path, BAD_INVOICES, None, encoding="utf-8")
+    good = "".join(f"C7,Eta,J{i},2026-01-05,2026-02-04,1.00,,,,\n" for i in range(3000))
+    mapping.invoices.write_bytes((BAD_INVOICES.replace("\u0661\u0662", "12") + good + "C7,Acm\u00e9,J,,,,,,,\n")
+                                 .encode("cp1252"))
+    bulk, rows = _both(mapping)
+    assert bulk == rows
+    assert bulk[0] == "error" and "is not utf-8" in bulk[1]
+
+
+# -------------------------------------------------------------- the reader, cell by cell
+
+_CELLS = st.text(alphabet='ab1 ,;"\n\r\t\x00é', max_size=60)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=_CELLS, delimiter=st.sampled_from([",", ";"]))
+def test_read_columns__pyarrow_reads_the_cells_and_row_numbers_the_row_reader_reads(tmp_path, body, delimiter):
+    path = tmp_path / "x.csv"
+    path.write_text(f"A{delimiter}B{delimiter}C\n" + body, encoding="utf-8", newline="")
+    table = open_table(path, "utf-8", delimiter)
+    columns = {"a": "A", "c": "C"}
+    try:
+        expected = from_rows(table.rows(columns), columns)
+    except MappingError as error:
+        with pytest.raises(MappingError) as raised:
+            read_columns(table, columns)
+        assert str(raised.value) == str(error)
+        return
+    found = read_columns(table, columns)
+    assert (found.numbers, found.cells) == (expected.numbers, expected.cells)
+
+
+# -------------------------------------------------------------- netting: replaying only the books that need it
+
+_DAYS = [f"2026-01-{d:02d}" for d in range(1, 8)]
+
+
+@st.composite
+def _ledgers(draw):
+    """Invoices and credit notes of 3 customers in 2 currencies, payments naming them with
+    amounts that may ask more than is open (or nothing), and settled invoices."""
+    invoices = []
+    for i in range(draw(st.integers(1, 12))):
+        issue = draw(st.sampled_from(_DAYS))
+        invoices.append({"id": f"I{i}", "number": f"N{draw(st.integers(0, 3))}",
+                         "customer_id": draw(st.sampled_from("ABC")),
+                         "kind": draw(st.sampled_from(["invoice"] * 4 + ["credit_note"])), "issue_date": issue,
+                         "due_date": draw(st.sampled_from([d for d in _DAYS if d >= issue])),
+                         "total": str(draw(st.integers(0, 50))) + draw(st.sampled_from(["", ".5", ".00"])),
+                         "currency": draw(st.sampled_from(["EUR", "EUR", "USD"]))})
+    names = [inv["id"] for inv in invoices if inv["kind"] == "invoice"]
+    payments = []
+    for p in range(draw(st.integers(0, 8)) if names else 0):
+        rows = [{"invoice_id": draw(st.sampled_from(names)), "amount": str(draw(st.integers(-1, 30)))}
+                for _ in range(draw(st.integers(1, 3)))]
+        payments.append({"id": f"P{draw(st.integers(0, 9)) if draw(st.booleans()) else p}", "customer_id": "A",
+                         "date": draw(st.sampled_from(_DAYS)), "amount": "0", "currency": "EUR", "allocations": rows})
+    paid = {}
+    for invoice_id in draw(st.lists(st.sampled_from([inv["id"] for inv in invoices]), max_size=3, unique=True)):
+        amount = draw(st.one_of(st.none(), st.integers(1, 40).map(Decimal)))
+        paid[invoice_id] = Paid(amount, dt.date.fromisoformat(draw(st.sampled_from(_DAYS))))
+    return invoices, payments, paid
+
+
+@settings(max_examples=400, deadline=None)
+@given(ledger=_ledgers())
+def test_net__replaying_only_the_books_that_need_it_allocates_as_replaying_all(ledger):
+    results = []
+    for replay_all in (False, True):
+        invoices, payments, paid = copy.deepcopy(ledger)
+        results.append(json.dumps([net(invoices, payments, paid, replay_all=replay_all), invoices]))
+    assert results[0] == results[1]
+
+
+def test_net__the_demo_company_allocates_as_replaying_all():
+    data = build_demo_company().data
+    invoices = [{**inv, "kind": inv.get("kind", "invoice"), "currency": inv.get("currency", "EUR"),
+                 "number": inv.get("number", inv["id"]), "total": str(inv["total"])} for inv in data["invoices"]]
+    payments = [{**pay, "allocations": [{"invoice_id": a["invoice_id"], "amount": str(a["amount"])}
+                                        for a in pay.get("allocations", [])]} for pay in data["payments"]]
+    fast = net(copy.deepcopy(invoices), copy.deepcopy(payments), {})
+    assert json.dumps(fast) == json.dumps(net(copy.deepcopy(invoices), copy.deepcopy(payments), {}, replay_all=True))
+    assert sum(len(p["allocations"]) for p in fast) > 1000
