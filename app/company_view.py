@@ -140,14 +140,17 @@ def view(store: Store, adapter: SourceAdapter, policy: Policy, name: str, today:
     return CompanyView(name, board, desired, diff(written, desired), policy, issues, ledger, full)
 
 
-def stale_note(v: CompanyView, timezone: str | None, days: int = STALE_AFTER_DAYS) -> str | None:
-    """A warning when the newest record is more than ``days`` older than today on the calendar."""
+def stale_note(v: CompanyView, timezone: str | None, days: int = STALE_AFTER_DAYS,
+               locale: str = DEFAULT_LOCALE) -> str | None:
+    """A warning when the newest record is more than ``days`` older than today on the calendar
+    (days written as ``locale`` writes them)."""
     newest = newest_record_day(v.board.frame)
     today = today_in(timezone)
     if newest is None or (today - newest).days <= days:
         return None
-    return (f"note: the newest record is from {newest.isoformat()}, {(today - newest).days} days before today: "
-            f"this is as of {v.board.frame.as_of.isoformat()}; run `arwatch sync` for newer data")
+    style = Style(locale)
+    return (f"note: the newest record is from {style.day(newest)}, {(today - newest).days} days before today: "
+            f"this is as of {style.day(v.board.frame.as_of)}; run `arwatch sync` for newer data")
 
 
 def company_style(v: CompanyView, locale: str | None) -> Style:

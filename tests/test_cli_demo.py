@@ -136,7 +136,7 @@ def test_demo__keeps_its_own_state_store_which_plan_and_report_read_without_a_co
     assert (tmp_path / "data" / "arwatch" / "demo.sqlite3").exists()
     assert not (tmp_path / "data" / "arwatch" / "state.sqlite3").exists()  # the user's own store untouched
     assert main(["report", "--out", "r.html"]) == 0
-    assert "as of 2026-11-20" in capsys.readouterr().out and (tmp_path / "r.html").exists()
+    assert "as of 20 Nov 2026" in capsys.readouterr().out and (tmp_path / "r.html").exists()
     assert not (tmp_path / "data" / "arwatch" / "state.sqlite3").exists()
 
 
@@ -157,5 +157,5 @@ def test_plan__old_data_says_which_day_it_is_as_of(state, capsys, monkeypatch):
     out = capsys.readouterr()
     assert out.out.startswith("Worklist for 20 Nov 2026")
     notes = [line for line in out.err.splitlines() if line.startswith("note:")]
-    assert notes == ["note: the newest record is from 2026-11-20, 30 days before today: this is as of 2026-11-20; "
+    assert notes == ["note: the newest record is from 20 Nov 2026, 30 days before today: this is as of 20 Nov 2026; "
                      "run `arwatch sync` for newer data"]

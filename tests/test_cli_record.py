@@ -42,7 +42,10 @@ def test_record__a_call_is_stored_audited_and_listed(config, tmp_path, capsys):
     assert main(["record", "--config", str(config), "--source", "books", "--as-of", "2013-06-04",
                  "--list", CUSTOMER]) == 0
     out = capsys.readouterr().out
-    assert "2013-06-03  arwatch record  call: no answer" in out
+    assert "  3 Jun 2013   arwatch record  call: no answer" in out  # the company locale's days (en_GB)
+    assert main(["record", "--config", str(config), "--source", "books", "--as-of", "2013-06-04",
+                 "--list", CUSTOMER, "--locale", "de_DE"]) == 0
+    assert "  03.06.2013   arwatch record  call: no answer" in capsys.readouterr().out
 
 
 def test_record__joins_the_ledger_the_scorer_sees(config, tmp_path):

@@ -237,6 +237,7 @@ def test_export__csv_is_four_files_one_per_sheet(demo, source, tmp_path, capsys)
     assert main(["export", "--format", "csv", "--state", demo["state"], "--out", str(tmp_path / "ar")]) == 0
     files = sorted(p.name for p in tmp_path.glob("ar-*.csv"))
     assert files == ["ar-aging.csv", "ar-forecast.csv", "ar-risks.csv", "ar-worklist.csv"]
+    assert " as of 20 Nov 2026 (" in capsys.readouterr().out  # the day as the company's locale writes it
     with (tmp_path / "ar-aging.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     total = sum((sum(b) for b in source["aging"].values()), Decimal(0))

@@ -11,6 +11,7 @@ import os
 import sys
 from pathlib import Path
 
+from arwatch.core.formats import day
 from arwatch.report.forecast import forecast_sheet
 from arwatch.report.tables import Sheet, csv_value, export_sheets
 
@@ -90,8 +91,8 @@ def run(args: argparse.Namespace) -> int:
         paths = [out]
     else:
         paths = write_csv(sheets, args.out or Path("arwatch-export"))
-    if note := stale_note(v, config.timezone_of(config.company(name))):
+    if note := stale_note(v, config.timezone_of(config.company(name)), locale=locale):
         print(note, file=sys.stderr)
     counts = ", ".join(f"{s.name.lower()} {len(s.rows)} rows" for s in sheets)
-    print(f"wrote {', '.join(str(p.resolve()) for p in paths)} as of {clock.today.isoformat()} ({counts})")
+    print(f"wrote {', '.join(str(p.resolve()) for p in paths)} as of {day(clock.today, locale)} ({counts})")
     return int(ExitCode.OK)

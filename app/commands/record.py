@@ -10,6 +10,7 @@ import getpass
 from pathlib import Path
 
 from arwatch.core.contract import data_day
+from arwatch.core.formats import DEFAULT_LOCALE, day
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.model import CollectorNote, Ledger
 from arwatch.core.note_records import notes_to_records
@@ -19,6 +20,7 @@ from arwatch.sync.clock import run_clock
 
 from ..company_view import open_company, stored_ledger
 from ..exit_codes import ExitCode, UsageError
+from .locale import locale_arg
 
 # the command's words for the syntax's kinds
 KINDS = {"call": "call", "promise": "promise", "dispute": "dispute", "complaint": "complaint",
@@ -40,6 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--state", metavar="URL", help="state store URL or SQLite path")
     p.add_argument("--as-of", type=dt.date.fromisoformat,
                    help="the day it happened (default: today; for the demo, its data's day)")
+    p.add_argument("--locale", type=locale_arg,
+                   help="how days are written (default: the config's `locale`, else en_GB)")
     p.add_argument("--by", help="who records it (default: the login name)")
     p.set_defaults(run=run)
 
@@ -89,8 +93,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         ledger, _ = stored_ledger(store, name, adapter)
         customer_id, customer_name = find_customer(ledger, wanted)
+        locale = config.locale_of(config.company(name), args.locale)
         if args.list_customer:
-            print(listing(ledger, customer_id, customer_name, args.as_of or clock.today))
+            print(listing(ledger, customer_id, customer_name, args.as_of or clock.today, locale))
             return int(ExitCode.OK)
         on = args.as_of or data_day(adapter) or run_clock(None, config.timezone_of(config.company(name))).today
         text = line_of(KINDS[args.kind], args.words)
@@ -98,28 +103,29 @@ def run(args: argparse.Namespace) -> int:
         stored = store.notes.add(name, customer_id, on, text, args.by or getpass.getuser())
     finally:
         store.close()
-    print(f"recorded for {customer_name} ({customer_id}) on {on.isoformat()}: {stored.text}\n"
+    print(f"recorded for {customer_name} ({customer_id}) on {day(on, locale)}: {stored.text}\n"
           f"it counts from the next `arwatch plan`, `report` and `sync` of {name}")
     return int(ExitCode.OK)
 
 
-def listing(ledger: Ledger, customer_id: str, name: str, today: dt.date) -> str:
-    """The customer's notes (recorded and from the source), and what they amount to today."""
+def listing(ledger: Ledger, customer_id: str, name: str, today: dt.date, locale: str = DEFAULT_LOCALE) -> str:
+    """The customer's notes (recorded and from the source), and what they amount to today, days
+    written as ``locale`` writes them."""
     notes = sorted((n for n in ledger.notes if n.customer_id == customer_id), key=lambda n: (n.on, n.id))
     lines = [f"On file for {name} ({customer_id}):"]
-    lines += [f"  {n.on.isoformat()}  {n.source:<15} {n.text.splitlines()[0] if n.text else ''}" for n in notes]
+    lines += [f"  {day(n.on, locale):<11}  {n.source:<15} {n.text.splitlines()[0] if n.text else ''}" for n in notes]
     if not notes:
         lines.append("  nothing recorded")
     frame = LedgerFrame.from_ledger(ledger, today)
     c = next(k for k, cid in enumerate(frame.c_id) if cid == customer_id)
     open_disputes = [d for d in ledger.disputes if d.customer_id == customer_id and d.kind == "dispute"
                      and d.opened_on <= today and (d.resolved_on is None or d.resolved_on > today)]
-    state = [*standing(frame).words(c)] + [
-        f"open dispute since {d.opened_on.isoformat()}"
+    state = [*standing(frame).words(c, locale)] + [
+        f"open dispute since {day(d.opened_on, locale)}"
         + (f" on {_number(ledger, d.invoice_id)}" if d.invoice_id else "") + (f": {d.reason}" if d.reason else "")
         for d in open_disputes]
     if state:
-        lines.append(f"As of {today.isoformat()}:")
+        lines.append(f"As of {day(today, locale)}:")
         lines += [f"  {s}" for s in state]
     return "\n".join(lines)
 

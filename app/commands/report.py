@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from arwatch.core.contract import ConfigError
+from arwatch.core.formats import day
 from arwatch.report.figures import company_figures, newest_record_day
 from arwatch.report.html import STALE_AFTER_DAYS, render_report
 from arwatch.report.overview import CompanyLine, render_overview
@@ -67,9 +68,9 @@ def _company_page(args: argparse.Namespace, company: str | None, out: Path) -> t
     finally:
         store.close()
     out.write_text(page, encoding="utf-8")
-    if note := stale_note(v, timezone):
+    if note := stale_note(v, timezone, locale=locale):
         print(f"{name}: {note}", file=sys.stderr)
-    print(f"wrote {out.resolve()} as of {clock.today.isoformat()} "
+    print(f"wrote {out.resolve()} as of {day(clock.today, locale)} "
           f"({v.board.frame.n_customers} customers, {len(v.desired.tasks)} tasks)")
     return v, title
 
