@@ -1,10 +1,10 @@
 import logging
-import threading
 
 from odoo import api, fields, models
 
 from arwatch.core.backtest.live import FORMAT, PREDICTOR_TITLES, ModelInUse, due_for_fit, fit_in_use, policy_key
 
+from .. import compat
 from ..lib import ledger_sql
 from ..lib.policy import company_policy
 
@@ -96,7 +96,7 @@ class ArwatchModelFit(models.Model):
         today = fields.Date.context_today(self)
         for company in self.env["arwatch.scoring"]._cron_companies():
             self.with_company(company)._refit(company, today)
-            if not (self.env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False)):
+            if not compat.in_test_mode():
                 # one company at a time: a failure keeps the others' fits
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 

@@ -13,6 +13,7 @@ from arwatch.core.gcpause import gc_paused
 from arwatch.core.load import load_ledger
 from arwatch.core.scoring import score
 
+from .. import compat
 from ..lib import ledger_sql
 from ..lib.planning import desired_state
 from ..lib.policy import company_policy
@@ -45,7 +46,7 @@ class ArwatchScoring(models.AbstractModel):
     def _cron_score(self):
         for company in self._cron_companies():
             self.with_company(company)._score_company(company)
-            if not self.env.registry.in_test_mode():
+            if not compat.in_test_mode():
                 # one company at a time: a failure keeps the others' work
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
