@@ -140,3 +140,11 @@ def _privilege(env, category):
     env["ir.model.data"]._update_xmlids([{"xml_id": f"{MODULE}.{PRIVILEGE}", "record": privilege,
                                          "noupdate": False}], update=True)
     return privilege
+
+
+def in_test_mode():
+    """Whether Odoo is running tests (a job must not commit then); 18.0's
+    ``registry.in_test_mode()`` is gone in 19.0 and is true only inside an ``HttpCase``;
+    ``odoo.modules.module.current_test`` is set by both series' test loader for every test."""
+    from odoo.modules import module  # noqa: PLC0415 - read at call time: the loader sets it per run
+    return bool(module.current_test)

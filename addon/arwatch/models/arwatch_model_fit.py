@@ -4,19 +4,27 @@ from odoo import api, fields, models
 
 from arwatch.core.backtest.live import FORMAT, PREDICTOR_TITLES, ModelInUse, due_for_fit, fit_in_use, policy_key
 
+from .. import compat
+from ..lib import ledger_sql
+from ..lib.policy import company_policy
+
 _logger = logging.getLogger(__name__)
 
 PREDICTORS = [(key, title.capitalize()) for key, title in PREDICTOR_TITLES.items()]
+REFIT_CRON = "arwatch.ir_cron_refit_model"
 
 
 class ArwatchModelFit(models.Model):
     """The model that scores a company, as its own backtest chose it on the day of the fit.
 
-    One row per fit, the newest is in use (``_in_use``); the daily job fits again when the newest
-    may not score the run's day (``arwatch.core.backtest.live.due_for_fit``: none yet, another
-    policy or question, ``refit_days`` old, or fitted after that day). ``data`` is the core's
-    ``ModelInUse`` as JSON (coefficients and calibration of a learned model included): what is
-    applied is exactly what was stored, with its version and fit day.
+    One row per fit, the newest is in use (``_in_use``). Fitting and scoring are two jobs: the
+    refit job (``_cron_refit``, "arwatch: refit the risk model") fits when the newest may not score
+    the day (``arwatch.core.backtest.live.due_for_fit``: none yet, another policy or question,
+    ``refit_days`` old, or fitted after that day) and stores the fit; the scoring run only reads
+    the newest fit and applies it (``_model_for``), and when it finds a fit due it triggers the
+    refit job rather than fitting itself (a fit of 2,000 customers takes seconds). ``data`` is the
+    core's ``ModelInUse`` as JSON (coefficients and calibration of a learned model included): what
+    is applied is exactly what was stored, with its version and fit day.
     """
 
     _name = "arwatch.model.fit"
@@ -52,27 +60,70 @@ class ArwatchModelFit(models.Model):
         return self.sudo().search([("company_id", "=", company.id)], limit=1)
 
     @api.model
-    def _model_for(self, company, policy, today, full_frame):
-        """The ``ModelInUse`` that scores ``company`` on ``today``: the stored one while it may
-        (``due_for_fit``), else a new fit on ``full_frame()`` (every customer of the company, as of
-        ``today``; built only when a fit is due), stored before it is used. A fit that fails is
-        not stored: the scorecard scores this run and the next run fits again."""
+    def _model_for(self, company, policy, today):
+        """The ``ModelInUse`` that scores ``company`` on ``today``, read, never fitted, and whether
+        a fit is due. The newest stored fit scores while it was fitted for this policy and
+        question on or before ``today`` (one only ``refit_days`` old still scores until the refit
+        job replaces it); else, and before the first fit, the scorecard. A due fit triggers the
+        refit job (``_trigger_refit``): the next run applies what it stores."""
         stored = self._in_use(company)
         model = stored._model() if stored else None
-        if not due_for_fit(model, today, policy):
-            return model
+        due = due_for_fit(model, today, policy)
+        if due:
+            self._trigger_refit()
+        # fitted for this policy and question (due on its own fit day only for those) and saw no later day
+        if model is not None and model.fitted_on <= today and not due_for_fit(model, model.fitted_on, policy):
+            return model, due
+        return ModelInUse(predictor="scorecard", version=f"{FORMAT}:scorecard:unfitted", fitted_on=today,
+                          late_days=policy.model.late_days, policy=policy_key(policy), settled_invoices=0,
+                          reason="no model fitted for this policy and day yet: the scorecard scores until "
+                                 "the refit job has fitted one"), due
+
+    @api.model
+    def _trigger_refit(self):
+        """Ask the refit job to run soon, once: a trigger still pending is not doubled."""
+        cron = self.env.ref(REFIT_CRON, raise_if_not_found=False)
+        if not cron:
+            return
+        cron = cron.sudo()
+        if not self.env["ir.cron.trigger"].sudo().search_count([("cron_id", "=", cron.id)], limit=1):
+            cron._trigger()
+
+    @api.model
+    def _cron_refit(self):
+        """The refit job: per company the add-on scores, a new fit where one is due. The day is
+        decided here, once, for every company."""
+        today = fields.Date.context_today(self)
+        for company in self.env["arwatch.scoring"]._cron_companies():
+            self.with_company(company)._refit(company, today)
+            if not compat.in_test_mode():
+                # one company at a time: a failure keeps the others' fits
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _refit(self, company, today):
+        """Fit ``company``'s model for ``today`` on every customer of the company (only its own
+        ledger) when due and store it; returns the stored fit, or an empty recordset when none
+        was due or the fit failed. A failed fit is not stored: the scorecard keeps scoring and the
+        next run of the job fits again."""
+        self.env.flush_all()
+        policy, _extras = company_policy(company._arwatch_policy_values())
+        stored = self._in_use(company)
+        if not due_for_fit(stored._model() if stored else None, today, policy):
+            return self.browse()
+        cr = self.env.cr
+        scoring = self.env["arwatch.scoring"]
         try:
-            model = fit_in_use(full_frame(), policy, today)
-        except Exception as error:  # noqa: BLE001 - a failed fit must not stop the run: the scorecard scores
-            # not stored: the next run tries again
+            frame, _issues = scoring._frame(company, ledger_sql.customer_ids(cr, company.id), today,
+                                            ledger_sql.has_orders(cr, company.id))
+            model = fit_in_use(frame, policy, today)
+        except Exception as error:  # noqa: BLE001 - one company's failed fit must not stop the others'
             _logger.warning("arwatch: %s: no model could be fitted (%s: %s): the scorecard scores",
                             company.name, type(error).__name__, error)
-            return ModelInUse(predictor="scorecard", version=f"{FORMAT}:scorecard:unfitted", fitted_on=today,
-                              late_days=policy.model.late_days, policy=policy_key(policy), settled_invoices=0,
-                              reason=f"no model could be fitted ({type(error).__name__}): the scorecard scores")
-        self._store(company, model)
+            return self.browse()
+        fit = self._store(company, model)
         _logger.info("arwatch: %s: %s", company.name, model.sentence())
-        return model
+        return fit
 
     @api.model
     def _store(self, company, model):

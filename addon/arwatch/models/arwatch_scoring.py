@@ -13,6 +13,7 @@ from arwatch.core.gcpause import gc_paused
 from arwatch.core.load import load_ledger
 from arwatch.core.scoring import score
 
+from .. import compat
 from ..lib import ledger_sql
 from ..lib.planning import desired_state
 from ..lib.policy import company_policy
@@ -45,7 +46,7 @@ class ArwatchScoring(models.AbstractModel):
     def _cron_score(self):
         for company in self._cron_companies():
             self.with_company(company)._score_company(company)
-            if not self.env.registry.in_test_mode():
+            if not compat.in_test_mode():
                 # one company at a time: a failure keeps the others' work
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
@@ -72,6 +73,19 @@ class ArwatchScoring(models.AbstractModel):
         return self._run_message(companies, totals)
 
     @api.model
+    def _model_message(self, company, counts, named):
+        """Which model scored ``company`` in a run (``counts`` from ``_score_company``), and
+        whether a new fit was asked for; ``named`` puts the company's name first."""
+        if counts["model_fitted"]:
+            text = _("Scored by the %(model)s, fitted on %(day)s.", model=counts["model_title"],
+                     day=counts["model_fitted"])
+        else:
+            text = _("Scored by the scorecard: no model fitted yet.")
+        if counts["refit_due"]:
+            text = " ".join([text, _("The risk model is being fitted again; the next run uses it.")])
+        return f"{company.name}: {text}" if named else text
+
+    @api.model
     def _run_message(self, companies, totals):
         """What a run did, in one sentence ("42 customers scored, 3 holds placed, 5 tasks
         opened"), and whom tasks went to when no collections user is set."""
@@ -90,11 +104,13 @@ class ArwatchScoring(models.AbstractModel):
         if sums["tasks_moved"]:
             extra.append(_("%s tasks moved to their new assignee", sums["tasks_moved"]))
         text = ", ".join([text, *extra]) + "."
+        models_used = [self._model_message(company, counts, len(companies) > 1)
+                       for company, counts in zip(companies, totals, strict=True) if "scored_by" in counts]
         warnings = [w for w in (self.env["arwatch.assignment"]._missing_people_warning(c) for c in companies) if w]
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {"title": _("Customers scored"), "message": " ".join([text, *warnings]),
+            "params": {"title": _("Customers scored"), "message": " ".join([text, *models_used, *warnings]),
                        "type": "warning" if warnings else "success", "sticky": bool(warnings),
                        "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
         }
@@ -113,10 +129,9 @@ class ArwatchScoring(models.AbstractModel):
         policy, extras = company_policy(company._arwatch_policy_values())
         orders = ledger_sql.has_orders(self.env.cr, company.id)
         extras = dict(extras, orders=orders)
-        # the model is the company's, fitted on all its customers whoever this run scores
-        model = self.env["arwatch.model.fit"]._model_for(
-            company, policy, today,
-            lambda: self._frame(company, ledger_sql.customer_ids(self.env.cr, company.id), today, orders)[0])
+        # the company's newest stored fit, whoever this run scores; fitting is the refit job's
+        # (triggered here when a fit is due), so a run never waits for one
+        model, refit_due = self.env["arwatch.model.fit"]._model_for(company, policy, today)
         templates = _templates()
         locale = company._arwatch_locale()
         size = batch_size or self._batch_size()
@@ -134,7 +149,9 @@ class ArwatchScoring(models.AbstractModel):
         _logger.info("arwatch: scored %s customers of %s in %.2fs by the %s (%s changes, %s data issues)",
                      totals["customers"], company.name, time.perf_counter() - started, model.title,
                      totals["changes"], totals["issues"])
-        return dict(totals, scored_by=model.predictor, model_version=model.version)
+        return dict(totals, scored_by=model.predictor, model_version=model.version, model_title=model.title,
+                    model_fitted=model.fitted_on if not model.version.endswith(":unfitted") else False,
+                    refit_due=refit_due)
 
     @api.model
     def _score_batch(self, company, partner_ids, policy, extras, today, templates, locale, model=None):
