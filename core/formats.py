@@ -105,6 +105,7 @@ class Style:
         s.days([d1, d2, d3])              # '02.11., 09.11., 16.11.2026' (the year once when shared)
         s.month(date(2026, 3, 1))         # 'März 2026'
         s.percent(0.43)                   # '43 %'
+        s.number(27.25, 1)                # '27,2' (a measure to so many decimals)
     """
 
     locale: str = DEFAULT_LOCALE
@@ -137,3 +138,9 @@ class Style:
     def percent(self, value: float) -> str:
         """A share 0..1 as a whole percentage ('43%', '43 %')."""
         return format_percent(value, locale=parsed(self.locale))
+
+    def number(self, value: float, decimals: int) -> str:
+        """A measure (days on average, a severity) to exactly ``decimals`` places, in the
+        locale's digits ('27.3', '27,3')."""
+        pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+        return format_decimal(float(value), format=pattern, locale=parsed(self.locale))

@@ -38,6 +38,14 @@ def test_style__money_days_months_and_shares_as_the_locale_writes_them(locale, m
     assert s.percent(0.43) == share
 
 
+@pytest.mark.parametrize(("locale", "written"), [("en_GB", "1,234.50"), ("de_DE", "1.234,50"),
+                                                 ("fr_FR", "1\u202f234,50")])
+def test_style__a_measure_to_so_many_decimals_in_the_locale_digits(locale, written):
+    assert Style(locale).number(1234.5, 2) == written
+    assert Style(locale).number(0.9, 2) == ("0,90" if locale != "en_GB" else "0.90")
+    assert Style(locale).number(27, 0) == "27"
+
+
 def test_style__the_year_of_each_day_when_a_list_spans_two():
     assert Style("de_DE").days([D("2025-12-30"), D("2026-01-02")]) == "30.12.2025, 02.01.2026"
     assert Style("en_GB").days([D("2026-01-02")]) == "2 Jan 2026"
@@ -149,7 +157,7 @@ def test_task__the_hold_letter_of_a_level_hold_states_the_risk_once():
 
 # an amount as en_GB writes it: 1,234.56 (not a share such as "severity 0.90")
 _AMOUNT = re.compile(r"(?<![\d.,])(?<!severity )(?<!confidence )\d{1,3}(?:,\d{3})*\.\d\d(?![\d%])")
-_GERMAN_AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*,\d\d(?!\d)")
+_GERMAN_AMOUNT = re.compile(r"(?<![\d.,])(?<!severity )(?<!confidence )\d{1,3}(?:\.\d{3})*,\d\d(?!\d)")
 
 
 def _without_currency(text: str) -> list[str]:
@@ -165,6 +173,7 @@ def test_scan__catches_an_amount_without_its_currency():
     assert _without_currency("INV/1 (€1,470.77 open) (severity 0.90, confidence 0.60)") == []
     assert _german_without_currency("INV/1 (1.470,77 open) due 08.10.2026") == ["1.470,77"]
     assert _german_without_currency(f"INV/1 (1.470,77{NBSP}€ open) due 08.10.2026") == []
+    assert _german_without_currency(f"INV/1 (1.470,77{NBSP}€ open) (severity 0,90, confidence 0,60)") == []
 
 
 @pytest.fixture(scope="module")

@@ -41,6 +41,12 @@ def test_slowing_trend__last_three_eleven_days_slower():
     assert not result.fired[customer_index(frame, "c2")]
 
 
+def test_slowing_trend__the_averages_in_the_company_locale():
+    frame, result = run(ledger([20] * 9 + [31, 31, 32]))
+    evidence = result.evidence(customer_index(frame, "c1"), "de_DE")
+    assert evidence.startswith("last 3 paid invoices took 31,3 days on average, the 9 before them 20,0 days (+11,3): ")
+
+
 @pytest.mark.parametrize("recent,fires", [([29, 30, 30], False), ([30, 30, 30], True)])
 def test_slowing_trend__ten_days_threshold(recent, fires):
     frame, result = run(ledger([20] * 9 + recent))

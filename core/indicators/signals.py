@@ -45,4 +45,5 @@ def describe(frame: LedgerFrame, row: int, expires: int, s: Style) -> str:
     note = f': "{frame.s_note[row]}"' if frame.s_note[row] else ""
     until = "" if expires >= NEVER else f", counts until {s.day(expires)}"
     return (f"{kind} logged {s.day(frame.s_day[row])} by {frame.s_source[row]}{note} "
-            f"(severity {frame.s_severity[row]:.2f}, confidence {frame.s_confidence[row]:.2f}{until})")
+            f"(severity {s.number(frame.s_severity[row], 2)}, "
+            f"confidence {s.number(frame.s_confidence[row], 2)}{until})")

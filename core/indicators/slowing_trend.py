@@ -61,8 +61,9 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         last = mine[-params.recent_n:]
         shown = "; ".join(f"{frame.i_number[r]} ({s.money(frame.i_total[r])}) issued {s.day(frame.i_issue[r])}, "
                           f"paid {s.day(st.settled_day[r])} after {st.days_to_pay[r]:.0f} days" for r in last)
-        return (f"last {params.recent_n} paid invoices took {recent_mean[c]:.1f} days on average, the "
-                f"{params.before_n} before them {before_mean[c]:.1f} days (+{increase[c]:.1f}): {shown}")
+        return (f"last {params.recent_n} paid invoices took {s.number(recent_mean[c], 1)} days on average, the "
+                f"{params.before_n} before them {s.number(before_mean[c], 1)} days (+{s.number(increase[c], 1)}): "
+                f"{shown}")
 
     return fired_result("slowing_trend", fired, increase / params.full_increase_days, explain,
                         measure=increase)
