@@ -53,7 +53,9 @@ class ScoringPolicy(_Section):
     """How indicator strengths become a 0-100 score and a level.
 
     score = 100 * (1 - prod(1 - weight_i * strength_i)) over the fired indicators, so each
-    sign adds risk, none can push past 100, and a single weak sign stays low.
+    sign adds risk, none can push past 100, and a single weak sign stays low. The score ranks
+    customers; the level comes from the same sum with each indicator of ``level_caps`` counted at
+    most at its cap (the alarm score): a habit ranks a customer fully but raises no alarm alone.
     """
 
     medium: float = Field(default=25, ge=0, le=100, description="score from which the level is medium")
@@ -65,11 +67,21 @@ class ScoringPolicy(_Section):
         description="indicator -> it counts only when one of these fired too (seed 000: a drop "
                     "in volume alone is no reason for collection)",
     )
+    level_caps: dict[str, float] = Field(
+        default_factory=lambda: {"habitual_lateness": 0.15},
+        description="indicator -> the most its weight * strength counts towards the level (it still counts "
+                    "fully in the score that ranks customers): seed 001 treats a chronic late payer with "
+                    "patience, not as an alarm, so the habit alone stays low (15 of the 25 points medium needs) "
+                    "and lifts a level only together with arrears beyond it or a sign of deterioration",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> ScoringPolicy:
         if not self.medium <= self.high <= self.critical:
             raise ValueError("levels: medium <= high <= critical is required")
+        bad = {k: v for k, v in self.level_caps.items() if not 0 <= v <= 1}
+        if bad:
+            raise ValueError(f"level_caps: a cap is a contribution between 0 and 1, got {bad}")
         return self
 
 

@@ -278,7 +278,7 @@ def apply_in_use(board: ScoreBoard, model: ModelInUse, policy: Policy) -> ScoreB
         return dataclasses.replace(board, scored_by=model.predictor, model=model)
     if model.predictor == "dunning":
         return dataclasses.replace(board, score=np.clip(p, 0, 100), level=dunning_level(p), scored_by="dunning",
-                                   model=model)
+                                   model=model, alarm=None)
     score = 100.0 * np.clip(p, 0.0, 1.0)
     level = levels(score, policy.scoring)
     # A model learned from how invoices were paid ranks customers by habit; a customer already in
@@ -287,4 +287,4 @@ def apply_in_use(board: ScoreBoard, model: ModelInUse, policy: Policy) -> ScoreB
     arrears = board.segment == SEGMENT_NAMES.index("delinquent")
     score = np.where(arrears, np.maximum(score, board.score), score)
     level = np.where(arrears, np.maximum(level, board.level), level).astype(board.level.dtype)
-    return dataclasses.replace(board, score=score, level=level, scored_by=model.predictor, model=model)
+    return dataclasses.replace(board, score=score, level=level, scored_by=model.predictor, model=model, alarm=None)
