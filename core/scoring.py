@@ -142,9 +142,9 @@ def capped_for_level(indicators: tuple[Indicator[Any], ...], contributions: np.n
                      rules: ScoringPolicy) -> np.ndarray:
     """``contributions`` with each indicator of ``rules.level_caps`` counted at most at its cap:
     what the level is computed from. A chronic late payer is ranked by its habit but is a segment to
-    treat with patience, not an alarm (seed 001): the habit alone reaches medium at most, and
+    treat with patience, not an alarm (seed 001): by default the habit alone stays low, and it
     lifts a level only together with arrears beyond it or a sign of deterioration."""
-    out = contributions.copy()
+    out: np.ndarray = contributions.copy()
     for k, ind in enumerate(indicators):
         cap = rules.level_caps.get(ind.id)
         if cap is not None:
