@@ -64,3 +64,19 @@ def test_offset_model__the_stored_model_predicts_as_the_fitted_one_offset_includ
     stored = LinearModel.model_validate_json(LinearModel.from_fitted(fitted, tuple("abcde")).model_dump_json())
     assert stored.offset == "a"
     assert np.allclose(stored.predict(x), fitted.predict(x))
+
+
+def test_offset_model__the_backtest_fits_every_logistic_candidate_on_top_of_the_past_late_rate():
+    from pathlib import Path
+
+    from csv_ledger import ledger_from_csv
+
+    from arwatch.core.backtest import BacktestSettings, run_backtest
+    from arwatch.core.backtest.run import BASELINE_FEATURE, baseline_column
+
+    excerpt = Path(__file__).parent / "data" / "ibm-ar-backtest-excerpt.csv"
+    result = run_backtest(ledger_from_csv(excerpt), BacktestSettings(late_days=(10,), serious_late_days=10,
+                                                                     delinquent_days=30, linear_only=True))
+    assert baseline_column(result.feature_names) == result.feature_names.index(BASELINE_FEATURE)
+    chosen = result.learned_status.removeprefix("chosen at the cut-offs: ").split(", ")
+    assert chosen and all("past late rate" in name for name in chosen), result.learned_status

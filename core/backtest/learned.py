@@ -101,8 +101,7 @@ class Candidate:
             return self.kind
         if self.offset is None:
             return f"logistic regression (C={self.c:g})"
-        return ("the past late rate, recalibrated (C=0)" if self.c == 0 else
-                f"logistic regression on the past late rate (C={self.c:g})")
+        return f"logistic regression on the past late rate (C={self.c:g}{': the rate alone' if self.c == 0 else ''})"
 
 
 def candidates(n_rows: int, linear_only: bool = False, offset: int | None = None) -> tuple[Candidate, ...]:
