@@ -74,3 +74,24 @@ def test_habit__the_cap_is_a_policy_setting_between_0_and_1():
 def test_habit__a_board_without_a_capped_sign_has_its_alarm_equal_to_its_score():
     board = board_at(ledger(0), T)
     assert (board.alarm_score == board.score).all()
+
+
+def test_habit__a_level_hold_keeps_to_the_alarm_score_not_to_the_habit_s_rank():
+    """A held customer stays held by the level rule while its alarm score is at or above
+    ``release_below_score``; a habit that ranks it at 80 does not keep it held."""
+    import numpy as np
+
+    from arwatch.core.holds import cause_masks
+
+    heavy = {"indicators": {"habitual_lateness": {"weight": 1.0}}}
+    text = ledger(120)
+    board = board_at(text, T, parse_policy(heavy))
+    late = customer_index(board.frame, "late")
+    held = np.zeros(board.frame.n_customers, dtype=bool)
+    held[late] = True
+    policy = parse_policy(heavy)
+    assert board.score[late] >= policy.credit.holds.release_below_score > board.alarm_score[late]
+    assert not dict(cause_masks(board, policy, held))["level:critical"][late]
+    uncapped = parse_policy({**heavy, "scoring": {"level_caps": {}}})  # without the cap the habit alone holds
+    board = board_at(text, T, uncapped)
+    assert dict(cause_masks(board, uncapped, held))["level:critical"][late]
