@@ -58,7 +58,7 @@ class ScoreBoard:
       contributions: [indicator, customer] weight * strength actually counted.
       score: 0..100 per customer, what ranks customers; level and segment: indexes into LEVELS /
         SEGMENTS. alarm: the score the level comes from (``alarm_score``: every contribution, those
-        of the policy's ``level_caps`` capped), at most the score; None: the score itself.
+        of the policy's ``level_weights`` at that weight), at most the score; None: the score itself.
       scored_by: "scorecard" (the weighted indicators), or the predictor the company's backtest
         chose, whose chance (x 100) is then the score (``backtest.live.apply_in_use``); the
         reasons stay the indicators' evidence either way.
@@ -139,16 +139,18 @@ def noisy_or(contributions: np.ndarray) -> np.ndarray:
 
 
 def capped_for_level(indicators: tuple[Indicator[Any], ...], contributions: np.ndarray,
-                     rules: ScoringPolicy) -> np.ndarray:
-    """``contributions`` with each indicator of ``rules.level_caps`` counted at most at its cap:
+                     policy: Policy) -> np.ndarray:
+    """``contributions`` with each indicator of ``[scoring] level_weights`` weighed at most that:
     what the level is computed from. A chronic late payer is ranked by its habit but is a segment to
-    treat with patience, not an alarm (seed 001): by default the habit alone stays low, and it
-    lifts a level only together with arrears beyond it or a sign of deterioration."""
+    treat with patience, not an alarm (seed 001): by default the habit counts towards the level as
+    it did before it ranked at a higher weight (alone: medium at most), and lifts a level further
+    only together with arrears beyond it or a sign of deterioration."""
     out: np.ndarray = contributions.copy()
     for k, ind in enumerate(indicators):
-        cap = rules.level_caps.get(ind.id)
-        if cap is not None:
-            out[k] = np.minimum(out[k], cap)
+        cap = policy.scoring.level_weights.get(ind.id)
+        weight = policy.params(ind.id).weight
+        if cap is not None and weight > cap:
+            out[k] = contributions[k] * (cap / weight)
     return out
 
 
@@ -159,7 +161,7 @@ def score(frame: LedgerFrame, policy: Policy | None = None,
     results = tuple(ind.run(frame, policy.params(ind.id)) for ind in indicators)
     contributions = combine(frame, indicators, results, policy)
     scores = noisy_or(contributions)
-    alarm = noisy_or(capped_for_level(indicators, contributions, policy.scoring))
+    alarm = noisy_or(capped_for_level(indicators, contributions, policy))
     by_id = {r.indicator: r for r in results}
     return ScoreBoard(frame, indicators, results, contributions, scores, levels(alarm, policy.scoring),
                       segment(frame, by_id, policy.segments, policy.params("habitual_lateness")),

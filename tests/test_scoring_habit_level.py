@@ -1,5 +1,5 @@
 """A habit ranks, it does not alarm: habitual_lateness counts fully in the score that orders
-customers, and at most ``[scoring] level_caps`` towards the level (seed 001: a chronic late
+customers, and at most ``[scoring] level_weights`` towards the level (seed 001: a chronic late
 payer is a segment to treat with patience). Arrears beyond the habit still raise the level."""
 
 import datetime as dt
@@ -12,7 +12,7 @@ from arwatch.core.policy import LEVELS, Policy, parse_policy
 T = "2024-03-31"
 HEAD = 'customer late "Late Ltd" terms=30\ncustomer ontime "On Time plc" terms=30\n'
 #: before this change: the habit at weight 0.35 and no cap
-BEFORE = parse_policy({"indicators": {"habitual_lateness": {"weight": 0.35}}, "scoring": {"level_caps": {}}})
+BEFORE = parse_policy({"indicators": {"habitual_lateness": {"weight": 0.35}}, "scoring": {"level_weights": {}}})
 
 
 def paid_invoices(cid: str, days_late: int, months: int = 12) -> str:
@@ -65,10 +65,20 @@ def test_habit__the_same_customer_with_arrears_beyond_its_habit_goes_high_as_bef
     assert now.alarm_score[late] <= now.score[late]
 
 
-def test_habit__the_cap_is_a_policy_setting_between_0_and_1():
-    assert Policy().scoring.level_caps == {"habitual_lateness": 0.15}
-    with pytest.raises(ValueError, match="level_caps"):
-        parse_policy({"scoring": {"level_caps": {"habitual_lateness": 1.5}}})
+def test_habit__the_level_weight_is_a_policy_setting_between_0_and_1():
+    assert Policy().scoring.level_weights == {"habitual_lateness": 0.35}
+    with pytest.raises(ValueError, match="level_weights"):
+        parse_policy({"scoring": {"level_weights": {"habitual_lateness": 1.5}}})
+
+
+@pytest.mark.parametrize("days_late", [0, 20, 60, 120])
+def test_habit__levels_are_those_of_the_habit_at_its_former_weight(days_late):
+    """Only the ranking changed: with or without arrears, every level is what weight 0.35 gave."""
+    arrears = "invoice late LATE/X1 2023-10-01 500.00\ninvoice ontime ONTIME/X1 2024-02-01 500.00\n"
+    for text in (ledger(days_late), ledger(days_late, arrears)):
+        now, before = board_at(text, T), board_at(text, T, BEFORE)
+        assert (now.level == before.level).all()
+        assert now.alarm_score == pytest.approx(before.score)
 
 
 def test_habit__a_board_without_a_capped_sign_has_its_alarm_equal_to_its_score():
@@ -92,6 +102,6 @@ def test_habit__a_level_hold_keeps_to_the_alarm_score_not_to_the_habit_s_rank():
     policy = parse_policy(heavy)
     assert board.score[late] >= policy.credit.holds.release_below_score > board.alarm_score[late]
     assert not dict(cause_masks(board, policy, held))["level:critical"][late]
-    uncapped = parse_policy({**heavy, "scoring": {"level_caps": {}}})  # without the cap the habit alone holds
+    uncapped = parse_policy({**heavy, "scoring": {"level_weights": {}}})  # without the cap the habit alone holds
     board = board_at(text, T, uncapped)
     assert dict(cause_masks(board, uncapped, held))["level:critical"][late]
