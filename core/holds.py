@@ -1,7 +1,8 @@
 """Credit holds: placed by the hold rules, released with hysteresis, lifted by a manager.
 
 A hold is placed on the first day one of its causes fires. A held customer stays held while
-any cause fires, where the level cause uses the lower ``release_below_score`` threshold, and
+any cause fires, where the level cause uses the lower ``release_below_score`` threshold (on the
+alarm score the level comes from, ``ScoreBoard.alarm_score``: a habit ranks, it holds no one), and
 until every cause has been clear for ``clear_days`` consecutive days (checked by scoring the
 frame as of each of those days, so the rule needs nothing stored beyond the hold itself).
 A manager's override (``WrittenState.overrides``) lifts the hold until its date. With
@@ -74,7 +75,7 @@ def cause_masks(board: ScoreBoard, policy: Policy, held: np.ndarray) -> list[tup
         masks.append(("over_limit", over & overdue))
     if rules.levels:
         at_level = np.isin(board.level, [LEVEL_NAMES.index(level) for level in rules.levels])
-        keeps = held & (board.score >= rules.release_below_score)
+        keeps = held & (board.alarm_score >= rules.release_below_score)
         masks.append((f"level:{'/'.join(rules.levels)}", at_level | keeps))
     return masks
 

@@ -53,7 +53,9 @@ class ScoringPolicy(_Section):
     """How indicator strengths become a 0-100 score and a level.
 
     score = 100 * (1 - prod(1 - weight_i * strength_i)) over the fired indicators, so each
-    sign adds risk, none can push past 100, and a single weak sign stays low.
+    sign adds risk, none can push past 100, and a single weak sign stays low. The score ranks
+    customers; the level comes from the same sum with each indicator of ``level_weights`` weighed
+    at most that (the alarm score): a habit ranks a customer fully but raises no alarm alone.
     """
 
     medium: float = Field(default=25, ge=0, le=100, description="score from which the level is medium")
@@ -65,11 +67,21 @@ class ScoringPolicy(_Section):
         description="indicator -> it counts only when one of these fired too (seed 000: a drop "
                     "in volume alone is no reason for collection)",
     )
+    level_weights: dict[str, float] = Field(
+        default_factory=lambda: {"habitual_lateness": 0.35},
+        description="indicator -> the most weight it has towards the level (it ranks customers with its full "
+                    "weight): seed 001 treats a chronic late payer with patience, not as an alarm, so the habit "
+                    "counts towards the level as it did at weight 0.35 (alone: medium at most) while it ranks "
+                    "at its weight",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> ScoringPolicy:
         if not self.medium <= self.high <= self.critical:
             raise ValueError("levels: medium <= high <= critical is required")
+        bad = {k: v for k, v in self.level_weights.items() if not 0 <= v <= 1}
+        if bad:
+            raise ValueError(f"level_weights: a weight is between 0 and 1, got {bad}")
         return self
 
 

@@ -56,7 +56,9 @@ class ScoreBoard:
     Attributes:
       results: one IndicatorResult per indicator, in registry order.
       contributions: [indicator, customer] weight * strength actually counted.
-      score: 0..100 per customer; level and segment: indexes into LEVELS / SEGMENTS.
+      score: 0..100 per customer, what ranks customers; level and segment: indexes into LEVELS /
+        SEGMENTS. alarm: the score the level comes from (``alarm_score``: every contribution, those
+        of the policy's ``level_weights`` at that weight), at most the score; None: the score itself.
       scored_by: "scorecard" (the weighted indicators), or the predictor the company's backtest
         chose, whose chance (x 100) is then the score (``backtest.live.apply_in_use``); the
         reasons stay the indicators' evidence either way.
@@ -72,6 +74,13 @@ class ScoreBoard:
     top_reasons: int
     scored_by: str = "scorecard"  # the predictor whose chance set score and level (``backtest.live``)
     model: Any = None  # the ``backtest.live.ModelInUse`` that scored, None when no model was asked
+    alarm: np.ndarray | None = None
+
+    @property
+    def alarm_score(self) -> np.ndarray:
+        """Per customer, the score its level comes from (what holds keep to): the score without
+        the part of a capped sign (a habit) beyond its cap."""
+        return self.score if self.alarm is None else self.alarm
 
     def result(self, indicator_id: str) -> IndicatorResult:
         return next(r for r in self.results if r.indicator == indicator_id)
@@ -123,14 +132,37 @@ def levels(score: np.ndarray, rules: ScoringPolicy) -> np.ndarray:
     return np.searchsorted(np.array([rules.medium, rules.high, rules.critical]), score, side="right").astype(np.int8)
 
 
+def noisy_or(contributions: np.ndarray) -> np.ndarray:
+    """100 * (1 - prod(1 - c)) per customer (column): every sign adds, none past 100."""
+    total: np.ndarray = 100.0 * (1.0 - np.prod(1.0 - np.clip(contributions, 0, 1), axis=0))
+    return total
+
+
+def capped_for_level(indicators: tuple[Indicator[Any], ...], contributions: np.ndarray,
+                     policy: Policy) -> np.ndarray:
+    """``contributions`` with each indicator of ``[scoring] level_weights`` weighed at most that:
+    what the level is computed from. A chronic late payer is ranked by its habit but is a segment to
+    treat with patience, not an alarm (seed 001): by default the habit counts towards the level as
+    it did before it ranked at a higher weight (alone: medium at most), and lifts a level further
+    only together with arrears beyond it or a sign of deterioration."""
+    out: np.ndarray = contributions.copy()
+    for k, ind in enumerate(indicators):
+        cap = policy.scoring.level_weights.get(ind.id)
+        weight = policy.params(ind.id).weight
+        if cap is not None and weight > cap:
+            out[k] = contributions[k] * (cap / weight)
+    return out
+
+
 def score(frame: LedgerFrame, policy: Policy | None = None,
           indicators: tuple[Indicator[Any], ...] = INDICATORS) -> ScoreBoard:
     """Run every indicator on ``frame`` (already cut at its day) and score every customer."""
     policy = policy or Policy()
     results = tuple(ind.run(frame, policy.params(ind.id)) for ind in indicators)
     contributions = combine(frame, indicators, results, policy)
-    scores = 100.0 * (1.0 - np.prod(1.0 - np.clip(contributions, 0, 1), axis=0))
+    scores = noisy_or(contributions)
+    alarm = noisy_or(capped_for_level(indicators, contributions, policy))
     by_id = {r.indicator: r for r in results}
-    return ScoreBoard(frame, indicators, results, contributions, scores, levels(scores, policy.scoring),
+    return ScoreBoard(frame, indicators, results, contributions, scores, levels(alarm, policy.scoring),
                       segment(frame, by_id, policy.segments, policy.params("habitual_lateness")),
-                      policy.scoring.top_reasons)
+                      policy.scoring.top_reasons, alarm=alarm)

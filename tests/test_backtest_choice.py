@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from arwatch.core.backtest.choice import choose, nested
+from arwatch.core.backtest.metrics import roc_auc
 
 Q = np.array([dt.date(2024, m, 1).toordinal() for m in (1, 4, 7, 10)], dtype=np.int64)
 
@@ -78,3 +79,24 @@ def test_choice__too_little_evidence_keeps_the_baseline():
     preds = {"late_rate": noisy(rng, y, 0.1), "dunning": noisy(rng, y, 0.1), "learned": noisy(rng, y, 3.0)}
     pick, why = choose(preds, y, day < Q[1])
     assert pick == "late_rate" and why == "too little evidence yet: the baseline is used"
+
+
+def test_choice__a_higher_auc_owed_to_one_customer_does_not_replace_the_baseline():
+    """The learned model ranks exactly as the past late rate except on one customer's invoices,
+    which it gets right: a higher AUC on the evidence, but in the resamples without that customer
+    (about a third of them) it is no better, so the past late rate stays; without customers to
+    resample, the higher AUC alone would have chosen it."""
+    rng, day, y, known, cust = quarters()
+    late_rate = noisy(rng, y, 0.5)
+    learned = late_rate.copy()
+    lucky = cust == 7
+    learned[lucky] = y[lucky] * 10.0 - 5.0 + 0.01 * rng.random(lucky.sum())
+    preds = {"late_rate": late_rate, "dunning": noisy(rng, y, 0.1), "learned": learned}
+    everything = np.ones(len(y), dtype=bool)
+    assert roc_auc(y, learned) > roc_auc(y, late_rate)
+    assert choose(preds, y, everything)[0] == "learned"
+    pick, why = choose(preds, y, everything, cust)
+    assert pick == "late_rate"
+    assert why.endswith("not above it in 90% of customer resamples): the baseline is used")
+    u = nested(preds, y, day, known, cust, Q)
+    assert {p for _, p in u.choices} == {"late_rate"} and u.final == "late_rate"

@@ -6,14 +6,18 @@ than X days late) and scores the invoices of the next quarter [c, next c). Every
 made by a model that never saw the invoice or anything after it.
 
 What is fitted at c is itself chosen on earlier periods only (``select``): the candidates are
-logistic regressions on standardised features with regularisation strengths ``C_GRID`` (and,
-from ``BOOSTING_FROM`` training rows, gradient boosting); each is fitted at the start of each of
+logistic regressions fitted on top of the baseline (``offset_logistic``: the customer's shrunk
+past late rate as log odds is an offset, the other standardised features a residual whose
+coefficients an L2 penalty of 1 / C shrinks towards 0) with C in ``C_GRID``, C = 0 being the
+baseline itself (and, from ``BOOSTING_FROM`` training rows, gradient boosting); each is fitted at the start of each of
 the ``INNER_MONTHS`` whole months before c on what was known then, and predicts that month's
 invoices (those whose outcome was known by c). The candidate with the lowest log-loss over
 those months wins; its out-of-sample predictions of those months also fit the calibration
 (Platt scaling: a logistic curve on the log-odds), used when they hold ``MIN_POSITIVES`` of each
 outcome. Nothing about the quarter being scored, nor anything learned after c, enters the choice.
 Fits run on one thread so results do not depend on the machine (and small fits are faster).
+Where the features add nothing to the past late rate, the months before c choose a small C and
+the model ranks as the baseline does; where they add, a larger C lets them.
 
 scikit-learn is a dependency of arwatch; ``available()`` only guards against a broken install.
 """
@@ -28,19 +32,22 @@ from typing import Any
 import numpy as np
 
 from ..frame import date_of
+from .offset_logistic import OffsetLogistic
 
 BOOSTING_FROM = 20_000
 MIN_POSITIVES = 10
-#: inverse regularisation strengths tried for the logistic regression (features standardised)
-C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
-#: used when no earlier month could validate a candidate (too few outcomes of one kind)
+#: inverse regularisation strengths tried for the residual on top of the baseline (features
+#: standardised); 0: no residual, the baseline's log odds and an intercept
+C_GRID = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+#: used when no earlier month could validate a candidate (too few outcomes of one kind): the
+#: baseline alone when there is one (an offset), else a moderate regularisation
 C_FALLBACK = 0.1
 #: whole months before a cut-off, each validating candidates fitted at its start: half of the
 #: minimum history of 12 months, so that the choice rests on many months, not on one quarter
 INNER_MONTHS = 6
 #: the model a company runs (``linear_only``, ``live``) is fitted often and stored as numbers: a
 #: coarser grid and three validation months keep a fit of three years of history to seconds
-LIVE_C_GRID = (0.01, 0.1, 1.0)
+LIVE_C_GRID = (0.0, 0.01, 0.1, 1.0)
 LIVE_INNER_MONTHS = 3
 MISSING = ("scikit-learn could not be imported, although arwatch depends on it: reinstall arwatch "
            "(`pip install --force-reinstall arwatch`) to use the learned model")
@@ -80,36 +87,41 @@ def quarter_starts(first_day: int, last_day: int, min_history_months: int = 12) 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A model kind and its setting: ``kind`` "logistic regression" (``c``: inverse regularisation)
+    """A model kind and its setting: ``kind`` "logistic regression" (``c``: inverse regularisation
+    of the residual; ``offset``: the feature column of the baseline's log odds, None without one)
     or "gradient boosting"."""
 
     kind: str
     c: float = C_FALLBACK
+    offset: int | None = None
 
     @property
     def name(self) -> str:
-        return f"logistic regression (C={self.c:g})" if self.kind == "logistic regression" else self.kind
+        if self.kind != "logistic regression":
+            return self.kind
+        if self.offset is None:
+            return f"logistic regression (C={self.c:g})"
+        return f"logistic regression on the past late rate (C={self.c:g}{': the rate alone' if self.c == 0 else ''})"
 
 
-def candidates(n_rows: int, linear_only: bool = False) -> tuple[Candidate, ...]:
+def candidates(n_rows: int, linear_only: bool = False, offset: int | None = None) -> tuple[Candidate, ...]:
     """The candidates for a training set of ``n_rows``; ``linear_only``: logistic regressions on the
-    ``LIVE_C_GRID`` only (a model that is stored and applied without scikit-learn: ``live.LinearModel``)."""
+    ``LIVE_C_GRID`` only (a model that is stored and applied without scikit-learn: ``live.LinearModel``).
+    Without an ``offset`` column there is no baseline to keep, and C = 0 is left out."""
+    grid = tuple(c for c in (LIVE_C_GRID if linear_only else C_GRID) if c > 0 or offset is not None)
+    out = tuple(Candidate("logistic regression", c, offset) for c in grid)
     if linear_only:
-        return tuple(Candidate("logistic regression", c) for c in LIVE_C_GRID)
-    out = tuple(Candidate("logistic regression", c) for c in C_GRID)
+        return out
     return out + ((Candidate("gradient boosting"),) if n_rows >= BOOSTING_FROM else ())
 
 
 def make_classifier(candidate: Candidate) -> Any:  # a scikit-learn estimator (scikit-learn is untyped)
     """An unfitted scikit-learn classifier for ``candidate``."""
-    from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: PLC0415
-    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
-    from sklearn.pipeline import make_pipeline  # noqa: PLC0415
-    from sklearn.preprocessing import StandardScaler  # noqa: PLC0415
-
     if candidate.kind == "gradient boosting":
+        from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: PLC0415
+
         return HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, random_state=0)
-    return make_pipeline(StandardScaler(), LogisticRegression(C=candidate.c, max_iter=2000))
+    return OffsetLogistic(candidate.c, candidate.offset)
 
 
 def _fit(model: Any, x: np.ndarray, y: np.ndarray, day: np.ndarray | None = None) -> Any:
@@ -180,13 +192,14 @@ class Fitted:
 
 
 def select(x: np.ndarray, y: np.ndarray, day: np.ndarray, known_from: np.ndarray, cutoff: int,
-           linear_only: bool = False) -> Fitted | None:
+           linear_only: bool = False, offset: int | None = None) -> Fitted | None:
     """The model to use from ``cutoff`` on, chosen and fitted on rows known before it only (see the
-    module docstring); None when those rows hold too few outcomes of one kind."""
+    module docstring); None when those rows hold too few outcomes of one kind. ``offset``: the
+    column of ``x`` holding the baseline's log odds (``offset_logistic``)."""
     known = (known_from < cutoff) & (day < cutoff)
     if not _enough(y[known]):
         return None
-    cands = candidates(int(known.sum()), linear_only)
+    cands = candidates(int(known.sum()), linear_only, offset)
     inner = LIVE_INNER_MONTHS if linear_only else INNER_MONTHS
     starts = [_months_back(cutoff, k) for k in range(inner, 0, -1)] + [cutoff]
     preds: dict[Candidate, list[np.ndarray]] = {c: [] for c in cands}
@@ -207,7 +220,8 @@ def select(x: np.ndarray, y: np.ndarray, day: np.ndarray, known_from: np.ndarray
         best = min(cands, key=lambda c: (losses[c], cands.index(c)))
         calibration, loss = Calibration.fit(yv, np.concatenate(preds[best])), losses[best]
     else:
-        best, calibration, loss = Candidate("logistic regression", C_FALLBACK), Calibration(), float("nan")
+        best = Candidate("logistic regression", 0.0 if offset is not None else C_FALLBACK, offset)
+        calibration, loss = Calibration(), float("nan")
     model = _fit(make_classifier(best), x[known], y[known], day[known])
     return Fitted(model, best, calibration, loss, tuple(used))
 
@@ -232,7 +246,7 @@ class TimeOrdered:
 
 
 def time_ordered(x: np.ndarray, day: np.ndarray, label: np.ndarray, known_from: np.ndarray,
-                 cutoffs: np.ndarray, linear_only: bool = False) -> TimeOrdered:
+                 cutoffs: np.ndarray, linear_only: bool = False, offset: int | None = None) -> TimeOrdered:
     """At each cut-off, ``select`` on rows with ``known_from`` < cut-off and ``day`` < cut-off, and
     score the rows with cut-off <= ``day`` < next cut-off."""
     prob = np.full(len(day), np.nan)
@@ -242,7 +256,7 @@ def time_ordered(x: np.ndarray, day: np.ndarray, label: np.ndarray, known_from: 
         test = (day >= c) & (day < nxt)
         if not test.any():
             continue
-        fitted = select(x, label, day, known_from, int(c), linear_only)
+        fitted = select(x, label, day, known_from, int(c), linear_only, offset)
         if fitted is None:
             continue
         prob[test] = fitted.predict(x[test])
@@ -254,10 +268,10 @@ def time_ordered(x: np.ndarray, day: np.ndarray, label: np.ndarray, known_from: 
 
 
 def fit_final(x: np.ndarray, label: np.ndarray, day: np.ndarray, known_from: np.ndarray, end: int,
-              linear_only: bool = False) -> Fitted | None:
+              linear_only: bool = False, offset: int | None = None) -> Fitted | None:
     """The model for today's open invoices: chosen and fitted on every row known by the end of day
     ``end``; None when too few examples."""
-    return select(x, label, day, known_from, end + 1, linear_only)
+    return select(x, label, day, known_from, end + 1, linear_only, offset)
 
 
 def fit_days_to_pay(x: np.ndarray, days_to_pay: np.ndarray) -> Any:

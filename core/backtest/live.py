@@ -6,7 +6,8 @@ at least the policy's minimum (``[model] min_settled_invoices``) runs the backte
 for one question: at the invoice date, will the invoice be paid more than ``[model] late_days``
 late? The predictor that backtest puts in use (nested, time-ordered: ``choice``) is what runs:
 
-* ``learned``: a logistic regression on the indicators' raw measures and the customer's record
+* ``learned``: a logistic regression on top of the customer's past late rate (its log odds an offset,
+  ``offset_logistic``), with the indicators' raw measures and the customer's record as the residual
   (``features``), its regularisation and calibration chosen on earlier months only
   (``learned.select``), fitted on every outcome known before the fit day. Only the linear kind
   is tried here (and in the backtest that chooses it), so the model is kept as numbers
@@ -45,7 +46,7 @@ from .history import History, history, paid_in_full_day
 from .run import BacktestSettings, backtest_frame
 
 #: bump when what is stored or how it is applied changes: an older stored model is fitted again
-FORMAT = 1
+FORMAT = 1  # a model stored before the offset existed has offset "" and applies as it did
 PREDICTOR_TITLES = {"learned": "learned model (logistic regression)", "late_rate": "customer's past late rate",
                     "dunning": "dunning levels (days past due)", "scorecard": "arwatch scorecard"}
 
@@ -55,7 +56,9 @@ class _Frozen(BaseModel):
 
 
 class LinearModel(_Frozen):
-    """A fitted logistic regression on standardised features, with its Platt calibration."""
+    """A fitted logistic regression on standardised features, with its Platt calibration; with an
+    ``offset`` (a name of ``names``), fitted on top of that column, the baseline's log odds
+    (``offset_logistic``): it is added to the linear part as it is."""
 
     setting: str
     names: tuple[str, ...]
@@ -65,18 +68,22 @@ class LinearModel(_Frozen):
     intercept: float
     calibration_a: float = 1.0
     calibration_b: float = 0.0
+    offset: str = ""
 
     @classmethod
     def from_fitted(cls, fitted: ml.Fitted, names: tuple[str, ...]) -> LinearModel:
-        scaler, regression = fitted.model[0], fitted.model[-1]
-        return cls(setting=fitted.candidate.name, names=names, mean=tuple(map(float, scaler.mean_)),
-                   scale=tuple(map(float, scaler.scale_)), coef=tuple(map(float, regression.coef_[0])),
-                   intercept=float(regression.intercept_[0]), calibration_a=fitted.calibration.a,
-                   calibration_b=fitted.calibration.b)
+        model = fitted.model
+        offset = names[model.offset] if model.offset is not None else ""
+        return cls(setting=fitted.candidate.name, names=names, mean=tuple(map(float, model.mean_)),
+                   scale=tuple(map(float, model.scale_)), coef=tuple(map(float, model.coef_)),
+                   intercept=float(model.intercept_), calibration_a=fitted.calibration.a,
+                   calibration_b=fitted.calibration.b, offset=offset)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Calibrated probabilities of the rows of ``x`` (columns in ``names`` order)."""
         z: np.ndarray = ((x - np.array(self.mean)) / np.array(self.scale)) @ np.array(self.coef) + self.intercept
+        if self.offset:
+            z = z + x[:, self.names.index(self.offset)]
         raw = 1.0 / (1.0 + np.exp(-z))
         return ml.Calibration(self.calibration_a, self.calibration_b).apply(raw)
 
@@ -278,7 +285,7 @@ def apply_in_use(board: ScoreBoard, model: ModelInUse, policy: Policy) -> ScoreB
         return dataclasses.replace(board, scored_by=model.predictor, model=model)
     if model.predictor == "dunning":
         return dataclasses.replace(board, score=np.clip(p, 0, 100), level=dunning_level(p), scored_by="dunning",
-                                   model=model)
+                                   model=model, alarm=None)
     score = 100.0 * np.clip(p, 0.0, 1.0)
     level = levels(score, policy.scoring)
     # A model learned from how invoices were paid ranks customers by habit; a customer already in
@@ -287,4 +294,4 @@ def apply_in_use(board: ScoreBoard, model: ModelInUse, policy: Policy) -> ScoreB
     arrears = board.segment == SEGMENT_NAMES.index("delinquent")
     score = np.where(arrears, np.maximum(score, board.score), score)
     level = np.where(arrears, np.maximum(level, board.level), level).astype(board.level.dtype)
-    return dataclasses.replace(board, score=score, level=level, scored_by=model.predictor, model=model)
+    return dataclasses.replace(board, score=score, level=level, scored_by=model.predictor, model=model, alarm=None)

@@ -42,6 +42,8 @@ from .outcome import InvoiceOutcome, delinquency_day, invoice_outcome, last_day
 from .replay import Progress, Replay, replay, replay_days
 
 POINTS: tuple[str, ...] = ("invoice date", "due date")
+#: the feature the learned model adds its residual to (``baseline_column``)
+BASELINE_FEATURE = "serious_rate_log_odds"
 PREDICTORS: tuple[str, ...] = ("scorecard", "dunning", "late_rate", "learned")
 PREDICTOR_TITLES = {"scorecard": "arwatch scorecard", "dunning": "dunning levels (days past due only)",
                     "late_rate": "customer's past late rate", "learned": "learned model"}
@@ -227,7 +229,8 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
                                   full.i_due[pt.rows].astype(np.int64) + x + 1)
             prob = None
             if use_ml:
-                fit = ml.time_ordered(pt.x[x][k], pt.day[k], y[k], known_from[k], cutoffs, settings.linear_only)
+                fit = ml.time_ordered(pt.x[x][k], pt.day[k], y[k], known_from[k], cutoffs, settings.linear_only,
+                                      baseline_column(pt.names))
                 prob = np.full(len(pt.rows), np.nan)
                 prob[k] = fit.probability
                 used_cutoffs.update(fit.cutoffs)
@@ -244,7 +247,7 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
     if in_use == "learned" and final_fit is not None:  # what runs from the end on (``live``): fitted on all known
         pt, (y, k, known_from) = points["invoice date"], final_fit
         final_model = ml.fit_final(pt.x[settings.serious_late_days][k], y[k], pt.day[k], known_from[k], end,
-                                   settings.linear_only)
+                                   settings.linear_only, baseline_column(pt.names))
     fc = (Forecast((), (), (), "naive", "not forecast (a live fit)") if settings.headline_only else
           _forecast(full, points["invoice date"], outcome, paid_day, end, settings, cutoffs, in_use == "learned"))
     return BacktestResult(
@@ -259,6 +262,13 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
         forecast_reason=fc.reason, replay_seconds=seconds, final_model=final_model,
         false_alarm_segments=_false_alarm_segments(rep, bad_day, end, settings),
         feature_names=points["invoice date"].names)
+
+
+def baseline_column(names: tuple[str, ...]) -> int | None:
+    """The feature column the learned model is fitted on top of (``offset_logistic``): the
+    customer's past share of invoices paid more than X days late, shrunk, as log odds (the
+    question's X: the share paid late at all for X = 0), the baseline it has to beat."""
+    return names.index(BASELINE_FEATURE) if BASELINE_FEATURE in names else None
 
 
 def _judge_customers(full: LedgerFrame, rep: Replay, paid_day: np.ndarray, bad_day: np.ndarray, end: int,

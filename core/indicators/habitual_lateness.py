@@ -36,7 +36,8 @@ _EPOCH = 719163  # day number (date.toordinal) of 1970-01-01, numpy's datetime64
 
 
 class Params(IndicatorParams):
-    weight: float = Field(default=0.35, ge=0, le=1)
+    weight: float = Field(default=0.7, ge=0, le=1, description="ranks customers fully; counts towards the "
+                                                                 "level at most with [scoring] level_weights")
     last_n: int = Field(default=12, ge=1, description="settled invoices the habit is taken from")
     half_life: float = Field(default=6, gt=0, description="invoices back at which an invoice weighs half")
     prior_invoices: float = Field(default=3, ge=0, description="pseudo-invoices at the company's norm "
