@@ -46,23 +46,54 @@ def parsed(name: str) -> Locale:
     return Locale.parse(check_locale(name))
 
 
+# Babel takes a fraction of a millisecond per value; a plan writes the same days and amounts
+# again and again (an invoice's in its evidence, its statement line, its letter), so each
+# (value, locale) is formatted once per process. The caches are bounded; equal keys give equal
+# text (a value of 0 is not cached: -0.0 == 0.0, and Babel may write the sign).
+_KEEP = 1 << 16
+
+
 def day(value: dt.date, locale: str = DEFAULT_LOCALE) -> str:
     """A date in the locale's medium style ('20 Nov 2026', '20.11.2026', 'Nov 20, 2026')."""
+    return _day(value, type(value).__name__, locale)
+
+
+@lru_cache(maxsize=_KEEP)
+def _day(value: dt.date, kind: str, locale: str) -> str:
     return format_date(value, "medium", locale=parsed(locale))
 
 
 def month(value: dt.date, locale: str = DEFAULT_LOCALE) -> str:
     """A month and year as the locale names it ('November 2026', 'novembre 2026')."""
+    return _month(value, type(value).__name__, locale)
+
+
+@lru_cache(maxsize=4096)
+def _month(value: dt.date, kind: str, locale: str) -> str:
     return format_date(value, "LLLL yyyy", locale=parsed(locale))
 
 
 def money(value: Number, currency: str, locale: str = DEFAULT_LOCALE) -> str:
     """An amount with its currency, to the cent, as the locale writes it."""
+    if not value:
+        return format_currency(value, currency, locale=parsed(locale))
+    return _money(value, type(value).__name__, currency, locale)
+
+
+@lru_cache(maxsize=_KEEP)
+def _money(value: Number, kind: str, currency: str, locale: str) -> str:
     return format_currency(value, currency, locale=parsed(locale))
 
 
 def amount(value: Number, locale: str = DEFAULT_LOCALE) -> str:
     """An amount to the cent without currency (a table cell whose head names the currency)."""
+    if not value:
+        return format_decimal(value, format="#,##0.00", locale=parsed(locale))
+    return _amount(value, type(value).__name__, locale)
+
+
+@lru_cache(maxsize=_KEEP)
+def _amount(value: Number, kind: str, locale: str) -> str:
     return format_decimal(value, format="#,##0.00", locale=parsed(locale))
 
 

@@ -22,7 +22,9 @@ from .templates import load_templates
 
 class TemplatePlanner:
     """``plan`` with the templates of ``folder`` (None: the built-in ones, read when first
-    needed) writing days and money in ``locale``."""
+    needed) writing days and money in ``locale``. A sync writes only the diff, so what is written
+    already and stays is not rendered again (``render_written=False``): the same changes, with
+    the same texts, as a plan rendering everything (tests/test_plan_on_demand.py)."""
 
     def __init__(self, folder: str | Path | None = None, locale: str = DEFAULT_LOCALE, lazy: bool = False):
         self.folder, self.locale = folder, locale
@@ -41,7 +43,7 @@ class TemplatePlanner:
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
     def __call__(self, board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date) -> DesiredState:
-        return plan(board, written, policy, today, self.templates, locale=self.locale)
+        return plan(board, written, policy, today, self.templates, render_written=False, locale=self.locale)
 
 
 default_planner = TemplatePlanner(lazy=True)  # the built-in templates, in en_GB
