@@ -14,6 +14,10 @@ A dry run pulls, scores, plans and diffs, and writes nothing anywhere. A source 
 own flags (``writes_back`` False) is pulled and scored only: no written state, diff or write.
 A run whose pull would remove, or whose plan would undo, too much at once (``guard``) stops
 before saving the snapshot or writing anything: status ``mass_change``.
+
+A run that would see exactly what the company's last completed run saw (its pull brought
+nothing, and nothing else changed: ``arwatch.sync.unchanged``) ends after the pull, writing
+nothing (``RunSummary.unchanged_since``).
 """
 
 from __future__ import annotations

@@ -6,8 +6,10 @@ planner's templates and locale (``TemplatePlanner.inputs``: a run with a planner
 inputs is never skipped); arwatch's code (its version and a hash of its source, which covers
 the scorer, the planner and the model's code); the source's name; and the store's stamp of the
 company (``RunInputsTable.stamp``: its written state, audit log, collector notes, hold overrides,
-model fits and unfinished writes). A target that keeps its written state outside the store (an
-accounting system) is read and hashed too: a task completed there is a change.
+model fits, journal, cursor and the runs that did not end well). Only a company whose written
+state the store keeps (a file or demo source) is ever skipped: an accounting system that keeps
+its own (Odoo, QuickBooks) can be changed there by people, and telling would take reading it
+back (not done: the recorded Odoo and QuickBooks exchanges have no such read).
 
 The source side is the pull, which a run does first anyway: a pull that brought nothing (no
 record, deletion or problem: a file source whose files have the size and mtime, or else the
@@ -15,10 +17,10 @@ hash, of the last pull; an API with nothing after its cursor) leaves the snapsho
 run saved it.
 
 The fingerprint is recorded once a run has written everything it planned (no failed write),
-after its writes, and forgotten at the start of every run that is not skipped: a run that
-crashed, was stopped by the mass-change guard, or failed a write leaves none, so the next run
-runs in full and meets the same problem. A skipped run reports the problems the recorded run
-found in the data (the same data would give the same ones).
+after its writes. A later run that does anything (saves a snapshot, journals a write) or ends
+otherwise than ok or partial (crashed, failed, stopped by the mass-change guard) changes the
+store's stamp, so the run after it runs in full and meets the same problem. A skipped run
+reports the problems the recorded run found in the data (the same data would give the same ones).
 """
 
 from __future__ import annotations
@@ -75,8 +77,9 @@ def _store_backed(adapter: SourceAdapter, store: Store, company: str) -> bool:
 
 def fingerprint(store: Store, company: str, adapter: SourceAdapter, policy: Policy, today: dt.date,
                 planner: object) -> str | None:
-    """What a run of ``company`` as of ``today`` sees besides the pull, hashed; None when the
-    planner names no inputs (such a run is never skipped)."""
+    """What a run of ``company`` as of ``today`` sees besides the pull, hashed; None (a run never
+    skipped) when the planner names no inputs, or when the target keeps its written state outside
+    the store (it would have to be read back to tell)."""
     planned = getattr(planner, "inputs", None)
     if not isinstance(planned, str):
         return None
@@ -85,7 +88,7 @@ def fingerprint(store: Store, company: str, adapter: SourceAdapter, policy: Poli
                              "planner": planned, "store": store.inputs.stamp(company),
                              "writes_back": writes_back(adapter)}
     if writes_back(adapter) and not _store_backed(adapter, store, company):
-        parts["target"] = adapter.read_written_state().model_dump(mode="json")
+        return None  # an accounting system keeps its written state itself: people change it there
     text = json.dumps(parts, sort_keys=True, default=str)
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 

@@ -225,3 +225,29 @@ def test_unchanged__a_run_that_crashed_before_its_writes_completed_is_run_again_
     assert again.unchanged_since is None and loads == [1] and again.status == "ok"
     assert len(store.written.state("acme").tasks) == 3
     assert _file_run(tmp_path, store).unchanged_since == DAY and loads == [1]
+
+
+class Elsewhere:
+    """Written records kept outside the store (as an accounting system keeps its own)."""
+
+    def __init__(self, records):
+        self.inner = records
+
+    def state(self):
+        return self.inner.state()
+
+    def record(self, applied, then):
+        self.inner.record(applied, then)
+
+
+class AccountingSystem(FileSource):
+    def __init__(self, company, mapping, records):
+        super().__init__(company, mapping, Elsewhere(records))
+
+
+def test_unchanged__a_target_keeping_its_own_written_state_is_never_skipped(tmp_path, loads):
+    write_export(tmp_path / "export.csv", book_rows())
+    store = open_store(tmp_path / "state.sqlite3")
+    for _ in range(2):
+        assert _file_run(tmp_path, store, AccountingSystem).unchanged_since is None
+    assert loads == [1, 1]
