@@ -194,6 +194,7 @@ def one_run(folder: Path, url: str, today: dt.date, model: str = "chosen") -> di
     stages = Stages()
     instrument(stages)
     planner = stages.wrap("plan", default_planner)
+    planner.inputs = default_planner.inputs  # type: ignore[attr-defined]  # what it plans with: a rerun may be skipped
     store = open_store(url)
     mapping = FileMapping.model_validate(settings(folder))
     start = time.perf_counter()
@@ -204,7 +205,8 @@ def one_run(folder: Path, url: str, today: dt.date, model: str = "chosen") -> di
     stages.stop()
     return {"total": total, "times": stages.times, "peaks": stages.peaks, "peak": stages.peak,
             "status": summary.status, "pulled": summary.pulled, "changes": len(summary.changes),
-            "issues": len(summary.issues), "snapshot_writes": snapshot_writes(url), "scored": summary.scored}
+            "issues": len(summary.issues), "snapshot_writes": snapshot_writes(url), "scored": summary.scored,
+            "unchanged_since": str(summary.unchanged_since or "")}
 
 
 # ---------------------------------------------------------------- the driver
@@ -264,7 +266,8 @@ def print_table(backend: str, results: dict[tuple[int, str], dict[str, Any]], si
         for n in sizes:
             r = results[(n, phase)]
             print(f"  {n:,}: status {r['status']}, pulled {r['pulled']:,}, scored {r['scored']:,}, "
-                  f"changes {r['changes']:,}, issues {r['issues']:,}, snapshot rows written {r['snapshot_writes']:,}")
+                  f"changes {r['changes']:,}, issues {r['issues']:,}, snapshot rows written {r['snapshot_writes']:,}"
+                  + (f", nothing changed since the run of {r['unchanged_since']}" if r.get("unchanged_since") else ""))
 
 
 def main() -> None:

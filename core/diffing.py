@@ -14,9 +14,14 @@ from .actions import Change, DesiredState, Diff, Flag, Hold, Op, Task, WrittenSt
 _Item = TypeVar("_Item", Flag, Hold, Task)
 
 
+def reason_id(reason: str) -> str:
+    """The indicator a reason line names ("aging: INV/1 95 days past due" -> "aging")."""
+    return reason.partition(":")[0].strip()
+
+
 def reason_ids(flag: Flag) -> frozenset[str]:
-    """The indicators a flag's reasons name ("aging: INV/1 95 days past due" -> "aging")."""
-    return frozenset(reason.partition(":")[0].strip() for reason in flag.reasons)
+    """The indicators a flag's reasons name."""
+    return frozenset(reason_id(reason) for reason in flag.reasons)
 
 
 def _flag_changed(old: Flag, new: Flag) -> bool:

@@ -118,10 +118,15 @@ class PlanView:
         self.standing = standing(frame)
         self.state[self.standing.placed & (self.state != "fraud investigation")] = "with agency"
         self.firm = self.state != ""
+        self._silenced: dict[tuple[str, bool], np.ndarray] = {}
 
     def silenced(self, rule: StepRule) -> np.ndarray:
         """Per customer: the collector's switches stop this rule's step: a snooze every customer-facing
         step, an exclusion the reminders (e-mails, letters), an agency placement all dunning."""
+        key = (rule.channel, rule.step == "agency_referral")
+        found = self._silenced.get(key)  # asked customer by customer too (core/ladder.py): computed once
+        if found is not None:
+            return found
         s = self.standing
         out = np.zeros(self.frame.n_customers, dtype=bool)
         if rule.channel in CUSTOMER_FACING:
@@ -130,6 +135,8 @@ class PlanView:
             out |= s.excluded
         if rule.step == "agency_referral":
             out |= s.placed
+        out.flags.writeable = False
+        self._silenced[key] = out
         return out
     def day(self, value: dt.date | int | np.integer) -> str:
         """A date (or day number) in the company's locale."""

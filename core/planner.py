@@ -21,6 +21,7 @@ import numpy as np
 from . import wording
 from .actions import DesiredState, Flag, Hold, Task, WrittenState
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, LetterPolicy, StepRule
+from .diffing import reason_id, reason_ids
 from .dispute_tasks import dispute_firings
 from .formats import DEFAULT_LOCALE
 from .frame import LedgerFrame, date_of
@@ -28,9 +29,10 @@ from .hold_notice import HOLD_STEP, carries_hold, hold_told_by_call
 from .holds import desired_holds, fired
 from .ladder import RANK, is_rung, rung_firings
 from .plan_view import Explained, Firing, PlanView
-from .policy import Policy
+from .policy import LEVELS, Policy
 from .promises import INSTALMENT_STATES, PROMISE_STATES
 from .scoring import ScoreBoard
+from .segments import SEGMENTS
 from .statements import LADDER as STATEMENTS
 from .statements import describe as describe_statements
 from .statements import statement_firings
@@ -266,12 +268,14 @@ def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: 
     """One task per (customer, step, cause) that the ladders fire for today, sorted by key: the
     ladder's one open rung per customer in an episode (core/ladder.py), and the other steps.
 
-    With ``render_written=False`` a task whose key is already written is not rendered again: the
-    written ``Task`` stands for it (``diff`` compares task keys only, so the diff is the same).
+    With ``render_written=False`` a task whose key is already written, open or done, is not
+    rendered again: the written ``Task`` stands for it (``diff`` compares task keys only, and
+    leaves a task done recently as it is, so the diff is the same).
     """
     view = PlanView(board, policy, explained, holds, written, locale)
     by_hold = {h.customer_id: h for h in holds}
     current = {t.key: t for t in written.tasks}
+    done = {t.key: t for t in written.done_tasks}
     firings = [firing for segment in SEGMENT_NAMES for ladder, index, rule in policy.credit.ladder(segment)
                for firing in _fire(view, segment, ladder, index, rule, by_hold)]
     called = frozenset(fi.customer for fi in firings if fi.rule.scope == "promise" and fi.rule.channel == "call")
@@ -289,24 +293,43 @@ def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: 
             continue
         if not render_written and key in current:
             tasks[key] = current[key]
+        elif not render_written and key in done:
+            tasks[key] = done[key]
         else:
             tasks[key] = _task(view, firing, current, templates, company_name, today)
     return tuple(tasks[k] for k in sorted(tasks))
 
 
 def plan_flags(board: ScoreBoard, policy: Policy, today: dt.date,
-               explained: Explained | None = None, locale: str = DEFAULT_LOCALE) -> tuple[Flag, ...]:
+               explained: Explained | None = None, locale: str = DEFAULT_LOCALE,
+               written: Mapping[str, Flag] | None = None) -> tuple[Flag, ...]:
     """A risk flag for every customer at or above the policy's ``flag_min_level``, its reasons'
-    days and amounts in ``locale`` (``explained``'s when given)."""
+    days and amounts in ``locale`` (``explained``'s when given).
+
+    With ``written`` (the flags written, by key), a written flag that ``diff`` would leave as it
+    is (same level, segment and reasons named) stands for the new one: its evidence is not
+    written again (``render_written=False`` of ``plan``).
+    """
     minimum = LEVEL_NAMES.index(policy.credit.flag_min_level)
     explained = explained or Explained(board, locale)
     flags = []
     for c in np.flatnonzero(board.level >= minimum):
+        kept = written.get(f"flag:{board.frame.c_id[c]}") if written else None
+        if kept is not None and _unchanged_flag(board, int(c), kept):
+            flags.append(kept)
+            continue
         s = explained.customer(int(c))
         flags.append(Flag(customer_id=s.customer_id, level=s.level, score=s.score, segment=s.segment,
                           reasons=tuple(wording.reason(r.indicator, r.evidence) for r in s.reasons),
                           as_of=today))
     return tuple(sorted(flags, key=lambda fl: fl.customer_id))
+
+
+def _unchanged_flag(board: ScoreBoard, c: int, kept: Flag) -> bool:
+    """``kept`` has the level, segment and reasons (by name) customer ``c``'s flag would have:
+    ``diff``'s comparison, made without writing the evidence."""
+    names = frozenset(reason_id(wording.reason(ind, "")) for ind in board.reason_indicators(c))
+    return (kept.level, kept.segment, reason_ids(kept)) == (LEVELS[board.level[c]], SEGMENTS[board.segment[c]], names)
 
 
 def plan(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date,
@@ -315,14 +338,16 @@ def plan(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.dat
     """The desired flags, holds and tasks as of ``today`` (the day ``board`` was scored); days
     and amounts of the letters and tasks written in ``locale`` (core/formats.py).
 
-    ``render_written=False`` (for adapters that only apply ``diff``): tasks already written are
-    not rendered again; see ``plan_tasks``.
+    ``render_written=False`` (for a sync, which only applies ``diff``): tasks and flags already
+    written, which ``diff`` would leave as they are, are not rendered again; the written ones
+    stand for them (``plan_tasks``, ``plan_flags``): the same changes, with the same texts.
     """
     _check_day(board.frame, today)
     company_name = company_name or board.frame.company_name
     holds = desired_holds(board, written, policy, today, locale)
     explained = Explained(board, locale)
-    return DesiredState(as_of=today, flags=plan_flags(board, policy, today, explained, locale), holds=holds,
+    kept = None if render_written else {f.key: f for f in written.flags}
+    return DesiredState(as_of=today, flags=plan_flags(board, policy, today, explained, locale, kept), holds=holds,
                         tasks=plan_tasks(board, written, policy, today, templates, holds, company_name,
                                          render_written, explained, locale))
 

@@ -89,14 +89,26 @@ class ScoreBoard:
         """Customer indexes, riskiest first (ties by name)."""
         return np.lexsort((self.frame.c_name.astype(str), -self.score))
 
-    def customer(self, c: int, locale: str = DEFAULT_LOCALE) -> CustomerScore:
-        """The explained result of customer index ``c``, its evidence written in ``locale``."""
+    def _reason_rows(self, c: int) -> list[int]:
+        """The indicators (rows of ``contributions``) of customer ``c``'s top reasons, largest first."""
         order = np.argsort(-self.contributions[:, c], kind="stable")
         total = self.contributions[:, c]
-        reasons = []
+        rows = []
         for k in order[: self.top_reasons]:
             if total[k] <= 0:
                 break
+            rows.append(int(k))
+        return rows
+
+    def reason_indicators(self, c: int) -> tuple[str, ...]:
+        """The indicator ids of ``customer(c)``'s reasons, in order, without writing their evidence."""
+        return tuple(self.indicators[k].id for k in self._reason_rows(c))
+
+    def customer(self, c: int, locale: str = DEFAULT_LOCALE) -> CustomerScore:
+        """The explained result of customer index ``c``, its evidence written in ``locale``."""
+        total = self.contributions[:, c]
+        reasons = []
+        for k in self._reason_rows(c):
             ind, res = self.indicators[k], self.results[k]
             reasons.append(Reason(indicator=ind.id, title=ind.title, strength=round(float(res.strength[c]), 3),
                                   points=round(float(self.score[c] * total[k] / total.sum()), 1),

@@ -14,16 +14,18 @@ A dry run pulls, scores, plans and diffs, and writes nothing anywhere. A source 
 own flags (``writes_back`` False) is pulled and scored only: no written state, diff or write.
 A run whose pull would remove, or whose plan would undo, too much at once (``guard``) stops
 before saving the snapshot or writing anything: status ``mass_change``.
+
+A run that would see exactly what the company's last completed run saw (its pull brought
+nothing, and nothing else changed: ``arwatch.sync.unchanged``) ends after the pull, writing
+nothing (``RunSummary.unchanged_since``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, Protocol
 
 from arwatch.core.actions import ApplyResult, Change, DesiredState, Override, WrittenState
@@ -37,14 +39,11 @@ from arwatch.core.contract import (
     writes_back,
 )
 from arwatch.core.diffing import diff
-from arwatch.core.formats import DEFAULT_LOCALE
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.issues import Issue
 from arwatch.core.load import load_ledger
-from arwatch.core.planner import plan
 from arwatch.core.policy import Policy
 from arwatch.core.scoring import ScoreBoard, score
-from arwatch.sync.templates import load_templates
 
 from .config import CompanyConfig
 from .errors import Locked, LockLost
@@ -52,14 +51,19 @@ from .faults import fault_point
 from .guard import Guard
 from .merge import Merged, merge
 from .model_in_use import scored
+from .planners import default_planner, planner_with_templates
 from .recovery import reconcile, recover
 from .store import Store
 from .store.engine import busy_message, store_busy
 from .store.journal import DONE, FAILED
 from .store.lock import HeldLock
+from .store.run_inputs import RecordedInputs
 from .summary import RunSummary, tally
+from .unchanged import fingerprint, nothing_pulled, unchanged_since
 
 log = logging.getLogger(__name__)
+
+__all__ = ["Planner", "default_planner", "planner_with_templates", "run_sync", "score_stored"]
 
 DEFAULT_GUARD = Guard()  # frozen: the limits of a run given none
 
@@ -84,24 +88,6 @@ class _NoBar:
 
 def no_progress(desc: str, total: int | None) -> Bar:
     return _NoBar()
-
-
-def default_planner(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date) -> DesiredState:
-    """``arwatch.core.planner.plan`` with the built-in templates."""
-    return plan(board, written, policy, today, _default_templates())
-
-
-@functools.lru_cache(maxsize=1)
-def _default_templates() -> dict[str, str]:
-    return load_templates()
-
-
-def planner_with_templates(folder: str | Path | None, locale: str = DEFAULT_LOCALE) -> Planner:
-    """A planner using a business's own template folder (each file overrides one step; None: the
-    built-in templates), writing days and money in ``locale``: what ``arwatch plan`` shows is
-    what ``arwatch sync`` writes."""
-    templates = load_templates(folder)
-    return lambda board, written, policy, today: plan(board, written, policy, today, templates, locale=locale)
 
 
 def _name(company: CompanyConfig | str) -> str:
@@ -316,7 +302,12 @@ def _release(lock: HeldLock) -> None:
 def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Policy, today: dt.date, full: bool,
            planner: Planner, progress: Progress, batch_size: int, actor: str, run_id: str,
            steps: Bar, lock: HeldLock, guard: Guard | None) -> RunSummary:
-    merged, pull = _pull_and_merge(store, company, adapter, full, today)
+    pull = adapter.pull(None if full else store.snapshot.cursor(company), full)
+    seen = fingerprint(store, company, adapter, policy, today, planner) if nothing_pulled(pull) else None
+    if (last := unchanged_since(store, company, pull, seen)) is not None:
+        return _unchanged(store, company, adapter, policy, today, planner, run_id, pull, last, lock)
+    stored_company, stored = store.snapshot.load(company)
+    merged = merge(stored_company, stored, pull, adapter.name, seen_on=today)
     steps.update()
     board, load_issues = _score(merged, adapter, policy, today, store, company, save=True)
     steps.update()
@@ -325,6 +316,7 @@ def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Policy, t
             return _stopped(company, adapter, run_id, pull, guard, found)
         lock.check("save the snapshot")
         _save_snapshot(store, company, adapter, merged, pull, run_id, lock)
+        _remember(store, company, adapter, policy, today, planner, run_id)
         return _read_only_summary(company, adapter, run_id, pull, merged, board, load_issues, today)
     lock.check("read the target's written state")  # renewed at each stage, not only by the thread
     target = adapter.read_written_state()
@@ -351,12 +343,39 @@ def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Policy, t
         if answers:
             store.audit.append_answers(company, answers, actor, run_id)
     steps.update()
+    if not failures:
+        _remember(store, company, adapter, policy, today, planner, run_id)
     issues = tuple(pull.issues) + merged.issues + tuple(load_issues)
     return RunSummary(company=company, source=adapter.name, run_id=run_id, as_of=today,
                       status="partial" if failures or issues else "ok", pulled=pull.count(),
                       deleted=sum(len(v) for v in merged.removed.values()), scored=board.frame.n_customers,
                       issues=issues, changes=changes, counts=tally(applied), failures=tuple(failures),
                       recovered=recovered)
+
+
+def _remember(store: Store, company: str, adapter: SourceAdapter, policy: Policy, today: dt.date,
+              planner: Planner, run_id: str) -> None:
+    """Record what this run saw, now that all it planned is written (``arwatch.sync.unchanged``)."""
+    seen = fingerprint(store, company, adapter, policy, today, planner)
+    if seen is not None:
+        store.inputs.record(company, run_id, today, seen)
+
+
+def _unchanged(store: Store, company: str, adapter: SourceAdapter, policy: Policy, today: dt.date,
+               planner: Planner, run_id: str, pull: PullResult, last: RecordedInputs, lock: HeldLock) -> RunSummary:
+    """The summary of a run that sees what the run ``last`` saw: nothing to write. A cursor the
+    pull moved without bringing anything (a file touched, not changed) is kept, and what this
+    run saw recorded with it."""
+    if pull.cursor is not None and pull.cursor != store.snapshot.cursor(company):
+        with store.begin() as conn:
+            lock.confirm(conn, "the cursor was not saved")
+            store.snapshot.set_cursor(conn, company, pull.cursor, run_id)
+        _remember(store, company, adapter, policy, today, planner, last.run_id)
+    log.info("%s: nothing changed since the run of %s: nothing to write", company, last.as_of)
+    before = store.inputs.summary(last.run_id) or {"company": company, "source": adapter.name}
+    return RunSummary.model_validate(before).model_copy(update={
+        "run_id": run_id, "pulled": 0, "deleted": 0, "changes": (), "counts": tally(()), "failures": (),
+        "recovered": 0, "error": "", "mass_change": (), "as_of": today, "unchanged_since": last.as_of})
 
 
 def _stopped(company: str, adapter: SourceAdapter, run_id: str, pull: PullResult, guard: Guard | None, found: list[str],

@@ -54,6 +54,9 @@ class RunSummary(BaseModel):
       as_of: the day the run scored and planned for (its clock's ``today``).
       mass_change: what the guard found too much ("release 3 of 3 open holds (100%)"): the run
         stopped (status mass_change), or a real run would stop (dry run).
+      unchanged_since: the as-of day of the completed run that saw exactly what this one saw:
+        this run ended early, loading, scoring and planning nothing, writing nothing
+        (``arwatch.sync.unchanged``); its ``issues`` and ``scored`` are that run's.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -74,6 +77,7 @@ class RunSummary(BaseModel):
     read_only: bool = False
     as_of: dt.date | None = None
     mass_change: tuple[str, ...] = ()
+    unchanged_since: dt.date | None = None
 
     @property
     def failed(self) -> int:
@@ -89,6 +93,9 @@ class RunSummary(BaseModel):
             return f"{self.company}: {self.status}: pulled {self.pulled}, {self._removed()}; {self.error}"
         if self.error and self.status not in ("ok", "partial", "dry_run"):
             return f"{self.company}: {self.status}: {self.error}"
+        if self.unchanged_since is not None:
+            said = f"nothing changed since the run of {day(self.unchanged_since, locale)}: nothing to write"
+            return f"{self.company}: {self._head(locale)}: " + ", ".join([said, *self._rejected()])
         parts = [f"pulled {self.pulled}", f"scored {self.scored}"]
         if self.read_only:
             parts.append("read-only (the source writes its own flags, holds and tasks)")

@@ -52,16 +52,28 @@ PLANNER = default_planner  # tests replace it with a small planner
 Seen = list[tuple[ScoreBoard, DesiredState]]
 
 
+class _Capturing:
+    """A planner that keeps each board it planned on and the plan; its ``inputs`` are those of
+    the planner it calls (``arwatch.sync.unchanged``)."""
+
+    def __init__(self, planner: Planner | None, seen: Seen):
+        self.planner, self.seen = planner, seen
+
+    @property
+    def inputs(self) -> str | None:
+        return getattr(self.planner or PLANNER, "inputs", None)
+
+    def __call__(self, board: ScoreBoard, written: WrittenState, policy, today: dt.date) -> DesiredState:
+        desired = (self.planner or PLANNER)(board, written, policy, today)
+        self.seen.append((board, desired))
+        return desired
+
+
 def capturing_planner(planner: Planner | None = None) -> tuple[Planner, Seen]:
     """``planner`` (default ``PLANNER``) that also keeps each board it planned on and the plan, for
     the run's trends (recorded once the run has finished well)."""
     seen: Seen = []
-
-    def plan(board: ScoreBoard, written: WrittenState, policy, today: dt.date) -> DesiredState:
-        desired = (planner or PLANNER)(board, written, policy, today)
-        seen.append((board, desired))
-        return desired
-    return plan, seen
+    return _Capturing(planner, seen), seen
 
 
 def configured_planner(config: SyncConfig, company: CompanyConfig, templates: Path | None = None,
@@ -125,7 +137,7 @@ def _sync_one(name: str, config: SyncConfig, store: Store, secrets: Secrets, arg
     summary = run_sync(company, store, adapter, policy, today, full=args.full, dry_run=args.dry_run,
                        planner=planner, progress=_progress(name),
                        guard=None if args.allow_mass_change else config.guard_for(company))
-    if summary.status in ("ok", "partial"):
+    if summary.status in ("ok", "partial") and summary.unchanged_since is None:  # a skipped run: recorded
         _record_trends(store, name, adapter, policy, today, summary, seen)
     return summary, tuple(getattr(adapter, "notes", ()))
 

@@ -134,12 +134,19 @@ class RowsByCustomer:
         if self._order is None or self._sorted is None:
             self._order = np.argsort(self.cust, kind="stable")
             self._sorted = self.cust[self._order]
-        start, end = np.searchsorted(self._sorted, [customer, customer + 1])
+        start, end = np.searchsorted(self._sorted, _bounds(customer, self._sorted.dtype))
         found: np.ndarray = self._order[start:end]
         return found
 
 
 def rows_of(keys: np.ndarray, customer: int) -> np.ndarray:
     """Indexes of the rows of a customer-sorted key column that belong to ``customer``."""
-    start, end = np.searchsorted(keys, [customer, customer + 1])
+    start, end = np.searchsorted(keys, _bounds(customer, keys.dtype))
     return np.arange(start, end)
+
+
+def _bounds(customer: int, dtype: np.dtype) -> np.ndarray:
+    """``[customer, customer + 1]`` in the keys' own dtype: a list of Python ints is int64, and
+    searching an int32 column for it would copy the whole column to int64 first, on every call
+    (a pass over all rows per customer asked: quadratic over a run's explanations)."""
+    return np.array([customer, customer + 1], dtype=dtype)

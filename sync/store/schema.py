@@ -151,3 +151,12 @@ collector_notes = Table(  # one line of the collector-note syntax per row (``arw
     Column("by", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+run_inputs = Table(  # what the company's last completed run saw (sync/unchanged.py): one row per company
+    "run_inputs", metadata,
+    Column("company", String(200), primary_key=True),
+    Column("run_id", String(64), nullable=False),  # the run that saw them and wrote all it planned
+    Column("as_of", Date, nullable=False),
+    Column("fingerprint", String(80), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)

@@ -21,6 +21,7 @@ from .journal import Journal
 from .lock import STALE_AFTER, LockTable
 from .models import ModelTable
 from .notes import NotesTable
+from .run_inputs import RunInputsTable
 from .runs import RunLog
 from .snapshot import SnapshotTable
 from .written import WrittenTable
@@ -41,6 +42,7 @@ class Store:
         self.history = HistoryTable(engine, now)
         self.models = ModelTable(engine, now)
         self.notes = NotesTable(engine, now)
+        self.inputs = RunInputsTable(engine, now)
 
     def memory_of(self, company: str, adapter: str) -> CompanyMemory:
         """A source adapter's own memory for the company (``AdapterMemory``)."""

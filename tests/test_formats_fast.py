@@ -1,0 +1,73 @@
+"""Days and amounts fast (core/formats.py): days formatted once per value, amounts filled into
+the locale's pattern read from Babel once; the text is Babel's, whatever the value's type, sign
+or size, and whatever was formatted before it."""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+import numpy as np
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+from arwatch.core import formats
+
+VALUES = [0.0, -0.0, 0, Decimal("0"), Decimal("-0.00"), 1.005, Decimal("1.005"), 2, 2.0, Decimal("2.50"),
+          np.float64(1234.565), -1234.5, 1e9, 0.125, Decimal("0.125"), 12.345, np.float64(-0.0)]
+
+
+def test_formats__money_and_amount_are_babels_text_for_every_value_in_any_order():
+    for locale in ("en_GB", "de_DE", "fr_CH", "en_IN"):
+        for values in (VALUES, VALUES[::-1]):
+            for value in values:
+                assert formats.money(value, "EUR", locale) == format_currency(value, "EUR", locale=locale), value
+                assert formats.amount(value, locale) == format_decimal(value, format="#,##0.00", locale=locale)
+
+
+LOCALES = ["en_GB", "en_US", "de_DE", "fr_FR", "fr_CH", "de_CH", "en_IN", "ja_JP", "nl_NL", "es_ES", "it_IT",
+           "pt_BR", "ar_EG", "sv_SE", "pl_PL", "hi_IN", "zh_CN", "da_DK", "nb_NO", "fi_FI", "cs_CZ", "he_IL",
+           "tr_TR", "ru_RU", "ko_KR", "de_AT", "en_CA", "fr_CA", "es_MX", "id_ID"]
+CURRENCIES = ["EUR", "USD", "GBP", "JPY", "CHF", "INR", "KWD", "CLP"]
+
+
+def random_values(n, seed=5):
+    rnd = random.Random(seed)
+    makers = [lambda: round(rnd.uniform(-1e7, 1e7), rnd.randint(0, 4)), lambda: rnd.uniform(-1e3, 1e3),
+              lambda: rnd.randint(-10**9, 10**9),
+              lambda: Decimal(f"{rnd.randint(-10**8, 10**8)}.{rnd.randint(0, 999):03d}"),
+              lambda: np.float64(rnd.uniform(0, 1e6)), lambda: round(rnd.uniform(0, 100), 2) + 0.005,
+              lambda: float("nan"), lambda: float("inf")]
+    return [rnd.choice(makers)() for _ in range(n)]
+
+
+def test_formats__money_and_amount_write_random_values_as_babel_does_in_30_locales():
+    values = random_values(300)
+    for locale in LOCALES:
+        for currency in CURRENCIES:
+            for value in values:
+                assert formats.money(value, currency, locale) == format_currency(value, currency, locale=locale), (
+                    locale, currency, value)
+        for value in values:
+            assert formats.amount(value, locale) == format_decimal(value, format="#,##0.00", locale=locale), value
+
+
+def test_formats__the_common_locales_take_the_fast_layout():
+    assert formats._money_layout("EUR", "en_GB") is not None and formats._money_layout("EUR", "de_DE") is not None
+    assert formats._amount_layout("fr_FR") is not None
+
+
+def test_formats__days_and_months_are_babels_text():
+    days = [dt.date(2026, 11, 20), dt.datetime(2026, 11, 20, 23, 59), dt.date(1999, 1, 1)]
+    for locale in ("en_GB", "de_DE", "ja_JP"):
+        for value in days + days:
+            assert formats.day(value, locale) == format_date(value, "medium", locale=locale)
+            assert formats.month(value, locale) == format_date(value, "LLLL yyyy", locale=locale)
+
+
+def test_among__is_np_isin_on_id_columns():
+    from arwatch.core.columnar import among
+
+    ids = np.array(["a", "b", "c", "a", "10", "1"], dtype=object)
+    for wanted in ([], ["a"], ["1", "c", "zz"], ["b", "b"]):
+        assert (among(ids, wanted) == np.isin(ids, wanted)).all()
+    assert among(np.array([], dtype=object), ["a"]).shape == (0,)
