@@ -15,8 +15,8 @@ Stages (wall time and the peak RSS of the process while the stage ran, sampled e
   read      the CSV files read into columns (pyarrow; ``adapters/file/columns.py``)
   validate  the columns checked and converted into records, payments netted
   merge     the stored snapshot read back and merged with the pull
-  load      ``load_ledger`` (records to validated models, cross-record checks)
-  frame     ``LedgerFrame.from_ledger`` (records to columns)
+  load      ``load_frame`` (records checked in columns, cross-record checks; the frame cut at the day)
+  frame     ``load_frame.frame_columns`` (the checked columns to the frame's arrays)
   score     all indicators, segments and scores
   model     the company's model in use: fitted on the first run (a backtest of the company's own
             history, ``sync/model_in_use.py``), read from the store on a rerun
@@ -140,7 +140,7 @@ class Stages:
 def instrument(stages: Stages) -> None:
     """Wrap the steps of ``run_sync`` and of the file source in ``stages`` (this process only)."""
     from arwatch.adapters.file import columns, reader, source, target
-    from arwatch.core.frame import LedgerFrame
+    from arwatch.core import load_frame
     from arwatch.sync import runner
     from arwatch.sync.store.snapshot import SnapshotTable
 
@@ -154,13 +154,8 @@ def instrument(stages: Stages) -> None:
     source.read_mapped = stages.wrap("validate", source.read_mapped)
     runner.merge = stages.wrap("merge", runner.merge)
     SnapshotTable.load = stages.wrap("merge", SnapshotTable.load)  # type: ignore[method-assign]
-    runner.load_ledger = stages.wrap("load", runner.load_ledger)
-    timed_frame = stages.wrap("frame", LedgerFrame.from_ledger)
-
-    class Frame:
-        from_ledger = staticmethod(timed_frame)
-
-    runner.LedgerFrame = Frame  # type: ignore[misc,assignment]
+    runner.load_frame = stages.wrap("load", runner.load_frame)
+    load_frame.frame_columns = stages.wrap("frame", load_frame.frame_columns)
     runner.score = stages.wrap("score", runner.score)
     runner.scored = stages.wrap("model", runner.scored)
     runner.diff = stages.wrap("plan", runner.diff)
