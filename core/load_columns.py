@@ -16,6 +16,7 @@ as a table of their own (``owner``: the record's row).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -105,39 +106,95 @@ def _is_amount(v: Any) -> bool:
 def _iso_day(text: str) -> int:
     if _ISO.fullmatch(text) is None:
         return BAD
-    import datetime as dt  # noqa: PLC0415 (only here)
-
     try:
         return dt.date.fromisoformat(text).toordinal()
     except ValueError:
         return BAD
 
 
+def _by_distinct(values: list[Any], read: Callable[[Any], Any], missing: Any) -> list[Any] | None:
+    """``read`` of each value, computed once per distinct value (``missing`` for MISSING); None
+    when a value cannot be a dict key."""
+    try:
+        known = {v: read(v) for v in set(values) if v is not MISSING}
+    except TypeError:  # an unhashable value (a list where text belongs)
+        return None
+    known[MISSING] = missing
+    return list(map(known.__getitem__, values))
+
+
+def _ids_ok(values: list[Any]) -> np.ndarray:
+    """``_is_id`` of each value; a column of clean text is checked whole."""
+    if set(map(type, values)) <= {str} and _unstripped(values) == 0:
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        return (lengths > 0) & (lengths <= 200)
+    return _mask(values, _is_id)
+
+
+def _texts_ok(values: list[Any], optional: bool) -> np.ndarray:
+    """``_is_text`` (``_is_optional_text``) of each value; a column of clean text is checked whole."""
+    types = set(map(type, values))
+    allowed = {str, type(None), type(MISSING)} if optional else {str}
+    if types <= allowed:
+        texts = values if types <= {str} else [v for v in values if type(v) is str]
+        if _unstripped(texts) == 0:
+            return np.ones(len(values), dtype=bool)
+    return _mask(values, _is_optional_text if optional else _is_text)
+
+
+def _unstripped(texts: list[str]) -> int:
+    """How many characters stripping would take off all ``texts`` together."""
+    return sum(map(len, texts)) - sum(map(len, map(str.strip, texts)))
+
+
 def _days(values: list[Any], optional: bool) -> np.ndarray:
     """Day numbers of ISO date texts; NEVER for a missing or None optional day; BAD otherwise."""
-    known: dict[str, int] = {}
-    out = []
-    for v in values:
+    def read(v: Any) -> int:
         if type(v) is str:
-            d = known.get(v)
-            if d is None:
-                d = known[v] = _iso_day(v)
-            out.append(d)
-        else:
-            out.append(_NEVER if optional and (v is None or v is MISSING) else BAD)
+            return _iso_day(v)
+        return _NEVER if optional and v is None else BAD
+
+    out = _by_distinct(values, read, _NEVER if optional else BAD)
+    if out is None:
+        out = [read(v) if type(v) is str or v is None else (_NEVER if optional and v is MISSING else BAD)
+               for v in values]
     return np.array(out, dtype=np.int64)
 
 
-def _amounts(values: list[Any], ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(float64, exact millionths as int64) of the amount texts where ``ok``; 0 elsewhere."""
-    floats = np.fromiter((float(v) if good else 0.0 for v, good in zip(values, ok, strict=True)),
-                         dtype=np.float64, count=len(values))
-    return floats, np.rint(floats * SCALE).astype(np.int64)
+def _amounts(values: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ok, float64, exact millionths as int64) of amount texts: ok when plain ASCII digits with
+    at most one point (1-9 digits before it, 1-6 after), which the model reads as the same
+    Decimal; 0 where not ok."""
+    if not values:
+        return np.zeros(0, dtype=bool), np.zeros(0), np.zeros(0, dtype=np.int64)
+    texts = [v if type(v) is str else "" for v in values]
+    try:
+        raw = np.array(texts, dtype=np.bytes_)
+    except UnicodeEncodeError:  # not ASCII: each on its own
+        ok = _mask(values, _is_amount)
+        floats = np.fromiter((float(v) if good else 0.0 for v, good in zip(values, ok, strict=True)),
+                             dtype=np.float64, count=len(values))
+        return ok, floats, np.rint(floats * SCALE).astype(np.int64)
+    point = np.char.find(raw, b".")  # np.char: numpy 1.26 has no np.strings (2.x runs both as ufuncs)
+    length = np.char.str_len(raw)
+    whole = np.where(point < 0, length, point)
+    decimals = np.where(point < 0, 0, length - point - 1)
+    ok = np.char.isdigit(np.char.replace(raw, b".", b"", 1)) & (np.char.count(raw, b".") <= 1)
+    ok &= (whole >= 1) & (whole <= 9) & ((point < 0) | ((decimals >= 1) & (decimals <= 6)))
+    floats = np.where(ok, raw, b"0").astype(np.float64)
+    return ok, floats, np.rint(floats * SCALE).astype(np.int64)
+
+
+def _currencies_ok(values: list[Any]) -> np.ndarray:
+    out = _by_distinct(values, _is_currency, True)
+    return np.array(out, dtype=bool) if out is not None else _mask(values, _is_currency)
 
 
 def _choice(values: list[Any], allowed: dict[str, Any], default: Any) -> tuple[np.ndarray, list[Any]]:
     """(ok, value) of an enum field given as its text (``default`` when missing)."""
-    out = [default if v is MISSING else allowed.get(v, MISSING) if type(v) is str else MISSING for v in values]
+    out = _by_distinct(values, lambda v: allowed.get(v, MISSING) if type(v) is str else MISSING, default)
+    if out is None:
+        out = [default if v is MISSING else allowed.get(v, MISSING) if type(v) is str else MISSING for v in values]
     return np.fromiter((v is not MISSING for v in out), dtype=bool, count=len(out)), out
 
 
@@ -217,10 +274,9 @@ def _alloc_table(lists: list[Any], owners: np.ndarray) -> tuple[np.ndarray, Tabl
                          count=len(flat))
     rows = [a if good else {} for a, good in zip(flat, shaped, strict=True)]
     ids, amounts, dates = _values(rows, "invoice_id"), _values(rows, "amount"), _values(rows, "date")
-    amount_ok = _mask(amounts, _is_amount)
-    floats, exact = _amounts(amounts, amount_ok)
+    amount_ok, floats, exact = _amounts(amounts)
     day = _days(dates, optional=True)
-    good = shaped & _mask(ids, _is_id) & amount_ok & (exact > 0) & (day != BAD)
+    good = shaped & _ids_ok(ids) & amount_ok & (exact > 0) & (day != BAD)
     if len(flat):
         np.logical_and.at(ok, owner, good)
     table = Table({"owner": owners[owner] if len(owners) else owner, "invoice_id": _objects(ids),
@@ -273,8 +329,9 @@ def _collection(raws: Sequence[Any], fields: frozenset[str], record_type: type[R
     ok, cols, allocs = check(rows)
     fast = np.array(idx, dtype=np.int64)[ok] if len(idx) else np.zeros(0, dtype=np.int64)
     cols = {name: col[ok] for name, col in cols.items()}
-    passed = set(fast.tolist())
-    others = [i for i in range(len(raws)) if i not in passed]
+    slow = np.ones(len(raws), dtype=bool)
+    slow[fast] = False
+    others = np.flatnonzero(slow).tolist()
     models, bad = validate_some(raws, others, record_type, type_name, source) if others else ({}, {})
     issues = [issue for i in sorted(bad) for issue in bad[i]]
     rows_order, out = _assemble(len(raws), fast, cols, models, from_models)
@@ -293,7 +350,7 @@ def _collection(raws: Sequence[Any], fields: frozenset[str], record_type: type[R
 def _check_customers(rows: list[dict[str, Any]]) -> tuple[np.ndarray, dict[str, np.ndarray], None]:
     ids, names, currencies = _values(rows, "id"), _values(rows, "name"), _values(rows, "currency")
     terms = _values(rows, "terms_days")
-    ok = _mask(ids, _is_id) & _mask(names, _is_text) & _mask(currencies, _is_currency)
+    ok = _ids_ok(ids) & _texts_ok(names, False) & _currencies_ok(currencies)
     ok &= _mask(terms, lambda v: v is MISSING or (type(v) is int and 0 <= v <= 3650))
     cols: dict[str, np.ndarray] = {"id": _objects(ids), "name": _objects(names),
                                    "terms": np.array([30 if not good or t is MISSING else t
@@ -301,7 +358,7 @@ def _check_customers(rows: list[dict[str, Any]]) -> tuple[np.ndarray, dict[str, 
                                    "credit_limit": np.full(len(rows), np.nan)}
     for name in ("salesperson", "email", "phone", "country"):
         values = _values(rows, name)
-        ok &= _mask(values, _is_optional_text)
+        ok &= _texts_ok(values, True)
         cols[name] = _optional(values)
     cols["record"] = _objects([None] * len(rows))  # a customer's model when it has one (for its contacts)
     return ok, cols, None
@@ -319,21 +376,20 @@ def _customers_of(models: list[Any]) -> dict[str, np.ndarray]:
 
 def _check_invoices(rows: list[dict[str, Any]]) -> tuple[np.ndarray, dict[str, np.ndarray], Table]:
     ids, numbers, customers = _values(rows, "id"), _values(rows, "number"), _values(rows, "customer_id")
-    ok = _mask(ids, _is_id) & _mask(numbers, _is_text) & _mask(customers, _is_id)
+    ok = _ids_ok(ids) & _texts_ok(numbers, False) & _ids_ok(customers)
     kind_ok, kinds = _choice(_values(rows, "kind"), KINDS, False)
     state_ok, states = _choice(_values(rows, "state"), INVOICE_STATES, True)
     issue, due = _days(_values(rows, "issue_date"), False), _days(_values(rows, "due_date"), False)
     disputed_on = _days(_values(rows, "disputed_on"), True)
     totals = _values(rows, "total")
-    total_ok = _mask(totals, _is_amount)
-    total, exact = _amounts(totals, total_ok)
+    total_ok, total, exact = _amounts(totals)
     currencies = _values(rows, "currency")
     disputed = _values(rows, "disputed")
     flag_ok = _mask(disputed, lambda v: v is MISSING or type(v) is bool)
     flags = np.array([v is True for v in disputed], dtype=bool)
     deliveries = _values(rows, "delivery")
     ok &= kind_ok & state_ok & (issue != BAD) & (due != BAD) & (disputed_on != BAD) & total_ok
-    ok &= _mask(currencies, _is_currency) & flag_ok & _mask(deliveries, _is_optional_text)
+    ok &= _currencies_ok(currencies) & flag_ok & _texts_ok(deliveries, True)
     credit = np.array([k is True for k in kinds], dtype=bool)
     alloc_ok, allocs = _alloc_table(_values(rows, "allocations"), np.arange(len(rows)))
     has_allocs = np.bincount(allocs.cols["owner"], minlength=len(rows)) > 0 if allocs.n else np.zeros(len(rows), bool)
@@ -366,15 +422,14 @@ def _invoices_of(models: list[Any]) -> dict[str, np.ndarray]:
 
 def _check_payments(rows: list[dict[str, Any]]) -> tuple[np.ndarray, dict[str, np.ndarray], Table]:
     ids, customers = _values(rows, "id"), _values(rows, "customer_id")
-    ok = _mask(ids, _is_id) & _mask(customers, _is_id)
+    ok = _ids_ok(ids) & _ids_ok(customers)
     day, returned = _days(_values(rows, "date"), False), _days(_values(rows, "returned_on"), True)
     amounts = _values(rows, "amount")
-    amount_ok = _mask(amounts, _is_amount)
-    amount, exact = _amounts(amounts, amount_ok)
+    amount_ok, amount, exact = _amounts(amounts)
     state_ok, states = _choice(_values(rows, "state"), PAYMENT_STATES, 0)
     currencies, accounts, references = (_values(rows, n) for n in ("currency", "payer_account", "reference"))
-    ok &= (day != BAD) & (returned != BAD) & amount_ok & state_ok & _mask(currencies, _is_currency)
-    ok &= _mask(accounts, _is_optional_text) & _mask(references, _is_optional_text)
+    ok &= (day != BAD) & (returned != BAD) & amount_ok & state_ok & _currencies_ok(currencies)
+    ok &= _texts_ok(accounts, True) & _texts_ok(references, True)
     state = np.array([s if s is not MISSING else 0 for s in states], dtype=np.int64)
     ok &= (state == 0) | (returned != _NEVER)
     ok &= (returned == _NEVER) | (returned >= day)
@@ -416,10 +471,13 @@ def payments_table(raws: Sequence[Any], source: str) -> tuple[Table, list[Issue]
 
 def first_of_each(table: Table, type_name: str, source: str) -> tuple[Table, list[Issue]]:
     """``load._drop_duplicates``: the first record of each id; an issue for each later one."""
+    ids = table.cols["id"].tolist()
+    if len(set(ids)) == len(ids):
+        return table, []
     seen: set[str] = set()
     keep = np.ones(table.n, dtype=bool)
     issues = []
-    for i, rid in enumerate(table.cols["id"].tolist()):
+    for i, rid in enumerate(ids):
         if rid in seen:
             keep[i] = False
             issues.append(Issue(source=source, record_type=type_name, record_id=rid, field="id",
