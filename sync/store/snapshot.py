@@ -3,7 +3,8 @@
 Records are upserted by (company, collection, id) and removed by deletions, so successive
 incremental pulls accumulate history; the merged snapshot is what the scorer reads. Each row
 keeps a hash of its payload: a record pulled again unchanged is not written again, and the
-rest are written in bulk (``bulk.py``).
+rest are written in bulk (``bulk.py``). Payloads are serialised a field at a time
+(``payloads.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, select
 
 from .bulk import bulk_upsert
+from .payloads import payload_texts
 from .rows import CHUNK, StoreTable, dumps, upsert
 from .schema import companies, cursors, snapshot
 
@@ -54,12 +56,11 @@ class SnapshotTable(StoreTable):
         written = 0
         for collection, pairs in upserts.items():
             stored = self._hashes(conn, company, collection)
-            rows = []
-            for rid, raw in pairs:
-                text = dumps(raw)
-                digest = content_hash(text)
-                if stored.get(rid) != digest:
-                    rows.append((company, collection, rid, text, run_id, digest))
+            pairs = list(pairs)
+            texts = payload_texts([raw for _, raw in pairs])
+            rows = [(company, collection, rid, text, run_id, digest)
+                    for (rid, _), text, digest in zip(pairs, texts, map(content_hash, texts), strict=True)
+                    if stored.get(rid) != digest]
             bulk_upsert(conn, snapshot, _COLUMNS, rows, _KEYS)
             written += len(rows)
         for collection, ids in removed.items():
