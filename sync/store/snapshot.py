@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, select
 
+from arwatch.core.gcpause import with_gc_paused
+
 from .bulk import bulk_upsert
 from .payloads import payload_texts
 from .rows import CHUNK, StoreTable, dumps, upsert
@@ -33,6 +35,7 @@ def content_hash(payload: str) -> str:
 
 class SnapshotTable(StoreTable):
 
+    @with_gc_paused  # a dict per record: see arwatch.core.gcpause
     def load(self, company: str) -> tuple[dict[str, Any] | None, Records]:
         """(company record or None, collection -> id -> raw record)."""
         records: Records = {}
@@ -45,6 +48,7 @@ class SnapshotTable(StoreTable):
                 records.setdefault(collection, {})[record_id] = json.loads(payload)
         return (json.loads(row[0]) if row and row[0] else None), records
 
+    @with_gc_paused  # a row tuple per record
     def save(self, conn: Connection, company: str, source: str, company_record: Mapping[str, Any] | None,
              upserts: Mapping[str, Iterable[tuple[str, Any]]], removed: Mapping[str, Iterable[str]],
              run_id: str) -> int:
