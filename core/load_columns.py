@@ -135,7 +135,7 @@ def _texts_ok(values: list[Any], optional: bool) -> np.ndarray:
     """``_is_text`` (``_is_optional_text``) of each value; a column of clean text is checked whole."""
     types = set(map(type, values))
     allowed = {str, type(None), type(MISSING)} if optional else {str}
-    if types <= allowed:
+    if types <= allowed and (object not in types or all(v is MISSING for v in values if type(v) is object)):
         texts = values if types <= {str} else [v for v in values if type(v) is str]
         if _unstripped(texts) == 0:
             return np.ones(len(values), dtype=bool)
