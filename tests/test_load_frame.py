@@ -181,13 +181,13 @@ def raw_ledgers(draw):
                           "opened_on": "2026-02-01"}] if draw(st.booleans()) else []}
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=raw_ledgers(), as_of=st.sampled_from([None, dt.date(2026, 1, 31), dt.date(2026, 4, 1)]))
 def test_load_frame__generated_ledgers_load_as_with_records(data, as_of):
     assert_same_load(copy.deepcopy(data), as_of)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=raw_ledgers())
 def test_load_frame__generated_ledgers_of_known_customers_load_as_with_records(data):
     """The same with every customer named and every record's own currency EUR, so that more
