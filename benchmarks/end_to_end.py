@@ -29,7 +29,7 @@ machine's load average before and after (the machine is shared: read figures wit
 how many snapshot rows each run wrote. Not run in tests: no test ever asserts a duration.
 
 PostgreSQL: ``--pg-url`` (default ``$ARWATCH_TEST_PG_URL`` or local trust auth, as the tests);
-a database ``arwatch_bench`` is dropped and created there for each run.
+a database ``arwatch_bench`` (``--pg-db``) is dropped and created there for each run.
 """
 
 from __future__ import annotations
@@ -205,17 +205,17 @@ def one_run(folder: Path, url: str, today: dt.date, model: str = "chosen") -> di
 # ---------------------------------------------------------------- the driver
 
 
-def fresh_pg(url: str) -> str:
-    """A new empty database ``arwatch_bench`` on the server of ``url``; its URL."""
+def fresh_pg(url: str, name: str = BENCH_DB) -> str:
+    """A new empty database ``name`` on the server of ``url``; its URL."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {BENCH_DB}"))
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
     admin.dispose()
-    bench = make_url(url).set(database=BENCH_DB)
+    bench = make_url(url).set(database=name)
     if bench.drivername == "postgresql":
         bench = bench.set(drivername="postgresql+psycopg")
     return bench.render_as_string(hide_password=False)
@@ -268,6 +268,7 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--pg-url", default=DEFAULT_PG)
+    parser.add_argument("--pg-db", default=BENCH_DB, help="the database created (dropped first) for each run")
     parser.add_argument("--model", choices=["chosen", "scorecard"], default="chosen",
                         help="the policy's [model] use: chosen (as a sync does: the first run fits the model in use "
                              "by a backtest of the company's history) or scorecard (no fit: the sync path alone)")
@@ -304,7 +305,7 @@ def main() -> None:
                 db.unlink(missing_ok=True)
                 url = f"sqlite:///{db}"
             else:
-                url = fresh_pg(args.pg_url)
+                url = fresh_pg(args.pg_url, args.pg_db)
             for phase in ("first", "rerun"):
                 r = child(folder, url, today, args.model)
                 results[backend][(n, phase)] = r
