@@ -26,6 +26,7 @@ from .schema import companies, cursors, snapshot
 Records = dict[str, dict[str, Any]]  # collection -> record id -> raw record
 _COLUMNS = ("company", "collection", "record_id", "payload", "run_id", "content_hash")
 _KEYS = ("company", "collection", "record_id")
+SAVE_CHUNK = 50_000  # records serialised and written at once (their payload texts are the bulk of the memory)
 
 
 def content_hash(payload: str) -> str:
@@ -61,12 +62,14 @@ class SnapshotTable(StoreTable):
         for collection, pairs in upserts.items():
             stored = self._hashes(conn, company, collection)
             pairs = list(pairs)
-            texts = payload_texts([raw for _, raw in pairs])
-            rows = [(company, collection, rid, text, run_id, digest)
-                    for (rid, _), text, digest in zip(pairs, texts, map(content_hash, texts), strict=True)
-                    if stored.get(rid) != digest]
-            bulk_upsert(conn, snapshot, _COLUMNS, rows, _KEYS)
-            written += len(rows)
+            for start in range(0, len(pairs), SAVE_CHUNK):  # the payloads of one chunk in memory at a time
+                part = pairs[start:start + SAVE_CHUNK]
+                texts = payload_texts([raw for _, raw in part])
+                rows = [(company, collection, rid, text, run_id, digest)
+                        for (rid, _), text, digest in zip(part, texts, map(content_hash, texts), strict=True)
+                        if stored.get(rid) != digest]
+                bulk_upsert(conn, snapshot, _COLUMNS, rows, _KEYS)
+                written += len(rows)
         for collection, ids in removed.items():
             ids = list(ids)
             for start in range(0, len(ids), CHUNK):
