@@ -15,6 +15,7 @@ from arwatch.core.contract import ConfigError, PullResult, SourceAdapter, data_d
 from arwatch.core.diffing import diff
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
+from arwatch.core.load_frame import load_frame
 from arwatch.core.model import Ledger
 from arwatch.core.planner import plan
 from arwatch.core.policy import Policy, PolicyError, load_policy
@@ -110,15 +111,26 @@ def open_company(config_path: Path | None, state: str | None, name: str | None,
     return OpenCompany(config, store, adapter, policy, name, clock)
 
 
-def stored_ledger(store: Store, name: str, adapter: SourceAdapter) -> tuple[Ledger, tuple]:
-    """The company's stored snapshot as a ledger, with its data issues (as the runner loads it)."""
+def _stored_data(store: Store, name: str, adapter: SourceAdapter) -> dict:
     stored_company, stored = store.snapshot.load(name)
     if store.snapshot.cursor(name) is None and not stored:
         raise UsageError(f"nothing stored for {name!r} yet: run `arwatch sync --source {name}` first")
-    merged = merge(stored_company, stored, PullResult(), adapter.name)
-    ledger, issues = load_ledger(ledger_data(merged, store, name), source=adapter.name,
+    return ledger_data(merge(stored_company, stored, PullResult(), adapter.name), store, name)
+
+
+def stored_ledger(store: Store, name: str, adapter: SourceAdapter) -> tuple[Ledger, tuple]:
+    """The company's stored snapshot as a ledger, with its data issues (as the runner loads it)."""
+    ledger, issues = load_ledger(_stored_data(store, name, adapter), source=adapter.name,
                                  unavailable=adapter.unavailable)
     return ledger, tuple(issues)
+
+
+def stored_frame(store: Store, name: str, adapter: SourceAdapter) -> tuple[LedgerFrame, tuple]:
+    """The company's stored snapshot as a frame (uncut), with its data issues: what
+    ``stored_ledger`` gives, without a model per record (``arwatch.core.load_frame``)."""
+    frame, issues = load_frame(_stored_data(store, name, adapter), source=adapter.name,
+                               unavailable=adapter.unavailable)
+    return frame, tuple(issues)
 
 
 def warn_unsigned(policy: Policy) -> None:

@@ -15,8 +15,8 @@ Stages (wall time and the peak RSS of the process while the stage ran, sampled e
   read      the CSV files read into columns (pyarrow; ``adapters/file/columns.py``)
   validate  the columns checked and converted into records, payments netted
   merge     the stored snapshot read back and merged with the pull
-  load      ``load_ledger`` (records to validated models, cross-record checks)
-  frame     ``LedgerFrame.from_ledger`` (records to columns)
+  load      ``load_frame`` (records checked in columns, cross-record checks; the frame cut at the day)
+  frame     ``load_frame.frame_columns`` (the checked columns to the frame's arrays)
   score     all indicators, segments and scores
   model     the company's model in use: fitted on the first run (a backtest of the company's own
             history, ``sync/model_in_use.py``), read from the store on a rerun
@@ -29,7 +29,7 @@ machine's load average before and after (the machine is shared: read figures wit
 how many snapshot rows each run wrote. Not run in tests: no test ever asserts a duration.
 
 PostgreSQL: ``--pg-url`` (default ``$ARWATCH_TEST_PG_URL`` or local trust auth, as the tests);
-a database ``arwatch_bench`` is dropped and created there for each run.
+a database ``arwatch_bench`` (``--pg-db``) is dropped and created there for each run.
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ class Stages:
 def instrument(stages: Stages) -> None:
     """Wrap the steps of ``run_sync`` and of the file source in ``stages`` (this process only)."""
     from arwatch.adapters.file import columns, reader, source, target
-    from arwatch.core.frame import LedgerFrame
+    from arwatch.core import load_frame
     from arwatch.sync import runner
     from arwatch.sync.store.snapshot import SnapshotTable
 
@@ -154,13 +154,8 @@ def instrument(stages: Stages) -> None:
     source.read_mapped = stages.wrap("validate", source.read_mapped)
     runner.merge = stages.wrap("merge", runner.merge)
     SnapshotTable.load = stages.wrap("merge", SnapshotTable.load)  # type: ignore[method-assign]
-    runner.load_ledger = stages.wrap("load", runner.load_ledger)
-    timed_frame = stages.wrap("frame", LedgerFrame.from_ledger)
-
-    class Frame:
-        from_ledger = staticmethod(timed_frame)
-
-    runner.LedgerFrame = Frame  # type: ignore[misc,assignment]
+    runner.load_frame = stages.wrap("load", runner.load_frame)
+    load_frame.frame_columns = stages.wrap("frame", load_frame.frame_columns)
     runner.score = stages.wrap("score", runner.score)
     runner.scored = stages.wrap("model", runner.scored)
     runner.diff = stages.wrap("plan", runner.diff)
@@ -212,17 +207,17 @@ def one_run(folder: Path, url: str, today: dt.date, model: str = "chosen") -> di
 # ---------------------------------------------------------------- the driver
 
 
-def fresh_pg(url: str) -> str:
-    """A new empty database ``arwatch_bench`` on the server of ``url``; its URL."""
+def fresh_pg(url: str, name: str = BENCH_DB) -> str:
+    """A new empty database ``name`` on the server of ``url``; its URL."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {BENCH_DB}"))
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
     admin.dispose()
-    bench = make_url(url).set(database=BENCH_DB)
+    bench = make_url(url).set(database=name)
     if bench.drivername == "postgresql":
         bench = bench.set(drivername="postgresql+psycopg")
     return bench.render_as_string(hide_password=False)
@@ -276,6 +271,7 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--pg-url", default=DEFAULT_PG)
+    parser.add_argument("--pg-db", default=BENCH_DB, help="the database created (dropped first) for each run")
     parser.add_argument("--model", choices=["chosen", "scorecard"], default="chosen",
                         help="the policy's [model] use: chosen (as a sync does: the first run fits the model in use "
                              "by a backtest of the company's history) or scorecard (no fit: the sync path alone)")
@@ -312,7 +308,7 @@ def main() -> None:
                 db.unlink(missing_ok=True)
                 url = f"sqlite:///{db}"
             else:
-                url = fresh_pg(args.pg_url)
+                url = fresh_pg(args.pg_url, args.pg_db)
             for phase in ("first", "rerun"):
                 r = child(folder, url, today, args.model)
                 results[backend][(n, phase)] = r

@@ -195,7 +195,8 @@ class LedgerFrame:
         returned_known = self.p_returned[pay_keep] <= t
         d_keep = self.d_open <= t
         d_inv = self.d_inv[d_keep]
-        d_inv = np.where(d_inv >= 0, remap[np.maximum(d_inv, 0)], -1).astype(np.int32) if len(d_inv) else d_inv
+        d_inv = np.where(d_inv >= 0, remap[np.maximum(d_inv, 0)], -1).astype(np.int32) \
+            if len(d_inv) and len(remap) else d_inv  # no invoices: every dispute is on the account (-1)
         t_keep = self.t_day <= t
         s_keep = self.s_day <= t
         n_keep = self.n_agreed <= t

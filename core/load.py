@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -75,28 +75,31 @@ def validate_records(
     try:
         return list(adapter.validate_python(raws)), []
     except ValidationError as error:
-        bad: dict[int, list[Issue]] = defaultdict(list)
-        for err in error.errors(include_url=False):
-            index = err["loc"][0]
-            assert isinstance(index, int)
-            field = _field_path(tuple(err["loc"][1:]))
-            message = err["msg"].removeprefix("Value error, ")
-            head, sep, rest = message.partition(": ")
-            if sep and head.isidentifier():  # a cross-field validator names its field first
-                field = f"{field}.{head}" if field else head
-                message = rest
-            bad[index].append(
-                Issue(
-                    source=source,
-                    record_type=type_name,
-                    record_id=_record_id(raws[index], index),
-                    field=field,
-                    message=message,
-                )
-            )
+        bad = issues_of(error, raws, type_name, source)
     good = [raw for i, raw in enumerate(raws) if i not in bad]
     issues = [issue for i in sorted(bad) for issue in bad[i]]
     return list(adapter.validate_python(good)), issues
+
+
+def issues_of(error: ValidationError, raws: Sequence[Any], type_name: str, source: str,
+              indexes: Sequence[int] | None = None) -> dict[int, list[Issue]]:
+    """The issues of a list's validation ``error``, by the failing record's index (its index in
+    the whole collection ``indexes[i]`` when ``raws`` is part of it: a record without an id is
+    named by that index)."""
+    bad: dict[int, list[Issue]] = defaultdict(list)
+    for err in error.errors(include_url=False):
+        position = err["loc"][0]
+        assert isinstance(position, int)
+        index = position if indexes is None else indexes[position]
+        field = _field_path(tuple(err["loc"][1:]))
+        message = err["msg"].removeprefix("Value error, ")
+        head, sep, rest = message.partition(": ")
+        if sep and head.isidentifier():  # a cross-field validator names its field first
+            field = f"{field}.{head}" if field else head
+            message = rest
+        bad[index].append(Issue(source=source, record_type=type_name, record_id=_record_id(raws[position], index),
+                                field=field, message=message))
+    return bad
 
 
 def _drop_duplicates(
@@ -184,12 +187,14 @@ def _settle_date(record: Record) -> dt.date:
     raise TypeError(f"a {type(record).__name__} settles no invoice")
 
 
-def _add_note_records(good: dict[str, list[Record]], source: str) -> tuple[list[Issue], set[str]]:
+def _add_note_records(good: dict[str, list[Record]], source: str,
+                      numbers: dict[str, str] | None = None) -> tuple[list[Issue], set[str]]:
     """The records the collectors' notes make, validated and added to their collections; and
-    the collections they gave records to (no longer unavailable)."""
+    the collections they gave records to (no longer unavailable). ``numbers``: invoice id ->
+    number (default: of ``good["invoices"]``)."""
     if not good["notes"]:
         return [], set()
-    invoices = {inv.id: inv.number for inv in good["invoices"]}  # type: ignore[attr-defined]
+    invoices = numbers if numbers is not None else {inv.id: inv.number for inv in good["invoices"]}  # type: ignore[attr-defined]
     made, issues = notes_to_records(good["notes"], invoices)  # type: ignore[arg-type]
     types = dict(COLLECTIONS)
     for key, raws in made.items():

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from arwatch.core.contract import PullResult
+from arwatch.core.gcpause import with_gc_paused
 from arwatch.core.issues import Issue
 from arwatch.core.model import COLLECTIONS, OPTIONAL_COLLECTIONS
 
@@ -103,6 +104,7 @@ def _with_flag_day(raw: Any, before: Any, seen_on: dt.date) -> Any:
     return raw.model_copy(update={"disputed_on": day})
 
 
+@with_gc_paused
 def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, source: str,
           seen_on: dt.date | None = None) -> Merged:
     """Merge ``pull`` into ``stored`` (module docstring); ``seen_on``: the run's day, which dates

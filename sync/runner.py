@@ -39,9 +39,8 @@ from arwatch.core.contract import (
     writes_back,
 )
 from arwatch.core.diffing import diff
-from arwatch.core.frame import LedgerFrame
 from arwatch.core.issues import Issue
-from arwatch.core.load import load_ledger
+from arwatch.core.load_frame import load_frame
 from arwatch.core.policy import Policy
 from arwatch.core.scoring import ScoreBoard, score
 
@@ -135,9 +134,9 @@ def ledger_data(merged: Merged, store: Store, company: str) -> dict[str, Any]:
 def _score(merged: Merged, adapter: SourceAdapter, policy: Policy, today: dt.date, store: Store, company: str,
            save: bool) -> tuple[ScoreBoard, tuple[Issue, ...]]:
     """The company scored as of ``today`` by its model in use (``model_in_use``; a sync ``save``s a new fit)."""
-    ledger, issues = load_ledger(ledger_data(merged, store, company), source=adapter.name,
-                                 unavailable=adapter.unavailable)
-    board, _ = scored(score(LedgerFrame.from_ledger(ledger, today), policy), policy, store, company, save)
+    frame, issues = load_frame(ledger_data(merged, store, company), source=adapter.name,
+                               unavailable=adapter.unavailable, as_of=today)
+    board, _ = scored(score(frame, policy), policy, store, company, save)
     return board, issues
 
 

@@ -27,8 +27,11 @@ import datetime as dt
 import shlex
 from decimal import Decimal
 
+from frames_equal import assert_frames_equal
+
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
+from arwatch.core.load_frame import load_frame
 from arwatch.core.model import Ledger
 from arwatch.core.policy import Policy
 from arwatch.core.scoring import ScoreBoard, score
@@ -177,7 +180,11 @@ def ledger_from_text(text: str, source: str = "file", unavailable: tuple[str, ..
 
 
 def frame_at(text: str, as_of: str, **kwargs) -> LedgerFrame:
-    return LedgerFrame.from_ledger(ledger_from_text(text, **kwargs), dt.date.fromisoformat(as_of))
+    """The frame of the ledger ``text`` on ``as_of``, loaded both ways (``load_ledger`` and the
+    columnar ``load_frame`` the sync uses), which must agree."""
+    frame = LedgerFrame.from_ledger(ledger_from_text(text, **kwargs), dt.date.fromisoformat(as_of))
+    assert_frames_equal(load_frame(ledger_data(text), as_of=dt.date.fromisoformat(as_of), **kwargs)[0], frame)
+    return frame
 
 
 def board_at(text: str, as_of: str, policy: Policy | None = None, **kwargs) -> ScoreBoard:

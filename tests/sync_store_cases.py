@@ -13,6 +13,7 @@ from arwatch.core.contract import PullResult
 from arwatch.sync.errors import Locked
 from arwatch.sync.merge import merge
 from arwatch.sync.store import Store
+from arwatch.sync.store import snapshot as snapshot_table
 
 T = dt.date(2026, 11, 20)
 HOLD = Hold(customer_id="c1", rule="test", reason="level critical", since=T)
@@ -56,12 +57,15 @@ def check_snapshot_accumulates_and_deletes(store: Store) -> None:
     assert store.snapshot.load("acme")[1]["invoices"] == {"I3": {"id": "I3", "total": "4"}}
 
 
-def check_unchanged_records_cost_no_write(store: Store) -> None:
-    """A record pulled again unchanged is not written; a changed or new one is, with its run."""
+def check_unchanged_records_cost_no_write(store: Store, chunk: int | None = None) -> None:
+    """A record pulled again unchanged is not written; a changed or new one is, with its run.
+    ``chunk``: records serialised and written at once (``SAVE_CHUNK``; default: all 3,000)."""
     def save(pull, run_id):
         company, stored = store.snapshot.load("acme")
         merged = merge(company, stored, pull, "test")
-        with store.begin() as conn:
+        with pytest.MonkeyPatch.context() as patch, store.begin() as conn:
+            if chunk is not None:
+                patch.setattr(snapshot_table, "SAVE_CHUNK", chunk)
             return store.snapshot.save(conn, "acme", "test", merged.company, merged.upserts, merged.removed, run_id)
 
     many = [{"id": f"I{i}", "total": str(i), "lines": [{"n": i}]} for i in range(3000)]

@@ -87,6 +87,10 @@ def test_postgres__unchanged_records_cost_no_write(pg_store):
     check_unchanged_records_cost_no_write(pg_store)
 
 
+def test_postgres__unchanged_records_cost_no_write_when_saved_in_chunks(pg_store):
+    check_unchanged_records_cost_no_write(pg_store, chunk=700)
+
+
 def test_postgres__snapshot_accumulates(pg_store):
     check_snapshot_accumulates_and_deletes(pg_store)
 

@@ -48,6 +48,10 @@ def test_snapshot__unchanged_records_cost_no_write(tmp_path):
     check_unchanged_records_cost_no_write(open_store(tmp_path / "s.sqlite3"))
 
 
+def test_snapshot__unchanged_records_cost_no_write_when_saved_in_chunks(tmp_path):
+    check_unchanged_records_cost_no_write(open_store(tmp_path / "s.sqlite3"), chunk=700)
+
+
 def test_lock__second_run_refused_until_released(tmp_path):
     check_lock(open_store(tmp_path / "s.sqlite3"))
 

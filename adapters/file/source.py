@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from arwatch.core.contract import Cursor, MassChange, PullResult, WrittenRecords
+from arwatch.core.gcpause import with_gc_paused
 from arwatch.core.issues import Issue
 
 from . import dates, numbers
@@ -146,6 +147,7 @@ def _columns(path: Path, mapping: FileMapping, columns: dict[str, str], what: st
     return cols, table, formats, f"{table.name}: {table.how()}, {formats.how()}"
 
 
+@with_gc_paused  # millions of records and no cycles: the collector would traverse the growing heap again and again
 def read_mapped(mapping: FileMapping, company: str, rejected: Rejected | None = None, bulk: bool = True,
                 ) -> tuple[dict[str, Any], list[Issue], list[str]]:
     """The mapped files as raw ledger records, an Issue per bad row (file, row, column) and a

@@ -28,7 +28,6 @@ from arwatch.core.actions import Change, DesiredState, WrittenState
 from arwatch.core.clock import Now, RunClock
 from arwatch.core.contract import ConfigError, data_day
 from arwatch.core.formats import DEFAULT_LOCALE
-from arwatch.core.frame import LedgerFrame
 from arwatch.core.policy import PolicyError, load_policy
 from arwatch.core.scoring import ScoreBoard, score
 from arwatch.core.templating import TemplateProblem
@@ -41,7 +40,7 @@ from arwatch.sync.store import Store, open_store, resolve_url
 from arwatch.sync.store.engine import busy_message, store_busy
 from arwatch.sync.summary import RunSummary
 
-from ..company_view import embedded, state_of, stored_ledger
+from ..company_view import embedded, state_of, stored_frame
 from ..exit_codes import ExitCode, UsageError
 from ..trends import missing_months, record_replay, record_run
 from .locale import locale_arg
@@ -179,7 +178,7 @@ def _record_trends(store: Store, name: str, adapter, policy, today: dt.date, sum
         if seen:
             record_run(store, name, seen[-1][0], seen[-1][1], summary.run_id)
         if months or not seen:  # a source written by its own system plans nothing here: score it
-            full = LedgerFrame.from_ledger(stored_ledger(store, name, adapter)[0])
+            full = stored_frame(store, name, adapter)[0]
             if not seen:
                 record_run(store, name, scored(score(full.as_of_date(today), policy), policy, store, name)[0], None,
                            summary.run_id)

@@ -3,7 +3,8 @@
 Records are upserted by (company, collection, id) and removed by deletions, so successive
 incremental pulls accumulate history; the merged snapshot is what the scorer reads. Each row
 keeps a hash of its payload: a record pulled again unchanged is not written again, and the
-rest are written in bulk (``bulk.py``).
+rest are written in bulk (``bulk.py``). Payloads are serialised a field at a time
+(``payloads.py``).
 """
 
 from __future__ import annotations
@@ -15,13 +16,17 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, select
 
+from arwatch.core.gcpause import with_gc_paused
+
 from .bulk import bulk_upsert
+from .payloads import payload_texts
 from .rows import CHUNK, StoreTable, dumps, upsert
 from .schema import companies, cursors, snapshot
 
 Records = dict[str, dict[str, Any]]  # collection -> record id -> raw record
 _COLUMNS = ("company", "collection", "record_id", "payload", "run_id", "content_hash")
 _KEYS = ("company", "collection", "record_id")
+SAVE_CHUNK = 50_000  # records serialised and written at once (their payload texts are the bulk of the memory)
 
 
 def content_hash(payload: str) -> str:
@@ -31,6 +36,7 @@ def content_hash(payload: str) -> str:
 
 class SnapshotTable(StoreTable):
 
+    @with_gc_paused  # a dict per record: see arwatch.core.gcpause
     def load(self, company: str) -> tuple[dict[str, Any] | None, Records]:
         """(company record or None, collection -> id -> raw record)."""
         records: Records = {}
@@ -43,6 +49,7 @@ class SnapshotTable(StoreTable):
                 records.setdefault(collection, {})[record_id] = json.loads(payload)
         return (json.loads(row[0]) if row and row[0] else None), records
 
+    @with_gc_paused  # a row tuple per record
     def save(self, conn: Connection, company: str, source: str, company_record: Mapping[str, Any] | None,
              upserts: Mapping[str, Iterable[tuple[str, Any]]], removed: Mapping[str, Iterable[str]],
              run_id: str) -> int:
@@ -54,14 +61,15 @@ class SnapshotTable(StoreTable):
         written = 0
         for collection, pairs in upserts.items():
             stored = self._hashes(conn, company, collection)
-            rows = []
-            for rid, raw in pairs:
-                text = dumps(raw)
-                digest = content_hash(text)
-                if stored.get(rid) != digest:
-                    rows.append((company, collection, rid, text, run_id, digest))
-            bulk_upsert(conn, snapshot, _COLUMNS, rows, _KEYS)
-            written += len(rows)
+            pairs = list(pairs)
+            for start in range(0, len(pairs), SAVE_CHUNK):  # the payloads of one chunk in memory at a time
+                part = pairs[start:start + SAVE_CHUNK]
+                texts = payload_texts([raw for _, raw in part])
+                rows = [(company, collection, rid, text, run_id, digest)
+                        for (rid, _), text, digest in zip(part, texts, map(content_hash, texts), strict=True)
+                        if stored.get(rid) != digest]
+                bulk_upsert(conn, snapshot, _COLUMNS, rows, _KEYS)
+                written += len(rows)
         for collection, ids in removed.items():
             ids = list(ids)
             for start in range(0, len(ids), CHUNK):

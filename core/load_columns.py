@@ -1,0 +1,592 @@
+"""``load_ledger``'s checks on the big collections (customers, invoices, payments), in columns.
+
+A record in the shape a sync stores (a dict of plain JSON values: ISO dates, amounts as plain
+decimal text, nothing beyond the fields read below) is checked field by field a column at a
+time and never becomes a model; any other record, and any record a check fails, is validated
+by its pydantic model exactly as ``load_ledger`` does, so its issue is the model's own. The
+checks accept only what the model accepts unchanged (stripped text, in range), so a record
+that passes them is the record the model would have made. The cross-record checks (duplicate
+ids, unknown customers, allocations) then run on the columns in ``load_frame.py``.
+
+Each collection becomes a ``Table``: its good records in input order, one numpy array per field
+(text as object arrays, dates as day numbers with ``NEVER`` for none, amounts as float64 and,
+for the allocation checks, exactly as integer millionths), and the allocations of its records
+as a table of their own (``owner``: the record's row).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import repeat
+from typing import Any
+
+import numpy as np
+from pydantic import TypeAdapter, ValidationError
+
+from .columnar import NEVER
+from .issues import Issue
+from .model import Allocation, Customer, Invoice, InvoiceKind, InvoiceState, Payment, PaymentState, Record
+
+MISSING: Any = object()  # a field the record does not have (not the same as None)
+BAD = -1  # a day or amount that does not read
+SCALE = 10**6  # amounts are checked exactly in millionths (a Money field has at most 6 decimals)
+_NEVER = int(NEVER)
+_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_AMOUNT = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,6})?")  # below 1e9: float * 1e6 rounds to the exact millionths
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_MAX_ALLOCATIONS = 9000  # x 1e15 (the largest exact amount checked here) stays below 2**63
+
+CUSTOMER_FIELDS = frozenset({"id", "name", "currency", "terms_days", "country", "salesperson", "email", "phone"})
+INVOICE_FIELDS = frozenset({"id", "number", "customer_id", "kind", "state", "issue_date", "due_date", "total",
+                            "currency", "disputed", "disputed_on", "delivery", "allocations"})
+PAYMENT_FIELDS = frozenset({"id", "customer_id", "date", "amount", "currency", "state", "returned_on",
+                            "payer_account", "reference", "allocations"})
+ALLOCATION_FIELDS = frozenset({"invoice_id", "amount", "date"})
+KINDS = {"invoice": False, "credit_note": True}  # value -> is a credit note
+INVOICE_STATES = {s.value: s is InvoiceState.POSTED for s in InvoiceState}  # value -> posted
+PAYMENT_STATES: dict[str, int] = {s.value: i for i, s in enumerate(PaymentState)}  # value -> index
+
+
+@dataclass
+class Table:
+    """Rows of one collection, a numpy array per field; ``allocs``: their allocations."""
+
+    cols: dict[str, np.ndarray]
+    allocs: Table | None = None
+    n: int = field(default=0)
+
+    def take(self, keep: np.ndarray) -> Table:
+        """The rows where ``keep`` (a bool mask) is True, their allocations with them."""
+        cols = {name: col[keep] for name, col in self.cols.items()}
+        allocs = None
+        if self.allocs is not None:
+            owner = self.allocs.cols["owner"]
+            kept = keep[owner] if len(owner) else np.zeros(0, dtype=bool)
+            allocs = self.allocs.take(kept)
+            allocs.cols["owner"] = (np.cumsum(keep) - 1)[owner[kept]] if kept.any() else owner[kept]
+        return Table(cols, allocs, int(keep.sum()))
+
+
+# ---------------------------------------------------------------- one column's checks
+
+
+def _values(rows: Sequence[dict[str, Any]], name: str) -> list[Any]:
+    return list(map(dict.get, rows, repeat(name), repeat(MISSING)))
+
+
+def _mask(values: list[Any], test: Callable[[Any], bool]) -> np.ndarray:
+    return np.fromiter(map(test, values), dtype=bool, count=len(values))
+
+
+def _is_id(v: Any) -> bool:
+    return type(v) is str and 0 < len(v) <= 200 and v == v.strip()
+
+
+def _is_text(v: Any) -> bool:
+    return type(v) is str and v == v.strip()
+
+
+def _is_optional_text(v: Any) -> bool:
+    return v is MISSING or v is None or (type(v) is str and v == v.strip())
+
+
+def _is_currency(v: Any) -> bool:
+    return v is MISSING or (type(v) is str and _CURRENCY.fullmatch(v) is not None)
+
+
+def _is_amount(v: Any) -> bool:
+    return type(v) is str and _AMOUNT.fullmatch(v) is not None
+
+
+def _iso_day(text: str) -> int:
+    if _ISO.fullmatch(text) is None:
+        return BAD
+    try:
+        return dt.date.fromisoformat(text).toordinal()
+    except ValueError:
+        return BAD
+
+
+def _by_distinct(values: list[Any], read: Callable[[Any], Any], missing: Any) -> list[Any] | None:
+    """``read`` of each value, computed once per distinct value (``missing`` for MISSING); None
+    when a value cannot be a dict key."""
+    try:
+        known = {v: read(v) for v in set(values) if v is not MISSING}
+    except TypeError:  # an unhashable value (a list where text belongs)
+        return None
+    known[MISSING] = missing
+    return list(map(known.__getitem__, values))
+
+
+def _ids_ok(values: list[Any]) -> np.ndarray:
+    """``_is_id`` of each value; a column of clean text is checked whole."""
+    if set(map(type, values)) <= {str} and _unstripped(values) == 0:
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        return (lengths > 0) & (lengths <= 200)
+    return _mask(values, _is_id)
+
+
+def _texts_ok(values: list[Any], optional: bool) -> np.ndarray:
+    """``_is_text`` (``_is_optional_text``) of each value; a column of clean text is checked whole."""
+    types = set(map(type, values))
+    allowed = {str, type(None), type(MISSING)} if optional else {str}
+    if types <= allowed and (object not in types or all(v is MISSING for v in values if type(v) is object)):
+        texts = values if types <= {str} else [v for v in values if type(v) is str]
+        if _unstripped(texts) == 0:
+            return np.ones(len(values), dtype=bool)
+    return _mask(values, _is_optional_text if optional else _is_text)
+
+
+def _unstripped(texts: list[str]) -> int:
+    """How many characters stripping would take off all ``texts`` together."""
+    return sum(map(len, texts)) - sum(map(len, map(str.strip, texts)))
+
+
+def _days(values: list[Any], optional: bool) -> np.ndarray:
+    """Day numbers of ISO date texts; NEVER for a missing or None optional day; BAD otherwise."""
+    def read(v: Any) -> int:
+        if type(v) is str:
+            return _iso_day(v)
+        return _NEVER if optional and v is None else BAD
+
+    out = _by_distinct(values, read, _NEVER if optional else BAD)
+    if out is None:
+        out = [read(v) if type(v) is str or v is None else (_NEVER if optional and v is MISSING else BAD)
+               for v in values]
+    return np.array(out, dtype=np.int64)
+
+
+def _amounts(values: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ok, float64, exact millionths as int64) of amount texts: ok when plain ASCII digits with
+    at most one point (1-9 digits before it, 1-6 after), which the model reads as the same
+    Decimal; 0 where not ok."""
+    if not values:
+        return np.zeros(0, dtype=bool), np.zeros(0), np.zeros(0, dtype=np.int64)
+    texts = [v if type(v) is str else "" for v in values]
+    try:
+        raw = np.array(texts, dtype=np.bytes_)
+    except UnicodeEncodeError:  # not ASCII: each on its own
+        ok = _mask(values, _is_amount)
+        floats = np.fromiter((float(v) if good else 0.0 for v, good in zip(values, ok, strict=True)),
+                             dtype=np.float64, count=len(values))
+        return ok, floats, np.rint(floats * SCALE).astype(np.int64)
+    point = np.char.find(raw, b".")  # np.char: numpy 1.26 has no np.strings (2.x runs both as ufuncs)
+    length = np.char.str_len(raw)
+    whole = np.where(point < 0, length, point)
+    decimals = np.where(point < 0, 0, length - point - 1)
+    ok = np.char.isdigit(np.char.replace(raw, b".", b"", 1)) & (np.char.count(raw, b".") <= 1)
+    ok &= (whole >= 1) & (whole <= 9) & ((point < 0) | ((decimals >= 1) & (decimals <= 6)))
+    floats = np.where(ok, raw, b"0").astype(np.float64)
+    return ok, floats, np.rint(floats * SCALE).astype(np.int64)
+
+
+def _currencies_ok(values: list[Any]) -> np.ndarray:
+    out = _by_distinct(values, _is_currency, True)
+    return np.array(out, dtype=bool) if out is not None else _mask(values, _is_currency)
+
+
+def _choice(values: list[Any], allowed: dict[str, Any], default: Any) -> tuple[np.ndarray, list[Any]]:
+    """(ok, value) of an enum field given as its text (``default`` when missing)."""
+    out = _by_distinct(values, lambda v: allowed.get(v, MISSING) if type(v) is str else MISSING, default)
+    if out is None:
+        out = [default if v is MISSING else allowed.get(v, MISSING) if type(v) is str else MISSING for v in values]
+    return np.fromiter((v is not MISSING for v in out), dtype=bool, count=len(out)), out
+
+
+# ---------------------------------------------------------------- records that go the model's way
+
+
+def validate_some(raws: Sequence[Any], indexes: Sequence[int], record_type: type[Record], type_name: str,
+                  source: str) -> tuple[dict[int, Record], dict[int, list[Issue]]]:
+    """``load.validate_records`` of ``raws[i]`` for ``i`` in ``indexes``: the good models and
+    the issues of the bad ones, by index (an issue names a record without id by its index)."""
+    from .load import issues_of  # noqa: PLC0415 (load imports this module)
+
+    subset = [raws[i] for i in indexes]
+    adapter = TypeAdapter(list[record_type])  # type: ignore[valid-type]
+    try:
+        return dict(zip(indexes, adapter.validate_python(subset), strict=True)), {}
+    except ValidationError as error:
+        bad = issues_of(error, subset, type_name, source, list(indexes))
+    good = [k for k in range(len(subset)) if indexes[k] not in bad]
+    models = adapter.validate_python([subset[k] for k in good])
+    return dict(zip((indexes[k] for k in good), models, strict=True)), bad
+
+
+def _candidates(raws: Sequence[Any], fields: frozenset[str]) -> tuple[list[int], list[dict[str, Any]]]:
+    idx = [i for i, r in enumerate(raws) if type(r) is dict and r.keys() <= fields]
+    return idx, [raws[i] for i in idx]
+
+
+def _assemble(n: int, fast: np.ndarray, fast_cols: dict[str, np.ndarray], models: dict[int, Record],
+              model_cols: Callable[[list[Record]], dict[str, np.ndarray]]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The good rows in input order: ``fast`` (indexes of rows checked here, their columns
+    ``fast_cols``) and ``models`` (index -> model, converted by ``model_cols``)."""
+    slow = np.array(sorted(models), dtype=np.int64)
+    slow_cols = model_cols([models[i] for i in slow.tolist()])
+    rows = np.concatenate([fast, slow]).astype(np.int64)
+    order = np.argsort(rows, kind="stable")
+    out = {}
+    for name, col in fast_cols.items():
+        other = slow_cols[name]
+        both = np.concatenate([col, other]) if col.dtype == other.dtype else \
+            np.concatenate([col.astype(object), other.astype(object)])
+        out[name] = both[order]
+    return rows[order], out
+
+
+def _objects(values: Sequence[Any]) -> np.ndarray:
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
+def _exact(amount: Decimal) -> int:
+    return int(amount * SCALE)
+
+
+def _exacts(values: list[int]) -> np.ndarray:
+    """Exact millionths as int64 when they fit with room to add them up, else Python ints."""
+    if all(-(2**52) < v < 2**52 for v in values):
+        return np.array(values, dtype=np.int64)
+    return _objects(values)
+
+
+def _optional(values: list[Any], default: Any = None) -> np.ndarray:
+    return _objects([default if v is MISSING else v for v in values])
+
+
+# ---------------------------------------------------------------- allocations
+
+
+def _alloc_table(lists: list[Any], owners: np.ndarray) -> tuple[np.ndarray, Table]:
+    """(ok per owner, the allocations) of each owner's list of allocation dicts (MISSING: none)."""
+    counts = np.fromiter((0 if v is MISSING else len(v) if type(v) is list else 0 for v in lists),
+                         dtype=np.int64, count=len(lists))
+    ok = np.fromiter((v is MISSING or type(v) is list for v in lists), dtype=bool, count=len(lists))
+    ok &= counts < _MAX_ALLOCATIONS  # their sum of exact millionths fits in an int64
+    flat = [a for v in lists if type(v) is list for a in v]
+    owner = np.repeat(np.arange(len(lists)), counts)
+    shaped = np.fromiter((type(a) is dict and a.keys() <= ALLOCATION_FIELDS for a in flat), dtype=bool,
+                         count=len(flat))
+    rows = [a if good else {} for a, good in zip(flat, shaped, strict=True)]
+    ids, amounts, dates = _values(rows, "invoice_id"), _values(rows, "amount"), _values(rows, "date")
+    amount_ok, floats, exact = _amounts(amounts)
+    day = _days(dates, optional=True)
+    good = shaped & _ids_ok(ids) & amount_ok & (exact > 0) & (day != BAD)
+    if len(flat):
+        np.logical_and.at(ok, owner, good)
+    table = Table({"owner": owners[owner] if len(owners) else owner, "invoice_id": _objects(ids),
+                   "amount": floats, "exact": exact, "text": _objects(amounts), "day": day.astype(np.int32)},
+                  n=len(flat))
+    return ok, table
+
+
+def _alloc_sums(allocs: Table, n: int) -> np.ndarray:
+    sums = np.zeros(n, dtype=np.int64)
+    np.add.at(sums, allocs.cols["owner"], allocs.cols["exact"])
+    return sums
+
+
+def _model_allocs(models: list[Any]) -> Table:
+    owner = [i for i, m in enumerate(models) for _ in m.allocations]
+    allocs: list[Allocation] = [a for m in models for a in m.allocations]
+    return Table({"owner": np.array(owner, dtype=np.int64), "invoice_id": _objects([a.invoice_id for a in allocs]),
+                  "amount": np.array([float(a.amount) for a in allocs], dtype=np.float64),
+                  "exact": _exacts([_exact(a.amount) for a in allocs]),
+                  "text": _objects([str(a.amount) for a in allocs]),
+                  "day": np.array([_NEVER if a.date is None else a.date.toordinal() for a in allocs], dtype=np.int32)},
+                 n=len(allocs))
+
+
+def _join_allocs(fast_rows: np.ndarray, fast: Table, slow_rows: np.ndarray, slow: Table, rows: np.ndarray) -> Table:
+    """The allocations of both sets, owned by the rows' positions in ``rows`` (the table's
+    input order), in that order (each record's own in its order)."""
+    position = np.zeros(int(rows.max()) + 1 if len(rows) else 0, dtype=np.int64)
+    position[rows] = np.arange(len(rows))
+    owner = np.concatenate([position[fast_rows[fast.cols["owner"]]], position[slow_rows[slow.cols["owner"]]]])
+    order = np.argsort(owner, kind="stable")
+    cols = {"owner": owner[order]}
+    for name in ("invoice_id", "amount", "exact", "text", "day"):
+        a, b = fast.cols[name], slow.cols[name]
+        both = np.concatenate([a, b]) if a.dtype == b.dtype else np.concatenate([a.astype(object), b.astype(object)])
+        cols[name] = both[order]
+    return Table(cols, n=len(owner))
+
+
+# ---------------------------------------------------------------- the collections
+
+
+def _collection(raws: Sequence[Any], fields: frozenset[str], record_type: type[Record], type_name: str,
+                source: str, check: Callable[[list[dict[str, Any]]], tuple[np.ndarray, dict[str, np.ndarray],
+                                                                          Table | None]],
+                from_models: Callable[[list[Any]], dict[str, np.ndarray]], with_allocs: bool,
+                ) -> tuple[Table, list[Issue]]:
+    idx, rows = _candidates(raws, fields)
+    ok, cols, allocs = check(rows)
+    fast = np.array(idx, dtype=np.int64)[ok] if len(idx) else np.zeros(0, dtype=np.int64)
+    cols = {name: col[ok] for name, col in cols.items()}
+    slow = np.ones(len(raws), dtype=bool)
+    slow[fast] = False
+    others = np.flatnonzero(slow).tolist()
+    models, bad = validate_some(raws, others, record_type, type_name, source) if others else ({}, {})
+    issues = [issue for i in sorted(bad) for issue in bad[i]]
+    rows_order, out = _assemble(len(raws), fast, cols, models, from_models)
+    table = Table(out, n=len(rows_order))
+    if with_allocs:
+        assert allocs is not None
+        fast_allocs = Table(allocs.cols, n=allocs.n).take(ok[allocs.cols["owner"]]) if allocs.n else allocs
+        if allocs.n:
+            fast_allocs.cols["owner"] = (np.cumsum(ok) - 1)[allocs.cols["owner"][ok[allocs.cols["owner"]]]]
+        slow_rows = np.array(sorted(models), dtype=np.int64)
+        slow_allocs = _model_allocs([models[i] for i in slow_rows.tolist()])
+        table.allocs = _join_allocs(fast, fast_allocs, slow_rows, slow_allocs, rows_order)
+    return table, issues
+
+
+def _check_customers(rows: list[dict[str, Any]]) -> tuple[np.ndarray, dict[str, np.ndarray], None]:
+    ids, names, currencies = _values(rows, "id"), _values(rows, "name"), _values(rows, "currency")
+    terms = _values(rows, "terms_days")
+    ok = _ids_ok(ids) & _texts_ok(names, False) & _currencies_ok(currencies)
+    ok &= _mask(terms, lambda v: v is MISSING or (type(v) is int and 0 <= v <= 3650))
+    cols: dict[str, np.ndarray] = {"id": _objects(ids), "name": _objects(names),
+                                   "terms": np.array([30 if not good or t is MISSING else t
+                                                      for t, good in zip(terms, ok, strict=True)], dtype=np.int64),
+                                   "credit_limit": np.full(len(rows), np.nan)}
+    for name in ("salesperson", "email", "phone", "country"):
+        values = _values(rows, name)
+        ok &= _texts_ok(values, True)
+        cols[name] = _optional(values)
+    cols["record"] = _objects([None] * len(rows))  # a customer's model when it has one (for its contacts)
+    return ok, cols, None
+
+
+def _customers_of(models: list[Any]) -> dict[str, np.ndarray]:
+    return {"id": _objects([m.id for m in models]), "name": _objects([m.name for m in models]),
+            "terms": np.array([m.terms_days for m in models], dtype=np.int64),
+            "credit_limit": np.array([np.nan if m.credit_limit is None else float(m.credit_limit) for m in models],
+                                     dtype=np.float64),
+            "salesperson": _objects([m.salesperson for m in models]), "email": _objects([m.email for m in models]),
+            "phone": _objects([m.phone for m in models]), "country": _objects([m.country for m in models]),
+            "record": _objects(models)}
+
+
+def _check_invoices(rows: list[dict[str, Any]]) -> tuple[np.ndarray, dict[str, np.ndarray], Table]:
+    ids, numbers, customers = _values(rows, "id"), _values(rows, "number"), _values(rows, "customer_id")
+    ok = _ids_ok(ids) & _texts_ok(numbers, False) & _ids_ok(customers)
+    kind_ok, kinds = _choice(_values(rows, "kind"), KINDS, False)
+    state_ok, states = _choice(_values(rows, "state"), INVOICE_STATES, True)
+    issue, due = _days(_values(rows, "issue_date"), False), _days(_values(rows, "due_date"), False)
+    disputed_on = _days(_values(rows, "disputed_on"), True)
+    totals = _values(rows, "total")
+    total_ok, total, exact = _amounts(totals)
+    currencies = _values(rows, "currency")
+    disputed = _values(rows, "disputed")
+    flag_ok = _mask(disputed, lambda v: v is MISSING or type(v) is bool)
+    flags = np.array([v is True for v in disputed], dtype=bool)
+    deliveries = _values(rows, "delivery")
+    ok &= kind_ok & state_ok & (issue != BAD) & (due != BAD) & (disputed_on != BAD) & total_ok
+    ok &= _currencies_ok(currencies) & flag_ok & _texts_ok(deliveries, True)
+    credit = np.array([k is True for k in kinds], dtype=bool)
+    alloc_ok, allocs = _alloc_table(_values(rows, "allocations"), np.arange(len(rows)))
+    has_allocs = np.bincount(allocs.cols["owner"], minlength=len(rows)) > 0 if allocs.n else np.zeros(len(rows), bool)
+    ok &= alloc_ok & (due >= issue) & (~has_allocs | credit)
+    ok &= (disputed_on == _NEVER) | (flags & (disputed_on >= issue))
+    cols = {"id": _objects(ids), "number": _objects(numbers), "customer_id": _objects(customers), "credit": credit,
+            "posted": np.array([s is True for s in states], dtype=bool), "issue": issue, "due": due,
+            "total": total, "exact": exact, "text": _objects(totals), "rate": np.ones(len(rows)),
+            "currency": _objects(["EUR" if c is MISSING else c for c in currencies]), "disputed": flags,
+            "disputed_on": disputed_on, "delivery": _optional(deliveries)}
+    return ok, cols, allocs
+
+
+def _invoices_of(models: list[Any]) -> dict[str, np.ndarray]:
+    return {"id": _objects([m.id for m in models]), "number": _objects([m.number for m in models]),
+            "customer_id": _objects([m.customer_id for m in models]),
+            "credit": np.array([m.kind is InvoiceKind.CREDIT_NOTE for m in models], dtype=bool),
+            "posted": np.array([m.state is InvoiceState.POSTED for m in models], dtype=bool),
+            "issue": np.array([m.issue_date.toordinal() for m in models], dtype=np.int64),
+            "due": np.array([m.due_date.toordinal() for m in models], dtype=np.int64),
+            "total": np.array([float(m.total) for m in models], dtype=np.float64),
+            "exact": _exacts([_exact(m.total) for m in models]), "text": _objects([str(m.total) for m in models]),
+            "rate": np.array([float(m.fx_rate) for m in models], dtype=np.float64),
+            "currency": _objects([m.currency for m in models]),
+            "disputed": np.array([m.disputed for m in models], dtype=bool),
+            "disputed_on": np.array([_NEVER if m.disputed_on is None else m.disputed_on.toordinal() for m in models],
+                                    dtype=np.int64),
+            "delivery": _objects([m.delivery for m in models])}
+
+
+def _check_payments(rows: list[dict[str, Any]]) -> tuple[np.ndarray, dict[str, np.ndarray], Table]:
+    ids, customers = _values(rows, "id"), _values(rows, "customer_id")
+    ok = _ids_ok(ids) & _ids_ok(customers)
+    day, returned = _days(_values(rows, "date"), False), _days(_values(rows, "returned_on"), True)
+    amounts = _values(rows, "amount")
+    amount_ok, amount, exact = _amounts(amounts)
+    state_ok, states = _choice(_values(rows, "state"), PAYMENT_STATES, 0)
+    currencies, accounts, references = (_values(rows, n) for n in ("currency", "payer_account", "reference"))
+    ok &= (day != BAD) & (returned != BAD) & amount_ok & state_ok & _currencies_ok(currencies)
+    ok &= _texts_ok(accounts, True) & _texts_ok(references, True)
+    state = np.array([s if s is not MISSING else 0 for s in states], dtype=np.int64)
+    ok &= (state == 0) | (returned != _NEVER)
+    ok &= (returned == _NEVER) | (returned >= day)
+    alloc_ok, allocs = _alloc_table(_values(rows, "allocations"), np.arange(len(rows)))
+    ok &= alloc_ok  # a bad allocation counts 0 below, and its payment is not ok already
+    if allocs.n:
+        ok &= _alloc_sums(allocs, len(rows)) <= exact
+    cols = {"id": _objects(ids), "customer_id": _objects(customers), "day": day, "amount": amount, "exact": exact,
+            "rate": np.ones(len(rows)), "currency": _objects(["EUR" if c is MISSING else c for c in currencies]),
+            "state": state, "returned": returned, "account": _optional(accounts)}
+    return ok, cols, allocs
+
+
+def _payments_of(models: list[Any]) -> dict[str, np.ndarray]:
+    states = tuple(PaymentState)
+    return {"id": _objects([m.id for m in models]), "customer_id": _objects([m.customer_id for m in models]),
+            "day": np.array([m.date.toordinal() for m in models], dtype=np.int64),
+            "amount": np.array([float(m.amount) for m in models], dtype=np.float64),
+            "exact": _exacts([_exact(m.amount) for m in models]),
+            "rate": np.array([float(m.fx_rate) for m in models], dtype=np.float64),
+            "currency": _objects([m.currency for m in models]),
+            "state": np.array([states.index(m.state) for m in models], dtype=np.int64),
+            "returned": np.array([_NEVER if m.returned_on is None else m.returned_on.toordinal() for m in models],
+                                 dtype=np.int64),
+            "account": _objects([m.payer_account for m in models])}
+
+
+def customers_table(raws: Sequence[Any], source: str) -> tuple[Table, list[Issue]]:
+    return _collection(raws, CUSTOMER_FIELDS, Customer, "customer", source, _check_customers, _customers_of, False)
+
+
+def invoices_table(raws: Sequence[Any], source: str) -> tuple[Table, list[Issue]]:
+    return _collection(raws, INVOICE_FIELDS, Invoice, "invoice", source, _check_invoices, _invoices_of, True)
+
+
+def payments_table(raws: Sequence[Any], source: str) -> tuple[Table, list[Issue]]:
+    return _collection(raws, PAYMENT_FIELDS, Payment, "payment", source, _check_payments, _payments_of, True)
+
+
+def first_of_each(table: Table, type_name: str, source: str) -> tuple[Table, list[Issue]]:
+    """``load._drop_duplicates``: the first record of each id; an issue for each later one."""
+    ids = table.cols["id"].tolist()
+    if len(set(ids)) == len(ids):
+        return table, []
+    seen: set[str] = set()
+    keep = np.ones(table.n, dtype=bool)
+    issues = []
+    for i, rid in enumerate(ids):
+        if rid in seen:
+            keep[i] = False
+            issues.append(Issue(source=source, record_type=type_name, record_id=rid, field="id",
+                                message="duplicate id; the first one is kept"))
+        else:
+            seen.add(rid)
+    return (table if keep.all() else table.take(keep)), issues
+
+
+def known_customers(table: Table, customer_ids: set[str], type_name: str, source: str) -> tuple[Table, list[Issue]]:
+    """``load._drop_unknown_customers`` on a table."""
+    cids = table.cols["customer_id"].tolist()
+    keep = np.fromiter(map(customer_ids.__contains__, cids), dtype=bool, count=len(cids))
+    issues = [Issue(source=source, record_type=type_name, record_id=table.cols["id"][i], field="customer_id",
+                    message=f"unknown customer {cids[i]!r}") for i in np.flatnonzero(~keep).tolist()]
+    return (table if keep.all() else table.take(keep)), issues
+
+
+def checked_allocations(invoices: Table, payments: Table, source: str) -> tuple[Table, Table, list[Issue]]:
+    """``load._check_allocations`` of the credit notes and payments: the invoices and payments
+    kept, and an issue per record rejected. When no allocation names an unknown or foreign
+    invoice and no invoice is allocated more than its total by the records that settle for
+    good, no record is rejected (every running total stays within the invoice's), and the
+    record-by-record replay in date order is skipped."""
+    is_invoice = ~invoices.cols["credit"]
+    rows = np.flatnonzero(is_invoice)
+    target = dict(zip(invoices.cols["id"][rows].tolist(), rows.tolist(), strict=True))
+    if _within_totals(invoices, payments, target):
+        return invoices, payments, []
+    return _replay(invoices, payments, target, source)
+
+
+def _within_totals(invoices: Table, payments: Table, target: dict[str, int]) -> bool:
+    assert invoices.allocs is not None and payments.allocs is not None
+    exact_total = invoices.cols["exact"]
+    if exact_total.dtype != np.int64:
+        return False
+    notes = invoices.allocs.take(invoices.cols["credit"][invoices.allocs.cols["owner"]]) \
+        if invoices.allocs.n else invoices.allocs
+    sums = np.zeros(invoices.n, dtype=np.int64)
+    for allocs, owners, for_good in ((notes, invoices, np.ones(invoices.n, dtype=bool)),
+                                     (payments.allocs, payments, payments.cols["state"] == 0)):
+        if not allocs.n:
+            continue
+        if allocs.cols["exact"].dtype != np.int64:
+            return False
+        inv = np.fromiter(map(target.get, allocs.cols["invoice_id"].tolist(), repeat(-1)), dtype=np.int64,
+                          count=allocs.n)
+        if (inv < 0).any():
+            return False
+        owner = allocs.cols["owner"]
+        if (invoices.cols["customer_id"][inv] != owners.cols["customer_id"][owner]).any() or \
+                (invoices.cols["currency"][inv] != owners.cols["currency"][owner]).any():
+            return False
+        good = for_good[owner]
+        np.add.at(sums, inv[good], allocs.cols["exact"][good])
+    return not (sums > exact_total).any()
+
+
+def _replay(invoices: Table, payments: Table, target: dict[str, int], source: str) -> tuple[Table, Table, list[Issue]]:
+    """The record-by-record check of ``load._check_allocations``, on the tables."""
+    settling = [(0, i) for i in np.flatnonzero(invoices.cols["credit"]).tolist()] + \
+        [(1, i) for i in range(payments.n)]
+    tables = (invoices, payments)
+    days = (invoices.cols["issue"], payments.cols["day"])
+    settling.sort(key=lambda t: (int(days[t[0]][t[1]]), tables[t[0]].cols["id"][t[1]]))
+    by_owner: list[dict[int, list[int]]] = []
+    for table in tables:
+        grouped: dict[int, list[int]] = defaultdict(list)
+        assert table.allocs is not None
+        for k, owner in enumerate(table.allocs.cols["owner"].tolist()):
+            grouped[owner].append(k)
+        by_owner.append(grouped)
+    allocated: dict[int, int] = defaultdict(int)
+    kept_ids: set[str] = set()
+    issues = []
+    inv_cols = invoices.cols
+    for which, row in settling:
+        table = tables[which]
+        allocs = table.allocs
+        assert allocs is not None
+        for_good = which == 0 or int(table.cols["state"][row]) == 0
+        problem = None
+        for i, k in enumerate(by_owner[which].get(row, ())):
+            invoice_id = allocs.cols["invoice_id"][k]
+            inv = target.get(invoice_id)
+            name = f"allocations[{i}].invoice_id"
+            if inv is None:
+                problem = (name, f"allocated to unknown invoice {invoice_id!r}")
+            elif inv_cols["customer_id"][inv] != table.cols["customer_id"][row]:
+                problem = (name, f"invoice {inv_cols['number'][inv]} belongs to another customer")
+            elif inv_cols["currency"][inv] != table.cols["currency"][row]:
+                problem = (f"allocations[{i}]", f"currency {table.cols['currency'][row]} does not match "
+                           f"invoice {inv_cols['number'][inv]} in {inv_cols['currency'][inv]}")
+            elif for_good and allocated[inv] + int(allocs.cols["exact"][k]) > int(inv_cols["exact"][inv]):
+                problem = (f"allocations[{i}].amount",
+                           f"{Decimal(allocs.cols['text'][k])} would settle more than the total "
+                           f"{Decimal(inv_cols['text'][inv])} of invoice {inv_cols['number'][inv]}")
+            if problem:
+                break
+        if problem:
+            issues.append(Issue(source=source, record_type="credit_note" if which == 0 else "payment",
+                                record_id=table.cols["id"][row], field=problem[0], message=problem[1]))
+            continue
+        if for_good:
+            for k in by_owner[which].get(row, ()):
+                allocated[target[allocs.cols["invoice_id"][k]]] += int(allocs.cols["exact"][k])
+        kept_ids.add(table.cols["id"][row])
+    keep_inv = ~inv_cols["credit"] | np.fromiter(map(kept_ids.__contains__, inv_cols["id"].tolist()), dtype=bool,
+                                                 count=invoices.n)
+    keep_pay = np.fromiter(map(kept_ids.__contains__, payments.cols["id"].tolist()), dtype=bool, count=payments.n)
+    return invoices.take(keep_inv), payments.take(keep_pay), issues
