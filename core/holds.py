@@ -23,6 +23,7 @@ from .columnar import NEVER
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, HoldPolicy
 from .formats import DEFAULT_LOCALE, Style
 from .frame import PAYMENT_STATES
+from .id_sets import among
 from .indicators.aging import oldest_days_past_due, overdue_rows
 from .model import PaymentState
 from .policy import Policy
@@ -148,7 +149,7 @@ def paid_up(board: ScoreBoard, current: dict[str, Hold], clear_days: int) -> np.
 
 def overridden(written: WrittenState, board: ScoreBoard, today: dt.date) -> np.ndarray:
     lifted = [o.customer_id for o in written.overrides if o.release_until >= today]
-    return np.isin(board.frame.c_id, lifted)
+    return among(board.frame.c_id, lifted)
 
 
 def desired_holds(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date,
@@ -158,7 +159,7 @@ def desired_holds(board: ScoreBoard, written: WrittenState, policy: Policy, toda
         return ()
     frame = board.frame
     current = {h.customer_id: h for h in written.holds}
-    held = np.isin(frame.c_id, list(current))
+    held = among(frame.c_id, current)
     masks = cause_masks(board, policy, held)
     today_cause = np.zeros(frame.n_customers, dtype=bool)
     for _, mask in masks:

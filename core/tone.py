@@ -16,6 +16,7 @@ from .actions import Hold, Task
 from .columnar import NEVER
 from .episodes import episode_cause
 from .frame import LedgerFrame
+from .id_sets import among
 from .promises import INSTALMENT_STATES, InstalmentTracking
 
 
@@ -27,7 +28,7 @@ def firm_state(frame: LedgerFrame, holds: Iterable[Hold], tasks: Iterable[Task],
     state = np.full(n, "", dtype=object)
     live = (instalments.status != INSTALMENT_STATES.index("cancelled")) & ~instalments.plan_complete
     state[np.bincount(frame.n_cust, weights=live, minlength=n) > 0] = "payment plan"
-    state[np.isin(frame.c_id, [h.customer_id for h in holds])] = "credit hold"
+    state[among(frame.c_id, (h.customer_id for h in holds))] = "credit hold"
     index = {str(c): k for k, c in enumerate(frame.c_id)}
     for task in tasks:
         c = index.get(task.customer_id)

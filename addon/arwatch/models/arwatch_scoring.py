@@ -166,7 +166,7 @@ class ArwatchScoring(models.AbstractModel):
         assignment = self.env["arwatch.assignment"]
         users = assignment._users_for(company, desired.tasks, assignment._step_kinds(policy))
         writeback._apply(company, changes, board, state, today, users)
-        moved = assignment._reassign(company, state.activities, users)
+        moved = assignment._reassign(company, state.activities, users, state.assignees)
         for issue in issues[:20]:
             _logger.warning("arwatch data issue: %s", issue)
         ops = Counter(change.op for change in changes.changes)
