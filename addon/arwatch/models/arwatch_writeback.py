@@ -250,13 +250,14 @@ class ArwatchWriteback(models.AbstractModel):
         models_ = self.env["ir.model"]
         partner_model = models_._get_id("res.partner")
         move_model = models_._get_id("account.move")
+        types = {step: self._activity_type(step).id for step in {task.step for task in tasks}}  # one lookup a step
         vals_list = []
         for task in tasks:
             on_invoice = bool(task.invoice_id)
             vals_list.append({
                 "res_model_id": move_model if on_invoice else partner_model,
                 "res_id": int(task.invoice_id) if on_invoice else int(task.customer_id),
-                "activity_type_id": self._activity_type(task.step).id,
+                "activity_type_id": types[task.step],
                 "summary": (task.title or task.step.replace("_", " ").capitalize())[:250],
                 "note": self._note(task),
                 "date_deadline": task.due_date,
