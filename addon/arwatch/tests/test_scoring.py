@@ -1,8 +1,14 @@
 from datetime import timedelta
+from unittest.mock import patch
 
+import numpy as np
 from odoo import Command
 from odoo.tests import tagged
 
+from arwatch.core.frame import LedgerFrame
+from arwatch.core.load import load_ledger
+
+from ..lib import ledger_sql
 from .common import ArwatchCommon
 
 
@@ -103,14 +109,6 @@ class TestColumnsRead(ArwatchCommon):
     (``ledger_sql.load_frame``): the same frame and problems as the record path on real rows."""
 
     def test_columns_read__same_frame_and_problems_as_the_record_path_with_a_credit_note(self):
-        from unittest.mock import patch  # noqa: PLC0415
-
-        import numpy as np  # noqa: PLC0415
-        from odoo.addons.arwatch.lib import ledger_sql  # noqa: PLC0415
-
-        from arwatch.core.frame import LedgerFrame  # noqa: PLC0415
-        from arwatch.core.load import load_ledger  # noqa: PLC0415
-
         invoice = self.invoice(self.late, self.today - timedelta(days=20), 300)
         note = self.env["account.move"].create({
             "move_type": "out_refund", "partner_id": self.late.id, "invoice_date": self.today - timedelta(days=10),
