@@ -241,7 +241,7 @@ def measure_core_synthetic(n_customers, n_invoices, n_paid):
     board = score(frame, policy)
     times["score (16 indicators)"] = time.perf_counter() - start
     start = time.perf_counter()
-    desired_state(board, WrittenState(), policy, extras, today, {})
+    desired_state(board, WrittenState(), policy, today, {})
     times["plan (flags with evidence, holds, tasks)"] = time.perf_counter() - start
     print(f"core alone, generated ledger of {n_customers} customers, {n_invoices} invoices, {n_paid} payments "
           f"({len(issues)} issues): " + ", ".join(f"{k} {v:.3f} s" for k, v in times.items())
@@ -266,20 +266,17 @@ def phases(env, company, part, today, policy, extras):
 
 
 def _phases(env, scoring, company, part, today, policy, extras, step, out):
-    from odoo.addons.arwatch.lib import ledger_sql  # noqa: PLC0415
     from odoo.addons.arwatch.lib.planning import desired_state  # noqa: PLC0415
-    from odoo.addons.arwatch.models.arwatch_scoring import _templates, load_ledger  # noqa: PLC0415
+    from odoo.addons.arwatch.models.arwatch_scoring import _templates  # noqa: PLC0415
 
     from arwatch.core.diffing import diff  # noqa: PLC0415
-    from arwatch.core.frame import LedgerFrame  # noqa: PLC0415
     from arwatch.core.scoring import score  # noqa: PLC0415
 
-    raw = step("SQL read", lambda: ledger_sql.load_raw(env.cr, scoring._company_values(company), part))
-    ledger, _ = step("records", lambda: load_ledger(raw, source="odoo"))
-    frame = step("columns", lambda: LedgerFrame.from_ledger(ledger, as_of=today))
+    frame, _ = step("SQL read + frame", lambda: scoring._frame(company, part, today, extras.get("orders", False)))
     board = step("indicators", lambda: score(frame, policy))
     written, _ = step("written state", lambda: env["arwatch.writeback"]._written_state(company, part, today))
-    desired = step("plan", lambda: desired_state(board, written, policy, extras, today, _templates(), company.name))
+    desired = step("plan", lambda: desired_state(board, written, policy, today, _templates(), company.name,
+                                                 company._arwatch_locale()))
     step("diff", lambda: diff(written, desired))
     return out
 
@@ -292,18 +289,22 @@ def measure_scoring(env, sizes, repeat):
     scoring = env["arwatch.scoring"]
     ids = ledger_sql.customer_ids(env.cr, company.id)
     policy, extras = company_policy(company._arwatch_policy_values())
+    extras = dict(extras, orders=ledger_sql.has_orders(env.cr, company.id))  # as _score_company reads
     today = run_clock().today  # the benchmark run starts here
     print(f"customers with invoices: {len(ids)}")
-    print("customers | read+score (SQL load, core) | first run with write-back | rerun, nothing changed "
-          "(best, median) | queries per batch (rerun)")
+    print("customers | read+score (SQL load, core) | first run with write-back (queries) | rerun, nothing changed "
+          "(best, median) | queries per run (rerun)")
     for n in sizes:
         part = ids[:n]
         sp = env.cr.savepoint()
-        read_best, _ = timed(lambda part=part: scoring._board(company, part, today, policy), repeat)
+        read_best, _ = timed(lambda part=part: scoring._board(company, part, today, policy, orders=extras["orders"]),
+                             repeat)
+        q0 = env.cr.sql_log_count
         start = time.perf_counter()
         scoring._score_company(company, today=today, partner_ids=part, batch_size=max(n, 1))
         env.flush_all()
         first = time.perf_counter() - start
+        first_queries = env.cr.sql_log_count - q0
         env.invalidate_all()
         q0 = env.cr.sql_log_count
         counts = scoring._score_company(company, today=today, partner_ids=part, batch_size=max(n, 1))
@@ -320,8 +321,8 @@ def measure_scoring(env, sizes, repeat):
         sp.rollback()
         sp.close()
         env.invalidate_all()
-        print(f"{n:9d} | {read_best:8.3f} s | {first:8.3f} s | {rerun_best:.3f} s, {rerun_median:.3f} s | "
-              f"{queries} (changes {counts['changes']})", flush=True)
+        print(f"{n:9d} | {read_best:8.3f} s | {first:8.3f} s ({first_queries} queries) | "
+              f"{rerun_best:.3f} s, {rerun_median:.3f} s | {queries} (changes {counts['changes']})", flush=True)
         print("          rerun steps: " + ", ".join(f"{k} {v:.3f} s" for k, v in steps.items()), flush=True)
 
 

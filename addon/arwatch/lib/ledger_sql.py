@@ -12,6 +12,9 @@ validates. All amounts are in the company's currency (Odoo's ``*_signed`` amount
 from collections import defaultdict
 
 from arwatch.core import odoo_rows as rows_to
+from arwatch.core.frame import LedgerFrame
+from arwatch.core.load import load_ledger
+from arwatch.core.odoo_rows.columns import columns_of, frame_from_columns, rows_of
 
 CUSTOMERS_OF_COMPANY = """
     SELECT commercial_partner_id FROM account_move
@@ -143,6 +146,13 @@ def _fetch(cr, query, params):
     return cr.dictfetchall()
 
 
+def _columns(cr, query, params):
+    """A query's result by column (no dict per row: the big tables of the nightly run)."""
+    cr.execute(query, params)
+    rows = cr.fetchall()
+    return columns_of([column[0] for column in cr.description], rows)
+
+
 def load_raw(cr, company, partner_ids, orders=False, issues=None):
     """The raw ledger dict of ``partner_ids`` in ``company`` (a dict with id, name, currency),
     with its confirmed sale orders when ``orders`` (see ``has_orders``). A row that cannot be
@@ -151,33 +161,76 @@ def load_raw(cr, company, partner_ids, orders=False, issues=None):
     Ten queries (eleven with orders), whatever the number of partners.
     """
     issues = [] if issues is None else issues
-    params = {"company": company["id"], "company_key": str(company["id"]), "partners": list(partner_ids)}
-    currency = company["currency"]
+    params = _params(company, partner_ids)
+    customers = _customers(cr, params, company["currency"], issues)
+    moves = _fetch(cr, INVOICES, params)
+    partials = _fetch(cr, ALLOCATIONS, params)
+    payments = _fetch(cr, PAYMENTS, params)
+    collections = _collections(cr, params)
+    order_rows = _fetch(cr, ORDERS, params) if orders else None
+    return _raw(company, customers, moves, partials, payments, collections, order_rows, issues)
+
+
+def load_frame(cr, company, partner_ids, as_of, orders=False, issues=None):
+    """``(LedgerFrame as of as_of, data issues)`` of ``partner_ids``: what ``load_raw``,
+    ``load_ledger`` and ``LedgerFrame.from_ledger`` give, by the same queries, with the invoices,
+    partials, payments and orders read as columns (``arwatch.core.odoo_rows.columns``); where
+    those hold a row the record path must report, it takes the record path."""
+    issues = [] if issues is None else issues
+    params = _params(company, partner_ids)
+    customers = _customers(cr, params, company["currency"], issues)
+    moves = _columns(cr, INVOICES, params)
+    partials = _columns(cr, ALLOCATIONS, params)
+    payments = _columns(cr, PAYMENTS, params)
+    collections = _collections(cr, params)
+    order_cols = _columns(cr, ORDERS, params) if orders else None
+    head = {"id": str(company["id"]), "name": company["name"], "currency": company["currency"]}
+    built = frame_from_columns(head, customers, collections, moves, partials, payments, order_cols, as_of)
+    if built is None:
+        raw = _raw(company, customers, rows_of(moves), rows_of(partials), rows_of(payments), collections,
+                   None if order_cols is None else rows_of(order_cols), issues)
+        ledger, refused = load_ledger(raw, source="odoo")
+        built = LedgerFrame.from_ledger(ledger, as_of=as_of), refused
+    frame, refused = built
+    return frame, tuple(issues) + tuple(refused)
+
+
+def _params(company, partner_ids):
+    return {"company": company["id"], "company_key": str(company["id"]), "partners": list(partner_ids)}
+
+
+def _customers(cr, params, currency, issues):
+    """The customers' records (contacts included); the rows that cannot be mapped go to ``issues``."""
     people = defaultdict(list)
     for row in _fetch(cr, CONTACTS, params):
         people[row["commercial_partner_id"]].append(rows_to.contact(row))
     customers = [rows_to.mapped("res.partner", row, lambda r: rows_to.customer(
         r, currency, r["terms_days"], people[r["id"]], str(r["user_id"]) if r["user_id"] else None), issues)
         for row in _fetch(cr, CUSTOMERS, params)]
-    moves = _fetch(cr, INVOICES, params)
-    by_note, by_payment, entries = _settlements(_fetch(cr, ALLOCATIONS, params), moves)
+    return [r for r in customers if r is not None]
+
+
+def _raw(company, customers, moves, partials, payment_rows, collections, order_rows, issues):
+    """The raw ledger dict from the rows read (``order_rows`` None: no orders)."""
+    currency = company["currency"]
+    by_note, by_payment, entries = _settlements(partials, moves)
     invoices = [rows_to.mapped("account.move", row, lambda r: rows_to.invoice(r, currency, by_note[r["id"]]), issues)
                 for kind in ("out_invoice", "out_refund") for row in moves if row["move_type"] == kind]
     payments = [rows_to.mapped("account.payment", row, lambda r: rows_to.payment(
         r, r["customer_id"], currency, by_payment.pop(r["id"], []), r["payer_account"]), issues)
-        for row in _fetch(cr, PAYMENTS, params)]
+        for row in payment_rows]
     payments += [rows_to.entry_payment({"id": move_id, "date": date}, customer, currency, allocations, account)
                  for move_id, (customer, date, account, allocations) in entries.items()]
     raw = {
         "company": {"id": str(company["id"]), "name": company["name"], "currency": currency},
-        "customers": [r for r in customers if r is not None],
+        "customers": customers,
         "invoices": [r for r in invoices if r is not None],
         "payments": [r for r in payments if r is not None],
-        **_collections(cr, params),
+        **collections,
     }
-    if orders:
+    if order_rows is not None:
         built = (rows_to.mapped("sale.order", row, lambda r: rows_to.order(r, r["customer_id"], currency), issues)
-                 for row in _fetch(cr, ORDERS, params))
+                 for row in order_rows)
         raw["orders"] = [r for r in built if r is not None]
     return raw
 

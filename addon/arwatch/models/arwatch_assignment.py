@@ -69,7 +69,8 @@ class ArwatchAssignment(models.AbstractModel):
         if not tasks:
             return {}
         collections, manager, fallback = self._people(company)
-        partner_ids = sorted({int(task.customer_id) for task in tasks})
+        # only the customers of a salesperson's task: their salesperson, in one read
+        partner_ids = sorted({int(task.customer_id) for task in tasks if kinds.get(task.step) == SALESPERSON})
         salespersons = {row["id"]: row["user_id"] and row["user_id"][0]
                         for row in self.env["res.partner"].sudo().browse(partner_ids).read(["user_id"])}
         valid = self._valid_users(company, salespersons.values())
@@ -96,14 +97,17 @@ class ArwatchAssignment(models.AbstractModel):
         return {task.key: named[task.key] if named.get(task.key) in valid else fallback for task in tasks}
 
     @api.model
-    def _reassign(self, company, activities, users):
+    def _reassign(self, company, activities, users, assignees=None):
         """Move the open ``activities`` (by task key) whose assignee is not ``users[key]``: one write
-        per new assignee. Returns the number moved."""
+        per new assignee. ``assignees`` (``{key: (activity id, user id, active)}``, as the
+        write-back read them) spares reading the activities. Returns the number moved."""
+        if assignees is None:
+            assignees = {key: (a.id, a.user_id.id, a.active) for key, a in activities.items()}
         moves = defaultdict(list)
-        for key, activity in activities.items():
+        for key, (activity_id, user_id, active) in assignees.items():
             uid = users.get(key)
-            if uid and activity.active and activity.user_id.id != uid:
-                moves[uid].append(activity.id)
+            if uid and active and (user_id or False) != uid:
+                moves[uid].append(activity_id)
         quiet = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
         for uid, ids in moves.items():
             quiet.browse(ids).write({"user_id": uid})

@@ -8,9 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from arwatch.core.actions import Op
 from arwatch.core.backtest.live import apply_in_use
 from arwatch.core.diffing import diff
-from arwatch.core.frame import LedgerFrame
 from arwatch.core.gcpause import gc_paused
-from arwatch.core.load import load_ledger
 from arwatch.core.scoring import score
 
 from .. import compat
@@ -168,7 +166,7 @@ class ArwatchScoring(models.AbstractModel):
         assignment = self.env["arwatch.assignment"]
         users = assignment._users_for(company, desired.tasks, assignment._step_kinds(policy))
         writeback._apply(company, changes, board, state, today, users)
-        moved = assignment._reassign(company, state.activities, users)
+        moved = assignment._reassign(company, state.activities, users, state.assignees)
         for issue in issues[:20]:
             _logger.warning("arwatch data issue: %s", issue)
         ops = Counter(change.op for change in changes.changes)
@@ -189,12 +187,9 @@ class ArwatchScoring(models.AbstractModel):
 
     @api.model
     def _frame(self, company, partner_ids, today, orders=False):
-        """The core's ``LedgerFrame`` of ``partner_ids`` as of ``today``, and the data issues."""
-        unmapped = []  # rows the mapping could not read, then the records the core refused
-        raw = ledger_sql.load_raw(self.env.cr, self._company_values(company), partner_ids, orders=orders,
-                                  issues=unmapped)
-        ledger, issues = load_ledger(raw, source="odoo")
-        return LedgerFrame.from_ledger(ledger, as_of=today), tuple(unmapped) + tuple(issues)
+        """The core's ``LedgerFrame`` of ``partner_ids`` as of ``today``, and the data issues (the rows
+        the mapping could not read, then the records the core refused)."""
+        return ledger_sql.load_frame(self.env.cr, self._company_values(company), partner_ids, today, orders=orders)
 
     @api.model
     def _company_values(self, company):

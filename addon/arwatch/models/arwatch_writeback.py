@@ -1,6 +1,7 @@
 import datetime as dt
 from collections import defaultdict
 
+import numpy as np
 from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.tools import plaintext2html
@@ -44,10 +45,13 @@ class WrittenMaps:
     """The Odoo records behind a ``WrittenState``: risk rows by partner, activities by key, and
     the fired indicators and slipping badge written on each risk row."""
 
-    def __init__(self, risks, activities, indicators=None):
+    def __init__(self, risks, activities, indicators=None, assignees=None):
         self.risks = risks
         self.activities = activities
         self.indicators = indicators if indicators is not None else {}
+        # by task key: (activity id, user id, active), as read, so that moving tasks to their
+        # assignee reads no activity record
+        self.assignees = assignees if assignees is not None else {}
 
 
 class ArwatchWriteback(models.AbstractModel):
@@ -88,16 +92,17 @@ class ArwatchWriteback(models.AbstractModel):
             if override_until:
                 overrides.append(Override(customer_id=cid, release_until=override_until,
                                           by=override_by or "", reason=override_reason or ""))
-        activities, tasks, done = self._task_activities(company, partner_ids, today)
+        activities, tasks, done, assignees = self._task_activities(company, partner_ids, today, assignees=True)
         written = WrittenState(flags=tuple(flags), holds=tuple(holds), tasks=tuple(tasks), overrides=tuple(overrides),
                                done_tasks=tuple(done))
-        return written, WrittenMaps(by_partner, activities, indicators)
+        return written, WrittenMaps(by_partner, activities, indicators, assignees)
 
     @api.model
-    def _task_activities(self, company, partner_ids, today):
+    def _task_activities(self, company, partner_ids, today, assignees=False):
         """``(activities, open tasks, done tasks)``: the collection activities by key (an open
         one wins over a done one of the same key), the ``Task`` of each open key, and of each key
-        done in the last ``DONE_COUNTS_DAYS`` days (not reopened, not closed again)."""
+        done in the last ``DONE_COUNTS_DAYS`` days (not reopened, not closed again); with
+        ``assignees``, also ``{key: (activity id, user id, active)}``."""
         self.env["mail.activity"].flush_model()
         since = today - dt.timedelta(days=DONE_COUNTS_DAYS)
         self.env.cr.execute(ACTIVITIES, {"company": company.id, "partners": list(partner_ids), "since": since})
@@ -110,6 +115,8 @@ class ArwatchWriteback(models.AbstractModel):
             (tasks if active else done).append(Task(customer_id=customer, step=step, cause=cause,
                                                     title=summary or key, due_date=deadline,
                                                     assignee=str(user_id) if user_id else None))
+        if assignees:
+            return activities, tasks, done, {row[1]: (row[0], row[4], row[5]) for row in rows.values()}
         return activities, tasks, done
 
     # ------------------------------------------------------------------ apply
@@ -151,14 +158,20 @@ class ArwatchWriteback(models.AbstractModel):
     @api.model
     def _indicator_vals(self, board, state, vals_by_partner):
         """Fired indicator ids and the slipping badge, written only where they changed."""
-        fired = [(r.indicator, r.fired) for r in board.results]
+        names = [r.indicator for r in board.results]
         frame = board.frame
-        for c in range(frame.n_customers):
-            ids = [name for name, mask in fired if mask[c]]
-            pid = int(frame.c_id[c])
+        if not frame.n_customers:
+            return
+        if not names:
+            fired = [()] * frame.n_customers
+        else:  # [customer] -> the indexes of its fired indicators, in the results' order
+            rows, cols = np.nonzero(np.vstack([r.fired for r in board.results]).T)
+            fired = np.split(cols, np.searchsorted(rows, np.arange(1, frame.n_customers)))
+        for pid, found in zip(frame.c_id.tolist(), fired, strict=True):
+            ids = [names[k] for k in found]
             values = {"indicators": ",".join(ids) or False, "slipping": any(i in SLIPPING for i in ids)}
-            if state.indicators.get(pid) != (values["indicators"], values["slipping"]):
-                vals_by_partner[pid].update(values)
+            if state.indicators.get(int(pid)) != (values["indicators"], values["slipping"]):
+                vals_by_partner[int(pid)].update(values)
 
     @api.model
     def _write_risks(self, company, vals_by_partner, state):
@@ -237,13 +250,14 @@ class ArwatchWriteback(models.AbstractModel):
         models_ = self.env["ir.model"]
         partner_model = models_._get_id("res.partner")
         move_model = models_._get_id("account.move")
+        types = {step: self._activity_type(step).id for step in {task.step for task in tasks}}  # one lookup a step
         vals_list = []
         for task in tasks:
             on_invoice = bool(task.invoice_id)
             vals_list.append({
                 "res_model_id": move_model if on_invoice else partner_model,
                 "res_id": int(task.invoice_id) if on_invoice else int(task.customer_id),
-                "activity_type_id": self._activity_type(task.step).id,
+                "activity_type_id": types[task.step],
                 "summary": (task.title or task.step.replace("_", " ").capitalize())[:250],
                 "note": self._note(task),
                 "date_deadline": task.due_date,

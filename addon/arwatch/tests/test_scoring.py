@@ -1,8 +1,14 @@
 from datetime import timedelta
+from unittest.mock import patch
 
+import numpy as np
 from odoo import Command
 from odoo.tests import tagged
 
+from arwatch.core.frame import LedgerFrame
+from arwatch.core.load import load_ledger
+
+from ..lib import ledger_sql
 from .common import ArwatchCommon
 
 
@@ -95,3 +101,40 @@ class TestScoring(ArwatchCommon):
             counts[size] = self.env.cr.sql_log_count - start
         self.assertEqual(counts[2], counts[8], counts)
         self.assertLessEqual(counts[8], 30, counts)
+
+
+@tagged("post_install", "-at_install")
+class TestColumnsRead(ArwatchCommon):
+    """The nightly run reads invoices, partials, payments and orders as columns
+    (``ledger_sql.load_frame``): the same frame and problems as the record path on real rows."""
+
+    def test_columns_read__same_frame_and_problems_as_the_record_path_with_a_credit_note(self):
+        invoice = self.invoice(self.late, self.today - timedelta(days=20), 300)
+        note = self.env["account.move"].create({
+            "move_type": "out_refund", "partner_id": self.late.id, "invoice_date": self.today - timedelta(days=10),
+            "invoice_line_ids": [Command.create({"name": "return", "quantity": 1, "price_unit": 100,
+                                                 "tax_ids": [Command.clear()]})],
+        })
+        note.action_post()
+        (invoice.line_ids | note.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable").reconcile()
+        self.env.flush_all()
+        cr, company = self.env.cr, self.company
+        values = self.env["arwatch.scoring"]._company_values(company)
+        ids = ledger_sql.customer_ids(cr, company.id)
+        issues = []
+        raw = ledger_sql.load_raw(cr, values, ids, issues=issues)
+        ledger, refused = load_ledger(raw, source="odoo")
+        old = LedgerFrame.from_ledger(ledger, as_of=self.today)
+        with patch.object(ledger_sql, "load_ledger", side_effect=AssertionError("took the record path")):
+            new, new_issues = ledger_sql.load_frame(cr, values, ids, self.today)
+        self.assertEqual(new_issues, tuple(issues) + tuple(refused))
+        self.assertTrue(old.i_credit.any() and len(old.a_inv) and len(old.p_id))
+        for name in old.__dataclass_fields__:
+            a, b = getattr(old, name), getattr(new, name)
+            if isinstance(a, np.ndarray):
+                self.assertEqual((a.dtype, a.shape), (b.dtype, b.shape), name)
+                same = np.array_equal(a, b, equal_nan=True) if a.dtype.kind == "f" else a.tolist() == b.tolist()
+                self.assertTrue(same, name)
+            elif name != "extra":
+                self.assertEqual(a, b, name)
