@@ -24,7 +24,6 @@ from .columnar import NEVER, among
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, HoldPolicy
 from .formats import DEFAULT_LOCALE, Style
 from .frame import PAYMENT_STATES
-from .id_sets import among
 from .indicators.aging import oldest_days_past_due, overdue_rows
 from .model import PaymentState
 from .policy import Policy

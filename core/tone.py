@@ -16,7 +16,6 @@ from .actions import Hold, Task
 from .columnar import NEVER, among
 from .episodes import episode_cause
 from .frame import LedgerFrame
-from .id_sets import among
 from .promises import INSTALMENT_STATES, InstalmentTracking
 
 

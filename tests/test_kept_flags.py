@@ -1,6 +1,7 @@
-"""The add-on's planning (``lib/planning.desired_state``: ``core.kept_flags`` for the flags, the
-written flag standing for an unchanged one) gives the same diff as ``core.planner.plan``: on a
-first run, a rerun with nothing changed, and a rerun after flags changed under it."""
+"""The add-on's planning (``lib/planning.desired_state``: the written flag standing for an
+unchanged one, as ``core.planner.plan`` does with ``render_written=False``) gives the same diff as
+the fully rendered plan: on a first run, a rerun with nothing changed, and a rerun after flags
+changed under it."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def _board():
 
 
 def _both(board, written):
-    full = plan(board, written, Policy(), TODAY, {}, render_written=False)
+    full = plan(board, written, Policy(), TODAY, {}, render_written=True)
     kept = _planning().desired_state(board, written, Policy(), TODAY, {})
     return full, kept
 
@@ -44,7 +45,8 @@ def _both(board, written):
 def test_kept_flags__first_run_renders_every_flag_as_the_planner_does():
     board = _board()
     full, kept = _both(board, WrittenState())
-    assert kept == full and len(kept.flags) == board.frame.n_customers
+    assert kept.flags == full.flags and kept.holds == full.holds and len(kept.flags) == board.frame.n_customers
+    assert diff(WrittenState(), kept) == diff(WrittenState(), full)
 
 
 def test_kept_flags__rerun_keeps_the_written_flags_and_the_diff_is_empty():
