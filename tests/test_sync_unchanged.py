@@ -36,12 +36,12 @@ NOTHING = "acme: ok as of 1 Jun 2013: nothing changed since the run of 1 Jun 201
 def loads(monkeypatch):
     """How many runs loaded the ledger since the fixture was set up."""
     calls = []
-    real = runner.load_ledger
+    real = runner.load_frame
 
     def counted(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
-    monkeypatch.setattr(runner, "load_ledger", counted)
+    monkeypatch.setattr(runner, "load_frame", counted)
     return calls
 
 
