@@ -160,23 +160,37 @@ def _affix(text: str, currency: str | None, locale: Locale) -> str | None:
 
 def _layout_of(pattern: NumberPattern, locale: Locale, currency: str | None,
                babel: Callable[[Number], str]) -> _Layout | None:
-    """The layout of ``pattern``, if it writes every probe value as ``babel`` does; else None."""
-    if pattern.exp_prec or "@" in pattern.pattern or pattern.scale or not pattern.number_pattern:
+    """The layout of ``pattern``, if it writes every probe value as ``babel`` does; else None.
+    Babel as old as Odoo 18.0 pins (2.10) has no ``number_pattern`` and no ``numbering_system``:
+    the layout is then read without them, and the probes decide as always."""
+    if pattern.exp_prec or "@" in pattern.pattern or pattern.scale or not getattr(pattern, "number_pattern", "#"):
         return None
+    try:
+        return _checked_layout(pattern, locale, currency, babel)
+    except Exception:  # noqa: BLE001 - Babel refusing a probe, or an older Babel: Babel writes every value
+        return None
+
+
+def _symbols(locale: Locale) -> tuple[str, str]:
+    """(group, decimal) symbols of ``locale`` in Latin digits."""
+    try:
+        return (get_group_symbol(locale, numbering_system="latn"),
+                get_decimal_symbol(locale, numbering_system="latn"))
+    except TypeError:  # Babel < 2.14 knows one numbering system per locale
+        return get_group_symbol(locale), get_decimal_symbol(locale)
+
+
+def _checked_layout(pattern: NumberPattern, locale: Locale, currency: str | None,
+                    babel: Callable[[Number], str]) -> _Layout | None:
     frac = (get_currency_precision(currency),) * 2 if currency else pattern.frac_prec
     affixes = [_affix(t, currency, locale) for t in (*pattern.prefix, *pattern.suffix)]
     if any(a is None for a in affixes):
         return None
     layout = _Layout(prefix=(str(affixes[0]), str(affixes[1])), suffix=(str(affixes[2]), str(affixes[3])),
-                     group=get_group_symbol(locale, numbering_system="latn"),
-                     decimal=get_decimal_symbol(locale, numbering_system="latn"),
+                     group=_symbols(locale)[0], decimal=_symbols(locale)[1],
                      grouping=(int(pattern.grouping[0]), int(pattern.grouping[1])), int_min=int(pattern.int_prec[0]),
                      frac=(int(frac[0]), int(frac[1])), quantum=get_decimal_quantum(frac[1]))
-    try:
-        same = all(layout.render(v) == babel(v) for v in _PROBES)
-    except Exception:  # noqa: BLE001 - Babel refusing a probe: let Babel write every value
-        return None
-    return layout if same else None
+    return layout if all(layout.render(v) == babel(v) for v in _PROBES) else None
 
 
 @lru_cache(maxsize=256)

@@ -7,6 +7,7 @@ import random
 from decimal import Decimal
 
 import numpy as np
+import pytest
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
@@ -71,3 +72,45 @@ def test_among__is_np_isin_on_id_columns():
     for wanted in ([], ["a"], ["1", "c", "zz"], ["b", "b"]):
         assert (among(ids, wanted) == np.isin(ids, wanted)).all()
     assert among(np.array([], dtype=object), ["a"]).shape == (0,)
+
+
+class _OldPattern:
+    """A Babel 2.10 ``NumberPattern`` (the version Odoo 18.0 pins): no ``number_pattern``."""
+
+    def __init__(self, pattern):
+        self._pattern = pattern
+
+    def __getattr__(self, name):
+        if name == "number_pattern":
+            raise AttributeError(name)
+        return getattr(self._pattern, name)
+
+
+@pytest.mark.parametrize("locale", ["en_GB", "de_DE", "fr_FR", "en_US"])
+def test_fast_money__with_a_babel_as_old_as_odoo_18_pins_writes_what_babel_writes(monkeypatch, locale):
+    """Odoo 18.0's Python has Babel 2.10: its patterns have no ``number_pattern`` and its symbol
+    functions take no ``numbering_system``; the layout is read without them, or not used."""
+    real_group, real_decimal = formats.get_group_symbol, formats.get_decimal_symbol
+
+    def old(real):
+        def symbol(loc, **kwargs):
+            if kwargs:
+                raise TypeError("unexpected keyword argument 'numbering_system'")
+            return real(loc)
+        return symbol
+    monkeypatch.setattr(formats, "get_group_symbol", old(real_group))
+    monkeypatch.setattr(formats, "get_decimal_symbol", old(real_decimal))
+    real_parse = formats.parse_pattern
+    monkeypatch.setattr(formats, "parse_pattern", lambda p: _OldPattern(real_parse(p)))
+    formats._money_layout.cache_clear()
+    formats._amount_layout.cache_clear()
+    try:
+        loc = formats.parsed(locale)
+        monkeypatch.setitem(loc.currency_formats, "standard", _OldPattern(loc.currency_formats["standard"]))
+        for value in (0, 1234.5, -1234.567, 1e9, 0.005, Decimal("123456.785")):
+            assert formats.money(value, "EUR", locale) == format_currency(value, "EUR", locale=locale)
+            assert formats.amount(value, locale) == format_decimal(value, format=formats.AMOUNT_PATTERN, locale=locale)
+        assert formats._money_layout("EUR", locale) is not None  # the fast path, not Babel every time
+    finally:
+        formats._money_layout.cache_clear()
+        formats._amount_layout.cache_clear()
