@@ -187,6 +187,20 @@ def _settle_date(record: Record) -> dt.date:
     raise TypeError(f"a {type(record).__name__} settles no invoice")
 
 
+def _drop_unknown_invoice_disputes(disputes: list[Record], invoice_ids: set[str],
+                                   source: str) -> tuple[list[Record], list[Issue]]:
+    """``disputes`` without those naming an invoice not in ``invoice_ids``, and an issue for each."""
+    kept: list[Record] = []
+    issues: list[Issue] = []
+    for d in disputes:
+        if d.invoice_id is not None and d.invoice_id not in invoice_ids:  # type: ignore[attr-defined]
+            issues.append(Issue(source=source, record_type="dispute", record_id=d.id,  # type: ignore[attr-defined]
+                                field="invoice_id", message=f"unknown invoice {d.invoice_id!r}"))  # type: ignore[attr-defined]
+        else:
+            kept.append(d)
+    return kept, issues
+
+
 def _add_note_records(good: dict[str, list[Record]], source: str,
                       numbers: dict[str, str] | None = None) -> tuple[list[Issue], set[str]]:
     """The records the collectors' notes make, validated and added to their collections; and
@@ -244,15 +258,9 @@ def load_ledger(
                         if inv.kind is InvoiceKind.INVOICE or inv.id in kept_ids]  # type: ignore[attr-defined]
     good["payments"] = [p for p in good["payments"] if p.id in kept_ids]  # type: ignore[attr-defined]
 
-    dispute_invoices = {inv.id for inv in good["invoices"]}  # type: ignore[attr-defined]
-    disputes = []
-    for d in good["disputes"]:
-        if d.invoice_id is not None and d.invoice_id not in dispute_invoices:  # type: ignore[attr-defined]
-            issues.append(Issue(source=source, record_type="dispute", record_id=d.id,  # type: ignore[attr-defined]
-                                field="invoice_id", message=f"unknown invoice {d.invoice_id!r}"))  # type: ignore[attr-defined]
-        else:
-            disputes.append(d)
-    good["disputes"] = disputes
+    good["disputes"], found = _drop_unknown_invoice_disputes(
+        good["disputes"], {inv.id for inv in good["invoices"]}, source)  # type: ignore[attr-defined]
+    issues += found
     found, filled = _add_note_records(good, source)
     issues += found
 

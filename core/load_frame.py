@@ -21,7 +21,14 @@ from .frame import LedgerFrame
 from .frame_build import _flag_days, _orders, _small_tables, _switches, index_of, obj
 from .gcpause import with_gc_paused
 from .issues import Issue
-from .load import _TYPE_NAMES, _add_note_records, _drop_duplicates, _drop_unknown_customers, validate_records
+from .load import (
+    _TYPE_NAMES,
+    _add_note_records,
+    _drop_duplicates,
+    _drop_unknown_customers,
+    _drop_unknown_invoice_disputes,
+    validate_records,
+)
 from .load_columns import (
     Table,
     checked_allocations,
@@ -71,15 +78,9 @@ def load_frame(data: Mapping[str, Any], source: str = "file", unavailable: Itera
     tables["invoices"], tables["payments"], found = checked_allocations(tables["invoices"], tables["payments"], source)
     issues += found
     invoices = tables["invoices"]
-    invoice_ids = set(invoices.cols["id"].tolist())
-    disputes = []
-    for d in good["disputes"]:
-        if d.invoice_id is not None and d.invoice_id not in invoice_ids:  # type: ignore[attr-defined]
-            issues.append(Issue(source=source, record_type="dispute", record_id=d.id,  # type: ignore[attr-defined]
-                                field="invoice_id", message=f"unknown invoice {d.invoice_id!r}"))  # type: ignore[attr-defined]
-        else:
-            disputes.append(d)
-    good["disputes"] = disputes
+    good["disputes"], found = _drop_unknown_invoice_disputes(good["disputes"], set(invoices.cols["id"].tolist()),
+                                                             source)
+    issues += found
     numbers = dict(zip(invoices.cols["id"].tolist(), invoices.cols["number"].tolist(), strict=True))
     found, filled = _add_note_records(good, source, numbers)
     issues += found
