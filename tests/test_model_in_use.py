@@ -90,7 +90,8 @@ def test_the_chosen_models_chance_is_the_score_and_sets_the_level_the_reasons_st
     assert np.allclose(ran.score[~arrears], 100 * p[~arrears])
     assert np.allclose(ran.score[arrears], np.maximum(100 * p[arrears], board.score[arrears]))
     rules = POLICY.scoring
-    assert all((ran.score >= rules.high) == (ran.level >= 2))
+    chronic = board.segment == SEGMENT_NAMES.index("chronic_late")
+    assert all((ran.score[~chronic] >= rules.high) == (ran.level[~chronic] >= 2))
     late, steady = ran.score[::3].mean(), np.delete(ran.score, np.s_[::3]).mean()
     assert late > steady + 20  # the habitual late payers come first
     c = int(ran.ranking()[0])
@@ -219,3 +220,21 @@ def test_a_customer_in_arrears_keeps_at_least_its_scorecard_level_under_a_learne
     assert 100 * p[c] < board.score[c]  # the habit alone would rank it lower
     assert not_in_arrears.score[c] == pytest.approx(100 * p[c])
     assert in_arrears.score[c] == board.score[c] and in_arrears.level[c] == board.level[c]
+
+
+def test_a_chronic_late_payer_ranks_by_the_model_but_its_habit_alone_raises_no_alarm(full, fitted):
+    """The habitual late payers (a third of the company) get the model's high chance of paying
+    late, and come first; as chronic late payers their level goes above medium only as far as
+    the scorecard's does, as a habit alone raises no alarm there either (issue 20)."""
+    board = score(full.as_of_date(FIT_DAY), POLICY)
+    ran = apply_in_use(board, fitted, POLICY)
+    chronic = board.segment == SEGMENT_NAMES.index("chronic_late")
+    medium, high = 1, 2
+    assert chronic.sum() >= 5 and (ran.score[chronic] >= POLICY.scoring.high).any()  # the model alone: high
+    assert (ran.level[chronic] <= np.maximum(board.level[chronic], medium)).all()
+    assert (ran.level[chronic & (ran.score >= POLICY.scoring.high)] >= medium).all()
+    assert ran.ranking()[0] in np.flatnonzero(chronic)  # the rank is still the model's
+    raised = board.segment.copy()
+    raised[chronic] = SEGMENT_NAMES.index("good")  # the same chances, not explained by a habit
+    as_good = apply_in_use(dataclasses.replace(board, segment=raised), fitted, POLICY)
+    assert (as_good.level[chronic & (ran.score >= POLICY.scoring.high)] >= high).all()

@@ -33,7 +33,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ..columnar import NEVER
-from ..credit_policy import SEGMENT_NAMES
+from ..credit_policy import LEVEL_NAMES, SEGMENT_NAMES
 from ..frame import LedgerFrame
 from ..indicators.aging import oldest_days_past_due
 from ..policy import Policy
@@ -293,5 +293,11 @@ def apply_in_use(board: ScoreBoard, model: ModelInUse, policy: Policy) -> ScoreB
     # level, so a good past record never hides 150 days overdue from the controller.
     arrears = board.segment == SEGMENT_NAMES.index("delinquent")
     score = np.where(arrears, np.maximum(score, board.score), score)
-    level = np.where(arrears, np.maximum(level, board.level), level).astype(board.level.dtype)
+    level = np.where(arrears, np.maximum(level, board.level), level)
+    # A habit ranks, it does not alarm (as in the scorecard's level): a chronic late payer, whose
+    # lateness its habit explains, keeps the model's rank but is raised above medium only as far
+    # as the scorecard's own level goes (a chance of paying late is its habit, not news).
+    chronic = board.segment == SEGMENT_NAMES.index("chronic_late")
+    level = np.where(chronic, np.minimum(level, np.maximum(board.level, LEVEL_NAMES.index("medium"))), level)
+    level = level.astype(board.level.dtype)
     return dataclasses.replace(board, score=score, level=level, scored_by=model.predictor, model=model, alarm=None)
