@@ -50,17 +50,23 @@ def write_export(path, rows):
         writer.writerows(rows)
 
 
+def first_good_sync(folder):
+    """The export, the config and the store in ``folder`` after the first, good sync: 3 flags,
+    3 holds, 3 tasks written."""
+    export = folder / "export.csv"
+    write_export(export, book_rows())
+    config = write_config(folder / "arwatch.toml", {"acme": {"source": "file", "settings": file_settings(
+        export, folder / "outbox")}}, state_url=str(folder / "state.sqlite3"))
+    assert sync(config) == 0
+    store = open_store(folder / "state.sqlite3")
+    assert counts(store) == (3, 3, 3)
+    return export, config, store
+
+
 @pytest.fixture
 def book(tmp_path):
     """The export, the config and the store after the first, good sync."""
-    export = tmp_path / "export.csv"
-    write_export(export, book_rows())
-    config = write_config(tmp_path / "arwatch.toml", {"acme": {"source": "file", "settings": file_settings(
-        export, tmp_path / "outbox")}}, state_url=str(tmp_path / "state.sqlite3"))
-    assert sync(config) == 0
-    store = open_store(tmp_path / "state.sqlite3")
-    assert counts(store) == (3, 3, 3)
-    return export, config, store
+    return first_good_sync(tmp_path)
 
 
 def sync(config, *more, day=DAY):

@@ -13,9 +13,8 @@ import sys
 import textwrap
 
 import pytest
-from sqlalchemy import select
 from sync_helpers import file_settings, simple_planner, write_config
-from test_sync_mass_change import book_rows, write_export
+from test_sync_mass_change import book_rows, first_good_sync, state, write_export
 
 from arwatch.adapters.file import FileMapping, FileSource
 from arwatch.cli import main
@@ -26,7 +25,6 @@ from arwatch.sync import runner
 from arwatch.sync.guard import Guard
 from arwatch.sync.runner import default_planner, run_sync
 from arwatch.sync.store import open_store
-from arwatch.sync.store.schema import metadata
 
 DAY = dt.date(2013, 6, 1)
 NOTHING = "acme: ok as of 1 Jun 2013: nothing changed since the run of 1 Jun 2013: nothing to write"
@@ -47,26 +45,11 @@ def loads(monkeypatch):
 
 @pytest.fixture
 def book(tmp_path):
-    export = tmp_path / "export.csv"
-    write_export(export, book_rows())
-    config = write_config(tmp_path / "arwatch.toml", {"acme": {"source": "file", "settings": file_settings(
-        export, tmp_path / "outbox")}}, state_url=str(tmp_path / "state.sqlite3"))
-    assert sync(config) == 0
-    store = open_store(tmp_path / "state.sqlite3")
-    assert len(store.written.state("acme").tasks) == 3
-    return export, config, store
+    return first_good_sync(tmp_path)
 
 
 def sync(config, *more, day=DAY):
     return main(["sync", "--config", str(config), "--source", "acme", "--as-of", day.isoformat(), *more])
-
-
-def state(store, outbox):
-    """Everything a run could write, but the run records."""
-    with store.engine.connect() as conn:
-        tables = {t.name: sorted(map(repr, conn.execute(select(t)).all()))
-                  for t in metadata.sorted_tables if t.name != "runs"}
-    return tables, sorted((p.name, p.read_bytes()) for p in outbox.iterdir())
 
 
 def last_run(store):
