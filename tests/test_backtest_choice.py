@@ -31,7 +31,7 @@ def test_choice__a_contender_that_beats_the_baselines_is_used_from_the_first_qua
     u = nested(preds, y, day, known, cust, Q)
     assert [p for _, p in u.choices] == ["late_rate", "learned", "learned", "learned"]
     assert u.final == "learned" and u.baseline == "late_rate"
-    assert u.margin > 0 and u.interval[0] > 0  # clearly better, even with customers resampled
+    assert u.margin > 0 and u.interval[0] > 0  # clearly better, even with customers as the unit
 
 
 def test_choice__when_nothing_beats_the_baseline_the_baseline_is_used_and_said_plainly():
@@ -83,9 +83,10 @@ def test_choice__too_little_evidence_keeps_the_baseline():
 
 def test_choice__a_higher_auc_owed_to_one_customer_does_not_replace_the_baseline():
     """The learned model ranks exactly as the past late rate except on one customer's invoices,
-    which it gets right: a higher AUC on the evidence, but in the resamples without that customer
-    (about a third of them) it is no better, so the past late rate stays; without customers to
-    resample, the higher AUC alone would have chosen it."""
+    which it gets right: a higher AUC on the evidence, but all of the difference is that one
+    customer's influence (in the resamples of customers without it, about a third, it is no
+    better), so the confidence stays below 90% and the past late rate stays; without customers
+    as the unit, the higher AUC alone would have chosen it."""
     rng, day, y, known, cust = quarters()
     late_rate = noisy(rng, y, 0.5)
     learned = late_rate.copy()
@@ -97,6 +98,6 @@ def test_choice__a_higher_auc_owed_to_one_customer_does_not_replace_the_baseline
     assert choose(preds, y, everything)[0] == "learned"
     pick, why = choose(preds, y, everything, cust)
     assert pick == "late_rate"
-    assert why.endswith("not above it in 90% of customer resamples): the baseline is used")
+    assert why.endswith("not above it with 90% confidence (by customer)): the baseline is used")
     u = nested(preds, y, day, known, cust, Q)
     assert {p for _, p in u.choices} == {"late_rate"} and u.final == "late_rate"

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from arwatch.core.backtest.metrics import (
+    auc_influence,
     average_precision,
     brier,
     calibration_bins,
@@ -91,3 +92,45 @@ def test_stratified_auc__only_pairs_within_a_stratum_count():
     # stratum 0: 1 positive x 2 negatives, AUC 1; stratum 1: 2 x 1, AUC 0 -> (1*2 + 0*2) / 4
     assert stratified_auc(y, s, q)[0] == pytest.approx(0.5)
     assert roc_auc(y, s) != pytest.approx(0.5)  # pooling across the two scales would differ
+
+
+def _clustered(seed: int = 1, n: int = 3000, clusters: int = 60):
+    """Rows in four strata of ``clusters`` customers whose own effect drives both outcome and
+    score (so a customer's rows are not independent), scores rounded so that ties occur."""
+    rng = np.random.default_rng(seed)
+    c = rng.integers(0, clusters, n)
+    q = rng.integers(0, 4, n)
+    effect = rng.normal(0, 1, clusters)
+    y = rng.random(n) < 1 / (1 + np.exp(-effect[c]))
+    strong = np.round(effect[c] * 0.5 + rng.normal(0, 1, n), 1)
+    weak = np.round(effect[c] * 0.3 + rng.normal(0, 1, n), 1)
+    return rng, y, strong, weak, q, c
+
+
+def test_auc_influence__the_auc_is_stratified_auc_and_the_influences_add_up_to_zero():
+    _, y, s, _, q, c = _clustered()
+    auc, influence = auc_influence(y, s, q, c)
+    assert auc == pytest.approx(stratified_auc(y, s, q)[0], abs=1e-12)
+    assert len(influence) == 60 and abs(influence.sum()) < 1e-12 and np.abs(influence).max() > 0
+    assert auc_influence(y, s, np.arange(len(y)), c)[0] != auc_influence(y, s, q, c)[0]  # strata matter
+    nan_auc, zero = auc_influence(np.zeros(10, dtype=bool), np.arange(10.0), np.zeros(10), np.arange(10))
+    assert np.isnan(nan_auc) and not zero.any()
+
+
+def test_auc_influence__squared_influences_are_the_variance_of_a_customer_bootstrap():
+    """What the influences stand for: resampling the customers 4,000 times (every row weighed by how
+    often its customer was drawn) spreads the AUC and the difference of two predictors' AUCs as
+    the sums of squared influences say, and the share of resamples in which the stronger predictor
+    wins is the normal probability of its difference."""
+    from statistics import NormalDist
+
+    rng, y, strong, weak, q, c = _clustered()
+    drawn = rng.multinomial(60, np.full(60, 1 / 60), size=4000)[:, c]
+    boot_strong, boot_weak = stratified_auc(y, strong, q, drawn), stratified_auc(y, weak, q, drawn)
+    a_strong, g_strong = auc_influence(y, strong, q, c)
+    a_weak, g_weak = auc_influence(y, weak, q, c)
+    assert np.sum(g_strong ** 2) == pytest.approx(boot_strong.var(), rel=0.15)
+    assert np.sum((g_strong - g_weak) ** 2) == pytest.approx((boot_strong - boot_weak).var(), rel=0.15)
+    share = float(np.mean(boot_strong > boot_weak))
+    assert NormalDist().cdf((a_strong - a_weak) / np.sqrt(np.sum((g_strong - g_weak) ** 2))) == \
+        pytest.approx(share, abs=0.02)

@@ -121,15 +121,16 @@ def history_features(hist: History) -> dict[str, np.ndarray]:
 
 def point_features(full: LedgerFrame, paid_day: np.ndarray, rows: np.ndarray, q_day: np.ndarray,
                    snap_measure: np.ndarray, indicator_ids: tuple[str, ...], targets: tuple[int, ...],
-                   lateness: habitual_lateness.Params | None = None,
+                   lateness: habitual_lateness.Params | None = None, matrices: bool = True,
                    ) -> tuple[dict[int, np.ndarray], tuple[str, ...], dict[int, History]]:
     """Everything the learned model reads about invoices ``rows`` asked on days ``q_day`` (end of
     day), per question X in ``targets``: (feature matrix per X, column names, history per X).
-    ``snap_measure``: [row, indicator] raw measures of the latest replay day <= q."""
+    ``snap_measure``: [row, indicator] raw measures of the latest replay day <= q. Without
+    ``matrices`` (no learned model to feed) only the histories are built."""
     hists = {x: history(full, paid_day, full.i_cust[rows], q_day, x, lateness) for x in targets}
     xmats: dict[int, np.ndarray] = {}
     names: tuple[str, ...] = ()
-    for x in targets:
+    for x in targets if matrices else ():
         xmats[x], names = invoice_features(full, rows, q_day, hists[x], snap_measure, indicator_ids)
     return xmats, names, hists
 

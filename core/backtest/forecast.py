@@ -204,9 +204,12 @@ def forecast(full: LedgerFrame, paid_day: np.ndarray, invoices: np.ndarray, x: n
     at = np.array([position[int(r)] for r in rows], dtype=np.int64)
     chances = late_chances(full, paid_day, rows, end,
                            {b: p[at] for b, p in learned_chances.items()} if learned_chances else None)
-    out = tuple(ForecastRow(str(full.i_number[r]), str(full.c_id[full.i_cust[r]]), float(a), date_of(int(d)),
-                            tuple((b, float(chances[b][i])) for b in LATE_BANDS))
-                for i, (r, a, d) in enumerate(zip(rows, amount, day, strict=False)))
+    # plain Python values first: a numpy scalar per cell made this the backtest's slowest loop
+    per_band = list(zip(*(np.asarray(chances[b], dtype=np.float64).tolist() for b in LATE_BANDS), strict=True))
+    out = tuple(ForecastRow(str(n), str(c), a, date_of(d), tuple(zip(LATE_BANDS, p, strict=True)))
+                for n, c, a, d, p in zip(full.i_number[rows].tolist(), full.c_id[full.i_cust[rows]].tolist(),
+                                         np.asarray(amount, dtype=np.float64).tolist(), day.tolist(), per_band,
+                                         strict=True))
     per_week = _expected_weeks(day, amount, end, weeks)
     return Forecast(out, tuple((date_of(end + 1 + 7 * w), float(per_week[w])) for w in range(weeks)), quality,
                     method, reason)

@@ -84,6 +84,54 @@ def stratified_auc(labels: np.ndarray, scores: np.ndarray, strata: np.ndarray,
         return np.where(den > 0, num / den, np.nan)
 
 
+def auc_influence(labels: np.ndarray, scores: np.ndarray, strata: np.ndarray, cluster: np.ndarray,
+                  ) -> tuple[float, np.ndarray]:
+    """``stratified_auc`` of one predictor and every cluster's influence on it, in one sort.
+
+    ``cluster`` holds codes 0..C-1 (e.g. the customer of each row). The influence of cluster c is
+    the derivative of the AUC with respect to c's weight, taken at weight 1 (the infinitesimal
+    jackknife): resampling the clusters with replacement moves the AUC by about the sum of
+    influence x (times drawn - 1), so its variance is about the sum of squared influences (they
+    add up to 0), and the difference of two predictors' influences, judged on the same rows, gives
+    the variance of their AUC difference. O(n log n), where a bootstrap weighs every row once per
+    resample. Returns (AUC, influence per cluster); the AUC is NaN and the influences 0 when no
+    stratum has a pair."""
+    y, s = _checked(labels, scores)
+    q = np.asarray(strata)
+    c = np.asarray(cluster, dtype=np.int64)
+    n_clusters = int(c.max()) + 1 if len(c) else 0
+    if not len(y):
+        return float("nan"), np.zeros(n_clusters)
+    order = np.lexsort((s, q))
+    ys, ss, qs, cs = y[order], s[order], q[order], c[order]
+    pos = ys.astype(np.float64)
+    neg = 1.0 - pos
+    new_stratum = np.r_[True, qs[1:] != qs[:-1]]
+    starts = np.flatnonzero(new_stratum | np.r_[True, ss[1:] != ss[:-1]])  # tie groups
+    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(ys)]))
+    neg_in, pos_in = np.add.reduceat(neg, starts), np.add.reduceat(pos, starts)
+    neg_before, pos_before = np.cumsum(neg_in) - neg_in, np.cumsum(pos_in) - pos_in
+    stratum_of_group = np.cumsum(new_stratum[starts]) - 1
+    first_group = np.flatnonzero(new_stratum[starts])
+    neg_base, pos_base = neg_before[first_group], pos_before[first_group]
+    n_pos = np.add.reduceat(pos, np.flatnonzero(new_stratum))
+    n_neg = np.add.reduceat(neg, np.flatnonzero(new_stratum))
+    # a positive beats every negative below it in its stratum and ties half of those of its score;
+    # a negative is beaten by every positive above it and half of those of its score
+    below = neg_before - neg_base[stratum_of_group] + 0.5 * neg_in
+    above = n_pos[stratum_of_group] - (pos_before - pos_base[stratum_of_group]) - 0.5 * pos_in
+    credit = np.where(ys, below[group], above[group])
+    stratum = stratum_of_group[group]
+    pairs_of_row = np.where(ys, n_neg[stratum], n_pos[stratum])
+    numerator = float(np.sum(credit[ys]))
+    denominator = float(np.sum(n_pos * n_neg))
+    if denominator == 0:
+        return float("nan"), np.zeros(n_clusters)
+    auc = numerator / denominator
+    influence = (np.bincount(cs, credit, n_clusters) - auc * np.bincount(cs, pairs_of_row, n_clusters)) / denominator
+    return auc, influence
+
+
 def average_precision(labels: np.ndarray, scores: np.ndarray) -> float:
     """Sum over score thresholds of (recall increase) x precision, highest scores first.
 

@@ -10,8 +10,8 @@
    cut-off (a year of history), so the learned model is always out of sample.
 4. Which predictor is in use is chosen nested and time-ordered, per question (``choice``):
    each quarter on the quarters before it only, a baseline unless something beat it there;
-   the printed margin over the best baseline is that of the chosen stream, with a bootstrap
-   interval. ``model_in_use`` is the final choice at the invoice date for
+   the printed margin over the best baseline is that of the chosen stream, with an interval
+   that takes the customer as the unit. ``model_in_use`` is the final choice at the invoice date for
    ``serious_late_days`` (the question the forecast uses).
 """
 
@@ -201,7 +201,8 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
         asked = asked[:1]
     for name, rows, q, sl in asked:
         xmats, names, hists = point_features(full, paid_day, rows, q, rep.query_measure[sl], rep.indicators,
-                                             targets, policy.params("habitual_lateness"))
+                                             targets, policy.params("habitual_lateness"),
+                                             matrices=settings.learned == "auto")
         points[name] = _Point(rows, q + 1, xmats, names, hists, rep.query_score[sl], rep.query_dpd[sl])
 
     bad_day = delinquency_day(full, settings.delinquent_days, end)
@@ -212,7 +213,7 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
     cutoffs = ml.quarter_starts(first, end, settings.min_history_months)
     if settings.last_quarters is not None:
         cutoffs = cutoffs[-settings.last_quarters:]
-    ok, why = ml.available()
+    ok, why = ml.available() if settings.learned == "auto" else (True, "")  # scikit-learn takes seconds to import
     use_ml = settings.learned == "auto" and ok and len(cutoffs) > 0
     status = why if not ok else ("turned off in the settings" if settings.learned == "off" else
                                  "" if len(cutoffs) else f"less than {settings.min_history_months} months of history")
@@ -351,7 +352,7 @@ def _in_use(headline: InvoiceCell | None, settings: BacktestSettings, use_ml: bo
     return u.final, (f"{question}: {u.final_reason}{tried}; chosen each quarter on the earlier quarters only, "
                      f"the model in use scored AUC {u.auc:.3f} against {u.baseline_auc:.3f} for the best "
                      f"baseline ({u.baseline}): margin {u.margin:+.3f}, 95% interval {u.interval[0]:+.3f} to "
-                     f"{u.interval[1]:+.3f} (customers resampled)")
+                     f"{u.interval[1]:+.3f} (customers as the unit)")
 
 
 def _forecast(full: LedgerFrame, pt: _Point, outcome: InvoiceOutcome, paid_day: np.ndarray, end: int,
