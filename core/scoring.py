@@ -57,8 +57,9 @@ class ScoreBoard:
       results: one IndicatorResult per indicator, in registry order.
       contributions: [indicator, customer] weight * strength actually counted.
       score: 0..100 per customer, what ranks customers; level and segment: indexes into LEVELS /
-        SEGMENTS. alarm: the score the level comes from (``alarm_score``: every contribution, those
-        of the policy's ``level_weights`` at that weight), at most the score; None: the score itself.
+        SEGMENTS. alarm: the score the level comes from (``alarm_score``: every contribution, of
+        its indicator's alarm strength (``IndicatorResult.alarm``), those of the policy's
+        ``level_weights`` at that weight), at most the score; None: the score itself.
       scored_by: "scorecard" (the weighted indicators), or the predictor the company's backtest
         chose, whose chance (x 100) is then the score (``backtest.live.apply_in_use``); the
         reasons stay the indicators' evidence either way.
@@ -123,12 +124,13 @@ class ScoreBoard:
 
 
 def combine(frame: LedgerFrame, indicators: tuple[Indicator[Any], ...], results: tuple[IndicatorResult, ...],
-            policy: Policy) -> np.ndarray:
-    """[indicator, customer] contributions weight * strength, with ``only_with`` gates applied."""
+            policy: Policy, alarm: bool = False) -> np.ndarray:
+    """[indicator, customer] contributions weight * strength, with ``only_with`` gates applied;
+    ``alarm``: of the strength the level reads (``IndicatorResult.alarm_strength``)."""
     fired = {r.indicator: r.fired for r in results}
     rows = []
     for ind, res in zip(indicators, results, strict=False):
-        part = policy.params(ind.id).weight * res.strength
+        part = policy.params(ind.id).weight * (res.alarm_strength if alarm else res.strength)
         gate = policy.scoring.only_with.get(ind.id)
         if gate:
             allowed = np.zeros(frame.n_customers, dtype=bool)
@@ -173,7 +175,9 @@ def score(frame: LedgerFrame, policy: Policy | None = None,
     results = tuple(ind.run(frame, policy.params(ind.id)) for ind in indicators)
     contributions = combine(frame, indicators, results, policy)
     scores = noisy_or(contributions)
-    alarm = noisy_or(capped_for_level(indicators, contributions, policy))
+    alarm_parts = (combine(frame, indicators, results, policy, alarm=True)
+                   if any(r.alarm is not None for r in results) else contributions)
+    alarm = noisy_or(capped_for_level(indicators, alarm_parts, policy))
     by_id = {r.indicator: r for r in results}
     return ScoreBoard(frame, indicators, results, contributions, scores, levels(alarm, policy.scoring),
                       segment(frame, by_id, policy.segments, policy.params("habitual_lateness")),

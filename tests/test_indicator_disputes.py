@@ -171,3 +171,52 @@ def test_disputes__no_look_ahead():
     assert np.array_equal(before.fired, after.fired) and np.array_equal(before.strength, after.strength)
     _, later_on = run(later, as_of="2024-07-10")
     assert later_on.fired[customer_index(frame, "c1")]
+
+
+def test_binomial_tail__exact_sums():
+    assert disputes.binomial_tail(0, 10, 0.3) == 1.0
+    assert disputes.binomial_tail(11, 10, 0.3) == 0.0
+    assert disputes.binomial_tail(1, 10, 0.2) == pytest.approx(1 - 0.8 ** 10)
+    assert disputes.binomial_tail(2, 10, 0.2) == pytest.approx(1 - 0.8 ** 10 - 10 * 0.2 * 0.8 ** 9)
+    assert disputes.binomial_tail(10, 10, 0.5) == pytest.approx(0.5 ** 10)
+    assert disputes.binomial_tail(3, 2000, 0.0005) == pytest.approx(0.0803, abs=1e-4)  # Poisson(1) tail, nearly
+
+
+def others(disputed: int, count: int = 10) -> str:
+    """c2: ``count`` invoices (<= 11) as ``invoices`` gives c1, numbered B/k, the first ``disputed``
+    of them flagged disputed."""
+    return invoices(count, cust="c2", flagged=disputed).replace("INV/", "B/")
+
+
+def test_disputes__a_customer_disputing_at_the_company_s_usual_rate_is_no_sign():
+    """Two disputes on ten invoices are many where the other customers hardly dispute, and the
+    norm where they dispute a fifth of their invoices too (IBM's sample: 21%)."""
+    rare = HEAD + invoices(10) + TWO_DISPUTES + others(0)
+    frame, result = run(rare)
+    c1 = customer_index(frame, "c1")
+    assert result.fired[c1] and result.strength[c1] == pytest.approx(0.5)  # 2 in 10 against 0 in 10
+    usual = HEAD + invoices(10) + TWO_DISPUTES + others(2)
+    _, at_norm = run(usual)
+    assert not at_norm.fired.any()  # 2 in 10 against 2 in 10: P(at least 2) = 62%
+    # with the test switched off, the rate alone decides, as without other customers
+    rate_only = disputes.INDICATOR.run(frame_at(usual, T), disputes.Params(norm_significance=1))
+    assert rate_only.fired[c1]
+
+
+def test_disputes__far_more_than_the_company_s_usual_rate_fires():
+    six = "".join(f"dispute c1 D{k} 2024-0{k}-10 invoice=INV/{k + 3}\n" for k in range(1, 7))
+    frame, result = run(HEAD + invoices(10) + six + others(2))  # 6 in 10 against 2 in 10: P = 0.6%
+    c1 = customer_index(frame, "c1")
+    assert result.fired[c1] and result.strength[c1] == pytest.approx(1.0)
+    assert result.evidence(c1).startswith("6 disputes on 10 invoices issued in the last 365 days (60%)")
+    assert disputes.binomial_tail(6, 10, 0.2) < 0.05 < disputes.binomial_tail(4, 10, 0.2)
+
+
+def test_disputes__the_norm_is_the_other_customers_rate_not_the_customer_s_own():
+    """A company of one heavy disputer and punctual others: its own disputes do not make its norm."""
+    six = "".join(f"dispute c1 D{k} 2024-0{k}-10 invoice=INV/{k + 3}\n" for k in range(1, 7))
+    frame, result = run(HEAD + invoices(10) + six + others(0, count=3))
+    m = disputes.measures(frame, Policy().params("disputes"))
+    c1, c2 = customer_index(frame, "c1"), customer_index(frame, "c2")
+    assert m.others_rate[c1] == 0 and m.others_rate[c2] == pytest.approx(6 / 10)
+    assert result.fired[c1]

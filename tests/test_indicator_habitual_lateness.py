@@ -40,6 +40,15 @@ def norm_of(*customers: tuple[list[int], int], as_of: str = T) -> float:
     return float(np.mean(late))
 
 
+def share_norm_of(*customers: tuple[list[int], int], as_of: str = T) -> float:
+    """The company's share of invoices paid late at all, by hand, over the same months."""
+    t = dt.date.fromisoformat(as_of)
+    month = t.replace(day=1)
+    late = [x > 0 for lateness, start in customers for _, paid, x in settled(lateness, start)
+            if month.replace(year=month.year - 1) <= paid < month]
+    return float(np.mean(late))
+
+
 HEAD = 'customer late "Late Ltd" terms=30\ncustomer ontime "On Time plc" terms=30\n'
 LEDGER = HEAD + paid_invoices("late", LATE) + paid_invoices("ontime", [-5] * 12)
 
@@ -65,14 +74,24 @@ def test_habitual_lateness__typical_lateness_is_recency_weighted_and_shrunk_to_t
     assert m.own[late] == pytest.approx(own) and own > np.mean(LATE)  # the recent, later ones weigh more
     assert m.typical[late] == pytest.approx((12 * own + 3 * norm) / 15)
     assert result.fired[late]
-    assert result.strength[late] == pytest.approx(m.typical[late] / (m.typical[late] + 30))
+    # how late (half strength at 30 days) and how often (late on all 12: its share shrunk to the
+    # company's as the days are, half strength for every invoice late), added as signs add
+    share_norm = share_norm_of((LATE, 1), ([-5] * 12, 1))
+    assert 0 < share_norm < 1 and m.own_share[late] == 1
+    share = (12 * 1 + 3 * share_norm) / 15
+    assert m.share[late] == pytest.approx(share)
+    how_late = m.typical[late] / (m.typical[late] + 30)
+    assert result.strength[late] == pytest.approx(1 - (1 - how_late) * (1 - 0.5 * share))
+    # only how late counts towards the level
+    assert result.alarm_strength[late] == pytest.approx(how_late)
 
 
 def test_habitual_lateness__evidence_names_the_range_and_the_median():
     frame, result, m = run(LEDGER)
     late = customer_index(frame, "late")
     assert result.evidence(late) == (
-        f"paid its last 12 invoices 18-41 days late, median 27 (last paid 10 Feb 2024); typical lateness "
+        f"paid its last 12 invoices 18-41 days late, median 27, 12 of them late (last paid 10 Feb 2024); typical "
+        f"lateness "
         f"{m.typical[late]:.0f} days (recent invoices weigh more; the company's norm of {m.norm[late]:.0f} days "
         "counts as 3 more invoices)")
 
@@ -106,12 +125,37 @@ def test_habitual_lateness__recent_lateness_counts_more_than_old():
     assert a.typical[0] > 15 > b.typical[0]
 
 
-def test_habitual_lateness__within_the_grace_days_no_habit():
-    frame, result, m = run(HEAD + paid_invoices("late", [4] * 12))
+def test_habitual_lateness__within_the_grace_days_and_late_less_often_than_not_no_habit():
+    # 8 days late every other invoice, the last one on time: 4 days on average, late on 6 of 12
+    text = HEAD + paid_invoices("late", [8, 0] * 6)
+    frame, result, m = run(text)
     late = customer_index(frame, "late")
-    assert 3.9 < m.typical[late] <= 4.01 and not result.fired[late]
-    _, stricter, _ = run(HEAD + paid_invoices("late", [4] * 12), grace_days=3)
+    assert 3.5 < m.typical[late] < 4.5 and m.own_share[late] < 0.5 and not result.fired[late]
+    _, stricter, _ = run(text, grace_days=3)
     assert stricter.fired[late]
+    _, by_share, _ = run(text, habit_share=0.4)
+    assert by_share.fired[late]
+
+
+def test_habitual_lateness__late_on_every_invoice_by_a_few_days_is_a_habit_that_ranks_but_does_not_alarm():
+    """How often counts, not only how many days: four days late every time is within the grace
+    days, yet late more often than not; it ranks the customer above an on-time one and above
+    an occasional forty-day payer of the same typical lateness for paying late at all."""
+    text = (HEAD + 'customer rare "Rare Ltd" terms=30\n' + paid_invoices("late", [4] * 12)
+            + paid_invoices("ontime", [0] * 12) + paid_invoices("rare", [0] * 10 + [48, 0]))
+    frame, result, m = run(text)
+    late, ontime, rare = (customer_index(frame, c) for c in ("late", "ontime", "rare"))
+    assert m.own[late] < 5 and m.own_share[late] == 1 and result.fired[late]
+    assert not result.fired[ontime] and result.strength[ontime] == 0
+    how_late = m.typical[late] / (m.typical[late] + 30)
+    assert result.strength[late] == pytest.approx(1 - (1 - how_late) * (1 - 0.5 * m.share[late]))
+    assert result.alarm_strength[late] == pytest.approx(how_late) and how_late < 0.15  # a few days: barely an alarm
+    assert result.fired[rare] and m.typical[rare] > m.typical[late]  # 48 days late once: more days on average...
+    assert result.strength[late] > result.strength[rare]  # ...but far less often late
+    assert result.evidence(late).startswith("paid its last 12 invoices 4 days late, median 4, 12 of them late")
+    board = board_at(text, T)
+    assert board.score[late] > 20 and board.alarm_score[late] < 5  # ranks, but the level stays low
+    assert board.level[late] == 0
 
 
 def test_habitual_lateness__a_customer_without_settled_invoices_is_not_judged():

@@ -11,8 +11,10 @@ from arwatch.core.policy import LEVELS, Policy, parse_policy
 
 T = "2024-03-31"
 HEAD = 'customer late "Late Ltd" terms=30\ncustomer ontime "On Time plc" terms=30\n'
-#: before this change: the habit at weight 0.35 and no cap
-BEFORE = parse_policy({"indicators": {"habitual_lateness": {"weight": 0.35}}, "scoring": {"level_weights": {}}})
+#: before this change: the habit at weight 0.35 and no cap, measured by how late only (its strength
+#: from how often and its firing by how often came later, and count in the ranking only)
+BEFORE = parse_policy({"indicators": {"habitual_lateness": {"weight": 0.35, "share_strength": 0, "habit_share": 1}},
+                       "scoring": {"level_weights": {}}})
 
 
 def paid_invoices(cid: str, days_late: int, months: int = 12) -> str:

@@ -50,6 +50,9 @@ class IndicatorResult:
       measure: per customer, the raw quantity the indicator thresholds (days past due, unanswered
         calls, typical days late...), whether it fired or not; None when it has none (the
         learned model reads it, never the strength).
+      alarm: per customer, the part of ``strength`` that counts towards the level (at most the
+        strength, 0 where not fired); None: all of it. ``habitual_lateness`` ranks a customer by
+        how often it pays late as well as by how late, but only how late raises the alarm.
     """
 
     indicator: str
@@ -59,6 +62,12 @@ class IndicatorResult:
     available: bool = True
     unavailable_reason: str = ""
     measure: np.ndarray | None = field(default=None, repr=False)
+    alarm: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def alarm_strength(self) -> np.ndarray:
+        """The strength the level reads (``alarm``, else ``strength``)."""
+        return self.strength if self.alarm is None else self.alarm
 
     def evidence(self, customer: int, locale: str = DEFAULT_LOCALE) -> str:
         """What the indicator found for ``customer``, its days and amounts written in ``locale``."""
@@ -111,12 +120,15 @@ def quiet(indicator_id: str, frame: LedgerFrame) -> IndicatorResult:
 
 
 def fired_result(indicator_id: str, fired: np.ndarray, strength: np.ndarray,
-                 explain: Explain, measure: np.ndarray | None = None) -> IndicatorResult:
+                 explain: Explain, measure: np.ndarray | None = None,
+                 alarm: np.ndarray | None = None) -> IndicatorResult:
     """Result with strength clipped to 0..1 and zeroed where not fired; ``measure`` as given
-    (as float64, NaN read as 0)."""
+    (as float64, NaN read as 0); ``alarm`` (the part of the strength the level reads) clipped
+    to 0..strength."""
     strength = np.where(fired, np.clip(strength, 0.0, 1.0), 0.0)
     raw = None if measure is None else np.nan_to_num(np.asarray(measure, dtype=np.float64))
-    return IndicatorResult(indicator_id, fired.astype(bool), strength, explain, measure=raw)
+    part = None if alarm is None else np.clip(np.nan_to_num(np.asarray(alarm, dtype=np.float64)), 0.0, strength)
+    return IndicatorResult(indicator_id, fired.astype(bool), strength, explain, measure=raw, alarm=part)
 
 
 class RowsByCustomer:

@@ -1,7 +1,14 @@
 """disputes: too many disputes, short payment ("paid only half") (seed 000).
 
 Three measures over invoices issued in the last ``window_days`` (12 months), any of which fires:
-- rate: disputes opened in the window / invoices issued in it (at least ``min_disputes``);
+- rate: disputes opened in the window / invoices issued in it (at least ``min_disputes``), and
+  more than the company's other customers' rate explains: "too many" disputes is many for this
+  company. Where a fifth of all invoices is disputed (a business whose customers query invoices
+  as routine), a customer disputing a fifth of its own is its norm, not a warning sign; where
+  disputes are rare, two in ten is one. The test is one-sided and binomial: the chance of at least
+  the customer's count of disputes on its invoices at the other customers' rate (disputes per
+  invoice issued in the same window) must be below ``norm_significance`` (5%). Without other
+  customers' invoices in the window there is nothing to compare with, and the rate alone decides;
 - open: disputes unresolved at T and opened more than ``open_after_days`` ago;
 - short: share of those invoices settled short (a credit note applied, ``short_paid``) or
   partly paid and past due at T (at least ``min_short`` invoices).
@@ -18,6 +25,7 @@ see no dispute: only the short-payment measure can fire, and when the ledger dec
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +42,9 @@ class Params(IndicatorParams):
     window_days: int = Field(default=365, ge=1, description="days of invoices and disputes measured")
     min_rate: float = Field(default=0.2, gt=0, le=10, description="disputes per invoice issued that fire")
     min_disputes: int = Field(default=2, ge=1, description="...with at least this many disputes")
+    norm_significance: float = Field(default=0.05, gt=0, le=1,
+                                     description="...and at least this many disputes are less likely than this at "
+                                                 "the other customers' dispute rate (1: the rate alone decides)")
     open_after_days: int = Field(default=30, ge=0, description="age from which an open dispute counts")
     min_open: int = Field(default=1, ge=1, description="open disputes older than that which fire")
     short_share: float = Field(default=0.25, gt=0, le=1, description="share of invoices settled short that fires")
@@ -53,6 +64,7 @@ class Measures:
     flag_window: np.ndarray  # invoice rows flagged disputed (no record), known in the window
     flag_open_old: np.ndarray  # ... still open and known for long
     short_rows: np.ndarray  # invoice rows settled short or partly paid past due
+    others_rate: np.ndarray  # per customer, the other customers' disputes per invoice in the window (NaN: none)
 
 
 def measures(frame: LedgerFrame, params: Params) -> Measures:
@@ -71,15 +83,51 @@ def measures(frame: LedgerFrame, params: Params) -> Measures:
     flag_open_old = flagged & st.is_open & (t - known > params.open_after_days)
     partly = st.is_open & (st.paid > TOLERANCE) & (t > frame.i_due)
     short_rows = in_window & (st.short_paid | partly)
+    issued = np.bincount(frame.i_cust[in_window], minlength=n)
+    counted = np.bincount(frame.d_cust[d_window], minlength=n) + np.bincount(frame.i_cust[flag_window], minlength=n)
+    others_issued = issued.sum() - issued
+    others_rate = np.where(others_issued > 0, (counted.sum() - counted) / np.maximum(others_issued, 1), np.nan)
     return Measures(
-        issued=np.bincount(frame.i_cust[in_window], minlength=n),
-        disputes=np.bincount(frame.d_cust[d_window], minlength=n) + np.bincount(frame.i_cust[flag_window], minlength=n),
+        issued=issued,
+        disputes=counted,
         open_old=np.bincount(frame.d_cust[d_open_old], minlength=n)
         + np.bincount(frame.i_cust[flag_open_old], minlength=n),
         short=np.bincount(frame.i_cust[short_rows], minlength=n),
         d_window=d_window, d_open_old=d_open_old, flag_window=flag_window, flag_open_old=flag_open_old,
-        short_rows=short_rows,
+        short_rows=short_rows, others_rate=others_rate,
     )
+
+
+def binomial_tail(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p), summed exactly (in logs) over k..n."""
+    if k <= 0:
+        return 1.0
+    if k > n or p <= 0:
+        return 0.0
+    if p >= 1:
+        return 1.0
+    log_p, log_q = math.log(p), math.log1p(-p)
+    head = math.lgamma(n + 1)
+    terms = [head - math.lgamma(j + 1) - math.lgamma(n - j + 1) + j * log_p + (n - j) * log_q for j in range(k, n + 1)]
+    top = max(terms)
+    return min(1.0, math.exp(top) * math.fsum(math.exp(t - top) for t in terms))
+
+
+def beyond_norm(m: Measures, candidates: np.ndarray, significance: float) -> np.ndarray:
+    """Per customer: its disputes are improbably many at the other customers' rate (True where
+    there is no other customer's invoice to compare with). Only ``candidates`` are tested, each
+    distinct (disputes, invoices, rate) once."""
+    out = np.ones(len(m.issued), dtype=bool)
+    if significance >= 1:
+        return out
+    rows = np.flatnonzero(candidates & np.isfinite(m.others_rate))
+    cache: dict[tuple[int, int, float], bool] = {}
+    for c in rows:
+        key = (int(m.disputes[c]), int(max(m.issued[c], m.disputes[c])), float(m.others_rate[c]))
+        if key not in cache:
+            cache[key] = binomial_tail(*key) < significance
+        out[c] = cache[key]
+    return out
 
 
 def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
@@ -87,6 +135,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     issued = np.maximum(m.issued, 1)
     rate, share = m.disputes / issued, m.short / issued
     by_rate = (m.disputes >= params.min_disputes) & (rate >= params.min_rate)
+    by_rate &= beyond_norm(m, by_rate, params.norm_significance)
     by_open = m.open_old >= params.min_open
     by_short = (m.short >= params.min_short) & (share >= params.short_share)
     strength = np.maximum.reduce([

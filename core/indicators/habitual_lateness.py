@@ -9,9 +9,19 @@ that norm: a customer with one late invoice is not taken for a habitual late pay
 twelve is judged on its own. The norm moves once a month, not with each payment: one
 customer paying today does not rewrite every other customer's flag.
 
-It fires when both the customer's own weighted lateness and the shrunk one exceed
-``grace_days`` (the norm alone never fires it); strength typical / (typical +
-``half_strength_days``): half strength at 30 days late, growing ever slower after that.
+A habit has two sides, how late and how often. The share of those invoices paid late at all is
+weighted and shrunk the same way (towards the company's share of invoices paid late): a customer
+paying every invoice four days late is a habitual late payer though its typical lateness is
+within the grace days, and for "will it pay this one late" it is a surer bet than one paying a
+tenth of its invoices forty days late. The indicator fires when both the customer's own
+weighted lateness and the shrunk one exceed ``grace_days``, or both its own and the shrunk share
+paid late reach ``habit_share`` (more often than not: the norm alone never fires it). Its
+strength adds the two sides as the scorecard adds its signs (noisy-or): from how late, typical /
+(typical + ``half_strength_days``), half strength at 30 days late, growing ever slower after
+that; from how often, ``share_strength`` x the shrunk share, half strength for a customer late
+on every invoice, as for one a month late. How often ranks (who will pay this invoice late);
+only how late counts towards the level (``IndicatorResult.alarm``): paying every invoice a few
+days late is a habit to know, not an alarm.
 ``habit_slip`` stays the change on top of the habit (an open invoice older than the customer's
 own usual days-to-pay); the ``chronic_late`` segment reads this measure.
 
@@ -47,25 +57,34 @@ class Params(IndicatorParams):
                                                              "settled before it when none)")
     cap_days: float = Field(default=120, gt=0, description="days late counted at most per invoice")
     grace_days: float = Field(default=5, ge=0, description="typical lateness that is no habit yet")
+    habit_share: float = Field(default=0.5, gt=0, le=1, description="...unless at least this share of its "
+                                                                    "invoices is paid late (recent ones weigh "
+                                                                    "more): late more often than not is a habit")
     half_strength_days: float = Field(default=30, gt=0, description="typical lateness of half strength")
+    share_strength: float = Field(default=0.5, ge=0, le=1, description="strength from how often alone, for a "
+                                                                        "customer late on every invoice (as "
+                                                                        "half_strength_days is for how late)")
 
 
 @dataclass(frozen=True)
 class Lateness:
     """Per query: ``typical`` (shrunk, recency-weighted days late), ``own`` (recency-weighted, NaN
     without a settled invoice), ``count`` (settled invoices it rests on, at most ``last_n``) and
-    ``norm`` (the company's mean lateness)."""
+    ``norm`` (the company's mean lateness); ``share``, ``own_share`` and ``share_norm`` the same
+    for how often: the share of those invoices paid late at all (zeros when not asked)."""
 
     typical: np.ndarray
     own: np.ndarray
     count: np.ndarray
     norm: np.ndarray
+    share: np.ndarray | None = None
+    own_share: np.ndarray | None = None
+    share_norm: np.ndarray | None = None
 
 
-def typical_lateness(late: np.ndarray, first: np.ndarray, end: np.ndarray, norm: np.ndarray,
-                     params: Params) -> Lateness:
-    """Per query, from ``late[first:end]`` (one customer's settled invoices' lateness, oldest
-    first, already capped): the recency-weighted mean of the last ``last_n``, shrunk to ``norm``."""
+def _weighted(values: np.ndarray, first: np.ndarray, end: np.ndarray, params: Params,
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(recency-weighted sum, sum of weights, count) of ``values[first:end]``'s last ``last_n``."""
     num = np.zeros(len(first))
     den = np.zeros(len(first))
     count = np.zeros(len(first))
@@ -73,13 +92,32 @@ def typical_lateness(late: np.ndarray, first: np.ndarray, end: np.ndarray, norm:
         at = end - 1 - k
         ok = at >= first
         w = 0.5 ** (k / params.half_life)
-        num += np.where(ok, w * late[np.maximum(at, 0)], 0.0) if len(late) else 0.0
+        num += np.where(ok, w * values[np.maximum(at, 0)], 0.0) if len(values) else 0.0
         den += np.where(ok, w, 0.0)
         count += ok
+    return num, den, count
+
+
+def _shrunk(own: np.ndarray, count: np.ndarray, norm: np.ndarray, params: Params) -> np.ndarray:
+    mixed = (count * np.nan_to_num(own) + params.prior_invoices * norm) / np.maximum(count + params.prior_invoices,
+                                                                                      1e-12)
+    return np.where(count + params.prior_invoices > 0, mixed, 0.0)
+
+
+def typical_lateness(late: np.ndarray, first: np.ndarray, end: np.ndarray, norm: np.ndarray,
+                     params: Params, share_norm: np.ndarray | None = None) -> Lateness:
+    """Per query, from ``late[first:end]`` (one customer's settled invoices' lateness, oldest
+    first, already capped): the recency-weighted mean of the last ``last_n``, shrunk to ``norm``;
+    with ``share_norm`` (the company's share of invoices paid late) also the recency-weighted
+    share of them paid late, shrunk to it."""
+    num, den, count = _weighted(late, first, end, params)
     own = np.where(den > 0, num / np.maximum(den, 1e-12), np.nan)
-    typical = (count * np.nan_to_num(own) + params.prior_invoices * norm) / np.maximum(count + params.prior_invoices,
-                                                                                       1e-12)
-    return Lateness(np.where(count + params.prior_invoices > 0, typical, 0.0), own, count, norm)
+    if share_norm is None:
+        return Lateness(_shrunk(own, count, norm, params), own, count, norm)
+    late_num = _weighted((late > 0).astype(np.float64), first, end, params)[0]
+    own_share = np.where(den > 0, late_num / np.maximum(den, 1e-12), np.nan)
+    return Lateness(_shrunk(own, count, norm, params), own, count, norm,
+                    _shrunk(own_share, count, share_norm, params), own_share, share_norm)
 
 
 def month_start(day: np.ndarray, back: int = 0) -> np.ndarray:
@@ -117,17 +155,27 @@ def measure(frame: LedgerFrame, params: Params) -> Lateness:
     bounds = np.searchsorted(frame.i_cust[rows], np.arange(frame.n_customers + 1))
     paid = np.flatnonzero(st.is_settled)
     by_day = np.argsort(st.settled_day[paid], kind="stable")
-    norm = company_norm(st.settled_day[paid][by_day].astype(np.int64), capped(st.days_late[paid][by_day], params),
-                        np.array([frame.as_of_day], dtype=np.int64), params)
-    result = typical_lateness(late, bounds[:-1], bounds[1:], np.full(frame.n_customers, norm[0]), params)
+    settled_days = st.settled_day[paid][by_day].astype(np.int64)
+    all_late = capped(st.days_late[paid][by_day], params)
+    today = np.array([frame.as_of_day], dtype=np.int64)
+    norm = company_norm(settled_days, all_late, today, params)
+    share_norm = company_norm(settled_days, (all_late > 0).astype(np.float64), today, params)
+    result = typical_lateness(late, bounds[:-1], bounds[1:], np.full(frame.n_customers, norm[0]), params,
+                              np.full(frame.n_customers, share_norm[0]))
     frame.extra[key] = result
     return result
 
 
 def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     m = measure(frame, params)
-    fired = (m.count > 0) & (np.nan_to_num(m.own) > params.grace_days) & (m.typical > params.grace_days)
-    strength = m.typical / (m.typical + params.half_strength_days)
+    by_days = (np.nan_to_num(m.own) > params.grace_days) & (m.typical > params.grace_days)
+    none = np.zeros(frame.n_customers)
+    share = np.nan_to_num(m.share) if m.share is not None else none
+    own_share = np.nan_to_num(m.own_share) if m.own_share is not None else none
+    by_share = (own_share >= params.habit_share) & (share >= params.habit_share)
+    fired = (m.count > 0) & (by_days | by_share)
+    how_late = m.typical / (m.typical + params.half_strength_days)
+    strength = 1 - (1 - how_late) * (1 - params.share_strength * share)
     st = settlement(frame)
     rows, _ = last_settled(frame, params.last_n)
     of_customer = RowsByCustomer(frame.i_cust[rows])
@@ -141,11 +189,13 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         spread = (f"{hi} days late" if lo == hi else f"{lo}-{hi} days late" if lo >= 0
                   else f"from {-lo} days early to {hi} days late")
         last = "its last invoice" if n == 1 else f"its last {n} invoices"
-        return (f"paid {last} {spread}, median {np.median(days):.0f} (last paid {s.day(st.settled_day[mine[-1]])}); "
+        often = "" if n == 1 else f", {int((days > 0).sum())} of them late"
+        return (f"paid {last} {spread}, median {np.median(days):.0f}{often} (last paid "
+                f"{s.day(st.settled_day[mine[-1]])}); "
                 f"typical lateness {m.typical[c]:.0f} days (recent invoices weigh more; the company's norm of "
                 f"{m.norm[c]:.0f} days counts as {params.prior_invoices:g} more invoices)")
 
-    return fired_result("habitual_lateness", fired, strength, explain, measure=m.typical)
+    return fired_result("habitual_lateness", fired, strength, explain, measure=m.typical, alarm=how_late)
 
 
 INDICATOR = Indicator("habitual_lateness", "habitually pays later than its terms", ("001",), frozenset(),
