@@ -142,8 +142,7 @@ class ArwatchWriteback(models.AbstractModel):
                 hold_events.append((pid, _("Credit hold released: the cause cleared.")))
         self._indicator_vals(board, state, vals_by_partner)
         self._write_risks(company, vals_by_partner, state)
-        self._touch_scored(company, board)
-        self._write_exposure(company, board)
+        self._write_scored(company, board)
         self._post_hold_events([(state.risks[pid], body) for pid, body in hold_events])
         self._open_tasks(company, [c.task for c in changes.changes if c.op is Op.OPEN_TASK], users)
         closing = [state.activities[c.key] for c in changes.changes
@@ -178,9 +177,12 @@ class ArwatchWriteback(models.AbstractModel):
         """Create missing risk rows in one batch; write the others grouped by identical values."""
         new = [pid for pid in vals_by_partner if pid not in state.risks]
         if new:
-            created = self.env["arwatch.partner.risk"].create(
+            # no "created" message, follower or auto-subscription per row (Odoo's chatter features
+            # on create, one call per record): a risk row is the run's own bookkeeping, and a hold
+            # placed on it is logged by ``_post_hold_events`` and tracked from then on
+            created = self.env["arwatch.partner.risk"].with_context(tracking_disable=True).create(
                 [dict(vals_by_partner[pid], partner_id=pid, company_id=company.id) for pid in new])
-            state.risks.update(zip(new, created, strict=False))
+            state.risks.update(zip(new, self.env["arwatch.partner.risk"].browse(created.ids), strict=True))
         created_ids = set(new)
         groups = defaultdict(list)
         for pid, vals in vals_by_partner.items():
@@ -194,34 +196,22 @@ class ArwatchWriteback(models.AbstractModel):
             self.env["arwatch.partner.risk"].browse(ids).write(dict(items))
 
     @api.model
-    def _touch_scored(self, company, board):
-        """"Last scored" for the whole batch in one UPDATE (no tracking, no per-row write)."""
-        ids = [int(x) for x in board.frame.c_id]
-        if not ids:
-            return
-        self.env["arwatch.partner.risk"].flush_model()
-        self.env.cr.execute(
-            "UPDATE arwatch_partner_risk SET scored_at = %s WHERE company_id = %s AND partner_id = ANY(%s)",
-            (fields.Datetime.now(), company.id, ids))
-        self.env["arwatch.partner.risk"].invalidate_model(["scored_at"])
-
-    @api.model
-    def _write_exposure(self, company, board):
-        """Amount overdue, oldest days past due and money at risk of the batch's customers, in one
-        UPDATE (what the worklist ranks by; the values change every day for many customers)."""
+    def _write_scored(self, company, board):
+        """"Last scored", amount overdue, oldest days past due and money at risk (what the worklist
+        ranks by) of the batch's customers, in one UPDATE: one new row version per customer and
+        run, no tracking, no per-row write."""
         ids, overdue, days, at_risk = exposure(board)
         if not ids:
             return
-        self.env["arwatch.partner.risk"].flush_model()
+        risks = self.env["arwatch.partner.risk"]
+        risks.flush_model()
         self.env.cr.execute(
             """UPDATE arwatch_partner_risk r
-                  SET amount_overdue = v.overdue, days_past_due = v.days, money_at_risk = v.at_risk
+                  SET scored_at = %s, amount_overdue = v.overdue, days_past_due = v.days, money_at_risk = v.at_risk
                  FROM unnest(%s::int[], %s::numeric[], %s::int[], %s::numeric[]) AS v(pid, overdue, days, at_risk)
-                WHERE r.company_id = %s AND r.partner_id = v.pid
-                  AND (r.amount_overdue, r.days_past_due, r.money_at_risk)
-                      IS DISTINCT FROM (v.overdue, v.days, v.at_risk)""",
-            (ids, overdue, days, at_risk, company.id))
-        self.env["arwatch.partner.risk"].invalidate_model(["amount_overdue", "days_past_due", "money_at_risk"])
+                WHERE r.company_id = %s AND r.partner_id = v.pid""",
+            (fields.Datetime.now(), ids, overdue, days, at_risk, company.id))
+        risks.invalidate_model(["scored_at", "amount_overdue", "days_past_due", "money_at_risk"])
 
     @api.model
     def _post_hold_events(self, events):
@@ -251,15 +241,15 @@ class ArwatchWriteback(models.AbstractModel):
         partner_model = models_._get_id("res.partner")
         move_model = models_._get_id("account.move")
         types = {step: self._activity_type(step).id for step in {task.step for task in tasks}}  # one lookup a step
-        vals_list = []
+        vals_list, notes = [], {}
         for task in tasks:
             on_invoice = bool(task.invoice_id)
+            notes[task.key] = self._note(task)
             vals_list.append({
                 "res_model_id": move_model if on_invoice else partner_model,
                 "res_id": int(task.invoice_id) if on_invoice else int(task.customer_id),
                 "activity_type_id": types[task.step],
                 "summary": (task.title or task.step.replace("_", " ").capitalize())[:250],
-                "note": self._note(task),
                 "date_deadline": task.due_date,
                 "user_id": users[task.key],
                 "automated": True,
@@ -272,7 +262,29 @@ class ArwatchWriteback(models.AbstractModel):
         created = activities.browse()
         for batch in self._one_per_record(vals_list):
             created |= activities.create(batch)
+        self._write_notes(created, notes)
         return created
+
+    @api.model
+    def _write_notes(self, activities, notes):
+        """The notes of just created ``activities`` (``notes``: task key -> HTML), in one UPDATE.
+
+        Each note is what Odoo stores for it (the field's own sanitizing, ``convert_to_column``),
+        sanitized once: ``mail.activity.create`` sanitizes an HTML value twice (for the cache and
+        for the column), about half of a first run's time with thousands of letters and scripts.
+        """
+        field = activities._fields["note"]
+        ids, values = [], []
+        for activity in activities:
+            note = field.convert_to_column(notes[activity.arwatch_key], activities)
+            if note is not None:  # None: the column stays NULL, as create leaves it
+                ids.append(activity.id)
+                values.append(str(note))
+        if ids:
+            self.env.cr.execute("""UPDATE mail_activity a SET note = v.note
+                                     FROM unnest(%s::int[], %s::text[]) AS v(id, note) WHERE a.id = v.id""",
+                                (ids, values))
+            activities.invalidate_recordset(["note"])
 
     @api.model
     def _one_per_record(self, vals_list):

@@ -5,6 +5,7 @@ import numpy as np
 from odoo import Command
 from odoo.tests import tagged
 
+from arwatch.core.actions import Task
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
 
@@ -66,6 +67,25 @@ class TestScoring(ArwatchCommon):
         self.assertEqual(counts["changes"], 0)
         risk.invalidate_recordset()
         self.assertEqual(risk.write_date, before)
+
+    def test_scoring__task_notes_stored_as_odoo_stores_them(self):
+        """A task's note is sanitized once by the write-back (``_write_notes``), and stored as
+        ``mail.activity.create`` stores the same HTML: escaped text, links kept, no markup of the body."""
+        writeback = self.env["arwatch.writeback"].sudo()
+        task = Task(customer_id=str(self.late.id), step="reminder", cause="note-test", title="Reminder",
+                    body="Dear <b>Late</b> & Co,\nplease pay at https://pay.example/x?a=1&b=2\n\n<script>x()</script>",
+                    due_date=self.today, rule="credit.ladders.good[0]", evidence=("Overdue: INV/1 <120 days>",))
+        written = writeback._open_tasks(self.company, [task], {task.key: self.collector.id})
+        by_orm = self.env["mail.activity"].sudo().create({
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": self.late.id,
+            "activity_type_id": written.activity_type_id.id, "summary": "Reminder", "date_deadline": self.today,
+            "user_id": self.collector.id, "note": writeback._note(task)})
+        self.env.invalidate_all()
+        self.assertEqual(written.note, by_orm.note)
+        self.assertIn("Dear &lt;b&gt;Late&lt;/b&gt; &amp; Co", written.note)
+        self.assertIn('href="https://pay.example/x?a=1&amp;b=2"', written.note)
+        self.assertNotIn("<script", written.note)
+        self.assertNotIn("<b>Late", written.note)
 
     def test_scoring__contacts_archived_are_dated(self):
         contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": self.late.id})
