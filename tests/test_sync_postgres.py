@@ -17,6 +17,7 @@ from sync_store_cases import (
     check_closed_ladder_steps_kept_as_done,
     check_lock,
     check_snapshot_accumulates_and_deletes,
+    check_snapshot_reads_back_in_parts,
     check_stale_lock_taken_over,
     check_unchanged_records_cost_no_write,
 )
@@ -89,6 +90,10 @@ def test_postgres__unchanged_records_cost_no_write(pg_store):
 
 def test_postgres__unchanged_records_cost_no_write_when_saved_in_chunks(pg_store):
     check_unchanged_records_cost_no_write(pg_store, chunk=700)
+
+
+def test_postgres__snapshot_reads_back_in_parts(pg_store):
+    check_snapshot_reads_back_in_parts(pg_store)
 
 
 def test_postgres__snapshot_accumulates(pg_store):
