@@ -9,6 +9,7 @@ import os
 import uuid
 from functools import partial
 
+import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 from sync_helpers import IBM_EXCERPT, file_settings, simple_planner
@@ -29,7 +30,9 @@ from arwatch.core.policy import Policy
 from arwatch.sync.errors import Locked, LockLost
 from arwatch.sync.runner import run_sync
 from arwatch.sync.store import open_store, resolve_url
+from arwatch.sync.store.bulk import bulk_insert
 from arwatch.sync.store.lock import advisory_key
+from arwatch.sync.store.schema import snapshot
 
 pytestmark = pytest.mark.postgres
 SERVER = os.environ.get("ARWATCH_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -94,6 +97,17 @@ def test_postgres__unchanged_records_cost_no_write_when_saved_in_chunks(pg_store
 
 def test_postgres__snapshot_reads_back_in_parts(pg_store):
     check_snapshot_reads_back_in_parts(pg_store)
+
+
+def test_postgres__new_rows_copied_straight_in_and_a_key_already_there_fails_the_whole_write(pg_store):
+    columns, keys = ("company", "collection", "record_id", "payload", "run_id", "content_hash"), \
+        ("company", "collection", "record_id")
+    with pg_store.begin() as conn:
+        bulk_insert(conn, snapshot, columns, [("acme", "invoices", "I1", '{"id":"I1"}', "r1", None)], keys)
+    with pytest.raises(psycopg.errors.UniqueViolation), pg_store.begin() as conn:
+        bulk_insert(conn, snapshot, columns, [("acme", "invoices", "I2", '{"id":"I2"}', "r2", None),
+                                              ("acme", "invoices", "I1", '{"id":"I1","x":1}', "r2", None)], keys)
+    assert pg_store.snapshot.load("acme")[1] == {"invoices": {"I1": {"id": "I1"}}}
 
 
 def test_postgres__snapshot_accumulates(pg_store):

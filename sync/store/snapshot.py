@@ -3,7 +3,7 @@
 Records are upserted by (company, collection, id) and removed by deletions, so successive
 incremental pulls accumulate history; the merged snapshot is what the scorer reads. Each row
 keeps a hash of its payload: a record pulled again unchanged is not written again, and the
-rest are written in bulk (``bulk.py``).
+rest are written in bulk (``bulk.py``): the changed ones upserted, the new ones inserted.
 Payloads are serialised by one JSON encoder (``payloads.py``) and read back a part of the
 rows at a time (``_decode``).
 """
@@ -19,7 +19,7 @@ from sqlalchemy import Connection, and_, delete, select
 
 from arwatch.core.gcpause import with_gc_paused
 
-from .bulk import bulk_upsert
+from .bulk import bulk_insert, bulk_upsert
 from .payloads import payload_texts
 from .rows import CHUNK, StoreTable, dumps, upsert
 from .schema import companies, cursors, snapshot
@@ -85,7 +85,10 @@ class SnapshotTable(StoreTable):
                 rows = [(company, collection, rid, text, run_id, digest)
                         for (rid, _), text, digest in zip(part, texts, map(content_hash, texts), strict=True)
                         if stored.get(rid) != digest]
-                bulk_upsert(conn, snapshot, _COLUMNS, rows, _KEYS)
+                changed = [row for row in rows if row[2] in stored] if stored else []
+                bulk_upsert(conn, snapshot, _COLUMNS, changed, _KEYS)
+                bulk_insert(conn, snapshot, _COLUMNS, [row for row in rows if row[2] not in stored]
+                            if changed else rows, _KEYS)
                 written += len(rows)
         for collection, ids in removed.items():
             ids = list(ids)
