@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import text
@@ -80,6 +81,26 @@ def check_unchanged_records_cost_no_write(store: Store, chunk: int | None = None
     assert stored["invoices"]["I10"] == {"id": "I10", "total": "changed"}
     assert stored["invoices"]["I2999"] == {"id": "I2999", "total": "2999", "lines": [{"n": 2999}]}
     assert len(stored["invoices"]) == 3001
+
+
+def check_snapshot_reads_back_in_parts(store: Store) -> None:
+    """Records of every shape read back as ``json.loads`` of what was saved, when the rows come
+    in several parts (each part's payloads are decoded together); a damaged payload raises as
+    ``json.loads`` of it."""
+    records = [{"id": "I1", "total": "1.50", "allocations": [{"invoice_id": "x", "amount": "1"}]},
+               {"id": "I2", "name": "Müller \u2603 \"q\"", "n": 10**20, "f": 0.1, "none": None, "flag": True},
+               {"id": "I3"}, {"id": "I4", "nested": {"b": [1, {"c": []}], "a": ""}},
+               {"id": "I5", "total": "2", "allocations": []}]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(snapshot_table, "CHUNK", 2)
+        with store.begin() as conn:
+            store.snapshot.save(conn, "acme", "test", None, {"invoices": [(r["id"], r) for r in records]}, {}, "r1")
+        _, stored = store.snapshot.load("acme")
+        assert stored == {"invoices": {r["id"]: json.loads(json.dumps(r)) for r in records}}
+        with store.begin() as conn:
+            conn.execute(text("UPDATE snapshot_records SET payload = :p WHERE record_id = 'I4'"), {"p": '{"id": "I4",'})
+        with pytest.raises(json.JSONDecodeError):
+            store.snapshot.load("acme")
 
 
 def check_lock(store: Store) -> None:

@@ -4,8 +4,10 @@ content hashes, and what a rerun compares, do not change)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +15,7 @@ from arwatch.demo.company import build_demo_company
 from arwatch.demo.synthetic import build_synthetic
 from arwatch.sync.store.payloads import payload_texts
 from arwatch.sync.store.rows import dumps
+from arwatch.sync.store.snapshot import _decode
 
 _KEYS = st.sampled_from(["id", "total", "b", "a", "é", 'q"uote', "allocations", "{x}"])
 _SCALARS = st.one_of(st.text(max_size=6), st.booleans(), st.none(), st.integers(-10, 10**20),
@@ -36,6 +39,19 @@ def test_payloads__are_dumps_of_each_record(records):
                                            max_size=3)}), max_size=10))
 def test_payloads__records_of_one_shape_with_nested_records(records):
     assert payload_texts(records) == [dumps(r) for r in records]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_RECORDS, max_size=12))
+def test_payloads__decoded_together_as_each_alone(records):
+    texts = payload_texts(records)
+    assert list(map(dumps, _decode(texts))) == [dumps(json.loads(t)) for t in texts]  # NaN != NaN: compared as text
+
+
+@pytest.mark.parametrize("payloads", [["{}", '{"a":'], ["1,2", "3"], ['"a', 'b"'], ["", "1"], ["[1", "2]"]])
+def test_payloads__a_payload_not_one_value_raises_as_json_loads(payloads):
+    with pytest.raises(json.JSONDecodeError):
+        _decode(payloads)
 
 
 def test_payloads__the_demo_company_and_the_synthetic_ledger():

@@ -9,6 +9,7 @@ import os
 import uuid
 from functools import partial
 
+import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 from sync_helpers import IBM_EXCERPT, file_settings, simple_planner
@@ -17,6 +18,7 @@ from sync_store_cases import (
     check_closed_ladder_steps_kept_as_done,
     check_lock,
     check_snapshot_accumulates_and_deletes,
+    check_snapshot_reads_back_in_parts,
     check_stale_lock_taken_over,
     check_unchanged_records_cost_no_write,
 )
@@ -28,7 +30,9 @@ from arwatch.core.policy import Policy
 from arwatch.sync.errors import Locked, LockLost
 from arwatch.sync.runner import run_sync
 from arwatch.sync.store import open_store, resolve_url
+from arwatch.sync.store.bulk import bulk_insert
 from arwatch.sync.store.lock import advisory_key
+from arwatch.sync.store.schema import snapshot
 
 pytestmark = pytest.mark.postgres
 SERVER = os.environ.get("ARWATCH_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -89,6 +93,21 @@ def test_postgres__unchanged_records_cost_no_write(pg_store):
 
 def test_postgres__unchanged_records_cost_no_write_when_saved_in_chunks(pg_store):
     check_unchanged_records_cost_no_write(pg_store, chunk=700)
+
+
+def test_postgres__snapshot_reads_back_in_parts(pg_store):
+    check_snapshot_reads_back_in_parts(pg_store)
+
+
+def test_postgres__new_rows_copied_straight_in_and_a_key_already_there_fails_the_whole_write(pg_store):
+    columns, keys = ("company", "collection", "record_id", "payload", "run_id", "content_hash"), \
+        ("company", "collection", "record_id")
+    with pg_store.begin() as conn:
+        bulk_insert(conn, snapshot, columns, [("acme", "invoices", "I1", '{"id":"I1"}', "r1", None)], keys)
+    with pytest.raises(psycopg.errors.UniqueViolation), pg_store.begin() as conn:
+        bulk_insert(conn, snapshot, columns, [("acme", "invoices", "I2", '{"id":"I2"}', "r2", None),
+                                              ("acme", "invoices", "I1", '{"id":"I1","x":1}', "r2", None)], keys)
+    assert pg_store.snapshot.load("acme")[1] == {"invoices": {"I1": {"id": "I1"}}}
 
 
 def test_postgres__snapshot_accumulates(pg_store):

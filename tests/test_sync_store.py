@@ -9,6 +9,7 @@ from sync_store_cases import (
     check_closed_ladder_steps_kept_as_done,
     check_lock,
     check_snapshot_accumulates_and_deletes,
+    check_snapshot_reads_back_in_parts,
     check_stale_lock_taken_over,
     check_unchanged_records_cost_no_write,
 )
@@ -42,6 +43,10 @@ def test_audit_log__update_and_delete_refused(tmp_path):
 
 def test_snapshot__incremental_pulls_accumulate_and_deletions_remove(tmp_path):
     check_snapshot_accumulates_and_deletes(open_store(tmp_path / "s.sqlite3"))
+
+
+def test_snapshot__records_read_back_in_parts_as_saved(tmp_path):
+    check_snapshot_reads_back_in_parts(open_store(tmp_path / "s.sqlite3"))
 
 
 def test_snapshot__unchanged_records_cost_no_write(tmp_path):
