@@ -82,7 +82,6 @@ def _replayed(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], pa
     its payment rows ask more of than its total. In every other book each payment row pays
     exactly what it says to the invoice it names (nothing is capped or spread)."""
     replay: set[tuple[str, str]] = set()
-    asked: dict[str, Decimal] = defaultdict(Decimal)
     for inv in invoices:
         if inv["kind"] != "invoice":
             replay.add((inv["customer_id"], inv["currency"]))
@@ -90,13 +89,16 @@ def _replayed(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], pa
         invoice = by_id[invoice_id]
         if invoice["kind"] == "invoice":
             replay.add((invoice["customer_id"], invoice["currency"]))
+    asked: dict[str, Decimal] = {}
     for pay in payments:
         for row in pay["allocations"]:
-            invoice = by_id[row["invoice_id"]]
+            invoice_id = row["invoice_id"]
             amount = Decimal(row["amount"])
             if amount <= 0:
+                invoice = by_id[invoice_id]
                 replay.add((invoice["customer_id"], invoice["currency"]))
-            asked[invoice["id"]] += amount
+            before = asked.get(invoice_id)
+            asked[invoice_id] = amount if before is None else before + amount
     for invoice_id, amount in asked.items():
         invoice = by_id[invoice_id]
         if amount > Decimal(invoice["total"]):
@@ -104,11 +106,14 @@ def _replayed(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], pa
     return replay
 
 
+Found = list[Any]  # per allocation row of a payment: (day, its allocations), in row order
+
+
 def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: dict[str, Paid],
         replay_all: bool = False) -> list[dict[str, Any]]:
     """Allocate the credit notes among ``invoices`` (in place) and return the payments: those of
-    ``payments`` with their allocations capped and spread, then one per entry of ``paid``
-    (id ``settled:<invoice>``) when something was left to pay.
+    ``payments`` with their allocations capped and spread (replaced in place), then one per
+    entry of ``paid`` (id ``settled:<invoice>``) when something was left to pay.
 
     Only the books that need it are replayed day by day (``_replayed``); a payment row of any
     other book is its own allocation. ``replay_all`` replays every book (what the result is
@@ -116,26 +121,41 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
     by_id = {inv["id"]: inv for inv in invoices}
     unique = len({pay["id"] for pay in payments}) == len(payments)
     replay = None if replay_all or not unique else _replayed(invoices, payments, paid, by_id)
-
-    def replayed(invoice: dict[str, Any]) -> bool:
-        return replay is None or (invoice["customer_id"], invoice["currency"]) in replay
+    if replay is None:
+        slow: set[str] | dict[str, Any] = by_id
+    elif replay:
+        slow = {iid for iid, inv in by_id.items() if (inv["customer_id"], inv["currency"]) in replay}
+    else:
+        slow = set()
 
     events: list[tuple[str, int, str, Any]] = []
-    for inv in invoices:
-        if replayed(inv):
-            kind = 0 if inv["kind"] == "invoice" else 1
-            events.append((inv["issue_date"], kind, inv["id"], inv))
-    fast: dict[tuple[int, int], tuple[str, list[dict[str, str]]]] = {}  # (payment, row) -> (day, allocations)
+    if replay is None or replay:
+        for inv in invoices:
+            if replay is None or (inv["customer_id"], inv["currency"]) in replay:
+                kind = 0 if inv["kind"] == "invoice" else 1
+                events.append((inv["issue_date"], kind, inv["id"], inv))
+    found_of: list[Found] = []  # per payment
     for p, pay in enumerate(payments):
+        paid_on = pay["date"]
+        found: Found = []
         for r, row in enumerate(pay["allocations"]):
             invoice = by_id[row["invoice_id"]]
-            day = max(pay["date"], invoice["issue_date"])
-            if replayed(invoice):
+            issued = invoice["issue_date"]
+            day = issued if issued > paid_on else paid_on
+            if invoice["id"] in slow:
                 events.append((day, 2, pay["id"], (pay, row, p, r)))
-            else:
+                found.append(None)  # the replay fills it
+            elif day == paid_on:
                 given = str(Decimal(row["amount"]))
-                fast[(p, r)] = (day, [{"invoice_id": invoice["id"], "amount": given} if day == pay["date"] else
-                                      {"invoice_id": invoice["id"], "amount": given, "date": day}])
+                if given == row["amount"] and len(row) == 2 and next(iter(row)) == "invoice_id":
+                    rows = pay["allocations"]  # the row is its own allocation: kept as it is
+                    found.append((day, rows if len(rows) == 1 else [row]))
+                else:
+                    found.append((day, [{"invoice_id": invoice["id"], "amount": given}]))
+            else:
+                found.append((day, [{"invoice_id": invoice["id"], "amount": str(Decimal(row["amount"])),
+                                     "date": day}]))
+        found_of.append(found)
     for invoice_id, what in paid.items():
         invoice = by_id[invoice_id]
         if invoice["kind"] == "invoice":
@@ -178,7 +198,7 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
                 if day == pay["date"]:
                     del entry["date"]
                 entries.append(entry)
-            fast[(p, r)] = (day, entries)
+            found_of[p][r] = (day, entries)
         else:
             invoice = by_id[key]
             book = books[(invoice["customer_id"], invoice["currency"])]
@@ -188,31 +208,36 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
             took = book.take(key, wanted)
             spread = [(key, took)] if took > 0 else []
             spread += book.spread(wanted - took, skip=key)
-            paid_on = item.date.isoformat()
+            settled_on = item.date.isoformat()
             settles = [_alloc(i, a, day) for i, a in spread]
             for one in settles:
-                if one["date"] == paid_on:
+                if one["date"] == settled_on:
                     del one["date"]
-            generated.append({"id": f"settled:{key}", "customer_id": invoice["customer_id"], "date": paid_on,
+            generated.append({"id": f"settled:{key}", "customer_id": invoice["customer_id"], "date": settled_on,
                               "amount": str(wanted), "currency": invoice["currency"], "allocations": settles})
-    return _finish(payments, fast, generated)
+    return _finish(payments, found_of, unique, generated)
 
 
-def _finish(payments: list[dict[str, Any]], entries: dict[tuple[int, int], tuple[str, list[dict[str, str]]]],
+def _in_order(found: Found) -> list[dict[str, str]]:
+    """The allocations of ``found`` in the order of their days (rows of one day in file order)."""
+    if len(found) == 1:
+        allocations: list[dict[str, str]] = found[0][1]
+        return allocations
+    return [entry for _, group in sorted(found, key=itemgetter(0)) for entry in group]  # stable
+
+
+def _finish(payments: list[dict[str, Any]], found_of: list[Found], unique: bool,
             generated: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each payment with its allocations in the order of their days (rows of one day in file
     order), as the day-by-day replay writes them (payments sharing an id share them all); then
     the generated ones."""
-    groups: dict[str, list[tuple[str, list[dict[str, str]]]]] = defaultdict(list)
-    for p, pay in enumerate(payments):
-        groups[pay["id"]].extend(entries[(p, r)] for r in range(len(pay["allocations"])))
-    out = []
-    for pay in payments:
-        found = groups[pay["id"]]
-        if len(found) == 1:
-            allocations = found[0][1]
-        else:
-            found = sorted(found, key=itemgetter(0))  # stable: a day's rows stay in file order
-            allocations = [entry for _, group in found for entry in group]
-        out.append({**pay, "allocations": allocations})
-    return out + generated
+    if unique:
+        allocations = [_in_order(found) for found in found_of]
+    else:
+        groups: dict[str, Found] = defaultdict(list)
+        for pay, found in zip(payments, found_of, strict=True):
+            groups[pay["id"]].extend(found)
+        allocations = [_in_order(groups[pay["id"]]) for pay in payments]
+    for pay, entries in zip(payments, allocations, strict=True):
+        pay["allocations"] = entries
+    return payments + generated
