@@ -95,7 +95,9 @@ def amounts(cols: Columns, field: str, formats: Formats) -> list[Any]:
     import pyarrow.compute as pc
 
     texts = cols.texts(field)
-    plain = pc.match_substring_regex(pa.array(texts, pa.string()), _PLAIN).to_numpy(zero_copy_only=False).tolist()
+    array = cols.arrays.get(field)  # a cell with spaces around it does not match: its row reads it as Babel does
+    array = pa.array(texts, pa.string()) if array is None else array
+    plain = pc.match_substring_regex(array, _PLAIN).to_numpy(zero_copy_only=False).tolist()
     return [Decimal(text) if is_plain else _amount_cell(text, locale)
             for text, is_plain in zip(texts, plain, strict=True)]
 
