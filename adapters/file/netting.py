@@ -75,12 +75,10 @@ def _alloc(invoice_id: str, amount: Decimal, day: str) -> dict[str, str]:
     return {"invoice_id": invoice_id, "amount": str(amount), "date": day}
 
 
-def _replayed(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: dict[str, Paid],
+def _books_of(invoices: list[dict[str, Any]], paid: dict[str, Paid],
               by_id: dict[str, dict[str, Any]]) -> set[tuple[str, str]]:
-    """The books (customer, currency) whose records must be replayed day by day: those with a
-    credit note, a settled invoice (``paid``), an allocation that is not positive, or an invoice
-    its payment rows ask more of than its total. In every other book each payment row pays
-    exactly what it says to the invoice it names (nothing is capped or spread)."""
+    """The books (customer, currency) to replay whatever the payments: those with a credit note
+    or a settled invoice (``paid``)."""
     replay: set[tuple[str, str]] = set()
     for inv in invoices:
         if inv["kind"] != "invoice":
@@ -89,24 +87,46 @@ def _replayed(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], pa
         invoice = by_id[invoice_id]
         if invoice["kind"] == "invoice":
             replay.add((invoice["customer_id"], invoice["currency"]))
-    asked: dict[str, Decimal] = {}
-    for pay in payments:
-        for row in pay["allocations"]:
-            invoice_id = row["invoice_id"]
-            amount = Decimal(row["amount"])
-            if amount <= 0:
-                invoice = by_id[invoice_id]
-                replay.add((invoice["customer_id"], invoice["currency"]))
-            before = asked.get(invoice_id)
-            asked[invoice_id] = amount if before is None else before + amount
-    for invoice_id, amount in asked.items():
-        invoice = by_id[invoice_id]
-        if amount > Decimal(invoice["total"]):
-            replay.add((invoice["customer_id"], invoice["currency"]))
     return replay
 
 
 Found = list[Any]  # per allocation row of a payment: (day, its allocations), in row order
+
+
+def _as_given(payments: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
+              replay: set[tuple[str, str]] | None) -> list[Found]:
+    """Each payment row as its own allocation (what it is in a book that is not replayed), per
+    payment; and, unless ``replay`` is None, the books whose payment rows must be replayed added
+    to it: those with an allocation that is not positive, or an invoice its rows ask more of
+    than its total (the sum of an invoice's rows passes its total at one row at the latest,
+    since a row that is not positive replays the book anyway)."""
+    asked: dict[str, Decimal] = {}
+    found_of: list[Found] = []
+    for pay in payments:
+        paid_on = pay["date"]
+        rows = pay["allocations"]
+        found: Found = []
+        for row in rows:
+            invoice = by_id[row["invoice_id"]]
+            issued = invoice["issue_date"]
+            day = issued if issued > paid_on else paid_on
+            given = row["amount"]
+            amount = Decimal(given)
+            if replay is not None:
+                invoice_id = invoice["id"]
+                before = asked.get(invoice_id)
+                asked[invoice_id] = so_far = amount if before is None else before + amount
+                if amount <= 0 or so_far > Decimal(invoice["total"]):
+                    replay.add((invoice["customer_id"], invoice["currency"]))
+            text = str(amount)
+            if day != paid_on:
+                found.append((day, [{"invoice_id": invoice["id"], "amount": text, "date": day}]))
+            elif text == given and len(row) == 2 and next(iter(row)) == "invoice_id":
+                found.append((day, rows if len(rows) == 1 else [row]))  # the row is its allocation, as it is
+            else:
+                found.append((day, [{"invoice_id": invoice["id"], "amount": text}]))
+        found_of.append(found)
+    return found_of
 
 
 def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: dict[str, Paid],
@@ -115,12 +135,15 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
     ``payments`` with their allocations capped and spread (replaced in place), then one per
     entry of ``paid`` (id ``settled:<invoice>``) when something was left to pay.
 
-    Only the books that need it are replayed day by day (``_replayed``); a payment row of any
-    other book is its own allocation. ``replay_all`` replays every book (what the result is
-    tested against)."""
+    Only the books that need it are replayed day by day: those with a credit note, a settled
+    invoice (``paid``), an allocation that is not positive, or an invoice its payment rows ask
+    more of than its total. In every other book each payment row pays exactly what it says to
+    the invoice it names (nothing is capped or spread): it is its own allocation. ``replay_all``
+    replays every book (what the result is tested against)."""
     by_id = {inv["id"]: inv for inv in invoices}
     unique = len({pay["id"] for pay in payments}) == len(payments)
-    replay = None if replay_all or not unique else _replayed(invoices, payments, paid, by_id)
+    replay = None if replay_all or not unique else _books_of(invoices, paid, by_id)
+    found_of = _as_given(payments, by_id, replay)
     if replay is None:
         slow: set[str] | dict[str, Any] = by_id
     elif replay:
@@ -129,49 +152,49 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
         slow = set()
 
     events: list[tuple[str, int, str, Any]] = []
-    if replay is None or replay:
+    if slow:
         for inv in invoices:
             if replay is None or (inv["customer_id"], inv["currency"]) in replay:
-                kind = 0 if inv["kind"] == "invoice" else 1
-                events.append((inv["issue_date"], kind, inv["id"], inv))
-    found_of: list[Found] = []  # per payment
-    for p, pay in enumerate(payments):
-        paid_on = pay["date"]
-        found: Found = []
-        for r, row in enumerate(pay["allocations"]):
-            invoice = by_id[row["invoice_id"]]
-            issued = invoice["issue_date"]
-            day = issued if issued > paid_on else paid_on
-            if invoice["id"] in slow:
-                events.append((day, 2, pay["id"], (pay, row, p, r)))
-                found.append(None)  # the replay fills it
-            elif day == paid_on:
-                given = str(Decimal(row["amount"]))
-                if given == row["amount"] and len(row) == 2 and next(iter(row)) == "invoice_id":
-                    rows = pay["allocations"]  # the row is its own allocation: kept as it is
-                    found.append((day, rows if len(rows) == 1 else [row]))
-                else:
-                    found.append((day, [{"invoice_id": invoice["id"], "amount": given}]))
-            else:
-                found.append((day, [{"invoice_id": invoice["id"], "amount": str(Decimal(row["amount"])),
-                                     "date": day}]))
-        found_of.append(found)
+                events.append((inv["issue_date"], 0 if inv["kind"] == "invoice" else 1, inv["id"], inv))
+        for p, pay in enumerate(payments):
+            for r, row in enumerate(pay["allocations"]):
+                if row["invoice_id"] in slow:
+                    found = found_of[p]
+                    events.append((found[r][0], 2, pay["id"], (pay, row, p, r)))
+                    found[r] = None  # the replay fills it
     for invoice_id, what in paid.items():
         invoice = by_id[invoice_id]
         if invoice["kind"] == "invoice":
             events.append((max(what.date.isoformat(), invoice["issue_date"]), 3, invoice_id, what))
-    events.sort(key=lambda e: (e[0], e[1], e[2]))
+    events.sort(key=itemgetter(0, 1, 2))
 
     books: dict[tuple[str, str], _Open] = defaultdict(_Open)
     credit: dict[tuple[str, str], list[list[Any]]] = defaultdict(list)  # [note, left]
     generated: list[dict[str, Any]] = []
     for day, kind, key, item in events:
-        if kind in (0, 1):
+        if kind == 2:
+            pay, row, p, r = item
+            invoice = by_id[row["invoice_id"]]
+            book = books[(invoice["customer_id"], invoice["currency"])]
+            wanted = Decimal(row["amount"])
+            invoice_id = invoice["id"]
+            took = book.take(invoice_id, wanted)
+            entries: list[dict[str, str]] = []
+            if took > 0:
+                entries.append({"invoice_id": invoice_id, "amount": str(took)})
+            if wanted > took:
+                entries += [{"invoice_id": other, "amount": str(amount)}
+                            for other, amount in book.spread(wanted - took, skip=invoice_id)]
+            if day != pay["date"]:
+                for entry in entries:
+                    entry["date"] = day
+            found_of[p][r] = (day, entries)
+        elif kind in (0, 1):
             book_key = (item["customer_id"], item["currency"])
             book = books[book_key]
             if kind == 0:
                 book.add(item)
-                for note in credit[book_key]:
+                for note in credit.get(book_key, ()):
                     if note[1] > 0:
                         took = book.take(item["id"], note[1])
                         if took > 0:
@@ -184,21 +207,6 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
                     item["allocations"].append(_alloc(invoice_id, took, day))
                     left -= took
                 credit[book_key].append([item, left])
-        elif kind == 2:
-            pay, row, p, r = item
-            invoice = by_id[row["invoice_id"]]
-            book = books[(invoice["customer_id"], invoice["currency"])]
-            wanted = Decimal(row["amount"])
-            took = book.take(invoice["id"], wanted)
-            spread = [(invoice["id"], took)] if took > 0 else []
-            spread += book.spread(wanted - took, skip=invoice["id"])
-            entries: list[dict[str, str]] = []
-            for invoice_id, amount in spread:
-                entry = _alloc(invoice_id, amount, day)
-                if day == pay["date"]:
-                    del entry["date"]
-                entries.append(entry)
-            found_of[p][r] = (day, entries)
         else:
             invoice = by_id[key]
             book = books[(invoice["customer_id"], invoice["currency"])]
