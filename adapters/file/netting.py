@@ -91,17 +91,18 @@ def _books_of(invoices: list[dict[str, Any]], paid: dict[str, Paid],
 
 
 Found = list[Any]  # per allocation row of a payment: (day, its allocations), in row order
+# or None: the payment is one row, its own allocation as it is (most payments: nothing is made for them)
 
 
 def _as_given(payments: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
-              replay: set[tuple[str, str]] | None) -> list[Found]:
+              replay: set[tuple[str, str]] | None) -> list[Found | None]:
     """Each payment row as its own allocation (what it is in a book that is not replayed), per
     payment; and, unless ``replay`` is None, the books whose payment rows must be replayed added
     to it: those with an allocation that is not positive, or an invoice its rows ask more of
     than its total (the sum of an invoice's rows passes its total at one row at the latest,
     since a row that is not positive replays the book anyway)."""
-    asked: dict[str, Decimal] = {}
-    found_of: list[Found] = []
+    asked: dict[str, str | Decimal] = {}  # invoice -> what its rows ask so far
+    found_of: list[Found | None] = []
     for pay in payments:
         paid_on = pay["date"]
         rows = pay["allocations"]
@@ -115,14 +116,20 @@ def _as_given(payments: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
             if replay is not None:
                 invoice_id = invoice["id"]
                 before = asked.get(invoice_id)
-                asked[invoice_id] = so_far = amount if before is None else before + amount
+                if before is None:  # the first row naming the invoice: its text, kept by the row already
+                    asked[invoice_id], so_far = given, amount
+                else:
+                    asked[invoice_id] = so_far = (Decimal(before) if isinstance(before, str) else before) + amount
                 if amount <= 0 or so_far > Decimal(invoice["total"]):
                     replay.add((invoice["customer_id"], invoice["currency"]))
             text = str(amount)
             if day != paid_on:
                 found.append((day, [{"invoice_id": invoice["id"], "amount": text, "date": day}]))
             elif text == given and len(row) == 2 and next(iter(row)) == "invoice_id":
-                found.append((day, rows if len(rows) == 1 else [row]))  # the row is its allocation, as it is
+                if len(rows) == 1:
+                    found = None  # type: ignore[assignment]  # the row is the payment's allocation, as it is
+                    break
+                found.append((day, [row]))
             else:
                 found.append((day, [{"invoice_id": invoice["id"], "amount": text}]))
         found_of.append(found)
@@ -160,6 +167,8 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
             for r, row in enumerate(pay["allocations"]):
                 if row["invoice_id"] in slow:
                     found = found_of[p]
+                    if found is None:
+                        found = found_of[p] = [(pay["date"], pay["allocations"])]
                     events.append((found[r][0], 2, pay["id"], (pay, row, p, r)))
                     found[r] = None  # the replay fills it
     for invoice_id, what in paid.items():
@@ -234,18 +243,20 @@ def _in_order(found: Found) -> list[dict[str, str]]:
     return [entry for _, group in sorted(found, key=itemgetter(0)) for entry in group]  # stable
 
 
-def _finish(payments: list[dict[str, Any]], found_of: list[Found], unique: bool,
+def _finish(payments: list[dict[str, Any]], found_of: list[Found | None], unique: bool,
             generated: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each payment with its allocations in the order of their days (rows of one day in file
     order), as the day-by-day replay writes them (payments sharing an id share them all); then
     the generated ones."""
     if unique:
-        allocations = [_in_order(found) for found in found_of]
-    else:
-        groups: dict[str, Found] = defaultdict(list)
         for pay, found in zip(payments, found_of, strict=True):
-            groups[pay["id"]].extend(found)
-        allocations = [_in_order(groups[pay["id"]]) for pay in payments]
+            if found is not None:
+                pay["allocations"] = _in_order(found)
+        return payments + generated
+    groups: dict[str, Found] = defaultdict(list)
+    for pay, found in zip(payments, found_of, strict=True):
+        groups[pay["id"]].extend([(pay["date"], pay["allocations"])] if found is None else found)
+    allocations = [_in_order(groups[pay["id"]]) for pay in payments]
     for pay, entries in zip(payments, allocations, strict=True):
         pay["allocations"] = entries
     return payments + generated
