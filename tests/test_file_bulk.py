@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from netting_reference import reference_net
 from sync_helpers import IBM_COLUMNS, IBM_EXCERPT
 
 from arwatch.adapters.file import FileMapping, MappingError
@@ -348,6 +349,28 @@ def test_net__replaying_only_the_books_that_need_it_allocates_as_replaying_all(l
         invoices, payments, paid = copy.deepcopy(ledger)
         results.append(json.dumps([net(invoices, payments, paid, replay_all=replay_all), invoices]))
     assert results[0] == results[1]
+
+
+@settings(max_examples=400, deadline=None)
+@given(ledger=_ledgers())
+def test_net__allocates_as_the_netting_before_issue_23_did(ledger):
+    results = []
+    for netting in (net, reference_net):
+        invoices, payments, paid = copy.deepcopy(ledger)
+        results.append(json.dumps([netting(invoices, payments, paid), invoices]))
+    assert results[0] == results[1]
+
+
+def test_net__the_demo_company_allocates_as_the_netting_before_issue_23_did():
+    data = build_demo_company().data
+    invoices = [{**inv, "kind": inv.get("kind", "invoice"), "currency": inv.get("currency", "EUR"),
+                 "number": inv.get("number", inv["id"]), "total": str(inv["total"])} for inv in data["invoices"]]
+    payments = [{**pay, "allocations": [{"invoice_id": a["invoice_id"], "amount": str(a["amount"])}
+                                        for a in pay.get("allocations", [])]} for pay in data["payments"]]
+    mine, theirs = copy.deepcopy(invoices), copy.deepcopy(invoices)
+    assert json.dumps(net(mine, copy.deepcopy(payments), {})) == \
+        json.dumps(reference_net(theirs, copy.deepcopy(payments), {}))
+    assert json.dumps(mine) == json.dumps(theirs)
 
 
 def test_net__the_demo_company_allocates_as_replaying_all():
