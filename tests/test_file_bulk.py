@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from netting_reference import reference_net
 from sync_helpers import IBM_COLUMNS, IBM_EXCERPT
 
 from arwatch.adapters.file import FileMapping, MappingError
 from arwatch.adapters.file.columns import from_rows, read_columns
 from arwatch.adapters.file.convert import Rejected
 from arwatch.adapters.file.netting import Paid, net
-from arwatch.adapters.file.reader import open_table
+from arwatch.adapters.file.reader import as_text, open_table
 from arwatch.adapters.file.source import read_mapped
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
@@ -255,6 +256,59 @@ def test_read_columns__pyarrow_reads_the_cells_and_row_numbers_the_row_reader_re
     assert (found.numbers, found.cells) == (expected.numbers, expected.cells)
 
 
+def _big_export(tmp_path: Path, n: int = 3000) -> FileMapping:
+    """Invoices and payments files of ``n`` rows (past the size from which a column that repeats
+    its cells is read as its distinct cells), with cells that have spaces around them (Python's
+    and Unicode's: tab, no-break, em space, information separator) and the bad rows above."""
+    spaces = ["", " ", "\t", "\u00a0", "\u2003", "\x1c", "\u3000"]
+    invoice_lines, payment_lines = [BAD_INVOICES.splitlines()[0]], [BAD_PAYMENTS.splitlines()[0]]
+    for i in range(n):
+        pad = spaces[i % len(spaces)] if i % 11 == 0 else ""
+        day = f"2026-01-{1 + i % 28:02d}"
+        invoice_lines.append(f"C{i % 50},{pad}Name {i % 50}{pad},J{i},{pad}{day},2026-03-{1 + i % 28:02d},"
+                             f"{pad}{(i % 700) - 20}.{i % 100:02d}{pad},{'eur' if i % 3 else pad + 'EUR'},"
+                             f"{'yes' if i % 13 == 0 else ''},,")
+        if i % 3:
+            payment_lines.append(f"Q{i // 2},{day}{pad},J{i},{pad}{1 + i % 90}.5,C{i % 50}")
+    invoices = "\n".join(invoice_lines + BAD_INVOICES.splitlines()[1:]) + "\n"
+    payments = "\n".join(payment_lines + BAD_PAYMENTS.splitlines()[1:]) + "\n"
+    return _bad_mapping(tmp_path, invoices, payments)
+
+
+def test_bulk__a_big_export_with_repeated_and_padded_cells_reads_the_same(tmp_path):
+    assert assert_same(_big_export(tmp_path), dt.date(2026, 3, 1)) >= 15
+
+
+def test_read_columns__a_big_file_reads_the_cells_of_the_row_reader_sharing_repeated_ones(tmp_path):
+    mapping = _big_export(tmp_path)
+    for path, columns in ((mapping.invoices, mapping.columns.mapped()),
+                          (mapping.payments, mapping.payment_columns.mapped())):
+        table = open_table(path, "utf-8", ",")
+        found, expected = read_columns(table, columns), from_rows(table.rows(columns), columns)
+        assert found.arrays  # read by pyarrow, not by the row reader
+        assert (found.numbers, found.cells) == (expected.numbers, expected.cells)
+        for field in columns:
+            assert found.texts(field) == expected.texts(field) == [as_text(v) for v in expected.cells[field]]
+        days = found.cells["invoice_date" if "invoice_date" in columns else "payment_date"]
+        assert len({id(cell) for cell in days}) == len(set(days)) < len(days) / 10  # one str per distinct day
+
+
+_PYTHON_SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) not in "\r\n"]
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_read_columns__a_cell_with_any_of_pythons_spaces_around_it_is_stripped_as_the_row_reader_strips_it(
+        tmp_path, where):
+    for space in [*_PYTHON_SPACES, "\u200b", "\ufeff"]:  # and two that str.strip leaves
+        cell = space + "x" if where == "before" else "x" + space
+        path = tmp_path / "x.csv"
+        path.write_text(f"A,B\nplain,1\n{cell},2\n", encoding="utf-8", newline="")
+        table = open_table(path, "utf-8", ",")
+        found, expected = read_columns(table, {"a": "A"}), from_rows(table.rows({"a": "A"}), {"a": "A"})
+        assert found.arrays, repr(space)
+        assert found.texts("a") == expected.texts("a") == ["plain", cell.strip()], repr(space)
+
+
 # -------------------------------------------------------------- netting: replaying only the books that need it
 
 _DAYS = [f"2026-01-{d:02d}" for d in range(1, 8)]
@@ -295,6 +349,28 @@ def test_net__replaying_only_the_books_that_need_it_allocates_as_replaying_all(l
         invoices, payments, paid = copy.deepcopy(ledger)
         results.append(json.dumps([net(invoices, payments, paid, replay_all=replay_all), invoices]))
     assert results[0] == results[1]
+
+
+@settings(max_examples=400, deadline=None)
+@given(ledger=_ledgers())
+def test_net__allocates_as_the_netting_before_issue_23_did(ledger):
+    results = []
+    for netting in (net, reference_net):
+        invoices, payments, paid = copy.deepcopy(ledger)
+        results.append(json.dumps([netting(invoices, payments, paid), invoices]))
+    assert results[0] == results[1]
+
+
+def test_net__the_demo_company_allocates_as_the_netting_before_issue_23_did():
+    data = build_demo_company().data
+    invoices = [{**inv, "kind": inv.get("kind", "invoice"), "currency": inv.get("currency", "EUR"),
+                 "number": inv.get("number", inv["id"]), "total": str(inv["total"])} for inv in data["invoices"]]
+    payments = [{**pay, "allocations": [{"invoice_id": a["invoice_id"], "amount": str(a["amount"])}
+                                        for a in pay.get("allocations", [])]} for pay in data["payments"]]
+    mine, theirs = copy.deepcopy(invoices), copy.deepcopy(invoices)
+    assert json.dumps(net(mine, copy.deepcopy(payments), {})) == \
+        json.dumps(reference_net(theirs, copy.deepcopy(payments), {}))
+    assert json.dumps(mine) == json.dumps(theirs)
 
 
 def test_net__the_demo_company_allocates_as_replaying_all():

@@ -95,7 +95,9 @@ def amounts(cols: Columns, field: str, formats: Formats) -> list[Any]:
     import pyarrow.compute as pc
 
     texts = cols.texts(field)
-    plain = pc.match_substring_regex(pa.array(texts, pa.string()), _PLAIN).to_numpy(zero_copy_only=False).tolist()
+    array = cols.arrays.get(field)  # a cell with spaces around it does not match: its row reads it as Babel does
+    array = pa.array(texts, pa.string()) if array is None else array
+    plain = pc.match_substring_regex(array, _PLAIN).to_numpy(zero_copy_only=False).tolist()
     return [Decimal(text) if is_plain else _amount_cell(text, locale)
             for text, is_plain in zip(texts, plain, strict=True)]
 
@@ -118,7 +120,9 @@ def _paid(amount: Decimal, paid: Decimal | None, still_open: Decimal | None) -> 
 def bulk_invoices(cols: Columns, mapping: FileMapping, source: str, settled_payments: bool,
                   rejected: Rejected | None = None, formats: Formats | None = None,
                   ) -> tuple[dict[str, Any], list[Issue], dict[str, Paid]]:
-    """``convert.convert_invoices`` of the rows of ``cols``, checked column by column."""
+    """``convert.convert_invoices`` of the rows of ``cols``, checked column by column. A good
+    row is kept here as ``InvoiceBook.keep`` keeps it (the same dicts, keys in the same order),
+    a repeated invoice and a bad row are the book's."""
     book = InvoiceBook(mapping, source, settled_payments, rejected, formats)
     formats = book.formats
     ids, customer_ids = cols.texts("invoice_number"), cols.texts("customer_id")
@@ -130,50 +134,75 @@ def bulk_invoices(cols: Columns, mapping: FileMapping, source: str, settled_paym
     countries, deliveries, disputed = cols.texts("country"), cols.texts("delivery"), cols.texts("disputed")
     disputed_values = mapping.disputed_values
     iso = {day: day.isoformat() for day in {*issued, *due} if isinstance(day, dt.date)}
+    upper = {text: text.upper() or mapping.currency for text in set(currencies)}
     with_paid = "paid_amount" in cols.cells or "open_amount" in cols.cells
+    kept, customers, gaps, paid_on = book.invoices, book.customers, book.gaps, book.paid_on
+    date, decimal = dt.date, Decimal
     for i, number in enumerate(cols.numbers):
         invoice_id, customer_id, issue_day, due_day, value = ids[i], customer_ids[i], issued[i], due[i], amount[i]
         if not invoice_id and not customer_id:
             continue  # a report's heading or totals line, as convert_invoices skips it
-        good = (invoice_id and customer_id and type(issue_day) is dt.date and type(due_day) is dt.date
-                and due_day >= issue_day and type(value) is Decimal and settled[i] is not BAD
+        good = (invoice_id and customer_id and type(issue_day) is date and type(due_day) is date
+                and due_day >= issue_day and type(value) is decimal and settled[i] is not BAD
                 and (not with_paid or _fits(value, paid[i], still_open[i])))
         if not good:
             book.row(number, cols.row(i))
             continue
+        if invoice_id in kept:
+            book.repeated(number, invoice_id, customer_id)
+            continue
         paid_here = _paid(value, paid[i], still_open[i]) if with_paid else None
         total = abs(value) if paid_here is None or value >= 0 else abs(value) - paid_here
-        currency = currencies[i].upper() or mapping.currency
-        customer = None
-        if customer_id not in book.customers:
-            customer = {"id": customer_id, "name": names[i] or customer_id, "currency": currency}
+        currency = upper[currencies[i]]
+        if customer_id not in customers:
+            customer = customers[customer_id] = {"id": customer_id, "name": names[i] or customer_id,
+                                                 "currency": currency}
             if countries[i]:
                 customer["country"] = countries[i]
+        credit_note = value < 0
+        if credit_note and total == 0:
+            continue  # applied in full by the accounting package already (InvoiceBook.keep)
         invoice = {"id": invoice_id, "number": invoice_id, "customer_id": customer_id,
-                   "kind": "credit_note" if value < 0 else "invoice", "issue_date": iso[issue_day],
+                   "kind": "credit_note" if credit_note else "invoice", "issue_date": iso[issue_day],
                    "due_date": iso[due_day], "total": str(total), "currency": currency,
                    "disputed": disputed[i].lower() in disputed_values}
         if deliveries[i]:
             invoice["delivery"] = deliveries[i]
-        book.keep(number, customer_id, customer, invoice, settled[i], paid_here, (due_day - issue_day).days)
+        kept[invoice_id] = invoice
+        gaps[customer_id][(due_day - issue_day).days] += 1
+        if settled_payments and not credit_note and (settled[i] is not None or paid_here):
+            paid_on[invoice_id] = (paid_here, settled[i])
     return book.result()
 
 
 def bulk_payments(cols: Columns, mapping: FileMapping, source: str, invoices: dict[str, dict[str, Any]],
                   rejected: Rejected | None = None, formats: Formats | None = None,
                   ) -> tuple[list[dict[str, Any]], list[Issue]]:
-    """``convert.convert_payments`` of the rows of ``cols``, checked column by column."""
+    """``convert.convert_payments`` of the rows of ``cols``, checked column by column; the first
+    row of a payment is kept here as ``PaymentBook.keep`` keeps it, the next ones by the book."""
     book = PaymentBook(mapping, source, invoices, rejected, formats)
     formats = book.formats
     ids, invoice_ids = cols.texts("payment_id"), cols.texts("invoice_number")
     days, amount = dates(cols, "payment_date", formats), amounts(cols, "amount", formats)
     customer_ids, payer_accounts = cols.texts("customer_id"), cols.texts("payer_account")
     iso = {day: day.isoformat() for day in set(days) if isinstance(day, dt.date)}
+    payments = book.payments
+    date, decimal, zero = dt.date, Decimal, Decimal(0)
     for i, number in enumerate(cols.numbers):
         pid, day, value = ids[i], days[i], amount[i]
         invoice = invoices.get(invoice_ids[i])
-        if not (pid and type(day) is dt.date and type(value) is Decimal and invoice is not None and value > 0):
+        if not (pid and type(day) is date and type(value) is decimal and invoice is not None and value > 0):
             book.row(number, cols.row(i))
             continue
-        book.keep(pid, iso[day], value, invoice, customer_ids[i], payer_accounts[i])
+        if pid in payments:
+            book.keep(pid, iso[day], value, invoice, customer_ids[i], payer_accounts[i])
+            continue
+        text = str(value)
+        total = str(zero + value)  # as PaymentBook.keep sums it
+        payment = payments[pid] = {
+            "id": pid, "customer_id": customer_ids[i] or invoice["customer_id"], "date": iso[day],
+            "amount": text if total == text else total, "currency": invoice["currency"],
+            "allocations": [{"invoice_id": invoice["id"], "amount": text}]}
+        if payer_accounts[i]:
+            payment["payer_account"] = payer_accounts[i]
     return book.result()

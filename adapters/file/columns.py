@@ -11,6 +11,7 @@ spreadsheet is read row by row by openpyxl (it has no columnar reader) and turne
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,11 @@ from typing import Any
 from .reader import Row, Table, as_text
 
 _DEFINITELY_NOT_BLANK = "[0-9A-Za-z]"  # a cell with one of these is not blank (the rest is checked in Python)
+# Python's whitespace (``str.isspace``: what ``str.strip`` takes off) as an RE2 class, and a cell
+# that begins or ends with it (one whose ``strip`` is not the cell itself)
+_SPACE = r"[\t-\r\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+_EDGE_SPACE = f"^{_SPACE}|{_SPACE}$"
+_SHARED_FROM = 1024  # a column of this many cells or more is read as its distinct cells when it repeats them
 
 
 @dataclass(frozen=True)
@@ -29,11 +35,13 @@ class Columns:
       cells: field -> its cells, as the row reader gives them (text for CSV; text, numbers,
         dates for a spreadsheet).
       all_text: every cell is a ``str`` (a CSV file).
+      arrays: field -> the same cells as a pyarrow array, when pyarrow read the file.
     """
 
     numbers: list[int]
     cells: dict[str, list[Any]]
     all_text: bool
+    arrays: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -48,6 +56,9 @@ class Columns:
         if cells is None:
             return [""] * len(self.numbers)
         if self.all_text:
+            array = self.arrays.get(field)
+            if array is not None and not _edge_space(array):
+                return cells  # no cell has a space to take off: each is its own text
             return [value.strip() for value in cells]
         return [as_text(value) for value in cells]
 
@@ -140,5 +151,30 @@ def _arrow_columns(table: Table, index: dict[str, int]) -> Columns | None:
     numbers = (rows + 2).tolist()
     every = len(rows) == data.num_rows
     taken = None if every else pa.array(rows)
-    cells = {field: (cols[i] if taken is None else cols[i].take(taken)).to_pylist() for field, i in index.items()}
-    return Columns(numbers, cells, True)
+    arrays = {field: cols[i] if taken is None else cols[i].take(taken) for field, i in index.items()}
+    return Columns(numbers, {field: _pylist(array) for field, array in arrays.items()}, True, arrays)
+
+
+def _edge_space(array: Any) -> bool:
+    """Whether a cell of ``array`` begins or ends with whitespace."""
+    import pyarrow.compute as pc
+
+    return bool(pc.any(pc.match_substring_regex(array, _EDGE_SPACE)).as_py())
+
+
+def _pylist(array: Any) -> list[str]:
+    """The cells of ``array`` (pyarrow strings) as a list of ``str``. A column that repeats its
+    cells (dates, currencies, customers) is read as its distinct cells, each one ``str`` that
+    all its cells share: less memory, and fewer strings made."""
+    if len(array) >= _SHARED_FROM:
+        import numpy as np
+
+        whole = array.combine_chunks() if hasattr(array, "combine_chunks") else array
+        encoded = whole.dictionary_encode()
+        if 2 * len(encoded.dictionary) <= len(whole):
+            distinct = np.empty(len(encoded.dictionary), dtype=object)
+            distinct[:] = encoded.dictionary.to_pylist()
+            shared: list[str] = distinct[encoded.indices.to_numpy(zero_copy_only=False)].tolist()
+            return shared
+    cells: list[str] = array.to_pylist()
+    return cells

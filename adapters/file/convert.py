@@ -216,13 +216,17 @@ class InvoiceBook:
         if self.settled_payments:
             self.rejected.add("payments", invoice_id and f"settled:{invoice_id}")
 
+    def repeated(self, number: int, invoice_id: str, customer_id: str) -> None:
+        """A good row naming an invoice kept already: rejected, the first row is kept."""
+        bad = _BadCell("invoice_number", f"repeats invoice {invoice_id!r}; the first row is kept")
+        self.reject(number, invoice_id, customer_id, bad)
+
     def keep(self, number: int, customer_id: str, customer: dict[str, Any] | None, invoice: dict[str, Any],
              settled: dt.date | None, paid: Decimal | None, gap: int | None = None) -> None:
         """A row whose cells are good; ``customer`` may be None when the customer is known
         already, ``gap`` the days from issue to due when the caller has them."""
         if invoice["id"] in self.invoices:
-            bad = _BadCell("invoice_number", f"repeats invoice {invoice['id']!r}; the first row is kept")
-            self.reject(number, invoice["id"], customer_id, bad)
+            self.repeated(number, invoice["id"], customer_id)
             return
         if customer is not None:
             self.customers.setdefault(customer["id"], customer)

@@ -75,14 +75,11 @@ def _alloc(invoice_id: str, amount: Decimal, day: str) -> dict[str, str]:
     return {"invoice_id": invoice_id, "amount": str(amount), "date": day}
 
 
-def _replayed(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: dict[str, Paid],
+def _books_of(invoices: list[dict[str, Any]], paid: dict[str, Paid],
               by_id: dict[str, dict[str, Any]]) -> set[tuple[str, str]]:
-    """The books (customer, currency) whose records must be replayed day by day: those with a
-    credit note, a settled invoice (``paid``), an allocation that is not positive, or an invoice
-    its payment rows ask more of than its total. In every other book each payment row pays
-    exactly what it says to the invoice it names (nothing is capped or spread)."""
+    """The books (customer, currency) to replay whatever the payments: those with a credit note
+    or a settled invoice (``paid``)."""
     replay: set[tuple[str, str]] = set()
-    asked: dict[str, Decimal] = defaultdict(Decimal)
     for inv in invoices:
         if inv["kind"] != "invoice":
             replay.add((inv["customer_id"], inv["currency"]))
@@ -90,68 +87,123 @@ def _replayed(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], pa
         invoice = by_id[invoice_id]
         if invoice["kind"] == "invoice":
             replay.add((invoice["customer_id"], invoice["currency"]))
-    for pay in payments:
-        for row in pay["allocations"]:
-            invoice = by_id[row["invoice_id"]]
-            amount = Decimal(row["amount"])
-            if amount <= 0:
-                replay.add((invoice["customer_id"], invoice["currency"]))
-            asked[invoice["id"]] += amount
-    for invoice_id, amount in asked.items():
-        invoice = by_id[invoice_id]
-        if amount > Decimal(invoice["total"]):
-            replay.add((invoice["customer_id"], invoice["currency"]))
     return replay
+
+
+Found = list[Any]  # per allocation row of a payment: (day, its allocations), in row order
+# or None: the payment is one row, its own allocation as it is (most payments: nothing is made for them)
+
+
+def _as_given(payments: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
+              replay: set[tuple[str, str]] | None) -> list[Found | None]:
+    """Each payment row as its own allocation (what it is in a book that is not replayed), per
+    payment; and, unless ``replay`` is None, the books whose payment rows must be replayed added
+    to it: those with an allocation that is not positive, or an invoice its rows ask more of
+    than its total (the sum of an invoice's rows passes its total at one row at the latest,
+    since a row that is not positive replays the book anyway)."""
+    asked: dict[str, str | Decimal] = {}  # invoice -> what its rows ask so far
+    found_of: list[Found | None] = []
+    for pay in payments:
+        paid_on = pay["date"]
+        rows = pay["allocations"]
+        found: Found = []
+        for row in rows:
+            invoice = by_id[row["invoice_id"]]
+            issued = invoice["issue_date"]
+            day = issued if issued > paid_on else paid_on
+            given = row["amount"]
+            amount = Decimal(given)
+            if replay is not None:
+                invoice_id = invoice["id"]
+                before = asked.get(invoice_id)
+                if before is None:  # the first row naming the invoice: its text, kept by the row already
+                    asked[invoice_id], so_far = given, amount
+                else:
+                    asked[invoice_id] = so_far = (Decimal(before) if isinstance(before, str) else before) + amount
+                if amount <= 0 or so_far > Decimal(invoice["total"]):
+                    replay.add((invoice["customer_id"], invoice["currency"]))
+            text = str(amount)
+            if day != paid_on:
+                found.append((day, [{"invoice_id": invoice["id"], "amount": text, "date": day}]))
+            elif text == given and len(row) == 2 and next(iter(row)) == "invoice_id":
+                if len(rows) == 1:
+                    found = None  # type: ignore[assignment]  # the row is the payment's allocation, as it is
+                    break
+                found.append((day, [row]))
+            else:
+                found.append((day, [{"invoice_id": invoice["id"], "amount": text}]))
+        found_of.append(found)
+    return found_of
 
 
 def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: dict[str, Paid],
         replay_all: bool = False) -> list[dict[str, Any]]:
     """Allocate the credit notes among ``invoices`` (in place) and return the payments: those of
-    ``payments`` with their allocations capped and spread, then one per entry of ``paid``
-    (id ``settled:<invoice>``) when something was left to pay.
+    ``payments`` with their allocations capped and spread (replaced in place), then one per
+    entry of ``paid`` (id ``settled:<invoice>``) when something was left to pay.
 
-    Only the books that need it are replayed day by day (``_replayed``); a payment row of any
-    other book is its own allocation. ``replay_all`` replays every book (what the result is
-    tested against)."""
+    Only the books that need it are replayed day by day: those with a credit note, a settled
+    invoice (``paid``), an allocation that is not positive, or an invoice its payment rows ask
+    more of than its total. In every other book each payment row pays exactly what it says to
+    the invoice it names (nothing is capped or spread): it is its own allocation. ``replay_all``
+    replays every book (what the result is tested against)."""
     by_id = {inv["id"]: inv for inv in invoices}
     unique = len({pay["id"] for pay in payments}) == len(payments)
-    replay = None if replay_all or not unique else _replayed(invoices, payments, paid, by_id)
-
-    def replayed(invoice: dict[str, Any]) -> bool:
-        return replay is None or (invoice["customer_id"], invoice["currency"]) in replay
+    replay = None if replay_all or not unique else _books_of(invoices, paid, by_id)
+    found_of = _as_given(payments, by_id, replay)
+    if replay is None:
+        slow: set[str] | dict[str, Any] = by_id
+    elif replay:
+        slow = {iid for iid, inv in by_id.items() if (inv["customer_id"], inv["currency"]) in replay}
+    else:
+        slow = set()
 
     events: list[tuple[str, int, str, Any]] = []
-    for inv in invoices:
-        if replayed(inv):
-            kind = 0 if inv["kind"] == "invoice" else 1
-            events.append((inv["issue_date"], kind, inv["id"], inv))
-    fast: dict[tuple[int, int], tuple[str, list[dict[str, str]]]] = {}  # (payment, row) -> (day, allocations)
-    for p, pay in enumerate(payments):
-        for r, row in enumerate(pay["allocations"]):
-            invoice = by_id[row["invoice_id"]]
-            day = max(pay["date"], invoice["issue_date"])
-            if replayed(invoice):
-                events.append((day, 2, pay["id"], (pay, row, p, r)))
-            else:
-                given = str(Decimal(row["amount"]))
-                fast[(p, r)] = (day, [{"invoice_id": invoice["id"], "amount": given} if day == pay["date"] else
-                                      {"invoice_id": invoice["id"], "amount": given, "date": day}])
+    if slow:
+        for inv in invoices:
+            if replay is None or (inv["customer_id"], inv["currency"]) in replay:
+                events.append((inv["issue_date"], 0 if inv["kind"] == "invoice" else 1, inv["id"], inv))
+        for p, pay in enumerate(payments):
+            for r, row in enumerate(pay["allocations"]):
+                if row["invoice_id"] in slow:
+                    found = found_of[p]
+                    if found is None:
+                        found = found_of[p] = [(pay["date"], pay["allocations"])]
+                    events.append((found[r][0], 2, pay["id"], (pay, row, p, r)))
+                    found[r] = None  # the replay fills it
     for invoice_id, what in paid.items():
         invoice = by_id[invoice_id]
         if invoice["kind"] == "invoice":
             events.append((max(what.date.isoformat(), invoice["issue_date"]), 3, invoice_id, what))
-    events.sort(key=lambda e: (e[0], e[1], e[2]))
+    events.sort(key=itemgetter(0, 1, 2))
 
     books: dict[tuple[str, str], _Open] = defaultdict(_Open)
     credit: dict[tuple[str, str], list[list[Any]]] = defaultdict(list)  # [note, left]
     generated: list[dict[str, Any]] = []
     for day, kind, key, item in events:
-        if kind in (0, 1):
+        if kind == 2:
+            pay, row, p, r = item
+            invoice = by_id[row["invoice_id"]]
+            book = books[(invoice["customer_id"], invoice["currency"])]
+            wanted = Decimal(row["amount"])
+            invoice_id = invoice["id"]
+            took = book.take(invoice_id, wanted)
+            entries: list[dict[str, str]] = []
+            if took > 0:
+                entries.append({"invoice_id": invoice_id, "amount": str(took)})
+            if wanted > took:
+                entries += [{"invoice_id": other, "amount": str(amount)}
+                            for other, amount in book.spread(wanted - took, skip=invoice_id)]
+            if day != pay["date"]:
+                for entry in entries:
+                    entry["date"] = day
+            found_of[p][r] = (day, entries)
+        elif kind in (0, 1):
             book_key = (item["customer_id"], item["currency"])
             book = books[book_key]
             if kind == 0:
                 book.add(item)
-                for note in credit[book_key]:
+                for note in credit.get(book_key, ()):
                     if note[1] > 0:
                         took = book.take(item["id"], note[1])
                         if took > 0:
@@ -164,21 +216,6 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
                     item["allocations"].append(_alloc(invoice_id, took, day))
                     left -= took
                 credit[book_key].append([item, left])
-        elif kind == 2:
-            pay, row, p, r = item
-            invoice = by_id[row["invoice_id"]]
-            book = books[(invoice["customer_id"], invoice["currency"])]
-            wanted = Decimal(row["amount"])
-            took = book.take(invoice["id"], wanted)
-            spread = [(invoice["id"], took)] if took > 0 else []
-            spread += book.spread(wanted - took, skip=invoice["id"])
-            entries: list[dict[str, str]] = []
-            for invoice_id, amount in spread:
-                entry = _alloc(invoice_id, amount, day)
-                if day == pay["date"]:
-                    del entry["date"]
-                entries.append(entry)
-            fast[(p, r)] = (day, entries)
         else:
             invoice = by_id[key]
             book = books[(invoice["customer_id"], invoice["currency"])]
@@ -188,31 +225,38 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
             took = book.take(key, wanted)
             spread = [(key, took)] if took > 0 else []
             spread += book.spread(wanted - took, skip=key)
-            paid_on = item.date.isoformat()
+            settled_on = item.date.isoformat()
             settles = [_alloc(i, a, day) for i, a in spread]
             for one in settles:
-                if one["date"] == paid_on:
+                if one["date"] == settled_on:
                     del one["date"]
-            generated.append({"id": f"settled:{key}", "customer_id": invoice["customer_id"], "date": paid_on,
+            generated.append({"id": f"settled:{key}", "customer_id": invoice["customer_id"], "date": settled_on,
                               "amount": str(wanted), "currency": invoice["currency"], "allocations": settles})
-    return _finish(payments, fast, generated)
+    return _finish(payments, found_of, unique, generated)
 
 
-def _finish(payments: list[dict[str, Any]], entries: dict[tuple[int, int], tuple[str, list[dict[str, str]]]],
+def _in_order(found: Found) -> list[dict[str, str]]:
+    """The allocations of ``found`` in the order of their days (rows of one day in file order)."""
+    if len(found) == 1:
+        allocations: list[dict[str, str]] = found[0][1]
+        return allocations
+    return [entry for _, group in sorted(found, key=itemgetter(0)) for entry in group]  # stable
+
+
+def _finish(payments: list[dict[str, Any]], found_of: list[Found | None], unique: bool,
             generated: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each payment with its allocations in the order of their days (rows of one day in file
     order), as the day-by-day replay writes them (payments sharing an id share them all); then
     the generated ones."""
-    groups: dict[str, list[tuple[str, list[dict[str, str]]]]] = defaultdict(list)
-    for p, pay in enumerate(payments):
-        groups[pay["id"]].extend(entries[(p, r)] for r in range(len(pay["allocations"])))
-    out = []
-    for pay in payments:
-        found = groups[pay["id"]]
-        if len(found) == 1:
-            allocations = found[0][1]
-        else:
-            found = sorted(found, key=itemgetter(0))  # stable: a day's rows stay in file order
-            allocations = [entry for _, group in found for entry in group]
-        out.append({**pay, "allocations": allocations})
-    return out + generated
+    if unique:
+        for pay, found in zip(payments, found_of, strict=True):
+            if found is not None:
+                pay["allocations"] = _in_order(found)
+        return payments + generated
+    groups: dict[str, Found] = defaultdict(list)
+    for pay, found in zip(payments, found_of, strict=True):
+        groups[pay["id"]].extend([(pay["date"], pay["allocations"])] if found is None else found)
+    allocations = [_in_order(groups[pay["id"]]) for pay in payments]
+    for pay, entries in zip(payments, allocations, strict=True):
+        pay["allocations"] = entries
+    return payments + generated
