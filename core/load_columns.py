@@ -26,7 +26,7 @@ from itertools import repeat
 from typing import Any
 
 import numpy as np
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from .columnar import NEVER
 from .issues import Issue
@@ -205,10 +205,10 @@ def validate_some(raws: Sequence[Any], indexes: Sequence[int], record_type: type
                   source: str) -> tuple[dict[int, Record], dict[int, list[Issue]]]:
     """``load.validate_records`` of ``raws[i]`` for ``i`` in ``indexes``: the good models and
     the issues of the bad ones, by index (an issue names a record without id by its index)."""
-    from .load import issues_of  # noqa: PLC0415 (load imports this module)
+    from .load import issues_of, list_adapter  # noqa: PLC0415 (load imports this module)
 
     subset = [raws[i] for i in indexes]
-    adapter = TypeAdapter(list[record_type])  # type: ignore[valid-type]
+    adapter = list_adapter(record_type)
     try:
         return dict(zip(indexes, adapter.validate_python(subset), strict=True)), {}
     except ValidationError as error:
