@@ -72,9 +72,9 @@ def state(scores=(72.0, 0.0, 55.5, 100.0)):
 @pytest.mark.parametrize("written", [state(), WrittenState(), state(scores=(1e-05, 1e16, -0.0, 0.1)),
                                      state(scores=(float("nan"), float("inf"), 1e300, 5e-324))])
 def test_indented_json__the_bytes_of_json_dumps_indent_1(written):
-    assert indented_json(written) == json.dumps(written.model_dump(mode="json"), indent=1)
+    assert indented_json(written) == json.dumps(written.model_dump(mode="json"), indent=1).encode()
 
 
 def test_indented_json__a_text_pydantic_cannot_write_is_written_by_json_dumps():
     written = WrittenState(holds=(Hold(customer_id="c\ud800", rule="r", reason="x", since=T),))
-    assert indented_json(written) == json.dumps(written.model_dump(mode="json"), indent=1)
+    assert indented_json(written) == json.dumps(written.model_dump(mode="json"), indent=1).encode()
