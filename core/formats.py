@@ -17,6 +17,7 @@ locale.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -88,16 +89,49 @@ def _month(value: dt.date, kind: str, locale: str) -> str:
 
 def money(value: Number, currency: str, locale: str = DEFAULT_LOCALE) -> str:
     """An amount with its currency, to the cent, as the locale writes it."""
-    layout = _money_layout(currency, locale)
-    text = layout.render(value) if layout is not None else None
-    return text if text is not None else format_currency(value, currency, locale=parsed(locale))
+    key = _kept_as(value, currency, locale)
+    text = _WRITTEN.get(key) if key is not None else None
+    if text is None:
+        layout = _money_layout(currency, locale)
+        text = layout.render(value) if layout is not None else None
+        if text is None:
+            text = format_currency(value, currency, locale=parsed(locale))
+        _keep(key, text)
+    return text
 
 
 def amount(value: Number, locale: str = DEFAULT_LOCALE) -> str:
     """An amount to the cent without currency (a table cell whose head names the currency)."""
-    layout = _amount_layout(locale)
-    text = layout.render(value) if layout is not None else None
-    return text if text is not None else format_decimal(value, format=AMOUNT_PATTERN, locale=parsed(locale))
+    key = _kept_as(value, None, locale)
+    text = _WRITTEN.get(key) if key is not None else None
+    if text is None:
+        layout = _amount_layout(locale)
+        text = layout.render(value) if layout is not None else None
+        if text is None:
+            text = format_decimal(value, format=AMOUNT_PATTERN, locale=parsed(locale))
+        _keep(key, text)
+    return text
+
+
+# A plan writes the same amount several times (an invoice's open amount in a flag's evidence,
+# the task's lines, its statement and its letter): the texts of the last amounts written are
+# kept, by (type, value, currency, locale). Only for a float other than 0 and finite, whose text
+# depends on its value alone (0.0 and -0.0 are equal, yet one is written with a minus sign).
+_WRITTEN: dict[tuple[type, float, str | None, str], str] = {}
+_WRITTEN_KEPT = 1 << 16  # texts kept at most; then forgotten all at once
+
+
+def _kept_as(value: Number, currency: str | None, locale: str) -> tuple[type, float, str | None, str] | None:
+    if isinstance(value, float) and value != 0 and math.isfinite(value):
+        return type(value), value, currency, locale
+    return None
+
+
+def _keep(key: tuple[type, float, str | None, str] | None, text: str) -> None:
+    if key is not None:
+        if len(_WRITTEN) >= _WRITTEN_KEPT:
+            _WRITTEN.clear()
+        _WRITTEN[key] = text
 
 
 AMOUNT_PATTERN = "#,##0.00"

@@ -22,11 +22,11 @@ from .episodes import episode_starts
 from .formats import DEFAULT_LOCALE
 from .frame import date_of
 from .habit import habit
-from .holds import evidence, fired
+from .holds import fired
 from .indicators.aging import oldest_days_past_due
 from .policy import Policy
 from .promises import PROMISE_STATES, grace_days, track_instalments, track_promises
-from .scoring import CustomerScore, ScoreBoard
+from .scoring import ScoreBoard
 from .settlement import settlement
 from .switches import standing
 from .tone import firm_state
@@ -52,22 +52,66 @@ class Firing:
     reason: str = ""  # why this step now: the ladder's entry or climb
 
 
-class Explained:
-    """A board's per-customer explanations, each rendered once per plan however often it is read.
+@dataclass(frozen=True)
+class Told:
+    """One of a customer's reasons as a task or flag tells it: the indicator, its title, its evidence."""
 
-    ``board.customer(c, locale)`` renders the evidence of every reason (in the company's
-    ``locale``); a customer with ten reminder tasks and a flag would otherwise render it eleven times.
+    indicator: str
+    title: str
+    evidence: str
+
+
+class Explained:
+    """A board's per-customer explanations, each evidence rendered once per plan however often it is read.
+
+    ``reasons(c)`` are the reasons ``board.customer(c, locale)`` gives (the same indicators in
+    the same order, the same evidence in the company's ``locale``), without the rest of its
+    ``CustomerScore``: the reasons of every customer are ranked at once (``reason_rows``), and an
+    indicator's evidence for a customer is rendered once however many of the customer's flag,
+    tasks and task notes cite it (a customer with ten reminder tasks and a flag would otherwise
+    have it rendered eleven times).
     """
 
     def __init__(self, board: ScoreBoard, locale: str = DEFAULT_LOCALE):
         self.board, self.locale = board, locale
-        self._scores: dict[int, CustomerScore] = {}
+        self._index: dict[str, int] = {}
+        for k, indicator in enumerate(board.indicators):
+            self._index.setdefault(indicator.id, k)
+        self._rows: list[list[int]] | None = None
+        self._evidence: dict[tuple[int, int], str] = {}
+        self._told: dict[int, tuple[Told, ...]] = {}
         self._why: dict[tuple[tuple[str, ...], int], tuple[str, ...]] = {}
 
-    def customer(self, c: int) -> CustomerScore:
-        found = self._scores.get(c)
+    def reason_rows(self) -> list[list[int]]:
+        """Per customer, the indicators (rows of ``board.contributions``) of its reasons, largest
+        first: ``ScoreBoard._reason_rows`` for every customer at once (a stable sort of each
+        customer's contributions, largest first, cut at ``top_reasons`` and at the first that
+        is not above 0)."""
+        if self._rows is None:
+            contributions = self.board.contributions
+            order = np.argsort(-contributions, axis=0, kind="stable")[: self.board.top_reasons]
+            stop = np.logical_or.accumulate(np.take_along_axis(contributions, order, axis=0) <= 0, axis=0)
+            self._rows = [[k for k in column if k >= 0] for column in np.where(stop, -1, order).T.tolist()]
+        return self._rows
+
+    def indicators(self, c: int) -> tuple[str, ...]:
+        """The indicator ids of ``c``'s reasons, in order (``ScoreBoard.reason_indicators``)."""
+        return tuple(self.board.indicators[k].id for k in self.reason_rows()[c])
+
+    def evidence(self, k: int, c: int) -> str:
+        """What indicator ``k`` (its row on the board) found for customer ``c``, in the locale."""
+        found = self._evidence.get((k, c))
         if found is None:
-            found = self._scores[c] = self.board.customer(c, self.locale)
+            found = self._evidence[(k, c)] = self.board.results[k].evidence(c, self.locale)
+        return found
+
+    def reasons(self, c: int) -> tuple[Told, ...]:
+        """Customer ``c``'s reasons, largest first, with their evidence."""
+        found = self._told.get(c)
+        if found is None:
+            indicators = self.board.indicators
+            found = self._told[c] = tuple(Told(indicators[k].id, indicators[k].title, self.evidence(k, c))
+                                          for k in self.reason_rows()[c])
         return found
 
     def why(self, requires: tuple[str, ...], c: int) -> tuple[str, ...]:
@@ -75,9 +119,12 @@ class Explained:
         key = (requires, c)
         found = self._why.get(key)
         if found is None:
-            board = self.board
-            found = self._why[key] = tuple(wording.reason(ind, evidence(board, ind, c, self.locale)) for ind in requires
-                                           if fired(board, ind)[c])
+            results, lines = self.board.results, []
+            for indicator in requires:
+                k = self._index.get(indicator)
+                if k is not None and results[k].fired[c]:
+                    lines.append(wording.reason(indicator, self.evidence(k, c)))
+            found = self._why[key] = tuple(lines)
         return found
 
 
@@ -119,6 +166,7 @@ class PlanView:
         self.state[self.standing.placed & (self.state != "fraud investigation")] = "with agency"
         self.firm = self.state != ""
         self._silenced: dict[tuple[str, bool], np.ndarray] = {}
+        self.statements: dict[int, tuple[list[dict[str, Any]], float]] = {}  # the planner's, per customer
 
     def silenced(self, rule: StepRule) -> np.ndarray:
         """Per customer: the collector's switches stop this rule's step: a snooze every customer-facing

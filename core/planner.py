@@ -194,10 +194,9 @@ def _assignee(view: PlanView, rule: StepRule, c: int) -> str:
 def _context(view: PlanView, firing: Firing, invoices: list[dict[str, Any]], assignee: str, company_name: str,
              evidence_lines: tuple[str, ...], today: dt.date) -> dict[str, Any]:
     f, c = view.frame, firing.customer
-    start, end = view.i_rows[c], view.i_rows[c + 1]
-    open_rows = start + np.flatnonzero(view.st.is_open[start:end])
-    statement = _invoice_facts(view, tuple(open_rows[np.argsort(f.i_due[open_rows], kind="stable")]))
-    customer_reasons = view.explained.customer(c).reasons
+    facts, total_open = _statement(view, c)
+    statement = [dict(i) for i in facts]  # the template's own: its tasks' letters share no object
+    customer_reasons = view.explained.reasons(c)
     return {
         "company": {"name": company_name},
         "sender": _sender(view.credit.letters, company_name),
@@ -205,7 +204,7 @@ def _context(view: PlanView, firing: Firing, invoices: list[dict[str, Any]], ass
                      "terms_days": int(f.c_terms[c]),
                      "credit_limit": None if np.isnan(f.c_credit_limit[c]) else float(f.c_credit_limit[c])},
         "currency": f.currency, "locale": view.locale, "today": today, "step": firing.rule.step, "cause": firing.cause,
-        "invoices": invoices, "total_open": float(view.st.residual[open_rows].sum()),
+        "invoices": invoices, "total_open": total_open,
         "invoice_total": float(sum(i["open"] for i in invoices)),
         "statement": statement, "total_overdue": float(sum(i["open"] for i in statement if i["days_past_due"] > 0)),
         "promise": firing.promise, "plan": firing.plan, "state": view.state[c],
@@ -214,6 +213,20 @@ def _context(view: PlanView, firing: Firing, invoices: list[dict[str, Any]], ass
         "reasons": [{"indicator": r.indicator, "title": r.title, "evidence": r.evidence} for r in customer_reasons],
         "evidence": list(evidence_lines), "assignee": assignee, "needs_approval": firing.rule.needs_approval,
     }
+
+
+def _statement(view: PlanView, c: int) -> tuple[list[dict[str, Any]], float]:
+    """Customer ``c``'s open invoices, due first (the facts of its statement), and their total
+    open; worked out once per customer however many of its tasks write them."""
+    found = view.statements.get(c)
+    if found is None:
+        f = view.frame
+        start, end = view.i_rows[c], view.i_rows[c + 1]
+        open_rows = start + np.flatnonzero(view.st.is_open[start:end])
+        found = view.statements[c] = (
+            _invoice_facts(view, tuple(open_rows[np.argsort(f.i_due[open_rows], kind="stable")])),
+            float(view.st.residual[open_rows].sum()))
+    return found
 
 
 def _about(invoices: list[dict[str, Any]]) -> list[str]:
@@ -312,24 +325,28 @@ def plan_flags(board: ScoreBoard, policy: Policy, today: dt.date,
     """
     minimum = LEVEL_NAMES.index(policy.credit.flag_min_level)
     explained = explained or Explained(board, locale)
+    flagged = np.flatnonzero(board.level >= minimum)
+    ids = [str(v) for v in board.frame.c_id[flagged]]
+    levels = [LEVELS[v] for v in board.level[flagged].tolist()]
+    segments = [SEGMENTS[v] for v in board.segment[flagged].tolist()]
+    scores = board.score[flagged].tolist()
     flags = []
-    for c in np.flatnonzero(board.level >= minimum):
-        kept = written.get(f"flag:{board.frame.c_id[c]}") if written else None
-        if kept is not None and _unchanged_flag(board, int(c), kept):
+    for c, cid, level, segment, score in zip(flagged.tolist(), ids, levels, segments, scores, strict=True):
+        kept = written.get(f"flag:{cid}") if written else None
+        if kept is not None and _unchanged_flag(explained, c, kept, level, segment):
             flags.append(kept)
             continue
-        s = explained.customer(int(c))
-        flags.append(Flag(customer_id=s.customer_id, level=s.level, score=s.score, segment=s.segment,
-                          reasons=tuple(wording.reason(r.indicator, r.evidence) for r in s.reasons),
+        flags.append(Flag(customer_id=cid, level=level, score=round(score, 1), segment=segment,
+                          reasons=tuple(wording.reason(r.indicator, r.evidence) for r in explained.reasons(c)),
                           as_of=today))
     return tuple(sorted(flags, key=lambda fl: fl.customer_id))
 
 
-def _unchanged_flag(board: ScoreBoard, c: int, kept: Flag) -> bool:
+def _unchanged_flag(explained: Explained, c: int, kept: Flag, level: str, segment: str) -> bool:
     """``kept`` has the level, segment and reasons (by name) customer ``c``'s flag would have:
     ``diff``'s comparison, made without writing the evidence."""
-    names = frozenset(reason_id(wording.reason(ind, "")) for ind in board.reason_indicators(c))
-    return (kept.level, kept.segment, reason_ids(kept)) == (LEVELS[board.level[c]], SEGMENTS[board.segment[c]], names)
+    names = frozenset(reason_id(wording.reason(ind, "")) for ind in explained.indicators(c))
+    return (kept.level, kept.segment, reason_ids(kept)) == (level, segment, names)
 
 
 def plan(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date,

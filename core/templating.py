@@ -56,10 +56,10 @@ def statement_text(invoices: Any, currency: str, locale: str = formats.DEFAULT_L
              formats.amount(float(i["open"]), locale),
              str(i["days_past_due"]) if i["days_past_due"] > 0 else "") for i in invoices]
     head = ("Invoice", "Date", "Due", f"Open ({currency})", "Days overdue")
-    widths = [max(len(r[k]) for r in [head, *rows]) for k in range(5)]
+    w0, w1, w2, w3, w4 = (max(map(len, column)) for column in zip(head, *rows, strict=True))
 
     def line(r: tuple[str, ...]) -> str:
-        return "  ".join(r[k].ljust(widths[k]) if k < 3 else r[k].rjust(widths[k]) for k in range(5)).rstrip()
+        return f"{r[0].ljust(w0)}  {r[1].ljust(w1)}  {r[2].ljust(w2)}  {r[3].rjust(w3)}  {r[4].rjust(w4)}".rstrip()
 
     overdue = sum(float(i["open"]) for i in invoices if i["days_past_due"] > 0)
     total = sum(float(i["open"]) for i in invoices)

@@ -23,11 +23,13 @@ nothing (``RunSummary.unchanged_since``).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from arwatch.adapters.file.target import StoreTarget
 from arwatch.core.actions import ApplyResult, Change, DesiredState, Override, WrittenState
 from arwatch.core.contract import (
     ConfigError,
@@ -57,6 +59,7 @@ from .store.engine import busy_message, store_busy
 from .store.journal import DONE, FAILED
 from .store.lock import HeldLock
 from .store.run_inputs import RecordedInputs
+from .store.store import CompanyRecords
 from .summary import RunSummary, tally
 from .unchanged import fingerprint, nothing_pulled, unchanged_since
 
@@ -151,10 +154,12 @@ def score_stored(store: Store, company: str, adapter: SourceAdapter, policy: Pol
 
 def _record_batch(store: Store, company: str, run_id: str, actor: str, ids: Sequence[int],
                   batch: Sequence[Change], results: Sequence[ApplyResult],
-                  lock: HeldLock) -> tuple[list[Change], list[str]]:
+                  lock: HeldLock, mirrored: bool = False) -> tuple[list[Change], list[str]]:
     """Outcomes, mirror and audit of one applied batch, committed only while the lock is this
     run's: after a takeover, the run holding the lock records the batch (its journal recovery
-    finds the open intents), so no change is recorded twice."""
+    finds the open intents), so no change is recorded twice. ``mirrored``: the adapter's
+    ``apply`` recorded the batch in the store's written table itself (``_records_itself``),
+    which the mirror would only write again, row for row."""
     ok: list[tuple[int, Change, ApplyResult]] = []
     failures = []
     with store.begin() as conn:
@@ -168,10 +173,12 @@ def _record_batch(store: Store, company: str, run_id: str, actor: str, ids: Sequ
                 error = result.error if result is not None else "the adapter returned no result"
                 store.journal.settle(conn, entry_id, FAILED, error=error)
                 failures.append(f"{change.key}: {error}")
-        store.written.record_many(conn, company, [(c, r) for _, c, r in ok])
+        if not mirrored:
+            store.written.record_many(conn, company, [(c, r) for _, c, r in ok])
         store.audit.append_many(conn, company, [(c, r.external_id) for _, c, r in ok], actor, run_id)
         if ok:
-            store.journal.settle_many(conn, [i for i, _, _ in ok], DONE, [r.external_id for _, _, r in ok])
+            store.journal.settle_many(conn, [i for i, _, _ in ok], DONE, [r.external_id for _, _, r in ok],
+                                      [c.key for _, c, _ in ok])
     return [c for _, c, _ in ok], failures
 
 
@@ -182,6 +189,7 @@ def _apply(store: Store, company: str, adapter: SourceAdapter, changes: Sequence
     was taken over (``LockLost``)."""
     applied: list[Change] = []
     failures: list[str] = []
+    mirrored = _records_itself(adapter, store, company)
     for start in range(0, len(changes), batch_size):
         batch = list(changes[start:start + batch_size])
         lock.check(f"write changes {start + 1}-{start + len(batch)} of {len(changes)}")
@@ -194,11 +202,20 @@ def _apply(store: Store, company: str, adapter: SourceAdapter, changes: Sequence
             failures += [f"{c.key}: not confirmed ({type(error).__name__}: {error})" for c in changes[start:]]
             break
         fault_point("after_apply")
-        done, failed = _record_batch(store, company, run_id, actor, ids, batch, results, lock)
+        done, failed = _record_batch(store, company, run_id, actor, ids, batch, results, lock, mirrored)
         applied += done
         failures += failed
         bar.update(len(batch))
     return applied, failures
+
+
+def _records_itself(adapter: SourceAdapter, store: Store, company: str) -> bool:
+    """The adapter's ``apply`` records each change it applies into this store's written table
+    for this company, in the transaction that writes it (a file or demo source: ``StoreTarget``,
+    whose target is that table): the mirror is the target itself."""
+    records = adapter.records if isinstance(adapter, StoreTarget) else None
+    return (type(adapter).apply is StoreTarget.apply and isinstance(records, CompanyRecords)
+            and records.store is store and records.company == company)
 
 
 def _mass_change(guard: Guard | None, merged: Merged, written: WrittenState | None,
@@ -298,17 +315,53 @@ def _release(lock: HeldLock) -> None:
         log.warning("%s: could not release the lock (%s: %s)", lock.company, type(error).__name__, error)
 
 
+class _Heap:
+    """What the garbage collector looks at during a run: the pull, the merged snapshot, the frame,
+    the board and then the plan live until the run ends, yet each full collection would walk them
+    all again (millions of objects at a million invoices: seconds of planning and writing).
+    ``keep()`` moves every object alive now out of its sight (``gc.freeze``) until the run ends
+    (``gc.unfreeze``); an object is still freed when its last reference goes (only a cycle among
+    them waits for the end of the run). A process that froze objects of its own before the run
+    is left as it is."""
+
+    def __init__(self) -> None:
+        self.frozen = False
+        self.mine = gc.get_freeze_count() == 0
+
+    def keep(self) -> None:
+        if self.mine:
+            gc.freeze()
+            self.frozen = True
+
+    def __enter__(self) -> _Heap:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.frozen:
+            gc.unfreeze()
+
+
 def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Policy, today: dt.date, full: bool,
            planner: Planner, progress: Progress, batch_size: int, actor: str, run_id: str,
            steps: Bar, lock: HeldLock, guard: Guard | None) -> RunSummary:
+    with _Heap() as heap:
+        return _heap_steps(company, store, adapter, policy, today, full, planner, progress, batch_size, actor,
+                           run_id, steps, lock, guard, heap)
+
+
+def _heap_steps(company: str, store: Store, adapter: SourceAdapter, policy: Policy, today: dt.date, full: bool,
+                planner: Planner, progress: Progress, batch_size: int, actor: str, run_id: str,
+                steps: Bar, lock: HeldLock, guard: Guard | None, heap: _Heap) -> RunSummary:
     pull = adapter.pull(None if full else store.snapshot.cursor(company), full)
     seen = fingerprint(store, company, adapter, policy, today, planner) if nothing_pulled(pull) else None
     if (last := unchanged_since(store, company, pull, seen)) is not None:
         return _unchanged(store, company, adapter, policy, today, planner, run_id, pull, last, lock)
     stored_company, stored = store.snapshot.load(company)
     merged = merge(stored_company, stored, pull, adapter.name, seen_on=today)
+    heap.keep()
     steps.update()
     board, load_issues = _score(merged, adapter, policy, today, store, company, save=True)
+    heap.keep()
     steps.update()
     if not writes_back(adapter):
         if found := _mass_change(guard, merged, None, ()):
@@ -324,6 +377,7 @@ def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Policy, t
     reconcile(store, company, target, run_id)
     written = _with_store(target, store, company, today)
     changes = diff(written, planner(board, written, policy, today)).changes
+    heap.keep()  # the plan's flags, holds, tasks and changes too: they live until the write is done
     steps.update()
     if found := _mass_change(guard, merged, written, changes):
         return _stopped(company, adapter, run_id, pull, guard, found, changes)

@@ -13,33 +13,56 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 
 from arwatch.core.actions import ApplyResult, Change, Flag, Hold, Task, WrittenState
-from arwatch.core.cells import safe_row
+from arwatch.core.cells import safe_cell
 from arwatch.core.contract import WrittenRecords
 
 WORKLIST_COLUMNS = ("kind", "key", "customer_id", "what", "title", "due_date", "assignee", "why")
 
 
-def _worklist_row(item: Flag | Hold | Task) -> dict[str, str]:
+def _worklist_cells(item: Flag | Hold | Task) -> tuple[str, ...]:
+    """The worklist row of ``item``, cell by cell in ``WORKLIST_COLUMNS`` order."""
     if isinstance(item, Flag):
-        return {"kind": "flag", "key": item.key, "customer_id": item.customer_id,
-                "what": f"{item.level} ({item.score:.0f}), {item.segment}", "title": "", "due_date": "",
-                "assignee": "", "why": "; ".join(item.reasons)}
+        return ("flag", item.key, item.customer_id, f"{item.level} ({item.score:.0f}), {item.segment}", "", "", "",
+                "; ".join(item.reasons))
     if isinstance(item, Hold):
-        return {"kind": "hold", "key": item.key, "customer_id": item.customer_id, "what": item.rule,
-                "title": "", "due_date": "", "assignee": "", "why": item.reason}
-    return {"kind": "task", "key": item.key, "customer_id": item.customer_id, "what": item.step,
-            "title": item.title, "due_date": item.due_date.isoformat(), "assignee": item.assignee or "",
-            "why": item.rule}
+        return ("hold", item.key, item.customer_id, item.rule, "", "", "", item.reason)
+    return ("task", item.key, item.customer_id, item.step, item.title, item.due_date.isoformat(),
+            item.assignee or "", item.rule)
 
 
-def _replace(path: Path, text: str) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+_OUTSIDE_ASCII = re.compile(rb"[\x7f-\xff]+")  # what json.dumps escapes besides quotes, backslashes, controls
+
+
+def _plain_float(value: float) -> bool:
+    """Pydantic writes ``value`` in JSON as Python's ``repr`` does: finite, and 0 or between 1e-4 and
+    1e16 in size (outside, one writes "1e-05", the other "1e-5")."""
+    return value == 0 or 1e-4 <= abs(value) < 1e16
+
+
+def _escaped(run: re.Match[bytes]) -> bytes:
+    return encode_basestring_ascii(run.group().decode("utf-8"))[1:-1].encode("ascii")
+
+
+def indented_json(written: WrittenState) -> bytes:
+    """``json.dumps(written.model_dump(mode="json"), indent=1)`` as ASCII bytes, byte for byte, a
+    few times faster: pydantic's serializer lays the text out as ``json.dumps`` does (indent,
+    separators, key order, short escapes of quotes, backslashes and control characters); what
+    it writes as is in UTF-8, ``json.dumps`` escapes (every character outside printable ASCII,
+    by ``json``'s own escaping); a score whose text would differ, or a text pydantic cannot
+    write (a lone surrogate), sends the whole state through ``json.dumps``. Bytes throughout:
+    the text of a large worklist is never held as a Python string as well."""
+    try:
+        if all(_plain_float(f.score) for f in written.flags):
+            return _OUTSIDE_ASCII.sub(_escaped, written.__pydantic_serializer__.to_json(written, indent=1))
+    except ValueError:  # pydantic_core.PydanticSerializationError
+        pass
+    return json.dumps(written.model_dump(mode="json"), indent=1).encode("ascii")
 
 
 class StoreTarget:
@@ -72,8 +95,9 @@ class StoreTarget:
         self.outbox.mkdir(parents=True, exist_ok=True)
         items: list[Flag | Hold | Task] = [*written.flags, *written.holds, *written.tasks]
         with (self.outbox / "worklist.csv.tmp").open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, WORKLIST_COLUMNS)
-            writer.writeheader()
-            writer.writerows(safe_row(_worklist_row(i)) for i in items)
+            writer = csv.writer(handle)
+            writer.writerow(WORKLIST_COLUMNS)
+            writer.writerows([safe_cell(cell) for cell in _worklist_cells(i)] for i in items)
         os.replace(self.outbox / "worklist.csv.tmp", self.outbox / "worklist.csv")
-        _replace(self.outbox / "worklist.json", json.dumps(written.model_dump(mode="json"), indent=1))
+        (self.outbox / "worklist.json.tmp").write_bytes(indented_json(written))
+        os.replace(self.outbox / "worklist.json.tmp", self.outbox / "worklist.json")

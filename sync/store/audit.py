@@ -16,7 +16,7 @@ from arwatch.core.contract import NoteAnswer
 
 from .rows import StoreTable
 from .schema import audit
-from .written import item_of
+from .written import executemany, item_of
 
 ANSWER_OP = "answer"
 
@@ -33,7 +33,7 @@ class AuditLog(StoreTable):
         if not entries:
             return
         at = self.now()
-        conn.execute(audit.insert(), [{
+        executemany(conn, audit.insert(), [{
             "company": company, "at": at, "actor": actor, "op": change.op.value, "key": change.key,
             "customer_id": change.customer_id,
             "before": change.before.model_dump_json() if change.before else None,

@@ -9,37 +9,74 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, select, update
+from sqlalchemy import Connection, and_, bindparam, select, update
 
 from arwatch.core.actions import Change
 
 from .rows import StoreTable
 from .schema import journal
+from .written import executemany
 
 INTENT, DONE, FAILED, RECOVERED, ABANDONED = "intent", "done", "failed", "recovered", "abandoned"
+IDS_PER_STATEMENT = 500  # ids bound in one ``IN (...)``: far below any backend's limit on parameters
+
+
+class _NotInOrder(Exception):
+    """The intents just inserted did not read back as the batch, in order (never expected)."""
 
 
 class Journal(StoreTable):
 
     def intend(self, company: str, run_id: str, changes: Sequence[Change]) -> list[int]:
-        """Commit one intent per change; returns their ids, in order (one INSERT ... RETURNING
-        for the batch)."""
+        """Commit one intent per change; returns their ids, in order.
+
+        The batch is inserted in one ``executemany`` and its ids read back in the same
+        transaction: the run's open intents by id, whose last ``len(changes)`` are this batch's
+        (ids grow with each insert of a transaction, and the run id is this run's alone); their
+        keys are checked against the batch's, in order. Should they ever differ, the transaction
+        is rolled back and the batch inserted again with ``INSERT ... RETURNING``, which SQLite
+        runs one row at a time when the ids must come back in order.
+        """
         if not changes:
             return []
         now = self.now()
         rows = [{"company": company, "run_id": run_id, "key": c.key, "op": c.op.value, "change": c.model_dump_json(),
                  "status": INTENT, "created_at": now} for c in changes]
+        keys = [c.key for c in changes]
+        try:
+            with self.engine.begin() as conn:
+                executemany(conn, journal.insert(), rows)
+                found = conn.execute(select(journal.c.id, journal.c.key).where(and_(
+                    journal.c.company == company, journal.c.run_id == run_id, journal.c.status == INTENT))
+                    .order_by(journal.c.id)).all()[-len(rows):]
+                if [key for _, key in found] != keys:
+                    raise _NotInOrder
+                return [row_id for row_id, _ in found]
+        except _NotInOrder:
+            pass
         with self.engine.begin() as conn:
             result = conn.execute(journal.insert().returning(journal.c.id, sort_by_parameter_order=True), rows)
             return [row_id for (row_id,) in result]
 
     def settle_many(self, conn: Connection, entry_ids: Sequence[int], status: str,
-                    external_ids: Sequence[str | None]) -> None:
-        from sqlalchemy import bindparam
-
-        conn.execute(update(journal).where(journal.c.id == bindparam("entry_id")).values(
-            status=status, external_id=bindparam("ext"), finished_at=self.now()),
-            [{"entry_id": i, "ext": e} for i, e in zip(entry_ids, external_ids, strict=False)])
+                    external_ids: Sequence[str | None], keys: Sequence[str] | None = None) -> None:
+        """Settle the entries ``entry_ids`` with ``status`` and their external ids. With ``keys``
+        (the entries' keys, in the same order), the entries whose external id is their key (as
+        a file target's are) are settled by one UPDATE per ``IDS_PER_STATEMENT`` ids, the
+        others one by one."""
+        now = self.now()
+        named = list(zip(entry_ids, external_ids, strict=False))
+        if keys is not None:
+            by_key = [i for (i, e), k in zip(named, keys, strict=True) if e == k]
+            named = [(i, e) for (i, e), k in zip(named, keys, strict=True) if e != k]
+            same = update(journal).where(journal.c.id.in_(bindparam("ids", expanding=True))).values(
+                status=status, external_id=journal.c.key, finished_at=now)
+            for start in range(0, len(by_key), IDS_PER_STATEMENT):
+                conn.execute(same, {"ids": by_key[start:start + IDS_PER_STATEMENT]})
+        if named:
+            conn.execute(update(journal).where(journal.c.id == bindparam("entry_id")).values(
+                status=status, external_id=bindparam("ext"), finished_at=now),
+                [{"entry_id": i, "ext": e} for i, e in named])
 
     def settle(self, conn: Connection, entry_id: int, status: str, external_id: str | None = None,
                error: str = "") -> None:

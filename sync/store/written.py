@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, select
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.sql.dml import UpdateBase
 
 from arwatch.core.actions import ApplyResult, Change, Flag, Hold, Op, Override, Task, WrittenState, remembered
 
@@ -25,6 +29,31 @@ PLACING = {Op.SET_FLAG: "flag", Op.PLACE_HOLD: "hold", Op.OPEN_TASK: "task"}
 REMOVING = {Op.CLEAR_FLAG, Op.RELEASE_HOLD, Op.CLOSE_TASK}
 DONE = "done"
 DONE_KEPT_DAYS = 400
+
+
+def executemany(conn: Connection, stmt: UpdateBase, rows: Sequence[Mapping[str, Any]]) -> None:
+    """``conn.execute(stmt, rows)``, one statement for many rows. On SQLite the rows go to the
+    driver's ``executemany`` as tuples in the compiled statement's order, a value through its
+    column's bind processor only where the column has one (a time), and each distinct value
+    once: SQLAlchemy's work per row is most of an insert's time there. Elsewhere (PostgreSQL)
+    SQLAlchemy runs it as usual (its inserts of many rows in one statement)."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(stmt, list(rows))
+        return
+    compiled = stmt.compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    names = list(compiled.positiontup or [])
+    processors = {k: process for k, name in enumerate(names)
+                  if (process := compiled.binds[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect))}
+    values: list[tuple[Any, ...]] = (list(map(itemgetter(*names), rows)) if len(names) > 1
+                                     else [(row[names[0]],) for row in rows])
+    for k, process in processors.items():  # a time: the same few values in every row
+        done: dict[Any, Any] = {None: None}
+        for value in {row[k] for row in values} - done.keys():
+            done[value] = process(value)
+        values = [(*row[:k], done[row[k]], *row[k + 1:]) for row in values]
+    conn.exec_driver_sql(compiled.string, values)
 
 
 @dataclass(frozen=True)
@@ -92,6 +121,7 @@ class WrittenTable(StoreTable):
             .where(and_(written.c.company == company, written.c.key.in_(bindparam("keys", expanding=True)))),
             {"keys": keys})} if keys else {}
         rows = []
+        now = self.now()
         for change, result in placed:
             old_external, old_details = old.get(change.key, (None, None))
             details = dict(json.loads(old_details)) if old_details else {}
@@ -100,15 +130,20 @@ class WrittenTable(StoreTable):
                          "customer_id": change.customer_id,
                          "payload": item_of(change).model_dump_json(),  # type: ignore[union-attr]
                          "external_id": (result.external_id if result else None) or old_external,
-                         "details": dumps(details) if details else None, "updated_at": self.now()})
+                         "details": dumps(details) if details else None, "updated_at": now})
         rows += [{"company": company, "key": c.key, "kind": DONE, "customer_id": c.customer_id,
                   "payload": c.before.model_dump_json(), "external_id": None, "details": None,  # type: ignore[union-attr]
-                  "updated_at": self.now()} for c in kept]
-        upsert(conn, written, rows, ["company", "key"])
+                  "updated_at": now} for c in kept]
+        if conn.dialect.name == "sqlite" and rows:  # rows.upsert's statement, its rows handed to the driver
+            stmt = sqlite.insert(written)
+            executemany(conn, stmt.on_conflict_do_update(index_elements=["company", "key"], set_={
+                c: stmt.excluded[c] for c in rows[0] if c not in ("company", "key")}), rows)
+        else:
+            upsert(conn, written, rows, ["company", "key"])
         if gone:
             conn.execute(delete(written).where(and_(written.c.company == company, written.c.key.in_(gone))))
         if kept:
-            expired = self.now() - dt.timedelta(days=DONE_KEPT_DAYS)
+            expired = now - dt.timedelta(days=DONE_KEPT_DAYS)
             conn.execute(delete(written).where(and_(written.c.company == company, written.c.kind == DONE,
                                                     written.c.updated_at < expired)))
 

@@ -1,0 +1,80 @@
+"""The write stage in bulk (issue 23): a batch's intents inserted at once and their ids read back
+in order, outcomes settled by key, and the outbox's worklist.json written by pydantic's
+serializer: the same rows and the same bytes as one at a time."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from arwatch.adapters.file.target import indented_json
+from arwatch.core.actions import Change, Flag, Hold, Op, Override, Task, WrittenState
+from arwatch.sync.store import open_store
+from arwatch.sync.store.journal import DONE, INTENT
+
+T = dt.date(2026, 11, 20)
+
+
+def holds(first, n):
+    return [Change(op=Op.PLACE_HOLD, key=f"hold:c{i}", customer_id=f"c{i}", why="level critical",
+                   hold=Hold(customer_id=f"c{i}", rule="level:critical", reason="risk", since=T))
+            for i in range(first, first + n)]
+
+
+def test_intend__ids_in_the_batch_order_and_each_outcome_with_its_own_external_id(tmp_path):
+    store = open_store(tmp_path / "state.sqlite3")
+    other = store.journal.intend("other", "run0", holds(0, 3))  # another company's open intents
+    batch = holds(10, 5)[::-1]  # keys not in id order
+    ids = store.journal.intend("acme", "run1", batch)
+    assert len(set(ids + other)) == 8
+    entries = {e["id"]: e for e in store.journal.entries("acme")}
+    assert [entries[i]["key"] for i in ids] == [c.key for c in batch]
+    assert [json.loads(entries[i]["change"])["key"] for i in ids] == [c.key for c in batch]
+    external = [batch[0].key, "odoo:41", None, batch[3].key, "odoo:42"]
+    with store.begin() as conn:
+        store.journal.settle_many(conn, ids, DONE, external, [c.key for c in batch])
+    entries = {e["id"]: e for e in store.journal.entries("acme")}
+    assert [entries[i]["external_id"] for i in ids] == external
+    assert {e["status"] for e in entries.values()} == {DONE}
+    assert all(e["finished_at"] is not None for e in entries.values())
+    assert {e["status"] for e in store.journal.entries("other")} == {INTENT}
+
+    later = store.journal.intend("acme", "run1", holds(20, 3))  # the run's next batch
+    assert [e["key"] for e in store.journal.entries("acme") if e["id"] in later] == ["hold:c20", "hold:c21",
+                                                                                    "hold:c22"]
+    assert min(later) > max(ids)
+
+
+def test_intend__a_batch_with_open_intents_of_the_run_before_it_gets_its_own_ids(tmp_path):
+    store = open_store(tmp_path / "state.sqlite3")
+    first = store.journal.intend("acme", "run1", holds(0, 4))
+    second = store.journal.intend("acme", "run1", holds(0, 4))  # the same keys again, the first still open
+    assert len(set(first + second)) == 8 and min(second) > max(first)
+    pending = store.journal.pending("acme")
+    assert [i for i, _, _ in pending] == first + second
+
+
+TEXTS = ["plain", "€1,234.50 open", "naïve café", "ß and 漢字", "emoji 😀 and 🇩🇪", 'quote " and back\\slash',
+         "tab\tnew\nline\rcr\bbs\fff", "ctrl \x01\x1f and del \x7f", "slash / and <tag> & 'single'", ""]
+
+
+def state(scores=(72.0, 0.0, 55.5, 100.0)):
+    flags = tuple(Flag(customer_id=f"c{i}", level="high", score=s, segment="good", reasons=tuple(TEXTS[i:i + 3]),
+                       as_of=T) for i, s in enumerate(scores))
+    held = tuple(Hold(customer_id=f"h{i}", rule="segment:delinquent", reason=t, since=T) for i, t in enumerate(TEXTS))
+    tasks = tuple(Task(customer_id=f"t{i}", step="reminder", cause="overdue", title=t, body=t * 3, due_date=T,
+                       assignee=None if i % 2 else "ar@example.com", evidence=(t,) * (i % 3), invoice_id=None,
+                       needs_approval=bool(i % 2)) for i, t in enumerate(TEXTS))
+    return WrittenState(flags=flags, holds=held, tasks=tasks, done_tasks=tasks[:2],
+                        overrides=(Override(customer_id="h1", release_until=T, by="ann", reason="paid 😀"),))
+
+
+@pytest.mark.parametrize("written", [state(), WrittenState(), state(scores=(1e-05, 1e16, -0.0, 0.1)),
+                                     state(scores=(float("nan"), float("inf"), 1e300, 5e-324))])
+def test_indented_json__the_bytes_of_json_dumps_indent_1(written):
+    assert indented_json(written) == json.dumps(written.model_dump(mode="json"), indent=1).encode()
+
+
+def test_indented_json__a_text_pydantic_cannot_write_is_written_by_json_dumps():
+    written = WrittenState(holds=(Hold(customer_id="c\ud800", rule="r", reason="x", since=T),))
+    assert indented_json(written) == json.dumps(written.model_dump(mode="json"), indent=1).encode()
