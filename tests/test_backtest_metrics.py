@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from bootstrap_auc import roc_auc_weighted, stratified_auc
 
 from arwatch.core.backtest.metrics import (
     auc_influence,
@@ -12,8 +13,6 @@ from arwatch.core.backtest.metrics import (
     calibration_bins,
     distribution,
     roc_auc,
-    roc_auc_weighted,
-    stratified_auc,
 )
 
 
