@@ -141,6 +141,18 @@ def _ids_ok(values: list[Any]) -> np.ndarray:
     return _mask(values, _is_id)
 
 
+def _repeated_ids_ok(values: list[Any]) -> np.ndarray:
+    """``_ids_ok`` of a column whose values repeat (a customer id per record): its distinct
+    values are checked; every value is ok when they all are."""
+    try:
+        distinct = list(set(values))
+    except TypeError:  # an unhashable value
+        return _mask(values, _is_id)
+    if len(distinct) < len(values) and _ids_ok(distinct).all():
+        return np.ones(len(values), dtype=bool)
+    return _ids_ok(values)
+
+
 def _texts_ok(values: list[Any], optional: bool) -> np.ndarray:
     """``_is_text`` (``_is_optional_text``) of each value; a column of clean text is checked whole."""
     types = set(map(type, values))
@@ -488,7 +500,7 @@ def _customers_of(models: list[Any]) -> dict[str, np.ndarray]:
 def _check_invoices(rows: Rows) -> tuple[np.ndarray, dict[str, np.ndarray], Table]:
     ids, numbers, customers = rows.values("id"), rows.values("number"), rows.values("customer_id")
     n = len(ids)
-    ok = _ids_ok(ids) & _texts_ok(numbers, False) & _ids_ok(customers)
+    ok = _ids_ok(ids) & _texts_ok(numbers, False) & _repeated_ids_ok(customers)
     kind_ok, credit = _flags(rows, "kind", KINDS, False)
     state_ok, posted = _flags(rows, "state", INVOICE_STATES, True)
     issue, due = _days(rows.values("issue_date"), False), _days(rows.values("due_date"), False)
@@ -537,7 +549,7 @@ def _invoices_of(models: list[Any]) -> dict[str, np.ndarray]:
 def _check_payments(rows: Rows) -> tuple[np.ndarray, dict[str, np.ndarray], Table]:
     ids, customers = rows.values("id"), rows.values("customer_id")
     n = len(ids)
-    ok = _ids_ok(ids) & _ids_ok(customers)
+    ok = _ids_ok(ids) & _repeated_ids_ok(customers)
     day = _days(rows.values("date"), False)
     returned = _days(rows.values("returned_on"), True) if rows.has("returned_on") else np.full(n, _NEVER)
     amounts = rows.values("amount")

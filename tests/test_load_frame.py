@@ -153,6 +153,8 @@ def raw_ledgers(draw):
         _maybe(draw, inv, "delivery", draw(st.sampled_from(["Paper", None, " EDI"])))
         if draw(st.integers(0, 9)) == 0:
             inv["fx_rate"] = draw(st.sampled_from(["0.9", "2", "0"]))
+        if draw(st.integers(0, 19)) == 0:
+            inv["memo"] = "not a field of an invoice"
         if draw(st.integers(0, 3)) == 0:
             inv["allocations"] = [{"invoice_id": f"I{draw(st.integers(0, 9))}", "amount": draw(_AMOUNT)}
                                   for _ in range(draw(st.integers(0, 2)))]
@@ -175,7 +177,11 @@ def raw_ledgers(draw):
         if draw(st.integers(0, 9)) == 0:
             pay["fx_rate"] = "0.5"
         if draw(st.integers(0, 9)) == 0:
-            pay["allocations"] = "all"
+            pay["allocations"] = draw(st.sampled_from(["all", None, ("I1",)]))
+        elif draw(st.integers(0, 9)) == 0:
+            del pay["allocations"]
+        if draw(st.integers(0, 19)) == 0:
+            pay["memo"] = "not a field of a payment"
         payments.append(pay)
     if draw(st.integers(0, 9)) == 0 and payments:
         payments.append(["not", "a", "record"])
