@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from typing import Any
 
@@ -128,7 +129,7 @@ def _drop_duplicates(
 
 
 def _drop_unknown_customers(
-    records: list[Record], customer_ids: set[str], type_name: str, source: str
+    records: list[Record], customer_ids: AbstractSet[str], type_name: str, source: str
 ) -> tuple[list[Record], list[Issue]]:
     kept, issues = [], []
     for record in records:
@@ -195,7 +196,7 @@ def _settle_date(record: Record) -> dt.date:
     raise TypeError(f"a {type(record).__name__} settles no invoice")
 
 
-def _drop_unknown_invoice_disputes(disputes: list[Record], invoice_ids: set[str],
+def _drop_unknown_invoice_disputes(disputes: list[Record], invoice_ids: AbstractSet[str],
                                    source: str) -> tuple[list[Record], list[Issue]]:
     """``disputes`` without those naming an invoice not in ``invoice_ids``, and an issue for each."""
     kept: list[Record] = []

@@ -22,7 +22,8 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import repeat
+from itertools import chain, repeat
+from operator import is_, is_not
 from typing import Any
 
 import numpy as np
@@ -59,6 +60,13 @@ class Table:
     cols: dict[str, np.ndarray]
     allocs: Table | None = None
     n: int = field(default=0)
+    index: dict[str, int] | None = None  # id -> row, when known (``first_of_each``)
+
+    def row_of(self) -> dict[str, int]:
+        """id -> row (the ids are distinct after ``first_of_each``)."""
+        if self.index is None:
+            self.index = dict(zip(self.cols["id"].tolist(), range(self.n), strict=True))
+        return self.index
 
     def take(self, keep: np.ndarray) -> Table:
         """The rows where ``keep`` (a bool mask) is True, their allocations with them."""
@@ -114,7 +122,8 @@ def _iso_day(text: str) -> int:
 
 def _by_distinct(values: list[Any], read: Callable[[Any], Any], missing: Any) -> list[Any] | None:
     """``read`` of each value, computed once per distinct value (``missing`` for MISSING); None
-    when a value cannot be a dict key."""
+    when a value cannot be a dict key. ``read`` must give every non-text value the same result
+    (equal keys such as 1 and True share one entry)."""
     try:
         known = {v: read(v) for v in set(values) if v is not MISSING}
     except TypeError:  # an unhashable value (a list where text belongs)
@@ -125,10 +134,23 @@ def _by_distinct(values: list[Any], read: Callable[[Any], Any], missing: Any) ->
 
 def _ids_ok(values: list[Any]) -> np.ndarray:
     """``_is_id`` of each value; a column of clean text is checked whole."""
-    if set(map(type, values)) <= {str} and _unstripped(values) == 0:
+    if set(map(type, values)) <= {str}:
         lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-        return (lengths > 0) & (lengths <= 200)
+        if sum(map(len, map(str.strip, values))) == int(lengths.sum()):  # nothing to strip
+            return (lengths > 0) & (lengths <= 200)
     return _mask(values, _is_id)
+
+
+def _repeated_ids_ok(values: list[Any]) -> np.ndarray:
+    """``_ids_ok`` of a column whose values repeat (a customer id per record): its distinct
+    values are checked; every value is ok when they all are."""
+    try:
+        distinct = list(set(values))
+    except TypeError:  # an unhashable value
+        return _mask(values, _is_id)
+    if len(distinct) < len(values) and _ids_ok(distinct).all():
+        return np.ones(len(values), dtype=bool)
+    return _ids_ok(values)
 
 
 def _texts_ok(values: list[Any], optional: bool) -> np.ndarray:
@@ -158,31 +180,46 @@ def _days(values: list[Any], optional: bool) -> np.ndarray:
     if out is None:
         out = [read(v) if type(v) is str or v is None else (_NEVER if optional and v is MISSING else BAD)
                for v in values]
-    return np.array(out, dtype=np.int64)
+    return np.fromiter(out, dtype=np.int64, count=len(out))
 
 
 def _amounts(values: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(ok, float64, exact millionths as int64) of amount texts: ok when plain ASCII digits with
     at most one point (1-9 digits before it, 1-6 after), which the model reads as the same
-    Decimal; 0 where not ok."""
+    Decimal; 0 where not ok. The texts are read a character position at a time over the whole
+    column (their bytes as a matrix); the float is the exact millionths divided by 10**6, which
+    IEEE division rounds exactly as ``float(text)`` does."""
     if not values:
         return np.zeros(0, dtype=bool), np.zeros(0), np.zeros(0, dtype=np.int64)
-    texts = [v if type(v) is str else "" for v in values]
+    texts = values if set(map(type, values)) == {str} else [v if type(v) is str else "" for v in values]
     try:
         raw = np.array(texts, dtype=np.bytes_)
+        if "\x00" in "".join(texts):  # numpy would drop a trailing NUL
+            raise UnicodeEncodeError("ascii", "\x00", 0, 1, "NUL")
     except UnicodeEncodeError:  # not ASCII: each on its own
         ok = _mask(values, _is_amount)
         floats = np.fromiter((float(v) if good else 0.0 for v, good in zip(values, ok, strict=True)),
                              dtype=np.float64, count=len(values))
         return ok, floats, np.rint(floats * SCALE).astype(np.int64)
-    point = np.char.find(raw, b".")  # np.char: numpy 1.26 has no np.strings (2.x runs both as ufuncs)
-    length = np.char.str_len(raw)
-    whole = np.where(point < 0, length, point)
-    decimals = np.where(point < 0, 0, length - point - 1)
-    ok = np.char.isdigit(np.char.replace(raw, b".", b"", 1)) & (np.char.count(raw, b".") <= 1)
-    ok &= (whole >= 1) & (whole <= 9) & ((point < 0) | ((decimals >= 1) & (decimals <= 6)))
-    floats = np.where(ok, raw, b"0").astype(np.float64)
-    return ok, floats, np.rint(floats * SCALE).astype(np.int64)
+    n, width = len(raw), raw.dtype.itemsize
+    chars = raw.view(np.uint8).reshape(n, width)
+    length = np.char.str_len(raw)  # trailing NULs are no characters to numpy: never a digit here
+    ok = np.ones(n, dtype=bool)
+    points = np.zeros(n, dtype=np.int64)
+    point = length.astype(np.int64)  # where the (first) point is; the length when none
+    digits = np.zeros(n, dtype=np.int64)  # the digits read as one integer (at most 15 of them)
+    for k in range(width):
+        c = chars[:, k]
+        digit = (c >= 48) & (c <= 57)
+        dot = c == 46
+        ok &= digit | dot | (k >= length)
+        point = np.where(dot & (points == 0), k, point)
+        points += dot
+        digits = np.where(digit & (k < 16), digits * 10 + (c.astype(np.int64) - 48), digits)
+    decimals = np.where(points > 0, length - point - 1, 0)
+    ok &= (points <= 1) & (point >= 1) & (point <= 9) & ((points == 0) | ((decimals >= 1) & (decimals <= 6)))
+    exact = np.where(ok, digits * 10 ** np.where(ok, 6 - decimals, 0), 0)
+    return ok, exact / SCALE, exact
 
 
 def _currencies_ok(values: list[Any]) -> np.ndarray:
@@ -195,7 +232,38 @@ def _choice(values: list[Any], allowed: dict[str, Any], default: Any) -> tuple[n
     out = _by_distinct(values, lambda v: allowed.get(v, MISSING) if type(v) is str else MISSING, default)
     if out is None:
         out = [default if v is MISSING else allowed.get(v, MISSING) if type(v) is str else MISSING for v in values]
-    return np.fromiter((v is not MISSING for v in out), dtype=bool, count=len(out)), out
+    return np.fromiter(map(is_not, out, repeat(MISSING)), dtype=bool, count=len(out)), out
+
+
+def _is_true(values: list[Any]) -> np.ndarray:
+    return np.fromiter(map(is_, values, repeat(True)), dtype=bool, count=len(values))
+
+
+def _flags(rows: Rows, name: str, allowed: dict[str, bool], default: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(ok, flag) of an enum field read as a bool (``allowed``: its texts -> flag)."""
+    n = len(rows.rows)
+    if not rows.has(name):
+        return np.ones(n, dtype=bool), np.full(n, default, dtype=bool)
+    ok, values = _choice(rows.values(name), allowed, default)
+    return ok, _is_true(values)
+
+
+def _currency_col(rows: Rows) -> tuple[np.ndarray, np.ndarray]:
+    """(ok, currency: "EUR" where not given) of the records' "currency"."""
+    n = len(rows.rows)
+    if not rows.has("currency"):
+        return np.ones(n, dtype=bool), np.full(n, "EUR", dtype=object)
+    values = rows.values("currency")
+    return _currencies_ok(values), _optional(values, "EUR")
+
+
+def _optional_text(rows: Rows, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(ok, value: None where not given) of an optional text field."""
+    n = len(rows.rows)
+    if not rows.has(name):
+        return np.ones(n, dtype=bool), np.full(n, None, dtype=object)
+    values = rows.values(name)
+    return _texts_ok(values, True), _optional(values)
 
 
 # ---------------------------------------------------------------- records that go the model's way
@@ -218,15 +286,39 @@ def validate_some(raws: Sequence[Any], indexes: Sequence[int], record_type: type
     return dict(zip((indexes[k] for k in good), models, strict=True)), bad
 
 
-def _candidates(raws: Sequence[Any], fields: frozenset[str]) -> tuple[list[int], list[dict[str, Any]]]:
+@dataclass
+class Rows:
+    """The records checked in columns (dicts of ``fields`` only) and the fields any of them has:
+    a field none has is read as missing from every record without a pass over them."""
+
+    rows: Sequence[dict[str, Any]]
+    present: frozenset[str]
+
+    def values(self, name: str) -> list[Any]:
+        """The field of every record, MISSING where a record lacks it."""
+        return _values(self.rows, name) if name in self.present else [MISSING] * len(self.rows)
+
+    def has(self, name: str) -> bool:
+        return name in self.present
+
+
+def _candidates(raws: Sequence[Any], fields: frozenset[str]) -> tuple[np.ndarray, Rows]:
+    """The indexes of the records that are dicts of ``fields`` only, and those records."""
+    if set(map(type, raws)) <= {dict}:
+        present = frozenset().union(*raws)
+        if present <= fields:  # all of them (the usual case: one pass over their keys)
+            return np.arange(len(raws), dtype=np.int64), Rows(raws, present)
     idx = [i for i, r in enumerate(raws) if type(r) is dict and r.keys() <= fields]
-    return idx, [raws[i] for i in idx]
+    rows = [raws[i] for i in idx]
+    return np.array(idx, dtype=np.int64), Rows(rows, frozenset().union(*rows))
 
 
 def _assemble(n: int, fast: np.ndarray, fast_cols: dict[str, np.ndarray], models: dict[int, Record],
               model_cols: Callable[[list[Record]], dict[str, np.ndarray]]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The good rows in input order: ``fast`` (indexes of rows checked here, their columns
-    ``fast_cols``) and ``models`` (index -> model, converted by ``model_cols``)."""
+    """The good rows in input order: ``fast`` (indexes of rows checked here, ascending, their
+    columns ``fast_cols``) and ``models`` (index -> model, converted by ``model_cols``)."""
+    if not models:
+        return fast, fast_cols
     slow = np.array(sorted(models), dtype=np.int64)
     slow_cols = model_cols([models[i] for i in slow.tolist()])
     rows = np.concatenate([fast, slow]).astype(np.int64)
@@ -256,29 +348,49 @@ def _exacts(values: list[int]) -> np.ndarray:
 
 
 def _optional(values: list[Any], default: Any = None) -> np.ndarray:
-    return _objects([default if v is MISSING else v for v in values])
+    """The values, ``default`` for MISSING."""
+    try:
+        return _objects(list(map({MISSING: default}.get, values, values)))
+    except TypeError:  # an unhashable value
+        return _objects([default if v is MISSING else v for v in values])
 
 
 # ---------------------------------------------------------------- allocations
 
 
-def _alloc_table(lists: list[Any], owners: np.ndarray) -> tuple[np.ndarray, Table]:
-    """(ok per owner, the allocations) of each owner's list of allocation dicts (MISSING: none)."""
-    counts = np.fromiter((0 if v is MISSING else len(v) if type(v) is list else 0 for v in lists),
-                         dtype=np.int64, count=len(lists))
-    ok = np.fromiter((v is MISSING or type(v) is list for v in lists), dtype=bool, count=len(lists))
+_NONE: list[Any] = []  # read where a record has no allocations (never changed)
+
+
+def _alloc_table(rows: Rows, owners: np.ndarray) -> tuple[np.ndarray, Table]:
+    """(ok per owner, the allocations) of each record's list of allocation dicts (none when it
+    has no "allocations")."""
+    n = len(rows.rows)
+    lists = list(map(dict.get, rows.rows, repeat("allocations"), repeat(_NONE))) if rows.has("allocations") else []
+    if not lists:
+        ok, counts, flat = np.ones(n, dtype=bool), np.zeros(n, dtype=np.int64), []
+    elif set(map(type, lists)) == {list}:
+        counts = np.fromiter(map(len, lists), dtype=np.int64, count=n)
+        ok = np.ones(n, dtype=bool)
+        flat = list(chain.from_iterable(lists))
+    else:
+        counts = np.fromiter((len(v) if type(v) is list else 0 for v in lists), dtype=np.int64, count=n)
+        ok = np.fromiter((type(v) is list for v in lists), dtype=bool, count=n)
+        flat = [a for v in lists if type(v) is list for a in v]
     ok &= counts < _MAX_ALLOCATIONS  # their sum of exact millionths fits in an int64
-    flat = [a for v in lists if type(v) is list for a in v]
-    owner = np.repeat(np.arange(len(lists)), counts)
-    shaped = np.fromiter((type(a) is dict and a.keys() <= ALLOCATION_FIELDS for a in flat), dtype=bool,
-                         count=len(flat))
-    rows = [a if good else {} for a, good in zip(flat, shaped, strict=True)]
-    ids, amounts, dates = _values(rows, "invoice_id"), _values(rows, "amount"), _values(rows, "date")
+    owner = np.repeat(np.arange(n), counts)
+    keys = frozenset().union(*flat) if set(map(type, flat)) <= {dict} else None
+    if keys is not None and keys <= ALLOCATION_FIELDS:
+        shaped = np.ones(len(flat), dtype=bool)
+        allocs = Rows(flat, keys)
+    else:
+        shaped = np.fromiter((type(a) is dict and a.keys() <= ALLOCATION_FIELDS for a in flat), dtype=bool,
+                             count=len(flat))
+        allocs = Rows([a if good else {} for a, good in zip(flat, shaped, strict=True)], ALLOCATION_FIELDS)
+    ids, amounts = allocs.values("invoice_id"), allocs.values("amount")
     amount_ok, floats, exact = _amounts(amounts)
-    day = _days(dates, optional=True)
+    day = _days(allocs.values("date"), optional=True) if allocs.has("date") else np.full(len(flat), _NEVER)
     good = shaped & _ids_ok(ids) & amount_ok & (exact > 0) & (day != BAD)
-    if len(flat):
-        np.logical_and.at(ok, owner, good)
+    ok[owner[~good]] = False
     table = Table({"owner": owners[owner] if len(owners) else owner, "invoice_id": _objects(ids),
                    "amount": floats, "exact": exact, "text": _objects(amounts), "day": day.astype(np.int32)},
                   n=len(flat))
@@ -321,46 +433,57 @@ def _join_allocs(fast_rows: np.ndarray, fast: Table, slow_rows: np.ndarray, slow
 
 
 def _collection(raws: Sequence[Any], fields: frozenset[str], record_type: type[Record], type_name: str,
-                source: str, check: Callable[[list[dict[str, Any]]], tuple[np.ndarray, dict[str, np.ndarray],
-                                                                          Table | None]],
+                source: str, check: Callable[[Rows], tuple[np.ndarray, dict[str, np.ndarray], Table | None]],
                 from_models: Callable[[list[Any]], dict[str, np.ndarray]], with_allocs: bool,
                 ) -> tuple[Table, list[Issue]]:
     idx, rows = _candidates(raws, fields)
     ok, cols, allocs = check(rows)
-    fast = np.array(idx, dtype=np.int64)[ok] if len(idx) else np.zeros(0, dtype=np.int64)
-    cols = {name: col[ok] for name, col in cols.items()}
-    slow = np.ones(len(raws), dtype=bool)
-    slow[fast] = False
-    others = np.flatnonzero(slow).tolist()
+    every = bool(ok.all())
+    fast = idx if every else idx[ok]
+    if not every:
+        cols = {name: col[ok] for name, col in cols.items()}
+    if len(fast) == len(raws):
+        others: list[int] = []
+    else:
+        slow = np.ones(len(raws), dtype=bool)
+        slow[fast] = False
+        others = np.flatnonzero(slow).tolist()
     models, bad = validate_some(raws, others, record_type, type_name, source) if others else ({}, {})
     issues = [issue for i in sorted(bad) for issue in bad[i]]
     rows_order, out = _assemble(len(raws), fast, cols, models, from_models)
     table = Table(out, n=len(rows_order))
     if with_allocs:
         assert allocs is not None
-        fast_allocs = Table(allocs.cols, n=allocs.n).take(ok[allocs.cols["owner"]]) if allocs.n else allocs
-        if allocs.n:
+        fast_allocs = allocs
+        if allocs.n and not every:
+            fast_allocs = Table(allocs.cols, n=allocs.n).take(ok[allocs.cols["owner"]])
             fast_allocs.cols["owner"] = (np.cumsum(ok) - 1)[allocs.cols["owner"][ok[allocs.cols["owner"]]]]
-        slow_rows = np.array(sorted(models), dtype=np.int64)
-        slow_allocs = _model_allocs([models[i] for i in slow_rows.tolist()])
-        table.allocs = _join_allocs(fast, fast_allocs, slow_rows, slow_allocs, rows_order)
+        if models:
+            slow_rows = np.array(sorted(models), dtype=np.int64)
+            slow_allocs = _model_allocs([models[i] for i in slow_rows.tolist()])
+            table.allocs = _join_allocs(fast, fast_allocs, slow_rows, slow_allocs, rows_order)
+        else:  # the rows are the fast ones in their order: the owners are their positions already
+            table.allocs = fast_allocs
     return table, issues
 
 
-def _check_customers(rows: list[dict[str, Any]]) -> tuple[np.ndarray, dict[str, np.ndarray], None]:
-    ids, names, currencies = _values(rows, "id"), _values(rows, "name"), _values(rows, "currency")
-    terms = _values(rows, "terms_days")
+def _check_customers(rows: Rows) -> tuple[np.ndarray, dict[str, np.ndarray], None]:
+    ids, names, currencies = rows.values("id"), rows.values("name"), rows.values("currency")
+    n = len(ids)
     ok = _ids_ok(ids) & _texts_ok(names, False) & _currencies_ok(currencies)
-    ok &= _mask(terms, lambda v: v is MISSING or (type(v) is int and 0 <= v <= 3650))
-    cols: dict[str, np.ndarray] = {"id": _objects(ids), "name": _objects(names),
-                                   "terms": np.array([30 if not good or t is MISSING else t
-                                                      for t, good in zip(terms, ok, strict=True)], dtype=np.int64),
-                                   "credit_limit": np.full(len(rows), np.nan)}
+    if rows.has("terms_days"):
+        terms = rows.values("terms_days")
+        ok &= _mask(terms, lambda v: v is MISSING or (type(v) is int and 0 <= v <= 3650))
+        term_col = np.array([30 if not good or t is MISSING else t for t, good in zip(terms, ok, strict=True)],
+                            dtype=np.int64)
+    else:
+        term_col = np.full(n, 30, dtype=np.int64)
+    cols: dict[str, np.ndarray] = {"id": _objects(ids), "name": _objects(names), "terms": term_col,
+                                   "credit_limit": np.full(n, np.nan)}
     for name in ("salesperson", "email", "phone", "country"):
-        values = _values(rows, name)
-        ok &= _texts_ok(values, True)
-        cols[name] = _optional(values)
-    cols["record"] = _objects([None] * len(rows))  # a customer's model when it has one (for its contacts)
+        ok_text, cols[name] = _optional_text(rows, name)
+        ok &= ok_text
+    cols["record"] = np.full(n, None, dtype=object)  # a customer's model when it has one (for its contacts)
     return ok, cols, None
 
 
@@ -374,32 +497,35 @@ def _customers_of(models: list[Any]) -> dict[str, np.ndarray]:
             "record": _objects(models)}
 
 
-def _check_invoices(rows: list[dict[str, Any]]) -> tuple[np.ndarray, dict[str, np.ndarray], Table]:
-    ids, numbers, customers = _values(rows, "id"), _values(rows, "number"), _values(rows, "customer_id")
-    ok = _ids_ok(ids) & _texts_ok(numbers, False) & _ids_ok(customers)
-    kind_ok, kinds = _choice(_values(rows, "kind"), KINDS, False)
-    state_ok, states = _choice(_values(rows, "state"), INVOICE_STATES, True)
-    issue, due = _days(_values(rows, "issue_date"), False), _days(_values(rows, "due_date"), False)
-    disputed_on = _days(_values(rows, "disputed_on"), True)
-    totals = _values(rows, "total")
+def _check_invoices(rows: Rows) -> tuple[np.ndarray, dict[str, np.ndarray], Table]:
+    ids, numbers, customers = rows.values("id"), rows.values("number"), rows.values("customer_id")
+    n = len(ids)
+    ok = _ids_ok(ids) & _texts_ok(numbers, False) & _repeated_ids_ok(customers)
+    kind_ok, credit = _flags(rows, "kind", KINDS, False)
+    state_ok, posted = _flags(rows, "state", INVOICE_STATES, True)
+    issue, due = _days(rows.values("issue_date"), False), _days(rows.values("due_date"), False)
+    disputed_on = _days(rows.values("disputed_on"), True) if rows.has("disputed_on") else np.full(n, _NEVER)
+    totals = rows.values("total")
     total_ok, total, exact = _amounts(totals)
-    currencies = _values(rows, "currency")
-    disputed = _values(rows, "disputed")
-    flag_ok = _mask(disputed, lambda v: v is MISSING or type(v) is bool)
-    flags = np.array([v is True for v in disputed], dtype=bool)
-    deliveries = _values(rows, "delivery")
+    currency_ok, currency = _currency_col(rows)
+    if rows.has("disputed"):
+        disputed = rows.values("disputed")
+        flags = _is_true(disputed)
+        flag_ok = flags | np.fromiter(map(is_, disputed, repeat(False)), dtype=bool, count=n) | \
+            np.fromiter(map(is_, disputed, repeat(MISSING)), dtype=bool, count=n)  # a bool, or not given
+    else:
+        flag_ok, flags = np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+    delivery_ok, delivery = _optional_text(rows, "delivery")
     ok &= kind_ok & state_ok & (issue != BAD) & (due != BAD) & (disputed_on != BAD) & total_ok
-    ok &= _currencies_ok(currencies) & flag_ok & _texts_ok(deliveries, True)
-    credit = np.array([k is True for k in kinds], dtype=bool)
-    alloc_ok, allocs = _alloc_table(_values(rows, "allocations"), np.arange(len(rows)))
-    has_allocs = np.bincount(allocs.cols["owner"], minlength=len(rows)) > 0 if allocs.n else np.zeros(len(rows), bool)
+    ok &= currency_ok & flag_ok & delivery_ok
+    alloc_ok, allocs = _alloc_table(rows, np.arange(n))
+    has_allocs = np.bincount(allocs.cols["owner"], minlength=n) > 0 if allocs.n else np.zeros(n, bool)
     ok &= alloc_ok & (due >= issue) & (~has_allocs | credit)
     ok &= (disputed_on == _NEVER) | (flags & (disputed_on >= issue))
     cols = {"id": _objects(ids), "number": _objects(numbers), "customer_id": _objects(customers), "credit": credit,
-            "posted": np.array([s is True for s in states], dtype=bool), "issue": issue, "due": due,
-            "total": total, "exact": exact, "text": _objects(totals), "rate": np.ones(len(rows)),
-            "currency": _objects(["EUR" if c is MISSING else c for c in currencies]), "disputed": flags,
-            "disputed_on": disputed_on, "delivery": _optional(deliveries)}
+            "posted": posted, "issue": issue, "due": due, "total": total, "exact": exact, "text": _objects(totals),
+            "rate": np.ones(n), "currency": currency, "disputed": flags, "disputed_on": disputed_on,
+            "delivery": delivery}
     return ok, cols, allocs
 
 
@@ -420,26 +546,31 @@ def _invoices_of(models: list[Any]) -> dict[str, np.ndarray]:
             "delivery": _objects([m.delivery for m in models])}
 
 
-def _check_payments(rows: list[dict[str, Any]]) -> tuple[np.ndarray, dict[str, np.ndarray], Table]:
-    ids, customers = _values(rows, "id"), _values(rows, "customer_id")
-    ok = _ids_ok(ids) & _ids_ok(customers)
-    day, returned = _days(_values(rows, "date"), False), _days(_values(rows, "returned_on"), True)
-    amounts = _values(rows, "amount")
+def _check_payments(rows: Rows) -> tuple[np.ndarray, dict[str, np.ndarray], Table]:
+    ids, customers = rows.values("id"), rows.values("customer_id")
+    n = len(ids)
+    ok = _ids_ok(ids) & _repeated_ids_ok(customers)
+    day = _days(rows.values("date"), False)
+    returned = _days(rows.values("returned_on"), True) if rows.has("returned_on") else np.full(n, _NEVER)
+    amounts = rows.values("amount")
     amount_ok, amount, exact = _amounts(amounts)
-    state_ok, states = _choice(_values(rows, "state"), PAYMENT_STATES, 0)
-    currencies, accounts, references = (_values(rows, n) for n in ("currency", "payer_account", "reference"))
-    ok &= (day != BAD) & (returned != BAD) & amount_ok & state_ok & _currencies_ok(currencies)
-    ok &= _texts_ok(accounts, True) & _texts_ok(references, True)
-    state = np.array([s if s is not MISSING else 0 for s in states], dtype=np.int64)
+    if rows.has("state"):
+        state_ok, states = _choice(rows.values("state"), PAYMENT_STATES, 0)
+        state = np.array([s if s is not MISSING else 0 for s in states], dtype=np.int64)
+    else:
+        state_ok, state = np.ones(n, dtype=bool), np.zeros(n, dtype=np.int64)
+    currency_ok, currency = _currency_col(rows)
+    account_ok, account = _optional_text(rows, "payer_account")
+    reference_ok, _ = _optional_text(rows, "reference")
+    ok &= (day != BAD) & (returned != BAD) & amount_ok & state_ok & currency_ok & account_ok & reference_ok
     ok &= (state == 0) | (returned != _NEVER)
     ok &= (returned == _NEVER) | (returned >= day)
-    alloc_ok, allocs = _alloc_table(_values(rows, "allocations"), np.arange(len(rows)))
+    alloc_ok, allocs = _alloc_table(rows, np.arange(n))
     ok &= alloc_ok  # a bad allocation counts 0 below, and its payment is not ok already
     if allocs.n:
-        ok &= _alloc_sums(allocs, len(rows)) <= exact
+        ok &= _alloc_sums(allocs, n) <= exact
     cols = {"id": _objects(ids), "customer_id": _objects(customers), "day": day, "amount": amount, "exact": exact,
-            "rate": np.ones(len(rows)), "currency": _objects(["EUR" if c is MISSING else c for c in currencies]),
-            "state": state, "returned": returned, "account": _optional(accounts)}
+            "rate": np.ones(n), "currency": currency, "state": state, "returned": returned, "account": account}
     return ok, cols, allocs
 
 
@@ -469,11 +600,17 @@ def payments_table(raws: Sequence[Any], source: str) -> tuple[Table, list[Issue]
     return _collection(raws, PAYMENT_FIELDS, Payment, "payment", source, _check_payments, _payments_of, True)
 
 
-def first_of_each(table: Table, type_name: str, source: str) -> tuple[Table, list[Issue]]:
-    """``load._drop_duplicates``: the first record of each id; an issue for each later one."""
+def first_of_each(table: Table, type_name: str, source: str, with_index: bool = True) -> tuple[Table, list[Issue]]:
+    """``load._drop_duplicates``: the first record of each id; an issue for each later one.
+    ``with_index``: the table's id -> row is kept when no id repeats (``Table.row_of``)."""
     ids = table.cols["id"].tolist()
-    if len(set(ids)) == len(ids):
+    if not with_index and len(set(ids)) == len(ids):
         return table, []
+    index = dict(zip(ids, range(len(ids)), strict=True)) if with_index else {}
+    if len(index) == len(ids):
+        table.index = index
+        return table, []
+    del index
     seen: set[str] = set()
     keep = np.ones(table.n, dtype=bool)
     issues = []
@@ -487,13 +624,16 @@ def first_of_each(table: Table, type_name: str, source: str) -> tuple[Table, lis
     return (table if keep.all() else table.take(keep)), issues
 
 
-def known_customers(table: Table, customer_ids: set[str], type_name: str, source: str) -> tuple[Table, list[Issue]]:
-    """``load._drop_unknown_customers`` on a table."""
+def known_customers(table: Table, customers: dict[str, int], type_name: str, source: str) -> tuple[Table, list[Issue]]:
+    """``load._drop_unknown_customers`` on a table; the rows kept get their customer's row in
+    ``customers`` (id -> row) as the column "cust"."""
     cids = table.cols["customer_id"].tolist()
-    keep = np.fromiter(map(customer_ids.__contains__, cids), dtype=bool, count=len(cids))
+    cust = np.fromiter(map(customers.get, cids, repeat(-1)), dtype=np.int32, count=len(cids))
+    keep = cust >= 0
     issues = [Issue(source=source, record_type=type_name, record_id=table.cols["id"][i], field="customer_id",
                     message=f"unknown customer {cids[i]!r}") for i in np.flatnonzero(~keep).tolist()]
-    return (table if keep.all() else table.take(keep)), issues
+    table.cols["cust"] = cust
+    return (table if not issues else table.take(keep)), issues
 
 
 def checked_allocations(invoices: Table, payments: Table, source: str) -> tuple[Table, Table, list[Issue]]:
@@ -501,39 +641,57 @@ def checked_allocations(invoices: Table, payments: Table, source: str) -> tuple[
     kept, and an issue per record rejected. When no allocation names an unknown or foreign
     invoice and no invoice is allocated more than its total by the records that settle for
     good, no record is rejected (every running total stays within the invoice's), and the
-    record-by-record replay in date order is skipped."""
+    record-by-record replay in date order is skipped. The allocations of the tables returned
+    have the row of their invoice in the invoices returned (column "inv")."""
+    if _within_totals(invoices, payments):
+        return invoices, payments, []
     is_invoice = ~invoices.cols["credit"]
     rows = np.flatnonzero(is_invoice)
     target = dict(zip(invoices.cols["id"][rows].tolist(), rows.tolist(), strict=True))
-    if _within_totals(invoices, payments, target):
-        return invoices, payments, []
-    return _replay(invoices, payments, target, source)
+    invoices, payments, issues = _replay(invoices, payments, target, source)
+    for table in (invoices, payments):
+        assert table.allocs is not None
+        table.allocs.cols["inv"] = _invoice_rows(invoices, table.allocs)
+    return invoices, payments, issues
 
 
-def _within_totals(invoices: Table, payments: Table, target: dict[str, int]) -> bool:
+def _invoice_rows(invoices: Table, allocs: Table) -> np.ndarray:
+    """The row in ``invoices`` of each allocation's invoice; -1 for an unknown one or a credit note."""
+    if not allocs.n or not invoices.n:
+        return np.full(allocs.n, -1, dtype=np.int64)
+    index = invoices.row_of()
+    inv = np.fromiter(map(index.get, allocs.cols["invoice_id"].tolist(), repeat(-1)), dtype=np.int64,
+                      count=allocs.n)
+    inv[invoices.cols["credit"][inv] & (inv >= 0)] = -1
+    return inv
+
+
+def _within_totals(invoices: Table, payments: Table) -> bool:
+    """Whether no allocation names an unknown or foreign invoice and no invoice would be settled
+    beyond its total; sets each allocation's invoice row ("inv") on the way."""
     assert invoices.allocs is not None and payments.allocs is not None
     exact_total = invoices.cols["exact"]
+    for table in (invoices, payments):
+        assert table.allocs is not None
+        table.allocs.cols["inv"] = _invoice_rows(invoices, table.allocs)
     if exact_total.dtype != np.int64:
         return False
-    notes = invoices.allocs.take(invoices.cols["credit"][invoices.allocs.cols["owner"]]) \
-        if invoices.allocs.n else invoices.allocs
     sums = np.zeros(invoices.n, dtype=np.int64)
-    for allocs, owners, for_good in ((notes, invoices, np.ones(invoices.n, dtype=bool)),
-                                     (payments.allocs, payments, payments.cols["state"] == 0)):
-        if not allocs.n:
-            continue
-        if allocs.cols["exact"].dtype != np.int64:
-            return False
-        inv = np.fromiter(map(target.get, allocs.cols["invoice_id"].tolist(), repeat(-1)), dtype=np.int64,
-                          count=allocs.n)
-        if (inv < 0).any():
-            return False
+    for owners, for_good in ((invoices, invoices.cols["credit"]), (payments, payments.cols["state"] == 0)):
+        allocs = owners.allocs
+        assert allocs is not None
         owner = allocs.cols["owner"]
-        if (invoices.cols["customer_id"][inv] != owners.cols["customer_id"][owner]).any() or \
-                (invoices.cols["currency"][inv] != owners.cols["currency"][owner]).any():
-            return False
-        good = for_good[owner]
-        np.add.at(sums, inv[good], allocs.cols["exact"][good])
+        if allocs.n:
+            owner_is_note = invoices.cols["credit"][owner] if owners is invoices else np.ones(allocs.n, dtype=bool)
+            inv = allocs.cols["inv"]
+            mine = owner_is_note  # an invoice's own allocations settle nothing: not checked (as in load)
+            if allocs.cols["exact"].dtype != np.int64 or (inv[mine] < 0).any():
+                return False
+            if (invoices.cols["cust"][inv[mine]] != owners.cols["cust"][owner[mine]]).any() or \
+                    (invoices.cols["currency"][inv[mine]] != owners.cols["currency"][owner[mine]]).any():
+                return False
+            good = mine & for_good[owner]
+            np.add.at(sums, inv[good], allocs.cols["exact"][good])
     return not (sums > exact_total).any()
 
 

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from itertools import repeat
+from operator import is_
 from typing import Any
 
 import numpy as np
 
-from .columnar import NEVER
+from .columnar import NEVER, order_by
 from .frame import LedgerFrame
-from .frame_build import _flag_days, _orders, _small_tables, _switches, index_of, obj
+from .frame_build import _flag_days, _orders, _small_tables, _switches
 from .gcpause import with_gc_paused
 from .issues import Issue
 from .load import (
@@ -60,28 +62,29 @@ def load_frame(data: Mapping[str, Any], source: str = "file", unavailable: Itera
         raws = [] if raws is None else list(raws)
         if key in builders:
             table, found = builders[key](raws, source)
-            tables[key], dupes = first_of_each(table, type_name, source)
+            tables[key], dupes = first_of_each(table, type_name, source, with_index=key != "payments")
         else:
             records, found = validate_records(raws, record_type, type_name, source)
             good[key], dupes = _drop_duplicates(records, type_name, source)
         issues += found + dupes
 
-    customer_ids = set(tables["customers"].cols["id"].tolist())
+    customer_ids = tables["customers"].row_of()
     for key in ("invoices", "payments", "disputes", "contact_attempts", "payment_plans", "signals", "orders",
                 "switches", "notes"):
         if key in tables:
             tables[key], found = known_customers(tables[key], customer_ids, _TYPE_NAMES[key], source)
         else:
-            good[key], found = _drop_unknown_customers(good[key], customer_ids, _TYPE_NAMES[key], source)
+            good[key], found = _drop_unknown_customers(good[key], customer_ids.keys(), _TYPE_NAMES[key], source)
         issues += found
 
     tables["invoices"], tables["payments"], found = checked_allocations(tables["invoices"], tables["payments"], source)
     issues += found
-    invoices = tables["invoices"]
-    good["disputes"], found = _drop_unknown_invoice_disputes(good["disputes"], set(invoices.cols["id"].tolist()),
-                                                             source)
-    issues += found
-    numbers = dict(zip(invoices.cols["id"].tolist(), invoices.cols["number"].tolist(), strict=True))
+    invoices, payments = tables["invoices"], tables["payments"]
+    if good["disputes"]:
+        good["disputes"], found = _drop_unknown_invoice_disputes(good["disputes"], invoices.row_of().keys(), source)
+        issues += found
+    numbers = dict(zip(invoices.cols["id"].tolist(), invoices.cols["number"].tolist(), strict=True)) \
+        if good["notes"] else {}
     found, filled = _add_note_records(good, source, numbers)
     issues += found
 
@@ -91,7 +94,8 @@ def load_frame(data: Mapping[str, Any], source: str = "file", unavailable: Itera
     fields: dict[str, Any] = {key: tuple(records) for key, records in good.items()}
     rest = Ledger.model_construct(company=company, source=source, customers=with_contacts,
                                   unavailable=(frozenset(unavailable) | missing) - filled, **fields)
-    cols = frame_columns(customers, invoices, tables["payments"], rest)
+    del good, fields, tables
+    cols = frame_columns(customers, invoices, payments, rest)
     frame = LedgerFrame(as_of_day=int(NEVER) - 1, source=source, currency=company.currency,
                         unavailable=rest.unavailable, company_name=company.name, **cols)
     return (frame if as_of is None else frame.as_of_date(as_of)), tuple(issues)
@@ -99,85 +103,109 @@ def load_frame(data: Mapping[str, Any], source: str = "file", unavailable: Itera
 
 def frame_columns(customers: Table, invoices: Table, payments: Table, rest: Ledger) -> dict[str, Any]:
     """``frame_build.build_columns`` of the ledger whose customers, invoices and payments are
-    these tables and whose other records are ``rest``'s (its ``customers``: those with contacts,
-    as records)."""
+    these tables (as ``checked_allocations`` returns them: their rows' customer in "cust", their
+    allocations' invoice in "inv") and whose other records are ``rest``'s (its ``customers``:
+    those with contacts, as records)."""
     c = customers.cols
-    c_ids = c["id"].tolist()
-    c_index = dict(zip(c_ids, range(len(c_ids)), strict=True))
+    c_index = customers.row_of()
     cols: dict[str, Any] = {
-        "c_id": obj(c_ids), "c_name": obj(c["name"].tolist()), "c_terms": c["terms"].astype(np.int32),
-        "c_credit_limit": c["credit_limit"].astype(np.float64), "c_salesperson": obj(c["salesperson"].tolist()),
-        "c_email": obj(c["email"].tolist()), "c_phone": obj(c["phone"].tolist()),
-        "c_country": obj([v or "" for v in c["country"].tolist()])}
+        "c_id": c["id"], "c_name": c["name"], "c_terms": c["terms"].astype(np.int32),
+        "c_credit_limit": c["credit_limit"].astype(np.float64), "c_salesperson": c["salesperson"],
+        "c_email": c["email"], "c_phone": c["phone"], "c_country": _or_empty(c["country"])}
 
-    posted = invoices.take(invoices.cols["posted"])
-    i_order, i_cust, i_issue = _by_customer(posted, c_index, "issue")
-    inv = {name: col[i_order] for name, col in posted.cols.items()}
-    i_id = inv["id"].tolist()
-    rate = inv["rate"].astype(np.float64)
-    i_index = dict(zip(i_id, range(len(i_id)), strict=True))
-    is_credit = inv["credit"].astype(bool)
-    cols.update(i_id=obj(i_id), i_number=obj(inv["number"].tolist()), i_cust=i_cust, i_issue=i_issue,
-                i_due=inv["due"].astype(np.int32),
-                i_total=inv["total"].astype(np.float64) * rate if len(i_id) else np.zeros(0),
-                i_credit=is_credit, i_disputed=inv["disputed"].astype(bool),
-                i_delivery=obj([d or "" for d in inv["delivery"].tolist()]))
+    posted = invoices.cols["posted"]
+    i_rows, i_cust, i_issue = _by_customer(invoices, np.flatnonzero(posted), "issue")
+    inv = invoices.cols
+    rate = inv["rate"][i_rows].astype(np.float64)
+    is_credit = inv["credit"][i_rows].astype(bool)
+    n_inv = len(i_rows)
+    cols.update(i_id=inv["id"][i_rows], i_number=inv["number"][i_rows], i_cust=i_cust, i_issue=i_issue,
+                i_due=inv["due"][i_rows].astype(np.int32),
+                i_total=inv["total"][i_rows].astype(np.float64) * rate if n_inv else np.zeros(0),
+                i_credit=is_credit, i_disputed=inv["disputed"][i_rows].astype(bool),
+                i_delivery=_or_empty(inv["delivery"][i_rows]))
 
-    p_order, p_cust, p_day = _by_customer(payments, c_index, "day")
-    pay = {name: col[p_order] for name, col in payments.cols.items()}
-    states = pay["state"].astype(np.int8)
-    accounts: dict[str, int] = {}
-    n_pay = len(p_order)
-    cols.update(p_id=obj(pay["id"].tolist()), p_cust=p_cust, p_day=p_day,
-                p_amount=pay["amount"].astype(np.float64) * pay["rate"].astype(np.float64) if n_pay else np.zeros(0),
+    p_rows, p_cust, p_day = _by_customer(payments, np.arange(payments.n), "day")
+    pay = payments.cols
+    states = pay["state"][p_rows].astype(np.int8)
+    n_pay = len(p_rows)
+    account, accounts = _accounts(pay["account"][p_rows])
+    cols.update(p_id=pay["id"][p_rows], p_cust=p_cust, p_day=p_day,
+                p_amount=pay["amount"][p_rows].astype(np.float64) * pay["rate"][p_rows].astype(np.float64)
+                if n_pay else np.zeros(0),
                 p_state=states,
-                p_returned=np.where(states != 0, pay["returned"], NEVER).astype(np.int32)
+                p_returned=np.where(states != 0, pay["returned"][p_rows], NEVER).astype(np.int32)
                 if n_pay else np.zeros(0, np.int32),
-                p_account=np.array([-1 if not a else accounts.setdefault(a, len(accounts))
-                                    for a in pay["account"].tolist()], dtype=np.int32),
-                accounts=tuple(accounts))
+                p_account=account, accounts=accounts)
 
-    cols.update(_allocations(payments, p_order, p_day, posted, i_order, i_issue, is_credit, i_index, rate))
+    cols.update(_allocations(payments, p_rows, p_day, invoices, i_rows, i_issue, rate))
+    i_index = dict(zip(cols["i_id"].tolist(), range(n_inv), strict=True)) if rest.disputes else {}
     cols.update(_small_tables(rest, c_index, i_index))
     cols.update(_orders(rest, c_index))
     cols.update(_switches(rest, c_index))
-    cols["i_disputed_day"] = _flag_days(cols, inv["disputed_on"].astype(np.int32))
+    cols["i_disputed_day"] = _flag_days(cols, inv["disputed_on"][i_rows].astype(np.int32))
     return cols
 
 
-def _by_customer(table: Table, c_index: dict[str, int], day: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``frame_build._sorted_by_customer`` on a table: the order, and its customer and day columns."""
-    cust = index_of(c_index, table.cols["customer_id"].tolist())
-    day_col = table.cols[day].astype(np.int32)
-    order = np.lexsort((day_col, cust))
-    return order, cust[order], day_col[order]
+def _or_empty(values: np.ndarray) -> np.ndarray:
+    """The texts, "" for None (``v or ""`` of each)."""
+    out = values.astype(object)
+    out[_is_none(out)] = ""
+    return out
 
 
-def _allocations(payments: Table, p_order: np.ndarray, p_day: np.ndarray, invoices: Table, i_order: np.ndarray,
-                 i_issue: np.ndarray, is_credit: np.ndarray, i_index: dict[str, int],
-                 rate: np.ndarray) -> dict[str, np.ndarray]:
+def _is_none(values: np.ndarray) -> np.ndarray:
+    return np.fromiter(map(is_, values.tolist(), repeat(None)), dtype=bool, count=len(values))
+
+
+def _accounts(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Each payer account's code (-1 for none) by first appearance, and the accounts by code."""
+    if _is_none(values).all():
+        return np.full(len(values), -1, dtype=np.int32), ()
+    accounts: dict[str, int] = {}
+    codes = np.array([-1 if not a else accounts.setdefault(a, len(accounts)) for a in values.tolist()],
+                     dtype=np.int32)
+    return codes, tuple(accounts)
+
+
+def _by_customer(table: Table, rows: np.ndarray, day: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``frame_build._sorted_by_customer`` of a table's ``rows``: those rows by (customer, day,
+    row), and their customer and day columns."""
+    cust = table.cols["cust"][rows].astype(np.int32)
+    day_col = table.cols[day][rows].astype(np.int32)
+    order = order_by(cust, day_col)
+    return rows[order], cust[order], day_col[order]
+
+
+def _allocations(payments: Table, p_rows: np.ndarray, p_day: np.ndarray, invoices: Table, i_rows: np.ndarray,
+                 i_issue: np.ndarray, rate: np.ndarray) -> dict[str, np.ndarray]:
     """``frame_build._allocations``: the payments' allocations in the payments' sorted order,
-    then the credit notes' in the invoices' sorted order; ``owner`` as there."""
+    then the credit notes' in the invoices' sorted order; ``owner`` as there. ``p_rows``,
+    ``i_rows``: the tables' rows in the frame's order (the posted invoices only)."""
     parts = []
-    for table, order, sign in ((payments, p_order, 1), (invoices, i_order, -1)):
+    for table, rows, sign in ((payments, p_rows, 1), (invoices, i_rows, -1)):
         allocs = table.allocs
         assert allocs is not None
-        position = np.empty(len(order), dtype=np.int64)
-        position[order] = np.arange(len(order))
-        pos = position[allocs.cols["owner"]] if allocs.n else np.zeros(0, dtype=np.int64)
-        if table is invoices:
-            keep = is_credit[pos] if allocs.n else np.zeros(0, dtype=bool)
+        position = np.full(table.n, -1, dtype=np.int64)  # a row's place in the frame; -1: not in it
+        position[rows] = np.arange(len(rows))
+        owner = allocs.cols["owner"]
+        pos = position[owner] if allocs.n else np.zeros(0, dtype=np.int64)
+        if table is invoices:  # a posted credit note's
+            keep = (pos >= 0) & table.cols["credit"][owner] if allocs.n else np.zeros(0, dtype=bool)
             pos = pos[keep]
-            cols = {name: col[keep] for name, col in allocs.cols.items()}
+            cols = {name: allocs.cols[name][keep] for name in ("inv", "amount", "day")}
         else:
             cols = allocs.cols
         sort = np.argsort(pos, kind="stable")
-        owner = pos[sort] if sign > 0 else -pos[sort] - 2
-        parts.append((owner, cols["invoice_id"][sort], cols["amount"][sort], cols["day"][sort]))
+        owner_code = pos[sort] if sign > 0 else -pos[sort] - 2
+        parts.append((owner_code, cols["inv"][sort], cols["amount"][sort], cols["day"][sort]))
     owner = np.concatenate([p[0] for p in parts]).astype(np.int64)
-    inv_ids = np.concatenate([p[1] for p in parts]).tolist() if any(len(p[1]) for p in parts) else []
+    inv_rows = np.concatenate([p[1] for p in parts]).astype(np.int64)
     amounts = np.concatenate([p[2] for p in parts]).astype(np.float64)
-    a_inv = index_of(i_index, inv_ids)
+    frame_pos = np.full(invoices.n, -1, dtype=np.int64)
+    frame_pos[i_rows] = np.arange(len(i_rows))
+    a_inv = np.where(inv_rows >= 0, frame_pos[np.maximum(inv_rows, 0)], -1).astype(np.int32) \
+        if len(inv_rows) and invoices.n else np.full(len(inv_rows), -1, dtype=np.int32)
     own_day = np.where(owner >= 0, p_day[np.maximum(owner, 0)] if len(p_day) else 0,
                        i_issue[np.maximum(-owner - 2, 0)] if len(i_issue) else 0)
     a_day = np.concatenate([p[3] for p in parts]).astype(np.int32)
@@ -185,7 +213,6 @@ def _allocations(payments: Table, p_order: np.ndarray, p_day: np.ndarray, invoic
     keep = a_inv >= 0
     a_inv, a_day, owner = a_inv[keep], a_day[keep], owner[keep]
     a_amount = amounts[keep] * rate[a_inv] if len(a_inv) else np.zeros(0)
-    order = np.lexsort((a_day, a_inv))
+    order = order_by(a_inv, a_day)
     return {"a_inv": a_inv[order], "a_day": a_day[order], "a_amount": a_amount[order],
             "a_payment": np.where(owner >= 0, owner, -1)[order].astype(np.int32)}
-

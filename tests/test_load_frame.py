@@ -108,7 +108,8 @@ def test_load_frame__exports_with_bad_rows(tmp_path, payments):
 _DAYS = ["2026-01-02", "2026-01-09", "2026-02-01", "2026-02-15", "2026-03-01"]
 _TEXT = st.sampled_from(["A", "B", "C", " A", "", "x" * 201, "B\n"])
 _AMOUNT = st.one_of(st.sampled_from(["10", "10.00", "0", "5.5", "007.25", "12.1234567", "-3", "1e3", "999999999.999999",
-                                     "1000000000", " 4", "abc"]),
+                                     "1000000000", " 4", "abc", "4\x00", "\x004", ".5", "5.", "1.2.3", "",
+                                     "123456789.123456", "0.000001", "\u0664"]),
                     st.integers(0, 50).map(str), st.integers(1, 40).map(Decimal), st.just(7), st.just(2.5))
 _DAY = st.one_of(st.sampled_from(_DAYS), st.sampled_from(["2026-02-30", "2026/01/02", "20260102", " 2026-01-02"]),
                  st.just(None), st.just(dt.date(2026, 1, 20)))
@@ -147,11 +148,13 @@ def raw_ledgers(draw):
         _maybe(draw, inv, "kind", draw(st.sampled_from(["invoice", "invoice", "credit_note", "bill"])))
         _maybe(draw, inv, "state", draw(st.sampled_from(["posted", "draft", "cancelled", "open"])))
         _maybe(draw, inv, "currency", draw(st.sampled_from(["EUR", "EUR", "USD", "usd"])))
-        _maybe(draw, inv, "disputed", draw(st.sampled_from([True, False, "yes"])))
+        _maybe(draw, inv, "disputed", draw(st.sampled_from([True, False, "yes", 1, 0, None])))
         _maybe(draw, inv, "disputed_on", draw(_DAY))
         _maybe(draw, inv, "delivery", draw(st.sampled_from(["Paper", None, " EDI"])))
         if draw(st.integers(0, 9)) == 0:
             inv["fx_rate"] = draw(st.sampled_from(["0.9", "2", "0"]))
+        if draw(st.integers(0, 19)) == 0:
+            inv["memo"] = "not a field of an invoice"
         if draw(st.integers(0, 3)) == 0:
             inv["allocations"] = [{"invoice_id": f"I{draw(st.integers(0, 9))}", "amount": draw(_AMOUNT)}
                                   for _ in range(draw(st.integers(0, 2)))]
@@ -162,6 +165,8 @@ def raw_ledgers(draw):
         for _ in range(draw(st.integers(0, 3))):
             a: dict[str, Any] = {"invoice_id": f"I{draw(st.integers(0, 11))}", "amount": draw(_AMOUNT)}
             _maybe(draw, a, "date", draw(_DAY))
+            if draw(st.integers(0, 19)) == 0:
+                a = draw(st.sampled_from(["I1", {**a, "note": "x"}, None]))
             allocs.append(a)
         pay: dict[str, Any] = {"id": draw(st.sampled_from([f"P{p}", "P0", f"P{p}"])), "customer_id": draw(_TEXT),
                                "date": draw(_DAY), "amount": draw(_AMOUNT), "allocations": allocs}
@@ -172,7 +177,11 @@ def raw_ledgers(draw):
         if draw(st.integers(0, 9)) == 0:
             pay["fx_rate"] = "0.5"
         if draw(st.integers(0, 9)) == 0:
-            pay["allocations"] = "all"
+            pay["allocations"] = draw(st.sampled_from(["all", None, ("I1",)]))
+        elif draw(st.integers(0, 9)) == 0:
+            del pay["allocations"]
+        if draw(st.integers(0, 19)) == 0:
+            pay["memo"] = "not a field of a payment"
         payments.append(pay)
     if draw(st.integers(0, 9)) == 0 and payments:
         payments.append(["not", "a", "record"])
@@ -206,3 +215,16 @@ def test_load_frame__an_account_dispute_of_a_company_without_invoices():
             "disputes": [{"id": "D1", "customer_id": "A", "opened_on": "2026-02-01"}]}
     frame = assert_same_load(data, dt.date(2026, 4, 1))
     assert frame.d_inv.tolist() == [-1]
+
+
+@pytest.mark.parametrize("amount", ["4\x00", "\x004", "4\x00\x00", "12.5\x00", "\u0664", "4 ", "1.0000000", "0.000001",
+                                    "999999999.999999", "123456789", "00000000012.5"])
+def test_load_frame__amount_texts_at_the_edge_of_the_columns_check(amount):
+    """A text the column check reads wrongly would pass there and fail the model (a NUL at the
+    end is no character to numpy): each amount loads as the model reads it."""
+    data = {"customers": [{"id": "A", "name": "A"}],
+            "invoices": [{"id": "I1", "number": "1", "customer_id": "A", "issue_date": "2026-01-02",
+                          "due_date": "2026-02-01", "total": amount}],
+            "payments": [{"id": "P1", "customer_id": "A", "date": "2026-01-09", "amount": amount,
+                          "allocations": [{"invoice_id": "I1", "amount": amount}]}]}
+    assert_same_load(data, dt.date(2026, 3, 1))
