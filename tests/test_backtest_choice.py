@@ -101,3 +101,38 @@ def test_choice__a_higher_auc_owed_to_one_customer_does_not_replace_the_baseline
     assert why.endswith("not above it with 90% confidence (by customer)): the baseline is used")
     u = nested(preds, y, day, known, cust, Q)
     assert {p for _, p in u.choices} == {"late_rate"} and u.final == "late_rate"
+
+
+def test_choice__every_quarter_judges_a_contender_as_if_used_throughout_within_quarters():
+    """The learned model is right in the last quarter only and random before: the stream keeps
+    the baseline (margin 0); ``every_quarter`` says what using the learned model throughout would
+    have given, judged on pairs within a quarter (the pair-weighted mean of the quarters' AUCs):
+    a loss the choice avoided."""
+    rng, day, y, known, cust = quarters()
+    learned = rng.random(len(y))
+    last = day >= Q[3]
+    learned[last] = y[last] + 0.1 * rng.random(last.sum())
+    preds = {"late_rate": noisy(rng, y, 0.3), "dunning": noisy(rng, y, 0.1), "learned": learned}
+    u = nested(preds, y, day, known, cust, Q)
+    assert u.margin == pytest.approx(0.0)
+    (name, auc, margin, lo, hi), = u.every_quarter
+    quarter = np.searchsorted(Q, day, side="right") - 1
+    pairs = np.array([y[quarter == i].sum() * (~y[quarter == i]).sum() for i in range(4)])
+    by_hand = sum(p * roc_auc(y[quarter == i], learned[quarter == i]) for i, p in enumerate(pairs)) / pairs.sum()
+    assert name == "learned" and auc == pytest.approx(by_hand)
+    assert margin == pytest.approx(auc - u.baseline_auc) and lo < margin < hi < 0
+
+
+def test_choice__every_quarter_is_blind_to_a_shift_of_scale_between_quarters():
+    """Each quarter's model has its own scale (refitted, recalibrated): adding 10 to the learned
+    model's scores in two quarters ruins its pooled AUC but not its AUC within quarters, which
+    is how the stream in use is judged."""
+    rng, day, y, known, cust = quarters()
+    learned = noisy(rng, y, 0.6)
+    shifted = learned + np.where((day >= Q[1]) & (day < Q[3]), 10.0, 0.0)
+    base = {"late_rate": noisy(rng, y, 0.3), "dunning": noisy(rng, y, 0.1)}
+    plain = nested({**base, "learned": learned}, y, day, known, cust, Q)
+    moved = nested({**base, "learned": shifted}, y, day, known, cust, Q)
+    assert roc_auc(y, shifted) < roc_auc(y, learned) - 0.05
+    (name, *figures), = moved.every_quarter
+    assert name == "learned" and figures == pytest.approx(plain.every_quarter[0][1:])

@@ -98,3 +98,23 @@ def test_baselines__dunning_levels_by_days_past_due_only():
 
 def test_baselines__late_rate_levels():
     assert late_rate_level(np.array([0.0, 0.25, 0.49, 0.5, 0.8])).tolist() == [0, 1, 1, 2, 3]
+
+
+def test_invoice_outcome__known_from_the_day_the_answer_is_known_no_earlier_no_later():
+    """OK/1, paid 89 days late, is known to be more than 10 days late from due + 11, not only from
+    its payment; BO/1, covered a day late by a payment that bounced a month later and never paid:
+    more than 0 days late is known from due + 1 (not covered then), more than 10 days late only
+    after the bounce (on due + 11 it looked paid); OK/2, open and not yet due: the day after
+    due + X; PA/1, half paid: from due + X + 1."""
+    f = _frame()
+    out = invoice_outcome(f, dt.date(2024, 6, 5).toordinal())
+    number = list(f.i_number)
+    due = dt.date(2024, 1, 31).toordinal()
+    covered = paid_in_full_day(f)
+    k0, k10 = out.known_from(0, f, covered), out.known_from(10, f, covered)
+    assert k10[number.index("OK/1")] == due + 11 and k0[number.index("OK/1")] == due + 1
+    assert k0[number.index("BO/1")] == due + 1
+    assert k10[number.index("BO/1")] == dt.date(2024, 3, 2).toordinal()  # the day after the bounce
+    assert k10[number.index("PA/1")] == due + 11
+    assert k10[number.index("OK/2")] == f.i_due[number.index("OK/2")] + 11
+

@@ -153,6 +153,10 @@ def summary(result) -> str:
             lines.append(f"  in use, chosen each quarter on the earlier ones: {_choices(u.choices)}; AUC {u.auc:.3f}, "
                          f"best baseline {u.baseline} {u.baseline_auc:.3f}: margin {u.margin:+.3f} "
                          f"(95% interval {u.interval[0]:+.3f} to {u.interval[1]:+.3f}); from now on: {u.final}")
+            if u.every_quarter:
+                lines.append("  each used in every quarter, judged the same way (pairs within a quarter): " + ", ".join(
+                    f"{k} AUC {auc:.3f}, margin {m:+.3f} ({lo:+.3f} to {hi:+.3f})"
+                    for k, auc, m, lo, hi in u.every_quarter))
     lines.append(f"in use: {result.model_in_use} ({result.model_reason})")
     if result.forecast_quality:
         lines.append("payment-date forecast of the invoices open at each quarter start, against what happened: "

@@ -12,6 +12,9 @@ of each outcome) the past late rate is. The stream of chosen predictions is then
 evaluated quarter, against the baselines, with the AUC of pairs within a quarter (a stream may
 switch predictors, whose scores are on different scales, between quarters). The margin over the
 best baseline (the one that did best in hindsight: the harder test) gets an interval by customer.
+``every_quarter`` judges each contender the same way as if it had been used in every quarter: what
+the choice gave up or avoided (a contender's pooled AUC mixes the scales of models fitted at
+different quarter starts, so it is no fair comparison with the stream's).
 
 Confidence and interval come from each customer's influence on the AUC
 (``metrics.auc_influence``, the infinitesimal jackknife): the variance of an AUC difference
@@ -54,6 +57,8 @@ class InUse:
       auc: AUC of the chosen stream (pairs within a quarter); baseline, baseline_auc: the best
         baseline in hindsight, judged the same way.
       margin: auc - baseline_auc; interval: its ``LEVEL`` interval, customers as the unit.
+      every_quarter: per contender, (name, AUC, margin over the best baseline, interval low,
+        high) had it been used in every quarter, judged as the stream is.
     """
 
     choices: tuple[tuple[dt.date, str], ...]
@@ -64,6 +69,7 @@ class InUse:
     baseline_auc: float
     margin: float
     interval: tuple[float, float]
+    every_quarter: tuple[tuple[str, float, float, float, float], ...] = ()
 
 
 def choose(preds: dict[str, np.ndarray], y: np.ndarray, evidence: np.ndarray,
@@ -140,10 +146,21 @@ def nested(preds: dict[str, np.ndarray], y: np.ndarray, day: np.ndarray, known_f
     final, why = choose(preds, y, np.ones(len(y), dtype=bool), customer)
     _, codes = np.unique(customer, return_inverse=True)
     judged = {k: auc_influence(y, v, quarter, codes) for k, v in preds.items() if k in BASELINES}
-    judged["in use"] = auc_influence(y, stream, quarter, codes)
     base = max((b for b in BASELINES if b in judged), key=lambda b: judged[b][0])
-    margin = judged["in use"][0] - judged[base][0]
-    spread = float(np.sqrt(np.sum((judged["in use"][1] - judged[base][1]) ** 2)))
-    z = NormalDist().inv_cdf(0.5 + LEVEL / 2)
+    judged["in use"] = auc_influence(y, stream, quarter, codes)
+    margin, interval = _margin(judged["in use"], judged[base])
+    every = []
+    for k in (c for c in CONTENDERS if c in preds):
+        judged[k] = auc_influence(y, preds[k], quarter, codes)
+        m, (lo, hi) = _margin(judged[k], judged[base])
+        every.append((k, float(judged[k][0]), m, lo, hi))
     return InUse(tuple(choices), final, why, float(judged["in use"][0]), base, float(judged[base][0]),
-                 float(margin), (float(margin - z * spread), float(margin + z * spread)))
+                 margin, interval, tuple(every))
+
+
+def _margin(judged: tuple[float, np.ndarray], base: tuple[float, np.ndarray]) -> tuple[float, tuple[float, float]]:
+    """AUC difference of two ``auc_influence`` results on the same rows, and its ``LEVEL`` interval."""
+    margin = judged[0] - base[0]
+    spread = float(np.sqrt(np.sum((judged[1] - base[1]) ** 2)))
+    z = NormalDist().inv_cdf(0.5 + LEVEL / 2)
+    return float(margin), (float(margin - z * spread), float(margin + z * spread))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..columnar import NEVER, group_min, group_sum
+from ..columnar import NEVER, group_max, group_min, group_sum
 from ..frame import LedgerFrame, date_of
 from ..settlement import TOLERANCE, settlement
 
@@ -61,6 +61,28 @@ class InvoiceOutcome:
         positive = self.days_late > late_days
         known = self.settled | positive
         return positive & known, known
+
+    def known_from(self, late_days: int, full: LedgerFrame, covered_day: np.ndarray) -> np.ndarray:
+        """Per invoice of ``full``, the first day the answer to "paid more than ``late_days`` late?"
+        is known, no earlier and no later (``known_from`` < a cut-off: known by then). Settled in
+        time: its settled day. Not covered at the end of its due date + ``late_days``
+        (``covered_day``: the day its allocations first cover it, payments that bounce later
+        counted, as ``history.paid_in_full_day``): the day after, even when it was settled later.
+        Covered in time by a payment that bounced later: its settled day, or while open the day
+        after the deadline or after the last bounce of its payments, whichever is later (the
+        bounce was not known before it happened).
+        Still open and not yet that late: the day after the deadline (nothing is known before)."""
+        deadline = full.i_due.astype(np.int64) + late_days + 1
+        late = self.days_late > late_days
+        returned = np.full(len(full.a_inv), NEVER, dtype=np.int64)
+        if len(full.a_inv):
+            p = full.a_payment
+            returned = np.where(p >= 0, full.p_returned[np.maximum(p, 0)].astype(np.int64), NEVER)
+        bounced = group_max(full.a_inv, np.where(returned < NEVER, returned, -1), len(full.i_id), -1)
+        known: np.ndarray = np.where(self.settled, self.settled_day, np.maximum(deadline, bounced + 1))
+        seen_late = late & (covered_day >= deadline)
+        out: np.ndarray = np.where(seen_late, np.minimum(known, deadline), known).astype(np.int64)
+        return out
 
 
 def invoice_outcome(full: LedgerFrame, end_day: int) -> InvoiceOutcome:

@@ -226,8 +226,7 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
         for x in targets:
             label, known = outcome.label(x)
             y, k = label[pt.rows], known[pt.rows]
-            known_from = np.where(outcome.settled[pt.rows], outcome.settled_day[pt.rows],
-                                  full.i_due[pt.rows].astype(np.int64) + x + 1)
+            known_from = outcome.known_from(x, full, paid_day)[pt.rows]
             prob = None
             if use_ml:
                 fit = ml.time_ordered(pt.x[x][k], pt.day[k], y[k], known_from[k], cutoffs, settings.linear_only,
@@ -367,8 +366,7 @@ def _forecast(full: LedgerFrame, pt: _Point, outcome: InvoiceOutcome, paid_day: 
         for band in LATE_BANDS:
             label, known = outcome.label(band)
             k = known[pt.rows]
-            known_from = np.where(outcome.settled[pt.rows], outcome.settled_day[pt.rows],
-                                  full.i_due[pt.rows].astype(np.int64) + band + 1)
+            known_from = outcome.known_from(band, full, paid_day)[pt.rows]
             model = ml.fit_final(xs[k], label[pt.rows][k], pt.day[k], known_from[k], end)
             if model is not None:
                 chances[band] = model.predict(xs)
