@@ -1,11 +1,11 @@
 """Invoices and payments checked a column at a time: the fast path of the file source.
 
-Each mapped column is read once (``columns.py``) and parsed as a whole: a date column through
-its distinct texts (an export repeats a few thousand dates over its rows), an amount column
-through one pyarrow pattern match that picks the plain numbers (``1234.50``, read by
-``Decimal`` at once) from the ones Babel must read (``numbers.parse_amount``). The checks of
-a row (every required cell there and readable, due not before issue, paid and open amounts that
-fit) are then plain comparisons of those columns. A row that passes them all goes straight into
+Each mapped column is read once (``columns.py``) and parsed through its distinct texts: an
+export repeats a few thousand dates and a few hundred thousand amounts over a million rows, so
+a date is parsed, an amount read (``numbers.parse_amount``) and the texts made of it (a total,
+a kind) once per distinct cell, and the rows share them. The checks of a row (every required
+cell there and readable, due not before issue, paid and open amounts that fit) are then plain
+comparisons of those columns. A row that passes them all goes straight into
 the records; a row that fails any is converted again by the row-at-a-time code of
 ``convert.py``, which finds its first bad cell and writes its problem: so the problems (file,
 row, column, value, message), the records and the rejected ids are exactly those of
@@ -15,6 +15,8 @@ row, column, value, message), the records and the rejected ids are exactly those
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -29,7 +31,7 @@ from .netting import Paid
 from .reader import as_text
 
 BAD: Any = object()  # a cell that does not read (its row goes the row-at-a-time way)
-_PLAIN = r"^-?[0-9]+(?:\.[0-9]+)?$"  # numbers._PLAIN on ASCII digits
+_PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")  # numbers._PLAIN on ASCII digits
 
 
 def _date_cell(value: Any, text: str, pattern: str) -> Any:
@@ -47,7 +49,8 @@ def _date_cell(value: Any, text: str, pattern: str) -> Any:
 
 
 def dates(cols: Columns, field: str, formats: Formats) -> list[Any]:
-    """Each cell of ``field`` as a date, None (empty) or BAD; parsed once per distinct cell."""
+    """Each cell of ``field`` as a date, None (empty) or BAD; parsed once per distinct cell (the
+    cells of one distinct text share one date)."""
     cells = cols.cells.get(field)
     if cells is None:
         return [None] * len(cols)
@@ -55,7 +58,7 @@ def dates(cols: Columns, field: str, formats: Formats) -> list[Any]:
     if cols.all_text:
         texts = cols.texts(field)
         read = {text: _date_cell(text, text, pattern) for text in set(texts)}
-        return [read[text] for text in texts]
+        return list(map(read.__getitem__, texts))
     seen: dict[tuple[type, Any], Any] = {}
     out = []
     for value in cells:
@@ -83,23 +86,42 @@ def _amount_cell(value: Any, locale: str) -> Any:
     return number if number.is_finite() else BAD
 
 
-def amounts(cols: Columns, field: str, formats: Formats) -> list[Any]:
-    """Each cell of ``field`` as a Decimal, None (empty) or BAD."""
+class Amounts:
+    """An amount column read: each row's value (a Decimal, None when empty, or BAD) and, for a
+    text column, each distinct cell's value and each row's distinct cell: the rows of one text
+    share its Decimal, and what is made of it (``made``) is made once per distinct text."""
+
+    def __init__(self, values: list[Any], distinct: list[Any] | None = None, codes: list[int] | None = None):
+        self.values, self.distinct, self.codes = values, distinct, codes
+
+    def made(self, make: Callable[[Decimal], Any]) -> list[Any]:
+        """``make`` of each row's Decimal (None for a row whose cell is not one)."""
+        if self.distinct is None or self.codes is None:
+            return [make(value) if type(value) is Decimal else None for value in self.values]
+        made = [make(value) if type(value) is Decimal else None for value in self.distinct]
+        return list(map(made.__getitem__, self.codes))
+
+
+def read_amounts(cols: Columns, field: str, formats: Formats) -> Amounts:
+    """Each cell of ``field`` as a Decimal, None (empty) or BAD (as ``convert._Cells.amount``)."""
     cells = cols.cells.get(field)
     if cells is None:
-        return [None] * len(cols)
+        return Amounts([None] * len(cols))
     locale = formats.locale
-    if not cols.all_text or numbers.decimal_symbol(locale) != ".":
-        return [_amount_cell(value, locale) for value in cells]
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    if not cols.all_text:
+        return Amounts([_amount_cell(value, locale) for value in cells])
+    texts, codes = cols.coded(field)
+    if numbers.decimal_symbol(locale) == ".":  # a plain number (1234.50) is its Decimal: Babel is not asked
+        plain = _PLAIN.fullmatch
+        distinct = [Decimal(text) if plain(text) else _amount_cell(text, locale) for text in texts]
+    else:
+        distinct = [_amount_cell(text, locale) for text in texts]
+    return Amounts(list(map(distinct.__getitem__, codes)), distinct, codes)
 
-    texts = cols.texts(field)
-    array = cols.arrays.get(field)  # a cell with spaces around it does not match: its row reads it as Babel does
-    array = pa.array(texts, pa.string()) if array is None else array
-    plain = pc.match_substring_regex(array, _PLAIN).to_numpy(zero_copy_only=False).tolist()
-    return [Decimal(text) if is_plain else _amount_cell(text, locale)
-            for text, is_plain in zip(texts, plain, strict=True)]
+
+def amounts(cols: Columns, field: str, formats: Formats) -> list[Any]:
+    """Each cell of ``field`` as a Decimal, None (empty) or BAD."""
+    return read_amounts(cols, field, formats).values
 
 
 def _fits(amount: Any, paid: Any, still_open: Any) -> bool:
@@ -122,86 +144,112 @@ def bulk_invoices(cols: Columns, mapping: FileMapping, source: str, settled_paym
                   ) -> tuple[dict[str, Any], list[Issue], dict[str, Paid]]:
     """``convert.convert_invoices`` of the rows of ``cols``, checked column by column. A good
     row is kept here as ``InvoiceBook.keep`` keeps it (the same dicts, keys in the same order),
-    a repeated invoice and a bad row are the book's."""
+    a repeated invoice and a bad row are the book's. What a row's cells make (its total's text,
+    its kind, its dates' texts, whether it is disputed) is made once per distinct cell and shared."""
     book = InvoiceBook(mapping, source, settled_payments, rejected, formats)
     formats = book.formats
     ids, customer_ids = cols.texts("invoice_number"), cols.texts("customer_id")
     issued, due = dates(cols, "invoice_date", formats), dates(cols, "due_date", formats)
     settled = dates(cols, "settled_date", formats)
-    amount = amounts(cols, "amount", formats)
+    read = read_amounts(cols, "amount", formats)
+    amount = read.values
     paid, still_open = amounts(cols, "paid_amount", formats), amounts(cols, "open_amount", formats)
     names, currencies = cols.texts("customer_name"), cols.texts("currency")
     countries, deliveries, disputed = cols.texts("country"), cols.texts("delivery"), cols.texts("disputed")
-    disputed_values = mapping.disputed_values
+    is_disputed = {text: text.lower() in mapping.disputed_values for text in set(disputed)}
     iso = {day: day.isoformat() for day in {*issued, *due} if isinstance(day, dt.date)}
+    ordinal = {day: day.toordinal() for day in iso}
     upper = {text: text.upper() or mapping.currency for text in set(currencies)}
     with_paid = "paid_amount" in cols.cells or "open_amount" in cols.cells
-    kept, customers, gaps, paid_on = book.invoices, book.customers, book.gaps, book.paid_on
+    # per row, without paid or open amounts: (kind, the total's text) of a Decimal amount
+    facts = [None] * len(cols) if with_paid else read.made(_kind_and_total)
+    kept, customers, paid_on = book.invoices, book.customers, book.paid_on
+    gap_ids, gap_days = book.gap_ids, book.gap_days
     date, decimal = dt.date, Decimal
-    for i, number in enumerate(cols.numbers):
-        invoice_id, customer_id, issue_day, due_day, value = ids[i], customer_ids[i], issued[i], due[i], amount[i]
+    rows = zip(cols.numbers, ids, customer_ids, issued, due, amount, settled, facts, strict=True)
+    for i, (number, invoice_id, customer_id, issue_day, due_day, value, settled_day, fact) in enumerate(rows):
         if not invoice_id and not customer_id:
             continue  # a report's heading or totals line, as convert_invoices skips it
-        good = (invoice_id and customer_id and type(issue_day) is date and type(due_day) is date
-                and due_day >= issue_day and type(value) is decimal and settled[i] is not BAD
-                and (not with_paid or _fits(value, paid[i], still_open[i])))
-        if not good:
+        if not (invoice_id and customer_id and type(issue_day) is date and type(due_day) is date
+                and due_day >= issue_day and type(value) is decimal and settled_day is not BAD
+                and (not with_paid or _fits(value, paid[i], still_open[i]))):
             book.row(number, cols.row(i))
             continue
         if invoice_id in kept:
             book.repeated(number, invoice_id, customer_id)
             continue
-        paid_here = _paid(value, paid[i], still_open[i]) if with_paid else None
-        total = abs(value) if paid_here is None or value >= 0 else abs(value) - paid_here
         currency = upper[currencies[i]]
         if customer_id not in customers:
             customer = customers[customer_id] = {"id": customer_id, "name": names[i] or customer_id,
                                                  "currency": currency}
             if countries[i]:
                 customer["country"] = countries[i]
-        credit_note = value < 0
-        if credit_note and total == 0:
-            continue  # applied in full by the accounting package already (InvoiceBook.keep)
+        if with_paid:
+            paid_here = _paid(value, paid[i], still_open[i])
+            total = abs(value) if paid_here is None or value >= 0 else abs(value) - paid_here
+            if value < 0 and total == 0:
+                continue  # applied in full by the accounting package already (InvoiceBook.keep)
+            kind, total_text = "credit_note" if value < 0 else "invoice", str(total)
+        else:
+            paid_here = None
+            kind, total_text = fact
         invoice = {"id": invoice_id, "number": invoice_id, "customer_id": customer_id,
-                   "kind": "credit_note" if credit_note else "invoice", "issue_date": iso[issue_day],
-                   "due_date": iso[due_day], "total": str(total), "currency": currency,
-                   "disputed": disputed[i].lower() in disputed_values}
+                   "kind": kind, "issue_date": iso[issue_day], "due_date": iso[due_day], "total": total_text,
+                   "currency": currency, "disputed": is_disputed[disputed[i]]}
         if deliveries[i]:
             invoice["delivery"] = deliveries[i]
         kept[invoice_id] = invoice
-        gaps[customer_id][(due_day - issue_day).days] += 1
-        if settled_payments and not credit_note and (settled[i] is not None or paid_here):
-            paid_on[invoice_id] = (paid_here, settled[i])
+        gap_ids.append(customer_id)
+        gap_days.append(ordinal[due_day] - ordinal[issue_day])
+        if settled_payments and kind == "invoice" and (settled_day is not None or paid_here):
+            paid_on[invoice_id] = (paid_here, settled_day)
     return book.result()
+
+
+def _kind_and_total(value: Decimal) -> tuple[str, str]:
+    """An amount's record kind and the text of its total, when no paid or open amount is given."""
+    return ("credit_note" if value < 0 else "invoice"), str(abs(value))
+
+
+def _payment_texts(value: Decimal) -> tuple[str, str] | None:
+    """A positive amount's allocation text and its payment's amount text (as ``PaymentBook.keep``
+    sums it from 0: the same text, shared, unless the sum rounds it); None when not positive."""
+    if not value > 0:
+        return None
+    text, total = str(value), str(Decimal(0) + value)
+    return text, (text if total == text else total)
 
 
 def bulk_payments(cols: Columns, mapping: FileMapping, source: str, invoices: dict[str, dict[str, Any]],
                   rejected: Rejected | None = None, formats: Formats | None = None,
                   ) -> tuple[list[dict[str, Any]], list[Issue]]:
     """``convert.convert_payments`` of the rows of ``cols``, checked column by column; the first
-    row of a payment is kept here as ``PaymentBook.keep`` keeps it, the next ones by the book."""
+    row of a payment is kept here as ``PaymentBook.keep`` keeps it, the next ones by the book.
+    An amount's texts are made once per distinct cell and shared."""
     book = PaymentBook(mapping, source, invoices, rejected, formats)
     formats = book.formats
     ids, invoice_ids = cols.texts("payment_id"), cols.texts("invoice_number")
-    days, amount = dates(cols, "payment_date", formats), amounts(cols, "amount", formats)
+    days = dates(cols, "payment_date", formats)
+    read = read_amounts(cols, "amount", formats)
+    amount = read.values
     customer_ids, payer_accounts = cols.texts("customer_id"), cols.texts("payer_account")
+    facts = read.made(_payment_texts)  # per row: the texts of a positive amount, else None
     iso = {day: day.isoformat() for day in set(days) if isinstance(day, dt.date)}
     payments = book.payments
-    date, decimal, zero = dt.date, Decimal, Decimal(0)
-    for i, number in enumerate(cols.numbers):
-        pid, day, value = ids[i], days[i], amount[i]
-        invoice = invoices.get(invoice_ids[i])
-        if not (pid and type(day) is date and type(value) is decimal and invoice is not None and value > 0):
+    date, find = dt.date, invoices.get
+    rows = zip(cols.numbers, ids, invoice_ids, days, facts, strict=True)
+    for i, (number, pid, invoice_id, day, fact) in enumerate(rows):
+        invoice = find(invoice_id)
+        if not (pid and type(day) is date and fact is not None and invoice is not None):
             book.row(number, cols.row(i))
             continue
         if pid in payments:
-            book.keep(pid, iso[day], value, invoice, customer_ids[i], payer_accounts[i])
+            book.keep(pid, iso[day], amount[i], invoice, customer_ids[i], payer_accounts[i])
             continue
-        text = str(value)
-        total = str(zero + value)  # as PaymentBook.keep sums it
+        text, total = fact
         payment = payments[pid] = {
             "id": pid, "customer_id": customer_ids[i] or invoice["customer_id"], "date": iso[day],
-            "amount": text if total == text else total, "currency": invoice["currency"],
+            "amount": total, "currency": invoice["currency"],
             "allocations": [{"invoice_id": invoice["id"], "amount": text}]}
         if payer_accounts[i]:
             payment["payer_account"] = payer_accounts[i]

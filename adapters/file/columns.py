@@ -62,6 +62,19 @@ class Columns:
             return [value.strip() for value in cells]
         return [as_text(value) for value in cells]
 
+    def coded(self, field: str) -> tuple[list[str], list[int]]:
+        """The distinct texts of ``field`` (as ``texts`` gives them) and, per row, the index of
+        its text among them: what is made of a cell can then be made once per distinct cell."""
+        array = self.arrays.get(field) if self.all_text else None
+        if array is not None and not _edge_space(array):
+            whole = array.combine_chunks() if hasattr(array, "combine_chunks") else array
+            encoded = whole.dictionary_encode()
+            distinct: list[str] = encoded.dictionary.to_pylist()
+            return distinct, encoded.indices.to_numpy(zero_copy_only=False).tolist()
+        index: dict[str, int] = {}
+        codes = [index.setdefault(text, len(index)) for text in self.texts(field)]
+        return list(index), codes
+
     def guess_texts(self, columns: dict[str, str]) -> dict[str, list[tuple[str, str, int]]]:
         """field -> ("row N, column 'C'", text, cells) of each distinct non-empty text cell
         (not the dates and numbers a spreadsheet stores as such), where it is first and how

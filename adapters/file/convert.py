@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from arwatch.core.issues import Issue
@@ -177,8 +178,16 @@ def _invoice(cells: _Cells, mapping: FileMapping,
     return customer, invoice, cells.date("settled_date", required=False), paid
 
 
-def _terms(gaps: dict[str, Counter[int]], default: int) -> dict[str, int]:
-    return {cid: counter.most_common(1)[0][0] if counter else default for cid, counter in gaps.items()}
+def _terms(customer_ids: list[str], gaps: list[int]) -> dict[str, int]:
+    """Each customer's most frequent days from issue to due (of its kept invoices, the ``i``-th
+    one's customer and days at ``i``); of two as frequent, the one seen first
+    (``Counter.most_common`` of the customer's days)."""
+    best: dict[str, tuple[int, int]] = {}  # customer -> (days, how many)
+    for (cid, days), count in Counter(zip(customer_ids, gaps, strict=True)).items():  # in the order first seen
+        now = best.get(cid)
+        if now is None or count > now[1]:
+            best[cid] = (days, count)
+    return {cid: days for cid, (days, _) in best.items()}
 
 
 class InvoiceBook:
@@ -192,7 +201,8 @@ class InvoiceBook:
         self.formats = formats or Formats()
         self.columns = mapping.columns.mapped()
         self.customers: dict[str, dict[str, Any]] = {}
-        self.gaps: dict[str, Counter[int]] = defaultdict(Counter)
+        self.gap_ids: list[str] = []  # the customer of each kept invoice, in file order
+        self.gap_days: list[int] = []  # and its days from issue to due
         self.invoices: dict[str, dict[str, Any]] = {}
         self.paid_on: dict[str, tuple[Decimal | None, dt.date | None]] = {}
         self.issues: list[Issue] = []
@@ -235,12 +245,13 @@ class InvoiceBook:
         self.invoices[invoice["id"]] = invoice
         if gap is None:
             gap = (dt.date.fromisoformat(invoice["due_date"]) - dt.date.fromisoformat(invoice["issue_date"])).days
-        self.gaps[invoice["customer_id"]][gap] += 1
+        self.gap_ids.append(invoice["customer_id"])
+        self.gap_days.append(gap)
         if self.settled_payments and invoice["kind"] == "invoice" and (settled is not None or paid):
             self.paid_on[invoice["id"]] = (paid, settled)  # paid None: all that is open on the settled date
 
     def result(self) -> tuple[dict[str, Any], list[Issue], dict[str, Paid]]:
-        for cid, days in _terms(self.gaps, self.mapping.terms_days).items():
+        for cid, days in _terms(self.gap_ids, self.gap_days).items():
             self.customers[cid]["terms_days"] = days
         export_day = self.mapping.export_date or _latest(self.invoices.values(), self.paid_on.values())
         settles = {iid: Paid(amount, day or export_day) for iid, (amount, day) in self.paid_on.items()}
@@ -261,8 +272,10 @@ def convert_invoices(rows: Iterable[tuple[int, Row]], mapping: FileMapping, sour
 
 def _latest(invoices: Iterable[dict[str, Any]], paid: Iterable[tuple[Decimal | None, dt.date | None]]) -> dt.date:
     """The export's day when the settings do not say: the latest invoice or settled date in it."""
-    days = [dt.date.fromisoformat(inv["issue_date"]) for inv in invoices]
-    days += [day for _, day in paid if day is not None]
+    latest = max(map(itemgetter("issue_date"), invoices), default=None)  # ISO days sort as the days
+    days = [day for _, day in paid if day is not None]
+    if latest is not None:
+        days.append(dt.date.fromisoformat(latest))
     return max(days, default=dt.date(1970, 1, 1))
 
 

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -100,9 +101,16 @@ def _as_given(payments: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
     payment; and, unless ``replay`` is None, the books whose payment rows must be replayed added
     to it: those with an allocation that is not positive, or an invoice its rows ask more of
     than its total (the sum of an invoice's rows passes its total at one row at the latest,
-    since a row that is not positive replays the book anyway)."""
-    asked: dict[str, str | Decimal] = {}  # invoice -> what its rows ask so far
+    since a row that is not positive replays the book anyway): a row asking more than its
+    invoice's total replays it at once, and only the invoices named by several rows sum them."""
+    asked: dict[str, Decimal] = {}  # invoice named by several rows -> what its rows ask so far
+    several: set[str] = set()
+    if replay is not None:
+        named = Counter(map(itemgetter("invoice_id"), chain.from_iterable(map(itemgetter("allocations"), payments))))
+        several = {invoice_id for invoice_id, count in named.items() if count > 1}
+        del named
     found_of: list[Found | None] = []
+    append = found_of.append
     for pay in payments:
         paid_on = pay["date"]
         rows = pay["allocations"]
@@ -114,14 +122,15 @@ def _as_given(payments: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
             given = row["amount"]
             amount = Decimal(given)
             if replay is not None:
-                invoice_id = invoice["id"]
-                before = asked.get(invoice_id)
-                if before is None:  # the first row naming the invoice: its text, kept by the row already
-                    asked[invoice_id], so_far = given, amount
-                else:
-                    asked[invoice_id] = so_far = (Decimal(before) if isinstance(before, str) else before) + amount
-                if amount <= 0 or so_far > Decimal(invoice["total"]):
+                total = invoice["total"]  # a row asking its total as written asks no more than it
+                if amount <= 0 or (given != total and amount > Decimal(total)):
                     replay.add((invoice["customer_id"], invoice["currency"]))
+                elif invoice["id"] in several:
+                    invoice_id = invoice["id"]
+                    before = asked.get(invoice_id)
+                    asked[invoice_id] = so_far = amount if before is None else before + amount
+                    if so_far > Decimal(total):
+                        replay.add((invoice["customer_id"], invoice["currency"]))
             text = str(amount)
             if day != paid_on:
                 found.append((day, [{"invoice_id": invoice["id"], "amount": text, "date": day}]))
@@ -132,12 +141,12 @@ def _as_given(payments: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
                 found.append((day, [row]))
             else:
                 found.append((day, [{"invoice_id": invoice["id"], "amount": text}]))
-        found_of.append(found)
+        append(found)
     return found_of
 
 
 def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: dict[str, Paid],
-        replay_all: bool = False) -> list[dict[str, Any]]:
+        replay_all: bool = False, by_id: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Allocate the credit notes among ``invoices`` (in place) and return the payments: those of
     ``payments`` with their allocations capped and spread (replaced in place), then one per
     entry of ``paid`` (id ``settled:<invoice>``) when something was left to pay.
@@ -146,9 +155,11 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
     invoice (``paid``), an allocation that is not positive, or an invoice its payment rows ask
     more of than its total. In every other book each payment row pays exactly what it says to
     the invoice it names (nothing is capped or spread): it is its own allocation. ``replay_all``
-    replays every book (what the result is tested against)."""
-    by_id = {inv["id"]: inv for inv in invoices}
-    unique = len({pay["id"] for pay in payments}) == len(payments)
+    replays every book (what the result is tested against). ``by_id``: ``invoices`` by id, when
+    the caller has them so already."""
+    if by_id is None:
+        by_id = {inv["id"]: inv for inv in invoices}
+    unique = len(set(map(itemgetter("id"), payments))) == len(payments)
     replay = None if replay_all or not unique else _books_of(invoices, paid, by_id)
     found_of = _as_given(payments, by_id, replay)
     if replay is None:
@@ -164,7 +175,10 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
             if replay is None or (inv["customer_id"], inv["currency"]) in replay:
                 events.append((inv["issue_date"], 0 if inv["kind"] == "invoice" else 1, inv["id"], inv))
         for p, pay in enumerate(payments):
-            for r, row in enumerate(pay["allocations"]):
+            rows = pay["allocations"]
+            if len(rows) == 1 and rows[0]["invoice_id"] not in slow:
+                continue
+            for r, row in enumerate(rows):
                 if row["invoice_id"] in slow:
                     found = found_of[p]
                     if found is None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -111,7 +111,7 @@ def parse_amount(text: str, locale: str) -> Decimal:
         return -value if negative else value
     try:
         value = parse_decimal(core, locale=locale, strict=True)
-    except NumberFormatError:
+    except (NumberFormatError, InvalidOperation):  # InvalidOperation: Babel on digits past Decimal's precision
         raise ValueError(f"{text!r} is not a number in the format {example(locale)}") from None
     if not value.is_finite():
         raise ValueError(f"{text!r} is not a number")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +149,23 @@ def _columns(path: Path, mapping: FileMapping, columns: dict[str, str], what: st
     return cols, table, formats, f"{table.name}: {table.how()}, {formats.how()}"
 
 
+def _by_id(invoices: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The invoices and credit notes by id."""
+    return dict(zip(map(itemgetter("id"), invoices), invoices, strict=True))
+
+
+def _invoices_only(by_id: dict[str, dict[str, Any]], invoices: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """``by_id`` without its credit notes (what a payment row may name)."""
+    ids = map(itemgetter("id"), invoices)
+    notes = list(compress(ids, map("invoice".__ne__, map(itemgetter("kind"), invoices))))
+    if not notes:
+        return by_id
+    only = by_id.copy()
+    for note in notes:
+        del only[note]
+    return only
+
+
 @with_gc_paused  # millions of records and no cycles: the collector would traverse the growing heap again and again
 def read_mapped(mapping: FileMapping, company: str, rejected: Rejected | None = None, bulk: bool = True,
                 ) -> tuple[dict[str, Any], list[Issue], list[str]]:
@@ -170,9 +189,10 @@ def read_mapped(mapping: FileMapping, company: str, rejected: Rejected | None = 
         records, issues, paid = convert_invoices(table.rows(columns), m, table.name, settled, rejected, formats)
     notes.append(note)
     payments: list[dict[str, Any]] = []
+    by_id = _by_id(records["invoices"])
     if m.payments is not None and m.payment_columns is not None:
         columns = m.payment_columns.mapped()
-        invoices = {inv["id"]: inv for inv in records["invoices"] if inv["kind"] == "invoice"}
+        invoices = _invoices_only(by_id, records["invoices"])
         if bulk:
             cols, table, formats, note = _columns(m.payments, m, columns, "payment")
             payments, found = bulk_payments(cols, m, table.name, invoices, rejected, formats)
@@ -182,7 +202,8 @@ def read_mapped(mapping: FileMapping, company: str, rejected: Rejected | None = 
             payments, found = convert_payments(table.rows(columns), m, table.name, invoices, rejected, formats)
         notes.append(note)
         issues += found
-    records["payments"] = net(records["invoices"], payments, paid)
+    records["payments"] = net(records["invoices"], payments, paid, by_id=by_id)
+    del by_id
     if m.orders is not None and m.order_columns is not None:
         columns = m.order_columns.mapped()
         table, formats, note = _open(m.orders, m, columns, "order")
