@@ -117,14 +117,18 @@ def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, sou
     issues: list[Issue] = []
     for name in COLLECTION_NAMES:
         pulled: dict[str, Any] = {}
+        flag_days = name == "invoices" and seen_on is not None and not first_sync
         for index, raw in enumerate(pull.records.get(name, ())):
-            rid = _record_id(raw)
-            if rid is None:
+            plain = type(raw) is dict  # the common case, without _record_id's and _field's calls
+            rid = raw.get("id") if plain else _record_id(raw)
+            if type(rid) is not str:
+                rid = _record_id(raw)
+            if rid is None or rid == "":
                 issues.append(Issue(source=source, record_type=name.rstrip("s"), record_id=f"#{index + 1}",
                                     field="id", message="record without an id cannot be stored; left out"))
                 continue
-            if name == "invoices" and seen_on is not None and not first_sync:
-                raw = _with_flag_day(raw, records[name].get(rid), seen_on)
+            if flag_days and (not plain or raw.get("disputed")):
+                raw = _with_flag_day(raw, records[name].get(rid), seen_on)  # type: ignore[arg-type]
             pulled[rid] = raw
         gone = set(pull.deletions.get(name, ()))
         if (pull.complete or name in pull.complete_collections) and name not in pull.unidentified:

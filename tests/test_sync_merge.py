@@ -57,3 +57,13 @@ def test_merge__a_complete_pull_keeps_a_customer_that_a_remaining_record_names()
     assert merged.removed == {"customers": ["c3"]}
     deleted = merge(None, stored, PullResult(deletions={"customers": ("c2",)}), "test")
     assert deleted.removed == {"customers": ["c2"]}  # a deletion the source reports still applies
+
+
+def test_merge__ids_of_dicts_and_models_alike_and_a_record_without_one_reported():
+    from types import SimpleNamespace
+
+    records = [{"id": 7}, {"id": ""}, {"id": None}, {"total": "1"}, SimpleNamespace(id=8), SimpleNamespace(id=""),
+               {"id": "i9"}, SimpleNamespace(id="i10")]
+    merged = merge(None, {}, PullResult(records={"invoices": records}), "test")
+    assert list(merged.records["invoices"]) == ["7", "8", "i9", "i10"]
+    assert [(i.record_id, i.field) for i in merged.issues] == [("#2", "id"), ("#3", "id"), ("#4", "id"), ("#6", "id")]
