@@ -2,7 +2,8 @@
 
 Records are upserted by (company, collection, id) and removed by deletions, so successive
 incremental pulls accumulate history; the merged snapshot is what the scorer reads. Each row
-keeps a hash of its payload: a record pulled again unchanged is not written again, and the
+keeps a hash of its payload: a record pulled again unchanged is not written again (most never
+get here: ``merge`` leaves out those equal to their stored version, ``merge.stored_as``), and the
 rest are written in bulk (``bulk.py``): the changed ones upserted, the new ones inserted.
 Payloads are serialised by one JSON encoder (``payloads.py``), in the same pass as their hash
 (``_rows``), and read back a part of the rows at a time (``_decode``). A collection the
