@@ -33,7 +33,8 @@ class Merged:
 
     Attributes:
       records: collection -> id -> raw record, after the merge.
-      upserts: collection -> [(id, raw)] to write.
+      upserts: collection -> [(id, raw)] to write: the pulled records, but those the snapshot
+        holds already as they are (``stored_as``).
       removed: collection -> ids to delete.
       stored: collection -> how many records the snapshot held before the merge.
     """
@@ -64,6 +65,32 @@ def _record_id(raw: Any) -> str | None:
 
 def _field(raw: Any, name: str) -> Any:
     return raw.get(name) if isinstance(raw, dict) else getattr(raw, name, None)
+
+
+def stored_as(raw: Any, before: Any) -> bool:
+    """Whether ``raw``'s snapshot payload (``rows.dumps``) is the one ``before`` was read from
+    (the stored record, decoded from its JSON), byte for byte, so it need not be serialised and
+    hashed again: equal, and every value that is not a text of the same type as the stored one
+    (``True == 1 == 1.0`` and ``0.0 == -0.0``, but they are written differently). A record
+    that is not a plain dict is never taken as stored (the snapshot compares its hash)."""
+    return type(raw) is dict and type(before) is dict and raw == before and _same_types(raw, before)
+
+
+def _same_types(value: Any, before: Any) -> bool:
+    """Of two equal values: each leaf is written as the other (see ``stored_as``)."""
+    kind = type(value)
+    if kind is str:
+        return True
+    if kind is not type(before):
+        return False
+    if kind is dict:
+        return all(type(key) is str and (type(item) is str or _same_types(item, before[key]))
+                   for key, item in value.items())
+    if kind is list:
+        return all(type(item) is str or _same_types(item, other) for item, other in zip(value, before, strict=True))
+    if kind is float:
+        return repr(value) == repr(before)
+    return kind is bool or kind is int or value is None
 
 
 def _keep_named_customers(records: Records, removed: dict[str, list[str]], stored: Records,
@@ -117,14 +144,18 @@ def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, sou
     issues: list[Issue] = []
     for name in COLLECTION_NAMES:
         pulled: dict[str, Any] = {}
+        flag_days = name == "invoices" and seen_on is not None and not first_sync
         for index, raw in enumerate(pull.records.get(name, ())):
-            rid = _record_id(raw)
-            if rid is None:
+            plain = type(raw) is dict  # the common case, without _record_id's and _field's calls
+            rid = raw.get("id") if plain else _record_id(raw)
+            if type(rid) is not str:
+                rid = _record_id(raw)
+            if rid is None or rid == "":
                 issues.append(Issue(source=source, record_type=name.rstrip("s"), record_id=f"#{index + 1}",
                                     field="id", message="record without an id cannot be stored; left out"))
                 continue
-            if name == "invoices" and seen_on is not None and not first_sync:
-                raw = _with_flag_day(raw, records[name].get(rid), seen_on)
+            if flag_days and (not plain or raw.get("disputed")):
+                raw = _with_flag_day(raw, records[name].get(rid), seen_on)  # type: ignore[arg-type]
             pulled[rid] = raw
         gone = set(pull.deletions.get(name, ()))
         if (pull.complete or name in pull.complete_collections) and name not in pull.unidentified:
@@ -133,8 +164,9 @@ def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, sou
         for rid in gone:
             del records[name][rid]
         records[name].update(pulled)
-        if pulled:
-            upserts[name] = list(pulled.items())
+        before = stored.get(name) or {}
+        if changed := [(rid, raw) for rid, raw in pulled.items() if not stored_as(raw, before.get(rid))]:
+            upserts[name] = changed
         if gone:
             removed[name] = sorted(gone)
     _keep_named_customers(records, removed, stored, set(pull.deletions.get("customers", ())))

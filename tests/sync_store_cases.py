@@ -83,6 +83,32 @@ def check_unchanged_records_cost_no_write(store: Store, chunk: int | None = None
     assert len(stored["invoices"]) == 3001
 
 
+def check_new_rows_inserted_as_they_come(store: Store) -> None:
+    """``bulk_insert`` takes its rows from an iterator (SQLite: a few at a time); a key already in
+    the table, or a row that cannot be made, fails the whole write: nothing of it is kept."""
+    from arwatch.sync.store import bulk
+    from arwatch.sync.store.schema import snapshot
+
+    columns, keys = ("company", "collection", "record_id", "payload", "run_id", "content_hash"), \
+        ("company", "collection", "record_id")
+
+    def rows(ids, run_id, fail_at=None):
+        for rid in ids:
+            if rid == fail_at:
+                raise TypeError("cannot store object as JSON")
+            yield "acme", "invoices", rid, f'{{"id":"{rid}"}}', run_id, None
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bulk, "PART", 2)
+        with store.begin() as conn:
+            assert bulk.bulk_insert(conn, snapshot, columns, rows(["I1", "I2", "I3"], "r1"), keys) == 3
+        with pytest.raises(Exception, match="(?i)unique"), store.begin() as conn:  # the driver's or SQLAlchemy's
+            bulk.bulk_insert(conn, snapshot, columns, rows(["I4", "I5", "I6", "I1"], "r2"), keys)
+        with pytest.raises(TypeError), store.begin() as conn:
+            bulk.bulk_insert(conn, snapshot, columns, rows(["I7", "I8", "I9"], "r3", fail_at="I9"), keys)
+    assert store.snapshot.load("acme")[1] == {"invoices": {rid: {"id": rid} for rid in ("I1", "I2", "I3")}}
+
+
 def check_snapshot_reads_back_in_parts(store: Store) -> None:
     """Records of every shape read back as ``json.loads`` of what was saved, when the rows come
     in several parts (each part's payloads are decoded together); a damaged payload raises as

@@ -17,6 +17,7 @@ from sync_store_cases import (
     check_audit_is_append_only,
     check_closed_ladder_steps_kept_as_done,
     check_lock,
+    check_new_rows_inserted_as_they_come,
     check_snapshot_accumulates_and_deletes,
     check_snapshot_reads_back_in_parts,
     check_stale_lock_taken_over,
@@ -108,6 +109,10 @@ def test_postgres__new_rows_copied_straight_in_and_a_key_already_there_fails_the
         bulk_insert(conn, snapshot, columns, [("acme", "invoices", "I2", '{"id":"I2"}', "r2", None),
                                               ("acme", "invoices", "I1", '{"id":"I1","x":1}', "r2", None)], keys)
     assert pg_store.snapshot.load("acme")[1] == {"invoices": {"I1": {"id": "I1"}}}
+
+
+def test_postgres__new_rows_inserted_as_they_come(pg_store):
+    check_new_rows_inserted_as_they_come(pg_store)
 
 
 def test_postgres__snapshot_accumulates(pg_store):

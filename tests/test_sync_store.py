@@ -8,6 +8,7 @@ from sync_store_cases import (
     check_audit_is_append_only,
     check_closed_ladder_steps_kept_as_done,
     check_lock,
+    check_new_rows_inserted_as_they_come,
     check_snapshot_accumulates_and_deletes,
     check_snapshot_reads_back_in_parts,
     check_stale_lock_taken_over,
@@ -55,6 +56,10 @@ def test_snapshot__unchanged_records_cost_no_write(tmp_path):
 
 def test_snapshot__unchanged_records_cost_no_write_when_saved_in_chunks(tmp_path):
     check_unchanged_records_cost_no_write(open_store(tmp_path / "s.sqlite3"), chunk=700)
+
+
+def test_snapshot__new_rows_inserted_as_they_come_and_a_key_already_there_fails_the_whole_write(tmp_path):
+    check_new_rows_inserted_as_they_come(open_store(tmp_path / "s.sqlite3"))
 
 
 def test_lock__second_run_refused_until_released(tmp_path):

@@ -2,17 +2,20 @@
 
 Records are upserted by (company, collection, id) and removed by deletions, so successive
 incremental pulls accumulate history; the merged snapshot is what the scorer reads. Each row
-keeps a hash of its payload: a record pulled again unchanged is not written again, and the
+keeps a hash of its payload: a record pulled again unchanged is not written again (most never
+get here: ``merge`` leaves out those equal to their stored version, ``merge.stored_as``), and the
 rest are written in bulk (``bulk.py``): the changed ones upserted, the new ones inserted.
-Payloads are serialised by one JSON encoder (``payloads.py``) and read back a part of the
-rows at a time (``_decode``).
+Payloads are serialised by one JSON encoder (``payloads.py``), in the same pass as their hash
+(``_rows``), and read back a part of the rows at a time (``_decode``). A collection the
+snapshot does not hold yet (a first sync) is streamed in: each row is made as the store takes
+the ones before it (on PostgreSQL the server stores them meanwhile), and none is kept.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, select
@@ -20,19 +23,30 @@ from sqlalchemy import Connection, and_, delete, select
 from arwatch.core.gcpause import with_gc_paused
 
 from .bulk import bulk_insert, bulk_upsert
-from .payloads import payload_texts
+from .payloads import payload_text
 from .rows import CHUNK, StoreTable, dumps, upsert
 from .schema import companies, cursors, snapshot
 
 Records = dict[str, dict[str, Any]]  # collection -> record id -> raw record
 _COLUMNS = ("company", "collection", "record_id", "payload", "run_id", "content_hash")
 _KEYS = ("company", "collection", "record_id")
-SAVE_CHUNK = 50_000  # records serialised and written at once (their payload texts are the bulk of the memory)
+_NEW = object()  # a record id the snapshot does not hold yet
+Row = tuple[str, str, str, str, str, str]  # in the order of _COLUMNS
+SAVE_CHUNK = 50_000  # records of a stored collection serialised and compared at once (their texts: the memory)
 
 
 def content_hash(payload: str) -> str:
     """A stored record's payload hash (128-bit BLAKE2b, hex)."""
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+
+
+def _rows(company: str, collection: str, pairs: Iterable[tuple[str, Any]], run_id: str) -> Iterator[Row]:
+    """The snapshot row of each (id, record): its payload (``payload_text``) and ``content_hash``
+    of it, made in one pass as they are asked for."""
+    text_of, blake2b = payload_text, hashlib.blake2b
+    for record_id, raw in pairs:
+        text = text_of(raw)
+        yield company, collection, record_id, text, run_id, blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _decode(payloads: list[str]) -> list[Any]:
@@ -78,18 +92,20 @@ class SnapshotTable(StoreTable):
         written = 0
         for collection, pairs in upserts.items():
             stored = self._hashes(conn, company, collection)
+            if not stored:  # all new (a first sync): each row made as the store takes the ones before it
+                written += bulk_insert(conn, snapshot, _COLUMNS, _rows(company, collection, pairs, run_id), _KEYS)
+                continue
             pairs = list(pairs)
             for start in range(0, len(pairs), SAVE_CHUNK):  # the payloads of one chunk in memory at a time
-                part = pairs[start:start + SAVE_CHUNK]
-                texts = payload_texts([raw for _, raw in part])
-                rows = [(company, collection, rid, text, run_id, digest)
-                        for (rid, _), text, digest in zip(part, texts, map(content_hash, texts), strict=True)
-                        if stored.get(rid) != digest]
-                changed = [row for row in rows if row[2] in stored] if stored else []
+                changed, new = [], []
+                for row in _rows(company, collection, pairs[start:start + SAVE_CHUNK], run_id):
+                    digest = stored.get(row[2], _NEW)
+                    if digest is _NEW:
+                        new.append(row)
+                    elif digest != row[5]:
+                        changed.append(row)
                 bulk_upsert(conn, snapshot, _COLUMNS, changed, _KEYS)
-                bulk_insert(conn, snapshot, _COLUMNS, [row for row in rows if row[2] not in stored]
-                            if changed else rows, _KEYS)
-                written += len(rows)
+                written += len(changed) + bulk_insert(conn, snapshot, _COLUMNS, new, _KEYS)
         for collection, ids in removed.items():
             ids = list(ids)
             for start in range(0, len(ids), CHUNK):
