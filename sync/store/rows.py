@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -44,6 +44,19 @@ def _default(value: Any) -> Any:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, default=_default, separators=(",", ":"), sort_keys=True)
+
+
+def copy_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """PostgreSQL: ``rows`` (tuples in the order of ``columns``) appended to ``table`` by one
+    ``COPY ... FROM STDIN`` through the driver (psycopg 3), in the transaction SQLAlchemy began:
+    nothing is visible, or kept after a crash, before it commits. A serial id column takes its
+    values in the order of the rows, as an ``INSERT`` of them one after another would."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    names = ", ".join(f'"{c}"' for c in columns)
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
