@@ -78,3 +78,12 @@ def test_indented_json__the_bytes_of_json_dumps_indent_1(written):
 def test_indented_json__a_text_pydantic_cannot_write_is_written_by_json_dumps():
     written = WrittenState(holds=(Hold(customer_id="c\ud800", rule="r", reason="x", since=T),))
     assert indented_json(written) == json.dumps(written.model_dump(mode="json"), indent=1).encode()
+
+
+def test_indented_json__runs_outside_ascii_inside_one_another_and_many_distinct_ones():
+    nested = ["€", "é€", "€é\x7f", "\x7f", "ü😀€", "😀", "x€y", "€€€"]
+    many = [chr(0x400 + i) + chr(0x4E00 + i) for i in range(100)]  # more distinct runs than replaced one by one
+    for texts in (nested, many, nested + many):
+        written = WrittenState(holds=tuple(Hold(customer_id=f"h{i}", rule="r", reason=t, since=T)
+                                           for i, t in enumerate(texts)))
+        assert indented_json(written) == json.dumps(written.model_dump(mode="json"), indent=1).encode()
