@@ -7,7 +7,7 @@ is already in ``desired``. Applying the result and diffing again yields an empty
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from .actions import Change, DesiredState, Diff, Flag, Hold, Op, Task, WrittenState, remembered
 
@@ -30,21 +30,15 @@ def _flag_changed(old: Flag, new: Flag) -> bool:
     return (old.level, old.segment, reason_ids(old)) != (new.level, new.segment, reason_ids(new))
 
 
-def _fields(**fields: Any) -> dict[str, Any]:
-    return fields
-
-
 def _changes(old: Mapping[str, _Item], new: Mapping[str, _Item], add: Op, remove: Op, field: str,
              why_add: Callable[[_Item], str], why_remove: str,
              changed: Callable[[_Item, _Item], bool] | None = None) -> tuple[list[Change], list[Change]]:
-    """Keyed comparison of one kind: (additions and changes, removals), each in key order. A
-    change is built of values already validated (the items, their keys, texts and an ``Op``),
-    so it is not validated again (``model_construct``: a sync's first run makes one per flag)."""
-    added = [Change.model_construct(**_fields(op=add, key=key, customer_id=item.customer_id, before=old.get(key),
-                                              why=why_add(item), **{field: item}))
+    """Keyed comparison of one kind: (additions and changes, removals), each in key order."""
+    added = [Change(op=add, key=key, customer_id=item.customer_id, before=old.get(key),
+                    why=why_add(item), **{field: item})
              for key, item in sorted(new.items())
              if key not in old or (changed is not None and changed(old[key], item))]
-    removed = [Change.model_construct(op=remove, key=key, customer_id=item.customer_id, before=item, why=why_remove)
+    removed = [Change(op=remove, key=key, customer_id=item.customer_id, before=item, why=why_remove)
                for key, item in sorted(old.items()) if key not in new]
     return added, removed
 

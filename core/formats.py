@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
@@ -155,26 +155,17 @@ class _Layout:
     frac: tuple[int, int]
     quantum: Decimal
 
-    @cached_property
-    def places(self) -> int:
-        """Digits after the point that ``quantum`` keeps."""
-        return max(-int(self.quantum.as_tuple().exponent), 0)
-
     def render(self, value: Number) -> str | None:
         """``value`` written in this layout; None where Babel should write it (NaN, infinity, ...)."""
-        plain = _plain(str(value), self.places) if isinstance(value, float) else None
-        if plain is not None:
-            negative, whole, part = plain
-        else:
-            try:
-                d = value if isinstance(value, Decimal) else Decimal(str(value))
-                if not d.is_finite():
-                    return None
-                negative = int(d.is_signed())
-                rounded = abs(d).normalize().quantize(self.quantum)
-            except (InvalidOperation, ValueError, TypeError):
+        try:
+            d = value if isinstance(value, Decimal) else Decimal(str(value))
+            if not d.is_finite():
                 return None
-            whole, _, part = f"{rounded:f}".partition(".")
+            negative = int(d.is_signed())
+            rounded = abs(d).normalize().quantize(self.quantum)
+        except (InvalidOperation, ValueError, TypeError):
+            return None
+        whole, _, part = f"{rounded:f}".partition(".")
         if len(whole) < self.int_min:
             whole = "0" * (self.int_min - len(whole)) + whole
         size, grouped = self.grouping[0], ""
@@ -191,19 +182,6 @@ class _Layout:
                 part = part[:-1]
             fraction = self.decimal + part
         return self.prefix[negative] + whole + grouped + fraction + self.suffix[negative]
-
-
-def _plain(text: str, places: int) -> tuple[int, str, str] | None:
-    """(sign, whole digits, digits after the point) of the decimal ``text`` (a float as ``str``
-    writes it) quantized to ``places``, when that needs no rounding (a float holding cents, as
-    amounts do): what ``Decimal(text).normalize().quantize(...)`` gives, without a Decimal.
-    None where it would round, or for an exponent, NaN or infinity: the Decimal decides."""
-    negative = text.startswith("-")
-    whole, _, part = text.removeprefix("-").partition(".")
-    part = part.rstrip("0")
-    if len(part) > places or not whole.isdigit() or (part and not part.isdigit()):
-        return None
-    return int(negative), whole, part.ljust(places, "0")
 
 
 def _affix(text: str, currency: str | None, locale: Locale) -> str | None:

@@ -336,9 +336,9 @@ def plan_flags(board: ScoreBoard, policy: Policy, today: dt.date,
         if kept is not None and _unchanged_flag(explained, c, kept, level, segment):
             flags.append(kept)
             continue
-        flags.append(Flag.model_construct(  # of validated values: a str id, level and segment, a float, texts
-            customer_id=cid, level=level, score=round(score, 1), segment=segment,
-            reasons=tuple(wording.reason(r.indicator, r.evidence) for r in explained.reasons(c)), as_of=today))
+        flags.append(Flag(customer_id=cid, level=level, score=round(score, 1), segment=segment,
+                          reasons=tuple(wording.reason(r.indicator, r.evidence) for r in explained.reasons(c)),
+                          as_of=today))
     return tuple(sorted(flags, key=lambda fl: fl.customer_id))
 
 
