@@ -6,6 +6,8 @@ import datetime as dt
 import json
 
 import pytest
+from sqlalchemy import text
+from test_sync_postgres import pg_database  # noqa: F401  (the fixture)
 
 from arwatch.adapters.file.target import indented_json
 from arwatch.core.actions import Change, Flag, Hold, Op, Override, Task, WrittenState
@@ -78,3 +80,46 @@ def test_indented_json__the_bytes_of_json_dumps_indent_1(written):
 def test_indented_json__a_text_pydantic_cannot_write_is_written_by_json_dumps():
     written = WrittenState(holds=(Hold(customer_id="c\ud800", rule="r", reason="x", since=T),))
     assert indented_json(written) == json.dumps(written.model_dump(mode="json"), indent=1).encode()
+
+
+def test_indented_json__runs_outside_ascii_inside_one_another_and_many_distinct_ones():
+    nested = ["€", "é€", "€é\x7f", "\x7f", "ü😀€", "😀", "x€y", "€€€"]
+    many = [chr(0x400 + i) + chr(0x4E00 + i) for i in range(100)]  # more distinct runs than replaced one by one
+    for texts in (nested, many, nested + many):
+        written = WrittenState(holds=tuple(Hold(customer_id=f"h{i}", rule="r", reason=t, since=T)
+                                           for i, t in enumerate(texts)))
+        assert indented_json(written) == json.dumps(written.model_dump(mode="json"), indent=1).encode()
+
+
+def _texts_round_trip(store):
+    """Journal intents and audit entries of texts COPY's text format must escape come back as written."""
+    changes = [Change(op=Op.PLACE_HOLD, key=f"hold:{t}", customer_id=t, why=t,
+                      hold=Hold(customer_id=t, rule="r\\n", reason=t + "\t\\t", since=T)) for t in TEXTS]
+    ids = store.journal.intend("texts", "run1", changes)
+    with store.begin() as conn:
+        store.audit.append_many(conn, "texts", [(c, None if i % 2 else c.key) for i, c in enumerate(changes)],
+                                "arwatch", "run1")
+    entries = {e["id"]: e for e in store.journal.entries("texts")}
+    assert [(entries[i]["key"], entries[i]["change"]) for i in ids] == [(c.key, c.model_dump_json()) for c in changes]
+    audit = store.audit.entries("texts")
+    assert [(a["key"], a["customer_id"], a["why"], a["after"], a["external_id"]) for a in audit] == [
+        (c.key, c.customer_id, c.why, c.hold.model_dump_json(), None if i % 2 else c.key)
+        for i, c in enumerate(changes)]
+    assert all(a["at"].tzinfo is not None or store.engine.dialect.name == "sqlite" for a in audit)
+
+
+def test_intend_and_audit__texts_to_escape_come_back_as_written_on_sqlite(tmp_path):
+    _texts_round_trip(open_store(tmp_path / "state.sqlite3"))
+
+
+@pytest.mark.postgres
+def test_intend_and_audit__texts_to_escape_come_back_as_written_on_postgresql(pg_database):  # noqa: F811
+    store = open_store(pg_database)
+    try:
+        _texts_round_trip(store)
+    finally:
+        with store.begin() as conn:  # the session's database left as found (the audit log only by TRUNCATE)
+            conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
+            conn.execute(text("TRUNCATE audit_log, journal"))
+            conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
+        store.close()

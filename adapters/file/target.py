@@ -46,7 +46,28 @@ def _plain_float(value: float) -> bool:
 
 
 def _escaped(run: re.Match[bytes]) -> bytes:
-    return encode_basestring_ascii(run.group().decode("utf-8"))[1:-1].encode("ascii")
+    return _escape(run.group())
+
+
+def _escape(run: bytes) -> bytes:
+    return encode_basestring_ascii(run.decode("utf-8"))[1:-1].encode("ascii")
+
+
+_FEW_RUNS = 64  # distinct runs outside ASCII replaced text-wide, one after another; more: one pass
+
+
+def _ascii(text: bytes) -> bytes:
+    """``text`` (UTF-8 JSON) with every character outside printable ASCII escaped as ``json.dumps``
+    escapes it. A worklist repeats the same few such characters (a currency sign, a name's
+    accents) many times: each distinct run is escaped once and replaced throughout (a run of
+    UTF-8 is found only at character boundaries, and escaping goes character by character, so
+    the order of the replacements does not matter); many distinct runs go through one pass."""
+    runs = set(_OUTSIDE_ASCII.findall(text))
+    if len(runs) > _FEW_RUNS:
+        return _OUTSIDE_ASCII.sub(_escaped, text)
+    for run in sorted(runs, key=len, reverse=True):
+        text = text.replace(run, _escape(run))
+    return text
 
 
 def indented_json(written: WrittenState) -> bytes:
@@ -59,7 +80,7 @@ def indented_json(written: WrittenState) -> bytes:
     the text of a large worklist is never held as a Python string as well."""
     try:
         if all(_plain_float(f.score) for f in written.flags):
-            return _OUTSIDE_ASCII.sub(_escaped, written.__pydantic_serializer__.to_json(written, indent=1))
+            return _ascii(written.__pydantic_serializer__.to_json(written, indent=1))
     except ValueError:  # pydantic_core.PydanticSerializationError
         pass
     return json.dumps(written.model_dump(mode="json"), indent=1).encode("ascii")

@@ -16,7 +16,7 @@ from arwatch.core.contract import NoteAnswer
 
 from .rows import StoreTable
 from .schema import audit
-from .written import executemany, item_of
+from .written import insert_many, item_of
 
 ANSWER_OP = "answer"
 
@@ -33,7 +33,7 @@ class AuditLog(StoreTable):
         if not entries:
             return
         at = self.now()
-        executemany(conn, audit.insert(), [{
+        insert_many(conn, audit, [{
             "company": company, "at": at, "actor": actor, "op": change.op.value, "key": change.key,
             "customer_id": change.customer_id,
             "before": change.before.model_dump_json() if change.before else None,

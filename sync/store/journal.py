@@ -6,16 +6,17 @@ to tell whether the write happened (``recovered``) or not (``abandoned``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, select, update
+from sqlalchemy import BigInteger, Connection, and_, bindparam, select, update
+from sqlalchemy.sql.elements import ColumnElement
 
 from arwatch.core.actions import Change
 
 from .rows import StoreTable
 from .schema import journal
-from .written import executemany
+from .written import among, insert_many
 
 INTENT, DONE, FAILED, RECOVERED, ABANDONED = "intent", "done", "failed", "recovered", "abandoned"
 IDS_PER_STATEMENT = 500  # ids bound in one ``IN (...)``: far below any backend's limit on parameters
@@ -25,14 +26,32 @@ class _NotInOrder(Exception):
     """The intents just inserted did not read back as the batch, in order (never expected)."""
 
 
+def _id_sets(conn: Connection, ids: Sequence[int]) -> Iterator[tuple[ColumnElement[bool], dict[str, Any]]]:
+    """The conditions (and their parameters) that select exactly the entries ``ids``: a range
+    when the ids are consecutive (as a batch's intents are), one array on PostgreSQL, else
+    ``IDS_PER_STATEMENT`` at a time."""
+    if not ids:
+        return
+    low, high = min(ids), max(ids)
+    if high - low + 1 == len(ids) == len(set(ids)):
+        yield journal.c.id.between(bindparam("low"), bindparam("high")), {"low": low, "high": high}
+        return
+    if conn.dialect.name == "postgresql":
+        yield among(conn, journal.c.id, "ids", BigInteger), {"ids": list(ids)}
+        return
+    for start in range(0, len(ids), IDS_PER_STATEMENT):
+        yield among(conn, journal.c.id, "ids", BigInteger), {"ids": list(ids[start:start + IDS_PER_STATEMENT])}
+
+
 class Journal(StoreTable):
 
     def intend(self, company: str, run_id: str, changes: Sequence[Change]) -> list[int]:
         """Commit one intent per change; returns their ids, in order.
 
-        The batch is inserted in one ``executemany`` and its ids read back in the same
-        transaction: the run's open intents by id, whose last ``len(changes)`` are this batch's
-        (ids grow with each insert of a transaction, and the run id is this run's alone); their
+        The batch is inserted at once (``insert_many``: SQLite's ``executemany``, PostgreSQL's
+        ``COPY``) and its ids read back in the same transaction: the run's open intents by id,
+        whose last ``len(changes)`` are this batch's (ids grow with each row inserted in a
+        transaction, and the run id is this run's alone); their
         keys are checked against the batch's, in order. Should they ever differ, the transaction
         is rolled back and the batch inserted again with ``INSERT ... RETURNING``, which SQLite
         runs one row at a time when the ids must come back in order.
@@ -45,7 +64,7 @@ class Journal(StoreTable):
         keys = [c.key for c in changes]
         try:
             with self.engine.begin() as conn:
-                executemany(conn, journal.insert(), rows)
+                insert_many(conn, journal, rows)
                 found = conn.execute(select(journal.c.id, journal.c.key).where(and_(
                     journal.c.company == company, journal.c.run_id == run_id, journal.c.status == INTENT))
                     .order_by(journal.c.id)).all()[-len(rows):]
@@ -62,17 +81,16 @@ class Journal(StoreTable):
                     external_ids: Sequence[str | None], keys: Sequence[str] | None = None) -> None:
         """Settle the entries ``entry_ids`` with ``status`` and their external ids. With ``keys``
         (the entries' keys, in the same order), the entries whose external id is their key (as
-        a file target's are) are settled by one UPDATE per ``IDS_PER_STATEMENT`` ids, the
-        others one by one."""
+        a file target's are) are settled by one UPDATE of a range of ids, or of a list
+        (``_id_sets``), the others one by one."""
         now = self.now()
         named = list(zip(entry_ids, external_ids, strict=False))
         if keys is not None:
             by_key = [i for (i, e), k in zip(named, keys, strict=True) if e == k]
             named = [(i, e) for (i, e), k in zip(named, keys, strict=True) if e != k]
-            same = update(journal).where(journal.c.id.in_(bindparam("ids", expanding=True))).values(
-                status=status, external_id=journal.c.key, finished_at=now)
-            for start in range(0, len(by_key), IDS_PER_STATEMENT):
-                conn.execute(same, {"ids": by_key[start:start + IDS_PER_STATEMENT]})
+            same = update(journal).values(status=status, external_id=journal.c.key, finished_at=now)
+            for part in _id_sets(conn, by_key):
+                conn.execute(same.where(part[0]), part[1])
         if named:
             conn.execute(update(journal).where(journal.c.id == bindparam("entry_id")).values(
                 status=status, external_id=bindparam("ext"), finished_at=now),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -44,6 +44,53 @@ def _default(value: Any) -> Any:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, default=_default, separators=(",", ":"), sort_keys=True)
+
+
+def copy_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """PostgreSQL: ``rows`` (tuples in the order of ``columns``) appended to ``table`` by one
+    ``COPY ... FROM STDIN`` through the driver (psycopg 3), in the transaction SQLAlchemy began:
+    nothing is visible, or kept after a crash, before it commits. A serial id column takes its
+    values in the order of the rows, as an ``INSERT`` of them one after another would."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    names = ", ".join(f'"{c}"' for c in columns)
+    rows = list(rows)
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        text = _copy_text(rows)
+        if text is not None:
+            copy.write(text)
+            return
+        for row in rows:
+            copy.write_row(row)
+
+
+def _copy_text(rows: Sequence[Sequence[Any]]) -> str | None:
+    """``rows`` in COPY's text format, when they hold only texts, NULLs and aware times (a
+    journal's or audit log's rows): each value escaped as psycopg's ``write_row`` escapes it,
+    without its work per value in Python. None for any other value: ``write_row`` writes them."""
+    out: list[str] = []
+    times: dict[dt.datetime, str] = {}
+    for row in rows:
+        cells = []
+        for value in row:
+            if value is None:
+                cells.append("\\N")
+            elif type(value) is str:
+                if "\\" in value:
+                    value = value.replace("\\", "\\\\")
+                if "\n" in value or "\r" in value or "\t" in value:
+                    value = value.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+                cells.append(value)
+            elif type(value) is dt.datetime and value.tzinfo is not None:
+                found = times.get(value)
+                if found is None:
+                    found = times[value] = value.isoformat()
+                cells.append(found)
+            else:
+                return None
+        out.append("\t".join(cells))
+    out.append("")
+    return "\n".join(out)
 
 
 def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:

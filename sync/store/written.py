@@ -15,13 +15,16 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, select
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import Connection, String, Table, and_, any_, bindparam, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import TypeEngine
 
 from arwatch.core.actions import ApplyResult, Change, Flag, Hold, Op, Override, Task, WrittenState, remembered
 
-from .rows import StoreTable, dumps, upsert
+from .bulk import bulk_upsert
+from .rows import StoreTable, copy_rows, dumps, upsert
 from .schema import hold_overrides, written
 
 _KINDS: dict[str, type[Flag | Hold | Task]] = {"flag": Flag, "hold": Hold, "task": Task}
@@ -31,12 +34,35 @@ DONE = "done"
 DONE_KEPT_DAYS = 400
 
 
+def among(conn: Connection, column: ColumnElement[Any], name: str, kind: type[TypeEngine[Any]]) -> ColumnElement[bool]:
+    """``column IN`` the list bound as ``name`` at execution: on PostgreSQL ``= ANY`` of one array
+    parameter (a statement of one bind however long the list, which the driver does not parse
+    again bind by bind), elsewhere an expanding ``IN``."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(kind())))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Append ``rows`` (dicts with the same keys) to ``table``, in the open transaction: on SQLite
+    by ``executemany``, on PostgreSQL by one ``COPY`` (``rows.copy_rows``); either way without
+    SQLAlchemy's work per row, which is most of an insert's time."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        columns = list(rows[0])
+        copy_rows(conn, table, columns, map(itemgetter(*columns), rows) if len(columns) > 1
+                  else ((row[columns[0]],) for row in rows))
+        return
+    executemany(conn, table.insert(), rows)
+
+
 def executemany(conn: Connection, stmt: UpdateBase, rows: Sequence[Mapping[str, Any]]) -> None:
     """``conn.execute(stmt, rows)``, one statement for many rows. On SQLite the rows go to the
     driver's ``executemany`` as tuples in the compiled statement's order, a value through its
     column's bind processor only where the column has one (a time), and each distinct value
-    once: SQLAlchemy's work per row is most of an insert's time there. Elsewhere (PostgreSQL)
-    SQLAlchemy runs it as usual (its inserts of many rows in one statement)."""
+    once: SQLAlchemy's work per row is most of an insert's time there. Elsewhere SQLAlchemy
+    runs it as usual."""
     if not rows:
         return
     if conn.dialect.name != "sqlite":
@@ -118,7 +144,7 @@ class WrittenTable(StoreTable):
         keys = [c.key for c, _ in placed]
         old = {k: (e, d) for k, e, d in conn.execute(  # keys bound at execution: no construct per key
             select(written.c.key, written.c.external_id, written.c.details)
-            .where(and_(written.c.company == company, written.c.key.in_(bindparam("keys", expanding=True)))),
+            .where(and_(written.c.company == company, among(conn, written.c.key, "keys", String))),
             {"keys": keys})} if keys else {}
         rows = []
         now = self.now()
@@ -138,6 +164,11 @@ class WrittenTable(StoreTable):
             stmt = sqlite.insert(written)
             executemany(conn, stmt.on_conflict_do_update(index_elements=["company", "key"], set_={
                 c: stmt.excluded[c] for c in rows[0] if c not in ("company", "key")}), rows)
+        elif conn.dialect.name == "postgresql" and rows:  # COPY into a staging table, one INSERT ... ON CONFLICT
+            last = {row["key"]: row for row in rows}  # a key twice: the later row wins, as on SQLite
+            columns = list(rows[0])
+            bulk_upsert(conn, written, columns, [tuple(row[c] for c in columns) for row in last.values()],
+                        ["company", "key"])
         else:
             upsert(conn, written, rows, ["company", "key"])
         if gone:

@@ -1,0 +1,169 @@
+"""Golden texts of whole syncs and of the demo plans: a faster planner or write path must not
+change one byte of what is written.
+
+Each case runs real syncs (the built-in planner and templates) into an empty store and digests
+what they left: the outbox (``changes.jsonl``, ``worklist.csv``, ``worklist.json``) and the
+store's journal, written and audit rows (every column but ids, run ids and timestamps), on
+SQLite and on PostgreSQL, in small batches and in one. The demo plans are digested whole
+(every flag, hold and task, letters included) in two locales. The digests were taken from main
+at d1f98c4, before the plan and write stages were made faster (issue 23).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from test_sync_postgres import pg_database  # noqa: F401  (the fixture)
+
+from arwatch.adapters.file import FileMapping, FileSource
+from arwatch.core.actions import WrittenState
+from arwatch.core.frame import LedgerFrame
+from arwatch.core.load import load_ledger
+from arwatch.core.planner import plan
+from arwatch.core.policy import Policy
+from arwatch.core.scoring import score
+from arwatch.demo.company import DEFAULT_TODAY, build_demo_company
+from arwatch.demo.synthetic import build_synthetic
+from arwatch.sync.planners import TemplatePlanner, default_planner
+from arwatch.sync.runner import run_sync
+from arwatch.sync.sources.demo import DemoSource
+from arwatch.sync.store import open_store
+
+T = DEFAULT_TODAY
+ROWS = {  # table: the columns digested, and the order
+    "journal": ("key, op, change, status, external_id, error", "id"),
+    "written": ("key, kind, customer_id, payload, external_id, details", "key"),
+    "audit_log": ("actor, op, key, customer_id, before, after, why, external_id", "id"),
+}
+
+SYNCS = {  # (case, batch size): the digest, the same on both stores
+    ("demo", 50): "02112283df5bec0964db4724f6167f4a1af108b207c95004b3ea9bef8435616f",
+    ("demo", 100_000): "02112283df5bec0964db4724f6167f4a1af108b207c95004b3ea9bef8435616f",
+    ("file", 7): "372c481a1b2c8954d1976e008ac3dcbe43a9cc21311f0e47f81dc1809906cc79",
+    ("file", 100_000): "372c481a1b2c8954d1976e008ac3dcbe43a9cc21311f0e47f81dc1809906cc79",
+}
+PLANS = {
+    "de_DE": "62bdf7e80b8ddd1d3f0ffc5842ba33f720b166ddd083b3bbdb3d3db7c975ae15",
+    "en_GB": "13fb9b5771f4266394c58db84f4ecafd8d70d86944a290f16bef8a489c94e478",
+}
+
+
+def _digest_store(store, company: str, outbox: Path) -> dict[str, str]:
+    found = {}
+    with store.engine.connect() as conn:
+        for table, (columns, order) in ROWS.items():
+            rows = conn.execute(text(f"SELECT {columns} FROM {table} WHERE company = :c ORDER BY {order}"),
+                                {"c": company}).all()
+            found[table] = hashlib.sha256(json.dumps([list(r) for r in rows]).encode()).hexdigest()
+    for name in ("changes.jsonl", "worklist.csv", "worklist.json"):
+        found[name] = hashlib.sha256((outbox / name).read_bytes()).hexdigest()
+    return found
+
+
+def _whole(parts: list[dict[str, str]]) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _demo_syncs(url: str, outbox: Path, batch_size: int) -> list[dict[str, str]]:
+    """The demo company synced on two days a month apart (each day's company generated anew)."""
+    store = open_store(url)
+    parts = []
+    try:
+        for day in (T - dt.timedelta(days=30), T):
+            source = DemoSource("demo", store, today=day, outbox=outbox)
+            summary = run_sync("demo", store, source, Policy(), day, planner=TemplatePlanner(),
+                               batch_size=batch_size, guard=None)
+            assert summary.status == "ok", summary.error
+            parts.append(_digest_store(store, "demo", outbox))
+    finally:
+        store.close()
+    return parts
+
+
+def _write_csv(folder: Path) -> dict:
+    """A small synthetic export (the end-to-end benchmark's layout): invoices and payments."""
+    data = build_synthetic(60, 1_500, 1_200, seed=5)
+    names = {c.id: c.name for c in data["customers"]}
+    with (folder / "invoices.csv").open("w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["Customer", "Customer Name", "Invoice", "Date", "Due", "Amount", "Currency"])
+        for inv in data["invoices"]:
+            amount = -inv.total if inv.kind.value == "credit_note" else inv.total
+            out.writerow([inv.customer_id, names[inv.customer_id], inv.id, inv.issue_date.isoformat(),
+                          inv.due_date.isoformat(), f"{amount:.2f}", inv.currency])
+    with (folder / "payments.csv").open("w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["Receipt", "Date", "Invoice", "Amount", "Customer"])
+        for pay in data["payments"]:
+            for alloc in pay.allocations:
+                out.writerow([pay.id, pay.date.isoformat(), alloc.invoice_id, f"{alloc.amount:.2f}", pay.customer_id])
+    return {"invoices": str(folder / "invoices.csv"), "payments": str(folder / "payments.csv"),
+            "outbox": str(folder / "outbox"), "date_format": "yyyy-mm-dd", "number_format": "1,234.56",
+            "encoding": "utf-8", "delimiter": ",", "currency": "EUR",
+            "columns": {"customer_id": "Customer", "customer_name": "Customer Name", "invoice_number": "Invoice",
+                        "invoice_date": "Date", "due_date": "Due", "amount": "Amount", "currency": "Currency"},
+            "payment_columns": {"payment_id": "Receipt", "payment_date": "Date", "invoice_number": "Invoice",
+                                "amount": "Amount", "customer_id": "Customer"}}
+
+
+def _file_syncs(url: str, folder: Path, batch_size: int) -> list[dict[str, str]]:
+    """The synthetic export synced on its day and again 35 days later (the same files)."""
+    settings = _write_csv(folder)
+    store = open_store(url)
+    parts = []
+    try:
+        for day in (T, T + dt.timedelta(days=35)):
+            source = FileSource("bench", FileMapping.model_validate(settings), store.records_of("bench"))
+            summary = run_sync("bench", store, source, Policy(), day, planner=default_planner,
+                               batch_size=batch_size, guard=None)
+            assert summary.status == "ok", summary.error
+            parts.append(_digest_store(store, "bench", folder / "outbox"))
+    finally:
+        store.close()
+    return parts
+
+
+def _sync_case(case: str, url: str, tmp_path: Path, batch_size: int) -> str:
+    if case == "demo":
+        return _whole(_demo_syncs(url, tmp_path / "outbox", batch_size))
+    return _whole(_file_syncs(url, tmp_path, batch_size))
+
+
+@pytest.mark.parametrize(("case", "batch_size"), sorted(SYNCS))
+def test_golden__syncs_on_sqlite_write_the_pinned_texts(case, batch_size, tmp_path):
+    found = _sync_case(case, f"sqlite:///{tmp_path / 'state.sqlite3'}", tmp_path, batch_size)
+    assert found == SYNCS[(case, batch_size)]
+
+
+@pytest.fixture
+def pg_url(pg_database):  # noqa: F811
+    store = open_store(pg_database)
+    with store.begin() as conn:  # a clean slate per case; the audit log only via TRUNCATE of all tables
+        conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
+        conn.execute(text("TRUNCATE companies, cursors, snapshot_records, written, audit_log, runs, journal, "
+                          "hold_overrides, locks, adapter_state, history, run_inputs, models, collector_notes"))
+        conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
+    store.close()
+    return pg_database
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("case", "batch_size"), sorted(SYNCS))
+def test_golden__syncs_on_postgresql_write_the_pinned_texts(case, batch_size, pg_url, tmp_path):
+    assert _sync_case(case, pg_url, tmp_path, batch_size) == SYNCS[(case, batch_size)]
+
+
+@pytest.mark.parametrize("locale", sorted(PLANS))
+def test_golden__demo_plans_render_the_pinned_texts(locale):
+    demo = build_demo_company(seed=7, today=T)
+    ledger, issues = load_ledger(demo.data, source="demo")
+    assert not issues
+    board = score(LedgerFrame.from_ledger(ledger, as_of=T), Policy())
+    desired = plan(board, WrittenState(), Policy(), T, default_planner.templates, locale=locale)
+    assert hashlib.sha256(desired.model_dump_json().encode()).hexdigest() == PLANS[locale]
