@@ -4,9 +4,13 @@
         [--populate] [--customers 2000] [--invoices 20000] [--paid 16000] [--orders 1000]
 
 The database must have ``arwatch`` and ``arwatch_sale`` installed (``-i arwatch,arwatch_sale``).
-``--populate`` creates the customers, posted invoices over 24 months, payments reconciled with them
-(some partly) and confirmed uninvoiced sale orders, in batches of hundreds, and commits. Then it
-times, each inside a transaction rolled back afterwards:
+``--populate`` creates the customers, posted invoices over 24 months (oldest first), payments
+reconciled with them (some partly) and confirmed uninvoiced sale orders, in batches of hundreds,
+and commits each batch; ``--workers`` processes post and pay at once, each with its own
+customers and journals (Odoo numbers and reconciles one entry at a time: a process's throughput
+is the ORM's, so processes are what scales on several cores). Run again after a stop,
+``--populate`` posts only the invoices still missing; ``--populate-payments`` pays the oldest
+unpaid ones, and can run while newer ones are still being posted. Then it times, each inside a transaction rolled back afterwards:
   * reading and scoring (SQL load + core) and the whole scoring run with its write-back, for the
     first 500, 1,000 and 2,000 customers, and a rerun in which nothing changed;
   * the hold check on a sale order confirmation, with and without the add-on's check.
@@ -18,8 +22,10 @@ import argparse
 import datetime as dt
 import random
 import statistics
+import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from arwatch.sync.clock import run_clock
@@ -43,6 +49,10 @@ def parse_args():
     parser.add_argument("--orders", type=int, default=1000)
     parser.add_argument("--journals", type=int, default=8, help="sale and bank journals to number in")
     parser.add_argument("--batch", type=int, default=250, help="records created and posted per call")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="processes populating at once, each with its own customers and journals")
+    parser.add_argument("--part", help=argparse.SUPPRESS)  # "W/N": this process is worker W of N
+    parser.add_argument("--stage", choices=("invoices", "payments"), help=argparse.SUPPRESS)
     parser.add_argument("--no-measure", action="store_true", help="populate only")
     parser.add_argument("--sizes", default="500,1000,2000")
     parser.add_argument("--repeat", type=int, default=3)
@@ -68,13 +78,6 @@ def batches(items, size):
 
 
 # ---------------------------------------------------------------------- populate
-def outstanding_account(env, company):
-    """Give the bank journal's inbound methods an outstanding account, so payments make entries."""
-    journal = env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", company.id)], limit=1)
-    _give_outstanding_account(env, journal)
-    return journal
-
-
 def _give_outstanding_account(env, journals):
     lines = journals.inbound_payment_method_line_ids.filtered(lambda m: not m.payment_account_id)
     if lines:
@@ -112,32 +115,94 @@ QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": Tr
 def populate(env, args):
     """Customers, posted invoices over 24 months (oldest first), payments, confirmed orders."""
     env = env(context=dict(env.context, **QUIET))
+    bench_journals(env, "sale", max(args.journals, args.workers))
+    bench_journals(env, "bank", max(args.journals, args.workers))
+    partners = bench_partners(env)
+    if len(partners) < args.customers:
+        partners |= env["res.partner"].create([{"name": f"Bench customer {i:04d}", "is_company": True}
+                                               for i in range(len(partners), args.customers)])
+    env.cr.commit()
+    in_workers(env, args, "invoices")
+    in_workers(env, args, "payments")
+    confirm_orders(env, args, bench_partners(env))
+
+
+def bench_partners(env):
+    return env["res.partner"].search([("name", "=like", "Bench customer %")], order="id")
+
+
+def in_workers(env, args, stage):
+    """Run ``stage`` for every worker's share: in this process for one worker, else in
+    ``args.workers`` processes at once (each its own Odoo, cursor and commits). A worker has
+    the customers and journals whose position modulo the worker count is its number, so
+    workers never number in the same journal nor lock the same customer."""
+    started = time.perf_counter()
+    if args.workers == 1:
+        run_stage(env, args, stage, 0, 1)
+    else:
+        env.cr.commit()
+        command = [sys.executable, str(Path(__file__).resolve()), "--odoo-bin", args.odoo_bin,
+                   "-d", args.database, "--customers", str(args.customers), "--invoices", str(args.invoices),
+                   "--paid", str(args.paid), "--journals", str(args.journals), "--batch", str(args.batch),
+                   "--workers", str(args.workers), "--stage", stage]
+        command += ["-c", args.config] if args.config else []
+        command += ["--addons-path", args.addons_path] if args.addons_path else []
+        procs = [subprocess.Popen([*command, "--part", f"{w}/{args.workers}"]) for w in range(args.workers)]
+        failed = [w for w, proc in enumerate(procs) if proc.wait() != 0]
+        if failed:
+            raise SystemExit(f"populate: {stage} worker(s) {failed} failed")
+    print(f"populate: {stage} done in {time.perf_counter() - started:.0f}s", flush=True)
+
+
+def run_stage(env, args, stage, worker, workers):
+    env = env(context=dict(env.context, **QUIET))
+    partners = bench_partners(env)
+    mine = {p.id for k, p in enumerate(partners) if k % workers == worker}
+    if stage == "invoices":
+        journals = [j for k, j in enumerate(bench_journals(env, "sale", 0)) if k % workers == worker]
+        post_invoices(env, args, partners, mine, journals, worker)
+    else:
+        journals = [j for k, j in enumerate(bench_journals(env, "bank", 0)) if k % workers == worker]
+        pay_invoices(env, args, mine, journals, worker)
+
+
+def post_invoices(env, args, partners, mine, journals, worker):
+    """This worker's share of ``args.invoices`` invoices (the same draw in every worker), posted
+    in date order so numbers follow dates; a sales team given, not searched per invoice."""
     rng = random.Random(7)
     today = run_clock().today  # the benchmark run starts here
-    sales = bench_journals(env, "sale", args.journals)
-    banks = bench_journals(env, "bank", args.journals)
-    t0 = time.perf_counter()
-    partners = env["res.partner"].create([{"name": f"Bench customer {i:04d}", "is_company": True}
-                                          for i in range(args.customers)])
-    env.cr.commit()
     specs = [(partners[k % len(partners)].id, today - dt.timedelta(days=rng.randint(1, 730)),
               round(rng.uniform(50, 5000), 2)) for k in range(args.invoices)]
-    specs.sort(key=lambda s: s[1])  # posted in date order, so numbers follow dates
+    specs = sorted((s for s in specs if s[0] in mine), key=lambda s: s[1])
+    # those already posted (a populate stopped part way) are not posted again
+    env.cr.execute("""SELECT partner_id, invoice_date, amount_untaxed FROM account_move
+                       WHERE move_type = 'out_invoice' AND state = 'posted' AND partner_id = ANY(%s)""", (list(mine),))
+    posted = Counter((pid, day, round(float(amount), 2)) for pid, day, amount in env.cr.fetchall())
+    specs = [s for s in specs if not _take(posted, s)]
     term = env.ref("account.account_payment_term_30days")
-    invoice_ids = []
+    team = {}
+    if "team_id" in env["account.move"]._fields:  # sale installed: its per-invoice team search
+        found = env["crm.team"].search([("company_id", "in", (env.company.id, False))], limit=1)
+        team = {"team_id": found.id} if found else {}
+    t0, done = time.perf_counter(), 0
     for k, chunk in enumerate(batches(specs, args.batch)):
         moves = env["account.move"].create([{
             "move_type": "out_invoice", "partner_id": pid, "invoice_date": day, "date": day,
-            "journal_id": sales[k % len(sales)].id,
-            "invoice_payment_term_id": term.id,
+            "journal_id": journals[k % len(journals)].id, "invoice_payment_term_id": term.id, **team,
             "invoice_line_ids": [(0, 0, {"name": "goods", "quantity": 1, "price_unit": amount, "tax_ids": [(5,)]})],
         } for pid, day, amount in chunk])
         moves.action_post()
-        invoice_ids += moves.ids
         env.cr.commit()
         env.invalidate_all()
-        progress("invoices posted", len(invoice_ids), len(specs), t0)
-    pay_and_order(env, args, env["account.move"].browse(invoice_ids[: args.paid]), partners, banks, rng)
+        done += len(chunk)
+        progress(f"invoices posted (worker {worker})", done, len(specs), t0)
+
+
+def _take(counter, key):
+    if counter[key] > 0:
+        counter[key] -= 1
+        return True
+    return False
 
 
 def progress(what, done, total, started):
@@ -145,13 +210,15 @@ def progress(what, done, total, started):
     print(f"populate: {done}/{total} {what} in {elapsed:.0f}s ({done / max(elapsed, 1e-9):.0f}/s)", flush=True)
 
 
-def pay_and_order(env, args, pay_invoices, partners, journals, rng):
-    """Pay ``pay_invoices`` (10% of them half) by payments posted and reconciled a batch at a time;
-    then confirm ``args.orders`` sale orders, left uninvoiced."""
-    env = env(context=dict(env.context, **QUIET))
+def pay_invoices(env, args, mine, journals, worker):
+    """Pay this worker's share of the ``args.paid`` oldest unpaid invoices (10% of them half):
+    payments created, posted and reconciled a batch at a time."""
+    rng = random.Random(11 + worker)
     today = run_clock().today  # the benchmark run starts here
-    t1 = time.perf_counter()
-    ids, done = pay_invoices.ids, 0
+    unpaid = env["account.move"].search([("move_type", "=", "out_invoice"), ("state", "=", "posted"),
+                                         ("payment_state", "=", "not_paid")], order="invoice_date, id")
+    ids = [m.id for m in unpaid[: args.paid] if m.partner_id.id in mine]
+    t1, done = time.perf_counter(), 0
     for k, chunk_ids in enumerate(batches(ids, args.batch)):
         chunk = env["account.move"].browse(chunk_ids)
         journal = journals[k % len(journals)]
@@ -176,8 +243,14 @@ def pay_and_order(env, args, pay_invoices, partners, journals, rng):
         env.cr.commit()
         env.invalidate_all()
         done += len(chunk_ids)
-        progress("invoices paid and reconciled", done, len(ids), t1)
-    product = env["product.product"].create({"name": "Bench widget", "list_price": 120.0})
+        progress(f"invoices paid and reconciled (worker {worker})", done, len(ids), t1)
+
+
+def confirm_orders(env, args, partners):
+    """``args.orders`` sale orders confirmed, left uninvoiced."""
+    env = env(context=dict(env.context, **QUIET))
+    product = env["product.product"].search([("name", "=", "Bench widget")], limit=1) or env[
+        "product.product"].create({"name": "Bench widget", "list_price": 120.0})
     t2 = time.perf_counter()
     chosen, done = partners[: args.orders], 0
     for chunk in batches(list(chosen), 200):
@@ -201,13 +274,16 @@ def timed(fn, repeat):
 
 
 def populate_payments(env, args):
-    rng = random.Random(11)
-    journal = outstanding_account(env, env.company)
-    unpaid = env["account.move"].search([("move_type", "=", "out_invoice"), ("state", "=", "posted"),
-                                         ("payment_state", "=", "not_paid")], order="invoice_date")
-    share = unpaid[: int(len(unpaid) * args.paid_share)]
-    partners = env["res.partner"].search([("name", "like", "Bench customer")], order="id")
-    pay_and_order(env, args, share, partners, journal, rng)
+    """Pay the oldest ``--paid-share`` of the unpaid invoices already there (at most ``--paid``),
+    then confirm ``--orders`` orders. Invoices are posted oldest first, so this can run while a
+    populate still posts newer ones."""
+    env = env(context=dict(env.context, **QUIET))
+    bench_journals(env, "bank", max(args.journals, args.workers))
+    unpaid = env["account.move"].search_count([("move_type", "=", "out_invoice"), ("state", "=", "posted"),
+                                               ("payment_state", "=", "not_paid")])
+    args.paid = min(args.paid, int(unpaid * args.paid_share))
+    in_workers(env, args, "payments")
+    confirm_orders(env, args, bench_partners(env))
 
 
 def measure_core_synthetic(n_customers, n_invoices, n_paid):
@@ -389,6 +465,11 @@ def main():
     args = parse_args()
     odoo = boot(args)
     registry = odoo.modules.registry.Registry(args.database)
+    if args.part:  # one worker of a populate stage (in_workers)
+        worker, workers = (int(x) for x in args.part.split("/"))
+        with registry.cursor() as cr:
+            run_stage(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), args, args.stage, worker, workers)
+        return
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         if args.populate:
