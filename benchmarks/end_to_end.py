@@ -195,7 +195,7 @@ def one_run(folder: Path, url: str, today: dt.date, model: str = "chosen") -> di
     start = time.perf_counter()
     policy = Policy.model_validate({"model": {"use": model}})
     summary = run_sync("bench", store, FileSource("bench", mapping, store.records_of("bench")), policy, today,
-                       planner=planner, batch_size=5000, guard=None)
+                       planner=planner, guard=None)  # the batch the CLI uses
     total = time.perf_counter() - start
     stages.stop()
     return {"total": total, "times": stages.times, "peaks": stages.peaks, "peak": stages.peak,

@@ -68,6 +68,7 @@ log = logging.getLogger(__name__)
 __all__ = ["Planner", "default_planner", "planner_with_templates", "run_sync", "score_stored"]
 
 DEFAULT_GUARD = Guard()  # frozen: the limits of a run given none
+WRITE_BATCH = 50  # changes per batch for an adapter that declares no ``write_batch``
 
 Planner = Callable[[ScoreBoard, WrittenState, Policy, dt.date], DesiredState]
 
@@ -182,6 +183,14 @@ def _record_batch(store: Store, company: str, run_id: str, actor: str, ids: Sequ
     return [c for _, c, _ in ok], failures
 
 
+def write_batch_of(adapter: SourceAdapter) -> int:
+    """How many changes the adapter takes per batch: its ``write_batch`` where it declares one
+    (a target that is the store itself takes thousands: each batch is a commit and an fsync),
+    else ``WRITE_BATCH`` (a remote API's batch: small, so an outage loses little progress)."""
+    size = getattr(adapter, "write_batch", WRITE_BATCH)
+    return size if isinstance(size, int) and size > 0 else WRITE_BATCH
+
+
 def _apply(store: Store, company: str, adapter: SourceAdapter, changes: Sequence[Change], run_id: str,
            actor: str, batch_size: int, bar: Bar, lock: HeldLock) -> tuple[list[Change], list[str]]:
     """Journal, apply and record ``changes`` batch by batch; stops at an adapter exception
@@ -248,13 +257,16 @@ def _dry_run(company: str, store: Store, adapter: SourceAdapter, policy: Policy,
 
 def run_sync(company_config: CompanyConfig | str, store: Store, adapter: SourceAdapter, policy: Policy, today: dt.date,
              full: bool = False, dry_run: bool = False, planner: Planner = default_planner,
-             progress: Progress = no_progress, batch_size: int = 50, actor: str = "arwatch",
+             progress: Progress = no_progress, batch_size: int | None = None, actor: str = "arwatch",
              guard: Guard | None = DEFAULT_GUARD) -> RunSummary:
     """Sync one company; returns its summary (errors become a status, never stop the caller).
 
     ``guard``: the limits on mass change (None lets any change through: --allow-mass-change).
+    ``batch_size``: changes journalled and applied together; None: the adapter's ``write_batch``
+    (``write_batch_of``).
     """
     company = _name(company_config)
+    batch_size = batch_size or write_batch_of(adapter)
     try:
         if dry_run:
             return _dry_run(company, store, adapter, policy, today, full, planner, guard)
