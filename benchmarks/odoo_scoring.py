@@ -10,7 +10,8 @@ and commits each batch; ``--workers`` processes post and pay at once, each with 
 customers and journals (Odoo numbers and reconciles one entry at a time: a process's throughput
 is the ORM's, so processes are what scales on several cores). Run again after a stop,
 ``--populate`` posts only the invoices still missing; ``--populate-payments`` pays the oldest
-unpaid ones, and can run while newer ones are still being posted. Then it times, each inside a transaction rolled back afterwards:
+unpaid ones, and can run while newer ones are still being posted. Then it times, each inside a
+transaction rolled back afterwards:
   * reading and scoring (SQL load + core) and the whole scoring run with its write-back, for the
     first 500, 1,000 and 2,000 customers, and a rerun in which nothing changed;
   * the hold check on a sale order confirmation, with and without the add-on's check.
