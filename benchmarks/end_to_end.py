@@ -35,7 +35,6 @@ a database ``arwatch_bench`` (``--pg-db``) is dropped and created there for each
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import json
 import os
@@ -60,34 +59,16 @@ def write_files(folder: Path, n: int) -> tuple[Path, Path, dt.date]:
     """invoices.csv and payments.csv of ``n`` invoices and ``n`` payments; returns their day."""
     from arwatch.demo.company import DEFAULT_TODAY
     from arwatch.demo.synthetic import build_synthetic
+    from arwatch.demo.synthetic.export import write_export
 
-    data = build_synthetic(max(n // 10, 1), n, n, seed=1)
-    invoices, payments = folder / "invoices.csv", folder / "payments.csv"
-    with invoices.open("w", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow(["Customer", "Customer Name", "Invoice", "Date", "Due", "Amount", "Currency"])
-        names = {c.id: c.name for c in data["customers"]}
-        for inv in data["invoices"]:
-            amount = -inv.total if inv.kind.value == "credit_note" else inv.total
-            out.writerow([inv.customer_id, names[inv.customer_id], inv.id, inv.issue_date.isoformat(),
-                          inv.due_date.isoformat(), f"{amount:.2f}", inv.currency])
-    with payments.open("w", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow(["Receipt", "Date", "Invoice", "Amount", "Customer"])
-        for pay in data["payments"]:
-            for alloc in pay.allocations:
-                out.writerow([pay.id, pay.date.isoformat(), alloc.invoice_id, f"{alloc.amount:.2f}", pay.customer_id])
-    return invoices, payments, DEFAULT_TODAY
+    write_export(folder, build_synthetic(max(n // 10, 1), n, n, seed=1))
+    return folder / "invoices.csv", folder / "payments.csv", DEFAULT_TODAY
 
 
 def settings(folder: Path) -> dict[str, Any]:
-    return {"invoices": str(folder / "invoices.csv"), "payments": str(folder / "payments.csv"),
-            "outbox": str(folder / "outbox"), "date_format": "yyyy-mm-dd", "number_format": "1,234.56",
-            "encoding": "utf-8", "delimiter": ",", "currency": "EUR",
-            "columns": {"customer_id": "Customer", "customer_name": "Customer Name", "invoice_number": "Invoice",
-                        "invoice_date": "Date", "due_date": "Due", "amount": "Amount", "currency": "Currency"},
-            "payment_columns": {"payment_id": "Receipt", "payment_date": "Date", "invoice_number": "Invoice",
-                                "amount": "Amount", "customer_id": "Customer"}}
+    from arwatch.demo.synthetic.export import export_settings
+
+    return export_settings(folder)
 
 
 # ---------------------------------------------------------------- measuring

@@ -45,16 +45,22 @@ def test_choice__when_nothing_beats_the_baseline_the_baseline_is_used_and_said_p
     assert u.final_reason.endswith("): the baseline is used")
 
 
-def test_choice__a_quarter_is_never_chosen_for_with_its_own_outcomes():
-    """The learned model is perfect in the last quarter only: the choice for that quarter, made on
-    the quarters before it, cannot know, so the baseline keeps it; with everything seen (the
-    final choice) it would be chosen only if it had won overall."""
+def _right_in_the_last_quarter_only():
+    """Quarters where the learned model is right in the last quarter only and random before: the
+    days, the outcomes, the learned model's scores and the nested choice over them."""
     rng, day, y, known, cust = quarters()
     learned = rng.random(len(y))
     last = day >= Q[3]
     learned[last] = y[last] + 0.1 * rng.random(last.sum())
     preds = {"late_rate": noisy(rng, y, 0.3), "dunning": noisy(rng, y, 0.1), "learned": learned}
-    u = nested(preds, y, day, known, cust, Q)
+    return day, y, learned, nested(preds, y, day, known, cust, Q)
+
+
+def test_choice__a_quarter_is_never_chosen_for_with_its_own_outcomes():
+    """The learned model is perfect in the last quarter only: the choice for that quarter, made on
+    the quarters before it, cannot know, so the baseline keeps it; with everything seen (the
+    final choice) it would be chosen only if it had won overall."""
+    *_, u = _right_in_the_last_quarter_only()
     assert [p for _, p in u.choices] == ["late_rate"] * 4
 
 
@@ -108,12 +114,7 @@ def test_choice__every_quarter_judges_a_contender_as_if_used_throughout_within_q
     the baseline (margin 0); ``every_quarter`` says what using the learned model throughout would
     have given, judged on pairs within a quarter (the pair-weighted mean of the quarters' AUCs):
     a loss the choice avoided."""
-    rng, day, y, known, cust = quarters()
-    learned = rng.random(len(y))
-    last = day >= Q[3]
-    learned[last] = y[last] + 0.1 * rng.random(last.sum())
-    preds = {"late_rate": noisy(rng, y, 0.3), "dunning": noisy(rng, y, 0.1), "learned": learned}
-    u = nested(preds, y, day, known, cust, Q)
+    day, y, learned, u = _right_in_the_last_quarter_only()
     assert u.margin == pytest.approx(0.0)
     (name, auc, margin, lo, hi), = u.every_quarter
     quarter = np.searchsorted(Q, day, side="right") - 1

@@ -11,7 +11,6 @@ at d1f98c4, before the plan and write stages were made faster (issue 23).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import json
@@ -30,6 +29,7 @@ from arwatch.core.policy import Policy
 from arwatch.core.scoring import score
 from arwatch.demo.company import DEFAULT_TODAY, build_demo_company
 from arwatch.demo.synthetic import build_synthetic
+from arwatch.demo.synthetic.export import write_export
 from arwatch.sync.planners import TemplatePlanner, default_planner
 from arwatch.sync.runner import run_sync
 from arwatch.sync.sources.demo import DemoSource
@@ -88,28 +88,7 @@ def _demo_syncs(url: str, outbox: Path, batch_size: int) -> list[dict[str, str]]
 
 def _write_csv(folder: Path) -> dict:
     """A small synthetic export (the end-to-end benchmark's layout): invoices and payments."""
-    data = build_synthetic(60, 1_500, 1_200, seed=5)
-    names = {c.id: c.name for c in data["customers"]}
-    with (folder / "invoices.csv").open("w", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow(["Customer", "Customer Name", "Invoice", "Date", "Due", "Amount", "Currency"])
-        for inv in data["invoices"]:
-            amount = -inv.total if inv.kind.value == "credit_note" else inv.total
-            out.writerow([inv.customer_id, names[inv.customer_id], inv.id, inv.issue_date.isoformat(),
-                          inv.due_date.isoformat(), f"{amount:.2f}", inv.currency])
-    with (folder / "payments.csv").open("w", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow(["Receipt", "Date", "Invoice", "Amount", "Customer"])
-        for pay in data["payments"]:
-            for alloc in pay.allocations:
-                out.writerow([pay.id, pay.date.isoformat(), alloc.invoice_id, f"{alloc.amount:.2f}", pay.customer_id])
-    return {"invoices": str(folder / "invoices.csv"), "payments": str(folder / "payments.csv"),
-            "outbox": str(folder / "outbox"), "date_format": "yyyy-mm-dd", "number_format": "1,234.56",
-            "encoding": "utf-8", "delimiter": ",", "currency": "EUR",
-            "columns": {"customer_id": "Customer", "customer_name": "Customer Name", "invoice_number": "Invoice",
-                        "invoice_date": "Date", "due_date": "Due", "amount": "Amount", "currency": "Currency"},
-            "payment_columns": {"payment_id": "Receipt", "payment_date": "Date", "invoice_number": "Invoice",
-                                "amount": "Amount", "customer_id": "Customer"}}
+    return write_export(folder, build_synthetic(60, 1_500, 1_200, seed=5))
 
 
 def _file_syncs(url: str, folder: Path, batch_size: int) -> list[dict[str, str]]:
