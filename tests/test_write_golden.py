@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from test_sync_postgres import pg_database  # noqa: F401  (the fixture)
+from test_sync_postgres import empty_store, pg_database  # noqa: F401  (the fixture)
 
 from arwatch.adapters.file import FileMapping, FileSource
 from arwatch.core.actions import WrittenState
@@ -123,11 +123,7 @@ def test_golden__syncs_on_sqlite_write_the_pinned_texts(case, batch_size, tmp_pa
 @pytest.fixture
 def pg_url(pg_database):  # noqa: F811
     store = open_store(pg_database)
-    with store.begin() as conn:  # a clean slate per case; the audit log only via TRUNCATE of all tables
-        conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
-        conn.execute(text("TRUNCATE companies, cursors, snapshot_records, written, audit_log, runs, journal, "
-                          "hold_overrides, locks, adapter_state, history, run_inputs, models, collector_notes"))
-        conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
+    empty_store(store)  # a clean slate per case
     store.close()
     return pg_database
 
