@@ -29,6 +29,7 @@ from operator import itemgetter
 from typing import Any
 
 ZERO = Decimal(0)
+_EVENT_ORDER = itemgetter(0, 1, 2)  # day, kind (invoices, credit notes, payment rows, settled), key
 
 
 @dataclass(frozen=True)
@@ -37,39 +38,6 @@ class Paid:
 
     amount: Decimal | None
     date: dt.date
-
-
-class _Open:
-    """The open invoices of one customer and currency, oldest due first."""
-
-    def __init__(self) -> None:
-        self.residual: dict[str, Decimal] = {}
-        self.order: list[tuple[str, str, str, str]] = []  # (due, issue, number, id)
-
-    def add(self, invoice: dict[str, Any]) -> None:
-        self.residual[invoice["id"]] = Decimal(invoice["total"])
-        bisect.insort(self.order, (invoice["due_date"], invoice["issue_date"], invoice["number"], invoice["id"]))
-
-    def take(self, invoice_id: str, amount: Decimal) -> Decimal:
-        """Settle up to ``amount`` of one invoice; what it took."""
-        took = min(amount, self.residual.get(invoice_id, ZERO))
-        if took > 0:
-            self.residual[invoice_id] -= took
-        return took
-
-    def spread(self, amount: Decimal, skip: str = "") -> list[tuple[str, Decimal]]:
-        """``amount`` over the open invoices, oldest due first: [(invoice id, amount)]."""
-        taken = []
-        for *_, invoice_id in self.order:
-            if amount <= 0:
-                break
-            if invoice_id == skip:
-                continue
-            took = self.take(invoice_id, amount)
-            if took > 0:
-                taken.append((invoice_id, took))
-                amount -= took
-        return taken
 
 
 def _alloc(invoice_id: str, amount: Decimal, day: str) -> dict[str, str]:
@@ -162,24 +130,32 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
     unique = len(set(map(itemgetter("id"), payments))) == len(payments)
     replay = None if replay_all or not unique else _books_of(invoices, paid, by_id)
     found_of = _as_given(payments, by_id, replay)
-    if replay is None:
-        slow: set[str] | dict[str, Any] = by_id
-    elif replay:
-        slow = {iid for iid, inv in by_id.items() if (inv["customer_id"], inv["currency"]) in replay}
-    else:
-        slow = set()
-
-    events: list[tuple[str, int, str, Any]] = []
-    if slow:
+    # the books replayed, each with its events (day, kind, key, item) in file order, and the
+    # events list of each of their invoices' books by invoice id
+    books: dict[tuple[str, str], list[tuple[str, int, str, Any]]] = {} if replay is None else {
+        key: [] for key in replay}
+    book_of: dict[str, list[tuple[str, int, str, Any]]] = {}
+    if replay is None or replay:
+        find = books.get
         for inv in invoices:
-            if replay is None or (inv["customer_id"], inv["currency"]) in replay:
-                events.append((inv["issue_date"], 0 if inv["kind"] == "invoice" else 1, inv["id"], inv))
+            key = (inv["customer_id"], inv["currency"])
+            events = find(key)
+            if events is None:
+                if replay is not None:
+                    continue
+                events = books[key] = []
+            invoice_id = inv["id"]
+            events.append((inv["issue_date"], 0 if inv["kind"] == "invoice" else 1, invoice_id, inv))
+            book_of[invoice_id] = events
+    if book_of:
+        in_book = book_of.get
         for p, pay in enumerate(payments):
             rows = pay["allocations"]
-            if len(rows) == 1 and rows[0]["invoice_id"] not in slow:
+            if len(rows) == 1 and rows[0]["invoice_id"] not in book_of:
                 continue
             for r, row in enumerate(rows):
-                if row["invoice_id"] in slow:
+                events = in_book(row["invoice_id"])
+                if events is not None:
                     found = found_of[p]
                     if found is None:
                         found = found_of[p] = [(pay["date"], pay["allocations"])]
@@ -188,65 +164,100 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
     for invoice_id, what in paid.items():
         invoice = by_id[invoice_id]
         if invoice["kind"] == "invoice":
-            events.append((max(what.date.isoformat(), invoice["issue_date"]), 3, invoice_id, what))
-    events.sort(key=itemgetter(0, 1, 2))
+            book_of[invoice_id].append((max(what.date.isoformat(), invoice["issue_date"]), 3, invoice_id,
+                                        (what, invoice)))
 
-    books: dict[tuple[str, str], _Open] = defaultdict(_Open)
-    credit: dict[tuple[str, str], list[list[Any]]] = defaultdict(list)  # [note, left]
-    generated: list[dict[str, Any]] = []
+    generated: list[tuple[str, str, dict[str, Any]]] = []  # (day, invoice id, payment)
+    for events in books.values():
+        if len(events) > 1:
+            events.sort(key=_EVENT_ORDER)  # stable: a day's events of one kind and key in file order
+        _replay(events, found_of, generated)
+    generated.sort(key=itemgetter(0, 1))  # as the events of all books in one day-by-day replay
+    return _finish(payments, found_of, unique, [payment for *_, payment in generated])
+
+
+def _spread(residual: dict[str, Decimal], order: list[tuple[str, str, str, str]], amount: Decimal,
+            skip: str = "") -> list[tuple[str, Decimal]]:
+    """``amount`` over the open invoices of a book (``residual`` what is open on each, ``order``
+    oldest due first), taken from ``residual``: [(invoice id, amount)]."""
+    taken = []
+    for entry in order:
+        if amount <= 0:
+            break
+        invoice_id = entry[3]
+        if invoice_id == skip:
+            continue
+        have = residual.get(invoice_id, ZERO)
+        took = have if have < amount else amount  # min(amount, have)
+        if took > 0:
+            residual[invoice_id] = have - took
+            taken.append((invoice_id, took))
+            amount -= took
+    return taken
+
+
+def _replay(events: list[tuple[str, int, str, Any]], found_of: list[Found | None],
+            generated: list[tuple[str, str, dict[str, Any]]]) -> None:
+    """One book's events day by day (sorted): credit notes get their allocations, payment rows
+    theirs (in ``found_of``), and the settled invoices a payment each (``generated``)."""
+    residual: dict[str, Decimal] = {}  # what is open on each invoice issued so far
+    order: list[tuple[str, str, str, str]] = []  # those invoices, oldest due first: (due, issue, number, id)
+    notes: list[list[Any]] = []  # [credit note, what it has left]
     for day, kind, key, item in events:
         if kind == 2:
             pay, row, p, r = item
-            invoice = by_id[row["invoice_id"]]
-            book = books[(invoice["customer_id"], invoice["currency"])]
             wanted = Decimal(row["amount"])
-            invoice_id = invoice["id"]
-            took = book.take(invoice_id, wanted)
+            invoice_id = row["invoice_id"]
+            have = residual.get(invoice_id, ZERO)
+            took = have if have < wanted else wanted  # min(wanted, have)
             entries: list[dict[str, str]] = []
             if took > 0:
+                residual[invoice_id] = have - took
                 entries.append({"invoice_id": invoice_id, "amount": str(took)})
             if wanted > took:
                 entries += [{"invoice_id": other, "amount": str(amount)}
-                            for other, amount in book.spread(wanted - took, skip=invoice_id)]
+                            for other, amount in _spread(residual, order, wanted - took, invoice_id)]
             if day != pay["date"]:
                 for entry in entries:
                     entry["date"] = day
             found_of[p][r] = (day, entries)
-        elif kind in (0, 1):
-            book_key = (item["customer_id"], item["currency"])
-            book = books[book_key]
-            if kind == 0:
-                book.add(item)
-                for note in credit.get(book_key, ()):
-                    if note[1] > 0:
-                        took = book.take(item["id"], note[1])
-                        if took > 0:
-                            note[1] -= took
-                            note[0]["allocations"].append(_alloc(item["id"], took, day))
-            else:
-                item["allocations"] = []
-                left = Decimal(item["total"])
-                for invoice_id, took in book.spread(left):
-                    item["allocations"].append(_alloc(invoice_id, took, day))
-                    left -= took
-                credit[book_key].append([item, left])
+        elif kind == 0:
+            have = residual[key] = Decimal(item["total"])
+            bisect.insort(order, (item["due_date"], item["issue_date"], item["number"], key))
+            for note in notes:
+                left = note[1]
+                if left > 0:
+                    took = have if have < left else left  # min(left, have)
+                    if took > 0:
+                        have = residual[key] = have - took
+                        note[1] = left - took
+                        note[0]["allocations"].append(_alloc(key, took, day))
+        elif kind == 1:
+            allocations = item["allocations"] = []
+            left = Decimal(item["total"])
+            for invoice_id, took in _spread(residual, order, left):
+                allocations.append(_alloc(invoice_id, took, day))
+                left -= took
+            notes.append([item, left])
         else:
-            invoice = by_id[key]
-            book = books[(invoice["customer_id"], invoice["currency"])]
-            wanted = book.residual.get(key, ZERO) if item.amount is None else item.amount
+            what, invoice = item
+            have = residual.get(key, ZERO)
+            wanted = have if what.amount is None else what.amount
             if wanted <= 0:
                 continue
-            took = book.take(key, wanted)
+            took = have if have < wanted else wanted  # min(wanted, have)
+            if took > 0:
+                residual[key] = have - took
             spread = [(key, took)] if took > 0 else []
-            spread += book.spread(wanted - took, skip=key)
-            settled_on = item.date.isoformat()
+            spread += _spread(residual, order, wanted - took, key)
+            settled_on = what.date.isoformat()
             settles = [_alloc(i, a, day) for i, a in spread]
             for one in settles:
                 if one["date"] == settled_on:
                     del one["date"]
-            generated.append({"id": f"settled:{key}", "customer_id": invoice["customer_id"], "date": settled_on,
-                              "amount": str(wanted), "currency": invoice["currency"], "allocations": settles})
-    return _finish(payments, found_of, unique, generated)
+            generated.append((day, key, {"id": f"settled:{key}", "customer_id": invoice["customer_id"],
+                                         "date": settled_on, "amount": str(wanted), "currency": invoice["currency"],
+                                         "allocations": settles}))
 
 
 def _in_order(found: Found) -> list[dict[str, str]]:
