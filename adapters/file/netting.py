@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -70,15 +69,12 @@ def _as_given(payments: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
     to it: those with an allocation that is not positive, or an invoice its rows ask more of
     than its total (the sum of an invoice's rows passes its total at one row at the latest,
     since a row that is not positive replays the book anyway): a row asking more than its
-    invoice's total replays it at once, and only the invoices named by several rows sum them."""
-    asked: dict[str, Decimal] = {}  # invoice named by several rows -> what its rows ask so far
-    several: set[str] = set()
-    if replay is not None:
-        named = Counter(map(itemgetter("invoice_id"), chain.from_iterable(map(itemgetter("allocations"), payments))))
-        several = {invoice_id for invoice_id, count in named.items() if count > 1}
-        del named
+    invoice's total replays it at once, and the rows of an invoice sum what they ask. A row of
+    a book in ``replay`` already is left to the replay: (its day, None)."""
+    asked: dict[str, Any] = {}  # invoice -> what its rows ask so far: its first row's text, then a Decimal
     found_of: list[Found | None] = []
     append = found_of.append
+    decimal = Decimal
     for pay in payments:
         paid_on = pay["date"]
         rows = pay["allocations"]
@@ -88,17 +84,26 @@ def _as_given(payments: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
             issued = invoice["issue_date"]
             day = issued if issued > paid_on else paid_on
             given = row["amount"]
-            amount = Decimal(given)
             if replay is not None:
+                book = (invoice["customer_id"], invoice["currency"])
+                if book in replay:
+                    found.append((day, None))  # its book is replayed already: the replay writes it
+                    continue
+                amount = decimal(given)
                 total = invoice["total"]  # a row asking its total as written asks no more than it
-                if amount <= 0 or (given != total and amount > Decimal(total)):
-                    replay.add((invoice["customer_id"], invoice["currency"]))
-                elif invoice["id"] in several:
+                if amount <= 0 or (given != total and amount > decimal(total)):
+                    replay.add(book)
+                else:
                     invoice_id = invoice["id"]
                     before = asked.get(invoice_id)
-                    asked[invoice_id] = so_far = amount if before is None else before + amount
-                    if so_far > Decimal(total):
-                        replay.add((invoice["customer_id"], invoice["currency"]))
+                    if before is None:
+                        asked[invoice_id] = given
+                    else:
+                        asked[invoice_id] = so_far = (decimal(before) if type(before) is str else before) + amount
+                        if so_far > decimal(total):
+                            replay.add(book)
+            else:
+                amount = decimal(given)
             text = str(amount)
             if day != paid_on:
                 found.append((day, [{"invoice_id": invoice["id"], "amount": text, "date": day}]))
