@@ -491,3 +491,14 @@ def test_net__settled_invoices_of_several_books_on_one_day_are_paid_in_the_order
         ("settled:A1", "2026-01-02", [{"invoice_id": "A1", "amount": "20.00"}]),
         ("settled:B1", "2026-01-02", [{"invoice_id": "B1", "amount": "10.00"}]),
         ("settled:A2", "2026-01-02", [{"invoice_id": "A2", "amount": "5.00", "date": "2026-01-03"}])]
+
+
+def test_net__a_payments_rows_in_a_book_with_a_credit_note_and_in_one_its_second_row_spills_are_both_replayed():
+    invoices = [_invoice("I1", "X", "100.00", due="2026-01-20"), _invoice("I2", "X", "50.00", due="2026-01-25"),
+                _invoice("J1", "Y", "40.00"), _invoice("CN1", "Y", "10.00", kind="credit_note")]
+    payments = [_pay("P1", "2026-01-05", ("J1", "40.00"), ("I1", "80.00"), ("I1", "50.00"))]
+    out, notes = _both_nettings(invoices, payments, {})
+    assert notes[3]["allocations"] == [{"invoice_id": "J1", "amount": "10.00", "date": "2026-01-01"}]
+    # J1 has 30.00 left after the credit note; I1's second row finds 20.00 open and 30.00 goes to I2
+    assert out[0]["allocations"] == [{"invoice_id": "J1", "amount": "30.00"}, {"invoice_id": "I1", "amount": "80.00"},
+                                     {"invoice_id": "I1", "amount": "20.00"}, {"invoice_id": "I2", "amount": "30.00"}]

@@ -58,24 +58,27 @@ def _books_of(invoices: list[dict[str, Any]], paid: dict[str, Paid],
     return replay
 
 
-Found = list[Any]  # per allocation row of a payment: (day, its allocations), in row order
+Event = tuple[str, int, str, Any]  # (day, kind, key, item) of a book replayed; kinds: 0 invoice, 1 credit note,
+# 2 payment row (key: the payment's id), 3 settled invoice
+Found = list[Any]  # per allocation row of a payment: (day, its allocations), in row order (None until replayed)
 # or None: the payment is one row, its own allocation as it is (most payments: nothing is made for them)
 
 
 def _as_given(payments: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
-              replay: set[tuple[str, str]] | None) -> list[Found | None]:
+              replay: set[tuple[str, str]] | None, books: dict[tuple[str, str], list[Event]]) -> list[Found | None]:
     """Each payment row as its own allocation (what it is in a book that is not replayed), per
     payment; and, unless ``replay`` is None, the books whose payment rows must be replayed added
     to it: those with an allocation that is not positive, or an invoice its rows ask more of
     than its total (the sum of an invoice's rows passes its total at one row at the latest,
     since a row that is not positive replays the book anyway): a row asking more than its
     invoice's total replays it at once, and the rows of an invoice sum what they ask. A row of
-    a book in ``replay`` already is left to the replay: (its day, None)."""
+    one of ``books`` (replayed already) is left to the replay: its event is added to the book's
+    and its place is None."""
     asked: dict[str, Any] = {}  # invoice -> what its rows ask so far: its first row's text, then a Decimal
     found_of: list[Found | None] = []
     append = found_of.append
-    decimal = Decimal
-    for pay in payments:
+    decimal, find = Decimal, books.get
+    for p, pay in enumerate(payments):
         paid_on = pay["date"]
         rows = pay["allocations"]
         found: Found = []
@@ -86,8 +89,10 @@ def _as_given(payments: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
             given = row["amount"]
             if replay is not None:
                 book = (invoice["customer_id"], invoice["currency"])
-                if book in replay:
-                    found.append((day, None))  # its book is replayed already: the replay writes it
+                events = find(book)
+                if events is not None:
+                    events.append((day, 2, pay["id"], (pay, row, p, len(found))))
+                    found.append(None)  # the replay fills it
                     continue
                 amount = decimal(given)
                 total = invoice["total"]  # a row asking its total as written asks no more than it
@@ -118,6 +123,44 @@ def _as_given(payments: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
     return found_of
 
 
+def _invoice_events(invoices: list[dict[str, Any]], books: dict[tuple[str, str], list[Event]],
+                    every_book: bool = False) -> dict[str, list[Event]]:
+    """Each invoice and credit note of ``books`` (of every book, added to ``books``, when
+    ``every_book``) as an event of its book, in file order; the events of each one's book by its id."""
+    book_of: dict[str, list[Event]] = {}
+    find = books.get
+    for inv in invoices:
+        key = (inv["customer_id"], inv["currency"])
+        events = find(key)
+        if events is None:
+            if not every_book:
+                continue
+            events = books[key] = []
+        invoice_id = inv["id"]
+        events.append((inv["issue_date"], 0 if inv["kind"] == "invoice" else 1, invoice_id, inv))
+        book_of[invoice_id] = events
+    return book_of
+
+
+def _row_events(payments: list[dict[str, Any]], found_of: list[Found | None],
+                book_of: dict[str, list[Event]]) -> None:
+    """Each payment row naming an invoice of ``book_of`` as an event of its book, in file order;
+    its place in ``found_of`` None (the replay fills it)."""
+    in_book = book_of.get
+    for p, pay in enumerate(payments):
+        rows = pay["allocations"]
+        if len(rows) == 1 and rows[0]["invoice_id"] not in book_of:
+            continue
+        for r, row in enumerate(rows):
+            events = in_book(row["invoice_id"])
+            if events is not None:
+                found = found_of[p]
+                if found is None:
+                    found = found_of[p] = [(pay["date"], pay["allocations"])]
+                events.append((found[r][0], 2, pay["id"], (pay, row, p, r)))
+                found[r] = None  # the replay fills it
+
+
 def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: dict[str, Paid],
         replay_all: bool = False, by_id: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Allocate the credit notes among ``invoices`` (in place) and return the payments: those of
@@ -134,38 +177,22 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
         by_id = {inv["id"]: inv for inv in invoices}
     unique = len(set(map(itemgetter("id"), payments))) == len(payments)
     replay = None if replay_all or not unique else _books_of(invoices, paid, by_id)
-    found_of = _as_given(payments, by_id, replay)
-    # the books replayed, each with its events (day, kind, key, item) in file order, and the
-    # events list of each of their invoices' books by invoice id
-    books: dict[tuple[str, str], list[tuple[str, int, str, Any]]] = {} if replay is None else {
-        key: [] for key in replay}
-    book_of: dict[str, list[tuple[str, int, str, Any]]] = {}
-    if replay is None or replay:
-        find = books.get
-        for inv in invoices:
-            key = (inv["customer_id"], inv["currency"])
-            events = find(key)
-            if events is None:
-                if replay is not None:
-                    continue
-                events = books[key] = []
-            invoice_id = inv["id"]
-            events.append((inv["issue_date"], 0 if inv["kind"] == "invoice" else 1, invoice_id, inv))
-            book_of[invoice_id] = events
-    if book_of:
-        in_book = book_of.get
-        for p, pay in enumerate(payments):
-            rows = pay["allocations"]
-            if len(rows) == 1 and rows[0]["invoice_id"] not in book_of:
-                continue
-            for r, row in enumerate(rows):
-                events = in_book(row["invoice_id"])
-                if events is not None:
-                    found = found_of[p]
-                    if found is None:
-                        found = found_of[p] = [(pay["date"], pay["allocations"])]
-                    events.append((found[r][0], 2, pay["id"], (pay, row, p, r)))
-                    found[r] = None  # the replay fills it
+    # the books replayed, each with its events (day, kind, key, item) in file order
+    books: dict[tuple[str, str], list[Event]] = {}
+    if replay is None:
+        found_of = _as_given(payments, by_id, None, books)
+        book_of = _invoice_events(invoices, books, every_book=True)
+        _row_events(payments, found_of, book_of)
+    else:
+        books.update((key, []) for key in replay)
+        book_of = _invoice_events(invoices, books) if books else {}
+        found_of = _as_given(payments, by_id, replay, books)  # their rows' events added
+        if len(replay) > len(books):  # the books replayed for their payment rows alone
+            added: dict[tuple[str, str], list[Event]] = {key: [] for key in replay if key not in books}
+            more = _invoice_events(invoices, added)
+            _row_events(payments, found_of, more)
+            books.update(added)
+            book_of.update(more)
     for invoice_id, what in paid.items():
         invoice = by_id[invoice_id]
         if invoice["kind"] == "invoice":
@@ -201,7 +228,7 @@ def _spread(residual: dict[str, Decimal], order: list[tuple[str, str, str, str]]
     return taken
 
 
-def _replay(events: list[tuple[str, int, str, Any]], found_of: list[Found | None],
+def _replay(events: list[Event], found_of: list[Found | None],
             generated: list[tuple[str, str, dict[str, Any]]]) -> None:
     """One book's events day by day (sorted): credit notes get their allocations, payment rows
     theirs (in ``found_of``), and the settled invoices a payment each (``generated``)."""
