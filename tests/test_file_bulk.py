@@ -382,3 +382,123 @@ def test_net__the_demo_company_allocates_as_replaying_all():
     fast = net(copy.deepcopy(invoices), copy.deepcopy(payments), {})
     assert json.dumps(fast) == json.dumps(net(copy.deepcopy(invoices), copy.deepcopy(payments), {}, replay_all=True))
     assert sum(len(p["allocations"]) for p in fast) > 1000
+
+
+# -------------------------------------------------------------- netting: books replayed one at a time
+
+@st.composite
+def _many_books(draw):
+    """Invoices of up to 5 customers in 3 currencies on 3 days (many events share a day), ids not
+    in file order, customers with only credit notes, payments whose rows name invoices of several
+    books and ask more than is open (spilling to the customer's other invoices), one payment id
+    now and then on several rows of the file, and settled invoices of several books on one day."""
+    days = _DAYS[:3]
+    invoices = []
+    for i in draw(st.permutations(range(draw(st.integers(1, 16))))):
+        issue = draw(st.sampled_from(days))
+        customer = draw(st.sampled_from("ABCDE"))
+        only_notes = customer == "E"
+        invoices.append({"id": f"I{i}", "number": f"N{draw(st.integers(0, 2))}", "customer_id": customer,
+                         "kind": "credit_note" if only_notes or draw(st.integers(0, 5)) == 0 else "invoice",
+                         "issue_date": issue, "due_date": draw(st.sampled_from([d for d in days if d >= issue])),
+                         "total": str(draw(st.integers(1, 40))) + draw(st.sampled_from(["", ".5", ".10"])),
+                         "currency": draw(st.sampled_from(["EUR", "USD", "CHF"]))})
+    names = [inv["id"] for inv in invoices if inv["kind"] == "invoice"]
+    payments = []
+    for p in range(draw(st.integers(0, 10)) if names else 0):
+        rows = [{"invoice_id": draw(st.sampled_from(names)),
+                 "amount": str(draw(st.integers(1, 45))) + draw(st.sampled_from(["", ".0", ".25"]))}
+                for _ in range(draw(st.integers(1, 3)))]
+        pid = f"P{p}" if draw(st.integers(0, 5)) else "P0"
+        payments.append({"id": pid, "customer_id": "A", "date": draw(st.sampled_from(days)), "amount": "0",
+                         "currency": "EUR", "allocations": rows})
+    paid = {}
+    for invoice_id in draw(st.lists(st.sampled_from([inv["id"] for inv in invoices]), max_size=5, unique=True)):
+        amount = draw(st.one_of(st.none(), st.integers(1, 40).map(Decimal)))
+        paid[invoice_id] = Paid(amount, dt.date.fromisoformat(draw(st.sampled_from(days))))
+    return invoices, payments, paid
+
+
+@settings(max_examples=400, deadline=None)
+@given(ledger=_many_books())
+def test_net__many_books_sharing_days_allocate_as_the_netting_before_issue_23_did_and_as_replaying_all(ledger):
+    results = []
+    for netting in (net, reference_net, lambda *args: net(*args, replay_all=True)):
+        invoices, payments, paid = copy.deepcopy(ledger)
+        results.append(json.dumps([netting(invoices, payments, paid), invoices]))
+    assert results[0] == results[1] == results[2]
+
+
+def _invoice(invoice_id: str, customer: str, total: str, issue: str = "2026-01-01", due: str = "2026-01-31",
+             kind: str = "invoice", currency: str = "EUR") -> dict:
+    return {"id": invoice_id, "number": invoice_id, "customer_id": customer, "kind": kind, "issue_date": issue,
+            "due_date": due, "total": total, "currency": currency}
+
+
+def _pay(pid: str, day: str, *rows: tuple[str, str]) -> dict:
+    return {"id": pid, "customer_id": "A", "date": day, "amount": "0", "currency": "EUR",
+            "allocations": [{"invoice_id": invoice_id, "amount": amount} for invoice_id, amount in rows]}
+
+
+def _both_nettings(invoices, payments, paid):
+    """net's (payments, invoices), after checking them against the netting before issue 23."""
+    mine, theirs = copy.deepcopy((invoices, payments, paid)), copy.deepcopy((invoices, payments, paid))
+    out = net(*mine)
+    assert json.dumps([out, mine[0]]) == json.dumps([reference_net(*theirs), theirs[0]])
+    return out, mine[0]
+
+
+def test_net__a_customer_with_only_credit_notes_keeps_them_unapplied_and_other_customers_pay_as_given():
+    invoices = [_invoice("C1", "X", "30.00", kind="credit_note"), _invoice("C2", "X", "5", kind="credit_note"),
+                _invoice("I1", "Y", "100.00")]
+    payments, notes = _both_nettings(invoices, [_pay("P1", "2026-01-05", ("I1", "100.00"))], {})
+    assert [note.get("allocations") for note in notes] == [[], [], None]
+    assert payments == [_pay("P1", "2026-01-05", ("I1", "100.00"))]
+
+
+def test_net__payment_rows_asking_more_than_an_invoice_spill_to_the_customers_oldest_due_open_invoices():
+    invoices = [_invoice("I1", "X", "100.00", due="2026-01-20"), _invoice("I2", "X", "50.00", due="2026-01-10"),
+                _invoice("I3", "X", "70.00", due="2026-01-15"), _invoice("J1", "Y", "10.00")]
+    payments = [_pay("P1", "2026-01-05", ("I1", "60.00")), _pay("P2", "2026-01-06", ("I1", "60.00")),
+                _pay("P3", "2026-01-07", ("J1", "10.00"))]
+    out, _ = _both_nettings(invoices, payments, {})
+    # P2 finds 40.00 open on I1; its 20.00 more goes to I2, due first
+    assert [p["allocations"] for p in out] == [[{"invoice_id": "I1", "amount": "60.00"}],
+                                               [{"invoice_id": "I1", "amount": "40.00"},
+                                                {"invoice_id": "I2", "amount": "20.00"}],
+                                               [{"invoice_id": "J1", "amount": "10.00"}]]
+
+
+def test_net__a_credit_note_settles_a_same_day_invoice_before_that_days_payment_in_each_currency():
+    invoices = [_invoice("I1", "X", "100.00"), _invoice("C1", "X", "30.00", kind="credit_note"),
+                _invoice("U1", "X", "100.00", currency="USD")]
+    payments = [_pay("P1", "2026-01-01", ("I1", "100.00"), ("U1", "100.00"))]
+    out, notes = _both_nettings(invoices, payments, {})
+    assert notes[1]["allocations"] == [{"invoice_id": "I1", "amount": "30.00", "date": "2026-01-01"}]
+    # the EUR row is capped at what the credit note left open; the USD book has no credit note
+    assert out[0]["allocations"] == [{"invoice_id": "I1", "amount": "70.00"}, {"invoice_id": "U1", "amount": "100.00"}]
+
+
+def test_net__settled_invoices_of_several_books_on_one_day_are_paid_in_the_order_of_their_ids():
+    invoices = [_invoice("B1", "X", "10.00"), _invoice("A1", "Y", "20.00", currency="USD"),
+                _invoice("C1", "Z", "30.00"), _invoice("A2", "X", "5.00", issue="2026-01-03")]
+    paid = {"B1": Paid(None, dt.date(2026, 1, 2)), "C1": Paid(Decimal("30.00"), dt.date(2026, 1, 1)),
+            "A1": Paid(None, dt.date(2026, 1, 2)), "A2": Paid(None, dt.date(2026, 1, 2))}
+    out, _ = _both_nettings(invoices, [], paid)
+    # by day (A2 is paid the day it is issued, after the settled date), then invoice id
+    assert [(p["id"], p["date"], p["allocations"]) for p in out] == [
+        ("settled:C1", "2026-01-01", [{"invoice_id": "C1", "amount": "30.00"}]),
+        ("settled:A1", "2026-01-02", [{"invoice_id": "A1", "amount": "20.00"}]),
+        ("settled:B1", "2026-01-02", [{"invoice_id": "B1", "amount": "10.00"}]),
+        ("settled:A2", "2026-01-02", [{"invoice_id": "A2", "amount": "5.00", "date": "2026-01-03"}])]
+
+
+def test_net__a_payments_rows_in_a_book_with_a_credit_note_and_in_one_its_second_row_spills_are_both_replayed():
+    invoices = [_invoice("I1", "X", "100.00", due="2026-01-20"), _invoice("I2", "X", "50.00", due="2026-01-25"),
+                _invoice("J1", "Y", "40.00"), _invoice("CN1", "Y", "10.00", kind="credit_note")]
+    payments = [_pay("P1", "2026-01-05", ("J1", "40.00"), ("I1", "80.00"), ("I1", "50.00"))]
+    out, notes = _both_nettings(invoices, payments, {})
+    assert notes[3]["allocations"] == [{"invoice_id": "J1", "amount": "10.00", "date": "2026-01-01"}]
+    # J1 has 30.00 left after the credit note; I1's second row finds 20.00 open and 30.00 goes to I2
+    assert out[0]["allocations"] == [{"invoice_id": "J1", "amount": "30.00"}, {"invoice_id": "I1", "amount": "80.00"},
+                                     {"invoice_id": "I1", "amount": "20.00"}, {"invoice_id": "I2", "amount": "30.00"}]

@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import chain
 from operator import itemgetter
 from typing import Any
 
 ZERO = Decimal(0)
+_EVENT_ORDER = itemgetter(0, 1, 2)  # day, kind (invoices, credit notes, payment rows, settled), key
 
 
 @dataclass(frozen=True)
@@ -37,39 +37,6 @@ class Paid:
 
     amount: Decimal | None
     date: dt.date
-
-
-class _Open:
-    """The open invoices of one customer and currency, oldest due first."""
-
-    def __init__(self) -> None:
-        self.residual: dict[str, Decimal] = {}
-        self.order: list[tuple[str, str, str, str]] = []  # (due, issue, number, id)
-
-    def add(self, invoice: dict[str, Any]) -> None:
-        self.residual[invoice["id"]] = Decimal(invoice["total"])
-        bisect.insort(self.order, (invoice["due_date"], invoice["issue_date"], invoice["number"], invoice["id"]))
-
-    def take(self, invoice_id: str, amount: Decimal) -> Decimal:
-        """Settle up to ``amount`` of one invoice; what it took."""
-        took = min(amount, self.residual.get(invoice_id, ZERO))
-        if took > 0:
-            self.residual[invoice_id] -= took
-        return took
-
-    def spread(self, amount: Decimal, skip: str = "") -> list[tuple[str, Decimal]]:
-        """``amount`` over the open invoices, oldest due first: [(invoice id, amount)]."""
-        taken = []
-        for *_, invoice_id in self.order:
-            if amount <= 0:
-                break
-            if invoice_id == skip:
-                continue
-            took = self.take(invoice_id, amount)
-            if took > 0:
-                taken.append((invoice_id, took))
-                amount -= took
-        return taken
 
 
 def _alloc(invoice_id: str, amount: Decimal, day: str) -> dict[str, str]:
@@ -91,27 +58,27 @@ def _books_of(invoices: list[dict[str, Any]], paid: dict[str, Paid],
     return replay
 
 
-Found = list[Any]  # per allocation row of a payment: (day, its allocations), in row order
+Event = tuple[str, int, str, Any]  # (day, kind, key, item) of a book replayed; kinds: 0 invoice, 1 credit note,
+# 2 payment row (key: the payment's id), 3 settled invoice
+Found = list[Any]  # per allocation row of a payment: (day, its allocations), in row order (None until replayed)
 # or None: the payment is one row, its own allocation as it is (most payments: nothing is made for them)
 
 
 def _as_given(payments: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
-              replay: set[tuple[str, str]] | None) -> list[Found | None]:
+              replay: set[tuple[str, str]] | None, books: dict[tuple[str, str], list[Event]]) -> list[Found | None]:
     """Each payment row as its own allocation (what it is in a book that is not replayed), per
     payment; and, unless ``replay`` is None, the books whose payment rows must be replayed added
     to it: those with an allocation that is not positive, or an invoice its rows ask more of
     than its total (the sum of an invoice's rows passes its total at one row at the latest,
     since a row that is not positive replays the book anyway): a row asking more than its
-    invoice's total replays it at once, and only the invoices named by several rows sum them."""
-    asked: dict[str, Decimal] = {}  # invoice named by several rows -> what its rows ask so far
-    several: set[str] = set()
-    if replay is not None:
-        named = Counter(map(itemgetter("invoice_id"), chain.from_iterable(map(itemgetter("allocations"), payments))))
-        several = {invoice_id for invoice_id, count in named.items() if count > 1}
-        del named
+    invoice's total replays it at once, and the rows of an invoice sum what they ask. A row of
+    one of ``books`` (replayed already) is left to the replay: its event is added to the book's
+    and its place is None."""
+    asked: dict[str, Any] = {}  # invoice -> what its rows ask so far: its first row's text, then a Decimal
     found_of: list[Found | None] = []
     append = found_of.append
-    for pay in payments:
+    decimal, find = Decimal, books.get
+    for p, pay in enumerate(payments):
         paid_on = pay["date"]
         rows = pay["allocations"]
         found: Found = []
@@ -120,17 +87,28 @@ def _as_given(payments: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
             issued = invoice["issue_date"]
             day = issued if issued > paid_on else paid_on
             given = row["amount"]
-            amount = Decimal(given)
             if replay is not None:
+                book = (invoice["customer_id"], invoice["currency"])
+                events = find(book)
+                if events is not None:
+                    events.append((day, 2, pay["id"], (pay, row, p, len(found))))
+                    found.append(None)  # the replay fills it
+                    continue
+                amount = decimal(given)
                 total = invoice["total"]  # a row asking its total as written asks no more than it
-                if amount <= 0 or (given != total and amount > Decimal(total)):
-                    replay.add((invoice["customer_id"], invoice["currency"]))
-                elif invoice["id"] in several:
+                if amount <= 0 or (given != total and amount > decimal(total)):
+                    replay.add(book)
+                else:
                     invoice_id = invoice["id"]
                     before = asked.get(invoice_id)
-                    asked[invoice_id] = so_far = amount if before is None else before + amount
-                    if so_far > Decimal(total):
-                        replay.add((invoice["customer_id"], invoice["currency"]))
+                    if before is None:
+                        asked[invoice_id] = given
+                    else:
+                        asked[invoice_id] = so_far = (decimal(before) if type(before) is str else before) + amount
+                        if so_far > decimal(total):
+                            replay.add(book)
+            else:
+                amount = decimal(given)
             text = str(amount)
             if day != paid_on:
                 found.append((day, [{"invoice_id": invoice["id"], "amount": text, "date": day}]))
@@ -143,6 +121,44 @@ def _as_given(payments: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
                 found.append((day, [{"invoice_id": invoice["id"], "amount": text}]))
         append(found)
     return found_of
+
+
+def _invoice_events(invoices: list[dict[str, Any]], books: dict[tuple[str, str], list[Event]],
+                    every_book: bool = False) -> dict[str, list[Event]]:
+    """Each invoice and credit note of ``books`` (of every book, added to ``books``, when
+    ``every_book``) as an event of its book, in file order; the events of each one's book by its id."""
+    book_of: dict[str, list[Event]] = {}
+    find = books.get
+    for inv in invoices:
+        key = (inv["customer_id"], inv["currency"])
+        events = find(key)
+        if events is None:
+            if not every_book:
+                continue
+            events = books[key] = []
+        invoice_id = inv["id"]
+        events.append((inv["issue_date"], 0 if inv["kind"] == "invoice" else 1, invoice_id, inv))
+        book_of[invoice_id] = events
+    return book_of
+
+
+def _row_events(payments: list[dict[str, Any]], found_of: list[Found | None],
+                book_of: dict[str, list[Event]]) -> None:
+    """Each payment row naming an invoice of ``book_of`` as an event of its book, in file order;
+    its place in ``found_of`` None (the replay fills it)."""
+    in_book = book_of.get
+    for p, pay in enumerate(payments):
+        rows = pay["allocations"]
+        if len(rows) == 1 and rows[0]["invoice_id"] not in book_of:
+            continue
+        for r, row in enumerate(rows):
+            events = in_book(row["invoice_id"])
+            if events is not None:
+                found = found_of[p]
+                if found is None:
+                    found = found_of[p] = [(pay["date"], pay["allocations"])]
+                events.append((found[r][0], 2, pay["id"], (pay, row, p, r)))
+                found[r] = None  # the replay fills it
 
 
 def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: dict[str, Paid],
@@ -161,92 +177,119 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
         by_id = {inv["id"]: inv for inv in invoices}
     unique = len(set(map(itemgetter("id"), payments))) == len(payments)
     replay = None if replay_all or not unique else _books_of(invoices, paid, by_id)
-    found_of = _as_given(payments, by_id, replay)
+    # the books replayed, each with its events (day, kind, key, item) in file order
+    books: dict[tuple[str, str], list[Event]] = {}
     if replay is None:
-        slow: set[str] | dict[str, Any] = by_id
-    elif replay:
-        slow = {iid for iid, inv in by_id.items() if (inv["customer_id"], inv["currency"]) in replay}
+        found_of = _as_given(payments, by_id, None, books)
+        book_of = _invoice_events(invoices, books, every_book=True)
+        _row_events(payments, found_of, book_of)
     else:
-        slow = set()
-
-    events: list[tuple[str, int, str, Any]] = []
-    if slow:
-        for inv in invoices:
-            if replay is None or (inv["customer_id"], inv["currency"]) in replay:
-                events.append((inv["issue_date"], 0 if inv["kind"] == "invoice" else 1, inv["id"], inv))
-        for p, pay in enumerate(payments):
-            rows = pay["allocations"]
-            if len(rows) == 1 and rows[0]["invoice_id"] not in slow:
-                continue
-            for r, row in enumerate(rows):
-                if row["invoice_id"] in slow:
-                    found = found_of[p]
-                    if found is None:
-                        found = found_of[p] = [(pay["date"], pay["allocations"])]
-                    events.append((found[r][0], 2, pay["id"], (pay, row, p, r)))
-                    found[r] = None  # the replay fills it
+        books.update((key, []) for key in replay)
+        book_of = _invoice_events(invoices, books) if books else {}
+        found_of = _as_given(payments, by_id, replay, books)  # their rows' events added
+        if len(replay) > len(books):  # the books replayed for their payment rows alone
+            added: dict[tuple[str, str], list[Event]] = {key: [] for key in replay if key not in books}
+            more = _invoice_events(invoices, added)
+            _row_events(payments, found_of, more)
+            books.update(added)
+            book_of.update(more)
     for invoice_id, what in paid.items():
         invoice = by_id[invoice_id]
         if invoice["kind"] == "invoice":
-            events.append((max(what.date.isoformat(), invoice["issue_date"]), 3, invoice_id, what))
-    events.sort(key=itemgetter(0, 1, 2))
+            book_of[invoice_id].append((max(what.date.isoformat(), invoice["issue_date"]), 3, invoice_id,
+                                        (what, invoice)))
 
-    books: dict[tuple[str, str], _Open] = defaultdict(_Open)
-    credit: dict[tuple[str, str], list[list[Any]]] = defaultdict(list)  # [note, left]
-    generated: list[dict[str, Any]] = []
+    generated: list[tuple[str, str, dict[str, Any]]] = []  # (day, invoice id, payment)
+    for events in books.values():
+        if len(events) > 1:
+            events.sort(key=_EVENT_ORDER)  # stable: a day's events of one kind and key in file order
+        _replay(events, found_of, generated)
+    generated.sort(key=itemgetter(0, 1))  # as the events of all books in one day-by-day replay
+    return _finish(payments, found_of, unique, [payment for *_, payment in generated])
+
+
+def _spread(residual: dict[str, Decimal], order: list[tuple[str, str, str, str]], amount: Decimal,
+            skip: str = "") -> list[tuple[str, Decimal]]:
+    """``amount`` over the open invoices of a book (``residual`` what is open on each, ``order``
+    oldest due first), taken from ``residual``: [(invoice id, amount)]."""
+    taken = []
+    for entry in order:
+        if amount <= 0:
+            break
+        invoice_id = entry[3]
+        if invoice_id == skip:
+            continue
+        have = residual.get(invoice_id, ZERO)
+        took = have if have < amount else amount  # min(amount, have)
+        if took > 0:
+            residual[invoice_id] = have - took
+            taken.append((invoice_id, took))
+            amount -= took
+    return taken
+
+
+def _replay(events: list[Event], found_of: list[Found | None],
+            generated: list[tuple[str, str, dict[str, Any]]]) -> None:
+    """One book's events day by day (sorted): credit notes get their allocations, payment rows
+    theirs (in ``found_of``), and the settled invoices a payment each (``generated``)."""
+    residual: dict[str, Decimal] = {}  # what is open on each invoice issued so far
+    order: list[tuple[str, str, str, str]] = []  # those invoices, oldest due first: (due, issue, number, id)
+    notes: list[list[Any]] = []  # [credit note, what it has left]
     for day, kind, key, item in events:
         if kind == 2:
             pay, row, p, r = item
-            invoice = by_id[row["invoice_id"]]
-            book = books[(invoice["customer_id"], invoice["currency"])]
             wanted = Decimal(row["amount"])
-            invoice_id = invoice["id"]
-            took = book.take(invoice_id, wanted)
+            invoice_id = row["invoice_id"]
+            have = residual.get(invoice_id, ZERO)
+            took = have if have < wanted else wanted  # min(wanted, have)
             entries: list[dict[str, str]] = []
             if took > 0:
+                residual[invoice_id] = have - took
                 entries.append({"invoice_id": invoice_id, "amount": str(took)})
             if wanted > took:
                 entries += [{"invoice_id": other, "amount": str(amount)}
-                            for other, amount in book.spread(wanted - took, skip=invoice_id)]
+                            for other, amount in _spread(residual, order, wanted - took, invoice_id)]
             if day != pay["date"]:
                 for entry in entries:
                     entry["date"] = day
             found_of[p][r] = (day, entries)
-        elif kind in (0, 1):
-            book_key = (item["customer_id"], item["currency"])
-            book = books[book_key]
-            if kind == 0:
-                book.add(item)
-                for note in credit.get(book_key, ()):
-                    if note[1] > 0:
-                        took = book.take(item["id"], note[1])
-                        if took > 0:
-                            note[1] -= took
-                            note[0]["allocations"].append(_alloc(item["id"], took, day))
-            else:
-                item["allocations"] = []
-                left = Decimal(item["total"])
-                for invoice_id, took in book.spread(left):
-                    item["allocations"].append(_alloc(invoice_id, took, day))
-                    left -= took
-                credit[book_key].append([item, left])
+        elif kind == 0:
+            have = residual[key] = Decimal(item["total"])
+            bisect.insort(order, (item["due_date"], item["issue_date"], item["number"], key))
+            for note in notes:
+                left = note[1]
+                if left > 0:
+                    took = have if have < left else left  # min(left, have)
+                    if took > 0:
+                        have = residual[key] = have - took
+                        note[1] = left - took
+                        note[0]["allocations"].append(_alloc(key, took, day))
+        elif kind == 1:
+            allocations = item["allocations"] = []
+            left = Decimal(item["total"])
+            for invoice_id, took in _spread(residual, order, left):
+                allocations.append(_alloc(invoice_id, took, day))
+                left -= took
+            notes.append([item, left])
         else:
-            invoice = by_id[key]
-            book = books[(invoice["customer_id"], invoice["currency"])]
-            wanted = book.residual.get(key, ZERO) if item.amount is None else item.amount
+            what, invoice = item
+            have = residual.get(key, ZERO)
+            wanted = have if what.amount is None else what.amount
             if wanted <= 0:
                 continue
-            took = book.take(key, wanted)
+            took = have if have < wanted else wanted  # min(wanted, have)
+            if took > 0:
+                residual[key] = have - took
             spread = [(key, took)] if took > 0 else []
-            spread += book.spread(wanted - took, skip=key)
-            settled_on = item.date.isoformat()
+            spread += _spread(residual, order, wanted - took, key)
+            settled_on = what.date.isoformat()
             settles = [_alloc(i, a, day) for i, a in spread]
             for one in settles:
                 if one["date"] == settled_on:
                     del one["date"]
-            generated.append({"id": f"settled:{key}", "customer_id": invoice["customer_id"], "date": settled_on,
-                              "amount": str(wanted), "currency": invoice["currency"], "allocations": settles})
-    return _finish(payments, found_of, unique, generated)
+            generated.append((day, key, {"id": f"settled:{key}", "customer_id": invoice["customer_id"],
+                                         "date": settled_on, "amount": str(wanted), "currency": invoice["currency"],
+                                         "allocations": settles}))
 
 
 def _in_order(found: Found) -> list[dict[str, str]]:
