@@ -123,3 +123,17 @@ def test_intend_and_audit__texts_to_escape_come_back_as_written_on_postgresql(pg
             conn.execute(text("TRUNCATE audit_log, journal"))
             conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
         store.close()
+
+
+def test_indented_json__a_long_text_escaped_a_part_at_a_time_gives_the_same_bytes(monkeypatch):
+    """Parts cut after a newline, however small: characters outside ASCII (DEL among them) on both
+    sides of each cut, and a part of ASCII alone, come out as ``json.dumps`` writes them."""
+    from arwatch.adapters.file import target
+
+    texts = ["€" * 40, "naïve café\x7f", "plain " * 30, "😀 é\n€", "ß and 漢字" * 7, "x"]
+    written = WrittenState(holds=tuple(Hold(customer_id=f"h{i}", rule="r", reason=t, since=T)
+                                       for i, t in enumerate(texts * 5)))
+    expected = json.dumps(written.model_dump(mode="json"), indent=1).encode()
+    for part in (1, 7, 64, 1000):
+        monkeypatch.setattr(target, "_PART", part)
+        assert indented_json(written) == expected

@@ -10,10 +10,10 @@ line and the store commit writes the line again).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import os
-import re
 from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring_ascii
 from pathlib import Path
@@ -36,7 +36,20 @@ def _worklist_cells(item: Flag | Hold | Task) -> tuple[str, ...]:
             item.assignee or "", item.rule)
 
 
-_OUTSIDE_ASCII = re.compile(rb"[\x7f-\xff]+")  # what json.dumps escapes besides quotes, backslashes, controls
+_DEL = b"\x7f"  # ASCII, yet escaped by json.dumps (as every character outside printable ASCII)
+_PART = 1 << 20  # bytes of text decoded and escaped at a time (cut at a line's end)
+
+
+def _escape_run(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: a run of characters ASCII cannot encode, escaped as ``json.dumps``
+    escapes them (``\\u20ac``, a surrogate pair for a character beyond the BMP)."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return encode_basestring_ascii(error.object[error.start:error.end])[1:-1], error.end
+
+
+_ESCAPE_RUNS = "arwatch.json_ascii"
+codecs.register_error(_ESCAPE_RUNS, _escape_run)
 
 
 def _plain_float(value: float) -> bool:
@@ -45,29 +58,24 @@ def _plain_float(value: float) -> bool:
     return value == 0 or 1e-4 <= abs(value) < 1e16
 
 
-def _escaped(run: re.Match[bytes]) -> bytes:
-    return _escape(run.group())
-
-
-def _escape(run: bytes) -> bytes:
-    return encode_basestring_ascii(run.decode("utf-8"))[1:-1].encode("ascii")
-
-
-_FEW_RUNS = 64  # distinct runs outside ASCII replaced text-wide, one after another; more: one pass
-
-
 def _ascii(text: bytes) -> bytes:
     """``text`` (UTF-8 JSON) with every character outside printable ASCII escaped as ``json.dumps``
-    escapes it. A worklist repeats the same few such characters (a currency sign, a name's
-    accents) many times: each distinct run is escaped once and replaced throughout (a run of
-    UTF-8 is found only at character boundaries, and escaping goes character by character, so
-    the order of the replacements does not matter); many distinct runs go through one pass."""
-    runs = set(_OUTSIDE_ASCII.findall(text))
-    if len(runs) > _FEW_RUNS:
-        return _OUTSIDE_ASCII.sub(_escaped, text)
-    for run in sorted(runs, key=len, reverse=True):
-        text = text.replace(run, _escape(run))
-    return text
+    escapes it. ASCII text (most of a worklist) is checked by two scans in C and returned as it
+    is; otherwise the text is re-encoded a part at a time (cut after a newline: never inside a
+    character), each part decoded and encoded to ASCII with ``_escape_run`` called once per run
+    of characters outside it (the encoder's scan, in C; formerly a regular expression's, a few
+    times slower), and DEL, which is ASCII, replaced after. Only a part is held as a Python
+    string at a time."""
+    if text.isascii() and _DEL not in text:
+        return text
+    parts, start, size = [], 0, len(text)
+    while start < size:
+        end = text.find(b"\n", start + _PART)
+        end = size if end < 0 else end + 1
+        parts.append(text[start:end].decode("utf-8").encode("ascii", _ESCAPE_RUNS))
+        start = end
+    escaped = b"".join(parts)
+    return escaped.replace(_DEL, b"\\u007f") if _DEL in escaped else escaped
 
 
 def indented_json(written: WrittenState) -> bytes:
@@ -77,7 +85,7 @@ def indented_json(written: WrittenState) -> bytes:
     it writes as is in UTF-8, ``json.dumps`` escapes (every character outside printable ASCII,
     by ``json``'s own escaping); a score whose text would differ, or a text pydantic cannot
     write (a lone surrogate), sends the whole state through ``json.dumps``. Bytes throughout:
-    the text of a large worklist is never held as a Python string as well."""
+    the text of a large worklist is never held whole as a Python string as well."""
     try:
         if all(_plain_float(f.score) for f in written.flags):
             return _ascii(written.__pydantic_serializer__.to_json(written, indent=1))
