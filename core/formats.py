@@ -20,7 +20,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -154,6 +154,13 @@ class _Layout:
     int_min: int
     frac: tuple[int, int]
     quantum: Decimal
+    # ``format(rounded, ",f")`` with its separators swapped for the locale's, where that writes
+    # what the loop below does: groups of three, fixed decimals (most currencies and locales)
+    simple: dict[int, str] | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.grouping == (3, 3) and self.int_min == 1 and self.frac[0] == self.frac[1] > 0:
+            object.__setattr__(self, "simple", str.maketrans({",": self.group, ".": self.decimal}))
 
     def render(self, value: Number) -> str | None:
         """``value`` written in this layout; None where Babel should write it (NaN, infinity, ...)."""
@@ -165,6 +172,8 @@ class _Layout:
             rounded = abs(d).normalize().quantize(self.quantum)
         except (InvalidOperation, ValueError, TypeError):
             return None
+        if self.simple is not None:
+            return self.prefix[negative] + format(rounded, ",f").translate(self.simple) + self.suffix[negative]
         whole, _, part = f"{rounded:f}".partition(".")
         if len(whole) < self.int_min:
             whole = "0" * (self.int_min - len(whole)) + whole
@@ -268,6 +277,16 @@ def _day_month_skeleton(name: str) -> str:
     return "".join(f for f in fields if f[0] not in "yYuGE") or "MMMd"
 
 
+@lru_cache(maxsize=1 << 16)  # evidence gives days as the frame's day numbers
+def _day_number(value: int, locale: str) -> str:
+    return day(dt.date.fromordinal(value), locale)
+
+
+@lru_cache(maxsize=4096)  # the same few months in every customer's evidence
+def _short_month(value: dt.date, locale: str) -> str:
+    return format_skeleton("yMMM", value, locale=parsed(locale))
+
+
 @dataclass(frozen=True)
 class Style:
     """How one company writes days and amounts: its locale and its accounting currency. The
@@ -296,7 +315,9 @@ class Style:
 
     def day(self, value: DayLike) -> str:
         """A date (or day number) in the locale's medium style."""
-        return day(as_date(value), self.locale)
+        if isinstance(value, dt.date):
+            return day(value, self.locale)
+        return _day_number(int(value), self.locale)
 
     def days(self, values: Sequence[DayLike]) -> str:
         """Dates as a list, the year written once when they share it ('2 Nov, 9 Nov, 16 Nov 2026')."""
@@ -308,7 +329,7 @@ class Style:
 
     def month(self, value: DayLike) -> str:
         """A month and year, short ('Mar 2026', 'März 2026', '2026年3月')."""
-        return format_skeleton("yMMM", as_date(value), locale=parsed(self.locale))
+        return _short_month(as_date(value), self.locale)
 
     def percent(self, value: float) -> str:
         """A share 0..1 as a whole percentage ('43%', '43 %')."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -52,8 +52,7 @@ class Firing:
     reason: str = ""  # why this step now: the ladder's entry or climb
 
 
-@dataclass(frozen=True)
-class Told:
+class Told(NamedTuple):
     """One of a customer's reasons as a task or flag tells it: the indicator, its title, its evidence."""
 
     indicator: str

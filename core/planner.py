@@ -150,9 +150,16 @@ def describe(ladder: str, index: int, rule: StepRule) -> str:
 
 def _invoice_facts(view: PlanView, rows: tuple[int, ...]) -> list[dict[str, Any]]:
     f, st = view.frame, view.st
-    return [{"number": str(f.i_number[r]), "total": float(f.i_total[r]), "open": float(st.residual[r]),
-             "issue_date": date_of(f.i_issue[r]), "due_date": date_of(f.i_due[r]),
-             "days_past_due": int(view.dpd[r])} for r in rows]
+    at = np.asarray(rows, dtype=np.intp)  # each column read at once, as Python values
+    return [{"number": str(number), "total": total, "open": residual, "issue_date": _DATE(issue),
+             "due_date": _DATE(due), "days_past_due": dpd}
+            for number, total, residual, issue, due, dpd in zip(
+                f.i_number[at].tolist(), f.i_total[at].astype(np.float64).tolist(),
+                st.residual[at].astype(np.float64).tolist(), f.i_issue[at].tolist(), f.i_due[at].tolist(),
+                view.dpd[at].tolist(), strict=True)]
+
+
+_DATE = dt.date.fromordinal  # ``frame.date_of`` of an int
 
 
 def _evidence(view: PlanView, firing: Firing, invoices: list[dict[str, Any]]) -> tuple[str, ...]:

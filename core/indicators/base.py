@@ -162,3 +162,24 @@ def _bounds(customer: int, dtype: np.dtype) -> np.ndarray:
     searching an int32 column for it would copy the whole column to int64 first, on every call
     (a pass over all rows per customer asked: quadratic over a run's explanations)."""
     return np.array([customer, customer + 1], dtype=dtype)
+
+
+
+class RunsByCustomer:
+    """``rows`` (of a column whose customer per row is ``cust``) grouped by customer, each
+    customer's ordered by ``key`` (ties in the order of ``rows``): one sort for every customer at
+    once, made on the first question (scoring without explanations never pays for it), then a
+    customer's rows are a slice."""
+
+    def __init__(self, cust: np.ndarray, rows: np.ndarray, key: np.ndarray, n_customers: int):
+        self.cust, self.rows, self.key, self.n = cust, rows, key, n_customers
+        self._ordered: np.ndarray | None = None
+        self._bounds: list[int] = []
+
+    def __call__(self, customer: int) -> np.ndarray:
+        if self._ordered is None:
+            ordered = self.rows[np.lexsort((self.key[self.rows], self.cust[self.rows]))]  # lexsort is stable
+            self._bounds = np.searchsorted(self.cust[ordered], np.arange(self.n + 1)).tolist()
+            self._ordered = ordered
+        found: np.ndarray = self._ordered[self._bounds[customer]:self._bounds[customer + 1]]
+        return found
