@@ -250,6 +250,13 @@ def _amount_layout(locale: str) -> _Layout | None:
                       lambda v: format_decimal(v, format=AMOUNT_PATTERN, locale=loc))
 
 
+@lru_cache(maxsize=64)
+def _number_layout(decimals: int, locale: str) -> _Layout | None:
+    """``Style.number``'s pattern read once per (decimals, locale), used where it writes the probes as Babel."""
+    loc, pattern = parsed(locale), "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return _layout_of(parse_pattern(pattern), loc, None, lambda v: format_decimal(v, format=pattern, locale=loc))
+
+
 def locale_of_lang(lang: str | None, fallback: str = "en_US") -> str:
     """The Babel locale of an Odoo language code ('fr_FR', 'de_CH', 'sr@latin', 'es_419'):
     the code itself when Babel knows it, else its language alone ('sr'), else ``fallback``."""
@@ -338,5 +345,9 @@ class Style:
     def number(self, value: float, decimals: int) -> str:
         """A measure (days on average, a severity) to exactly ``decimals`` places, in the
         locale's digits ('27.3', '27,3')."""
-        pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-        return format_decimal(float(value), format=pattern, locale=parsed(self.locale))
+        layout = _number_layout(decimals, self.locale)
+        text = layout.render(float(value)) if layout is not None else None
+        if text is None:
+            pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+            text = format_decimal(float(value), format=pattern, locale=parsed(self.locale))
+        return text
