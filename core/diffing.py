@@ -36,10 +36,10 @@ def _changes(old: Mapping[str, _Item], new: Mapping[str, _Item], add: Op, remove
     """Keyed comparison of one kind: (additions and changes, removals), each in key order."""
     added = [Change(op=add, key=key, customer_id=item.customer_id, before=old.get(key),
                     why=why_add(item), **{field: item})
-             for key, item in sorted(new.items())
+             for key, item in ((k, new[k]) for k in sorted(new))  # keys are unique: sorted by key
              if key not in old or (changed is not None and changed(old[key], item))]
     removed = [Change(op=remove, key=key, customer_id=item.customer_id, before=item, why=why_remove)
-               for key, item in sorted(old.items()) if key not in new]
+               for key, item in ((k, old[k]) for k in sorted(old)) if key not in new]
     return added, removed
 
 

@@ -35,16 +35,23 @@ def episode_starts(frame: LedgerFrame) -> np.ndarray:
     end = np.where(st.is_open, t, st.settled_day.astype(np.int64) - 1)
     rows = np.flatnonzero(~frame.i_credit & (start <= end) & (start <= t) & ~held_by_dispute(frame))
     rows = rows[np.lexsort((start[rows], frame.i_cust[rows]))]
-    cust, first, last = frame.i_cust[rows], start[rows], end[rows]
-    bounds = np.searchsorted(cust, np.arange(frame.n_customers + 1))
     out = np.full(frame.n_customers, NEVER, dtype=np.int64)
-    for c in np.flatnonzero(np.diff(bounds)):
-        a, b = bounds[c], bounds[c + 1]
-        reach = np.maximum.accumulate(last[a:b])  # the last overdue day of the runs so far
-        if reach[-1] < t:
-            continue  # nothing overdue today
-        begins = np.r_[True, first[a + 1:b] > reach[:-1] + 1]  # a day with nothing overdue before it
-        out[c] = first[a:b][np.flatnonzero(begins)[-1]]
+    if not len(rows):
+        return out
+    cust, first, last = frame.i_cust[rows].astype(np.int64), start[rows], end[rows]
+    # the last overdue day of each customer's runs so far: a running maximum within each
+    # customer, as one running maximum over the rows with each customer lifted above the last
+    low, span = int(last.min()), int(last.max() - last.min()) + 1
+    reach = np.maximum.accumulate((last - low) + cust * span) - cust * span + low
+    opens = np.r_[True, cust[1:] != cust[:-1]]  # a customer's first row
+    ends = np.r_[opens[1:], True]  # its last row
+    begins = opens.copy()
+    begins[1:] |= first[1:] > reach[:-1] + 1  # a day with nothing overdue before it
+    starts = np.flatnonzero(begins)
+    latest = starts[np.r_[cust[starts][1:] != cust[starts][:-1], True]]  # each customer's last run
+    today = ends & (reach >= t)  # overdue today (its runs reach today)
+    overdue = cust[today]
+    out[overdue] = first[latest[np.searchsorted(cust[latest], overdue)]]
     return out
 
 

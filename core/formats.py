@@ -20,7 +20,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -154,6 +154,13 @@ class _Layout:
     int_min: int
     frac: tuple[int, int]
     quantum: Decimal
+    # ``format(rounded, ",f")`` with its separators swapped for the locale's, where that writes
+    # what the loop below does: groups of three, fixed decimals (most currencies and locales)
+    simple: dict[int, str] | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.grouping == (3, 3) and self.int_min == 1 and self.frac[0] == self.frac[1] > 0:
+            object.__setattr__(self, "simple", str.maketrans({",": self.group, ".": self.decimal}))
 
     def render(self, value: Number) -> str | None:
         """``value`` written in this layout; None where Babel should write it (NaN, infinity, ...)."""
@@ -165,6 +172,8 @@ class _Layout:
             rounded = abs(d).normalize().quantize(self.quantum)
         except (InvalidOperation, ValueError, TypeError):
             return None
+        if self.simple is not None:
+            return self.prefix[negative] + format(rounded, ",f").translate(self.simple) + self.suffix[negative]
         whole, _, part = f"{rounded:f}".partition(".")
         if len(whole) < self.int_min:
             whole = "0" * (self.int_min - len(whole)) + whole
@@ -241,6 +250,13 @@ def _amount_layout(locale: str) -> _Layout | None:
                       lambda v: format_decimal(v, format=AMOUNT_PATTERN, locale=loc))
 
 
+@lru_cache(maxsize=64)
+def _number_layout(decimals: int, locale: str) -> _Layout | None:
+    """``Style.number``'s pattern read once per (decimals, locale), used where it writes the probes as Babel."""
+    loc, pattern = parsed(locale), "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return _layout_of(parse_pattern(pattern), loc, None, lambda v: format_decimal(v, format=pattern, locale=loc))
+
+
 def locale_of_lang(lang: str | None, fallback: str = "en_US") -> str:
     """The Babel locale of an Odoo language code ('fr_FR', 'de_CH', 'sr@latin', 'es_419'):
     the code itself when Babel knows it, else its language alone ('sr'), else ``fallback``."""
@@ -266,6 +282,16 @@ def _day_month_skeleton(name: str) -> str:
     pattern = parsed(name).date_formats["medium"].pattern
     fields = [m.group(0) for m in re.finditer(r"'[^']*'|([A-Za-z])\1*", pattern) if not m.group(0).startswith("'")]
     return "".join(f for f in fields if f[0] not in "yYuGE") or "MMMd"
+
+
+@lru_cache(maxsize=1 << 16)  # evidence gives days as the frame's day numbers
+def _day_number(value: int, locale: str) -> str:
+    return day(dt.date.fromordinal(value), locale)
+
+
+@lru_cache(maxsize=4096)  # the same few months in every customer's evidence
+def _short_month(value: dt.date, locale: str) -> str:
+    return format_skeleton("yMMM", value, locale=parsed(locale))
 
 
 @dataclass(frozen=True)
@@ -296,7 +322,9 @@ class Style:
 
     def day(self, value: DayLike) -> str:
         """A date (or day number) in the locale's medium style."""
-        return day(as_date(value), self.locale)
+        if isinstance(value, dt.date):
+            return day(value, self.locale)
+        return _day_number(int(value), self.locale)
 
     def days(self, values: Sequence[DayLike]) -> str:
         """Dates as a list, the year written once when they share it ('2 Nov, 9 Nov, 16 Nov 2026')."""
@@ -308,7 +336,7 @@ class Style:
 
     def month(self, value: DayLike) -> str:
         """A month and year, short ('Mar 2026', 'März 2026', '2026年3月')."""
-        return format_skeleton("yMMM", as_date(value), locale=parsed(self.locale))
+        return _short_month(as_date(value), self.locale)
 
     def percent(self, value: float) -> str:
         """A share 0..1 as a whole percentage ('43%', '43 %')."""
@@ -317,5 +345,9 @@ class Style:
     def number(self, value: float, decimals: int) -> str:
         """A measure (days on average, a severity) to exactly ``decimals`` places, in the
         locale's digits ('27.3', '27,3')."""
-        pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-        return format_decimal(float(value), format=pattern, locale=parsed(self.locale))
+        layout = _number_layout(decimals, self.locale)
+        text = layout.render(float(value)) if layout is not None else None
+        if text is None:
+            pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+            text = format_decimal(float(value), format=pattern, locale=parsed(self.locale))
+        return text

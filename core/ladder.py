@@ -82,13 +82,13 @@ class _Facts:
         self.last_contact = last_attempt(frame, self.starts)
         settled, promised = last_settling_day(frame, self.starts), last_promise_day(frame, self.starts)
         self.last_moved = np.maximum(np.where(settled == NEVER, -1, settled), np.where(promised == NEVER, -1, promised))
-        self.open_rows = [np.flatnonzero(view.st.is_open[view.i_rows[c]:view.i_rows[c + 1]]) + view.i_rows[c]
-                          for c in range(frame.n_customers)]
 
     def statement(self, c: int) -> tuple[int, ...]:
-        """Every open invoice of ``c``, oldest due first."""
-        rows = self.open_rows[c]
-        return tuple(int(r) for r in rows[np.argsort(self.view.frame.i_due[rows], kind="stable")])
+        """Every open invoice of ``c``, oldest due first (asked only for the customers a rung fires for)."""
+        view = self.view
+        start, end = int(view.i_rows[c]), int(view.i_rows[c + 1])
+        rows = np.flatnonzero(view.st.is_open[start:end]) + start
+        return tuple(rows[np.argsort(view.frame.i_due[rows], kind="stable")].tolist())
 
     def contact_words(self, c: int) -> str:
         row = self.last_contact[c]
@@ -107,8 +107,8 @@ def candidates(view: PlanView, in_episode: np.ndarray) -> dict[int, dict[str, Ru
             customers = view.customers_for(segment, rule) & in_episode
             if not customers.any():
                 continue
-            for c in np.unique(f.i_cust[view.invoices_for(customers, rule)]):
-                out.setdefault(int(c), {}).setdefault(rule.step, (ladder, index, rule))
+            for c in np.unique(f.i_cust[view.invoices_for(customers, rule)]).tolist():
+                out.setdefault(c, {}).setdefault(rule.step, (ladder, index, rule))
     return out
 
 

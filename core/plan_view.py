@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -52,8 +52,7 @@ class Firing:
     reason: str = ""  # why this step now: the ladder's entry or climb
 
 
-@dataclass(frozen=True)
-class Told:
+class Told(NamedTuple):
     """One of a customer's reasons as a task or flag tells it: the indicator, its title, its evidence."""
 
     indicator: str
@@ -167,6 +166,7 @@ class PlanView:
         self.firm = self.state != ""
         self._silenced: dict[tuple[str, bool], np.ndarray] = {}
         self.statements: dict[int, tuple[list[dict[str, Any]], float]] = {}  # the planner's, per customer
+        self.invoice_facts: dict[int, dict[str, Any]] = {}  # the planner's, per invoice row
 
     def silenced(self, rule: StepRule) -> np.ndarray:
         """Per customer: the collector's switches stop this rule's step: a snooze every customer-facing

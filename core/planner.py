@@ -51,8 +51,9 @@ def _fire(view: PlanView, segment: str, ladder: str, index: int, rule: StepRule,
     if rule.scope in ("invoice", "overdue"):  # one task per customer, about its qualifying invoices
         rows = view.invoices_for(customers, rule)
         by_customer: dict[int, list[int]] = {}
-        for r in rows[np.argsort(f.i_due[rows], kind="stable")]:
-            by_customer.setdefault(int(f.i_cust[r]), []).append(int(r))
+        ordered = rows[np.argsort(f.i_due[rows], kind="stable")]
+        for r, c in zip(ordered.tolist(), f.i_cust[ordered].tolist(), strict=True):
+            by_customer.setdefault(c, []).append(r)
         return [Firing(c, ladder, index, rule, f"invoice:{f.i_id[rs[0]]}" if rule.scope == "invoice" else "overdue",
                        tuple(rs)) for c, rs in by_customer.items()]
     if rule.scope == "account":
@@ -149,10 +150,24 @@ def describe(ladder: str, index: int, rule: StepRule) -> str:
 
 
 def _invoice_facts(view: PlanView, rows: tuple[int, ...]) -> list[dict[str, Any]]:
-    f, st = view.frame, view.st
-    return [{"number": str(f.i_number[r]), "total": float(f.i_total[r]), "open": float(st.residual[r]),
-             "issue_date": date_of(f.i_issue[r]), "due_date": date_of(f.i_due[r]),
-             "days_past_due": int(view.dpd[r])} for r in rows]
+    """The facts of invoice ``rows``, each a dict of its own (a template may change what it is
+    given); each row's read from the frame once per plan (an invoice is in its customer's
+    statement and in several of its tasks)."""
+    known = view.invoice_facts
+    new = [r for r in rows if r not in known]
+    if new:
+        f, st = view.frame, view.st
+        at = np.asarray(new, dtype=np.intp)  # each column read at once, as Python values
+        for r, number, total, residual, issue, due, dpd in zip(
+                new, f.i_number[at].tolist(), f.i_total[at].astype(np.float64).tolist(),
+                st.residual[at].astype(np.float64).tolist(), f.i_issue[at].tolist(), f.i_due[at].tolist(),
+                view.dpd[at].tolist(), strict=True):
+            known[r] = {"number": str(number), "total": total, "open": residual, "issue_date": _DATE(issue),
+                        "due_date": _DATE(due), "days_past_due": dpd}
+    return [dict(known[r]) for r in rows]
+
+
+_DATE = dt.date.fromordinal  # ``frame.date_of`` of an int
 
 
 def _evidence(view: PlanView, firing: Firing, invoices: list[dict[str, Any]]) -> tuple[str, ...]:

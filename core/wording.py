@@ -227,7 +227,7 @@ _STEP_ID = re.compile(r"\b(" + "|".join(STEP_WORDS) + r")\b")
 _BUCKET = re.compile(r"\bin bucket (\d+(?:-\d+|\+))")
 
 
-@lru_cache(maxsize=4096)  # a held customer's hold reason is read for each of its tasks
+@lru_cache(maxsize=1 << 16)  # a held customer's hold reason is read for each of its tasks
 def plain(text: str) -> str:
     """A text written before these words were (a hold reason kept as it was written, an old note)
     with its ids in words: no policy paths, segment and indicator ids as their names."""

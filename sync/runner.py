@@ -22,11 +22,12 @@ nothing (``RunSummary.unchanged_since``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 from arwatch.adapters.file.target import StoreTarget
@@ -345,6 +346,21 @@ class _Heap:
             gc.freeze()
             self.frozen = True
 
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """No collection while the plan is built and diffed: everything it makes lives until the
+        write is done (then ``keep``), yet each full collection walked all of it made so far, a
+        fifth of planning at 300k invoices. Objects are still freed when their last reference
+        goes; a cycle waits until the pause ends."""
+        if not (self.mine and gc.isenabled()):
+            yield
+            return
+        gc.disable()
+        try:
+            yield
+        finally:
+            gc.enable()
+
     def __enter__(self) -> _Heap:
         return self
 
@@ -388,7 +404,8 @@ def _heap_steps(company: str, store: Store, adapter: SourceAdapter, policy: Poli
     recovered = recover(store, company, target, run_id)
     reconcile(store, company, target, run_id)
     written = _with_store(target, store, company, today)
-    changes = diff(written, planner(board, written, policy, today)).changes
+    with heap.paused():
+        changes = diff(written, planner(board, written, policy, today)).changes
     heap.keep()  # the plan's flags, holds, tasks and changes too: they live until the write is done
     steps.update()
     if found := _mass_change(guard, merged, written, changes):

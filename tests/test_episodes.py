@@ -2,10 +2,16 @@
 
 import datetime as dt
 
+import numpy as np
 from ledgers import customer_index, frame_at
 
 from arwatch.core.columnar import NEVER
+from arwatch.core.disputed import held_by_dispute
 from arwatch.core.episodes import episode_began, episode_cause, episode_starts, last_promise_day, last_settling_day
+from arwatch.core.frame import LedgerFrame
+from arwatch.core.load import load_ledger
+from arwatch.core.settlement import settlement
+from arwatch.demo.synthetic import build_synthetic
 
 D = dt.date.fromisoformat
 
@@ -76,3 +82,36 @@ def test_last_settling_and_promise_days__only_inside_the_episode():
                      "2024-03-02")
     starts = episode_starts(frame)
     assert last_settling_day(frame, starts)[a] == D("2024-02-28").toordinal()  # paid in part
+
+
+def _starts_one_customer_at_a_time(frame):
+    """``episode_starts`` as it was written before it ran for all customers at once: each
+    customer's overdue runs walked on their own (the reference the vectorised one must equal)."""
+    st, t = settlement(frame), int(frame.as_of_day)
+    start = frame.i_due.astype(np.int64) + 1
+    end = np.where(st.is_open, t, st.settled_day.astype(np.int64) - 1)
+    rows = np.flatnonzero(~frame.i_credit & (start <= end) & (start <= t) & ~held_by_dispute(frame))
+    rows = rows[np.lexsort((start[rows], frame.i_cust[rows]))]
+    cust, first, last = frame.i_cust[rows], start[rows], end[rows]
+    bounds = np.searchsorted(cust, np.arange(frame.n_customers + 1))
+    out = np.full(frame.n_customers, NEVER, dtype=np.int64)
+    for c in np.flatnonzero(np.diff(bounds)):
+        a, b = bounds[c], bounds[c + 1]
+        reach = np.maximum.accumulate(last[a:b])
+        if reach[-1] < t:
+            continue
+        begins = np.r_[True, first[a + 1:b] > reach[:-1] + 1]
+        out[c] = first[a:b][np.flatnonzero(begins)[-1]]
+    return out
+
+
+def test_episode_starts__all_customers_at_once_as_one_at_a_time_on_many_days():
+    today = D("2026-11-20")
+    ledger, _ = load_ledger(build_synthetic(300, 3000, 3000, seed=2, today=today), source="synthetic")
+    frame = LedgerFrame.from_ledger(ledger)
+    for back in range(0, 730, 9):
+        at = frame.as_of_date(today - dt.timedelta(days=back))
+        assert episode_starts(at).tolist() == _starts_one_customer_at_a_time(at).tolist(), back
+    for day in ("2024-01-15", "2024-02-05", "2024-02-25", "2024-03-10", "2024-04-20"):
+        at = frame_at(LEDGER, day)
+        assert episode_starts(at).tolist() == _starts_one_customer_at_a_time(at).tolist(), day

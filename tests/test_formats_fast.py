@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_currency, format_decimal
 
 from arwatch.core import formats
@@ -50,6 +50,27 @@ def test_formats__money_and_amount_write_random_values_as_babel_does_in_30_local
                     locale, currency, value)
         for value in values:
             assert formats.amount(value, locale) == format_decimal(value, format="#,##0.00", locale=locale), value
+
+
+def test_style_number__writes_random_values_as_babel_does_in_30_locales():
+    values = [v for v in random_values(200, seed=9) if not isinstance(v, Decimal)] + [0.0, -0.0, 0.05, -0.05, 2.5]
+    for locale in LOCALES:
+        style = formats.Style(locale)
+        for decimals in (0, 1, 2):
+            pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+            for value in values:
+                expected = format_decimal(float(value), format=pattern, locale=locale)
+                assert style.number(value, decimals) == expected, (locale, decimals, value)
+    assert formats._number_layout(1, "en_GB") is not None and formats._number_layout(1, "de_DE") is not None
+
+
+def test_style_days_and_months__day_numbers_and_dates_are_babels_text():
+    for locale in ("en_GB", "de_DE", "ja_JP"):
+        style = formats.Style(locale)
+        for value in (dt.date(2026, 11, 20), dt.date(1999, 1, 1)):
+            for given in (value, value.toordinal(), np.int32(value.toordinal()), np.int64(value.toordinal())):
+                assert style.day(given) == format_date(value, "medium", locale=locale)
+                assert style.month(given) == format_skeleton("yMMM", value, locale=locale)
 
 
 def test_formats__the_common_locales_take_the_fast_layout():

@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import gc
 import json
 from collections import Counter
 from functools import partial
@@ -90,6 +91,27 @@ def test_run_sync__writes_flags_holds_tasks_then_a_rerun_changes_nothing(setup, 
     assert [r["status"] for r in store.runs.entries("ibm")] == ["ok", "ok"]
     worklist = list(csv.DictReader((adapter.outbox / "worklist.csv").open()))
     assert Counter(r["kind"] for r in worklist) == {"flag": 6, "hold": 2, "task": 21}
+
+
+def test_run_sync__plans_without_garbage_collection_and_restores_it(setup):
+    """The plan and its diff are built with the collector paused (all of it lives until the write
+    ends); it runs again after the plan, and a caller that paused it itself finds it paused."""
+    _, _, store, adapter = setup
+    seen = []
+
+    def planner(board, written, policy, today):
+        seen.append(gc.isenabled())
+        return simple_planner(board, written, policy, today)
+
+    assert gc.isenabled()
+    assert run_sync("ibm", store, adapter, Policy(), TODAY, planner=planner).status == "ok"
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        run_sync("ibm", store, adapter, Policy(), TODAY + dt.timedelta(days=1), planner=planner)
+        assert seen == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_run_sync__releases_holds_and_respects_a_managers_override(setup):

@@ -19,7 +19,7 @@ from ..formats import Style
 from ..frame import LedgerFrame
 from ..settlement import settlement
 from . import habitual_lateness
-from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, rows_of
+from .base import Indicator, IndicatorParams, IndicatorResult, RunsByCustomer, fired_result
 
 BUCKETS: tuple[tuple[str, int, int], ...] = (
     ("current", -(10**9), 0), ("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("91+", 91, 10**9),
@@ -61,10 +61,13 @@ def usual_lateness(frame: LedgerFrame) -> np.ndarray:
 
 def overdue_rows(frame: LedgerFrame, c: int) -> list[int]:
     """Customer ``c``'s open invoices past due that count (not held by a dispute), oldest due first."""
-    st, held = settlement(frame), held_by_dispute(frame)
-    rows = [int(r) for r in rows_of(frame.i_cust, c)
-            if st.is_open[r] and not held[r] and frame.as_of_day > frame.i_due[r]]
-    return sorted(rows, key=lambda r: int(frame.i_due[r]))
+    runs: RunsByCustomer | None = frame.extra.get("overdue_rows")
+    if runs is None:  # every customer's at once, when the first is asked (cached on the frame)
+        st = settlement(frame)
+        rows = np.flatnonzero(st.is_open & ~held_by_dispute(frame) & (frame.i_due < frame.as_of_day))
+        runs = frame.extra["overdue_rows"] = RunsByCustomer(frame.i_cust, rows, frame.i_due, frame.n_customers)
+    ordered: list[int] = runs(c).tolist()
+    return ordered
 
 
 def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:

@@ -135,19 +135,34 @@ class RowsByCustomer:
     """The positions in ``cust`` (a customer per row, any order) of each customer's rows, in
     their order there: what ``np.flatnonzero(cust == c)`` gives, by a binary search instead of a
     pass over every row (explanations are asked for customer after customer). The index is built
-    on the first question, so scoring without explanations never pays for it."""
+    on the first question, so scoring without explanations never pays for it: the rows sorted by
+    customer and, for the customers from the lowest to the highest in ``cust``, where each one's
+    rows start (one search for all of them; a binary search per question where that range is
+    far wider than the column)."""
 
     def __init__(self, cust: np.ndarray):
         self.cust = cust
         self._order: np.ndarray | None = None
         self._sorted: np.ndarray | None = None
+        self._low = 0
+        self._starts: list[int] | None = None
 
     def __call__(self, customer: int) -> np.ndarray:
         if self._order is None or self._sorted is None:
             self._order = np.argsort(self.cust, kind="stable")
             self._sorted = self.cust[self._order]
+            if len(self._sorted) and int(self._sorted[-1]) - int(self._sorted[0]) <= 4 * len(self._sorted) + 1000:
+                self._low = int(self._sorted[0])
+                self._starts = np.searchsorted(
+                    self._sorted, np.arange(self._low, int(self._sorted[-1]) + 2, dtype=np.int64)).tolist()
+        if self._starts is not None:
+            k = customer - self._low
+            if k < 0 or k >= len(self._starts) - 1:
+                return self._order[:0]
+            found: np.ndarray = self._order[self._starts[k]:self._starts[k + 1]]
+            return found
         start, end = np.searchsorted(self._sorted, _bounds(customer, self._sorted.dtype))
-        found: np.ndarray = self._order[start:end]
+        found = self._order[start:end]
         return found
 
 
@@ -162,3 +177,24 @@ def _bounds(customer: int, dtype: np.dtype) -> np.ndarray:
     searching an int32 column for it would copy the whole column to int64 first, on every call
     (a pass over all rows per customer asked: quadratic over a run's explanations)."""
     return np.array([customer, customer + 1], dtype=dtype)
+
+
+
+class RunsByCustomer:
+    """``rows`` (of a column whose customer per row is ``cust``) grouped by customer, each
+    customer's ordered by ``key`` (ties in the order of ``rows``): one sort for every customer at
+    once, made on the first question (scoring without explanations never pays for it), then a
+    customer's rows are a slice."""
+
+    def __init__(self, cust: np.ndarray, rows: np.ndarray, key: np.ndarray, n_customers: int):
+        self.cust, self.rows, self.key, self.n = cust, rows, key, n_customers
+        self._ordered: np.ndarray | None = None
+        self._bounds: list[int] = []
+
+    def __call__(self, customer: int) -> np.ndarray:
+        if self._ordered is None:
+            ordered = self.rows[np.lexsort((self.key[self.rows], self.cust[self.rows]))]  # lexsort is stable
+            self._bounds = np.searchsorted(self.cust[ordered], np.arange(self.n + 1)).tolist()
+            self._ordered = ordered
+        found: np.ndarray = self._ordered[self._bounds[customer]:self._bounds[customer + 1]]
+        return found

@@ -7,6 +7,7 @@ pass real days only: ``NEVER`` (no date) must be filtered out first.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 
@@ -49,6 +50,7 @@ def month_of_day(day_number: int) -> int:
     return int(_months_direct(np.array([day_number]))[0])
 
 
+@lru_cache(maxsize=4096)  # asked for the same few months by each customer's evidence
 def month_start(month: int) -> int:
     """Day number of the first day of ``month``."""
     return int(np.datetime64(int(month), "M").astype("datetime64[D]").astype(np.int64)) + EPOCH

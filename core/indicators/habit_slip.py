@@ -21,7 +21,7 @@ from ..formats import Style
 from ..frame import LedgerFrame
 from ..habit import habit
 from ..settlement import settlement
-from .base import Indicator, IndicatorParams, IndicatorResult, fired_result, rows_of
+from .base import Indicator, IndicatorParams, IndicatorResult, RunsByCustomer, fired_result
 
 
 class Params(IndicatorParams):
@@ -48,11 +48,12 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     fired = beyond > 0
     strength = 0.3 + 0.7 * beyond / params.full_after_days
 
+    open_by_issue = RunsByCustomer(frame.i_cust, open_rows, frame.i_issue, frame.n_customers)
+
     def explain(c: int, locale: str) -> str:
         s = Style(locale, frame.currency)
-        rows = [r for r in rows_of(frame.i_cust, c)
-                if st.is_open[r] and not held[r] and frame.as_of_day - frame.i_issue[r] > limit[c]]
-        rows.sort(key=lambda r: frame.i_issue[r])
+        mine = open_by_issue(c)  # oldest first
+        rows = mine[frame.as_of_day - frame.i_issue[mine] > limit[c]]
         parts = [f"{frame.i_number[r]} ({s.money(st.residual[r])}) issued {s.day(frame.i_issue[r])} "
                  f"is {frame.as_of_day - frame.i_issue[r]} days old" for r in rows[:3]]
         return (f"usually pays in {h.days_to_pay[c]:.0f} days (last {int(h.paid_count[c])} paid invoices); "

@@ -183,19 +183,27 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     def explain(c: int, locale: str) -> str:
         s = Style(locale, frame.currency)
         mine = rows[of_customer(c)]
-        days = st.days_late[mine]
-        n = len(mine)
-        lo, hi = int(days.min()), int(days.max())
+        days: list[float] = st.days_late[mine].tolist()  # a few invoices: Python's own arithmetic is quicker
+        n = len(days)
+        ordered = sorted(days)
+        lo, hi = int(ordered[0]), int(ordered[-1])
         spread = (f"{hi} days late" if lo == hi else f"{lo}-{hi} days late" if lo >= 0
                   else f"from {-lo} days early to {hi} days late")
         last = "its last invoice" if n == 1 else f"its last {n} invoices"
-        often = "" if n == 1 else f", {int((days > 0).sum())} of them late"
-        return (f"paid {last} {spread}, median {np.median(days):.0f}{often} (last paid "
+        often = "" if n == 1 else f", {sum(d > 0 for d in days)} of them late"
+        return (f"paid {last} {spread}, median {_median(ordered):.0f}{often} (last paid "
                 f"{s.day(st.settled_day[mine[-1]])}); "
                 f"typical lateness {m.typical[c]:.0f} days (recent invoices weigh more; the company's norm of "
                 f"{m.norm[c]:.0f} days counts as {params.prior_invoices:g} more invoices)")
 
     return fired_result("habitual_lateness", fired, strength, explain, measure=m.typical, alarm=how_late)
+
+
+def _median(ordered: list[float]) -> float:
+    """``np.median`` of a sorted, non-empty list of finite numbers: the middle one, or the mean
+    of the two middle ones (``(a + b) / 2``, as numpy's mean of two float64 values)."""
+    half = len(ordered) // 2
+    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
 INDICATOR = Indicator("habitual_lateness", "habitually pays later than its terms", ("001",), frozenset(),

@@ -41,7 +41,8 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
 
     def explain(c: int, locale: str) -> str:
         s = Style(locale, frame.currency)
-        rows = [r for r in rows_of(frame.i_cust, c) if is_end_late[r]]
+        mine = rows_of(frame.i_cust, c)
+        rows = mine[is_end_late[mine]]
         shown = "; ".join(f"{frame.i_number[r]} ({s.money(frame.i_total[r])}) issued {s.day(frame.i_issue[r])}, "
                           f"paid {s.day(st.settled_day[r])}, {st.days_late[r]:.0f} days late" for r in rows[-5:])
         return (f"{len(rows)} of {count[c]} late payments in the last {params.window_days} days were on invoices "

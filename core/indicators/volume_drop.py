@@ -79,11 +79,15 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     level = np.divide(recent_mean, base_mean, out=np.ones(n), where=known)
     fired = known & (level < params.ratio)
 
+    first_day, split_day, this_day = month_start(first), month_start(split), month_start(this_month)
+
     def explain(c: int, locale: str) -> str:
         s = Style(locale, frame.currency)
-        mine = [r for r in rows_of(b.cust, c) if b.counted[r]]
-        recent_rows = [r for r in mine if month_start(split) <= b.day[r] < month_start(this_month)]
-        before = [r for r in mine if month_start(first) <= b.day[r] < month_start(split)]
+        mine = rows_of(b.cust, c)
+        mine = mine[b.counted[mine]]
+        day = b.day[mine]
+        recent_rows = mine[(day >= split_day) & (day < this_day)]
+        before = mine[(day >= first_day) & (day < split_day)]
         text = (f"{b.verb} {s.money(recent_mean[c] * params.recent_months)} in "
                 f"{month_span(split, this_month - 1, s)} ({s.money(recent_mean[c])} a month), "
                 f"{s.percent(level[c])} of the {s.money(base_mean[c])} a month {b.verb} in "
@@ -91,7 +95,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         shown = "; ".join(f"{b.number[r]} ({s.money(b.total[r])}) on {s.day(b.day[r])}"
                           for r in recent_rows[-3:])
         text += f"; recent: {shown}" if shown else f"; no {b.singular} in those months"
-        if before:
+        if len(before):
             r = before[-1]
             text += f"; last before: {b.number[r]} ({s.money(b.total[r])}) on {s.day(b.day[r])}"
         return text
