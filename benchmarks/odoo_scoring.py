@@ -1,7 +1,7 @@
 """Benchmark of the Odoo add-on on a populated database (run with Odoo's python).
 
     python benchmarks/odoo_scoring.py --odoo-bin PATH/odoo-bin -c odoo.conf -d DB [--addons-path ...]
-        [--populate] [--customers 2000] [--invoices 20000] [--paid 16000] [--orders 1000]
+        [--populate] [--customers 2000] [--invoices 20000] [--paid 16000] [--orders 1000] [--replicate K]
 
 The database must have ``arwatch`` and ``arwatch_sale`` installed (``-i arwatch,arwatch_sale``).
 ``--populate`` creates the customers, posted invoices over 24 months (oldest first), payments
@@ -10,10 +10,18 @@ and commits each batch; ``--workers`` processes post and pay at once, each with 
 customers and journals (Odoo numbers and reconciles one entry at a time: a process's throughput
 is the ORM's, so processes are what scales on several cores). Run again after a stop,
 ``--populate`` posts only the invoices still missing; ``--populate-payments`` pays the oldest
-unpaid ones, and can run while newer ones are still being posted. Then it times, each inside a
-transaction rolled back afterwards:
+unpaid ones, and can run while newer ones are still being posted. ``--replicate K`` makes a
+populated database K times larger in minutes instead of hours (the ORM posts a few entries a
+second per process here): it copies the customers with their invoices, payment entries, journal items, full and
+partial reconciliations, payments and sale orders K-1 more times in SQL (new ids, names and
+numbers per copy, every foreign key between copied rows following them; ``COPIED``), then
+checks a sample through the ORM (balances, residuals and payment states as the originals',
+Odoo's constraints, stored residuals recomputed); chatter and followers are not copied (it
+says how many rows point at the originals). Run it on a copy (``createdb -T``) to keep
+the original. Then it times, each inside a transaction rolled back afterwards:
   * reading and scoring (SQL load + core) and the whole scoring run with its write-back, for the
-    first 500, 1,000 and 2,000 customers, and a rerun in which nothing changed;
+    first 500, 1,000 and 2,000 customers, and a rerun in which nothing changed (a size that covers
+    all the company's customers, marked *, runs as the nightly job does: without a partner list);
   * the hold check on a sale order confirmation, with and without the add-on's check.
 """
 
@@ -26,7 +34,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from arwatch.sync.clock import run_clock
@@ -54,6 +62,10 @@ def parse_args():
                         help="processes populating at once, each with its own customers and journals")
     parser.add_argument("--part", help=argparse.SUPPRESS)  # "W/N": this process is worker W of N
     parser.add_argument("--stage", choices=("invoices", "payments"), help=argparse.SUPPRESS)
+    parser.add_argument("--replicate", type=int, metavar="K",
+                        help="copy the populated customers with their invoices, payments, reconciliations and "
+                             "orders K-1 more times in SQL (K times the data, the ORM's own shape), then check "
+                             "a sample of the copies through the ORM")
     parser.add_argument("--no-measure", action="store_true", help="populate only")
     parser.add_argument("--sizes", default="500,1000,2000")
     parser.add_argument("--repeat", type=int, default=3)
@@ -264,6 +276,278 @@ def confirm_orders(env, args, partners):
         progress("sale orders confirmed", done, len(chosen), t2)
 
 
+# ---------------------------------------------------------------------- replicate
+# The tables copied, in the order they are written, each with the rows to copy (chosen once, from
+# the populated data, before anything is written): the customers, their invoices and payment
+# entries, the journal items, the full and partial reconciliations between them, the payments
+# and the sale orders. A row of copy k (1..K-1) has id ``id + k * span`` (span: the table's
+# highest id before copying), and every foreign key into a copied row follows it, so each copy
+# is the populated data again with the ORM's own shape.
+COPIED = (
+    ("res_partner", "SELECT id FROM res_partner WHERE id = ANY(%(partners)s)"),
+    ("account_move", "SELECT id FROM account_move WHERE partner_id IN (SELECT id FROM bench_sel_res_partner)"),
+    ("account_full_reconcile", """SELECT DISTINCT full_reconcile_id AS id FROM account_move_line
+                                   WHERE move_id IN (SELECT id FROM bench_sel_account_move)
+                                     AND full_reconcile_id IS NOT NULL"""),
+    ("account_move_line", "SELECT id FROM account_move_line WHERE move_id IN (SELECT id FROM bench_sel_account_move)"),
+    ("account_partial_reconcile", """SELECT id FROM account_partial_reconcile
+                                      WHERE debit_move_id IN (SELECT id FROM bench_sel_account_move_line)
+                                         OR credit_move_id IN (SELECT id FROM bench_sel_account_move_line)"""),
+    ("account_payment", "SELECT id FROM account_payment WHERE move_id IN (SELECT id FROM bench_sel_account_move)"),
+    ("sale_order", "SELECT id FROM sale_order WHERE partner_id IN (SELECT id FROM bench_sel_res_partner)"),
+    ("sale_order_line", "SELECT id FROM sale_order_line WHERE order_id IN (SELECT id FROM bench_sel_sale_order)"),
+)
+# text columns holding a copied record's name: the copy's own name instead (map -> columns)
+RENAMED = {
+    "res_partner": {"name": "partner", "complete_name": "partner", "commercial_company_name": "partner"},
+    "account_move": {"name": "move", "payment_reference": "move", "ref": "move",
+                     "invoice_partner_display_name": "partner", "invoice_origin": "order"},
+    "account_move_line": {"move_name": "move", "name": "move", "ref": "move"},
+    "account_payment": {"name": "move", "memo": "move", "payment_reference": "move"},
+    "sale_order": {"name": "order"},
+}
+# the new names: a copy's entries numbered after the journal's own (sequence number + k * a power
+# of ten above the highest), its customers "Bench customer <number + k * customers>", its orders
+# numbered as the entries
+NAME_MAPS = {
+    "move": """SELECT g.k, m.name AS old,
+                      m.sequence_prefix || lpad((m.sequence_number + g.k * %(move_span)s)::text,
+                          greatest(length(m.name) - length(m.sequence_prefix),
+                                   length((m.sequence_number + g.k * %(move_span)s)::text)), '0') AS new
+                 FROM account_move m CROSS JOIN generate_series(1, %(copies)s) AS g(k)
+                WHERE m.id IN (SELECT id FROM bench_sel_account_move) AND m.name != '/'""",
+    "partner": """SELECT g.k, p.name AS old,
+                         'Bench customer ' || lpad((substring(p.name FROM '[0-9]+$')::int + g.k * %(customers)s)::text,
+                             greatest(4, length((substring(p.name FROM '[0-9]+$')::int + g.k * %(customers)s)::text)),
+                             '0') AS new
+                    FROM res_partner p CROSS JOIN generate_series(1, %(copies)s) AS g(k)
+                   WHERE p.id IN (SELECT id FROM bench_sel_res_partner)""",
+    "order": """SELECT g.k, o.name AS old,
+                       regexp_replace(o.name, '[0-9]+$', '')
+                       || lpad((substring(o.name FROM '[0-9]+$')::int + g.k * %(order_span)s)::text,
+                               greatest(length(substring(o.name FROM '[0-9]+$')),
+                                        length((substring(o.name FROM '[0-9]+$')::int + g.k * %(order_span)s)::text)),
+                               '0') AS new
+                  FROM sale_order o CROSS JOIN generate_series(1, %(copies)s) AS g(k)
+                 WHERE o.id IN (SELECT id FROM bench_sel_sale_order) AND o.name ~ '[0-9]+$'""",
+}
+
+
+def _power_above(value):
+    return 10 ** len(str(int(value or 0)))
+
+
+def replicate(env, args):
+    """Copy the populated customers and everything of theirs ``args.replicate - 1`` more times in
+    SQL (see ``COPIED``), advance the id sequences, analyze, then check a sample through the ORM."""
+    cr, copies = env.cr, args.replicate - 1
+    started = time.perf_counter()
+    partners = bench_partners(env)
+    numbers = [int(p.name.rsplit(" ", 1)[1]) for p in partners]
+    if max(numbers, default=-1) >= len(partners) or len(partners) == 0:
+        raise SystemExit(f"replicate: {len(partners)} bench customers numbered up to {max(numbers, default=-1)}: "
+                         "not numbered 0..N-1 as --populate numbers them")
+    tables = [(t, q) for t, q in COPIED if _table_exists(cr, t)]
+    names = [t for t, _ in tables]
+    spans = {}
+    for table, query in tables:
+        cr.execute(f"CREATE TEMP TABLE bench_sel_{table} ON COMMIT DROP AS {query}", {"partners": partners.ids})
+        cr.execute(f"ALTER TABLE bench_sel_{table} ADD PRIMARY KEY (id)")
+        cr.execute(f"SELECT count(*) FROM bench_sel_{table}")
+        count = cr.fetchone()[0]
+        cr.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
+        spans[table] = cr.fetchone()[0]
+        print(f"replicate: {table}: {count} rows, copies from id {spans[table] + 1}", flush=True)
+    cr.execute("""SELECT count(*) FROM account_partial_reconcile
+                   WHERE id IN (SELECT id FROM bench_sel_account_partial_reconcile)
+                     AND NOT (debit_move_id IN (SELECT id FROM bench_sel_account_move_line)
+                              AND credit_move_id IN (SELECT id FROM bench_sel_account_move_line))""")
+    if cr.fetchone()[0]:
+        raise SystemExit("replicate: some reconciliations join a bench customer's items with others'")
+    cr.execute("""SELECT count(*) FROM account_move WHERE id IN (SELECT id FROM bench_sel_account_move)
+                     AND name != '/' AND name != sequence_prefix || lpad(sequence_number::text,
+                                                 length(name) - length(sequence_prefix), '0')""")
+    if cr.fetchone()[0]:
+        raise SystemExit("replicate: entries whose name is not their sequence prefix and number")
+    cr.execute("SELECT max(sequence_number) FROM account_move WHERE id IN (SELECT id FROM bench_sel_account_move)")
+    move_span = _power_above(cr.fetchone()[0])
+    order_span = 1
+    if "sale_order" in names:
+        cr.execute("""SELECT max(substring(name FROM '[0-9]+$')::int) FROM sale_order
+                       WHERE id IN (SELECT id FROM bench_sel_sale_order)""")
+        order_span = _power_above(cr.fetchone()[0])
+    params = {"copies": copies, "move_span": move_span, "order_span": order_span, "customers": len(partners)}
+    for name, query in NAME_MAPS.items():
+        if name == "order" and "sale_order" not in names:
+            continue
+        cr.execute(f"CREATE TEMP TABLE bench_map_{name} ON COMMIT DROP AS {query}", params)
+        cr.execute(f"CREATE INDEX ON bench_map_{name} (k, old)")
+    fks = _foreign_keys(cr, names)
+    deferred = []
+    for position, table in enumerate(names):
+        t0 = time.perf_counter()
+        columns = _columns_of(cr, table)
+        exprs = []
+        for column in columns:
+            target = fks.get((table, column))
+            if column == "id":
+                expr = f"t.id + g.k * {spans[table]}"
+            elif target and names.index(target) > position:  # written later: set afterwards
+                expr = "NULL"
+                deferred.append((table, column, target))
+            elif target:
+                expr = (f"CASE WHEN t.{column} IN (SELECT id FROM bench_sel_{target}) "
+                        f"THEN t.{column} + g.k * {spans[target]} ELSE t.{column} END")
+            elif (table, column) == ("account_move", "sequence_number"):
+                expr = f"t.sequence_number + g.k * {move_span}"
+            elif (table, column) == ("account_move_line", "matching_number"):
+                expr = (f"CASE WHEN t.matching_number ~ '^P[0-9]+$' THEN 'P' || (substring(t.matching_number FROM 2)"
+                        f"::int + g.k * {spans['account_partial_reconcile']})::text "
+                        f"WHEN t.matching_number ~ '^[0-9]+$' THEN (t.matching_number::int + g.k * "
+                        f"{spans['account_full_reconcile']})::text ELSE t.matching_number END")
+            elif column in RENAMED.get(table, {}) and _map_exists(cr, RENAMED[table][column]):
+                expr = (f"coalesce((SELECT m.new FROM bench_map_{RENAMED[table][column]} m "
+                        f"WHERE m.k = g.k AND m.old = t.{column}), t.{column})")
+            else:
+                expr = f't."{column}"'
+            exprs.append(expr)
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        cr.execute(f"""INSERT INTO {table} ({quoted})
+                       SELECT {", ".join(exprs)}
+                         FROM {table} t CROSS JOIN generate_series(1, %s) AS g(k)
+                        WHERE t.id IN (SELECT id FROM bench_sel_{table})""", (copies,))
+        print(f"replicate: {table}: {cr.rowcount} rows written in {time.perf_counter() - t0:.1f}s", flush=True)
+    for table, column, target in deferred:
+        cr.execute(f"""UPDATE {table} n SET {column} = CASE WHEN o.{column} IN (SELECT id FROM bench_sel_{target})
+                                                          THEN o.{column} + g.k * {spans[target]} ELSE o.{column} END
+                         FROM {table} o CROSS JOIN generate_series(1, %s) AS g(k)
+                        WHERE o.id IN (SELECT id FROM bench_sel_{table}) AND o.{column} IS NOT NULL
+                          AND n.id = o.id + g.k * {spans[table]}""", (copies,))
+        print(f"replicate: {table}.{column} -> {target}: {cr.rowcount} rows set", flush=True)
+    _copy_relations(cr, names, spans, copies)
+    for table in names:
+        cr.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+    _report_left(cr, names)
+    cr.commit()
+    print(f"replicate: {copies} copies written in {time.perf_counter() - started:.0f}s", flush=True)
+    return spans
+
+
+def _table_exists(cr, table):
+    cr.execute("SELECT 1 FROM information_schema.tables WHERE table_name = %s AND table_schema = 'public'", (table,))
+    return bool(cr.fetchone())
+
+
+def _map_exists(cr, name):
+    cr.execute("SELECT to_regclass(%s) IS NOT NULL", (f"pg_temp.bench_map_{name}",))
+    return cr.fetchone()[0]
+
+
+def _columns_of(cr, table):
+    cr.execute("""SELECT column_name FROM information_schema.columns
+                   WHERE table_name = %s AND table_schema = 'public' ORDER BY ordinal_position""", (table,))
+    return [row[0] for row in cr.fetchall()]
+
+
+def _foreign_keys(cr, targets, sources=None):
+    """(table, column) -> referenced table, for single-column foreign keys into ``targets``."""
+    cr.execute("""SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text
+                    FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+                   WHERE c.contype = 'f' AND array_length(c.conkey, 1) = 1
+                     AND c.confrelid::regclass::text = ANY(%s)""", (list(targets),))
+    return {(t, col): u for t, col, u in cr.fetchall() if sources is None or t in sources}
+
+
+def _copy_relations(cr, names, spans, copies):
+    """Many2many tables (no id) between copied rows: their rows copied with the copies' ids."""
+    fks = _foreign_keys(cr, names)
+    relations = defaultdict(dict)
+    for (table, column), target in fks.items():
+        if table not in names and "id" not in _columns_of(cr, table):
+            relations[table][column] = target
+    for table, refs in relations.items():
+        columns = _columns_of(cr, table)
+        exprs = [f"CASE WHEN t.{c} IN (SELECT id FROM bench_sel_{refs[c]}) THEN t.{c} + g.k * {spans[refs[c]]} "
+                 f"ELSE t.{c} END" if c in refs else f't."{c}"' for c in columns]
+        where = " OR ".join(f"t.{c} IN (SELECT id FROM bench_sel_{u})" for c, u in refs.items())
+        cr.execute(f"""INSERT INTO {table} ({", ".join(f'"{c}"' for c in columns)}) SELECT {", ".join(exprs)}
+                         FROM {table} t CROSS JOIN generate_series(1, %s) AS g(k) WHERE {where}""", (copies,))
+        if cr.rowcount:
+            print(f"replicate: {table} (relation): {cr.rowcount} rows written", flush=True)
+
+
+def _report_left(cr, names):
+    """Rows of other tables that point at a copied original (not copied: chatter, followers...)."""
+    for (table, column), target in sorted(_foreign_keys(cr, names).items()):
+        if table in names or "id" not in _columns_of(cr, table):
+            continue
+        cr.execute(f"SELECT count(*) FROM {table} WHERE {column} IN (SELECT id FROM bench_sel_{target})")
+        count = cr.fetchone()[0]
+        if count:
+            print(f"replicate: not copied: {count} rows of {table}.{column} -> {target}", flush=True)
+
+
+def check_replicas(env, args, spans):
+    """The copies read through the ORM. For a sample of customers, each copy has the original's
+    balance (``credit``, Odoo's receivable sum) and the same invoices and payment entries (type,
+    total, residual, payment state, dates); on the copies of a few, Odoo's own constraints hold
+    for the entries, journal items, reconciliations, payments and orders, and recomputing the
+    stored residuals, reconciled flags and payment states from the copied items and
+    reconciliations gives the stored values. Read-only: rolled back."""
+    env = env(context=dict(env.context, **QUIET))
+    copies, span = args.replicate - 1, spans["res_partner"]
+    originals = bench_partners(env).filtered(lambda p: p.id <= span)
+    sample = originals[:: max(1, len(originals) // 40)]
+
+    def summary(partner):
+        moves = env["account.move"].search([("partner_id", "=", partner.id)], order="id")
+        return (round(partner.credit, 2), [(m.move_type, m.state, m.date, m.invoice_date, m.amount_total,
+                                            m.amount_residual, m.payment_state) for m in moves])
+
+    compared, differ = 0, []
+    for partner in sample:
+        base = summary(partner)
+        for k in range(1, copies + 1):
+            copy = env["res.partner"].browse(partner.id + k * span)
+            compared += 1
+            if summary(copy) != base:
+                differ.append((partner.name, copy.name))
+    print(f"check: {compared} copies of {len(sample)} customers against their original: "
+          f"{len(differ)} differ {differ[:5]}", flush=True)
+    checked = env["res.partner"].browse([p.id + k * span for p in sample[:4] for k in range(1, copies + 1)])
+    moves = env["account.move"].search([("partner_id", "in", checked.ids)])
+    lines = moves.line_ids
+    records = {"customers": checked, "entries": moves, "journal items": lines,
+               "partial reconciliations": lines.matched_debit_ids | lines.matched_credit_ids,
+               "full reconciliations": lines.full_reconcile_id,
+               "payments": env["account.payment"].search([("move_id", "in", moves.ids)])}
+    if "sale.order" in env:
+        records["sale orders"] = env["sale.order"].search([("partner_id", "in", checked.ids)])
+    savepoint = env.cr.savepoint()
+    try:
+        for recs in records.values():
+            recs._validate_fields(list(recs._fields))  # raises ValidationError on any broken constraint
+        print("check: constraints hold on the copies of " + ", ".join(f"{len(r)} {n}" for n, r in records.items()),
+              flush=True)
+        stored = {(rec._name, rec.id, f): rec[f] for recs, names in ((lines, ("amount_residual", "reconciled")),
+                                                                     (moves, ("amount_residual", "payment_state")))
+                  for rec in recs for f in names}
+        env.invalidate_all()
+        for recs, names in ((lines, ("amount_residual", "reconciled")), (moves, ("amount_residual", "payment_state"))):
+            for fname in names:
+                env.add_to_compute(recs._fields[fname], recs)
+        recomputed = {(m, i, f): env[m].browse(i)[f] for m, i, f in stored}
+        wrong = [key for key, value in stored.items() if recomputed[key] != value]
+        print(f"check: {len(stored)} stored values recomputed from the copied items and reconciliations: "
+              f"{len(wrong)} differ {wrong[:5]}", flush=True)
+    finally:
+        savepoint.rollback()
+        savepoint.close()
+        env.invalidate_all()
+    if differ or wrong:
+        raise SystemExit("replicate: the copies differ from their originals")
+
+
 # ---------------------------------------------------------------------- measure
 def timed(fn, repeat):
     values = []
@@ -368,29 +652,32 @@ def measure_scoring(env, sizes, repeat):
     policy, extras = company_policy(company._arwatch_policy_values())
     extras = dict(extras, orders=ledger_sql.has_orders(env.cr, company.id))  # as _score_company reads
     today = run_clock().today  # the benchmark run starts here
-    print(f"customers with invoices: {len(ids)}")
+    print(f"customers with invoices: {len(ids)} (* below: all of them, the nightly run without a partner list)")
     print("customers | read+score (SQL load, core) | first run with write-back (queries) | rerun, nothing changed "
           "(best, median) | queries per run (rerun)")
     for n in sizes:
         part = ids[:n]
+        # all the company's customers: the nightly run itself (no partner list; it stamps the
+        # company's "last scored" and writes only the rows that change)
+        run_ids = None if n >= len(ids) else part
         sp = env.cr.savepoint()
         read_best, _ = timed(lambda part=part: scoring._board(company, part, today, policy, orders=extras["orders"]),
                              repeat)
         q0 = env.cr.sql_log_count
         start = time.perf_counter()
-        scoring._score_company(company, today=today, partner_ids=part, batch_size=max(n, 1))
+        scoring._score_company(company, today=today, partner_ids=run_ids, batch_size=max(n, 1))
         env.flush_all()
         first = time.perf_counter() - start
         first_queries = env.cr.sql_log_count - q0
         env.invalidate_all()
         q0 = env.cr.sql_log_count
-        counts = scoring._score_company(company, today=today, partner_ids=part, batch_size=max(n, 1))
+        counts = scoring._score_company(company, today=today, partner_ids=run_ids, batch_size=max(n, 1))
         env.flush_all()
         queries = env.cr.sql_log_count - q0
 
-        def rerun(part=part, n=n):
+        def rerun(run_ids=run_ids, n=n):
             env.invalidate_all()
-            scoring._score_company(company, today=today, partner_ids=part, batch_size=max(n, 1))
+            scoring._score_company(company, today=today, partner_ids=run_ids, batch_size=max(n, 1))
             env.flush_all()
 
         rerun_best, rerun_median = timed(rerun, repeat)
@@ -398,7 +685,8 @@ def measure_scoring(env, sizes, repeat):
         sp.rollback()
         sp.close()
         env.invalidate_all()
-        print(f"{n:9d} | {read_best:8.3f} s | {first:8.3f} s ({first_queries} queries) | "
+        mark = "*" if run_ids is None else " "
+        print(f"{n:9d}{mark}| {read_best:8.3f} s | {first:8.3f} s ({first_queries} queries) | "
               f"{rerun_best:.3f} s, {rerun_median:.3f} s | {queries} (changes {counts['changes']})", flush=True)
         print("          rerun steps: " + ", ".join(f"{k} {v:.3f} s" for k, v in steps.items()), flush=True)
 
@@ -479,8 +767,15 @@ def main():
         if args.populate_payments:
             populate_payments(env, args)
             cr.commit()
-    if args.populate or args.populate_payments:
+    if args.replicate and args.replicate > 1:
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            spans = replicate(env, args)
+    if args.populate or args.populate_payments or (args.replicate and args.replicate > 1):
         vacuum_analyze(odoo, args.database)
+    if args.replicate and args.replicate > 1:
+        with registry.cursor() as cr:
+            check_replicas(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), args, spans)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         if args.synthetic:

@@ -65,7 +65,17 @@ class ArwatchPartnerRisk(models.Model):
                                   "as one phrase: 'good payer, sudden change: high'.")
     slipping = fields.Boolean("Slipping", copy=False, index=True,
                               help="Pays later than its own habit, slower and slower, or selectively.")
-    scored_at = fields.Datetime("Last scored", copy=False, readonly=True)
+    # "last scored" of a row: when a run last wrote it (a run over some customers, an external
+    # sync, or a change of its values), or the company's last run over all its customers, which
+    # writes only the rows that change (one row version per customer and night was the no-change
+    # run's largest write)
+    written_at = fields.Datetime(
+        "Last written by a run", copy=False, readonly=True,
+        help="When a scoring run or sync last wrote this row; a nightly run over all customers "
+             "writes only the rows that changed.")
+    scored_at = fields.Datetime("Last scored", compute="_compute_scored_at",
+                                help="The later of this row's last write and the company's last run over all "
+                                     "its customers.")
     scored_by_model = fields.Char(
         "Scored by", compute="_compute_scored_by_model",
         help="The model whose chance of late payment set the score and level: the one the company's own "
@@ -142,6 +152,12 @@ class ArwatchPartnerRisk(models.Model):
                 continue
             items = "".join(f"<li>{_escape(words.hold_reason(line))}</li>" for line in lines)
             rec.reasons_html = f"<ul>{items}</ul>"
+
+    @api.depends("written_at", "company_id.arwatch_full_run_at")
+    def _compute_scored_at(self):
+        for rec in self:
+            stamps = [t for t in (rec.written_at, rec.company_id.sudo().arwatch_full_run_at) if t]
+            rec.scored_at = max(stamps) if stamps else False
 
     @api.depends("company_id")
     def _compute_scored_by_model(self):

@@ -123,7 +123,10 @@ class ArwatchScoring(models.AbstractModel):
         started = time.perf_counter()
         self.env.flush_all()
         today = today or fields.Date.context_today(self)
-        ids = list(partner_ids) if partner_ids is not None else ledger_sql.customer_ids(self.env.cr, company.id)
+        # a run over all the company's customers (the nightly one) stamps the company as their
+        # "last scored" time and writes a risk row only where something changed
+        full_run = partner_ids is None
+        ids = list(partner_ids) if not full_run else ledger_sql.customer_ids(self.env.cr, company.id)
         policy, extras = company_policy(company._arwatch_policy_values())
         orders = ledger_sql.has_orders(self.env.cr, company.id)
         extras = dict(extras, orders=orders)
@@ -137,10 +140,11 @@ class ArwatchScoring(models.AbstractModel):
                   "tasks_opened": 0, "tasks_closed": 0, "tasks_moved": 0}
         for start in range(0, len(ids), size):
             counts = self._score_batch(company, ids[start:start + size], policy, extras, today, templates, locale,
-                                       model)
+                                       model, full_run=full_run)
             for key, value in counts.items():
                 totals[key] = totals.get(key, 0) + value
-        company.sudo().write({"arwatch_last_run": fields.Datetime.now()})
+        now = fields.Datetime.now()
+        company.sudo().write({"arwatch_last_run": now, **({"arwatch_full_run_at": now} if full_run else {})})
         warning = self.env["arwatch.assignment"]._missing_people_warning(company)
         if warning:
             _logger.warning("arwatch: %s", warning)
@@ -152,7 +156,8 @@ class ArwatchScoring(models.AbstractModel):
                     refit_due=refit_due)
 
     @api.model
-    def _score_batch(self, company, partner_ids, policy, extras, today, templates, locale, model=None):
+    def _score_batch(self, company, partner_ids, policy, extras, today, templates, locale, model=None,
+                     full_run=False):
         writeback = self.env["arwatch.writeback"].sudo()
         # reading and planning allocate a few hundred thousand short-lived objects and no cycles:
         # with the collector paused they go by reference counting, instead of full collections
@@ -165,7 +170,7 @@ class ArwatchScoring(models.AbstractModel):
             changes = diff(written, desired)
         assignment = self.env["arwatch.assignment"]
         users = assignment._users_for(company, desired.tasks, assignment._step_kinds(policy))
-        writeback._apply(company, changes, board, state, today, users)
+        writeback._apply(company, changes, board, state, today, users, full_run=full_run)
         moved = assignment._reassign(company, state.activities, users, state.assignees)
         for issue in issues[:20]:
             _logger.warning("arwatch data issue: %s", issue)

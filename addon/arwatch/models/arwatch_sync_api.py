@@ -167,7 +167,7 @@ class ArwatchSyncApi(models.AbstractModel):
         risk = self._arwatch_risk(company, change.customer_id, create=True)
         vals = dict(self.env["arwatch.writeback"]._flag_vals(flag), **self._indicator_vals(flag))
         written = self._arwatch_write(risk, vals)
-        risk.write({"scored_at": fields.Datetime.now()})
+        risk.write({"written_at": fields.Datetime.now()})
         return risk.id, None if written else "already set"
 
     @api.model

@@ -121,9 +121,11 @@ class ArwatchWriteback(models.AbstractModel):
 
     # ------------------------------------------------------------------ apply
     @api.model
-    def _apply(self, company, changes, board, state, today, users=None):
+    def _apply(self, company, changes, board, state, today, users=None, full_run=False):
         """Apply ``changes``; new tasks go to ``users`` (task key -> user id, see
-        ``arwatch.assignment``), or to the user a task names (an external sync)."""
+        ``arwatch.assignment``), or to the user a task names (an external sync). In a ``full_run``
+        (all the company's customers, which then stamps the company) the risk rows whose values
+        stay the same are not written."""
         vals_by_partner = defaultdict(dict)
         hold_events = []
         for change in changes.changes:
@@ -142,7 +144,7 @@ class ArwatchWriteback(models.AbstractModel):
                 hold_events.append((pid, _("Credit hold released: the cause cleared.")))
         self._indicator_vals(board, state, vals_by_partner)
         self._write_risks(company, vals_by_partner, state)
-        self._write_scored(company, board)
+        self._write_scored(company, board, changed=list(vals_by_partner) if full_run else None)
         self._post_hold_events([(state.risks[pid], body) for pid, body in hold_events])
         self._open_tasks(company, [c.task for c in changes.changes if c.op is Op.OPEN_TASK], users)
         closing = [state.activities[c.key] for c in changes.changes
@@ -196,10 +198,12 @@ class ArwatchWriteback(models.AbstractModel):
             self.env["arwatch.partner.risk"].browse(ids).write(dict(items))
 
     @api.model
-    def _write_scored(self, company, board):
-        """"Last scored", amount overdue, oldest days past due and money at risk (what the worklist
-        ranks by) of the batch's customers, in one UPDATE: one new row version per customer and
-        run, no tracking, no per-row write."""
+    def _write_scored(self, company, board, changed=None):
+        """The time written, amount overdue, oldest days past due and money at risk (what the
+        worklist ranks by) of the batch's customers, in one UPDATE, no tracking, no per-row write.
+        With ``changed`` (the partners whose row this run writes anyway; a run over all the
+        company's customers, whose time is the company's), only those rows and the ones whose
+        exposure changed: an unchanged customer costs no new row version."""
         ids, overdue, days, at_risk = exposure(board)
         if not ids:
             return
@@ -207,11 +211,13 @@ class ArwatchWriteback(models.AbstractModel):
         risks.flush_model()
         self.env.cr.execute(
             """UPDATE arwatch_partner_risk r
-                  SET scored_at = %s, amount_overdue = v.overdue, days_past_due = v.days, money_at_risk = v.at_risk
+                  SET written_at = %s, amount_overdue = v.overdue, days_past_due = v.days, money_at_risk = v.at_risk
                  FROM unnest(%s::int[], %s::numeric[], %s::int[], %s::numeric[]) AS v(pid, overdue, days, at_risk)
-                WHERE r.company_id = %s AND r.partner_id = v.pid""",
-            (fields.Datetime.now(), ids, overdue, days, at_risk, company.id))
-        risks.invalidate_model(["scored_at", "amount_overdue", "days_past_due", "money_at_risk"])
+                WHERE r.company_id = %s AND r.partner_id = v.pid
+                  AND (%s OR r.partner_id = ANY(%s) OR r.amount_overdue IS DISTINCT FROM v.overdue
+                       OR r.days_past_due IS DISTINCT FROM v.days OR r.money_at_risk IS DISTINCT FROM v.at_risk)""",
+            (fields.Datetime.now(), ids, overdue, days, at_risk, company.id, changed is None, changed or []))
+        risks.invalidate_model(["written_at", "amount_overdue", "days_past_due", "money_at_risk"])
 
     @api.model
     def _post_hold_events(self, events):

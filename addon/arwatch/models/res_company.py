@@ -37,6 +37,9 @@ class ResCompany(models.Model):
     arwatch_collections_user_id = fields.Many2one("res.users", "Collections user")
     arwatch_manager_user_id = fields.Many2one("res.users", "Collections manager")
     arwatch_last_run = fields.Datetime("Last scoring run", readonly=True)
+    arwatch_full_run_at = fields.Datetime(
+        "Last scoring run over all customers", readonly=True,
+        help="Every customer's risk row was scored then; the run wrote only the rows that changed.")
     arwatch_scored_by = fields.Selection(
         SCORED_BY, "Scored by", default="odoo", required=True,
         help="Who writes this company's risk flags, credit holds and collection activities. "

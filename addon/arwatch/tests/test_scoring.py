@@ -68,6 +68,33 @@ class TestScoring(ArwatchCommon):
         risk.invalidate_recordset()
         self.assertEqual(risk.write_date, before)
 
+    def _row_version(self, risk):
+        """The risk row's physical version (``ctid``): every UPDATE of the row makes a new one."""
+        self.env.flush_all()
+        self.env.cr.execute("SELECT ctid FROM arwatch_partner_risk WHERE id = %s", (risk.id,))
+        return self.env.cr.fetchone()[0]
+
+    def test_scoring__nightly_rerun_leaves_unchanged_rows_alone_and_shows_the_run_as_last_scored(self):
+        self.run_scoring()
+        risk = self.risk(self.late)
+        version, written = self._row_version(risk), risk.written_at
+        self.assertTrue(written)
+        self.run_scoring()  # all the company's customers, nothing changed
+        self.env.invalidate_all()
+        self.assertEqual(self._row_version(risk), version, "an unchanged row is not written")
+        self.assertEqual(risk.written_at, written)
+        stamp = self.company.arwatch_full_run_at
+        self.assertTrue(stamp)
+        self.assertGreaterEqual(stamp, written)
+        self.assertEqual(risk.scored_at, stamp, "last scored: the company's run over all customers")
+        self.assertEqual(self.late.with_company(self.company).arwatch_scored_at, stamp)
+        # a run over some customers writes their rows' time, and does not stamp the company
+        self.run_scoring(partners=self.late)
+        self.env.invalidate_all()
+        self.assertNotEqual(self._row_version(risk), version)
+        self.assertEqual(self.company.arwatch_full_run_at, stamp)
+        self.assertEqual(risk.scored_at, max(risk.written_at, stamp))
+
     def test_scoring__task_notes_stored_as_odoo_stores_them(self):
         """A task's note is sanitized once by the write-back (``_write_notes``), and stored as
         ``mail.activity.create`` stores the same HTML: escaped text, links kept, no markup of the body."""
