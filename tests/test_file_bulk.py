@@ -314,6 +314,15 @@ def test_read_columns__a_cell_with_any_of_pythons_spaces_around_it_is_stripped_a
 _DAYS = [f"2026-01-{d:02d}" for d in range(1, 8)]
 
 
+def _draw_paid(draw, invoices, days, max_size):
+    """What up to ``max_size`` invoice rows say was paid (an amount or all that is open), on one of ``days``."""
+    paid = {}
+    for invoice_id in draw(st.lists(st.sampled_from([inv["id"] for inv in invoices]), max_size=max_size, unique=True)):
+        amount = draw(st.one_of(st.none(), st.integers(1, 40).map(Decimal)))
+        paid[invoice_id] = Paid(amount, dt.date.fromisoformat(draw(st.sampled_from(days))))
+    return paid
+
+
 @st.composite
 def _ledgers(draw):
     """Invoices and credit notes of 3 customers in 2 currencies, payments naming them with
@@ -334,11 +343,7 @@ def _ledgers(draw):
                 for _ in range(draw(st.integers(1, 3)))]
         payments.append({"id": f"P{draw(st.integers(0, 9)) if draw(st.booleans()) else p}", "customer_id": "A",
                          "date": draw(st.sampled_from(_DAYS)), "amount": "0", "currency": "EUR", "allocations": rows})
-    paid = {}
-    for invoice_id in draw(st.lists(st.sampled_from([inv["id"] for inv in invoices]), max_size=3, unique=True)):
-        amount = draw(st.one_of(st.none(), st.integers(1, 40).map(Decimal)))
-        paid[invoice_id] = Paid(amount, dt.date.fromisoformat(draw(st.sampled_from(_DAYS))))
-    return invoices, payments, paid
+    return invoices, payments, _draw_paid(draw, invoices, _DAYS, max_size=3)
 
 
 @settings(max_examples=400, deadline=None)
@@ -412,11 +417,7 @@ def _many_books(draw):
         pid = f"P{p}" if draw(st.integers(0, 5)) else "P0"
         payments.append({"id": pid, "customer_id": "A", "date": draw(st.sampled_from(days)), "amount": "0",
                          "currency": "EUR", "allocations": rows})
-    paid = {}
-    for invoice_id in draw(st.lists(st.sampled_from([inv["id"] for inv in invoices]), max_size=5, unique=True)):
-        amount = draw(st.one_of(st.none(), st.integers(1, 40).map(Decimal)))
-        paid[invoice_id] = Paid(amount, dt.date.fromisoformat(draw(st.sampled_from(days))))
-    return invoices, payments, paid
+    return invoices, payments, _draw_paid(draw, invoices, days, max_size=5)
 
 
 @settings(max_examples=400, deadline=None)
