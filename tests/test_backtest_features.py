@@ -190,3 +190,20 @@ def test_invoice_features__the_undated_disputed_flag_is_never_read():
         h = history(f, paid_in_full_day(f), np.array([0]), q, 10)
         out.append(invoice_features(f, np.array([4]), q, h, np.zeros((1, 0)), ())[0])
     assert np.array_equal(out[0], out[1])
+
+
+def test_mix_columns__how_far_the_invoice_departs_from_the_delivery_of_the_invoices_paid_before():
+    """A customer moved from paper to electronic invoices: its past late rate was earned on paper."""
+    from arwatch.core.backtest.features import mix_columns
+
+    f = LedgerFrame.from_ledger(ledger_from_text(LEDGER))
+    f = dataclasses.replace(f, i_delivery=np.array(["Paper", "Paper", "Electronic", "Electronic", "Electronic",
+                                                    "Paper"], dtype=object))
+    rows = np.array([4, 2, 5])  # A/5 (4 paid before: 2 paper), A/3 (A/1 paid before, paper), B/1 (none paid)
+    q = np.array([dt.date(2024, 5, 31), dt.date(2024, 2, 29), dt.date(2024, 1, 9)])
+    q = np.array([d.toordinal() for d in q], dtype=np.int64)
+    cols = mix_columns(f, paid_in_full_day(f), rows, q)
+    assert list(cols) == ["delivery=Paper vs paid before", "delivery=Electronic vs paid before"]  # first seen first
+    np.testing.assert_allclose(cols["delivery=Paper vs paid before"], [-0.5, -1.0, 0.0])
+    np.testing.assert_allclose(cols["delivery=Electronic vs paid before"], [0.5, 1.0, 0.0])
+    assert mix_columns(LedgerFrame.from_ledger(ledger_from_text(LEDGER)), paid_in_full_day(f), rows, q) == {}

@@ -20,7 +20,10 @@ maps. Chosen on principle, not on one data set:
   when the source gives them (the first ``MAX_CATEGORIES`` values seen, in the order of the
   invoices' dates; later ones count as none of them). A value first seen after day q only adds
   a column that is 0 for every invoice known by q; a column with one value is constant, and a
-  constant tells the model nothing.
+  constant tells the model nothing;
+* how far the invoice's delivery departs from that of the customer's invoices paid by q
+  (``mix_columns``): the past late rate was earned under that mix, and a customer moved from
+  paper to electronic invoices is not the customer its paper years describe.
 
 Days are capped at 120 and divided by 30. An invoice's undated "disputed" flag is read by no
 feature, not even from the day it became known (the scorecard's ``disputes`` reads it then): only
@@ -33,6 +36,7 @@ import datetime as dt
 
 import numpy as np
 
+from ..columnar import NEVER
 from ..frame import LedgerFrame, date_of
 from ..indicators import habitual_lateness
 from .history import PRIOR_WEIGHT, AsOf, History, history
@@ -131,7 +135,7 @@ def point_features(full: LedgerFrame, paid_day: np.ndarray, rows: np.ndarray, q_
     xmats: dict[int, np.ndarray] = {}
     names: tuple[str, ...] = ()
     for x in targets if matrices else ():
-        xmats[x], names = invoice_features(full, rows, q_day, hists[x], snap_measure, indicator_ids)
+        xmats[x], names = invoice_features(full, rows, q_day, hists[x], snap_measure, indicator_ids, paid_day)
     return xmats, names, hists
 
 
@@ -154,8 +158,35 @@ def mapped_columns(full: LedgerFrame, rows: np.ndarray) -> dict[str, np.ndarray]
     return out
 
 
+def mix_columns(full: LedgerFrame, paid_day: np.ndarray, rows: np.ndarray, q_day: np.ndarray) -> dict[str, np.ndarray]:
+    """Per value v of an invoice-level mapped column (how the invoice was delivered): 1 when the
+    invoice has v, minus the share of the customer's invoices paid by the end of ``q_day`` that
+    had v (0 with none paid). The customer's past late rate was earned under that mix; this
+    says how far the invoice asked about departs from it (a customer moved to electronic
+    invoices after years of paper ones)."""
+    if not len(full.i_delivery):
+        return {}
+    by_date = np.argsort(full.i_issue, kind="stable")
+    seen = [v for v in dict.fromkeys(full.i_delivery[by_date].tolist()) if v][:MAX_CATEGORIES]
+    if not seen:
+        return {}
+    paid = np.flatnonzero(~full.i_credit & (paid_day < NEVER))
+    q_cust = full.i_cust[rows].astype(np.int64)
+    first, end = AsOf(full.i_cust[paid], paid_day[paid]).window(q_cust, q_day)
+    count = end - first
+    out = {}
+    for value in seen:
+        has = paid[full.i_delivery[paid] == value]
+        a, b = AsOf(full.i_cust[has], paid_day[has]).window(q_cust, q_day)
+        share = (b - a) / np.maximum(count, 1)
+        now = (full.i_delivery[rows] == value).astype(np.float64)
+        out[f"delivery={value} vs paid before"] = np.where(count > 0, now - share, 0.0)
+    return out
+
+
 def invoice_features(full: LedgerFrame, rows: np.ndarray, q_day: np.ndarray, hist: History,
-                     snap_measure: np.ndarray, indicator_ids: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
+                     snap_measure: np.ndarray, indicator_ids: tuple[str, ...],
+                     paid_day: np.ndarray | None = None) -> tuple[np.ndarray, tuple[str, ...]]:
     """Feature matrix (one row per invoice in ``rows``) and the column names."""
     amount = np.log1p(np.maximum(full.i_total[rows], 0))
     cols = {
@@ -168,6 +199,7 @@ def invoice_features(full: LedgerFrame, rows: np.ndarray, q_day: np.ndarray, his
         "open_disputes": open_disputes(full, rows, q_day),
         **{f"measure:{i}": signed_log(snap_measure[:, k]) for k, i in enumerate(indicator_ids)},
         **mapped_columns(full, rows),
+        **(mix_columns(full, paid_day, rows, q_day) if paid_day is not None else {}),
     }
     names = tuple(cols)
     matrix = np.column_stack(list(cols.values())) if len(rows) else np.zeros((0, len(names)))

@@ -248,7 +248,7 @@ def next_invoice_features(board: ScoreBoard, policy: Policy, late_days: int, nam
     measure = np.column_stack([r.measure[custs] if r.measure is not None else np.zeros(len(custs))
                                for r in board.results]) if board.results else np.zeros((len(custs), 0))
     x, have = invoice_features(frame, rows, np.full(len(rows), t, np.int64), _take(hist, custs), measure,
-                               tuple(r.indicator for r in board.results))
+                               tuple(r.indicator for r in board.results), paid_day)
     cols = dict(zip(have, x.T, strict=True))
     cols["paid_share"] = np.zeros(len(rows))
     cols["open_disputes"] = np.zeros(len(rows))
