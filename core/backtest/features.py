@@ -144,16 +144,21 @@ def signed_log(values: np.ndarray) -> np.ndarray:
     return out
 
 
+def first_seen(full: LedgerFrame, per_invoice: np.ndarray) -> list[str]:
+    """The values of a mapped column (one per invoice), the first ``MAX_CATEGORIES`` seen in the
+    order of the invoices' dates; empty values left out."""
+    by_date = np.argsort(full.i_issue, kind="stable")
+    return [v for v in dict.fromkeys(per_invoice[by_date].tolist()) if v][:MAX_CATEGORIES]
+
+
 def mapped_columns(full: LedgerFrame, rows: np.ndarray) -> dict[str, np.ndarray]:
     """One-hot columns of the optional attributes a source maps (see the module docstring)."""
-    by_date = np.argsort(full.i_issue, kind="stable")
     out = {}
     for name, per_invoice in (("country", full.c_country[full.i_cust] if len(full.c_country) else None),
                               ("delivery", full.i_delivery if len(full.i_delivery) else None)):
         if per_invoice is None:
             continue
-        seen = [v for v in dict.fromkeys(per_invoice[by_date].tolist()) if v][:MAX_CATEGORIES]
-        for value in seen:
+        for value in first_seen(full, per_invoice):
             out[f"{name}={value}"] = (per_invoice[rows] == value).astype(np.float64)
     return out
 
@@ -164,10 +169,7 @@ def mix_columns(full: LedgerFrame, paid_day: np.ndarray, rows: np.ndarray, q_day
     had v (0 with none paid). The customer's past late rate was earned under that mix; this
     says how far the invoice asked about departs from it (a customer moved to electronic
     invoices after years of paper ones)."""
-    if not len(full.i_delivery):
-        return {}
-    by_date = np.argsort(full.i_issue, kind="stable")
-    seen = [v for v in dict.fromkeys(full.i_delivery[by_date].tolist()) if v][:MAX_CATEGORIES]
+    seen = first_seen(full, full.i_delivery) if len(full.i_delivery) else []
     if not seen:
         return {}
     paid = np.flatnonzero(~full.i_credit & (paid_day < NEVER))
