@@ -129,6 +129,32 @@ def check_snapshot_reads_back_in_parts(store: Store) -> None:
             store.snapshot.load("acme")
 
 
+def check_snapshot_read_as_rows_say(store: Store) -> None:
+    """The snapshot read back part by part, parts that hold one collection and parts that mix
+    them, is each row's ``json.loads`` in the order the database returns the rows (the order
+    the frame's ties and the load's problems follow), as read row by row through SQLAlchemy."""
+    upserts = {"customers": [(f"C{k}", {"id": f"C{k}", "name": f"n{k}"}) for k in (3, 1, 2)],
+               "invoices": [(f"I{k}", {"id": f"I{k}", "customer_id": "C1", "total": f"{k}.5"}) for k in range(7)],
+               "payments": [("P1", {"id": "P1", "allocations": [{"invoice_id": "I1", "amount": "1"}]})]}
+    with store.begin() as conn:
+        store.snapshot.save(conn, "acme", "test", {"id": "acme"}, upserts, {}, "r1")
+        store.snapshot.save(conn, "other", "test", None, {"invoices": [("I1", {"id": "I1"})]}, {}, "r1")
+    expected: dict[str, dict[str, object]] = {}
+    with store.engine.connect() as conn:
+        for collection, record_id, payload in conn.execute(text(
+                "SELECT collection, record_id, payload FROM snapshot_records WHERE company = 'acme'")):
+            expected.setdefault(collection, {})[record_id] = json.loads(payload)
+    for part in (2, 3, 5000):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(snapshot_table, "CHUNK", part)
+            company, stored = store.snapshot.load("acme")
+        assert company == {"id": "acme"}
+        assert stored == expected
+        assert [(c, list(rows.items())) for c, rows in stored.items()] == \
+            [(c, list(rows.items())) for c, rows in expected.items()]
+    assert store.snapshot.load("nobody") == (None, {})
+
+
 def check_lock(store: Store) -> None:
     store.locks.acquire("acme", "run-a")
     with pytest.raises(Locked, match="being synced by PID"):

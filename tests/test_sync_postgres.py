@@ -19,6 +19,7 @@ from sync_store_cases import (
     check_lock,
     check_new_rows_inserted_as_they_come,
     check_snapshot_accumulates_and_deletes,
+    check_snapshot_read_as_rows_say,
     check_snapshot_reads_back_in_parts,
     check_stale_lock_taken_over,
     check_unchanged_records_cost_no_write,
@@ -106,6 +107,10 @@ def test_postgres__unchanged_records_cost_no_write_when_saved_in_chunks(pg_store
 
 def test_postgres__snapshot_reads_back_in_parts(pg_store):
     check_snapshot_reads_back_in_parts(pg_store)
+
+
+def test_postgres__snapshot_read_as_rows_say_in_parts_of_one_collection_or_several(pg_store):
+    check_snapshot_read_as_rows_say(pg_store)
 
 
 def test_postgres__new_rows_copied_straight_in_and_a_key_already_there_fails_the_whole_write(pg_store):

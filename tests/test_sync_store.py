@@ -10,6 +10,7 @@ from sync_store_cases import (
     check_lock,
     check_new_rows_inserted_as_they_come,
     check_snapshot_accumulates_and_deletes,
+    check_snapshot_read_as_rows_say,
     check_snapshot_reads_back_in_parts,
     check_stale_lock_taken_over,
     check_unchanged_records_cost_no_write,
@@ -48,6 +49,10 @@ def test_snapshot__incremental_pulls_accumulate_and_deletions_remove(tmp_path):
 
 def test_snapshot__records_read_back_in_parts_as_saved(tmp_path):
     check_snapshot_reads_back_in_parts(open_store(tmp_path / "s.sqlite3"))
+
+
+def test_snapshot__read_as_rows_say_in_parts_of_one_collection_or_several(tmp_path):
+    check_snapshot_read_as_rows_say(open_store(tmp_path / "s.sqlite3"))
 
 
 def test_snapshot__unchanged_records_cost_no_write(tmp_path):

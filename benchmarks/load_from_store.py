@@ -1,0 +1,126 @@
+"""Benchmark: the frame of a company from its stored snapshot (what ``runner.score_stored`` and a
+sync's rerun do before scoring), step by step, in CPU and wall seconds.
+
+    .venv/bin/python benchmarks/load_from_store.py --url sqlite:///DIR/n1000000/state.sqlite3 [--repeat 3]
+
+Steps: ``read`` (``SnapshotTable.load``: the rows and their payloads decoded), ``merge`` (with an
+empty pull), ``load`` (``load_frame`` without its ``frame_columns``) and ``frame``
+(``load_frame.frame_columns``). A store is made by ``benchmarks/end_to_end.py --keep-files``
+(its company is "bench"). It also prints a digest of the frame's arrays and of the issues, so
+two commits can be checked to give the same frame from the same store. Not run in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import resource
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+
+def cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Clock:
+    """CPU and wall seconds per step; a step nested in another counts only in the inner one."""
+
+    def __init__(self) -> None:
+        self.cpu: dict[str, float] = {}
+        self.wall: dict[str, float] = {}
+        self.current: str | None = None
+
+    def wrap(self, step: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            outer, self.current = self.current, step
+            c, w = cpu(), time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                dc, dw = cpu() - c, time.perf_counter() - w
+                self.cpu[step] = self.cpu.get(step, 0.0) + dc
+                self.wall[step] = self.wall.get(step, 0.0) + dw
+                if outer is not None:
+                    self.cpu[outer] = self.cpu.get(outer, 0.0) - dc
+                    self.wall[outer] = self.wall.get(outer, 0.0) - dw
+                self.current = outer
+        return timed
+
+
+def digest(frame: Any, issues: Any) -> str:
+    """A hash of every array of the frame (dtype, shape, values) and of the issues."""
+    import dataclasses
+
+    h = hashlib.sha256()
+    for f in dataclasses.fields(frame):
+        value = getattr(frame, f.name)
+        h.update(f.name.encode())
+        if isinstance(value, np.ndarray):
+            h.update(f"{value.dtype}{value.shape}".encode())
+            h.update(value.tobytes() if value.dtype != object else repr(value.tolist()).encode())
+        else:
+            h.update(repr(value).encode())
+    h.update(repr(issues).encode())
+    return h.hexdigest()[:16]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--company", default="bench")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--profile", help="write a cProfile of the last repeat here")
+    args = parser.parse_args()
+
+    from arwatch.core import load_frame as load_frame_module
+    from arwatch.core.contract import PullResult
+    from arwatch.demo.company import DEFAULT_TODAY
+    from arwatch.sync import runner
+    from arwatch.sync.merge import merge
+    from arwatch.sync.store import open_store
+
+    today: dt.date = DEFAULT_TODAY
+    clock = Clock()
+    store = open_store(args.url)
+    read = clock.wrap("read", store.snapshot.load)
+    merged_of = clock.wrap("merge", merge)
+    load = clock.wrap("load", load_frame_module.load_frame)
+    load_frame_module.frame_columns = clock.wrap("frame", load_frame_module.frame_columns)
+
+    def once() -> tuple[Any, Any]:
+        company, stored = read(args.company)
+        merged = merged_of(company, stored, PullResult(), "file")
+        del company, stored
+        return load(runner.ledger_data(merged, store, args.company), source="file", as_of=today)
+
+    for k in range(args.repeat):
+        clock.cpu.clear()
+        clock.wall.clear()
+        if args.profile and k == args.repeat - 1:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            frame, issues = profiler.runcall(once)
+            profiler.dump_stats(args.profile)
+        else:
+            frame, issues = once()
+        steps = "  ".join(f"{s} {clock.cpu[s]:.2f}/{clock.wall[s]:.2f}" for s in ("read", "merge", "load", "frame"))
+        print(f"run {k + 1}: cpu/wall s: {steps}  total cpu {sum(clock.cpu.values()):.2f} "
+              f"wall {sum(clock.wall.values()):.2f}  load+frame cpu {clock.cpu['load'] + clock.cpu['frame']:.2f}",
+              flush=True)
+        del frame, issues
+    frame, issues = once()
+    print(f"customers {len(frame.c_id):,}, invoices {len(frame.i_id):,}, payments {len(frame.p_id):,}, "
+          f"issues {len(issues):,}, digest {digest(frame, issues)}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS {peak:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
