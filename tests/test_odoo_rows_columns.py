@@ -236,3 +236,17 @@ def test_columns__rows_the_record_path_reports_give_its_frame_and_problems(how):
     if how not in ("three decimals", "dispute on a credit note that goes"):
         assert old_issues, how
     _assert_same(old, new)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_columns__ids_ranked_as_text_without_making_text(seed):
+    """Allocations are ordered by invoice id as text (as the record path's ``str`` ids sort):
+    the numeric ranking gives exactly ``sorted(..., key=str)``'s ranks, duplicates in input order."""
+    from arwatch.core.odoo_rows.columns import _text_rank
+
+    rng = random.Random(seed)
+    top = rng.choice([9, 10, 11, 99, 101, 1000, 10**6, 2**31, 10**16])
+    ids = [rng.randint(1, top) for _ in range(rng.randint(0, 80))] + rng.choice([[], [1, 10, 100, 10, 1, 9, 19]])
+    expected = np.empty(len(ids), dtype=np.int64)
+    expected[sorted(range(len(ids)), key=lambda k: str(ids[k]))] = np.arange(len(ids))
+    assert _text_rank(np.array(ids, dtype=np.int64)).tolist() == expected.tolist()

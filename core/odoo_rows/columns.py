@@ -35,6 +35,7 @@ from .values import CENT, Record, Unmappable, day, money
 #: a query's result by column: ``{column name: values}``, every list as long as the rows
 Columns = Mapping[str, Sequence[Any]]
 _STATES = tuple(PaymentState)
+_POSTED = _STATES.index(PaymentState.POSTED)
 _LIMIT = Decimal(10) ** 14  # Money: at most 20 digits, 6 of them decimals
 
 
@@ -42,11 +43,11 @@ class _NeedsRecords(Exception):
     """A row the record path must read (and report, where it refuses it)."""
 
 
-def columns_of(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str, list[Any]]:
-    """A query's tuples by column (``names`` from the cursor's description)."""
+def columns_of(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str, Sequence[Any]]:
+    """A query's tuples by column (``names`` from the cursor's description), each a tuple."""
     if not rows:
-        return {name: [] for name in names}
-    return {name: list(values) for name, values in zip(names, zip(*rows, strict=True), strict=True)}
+        return {name: () for name in names}
+    return dict(zip(names, zip(*rows, strict=True), strict=True))
 
 
 def rows_of(columns: Columns) -> list[dict[str, Any]]:
@@ -74,7 +75,7 @@ def frame_from_columns(company: Mapping[str, Any], customers: list[Record], coll
              "orders": None if orders is None else []}
     ledger, issues = load_ledger(small, source="odoo")
     cols = build_columns(ledger)
-    c_index = {cid: i for i, cid in enumerate(cols["c_id"])}
+    c_index = {cid: i for i, cid in enumerate(cols["c_id"].tolist())}
     try:
         moves = _moves(invoices, partials, payments, c_index)
         if orders is not None:
@@ -82,8 +83,10 @@ def frame_from_columns(company: Mapping[str, Any], customers: list[Record], coll
     except (_NeedsRecords, Unmappable, TypeError, ValueError, ArithmeticError):
         return None
     small_ids = cols["i_id"]
-    i_index = {iid: i for i, iid in enumerate(moves["i_id"])}
     d_inv = cols["d_inv"]
+    # a dispute on an invoice: that invoice's position among all of them (most disputes have none)
+    wanted = {small_ids[k] for k in d_inv if k >= 0}
+    i_index = {iid: i for i, iid in enumerate(moves["i_id"].tolist()) if iid in wanted}
     cols.update(moves)
     cols["d_inv"] = np.array([i_index[small_ids[k]] if k >= 0 else -1 for k in d_inv], dtype=np.int32)
     frame = LedgerFrame(as_of_day=int(NEVER) - 1, source=ledger.source, currency=ledger.company.currency,
@@ -144,13 +147,15 @@ def _moves(invoices: Columns, partials: Columns, payments: Columns, c_index: dic
     entry_rows = np.flatnonzero(kept & ~from_note & (pay_of == 0))
     pay_cust = customers.index(_ints(payments["customer_id"]))
     pay_day = _days(payments["date"])
-    states = [PAYMENT_STATES.get(str(s)) for s in payments["state"]]
-    if (pay_day == NEVER).any() or None in states:
+    # each payment's state code (PaymentState's position), mapped once per distinct Odoo state
+    mapped_states = {s: PAYMENT_STATES.get(str(s)) for s in set(payments["state"])}
+    if (pay_day == NEVER).any() or None in mapped_states.values():
         raise _NeedsRecords
+    code_of = {s: _STATES.index(PaymentState(state)) for s, state in mapped_states.items()}
+    pay_state = np.fromiter(map(code_of.__getitem__, payments["state"]), dtype=np.int8, count=len(pay_day))
     _, pay_cents = _money([v or None for v in payments["amount_company_currency_signed"]])
     written = _days(payments["write_date"])
-    returned = np.where(np.array([s != "posted" for s in states], dtype=bool),
-                        np.maximum(pay_day, np.where(written == NEVER, pay_day, written)), NEVER)
+    returned = np.where(pay_state != _POSTED, np.maximum(pay_day, np.where(written == NEVER, pay_day, written)), NEVER)
     entry_ids, first = np.unique(source[entry_rows], return_index=True)
     by_first = np.argsort(first, kind="stable")
     entry_ids, first = entry_ids[by_first], entry_rows[first[by_first]]
@@ -160,7 +165,7 @@ def _moves(invoices: Columns, partials: Columns, payments: Columns, c_index: dic
     all_day = np.concatenate([pay_day, _days([partials["source_date"][k] for k in first.tolist()])]).astype(np.int32)
     if (all_day == NEVER).any():
         raise _NeedsRecords
-    all_state = [str(s) for s in states] + ["posted"] * n_entry
+    all_state = np.concatenate([pay_state, np.full(n_entry, _POSTED, dtype=np.int8)])
     all_returned = np.concatenate([returned, np.full(n_entry, NEVER)]).astype(np.int32)
     all_account = list(payments["payer_account"]) + [partials["payer_account"][k] for k in first.tolist()]
     all_ident = [f"pay:{i}" for i in payments["id"]] + [f"move:{i}" for i in entry_ids.tolist()]
@@ -176,7 +181,7 @@ def _moves(invoices: Columns, partials: Columns, payments: Columns, c_index: dic
     owner_cust = np.concatenate([all_cust[owner[:n_owned]], cust[note_at]])
     if (cust[alloc_inv] != owner_cust).any():
         raise _NeedsRecords  # the loader refuses an allocation to another customer's invoice
-    posted = np.array([s == "posted" for s in all_state], dtype=bool)
+    posted = all_state == _POSTED
     settles = np.concatenate([posted[owner[:n_owned]], np.ones(len(note_rows), dtype=bool)])
     settled = np.zeros(len(ident), dtype=np.int64)
     np.add.at(settled, alloc_inv[settles], alloc_cents[settles])
@@ -207,11 +212,10 @@ def _moves(invoices: Columns, partials: Columns, payments: Columns, c_index: dic
     p_pos[p_order] = np.arange(len(p_order))
     accounts: dict[str, int] = {}
     codes = [-1 if not (a := all_account[k]) else accounts.setdefault(a, len(accounts)) for k in p_order.tolist()]
-    state_codes = {s: _STATES.index(PaymentState(s)) for s in set(all_state)}
     cols.update(
         p_id=_obj([all_ident[k] for k in p_order.tolist()]), p_cust=all_cust[p_order], p_day=all_day[p_order],
         p_amount=all_cents[p_order] / 100.0,
-        p_state=np.array([state_codes[all_state[k]] for k in p_order.tolist()], dtype=np.int8),
+        p_state=all_state[p_order],
         p_returned=all_returned[p_order], p_account=np.array(codes, dtype=np.int32), accounts=tuple(accounts))
 
     # allocations: each payment's by invoice id (as text), then each credit note's by (day,
@@ -250,9 +254,21 @@ class _Keys:
 
 
 def _text_rank(ids: np.ndarray) -> np.ndarray:
-    """Each id's rank among ``ids`` compared as text, as ``sorted(..., key=str)`` orders them."""
+    """Each id's rank among ``ids`` compared as text, as ``sorted(..., key=str)`` orders them.
+
+    Positive ids without text: decimal digits compare as text the way the numbers padded on the
+    right with zeros to the longest one's length compare, the shorter first where those are equal
+    (``"1" < "10" < "100" < "19" < "2"``)."""
     rank = np.empty(len(ids), dtype=np.int64)
-    rank[np.argsort(np.array([str(i) for i in ids.tolist()], dtype=str), kind="stable")] = np.arange(len(ids))
+    if len(ids) and ids.min() > 0 and ids.max() < 10**17:
+        digits = np.ones(len(ids), dtype=np.int64)
+        for power in range(1, 18):
+            digits += ids >= 10**power
+        padded = ids * 10 ** (digits.max() - digits)
+        order = np.lexsort((digits, padded))
+    else:
+        order = np.argsort(np.array([str(i) for i in ids.tolist()], dtype=str), kind="stable")
+    rank[order] = np.arange(len(ids))
     return rank
 
 
@@ -281,7 +297,7 @@ def _money(values: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
     """``float(odoo_rows.money(v))`` of each value, and the same in whole cents; an amount the
     record path would refuse, or one not in whole cents (compared exactly only in cents here),
     needs the record path."""
-    if all(type(v) is float for v in values):  # Odoo's cursor gives numeric columns as floats
+    if set(map(type, values)) <= {float}:  # Odoo's cursor gives numeric columns as floats
         amounts = np.abs(np.array(values, dtype=np.float64))
         inexact = np.flatnonzero(np.rint(amounts * 100) / 100 != amounts)
         for k in inexact.tolist():  # not written in whole cents: money() rounds its text
