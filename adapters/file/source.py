@@ -15,7 +15,7 @@ from arwatch.core.issues import Issue
 from . import dates, numbers
 from .activities import convert_activities
 from .bulk import bulk_invoices, bulk_payments
-from .columns import Columns, read_columns
+from .columns import Columns, hand_back, read_columns
 from .convert import Formats, Rejected, convert_invoices, convert_orders, convert_payments
 from .mapping import FileMapping, MappingError
 from .netting import net
@@ -185,6 +185,7 @@ def read_mapped(mapping: FileMapping, company: str, rejected: Rejected | None = 
         cols, table, formats, note = _columns(m.invoices, m, columns, "invoice")
         records, issues, paid = bulk_invoices(cols, m, table.name, settled, rejected, formats)
         del cols
+        hand_back()
     else:
         table, formats, note = _open(m.invoices, m, columns, "invoice")
         records, issues, paid = convert_invoices(table.rows(columns), m, table.name, settled, rejected, formats)
@@ -199,6 +200,7 @@ def read_mapped(mapping: FileMapping, company: str, rejected: Rejected | None = 
             cols, table, formats, note = _columns(m.payments, m, columns, "payment")
             payments, found, named = bulk_payments(cols, m, table.name, invoices, rejected, formats)
             del cols
+            hand_back()
         else:
             table, formats, note = _open(m.payments, m, columns, "payment")
             payments, found = convert_payments(table.rows(columns), m, table.name, invoices, rejected, formats)
