@@ -35,9 +35,9 @@ def test_heap__a_process_that_froze_objects_itself_is_left_as_it_is(unfrozen):
     with _Heap() as heap:
         with heap.kept():
             assert gc.isenabled()
-            [{"record": i} for i in range(1000)]
-        assert gc.get_freeze_count() == frozen
-    assert gc.get_freeze_count() == frozen
+            made = [{"record": i} for i in range(1000)]
+        assert gc.get_freeze_count() <= frozen  # none of the records frozen (frozen objects freed meanwhile leave)
+    assert 0 < gc.get_freeze_count() <= frozen and len(made) == 1000  # nor unfrozen at the end
 
 
 def test_heap__a_pull_that_fails_still_turns_the_collector_back_on(unfrozen):
