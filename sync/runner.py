@@ -361,6 +361,22 @@ class _Heap:
         finally:
             gc.enable()
 
+    @contextlib.contextmanager
+    def kept(self) -> Iterator[None]:
+        """No collection while the pull is made, and what it made kept (``keep``) before the
+        collector runs again: the pull's records (a dict per record, millions at a million
+        invoices) live until the run ends, yet the first collection after the source's own
+        pause walked them all (about a second at a million invoices)."""
+        if not (self.mine and gc.isenabled()):
+            yield
+            return
+        gc.disable()
+        try:
+            yield
+        finally:
+            self.keep()
+            gc.enable()
+
     def __enter__(self) -> _Heap:
         return self
 
@@ -380,7 +396,8 @@ def _steps(company: str, store: Store, adapter: SourceAdapter, policy: Policy, t
 def _heap_steps(company: str, store: Store, adapter: SourceAdapter, policy: Policy, today: dt.date, full: bool,
                 planner: Planner, progress: Progress, batch_size: int, actor: str, run_id: str,
                 steps: Bar, lock: HeldLock, guard: Guard | None, heap: _Heap) -> RunSummary:
-    pull = adapter.pull(None if full else store.snapshot.cursor(company), full)
+    with heap.kept():
+        pull = adapter.pull(None if full else store.snapshot.cursor(company), full)
     seen = fingerprint(store, company, adapter, policy, today, planner) if nothing_pulled(pull) else None
     if (last := unchanged_since(store, company, pull, seen)) is not None:
         return _unchanged(store, company, adapter, policy, today, planner, run_id, pull, last, lock)

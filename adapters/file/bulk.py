@@ -28,6 +28,7 @@ from .convert import Formats, InvoiceBook, PaymentBook, Rejected
 from .dates import parse_date
 from .mapping import FileMapping
 from .netting import Paid
+from .netting_screen import Named
 from .reader import as_text
 
 BAD: Any = object()  # a cell that does not read (its row goes the row-at-a-time way)
@@ -222,10 +223,12 @@ def _payment_texts(value: Decimal) -> tuple[str, str] | None:
 
 def bulk_payments(cols: Columns, mapping: FileMapping, source: str, invoices: dict[str, dict[str, Any]],
                   rejected: Rejected | None = None, formats: Formats | None = None,
-                  ) -> tuple[list[dict[str, Any]], list[Issue]]:
+                  ) -> tuple[list[dict[str, Any]], list[Issue], Named | None]:
     """``convert.convert_payments`` of the rows of ``cols``, checked column by column; the first
     row of a payment is kept here as ``PaymentBook.keep`` keeps it, the next ones by the book.
-    An amount's texts are made once per distinct cell and shared."""
+    An amount's texts are made once per distinct cell and shared. Third: per payment, what its
+    first row names and asks (``netting_screen.Named``: what ``netting.net`` would otherwise
+    look up again); None when a payment was begun by the book."""
     book = PaymentBook(mapping, source, invoices, rejected, formats)
     formats = book.formats
     ids, invoice_ids = cols.texts("payment_id"), cols.texts("invoice_number")
@@ -236,6 +239,9 @@ def bulk_payments(cols: Columns, mapping: FileMapping, source: str, invoices: di
     facts = read.made(_payment_texts)  # per row: the texts of a positive amount, else None
     iso = {day: day.isoformat() for day in set(days) if isinstance(day, dt.date)}
     payments = book.payments
+    named = Named()  # per payment begun here, what its first row names and asks
+    name_invoice, name_amount, name_day = named.invoice.append, named.amount.append, named.day.append
+    name_total, name_issued = named.total.append, named.issued.append
     date, find = dt.date, invoices.get
     rows = zip(cols.numbers, ids, invoice_ids, days, facts, strict=True)
     for i, (number, pid, invoice_id, day, fact) in enumerate(rows):
@@ -247,10 +253,17 @@ def bulk_payments(cols: Columns, mapping: FileMapping, source: str, invoices: di
             book.keep(pid, iso[day], amount[i], invoice, customer_ids[i], payer_accounts[i])
             continue
         text, total = fact
+        day_text = iso[day]
         payment = payments[pid] = {
-            "id": pid, "customer_id": customer_ids[i] or invoice["customer_id"], "date": iso[day],
+            "id": pid, "customer_id": customer_ids[i] or invoice["customer_id"], "date": day_text,
             "amount": total, "currency": invoice["currency"],
             "allocations": [{"invoice_id": invoice["id"], "amount": text}]}
         if payer_accounts[i]:
             payment["payer_account"] = payer_accounts[i]
-    return book.result()
+        name_invoice(invoice)  # as Named.add, inline
+        name_amount(text)
+        name_day(day_text)
+        name_total(invoice["total"])
+        name_issued(invoice["issue_date"])
+    kept, issues = book.result()
+    return kept, issues, (named if len(named.invoice) == len(kept) else None)

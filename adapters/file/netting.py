@@ -22,10 +22,13 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
+
+from .netting_screen import Named, named_of, screen
 
 ZERO = Decimal(0)
 _EVENT_ORDER = itemgetter(0, 1, 2)  # day, kind (invoices, credit notes, payment rows, settled), key
@@ -65,7 +68,8 @@ Found = list[Any]  # per allocation row of a payment: (day, its allocations), in
 
 
 def _as_given(payments: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
-              replay: set[tuple[str, str]] | None, books: dict[tuple[str, str], list[Event]]) -> list[Found | None]:
+              replay: set[tuple[str, str]] | None, books: dict[tuple[str, str], list[Event]],
+              found_of: list[Found | None], which: Iterable[int] | None = None) -> None:
     """Each payment row as its own allocation (what it is in a book that is not replayed), per
     payment; and, unless ``replay`` is None, the books whose payment rows must be replayed added
     to it: those with an allocation that is not positive, or an invoice its rows ask more of
@@ -73,12 +77,12 @@ def _as_given(payments: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
     since a row that is not positive replays the book anyway): a row asking more than its
     invoice's total replays it at once, and the rows of an invoice sum what they ask. A row of
     one of ``books`` (replayed already) is left to the replay: its event is added to the book's
-    and its place is None."""
+    and its place is None. Each payment's place in ``found_of`` is written; ``which``: only
+    these payments (positions, in order), and only their rows are summed."""
     asked: dict[str, Any] = {}  # invoice -> what its rows ask so far: its first row's text, then a Decimal
-    found_of: list[Found | None] = []
-    append = found_of.append
     decimal, find = Decimal, books.get
-    for p, pay in enumerate(payments):
+    for p in range(len(payments)) if which is None else which:
+        pay = payments[p]
         paid_on = pay["date"]
         rows = pay["allocations"]
         found: Found = []
@@ -119,8 +123,7 @@ def _as_given(payments: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
                 found.append((day, [row]))
             else:
                 found.append((day, [{"invoice_id": invoice["id"], "amount": text}]))
-        append(found)
-    return found_of
+        found_of[p] = found
 
 
 def _invoice_events(invoices: list[dict[str, Any]], books: dict[tuple[str, str], list[Event]],
@@ -140,6 +143,18 @@ def _invoice_events(invoices: list[dict[str, Any]], books: dict[tuple[str, str],
         events.append((inv["issue_date"], 0 if inv["kind"] == "invoice" else 1, invoice_id, inv))
         book_of[invoice_id] = events
     return book_of
+
+
+def _plain_events(payments: list[dict[str, Any]], booked: list[int], book_of: dict[str, list[Event]],
+                  found_of: list[Found | None]) -> None:
+    """The row of each payment of ``booked`` (plain: one row, dated the payment's day, its own
+    allocation as it is; ``netting_screen.py``) as an event of its invoice's book, replayed
+    already; its place in ``found_of`` None (the replay fills it)."""
+    for p in booked:
+        pay = payments[p]
+        row = pay["allocations"][0]
+        book_of[row["invoice_id"]].append((pay["date"], 2, pay["id"], (pay, row, p, 0)))
+        found_of[p] = [None]
 
 
 def _row_events(payments: list[dict[str, Any]], found_of: list[Found | None],
@@ -162,7 +177,8 @@ def _row_events(payments: list[dict[str, Any]], found_of: list[Found | None],
 
 
 def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: dict[str, Paid],
-        replay_all: bool = False, by_id: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+        replay_all: bool = False, by_id: dict[str, dict[str, Any]] | None = None,
+        named: Named | None = None) -> list[dict[str, Any]]:
     """Allocate the credit notes among ``invoices`` (in place) and return the payments: those of
     ``payments`` with their allocations capped and spread (replaced in place), then one per
     entry of ``paid`` (id ``settled:<invoice>``) when something was left to pay.
@@ -172,21 +188,30 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
     more of than its total. In every other book each payment row pays exactly what it says to
     the invoice it names (nothing is capped or spread): it is its own allocation. ``replay_all``
     replays every book (what the result is tested against). ``by_id``: ``invoices`` by id, when
-    the caller has them so already."""
+    the caller has them so already; ``named``: what each payment's first row names and asks
+    (``netting_screen.Named``), when the caller has it so already."""
     if by_id is None:
         by_id = {inv["id"]: inv for inv in invoices}
     unique = len(set(map(itemgetter("id"), payments))) == len(payments)
     replay = None if replay_all or not unique else _books_of(invoices, paid, by_id)
     # the books replayed, each with its events (day, kind, key, item) in file order
     books: dict[tuple[str, str], list[Event]] = {}
+    found_of: list[Found | None] = [None] * len(payments)
     if replay is None:
-        found_of = _as_given(payments, by_id, None, books)
+        _as_given(payments, by_id, None, books, found_of)
         book_of = _invoice_events(invoices, books, every_book=True)
         _row_events(payments, found_of, book_of)
     else:
         books.update((key, []) for key in replay)
         book_of = _invoice_events(invoices, books) if books else {}
-        found_of = _as_given(payments, by_id, replay, books)  # their rows' events added
+        in_books = [event[3] for events in books.values() for event in events]  # their invoices, so far
+        screened = screen(payments, named or named_of(payments, by_id), by_id, in_books) if payments else None
+        if screened is None:
+            _as_given(payments, by_id, replay, books, found_of)  # their rows' events added
+        else:  # the plain payments decided on columns, the others a row at a time
+            replay |= screened.replay
+            _as_given(payments, by_id, replay, books, found_of, screened.others)
+            _plain_events(payments, screened.booked, book_of, found_of)
         if len(replay) > len(books):  # the books replayed for their payment rows alone
             added: dict[tuple[str, str], list[Event]] = {key: [] for key in replay if key not in books}
             more = _invoice_events(invoices, added)

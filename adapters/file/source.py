@@ -15,10 +15,11 @@ from arwatch.core.issues import Issue
 from . import dates, numbers
 from .activities import convert_activities
 from .bulk import bulk_invoices, bulk_payments
-from .columns import Columns, read_columns
+from .columns import Columns, hand_back, read_columns
 from .convert import Formats, Rejected, convert_invoices, convert_orders, convert_payments
 from .mapping import FileMapping, MappingError
 from .netting import net
+from .netting_screen import Named
 from .reader import Table, open_table
 from .target import StoreTarget
 
@@ -184,25 +185,28 @@ def read_mapped(mapping: FileMapping, company: str, rejected: Rejected | None = 
         cols, table, formats, note = _columns(m.invoices, m, columns, "invoice")
         records, issues, paid = bulk_invoices(cols, m, table.name, settled, rejected, formats)
         del cols
+        hand_back()
     else:
         table, formats, note = _open(m.invoices, m, columns, "invoice")
         records, issues, paid = convert_invoices(table.rows(columns), m, table.name, settled, rejected, formats)
     notes.append(note)
     payments: list[dict[str, Any]] = []
+    named: Named | None = None  # per payment, what its first row names and asks
     by_id = _by_id(records["invoices"])
     if m.payments is not None and m.payment_columns is not None:
         columns = m.payment_columns.mapped()
         invoices = _invoices_only(by_id, records["invoices"])
         if bulk:
             cols, table, formats, note = _columns(m.payments, m, columns, "payment")
-            payments, found = bulk_payments(cols, m, table.name, invoices, rejected, formats)
+            payments, found, named = bulk_payments(cols, m, table.name, invoices, rejected, formats)
             del cols
+            hand_back()
         else:
             table, formats, note = _open(m.payments, m, columns, "payment")
             payments, found = convert_payments(table.rows(columns), m, table.name, invoices, rejected, formats)
         notes.append(note)
         issues += found
-    records["payments"] = net(records["invoices"], payments, paid, by_id=by_id)
+    records["payments"] = net(records["invoices"], payments, paid, by_id=by_id, named=named)
     del by_id
     if m.orders is not None and m.order_columns is not None:
         columns = m.order_columns.mapped()
