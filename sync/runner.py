@@ -367,15 +367,13 @@ class _Heap:
         collector runs again: the pull's records (a dict per record, millions at a million
         invoices) live until the run ends, yet the first collection after the source's own
         pause walked them all (about a second at a million invoices)."""
-        if not (self.mine and gc.isenabled()):
-            yield
-            return
-        gc.disable()
-        try:
-            yield
-        finally:
-            self.keep()
-            gc.enable()
+        active = self.mine and gc.isenabled()
+        with self.paused():
+            try:
+                yield
+            finally:
+                if active:
+                    self.keep()  # still paused: frozen before the collector runs again
 
     def __enter__(self) -> _Heap:
         return self
