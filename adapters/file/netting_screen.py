@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+from .columns import hand_back
+
 # a positive amount as str(Decimal) writes it: no sign, no leading zero, no exponent (it uses
 # one below 1E-6: at more than five zeros after the point)
 _CANONICAL = r"^(?:[1-9][0-9]*(?:\.[0-9]+)?|0\.0{0,5}[1-9][0-9]*)$"
@@ -114,12 +116,10 @@ def screen(payments: list[dict[str, Any]], named: Named, by_id: dict[str, dict[s
     "amount"}`` wherever its invoice is known; ``by_id``: the invoices by id. The memory its
     columns took is handed back to the system (pyarrow's pool keeps what is freed otherwise:
     about 90 MB at a million payments, and what reading the files into columns left there)."""
-    import pyarrow as pa
-
     try:
         return _decide(payments, named, by_id, replayed)
     finally:
-        pa.default_memory_pool().release_unused()
+        hand_back()
 
 
 def _decide(payments: list[dict[str, Any]], named: Named, by_id: dict[str, dict[str, Any]],
