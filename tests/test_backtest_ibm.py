@@ -71,38 +71,53 @@ def test_backtest_ibm__without_scikit_learn_the_choice_is_made_without_it_and_sa
 def test_learned__every_fit_at_a_cutoff_sees_only_what_was_known_before_it(monkeypatch):
     """The outer fit at each cut-off and the inner fits that choose its regularisation and
     calibration: every training row's outcome was known before the cut-off (inner ones: before
-    the start of the month they are validated on), and the quarter scored is never among them."""
-    seen: list[tuple[int, np.ndarray, np.ndarray]] = []
-    cutoff = [0]
+    the start of the month they are validated on, whichever cut-off first asked for the month),
+    and the quarter scored is never among them."""
+    seen: list[tuple[int, int | None, np.ndarray, np.ndarray]] = []
+    asked: list[tuple[int, int]] = []
+    now: dict[str, int | None] = {"cutoff": 0, "month": None}
 
     class Recorder:
         def fit(self, x, y):
-            seen.append((cutoff[0], x[:, 0].copy(), x[:, 1].copy()))
+            seen.append((now["cutoff"], now["month"], x[:, 0].copy(), x[:, 1].copy()))
             return self
 
         def predict_proba(self, x):
             p = 1 / (1 + np.exp(-(x[:, 1] - 200) / 100))
             return np.c_[1 - p, p]
 
-    select = ml.select
+    select, month_of = ml.select, ml.MonthPredictions.of
 
     def spy(x, y, day, known_from, c, *options):
-        cutoff[0] = c
+        now["cutoff"] = c
         return select(x, y, day, known_from, c, *options)
+
+    def spy_month(self, x, y, day, known_from, lo, hi, candidate):
+        asked.append((now["cutoff"], lo))
+        now["month"] = lo
+        try:
+            return month_of(self, x, y, day, known_from, lo, hi, candidate)
+        finally:
+            now["month"] = None
 
     monkeypatch.setattr(ml, "make_classifier", lambda candidate: Recorder())
     monkeypatch.setattr(ml, "select", spy)
+    monkeypatch.setattr(ml.MonthPredictions, "of", spy_month)
     rng = np.random.default_rng(0)
     day = np.sort(rng.integers(0, 400, 600))
     known_from = day + rng.integers(0, 90, 600)
     x = np.c_[known_from, day]
     out = ml.time_ordered(x, day, rng.random(600) < 0.4, known_from, np.array([200, 300]))
     assert out.cutoffs == (200, 300)
-    assert {c for c, _, _ in seen} == {200, 300}
-    for c, known, days in seen:
+    assert {c for c, _, _, _ in seen} == {200, 300}
+    for c, month, known, days in seen:
         assert known.max() < c and days.max() < c
-    inner = [known.max() for c, known, _ in seen if c == 300]
-    assert min(inner) < 300 - 150  # the earliest validation month's fit saw only what was known 6 months before
+        if month is not None:
+            assert known.max() < month and days.max() < month
+    earliest = min(lo for c, lo in asked if c == 300)
+    assert earliest < 300 - 150  # the choice at 300 rests on a month six months before it ...
+    fitted = [known.max() for _, month, known, _ in seen if month == earliest]
+    assert fitted and max(fitted) < earliest  # ... whose fits saw only what was known by then
     assert np.isnan(out.probability[day < 200]).all() and np.isfinite(out.probability[day >= 200]).all()
 
 

@@ -107,7 +107,7 @@ class _Learned:
         if self.model is None:
             return None
         at = np.array([self.position[int(r)] for r in rows], dtype=np.int64)
-        days: np.ndarray = self.full.i_issue[rows] + np.round(self.model.predict(self.x[at])).astype(np.int64)
+        days: np.ndarray = self.full.i_issue[rows] + np.round(ml.predict_days(self.model, self.x[at])).astype(np.int64)
         return days
 
 

@@ -124,14 +124,42 @@ def make_classifier(candidate: Candidate) -> Any:  # a scikit-learn estimator (s
     return OffsetLogistic(candidate.c, candidate.offset)
 
 
+_CONTROLLER: list[Any] = []  # one threadpoolctl controller, made on first use
+
+
+def _one_thread() -> Any:
+    """A context in which the numerical libraries run on one thread, for every fit and prediction:
+    results do not depend on the machine, and small fits run faster than threads waiting on each
+    other. The controller is made once (finding the libraries to limit takes milliseconds, as
+    long as a small fit), after scikit-learn's own OpenMP runtime is loaded, so it covers it."""
+    if not _CONTROLLER:
+        import sklearn.ensemble  # noqa: F401, PLC0415 (loads the OpenMP runtime gradient boosting uses)
+        from threadpoolctl import ThreadpoolController  # noqa: PLC0415 (installed with scikit-learn)
+
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1)
+
+
+def predict_days(model: Any, x: np.ndarray) -> np.ndarray:
+    """A ``fit_days_to_pay`` regressor's days to pay for each row of ``x``, on one thread."""
+    with _one_thread():
+        days: np.ndarray = model.predict(x)
+    return days
+
+
+def _proba(model: Any, x: np.ndarray) -> np.ndarray:
+    """The fitted ``model``'s probability of the positive class for each row of ``x``, on one thread."""
+    with _one_thread():
+        p: np.ndarray = model.predict_proba(x)[:, 1]
+    return p
+
+
 def _fit(model: Any, x: np.ndarray, y: np.ndarray, day: np.ndarray | None = None) -> Any:
     """Fit on rows in time order (``day``, stable), on one thread; the single place models are fitted."""
-    from threadpoolctl import threadpool_limits  # noqa: PLC0415 (installed with scikit-learn)
-
     if day is not None:
         order = np.argsort(day, kind="stable")
         x, y = x[order], y[order]
-    with threadpool_limits(limits=1), warnings.catch_warnings():
+    with _one_thread(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter on tiny folds is not an error
         return model.fit(x, y)
 
@@ -188,17 +216,44 @@ class Fitted:
     months: tuple[int, ...]
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        return self.calibration.apply(self.model.predict_proba(x)[:, 1])
+        return self.calibration.apply(_proba(self.model, x))
+
+
+class MonthPredictions:
+    """Each candidate's predictions of a validation month, made once and kept.
+
+    What ``select`` fits at the start ``lo`` of an inner month depends on ``lo`` alone (the rows
+    known before it), never on the cut-off being chosen for: consecutive quarter cut-offs share
+    half their six inner months, and the final choice shares the last cut-off's. Kept here, each
+    month's candidates are fitted once per question instead of once per cut-off that looks back
+    on it. A month's predictions cover all its rows; a cut-off takes those whose outcome it knew.
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[int, int, Candidate], np.ndarray] = {}
+
+    def of(self, x: np.ndarray, y: np.ndarray, day: np.ndarray, known_from: np.ndarray, lo: int, hi: int,
+           candidate: Candidate) -> np.ndarray:
+        """``candidate`` fitted on the rows known before ``lo``, predicting every row dated in [lo, hi)."""
+        key = (lo, hi, candidate)
+        if key not in self._kept:
+            fit_rows = (known_from < lo) & (day < lo)
+            model = _fit(make_classifier(candidate), x[fit_rows], y[fit_rows], day[fit_rows])
+            self._kept[key] = _proba(model, x[(day >= lo) & (day < hi)])
+        return self._kept[key]
 
 
 def select(x: np.ndarray, y: np.ndarray, day: np.ndarray, known_from: np.ndarray, cutoff: int,
-           linear_only: bool = False, offset: int | None = None) -> Fitted | None:
+           linear_only: bool = False, offset: int | None = None,
+           months: MonthPredictions | None = None) -> Fitted | None:
     """The model to use from ``cutoff`` on, chosen and fitted on rows known before it only (see the
     module docstring); None when those rows hold too few outcomes of one kind. ``offset``: the
-    column of ``x`` holding the baseline's log odds (``offset_logistic``)."""
+    column of ``x`` holding the baseline's log odds (``offset_logistic``). ``months``: validation
+    predictions kept from other cut-offs of the same rows, options and labels (``MonthPredictions``)."""
     known = (known_from < cutoff) & (day < cutoff)
     if not _enough(y[known]):
         return None
+    months = months if months is not None else MonthPredictions()
     cands = candidates(int(known.sum()), linear_only, offset)
     inner = LIVE_INNER_MONTHS if linear_only else INNER_MONTHS
     starts = [_months_back(cutoff, k) for k in range(inner, 0, -1)] + [cutoff]
@@ -206,12 +261,13 @@ def select(x: np.ndarray, y: np.ndarray, day: np.ndarray, known_from: np.ndarray
     truth, used = [], []
     for lo, hi in zip(starts[:-1], starts[1:], strict=False):
         fit_rows = (known_from < lo) & (day < lo)
-        val_rows = known & (day >= lo) & (day < hi)
+        in_month = (day >= lo) & (day < hi)
+        val_rows = known & in_month
         if not val_rows.any() or not _enough(y[fit_rows]):
             continue
+        judged = known[in_month]  # of the month's rows, those whose outcome was known by the cut-off
         for c in cands:
-            model = _fit(make_classifier(c), x[fit_rows], y[fit_rows], day[fit_rows])
-            preds[c].append(model.predict_proba(x[val_rows])[:, 1])
+            preds[c].append(months.of(x, y, day, known_from, lo, hi, c)[judged])
         truth.append(y[val_rows])
         used.append(lo)
     if truth:
@@ -236,6 +292,8 @@ class TimeOrdered:
       cutoffs: the cut-off days used; train_sizes: training rows at each; chosen: the model
         chosen at each (``Candidate.name``).
       model: the kind of model of the last fit.
+      months: the validation months' predictions made on the way, for a final choice on the
+        same rows (``fit_final``).
     """
 
     probability: np.ndarray
@@ -243,6 +301,7 @@ class TimeOrdered:
     train_sizes: tuple[int, ...]
     model: str
     chosen: tuple[str, ...] = ()
+    months: MonthPredictions | None = None
 
 
 def time_ordered(x: np.ndarray, day: np.ndarray, label: np.ndarray, known_from: np.ndarray,
@@ -251,12 +310,13 @@ def time_ordered(x: np.ndarray, day: np.ndarray, label: np.ndarray, known_from: 
     score the rows with cut-off <= ``day`` < next cut-off."""
     prob = np.full(len(day), np.nan)
     used, sizes, chosen, kind = [], [], [], ""
+    months = MonthPredictions()
     bounds = np.r_[cutoffs, np.iinfo(np.int64).max]
     for c, nxt in zip(bounds[:-1], bounds[1:], strict=False):
         test = (day >= c) & (day < nxt)
         if not test.any():
             continue
-        fitted = select(x, label, day, known_from, int(c), linear_only, offset)
+        fitted = select(x, label, day, known_from, int(c), linear_only, offset, months)
         if fitted is None:
             continue
         prob[test] = fitted.predict(x[test])
@@ -264,14 +324,16 @@ def time_ordered(x: np.ndarray, day: np.ndarray, label: np.ndarray, known_from: 
         sizes.append(int(((known_from < c) & (day < c)).sum()))
         chosen.append(fitted.candidate.name)
         kind = fitted.candidate.kind
-    return TimeOrdered(prob, tuple(used), tuple(sizes), kind, tuple(chosen))
+    return TimeOrdered(prob, tuple(used), tuple(sizes), kind, tuple(chosen), months)
 
 
 def fit_final(x: np.ndarray, label: np.ndarray, day: np.ndarray, known_from: np.ndarray, end: int,
-              linear_only: bool = False, offset: int | None = None) -> Fitted | None:
+              linear_only: bool = False, offset: int | None = None,
+              months: MonthPredictions | None = None) -> Fitted | None:
     """The model for today's open invoices: chosen and fitted on every row known by the end of day
-    ``end``; None when too few examples."""
-    return select(x, label, day, known_from, end + 1, linear_only, offset)
+    ``end``; None when too few examples. ``months``: those of a ``time_ordered`` run on the same
+    rows, labels and options."""
+    return select(x, label, day, known_from, end + 1, linear_only, offset, months)
 
 
 def fit_days_to_pay(x: np.ndarray, days_to_pay: np.ndarray) -> Any:

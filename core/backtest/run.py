@@ -219,7 +219,7 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
                                  "" if len(cutoffs) else f"less than {settings.min_history_months} months of history")
     eval_from = int(cutoffs[0]) if len(cutoffs) else end + 1
     cells, calibration, headline = [], {}, None
-    final_fit: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    final_fit: tuple[np.ndarray, np.ndarray, np.ndarray, ml.MonthPredictions | None] | None = None
     used_cutoffs: set[int] = set()
     model_kinds: set[str] = set()
     for name, pt in points.items():
@@ -227,7 +227,7 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
             label, known = outcome.label(x)
             y, k = label[pt.rows], known[pt.rows]
             known_from = outcome.known_from(x, full, paid_day)[pt.rows]
-            prob = None
+            prob, months = None, None
             if use_ml:
                 fit = ml.time_ordered(pt.x[x][k], pt.day[k], y[k], known_from[k], cutoffs, settings.linear_only,
                                       baseline_column(pt.names))
@@ -235,9 +235,10 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
                 prob[k] = fit.probability
                 used_cutoffs.update(fit.cutoffs)
                 model_kinds.update(fit.chosen)
+                months = fit.months
             cell, cal = _judge_invoices(full, name, x, pt, y, k, prob, eval_from, known_from, cutoffs)
             if x == settings.serious_late_days and name == "invoice date":
-                final_fit = (y, k, known_from)
+                final_fit = (y, k, known_from, months)
             if x in settings.late_days:
                 cells.append(cell)
             if x == settings.serious_late_days and name == "invoice date":
@@ -245,9 +246,9 @@ def backtest_frame(full: LedgerFrame, settings: BacktestSettings, policy: Policy
     in_use, reason = _in_use(headline, settings, use_ml, status)
     final_model = None
     if in_use == "learned" and final_fit is not None:  # what runs from the end on (``live``): fitted on all known
-        pt, (y, k, known_from) = points["invoice date"], final_fit
+        pt, (y, k, known_from, months) = points["invoice date"], final_fit
         final_model = ml.fit_final(pt.x[settings.serious_late_days][k], y[k], pt.day[k], known_from[k], end,
-                                   settings.linear_only, baseline_column(pt.names))
+                                   settings.linear_only, baseline_column(pt.names), months)
     fc = (Forecast((), (), (), "naive", "not forecast (a live fit)") if settings.headline_only else
           _forecast(full, points["invoice date"], outcome, paid_day, end, settings, cutoffs, in_use == "learned"))
     return BacktestResult(
