@@ -3,9 +3,11 @@ sync's rerun do before scoring), step by step, in CPU and wall seconds.
 
     .venv/bin/python benchmarks/load_from_store.py --url sqlite:///DIR/n1000000/state.sqlite3 [--repeat 3]
 
-Steps: ``read`` (``SnapshotTable.load``: the rows and their payloads decoded), ``merge`` (with an
-empty pull), ``load`` (``load_frame`` without its ``frame_columns``) and ``frame``
-(``load_frame.frame_columns``). A store is made by ``benchmarks/end_to_end.py --keep-files``
+The path is ``runner.stored_frame``'s (``score_stored``'s). Steps: ``read``
+(``SnapshotTable.load``: the rows and their payloads decoded), ``merge`` (with an empty pull),
+``load`` (``load_frame`` without its ``frame_columns``) and ``frame`` (``load_frame.frame_columns``);
+for each, the CPU seconds the cyclic garbage collector ran in it ("outside": between steps) and
+the process's RSS when it ended. A store is made by ``benchmarks/end_to_end.py --keep-files``
 (its company is "bench"). It also prints a digest of the frame's arrays and of the issues, so
 two commits can be checked to give the same frame from the same store. Not run in tests.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import hashlib
 import resource
 import time
@@ -28,6 +31,29 @@ def cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def rss_mb() -> float:
+    """The process's resident set now, in MB (Linux)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+class Collector:
+    """CPU seconds the cyclic garbage collector ran, per step of ``clock`` (``gc.callbacks``)."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.seconds: dict[str, float] = {}
+        self.started = 0.0
+        gc.callbacks.append(self.callback)
+
+    def callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self.started = cpu()
+        else:
+            step = self.clock.current or "outside"
+            self.seconds[step] = self.seconds.get(step, 0.0) + cpu() - self.started
+
+
 class Clock:
     """CPU and wall seconds per step; a step nested in another counts only in the inner one."""
 
@@ -35,6 +61,7 @@ class Clock:
         self.cpu: dict[str, float] = {}
         self.wall: dict[str, float] = {}
         self.current: str | None = None
+        self.peak: dict[str, float] = {}  # MB: the largest RSS seen when a step ended
 
     def wrap(self, step: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def timed(*args: Any, **kwargs: Any) -> Any:
@@ -49,6 +76,7 @@ class Clock:
                 if outer is not None:
                     self.cpu[outer] = self.cpu.get(outer, 0.0) - dc
                     self.wall[outer] = self.wall.get(outer, 0.0) - dw
+                self.peak[step] = max(self.peak.get(step, 0.0), rss_mb())
                 self.current = outer
         return timed
 
@@ -87,14 +115,17 @@ def main() -> None:
 
     today: dt.date = DEFAULT_TODAY
     clock = Clock()
+    collector = Collector(clock)
     store = open_store(args.url)
-    read = clock.wrap("read", store.snapshot.load)
-    merged_of = clock.wrap("merge", merge)
-    load = clock.wrap("load", load_frame_module.load_frame)
+    store.snapshot.load = clock.wrap("read", store.snapshot.load)  # type: ignore[method-assign]
+    merged_of = runner.merge = clock.wrap("merge", merge)  # as runner.stored_frame calls them
+    load = runner.load_frame = clock.wrap("load", load_frame_module.load_frame)
     load_frame_module.frame_columns = clock.wrap("frame", load_frame_module.frame_columns)
 
     def once() -> tuple[Any, Any]:
-        company, stored = read(args.company)
+        if hasattr(runner, "stored_frame"):
+            return runner.stored_frame(store, args.company, "file", (), today)
+        company, stored = store.snapshot.load(args.company)  # before it (main before issue 23's load3)
         merged = merged_of(company, stored, PullResult(), "file")
         del company, stored
         return load(runner.ledger_data(merged, store, args.company), source="file", as_of=today)
@@ -102,6 +133,7 @@ def main() -> None:
     for k in range(args.repeat):
         clock.cpu.clear()
         clock.wall.clear()
+        collector.seconds.clear()
         if args.profile and k == args.repeat - 1:
             import cProfile
 
@@ -113,6 +145,11 @@ def main() -> None:
         steps = "  ".join(f"{s} {clock.cpu[s]:.2f}/{clock.wall[s]:.2f}" for s in ("read", "merge", "load", "frame"))
         print(f"run {k + 1}: cpu/wall s: {steps}  total cpu {sum(clock.cpu.values()):.2f} "
               f"wall {sum(clock.wall.values()):.2f}  load+frame cpu {clock.cpu['load'] + clock.cpu['frame']:.2f}",
+              flush=True)
+        print("  of it the collector (cpu s): "
+              + "  ".join(f"{s} {v:.2f}" for s, v in sorted(collector.seconds.items()))
+              + "  rss at the end of each step (MB): "
+              + "  ".join(f"{s} {clock.peak.get(s, 0):,.0f}" for s in ("read", "merge", "load", "frame")),
               flush=True)
         del frame, issues
     frame, issues = once()

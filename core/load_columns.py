@@ -223,6 +223,11 @@ def _amounts(values: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _currencies_ok(values: list[Any]) -> np.ndarray:
+    try:
+        if all(map(_is_currency, set(values))):  # the usual case: each value ok, no pass over them
+            return np.ones(len(values), dtype=bool)
+    except TypeError:  # an unhashable value
+        return _mask(values, _is_currency)
     out = _by_distinct(values, _is_currency, True)
     return np.array(out, dtype=bool) if out is not None else _mask(values, _is_currency)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 
@@ -200,3 +201,64 @@ def check_closed_ladder_steps_kept_as_done(store: Store) -> None:
         store.written.record_many(conn, "acme", [(opened[0], None)])
     state = store.written.state("acme")
     assert state.tasks == (rung,) and state.done_tasks == ()
+
+
+def _with_problems(data: dict) -> dict:
+    """``data`` with records the load rejects or the columns cannot take (each goes the model's
+    way or is dropped with an issue): an unknown customer, a bad amount, a date of another
+    shape, an allocation to an unknown invoice, a payment of an extra field."""
+    data = copy.deepcopy(data)
+    invoices, payments = data["invoices"], data["payments"]
+    invoices[0]["customer_id"] = "nobody"
+    invoices[1]["total"] = "12,50"
+    invoices[2]["due_date"] = "2026-02-30"
+    invoices[3]["total"] = "7.1234567"
+    payments[0]["allocations"] = [{"invoice_id": "no-such-invoice", "amount": "1.00"}]
+    payments[1]["note"] = "an extra field"
+    payments[2]["amount"] = " 5.00"
+    return data
+
+
+def check_stored_frame_is_the_record_paths(store: Store) -> None:
+    """``runner.stored_frame`` (the frame of a stored snapshot, as reports and ``score`` make it)
+    gives exactly the frame, the issues and the scores of the record path (``load_ledger`` +
+    ``LedgerFrame.from_ledger``) on the records the store reads back, and those records are the
+    ones saved (``json.loads`` of their payloads), on ledgers saved in parts of one collection
+    and parts that mix them: the demo company, the synthetic generator, and records with problems."""
+    from frames_equal import assert_frames_equal
+
+    from arwatch.core.frame import LedgerFrame
+    from arwatch.core.load import load_ledger
+    from arwatch.core.scoring import score
+    from arwatch.demo.company import build_demo_company
+    from arwatch.demo.synthetic import build_synthetic
+    from arwatch.sync.runner import ledger_data, stored_frame
+    from arwatch.sync.store.rows import dumps
+
+    def plain(data: dict) -> dict:  # as a pull brings records: JSON values
+        return {key: json.loads(dumps(value)) for key, value in data.items()}
+
+    demo = build_demo_company()
+    synthetic = plain(build_synthetic(300, 3000, 3000, seed=3))
+    cases = {"demo": (plain(demo.data), demo.today), "synthetic": (synthetic, dt.date(2026, 6, 30)),
+             "problems": (_with_problems(synthetic), dt.date(2026, 6, 30))}
+    for company, (data, _) in cases.items():
+        pull = PullResult(records={k: v for k, v in data.items() if k != "company"}, complete=True)
+        merged = merge(None, {}, pull, "file")
+        with store.begin() as conn:
+            store.snapshot.save(conn, company, "file", merged.company, merged.upserts, merged.removed, "r1")
+    for part in (997, 5000):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(snapshot_table, "CHUNK", part)
+            for company, (data, today) in cases.items():
+                stored_company, stored = store.snapshot.load(company)
+                assert stored == {key: {r["id"]: r for r in records}
+                                  for key, records in data.items() if key != "company" and records}
+                ledger, issues = load_ledger(ledger_data(merge(stored_company, stored, PullResult(), "file"), store,
+                                                         company), source="file")
+                theirs = LedgerFrame.from_ledger(ledger, today)
+                mine, my_issues = stored_frame(store, company, "file", (), today)
+                assert [i.model_dump() for i in my_issues] == [i.model_dump() for i in issues]
+                assert len(issues) >= (7 if company == "problems" else 0)
+                assert_frames_equal(mine, theirs)
+                assert score(mine).score.tolist() == score(theirs).score.tolist()

@@ -22,6 +22,7 @@ from sync_store_cases import (
     check_snapshot_read_as_rows_say,
     check_snapshot_reads_back_in_parts,
     check_stale_lock_taken_over,
+    check_stored_frame_is_the_record_paths,
     check_unchanged_records_cost_no_write,
 )
 from test_sync_lock import Interleaved
@@ -126,6 +127,10 @@ def test_postgres__new_rows_copied_straight_in_and_a_key_already_there_fails_the
 
 def test_postgres__new_rows_inserted_as_they_come(pg_store):
     check_new_rows_inserted_as_they_come(pg_store)
+
+
+def test_postgres__stored_frame_is_the_record_paths(pg_store):
+    check_stored_frame_is_the_record_paths(pg_store)
 
 
 def test_postgres__snapshot_accumulates(pg_store):

@@ -23,6 +23,7 @@ from arwatch.core.actions import ApplyResult, Op, Override
 from arwatch.core.clock import fixed_clock
 from arwatch.core.contract import SourceAdapter, SourceUnreachable
 from arwatch.core.policy import Policy
+from arwatch.sync import runner
 from arwatch.sync.config import load_config, load_secrets
 from arwatch.sync.runner import run_sync
 from arwatch.sync.sources import make_adapter
@@ -110,6 +111,56 @@ def test_run_sync__plans_without_garbage_collection_and_restores_it(setup):
     try:
         run_sync("ibm", store, adapter, Policy(), TODAY + dt.timedelta(days=1), planner=planner)
         assert seen == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_run_sync__no_collection_between_the_snapshot_read_and_the_merge(setup, monkeypatch):
+    """The stored records are read and merged under one pause (``_Heap.kept``): the merge starts
+    with the collector still off, so no collection walks the records the read just made."""
+    _, _, store, adapter = setup
+    seen = []
+    merge = runner.merge
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return merge(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "merge", watched)
+    assert gc.isenabled()
+    assert sync(store, adapter).status == "ok"
+    assert seen == [False] and gc.isenabled()
+
+
+def test_stored_frame__no_collection_from_the_read_to_the_frame_and_the_collector_back_on_after(setup, monkeypatch):
+    """``stored_frame`` (``score_stored``'s frame) reads, merges and loads with the collector
+    paused, and turns it back on after, also when a step fails; a caller's own pause is left on."""
+    _, _, store, adapter = setup
+    sync(store, adapter)
+    seen = []
+    load_frame = runner.load_frame
+
+    def watched(*args, **kwargs):
+        seen.append((gc.isenabled(), gc.get_stats()[0]["collections"]))
+        return load_frame(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "load_frame", watched)
+    before = gc.get_stats()[0]["collections"]
+    frame, issues = runner.stored_frame(store, "ibm", adapter.name, adapter.unavailable, TODAY)
+    assert seen == [(False, before)] and gc.isenabled() and frame.n_customers > 0
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("the load failed")
+
+    monkeypatch.setattr(runner, "load_frame", failing)
+    with pytest.raises(RuntimeError, match="the load failed"):
+        runner.stored_frame(store, "ibm", adapter.name, adapter.unavailable, TODAY)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(RuntimeError, match="the load failed"):
+            runner.stored_frame(store, "ibm", adapter.name, adapter.unavailable, TODAY)
+        assert not gc.isenabled()
     finally:
         gc.enable()
 

@@ -13,6 +13,7 @@ from sync_store_cases import (
     check_snapshot_read_as_rows_say,
     check_snapshot_reads_back_in_parts,
     check_stale_lock_taken_over,
+    check_stored_frame_is_the_record_paths,
     check_unchanged_records_cost_no_write,
 )
 
@@ -92,3 +93,7 @@ def test_audit_log__a_note_answer_is_recorded_once_per_key(tmp_path):
     entries = store.audit.entries("acme")
     assert [(e["op"], e["key"], e["run_id"], e["external_id"]) for e in entries] == [
         ("answer", "answer:msg:7", "run1", "8"), ("answer", "answer:msg:9", "run2", "8")]
+
+
+def test_stored_frame__the_record_paths_frame_issues_and_scores(tmp_path):
+    check_stored_frame_is_the_record_paths(open_store(tmp_path / "s.sqlite3"))
