@@ -18,6 +18,8 @@ from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
 from arwatch.core.odoo_rows.columns import columns_of, frame_from_columns, rows_of
 
+from .sql_arrays import IdArray
+
 CUSTOMERS_OF_COMPANY = """
     SELECT commercial_partner_id FROM account_move
      WHERE company_id = %(company)s AND state = 'posted' AND move_type IN ('out_invoice', 'out_refund')
@@ -200,7 +202,7 @@ def load_frame(cr, company, partner_ids, as_of, orders=False, issues=None):
 
 
 def _params(company, partner_ids):
-    return {"company": company["id"], "company_key": str(company["id"]), "partners": list(partner_ids)}
+    return {"company": company["id"], "company_key": str(company["id"]), "partners": IdArray(partner_ids)}
 
 
 def _customers(cr, params, currency, issues):
@@ -243,7 +245,7 @@ def collections_raw(cr, company_id):
     """The add-on's own collections records of a company's customers (disputes, contact attempts,
     payment plans, warning signals, agency placements) in ``load_ledger``'s shape: what an
     external sync reads instead of guessing them from done activities. Five queries."""
-    return _collections(cr, {"company": company_id, "partners": customer_ids(cr, company_id)})
+    return _collections(cr, {"company": company_id, "partners": IdArray(customer_ids(cr, company_id))})
 
 
 def _collections(cr, params):

@@ -12,6 +12,7 @@ from arwatch.core.marks import CLOSED_MARK
 
 from ..lib import words
 from ..lib.exposure import exposure
+from ..lib.sql_arrays import IdArray
 
 SLIPPING = ("habit_slip", "slowing_trend", "selective_payment")
 # a task done by a person within this many days still counts as written: its cause may last
@@ -77,7 +78,7 @@ class ArwatchWriteback(models.AbstractModel):
         """``(WrittenState, WrittenMaps)`` of ``partner_ids``: two SQL queries, records browsed lazily
         (read only for the rows a change touches)."""
         self.env["arwatch.partner.risk"].flush_model()
-        params = {"company": company.id, "partners": list(partner_ids)}
+        params = {"company": company.id, "partners": IdArray(partner_ids)}
         self.env.cr.execute(RISKS, params)
         rows = self.env.cr.fetchall()
         records = self.env["arwatch.partner.risk"].browse([row[0] for row in rows])
@@ -112,7 +113,7 @@ class ArwatchWriteback(models.AbstractModel):
         ``assignees``, also ``{key: (activity id, user id, active)}``."""
         self.env["mail.activity"].flush_model()
         since = today - dt.timedelta(days=DONE_COUNTS_DAYS)
-        self.env.cr.execute(ACTIVITIES, {"company": company.id, "partners": list(partner_ids), "since": since})
+        self.env.cr.execute(ACTIVITIES, {"company": company.id, "partners": IdArray(partner_ids), "since": since})
         rows = {row[1]: row for row in self.env.cr.fetchall()}  # an open one wins (ordered last)
         records = self.env["mail.activity"].browse([row[0] for row in rows.values()])
         activities, tasks, done = {}, [], []

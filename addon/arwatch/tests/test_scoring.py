@@ -10,6 +10,8 @@ from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
 
 from ..lib import ledger_sql
+from ..lib.sql_arrays import IdArray
+from ..models import arwatch_writeback
 from ..models.arwatch_writeback import _numeric_distinct
 from .common import ArwatchCommon
 
@@ -249,3 +251,30 @@ class TestColumnsRead(ArwatchCommon):
                 self.assertTrue(same, name)
             elif name != "extra":
                 self.assertEqual(a, b, name)
+
+
+@tagged("post_install", "-at_install")
+class TestIdArray(ArwatchCommon):
+    """The scoring run sends its customer ids as one ``int4[]`` literal (``IdArray``), not as
+    psycopg2's ``ARRAY[...]`` of a list: every query returns the same rows either way."""
+
+    def test_id_array__same_rows_as_the_list_in_every_query_of_a_run(self):
+        self.run_scoring()
+        self.env.flush_all()
+        cr = self.env.cr
+        values = self.env["arwatch.scoring"]._company_values(self.company)
+        ids = ledger_sql.customer_ids(cr, self.company.id)
+        self.assertGreaterEqual(len(ids), 2)
+        queries = [ledger_sql.CUSTOMERS, ledger_sql.CONTACTS, ledger_sql.INVOICES, ledger_sql.ALLOCATIONS,
+                   ledger_sql.PAYMENTS, ledger_sql.DISPUTES, ledger_sql.ATTEMPTS, ledger_sql.PLAN_LINES,
+                   ledger_sql.SIGNALS, ledger_sql.AGENCY, arwatch_writeback.RISKS, arwatch_writeback.ACTIVITIES]
+        for partners in (ids, ids[:1], [], [ids[-1], ids[0], 2**31 - 1]):
+            for query in queries:
+                params = {"company": values["id"], "company_key": str(values["id"]), "since": self.today}
+                cr.execute(query, dict(params, partners=list(partners)))
+                by_list = cr.fetchall()
+                cr.execute(query, dict(params, partners=IdArray(partners)))
+                self.assertEqual(cr.fetchall(), by_list, (query, partners))
+        self.assertEqual(cr.mogrify("%s", [IdArray([3, 1, 2])]), b"'{3,1,2}'::int4[]")
+        with self.assertRaises(ValueError):
+            IdArray(["1); DROP TABLE res_partner; --"])
