@@ -18,8 +18,6 @@ from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
 from arwatch.core.odoo_rows.columns import columns_of, frame_from_columns, rows_of
 
-from .sql_arrays import IdArray
-
 CUSTOMERS_OF_COMPANY = """
     SELECT commercial_partner_id FROM account_move
      WHERE company_id = %(company)s AND state = 'posted' AND move_type IN ('out_invoice', 'out_refund')
@@ -130,6 +128,27 @@ ORDERS = """
      WHERE o.company_id = %(company)s AND o.state = 'sale' AND p.commercial_partner_id = ANY(%(partners)s)
      ORDER BY o.id
 """
+
+
+# The batch's customer ids go into a dozen statements of a run. psycopg2 sends a Python list as
+# ``ARRAY[7,8,9,...]``: an expression of one constant per element, built in Python and parsed by
+# PostgreSQL element by element (10,000 ids: 8 ms of the client's CPU and 17 ms a statement in
+# all, measured), so they are sent as ``'{7,8,9,...}'::int4[]``: the same array, one constant.
+class IdArray:
+    """``values`` (integers: record ids) as a PostgreSQL ``int4[]`` literal query parameter, e.g.
+    ``cr.execute("... WHERE id = ANY(%s)", [IdArray(ids)])``; the values must fit in ``int4``."""
+
+    __slots__ = ("_quoted",)
+
+    def __init__(self, values):
+        body = ",".join(str(int(v)) for v in values)
+        self._quoted = f"'{{{body}}}'::int4[]".encode()
+
+    def __conform__(self, protocol):  # psycopg2's adaptation protocol
+        return self
+
+    def getquoted(self):
+        return self._quoted
 
 
 def has_orders(cr, company_id):

@@ -12,7 +12,7 @@ from arwatch.core.marks import CLOSED_MARK
 
 from ..lib import words
 from ..lib.exposure import exposure
-from ..lib.sql_arrays import IdArray
+from ..lib.ledger_sql import IdArray
 
 SLIPPING = ("habit_slip", "slowing_trend", "selective_payment")
 # a task done by a person within this many days still counts as written: its cause may last

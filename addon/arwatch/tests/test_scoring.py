@@ -10,7 +10,7 @@ from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
 
 from ..lib import ledger_sql
-from ..lib.sql_arrays import IdArray
+from ..lib.ledger_sql import IdArray
 from ..models import arwatch_writeback
 from ..models.arwatch_writeback import _numeric_distinct
 from .common import ArwatchCommon
