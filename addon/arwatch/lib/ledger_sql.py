@@ -130,6 +130,27 @@ ORDERS = """
 """
 
 
+# The batch's customer ids go into a dozen statements of a run. psycopg2 sends a Python list as
+# ``ARRAY[7,8,9,...]``: an expression of one constant per element, built in Python and parsed by
+# PostgreSQL element by element (10,000 ids: 8 ms of the client's CPU and 17 ms a statement in
+# all, measured), so they are sent as ``'{7,8,9,...}'::int4[]``: the same array, one constant.
+class IdArray:
+    """``values`` (integers: record ids) as a PostgreSQL ``int4[]`` literal query parameter, e.g.
+    ``cr.execute("... WHERE id = ANY(%s)", [IdArray(ids)])``; the values must fit in ``int4``."""
+
+    __slots__ = ("_quoted",)
+
+    def __init__(self, values):
+        body = ",".join(str(int(v)) for v in values)
+        self._quoted = f"'{{{body}}}'::int4[]".encode()
+
+    def __conform__(self, protocol):  # psycopg2's adaptation protocol
+        return self
+
+    def getquoted(self):
+        return self._quoted
+
+
 def has_orders(cr, company_id):
     """Whether the company has a confirmed sale order (the Sales app's table must exist)."""
     cr.execute("SELECT to_regclass('sale_order') IS NOT NULL")
@@ -200,7 +221,7 @@ def load_frame(cr, company, partner_ids, as_of, orders=False, issues=None):
 
 
 def _params(company, partner_ids):
-    return {"company": company["id"], "company_key": str(company["id"]), "partners": list(partner_ids)}
+    return {"company": company["id"], "company_key": str(company["id"]), "partners": IdArray(partner_ids)}
 
 
 def _customers(cr, params, currency, issues):
@@ -243,7 +264,7 @@ def collections_raw(cr, company_id):
     """The add-on's own collections records of a company's customers (disputes, contact attempts,
     payment plans, warning signals, agency placements) in ``load_ledger``'s shape: what an
     external sync reads instead of guessing them from done activities. Five queries."""
-    return _collections(cr, {"company": company_id, "partners": customer_ids(cr, company_id)})
+    return _collections(cr, {"company": company_id, "partners": IdArray(customer_ids(cr, company_id))})
 
 
 def _collections(cr, params):

@@ -92,8 +92,10 @@ class ArwatchPartnerRisk(models.Model):
     override_user_id = fields.Many2one("res.users", "Lifted by", copy=False, readonly=True,
                                        groups="arwatch.group_collections_manager")
     hold_effective = fields.Boolean("Hold in force", compute="_compute_hold_effective")
+    # indexed where set: the nightly read of agency placements (``ledger_sql.AGENCY``) then reads
+    # the few placed rows, not every risk row of the company
     agency_since = fields.Date(
-        "With agency since", tracking=True, copy=False, readonly=True,
+        "With agency since", tracking=True, copy=False, readonly=True, index="btree_not_null",
         help="The day a collections manager approved the referral to a collection agency: from then on "
              "arwatch sends no reminder, letter or call task of its own; a credit hold stays and payments "
              "still settle invoices. 'Recall from agency' ends it.")

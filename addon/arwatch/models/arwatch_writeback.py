@@ -1,5 +1,6 @@
 import datetime as dt
 from collections import defaultdict
+from decimal import Decimal, InvalidOperation
 
 import numpy as np
 from markupsafe import Markup, escape
@@ -11,6 +12,7 @@ from arwatch.core.marks import CLOSED_MARK
 
 from ..lib import words
 from ..lib.exposure import exposure
+from ..lib.ledger_sql import IdArray
 
 SLIPPING = ("habit_slip", "slowing_trend", "selective_payment")
 # a task done by a person within this many days still counts as written: its cause may last
@@ -22,7 +24,8 @@ DONE_COUNTS_DAYS = 14
 
 RISKS = """
     SELECT r.id, r.partner_id, r.level, r.score, r.segment, r.reasons, r.indicators, r.slipping, r.hold,
-           r.hold_rule, r.hold_reason, r.hold_since, r.override_until, r.override_reason, up.name
+           r.hold_rule, r.hold_reason, r.hold_since, r.override_until, r.override_reason, up.name,
+           r.amount_overdue::text, r.days_past_due, r.money_at_risk::text
       FROM arwatch_partner_risk r
       LEFT JOIN res_users u ON u.id = r.override_user_id
       LEFT JOIN res_partner up ON up.id = u.partner_id
@@ -45,10 +48,14 @@ class WrittenMaps:
     """The Odoo records behind a ``WrittenState``: risk rows by partner, activities by key, and
     the fired indicators and slipping badge written on each risk row."""
 
-    def __init__(self, risks, activities, indicators=None, assignees=None):
+    def __init__(self, risks, activities, indicators=None, assignees=None, exposures=None):
         self.risks = risks
         self.activities = activities
         self.indicators = indicators if indicators is not None else {}
+        # by partner: the exposure written on its risk row (amount overdue and money at risk as
+        # PostgreSQL's text of the numeric, days past due), so that a run whose exposure is the
+        # written one sends no UPDATE for it (``_write_scored``)
+        self.exposures = exposures if exposures is not None else {}
         # by task key: (activity id, user id, active), as read, so that moving tasks to their
         # assignee reads no activity record
         self.assignees = assignees if assignees is not None else {}
@@ -71,17 +78,18 @@ class ArwatchWriteback(models.AbstractModel):
         """``(WrittenState, WrittenMaps)`` of ``partner_ids``: two SQL queries, records browsed lazily
         (read only for the rows a change touches)."""
         self.env["arwatch.partner.risk"].flush_model()
-        params = {"company": company.id, "partners": list(partner_ids)}
+        params = {"company": company.id, "partners": IdArray(partner_ids)}
         self.env.cr.execute(RISKS, params)
         rows = self.env.cr.fetchall()
         records = self.env["arwatch.partner.risk"].browse([row[0] for row in rows])
-        by_partner, indicators = {}, {}
+        by_partner, indicators, exposures = {}, {}, {}
         flags, holds, overrides = [], [], []
         for record, row in zip(records, rows, strict=False):
             (_, pid, level, score, segment, reasons, fired, slipping, hold, hold_rule, hold_reason, hold_since,
-             override_until, override_reason, override_by) = row
+             override_until, override_reason, override_by, overdue, days, at_risk) = row
             by_partner[pid] = record
             indicators[pid] = (fired or False, bool(slipping))
+            exposures[pid] = (overdue, days, at_risk)
             cid = str(pid)
             if level:
                 flags.append(Flag(customer_id=cid, level=level, score=score or 0.0, segment=segment or "good",
@@ -95,7 +103,7 @@ class ArwatchWriteback(models.AbstractModel):
         activities, tasks, done, assignees = self._task_activities(company, partner_ids, today, assignees=True)
         written = WrittenState(flags=tuple(flags), holds=tuple(holds), tasks=tuple(tasks), overrides=tuple(overrides),
                                done_tasks=tuple(done))
-        return written, WrittenMaps(by_partner, activities, indicators, assignees)
+        return written, WrittenMaps(by_partner, activities, indicators, assignees, exposures)
 
     @api.model
     def _task_activities(self, company, partner_ids, today, assignees=False):
@@ -105,7 +113,7 @@ class ArwatchWriteback(models.AbstractModel):
         ``assignees``, also ``{key: (activity id, user id, active)}``."""
         self.env["mail.activity"].flush_model()
         since = today - dt.timedelta(days=DONE_COUNTS_DAYS)
-        self.env.cr.execute(ACTIVITIES, {"company": company.id, "partners": list(partner_ids), "since": since})
+        self.env.cr.execute(ACTIVITIES, {"company": company.id, "partners": IdArray(partner_ids), "since": since})
         rows = {row[1]: row for row in self.env.cr.fetchall()}  # an open one wins (ordered last)
         records = self.env["mail.activity"].browse([row[0] for row in rows.values()])
         activities, tasks, done = {}, [], []
@@ -144,7 +152,8 @@ class ArwatchWriteback(models.AbstractModel):
                 hold_events.append((pid, _("Credit hold released: the cause cleared.")))
         self._indicator_vals(board, state, vals_by_partner)
         self._write_risks(company, vals_by_partner, state)
-        self._write_scored(company, board, changed=list(vals_by_partner) if full_run else None)
+        self._write_scored(company, board, changed=list(vals_by_partner) if full_run else None,
+                           written=state.exposures)
         self._post_hold_events([(state.risks[pid], body) for pid, body in hold_events])
         self._open_tasks(company, [c.task for c in changes.changes if c.op is Op.OPEN_TASK], users)
         closing = [state.activities[c.key] for c in changes.changes
@@ -198,13 +207,17 @@ class ArwatchWriteback(models.AbstractModel):
             self.env["arwatch.partner.risk"].browse(ids).write(dict(items))
 
     @api.model
-    def _write_scored(self, company, board, changed=None):
+    def _write_scored(self, company, board, changed=None, written=None):
         """The time written, amount overdue, oldest days past due and money at risk (what the
         worklist ranks by) of the batch's customers, in one UPDATE, no tracking, no per-row write.
         With ``changed`` (the partners whose row this run writes anyway; a run over all the
         company's customers, whose time is the company's), only those rows and the ones whose
-        exposure changed: an unchanged customer costs no new row version."""
+        exposure changed: an unchanged customer costs no new row version. ``written`` (partner ->
+        exposure read with the risk rows, ``WrittenMaps.exposures``) leaves out of the statement
+        the partners its WHERE would skip, and the statement itself when none is left."""
         ids, overdue, days, at_risk = exposure(board)
+        if changed is not None and written is not None:
+            ids, overdue, days, at_risk = _exposure_to_write(ids, overdue, days, at_risk, set(changed), written)
         if not ids:
             return
         risks = self.env["arwatch.partner.risk"]
@@ -329,6 +342,33 @@ class ArwatchWriteback(models.AbstractModel):
         open_ones = activities.filtered("active")
         if open_ones:
             open_ones.action_feedback(feedback=_("Closed by arwatch: the cause is gone.") + " " + CLOSED_MARK)
+
+
+def _exposure_to_write(ids, overdue, days, at_risk, changed, written):
+    """The entries of ``exposure`` lists that ``_write_scored``'s UPDATE may write: a partner in
+    ``changed`` (its row may be new), or with a risk row whose exposure differs from the one
+    ``written`` (``IS DISTINCT FROM`` on numerics: exact decimal equality of the stored text and
+    of the float's ``repr``, which is what psycopg2 sends). A partner with no row read and not in
+    ``changed`` has no row for the statement to update."""
+    keep = [k for k, pid in enumerate(ids)
+            if pid in changed or (pid in written and _distinct(written[pid], overdue[k], days[k], at_risk[k]))]
+    return ([ids[k] for k in keep], [overdue[k] for k in keep], [days[k] for k in keep],
+            [at_risk[k] for k in keep])
+
+
+def _distinct(stored, overdue, days, at_risk):
+    stored_overdue, stored_days, stored_at_risk = stored
+    return (stored_days is None or stored_days != days
+            or _numeric_distinct(stored_overdue, overdue) or _numeric_distinct(stored_at_risk, at_risk))
+
+
+def _numeric_distinct(stored_text, value):
+    if stored_text is None:
+        return True
+    try:
+        return Decimal(stored_text) != Decimal(repr(value))
+    except InvalidOperation:  # NaN or anything unusual: let PostgreSQL decide
+        return True
 
 
 def _differs(current, new):

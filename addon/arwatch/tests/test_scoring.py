@@ -10,6 +10,9 @@ from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
 
 from ..lib import ledger_sql
+from ..lib.ledger_sql import IdArray
+from ..models import arwatch_writeback
+from ..models.arwatch_writeback import _numeric_distinct
 from .common import ArwatchCommon
 
 
@@ -94,6 +97,69 @@ class TestScoring(ArwatchCommon):
         self.assertNotEqual(self._row_version(risk), version)
         self.assertEqual(self.company.arwatch_full_run_at, stamp)
         self.assertEqual(risk.scored_at, max(risk.written_at, stamp))
+
+    def _row_versions(self):
+        self.env.flush_all()
+        self.env.cr.execute("SELECT partner_id, ctid::text FROM arwatch_partner_risk WHERE company_id = %s",
+                            (self.company.id,))
+        return dict(self.env.cr.fetchall())
+
+    def test_scoring__nightly_rerun_writes_the_rows_the_update_alone_would_write(self):
+        """``_write_scored`` leaves out of its UPDATE the partners whose written exposure is the
+        new one: the rows written are those the statement's own WHERE picks when sent every
+        partner (the old way), on a later day when some exposures change and some do not."""
+        self.run_scoring()
+        other = self.env["res.partner"].create({"name": "Other Late Payer", "is_company": True})
+        self.invoice(other, self.today - timedelta(days=60), 400.0)
+        self.run_scoring()
+        later = self.today + timedelta(days=3)
+        writeback = type(self.env["arwatch.writeback"])
+        original = writeback._write_scored
+
+        def sent_every_partner(model, company, board, changed=None, written=None):
+            return original(model, company, board, changed=changed)
+
+        before = self._row_versions()
+        with self.env.cr.savepoint(flush=True) as sp:
+            with patch.object(writeback, "_write_scored", sent_every_partner):
+                old_counts = self.run_scoring(today=later)
+            old_written = {pid for pid, version in self._row_versions().items() if version != before.get(pid)}
+            old_values = self._exposures()
+            sp.rollback()
+        self.env.invalidate_all()
+        self.assertEqual(self._row_versions(), before)
+        new_counts = self.run_scoring(today=later)
+        new_written = {pid for pid, version in self._row_versions().items() if version != before.get(pid)}
+        self.assertTrue(old_written, "some exposure changed three days later")
+        self.assertLess(len(old_written), len(before), "and some did not")
+        self.assertEqual(new_written, old_written)
+        self.assertEqual(self._exposures(), old_values)
+        self.assertEqual({k: v for k, v in new_counts.items() if isinstance(v, int)},
+                         {k: v for k, v in old_counts.items() if isinstance(v, int)})
+
+    def _exposures(self):
+        self.env.flush_all()
+        self.env.cr.execute("""SELECT partner_id, amount_overdue::text, days_past_due, money_at_risk::text
+                                 FROM arwatch_partner_risk WHERE company_id = %s ORDER BY partner_id""",
+                            (self.company.id,))
+        return self.env.cr.fetchall()
+
+    def test_scoring__exposure_compared_as_postgresql_compares_it(self):
+        """The write-back's test of a written exposure (stored numeric text against the float it
+        would send) says "distinct" exactly where ``IS DISTINCT FROM`` does, on awkward values."""
+        stored = [None, "0", "0.00", "-0.0", "1.5", "1.50", "0.1", "0.10", "0.00001", "100000000000000000",
+                  "8176.34", "8176.35", "1234567.89", "0.30000000000000004", "Infinity", "NaN"]
+        values = [0.0, -0.0, 1.5, 0.1, 1e-05, 1e17, 8176.34, 1234567.89, 0.1 + 0.2, 0.3, float("inf"), float("nan"),
+                  round(0.125, 2), 2.675]
+        for text in stored:
+            for value in values:
+                self.env.cr.execute("SELECT %s::numeric IS DISTINCT FROM %s::numeric", (text, value))
+                expected = self.env.cr.fetchone()[0]
+                found = _numeric_distinct(text, value)
+                if text == "NaN" or value != value:  # NaN is always sent: PostgreSQL decides
+                    self.assertTrue(found or not expected, (text, value))
+                else:
+                    self.assertEqual(found, expected, (text, value))
 
     def test_scoring__task_notes_stored_as_odoo_stores_them(self):
         """A task's note is sanitized once by the write-back (``_write_notes``), and stored as
@@ -185,3 +251,30 @@ class TestColumnsRead(ArwatchCommon):
                 self.assertTrue(same, name)
             elif name != "extra":
                 self.assertEqual(a, b, name)
+
+
+@tagged("post_install", "-at_install")
+class TestIdArray(ArwatchCommon):
+    """The scoring run sends its customer ids as one ``int4[]`` literal (``IdArray``), not as
+    psycopg2's ``ARRAY[...]`` of a list: every query returns the same rows either way."""
+
+    def test_id_array__same_rows_as_the_list_in_every_query_of_a_run(self):
+        self.run_scoring()
+        self.env.flush_all()
+        cr = self.env.cr
+        values = self.env["arwatch.scoring"]._company_values(self.company)
+        ids = ledger_sql.customer_ids(cr, self.company.id)
+        self.assertGreaterEqual(len(ids), 2)
+        queries = [ledger_sql.CUSTOMERS, ledger_sql.CONTACTS, ledger_sql.INVOICES, ledger_sql.ALLOCATIONS,
+                   ledger_sql.PAYMENTS, ledger_sql.DISPUTES, ledger_sql.ATTEMPTS, ledger_sql.PLAN_LINES,
+                   ledger_sql.SIGNALS, ledger_sql.AGENCY, arwatch_writeback.RISKS, arwatch_writeback.ACTIVITIES]
+        for partners in (ids, ids[:1], [], [ids[-1], ids[0], 2**31 - 1]):
+            for query in queries:
+                params = {"company": values["id"], "company_key": str(values["id"]), "since": self.today}
+                cr.execute(query, dict(params, partners=list(partners)))
+                by_list = cr.fetchall()
+                cr.execute(query, dict(params, partners=IdArray(partners)))
+                self.assertEqual(cr.fetchall(), by_list, (query, partners))
+        self.assertEqual(cr.mogrify("%s", [IdArray([3, 1, 2])]), b"'{3,1,2}'::int4[]")
+        with self.assertRaises(ValueError):
+            IdArray(["1); DROP TABLE res_partner; --"])
