@@ -22,9 +22,10 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
 from pathlib import Path
+
+from odoo_scoring import boot  # this script's folder is on the path when it runs
 
 from arwatch.sync.clock import run_clock
 
@@ -51,15 +52,7 @@ def backend_cpu(pid):
 
 def main():
     args = parse_args()
-    sys.path.insert(0, str(Path(args.odoo_bin).resolve().parent))
-    import odoo  # noqa: PLC0415
-
-    argv = ["-d", args.database, "--log-level=warn"]
-    if args.config:
-        argv += ["-c", args.config]
-    if args.addons_path:
-        argv += [f"--addons-path={args.addons_path}"]
-    odoo.tools.config.parse_config(argv)
+    odoo = boot(args)
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
