@@ -15,7 +15,8 @@ invoices (those whose outcome was known by c). The candidate with the lowest log
 those months wins; its out-of-sample predictions of those months also fit the calibration
 (Platt scaling: a logistic curve on the log-odds), used when they hold ``MIN_POSITIVES`` of each
 outcome. Nothing about the quarter being scored, nor anything learned after c, enters the choice.
-Fits run on one thread so results do not depend on the machine (and small fits are faster).
+Fits run on one thread so results do not depend on the machine (and small fits are faster);
+a fit on more than ``MAX_FIT_ROWS`` rows uses that many, thinned evenly in time.
 Where the features add nothing to the past late rate, the months before c choose a small C and
 the model ranks as the baseline does; where they add, a larger C lets them.
 

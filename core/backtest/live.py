@@ -9,7 +9,8 @@ late? The predictor that backtest puts in use (nested, time-ordered: ``choice``)
 * ``learned``: a logistic regression on top of the customer's past late rate (its log odds an offset,
   ``offset_logistic``), with the indicators' raw measures and the customer's record as the residual
   (``features``), its regularisation and calibration chosen on earlier months only
-  (``learned.select``), fitted on every outcome known before the fit day. Only the linear kind
+  (``learned.select``), fitted on every outcome known before the fit day (above
+  ``learned.MAX_FIT_ROWS`` of them, those thinned evenly in time). Only the linear kind
   is tried here (and in the backtest that chooses it), so the model is kept as numbers
   (``LinearModel``) and applied without scikit-learn;
 * ``late_rate``: the customer's own share of invoices paid that late (the baseline);
