@@ -19,23 +19,18 @@ Not run in tests: no test ever asserts a duration.
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import time
 from pathlib import Path
 
-from odoo_scoring import boot  # this script's folder is on the path when it runs
+from odoo_scoring import boot, odoo_parser  # this script's folder is on the path when it runs
 
 from arwatch.sync.clock import run_clock
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--odoo-bin", required=True)
-    parser.add_argument("-c", "--config")
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--addons-path")
+    parser = odoo_parser(__doc__)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--serial", action="store_true", help="parallel query off (max_parallel_workers_per_gather 0)")
     parser.add_argument("--statements", action="store_true", help="the slowest statements of one more run")

@@ -40,12 +40,18 @@ from pathlib import Path
 from arwatch.sync.clock import run_clock
 
 
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def odoo_parser(doc):
+    """An argument parser with the options that say which Odoo and database to run in (``boot``)."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--odoo-bin", required=True)
     parser.add_argument("-c", "--config")
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--addons-path")
+    return parser
+
+
+def parse_args():
+    parser = odoo_parser(__doc__)
     parser.add_argument("--populate", action="store_true")
     parser.add_argument("--populate-payments", action="store_true",
                         help="pay --paid-share of the unpaid invoices already there, and confirm --orders orders")
