@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,6 +33,9 @@ from .model import (
     SignalKind,
     SwitchKind,
 )
+
+if TYPE_CHECKING:
+    from .company_record import CompanyRecord
 
 SIGNAL_KINDS: tuple[SignalKind, ...] = tuple(SignalKind)
 CHANNELS: tuple[Channel, ...] = tuple(Channel)
@@ -150,6 +153,10 @@ class LedgerFrame:
     w_note: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     d_amount: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))  # disputed; NaN: all
     company_name: str = ""
+    # a frame of some of the company's customers (a batch): the whole company's payment record,
+    # for the norms a customer is measured against (``company_record``); None: the frame is the
+    # whole company
+    company: CompanyRecord | None = field(default=None, compare=False)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -159,6 +166,11 @@ class LedgerFrame:
     @property
     def as_of(self) -> dt.date:
         return date_of(self.as_of_day)
+
+    def with_company(self, record: CompanyRecord) -> LedgerFrame:
+        """This frame of some of the company's customers, measured against ``record``, the whole
+        company's payment record as of the same day (``company_record.CompanyRecord``)."""
+        return dataclasses.replace(self, company=record, extra={})
 
     @property
     def orders_available(self) -> bool:
@@ -241,5 +253,6 @@ class LedgerFrame:
             o_day=self.o_day[o_keep], o_total=self.o_total[o_keep],
             w_cust=self.w_cust[w_keep], w_day=self.w_day[w_keep], w_kind=self.w_kind[w_keep],
             w_until=self.w_until[w_keep], w_note=self.w_note[w_keep],
+            company=None,  # a record as of another day: the cut frame's own (or its caller's) instead
             extra={},
         )

@@ -12,7 +12,8 @@ from ledgers import ledger_from_text
 from test_no_lookahead import T, build, past_of
 
 from arwatch.core.backtest.features import invoice_features
-from arwatch.core.backtest.history import History, history, paid_in_full_day, recency_weighted, shrunk_rate
+from arwatch.core.backtest.history import History, history, recency_weighted, shrunk_rate
+from arwatch.core.company_record import paid_in_full_day
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
 

@@ -8,7 +8,7 @@ from ledgers import ledger_from_text
 
 from arwatch.core.backtest import learned as ml
 from arwatch.core.backtest.forecast import backtest_forecast, forecast, naive_day, open_at
-from arwatch.core.backtest.history import paid_in_full_day
+from arwatch.core.company_record import paid_in_full_day
 from arwatch.core.frame import LedgerFrame
 
 

@@ -6,9 +6,10 @@ import numpy as np
 from ledgers import customer_index, ledger_from_text
 
 from arwatch.core.backtest.baselines import dunning_level, late_rate_level
-from arwatch.core.backtest.history import history, paid_in_full_day
+from arwatch.core.backtest.history import history
 from arwatch.core.backtest.outcome import delinquency_day, invoice_outcome, last_day
 from arwatch.core.columnar import NEVER
+from arwatch.core.company_record import paid_in_full_day
 from arwatch.core.frame import LedgerFrame
 
 LEDGER = """

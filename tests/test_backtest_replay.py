@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 from ledgers import ledger_from_text
 from test_no_lookahead import T, build, past_of
 
-from arwatch.core.backtest.history import history, paid_in_full_day
+from arwatch.core.backtest.history import history
 from arwatch.core.backtest.replay import replay, replay_days
+from arwatch.core.company_record import paid_in_full_day
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
 

@@ -15,7 +15,6 @@ from ledgers import ledger_from_text
 
 from arwatch.core.backtest import learned as ml
 from arwatch.core.backtest.features import point_features
-from arwatch.core.backtest.history import paid_in_full_day
 from arwatch.core.backtest.live import (
     LinearModel,
     ModelInUse,
@@ -28,6 +27,7 @@ from arwatch.core.backtest.live import (
 )
 from arwatch.core.backtest.replay import replay
 from arwatch.core.backtest.run import backtest_frame
+from arwatch.core.company_record import paid_in_full_day
 from arwatch.core.credit_policy import SEGMENT_NAMES
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.policy import Policy

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from arwatch.core.backtest.features import point_features
 from arwatch.core.backtest.forecast import naive_day, open_at
-from arwatch.core.backtest.history import paid_in_full_day
 from arwatch.core.backtest.replay import replay, replay_days
+from arwatch.core.company_record import paid_in_full_day
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
 from arwatch.core.policy import Policy

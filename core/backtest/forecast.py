@@ -29,10 +29,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..columnar import NEVER
+from ..company_record import paid_in_full_day
 from ..frame import LedgerFrame, date_of
 from . import learned as ml
 from .features import paid_share
-from .history import PRIOR_WEIGHT, history, paid_in_full_day
+from .history import PRIOR_WEIGHT, history
 
 LATE_BANDS: tuple[int, ...] = (30, 60, 90)
 METHODS: tuple[str, ...] = ("naive", "learned")

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..columnar import NEVER, covered_day
+from ..columnar import NEVER
+from ..company_record import CompanyRecord
 from ..frame import LedgerFrame
 from ..indicators import habitual_lateness
-from ..settlement import TOLERANCE
 
 #: decay per settled invoice of the recency-weighted (EWMA) means: the last invoice weighs 1, the
 #: one before 0.7, ... (half-weight after 2 invoices); invoices beyond ``EWMA_SPAN`` are dropped
@@ -48,17 +48,6 @@ def recency_weighted(values: np.ndarray, first: np.ndarray, end: np.ndarray, fil
         num += np.where(ok, w * values[np.maximum(at, 0)], 0.0) if len(values) else 0.0
         den += np.where(ok, w, 0.0)
     return np.where(den > 0, num / np.maximum(den, 1e-12), fill)
-
-
-def paid_in_full_day(full: LedgerFrame) -> np.ndarray:
-    """Per invoice, the day its allocations (bounced or not) first cover the total; NEVER if never.
-
-    Credit notes get NEVER. Allocations are sorted by (invoice, day) in the frame.
-    """
-    day = covered_day(full.a_inv, full.a_day, full.a_amount, full.i_total, TOLERANCE)
-    day = np.where(day < NEVER, np.maximum(day, full.i_issue), NEVER)
-    paid_in_full: np.ndarray = np.where(full.i_credit, NEVER, day).astype(np.int64)
-    return paid_in_full
 
 
 class AsOf:
@@ -199,9 +188,12 @@ def _known_flags(full: LedgerFrame, q_cust: np.ndarray, q_day: np.ndarray) -> np
 
 
 def history(full: LedgerFrame, paid_day: np.ndarray, q_cust: np.ndarray, q_day: np.ndarray,
-            late_days: int, habit_params: habitual_lateness.Params | None = None) -> History:
+            late_days: int, habit_params: habitual_lateness.Params | None = None,
+            company: CompanyRecord | None = None) -> History:
     """History of customers ``q_cust`` as known at the end of days ``q_day`` (arrays of one length);
-    ``habit_params``: the policy's ``habitual_lateness`` parameters (its defaults when None)."""
+    ``habit_params``: the policy's ``habitual_lateness`` parameters (its defaults when None);
+    ``company``: the whole company's record when ``full`` holds some of its customers only (the
+    priors and the lateness norm are the company's; by default ``full``'s own)."""
     q_cust = np.asarray(q_cust, dtype=np.int64)
     q_day = np.asarray(q_day, dtype=np.int64)
     inv = np.flatnonzero(~full.i_credit)
@@ -222,8 +214,10 @@ def history(full: LedgerFrame, paid_day: np.ndarray, q_cust: np.ndarray, q_day: 
     is_late, is_serious, lateness = days_late > 0, days_late > late_days, np.maximum(days_late, 0)
     recent_first = np.maximum(first, end - 3)
     recent_n = end - recent_first
-    prior_late, prior_serious, prior_days = _priors(pday[was_paid], q_day, is_late, is_serious,
-                                                     np.minimum(lateness, 120))
+    # the company-level priors and norm: the whole company's (``company``) or the frame's own
+    c_day, c_late = (pday[was_paid], days_late) if company is None else (company.paid_day, company.paid_late)
+    prior_late, prior_serious, prior_days = _priors(c_day, q_day, c_late > 0, c_late > late_days,
+                                                     np.minimum(np.maximum(c_late, 0), 120))
     # values in sorted-event order, for gathers by position
     sorted_late = np.minimum(lateness, 120)[paid_ev.order]
     gather = (lambda at: sorted_late[np.maximum(at, 0)]) if len(p) else (lambda at: np.zeros(len(at)))
@@ -236,8 +230,8 @@ def history(full: LedgerFrame, paid_day: np.ndarray, q_cust: np.ndarray, q_day: 
         full, inv, pday, q_cust, q_day)
     lp = habit_params or habitual_lateness.Params()
     capped = habitual_lateness.capped(days_late, lp)
-    by_day = np.argsort(pday[was_paid], kind="stable")
-    norm = habitual_lateness.company_norm(pday[was_paid][by_day], capped[by_day], q_day, lp)
+    by_day = np.argsort(c_day, kind="stable")
+    norm = habitual_lateness.company_norm(c_day[by_day], habitual_lateness.capped(c_late, lp)[by_day], q_day, lp)
     lateness_now = habitual_lateness.typical_lateness(capped[paid_ev.order], first, end, norm, lp)
     d_ev = AsOf(full.d_cust, full.d_open)
     d_first, d_end = d_ev.window(q_cust, q_day)

@@ -34,6 +34,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ..columnar import NEVER
+from ..company_record import paid_in_full_day
 from ..credit_policy import LEVEL_NAMES, SEGMENT_NAMES
 from ..frame import LedgerFrame
 from ..indicators.aging import oldest_days_past_due
@@ -43,7 +44,7 @@ from . import learned as ml
 from .baselines import dunning_level
 from .choice import MIN_EVIDENCE
 from .features import invoice_features, month_end_flag
-from .history import History, history, paid_in_full_day
+from .history import History, history
 from .run import BacktestSettings, backtest_frame
 
 #: bump when what is stored or how it is applied changes: an older stored model is fitted again
@@ -239,7 +240,7 @@ def next_invoice_features(board: ScoreBoard, policy: Policy, late_days: int, nam
     everyone = np.arange(frame.n_customers, dtype=np.int64)
     paid_day = paid_in_full_day(frame)
     hist = history(frame, paid_day, everyone, np.full(frame.n_customers, t, np.int64), late_days,
-                   policy.params("habitual_lateness"))
+                   policy.params("habitual_lateness"), company=frame.company)
     inv = np.flatnonzero(~frame.i_credit)
     latest = np.full(frame.n_customers, -1, np.int64)
     by_day = inv[np.lexsort((inv, frame.i_issue[inv]))]

@@ -26,6 +26,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..columnar import NEVER
+from ..company_record import paid_in_full_day
 from ..frame import LedgerFrame, date_of
 from ..model import Ledger
 from ..policy import LEVELS, Policy
@@ -36,7 +37,7 @@ from .choice import InUse, nested
 from .customers import CustomerQuality, first_warning, judge_customers
 from .features import point_features
 from .forecast import LATE_BANDS, Forecast, ForecastQuality, ForecastRow, forecast
-from .history import History, history, paid_in_full_day
+from .history import History, history
 from .metrics import CalibrationBin, average_precision, calibration_bins, roc_auc
 from .outcome import InvoiceOutcome, delinquency_day, invoice_outcome, last_day
 from .replay import Progress, Replay, replay, replay_days

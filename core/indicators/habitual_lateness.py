@@ -7,7 +7,9 @@ company's norm, the mean lateness of every customer's invoices settled in the ``
 whole months before the current one, as if ``prior_invoices`` more invoices had been paid at
 that norm: a customer with one late invoice is not taken for a habitual late payer, one with
 twelve is judged on its own. The norm moves once a month, not with each payment: one
-customer paying today does not rewrite every other customer's flag.
+customer paying today does not rewrite every other customer's flag. It is the whole company's
+even for a frame of a few customers (``company_record``): a customer's flag does not depend on
+which customers it is scored with.
 
 A habit has two sides, how late and how often. The share of those invoices paid late at all is
 weighted and shrunk the same way (towards the company's share of invoices paid late): a customer
@@ -36,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import Field
 
+from ..company_record import company_record
 from ..formats import Style
 from ..frame import LedgerFrame
 from ..settlement import settlement
@@ -153,10 +156,9 @@ def measure(frame: LedgerFrame, params: Params) -> Lateness:
     rows, _ = last_settled(frame, params.last_n)  # (customer, settled day) order, last_n each
     late = capped(st.days_late[rows], params)
     bounds = np.searchsorted(frame.i_cust[rows], np.arange(frame.n_customers + 1))
-    paid = np.flatnonzero(st.is_settled)
-    by_day = np.argsort(st.settled_day[paid], kind="stable")
-    settled_days = st.settled_day[paid][by_day].astype(np.int64)
-    all_late = capped(st.days_late[paid][by_day], params)
+    company = company_record(frame)  # the whole company's, also for a frame of a batch of customers
+    settled_days = company.settled_day
+    all_late = capped(company.settled_late, params)
     today = np.array([frame.as_of_day], dtype=np.int64)
     norm = company_norm(settled_days, all_late, today, params)
     share_norm = company_norm(settled_days, (all_late > 0).astype(np.float64), today, params)
