@@ -13,16 +13,16 @@ from arwatch.core.actions import DesiredState, Diff
 from arwatch.core.clock import RunClock
 from arwatch.core.contract import ConfigError, PullResult, SourceAdapter, data_day
 from arwatch.core.diffing import diff
-from arwatch.core.frame import LedgerFrame
+from arwatch.core.frame import STALE_AFTER_DAYS, LedgerFrame
 from arwatch.core.load import load_ledger
 from arwatch.core.load_frame import load_frame
 from arwatch.core.model import Ledger
-from arwatch.core.planner import plan
+from arwatch.core.planner import keep_absent, plan
 from arwatch.core.policy import Policy, PolicyError, load_policy
 from arwatch.core.scoring import ScoreBoard, score
-from arwatch.report.figures import Dso, dso, months_back, newest_record_day
+from arwatch.report.figures import Dso, dso, months_back
 from arwatch.report.history import History
-from arwatch.report.html import STALE_AFTER_DAYS, Context
+from arwatch.report.html import Context
 from arwatch.report.style import DEFAULT_LOCALE, Style
 from arwatch.sync.clock import run_clock, today_in
 from arwatch.sync.config import SyncConfig, default_config_path, load_config, load_secrets
@@ -148,7 +148,9 @@ def view(store: Store, adapter: SourceAdapter, policy: Policy, name: str, today:
     full = LedgerFrame.from_ledger(ledger)
     board, _ = scored(score(full.as_of_date(today), policy), policy, store, name)
     written = _with_store(adapter.read_written_state(), store, name, today)
-    desired = plan(board, written, policy, today, load_templates(templates_dir), locale=locale)
+    # as a sync plans without --allow-mass-change: customers missing from the data keep what is written
+    desired = keep_absent(plan(board, written, policy, today, load_templates(templates_dir), locale=locale),
+                          written, board.frame)
     return CompanyView(name, board, desired, diff(written, desired), policy, issues, ledger, full)
 
 
@@ -156,7 +158,7 @@ def stale_note(v: CompanyView, timezone: str | None, days: int = STALE_AFTER_DAY
                locale: str = DEFAULT_LOCALE) -> str | None:
     """A warning when the newest record is more than ``days`` older than today on the calendar
     (days written as ``locale`` writes them)."""
-    newest = newest_record_day(v.board.frame)
+    newest = v.board.frame.newest_record_day()
     today = today_in(timezone)
     if newest is None or (today - newest).days <= days:
         return None

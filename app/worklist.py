@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from arwatch.core import wording
-from arwatch.core.actions import DesiredState
+from arwatch.core.actions import DesiredState, Hold
 from arwatch.core.call_list import CallLine, CallList
 from arwatch.core.formats import DEFAULT_LOCALE, day, money
 
@@ -42,10 +42,12 @@ def _calls(calls: CallList, limit: int, locale: str) -> list[str]:
 
 def worklist_text(desired: DesiredState, names: dict[str, str], today: dt.date, limit: int = 15,
                   calls: CallList | None = None, switched: Sequence[tuple[str, str]] = (),
-                  locale: str = DEFAULT_LOCALE) -> str:
+                  locale: str = DEFAULT_LOCALE, hold_now: Mapping[str, str] | None = None) -> str:
     """The day's worklist, its days and money written in ``locale``. ``switched``: (customer name,
     what stops its dunning) for the customers a collector snoozed, excluded from reminders or placed
-    with an agency."""
+    with an agency. ``hold_now``: each held customer's hold words as of today (``holds.hold_words``);
+    a hold placed before today shows them and its day, not the words it was placed with (which may
+    name an invoice paid since); a customer missing from today's data shows those, and says so."""
     due = [t for t in desired.tasks if t.due_date <= today]
     lines = [f"Worklist for {day(today, locale)}: {len(due)} tasks due, {len(desired.holds)} customers on hold"]
     sections = SECTIONS if calls is not None else (("Call today", ("call",)),) + SECTIONS
@@ -63,10 +65,18 @@ def worklist_text(desired: DesiredState, names: dict[str, str], today: dt.date, 
     if desired.holds:
         lines.append(f"\nOn credit hold ({len(desired.holds)}): new orders only with payment upfront")
         for h in sorted(desired.holds, key=lambda h: h.customer_id)[:limit]:
-            lines.append(f"  - {names.get(h.customer_id, h.customer_id)}: {wording.plain(h.reason)}")
+            lines.append(f"  - {names.get(h.customer_id, h.customer_id)}: {_hold_line(h, today, hold_now, locale)}")
     if switched:
         lines.append(f"\nSnoozed, excluded or with the agency ({len(switched)}): no automated steps")
         lines += [f"  - {name}: {why}" for name, why in switched[:limit]]
         if len(switched) > limit:
             lines.append(f"  ... and {len(switched) - limit} more")
     return "\n".join(lines)
+
+
+def _hold_line(hold: Hold, today: dt.date, now: Mapping[str, str] | None, locale: str) -> str:
+    if hold.since >= today or now is None:
+        return wording.plain(hold.reason)
+    if hold.customer_id not in now:
+        return f"{wording.plain(hold.reason)} (on hold since {day(hold.since, locale)}; no longer in the data)"
+    return f"{wording.plain(now[hold.customer_id])} (on hold since {day(hold.since, locale)})"

@@ -37,6 +37,9 @@ from .model import (
 if TYPE_CHECKING:
     from .company_record import CompanyRecord
 
+#: data whose newest record is more than this many days before the day it is read for is called stale
+STALE_AFTER_DAYS = 7
+
 SIGNAL_KINDS: tuple[SignalKind, ...] = tuple(SignalKind)
 CHANNELS: tuple[Channel, ...] = tuple(Channel)
 SWITCH_KINDS: tuple[SwitchKind, ...] = tuple(SwitchKind)
@@ -166,6 +169,11 @@ class LedgerFrame:
     @property
     def as_of(self) -> dt.date:
         return date_of(self.as_of_day)
+
+    def newest_record_day(self) -> dt.date | None:
+        """The day of the newest invoice, payment or contact attempt known (None: no record)."""
+        days = [int(a.max()) for a in (self.i_issue, self.p_day, self.t_day) if len(a)]
+        return date_of(max(days)) if days else None
 
     def with_company(self, record: CompanyRecord) -> LedgerFrame:
         """This frame of some of the company's customers, measured against ``record``, the whole

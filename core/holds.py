@@ -179,3 +179,12 @@ def desired_holds(board: ScoreBoard, written: WrittenState, policy: Policy, toda
         holds.append(Hold(customer_id=cid, rule=rule, reason=reason_for(board, policy, rule, int(c), locale),
                           since=today))
     return tuple(sorted(holds, key=lambda h: h.customer_id))
+
+
+def hold_words(board: ScoreBoard, policy: Policy, holds: tuple[Hold, ...], locale: str = DEFAULT_LOCALE,
+               ) -> dict[str, str]:
+    """Per held customer in the board, its hold's words as of the board's day (the reason a hold
+    keeps is its placing day's: the invoice it named may be paid since)."""
+    at = {str(c): i for i, c in enumerate(board.frame.c_id.tolist())}
+    return {h.customer_id: reason_for(board, policy, h.rule, at[h.customer_id], locale)
+            for h in holds if h.customer_id in at}

@@ -384,6 +384,36 @@ def plan(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.dat
                                          render_written, explained, locale))
 
 
+def absent_customers(frame: LedgerFrame, written: WrittenState) -> tuple[str, ...]:
+    """Customers with a flag, hold or open task written who are not in the data (sorted)."""
+    present = set(frame.c_id.astype(str).tolist())
+    ids = {item.customer_id for items in (written.flags, written.holds, written.tasks) for item in items}
+    return tuple(sorted(ids - present))
+
+
+def keep_absent(desired: DesiredState, written: WrittenState, frame: LedgerFrame) -> DesiredState:
+    """``desired`` with what is written about customers missing from ``frame`` kept as it is.
+
+    A customer missing from the data is missing, not cleared: an export that left it out (cut
+    short, filtered) or a pull that lost it says nothing about whether it paid. ``plan`` alone
+    has nothing to plan for such a customer, so its flag would be cleared, its hold released and
+    its tasks closed; a sync keeps them (and says so) unless told the change is real
+    (``--allow-mass-change``), and a manager's override still lifts such a hold."""
+    absent = set(absent_customers(frame, written))
+    if not absent:
+        return desired
+    lifted = {o.customer_id for o in written.overrides if o.release_until >= desired.as_of}
+    held = tuple(h for h in written.holds if h.customer_id in absent - lifted)
+    return desired.model_copy(update={
+        "flags": _sorted_by(desired.flags + tuple(f for f in written.flags if f.customer_id in absent), "customer_id"),
+        "holds": _sorted_by(desired.holds + held, "customer_id"),
+        "tasks": _sorted_by(desired.tasks + tuple(t for t in written.tasks if t.customer_id in absent), "key")})
+
+
+def _sorted_by(items: tuple[Any, ...], attribute: str) -> tuple[Any, ...]:
+    return tuple(sorted(items, key=lambda item: getattr(item, attribute)))
+
+
 def _check_day(frame: LedgerFrame, today: dt.date) -> None:
     if frame.as_of != today:
         raise ValueError(f"the board was scored as of {frame.as_of}, not {today}: score as of the planning day")

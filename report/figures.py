@@ -27,7 +27,7 @@ import numpy as np
 
 from arwatch.core.actions import DesiredState, Task
 from arwatch.core.columnar import group_max, group_sum
-from arwatch.core.frame import LedgerFrame, date_of
+from arwatch.core.frame import LedgerFrame
 from arwatch.core.policy import LEVELS
 from arwatch.core.scoring import ScoreBoard
 from arwatch.core.segments import SEGMENTS
@@ -222,12 +222,6 @@ def risk_rows(board: ScoreBoard, desired: DesiredState) -> list[RiskRow]:
             next_step=next_step(tasks.get(cid, []), cid in held), on_hold=cid in held,
         ))
     return rows
-
-
-def newest_record_day(frame: LedgerFrame) -> dt.date | None:
-    """The day of the newest invoice, payment or contact attempt known (None: no record)."""
-    days = [int(a.max()) for a in (frame.i_issue, frame.p_day, frame.t_day) if len(a)]
-    return date_of(max(days)) if days else None
 
 
 def largest_risks(rows: list[RiskRow], count: int) -> list[RiskRow]:

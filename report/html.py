@@ -29,6 +29,7 @@ import numpy as np
 from arwatch.core import wording
 from arwatch.core.actions import DesiredState, Diff, Op, Task
 from arwatch.core.call_list import CallList, call_list
+from arwatch.core.frame import STALE_AFTER_DAYS
 from arwatch.core.policy import Policy
 from arwatch.core.scoring import ScoreBoard
 from arwatch.core.switches import standing
@@ -44,14 +45,12 @@ from .figures import (
     RiskRow,
     company_figures,
     largest_risks,
-    newest_record_day,
     risk_rows,
 )
 from .forecast import forecast_section, model_section
 from .history import History, monthly, trend_arrow
 from .style import Style
 
-STALE_AFTER_DAYS = 7
 TOP_RISKS = 12
 
 CSS = """
@@ -208,7 +207,7 @@ def _largest(rows: Sequence[RiskRow], arrows: dict[str, tuple[str, str]], style:
 
 
 def _banner(board: ScoreBoard, context: Context, style: Style) -> str:
-    newest = newest_record_day(board.frame)
+    newest = board.frame.newest_record_day()
     today = context.calendar_today
     if newest is None or today is None or (today - newest).days <= STALE_AFTER_DAYS:
         return ""

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 from arwatch.adapters.file.target import StoreTarget
-from arwatch.core.actions import ApplyResult, Change, DesiredState, Override, WrittenState
+from arwatch.core.actions import ApplyResult, Change, DesiredState, Op, Override, WrittenState
 from arwatch.core.contract import (
     ConfigError,
     FinishingAdapter,
@@ -46,6 +46,7 @@ from arwatch.core.frame import LedgerFrame
 from arwatch.core.gcpause import gc_paused
 from arwatch.core.issues import Issue
 from arwatch.core.load_frame import load_frame
+from arwatch.core.planner import absent_customers, keep_absent
 from arwatch.core.policy import Policy
 from arwatch.core.scoring import ScoreBoard, score
 
@@ -262,12 +263,14 @@ def _dry_run(company: str, store: Store, adapter: SourceAdapter, policy: Policy,
     merged, pull = _pull_and_merge(store, company, adapter, full, today)
     board, issues = _score(merged, adapter, policy, today, store, company, save=False)
     changes: tuple[Change, ...] = ()
+    kept: tuple[str, ...] = ()
     written = None
     if writes_back(adapter):
         written = _with_store(adapter.read_written_state(), store, company, today)
-        changes = diff(written, planner(board, written, policy, today)).changes
+        changes, kept = _planned(planner, board, written, policy, today, guard)
     found = _mass_change(guard, merged, written, changes)
     return RunSummary(company=company, source=adapter.name, status="dry_run", as_of=today, pulled=pull.count(),
+                      kept_absent=kept if writes_back(adapter) else (), newest_record=board.frame.newest_record_day(),
                       read_only=not writes_back(adapter),
                       deleted=sum(len(v) for v in merged.removed.values()), scored=board.frame.n_customers,
                       issues=tuple(pull.issues) + merged.issues + tuple(issues), changes=changes,
@@ -417,7 +420,7 @@ def _heap_steps(company: str, store: Store, adapter: SourceAdapter, policy: Poli
     with heap.kept():
         pull = adapter.pull(None if full else store.snapshot.cursor(company), full)
     seen = fingerprint(store, company, adapter, policy, today, planner) if nothing_pulled(pull) else None
-    if (last := unchanged_since(store, company, pull, seen)) is not None:
+    if (last := unchanged_since(store, company, pull, seen)) is not None and not _undo_asked(store, last, guard):
         return _unchanged(store, company, adapter, policy, today, planner, run_id, pull, last, lock)
     with heap.kept():  # the stored records too: no collection between the read and the merge
         stored_company, stored = store.snapshot.load(company)
@@ -441,11 +444,11 @@ def _heap_steps(company: str, store: Store, adapter: SourceAdapter, policy: Poli
     reconcile(store, company, target, run_id)
     written = _with_store(target, store, company, today)
     with heap.paused():
-        changes = diff(written, planner(board, written, policy, today)).changes
+        changes, kept = _planned(planner, board, written, policy, today, guard)
     heap.keep()  # the plan's flags, holds, tasks and changes too: they live until the write is done
     steps.update()
     if found := _mass_change(guard, merged, written, changes):
-        return _stopped(company, adapter, run_id, pull, guard, found, changes)
+        return _stopped(company, adapter, run_id, pull, guard, found, changes, kept)
     lock.check("save the snapshot")
     _save_snapshot(store, company, adapter, merged, pull, run_id, lock)
     fault_point("after_snapshot")
@@ -468,7 +471,7 @@ def _heap_steps(company: str, store: Store, adapter: SourceAdapter, policy: Poli
                       status="partial" if failures or issues else "ok", pulled=pull.count(),
                       deleted=sum(len(v) for v in merged.removed.values()), scored=board.frame.n_customers,
                       issues=issues, changes=changes, counts=tally(applied), failures=tuple(failures),
-                      recovered=recovered)
+                      recovered=recovered, kept_absent=kept, newest_record=board.frame.newest_record_day())
 
 
 def _remember(store: Store, company: str, adapter: SourceAdapter, policy: Policy, today: dt.date,
@@ -477,6 +480,12 @@ def _remember(store: Store, company: str, adapter: SourceAdapter, policy: Policy
     seen = fingerprint(store, company, adapter, policy, today, planner)
     if seen is not None:
         store.inputs.record(company, run_id, today, seen)
+
+
+def _undo_asked(store: Store, last: RecordedInputs, guard: Guard | None) -> bool:
+    """``--allow-mass-change`` after a run that kept what is written about customers missing from
+    the data: this run undoes it (``_planned``), so it plans though nothing else changed."""
+    return guard is None and bool((store.inputs.summary(last.run_id) or {}).get("kept_absent"))
 
 
 def _unchanged(store: Store, company: str, adapter: SourceAdapter, policy: Policy, today: dt.date,
@@ -497,12 +506,32 @@ def _unchanged(store: Store, company: str, adapter: SourceAdapter, policy: Polic
 
 
 def _stopped(company: str, adapter: SourceAdapter, run_id: str, pull: PullResult, guard: Guard | None, found: list[str],
-             changes: Sequence[Change] = ()) -> RunSummary:
+             changes: Sequence[Change] = (), kept: tuple[str, ...] = ()) -> RunSummary:
     """A run the guard stopped: nothing saved or written; ``changes`` are what it would have written."""
     log.warning("%s: mass change, nothing written: %s", company, "; ".join(found))
     return RunSummary(company=company, source=adapter.name, run_id=run_id, status="mass_change",
                       pulled=pull.count(), read_only=not writes_back(adapter), changes=tuple(changes),
-                      mass_change=tuple(found), error=(guard or Guard()).message(found))
+                      mass_change=tuple(found), error=(guard or Guard()).message(found), kept_absent=kept)
+
+
+#: why a flag is cleared, a hold released or a task closed for a customer the data no longer has
+#: (only with --allow-mass-change: otherwise they are kept, ``keep_absent``)
+GONE = "no longer in the data"
+_UNDOING = frozenset({Op.CLEAR_FLAG, Op.RELEASE_HOLD, Op.CLOSE_TASK})
+
+
+def _planned(planner: Planner, board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.date,
+             guard: Guard | None) -> tuple[tuple[Change, ...], tuple[str, ...]]:
+    """The plan's changes, and the customers missing from the data whose flags, holds and open
+    tasks it keeps as written (``keep_absent``). With ``--allow-mass-change`` (no guard) the
+    change is taken as real: they are undone, each change saying why."""
+    desired = planner(board, written, policy, today)
+    absent = absent_customers(board.frame, written)
+    if guard is not None:
+        return diff(written, keep_absent(desired, written, board.frame)).changes, absent
+    gone = set(absent)
+    return tuple(c.model_copy(update={"why": GONE}) if c.customer_id in gone and c.op in _UNDOING else c
+                 for c in diff(written, desired).changes), ()
 
 
 def _read_only_summary(company: str, adapter: SourceAdapter, run_id: str, pull: PullResult, merged: Merged,
@@ -511,4 +540,5 @@ def _read_only_summary(company: str, adapter: SourceAdapter, run_id: str, pull: 
     return RunSummary(company=company, source=adapter.name, run_id=run_id, as_of=today,
                       status="partial" if issues else "ok",
                       pulled=pull.count(), deleted=sum(len(v) for v in merged.removed.values()),
-                      scored=board.frame.n_customers, issues=issues, read_only=True)
+                      scored=board.frame.n_customers, issues=issues, read_only=True,
+                      newest_record=board.frame.newest_record_day())

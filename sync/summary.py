@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from arwatch.core.actions import Change, Op
 from arwatch.core.formats import DEFAULT_LOCALE, day
+from arwatch.core.frame import STALE_AFTER_DAYS
 from arwatch.core.issues import Issue
 
 # Exit codes are arwatch.exit_codes.ExitCode values; kept as ints so the sync engine does not
@@ -54,6 +55,12 @@ class RunSummary(BaseModel):
       as_of: the day the run scored and planned for (its clock's ``today``).
       mass_change: what the guard found too much ("release 3 of 3 open holds (100%)"): the run
         stopped (status mass_change), or a real run would stop (dry run).
+      newest_record: the day of the newest invoice, payment or contact attempt the run scored
+        (``LedgerFrame.newest_record_day``): more than ``STALE_AFTER_DAYS`` before ``as_of``,
+        the line says the data looks stale (an export not refreshed).
+      kept_absent: customers with a flag, hold or open task written who are missing from the data:
+        kept as written (``arwatch.core.planner.keep_absent``), not undone (but with
+        --allow-mass-change).
       unchanged_since: the as-of day of the completed run that saw exactly what this one saw:
         this run ended early, loading, scoring and planning nothing, writing nothing
         (``arwatch.sync.unchanged``); its ``issues`` and ``scored`` are that run's.
@@ -78,6 +85,8 @@ class RunSummary(BaseModel):
     as_of: dt.date | None = None
     mass_change: tuple[str, ...] = ()
     unchanged_since: dt.date | None = None
+    kept_absent: tuple[str, ...] = ()
+    newest_record: dt.date | None = None
 
     @property
     def failed(self) -> int:
@@ -90,16 +99,19 @@ class RunSummary(BaseModel):
     def line(self, locale: str = DEFAULT_LOCALE) -> str:
         """One line for the end-of-run table, its day written in the company's ``locale``."""
         if self.status == "mass_change":
-            return f"{self.company}: {self.status}: pulled {self.pulled}, {self._removed()}; {self.error}"
+            return "; ".join([f"{self.company}: {self.status}: pulled {self.pulled}, {self._removed()}", self.error,
+                              *self._kept()])
         if self.error and self.status not in ("ok", "partial", "dry_run"):
             return f"{self.company}: {self.status}: {self.error}"
         if self.unchanged_since is not None:
             said = f"nothing changed since the run of {day(self.unchanged_since, locale)}: nothing to write"
-            return f"{self.company}: {self._head(locale)}: " + ", ".join([said, *self._rejected()])
+            return f"{self.company}: {self._head(locale)}: " + ", ".join([said, *self._rejected(),
+                                                                         *self._stale(locale)])
         parts = [f"pulled {self.pulled}", f"scored {self.scored}"]
         if self.read_only:
             parts.append("read-only (the source writes its own flags, holds and tasks)")
-            return f"{self.company}: {self._head(locale)}: " + ", ".join(parts + [self._removed()] + self._rejected())
+            return f"{self.company}: {self._head(locale)}: " + ", ".join(parts + [self._removed()] + self._rejected() +
+                                                                         self._stale(locale))
         for kind, verbs in self.counts.items():
             parts.append(f"{kind} " + "/".join(f"{n} {v}" for v, n in verbs.items()))
         parts.append(f"failed {self.failed}")
@@ -108,11 +120,32 @@ class RunSummary(BaseModel):
         parts.append(self._removed())
         if self.mass_change:
             parts.append("a real run would stop: mass change")
-        return f"{self.company}: {self._head(locale)}: " + ", ".join(parts + self._rejected())
+        return f"{self.company}: {self._head(locale)}: " + ", ".join(parts + self._rejected() + self._kept() +
+                                                                     self._stale(locale))
 
     def _head(self, locale: str) -> str:
         head = "dry run" if self.status == "dry_run" else self.status
         return f"{head} as of {day(self.as_of, locale)}" if self.as_of else head
+
+    def _stale(self, locale: str) -> list[str]:
+        """"note: the newest record is from 20 Apr 2026, 231 days before 7 Dec 2026: ..."."""
+        if self.newest_record is None or self.as_of is None or \
+                (self.as_of - self.newest_record).days <= STALE_AFTER_DAYS:
+            return []
+        return [f"note: the newest record is from {day(self.newest_record, locale)}, "
+                f"{(self.as_of - self.newest_record).days} days before {day(self.as_of, locale)}: "
+                f"is the export current?"]
+
+    def _kept(self) -> list[str]:
+        """"kept as written: 1 customer no longer in the data (C-010)"."""
+        n = len(self.kept_absent)
+        if not n:
+            return []
+        named = ", ".join(self.kept_absent[:5]) + (f" and {n - 5} more" if n > 5 else "")
+        it, it_is = ("it", "it is") if n == 1 else ("them", "they are")
+        return [f"kept as written: {n} customer{'' if n == 1 else 's'} no longer in the data ({named}): what is "
+                f"written about {it} (flags, holds, tasks) stays until {it_is} back; run with "
+                f"--allow-mass-change if {'it' if n == 1 else 'they'} left"]
 
     def _removed(self) -> str:
         return f"{self.deleted} record{'' if self.deleted == 1 else 's'} removed"

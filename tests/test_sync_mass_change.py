@@ -120,8 +120,10 @@ def test_mass_change__a_truncated_export_stops_before_writing_and_says_what_it_w
             "stored records, 25% of the open holds, flags or tasks (when more than 5), never all the records, holds "
             "or flags (of 2 or more).") in out
     assert "run again with --allow-mass-change (or raise the [guard] limits in the config)" in out
-    assert "acme: stopped (mass change); 6 changes would have been written" in out
-    assert "  - release_hold hold:0688-XNJRO  (cause cleared)" in out  # 2 of 3 holds: under min_count, but listed
+    # the two customers the cut export lost keep their flags, holds and tasks: nothing would be undone
+    assert ("kept as written: 2 customers no longer in the data (0688-XNJRO, 0706-NRGUP): what is written about "
+            "them (flags, holds, tasks) stays until they are back; run with --allow-mass-change if they left") in out
+    assert "release_hold" not in out and "changes would have been written" not in out
     assert state(store, export.parent / "outbox") == before  # no snapshot, cursor, flag, hold, task or audit row
     assert sync(config) == 6  # the next run finds the same export and stops again
 
@@ -210,6 +212,8 @@ def test_mass_change__the_config_sets_the_limits(book, capsys):
     assert "this run would remove 8 of 12 stored invoices (67%). Limits: 50% of a collection's stored records" in out
     config.write_text(config.read_text() + "[companies.acme.guard]\nmax_removed_share = 0.7\n")
     assert sync(config) == 0  # removing 67% is within this company's own limit
+    assert counts(store) == (3, 3, 3)  # the customers the export lost keep what is written (keep_absent)
+    assert sync(config, "--allow-mass-change") == 0  # they left: what was written about them is undone
     assert counts(store) == (1, 1, 1)
 
 
@@ -320,3 +324,34 @@ def test_guard__config_errors_name_the_key(tmp_path):
     path.write_text('[companies.a]\nsource = "demo"\n[companies.a.guard]\nmax_closed_share = 1.5\n')
     with pytest.raises(ConfigError, match=r"c\.toml: companies\.a\.guard\.max_closed_share: Input should be less"):
         load_config(path)
+
+
+def test_a_customer_missing_from_the_export_keeps_its_flag_hold_and_task(book, capsys):
+    """One customer left out of the export, within the guard's limits (a filtered or partial
+    export): its data is missing, not cleared; nothing written about it is undone, the run says
+    so, and ``arwatch plan`` shows the hold still in place. The others are planned as usual."""
+    export, config, store = book
+    config.write_text(config.read_text() + "[guard]\nmax_removed_share = 0.5\n")
+    held = store.written.state("acme")
+    write_export(export, [r for r in book_rows() if r["customerID"] != "0688-XNJRO"])
+    capsys.readouterr()
+    assert sync(config) == 0
+    out = capsys.readouterr().out
+    assert "6 records removed" in out and "kept as written: 1 customer no longer in the data (0688-XNJRO): " in out
+    assert store.written.state("acme") == held
+    assert not [e for e in store.audit.entries("acme") if e["op"] in ("release_hold", "clear_flag", "close_task")]
+    assert main(["plan", "--config", str(config), "--source", "acme", "--as-of", DAY]) == 0
+    assert "0688-XNJRO" in capsys.readouterr().out.split("On credit hold", 1)[-1]
+
+
+def test_allow_mass_change_undoes_what_is_written_about_a_customer_that_left_saying_why(book, capsys):
+    export, config, store = book
+    config.write_text(config.read_text() + "[guard]\nmax_removed_share = 0.5\n")
+    write_export(export, [r for r in book_rows() if r["customerID"] != "0688-XNJRO"])
+    assert sync(config) == 0
+    assert counts(store) == (3, 3, 3)
+    assert sync(config, "--allow-mass-change") == 0  # the export is as before: the run plans all the same
+    assert counts(store) == (2, 2, 2)
+    undone = [e for e in store.audit.entries("acme") if e["op"] in ("release_hold", "clear_flag", "close_task")]
+    assert {e["op"] for e in undone} == {"release_hold", "clear_flag", "close_task"}
+    assert all("0688-XNJRO" in e["key"] and e["why"] == "no longer in the data" for e in undone)

@@ -13,6 +13,7 @@ from pathlib import Path
 from arwatch.core.call_list import call_list
 from arwatch.core.contract import data_day
 from arwatch.core.formats import day
+from arwatch.core.holds import hold_words
 from arwatch.sync.runner import run_sync
 
 from ..company_view import demo_state, open_company, view, warn_unsigned
@@ -70,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"\n{len(ranked)} customers: {level_counts(ranked)}")
     print()
     calls = call_list(v.desired, v.board, policy, locale)
-    print(worklist_text(v.desired, {s.customer_id: s.name for s in ranked}, today, calls=calls, locale=locale))
+    print(worklist_text(v.desired, {s.customer_id: s.name for s in ranked}, today, calls=calls, locale=locale,
+                        hold_now=hold_words(v.board, policy, v.desired.holds, locale)))
     args.report.write_text(page, encoding="utf-8")
     print(f"\nHTML report: {args.report.resolve()}")
     print("Run it again: nothing new is written (every write is keyed and idempotent).")

@@ -14,6 +14,7 @@ from arwatch.core.call_list import call_list
 from arwatch.core.contract import writes_back
 from arwatch.core.formats import DEFAULT_LOCALE
 from arwatch.core.frame import LedgerFrame
+from arwatch.core.holds import hold_words
 from arwatch.core.switches import standing
 
 from ..company_view import open_company, stale_note, view, warn_unsigned
@@ -54,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
     if note := stale_note(v, config.timezone_of(config.company(name)), locale=locale):
         print(note, file=sys.stderr)
     print(worklist_text(v.desired, names, today, calls=call_list(v.desired, v.board, v.policy, locale),
-                        switched=switched(v.board.frame, locale), locale=locale))
+                        switched=switched(v.board.frame, locale), locale=locale,
+                        hold_now=hold_words(v.board, v.policy, v.desired.holds, locale)))
     if args.dry_run:
         count = len(v.diff.changes)
         print(f"\n{count} changes would be written:" if writes_back(adapter) else

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from arwatch.core.contract import ConfigError
 from arwatch.core.formats import day
-from arwatch.report.figures import company_figures, newest_record_day
-from arwatch.report.html import STALE_AFTER_DAYS, render_report
+from arwatch.core.frame import STALE_AFTER_DAYS
+from arwatch.report.figures import company_figures
+from arwatch.report.html import render_report
 from arwatch.report.overview import CompanyLine, render_overview
 from arwatch.sync.clock import today_in
 from arwatch.sync.config import load_config
@@ -94,7 +95,7 @@ def _overview(args: argparse.Namespace) -> int:
             continue
         lines.append(CompanyLine(company, title, page.name, company_figures(v.board, v.desired), dso_before(v),
                                  sum(1 for t in v.desired.tasks if t.due_date <= v.desired.as_of),
-                                 newest_record_day(v.board.frame),
+                                 v.board.frame.newest_record_day(),
                                  company_style(v, config.locale_of(config.company(company), args.locale))))
     args.out.write_text(render_overview(lines, today_in(config.timezone), STALE_AFTER_DAYS), encoding="utf-8")
     failed = sum(1 for line in lines if line.figures is None)

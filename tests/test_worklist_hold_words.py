@@ -1,0 +1,58 @@
+"""The worklist shows a hold with today's words: the reason a hold keeps is its placing day's,
+and the invoice it named may be paid since (a controller on the phone must not quote it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ledgers import ledger_from_text
+
+from arwatch.core.actions import Hold, WrittenState
+from arwatch.core.frame import LedgerFrame
+from arwatch.core.holds import hold_words
+from arwatch.core.planner import keep_absent, plan
+from arwatch.core.policy import Policy
+from arwatch.core.scoring import score
+from arwatch.worklist import worklist_text
+
+PLACED = dt.date(2024, 6, 1)
+TODAY = dt.date(2024, 6, 20)
+BOOK = """
+customer late "Late Ltd" terms=30
+invoice late INV-1 2024-01-02 900.00
+invoice late INV-2 2024-02-01 700.00
+payment late P1 2024-06-15 900.00 -> INV-1
+"""
+
+
+def test_a_kept_hold_shows_todays_words_and_its_day_not_the_paid_invoice_it_named():
+    policy = Policy()
+    placed_board = score(LedgerFrame.from_ledger(ledger_from_text(BOOK), PLACED), policy)
+    placed = plan(placed_board, WrittenState(), policy, PLACED, {})
+    assert [h.customer_id for h in placed.holds] == ["late"] and "INV-1" in placed.holds[0].reason
+    written = WrittenState(holds=placed.holds)
+    board = score(LedgerFrame.from_ledger(ledger_from_text(BOOK), TODAY), policy)
+    desired = plan(board, written, policy, TODAY, {})
+    assert desired.holds == placed.holds  # the written hold is kept as it is: nothing to write
+    now = hold_words(board, policy, desired.holds)
+    text = worklist_text(desired, {"late": "Late Ltd"}, TODAY, hold_now=now)
+    line = text.split("On credit hold", 1)[1]
+    assert "INV-2" in line and "INV-1" not in line and "on hold since 1 Jun 2024" in line
+
+
+def test_a_hold_kept_for_a_customer_missing_from_the_data_says_so():
+    policy = Policy()
+    hold = Hold(customer_id="gone", rule="segment:delinquent", reason="In arrears: INV-9 open", since=PLACED)
+    written = WrittenState(holds=(hold,))
+    board = score(LedgerFrame.from_ledger(ledger_from_text(BOOK), TODAY), policy)
+    desired = keep_absent(plan(board, written, policy, TODAY, {}), written, board.frame)
+    text = worklist_text(desired, {}, TODAY, hold_now=hold_words(board, policy, desired.holds))
+    assert "gone: In arrears: INV-9 open (on hold since 1 Jun 2024; no longer in the data)" in text
+
+
+def test_a_hold_placed_today_shows_its_own_words():
+    policy = Policy()
+    board = score(LedgerFrame.from_ledger(ledger_from_text(BOOK), PLACED), policy)
+    desired = plan(board, WrittenState(), policy, PLACED, {})
+    text = worklist_text(desired, {"late": "Late Ltd"}, PLACED, hold_now=hold_words(board, policy, desired.holds))
+    assert f"Late Ltd: {desired.holds[0].reason}" in text and "since" not in text.split("On credit hold", 1)[1]
