@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Sequence, ValuesView
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, repeat
@@ -53,6 +53,50 @@ ALLOCATION_FIELDS = frozenset({"invoice_id", "amount", "date"})
 KINDS = {"invoice": False, "credit_note": True}  # value -> is a credit note
 INVOICE_STATES = {s.value: s is InvoiceState.POSTED for s in InvoiceState}  # value -> posted
 PAYMENT_STATES: dict[str, int] = {s.value: i for i, s in enumerate(PaymentState)}  # value -> index
+
+
+class Columns(dict[str, np.ndarray]):
+    """Columns by name, some of them made on first use (``later``: name -> the function that
+    makes it): a column nothing reads is never made. Iterating, ``items`` and ``values`` make
+    them all; ``in`` and ``len`` count them."""
+
+    def __init__(self, cols: dict[str, np.ndarray], later: dict[str, Callable[[], np.ndarray]]) -> None:
+        super().__init__(cols)
+        self.later = dict(later)
+
+    def __missing__(self, name: str) -> np.ndarray:
+        make = self.later.pop(name)  # KeyError: no such column
+        value = self[name] = make()
+        return value
+
+    def _make_all(self) -> None:
+        for name in list(self.later):
+            self[name]  # noqa: B018 (made by __missing__)
+
+    def __contains__(self, name: object) -> bool:
+        return super().__contains__(name) or name in self.later
+
+    def __len__(self) -> int:
+        return super().__len__() + len(self.later)
+
+    def __iter__(self) -> Iterator[str]:
+        self._make_all()
+        return super().__iter__()
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        self._make_all()
+        return super().keys()
+
+    def items(self) -> ItemsView[str, np.ndarray]:  # type: ignore[override]
+        self._make_all()
+        return super().items()
+
+    def values(self) -> ValuesView[np.ndarray]:  # type: ignore[override]
+        self._make_all()
+        return super().values()
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self else default
 
 
 @dataclass

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -45,6 +45,7 @@ from .load_columns import (
     KINDS,
     PAYMENT_STATES,
     SCALE,
+    Columns,
     Table,
     _iso_day,
     invoices_table,
@@ -82,9 +83,19 @@ class PayloadRecords:
     texts: list[str]
     table: pa.Table
     rows: np.ndarray  # int64, ascending
+    arrays: dict[str, pa.Array] = field(default_factory=dict)  # ``column``'s, made once
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def column(self, name: str) -> pa.Array:
+        """A column of ``table`` as one array."""
+        found = self.arrays.get(name)
+        if found is None:
+            column = self.table.column(name)
+            found = self.arrays[name] = column.chunk(0) if column.num_chunks == 1 else \
+                pa.concat_arrays(column.chunks) if column.num_chunks else pa.array([], column.type)
+        return found
 
 
 def payload_records(texts: list[str], collection: str) -> PayloadRecords:
@@ -114,7 +125,7 @@ def payload_records(texts: list[str], collection: str) -> PayloadRecords:
 
     for start in range(0, len(texts), PART):
         parse(start, min(start + PART, len(texts)))
-    table = pa.concat_tables(tables).combine_chunks() if tables else schema.empty_table()
+    table = pa.concat_tables(tables) if tables else schema.empty_table()
     return PayloadRecords(collection, texts, table, np.concatenate(rows) if rows else np.zeros(0, np.int64))
 
 
@@ -148,11 +159,6 @@ def _read(data: bytes, schema: pa.Schema) -> pa.Table | None:
 
 
 # ---------------------------------------------------------------- column checks
-
-
-def _array(table: pa.Table, name: str) -> pa.Array:
-    column = table.column(name)
-    return column.chunk(0) if column.num_chunks == 1 else pa.concat_arrays(column.chunks)
 
 
 def _np(mask: Any) -> np.ndarray:
@@ -209,7 +215,7 @@ def _amounts(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _currency(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(ok, currency: "EUR" where not given) of a currency field (a null here is a missing one)."""
     ok = _np(pc.or_kleene(pc.is_null(values), pc.match_substring_regex(values, "^[A-Z]{3}$")))
-    return ok, _objects(pc.fill_null(values, "EUR"))
+    return ok, _by_distinct(values, str, "EUR", object)  # a few distinct texts: each made once
 
 
 def _choice(values: pa.Array, allowed: dict[str, Any], default: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -221,10 +227,10 @@ def _choice(values: pa.Array, allowed: dict[str, Any], default: Any) -> tuple[np
     return ok, out
 
 
-def _allocations(table: pa.Table) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+def _allocations(records: PayloadRecords) -> tuple[np.ndarray, Columns, np.ndarray]:
     """(ok per record, the allocations' columns, their owner record) of the records' lists
     (``load_columns._alloc_table``; a null list here is a missing one: no allocations)."""
-    lists = _array(table, "allocations")
+    lists = records.column("allocations")
     n = len(lists)
     counts = np.asarray(pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False), dtype=np.int64)
     items = pc.list_flatten(lists)
@@ -235,65 +241,69 @@ def _allocations(table: pa.Table) -> tuple[np.ndarray, dict[str, np.ndarray], np
     day = _days(dates, True)
     good = _np(pc.is_valid(items)) & _id_ok(ids) & amount_ok & (exact > 0) & (day != BAD)
     ok[owner[~good]] = False
-    cols = {"invoice_id": _objects(ids), "amount": floats, "exact": exact, "text": _objects(amounts),
-            "day": day.astype(np.int32)}
+    records.arrays["allocations.invoice_id"] = ids
+    cols = Columns({"amount": floats, "exact": exact, "day": day.astype(np.int32)},
+                   {"invoice_id": lambda: _objects(ids), "text": lambda: _objects(amounts)})
     return ok, cols, owner
 
 
-def _check_invoices(table: pa.Table) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
+def _check_invoices(records: PayloadRecords) -> tuple[np.ndarray, Columns, Columns, np.ndarray]:
     """``load_columns._check_invoices`` on parsed payloads: (ok, columns, allocations, owners)."""
-    ids, numbers, customers = (_array(table, name) for name in ("id", "number", "customer_id"))
+    column = records.column
+    ids, numbers, customers = column("id"), column("number"), column("customer_id")
     n = len(ids)
     ok = _id_ok(ids) & _text_ok(numbers) & _id_ok(customers)
-    kind_ok, credit = _choice(_array(table, "kind"), KINDS, False)
-    state_ok, posted = _choice(_array(table, "state"), INVOICE_STATES, True)
-    issue, due = _days(_array(table, "issue_date"), False), _days(_array(table, "due_date"), False)
-    disputed_on = _days(_array(table, "disputed_on"), True)
-    totals = _array(table, "total")
+    kind_ok, credit = _choice(column("kind"), KINDS, False)
+    state_ok, posted = _choice(column("state"), INVOICE_STATES, True)
+    issue, due = _days(column("issue_date"), False), _days(column("due_date"), False)
+    disputed_on = _days(column("disputed_on"), True)
+    totals = column("total")
     total_ok, total, exact = _amounts(totals)
-    currency_ok, currency = _currency(_array(table, "currency"))
-    flags = _np(_array(table, "disputed"))
-    delivery = _array(table, "delivery")
+    currency_ok, currency = _currency(column("currency"))
+    flags = _np(column("disputed"))
+    delivery = column("delivery")
     ok &= kind_ok & state_ok & (issue != BAD) & (due != BAD) & (disputed_on != BAD) & total_ok
     ok &= currency_ok & _optional_text_ok(delivery)
-    alloc_ok, allocs, owner = _allocations(table)
+    alloc_ok, allocs, owner = _allocations(records)
     has_allocs = np.bincount(owner, minlength=n) > 0 if len(owner) else np.zeros(n, bool)
     credit_flags = credit.astype(bool)
     ok &= alloc_ok & (due >= issue) & (~has_allocs | credit_flags)
     ok &= (disputed_on == _NEVER) | (flags & (disputed_on >= issue))
-    cols = {"id": _objects(ids), "number": _objects(numbers), "customer_id": _objects(customers),
-            "credit": credit_flags, "posted": posted.astype(bool), "issue": issue, "due": due, "total": total,
-            "exact": exact, "text": _objects(totals), "rate": np.ones(n), "currency": currency, "disputed": flags,
-            "disputed_on": disputed_on, "delivery": _objects(delivery)}
+    cols = Columns({"id": _objects(ids), "number": _objects(numbers), "credit": credit_flags,
+                    "posted": posted.astype(bool), "issue": issue, "due": due, "total": total, "exact": exact,
+                    "rate": np.ones(n), "currency": currency, "disputed": flags, "disputed_on": disputed_on,
+                    "delivery": _objects(delivery)},
+                   {"customer_id": lambda: _objects(customers), "text": lambda: _objects(totals)})
     return ok, cols, allocs, owner
 
 
-def _check_payments(table: pa.Table) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
+def _check_payments(records: PayloadRecords) -> tuple[np.ndarray, Columns, Columns, np.ndarray]:
     """``load_columns._check_payments`` on parsed payloads: (ok, columns, allocations, owners)."""
-    ids, customers = _array(table, "id"), _array(table, "customer_id")
+    column = records.column
+    ids, customers = column("id"), column("customer_id")
     n = len(ids)
     ok = _id_ok(ids) & _id_ok(customers)
-    day = _days(_array(table, "date"), False)
-    returned = _days(_array(table, "returned_on"), True)
-    amounts = _array(table, "amount")
+    day = _days(column("date"), False)
+    returned = _days(column("returned_on"), True)
+    amounts = column("amount")
     amount_ok, amount, exact = _amounts(amounts)
-    state_ok, states = _choice(_array(table, "state"), PAYMENT_STATES, 0)
+    state_ok, states = _choice(column("state"), PAYMENT_STATES, 0)
     state = np.where(state_ok, states, 0).astype(np.int64)
-    currency_ok, currency = _currency(_array(table, "currency"))
-    account = _array(table, "payer_account")
+    currency_ok, currency = _currency(column("currency"))
+    account = column("payer_account")
     ok &= (day != BAD) & (returned != BAD) & amount_ok & state_ok & currency_ok & _optional_text_ok(account)
-    ok &= _optional_text_ok(_array(table, "reference"))
+    ok &= _optional_text_ok(column("reference"))
     ok &= (state == 0) | (returned != _NEVER)
     ok &= (returned == _NEVER) | (returned >= day)
-    alloc_ok, allocs, owner = _allocations(table)
+    alloc_ok, allocs, owner = _allocations(records)
     ok &= alloc_ok
     if len(owner):
         sums = np.zeros(n, dtype=np.int64)
         np.add.at(sums, owner, allocs["exact"])
         ok &= sums <= exact
-    cols = {"id": _objects(ids), "customer_id": _objects(customers), "day": day, "amount": amount, "exact": exact,
-            "rate": np.ones(n), "currency": currency, "state": state, "returned": returned,
-            "account": _objects(account)}
+    cols = Columns({"id": _objects(ids), "day": day, "amount": amount, "exact": exact, "rate": np.ones(n),
+                    "currency": currency, "state": state, "returned": returned, "account": _objects(account)},
+                   {"customer_id": lambda: _objects(customers)})
     return ok, cols, allocs, owner
 
 
@@ -304,21 +314,20 @@ def payload_table(records: PayloadRecords, source: str) -> tuple[Table, list[Iss
     """``invoices_table`` / ``payments_table`` of the decoded payloads: the same table and issues."""
     collection = records.collection
     check = _check_invoices if collection == "invoices" else _check_payments
-    ok, cols, alloc_cols, owner = check(records.table)
+    ok, cols, alloc_cols, owner = check(records)
     n = len(records.texts)
     fast = records.rows[ok]
-    if not ok.all():
-        cols = {name: col[ok] for name, col in cols.items()}
+    if len(fast) == n:  # every record from the columns (the usual case)
+        alloc_cols["owner"] = owner
+        table = Table(cols, Table(alloc_cols, n=len(owner)), n=n)
+        # their id columns kept as arrays for look-ups without a dict
+        table.arrow = {name: records.column(name) for name in ("id", "customer_id")}
+        table.allocs.arrow = {"invoice_id": records.column("allocations.invoice_id")}  # type: ignore[union-attr]
+        return table, []
     kept = ok[owner] if len(owner) else np.zeros(0, dtype=bool)
-    alloc_cols = {name: col[kept] for name, col in alloc_cols.items()} if not kept.all() else alloc_cols
-    alloc_cols = {"owner": (np.cumsum(ok) - 1)[owner[kept]] if kept.any() else owner[kept], **alloc_cols}
-    fast_table = Table(cols, Table(alloc_cols, n=int(kept.sum())), n=len(fast))
-    if len(fast) == n:  # every record from the columns: their id columns kept as arrays for look-ups
-        fast_table.arrow = {name: _array(records.table, name) for name in ("id", "customer_id")}
-        assert fast_table.allocs is not None
-        fast_table.allocs.arrow = {"invoice_id": pc.struct_field(pc.list_flatten(_array(records.table, "allocations")),
-                                                                 "invoice_id")}
-        return fast_table, []
+    fast_cols = {name: col[ok] for name, col in cols.items()}
+    fast_allocs = {"owner": (np.cumsum(ok) - 1)[owner[kept]], **{name: col[kept] for name, col in alloc_cols.items()}}
+    fast_table = Table(fast_cols, Table(fast_allocs, n=int(kept.sum())), n=len(fast))
     slow_mask = np.ones(n, dtype=bool)
     slow_mask[fast] = False
     slow = np.flatnonzero(slow_mask)

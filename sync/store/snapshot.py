@@ -128,10 +128,12 @@ class SnapshotTable(StoreTable):
                 if first in texts and collections.count(first) == len(collections):  # the usual part
                     texts[first] += payloads
                     continue
-                rest = [(c, i, p) for c, i, p in zip(collections, ids, payloads, strict=True) if c not in texts]
-                for collection, payload in zip(collections, payloads, strict=True):
+                rest = []
+                for collection, record_id, payload in zip(collections, ids, payloads, strict=True):
                     if collection in texts:
                         texts[collection].append(payload)
+                    else:
+                        rest.append((collection, record_id, payload))
                 if rest:
                     values = _decode([p for _, _, p in rest])
                     for (collection, record_id, _), raw in zip(rest, values, strict=True):
