@@ -1,4 +1,4 @@
-"""``load_columns.Columns``: a table's columns, some made only when first read."""
+"""``load_columns``: a table's columns made only when first read (``Columns``), ids checked distinct."""
 
 from __future__ import annotations
 
@@ -28,3 +28,15 @@ def test_columns__take_keeps_every_column():
                    {"text": lambda: np.array(["1", "2", "3"], dtype=object)})
     table = Table(cols, n=3).take(np.array([True, False, True]))
     assert table.cols["text"].tolist() == ["1", "3"] and table.cols["id"].tolist() == ["x", "z"]
+
+
+def test_distinct__ids_in_order_at_once_others_by_their_hash():
+    import pyarrow as pa
+
+    from arwatch.core.load_columns import _distinct
+
+    assert _distinct(pa.array([], pa.string())) and _distinct(pa.array(["a"]))
+    assert _distinct(pa.array(["A", "Z", "a", "e", "\u00e9"]))  # in order (of their UTF-8 bytes)
+    assert _distinct(pa.array(["b", "a", "c"]))  # not in order: hashed
+    assert not _distinct(pa.array(["a", "b", "b"]))  # in order but for one repeated
+    assert not _distinct(pa.array(["b", "a", "b"]))
