@@ -12,9 +12,10 @@ taken from the columns; every other one goes the record's way (decoded by ``json
 checked by ``load_columns._collection`` as before: its checks, or its model and its issues):
 
 - a part of the payloads the reader refuses (a field of another type, a record that is not an
-  object, a key twice, a text that is not valid UTF-8) or that has a field the schema lacks
-  (at any depth) is halved until the records at fault are found; a piece of at most
-  ``SMALLEST`` records that still fails goes the record's way whole;
+  object, a key twice, a text that is not valid UTF-8), that has a field the schema lacks (at
+  any depth), or a payload that is not one line starting an object, is halved until the
+  records at fault are found; a piece of at most ``SMALLEST`` records that still fails goes
+  the record's way whole;
 - where a field given as JSON ``null`` is not the same as a field left out (``NULL_MATTERS``:
   the reader sees both as null), a payload writing it so goes the record's way;
 - a record failing any column check goes the record's way, whose checks and model decide.
@@ -114,7 +115,11 @@ def payload_records(texts: list[str], collection: str) -> PayloadRecords:
             for a, b in _runs(keep):
                 parse(start + a, start + b)
             return
-        table = _read(data.encode(), schema)
+        # one row per line only when each payload is one line starting an object (the reader skips
+        # a blank line and reads two objects on one line as two rows)
+        lines = stop - start - 1
+        one_each = data.startswith("{") and data.count("\n") == lines and data.count("\n{") == lines
+        table = _read(data.encode(), schema) if one_each else None
         if table is not None and len(table) == stop - start:
             tables.append(table)
             rows.append(np.arange(start, stop, dtype=np.int64))

@@ -213,3 +213,19 @@ def test_payloads__amounts_from_the_columns_are_the_record_paths():
     assert ok.tolist() == ok2.tolist()
     assert floats.tolist() == floats2.tolist()
     assert exact.tolist() == exact2.tolist()
+
+
+def test_payloads__only_one_object_a_line_is_read_in_columns():
+    """The reader skips a blank line and reads two objects on one line as two rows: payloads
+    that are not one object a line never reach the columns, so no row is taken for another's."""
+    good = [dumps({**_INVOICE, "id": f"I{k}", "number": f"N{k}"}) for k in range(4)]
+    for odd in ("", "  ", good[0] + " " + good[1], good[0] + "\n" + good[1], " " + good[2]):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(load_payloads, "SMALLEST", 1)
+            records = payload_records([good[2], odd, good[3]], "invoices")
+        assert records.rows.tolist() == [0, 2]
+        assert records.table.column("id").to_pylist() == ["I2", "I3"]
+    records = payload_records([good[0], "", good[0] + " " + good[1], good[3]], "invoices")  # one part refused whole
+    assert records.rows.tolist() == []
+    with pytest.raises(ValueError):  # as the store's load: a damaged payload does not read
+        load_payloads.payload_table(records, "file")

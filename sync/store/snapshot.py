@@ -6,7 +6,9 @@ keeps a hash of its payload: a record pulled again unchanged is not written agai
 get here: ``merge`` leaves out those equal to their stored version, ``merge.stored_as``), and the
 rest are written in bulk (``bulk.py``): the changed ones upserted, the new ones inserted.
 Payloads are serialised by one JSON encoder (``payloads.py``), in the same pass as their hash
-(``_rows``), and read back a part of the rows at a time (``_decode``). A collection the
+(``_rows``), and read back a part of the rows at a time (``_decode``; ``load_columns``, the
+read of a stored frame, keeps the invoices' and payments' payloads as texts parsed into columns,
+``core.load_payloads``, instead of a dict per record). A collection the
 snapshot does not hold yet (a first sync) is streamed in: each row is made as the store takes
 the ones before it (on PostgreSQL the server stores them meanwhile), and none is kept.
 """
