@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Sequence, ValuesView
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, repeat
@@ -27,6 +27,8 @@ from operator import is_, is_not
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import ValidationError
 
 from .columnar import NEVER
@@ -53,6 +55,50 @@ INVOICE_STATES = {s.value: s is InvoiceState.POSTED for s in InvoiceState}  # va
 PAYMENT_STATES: dict[str, int] = {s.value: i for i, s in enumerate(PaymentState)}  # value -> index
 
 
+class Columns(dict[str, np.ndarray]):
+    """Columns by name, some of them made on first use (``later``: name -> the function that
+    makes it): a column nothing reads is never made. Iterating, ``items`` and ``values`` make
+    them all; ``in`` and ``len`` count them."""
+
+    def __init__(self, cols: dict[str, np.ndarray], later: dict[str, Callable[[], np.ndarray]]) -> None:
+        super().__init__(cols)
+        self.later = dict(later)
+
+    def __missing__(self, name: str) -> np.ndarray:
+        make = self.later.pop(name)  # KeyError: no such column
+        value = self[name] = make()
+        return value
+
+    def _make_all(self) -> None:
+        for name in list(self.later):
+            self[name]  # noqa: B018 (made by __missing__)
+
+    def __contains__(self, name: object) -> bool:
+        return super().__contains__(name) or name in self.later
+
+    def __len__(self) -> int:
+        return super().__len__() + len(self.later)
+
+    def __iter__(self) -> Iterator[str]:
+        self._make_all()
+        return super().__iter__()
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        self._make_all()
+        return super().keys()
+
+    def items(self) -> ItemsView[str, np.ndarray]:  # type: ignore[override]
+        self._make_all()
+        return super().items()
+
+    def values(self) -> ValuesView[np.ndarray]:  # type: ignore[override]
+        self._make_all()
+        return super().values()
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self else default
+
+
 @dataclass
 class Table:
     """Rows of one collection, a numpy array per field; ``allocs``: their allocations."""
@@ -61,6 +107,10 @@ class Table:
     allocs: Table | None = None
     n: int = field(default=0)
     index: dict[str, int] | None = None  # id -> row, when known (``first_of_each``)
+    rows: np.ndarray | None = None  # the rows' indexes in the records given (``_collection``)
+    # the id columns ("id", "customer_id"; an allocation's "invoice_id") also as pyarrow arrays of
+    # text, row for row (``load_payloads``), for look-ups without a dict; not kept by ``take``
+    arrow: dict[str, pa.Array] | None = None
 
     def row_of(self) -> dict[str, int]:
         """id -> row (the ids are distinct after ``first_of_each``)."""
@@ -275,18 +325,20 @@ def _optional_text(rows: Rows, name: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def validate_some(raws: Sequence[Any], indexes: Sequence[int], record_type: type[Record], type_name: str,
-                  source: str) -> tuple[dict[int, Record], dict[int, list[Issue]]]:
+                  source: str, names: Sequence[int] | None = None) -> tuple[dict[int, Record], dict[int, list[Issue]]]:
     """``load.validate_records`` of ``raws[i]`` for ``i`` in ``indexes``: the good models and
-    the issues of the bad ones, by index (an issue names a record without id by its index)."""
+    the issues of the bad ones, by index (an issue names a record without id by its index, or
+    by ``names[i]`` when ``raws`` is part of a collection: its index in the whole one)."""
     from .load import issues_of, list_adapter  # noqa: PLC0415 (load imports this module)
 
     subset = [raws[i] for i in indexes]
+    named = list(indexes) if names is None else [int(names[i]) for i in indexes]  # ascending as indexes
     adapter = list_adapter(record_type)
     try:
         return dict(zip(indexes, adapter.validate_python(subset), strict=True)), {}
     except ValidationError as error:
-        bad = issues_of(error, subset, type_name, source, list(indexes))
-    good = [k for k in range(len(subset)) if indexes[k] not in bad]
+        bad = issues_of(error, subset, type_name, source, named)
+    good = [k for k in range(len(subset)) if named[k] not in bad]
     models = adapter.validate_python([subset[k] for k in good])
     return dict(zip((indexes[k] for k in good), models, strict=True)), bad
 
@@ -440,7 +492,10 @@ def _join_allocs(fast_rows: np.ndarray, fast: Table, slow_rows: np.ndarray, slow
 def _collection(raws: Sequence[Any], fields: frozenset[str], record_type: type[Record], type_name: str,
                 source: str, check: Callable[[Rows], tuple[np.ndarray, dict[str, np.ndarray], Table | None]],
                 from_models: Callable[[list[Any]], dict[str, np.ndarray]], with_allocs: bool,
-                ) -> tuple[Table, list[Issue]]:
+                names: Sequence[int] | None = None) -> tuple[Table, list[Issue]]:
+    """The table of the good records (their indexes in ``raws``: its ``rows``) and the issues
+    of the others, in their order; ``names``: each record's index in the whole collection, when
+    ``raws`` is a part of it (an issue names a record without an id by it)."""
     idx, rows = _candidates(raws, fields)
     ok, cols, allocs = check(rows)
     every = bool(ok.all())
@@ -453,10 +508,10 @@ def _collection(raws: Sequence[Any], fields: frozenset[str], record_type: type[R
         slow = np.ones(len(raws), dtype=bool)
         slow[fast] = False
         others = np.flatnonzero(slow).tolist()
-    models, bad = validate_some(raws, others, record_type, type_name, source) if others else ({}, {})
+    models, bad = validate_some(raws, others, record_type, type_name, source, names) if others else ({}, {})
     issues = [issue for i in sorted(bad) for issue in bad[i]]
     rows_order, out = _assemble(len(raws), fast, cols, models, from_models)
-    table = Table(out, n=len(rows_order))
+    table = Table(out, n=len(rows_order), rows=rows_order)
     if with_allocs:
         assert allocs is not None
         fast_allocs = allocs
@@ -597,17 +652,19 @@ def customers_table(raws: Sequence[Any], source: str) -> tuple[Table, list[Issue
     return _collection(raws, CUSTOMER_FIELDS, Customer, "customer", source, _check_customers, _customers_of, False)
 
 
-def invoices_table(raws: Sequence[Any], source: str) -> tuple[Table, list[Issue]]:
-    return _collection(raws, INVOICE_FIELDS, Invoice, "invoice", source, _check_invoices, _invoices_of, True)
+def invoices_table(raws: Sequence[Any], source: str, names: Sequence[int] | None = None) -> tuple[Table, list[Issue]]:
+    return _collection(raws, INVOICE_FIELDS, Invoice, "invoice", source, _check_invoices, _invoices_of, True, names)
 
 
-def payments_table(raws: Sequence[Any], source: str) -> tuple[Table, list[Issue]]:
-    return _collection(raws, PAYMENT_FIELDS, Payment, "payment", source, _check_payments, _payments_of, True)
+def payments_table(raws: Sequence[Any], source: str, names: Sequence[int] | None = None) -> tuple[Table, list[Issue]]:
+    return _collection(raws, PAYMENT_FIELDS, Payment, "payment", source, _check_payments, _payments_of, True, names)
 
 
 def first_of_each(table: Table, type_name: str, source: str, with_index: bool = True) -> tuple[Table, list[Issue]]:
     """``load._drop_duplicates``: the first record of each id; an issue for each later one.
     ``with_index``: the table's id -> row is kept when no id repeats (``Table.row_of``)."""
+    if table.arrow is not None and _distinct(table.arrow["id"]):
+        return table, []  # no id twice (the id -> row, when asked for, is made by ``row_of``)
     ids = table.cols["id"].tolist()
     if not with_index and len(set(ids)) == len(ids):
         return table, []
@@ -629,14 +686,28 @@ def first_of_each(table: Table, type_name: str, source: str, with_index: bool = 
     return (table if keep.all() else table.take(keep)), issues
 
 
-def known_customers(table: Table, customers: dict[str, int], type_name: str, source: str) -> tuple[Table, list[Issue]]:
+def _distinct(ids: pa.Array) -> bool:
+    """Whether no text is there twice: at once when each is above the one before (as the store
+    reads a collection by its key), else by pyarrow's hash of them."""
+    if len(ids) < 2 or pc.all(pc.greater(ids[1:], ids[:-1])).as_py():
+        return True
+    return len(pc.unique(ids)) == len(ids)
+
+
+def known_customers(table: Table, customers: dict[str, int], type_name: str, source: str,
+                    customer_ids: pa.Array | None = None) -> tuple[Table, list[Issue]]:
     """``load._drop_unknown_customers`` on a table; the rows kept get their customer's row in
-    ``customers`` (id -> row) as the column "cust"."""
-    cids = table.cols["customer_id"].tolist()
-    cust = np.fromiter(map(customers.get, cids, repeat(-1)), dtype=np.int32, count=len(cids))
+    ``customers`` (id -> row) as the column "cust". ``customer_ids``: the customers' ids as a
+    pyarrow array of text in the order of their rows (distinct), for a table with ``arrow``."""
+    if table.arrow is not None and customer_ids is not None:
+        cust = _rows_in(table.arrow["customer_id"], customer_ids).astype(np.int32)
+    else:
+        cust = np.fromiter(map(customers.get, table.cols["customer_id"].tolist(), repeat(-1)), dtype=np.int32,
+                           count=table.n)
     keep = cust >= 0
     issues = [Issue(source=source, record_type=type_name, record_id=table.cols["id"][i], field="customer_id",
-                    message=f"unknown customer {cids[i]!r}") for i in np.flatnonzero(~keep).tolist()]
+                    message=f"unknown customer {table.cols['customer_id'][i]!r}")
+              for i in np.flatnonzero(~keep).tolist()]
     table.cols["cust"] = cust
     return (table if not issues else table.take(keep)), issues
 
@@ -664,11 +735,21 @@ def _invoice_rows(invoices: Table, allocs: Table) -> np.ndarray:
     """The row in ``invoices`` of each allocation's invoice; -1 for an unknown one or a credit note."""
     if not allocs.n or not invoices.n:
         return np.full(allocs.n, -1, dtype=np.int64)
-    index = invoices.row_of()
-    inv = np.fromiter(map(index.get, allocs.cols["invoice_id"].tolist(), repeat(-1)), dtype=np.int64,
-                      count=allocs.n)
+    if invoices.arrow is not None and allocs.arrow is not None:  # the invoices' ids are distinct
+        inv = _rows_in(allocs.arrow["invoice_id"], invoices.arrow["id"])
+    else:
+        index = invoices.row_of()
+        inv = np.fromiter(map(index.get, allocs.cols["invoice_id"].tolist(), repeat(-1)), dtype=np.int64,
+                          count=allocs.n)
     inv[invoices.cols["credit"][inv] & (inv >= 0)] = -1
     return inv
+
+
+def _rows_in(keys: pa.Array, ids: pa.Array) -> np.ndarray:
+    """The row of each key in ``ids`` (distinct texts), -1 where none, as int64 (one hash look-up
+    each in pyarrow: what a dict of ``ids`` gives)."""
+    found = pc.fill_null(pc.index_in(keys, value_set=ids), -1)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def _within_totals(invoices: Table, payments: Table) -> bool:

@@ -5,7 +5,9 @@ The big collections (customers, invoices, payments) are checked and kept in colu
 switches, notes) are validated as records by ``load_ledger``'s own functions. The checks run in
 ``load_ledger``'s order, so the issues are its issues in its order, and the frame is built from
 the columns exactly as ``frame_build`` builds it from the records (tests/test_load_frame.py
-compares both on every fixture and on generated ledgers).
+compares both on every fixture and on generated ledgers). The invoices and payments may also
+come as their stored payloads parsed into columns (``load_payloads.PayloadRecords``, what
+``runner.stored_frame`` reads): the same table and issues, without a dict per record.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from operator import is_
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from .columnar import NEVER, order_by
 from .frame import LedgerFrame
@@ -40,6 +43,7 @@ from .load_columns import (
     known_customers,
     payments_table,
 )
+from .load_payloads import PayloadRecords, payload_table
 from .model import COLLECTIONS, OPTIONAL_COLLECTIONS, Company, Customer, Ledger, Record
 
 BIG = ("customers", "invoices", "payments")
@@ -59,6 +63,11 @@ def load_frame(data: Mapping[str, Any], source: str = "file", unavailable: Itera
     for key, record_type in COLLECTIONS:
         type_name = _TYPE_NAMES[key]
         raws = data.get(key)
+        if isinstance(raws, PayloadRecords):  # stored payloads parsed into columns (load_payloads.py)
+            table, found = payload_table(raws, source)
+            tables[key], dupes = first_of_each(table, type_name, source, with_index=key != "payments")
+            issues += found + dupes
+            continue
         raws = [] if raws is None else list(raws)
         if key in builders:
             table, found = builders[key](raws, source)
@@ -69,10 +78,12 @@ def load_frame(data: Mapping[str, Any], source: str = "file", unavailable: Itera
         issues += found + dupes
 
     customer_ids = tables["customers"].row_of()
+    customer_keys = _texts(tables["customers"].cols["id"]) \
+        if any(tables[key].arrow is not None for key in ("invoices", "payments")) else None
     for key in ("invoices", "payments", "disputes", "contact_attempts", "payment_plans", "signals", "orders",
                 "switches", "notes"):
         if key in tables:
-            tables[key], found = known_customers(tables[key], customer_ids, _TYPE_NAMES[key], source)
+            tables[key], found = known_customers(tables[key], customer_ids, _TYPE_NAMES[key], source, customer_keys)
         else:
             good[key], found = _drop_unknown_customers(good[key], customer_ids.keys(), _TYPE_NAMES[key], source)
         issues += found
@@ -99,6 +110,14 @@ def load_frame(data: Mapping[str, Any], source: str = "file", unavailable: Itera
     frame = LedgerFrame(as_of_day=int(NEVER) - 1, source=source, currency=company.currency,
                         unavailable=rest.unavailable, company_name=company.name, **cols)
     return (frame if as_of is None else frame.as_of_date(as_of)), tuple(issues)
+
+
+def _texts(ids: np.ndarray) -> pa.Array | None:
+    """The ids as a pyarrow array of text; None if one is not a text."""
+    try:
+        return pa.array(ids.tolist(), type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
 
 
 def frame_columns(customers: Table, invoices: Table, payments: Table, rest: Ledger) -> dict[str, Any]:

@@ -165,11 +165,12 @@ def stored_frame(store: Store, company: str, source: str, unavailable: Iterable[
     Each step pausing on its own left them alive in between, and the first collection after the
     read walked them all (0.7 s CPU at a million invoices, ``benchmarks/load_from_store.py``)."""
     with gc_paused():
-        stored_company, stored = store.snapshot.load(company)
+        stored_company, stored, parsed = store.snapshot.load_columns(company)
         merged = merge(stored_company, stored, PullResult(), source)
         del stored_company, stored
         data = ledger_data(merged, store, company)
-        del merged
+        data.update(parsed)  # the invoices and payments, as their payloads parsed into columns
+        del merged, parsed
         frame, issues = load_frame(data, source=source, unavailable=unavailable, as_of=today)
         del data  # freed while still paused (the records with it)
     return frame, tuple(issues)

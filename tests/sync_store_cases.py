@@ -223,7 +223,8 @@ def check_stored_frame_is_the_record_paths(store: Store) -> None:
     """``runner.stored_frame`` (the frame of a stored snapshot, as reports and ``score`` make it)
     gives exactly the frame, the issues and the scores of the record path (``load_ledger`` +
     ``LedgerFrame.from_ledger``) on the records the store reads back, and those records are the
-    ones saved (``json.loads`` of their payloads), on ledgers saved in parts of one collection
+    ones saved (``json.loads`` of their payloads; ``load_columns``, its read, the same rows in the
+    same order, the invoices' and payments' as payloads in columns), on ledgers saved in parts of one collection
     and parts that mix them: the demo company, the synthetic generator, and records with problems."""
     from frames_equal import assert_frames_equal
 
@@ -254,6 +255,13 @@ def check_stored_frame_is_the_record_paths(store: Store) -> None:
                 stored_company, stored = store.snapshot.load(company)
                 assert stored == {key: {r["id"]: r for r in records}
                                   for key, records in data.items() if key != "company" and records}
+                # the read of stored_frame: the same rows in the same order, invoices and payments as payloads
+                columns_company, rest, parsed = store.snapshot.load_columns(company)
+                assert columns_company == stored_company
+                assert sorted(parsed) == [k for k in ("invoices", "payments") if k in stored]
+                assert rest == {key: records for key, records in stored.items() if key not in parsed}
+                assert {key: [json.loads(t) for t in p.texts] for key, p in parsed.items()} == \
+                    {key: list(stored[key].values()) for key in parsed}
                 ledger, issues = load_ledger(ledger_data(merge(stored_company, stored, PullResult(), "file"), store,
                                                          company), source="file")
                 theirs = LedgerFrame.from_ledger(ledger, today)

@@ -6,7 +6,9 @@ keeps a hash of its payload: a record pulled again unchanged is not written agai
 get here: ``merge`` leaves out those equal to their stored version, ``merge.stored_as``), and the
 rest are written in bulk (``bulk.py``): the changed ones upserted, the new ones inserted.
 Payloads are serialised by one JSON encoder (``payloads.py``), in the same pass as their hash
-(``_rows``), and read back a part of the rows at a time (``_decode``). A collection the
+(``_rows``), and read back a part of the rows at a time (``_decode``; ``load_columns``, the
+read of a stored frame, keeps the invoices' and payments' payloads as texts parsed into columns,
+``core.load_payloads``, instead of a dict per record). A collection the
 snapshot does not hold yet (a first sync) is streamed in: each row is made as the store takes
 the ones before it (on PostgreSQL the server stores them meanwhile), and none is kept.
 """
@@ -21,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, select
 
 from arwatch.core.gcpause import with_gc_paused
+from arwatch.core.load_payloads import PayloadRecords, payload_records
 
 from .bulk import bulk_insert, bulk_upsert
 from .payloads import payload_text
@@ -32,6 +35,7 @@ _COLUMNS = ("company", "collection", "record_id", "payload", "run_id", "content_
 _KEYS = ("company", "collection", "record_id")
 _NEW = object()  # a record id the snapshot does not hold yet
 Row = tuple[str, str, str, str, str, str]  # in the order of _COLUMNS
+COLUMNAR = ("invoices", "payments")  # read into columns by ``load_columns``
 SAVE_CHUNK = 50_000  # records of a stored collection serialised and compared at once (their texts: the memory)
 
 
@@ -110,6 +114,34 @@ class SnapshotTable(StoreTable):
                         kept = records[collection] = {}
                     kept[record_id] = raw
         return (json.loads(row[0]) if row and row[0] else None), records
+
+    @with_gc_paused  # a dict per small record
+    def load_columns(self, company: str) -> tuple[dict[str, Any] | None, Records, dict[str, PayloadRecords]]:
+        """``load`` but the invoices and payments as their payloads parsed into columns
+        (``core.load_payloads``: no dict per record), for ``load_frame``: (company record or
+        None, the other collections as ``load`` gives them, collection -> parsed payloads, for
+        those the snapshot holds). The rows are read in ``load``'s order."""
+        records: Records = {}
+        texts: dict[str, list[str]] = {name: [] for name in COLUMNAR}
+        with self.engine.connect() as conn:
+            row = conn.execute(select(companies.c.payload).where(companies.c.company == company)).first()
+            for collections, ids, payloads in _snapshot_parts(conn, company):
+                first = collections[0]
+                if first in texts and collections.count(first) == len(collections):  # the usual part
+                    texts[first] += payloads
+                    continue
+                rest = []
+                for collection, record_id, payload in zip(collections, ids, payloads, strict=True):
+                    if collection in texts:
+                        texts[collection].append(payload)
+                    else:
+                        rest.append((collection, record_id, payload))
+                if rest:
+                    values = _decode([p for _, _, p in rest])
+                    for (collection, record_id, _), raw in zip(rest, values, strict=True):
+                        records.setdefault(collection, {})[record_id] = raw
+        parsed = {name: payload_records(found, name) for name, found in texts.items() if found}
+        return (json.loads(row[0]) if row and row[0] else None), records, parsed
 
     @with_gc_paused  # a row tuple per record
     def save(self, conn: Connection, company: str, source: str, company_record: Mapping[str, Any] | None,
