@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError
 
 from arwatch.core.actions import Op
 from arwatch.core.backtest.live import apply_in_use
+from arwatch.core.company_record import CompanyRecord, own_record
 from arwatch.core.diffing import diff
 from arwatch.core.gcpause import gc_paused
 from arwatch.core.scoring import score
@@ -138,9 +139,11 @@ class ArwatchScoring(models.AbstractModel):
         size = batch_size or self._batch_size()
         totals = {"customers": 0, "issues": 0, "changes": 0, "holds_placed": 0, "holds_released": 0,
                   "tasks_opened": 0, "tasks_closed": 0, "tasks_moved": 0}
-        for start in range(0, len(ids), size):
-            counts = self._score_batch(company, ids[start:start + size], policy, extras, today, templates, locale,
-                                       model, full_run=full_run)
+        batches = [ids[start:start + size] for start in range(0, len(ids), size)]
+        frames, record = self._read_ahead(company, batches, today, orders, size, full_run)
+        for k, batch in enumerate(batches):
+            counts = self._score_batch(company, batch, policy, extras, today, templates, locale, model,
+                                       full_run=full_run, built=frames[k] if frames else None, record=record)
             for key, value in counts.items():
                 totals[key] = totals.get(key, 0) + value
         now = fields.Datetime.now()
@@ -156,15 +159,37 @@ class ArwatchScoring(models.AbstractModel):
                     refit_due=refit_due)
 
     @api.model
+    def _read_ahead(self, company, batches, today, orders, size, full_run):
+        """``(frames of batches, the company's payment record)``: what a run reads before scoring.
+
+        A customer is measured against the whole company (its norms of lateness, the share of its
+        invoices paid late: ``arwatch.core.company_record``), whichever customers it is scored with.
+        The nightly run in one batch reads nothing ahead (the batch is the company); in several, it
+        reads every batch's frame first (scored after, in turn) for their records; a run of some
+        customers (``partner_ids``) reads what settles every customer's invoices, batch by batch,
+        for the record only (``ledger_sql.payment_frame``).
+        ``(None, None)``: nothing read ahead, each batch's frame is its company's."""
+        if full_run and len(batches) <= 1:
+            return None, None
+        if full_run:
+            frames = [self._frame(company, batch, today, orders) for batch in batches]
+            return frames, CompanyRecord.merge(own_record(frame) for frame, _ in frames)
+        cr, values = self.env.cr, self._company_values(company)
+        everyone = ledger_sql.customer_ids(cr, company.id)
+        records = (own_record(ledger_sql.payment_frame(cr, values, everyone[start:start + size], today))
+                   for start in range(0, len(everyone), size))
+        return None, CompanyRecord.merge(records)
+
+    @api.model
     def _score_batch(self, company, partner_ids, policy, extras, today, templates, locale, model=None,
-                     full_run=False):
+                     full_run=False, built=None, record=None):
         writeback = self.env["arwatch.writeback"].sudo()
         # reading and planning allocate a few hundred thousand short-lived objects and no cycles:
         # with the collector paused they go by reference counting, instead of full collections
         # over Odoo's whole heap (one takes 0.12-0.16 s in the benchmark's process)
         with gc_paused():
             board, issues = self._board(company, partner_ids, today, policy, orders=extras.get("orders", False),
-                                        model=model)
+                                        model=model, built=built, record=record)
             written, state = writeback._written_state(company, partner_ids, today)
             desired = desired_state(board, written, policy, today, templates, company.name, locale)
             changes = diff(written, desired)
@@ -180,11 +205,15 @@ class ArwatchScoring(models.AbstractModel):
                 "tasks_opened": ops[Op.OPEN_TASK], "tasks_closed": ops[Op.CLOSE_TASK], "tasks_moved": moved}
 
     @api.model
-    def _board(self, company, partner_ids, today, policy, orders=False, model=None):
+    def _board(self, company, partner_ids, today, policy, orders=False, model=None, built=None, record=None):
         """The core's ``ScoreBoard`` of ``partner_ids`` as of ``today`` and the data issues;
         order volume on confirmed sale orders when ``orders``, else on invoices. With ``model``
-        (``arwatch.model.fit``), score and level are its chance; the evidence stays the indicators'."""
-        frame, issues = self._frame(company, partner_ids, today, orders)
+        (``arwatch.model.fit``), score and level are its chance; the evidence stays the indicators'.
+        ``built``: the ``(frame, issues)`` of ``partner_ids`` when read already; ``record``: the
+        company's payment record when they are some of its customers (``_read_ahead``)."""
+        frame, issues = built or self._frame(company, partner_ids, today, orders)
+        if record is not None:
+            frame = frame.with_company(record)
         board = score(frame, policy)
         if model is not None:
             board = apply_in_use(board, model, policy)

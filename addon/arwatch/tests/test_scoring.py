@@ -6,11 +6,13 @@ from odoo import Command
 from odoo.tests import tagged
 
 from arwatch.core.actions import Task
+from arwatch.core.company_record import own_record
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
 
 from ..lib import ledger_sql
 from ..lib.ledger_sql import IdArray
+from ..lib.policy import company_policy
 from ..models import arwatch_writeback
 from ..models.arwatch_writeback import _numeric_distinct
 from .common import ArwatchCommon
@@ -215,6 +217,44 @@ class TestScoring(ArwatchCommon):
         self.assertEqual(counts[2], counts[8], counts)
         self.assertLessEqual(counts[8], 30, counts)
 
+    def _scores(self, batches, full_run=True, read_ahead=True):
+        """Per customer, what ``_board`` gives it when the run scores ``batches`` (read ahead as
+        ``_score_company`` reads them; ``read_ahead=False``: each batch on its own, as before)."""
+        scoring = self.env["arwatch.scoring"]
+        policy, _ = company_policy(self.company._arwatch_policy_values())
+        frames, record = (scoring._read_ahead(self.company, batches, self.today, False, 5000, full_run)
+                          if read_ahead else (None, None))
+        out = {}
+        for k, batch in enumerate(batches):
+            board, _ = scoring._board(self.company, batch, self.today, policy,
+                                      built=frames[k] if frames else None, record=record)
+            for c in range(board.frame.n_customers):
+                reasons = tuple(r.evidence for r in board.customer(c).reasons)
+                out[int(board.frame.c_id[c])] = (round(float(board.score[c]), 9), int(board.level[c]), reasons)
+        return out
+
+    def test_scoring__a_customers_score_does_not_depend_on_the_customers_it_is_scored_with(self):
+        """The company's norms (lateness, share paid late) are the whole company's in every batch
+        (``_read_ahead``): scored in batches of one customer, or one customer alone, every
+        customer scores as in one batch; each batch on its own (as before) would not."""
+        for name, late_by, n in (("Slow Payer", 20, 3), ("Once Late", 3, 1)):
+            partner = self.env["res.partner"].create({"name": name, "is_company": True})
+            for k in range(n):
+                day = self.today - timedelta(days=150 - 30 * k)
+                self.pay(self.invoice(partner, day, 200.0 + k), day + timedelta(days=late_by))
+        self.env.flush_all()
+        ids = ledger_sql.customer_ids(self.env.cr, self.company.id)
+        whole = self._scores([ids])
+        self.assertEqual(len(whole), 4)
+        self.assertEqual(self._scores([[i] for i in ids]), whole)
+        for i in ids:
+            self.assertEqual(self._scores([[i]], full_run=False), {i: whole[i]})
+        alone = self._scores([[i] for i in ids], read_ahead=False)
+        self.assertNotEqual(alone, whole, "each customer measured against itself: the test has no norm to lose")
+        scoring = self.env["arwatch.scoring"]
+        scoring._score_company(self.company, today=self.today)
+        self.assertEqual(scoring._score_company(self.company, today=self.today, batch_size=1)["changes"], 0)
+
 
 @tagged("post_install", "-at_install")
 class TestColumnsRead(ArwatchCommon):
@@ -251,6 +291,20 @@ class TestColumnsRead(ArwatchCommon):
                 self.assertTrue(same, name)
             elif name != "extra":
                 self.assertEqual(a, b, name)
+
+    def test_columns_read__the_payment_frame_gives_the_full_reads_payment_record(self):
+        """``payment_frame`` (what settles invoices only) and ``load_frame`` give one record."""
+        invoice = self.invoice(self.good, self.today - timedelta(days=50), 120)
+        self.pay(invoice, self.today - timedelta(days=5))
+        self.env.flush_all()
+        cr = self.env.cr
+        values = self.env["arwatch.scoring"]._company_values(self.company)
+        ids = ledger_sql.customer_ids(cr, self.company.id)
+        full = own_record(ledger_sql.load_frame(cr, values, ids, self.today)[0])
+        light = own_record(ledger_sql.payment_frame(cr, values, ids, self.today))
+        self.assertGreaterEqual(len(full), 6)
+        for name in ("settled_day", "settled_late", "paid_day", "paid_late"):
+            self.assertEqual(getattr(light, name).tolist(), getattr(full, name).tolist(), name)
 
 
 @tagged("post_install", "-at_install")
