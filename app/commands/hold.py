@@ -102,7 +102,7 @@ def _checked(opened: OpenCompany, args: argparse.Namespace, action: str) -> tupl
     ledger, _ = stored_ledger(opened.store, opened.name, opened.adapter)
     if not writes_back(opened.adapter):
         raise UsageError(f"{opened.name} is scored by the Odoo add-on, which places and lifts its holds itself: "
-                         f"lift the hold in Odoo (the customer's risk, Override; collections managers)")
+                         f"lift the hold in Odoo (Lift credit hold on the customer's risk; collections managers)")
     customer_id, _ = find_customer(ledger, args.customer)
     return by, reason, ledger, customer_id
 
