@@ -11,6 +11,7 @@ import datetime as dt
 import json
 
 import pytest
+from sync_store_cases import check_hold_overrides_set_read_and_ended
 from test_sync_mass_change import first_good_sync, sync
 
 from arwatch.cli import main
@@ -18,6 +19,7 @@ from arwatch.core.actions import Override
 from arwatch.core.contract import ConfigError
 from arwatch.exit_codes import ExitCode
 from arwatch.sync.config import load_config
+from arwatch.sync.store import open_store
 from arwatch.sync.store.audit import LIFT_OP, RESTORE_OP
 
 LIFTED = "0465-DTULQ"
@@ -254,3 +256,7 @@ def test_hold_restore__ends_the_override_and_the_next_sync_places_the_hold_again
     assert hold(config, "restore", LIFTED, "--by", "Bob", "--reason", "again", day="2013-06-05") == 0
     assert "has no hold override in force on 5 Jun 2013: nothing changed" in capsys.readouterr().out
     assert [e["op"] for e in override_entries(store)] == ["lift", "restore"]
+
+
+def test_hold_lift__the_store_keeps_overrides_and_their_audit_entries_in_one_transaction(tmp_path):
+    check_hold_overrides_set_read_and_ended(open_store(tmp_path / "s.sqlite3"))
