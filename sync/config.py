@@ -8,6 +8,8 @@
     locale = "de_DE"                                # how letters, tasks, the CLI and reports write days and
                                                     # money (default en_GB; --locale overrides)
     templates = "letters/"                          # the business's own <step>.j2 (default: the built-in ones)
+    managers = ["ann", "bob"]                       # who may lift a credit hold (`arwatch hold lift`; a
+                                                    # company's own list replaces this one)
 
     [guard]                                         # limits on mass change (arwatch.sync.guard)
     max_removed_share = 0.2                         # of a collection's stored records, per run
@@ -77,6 +79,23 @@ def _known_locale(value: str | None) -> str | None:
     return None if value is None else check_locale(value)
 
 
+def _manager_names(value: Any) -> tuple[str, ...] | None:
+    """Login names, each once, none blank (compared without regard to case)."""
+    if value is None:
+        return None
+    if not isinstance(value, (list, tuple)) or not all(isinstance(name, str) for name in value):
+        raise ValueError('expected a list of login names, e.g. managers = ["ann", "bob"]')
+    names = tuple(name.strip() for name in value)
+    if any(not name for name in names):
+        raise ValueError('a manager\'s name is empty (managers = ["ann", "bob"]: their login names)')
+    seen: set[str] = set()
+    for name in names:
+        if name.casefold() in seen:
+            raise ValueError(f"manager {name!r} is listed twice")
+        seen.add(name.casefold())
+    return names
+
+
 class CompanyConfig(BaseModel):
     """One company: its source, the source's settings and a credentials reference."""
 
@@ -91,6 +110,7 @@ class CompanyConfig(BaseModel):
     locale: str | None = None  # likewise
     templates: Path | None = None  # likewise
     guard: Guard | None = None
+    managers: tuple[str, ...] | None = None  # who may lift a credit hold: replaces the top-level list
 
     @field_validator("timezone")
     @classmethod
@@ -101,6 +121,11 @@ class CompanyConfig(BaseModel):
     @classmethod
     def _locale(cls, value: str | None) -> str | None:
         return _known_locale(value)
+
+    @field_validator("managers", mode="before")
+    @classmethod
+    def _managers(cls, value: Any) -> tuple[str, ...] | None:
+        return _manager_names(value)
 
 
 class SyncConfig(BaseSettings):
@@ -117,6 +142,7 @@ class SyncConfig(BaseSettings):
     locale: str | None = None
     templates: Path | None = None
     guard: Guard = Field(default_factory=Guard)
+    managers: tuple[str, ...] | None = None  # who may lift a credit hold (`arwatch hold lift`)
     companies: dict[str, CompanyConfig] = Field(default_factory=dict)
     base_dir: Path = Path(".")
 
@@ -129,6 +155,11 @@ class SyncConfig(BaseSettings):
     @classmethod
     def _locale(cls, value: str | None) -> str | None:
         return _known_locale(value)
+
+    @field_validator("managers", mode="before")
+    @classmethod
+    def _managers(cls, value: Any) -> tuple[str, ...] | None:
+        return _manager_names(value)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
@@ -157,6 +188,13 @@ class SyncConfig(BaseSettings):
         """The folder of ``company``'s own step templates (``--templates``, else its own
         ``templates``, else the config's; None: the built-in ones)."""
         return override or self.path(company.templates or self.templates)
+
+    def managers_of(self, company: CompanyConfig) -> tuple[str, ...]:
+        """Who may lift ``company``'s credit holds: its own ``managers`` when it lists them (an
+        empty list: nobody), else the top-level ones, else nobody."""
+        if company.managers is not None:
+            return company.managers
+        return self.managers or ()
 
     def guard_for(self, company: CompanyConfig) -> Guard:
         """The company's limits on mass change: its own ``guard`` keys over the top-level ones."""

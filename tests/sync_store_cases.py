@@ -270,3 +270,34 @@ def check_stored_frame_is_the_record_paths(store: Store) -> None:
                 assert len(issues) >= (7 if company == "problems" else 0)
                 assert_frames_equal(mine, theirs)
                 assert score(mine).score.tolist() == score(theirs).score.tolist()
+
+
+def check_hold_overrides_set_read_and_ended(store: Store) -> None:
+    """A manager's override and its audit entry are written in one transaction (both or neither),
+    read back one customer at a time or in force on a day, and ended early."""
+    from arwatch.core.actions import Override
+    from arwatch.sync.store.audit import LIFT_OP, RESTORE_OP
+
+    lift = Override(customer_id="c1", release_until=T + dt.timedelta(days=10), by="ann", reason="pays Friday")
+    with pytest.raises(RuntimeError, match="stop"), store.begin() as conn:
+        store.written.set_override("acme", lift, conn)
+        store.audit.append_override(conn, "acme", LIFT_OP, lift, None, "ann", "lifted")
+        raise RuntimeError("stop")
+    assert store.written.override("acme", "c1") is None and store.audit.entries("acme") == []
+    with store.begin() as conn:
+        store.written.set_override("acme", lift, conn)
+        store.audit.append_override(conn, "acme", LIFT_OP, lift, None, "ann", "lifted")
+    store.written.set_override("other", lift)  # another company's own
+    assert store.written.override("acme", "c1") == lift and store.written.override("acme", "c2") is None
+    assert store.written.overrides("acme", T + dt.timedelta(days=10)) == (lift,)
+    assert store.written.overrides("acme", T + dt.timedelta(days=11)) == ()
+    with store.begin() as conn:
+        assert store.written.end_override("acme", "c1", conn) is True
+        store.audit.append_override(conn, "acme", RESTORE_OP, lift, lift, "bob", "ended")
+    assert store.written.end_override("acme", "c1") is False
+    assert store.written.override("acme", "c1") is None and store.written.override("other", "c1") == lift
+    entries = store.audit.entries("acme")
+    assert [(e["op"], e["actor"], e["key"], e["why"]) for e in entries] == [
+        ("lift", "ann", "override:c1", "lifted"), ("restore", "bob", "override:c1", "ended")]
+    assert json.loads(entries[0]["after"])["release_until"] == "2026-11-30" and entries[0]["before"] is None
+    assert entries[1]["after"] is None and json.loads(entries[1]["before"])["by"] == "ann"

@@ -16,6 +16,7 @@ from sync_helpers import IBM_EXCERPT, file_settings, simple_planner
 from sync_store_cases import (
     check_audit_is_append_only,
     check_closed_ladder_steps_kept_as_done,
+    check_hold_overrides_set_read_and_ended,
     check_lock,
     check_new_rows_inserted_as_they_come,
     check_snapshot_accumulates_and_deletes,
@@ -96,6 +97,10 @@ def test_postgres__migrations_are_idempotent(pg_database, pg_store):
 
 def test_postgres__audit_log_refuses_update_and_delete(pg_store):
     check_audit_is_append_only(pg_store)
+
+
+def test_postgres__hold_overrides_set_read_and_ended_with_their_audit_entries(pg_store):
+    check_hold_overrides_set_read_and_ended(pg_store)
 
 
 def test_postgres__unchanged_records_cost_no_write(pg_store):

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import backtest, connect, demo, export, init, plan, record, report, score, sync
+from . import backtest, connect, demo, export, hold, init, plan, record, report, score, sync
 
-COMMANDS = (demo, init, sync, plan, record, report, export, backtest, score, connect)
+COMMANDS = (demo, init, sync, plan, record, hold, report, export, backtest, score, connect)

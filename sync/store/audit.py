@@ -1,5 +1,6 @@
 """The append-only audit log: who, what, when and why for every flag, hold and task change, and
-for every answer written under a collector's note arwatch could not read (op ``answer``).
+for every answer written under a collector's note arwatch could not read (op ``answer``), and
+for every hold override a manager sets or ends (ops ``lift`` and ``restore``).
 
 Code only ever inserts; the migration adds triggers that refuse UPDATE and DELETE.
 """
@@ -11,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from arwatch.core.actions import Change
+from arwatch.core.actions import Change, Override
 from arwatch.core.contract import NoteAnswer
 
 from .rows import StoreTable
@@ -19,6 +20,7 @@ from .schema import audit
 from .written import insert_many, item_of
 
 ANSWER_OP = "answer"
+LIFT_OP, RESTORE_OP = "lift", "restore"  # a manager's hold override set, ended early
 
 
 class AuditLog(StoreTable):
@@ -40,6 +42,18 @@ class AuditLog(StoreTable):
             "after": item_of(change).model_dump_json() if item_of(change) else None,  # type: ignore[union-attr]
             "why": why if why is not None else change.why, "run_id": run_id, "external_id": external_id,
         } for change, external_id in entries])
+
+    def append_override(self, conn: Connection, company: str, op: str, override: Override,
+                        before: Override | None, actor: str, why: str) -> None:
+        """One entry for a manager's hold override: ``op`` ``lift`` (``override`` set, replacing
+        ``before``) or ``restore`` (``override`` ended early); who (``actor``), when, why, until
+        (the override's ``release_until``, in ``after`` or ``before``)."""
+        insert_many(conn, audit, [{
+            "company": company, "at": self.now(), "actor": actor, "op": op, "key": f"override:{override.customer_id}",
+            "customer_id": override.customer_id,
+            "before": before.model_dump_json() if before else None,
+            "after": override.model_dump_json() if op == LIFT_OP else None,
+            "why": why, "run_id": None, "external_id": None}])
 
     def append_answers(self, company: str, answers: Sequence[NoteAnswer], actor: str, run_id: str | None) -> int:
         """One entry per answer whose key the log does not hold yet (a note answered is audited

@@ -187,9 +187,35 @@ class WrittenTable(StoreTable):
         return tuple(Override(customer_id=r["customer_id"], release_until=r["release_until"], by=r["by"],
                               reason=r["reason"]) for r in rows)
 
-    def set_override(self, company: str, override: Override) -> None:
-        with self.engine.begin() as conn:
-            upsert(conn, hold_overrides, [{"company": company, "customer_id": override.customer_id,
-                                           "release_until": override.release_until, "by": override.by,
-                                           "reason": override.reason, "created_at": self.now()}],
-                   ["company", "customer_id"])
+    def override(self, company: str, customer_id: str, conn: Connection | None = None) -> Override | None:
+        """The customer's stored override, in force or not, or None."""
+        if conn is None:
+            with self.engine.connect() as own:
+                return self.override(company, customer_id, own)
+        row = conn.execute(select(hold_overrides).where(and_(hold_overrides.c.company == company,
+                                                             hold_overrides.c.customer_id == customer_id))
+                           ).mappings().first()
+        return None if row is None else Override(customer_id=row["customer_id"], release_until=row["release_until"],
+                                                 by=row["by"], reason=row["reason"])
+
+    def set_override(self, company: str, override: Override, conn: Connection | None = None) -> None:
+        """Store the customer's override (replacing any earlier one), in ``conn``'s transaction
+        when given."""
+        if conn is None:
+            with self.engine.begin() as own:
+                self.set_override(company, override, own)
+            return
+        upsert(conn, hold_overrides, [{"company": company, "customer_id": override.customer_id,
+                                       "release_until": override.release_until, "by": override.by,
+                                       "reason": override.reason, "created_at": self.now()}],
+               ["company", "customer_id"])
+
+    def end_override(self, company: str, customer_id: str, conn: Connection | None = None) -> bool:
+        """Remove the customer's override (the hold rules apply again at the next run); False when
+        there was none. The audit log keeps who lifted it and why."""
+        if conn is None:
+            with self.engine.begin() as own:
+                return self.end_override(company, customer_id, own)
+        gone = conn.execute(delete(hold_overrides).where(and_(hold_overrides.c.company == company,
+                                                              hold_overrides.c.customer_id == customer_id)))
+        return bool(gone.rowcount)
