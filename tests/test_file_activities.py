@@ -77,6 +77,24 @@ def test_file_activities__a_bad_row_is_an_issue_naming_file_row_column_and_value
     assert issues == () and [a.on for a in ledger.contact_attempts] == [dt.date(2013, 5, 2)]  # the rest loads
 
 
+def test_file_activities__a_row_with_a_field_too_many_or_too_few_is_an_issue_and_the_rest_load(tmp_path):
+    rows = f"""When,Account,Type,Notes,Amount,Invoice
+5/2/2013,{CUSTOMER},call,no answer,,
+5/3/2013,{CUSTOMER},call,reached Jo, promised 70.66,,
+5/4/2013,{CUSTOMER},call
+"""
+    pull = source(tmp_path, rows).pull(None, full=False)
+    assert [(i.source, i.record_type, i.record_id, i.field, i.message) for i in pull.issues] == [
+        ("activities.csv", "activity", "row 3", "", f"has 7 fields where the header has 6: "
+         f"'5/3/2013,{CUSTOMER},call,reached Jo, promised 70.66,,' (a cell holding the delimiter ',' must be in "
+         f"quotes, e.g. an amount like \"1,395.00\")"),
+        ("activities.csv", "activity", "row 4", "", f"has 3 fields where the header has 6: '5/4/2013,{CUSTOMER},call' "
+         f"(a field is missing)")]
+    assert pull.unidentified >= {"notes"}  # the stored notes are kept
+    ledger, issues = load_ledger(pull.records, "file")
+    assert issues == () and [a.on for a in ledger.contact_attempts] == [dt.date(2013, 5, 2)]
+
+
 def test_file_activities__the_cursor_follows_the_activities_file(tmp_path):
     src = source(tmp_path, ROWS)
     first = src.pull(None, full=False)

@@ -223,6 +223,112 @@ def test_bulk__a_spreadsheet_reads_the_same(tmp_path):
     assert assert_same(mapping.model_copy(update={"invoices": tmp_path / "inv.xlsx"}), dt.date(2026, 3, 1)) >= 10
 
 
+# rows with a field too many (an amount with a thousands separator and no quotes, a trailing
+# cell) or too few, a heading and a footer of other widths, a blank row with more fields, a quoted
+# cell over two lines, and settled dates before (I34) and on (I35) the invoice date
+MISFIT_INVOICES = BAD_INVOICES + """\
+C6,Zeta,I30,2026-01-10,2026-02-09,1,395.00,,,,
+C6,Zeta,I31,2026-01-10,2026-02-09,10,,,,,extra
+C6,Zeta,I32,2026-01-10,2026-02-09
+,,,,,,,,,,,,
+,Section heading
+C6,"Zeta
+Two",I33,2026-01-10,2026-02-09,10,,,,,
+C6,Zeta,I34,2026-01-10,2026-02-09,10,,,,2026-01-09
+C6,Zeta,I35,2026-01-10,2026-02-09,10,,,,2026-01-10
+Printed 2026-03-01
+"""
+MISFIT_PAYMENTS = BAD_PAYMENTS + "P9,2026-02-03,I1,5,C1,extra\nP10,2026-02-03\n"
+
+
+def _misfits(issues):
+    return [(i.source, i.record_type, i.record_id, i.message) for i in issues if not i.field]
+
+
+@pytest.mark.parametrize("payments", [MISFIT_PAYMENTS, None])
+def test_bulk__rows_with_a_field_too_many_or_too_few_give_the_same_problems(tmp_path, payments):
+    mapping = _bad_mapping(tmp_path, MISFIT_INVOICES, payments)
+    assert assert_same(mapping, dt.date(2026, 3, 1)) >= 15
+    rejected = Rejected()
+    records, issues, _ = read_mapped(mapping, "co", rejected)
+    fix = "(a cell holding the delimiter ',' must be in quotes, e.g. an amount like \"1,395.00\")"
+    expected = [
+        ("inv.csv", "invoice", "row 22", f"has 11 fields where the header has 10: "
+                                         f"'C6,Zeta,I30,2026-01-10,2026-02-09,1,395.00,,,,' {fix}"),
+        ("inv.csv", "invoice", "row 23", f"has 11 fields where the header has 10: "
+                                         f"'C6,Zeta,I31,2026-01-10,2026-02-09,10,,,,,extra' {fix}"),
+        ("inv.csv", "invoice", "row 24", "has 5 fields where the header has 10: "
+                                         "'C6,Zeta,I32,2026-01-10,2026-02-09' (a field is missing)"),
+        ("inv.csv", "invoice", "row 27", f"has 11 fields where the header has 10: "
+                                         f"'C6,\"Zeta\\nTwo\",I33,2026-01-10,2026-02-09,10,,,,,' {fix}"),
+        ("inv.csv", "invoice", "row 30", "has 1 fields where the header has 10: 'Printed 2026-03-01' "
+                                         "(a field is missing)"),
+    ]
+    if payments is not None:
+        expected += [("pay.csv", "payment", "row 12", f"has 6 fields where the header has 5: "
+                                                      f"'P9,2026-02-03,I1,5,C1,extra' {fix}"),
+                     ("pay.csv", "payment", "row 13", "has 2 fields where the header has 5: 'P10,2026-02-03' "
+                                                      "(a field is missing)")]
+    assert _misfits(issues) == expected  # the blank row and the heading (no invoice, no customer) are skipped
+    kept = {inv["id"] for inv in records["invoices"]}
+    assert not kept & {"I30", "I31", "I32", "I33"} and "I35" in kept
+    assert {"invoices", "customers"} <= rejected.unidentified  # a misfit row may be any invoice and customer
+    if payments is None:  # the settled dates are read
+        assert "I34" not in kept
+        (early,) = [i for i in issues if i.record_id == "row 28"]  # row 27 is on two lines: one row
+        assert (early.field, early.message) == ("Settled", "column 'Settled' (I34) '2026-01-09' (2026-01-09) is "
+                                                "before the invoice date 2026-01-10: an invoice cannot be settled "
+                                                "before it was issued")
+        assert "payments" in rejected.unidentified
+    else:
+        assert {"payments"} <= rejected.unidentified and "P9" not in {p["id"] for p in records["payments"]}
+
+
+def test_bulk__misfit_rows_are_left_out_of_the_guessed_formats(tmp_path):
+    text = MISFIT_INVOICES.replace("2026-01-10,2026-02-09,1,395.00", "2026-01-10,1,395.00,2026-02-09")
+    mapping = _bad_mapping(tmp_path, text, None, date_format="auto", number_format="auto")
+    assert assert_same(mapping) >= 10
+    _, issues, notes = read_mapped(mapping, "co")
+    assert "row 22" in {i.record_id for i in issues}
+    (tmp_path / "whole").mkdir()
+    whole = _bad_mapping(tmp_path / "whole", BAD_INVOICES, None, date_format="auto", number_format="auto")
+    assert notes == read_mapped(whole, "co")[2]  # the same formats guessed, from the same cells
+
+
+@pytest.mark.parametrize("cut, problem", [
+    ("C6,Zeta,I40,2026-01-1", "row 22 has 4 of 10 fields and the file does not end with a line ending"),
+    ('C6,Zeta,I40,2026-01-10,2026-02-09,"1,2', "row 22 has a quoted cell that is not closed before the end of "
+                                               "the file"),
+    ('C6,Zeta,I40,2026-01-10,2026-02-09,"1,2\n', "row 22 has a quoted cell that is not closed before the end of "
+                                                 "the file"),
+    # every field there, the last one open: pyarrow reads it without a word
+    ('C6,Zeta,I40,2026-01-10,2026-02-09,1,,,,"2026-0', "row 22 has a quoted cell that is not closed before the end "
+                                                      "of the file"),
+    ('C6,Zeta,I40,2026-01-10,2026-02-09,1,,,,"20""26\r\n', "row 22 has a quoted cell that is not closed before "
+                                                           "the end of the file"),
+])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "cp1252"])
+def test_bulk__an_export_cut_short_fails_the_same_naming_file_and_row(tmp_path, cut, problem, encoding):
+    mapping = _bad_mapping(tmp_path, BAD_INVOICES, None, encoding="auto")
+    mapping.invoices.write_bytes((BAD_INVOICES.replace("\u0661\u0662", "12") + cut).encode(encoding))
+    error = ("error", f"inv.csv: {problem}: the export looks cut short; nothing was changed")
+    assert _both(mapping) == [error, error]
+    payments = _bad_mapping(tmp_path, BAD_INVOICES, BAD_PAYMENTS + cut.replace("C6,Zeta,I40", "P9"))
+    expected = ("error", f"pay.csv: {problem.replace('row 22', 'row 12').replace('4 of 10', '2 of 5')}: the export "
+                         f"looks cut short; nothing was changed")
+    if cut.count(",") < 9:  # the payments file has 5 fields: the longer cuts are rows with more
+        assert _both(payments) == [expected, expected]
+
+
+def test_bulk__a_whole_file_without_a_last_line_ending_is_read_by_pyarrow(tmp_path):
+    mapping = _bad_mapping(tmp_path, BAD_INVOICES.rstrip("\n") + '"2026-""02-01"', None)  # its last cell quoted
+    table = open_table(mapping.invoices, "utf-8", ",")
+    columns = mapping.columns.mapped()
+    found, expected = read_columns(table, columns), from_rows(table.rows(columns), columns)
+    assert found.arrays and (found.numbers, found.cells) == (expected.numbers, expected.cells)
+    assert_same(mapping, dt.date(2026, 3, 1))
+
+
 def test_bulk__a_file_not_in_its_encoding_fails_the_same(tmp_path):
     mapping = _bad_mapping(tmp_path, BAD_INVOICES, None, encoding="utf-8")
     good = "".join(f"C7,Eta,J{i},2026-01-05,2026-02-04,1.00,,,,\n" for i in range(3000))
@@ -253,7 +359,7 @@ def test_read_columns__pyarrow_reads_the_cells_and_row_numbers_the_row_reader_re
         assert str(raised.value) == str(error)
         return
     found = read_columns(table, columns)
-    assert (found.numbers, found.cells) == (expected.numbers, expected.cells)
+    assert (found.numbers, found.cells, found.misfits) == (expected.numbers, expected.cells, expected.misfits)
 
 
 def _big_export(tmp_path: Path, n: int = 3000) -> FileMapping:

@@ -197,6 +197,20 @@ def test_file_source__an_orders_file_gives_sale_orders_and_names_bad_rows(tmp_pa
     assert len(source.pull(pull.cursor, full=False).records["orders"]) == 4
 
 
+def test_file_source__an_orders_row_with_a_field_too_many_is_an_issue_and_keeps_the_stored_orders(tmp_path):
+    orders = tmp_path / "orders.csv"
+    orders.write_text("Order,customerID,Name,Ordered,Total,Status\n"
+                      "S1,0465-DTULQ,,9/1/2012,120.50,Confirmed\n"
+                      "S2,0465-DTULQ,,9/5/2012,1,080.00,\n")
+    pull = _source(tmp_path, IBM_EXCERPT, orders=str(orders), order_columns=ORDER_COLUMNS).pull(None, full=False)
+    assert [(i.source, i.record_type, i.record_id, i.field, i.message) for i in pull.issues] == [
+        ("orders.csv", "order", "row 3", "", "has 7 fields where the header has 6: '"
+         "S2,0465-DTULQ,,9/5/2012,1,080.00,' (a cell holding the delimiter ',' must be in quotes, e.g. an amount "
+         "like \"1,395.00\")")]
+    assert [o["number"] for o in pull.records["orders"]] == ["S1"]
+    assert {"orders", "customers"} <= pull.unidentified  # it could be any order: none stored is removed
+
+
 def test_file_source__an_orders_file_needs_its_columns(tmp_path):
     with pytest.raises(ValueError, match="order_columns: an orders file needs its column mapping"):
         FileMapping.model_validate(file_settings(IBM_EXCERPT, orders="orders.csv"))
@@ -215,7 +229,7 @@ def _rewrite(path, row, column, value):
 def test_file_source__rejected_rows_name_their_records_so_a_complete_export_keeps_them(tmp_path):
     export = tmp_path / "export.csv"
     shutil.copy(IBM_EXCERPT, export)
-    _rewrite(export, 8, "InvoiceAmount", "12,x")
+    _rewrite(export, 8, "InvoiceAmount", '"12,x"')  # quoted: one cell (unquoted, the row has a field too many)
     _rewrite(export, 9, "invoiceNumber", "")
     pull = _source(tmp_path, export).pull(None, full=False)
     row8, row9 = (line.split(",") for line in IBM_EXCERPT.read_text().splitlines()[7:9])

@@ -20,9 +20,9 @@ from typing import Any
 from arwatch.core.issues import Issue
 from arwatch.core.notes import EXPECTED, KINDS, NoteProblem, parse_line
 
-from .convert import Formats, Rejected, _BadCell, _Cells, _issue, _noted
+from .convert import Formats, Rejected, _BadCell, _Cells, _issue, _misfit, _noted
 from .mapping import FileMapping
-from .reader import Row
+from .reader import MISFIT, Row
 
 _ALIASES = {"resolve": "resolved", "note": "call"}
 
@@ -61,6 +61,10 @@ def convert_activities(rows: Iterable[tuple[int, Row]], mapping: FileMapping, so
     issues: list[Issue] = []
     seen: dict[str, int] = {}
     for number, row in rows:
+        if MISFIT in row:  # more or fewer fields than the header: which cell is which is unknown
+            issues.append(_misfit(source, "activity", number, row[MISFIT]))
+            rejected.add("notes", "")
+            continue
         cells = _Cells(row, formats, columns)
         try:
             day, customer = cells.date("date"), cells.text("customer_id")

@@ -4,8 +4,8 @@ Each mapped column is read once (``columns.py``) and parsed through its distinct
 export repeats a few thousand dates and a few hundred thousand amounts over a million rows, so
 a date is parsed, an amount read (``numbers.parse_amount``) and the texts made of it (a total,
 a kind) once per distinct cell, and the rows share them. The checks of a row (every required
-cell there and readable, due not before issue, paid and open amounts that fit) are then plain
-comparisons of those columns. A row that passes them all goes straight into
+cell there and readable, due and settled not before issue, paid and open amounts that fit, the
+header's field count) are then plain comparisons of those columns. A row that passes them all goes straight into
 the records; a row that fails any is converted again by the row-at-a-time code of
 ``convert.py``, which finds its first bad cell and writes its problem: so the problems (file,
 row, column, value, message), the records and the rejected ids are exactly those of
@@ -151,6 +151,8 @@ def bulk_invoices(cols: Columns, mapping: FileMapping, source: str, settled_paym
     formats = book.formats
     ids, customer_ids = cols.texts("invoice_number"), cols.texts("customer_id")
     issued, due = dates(cols, "invoice_date", formats), dates(cols, "due_date", formats)
+    for i in cols.misfits:  # a row with more or fewer fields than the header: the book rejects it
+        issued[i] = BAD
     settled = dates(cols, "settled_date", formats)
     read = read_amounts(cols, "amount", formats)
     amount = read.values
@@ -173,6 +175,7 @@ def bulk_invoices(cols: Columns, mapping: FileMapping, source: str, settled_paym
             continue  # a report's heading or totals line, as convert_invoices skips it
         if not (invoice_id and customer_id and type(issue_day) is date and type(due_day) is date
                 and due_day >= issue_day and type(value) is decimal and settled_day is not BAD
+                and (settled_day is None or settled_day >= issue_day)
                 and (not with_paid or _fits(value, paid[i], still_open[i]))):
             book.row(number, cols.row(i))
             continue
@@ -233,6 +236,8 @@ def bulk_payments(cols: Columns, mapping: FileMapping, source: str, invoices: di
     formats = book.formats
     ids, invoice_ids = cols.texts("payment_id"), cols.texts("invoice_number")
     days = dates(cols, "payment_date", formats)
+    for i in cols.misfits:  # a row with more or fewer fields than the header: the book rejects it
+        days[i] = BAD
     read = read_amounts(cols, "amount", formats)
     amount = read.values
     customer_ids, payer_accounts = cols.texts("customer_id"), cols.texts("payer_account")

@@ -4,19 +4,21 @@ A CSV file is read by pyarrow's CSV reader (multi-threaded C++, every cell as te
 encoding ``open_table`` decided), then each mapped column becomes one Python list of its cells.
 The reader of ``reader.py`` (Python's ``csv`` module, a row at a time) stays the reference: a
 file pyarrow does not read exactly as it would (title lines above the header, a row with more
-or fewer cells than the header, bytes the encoding does not decode, a NUL byte) is read by it
-instead and turned into columns, so both give the same cells, row numbers and errors. A
-spreadsheet is read row by row by openpyxl (it has no columnar reader) and turned into columns.
+or fewer cells than the header, bytes the encoding does not decode, a NUL byte, a quoted cell
+still open at the end of the file) is read by it instead and turned into columns, so both give
+the same cells, row numbers, misfit rows and errors. A spreadsheet is read row by row by
+openpyxl (it has no columnar reader) and turned into columns.
 """
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .reader import Row, Table, as_text
+from .reader import MISFIT, Row, Table, as_text
 
 _DEFINITELY_NOT_BLANK = "[0-9A-Za-z]"  # a cell with one of these is not blank (the rest is checked in Python)
 # Python's whitespace (``str.isspace``: what ``str.strip`` takes off) as an RE2 class, and a cell
@@ -36,19 +38,25 @@ class Columns:
         dates for a spreadsheet).
       all_text: every cell is a ``str`` (a CSV file).
       arrays: field -> the same cells as a pyarrow array, when pyarrow read the file.
+      misfits: index -> what is wrong with the row, of each row whose field count is not the
+        header's (``reader.MISFIT``): its cells may belong to other columns.
     """
 
     numbers: list[int]
     cells: dict[str, list[Any]]
     all_text: bool
     arrays: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
+    misfits: dict[int, str] = dataclasses.field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.numbers)
 
     def row(self, i: int) -> Row:
         """Row ``i`` as the row reader gives it (field -> cell)."""
-        return {field: cells[i] for field, cells in self.cells.items()}
+        row = {field: cells[i] for field, cells in self.cells.items()}
+        if i in self.misfits:
+            row[MISFIT] = self.misfits[i]
+        return row
 
     def texts(self, field: str) -> list[str]:
         """The stripped text of every cell of ``field`` (``as_text``); "" for an unmapped field."""
@@ -80,10 +88,13 @@ class Columns:
         (not the dates and numbers a spreadsheet stores as such), where it is first and how
         many cells of the field have it: what a format is guessed from."""
         found: dict[str, list[tuple[str, str, int]]] = {}
+        misfits = {self.numbers[i] for i in self.misfits}  # their cells may belong to other columns
         for field, column in columns.items():
             counts: dict[str, int] = {}
             where: dict[str, int] = {}
             for number, value in zip(self.numbers, self.cells[field], strict=True):
+                if misfits and number in misfits:
+                    continue
                 if isinstance(value, str):
                     text = value.strip()
                     if text:
@@ -99,13 +110,16 @@ def from_rows(rows: Iterable[tuple[int, Row]], fields: Iterable[str]) -> Columns
     """Columns of the rows the row reader yields."""
     numbers: list[int] = []
     cells: dict[str, list[Any]] = {field: [] for field in fields}
+    misfits: dict[int, str] = {}
     lists = list(cells.items())
     for number, row in rows:
+        if MISFIT in row:
+            misfits[len(numbers)] = row[MISFIT]
         numbers.append(number)
         for field, column in lists:
             column.append(row[field])
     every = all(type(v) is str for column in cells.values() for v in column)
-    return Columns(numbers, cells, every)
+    return Columns(numbers, cells, every, misfits=misfits)
 
 
 def read_columns(table: Table, columns: dict[str, str]) -> Columns:
@@ -151,6 +165,8 @@ def _arrow_columns(table: Table, index: dict[str, int]) -> Columns | None:
     cols = [data.column(i) for i in range(width)]
     if any(pc.any(pc.match_substring(col, "\x00")).as_py() for col in cols):
         return None
+    if data.num_rows and _open_at_end(table, cols[-1][-1].as_py()):
+        return None  # the row reader says the export was cut short
     sure = pc.match_substring_regex(cols[0], _DEFINITELY_NOT_BLANK)
     for col in cols[1:]:
         sure = pc.or_(sure, pc.match_substring_regex(col, _DEFINITELY_NOT_BLANK))
@@ -166,6 +182,39 @@ def _arrow_columns(table: Table, index: dict[str, int]) -> Columns | None:
     taken = None if every else pa.array(rows)
     arrays = {field: cols[i] if taken is None else cols[i].take(taken) for field, i in index.items()}
     return Columns(numbers, {field: _pylist(array) for field, array in arrays.items()}, True, arrays)
+
+
+def _open_at_end(table: Table, last: str) -> bool:
+    """Whether the file may end inside a quoted cell, which pyarrow reads as ``last`` (the last
+    row's last cell; an open cell before it would leave that row short of fields): the file then
+    ends with a delimiter or line break, a quote and the cell (its quotes doubled), with no
+    closing quote. True when the end of the file cannot be decoded on its own."""
+    assert table.encoding is not None
+    cell = '"' + last.replace('"', '""')
+    tail = _tail(table, 4 * len(cell) + 64)
+    return tail is None or any(tail.endswith(before + cell) for before in (table.delimiter or ",", "\n", "\r"))
+
+
+def _tail(table: Table, size: int) -> str | None:
+    """The text of about the last ``size`` bytes of the file (its first characters may be cut);
+    None for a codec whose text cannot be read from the middle of the file."""
+    assert table.encoding is not None
+    codec = codecs.lookup(table.encoding.codec).name
+    unit = 4 if codec.startswith("utf-32") else 2 if codec.startswith("utf-16") else 1
+    if codec.startswith(("iso2022", "utf-7", "hz")):
+        return None  # stateful: the bytes before say how the rest reads
+    with table.path.open("rb") as handle:
+        head = handle.read(4)
+        end = handle.seek(0, 2)
+        start = max(0, end - size)
+        handle.seek(start - start % unit)
+        data = handle.read()
+    if codec in ("utf-16", "utf-32"):  # the byte order of the mark at the start (little-endian without one)
+        big = head.startswith(codecs.BOM_UTF32_BE if unit == 4 else codecs.BOM_UTF16_BE)
+        codec += "-be" if big else "-le"
+    elif codec == "utf-8-sig":
+        codec = "utf-8"
+    return data.decode(codec, errors="replace")
 
 
 def hand_back() -> None:

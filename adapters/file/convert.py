@@ -7,6 +7,11 @@ allocations). ``netting.net`` then applies credit notes and payments to the invo
 orders table, when given, supplies sale orders (and the customers not invoiced yet). The
 records a rejected row stands for are noted in a ``Rejected`` (so that a complete export does
 not drop their stored version).
+
+A row with more or fewer fields than the header (``reader.MISFIT``) is rejected whole: which
+cell went where is unknown, so its id is not read from it and the stored records of its kind
+all stay (``Rejected.unidentified``). In an invoices file, one whose invoice number and customer
+cells are both empty is skipped as a report's heading or totals line, as such rows are.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from . import numbers
 from .dates import parse_date
 from .mapping import FileMapping
 from .netting import Paid
-from .reader import Row, as_text
+from .reader import MISFIT, Row, as_text
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,11 @@ def _issue(source: str, record_type: str, number: int, columns: dict[str, str], 
                  message=f"column {column!r}{where} {bad.message}")
 
 
+def _misfit(source: str, record_type: str, number: int, problem: str) -> Issue:
+    """The problem of a row whose field count is not the header's (the record as a whole)."""
+    return Issue(source=source, record_type=record_type, record_id=f"row {number}", field="", message=problem)
+
+
 def _paid(cells: _Cells, amount: Decimal) -> Decimal | None:
     """What the row says was paid (a paid or an open amount column), None when it does not say."""
     paid, still_open = cells.amount("paid_amount", required=False), cells.amount("open_amount", required=False)
@@ -175,7 +185,11 @@ def _invoice(cells: _Cells, mapping: FileMapping,
                "disputed": cells.text("disputed", False).lower() in mapping.disputed_values}
     if cells.text("delivery", False):
         invoice["delivery"] = cells.text("delivery", False)
-    return customer, invoice, cells.date("settled_date", required=False), paid
+    settled = cells.date("settled_date", required=False)
+    if settled is not None and settled < issue_date:  # type: ignore[operator]
+        raise _BadCell("settled_date", f"{cells.text('settled_date')!r} ({settled}) is before the invoice date "
+                                       f"{issue_date}: an invoice cannot be settled before it was issued")
+    return customer, invoice, settled, paid
 
 
 def _terms(customer_ids: list[str], gaps: list[int]) -> dict[str, int]:
@@ -211,6 +225,13 @@ class InvoiceBook:
         """One row, checked and converted cell by cell."""
         if not as_text(row.get("invoice_number")) and not as_text(row.get("customer_id")):
             return  # a report's heading or totals line (QuickBooks' "Total for ..."), not an invoice
+        if MISFIT in row:
+            self.issues.append(_misfit(self.source, "invoice", number, row[MISFIT]))
+            self.rejected.add("invoices", "")  # its cells may be other columns': it may be any invoice
+            self.rejected.add("customers", "")
+            if self.settled_payments:
+                self.rejected.add("payments", "")
+            return
         invoice_id, customer_id = as_text(row.get("invoice_number")), as_text(row.get("customer_id"))
         try:
             customer, invoice, settled, paid = _invoice(_Cells(row, self.formats, self.columns), self.mapping)
@@ -295,6 +316,10 @@ class PaymentBook:
 
     def row(self, number: int, row: Row) -> None:
         """One row, checked and converted cell by cell."""
+        if MISFIT in row:
+            self.issues.append(_misfit(self.source, "payment", number, row[MISFIT]))
+            self.rejected.add("payments", "")  # its cells may be other columns': it may be any payment
+            return
         cells = _Cells(row, self.formats, self.columns)
         try:
             pid, date, amount = cells.text("payment_id"), cells.date("payment_date"), cells.money("amount")
@@ -352,6 +377,11 @@ def convert_orders(rows: Iterable[tuple[int, Row]], mapping: FileMapping, source
     new_customers: dict[str, dict[str, Any]] = {}
     issues: list[Issue] = []
     for number, row in rows:
+        if MISFIT in row:
+            issues.append(_misfit(source, "order", number, row[MISFIT]))
+            rejected.add("orders", "")  # its cells may be other columns': it may be any order
+            rejected.add("customers", "")
+            continue
         cells = _Cells(row, formats, columns)
         try:
             order_number, date, amount = cells.text("order_number"), cells.date("order_date"), cells.money("amount")

@@ -3,7 +3,14 @@
 ``open_table`` decides how a file is read (encoding and delimiter, set or detected) and reads
 its header; ``Table.rows`` yields the mapped cells of each row. Every problem with the file as
 a whole is a ``MappingError`` naming it: no such file, empty, an encoding that does not read
-it (with the row), a mapped column it does not have (with the columns it has).
+it (with the row), a mapped column it does not have (with the columns it has), an export cut
+short (its last row has fewer fields than the header and no line ending follows it, or a quoted
+cell is still open at the end of the file: ``truncated``).
+
+A CSV row with more or fewer fields than the header (an amount like 1,395.00 written without
+quotes, a delimiter missing) cannot be read cell by cell: which cell went where is unknown. It
+is yielded with the problem under the key ``MISFIT``, for the converters to reject it as a bad
+row (``convert.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import datetime as dt
 import difflib
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +30,12 @@ from .mapping import MappingError
 Row = dict[str, Any]  # mapped field -> cell value (str, or date/number from XLSX)
 DELIMITERS = (",", ";", "\t", "|")
 _SHOWN = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
+# a line read after the file's last one: parsed as a row of its own when the file ends outside
+# quotes, taken into the last cell when a quoted cell is still open there (private-use characters,
+# no delimiter nor quote: no export has it)
+_END = "\ue000arwatch: end of file\ue000"
+MISFIT = "\x00misfit"  # in a Row whose field count is not the header's: what is wrong with it
+_SHORTENED = 100  # a misfit row's text is shown up to this many characters
 
 
 def is_spreadsheet(path: Path) -> bool:
@@ -51,6 +65,8 @@ class Table:
       header: the column names of its header row, stripped ([] for an empty file).
       header_row: the header's row number: the first row with two values or more (a report's
         title lines above it are skipped).
+      width: the fields of the header row as read, empty trailing ones included: what every
+        row of a CSV file has (0 for a spreadsheet, whose rows are not checked).
     """
 
     path: Path
@@ -59,6 +75,7 @@ class Table:
     sheet: str | None
     header: tuple[str, ...]
     header_row: int = 1
+    width: int = 0
 
     @property
     def name(self) -> str:
@@ -71,8 +88,13 @@ class Table:
         line = 0
         try:
             with self.path.open(newline="", encoding=self.encoding.codec) as handle:
-                for values in csv.reader(handle, delimiter=self.delimiter or ","):
+                for values in csv.reader(chain(handle, (_END,)), delimiter=self.delimiter or ","):
                     line += 1
+                    if values and values[-1].endswith(_END):
+                        if len(values) > 1 or values[0] != _END:  # taken into a quoted cell left open
+                            raise MappingError(truncated(self.name, line, "has a quoted cell that is not closed "
+                                                                          "before the end of the file"))
+                        return
                     yield values
         except UnicodeDecodeError as error:
             raise MappingError(f"{self.name}: row {line + 1} is not {self.encoding.codec} (byte "
@@ -105,24 +127,67 @@ class Table:
 
     def _rows(self, index: dict[str, int]) -> Iterator[tuple[int, Row]]:
         width = len(self.header)
+        fields = self.width if self.encoding is not None else 0  # a CSV row must have them all
         rows = self._raw()
+        short: tuple[int, Row, int] | None = None  # a row with fewer fields, until a next row shows it is not the last
         try:
             for _ in range(self.header_row):
                 next(rows, None)
             for number, values in enumerate(rows, start=self.header_row + 1):
+                if short is not None:
+                    yield short[:2]
+                    short = None
                 if not any(str(v).strip() for v in values):
+                    continue
+                if fields and len(values) != fields:
+                    row = self._misfit(values, index, fields)
+                    if len(values) < fields:
+                        short = (number, row, len(values))
+                    else:
+                        yield number, row
                     continue
                 if len(values) < width:
                     values = list(values) + [""] * (width - len(values))
                 yield number, {field: values[i] for field, i in index.items()}
+            if short is not None:
+                if not self._ends_with_line_break():
+                    raise MappingError(truncated(self.name, short[0], f"has {short[2]} of {fields} fields and the "
+                                                                      f"file does not end with a line ending"))
+                yield short[:2]
         finally:
             rows.close()
+
+    def _misfit(self, values: list[Any], index: dict[str, int], fields: int) -> Row:
+        """The cells of a row whose field count is not the header's, as their positions give them
+        (they may belong to other columns), and what is wrong with it under ``MISFIT``."""
+        row: Row = {field: values[i] if i < len(values) else "" for field, i in index.items()}
+        delimiter = self.delimiter or ","
+        text = delimiter.join('"' + v.replace('"', '""') + '"' if any(c in v for c in (delimiter, '"', "\n", "\r"))
+                              else v for v in map(str, values))
+        if len(text) > _SHORTENED:
+            text = text[:_SHORTENED - 3] + "..."
+        why = (f"a cell holding the delimiter {_SHOWN.get(delimiter, repr(delimiter))} must be in quotes, "
+               f"e.g. an amount like \"1,395.00\"" if len(values) > fields else "a field is missing")
+        row[MISFIT] = f"has {len(values)} fields where the header has {fields}: {text!r} ({why})"
+        return row
+
+    def _ends_with_line_break(self) -> bool:
+        """Whether the file's last character is a line break (read again: only for a last row
+        with fewer fields than the header)."""
+        assert self.encoding is not None
+        last = ""
+        with self.path.open(newline="", encoding=self.encoding.codec) as handle:
+            for block in iter(lambda: handle.read(1 << 20), ""):
+                last = block[-1]
+        return last in ("\n", "\r")
 
     def texts(self, columns: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
         """field -> ("row N, column 'C'", text) of its non-empty text cells (not the dates and
         numbers a spreadsheet stores as such): what a format is guessed from."""
         found: dict[str, list[tuple[str, str]]] = {field: [] for field in columns}
         for number, row in self.rows(columns):
+            if MISFIT in row:
+                continue  # its cells may belong to other columns
             for field, value in row.items():
                 if isinstance(value, str) and value.strip():
                     found[field].append((f"row {number}, column {columns[field]!r}", value.strip()))
@@ -152,6 +217,11 @@ class Table:
             if sample:
                 how += f", e.g. {sample} (if that reads wrong, set encoding in the settings)"
         return how + f", delimiter {_SHOWN.get(self.delimiter or ',', repr(self.delimiter))}"
+
+
+def truncated(name: str, row: int, what: str) -> str:
+    """The error of an export cut short: nothing of it is used."""
+    return f"{name}: row {row} {what}: the export looks cut short; nothing was changed"
 
 
 def missing_columns(name: str, missing: list[tuple[str, str]], header: tuple[str, ...] | list[str]) -> str:
@@ -208,7 +278,8 @@ def open_table(path: Path, encoding: str = "auto", delimiter: str = "auto", shee
     header = tuple(str(h).strip().lstrip("\ufeff").strip() for h in first)
     while header and not header[-1]:
         header = header[:-1]
-    return Table(table.path, table.encoding, table.delimiter, table.sheet, header, number)
+    return Table(table.path, table.encoding, table.delimiter, table.sheet, header, number,
+                 len(first) if table.encoding is not None else 0)
 
 
 def _header_of(table: Table, search: int = 30) -> tuple[int, list[Any]]:
