@@ -31,6 +31,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 
 from arwatch.core.clock import Now
 
+from ..redaction import Secret, redact
 from .errors import (
     QBOError,
     Reauthenticate,
@@ -43,7 +44,7 @@ from .errors import (
     error_from_fault,
 )
 from .limits import CompanyLimits, limits_for
-from .tokens import Secret, Tokens, TokenStore, no_clock, redact
+from .tokens import Tokens, TokenStore, no_clock
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .tokens import redact
+from ..redaction import redact
 
 
 class QBOError(Exception):
