@@ -36,8 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    before = set(logging.getLogger().handlers)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if not args.debug:  # a logged error is one line (the sync engine logs a bug's traceback): --debug shows it
+        for handler in set(logging.getLogger().handlers) - before:
+            handler.setFormatter(_OneLine("%(levelname)s %(name)s: %(message)s"))
     try:
         return int(args.run(args))
     except UsageError as error:
@@ -54,6 +58,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - a bug: one line, the traceback with --debug
         return _failed(args, f"unexpected error ({type(error).__name__}: {error}); this is a bug in arwatch: "
                              f"run the command again with --debug to see where", ExitCode.FAILED)
+
+
+class _OneLine(logging.Formatter):
+    """Log lines without the traceback of the exception they carry (``--debug`` keeps it)."""
+
+    def formatException(self, ei) -> str:  # noqa: N802 - logging's name
+        return ""
+
+    def formatStack(self, stack_info: str) -> str:  # noqa: N802 - logging's name
+        return ""
+
+    def format(self, record: logging.LogRecord) -> str:
+        cached, record.exc_text = record.exc_text, None  # a traceback another handler cached
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
 
 
 def _failed(args: argparse.Namespace, message: str, code: int) -> int:
