@@ -13,6 +13,7 @@ from arwatch.core.contract import ConfigError, MassChange, SourceUnreachable, Sy
 from . import __version__
 from .commands import COMMANDS
 from .exit_codes import ExitCode, UsageError
+from .files import private_umask
 
 # errors of the sync stack that reach the command line: printed as one line, with their exit code
 _CODES = ((ConfigError, ExitCode.CONFIG_ERROR), (SourceUnreachable, ExitCode.SOURCE_UNREACHABLE),
@@ -43,7 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for handler in set(logging.getLogger().handlers) - before:
             handler.setFormatter(_OneLine("%(levelname)s %(name)s: %(message)s"))
     try:
-        return int(args.run(args))
+        with private_umask():  # every file a command writes is its user's only (arwatch.files)
+            return int(args.run(args))
     except UsageError as error:
         return _failed(args, str(error), error.code)
     except SyncError as error:
