@@ -37,7 +37,12 @@ def private_umask() -> Iterator[None]:
 @contextmanager
 def open_private(path: Path, mode: str = "w", **options: object) -> Iterator[IO]:
     """``open(path, mode)`` on a new 0600 file that replaces ``path`` when the block ends well
-    (nothing is left half-written; on an error the old file stays)."""
+    (nothing is left half-written; on an error the old file stays). A ``path`` that is not a
+    regular file (``/dev/stdout``, a pipe, a symbolic link) is written through, as it is."""
+    if os.path.lexists(path) and (path.is_symlink() or not path.is_file()):
+        with open(path, mode, **options) as through:
+            yield through
+        return
     private_folder(path.parent.resolve())
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -147,3 +147,16 @@ def test_outputs__outbox_exports_and_reports_are_private(tmp_path, usual_umask, 
     for folder in ("reports", "reports/2013", "csv"):
         assert mode_of(tmp_path / folder) == 0o700, folder
     assert mode_of(tmp_path / "reports" / "2013" / "acme.html") == 0o600
+
+
+def test_outputs__a_symbolic_link_is_written_through(tmp_path, usual_umask):
+    """(as ``--out /dev/stdout`` is: a link to the process's output, written, never replaced)"""
+    from arwatch.files import write_private
+
+    target = tmp_path / "shared.html"
+    target.write_text("old")
+    os.chmod(target, 0o640)
+    link = tmp_path / "latest.html"
+    link.symlink_to(target)
+    write_private(link, "<p>new</p>")  # the link stays a link, its file keeps the mode its owner chose
+    assert link.is_symlink() and target.read_text() == "<p>new</p>" and mode_of(target) == 0o640
