@@ -26,6 +26,7 @@ from arwatch.sync.clock import run_clock
 from arwatch.sync.config import load_config
 
 from .commands.sync import sync_company
+from .files import private_umask
 
 BROKER = os.environ.get("ARWATCH_CELERY_BROKER", "redis://127.0.0.1:6379/0")
 
@@ -50,7 +51,8 @@ def sync_company_task(company: str, config: str | None = None, state: str | None
     args = argparse.Namespace(as_of=day, full=full, dry_run=dry_run, allow_mass_change=allow_mass_change,
                               policy=Path(policy) if policy else None,
                               templates=Path(templates) if templates else None, locale=locale)
-    summary, notes = sync_company(company, config_path, state, args, clock)
+    with private_umask():  # its outbox and state files are its user's only, as with `arwatch sync`
+        summary, notes = sync_company(company, config_path, state, args, clock)
     line = summary.line(loaded.locale_of(loaded.company(company), locale))
     return {"summary": summary.model_dump(mode="json", exclude={"changes"}), "line": line,
             "notes": list(notes)}

@@ -13,6 +13,7 @@ from arwatch.core.contract import ConfigError, MassChange, SourceUnreachable, Sy
 from . import __version__
 from .commands import COMMANDS
 from .exit_codes import ExitCode, UsageError
+from .files import private_umask
 
 # errors of the sync stack that reach the command line: printed as one line, with their exit code
 _CODES = ((ConfigError, ExitCode.CONFIG_ERROR), (SourceUnreachable, ExitCode.SOURCE_UNREACHABLE),
@@ -36,10 +37,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    before = set(logging.getLogger().handlers)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if not args.debug:  # a logged error is one line (the sync engine logs a bug's traceback): --debug shows it
+        for handler in set(logging.getLogger().handlers) - before:
+            handler.setFormatter(_OneLine("%(levelname)s %(name)s: %(message)s"))
     try:
-        return int(args.run(args))
+        with private_umask():  # every file a command writes is its user's only (arwatch.files)
+            return int(args.run(args))
     except UsageError as error:
         return _failed(args, str(error), error.code)
     except SyncError as error:
@@ -54,6 +60,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - a bug: one line, the traceback with --debug
         return _failed(args, f"unexpected error ({type(error).__name__}: {error}); this is a bug in arwatch: "
                              f"run the command again with --debug to see where", ExitCode.FAILED)
+
+
+class _OneLine(logging.Formatter):
+    """Log lines without the traceback of the exception they carry (``--debug`` keeps it)."""
+
+    def formatException(self, ei) -> str:  # noqa: N802 - logging's name
+        return ""
+
+    def formatStack(self, stack_info: str) -> str:  # noqa: N802 - logging's name
+        return ""
+
+    def format(self, record: logging.LogRecord) -> str:
+        cached, record.exc_text = record.exc_text, None  # a traceback another handler cached
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
 
 
 def _failed(args: argparse.Namespace, message: str, code: int) -> int:

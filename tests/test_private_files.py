@@ -96,3 +96,67 @@ def test_secrets_file__readable_by_others_refused_with_the_chmod_to_run(tmp_path
     with pytest.raises(ConfigError, match=rf"chmod 600 {path}") as caught:
         load_secrets(path)
     assert "k-never-shown" not in str(caught.value)
+
+
+# --- what the commands write: outbox, exports, reports (audit: 0644 files in 0755 folders) ---
+
+
+@pytest.fixture
+def usual_umask():
+    """The usual 022 umask (files 0644, folders 0755 unless the writer says otherwise)."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def test_outputs__outbox_exports_and_reports_are_private(tmp_path, usual_umask, capsys):
+    from sync_helpers import IBM_EXCERPT, file_settings, write_config
+
+    from arwatch.cli import main
+
+    outbox = tmp_path / "out" / "acme"  # neither folder exists yet
+    config = write_config(tmp_path / "arwatch.toml", {"acme": {"source": "file", "settings": file_settings(
+        IBM_EXCERPT, outbox)}}, state_url=str(tmp_path / "state.sqlite3"))
+    common = ["--config", str(config), "--source", "acme"]
+    assert main(["sync", *common, "--as-of", "2013-06-01"]) == 0
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    os.chmod(exports, 0o750)
+    (exports / "acme.xlsx").write_bytes(b"an older export, 0644")
+    assert main(["export", *common, "--out", str(exports / "acme.xlsx")]) == 0
+    assert main(["export", *common, "--format", "csv", "--out", str(exports / "acme")]) == 0
+    assert main(["report", *common, "--out", str(exports / "acme.html")]) == 0
+    capsys.readouterr()
+
+    files = sorted(p for p in tmp_path.rglob("*") if p.is_file() and p.parent != tmp_path)
+    names = {p.relative_to(tmp_path).as_posix() for p in files}
+    assert {"out/acme/worklist.csv", "out/acme/worklist.json", "out/acme/changes.jsonl", "exports/acme.xlsx",
+            "exports/acme-worklist.csv", "exports/acme-aging.csv", "exports/acme.html"} <= names, names
+    assert {p.relative_to(tmp_path).as_posix(): oct(mode_of(p)) for p in files if mode_of(p) != 0o600} == {}
+    assert mode_of(tmp_path / "out") == 0o700 and mode_of(outbox) == 0o700  # made by arwatch
+    assert mode_of(exports) == 0o750  # there already: left as it is
+    assert (exports / "acme.xlsx").read_bytes()[:2] == b"PK"  # the new workbook, in place of the old file
+    assert not list(tmp_path.rglob("*.tmp"))
+    assert os.umask(0o022) == 0o022  # the command gave the umask back
+
+    # a report or export into a folder that is not there yet: the folder is made, 0700
+    assert main(["report", *common, "--out", str(tmp_path / "reports" / "2013" / "acme.html")]) == 0
+    assert main(["export", *common, "--format", "csv", "--out", str(tmp_path / "csv" / "acme")]) == 0
+    for folder in ("reports", "reports/2013", "csv"):
+        assert mode_of(tmp_path / folder) == 0o700, folder
+    assert mode_of(tmp_path / "reports" / "2013" / "acme.html") == 0o600
+
+
+def test_outputs__a_symbolic_link_is_written_through(tmp_path, usual_umask):
+    """(as ``--out /dev/stdout`` is: a link to the process's output, written, never replaced)"""
+    from arwatch.files import write_private
+
+    target = tmp_path / "shared.html"
+    target.write_text("old")
+    os.chmod(target, 0o640)
+    link = tmp_path / "latest.html"
+    link.symlink_to(target)
+    write_private(link, "<p>new</p>")  # the link stays a link, its file keeps the mode its owner chose
+    assert link.is_symlink() and target.read_text() == "<p>new</p>" and mode_of(target) == 0o640

@@ -18,7 +18,8 @@ from qbo_standin import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REDIRE
 
 from arwatch.adapters.quickbooks.client import ClientOptions
 from arwatch.adapters.quickbooks.limits import CompanyLimits
-from arwatch.adapters.quickbooks.tokens import Tokens, TokenStore, redact
+from arwatch.adapters.quickbooks.tokens import Tokens, TokenStore
+from arwatch.adapters.redaction import redact
 from arwatch.core.load import load_ledger
 
 CASSETTES = Path(__file__).parent / "cassettes" / "quickbooks"

@@ -16,7 +16,8 @@ from arwatch.adapters.quickbooks.client import QBOClient
 from arwatch.adapters.quickbooks.errors import ItemRejected, Refused, ServerFault, StaleObject, Throttled, error_for
 from arwatch.adapters.quickbooks.limits import CompanyLimits, RateLimiter
 from arwatch.adapters.quickbooks.source import app_credentials
-from arwatch.adapters.quickbooks.tokens import Secret, Tokens, TokenStore, redact
+from arwatch.adapters.quickbooks.tokens import Tokens, TokenStore
+from arwatch.adapters.redaction import Secret, redact
 from arwatch.core.contract import SourceUnreachable
 
 

@@ -8,7 +8,9 @@ record and the run goes on. ``Retriable`` faults (timeouts, resets, 5xx) are ret
 transport and never reach the adapter unless the retries run out.
 
 No message here ever holds a password or an API key: messages are built from the server's
-error name and text, the model and the method, never from the request.
+error name and text, the model and the method, never from the request, and a server that echoes
+the request (or the key) in its error has it blanked (``arwatch.adapters.redaction.redact``)
+before the text goes into any exception.
 """
 
 from __future__ import annotations
@@ -25,6 +27,12 @@ class OdooError(Exception):
 
 class Retriable(OdooError):
     """A timeout, a connection reset or a 5xx answer: worth another try."""
+
+
+class ServerError(OdooError, SourceUnreachable):
+    """Odoo answered a call with an error that is neither a record's fault nor a refused login
+    (a server error, a database fault, an answer that is not JSON-RPC): the company's run stops
+    with the server's error name and message (secrets blanked), exit code 3."""
 
 
 class RecordRefused(OdooError):

@@ -2,7 +2,8 @@
 
 Named arguments in a JSON body, ``ids`` and ``context`` beside them, the API key as a bearer
 token, the database in ``X-Odoo-Database``; each request is one transaction. Only API keys
-work here (a password is refused): create one under Preferences > Account Security.
+work here (a password is refused): create one under Preferences > Account Security. Every text
+taken from an error answer has the key blanked (a server may echo the request's headers).
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from typing import Any
 
 import requests
 
+from ..redaction import Secret, redact
 from .errors import (
     RECORD_FAULTS,
     DatabaseUnknown,
     LoginRefused,
-    OdooError,
     RecordRefused,
     Retriable,
+    ServerError,
     ServerUnreachable,
     login_refused,
     short_name,
@@ -43,7 +45,7 @@ class Json2Transport:
         self.version, self.calls = version, 0
         self._url, self._login, self._database = url.rstrip("/"), login, database
         self._timeout, self._retries, self._wait = timeout, retries, wait
-        self._session = session or requests.Session()
+        self._session, self._secret = session or requests.Session(), Secret(secret)
         self._headers = {"Authorization": f"bearer {secret}", "X-Odoo-Database": database,
                          "Content-Type": "application/json", "User-Agent": "arwatch"}
         self.uid = self._whoami()
@@ -68,13 +70,17 @@ class Json2Transport:
         except requests.RequestException as error:
             raise ServerUnreachable(f"{what}: {type(error).__name__}") from None
         if answer.status_code == 200:
-            return answer.json()
+            try:
+                return answer.json()
+            except ValueError:
+                raise ServerError(f"Odoo at {self._url} answered {what} with something that is not JSON "
+                                  f"(HTTP 200)") from None
         raise self._fault(answer, what)
 
     def _fault(self, answer: requests.Response, what: str) -> Exception:
         data = _body(answer)
-        name = short_name(str(data.get("name", "")))
-        message = str(data.get("message", "")) or compact(answer.text)
+        name = short_name(redact(str(data.get("name", "")), self._secret))
+        message = redact(str(data.get("message", "")), self._secret) or compact(redact(answer.text, self._secret))
         status = answer.status_code
         if status == 401:
             return login_refused(self._url, self._login)
@@ -85,7 +91,8 @@ class Json2Transport:
         if status == 404 and ("database" in message.lower() or not data):
             return DatabaseUnknown(f"{what}: the database {self._database!r} was not found at {self._url} "
                                    f"(HTTP 404); check the database setting")
-        return OdooError(f"{what}: HTTP {status} {name}: {message}")
+        return ServerError(f"Odoo at {self._url} answered {what} with an error: HTTP {status} {name}: "
+                           f"{compact(message)}")
 
     def call(self, model: str, method: str, ids: list[int] | None = None, **kwargs: Any) -> Any:
         body = dict(kwargs)

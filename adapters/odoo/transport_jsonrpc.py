@@ -1,8 +1,9 @@
 """JSON-RPC transport (Odoo 17.0-18.0) over odoorpc.
 
 odoorpc logs the ``execute_kw`` arguments, password included, at DEBUG: its logger is kept at
-INFO here so that no log ever holds the secret. odoorpc takes host and port, not a URL path:
-a server behind a path prefix is not supported.
+INFO here so that no log ever holds the secret, and every text of a server's error answer has the
+secret blanked before it goes into an exception (``_fault``). odoorpc takes host and port, not a
+URL path: a server behind a path prefix is not supported.
 """
 
 from __future__ import annotations
@@ -16,18 +17,20 @@ from urllib.parse import urlparse
 
 import odoorpc
 
+from ..redaction import Secret, redact
 from .errors import (
     RECORD_FAULTS,
     DatabaseUnknown,
     OdooError,
     RecordRefused,
     Retriable,
+    ServerError,
     ServerUnreachable,
     login_refused,
     short_name,
 )
 from .retry import call_with_retries
-from .transport import Version
+from .transport import Version, compact
 
 logging.getLogger("odoorpc").setLevel(max(logging.INFO, logging.getLogger("odoorpc").level))
 
@@ -40,17 +43,29 @@ def _endpoint(url: str) -> tuple[str, str, int]:
     return parts.hostname, "jsonrpc+ssl" if ssl else "jsonrpc", parts.port or (443 if ssl else 80)
 
 
-def _fault(error: Exception, what: str) -> Exception:
-    """The transport error for an exception odoorpc or urllib raised."""
+def _data(error: odoorpc.error.RPCError) -> dict[str, Any]:
+    """The ``data`` of a JSON-RPC error answer ({} when it has none)."""
+    info = error.info if isinstance(error.info, dict) else {}
+    data = info.get("data")
+    return data if isinstance(data, dict) else {}
+
+
+def _fault(error: Exception, what: str, url: str, secret: Secret) -> Exception:
+    """The transport error for an exception odoorpc or urllib raised. Every text taken from the
+    server's answer has the secret blanked: a server may echo the request (the login's password)
+    in its message, its ``debug`` traceback or its ``arguments``."""
+    def clean(text: object) -> str:
+        return redact(str(text), secret)
+
     if isinstance(error, odoorpc.error.RPCError):
-        data = (error.info or {}).get("data", {}) if isinstance(error.info, dict) else {}
-        name = short_name(str(data.get("name", "")))
-        message = str(data.get("message") or (error.args[0] if error.args else ""))
+        data = _data(error)
+        name = short_name(clean(data.get("name", "")))
+        message = clean(data.get("message") or (error.args[0] if error.args else ""))
         if name in RECORD_FAULTS:
             return RecordRefused(name, message)
         if name == "OperationalError" and "does not exist" in message:
             return DatabaseUnknown(f"{what}: {message.splitlines()[-1].strip()}")
-        return OdooError(f"{what}: {name or 'error'}: {message}")
+        return ServerError(f"Odoo at {url} answered {what} with an error: {name or 'error'}: {compact(message)}")
     if isinstance(error, urllib.error.HTTPError):
         if error.code >= 500:
             return Retriable(f"{what}: HTTP {error.code}")
@@ -59,7 +74,10 @@ def _fault(error: Exception, what: str) -> Exception:
                           http.client.IncompleteRead, urllib.error.URLError)):
         reason = getattr(error, "reason", error)
         return Retriable(f"{what}: {type(reason).__name__}")
-    return error
+    if isinstance(error, (KeyError, TypeError, ValueError)):  # odoorpc reading an answer of another shape
+        return ServerError(f"Odoo at {url} answered {what} with something that is not a JSON-RPC answer "
+                           f"({type(error).__name__})")
+    return OdooError(f"{what}: {type(error).__name__}: {clean(error)}")
 
 
 class JsonRpcTransport:
@@ -68,7 +86,7 @@ class JsonRpcTransport:
     def __init__(self, url: str, database: str, login: str, secret: str, version: Version, *,
                  timeout: float = 60.0, retries: int = 4, wait: float = 1.0):
         self.version, self.calls = version, 0
-        self._retries, self._wait, self._url = retries, wait, url
+        self._retries, self._wait, self._url, self._secret = retries, wait, url, Secret(secret)
         host, protocol, port = _endpoint(url)
         self._odoo = odoorpc.ODOO(host, protocol=protocol, port=port, timeout=timeout,
                                   version=f"{version[0]}.{version[1]}")
@@ -82,13 +100,12 @@ class JsonRpcTransport:
             except odoorpc.error.RPCError as error:
                 if not isinstance(error.info, dict):  # odoorpc's own "Wrong login ID or password"
                     raise login_refused(self._url, login) from None
-                fault = _fault(error, "login")
-                if isinstance(fault, RecordRefused) or short_name(str(error.info.get("data", {}).get("name", ""))) \
-                        == "AccessDenied":
+                fault = _fault(error, "login", self._url, self._secret)
+                if isinstance(fault, RecordRefused) or short_name(str(_data(error).get("name", ""))) == "AccessDenied":
                     raise login_refused(self._url, login) from None
                 raise fault from None
-            except Exception as error:  # noqa: BLE001 - mapped below, re-raised as is if unknown
-                raise _fault(error, "login") from None
+            except Exception as error:  # noqa: BLE001 - mapped to the transport's errors
+                raise _fault(error, "login", self._url, self._secret) from None
             return int(self._odoo.env.uid)
 
         try:
@@ -109,7 +126,7 @@ class JsonRpcTransport:
                 result = self._odoo.execute_kw(model, method, args, kwargs)
                 return [result] if method == "create" and isinstance(result, int) else result
             except Exception as error:  # noqa: BLE001 - mapped to the transport's errors
-                raise _fault(error, what) from None
+                raise _fault(error, what, self._url, self._secret) from None
 
         try:
             return call_with_retries(attempt, self._retries, self._wait)

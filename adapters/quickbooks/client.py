@@ -31,6 +31,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 
 from arwatch.core.clock import Now
 
+from ..redaction import Secret, redact
 from .errors import (
     QBOError,
     Reauthenticate,
@@ -43,7 +44,7 @@ from .errors import (
     error_from_fault,
 )
 from .limits import CompanyLimits, limits_for
-from .tokens import Secret, Tokens, TokenStore, no_clock, redact
+from .tokens import Tokens, TokenStore, no_clock
 
 log = logging.getLogger(__name__)
 
@@ -188,8 +189,17 @@ class QBOClient:
                             retry=retry_if_exception_type(RetryLater), wait=_wait,
                             sleep=self.options.sleep, reraise=True,
                             before_sleep=self._log_retry)
-        return retrying(self._authorised, method, path, body, dict(params or {}), content_type,
-                        request_id)
+        try:
+            return retrying(self._authorised, method, path, body, dict(params or {}), content_type,
+                            request_id)
+        except QBOError as error:  # a fault may echo the request: no token or secret in its text
+            error.args = (self._blank(str(error)),)
+            raise
+
+    def _blank(self, text: str) -> str:
+        """``text`` without this client's secrets (client secret, access and refresh tokens)."""
+        tokens = self._tokens
+        return redact(text, self.app.client_secret, *((tokens.access_token, tokens.refresh_token) if tokens else ()))
 
     def query(self, text: str) -> dict[str, Any]:
         """The whole answer of a query: ``{"QueryResponse": {...}, "time": ...}``."""
@@ -304,7 +314,7 @@ class QBOClient:
 
     def _log_retry(self, state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
-        log.warning("QuickBooks %s; retry %d after %.0f s", redact(str(error)),
+        log.warning("QuickBooks %s; retry %d after %.0f s", self._blank(str(error)),
                     state.attempt_number, state.next_action.sleep if state.next_action else 0)
 
 

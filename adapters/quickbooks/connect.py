@@ -17,8 +17,9 @@ from urllib.parse import parse_qs, urlparse
 
 from arwatch.core.clock import Now
 
+from ..redaction import redact
 from .client import AppCredentials, make_auth_client
-from .tokens import Tokens, TokenStore, redact
+from .tokens import Tokens, TokenStore
 
 ACCOUNTING_SCOPE = "com.intuit.quickbooks.accounting"
 

@@ -9,16 +9,19 @@
   login is refused (exit code 3);
 - ``ItemRejected`` (400 validation and business faults, 610 not found, 6240 duplicate):
   report it on that item and go on with the others; ``StaleObject`` (5010) is the item case
-  to re-read and retry.
+  to re-read and retry. A fault answered to a read (a query, a CDC request) concerns no single
+  item: whatever its class, an error that reaches the company's run stops it as
+  ``SourceUnreachable`` (``source._unreachable``: exit code 3, one line, no traceback).
 
-Messages are redacted: no token ever appears in one.
+Messages are redacted: no token ever appears in one (the client also blanks its own tokens and
+client secret, should a fault echo them).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .tokens import redact
+from ..redaction import redact
 
 
 class QBOError(Exception):

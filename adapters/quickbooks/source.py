@@ -33,7 +33,7 @@ from arwatch.core.actions import ApplyResult, Change, WrittenState
 from arwatch.core.contract import AdapterMemory, ConfigError, Cursor, NoteAnswer, PullResult, SourceUnreachable
 
 from .client import PRODUCTION_API, SANDBOX_API, AppCredentials, ClientOptions, QBOClient
-from .errors import Refused, RetryLater
+from .errors import QBOError
 from .pull import Puller, PullSettings
 from .state import AdapterState, FileMemory
 from .streams import UNAVAILABLE
@@ -154,14 +154,16 @@ class QuickBooksSource:
 
 
 class _unreachable:
-    """Refused logins and exhausted retries stop the company's run as ``SourceUnreachable``."""
+    """Refused logins, exhausted retries and any other QuickBooks error that reaches the run (a
+    fault answered to a read, not to one item) stop the company's run as ``SourceUnreachable``
+    (exit code 3), with QuickBooks' fault in one line."""
 
     def __enter__(self) -> None:
         return None
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  tb: TracebackType | None) -> Literal[False]:
-        if isinstance(error, (Refused, RetryLater)):
+        if isinstance(error, QBOError):
             raise SourceUnreachable(f"QuickBooks: {error}") from None
         return False
 

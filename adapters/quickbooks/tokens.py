@@ -14,61 +14,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import secrets
 import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..redaction import REDACTED, Secret
+
 EXPIRY_MARGIN = dt.timedelta(seconds=120)  # refresh a little before Intuit's hour is up
-REDACTED = "***"
 
 
 def no_clock() -> dt.datetime:
     """The default ``now`` of a client built without the run's clock: refuses to guess."""
     raise RuntimeError("no clock given: pass the run's `now` (arwatch.sync.clock.run_clock at the edge)")
-
-
-class Secret:
-    """A string that never shows itself in ``str``, ``repr``, f-strings or tracebacks."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str):
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return f"Secret({REDACTED!r})"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
-
-    def __bool__(self) -> bool:
-        return bool(self._value)
-
-
-_BEARER = re.compile(r"(?i)(bearer\s+|basic\s+)[A-Za-z0-9._~+/=-]+")
-_FIELDS = re.compile(r'(?i)("?(?:access_token|refresh_token|id_token|code|client_secret)"?\s*[:=]\s*"?)'
-                     r'[^"&\s,}]+')
-
-
-def redact(text: str, *values: Secret | str | None) -> str:
-    """``text`` with the given secrets, bearer/basic credentials and token fields blanked."""
-    for secret in values:
-        value = secret.reveal() if isinstance(secret, Secret) else secret
-        if value:
-            text = text.replace(value, REDACTED)
-    text = _BEARER.sub(lambda m: m.group(1) + REDACTED, text)
-    return _FIELDS.sub(lambda m: m.group(1) + REDACTED, text)
 
 
 @dataclass(frozen=True, repr=False)

@@ -21,6 +21,7 @@ from arwatch.core.policy import PolicyError, load_policy
 from arwatch.report.backtest import render_backtest
 
 from ..exit_codes import ExitCode, UsageError
+from ..files import write_private
 from .score import read_ledger_file
 
 
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
                                 learned="off" if args.no_learned else "auto")
     with _progress_bar() as progress:
         result = run_backtest(ledger, settings, policy, progress)
-    args.out.write_text(render_backtest(result), encoding="utf-8")
+    write_private(args.out, render_backtest(result))
     print(summary(result))
     print(f"report: {args.out}")
     return ExitCode.PARTIAL_FAILURE if issues else ExitCode.OK

@@ -18,6 +18,7 @@ from arwatch.sync.runner import run_sync
 
 from ..company_view import demo_state, open_company, view, warn_unsigned
 from ..exit_codes import ExitCode
+from ..files import write_private
 from ..table import level_counts, risk_table
 from ..trends import missing_months, record_replay, record_run
 from ..worklist import worklist_text
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     calls = call_list(v.desired, v.board, policy, locale)
     print(worklist_text(v.desired, {s.customer_id: s.name for s in ranked}, today, calls=calls, locale=locale,
                         hold_now=hold_words(v.board, policy, v.desired.holds, locale)))
-    args.report.write_text(page, encoding="utf-8")
+    write_private(args.report, page)
     print(f"\nHTML report: {args.report.resolve()}")
     print("Run it again: nothing new is written (every write is keyed and idempotent).")
     return int(ExitCode.OK if summary.exit_code == 0 else summary.exit_code)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from arwatch.report.tables import Sheet, csv_value, export_sheets
 
 from ..company_view import open_company, stale_note, view
 from ..exit_codes import ExitCode
+from ..files import open_private
 
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = '#,##0.00 "{currency}"'  # the ISO code: unambiguous in every locale's spreadsheet
@@ -58,16 +58,15 @@ def write_xlsx(sheets: tuple[Sheet, ...], path: Path) -> None:
         for k, column in enumerate(sheet.columns, 1):
             width = {"money": 14, "date": 11, "integer": 8, "number": 8, "yes/no": 8}.get(column.kind, 28)
             ws.column_dimensions[ws.cell(1, k).column_letter].width = max(width, len(column.name) + 2)
-    tmp = path.with_name(path.name + ".tmp")
-    book.save(tmp)
-    os.replace(tmp, path)
+    with open_private(path, "wb") as handle:
+        book.save(handle)
 
 
 def write_csv(sheets: tuple[Sheet, ...], prefix: Path) -> list[Path]:
     written = []
     for sheet in sheets:
         path = prefix.with_name(f"{prefix.name}-{sheet.name.lower()}.csv")
-        with path.open("w", newline="", encoding="utf-8-sig") as handle:  # the BOM: Excel reads UTF-8
+        with open_private(path, "w", newline="", encoding="utf-8-sig") as handle:  # the BOM: Excel reads UTF-8
             writer = csv.writer(handle)
             writer.writerow([c.name for c in sheet.columns])
             writer.writerows([csv_value(v) for v in record.values()] for record in sheet.records())

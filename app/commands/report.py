@@ -28,6 +28,7 @@ from ..company_view import (
     warn_unsigned,
 )
 from ..exit_codes import ExitCode, UsageError
+from ..files import write_private
 from ..trends import load_history
 from .locale import locale_arg
 
@@ -68,7 +69,7 @@ def _company_page(args: argparse.Namespace, company: str | None, out: Path) -> t
         page = render(v, store, title, locale, timezone)
     finally:
         store.close()
-    out.write_text(page, encoding="utf-8")
+    write_private(out, page)
     if note := stale_note(v, timezone, locale=locale):
         print(f"{name}: {note}", file=sys.stderr)
     print(f"wrote {out.resolve()} as of {day(clock.today, locale)} "
@@ -97,7 +98,7 @@ def _overview(args: argparse.Namespace) -> int:
                                  sum(1 for t in v.desired.tasks if t.due_date <= v.desired.as_of),
                                  v.board.frame.newest_record_day(),
                                  company_style(v, config.locale_of(config.company(company), args.locale))))
-    args.out.write_text(render_overview(lines, today_in(config.timezone), STALE_AFTER_DAYS), encoding="utf-8")
+    write_private(args.out, render_overview(lines, today_in(config.timezone), STALE_AFTER_DAYS))
     failed = sum(1 for line in lines if line.figures is None)
     print(f"wrote {args.out.resolve()}: {len(lines) - failed} of {len(lines)} companies")
     return int(ExitCode.PARTIAL_FAILURE if failed else ExitCode.OK)

@@ -26,7 +26,7 @@ from pathlib import Path
 from arwatch.core import wording
 from arwatch.core.actions import Change, DesiredState, WrittenState
 from arwatch.core.clock import Now, RunClock
-from arwatch.core.contract import ConfigError, data_day
+from arwatch.core.contract import ConfigError, SourceUnreachable, data_day
 from arwatch.core.formats import DEFAULT_LOCALE
 from arwatch.core.policy import PolicyError, load_policy
 from arwatch.core.scoring import ScoreBoard, score
@@ -131,6 +131,8 @@ def _sync_one(name: str, config: SyncConfig, store: Store, secrets: Secrets, arg
         own = configured_planner(config, company, args.templates, args.locale)
     except (ConfigError, PolicyError, TemplateProblem, FileNotFoundError) as error:
         return RunSummary(company=name, source=company.source, status="config_error", error=str(error)), ()
+    except SourceUnreachable as error:  # a source that logs in when built (Odoo): down, refused, or an error
+        return RunSummary(company=name, source=company.source, status="unreachable", error=str(error)), ()
     today = args.as_of or data_day(adapter) or clock.today
     planner, seen = capturing_planner(own)
     summary = run_sync(company, store, adapter, policy, today, full=args.full, dry_run=args.dry_run,

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -100,10 +103,48 @@ def busy_message(url: str, busy_timeout: float | None = None) -> str:
             f"(SQLite: database is locked); try again later")
 
 
+#: The key of the PostgreSQL advisory lock ``migrate`` holds (the same in every process; its own
+#: namespace, apart from the companies' run locks of ``lock.advisory_key``).
+MIGRATION_KEY = int.from_bytes(hashlib.blake2b(b"arwatch.migrate", digest_size=8).digest(), "big", signed=True)
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (idempotent)."""
+    """Bring the schema to the newest revision (idempotent), one process at a time: two commands
+    opening a new store at once (a first sync and an ``arwatch record``) would otherwise both find
+    no table and both create them ("table alembic_version already exists"). The second waits for
+    the first, then finds the schema at its newest revision. SQLite: an exclusive lock on the
+    file ``<store>.lock`` beside the store (0600, left there); PostgreSQL: an advisory lock held
+    by the migration's transaction."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with _sqlite_file_lock(engine), engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_KEY})
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
+
+
+def migration_lock_path(engine: Engine) -> Path | None:
+    """The lock file of a SQLite file store's migrations (None: not a SQLite file)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(f"{database}.lock")
+
+
+@contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    path = migration_lock_path(engine)
+    if path is None:
+        yield
+        return
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:  # a read-only folder: nothing can be created there, nor migrated; SQLite says so
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # waits for another process's migration; freed if it dies
+        yield
+    finally:
+        os.close(fd)  # closing it releases the lock
