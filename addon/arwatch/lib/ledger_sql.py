@@ -222,11 +222,11 @@ def load_frame(cr, company, partner_ids, as_of, orders=False, issues=None):
 
 def payment_frame(cr, company, partner_ids, as_of):
     """The frame of ``partner_ids`` as of ``as_of`` with only what settles their invoices
-    (customers, invoices, partials, payments; no collections or orders): all their payment
-    record needs (``arwatch.core.company_record``), in five queries where ``load_frame`` takes
-    eleven. Where the columns need the record path, ``load_frame``'s frame."""
+    (customers, invoices, partials, payments; no contacts, collections or orders): all their
+    payment record needs (``arwatch.core.company_record``), in four queries where ``load_frame``
+    takes eleven. Where the columns need the record path, ``load_frame``'s frame."""
     params = _params(company, partner_ids)
-    customers = _customers(cr, params, company["currency"], [])
+    customers = _customers(cr, params, company["currency"], [], contacts=False)
     moves, partials, payments = (_columns(cr, query, params) for query in (INVOICES, ALLOCATIONS, PAYMENTS))
     head = {"id": str(company["id"]), "name": company["name"], "currency": company["currency"]}
     built = frame_from_columns(head, customers, {}, moves, partials, payments, None, as_of)
@@ -237,10 +237,11 @@ def _params(company, partner_ids):
     return {"company": company["id"], "company_key": str(company["id"]), "partners": IdArray(partner_ids)}
 
 
-def _customers(cr, params, currency, issues):
-    """The customers' records (contacts included); the rows that cannot be mapped go to ``issues``."""
+def _customers(cr, params, currency, issues, contacts=True):
+    """The customers' records (contacts included, unless not ``contacts``); the rows that cannot
+    be mapped go to ``issues``."""
     people = defaultdict(list)
-    for row in _fetch(cr, CONTACTS, params):
+    for row in _fetch(cr, CONTACTS, params) if contacts else ():
         people[row["commercial_partner_id"]].append(rows_to.contact(row))
     customers = [rows_to.mapped("res.partner", row, lambda r: rows_to.customer(
         r, currency, r["terms_days"], people[r["id"]], str(r["user_id"]) if r["user_id"] else None), issues)
