@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
-from .actions import Change, DesiredState, Diff, Flag, Hold, Op, Task, WrittenState, remembered
+from .actions import Change, DesiredState, Diff, Flag, Hold, Op, Override, Task, WrittenState, remembered
 
 _Item = TypeVar("_Item", Flag, Hold, Task)
 
@@ -52,11 +52,19 @@ def diff(written: WrittenState, desired: DesiredState) -> Diff:
                      lambda f: f"risk {f.level} ({f.score:.0f})", "no longer scored", _flag_changed)
     holds = _changes(keyed(written.holds), keyed(desired.holds), Op.PLACE_HOLD, Op.RELEASE_HOLD, "hold",
                      lambda h: h.reason, "cause cleared")
+    lifted = {o.customer_id: o for o in written.overrides if o.release_until >= desired.as_of}
+    holds = (holds[0], [c.model_copy(update={"why": _lifted_why(o)}) if (o := lifted.get(c.customer_id)) else c
+                        for c in holds[1]])
     open_tasks = keyed(written.tasks)
     done = {t.key for t in written.done_tasks} - set(open_tasks)  # done recently: not reopened
     tasks = _changes(open_tasks, {k: t for k, t in keyed(desired.tasks).items() if k not in done},
                      Op.OPEN_TASK, Op.CLOSE_TASK, "task", lambda t: t.rule, "cause gone")
     return Diff(changes=tuple(c for pair in (flags, holds, tasks) for part in pair for c in part))
+
+
+def _lifted_why(override: Override) -> str:
+    """Why a hold a manager lifted is released: "lifted by ann until 2013-06-15: paid by cheque"."""
+    return f"lifted by {override.by} until {override.release_until.isoformat()}: {override.reason}"
 
 
 def apply_to(written: WrittenState, applied: Diff) -> WrittenState:

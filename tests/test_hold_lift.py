@@ -96,8 +96,6 @@ def test_hold_lift__the_next_sync_releases_the_hold_and_places_none_until_the_da
     assert [op for op, _ in hold_entries(store, LIFTED)] == ["place_hold", "release_hold", "place_hold"]
 
 
-@pytest.mark.xfail(strict=True, reason="core/diffing.py writes every hold release's why as 'cause cleared'; "
-                                       "naming the override is the diff's (not this command's) to change")
 def test_hold_lift__the_release_says_a_manager_lifted_it(book):
     config, store = book
     assert hold(config, "lift", LIFTED, "--reason", REASON, "--until", "2013-06-15", "--by", "ann") == 0
