@@ -18,14 +18,14 @@ import stat
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from pg_database import throwaway_database
+from sqlalchemy import inspect, text
 
-from arwatch.sync.store import open_store, resolve_url
+from arwatch.sync.store import open_store
 from arwatch.sync.store.schema import metadata
 
 # A: open the store, stopping inside the migration until a line comes on stdin
@@ -45,7 +45,6 @@ MigrationContext._ensure_version_table = paused
 open_store(sys.argv[1]).close()
 """
 PLAIN_OPEN = "import sys\nfrom arwatch.sync.store import open_store\nopen_store(sys.argv[1]).close()\n"
-SERVER = os.environ.get("ARWATCH_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 def wait_until(condition: Callable[[], bool], what: str) -> None:
@@ -106,23 +105,8 @@ def test_store_race__two_processes_open_a_new_sqlite_store_at_once(tmp_path):
 @pytest.fixture
 def fresh_pg_database():
     """A new, empty database on the test server (dropped after)."""
-    admin_url = resolve_url(SERVER)
-    try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
-        with admin.connect() as conn:
-            conn.execute(text("select 1"))
-    except Exception as error:  # noqa: BLE001
-        message = f"PostgreSQL at {SERVER} unreachable ({type(error).__name__}); set ARWATCH_TEST_PG_URL"
-        if os.environ.get("ARWATCH_REQUIRE_POSTGRES") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    name = f"arwatch_test_race_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield admin_url.rsplit("/", 1)[0] + "/" + name, name, admin
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_database("arwatch_test_race_") as made:
+        yield made
 
 
 @pytest.mark.postgres

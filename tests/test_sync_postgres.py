@@ -5,12 +5,11 @@ is unreachable, unless ARWATCH_REQUIRE_POSTGRES=1 (then it fails).
 """
 
 import datetime as dt
-import os
-import uuid
 from functools import partial
 
 import psycopg
 import pytest
+from pg_database import throwaway_database
 from sqlalchemy import create_engine, text
 from sync_helpers import IBM_EXCERPT, file_settings, simple_planner
 from sync_store_cases import (
@@ -39,29 +38,12 @@ from arwatch.sync.store.lock import advisory_key
 from arwatch.sync.store.schema import snapshot
 
 pytestmark = pytest.mark.postgres
-SERVER = os.environ.get("ARWATCH_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 @pytest.fixture(scope="session")
 def pg_database():
-    admin_url = resolve_url(SERVER)
-    try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
-        with admin.connect() as conn:
-            conn.execute(text("select 1"))
-    except Exception as error:  # noqa: BLE001
-        message = f"PostgreSQL at {SERVER} unreachable ({type(error).__name__}); set ARWATCH_TEST_PG_URL"
-        if os.environ.get("ARWATCH_REQUIRE_POSTGRES") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    name = f"arwatch_test_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url.rsplit("/", 1)[0] + "/" + name
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_database("arwatch_test_") as (url, _, _):
+        yield url
 
 
 def empty_store(store) -> None:
