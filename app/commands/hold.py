@@ -71,6 +71,12 @@ def run_day(opened: OpenCompany, as_of: dt.date | None) -> dt.date:
     return as_of or data_day(opened.adapter) or run_clock(None, opened.config.timezone_of(company)).today
 
 
+def day_and_locale(opened: OpenCompany, args: argparse.Namespace) -> tuple[dt.date, str]:
+    """The run's day (``run_day``) and how the company writes days (``--locale``, else its own)."""
+    company = opened.config.company(opened.name)
+    return run_day(opened, args.as_of), opened.config.locale_of(company, args.locale)
+
+
 def manager(config: SyncConfig, company: CompanyConfig, by: str | None) -> str:
     """The manager's name as the config writes it; refuses anyone else, and everyone when the
     config names no manager."""
@@ -117,8 +123,7 @@ def run_lift(args: argparse.Namespace) -> int:
     store, name = opened.store, opened.name
     try:
         by, reason, ledger, customer_id = _checked(opened, args, "lift")
-        locale = opened.config.locale_of(opened.config.company(name), args.locale)
-        on = run_day(opened, args.as_of)
+        on, locale = day_and_locale(opened, args)
         until = args.until or on + dt.timedelta(days=DEFAULT_DAYS)
         if until < on:
             raise UsageError(f"--until {until.isoformat()} is before the run's day ({on.isoformat()}): "
@@ -151,8 +156,7 @@ def run_restore(args: argparse.Namespace) -> int:
     store, name = opened.store, opened.name
     try:
         by, reason, ledger, customer_id = _checked(opened, args, "restore")
-        locale = opened.config.locale_of(opened.config.company(name), args.locale)
-        on = run_day(opened, args.as_of)
+        on, locale = day_and_locale(opened, args)
         with store.begin() as conn:
             before = store.written.override(name, customer_id, conn)
             in_force = before is not None and before.release_until >= on
@@ -176,8 +180,7 @@ def run_list(args: argparse.Namespace) -> int:
     opened = open_company(args.config, args.state, args.source, args.as_of)
     store, name = opened.store, opened.name
     try:
-        locale = opened.config.locale_of(opened.config.company(name), args.locale)
-        on = run_day(opened, args.as_of)
+        on, locale = day_and_locale(opened, args)
         holds = store.written.state(name).holds
         overrides = store.written.overrides(name, on)
         try:
