@@ -57,9 +57,12 @@ def _axes(parts: list[str], left: int, right: int, top: int, bottom: int, x_labe
 
 def bar_chart(bars: list[tuple[str, float]], title: str, width: int = 520, height: int = 200,
               fmt=lambda v: f"{v:g}", x_label: str = "", y_label: str = "") -> str:
-    """Vertical bars with labels and titled axes, as inline SVG."""
+    """Vertical bars with labels and titled axes, as inline SVG; wider than ``width`` when the bars'
+    values or names need it (about 8 units a character), so that no two labels overlap."""
     top = max([v for _, v in bars] + [1e-9])
     n = max(len(bars), 1)
+    widest = max([len(fmt(v)) for _, v in bars] + [len(label) for label, _ in bars] + [1])
+    width = max(width, 64 + 10 + n * (8 + 8 * widest))
     left, right = 64, width - 10
     slot = (right - left) / n
     parts = [f'<svg role="img" aria-label="{escape(title)}" width="{width}" height="{height + 40}" '
@@ -264,7 +267,7 @@ def _model_section(r: BacktestResult) -> str:
         largest = sorted(r.forecast, key=lambda f: -f.open_amount)[:20]
         out.append(_table(["invoice", "customer", f"open ({r.currency})", "expected paid on",
                            "chance > 30 / 60 / 90 days late"],
-                          [[f.invoice, f.customer_id, f"{f.open_amount:,.2f}", str(f.expected_on),
+                          [[f.invoice, f.customer_id, f"{f.open_amount:,.2f}", str(f.expected_on or "not expected"),
                             " / ".join(_pct(p) for _, p in f.late_chance)] for f in largest], left=2))
     if r.forecast_quality:
         out.append("<h3>How the payment-date forecast did in the past</h3>")
@@ -275,7 +278,8 @@ def _model_section(r: BacktestResult) -> str:
                    f'payment date; "days off" compares it with the day each was paid, "weekly cash-in off" the '
                    f'amounts expected in each of the next {r.settings.forecast_weeks} weeks with the payments '
                    f'received (sum of the differences over the sum received). naive: due date plus the '
-                   f'customer&#x27;s mean delay.</p>')
+                   f'customer&#x27;s mean delay; overdue: the same until that day has passed, then spread over the '
+                   f'weeks as the company&#x27;s invoices as far past due were paid.</p>')
     return "".join(out)
 
 

@@ -155,11 +155,16 @@ def _legend(series: Sequence[Series], x: int, y: int) -> str:
 
 def bar_chart(bars: Sequence[tuple[str, float]], *, title: str, y_label: str, x_label: str, y_format: Format,
               colours: Sequence[str] = PALETTE, width: int = 420, height: int = 230) -> str:
-    """Vertical bars, each with its value above it."""
-    right, top, bottom = width - 10, 20, height - 40
+    """Vertical bars, each with its value above it. The chart widens with the bars (a slot wide
+    enough for the longest value or name) rather than shrink its text: it is drawn at the page's
+    width, so a narrow drawing of many bars would be scaled up, text and all."""
+    top = 20
     high = max([v for _, v in bars] + [0.0])
     ticks = nice_ticks(0.0, high or 1.0)
     left = _left(ticks, y_format)
+    widest = max([len(y_format(v)) for _, v in bars] + [len(name) for name, _ in bars] + [1])
+    width = max(width, left + 10 + len(bars) * (8 + 7 * widest))
+    right, bottom = width - 10, height - 40
 
     def y(value: float) -> float:
         return bottom - (bottom - top) * value / (ticks[-1] or 1.0)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from arwatch.core.backtest.forecast import LATE_BANDS, Forecast, open_invoice_forecast
+from arwatch.core.backtest.forecast import LATE_BANDS, Forecast, ForecastRow, open_invoice_forecast
 from arwatch.core.scoring import ScoreBoard
 
 from .charts import bar_chart
@@ -22,6 +22,8 @@ from .style import Style
 from .tables import Column, Sheet
 
 WEEKS = 13
+#: the expected-day cell of an invoice the forecast does not expect within its weeks
+NO_DATE = "not expected"
 #: open invoices listed in the report (the largest); the export lists them all
 SHOWN = 25
 
@@ -41,8 +43,7 @@ def model_section(board: ScoreBoard) -> str:
                 f"{model.version}): {model.reason}. A score is 100 × the chance that the customer's next invoice is "
                 f"paid more than {model.late_days} days late." if model.predictor in ("learned", "late_rate") else
                 f"Scores and levels come from the {model.title}, fitted on {model.fitted_on}: {model.reason}.")
-        figures = (f"<p>In its last backtest (each quarter chosen on the earlier ones only): "
-                   f"{_e(model.backtest.sentence())}.</p>" if model.backtest else "")
+        figures = (f"<p>In its last backtest, {_e(model.backtest.sentence())}.</p>" if model.backtest else "")
     return (f'<section id="model"><h2>How risk is scored</h2><p>{_e(text)} The reasons shown are the warning '
             f"signs' own evidence.</p>{figures}</section>")
 
@@ -53,26 +54,25 @@ def forecast_section(board: ScoreBoard, style: Style, fc: Forecast | None = None
     if not fc.weeks:
         return (f'<section id="forecast"><h2>Cash-in forecast, next {WEEKS} weeks</h2>'
                 '<p class="muted">No open invoice.</p></section>')
-    chart = bar_chart([(style.day(day), amount) for day, amount in fc.weeks],
+    chart = bar_chart([(style.day_month(day), amount) for day, amount in fc.weeks],
                       title=f"Cash expected per week from the open invoices ({currency})",
                       y_label=f"expected ({style.symbol(currency)})", x_label="week starting",
                       y_format=lambda v: style.whole_money(v, currency))
     total = sum(a for _, a in fc.weeks)
     beyond = sum(r.open_amount for r in fc.rows) - total
     quality = "; ".join(f"{q.mae_days:.1f} days off on {q.invoices} invoices and weekly cash-in {q.cash_error:.0%} "
-                        f"off, at {q.cutoffs} quarter starts" for q in fc.quality if q.method == "naive")
+                        f"off, at {q.cutoffs} quarter starts" for q in fc.quality if q.method == fc.method)
     largest = sorted(fc.rows, key=lambda r: (-r.open_amount, r.invoice))[:SHOWN]
     rows = "".join(f"<tr><td>{_e(r.invoice)}<td>{_e(r.customer_id)}<td>{style.amount(r.open_amount)}"
-                   f"<td>{_e(style.day(r.expected_on))}"
+                   f"<td>{_e(style.day(r.expected_on)) if r.expected_on else NO_DATE}"
                    + "".join(f"<td>{p:.0%}" for _, p in r.late_chance)
-                   for r in sorted(largest, key=lambda r: (r.expected_on, r.invoice)))
+                   for r in sorted(largest, key=_by_expected_day))
     shown = (f"the {len(largest)} largest open invoices (all {len(fc.rows)} in the export's Forecast sheet)"
              if len(fc.rows) > len(largest) else "each open invoice")
     heads = "".join(f"<th>&gt; {b} days late" for b in LATE_BANDS)
     return (f'<section id="forecast"><h2>Cash-in forecast, next {WEEKS} weeks</h2>'
             f"<p>{_e(style.money(total, currency))} expected in the next {WEEKS} weeks from {len(fc.rows)} open "
-            f"invoices ({_e(style.money(beyond, currency))} later): each invoice on its due date plus the customer's "
-            f"mean delay."
+            f"invoices ({_e(style.money(beyond, currency))} later or not at all): {_e(_method_words(fc))}."
             + (f" In the past this was {_e(quality)}." if quality else "") + f"</p><div>{chart}</div>"
             f"<details><summary>Expected payment date of {_e(shown)}</summary><div class=\"scroll\"><table>"
             f"<thead><tr><th>Invoice<th>Customer<th>Open<th>Expected{heads}</thead><tbody>{rows}</tbody></table>"
@@ -89,11 +89,27 @@ def forecast_sheet(board: ScoreBoard, fc: Forecast | None = None) -> Sheet:
     rows: list[tuple[Any, ...]] = []
     for start, amount in fc.weeks:
         rows.append((start, "week total", "", currency, _cents(amount), None, *(None for _ in LATE_BANDS)))
-    for r in sorted(fc.rows, key=lambda r: (r.expected_on, r.invoice)):
-        week = next((s for s, _ in reversed(fc.weeks) if s <= r.expected_on < s + dt.timedelta(days=7)), None)
+    for r in sorted(fc.rows, key=_by_expected_day):
+        on = r.expected_on
+        week = next((s for s, _ in reversed(fc.weeks) if on and s <= on < s + dt.timedelta(days=7)), None)
         rows.append((week, r.invoice, r.customer_id, currency, _cents(r.open_amount), r.expected_on,
                      *(round(p, 3) for _, p in r.late_chance)))
     return Sheet("Forecast", columns, tuple(rows))
+
+
+def _by_expected_day(row: ForecastRow) -> tuple[dt.date, str]:
+    """Expected first; those without a day (not expected within the weeks) last."""
+    return (row.expected_on or dt.date.max, row.invoice)
+
+
+def _method_words(fc: Forecast) -> str:
+    if fc.method == "overdue":
+        return ("each invoice on its due date plus the customer's mean delay; one already past that is spread over "
+                "the weeks ahead as the company's invoices as far past due were paid (the longer past due, the less "
+                "comes in), and what they never saw paid is not expected")
+    if fc.method == "learned":
+        return "each invoice on the day the learned model expects it"
+    return "each invoice on its due date plus the customer's mean delay"
 
 
 def _cents(value: float) -> Decimal:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_currency, format_decimal, get_currency_symbol
 
 from arwatch.core import formats
@@ -83,6 +83,10 @@ class Style:
     def day(self, value: dt.date) -> str:
         """A date in the locale's medium style ('20 Nov 2026', '20.11.2026'), as letters write it."""
         return formats.day(value, self.locale)
+
+    def day_month(self, value: dt.date) -> str:
+        """A day without its year, for an axis tick ('21 Nov', 'Nov 21', '21. Nov.')."""
+        return format_skeleton("MMMd", value, locale=self._locale)
 
     def month(self, value: dt.date) -> str:
         """A month, short ('Nov 2026')."""

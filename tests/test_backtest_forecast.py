@@ -46,7 +46,10 @@ def test_naive_day__due_plus_the_customer_s_mean_delay_or_the_due_date_without_h
 
 def test_backtest_forecast__a_customer_true_to_its_habit_is_forecast_exactly():
     full, paid_day, invoices = frame(ten_days_late())
-    (naive,) = backtest_forecast(full, paid_day, invoices, None, np.array([day("2024-07-01")]), weeks=13)
+    by = {q.method: q for q in backtest_forecast(full, paid_day, invoices, None, np.array([day("2024-07-01")]),
+                                                 weeks=13)}
+    assert set(by) == {"naive", "overdue"}  # without features, no learned forecast
+    naive = by["naive"]
     # open at the end of 30 Jun: A/6 (paid 11 Jul) only
     assert naive.cutoffs == 1 and naive.invoices == 1
     assert naive.mae_days == 0 and naive.cash_error == 0
@@ -55,7 +58,10 @@ def test_backtest_forecast__a_customer_true_to_its_habit_is_forecast_exactly():
 def test_backtest_forecast__errors_in_days_and_in_weekly_cash():
     text = ten_days_late().replace("payment c1 P6 2024-07-11", "payment c1 P6 2024-07-25")  # 14 days later
     full, paid_day, invoices = frame(text)
-    (naive,) = backtest_forecast(full, paid_day, invoices, None, np.array([day("2024-07-01")]), weeks=13)
+    by = {q.method: q for q in backtest_forecast(full, paid_day, invoices, None, np.array([day("2024-07-01")]),
+                                                 weeks=13)}
+    assert set(by) == {"naive", "overdue"}  # without features, no learned forecast
+    naive = by["naive"]
     # expected 11 Jul (week 2 from 1 Jul), paid 25 Jul (week 4): 100.00 in the wrong week twice
     assert naive.mae_days == 14 and naive.cash_error == pytest.approx(2.0)
 

@@ -5,6 +5,11 @@ will be paid, never before t + 1:
 
 * ``naive``: its due date plus the customer's mean delay (settled day - due day, early
   payments counting negative) over its invoices settled by t; the due date without any;
+* ``overdue``: the naive day while it is still ahead; for an invoice already past it (and past
+  due), the company's own record of invoices as far past due (``overdue_curve.UnpaidCurve``): the
+  chance of being paid in each week ahead, and as its day the first by which it is paid with a
+  chance of a half (none when the record never shows that: it is not expected within the
+  forecast's weeks). The naive method expects every such invoice tomorrow, whatever its age;
 * ``learned``: a median regressor of days to pay (from the invoice date), fitted on the
   invoices settled by t with what was known at their invoice date (``learned.fit_days_to_pay``).
 
@@ -13,8 +18,10 @@ both forecasts are compared with what happened: the mean absolute error in days 
 day each was paid in full (invoices paid by the end of the ledger), and the cash-in of the
 next ``weeks`` weeks (the open amount expected in each week against the payments actually
 received on those invoices that week, bounced ones left out) as a weighted absolute error:
-sum |expected - received| / sum received. The forecast of the last day uses the learned model
-only when it did better than the naive one on both, and says so.
+sum |expected - received| / sum received (an invoice the ``overdue`` method gives no day counts
+in days as if expected the day after the forecast's weeks). The forecast of the last day uses
+the learned model only when it did better than the naive one on both, else the overdue curve
+when its weekly cash-in was nearer, and says so (``_choose``).
 
 The chance of being paid more than 30, 60 or 90 days late comes from the predictor in use for
 that question: the learned model when it is in use, else the customer's share of invoices
@@ -34,9 +41,15 @@ from ..frame import LedgerFrame, date_of
 from . import learned as ml
 from .features import paid_share
 from .history import PRIOR_WEIGHT, history
+from .overdue_curve import UnpaidCurve
 
 LATE_BANDS: tuple[int, ...] = (30, 60, 90)
-METHODS: tuple[str, ...] = ("naive", "learned")
+METHODS: tuple[str, ...] = ("naive", "overdue", "learned")
+_REASONS = {"naive": "due date plus the customer's mean delay",
+            "overdue": ("due date plus the customer's mean delay; once past that, the company's record of invoices "
+                        "as far past due"),
+            "learned": "the learned model"}
+_NAMES = {"overdue": "the company's record of overdue invoices", "learned": "the learned model"}
 
 
 @dataclass(frozen=True)
@@ -47,7 +60,7 @@ class ForecastRow:
     invoice: str
     customer_id: str
     open_amount: float
-    expected_on: dt.date
+    expected_on: dt.date | None  # None: not expected within the forecast's weeks (the overdue method)
     late_chance: tuple[tuple[int, float], ...]
 
     @property
@@ -127,6 +140,25 @@ def _expected_weeks(expected: np.ndarray, amount: np.ndarray, t: int, weeks: int
     return np.bincount(week[keep], weights=amount[keep], minlength=weeks)[:weeks]
 
 
+def overdue_expected(full: LedgerFrame, paid_day: np.ndarray, invoices: np.ndarray, rows: np.ndarray,
+                     naive: np.ndarray, amount: np.ndarray, t: int, weeks: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``overdue`` method at day t: (day per invoice, -1 where none; cash expected per week)."""
+    due = full.i_due[rows].astype(np.int64)
+    past = (naive <= t) & (due <= t)
+    day = np.maximum(naive, t + 1).astype(np.int64)
+    ahead = ~past
+    cash = _expected_weeks(day[ahead], amount[ahead], t, weeks)
+    if past.any():
+        curve = UnpaidCurve.at(full.i_due[invoices].astype(np.int64), paid_day[invoices], t)
+        k0 = t - due[past]
+        edges = k0[:, None] + 7 * np.arange(weeks + 1)[None, :]
+        by_end = curve.paid_between(np.repeat(k0[:, None], weeks + 1, axis=1), edges)
+        cash = cash + (np.diff(by_end, axis=1) * amount[past][:, None]).sum(axis=0)
+        median = curve.median_after(k0)
+        day[past] = np.where(median >= 0, due[past] + median, -1)
+    return day, cash
+
+
 def backtest_forecast(full: LedgerFrame, paid_day: np.ndarray, invoices: np.ndarray, x: np.ndarray | None,
                       cutoffs: np.ndarray, weeks: int) -> tuple[ForecastQuality, ...]:
     """Each method's forecasts at the end of the day before each cut-off, judged (see the module
@@ -141,16 +173,19 @@ def backtest_forecast(full: LedgerFrame, paid_day: np.ndarray, invoices: np.ndar
             continue
         amount = full.i_total[rows] * (1 - paid_share(full, rows, np.full(len(rows), t)))
         received = _received(full, rows, t, weeks)
-        days = {"naive": naive_day(full, paid_day, rows, t)}
+        naive = naive_day(full, paid_day, rows, t)
+        days: dict[str, tuple[np.ndarray, np.ndarray | None]] = {"naive": (np.maximum(naive, t + 1), None)}
+        overdue_day, overdue_cash = overdue_expected(full, paid_day, invoices, rows, naive, amount, t, weeks)
+        days["overdue"] = (np.where(overdue_day >= 0, overdue_day, t + 1 + 7 * weeks), overdue_cash)
         if x is not None:
             learned_day = _Learned(full, paid_day, invoices, x, t).day(rows)
             if learned_day is not None:
-                days["learned"] = learned_day
+                days["learned"] = (np.maximum(learned_day, t + 1), None)
         paid = paid_day[rows] < NEVER
-        for m, day in days.items():
-            day = np.maximum(day, t + 1)
+        for m, (day, expected) in days.items():
             err[m].append(np.abs(day[paid] - paid_day[rows][paid]))
-            cash[m][0] += float(np.abs(_expected_weeks(day, amount, t, weeks) - received).sum())
+            expected = _expected_weeks(day, amount, t, weeks) if expected is None else expected
+            cash[m][0] += float(np.abs(expected - received).sum())
             cash[m][1] += float(received.sum())
             used[m] += 1
     out = []
@@ -164,15 +199,18 @@ def backtest_forecast(full: LedgerFrame, paid_day: np.ndarray, invoices: np.ndar
 
 def late_chances(full: LedgerFrame, paid_day: np.ndarray, rows: np.ndarray, end: int,
                  learned: dict[int, np.ndarray] | None) -> dict[int, np.ndarray]:
-    """Per band X, the chance each open invoice ``rows`` is paid more than X days late: the learned
+    """Per band X, the chance each open invoice ``rows`` is paid more than X days late: certain for
+    one already X days past due at the end (it is paid on a later day, if ever), else the learned
     model's where given (``learned``: band -> probabilities), else the customer's shrunk share."""
     out = {}
+    past_due = end - full.i_due[rows].astype(np.int64)
     for band in LATE_BANDS:
         if learned and band in learned:
-            out[band] = learned[band]
-            continue
-        h = history(full, paid_day, full.i_cust[rows], np.full(len(rows), end), band)
-        out[band] = h.serious_rate(prior_weight=PRIOR_WEIGHT)
+            chance = learned[band]
+        else:
+            h = history(full, paid_day, full.i_cust[rows], np.full(len(rows), end), band)
+            chance = h.serious_rate(prior_weight=PRIOR_WEIGHT)
+        out[band] = np.where(past_due >= band, 1.0, chance)
     return out
 
 
@@ -182,38 +220,60 @@ def forecast(full: LedgerFrame, paid_day: np.ndarray, invoices: np.ndarray, x: n
     each method did in the past (``backtest_forecast``)."""
     quality = backtest_forecast(full, paid_day, invoices, x, cutoffs, weeks)
     by = {q.method: q for q in quality}
-    method, reason = "naive", "due date plus the customer's mean delay"
-    if "learned" in by and "naive" in by:
-        lq, nq = by["learned"], by["naive"]
-        if lq.mae_days < nq.mae_days and lq.cash_error < nq.cash_error:
-            method, reason = "learned", (f"the learned model forecast better in the past ({lq.mae_days:.1f} against "
-                                         f"{nq.mae_days:.1f} days off, weekly cash {lq.cash_error:.0%} against "
-                                         f"{nq.cash_error:.0%} off)")
-        else:
-            reason += (f": the learned model did not forecast better in the past ({lq.mae_days:.1f} against "
-                       f"{nq.mae_days:.1f} days off, weekly cash {lq.cash_error:.0%} against {nq.cash_error:.0%} off)")
+    method, reason = _choose(by)
     rows = open_at(full, paid_day, invoices, end)
     if not len(rows):
         return Forecast((), (), quality, method, reason)
-    day: np.ndarray | None = naive_day(full, paid_day, rows, end)
-    if method == "learned" and x is not None:
-        day = _Learned(full, paid_day, invoices, x, end).day(rows)
-    assert day is not None  # "learned" is chosen only where it forecast (see backtest_forecast)
-    day = np.maximum(day, end + 1).astype(np.int64)
     amount = full.i_total[rows] * (1 - paid_share(full, rows, np.full(len(rows), end)))
+    naive = naive_day(full, paid_day, rows, end)
+    day = np.maximum(naive, end + 1).astype(np.int64)
+    if method == "learned" and x is not None:
+        learned_day = _Learned(full, paid_day, invoices, x, end).day(rows)
+        assert learned_day is not None  # "learned" is chosen only where it forecast (see backtest_forecast)
+        day = np.maximum(learned_day, end + 1).astype(np.int64)
+    per_week = _expected_weeks(day, amount, end, weeks)
+    if method == "overdue":
+        day, per_week = overdue_expected(full, paid_day, invoices, rows, naive, amount, end, weeks)
     position = {int(r): i for i, r in enumerate(invoices)}
     at = np.array([position[int(r)] for r in rows], dtype=np.int64)
     chances = late_chances(full, paid_day, rows, end,
                            {b: p[at] for b, p in learned_chances.items()} if learned_chances else None)
     # plain Python values first: a numpy scalar per cell made this the backtest's slowest loop
     per_band = list(zip(*(np.asarray(chances[b], dtype=np.float64).tolist() for b in LATE_BANDS), strict=True))
-    out = tuple(ForecastRow(str(n), str(c), a, date_of(d), tuple(zip(LATE_BANDS, p, strict=True)))
+    out = tuple(ForecastRow(str(n), str(c), a, date_of(d) if d >= 0 else None, tuple(zip(LATE_BANDS, p, strict=True)))
                 for n, c, a, d, p in zip(full.i_number[rows].tolist(), full.c_id[full.i_cust[rows]].tolist(),
                                          np.asarray(amount, dtype=np.float64).tolist(), day.tolist(), per_band,
                                          strict=True))
-    per_week = _expected_weeks(day, amount, end, weeks)
     return Forecast(out, tuple((date_of(end + 1 + 7 * w), float(per_week[w])) for w in range(weeks)), quality,
                     method, reason)
+
+
+def _choose(by: dict[str, ForecastQuality]) -> tuple[str, str]:
+    """The method the last day's forecast uses, and why: the learned model when it did better than
+    the naive method in the past on both measures; else the overdue curve when its weekly cash-in
+    was nearer (it changes only invoices already past their naive day, whose "tomorrow" the days
+    measure never judges when such an invoice is never paid: the weekly cash is its figure)."""
+    naive = by.get("naive")
+    if naive is None:
+        return "naive", _REASONS["naive"]
+    missed = []
+    for method in ("learned", "overdue"):
+        q = by.get(method)
+        if q is None:
+            continue
+        figures = (f"({q.mae_days:.1f} against {naive.mae_days:.1f} days off, weekly cash {q.cash_error:.0%} "
+                   f"against {naive.cash_error:.0%} off)")
+        if method == "overdue":
+            cash = (f"({q.cash_error:.0%} against {naive.cash_error:.0%} off; days {q.mae_days:.1f} against "
+                    f"{naive.mae_days:.1f} off)")
+            if q.cash_error < naive.cash_error:
+                return method, f"{_REASONS[method]}: its weekly cash-in was nearer in the past {cash}"
+            missed.append(f"{_NAMES[method]} did not forecast the weekly cash-in better in the past {cash}")
+        elif q.mae_days < naive.mae_days and q.cash_error < naive.cash_error:
+            return method, f"{_NAMES[method]} forecast better in the past {figures}"
+        else:
+            missed.append(f"{_NAMES[method]} did not forecast better in the past {figures}")
+    return "naive", _REASONS["naive"] + (": " + "; ".join(missed) if missed else "")
 
 
 def open_invoice_forecast(frame: LedgerFrame, weeks: int = 13, min_history_months: int = 12) -> Forecast:

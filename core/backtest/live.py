@@ -103,12 +103,26 @@ class BacktestFigures(_Frozen):
     interval: tuple[float, float]
     evaluated_from: dt.date | None
     choices: str
+    #: the predictor chosen on all the evidence, had it been used in every quarter: its name, AUC,
+    #: margin over the best baseline and that margin's interval (None for a baseline)
+    final: tuple[str, float, float, float, float] | None = None
 
     def sentence(self) -> str:
-        return (f"{self.question}: AUC {self.auc:.3f} against {self.baseline_auc:.3f} for the best baseline "
-                f"({self.baseline}), margin {self.margin:+.3f} (95% interval {self.interval[0]:+.3f} to "
-                f"{self.interval[1]:+.3f}) on {self.invoices} invoices from {self.evaluated_from}, "
-                f"{self.positives} of them late")
+        """The stream of quarter-by-quarter choices (what would have run), then the final choice
+        used in every quarter: two figures that differ when the early quarters chose otherwise."""
+        text = (f"{self.question}, {self.invoices} invoices from {self.evaluated_from}, {self.positives} of them "
+                f"late: the predictors chosen quarter by quarter on the earlier quarters only ({self.choices}) "
+                f"scored AUC {self.auc:.3f} against {self.baseline_auc:.3f} for the best baseline ({self.baseline}), "
+                f"margin {_margin(self.margin, self.interval)}")
+        if self.final is not None:
+            name, auc, margin, low, high = self.final
+            text += (f"; the {PREDICTOR_TITLES.get(name, name)} in every quarter: AUC {auc:.3f}, margin "
+                     f"{_margin(margin, (low, high))}")
+        return text
+
+
+def _margin(margin: float, interval: tuple[float, float]) -> str:
+    return f"{margin:+.3f} (95% interval {interval[0]:+.3f} to {interval[1]:+.3f})"
 
 
 class ModelInUse(_Frozen):
@@ -213,7 +227,8 @@ def fit_in_use(full: LedgerFrame, policy: Policy, fit_day: dt.date) -> ModelInUs
         question=f"at the invoice date, paid more than {rules.late_days} days late", invoices=cell.invoices,
         positives=cell.positives, auc=u.auc, baseline=u.baseline, baseline_auc=u.baseline_auc, margin=u.margin,
         interval=u.interval, evaluated_from=result.evaluated_from,
-        choices=", ".join(f"{day}: {pick}" for day, pick in u.choices))
+        choices=", ".join(f"{day}: {pick}" for day, pick in u.choices),
+        final=next(((k, auc, m, lo, hi) for k, auc, m, lo, hi in u.every_quarter if k == u.final), None))
     predictor, reason = u.final, u.final_reason
     linear = None
     if predictor == "learned":
