@@ -150,8 +150,7 @@ class Puller:
     # ------------------------------------------------------------------ full
     def full(self) -> PullResult:
         objects: Objects = {s.entity: self.read_all(s.entity) for s in STREAMS}
-        self.state.reset_mirror()
-        self.observe(objects, {})
+        kept = self.remirror(objects)
         self.state.synced_at = self._time
         self.state.save()
         records, issues = self.map(objects, objects["Payment"])
@@ -160,16 +159,32 @@ class Puller:
         records["notes"] = notes
         self.state.save()
         return PullResult(records=records, cursor=make_cursor(self._time or ""), complete=True,
-                          issues=tuple(issues + note_issues))
+                          issues=tuple(issues + note_issues + kept))
 
     def rescan_written(self) -> None:
         """Read terms, customers and attachables again to rebuild the write-back mirror."""
         self._time = None
         objects = {e: self.read_all(e) for e in ("Term", "Customer", "Attachable")}
-        self.state.reset_mirror()
-        self.observe(objects, {})
+        self.remirror(objects)
         self.state.synced_at = self._time
         self.state.save()
+
+    def remirror(self, objects: Objects) -> list[Issue]:
+        """Rebuild the write-back mirror from a complete read. QuickBooks never deletes a
+        customer (it makes it inactive, which the read includes), so a customer with arwatch's
+        block that the read left out was answered short: its last seen block is kept, and an
+        issue says so (else its flag and hold would count as removed in QuickBooks)."""
+        before = dict(self.state.customers)
+        self.state.reset_mirror()
+        self.observe(objects, {})
+        returned = {str(o["Id"]) for o in objects.get("Customer", [])}
+        issues = []
+        for cid in sorted(set(before) - returned):
+            self.state.customers[cid] = before[cid]
+            issues.append(Issue(source=SOURCE, record_type="Customer", record_id=cid, field="Id",
+                                message=f"customer {cid} was not returned by QuickBooks' full read: its "
+                                        f"flag and hold are kept as last seen"))
+        return issues
 
     # ------------------------------------------------------------------ incremental
     def incremental(self, since: str) -> PullResult:
