@@ -1,10 +1,10 @@
 """A customer QuickBooks leaves out of one full pull (a query answered short) keeps its flag and
-hold: the run says so (exit code 4, partial), neither records them as removed in QuickBooks nor writes them again, and the runs
-after it write nothing. Before, the full pull dropped the customer from the adapter's mirror,
-the run recorded its flag and hold as "removed in the target system" and created them again in
-the store, and since the write found them already in QuickBooks (nothing sent, nothing observed),
-every later run did the same: "flags 1 created, holds 1 created" and two audit entries a night.
-Tested on the stand-in only.
+hold: the run says so (exit code 4, partial), neither records them as removed in QuickBooks nor
+writes them again, and the runs after it write nothing. Before, the full pull dropped the
+customer from the adapter's mirror, the run recorded its flag and hold as "removed in the target
+system" and created them again in the store, and since the write found them already in
+QuickBooks (nothing sent, nothing observed), every later run did the same: "flags 1 created,
+holds 1 created" and two audit entries a night. Tested on the stand-in only.
 """
 
 from __future__ import annotations
