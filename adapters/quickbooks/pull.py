@@ -3,7 +3,8 @@
 Full: every stream (``streams.STREAMS``) page by page, ``MAXRESULTS 1000`` ordered by Id; a
 page shorter than 1000 ends the stream, so an entity of N rows costs floor(N/1000) + 1 queries.
 Incremental: one CDC request for all entities since the cursor (the envelope ``time`` of the
-previous pull's first answer, so nothing changed during a pull is skipped). Beyond CDC:
+previous pull's first answer cut to its whole second, so nothing changed during a pull or later in
+that second is skipped). Beyond CDC:
 
 - the cursor is older than CDC's 30 days (by the adapter's clock, or CDC refuses it): a full
   pull, because deletions older than 30 days cannot be seen any other way and a deleted
@@ -68,7 +69,18 @@ class PullSettings:
 
 
 def make_cursor(server_time: str) -> Cursor:
-    return json.dumps({"v": 1, "since": server_time})
+    """The cursor at ``server_time`` cut down to its whole second: QuickBooks stamps
+    LastUpdatedTime in whole seconds, so a record changed later in that same second (after the
+    answer ``server_time`` came with) is stamped before it and would be skipped."""
+    return json.dumps({"v": 1, "since": whole_second(server_time)})
+
+
+def whole_second(server_time: str) -> str:
+    try:
+        stamp = parse_time(server_time)
+    except ValueError:
+        return server_time
+    return stamp.replace(microsecond=0).isoformat(timespec="seconds") if stamp.microsecond else server_time
 
 
 def read_cursor(cursor: Cursor | None) -> str | None:
