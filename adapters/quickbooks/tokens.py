@@ -48,7 +48,8 @@ class Tokens:
                 f"refresh_token={REDACTED}, access_expires_at={self.access_expires_at.isoformat()})")
 
     def access_expired(self, now: dt.datetime) -> bool:
-        return now >= self.access_expires_at - EXPIRY_MARGIN
+        # the margin on ``now``'s side: ``expired_now`` marks a token with datetime.min
+        return now + EXPIRY_MARGIN >= self.access_expires_at
 
     @classmethod
     def from_grant(cls, realm_id: str, access_token: str, refresh_token: str,
