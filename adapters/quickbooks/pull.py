@@ -9,9 +9,8 @@ that second is skipped). Beyond CDC:
 - the cursor is older than CDC's 30 days (by the adapter's clock, or CDC refuses it): a full
   pull, because deletions older than 30 days cannot be seen any other way and a deleted
   invoice left in the snapshot would count as open for ever;
-- CDC answered with its cap (1000 objects, silently truncated): the live changes are read
-  again per entity with ``MetaData.LastUpdatedTime >= cursor`` queries (paged), the deletions
-  CDC did list are kept, and an Issue says that deletions past the cap wait for a full pull.
+- CDC answered with its cap (1000 objects, silently truncated, deletions after the live
+  changes): a full pull, for the same reason (a deletion past the cap is seen no other way).
 
 Credit memos applied in payments: a changed payment or credit memo brings the other side
 (``Id IN (...)`` queries, only when such a change happened) so that the credit note's
@@ -207,17 +206,14 @@ class Puller:
                 log.info("QuickBooks refused CDC since %s: full pull", since)
                 return self.full()
             raise
-        self._note_time(answer)
         live, deleted = split_cdc(answer)
-        issues: list[Issue] = []
         if sum(len(v) for v in live.values()) + sum(len(v) for v in deleted.values()) \
                 >= self.settings.cdc_cap:
-            live = {e: self.read_all(e, since) for e in ENTITIES}
-            issues.append(Issue(source=SOURCE, record_type="CDC", record_id=since,
-                                field="changedSince",
-                                message=f"more than {self.settings.cdc_cap} changes since {since}: "
-                                        f"changes were read with LastUpdatedTime queries; "
-                                        f"deletions past the cap are seen at the next full pull"))
+            log.info("QuickBooks CDC since %s answered its cap of %d objects: full pull", since,
+                     self.settings.cdc_cap)
+            return self.full()  # the deletions past the cap cannot be seen any other way
+        self._note_time(answer)
+        issues: list[Issue] = []
         continuous = (self.state.synced_at is not None
                       and parse_time(self.state.synced_at) >= parse_time(since))
         self.observe(live, deleted)
