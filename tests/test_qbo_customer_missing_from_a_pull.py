@@ -1,10 +1,11 @@
 """A customer QuickBooks leaves out of one full pull (a query answered short) keeps its flag and
-hold: the run says so (exit code 4, partial), neither records them as removed in QuickBooks nor
-writes them again, and the runs after it write nothing. Before, the full pull dropped the
-customer from the adapter's mirror, the run recorded its flag and hold as "removed in the target
-system" and created them again in the store, and since the write found them already in
-QuickBooks (nothing sent, nothing observed), every later run did the same: "flags 1 created,
-holds 1 created" and two audit entries a night. Tested on the stand-in only.
+hold: it is read again by its Id, so the run records nothing as removed in QuickBooks and writes
+nothing again, and the runs after it write nothing. Before, the full pull dropped the customer
+from the adapter's mirror, the run recorded its flag and hold as "removed in the target system"
+and created them again in the store, and since the write found them already in QuickBooks
+(nothing sent, nothing observed), every later run did the same: "flags 1 created, holds 1
+created" and two audit entries a night. A customer really gone (deleted or merged) is said so
+in the run's issues. Tested on the stand-in only.
 """
 
 from __future__ import annotations
@@ -26,8 +27,7 @@ def test_customer_missing_from_a_full_pull_keeps_its_flag_and_hold(cli):  # noqa
 
     cli.standin.inject("Customer", status=200, body=customers_but(cli, "1"))
     code, out = cli.sync("--full")
-    assert code == 4, out  # partial: the run says what it kept
-    assert "Customer '1', field Id: customer 1 was not returned by QuickBooks' full read" in out
+    assert code == 0, out
     assert "flags 0 created/0 updated/0 closed, holds 0 created/0 updated/0 closed" in cli.summary_line(out)
     assert {"flag:1", "hold:1"} <= cli.written()
 
@@ -51,3 +51,12 @@ def test_a_flag_found_already_written_is_mirrored_without_a_write(kit):  # noqa:
     [again] = source.apply([set_flag("1")])
     assert again.ok and kit.standin.count(operation="batch") == 0  # already so: nothing sent
     assert [f.key for f in source.read_written_state().flags] == ["flag:1"]
+
+
+def test_a_customer_gone_from_quickbooks_is_named_in_the_run(cli):  # noqa: F811
+    code, _ = cli.sync()
+    assert code == 0 and "hold:1" in cli.written()
+    cli.standin.company().remove("Customer", "1")  # merged into another in the QuickBooks UI
+    code, out = cli.sync("--full")
+    assert code == 4, out  # partial: the run says what it lost
+    assert "Customer '1', field Id: customer 1 is no longer in QuickBooks (deleted or merged)" in out

@@ -181,21 +181,24 @@ class Puller:
         self.state.save()
 
     def remirror(self, objects: Objects) -> list[Issue]:
-        """Rebuild the write-back mirror from a complete read. QuickBooks never deletes a
-        customer (it makes it inactive, which the read includes), so a customer with arwatch's
-        block that the read left out was answered short: its last seen block is kept, and an
-        issue says so (else its flag and hold would count as removed in QuickBooks)."""
-        before = dict(self.state.customers)
+        """Rebuild the write-back mirror from a complete read. A customer with arwatch's block
+        that the read left out is read again by its Id: found, the read was answered short and it
+        joins ``objects``; not found, it is gone from QuickBooks (deleted, or merged into another),
+        its flag and hold with it, and an issue says so (else they would vanish without a word)."""
+        before = set(self.state.customers)
+        returned = {str(o["Id"]) for o in objects.get("Customer", [])}
+        missing = sorted(before - returned)
+        if missing:
+            found = self.by_ids("Customer", missing)
+            log.warning("QuickBooks left %d customer(s) with arwatch's notes out of a full read; %d "
+                        "found again by Id", len(missing), len(found))
+            objects.setdefault("Customer", []).extend(found)
+            missing = sorted(set(missing) - {str(o["Id"]) for o in found})
         self.state.reset_mirror()
         self.observe(objects, {})
-        returned = {str(o["Id"]) for o in objects.get("Customer", [])}
-        issues = []
-        for cid in sorted(set(before) - returned):
-            self.state.customers[cid] = before[cid]
-            issues.append(Issue(source=SOURCE, record_type="Customer", record_id=cid, field="Id",
-                                message=f"customer {cid} was not returned by QuickBooks' full read: its "
-                                        f"flag and hold are kept as last seen"))
-        return issues
+        return [Issue(source=SOURCE, record_type="Customer", record_id=cid, field="Id",
+                      message=f"customer {cid} is no longer in QuickBooks (deleted or merged): its arwatch "
+                              f"flag and hold are gone with it") for cid in missing]
 
     # ------------------------------------------------------------------ incremental
     def incremental(self, since: str) -> PullResult:
