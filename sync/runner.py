@@ -294,7 +294,8 @@ def run_sync(company_config: CompanyConfig | str, store: Store, adapter: SourceA
     batch_size = batch_size or write_batch_of(adapter)
     try:
         if dry_run:
-            return _dry_run(company, store, adapter, policy, today, full, planner, guard)
+            with store.adapter_state.dry(company):
+                return _dry_run(company, store, adapter, policy, today, full, planner, guard)
         return _run(company, store, adapter, policy, today, full, planner, progress, batch_size, actor, guard)
     except LockLost as error:
         return RunSummary(company=company, source=adapter.name, status="lock_lost", error=str(error))

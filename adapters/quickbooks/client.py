@@ -44,7 +44,7 @@ from .errors import (
     error_from_fault,
 )
 from .limits import CompanyLimits, limits_for
-from .tokens import Tokens, TokenStore, no_clock
+from .tokens import TokenFileError, Tokens, TokenStore, no_clock
 
 log = logging.getLogger(__name__)
 
@@ -288,7 +288,28 @@ class QBOClient:
         return response
 
     def refresh(self) -> None:
-        """Refresh the access token; the rotated refresh token is on disk before it is used."""
+        """Refresh the access token; the rotated refresh token is on disk before it is used.
+
+        Starts from the token file, under its lock: another process (a dry run, another command)
+        may have refreshed since this one read it, spending the refresh token held here. Its grant
+        is then taken as it is while its access token is valid, else refreshed."""
+        with self.store.locked():
+            saved = self._saved_grant()
+            if saved is not None and saved.refresh_token.reveal() != self.tokens.refresh_token.reveal():
+                self.tokens = saved
+                if not saved.access_expired(self.options.now()):
+                    log.info("QuickBooks tokens of company %s were refreshed by another process", self.realm_id)
+                    return
+            self._refresh()
+
+    def _saved_grant(self) -> Tokens | None:
+        try:
+            saved = self.store.load()
+        except TokenFileError:
+            return None
+        return saved if saved.realm_id == self.realm_id else None
+
+    def _refresh(self) -> None:
         from intuitlib.exceptions import AuthClientError
 
         factory = self.options.auth_client_factory or make_auth_client

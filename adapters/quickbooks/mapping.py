@@ -107,6 +107,11 @@ def amount(obj: Mapping[str, Any], name: str, default: Decimal | None = None) ->
     return value
 
 
+def negative(name: str, value: Decimal) -> None:
+    if value < 0:
+        raise MappingProblem(name, f"{name} {value} is negative")
+
+
 def currency(obj: Mapping[str, Any], ctx: MapContext) -> str:
     code = ref(obj, "CurrencyRef") or ctx.home_currency
     if len(code) != 3 or not code.isalpha():
@@ -137,10 +142,14 @@ def updated_day(obj: Mapping[str, Any]) -> dt.date | None:
 
 # ---------------------------------------------------------------------- customers
 def terms_days(term: Mapping[str, Any] | None) -> int | None:
-    """DueDays of a standard term; None for a date-driven term (no fixed number of days)."""
+    """DueDays of a standard term; None for a date-driven term (no fixed number of days).
+    ``ValueError`` when DueDays is not a whole number of days."""
     if term is None or term.get("Type", "STANDARD") != "STANDARD":
         return None
-    return int(term.get("DueDays") or 0)
+    raw = term.get("DueDays") or 0
+    if isinstance(raw, bool) or not str(raw).strip().isdigit():
+        raise ValueError(f"DueDays {raw!r} is not a number of days")
+    return int(str(raw).strip())
 
 
 def customer_terms(obj: Mapping[str, Any], ctx: MapContext,
@@ -151,7 +160,12 @@ def customer_terms(obj: Mapping[str, Any], ctx: MapContext,
     if term_id is None:
         return ctx.default_terms_days, []
     term = ctx.terms.get(term_id)
-    days = terms_days(term)
+    try:
+        days = terms_days(term)
+    except ValueError as error:
+        return ctx.default_terms_days, [issue("Customer", obj, "SalesTermRef",
+                                              f"term {term_id}: {error}: terms taken as "
+                                              f"{ctx.default_terms_days} days")]
     if days is None:
         what = "unknown" if term is None else "date-driven"
         return ctx.default_terms_days, [issue("Customer", obj, "SalesTermRef",
@@ -193,8 +207,8 @@ def map_invoice(obj: Mapping[str, Any], ctx: MapContext) -> tuple[dict[str, Any]
         voided = is_voided(obj)
         total = amount(obj, "TotalAmt")
         balance = amount(obj, "Balance", total)
-        if total < 0 or balance < 0:
-            raise MappingProblem("TotalAmt" if total < 0 else "Balance", "negative amount")
+        negative("TotalAmt", total)
+        negative("Balance", balance)
         record = {
             "id": str(obj["Id"]), "number": str(obj.get("DocNumber") or obj["Id"]),
             "customer_id": need_ref(obj, "CustomerRef"), "kind": "invoice",
@@ -215,8 +229,8 @@ def map_credit_memo(obj: Mapping[str, Any], ctx: MapContext,
         issued = day(obj, "TxnDate")
         total = amount(obj, "TotalAmt")
         remaining = amount(obj, "RemainingCredit", amount(obj, "Balance", total))
-        if total < 0 or remaining < 0:
-            raise MappingProblem("TotalAmt" if total < 0 else "RemainingCredit", "negative amount")
+        negative("TotalAmt", total)
+        negative("RemainingCredit", remaining)
         record = {
             "id": credit_note_id(str(obj["Id"])),
             "number": str(obj.get("DocNumber") or obj["Id"]),
@@ -250,6 +264,7 @@ def linked_lines(obj: Mapping[str, Any], txn_type: str) -> list[tuple[str, Decim
                 except InvalidOperation:
                     raise MappingProblem(f"Line[{index}].Amount",
                                          f"{line.get('Amount')!r} is not a number") from None
+                negative(f"Line[{index}].Amount", value)
                 if value > 0:
                     out.append((str(link.get("TxnId")), value, index))
                 break
@@ -280,8 +295,7 @@ def map_payment(obj: Mapping[str, Any], ctx: MapContext) -> tuple[dict[str, Any]
         code = currency(obj, ctx)
         paid_on = day(obj, "TxnDate")
         total = amount(obj, "TotalAmt")
-        if total < 0:
-            raise MappingProblem("TotalAmt", "negative amount")
+        negative("TotalAmt", total)
         record: dict[str, Any] = {
             "id": str(obj["Id"]), "customer_id": need_ref(obj, "CustomerRef"),
             "date": paid_on.isoformat(), "amount": str(total), "currency": code,

@@ -3,14 +3,14 @@
 Full: every stream (``streams.STREAMS``) page by page, ``MAXRESULTS 1000`` ordered by Id; a
 page shorter than 1000 ends the stream, so an entity of N rows costs floor(N/1000) + 1 queries.
 Incremental: one CDC request for all entities since the cursor (the envelope ``time`` of the
-previous pull's first answer, so nothing changed during a pull is skipped). Beyond CDC:
+previous pull's first answer cut to its whole second, so nothing changed during a pull or later in
+that second is skipped). Beyond CDC:
 
 - the cursor is older than CDC's 30 days (by the adapter's clock, or CDC refuses it): a full
   pull, because deletions older than 30 days cannot be seen any other way and a deleted
   invoice left in the snapshot would count as open for ever;
-- CDC answered with its cap (1000 objects, silently truncated): the live changes are read
-  again per entity with ``MetaData.LastUpdatedTime >= cursor`` queries (paged), the deletions
-  CDC did list are kept, and an Issue says that deletions past the cap wait for a full pull.
+- CDC answered with its cap (1000 objects, silently truncated, deletions after the live
+  changes): a full pull, for the same reason (a deletion past the cap is seen no other way).
 
 Credit memos applied in payments: a changed payment or credit memo brings the other side
 (``Id IN (...)`` queries, only when such a change happened) so that the credit note's
@@ -68,7 +68,18 @@ class PullSettings:
 
 
 def make_cursor(server_time: str) -> Cursor:
-    return json.dumps({"v": 1, "since": server_time})
+    """The cursor at ``server_time`` cut down to its whole second: QuickBooks stamps
+    LastUpdatedTime in whole seconds, so a record changed later in that same second (after the
+    answer ``server_time`` came with) is stamped before it and would be skipped."""
+    return json.dumps({"v": 1, "since": whole_second(server_time)})
+
+
+def whole_second(server_time: str) -> str:
+    try:
+        stamp = parse_time(server_time)
+    except ValueError:
+        return server_time
+    return stamp.replace(microsecond=0).isoformat(timespec="seconds") if stamp.microsecond else server_time
 
 
 def read_cursor(cursor: Cursor | None) -> str | None:
@@ -150,8 +161,7 @@ class Puller:
     # ------------------------------------------------------------------ full
     def full(self) -> PullResult:
         objects: Objects = {s.entity: self.read_all(s.entity) for s in STREAMS}
-        self.state.reset_mirror()
-        self.observe(objects, {})
+        kept = self.remirror(objects)
         self.state.synced_at = self._time
         self.state.save()
         records, issues = self.map(objects, objects["Payment"])
@@ -160,16 +170,35 @@ class Puller:
         records["notes"] = notes
         self.state.save()
         return PullResult(records=records, cursor=make_cursor(self._time or ""), complete=True,
-                          issues=tuple(issues + note_issues))
+                          issues=tuple(issues + note_issues + kept))
 
     def rescan_written(self) -> None:
         """Read terms, customers and attachables again to rebuild the write-back mirror."""
         self._time = None
         objects = {e: self.read_all(e) for e in ("Term", "Customer", "Attachable")}
-        self.state.reset_mirror()
-        self.observe(objects, {})
+        self.remirror(objects)
         self.state.synced_at = self._time
         self.state.save()
+
+    def remirror(self, objects: Objects) -> list[Issue]:
+        """Rebuild the write-back mirror from a complete read. A customer with arwatch's block
+        that the read left out is read again by its Id: found, the read was answered short and it
+        joins ``objects``; not found, it is gone from QuickBooks (deleted, or merged into another),
+        its flag and hold with it, and an issue says so (else they would vanish without a word)."""
+        before = set(self.state.customers)
+        returned = {str(o["Id"]) for o in objects.get("Customer", [])}
+        missing = sorted(before - returned)
+        if missing:
+            found = self.by_ids("Customer", missing)
+            log.warning("QuickBooks left %d customer(s) with arwatch's notes out of a full read; %d "
+                        "found again by Id", len(missing), len(found))
+            objects.setdefault("Customer", []).extend(found)
+            missing = sorted(set(missing) - {str(o["Id"]) for o in found})
+        self.state.reset_mirror()
+        self.observe(objects, {})
+        return [Issue(source=SOURCE, record_type="Customer", record_id=cid, field="Id",
+                      message=f"customer {cid} is no longer in QuickBooks (deleted or merged): its arwatch "
+                              f"flag and hold are gone with it") for cid in missing]
 
     # ------------------------------------------------------------------ incremental
     def incremental(self, since: str) -> PullResult:
@@ -180,17 +209,14 @@ class Puller:
                 log.info("QuickBooks refused CDC since %s: full pull", since)
                 return self.full()
             raise
-        self._note_time(answer)
         live, deleted = split_cdc(answer)
-        issues: list[Issue] = []
         if sum(len(v) for v in live.values()) + sum(len(v) for v in deleted.values()) \
                 >= self.settings.cdc_cap:
-            live = {e: self.read_all(e, since) for e in ENTITIES}
-            issues.append(Issue(source=SOURCE, record_type="CDC", record_id=since,
-                                field="changedSince",
-                                message=f"more than {self.settings.cdc_cap} changes since {since}: "
-                                        f"changes were read with LastUpdatedTime queries; "
-                                        f"deletions past the cap are seen at the next full pull"))
+            log.info("QuickBooks CDC since %s answered its cap of %d objects: full pull", since,
+                     self.settings.cdc_cap)
+            return self.full()  # the deletions past the cap cannot be seen any other way
+        self._note_time(answer)
+        issues: list[Issue] = []
         continuous = (self.state.synced_at is not None
                       and parse_time(self.state.synced_at) >= parse_time(since))
         self.observe(live, deleted)

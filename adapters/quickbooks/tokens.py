@@ -11,11 +11,14 @@ valid refresh token.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import json
 import os
 import secrets
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -45,7 +48,8 @@ class Tokens:
                 f"refresh_token={REDACTED}, access_expires_at={self.access_expires_at.isoformat()})")
 
     def access_expired(self, now: dt.datetime) -> bool:
-        return now >= self.access_expires_at - EXPIRY_MARGIN
+        # the margin on ``now``'s side: ``expired_now`` marks a token with datetime.min
+        return now + EXPIRY_MARGIN >= self.access_expires_at
 
     @classmethod
     def from_grant(cls, realm_id: str, access_token: str, refresh_token: str,
@@ -135,6 +139,18 @@ class TokenStore:
 
     def save(self, tokens: Tokens) -> None:
         write_private(self.path, json.dumps(tokens.to_json(), indent=2))
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """An exclusive lock of this token file among processes (``.<name>.lock`` beside it,
+        0600), held from reading the grant to saving the refreshed one."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path.parent / f".{self.path.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
 
     def rotate(self, tokens: Tokens) -> Tokens:
         """Persist a freshly refreshed grant; returns it only once it is safely on disk."""

@@ -158,6 +158,8 @@ class WriteBack:
                     continue
                 plan = self.plan_customer(obj, [c for _, c in changes], hold_term)
                 if plan.error or plan.body is None:
+                    if not plan.error:  # already so in QuickBooks: the mirror learns it
+                        self.record_customer(obj, [c for _, c in changes])
                     results.update({i: done(c, plan, cid, plan.error) for i, c in changes})
                     continue
                 plans[cid] = plan
