@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import _, fields, models
 from odoo.exceptions import UserError
 
 
@@ -14,9 +14,11 @@ class AccountMove(models.Model):
         return max(dates) if dates else self.invoice_date_due
 
     def _arwatch_on_credit(self):
-        """Customer invoices sold on credit: paid later than the day they are issued."""
-        return self.filtered(lambda m: m.move_type == "out_invoice" and m.invoice_date
-                             and (m._arwatch_due_date() or m.invoice_date) > m.invoice_date)
+        """Customer invoices sold on credit: paid later than the day they are issued. An invoice
+        without an invoice date is issued today: posting dates it so (``_post``), after this check."""
+        today = fields.Date.context_today(self)
+        return self.filtered(lambda m: m.move_type == "out_invoice"
+                             and (m._arwatch_due_date() or m.invoice_date or today) > (m.invoice_date or today))
 
     def _arwatch_check_credit_hold(self):
         """Refuse posting an invoice on credit for a customer on hold, when the company says so."""
@@ -24,16 +26,48 @@ class AccountMove(models.Model):
         for company, moves in self._arwatch_on_credit().grouped("company_id").items():
             if not company.arwatch_block_invoices:
                 continue
-            held = risk._held_partner_ids(moves.commercial_partner_id, company)
-            blocked = moves.filtered(lambda m, held=held: m.commercial_partner_id.id in held)
-            if blocked:
-                move = blocked[0]
-                raise UserError(_(
-                    "%(customer)s is on credit hold in %(company)s: %(reason)s\n"
-                    "New invoices on credit are refused; invoice with immediate payment terms, or ask a "
-                    "collections manager to lift the hold.",
-                    customer=move.commercial_partner_id.display_name, company=company.name,
-                    reason=held[move.commercial_partner_id.id] or _("no reason given")))
+            held = risk._held_partner_ids(moves.partner_id, company)
+            for move in moves:
+                debtor = risk._held_debtor(move.partner_id, held)
+                if debtor:
+                    raise UserError(_(
+                        "%(customer)s is on credit hold in %(company)s: %(reason)s\n"
+                        "New invoices on credit are refused; invoice with immediate payment terms, or ask a "
+                        "collections manager to lift the hold.",
+                        customer=debtor.display_name, company=company.name,
+                        reason=held[debtor.id] or _("no reason given")))
+
+    def _arwatch_check_held_debt_kept(self):
+        """A held customer's open invoices stay as posted below a collections manager: reset to
+        draft or cancelled, an invoice leaves the ledger the scoring reads; with its due date moved
+        on, it is no longer overdue; either way the next run releases the hold. A lifted hold
+        (``override_until``) holds nobody, and server code passes."""
+        if self.env.su or self.env.user.has_group("arwatch.group_collections_manager"):
+            return
+        risk = self.env["arwatch.partner.risk"]
+        open_invoices = self.filtered(lambda m: m.state == "posted" and m.move_type == "out_invoice"
+                                      and not m.currency_id.is_zero(m.amount_residual))
+        for company, moves in open_invoices.grouped("company_id").items():
+            held = risk._held_partner_ids(moves.partner_id, company)
+            for move in moves:
+                debtor = risk._held_debtor(move.partner_id, held)
+                if debtor:
+                    raise UserError(_(
+                        "%(customer)s is on credit hold in %(company)s: %(reason)s\n"
+                        "%(invoice)s is part of the debt that holds it: only a collections manager resets or "
+                        "cancels it or moves its due date, or lifts the hold first.",
+                        customer=debtor.display_name, company=company.name, invoice=move.name,
+                        reason=held[debtor.id] or _("no reason given")))
+
+    def write(self, vals):
+        if "invoice_date_due" in vals:
+            self._arwatch_check_held_debt_kept()
+        return super().write(vals)
+
+    def button_draft(self):
+        """``button_cancel`` of a posted invoice resets it to draft first: both are checked here."""
+        self._arwatch_check_held_debt_kept()
+        return super().button_draft()
 
     def _post(self, soft=True):
         self._arwatch_check_credit_hold()

@@ -295,9 +295,10 @@ class ArwatchPartnerRisk(models.Model):
 
     @api.model
     def _held_partner_ids(self, partners, company):
-        """{commercial partner id: hold reason} of the partners held in ``company``; one SQL query
-        (this runs on every order confirmation and invoice posting, so no ORM prefetching)."""
-        ids = partners.commercial_partner_id.ids
+        """{partner id: hold reason} of the partners held in ``company``, each partner looked up
+        itself and through its commercial partner (``_debtors``); one SQL query (this runs on
+        every order confirmation and invoice posting, so no ORM prefetching)."""
+        ids = self._debtors(partners).ids
         if not ids:
             return {}
         self.flush_model(["partner_id", "company_id", "hold", "hold_reason", "override_until"])
@@ -309,12 +310,25 @@ class ArwatchPartnerRisk(models.Model):
         return dict(self.env.cr.fetchall())
 
     @api.model
+    def _debtors(self, partners):
+        """Who may hold ``partners``' debt: each commercial partner, where risk rows are scored,
+        then each partner itself. A held company moved under another (its commercial partner
+        changed since the hold was placed) keeps its own hold."""
+        return partners.commercial_partner_id | partners
+
+    @api.model
+    def _held_debtor(self, partners, held):
+        """The first of ``_debtors(partners)`` that ``held`` (``_held_partner_ids``) holds, or
+        an empty recordset."""
+        return next((debtor for debtor in self._debtors(partners) if debtor.id in held), partners.browse())
+
+    @api.model
     def _hold_title(self, partner, company):
         """"Credit hold: Ghost Trading owes 8,100.00 €, 120 days overdue": the customer's overdue
         amount and oldest days past due as of the last scoring, in the user's language."""
-        risk = self.sudo().search([("partner_id", "=", partner.commercial_partner_id.id),
-                                   ("company_id", "=", company.id)], limit=1)
-        name = partner.commercial_partner_id.sudo().display_name
+        held = self._held_debtor(partner, self._held_partner_ids(partner, company)) or partner.commercial_partner_id
+        risk = self.sudo().search([("partner_id", "=", held.id), ("company_id", "=", company.id)], limit=1)
+        name = held.sudo().display_name
         if not risk.amount_overdue:
             return _("Credit hold: %s", name)
         amount = formatLang(self.env, risk.amount_overdue, currency_obj=company.currency_id)

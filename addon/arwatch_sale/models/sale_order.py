@@ -39,28 +39,42 @@ class SaleOrder(models.Model):
                                               currency_field="currency_id",
                                               groups="arwatch.group_collections_manager")
 
-    @api.depends("partner_id", "company_id")
+    @api.depends("partner_id", "partner_invoice_id", "company_id")
     @api.depends_context("date")
     def _compute_arwatch_hold(self):
         held = self._arwatch_held_reasons()
         for order in self:
             reasons = held.get(order.company_id.id, {})
-            pid = order.partner_id.commercial_partner_id.id
-            order.arwatch_hold = pid in reasons
-            order.arwatch_hold_reason = words.hold_reason(reasons.get(pid)) or False
+            debtor = order._arwatch_held_debtor(reasons)
+            order.arwatch_hold = bool(debtor)
+            order.arwatch_hold_reason = debtor and words.hold_reason(reasons.get(debtor.id)) or False
 
     @api.depends("arwatch_hold")
     @api.depends_context("date", "lang")
     def _compute_arwatch_hold_title(self):
         risk = self.env["arwatch.partner.risk"]
+        held = self._arwatch_held_reasons()
         for order in self:
-            order.arwatch_hold_title = order.arwatch_hold and risk._hold_title(order.partner_id, order.company_id)
+            debtor = order._arwatch_held_debtor(held.get(order.company_id.id, {}))
+            order.arwatch_hold_title = order.arwatch_hold and bool(debtor) and risk._hold_title(
+                debtor, order.company_id)
+
+    def _arwatch_order_debtors(self):
+        """Whom the orders' credit goes to: the customer and the invoice address (an order's
+        invoice is to its invoice address, which may be another customer's)."""
+        return self.partner_id | self.partner_invoice_id
+
+    def _arwatch_held_debtor(self, reasons):
+        """The partner whose hold (in ``reasons``, ``{partner id: reason}`` of the order's
+        company) the order falls under, or an empty recordset."""
+        self.ensure_one()
+        return self.env["arwatch.partner.risk"]._held_debtor(self._arwatch_order_debtors(), reasons)
 
     def _arwatch_held_reasons(self):
-        """{company id: {commercial partner id: hold reason}} of the orders' customers on hold:
-        one query per company."""
+        """{company id: {partner id: hold reason}} of the orders' customers and invoice
+        addresses on hold: one query per company."""
         risk = self.env["arwatch.partner.risk"]
-        return {company.id: risk._held_partner_ids(orders.partner_id, company)
+        return {company.id: risk._held_partner_ids(orders._arwatch_order_debtors(), company)
                 for company, orders in self.grouped("company_id").items()}
 
     def _arwatch_paid_upfront(self):
@@ -107,8 +121,8 @@ class SaleOrder(models.Model):
         errors = {}
         for order in self:
             reasons = held.get(order.company_id.id, {})
-            partner = order.partner_id.commercial_partner_id
-            if partner.id not in reasons or order._arwatch_override_valid() or order.sudo()._arwatch_paid_upfront():
+            partner = order._arwatch_held_debtor(reasons)
+            if not partner or order._arwatch_override_valid() or order.sudo()._arwatch_paid_upfront():
                 continue
             errors[order] = "\n".join([
                 self.env["arwatch.partner.risk"]._hold_title(partner, order.company_id),
@@ -173,7 +187,7 @@ class SaleOrder(models.Model):
         self.check_access("read")
         if not self.arwatch_hold:
             raise UserError(_("%s is not on credit hold.", self.partner_id.commercial_partner_id.display_name))
-        partner = self.partner_id.commercial_partner_id
+        partner = self._arwatch_held_debtor(self._arwatch_held_reasons().get(self.company_id.id, {}))
         company = self.company_id
         key = f"request:{partner.id}:credit_review:sale.order,{self.id}"
         activities = self.env["mail.activity"].sudo()
@@ -232,9 +246,27 @@ class SaleOrder(models.Model):
         elif state:
             self._arwatch_lapse_overrides(_("the order left the confirmed state (%s).", state))
         res = super().write(vals)
-        if "partner_id" in vals:
+        if "partner_id" in vals or "partner_invoice_id" in vals:
             self._arwatch_check_approved_orders()
         return res
+
+    def _arwatch_amounts(self):
+        return {order.id: order.amount_total for order in self}
+
+    def _arwatch_check_no_new_credit(self, before):
+        """No new credit on a confirmed order while its customer is on hold: an order confirmed
+        before the hold, or paid in full upfront, that a person's change makes owe more than
+        ``before`` (``{order id: amount_total}``) and more than is paid is refused like a
+        confirmation. Less, server code (``sudo``) and a manager's override (checked by
+        ``_arwatch_check_approved_orders``) pass."""
+        if self.env.su:
+            return
+        grown = self.filtered(lambda order: order.state == "sale" and not order.sudo().arwatch_override_user_id
+                              and order.currency_id.compare_amounts(
+                                  order.amount_total, max(before.get(order.id, 0.0), order.sudo().amount_paid)) > 0)
+        errors = grown._arwatch_hold_errors() if grown else {}
+        if errors:
+            raise UserError(next(iter(errors.values())))
 
     def _arwatch_lapse_overrides(self, why):
         """Drop the per-order overrides of these orders (cancelled, reset to quotation), with a note."""
@@ -255,7 +287,7 @@ class SaleOrder(models.Model):
             return
         held = orders._arwatch_held_reasons()
         for order in orders:
-            if order.partner_id.commercial_partner_id.id in held.get(order.company_id.id, {}) \
+            if order._arwatch_held_debtor(held.get(order.company_id.id, {})) \
                     and not order._arwatch_override_valid():
                 raise UserError(_(
                     "%(order)s was confirmed under a credit hold override for its lines and amount as "

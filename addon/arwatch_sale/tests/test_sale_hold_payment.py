@@ -1,6 +1,7 @@
 from odoo import Command
 from odoo.addons.payment.tests.common import PaymentCommon
-from odoo.tests import tagged
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import ArwatchSaleCommon, compat
@@ -19,6 +20,8 @@ class TestSaleHoldPayment(ArwatchSaleCommon, PaymentCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.product = cls.env["product.product"].create({"name": "Widget", "list_price": 100.0})
+        cls.seller = new_test_user(cls.env, "arw_upfront_seller", groups="sales_team.group_sale_salesman",
+                                   company_id=cls.company.id)
 
     def order(self, partner, **vals):
         return self.env["sale.order"].create(dict({
@@ -53,3 +56,27 @@ class TestSaleHoldPayment(ArwatchSaleCommon, PaymentCommon):
         with mute_logger("odoo.addons.sale.models.payment_transaction"):
             tx._post_process()
         self.assertEqual(order.state, "sale", "paid in full upfront: no credit is extended")
+
+    def test_payment__an_order_paid_upfront_does_not_grow_on_credit(self):
+        """The upfront exception covers what was paid: while the customer is on hold, a line added
+        to the confirmed order (or a quantity raised) beyond the amount paid is refused."""
+        self.run_scoring()
+        order = self.order(self.late, user_id=self.seller.id)
+        tx = self.pay_online(order, order.amount_total, "arw-full-grow")
+        with mute_logger("odoo.addons.sale.models.payment_transaction"):
+            tx._post_process()
+        self.assertEqual(order.state, "sale")
+        paid = order.amount_total
+        seller_order = order.with_user(self.seller)
+        # refused after the write, as a constraint is: Odoo's assertRaises rolls it back (assertRaisesRegex does not)
+        with self.assertRaises(UserError) as refused:
+            seller_order.write({"order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 50})]})
+        self.assertIn("credit hold", str(refused.exception))
+        with self.assertRaises(UserError) as refused:
+            seller_order.order_line.write({"product_uom_qty": 40})
+        self.assertIn("credit hold", str(refused.exception))
+        order.invalidate_recordset()
+        self.assertEqual((len(order.order_line), order.amount_total), (1, paid), "the order as paid")
+        seller_order.order_line.write({"name": "Widget, blue"})  # no amount: as before
+        seller_order.order_line.write({"product_uom_qty": 1})  # less than paid: no new credit
+        self.assertEqual(order.order_line.product_uom_qty, 1)
