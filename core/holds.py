@@ -97,7 +97,7 @@ def reason_for(board: ScoreBoard, policy: Policy, rule: str, c: int, locale: str
     kind, _, name = rule.partition(":")
     if kind == "segment":
         who = wording.segment_words(name)
-        return f"{who[:1].upper()}{who[1:]}: {_overdue_words(board, c, locale)}"
+        return f"{who[:1].upper()}{who[1:]}: {_overdue_words(board, c, locale, policy.segments.delinquent_days)}"
     if kind == "level":
         return wording.standing_line(LEVEL_NAMES[board.level[c]], SEGMENT_NAMES[board.segment[c]], board.score[c])
     if kind == "indicator":
@@ -107,20 +107,22 @@ def reason_for(board: ScoreBoard, policy: Policy, rule: str, c: int, locale: str
                               wording.in_locale(locale))
 
 
-def _overdue_words(board: ScoreBoard, c: int, locale: str) -> str:
+def _overdue_words(board: ScoreBoard, c: int, locale: str, delinquent_days: int = 91) -> str:
     """The customer's arrears, each fact once: "oldest invoice 120 days past due (INV/7, €8,100.00
-    open, due 8 Aug 2026; 2 more overdue)"; with nothing overdue that counts, the broken promises
-    and silence that made it delinquent."""
+    open, due 8 Aug 2026; 2 more overdue)"; when that is short of ``delinquent_days`` (or nothing
+    overdue counts), also the broken promises and silence that made it delinquent."""
     frame = board.frame
     rows = overdue_rows(frame, c)
+    said = [wording.reason(ind, evidence(board, ind, c, locale)) for ind in ("broken_promise", "silence")
+            if fired(board, ind)[c]]
     if not rows:
-        said = [wording.reason(ind, evidence(board, ind, c, locale)) for ind in ("broken_promise", "silence")
-                if fired(board, ind)[c]]
         return "; ".join(said) or "nothing overdue that counts (disputed invoices wait)"
     s, oldest = Style(locale, frame.currency), rows[0]
+    days = frame.as_of_day - int(frame.i_due[oldest])
     more = f"; {len(rows) - 1} more overdue" if len(rows) > 1 else ""
-    return (f"oldest invoice {frame.as_of_day - int(frame.i_due[oldest])} days past due ({frame.i_number[oldest]}, "
-            f"{s.money(settlement(frame).residual[oldest])} open, due {s.day(frame.i_due[oldest])}{more})")
+    why = "".join(f"; {line}" for line in said) if days < delinquent_days else ""
+    return (f"oldest invoice {days} days past due ({frame.i_number[oldest]}, "
+            f"{s.money(settlement(frame).residual[oldest])} open, due {s.day(frame.i_due[oldest])}{more}){why}")
 
 
 def _recently_caused(board: ScoreBoard, policy: Policy, held: np.ndarray, today: dt.date,
