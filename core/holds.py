@@ -10,7 +10,7 @@ A manager's override (``WrittenState.overrides``) lifts the hold until its date.
 began, or in the last ``clear_days``, and has nothing overdue is released at once when no cause
 fires today: the ``clear_days``
 wait is for a hold whose cause faded without payment. A dispute pauses the dunning of its invoice,
-not a hold: a held customer with an invoice held by a dispute opened on or after its hold's day
+not a hold: a held customer with an invoice past due held by a dispute opened on or after its hold's day
 stays held (``disputed_since_hold``) until the dispute ends (resolved, or the invoice paid or
 credited) or a manager lifts the hold; recording disputes is no way around a manager.
 """
@@ -160,12 +160,14 @@ def paid_up(board: ScoreBoard, current: dict[str, Hold], clear_days: int) -> np.
 
 
 def disputed_since_hold(frame: LedgerFrame, current: dict[str, Hold]) -> np.ndarray:
-    """Held customers with an open invoice held by a dispute opened on or after their hold's day
-    (the dispute stops the invoice's dunning; the money is still owed, so the hold stays)."""
+    """Held customers with an invoice past due held by a dispute opened on or after their hold's
+    day (the dispute stops the invoice's dunning; the money is still owed, so the hold stays)."""
     since = np.array([current[str(c)].since.toordinal() if str(c) in current else NEVER for c in frame.c_id],
                      dtype=np.int64)
     rows = np.flatnonzero(open_disputes(frame) & (frame.d_inv >= 0))
-    rows = rows[held_by_dispute(frame)[frame.d_inv[rows]] & (frame.d_open[rows] >= since[frame.d_cust[rows]])]
+    inv = frame.d_inv[rows]
+    rows = rows[held_by_dispute(frame)[inv] & (frame.i_due[inv] < frame.as_of_day)
+                & (frame.d_open[rows] >= since[frame.d_cust[rows]])]
     out = np.zeros(frame.n_customers, dtype=bool)
     out[frame.d_cust[rows]] = True
     return out

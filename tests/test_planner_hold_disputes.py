@@ -47,3 +47,10 @@ def test_hold_disputes__a_manager_lift_still_releases_a_disputed_customer():
                                                                by="ann", reason="agreed with their CFO"),)})
     _, after = walk(ledger, D("2024-03-10"), D("2024-03-10"), policy, written=lifted)
     assert after.holds == ()
+
+
+def test_hold_disputes__a_dispute_on_an_invoice_not_yet_due_keeps_no_hold():
+    text = (OVER + "invoice o O3 2024-03-01 300.00\ndispute o D3 2024-03-06 invoice=O3\n"
+            "payment o P1 2024-03-07 1500.00 -> O1 O2\n")
+    held, _, _ = holds_by_day(text, "2024-03-05", "2024-03-09", policy_of())
+    assert held["2024-03-06"] == ["o"] and held["2024-03-07"] == []
