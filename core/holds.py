@@ -9,7 +9,10 @@ A manager's override (``WrittenState.overrides``) lifts the hold until its date.
 ``release_on_payment`` a customer who has paid (or had a credit note allocated) since the hold
 began, or in the last ``clear_days``, and has nothing overdue is released at once when no cause
 fires today: the ``clear_days``
-wait is for a hold whose cause faded without payment.
+wait is for a hold whose cause faded without payment. A dispute pauses the dunning of its invoice,
+not a hold: a held customer with an invoice past due held by a dispute opened on or after its hold's day
+stays held (``disputed_since_hold``) until the dispute ends (resolved, or the invoice paid or
+credited) or a manager lifts the hold; recording disputes is no way around a manager.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from . import wording
 from .actions import Hold, WrittenState
 from .columnar import NEVER, among
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, HoldPolicy
+from .disputed import held_by_dispute, open_disputes
 from .formats import DEFAULT_LOCALE, Style
-from .frame import PAYMENT_STATES
+from .frame import PAYMENT_STATES, LedgerFrame
 from .indicators.aging import oldest_days_past_due, overdue_rows
 from .model import PaymentState
 from .policy import Policy
@@ -93,7 +97,7 @@ def reason_for(board: ScoreBoard, policy: Policy, rule: str, c: int, locale: str
     kind, _, name = rule.partition(":")
     if kind == "segment":
         who = wording.segment_words(name)
-        return f"{who[:1].upper()}{who[1:]}: {_overdue_words(board, c, locale)}"
+        return f"{who[:1].upper()}{who[1:]}: {_overdue_words(board, c, locale, policy.segments.delinquent_days)}"
     if kind == "level":
         return wording.standing_line(LEVEL_NAMES[board.level[c]], SEGMENT_NAMES[board.segment[c]], board.score[c])
     if kind == "indicator":
@@ -103,20 +107,22 @@ def reason_for(board: ScoreBoard, policy: Policy, rule: str, c: int, locale: str
                               wording.in_locale(locale))
 
 
-def _overdue_words(board: ScoreBoard, c: int, locale: str) -> str:
+def _overdue_words(board: ScoreBoard, c: int, locale: str, delinquent_days: int = 91) -> str:
     """The customer's arrears, each fact once: "oldest invoice 120 days past due (INV/7, €8,100.00
-    open, due 8 Aug 2026; 2 more overdue)"; with nothing overdue that counts, the broken promises
-    and silence that made it delinquent."""
+    open, due 8 Aug 2026; 2 more overdue)"; when that is short of ``delinquent_days`` (or nothing
+    overdue counts), also the broken promises and silence that made it delinquent."""
     frame = board.frame
     rows = overdue_rows(frame, c)
+    said = [wording.reason(ind, evidence(board, ind, c, locale)) for ind in ("broken_promise", "silence")
+            if fired(board, ind)[c]]
     if not rows:
-        said = [wording.reason(ind, evidence(board, ind, c, locale)) for ind in ("broken_promise", "silence")
-                if fired(board, ind)[c]]
         return "; ".join(said) or "nothing overdue that counts (disputed invoices wait)"
     s, oldest = Style(locale, frame.currency), rows[0]
+    days = frame.as_of_day - int(frame.i_due[oldest])
     more = f"; {len(rows) - 1} more overdue" if len(rows) > 1 else ""
-    return (f"oldest invoice {frame.as_of_day - int(frame.i_due[oldest])} days past due ({frame.i_number[oldest]}, "
-            f"{s.money(settlement(frame).residual[oldest])} open, due {s.day(frame.i_due[oldest])}{more})")
+    why = "".join(f"; {line}" for line in said) if days < delinquent_days else ""
+    return (f"oldest invoice {days} days past due ({frame.i_number[oldest]}, "
+            f"{s.money(settlement(frame).residual[oldest])} open, due {s.day(frame.i_due[oldest])}{more}){why}")
 
 
 def _recently_caused(board: ScoreBoard, policy: Policy, held: np.ndarray, today: dt.date,
@@ -147,6 +153,20 @@ def paid_up(board: ScoreBoard, current: dict[str, Hold], clear_days: int) -> np.
     return (oldest_days_past_due(frame) <= 0) & (last >= since)
 
 
+def disputed_since_hold(frame: LedgerFrame, current: dict[str, Hold]) -> np.ndarray:
+    """Held customers with an invoice past due held by a dispute opened on or after their hold's
+    day (the dispute stops the invoice's dunning; the money is still owed, so the hold stays)."""
+    since = np.array([current[str(c)].since.toordinal() if str(c) in current else NEVER for c in frame.c_id],
+                     dtype=np.int64)
+    rows = np.flatnonzero(open_disputes(frame) & (frame.d_inv >= 0))
+    inv = frame.d_inv[rows]
+    rows = rows[held_by_dispute(frame)[inv] & (frame.i_due[inv] < frame.as_of_day)
+                & (frame.d_open[rows] >= since[frame.d_cust[rows]])]
+    out = np.zeros(frame.n_customers, dtype=bool)
+    out[frame.d_cust[rows]] = True
+    return out
+
+
 def overridden(written: WrittenState, board: ScoreBoard, today: dt.date) -> np.ndarray:
     lifted = [o.customer_id for o in written.overrides if o.release_until >= today]
     return among(board.frame.c_id, lifted)
@@ -165,6 +185,8 @@ def desired_holds(board: ScoreBoard, written: WrittenState, policy: Policy, toda
     for _, mask in masks:
         today_cause |= mask
     lifted = overridden(written, board, today)
+    disputed = held & ~today_cause & ~lifted & disputed_since_hold(frame, current)
+    today_cause |= disputed  # kept as written, whatever was paid besides
     faded = held & ~today_cause & ~lifted
     if policy.credit.holds.release_on_payment:
         faded &= ~paid_up(board, current, policy.credit.holds.clear_days)

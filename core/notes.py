@@ -108,13 +108,16 @@ class NoteEntry(BaseModel):
 
 
 class NoteProblem(BaseModel):
-    """A line in the syntax that could not be read: ``expected`` says what it should look like."""
+    """A line in the syntax that could not be read: ``expected`` says what it should look like,
+    ``why`` which of its values did not read and why ("2026-01-15 is before the day it is
+    recorded, 2026-03-10"; "" when the line has no details to name)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     text: str
     kind: str
     expected: str
+    why: str = ""
 
     @property
     def message(self) -> str:
@@ -196,8 +199,8 @@ def parse_line(text: str, on: dt.date) -> NoteEntry | NoteProblem | None:
     kind, rest = found
     try:
         fields = _READERS[kind](rest, on)
-    except _Bad:
-        return NoteProblem(text=text.strip(), kind=kind, expected=EXPECTED[kind])
+    except _Bad as bad:
+        return NoteProblem(text=text.strip(), kind=kind, expected=EXPECTED[kind], why=str(bad))
     return NoteEntry(kind=kind, on=on, text=text.strip(), **fields)
 
 
@@ -219,7 +222,7 @@ Fields = dict[str, object]
 
 def _call(rest: str, on: dt.date) -> Fields:
     if not rest:
-        raise _Bad("empty")
+        raise _Bad("no details")
     if _NO_ANSWER.match(rest):
         return {"answered": False, "words": rest}
     fields: Fields = {"answered": True, "words": rest}
@@ -234,14 +237,15 @@ def _call(rest: str, on: dt.date) -> Fields:
 
 def _after(day: dt.date, on: dt.date) -> dt.date:
     if day < on:
-        raise _Bad(f"{day} is before the note's day {on}")
+        raise _Bad(f"{day} is before the day it is recorded, {on}")
     return day
 
 
 def _promise(rest: str, on: dt.date) -> Fields:
     m = _PROMISE.match(rest)
     if m is None:
-        raise _Bad("no date")
+        raise _Bad(f"{rest!r} is not a day (2026-12-15, 15 Dec, tomorrow) with an optional amount (1,200.00)"
+                   if rest else "no day")
     date, amount = m.group("date") or m.group("date2"), m.group("amount") or m.group("amount2")
     return {"answered": True, "promise_date": _after(resolve_date(date, on), on),
             "amount": parse_amount(amount) if amount else None, "words": (m.group("rest") or "").strip()}
@@ -249,7 +253,7 @@ def _promise(rest: str, on: dt.date) -> Fields:
 
 def _dispute(rest: str, on: dt.date) -> Fields:
     if not rest:
-        raise _Bad("empty")
+        raise _Bad("no details")
     m = _INVOICE.match(rest)
     if m is None:
         return {"words": rest}
@@ -262,7 +266,7 @@ def _dispute(rest: str, on: dt.date) -> Fields:
 
 def _complaint(rest: str, on: dt.date) -> Fields:
     if not rest:
-        raise _Bad("empty")
+        raise _Bad("no details")
     return {"words": rest}
 
 
@@ -285,7 +289,7 @@ def _snooze(rest: str, on: dt.date) -> Fields:
         n = int(m.group("n")) * (7 if m.group("unit").lower().startswith("week") else 1)
         until, words = on + dt.timedelta(days=n), m.group("rest2")
     if until <= on:
-        raise _Bad("a snooze ends after the note's day")
+        raise _Bad(f"{until} is not after the day it is recorded, {on}: a snooze ends after it")
     return {"until": until, "words": (words or "").strip()}
 
 
@@ -295,7 +299,7 @@ def _words(rest: str, on: dt.date) -> Fields:
 
 def _needs_words(rest: str, on: dt.date) -> Fields:
     if not rest:
-        raise _Bad("empty")
+        raise _Bad("no details")
     return {"words": rest}
 
 

@@ -323,6 +323,7 @@ def _run(company: str, store: Store, adapter: SourceAdapter, policy: Policy, tod
         log.warning("%s: took over the lock of run %s (its process is gone or silent)", company, lock.taken_over)
     steps = progress("sync", 5)
     try:
+        _not_before_last(store, company, today, guard)
         store.runs.start(run_id, company, full)
         try:
             summary = _steps(company, store, adapter, policy, today, full, planner, progress, batch_size,
@@ -342,6 +343,17 @@ def _run(company: str, store: Store, adapter: SourceAdapter, policy: Policy, tod
     finally:
         steps.close()
         _release(lock)
+
+
+def _not_before_last(store: Store, company: str, today: dt.date, guard: Guard | None) -> None:
+    """Refuse a run for a day before the company's last sync (checked under its lock): its plan
+    would undo what was written since (a hold released on payment placed again, closed tasks
+    reopened). ``guard`` None (``--allow-mass-change``) writes it on purpose; ``--dry-run`` shows it."""
+    last = store.runs.last_as_of(company)
+    if guard is not None and last is not None and today < last:
+        raise ConfigError(f"{company}: the run's day {today.isoformat()} is before the day of {company}'s last sync, "
+                          f"{last.isoformat()}: a sync for an earlier day would undo what was written since; "
+                          f"see that day with --dry-run, or write it on purpose with --allow-mass-change")
 
 
 def _release(lock: HeldLock) -> None:

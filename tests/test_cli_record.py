@@ -85,3 +85,53 @@ def test_record__a_snooze_is_shown_in_the_next_plan(config, capsys):
     out = capsys.readouterr().out
     assert "Snoozed, excluded or with the agency (1): no automated steps" in out
     assert f"{CUSTOMER}: snoozed until 15 Jul 2013 (set 3 Jun 2013): owner away" in out
+
+
+def test_record__options_after_the_details_are_read_as_options_not_as_words(config, tmp_path):
+    """`arwatch record call ACME no answer --source books --as-of ...`: the options written after the
+    line's details set the company, the day and who records it; they are not part of the line (before,
+    they were: the line was recorded for the default company, dated by the clock, with the options as
+    its text, or refused against the demo company when --config came after the words)."""
+    assert main(["record", "call", CUSTOMER, "no", "answer", "--config", str(config), "--source", "books",
+                 "--as-of", "2013-06-04", "--by", "anna"]) == 0
+    (note,) = open_store(tmp_path / "state.sqlite3").notes.load("books")
+    assert (note.customer_id, note.on.isoformat(), note.text, note.by) == (CUSTOMER, "2013-06-04", "call: no answer",
+                                                                          "anna")
+
+
+def test_record__an_option_given_twice_with_two_values_is_refused(config, tmp_path, capsys):
+    assert main(["record", "--config", str(config), "--source", "books", "--as-of", "2013-06-03", "call",
+                 CUSTOMER, "no", "answer", "--as-of", "2013-06-04"]) == 2
+    assert "--as-of is given twice" in capsys.readouterr().err
+    assert open_store(tmp_path / "state.sqlite3").notes.load("books") == []
+
+
+@pytest.mark.parametrize(("words", "says"), [
+    (("promise", CUSTOMER, "2013-06-20", "7066"), "promise: amount 7066 is more than the customer's open balance"),
+    (("call", CUSTOMER, "reached", "Jo,", "promised", "7,066.00", "by", "2013-06-20"),
+     "promise: amount 7066.00 is more than the customer's open balance"),
+    (("plan", CUSTOMER, "3", "x", "400.00", "monthly", "from", "2013-07-01"),
+     "plan: amount 3 x 400.00 = 1200.00 is more than the customer's open balance"),
+])
+def test_record__a_promise_or_plan_above_the_open_balance_is_refused_naming_both(config, tmp_path, capsys, words,
+                                                                                  says):
+    """A promise of more than the customer owes (a slip of the keyboard: 7066 for 70.66) could never be
+    kept: it would break and escalate the customer. It is refused, naming the amount and the balance."""
+    assert record(config, *words) == 2
+    err = capsys.readouterr().err
+    assert says in err and "open balance (US$70.66 on 3 Jun 2013)" in err
+    assert open_store(tmp_path / "state.sqlite3").notes.load("books") == []
+    assert record(config, "promise", CUSTOMER, "2013-06-20", "70.66") == 0  # the balance itself is fine
+
+
+@pytest.mark.parametrize(("words", "says"), [
+    (("promise", CUSTOMER, "2013-05-20", "70.66"), "2013-05-20 is before the day it is recorded, 2013-06-03"),
+    (("promise", CUSTOMER, "2013-06-31", "70.66"), "no such day: 2013-06-31"),
+    (("promise", CUSTOMER, "2013-06-20", "0"), "not a positive amount: 0"),
+    (("snooze", CUSTOMER, "until", "2013-06-01"), "2013-06-01 is not after the day it is recorded, 2013-06-03"),
+])
+def test_record__a_refused_line_says_which_value_is_wrong_and_why(config, tmp_path, capsys, words, says):
+    assert record(config, *words) == 2
+    err = capsys.readouterr().err
+    assert says in err and "expected '" in err
+    assert open_store(tmp_path / "state.sqlite3").notes.load("books") == []

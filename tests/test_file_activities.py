@@ -101,3 +101,14 @@ def test_file_activities__the_cursor_follows_the_activities_file(tmp_path):
     assert src.pull(first.cursor, full=False).records == {}  # nothing changed
     (tmp_path / "activities.csv").write_text(ROWS + f"5/20/2013,{CUSTOMER},call,no answer,,\n", encoding="utf-8")
     assert len(src.pull(first.cursor, full=False).records["notes"]) == 11
+
+
+def test_file_activities__a_row_that_does_not_read_says_which_value_and_why(tmp_path):
+    rows = f"""When,Account,Type,Notes,Amount,Invoice
+5/4/2013,{CUSTOMER},promise,2013-04-01,70,
+5/4/2013,{CUSTOMER},promise,2013-02-30,70,
+"""
+    pull = source(tmp_path, rows).pull(None, full=False)
+    assert [(i.record_id, i.field) for i in pull.issues] == [("row 2", "Notes"), ("row 3", "Notes")]
+    assert pull.issues[0].message.endswith(": 2013-04-01 is before the day it is recorded, 2013-05-04")
+    assert pull.issues[1].message.endswith(": no such day: 2013-02-30")

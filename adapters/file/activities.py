@@ -78,7 +78,8 @@ def convert_activities(rows: Iterable[tuple[int, Row]], mapping: FileMapping, so
             assert day is not None  # required
             read = parse_line(line, day)
             if read is None or isinstance(read, NoteProblem):
-                raise _BadCell("text", f"makes {line!r}: expected {EXPECTED[kind]}")
+                why = f": {read.why}" if isinstance(read, NoteProblem) and read.why else ""
+                raise _BadCell("text", f"makes {line!r}: expected {EXPECTED[kind]}{why}")
         except _BadCell as bad:
             issues.append(_issue(source, "activity", number, columns, bad, cells.text("kind", False)))
             rejected.add("notes", "")  # its record has no id: the stored notes are kept

@@ -9,12 +9,13 @@ import datetime as dt
 import getpass
 from pathlib import Path
 
+from arwatch.core.balances import balances
 from arwatch.core.contract import data_day
-from arwatch.core.formats import DEFAULT_LOCALE, day
+from arwatch.core.formats import DEFAULT_LOCALE, day, money
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.model import CollectorNote, Ledger
 from arwatch.core.note_records import notes_to_records
-from arwatch.core.notes import EXPECTED, NoteProblem, parse_line
+from arwatch.core.notes import EXPECTED, NoteEntry, NoteProblem, parse_line
 from arwatch.core.switches import standing
 from arwatch.sync.clock import run_clock
 
@@ -35,7 +36,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="one of: " + ", ".join(sorted(KINDS)))
     p.add_argument("customer", nargs="?", metavar="CUSTOMER", help="the customer's id or exact name")
     p.add_argument("words", nargs=argparse.REMAINDER, metavar="DETAILS",
-                   help="the line's details, e.g. 'no answer' or 'INV-1042 wrong goods'")
+                   help="the line's details, e.g. 'no answer' or 'INV-1042 wrong goods' (options may follow)")
+    _options(p)
+    p.set_defaults(run=run)
+
+
+def _options(p: argparse.ArgumentParser) -> None:
+    """The options, read before KIND or after the details (``options_after``)."""
     p.add_argument("--list", dest="list_customer", metavar="CUSTOMER", help="show what is on file for a customer")
     p.add_argument("--source", metavar="NAME", help="company (default: demo)")
     p.add_argument("--config", type=Path, help="config file (default: the embedded demo)")
@@ -45,7 +52,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--locale", type=locale_arg,
                    help="how days are written (default: the config's `locale`, else en_GB)")
     p.add_argument("--by", help="who records it (default: the login name)")
-    p.set_defaults(run=run)
+
+
+def options_after(args: argparse.Namespace) -> argparse.Namespace:
+    """``args`` with the options written after the details (``record call ACME no answer --source
+    books``) read as options, not as words of the line: the details are read to their end, so
+    without this they would go into the line, and the line to the default company and day. An
+    option given before and after with two values is refused."""
+    later = argparse.ArgumentParser(prog="arwatch record", add_help=False, allow_abbrev=False)
+    _options(later)
+    later.set_defaults(**{a.dest: None for a in later._actions})
+    found, words = later.parse_known_args(args.words)
+    for action in later._actions:
+        value, before = getattr(found, action.dest), getattr(args, action.dest)
+        if value is None:
+            continue
+        if before is not None and before != value:
+            raise UsageError(f"{action.option_strings[0]} is given twice, as {before} and as {value}: give it once")
+        setattr(args, action.dest, value)
+    args.words = words
+    return args
 
 
 def find_customer(ledger: Ledger, wanted: str) -> tuple[str, str]:
@@ -69,12 +95,15 @@ def line_of(kind: str, words: list[str]) -> str:
     return f"{kind}: {details}" if details else kind
 
 
-def check_line(ledger: Ledger, customer_id: str, text: str, on: dt.date) -> None:
-    """Refuse a line the notes would not read, or one naming an invoice or dispute not there."""
+def check_line(ledger: Ledger, customer_id: str, text: str, on: dt.date, locale: str = DEFAULT_LOCALE) -> None:
+    """Refuse a line the notes would not read (saying which value and why), one naming an invoice
+    or dispute not there, and a promise or plan of more than the customer owes."""
     kind = text.partition(":")[0]
     read = parse_line(text, on)
     if read is None or isinstance(read, NoteProblem):
-        raise UsageError(f"arwatch could not read this: expected {EXPECTED[kind]} ({text!r})")
+        why = f": {read.why}" if isinstance(read, NoteProblem) and read.why else ""
+        raise UsageError(f"arwatch could not read this: expected {EXPECTED[kind]} ({text!r}){why}")
+    _within_balance(ledger, customer_id, read, on, locale)
     note = CollectorNote(id="new", customer_id=customer_id, on=on, text=text, source="arwatch record")
     numbers = {i.id: i.number for i in ledger.invoices if i.customer_id == customer_id}
     earlier = [n for n in ledger.notes if n.customer_id == customer_id and n.on <= on]
@@ -84,7 +113,23 @@ def check_line(ledger: Ledger, customer_id: str, text: str, on: dt.date) -> None
         raise UsageError(f"arwatch could not record this: {mine[0].message}")
 
 
+def _within_balance(ledger: Ledger, customer_id: str, entry: NoteEntry, on: dt.date, locale: str) -> None:
+    """Refuse a promise or payment plan of more than the customer's open balance on ``on``: one
+    that could never be kept (a slip such as 7066 for 70.66) would break and escalate the customer."""
+    if entry.amount is None or entry.kind not in ("call", "promise", "plan"):
+        return
+    owed = balances(ledger, on).get(customer_id)
+    if owed is None or entry.amount <= owed.open:
+        return
+    what = (f"{len(entry.instalments)} x {entry.instalments[0].amount} = {entry.amount}" if entry.kind == "plan"
+            else f"{entry.amount}")
+    field = "plan" if entry.kind == "plan" else "promise"
+    raise UsageError(f"arwatch could not record this: {field}: amount {what} is more than the customer's open "
+                     f"balance ({money(owed.open, owed.currency, locale)} on {day(on, locale)}) ({entry.text!r})")
+
+
 def run(args: argparse.Namespace) -> int:
+    args = options_after(args)
     wanted = args.list_customer or args.customer
     if not wanted or (not args.list_customer and not args.kind):
         raise UsageError("give KIND and CUSTOMER (e.g. `arwatch record call ACME no answer`), "
@@ -99,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
             return int(ExitCode.OK)
         on = args.as_of or data_day(adapter) or run_clock(None, config.timezone_of(config.company(name))).today
         text = line_of(KINDS[args.kind], args.words)
-        check_line(ledger, customer_id, text, on)
+        check_line(ledger, customer_id, text, on, locale)
         stored = store.notes.add(name, customer_id, on, text, args.by or getpass.getuser())
     finally:
         store.close()

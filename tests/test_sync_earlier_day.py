@@ -1,0 +1,36 @@
+"""A sync for a day before the company's last sync writes nothing: it would undo what was written
+since (a hold released on payment placed again, tasks closed reopened, the ladder's position moved
+back). Before, `arwatch sync --as-of` with an earlier day (a typo, a check meant as --dry-run)
+wrote it: on a file export whose customer paid on 10 May, a run as of 1 May after the run of 12
+May placed its hold again. --dry-run shows that day; --allow-mass-change writes it on purpose."""
+
+from test_sync_mass_change import book, state, sync  # noqa: F401 - the fixture
+
+from arwatch.exit_codes import ExitCode
+
+
+def test_earlier_day__a_sync_for_a_day_before_the_last_one_is_refused_and_writes_nothing(book, capsys):  # noqa: F811
+    export, config, store = book
+    assert sync(config, day="2013-06-05") == 0
+    before = state(store, export.parent / "outbox")
+    capsys.readouterr()
+    assert sync(config, day="2013-06-03") == ExitCode.CONFIG_ERROR
+    err = capsys.readouterr()
+    assert "the run's day 2013-06-03 is before the day of acme's last sync, 2013-06-05" in err.out + err.err
+    assert state(store, export.parent / "outbox") == before
+
+
+def test_earlier_day__the_same_day_again_and_a_dry_run_of_an_earlier_day_are_fine(book):  # noqa: F811
+    export, config, store = book
+    assert sync(config, day="2013-06-05") == 0
+    assert sync(config, day="2013-06-05") == 0
+    before = state(store, export.parent / "outbox")
+    assert sync(config, "--dry-run", day="2013-06-03") == 0
+    assert state(store, export.parent / "outbox") == before
+
+
+def test_earlier_day__allow_mass_change_writes_an_earlier_day_on_purpose(book):  # noqa: F811
+    _, config, store = book
+    assert sync(config, day="2013-06-05") == 0
+    assert sync(config, "--allow-mass-change", day="2013-06-03") == 0
+    assert store.runs.last_as_of("acme").isoformat() == "2013-06-03"
