@@ -70,6 +70,34 @@ def balances(ledger: Ledger, as_of: dt.date) -> dict[str, Balance]:
     """Every customer's ``Balance`` on ``as_of`` (customers without records: zero)."""
     many = _mixed_currencies(ledger)
     company = ledger.company.currency
+    invoices, residual, sums = _settle(ledger, as_of, many)
+    for inv in invoices.values():
+        if inv.kind is InvoiceKind.INVOICE:
+            s = sums[inv.customer_id]
+            s.currencies.add(inv.currency)
+            s.owed += residual[inv.id]
+            if inv.due_date < as_of:
+                s.overdue += residual[inv.id]
+    out = {}
+    for customer in ledger.customers:
+        s = sums.get(customer.id, _Sums())
+        currency = company if customer.id in many else next(iter(s.currencies), customer.currency)
+        out[customer.id] = Balance(open=_cents(s.owed - s.unapplied),
+                                   overdue=_cents(max(s.overdue - s.unapplied, ZERO)), currency=currency)
+    return out
+
+
+def open_amounts(ledger: Ledger, as_of: dt.date) -> dict[str, Decimal]:
+    """Per invoice issued by ``as_of`` (not credit notes), what is left to pay of it on ``as_of``
+    (0: paid or credited in full), in the currency ``balances`` counts its customer in."""
+    invoices, residual, _ = _settle(ledger, as_of, _mixed_currencies(ledger))
+    return {inv.id: _cents(residual[inv.id]) for inv in invoices.values() if inv.kind is InvoiceKind.INVOICE}
+
+
+def _settle(ledger: Ledger, as_of: dt.date, many: set[str],
+            ) -> tuple[dict[str, Invoice], dict[str, Decimal], dict[str, _Sums]]:
+    """(posted invoices and credit notes issued by ``as_of``, each invoice's residual then, each
+    customer's sums with its unapplied credit and currencies of its payments and credit notes)."""
 
     def amount(value: Decimal, rate: Decimal, customer: str) -> Decimal:
         return value * rate if customer in many else value
@@ -99,21 +127,9 @@ def balances(ledger: Ledger, as_of: dt.date) -> dict[str, Balance]:
             settled[invoice_id] += value
             applied += value
         sums[owner].unapplied += max(total - applied, ZERO)
-    for inv in invoices.values():
-        if inv.kind is InvoiceKind.INVOICE:
-            residual = max(amount(inv.total, inv.fx_rate, inv.customer_id) - settled[inv.id], ZERO)
-            s = sums[inv.customer_id]
-            s.currencies.add(inv.currency)
-            s.owed += residual
-            if inv.due_date < as_of:
-                s.overdue += residual
-    out = {}
-    for customer in ledger.customers:
-        s = sums.get(customer.id, _Sums())
-        currency = company if customer.id in many else next(iter(s.currencies), customer.currency)
-        out[customer.id] = Balance(open=_cents(s.owed - s.unapplied),
-                                   overdue=_cents(max(s.overdue - s.unapplied, ZERO)), currency=currency)
-    return out
+    residual = {inv.id: max(amount(inv.total, inv.fx_rate, inv.customer_id) - settled[inv.id], ZERO)
+                for inv in invoices.values() if inv.kind is InvoiceKind.INVOICE}
+    return invoices, residual, sums
 
 
 def _mixed_currencies(ledger: Ledger) -> set[str]:

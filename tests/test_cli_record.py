@@ -63,6 +63,17 @@ def test_record__joins_the_ledger_the_scorer_sees(config, tmp_path):
     assert len(before.frame.t_day) == 0 and len(before.frame.d_inv) == 0  # not known before its day
 
 
+def test_record__a_dispute_of_an_invoice_paid_in_full_is_refused(config, tmp_path, capsys):
+    """0514496777 of 0465-DTULQ was settled on 17 Oct 2012: nothing is owed on it on 3 Jun 2013."""
+    assert record(config, "dispute", "0465-DTULQ", "0514496777", "wrong", "goods") == 2
+    err = capsys.readouterr().err
+    assert ("dispute: invoice 0514496777 has nothing open on 3 Jun 2013 (paid or credited in full): nothing to "
+            "dispute") in err
+    assert open_store(tmp_path / "state.sqlite3").notes.load("books") == []
+    # the same invoice on a day it was still open may be disputed
+    assert record(config, "dispute", "0465-DTULQ", "0514496777", "wrong", "goods", as_of="2012-10-01") == 0
+
+
 @pytest.mark.parametrize(("words", "says"), [
     (("promise", CUSTOMER, "soon"), "arwatch could not read this: expected 'promise: <date> [<amount>]'"),
     (("snooze", CUSTOMER, "until", "2013-06-01"), "expected 'snooze: until <date>'"),

@@ -9,7 +9,7 @@ import datetime as dt
 import getpass
 from pathlib import Path
 
-from arwatch.core.balances import balances
+from arwatch.core.balances import balances, open_amounts
 from arwatch.core.contract import data_day
 from arwatch.core.formats import DEFAULT_LOCALE, day, money
 from arwatch.core.frame import LedgerFrame
@@ -104,6 +104,7 @@ def check_line(ledger: Ledger, customer_id: str, text: str, on: dt.date, locale:
         why = f": {read.why}" if isinstance(read, NoteProblem) and read.why else ""
         raise UsageError(f"arwatch could not read this: expected {EXPECTED[kind]} ({text!r}){why}")
     _within_balance(ledger, customer_id, read, on, locale)
+    _something_to_dispute(ledger, customer_id, read, on, locale)
     note = CollectorNote(id="new", customer_id=customer_id, on=on, text=text, source="arwatch record")
     numbers = {i.id: i.number for i in ledger.invoices if i.customer_id == customer_id}
     earlier = [n for n in ledger.notes if n.customer_id == customer_id and n.on <= on]
@@ -126,6 +127,18 @@ def _within_balance(ledger: Ledger, customer_id: str, entry: NoteEntry, on: dt.d
     field = "plan" if entry.kind == "plan" else "promise"
     raise UsageError(f"arwatch could not record this: {field}: amount {what} is more than the customer's open "
                      f"balance ({money(owed.open, owed.currency, locale)} on {day(on, locale)}) ({entry.text!r})")
+
+
+def _something_to_dispute(ledger: Ledger, customer_id: str, entry: NoteEntry, on: dt.date, locale: str) -> None:
+    """Refuse a dispute of an invoice paid or credited in full by ``on``: nothing is owed on it to
+    hold back, and a dispute counts as a warning sign and pauses collection."""
+    if entry.kind != "dispute" or entry.invoice is None:
+        return
+    ids = [i.id for i in ledger.invoices if i.customer_id == customer_id and i.number == entry.invoice]
+    left = open_amounts(ledger, on)
+    if ids and all(left.get(i) == 0 for i in ids):
+        raise UsageError(f"arwatch could not record this: dispute: invoice {entry.invoice} has nothing open on "
+                         f"{day(on, locale)} (paid or credited in full): nothing to dispute ({entry.text!r})")
 
 
 def run(args: argparse.Namespace) -> int:
