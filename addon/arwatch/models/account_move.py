@@ -22,20 +22,15 @@ class AccountMove(models.Model):
 
     def _arwatch_check_credit_hold(self):
         """Refuse posting an invoice on credit for a customer on hold, when the company says so."""
-        risk = self.env["arwatch.partner.risk"]
         for company, moves in self._arwatch_on_credit().grouped("company_id").items():
             if not company.arwatch_block_invoices:
                 continue
-            held = risk._held_partner_ids(moves.partner_id, company)
-            for move in moves:
-                debtor = risk._held_debtor(move.partner_id, held)
-                if debtor:
-                    raise UserError(_(
-                        "%(customer)s is on credit hold in %(company)s: %(reason)s\n"
-                        "New invoices on credit are refused; invoice with immediate payment terms, or ask a "
-                        "collections manager to lift the hold.",
-                        customer=debtor.display_name, company=company.name,
-                        reason=held[debtor.id] or _("no reason given")))
+            for _move, debtor, reason in moves._arwatch_held_debtors(company):
+                raise UserError(_(
+                    "%(customer)s is on credit hold in %(company)s: %(reason)s\n"
+                    "New invoices on credit are refused; invoice with immediate payment terms, or ask a "
+                    "collections manager to lift the hold.",
+                    customer=debtor.display_name, company=company.name, reason=reason))
 
     def _arwatch_check_held_debt_kept(self):
         """A held customer's open invoices stay as posted below a collections manager: reset to
@@ -44,20 +39,25 @@ class AccountMove(models.Model):
         (``override_until``) holds nobody, and server code passes."""
         if self.env.su or self.env.user.has_group("arwatch.group_collections_manager"):
             return
-        risk = self.env["arwatch.partner.risk"]
         open_invoices = self.filtered(lambda m: m.state == "posted" and m.move_type == "out_invoice"
                                       and not m.currency_id.is_zero(m.amount_residual))
         for company, moves in open_invoices.grouped("company_id").items():
-            held = risk._held_partner_ids(moves.partner_id, company)
-            for move in moves:
-                debtor = risk._held_debtor(move.partner_id, held)
-                if debtor:
-                    raise UserError(_(
-                        "%(customer)s is on credit hold in %(company)s: %(reason)s\n"
-                        "%(invoice)s is part of the debt that holds it: only a collections manager resets or "
-                        "cancels it or moves its due date, or lifts the hold first.",
-                        customer=debtor.display_name, company=company.name, invoice=move.name,
-                        reason=held[debtor.id] or _("no reason given")))
+            for move, debtor, reason in moves._arwatch_held_debtors(company):
+                raise UserError(_(
+                    "%(customer)s is on credit hold in %(company)s: %(reason)s\n"
+                    "%(invoice)s is part of the debt that holds it: only a collections manager resets or "
+                    "cancels it or moves its due date, or lifts the hold first.",
+                    customer=debtor.display_name, company=company.name, invoice=move.name, reason=reason))
+
+    def _arwatch_held_debtors(self, company):
+        """(move, held partner, hold reason) of each of these moves of ``company`` whose customer
+        (or its commercial partner) is on hold there, in order: one query for all."""
+        risk = self.env["arwatch.partner.risk"]
+        held = risk._held_partner_ids(self.partner_id, company)
+        for move in self:
+            debtor = risk._held_debtor(move.partner_id, held)
+            if debtor:
+                yield move, debtor, held[debtor.id] or _("no reason given")
 
     def write(self, vals):
         if "invoice_date_due" in vals:
