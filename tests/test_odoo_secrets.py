@@ -43,6 +43,15 @@ class FakeOdoo17(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802 - http.server's name
         raw = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
         request = json.loads(raw or "{}")
+        body = json.dumps({"jsonrpc": "2.0", "id": request.get("id"), **self.answer(request, raw)}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def answer(self, request: dict, raw: str) -> dict:
+        """The JSON-RPC answer's ``result`` or ``error`` to ``request`` (``raw``: as sent)."""
         params = request.get("params", {})
         if "version_info" in self.path:
             answer = {"result": {"server_version": "17.0", "server_version_info": [17, 0, 0, "final", 0, ""],
@@ -56,12 +65,7 @@ class FakeOdoo17(BaseHTTPRequestHandler):
                 "name": "psycopg2.OperationalError", "message": "bad request: " + raw,
                 "debug": "Traceback (most recent call last):\n  request: " + raw,
                 "arguments": ["bad request", params.get("args")]}}}
-        body = json.dumps({"jsonrpc": "2.0", "id": request.get("id"), **answer}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        return answer
 
 
 @contextlib.contextmanager

@@ -50,10 +50,12 @@ def _data(error: odoorpc.error.RPCError) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _fault(error: Exception, what: str, url: str, secret: Secret) -> Exception:
+def _fault(error: Exception, what: str, url: str, secret: Secret, database: str = "") -> Exception:
     """The transport error for an exception odoorpc or urllib raised. Every text taken from the
     server's answer has the secret blanked: a server may echo the request (the login's password)
-    in its message, its ``debug`` traceback or its ``arguments``."""
+    in its message, its ``debug`` traceback or its ``arguments``. An unknown database is named
+    from the settings, not from PostgreSQL's message (which names the database server's address
+    and port, not the user's business)."""
     def clean(text: object) -> str:
         return redact(str(text), secret)
 
@@ -64,7 +66,8 @@ def _fault(error: Exception, what: str, url: str, secret: Secret) -> Exception:
         if name in RECORD_FAULTS:
             return RecordRefused(name, message)
         if name == "OperationalError" and "does not exist" in message:
-            return DatabaseUnknown(f"{what}: {message.splitlines()[-1].strip()}")
+            return DatabaseUnknown(f"{what}: the database {database!r} was not found at {url}; "
+                                   f"check the database setting")
         return ServerError(f"Odoo at {url} answered {what} with an error: {name or 'error'}: {compact(message)}")
     if isinstance(error, urllib.error.HTTPError):
         if error.code >= 500:
@@ -87,6 +90,7 @@ class JsonRpcTransport:
                  timeout: float = 60.0, retries: int = 4, wait: float = 1.0):
         self.version, self.calls = version, 0
         self._retries, self._wait, self._url, self._secret = retries, wait, url, Secret(secret)
+        self._database = database
         host, protocol, port = _endpoint(url)
         self._odoo = odoorpc.ODOO(host, protocol=protocol, port=port, timeout=timeout,
                                   version=f"{version[0]}.{version[1]}")
@@ -100,12 +104,12 @@ class JsonRpcTransport:
             except odoorpc.error.RPCError as error:
                 if not isinstance(error.info, dict):  # odoorpc's own "Wrong login ID or password"
                     raise login_refused(self._url, login) from None
-                fault = _fault(error, "login", self._url, self._secret)
+                fault = _fault(error, "login", self._url, self._secret, database)
                 if isinstance(fault, RecordRefused) or short_name(str(_data(error).get("name", ""))) == "AccessDenied":
                     raise login_refused(self._url, login) from None
                 raise fault from None
             except Exception as error:  # noqa: BLE001 - mapped to the transport's errors
-                raise _fault(error, "login", self._url, self._secret) from None
+                raise _fault(error, "login", self._url, self._secret, database) from None
             return int(self._odoo.env.uid)
 
         try:
@@ -126,7 +130,7 @@ class JsonRpcTransport:
                 result = self._odoo.execute_kw(model, method, args, kwargs)
                 return [result] if method == "create" and isinstance(result, int) else result
             except Exception as error:  # noqa: BLE001 - mapped to the transport's errors
-                raise _fault(error, what, self._url, self._secret) from None
+                raise _fault(error, what, self._url, self._secret, self._database) from None
 
         try:
             return call_with_retries(attempt, self._retries, self._wait)
