@@ -38,16 +38,17 @@ import stat
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from platformdirs import user_config_dir
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from arwatch.core.contract import ConfigError
 from arwatch.core.formats import DEFAULT_LOCALE, check_locale
 
 from .clock import zone
+from .config_errors import describe
 from .guard import Guard
 
 if sys.version_info >= (3, 11):
@@ -96,6 +97,12 @@ def _manager_names(value: Any) -> tuple[str, ...] | None:
     return names
 
 
+# The keys a company may set for itself over the config's own (checked the same at both levels).
+TimeZone = Annotated[str | None, AfterValidator(_known_zone)]
+Locale = Annotated[str | None, AfterValidator(_known_locale)]
+Managers = Annotated[tuple[str, ...] | None, BeforeValidator(_manager_names)]
+
+
 class CompanyConfig(BaseModel):
     """One company: its source, the source's settings and a credentials reference."""
 
@@ -106,26 +113,11 @@ class CompanyConfig(BaseModel):
     credentials: str | None = None
     settings: dict[str, Any] = Field(default_factory=dict)
     policy: Path | None = None
-    timezone: str | None = None  # the company's own, when it differs from the config's
-    locale: str | None = None  # likewise
+    timezone: TimeZone = None  # the company's own, when it differs from the config's
+    locale: Locale = None  # likewise
     templates: Path | None = None  # likewise
     guard: Guard | None = None
-    managers: tuple[str, ...] | None = None  # who may lift a credit hold: replaces the top-level list
-
-    @field_validator("timezone")
-    @classmethod
-    def _timezone(cls, value: str | None) -> str | None:
-        return _known_zone(value)
-
-    @field_validator("locale")
-    @classmethod
-    def _locale(cls, value: str | None) -> str | None:
-        return _known_locale(value)
-
-    @field_validator("managers", mode="before")
-    @classmethod
-    def _managers(cls, value: Any) -> tuple[str, ...] | None:
-        return _manager_names(value)
+    managers: Managers = None  # who may lift a credit hold: replaces the top-level list
 
 
 class SyncConfig(BaseSettings):
@@ -138,28 +130,13 @@ class SyncConfig(BaseSettings):
     policy: Path | None = None
     secrets_file: Path | None = None
     max_workers: int = Field(default=4, ge=1, le=4)
-    timezone: str | None = None
-    locale: str | None = None
+    timezone: TimeZone = None
+    locale: Locale = None
     templates: Path | None = None
     guard: Guard = Field(default_factory=Guard)
-    managers: tuple[str, ...] | None = None  # who may lift a credit hold (`arwatch hold lift`)
+    managers: Managers = None  # who may lift a credit hold (`arwatch hold lift`)
     companies: dict[str, CompanyConfig] = Field(default_factory=dict)
     base_dir: Path = Path(".")
-
-    @field_validator("timezone")
-    @classmethod
-    def _timezone(cls, value: str | None) -> str | None:
-        return _known_zone(value)
-
-    @field_validator("locale")
-    @classmethod
-    def _locale(cls, value: str | None) -> str | None:
-        return _known_locale(value)
-
-    @field_validator("managers", mode="before")
-    @classmethod
-    def _managers(cls, value: Any) -> tuple[str, ...] | None:
-        return _manager_names(value)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
@@ -211,8 +188,7 @@ class SyncConfig(BaseSettings):
         return p if p.is_absolute() else self.base_dir / p
 
 
-def _key(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(top)"
+INTERNAL_FIELDS = frozenset({"name", "base_dir"})  # set by arwatch, never written in the file
 
 
 def load_config(path: Path | str | None = None, require_file: bool = True) -> SyncConfig:
@@ -235,7 +211,7 @@ def load_config(path: Path | str | None = None, require_file: bool = True) -> Sy
         config = SyncConfig(**data, base_dir=path.parent.resolve())
     except ValidationError as error:
         err = error.errors(include_url=False)[0]
-        raise ConfigError(f"{path}: {_key(err['loc'])}: {err['msg']}") from None
+        raise ConfigError(f"{path}: {describe(err, SyncConfig, INTERNAL_FIELDS)}") from None
     named = {name: c.model_copy(update={"name": name}) for name, c in config.companies.items()}
     return config.model_copy(update={"companies": named})
 

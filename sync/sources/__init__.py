@@ -12,19 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from arwatch.core.clock import RunClock
 from arwatch.core.contract import ConfigError, SourceAdapter
 
 from ..config import CompanyConfig, Secrets, SyncConfig
+from ..config_errors import describe
 from ..store import Store
 
 
-def _settings_error(company: CompanyConfig, error: ValidationError) -> ConfigError:
-    err = error.errors(include_url=False)[0]
-    key = ".".join(str(p) for p in err["loc"])
-    return ConfigError(f"companies.{company.name}.settings.{key}: {err['msg']}")
+def _settings_error(company: CompanyConfig, error: ValidationError, model: type[BaseModel]) -> ConfigError:
+    """Every key of ``company``'s settings that ``model`` refused (a misspelt key is often also a
+    missing one: both are named, with the spelling it probably meant)."""
+    return ConfigError("; ".join(f"companies.{company.name}.settings.{describe(err, model)}"
+                                 for err in error.errors(include_url=False)))
 
 
 def _file(company: CompanyConfig, config: SyncConfig, store: Store) -> SourceAdapter:
@@ -33,7 +35,7 @@ def _file(company: CompanyConfig, config: SyncConfig, store: Store) -> SourceAda
     try:
         mapping = FileMapping.model_validate(company.settings)
     except ValidationError as error:
-        raise _settings_error(company, error) from None
+        raise _settings_error(company, error, FileMapping) from None
     return FileSource(company.name, mapping.resolve(config.base_dir), store.records_of(company.name))
 
 
