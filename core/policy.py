@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from .credit_policy import CreditPolicy
 from .indicators import INDICATORS
+from .key_errors import key_path, reason
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -139,8 +140,7 @@ def parse_policy(data: dict[str, Any], source: str = "policy") -> Policy:
         return Policy.model_validate(data)
     except ValidationError as error:
         err = error.errors(include_url=False)[0]
-        key = ".".join(str(part) for part in err["loc"]) or "(top)"
-        raise PolicyError(key, err["msg"].removeprefix("Value error, "), source) from None
+        raise PolicyError(key_path(tuple(err["loc"])), reason(err, Policy), source) from None
 
 
 def load_policy(path: str | Path | None = None) -> Policy:

@@ -46,9 +46,9 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from arwatch.core.contract import ConfigError
 from arwatch.core.formats import DEFAULT_LOCALE, check_locale
+from arwatch.core.key_errors import describe
 
 from .clock import zone
-from .config_errors import describe
 from .guard import Guard
 
 if sys.version_info >= (3, 11):

@@ -40,3 +40,23 @@ def test_config__misspelt_file_setting_names_the_key_it_probably_meant(tmp_path,
     assert code == 2, message
     assert "companies.acme.settings.invoices: missing: this key is required" in message
     assert "companies.acme.settings.invoice: unknown key 'invoice'; did you mean 'invoices'?" in message
+
+
+@pytest.mark.parametrize("source, settings, expected", [
+    ("odoo", 'url = "https://odoo.example"\ndatabse = "acme"\nlogin = "bot"\n',
+     ["companies.acme.settings.database: missing: this key is required",
+      "companies.acme.settings.databse: unknown key 'databse'; did you mean 'database'?"]),
+    ("quickbooks", 'company_nme = "Acme"\n',
+     ["companies.acme.settings.company_nme: unknown key 'company_nme'; did you mean 'company_name'?"]),
+], ids=["odoo", "quickbooks"])
+def test_config__misspelt_adapter_setting_names_the_key_it_probably_meant(tmp_path, capsys, source, settings,
+                                                                          expected):
+    path = tmp_path / "arwatch.toml"
+    path.write_text(f'state_url = "sqlite:///{tmp_path / "state.sqlite3"}"\n[companies.acme]\nsource = "{source}"\n'
+                    f'[companies.acme.settings]\n{settings}', encoding="utf-8")
+    code = main(["sync", "--config", str(path), "--source", "acme", "--as-of", "2026-11-20"])
+    output = capsys.readouterr()
+    message = output.out + output.err
+    assert code == 2, message
+    for line in expected:
+        assert line in message

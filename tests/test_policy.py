@@ -29,7 +29,7 @@ def test_policy__overrides_one_key_and_keeps_the_rest(tmp_path: Path):
 
 @pytest.mark.parametrize("text,key,reason", [
     ("[indicators.aging]\nweight = 2\n", "indicators.aging.weight", "less than or equal to 1"),
-    ("[indicators.agin]\nweight = 0.2\n", "indicators.agin", "Extra inputs are not permitted"),
+    ("[indicators.agin]\nweight = 0.2\n", "indicators.agin", "unknown key 'agin'; did you mean 'aging'?"),
     ("[scoring]\nmedium = 60\nhigh = 50\n", "scoring", "medium <= high <= critical"),
     ("[segments]\ndelinquent_days = 'ninety'\n", "segments.delinquent_days", "valid integer"),
 ])

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from arwatch.core.clock import RunClock
 from arwatch.core.contract import ConfigError
+from arwatch.core.key_errors import settings_message
 
 from .adapter import OdooAdapter
 from .settings import OdooSettings
@@ -34,8 +35,7 @@ def make_adapter(company: Any, store: Any, credentials: dict[str, Any], clock: R
     try:
         settings = OdooSettings.model_validate(company.settings)
     except ValidationError as error:
-        err = error.errors(include_url=False)[0]
-        raise ConfigError(f"companies.{company.name}.settings.{'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+        raise ConfigError(settings_message(company.name, error, OdooSettings)) from None
     transport = connect(settings.url, settings.database, settings.login, _secret(credentials),
                         timeout=settings.timeout, retries=settings.retries, wait=settings.retry_wait)
     written = getattr(store, "written", None)

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from arwatch.core.clock import RunClock
 from arwatch.core.contract import ConfigError
+from arwatch.core.key_errors import settings_message
 from arwatch.core.urls import check_https
 
 from .client import ClientOptions
@@ -105,9 +106,7 @@ def read_settings(company: Any) -> QuickBooksSettings:
     try:
         return QuickBooksSettings.model_validate(dict(company.settings))
     except ValidationError as error:
-        err = error.errors(include_url=False)[0]
-        key = ".".join(str(p) for p in err["loc"])
-        raise ConfigError(f"companies.{company.name}.settings.{key}: {err['msg']}") from None
+        raise ConfigError(settings_message(company.name, error, QuickBooksSettings)) from None
 
 
 def _secret(value: Any) -> str:

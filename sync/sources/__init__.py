@@ -12,21 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from arwatch.core.clock import RunClock
 from arwatch.core.contract import ConfigError, SourceAdapter
+from arwatch.core.key_errors import settings_message
 
 from ..config import CompanyConfig, Secrets, SyncConfig
-from ..config_errors import describe
 from ..store import Store
-
-
-def _settings_error(company: CompanyConfig, error: ValidationError, model: type[BaseModel]) -> ConfigError:
-    """Every key of ``company``'s settings that ``model`` refused (a misspelt key is often also a
-    missing one: both are named, with the spelling it probably meant)."""
-    return ConfigError("; ".join(f"companies.{company.name}.settings.{describe(err, model)}"
-                                 for err in error.errors(include_url=False)))
 
 
 def _file(company: CompanyConfig, config: SyncConfig, store: Store) -> SourceAdapter:
@@ -35,7 +28,7 @@ def _file(company: CompanyConfig, config: SyncConfig, store: Store) -> SourceAda
     try:
         mapping = FileMapping.model_validate(company.settings)
     except ValidationError as error:
-        raise _settings_error(company, error, FileMapping) from None
+        raise ConfigError(settings_message(company.name, error, FileMapping)) from None
     return FileSource(company.name, mapping.resolve(config.base_dir), store.records_of(company.name))
 
 

@@ -1,6 +1,7 @@
-"""A configuration key pydantic refused, said so a user can fix it: an unknown key is named with
-the keys known at that place and the closest one ("unknown key 'state'; did you mean
-'state_url'?") instead of pydantic's "Extra inputs are not permitted"."""
+"""A key of a user's file (the configuration, a policy) that pydantic refused, said so that the
+user can fix it: an unknown key is named with the keys known at that place and the closest one
+("unknown key 'state'; did you mean 'state_url'?") instead of pydantic's "Extra inputs are not
+permitted"; a missing one says it is required."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import types
 import typing
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 ErrorDetails = typing.Mapping[str, Any]
 
@@ -52,21 +53,33 @@ def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | 
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-def describe(err: ErrorDetails, root: type[BaseModel], hidden: frozenset[str] = frozenset()) -> str:
-    """``key: what is wrong`` for one of pydantic's ``errors()`` of validating ``root``; fields
-    in ``hidden`` (internal ones) are never offered as known keys."""
+def reason(err: ErrorDetails, root: type[BaseModel], hidden: frozenset[str] = frozenset()) -> str:
+    """What is wrong, for one of pydantic's ``errors()`` of validating ``root``; fields in
+    ``hidden`` (internal ones) are never offered as known keys."""
     loc = tuple(err["loc"])
     if err["type"] == "missing":
-        return f"{key_path(loc)}: missing: this key is required"
+        return "missing: this key is required"
     if err["type"] != "extra_forbidden" or not loc:
-        return f"{key_path(loc)}: {err['msg']}"
+        return str(err["msg"]).removeprefix("Value error, ")
     model = _model_at(root, loc[:-1])
     unknown = str(loc[-1])
     if model is None:
-        return f"{key_path(loc)}: unknown key {unknown!r}"
+        return f"unknown key {unknown!r}"
     known = sorted(name for name in model.model_fields if name not in hidden)
     close = difflib.get_close_matches(unknown, known, n=1, cutoff=0.75)
     if not close:
         close = [name for name in known if name.startswith(unknown) or unknown.startswith(name)][:1]
     hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"{key_path(loc)}: unknown key {unknown!r}{hint} (known here: {', '.join(known)})"
+    return f"unknown key {unknown!r}{hint} (known here: {', '.join(known)})"
+
+
+def describe(err: ErrorDetails, root: type[BaseModel], hidden: frozenset[str] = frozenset()) -> str:
+    """``key: what is wrong`` (see ``reason``)."""
+    return f"{key_path(tuple(err['loc']))}: {reason(err, root, hidden)}"
+
+
+def settings_message(company: str, error: ValidationError, model: type[BaseModel]) -> str:
+    """Every key of company ``company``'s ``settings`` that ``model`` refused, one after the other
+    (a misspelt key is often also a missing one: both are named, with the one probably meant)."""
+    return "; ".join(f"companies.{company}.settings.{describe(err, model)}"
+                     for err in error.errors(include_url=False))
