@@ -105,6 +105,9 @@ class Context:
       calendar_today: today on the calendar: a banner says so when the newest record is more
         than ``STALE_AFTER_DAYS`` older.
       export_command: the command that exports these tables (named in the footer).
+      sync_command: the command that brings newer data (named in the banner on old data).
+      fixed_day: the data is fixed at its day by design (the demo): the banner says so rather
+        than send the reader to a sync that brings nothing newer.
     """
 
     style: Style | None = None
@@ -113,6 +116,8 @@ class Context:
     dso_before: Dso | None = None
     calendar_today: dt.date | None = None
     export_command: str = "arwatch export --format xlsx"
+    sync_command: str = "arwatch sync --all"
+    fixed_day: bool = False
 
 
 def aging_totals(board: ScoreBoard) -> list[tuple[str, float]]:
@@ -211,9 +216,13 @@ def _banner(board: ScoreBoard, context: Context, style: Style) -> str:
     today = context.calendar_today
     if newest is None or today is None or (today - newest).days <= STALE_AFTER_DAYS:
         return ""
+    age = f"{(today - newest).days} days before today ({_e(style.day(today))})"
+    as_of = _e(style.day(board.frame.as_of))
+    if context.fixed_day:
+        return (f'<p class="banner" role="status"><b>Demo data:</b> fixed at {_e(style.day(newest))} by design, '
+                f"{age}: the scores, ages and worklist are as of {as_of}; a sync brings nothing newer.</p>")
     return (f'<p class="banner" role="status"><b>Old data:</b> the newest record is from {_e(style.day(newest))}, '
-            f'{(today - newest).days} days before today ({_e(style.day(today))}): scores are as of '
-            f'{_e(style.day(board.frame.as_of))}. Run <code>arwatch sync</code> for newer data.</p>')
+            f"{age}: scores are as of {as_of}. Run <code>{_e(context.sync_command)}</code> for newer data.</p>")
 
 
 def _aging_table(table: AgingTable, style: Style) -> str:

@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         paths = [out]
     else:
         paths = write_csv(sheets, args.out or Path("arwatch-export"))
-    if note := stale_note(v, config.timezone_of(config.company(name)), locale=locale):
+    if note := stale_note(v, config.timezone_of(config.company(name)), locale=locale, config_path=args.config):
         print(note, file=sys.stderr)
     counts = ", ".join(f"{s.name.lower()} {len(s.rows)} rows" for s in sheets)
     print(f"wrote {', '.join(str(p.resolve()) for p in paths)} as of {day(clock.today, locale)} ({counts})")

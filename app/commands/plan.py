@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     names = {str(c): str(n) for c, n in zip(v.board.frame.c_id, v.board.frame.c_name, strict=False)}
-    if note := stale_note(v, config.timezone_of(config.company(name)), locale=locale):
+    if note := stale_note(v, config.timezone_of(config.company(name)), locale=locale, config_path=args.config):
         print(note, file=sys.stderr)
     print(worklist_text(v.desired, names, today, calls=call_list(v.desired, v.board, v.policy, locale),
                         switched=switched(v.board.frame, locale), locale=locale,
