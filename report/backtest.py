@@ -59,7 +59,7 @@ def bar_chart(bars: list[tuple[str, float]], title: str, width: int = 520, heigh
               fmt=lambda v: f"{v:g}", x_label: str = "", y_label: str = "") -> str:
     """Vertical bars with labels and titled axes, as inline SVG; wider than ``width`` when the bars'
     values or names need it (about 8 units a character), so that no two labels overlap."""
-    top = max([v for _, v in bars] + [1e-9])
+    top = max([v for _, v in bars] + [0.0]) or 1.0  # all zero: an axis 0 to 1, not "0" twice
     n = max(len(bars), 1)
     widest = max([len(fmt(v)) for _, v in bars] + [len(label) for label, _ in bars] + [1])
     width = max(width, 64 + 10 + n * (8 + 8 * widest))
@@ -144,8 +144,9 @@ def _customer_section(r: BacktestResult) -> str:
            f"{s.delinquent_days} days past due and still unpaid. A flag <b>warns</b> when it comes at most "
            f"{s.horizon_days} days before that day. {went_bad} customers went bad during the replay.</p>",
            f"<p><b>{warn.warned} of {went_bad}</b> ({_pct(warn.recall)}) were flagged <b>{s.warn_level}</b> "
-           f"in advance; median lead time <b>{_num(warn.median_lead, 0)} days</b>. "
-           f"{warn.false_alarms} customers who never went bad were flagged {s.warn_level} at some point "
+           + (f"in advance; median lead time <b>{_num(warn.median_lead, 0)} days</b>. " if warn.warned else
+              "in advance, so there is no lead time to show. ")
+           + f"{warn.false_alarms} customers who never went bad were flagged {s.warn_level} at some point "
            f"(false alarm rate {_pct(warn.false_alarm_rate)}).</p>"]
     bars = [(label, n) for label, n in distribution(warn.lead_days, LEAD_EDGES)]
     out.append(bar_chart(bars, f"Lead time: days between the first {s.warn_level} flag and going bad",

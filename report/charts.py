@@ -59,6 +59,17 @@ def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
     return ticks
 
 
+def readable_ticks(low: float, high: float, fmt: Format, count: int = 4) -> list[float]:
+    """``nice_ticks`` whose labels, as ``fmt`` writes them, all differ: fewer ticks when rounding
+    would write two alike (an axis of whole amounts up to 1 read "$0 $0 $0 $1 $1")."""
+    for n in range(count, 0, -1):
+        ticks = nice_ticks(low, high, n)
+        labels = [fmt(v) for v in ticks]
+        if len(set(labels)) == len(labels):
+            return ticks
+    return ticks
+
+
 def _frame(width: int, height: int, title: str, desc: str) -> list[str]:
     return [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{_e(title)}: {_e(desc)}" '
             f'xmlns="http://www.w3.org/2000/svg"><title>{_e(title)}</title>']
@@ -98,7 +109,7 @@ def line_chart(series: Sequence[Series], *, title: str, y_label: str, x_label: s
         return "".join(parts) + "</svg>"
     low = min(values) if y_min is None else min(y_min, min(values))
     high = max(values) if y_max is None else max(y_max, max(values))
-    ticks = nice_ticks(low, high)
+    ticks = readable_ticks(low, high, y_format)
     lo, hi = ticks[0], ticks[-1]
     left = _left(ticks, y_format)
 
@@ -160,7 +171,7 @@ def bar_chart(bars: Sequence[tuple[str, float]], *, title: str, y_label: str, x_
     width, so a narrow drawing of many bars would be scaled up, text and all."""
     top = 20
     high = max([v for _, v in bars] + [0.0])
-    ticks = nice_ticks(0.0, high or 1.0)
+    ticks = readable_ticks(0.0, high or 1.0, y_format)
     left = _left(ticks, y_format)
     widest = max([len(y_format(v)) for _, v in bars] + [len(name) for name, _ in bars] + [1])
     width = max(width, left + 10 + len(bars) * (8 + 7 * widest))

@@ -63,7 +63,9 @@ def forecast_section(board: ScoreBoard, style: Style, fc: Forecast | None = None
     quality = "; ".join(f"{q.mae_days:.1f} days off on {q.invoices} invoices and weekly cash-in {q.cash_error:.0%} "
                         f"off, at {q.cutoffs} quarter starts" for q in fc.quality if q.method == fc.method)
     largest = sorted(fc.rows, key=lambda r: (-r.open_amount, r.invoice))[:SHOWN]
-    rows = "".join(f"<tr><td>{_e(r.invoice)}<td>{_e(r.customer_id)}<td>{style.amount(r.open_amount)}"
+    names = _names(board)
+    rows = "".join(f"<tr><td>{_e(r.invoice)}<td>{_e(names.get(r.customer_id, r.customer_id))}"
+                   f"<td class=\"n\">{style.amount(r.open_amount)}"
                    f"<td>{_e(style.day(r.expected_on)) if r.expected_on else NO_DATE}"
                    + "".join(f"<td>{p:.0%}" for _, p in r.late_chance)
                    for r in sorted(largest, key=_by_expected_day))
@@ -75,7 +77,8 @@ def forecast_section(board: ScoreBoard, style: Style, fc: Forecast | None = None
             f"invoices ({_e(style.money(beyond, currency))} later or not at all): {_e(_method_words(fc))}."
             + (f" In the past this was {_e(quality)}." if quality else "") + f"</p><div>{chart}</div>"
             f"<details><summary>Expected payment date of {_e(shown)}</summary><div class=\"scroll\"><table>"
-            f"<thead><tr><th>Invoice<th>Customer<th>Open<th>Expected{heads}</thead><tbody>{rows}</tbody></table>"
+            f"<thead><tr><th>Invoice<th>Customer<th class=\"n\">Open {_e(currency)}<th>Expected{heads}</thead>"
+            f"<tbody>{rows}</tbody></table>"
             "</div></details></section>")
 
 
@@ -83,18 +86,27 @@ def forecast_sheet(board: ScoreBoard, fc: Forecast | None = None) -> Sheet:
     """One row per open invoice: expected payment day and late chances; then the weekly totals."""
     fc = fc or open_invoice_forecast(board.frame, WEEKS)
     currency = board.frame.currency
-    columns = (Column("week_starting", "date"), Column("invoice"), Column("customer_id"), Column("currency"),
+    names = _names(board)
+    columns = (Column("week_starting", "date"), Column("invoice"), Column("customer_id"), Column("customer"),
+               Column("currency"),
                Column("open", "money"), Column("expected_on", "date"),
                *(Column(f"chance_over_{b}_days_late", "number") for b in LATE_BANDS))
     rows: list[tuple[Any, ...]] = []
     for start, amount in fc.weeks:
-        rows.append((start, "week total", "", currency, _cents(amount), None, *(None for _ in LATE_BANDS)))
+        rows.append((start, "week total", "", "", currency, _cents(amount), None, *(None for _ in LATE_BANDS)))
     for r in sorted(fc.rows, key=_by_expected_day):
         on = r.expected_on
         week = next((s for s, _ in reversed(fc.weeks) if on and s <= on < s + dt.timedelta(days=7)), None)
-        rows.append((week, r.invoice, r.customer_id, currency, _cents(r.open_amount), r.expected_on,
+        rows.append((week, r.invoice, r.customer_id, names.get(r.customer_id, r.customer_id), currency,
+                     _cents(r.open_amount), r.expected_on,
                      *(round(p, 3) for _, p in r.late_chance)))
     return Sheet("Forecast", columns, tuple(rows))
+
+
+def _names(board: ScoreBoard) -> dict[str, str]:
+    """Each customer's name by id: the forecast names customers as the aging and risks do."""
+    frame = board.frame
+    return {str(c): str(n) for c, n in zip(frame.c_id, frame.c_name, strict=True)}
 
 
 def _by_expected_day(row: ForecastRow) -> tuple[dt.date, str]:

@@ -44,6 +44,8 @@ def test_the_report_says_which_model_scored_and_shows_the_forecast():
     board = board_at(LEDGER, T)
     html = forecast_section(board, Style(currency="EUR"))
     assert 'id="forecast"' in html and "A3" in html and "next 13 weeks" in html
+    # the customer by its name, as everywhere else on the page; the amounts' currency in their head
+    assert '<td>A3<td>Slow Ltd<td class="n">300.00<td>' in html and '<th class="n">Open EUR<th>' in html
     assert "arwatch scorecard" in model_section(board)
 
 
@@ -52,6 +54,8 @@ def test_the_export_has_a_forecast_sheet_with_weekly_totals_and_each_open_invoic
     assert sheet.name == "Forecast"
     totals = [r for r in sheet.rows if r[1] == "week total"]
     invoices = [r for r in sheet.rows if r[1] != "week total"]
-    assert len(totals) == 13 and sum(r[4] for r in totals) == 600
+    assert len(totals) == 13 and sum(r[5] for r in totals) == 600
     assert [r[1] for r in invoices] == ["B2", "B3", "A3"]  # by expected day
-    assert all(r[0] is not None and r[0] <= r[5] for r in invoices)
+    assert all(r[0] is not None and r[0] <= r[6] for r in invoices)
+    # each invoice names its customer as the aging and risks sheets do, not only by id
+    assert [(r[2], r[3]) for r in invoices] == [("c2", "Prompt plc"), ("c2", "Prompt plc"), ("c1", "Slow Ltd")]

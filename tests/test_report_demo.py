@@ -218,13 +218,16 @@ def test_export__xlsx_read_back_has_typed_cells_matching_the_report(demo, source
     assert kinds.count("credit hold") == int(counts[2]) and kinds.count("task") >= int(counts[1])
 
     forecast = list(book["Forecast"].iter_rows(values_only=True))
-    assert forecast[0][:6] == ("week_starting", "invoice", "customer_id", "currency", "open", "expected_on")
+    assert forecast[0][:7] == ("week_starting", "invoice", "customer_id", "customer", "currency", "open",
+                               "expected_on")
     weeks = [r for r in forecast[1:] if r[1] == "week total"]
     invoices = [r for r in forecast[1:] if r[1] != "week total"]
-    assert len(weeks) == 13 and sum(r[4] for r in weeks) <= sum(r[4] for r in invoices) + 0.01
+    assert len(weeks) == 13 and sum(r[5] for r in weeks) <= sum(r[5] for r in invoices) + 0.01
     open_total = sum((sum(b) for b in source["aging"].values()), Decimal(0))
-    assert abs(Decimal(repr(sum(r[4] for r in invoices))) - open_total) < Decimal("0.01") * len(invoices)
-    assert all(0 <= r[6] <= 1 and r[6] >= r[7] >= r[8] for r in invoices)  # more than 30, 60, 90 days late
+    assert abs(Decimal(repr(sum(r[5] for r in invoices))) - open_total) < Decimal("0.01") * len(invoices)
+    assert all(0 <= r[7] <= 1 and r[7] >= r[8] >= r[9] for r in invoices)  # more than 30, 60, 90 days late
+    named = {r[1]: r[2] for r in risks[1:]}  # customer_id -> name, as the Risks sheet names them
+    assert all(r[3] == named[r[2]] for r in invoices)
 
 
 def _plan(demo, capsys) -> str:

@@ -80,3 +80,32 @@ def test_aging__without_currencies_every_invoice_is_in_the_company_currency():
     frame = frame_at(CURRENCIES, "2024-04-15")
     (eur,) = aging_by_customer(frame)
     assert eur.total == Decimal("217.15")
+
+
+def test_charts__an_axis_never_writes_two_ticks_alike():
+    """A trend of nothing at high risk in any month had its money axis written "US$0, US$0, US$0,
+    US$1, US$1" (ticks at quarters of a dollar, rounded to whole dollars): the axis read as wrong.
+    The ticks are fewer instead, each written once; and a bar chart of nothing but zeros gets an
+    axis from 0 to 1, not "0" twice."""
+    import datetime as _dt
+    import re as _re
+
+    from arwatch.report.backtest import bar_chart as backtest_bars
+    from arwatch.report.charts import Series, bar_chart, line_chart
+    from arwatch.report.style import Style
+
+    style = Style("en_GB", "USD")
+    months = tuple((_dt.date(2013, m, 28), 0.0) for m in range(1, 13))
+    svg = line_chart([Series("high or critical", months)], title="t", y_label="y", x_label="x",
+                     y_format=style.whole_money, x_format=style.short_month)
+    ticks = _re.findall(r'text-anchor="end">([^<]*)</text>', svg)
+    assert ticks == ["US$0", "US$1"]
+    bars = bar_chart([("a", 0.0), ("b", 0.0)], title="t", y_label="y", x_label="x", y_format=style.whole_money)
+    assert _re.findall(r'text-anchor="end">([^<]*)</text>', bars) == ["US$0", "US$1"]
+    money = line_chart([Series("open", ((_dt.date(2013, 1, 31), 2.0), (_dt.date(2013, 2, 28), 3.0)))], title="t",
+                       y_label="y", x_label="x", y_format=style.whole_money, x_format=style.short_month)
+    labels = _re.findall(r'text-anchor="end">([^<]*)</text>', money)
+    assert len(labels) == len(set(labels)) >= 2
+    lead = backtest_bars([("0-14", 0), ("15-29", 0)], "Lead time", fmt=lambda v: f"{v:.0f}")
+    axis = _re.findall(r">([^<]*)</text>", lead)
+    assert "1" in axis and axis.count("0") >= 1  # 0 at the foot, 1 at the top
