@@ -370,7 +370,8 @@ def render_report(board: ScoreBoard, desired: DesiredState, diff: Diff, policy: 
     history = context.history.until(frame.as_of)
     figures = company_figures(board, desired)
     calls = call_list(desired, board, policy, style.locale)
-    rows = risk_rows(board, desired)
+    carried = frozenset(line.key for line in calls.carried)
+    rows = risk_rows(board, desired, carried)
     by_id = {r.customer_id: r for r in rows}
     arrows = {r.customer_id: trend_arrow(history.customers.get(r.customer_id, ()), frame.as_of, r.score)
               for r in rows}
@@ -394,7 +395,7 @@ def render_report(board: ScoreBoard, desired: DesiredState, diff: Diff, policy: 
         + model_section(board)
         + forecast_section(board, style)
         + details_section(board, rows, desired, history.customers, style,
-                          {cid: a for cid, (a, _) in arrows.items()})
+                          {cid: a for cid, (a, _) in arrows.items()}, carried)
         + _worklist(desired, diff, by_id, style, calls) + _switched(board, by_id)
         + _changes(diff, {cid: r.name for cid, r in by_id.items()})
         + f"</main><footer>Export the aging, the ranked risks and the worklist: <code>{_e(context.export_command)}"
