@@ -10,11 +10,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from html import escape
 from typing import Any
 
+from arwatch.core import wording
 from arwatch.core.backtest.forecast import LATE_BANDS, Forecast, ForecastRow, open_invoice_forecast
+from arwatch.core.backtest.live import PREDICTOR_TITLES, BacktestFigures
 from arwatch.core.scoring import ScoreBoard
 
 from .charts import bar_chart
@@ -32,20 +35,63 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def model_section(board: ScoreBoard) -> str:
-    """Which model set the scores and levels, and how it did in its last backtest."""
+#: what AUC and the margin mean, in one plain line for a reader who is no statistician
+AUC_WORDS = ("How to read this: AUC is the chance that, of two invoices, the one that was paid late had the "
+             "higher score (0.5 is a coin toss, 1.0 always right); the margin is how far the AUC is above the best "
+             "simple rule (dunning levels or the customer's past late rate), and a 95% interval that includes 0 "
+             "means the two cannot be told apart.")
+_CHOICE = re.compile(r"(\d{4}-\d\d-\d\d): ([a-z_]+)")
+_DAY = re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b")
+_ID = re.compile(r"\b(late_rate|learned|dunning)\b(?! model| levels)")
+
+
+def _words(text: str, style: Style) -> str:
+    """A core sentence with its days as the page writes them and predictor ids as names."""
+    text = _DAY.sub(lambda m: style.day(dt.date.fromisoformat(m[0])), text)
+    return _ID.sub(lambda m: f"the {PREDICTOR_TITLES[m[1]]}", text)
+
+
+def _backtest_words(b: BacktestFigures, style: Style) -> str:
+    """The backtest's figures (``BacktestFigures.sentence``) with its days as the rest of the page
+    writes them and each predictor by its name, not its id ("late_rate")."""
+    choices = _CHOICE.sub(lambda m: f"from {style.day(dt.date.fromisoformat(m[1]))} the "
+                          f"{PREDICTOR_TITLES.get(m[2], m[2])}", b.choices)
+    since = f" from {style.day(b.evaluated_from)}" if b.evaluated_from else ""
+    text = (f"{b.question}: {b.invoices:,} invoices{since}, {b.positives:,} of them late. The predictors chosen "
+            f"quarter by quarter on the earlier quarters only ({choices}) scored AUC {b.auc:.3f} against "
+            f"{b.baseline_auc:.3f} for the best baseline, the {PREDICTOR_TITLES.get(b.baseline, b.baseline)}: margin "
+            f"{b.margin:+.3f} (95% interval {b.interval[0]:+.3f} to {b.interval[1]:+.3f})")
+    if b.final is not None:
+        name, auc, margin, low, high = b.final
+        text += (f"; the {PREDICTOR_TITLES.get(name, name)} in every quarter: AUC {auc:.3f}, margin {margin:+.3f} "
+                 f"(95% interval {low:+.3f} to {high:+.3f})")
+    return text
+
+
+def model_section(board: ScoreBoard, style: Style | None = None) -> str:
+    """Which model set the scores and levels, and how it did in its last backtest, with what AUC
+    means in one plain line, and the warning signs the source cannot provide (not scored)."""
+    style = style or Style(currency=board.frame.currency)
     model = board.model
     if model is None:
         text = "Scores and levels come from the arwatch scorecard: the weighted warning signs below."
         figures = ""
     else:
-        text = (f"Scores and levels come from the {model.title}, fitted on {model.fitted_on} (version "
-                f"{model.version}): {model.reason}. A score is 100 × the chance that the customer's next invoice is "
+        fitted = style.day(model.fitted_on)
+        reason = _words(model.reason, style)
+        text = (f"Scores and levels come from the {model.title}, fitted on {fitted} (version "
+                f"{model.version}): {reason}. A score is 100 × the chance that the customer's next invoice is "
                 f"paid more than {model.late_days} days late." if model.predictor in ("learned", "late_rate") else
-                f"Scores and levels come from the {model.title}, fitted on {model.fitted_on}: {model.reason}.")
-        figures = (f"<p>In its last backtest, {_e(model.backtest.sentence())}.</p>" if model.backtest else "")
+                f"Scores and levels come from the {model.title}, fitted on {fitted}: {reason}.")
+        figures = (f"<p>In its last backtest, {_e(_backtest_words(model.backtest, style))}.</p>"
+                   if model.backtest else "")
+        if "AUC" in text + figures:
+            figures += f'<p class="muted">{_e(AUC_WORDS)}</p>'
+    unavailable = [wording.indicator_name(r.indicator) for r in board.results if not r.available]
+    missing = (f'<p class="muted">Not available from this source, so not scored: {_e("; ".join(unavailable))}.</p>'
+               if unavailable else "")
     return (f'<section id="model"><h2>How risk is scored</h2><p>{_e(text)} The reasons shown are the warning '
-            f"signs' own evidence.</p>{figures}</section>")
+            f"signs' own evidence.</p>{figures}{missing}</section>")
 
 
 def forecast_section(board: ScoreBoard, style: Style, fc: Forecast | None = None) -> str:

@@ -38,7 +38,7 @@ from . import sortable
 from .aging import BUCKET_NAMES, AgingTable, InvoiceCurrencies, aging_by_customer, company_total
 from .charts import CSS as CHART_CSS
 from .charts import PALETTE, Series, bar_chart, line_chart
-from .details import TITLES, details_section, plain, short
+from .details import details_section, plain, short
 from .figures import (
     CompanyFigures,
     Dso,
@@ -376,8 +376,6 @@ def render_report(board: ScoreBoard, desired: DesiredState, diff: Diff, policy: 
     arrows = {r.customer_id: trend_arrow(history.customers.get(r.customer_id, ()), frame.as_of, r.score)
               for r in rows}
     day = style.day(frame.as_of)
-    unavailable = [TITLES.get(r.indicator, r.indicator) for r in board.results if not r.available]
-    missing = f" Not available from this source, so not scored: {'; '.join(unavailable)}." if unavailable else ""
     return (
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -392,12 +390,12 @@ def render_report(board: ScoreBoard, desired: DesiredState, diff: Diff, policy: 
         + _largest(rows, arrows, style) + "</section>"
         + _aging(board, context, style)
         + _trends(board, history, style)
-        + model_section(board)
+        + model_section(board, style)
         + forecast_section(board, style)
         + details_section(board, rows, desired, history.customers, style,
                           {cid: a for cid, (a, _) in arrows.items()}, carried)
         + _worklist(desired, diff, by_id, style, calls) + _switched(board, by_id)
         + _changes(diff, {cid: r.name for cid, r in by_id.items()})
         + f"</main><footer>Export the aging, the ranked risks and the worklist: <code>{_e(context.export_command)}"
-        f"</code> (or <code>--format csv</code>).{_e(missing)}</footer>{sortable.script_tag()}</body></html>"
+        f"</code> (or <code>--format csv</code>).</footer>{sortable.script_tag()}</body></html>"
     )

@@ -59,3 +59,13 @@ def test_the_export_has_a_forecast_sheet_with_weekly_totals_and_each_open_invoic
     assert all(r[0] is not None and r[0] <= r[6] for r in invoices)
     # each invoice names its customer as the aging and risks sheets do, not only by id
     assert [(r[2], r[3]) for r in invoices] == [("c2", "Prompt plc"), ("c2", "Prompt plc"), ("c1", "Slow Ltd")]
+
+
+def test_the_signs_a_source_cannot_provide_are_said_where_the_scoring_is_explained():
+    """"Not available from this source, so not scored" stood in the page's footer, below the
+    worklist, where no one reading the scores would see it: now in "How risk is scored"."""
+    board = board_at(LEDGER, T, source="quickbooks", unavailable=("payer_account", "contact_attempts"))
+    section = model_section(board, Style(currency="EUR"))
+    assert "Not available from this source, so not scored: " in section
+    assert "Pays from new bank accounts" in section and "Stops answering" in section
+    assert "Not available" not in model_section(board_at(LEDGER, T), Style(currency="EUR"))
