@@ -9,6 +9,7 @@ id left inside a text (a hold reason written before the words were) into its nam
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from html import escape
@@ -85,11 +86,33 @@ def steps_list(tasks: Sequence[Task], style: Style, carried: frozenset[str] = fr
     return f"<h4>{_e(head)}</h4><ul>{lines}</ul>"
 
 
+def whole_parts(parts: Sequence[float], total: int) -> list[int]:
+    """``parts`` in whole numbers that add up to ``total`` (largest remainders round up): points
+    rounded one by one read "37, 23 and 20 of 79"."""
+    floors = [math.floor(p) for p in parts]
+    short_by = total - sum(floors)
+    order = sorted(range(len(parts)), key=lambda k: (floors[k] - parts[k], k))
+    for k in order[:max(short_by, 0)]:
+        floors[k] += 1
+    return floors
+
+
 def _reasons(board: ScoreBoard, c: int, locale: str) -> str:
+    """The customer's top reasons, each with its points of the score; when more signs fired than
+    are shown, one line naming them with theirs: the points add up to the score shown."""
     s = board.customer(c, locale)
-    return "".join(f"<li><b>{_e(wording.indicator_name(r.indicator))}</b> "
-                   f"<small>({r.points:.0f} of {s.score:.0f} points)</small>: {_e(plain(r.evidence))}</li>"
-                   for r in s.reasons)
+    shown = {r.indicator for r in s.reasons}
+    others = [wording.indicator_name(board.indicators[k].id)
+              for k in np.argsort(-board.contributions[:, c], kind="stable")
+              if board.contributions[k, c] > 0 and board.indicators[k].id not in shown]
+    parts = [r.points for r in s.reasons] + ([max(s.score - sum(r.points for r in s.reasons), 0.0)] if others else [])
+    points = whole_parts(parts, round(s.score))
+    lines = "".join(f"<li><b>{_e(wording.indicator_name(r.indicator))}</b> "
+                    f"<small>({p} of {s.score:.0f} points)</small>: {_e(plain(r.evidence))}</li>"
+                    for r, p in zip(s.reasons, points, strict=False))
+    if others:
+        lines += f"<li><b>Also</b> <small>({points[-1]} of {s.score:.0f} points)</small>: {_e('; '.join(others))}</li>"
+    return lines
 
 
 def _open_invoices(frame: LedgerFrame, c: int, style: Style) -> str:

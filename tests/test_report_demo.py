@@ -355,3 +355,19 @@ def test_report_demo__aging_table_sorts_by_the_clicked_column_in_headless_chromi
         assert sorted(zip(state["names"], map(tuple, state["values"]), strict=True)) == sorted(
             zip(before["names"], map(tuple, before["values"]), strict=True))
         assert state["last"] == "Total"
+
+
+def test_report_demo__each_customer_s_points_add_up_to_its_score(demo):
+    """A customer's reasons said "(25 of 93 points)", "(22 of 93 points)", "(16 of 93 points)":
+    63 of 93, the other 30 from signs not shown. The line "Also (30 of 93 points): ..." names
+    them, so that the points a controller reads add up to the score."""
+    customers = demo["html"].split('<section id="customers">')[1].split("</section>")[0]
+    blocks = customers.split('<details class="cust">')[1:]
+    also = 0
+    for block in blocks:
+        why = block.split("<h4>Why</h4>")[1].split("</ul>")[0]
+        points = [(int(n), int(s)) for n, s in re.findall(r"\((\d+) of (\d+) points\)", why)]
+        score = int(re.search(r'<b class="sc">(\d+)', block)[1])
+        assert {s for _, s in points} == {score} and sum(n for n, _ in points) == score, (block[:200], points)
+        also += "<li><b>Also</b>" in why
+    assert also >= 10  # many demo customers have more signs than the three shown
