@@ -196,7 +196,7 @@ def _top_risks(rows: Sequence[RiskRow], arrows: dict[str, tuple[str, str]], styl
             f"<td class=\"n\">{oldest}</td><td>{_e(wording.payer(r.level, r.segment))}: "
             f"<span class=\"pill {r.level}\">{_e(wording.level_words(r.level))}</span> {r.score:.0f}</td>"
             f"<td class=\"{cls}\" title=\"{_e(words)}\">{arrow}</td>"
-            f"<td title=\"{_e(plain(r.next_step))}\">{_e(plain(r.next_step)) or '-'}</td></tr>")
+            f"<td title=\"{_e(plain(r.next_step))}\">{_e(plain(r.next_step)) or 'none due'}</td></tr>")
     return ('<table id="top-risks"><thead><tr><th class="n">#</th><th>Customer</th><th class="n">Exposure</th>'
             '<th class="n">Overdue</th><th class="n">Oldest, days late</th>'
             '<th title="how it has paid over time: how likely to go bad now, and the score">Risk, score</th>'
@@ -205,10 +205,23 @@ def _top_risks(rows: Sequence[RiskRow], arrows: dict[str, tuple[str, str]], styl
 
 
 def _largest(rows: Sequence[RiskRow], arrows: dict[str, tuple[str, str]], style: Style) -> str:
+    """The largest risks, saying how many of the customers at high or critical risk they are (the
+    rest are in the customers' lines below and in the export's Risks sheet), or that there is none."""
     top = largest_risks(list(rows), TOP_RISKS)
-    then = ", then medium ones" if any(r.level == "medium" for r in top) else ""
-    return (f"<h2>Largest risks: customers at high or critical risk{then}, largest exposure first</h2>"
-            + _top_risks(top, arrows, style))
+    high = sum(1 for r in rows if r.level in ("high", "critical"))
+    if not top:
+        return ("<h2>Largest risks</h2><p class=\"muted\">No customer is at medium, high or critical risk: "
+                "nothing to chase beyond today's worklist.</p>")
+    if high == 0:
+        head = (f"Largest risks: no customer is at high or critical risk; the {len(top)} largest at medium "
+                "risk, largest exposure first")
+    else:
+        shown = sum(1 for r in top if r.level in ("high", "critical"))
+        which = ("the one customer" if high == 1 else f"all {high} customers" if shown == high else
+                 f"{shown} of the {high} customers")
+        then = ", then medium ones" if any(r.level == "medium" for r in top) else ""
+        head = f"Largest risks: {which} at high or critical risk{then}, largest exposure first"
+    return f"<h2>{_e(head)}</h2>" + _top_risks(top, arrows, style)
 
 
 def _banner(board: ScoreBoard, context: Context, style: Style) -> str:
@@ -325,8 +338,15 @@ def _worklist(desired: DesiredState, diff: Diff, rows: dict[str, RiskRow], style
         f"<td>{_e(short(plain(h.reason)))}" for h in holds)
     released = "".join(f"<li>release <b>{_e(names.get(c.customer_id, c.customer_id))}</b>: {_e(plain(c.why))}</li>"
                        for c in diff.changes if c.op is Op.RELEASE_HOLD)
-    return ('<section id="worklist"><h2>Today\'s worklist</h2><p><small>The letters, e-mails and call scripts are '
-            'in the tasks written to the accounting system and in the export.</small></p><div class="grid">'
+    due = sum(1 for t in desired.tasks if t.due_date <= desired.as_of)
+    later = sum(1 for t in desired.tasks if t.due_date > desired.as_of)
+    empty = ("" if due else
+             f"<p>Nothing is due by {_e(style.day(desired.as_of))}: no overdue invoice, promise or warning sign "
+             "calls for a step under the company's policy"
+             + (f"; {later} tasks are planned for later days (the export's Worklist sheet)." if later else ".")
+             + "</p>")
+    return ('<section id="worklist"><h2>Today\'s worklist</h2>' + empty + '<p><small>The letters, e-mails and call '
+            'scripts are in the tasks written to the accounting system and in the export.</small></p><div class="grid">'
             + "".join(cards) + "</div>"
             f"<h3>Credit holds ({len(desired.holds)}): new orders only with payment upfront</h3>"
             + (f"<details><summary>{len(holds)} customers, largest exposure first</summary><table><thead><tr>"

@@ -371,3 +371,14 @@ def test_report_demo__each_customer_s_points_add_up_to_its_score(demo):
         assert {s for _, s in points} == {score} and sum(n for n, _ in points) == score, (block[:200], points)
         also += "<li><b>Also</b>" in why
     assert also >= 10  # many demo customers have more signs than the three shown
+
+
+def test_report_demo__the_largest_risks_say_how_many_of_the_customers_at_high_risk_they_are(demo):
+    """The first screen lists 12 customers under "customers at high or critical risk" while the
+    totals count 43 of them: the heading says which part of them the table is."""
+    summary = demo["html"].split('<section id="summary">')[1].split("</section>")[0]
+    high = int(re.search(r"(\d+) customers high or critical", summary)[1])
+    rows = summary.split('<table id="top-risks">')[1].split("<tbody>")[1].count("<tr>")
+    assert high > rows == 12
+    assert f"<h2>Largest risks: {rows} of the {high} customers at high or critical risk, largest exposure first" \
+        in summary

@@ -228,3 +228,21 @@ def test_report__a_call_carried_over_to_tomorrow_is_not_today_s_next_step():
     acme = next(x for x in blocks if "<b>Acme &lt;script&gt;" in x.split("</summary>")[0])
     assert "<li>Call Beta Bakers" in beta and "tomorrow: today&#x27;s calls are full" in beta
     assert "<li>Call Acme" in acme and "calls are full" not in acme
+
+
+def test_report__a_quiet_day_says_why_its_sections_are_empty():
+    """On IBM's sample as of 31 Oct 2013 nothing was due and no customer was at high risk: the
+    worklist cards said "nothing", the largest risks "at high or critical risk, then medium ones"
+    over medium rows only, each with next step "-". Now each says what it means."""
+    quiet = 'customer q "Quiet Ltd" terms=30\ninvoice q Q1 2024-04-25 100.00\n'
+    policy = policy_of()
+    b = board(LedgerFrame.from_ledger(ledger_from_text(quiet), TODAY), policy)
+    desired = plan(b, WrittenState(), policy, TODAY, TEMPLATES, "Widgets & Co")
+    assert not desired.tasks
+    html = render_report(b, desired, diff(WrittenState(), desired), policy, "W")
+    assert "No customer is at medium, high or critical risk" in html
+    assert "<p>Nothing is due by 1 May 2024: no overdue invoice, promise or warning sign calls for a step" in html
+
+    _, desired, busy = report()  # Delta at high or critical risk, with steps due today
+    assert "Nothing is due by" not in busy
+    assert "<h2>Largest risks: the one customer at high or critical risk, largest exposure first</h2>" in busy
