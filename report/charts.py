@@ -126,7 +126,7 @@ def line_chart(series: Sequence[Series], *, title: str, y_label: str, x_label: s
     for k, day in enumerate(days):
         if (len(days) - 1 - k) % every == 0:
             parts.append(f'<path class="a" d="M{x(day):.0f} {bottom}v4"/>'
-                         f'<text x="{x(day):.0f}" y="{bottom + 16}" text-anchor="middle">{_e(x_format(day))}</text>')
+                         + _tick_label(x(day), bottom + 16, x_format(day), width))
     parts.append(_x_title(x_label, left, right, height))
     for s in series:
         runs: list[list[tuple[float, float]]] = [[]]
@@ -146,6 +146,22 @@ def line_chart(series: Sequence[Series], *, title: str, y_label: str, x_label: s
                              f'<title>{_e(s.name)}, {_e(x_format(day))}: {_e(y_format(value))}</title></circle>')
     parts.append(_legend(series, left, top - 12))
     return "".join(parts) + "</svg>"
+
+
+CHAR_WIDTH = 6.5  # about the width of a character of the charts' 11px text, in the drawing's units
+
+
+def _tick_label(x: float, y: float, label: str, width: int) -> str:
+    """A tick's label centred under it, unless that would cut it at the drawing's edge ("Nov 202"):
+    then it ends at the edge (or starts at it)."""
+    half = CHAR_WIDTH * len(label) / 2
+    if x + half > width - 2:
+        x, anchor = width - 2, "end"
+    elif x - half < 2:
+        x, anchor = 2, "start"
+    else:
+        anchor = "middle"
+    return f'<text x="{x:.0f}" y="{y:.0f}" text-anchor="{anchor}">{_e(label)}</text>'
 
 
 def _x_title(label: str, left: int, right: int, height: int) -> str:
@@ -209,7 +225,7 @@ def score_chart(points: Sequence[tuple[dt.date, float]], *, title: str, x_format
         return bottom - (bottom - top) * value / 100
 
     path = " ".join(f"{x(d):.0f},{y(v):.0f}" for d, v in points)
-    ends = "".join(f'<text class="m" x="{x(d):.0f}" y="{bottom + 12}">{_e(x_format(d))}</text>'
+    ends = "".join(_tick_label(x(d), bottom + 12, x_format(d), width)
                    for d in ((days[0], days[-1]) if len(days) > 1 else days[:1]))
     mid = (top + bottom) // 2
     # small and many (one per customer): the namespace comes from the HTML parser, styles from CSS
