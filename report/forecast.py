@@ -17,10 +17,10 @@ from typing import Any
 
 from arwatch.core import wording
 from arwatch.core.backtest.forecast import LATE_BANDS, Forecast, ForecastRow, open_invoice_forecast
-from arwatch.core.backtest.live import PREDICTOR_TITLES, BacktestFigures
+from arwatch.core.backtest.live import BacktestFigures
 from arwatch.core.scoring import ScoreBoard
 
-from .charts import bar_chart
+from .charts import PALETTE, bar_chart
 from .style import Style
 from .tables import Column, Sheet
 
@@ -43,27 +43,30 @@ AUC_WORDS = ("How to read this: AUC is the chance that, of two invoices, the one
 _CHOICE = re.compile(r"(\d{4}-\d\d-\d\d): ([a-z_]+)")
 _DAY = re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b")
 _ID = re.compile(r"\b(late_rate|learned|dunning)\b(?! model| levels)")
+#: the predictors' names inside a sentence (``backtest.live.PREDICTOR_TITLES`` without parentheses)
+NAMES = {"late_rate": "customer's past late rate", "learned": "learned model", "dunning": "dunning levels",
+         "scorecard": "arwatch scorecard"}
 
 
 def _words(text: str, style: Style) -> str:
     """A core sentence with its days as the page writes them and predictor ids as names."""
     text = _DAY.sub(lambda m: style.day(dt.date.fromisoformat(m[0])), text)
-    return _ID.sub(lambda m: f"the {PREDICTOR_TITLES[m[1]]}", text)
+    return _ID.sub(lambda m: f"the {NAMES[m[1]]}", text)
 
 
 def _backtest_words(b: BacktestFigures, style: Style) -> str:
     """The backtest's figures (``BacktestFigures.sentence``) with its days as the rest of the page
     writes them and each predictor by its name, not its id ("late_rate")."""
     choices = _CHOICE.sub(lambda m: f"from {style.day(dt.date.fromisoformat(m[1]))} the "
-                          f"{PREDICTOR_TITLES.get(m[2], m[2])}", b.choices)
+                          f"{NAMES.get(m[2], m[2])}", b.choices)
     since = f" from {style.day(b.evaluated_from)}" if b.evaluated_from else ""
     text = (f"{b.question}: {b.invoices:,} invoices{since}, {b.positives:,} of them late. The predictors chosen "
             f"quarter by quarter on the earlier quarters only ({choices}) scored AUC {b.auc:.3f} against "
-            f"{b.baseline_auc:.3f} for the best baseline, the {PREDICTOR_TITLES.get(b.baseline, b.baseline)}: margin "
+            f"{b.baseline_auc:.3f} for the best baseline, the {NAMES.get(b.baseline, b.baseline)}: margin "
             f"{b.margin:+.3f} (95% interval {b.interval[0]:+.3f} to {b.interval[1]:+.3f})")
     if b.final is not None:
         name, auc, margin, low, high = b.final
-        text += (f"; the {PREDICTOR_TITLES.get(name, name)} in every quarter: AUC {auc:.3f}, margin {margin:+.3f} "
+        text += (f"; the {NAMES.get(name, name)} in every quarter: AUC {auc:.3f}, margin {margin:+.3f} "
                  f"(95% interval {low:+.3f} to {high:+.3f})")
     return text
 
@@ -103,11 +106,12 @@ def forecast_section(board: ScoreBoard, style: Style, fc: Forecast | None = None
     chart = bar_chart([(style.day_month(day), amount) for day, amount in fc.weeks],
                       title=f"Cash expected per week from the open invoices ({currency})",
                       y_label=f"expected ({style.symbol(currency)})", x_label="week starting",
-                      y_format=lambda v: style.whole_money(v, currency))
+                      y_format=lambda v: style.whole_money(v, currency), colours=(PALETTE[0],))
     total = sum(a for _, a in fc.weeks)
     beyond = sum(r.open_amount for r in fc.rows) - total
-    quality = "; ".join(f"{q.mae_days:.1f} days off on {q.invoices} invoices and weekly cash-in {q.cash_error:.0%} "
-                        f"off, at {q.cutoffs} quarter starts" for q in fc.quality if q.method == fc.method)
+    quality = "; ".join(f"{q.mae_days:.1f} days off on {style.whole(q.invoices)} invoices and weekly cash-in "
+                        f"{q.cash_error:.0%} off, at {q.cutoffs} quarter starts"
+                        for q in fc.quality if q.method == fc.method)
     largest = sorted(fc.rows, key=lambda r: (-r.open_amount, r.invoice))[:SHOWN]
     names = _names(board)
     rows = "".join(f"<tr><td>{_e(r.invoice)}<td>{_e(names.get(r.customer_id, r.customer_id))}"

@@ -46,6 +46,9 @@ def test_the_report_says_which_model_scored_and_shows_the_forecast():
     assert 'id="forecast"' in html and "A3" in html and "next 13 weeks" in html
     # the customer by its name, as everywhere else on the page; the amounts' currency in their head
     assert '<td>A3<td>Slow Ltd<td class="n">300.00<td>' in html and '<th class="n">Open EUR<th>' in html
+    # the weeks are one series: one colour (a colour a week read as thirteen kinds of cash)
+    import re
+    assert len(set(re.findall(r'<rect [^>]*fill="(#[0-9a-f]{6})"', html))) == 1
     assert "arwatch scorecard" in model_section(board)
 
 

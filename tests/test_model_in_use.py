@@ -256,4 +256,5 @@ def test_the_report_says_which_model_scored_in_words_a_controller_reads(full, fi
     prose = html.replace(f"(version {fitted.version})", "")  # the fit's version names it by id, for support
     assert not re.search(r"\b(late_rate|learned|dunning)\b(?! model| levels)", prose)  # the predictors' names
     assert "AUC" in html and AUC_WORDS.replace("'", "&#x27;") in html
+    assert "((" not in html and "))" not in html  # a name in brackets inside brackets reads badly
     assert "AUC is the chance that, of two invoices, the one that was paid late had the higher score" in AUC_WORDS
