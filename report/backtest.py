@@ -260,8 +260,8 @@ def _model_section(r: BacktestResult) -> str:
     if r.forecast_weeks:
         total = sum(a for _, a in r.forecast_weeks)
         out.append(f"<h3>Expected cash-in by week from {r.last_day} ({r.currency})</h3>")
-        out.append(bar_chart([(str(d)[5:], a) for d, a in r.forecast_weeks], "Expected cash-in by week",
-                             fmt=lambda v: f"{v:,.0f}", x_label="week starting (month-day)",
+        out.append(bar_chart([(f"{d.day} {d:%b}", a) for d, a in r.forecast_weeks], "Expected cash-in by week",
+                             fmt=lambda v: f"{v:,.0f}", x_label="week starting",
                              y_label=f"expected ({r.currency})"))
         out.append(f'<p class="note">{len(r.forecast)} open invoices; {total:,.2f} {r.currency} expected in the next '
                    f'{len(r.forecast_weeks)} weeks; expected payment dates: {escape(r.forecast_reason)}.</p>')

@@ -101,3 +101,14 @@ def test_report_backtest__every_chart_has_titled_axes(html):
         y = re.search(r'class="axis-label y"[^>]*>([^<]+)<', chart)
         assert x and y, chart[:160]
     assert "precision, recall (%)" in html and "days of warning before going bad" in html
+
+
+def test_report_backtest__the_cash_in_weeks_are_named_by_day_and_month_in_words(html):
+    """The weeks read "01-02", "01-09" (month-day, the order a European reader takes for 1 Feb):
+    now "2 Jan", "9 Jan", as the company report writes them."""
+    import re
+
+    chart = html.split('aria-label="Expected cash-in by week"')[1].split("</svg>")[0]
+    labels = re.findall(r">([^<]+)</text>", chart)
+    assert "2 Jan" in labels and "9 Jan" in labels and "week starting" in labels
+    assert not any(re.fullmatch(r"\d\d-\d\d", t) for t in labels)
