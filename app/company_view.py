@@ -20,7 +20,7 @@ from arwatch.core.model import Ledger
 from arwatch.core.planner import keep_absent, plan
 from arwatch.core.policy import Policy, PolicyError, load_policy
 from arwatch.core.scoring import ScoreBoard, score
-from arwatch.report.figures import Dso, dso, months_back
+from arwatch.report.figures import Dso, balances, dso, months_back
 from arwatch.report.history import History
 from arwatch.report.html import Context
 from arwatch.report.style import DEFAULT_LOCALE, Style
@@ -179,6 +179,11 @@ def stale_note(v: CompanyView, timezone: str | None, days: int = STALE_AFTER_DAY
                 f"before today: this is as of {as_of}; a sync brings nothing newer")
     return (f"note: the newest record is from {style.day(newest)}, {(today - newest).days} days before today: "
             f"this is as of {as_of}; run `{sync_command(v, config_path)}` for newer data")
+
+
+def open_balances(frame: LedgerFrame) -> dict[str, float]:
+    """Each customer's open balance by id (company currency), as the report's exposure."""
+    return {str(c): float(v) for c, v in zip(frame.c_id, balances(frame).open, strict=True)}
 
 
 def company_style(v: CompanyView, locale: str | None) -> Style:
