@@ -60,8 +60,8 @@ def _backtest_words(b: BacktestFigures, style: Style) -> str:
     choices = _CHOICE.sub(lambda m: f"from {style.day(dt.date.fromisoformat(m[1]))} the "
                           f"{NAMES.get(m[2], m[2])}", b.choices)
     since = f" from {style.day(b.evaluated_from)}" if b.evaluated_from else ""
-    text = (f"{b.question}: {b.invoices:,} invoices{since}, {b.positives:,} of them late. The predictors chosen "
-            f"quarter by quarter on the earlier quarters only ({choices}) scored AUC {b.auc:.3f} against "
+    text = (f"{b.question}: {style.whole(b.invoices)} invoices{since}, {style.whole(b.positives)} of them late. "
+            f"The predictors chosen quarter by quarter on the earlier quarters only ({choices}) scored AUC {b.auc:.3f} against "
             f"{b.baseline_auc:.3f} for the best baseline, the {NAMES.get(b.baseline, b.baseline)}: margin "
             f"{b.margin:+.3f} (95% interval {b.interval[0]:+.3f} to {b.interval[1]:+.3f})")
     if b.final is not None:
