@@ -61,9 +61,10 @@ def _backtest_words(b: BacktestFigures, style: Style) -> str:
                           f"{NAMES.get(m[2], m[2])}", b.choices)
     since = f" from {style.day(b.evaluated_from)}" if b.evaluated_from else ""
     text = (f"{b.question}: {style.whole(b.invoices)} invoices{since}, {style.whole(b.positives)} of them late. "
-            f"The predictors chosen quarter by quarter on the earlier quarters only ({choices}) scored AUC {b.auc:.3f} against "
-            f"{b.baseline_auc:.3f} for the best baseline, the {NAMES.get(b.baseline, b.baseline)}: margin "
-            f"{b.margin:+.3f} (95% interval {b.interval[0]:+.3f} to {b.interval[1]:+.3f})")
+            f"The predictors chosen quarter by quarter on the earlier quarters only ({choices}) scored AUC "
+            f"{b.auc:.3f} against {b.baseline_auc:.3f} for the best baseline, the "
+            f"{NAMES.get(b.baseline, b.baseline)}: margin {b.margin:+.3f} "
+            f"(95% interval {b.interval[0]:+.3f} to {b.interval[1]:+.3f})")
     if b.final is not None:
         name, auc, margin, low, high = b.final
         text += (f"; the {NAMES.get(name, name)} in every quarter: AUC {auc:.3f}, margin {margin:+.3f} "
