@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from html import escape
 
+from arwatch.core import wording
 from arwatch.core.backtest.baselines import describe
 from arwatch.core.backtest.metrics import CalibrationBin, distribution
 from arwatch.core.backtest.run import PREDICTOR_TITLES, BacktestResult
@@ -186,7 +187,8 @@ def _customer_section(r: BacktestResult) -> str:
                f'all others; a random order scores the share that went bad.</p>')
     if r.delinquents:
         drows = [[d.customer_id, d.name, str(d.delinquent_on), str(d.warned_on or "not warned"),
-                  "" if d.lead_days is None else str(d.lead_days), d.reason] for d in r.delinquents]
+                  "" if d.lead_days is None else str(d.lead_days), wording.indicator_name(d.reason) if d.reason else ""]
+                 for d in r.delinquents]
         out.append("<h3>Customers that went bad</h3>")
         out.append(_table(["customer", "name", "went bad on", f"first {s.warn_level} flag", "lead (days)",
                            "main reason then"], drows, left=2))
@@ -233,7 +235,7 @@ def _choices(choices) -> str:
 def _model_section(r: BacktestResult) -> str:
     used = PREDICTOR_TITLES.get(r.model_in_use, r.model_in_use)
     out = ["<h2>Which model is in use, and why</h2>",
-           f"<p><b>In use: the {escape(used)}.</b> {escape(r.model_reason)}.</p>",
+           f"<p><b>In use: the {escape(used)}</b>: {escape(r.model_reason)}.</p>",
            "<p>The choice cannot fool itself: each quarter, the method used is chosen on the earlier quarters "
            "only, and a model is used only when it did better than the best baseline there; the figures below "
            "are those of the methods so chosen, on the quarters that came after each choice.</p>"]
