@@ -20,7 +20,7 @@ from arwatch.core.model import Ledger
 from arwatch.core.planner import keep_absent, plan
 from arwatch.core.policy import Policy, PolicyError, load_policy
 from arwatch.core.scoring import ScoreBoard, score
-from arwatch.report.figures import Dso, dso, months_back
+from arwatch.report.figures import Dso, balances, dso, months_back
 from arwatch.report.history import History
 from arwatch.report.html import Context
 from arwatch.report.style import DEFAULT_LOCALE, Style
@@ -49,6 +49,7 @@ class CompanyView:
     issues: tuple
     ledger: Ledger
     full: LedgerFrame
+    fixed_day: bool = False  # the source's data is fixed at one day by design (the demo): a sync brings nothing newer
 
 
 def demo_state() -> str:
@@ -151,20 +152,38 @@ def view(store: Store, adapter: SourceAdapter, policy: Policy, name: str, today:
     # as a sync plans without --allow-mass-change: customers missing from the data keep what is written
     desired = keep_absent(plan(board, written, policy, today, load_templates(templates_dir), locale=locale),
                           written, board.frame)
-    return CompanyView(name, board, desired, diff(written, desired), policy, issues, ledger, full)
+    return CompanyView(name, board, desired, diff(written, desired), policy, issues, ledger, full,
+                       fixed_day=data_day(adapter) is not None)
+
+
+def sync_command(v: CompanyView, config_path: Path | None = None) -> str:
+    """The command that brings the company's newer data (one that runs as written: ``arwatch
+    sync`` needs ``--source`` or ``--all``)."""
+    return f"arwatch sync --source {v.name}" + (f" --config {config_path}" if config_path else "")
 
 
 def stale_note(v: CompanyView, timezone: str | None, days: int = STALE_AFTER_DAYS,
-               locale: str = DEFAULT_LOCALE) -> str | None:
-    """A warning when the newest record is more than ``days`` older than today on the calendar
-    (days written as ``locale`` writes them)."""
+               locale: str = DEFAULT_LOCALE, config_path: Path | None = None) -> str | None:
+    """A note when the newest record is more than ``days`` older than today on the calendar
+    (days written as ``locale`` writes them), with the command that syncs the company; for a
+    source whose data is fixed at one day by design (the demo) it says so instead: a sync there
+    brings nothing newer."""
     newest = v.board.frame.newest_record_day()
     today = today_in(timezone)
     if newest is None or (today - newest).days <= days:
         return None
     style = Style(locale)
+    as_of = style.day(v.board.frame.as_of)
+    if v.fixed_day:
+        return (f"note: the demo's data is fixed at {style.day(newest)} by design, {(today - newest).days} days "
+                f"before today: this is as of {as_of}; a sync brings nothing newer")
     return (f"note: the newest record is from {style.day(newest)}, {(today - newest).days} days before today: "
-            f"this is as of {style.day(v.board.frame.as_of)}; run `arwatch sync` for newer data")
+            f"this is as of {as_of}; run `{sync_command(v, config_path)}` for newer data")
+
+
+def open_balances(frame: LedgerFrame) -> dict[str, float]:
+    """Each customer's open balance by id (company currency), as the report's exposure."""
+    return {str(c): float(v) for c, v in zip(frame.c_id, balances(frame).open, strict=True)}
 
 
 def company_style(v: CompanyView, locale: str | None) -> Style:
@@ -177,7 +196,8 @@ def dso_before(v: CompanyView) -> Dso:
     return dso(v.full.as_of_date(months_back(v.board.frame.as_of, 3)))
 
 
-def report_context(v: CompanyView, history: History, locale: str | None, timezone: str | None) -> Context:
+def report_context(v: CompanyView, history: History, locale: str | None, timezone: str | None,
+                   config_path: Path | None = None) -> Context:
     """What the report shows besides the day's scores: the company's style, each invoice's
     currency (when any differs), the trends, the DSO of 3 months before, and today on the
     calendar (for the banner on old data)."""
@@ -186,4 +206,5 @@ def report_context(v: CompanyView, history: History, locale: str | None, timezon
     if all(cur == frame.currency for cur, _ in currencies.values()):
         currencies = {}
     return Context(style=company_style(v, locale), currencies=currencies or None, history=history,
-                   dso_before=dso_before(v), calendar_today=today_in(timezone))
+                   dso_before=dso_before(v), calendar_today=today_in(timezone), fixed_day=v.fixed_day,
+                   sync_command=sync_command(v, config_path))

@@ -42,30 +42,40 @@ def _calls(calls: CallList, limit: int, locale: str) -> list[str]:
 
 def worklist_text(desired: DesiredState, names: dict[str, str], today: dt.date, limit: int = 15,
                   calls: CallList | None = None, switched: Sequence[tuple[str, str]] = (),
-                  locale: str = DEFAULT_LOCALE, hold_now: Mapping[str, str] | None = None) -> str:
+                  locale: str = DEFAULT_LOCALE, hold_now: Mapping[str, str] | None = None,
+                  exposure: Mapping[str, float] | None = None) -> str:
     """The day's worklist, its days and money written in ``locale``. ``switched``: (customer name,
     what stops its dunning) for the customers a collector snoozed, excluded from reminders or placed
     with an agency. ``hold_now``: each held customer's hold words as of today (``holds.hold_words``);
     a hold placed before today shows them and its day, not the words it was placed with (which may
-    name an invoice paid since); a customer missing from today's data shows those, and says so."""
+    name an invoice paid since); a customer missing from today's data shows those, and says so.
+    ``exposure``: each customer's open balance: the letters, approvals, other tasks and holds come
+    largest balance first (as the report lists them), so that the first ``limit`` lines shown are
+    the ones that matter most, not the lowest customer ids."""
+    def order(customer_id: str) -> tuple:
+        return (-exposure.get(customer_id, 0.0), customer_id) if exposure is not None else (customer_id,)
+
     due = [t for t in desired.tasks if t.due_date <= today]
     lines = [f"Worklist for {day(today, locale)}: {len(due)} tasks due, {len(desired.holds)} customers on hold"]
     sections = SECTIONS if calls is not None else (("Call today", ("call",)),) + SECTIONS
     lines += _calls(calls, limit, locale) if calls is not None else []
     for title, channels in sections:
-        tasks = sorted((t for t in due if t.channel in channels), key=lambda t: (t.due_date, t.customer_id))
+        tasks = sorted((t for t in due if t.channel in channels), key=lambda t: (*order(t.customer_id), t.due_date))
         if not tasks:
             continue
-        lines.append(f"\n{title} ({len(tasks)}):")
+        lines.append(f"\n{title} ({len(tasks)}{', largest balance first' if exposure is not None else ''}):")
         for t in tasks[:limit]:
             who = f" -> {t.assignee}" if t.assignee else ""
             lines.append(f"  - {names.get(t.customer_id, t.customer_id)}: {t.title}{who}")
         if len(tasks) > limit:
             lines.append(f"  ... and {len(tasks) - limit} more")
     if desired.holds:
-        lines.append(f"\nOn credit hold ({len(desired.holds)}): new orders only with payment upfront")
-        for h in sorted(desired.holds, key=lambda h: h.customer_id)[:limit]:
+        first = ", largest balance first" if exposure is not None else ""
+        lines.append(f"\nOn credit hold ({len(desired.holds)}{first}): new orders only with payment upfront")
+        for h in sorted(desired.holds, key=lambda h: order(h.customer_id))[:limit]:
             lines.append(f"  - {names.get(h.customer_id, h.customer_id)}: {_hold_line(h, today, hold_now, locale)}")
+        if len(desired.holds) > limit:
+            lines.append(f"  ... and {len(desired.holds) - limit} more")
     if switched:
         lines.append(f"\nSnoozed, excluded or with the agency ({len(switched)}): no automated steps")
         lines += [f"  - {name}: {why}" for name, why in switched[:limit]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from html import escape
 
+from arwatch.core import wording
 from arwatch.core.backtest.baselines import describe
 from arwatch.core.backtest.metrics import CalibrationBin, distribution
 from arwatch.core.backtest.run import PREDICTOR_TITLES, BacktestResult
@@ -59,7 +60,7 @@ def bar_chart(bars: list[tuple[str, float]], title: str, width: int = 520, heigh
               fmt=lambda v: f"{v:g}", x_label: str = "", y_label: str = "") -> str:
     """Vertical bars with labels and titled axes, as inline SVG; wider than ``width`` when the bars'
     values or names need it (about 8 units a character), so that no two labels overlap."""
-    top = max([v for _, v in bars] + [1e-9])
+    top = max([v for _, v in bars] + [0.0]) or 1.0  # all zero: an axis 0 to 1, not "0" twice
     n = max(len(bars), 1)
     widest = max([len(fmt(v)) for _, v in bars] + [len(label) for label, _ in bars] + [1])
     width = max(width, 64 + 10 + n * (8 + 8 * widest))
@@ -144,8 +145,9 @@ def _customer_section(r: BacktestResult) -> str:
            f"{s.delinquent_days} days past due and still unpaid. A flag <b>warns</b> when it comes at most "
            f"{s.horizon_days} days before that day. {went_bad} customers went bad during the replay.</p>",
            f"<p><b>{warn.warned} of {went_bad}</b> ({_pct(warn.recall)}) were flagged <b>{s.warn_level}</b> "
-           f"in advance; median lead time <b>{_num(warn.median_lead, 0)} days</b>. "
-           f"{warn.false_alarms} customers who never went bad were flagged {s.warn_level} at some point "
+           + (f"in advance; median lead time <b>{_num(warn.median_lead, 0)} days</b>. " if warn.warned else
+              "in advance, so there is no lead time to show. ")
+           + f"{warn.false_alarms} customers who never went bad were flagged {s.warn_level} at some point "
            f"(false alarm rate {_pct(warn.false_alarm_rate)}).</p>"]
     bars = [(label, n) for label, n in distribution(warn.lead_days, LEAD_EDGES)]
     out.append(bar_chart(bars, f"Lead time: days between the first {s.warn_level} flag and going bad",
@@ -185,7 +187,8 @@ def _customer_section(r: BacktestResult) -> str:
                f'all others; a random order scores the share that went bad.</p>')
     if r.delinquents:
         drows = [[d.customer_id, d.name, str(d.delinquent_on), str(d.warned_on or "not warned"),
-                  "" if d.lead_days is None else str(d.lead_days), d.reason] for d in r.delinquents]
+                  "" if d.lead_days is None else str(d.lead_days), wording.indicator_name(d.reason) if d.reason else ""]
+                 for d in r.delinquents]
         out.append("<h3>Customers that went bad</h3>")
         out.append(_table(["customer", "name", "went bad on", f"first {s.warn_level} flag", "lead (days)",
                            "main reason then"], drows, left=2))
@@ -232,7 +235,7 @@ def _choices(choices) -> str:
 def _model_section(r: BacktestResult) -> str:
     used = PREDICTOR_TITLES.get(r.model_in_use, r.model_in_use)
     out = ["<h2>Which model is in use, and why</h2>",
-           f"<p><b>In use: the {escape(used)}.</b> {escape(r.model_reason)}.</p>",
+           f"<p><b>In use: the {escape(used)}</b>: {escape(r.model_reason)}.</p>",
            "<p>The choice cannot fool itself: each quarter, the method used is chosen on the earlier quarters "
            "only, and a model is used only when it did better than the best baseline there; the figures below "
            "are those of the methods so chosen, on the quarters that came after each choice.</p>"]
@@ -259,8 +262,8 @@ def _model_section(r: BacktestResult) -> str:
     if r.forecast_weeks:
         total = sum(a for _, a in r.forecast_weeks)
         out.append(f"<h3>Expected cash-in by week from {r.last_day} ({r.currency})</h3>")
-        out.append(bar_chart([(str(d)[5:], a) for d, a in r.forecast_weeks], "Expected cash-in by week",
-                             fmt=lambda v: f"{v:,.0f}", x_label="week starting (month-day)",
+        out.append(bar_chart([(f"{d.day} {d:%b}", a) for d, a in r.forecast_weeks], "Expected cash-in by week",
+                             fmt=lambda v: f"{v:,.0f}", x_label="week starting",
                              y_label=f"expected ({r.currency})"))
         out.append(f'<p class="note">{len(r.forecast)} open invoices; {total:,.2f} {r.currency} expected in the next '
                    f'{len(r.forecast_weeks)} weeks; expected payment dates: {escape(r.forecast_reason)}.</p>')

@@ -59,6 +59,17 @@ def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
     return ticks
 
 
+def readable_ticks(low: float, high: float, fmt: Format, count: int = 4) -> list[float]:
+    """``nice_ticks`` whose labels, as ``fmt`` writes them, all differ: fewer ticks when rounding
+    would write two alike (an axis of whole amounts up to 1 read "$0 $0 $0 $1 $1")."""
+    for n in range(count, 0, -1):
+        ticks = nice_ticks(low, high, n)
+        labels = [fmt(v) for v in ticks]
+        if len(set(labels)) == len(labels):
+            return ticks
+    return ticks
+
+
 def _frame(width: int, height: int, title: str, desc: str) -> list[str]:
     return [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{_e(title)}: {_e(desc)}" '
             f'xmlns="http://www.w3.org/2000/svg"><title>{_e(title)}</title>']
@@ -98,7 +109,7 @@ def line_chart(series: Sequence[Series], *, title: str, y_label: str, x_label: s
         return "".join(parts) + "</svg>"
     low = min(values) if y_min is None else min(y_min, min(values))
     high = max(values) if y_max is None else max(y_max, max(values))
-    ticks = nice_ticks(low, high)
+    ticks = readable_ticks(low, high, y_format)
     lo, hi = ticks[0], ticks[-1]
     left = _left(ticks, y_format)
 
@@ -115,7 +126,7 @@ def line_chart(series: Sequence[Series], *, title: str, y_label: str, x_label: s
     for k, day in enumerate(days):
         if (len(days) - 1 - k) % every == 0:
             parts.append(f'<path class="a" d="M{x(day):.0f} {bottom}v4"/>'
-                         f'<text x="{x(day):.0f}" y="{bottom + 16}" text-anchor="middle">{_e(x_format(day))}</text>')
+                         + _tick_label(x(day), bottom + 16, x_format(day), width))
     parts.append(_x_title(x_label, left, right, height))
     for s in series:
         runs: list[list[tuple[float, float]]] = [[]]
@@ -135,6 +146,22 @@ def line_chart(series: Sequence[Series], *, title: str, y_label: str, x_label: s
                              f'<title>{_e(s.name)}, {_e(x_format(day))}: {_e(y_format(value))}</title></circle>')
     parts.append(_legend(series, left, top - 12))
     return "".join(parts) + "</svg>"
+
+
+CHAR_WIDTH = 6.5  # about the width of a character of the charts' 11px text, in the drawing's units
+
+
+def _tick_label(x: float, y: float, label: str, width: int) -> str:
+    """A tick's label centred under it, unless that would cut it at the drawing's edge ("Nov 202"):
+    then it ends at the edge (or starts at it)."""
+    half = CHAR_WIDTH * len(label) / 2
+    if x + half > width - 2:
+        x, anchor = width - 2, "end"
+    elif x - half < 2:
+        x, anchor = 2, "start"
+    else:
+        anchor = "middle"
+    return f'<text x="{x:.0f}" y="{y:.0f}" text-anchor="{anchor}">{_e(label)}</text>'
 
 
 def _x_title(label: str, left: int, right: int, height: int) -> str:
@@ -160,7 +187,7 @@ def bar_chart(bars: Sequence[tuple[str, float]], *, title: str, y_label: str, x_
     width, so a narrow drawing of many bars would be scaled up, text and all."""
     top = 20
     high = max([v for _, v in bars] + [0.0])
-    ticks = nice_ticks(0.0, high or 1.0)
+    ticks = readable_ticks(0.0, high or 1.0, y_format)
     left = _left(ticks, y_format)
     widest = max([len(y_format(v)) for _, v in bars] + [len(name) for name, _ in bars] + [1])
     width = max(width, left + 10 + len(bars) * (8 + 7 * widest))
@@ -198,7 +225,7 @@ def score_chart(points: Sequence[tuple[dt.date, float]], *, title: str, x_format
         return bottom - (bottom - top) * value / 100
 
     path = " ".join(f"{x(d):.0f},{y(v):.0f}" for d, v in points)
-    ends = "".join(f'<text class="m" x="{x(d):.0f}" y="{bottom + 12}">{_e(x_format(d))}</text>'
+    ends = "".join(_tick_label(x(d), bottom + 12, x_format(d), width)
                    for d in ((days[0], days[-1]) if len(days) > 1 else days[:1]))
     mid = (top + bottom) // 2
     # small and many (one per customer): the namespace comes from the HTML parser, styles from CSS

@@ -9,6 +9,7 @@ id left inside a text (a hold reason written before the words were) into its nam
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from html import escape
@@ -24,7 +25,7 @@ from arwatch.core.scoring import ScoreBoard
 from arwatch.core.settlement import settlement
 
 from .charts import score_chart
-from .figures import RiskRow
+from .figures import CARRIED, RiskRow
 from .history import CustomerPoint, monthly
 from .style import Style
 
@@ -52,20 +53,24 @@ def short(text: str) -> str:
     return _ASIDE.sub(lambda m: "" if len(m.group(0)) > LONG_ASIDE else m.group(0), text)
 
 
-def task_line(task: Task, style: Style, common: tuple = (), alike: int = 0) -> str:
+def task_line(task: Task, style: Style, common: tuple = (), alike: int = 0,
+              carried: frozenset[str] = frozenset()) -> str:
     """A task in words: its title, channel, and its due day and assignee unless ``common`` says
-    every task listed with it shares them; ``alike``: how many more of the same step follow it."""
+    every task listed with it shares them; ``alike``: how many more of the same step follow it;
+    a call the call list carries over (``carried``) says so."""
     approval = " (needs approval)" if task.needs_approval else ""
     words = [CHANNEL_WORDS.get(task.channel, task.channel)]
     if (task.due_date, task.assignee) != common:
         words.append(f"due {style.day(task.due_date)}")
         words += [task.assignee] if task.assignee else []
+    if task.key in carried:
+        words.append(CARRIED)
     if alike:
         words.append(f"and {alike} more like it")
     return f"<li>{_e(plain(task.title))}{approval} <small>{_e(', '.join(words))}</small></li>"
 
 
-def steps_list(tasks: Sequence[Task], style: Style) -> str:
+def steps_list(tasks: Sequence[Task], style: Style, carried: frozenset[str] = frozenset()) -> str:
     if not tasks:
         return ""
     tasks = sorted(tasks, key=lambda t: (t.due_date, t.needs_approval is False, t.step))
@@ -77,15 +82,37 @@ def steps_list(tasks: Sequence[Task], style: Style) -> str:
     by_step: dict[str, list[Task]] = {}
     for t in tasks:
         by_step.setdefault(t.step, []).append(t)
-    lines = "".join(task_line(same[0], style, common, len(same) - 1) for same in by_step.values())
+    lines = "".join(task_line(same[0], style, common, len(same) - 1, carried) for same in by_step.values())
     return f"<h4>{_e(head)}</h4><ul>{lines}</ul>"
 
 
+def whole_parts(parts: Sequence[float], total: int) -> list[int]:
+    """``parts`` in whole numbers that add up to ``total`` (largest remainders round up): points
+    rounded one by one read "37, 23 and 20 of 79"."""
+    floors = [math.floor(p) for p in parts]
+    short_by = total - sum(floors)
+    order = sorted(range(len(parts)), key=lambda k: (floors[k] - parts[k], k))
+    for k in order[:max(short_by, 0)]:
+        floors[k] += 1
+    return floors
+
+
 def _reasons(board: ScoreBoard, c: int, locale: str) -> str:
+    """The customer's top reasons, each with its points of the score; when more signs fired than
+    are shown, one line naming them with theirs: the points add up to the score shown."""
     s = board.customer(c, locale)
-    return "".join(f"<li><b>{_e(wording.indicator_name(r.indicator))}</b> "
-                   f"<small>({r.points:.0f} of {s.score:.0f} points)</small>: {_e(plain(r.evidence))}</li>"
-                   for r in s.reasons)
+    shown = {r.indicator for r in s.reasons}
+    others = [wording.indicator_name(board.indicators[k].id)
+              for k in np.argsort(-board.contributions[:, c], kind="stable")
+              if board.contributions[k, c] > 0 and board.indicators[k].id not in shown]
+    parts = [r.points for r in s.reasons] + ([max(s.score - sum(r.points for r in s.reasons), 0.0)] if others else [])
+    points = whole_parts(parts, round(s.score))
+    lines = "".join(f"<li><b>{_e(wording.indicator_name(r.indicator))}</b> "
+                    f"<small>({p} of {s.score:.0f} points)</small>: {_e(plain(r.evidence))}</li>"
+                    for r, p in zip(s.reasons, points, strict=False))
+    if others:
+        lines += f"<li><b>Also</b> <small>({points[-1]} of {s.score:.0f} points)</small>: {_e('; '.join(others))}</li>"
+    return lines
 
 
 def _open_invoices(frame: LedgerFrame, c: int, style: Style) -> str:
@@ -133,7 +160,8 @@ def _history_chart(points: Sequence[CustomerPoint], style: Style) -> str:
 
 
 def customer_details(board: ScoreBoard, row: RiskRow, tasks: Sequence[Task], hold: Hold | None,
-                     history: Sequence[CustomerPoint], style: Style, arrow: str = "") -> str:
+                     history: Sequence[CustomerPoint], style: Style, arrow: str = "",
+                     carried: frozenset[str] = frozenset()) -> str:
     c = row.index
     frame = board.frame
     hold_line = f"<p><b>On credit hold</b> since {_e(style.day(hold.since))}: {_e(short(plain(hold.reason)))}</p>" \
@@ -145,7 +173,7 @@ def customer_details(board: ScoreBoard, row: RiskRow, tasks: Sequence[Task], hol
         f'<small>{_e(wording.standing(row.level, row.segment))} risk · {_e(style.whole_money(row.open))} open, '
         f'{_e(style.whole_money(row.overdue))} overdue{oldest}</small></summary><div class="body">'
         f"<div><h4>Why</h4><ul>{_reasons(board, c, style.locale)}</ul>{hold_line}"
-        + steps_list(tasks, style)
+        + steps_list(tasks, style, carried)
         + "</div><div>" + _open_invoices(frame, c, style) + _contacts(frame, c, style) + "</div>"
         + _history_chart(history, style)
         + "</div></details>")
@@ -165,7 +193,7 @@ def quiet_line(rows: Sequence[RiskRow], style: Style) -> str:
 
 def details_section(board: ScoreBoard, rows: Sequence[RiskRow], desired: DesiredState,
                     history: dict[str, tuple[CustomerPoint, ...]], style: Style,
-                    arrows: dict[str, str]) -> str:
+                    arrows: dict[str, str], carried: frozenset[str] = frozenset()) -> str:
     tasks: dict[str, list[Task]] = {}
     for t in desired.tasks:
         tasks.setdefault(t.customer_id, []).append(t)
@@ -173,7 +201,8 @@ def details_section(board: ScoreBoard, rows: Sequence[RiskRow], desired: Desired
     warned = [r for r in rows if board.contributions[:, r.index].sum() > 0]
     quiet = [r for r in rows if board.contributions[:, r.index].sum() <= 0]
     blocks = "".join(customer_details(board, r, tasks.get(r.customer_id, ()), holds.get(r.customer_id),
-                                      history.get(r.customer_id, ()), style, arrows.get(r.customer_id, ""))
+                                      history.get(r.customer_id, ()), style, arrows.get(r.customer_id, ""),
+                                      carried)
                      for r in warned)
     return (f'<section id="customers"><h2>Customers with a warning sign ({len(warned)}), riskiest first</h2>'
             f'<p><small>Open a line for the reasons, next steps, open invoices, last contacts and '

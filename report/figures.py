@@ -188,23 +188,31 @@ STEP_PRIORITY: tuple[str, ...] = (
 )
 
 
-def _urgency(task: Task) -> tuple:
+#: a call the call list carries over to tomorrow (its collector's calls for today are full), in words
+CARRIED = "tomorrow: today's calls are full"
+
+
+def _urgency(task: Task, carried: frozenset[str] = frozenset()) -> tuple:
     rank = STEP_PRIORITY.index(task.step) if task.step in STEP_PRIORITY else len(STEP_PRIORITY)
-    return task.due_date, rank, task.step
+    return task.due_date + dt.timedelta(days=task.key in carried), rank, task.step
 
 
-def next_step(tasks: list[Task], on_hold: bool) -> str:
+def next_step(tasks: list[Task], on_hold: bool, carried: frozenset[str] = frozenset()) -> str:
     """The customer's next step in words: the earliest due of its tasks, the most pressing kind
-    first (fraud, agency, call, plan, hold ...), with how many other tasks it has."""
+    first (fraud, agency, call, plan, hold ...), with how many other tasks it has. A call the
+    call list carries over (``carried``: task keys) counts as due the next day and says so, as
+    ``arwatch plan`` does: "phone call tomorrow: today's calls are full"."""
     if not tasks:
         return "keep on credit hold" if on_hold else ""
-    first = min(tasks, key=_urgency)
+    first = min(tasks, key=lambda t: _urgency(t, carried))
     words = step_words(first.step) + (" (approve)" if first.needs_approval else "")
+    words += f" {CARRIED}" if first.key in carried else ""
     return words + (f", +{len(tasks) - 1} more" if len(tasks) > 1 else "")
 
 
-def risk_rows(board: ScoreBoard, desired: DesiredState) -> list[RiskRow]:
-    """Every customer, riskiest first (the board's ranking), with money and the next step."""
+def risk_rows(board: ScoreBoard, desired: DesiredState, carried: frozenset[str] = frozenset()) -> list[RiskRow]:
+    """Every customer, riskiest first (the board's ranking), with money and the next step
+    (``carried``: the keys of the calls the call list carries over to tomorrow)."""
     frame = board.frame
     b = balances(frame)
     tasks: dict[str, list[Task]] = {}
@@ -219,7 +227,7 @@ def risk_rows(board: ScoreBoard, desired: DesiredState) -> list[RiskRow]:
             index=c, customer_id=cid, name=str(frame.c_name[c]), score=round(float(board.score[c]), 1),
             level=LEVELS[board.level[c]], segment=SEGMENTS[board.segment[c]],
             open=float(b.open[c]), overdue=float(b.overdue[c]), oldest_days_past_due=int(b.oldest_days_past_due[c]),
-            next_step=next_step(tasks.get(cid, []), cid in held), on_hold=cid in held,
+            next_step=next_step(tasks.get(cid, []), cid in held, carried), on_hold=cid in held,
         ))
     return rows
 

@@ -38,7 +38,7 @@ from . import sortable
 from .aging import BUCKET_NAMES, AgingTable, InvoiceCurrencies, aging_by_customer, company_total
 from .charts import CSS as CHART_CSS
 from .charts import PALETTE, Series, bar_chart, line_chart
-from .details import TITLES, details_section, plain, short
+from .details import details_section, plain, short
 from .figures import (
     CompanyFigures,
     Dso,
@@ -105,6 +105,9 @@ class Context:
       calendar_today: today on the calendar: a banner says so when the newest record is more
         than ``STALE_AFTER_DAYS`` older.
       export_command: the command that exports these tables (named in the footer).
+      sync_command: the command that brings newer data (named in the banner on old data).
+      fixed_day: the data is fixed at its day by design (the demo): the banner says so rather
+        than send the reader to a sync that brings nothing newer.
     """
 
     style: Style | None = None
@@ -113,6 +116,8 @@ class Context:
     dso_before: Dso | None = None
     calendar_today: dt.date | None = None
     export_command: str = "arwatch export --format xlsx"
+    sync_command: str = "arwatch sync --all"
+    fixed_day: bool = False
 
 
 def aging_totals(board: ScoreBoard) -> list[tuple[str, float]]:
@@ -191,7 +196,7 @@ def _top_risks(rows: Sequence[RiskRow], arrows: dict[str, tuple[str, str]], styl
             f"<td class=\"n\">{oldest}</td><td>{_e(wording.payer(r.level, r.segment))}: "
             f"<span class=\"pill {r.level}\">{_e(wording.level_words(r.level))}</span> {r.score:.0f}</td>"
             f"<td class=\"{cls}\" title=\"{_e(words)}\">{arrow}</td>"
-            f"<td title=\"{_e(plain(r.next_step))}\">{_e(plain(r.next_step)) or '-'}</td></tr>")
+            f"<td title=\"{_e(plain(r.next_step))}\">{_e(plain(r.next_step)) or 'none due'}</td></tr>")
     return ('<table id="top-risks"><thead><tr><th class="n">#</th><th>Customer</th><th class="n">Exposure</th>'
             '<th class="n">Overdue</th><th class="n">Oldest, days late</th>'
             '<th title="how it has paid over time: how likely to go bad now, and the score">Risk, score</th>'
@@ -200,10 +205,23 @@ def _top_risks(rows: Sequence[RiskRow], arrows: dict[str, tuple[str, str]], styl
 
 
 def _largest(rows: Sequence[RiskRow], arrows: dict[str, tuple[str, str]], style: Style) -> str:
+    """The largest risks, saying how many of the customers at high or critical risk they are (the
+    rest are in the customers' lines below and in the export's Risks sheet), or that there is none."""
     top = largest_risks(list(rows), TOP_RISKS)
-    then = ", then medium ones" if any(r.level == "medium" for r in top) else ""
-    return (f"<h2>Largest risks: customers at high or critical risk{then}, largest exposure first</h2>"
-            + _top_risks(top, arrows, style))
+    high = sum(1 for r in rows if r.level in ("high", "critical"))
+    if not top:
+        return ("<h2>Largest risks</h2><p class=\"muted\">No customer is at medium, high or critical risk: "
+                "nothing to chase beyond today's worklist.</p>")
+    if high == 0:
+        head = (f"Largest risks: no customer is at high or critical risk; the {len(top)} largest at medium "
+                "risk, largest exposure first")
+    else:
+        shown = sum(1 for r in top if r.level in ("high", "critical"))
+        which = ("the one customer" if high == 1 else f"all {high} customers" if shown == high else
+                 f"{shown} of the {high} customers")
+        then = ", then medium ones" if any(r.level == "medium" for r in top) else ""
+        head = f"Largest risks: {which} at high or critical risk{then}, largest exposure first"
+    return f"<h2>{_e(head)}</h2>" + _top_risks(top, arrows, style)
 
 
 def _banner(board: ScoreBoard, context: Context, style: Style) -> str:
@@ -211,9 +229,13 @@ def _banner(board: ScoreBoard, context: Context, style: Style) -> str:
     today = context.calendar_today
     if newest is None or today is None or (today - newest).days <= STALE_AFTER_DAYS:
         return ""
+    age = f"{(today - newest).days} days before today ({_e(style.day(today))})"
+    as_of = _e(style.day(board.frame.as_of))
+    if context.fixed_day:
+        return (f'<p class="banner" role="status"><b>Demo data:</b> fixed at {_e(style.day(newest))} by design, '
+                f"{age}: the scores, ages and worklist are as of {as_of}; a sync brings nothing newer.</p>")
     return (f'<p class="banner" role="status"><b>Old data:</b> the newest record is from {_e(style.day(newest))}, '
-            f'{(today - newest).days} days before today ({_e(style.day(today))}): scores are as of '
-            f'{_e(style.day(board.frame.as_of))}. Run <code>arwatch sync</code> for newer data.</p>')
+            f"{age}: scores are as of {as_of}. Run <code>{_e(context.sync_command)}</code> for newer data.</p>")
 
 
 def _aging_table(table: AgingTable, style: Style) -> str:
@@ -316,8 +338,15 @@ def _worklist(desired: DesiredState, diff: Diff, rows: dict[str, RiskRow], style
         f"<td>{_e(short(plain(h.reason)))}" for h in holds)
     released = "".join(f"<li>release <b>{_e(names.get(c.customer_id, c.customer_id))}</b>: {_e(plain(c.why))}</li>"
                        for c in diff.changes if c.op is Op.RELEASE_HOLD)
-    return ('<section id="worklist"><h2>Today\'s worklist</h2><p><small>The letters, e-mails and call scripts are '
-            'in the tasks written to the accounting system and in the export.</small></p><div class="grid">'
+    due = sum(1 for t in desired.tasks if t.due_date <= desired.as_of)
+    later = sum(1 for t in desired.tasks if t.due_date > desired.as_of)
+    empty = ("" if due else
+             f"<p>Nothing is due by {_e(style.day(desired.as_of))}: no overdue invoice, promise or warning sign "
+             "calls for a step under the company's policy"
+             + (f"; {later} tasks are planned for later days (the export's Worklist sheet)." if later else ".")
+             + "</p>")
+    return ('<section id="worklist"><h2>Today\'s worklist</h2>' + empty + '<p><small>The letters, e-mails and call '
+            'scripts are in the tasks written to the accounting system and in the export.</small></p><div class="grid">'
             + "".join(cards) + "</div>"
             f"<h3>Credit holds ({len(desired.holds)}): new orders only with payment upfront</h3>"
             + (f"<details><summary>{len(holds)} customers, largest exposure first</summary><table><thead><tr>"
@@ -361,13 +390,12 @@ def render_report(board: ScoreBoard, desired: DesiredState, diff: Diff, policy: 
     history = context.history.until(frame.as_of)
     figures = company_figures(board, desired)
     calls = call_list(desired, board, policy, style.locale)
-    rows = risk_rows(board, desired)
+    carried = frozenset(line.key for line in calls.carried)
+    rows = risk_rows(board, desired, carried)
     by_id = {r.customer_id: r for r in rows}
     arrows = {r.customer_id: trend_arrow(history.customers.get(r.customer_id, ()), frame.as_of, r.score)
               for r in rows}
     day = style.day(frame.as_of)
-    unavailable = [TITLES.get(r.indicator, r.indicator) for r in board.results if not r.available]
-    missing = f" Not available from this source, so not scored: {'; '.join(unavailable)}." if unavailable else ""
     return (
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -382,12 +410,12 @@ def render_report(board: ScoreBoard, desired: DesiredState, diff: Diff, policy: 
         + _largest(rows, arrows, style) + "</section>"
         + _aging(board, context, style)
         + _trends(board, history, style)
-        + model_section(board)
+        + model_section(board, style)
         + forecast_section(board, style)
         + details_section(board, rows, desired, history.customers, style,
-                          {cid: a for cid, (a, _) in arrows.items()})
+                          {cid: a for cid, (a, _) in arrows.items()}, carried)
         + _worklist(desired, diff, by_id, style, calls) + _switched(board, by_id)
         + _changes(diff, {cid: r.name for cid, r in by_id.items()})
         + f"</main><footer>Export the aging, the ranked risks and the worklist: <code>{_e(context.export_command)}"
-        f"</code> (or <code>--format csv</code>).{_e(missing)}</footer>{sortable.script_tag()}</body></html>"
+        f"</code> (or <code>--format csv</code>).</footer>{sortable.script_tag()}</body></html>"
     )

@@ -93,5 +93,6 @@ class Style:
         return format_date(value, "MMM yyyy", locale=self._locale)
 
     def short_month(self, value: dt.date) -> str:
-        """A month for an axis tick ('Nov 26')."""
-        return format_date(value, "MMM yy", locale=self._locale)
+        """A month for an axis tick, its year in full ('Nov 2026', 'Nov. 2026'): 'Nov 26' reads as
+        the 26th of November, 'Oct 12' as the 12th of October."""
+        return format_skeleton("yMMM", value, locale=self._locale)

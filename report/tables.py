@@ -63,16 +63,17 @@ def aging_sheet(board: ScoreBoard, currencies: InvoiceCurrencies | None = None) 
     return Sheet("Aging", columns, tuple(rows))
 
 
-def risks_sheet(board: ScoreBoard, desired: DesiredState, locale: str = DEFAULT_LOCALE) -> Sheet:
+def risks_sheet(board: ScoreBoard, desired: DesiredState, locale: str = DEFAULT_LOCALE,
+                carried: frozenset[str] = frozenset()) -> Sheet:
     """Every customer, riskiest first, with money, the next step and the reasons in words (their
-    days and amounts in ``locale``)."""
+    days and amounts in ``locale``; ``carried``: the calls the call list carries over to tomorrow)."""
     columns = (Column("rank", "integer"), Column("customer_id"), Column("customer"), Column("score", "number"),
                Column("level"), Column("segment"), Column("currency"), Column("exposure", "money"),
                Column("overdue", "money"), Column("oldest_days_late", "integer"), Column("on_credit_hold", "yes/no"),
                Column("next_step"), Column("reasons"))
     currency = board.frame.currency
     rows = []
-    for rank, r in enumerate(risk_rows(board, desired), 1):
+    for rank, r in enumerate(risk_rows(board, desired, carried), 1):
         explained = board.customer(r.index, locale)
         reasons = "; ".join(wording.reason(x.indicator, plain(x.evidence)) for x in explained.reasons)
         rows.append((rank, r.customer_id, r.name, r.score, r.level, wording.segment_words(r.segment), currency,
@@ -97,8 +98,9 @@ def worklist_sheet(board: ScoreBoard, desired: DesiredState) -> Sheet:
 
 
 def export_sheets(board: ScoreBoard, desired: DesiredState, currencies: InvoiceCurrencies | None = None,
-                  locale: str = DEFAULT_LOCALE) -> tuple[Sheet, ...]:
-    return aging_sheet(board, currencies), risks_sheet(board, desired, locale), worklist_sheet(board, desired)
+                  locale: str = DEFAULT_LOCALE, carried: frozenset[str] = frozenset()) -> tuple[Sheet, ...]:
+    return (aging_sheet(board, currencies), risks_sheet(board, desired, locale, carried),
+            worklist_sheet(board, desired))
 
 
 def csv_value(value: Any) -> Any:

@@ -58,12 +58,15 @@ def test_backtest_demo__every_bad_debtor_is_flagged_high_a_month_ahead_and_the_f
 
 
 def test_backtest_demo__false_alarms_are_split_by_the_segment_they_were_in_when_first_flagged(demo):
-    """A chronic late payer flagged for its habit is told apart from a good customer flagged."""
+    """A chronic late payer flagged for its habit is told apart from a good customer flagged, the
+    segments in words ("chronic late payer 8, good payer 7", not "chronic_late 8, good 7")."""
     from arwatch.commands.backtest import summary
+    from arwatch.core.wording import segment_words
 
     _, result = demo
     high = result.quality("scorecard").at("high")
     assert sum(n for _, n in result.false_alarm_segments) == high.false_alarms
     assert dict(result.false_alarm_segments).get("chronic_late", 0) >= 1
-    assert "; by segment when first flagged: " + ", ".join(f"{s} {n}" for s, n in result.false_alarm_segments) \
-        in summary(result)
+    assert "; by segment when first flagged: " + ", ".join(f"{segment_words(s)} {n}" for s, n in
+                                                            result.false_alarm_segments) in summary(result)
+    assert "chronic late payer " in summary(result) and "chronic_late" not in summary(result)

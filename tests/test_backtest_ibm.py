@@ -146,3 +146,18 @@ def test_learned__scikit_learn_comes_with_every_install():
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     assert "[ml]" not in readme and "test,ml" not in readme
     assert ml.available() == (True, "")
+
+
+def test_backtest_ibm__no_customer_warned_says_there_is_no_lead_time_rather_than_na_days():
+    """On the excerpt the one customer that went bad was not flagged high first: the page said
+    "median lead time n/a days" and drew its histogram on an axis written "0" at both ends."""
+    import re
+
+    from arwatch.report.backtest import render_backtest
+
+    html = render_backtest(run_backtest(ledger_from_csv(EXCERPT), BacktestSettings(
+        late_days=(0, 10), serious_late_days=10, delinquent_days=30, learned="off")))
+    assert "<b>0 of 1</b> (0%) were flagged <b>high</b> in advance, so there is no lead time to show." in html
+    assert "n/a days" not in html
+    lead = html.split('aria-label="Lead time')[1].split("</svg>")[0]
+    assert re.findall(r'text-anchor="end">([^<]*)</text>', lead)[:2] == ["0", "1"]

@@ -141,8 +141,10 @@ def test_demo__keeps_its_own_state_store_which_plan_and_report_read_without_a_co
 
 
 
-def test_plan__old_data_says_which_day_it_is_as_of(state, capsys, monkeypatch):
-    """The demo's data is fixed at 20 Nov 2026: a calendar a week later finds it fresh, 30 days later old."""
+def test_plan__old_data_says_which_day_it_is_as_of(state, capsys, monkeypatch, tmp_path):
+    """The demo's data is fixed at 20 Nov 2026: a calendar a week later finds it fresh, 30 days later
+    old; and says that it is fixed by design, not "run `arwatch sync` for newer data": a sync of the
+    demo brings nothing newer (and ``arwatch sync`` alone does not run: it needs --source or --all)."""
     import datetime as dt
 
     from arwatch import company_view
@@ -157,5 +159,9 @@ def test_plan__old_data_says_which_day_it_is_as_of(state, capsys, monkeypatch):
     out = capsys.readouterr()
     assert out.out.startswith("Worklist for 20 Nov 2026")
     notes = [line for line in out.err.splitlines() if line.startswith("note:")]
-    assert notes == ["note: the newest record is from 20 Nov 2026, 30 days before today: this is as of 20 Nov 2026; "
-                     "run `arwatch sync` for newer data"]
+    assert notes == ["note: the demo's data is fixed at 20 Nov 2026 by design, 30 days before today: this is as of "
+                     "20 Nov 2026; a sync brings nothing newer"]
+    assert main(["report", "--state", state, "--out", str(tmp_path / "r.html")]) == 0
+    html = (tmp_path / "r.html").read_text()
+    assert "<b>Demo data:</b> fixed at 20 Nov 2026 by design, 30 days before today (20 Dec 2026)" in html
+    assert "Old data" not in html and "arwatch sync" not in html

@@ -44,6 +44,11 @@ def test_the_report_says_which_model_scored_and_shows_the_forecast():
     board = board_at(LEDGER, T)
     html = forecast_section(board, Style(currency="EUR"))
     assert 'id="forecast"' in html and "A3" in html and "next 13 weeks" in html
+    # the customer by its name, as everywhere else on the page; the amounts' currency in their head
+    assert '<td>A3<td>Slow Ltd<td class="n">300.00<td>' in html and '<th class="n">Open EUR<th>' in html
+    # the weeks are one series: one colour (a colour a week read as thirteen kinds of cash)
+    import re
+    assert len(set(re.findall(r'<rect [^>]*fill="(#[0-9a-f]{6})"', html))) == 1
     assert "arwatch scorecard" in model_section(board)
 
 
@@ -52,6 +57,18 @@ def test_the_export_has_a_forecast_sheet_with_weekly_totals_and_each_open_invoic
     assert sheet.name == "Forecast"
     totals = [r for r in sheet.rows if r[1] == "week total"]
     invoices = [r for r in sheet.rows if r[1] != "week total"]
-    assert len(totals) == 13 and sum(r[4] for r in totals) == 600
+    assert len(totals) == 13 and sum(r[5] for r in totals) == 600
     assert [r[1] for r in invoices] == ["B2", "B3", "A3"]  # by expected day
-    assert all(r[0] is not None and r[0] <= r[5] for r in invoices)
+    assert all(r[0] is not None and r[0] <= r[6] for r in invoices)
+    # each invoice names its customer as the aging and risks sheets do, not only by id
+    assert [(r[2], r[3]) for r in invoices] == [("c2", "Prompt plc"), ("c2", "Prompt plc"), ("c1", "Slow Ltd")]
+
+
+def test_the_signs_a_source_cannot_provide_are_said_where_the_scoring_is_explained():
+    """"Not available from this source, so not scored" stood in the page's footer, below the
+    worklist, where no one reading the scores would see it: now in "How risk is scored"."""
+    board = board_at(LEDGER, T, source="quickbooks", unavailable=("payer_account", "contact_attempts"))
+    section = model_section(board, Style(currency="EUR"))
+    assert "Not available from this source, so not scored: " in section
+    assert "Pays from new bank accounts" in section and "Stops answering" in section
+    assert "Not available" not in model_section(board_at(LEDGER, T), Style(currency="EUR"))

@@ -154,13 +154,13 @@ def test_the_live_forecast_uses_the_overdue_method_when_it_did_better_and_the_re
     assert "what they never saw paid is not expected" in html  # the overdue method's words
     assert "€312.00 later or not at all" in html  # the 300.00 of early 2024 and 12.00 of A/23
     sheet = forecast_sheet(board)
-    expected_on = {r[1]: r[5] for r in sheet.rows if r[1] != "week total"}
+    expected_on = {r[1]: r[6] for r in sheet.rows if r[1] != "week total"}
     assert [expected_on[f"A/{m}"] for m in (1, 2, 3)] == [None, None, None]
-    assert f"<td>A/1<td>c1<td>100.00<td>{NO_DATE}" in html
+    assert f'<td>A/1<td>Acme<td class="n">100.00<td>{NO_DATE}' in html
     # A/23, 19 days past due: of the 25 invoices seen unpaid 20 days past due (B/1..B/22 and the
     # three old ones) 22 were paid, all 40 days past due: 88.00 expected then
     assert expected_on["A/23"] == dt.date(2025, 11, 1) + dt.timedelta(days=30 + 40)
-    weekly = [float(r[4]) for r in sheet.rows if r[1] == "week total"]
+    weekly = [float(r[5]) for r in sheet.rows if r[1] == "week total"]
     assert sum(weekly) == pytest.approx(100 + 50 + 50 + 88)
 
 

@@ -238,3 +238,23 @@ def test_a_chronic_late_payer_ranks_by_the_model_but_its_habit_alone_raises_no_a
     raised[chronic] = SEGMENT_NAMES.index("good")  # the same chances, not explained by a habit
     as_good = apply_in_use(dataclasses.replace(board, segment=raised), fitted, POLICY)
     assert (as_good.level[chronic & (ran.score >= POLICY.scoring.high)] >= high).all()
+
+
+def test_the_report_says_which_model_scored_in_words_a_controller_reads(full, fitted):
+    """"How risk is scored" wrote the fit day and the quarters as 2026-11-20, the predictors by
+    their ids ("2026-04-01: late_rate") and AUC with no word of what it is: now the page's days,
+    the predictors' names and one plain line on AUC, the margin and its interval."""
+    import re
+
+    from arwatch.report.forecast import AUC_WORDS, model_section
+    from arwatch.report.style import Style
+
+    assert fitted.backtest is not None
+    html = model_section(apply_in_use(score(full.as_of_date(FIT_DAY), POLICY), fitted, POLICY), Style("en_GB"))
+    assert not re.search(r"\d{4}-\d\d-\d\d", html)  # no ISO day: "1 Jan 2026", as the rest of the page
+    assert f"fitted on {FIT_DAY.day} {FIT_DAY:%b} {FIT_DAY.year}" in html
+    prose = html.replace(f"(version {fitted.version})", "")  # the fit's version names it by id, for support
+    assert not re.search(r"\b(late_rate|learned|dunning)\b(?! model| levels)", prose)  # the predictors' names
+    assert "AUC" in html and AUC_WORDS.replace("'", "&#x27;") in html
+    assert "((" not in html and "))" not in html  # a name in brackets inside brackets reads badly
+    assert "AUC is the chance that, of two invoices, the one that was paid late had the higher score" in AUC_WORDS

@@ -101,3 +101,23 @@ def test_report_backtest__every_chart_has_titled_axes(html):
         y = re.search(r'class="axis-label y"[^>]*>([^<]+)<', chart)
         assert x and y, chart[:160]
     assert "precision, recall (%)" in html and "days of warning before going bad" in html
+
+
+def test_report_backtest__the_cash_in_weeks_are_named_by_day_and_month_in_words(html):
+    """The weeks read "01-02", "01-09" (month-day, the order a European reader takes for 1 Feb):
+    now "2 Jan", "9 Jan", as the company report writes them."""
+    import re
+
+    chart = html.split('aria-label="Expected cash-in by week"')[1].split("</svg>")[0]
+    labels = re.findall(r">([^<]+)</text>", chart)
+    assert "2 Jan" in labels and "9 Jan" in labels and "week starting" in labels
+    assert not any(re.fullmatch(r"\d\d-\d\d", t) for t in labels)
+
+
+def test_report_backtest__the_reason_a_customer_went_bad_is_in_words_not_an_indicator_id(html):
+    """"main reason then" read habit_slip, habitual_lateness, broken_promise: the warning sign's name
+    now, as the company report names it."""
+    table = html.split("<h3>Customers that went bad</h3>")[1].split("</table>")[0]
+    assert "<td>" not in table and '<td class="">Pays later than usual</td>' in table
+    assert "habit_slip" not in table
+    assert "<b>In use: the customer&#x27;s past late rate</b>: at the invoice date" in html  # one sentence, not ". at"

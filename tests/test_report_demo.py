@@ -122,7 +122,9 @@ def test_report_demo__trends_are_kept_in_the_state_store(demo):
     assert len(replayed) == 12 and replayed[0] == dt.date(2025, 11, 30) and replayed[-1] == dt.date(2026, 10, 31)
     assert len(customers) == 13 and {"score", "level", "segment", "open", "overdue"} <= set(customers[-1][3])
     trends = demo["html"].split('<section id="trends">')[1].split("</section>")[0]
-    assert trends.count("<svg") == 4 and "Nov 25" in trends and "Nov 26" in trends
+    assert trends.count("<svg") == 4 and ">Nov 2025<" in trends and ">Nov 2026<" in trends
+    # a tick never names a month by two digits of its year: "Nov 26" reads as the 26th of November
+    assert not re.search(r">[A-Z][a-z]{2,3} \d\d<", trends)
 
 
 def largest_risks(source) -> list[str]:
@@ -216,13 +218,16 @@ def test_export__xlsx_read_back_has_typed_cells_matching_the_report(demo, source
     assert kinds.count("credit hold") == int(counts[2]) and kinds.count("task") >= int(counts[1])
 
     forecast = list(book["Forecast"].iter_rows(values_only=True))
-    assert forecast[0][:6] == ("week_starting", "invoice", "customer_id", "currency", "open", "expected_on")
+    assert forecast[0][:7] == ("week_starting", "invoice", "customer_id", "customer", "currency", "open",
+                               "expected_on")
     weeks = [r for r in forecast[1:] if r[1] == "week total"]
     invoices = [r for r in forecast[1:] if r[1] != "week total"]
-    assert len(weeks) == 13 and sum(r[4] for r in weeks) <= sum(r[4] for r in invoices) + 0.01
+    assert len(weeks) == 13 and sum(r[5] for r in weeks) <= sum(r[5] for r in invoices) + 0.01
     open_total = sum((sum(b) for b in source["aging"].values()), Decimal(0))
-    assert abs(Decimal(repr(sum(r[4] for r in invoices))) - open_total) < Decimal("0.01") * len(invoices)
-    assert all(0 <= r[6] <= 1 and r[6] >= r[7] >= r[8] for r in invoices)  # more than 30, 60, 90 days late
+    assert abs(Decimal(repr(sum(r[5] for r in invoices))) - open_total) < Decimal("0.01") * len(invoices)
+    assert all(0 <= r[7] <= 1 and r[7] >= r[8] >= r[9] for r in invoices)  # more than 30, 60, 90 days late
+    named = {r[1]: r[2] for r in risks[1:]}  # customer_id -> name, as the Risks sheet names them
+    assert all(r[3] == named[r[2]] for r in invoices)
 
 
 def _plan(demo, capsys) -> str:
@@ -350,3 +355,30 @@ def test_report_demo__aging_table_sorts_by_the_clicked_column_in_headless_chromi
         assert sorted(zip(state["names"], map(tuple, state["values"]), strict=True)) == sorted(
             zip(before["names"], map(tuple, before["values"]), strict=True))
         assert state["last"] == "Total"
+
+
+def test_report_demo__each_customer_s_points_add_up_to_its_score(demo):
+    """A customer's reasons said "(25 of 93 points)", "(22 of 93 points)", "(16 of 93 points)":
+    63 of 93, the other 30 from signs not shown. The line "Also (30 of 93 points): ..." names
+    them, so that the points a controller reads add up to the score."""
+    customers = demo["html"].split('<section id="customers">')[1].split("</section>")[0]
+    blocks = customers.split('<details class="cust">')[1:]
+    also = 0
+    for block in blocks:
+        why = block.split("<h4>Why</h4>")[1].split("</ul>")[0]
+        points = [(int(n), int(s)) for n, s in re.findall(r"\((\d+) of (\d+) points\)", why)]
+        score = int(re.search(r'<b class="sc">(\d+)', block)[1])
+        assert {s for _, s in points} == {score} and sum(n for n, _ in points) == score, (block[:200], points)
+        also += "<li><b>Also</b>" in why
+    assert also >= 10  # many demo customers have more signs than the three shown
+
+
+def test_report_demo__the_largest_risks_say_how_many_of_the_customers_at_high_risk_they_are(demo):
+    """The first screen lists 12 customers under "customers at high or critical risk" while the
+    totals count 43 of them: the heading says which part of them the table is."""
+    summary = demo["html"].split('<section id="summary">')[1].split("</section>")[0]
+    high = int(re.search(r"(\d+) customers high or critical", summary)[1])
+    rows = summary.split('<table id="top-risks">')[1].split("<tbody>")[1].count("<tr>")
+    assert high > rows == 12
+    assert f"<h2>Largest risks: {rows} of the {high} customers at high or critical risk, largest exposure first" \
+        in summary

@@ -80,3 +80,55 @@ def test_aging__without_currencies_every_invoice_is_in_the_company_currency():
     frame = frame_at(CURRENCIES, "2024-04-15")
     (eur,) = aging_by_customer(frame)
     assert eur.total == Decimal("217.15")
+
+
+def test_charts__an_axis_never_writes_two_ticks_alike():
+    """A trend of nothing at high risk in any month had its money axis written "US$0, US$0, US$0,
+    US$1, US$1" (ticks at quarters of a dollar, rounded to whole dollars): the axis read as wrong.
+    The ticks are fewer instead, each written once; and a bar chart of nothing but zeros gets an
+    axis from 0 to 1, not "0" twice."""
+    import datetime as _dt
+    import re as _re
+
+    from arwatch.report.backtest import bar_chart as backtest_bars
+    from arwatch.report.charts import Series, bar_chart, line_chart
+    from arwatch.report.style import Style
+
+    style = Style("en_GB", "USD")
+    months = tuple((_dt.date(2013, m, 28), 0.0) for m in range(1, 13))
+    svg = line_chart([Series("high or critical", months)], title="t", y_label="y", x_label="x",
+                     y_format=style.whole_money, x_format=style.short_month)
+    y_ticks = r'<line class="g"[^>]*/><text[^>]*text-anchor="end">([^<]*)</text>'
+    assert _re.findall(y_ticks, svg) == ["US$0", "US$1"]
+    bars = bar_chart([("a", 0.0), ("b", 0.0)], title="t", y_label="y", x_label="x", y_format=style.whole_money)
+    assert _re.findall(y_ticks, bars) == ["US$0", "US$1"]
+    money = line_chart([Series("open", ((_dt.date(2013, 1, 31), 2.0), (_dt.date(2013, 2, 28), 3.0)))], title="t",
+                       y_label="y", x_label="x", y_format=style.whole_money, x_format=style.short_month)
+    labels = _re.findall(y_ticks, money)
+    assert len(labels) == len(set(labels)) >= 2
+    lead = backtest_bars([("0-14", 0), ("15-29", 0)], "Lead time", fmt=lambda v: f"{v:.0f}")
+    axis = _re.findall(r">([^<]*)</text>", lead)
+    assert "1" in axis and axis.count("0") >= 1  # 0 at the foot, 1 at the top
+
+
+def test_charts__the_last_month_s_label_is_not_cut_at_the_edge():
+    """With the year in full, the last tick ("Nov 2026") centred under the last point ran past
+    the drawing's right edge and read "Nov 202": a label that would is set against the edge."""
+    import datetime as _dt
+    import re as _re
+
+    from arwatch.report.charts import CHAR_WIDTH, Series, line_chart, score_chart
+    from arwatch.report.style import Style
+
+    style = Style("en_GB", "EUR")
+    months = tuple((_dt.date(2025 + (m > 12), (m - 1) % 12 + 1, 28), float(m)) for m in range(11, 24))
+    for svg, width in ((line_chart([Series("s", months)], title="t", y_label="y", x_label="x",
+                                   y_format=style.whole_money, x_format=style.short_month), 600),
+                       (score_chart(list(months), title="t", x_format=style.short_month), 300)):
+        labels = _re.findall(r'<text x="(\d+)" y="\d+" text-anchor="(\w+)">([A-Z][a-z]+ \d{4})</text>', svg)
+        assert labels and labels[-1][2] == "Nov 2026"
+        for x, anchor, text in labels:
+            half = CHAR_WIDTH * len(text) / 2
+            left, right = {"middle": (int(x) - half, int(x) + half), "end": (int(x) - 2 * half, int(x)),
+                           "start": (int(x), int(x) + 2 * half)}[anchor]
+            assert 0 <= left and right <= width, (x, anchor, text)

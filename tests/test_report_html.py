@@ -168,7 +168,7 @@ def test_report__trend_charts_have_labelled_axes_and_a_line_per_series():
     for chart in charts:
         assert re.search(r'class="axis-label x[^"]*"[^>]*>[^<]+<', chart), chart[:200]
         assert re.search(r'class="axis-label y[^"]*"[^>]*>[^<]+<', chart), chart[:200]
-    assert "DSO (days)" in trends and "overdue (% of open A/R)" in trends and "Jan 24" in trends
+    assert "DSO (days)" in trends and "overdue (% of open A/R)" in trends and ">Jan 2024<" in trends
     assert "Months up to Apr 2024 are replayed from the ledger" in trends
 
 
@@ -201,3 +201,48 @@ def test_export__formula_like_text_is_kept_as_text_in_xlsx_and_csv(tmp_path):
         rows = list(csv.DictReader(handle))
     assert {r["customer"] for r in rows} >= {"'@SUM(1+1)", "'=HYPERLINK(\"http://evil.example\",\"x\")"}
     assert {r["customer"]: r["exposure"] for r in rows}["'@SUM(1+1)"] == "4000.00"
+
+
+def test_report__a_call_carried_over_to_tomorrow_is_not_today_s_next_step():
+    """With one call a day, ``arwatch plan`` calls the larger debt today and says the other call is
+    "carried over to tomorrow: today's calls are full"; the report and the export said "phone call"
+    for both, so a controller reading the page would make the call the worklist held back."""
+    from arwatch.core.call_list import call_list
+    from arwatch.report.figures import risk_rows
+    from arwatch.report.tables import risks_sheet
+
+    ledger = LEDGER + 'customer b "Beta Bakers" terms=30\ninvoice b B1 2024-02-20 200.00\n'
+    policy = policy_of({"credit": {"calls_per_day": 1}})
+    b = board(LedgerFrame.from_ledger(ledger_from_text(ledger), TODAY), policy, (stub("silence", {"d"}),))
+    desired = plan(b, WrittenState(), policy, TODAY, TEMPLATES, "Widgets & Co")
+    calls = call_list(desired, b, policy)
+    assert [line.customer_id for line in calls.today] == ["a"] and [line.customer_id for line in calls.carried] == ["b"]
+    carried = frozenset(line.key for line in calls.carried)
+    steps = {r.customer_id: r.next_step for r in risk_rows(b, desired, carried)}
+    assert steps["a"] == "phone call" and steps["b"] == "phone call tomorrow: today's calls are full"
+    sheet = risks_sheet(b, desired, carried=carried)
+    assert {row[1]: row[11] for row in sheet.rows}["b"] == "phone call tomorrow: today's calls are full"
+    html = render_report(b, desired, diff(WrittenState(), desired), policy, "W")
+    blocks = [block.split("</details>")[0] for block in html.split('<details class="cust">')[1:]]
+    beta = next(x for x in blocks if "<b>Beta Bakers</b>" in x.split("</summary>")[0])
+    acme = next(x for x in blocks if "<b>Acme &lt;script&gt;" in x.split("</summary>")[0])
+    assert "<li>Call Beta Bakers" in beta and "tomorrow: today&#x27;s calls are full" in beta
+    assert "<li>Call Acme" in acme and "calls are full" not in acme
+
+
+def test_report__a_quiet_day_says_why_its_sections_are_empty():
+    """On IBM's sample as of 31 Oct 2013 nothing was due and no customer was at high risk: the
+    worklist cards said "nothing", the largest risks "at high or critical risk, then medium ones"
+    over medium rows only, each with next step "-". Now each says what it means."""
+    quiet = 'customer q "Quiet Ltd" terms=30\ninvoice q Q1 2024-04-25 100.00\n'
+    policy = policy_of()
+    b = board(LedgerFrame.from_ledger(ledger_from_text(quiet), TODAY), policy)
+    desired = plan(b, WrittenState(), policy, TODAY, TEMPLATES, "Widgets & Co")
+    assert not desired.tasks
+    html = render_report(b, desired, diff(WrittenState(), desired), policy, "W")
+    assert "No customer is at medium, high or critical risk" in html
+    assert "<p>Nothing is due by 1 May 2024: no overdue invoice, promise or warning sign calls for a step" in html
+
+    _, desired, busy = report()  # Delta at high or critical risk, with steps due today
+    assert "Nothing is due by" not in busy
+    assert "<h2>Largest risks: the one customer at high or critical risk, largest exposure first</h2>" in busy

@@ -16,6 +16,9 @@ def test_style__english_company_writes_euros_days_and_shares_the_british_way():
     assert style.amount(Decimal("-0.5")) == "-0.50"
     assert style.day(dt.date(2026, 11, 20)) == "20 Nov 2026"
     assert style.month(dt.date(2026, 11, 20)) == "Nov 2026"
+    # an axis tick names the year in full: "Nov 26" reads as the 26th of November, "Oct 12" as the 12th
+    assert style.short_month(dt.date(2026, 11, 30)) == "Nov 2026"
+    assert style.short_month(dt.date(2012, 10, 31)) == "Oct 2012"
     assert style.share(0.4312) == "43.1%" and style.share(math.nan) == "n/a"
     assert style.days(71.26) == "71.3" and style.days(math.nan) == "n/a"
 
@@ -26,6 +29,7 @@ def test_style__german_company_writes_them_the_german_way():
     assert style.whole_money(98765.4) == "98.765\xa0€"
     assert style.amount(1234.5) == "1.234,50"
     assert style.day(dt.date(2026, 11, 20)) == "20.11.2026"
+    assert style.short_month(dt.date(2013, 10, 31)) == "Okt. 2013"
     assert style.share(0.4312) == "43,1\xa0%"
 
 

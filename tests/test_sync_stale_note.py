@@ -27,3 +27,29 @@ def test_the_note_counts_days_from_the_runs_day_not_the_clock():
     said = "note: the newest record is from 1 Jan 2030, 8 days before 9 Jan 2030: is the export current?"
     assert said in stale.line()
     assert "newest record" not in RunSummary(company="acme", as_of=dt.date(2030, 1, 9)).line()
+
+
+def test_plan_report_and_export_on_old_data_name_the_sync_that_runs(tmp_path, capsys):
+    """``plan``, ``report`` and ``export`` on a company whose newest record is months old name the
+    command that brings newer data as it runs: ``arwatch sync`` alone stops at a usage error (it
+    needs --source or --all), so the advice was a dead end."""
+    import pytest
+
+    from arwatch.cli import main
+
+    _, config, store = first_good_sync(tmp_path)  # synced as of 2013-06-01: years before today
+    store.close()
+    capsys.readouterr()
+    command = f"arwatch sync --source acme --config {config}"
+    assert main(["plan", "--config", str(config), "--source", "acme"]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and notes[0].endswith(f"run `{command}` for newer data")
+    assert main(["export", "--config", str(config), "--source", "acme", "--format", "csv",
+                 "--out", str(tmp_path / "x")]) == 0
+    assert f"run `{command}` for newer data" in capsys.readouterr().err
+    assert main(["report", "--config", str(config), "--source", "acme", "--out", str(tmp_path / "r.html")]) == 0
+    html = (tmp_path / "r.html").read_text()
+    assert "<b>Old data:</b> the newest record is from " in html and f"Run <code>{command}</code>" in html
+    with pytest.raises(SystemExit) as stop:  # the bare command the notes used to name does not run
+        main(["sync", "--config", str(config)])
+    assert stop.value.code == 2

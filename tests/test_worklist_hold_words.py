@@ -7,7 +7,7 @@ import datetime as dt
 
 from ledgers import ledger_from_text
 
-from arwatch.core.actions import Hold, WrittenState
+from arwatch.core.actions import DesiredState, Hold, Task, WrittenState
 from arwatch.core.frame import LedgerFrame
 from arwatch.core.holds import hold_words
 from arwatch.core.planner import keep_absent, plan
@@ -56,3 +56,20 @@ def test_a_hold_placed_today_shows_its_own_words():
     desired = plan(board, WrittenState(), policy, PLACED, {})
     text = worklist_text(desired, {"late": "Late Ltd"}, PLACED, hold_now=hold_words(board, policy, desired.holds))
     assert f"Late Ltd: {desired.holds[0].reason}" in text and "since" not in text.split("On credit hold", 1)[1]
+
+
+def test_the_worklist_shows_the_largest_balances_first_and_says_how_many_more():
+    """``arwatch plan`` listed the first 15 of the demo's 41 holds by customer id, without a word of
+    the other 26: the two largest held balances (C0152 €51,282, C0122 €40,943) were not shown.
+    Now holds and letters come largest balance first, and the cut says how many are left out."""
+    holds = tuple(Hold(customer_id=cid, rule="segment:delinquent", reason=f"In arrears: {cid}", since=TODAY)
+                  for cid in ("a1", "b2", "c3"))
+    tasks = tuple(Task(customer_id=cid, step="credit_hold", channel="letter", title=f"Hold letter {cid}",
+                       due_date=TODAY, cause="hold") for cid in ("a1", "b2", "c3"))
+    desired = DesiredState(as_of=TODAY, holds=holds, tasks=tasks)
+    exposure = {"a1": 10.0, "b2": 5000.0, "c3": 700.0}
+    text = worklist_text(desired, {"a1": "Small", "b2": "Big", "c3": "Middle"}, TODAY, limit=2, exposure=exposure)
+    held = text.split("On credit hold (3, largest balance first)", 1)[1].splitlines()[1:]
+    assert held == ["  - Big: In arrears: b2", "  - Middle: In arrears: c3", "  ... and 1 more"]
+    sent = text.split("Send (3, largest balance first):", 1)[1].splitlines()[1:4]
+    assert sent == ["  - Big: Hold letter b2", "  - Middle: Hold letter c3", "  ... and 1 more"]

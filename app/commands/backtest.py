@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from arwatch.core import wording
 from arwatch.core.backtest import BacktestSettings, run_backtest
 from arwatch.core.contract import MassChange, SourceUnreachable, SyncError
 from arwatch.core.load import load_ledger
@@ -141,7 +142,8 @@ def summary(result) -> str:
              f"{q.warned} flagged {s.warn_level} in advance ({lead}); "
              f"{q.false_alarms} false alarms: {q.false_alarms} of {q.never_bad} customers that never went bad "
              f"were flagged {s.warn_level}" + (f" ({q.false_alarm_rate:.0%})" if q.never_bad else "")
-             + ("; by segment when first flagged: " + ", ".join(f"{seg} {n}" for seg, n in result.false_alarm_segments)
+             + ("; by segment when first flagged: " + ", ".join(
+                 f"{wording.segment_words(seg)} {n}" for seg, n in result.false_alarm_segments)
                 if result.false_alarm_segments else ""),
              "ranking AP (customer goes bad within the horizon): " + ", ".join(
                  f"{c.predictor} {c.snapshot_ap:.3f}" for c in result.customer_quality)]

@@ -16,7 +16,7 @@ from arwatch.core.formats import day
 from arwatch.core.holds import hold_words
 from arwatch.sync.runner import run_sync
 
-from ..company_view import demo_state, open_company, view, warn_unsigned
+from ..company_view import demo_state, open_balances, open_company, view, warn_unsigned
 from ..exit_codes import ExitCode
 from ..files import write_private
 from ..table import level_counts, risk_table
@@ -73,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
     print()
     calls = call_list(v.desired, v.board, policy, locale)
     print(worklist_text(v.desired, {s.customer_id: s.name for s in ranked}, today, calls=calls, locale=locale,
-                        hold_now=hold_words(v.board, policy, v.desired.holds, locale)))
+                        hold_now=hold_words(v.board, policy, v.desired.holds, locale),
+                        exposure=open_balances(v.board.frame)))
     write_private(args.report, page)
     print(f"\nHTML report: {args.report.resolve()}")
     print("Run it again: nothing new is written (every write is keyed and idempotent).")

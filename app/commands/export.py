@@ -10,6 +10,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from arwatch.core.call_list import call_list
 from arwatch.core.formats import day
 from arwatch.report.forecast import forecast_sheet
 from arwatch.report.tables import Sheet, csv_value, export_sheets
@@ -83,14 +84,15 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     currencies = {i.id: (i.currency, i.fx_rate) for i in v.ledger.invoices}
-    sheets = (*export_sheets(v.board, v.desired, currencies, locale), forecast_sheet(v.board))
+    carried = frozenset(line.key for line in call_list(v.desired, v.board, v.policy, locale).carried)
+    sheets = (*export_sheets(v.board, v.desired, currencies, locale, carried), forecast_sheet(v.board))
     if args.format == "xlsx":
         out = args.out or Path("arwatch-export.xlsx")
         write_xlsx(sheets, out)
         paths = [out]
     else:
         paths = write_csv(sheets, args.out or Path("arwatch-export"))
-    if note := stale_note(v, config.timezone_of(config.company(name)), locale=locale):
+    if note := stale_note(v, config.timezone_of(config.company(name)), locale=locale, config_path=args.config):
         print(note, file=sys.stderr)
     counts = ", ".join(f"{s.name.lower()} {len(s.rows)} rows" for s in sheets)
     print(f"wrote {', '.join(str(p.resolve()) for p in paths)} as of {day(clock.today, locale)} ({counts})")

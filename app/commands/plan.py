@@ -17,7 +17,7 @@ from arwatch.core.frame import LedgerFrame
 from arwatch.core.holds import hold_words
 from arwatch.core.switches import standing
 
-from ..company_view import open_company, stale_note, view, warn_unsigned
+from ..company_view import open_balances, open_company, stale_note, view, warn_unsigned
 from ..exit_codes import ExitCode
 from ..worklist import worklist_text
 from .locale import locale_arg
@@ -52,11 +52,12 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     names = {str(c): str(n) for c, n in zip(v.board.frame.c_id, v.board.frame.c_name, strict=False)}
-    if note := stale_note(v, config.timezone_of(config.company(name)), locale=locale):
+    if note := stale_note(v, config.timezone_of(config.company(name)), locale=locale, config_path=args.config):
         print(note, file=sys.stderr)
     print(worklist_text(v.desired, names, today, calls=call_list(v.desired, v.board, v.policy, locale),
                         switched=switched(v.board.frame, locale), locale=locale,
-                        hold_now=hold_words(v.board, v.policy, v.desired.holds, locale)))
+                        hold_now=hold_words(v.board, v.policy, v.desired.holds, locale),
+                        exposure=open_balances(v.board.frame)))
     if args.dry_run:
         count = len(v.diff.changes)
         print(f"\n{count} changes would be written:" if writes_back(adapter) else

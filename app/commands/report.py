@@ -51,8 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def render(v: CompanyView, store, name: str, locale: str | None, timezone: str | None) -> str:
-    context = report_context(v, load_history(store, v.name), locale, timezone)
+def render(v: CompanyView, store, name: str, locale: str | None, timezone: str | None,
+           config_path: Path | None = None) -> str:
+    context = report_context(v, load_history(store, v.name), locale, timezone, config_path)
     return render_report(v.board, v.desired, v.diff, v.policy, name, context)
 
 
@@ -66,11 +67,11 @@ def _company_page(args: argparse.Namespace, company: str | None, out: Path) -> t
     try:
         v = view(store, adapter, policy, name, clock.today, config.templates_of(config.company(name)), locale)
         title = v.ledger.company.name or name
-        page = render(v, store, title, locale, timezone)
+        page = render(v, store, title, locale, timezone, args.config)
     finally:
         store.close()
     write_private(out, page)
-    if note := stale_note(v, timezone, locale=locale):
+    if note := stale_note(v, timezone, locale=locale, config_path=args.config):
         print(f"{name}: {note}", file=sys.stderr)
     print(f"wrote {out.resolve()} as of {day(clock.today, locale)} "
           f"({v.board.frame.n_customers} customers, {len(v.desired.tasks)} tasks)")
