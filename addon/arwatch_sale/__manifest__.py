@@ -1,7 +1,7 @@
 {
     "name": "Collections early warning: credit hold on sales",
     "summary": "Refuse confirming sale orders of customers on credit hold (UI, RPC, copy, portal)",
-    "version": "1.1.0",
+    "version": "1.2.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "arwatch",

@@ -18,9 +18,19 @@ from arwatch.core.frame import LedgerFrame
 from arwatch.core.load import load_ledger
 from arwatch.core.odoo_rows.columns import columns_of, frame_from_columns, rows_of
 
-CUSTOMERS_OF_COMPANY = """
+# The companies whose books are the company's: itself and its branches at any depth (Odoo 17+
+# ``res.company.parent_id``; ``parent_path`` is "root/branch/.../", so a company's subtree is
+# the companies whose path starts with its own). Odoo's accounting consolidates a root company's
+# branches (a partner's receivable, ``_credit_debit_get``, sums ``company_id child_of root_id``;
+# the branches share the root's currency): a customer owes the group, and the root company's run
+# scores what it owes every company of the group. Collections records kept in a branch (disputes,
+# contact attempts, plans, signals) are the group's too; risk rows stay the scored company's.
+GROUP = """(SELECT g.id FROM res_company g, res_company c
+             WHERE c.id = %(company)s AND g.parent_path LIKE c.parent_path || '%%')"""
+
+CUSTOMERS_OF_COMPANY = f"""
     SELECT commercial_partner_id FROM account_move
-     WHERE company_id = %(company)s AND state = 'posted' AND move_type IN ('out_invoice', 'out_refund')
+     WHERE company_id IN {GROUP} AND state = 'posted' AND move_type IN ('out_invoice', 'out_refund')
        AND commercial_partner_id IS NOT NULL
     UNION
     SELECT partner_id FROM arwatch_partner_risk WHERE company_id = %(company)s
@@ -43,12 +53,12 @@ CONTACTS = """
      ORDER BY c.id
 """
 
-INVOICES = """
+INVOICES = f"""
     SELECT m.id, m.name, m.commercial_partner_id, m.move_type, m.invoice_date, m.invoice_date_due,
            m.amount_total_signed::float8 AS amount_total_signed,
            m.amount_residual_signed::float8 AS amount_residual_signed
       FROM account_move m
-     WHERE m.company_id = %(company)s AND m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+     WHERE m.company_id IN {GROUP} AND m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
        AND m.commercial_partner_id = ANY(%(partners)s) AND m.invoice_date IS NOT NULL
      ORDER BY m.id
 """
@@ -56,7 +66,7 @@ INVOICES = """
 # What settled each invoice: partials whose debit side is the invoice's receivable line. The credit
 # side is a credit note, a payment's entry (origin_payment_id) or any other entry (a bank statement
 # line reconciled directly, a write-off): the latter become payments keyed by their move.
-ALLOCATIONS = """
+ALLOCATIONS = f"""
     SELECT dl.move_id AS invoice_id, cl.move_id AS source_id, cm.move_type AS source_type,
            cm.origin_payment_id, pr.amount::float8 AS amount, pr.max_date, cm.date AS source_date,
            st.account_number AS payer_account
@@ -66,14 +76,14 @@ ALLOCATIONS = """
       JOIN account_move_line cl ON cl.id = pr.credit_move_id
       JOIN account_move cm ON cm.id = cl.move_id
       LEFT JOIN account_bank_statement_line st ON st.id = cm.statement_line_id
-     WHERE dm.company_id = %(company)s AND dm.state = 'posted' AND dm.move_type = 'out_invoice'
+     WHERE dm.company_id IN {GROUP} AND dm.state = 'posted' AND dm.move_type = 'out_invoice'
        AND dm.commercial_partner_id = ANY(%(partners)s) AND cm.state = 'posted'
      ORDER BY pr.id
 """
 
 # Customer payments; the payer's account only when the bank account belongs to the customer (on an
 # inbound payment Odoo's partner_bank_id is usually the company's own receiving account).
-PAYMENTS = """
+PAYMENTS = f"""
     SELECT pay.id, rp.commercial_partner_id AS customer_id, pay.date,
            pay.amount_company_currency_signed::float8 AS amount_company_currency_signed,
            pay.state, pay.write_date::date AS write_date, pay.memo,
@@ -82,31 +92,31 @@ PAYMENTS = """
       JOIN res_partner rp ON rp.id = pay.partner_id
       LEFT JOIN res_partner_bank b ON b.id = pay.partner_bank_id
       LEFT JOIN res_partner bp ON bp.id = b.partner_id
-     WHERE pay.company_id = %(company)s AND pay.partner_type = 'customer' AND pay.payment_type = 'inbound'
+     WHERE pay.company_id IN {GROUP} AND pay.partner_type = 'customer' AND pay.payment_type = 'inbound'
        AND pay.state IN ('in_process', 'paid', 'rejected') AND rp.commercial_partner_id = ANY(%(partners)s)
      ORDER BY pay.id
 """
 
-DISPUTES = """
+DISPUTES = f"""
     SELECT id, partner_id, invoice_id, opened_on, resolved_on, amount, reason, kind
-      FROM arwatch_dispute WHERE company_id = %(company)s AND partner_id = ANY(%(partners)s) ORDER BY id
+      FROM arwatch_dispute WHERE company_id IN {GROUP} AND partner_id = ANY(%(partners)s) ORDER BY id
 """
 
-ATTEMPTS = """
+ATTEMPTS = f"""
     SELECT id, partner_id, date, channel, answered, outcome, promise_date, promise_amount
-      FROM arwatch_contact_attempt WHERE company_id = %(company)s AND partner_id = ANY(%(partners)s) ORDER BY id
+      FROM arwatch_contact_attempt WHERE company_id IN {GROUP} AND partner_id = ANY(%(partners)s) ORDER BY id
 """
 
-PLAN_LINES = """
+PLAN_LINES = f"""
     SELECT p.id, p.partner_id, p.agreed_on, p.cancelled_on, l.due_date, l.amount
       FROM arwatch_payment_plan p JOIN arwatch_payment_plan_line l ON l.plan_id = p.id
-     WHERE p.company_id = %(company)s AND p.partner_id = ANY(%(partners)s) ORDER BY p.id, l.due_date, l.id
+     WHERE p.company_id IN {GROUP} AND p.partner_id = ANY(%(partners)s) ORDER BY p.id, l.due_date, l.id
 """
 
-SIGNALS = """
+SIGNALS = f"""
     SELECT id, partner_id, kind, date, source, note, severity, confidence, expires_on
       FROM arwatch_signal
-     WHERE company_id = %(company)s AND active AND partner_id = ANY(%(partners)s) ORDER BY id
+     WHERE company_id IN {GROUP} AND active AND partner_id = ANY(%(partners)s) ORDER BY id
 """
 
 # placed with a collection agency (an approved referral) and recalled (``agency_switches``)
@@ -119,13 +129,13 @@ AGENCY = """
 
 # Confirmed sale orders (Sales app); read only for a company that has confirmed orders at all
 # (``has_orders``), so that a business invoicing without orders keeps the invoiced volume.
-HAS_ORDERS = "SELECT 1 FROM sale_order WHERE company_id = %(company)s AND state = 'sale' LIMIT 1"
+HAS_ORDERS = f"SELECT 1 FROM sale_order WHERE company_id IN {GROUP} AND state = 'sale' LIMIT 1"
 
-ORDERS = """
+ORDERS = f"""
     SELECT o.id, o.name, p.commercial_partner_id AS customer_id, o.date_order::date AS date_order,
            o.amount_total::float8 AS amount_total, o.currency_rate::float8 AS currency_rate
       FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
-     WHERE o.company_id = %(company)s AND o.state = 'sale' AND p.commercial_partner_id = ANY(%(partners)s)
+     WHERE o.company_id IN {GROUP} AND o.state = 'sale' AND p.commercial_partner_id = ANY(%(partners)s)
      ORDER BY o.id
 """
 

@@ -21,9 +21,10 @@ class AccountMove(models.Model):
                              and (m._arwatch_due_date() or m.invoice_date or today) > (m.invoice_date or today))
 
     def _arwatch_check_credit_hold(self):
-        """Refuse posting an invoice on credit for a customer on hold, when the company says so."""
+        """Refuse posting an invoice on credit for a customer on hold, when the company says so: a
+        branch by its root company's setting, as the root's credit policy is the group's."""
         for company, moves in self._arwatch_on_credit().grouped("company_id").items():
-            if not company.arwatch_block_invoices:
+            if not company.sudo().root_id.arwatch_block_invoices:
                 continue
             for _move, debtor, reason in moves._arwatch_held_debtors(company):
                 raise UserError(_(
@@ -36,12 +37,18 @@ class AccountMove(models.Model):
         """A held customer's open invoices stay as posted below a collections manager: reset to
         draft or cancelled, an invoice leaves the ledger the scoring reads; with its due date moved
         on, it is no longer overdue; either way the next run releases the hold. A lifted hold
-        (``override_until``) holds nobody, and server code passes."""
-        if self.env.su or self.env.user.has_group("arwatch.group_collections_manager"):
+        (``override_until``) holds nobody, and server code passes. A branch's invoice is part of
+        its root company's debt: a manager passes with rights on every company whose holds apply
+        in the invoice's company (``_hold_companies``), not on the branch alone."""
+        if self.env.su:
             return
+        manager = self.env.user.has_group("arwatch.group_collections_manager")
+        risk = self.env["arwatch.partner.risk"]
         open_invoices = self.filtered(lambda m: m.state == "posted" and m.move_type == "out_invoice"
                                       and not m.currency_id.is_zero(m.amount_residual))
         for company, moves in open_invoices.grouped("company_id").items():
+            if manager and not risk._hold_companies(company) - self.env.user.company_ids:
+                continue
             for move, debtor, reason in moves._arwatch_held_debtors(company):
                 raise UserError(_(
                     "%(customer)s is on credit hold in %(company)s: %(reason)s\n"
@@ -51,7 +58,8 @@ class AccountMove(models.Model):
 
     def _arwatch_held_debtors(self, company):
         """(move, held partner, hold reason) of each of these moves of ``company`` whose customer
-        (or its commercial partner) is on hold there, in order: one query for all."""
+        (or its commercial partner) is on hold there (by the company or one above it), in order:
+        one query for all."""
         risk = self.env["arwatch.partner.risk"]
         held = risk._held_partner_ids(self.partner_id, company)
         for move in self:

@@ -294,20 +294,45 @@ class ArwatchPartnerRisk(models.Model):
         return risk or risks.create({"partner_id": partner.id, "company_id": company.id})
 
     @api.model
+    def _hold_companies(self, company):
+        """The companies whose credit holds apply in ``company``, root first: the company and the
+        companies above it (Odoo's branches, ``res.company.parent_id``: a customer owes the group,
+        so a hold of the root company applies in each of its branches). Never a sibling branch or
+        an unrelated company: the company wall of every hold check."""
+        return company.sudo().parent_ids
+
+    @api.model
     def _held_partner_ids(self, partners, company):
-        """{partner id: hold reason} of the partners held in ``company``, each partner looked up
-        itself and through its commercial partner (``_debtors``); one SQL query (this runs on
-        every order confirmation and invoice posting, so no ORM prefetching)."""
+        """{partner id: hold reason} of the partners held in ``company`` (by itself or a company
+        above it, ``_hold_companies``: the root's reason first), each partner looked up itself
+        and through its commercial partner (``_debtors``); one SQL query (this runs on every
+        order confirmation and invoice posting, so no ORM prefetching)."""
         ids = self._debtors(partners).ids
         if not ids:
             return {}
+        companies = self._hold_companies(company).ids
         self.flush_model(["partner_id", "company_id", "hold", "hold_reason", "override_until"])
+        # nearest company first, so that the dict keeps the reason of the root-most hold
         self.env.cr.execute(
             """SELECT partner_id, hold_reason FROM arwatch_partner_risk
-                WHERE company_id = %s AND partner_id = ANY(%s) AND hold
-                  AND (override_until IS NULL OR override_until < %s)""",
-            (company.id, ids, fields.Date.context_today(self)))
+                WHERE company_id = ANY(%s) AND partner_id = ANY(%s) AND hold
+                  AND (override_until IS NULL OR override_until < %s)
+                ORDER BY array_position(%s, company_id) DESC, id""",
+            (companies, ids, fields.Date.context_today(self), companies))
         return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _holding_risk(self, partner, company):
+        """The risk row (sudo) whose hold in force ``partner`` falls under in ``company``: of the
+        company or of a company above it (the root-most), or an empty recordset."""
+        held = self._held_debtor(partner, self._held_partner_ids(partner, company))
+        if not held:
+            return self.sudo().browse()
+        companies = self._hold_companies(company).ids
+        today = fields.Date.context_today(self)
+        rows = self.sudo().search([("partner_id", "=", held.id), ("company_id", "in", companies), ("hold", "=", True)])
+        rows = rows.filtered(lambda r: not (r.override_until and r.override_until >= today))
+        return rows.sorted(lambda r: companies.index(r.company_id.id))[:1]
 
     @api.model
     def _debtors(self, partners):
@@ -326,8 +351,10 @@ class ArwatchPartnerRisk(models.Model):
     def _hold_title(self, partner, company):
         """"Credit hold: Ghost Trading owes 8,100.00 €, 120 days overdue": the customer's overdue
         amount and oldest days past due as of the last scoring, in the user's language."""
-        held = self._held_debtor(partner, self._held_partner_ids(partner, company)) or partner.commercial_partner_id
-        risk = self.sudo().search([("partner_id", "=", held.id), ("company_id", "=", company.id)], limit=1)
+        risk = self._holding_risk(partner, company)
+        held = risk.partner_id or partner.commercial_partner_id
+        if not risk:
+            risk = self.sudo().search([("partner_id", "=", held.id), ("company_id", "=", company.id)], limit=1)
         name = held.sudo().display_name
         if not risk.amount_overdue:
             return _("Credit hold: %s", name)

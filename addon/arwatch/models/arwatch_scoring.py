@@ -51,16 +51,21 @@ class ArwatchScoring(models.AbstractModel):
 
     @api.model
     def _cron_companies(self):
-        """The companies the daily job scores: those not written by an external arwatch sync."""
-        return self.env["res.company"].search([])._arwatch_scored_in_odoo()  # pylint: disable=no-search-all
+        """The companies the daily job scores: the root companies (a root's run scores its
+        branches' books with its own, ``ledger_sql.GROUP``; a branch is not scored apart) not
+        written by an external arwatch sync."""
+        return self.env["res.company"].search([("parent_id", "=", False)])._arwatch_scored_in_odoo()
 
     @api.model
     def _score_now(self, companies):
         """"Score now" (partner form, risk form, menu): the daily job's work for ``companies`` on a
         collections user's demand, only in companies the user works in and only where this add-on
-        is the company's writer (``Scored by``); refused otherwise, before anything is written."""
+        is the company's writer (``Scored by``); refused otherwise, before anything is written.
+        A branch is scored with its root company, whose run reads the group's books: "score now"
+        in a branch scores the root, in which the user must work."""
         if not self.env.user.has_group("arwatch.group_collections_user"):
             raise AccessError(_("Only collections users can score customers now."))
+        companies = companies.sudo().root_id.with_env(self.env)
         if companies - self.env.companies:
             raise AccessError(_("Score now: %s is not one of the companies you work in.",
                                 (companies - self.env.companies)[0].name))

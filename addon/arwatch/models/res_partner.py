@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 from .arwatch_partner_risk import LEVELS, SEGMENTS
 
@@ -45,18 +46,26 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     @api.depends("arwatch_risk_ids.level", "arwatch_risk_ids.score", "arwatch_risk_ids.hold")
     def _compute_arwatch(self):
-        company = self.env.company
+        """The risk of the current company; in a branch, the row of the root-most company above
+        it that has one (``_hold_companies``): the root's, which scores the group's debt."""
+        companies = self.env["arwatch.partner.risk"]._hold_companies(self.env.company).ids
         risks = self.env["arwatch.partner.risk"].sudo().search(
-            [("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", company.id)])
-        by_partner = {r.partner_id.id: r for r in risks}
+            [("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "in", companies)])
+        # nearest company first, so that the root-most row is the one kept
+        by_partner = {r.partner_id.id: r for r in risks.sorted(lambda r: -companies.index(r.company_id.id))}
         for partner in self:
             risk = by_partner.get(partner.commercial_partner_id.id)
             for name, source in RISK_FIELDS.items():
                 partner[name] = risk[source] if risk else False
 
     def _arwatch_search(self, source, operator, value):
-        """Search through the current company's risk row (no load of every partner)."""
-        return [("arwatch_risk_ids", "any", [("company_id", "=", self.env.company.id), (source, operator, value)])]
+        """Search through the risk rows shown (``_compute_arwatch``): the current company's and, in
+        a branch, those of the companies above it (no load of every partner). Read as server code:
+        a branch's user may not read its root's rows, whose holds apply to the branch."""
+        risk = self.env["arwatch.partner.risk"]
+        rows = risk.sudo()._search([("company_id", "in", risk._hold_companies(self.env.company).ids),
+                                    (source, operator, value)])
+        return [("arwatch_risk_ids", "in", rows)]
 
     def _search_arwatch_level(self, operator, value):
         return self._arwatch_search("level", operator, value)
@@ -95,8 +104,16 @@ class ResPartner(models.Model):
         }
 
     def action_arwatch_lift_hold(self):
+        """Lift the hold in force in the current company: in a branch, its root company's hold,
+        which only a manager working in the root company lifts (the override wizard's wall)."""
         self.ensure_one()
-        risk = self.env["arwatch.partner.risk"].search(
+        risks = self.env["arwatch.partner.risk"]
+        holding = risks._holding_risk(self.commercial_partner_id, self.env.company)
+        if holding and holding.company_id not in self.env.companies:
+            raise AccessError(_("The credit hold of %(customer)s is placed by %(company)s: a collections manager "
+                                "working in %(company)s lifts it.",
+                                customer=holding.partner_id.display_name, company=holding.company_id.name))
+        risk = risks.browse(holding.id) or risks.search(
             [("partner_id", "=", self.commercial_partner_id.id), ("company_id", "=", self.env.company.id)], limit=1)
         return risk.action_open_override()
 

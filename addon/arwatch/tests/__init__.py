@@ -10,3 +10,4 @@ from . import test_model_in_use
 from . import test_company_locale
 from . import test_agency
 from . import test_hold_invoice_paths
+from . import test_branches

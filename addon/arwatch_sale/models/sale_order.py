@@ -19,7 +19,7 @@ class SaleOrder(models.Model):
     ``_confirmation_error_message`` is what ``action_confirm`` asks every order before confirming
     it, whoever calls it (form button, RPC, portal signature, payment post-processing); ``write``
     and ``create`` run the same check when they are asked for state ``sale`` directly. A manager's
-    per-order override covers the order as approved (customer, lines, amount): it lapses when
+    per-order override covers the order as approved (customer, invoice address, lines, amount): it lapses when
     they change and when the order leaves state ``sale`` (cancelled, reset to quotation).
     """
 
@@ -88,16 +88,35 @@ class SaleOrder(models.Model):
         return self.order_line.filtered(lambda line: not line.display_type and line.product_uom_qty)
 
     def _arwatch_approval_digest(self):
-        """A fingerprint of the order as a manager approves it: customer, currency, amount and
+        """A fingerprint of the order as a manager approves it: customer, invoice address (who is
+        billed: its hold counts as the customer's, ``_arwatch_order_debtors``), currency, amount and
         each sold line's product, quantity, unit, price, discount and taxes."""
+        self.ensure_one()
+        return _digest(self._arwatch_approval_payload())
+
+    def _arwatch_approval_payload(self, invoice_address=True):
+        """What ``_arwatch_approval_digest`` fingerprints; without the invoice address, what
+        add-on versions before 1.2.0 did (``migrations/1.2.0``)."""
         self.ensure_one()
         lines = sorted(
             (line.product_id.id, round(line.product_uom_qty, 6), line[compat.SALE_LINE_UOM].id,
              round(line.price_unit, 6), round(line.discount, 6), sorted(line[compat.SALE_LINE_TAXES].ids))
             for line in self._arwatch_approval_lines())
-        payload = [self.partner_id.commercial_partner_id.id, self.currency_id.id,
-                   self.currency_id.round(self.amount_total), lines]
-        return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
+        billed = [self.partner_invoice_id.id] if invoice_address else []
+        return [self.partner_id.commercial_partner_id.id, *billed, self.currency_id.id,
+                self.currency_id.round(self.amount_total), lines]
+
+    @api.model
+    def _arwatch_refingerprint_overrides(self):
+        """Upgrade to 1.2.0 (``migrations/1.2.0``): the overrides whose fingerprint is their order's
+        as approved without the invoice address get the fingerprint with it; returns those orders.
+        A one-off upgrade step, not a run: one order at a time is fine."""
+        orders = self.sudo().with_context(active_test=False).search([("arwatch_override_digest", "!=", False)])
+        current = orders.filtered(lambda order: order.arwatch_override_digest == _digest(
+            order._arwatch_approval_payload(invoice_address=False)))
+        for order in current:
+            order.arwatch_override_digest = order._arwatch_approval_digest()
+        return current
 
     def _prepare_arwatch_override_vals(self, reason):
         """The override values the wizard writes: the manager, the reason and the order as approved."""
@@ -187,14 +206,15 @@ class SaleOrder(models.Model):
         self.check_access("read")
         if not self.arwatch_hold:
             raise UserError(_("%s is not on credit hold.", self.partner_id.commercial_partner_id.display_name))
-        partner = self._arwatch_held_debtor(self._arwatch_held_reasons().get(self.company_id.id, {}))
-        company = self.company_id
+        # the company whose hold it is: in a branch, its root company's credit control reviews
+        # the root's hold (the request goes on the root's risk row, the hold's own)
+        risk = self.env["arwatch.partner.risk"]._holding_risk(self._arwatch_order_debtors(), self.company_id)
+        partner, company = risk.partner_id, risk.company_id
         key = f"request:{partner.id}:credit_review:sale.order,{self.id}"
         activities = self.env["mail.activity"].sudo()
         request = activities.search([("arwatch_company_id", "=", company.id), ("arwatch_key", "=", key)], limit=1)
         if not request:
             _collections, _manager, user = self.env["arwatch.assignment"]._people(company)
-            risk = self.env["arwatch.partner.risk"]._arwatch_risk_of(partner, company)
             link = Markup('<a href="/odoo/sale.order/%s">%s</a>') % (self.id, self.name)
             note = Markup("<p>%s</p><p>%s</p>") % (
                 _("%(seller)s asks credit control to review the hold of %(customer)s for order %(order)s "
@@ -279,7 +299,8 @@ class SaleOrder(models.Model):
 
     def _arwatch_check_approved_orders(self):
         """Refuse a change to a confirmed order, made under a per-order override while its customer
-        is still on hold, that it no longer matches as approved (customer, lines, amount)."""
+        is still on hold, that it no longer matches as approved (customer, invoice address,
+        lines, amount)."""
         if self.env.su:  # server code, e.g. a carrier's real delivery cost added on shipping
             return
         orders = self.filtered(lambda order: order.state == "sale" and order.sudo().arwatch_override_user_id)
@@ -307,3 +328,7 @@ class SaleOrder(models.Model):
             "target": "new",
             "context": {"default_order_id": self.id},
         }
+
+
+def _digest(payload):
+    return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()

@@ -7,7 +7,7 @@ from odoo.tools.misc import formatLang
 class ArwatchSaleOverride(models.TransientModel):
     """A collections manager confirms one order of a held customer, with a reason in the chatter.
 
-    The override covers the order as approved (customer, lines, amount): it lapses when they
+    The override covers the order as approved (customer, invoice address, lines, amount): it lapses when they
     change or when the order is cancelled or reset to quotation (see ``sale.order``).
     """
 
@@ -27,6 +27,12 @@ class ArwatchSaleOverride(models.TransientModel):
         order = self.order_id
         # company wall before the sudo write: an order the manager may change
         order.check_access("write")
+        # a hold placed by the root company of the order's branch is the root's to override
+        holding = self.env["arwatch.partner.risk"]._holding_risk(order._arwatch_order_debtors(), order.company_id)
+        if holding and holding.company_id not in self.env.companies:
+            raise AccessError(_("The credit hold of %(customer)s is placed by %(company)s: a collections manager "
+                                "working in %(company)s overrides it.",
+                                customer=holding.partner_id.display_name, company=holding.company_id.name))
         if order.state not in ("draft", "sent"):
             raise UserError(_("Only a quotation is confirmed despite a credit hold."))
         order.sudo().write(order._prepare_arwatch_override_vals(self.reason))
