@@ -348,8 +348,10 @@ def _run(company: str, store: Store, adapter: SourceAdapter, policy: Policy, tod
 def _not_before_last(store: Store, company: str, today: dt.date, guard: Guard | None) -> None:
     """Refuse a run for a day before the company's last sync (checked under its lock): its plan
     would undo what was written since (a hold released on payment placed again, closed tasks
-    reopened). ``guard`` None (``--allow-mass-change``) writes it on purpose; ``--dry-run`` shows it."""
-    last = store.runs.last_as_of(company)
+    reopened). ``guard`` None (``--allow-mass-change``) writes it on purpose; ``--dry-run`` shows it.
+    "The last sync" is the latest business day synced (``RunLog.latest_as_of``), never the run
+    that started last by the machine's clock, which a clock set ahead (faketime) moves."""
+    last = store.runs.latest_as_of(company)
     if guard is not None and last is not None and today < last:
         raise ConfigError(f"{company}: the run's day {today.isoformat()} is before the day of {company}'s last sync, "
                           f"{last.isoformat()}: a sync for an earlier day would undo what was written since; "
