@@ -87,8 +87,8 @@ class StepRule(_Section):
       wait_days: a rung opens this many days after the due date of the rung below it at the
         earliest (and after the episode's last payment or promise).
       entry_needs_contact: a customer without any rung of the episode on record (a first run
-        over a backlog) enters the ladder at this rung only when a contact attempt of the
-        episode is on record; otherwise at the highest rung below it that fires.
+        over a backlog) enters the ladder at its lowest rung that fires; at this rung only when
+        a contact attempt of the episode is on record (otherwise at the next one up that fires).
     """
 
     step: str

@@ -147,6 +147,8 @@ class LedgerFrame:
     # optional attributes a source may map ("" where not given): the customer's country, how
     # each invoice was delivered
     c_country: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    # the source says the customer is inactive (QuickBooks' Active=false); empty: all active
+    c_active: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     i_delivery: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     # collectors' per-customer switches (snooze, exclude/include, placed/recalled), by (customer, day)
     w_cust: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))

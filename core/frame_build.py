@@ -79,7 +79,8 @@ def _build_columns(ledger: Ledger) -> dict[str, Any]:
     c_email, c_phone = columns(customers, "email", "phone")
     cols.update(c_id=obj(c_id), c_name=obj(c_name), c_terms=np.array(c_terms, dtype=np.int32),
                 c_credit_limit=money(c_limit), c_salesperson=obj(c_sales), c_email=obj(c_email),
-                c_phone=obj(c_phone), c_country=obj([c or "" for c in c_country]))
+                c_phone=obj(c_phone), c_country=obj([c or "" for c in c_country]),
+                c_active=np.array([c.active for c in customers], dtype=bool))
 
     posted = [inv for inv in ledger.invoices if inv.state is InvoiceState.POSTED]
     invoices, i_cust, i_issue = _sorted_by_customer(tuple(posted), c_index, "issue_date")

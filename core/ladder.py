@@ -10,9 +10,13 @@ that are written, open or done (the ladder's tasks are remembered after they clo
   indicators, no pending promise, no fraud suspicion) and its ``wait_days`` have passed since
   the due date of the rung below, and since the episode's last payment or promise; the rung
   below then closes. Rungs are climbed one at a time and never go down within an episode.
-* A customer with no rung of the episode on record (a first run over a backlog, or a record
-  that has aged out) enters at the highest rung that fires, not at every rung up to it; a rung
-  marked ``entry_needs_contact`` only when a contact attempt of the episode is on record.
+* A customer with no rung of the episode on record (a first run over a backlog, an episode
+  that began while no run was made, or a record that has aged out) enters at the lowest rung
+  that fires today (the reminder, or for a customer whose state asks for a firm tone the first
+  rung that is not friendly), however old its debt, and climbs from there one rung per
+  ``wait_days``; a rung marked ``entry_needs_contact`` is entered at only when a contact
+  attempt of the episode is on record. A credit hold is no rung: the hold rules place it when
+  they fire (``core/holds.py``), whatever the ladder's position.
 * A rung stays open while the episode lasts, unless a pending promise or plan pauses it, fraud
   suspicion stops it, or a friendly step meets a customer whose state asks for a firm tone
   (``pause_while_promised``, ``fraud_stops``, ``friendly_steps``, core/tone.py). A broken
@@ -130,8 +134,11 @@ def _blocked(view: PlanView, c: int, step: str) -> bool:
 
 
 def _entry(facts: _Facts, c: int, steps: dict[str, Rule]) -> tuple[Rule, str] | None:
+    """The first rung a customer with none of its episode on record opens: the lowest that fires
+    today, however old its debt (after a gap between runs, a first run over a backlog): the
+    ladder is climbed from there one rung per ``wait_days``, never entered high up."""
     contacted = facts.last_contact[c] >= 0
-    for step in sorted(steps, key=RANK.__getitem__, reverse=True):
+    for step in sorted(steps, key=RANK.__getitem__):
         rule = steps[step]
         if contacted or not rule[2].entry_needs_contact:
             return rule, (f"entered at: {words(step)}; {int(facts.dpd[c])} days past due, "

@@ -543,6 +543,7 @@ def _check_customers(rows: Rows) -> tuple[np.ndarray, dict[str, np.ndarray], Non
     for name in ("salesperson", "email", "phone", "country"):
         ok_text, cols[name] = _optional_text(rows, name)
         ok &= ok_text
+    cols["active"] = np.ones(n, dtype=bool)  # no "active" field on this path (CUSTOMER_FIELDS): active
     cols["record"] = np.full(n, None, dtype=object)  # a customer's model when it has one (for its contacts)
     return ok, cols, None
 
@@ -554,7 +555,7 @@ def _customers_of(models: list[Any]) -> dict[str, np.ndarray]:
                                      dtype=np.float64),
             "salesperson": _objects([m.salesperson for m in models]), "email": _objects([m.email for m in models]),
             "phone": _objects([m.phone for m in models]), "country": _objects([m.country for m in models]),
-            "record": _objects(models)}
+            "active": np.array([m.active for m in models], dtype=bool), "record": _objects(models)}
 
 
 def _check_invoices(rows: Rows) -> tuple[np.ndarray, dict[str, np.ndarray], Table]:

@@ -130,7 +130,8 @@ def frame_columns(customers: Table, invoices: Table, payments: Table, rest: Ledg
     cols: dict[str, Any] = {
         "c_id": c["id"], "c_name": c["name"], "c_terms": c["terms"].astype(np.int32),
         "c_credit_limit": c["credit_limit"].astype(np.float64), "c_salesperson": c["salesperson"],
-        "c_email": c["email"], "c_phone": c["phone"], "c_country": _or_empty(c["country"])}
+        "c_email": c["email"], "c_phone": c["phone"], "c_country": _or_empty(c["country"]),
+        "c_active": c["active"].astype(bool)}
 
     posted = invoices.cols["posted"]
     i_rows, i_cust, i_issue = _by_customer(invoices, np.flatnonzero(posted), "issue")

@@ -379,9 +379,36 @@ def plan(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.dat
     holds = desired_holds(board, written, policy, today, locale)
     explained = Explained(board, locale)
     kept = None if render_written else {f.key: f for f in written.flags}
-    return DesiredState(as_of=today, flags=plan_flags(board, policy, today, explained, locale, kept), holds=holds,
-                        tasks=plan_tasks(board, written, policy, today, templates, holds, company_name,
-                                         render_written, explained, locale))
+    desired = DesiredState(as_of=today, flags=plan_flags(board, policy, today, explained, locale, kept), holds=holds,
+                           tasks=plan_tasks(board, written, policy, today, templates, holds, company_name,
+                                            render_written, explained, locale))
+    return without_inactive(desired, board.frame)
+
+
+#: sources whose inactive customers are closed accounts: in QuickBooks a customer made inactive
+#: (its "delete") cannot be invoiced or sold to, so a credit hold on it guards nothing, and it is
+#: no one's collection work any more. (An Odoo partner archived is left as it is.)
+CLOSED_WHEN_INACTIVE = frozenset({"quickbooks"})
+
+
+def inactive_customers(frame: LedgerFrame) -> frozenset[str]:
+    """The ids of the customers the source says are inactive, where that closes the account."""
+    if frame.source not in CLOSED_WHEN_INACTIVE or not len(frame.c_active):
+        return frozenset()
+    return frozenset(frame.c_id[~frame.c_active].astype(str).tolist())
+
+
+def without_inactive(desired: DesiredState, frame: LedgerFrame) -> DesiredState:
+    """``desired`` with no flag, hold or task for an inactive customer (``inactive_customers``):
+    what was written for it is undone by the diff (its hold released, the previous terms back),
+    and planned again if it is made active. Only a record that says the customer is inactive
+    does this: a customer missing from the data is kept as written (``keep_absent``)."""
+    gone = inactive_customers(frame)
+    if not gone:
+        return desired
+    return desired.model_copy(update={
+        kind: tuple(item for item in getattr(desired, kind) if item.customer_id not in gone)
+        for kind in ("flags", "holds", "tasks")})
 
 
 def absent_customers(frame: LedgerFrame, written: WrittenState) -> tuple[str, ...]:

@@ -37,7 +37,7 @@ class IndicatorWords:
 
 
 INDICATOR_WORDS: Mapping[str, IndicatorWords] = MappingProxyType({
-    "silence": IndicatorWords("Stops answering", "{m:.0f} contact attempts unanswered"),
+    "silence": IndicatorWords("Stops answering", "unanswered on {m:.0f} days"),
     "sudden_complaints": IndicatorWords("Suddenly complains", "{m:.0f} recent complaints"),
     "hearsay": IndicatorWords("Trouble heard from others"),
     "volume_drop": IndicatorWords("Orders less", "volume down {m:.0%}"),

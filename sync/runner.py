@@ -46,7 +46,7 @@ from arwatch.core.frame import LedgerFrame
 from arwatch.core.gcpause import gc_paused
 from arwatch.core.issues import Issue
 from arwatch.core.load_frame import load_frame
-from arwatch.core.planner import absent_customers, keep_absent
+from arwatch.core.planner import absent_customers, inactive_customers, keep_absent
 from arwatch.core.policy import Policy
 from arwatch.core.scoring import ScoreBoard, score
 
@@ -348,8 +348,10 @@ def _run(company: str, store: Store, adapter: SourceAdapter, policy: Policy, tod
 def _not_before_last(store: Store, company: str, today: dt.date, guard: Guard | None) -> None:
     """Refuse a run for a day before the company's last sync (checked under its lock): its plan
     would undo what was written since (a hold released on payment placed again, closed tasks
-    reopened). ``guard`` None (``--allow-mass-change``) writes it on purpose; ``--dry-run`` shows it."""
-    last = store.runs.last_as_of(company)
+    reopened). ``guard`` None (``--allow-mass-change``) writes it on purpose; ``--dry-run`` shows it.
+    "The last sync" is the latest business day synced (``RunLog.latest_as_of``), never the run
+    that started last by the machine's clock, which a clock set ahead (faketime) moves."""
+    last = store.runs.latest_as_of(company)
     if guard is not None and last is not None and today < last:
         raise ConfigError(f"{company}: the run's day {today.isoformat()} is before the day of {company}'s last sync, "
                           f"{last.isoformat()}: a sync for an earlier day would undo what was written since; "
@@ -541,11 +543,24 @@ def _planned(planner: Planner, board: ScoreBoard, written: WrittenState, policy:
     change is taken as real: they are undone, each change saying why."""
     desired = planner(board, written, policy, today)
     absent = absent_customers(board.frame, written)
+    inactive = inactive_customers(board.frame)
     if guard is not None:
-        return diff(written, keep_absent(desired, written, board.frame)).changes, absent
+        return _inactive_why(diff(written, keep_absent(desired, written, board.frame)).changes, inactive), absent
     gone = set(absent)
-    return tuple(c.model_copy(update={"why": GONE}) if c.customer_id in gone and c.op in _UNDOING else c
-                 for c in diff(written, desired).changes), ()
+    return _inactive_why(tuple(c.model_copy(update={"why": GONE}) if c.customer_id in gone and c.op in _UNDOING
+                               else c for c in diff(written, desired).changes), inactive), ()
+
+
+#: why a flag is cleared, a hold released or a task closed for a customer the source made inactive
+INACTIVE = "made inactive in the source: it cannot be invoiced"
+
+
+def _inactive_why(changes: tuple[Change, ...], inactive: frozenset[str]) -> tuple[Change, ...]:
+    """Each undoing change of a customer made inactive says so (not "cause cleared")."""
+    if not inactive:
+        return changes
+    return tuple(c.model_copy(update={"why": INACTIVE}) if c.customer_id in inactive and c.op in _UNDOING else c
+                 for c in changes)
 
 
 def _read_only_summary(company: str, adapter: SourceAdapter, run_id: str, pull: PullResult, merged: Merged,

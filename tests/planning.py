@@ -83,10 +83,20 @@ def run(ledger, day: dt.date, written: WrittenState, policy: Policy, stubs=()) -
     return desired, apply_to(written, diff(written, desired))
 
 
+def run_after_daily_runs(ledger, first: dt.date, day: dt.date, policy: Policy, stubs=()) -> tuple[DesiredState,
+                                                                                              WrittenState]:
+    """``run`` for ``day`` after a run every day from ``first`` (the ladder climbed so far on record):
+    the ladder is entered at its first rung and climbed one rung at a time (core/ladder.py), so
+    a step high up the ladder is planned only after the ones below it."""
+    _, written = walk(ledger, first, day - dt.timedelta(days=1), policy, stubs)
+    return run(ledger, day, written, policy, stubs)
+
+
 def walk(ledger, first: dt.date, last: dt.date, policy: Policy, stubs=(),
-         written: WrittenState = NOTHING_WRITTEN) -> tuple[list[tuple[str, str, str]], WrittenState]:
-    """Plan every day from ``first`` to ``last``, applying each diff: the task openings and
-    closings as ``(day, "open"|"close", "<customer> <step> <cause>")``, and what is written after."""
+         written: WrittenState = NOTHING_WRITTEN, every: int = 1) -> tuple[list[tuple[str, str, str]], WrittenState]:
+    """Plan every day (every ``every`` days: runs that far apart) from ``first`` to ``last``,
+    applying each diff: the task openings and closings as ``(day, "open"|"close", "<customer>
+    <step> <cause>")``, and what is written after."""
     events = []
     day = first
     while day <= last:
@@ -98,7 +108,7 @@ def walk(ledger, first: dt.date, last: dt.date, policy: Policy, stubs=(),
                 events.append((day.isoformat(), c.op.value.split("_")[0],
                                f"{task.customer_id} {task.step} {task.cause}"))
         written = apply_to(written, changes)
-        day += dt.timedelta(days=1)
+        day += dt.timedelta(days=every)
     return events, written
 
 

@@ -3,9 +3,8 @@
 import datetime as dt
 
 from ledgers import ledger_from_text
-from planning import board, policy_of, run, stub
+from planning import board, policy_of, run_after_daily_runs, stub
 
-from arwatch.core.actions import WrittenState
 from arwatch.core.call_list import call_list
 from arwatch.core.frame import LedgerFrame
 from arwatch.worklist import worklist_text
@@ -13,7 +12,8 @@ from arwatch.worklist import worklist_text
 D = dt.date.fromisoformat
 TODAY = D("2024-06-01")
 
-# four new customers 31 to 60 days past due (the ladder enters them at the call), different amounts
+# four new customers 31 to 60 days past due, different amounts; run daily from 25 May (when the
+# ladder enters each at its first rung, the reminder), their call opens on 1 June
 LEDGER = """
 customer a "Alpha" terms=30 phone="+44 20 7946 0001"
 contact a ka "Ann Buyer" role=purchasing
@@ -33,7 +33,7 @@ invoice d D1 2024-03-03 3000.00
 
 def plan_today(policy):
     ledger = ledger_from_text(LEDGER)
-    desired, _ = run(ledger, TODAY, WrittenState(), policy)
+    desired, _ = run_after_daily_runs(ledger, D("2024-05-25"), TODAY, policy)
     return desired, board(LedgerFrame.from_ledger(ledger, TODAY), policy)
 
 
@@ -58,7 +58,8 @@ def test_call_list__each_line_says_who_how_much_since_when_and_why():
     assert beta.contact == "ap@beta.example" and lines["d"].contact == "no contact in the source"
     assert (c.overdue, c.currency, c.days_past_due) == (5000.00, "EUR", 60)  # C2 is not due yet
     assert a.last_contact == "20 May 2024, call, not answered" and c.last_contact == "none on record"
-    assert a.reason == "entered at: phone call; 31 days past due, last contact 20 May 2024, call, not answered"
+    assert a.reason == ("next step after the reminder due 25 May 2024: 7 days waited, nothing paid or promised "
+                        "since; 31 days past due")
     assert a.assignee == "collections"
 
 
@@ -83,7 +84,7 @@ def test_call_list__the_largest_exposures_not_called_say_why():
     policy = policy_of({"credit": {"calls_per_day": 3, "holds": {"enabled": False}}})
     ledger = ledger_from_text(text)
     stubs = (stub("fraud_suspicion", {"f"}),)
-    desired, _ = run(ledger, TODAY, WrittenState(), policy, stubs)
+    desired, _ = run_after_daily_runs(ledger, D("2024-05-25"), TODAY, policy, stubs)
     calls = call_list(desired, board(LedgerFrame.from_ledger(ledger, TODAY), policy, stubs), policy)
     assert {line.customer_id for line in calls.today} == {"b", "c", "d"}
     assert dict(calls.not_called) == {

@@ -62,8 +62,10 @@ def hold_entries(store, customer_id):
             if e["customer_id"] == customer_id and e["op"] in ("place_hold", "release_hold")]
 
 
-def test_hold_lift__the_next_sync_releases_the_hold_and_places_none_until_the_day_has_passed(book, capsys):
+def test_hold_lift__the_next_sync_releases_the_hold_and_places_none_until_the_day_has_passed(book, capsys,
+                                                                                            monkeypatch):
     config, store = book
+    monkeypatch.setattr("getpass.getuser", lambda: "ann")  # ann herself runs it
     assert held(store) == sorted((LIFTED, *OTHERS))
     capsys.readouterr()
     assert hold(config, "lift", LIFTED, "--reason", REASON, "--until", "2013-06-15", "--by", "ann") == 0
@@ -94,6 +96,21 @@ def test_hold_lift__the_next_sync_releases_the_hold_and_places_none_until_the_da
     [placed] = [h for h in store.written.state("acme").holds if h.customer_id == LIFTED]
     assert placed.since == dt.date(2013, 6, 16) and placed.rule == "segment:delinquent"
     assert [op for op, _ in hold_entries(store, LIFTED)] == ["place_hold", "release_hold", "place_hold"]
+
+
+def test_hold_lift__the_audit_says_who_ran_it_beside_the_manager_named(book, capsys, monkeypatch):
+    """--by names a manager, but anyone can type a manager's name: the audit (and the answer)
+    say who actually ran the lift, by the login it ran under, beside the name typed."""
+    config, store = book
+    monkeypatch.setattr("getpass.getuser", lambda: "mallory")
+    assert hold(config, "lift", LIFTED, "--reason", REASON, "--until", "2013-06-15", "--by", "ann") == 0
+    assert f"lifted: {LIFTED}, until 15 Jun 2013, by ann (run by login mallory): {REASON}" in capsys.readouterr().out
+    [entry] = override_entries(store)
+    assert (entry["actor"], entry["op"]) == ("ann (run by login mallory)", "lift")
+    assert hold(config, "restore", LIFTED, "--by", "Bob", "--reason", "wrong customer") == 0
+    assert override_entries(store)[-1]["actor"] == "Bob (run by login mallory)"
+    assert hold(config, "lift", LIFTED, "--by", "ann") == 2  # a lift still needs a reason
+    assert [e["op"] for e in override_entries(store)] == ["lift", "restore"]
 
 
 def test_hold_lift__the_release_says_a_manager_lifted_it(book):
@@ -232,8 +249,9 @@ def test_hold_list__shows_the_holds_in_place_and_the_overrides_in_force(book, ca
     assert "in force on 16 Jun 2013 (0):\n  none" in capsys.readouterr().out
 
 
-def test_hold_restore__ends_the_override_and_the_next_sync_places_the_hold_again(book, capsys):
+def test_hold_restore__ends_the_override_and_the_next_sync_places_the_hold_again(book, capsys, monkeypatch):
     config, store = book
+    monkeypatch.setattr("getpass.getuser", lambda: "bob")  # Bob runs the commands (the lift in ann's name)
     assert hold(config, "lift", LIFTED, "--reason", REASON, "--until", "2013-06-30", "--by", "ann") == 0
     assert sync(config, day="2013-06-02") == 0
     assert held(store) == list(OTHERS)

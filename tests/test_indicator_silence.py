@@ -91,3 +91,34 @@ def test_silence__later_answered_call_does_not_change_the_result_at_T():
     assert (before.strength == after.strength).all()
     for c in range(frame.n_customers):
         assert before.evidence(c) == after.evidence(c)
+
+
+def test_silence__three_unanswered_calls_on_one_day_are_one_day_of_silence():
+    """A collector who rings three times on one morning has tried on one day: that is one
+    attempt-day, not the three of a customer who stopped answering over weeks."""
+    text = """
+    customer c1 "Acme" terms=30
+    call c1 2026-11-16 unanswered
+    call c1 2026-11-16 unanswered
+    call c1 2026-11-16 unanswered
+    """
+    frame, result = run(text, "2026-11-20")
+    c1 = customer_index(frame, "c1")
+    assert not result.fired[c1]
+    assert result.measure[c1] == 1
+
+
+def test_silence__attempts_count_by_day_towards_the_run_and_its_strength():
+    text = """
+    customer c1 "Acme" terms=30
+    call c1 2026-11-02 unanswered
+    call c1 2026-11-02 unanswered channel=email
+    call c1 2026-11-09 unanswered
+    call c1 2026-11-09 unanswered
+    call c1 2026-11-16 unanswered
+    call c1 2026-11-16 unanswered
+    """
+    frame, result = run(text, "2026-11-20")
+    c1 = customer_index(frame, "c1")
+    assert result.fired[c1] and result.measure[c1] == 3
+    assert result.strength[c1] == pytest.approx(0.6)  # three days: min_attempts, not six (full strength)

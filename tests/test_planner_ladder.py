@@ -15,8 +15,8 @@ invoice n N1 2024-01-01 900.00
 """
 
 
-def walk_text(text, first, last, stubs=(), policy=None, written=NOTHING_WRITTEN):
-    return walk(ledger_from_text(text), D(first), D(last), policy or policy_of(), stubs, written)
+def walk_text(text, first, last, stubs=(), policy=None, written=NOTHING_WRITTEN, every=1):
+    return walk(ledger_from_text(text), D(first), D(last), policy or policy_of(), stubs, written, every)
 
 
 def test_ladder__climbs_one_rung_at_a_time_and_closes_the_one_below():
@@ -83,19 +83,71 @@ invoice f F2 2024-05-01 3836.04
 """
 
 
-def test_ladder__a_backlog_enters_at_the_step_its_oldest_debt_calls_for_and_says_why():
+def test_ladder__a_backlog_on_credit_hold_enters_at_the_first_firm_step_and_says_why():
+    # delinquent, so held: the friendly reminder is not sent to a held customer, the first rung
+    # that is not friendly is the call (which tells of the hold: one task, test_planner_hold_notice)
     desired, _ = run(ledger_from_text(BACKLOG), D("2024-08-06"), WrittenState(), policy_of())  # 188 days
     (task,) = [t for t in desired.tasks if t.cause.startswith("episode:")]
     assert (task.step, task.cause) == ("phone_call", "episode:2024-02-01")
     assert task.evidence[0] == "entered at: phone call; 188 days past due, no earlier contact on record"
 
 
-def test_ladder__a_payment_plan_offer_is_entered_at_only_with_a_contact_on_record():
-    unheld = policy_of({"credit": {"holds": {"enabled": False}}})  # on hold no offer is sent: see test_tone
-    desired, _ = run(ledger_from_text(BACKLOG), D("2024-08-06"), WrittenState(), unheld)
-    assert [t.step for t in desired.tasks if t.cause.startswith("episode:")] == ["phone_call"]
+def test_ladder__a_backlog_enters_at_the_first_step_however_old_its_debt():
+    """The ladder is climbed one rung at a time, after a gap too: a first run over a backlog
+    starts with the reminder, never with the rung the debt's age calls for."""
+    unheld = policy_of({"credit": {"holds": {"enabled": False}}})
+    for text, contact in ((BACKLOG, "no earlier contact on record"),
+                          (BACKLOG + "call f 2024-07-01 unanswered", "last contact 1 Jul 2024, call, not answered")):
+        desired, _ = run(ledger_from_text(text), D("2024-08-06"), WrittenState(), unheld)
+        (task,) = [t for t in desired.tasks if t.cause.startswith("episode:")]
+        assert task.step == "reminder"
+        assert task.evidence[0] == f"entered at: reminder; 188 days past due, {contact}"
+
+
+GOOD = """
+customer g "Good" terms=30
+invoice g H1 2024-01-01 100.00
+invoice g H2 2024-02-01 100.00
+invoice g H3 2024-03-01 100.00
+payment g P1 2024-01-30 100.00 -> H1
+payment g P2 2024-03-01 100.00 -> H2
+payment g P3 2024-03-30 100.00 -> H3
+invoice g G1 2024-04-01 1000.00
+"""
+
+
+def test_ladder__a_good_customer_first_seen_57_days_overdue_gets_the_reminder_then_the_call():
+    # the reviewer's case: no run while the debt aged (runs stopped, a new install), then a run
+    # at 57 days past due: a reminder first, never a call with no reminder ever sent
+    events, _ = walk_text(GOOD, "2024-06-27", "2024-07-10")  # G1 due 1 May: 57 days on 27 Jun
+    assert [e for e in events if "episode" in e[2]] == [
+        ("2024-06-27", "open", "g reminder episode:2024-05-02"),
+        ("2024-07-04", "open", "g phone_call episode:2024-05-02"),  # 7 days after the reminder's due date
+        ("2024-07-04", "close", "g reminder episode:2024-05-02"),
+    ]
+
+
+def test_ladder__runs_a_month_apart_climb_one_rung_per_run():
+    unheld = policy_of({"credit": {"holds": {"enabled": False}}})
+    stubs = (stub("silence", {"f"}),)
+    events, _ = walk_text(BACKLOG, "2024-08-06", "2024-12-06", stubs=stubs, policy=unheld, every=30)
+    assert [(d, step) for d, op, step in events if op == "open" and "episode" in step] == [
+        ("2024-08-06", "f reminder episode:2024-02-01"),
+        ("2024-09-05", "f phone_call episode:2024-02-01"),
+        ("2024-10-05", "f payment_plan_offer episode:2024-02-01"),
+        ("2024-11-04", "f agency_referral episode:2024-02-01"),
+    ]
+
+
+def test_ladder__a_rung_that_needs_a_contact_is_entered_at_only_with_one_on_record():
+    only_offer = policy_of({"credit": {"holds": {"enabled": False}, "ladders": {"delinquent": [
+        {"step": "reminder", "scope": "overdue", "from_days": 1, "until_days": 30},
+        {"step": "payment_plan_offer", "scope": "overdue", "from_days": 31, "channel": "letter",
+         "entry_needs_contact": True}]}}})
+    desired, _ = run(ledger_from_text(BACKLOG), D("2024-08-06"), WrittenState(), only_offer)
+    assert [t.step for t in desired.tasks if t.cause.startswith("episode:")] == []
     called = BACKLOG + "call f 2024-07-01 unanswered"
-    desired, _ = run(ledger_from_text(called), D("2024-08-06"), WrittenState(), unheld)
+    desired, _ = run(ledger_from_text(called), D("2024-08-06"), WrittenState(), only_offer)
     (task,) = [t for t in desired.tasks if t.cause.startswith("episode:")]
     assert task.step == "payment_plan_offer"
     assert task.evidence[0] == ("entered at: payment plan offer; 188 days past due, "
@@ -107,13 +159,15 @@ def test_ladder__after_the_catch_up_the_next_rungs_follow_their_waits():
     unheld = policy_of({"credit": {"holds": {"enabled": False}}})
     events, _ = walk_text(BACKLOG, "2024-08-06", "2024-09-30", stubs=stubs, policy=unheld)
     assert [e for e in events if "episode" in e[2]] == [
-        ("2024-08-06", "open", "f phone_call episode:2024-02-01"),
-        ("2024-08-13", "open", "f payment_plan_offer episode:2024-02-01"),
-        ("2024-08-13", "close", "f phone_call episode:2024-02-01"),
-        ("2024-08-27", "open", "f agency_referral episode:2024-02-01"),  # silence, 14 days after the offer
-        ("2024-08-27", "close", "f payment_plan_offer episode:2024-02-01"),
+        ("2024-08-06", "open", "f reminder episode:2024-02-01"),
+        ("2024-08-13", "open", "f phone_call episode:2024-02-01"),
+        ("2024-08-13", "close", "f reminder episode:2024-02-01"),
+        ("2024-08-20", "open", "f payment_plan_offer episode:2024-02-01"),
+        ("2024-08-20", "close", "f phone_call episode:2024-02-01"),
+        ("2024-09-03", "open", "f agency_referral episode:2024-02-01"),  # silence, 14 days after the offer
+        ("2024-09-03", "close", "f payment_plan_offer episode:2024-02-01"),
     ]
-    # on credit hold (delinquent) the friendly offer is skipped: from the call straight to the agency
+    # on credit hold (delinquent) the friendly steps are skipped: the call, then the agency
     events, _ = walk_text(BACKLOG, "2024-08-06", "2024-09-30", stubs=stubs)
     assert [e for e in events if "episode" in e[2]] == [
         ("2024-08-06", "open", "f phone_call episode:2024-02-01"),

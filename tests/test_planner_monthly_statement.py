@@ -5,7 +5,7 @@ a customer with the agency or under fraud investigation; neutral text on hold.""
 import datetime as dt
 
 from ledgers import ledger_from_text
-from planning import NOTHING_WRITTEN, TEMPLATES, board, policy_of, run, stub, walk
+from planning import NOTHING_WRITTEN, TEMPLATES, board, policy_of, run, run_after_daily_runs, stub, walk
 
 from arwatch.core.diffing import diff
 from arwatch.core.frame import LedgerFrame
@@ -77,7 +77,9 @@ def test_statement__not_to_a_customer_under_fraud_investigation_or_with_the_agen
     invoice h H1 2024-02-01 500.00
     """
     stubs = (stub("fraud_suspicion", {"f"}), stub("silence", {"a"}))
-    desired, _ = run(ledger_from_text(text), D("2024-03-10"), NOTHING_WRITTEN, policy_of(MONTHLY), stubs)
+    # run daily since a's episode began (1 Nov): its ladder climbed to the agency
+    desired, _ = run_after_daily_runs(ledger_from_text(text), D("2023-11-01"), D("2024-03-10"), policy_of(MONTHLY),
+                                      stubs)
     assert {t.customer_id for t in desired.tasks if t.step == "agency_referral"} == {"a"}
     assert {h.customer_id for h in desired.holds} >= {"h"}
     assert [t.customer_id for t in statements(desired.tasks)] == ["h"]

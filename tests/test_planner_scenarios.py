@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from ledgers import ledger_from_text
-from planning import policy_of, promise_stub, run, stub
+from planning import policy_of, promise_stub, run, run_after_daily_runs, stub
 
 from arwatch.core.actions import Override, WrittenState
 from arwatch.core.credit_policy import BEYOND_REMINDERS
@@ -39,6 +39,12 @@ def plan_on(text, day, written=NOTHING_WRITTEN, policy=None, stubs=()):
     return run(ledger_from_text(text), D(day), written, policy or policy_of(), stubs)
 
 
+def plan_after_daily_runs(text, first, day, policy=None, stubs=()):
+    """The plan for ``day`` of a company run every day from ``first``: the ladder's rungs below
+    on record (a first run enters the ladder at its first rung, core/ladder.py)."""
+    return run_after_daily_runs(ledger_from_text(text), D(first), D(day), policy or policy_of(), stubs)
+
+
 def test_planner__good_customer_30_days_in_gets_nothing():
     desired, _ = plan_on(GOOD, "2024-07-01")  # 30 days after issue, 15 before due
     assert steps(desired, "g") == []
@@ -60,8 +66,9 @@ def test_planner__good_customer_after_habit_gets_a_friendly_reminder_only():
 
 
 def test_planner__good_customer_near_60_days_gets_a_phone_call():
-    before, _ = plan_on(GOOD, "2024-09-08", policy=policy_of(CALM))  # 54 past due
-    desired, _ = plan_on(GOOD, "2024-09-09", policy=policy_of(CALM))  # 55 past due
+    # run daily since the episode began (17 Jul): the reminder is on record
+    before, _ = plan_after_daily_runs(GOOD, "2024-07-17", "2024-09-08", policy=policy_of(CALM))  # 54 past due
+    desired, _ = plan_after_daily_runs(GOOD, "2024-07-17", "2024-09-09", policy=policy_of(CALM))  # 55 past due
     assert "phone_call" not in steps(before, "g")
     (call,) = [t for t in desired.tasks if t.step == "phone_call"]
     assert call.channel == "call" and call.cause == "episode:2024-07-17"
@@ -75,9 +82,9 @@ def test_planner__risky_customer_is_called_earlier():
     customer n "Newco" terms=30
     invoice n N1 2024-05-01 500.00
     """
-    desired, _ = plan_on(text, "2024-07-01")  # 31 past due, a new customer
+    desired, _ = plan_after_daily_runs(text, "2024-06-01", "2024-07-01")  # 31 past due, a new customer
     assert "phone_call" in steps(desired, "n")
-    assert "phone_call" not in steps(plan_on(text, "2024-06-29")[0], "n")
+    assert "phone_call" not in steps(plan_after_daily_runs(text, "2024-06-01", "2024-06-29")[0], "n")
 
 
 @pytest.mark.parametrize("day", ["2024-06-01", "2024-06-15", "2024-06-29"])
@@ -95,7 +102,7 @@ def test_planner__nothing_beyond_reminders_before_30_days_past_due(day):
 
 def test_planner__risky_steps_start_at_30_days_past_due():
     text = 'customer n "Newco" terms=30\ninvoice n N1 2024-04-01 500.00 due=2024-05-31\n'
-    assert "phone_call" in steps(plan_on(text, "2024-06-30")[0], "n")
+    assert "phone_call" in steps(plan_after_daily_runs(text, "2024-06-01", "2024-06-30")[0], "n")
 
 
 def test_planner__pre_due_courtesy_for_new_customer_and_large_invoice_only():
@@ -125,7 +132,8 @@ invoice d D1 2024-01-01 4000.00
 
 
 def test_planner__91_days_with_silence_refers_to_agency_for_approval_and_holds():
-    desired, _ = plan_on(DELINQUENT, "2024-05-01", stubs=(stub("silence", {"d"}, text="3 calls unanswered"),))
+    desired, _ = plan_after_daily_runs(DELINQUENT, "2024-01-31", "2024-05-01",
+                                       stubs=(stub("silence", {"d"}, text="3 calls unanswered"),))
     (agency,) = [t for t in desired.tasks if t.step == "agency_referral"]
     assert agency.needs_approval and agency.assignee == "manager" and agency.channel == "approval"
     assert "Stops answering: silence: 3 calls unanswered" in agency.evidence  # the name, then the evidence
@@ -190,8 +198,9 @@ def test_planner__pending_promise_pauses_reminders():
     text = PROMISE.replace("2024-06-25", "2024-07-15")
     desired, _ = plan_on(text, "2024-07-05")
     assert not set(steps(desired, "p")) & {"reminder", "phone_call", "payment_plan_offer"}
-    # without the promise the backlog (65 days, no contact on record) enters the ladder at the call
-    assert steps(plan_on(PROMISE.replace("call p", "# call p"), "2024-07-05")[0], "p") == ["phone_call"]
+    # without the promise the backlog (65 days, no contact on record) enters the ladder at its
+    # first rung, the reminder (never at the call its age would call for)
+    assert steps(plan_on(PROMISE.replace("call p", "# call p"), "2024-07-05")[0], "p") == ["reminder"]
 
 
 PLAN = """

@@ -4,7 +4,7 @@ investigation; a promise pauses the ladder; a payment or credit note ends the ep
 import datetime as dt
 
 from ledgers import ledger_from_text
-from planning import NOTHING_WRITTEN, policy_of, promise_stub, run, stub, walk
+from planning import NOTHING_WRITTEN, policy_of, promise_stub, run, run_after_daily_runs, stub, walk
 
 from arwatch.core.actions import WrittenState
 
@@ -79,7 +79,8 @@ invoice d D1 2024-01-01 4000.00
 def test_tone__referred_to_an_agency_no_friendly_text():
     unheld = policy_of({"credit": {"holds": {"enabled": False}}})
     stubs = (stub("silence", {"d"}), stub("month_end_payer", {"d"}))
-    desired, written = plan_on(DELTA, "2024-05-01", stubs, unheld)
+    # run daily since the episode began: the ladder climbed to the agency by 1 May
+    desired, written = run_after_daily_runs(ledger_from_text(DELTA), D("2024-02-01"), D("2024-05-01"), unheld, stubs)
     assert {t.step for t in desired.tasks} == {"agency_referral"}
     assert_firm(desired, "d")
     later, _ = plan_on(DELTA, "2024-05-20", stubs, unheld, written)

@@ -77,9 +77,11 @@ def test_full_pull__costs_one_query_per_1000_rows_per_entity(kit, n):  # noqa: F
                                 "TotalAmt": 10} for _ in range(n)])
     kit.source().pull(None, full=True)
     assert kit.standin.count(operation="query", entity="Invoice") == n // 1000 + 1
-    # the constant: one page each for Term, Customer, CreditMemo, Payment, Attachable
-    assert kit.standin.count() == n // 1000 + 1 + len(ENTITIES) - 1
-    assert kit.standin.count() <= math.ceil(n / 1000) + len(ENTITIES)
+    # the constant: one page each for Term, Customer, CreditMemo, Payment, Attachable, and the
+    # company's name (CompanyInfo, read on a full pull when the config names no company_name)
+    assert kit.standin.count(operation="read", entity="CompanyInfo") == 1
+    assert kit.standin.count() == n // 1000 + 1 + len(ENTITIES) - 1 + 1
+    assert kit.standin.count() <= math.ceil(n / 1000) + len(ENTITIES) + 1
 
 
 def test_full_pull__same_page_twice_fails(kit):  # noqa: F811
@@ -228,3 +230,28 @@ def test_incremental__over_the_cdc_cap_is_a_full_pull(kit):  # noqa: F811
     assert result.issues == ()
     queries = [parse_query(c.body) for c in kit.standin.calls(operation="query")]
     assert {q.entity for q in queries} == set(ENTITIES)
+
+
+# ---------------------------------------------------------------------- the company's name
+def test_company_name__without_company_name_in_the_config_it_is_quickbooks_own(kit):  # noqa: F811
+    """Letters are signed with the company's name: without `company_name` in the config it was
+    "QuickBooks company 9130350000000001", the realm id. Now it is CompanyInfo's CompanyName,
+    read on the full pull and kept in the adapter's memory for the incremental ones."""
+    company(kit)
+    kit.standin.company().company_info = {"CompanyName": "Northwind Supplies", "LegalName": "Northwind Supplies Ltd"}
+    source = kit.source()
+    assert source.pull(None, full=True).records["company"]["name"] == "Northwind Supplies"
+    assert kit.standin.count(operation="read", entity="CompanyInfo") == 1
+    kit.later()
+    result = source.pull(source.pull(None, full=True).cursor, full=False)
+    assert result.records["company"]["name"] == "Northwind Supplies"
+    assert kit.standin.count(operation="read", entity="CompanyInfo") == 2  # once per full pull only
+    assert kit.source(company_name="Northwind").pull(None, full=True).records[
+        "company"]["name"] == "Northwind"  # the config's name wins, and CompanyInfo is not read
+    assert kit.standin.count(operation="read", entity="CompanyInfo") == 2
+
+
+def test_company_name__when_quickbooks_will_not_say_it_is_the_config_name_never_the_realm_id(kit):  # noqa: F811
+    company(kit)  # the stand-in answers CompanyInfo "not found"
+    name = kit.source(config_name="acme").pull(None, full=True).records["company"]["name"]
+    assert name == "acme" and kit.standin.realm not in name

@@ -34,3 +34,26 @@ def test_earlier_day__allow_mass_change_writes_an_earlier_day_on_purpose(book): 
     assert sync(config, day="2013-06-05") == 0
     assert sync(config, "--allow-mass-change", day="2013-06-03") == 0
     assert store.runs.last_as_of("acme").isoformat() == "2013-06-03"
+
+
+def test_earlier_day__a_run_made_under_a_clock_moved_ahead_does_not_hide_a_later_day(book, monkeypatch, capsys):  # noqa: F811
+    """Which day was synced last is a business day, never the machine's clock: a run made under a
+    clock set ahead (faketime, a wrong system date) is stamped as started after every later run,
+    and was taken for "the last run", so a sync for a day before a later run's day went through
+    and undid what that run wrote."""
+    import datetime as dt
+
+    import arwatch.sync.clock
+
+    export, config, store = book
+    ahead = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=400)
+    with monkeypatch.context() as m:
+        m.setattr(arwatch.sync.clock, "system_now", lambda: ahead)
+        assert sync(config, day="2013-06-03") == 0
+    assert sync(config, day="2013-06-05") == 0
+    before = state(store, export.parent / "outbox")
+    capsys.readouterr()
+    assert sync(config, day="2013-06-04") == ExitCode.CONFIG_ERROR
+    err = capsys.readouterr()
+    assert "the run's day 2013-06-04 is before the day of acme's last sync, 2013-06-05" in err.out + err.err
+    assert state(store, export.parent / "outbox") == before

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from ledgers import ledger_from_text
-from planning import TEMPLATES, policy_of, run, stub
+from planning import TEMPLATES, policy_of, run, run_after_daily_runs, stub
 
 from arwatch.core.actions import WrittenState
 from arwatch.core.credit_policy import TEMPLATE_STEPS
@@ -80,7 +80,9 @@ call p 2024-04-15 unanswered
 def test_default_templates__every_step_renders_with_real_data():
     stubs = (stub("silence", {"d"}), stub("broken_promise", {"d"}), stub("external_distress", {"r"}),
              stub("month_end_payer", {"n"}))  # d is on hold: no friendly suggestion for it
-    desired, _ = run(ledger_from_text(LEDGER), dt.date(2024, 5, 1), WrittenState(), policy_of(), stubs)
+    # run daily since d's first day overdue: each ladder climbed one rung at a time to where it is
+    desired, _ = run_after_daily_runs(ledger_from_text(LEDGER), dt.date(2024, 2, 1), dt.date(2024, 5, 1), policy_of(),
+                                      stubs)
     rendered = {t.step for t in desired.tasks if t.body}
     assert rendered >= {"reminder", "phone_call", "payment_plan_offer", "agency_referral", "credit_hold",
                         "sales_review", "billing_cycle_change", "pre_due_courtesy"}

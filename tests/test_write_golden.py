@@ -6,7 +6,9 @@ what they left: the outbox (``changes.jsonl``, ``worklist.csv``, ``worklist.json
 store's journal, written and audit rows (every column but ids, run ids and timestamps), on
 SQLite and on PostgreSQL, in small batches and in one. The demo plans are digested whole
 (every flag, hold and task, letters included) in two locales. The digests were taken from main
-at d1f98c4, before the plan and write stages were made faster (issue 23).
+at d1f98c4, before the plan and write stages were made faster (issue 23), and taken again when
+the ladder stopped entering a backlog at the rung its debt's age calls for (it starts at its first
+rung: core/ladder.py); with the old entry the old digests still matched, so nothing else moved.
 """
 
 from __future__ import annotations
@@ -43,14 +45,14 @@ ROWS = {  # table: the columns digested, and the order
 }
 
 SYNCS = {  # (case, batch size): the digest, the same on both stores
-    ("demo", 50): "02112283df5bec0964db4724f6167f4a1af108b207c95004b3ea9bef8435616f",
-    ("demo", 100_000): "02112283df5bec0964db4724f6167f4a1af108b207c95004b3ea9bef8435616f",
-    ("file", 7): "372c481a1b2c8954d1976e008ac3dcbe43a9cc21311f0e47f81dc1809906cc79",
-    ("file", 100_000): "372c481a1b2c8954d1976e008ac3dcbe43a9cc21311f0e47f81dc1809906cc79",
+    ("demo", 50): "21b7ccc22ebc7e04d736625e6a7f4fdef52739a66d0ce82c9f7c5fde84615fd5",
+    ("demo", 100_000): "21b7ccc22ebc7e04d736625e6a7f4fdef52739a66d0ce82c9f7c5fde84615fd5",
+    ("file", 7): "d0fa8996609883930c9bef8a03ccf40acfaf715a441f97170763dc82d2eef725",
+    ("file", 100_000): "d0fa8996609883930c9bef8a03ccf40acfaf715a441f97170763dc82d2eef725",
 }
 PLANS = {
-    "de_DE": "62bdf7e80b8ddd1d3f0ffc5842ba33f720b166ddd083b3bbdb3d3db7c975ae15",
-    "en_GB": "13fb9b5771f4266394c58db84f4ecafd8d70d86944a290f16bef8a489c94e478",
+    "de_DE": "f730eb448ec747b899d4bac21f90e8f1705462ff8b7f4d684691e5210b66e20c",
+    "en_GB": "dddef0e06df0fa239f29eec180166f5cc3afed16068f96984d07f9e9c6a912b3",
 }
 
 

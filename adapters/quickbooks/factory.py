@@ -130,7 +130,7 @@ def source_config(company: Any, settings: QuickBooksSettings,
     return {"client_id": client_id, "client_secret": Secret(_secret(credentials["client_secret"])),
             "redirect_uri": settings.redirect_uri, "environment": settings.environment,
             "api_base": settings.api_base, "home_currency": settings.home_currency,
-            "company_name": settings.company_name,
+            "company_name": settings.company_name, "config_name": company.name,
             "default_terms_days": settings.default_terms_days,
             "send_invoice_email": settings.send_invoice_email,
             "state_path": settings.state_path}

@@ -31,7 +31,7 @@ from arwatch.core.issues import Issue
 
 from . import collector_notes, queries
 from .client import QBOClient
-from .errors import ItemRejected
+from .errors import ItemRejected, QBOError, Reauthenticate
 from .mapping import (
     SOURCE,
     MapContext,
@@ -60,7 +60,8 @@ class SamePageTwice(RuntimeError):
 @dataclass(frozen=True)
 class PullSettings:
     home_currency: str = "USD"
-    company_name: str | None = None
+    company_name: str | None = None  # the config's; without it, CompanyInfo's name
+    fallback_name: str = ""  # without either: the company's name in the arwatch config
     default_terms_days: int = 30
     cdc_days: int = 30
     cdc_cap: int = 1000
@@ -160,6 +161,7 @@ class Puller:
 
     # ------------------------------------------------------------------ full
     def full(self) -> PullResult:
+        self.read_company_name()
         objects: Objects = {s.entity: self.read_all(s.entity) for s in STREAMS}
         kept = self.remirror(objects)
         self.state.synced_at = self._time
@@ -171,6 +173,35 @@ class Puller:
         self.state.save()
         return PullResult(records=records, cursor=make_cursor(self._time or ""), complete=True,
                           issues=tuple(issues + note_issues + kept))
+
+    def read_company_name(self) -> None:
+        """The company's name as QuickBooks has it (CompanyInfo's ``CompanyName``, else its
+        ``LegalName``), kept in the adapter's memory; read on each full pull (a rename shows at the
+        next one) and when not known yet, and only when the config names no ``company_name``. A
+        read refused is no reason to stop the pull: the name stays what it was."""
+        if self.settings.company_name:
+            return
+        realm = self.client.realm_id
+        try:
+            info = self.client.read("CompanyInfo", realm)
+        except Reauthenticate:
+            raise
+        except QBOError as error:
+            log.warning("QuickBooks company %s: its CompanyInfo could not be read (%s): the company is "
+                        "named %r", realm, error, self.state.company_name or self.settings.fallback_name)
+            info = {}
+        name = str(info.get("CompanyName") or info.get("LegalName") or "").strip()
+        # "" once asked: an incremental pull does not ask again, the next full pull does
+        self.state.company_name = name or self.state.company_name or ""
+
+    def company_name(self) -> str:
+        """The config's ``company_name``, else QuickBooks' own (CompanyInfo), else the company's
+        name in the arwatch config: never the realm id, a number nobody would sign a letter with."""
+        if self.settings.company_name:
+            return self.settings.company_name
+        if self.state.company_name is None:
+            self.read_company_name()
+        return self.state.company_name or self.settings.fallback_name or "QuickBooks company"
 
     def rescan_written(self) -> None:
         """Read terms, customers and attachables again to rebuild the write-back mirror."""
@@ -356,7 +387,7 @@ class Puller:
         out["credit_only_payments"] = credit_only
         realm = self.client.realm_id
         out["company"] = {"id": realm, "currency": ctx.home_currency,
-                          "name": self.settings.company_name or f"QuickBooks company {realm}"}
+                          "name": self.company_name()}
         return out, issues
 
 

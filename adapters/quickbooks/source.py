@@ -10,7 +10,8 @@ Built from the company's config mapping and the path of its token file::
 Config keys: ``client_id``, ``client_secret`` (required; a ``Secret`` or a str),
 ``redirect_uri``, ``environment`` ("production", "sandbox" or a discovery-document URL),
 ``api_base`` (default: Intuit's production or sandbox URL), ``home_currency`` ("USD"),
-``company_name``, ``default_terms_days`` (30), ``send_invoice_email`` (false; true for every
+``company_name`` (default: the company's name in QuickBooks, CompanyInfo; else ``config_name``,
+the company's name in the arwatch config), ``default_terms_days`` (30), ``send_invoice_email`` (false; true for every
 email step, or a list of task steps), ``state_path`` (the adapter's memory without the sync
 engine, default beside the token file; the engine keeps it in its state store: ``memory``).
 
@@ -111,6 +112,7 @@ class QuickBooksSource:
         return Puller(self.client, self.state, PullSettings(
             home_currency=str(self.config.get("home_currency") or "USD"),
             company_name=self.config.get("company_name"),
+            fallback_name=str(self.config.get("config_name") or ""),
             default_terms_days=int(self.config.get("default_terms_days", 30))), self.options.now)
 
     @cached_property

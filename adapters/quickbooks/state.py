@@ -79,6 +79,7 @@ class AdapterState:
         self.note_days: dict[str, dict[str, str]] = {}
         # answers to unreadable lines not written yet: attachable -> {"note", "sync_token", "target"}
         self.answers: dict[str, dict[str, Any]] = {}
+        self.company_name: str | None = None  # CompanyInfo's, read on a full pull (and when unknown)
 
     # ------------------------------------------------------------------ persistence
     @classmethod
@@ -95,6 +96,7 @@ class AdapterState:
         state.flags_written = data.get("flags_written", {})
         state.note_days = data.get("note_days", {})
         state.answers = data.get("answers", {})
+        state.company_name = data.get("company_name")
         return state
 
     def save(self) -> None:
@@ -103,7 +105,8 @@ class AdapterState:
         self.memory.save({"version": VERSION, "synced_at": self.synced_at, "terms": self.terms,
                           "hold_term_id": self.hold_term_id, "customers": self.customers,
                           "tasks": self.tasks, "flags_written": self.flags_written,
-                          "note_days": self.note_days, "answers": self.answers})
+                          "note_days": self.note_days, "answers": self.answers,
+                          "company_name": self.company_name})
 
     def reset_mirror(self) -> None:
         """Before a complete re-read: forget what was observed (not what arwatch wrote)."""

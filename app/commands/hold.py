@@ -3,7 +3,8 @@ a reason, ends such an override early, or lists the holds in place and the overr
 
 Only the managers the config names (``managers = [...]``, at the top level or per company, the
 company's list winning) lift or restore a hold. The override is kept in the state store with an
-entry in the audit log (who, when, why, until), for any source; the next ``arwatch sync``
+entry in the audit log (who, when, why, until; who is the manager named and, when another
+login ran the command, that login beside it: ``--by`` is typed), for any source; the next ``arwatch sync``
 releases the hold through the target and places none on the customer until the override's day
 has passed (``arwatch.core.holds.overridden``)."""
 
@@ -93,6 +94,21 @@ def manager(config: SyncConfig, company: CompanyConfig, by: str | None) -> str:
                      f"manager lifts or restores a credit hold" + ("" if by else "; give --by NAME if you are one"))
 
 
+def login() -> str:
+    """The login name the command runs under (what the machine says, not what was typed)."""
+    try:
+        return getpass.getuser().strip() or "unknown login"
+    except (OSError, KeyError):  # no login name in the environment nor the password database
+        return "unknown login"
+
+
+def actor(by: str) -> str:
+    """Who did it, for the audit log: the manager named, and beside it the login that ran the
+    command when that is someone else (``--by`` is typed, anyone can type a manager's name)."""
+    ran = login()
+    return by if ran.casefold() == by.casefold() else f"{by} (run by login {ran})"
+
+
 def reason_of(reason: str, action: str) -> str:
     text = " ".join(reason.split())
     if not text:
@@ -101,7 +117,9 @@ def reason_of(reason: str, action: str) -> str:
 
 
 def _checked(opened: OpenCompany, args: argparse.Namespace, action: str) -> tuple[str, str, Ledger, str]:
-    """(manager, reason, ledger, customer id) after every check, before anything is written."""
+    """(who, reason, ledger, customer id) after every check, before anything is written: who is
+    the manager named (``Override.by``), with the login that ran the command beside it when that
+    is someone else (``actor``)."""
     company = opened.config.company(opened.name)
     by = manager(opened.config, company, args.by)
     reason = reason_of(args.reason, action)
@@ -123,6 +141,7 @@ def run_lift(args: argparse.Namespace) -> int:
     store, name = opened.store, opened.name
     try:
         by, reason, ledger, customer_id = _checked(opened, args, "lift")
+        who_ran = actor(by)
         on, locale = day_and_locale(opened, args)
         until = args.until or on + dt.timedelta(days=DEFAULT_DAYS)
         if until < on:
@@ -135,13 +154,13 @@ def run_lift(args: argparse.Namespace) -> int:
             changed = before != override
             if changed:
                 store.written.set_override(name, override, conn)
-                store.audit.append_override(conn, name, LIFT_OP, override, before, by,
+                store.audit.append_override(conn, name, LIFT_OP, override, before, who_ran,
                                             f"hold lifted until {until.isoformat()}: {reason}")
     finally:
         store.close()
     who = _label(ledger, customer_id)
     print(f"{'lifted' if changed else 'already lifted (nothing changed)'}: {who}, until {day(until, locale)}, "
-          f"by {by}: {reason}")
+          f"by {who_ran}: {reason}")
     after = day(until + dt.timedelta(days=1), locale)
     if held is not None:
         print(f"the next `arwatch sync --source {name}` releases its hold (since {day(held.since, locale)}) and "
@@ -156,13 +175,14 @@ def run_restore(args: argparse.Namespace) -> int:
     store, name = opened.store, opened.name
     try:
         by, reason, ledger, customer_id = _checked(opened, args, "restore")
+        who_ran = actor(by)
         on, locale = day_and_locale(opened, args)
         with store.begin() as conn:
             before = store.written.override(name, customer_id, conn)
             in_force = before is not None and before.release_until >= on
             if before is not None and in_force:
                 store.written.end_override(name, customer_id, conn)
-                store.audit.append_override(conn, name, RESTORE_OP, before, before, by,
+                store.audit.append_override(conn, name, RESTORE_OP, before, before, who_ran,
                                             f"hold override (until {before.release_until.isoformat()}, "
                                             f"by {before.by}) ended: {reason}")
     finally:
@@ -172,7 +192,8 @@ def run_restore(args: argparse.Namespace) -> int:
         print(f"{who} has no hold override in force on {day(on, locale)}: nothing changed")
         return int(ExitCode.OK)
     print(f"restored: {who}'s hold override (until {day(before.release_until, locale)}, by {before.by}) ended by "
-          f"{by}: {reason}\nthe next `arwatch sync --source {name}` places a hold again if a hold rule still fires")
+          f"{who_ran}: {reason}\nthe next `arwatch sync --source {name}` places a hold again if a hold rule "
+          f"still fires")
     return int(ExitCode.OK)
 
 

@@ -1,9 +1,10 @@
 """silence: the customer stops answering (seed 000).
 
-Counts the customer's most recent contact attempts that went unanswered: those after its last
-answered attempt (an answered one on the same day breaks the run) and within the last
-``window_days`` days up to T. Fires from ``min_attempts``; strength grows from
-``base_strength`` to 1 at ``full_at_attempts``. A run older than the window fades away
+Counts the days of the customer's most recent contact attempts that went unanswered: those
+after its last answered attempt (an answered one on the same day breaks the run) and within the
+last ``window_days`` days up to T. Attempts count by day: three calls unanswered on one morning
+are one day of trying, not three of silence. Fires from ``min_attempts`` such days; strength
+grows from ``base_strength`` to 1 at ``full_at_attempts``. A run older than the window fades away
 even when nobody has called since.
 """
 
@@ -23,9 +24,10 @@ NOUNS = {"call": ("call", "calls"), "email": ("email", "emails"), "visit": ("vis
 
 class Params(IndicatorParams):
     weight: float = Field(default=0.4, ge=0, le=1)
-    min_attempts: int = Field(default=3, ge=1, description="consecutive unanswered attempts that make silence")
+    min_attempts: int = Field(default=3, ge=1, description=(
+        "days with an unanswered attempt, in a row, that make silence (attempts count by day)"))
     window_days: int = Field(default=30, ge=1, description="only attempts of the last N days up to T count")
-    full_at_attempts: int = Field(default=6, ge=1, description="unanswered attempts of full strength")
+    full_at_attempts: int = Field(default=6, ge=1, description="days with an unanswered attempt of full strength")
     base_strength: float = Field(default=0.6, ge=0, le=1, description="strength at min_attempts")
 
     @model_validator(mode="after")
@@ -45,6 +47,13 @@ def unanswered_run(frame: LedgerFrame, window_days: int) -> np.ndarray:
     return run
 
 
+def attempt_days(frame: LedgerFrame, rows: np.ndarray) -> np.ndarray:
+    """Per customer: the distinct days of the attempts ``rows`` (a mask) marks."""
+    cust, days = frame.t_cust[rows].astype(np.int64), frame.t_day[rows].astype(np.int64)
+    pairs = np.unique(np.stack((cust, days)), axis=1) if len(cust) else np.zeros((2, 0), dtype=np.int64)
+    return group_count(pairs[0], frame.n_customers)
+
+
 def _what(channels: list[str]) -> str:
     count = len(channels)
     kinds = sorted(set(channels))
@@ -57,9 +66,8 @@ def _what(channels: list[str]) -> str:
 
 
 def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
-    n = frame.n_customers
     run = unanswered_run(frame, params.window_days)
-    count = group_count(frame.t_cust[run], n)
+    count = attempt_days(frame, run)
     fired = count >= params.min_attempts
     span = max(params.full_at_attempts - params.min_attempts, 1)
     strength = params.base_strength + (1 - params.base_strength) * (count - params.min_attempts) / span

@@ -29,13 +29,27 @@ class RunLog(StoreTable):
                 error=error or None))
 
     def last_as_of(self, company: str) -> dt.date | None:
-        """The as-of day of the company's last finished sync that scored (ok or partial)."""
+        """The as-of day of the company's last finished sync that scored (ok or partial), the last
+        by its start: the day ``plan`` and ``report`` show. Which business days were synced is
+        ``latest_as_of``'s."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(runs.c.summary).where(and_(runs.c.company == company,
                                                                   runs.c.status.in_(("ok", "partial"))))
                                 .order_by(runs.c.started_at.desc()).limit(1)).all()
         summary = json.loads(rows[0][0]) if rows and rows[0][0] else {}
         return dt.date.fromisoformat(summary["as_of"]) if summary.get("as_of") else None
+
+    def latest_as_of(self, company: str) -> dt.date | None:
+        """The latest business day the company was synced for (the greatest as-of day of its
+        finished syncs that scored, ok or partial), whenever and under whatever clock they ran: the
+        machine's clock orders no business days (a run under a clock set ahead is stamped after
+        every later run)."""
+        with self.engine.connect() as conn:
+            summaries = conn.execute(select(runs.c.summary).where(and_(
+                runs.c.company == company, runs.c.status.in_(("ok", "partial")),
+                runs.c.summary.is_not(None)))).scalars().all()
+        days = [json.loads(text).get("as_of") for text in summaries if text]
+        return max((dt.date.fromisoformat(d) for d in days if d), default=None)
 
     def entries(self, company: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:

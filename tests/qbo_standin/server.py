@@ -606,6 +606,11 @@ class StandIn:
         if op == "batch":
             return self._json(200, self._batch(company, self._body_json(entry.body)))
 
+        if parts[3].lower() == "companyinfo" and op == "read":
+            if company.company_info is None or parts[4] != company.realm_id:
+                raise E.object_not_found("CompanyInfo", parts[4])
+            info = {"Id": "1", "SyncToken": "0", **company.company_info}
+            return self._json(200, {"CompanyInfo": info, "time": time()})
         entity = URL_SEGMENTS.get(parts[3].lower())
         if entity is None:
             raise E.unsupported_operation(f"Operation on {parts[3]} is not supported by the stand-in.")

@@ -70,6 +70,9 @@ class Company:
         self._next_doc: dict[str, int] = {"Invoice": 1001, "CreditMemo": 1001}
         self._opening: dict[tuple[str, str], Decimal] = {}
         self._voided: set[tuple[str, str]] = set()
+        # GET .../companyinfo/<realm>: None answers "not found" (a company QuickBooks always has;
+        # tests that need it set it, e.g. {"CompanyName": "Northwind", "LegalName": "Northwind Ltd"})
+        self.company_info: dict | None = None
 
     # ------------------------------------------------------------------ helpers
     @property
