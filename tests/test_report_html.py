@@ -224,8 +224,11 @@ def test_report__a_call_carried_over_to_tomorrow_is_not_today_s_next_step():
 
     ledger = LEDGER + 'customer b "Beta Bakers" terms=30\ninvoice b B1 2024-02-20 200.00\n'
     policy = policy_of({"credit": {"calls_per_day": 1}})
-    b = board(LedgerFrame.from_ledger(ledger_from_text(ledger), TODAY), policy, (stub("silence", {"d"}),))
-    desired = plan(b, WrittenState(), policy, TODAY, TEMPLATES, "Widgets & Co")
+    stubs = (stub("silence", {"d"}),)
+    # run daily from the day Acme's and Beta's invoices fell due: the ladder climbs to their calls
+    _, written = walk(ledger_from_text(ledger), dt.date(2024, 3, 21), TODAY - dt.timedelta(days=1), policy, stubs)
+    b = board(LedgerFrame.from_ledger(ledger_from_text(ledger), TODAY), policy, stubs)
+    desired = plan(b, written, policy, TODAY, TEMPLATES, "Widgets & Co")
     calls = call_list(desired, b, policy)
     assert [line.customer_id for line in calls.today] == ["a"] and [line.customer_id for line in calls.carried] == ["b"]
     carried = frozenset(line.key for line in calls.carried)
@@ -233,7 +236,7 @@ def test_report__a_call_carried_over_to_tomorrow_is_not_today_s_next_step():
     assert steps["a"] == "phone call" and steps["b"] == "phone call tomorrow: today's calls are full"
     sheet = risks_sheet(b, desired, carried=carried)
     assert {row[1]: row[11] for row in sheet.rows}["b"] == "phone call tomorrow: today's calls are full"
-    html = render_report(b, desired, diff(WrittenState(), desired), policy, "W")
+    html = render_report(b, desired, diff(written, desired), policy, "W")
     blocks = [block.split("</details>")[0] for block in html.split('<details class="cust">')[1:]]
     beta = next(x for x in blocks if "<b>Beta Bakers</b>" in x.split("</summary>")[0])
     acme = next(x for x in blocks if "<b>Acme &lt;script&gt;" in x.split("</summary>")[0])
