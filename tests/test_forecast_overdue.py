@@ -168,7 +168,29 @@ def test_an_invoice_already_that_far_past_due_is_certain_to_be_paid_that_late():
     board = board_at(arrears(months=24, open_months=(1, 2, 3, 23)), "2025-12-20")
     rows = {r.invoice: dict(r.late_chance) for r in open_invoice_forecast(board.frame).rows}
     assert rows["A/1"] == {30: 1.0, 60: 1.0, 90: 1.0}  # 690 days past due
-    assert rows["A/23"][30] < 0.5 and rows["B/23"][30] == pytest.approx(rows["B/24"][30])  # 19 days: its habit's
+    assert rows["B/23"][30] == pytest.approx(rows["B/24"][30])  # ahead of its naive day: its habit's
+
+
+def test_an_invoice_the_overdue_curve_forecasts_has_its_chances_from_that_curve_not_its_habit():
+    """The report showed an invoice 'not expected' beside a 0% chance of being paid more than 90
+    days late: the day came from the overdue curve, the chances from the customer's habit."""
+    board = board_at(arrears(months=24, open_months=(1, 2, 3, 23)), "2025-12-20")
+    forecast = open_invoice_forecast(board.frame)
+    assert forecast.method == "overdue"
+    rows = {r.invoice: r for r in forecast.rows}
+    # A/23: 19 days past due, past Acme's habit of 10 days late (by which its own share of invoices
+    # paid more than 30 days late is small); the 25 invoices the record saw unpaid 19 days past due
+    # were all still unpaid 30 and 60 days past due (22 paid 40 days past due, 3 never): expected
+    # 40 days past due, and certain to be paid more than 30 days late
+    a23 = rows["A/23"]
+    assert a23.expected_on == dt.date(2025, 11, 1) + dt.timedelta(days=30 + 40)
+    assert dict(a23.late_chance)[30] == pytest.approx(1.0)
+    assert dict(a23.late_chance)[60] == pytest.approx(3 / 25)  # only the three never paid
+    # not expected at all (nothing that far past due was seen paid): certain to be paid more than
+    # 90 days late, if ever
+    unexpected = [r for r in forecast.rows if r.expected_on is None]
+    assert {r.invoice for r in unexpected} == {"A/1", "A/2", "A/3"}
+    assert all(dict(r.late_chance) == {30: 1.0, 60: 1.0, 90: 1.0} for r in unexpected)
 
 
 def test_a_bar_chart_of_many_bars_widens_instead_of_overlapping_its_labels():

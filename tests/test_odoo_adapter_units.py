@@ -61,7 +61,7 @@ def test_writeback__one_refused_record_is_reported_and_the_rest_applied():
     results = list(WriteBack(odoo, Lookups(odoo), company_ids=(1,)).apply([_hold_change("7"), _hold_change("8")]))
     assert [r.ok for r in results] == [False, True]
     assert "ValidationError" in results[0].error
-    assert odoo.partners[8]["sale_warn"] == "block" and "[arwatch:hold]" in odoo.partners[8]["sale_warn_msg"]
+    assert odoo.partners[8]["sale_warn"] == "block" and "[arwatch:hold@1]" in odoo.partners[8]["sale_warn_msg"]
 
 
 def test_writeback__hold_keeps_the_previous_warning_and_release_restores_it():

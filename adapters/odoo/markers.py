@@ -5,10 +5,19 @@
   of the adapter's ``company_ids``), so that two arwatch companies of one database sharing a
   customer each keep their own tasks. Earlier versions wrote ``[arwatch:<task key>]``
   (no company): such a legacy mark is read as a task of whichever company reads it;
-- a risk-flag note in the chatter carries ``[arwatch:flag:<payload>]``, a hold note
-  ``[arwatch:hold:<payload>]`` (payload: the record as zlib-compressed JSON in url-safe base64,
-  which survives Odoo's HTML sanitizer untouched);
-- a hold's sales warning message ends with ``[arwatch:hold]``;
+- a risk-flag note in the chatter carries ``[arwatch:flag:<payload>@<company id>]``, a hold note
+  ``[arwatch:hold:<payload>@<company id>]`` (payload: the record as zlib-compressed JSON in
+  url-safe base64, which survives Odoo's HTML sanitizer untouched), and the note of a flag a
+  company cleared ``[arwatch:flag-cleared@<company id>]``;
+- a hold's sales warning message has a line ``<reason> [arwatch:hold@<company id>]`` for each
+  company holding the customer (a customer without company is shared by the companies of the
+  database, and so is its one sales warning).
+
+The company of a flag or hold is, as for tasks, the first of the adapter's ``company_ids``: a
+company never reads another's flag or hold as its own, nor clears or releases it (``owners``).
+Earlier versions wrote ``[arwatch:flag:<payload>]``, ``[arwatch:hold:<payload>]`` and
+``[arwatch:hold]`` (no company) and no mark on a cleared flag's note: such a legacy mark is read
+as the reading company's own, as before, so that an upgraded database sees no change;
 - a task arwatch closed carries ``[arwatch:closed]`` in its feedback (its done message is then
   not read back as a contact attempt);
 - arwatch's reply to a collector's note it could not read ends with
@@ -28,8 +37,10 @@ from arwatch.core.marks import CLOSED_MARK
 
 __all__ = ["CLOSED_MARK", "HOLD_MARK"]
 
-HOLD_MARK = "[arwatch:hold]"
+HOLD_MARK = "[arwatch:hold]"  # legacy: a hold written without company
+HOLD_MARK_START = "[arwatch:hold"  # what every hold mark of a sales warning starts with
 FLAG_PREFIX = "[arwatch:flag:"
+FLAG_NOTES = "[arwatch:flag"  # what flag notes and cleared-flag notes both contain
 HOLD_PREFIX = "[arwatch:hold:"
 TASK_PREFIX = "[arwatch:task:"
 RISK_TAG = "Risk: {level}"
@@ -50,7 +61,9 @@ def answered_ids(text: str | None) -> set[int]:
 
 # the key (which may hold ":" and "/", never "]", "<" or a space), then "@<company id>" unless legacy
 _TASK = re.compile(r"\[arwatch:(task:[^\]\s<]+?)(?:@([0-9]+))?\]")
-_PAYLOAD = re.compile(r"\[arwatch:(flag|hold):([A-Za-z0-9_\-=]+)\]")
+_PAYLOAD = re.compile(r"\[arwatch:(flag|hold):([A-Za-z0-9_\-=]+)(?:@([0-9]+))?\]")
+_CLEARED = re.compile(r"\[arwatch:flag-cleared(?:@([0-9]+))?\]")
+_HOLD_LINE = re.compile(r"\[arwatch:hold(?:@([0-9]+))?\]")
 
 
 def task_mark(key: str, company_id: int | None = None) -> str:
@@ -86,21 +99,69 @@ def task_is_mine(text: str | None, company_ids: tuple[int, ...]) -> str | None:
     return owner[0]
 
 
-def payload_mark(kind: str, data: dict[str, Any]) -> str:
+def _owner(found: str | None) -> int | None:
+    return int(found) if found else None
+
+
+def payload_mark(kind: str, data: dict[str, Any], company_id: int | None = None) -> str:
+    """The mark of a ``kind`` note written for ``company_id`` (None: the legacy mark)."""
     raw = zlib.compress(json.dumps(data, sort_keys=True, separators=(",", ":")).encode(), 9)
-    return f"[arwatch:{kind}:{base64.urlsafe_b64encode(raw).decode()}]"
+    owner = f"@{company_id}" if company_id is not None else ""
+    return f"[arwatch:{kind}:{base64.urlsafe_b64encode(raw).decode()}{owner}]"
+
+
+def payloads(kind: str, text: str | None) -> list[tuple[int | None, dict[str, Any]]]:
+    """(company id, payload) of each readable ``kind`` mark in ``text``, in order; company None
+    for a legacy mark; a damaged payload is left out."""
+    found = []
+    for match in _PAYLOAD.finditer(text or ""):
+        if match.group(1) != kind:
+            continue
+        try:
+            data = json.loads(zlib.decompress(base64.urlsafe_b64decode(match.group(2))))
+        except (ValueError, zlib.error):
+            continue
+        if isinstance(data, dict):
+            found.append((_owner(match.group(3)), data))
+    return found
 
 
 def payload(kind: str, text: str | None) -> dict[str, Any] | None:
-    """The last ``kind`` payload in ``text``; None when absent or damaged."""
-    found = [m for m in _PAYLOAD.finditer(text or "") if m.group(1) == kind]
-    if not found:
-        return None
-    try:
-        data: dict[str, Any] = json.loads(zlib.decompress(base64.urlsafe_b64decode(found[-1].group(2))))
-    except (ValueError, zlib.error):
-        return None
-    return data
+    """The last ``kind`` payload in ``text`` (whatever its company); None when absent or damaged."""
+    found = payloads(kind, text)
+    return found[-1][1] if found else None
+
+
+def flag_cleared_mark(company_id: int) -> str:
+    return f"[arwatch:flag-cleared@{company_id}]"
+
+
+def flag_cleared_by(text: str | None) -> list[int | None]:
+    """The companies whose cleared-flag marks ``text`` carries."""
+    return [_owner(m.group(1)) for m in _CLEARED.finditer(html.unescape(text or ""))]
+
+
+def hold_mark(company_id: int | None = None) -> str:
+    """The mark ending a company's line of a sales warning (None: the legacy mark)."""
+    return f"[arwatch:hold@{company_id}]" if company_id is not None else HOLD_MARK
+
+
+def hold_owners(message: str | None) -> list[int | None]:
+    """The companies holding the customer by its sales warning message, in order (None: a
+    legacy mark)."""
+    return [_owner(m.group(1)) for m in _HOLD_LINE.finditer(message or "")]
+
+
+def strip_hold_marks(text: str | None) -> str:
+    """``text`` without its hold marks."""
+    return " ".join(_HOLD_LINE.sub("", text or "").split())
+
+
+def without_holds(message: str | None, owners: set[int | None] | None = None) -> str:
+    """``message`` without the lines of the holds of ``owners`` (all holds when None)."""
+    kept = [line for line in (message or "").split("\n")
+            if not any(owners is None or o in owners for o in hold_owners(line))]
+    return "\n".join(kept).strip()
 
 
 def risk_tag(level: str) -> str:

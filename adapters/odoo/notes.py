@@ -14,29 +14,34 @@ from typing import Any
 from arwatch.core.actions import Flag, Hold, Task
 from arwatch.core.notes import ANSWER, NoteProblem, parse_line, split_kind
 
-from .markers import CLOSED_MARK, FLAG_PREFIX, HOLD_PREFIX, answer_mark, payload_mark, task_mark
+from .markers import CLOSED_MARK, FLAG_PREFIX, HOLD_PREFIX, answer_mark, flag_cleared_mark, payload_mark, task_mark
 
 
 def _list(items: tuple[str, ...] | list[str]) -> str:
     return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>" if items else ""
 
 
-def flag_note(flag: Flag) -> str:
+def flag_note(flag: Flag, company_id: int | None = None) -> str:
+    """The note of ``flag`` written for ``company_id`` (None: as earlier versions wrote it)."""
     head = (f"<p><b>arwatch: risk {escape(flag.level)}</b> (score {flag.score:.0f}, segment "
             f"{escape(flag.segment)}) as of {flag.as_of.isoformat()}</p>")
-    return head + _list(flag.reasons) + f"<p>{payload_mark('flag', flag.model_dump(mode='json'))}</p>"
+    return head + _list(flag.reasons) + f"<p>{payload_mark('flag', flag.model_dump(mode='json'), company_id)}</p>"
 
 
-def flag_cleared_note(customer_id: str, why: str) -> str:
-    return f"<p><b>arwatch: risk flag cleared</b> ({escape(why)})</p>"
+def flag_cleared_note(customer_id: str, why: str, company_id: int, tag: str | None = None) -> str:
+    """The note of a flag ``company_id`` cleared; ``tag``: the risk tag other companies' flags
+    keep on the customer."""
+    kept = f"; other companies' flags keep the tag {escape(tag)}" if tag else ""
+    return f"<p><b>arwatch: risk flag cleared</b> ({escape(why)}){kept}</p><p>{flag_cleared_mark(company_id)}</p>"
 
 
-def hold_note(hold: Hold, previous: dict[str, str]) -> str:
+def hold_note(hold: Hold, previous: dict[str, str], company_id: int | None = None) -> str:
     data = {"hold": hold.model_dump(mode="json"), "previous": previous}
     return (f"<p><b>arwatch: credit hold</b> since {hold.since.isoformat()} ({escape(hold.rule)}): "
             f"{escape(hold.reason)}</p><p>New sales orders are blocked in the order form through the "
-            f"customer's sales warning; the previous warning is restored on release.</p>"
-            f"<p>{payload_mark('hold', data)}</p>")
+            f"customer's sales warning; the previous warning is restored when the last hold on it is "
+            f"released.</p>"
+            f"<p>{payload_mark('hold', data, company_id)}</p>")
 
 
 def hold_released_note(restored: str, why: str) -> str:

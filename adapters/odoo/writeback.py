@@ -1,14 +1,19 @@
 """Write changes into Odoo with standard fields only (no add-on).
 
-- Risk flag: a partner tag "Risk: <level>" (other risk tags removed) plus a chatter note with
-  the reasons and their evidence.
-- Credit hold: the partner's sales warning (``sale_warn`` = block, the reason as message,
-  marked ``[arwatch:hold]``); the warning it replaced goes into the hold note and into
-  ``ApplyResult.details`` and is restored on release. **Odoo enforces that block only in the
-  sales order form** (an onchange on the customer); a confirmation through the API, an import
-  or the portal is not stopped. **Odoo 19.0 has no block at all**: its partner keeps only the
-  warning text (``sale_warn_msg``), shown on new orders, so there a hold is a warning. Where
-  custom modules can be installed, use the arwatch add-on, which blocks ``action_confirm``.
+- Risk flag: a chatter note with the reasons and their evidence, marked with the company (the
+  first of ``company_ids``), then the partner tag "Risk: <level>" (other risk tags removed) of
+  the highest level any company flags the partner with (a shared partner, see ``owners``);
+  clearing posts a note marked ``[arwatch:flag-cleared@<company id>]`` and leaves the tag of
+  the other companies' flags, if any.
+- Credit hold: a hold note, then the partner's sales warning (``sale_warn`` = block, a line
+  ``<reason> [arwatch:hold@<company id>]`` per company holding the partner); the warning the
+  first hold replaced goes into the hold note and into ``ApplyResult.details`` and is restored
+  when the last company holding the partner releases it; a company releases only its own line.
+  **Odoo enforces that block only in the sales order form** (an onchange on the customer); a
+  confirmation through the API, an import or the portal is not stopped. **Odoo 19.0 has no
+  block at all**: its partner keeps only the warning text (``sale_warn_msg``), shown on new
+  orders, so there a hold is a warning. Where custom modules can be installed, use the arwatch
+  add-on, which blocks ``action_confirm``.
 - Collection task: a ``mail.activity`` on the partner whose note carries
   ``[arwatch:<key>@<company id>]`` (the first of ``company_ids``); an open one with the same key
   and one of ``company_ids`` (or a legacy mark without company, written by an earlier version)
@@ -31,7 +36,18 @@ from arwatch.core.actions import ApplyResult, Change, Op
 from . import notes
 from .errors import RecordRefused
 from .lookups import Lookups
-from .markers import HOLD_MARK, TASK_PREFIX, payload, risk_tag, task_mark_start, task_owner
+from .markers import (
+    FLAG_NOTES,
+    HOLD_PREFIX,
+    TASK_PREFIX,
+    hold_mark,
+    hold_owners,
+    risk_tag,
+    task_mark_start,
+    task_owner,
+    without_holds,
+)
+from .owners import PartnerNotes, highest, live_holders, mine, scan
 from .transport import Transport
 
 log = logging.getLogger(__name__)
@@ -88,63 +104,123 @@ class WriteBack:
         return commands
 
     # --- flags --------------------------------------------------------------------------------
+    def _partner_notes(self, partner: dict[str, Any], mark: str, shared_only: bool = True) -> PartnerNotes:
+        """The partner's arwatch notes containing ``mark``, by company (``shared_only``: none read
+        for a partner of one company, where other companies' flags count no more)."""
+        if shared_only and partner.get("company_id"):
+            return PartnerNotes()
+        rows = self.t.call("mail.message", "search_read",
+                           domain=[["model", "=", "res.partner"], ["res_id", "=", partner["id"]],
+                                   ["body", "ilike", mark]], fields=["body"], order="id")
+        return scan(dict(r, res_id=partner["id"]) for r in rows).get(partner["id"], PartnerNotes())
+
+    def _others_flags(self, partner: dict[str, Any]) -> list[str]:
+        """The levels other companies currently flag a shared partner with."""
+        current = self._partner_notes(partner, FLAG_NOTES).current_flags(self.company_ids, shared=True)
+        return [str(data.get("level")) for owner, data in current.items()
+                if owner is not None and owner not in self.company_ids]
+
+    def _show_tag(self, partner: dict[str, Any], level: str | None) -> str | None:
+        """Put the risk tag of ``level`` on the partner (other risk tags off; none when None)."""
+        tag = risk_tag(level) if level else None
+        commands = self._risk_commands(partner["category_id"], self.lookups.risk_tag_id(tag) if tag else None)
+        if commands:
+            self.t.call("res.partner", "write", ids=[partner["id"]], vals={"category_id": commands})
+        return tag
+
     def set_flag(self, change: Change) -> tuple[str | None, dict[str, str]]:
+        """The note first (the company's flag), then the tag: the highest level flagged by any
+        company (a crash between the two: the next run finds no tag for its note and writes both)."""
         flag = change.flag
         assert flag is not None
-        partner = self._partner(flag.customer_id, ["category_id"])
-        tag = self.lookups.risk_tag_id(risk_tag(flag.level))
-        commands = self._risk_commands(partner["category_id"], tag)
-        if commands:
-            self.t.call("res.partner", "write", ids=[partner["id"]], vals={"category_id": commands})
-        message = self._note(flag.customer_id, notes.flag_note(flag))
-        return str(message), {"tag": risk_tag(flag.level)}
+        partner = self._partner(flag.customer_id, ["category_id", "company_id"])
+        others = self._others_flags(partner)
+        message = self._note(flag.customer_id, notes.flag_note(flag, self.company_ids[0]))
+        tag = self._show_tag(partner, highest([flag.level, *others]))
+        return str(message), {"tag": tag or ""}
 
     def clear_flag(self, change: Change) -> tuple[str | None, dict[str, str]]:
-        partner = self._partner(change.customer_id, ["category_id"])
-        commands = self._risk_commands(partner["category_id"], None)
-        if commands:
-            self.t.call("res.partner", "write", ids=[partner["id"]], vals={"category_id": commands})
-        message = self._note(change.customer_id, notes.flag_cleared_note(change.customer_id, change.why))
-        return str(message), {}
+        """The note first (this company's flag is gone), then the tag: other companies' highest
+        level, or none when none flags the partner."""
+        partner = self._partner(change.customer_id, ["category_id", "company_id"])
+        level = highest(self._others_flags(partner))
+        kept = risk_tag(level) if level else None
+        message = self._note(change.customer_id,
+                             notes.flag_cleared_note(change.customer_id, change.why, self.company_ids[0], kept))
+        self._show_tag(partner, level)
+        return str(message), ({"tag": kept} if kept else {})
 
     # --- holds --------------------------------------------------------------------------------
+    def _holders(self, partner: dict[str, Any]) -> list[int | None]:
+        """The companies holding the partner by its sales warning (none when it is no block)."""
+        if self.lookups.can_block() and partner.get("sale_warn") != "block":
+            return []
+        return hold_owners(partner.get("sale_warn_msg"))
+
     def place_hold(self, change: Change) -> tuple[str | None, dict[str, str]]:
+        """This company's line in the sales warning, after its note (which keeps the warning to
+        restore: the one found, or the one the holds already there replaced)."""
         hold = change.hold
         assert hold is not None
         if not self.lookups.has_sale_warning():
             raise _Skip("credit holds need the Sales app (the sales warning on res.partner); it is not installed")
-        partner = self._partner(hold.customer_id, sorted(self.lookups.warning_fields()))
-        if HOLD_MARK in (partner.get("sale_warn_msg") or ""):
+        partner = self._partner(hold.customer_id, sorted(self.lookups.warning_fields()) + ["company_id"])
+        message_now = partner.get("sale_warn_msg") or ""
+        if any(mine(o, self.company_ids) for o in hold_owners(message_now)):
             return None, {"note": "already on hold"}
-        previous = {"sale_warn": partner.get("sale_warn") or "no-message",
-                    "sale_warn_msg": partner.get("sale_warn_msg") or ""}
-        vals = {"sale_warn_msg": f"{hold.reason} {HOLD_MARK}"}
-        if self.lookups.can_block():
-            vals["sale_warn"] = "block"
+        holders = set(self._holders(partner))
+        company = _id(partner.get("company_id"))
+        live = live_holders(holders, self.company_ids, company)
+        line = f"{hold.reason} {hold_mark(self.company_ids[0])}"
+        if holders:  # other companies hold it: join them, the warning they replaced is the one to restore
+            previous = (self._partner_notes(partner, HOLD_PREFIX, shared_only=False).previous_of(holders)
+                        or {"sale_warn": "no-message", "sale_warn_msg": ""})
+            kept = without_holds(message_now, holders - live)
+            vals = {"sale_warn_msg": f"{kept}\n{line}" if kept else line}
+        else:
+            previous = {"sale_warn": partner.get("sale_warn") or "no-message",
+                        "sale_warn_msg": without_holds(message_now)}
+            vals = {"sale_warn_msg": line}
+            if self.lookups.can_block():
+                vals["sale_warn"] = "block"
+        message = self._note(hold.customer_id, notes.hold_note(hold, previous, self.company_ids[0]))
         self.t.call("res.partner", "write", ids=[partner["id"]], vals=vals)
-        message = self._note(hold.customer_id, notes.hold_note(hold, previous))
-        return str(message), {"previous_sale_warn": previous["sale_warn"],
-                              "previous_sale_warn_msg": previous["sale_warn_msg"]}
+        details = {"previous_sale_warn": previous["sale_warn"], "previous_sale_warn_msg": previous["sale_warn_msg"]}
+        if live:
+            details["also_held_by"] = _companies(live)
+        return str(message), details
 
-    def _previous_warning(self, change: Change) -> dict[str, str]:
+    def _previous_warning(self, change: Change, partner: dict[str, Any]) -> dict[str, str]:
         stored = self.details_of(change.key) if self.details_of else {}
         if stored.get("previous_sale_warn"):
             return {"sale_warn": stored["previous_sale_warn"],
                     "sale_warn_msg": stored.get("previous_sale_warn_msg", "")}
         rows = self.t.call("mail.message", "search_read",
                            domain=[["model", "=", "res.partner"], ["res_id", "=", int(change.customer_id)],
-                                   ["body", "ilike", "[arwatch:hold:"]], fields=["body"], order="id desc", limit=1)
-        data = payload("hold", rows[0]["body"]) if rows else None
-        return (data or {}).get("previous") or {"sale_warn": "no-message", "sale_warn_msg": ""}
+                                   ["body", "ilike", HOLD_PREFIX]], fields=["body"], order="id")
+        found = scan(dict(r, res_id=partner["id"]) for r in rows).get(partner["id"], PartnerNotes())
+        return (found.previous_of([None, *self.company_ids])
+                or {"sale_warn": "no-message", "sale_warn_msg": ""})
 
     def release_hold(self, change: Change) -> tuple[str | None, dict[str, str]]:
+        """Removes this company's line from the sales warning; the last company holding the
+        partner restores the warning the first hold replaced. Never another company's hold."""
         if not self.lookups.has_sale_warning():
             return None, {"note": "the Sales app is not installed; nothing to release"}
         block = self.lookups.can_block()
-        partner = self._partner(change.customer_id, sorted(self.lookups.warning_fields()))
-        if (block and partner.get("sale_warn") != "block") or HOLD_MARK not in (partner.get("sale_warn_msg") or ""):
+        partner = self._partner(change.customer_id, sorted(self.lookups.warning_fields()) + ["company_id"])
+        holders = self._holders(partner)
+        own = {o for o in holders if mine(o, self.company_ids)}
+        if not own:
             return None, {"note": "the sales warning was changed in Odoo since the hold; left as it is"}
-        previous = self._previous_warning(change)
+        live = live_holders(set(holders) - own, self.company_ids, _id(partner.get("company_id")))
+        if live:
+            rest = without_holds(partner.get("sale_warn_msg"), set(holders) - live)
+            self.t.call("res.partner", "write", ids=[partner["id"]], vals={"sale_warn_msg": rest})
+            kept = f"still on hold for {_companies(live)}: the sales warning keeps their lines"
+            message = self._note(change.customer_id, notes.hold_released_note(kept, change.why))
+            return str(message), {"still_held_by": _companies(live)}
+        previous = self._previous_warning(change, partner)
         vals = {"sale_warn_msg": previous["sale_warn_msg"] or False}
         if block:
             vals["sale_warn"] = previous["sale_warn"]
@@ -186,6 +262,20 @@ class WriteBack:
             return None, {"note": "already done or deleted in Odoo"}
         self.t.call("mail.activity", "action_feedback", ids=[existing["id"]], feedback=notes.task_feedback(change.why))
         return str(existing["id"]), {}
+
+
+def _id(value: Any) -> int | None:
+    """The id of a many2one value (``[id, name]`` or False)."""
+    if isinstance(value, (list, tuple)) and value:
+        return int(value[0])
+    return int(value) if isinstance(value, int) and not isinstance(value, bool) and value else None
+
+
+def _companies(owners: set[int | None]) -> str:
+    """"Odoo company 6", "Odoo companies 6, 7" (a legacy hold: "an earlier arwatch version")."""
+    ids = sorted(o for o in owners if o is not None)
+    named = [f"Odoo compan{'ies' if len(ids) > 1 else 'y'} {', '.join(map(str, ids))}"] if ids else []
+    return " and ".join(named + (["a hold of an earlier arwatch version"] if None in owners else []))
 
 
 class _Skip(Exception):

@@ -1,9 +1,14 @@
 """``read_written_state``: the flags, holds and open tasks arwatch's marks show in Odoo now.
 
-A flag is there while the partner has a "Risk: <level>" tag; its score, segment and reasons
-come from the latest flag note (a tag without a note reads as a bare flag, which the next run
-rewrites). A hold is there while the sales warning is a block that still ends with
-``[arwatch:hold]``. A task is there while its activity is open.
+Each company reads only its own flags, holds and tasks (``owners``: a partner without company
+is shared by the companies of the database, its tag and sales warning too). A flag is there
+while the partner has a "Risk: <level>" tag and the company's latest flag note is not a cleared
+one; its level, score, segment and reasons come from that note, when the tag shows the highest
+level of every company's current flag (else it reads as a bare flag at the tag's level, which
+the next run rewrites); a tag no company's note explains reads as a bare flag too. A hold is
+there while the sales warning is a block with a line marked ``[arwatch:hold@<company>]`` of the
+company; its rule and reason come from the company's latest hold note. Legacy marks (no
+company) are the reading company's. A task is there while its activity is open.
 
 Three reads (plus the tag lookup): the partners that are flagged, held or own an open arwatch
 activity, in one call (company-scoped), with their activity ids; those activities; their flag
@@ -26,13 +31,23 @@ from typing import Any
 from arwatch.core.actions import Flag, Hold, Task, WrittenState
 
 from .lookups import Lookups
-from .markers import FLAG_PREFIX, HOLD_MARK, HOLD_PREFIX, TASK_PREFIX, level_of_tag, payload, task_owner
+from .markers import (
+    FLAG_NOTES,
+    HOLD_MARK_START,
+    HOLD_PREFIX,
+    TASK_PREFIX,
+    hold_owners,
+    level_of_tag,
+    strip_hold_marks,
+    task_owner,
+)
+from .owners import PartnerNotes, mine, scan
 from .query import Stream
 from .reader import Reader
 
 Row = dict[str, Any]
 Mirror = dict[str, tuple[Any, str | None]]  # key -> (Flag | Hold | Task as written, note id)
-NOTES = Stream("notes", "mail.message", (("model", "=", "res.partner"), "|", ("body", "ilike", FLAG_PREFIX),
+NOTES = Stream("notes", "mail.message", (("model", "=", "res.partner"), "|", ("body", "ilike", FLAG_NOTES),
                                          ("body", "ilike", HOLD_PREFIX)), ("res_id", "body"), company_field=None)
 ACTIVITIES = Stream("tasks", "mail.activity", (("res_model", "=", "res.partner"), ("note", "ilike", TASK_PREFIX)),
                     ("res_id", "summary", "note", "date_deadline", "user_id"), company_field=None)
@@ -47,88 +62,132 @@ def any_of(*alternatives: tuple[Any, ...]) -> tuple[Any, ...]:
 def _marked_partners(reader: Reader, lookups: Lookups, tags: dict[int, str]) -> list[Row]:
     """The configured companies' partners with a risk tag, a hold's warning, or an open arwatch
     activity, with the ids of their open activities (so that only these companies' activities
-    are read, not every company's of the database)."""
+    are read, not every company's of the database). Every company's holds are asked for (a
+    shared partner's warning has a line for each), and sorted out in ``_is_held``."""
     held: tuple[Any, ...] = ()
     if lookups.has_sale_warning():
-        held = (("sale_warn_msg", "ilike", HOLD_MARK),)
+        held = (("sale_warn_msg", "ilike", HOLD_MARK_START),)
         if lookups.can_block():
             held = ("&", ("sale_warn", "=", "block")) + held
     wanted = any_of((("category_id", "in", sorted(tags)),) if tags else (), held,
                     (("activity_ids.note", "ilike", TASK_PREFIX),))
-    fields = ("category_id", "activity_ids") + tuple(sorted(lookups.warning_fields()))
+    fields = ("category_id", "activity_ids", "company_id") + tuple(sorted(lookups.warning_fields()))
     return reader.pages(Stream("marked", "res.partner", wanted, fields, company_optional=True, active_test=False))
 
 
-def _is_held(row: Row, lookups: Lookups) -> bool:
-    return HOLD_MARK in (row.get("sale_warn_msg") or "") and (not lookups.can_block()
-                                                              or row.get("sale_warn") == "block")
+def _is_held(row: Row, lookups: Lookups, company_ids: tuple[int, ...]) -> bool:
+    """Whether ``company_ids`` hold the partner: a line of theirs (or a legacy one) in a warning
+    that is a block."""
+    if lookups.can_block() and row.get("sale_warn") != "block":
+        return False
+    return any(mine(owner, company_ids) for owner in hold_owners(row.get("sale_warn_msg")))
 
 
-def _latest_payloads(reader: Reader, partner_ids: set[int], after_id: int = 0) -> dict[str, dict[int, dict[str, Any]]]:
-    """kind ("flag", "hold") -> partner id -> the payload of its latest note of that kind (of the
-    notes with an id above ``after_id``)."""
-    found: dict[str, dict[int, tuple[int, dict[str, Any]]]] = {"flag": {}, "hold": {}}
-    if partner_ids:
-        extra = (("id", ">", after_id),) if after_id else ()
-        for row in reader.where_in(NOTES, "res_id", partner_ids, extra=extra):
-            for kind, latest in found.items():
-                data = payload(kind, row.get("body"))
-                if data is not None and row["id"] > latest.get(row["res_id"], (0, {}))[0]:
-                    latest[row["res_id"]] = (row["id"], data)
-    return {kind: {pid: data for pid, (_, data) in latest.items()} for kind, latest in found.items()}
+def _shared(row: Row) -> bool:
+    return not row.get("company_id")
 
 
-def _notes(reader: Reader, flagged: dict[int, list[str]], held: set[int],
-           mirror: Mirror | None) -> dict[str, dict[int, dict[str, Any]]]:
-    """The flag and hold payloads of ``flagged`` and ``held`` partners: the newest notes, else the
-    mirror's items, else (partners the mirror lacks) their whole note history."""
+def _read_notes(reader: Reader, partner_ids: set[int], after_id: int = 0) -> dict[int, PartnerNotes]:
+    """Each partner's flag and hold notes by company (those with an id above ``after_id``)."""
+    if not partner_ids:
+        return {}
+    extra = (("id", ">", after_id),) if after_id else ()
+    return scan(reader.where_in(NOTES, "res_id", partner_ids, extra=extra))
+
+
+def _mirrored(mirror: Mirror, kind: str) -> dict[int, dict[str, Any]]:
+    return {int(key.split(":", 1)[1]): item.model_dump(mode="json") for key, (item, _) in mirror.items()
+            if key.startswith(f"{kind}:") and key.split(":", 1)[1].isdigit()}
+
+
+def _notes(reader: Reader, flagged: dict[int, list[str]], held: set[int], mirror: Mirror | None,
+           company_ids: tuple[int, ...] = (0,), shared: frozenset[int] = frozenset()) -> dict[str, dict[int, Any]]:
+    """What the notes say of ``flagged`` and ``held`` partners for ``company_ids``:
+    ``flag``: partner -> the companies' current flag (payload); ``tag``: partner -> the level
+    the tag should show by every company's current flags (``owners``; absent: no company flags
+    it); ``hold``: partner -> the companies' latest hold note's payload.
+
+    From the notes posted after the newest one the mirror knows, else the mirror's items (a
+    flag of the tag's level needs no other company's notes: the tag shows the highest), else
+    (partners the mirror lacks, a flag of another level than the tag's, a flag cleared) the
+    partner's whole note history. Without a mirror, the whole history."""
     wanted = set(flagged) | held
+    found: dict[str, dict[int, Any]] = {"flag": {}, "tag": {}, "hold": {}}
+
+    def decide(pid: int, notes: PartnerNotes) -> None:
+        if pid in flagged:
+            flag = notes.my_flag(company_ids, pid in shared)
+            if flag is not None:
+                found["flag"][pid] = flag
+            level = notes.tag_level(company_ids, pid in shared)
+            if level is not None:
+                found["tag"][pid] = level
+        if pid in held and (hold := notes.my_hold(company_ids)) is not None:
+            found["hold"][pid] = hold
+
     if mirror is None:
-        return _latest_payloads(reader, wanted)
+        history = _read_notes(reader, wanted)
+        for pid in wanted:
+            decide(pid, history.get(pid, PartnerNotes()))
+        return found
     note_ids = [int(note) for key, (_, note) in mirror.items()
                 if key.startswith(("flag:", "hold:")) and note and str(note).isdigit()]
     newest = max(note_ids, default=0)
-    found = _latest_payloads(reader, wanted, after_id=newest) if newest else {"flag": {}, "hold": {}}
-    known = {kind: {int(key.split(":", 1)[1]): item.model_dump(mode="json")
-                    for key, (item, _) in mirror.items()
-                    if key.startswith(f"{kind}:") and key.split(":", 1)[1].isdigit()}
-             for kind in ("flag", "hold")}
-    for pid in flagged:
-        mine = known["flag"].get(pid)
-        if pid not in found["flag"] and mine and mine.get("level") == flagged[pid][0]:
-            found["flag"][pid] = mine
-    for pid in held:
-        if pid not in found["hold"] and pid in known["hold"]:
-            found["hold"][pid] = {"hold": known["hold"][pid]}  # a hold note's payload wraps the hold
-    missing = {pid for pid in flagged if pid not in found["flag"]} | {pid for pid in held if pid not in found["hold"]}
-    if missing:
-        history = _latest_payloads(reader, missing)
+    recent = _read_notes(reader, wanted, after_id=newest) if newest else {}
+    known = {kind: _mirrored(mirror, kind) for kind in ("flag", "hold")}
+    missing = set()
+    for pid in wanted:
+        notes = recent.get(pid, PartnerNotes())
+        if pid in flagged:
+            own = [found for owner, found in notes.flags.items() if mine(owner, company_ids)]
+            mine_now = max(own, key=lambda f: f[0])[1] if own else known["flag"].get(pid)
+            if mine_now is None or mine_now.get("level") != flagged[pid][0]:
+                missing.add(pid)  # cleared, unknown, or not the tag's level: every company's notes decide
+                continue
+            found["flag"][pid], found["tag"][pid] = mine_now, mine_now["level"]
+        if pid in held:
+            hold = notes.my_hold(company_ids)
+            if hold is None and pid in known["hold"]:
+                hold = {"hold": known["hold"][pid]}  # a hold note's payload wraps the hold
+            if hold is None:
+                missing.add(pid)
+                continue
+            found["hold"][pid] = hold
+    history = _read_notes(reader, missing)
+    for pid in missing:
         for kind in found:
-            for pid, data in history[kind].items():
-                found[kind].setdefault(pid, data)
+            found[kind].pop(pid, None)
+        decide(pid, history.get(pid, PartnerNotes()))
     return found
 
 
-def _flags(partners: dict[int, list[str]], notes: dict[int, dict[str, Any]], today: dt.date) -> list[Flag]:
+def _flags(partners: dict[int, list[str]], notes: dict[str, dict[int, Any]], today: dt.date) -> list[Flag]:
+    """The companies' flags: their current flag note where the tag shows what every company's
+    flags make it; a bare flag at the tag's level (which the next run rewrites) where it does
+    not (a person changed the tag) or where no company's note flags the partner (a tag put by
+    hand, or a crash between a cleared flag's note and its tag)."""
     flags = []
     for pid, levels in sorted(partners.items()):
         level = levels[0]
-        note = notes.get(pid)
-        if note and note.get("level") == level:
+        note, expected = notes["flag"].get(pid), notes["tag"].get(pid)
+        if note is not None and expected == level:
             flags.append(Flag.model_validate(note))
-        else:
+        elif note is not None or expected is None:
             flags.append(Flag(customer_id=str(pid), level=str(level), score=0, segment="", as_of=today))
     return flags
 
 
-def _holds(partners: dict[int, Row], notes: dict[int, dict[str, Any]], today: dt.date) -> list[Hold]:
+def _holds(partners: dict[int, Row], notes: dict[int, dict[str, Any]], today: dt.date,
+           company_ids: tuple[int, ...]) -> list[Hold]:
     holds = []
     for pid, row in sorted(partners.items()):
         data = (notes.get(pid) or {}).get("hold")
         if data and data.get("customer_id") == str(pid):
             holds.append(Hold.model_validate(data))
         else:
-            reason = (row.get("sale_warn_msg") or "").replace(HOLD_MARK, "").strip()
+            lines = [line for line in (row.get("sale_warn_msg") or "").split("\n")
+                     if any(mine(o, company_ids) for o in hold_owners(line))]
+            reason = " ".join(strip_hold_marks(line) for line in lines)
             holds.append(Hold(customer_id=str(pid), rule="", reason=reason, since=today))
     return holds
 
@@ -161,8 +220,10 @@ def read_written_state(reader: Reader, lookups: Lookups, today: dt.date, mirror:
     activities = reader.where_in(ACTIVITIES, "id", activity_ids) if activity_ids else []
     flagged = {r["id"]: [tags[t] for t in r["category_id"] if t in tags] for r in partners}
     flagged = {pid: levels for pid, levels in flagged.items() if levels}
-    held = {r["id"]: r for r in partners if _is_held(r, lookups)}
-    notes = _notes(reader, flagged, set(held), mirror)
-    return WrittenState(flags=tuple(_flags(flagged, notes["flag"], today)),
-                        holds=tuple(_holds(held, notes["hold"], today)),
+    company_ids = reader.company_ids
+    held = {r["id"]: r for r in partners if _is_held(r, lookups, company_ids)}
+    shared = frozenset(r["id"] for r in partners if _shared(r))
+    notes = _notes(reader, flagged, set(held), mirror, company_ids, shared)
+    return WrittenState(flags=tuple(_flags(flagged, notes, today)),
+                        holds=tuple(_holds(held, notes["hold"], today, company_ids)),
                         tasks=tuple(_tasks(activities, {r["id"] for r in partners}, reader.company_ids)))

@@ -25,7 +25,9 @@ when its weekly cash-in was nearer, and says so (``_choose``).
 
 The chance of being paid more than 30, 60 or 90 days late comes from the predictor in use for
 that question: the learned model when it is in use, else the customer's share of invoices
-paid that late (shrunk towards everyone's, as the past-late-rate baseline is).
+paid that late (shrunk towards everyone's, as the past-late-rate baseline is); for the invoices
+whose day the overdue curve forecasts, that curve's (``overdue_late_chances``), so that the day
+and the chances of one invoice never come from two models that disagree.
 """
 
 from __future__ import annotations
@@ -159,6 +161,28 @@ def overdue_expected(full: LedgerFrame, paid_day: np.ndarray, invoices: np.ndarr
     return day, cash
 
 
+def overdue_late_chances(full: LedgerFrame, paid_day: np.ndarray, invoices: np.ndarray, rows: np.ndarray,
+                         naive: np.ndarray, t: int, chances: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
+    """``chances`` (band -> chance of each of ``rows`` being paid more than that many days late),
+    with those of the invoices whose day the ``overdue`` method forecasts (past their naive day
+    and their due date: unpaid k0 days past due) taken from the same curve that gives their day:
+    still unpaid X days past due given unpaid now, S(X) / S(k0). Otherwise the report showed an
+    invoice "not expected" (nothing that far past due was ever seen paid) beside a 0% chance of
+    its being paid more than 90 days late, the day and the chance from two models."""
+    due = full.i_due[rows].astype(np.int64)
+    past = (naive <= t) & (due <= t)
+    if not past.any():
+        return chances
+    curve = UnpaidCurve.at(full.i_due[invoices].astype(np.int64), paid_day[invoices], t)
+    k0 = t - due[past]
+    out = {}
+    for band, chance in chances.items():
+        mixed = np.array(chance, dtype=np.float64, copy=True)
+        mixed[past] = np.where(k0 >= band, 1.0, 1.0 - curve.paid_between(k0, np.full_like(k0, band)))
+        out[band] = mixed
+    return out
+
+
 def backtest_forecast(full: LedgerFrame, paid_day: np.ndarray, invoices: np.ndarray, x: np.ndarray | None,
                       cutoffs: np.ndarray, weeks: int) -> tuple[ForecastQuality, ...]:
     """Each method's forecasts at the end of the day before each cut-off, judged (see the module
@@ -238,6 +262,8 @@ def forecast(full: LedgerFrame, paid_day: np.ndarray, invoices: np.ndarray, x: n
     at = np.array([position[int(r)] for r in rows], dtype=np.int64)
     chances = late_chances(full, paid_day, rows, end,
                            {b: p[at] for b, p in learned_chances.items()} if learned_chances else None)
+    if method == "overdue":
+        chances = overdue_late_chances(full, paid_day, invoices, rows, naive, end, chances)
     # plain Python values first: a numpy scalar per cell made this the backtest's slowest loop
     per_band = list(zip(*(np.asarray(chances[b], dtype=np.float64).tolist() for b in LATE_BANDS), strict=True))
     out = tuple(ForecastRow(str(n), str(c), a, date_of(d) if d >= 0 else None, tuple(zip(LATE_BANDS, p, strict=True)))

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -100,6 +101,35 @@ class TestSyncApi(ArwatchCommon):
         state = api.arwatch_written_state(self.company.id, self.day)
         self.assertEqual((state["flags"], state["holds"], state["tasks"]), ([], [], []))
         self.assertEqual([t["step"] for t in state["done_tasks"]], ["phone_call"], "done, kept for a while")
+
+    def test_apply__each_company_holds_and_flags_a_shared_customer_apart(self):
+        """Two syncs, one per Odoo company, of a customer both share (no company on the partner):
+        one company's release or clear never touches the other's hold or flag."""
+        self.external()
+        other = self.setup_other_company(name="Elsewhere")["company"]
+        other.arwatch_scored_by = "sync"
+        self.manager.sudo().write({"company_ids": [Command.link(other.id)]})
+        self.assertFalse(self.late.company_id, "a customer shared by the companies")
+        api = self.api.with_user(self.manager)
+        placed = api.arwatch_apply(self.company.id, self.changes(self.late)[:2], self.day)
+        self.assertTrue(all(r["ok"] for r in placed), placed)
+
+        gone = [c for c in self.removals(self.late) if c["op"] != "close_task"]
+        undone = api.arwatch_apply(other.id, gone, self.day)
+        self.assertEqual([r["details"].get("note") for r in undone], ["not on hold", "no flag"])
+        risk = self.risk(self.late)
+        self.assertTrue(risk.hold and risk.level == "critical", "the first company's hold and flag stand")
+        held = self.env["arwatch.partner.risk"]._held_partner_ids
+        self.assertIn(self.late.id, held(self.late, self.company))
+        self.assertNotIn(self.late.id, held(self.late, other), "no hold in the other company")
+        state = api.arwatch_written_state(other.id, self.day)
+        self.assertEqual((state["flags"], state["holds"]), ([], []), "not read as the other company's")
+
+        api.arwatch_apply(other.id, self.changes(self.late, reason="fraud suspected")[:2], self.day)
+        api.arwatch_apply(self.company.id, gone, self.day)
+        self.assertNotIn(self.late.id, held(self.late, self.company))
+        self.assertIn(self.late.id, held(self.late, other), "the other company's hold stays")
+        self.assertEqual(self.risk(self.late, other).hold_reason, "fraud suspected")
 
     def test_apply__one_bad_change_fails_alone(self):
         self.external()
