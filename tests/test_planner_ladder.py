@@ -180,21 +180,11 @@ def test_ladder__never_goes_down_within_an_episode():
     # a high-risk good customer is called from 30 days; when the risk falls, the rule for its
     # level asks for a call only from 55 days: the ladder keeps the call, it does not send a reminder
     calm = {"indicators": {"aging": {"weight": 0.1}, "habit_slip": {"weight": 0.1}}}
-    text = """
-    customer g "Good" terms=30
-    invoice g H1 2024-01-01 100.00
-    invoice g H2 2024-02-01 100.00
-    invoice g H3 2024-03-01 100.00
-    payment g P1 2024-01-30 100.00 -> H1
-    payment g P2 2024-03-01 100.00 -> H2
-    payment g P3 2024-03-30 100.00 -> H3
-    invoice g G1 2024-04-01 1000.00
-    """
     stubs = (stub("external_distress", {"g"}, since="2024-05-10"),)  # raises the level for a while
-    _, written = walk_text(text, "2024-05-01", "2024-06-10", stubs=stubs)
+    _, written = walk_text(GOOD, "2024-05-01", "2024-06-10", stubs=stubs)
     rungs = [t.step for t in written.tasks if t.cause.startswith("episode:")]
     assert rungs == ["phone_call"]
-    events, written = walk_text(text, "2024-06-11", "2024-06-20", policy=policy_of(calm), written=written)
+    events, written = walk_text(GOOD, "2024-06-11", "2024-06-20", policy=policy_of(calm), written=written)
     assert not [e for e in events if "reminder" in e[2]]
     assert [t.step for t in written.tasks if t.cause.startswith("episode:")] == ["phone_call"]
 
