@@ -1,10 +1,19 @@
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import UserError
 
 from arwatch.core.formats import locale_of_lang
 
 LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
 MODEL_USE = [("chosen", "The model the company's own backtest chooses"), ("scorecard", "Always the scorecard")]
 SCORED_BY = [("odoo", "This add-on (daily job in Odoo)"), ("sync", "arwatch sync (external)")]
+#: the collections settings (Settings > Accounting > Collections): in a branch, its root company's apply
+POLICY_FIELDS = (
+    "arwatch_score_medium", "arwatch_score_high", "arwatch_score_critical", "arwatch_delinquent_days",
+    "arwatch_hold_enabled", "arwatch_hold_delinquent", "arwatch_hold_level", "arwatch_hold_clear_days",
+    "arwatch_block_invoices", "arwatch_reminder_days", "arwatch_call_days", "arwatch_patience_days",
+    "arwatch_agency_days", "arwatch_large_invoice", "arwatch_collections_user_id", "arwatch_manager_user_id",
+    "arwatch_scored_by", "arwatch_model_use", "arwatch_model_min_settled",
+)
 
 
 class ResCompany(models.Model):
@@ -61,6 +70,27 @@ class ResCompany(models.Model):
         fits = self.env["arwatch.model.fit"]
         for company in self:
             company.arwatch_model_fit_id = fits._in_use(company) if company.id else fits
+
+    def write(self, vals):
+        """A branch's collections settings are its root company's (the root scores the group and
+        its hold applies in every branch): a value written on a branch would be kept and never
+        used, so a change is refused, naming the company where it is set."""
+        for company in self.sudo().filtered("parent_id"):
+            company._arwatch_refuse_settings(vals, company)
+        return super().write(vals)
+
+    def _arwatch_refuse_settings(self, vals, current):
+        """Raise when ``vals`` changes a collections setting of the branch ``self``, compared with
+        the values of ``current`` (the branch itself, or its root whose values the settings show)."""
+        self.ensure_one()
+        changed = [f for f in POLICY_FIELDS
+                   if f in vals and current._fields[f].convert_to_write(current[f], current) != (vals[f] or False)]
+        if changed:
+            raise UserError(_(
+                "%(branch)s is a branch of %(root)s: its collections settings (%(fields)s) are "
+                "%(root)s's, which apply in all its branches. Change them in %(root)s.",
+                branch=self.name, root=self.root_id.name,
+                fields=", ".join(self._fields[f].string for f in changed)))
 
     def _arwatch_scored_in_odoo(self):
         """The companies of ``self`` that the add-on's job scores."""

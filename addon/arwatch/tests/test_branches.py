@@ -131,3 +131,29 @@ class TestBranches(ArwatchCommon):
         elsewhere = self.env["res.partner"].with_company(self.other)
         self.assertFalse(elsewhere.browse(self.north_debtor.id).arwatch_hold, "another company's view")
         self.assertNotIn(self.north_debtor, elsewhere.search([("arwatch_hold", "=", True)]))
+
+    def test_settings__a_branch_shows_its_roots_collections_settings_read_only(self):
+        self.company.arwatch_score_high = 60.0
+        self.company.arwatch_collections_user_id = self.manager
+        settings = self.env["res.config.settings"].with_company(self.branch).create({})
+        self.assertTrue(settings.arwatch_in_branch)
+        self.assertEqual(settings.arwatch_settings_company_id, self.company)
+        self.assertEqual(settings.arwatch_score_high, 60.0, "the value that applies, not the branch's own")
+        self.assertEqual(settings.arwatch_collections_user_id, self.manager)
+        settings.execute()  # saving the page unchanged in a branch is fine
+        with self.assertRaisesRegex(UserError, "Branch North is a branch of .*High risk from score"):
+            self.env["res.config.settings"].with_company(self.branch).create({"arwatch_score_high": 70.0})
+        self.assertEqual(self.company.arwatch_score_high, 60.0, "the root's setting is changed in the root only")
+        root = self.env["res.config.settings"].with_company(self.company).create({"arwatch_score_high": 65.0})
+        self.assertFalse(root.arwatch_in_branch)
+        root.execute()
+        self.assertEqual(self.company.arwatch_score_high, 65.0)
+
+    def test_settings__a_branch_refuses_a_collections_setting_of_its_own(self):
+        with self.assertRaisesRegex(UserError, "Change them in"):
+            self.branch.write({"arwatch_hold_level": "high", "name": "Branch North"})
+        self.assertEqual(self.branch.arwatch_hold_level, "critical")
+        self.branch.write({"arwatch_hold_level": "critical", "name": "Branch North (Leeds)"})  # unchanged: fine
+        self.assertEqual(self.branch.name, "Branch North (Leeds)")
+        self.company.write({"arwatch_hold_level": "high"})
+        self.assertEqual(self.company.arwatch_hold_level, "high")
