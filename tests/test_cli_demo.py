@@ -1,47 +1,15 @@
 """arwatch demo / plan / report: the newcomer path on the built-in demo company.
 
-``arwatch demo`` runs once for the module (``demo_run``: its exit code, its output, its state
-store and report); a test that goes on from a demo run gets its own copy of that state store
-(``demo_state``), so each test still starts from a store the demo has just written and none sees
-another's writes."""
+``arwatch demo`` runs once for the session (``demo_run``, tests/demo_cli.py: its exit code, its
+output, its state store and report); a test that goes on from a demo run gets its own copy of
+that state store (``demo_state``), so each test still starts from a store the demo has just
+written and none sees another's writes."""
 
-import contextlib
-import io
 import re
-import shutil
-import sqlite3
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from arwatch.cli import main
-
-
-@dataclass(frozen=True)
-class DemoRun:
-    code: int  # main's exit code
-    out: str  # what it printed
-    state: Path  # its state store, closed
-    report: Path  # its HTML report
-
-
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    """``arwatch demo --state ... --report ...`` run once, with nothing configured."""
-    tmp = tmp_path_factory.mktemp("demo-run")
-    state, report, out = tmp / "state.sqlite3", tmp / "demo.html", io.StringIO()
-    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out):
-        mp.setenv("ARWATCH_CONFIG", str(tmp / "no-config.toml"))  # nothing configured
-        code = main(["demo", "--state", str(state), "--report", str(report)])
-    return DemoRun(code, out.getvalue(), state, report)
-
-
-def copy_store(source: Path, target: Path) -> None:
-    """A copy of the SQLite store ``source`` (its write-ahead log included) at ``target``."""
-    with contextlib.closing(sqlite3.connect(source)) as src, contextlib.closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)
-    target.chmod(source.stat().st_mode & 0o777)
 
 
 @pytest.fixture
@@ -58,9 +26,7 @@ def state(tmp_path, no_config):
 @pytest.fixture
 def demo_state(tmp_path, no_config, demo_run):
     """This test's own copy of the state store ``arwatch demo`` has just written (``demo_run``)."""
-    path = tmp_path / "state.sqlite3"
-    copy_store(demo_run.state, path)
-    return str(path)
+    return str(demo_run.copy_store(tmp_path / "state.sqlite3"))
 
 
 def counts(line: str) -> dict[str, tuple[int, int, int]]:
@@ -74,7 +40,7 @@ RANK_ROW = r"^\s+#\s+\d+\s+!*\s+([a-z ,-]+): (low|medium|high|critical)\s+(.+?) 
 
 def test_demo__ranks_customers_with_evidence_and_a_rerun_writes_nothing(demo_run, demo_state, tmp_path, capsys):
     report = tmp_path / "demo.html"
-    shutil.copyfile(demo_run.report, report)
+    demo_run.copy_report(report)
     assert demo_run.code == 0
     first = demo_run.out
     created = counts(first)
@@ -126,7 +92,7 @@ def test_report__demo_report_renders_its_customers_in_headless_chromium(demo_run
             pytest.fail("chromium is required (ARWATCH_REQUIRE_CHROMIUM=1) but not installed")
         pytest.skip("chromium not installed: apt-get install -y chromium (or set ARWATCH_REQUIRE_CHROMIUM=1 to fail)")
     page = tmp_path / "demo.html"
-    shutil.copyfile(demo_run.report, page)
+    demo_run.copy_report(page)
     assert demo_run.code == 0
     table = demo_run.out.split("customer\n")[1]
     top = [name for _, _, name in re.findall(RANK_ROW.replace("#", "\\d+"), table, re.M)[:10]]
