@@ -1,4 +1,9 @@
-"""arwatch demo / plan / report: the newcomer path on the built-in demo company."""
+"""arwatch demo / plan / report: the newcomer path on the built-in demo company.
+
+``arwatch demo`` runs once for the session (``demo_run``, tests/demo_cli.py: its exit code, its
+output, its state store and report); a test that goes on from a demo run gets its own copy of
+that state store (``demo_state``), so each test still starts from a store the demo has just
+written and none sees another's writes."""
 
 import re
 
@@ -8,9 +13,20 @@ from arwatch.cli import main
 
 
 @pytest.fixture
-def state(tmp_path, monkeypatch):
+def no_config(tmp_path, monkeypatch):
     monkeypatch.setenv("ARWATCH_CONFIG", str(tmp_path / "no-config.toml"))  # nothing configured
+
+
+@pytest.fixture
+def state(tmp_path, no_config):
+    """A state store no demo has written to."""
     return str(tmp_path / "state.sqlite3")
+
+
+@pytest.fixture
+def demo_state(tmp_path, no_config, demo_run):
+    """This test's own copy of the state store ``arwatch demo`` has just written (``demo_run``)."""
+    return str(demo_run.copy_store(tmp_path / "state.sqlite3"))
 
 
 def counts(line: str) -> dict[str, tuple[int, int, int]]:
@@ -22,10 +38,11 @@ def counts(line: str) -> dict[str, tuple[int, int, int]]:
 RANK_ROW = r"^\s+#\s+\d+\s+!*\s+([a-z ,-]+): (low|medium|high|critical)\s+(.+?) \(C\d+\)$"
 
 
-def test_demo__ranks_customers_with_evidence_and_a_rerun_writes_nothing(state, tmp_path, capsys):
+def test_demo__ranks_customers_with_evidence_and_a_rerun_writes_nothing(demo_run, demo_state, tmp_path, capsys):
     report = tmp_path / "demo.html"
-    assert main(["demo", "--state", state, "--report", str(report)]) == 0
-    first = capsys.readouterr().out
+    demo_run.copy_report(report)
+    assert demo_run.code == 0
+    first = demo_run.out
     created = counts(first)
     assert created["flags"][0] == 200 and created["holds"][0] > 0 and created["tasks"][0] > 0
     table = first.split("customer\n")[1]
@@ -36,15 +53,14 @@ def test_demo__ranks_customers_with_evidence_and_a_rerun_writes_nothing(state, t
     assert "Call today" in first and "On credit hold" in first
     assert name.replace("&", "&amp;") in report.read_text()
 
-    assert main(["demo", "--state", state, "--report", str(report)]) == 0
+    assert main(["demo", "--state", demo_state, "--report", str(report)]) == 0
     second = counts(capsys.readouterr().out)
     assert all(v == (0, 0, 0) for v in second.values()), second
 
 
-def test_plan__dry_run_after_a_sync_has_nothing_to_write(state, capsys):
-    assert main(["demo", "--state", state, "--report", "/dev/null"]) == 0
-    capsys.readouterr()
-    assert main(["plan", "--state", state, "--dry-run"]) == 0
+def test_plan__dry_run_after_a_sync_has_nothing_to_write(demo_run, demo_state, capsys):
+    assert demo_run.code == 0
+    assert main(["plan", "--state", demo_state, "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Worklist for 20 Nov 2026")
     assert "0 changes would be written" in out
@@ -55,17 +71,16 @@ def test_plan__before_any_sync_says_what_to_do(state, capsys):
     assert "run `arwatch sync --source demo` first" in capsys.readouterr().err
 
 
-def test_report__writes_the_html_with_every_flagged_customer(state, tmp_path, capsys):
-    main(["demo", "--state", state, "--report", "/dev/null"])
+def test_report__writes_the_html_with_every_flagged_customer(demo_state, tmp_path, capsys):
     out = tmp_path / "r.html"
-    assert main(["report", "--state", state, "--out", str(out)]) == 0
+    assert main(["report", "--state", demo_state, "--out", str(out)]) == 0
     html = out.read_text()
     assert html.startswith("<!DOCTYPE html>") or html.lstrip().lower().startswith("<!doctype html>")
     assert "Glenrock Guesthouse B.V." in html and "<svg" in html
 
 
 @pytest.mark.chromium
-def test_report__demo_report_renders_its_customers_in_headless_chromium(state, tmp_path, capsys):
+def test_report__demo_report_renders_its_customers_in_headless_chromium(demo_run, tmp_path):
     import html as html_lib
     import os
     import shutil
@@ -77,8 +92,9 @@ def test_report__demo_report_renders_its_customers_in_headless_chromium(state, t
             pytest.fail("chromium is required (ARWATCH_REQUIRE_CHROMIUM=1) but not installed")
         pytest.skip("chromium not installed: apt-get install -y chromium (or set ARWATCH_REQUIRE_CHROMIUM=1 to fail)")
     page = tmp_path / "demo.html"
-    assert main(["demo", "--state", state, "--report", str(page)]) == 0
-    table = capsys.readouterr().out.split("customer\n")[1]
+    demo_run.copy_report(page)
+    assert demo_run.code == 0
+    table = demo_run.out.split("customer\n")[1]
     top = [name for _, _, name in re.findall(RANK_ROW.replace("#", "\\d+"), table, re.M)[:10]]
     assert len(top) == 10
     common = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -95,7 +111,8 @@ def test_report__demo_report_renders_its_customers_in_headless_chromium(state, t
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_plan__dry_run_of_a_company_written_by_its_own_system_says_it_is_not_written(state, capsys, monkeypatch):
+def test_plan__dry_run_of_a_company_written_by_its_own_system_says_it_is_not_written(demo_run, demo_state, capsys,
+                                                                                     monkeypatch):
     """E.g. Odoo with the arwatch add-on scoring it: the diff is a comparison, never a write."""
     from arwatch.commands import plan as plan_command
     from arwatch.core.actions import WrittenState
@@ -115,10 +132,9 @@ def test_plan__dry_run_of_a_company_written_by_its_own_system_says_it_is_not_wri
         company = opened(*args)
         return company._replace(adapter=WrittenElsewhere(company.adapter))
 
-    assert main(["demo", "--state", state, "--report", "/dev/null"]) == 0
-    capsys.readouterr()
+    assert demo_run.code == 0
     monkeypatch.setattr(plan_command, "open_company", open_company)
-    assert main(["plan", "--state", state, "--dry-run"]) == 0
+    assert main(["plan", "--state", demo_state, "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "read-only: demo is written by its own system" in out and "would be written" not in out
     header, listed = out.split("what is written there by ")[1].split("\n", 1)
@@ -141,7 +157,7 @@ def test_demo__keeps_its_own_state_store_which_plan_and_report_read_without_a_co
 
 
 
-def test_plan__old_data_says_which_day_it_is_as_of(state, capsys, monkeypatch, tmp_path):
+def test_plan__old_data_says_which_day_it_is_as_of(demo_run, demo_state, capsys, monkeypatch, tmp_path):
     """The demo's data is fixed at 20 Nov 2026: a calendar a week later finds it fresh, 30 days later
     old; and says that it is fixed by design, not "run `arwatch sync` for newer data": a sync of the
     demo brings nothing newer (and ``arwatch sync`` alone does not run: it needs --source or --all)."""
@@ -149,19 +165,18 @@ def test_plan__old_data_says_which_day_it_is_as_of(state, capsys, monkeypatch, t
 
     from arwatch import company_view
 
-    assert main(["demo", "--state", state, "--report", "/dev/null"]) == 0
-    capsys.readouterr()
+    assert demo_run.code == 0
     monkeypatch.setattr(company_view, "today_in", lambda timezone: dt.date(2026, 11, 27))
-    assert main(["plan", "--state", state]) == 0
+    assert main(["plan", "--state", demo_state]) == 0
     assert "note:" not in capsys.readouterr().err
     monkeypatch.setattr(company_view, "today_in", lambda timezone: dt.date(2026, 12, 20))
-    assert main(["plan", "--state", state]) == 0
+    assert main(["plan", "--state", demo_state]) == 0
     out = capsys.readouterr()
     assert out.out.startswith("Worklist for 20 Nov 2026")
     notes = [line for line in out.err.splitlines() if line.startswith("note:")]
     assert notes == ["note: the demo's data is fixed at 20 Nov 2026 by design, 30 days before today: this is as of "
                      "20 Nov 2026; a sync brings nothing newer"]
-    assert main(["report", "--state", state, "--out", str(tmp_path / "r.html")]) == 0
+    assert main(["report", "--state", demo_state, "--out", str(tmp_path / "r.html")]) == 0
     html = (tmp_path / "r.html").read_text()
     assert "<b>Demo data:</b> fixed at 20 Nov 2026 by design, 30 days before today (20 Dec 2026)" in html
     assert "Old data" not in html and "arwatch sync" not in html

@@ -29,13 +29,17 @@ def run_demo(state: str, report: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """(first run's output, second run's output, what is written after them, the state store)."""
+def demo(tmp_path_factory, demo_run):
+    """(first run's output, second run's output, what is written after them, the state store).
+    The first run is the session's ``arwatch demo`` (conftest.py); the second runs on this
+    module's copy of its state store."""
     tmp = tmp_path_factory.mktemp("demo")
+    assert demo_run.code == 0
+    first = demo_run.out
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ARWATCH_CONFIG", str(tmp / "no-config.toml"))  # nothing configured
-        state, report = str(tmp / "state.sqlite3"), str(tmp / "report.html")
-        first, second = run_demo(state, report), run_demo(state, report)
+        state, report = str(demo_run.copy_store(tmp / "state.sqlite3")), str(tmp / "report.html")
+        second = run_demo(state, report)
     store = open_store(state)
     written = store.written.state("demo")
     store.close()

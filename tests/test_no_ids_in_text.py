@@ -4,16 +4,13 @@ risk reasons it writes, and the add-on's words (addon/arwatch/lib/words.py, pure
 
 from __future__ import annotations
 
-import contextlib
 import html as html_lib
 import importlib.util
-import io
 import re
 from pathlib import Path
 
 import pytest
 
-from arwatch.cli import main
 from arwatch.core import wording
 from arwatch.core.actions import Task
 from arwatch.sync.store import open_store
@@ -45,21 +42,17 @@ def test_scan__catches_what_the_issue_saw():
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """(CLI output, report text, what the demo wrote)."""
+def demo(tmp_path_factory, demo_run):
+    """(CLI output, report text, what the demo wrote): of the session's ``arwatch demo`` (conftest.py)."""
     tmp = tmp_path_factory.mktemp("words")
-    state, report = str(tmp / "state.sqlite3"), tmp / "report.html"
-    out = io.StringIO()
-    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out):
-        mp.setenv("ARWATCH_CONFIG", str(tmp / "no-config.toml"))
-        assert main(["demo", "--state", state, "--report", str(report)]) == 0
-    store = open_store(state)
+    assert demo_run.code == 0
+    store = open_store(demo_run.copy_store(tmp / "state.sqlite3"))
     written = store.written.state("demo")
     store.close()
-    page = report.read_text(encoding="utf-8")
+    page = demo_run.report.read_text(encoding="utf-8")
     page = re.sub(r"<(style|svg)\b.*?</\1>", " ", page, flags=re.S)
     text = html_lib.unescape(re.sub(r"<[^>]+>", " ", page))
-    return out.getvalue(), text, written
+    return demo_run.out, text, written
 
 
 def test_no_ids__in_the_cli_output(demo):

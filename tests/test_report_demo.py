@@ -29,13 +29,12 @@ MAX_HEIGHT, MAX_BYTES = 8000, 300 * 1024
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(tmp_path_factory, demo_run):
+    """The session's ``arwatch demo`` (conftest.py), its state store and report copied for this module."""
     folder = tmp_path_factory.mktemp("demo")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ARWATCH_CONFIG", str(folder / "no-config.toml"))  # nothing configured
-        state = str(folder / "state.sqlite3")
-        page = folder / "demo.html"
-        assert main(["demo", "--state", state, "--report", str(page)]) == 0
+    assert demo_run.code == 0
+    state = str(demo_run.copy_store(folder / "state.sqlite3"))
+    page = demo_run.copy_report(folder / "demo.html")
     return {"state": state, "page": page, "html": page.read_text(encoding="utf-8")}
 
 
