@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from html import escape
 from typing import Any
 
@@ -22,6 +21,7 @@ from arwatch.core.scoring import ScoreBoard
 
 from .charts import PALETTE, bar_chart
 from .style import Style
+from .style import cents as _cents
 from .tables import Column, Sheet
 
 WEEKS = 13
@@ -174,6 +174,3 @@ def _method_words(fc: Forecast) -> str:
         return "each invoice on the day the learned model expects it"
     return "each invoice on its due date plus the customer's mean delay"
 
-
-def _cents(value: float) -> Decimal:
-    return Decimal(repr(float(value))).quantize(Decimal("0.01"))
