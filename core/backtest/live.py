@@ -302,7 +302,7 @@ def apply_in_use(board: ScoreBoard, model: ModelInUse, policy: Policy) -> ScoreB
         return dataclasses.replace(board, scored_by=model.predictor, model=model)
     if model.predictor == "dunning":
         return dataclasses.replace(board, score=np.clip(p, 0, 100), level=dunning_level(p), scored_by="dunning",
-                                   model=model, alarm=None)
+                                   model=model, alarm=None, chance=p)
     score = 100.0 * np.clip(p, 0.0, 1.0)
     level = levels(score, policy.scoring)
     # A model learned from how invoices were paid ranks customers by habit; a customer already in
@@ -317,4 +317,5 @@ def apply_in_use(board: ScoreBoard, model: ModelInUse, policy: Policy) -> ScoreB
     chronic = board.segment == SEGMENT_NAMES.index("chronic_late")
     level = np.where(chronic, np.minimum(level, np.maximum(board.level, LEVEL_NAMES.index("medium"))), level)
     level = level.astype(board.level.dtype)
-    return dataclasses.replace(board, score=score, level=level, scored_by=model.predictor, model=model, alarm=None)
+    return dataclasses.replace(board, score=score, level=level, scored_by=model.predictor, model=model, alarm=None,
+                               chance=p)
