@@ -24,7 +24,9 @@ what resampling the customers (a bootstrap) estimates, in one sort instead of a 
 invoice per resample: the bootstrap needed (resamples x invoices) memory and time, 8 GB per
 question for a million invoices.
 
-``final`` is the choice with all the evidence: what runs from the end of the ledger on.
+``final`` is the choice with all the evidence: what runs from the end of the ledger on. It is
+made on the AUCs within quarters (the evidence spans every quarter, whose models were fitted at
+different quarter starts), the figures it quotes and the figures shown beside it alike.
 """
 
 from __future__ import annotations
@@ -72,15 +74,23 @@ class InUse:
     every_quarter: tuple[tuple[str, float, float, float, float], ...] = ()
 
 
+Judged = dict[str, tuple[float, np.ndarray]]
+
+
 def choose(preds: dict[str, np.ndarray], y: np.ndarray, evidence: np.ndarray,
-           customer: np.ndarray | None = None) -> tuple[str, str]:
+           customer: np.ndarray | None = None, judged: Judged | None = None) -> tuple[str, str]:
     """(predictor, why) chosen on the rows ``evidence`` (see the module docstring). Without
-    ``customer`` nothing is resampled: a higher AUC on the evidence itself is enough."""
+    ``customer`` nothing is resampled: a higher AUC on the evidence itself is enough. ``judged``:
+    each predictor's (AUC, influence per customer) on the evidence already computed
+    (``metrics.auc_influence``; the final choice's, within quarters), the AUCs then chosen on and
+    quoted; else the pooled AUC on the evidence."""
     if int(y[evidence].sum()) < MIN_EVIDENCE or int((~y[evidence]).sum()) < MIN_EVIDENCE:
         return DEFAULT, "too little evidence yet: the baseline is used"
-    auc = {k: roc_auc(y[evidence], v[evidence]) for k, v in preds.items()}
+    auc = ({k: judged[k][0] for k in preds} if judged is not None
+           else {k: roc_auc(y[evidence], v[evidence]) for k, v in preds.items()})
     default = DEFAULT if DEFAULT in preds else max((b for b in BASELINES if b in preds), key=lambda b: auc[b])
-    wins = _confidence_over(preds, y, evidence, default, customer)
+    wins = (_confidence_judged(judged, default, customer is not None) if judged is not None
+            else _confidence_over(preds, y, evidence, default, customer))
     convincing = [k for k in (*CONTENDERS, *BASELINES) if k in wins and wins[k] >= CONFIDENCE]
     base = max((b for b in BASELINES if b in preds), key=lambda b: (auc[b], -BASELINES.index(b)))
     if convincing:
@@ -89,12 +99,12 @@ def choose(preds: dict[str, np.ndarray], y: np.ndarray, evidence: np.ndarray,
             return pick, (f"AUC {auc[pick]:.3f} against {auc[base]:.3f} for the best baseline ({base}), "
                           f"above the past late rate with {wins[pick]:.0%} confidence (by customer)")
         return pick, (f"nothing beat the best baseline ({pick}, AUC {auc[pick]:.3f}, above the past late rate "
-                      f"with {wins[pick]:.0%} confidence (by customer)): the baseline is used")
+                      f"with {wins[pick]:.0%} confidence, customers as the unit): the baseline is used")
     rivals = [c for c in CONTENDERS if c in preds]
     best = max(rivals, key=lambda c: (auc[c], -CONTENDERS.index(c))) if rivals else None
     others = f"; best other: {best} {auc[best]:.3f}" if best else ""
     if customer is not None and (base != default or (best is not None and auc[best] > auc[default])):
-        others += f", not above it with {CONFIDENCE:.0%} confidence (by customer)"
+        others += f", not above it with {CONFIDENCE:.0%} confidence, customers as the unit"
     return default, f"nothing beat the best baseline ({default}, AUC {auc[default]:.3f}{others}): the baseline is used"
 
 
@@ -116,6 +126,15 @@ def _confidence_over(preds: dict[str, np.ndarray], y: np.ndarray, evidence: np.n
         auc, influence = auc_influence(ye, preds[k][evidence], one, codes)
         out[k] = _confidence(auc - base_auc, influence - base_influence)
     return out
+
+
+def _confidence_judged(judged: Judged, default: str, by_customer: bool) -> dict[str, float]:
+    """``_confidence_over`` from AUCs and influences already computed (``choose``'s ``judged``)."""
+    base_auc, base_influence = judged[default]
+    ahead = [k for k in judged if k != default and judged[k][0] > base_auc]
+    if not by_customer:
+        return {k: 1.0 for k in ahead}
+    return {k: _confidence(judged[k][0] - base_auc, judged[k][1] - base_influence) for k in ahead}
 
 
 def _confidence(difference: float, influence: np.ndarray) -> float:
@@ -143,15 +162,16 @@ def nested(preds: dict[str, np.ndarray], y: np.ndarray, day: np.ndarray, known_f
         choices.append((date_of(int(c)), pick))
     if not choices:
         return None
-    final, why = choose(preds, y, np.ones(len(y), dtype=bool), customer)
     _, codes = np.unique(customer, return_inverse=True)
-    judged = {k: auc_influence(y, v, quarter, codes) for k, v in preds.items() if k in BASELINES}
+    # every predictor judged once, within quarters: the final choice is made on (and quotes)
+    # the same figures as the stream, the baselines and ``every_quarter`` show
+    judged = {k: auc_influence(y, v, quarter, codes) for k, v in preds.items()}
+    final, why = choose(preds, y, np.ones(len(y), dtype=bool), customer, judged)
     base = max((b for b in BASELINES if b in judged), key=lambda b: judged[b][0])
     judged["in use"] = auc_influence(y, stream, quarter, codes)
     margin, interval = _margin(judged["in use"], judged[base])
     every = []
     for k in (c for c in CONTENDERS if c in preds):
-        judged[k] = auc_influence(y, preds[k], quarter, codes)
         m, (lo, hi) = _margin(judged[k], judged[base])
         every.append((k, float(judged[k][0]), m, lo, hi))
     return InUse(tuple(choices), final, why, float(judged["in use"][0]), base, float(judged[base][0]),
