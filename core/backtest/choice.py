@@ -24,9 +24,10 @@ what resampling the customers (a bootstrap) estimates, in one sort instead of a 
 invoice per resample: the bootstrap needed (resamples x invoices) memory and time, 8 GB per
 question for a million invoices.
 
-``final`` is the choice with all the evidence: what runs from the end of the ledger on. It is
-made on the AUCs within quarters (the evidence spans every quarter, whose models were fitted at
-different quarter starts), the figures it quotes and the figures shown beside it alike.
+``final`` is the choice with all the evidence: what runs from the end of the ledger on. Its
+reason (``final_reason``) quotes the AUCs of the figures shown beside it (within quarters,
+computed once: ``every_quarter``, the baseline's), not the pooled ones it was chosen on, so that
+one figure is given for one thing.
 """
 
 from __future__ import annotations
@@ -74,38 +75,34 @@ class InUse:
     every_quarter: tuple[tuple[str, float, float, float, float], ...] = ()
 
 
-Judged = dict[str, tuple[float, np.ndarray]]
-
-
 def choose(preds: dict[str, np.ndarray], y: np.ndarray, evidence: np.ndarray,
-           customer: np.ndarray | None = None, judged: Judged | None = None) -> tuple[str, str]:
+           customer: np.ndarray | None = None, shown: dict[str, float] | None = None) -> tuple[str, str]:
     """(predictor, why) chosen on the rows ``evidence`` (see the module docstring). Without
-    ``customer`` nothing is resampled: a higher AUC on the evidence itself is enough. ``judged``:
-    each predictor's (AUC, influence per customer) on the evidence already computed
-    (``metrics.auc_influence``; the final choice's, within quarters), the AUCs then chosen on and
-    quoted; else the pooled AUC on the evidence."""
+    ``customer`` nothing is resampled: a higher AUC on the evidence itself is enough. ``shown``:
+    the AUCs ``why`` quotes, when others are shown beside it (the final choice's: the figures'
+    within quarters); the choice is made on the pooled AUCs of the evidence either way."""
     if int(y[evidence].sum()) < MIN_EVIDENCE or int((~y[evidence]).sum()) < MIN_EVIDENCE:
         return DEFAULT, "too little evidence yet: the baseline is used"
-    auc = ({k: judged[k][0] for k in preds} if judged is not None
-           else {k: roc_auc(y[evidence], v[evidence]) for k, v in preds.items()})
+    auc = {k: roc_auc(y[evidence], v[evidence]) for k, v in preds.items()}
     default = DEFAULT if DEFAULT in preds else max((b for b in BASELINES if b in preds), key=lambda b: auc[b])
-    wins = (_confidence_judged(judged, default, customer is not None) if judged is not None
-            else _confidence_over(preds, y, evidence, default, customer))
+    wins = _confidence_over(preds, y, evidence, default, customer)
     convincing = [k for k in (*CONTENDERS, *BASELINES) if k in wins and wins[k] >= CONFIDENCE]
     base = max((b for b in BASELINES if b in preds), key=lambda b: (auc[b], -BASELINES.index(b)))
+    said = shown if shown is not None else auc
     if convincing:
         pick = max(convincing, key=lambda k: auc[k])
         if pick in CONTENDERS:
-            return pick, (f"AUC {auc[pick]:.3f} against {auc[base]:.3f} for the best baseline ({base}), "
+            return pick, (f"AUC {said[pick]:.3f} against {said[base]:.3f} for the best baseline ({base}), "
                           f"above the past late rate with {wins[pick]:.0%} confidence (by customer)")
-        return pick, (f"nothing beat the best baseline ({pick}, AUC {auc[pick]:.3f}, above the past late rate "
+        return pick, (f"nothing beat the best baseline ({pick}, AUC {said[pick]:.3f}, above the past late rate "
                       f"with {wins[pick]:.0%} confidence, customers as the unit): the baseline is used")
     rivals = [c for c in CONTENDERS if c in preds]
     best = max(rivals, key=lambda c: (auc[c], -CONTENDERS.index(c))) if rivals else None
-    others = f"; best other: {best} {auc[best]:.3f}" if best else ""
-    if customer is not None and (base != default or (best is not None and auc[best] > auc[default])):
+    others = f"; best other: {best} {said[best]:.3f}" if best else ""
+    if customer is not None and (base != default or (best is not None and max(auc[best] - auc[default],
+                                                                              said[best] - said[default]) > 0)):
         others += f", not above it with {CONFIDENCE:.0%} confidence, customers as the unit"
-    return default, f"nothing beat the best baseline ({default}, AUC {auc[default]:.3f}{others}): the baseline is used"
+    return default, f"nothing beat the best baseline ({default}, AUC {said[default]:.3f}{others}): the baseline is used"
 
 
 def _confidence_over(preds: dict[str, np.ndarray], y: np.ndarray, evidence: np.ndarray, default: str,
@@ -126,15 +123,6 @@ def _confidence_over(preds: dict[str, np.ndarray], y: np.ndarray, evidence: np.n
         auc, influence = auc_influence(ye, preds[k][evidence], one, codes)
         out[k] = _confidence(auc - base_auc, influence - base_influence)
     return out
-
-
-def _confidence_judged(judged: Judged, default: str, by_customer: bool) -> dict[str, float]:
-    """``_confidence_over`` from AUCs and influences already computed (``choose``'s ``judged``)."""
-    base_auc, base_influence = judged[default]
-    ahead = [k for k in judged if k != default and judged[k][0] > base_auc]
-    if not by_customer:
-        return {k: 1.0 for k in ahead}
-    return {k: _confidence(judged[k][0] - base_auc, judged[k][1] - base_influence) for k in ahead}
 
 
 def _confidence(difference: float, influence: np.ndarray) -> float:
@@ -163,10 +151,11 @@ def nested(preds: dict[str, np.ndarray], y: np.ndarray, day: np.ndarray, known_f
     if not choices:
         return None
     _, codes = np.unique(customer, return_inverse=True)
-    # every predictor judged once, within quarters: the final choice is made on (and quotes)
-    # the same figures as the stream, the baselines and ``every_quarter`` show
+    # every predictor judged once, within quarters: the figures shown, and the AUCs the final
+    # choice's reason quotes
     judged = {k: auc_influence(y, v, quarter, codes) for k, v in preds.items()}
-    final, why = choose(preds, y, np.ones(len(y), dtype=bool), customer, judged)
+    final, why = choose(preds, y, np.ones(len(y), dtype=bool), customer,
+                        shown={k: float(v[0]) for k, v in judged.items()})
     base = max((b for b in BASELINES if b in judged), key=lambda b: judged[b][0])
     judged["in use"] = auc_influence(y, stream, quarter, codes)
     margin, interval = _margin(judged["in use"], judged[base])
