@@ -21,7 +21,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -87,8 +87,25 @@ def _month(value: dt.date, kind: str, locale: str) -> str:
     return format_date(value, "LLLL yyyy", locale=parsed(locale))
 
 
+def half_away(value: Number, places: int = 0) -> Decimal:
+    """``value`` rounded to ``places`` decimals, a half away from zero (2.5 is 3, -0.125 is -0.13
+    to the cent), as accounting software rounds the money it shows (Odoo's ``float_round``,
+    QuickBooks); a float as written (``repr``: 1.005 is 1.005, not its binary 1.00499...). A
+    value that rounds to nothing is 0, never -0 ("-€0"); not a number or infinite: as it is.
+
+    The report's money goes through this (``arwatch.report.style``, the export's cells).
+    ``money`` and ``amount`` below keep Babel's half to even at the cent: they write the texts
+    written to the targets (evidence, hold reasons, tasks), which only change on purpose."""
+    d = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    if not d.is_finite():
+        return d
+    rounded = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded.is_zero() else rounded
+
+
 def money(value: Number, currency: str, locale: str = DEFAULT_LOCALE) -> str:
-    """An amount with its currency, to the cent, as the locale writes it."""
+    """An amount with its currency, to the cent, as the locale writes it (half to even at the
+    cent: ``half_away``)."""
     key = _kept_as(value, currency, locale)
     text = _WRITTEN.get(key) if key is not None else None
     if text is None:

@@ -63,6 +63,9 @@ class ScoreBoard:
       scored_by: "scorecard" (the weighted indicators), or the predictor the company's backtest
         chose, whose chance (x 100) is then the score (``backtest.live.apply_in_use``); the
         reasons stay the indicators' evidence either way.
+      chance: per customer, what the predictor in use gave (its chance of paying late; days past
+        due for dunning levels), which sets the level with the policy's rules; None for the
+        scorecard.
     """
 
     frame: LedgerFrame
@@ -76,6 +79,7 @@ class ScoreBoard:
     scored_by: str = "scorecard"  # the predictor whose chance set score and level (``backtest.live``)
     model: Any = None  # the ``backtest.live.ModelInUse`` that scored, None when no model was asked
     alarm: np.ndarray | None = None
+    chance: np.ndarray | None = None
 
     @property
     def alarm_score(self) -> np.ndarray:
@@ -87,8 +91,16 @@ class ScoreBoard:
         return next(r for r in self.results if r.indicator == indicator_id)
 
     def ranking(self) -> np.ndarray:
-        """Customer indexes, riskiest first (ties by name)."""
-        return np.lexsort((self.frame.c_name.astype(str), -self.score))
+        """Customer indexes, riskiest first: by level (what the controller reads), then by the
+        chance of the predictor in use (``chance``, what set that level), then by score, then by
+        name. The one order of every "riskiest first" list: ``arwatch score`` and ``demo``, the
+        report's tables and the export. By score alone, a customer at low risk scoring 40 came
+        before one at medium risk scoring 30 (a level set by the segment's rules or the model)."""
+        keys = [self.frame.c_name.astype(str), -self.score]
+        if self.chance is not None:
+            keys.append(-np.nan_to_num(np.asarray(self.chance, dtype=np.float64), nan=-np.inf))
+        keys.append(-self.level.astype(np.int64))
+        return np.lexsort(tuple(keys))
 
     def _reason_rows(self, c: int) -> list[int]:
         """The indicators (rows of ``contributions``) of customer ``c``'s top reasons, largest first."""

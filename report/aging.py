@@ -21,7 +21,8 @@ from arwatch.core.frame import LedgerFrame
 from arwatch.core.indicators.aging import BUCKETS
 from arwatch.core.settlement import settlement
 
-CENT = Decimal("0.01")
+from .style import cents as _cents
+
 ZERO = Decimal("0.00")
 BUCKET_NAMES: tuple[str, ...] = tuple(name for name, _, _ in BUCKETS)
 
@@ -52,9 +53,6 @@ def _bucket(days_past_due: int) -> int:
             return k
     return 0
 
-
-def _cents(value: float) -> Decimal:
-    return Decimal(repr(float(value))).quantize(CENT)
 
 
 def _open_invoices(frame: LedgerFrame) -> np.ndarray:

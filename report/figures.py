@@ -236,7 +236,8 @@ def largest_risks(rows: list[RiskRow], count: int) -> list[RiskRow]:
     """The ``count`` largest risks: customers at high or critical risk by exposure (open A/R),
     largest first, then, if fewer, medium ones by exposure."""
     def by_exposure(level_set: frozenset[str]) -> list[RiskRow]:
-        return sorted((r for r in rows if r.level in level_set), key=lambda r: (-r.open, -r.score, r.name))
+        # ties in the rows' order: riskiest first (``ScoreBoard.ranking``)
+        return sorted((r for r in rows if r.level in level_set), key=lambda r: -r.open)
 
     chosen = by_exposure(HIGH_RISK)
     if len(chosen) < count:

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from html import escape
 from typing import Any
 
 from arwatch.core import wording
 from arwatch.core.backtest.forecast import LATE_BANDS, Forecast, ForecastRow, open_invoice_forecast
-from arwatch.core.backtest.live import BacktestFigures
+from arwatch.core.backtest.live import BacktestFigures, predictor_name
 from arwatch.core.scoring import ScoreBoard
 
 from .charts import PALETTE, bar_chart
 from .style import Style
+from .style import cents as _cents
 from .tables import Column, Sheet
 
 WEEKS = 13
@@ -40,36 +40,20 @@ AUC_WORDS = ("How to read this: AUC is the chance that, of two invoices, the one
              "higher score (0.5 is a coin toss, 1.0 always right); the margin is how far the AUC is above the best "
              "simple rule (dunning levels or the customer's past late rate), and a 95% interval that includes 0 "
              "means the two cannot be told apart.")
-_CHOICE = re.compile(r"(\d{4}-\d\d-\d\d): ([a-z_]+)")
 _DAY = re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b")
 _ID = re.compile(r"\b(late_rate|learned|dunning)\b(?! model| levels)")
-#: the predictors' names inside a sentence (``backtest.live.PREDICTOR_TITLES`` without parentheses)
-NAMES = {"late_rate": "customer's past late rate", "learned": "learned model", "dunning": "dunning levels",
-         "scorecard": "arwatch scorecard"}
 
 
 def _words(text: str, style: Style) -> str:
     """A core sentence with its days as the page writes them and predictor ids as names."""
     text = _DAY.sub(lambda m: style.day(dt.date.fromisoformat(m[0])), text)
-    return _ID.sub(lambda m: f"the {NAMES[m[1]]}", text)
+    return _ID.sub(lambda m: f"the {predictor_name(m[1])}", text)
 
 
 def _backtest_words(b: BacktestFigures, style: Style) -> str:
-    """The backtest's figures (``BacktestFigures.sentence``) with its days as the rest of the page
-    writes them and each predictor by its name, not its id ("late_rate")."""
-    choices = _CHOICE.sub(lambda m: f"from {style.day(dt.date.fromisoformat(m[1]))} the "
-                          f"{NAMES.get(m[2], m[2])}", b.choices)
-    since = f" from {style.day(b.evaluated_from)}" if b.evaluated_from else ""
-    text = (f"{b.question}: {style.whole(b.invoices)} invoices{since}, {style.whole(b.positives)} of them late. "
-            f"The predictors chosen quarter by quarter on the earlier quarters only ({choices}) scored AUC "
-            f"{b.auc:.3f} against {b.baseline_auc:.3f} for the best baseline, the "
-            f"{NAMES.get(b.baseline, b.baseline)}: margin {b.margin:+.3f} "
-            f"(95% interval {b.interval[0]:+.3f} to {b.interval[1]:+.3f})")
-    if b.final is not None:
-        name, auc, margin, low, high = b.final
-        text += (f"; the {NAMES.get(name, name)} in every quarter: AUC {auc:.3f}, margin {margin:+.3f} "
-                 f"(95% interval {low:+.3f} to {high:+.3f})")
-    return text
+    """The backtest's figures (``BacktestFigures.sentence``) with its days and numbers as the rest
+    of the page writes them."""
+    return b.sentence(day=style.day, count=style.whole)
 
 
 def model_section(board: ScoreBoard, style: Style | None = None) -> str:
@@ -174,6 +158,3 @@ def _method_words(fc: Forecast) -> str:
         return "each invoice on the day the learned model expects it"
     return "each invoice on its due date plus the customer's mean delay"
 
-
-def _cents(value: float) -> Decimal:
-    return Decimal(repr(float(value))).quantize(Decimal("0.01"))

@@ -20,14 +20,20 @@ from functools import cached_property
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
-from babel.numbers import format_currency, format_decimal, get_currency_symbol
+from babel.numbers import format_currency, format_decimal, get_currency_precision, get_currency_symbol
 
 from arwatch.core import formats
-from arwatch.core.formats import DEFAULT_LOCALE, check_locale
+from arwatch.core.formats import DEFAULT_LOCALE, check_locale, half_away
 
-__all__ = ["DEFAULT_LOCALE", "Style", "check_locale"]
+__all__ = ["DEFAULT_LOCALE", "Style", "cents", "check_locale"]
 
 Number = float | int | Decimal
+
+
+def cents(value: Number) -> Decimal:
+    """An amount to the cent, a half away from zero, as the books show it (the export's and the
+    aging table's amounts; ``formats.half_away``)."""
+    return half_away(value, 2)
 
 
 @dataclass(frozen=True)
@@ -46,22 +52,26 @@ class Style:
         pattern = self._locale.currency_formats["standard"].pattern
         return pattern.split(";")[0].replace(".00", "")
 
+    # Every amount shown rounds a half away from zero, as the books do (``formats.half_away``):
+    # a controller comparing the page with Odoo or QuickBooks reads the same figure.
+
     def money(self, value: Number, currency: str | None = None) -> str:
         """An amount with its currency, to the cent (the letters' and the CLI's style, core.formats)."""
-        return formats.money(value, currency or self.currency, self.locale)
+        currency = currency or self.currency
+        return formats.money(half_away(value, get_currency_precision(currency)), currency, self.locale)
 
     def whole_money(self, value: Number, currency: str | None = None) -> str:
         """An amount with its currency, rounded to whole units (totals)."""
-        return format_currency(round(float(value)), currency or self.currency, locale=self._locale,
+        return format_currency(half_away(value), currency or self.currency, locale=self._locale,
                                format=self._whole_pattern, currency_digits=False)
 
     def amount(self, value: Number) -> str:
         """An amount to the cent, without currency (table cells under a head naming it)."""
-        return formats.amount(value, self.locale)
+        return formats.amount(half_away(value, 2), self.locale)
 
     def whole(self, value: Number) -> str:
         """A count or amount in whole units, grouped."""
-        return format_decimal(round(float(value)), format="#,##0", locale=self._locale)
+        return format_decimal(half_away(value), format="#,##0", locale=self._locale)
 
     def symbol(self, currency: str | None = None) -> str:
         return get_currency_symbol(currency or self.currency, locale=self._locale)

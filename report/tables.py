@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Literal
 
 from arwatch.core import wording
@@ -23,6 +22,7 @@ from arwatch.core.scoring import ScoreBoard
 from .aging import BUCKET_NAMES, InvoiceCurrencies, aging_by_customer
 from .details import plain
 from .figures import risk_rows
+from .style import cents as _cents
 
 Kind = Literal["text", "money", "date", "integer", "number", "yes/no"]
 
@@ -47,9 +47,6 @@ class Sheet:
         names = [c.name for c in self.columns]
         return [safe_row(dict(zip(names, row, strict=True))) for row in self.rows]
 
-
-def _cents(value: float) -> Decimal:
-    return Decimal(repr(float(value))).quantize(Decimal("0.01"))
 
 
 def aging_sheet(board: ScoreBoard, currencies: InvoiceCurrencies | None = None) -> Sheet:

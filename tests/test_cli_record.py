@@ -30,7 +30,8 @@ def record(config, *words, as_of="2013-06-03"):
     return main(["record", "--config", str(config), "--source", "books", "--as-of", as_of, "--by", "anna", *words])
 
 
-def test_record__a_call_is_stored_audited_and_listed(config, tmp_path, capsys):
+def test_record__a_call_is_stored_audited_and_listed(config, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("getpass.getuser", lambda: "anna")  # anna herself runs it
     assert record(config, "call", CUSTOMER, "no", "answer") == 0
     assert "recorded for" in capsys.readouterr().out
     store = open_store(tmp_path / "state.sqlite3")
@@ -146,3 +147,21 @@ def test_record__a_refused_line_says_which_value_is_wrong_and_why(config, tmp_pa
     err = capsys.readouterr().err
     assert says in err and "expected '" in err
     assert open_store(tmp_path / "state.sqlite3").notes.load("books") == []
+
+
+def test_record__audits_the_login_that_ran_it_beside_the_name_typed(config, tmp_path, monkeypatch, capsys):
+    """``--by`` is typed: anyone can record in a collector's name. As for a hold lift, the audit
+    log names the login that ran the command beside it when that is someone else; the note
+    itself keeps the collector's name."""
+    monkeypatch.setattr("getpass.getuser", lambda: "joe")
+    assert record(config, "call", CUSTOMER, "no", "answer") == 0
+    monkeypatch.setattr("getpass.getuser", lambda: "Anna")  # anna herself (any case): her name alone
+    assert record(config, "call", CUSTOMER, "left", "a", "message") == 0
+    monkeypatch.setattr("getpass.getuser", lambda: "joe")
+    assert main(["record", "--config", str(config), "--source", "books", "--as-of", "2013-06-03",
+                 "call", CUSTOMER, "busy"]) == 0  # no --by: the login's own name
+    store = open_store(tmp_path / "state.sqlite3")
+    notes = store.notes.load("books")
+    assert [n.by for n in notes] == ["anna", "anna", "joe"]
+    actors = {e["key"]: e["actor"] for e in store.audit.entries("books") if e["op"] == "record"}
+    assert [actors[f"note:{n.id}"] for n in notes] == ["anna (run by login joe)", "anna", "joe"]

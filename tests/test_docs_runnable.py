@@ -63,6 +63,20 @@ def test_docs__runnable_commands_run_from_the_repository_root(clone, where, comm
         assert "Traceback" not in done.stderr
 
 
+def test_readme__shows_how_to_run_the_report_on_the_ibm_sample_next_to_its_backtest():
+    """The README gave the IBM sample's backtest command only; the report needs a sync first and
+    the sample's last day (its data ends on 31 Oct 2013). Its commands run with the others."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [c for where, block in BLOCKS if where.startswith("README.md#") for c in block]
+    ibm = "--source ibm --config examples/ibm-ar.toml"
+    report = [c for c in commands if c.startswith(f".venv/bin/arwatch report {ibm}")]
+    sync = [c for c in commands if c.startswith(f".venv/bin/arwatch sync {ibm}")]
+    assert report and sync and commands.index(sync[0]) < commands.index(report[0])
+    assert "--as-of 2013-10-31" in report[0] and "--as-of 2013-10-31" in sync[0]
+    backtest = readme.index("backtest --source ibm --config examples/ibm-ar.toml")
+    assert 0 < readme.index(report[0]) - backtest < 2000  # next to the backtest's command
+
+
 def test_scripts__use_the_readme_install_path_and_make_their_log_folder(tmp_path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert ".venv/bin/arwatch demo" in readme  # the README installs into the clone's .venv

@@ -8,12 +8,14 @@ nothing the record never saw paid; it is used when its weekly cash-in was nearer
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+from html import escape
 
 import numpy as np
 import pytest
-from ledgers import board_at, ledger_from_text
+from ledgers import board_at, frame_at, ledger_from_text
 
 from arwatch.core.backtest.forecast import (
     ForecastQuality,
@@ -24,10 +26,11 @@ from arwatch.core.backtest.forecast import (
     open_invoice_forecast,
     overdue_expected,
 )
-from arwatch.core.backtest.live import BacktestFigures
+from arwatch.core.backtest.live import BacktestFigures, ModelInUse
 from arwatch.core.backtest.overdue_curve import UnpaidCurve
 from arwatch.core.company_record import paid_in_full_day
 from arwatch.core.frame import LedgerFrame
+from arwatch.core.scoring import score
 from arwatch.report.backtest import bar_chart as backtest_bar_chart
 from arwatch.report.charts import bar_chart
 from arwatch.report.forecast import NO_DATE, forecast_section, forecast_sheet
@@ -218,10 +221,38 @@ def test_the_backtest_sentence_names_the_quarters_choices_and_the_final_choice_i
                               choices="2026-01-01: late_rate, 2026-04-01: scorecard",
                               final=("scorecard", 0.910, 0.009, -0.021, 0.038))
     text = figures.sentence()
-    assert "chosen quarter by quarter on the earlier quarters only (2026-01-01: late_rate, 2026-04-01: " \
-           "scorecard) scored AUC 0.862 against 0.901 for the best baseline (dunning), margin -0.039" in text
+    assert "chosen quarter by quarter on the earlier quarters only (from 2026-01-01 the customer's past late " \
+           "rate, from 2026-04-01 the arwatch scorecard) scored AUC 0.862 against 0.901 for the best baseline, " \
+           "the dunning levels: margin -0.039" in text
     assert text.endswith("; the arwatch scorecard in every quarter: AUC 0.910, margin +0.009 (95% interval -0.021 "
                          "to +0.038)")
     assert BacktestFigures.model_validate_json(figures.model_dump_json()) == figures
     no_final = figures.model_copy(update={"final": None})
     assert "in every quarter" not in no_final.sentence()
+
+
+def test_the_backtest_sentence_is_one_builder_for_the_log_and_the_page():
+    """The report reworded ``BacktestFigures.sentence`` with a sentence of its own: one builder,
+    given the page's day and number formatters, writes both (the same words, days and numbers
+    as each reader writes them)."""
+    from arwatch.report.forecast import model_section
+
+    figures = BacktestFigures(question="at the invoice date, paid more than 30 days late", invoices=2902,
+                              positives=459, auc=0.862, baseline="dunning", baseline_auc=0.901, margin=-0.039,
+                              interval=(-0.080, 0.001), evaluated_from=dt.date(2026, 1, 1),
+                              choices="2026-01-01: late_rate, 2026-04-01: learned",
+                              final=("learned", 0.910, 0.009, -0.021, 0.038))
+    words = ("at the invoice date, paid more than 30 days late: {n} invoices from {d1}, 459 of them late. The "
+             "predictors chosen quarter by quarter on the earlier quarters only (from {d1} the customer's past late "
+             "rate, from {d2} the learned model) scored AUC 0.862 against 0.901 for the best baseline, the dunning "
+             "levels: margin -0.039 (95% interval -0.080 to +0.001); the learned model in every quarter: AUC 0.910, "
+             "margin +0.009 (95% interval -0.021 to +0.038)")
+    assert figures.sentence() == words.format(n="2902", d1="2026-01-01", d2="2026-04-01")
+    style = Style("de_DE")
+    page = figures.sentence(day=style.day, count=style.whole)
+    assert page == words.format(n="2.902", d1="01.01.2026", d2="01.04.2026")
+    board = score(frame_at("customer a \"A\" terms=30\ninvoice a A1 2026-05-01 10.00\n", "2026-06-30"))
+    model = ModelInUse(predictor="learned", fitted_on=dt.date(2026, 6, 30), late_days=30, policy="p", reason="r",
+                       settled_invoices=0, backtest=figures)
+    html = model_section(dataclasses.replace(board, model=model), style)
+    assert f"In its last backtest, {escape(page)}." in html

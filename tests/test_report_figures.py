@@ -132,3 +132,23 @@ def test_charts__the_last_month_s_label_is_not_cut_at_the_edge():
             left, right = {"middle": (int(x) - half, int(x) + half), "end": (int(x) - 2 * half, int(x)),
                            "start": (int(x), int(x) + 2 * half)}[anchor]
             assert 0 <= left and right <= width, (x, anchor, text)
+
+
+def test_aging__a_half_cent_rounds_away_from_zero_as_the_books_do():
+    """The company's currency at an invoice's rate can end on half a cent: USD 0.25 at 0.5 is
+    EUR 0.125, which accounting software (Odoo's float_round, QuickBooks) shows as 0.13; the
+    aging table and the export showed 0.12 (half to even)."""
+    from arwatch.core.actions import DesiredState
+    from arwatch.core.scoring import score
+    from arwatch.report.tables import aging_sheet, risks_sheet
+
+    day = dt.date(2024, 4, 15)
+    converted = ledger_from_text('customer a "Alpha" terms=30\ninvoice a A1 2024-04-01 0.25 currency=USD rate=0.5\n')
+    assert company_total(LedgerFrame.from_ledger(converted, day))[0] == Decimal("0.13")
+    board = score(LedgerFrame.from_ledger(ledger_from_text('customer a "Alpha" terms=30\n'
+                                                           'invoice a A1 2024-04-01 2.665\n'), day))
+    (eur,) = aging_by_customer(board.frame)
+    assert eur.total == Decimal("2.67")
+    (row,) = risks_sheet(board, DesiredState(as_of=day)).rows
+    assert row[7] == Decimal("2.67")  # exposure
+    assert aging_sheet(board).rows[0][-1] == Decimal("2.67")

@@ -4,8 +4,12 @@ back). Before, `arwatch sync --as-of` with an earlier day (a typo, a check meant
 wrote it: on a file export whose customer paid on 10 May, a run as of 1 May after the run of 12
 May placed its hold again. --dry-run shows that day; --allow-mass-change writes it on purpose."""
 
+import json
+
+import pytest
 from test_sync_mass_change import book, state, sync  # noqa: F401 - the fixture
 
+from arwatch.cli import main
 from arwatch.exit_codes import ExitCode
 
 
@@ -57,3 +61,45 @@ def test_earlier_day__a_run_made_under_a_clock_moved_ahead_does_not_hide_a_later
     err = capsys.readouterr()
     assert "the run's day 2013-06-04 is before the day of acme's last sync, 2013-06-05" in err.out + err.err
     assert state(store, export.parent / "outbox") == before
+
+
+def _under_clock(monkeypatch, days, config, *more, day):
+    """``sync`` run while the machine's clock reads ``days`` away from now (faketime, a wrong date)."""
+    import datetime as dt
+
+    import arwatch.sync.clock
+
+    moved = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=days)
+    with monkeypatch.context() as m:
+        m.setattr(arwatch.sync.clock, "system_now", lambda: moved)
+        return sync(config, *more, day=day)
+
+
+@pytest.mark.parametrize("days", [400, -400])
+def test_earlier_day__plan_and_report_show_the_day_of_the_last_run_whatever_the_clock_said(book, monkeypatch,  # noqa: F811
+                                                                                           capsys, days):
+    """The day plan and report show ("data as of") is that of the last run the store recorded,
+    never the one the machine's clock stamped last: a run for 3 June made under a clock set ahead
+    (400 days) is stamped after the later run for 5 June, and plan and report showed 3 June; a
+    run for 5 June made under a clock set back is stamped before the run for 3 June it followed."""
+    _, config, store = book
+    assert _under_clock(monkeypatch, max(days, 0), config, day="2013-06-03") == 0
+    assert _under_clock(monkeypatch, min(days, 0), config, day="2013-06-05") == 0
+    started = {json.loads(e["summary"])["as_of"]: e["started_at"] for e in store.runs.entries("acme") if e["summary"]}
+    assert started["2013-06-03"] > started["2013-06-05"]  # the clock's order is the wrong one
+    assert store.runs.last_as_of("acme").isoformat() == "2013-06-05"
+    capsys.readouterr()
+    assert main(["plan", "--config", str(config), "--source", "acme"]) == 0
+    assert "Worklist for 5 Jun 2013:" in capsys.readouterr().out
+
+
+def test_earlier_day__an_earlier_day_written_on_purpose_is_the_day_shown_whatever_the_clock_said(book,  # noqa: F811
+                                                                                                monkeypatch):
+    """After ``--allow-mass-change`` wrote 3 June on purpose after 5 June, the targets hold what
+    the run for 3 June wrote: plan and report show 3 June, even when the run for 5 June was
+    stamped later by a clock set ahead."""
+    _, config, store = book
+    assert _under_clock(monkeypatch, 400, config, day="2013-06-05") == 0
+    assert sync(config, "--allow-mass-change", day="2013-06-03") == 0
+    assert store.runs.last_as_of("acme").isoformat() == "2013-06-03"
+    assert store.runs.latest_as_of("acme").isoformat() == "2013-06-05"  # what a sync may not go back before

@@ -97,3 +97,37 @@ def test_audit_log__a_note_answer_is_recorded_once_per_key(tmp_path):
 
 def test_stored_frame__the_record_paths_frame_issues_and_scores(tmp_path):
     check_stored_frame_is_the_record_paths(open_store(tmp_path / "s.sqlite3"))
+
+
+def test_migration__runs_recorded_before_their_order_was_kept_are_numbered_by_their_start(tmp_path):
+    """A store whose runs were recorded before ``runs.seq`` existed: they are numbered in the order
+    of their start (the best known), each company on its own, and the next run follows them."""
+    import datetime as dt
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    from arwatch.sync.store.engine import MIGRATIONS
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = create_engine(url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0007")
+        day = dt.datetime(2013, 6, 1, 12)
+        for run_id, company, hours in (("r1", "acme", 5), ("r2", "acme", 1), ("r3", "other", 9), ("r4", "acme", 3)):
+            connection.execute(text("INSERT INTO runs (run_id, company, started_at, status, full_pull) "
+                                    "VALUES (:r, :c, :s, 'ok', 0)"),
+                               {"r": run_id, "c": company, "s": day + dt.timedelta(hours=hours)})
+    engine.dispose()
+    store = open_store(url)
+    try:
+        assert [(e["run_id"], e["seq"]) for e in store.runs.entries("acme")] == [("r2", 1), ("r4", 2), ("r1", 3)]
+        assert [(e["run_id"], e["seq"]) for e in store.runs.entries("other")] == [("r3", 1)]
+        store.runs.start("r5", "acme", full=False)
+        assert store.runs.entries("acme")[-1]["run_id"] == "r5" and store.runs.entries("acme")[-1]["seq"] == 4
+    finally:
+        store.close()

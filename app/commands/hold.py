@@ -27,6 +27,7 @@ from ..company_view import OpenCompany, open_company, stored_ledger
 from ..exit_codes import ExitCode, UsageError
 from .locale import locale_arg
 from .record import find_customer
+from .who import actor
 
 DEFAULT_DAYS = 30  # a lift without --until lasts this many days after the run's day
 
@@ -92,21 +93,6 @@ def manager(config: SyncConfig, company: CompanyConfig, by: str | None) -> str:
             return name
     raise UsageError(f"{who!r} is not a manager of {company.name} (managers: {', '.join(managers)}): only a "
                      f"manager lifts or restores a credit hold" + ("" if by else "; give --by NAME if you are one"))
-
-
-def login() -> str:
-    """The login name the command runs under (what the machine says, not what was typed)."""
-    try:
-        return getpass.getuser().strip() or "unknown login"
-    except (OSError, KeyError):  # no login name in the environment nor the password database
-        return "unknown login"
-
-
-def actor(by: str) -> str:
-    """Who did it, for the audit log: the manager named, and beside it the login that ran the
-    command when that is someone else (``--by`` is typed, anyone can type a manager's name)."""
-    ran = login()
-    return by if ran.casefold() == by.casefold() else f"{by} (run by login {ran})"
 
 
 def reason_of(reason: str, action: str) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 from pathlib import Path
 
 from arwatch.core.balances import balances, open_amounts
@@ -22,6 +21,7 @@ from arwatch.sync.clock import run_clock
 from ..company_view import open_company, stored_ledger
 from ..exit_codes import ExitCode, UsageError
 from .locale import locale_arg
+from .who import actor, login
 
 # the command's words for the syntax's kinds
 KINDS = {"call": "call", "promise": "promise", "dispute": "dispute", "complaint": "complaint",
@@ -51,7 +51,8 @@ def _options(p: argparse.ArgumentParser) -> None:
                    help="the day it happened (default: today; for the demo, its data's day)")
     p.add_argument("--locale", type=locale_arg,
                    help="how days are written (default: the config's `locale`, else en_GB)")
-    p.add_argument("--by", help="who records it (default: the login name)")
+    p.add_argument("--by", help="who records it (default: the login name; the audit log names the login "
+                                "that ran the command beside it when that is someone else)")
 
 
 def options_after(args: argparse.Namespace) -> argparse.Namespace:
@@ -158,7 +159,8 @@ def run(args: argparse.Namespace) -> int:
         on = args.as_of or data_day(adapter) or run_clock(None, config.timezone_of(config.company(name))).today
         text = line_of(KINDS[args.kind], args.words)
         check_line(ledger, customer_id, text, on, locale)
-        stored = store.notes.add(name, customer_id, on, text, args.by or getpass.getuser())
+        by = args.by or login()
+        stored = store.notes.add(name, customer_id, on, text, by, actor(by))
     finally:
         store.close()
     print(f"recorded for {customer_name} ({customer_id}) on {day(on, locale)}: {stored.text}\n"

@@ -24,7 +24,10 @@ what resampling the customers (a bootstrap) estimates, in one sort instead of a 
 invoice per resample: the bootstrap needed (resamples x invoices) memory and time, 8 GB per
 question for a million invoices.
 
-``final`` is the choice with all the evidence: what runs from the end of the ledger on.
+``final`` is the choice with all the evidence: what runs from the end of the ledger on. Its
+reason (``final_reason``) quotes the AUCs of the figures shown beside it (within quarters,
+computed once: ``every_quarter``, the baseline's), not the pooled ones it was chosen on, so that
+one figure is given for one thing.
 """
 
 from __future__ import annotations
@@ -73,9 +76,11 @@ class InUse:
 
 
 def choose(preds: dict[str, np.ndarray], y: np.ndarray, evidence: np.ndarray,
-           customer: np.ndarray | None = None) -> tuple[str, str]:
+           customer: np.ndarray | None = None, shown: dict[str, float] | None = None) -> tuple[str, str]:
     """(predictor, why) chosen on the rows ``evidence`` (see the module docstring). Without
-    ``customer`` nothing is resampled: a higher AUC on the evidence itself is enough."""
+    ``customer`` nothing is resampled: a higher AUC on the evidence itself is enough. ``shown``:
+    the AUCs ``why`` quotes, when others are shown beside it (the final choice's: the figures'
+    within quarters); the choice is made on the pooled AUCs of the evidence either way."""
     if int(y[evidence].sum()) < MIN_EVIDENCE or int((~y[evidence]).sum()) < MIN_EVIDENCE:
         return DEFAULT, "too little evidence yet: the baseline is used"
     auc = {k: roc_auc(y[evidence], v[evidence]) for k, v in preds.items()}
@@ -83,19 +88,21 @@ def choose(preds: dict[str, np.ndarray], y: np.ndarray, evidence: np.ndarray,
     wins = _confidence_over(preds, y, evidence, default, customer)
     convincing = [k for k in (*CONTENDERS, *BASELINES) if k in wins and wins[k] >= CONFIDENCE]
     base = max((b for b in BASELINES if b in preds), key=lambda b: (auc[b], -BASELINES.index(b)))
+    said = shown if shown is not None else auc
     if convincing:
         pick = max(convincing, key=lambda k: auc[k])
         if pick in CONTENDERS:
-            return pick, (f"AUC {auc[pick]:.3f} against {auc[base]:.3f} for the best baseline ({base}), "
+            return pick, (f"AUC {said[pick]:.3f} against {said[base]:.3f} for the best baseline ({base}), "
                           f"above the past late rate with {wins[pick]:.0%} confidence (by customer)")
-        return pick, (f"nothing beat the best baseline ({pick}, AUC {auc[pick]:.3f}, above the past late rate "
-                      f"with {wins[pick]:.0%} confidence (by customer)): the baseline is used")
+        return pick, (f"nothing beat the best baseline ({pick}, AUC {said[pick]:.3f}, above the past late rate "
+                      f"with {wins[pick]:.0%} confidence, customers as the unit): the baseline is used")
     rivals = [c for c in CONTENDERS if c in preds]
     best = max(rivals, key=lambda c: (auc[c], -CONTENDERS.index(c))) if rivals else None
-    others = f"; best other: {best} {auc[best]:.3f}" if best else ""
-    if customer is not None and (base != default or (best is not None and auc[best] > auc[default])):
-        others += f", not above it with {CONFIDENCE:.0%} confidence (by customer)"
-    return default, f"nothing beat the best baseline ({default}, AUC {auc[default]:.3f}{others}): the baseline is used"
+    others = f"; best other: {best} {said[best]:.3f}" if best else ""
+    if customer is not None and (base != default or (best is not None and max(auc[best] - auc[default],
+                                                                              said[best] - said[default]) > 0)):
+        others += f", not above it with {CONFIDENCE:.0%} confidence, customers as the unit"
+    return default, f"nothing beat the best baseline ({default}, AUC {said[default]:.3f}{others}): the baseline is used"
 
 
 def _confidence_over(preds: dict[str, np.ndarray], y: np.ndarray, evidence: np.ndarray, default: str,
@@ -143,15 +150,17 @@ def nested(preds: dict[str, np.ndarray], y: np.ndarray, day: np.ndarray, known_f
         choices.append((date_of(int(c)), pick))
     if not choices:
         return None
-    final, why = choose(preds, y, np.ones(len(y), dtype=bool), customer)
     _, codes = np.unique(customer, return_inverse=True)
-    judged = {k: auc_influence(y, v, quarter, codes) for k, v in preds.items() if k in BASELINES}
+    # every predictor judged once, within quarters: the figures shown, and the AUCs the final
+    # choice's reason quotes
+    judged = {k: auc_influence(y, v, quarter, codes) for k, v in preds.items()}
+    final, why = choose(preds, y, np.ones(len(y), dtype=bool), customer,
+                        shown={k: float(v[0]) for k, v in judged.items()})
     base = max((b for b in BASELINES if b in judged), key=lambda b: judged[b][0])
     judged["in use"] = auc_influence(y, stream, quarter, codes)
     margin, interval = _margin(judged["in use"], judged[base])
     every = []
     for k in (c for c in CONTENDERS if c in preds):
-        judged[k] = auc_influence(y, preds[k], quarter, codes)
         m, (lo, hi) = _margin(judged[k], judged[base])
         every.append((k, float(judged[k][0]), m, lo, hi))
     return InUse(tuple(choices), final, why, float(judged["in use"][0]), base, float(judged[base][0]),

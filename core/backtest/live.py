@@ -29,6 +29,8 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import re
+from collections.abc import Callable
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -51,6 +53,16 @@ from .run import BacktestSettings, backtest_frame
 FORMAT = 1  # a model stored before the offset existed has offset "" and applies as it did
 PREDICTOR_TITLES = {"learned": "learned model (logistic regression)", "late_rate": "customer's past late rate",
                     "dunning": "dunning levels (days past due)", "scorecard": "arwatch scorecard"}
+#: the predictors' names inside a sentence (``PREDICTOR_TITLES`` without their brackets, which
+#: would stand in the sentence's own)
+PREDICTOR_NAMES = {"late_rate": "customer's past late rate", "learned": "learned model", "dunning": "dunning levels",
+                   "scorecard": "arwatch scorecard"}
+_CHOICE = re.compile(r"(\d{4}-\d\d-\d\d): ([a-z_]+)")
+
+
+def predictor_name(predictor: str) -> str:
+    """A predictor's name inside a sentence ("customer's past late rate" for ``late_rate``)."""
+    return PREDICTOR_NAMES.get(predictor, predictor)
 
 
 class _Frozen(BaseModel):
@@ -107,17 +119,22 @@ class BacktestFigures(_Frozen):
     #: margin over the best baseline and that margin's interval (None for a baseline)
     final: tuple[str, float, float, float, float] | None = None
 
-    def sentence(self) -> str:
+    def sentence(self, day: Callable[[dt.date], str] = dt.date.isoformat, count: Callable[[int], str] = str,
+                 name: Callable[[str], str] = predictor_name) -> str:
         """The stream of quarter-by-quarter choices (what would have run), then the final choice
-        used in every quarter: two figures that differ when the early quarters chose otherwise."""
-        text = (f"{self.question}, {self.invoices} invoices from {self.evaluated_from}, {self.positives} of them "
-                f"late: the predictors chosen quarter by quarter on the earlier quarters only ({self.choices}) "
-                f"scored AUC {self.auc:.3f} against {self.baseline_auc:.3f} for the best baseline ({self.baseline}), "
+        used in every quarter: two figures that differ when the early quarters chose otherwise.
+        ``day``, ``count`` and ``name`` write its days, numbers of invoices and predictors: by
+        default ISO days, plain numbers and the predictors' names (the log, the add-on's record);
+        the report passes its page's (``arwatch.report.forecast``)."""
+        choices = _CHOICE.sub(lambda m: f"from {day(dt.date.fromisoformat(m[1]))} the {name(m[2])}", self.choices)
+        since = f" from {day(self.evaluated_from)}" if self.evaluated_from else ""
+        text = (f"{self.question}: {count(self.invoices)} invoices{since}, {count(self.positives)} of them late. "
+                f"The predictors chosen quarter by quarter on the earlier quarters only ({choices}) scored AUC "
+                f"{self.auc:.3f} against {self.baseline_auc:.3f} for the best baseline, the {name(self.baseline)}: "
                 f"margin {_margin(self.margin, self.interval)}")
         if self.final is not None:
-            name, auc, margin, low, high = self.final
-            text += (f"; the {PREDICTOR_TITLES.get(name, name)} in every quarter: AUC {auc:.3f}, margin "
-                     f"{_margin(margin, (low, high))}")
+            final, auc, margin, low, high = self.final
+            text += f"; the {name(final)} in every quarter: AUC {auc:.3f}, margin {_margin(margin, (low, high))}"
         return text
 
 
@@ -302,7 +319,7 @@ def apply_in_use(board: ScoreBoard, model: ModelInUse, policy: Policy) -> ScoreB
         return dataclasses.replace(board, scored_by=model.predictor, model=model)
     if model.predictor == "dunning":
         return dataclasses.replace(board, score=np.clip(p, 0, 100), level=dunning_level(p), scored_by="dunning",
-                                   model=model, alarm=None)
+                                   model=model, alarm=None, chance=p)
     score = 100.0 * np.clip(p, 0.0, 1.0)
     level = levels(score, policy.scoring)
     # A model learned from how invoices were paid ranks customers by habit; a customer already in
@@ -317,4 +334,5 @@ def apply_in_use(board: ScoreBoard, model: ModelInUse, policy: Policy) -> ScoreB
     chronic = board.segment == SEGMENT_NAMES.index("chronic_late")
     level = np.where(chronic, np.minimum(level, np.maximum(board.level, LEVEL_NAMES.index("medium"))), level)
     level = level.astype(board.level.dtype)
-    return dataclasses.replace(board, score=score, level=level, scored_by=model.predictor, model=model, alarm=None)
+    return dataclasses.replace(board, score=score, level=level, scored_by=model.predictor, model=model, alarm=None,
+                               chance=p)

@@ -27,8 +27,10 @@ class StoredNote:
 
 class NotesTable(StoreTable):
 
-    def add(self, company: str, customer_id: str, on: dt.date, text: str, by: str) -> StoredNote:
-        """Record one line (already read without a problem by the caller) and audit it."""
+    def add(self, company: str, customer_id: str, on: dt.date, text: str, by: str,
+            actor: str | None = None) -> StoredNote:
+        """Record one line (already read without a problem by the caller) and audit it: by
+        ``actor`` (who ran the command, ``arwatch.commands.who.actor``), else ``by``."""
         at = self.now()
         with self.engine.begin() as conn:
             key = conn.execute(insert(collector_notes).values(
@@ -37,7 +39,7 @@ class NotesTable(StoreTable):
             assert key is not None
             note_id = key[0]
             conn.execute(insert(audit).values(
-                company=company, at=at, actor=by, op="record", key=f"note:{note_id}", customer_id=customer_id,
+                company=company, at=at, actor=actor or by, op="record", key=f"note:{note_id}", customer_id=customer_id,
                 before=None, after=dumps({"on": on, "text": text}), why=f"recorded: {text}", run_id=None,
                 external_id=None))
         return StoredNote(int(note_id), customer_id, on, text, by)

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, select, update
 
 from .rows import StoreTable, dumps
 from .schema import runs
@@ -19,8 +19,10 @@ class RunLog(StoreTable):
             conn.execute(update(runs).where(and_(runs.c.company == company, runs.c.status == "running"))
                          .values(status="interrupted", finished_at=self.now(),
                                  error="the process ended before the run finished"))
+            seq = conn.execute(select(func.coalesce(func.max(runs.c.seq), 0) + 1)
+                               .where(runs.c.company == company)).scalar_one()
             conn.execute(runs.insert().values(run_id=run_id, company=company, started_at=self.now(),
-                                              status="running", full_pull=full))
+                                              status="running", full_pull=full, seq=seq))
 
     def finish(self, run_id: str, status: str, summary: Any = None, error: str = "") -> None:
         with self.engine.begin() as conn:
@@ -29,13 +31,21 @@ class RunLog(StoreTable):
                 error=error or None))
 
     def last_as_of(self, company: str) -> dt.date | None:
-        """The as-of day of the company's last finished sync that scored (ok or partial), the last
-        by its start: the day ``plan`` and ``report`` show. Which business days were synced is
-        ``latest_as_of``'s."""
+        """The as-of day of the company's last finished sync that scored (ok or partial): the day
+        ``plan`` and ``report`` show ("data as of"). Last in the order the store recorded the runs
+        (``seq``), never by their start time: the machine's clock orders no runs (a run under a
+        clock set ahead, faketime, is stamped after every later run; one set back, before).
+
+        This is the business day of what the targets now hold. It is ``latest_as_of`` (the
+        latest business day synced) unless an earlier day was synced after it on purpose
+        (``arwatch sync --as-of EARLIER --allow-mass-change``, which ``latest_as_of`` otherwise
+        refuses): that run wrote its day's plan over the later one (holds placed again, tasks
+        reopened), so plan and report show that earlier day, as the user asked; the refusal of
+        an earlier day keeps reading ``latest_as_of``."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(runs.c.summary).where(and_(runs.c.company == company,
                                                                   runs.c.status.in_(("ok", "partial"))))
-                                .order_by(runs.c.started_at.desc()).limit(1)).all()
+                                .order_by(runs.c.seq.desc(), runs.c.started_at.desc()).limit(1)).all()
         summary = json.loads(rows[0][0]) if rows and rows[0][0] else {}
         return dt.date.fromisoformat(summary["as_of"]) if summary.get("as_of") else None
 
@@ -53,5 +63,5 @@ class RunLog(StoreTable):
 
     def entries(self, company: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(runs).where(runs.c.company == company).order_by(runs.c.started_at))
+            rows = conn.execute(select(runs).where(runs.c.company == company).order_by(runs.c.seq, runs.c.started_at))
             return [dict(r) for r in rows.mappings()]

@@ -74,6 +74,8 @@ runs = Table(
     Column("full_pull", Boolean, nullable=False),
     Column("summary", Text, nullable=True),
     Column("error", Text, nullable=True),
+    # the company's runs in the order the store recorded them (1, 2, ...), whatever the clock said
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), nullable=True),
 )
 
 journal = Table(
