@@ -1,7 +1,7 @@
 {
     "name": "Collections early warning (arwatch)",
     "summary": "Risk flags, credit holds and collection activities from warning signs in receivables",
-    "version": "1.4.1",
+    "version": "1.4.2",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "arwatch",

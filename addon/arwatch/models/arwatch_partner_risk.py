@@ -39,7 +39,7 @@ class ArwatchPartnerRisk(models.Model):
     _name = "arwatch.partner.risk"
     _description = "Customer risk (per company)"
     _inherit = ["mail.thread"]
-    _order = "score desc, id"
+    _order = "level_rank desc, score desc, id"
     _rec_name = "partner_id"
     _check_company_auto = True
 
@@ -49,6 +49,11 @@ class ArwatchPartnerRisk(models.Model):
     level = fields.Selection(LEVELS, "Risk level", tracking=True, copy=False, index=True,
                              help="How likely the customer is to pay late or not at all, from its score: "
                                   "low, medium, high, critical (thresholds in the settings).")
+    level_rank = fields.Integer(
+        "Risk level rank", compute="_compute_level_rank", store=True, index=True,
+        help="The level as a number (low 0 to critical 3, none -1): lists show the riskiest first by "
+             "level, then by score, as arwatch's other lists do (a level set by the payer type's rules "
+             "or the model in use may put a lower score above a higher one).")
     score = fields.Float("Risk score", digits=(5, 1), tracking=True, copy=False, aggregator="avg",
                          help="0 (no warning sign) to 100 (every warning sign at full strength).")
     segment = fields.Selection(SEGMENTS, "Payer type", tracking=True, copy=False, index=True,
@@ -210,6 +215,11 @@ class ArwatchPartnerRisk(models.Model):
             rec.write({"agency_recalled_on": max(today, rec.agency_since)})
             rec.message_post(body=_("Recalled from the collection agency by %s.", self.env.user.name))
         return True
+
+    @api.depends("level")
+    def _compute_level_rank(self):
+        for rec in self:
+            rec.level_rank = LEVEL_RANK.get(rec.level, -1)
 
     @api.model
     def _level_rank(self, row):

@@ -73,6 +73,21 @@ class TestScoring(ArwatchCommon):
         risk.invalidate_recordset()
         self.assertEqual(risk.write_date, before)
 
+    def test_risk_list__riskiest_first_by_level_then_score(self):
+        """A level the payer type's rules or the model in use set may sit above a higher score's:
+        the list reads by level first, as the core's ranking (``ScoreBoard.ranking``) does."""
+        Risk = self.env["arwatch.partner.risk"].sudo()  # risk rows are the scoring's to write
+        rows = Risk.create([
+            {"partner_id": self.env["res.partner"].create({"name": name}).id, "company_id": self.company.id,
+             "level": level, "score": score}
+            for name, level, score in (("Low 40", "low", 40.0), ("Critical 35", "critical", 35.0),
+                                       ("Medium 45", "medium", 45.0), ("Medium 60", "medium", 60.0),
+                                       ("Unscored", False, 0.0))])
+        listed = Risk.search([("id", "in", rows.ids)]).mapped("partner_id.name")
+        self.assertEqual(listed, ["Critical 35", "Medium 60", "Medium 45", "Low 40", "Unscored"])
+        rows[0].level = "critical"  # rescored: the rank follows the level, then the score
+        self.assertEqual(Risk.search([("id", "in", rows.ids)], limit=1).partner_id.name, "Low 40")
+
     def _row_version(self, risk):
         """The risk row's physical version (``ctid``): every UPDATE of the row makes a new one."""
         self.env.flush_all()
