@@ -137,16 +137,22 @@ def _recently_caused(board: ScoreBoard, policy: Policy, held: np.ndarray, today:
     return out
 
 
-def paid_up(board: ScoreBoard, current: dict[str, Hold], clear_days: int) -> np.ndarray:
-    """Held customers with nothing overdue today who paid, or had a payment or credit note
-    allocated, since their hold began or within the last ``clear_days`` (a payment booked late
-    with an earlier date)."""
-    frame = board.frame
+def last_settled(frame: LedgerFrame) -> np.ndarray:
+    """Per customer, the day of its last posted payment or allocated payment or credit note (-1: none)."""
     posted = frame.p_state == PAYMENT_STATES.index(PaymentState.POSTED)
     days = np.r_[frame.p_day[posted], frame.a_day].astype(np.int64)
     cust = np.r_[frame.p_cust[posted], frame.i_cust[frame.a_inv]].astype(np.int64)
     last = np.full(frame.n_customers, -1, dtype=np.int64)
     np.maximum.at(last, cust, days)
+    return last
+
+
+def paid_up(board: ScoreBoard, current: dict[str, Hold], clear_days: int) -> np.ndarray:
+    """Held customers with nothing overdue today who paid, or had a payment or credit note
+    allocated, since their hold began or within the last ``clear_days`` (a payment booked late
+    with an earlier date)."""
+    frame = board.frame
+    last = last_settled(frame)
     window = int(frame.as_of_day) - clear_days
     since = np.array([min(current[str(c)].since.toordinal(), window) if str(c) in current else NEVER
                       for c in frame.c_id], dtype=np.int64)
@@ -201,6 +207,30 @@ def desired_holds(board: ScoreBoard, written: WrittenState, policy: Policy, toda
         holds.append(Hold(customer_id=cid, rule=rule, reason=reason_for(board, policy, rule, int(c), locale),
                           since=today))
     return tuple(sorted(holds, key=lambda h: h.customer_id))
+
+
+def release_why(board: ScoreBoard, written: WrittenState, policy: Policy, holds: tuple[Hold, ...],
+                today: dt.date, locale: str = DEFAULT_LOCALE) -> tuple[tuple[str, str], ...]:
+    """(customer id, why) for each written hold of a customer in the data that ``holds`` (the
+    desired ones) releases without a manager's lift: paid, or no hold rule for ``clear_days``."""
+    frame, rules = board.frame, policy.credit.holds
+    kept = {h.customer_id for h in holds} | {o.customer_id for o in written.overrides if o.release_until >= today}
+    at = {str(c): k for k, c in enumerate(frame.c_id.tolist())}
+    released = [h for h in written.holds if h.customer_id not in kept and h.customer_id in at]
+    if not released:
+        return ()
+    style = Style(locale, frame.currency)
+    paid = paid_up(board, {h.customer_id: h for h in written.holds}, rules.clear_days) if rules.release_on_payment \
+        else np.zeros(frame.n_customers, dtype=bool)
+    last = last_settled(frame)
+    out = []
+    for hold in released:
+        c, cause = at[hold.customer_id], wording.hold_cause(hold.rule)
+        why = (f"paid: nothing overdue after the payment or credit of {style.day(int(last[c]))}" if paid[c] else
+               f"no hold rule has fired for {rules.clear_days} days (held since {style.day(hold.since)} for: "
+               f"{cause[:1].lower()}{cause[1:]})")
+        out.append((hold.customer_id, why))
+    return tuple(out)
 
 
 def hold_words(board: ScoreBoard, policy: Policy, holds: tuple[Hold, ...], locale: str = DEFAULT_LOCALE,
