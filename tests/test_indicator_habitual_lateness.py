@@ -92,7 +92,8 @@ def test_habitual_lateness__evidence_names_the_range_and_the_median():
     assert result.evidence(late) == (
         f"paid its last 12 invoices 18-41 days late, median 27, 12 of them late (last paid 10 Feb 2024); typical "
         f"lateness "
-        f"{m.typical[late]:.0f} days (recent invoices weigh more; the company's norm of {m.norm[late]:.0f} days "
+        f"{m.typical[late]:.0f} days (a mean: early counts as on time, recent invoices weigh more; the company's "
+        f"norm of {m.norm[late]:.0f} days "
         "counts as 3 more invoices)")
 
 
