@@ -139,7 +139,9 @@ def _recently_caused(board: ScoreBoard, policy: Policy, held: np.ndarray, today:
 
 def last_settled(frame: LedgerFrame) -> np.ndarray:
     """Per customer, the day of its last posted payment or allocated payment or credit note (-1: none)."""
-    return np.maximum(*_last_payment_and_credit(frame))
+    payment, credit = _last_payment_and_credit(frame)
+    last: np.ndarray = np.maximum(payment, credit)
+    return last
 
 
 def _last_payment_and_credit(frame: LedgerFrame) -> tuple[np.ndarray, np.ndarray]:

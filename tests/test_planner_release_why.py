@@ -1,6 +1,7 @@
 """A released hold says why (audit log, the target's change): paid or credited with nothing
-overdue, no cause for the clear-days wait, holds turned off in the policy, or a manager's lift. Before, every release but a lift said "cause cleared",
-so a credit controller could not tell a customer who paid from one whose score drifted down."""
+overdue, no cause for the clear-days wait, holds turned off in the policy, or a manager's lift.
+Before, every release but a lift said "cause cleared", so a credit controller could not tell a
+customer who paid from one whose score drifted down."""
 
 import datetime as dt
 
