@@ -99,6 +99,7 @@ class DesiredState(_Value):
     flags: tuple[Flag, ...] = ()
     holds: tuple[Hold, ...] = ()
     tasks: tuple[Task, ...] = ()
+    release_why: tuple[tuple[str, str], ...] = ()  # (customer id, why) of the holds written and not desired
 
 
 class WrittenState(_Value):

@@ -53,7 +53,9 @@ def diff(written: WrittenState, desired: DesiredState) -> Diff:
     holds = _changes(keyed(written.holds), keyed(desired.holds), Op.PLACE_HOLD, Op.RELEASE_HOLD, "hold",
                      lambda h: h.reason, "cause cleared")
     lifted = {o.customer_id: o for o in written.overrides if o.release_until >= desired.as_of}
-    holds = (holds[0], [c.model_copy(update={"why": _lifted_why(o)}) if (o := lifted.get(c.customer_id)) else c
+    why = dict(desired.release_why)
+    holds = (holds[0], [c.model_copy(update={"why": _lifted_why(o)}) if (o := lifted.get(c.customer_id))
+                        else c.model_copy(update={"why": why[c.customer_id]}) if c.customer_id in why else c
                         for c in holds[1]])
     open_tasks = keyed(written.tasks)
     done = {t.key for t in written.done_tasks} - set(open_tasks)  # done recently: not reopened

@@ -137,16 +137,34 @@ def _recently_caused(board: ScoreBoard, policy: Policy, held: np.ndarray, today:
     return out
 
 
+def last_settled(frame: LedgerFrame) -> np.ndarray:
+    """Per customer, the day of its last posted payment or allocated payment or credit note (-1: none)."""
+    payment, credit = _last_payment_and_credit(frame)
+    last: np.ndarray = np.maximum(payment, credit)
+    return last
+
+
+def _last_payment_and_credit(frame: LedgerFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per customer, the day of its last posted or allocated payment, and of its last allocated
+    credit note (-1: none)."""
+    posted = frame.p_state == PAYMENT_STATES.index(PaymentState.POSTED)
+    credit = frame.a_payment < 0
+    out = []
+    for days, cust in ((np.r_[frame.p_day[posted], frame.a_day[~credit]],
+                        np.r_[frame.p_cust[posted], frame.i_cust[frame.a_inv[~credit]]]),
+                       (frame.a_day[credit], frame.i_cust[frame.a_inv[credit]])):
+        last = np.full(frame.n_customers, -1, dtype=np.int64)
+        np.maximum.at(last, cust.astype(np.int64), days.astype(np.int64))
+        out.append(last)
+    return out[0], out[1]
+
+
 def paid_up(board: ScoreBoard, current: dict[str, Hold], clear_days: int) -> np.ndarray:
     """Held customers with nothing overdue today who paid, or had a payment or credit note
     allocated, since their hold began or within the last ``clear_days`` (a payment booked late
     with an earlier date)."""
     frame = board.frame
-    posted = frame.p_state == PAYMENT_STATES.index(PaymentState.POSTED)
-    days = np.r_[frame.p_day[posted], frame.a_day].astype(np.int64)
-    cust = np.r_[frame.p_cust[posted], frame.i_cust[frame.a_inv]].astype(np.int64)
-    last = np.full(frame.n_customers, -1, dtype=np.int64)
-    np.maximum.at(last, cust, days)
+    last = last_settled(frame)
     window = int(frame.as_of_day) - clear_days
     since = np.array([min(current[str(c)].since.toordinal(), window) if str(c) in current else NEVER
                       for c in frame.c_id], dtype=np.int64)
@@ -201,6 +219,42 @@ def desired_holds(board: ScoreBoard, written: WrittenState, policy: Policy, toda
         holds.append(Hold(customer_id=cid, rule=rule, reason=reason_for(board, policy, rule, int(c), locale),
                           since=today))
     return tuple(sorted(holds, key=lambda h: h.customer_id))
+
+
+#: why every written hold is released when the policy turns credit holds off
+HOLDS_OFF = "credit holds are turned off in the policy"
+
+
+def release_why(board: ScoreBoard, written: WrittenState, policy: Policy, holds: tuple[Hold, ...],
+                today: dt.date, locale: str = DEFAULT_LOCALE) -> tuple[tuple[str, str], ...]:
+    """(customer id, why) for each written hold of a customer in the data that ``holds`` (the
+    desired ones) releases without a manager's lift: paid or credited with nothing overdue, no
+    cause for ``clear_days`` days running, or holds turned off in the policy."""
+    frame, rules = board.frame, policy.credit.holds
+    kept = {h.customer_id for h in holds} | {o.customer_id for o in written.overrides if o.release_until >= today}
+    at = {str(c): k for k, c in enumerate(frame.c_id.tolist())}
+    released = [h for h in written.holds if h.customer_id not in kept and h.customer_id in at]
+    if not released:
+        return ()
+    if not rules.enabled:
+        return tuple((h.customer_id, HOLDS_OFF) for h in released)
+    style = Style(locale, frame.currency)
+    paid = paid_up(board, {h.customer_id: h for h in written.holds}, rules.clear_days) if rules.release_on_payment \
+        else np.zeros(frame.n_customers, dtype=bool)
+    payment, credit = _last_payment_and_credit(frame)
+    days = f"{rules.clear_days} day{'s' if rules.clear_days != 1 else ''}"
+    out = []
+    for hold in released:
+        c, cause = at[hold.customer_id], wording.hold_cause(hold.rule)
+        if not paid[c]:
+            why = (f"no reason to hold for {days} running (held since {style.day(hold.since)} for: "
+                   f"{cause[:1].lower()}{cause[1:]})")
+        elif payment[c] >= credit[c]:
+            why = f"paid: nothing overdue since the payment of {style.day(int(payment[c]))}"
+        else:
+            why = f"credited: nothing overdue since the credit note of {style.day(int(credit[c]))}"
+        out.append((hold.customer_id, why))
+    return tuple(out)
 
 
 def hold_words(board: ScoreBoard, policy: Policy, holds: tuple[Hold, ...], locale: str = DEFAULT_LOCALE,

@@ -26,7 +26,7 @@ from .dispute_tasks import dispute_firings
 from .formats import DEFAULT_LOCALE
 from .frame import LedgerFrame, date_of
 from .hold_notice import HOLD_STEP, carries_hold, hold_told_by_call
-from .holds import desired_holds, fired
+from .holds import desired_holds, fired, release_why
 from .ladder import RANK, is_rung, rung_firings
 from .plan_view import Explained, Firing, PlanView
 from .policy import LEVELS, Policy
@@ -381,7 +381,8 @@ def plan(board: ScoreBoard, written: WrittenState, policy: Policy, today: dt.dat
     kept = None if render_written else {f.key: f for f in written.flags}
     desired = DesiredState(as_of=today, flags=plan_flags(board, policy, today, explained, locale, kept), holds=holds,
                            tasks=plan_tasks(board, written, policy, today, templates, holds, company_name,
-                                            render_written, explained, locale))
+                                            render_written, explained, locale),
+                           release_why=release_why(board, written, policy, holds, today, locale))
     return without_inactive(desired, board.frame)
 
 

@@ -46,7 +46,7 @@ INDICATOR_WORDS: Mapping[str, IndicatorWords] = MappingProxyType({
     "disputes": IndicatorWords("Disputes invoices or pays short", "{m:.0f} disputes or short payments"),
     "staff_exodus": IndicatorWords("Key staff leaving"),
     "habit_slip": IndicatorWords("Pays later than usual", "{m:.0f} days beyond its usual time to pay"),
-    "habitual_lateness": IndicatorWords("Always pays late", "typically {m:.0f} days late"),
+    "habitual_lateness": IndicatorWords("Always pays late", "on average {m:.0f} days late"),
     "slowing_trend": IndicatorWords("Paying slower and slower", "{m:.0f} days slower than before"),
     "selective_payment": IndicatorWords("Pays the small invoices, leaves the large",
                                         "{m:.0f} small invoices paid ahead of larger ones"),

@@ -78,7 +78,7 @@ call c1 2024-04-29 unanswered
 
 
 # c1 paid INV/1 15 days late: aging says the days its habit explains (issue 20), in every locale
-USUALLY = " (it is usually 15 days late: only the days beyond that count here)"
+USUALLY = " (on average it pays 15 days late: only the days beyond that count here)"
 
 
 @pytest.mark.parametrize(("locale", "overdue", "calls"), [

@@ -29,7 +29,7 @@ def test_aging__oldest_open_invoice_days_past_due():
     # c1 paid INV/1 15 days late, the company's only late payment so far (its norm): the 15 days
     # its habit explains are habitual_lateness', aging weighs the 46 beyond them
     assert result.strength[c1] == pytest.approx((61 - 15) / 91)
-    assert "usually 15 days late: only the days beyond that count here" in result.evidence(c1)
+    assert "on average it pays 15 days late: only the days beyond that count here" in result.evidence(c1)
     assert "INV/2 (€250.00 open) due 2 Mar 2024, 61 days past due" in result.evidence(c1)
     assert "bucket" not in result.evidence(c1)  # the aging report's jargon, not the evidence's
     assert "INV/1" not in result.evidence(c1)

@@ -90,10 +90,9 @@ def test_habitual_lateness__evidence_names_the_range_and_the_median():
     frame, result, m = run(LEDGER)
     late = customer_index(frame, "late")
     assert result.evidence(late) == (
-        f"paid its last 12 invoices 18-41 days late, median 27, 12 of them late (last paid 10 Feb 2024); typical "
-        f"lateness "
-        f"{m.typical[late]:.0f} days (recent invoices weigh more; the company's norm of {m.norm[late]:.0f} days "
-        "counts as 3 more invoices)")
+        f"paid its last 12 invoices 18-41 days late, median 27, 12 of them late (last paid 10 Feb 2024); on "
+        f"average {m.typical[late]:.0f} days late (an invoice paid early counts as on time, recent invoices weigh "
+        f"more; the company's norm of {m.norm[late]:.0f} days counts as 3 more invoices)")
 
 
 def test_habitual_lateness__a_punctual_customer_does_not_fire_even_in_a_late_paying_company():

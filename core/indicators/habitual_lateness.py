@@ -195,8 +195,9 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         often = "" if n == 1 else f", {sum(d > 0 for d in days)} of them late"
         return (f"paid {last} {spread}, median {_median(ordered):.0f}{often} (last paid "
                 f"{s.day(st.settled_day[mine[-1]])}); "
-                f"typical lateness {m.typical[c]:.0f} days (recent invoices weigh more; the company's norm of "
-                f"{m.norm[c]:.0f} days counts as {params.prior_invoices:g} more invoices)")
+                f"on average {m.typical[c]:.0f} days late (an invoice paid early counts as on time, recent invoices "
+                f"weigh more; the company's norm of {m.norm[c]:.0f} days counts as {params.prior_invoices:g} more "
+                f"invoices)")
 
     return fired_result("habitual_lateness", fired, strength, explain, measure=m.typical, alarm=how_late)
 

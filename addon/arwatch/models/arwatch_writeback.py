@@ -149,7 +149,7 @@ class ArwatchWriteback(models.AbstractModel):
                 hold_events.append((pid, _("Credit hold placed: %s", hold.reason)))
             elif change.op is Op.RELEASE_HOLD:
                 vals_by_partner[pid].update(hold=False, hold_rule=False, hold_reason=False, hold_since=False)
-                hold_events.append((pid, _("Credit hold released: the cause cleared.")))
+                hold_events.append((pid, _("Credit hold released: %s", change.why)))
         self._indicator_vals(board, state, vals_by_partner)
         self._write_risks(company, vals_by_partner, state)
         self._write_scored(company, board, changed=list(vals_by_partner) if full_run else None,

@@ -33,7 +33,12 @@ class TestCollections(ArwatchCommon):
         done = self.env["mail.activity"].with_context(active_test=False).search(
             [("arwatch_partner_id", "=", self.late.id), ("active", "=", False)])
         self.assertEqual(sorted(done.mapped("arwatch_key")), keys, "kept as done, not deleted")
-        self.assertFalse(self.risk(self.late).hold, "the hold released when the cause cleared")
+        risk = self.risk(self.late)
+        self.assertFalse(risk.hold, "the hold released when the cause cleared")
+        released = [m.body for m in risk.message_ids if "Credit hold released" in (m.body or "")]
+        self.assertEqual(len(released), 1, released)
+        self.assertIn("Credit hold released: paid: nothing overdue since the payment of", released[0],
+                      "the release says why: paid, and when")
 
     def test_hold__invoice_on_credit_refused_when_policy_says_so(self):
         self.run_scoring()
