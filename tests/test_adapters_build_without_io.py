@@ -65,7 +65,7 @@ def test_odoo__built_without_a_call_the_modules_then_the_companies_read_once_at_
     assert (adapter.mode, adapter.company["name"], adapter.unavailable) == ("standard", "Acme",
                                                                           frozenset({"disputes"}))
     assert adapter.writes_back and adapter.lookups is adapter.lookups
-    assert odoo.log == [("ir.module.module", "search_read"), ("res.users", "read"), ("res.company", "read")]
+    assert odoo.log == [("ir.module.module", "search_read"), ("res.users", "read"), ("res.company", "search_read")]
 
 
 def test_quickbooks__built_without_reading_the_token_file_or_the_memory(tmp_path, no_network):

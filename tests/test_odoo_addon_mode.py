@@ -34,9 +34,11 @@ class FakeOdoo:
                     + ([{"id": 9, "name": "arwatch"}] if self.addon else []))
         if model == "res.users" and method == "read":
             return [{"id": self.uid, "company_id": [1, "Acme"]}]
-        if model == "res.company" and method == "read":
+        if model == "res.company" and method == "search_read":  # companies without branches
+            named = kw["domain"][0]
+            assert named[:2] == ["id", "child_of"] and kw["domain"][1] == ["user_ids", "in", [self.uid]]
             rows = [{"id": i, "name": f"Acme {i}", "currency_id": [2, "EUR"], "arwatch_scored_by": mode}
-                    for i, mode in zip(ids, self.scored_by, strict=False)]
+                    for i, mode in zip(named[2], self.scored_by, strict=False)]
             return [{k: v for k, v in row.items() if k == "id" or k in kw["fields"]} for row in rows]
         if model == "arwatch.sync.api":
             assert kw["company_id"] == 1 and kw.get("today", DAY.isoformat()) == DAY.isoformat()

@@ -23,6 +23,9 @@ from .transport import CompanyScoped, Transport
 from .writeback import DetailsOf, WriteBack
 from .written import Mirror, read_written_state
 
+#: Odoo 17.0 brought branches: ``res.company.parent_id`` / ``parent_path`` (``child_of``).
+BRANCHES = (17, 0)
+
 
 @dataclass(frozen=True)
 class Setup:
@@ -74,18 +77,18 @@ class OdooAdapter:
         """At first use, in one place and once: the installed modules, then the companies."""
         modules = installed_modules(self.transport)
         with_addon = self.settings.use_addon == "auto" and ADDON in modules
-        rows = self._companies(with_addon)
+        rows, scope = self._companies(with_addon)
         company = self._company(rows)
         company_ids = tuple(self.settings.company_ids) or (int(company["id"]),)
         mode = "standard" if not with_addon else ("addon" if scored_by(rows) == "sync" else "read-only")
         if with_addon and len(company_ids) > 1:
             raise ConfigError(f"company_ids {list(company_ids)}: with the arwatch add-on each Odoo company has its "
                               f"own risk records; configure one arwatch company per Odoo company")
-        scoped = CompanyScoped(self.transport, company_ids)
+        scoped = CompanyScoped(self.transport, scope)
         lookups = Lookups(scoped, self.settings.task_user, sale_installed="sale" in modules)
         addon = AddonTarget(scoped, company_ids[0], self.today) if with_addon else None
         return Setup(modules=modules, company=company, mode=mode,
-                     reader=Reader(scoped, company_ids, self.settings.page_size), lookups=lookups,
+                     reader=Reader(scoped, company_ids, self.settings.page_size, scope), lookups=lookups,
                      writeback=WriteBack(scoped, lookups, self.details_of, company_ids), addon=addon,
                      # disputes: Community has none, the add-on has; orders: only with the Sales app
                      unavailable=frozenset(({"disputes"} if addon is None else set())
@@ -127,16 +130,32 @@ class OdooAdapter:
     def writes_back(self) -> bool:
         return self.mode != "read-only"
 
-    def _companies(self, with_addon: bool) -> list[dict[str, Any]]:
-        ids = list(self.settings.company_ids)
+    def _companies(self, with_addon: bool) -> tuple[list[dict[str, Any]], tuple[int, ...]]:
+        """The configured companies' rows (or the API user's current company's) and the companies
+        read: those and, from Odoo 17.0 (``res.company.parent_id``: branches), every branch below
+        them the API user may work in, in one call. Odoo's accounting consolidates a company's
+        branches (a customer owes the group), so a company's run reads its branches' invoices,
+        payments and messages; what it writes stays its own (its marks name the first company).
+        A branch configured alone reads itself and the branches below it, not its parent or
+        siblings. Companies named together whose trees overlap are read once."""
+        ids = list(dict.fromkeys(self.settings.company_ids))
         if not ids:
             user = self.transport.call("res.users", "read", ids=[self.transport.uid], fields=["company_id"])
             ids = [user[0]["company_id"][0]]
         fields = ["name", "currency_id"] + ([SCORED_BY] if with_addon else [])
-        rows: list[dict[str, Any]] = self.transport.call("res.company", "read", ids=ids, fields=fields)
+        if self.transport.version >= BRANCHES:
+            # child_of on res.company (a parent_store model) is parent_path LIKE: one query. Only
+            # the companies the user belongs to: Odoo refuses any other in allowed_company_ids.
+            subtree = [["id", "child_of", ids], ["user_ids", "in", [self.transport.uid]]]
+            found: list[dict[str, Any]] = self.transport.call("res.company", "search_read", domain=subtree,
+                                                              fields=fields, order="id")
+        else:
+            found = self.transport.call("res.company", "read", ids=ids, fields=fields)
+        by_id = {int(r["id"]): r for r in found}
+        rows = [by_id[i] for i in ids if i in by_id]
         if len(rows) != len(ids):
             raise ConfigError(f"company_ids {ids}: some companies are not readable by the API user")
-        return rows
+        return rows, tuple(ids) + tuple(i for i in sorted(by_id) if i not in ids)
 
     @staticmethod
     def _company(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -170,7 +189,7 @@ class OdooAdapter:
         pending, self._unreadable = self._unreadable, []
         if not pending or self.mode == "read-only":
             return []
-        return answer(CompanyScoped(self.transport, self.reader.company_ids), pending)
+        return answer(CompanyScoped(self.transport, self.reader.scope), pending)
 
     def apply(self, changes: Sequence[Change]) -> Iterable[ApplyResult]:
         if self.mode == "read-only":

@@ -14,13 +14,19 @@ from .transport import Transport
 
 
 class Reader:
-    def __init__(self, transport: Transport, company_ids: tuple[int, ...], page_size: int = 500):
+    """Reads the companies ``scope`` (default: ``company_ids``): the configured companies and
+    every branch below them (``branches``); ``company_ids`` are the companies arwatch writes as
+    (the owners of its marks), the configured ones only."""
+
+    def __init__(self, transport: Transport, company_ids: tuple[int, ...], page_size: int = 500,
+                 scope: tuple[int, ...] = ()):
         self.transport, self.company_ids, self.page_size = transport, company_ids, page_size
+        self.scope = scope or company_ids
 
     def _context(self, active_test: bool) -> dict[str, Any]:
         context: dict[str, Any] = {"active_test": active_test}
-        if self.company_ids:
-            context["allowed_company_ids"] = list(self.company_ids)
+        if self.scope:
+            context["allowed_company_ids"] = list(self.scope)
         return context
 
     def pages(self, stream: Stream, since: str | None = None, extra: tuple[Any, ...] = (),
@@ -30,7 +36,7 @@ class Reader:
         after = 0
         while True:
             page = self.transport.call(stream.model, "search_read",
-                                       domain=domain(stream, self.company_ids, since, after, extra),
+                                       domain=domain(stream, self.scope, since, after, extra),
                                        fields=list(fields or stream.fields), limit=self.page_size, order="id",
                                        context=self._context(stream.active_test))
             rows += page

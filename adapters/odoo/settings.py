@@ -18,7 +18,8 @@ from arwatch.core.urls import check_https
 class OdooSettings(BaseModel):
     """Attributes:
       company_ids: the Odoo companies read and written; all must share one currency (amounts
-        are read in company currency).
+        are read in company currency). Each is read with every branch below it (Odoo 17+: a
+        customer owes the group); what is written is marked with the first.
       page_size: records per ``search_read`` call.
       overlap_seconds: an incremental pull starts this long before the cursor, so that rows
         committed late by a long transaction with an earlier ``write_date`` are not missed.

@@ -1,0 +1,194 @@
+"""Odoo 17+ branches (``res.company.parent_id``) read by the external adapter, without the add-on
+and with it (Scored by: arwatch sync).
+
+The defect this pins: the adapter read only the companies named in ``company_ids`` (or the API
+user's), so a root company synced externally missed every invoice, payment, credit note and
+collector record of its branches (under-scored, holds missed), where Odoo's accounting (and the
+add-on's own scoring) consolidates a root's branches. Now each company's run reads that company
+and every branch below it (one ``res.company`` ``search_read`` with ``child_of``, in place of the
+``read`` of the named companies); what it writes stays its own (marks ``@<first company>``).
+
+The stand-in database (``test_odoo_shared_partner.SharedOdoo``, which evaluates the domains it is
+sent) knows companies with parents: 1 (root) > 2 (branch) > 3 (branch of the branch); 4, an
+unrelated company, > 5 (its branch); and one customer of each, with an invoice in its company.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from test_odoo_shared_partner import DAY, SharedOdoo, _many2one
+
+from arwatch.adapters.odoo.adapter import OdooAdapter
+from arwatch.adapters.odoo.settings import OdooSettings
+from arwatch.core.actions import DesiredState, Hold, Op
+from arwatch.core.diffing import diff
+
+#: company -> parent (None: a root)
+TREE = {1: None, 2: 1, 3: 2, 4: None, 5: 4}
+#: customer -> the company it belongs to and where its invoice is
+CUSTOMER_OF = {71: 1, 72: 2, 73: 3, 74: 4, 75: 5}
+
+
+def _path(cid: int) -> str:
+    parent = TREE[cid]
+    return (_path(parent) if parent else "") + f"{cid}/"
+
+
+class BranchOdoo(SharedOdoo):
+    """``SharedOdoo`` with companies that have parents, customers and posted invoices; the
+    adapter's connect-time calls (modules, companies) answered, the other streams empty."""
+
+    def __init__(self, version: tuple[int, int] = (18, 0), addon: bool = False, member_of: tuple[int, ...] = ()):
+        super().__init__(version)
+        self.addon, self.member_of = addon, set(member_of or TREE)
+        self.moves: list[dict[str, Any]] = []
+        self.log: list[tuple[str, str, dict[str, Any]]] = []
+        for pid, company in CUSTOMER_OF.items():
+            self.partner(pid, company)
+            self.partners[pid].update(name=f"Customer {pid}", parent_id=False, customer_rank=1, active=True,
+                                      create_date="2025-01-01 00:00:00", write_date="2026-11-01 00:00:00",
+                                      commercial_partner_id=[pid, f"Customer {pid}"])
+            self.moves.append({"id": 400 + pid, "name": f"INV/{company}/{pid}", "move_type": "out_invoice",
+                               "state": "posted", "commercial_partner_id": [pid, f"Customer {pid}"],
+                               "company_id": [company, f"Company {company}"], "invoice_date": "2026-06-01",
+                               "date": "2026-06-01", "invoice_date_due": "2026-07-01",
+                               "amount_total_signed": 1000.0, "amount_residual_signed": 1000.0,
+                               "write_date": "2026-06-01 00:00:00"})
+
+    def _term(self, row: dict[str, Any], term: list[Any]) -> bool:
+        name, op, value = term
+        if op == "child_of":  # res.company: parent_path LIKE
+            return any(_path(row["id"]).startswith(_path(top)) for top in value)
+        if op == "!=" and "." not in name:
+            return _many2one(row.get(name)) != value
+        if op == ">=" and "." not in name:
+            return row.get(name) is not None and row[name] >= value
+        if name == "user_ids" and op == "in":
+            return row["id"] in self.member_of and self.uid in value
+        return super()._term(row, term)
+
+    def call(self, model: str, method: str, ids: Any = None, **kw: Any) -> Any:
+        self.log.append((model, method, kw))
+        fields = kw.get("fields")
+        if model == "ir.module.module":
+            return [{"id": 5, "name": "sale"}] + ([{"id": 9, "name": "arwatch"}] if self.addon else [])
+        if model == "res.users" and method == "read":
+            return [{"id": self.uid, "company_id": [1, "Company 1"]}]
+        if model == "res.company":
+            rows = [{"id": c, "name": f"Company {c}", "currency_id": [2, "EUR"], "arwatch_scored_by": "sync"}
+                    for c in TREE]
+            if method == "read":  # Odoo before branches
+                rows = [r for r in rows if r["id"] in ids]
+            else:
+                assert self.version >= (17, 0), "no branches to search before 17.0"
+                rows = [r for r in rows if self._match(r, kw["domain"])]
+            return [{k: v for k, v in r.items() if k == "id" or k in fields} for r in rows]
+        if model == "account.move" and method == "search_read":
+            return [dict(m) for m in self.moves if self._match(m, kw["domain"])]
+        if model == "res.partner" and method == "search_read":
+            allowed = set(kw.get("context", {}).get("allowed_company_ids") or TREE)
+            visible = [r for r in self.partners.values()
+                       if not r["company_id"] or _many2one(r["company_id"]) in allowed]  # Odoo's record rule
+            rows = [dict(r) for r in visible if self._match(r, kw["domain"])]
+            return [{k: v for k, v in r.items() if not fields or k in fields or k == "id"} for r in rows]
+        if model in ("account.payment", "account.partial.reconcile", "sale.order") and method == "search_read":
+            return []
+        if model == "mail.message" and method == "search_read" and any(
+                isinstance(t, list) and t[0] == "record_company_id" for t in kw["domain"]):
+            return []  # the pull's messages: none in these tests
+        if model == "arwatch.sync.api":
+            if method == "arwatch_collections_records":
+                return {"disputes": [], "contact_attempts": [], "payment_plans": [], "signals": []}
+            if method == "arwatch_written_state":
+                return {}
+        return super().call(model, method, ids, **kw)
+
+
+def _adapter(db: BranchOdoo, *company_ids: int) -> OdooAdapter:
+    settings = OdooSettings(url="https://odoo", database="db", login="bot", company_ids=company_ids)
+    return OdooAdapter(db, settings, today=DAY)
+
+
+def _invoiced(adapter: OdooAdapter) -> list[str]:
+    records = adapter.pull(None, full=True).records
+    return sorted(i["customer_id"] for i in records["invoices"])
+
+
+def _moves_domain(db: BranchOdoo) -> list[Any]:
+    return [kw["domain"] for model, method, kw in db.log if model == "account.move" and method == "search_read"][-1]
+
+
+@pytest.mark.parametrize("version", [(18, 0), (19, 0)])
+def test_repro__a_root_company_reads_its_branches_invoices_and_holds_their_debtor(version):
+    db = BranchOdoo(version)
+    root = _adapter(db, 1)
+    assert _invoiced(root) == ["71", "72", "73"], "the root, its branch and the branch's branch"
+    assert ["company_id", "in", [1, 2, 3]] in _moves_domain(db)
+    assert root.company == {"id": "1", "name": "Company 1", "currency": "EUR"}, "the root's name, not its branches'"
+
+    # 73 is a customer of company 3 (two levels below the root): the root holds it, as its own
+    hold = Hold(customer_id="73", rule="segment:delinquent", reason="95 days past due", since=DAY)
+    desired = DesiredState(as_of=DAY, holds=(hold,))
+    changes = diff(root.read_written_state(), desired).changes
+    assert [c.op for c in changes] == [Op.PLACE_HOLD]
+    assert all(r.ok for r in root.apply(changes)), "a branch's customer is written with the branch allowed"
+    assert db.warning(73)[1] == "95 days past due [arwatch:hold@1]", "the mark names the root"
+    assert [h.key for h in root.read_written_state().holds] == ["hold:73"], "read back as the root's hold"
+    assert diff(root.read_written_state(), desired).changes == (), "the next run writes nothing"
+
+
+def test_a_company_without_a_setting_reads_the_users_company_and_its_branches():
+    db = BranchOdoo()
+    assert _invoiced(_adapter(db)) == ["71", "72", "73"]
+
+
+def test_an_unrelated_company_and_its_branch_are_not_read_nor_a_sibling_by_a_branch():
+    db = BranchOdoo()
+    assert _invoiced(_adapter(db, 4)) == ["74", "75"], "company 4's tree only"
+    assert _invoiced(_adapter(BranchOdoo(), 5)) == ["75"]
+
+
+def test_a_branch_named_alone_reads_its_own_subtree_only():
+    db = BranchOdoo()
+    branch = _adapter(db, 2)
+    assert _invoiced(branch) == ["72", "73"], "not its parent (1), nor the unrelated tree"
+    assert branch.company["id"] == "2"
+    assert db.log[-1][2]["context"]["allowed_company_ids"] == [2, 3]
+
+
+def test_a_root_and_its_branch_named_together_are_read_once():
+    db = BranchOdoo()
+    both = _adapter(db, 1, 2)
+    assert _invoiced(both) == ["71", "72", "73"], "no duplicate row"
+    assert ["company_id", "in", [1, 2, 3]] in _moves_domain(db), "each company once, the named ones first"
+    assert both.company["name"] == "Company 1 + Company 2"
+    assert _invoiced(_adapter(BranchOdoo(), 2, 1)) == ["71", "72", "73"]
+
+
+def test_a_branch_the_api_user_cannot_work_in_is_not_read():
+    """Odoo refuses any company outside the user's in ``allowed_company_ids``: such a branch
+    would make every call fail, so it is left out (the user needs access to every branch)."""
+    db = BranchOdoo(member_of=(1, 2, 4, 5))
+    assert _invoiced(_adapter(db, 1)) == ["71", "72"]
+    db = BranchOdoo(member_of=(2, 3))
+    with pytest.raises(Exception, match="not readable by the API user"):
+        _adapter(db, 1).company  # noqa: B018
+
+
+def test_with_the_addon_scored_by_sync_the_root_reads_its_branches_too():
+    db = BranchOdoo(addon=True)
+    root = _adapter(db, 1)
+    assert root.mode == "addon"
+    assert _invoiced(root) == ["71", "72", "73"]
+    api = [kw for model, _, kw in db.log if model == "arwatch.sync.api"]
+    assert api and all(kw["company_id"] == 1 for kw in api), "the add-on's records are the root's"
+
+
+def test_before_branches_the_named_companies_are_read_as_before():
+    db = BranchOdoo((16, 0))
+    assert _invoiced(_adapter(db, 1)) == ["71"]
+    assert ("res.company", "read") in [(m, f) for m, f, _ in db.log]
+    assert db.log[-1][2]["context"]["allowed_company_ids"] == [1]
+
