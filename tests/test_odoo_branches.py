@@ -175,6 +175,9 @@ def test_a_branch_the_api_user_cannot_work_in_is_not_read():
     db = BranchOdoo(member_of=(2, 3))
     with pytest.raises(Exception, match="not readable by the API user"):
         _adapter(db, 1).company  # noqa: B018
+    with pytest.raises(Exception, match=r"company_ids \[2, 1\]: company 1 not readable by the API user "
+                                        r"\(no such company, or the user is not allowed in it"):
+        _adapter(db, 2, 1).company  # noqa: B018
 
 
 def test_with_the_addon_scored_by_sync_the_root_reads_its_branches_too():

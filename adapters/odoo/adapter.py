@@ -153,8 +153,11 @@ class OdooAdapter:
             found = self.transport.call("res.company", "read", ids=ids, fields=fields)
         by_id = {int(r["id"]): r for r in found}
         rows = [by_id[i] for i in ids if i in by_id]
-        if len(rows) != len(ids):
-            raise ConfigError(f"company_ids {ids}: some companies are not readable by the API user")
+        missing = [i for i in ids if i not in by_id]
+        if missing:
+            raise ConfigError(f"company_ids {ids}: {'company' if len(missing) == 1 else 'companies'} "
+                              f"{', '.join(map(str, missing))} not readable by the API user (no such company, "
+                              f"or the user is not allowed in it: Settings > Users > Allowed Companies)")
         return rows, tuple(ids) + tuple(i for i in sorted(by_id) if i not in ids)
 
     @staticmethod
