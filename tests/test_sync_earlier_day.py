@@ -14,14 +14,8 @@ from arwatch.exit_codes import ExitCode
 
 
 def test_earlier_day__a_sync_for_a_day_before_the_last_one_is_refused_and_writes_nothing(book, capsys):  # noqa: F811
-    export, config, store = book
-    assert sync(config, day="2013-06-05") == 0
-    before = state(store, export.parent / "outbox")
-    capsys.readouterr()
-    assert sync(config, day="2013-06-03") == ExitCode.CONFIG_ERROR
-    err = capsys.readouterr()
-    assert "the run's day 2013-06-03 is before the day of acme's last sync, 2013-06-05" in err.out + err.err
-    assert state(store, export.parent / "outbox") == before
+    assert sync(book[1], day="2013-06-05") == 0
+    _assert_refused(book, capsys, day="2013-06-03", last="2013-06-05")
 
 
 def test_earlier_day__the_same_day_again_and_a_dry_run_of_an_earlier_day_are_fine(book):  # noqa: F811
@@ -45,21 +39,20 @@ def test_earlier_day__a_run_made_under_a_clock_moved_ahead_does_not_hide_a_later
     clock set ahead (faketime, a wrong system date) is stamped as started after every later run,
     and was taken for "the last run", so a sync for a day before a later run's day went through
     and undid what that run wrote."""
-    import datetime as dt
-
-    import arwatch.sync.clock
-
-    export, config, store = book
-    ahead = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=400)
-    with monkeypatch.context() as m:
-        m.setattr(arwatch.sync.clock, "system_now", lambda: ahead)
-        assert sync(config, day="2013-06-03") == 0
+    _, config, _ = book
+    assert _under_clock(monkeypatch, 400, config, day="2013-06-03") == 0
     assert sync(config, day="2013-06-05") == 0
+    _assert_refused(book, capsys, day="2013-06-04", last="2013-06-05")
+
+
+def _assert_refused(book, capsys, day, last):  # noqa: F811 - the fixture's value, passed on
+    """A sync for ``day`` is refused (the last sync's day is ``last``) and changes nothing written."""
+    export, config, store = book
     before = state(store, export.parent / "outbox")
     capsys.readouterr()
-    assert sync(config, day="2013-06-04") == ExitCode.CONFIG_ERROR
+    assert sync(config, day=day) == ExitCode.CONFIG_ERROR
     err = capsys.readouterr()
-    assert "the run's day 2013-06-04 is before the day of acme's last sync, 2013-06-05" in err.out + err.err
+    assert f"the run's day {day} is before the day of acme's last sync, {last}" in err.out + err.err
     assert state(store, export.parent / "outbox") == before
 
 
