@@ -20,6 +20,7 @@ from .modules import installed_modules
 from .pull import Unreadable, pull
 from .reader import Reader
 from .settings import OdooSettings
+from .shared import SharedWrites
 from .transport import CompanyScoped, Transport
 from .writeback import DetailsOf, WriteBack
 from .written import Mirror, read_written_state
@@ -106,7 +107,8 @@ class OdooAdapter:
             raise ConfigError(f"company_ids {list(company_ids)}: with the arwatch add-on each Odoo company has its "
                               f"own risk records; configure one arwatch company per Odoo company")
         scoped = CompanyScoped(self.transport, scope)
-        lookups = Lookups(scoped, self.settings.task_user, sale_installed="sale" in modules)
+        lookups = Lookups(scoped, self.settings.task_user, sale_installed="sale" in modules,
+                          shared=SharedWrites.of(self.settings.url, self.settings.database))
         addon = AddonTarget(scoped, company_ids[0], self.today) if with_addon else None
         return Setup(modules=modules, company=company, mode=mode,
                      reader=Reader(scoped, company_ids, self.settings.page_size, scope), lookups=lookups,
