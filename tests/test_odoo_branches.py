@@ -269,9 +269,9 @@ def test_one_odoo_company_named_by_two_arwatch_companies_is_refused_naming_both(
 
 
 def test_a_named_company_below_a_branch_another_company_reads_is_refused():
-    with pytest.raises(ConfigError, match=r"^companies\.group names Odoo company 3, a branch of company 2 which "
-                                          r"companies\.north reads: its customers would be scored twice; name "
-                                          r"company 3 in one arwatch company only$"):
+    with pytest.raises(ConfigError, match=r"^companies\.group names Odoo company 3, which is below a branch another "
+                                          r"arwatch company reads \(company 2: companies\.north\): its customers "
+                                          r"would be scored twice; name company 3 in one arwatch company only$"):
         _peered(BranchOdoo(), (1, 3), north=(2,)).company  # noqa: B018
 
 

@@ -227,8 +227,9 @@ class OdooAdapter:
                                                                fields=["id"], order="id")}
         inside = [i for i in ids if i in left_out]
         if inside:
-            raise ConfigError(f"{me} names Odoo company {inside[0]}, a branch of company {branch} which "
-                              f"companies.{other} reads: its customers would be scored twice; name company "
+            read_by = ", ".join(f"company {b}: companies.{named[b]}" for b in below)
+            raise ConfigError(f"{me} names Odoo company {inside[0]}, which is below a branch another arwatch "
+                              f"company reads ({read_by}): its customers would be scored twice; name company "
                               f"{inside[0]} in one arwatch company only")
         log.info("%s: Odoo companies %s are read by %s (branches configured apart), not here", me,
                  ", ".join(map(str, sorted(left_out))), ", ".join(f"companies.{named[i]}" for i in below))
