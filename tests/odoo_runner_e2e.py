@@ -68,8 +68,8 @@ class Spy:
     def install(self, monkeypatch: Any) -> None:
         build, run = odoo_source.make_adapter, sync_command.run_sync
 
-        def make_adapter(*args: Any) -> Any:
-            adapter = build(*args)
+        def make_adapter(*args: Any, **kw: Any) -> Any:
+            adapter = build(*args, **kw)
             inner = adapter.transport.call
 
             def call(model: str, method: str, ids: Any = None, **kw: Any) -> Any:

@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 from test_odoo_shared_partner import DAY, SharedOdoo, _many2one
 
-from arwatch.adapters.odoo.adapter import OdooAdapter
+from arwatch.adapters.odoo.adapter import OdooAdapter, Peer
 from arwatch.adapters.odoo.settings import OdooSettings
 from arwatch.core.actions import DesiredState, Hold, Op
+from arwatch.core.contract import ConfigError
 from arwatch.core.diffing import diff
 
 #: company -> parent (None: a root)
@@ -195,3 +196,120 @@ def test_before_branches_the_named_companies_are_read_as_before():
     assert ("res.company", "read") in [(m, f) for m, f, _ in db.log]
     assert db.log[-1][2]["context"]["allowed_company_ids"] == [1]
 
+
+
+# --- a root and its branch configured as two arwatch companies ---------------------------------
+#
+# The defect this pins: with ``[companies.group] company_ids = [1]`` and ``[companies.north]
+# company_ids = [2]`` on one database, both runs read company 2's (and 3's) invoices: customer 72
+# was scored by both, could be flagged and held twice (two lines in its sales warning, two tasks),
+# and a release by one run contradicted the other's hold. Now a branch another arwatch company of
+# the configuration names is read under that company only: the root's run leaves it (and the
+# branches below it) out, as the configuration meant before branches were read at all.
+
+def _peered(db: BranchOdoo, company_ids: tuple[int, ...], name: str = "group", login: str = "bot",
+            **peers: tuple[int, ...]) -> OdooAdapter:
+    settings = OdooSettings(url="https://odoo", database="db", login=login, company_ids=company_ids)
+    return OdooAdapter(db, settings, today=DAY, company=name,
+                       peers=[Peer(other, ids, "bot") for other, ids in peers.items()])
+
+
+def _company_calls(db: BranchOdoo) -> list[list[Any]]:
+    return [kw["domain"] for model, method, kw in db.log if model == "res.company" and method == "search_read"]
+
+
+@pytest.mark.parametrize("version", [(18, 0), (19, 0)])
+def test_repro__a_root_and_its_branch_configured_apart_each_read_their_own_customers_once(version):
+    db = BranchOdoo(version)
+    root, north = _peered(db, (1,), north=(2,)), _peered(db, (2,), "north", group=(1,))
+    assert _invoiced(root) == ["71"], "the branch (and the branch below it) is north's"
+    assert _moves_domain(db)[-1] == ["company_id", "in", [1]]
+    assert _invoiced(north) == ["72", "73"], "north reads its own tree, as when configured alone"
+    assert root.reader.scope == (1,) and north.reader.scope == (2, 3)
+
+    # north holds 72: the root's run neither sees it nor writes a hold of its own on it
+    hold = Hold(customer_id="72", rule="segment:delinquent", reason="95 days past due", since=DAY)
+    assert all(r.ok for r in north.apply(diff(north.read_written_state(), DesiredState(as_of=DAY, holds=(hold,)))
+                                         .changes))
+    assert db.warning(72)[1] == "95 days past due [arwatch:hold@2]"
+    assert "72" not in {c["id"] for c in root.pull(None, full=True).records["customers"]}
+    assert root.read_written_state().holds == (), "not the root's hold, not the root's customer"
+
+
+def test_a_branch_below_a_branch_configured_apart_leaves_the_root_the_rest_of_its_tree():
+    db = BranchOdoo()
+    root = _peered(db, (1,), south=(3,))
+    assert _invoiced(root) == ["71", "72"]
+    assert _company_calls(db)[-1] == [["id", "child_of", [3]], ["user_ids", "in", [db.uid]]], \
+        "one more call, only in such a configuration"
+
+
+def test_other_companies_on_the_database_that_are_no_branch_change_nothing():
+    db = BranchOdoo()
+    root = _peered(db, (1,), other=(4,), leaf=(5,))
+    assert _invoiced(root) == ["71", "72", "73"]
+    assert len(_company_calls(db)) == 1, "the connect's one res.company call, as without peers"
+
+
+def test_a_peer_without_company_ids_on_the_same_login_is_the_users_company():
+    db = BranchOdoo()  # the API user's current company is 1
+    north = _peered(db, (2,), "north", **{"group": ()})
+    assert _invoiced(north) == ["72", "73"], "the root is above north: north reads its tree"
+    root = _peered(BranchOdoo(), (), "group", north=(2,))
+    assert _invoiced(root) == ["71"]
+    with pytest.raises(ConfigError, match=r"companies\.north and companies\.group both name Odoo company 1"):
+        _peered(BranchOdoo(), (1,), "north", **{"group": ()}).company  # noqa: B018
+
+
+def test_one_odoo_company_named_by_two_arwatch_companies_is_refused_naming_both():
+    with pytest.raises(ConfigError, match=r"^companies\.group and companies\.copy both name Odoo company 1 of db in "
+                                          r"company_ids: its customers would be scored, flagged and held twice; "
+                                          r"name each Odoo company in one arwatch company only$"):
+        _peered(BranchOdoo(), (1,), copy=(2, 1)).company  # noqa: B018
+
+
+def test_a_named_company_below_a_branch_another_company_reads_is_refused():
+    with pytest.raises(ConfigError, match=r"^companies\.group names Odoo company 3, which is below a branch another "
+                                          r"arwatch company reads \(company 2: companies\.north\): its customers "
+                                          r"would be scored twice; name company 3 in one arwatch company only$"):
+        _peered(BranchOdoo(), (1, 3), north=(2,)).company  # noqa: B018
+
+
+def test_with_the_addon_a_branch_configured_apart_from_its_root_is_refused():
+    """The add-on scores a branch with its root (its records are the group's, the root's hold
+    applies in every branch): leaving the branch out of the root's standard reads would not stop
+    the double scoring, so the configuration is refused before anything is read or written."""
+    db = BranchOdoo(addon=True)
+    with pytest.raises(ConfigError, match=r"^companies\.group \(Odoo company 1\) reads its branches, and "
+                                          r"companies\.north names its branch 2: with the arwatch add-on a branch "
+                                          r"is scored with its root company .*remove companies\.north "
+                                          r"\(companies\.group scores the whole group\)$"):
+        _peered(db, (1,), north=(2,)).company  # noqa: B018
+    assert not [m for m, _, _ in db.log if m == "arwatch.sync.api"]
+
+
+def test_the_configuration_passes_each_odoo_company_its_peers_on_the_same_database(tmp_path, monkeypatch):
+    """Through ``arwatch.sync.sources.make_adapter``, as ``arwatch sync`` builds them."""
+    import arwatch.adapters.odoo as odoo_source
+    from arwatch.core.clock import fixed_clock
+    from arwatch.sync.config import SyncConfig, load_config, load_secrets
+    from arwatch.sync.sources import make_adapter
+
+    db = BranchOdoo()
+    monkeypatch.setattr(odoo_source, "connect", lambda *args, **kw: db)
+    odoo = 'source = "odoo"\ncredentials = "odoo"\n'
+    (tmp_path / "config.toml").write_text(
+        f'[companies.group]\n{odoo}[companies.group.settings]\nurl = "https://odoo/"\ndatabase = "db"\n'
+        f'login = "bot"\ncompany_ids = [1]\n'
+        f'[companies.north]\n{odoo}[companies.north.settings]\nurl = "https://ODOO"\ndatabase = "db"\n'
+        f'login = "bot"\ncompany_ids = [2]\n'
+        f'[companies.elsewhere]\n{odoo}[companies.elsewhere.settings]\nurl = "https://odoo"\n'
+        f'database = "other"\nlogin = "bot"\ncompany_ids = [1]\n')
+    config: SyncConfig = load_config(tmp_path / "config.toml")
+    secrets = load_secrets(None, {"ARWATCH_SECRET__ODOO__API_KEY": "k"})
+    built = {name: make_adapter(config.company(name), config, object(), secrets, fixed_clock(DAY))  # type: ignore[arg-type]
+             for name in ("group", "north", "elsewhere")}
+    assert [p.name for p in built["group"].peers] == ["north"], "the same database (url as written or not)"
+    assert [p.name for p in built["elsewhere"].peers] == [], "another database is no peer"
+    assert _invoiced(built["group"]) == ["71"]
+    assert _invoiced(built["north"]) == ["72", "73"]

@@ -4,6 +4,7 @@ add-on's own records where it is installed (see ``addon``)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,12 +20,26 @@ from .modules import installed_modules
 from .pull import Unreadable, pull
 from .reader import Reader
 from .settings import OdooSettings
+from .shared import SharedWrites
 from .transport import CompanyScoped, Transport
 from .writeback import DetailsOf, WriteBack
 from .written import Mirror, read_written_state
 
+log = logging.getLogger(__name__)
+
 #: Odoo 17.0 brought branches: ``res.company.parent_id`` / ``parent_path`` (``child_of``).
 BRANCHES = (17, 0)
+
+
+@dataclass(frozen=True)
+class Peer:
+    """Another arwatch company of the configuration on the same Odoo database (``peers``): its
+    name (``[companies.<name>]``), its ``company_ids`` and its login (a peer without
+    ``company_ids`` reads its login's current company)."""
+
+    name: str
+    company_ids: tuple[int, ...]
+    login: str
 
 
 @dataclass(frozen=True)
@@ -58,18 +73,25 @@ class OdooAdapter:
     used. ``mirror()`` gives the store's mirror of what was written (see ``written``), so that
     only new notes are read back.
 
+    ``peers`` are the configuration's other arwatch companies on the same Odoo database
+    (``company`` is this one's name in the configuration): a branch one of them names is read
+    under that company only, not also by this one (``_companies``).
+
     Constructing it reads nothing: the installed modules and the companies are read at the first
     use (any of ``pull``, ``read_written_state``, ``apply`` or the attributes built on them),
-    once, so a configuration error (companies of two currencies or two writers) is raised there.
+    once, so a configuration error (companies of two currencies or two writers, a company
+    configured twice) is raised there.
     """
 
     name = "odoo"
 
     def __init__(self, transport: Transport, settings: OdooSettings, today: dt.date,
-                 details_of: DetailsOf | None = None, mirror: Callable[[], Mirror] | None = None):
+                 details_of: DetailsOf | None = None, mirror: Callable[[], Mirror] | None = None,
+                 company: str = "", peers: Sequence[Peer] = ()):
         """Keeps what it is given: nothing is read from Odoo before the first use (``Setup``)."""
         self.transport, self.settings, self.mirror = transport, settings, mirror
         self.today, self.details_of = today, details_of
+        self.company_name, self.peers = company, tuple(peers)
         self._unreadable: list[Unreadable] = []  # notes of the last pull to answer at ``finish``
 
     @cached_property
@@ -85,7 +107,8 @@ class OdooAdapter:
             raise ConfigError(f"company_ids {list(company_ids)}: with the arwatch add-on each Odoo company has its "
                               f"own risk records; configure one arwatch company per Odoo company")
         scoped = CompanyScoped(self.transport, scope)
-        lookups = Lookups(scoped, self.settings.task_user, sale_installed="sale" in modules)
+        lookups = Lookups(scoped, self.settings.task_user, sale_installed="sale" in modules,
+                          shared=SharedWrites.of(self.settings.url, self.settings.database))
         addon = AddonTarget(scoped, company_ids[0], self.today) if with_addon else None
         return Setup(modules=modules, company=company, mode=mode,
                      reader=Reader(scoped, company_ids, self.settings.page_size, scope), lookups=lookups,
@@ -158,7 +181,59 @@ class OdooAdapter:
             raise ConfigError(f"company_ids {ids}: {'company' if len(missing) == 1 else 'companies'} "
                               f"{', '.join(map(str, missing))} not readable by the API user (no such company, "
                               f"or the user is not allowed in it: Settings > Users > Allowed Companies)")
-        return rows, tuple(ids) + tuple(i for i in sorted(by_id) if i not in ids)
+        left_out = self._peers_branches(ids, set(by_id), with_addon)
+        return rows, tuple(ids) + tuple(i for i in sorted(by_id) if i not in ids and i not in left_out)
+
+    def _peer_companies(self) -> dict[int, str]:
+        """Odoo company id -> the name of the other arwatch company (``peers``) that names it (a
+        peer without ``company_ids`` and with this adapter's login: the login's current company)."""
+        named: dict[int, str] = {}
+        for peer in self.peers:
+            ids = peer.company_ids
+            if not ids and peer.login == self.settings.login:
+                user = self.transport.call("res.users", "read", ids=[self.transport.uid], fields=["company_id"])
+                ids = (int(user[0]["company_id"][0]),)
+            for cid in ids:
+                named.setdefault(cid, peer.name)
+        return named
+
+    def _peers_branches(self, ids: list[int], read: set[int], with_addon: bool) -> set[int]:
+        """The companies of this run's tree (``read``) that another arwatch company of the
+        configuration reads: a branch it names, with the branches below that one. Read under that
+        company only, they are left out here, so no customer is scored (flagged, held, tasked) by
+        two arwatch companies for one debt; refused where that cannot hold: a company named by
+        both, one of ``ids`` below another's branch, or a branch apart with the add-on (which
+        scores a branch with its root and applies the root's holds in its branches)."""
+        if not self.peers:
+            return set()
+        named = self._peer_companies()
+        me = f"companies.{self.company_name}" if self.company_name else "this company"
+        twice = [i for i in ids if i in named]
+        if twice:
+            raise ConfigError(f"{me} and companies.{named[twice[0]]} both name Odoo company {twice[0]} of "
+                              f"{self.settings.database} in company_ids: its customers would be scored, flagged "
+                              f"and held twice; name each Odoo company in one arwatch company only")
+        below = sorted(i for i in read if i in named and i not in ids)
+        if not below:
+            return set()
+        branch, other = below[0], named[below[0]]
+        if with_addon:
+            raise ConfigError(f"{me} (Odoo company {ids[0]}) reads its branches, and companies.{other} names its "
+                              f"branch {branch}: with the arwatch add-on a branch is scored with its root company "
+                              f"(the root's holds apply in its branches), so company {branch}'s customers would "
+                              f"be scored twice; remove companies.{other} ({me} scores the whole group)")
+        subtree = [["id", "child_of", below], ["user_ids", "in", [self.transport.uid]]]
+        left_out = {int(r["id"]) for r in self.transport.call("res.company", "search_read", domain=subtree,
+                                                               fields=["id"], order="id")}
+        inside = [i for i in ids if i in left_out]
+        if inside:
+            read_by = ", ".join(f"company {b}: companies.{named[b]}" for b in below)
+            raise ConfigError(f"{me} names Odoo company {inside[0]}, which is below a branch another arwatch "
+                              f"company reads ({read_by}): its customers would be scored twice; name company "
+                              f"{inside[0]} in one arwatch company only")
+        log.info("%s: Odoo companies %s are read by %s (branches configured apart), not here", me,
+                 ", ".join(map(str, sorted(left_out))), ", ".join(f"companies.{named[i]}" for i in below))
+        return left_out
 
     @staticmethod
     def _company(rows: list[dict[str, Any]]) -> dict[str, Any]:

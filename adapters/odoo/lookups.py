@@ -7,6 +7,7 @@ from typing import Any
 from arwatch.core.odoo_rows import FOLLOWUP_DATE
 
 from .markers import RISK_TAG_PREFIX, level_of_tag
+from .shared import SharedWrites
 from .transport import Transport
 
 ACTIVITY_TYPES = {"call": "mail_activity_data_call", "email": "mail_activity_data_email",
@@ -14,8 +15,12 @@ ACTIVITY_TYPES = {"call": "mail_activity_data_call", "email": "mail_activity_dat
 
 
 class Lookups:
-    def __init__(self, transport: Transport, task_user: str | None = None, sale_installed: bool | None = None):
+    """``shared``: what the adapters of the database share in this process (default: its own)."""
+
+    def __init__(self, transport: Transport, task_user: str | None = None, sale_installed: bool | None = None,
+                 shared: SharedWrites | None = None):
         self.t, self.task_user, self.sale_installed = transport, task_user, sale_installed
+        self.shared = shared or SharedWrites()
         self._tags: dict[str, int] | None = None
         self._types: dict[str, int] | None = None
         self._users: dict[str, int | None] = {}
@@ -26,15 +31,26 @@ class Lookups:
     def risk_tags(self) -> dict[str, int]:
         """Tag name -> id for the "Risk: ..." partner tags."""
         if self._tags is None:
-            rows = self.t.call("res.partner.category", "search_read", domain=[["name", "=like", RISK_TAG_PREFIX + "%"]],
-                               fields=["name"], context={"active_test": False})
-            self._tags = {r["name"]: r["id"] for r in rows if level_of_tag(r["name"])}
+            self._tags = self._read_risk_tags()
         return self._tags
 
+    def _read_risk_tags(self) -> dict[str, int]:
+        rows = self.t.call("res.partner.category", "search_read", domain=[["name", "=like", RISK_TAG_PREFIX + "%"]],
+                           fields=["name"], context={"active_test": False})
+        return {r["name"]: r["id"] for r in rows if level_of_tag(r["name"])}
+
     def risk_tag_id(self, name: str) -> int:
+        """The id of risk tag ``name``, created when Odoo has none. A tag another adapter of
+        this database in this process created since these tags were read (another company's
+        run at the same time) is read again instead of being created a second time."""
         tags = self.risk_tags()
         if name not in tags:
-            tags[name] = self.t.call("res.partner.category", "create", vals_list=[{"name": name}])[0]
+            with self.shared.creating_tag() as created:
+                if name in created:
+                    tags.update(self._read_risk_tags())
+                if name not in tags:
+                    tags[name] = self.t.call("res.partner.category", "create", vals_list=[{"name": name}])[0]
+                    created.add(name)
         return tags[name]
 
     def activity_type(self, channel: str) -> int | None:

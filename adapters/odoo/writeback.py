@@ -23,6 +23,16 @@
 Read before write: each change reads the partner's current values first; a sales warning a
 user changed after arwatch placed its hold is left as the user set it. One refused record
 (access or validation error) is a failed result; the other changes go on.
+
+One writer at a time per customer: a flag or hold reads the customer's shared tag, sales warning
+and the other companies' notes, then writes the tag or the whole warning back (Odoo has no
+compare-and-set for a standard field). Two arwatch companies of one database synced at once
+(``arwatch sync --all``: threads of one process) would otherwise both read the warning before
+either writes, and the second write would drop the first one's line, or bring back a hold the
+other had just released over the warning it restored (and, on 18.0, leave that hold without
+its block). So each flag or hold write, from its read to its last write, holds the customer's
+lock (``shared.SharedWrites``, one per customer of one database, shared by the process's
+adapters). Runs in separate processes or on separate machines are not covered (see the README).
 """
 
 from __future__ import annotations
@@ -48,21 +58,28 @@ from .markers import (
     without_holds,
 )
 from .owners import PartnerNotes, highest, live_holders, mine, scan
+from .shared import SharedWrites
 from .transport import Transport
 
 log = logging.getLogger(__name__)
 DetailsOf = Callable[[str], dict[str, str]]
 
 
+#: the changes that read and rewrite a customer's shared tag or sales warning
+SHARED_WRITES = frozenset({Op.SET_FLAG, Op.CLEAR_FLAG, Op.PLACE_HOLD, Op.RELEASE_HOLD})
+
+
 class WriteBack:
-    """Writes for the Odoo companies ``company_ids``: their tasks are marked with the first."""
+    """Writes for the Odoo companies ``company_ids``: their tasks are marked with the first.
+    ``shared``: the database's ``SharedWrites`` (default: this writer's own)."""
 
     def __init__(self, transport: Transport, lookups: Lookups, details_of: DetailsOf | None = None,
-                 company_ids: tuple[int, ...] = ()):
+                 company_ids: tuple[int, ...] = (), shared: SharedWrites | None = None):
         if not company_ids:
             raise ValueError("WriteBack needs the Odoo company ids it writes for")
         self.t, self.lookups, self.details_of = transport, lookups, details_of
         self.company_ids = tuple(company_ids)
+        self.shared = shared or lookups.shared
 
     def apply(self, changes: Sequence[Change]) -> Iterable[ApplyResult]:
         for change in changes:
@@ -73,7 +90,11 @@ class WriteBack:
                    Op.RELEASE_HOLD: self.release_hold, Op.OPEN_TASK: self.open_task,
                    Op.CLOSE_TASK: self.close_task}[change.op]
         try:
-            external_id, details = handler(change)
+            if change.op in SHARED_WRITES:
+                with self.shared.holding(change.customer_id):
+                    external_id, details = handler(change)
+            else:
+                external_id, details = handler(change)
         except RecordRefused as error:
             log.warning("%s %s refused: %s", change.op.value, change.key, error)
             return ApplyResult(key=change.key, op=change.op, ok=False, error=str(error))

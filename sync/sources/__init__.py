@@ -4,13 +4,16 @@
 which must expose ``make_adapter(company, store, credentials, clock) -> SourceAdapter``
 (credentials: the company's secrets, ``dict[str, SecretStr]``; clock: the run's ``RunClock``).
 Relative paths in the settings are taken from the config file's folder: those of ``demo`` and
-``file``, and those another source names in its ``PATH_SETTINGS``.
+``file``, and those another source names in its ``PATH_SETTINGS``. A source whose module sets
+``TAKES_PEERS`` also gets ``peers``: the configuration's other companies of that source, name ->
+settings (the Odoo adapter reads a branch another company names under that company only).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -59,8 +62,17 @@ def make_adapter(company: CompanyConfig, config: SyncConfig, store: Store, secre
         raise ConfigError(f"source {company.source!r} is not available yet (arwatch.adapters.{company.source} "
                           f"has no make_adapter)")
     resolved = _paths_resolved(company, config, getattr(module, "PATH_SETTINGS", ()))
-    adapter: SourceAdapter = factory(resolved, store, credentials, clock)
+    if getattr(module, "TAKES_PEERS", False):
+        adapter: SourceAdapter = factory(resolved, store, credentials, clock, peers=_peers(company, config))
+    else:
+        adapter = factory(resolved, store, credentials, clock)
     return adapter
+
+
+def _peers(company: CompanyConfig, config: SyncConfig) -> dict[str, dict[str, Any]]:
+    """The configuration's other companies of ``company``'s source: name -> settings."""
+    return {name: dict(other.settings) for name, other in config.companies.items()
+            if other is not company and name != company.name and other.source == company.source}
 
 
 def _paths_resolved(company: CompanyConfig, config: SyncConfig, keys: tuple[str, ...]) -> CompanyConfig:
