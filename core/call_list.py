@@ -8,6 +8,7 @@ over to the next day, where they are ranked again with that day's calls.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,7 +79,7 @@ def call_list(desired: DesiredState, board: ScoreBoard, policy: Policy, locale: 
             contact=contact_words(board, c), overdue=float(overdue[c]), currency=frame.currency,
             days_past_due=max(int(dpd[c]), 0), expected_loss=float(overdue[c]) * float(board.score[c]) / 100,
             last_contact=describe_attempt(frame, int(last[c]), locale) if last[c] >= 0 else "none on record",
-            reason=reason(task)))
+            reason=reason(task, desired.as_of, locale)))
     lines.sort(key=lambda line: (-line.expected_loss, line.customer_id, line.key))
     taken: dict[str, int] = {}
     today: list[CallLine] = []
@@ -161,9 +162,13 @@ def contact_words(board: ScoreBoard, c: int) -> str:
     return ", ".join(parts) or "no contact in the source"
 
 
-def reason(task: Task) -> str:
-    """One line of why: the ladder's entry or climb, or the promise or plan followed up."""
+def reason(task: Task, today: dt.date | None = None, locale: str = DEFAULT_LOCALE) -> str:
+    """One line of why: the ladder's entry or climb, or the promise or plan followed up. A rung
+    opened before ``today`` keeps the why it was opened with (its days past due and last contact
+    are that day's), so the line says since when: "open since 1 Sept 2026: entered at: ..."."""
     for line in task.evidence:
         if not wording.is_standing_line(line):
+            if today is not None and task.due_date < today and line.startswith(("entered at:", "next step after")):
+                return f"open since {day(task.due_date, locale)}: {line}"
             return line
     return wording.step_words(task.step)

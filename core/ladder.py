@@ -20,7 +20,9 @@ that are written, open or done (the ladder's tasks are remembered after they clo
 * A rung stays open while the episode lasts, unless a pending promise or plan pauses it, fraud
   suspicion stops it, or a friendly step meets a customer whose state asks for a firm tone
   (``pause_while_promised``, ``fraud_stops``, ``friendly_steps``, core/tone.py). A broken
-  promise's follow-up call stands for the rungs that are calls.
+  promise's follow-up call stands for the rungs that are calls; for a customer with no rung on
+  record it is also the entry when the first rung would be a call (never a rung above it: on
+  credit hold, the agency), and the ladder climbs from its due date.
 """
 
 from __future__ import annotations
@@ -139,6 +141,8 @@ def _entry(facts: _Facts, c: int, steps: dict[str, Rule]) -> tuple[Rule, str] | 
     ladder is climbed from there one rung per ``wait_days``, never entered high up."""
     contacted = facts.last_contact[c] >= 0
     for step in sorted(steps, key=RANK.__getitem__):
+        if step == ESCALATION[-1]:  # the agency is climbed to, never entered at (a step before it is due)
+            return None
         rule = steps[step]
         if contacted or not rule[2].entry_needs_contact:
             return rule, (f"entered at: {words(step)}; {int(facts.dpd[c])} days past due, "
@@ -159,6 +163,16 @@ def _next(facts: _Facts, c: int, at: Position, steps: dict[str, Rule], today: dt
              else f"last paid or promised on {day(since)}")
     return rule, (f"next step after the {words(at.step)} due {day(at.due)}: "
                   f"{rule[2].wait_days} days waited, {moved}; {int(facts.dpd[c])} days past due")
+
+
+def _follow_up_call(written: WrittenState, customer_id: str, start: int) -> Position | None:
+    """For a customer called today with no rung of its episode on record: the open call that
+    follows up a broken promise or a missed instalment of the episode, which stands for the call
+    rung; the ladder climbs from it (``wait_days`` from its due date), never enters above it."""
+    calls = [t.due_date for t in written.tasks
+             if t.customer_id == customer_id and t.step in RANK and t.channel == "call"
+             and t.cause.startswith(("promise:", "plan:")) and t.due_date.toordinal() >= start]
+    return Position("phone_call", min(calls), False) if calls else None
 
 
 def _kept_reason(view: PlanView, written_open: Mapping[str, Task], c: int, position: Position, cause: str) -> str:
@@ -189,6 +203,12 @@ def rung_firings(view: PlanView, written: WrittenState, today: dt.date,
         position = at.get((str(f.c_id[c]), cause))
         steps = steps_of.get(c, {})
         if c in called:
+            if position is None:
+                position = _follow_up_call(written, str(f.c_id[c]), int(facts.starts[c]))
+            if position is None:  # the follow-up call is today's step: the ladder is not entered above it
+                entry = _entry(facts, c, steps)
+                if entry is not None and entry[0][2].channel == "call":
+                    continue
             steps = {step: rule for step, rule in steps.items() if rule[2].channel != "call"}
         if position is None:
             chosen = _entry(facts, c, steps)

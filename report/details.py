@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 import numpy as np
@@ -161,10 +161,12 @@ def _history_chart(points: Sequence[CustomerPoint], style: Style) -> str:
 
 def customer_details(board: ScoreBoard, row: RiskRow, tasks: Sequence[Task], hold: Hold | None,
                      history: Sequence[CustomerPoint], style: Style, arrow: str = "",
-                     carried: frozenset[str] = frozenset()) -> str:
+                     carried: frozenset[str] = frozenset(), hold_now: str | None = None) -> str:
+    """``hold_now``: the hold's words as of the board's day (``holds.hold_words``), else its own."""
     c = row.index
     frame = board.frame
-    hold_line = f"<p><b>On credit hold</b> since {_e(style.day(hold.since))}: {_e(short(plain(hold.reason)))}</p>" \
+    words = hold_now if hold_now is not None else hold.reason if hold else ""
+    hold_line = f"<p><b>On credit hold</b> since {_e(style.day(hold.since))}: {_e(short(plain(words)))}</p>" \
         if hold else ""
     oldest = f", oldest {row.oldest_days_past_due} days late" if row.oldest_days_past_due else ""
     return (
@@ -193,7 +195,8 @@ def quiet_line(rows: Sequence[RiskRow], style: Style) -> str:
 
 def details_section(board: ScoreBoard, rows: Sequence[RiskRow], desired: DesiredState,
                     history: dict[str, tuple[CustomerPoint, ...]], style: Style,
-                    arrows: dict[str, str], carried: frozenset[str] = frozenset()) -> str:
+                    arrows: dict[str, str], carried: frozenset[str] = frozenset(),
+                    hold_now: Mapping[str, str] | None = None) -> str:
     tasks: dict[str, list[Task]] = {}
     for t in desired.tasks:
         tasks.setdefault(t.customer_id, []).append(t)
@@ -202,7 +205,7 @@ def details_section(board: ScoreBoard, rows: Sequence[RiskRow], desired: Desired
     quiet = [r for r in rows if board.contributions[:, r.index].sum() <= 0]
     blocks = "".join(customer_details(board, r, tasks.get(r.customer_id, ()), holds.get(r.customer_id),
                                       history.get(r.customer_id, ()), style, arrows.get(r.customer_id, ""),
-                                      carried)
+                                      carried, (hold_now or {}).get(r.customer_id))
                      for r in warned)
     return (f'<section id="customers"><h2>Customers with a warning sign ({len(warned)}), riskiest first</h2>'
             f'<p><small>Open a line for the reasons, next steps, open invoices, last contacts and '

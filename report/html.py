@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
@@ -30,6 +30,7 @@ from arwatch.core import wording
 from arwatch.core.actions import DesiredState, Diff, Op, Task
 from arwatch.core.call_list import CallList, call_list
 from arwatch.core.frame import STALE_AFTER_DAYS
+from arwatch.core.holds import hold_words
 from arwatch.core.policy import Policy
 from arwatch.core.scoring import ScoreBoard
 from arwatch.core.switches import standing
@@ -309,7 +310,8 @@ def _trends(board: ScoreBoard, history: History, style: Style) -> str:
             f'90 days x 90.</p><div class="charts">' + "".join(f"<div>{c}</div>" for c in charts) + "</div></section>")
 
 
-def _worklist(desired: DesiredState, diff: Diff, rows: dict[str, RiskRow], style: Style, calls: CallList) -> str:
+def _worklist(desired: DesiredState, diff: Diff, rows: dict[str, RiskRow], style: Style, calls: CallList,
+              hold_now: Mapping[str, str] | None = None) -> str:
     """The calls in the call list's order (money at risk), each other kind of task by customer
     (largest exposure first), then the credit holds."""
     names = {cid: r.name for cid, r in rows.items()}
@@ -335,7 +337,7 @@ def _worklist(desired: DesiredState, diff: Diff, rows: dict[str, RiskRow], style
     hold_rows = "".join(
         f"<tr><td>{_e(names.get(h.customer_id, h.customer_id))}{' <em>new</em>' if h.key in placed else ''}"
         f"<td class=\"n\">{_e(style.whole_money(exposure(h.customer_id)))}<td>{_e(style.day(h.since))}"
-        f"<td>{_e(short(plain(h.reason)))}" for h in holds)
+        f"<td>{_e(short(plain((hold_now or {}).get(h.customer_id, h.reason))))}" for h in holds)
     released = "".join(f"<li>release <b>{_e(names.get(c.customer_id, c.customer_id))}</b>: {_e(plain(c.why))}</li>"
                        for c in diff.changes if c.op is Op.RELEASE_HOLD)
     due = sum(1 for t in desired.tasks if t.due_date <= desired.as_of)
@@ -396,6 +398,7 @@ def render_report(board: ScoreBoard, desired: DesiredState, diff: Diff, policy: 
     arrows = {r.customer_id: trend_arrow(history.customers.get(r.customer_id, ()), frame.as_of, r.score)
               for r in rows}
     day = style.day(frame.as_of)
+    hold_now = hold_words(board, policy, desired.holds, style.locale)  # as `arwatch plan` shows them
     return (
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -413,8 +416,8 @@ def render_report(board: ScoreBoard, desired: DesiredState, diff: Diff, policy: 
         + model_section(board, style)
         + forecast_section(board, style)
         + details_section(board, rows, desired, history.customers, style,
-                          {cid: a for cid, (a, _) in arrows.items()}, carried)
-        + _worklist(desired, diff, by_id, style, calls) + _switched(board, by_id)
+                          {cid: a for cid, (a, _) in arrows.items()}, carried, hold_now)
+        + _worklist(desired, diff, by_id, style, calls, hold_now) + _switched(board, by_id)
         + _changes(diff, {cid: r.name for cid, r in by_id.items()})
         + f"</main><footer>Export the aging, the ranked risks and the worklist: <code>{_e(context.export_command)}"
         f"</code> (or <code>--format csv</code>).</footer>{sortable.script_tag()}</body></html>"

@@ -10,6 +10,7 @@ a leading quote), numbers never are.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -17,6 +18,8 @@ from arwatch.core import wording
 from arwatch.core.actions import DesiredState
 from arwatch.core.cells import safe_row
 from arwatch.core.formats import DEFAULT_LOCALE
+from arwatch.core.holds import hold_words
+from arwatch.core.policy import Policy
 from arwatch.core.scoring import ScoreBoard
 
 from .aging import BUCKET_NAMES, InvoiceCurrencies, aging_by_customer
@@ -78,8 +81,10 @@ def risks_sheet(board: ScoreBoard, desired: DesiredState, locale: str = DEFAULT_
     return Sheet("Risks", columns, tuple(rows))
 
 
-def worklist_sheet(board: ScoreBoard, desired: DesiredState) -> Sheet:
-    """Every planned task (due first, then customer), and the credit holds as tasks of their own kind."""
+def worklist_sheet(board: ScoreBoard, desired: DesiredState, hold_now: Mapping[str, str] | None = None) -> Sheet:
+    """Every planned task (due first, then customer), and the credit holds as tasks of their own kind
+    (due: the day placed), each with ``hold_now``'s words when given (as of the board's day, as
+    ``arwatch plan`` shows them), else the words it was placed with."""
     names = {str(c): str(n) for c, n in zip(board.frame.c_id, board.frame.c_name, strict=True)}
     columns = (Column("due", "date"), Column("customer_id"), Column("customer"), Column("kind"), Column("step"),
                Column("channel"), Column("title"), Column("assignee"), Column("needs_approval", "yes/no"),
@@ -90,14 +95,17 @@ def worklist_sheet(board: ScoreBoard, desired: DesiredState) -> Sheet:
                      wording.step_words(t.step), t.channel, plain(t.title), t.assignee or "", t.needs_approval, t.body))
     for h in sorted(desired.holds, key=lambda h: h.customer_id):
         rows.append((h.since, h.customer_id, names.get(h.customer_id, h.customer_id), "credit hold", "credit hold",
-                     "", f"On credit hold: {plain(h.reason)}", "", False, ""))
+                     "", f"On credit hold: {plain((hold_now or {}).get(h.customer_id, h.reason))}", "", False, ""))
     return Sheet("Worklist", columns, tuple(rows), currency_column=None)
 
 
 def export_sheets(board: ScoreBoard, desired: DesiredState, currencies: InvoiceCurrencies | None = None,
-                  locale: str = DEFAULT_LOCALE, carried: frozenset[str] = frozenset()) -> tuple[Sheet, ...]:
+                  locale: str = DEFAULT_LOCALE, carried: frozenset[str] = frozenset(),
+                  policy: Policy | None = None) -> tuple[Sheet, ...]:
+    """``policy``: the one planned with, for the holds' words as of the board's day."""
+    now = hold_words(board, policy, desired.holds, locale) if policy is not None else None
     return (aging_sheet(board, currencies), risks_sheet(board, desired, locale, carried),
-            worklist_sheet(board, desired))
+            worklist_sheet(board, desired, now))
 
 
 def csv_value(value: Any) -> Any:

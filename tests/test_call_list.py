@@ -91,3 +91,21 @@ def test_call_list__the_largest_exposures_not_called_say_why():
         "Fraudster": "under fraud investigation: automated dunning stopped",
         "Promiser": "promised to pay by 10 Jun 2024: the ladder waits until then",
         "Alpha": "carried over to tomorrow: today's calls are full"}
+
+
+def test_call_list__a_call_kept_from_an_earlier_run_says_since_when_its_why_was_written():
+    """A call stays open with the why it was opened with (core/ladder.py keeps it, so the task is
+    not rewritten every day). The demo synced on 1 Sept and 20 Nov 2026 listed "Nettleton ... |
+    €40,943.28 overdue, oldest 181 days | last contact: 12 Nov 2026 ..." and under it "why: entered
+    at: phone call; 101 days past due, last contact 29 Aug 2026": two days past due and two last
+    contacts for one customer, with nothing saying the second were 1 September's. Now the why of a
+    call opened before today starts with the day it was opened."""
+    policy = policy_of({"credit": {"holds": {"enabled": False}}})
+    ledger = ledger_from_text(LEDGER)
+    later = D("2024-06-05")
+    desired, _ = run_after_daily_runs(ledger, D("2024-05-25"), later, policy)
+    lines = {line.customer_id: line for line in call_list(desired, board(LedgerFrame.from_ledger(ledger, later),
+                                                                         policy), policy).today}
+    assert lines["a"].days_past_due == 35
+    assert lines["a"].reason == ("open since 1 Jun 2024: next step after the reminder due 25 May 2024: 7 days "
+                                 "waited, nothing paid or promised since; 31 days past due")

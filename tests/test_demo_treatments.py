@@ -91,7 +91,28 @@ def test_demo_treatments__broken_promises_get_a_call_and_escalate(demo):  # seed
         else:
             assert steps(tasks, cid) & {"phone_call", "agency_referral"}, (cid, steps(tasks, cid))
     assert set(by["broken_promise"]) - pending, "the scenario must include unexcused broken promises"
-    assert any("agency_referral" in steps(tasks, cid) for cid in by["broken_promise"])
+
+
+def test_demo_treatments__broken_promises_climb_to_the_agency_one_rung_at_a_time(demo):  # seeds 001, 002
+    """An unexcused broken promise is followed up by a call and, with nothing paid since, climbs to
+    the agency on a later run; no customer is entered at the agency (the ladder's top rung)."""
+    company, _, by, _ = demo
+    templates = load_templates()
+    day = company.today - dt.timedelta(days=28)
+    written, seen = WrittenState(), {}
+    referred_first_on = {}
+    for _ in range(4):  # runs two weeks apart, ending two weeks after the demo's day (no new records)
+        desired = plan(score(LedgerFrame.from_ledger(company.ledger, day)), written, Policy(), day, templates)
+        for task in desired.tasks:
+            if task.step == "agency_referral" and task.customer_id not in referred_first_on:
+                referred_first_on[task.customer_id] = day
+                assert seen.get(task.customer_id, set()) & (DUNNING - {"agency_referral"}), \
+                    (task.customer_id, "entered at the agency", seen.get(task.customer_id))
+            seen.setdefault(task.customer_id, set()).add(task.step)
+        written = apply_to(written, diff(written, desired))
+        day += dt.timedelta(days=14)
+    assert set(referred_first_on) & set(by["broken_promise"]), \
+        "an unexcused broken promise reaches the agency when nothing is paid"
 
 
 def test_demo_treatments__the_designed_segments_of_late_payers(demo):  # seed 001, table B

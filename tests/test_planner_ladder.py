@@ -220,3 +220,29 @@ def test_ladder__fraud_suspicion_closes_the_open_rung_and_stops_it():
         ("2024-02-15", "open", "n fraud_investigation fraud_suspicion"),
         ("2024-02-15", "close", "n reminder episode:2024-02-01"),
     ]
+
+
+def test_ladder__a_backlog_with_a_broken_promise_is_not_entered_at_the_agency():
+    """The demo's first sync (1 Sept 2026) opened "entered at: agency referral; 147 days past due,
+    last contact 24 Aug 2026, call, answered (promised to pay INV/2026/00654)" for Oldmill &
+    Silverleaf Kitchens (and two more) with no call ever made: a broken promise's follow-up call
+    stands for the ladder's call rungs, so the ladder skipped them, the customer on hold skipped
+    the reminder, and the first rung left was the agency; the referral then silenced the very
+    follow-up call. Now the follow-up call is the customer's first step (it stands for the call
+    rung), and the agency comes only after the wait before it, counted from that call."""
+    text = BACKLOG + "call f 2024-07-20 answered promise=2024-07-30:1470.77\n"
+    events, _ = walk_text(text, "2024-08-06", "2024-09-30", stubs=(stub("silence", {"f"}), promise_stub()))
+    opened = [(d, what) for d, op, what in events if op == "open" and "hold" not in what]
+    assert opened[0] == ("2024-08-06", "f phone_call promise:2024-07-30")
+    assert opened[1] == ("2024-08-20", "f agency_referral episode:2024-02-01")  # 14 days after the call
+    assert len(opened) == 2
+
+
+def test_ladder__a_backlog_with_a_pending_promise_is_not_entered_at_the_agency():
+    """The demo's first sync on 20 Nov 2026 opened "entered at: agency referral" for Oldmill &
+    Silverleaf Kitchens, on credit hold (no reminder) with a promise pending (the call paused): the
+    agency was the only rung left. The agency is climbed to, never entered at."""
+    text = BACKLOG + "call f 2024-08-01 answered promise=2024-08-10:1470.77\n"
+    desired, _ = run(ledger_from_text(text), D("2024-08-06"), WrittenState(), policy_of(), (stub("silence", {"f"}),))
+    assert [t.step for t in desired.tasks if t.cause.startswith("episode:")] == []
+    assert [h.customer_id for h in desired.holds] == ["f"]

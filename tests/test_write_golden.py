@@ -12,7 +12,10 @@ rung: core/ladder.py); with the old entry the old digests still matched, so noth
 Taken again when the lateness evidence said "on average 23 days late" (aging's "it is usually 23
 days late", the habit's "typical lateness 23 days") and the plan gained ``release_why``: with the
 old words put back, the texts digested were main's line for line, but for the plan's empty
-``release_why``.
+``release_why``. The demo's taken again when the ladder stopped entering a customer at the agency
+referral (a backlog on credit hold with a broken or pending promise): on the demo's first run
+(20 Nov 2026) the plan differs from main's only by the 7 agency referrals no longer opened
+(C0038, C0048, C0052, C0055, C0104, C0167, C0191); the file cases' digests did not move.
 """
 
 from __future__ import annotations
@@ -49,14 +52,14 @@ ROWS = {  # table: the columns digested, and the order
 }
 
 SYNCS = {  # (case, batch size): the digest, the same on both stores
-    ("demo", 50): "3de725122a3f9a5a1b2fde0502b7086a8cc4efcb208112e7389154d9c2420dd5",
-    ("demo", 100_000): "3de725122a3f9a5a1b2fde0502b7086a8cc4efcb208112e7389154d9c2420dd5",
+    ("demo", 50): "e1541eba13bd34787cb646ba30c0f73b2486a449c2e1fc6cda0f067e6e1ef812",
+    ("demo", 100_000): "e1541eba13bd34787cb646ba30c0f73b2486a449c2e1fc6cda0f067e6e1ef812",
     ("file", 7): "cded494bfb54d80b0170e44f4d16e1f0145dc54191f3501ec0cf53b88b644b23",
     ("file", 100_000): "cded494bfb54d80b0170e44f4d16e1f0145dc54191f3501ec0cf53b88b644b23",
 }
 PLANS = {
-    "de_DE": "c46d2a16acf54fb22aab3e99806ed2304d68d3f6153ab5b0fe9033e8709a3400",
-    "en_GB": "1289922d29d1bca8dbb8c2949785711a1628dc57a63d88896e2a03961f8f78b6",
+    "de_DE": "23dad424eab122455b4dabfb9d9d45c025f7a3580066eb52cfa8dc09871b2b1d",
+    "en_GB": "62ed5a8e10abb76e73f6467a808d3834cf5a392a7c6468fdb1b6a7eca97e411c",
 }
 
 

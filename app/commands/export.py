@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     currencies = {i.id: (i.currency, i.fx_rate) for i in v.ledger.invoices}
     carried = frozenset(line.key for line in call_list(v.desired, v.board, v.policy, locale).carried)
-    sheets = (*export_sheets(v.board, v.desired, currencies, locale, carried), forecast_sheet(v.board))
+    sheets = (*export_sheets(v.board, v.desired, currencies, locale, carried, v.policy), forecast_sheet(v.board))
     if args.format == "xlsx":
         out = args.out or Path("arwatch-export.xlsx")
         write_xlsx(sheets, out)
