@@ -15,6 +15,7 @@ day the record itself says it became known (``Invoice.disputed_on``), never earl
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
@@ -34,15 +35,16 @@ class Merged:
 
     Attributes:
       records: collection -> id -> raw record, after the merge.
-      upserts: collection -> [(id, raw)] to write: the pulled records, but those the snapshot
-        holds already as they are (``stored_as``).
+      upserts: collection -> (id, raw) pairs to write: the pulled records, but those the snapshot
+        holds already as they are (``stored_as``); where the snapshot held none of the
+        collection, a view of its records (``records[name].items()``, in their order).
       removed: collection -> ids to delete.
       stored: collection -> how many records the snapshot held before the merge.
     """
 
     company: dict[str, Any] | None
     records: Records
-    upserts: dict[str, list[tuple[str, Any]]]
+    upserts: dict[str, Collection[tuple[str, Any]]]
     removed: dict[str, list[str]]
     issues: tuple[Issue, ...]
     stored: dict[str, int] = field(default_factory=dict)
@@ -152,7 +154,7 @@ def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, sou
     first_sync = not any(stored.get(name) for name in COLLECTION_NAMES)
     records = {name: dict(stored.get(name, {})) for name in COLLECTION_NAMES}
     counts = {name: len(records[name]) for name in COLLECTION_NAMES}
-    upserts: dict[str, list[tuple[str, Any]]] = {}
+    upserts: dict[str, Collection[tuple[str, Any]]] = {}
     removed: dict[str, list[str]] = {}
     issues: list[Issue] = []
     for name in COLLECTION_NAMES:
@@ -186,10 +188,10 @@ def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, sou
         before = stored.get(name) or {}
         if before:
             changed = [(rid, raw) for rid, raw in pulled.items() if not stored_as(raw, before.get(rid))]
-        else:  # nothing stored to compare with: every pulled record is written
-            changed = list(pulled.items())
-        if changed:
-            upserts[name] = changed
+            if changed:
+                upserts[name] = changed
+        elif pulled:  # nothing stored to compare with (a first sync): every pulled record is written, as
+            upserts[name] = pulled.items()  # a view of them (no tuple per record held until the snapshot)
         if gone:
             removed[name] = sorted(gone)
     _keep_named_customers(records, removed, stored, set(pull.deletions.get("customers", ())))

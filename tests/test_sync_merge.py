@@ -138,8 +138,9 @@ def test_merge__a_pull_of_plain_dicts_merges_as_record_by_record(stored_inv, pul
             records = {name: iter(raws) for name, raws in records.items()}
         pull = PullResult(records=records, complete=complete, rejected={"invoices": frozenset(rejected)})
         merged = merge(None, stored, pull, "test", seen_on=dt.date(2026, 5, 1))
-        return ({name: list(recs.items()) for name, recs in merged.records.items()}, merged.upserts, merged.removed,
-                merged.issues, merged.stored)
+        return ({name: list(recs.items()) for name, recs in merged.records.items()},
+                {name: list(pairs) for name, pairs in merged.upserts.items()}, merged.removed, merged.issues,
+                merged.stored)
 
     at_once, one_by_one = run(False), run(True)
     assert at_once == one_by_one
@@ -153,5 +154,6 @@ def test_merge__a_first_sync_writes_every_pulled_record_once_and_keeps_their_ord
     pulled = [{"id": "b", "v": 1}, {"id": "a", "v": 1}, {"id": "b", "v": 2}]
     merged = merge(None, {}, PullResult(records={"invoices": pulled}, complete=True), "test")
     assert list(merged.records["invoices"].items()) == [("b", {"id": "b", "v": 2}), ("a", {"id": "a", "v": 1})]
-    assert merged.upserts == {"invoices": [("b", {"id": "b", "v": 2}), ("a", {"id": "a", "v": 1})]}
+    assert list(merged.upserts) == ["invoices"]
+    assert list(merged.upserts["invoices"]) == [("b", {"id": "b", "v": 2}), ("a", {"id": "a", "v": 1})]
     assert merged.removed == {} and merged.issues == ()
