@@ -15,7 +15,9 @@ day the record itself says it became known (``Invoice.disputed_on``), never earl
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 from arwatch.core.contract import PullResult
@@ -33,15 +35,16 @@ class Merged:
 
     Attributes:
       records: collection -> id -> raw record, after the merge.
-      upserts: collection -> [(id, raw)] to write: the pulled records, but those the snapshot
-        holds already as they are (``stored_as``).
+      upserts: collection -> (id, raw) pairs to write: the pulled records, but those the snapshot
+        holds already as they are (``stored_as``); where the snapshot held none of the
+        collection, a view of its records (``records[name].items()``, in their order).
       removed: collection -> ids to delete.
       stored: collection -> how many records the snapshot held before the merge.
     """
 
     company: dict[str, Any] | None
     records: Records
-    upserts: dict[str, list[tuple[str, Any]]]
+    upserts: dict[str, Collection[tuple[str, Any]]]
     removed: dict[str, list[str]]
     issues: tuple[Issue, ...]
     stored: dict[str, int] = field(default_factory=dict)
@@ -131,6 +134,18 @@ def _with_flag_day(raw: Any, before: Any, seen_on: dt.date) -> Any:
     return raw.model_copy(update={"disputed_on": day})
 
 
+def _by_plain_id(raws: Any) -> dict[str, Any] | None:
+    """id -> record of ``raws`` when every record is a dict whose id is a non-empty text (the
+    usual pull: what the row-by-row loop of ``merge`` makes of them, a repeated id's last
+    record at its first place); None otherwise (the loop decides)."""
+    if not isinstance(raws, (list, tuple)) or not set(map(type, raws)) <= {dict}:
+        return None
+    ids: list[Any] = list(map(dict.get, raws, repeat("id")))
+    if not set(map(type, ids)) <= {str} or "" in ids:
+        return None
+    return dict(zip(ids, raws, strict=True))
+
+
 @with_gc_paused
 def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, source: str,
           seen_on: dt.date | None = None) -> Merged:
@@ -139,13 +154,15 @@ def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, sou
     first_sync = not any(stored.get(name) for name in COLLECTION_NAMES)
     records = {name: dict(stored.get(name, {})) for name in COLLECTION_NAMES}
     counts = {name: len(records[name]) for name in COLLECTION_NAMES}
-    upserts: dict[str, list[tuple[str, Any]]] = {}
+    upserts: dict[str, Collection[tuple[str, Any]]] = {}
     removed: dict[str, list[str]] = {}
     issues: list[Issue] = []
     for name in COLLECTION_NAMES:
-        pulled: dict[str, Any] = {}
         flag_days = name == "invoices" and seen_on is not None and not first_sync
-        for index, raw in enumerate(pull.records.get(name, ())):
+        raws = pull.records.get(name, ())
+        by_id = None if flag_days else _by_plain_id(raws)  # the usual pull, at once
+        pulled: dict[str, Any] = {} if by_id is None else by_id
+        for index, raw in enumerate(raws if by_id is None else ()):
             plain = type(raw) is dict  # the common case, without _record_id's and _field's calls
             rid = raw.get("id") if plain else _record_id(raw)
             if type(rid) is not str:
@@ -159,14 +176,22 @@ def merge(company: dict[str, Any] | None, stored: Records, pull: PullResult, sou
             pulled[rid] = raw
         gone = set(pull.deletions.get(name, ()))
         if (pull.complete or name in pull.complete_collections) and name not in pull.unidentified:
-            gone |= set(records[name]) - set(pulled) - pull.rejected.get(name, frozenset())
+            kept = pull.rejected.get(name, frozenset())
+            gone |= {rid for rid in records[name] if rid not in pulled and rid not in kept}
         gone = {rid for rid in gone if rid in records[name] and rid not in pulled}
         for rid in gone:
             del records[name][rid]
-        records[name].update(pulled)
+        if records[name]:
+            records[name].update(pulled)
+        else:  # nothing stored (a first sync): the pulled records are the collection, in their order
+            records[name] = pulled
         before = stored.get(name) or {}
-        if changed := [(rid, raw) for rid, raw in pulled.items() if not stored_as(raw, before.get(rid))]:
-            upserts[name] = changed
+        if before:
+            changed = [(rid, raw) for rid, raw in pulled.items() if not stored_as(raw, before.get(rid))]
+            if changed:
+                upserts[name] = changed
+        elif pulled:  # nothing stored to compare with (a first sync): every pulled record is written, as
+            upserts[name] = pulled.items()  # a view of them (no tuple per record held until the snapshot)
         if gone:
             removed[name] = sorted(gone)
     _keep_named_customers(records, removed, stored, set(pull.deletions.get("customers", ())))

@@ -467,6 +467,9 @@ def _heap_steps(company: str, store: Store, adapter: SourceAdapter, policy: Poli
         return _stopped(company, adapter, run_id, pull, guard, found, changes, kept)
     lock.check("save the snapshot")
     _save_snapshot(store, company, adapter, merged, pull, run_id, lock)
+    issues = tuple(pull.issues) + merged.issues + tuple(load_issues)
+    pulled, deleted = pull.count(), sum(len(v) for v in merged.removed.values())
+    del pull, merged  # the pulled and merged records (a dict each): saved, and not what is written back
     fault_point("after_snapshot")
     steps.update()
     bar = progress("write back", len(changes))
@@ -482,10 +485,9 @@ def _heap_steps(company: str, store: Store, adapter: SourceAdapter, policy: Poli
     steps.update()
     if not failures:
         _remember(store, company, adapter, policy, today, planner, run_id)
-    issues = tuple(pull.issues) + merged.issues + tuple(load_issues)
     return RunSummary(company=company, source=adapter.name, run_id=run_id, as_of=today,
-                      status="partial" if failures or issues else "ok", pulled=pull.count(),
-                      deleted=sum(len(v) for v in merged.removed.values()), scored=board.frame.n_customers,
+                      status="partial" if failures or issues else "ok", pulled=pulled,
+                      deleted=deleted, scored=board.frame.n_customers,
                       issues=issues, changes=changes, counts=tally(applied), failures=tuple(failures),
                       recovered=recovered, kept_absent=kept, newest_record=board.frame.newest_record_day())
 

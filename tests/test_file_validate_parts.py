@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arwatch.adapters.file.bulk import BAD, _amount_cell, read_amounts
+from arwatch.adapters.file.bulk import BAD, _amount_cell, _kind_and_total, _payment_texts, read_amounts
 from arwatch.adapters.file.columns import Columns, from_rows, read_columns
 from arwatch.adapters.file.convert import Formats, _terms
 from arwatch.adapters.file.reader import open_table
@@ -55,6 +55,31 @@ def test_read_amounts__once_per_distinct_cell_reads_each_cell_as_on_its_own(tmp_
         assert made == [str(abs(v)) if type(v) is Decimal else None for v in expected]
         for value in read.values:
             assert value is None or value is BAD or type(value) is Decimal
+
+
+_WRITTEN = ["0", "-0", "0.00", "-0.00", "0.000001", "-0.000001", "0.0000001", "-0.0000001", "00.5", "-00.5",
+            "12.50", "-12.50", "1.5", "-1.5", "10", "-10", "0.10", "-0.10", "100.000000", "-100.000000",
+            "12345678901234567890.123456", "-12345678901234567890.123456", "123456789012345678901.5",
+            "-123456789012345678901.5", "9999999999999999999999999999.9", "1,234.50", "-1,234.50", "(4.00)", "ten",
+            "7-", "+5", "1e3"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(st.sampled_from(_WRITTEN), min_size=1, max_size=30))
+def test_read_amounts__kind_total_and_payment_texts_read_off_the_text_are_those_of_the_decimal(tmp_path_factory,
+                                                                                               cells):
+    """``made`` of ``_kind_and_total`` and ``_payment_texts`` (read off a canonical text by
+    ``_BY_TEXT``) gives, cell by cell, exactly what the function gives of the cell's Decimal:
+    the same texts (a sign, leading zeros, 7 decimals, 21 digits and more are not canonical)."""
+    path = tmp_path_factory.mktemp("written") / "a.csv"
+    path.write_text("A,B\n" + "".join(f'"{cell}",x\n' for cell in cells), encoding="utf-8", newline="")
+    cols = read_columns(open_table(path, "utf-8", ","), {"amount": "A"})
+    read = read_amounts(cols, "amount", Formats())
+    assert read.canonical is not None  # the distinct texts were read by pyarrow
+    values = [_amount_cell(text, "en_US") for text in cols.texts("amount")]
+    for make in (_kind_and_total, _payment_texts):
+        expected = [make(v) if type(v) is Decimal else None for v in values]
+        assert read.made(make) == expected
 
 
 def test_read_amounts__cells_of_one_text_share_one_decimal(tmp_path):

@@ -114,3 +114,46 @@ def test_merge__records_pulled_again_as_stored_are_not_in_the_delta():
     merged = merge(None, stored, pull, "test")
     assert [rid for rid, _ in merged.upserts["invoices"]] == ["i2", "i3", "i4", "i5"]
     assert merged.records["invoices"]["i1"] == stored["invoices"]["i1"] and len(merged.records["invoices"]) == 5
+
+
+_IDS = st.sampled_from(["a", "b", "c", "d", "e"])
+_PULLED = st.lists(st.fixed_dictionaries({"id": _IDS, "v": st.integers(0, 2)}), max_size=8)
+_STORE = st.dictionaries(_IDS, st.integers(0, 2), max_size=4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_STORE, _PULLED, _STORE, _PULLED, st.booleans(), st.sets(_IDS, max_size=2))
+def test_merge__a_pull_of_plain_dicts_merges_as_record_by_record(stored_inv, pulled_inv, stored_cust, pulled_cust,
+                                                                complete, rejected):
+    """A collection of dicts with text ids is merged at once (``_by_plain_id``); the same pull
+    given as iterators goes the record-by-record loop: the same records in the same order (a
+    repeated id: its last record at its first place), the same delta, the same issues, on a
+    first sync (nothing stored) and on a later one."""
+    stored = {"invoices": {k: {"id": k, "v": v} for k, v in stored_inv.items()},
+              "customers": {k: {"id": k, "v": v} for k, v in stored_cust.items()}}
+
+    def run(as_iterators: bool):
+        records = {"invoices": pulled_inv, "customers": pulled_cust}
+        if as_iterators:
+            records = {name: iter(raws) for name, raws in records.items()}
+        pull = PullResult(records=records, complete=complete, rejected={"invoices": frozenset(rejected)})
+        merged = merge(None, stored, pull, "test", seen_on=dt.date(2026, 5, 1))
+        return ({name: list(recs.items()) for name, recs in merged.records.items()},
+                {name: list(pairs) for name, pairs in merged.upserts.items()}, merged.removed, merged.issues,
+                merged.stored)
+
+    at_once, one_by_one = run(False), run(True)
+    assert at_once == one_by_one
+    last = {raw["id"]: raw for raw in pulled_inv}
+    assert [rid for rid, _ in at_once[0]["invoices"] if rid not in stored["invoices"]] == \
+        [rid for rid in dict.fromkeys(raw["id"] for raw in pulled_inv) if rid not in stored["invoices"]]
+    assert all(raw is last[rid] for rid, raw in at_once[0]["invoices"] if rid in last)
+
+
+def test_merge__a_first_sync_writes_every_pulled_record_once_and_keeps_their_order():
+    pulled = [{"id": "b", "v": 1}, {"id": "a", "v": 1}, {"id": "b", "v": 2}]
+    merged = merge(None, {}, PullResult(records={"invoices": pulled}, complete=True), "test")
+    assert list(merged.records["invoices"].items()) == [("b", {"id": "b", "v": 2}), ("a", {"id": "a", "v": 1})]
+    assert list(merged.upserts) == ["invoices"]
+    assert list(merged.upserts["invoices"]) == [("b", {"id": "b", "v": 2}), ("a", {"id": "a", "v": 1})]
+    assert merged.removed == {} and merged.issues == ()

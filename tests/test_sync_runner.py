@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import gc
 import json
+import weakref
 from collections import Counter
 from functools import partial
 
@@ -227,6 +228,47 @@ class _Broken:
         done = {r.key: r for r in self.inner.apply(ok)}
         return [done.get(c.key) or ApplyResult(key=c.key, op=c.op, ok=False, error="quota exceeded")
                 for c in changes]
+
+
+class _Record(dict):
+    """A pulled record the test can watch (a weak reference): gone once nothing holds it."""
+
+
+class _Watched:
+    """Wraps the file source: one pulled customer is a ``_Record``, and whether it is still
+    alive when the changes are written is noted."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.unavailable = inner, inner.name, inner.unavailable
+        self.watched = None
+        self.alive_at_write: list[bool] = []
+
+    def pull(self, since, full):
+        pull = self.inner.pull(since, full)
+        customers = list(pull.records["customers"])
+        customers[0] = _Record(customers[0])
+        self.watched = weakref.ref(customers[0])
+        return pull.model_copy(update={"records": {**pull.records, "customers": customers}})
+
+    def read_written_state(self):
+        return self.inner.read_written_state()
+
+    def apply(self, changes):
+        self.alive_at_write.append(self.watched() is not None)
+        return self.inner.apply(changes)
+
+
+def test_run_sync__the_pulled_records_are_let_go_before_the_write_back(setup):
+    """Once the snapshot is saved, the pull and the merged records are not held while the
+    changes are written (their memory is the write's): the run's figures are kept."""
+    _, _, store, adapter = setup
+    watched = _Watched(adapter)
+    summary = sync(store, watched)
+    assert summary.status == "ok" and summary.pulled == 6 + 40 + 20 and summary.changes
+    assert watched.alive_at_write and not any(watched.alive_at_write)
+    with store.engine.connect() as conn:
+        stored = conn.execute(select(metadata.tables["snapshot_records"].c.record_id)).scalars().all()
+    assert len(stored) == 6 + 40 + 20  # the watched customer saved with the others
 
 
 def test_run_sync__failed_writes_are_counted_and_retried_next_run(setup):

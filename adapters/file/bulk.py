@@ -20,6 +20,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+
 from arwatch.core.issues import Issue
 
 from . import numbers
@@ -33,6 +35,11 @@ from .reader import as_text
 
 BAD: Any = object()  # a cell that does not read (its row goes the row-at-a-time way)
 _PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")  # numbers._PLAIN on ASCII digits
+_PLAIN_RE = r"^-?[0-9]+(?:\.[0-9]+)?$"  # the same, for pyarrow
+# a plain amount that ``str`` of its Decimal writes as it is, and of its absolute value without
+# its sign: no leading zero, at most 6 decimals (``str`` writes 1E-7 for 0.0000001), at most 26
+# digits (Decimal's 28-digit context rounds neither ``abs`` nor a sum with 0)
+_CANONICAL = r"^-?(?:0|[1-9][0-9]{0,19})(?:\.[0-9]{1,6})?$"
 
 
 def _date_cell(value: Any, text: str, pattern: str) -> Any:
@@ -90,17 +97,37 @@ def _amount_cell(value: Any, locale: str) -> Any:
 class Amounts:
     """An amount column read: each row's value (a Decimal, None when empty, or BAD) and, for a
     text column, each distinct cell's value and each row's distinct cell: the rows of one text
-    share its Decimal, and what is made of it (``made``) is made once per distinct text."""
+    share its Decimal, and what is made of it (``made``) is made once per distinct text.
+    ``canonical``: per distinct cell, whether its text is its Decimal's as ``str`` writes it
+    (``_CANONICAL``: then what ``_kind_and_total`` and ``_payment_texts`` make of it is read
+    off the text)."""
 
-    def __init__(self, values: list[Any], distinct: list[Any] | None = None, codes: list[int] | None = None):
+    def __init__(self, values: list[Any], distinct: list[Any] | None = None, codes: Any = None,
+                 texts: list[str] | None = None, canonical: list[bool] | None = None):
         self.values, self.distinct, self.codes = values, distinct, codes
+        self.texts, self.canonical = texts, canonical
 
     def made(self, make: Callable[[Decimal], Any]) -> list[Any]:
         """``make`` of each row's Decimal (None for a row whose cell is not one)."""
         if self.distinct is None or self.codes is None:
             return [make(value) if type(value) is Decimal else None for value in self.values]
-        made = [make(value) if type(value) is Decimal else None for value in self.distinct]
-        return list(map(made.__getitem__, self.codes))
+        by_text = _BY_TEXT.get(make) if self.texts is not None and self.canonical is not None else None
+        if by_text is not None:
+            assert self.texts is not None and self.canonical is not None
+            made = [by_text(text) if canonical else make(value) if type(value) is Decimal else None
+                    for text, canonical, value in zip(self.texts, self.canonical, self.distinct, strict=True)]
+        else:
+            made = [make(value) if type(value) is Decimal else None for value in self.distinct]
+        return _spread(made, self.codes)
+
+
+def _spread(distinct: list[Any], codes: Any) -> list[Any]:
+    """``[distinct[c] for c in codes]`` (``codes``: a numpy array of indexes, or a list)."""
+    if isinstance(codes, list):
+        return list(map(distinct.__getitem__, codes))
+    table = np.fromiter(distinct, dtype=object, count=len(distinct))
+    spread: list[Any] = table[codes].tolist()
+    return spread
 
 
 def read_amounts(cols: Columns, field: str, formats: Formats) -> Amounts:
@@ -111,13 +138,28 @@ def read_amounts(cols: Columns, field: str, formats: Formats) -> Amounts:
     locale = formats.locale
     if not cols.all_text:
         return Amounts([_amount_cell(value, locale) for value in cells])
-    texts, codes = cols.coded(field)
+    encoded = cols.encoded(field)
+    if encoded is not None and numbers.decimal_symbol(locale) == ".":
+        # a plain number (1234.50) is its Decimal: Babel is not asked; which texts are plain,
+        # and canonical, is found by pyarrow over the distinct texts at once
+        texts, dictionary, codes = encoded
+        import pyarrow.compute as pc
+
+        plain = pc.match_substring_regex(dictionary, _PLAIN_RE).to_numpy(zero_copy_only=False)
+        canonical = pc.match_substring_regex(dictionary, _CANONICAL).to_numpy(zero_copy_only=False).tolist()
+        if plain.all():
+            distinct = list(map(Decimal, texts))
+        else:
+            distinct = [Decimal(text) if ok else _amount_cell(text, locale)
+                        for text, ok in zip(texts, plain.tolist(), strict=True)]
+        return Amounts(_spread(distinct, codes), distinct, codes, texts, canonical)
+    texts, coded = cols.coded(field)
     if numbers.decimal_symbol(locale) == ".":  # a plain number (1234.50) is its Decimal: Babel is not asked
-        plain = _PLAIN.fullmatch
-        distinct = [Decimal(text) if plain(text) else _amount_cell(text, locale) for text in texts]
+        is_plain = _PLAIN.fullmatch
+        distinct = [Decimal(text) if is_plain(text) else _amount_cell(text, locale) for text in texts]
     else:
         distinct = [_amount_cell(text, locale) for text in texts]
-    return Amounts(list(map(distinct.__getitem__, codes)), distinct, codes)
+    return Amounts(_spread(distinct, coded), distinct, coded)
 
 
 def amounts(cols: Columns, field: str, formats: Formats) -> list[Any]:
@@ -222,6 +264,26 @@ def _payment_texts(value: Decimal) -> tuple[str, str] | None:
         return None
     text, total = str(value), str(Decimal(0) + value)
     return text, (text if total == text else total)
+
+
+def _kind_and_total_of(text: str) -> tuple[str, str]:
+    """``_kind_and_total`` of the Decimal of a ``_CANONICAL`` text, read off the text."""
+    if text[0] == "-":
+        total = text[1:]
+        return ("credit_note" if total.strip("0.") else "invoice"), total  # -0.00 is not below 0
+    return "invoice", text
+
+
+def _payment_texts_of(text: str) -> tuple[str, str] | None:
+    """``_payment_texts`` of the Decimal of a ``_CANONICAL`` text, read off the text."""
+    if text[0] == "-" or not text.strip("0."):
+        return None  # not positive
+    return text, text
+
+
+# what ``Amounts.made`` reads off a canonical text instead of making it of its Decimal
+_BY_TEXT: dict[Callable[[Decimal], Any], Callable[[str], Any]] = {
+    _kind_and_total: _kind_and_total_of, _payment_texts: _payment_texts_of}
 
 
 def bulk_payments(cols: Columns, mapping: FileMapping, source: str, invoices: dict[str, dict[str, Any]],

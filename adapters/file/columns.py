@@ -73,15 +73,23 @@ class Columns:
     def coded(self, field: str) -> tuple[list[str], list[int]]:
         """The distinct texts of ``field`` (as ``texts`` gives them) and, per row, the index of
         its text among them: what is made of a cell can then be made once per distinct cell."""
-        array = self.arrays.get(field) if self.all_text else None
-        if array is not None and not _edge_space(array):
-            whole = array.combine_chunks() if hasattr(array, "combine_chunks") else array
-            encoded = whole.dictionary_encode()
-            distinct: list[str] = encoded.dictionary.to_pylist()
-            return distinct, encoded.indices.to_numpy(zero_copy_only=False).tolist()
+        encoded = self.encoded(field)
+        if encoded is not None:
+            return encoded[0], encoded[2].tolist()
         index: dict[str, int] = {}
         codes = [index.setdefault(text, len(index)) for text in self.texts(field)]
         return list(index), codes
+
+    def encoded(self, field: str) -> tuple[list[str], Any, Any] | None:
+        """``coded`` of a column pyarrow read whose cells have no space to strip: the distinct
+        texts as a list and as a pyarrow array, and the rows' indexes as a numpy array; None
+        for any other column."""
+        array = self.arrays.get(field) if self.all_text else None
+        if array is None or _edge_space(array):
+            return None
+        whole = array.combine_chunks() if hasattr(array, "combine_chunks") else array
+        encoded = whole.dictionary_encode()
+        return encoded.dictionary.to_pylist(), encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
 
     def guess_texts(self, columns: dict[str, str]) -> dict[str, list[tuple[str, str, int]]]:
         """field -> ("row N, column 'C'", text, cells) of each distinct non-empty text cell
