@@ -15,7 +15,7 @@ from sqlalchemy import Connection, select
 from arwatch.core.actions import Change, Override
 from arwatch.core.contract import NoteAnswer
 
-from .rows import StoreTable
+from .rows import StoreTable, model_json
 from .schema import audit
 from .written import insert_many, item_of
 
@@ -38,8 +38,8 @@ class AuditLog(StoreTable):
         insert_many(conn, audit, [{
             "company": company, "at": at, "actor": actor, "op": change.op.value, "key": change.key,
             "customer_id": change.customer_id,
-            "before": change.before.model_dump_json() if change.before else None,
-            "after": item_of(change).model_dump_json() if item_of(change) else None,  # type: ignore[union-attr]
+            "before": model_json(change.before) if change.before else None,
+            "after": model_json(item) if (item := item_of(change)) else None,
             "why": why if why is not None else change.why, "run_id": run_id, "external_id": external_id,
         } for change, external_id in entries])
 

@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from arwatch.core.actions import Change
 
-from .rows import StoreTable
+from .rows import StoreTable, model_json
 from .schema import journal
 from .written import among, insert_many
 
@@ -59,7 +59,7 @@ class Journal(StoreTable):
         if not changes:
             return []
         now = self.now()
-        rows = [{"company": company, "run_id": run_id, "key": c.key, "op": c.op.value, "change": c.model_dump_json(),
+        rows = [{"company": company, "run_id": run_id, "key": c.key, "op": c.op.value, "change": model_json(c),
                  "status": INTENT, "created_at": now} for c in changes]
         keys = [c.key for c in changes]
         try:

@@ -24,7 +24,7 @@ from sqlalchemy.types import TypeEngine
 from arwatch.core.actions import ApplyResult, Change, Flag, Hold, Op, Override, Task, WrittenState, remembered
 
 from .bulk import bulk_upsert
-from .rows import StoreTable, copy_rows, dumps, upsert
+from .rows import StoreTable, copy_rows, dumps, model_json, upsert
 from .schema import hold_overrides, written
 
 _KINDS: dict[str, type[Flag | Hold | Task]] = {"flag": Flag, "hold": Hold, "task": Task}
@@ -154,11 +154,11 @@ class WrittenTable(StoreTable):
             details.update(result.details if result else {})
             rows.append({"company": company, "key": change.key, "kind": PLACING[change.op],
                          "customer_id": change.customer_id,
-                         "payload": item_of(change).model_dump_json(),  # type: ignore[union-attr]
+                         "payload": model_json(item_of(change)),  # type: ignore[arg-type]
                          "external_id": (result.external_id if result else None) or old_external,
                          "details": dumps(details) if details else None, "updated_at": now})
         rows += [{"company": company, "key": c.key, "kind": DONE, "customer_id": c.customer_id,
-                  "payload": c.before.model_dump_json(), "external_id": None, "details": None,  # type: ignore[union-attr]
+                  "payload": model_json(c.before), "external_id": None, "details": None,  # type: ignore[arg-type]
                   "updated_at": now} for c in kept]
         if conn.dialect.name == "sqlite" and rows:  # rows.upsert's statement, its rows handed to the driver
             stmt = sqlite.insert(written)
