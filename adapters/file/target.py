@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring_ascii
 from operator import methodcaller
 from pathlib import Path
+from typing import Any
 
 from arwatch.core.actions import ApplyResult, Change, Flag, Hold, Task, WrittenState
 from arwatch.core.cells import FORMULA_STARTS, safe_cell
@@ -40,7 +41,7 @@ def _worklist_cells(item: Flag | Hold | Task) -> tuple[str, ...]:
 _FORMULA = methodcaller("startswith", FORMULA_STARTS)
 
 
-def _safe_rows(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]] | list[list[str]]:
+def _safe_rows(rows: list[tuple[str, ...]]) -> list[Sequence[Any]]:
     """``[[safe_cell(cell) for cell in row] for row in rows]`` (rows of texts, as
     ``_worklist_cells`` gives): a row none of whose cells starts as a formula would is kept as
     it is (one scan in C per row instead of a call per cell)."""
