@@ -248,6 +248,12 @@ def test_export__csv_is_four_files_one_per_sheet(demo, source, tmp_path, capsys)
     assert rows[-1][1] == "Total" and Decimal(rows[-1][-1]) == total
 
 
+def test_export__csv_out_given_as_a_csv_name_is_the_prefix_without_it(demo, tmp_path):
+    assert main(["export", "--format", "csv", "--state", demo["state"], "--out", str(tmp_path / "ar.csv")]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ar-aging.csv", "ar-forecast.csv", "ar-risks.csv",
+                                                           "ar-worklist.csv"]
+
+
 class _AgingCells(HTMLParser):
     """Every cell of the aging tables: (in body or foot, column, data-sort or None, text)."""
 

@@ -32,7 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--state", metavar="URL", help="state store URL or SQLite path")
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="as of this day (default: the last sync day)")
     p.add_argument("--out", type=Path, help="the workbook, or the CSV files' prefix "
-                                            "(default: arwatch-export.xlsx, arwatch-export-<sheet>.csv)")
+                                            "(default: arwatch-export.xlsx, arwatch-export-<sheet>.csv; "
+                                            "--out ar.csv writes ar-<sheet>.csv)")
     p.set_defaults(run=run)
 
 
@@ -64,6 +65,10 @@ def write_xlsx(sheets: tuple[Sheet, ...], path: Path) -> None:
 
 
 def write_csv(sheets: tuple[Sheet, ...], prefix: Path) -> list[Path]:
+    """One file per sheet, ``<prefix>-<sheet>.csv``; a prefix given as a CSV file's name
+    (``--out ar.csv``) loses its ``.csv``: ar-aging.csv, not ar.csv-aging.csv."""
+    if prefix.suffix.lower() == ".csv":
+        prefix = prefix.with_suffix("")
     written = []
     for sheet in sheets:
         path = prefix.with_name(f"{prefix.name}-{sheet.name.lower()}.csv")
