@@ -167,8 +167,9 @@ def stale_note(v: CompanyView, timezone: str | None, days: int = STALE_AFTER_DAY
     """A note when the newest record is more than ``days`` older than today on the calendar
     (days written as ``locale`` writes them), with the command that syncs the company; for a
     source whose data is fixed at one day by design (the demo) it says so instead: a sync there
-    brings nothing newer."""
-    newest = v.board.frame.newest_record_day()
+    brings nothing newer. The newest record is the store's, not the view's: a view as of an
+    earlier day (``--as-of``, a look back) is not sent to a sync for data the store holds."""
+    newest = v.full.newest_record_day()
     today = today_in(timezone)
     if newest is None or (today - newest).days <= days:
         return None
@@ -207,4 +208,4 @@ def report_context(v: CompanyView, history: History, locale: str | None, timezon
         currencies = {}
     return Context(style=company_style(v, locale), currencies=currencies or None, history=history,
                    dso_before=dso_before(v), calendar_today=today_in(timezone), fixed_day=v.fixed_day,
-                   sync_command=sync_command(v, config_path))
+                   sync_command=sync_command(v, config_path), newest_stored=v.full.newest_record_day())

@@ -109,6 +109,9 @@ class Context:
       sync_command: the command that brings newer data (named in the banner on old data).
       fixed_day: the data is fixed at its day by design (the demo): the banner says so rather
         than send the reader to a sync that brings nothing newer.
+      newest_stored: the newest record the store holds: the banner on old data judges the
+        store's data, not the day's cut (a look back, as of an earlier day, is not sent to a
+        sync for records the store already holds).
     """
 
     style: Style | None = None
@@ -119,6 +122,7 @@ class Context:
     export_command: str = "arwatch export --format xlsx"
     sync_command: str = "arwatch sync --all"
     fixed_day: bool = False
+    newest_stored: dt.date | None = None
 
 
 def aging_totals(board: ScoreBoard) -> list[tuple[str, float]]:
@@ -226,7 +230,7 @@ def _largest(rows: Sequence[RiskRow], arrows: dict[str, tuple[str, str]], style:
 
 
 def _banner(board: ScoreBoard, context: Context, style: Style) -> str:
-    newest = board.frame.newest_record_day()
+    newest = context.newest_stored or board.frame.newest_record_day()
     today = context.calendar_today
     if newest is None or today is None or (today - newest).days <= STALE_AFTER_DAYS:
         return ""

@@ -53,3 +53,25 @@ def test_plan_report_and_export_on_old_data_name_the_sync_that_runs(tmp_path, ca
     with pytest.raises(SystemExit) as stop:  # the bare command the notes used to name does not run
         main(["sync", "--config", str(config)])
     assert stop.value.code == 2
+
+
+def test_a_look_back_is_judged_by_the_stored_data_not_by_the_days_cut(tmp_path, capsys):
+    """``--as-of`` a day before the newest stored record: the note on old data names the store's
+    newest record (a sync can only bring what is newer than that), not the newest one before the
+    day asked for, and the report's banner says the same."""
+    from arwatch.cli import main
+
+    _, config, store = first_good_sync(tmp_path)  # synced as of 2013-06-01: years before today
+    store.close()
+    common = ["--config", str(config), "--source", "acme"]
+    capsys.readouterr()
+    assert main(["plan", *common]) == 0
+    now = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    assert main(["plan", *common, "--as-of", "2013-02-01"]) == 0
+    back = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    assert len(now) == 1 and len(back) == 1
+    newest = now[0].split(", ")[0]  # "note: the newest record is from <day>"
+    assert back[0].startswith(newest + ", ") and "this is as of 1 Feb 2013;" in back[0]
+    assert main(["report", *common, "--as-of", "2013-02-01", "--out", str(tmp_path / "r.html")]) == 0
+    day = newest.removeprefix("note: the newest record is from ")
+    assert f"<b>Old data:</b> the newest record is from {day}, " in (tmp_path / "r.html").read_text()
