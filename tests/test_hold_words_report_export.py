@@ -11,40 +11,19 @@ with may also name an invoice paid since.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import re
 
-from ledgers import ledger_from_text
+from kept_hold import kept_hold
 
 from arwatch.commands.export import write_csv
-from arwatch.core.actions import WrittenState
 from arwatch.core.diffing import diff
-from arwatch.core.frame import LedgerFrame
 from arwatch.core.holds import hold_words
-from arwatch.core.planner import plan
-from arwatch.core.policy import Policy
-from arwatch.core.scoring import score
 from arwatch.report.html import render_report
 from arwatch.report.tables import export_sheets
 
-PLACED = dt.date(2024, 6, 1)
-TODAY = dt.date(2024, 6, 20)
-BOOK = """
-customer late "Late Ltd" terms=30
-invoice late INV-1 2024-01-02 900.00
-invoice late INV-2 2024-02-01 700.00
-payment late P1 2024-06-15 900.00 -> INV-1
-"""
-
 
 def _kept_hold():
-    policy = Policy()
-    placed_board = score(LedgerFrame.from_ledger(ledger_from_text(BOOK), PLACED), policy)
-    placed = plan(placed_board, WrittenState(), policy, PLACED, {})
-    written = WrittenState(holds=placed.holds)
-    board = score(LedgerFrame.from_ledger(ledger_from_text(BOOK), TODAY), policy)
-    desired = plan(board, written, policy, TODAY, {})
-    assert desired.holds == placed.holds  # kept as written: its reason is 1 June's
+    policy, _, written, board, desired = kept_hold()  # kept as written: its reason is 1 June's
     assert "121 days past due (INV-1" in desired.holds[0].reason
     now = hold_words(board, policy, desired.holds)["late"]
     assert "110 days past due (INV-2" in now

@@ -3,8 +3,7 @@ and the invoice it named may be paid since (a controller on the phone must not q
 
 from __future__ import annotations
 
-import datetime as dt
-
+from kept_hold import BOOK, PLACED, TODAY, kept_hold
 from ledgers import ledger_from_text
 
 from arwatch.core.actions import DesiredState, Hold, Task, WrittenState
@@ -15,25 +14,10 @@ from arwatch.core.policy import Policy
 from arwatch.core.scoring import score
 from arwatch.worklist import worklist_text
 
-PLACED = dt.date(2024, 6, 1)
-TODAY = dt.date(2024, 6, 20)
-BOOK = """
-customer late "Late Ltd" terms=30
-invoice late INV-1 2024-01-02 900.00
-invoice late INV-2 2024-02-01 700.00
-payment late P1 2024-06-15 900.00 -> INV-1
-"""
-
 
 def test_a_kept_hold_shows_todays_words_and_its_day_not_the_paid_invoice_it_named():
-    policy = Policy()
-    placed_board = score(LedgerFrame.from_ledger(ledger_from_text(BOOK), PLACED), policy)
-    placed = plan(placed_board, WrittenState(), policy, PLACED, {})
+    policy, placed, _, board, desired = kept_hold()
     assert [h.customer_id for h in placed.holds] == ["late"] and "INV-1" in placed.holds[0].reason
-    written = WrittenState(holds=placed.holds)
-    board = score(LedgerFrame.from_ledger(ledger_from_text(BOOK), TODAY), policy)
-    desired = plan(board, written, policy, TODAY, {})
-    assert desired.holds == placed.holds  # the written hold is kept as it is: nothing to write
     now = hold_words(board, policy, desired.holds)
     text = worklist_text(desired, {"late": "Late Ltd"}, TODAY, hold_now=now)
     line = text.split("On credit hold", 1)[1]
