@@ -234,12 +234,13 @@ def risk_rows(board: ScoreBoard, desired: DesiredState, carried: frozenset[str] 
 
 def largest_risks(rows: list[RiskRow], count: int) -> list[RiskRow]:
     """The ``count`` largest risks: customers at high or critical risk by exposure (open A/R),
-    largest first, then, if fewer, medium ones by exposure."""
-    def by_exposure(level_set: frozenset[str]) -> list[RiskRow]:
+    largest first, then, if fewer, medium ones that owe something, by exposure (a medium-risk
+    customer who owes nothing is no large risk: listing it only pads the table)."""
+    def by_exposure(level_set: frozenset[str], owing: bool = False) -> list[RiskRow]:
         # ties in the rows' order: riskiest first (``ScoreBoard.ranking``)
-        return sorted((r for r in rows if r.level in level_set), key=lambda r: -r.open)
+        return sorted((r for r in rows if r.level in level_set and (r.open > 0 or not owing)), key=lambda r: -r.open)
 
     chosen = by_exposure(HIGH_RISK)
     if len(chosen) < count:
-        chosen += by_exposure(frozenset({"medium"}))
+        chosen += by_exposure(frozenset({"medium"}), owing=True)
     return chosen[:count]
