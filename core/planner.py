@@ -20,6 +20,7 @@ import numpy as np
 
 from . import wording
 from .actions import DesiredState, Flag, Hold, Task, WrittenState
+from .columnar import NEVER
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, LetterPolicy, StepRule
 from .diffing import reason_id, reason_ids
 from .dispute_tasks import dispute_firings
@@ -87,13 +88,21 @@ def _hold_words(hold: Hold, said: Collection[str], invoices_listed: bool) -> str
 
 def _promise_firings(view: PlanView, customers: np.ndarray, ladder: str, index: int,
                      rule: StepRule) -> list[Firing]:
-    """The latest broken (still unpaid) promise and each off-track plan of a customer."""
+    """The latest broken (still unpaid) promise and each off-track plan of a customer.
+
+    A broken promise is followed up until the customer is reached again (an answered contact
+    after the promise broke, a new promise among them) or its episode ends: then its call is done.
+    """
     f, pt, it = view.frame, view.promises, view.instalments
     out: list[Firing] = []
     rows = np.flatnonzero(pt.status != PROMISE_STATES.index("none"))
     cust = f.t_cust[rows]
     latest = rows[np.r_[cust[1:] != cust[:-1], True]] if len(rows) else rows  # rows in day order per customer
-    for r in latest[(pt.status[latest] == PROMISE_STATES.index("broken")) & customers[f.t_cust[latest]]]:
+    reached = np.full(f.n_customers, -1, dtype=np.int64)  # per customer: its last answered contact's day
+    np.maximum.at(reached, f.t_cust[f.t_answered], f.t_day[f.t_answered].astype(np.int64))
+    open_ = ((pt.status[latest] == PROMISE_STATES.index("broken")) & customers[f.t_cust[latest]]
+             & (reached[f.t_cust[latest]] <= pt.deadline[latest]) & (view.starts[f.t_cust[latest]] != NEVER))
+    for r in latest[open_]:
         c, r = int(f.t_cust[r]), int(r)
         promised = date_of(f.t_promise_day[r])
         amount = None if np.isnan(f.t_promise_amount[r]) else float(f.t_promise_amount[r])

@@ -213,6 +213,40 @@ def test_ladder__a_broken_promise_is_followed_up_by_one_call_and_the_ladder_move
     ]
 
 
+def test_ladder__a_broken_promise_s_call_is_done_once_the_customer_is_reached_again():
+    """The demo synced on 1 Sept then 20 Nov 2026 still had Brightwater & Dunmore Builders'
+    follow-up call open, citing "promised €2,527.26 by 5 Aug 2026 ...; not received by 7 Aug
+    2026", though calls answered since (last on 12 Nov) were on record. An answered contact after
+    the promise broke is the follow-up: its call is done, and the ladder's call rung takes over.
+    An unanswered call is not."""
+    text = NEW + """
+    call n 2024-02-10 answered promise=2024-02-20:900
+    call n 2024-02-28 unanswered
+    call n 2024-03-05 answered
+    """
+    events, _ = walk_text(text, "2024-02-01", "2024-03-31", stubs=(promise_stub(),))
+    assert events == [
+        ("2024-02-01", "open", "n reminder episode:2024-02-01"),
+        ("2024-02-10", "close", "n reminder episode:2024-02-01"),
+        ("2024-02-23", "open", "n phone_call promise:2024-02-20"),
+        ("2024-03-05", "open", "n phone_call episode:2024-02-01"),  # reached on 5 March: the ladder's call
+        ("2024-03-05", "close", "n phone_call promise:2024-02-20"),
+        ("2024-03-16", "open", "n payment_plan_offer episode:2024-02-01"),
+        ("2024-03-16", "close", "n phone_call episode:2024-02-01"),
+    ]
+
+
+def test_ladder__a_broken_promise_s_call_is_done_when_the_episode_ends():
+    text = NEW + """
+    call n 2024-02-10 answered promise=2024-02-20:900
+    credit n CN1 2024-03-10 900.00 -> N1
+    """
+    events, written = walk_text(text, "2024-02-01", "2024-03-31", stubs=(promise_stub(),))
+    assert events[-2:] == [("2024-02-23", "open", "n phone_call promise:2024-02-20"),
+                           ("2024-03-10", "close", "n phone_call promise:2024-02-20")]  # nothing owed: no call
+    assert not written.tasks
+
+
 def test_ladder__fraud_suspicion_closes_the_open_rung_and_stops_it():
     events, _ = walk_text(NEW, "2024-02-01", "2024-03-31", stubs=(stub("fraud_suspicion", {"n"}, since="2024-02-15"),))
     assert events == [
