@@ -138,11 +138,18 @@ def _why_not(board: ScoreBoard, c: int, tasks: list[Task], held: bool, carried: 
 
 
 def _pending_promise(board: ScoreBoard, c: int, promises: PromiseTracking, locale: str) -> str:
+    """Why a customer with a promise still pending is not called. A promise whose day has passed
+    is pending for its grace days (payments take time to show): then the day it ends is named,
+    not a day already gone."""
     f = board.frame
     rows = np.flatnonzero((f.t_cust == c) & (promises.status == PROMISE_STATES.index("pending")))
     if not len(rows):
         return ""
-    return f"promised to pay by {day(date_of(int(f.t_promise_day[rows[-1]])), locale)}: the ladder waits until then"
+    promised, deadline = int(f.t_promise_day[rows[-1]]), int(promises.deadline[rows[-1]])
+    if promised >= f.as_of_day:
+        return f"promised to pay by {day(date_of(promised), locale)}: the ladder waits until then"
+    return (f"promised to pay by {day(date_of(promised), locale)}, not yet seen paid: the ladder waits "
+            f"out the grace days, to {day(date_of(deadline), locale)}")
 
 
 def contact_words(board: ScoreBoard, c: int) -> str:

@@ -93,6 +93,23 @@ def test_call_list__the_largest_exposures_not_called_say_why():
         "Alpha": "carried over to tomorrow: today's calls are full"}
 
 
+def test_call_list__a_promise_whose_day_has_passed_names_the_end_of_its_grace_days():
+    """The demo on 16 Nov 2026 listed "Saltmarsh Kitchens S.r.l.: on credit hold; promised to pay
+    by 14 Nov 2026: the ladder waits until then", a day already gone. The promise is pending for
+    its grace days (two by default): the ladder waits to the day they end, which is named."""
+    text = LEDGER + """
+    customer p "Promiser" terms=30
+    invoice p P1 2024-03-03 20000.00
+    call p 2024-05-20 answered promise=2024-05-31:20000
+    """
+    policy = policy_of({"credit": {"calls_per_day": 3, "holds": {"enabled": False}}})
+    ledger = ledger_from_text(text)
+    desired, _ = run_after_daily_runs(ledger, D("2024-05-25"), TODAY, policy)
+    calls = call_list(desired, board(LedgerFrame.from_ledger(ledger, TODAY), policy), policy)
+    assert dict(calls.not_called)["Promiser"] == (
+        "promised to pay by 31 May 2024, not yet seen paid: the ladder waits out the grace days, to 2 Jun 2024")
+
+
 def test_call_list__a_call_kept_from_an_earlier_run_says_since_when_its_why_was_written():
     """A call stays open with the why it was opened with (core/ladder.py keeps it, so the task is
     not rewritten every day). The demo synced on 1 Sept and 20 Nov 2026 listed "Nettleton ... |
