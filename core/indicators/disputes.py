@@ -48,8 +48,9 @@ class Params(IndicatorParams):
                                                                    "that fires")
     min_disputes: int = Field(default=2, ge=1, description="...with at least this many invoices disputed")
     norm_significance: float = Field(default=0.05, gt=0, le=1,
-                                     description="...and at least this many disputes are less likely than this at "
-                                                 "the other customers' dispute rate (1: the rate alone decides)")
+                                     description="...and at least this many invoices disputed are less likely than "
+                                                 "this at the other customers' share disputed (1: the rate alone "
+                                                 "decides)")
     open_after_days: int = Field(default=30, ge=0, description="age from which an open dispute counts")
     min_open: int = Field(default=1, ge=1, description="open disputes older than that which fire")
     short_share: float = Field(default=0.25, gt=0, le=1, description="share of invoices settled short that fires")
