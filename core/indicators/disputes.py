@@ -3,16 +3,17 @@
 Three measures over invoices issued in the last ``window_days`` (12 months), any of which fires:
 - rate: the share of the invoices issued in the window that were disputed by T (a dispute record
   on the invoice, or its flag known by T; an invoice disputed twice counts once; at least
-  ``min_disputes`` invoices), and more than the company's other customers' rate explains:
-  numerator and denominator count the same invoices, so the rate is never over 100% and a
-  dispute opened in the window on an invoice issued before it counts for neither. A dispute on
-  the account (no invoice) is no invoice disputed: only the open measure sees it. "too many" disputes is many for this
-  company. Where a fifth of all invoices is disputed (a business whose customers query invoices
-  as routine), a customer disputing a fifth of its own is its norm, not a warning sign; where
-  disputes are rare, two in ten is one. The test is one-sided and binomial: the chance of at least
-  the customer's count of disputed invoices among its invoices at the other customers' rate
-  (their share of invoices issued in the same window that were disputed) must be below ``norm_significance`` (5%). Without other
-  customers' invoices in the window there is nothing to compare with, and the rate alone decides;
+  ``min_disputes`` invoices), and more than the company's other customers' rate explains.
+  Numerator and denominator count the same invoices: the rate is never over 100%, and a dispute
+  opened in the window on an invoice issued before it counts for neither. A dispute on the
+  account (no invoice) is no invoice disputed: only the open measure sees it. "Too many"
+  disputes is many for this company. Where a fifth of all invoices is disputed (a business whose
+  customers query invoices as routine), a customer disputing a fifth of its own is its norm, not
+  a warning sign; where disputes are rare, two in ten is one. The test is one-sided and binomial:
+  the chance of at least the customer's count of disputed invoices among its invoices at the
+  other customers' rate (their share of invoices issued in the same window that were disputed)
+  must be below ``norm_significance`` (5%). Without other customers' invoices in the window
+  there is nothing to compare with, and the rate alone decides;
 - open: disputes unresolved at T and opened more than ``open_after_days`` ago;
 - short: share of those invoices settled short (a credit note applied, ``short_paid``) or
   partly paid and past due at T (at least ``min_short`` invoices).
@@ -22,9 +23,10 @@ Complaints (``kind == complaint``) are left to ``sudden_complaints``. An invoice
 on the day the flag became known (``i_disputed_day``: the source's date, else the day the
 invoice was settled, else the snapshot's day; never the invoice day, which would be looking
 ahead: IBM's Disputed yes/no is only written once the invoice is closed): its invoice counts as
-disputed from that day on, and the dispute is open while the invoice is open. Missing dispute data (no records, no flags) means the rate and open measures
-see no dispute: only the short-payment measure can fire, and when the ledger declares
-"disputes" unavailable the evidence says so.
+disputed from that day on, and the dispute is open while the invoice is open. Missing dispute
+data (no records, no flags) means the rate and open measures see no dispute: only the
+short-payment measure can fire, and when the ledger declares "disputes" unavailable the evidence
+says so.
 """
 
 from __future__ import annotations
