@@ -161,8 +161,9 @@ def _next(facts: _Facts, c: int, at: Position, steps: dict[str, Rule], today: dt
     day = facts.view.day
     moved = ("nothing paid or promised since" if since == at.due.toordinal()
              else f"last paid or promised on {day(since)}")
+    waited = today.toordinal() - since  # the days actually waited, more than wait_days after a gap between runs
     return rule, (f"next step after the {words(at.step)} due {day(at.due)}: "
-                  f"{rule[2].wait_days} days waited, {moved}; {int(facts.dpd[c])} days past due")
+                  f"{waited} day{'' if waited == 1 else 's'} waited, {moved}; {int(facts.dpd[c])} days past due")
 
 
 def _follow_up_call(written: WrittenState, customer_id: str, start: int) -> Position | None:

@@ -43,7 +43,7 @@ def test_disputes__rate_of_one_in_five_fires():
     c1 = customer_index(frame, "c1")
     assert result.fired[c1] and result.strength[c1] == pytest.approx(0.5)
     assert result.evidence(c1) == (
-        "2 disputes on 10 invoices issued in the last 365 days (20%): "
+        "2 of 10 invoices issued in the last 365 days disputed (20%): "
         "dispute on INV/3 (€100.00) opened 1 Oct 2023 \"wrong quantity\"; dispute on INV/7 (€100.00) opened 1 Feb 2024")
 
 
@@ -56,12 +56,43 @@ def test_disputes__below_rate_threshold(text):
     assert not result.fired.any()
 
 
+def test_disputes__disputes_on_invoices_issued_before_the_window_count_for_neither_side_of_the_rate():
+    """The rate is the share of the invoices issued in the 12 months that were disputed: a dispute
+    opened in the window on an older invoice is no dispute of those invoices (it read "3 disputes
+    on 2 invoices"), nor is an old invoice's flag that became known in the window."""
+    older = ('invoice c1 OLD/1 2023-05-05 100.00\ninvoice c1 OLD/2 2023-06-05 100.00 disputed\n'
+             'payment c1 PO 2023-08-01 200.00 -> OLD/1 OLD/2\n'  # the flag known 1 Aug 2023, in the window
+             'dispute c1 D0 2023-07-10 invoice=OLD/1 resolved=2023-07-20\n')
+    two = 'invoice c1 INV/1 2024-05-05 100.00\ninvoice c1 INV/2 2024-06-05 100.00\n'
+    frame, result = run(HEAD + older + two + "dispute c1 D1 2024-05-20 invoice=INV/1 resolved=2024-05-25\n")
+    m = disputes.measures(frame, Policy().params("disputes"))
+    c1 = customer_index(frame, "c1")
+    assert (m.disputes[c1], m.issued[c1]) == (1, 2) and not result.fired[c1]
+    frame, both = run(HEAD + older + two + "dispute c1 D1 2024-05-20 invoice=INV/1 resolved=2024-05-25\n"
+                      "dispute c1 D2 2024-06-10 invoice=INV/2 resolved=2024-06-12\n"
+                      "dispute c1 D3 2024-06-12 invoice=INV/2 resolved=2024-06-14\n")  # INV/2 disputed twice
+    assert both.fired[c1] and both.evidence(c1).startswith(
+        "2 of 2 invoices issued in the last 365 days disputed (100%): dispute on INV/1 (€100.00) opened 20 May 2024; "
+        "dispute on INV/2 (€100.00) opened 10 Jun 2024; dispute on INV/2 (€100.00) opened 12 Jun 2024")
+    assert "OLD/" not in both.evidence(c1)
+
+
+def test_disputes__the_other_customers_rate_counts_the_same_invoices():
+    """The norm is the share of the other customers' invoices issued in the window that were
+    disputed: their disputes on older invoices do not raise it."""
+    old_flags = "".join(f"invoice c2 OLD/{k} 2023-0{k}-01 100.00 disputed\n" for k in range(1, 4))
+    old_flags += "payment c2 PO 2023-08-01 300.00 -> OLD/1 OLD/2 OLD/3\n"  # known 1 Aug 2023
+    frame = frame_at(HEAD + invoices(10) + others(0) + old_flags, T)
+    m = disputes.measures(frame, Policy().params("disputes"))
+    assert m.others_rate[customer_index(frame, "c1")] == 0
+
+
 def test_disputes__flagged_invoices_count_for_files_without_dispute_records():
     frame, result = run(HEAD + invoices(10, flagged=2))
     c1 = customer_index(frame, "c1")
     assert result.fired[c1]
     assert result.evidence(c1) == (
-        "2 disputes on 10 invoices issued in the last 365 days (20%): "
+        "2 of 10 invoices issued in the last 365 days disputed (20%): "
         "INV/1 (€100.00) issued 5 Aug 2023 flagged disputed, known 20 Aug 2023; "
         "INV/2 (€100.00) issued 5 Sept 2023 flagged disputed, known 20 Sept 2023")
     _, one = run(HEAD + invoices(10, flagged=1))
@@ -208,7 +239,7 @@ def test_disputes__far_more_than_the_company_s_usual_rate_fires():
     frame, result = run(HEAD + invoices(10) + six + others(2))  # 6 in 10 against 2 in 10: P = 0.6%
     c1 = customer_index(frame, "c1")
     assert result.fired[c1] and result.strength[c1] == pytest.approx(1.0)
-    assert result.evidence(c1).startswith("6 disputes on 10 invoices issued in the last 365 days (60%)")
+    assert result.evidence(c1).startswith("6 of 10 invoices issued in the last 365 days disputed (60%)")
     assert disputes.binomial_tail(6, 10, 0.2) < 0.05 < disputes.binomial_tail(4, 10, 0.2)
 
 

@@ -6,8 +6,12 @@ import datetime as dt
 import numpy as np
 import pytest
 from ledgers import board_at, customer_index, frame_at
+from planning import TEMPLATES
 
+from arwatch.core import wording
+from arwatch.core.actions import WrittenState
 from arwatch.core.indicators import habitual_lateness
+from arwatch.core.planner import plan
 from arwatch.core.policy import Policy, parse_policy
 from arwatch.core.segments import SEGMENTS
 
@@ -206,3 +210,22 @@ def test_segments__chronic_late_follows_the_typical_lateness():
     unweighted = parse_policy({"indicators": {"habitual_lateness": {"weight": 0}}})
     assert SEGMENTS[board_at(text, T, unweighted).segment[late]] == "chronic_late"
     assert Policy().segments.chronic_late_days == 15
+
+
+def test_habitual_lateness__the_title_shown_claims_no_more_than_the_measure():
+    """A customer paying 3 of its last 12 invoices late (the demo's C0032: median 8 days early) has
+    a record of paying late, on average more than the grace days; its flag said "Always pays late"."""
+
+    some = [-8] * 9 + [40, 45, 50]
+    text = HEAD + paid_invoices("late", some) + paid_invoices("ontime", [-5] * 12)
+    frame, result, m = run(text)
+    c = customer_index(frame, "late")
+    assert result.fired[c] and m.own_share[c] < 0.5  # fired by how late, not by how often
+    board = board_at(text, T)
+    desired = plan(board, WrittenState(), Policy(), dt.date.fromisoformat(T), TEMPLATES)
+    (flag,) = [f for f in desired.flags if f.customer_id == "late"]
+    (line,) = [r for r in flag.reasons if wording.indicator_of(r) == "habitual_lateness"]
+    assert line.startswith("Record of paying late: paid its last 12 invoices from 8 days early to 50 days late, "
+                           "median -8, 3 of them late")
+    assert "always" not in line.lower()
+    assert wording.indicator_of("Always pays late: written with the old name") == "habitual_lateness"

@@ -280,3 +280,29 @@ def test_ladder__a_backlog_with_a_pending_promise_is_not_entered_at_the_agency()
     desired, _ = run(ledger_from_text(text), D("2024-08-06"), WrittenState(), policy_of(), (stub("silence", {"f"}),))
     assert [t.step for t in desired.tasks if t.cause.startswith("episode:")] == []
     assert [h.customer_id for h in desired.holds] == ["f"]
+
+
+def _climb_reason(written, step):
+    (task,) = [t for t in written.tasks if t.step == step and t.cause.startswith("episode:")]
+    return task.evidence[0]
+
+
+def test_ladder__a_climb_after_a_gap_between_runs_says_the_days_actually_waited():
+    """Runs a month apart: the call opens 30 days after the reminder's due date, not the
+    policy's 7 (the reason read "7 days waited")."""
+    unheld = policy_of({"credit": {"holds": {"enabled": False}}})
+    stubs = (stub("silence", {"f"}),)
+    _, written = walk_text(BACKLOG, "2024-08-06", "2024-09-05", stubs=stubs, policy=unheld, every=30)
+    assert _climb_reason(written, "phone_call") == (
+        "next step after the reminder due 6 Aug 2024: 30 days waited, nothing paid or promised since; "
+        "218 days past due")
+
+
+def test_ladder__one_day_waited_is_singular():
+    policy = policy_of({"credit": {"ladders": {"new": [
+        {"step": "reminder", "scope": "overdue", "from_days": 29},
+        {"step": "phone_call", "scope": "overdue", "from_days": 30, "channel": "call", "wait_days": 1}]}}})
+    _, written = walk_text(NEW, "2024-02-28", "2024-03-01", policy=policy)
+    assert _climb_reason(written, "phone_call") == (
+        "next step after the reminder due 29 Feb 2024: 1 day waited, nothing paid or promised since; "
+        "30 days past due")

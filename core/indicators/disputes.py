@@ -1,14 +1,19 @@
 """disputes: too many disputes, short payment ("paid only half") (seed 000).
 
 Three measures over invoices issued in the last ``window_days`` (12 months), any of which fires:
-- rate: disputes opened in the window / invoices issued in it (at least ``min_disputes``), and
-  more than the company's other customers' rate explains: "too many" disputes is many for this
-  company. Where a fifth of all invoices is disputed (a business whose customers query invoices
-  as routine), a customer disputing a fifth of its own is its norm, not a warning sign; where
-  disputes are rare, two in ten is one. The test is one-sided and binomial: the chance of at least
-  the customer's count of disputes on its invoices at the other customers' rate (disputes per
-  invoice issued in the same window) must be below ``norm_significance`` (5%). Without other
-  customers' invoices in the window there is nothing to compare with, and the rate alone decides;
+- rate: the share of the invoices issued in the window that were disputed by T (a dispute record
+  on the invoice, or its flag known by T; an invoice disputed twice counts once; at least
+  ``min_disputes`` invoices), and more than the company's other customers' rate explains.
+  Numerator and denominator count the same invoices: the rate is never over 100%, and a dispute
+  opened in the window on an invoice issued before it counts for neither. A dispute on the
+  account (no invoice) is no invoice disputed: only the open measure sees it. "Too many"
+  disputes is many for this company. Where a fifth of all invoices is disputed (a business whose
+  customers query invoices as routine), a customer disputing a fifth of its own is its norm, not
+  a warning sign; where disputes are rare, two in ten is one. The test is one-sided and binomial:
+  the chance of at least the customer's count of disputed invoices among its invoices at the
+  other customers' rate (their share of invoices issued in the same window that were disputed)
+  must be below ``norm_significance`` (5%). Without other customers' invoices in the window
+  there is nothing to compare with, and the rate alone decides;
 - open: disputes unresolved at T and opened more than ``open_after_days`` ago;
 - short: share of those invoices settled short (a credit note applied, ``short_paid``) or
   partly paid and past due at T (at least ``min_short`` invoices).
@@ -17,10 +22,11 @@ Complaints (``kind == complaint``) are left to ``sudden_complaints``. An invoice
 ``disputed`` by the source (a file column) without a dispute record counts as a dispute opened
 on the day the flag became known (``i_disputed_day``: the source's date, else the day the
 invoice was settled, else the snapshot's day; never the invoice day, which would be looking
-ahead: IBM's Disputed yes/no is only written once the invoice is closed), and open while the
-invoice is open. Missing dispute data (no records, no flags) means the rate and open measures
-see no dispute: only the short-payment measure can fire, and when the ledger declares
-"disputes" unavailable the evidence says so.
+ahead: IBM's Disputed yes/no is only written once the invoice is closed): its invoice counts as
+disputed from that day on, and the dispute is open while the invoice is open. Missing dispute
+data (no records, no flags) means the rate and open measures see no dispute: only the
+short-payment measure can fire, and when the ledger declares "disputes" unavailable the evidence
+says so.
 """
 
 from __future__ import annotations
@@ -40,11 +46,13 @@ from .base import SOURCE_NAMES, Indicator, IndicatorParams, IndicatorResult, fir
 class Params(IndicatorParams):
     weight: float = Field(default=0.3, ge=0, le=1)
     window_days: int = Field(default=365, ge=1, description="days of invoices and disputes measured")
-    min_rate: float = Field(default=0.2, gt=0, le=10, description="disputes per invoice issued that fire")
-    min_disputes: int = Field(default=2, ge=1, description="...with at least this many disputes")
+    min_rate: float = Field(default=0.2, gt=0, le=10, description="share of the invoices issued that were disputed "
+                                                                   "that fires")
+    min_disputes: int = Field(default=2, ge=1, description="...with at least this many invoices disputed")
     norm_significance: float = Field(default=0.05, gt=0, le=1,
-                                     description="...and at least this many disputes are less likely than this at "
-                                                 "the other customers' dispute rate (1: the rate alone decides)")
+                                     description="...and at least this many invoices disputed are less likely than "
+                                                 "this at the other customers' share disputed (1: the rate alone "
+                                                 "decides)")
     open_after_days: int = Field(default=30, ge=0, description="age from which an open dispute counts")
     min_open: int = Field(default=1, ge=1, description="open disputes older than that which fire")
     short_share: float = Field(default=0.25, gt=0, le=1, description="share of invoices settled short that fires")
@@ -56,15 +64,15 @@ class Measures:
     """Per-customer counts, and the row masks the evidence is rendered from."""
 
     issued: np.ndarray
-    disputes: np.ndarray
+    disputes: np.ndarray  # of the invoices issued in the window, those disputed by T
     open_old: np.ndarray
     short: np.ndarray
-    d_window: np.ndarray  # dispute rows opened in the window
+    d_window: np.ndarray  # dispute rows on the invoices issued in the window, opened by T
     d_open_old: np.ndarray  # dispute rows open and old
-    flag_window: np.ndarray  # invoice rows flagged disputed (no record), known in the window
+    flag_window: np.ndarray  # invoice rows issued in the window flagged disputed (no record), known by T
     flag_open_old: np.ndarray  # ... still open and known for long
     short_rows: np.ndarray  # invoice rows settled short or partly paid past due
-    others_rate: np.ndarray  # per customer, the other customers' disputes per invoice in the window (NaN: none)
+    others_rate: np.ndarray  # per customer, the other customers' share of invoices in the window disputed (NaN: none)
 
 
 def measures(frame: LedgerFrame, params: Params) -> Measures:
@@ -73,18 +81,21 @@ def measures(frame: LedgerFrame, params: Params) -> Measures:
     invoice = ~frame.i_credit
     in_window = invoice & (frame.i_issue > t - params.window_days)
     dispute = ~frame.d_complaint
-    d_window = dispute & (frame.d_open > t - params.window_days)
+    d_window = dispute & (frame.d_inv >= 0) & (frame.d_open <= t)
+    d_window[d_window] = in_window[frame.d_inv[d_window]]  # on an invoice issued in the window
     d_open_old = dispute & (frame.d_resolved > t) & (t - frame.d_open > params.open_after_days)
     recorded = np.zeros(len(frame.i_id), dtype=bool)
     recorded[frame.d_inv[dispute & (frame.d_inv >= 0)]] = True
     flagged = invoice & frame.i_disputed & ~recorded
     known = frame.i_disputed_day.astype(np.int64)
-    flag_window = flagged & (known > t - params.window_days)
+    flag_window = flagged & in_window & (known <= t)  # no look-ahead: counted from the day the flag became known
     flag_open_old = flagged & st.is_open & (t - known > params.open_after_days)
     partly = st.is_open & (st.paid > TOLERANCE) & (t > frame.i_due)
     short_rows = in_window & (st.short_paid | partly)
     issued = np.bincount(frame.i_cust[in_window], minlength=n)
-    counted = np.bincount(frame.d_cust[d_window], minlength=n) + np.bincount(frame.i_cust[flag_window], minlength=n)
+    disputed = flag_window.copy()
+    disputed[frame.d_inv[d_window]] = True
+    counted = np.bincount(frame.i_cust[disputed], minlength=n)
     others_issued = issued.sum() - issued
     others_rate = np.where(others_issued > 0, (counted.sum() - counted) / np.maximum(others_issued, 1), np.nan)
     return Measures(
@@ -123,7 +134,7 @@ def beyond_norm(m: Measures, candidates: np.ndarray, significance: float) -> np.
     rows = np.flatnonzero(candidates & np.isfinite(m.others_rate))
     cache: dict[tuple[int, int, float], bool] = {}
     for c in rows:
-        key = (int(m.disputes[c]), int(max(m.issued[c], m.disputes[c])), float(m.others_rate[c]))
+        key = (int(m.disputes[c]), int(m.issued[c]), float(m.others_rate[c]))
         if key not in cache:
             cache[key] = binomial_tail(*key) < significance
         out[c] = cache[key]
@@ -150,8 +161,8 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         s = Style(locale, frame.currency)
         parts = []
         if by_rate[c]:
-            parts.append(f"{plural(m.disputes[c], 'dispute')} on {m.issued[c]} invoices issued in the last "
-                         f"{params.window_days} days ({s.percent(rate[c])}): "
+            parts.append(f"{m.disputes[c]} of {m.issued[c]} invoices issued in the last {params.window_days} days "
+                         f"disputed ({s.percent(rate[c])}): "
                          + "; ".join(dispute_lines(frame, c, m.d_window, m.flag_window, s)))
         if by_open[c]:
             parts.append(f"{plural(m.open_old[c], 'open dispute')} older than {params.open_after_days} days: "
