@@ -226,6 +226,16 @@ def test_habitual_lateness__the_title_shown_claims_no_more_than_the_measure():
     (flag,) = [f for f in desired.flags if f.customer_id == "late"]
     (line,) = [r for r in flag.reasons if wording.indicator_of(r) == "habitual_lateness"]
     assert line.startswith("Record of paying late: paid its last 12 invoices from 8 days early to 50 days late, "
-                           "median -8, 3 of them late")
+                           "median 8 days early, 3 of them late")
     assert "always" not in line.lower()
     assert wording.indicator_of("Always pays late: written with the old name") == "habitual_lateness"
+
+
+def test_habitual_lateness__a_median_before_the_due_day_reads_as_days_early():
+    """The evidence said "median -8" (and "median -0" for half a day early); the range before it
+    says "from 8 days early", so the median says it the same way."""
+    frame, result, _ = run(HEAD + paid_invoices("late", [-8] * 9 + [40, 45, 50]))
+    assert "median 8 days early, 3 of them late" in result.evidence(customer_index(frame, "late"))
+    frame, result, _ = run(HEAD + paid_invoices("late", [-1] * 6 + [0] * 2 + [30] * 4))
+    assert "median 0, 4 of them late" in result.evidence(customer_index(frame, "late"))
+    assert habitual_lateness._median_words(-0.5) == "0" and habitual_lateness._median_words(27.0) == "27"

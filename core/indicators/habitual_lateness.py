@@ -193,13 +193,20 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
                   else f"from {-lo} days early to {hi} days late")
         last = "its last invoice" if n == 1 else f"its last {n} invoices"
         often = "" if n == 1 else f", {sum(d > 0 for d in days)} of them late"
-        return (f"paid {last} {spread}, median {_median(ordered):.0f}{often} (last paid "
+        return (f"paid {last} {spread}, median {_median_words(_median(ordered))}{often} (last paid "
                 f"{s.day(st.settled_day[mine[-1]])}); "
                 f"on average {m.typical[c]:.0f} days late (an invoice paid early counts as on time, recent invoices "
                 f"weigh more; the company's norm of {m.norm[c]:.0f} days counts as {params.prior_invoices:g} more "
                 f"invoices)")
 
     return fired_result("habitual_lateness", fired, strength, explain, measure=m.typical, alarm=how_late)
+
+
+def _median_words(days_late: float) -> str:
+    """The median of days late as the range before it reads: "27" (days late), "0", or "8 days
+    early" (never "-8", nor "-0" for a median of half a day early)."""
+    early = f"{-days_late:.0f}"
+    return f"{early} days early" if days_late < 0 and early != "0" else f"{max(days_late, 0.0):.0f}"
 
 
 def _median(ordered: list[float]) -> float:
