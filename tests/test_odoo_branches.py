@@ -22,7 +22,7 @@ from test_odoo_shared_partner import DAY, SharedOdoo, _many2one
 
 from arwatch.adapters.odoo.adapter import OdooAdapter, Peer
 from arwatch.adapters.odoo.settings import OdooSettings
-from arwatch.core.actions import DesiredState, Hold, Op
+from arwatch.core.actions import DesiredState, Flag, Hold, Op
 from arwatch.core.contract import ConfigError
 from arwatch.core.diffing import diff
 
@@ -449,3 +449,90 @@ def test_an_access_error_on_the_named_customers_does_not_stop_the_run():
     assert sorted(i["id"] for i in result.records["invoices"]) == ["472", "473"]
     [issue] = result.issues
     assert "customer 71 of invoice INV/2/600" in issue.message and "AccessError" in issue.message
+
+
+# What the branch writes on its root's customer is the branch's (``@2``): read back by the branch
+# (its pull read the customer), never cleared, released or dropped by the root's run, whether
+# the root is configured apart (another configuration: its scope has the branch) or as a peer.
+
+def _flag71(level: str) -> Flag:
+    return Flag(customer_id="71", level=level, score=80, segment="delinquent",
+                reasons=("aging: INV/2/600 95 days past due",), as_of=DAY)
+
+
+def _hold71(reason: str) -> Hold:
+    return Hold(customer_id="71", rule="segment:delinquent", reason=reason, since=DAY)
+
+
+def _sync(adapter: OdooAdapter, *items: Flag | Hold) -> list[str]:
+    """One run of ``adapter``: pull, read back, diff against ``items``, apply; "<op> <key>"."""
+    adapter.pull(None, full=True)
+    adapter.lookups._tags = None  # a new run reads the tags again
+    desired = DesiredState(as_of=DAY, flags=tuple(i for i in items if isinstance(i, Flag)),
+                           holds=tuple(i for i in items if isinstance(i, Hold)))
+    changes = diff(adapter.read_written_state(), desired).changes
+    assert all(r.ok for r in adapter.apply(changes)), [r.error for r in adapter.apply(changes)]
+    return [f"{c.op.value} {c.key}" for c in changes]
+
+
+def _root(db: BranchOdoo, how: str) -> OdooAdapter:
+    return _adapter(db, 1) if how == "apart" else _peered(db, (1,), north=(2,))
+
+
+def _branch(db: BranchOdoo, how: str) -> OdooAdapter:
+    return _adapter(db, 2) if how == "apart" else _peered(db, (2,), "north", group=(1,))
+
+
+@pytest.mark.parametrize("how", ["apart", "peers"])
+def test_repro__a_branch_flags_and_holds_a_root_customer_as_its_own_and_reads_it_back(how):
+    db = RootCustomerOdoo()
+    branch = _branch(db, how)
+    assert sorted(_sync(branch, _flag71("high"), _hold71("95 days past due"))) == ["place_hold hold:71",
+                                                                                  "set_flag flag:71"]
+    assert db.warning(71) == ("block", "95 days past due [arwatch:hold@2]")
+    assert db.tag_names(71) == ["Risk: high"]
+    assert _sync(branch, _flag71("high"), _hold71("95 days past due")) == [], "read back: the next run writes nothing"
+    state = branch.read_written_state()
+    assert [(f.key, f.level) for f in state.flags] == [("flag:71", "high")]
+    assert [h.reason for h in state.holds] == ["95 days past due"]
+
+
+@pytest.mark.parametrize("how", ["apart", "peers"])
+def test_the_roots_run_leaves_the_branchs_flag_and_hold_on_its_customer(how):
+    db = RootCustomerOdoo()
+    branch, root = _branch(db, how), _root(db, how)
+    _sync(branch, _flag71("high"), _hold71("95 days past due"))
+    assert _sync(root) == [], "not the root's flag or hold: nothing to clear or release"
+    assert db.warning(71) == ("block", "95 days past due [arwatch:hold@2]")
+    assert db.tag_names(71) == ["Risk: high"]
+
+    # the root holds and flags 71 (lower) too, then releases and clears: the branch's stay
+    assert sorted(_sync(root, _flag71("low"), _hold71("fraud suspected"))) == ["place_hold hold:71",
+                                                                              "set_flag flag:71"]
+    assert db.warning(71) == ("block", "95 days past due [arwatch:hold@2]\nfraud suspected [arwatch:hold@1]")
+    assert db.tag_names(71) == ["Risk: high"], "the highest level any company flags it with"
+    assert sorted(_sync(root)) == ["clear_flag flag:71", "release_hold hold:71"]
+    assert db.warning(71) == ("block", "95 days past due [arwatch:hold@2]")
+    assert db.tag_names(71) == ["Risk: high"]
+    assert _sync(branch, _flag71("high"), _hold71("95 days past due")) == [], "the branch's own, untouched"
+
+    # the branch releases and clears while the root holds: the root's line stays
+    _sync(root, _hold71("fraud suspected"))
+    assert sorted(_sync(branch)) == ["clear_flag flag:71", "release_hold hold:71"]
+    assert db.warning(71) == ("block", "fraud suspected [arwatch:hold@1]")
+    assert db.tag_names(71) == []
+    assert _sync(root, _hold71("fraud suspected")) == []
+
+
+def test_a_legacy_hold_on_a_root_customer_is_not_the_branchs():
+    """A hold written without company by an earlier version's run of the root: the branch, which
+    never wrote on the root's customers before, neither reads it as its own nor releases it."""
+    db = RootCustomerOdoo()
+    db.partners[71].update(sale_warn="block", sale_warn_msg="Overdue [arwatch:hold]")
+    branch = _adapter(db, 2)
+    branch.pull(None, full=True)
+    assert branch.read_written_state().holds == ()
+    assert _sync(branch, _hold71("95 days past due")) == ["place_hold hold:71"]
+    assert db.warning(71) == ("block", "Overdue [arwatch:hold]\n95 days past due [arwatch:hold@2]")
+    assert _sync(branch) == ["release_hold hold:71"]
+    assert db.warning(71) == ("block", "Overdue [arwatch:hold]"), "the root's legacy hold stays"

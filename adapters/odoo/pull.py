@@ -383,7 +383,7 @@ def _named_elsewhere(p: Puller, move_rows: list[dict[str, Any]], pay_rows: list[
         for model, found, owner, label in (("account.move", move_rows, move_owner, "invoice"),
                                            ("account.payment", pay_rows, pay_owner, "payment")):
             for r in [r for r in found if owner[r["id"]] in unreadable]:
-                pid = owner[r["id"]]
+                pid = owner[r["id"]] or 0
                 p.issues.append(Issue(
                     source=m.SOURCE, record_type=model, record_id=str(r["id"]), field="partner_id",
                     message=f"customer {pid} of {label} {r.get('name') or r['id']} is {unreadable[pid]}; the "
