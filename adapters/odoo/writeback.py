@@ -99,6 +99,15 @@ class WriteBack:
         return not above(_id(partner.get("company_id")), self.family)
 
     def apply(self, changes: Sequence[Change]) -> Iterable[ApplyResult]:
+        """Each change; first, once risk tags were read and found twice, the duplicates merged
+        into the oldest (``Lookups.merge_duplicate_risk_tags``)."""
+        try:
+            merged = self.lookups.merge_duplicate_risk_tags()
+        except RecordRefused as error:
+            log.warning("duplicate risk tags not merged: %s", error)
+        else:
+            if merged:
+                log.info("duplicate risk tags %s merged into the oldest of their names", merged)
         for change in changes:
             yield self.apply_one(change)
 
@@ -135,7 +144,7 @@ class WriteBack:
         return message_id
 
     def _risk_commands(self, current: list[int], keep: int | None) -> list[list[int]]:
-        risk_ids = set(self.lookups.risk_tags().values())
+        risk_ids = set(self.lookups.risk_tag_names())  # a duplicate of the kept tag goes too
         commands = [[3, tag] for tag in current if tag in risk_ids and tag != keep]
         if keep is not None and keep not in current:
             commands.append([4, keep])

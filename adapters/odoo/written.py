@@ -230,7 +230,7 @@ def read_written_state(reader: Reader, lookups: Lookups, today: dt.date, mirror:
                        foreign: frozenset[int] = frozenset()) -> WrittenState:
     """``foreign``: the customers of a company above the run's that its pull read (a branch's
     invoices to its root's customers): their marks are read too (one more call)."""
-    tags = {tid: level for name, tid in lookups.risk_tags().items() if (level := level_of_tag(name)) is not None}
+    tags = {tid: level for tid, name in lookups.risk_tag_names().items() if (level := level_of_tag(name)) is not None}
     partners = _marked_partners(reader, lookups, tags, foreign)
     activity_ids = {a for r in partners for a in r.get("activity_ids") or ()}
     activities = reader.where_in(ACTIVITIES, "id", activity_ids) if activity_ids else []
