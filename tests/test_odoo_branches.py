@@ -441,14 +441,26 @@ def test_an_access_error_on_the_named_customers_does_not_stop_the_run():
 
     class Refusing(RootCustomerOdoo):
         def call(self, model: str, method: str, ids: Any = None, **kw: Any) -> Any:
-            if model == "res.partner" and any(t == ["id", "in", [71]] for t in kw.get("domain", [])):
+            if model == "res.partner" and any(t[:2] == ["id", "in"] and 71 in t[2] for t in kw.get("domain", [])
+                                              if isinstance(t, list)):
                 raise RecordRefused("AccessError", "You are not allowed to access 'Contact' (res.partner) records.")
             return super().call(model, method, ids, **kw)
 
-    result = _adapter(Refusing(), 2).pull(None, full=True)
+    db = Refusing()
+    branch = _adapter(db, 2)
+    result = branch.pull(None, full=True)
     assert sorted(i["id"] for i in result.records["invoices"]) == ["472", "473"]
     [issue] = result.issues
     assert "customer 71 of invoice INV/2/600" in issue.message and "AccessError" in issue.message
+
+    # incremental: 72 (the branch's own, unchanged) and 71 asked for together; the refusal of 71
+    # leaves 72's changed invoice in
+    for move in db.moves:
+        if move["id"] in (472, 600):
+            move["write_date"] = "2026-11-19 00:00:00"
+    again = branch.pull(result.cursor, full=False)
+    assert [i["id"] for i in again.records["invoices"]] == ["472"]
+    assert [i.record_id for i in again.issues] == ["600"]
 
 
 # What the branch writes on its root's customer is the branch's (``@2``): read back by the branch

@@ -164,16 +164,23 @@ class Puller:
         if not wanted:
             return [], [], {}
         scope = set(self.reader.scope)
+        refused: dict[int, str] = {}
         try:
             rows = self.reader.where_in(NAMED_CUSTOMERS, "id", wanted, fields=self._fields(NAMED_CUSTOMERS))
-        except RecordRefused as error:
-            return [], [], {pid: f"Odoo refused to read it ({error})" for pid in sorted(wanted)}
-        readable = {r["id"] for r in rows}
+        except RecordRefused:  # one customer refused fails the call: each one alone (on this error only)
+            rows = []
+            for pid in sorted(wanted):
+                try:
+                    rows += self.reader.where_in(NAMED_CUSTOMERS, "id", {pid}, fields=self._fields(NAMED_CUSTOMERS))
+                except RecordRefused as error:
+                    refused[pid] = f"refused by Odoo ({error})"
+        readable = {r["id"] for r in rows} | set(refused)
         rows = [r for r in rows if r["id"] not in self.customer_ids
                 and m.m2o_id(r.get("company_id")) not in scope | {None}]
         unreadable = {pid: "not readable by the API user (Odoo's record rules: it belongs to a company the "
                            f"user may not read from companies {sorted(scope)})"
-                      for pid in sorted(wanted - readable) if pid in named}
+                      for pid in sorted(wanted - readable) if pid in named} | {
+            pid: why for pid, why in refused.items() if pid in named}
         if not rows:
             return [], [], unreadable
         try:
@@ -368,28 +375,33 @@ def _changed(p: Puller, name: str, stream: Stream, since: str | None,
     return [r for r in rows if is_posted(r)], [r for r in rows if not is_posted(r)]
 
 
-def _named_elsewhere(p: Puller, move_rows: list[dict[str, Any]], pay_rows: list[dict[str, Any]],
-                     known: set[int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The customers of other companies (and their contacts) that ``move_rows`` and ``pay_rows``
-    name (``Puller.named_elsewhere``). A record naming one the API user cannot read is taken out
-    of ``move_rows`` / ``pay_rows`` with an issue naming the customer and the record (else its
-    debt would be dropped later as an "unknown customer", with no word of why)."""
+def _named_elsewhere(p: Puller, move_rows: list[dict[str, Any]], pay_rows: list[dict[str, Any]], known: set[int],
+                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[tuple[str, int]]]:
+    """(customers, contacts, (model, id) of the rows left out) for the customers of other companies that
+    ``move_rows`` and ``pay_rows`` name (``Puller.named_elsewhere``). A record naming one the API
+    user cannot read is left out of the records with an issue naming the customer and the record
+    (else its debt would be dropped later as an "unknown customer", with no word of why); it
+    still counts for the cursor, so it is not read again and again (a full pull reads it once
+    the user may read its customer)."""
     payers = p._commercial_of({m.m2o_id(r["partner_id"]) for r in pay_rows} - {None}) if pay_rows else {}  # type: ignore[arg-type]
     move_owner = {r["id"]: m.m2o_id(r.get("commercial_partner_id")) for r in move_rows}
     pay_owner = {r["id"]: payers.get(m.m2o_id(r.get("partner_id")) or 0) for r in pay_rows}
     named = {pid for pid in (*move_owner.values(), *pay_owner.values()) if pid is not None}
     rows, contacts, unreadable = p.named_elsewhere(named, known)
-    if unreadable:
-        for model, found, owner, label in (("account.move", move_rows, move_owner, "invoice"),
-                                           ("account.payment", pay_rows, pay_owner, "payment")):
-            for r in [r for r in found if owner[r["id"]] in unreadable]:
-                pid = owner[r["id"]] or 0
-                p.issues.append(Issue(
-                    source=m.SOURCE, record_type=model, record_id=str(r["id"]), field="partner_id",
-                    message=f"customer {pid} of {label} {r.get('name') or r['id']} is {unreadable[pid]}; the "
-                            f"{label} is left out (give the API user access to the customer's company)"))
-                found.remove(r)
-    return rows, contacts
+    left_out: set[tuple[str, int]] = set()
+    for model, found, owner, label in (("account.move", move_rows, move_owner, "invoice"),
+                                       ("account.payment", pay_rows, pay_owner, "payment")):
+        for r in found:
+            pid = owner[r["id"]]
+            if pid is None or pid not in unreadable:
+                continue
+            p.issues.append(Issue(
+                source=m.SOURCE, record_type=model, record_id=str(r["id"]), field="partner_id",
+                message=f"customer {pid} of {label} {r.get('name') or r['id']} is {unreadable[pid]}; the "
+                        f"{label} is left out (give the API user access to the customer's company, then "
+                        f"run a full pull)"))
+            left_out.add((model, r["id"]))
+    return rows, contacts, left_out
 
 
 def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], cursor: str | None, full: bool,
@@ -425,10 +437,11 @@ def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], curs
     if missing_payments:
         pay_rows += reader.where_in(pay_stream, "id", missing_payments)
 
-    foreign_rows, foreign_contacts = _named_elsewhere(p, move_rows, pay_rows, parse_foreign(cursor))
+    foreign_rows, foreign_contacts, left_out = _named_elsewhere(p, move_rows, pay_rows, parse_foreign(cursor))
+    invoiced = [row for row in move_rows if ("account.move", row["id"]) not in left_out]
     invoices = [r for r in (m.mapped("account.move", row, lambda row: m.invoice(
-        row, p.currency, by_refund.get(row["id"], [])), p.issues) for row in move_rows) if r is not None]
-    payments = p.payment_records(pay_rows, by_payment)
+        row, p.currency, by_refund.get(row["id"], [])), p.issues) for row in invoiced) if r is not None]
+    payments = p.payment_records([r for r in pay_rows if ("account.payment", r["id"]) not in left_out], by_payment)
     statement = {r["id"]: r for r in extra_moves if r.get("statement_line_id") and r.get("state") == "posted"}
     payments += [m.entry_payment(statement[mid], m.m2o_id(statement[mid]["commercial_partner_id"]) or 0,
                                  p.currency, allocs) for mid, allocs in by_entry.items() if mid in statement]
