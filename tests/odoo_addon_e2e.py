@@ -26,8 +26,8 @@ from arwatch.adapters.odoo.errors import RecordRefused
 
 def push_scored_by_sync(transport: Any, tag: str) -> tuple[Loader, dict[str, Any]]:
     company = create_company(transport, f"arwatch add-on e2e {tag}")
-    named = "vals" if transport.version >= (19, 0) else "values"  # res.company.write's argument
-    transport.call("res.company", "write", ids=[company], **{named: {"arwatch_scored_by": "sync"}})
+    # the add-on's own res.company.write(vals) is the first override called, on 18.0 as on 19.0
+    transport.call("res.company", "write", ids=[company], vals={"arwatch_scored_by": "sync"})
     loader = Loader(transport, company)
     data = demo_subset()
     loader.load(data)

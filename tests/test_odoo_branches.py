@@ -22,7 +22,7 @@ from test_odoo_shared_partner import DAY, SharedOdoo, _many2one
 
 from arwatch.adapters.odoo.adapter import OdooAdapter, Peer
 from arwatch.adapters.odoo.settings import OdooSettings
-from arwatch.core.actions import DesiredState, Hold, Op
+from arwatch.core.actions import DesiredState, Flag, Hold, Op
 from arwatch.core.contract import ConfigError
 from arwatch.core.diffing import diff
 
@@ -313,3 +313,238 @@ def test_the_configuration_passes_each_odoo_company_its_peers_on_the_same_databa
     assert [p.name for p in built["elsewhere"].peers] == [], "another database is no peer"
     assert _invoiced(built["group"]) == ["71"]
     assert _invoiced(built["north"]) == ["72", "73"]
+
+
+# --- a branch configured alone, invoicing a customer of its root company -----------------------
+#
+# The defect this pins: Odoo shows a root company's partners in its branches (record rule
+# ``company_id parent_of <allowed companies>``), so a branch invoices customer 71 of root 1. With
+# the branch configured alone (``company_ids = [2]``) the run read customers of companies 2 and 3
+# (or none) only: its invoice to 71 came without its customer and was dropped as an "unknown
+# customer" issue: 71's overdue debt in the branch was in no risk, hold or task. Now the branch
+# reads the customers its own invoices, credit notes and payments name, whatever their company,
+# as far as Odoo lets the API user; what it writes on them stays the branch's (``@2``).
+
+class RootCustomerOdoo(BranchOdoo):
+    """``BranchOdoo`` with Odoo's partner record rule (``parent_of``: a root's partners are seen
+    in its branches), a contact of 71, invoice 600 of branch 2 to 71, and ``hidden`` partners
+    the API user may not read at all (a record rule of the database)."""
+
+    def __init__(self, *args: Any, hidden: tuple[int, ...] = (), **kw: Any):
+        super().__init__(*args, **kw)
+        self.hidden = set(hidden)
+        self.partners[171] = {"id": 171, "name": "Ann of 71", "function": "AP", "parent_id": [71, "Customer 71"],
+                              "type": "contact", "commercial_partner_id": [71, "Customer 71"],
+                              "company_id": [1, "Company 1"], "create_date": "2025-01-01 00:00:00",
+                              "active": True, "write_date": "2026-11-01 00:00:00", "customer_rank": 0,
+                              "category_id": [], "activity_ids": [], "sale_warn_msg": ""}
+        self.moves.append({**self.moves[0], "id": 600, "name": "INV/2/600", "company_id": [2, "Company 2"],
+                           "amount_total_signed": 700.0, "amount_residual_signed": 700.0,
+                           "write_date": "2026-11-10 00:00:00"})
+
+    def _term(self, row: dict[str, Any], term: list[Any]) -> bool:
+        name, op, value = term
+        if op == "not in" and "." not in name:
+            return _many2one(row.get(name)) not in value
+        if op == "!=" and name == "parent_id":
+            return bool(row.get(name)) != bool(value)
+        return super()._term(row, term)
+
+    def call(self, model: str, method: str, ids: Any = None, **kw: Any) -> Any:
+        if model == "res.partner" and method == "search_read":
+            self.log.append((model, method, kw))
+            fields = kw.get("fields")
+            allowed = set(kw.get("context", {}).get("allowed_company_ids") or TREE)
+            visible = [r for r in self.partners.values() if r["id"] not in self.hidden and (
+                not r["company_id"] or any(_path(a).startswith(_path(_many2one(r["company_id"]))) for a in allowed))]
+            rows = [dict(r) for r in visible if self._match(r, kw["domain"])]
+            return [{k: v for k, v in r.items() if not fields or k in fields or k == "id"} for r in rows]
+        return super().call(model, method, ids, **kw)
+
+
+def _partner_calls(db: BranchOdoo) -> int:
+    return len([1 for model, method, _ in db.log if model == "res.partner" and method == "search_read"])
+
+
+def test_repro__a_branch_alone_reads_the_root_customer_its_invoice_names_with_its_contacts():
+    db = RootCustomerOdoo()
+    branch = _adapter(db, 2)
+    result = branch.pull(None, full=True)
+    invoices = {i["id"]: i["customer_id"] for i in result.records["invoices"]}
+    assert invoices == {"472": "72", "473": "73", "600": "71"}
+    customers = {c["id"]: c for c in result.records["customers"]}
+    assert sorted(customers) == ["71", "72", "73"], "71 (the root's) came with the branch's invoice to it"
+    assert [c["name"] for c in customers["71"]["contacts"]] == ["Ann of 71"]
+    assert result.issues == ()
+    assert "74" not in customers and "401" not in invoices, "the root's own invoice to 71 stays the root's"
+
+
+def test_today_such_an_invoice_was_left_out_as_an_unknown_customer_of_the_load():
+    """What happened before the fix, as the loader sees it: the invoice without its customer is
+    an issue ("unknown customer '71'") and its debt is in no customer's risk."""
+    from arwatch.core.load import load_ledger
+
+    ledger, issues = load_ledger(_adapter(RootCustomerOdoo(), 2).pull(None, full=True).records, source="odoo")
+    assert not [i for i in issues if i.record_id == "600"], "was: unknown customer '71'"
+    assert "600" in {i.id for i in ledger.invoices}, "the branch's debt of 71 is scored"
+
+
+def test_a_branch_reads_no_more_when_its_invoices_name_only_its_own_customers():
+    db, plain = RootCustomerOdoo(), RootCustomerOdoo()
+    plain.moves = [mv for mv in plain.moves if mv["id"] != 600]
+    _adapter(plain, 2).pull(None, full=True)
+    _adapter(db, 2).pull(None, full=True)
+    assert _partner_calls(plain) == 2, "customers and contacts, as before"
+    assert _partner_calls(db) == 4, "one call for the named customers, one for their contacts"
+
+
+def test_an_incremental_pull_reads_the_root_customer_of_a_changed_invoice_and_keeps_it():
+    db = RootCustomerOdoo()
+    branch = _adapter(db, 2)
+    first = branch.pull(None, full=True)
+    assert '"foreign": [71]' in first.cursor
+    db.moves[-1].update(amount_residual_signed=300.0, write_date="2026-11-19 00:00:00")
+    db.partners[71].update(credit_limit=5000.0)
+    again = branch.pull(first.cursor, full=False).records
+    assert [(i["id"], i["customer_id"]) for i in again["invoices"]] == [("600", "71")]
+    assert [c["id"] for c in again["customers"]] == ["71"], "the root's customer, read again whole"
+    assert again["customers"][0]["contacts"], "with its contacts"
+
+
+def test_an_incremental_pull_with_nothing_changed_reads_known_root_customers_only():
+    db = RootCustomerOdoo()
+    branch = _adapter(db, 2)
+    cursor = branch.pull(None, full=True).cursor
+    before = _partner_calls(db)
+    branch.pull(cursor, full=False)
+    assert _partner_calls(db) - before == 3, "the changed partners, then 71 and its contacts"
+    plain = RootCustomerOdoo()
+    plain.moves = [mv for mv in plain.moves if mv["id"] != 600]
+    own = _adapter(plain, 2)
+    cursor = own.pull(None, full=True).cursor
+    before = _partner_calls(plain)
+    own.pull(cursor, full=False)
+    assert _partner_calls(plain) - before == 1, "no root customer: the one partners call, as before"
+
+
+def test_a_root_customer_the_api_user_cannot_read_is_an_issue_naming_it_and_the_invoice():
+    db = RootCustomerOdoo(hidden=(71,))
+    result = _adapter(db, 2).pull(None, full=True)
+    assert sorted(i["id"] for i in result.records["invoices"]) == ["472", "473"]
+    [issue] = result.issues
+    assert (issue.record_type, issue.record_id, issue.field) == ("account.move", "600", "partner_id")
+    assert issue.message.startswith("customer 71 of invoice INV/2/600 is not readable by the API user")
+
+
+def test_an_access_error_on_the_named_customers_does_not_stop_the_run():
+    from arwatch.adapters.odoo.errors import RecordRefused
+
+    class Refusing(RootCustomerOdoo):
+        def call(self, model: str, method: str, ids: Any = None, **kw: Any) -> Any:
+            if model == "res.partner" and any(t[:2] == ["id", "in"] and 71 in t[2] for t in kw.get("domain", [])
+                                              if isinstance(t, list)):
+                raise RecordRefused("AccessError", "You are not allowed to access 'Contact' (res.partner) records.")
+            return super().call(model, method, ids, **kw)
+
+    db = Refusing()
+    branch = _adapter(db, 2)
+    result = branch.pull(None, full=True)
+    assert sorted(i["id"] for i in result.records["invoices"]) == ["472", "473"]
+    [issue] = result.issues
+    assert "customer 71 of invoice INV/2/600" in issue.message and "AccessError" in issue.message
+
+    # incremental: 72 (the branch's own, unchanged) and 71 asked for together; the refusal of 71
+    # leaves 72's changed invoice in
+    for move in db.moves:
+        if move["id"] in (472, 600):
+            move["write_date"] = "2026-11-19 00:00:00"
+    again = branch.pull(result.cursor, full=False)
+    assert [i["id"] for i in again.records["invoices"]] == ["472"]
+    assert [i.record_id for i in again.issues] == ["600"]
+
+
+# What the branch writes on its root's customer is the branch's (``@2``): read back by the branch
+# (its pull read the customer), never cleared, released or dropped by the root's run, whether
+# the root is configured apart (another configuration: its scope has the branch) or as a peer.
+
+def _flag71(level: str) -> Flag:
+    return Flag(customer_id="71", level=level, score=80, segment="delinquent",
+                reasons=("aging: INV/2/600 95 days past due",), as_of=DAY)
+
+
+def _hold71(reason: str) -> Hold:
+    return Hold(customer_id="71", rule="segment:delinquent", reason=reason, since=DAY)
+
+
+def _sync(adapter: OdooAdapter, *items: Flag | Hold) -> list[str]:
+    """One run of ``adapter``: pull, read back, diff against ``items``, apply; "<op> <key>"."""
+    adapter.pull(None, full=True)
+    adapter.lookups._tags = None  # a new run reads the tags again
+    desired = DesiredState(as_of=DAY, flags=tuple(i for i in items if isinstance(i, Flag)),
+                           holds=tuple(i for i in items if isinstance(i, Hold)))
+    changes = diff(adapter.read_written_state(), desired).changes
+    assert all(r.ok for r in adapter.apply(changes)), [r.error for r in adapter.apply(changes)]
+    return [f"{c.op.value} {c.key}" for c in changes]
+
+
+def _root(db: BranchOdoo, how: str) -> OdooAdapter:
+    return _adapter(db, 1) if how == "apart" else _peered(db, (1,), north=(2,))
+
+
+def _branch(db: BranchOdoo, how: str) -> OdooAdapter:
+    return _adapter(db, 2) if how == "apart" else _peered(db, (2,), "north", group=(1,))
+
+
+@pytest.mark.parametrize("how", ["apart", "peers"])
+def test_repro__a_branch_flags_and_holds_a_root_customer_as_its_own_and_reads_it_back(how):
+    db = RootCustomerOdoo()
+    branch = _branch(db, how)
+    assert sorted(_sync(branch, _flag71("high"), _hold71("95 days past due"))) == ["place_hold hold:71",
+                                                                                  "set_flag flag:71"]
+    assert db.warning(71) == ("block", "95 days past due [arwatch:hold@2]")
+    assert db.tag_names(71) == ["Risk: high"]
+    assert _sync(branch, _flag71("high"), _hold71("95 days past due")) == [], "read back: the next run writes nothing"
+    state = branch.read_written_state()
+    assert [(f.key, f.level) for f in state.flags] == [("flag:71", "high")]
+    assert [h.reason for h in state.holds] == ["95 days past due"]
+
+
+@pytest.mark.parametrize("how", ["apart", "peers"])
+def test_the_roots_run_leaves_the_branchs_flag_and_hold_on_its_customer(how):
+    db = RootCustomerOdoo()
+    branch, root = _branch(db, how), _root(db, how)
+    _sync(branch, _flag71("high"), _hold71("95 days past due"))
+    assert _sync(root) == [], "not the root's flag or hold: nothing to clear or release"
+    assert db.warning(71) == ("block", "95 days past due [arwatch:hold@2]")
+    assert db.tag_names(71) == ["Risk: high"]
+
+    # the root holds and flags 71 (lower) too, then releases and clears: the branch's stay
+    assert sorted(_sync(root, _flag71("low"), _hold71("fraud suspected"))) == ["place_hold hold:71",
+                                                                              "set_flag flag:71"]
+    assert db.warning(71) == ("block", "95 days past due [arwatch:hold@2]\nfraud suspected [arwatch:hold@1]")
+    assert db.tag_names(71) == ["Risk: high"], "the highest level any company flags it with"
+    assert sorted(_sync(root)) == ["clear_flag flag:71", "release_hold hold:71"]
+    assert db.warning(71) == ("block", "95 days past due [arwatch:hold@2]")
+    assert db.tag_names(71) == ["Risk: high"]
+    assert _sync(branch, _flag71("high"), _hold71("95 days past due")) == [], "the branch's own, untouched"
+
+    # the branch releases and clears while the root holds: the root's line stays
+    _sync(root, _hold71("fraud suspected"))
+    assert sorted(_sync(branch)) == ["clear_flag flag:71", "release_hold hold:71"]
+    assert db.warning(71) == ("block", "fraud suspected [arwatch:hold@1]")
+    assert db.tag_names(71) == []
+    assert _sync(root, _hold71("fraud suspected")) == []
+
+
+def test_a_legacy_hold_on_a_root_customer_is_not_the_branchs():
+    """A hold written without company by an earlier version's run of the root: the branch, which
+    never wrote on the root's customers before, neither reads it as its own nor releases it."""
+    db = RootCustomerOdoo()
+    db.partners[71].update(sale_warn="block", sale_warn_msg="Overdue [arwatch:hold]")
+    branch = _adapter(db, 2)
+    branch.pull(None, full=True)
+    assert branch.read_written_state().holds == ()
+    assert _sync(branch, _hold71("95 days past due")) == ["place_hold hold:71"]
+    assert db.warning(71) == ("block", "Overdue [arwatch:hold]\n95 days past due [arwatch:hold@2]")
+    assert _sync(branch) == ["release_hold hold:71"]
+    assert db.warning(71) == ("block", "Overdue [arwatch:hold]"), "the root's legacy hold stays"

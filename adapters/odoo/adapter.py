@@ -17,7 +17,7 @@ from .addon import ADDON, READ_ONLY, SCORED_BY, AddonTarget, scored_by
 from .answers import answer
 from .lookups import Lookups
 from .modules import installed_modules
-from .pull import Unreadable, pull
+from .pull import Unreadable, parse_foreign, pull
 from .reader import Reader
 from .settings import OdooSettings
 from .shared import SharedWrites
@@ -93,6 +93,8 @@ class OdooAdapter:
         self.today, self.details_of = today, details_of
         self.company_name, self.peers = company, tuple(peers)
         self._unreadable: list[Unreadable] = []  # notes of the last pull to answer at ``finish``
+        self._left_out: tuple[int, ...] = ()
+        self._foreign: frozenset[int] = frozenset()  # customers of a company above its pull read
 
     @cached_property
     def _setup(self) -> Setup:
@@ -111,8 +113,9 @@ class OdooAdapter:
                           shared=SharedWrites.of(self.settings.url, self.settings.database))
         addon = AddonTarget(scoped, company_ids[0], self.today) if with_addon else None
         return Setup(modules=modules, company=company, mode=mode,
-                     reader=Reader(scoped, company_ids, self.settings.page_size, scope), lookups=lookups,
-                     writeback=WriteBack(scoped, lookups, self.details_of, company_ids), addon=addon,
+                     reader=Reader(scoped, company_ids, self.settings.page_size, scope, self._left_out),
+                     lookups=lookups, writeback=WriteBack(scoped, lookups, self.details_of, company_ids,
+                                                          family=scope + self._left_out), addon=addon,
                      # disputes: Community has none, the add-on has; orders: only with the Sales app
                      unavailable=frozenset(({"disputes"} if addon is None else set())
                                            | ({"orders"} if "sale" not in modules else set())))
@@ -182,6 +185,7 @@ class OdooAdapter:
                               f"{', '.join(map(str, missing))} not readable by the API user (no such company, "
                               f"or the user is not allowed in it: Settings > Users > Allowed Companies)")
         left_out = self._peers_branches(ids, set(by_id), with_addon)
+        self._left_out = tuple(sorted(left_out))  # read by peers; their marks count on this run's customers
         return rows, tuple(ids) + tuple(i for i in sorted(by_id) if i not in ids and i not in left_out)
 
     def _peer_companies(self) -> dict[int, str]:
@@ -250,6 +254,7 @@ class OdooAdapter:
         result = pull(self.reader, self.transport.version, self.company, since, full, self.settings.overlap_seconds,
                       done_activities=self.addon is None, orders="sale" in self.modules, unreadable=self._unreadable,
                       followup=self.lookups.followup_date(self.addon is None and "account_followup" in self.modules))
+        self._foreign = frozenset(parse_foreign(result.cursor))
         if self.addon is None:
             return result
         own = self.addon.collections_records()
@@ -259,7 +264,8 @@ class OdooAdapter:
     def read_written_state(self) -> WrittenState:
         if self.addon is not None:
             return self.addon.read_written_state()
-        return read_written_state(self.reader, self.lookups, self.today, self.mirror() if self.mirror else None)
+        return read_written_state(self.reader, self.lookups, self.today, self.mirror() if self.mirror else None,
+                                  self._foreign)
 
     def finish(self, written: WrittenState) -> list[NoteAnswer]:
         """After the run's writes: reply once to each note pulled with lines that do not read

@@ -18,6 +18,15 @@ A customer that belongs to one company (``company_id`` set) is that company's al
 and holds other companies wrote while it was shared count no more (those companies no longer see
 it, so they could never clear or release them).
 
+A customer of a company above the reading one (a branch configured as its own arwatch company
+reads the customers of its root company that its invoices name: Odoo shows a root's partners in
+its branches) is shared too: the root and any of its branches may flag or hold it, each with its
+own mark, so every company's marks count there (``counted``), and a company reading the tree
+below a customer's company (a root: ``family``, its branches) counts its branches' marks on it,
+so that a root's run never clears or drops a hold or flag one of its branches wrote. On such a
+customer of a company above, legacy marks (no company) are not the reading branch's
+(``legacy=False``): they were written by the root's runs of earlier versions.
+
 Legacy notes (no company, written by earlier versions) are read as the reading company's own, as
 before; once a company writes a marked flag note on the customer, the older legacy flag notes
 count no more (they are history).
@@ -34,6 +43,9 @@ from arwatch.core.policy import LEVELS
 from .markers import flag_cleared_by, payloads
 
 Owner = int | None  # an Odoo company id; None: a legacy mark
+#: whose marks count on a customer besides the reading companies': True every company's (shared),
+#: False none, a set those companies'
+Counted = bool | frozenset[int]
 _RANK = {level: rank for rank, level in enumerate(LEVELS)}
 
 
@@ -63,7 +75,7 @@ class PartnerNotes:
         if owner not in latest or message_id >= latest[owner][0]:
             latest[owner] = (message_id, data)
 
-    def current_flags(self, company_ids: tuple[int, ...], shared: bool) -> dict[Owner, dict[str, Any]]:
+    def current_flags(self, company_ids: tuple[int, ...], shared: Counted) -> dict[Owner, dict[str, Any]]:
         """The flags that count, by company: each company's latest flag note unless it cleared it
         (only ``company_ids``' when the customer is not ``shared``), and the latest legacy one
         unless a marked note came after it."""
@@ -74,24 +86,24 @@ class PartnerNotes:
                 continue
             if owner is None and any(m > mid for m in marked):
                 continue  # superseded by this version's notes
-            if owner is not None and not shared and owner not in company_ids:
+            if owner is not None and owner not in company_ids and not counts(shared, owner):
                 continue
             found[owner] = data
         return found
 
-    def my_flag(self, company_ids: tuple[int, ...], shared: bool) -> dict[str, Any] | None:
+    def my_flag(self, company_ids: tuple[int, ...], shared: Counted, legacy: bool = True) -> dict[str, Any] | None:
         """The flag of ``company_ids``: their latest current one, else a current legacy one."""
         current = self.current_flags(company_ids, shared)
-        mine = [(self.flags[o][0], data) for o, data in current.items() if o is None or o in company_ids]
+        mine = [(self.flags[o][0], data) for o, data in current.items() if (o is None and legacy) or o in company_ids]
         return max(mine, key=lambda found: found[0])[1] if mine else None
 
-    def tag_level(self, company_ids: tuple[int, ...], shared: bool) -> str | None:
+    def tag_level(self, company_ids: tuple[int, ...], shared: Counted) -> str | None:
         """The level the shared tag shows by these notes: the highest current flag's."""
         return highest(str(data.get("level")) for data in self.current_flags(company_ids, shared).values())
 
-    def my_hold(self, company_ids: tuple[int, ...]) -> dict[str, Any] | None:
-        """The latest hold note's payload of ``company_ids`` (or a legacy one)."""
-        mine = [found for owner, found in self.holds.items() if owner is None or owner in company_ids]
+    def my_hold(self, company_ids: tuple[int, ...], legacy: bool = True) -> dict[str, Any] | None:
+        """The latest hold note's payload of ``company_ids`` (or a legacy one, unless not ``legacy``)."""
+        mine = [found for owner, found in self.holds.items() if (owner is None and legacy) or owner in company_ids]
         return max(mine, key=lambda found: found[0])[1] if mine else None
 
     def previous_of(self, owners: Iterable[Owner]) -> dict[str, str] | None:
@@ -115,13 +127,39 @@ def scan(rows: Iterable[dict[str, Any]]) -> dict[int, PartnerNotes]:
     return found
 
 
-def live_holders(owners: Iterable[Owner], company_ids: tuple[int, ...], partner_company: int | None) -> set[Owner]:
-    """The companies whose holds of a sales warning count: all on a shared customer; on one of a
-    company, only that company's and ``company_ids``' (and legacy ones)."""
-    return {o for o in owners
-            if partner_company is None or o is None or o == partner_company or o in company_ids}
+def counts(shared: Counted, owner: int) -> bool:
+    return shared is True or (isinstance(shared, frozenset) and owner in shared)
 
 
-def mine(owner: Owner, company_ids: tuple[int, ...]) -> bool:
-    """Whether a mark of ``owner`` is one of ``company_ids``' (a legacy mark is everyone's)."""
-    return owner is None or owner in company_ids
+def counted(partner_company: int | None, company_ids: tuple[int, ...], family: Iterable[int] = ()) -> Counted:
+    """Whose marks count on a customer of ``partner_company`` besides ``company_ids``', for a run
+    reading the companies ``family`` (its companies and the branches below them): every
+    company's on a shared customer (no company) and on one of a company above the run's (a
+    branch's run on its root's customer); else its company's and the family's (a root's run
+    counts its branches' marks on its customers); none besides theirs when that is all."""
+    family = frozenset(family)
+    if partner_company is None or (family and partner_company not in family):
+        return True
+    return (frozenset({partner_company}) | family) - frozenset(company_ids) or False
+
+
+def above(partner_company: int | None, family: Iterable[int]) -> bool:
+    """Whether the customer belongs to a company above the run's (not shared, not in ``family``)."""
+    family = frozenset(family)
+    return partner_company is not None and bool(family) and partner_company not in family
+
+
+def live_holders(owners: Iterable[Owner], company_ids: tuple[int, ...], partner_company: int | None,
+                 family: Iterable[int] = ()) -> set[Owner]:
+    """The companies whose holds of a sales warning count: all on a shared customer and on one of
+    a company above the run's; on one of a company, only that company's, ``company_ids``' and
+    ``family``'s (and legacy ones)."""
+    others = counted(partner_company, company_ids, family) if family else (
+        True if partner_company is None else frozenset({partner_company}))
+    return {o for o in owners if o is None or o in company_ids or counts(others, o)}
+
+
+def mine(owner: Owner, company_ids: tuple[int, ...], legacy: bool = True) -> bool:
+    """Whether a mark of ``owner`` is one of ``company_ids``' (a legacy mark is everyone's, unless
+    not ``legacy``: on a customer of a company above the run's)."""
+    return (owner is None and legacy) or owner in company_ids

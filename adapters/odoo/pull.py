@@ -26,6 +26,7 @@ from arwatch.core.marks import CLOSED_MARK
 from arwatch.core.notes import NoteProblem
 
 from . import notes
+from .errors import RecordRefused
 from .query import (
     CONTACTS,
     CUSTOMERS,
@@ -57,6 +58,23 @@ def parse_cursor(cursor: str | None) -> dict[str, str]:
     if not isinstance(data, dict):
         return {}
     return {k: v for k, v in data.items() if k in CURSOR_STREAMS and isinstance(v, str)}
+
+
+def parse_foreign(cursor: str | None) -> set[int]:
+    """The customers of other companies this company's records named (cursor key ``foreign``)."""
+    try:
+        found = json.loads(cursor or "{}").get("foreign", [])
+    except (ValueError, AttributeError):
+        return set()
+    return {i for i in found if isinstance(i, int) and not isinstance(i, bool)} if isinstance(found, list) else set()
+
+
+#: Customers by id whatever their company: those of another company (a branch's root) that the
+#: configured companies' invoices, credit notes and payments name; Odoo's record rules decide.
+NAMED_CUSTOMERS = Stream("customers", "res.partner", CUSTOMERS.domain, CUSTOMERS.fields + ("company_id",),
+                         company_field=None, active_test=False)
+NAMED_CONTACTS = Stream("contacts", "res.partner", CONTACTS.domain, CONTACTS.fields, company_field=None,
+                        active_test=False)
 
 
 def _latest(rows: list[dict[str, Any]], previous: str | None) -> str | None:
@@ -133,6 +151,50 @@ class Puller:
         for c in contacts:
             self.commercial[c["id"]] = m.m2o_id(c["commercial_partner_id"]) or c["id"]
         return rows, contacts
+
+    def named_elsewhere(self, named: set[int], known: set[int],
+                        ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[int, str]]:
+        """(customers, contacts, unreadable id -> why) of the commercial partners ``named`` by
+        this run's invoices, credit notes and payments that were not read with the companies'
+        customers, and of the ``known`` ones of earlier runs: a branch's invoice to a customer of
+        its root company (Odoo shows a root's partners in its branches). Read by id whatever
+        their company, as far as the API user may (Odoo's record rules): one call, plus one for
+        the contacts of those found; none when nothing is missing."""
+        wanted = (named - self.customer_ids) | known
+        if not wanted:
+            return [], [], {}
+        scope = set(self.reader.scope)
+        refused: dict[int, str] = {}
+        try:
+            rows = self.reader.where_in(NAMED_CUSTOMERS, "id", wanted, fields=self._fields(NAMED_CUSTOMERS))
+        except RecordRefused:  # one customer refused fails the call: each one alone (on this error only)
+            rows = []
+            for pid in sorted(wanted):
+                try:
+                    rows += self.reader.where_in(NAMED_CUSTOMERS, "id", {pid}, fields=self._fields(NAMED_CUSTOMERS))
+                except RecordRefused as error:
+                    refused[pid] = f"refused by Odoo ({error})"
+        readable = {r["id"] for r in rows} | set(refused)
+        rows = [r for r in rows if r["id"] not in self.customer_ids
+                and m.m2o_id(r.get("company_id")) not in scope | {None}]
+        unreadable = {pid: "not readable by the API user (Odoo's record rules: it belongs to a company the "
+                           f"user may not read from companies {sorted(scope)})"
+                      for pid in sorted(wanted - readable) if pid in named} | {
+            pid: why for pid, why in refused.items() if pid in named}
+        if not rows:
+            return [], [], unreadable
+        try:
+            contacts = self.reader.where_in(NAMED_CONTACTS, "commercial_partner_id", {r["id"] for r in rows})
+        except RecordRefused as error:
+            self.issues.append(Issue(source=m.SOURCE, record_type="res.partner", record_id=str(rows[0]["id"]),
+                                     field="child_ids", message=f"contacts not read: {error}"))
+            contacts = []
+        for row in rows:
+            self.commercial[row["id"]] = row["id"]
+            self.customer_ids.add(row["id"])
+        for c in contacts:
+            self.commercial[c["id"]] = m.m2o_id(c["commercial_partner_id"]) or c["id"]
+        return rows, contacts, unreadable
 
     def snoozes(self, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
         """The follow-up dates of these customers as snoozes, and the ids of those without one
@@ -313,6 +375,35 @@ def _changed(p: Puller, name: str, stream: Stream, since: str | None,
     return [r for r in rows if is_posted(r)], [r for r in rows if not is_posted(r)]
 
 
+def _named_elsewhere(p: Puller, move_rows: list[dict[str, Any]], pay_rows: list[dict[str, Any]], known: set[int],
+                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[tuple[str, int]]]:
+    """(customers, contacts, (model, id) of the rows left out) for the customers of other companies that
+    ``move_rows`` and ``pay_rows`` name (``Puller.named_elsewhere``). A record naming one the API
+    user cannot read is left out of the records with an issue naming the customer and the record
+    (else its debt would be dropped later as an "unknown customer", with no word of why); it
+    still counts for the cursor, so it is not read again and again (a full pull reads it once
+    the user may read its customer)."""
+    payers = p._commercial_of({m.m2o_id(r["partner_id"]) for r in pay_rows} - {None}) if pay_rows else {}  # type: ignore[arg-type]
+    move_owner = {r["id"]: m.m2o_id(r.get("commercial_partner_id")) for r in move_rows}
+    pay_owner = {r["id"]: payers.get(m.m2o_id(r.get("partner_id")) or 0) for r in pay_rows}
+    named = {pid for pid in (*move_owner.values(), *pay_owner.values()) if pid is not None}
+    rows, contacts, unreadable = p.named_elsewhere(named, known)
+    left_out: set[tuple[str, int]] = set()
+    for model, found, owner, label in (("account.move", move_rows, move_owner, "invoice"),
+                                       ("account.payment", pay_rows, pay_owner, "payment")):
+        for r in found:
+            pid = owner[r["id"]]
+            if pid is None or pid not in unreadable:
+                continue
+            p.issues.append(Issue(
+                source=m.SOURCE, record_type=model, record_id=str(r["id"]), field="partner_id",
+                message=f"customer {pid} of {label} {r.get('name') or r['id']} is {unreadable[pid]}; the "
+                        f"{label} is left out (give the API user access to the customer's company, then "
+                        f"run a full pull)"))
+            left_out.add((model, r["id"]))
+    return rows, contacts, left_out
+
+
 def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], cursor: str | None, full: bool,
          overlap_seconds: int, done_activities: bool = True, orders: bool = False,
          unreadable: list[Unreadable] | None = None, followup: str | None = None) -> PullResult:
@@ -346,9 +437,11 @@ def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], curs
     if missing_payments:
         pay_rows += reader.where_in(pay_stream, "id", missing_payments)
 
+    foreign_rows, foreign_contacts, left_out = _named_elsewhere(p, move_rows, pay_rows, parse_foreign(cursor))
+    invoiced = [row for row in move_rows if ("account.move", row["id"]) not in left_out]
     invoices = [r for r in (m.mapped("account.move", row, lambda row: m.invoice(
-        row, p.currency, by_refund.get(row["id"], [])), p.issues) for row in move_rows) if r is not None]
-    payments = p.payment_records(pay_rows, by_payment)
+        row, p.currency, by_refund.get(row["id"], [])), p.issues) for row in invoiced) if r is not None]
+    payments = p.payment_records([r for r in pay_rows if ("account.payment", r["id"]) not in left_out], by_payment)
     statement = {r["id"]: r for r in extra_moves if r.get("statement_line_id") and r.get("state") == "posted"}
     payments += [m.entry_payment(statement[mid], m.m2o_id(statement[mid]["commercial_partner_id"]) or 0,
                                  p.currency, allocs) for mid, allocs in by_entry.items() if mid in statement]
@@ -372,14 +465,16 @@ def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], curs
         order_rows_all = order_rows
 
     new_cursor = {
-        "partners": _latest(customer_rows + contact_rows, marks.get("partners")),
+        "partners": _latest(customer_rows + contact_rows, marks.get("partners")),  # this company's own only
         "moves": _latest(move_rows, marks.get("moves")),
         "payments": _latest(pay_rows, marks.get("payments")),
         "partials": _latest(partials, marks.get("partials")),
         "messages": _latest(message_rows, marks.get("messages")),
         "orders": _latest(order_rows_all, marks.get("orders")),
     }
-    records = {"company": company, "customers": p.customer_records(customer_rows, contact_rows),
+    foreign = sorted(r["id"] for r in foreign_rows)
+    records = {"company": company, "customers": p.customer_records(customer_rows + foreign_rows,
+                                                                   contact_rows + foreign_contacts),
                "invoices": invoices, "payments": payments}
     if done_activities:
         records["contact_attempts"] = attempts
@@ -390,5 +485,6 @@ def pull(reader: Reader, version: tuple[int, int], company: dict[str, Any], curs
         records["switches"] = snoozes
     return PullResult(records=jsonable(records), deletions={k: v for k, v in deletions.items() if v},
                       cursor=json.dumps({**{k: v for k, v in new_cursor.items() if v},
-                                         "seen": p.windows.digests(new_cursor, overlap_seconds)}, sort_keys=True),
+                                         "seen": p.windows.digests(new_cursor, overlap_seconds),
+                                         **({"foreign": foreign} if foreign else {})}, sort_keys=True),
                       complete=not incremental, issues=tuple(p.issues))

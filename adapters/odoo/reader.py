@@ -16,12 +16,14 @@ from .transport import Transport
 class Reader:
     """Reads the companies ``scope`` (default: ``company_ids``): the configured companies and
     every branch below them (``branches``); ``company_ids`` are the companies arwatch writes as
-    (the owners of its marks), the configured ones only."""
+    (the owners of its marks), the configured ones only; ``family`` (default: ``scope``): the
+    scope and the branches below it configured apart (whose marks count on its customers)."""
 
     def __init__(self, transport: Transport, company_ids: tuple[int, ...], page_size: int = 500,
-                 scope: tuple[int, ...] = ()):
+                 scope: tuple[int, ...] = (), family: tuple[int, ...] = ()):
         self.transport, self.company_ids, self.page_size = transport, company_ids, page_size
         self.scope = scope or company_ids
+        self.family = tuple(dict.fromkeys(self.scope + tuple(family)))
 
     def _context(self, active_test: bool) -> dict[str, Any]:
         context: dict[str, Any] = {"active_test": active_test}

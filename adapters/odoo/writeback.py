@@ -57,7 +57,7 @@ from .markers import (
     task_owner,
     without_holds,
 )
-from .owners import PartnerNotes, highest, live_holders, mine, scan
+from .owners import Counted, PartnerNotes, above, counted, highest, live_holders, mine, scan
 from .shared import SharedWrites
 from .transport import Transport
 
@@ -71,17 +71,43 @@ SHARED_WRITES = frozenset({Op.SET_FLAG, Op.CLEAR_FLAG, Op.PLACE_HOLD, Op.RELEASE
 
 class WriteBack:
     """Writes for the Odoo companies ``company_ids``: their tasks are marked with the first.
-    ``shared``: the database's ``SharedWrites`` (default: this writer's own)."""
+    ``shared``: the database's ``SharedWrites`` (default: this writer's own). ``family``: the
+    companies the run reads (``Reader.family``): a customer of a company above them (a branch
+    writing on its root's customer) is shared with that company and its other branches, and the
+    marks of the family's branches count on its own customers (``owners.counted``); without it,
+    a customer of a company is that company's alone, as before branches."""
 
     def __init__(self, transport: Transport, lookups: Lookups, details_of: DetailsOf | None = None,
-                 company_ids: tuple[int, ...] = (), shared: SharedWrites | None = None):
+                 company_ids: tuple[int, ...] = (), shared: SharedWrites | None = None,
+                 family: tuple[int, ...] = ()):
         if not company_ids:
             raise ValueError("WriteBack needs the Odoo company ids it writes for")
         self.t, self.lookups, self.details_of = transport, lookups, details_of
         self.company_ids = tuple(company_ids)
         self.shared = shared or lookups.shared
+        self.family = tuple(family)
+
+    def _counted(self, partner: dict[str, Any]) -> Counted:
+        company = _id(partner.get("company_id"))
+        if not self.family:
+            return company is None
+        return counted(company, self.company_ids, self.family)
+
+    def _legacy(self, partner: dict[str, Any]) -> bool:
+        """Whether legacy marks (no company) are this writer's on the partner: not on a customer
+        of a company above (the root's runs of earlier versions wrote them)."""
+        return not above(_id(partner.get("company_id")), self.family)
 
     def apply(self, changes: Sequence[Change]) -> Iterable[ApplyResult]:
+        """Each change; first, once risk tags were read and found twice, the duplicates merged
+        into the oldest (``Lookups.merge_duplicate_risk_tags``)."""
+        try:
+            merged = self.lookups.merge_duplicate_risk_tags()
+        except RecordRefused as error:
+            log.warning("duplicate risk tags not merged: %s", error)
+        else:
+            if merged:
+                log.info("duplicate risk tags %s merged into the oldest of their names", merged)
         for change in changes:
             yield self.apply_one(change)
 
@@ -118,7 +144,7 @@ class WriteBack:
         return message_id
 
     def _risk_commands(self, current: list[int], keep: int | None) -> list[list[int]]:
-        risk_ids = set(self.lookups.risk_tags().values())
+        risk_ids = set(self.lookups.risk_tag_names())  # a duplicate of the kept tag goes too
         commands = [[3, tag] for tag in current if tag in risk_ids and tag != keep]
         if keep is not None and keep not in current:
             commands.append([4, keep])
@@ -128,7 +154,7 @@ class WriteBack:
     def _partner_notes(self, partner: dict[str, Any], mark: str, shared_only: bool = True) -> PartnerNotes:
         """The partner's arwatch notes containing ``mark``, by company (``shared_only``: none read
         for a partner of one company, where other companies' flags count no more)."""
-        if shared_only and partner.get("company_id"):
+        if shared_only and self._counted(partner) is False:
             return PartnerNotes()
         rows = self.t.call("mail.message", "search_read",
                            domain=[["model", "=", "res.partner"], ["res_id", "=", partner["id"]],
@@ -137,7 +163,7 @@ class WriteBack:
 
     def _others_flags(self, partner: dict[str, Any]) -> list[str]:
         """The levels other companies currently flag a shared partner with."""
-        current = self._partner_notes(partner, FLAG_NOTES).current_flags(self.company_ids, shared=True)
+        current = self._partner_notes(partner, FLAG_NOTES).current_flags(self.company_ids, self._counted(partner))
         return [str(data.get("level")) for owner, data in current.items()
                 if owner is not None and owner not in self.company_ids]
 
@@ -187,11 +213,11 @@ class WriteBack:
             raise _Skip("credit holds need the Sales app (the sales warning on res.partner); it is not installed")
         partner = self._partner(hold.customer_id, sorted(self.lookups.warning_fields()) + ["company_id"])
         message_now = partner.get("sale_warn_msg") or ""
-        if any(mine(o, self.company_ids) for o in hold_owners(message_now)):
+        if any(mine(o, self.company_ids, self._legacy(partner)) for o in hold_owners(message_now)):
             return None, {"note": "already on hold"}
         holders = set(self._holders(partner))
         company = _id(partner.get("company_id"))
-        live = live_holders(holders, self.company_ids, company)
+        live = live_holders(holders, self.company_ids, company, self.family)
         line = f"{hold.reason} {hold_mark(self.company_ids[0])}"
         if holders:  # other companies hold it: join them, the warning they replaced is the one to restore
             previous = (self._partner_notes(partner, HOLD_PREFIX, shared_only=False).previous_of(holders)
@@ -220,7 +246,7 @@ class WriteBack:
                            domain=[["model", "=", "res.partner"], ["res_id", "=", int(change.customer_id)],
                                    ["body", "ilike", HOLD_PREFIX]], fields=["body"], order="id")
         found = scan(dict(r, res_id=partner["id"]) for r in rows).get(partner["id"], PartnerNotes())
-        return (found.previous_of([None, *self.company_ids])
+        return (found.previous_of([None, *self.company_ids] if self._legacy(partner) else self.company_ids)
                 or {"sale_warn": "no-message", "sale_warn_msg": ""})
 
     def release_hold(self, change: Change) -> tuple[str | None, dict[str, str]]:
@@ -231,10 +257,10 @@ class WriteBack:
         block = self.lookups.can_block()
         partner = self._partner(change.customer_id, sorted(self.lookups.warning_fields()) + ["company_id"])
         holders = self._holders(partner)
-        own = {o for o in holders if mine(o, self.company_ids)}
+        own = {o for o in holders if mine(o, self.company_ids, self._legacy(partner))}
         if not own:
             return None, {"note": "the sales warning was changed in Odoo since the hold; left as it is"}
-        live = live_holders(set(holders) - own, self.company_ids, _id(partner.get("company_id")))
+        live = live_holders(set(holders) - own, self.company_ids, _id(partner.get("company_id")), self.family)
         if live:
             rest = without_holds(partner.get("sale_warn_msg"), set(holders) - live)
             self.t.call("res.partner", "write", ids=[partner["id"]], vals={"sale_warn_msg": rest})

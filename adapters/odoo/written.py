@@ -41,7 +41,7 @@ from .markers import (
     strip_hold_marks,
     task_owner,
 )
-from .owners import PartnerNotes, mine, scan
+from .owners import Counted, PartnerNotes, above, counted, mine, scan
 from .query import Stream
 from .reader import Reader
 
@@ -59,7 +59,8 @@ def any_of(*alternatives: tuple[Any, ...]) -> tuple[Any, ...]:
     return ("|",) * (len(parts) - 1) + tuple(t for a in parts for t in a)
 
 
-def _marked_partners(reader: Reader, lookups: Lookups, tags: dict[int, str]) -> list[Row]:
+def _marked_partners(reader: Reader, lookups: Lookups, tags: dict[int, str], foreign: frozenset[int] = frozenset(),
+                     ) -> list[Row]:
     """The configured companies' partners with a risk tag, a hold's warning, or an open arwatch
     activity, with the ids of their open activities (so that only these companies' activities
     are read, not every company's of the database). Every company's holds are asked for (a
@@ -72,19 +73,25 @@ def _marked_partners(reader: Reader, lookups: Lookups, tags: dict[int, str]) -> 
     wanted = any_of((("category_id", "in", sorted(tags)),) if tags else (), held,
                     (("activity_ids.note", "ilike", TASK_PREFIX),))
     fields = ("category_id", "activity_ids", "company_id") + tuple(sorted(lookups.warning_fields()))
-    return reader.pages(Stream("marked", "res.partner", wanted, fields, company_optional=True, active_test=False))
+    rows = reader.pages(Stream("marked", "res.partner", wanted, fields, company_optional=True, active_test=False))
+    if foreign:  # customers of a company above (the root's) that the pull read: one more call
+        seen = {r["id"] for r in rows}
+        rows += [r for r in reader.where_in(Stream("marked", "res.partner", wanted, fields, company_field=None,
+                                                   active_test=False), "id", foreign) if r["id"] not in seen]
+    return rows
 
 
-def _is_held(row: Row, lookups: Lookups, company_ids: tuple[int, ...]) -> bool:
-    """Whether ``company_ids`` hold the partner: a line of theirs (or a legacy one) in a warning
-    that is a block."""
+def _is_held(row: Row, lookups: Lookups, company_ids: tuple[int, ...], legacy: bool = True) -> bool:
+    """Whether ``company_ids`` hold the partner: a line of theirs (or a legacy one, if
+    ``legacy``) in a warning that is a block."""
     if lookups.can_block() and row.get("sale_warn") != "block":
         return False
-    return any(mine(owner, company_ids) for owner in hold_owners(row.get("sale_warn_msg")))
+    return any(mine(owner, company_ids, legacy) for owner in hold_owners(row.get("sale_warn_msg")))
 
 
-def _shared(row: Row) -> bool:
-    return not row.get("company_id")
+def _company(row: Row) -> int | None:
+    value = row.get("company_id")
+    return int(value[0]) if isinstance(value, (list, tuple)) and value else None
 
 
 def _read_notes(reader: Reader, partner_ids: set[int], after_id: int = 0) -> dict[int, PartnerNotes]:
@@ -101,7 +108,8 @@ def _mirrored(mirror: Mirror, kind: str) -> dict[int, dict[str, Any]]:
 
 
 def _notes(reader: Reader, flagged: dict[int, list[str]], held: set[int], mirror: Mirror | None,
-           company_ids: tuple[int, ...] = (0,), shared: frozenset[int] = frozenset()) -> dict[str, dict[int, Any]]:
+           company_ids: tuple[int, ...] = (0,), shared: dict[int, Counted] | None = None,
+           strict: frozenset[int] = frozenset()) -> dict[str, dict[int, Any]]:
     """What the notes say of ``flagged`` and ``held`` partners for ``company_ids``:
     ``flag``: partner -> the companies' current flag (payload); ``tag``: partner -> the level
     the tag should show by every company's current flags (``owners``; absent: no company flags
@@ -110,19 +118,22 @@ def _notes(reader: Reader, flagged: dict[int, list[str]], held: set[int], mirror
     From the notes posted after the newest one the mirror knows, else the mirror's items (a
     flag of the tag's level needs no other company's notes: the tag shows the highest), else
     (partners the mirror lacks, a flag of another level than the tag's, a flag cleared) the
-    partner's whole note history. Without a mirror, the whole history."""
+    partner's whole note history. Without a mirror, the whole history. ``shared``: partner ->
+    whose marks count besides ``company_ids``' (``owners.counted``; absent: none); ``strict``:
+    partners of a company above the run's, where legacy marks are not these companies'."""
+    others = shared or {}
     wanted = set(flagged) | held
     found: dict[str, dict[int, Any]] = {"flag": {}, "tag": {}, "hold": {}}
 
     def decide(pid: int, notes: PartnerNotes) -> None:
         if pid in flagged:
-            flag = notes.my_flag(company_ids, pid in shared)
+            flag = notes.my_flag(company_ids, others.get(pid, False), pid not in strict)
             if flag is not None:
                 found["flag"][pid] = flag
-            level = notes.tag_level(company_ids, pid in shared)
+            level = notes.tag_level(company_ids, others.get(pid, False))
             if level is not None:
                 found["tag"][pid] = level
-        if pid in held and (hold := notes.my_hold(company_ids)) is not None:
+        if pid in held and (hold := notes.my_hold(company_ids, pid not in strict)) is not None:
             found["hold"][pid] = hold
 
     if mirror is None:
@@ -139,14 +150,14 @@ def _notes(reader: Reader, flagged: dict[int, list[str]], held: set[int], mirror
     for pid in wanted:
         notes = recent.get(pid, PartnerNotes())
         if pid in flagged:
-            own = [found for owner, found in notes.flags.items() if mine(owner, company_ids)]
+            own = [found for owner, found in notes.flags.items() if mine(owner, company_ids, pid not in strict)]
             mine_now = max(own, key=lambda f: f[0])[1] if own else known["flag"].get(pid)
             if mine_now is None or mine_now.get("level") != flagged[pid][0]:
                 missing.add(pid)  # cleared, unknown, or not the tag's level: every company's notes decide
                 continue
             found["flag"][pid], found["tag"][pid] = mine_now, mine_now["level"]
         if pid in held:
-            hold = notes.my_hold(company_ids)
+            hold = notes.my_hold(company_ids, pid not in strict)
             if hold is None and pid in known["hold"]:
                 hold = {"hold": known["hold"][pid]}  # a hold note's payload wraps the hold
             if hold is None:
@@ -178,7 +189,7 @@ def _flags(partners: dict[int, list[str]], notes: dict[str, dict[int, Any]], tod
 
 
 def _holds(partners: dict[int, Row], notes: dict[int, dict[str, Any]], today: dt.date,
-           company_ids: tuple[int, ...]) -> list[Hold]:
+           company_ids: tuple[int, ...], strict: frozenset[int] = frozenset()) -> list[Hold]:
     holds = []
     for pid, row in sorted(partners.items()):
         data = (notes.get(pid) or {}).get("hold")
@@ -186,21 +197,23 @@ def _holds(partners: dict[int, Row], notes: dict[int, dict[str, Any]], today: dt
             holds.append(Hold.model_validate(data))
         else:
             lines = [line for line in (row.get("sale_warn_msg") or "").split("\n")
-                     if any(mine(o, company_ids) for o in hold_owners(line))]
+                     if any(mine(o, company_ids, pid not in strict) for o in hold_owners(line))]
             reason = " ".join(strip_hold_marks(line) for line in lines)
             holds.append(Hold(customer_id=str(pid), rule="", reason=reason, since=today))
     return holds
 
 
-def _tasks(rows: list[Row], mine: set[int], company_ids: tuple[int, ...]) -> list[Task]:
+def _tasks(rows: list[Row], mine: set[int], company_ids: tuple[int, ...], strict: frozenset[int] = frozenset(),
+           ) -> list[Task]:
     """The tasks of ``company_ids`` among the activities ``rows`` of the customers ``mine``; a
     key both marked for these companies and legacy (not written by arwatch itself, which reuses
     the legacy one) reads as the company-marked one."""
     found: dict[str, tuple[bool, Row]] = {}
     for row in sorted((r for r in rows if r["res_id"] in mine), key=lambda r: r["id"]):
         owner = task_owner(row.get("note"))
-        if not owner or (owner[1] is not None and owner[1] not in company_ids):
-            continue  # no mark, or another company's task
+        if not owner or (owner[1] is not None and owner[1] not in company_ids) or (
+                owner[1] is None and row["res_id"] in strict):
+            continue  # no mark, or another company's task (a legacy one on a customer of a company above)
         key, marked = owner[0], owner[1] is not None
         if key not in found or (marked and not found[key][0]):
             found[key] = (marked, row)
@@ -213,17 +226,22 @@ def _tasks(rows: list[Row], mine: set[int], company_ids: tuple[int, ...]) -> lis
     return sorted(tasks, key=lambda t: t.key)
 
 
-def read_written_state(reader: Reader, lookups: Lookups, today: dt.date, mirror: Mirror | None = None) -> WrittenState:
-    tags = {tid: level for name, tid in lookups.risk_tags().items() if (level := level_of_tag(name)) is not None}
-    partners = _marked_partners(reader, lookups, tags)
+def read_written_state(reader: Reader, lookups: Lookups, today: dt.date, mirror: Mirror | None = None,
+                       foreign: frozenset[int] = frozenset()) -> WrittenState:
+    """``foreign``: the customers of a company above the run's that its pull read (a branch's
+    invoices to its root's customers): their marks are read too (one more call)."""
+    tags = {tid: level for tid, name in lookups.risk_tag_names().items() if (level := level_of_tag(name)) is not None}
+    partners = _marked_partners(reader, lookups, tags, foreign)
     activity_ids = {a for r in partners for a in r.get("activity_ids") or ()}
     activities = reader.where_in(ACTIVITIES, "id", activity_ids) if activity_ids else []
     flagged = {r["id"]: [tags[t] for t in r["category_id"] if t in tags] for r in partners}
     flagged = {pid: levels for pid, levels in flagged.items() if levels}
     company_ids = reader.company_ids
-    held = {r["id"]: r for r in partners if _is_held(r, lookups, company_ids)}
-    shared = frozenset(r["id"] for r in partners if _shared(r))
-    notes = _notes(reader, flagged, set(held), mirror, company_ids, shared)
+    family = getattr(reader, "family", company_ids)  # a reader without branches: its companies
+    strict = frozenset(r["id"] for r in partners if above(_company(r), family))
+    held = {r["id"]: r for r in partners if _is_held(r, lookups, company_ids, r["id"] not in strict)}
+    shared = {r["id"]: counted(_company(r), company_ids, family) for r in partners}
+    notes = _notes(reader, flagged, set(held), mirror, company_ids, shared, strict)
     return WrittenState(flags=tuple(_flags(flagged, notes, today)),
-                        holds=tuple(_holds(held, notes["hold"], today, company_ids)),
-                        tasks=tuple(_tasks(activities, {r["id"] for r in partners}, reader.company_ids)))
+                        holds=tuple(_holds(held, notes["hold"], today, company_ids, strict)),
+                        tasks=tuple(_tasks(activities, {r["id"] for r in partners}, reader.company_ids, strict)))
