@@ -166,13 +166,21 @@ def _next(facts: _Facts, c: int, at: Position, steps: dict[str, Rule], today: dt
                   f"{waited} day{'' if waited == 1 else 's'} waited, {moved}; {int(facts.dpd[c])} days past due")
 
 
-def _follow_up_call(written: WrittenState, customer_id: str, start: int) -> Position | None:
+def _follow_up_calls(written: WrittenState) -> dict[str, list[dt.date]]:
+    """customer id -> the due dates of its open calls following up a broken promise or a missed
+    instalment (read once per plan, not once per customer called)."""
+    out: dict[str, list[dt.date]] = {}
+    for t in written.tasks:
+        if t.step in RANK and t.channel == "call" and t.cause.startswith(("promise:", "plan:")):
+            out.setdefault(t.customer_id, []).append(t.due_date)
+    return out
+
+
+def _follow_up_call(follow_ups: Mapping[str, list[dt.date]], customer_id: str, start: int) -> Position | None:
     """For a customer called today with no rung of its episode on record: the open call that
     follows up a broken promise or a missed instalment of the episode, which stands for the call
     rung; the ladder climbs from it (``wait_days`` from its due date), never enters above it."""
-    calls = [t.due_date for t in written.tasks
-             if t.customer_id == customer_id and t.step in RANK and t.channel == "call"
-             and t.cause.startswith(("promise:", "plan:")) and t.due_date.toordinal() >= start]
+    calls = [due for due in follow_ups.get(customer_id, ()) if due.toordinal() >= start]
     return Position("phone_call", min(calls), False) if calls else None
 
 
@@ -196,6 +204,7 @@ def rung_firings(view: PlanView, written: WrittenState, today: dt.date,
     steps_of = candidates(view, in_episode)
     at = positions(written)
     written_open = {t.key: t for t in written.tasks}
+    follow_ups = _follow_up_calls(written) if called else {}
     f = view.frame
     out: list[Firing] = []
     for found in np.flatnonzero(in_episode):
@@ -205,7 +214,7 @@ def rung_firings(view: PlanView, written: WrittenState, today: dt.date,
         steps = steps_of.get(c, {})
         if c in called:
             if position is None:
-                position = _follow_up_call(written, str(f.c_id[c]), int(facts.starts[c]))
+                position = _follow_up_call(follow_ups, str(f.c_id[c]), int(facts.starts[c]))
             if position is None:  # the follow-up call is today's step: the ladder is not entered above it
                 entry = _entry(facts, c, steps)
                 if entry is not None and entry[0][2].channel == "call":

@@ -167,6 +167,7 @@ class PlanView:
         self._silenced: dict[tuple[str, bool], np.ndarray] = {}
         self.statements: dict[int, tuple[list[dict[str, Any]], float]] = {}  # the planner's, per customer
         self.invoice_facts: dict[int, dict[str, Any]] = {}  # the planner's, per invoice row
+        self.described: dict[tuple[str, int, int], tuple[StepRule, str]] = {}  # the planner's, per rule
 
     def silenced(self, rule: StepRule) -> np.ndarray:
         """Per customer: the collector's switches stop this rule's step: a snooze every customer-facing

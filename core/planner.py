@@ -280,10 +280,20 @@ def _task(view: PlanView, firing: Firing, written: Mapping[str, Task], templates
         body, title = _with_hold_letter(body, templates, context), title + HOLD_ON_CALL
     return Task(customer_id=str(f.c_id[c]), step=rule.step, cause=firing.cause, title=title,
                 body=body, channel=rule.channel, due_date=due, assignee=assignee,
-                rule=(describe_statements(view.credit.statements) if firing.ladder == STATEMENTS
-                      else describe(firing.ladder, firing.index, rule)), evidence=lines,
+                rule=_described(view, firing), evidence=lines,
                 invoice_id=str(f.i_id[firing.invoices[0]]) if rule.scope == "invoice" and not is_rung(rule) else None,
                 needs_approval=rule.needs_approval)
+
+
+def _described(view: PlanView, firing: Firing) -> str:
+    """The rule a task cites (``describe``), worked out once per rule of the plan's policy."""
+    key = (firing.ladder, firing.index, id(firing.rule))
+    found = view.described.get(key)
+    if found is None or found[0] is not firing.rule:
+        text = (describe_statements(view.credit.statements) if firing.ladder == STATEMENTS
+                else describe(firing.ladder, firing.index, firing.rule))
+        found = view.described[key] = (firing.rule, text)
+    return found[1]
 
 
 HOLD_ON_CALL = "; tell them of the credit hold, then send the hold letter"

@@ -14,7 +14,7 @@ filter under its older name), ``{{ statement|statement }}`` the statement of acc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from functools import lru_cache
 from typing import Any
 
@@ -52,6 +52,44 @@ def day(context: Context, value: dt.date) -> str:
 def statement_text(invoices: Any, currency: str, locale: str = formats.DEFAULT_LOCALE) -> str:
     """A statement of account as plain-text columns: number, date, due date, amount open, days
     overdue per invoice, then the total overdue and the total open, in the locale's style."""
+    key = _statement_key(invoices, currency, locale)
+    text = _STATEMENTS.get(key) if key is not None else None
+    if text is None:
+        text = _statement_text(invoices, currency, locale)
+        if key is not None:
+            if len(_STATEMENTS) >= _STATEMENTS_KEPT:
+                _STATEMENTS.clear()
+            _STATEMENTS[key] = text
+    return text
+
+
+# A customer's statement is written in each of its letters and scripts (a call that tells of the
+# credit hold writes it twice: the script, then the hold letter): the texts of the last ones
+# written are kept, by what they are made of, where each part's type is the planner's (an
+# invoice as a dict of a str number, two dates, an amount open that is a float other than 0,
+# 0.0 and -0.0 being equal yet written apart, and a whole number of days): equal parts of these
+# types give equal texts. Anything else (a template's own list) is written each time.
+_STATEMENTS: dict[tuple[Any, ...], str] = {}
+_STATEMENTS_KEPT = 1024
+_DATE = dt.date
+
+
+def _statement_key(invoices: Any, currency: Any, locale: Any) -> tuple[Any, ...] | None:
+    if type(invoices) is not list or type(currency) is not str or type(locale) is not str:
+        return None
+    rows = []
+    for i in invoices:
+        if type(i) is not dict:
+            return None
+        row = (i.get("number"), i.get("issue_date"), i.get("due_date"), i.get("open"), i.get("days_past_due"))
+        if not (type(row[0]) is str and type(row[1]) is _DATE and type(row[2]) is _DATE
+                and type(row[3]) is float and row[3] != 0 and type(row[4]) is int):
+            return None
+        rows.append(row)
+    return currency, locale, tuple(rows)
+
+
+def _statement_text(invoices: Any, currency: str, locale: str) -> str:
     rows = [(str(i["number"]), formats.day(i["issue_date"], locale), formats.day(i["due_date"], locale),
              formats.amount(float(i["open"]), locale),
              str(i["days_past_due"]) if i["days_past_due"] > 0 else "") for i in invoices]
@@ -82,10 +120,20 @@ def signature(sender: Any) -> str:
     return "\n".join(v for v in (person, sender.get("company"), reach) if v)
 
 
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox whose templates keep their globals in a plain dict: Jinja's own
+    ``ChainMap`` over the environment's globals is walked in Python twice per render (its
+    context copies it, and the names in it), a fifth of rendering a letter. Same names and
+    values: the environment's globals are set once, before any template is compiled."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
 @lru_cache(maxsize=1)
 def _environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True,
-                               lstrip_blocks=True, keep_trailing_newline=False)
+    env = _Sandbox(undefined=StrictUndefined, autoescape=False, trim_blocks=True,
+                   lstrip_blocks=True, keep_trailing_newline=False)
     env.filters["money"] = money
     env.filters["day"] = day
     env.filters["long_date"] = day

@@ -234,10 +234,18 @@ _STEP_ID = re.compile(r"\b(" + "|".join(STEP_WORDS) + r")\b")
 _BUCKET = re.compile(r"\bin bucket (\d+(?:-\d+|\+))")
 
 
+#: any of the ids ``plain`` replaces: a text none of them is in is its own plain text (each
+#: replacement only acts where its pattern matches), found by one scan instead of six
+_ANY_ID = re.compile("|".join(f"(?:{p.pattern})" for p in (_POLICY_PATH, _SEGMENT_ID, _LEVEL_RULE, _BUCKET,
+                                                          _STEP_ID, _INDICATOR_ID)))
+
+
 @lru_cache(maxsize=1 << 16)  # a held customer's hold reason is read for each of its tasks
 def plain(text: str) -> str:
     """A text written before these words were (a hold reason kept as it was written, an old note)
     with its ids in words: no policy paths, segment and indicator ids as their names."""
+    if _ANY_ID.search(text) is None:
+        return text
     text = _POLICY_PATH.sub("", text)
     text = _SEGMENT_ID.sub(lambda m: segment_words(m.group(1)), text)
     text = _LEVEL_RULE.sub(lambda m: hold_cause("level:" + m.group(1)), text)
