@@ -1,0 +1,60 @@
+"""The throwaway databases of the PostgreSQL tests (tests/pg_database.py) are dropped whatever
+ends their use: a failing test, or a run stopped by SIGTERM (a stopped CI run or session)."""
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pg_database import admin_engine, throwaway_database
+from sqlalchemy import text
+
+pytestmark = pytest.mark.postgres
+
+HERE = Path(__file__).parent
+HOLDER = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from pg_database import throwaway_database
+with throwaway_database("arwatch_test_term_") as (_, name, _):
+    print(name, flush=True)
+    time.sleep(120)  # until the test stops it
+"""
+
+
+@pytest.fixture
+def admin():
+    engine = admin_engine()
+    yield engine
+    engine.dispose()
+
+
+def _databases(admin, prefix: str) -> set[str]:
+    with admin.connect() as conn:
+        return set(conn.execute(text("SELECT datname FROM pg_database WHERE starts_with(datname, :p)"),
+                                {"p": prefix}).scalars())
+
+
+def test_pg_database__dropped_when_the_test_using_it_fails(admin):
+    with pytest.raises(AssertionError), throwaway_database("arwatch_test_fail_") as (_, name, _):
+        assert name in _databases(admin, "arwatch_test_fail_")
+        raise AssertionError("the test failed")
+    assert name not in _databases(admin, "arwatch_test_fail_")
+
+
+def test_pg_database__dropped_when_the_run_is_stopped_by_sigterm(admin):
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(HERE)], stdout=subprocess.PIPE, text=True)
+    name = ""
+    try:
+        name = (holder.stdout.readline() if holder.stdout else "").strip()
+        assert name.startswith("arwatch_test_term_") and name in _databases(admin, name)
+        holder.send_signal(signal.SIGTERM)
+        holder.wait(timeout=60)
+        assert name not in _databases(admin, name), "the stopped run left its database behind"
+    finally:
+        holder.kill()
+        holder.wait()
+        if name:  # the old code's leftover, not this test's to leave
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
