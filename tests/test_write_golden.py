@@ -28,6 +28,9 @@ and C0167, whose follow-up calls carry the hold instead (title, script + letter,
 first demo sync likewise for C0020, C0038, C0133 and C0167; the second also for the 25 ladder
 calls of a new episode whose hold a call of the first sync had told (no hold notice on them
 now); the file cases did not move.
+The demo's taken again when every money text rounded a half cent away from zero (core/formats.py
+``half_away``), not half to even: one line moved in each digested text, C0172's flag reason
+"0% of the €483.80 a month invoiced" now "€483.81" (483,81 € in de_DE); the file cases did not move.
 """
 
 from __future__ import annotations
@@ -64,14 +67,14 @@ ROWS = {  # table: the columns digested, and the order
 }
 
 SYNCS = {  # (case, batch size): the digest, the same on both stores
-    ("demo", 50): "3800c4b62cdc8d59a9d8bed1e456be2c53a4b2115821769a5b7a7359506cbc54",
-    ("demo", 100_000): "3800c4b62cdc8d59a9d8bed1e456be2c53a4b2115821769a5b7a7359506cbc54",
+    ("demo", 50): "7a9a07afbdf778908832dac303058adbca929040f71dbd8a0dfe3dca8b42311e",
+    ("demo", 100_000): "7a9a07afbdf778908832dac303058adbca929040f71dbd8a0dfe3dca8b42311e",
     ("file", 7): "cded494bfb54d80b0170e44f4d16e1f0145dc54191f3501ec0cf53b88b644b23",
     ("file", 100_000): "cded494bfb54d80b0170e44f4d16e1f0145dc54191f3501ec0cf53b88b644b23",
 }
 PLANS = {
-    "de_DE": "6b42d34e08d5ad967ccbc8b5b0d7b6bd04e9efe0c5a47adab35b0fc857da7252",
-    "en_GB": "6fb805c44a45206f1e38da15cb6331dd54aef800d5c851710796341ab0aa3e11",
+    "de_DE": "9aea9b5c583eab204e775c424182987e68c8f28a0640ebea6209cc883788db6e",
+    "en_GB": "a8d04c6105db53c1733af0b04d2100aaf8ba915dc73ccbea68e4e625539143f0",
 }
 
 
