@@ -5,7 +5,8 @@ test is skipped, or fails with ``ARWATCH_REQUIRE_POSTGRES=1`` (as CI runs).
 
 Each database is dropped when its test or session ends, also when a test fails or the run is
 interrupted (Ctrl-C, or SIGTERM as a stopped CI run or session gets: pytest then tears its
-fixtures down as for Ctrl-C)."""
+fixtures down as for Ctrl-C); one left by a process killed outright is dropped by the next run
+(``drop_orphans``)."""
 
 from __future__ import annotations
 
@@ -46,15 +47,54 @@ def throwaway_database(prefix: str) -> Iterator[tuple[str, str, Engine]]:
     admin = admin_engine()
     admin_url = resolve_url(SERVER)
     name = f"{prefix}{uuid.uuid4().hex[:10]}"
-    with terminate_as_interrupt():
+    held = {"k": LOCK_CLASS, "name": name}
+    with terminate_as_interrupt(), admin.connect() as holder:
+        holder.execute(text(LOCK), held)  # held while this process lives
         try:
+            drop_orphans(admin)
             with admin.connect() as conn:
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
+                conn.execute(text(f"COMMENT ON DATABASE \"{name}\" IS '{MARK}'"))
             yield admin_url.rsplit("/", 1)[0] + "/" + name, name, admin
         finally:
-            with admin.connect() as conn:
+            try:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            finally:
+                holder.execute(text(UNLOCK), held)
+                admin.dispose()
+
+
+# A process killed outright (SIGKILL, a machine stopped) cannot drop its database: each one is
+# marked, and its creator holds an advisory lock on the server while it lives (the server
+# releases it when the connection dies), so the next throwaway database drops those whose lock
+# is free. Databases not so marked (made by older code, or by anyone else) are never touched.
+MARK = "arwatch throwaway test database"
+LOCK_CLASS = 0x61727774  # the advisory lock's first key; the second is hashtext(name)
+LOCK = "SELECT pg_advisory_lock(CAST(:k AS integer), hashtext(:name))"
+TRY_LOCK = "SELECT pg_try_advisory_lock(CAST(:k AS integer), hashtext(:name))"
+UNLOCK = "SELECT pg_advisory_unlock(CAST(:k AS integer), hashtext(:name))"
+ORPHANS = """
+    SELECT d.datname FROM pg_database d
+      JOIN pg_shdescription s ON s.objoid = d.oid AND s.classoid = 'pg_database'::regclass
+     WHERE s.description = :mark
+"""
+
+
+def drop_orphans(admin: Engine) -> list[str]:
+    """Drop the marked throwaway databases whose creator is gone; their names."""
+    dropped = []
+    with admin.connect() as conn:
+        for name in conn.execute(text(ORPHANS), {"mark": MARK}).scalars().all():
+            held = {"k": LOCK_CLASS, "name": name}
+            if not name.replace("_", "").isalnum() or not conn.execute(text(TRY_LOCK), held).scalar():
+                continue  # its creator lives
+            try:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+                dropped.append(name)
+            finally:
+                conn.execute(text(UNLOCK), held)
+    return dropped
 
 
 @contextmanager

@@ -4,6 +4,7 @@ ends their use: a failing test, or a run stopped by SIGTERM (a stopped CI run or
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,38 @@ def test_pg_database__dropped_when_the_run_is_stopped_by_sigterm(admin):
         holder.send_signal(signal.SIGTERM)
         holder.wait(timeout=60)
         assert name not in _databases(admin, name), "the stopped run left its database behind"
+    finally:
+        holder.kill()
+        holder.wait()
+        if name:  # the old code's leftover, not this test's to leave
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _lock_released(admin, name: str) -> bool:
+    """No session holds an advisory lock keyed by ``name`` (the killed holder's connection is gone)."""
+    with admin.connect() as conn:
+        for _ in range(200):  # the server notices the dead connection at once; a bounded wait for it
+            if not conn.execute(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                                     "AND objid::bigint = (hashtext(:name)::bigint & 4294967295)"),
+                                {"name": name}).scalar():
+                return True
+            time.sleep(0.05)
+    return False
+
+
+def test_pg_database__one_left_by_a_killed_run_is_dropped_by_the_next_run(admin):
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(HERE)], stdout=subprocess.PIPE, text=True)
+    name = ""
+    try:
+        name = (holder.stdout.readline() if holder.stdout else "").strip()
+        holder.kill()  # SIGKILL: nothing in the process can drop it
+        holder.wait(timeout=60)
+        assert name.startswith("arwatch_test_term_") and name in _databases(admin, name)
+        assert _lock_released(admin, name)
+        with throwaway_database("arwatch_test_next_") as (_, other, _):
+            assert other in _databases(admin, other)
+            assert name not in _databases(admin, name), "the next run left the killed run's database"
     finally:
         holder.kill()
         holder.wait()
