@@ -7,8 +7,11 @@ confirms it in writing the same day. The calls that can tell it are the ladder's
 opened on or after the day the hold began, the call task carries the hold (its script says so,
 and the hold letter to send after the call is appended to it) and no separate hold letter is
 planned; of several such calls of a customer, the one due first (then by key) tells it. Once
-such a call is on record (open or done), the hold has been told: no hold letter follows when the
-call closes, and no later call tells it again. A hold letter already written stays as it is.
+the ladder's call is on record (open or done), the hold has been told: no hold letter follows when
+the call closes, and no later call tells it again. A follow-up call is not remembered after it
+closes (only while the target reports it done, as Odoo does for a fortnight): when it closes
+while the hold stays, the hold letter follows, or the next call tells it. A hold letter already
+written stays as it is.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
-from .actions import EPISODE, Hold, Task, WrittenState
+from .actions import EPISODE, Hold, Task, WrittenState, remembered
 from .plan_view import Firing, PlanView
 
 HOLD_STEP = "credit_hold"
@@ -46,12 +49,14 @@ def hold_told_by_call(view: PlanView, firings: Sequence[Firing], written: Writte
     whose hold is told by a call (their separate hold letter is not planned).
 
     A hold is told by the first call (by due date, then key) due on or after the day it began,
-    among the customer's calls on record and those firing today; a call on record that told it
-    (open or done) keeps any later call from telling it again."""
+    among those firing today, the ladder's calls on record (open or done) and the calls the target
+    reports done; one of these that told it keeps any later call from telling it again."""
     f = view.frame
     current = {t.key: t for t in written.tasks}
     index = {str(c): k for k, c in enumerate(f.c_id)}
-    tellers = _calls_on_record((*written.tasks, *written.done_tasks))
+    # a follow-up call is forgotten once closed (only the ladder's steps are ``remembered``): one
+    # open on record but not firing today, closing now, tells nothing, or a rerun would differ
+    tellers = _calls_on_record((*(t for t in written.tasks if remembered(t)), *written.done_tasks))
     keys: list[str | None] = []  # per firing: its task key where it is a call to a held customer
     for firing in firings:
         cid = str(f.c_id[firing.customer])

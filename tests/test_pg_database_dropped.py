@@ -5,6 +5,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,21 +46,30 @@ def test_pg_database__dropped_when_the_test_using_it_fails(admin):
     assert name not in _databases(admin, "arwatch_test_fail_")
 
 
-def test_pg_database__dropped_when_the_run_is_stopped_by_sigterm(admin):
+@contextmanager
+def held_elsewhere(admin) -> Iterator[tuple[subprocess.Popen, str]]:
+    """A process holding a throwaway database (``HOLDER``), and the database's name; afterwards
+    the process is ended and the database dropped if it is still there (the old code's leftover
+    is not this test's to leave)."""
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(HERE)], stdout=subprocess.PIPE, text=True)
     name = ""
     try:
         name = (holder.stdout.readline() if holder.stdout else "").strip()
         assert name.startswith("arwatch_test_term_") and name in _databases(admin, name)
-        holder.send_signal(signal.SIGTERM)
-        holder.wait(timeout=60)
-        assert name not in _databases(admin, name), "the stopped run left its database behind"
+        yield holder, name
     finally:
         holder.kill()
         holder.wait()
-        if name:  # the old code's leftover, not this test's to leave
+        if name:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def test_pg_database__dropped_when_the_run_is_stopped_by_sigterm(admin):
+    with held_elsewhere(admin) as (holder, name):
+        holder.send_signal(signal.SIGTERM)
+        holder.wait(timeout=60)
+        assert name not in _databases(admin, name), "the stopped run left its database behind"
 
 
 def _lock_released(admin, name: str) -> bool:
@@ -74,20 +85,10 @@ def _lock_released(admin, name: str) -> bool:
 
 
 def test_pg_database__one_left_by_a_killed_run_is_dropped_by_the_next_run(admin):
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(HERE)], stdout=subprocess.PIPE, text=True)
-    name = ""
-    try:
-        name = (holder.stdout.readline() if holder.stdout else "").strip()
+    with held_elsewhere(admin) as (holder, name):
         holder.kill()  # SIGKILL: nothing in the process can drop it
         holder.wait(timeout=60)
-        assert name.startswith("arwatch_test_term_") and name in _databases(admin, name)
-        assert _lock_released(admin, name)
+        assert name in _databases(admin, name) and _lock_released(admin, name)
         with throwaway_database("arwatch_test_next_") as (_, other, _):
             assert other in _databases(admin, other)
             assert name not in _databases(admin, name), "the next run left the killed run's database"
-    finally:
-        holder.kill()
-        holder.wait()
-        if name:  # the old code's leftover, not this test's to leave
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
