@@ -93,9 +93,9 @@ def half_away(value: Number, places: int = 0) -> Decimal:
     QuickBooks); a float as written (``repr``: 1.005 is 1.005, not its binary 1.00499...). A
     value that rounds to nothing is 0, never -0 ("-€0"); not a number or infinite: as it is.
 
-    The report's money goes through this (``arwatch.report.style``, the export's cells).
-    ``money`` and ``amount`` below keep Babel's half to even at the cent: they write the texts
-    written to the targets (evidence, hold reasons, tasks), which only change on purpose."""
+    Every money text rounds through this: ``money`` and ``amount`` below (the evidence, hold
+    reasons, tasks and letters written to the targets, the CLI), ``wording.plain_money``, and the
+    report's (``arwatch.report.style``, the export's cells)."""
     d = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
     if not d.is_finite():
         return d
@@ -104,30 +104,54 @@ def half_away(value: Number, places: int = 0) -> Decimal:
 
 
 def money(value: Number, currency: str, locale: str = DEFAULT_LOCALE) -> str:
-    """An amount with its currency, to the cent, as the locale writes it (half to even at the
-    cent: ``half_away``)."""
+    """An amount with its currency, to the cent (the currency's decimals) a half away from zero
+    (``half_away``), as the locale writes it."""
     key = _kept_as(value, currency, locale)
     text = _WRITTEN.get(key) if key is not None else None
     if text is None:
+        rounded = _rounded(value, get_currency_precision(currency))
         layout = _money_layout(currency, locale)
-        text = layout.render(value) if layout is not None else None
+        text = layout.render(rounded) if layout is not None else None
         if text is None:
-            text = format_currency(value, currency, locale=parsed(locale))
+            text = format_currency(rounded, currency, locale=parsed(locale))
         _keep(key, text)
     return text
 
 
 def amount(value: Number, locale: str = DEFAULT_LOCALE) -> str:
-    """An amount to the cent without currency (a table cell whose head names the currency)."""
+    """An amount to the cent a half away from zero (``half_away``), without currency (a table
+    cell whose head names the currency)."""
     key = _kept_as(value, None, locale)
     text = _WRITTEN.get(key) if key is not None else None
     if text is None:
+        rounded = _rounded(value, 2)
         layout = _amount_layout(locale)
-        text = layout.render(value) if layout is not None else None
+        text = layout.render(rounded) if layout is not None else None
         if text is None:
-            text = format_decimal(value, format=AMOUNT_PATTERN, locale=parsed(locale))
+            text = format_decimal(rounded, format=AMOUNT_PATTERN, locale=parsed(locale))
         _keep(key, text)
     return text
+
+
+def _rounded(value: Number, places: int) -> Number:
+    """``half_away(value, places)``; a value not a number or infinite as it is (Babel writes it).
+    A float that no rule for halves can round otherwise (``_off_half``) is returned as it is, so
+    that the layout writes it from its binary value, without a Decimal (``_Layout._float``)."""
+    if isinstance(value, float) and _off_half(value, places):
+        return value
+    d = half_away(value, places)
+    return d if d.is_finite() else value
+
+
+def _off_half(value: float, places: int) -> bool:
+    """Whether ``value`` is at least one unit of its last decimal in size (it rounds to no zero,
+    so no "-0" question) and not within a rounding error of a half of that decimal: then half
+    away from zero, half to even and the binary value's own rounding write the same text."""
+    size = abs(value)
+    if not 10.0 ** -places <= size < _FAST_BELOW:
+        return False
+    scaled = size * _TENS[places + 1]
+    return abs(scaled % 10 - 5) > scaled * 1e-15 + 1e-9
 
 
 # A plan writes the same amount several times (an invoice's open amount in a flag's evidence,

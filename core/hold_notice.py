@@ -1,11 +1,16 @@
-"""The credit-hold notice told on the call: one task for a held customer whose ladder step is a call.
+"""The credit-hold notice told on a call: one task for a held customer who has a call to be made.
 
 A credit controller who places a hold and has a call to make tells the customer on that call and
-confirms it in writing the same day. So when a customer's hold letter is not written yet and the
-ladder's open rung is a call opened on or after the day the hold began, the call task carries the
-hold (its script says so, and the hold letter to send after the call is appended to it) and no
-separate hold letter is planned. Once such a call is on record for the episode (open or done),
-the hold has been told: no hold letter follows when the call closes. A hold letter already
+confirms it in writing the same day. The calls that can tell it are the ladder's (cause
+``episode:``) and the follow-up of a broken promise or a missed payment-plan instalment (causes
+``promise:`` and ``plan:``). So when a customer's hold letter is not written yet and such a call is
+opened on or after the day the hold began, the call task carries the hold (its script says so,
+and the hold letter to send after the call is appended to it) and no separate hold letter is
+planned; of several such calls of a customer, the one due first (then by key) tells it. Once
+the ladder's call is on record (open or done), the hold has been told: no hold letter follows when
+the call closes, and no later call tells it again. A follow-up call is not remembered after it
+closes (only while the target reports it done, as Odoo does for a fortnight): when it closes
+while the hold stays, the hold letter follows, or the next call tells it. A hold letter already
 written stays as it is.
 """
 
@@ -13,56 +18,65 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
-from .actions import EPISODE, Hold, Task, WrittenState
+from .actions import EPISODE, Hold, Task, WrittenState, remembered
 from .plan_view import Firing, PlanView
 
 HOLD_STEP = "credit_hold"
 HOLD_CAUSE = "hold"
+TELLING_CAUSES = (EPISODE, "promise:", "plan:")  # the ladder's calls, a broken promise's, a missed plan's
 
 
-def _call_rungs(tasks: Iterable[Task]) -> dict[str, list[dt.date]]:
-    """customer id -> the due dates of the ladder's call steps on record (open or done)."""
-    out: dict[str, list[dt.date]] = {}
+def _calls_on_record(tasks: Iterable[Task]) -> dict[str, list[tuple[dt.date, str]]]:
+    """customer id -> the (due date, key) of its calls on record (open or done) that could tell a
+    hold (by step: a task read back from Odoo has no channel)."""
+    out: dict[str, list[tuple[dt.date, str]]] = {}
     for t in tasks:
-        if t.step == "phone_call" and t.cause.startswith(EPISODE):
-            out.setdefault(t.customer_id, []).append(t.due_date)
+        if t.step == "phone_call" and t.cause.startswith(TELLING_CAUSES):
+            out.setdefault(t.customer_id, []).append((t.due_date, t.key))
     return out
 
 
-def hold_told_by_call(view: PlanView, rungs: list[Firing], written: WrittenState, holds: Mapping[str, Hold],
+def _can_tell(firing: Firing) -> bool:
+    return (firing.rule.channel == "call" and firing.rule.step != HOLD_STEP
+            and firing.cause.startswith(TELLING_CAUSES))
+
+
+def hold_told_by_call(view: PlanView, firings: Sequence[Firing], written: WrittenState, holds: Mapping[str, Hold],
                       today: dt.date) -> tuple[list[Firing], frozenset[int]]:
-    """The rungs, with ``hold`` set on each call that carries a hold notice, and the customers whose
-    hold is told by a call (their separate hold letter is not planned)."""
+    """The firings, with ``hold`` set on the call that tells a customer's hold, and the customers
+    whose hold is told by a call (their separate hold letter is not planned).
+
+    A hold is told by the first call (by due date, then key) due on or after the day it began,
+    among those firing today, the ladder's calls on record (open or done) and the calls the target
+    reports done; one of these that told it keeps any later call from telling it again."""
     f = view.frame
     current = {t.key: t for t in written.tasks}
-    on_record = _call_rungs((*written.tasks, *written.done_tasks))
-    told: set[int] = set()
-    out: list[Firing] = []
-    for firing in rungs:
-        cid = str(f.c_id[firing.customer])
-        hold = holds.get(cid)
-        if (hold is None or firing.rule.channel != "call"
-                or f"task:{cid}:{HOLD_STEP}:{HOLD_CAUSE}" in current):
-            out.append(firing)
-            continue
-        before = current.get(f"task:{cid}:{firing.rule.step}:{firing.cause}")
-        due = before.due_date if before is not None else today + dt.timedelta(days=firing.rule.due_in_days)
-        if due >= hold.since:
-            told.add(firing.customer)
-            firing = dataclasses.replace(firing, hold=hold)
-        out.append(firing)
     index = {str(c): k for k, c in enumerate(f.c_id)}
-    for cid, hold in holds.items():  # a call of this hold's time on record told it (its episode may be over)
-        c = index.get(cid)
-        if c is None or c in told or f"task:{cid}:{HOLD_STEP}:{HOLD_CAUSE}" in current:
-            continue
-        if any(d >= hold.since for d in on_record.get(cid, [])):
-            told.add(c)
-    return out, frozenset(told)
+    # a follow-up call is forgotten once closed (only the ladder's steps are ``remembered``): one
+    # open on record but not firing today, closing now, tells nothing, or a rerun would differ
+    tellers = _calls_on_record((*(t for t in written.tasks if remembered(t)), *written.done_tasks))
+    keys: list[str | None] = []  # per firing: its task key where it is a call to a held customer
+    for firing in firings:
+        cid = str(f.c_id[firing.customer])
+        key = f"task:{cid}:{firing.rule.step}:{firing.cause}" if _can_tell(firing) and cid in holds else None
+        keys.append(key)
+        if key is not None:
+            before = current.get(key)
+            due = before.due_date if before is not None else today + dt.timedelta(days=firing.rule.due_in_days)
+            tellers.setdefault(cid, []).append((due, key))
+    teller: dict[str, str] = {}  # customer id -> the key of the call that tells its hold
+    for cid, hold in holds.items():
+        calls = [call for call in tellers.get(cid, []) if call[0] >= hold.since]
+        if calls and cid in index and f"task:{cid}:{HOLD_STEP}:{HOLD_CAUSE}" not in current:
+            teller[cid] = min(calls)[1]
+    out = [dataclasses.replace(fi, hold=holds[str(f.c_id[fi.customer])])
+           if key is not None and teller.get(str(f.c_id[fi.customer])) == key else fi
+           for fi, key in zip(firings, keys, strict=True)]
+    return out, frozenset(index[cid] for cid in teller)
 
 
 def carries_hold(firing: Firing) -> bool:
-    """A ladder call that tells the customer of the credit hold."""
+    """A call that tells the customer of the credit hold."""
     return firing.hold is not None and firing.rule.channel == "call" and firing.rule.step != HOLD_STEP

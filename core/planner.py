@@ -326,7 +326,9 @@ def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: 
     firings = [firing for segment in SEGMENT_NAMES for ladder, index, rule in policy.credit.ladder(segment)
                for firing in _fire(view, segment, ladder, index, rule, by_hold)]
     called = frozenset(fi.customer for fi in firings if fi.rule.scope == "promise" and fi.rule.channel == "call")
-    rungs, told = hold_told_by_call(view, rung_firings(view, written, today, called), written, by_hold, today)
+    rungs = rung_firings(view, written, today, called)
+    calls, told = hold_told_by_call(view, rungs + firings, written, by_hold, today)  # ladder and follow-up calls
+    rungs, firings = calls[:len(rungs)], calls[len(rungs):]
     referred = [fi.customer for fi in rungs if fi.rule.step == "agency_referral"]
     view.state[referred] = "agency referral"  # referred today: no friendly text from today on either
     firings += statement_firings(view, today, current)

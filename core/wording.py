@@ -100,8 +100,9 @@ STEP_WORDS: Mapping[str, str] = MappingProxyType({
 
 
 def plain_money(amount: float, currency: str = "") -> str:
-    """The core's plain money style: "8,100.00 EUR" (or "8,100.00" without a currency)."""
-    return f"{amount:,.2f}" + (f" {currency}" if currency else "")
+    """The core's plain money style: "8,100.00 EUR" (or "8,100.00" without a currency), to the
+    cent a half away from zero (``formats.half_away``)."""
+    return f"{formats.half_away(amount, 2):,.2f}" + (f" {currency}" if currency else "")
 
 
 def plain_day(day: dt.date) -> str:

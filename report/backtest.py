@@ -13,6 +13,7 @@ from arwatch.core import wording
 from arwatch.core.backtest.baselines import describe
 from arwatch.core.backtest.metrics import CalibrationBin, distribution
 from arwatch.core.backtest.run import PREDICTOR_TITLES, BacktestResult
+from arwatch.report.style import cents
 
 LEAD_EDGES = (0, 15, 30, 60, 90, 120, 180)
 CSS = """body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;color:#222;line-height:1.45}
@@ -265,13 +266,14 @@ def _model_section(r: BacktestResult) -> str:
         out.append(bar_chart([(f"{d.day} {d:%b}", a) for d, a in r.forecast_weeks], "Expected cash-in by week",
                              fmt=lambda v: f"{v:,.0f}", x_label="week starting",
                              y_label=f"expected ({r.currency})"))
-        out.append(f'<p class="note">{len(r.forecast)} open invoices; {total:,.2f} {r.currency} expected in the next '
-                   f'{len(r.forecast_weeks)} weeks; expected payment dates: {escape(r.forecast_reason)}.</p>')
+        out.append(f'<p class="note">{len(r.forecast)} open invoices; {cents(total):,.2f} {r.currency} expected in '
+                   f'the next {len(r.forecast_weeks)} weeks; expected payment dates: {escape(r.forecast_reason)}.</p>')
         largest = sorted(r.forecast, key=lambda f: -f.open_amount)[:20]
         out.append(_table(["invoice", "customer", f"open ({r.currency})", "expected paid on",
                            "chance > 30 / 60 / 90 days late"],
-                          [[f.invoice, f.customer_id, f"{f.open_amount:,.2f}", str(f.expected_on or "not expected"),
-                            " / ".join(_pct(p) for _, p in f.late_chance)] for f in largest], left=2))
+                          [[f.invoice, f.customer_id, f"{cents(f.open_amount):,.2f}",
+                            str(f.expected_on or "not expected"), " / ".join(_pct(p) for _, p in f.late_chance)]
+                           for f in largest], left=2))
     if r.forecast_quality:
         out.append("<h3>How the payment-date forecast did in the past</h3>")
         out.append(_table(["method", "quarters", "invoices", "days off (mean)", "weekly cash-in off"],

@@ -20,7 +20,7 @@ from functools import cached_property
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
-from babel.numbers import format_currency, format_decimal, get_currency_precision, get_currency_symbol
+from babel.numbers import format_currency, format_decimal, get_currency_symbol
 
 from arwatch.core import formats
 from arwatch.core.formats import DEFAULT_LOCALE, check_locale, half_away
@@ -52,13 +52,13 @@ class Style:
         pattern = self._locale.currency_formats["standard"].pattern
         return pattern.split(";")[0].replace(".00", "")
 
-    # Every amount shown rounds a half away from zero, as the books do (``formats.half_away``):
-    # a controller comparing the page with Odoo or QuickBooks reads the same figure.
+    # Every amount shown rounds a half away from zero, as the books do (``formats.half_away``;
+    # ``formats.money`` and ``formats.amount`` round through it): a controller comparing the page
+    # with Odoo or QuickBooks reads the same figure.
 
     def money(self, value: Number, currency: str | None = None) -> str:
         """An amount with its currency, to the cent (the letters' and the CLI's style, core.formats)."""
-        currency = currency or self.currency
-        return formats.money(half_away(value, get_currency_precision(currency)), currency, self.locale)
+        return formats.money(value, currency or self.currency, self.locale)
 
     def whole_money(self, value: Number, currency: str | None = None) -> str:
         """An amount with its currency, rounded to whole units (totals)."""
@@ -67,7 +67,7 @@ class Style:
 
     def amount(self, value: Number) -> str:
         """An amount to the cent, without currency (table cells under a head naming it)."""
-        return formats.amount(half_away(value, 2), self.locale)
+        return formats.amount(value, self.locale)
 
     def whole(self, value: Number) -> str:
         """A count or amount in whole units, grouped."""

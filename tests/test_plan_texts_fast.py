@@ -12,7 +12,7 @@ import random
 from decimal import Decimal
 
 import numpy as np
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, get_currency_precision
 
 from arwatch.core import formats, templating, wording
 
@@ -35,15 +35,27 @@ def _halves_and_neighbours(seed=17):
 
 
 def test_money_and_amount__floats_at_and_next_to_halves_are_babels_text():
+    """Babel's text of the value rounded a half away from zero (``formats.half_away``, what every
+    money text does since trust-letters), whichever way ``money`` and ``amount`` take."""
     values = _halves_and_neighbours()
     for locale in LOCALES:
         for currency in CURRENCIES:
+            places = get_currency_precision(currency)
             for value in values[::7]:
-                assert formats.money(value, currency, locale) == format_currency(value, currency, locale=locale), (
-                    locale, currency, value)
+                expected = format_currency(formats.half_away(value, places), currency, locale=locale)
+                assert formats.money(value, currency, locale) == expected, (locale, currency, value)
         for value in values:
-            assert formats.amount(value, locale) == format_decimal(value, format="#,##0.00", locale=locale), (
-                locale, value)
+            expected = format_decimal(formats.half_away(value, 2), format="#,##0.00", locale=locale)
+            assert formats.amount(value, locale) == expected, (locale, value)
+
+
+def test_money__a_float_off_the_halves_is_written_without_a_decimal():
+    """``money`` hands the layout a float that no rule for halves rounds otherwise (its fast
+    way), and a Decimal rounded a half away from zero otherwise."""
+    assert formats._rounded(1234.5678, 2) == 1234.5678 and isinstance(formats._rounded(1234.5678, 2), float)
+    for value, places in ((2.675, 2), (-0.125, 2), (0.004, 2), (-0.001, 2), (2.5, 0)):
+        assert isinstance(formats._rounded(value, places), Decimal), value
+    assert formats._rounded(-0.001, 2) == 0 and not formats._rounded(-0.001, 2).is_signed()
 
 
 def test_layout__a_float_written_from_its_binary_value_is_the_decimal_way():

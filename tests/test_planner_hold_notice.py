@@ -44,3 +44,68 @@ def test_hold_notice__a_hold_letter_already_written_stays_when_the_call_opens():
     assert ("2024-02-05", "open", "o credit_hold hold") in events
     assert ("2024-03-01", "open", "o phone_call episode:2024-02-01") in events
     assert not [e for e in events if e[1] == "close" and "credit_hold" in e[2]]
+
+
+# The instalment of 15 Feb is missed on 18 Feb (2 days' grace), the day O2 takes the balance over
+# the limit with O1 overdue: the hold and the plan's follow-up call begin on the same day.
+MISSED_PLAN = """
+customer o "Overdrawn Ltd" terms=30 limit=1000
+invoice o O1 2024-01-01 800.00
+plan o PL1 2024-02-05 2024-02-15:400.00 2024-03-15:400.00
+invoice o O2 2024-02-18 700.00
+"""
+
+
+def _told_on_the_call(call) -> None:
+    assert (call.step, call.channel) == ("phone_call", "call")
+    assert call.title.endswith("; tell them of the credit hold, then send the hold letter")
+    script, _, letter = call.body.partition("confirm the credit hold in writing with this letter:")
+    assert "Tell them the account is on credit hold" in script
+    assert letter.strip().startswith("Subject: Your account: new orders with payment in advance")
+
+
+def test_hold_notice__a_missed_plan_instalment_call_tells_the_hold_and_no_hold_letter_is_planned():
+    events, written = walk(ledger_from_text(MISSED_PLAN), D("2024-02-06"), D("2024-03-31"), policy_of())
+    assert events == [("2024-02-18", "open", "o phone_call plan:2024-02-05")]  # no o credit_hold hold
+    assert [(h.customer_id, h.since) for h in written.holds] == [("o", D("2024-02-18"))]
+    (call,) = written.tasks
+    _told_on_the_call(call)
+    assert "2. Refer to the payment plan agreed on 5 Feb 2024. Missed so far:" in call.body
+    assert call.evidence[0].startswith("Credit hold since 18 Feb 2024: ")
+
+
+BROKEN_PROMISE_AND_PLAN = """
+customer o "Overdrawn Ltd" terms=30 limit=1000
+invoice o O1 2024-01-01 800.00
+invoice o O2 2024-02-05 700.00
+plan o PL1 2024-02-05 2024-02-15:400.00 2024-03-15:400.00
+call o 2024-02-06 answered promise=2024-02-12:700.00
+"""
+
+
+def test_hold_notice__of_a_broken_promise_call_and_a_missed_plan_call_one_tells_the_hold():
+    desired, _ = run(ledger_from_text(BROKEN_PROMISE_AND_PLAN), D("2024-02-20"), NOTHING_WRITTEN, policy_of())
+    assert [h.customer_id for h in desired.holds] == ["o"]
+    assert [t.key for t in desired.tasks] == ["task:o:phone_call:plan:2024-02-05",
+                                               "task:o:phone_call:promise:2024-02-12"]  # no hold letter
+    plan_call, promise_call = desired.tasks
+    _told_on_the_call(plan_call)  # due the same day: the first by key
+    assert "credit hold" not in promise_call.title and "hold letter" not in promise_call.body
+
+
+def test_hold_notice__a_broken_promise_call_tells_the_hold():
+    book = BROKEN_PROMISE_AND_PLAN.replace("plan o PL1", "# plan o PL1")
+    desired, _ = run(ledger_from_text(book), D("2024-02-20"), NOTHING_WRITTEN, policy_of())
+    (call,) = desired.tasks
+    assert call.cause == "promise:2024-02-12"
+    _told_on_the_call(call)
+
+
+def test_hold_notice__a_hold_told_on_the_ladders_call_is_not_told_again_on_a_later_promise_call():
+    book = OVER + "call o 2024-03-06 answered promise=2024-03-10:800.00\n"
+    events, written = walk(ledger_from_text(book), D("2024-03-05"), D("2024-03-20"), policy_of())
+    assert events == [("2024-03-05", "open", "o phone_call episode:2024-02-01"),  # tells the hold
+                      ("2024-03-06", "close", "o phone_call episode:2024-02-01"),  # the promise pauses it
+                      ("2024-03-13", "open", "o phone_call promise:2024-03-10")]  # no hold letter either
+    (call,) = written.tasks
+    assert "credit hold" not in call.title and "hold letter" not in call.body

@@ -32,6 +32,20 @@ The demo's taken again when the habit's median before the due day read "8 days e
 "-8"; "-0" now "0"): the texts dumped before and after (every digested row and outbox line, and
 both plans) differ only in the flags of 14 customers (C0020 ... C0174), and with every "median
 ..." written alike they are the same; the file cases did not move.
+The demo's taken again when a broken promise's or missed plan's follow-up call told the credit
+hold as the ladder's call does (core/hold_notice.py), and a hold told on a ladder's call on
+record is not told again on a later call: the plans (each locale) lose the hold letters of
+C0020, C0038, C0048 and C0167, whose follow-up calls carry the hold instead (title, script +
+letter, evidence); the first demo sync likewise for C0020, C0038, C0133 and C0167; in the second,
+the new follow-up calls of C0020, C0038 and C0167 tell it (their first closed), C0133's hold
+letter opens (its promise call closed), and the 25 ladder calls of a new episode whose hold a
+call of the first sync had told carry no hold notice; the file cases did not move.
+The demo's taken again when every money text rounded a half cent away from zero (core/formats.py
+``half_away``), not half to even: one line moved in each digested text, C0172's flag reason
+"0% of the €483.80 a month invoiced" now "€483.81" (483,81 € in de_DE); the file cases did not move.
+(These two and the median's change merged in session 17: the digests taken again on the merged
+tree, whose texts dumped against those of the tree before the merge differ by exactly the lines
+described above: in each plan the 4 hold letters gone, the 4 calls telling the hold, C0172.)
 """
 
 from __future__ import annotations
@@ -68,14 +82,14 @@ ROWS = {  # table: the columns digested, and the order
 }
 
 SYNCS = {  # (case, batch size): the digest, the same on both stores
-    ("demo", 50): "7cecfe6099fb5e8c565b137ffed5988acdaf0cd76e66d72ed0bf132083f9c01d",
-    ("demo", 100_000): "7cecfe6099fb5e8c565b137ffed5988acdaf0cd76e66d72ed0bf132083f9c01d",
+    ("demo", 50): "b22cc2ac63fc3597c69e16ee57c260ac4a70ed90ec2f645e4e41826f6b837827",
+    ("demo", 100_000): "b22cc2ac63fc3597c69e16ee57c260ac4a70ed90ec2f645e4e41826f6b837827",
     ("file", 7): "c22f5b6d0a9d7e6a5e614a389b1859fe5aad0f349df26fc21b0c37ede39c98f4",
     ("file", 100_000): "c22f5b6d0a9d7e6a5e614a389b1859fe5aad0f349df26fc21b0c37ede39c98f4",
 }
 PLANS = {
-    "de_DE": "57f4dc75ab30495eea53c70ce0caeab381c533b464368cba21d4dca6c314d6f5",
-    "en_GB": "55ffa626e37fabfd50afd763e633dc5077635ea81759b61b46a3068f30f63cd3",
+    "de_DE": "e43b785b155205b4fbb76e42919118f704bb19f978ad2d75b5b48d03cd11d804",
+    "en_GB": "df554a8799a514692cd3becbe0f2c8e04c2172020ac8d8c11663e956a0138c8a",
 }
 
 

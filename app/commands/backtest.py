@@ -17,6 +17,7 @@ from pathlib import Path
 from arwatch.core import wording
 from arwatch.core.backtest import BacktestSettings, run_backtest
 from arwatch.core.contract import MassChange, SourceUnreachable, SyncError
+from arwatch.core.formats import half_away
 from arwatch.core.load import load_ledger
 from arwatch.core.policy import PolicyError, load_policy
 from arwatch.report.backtest import render_backtest
@@ -167,7 +168,8 @@ def summary(result) -> str:
                                  f"the next {result.settings.forecast_weeks} weeks {q.cash_error:.0%} off"
                                  for q in result.forecast_quality))
     if result.forecast_weeks:
+        expected = half_away(sum(a for _, a in result.forecast_weeks), 2)
         lines.append(f"cash-in expected from {len(result.forecast)} open invoices in the next "
-                     f"{len(result.forecast_weeks)} weeks: {sum(a for _, a in result.forecast_weeks):,.2f} "
+                     f"{len(result.forecast_weeks)} weeks: {expected:,.2f} "
                      f"{result.currency} ({result.forecast_method}: {result.forecast_reason})")
     return "\n".join(lines)
