@@ -18,6 +18,7 @@ from .actions import EPISODE, DesiredState, Task
 from .contact_log import describe_attempt, last_attempt
 from .formats import DEFAULT_LOCALE, day
 from .frame import date_of
+from .hold_notice import HOLD_LINE
 from .indicators.aging import oldest_days_past_due
 from .policy import Policy
 from .promises import PROMISE_STATES, PromiseTracking, grace_days, track_promises
@@ -170,12 +171,14 @@ def contact_words(board: ScoreBoard, c: int) -> str:
 
 
 def reason(task: Task, today: dt.date | None = None, locale: str = DEFAULT_LOCALE) -> str:
-    """One line of why: the ladder's entry or climb, or the promise or plan followed up. A rung
+    """One line of why: the ladder's entry or climb, or the promise or plan followed up (not the
+    credit hold a call tells, which its title says, unless nothing else is there). A rung
     opened before ``today`` keeps the why it was opened with (its days past due and last contact
     are that day's), so the line says since when: "open since 1 Sept 2026: entered at: ..."."""
-    for line in task.evidence:
-        if not wording.is_standing_line(line):
-            if today is not None and task.due_date < today and line.startswith(("entered at:", "next step after")):
-                return f"open since {day(task.due_date, locale)}: {line}"
-            return line
-    return wording.step_words(task.step)
+    lines = [line for line in task.evidence if not wording.is_standing_line(line)]
+    if not lines:
+        return wording.step_words(task.step)
+    line = next((line for line in lines if not line.startswith(HOLD_LINE)), lines[0])
+    if today is not None and task.due_date < today and line.startswith(("entered at:", "next step after")):
+        return f"open since {day(task.due_date, locale)}: {line}"
+    return line

@@ -26,6 +26,12 @@ from .plan_view import Firing, PlanView
 HOLD_STEP = "credit_hold"
 HOLD_CAUSE = "hold"
 TELLING_CAUSES = (EPISODE, "promise:", "plan:")  # the ladder's calls, a broken promise's, a missed plan's
+HOLD_LINE = "Credit hold since "  # how the evidence line of a call that tells the hold starts
+
+
+def hold_line(since: str, words: str) -> str:
+    """The evidence line of a call that tells the hold: "Credit hold since 2 Nov 2026: <why>"."""
+    return f"{HOLD_LINE}{since}: {words}"
 
 
 def _calls_on_record(tasks: Iterable[Task]) -> dict[str, list[tuple[dt.date, str]]]:

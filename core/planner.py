@@ -26,7 +26,7 @@ from .diffing import reason_id, reason_ids
 from .dispute_tasks import dispute_firings
 from .formats import DEFAULT_LOCALE
 from .frame import LedgerFrame, date_of
-from .hold_notice import HOLD_STEP, carries_hold, hold_told_by_call
+from .hold_notice import HOLD_STEP, carries_hold, hold_line, hold_told_by_call
 from .holds import desired_holds, fired, release_why
 from .ladder import RANK, is_rung, rung_firings
 from .plan_view import Explained, Firing, PlanView
@@ -197,7 +197,7 @@ def _evidence(view: PlanView, firing: Firing, invoices: list[dict[str, Any]]) ->
     notes = _notes(view, firing)
     if carries_hold(firing) and firing.hold is not None:
         words = _hold_words(firing.hold, (*lines, *notes), invoices_listed=bool(invoices))
-        lines.insert(hold_at, f"Credit hold since {view.day(firing.hold.since)}: {words}")
+        lines.insert(hold_at, hold_line(view.day(firing.hold.since), words))
     return tuple(lines) + notes
 
 

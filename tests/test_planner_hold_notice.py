@@ -6,6 +6,8 @@ import datetime as dt
 from ledgers import ledger_from_text
 from planning import NOTHING_WRITTEN, policy_of, run, stub, walk
 
+from arwatch.core.call_list import reason
+
 D = dt.date.fromisoformat
 
 OVER = """
@@ -72,6 +74,9 @@ def test_hold_notice__a_missed_plan_instalment_call_tells_the_hold_and_no_hold_l
     _told_on_the_call(call)
     assert "2. Refer to the payment plan agreed on 5 Feb 2024. Missed so far:" in call.body
     assert call.evidence[0].startswith("Credit hold since 18 Feb 2024: ")
+    # the call list's why is the instalment missed (the hold is in the title), as for a ladder's
+    # call; on the demo it read "Credit hold since 2 Nov 2026: In arrears: ..." for Dunmore Academy
+    assert reason(call).startswith("payment plan of 5 Feb 2024: missed ")
 
 
 BROKEN_PROMISE_AND_PLAN = """
