@@ -3,7 +3,7 @@
 Redis: ``ARWATCH_TEST_REDIS_URL`` (default redis://127.0.0.1:6379/0). Skipped when it does not
 answer, unless ARWATCH_REQUIRE_REDIS=1 (CI), then it fails. The worker is a subprocess
 (``celery -A arwatch.celery_tasks worker``) listening on a queue of this test's own, ended by
-its PID at the end.
+its PID at the end; the queue's keys and the results it read are removed from Redis.
 """
 
 from __future__ import annotations
@@ -55,6 +55,16 @@ def worker(redis_url, tmp_path):
             process.kill()
             process.wait()
         log.close()
+        _forget_queue(redis_url, queue)
+
+
+def _forget_queue(redis_url: str, queue: str) -> None:
+    """Remove what the test's queue left in the shared Redis: kombu's bindings of the queue's
+    exchange (kept with no expiry, one pair per run) and the queue's list."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}", queue)
 
 
 def test_celery__two_companies_synced_by_a_real_worker(redis_url, worker, tmp_path):
@@ -68,6 +78,8 @@ def test_celery__two_companies_synced_by_a_real_worker(redis_url, worker, tmp_pa
     }, state_url=str(state))
     results = enqueue_all(str(config), queue=worker, as_of="2013-06-01")
     done = [r.get(timeout=240) for r in results]  # raises the task's error, if any
+    for r in results:
+        r.forget()  # the results are read: not left in Redis for a day
     by_company = {d["summary"]["company"]: d for d in done}
     assert sorted(by_company) == ["north", "south"]
     for company, result in by_company.items():
