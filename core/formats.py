@@ -148,10 +148,15 @@ def _off_half(value: float, places: int) -> bool:
     so no "-0" question) and not within a rounding error of a half of that decimal: then half
     away from zero, half to even and the binary value's own rounding write the same text."""
     size = abs(value)
-    if not 10.0 ** -places <= size < _FAST_BELOW:
-        return False
+    return 10.0 ** -places <= size < _FAST_BELOW and not _near_half(size, places)
+
+
+def _near_half(size: float, places: int) -> bool:
+    """Whether ``size`` (not negative, below ``_FAST_BELOW``) is within a rounding error of a half
+    of its ``places``-th decimal (``scaled`` is it in tenths of that decimal; a half is 5 mod 10;
+    its error is below ``scaled`` x 2.3e-16 for values below ``_FAST_BELOW``)."""
     scaled = size * _TENS[places + 1]
-    return abs(scaled % 10 - 5) > scaled * 1e-15 + 1e-9
+    return abs(scaled % 10 - 5) <= scaled * 1e-15 + 1e-9
 
 
 # A plan writes the same amount several times (an invoice's open amount in a flag's evidence,
@@ -243,12 +248,9 @@ class _Layout:
         text ends exactly half way between two written values (0.125, 2.675 to the cent), the
         one case where rounding the binary value (0.1249..., 2.67499...) and rounding its
         shortest text can differ: then None (``render`` goes the Decimal way). A value within
-        a rounding error of such a half is sent that way too (``scaled`` is the value in units
-        of a tenth of the last decimal written; a half is 5 mod 10; its error is below
-        ``scaled`` x 2.3e-16 for values below ``_FAST_BELOW``)."""
+        a rounding error of such a half is sent that way too (``_near_half``)."""
         places = self.frac[1]
-        scaled = abs(value) * _TENS[places + 1]
-        if abs(scaled % 10 - 5) <= scaled * 1e-15 + 1e-9:
+        if _near_half(abs(value), places):
             return None
         negative = math.copysign(1.0, value) < 0  # -0.0 too, as ``Decimal.is_signed``
         return (self.prefix[negative] + format(abs(value), _GROUPED[places]).translate(self.simple)  # type: ignore[arg-type]
