@@ -14,6 +14,7 @@ from enum import Enum
 from pydantic import BaseModel, ConfigDict, Field
 
 EPISODE = "episode:"  # the cause prefix of the ladder's tasks: "episode:<first overdue day>"
+FOLLOW_UP = ("promise:", "plan:")  # cause prefixes of the calls following up a broken promise, a missed instalment
 MONTH = "month:"  # the cause prefix of the monthly statements: "month:<yyyy-mm>"
 
 

@@ -20,12 +20,12 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
-from .actions import EPISODE, Hold, Task, WrittenState, remembered
+from .actions import EPISODE, FOLLOW_UP, Hold, Task, WrittenState, remembered
 from .plan_view import Firing, PlanView
 
 HOLD_STEP = "credit_hold"
 HOLD_CAUSE = "hold"
-TELLING_CAUSES = (EPISODE, "promise:", "plan:")  # the ladder's calls, a broken promise's, a missed plan's
+TELLING_CAUSES = (EPISODE, *FOLLOW_UP)  # the ladder's calls, a broken promise's, a missed plan's
 HOLD_LINE = "Credit hold since "  # how the evidence line of a call that tells the hold starts
 
 

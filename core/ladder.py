@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .actions import EPISODE, Task, WrittenState
+from .actions import EPISODE, FOLLOW_UP, Task, WrittenState
 from .columnar import NEVER
 from .contact_log import describe_attempt, last_attempt
 from .credit_policy import ESCALATION, SEGMENT_NAMES, StepRule
@@ -171,7 +171,7 @@ def _follow_up_calls(written: WrittenState) -> dict[str, list[dt.date]]:
     instalment (read once per plan, not once per customer called)."""
     out: dict[str, list[dt.date]] = {}
     for t in written.tasks:
-        if t.step in RANK and t.channel == "call" and t.cause.startswith(("promise:", "plan:")):
+        if t.step in RANK and t.channel == "call" and t.cause.startswith(FOLLOW_UP):
             out.setdefault(t.customer_id, []).append(t.due_date)
     return out
 
