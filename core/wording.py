@@ -231,7 +231,17 @@ _SEGMENT_ID = re.compile(r"\bsegment[ :](" + "|".join(SEGMENT_WORDS) + r")\b")
 _LEVEL_RULE = re.compile(r"\blevel:([a-z/]+)")
 _INDICATOR_ID = re.compile(
     r"\b(" + "|".join(sorted(INDICATOR_WORDS, key=len, reverse=True)) + r")\b(?=:| fires| or |,)")
-_STEP_ID = re.compile(r"\b(" + "|".join(STEP_WORDS) + r")\b")
+
+
+def _step_id(step: str) -> str:
+    """A step id as ``plain`` finds it: not where the text already reads its words ("reminder" in
+    "Send a friendly reminder to ..." is no id: made "friendly friendly reminder")."""
+    words = STEP_WORDS[step]
+    before = words[: -len(step)] if words.endswith(step) and words != step else ""
+    return (f"(?<!(?i:{re.escape(before)}))" if before else "") + re.escape(step)
+
+
+_STEP_ID = re.compile(r"\b(" + "|".join(_step_id(step) for step in STEP_WORDS) + r")\b")
 _BUCKET = re.compile(r"\bin bucket (\d+(?:-\d+|\+))")
 
 
