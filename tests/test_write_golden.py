@@ -46,6 +46,12 @@ The demo's taken again when every money text rounded a half cent away from zero 
 (These two and the median's change merged in session 17: the digests taken again on the merged
 tree, whose texts dumped against those of the tree before the merge differ by exactly the lines
 described above: in each plan the 4 hold letters gone, the 4 calls telling the hold, C0172.)
+The demo's taken again when the task to resolve a long-open dispute said what is true of a partly
+disputed invoice (dunned as usual, core/disputed.py) and wrote its open balance with the currency
+once ("€18,842.89", was "€18,842.89 EUR"): the texts dumped before and after (every digested row
+and outbox line, and both plans) differ only in the dispute tasks' bodies (C0004 and C0052 in the
+plans; 48 such bodies across the two syncs' rows and outbox), and with those two sentences put
+back they are the same; the file cases did not move.
 """
 
 from __future__ import annotations
@@ -82,14 +88,14 @@ ROWS = {  # table: the columns digested, and the order
 }
 
 SYNCS = {  # (case, batch size): the digest, the same on both stores
-    ("demo", 50): "b22cc2ac63fc3597c69e16ee57c260ac4a70ed90ec2f645e4e41826f6b837827",
-    ("demo", 100_000): "b22cc2ac63fc3597c69e16ee57c260ac4a70ed90ec2f645e4e41826f6b837827",
+    ("demo", 50): "a0421faa2833f7a8cd96b4424b2ff60f0f6cf0f9a0df580e43ade9eac9332425",
+    ("demo", 100_000): "a0421faa2833f7a8cd96b4424b2ff60f0f6cf0f9a0df580e43ade9eac9332425",
     ("file", 7): "c22f5b6d0a9d7e6a5e614a389b1859fe5aad0f349df26fc21b0c37ede39c98f4",
     ("file", 100_000): "c22f5b6d0a9d7e6a5e614a389b1859fe5aad0f349df26fc21b0c37ede39c98f4",
 }
 PLANS = {
-    "de_DE": "e43b785b155205b4fbb76e42919118f704bb19f978ad2d75b5b48d03cd11d804",
-    "en_GB": "df554a8799a514692cd3becbe0f2c8e04c2172020ac8d8c11663e956a0138c8a",
+    "de_DE": "f2077facf83c938a54864d624dacbe78d6a5927f5b1debbd99f128df8678c348",
+    "en_GB": "3856e22981a83f747da84af0034f12a9ee33743db941fa72ea832ae68fad4a78",
 }
 
 
