@@ -105,6 +105,11 @@ def plain_money(amount: float, currency: str = "") -> str:
     return f"{formats.half_away(amount, 2):,.2f}" + (f" {currency}" if currency else "")
 
 
+def days(count: int | str) -> str:
+    """A number of days as it reads: "1 day", "0 days", "23 days" (``count`` may be its text, "1")."""
+    return f"{count} day" if str(count) == "1" else f"{count} days"
+
+
 def plain_day(day: dt.date) -> str:
     """The core's plain date style: "2 Nov 2026"."""
     return f"{day.day} {day:%b %Y}"
