@@ -9,8 +9,10 @@ English word, made "friendly reminder" wherever it stood.
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 
 from ledgers import ledger_from_text
+from test_planner_scenarios import GOOD
 
 from arwatch.core import wording
 from arwatch.core.actions import WrittenState
@@ -22,22 +24,12 @@ from arwatch.core.scoring import score
 from arwatch.report.html import render_report
 from arwatch.report.tables import export_sheets
 
-BOOK = """
-customer g "Good Ltd" terms=30
-invoice g H1 2024-01-01 1000.00
-invoice g H2 2024-02-01 1000.00
-invoice g H3 2024-03-01 1000.00
-payment g P1 2024-01-31 1000.00 -> H1
-payment g P2 2024-03-02 1000.00 -> H2
-payment g P3 2024-03-31 1000.00 -> H3
-invoice g OPEN 2024-05-01 1200.00
-"""
-TODAY = dt.date(2024, 6, 20)
+TODAY = dt.date(2024, 8, 10)  # GOOD: 25 days past due, beyond its habit: a reminder
 
 
 def test_plain_leaves_a_reminder_already_in_words_and_names_a_bare_step_id():
-    assert wording.plain("Send a friendly reminder to Good Ltd about OPEN") == (
-        "Send a friendly reminder to Good Ltd about OPEN")
+    assert wording.plain("Send a friendly reminder to Good & Sons <Ltd> about OPEN") == (
+        "Send a friendly reminder to Good & Sons <Ltd> about OPEN")
     assert wording.plain("Friendly reminder: €10.00 overdue") == "Friendly reminder: €10.00 overdue"
     assert wording.plain("entered at: reminder; 20 days past due") == "entered at: friendly reminder; 20 days past due"
     assert wording.plain("credit.ladders.good[1]: reminder, from 1 day past due") == (
@@ -47,12 +39,12 @@ def test_plain_leaves_a_reminder_already_in_words_and_names_a_bare_step_id():
 
 def test_a_planned_reminder_reads_friendly_once_in_the_report_and_the_export():
     policy = Policy()
-    board = score(LedgerFrame.from_ledger(ledger_from_text(BOOK), TODAY), policy)
+    board = score(LedgerFrame.from_ledger(ledger_from_text(GOOD), TODAY), policy)
     desired = plan(board, WrittenState(), policy, TODAY, {})
     (task,) = [t for t in desired.tasks if t.step == "reminder"]
-    assert task.title == "Send a friendly reminder to Good Ltd about OPEN"
+    assert task.title == "Send a friendly reminder to Good & Sons <Ltd> about OPEN"
     page = render_report(board, desired, diff(WrittenState(), desired), policy, "Widgets & Co")
-    assert "Send a friendly reminder to Good Ltd about OPEN" in page and "friendly friendly" not in page
+    assert escape(task.title) in page and "friendly friendly" not in page
     (worklist,) = [s for s in export_sheets(board, desired, policy=policy) if s.name == "Worklist"]
     titles = [str(cell) for row in worklist.rows for cell in row if "reminder to" in str(cell)]
-    assert titles == ["Send a friendly reminder to Good Ltd about OPEN"]
+    assert titles == ["Send a friendly reminder to Good & Sons <Ltd> about OPEN"]
