@@ -59,3 +59,15 @@ def test_a_hold_still_over_the_limit_keeps_its_rules_words_as_of_today():
     policy, _, board, desired = _kept(book)
     assert hold_words(board, policy, desired.holds)["o"] == (
         "Open balance €1,400.00 above the credit limit €1,000.00, with invoices overdue")
+
+
+def test_a_hold_whose_own_cause_cleared_is_worded_by_a_cause_firing_today():
+    policy = Policy()
+    placed = plan(score(LedgerFrame.from_ledger(ledger_from_text(BOOK), PLACED), policy), WrittenState(), policy,
+                  PLACED, {})
+    later = dt.date(2024, 8, 5)  # under the limit, but O1 96 days past due: in arrears
+    board = score(LedgerFrame.from_ledger(ledger_from_text(BOOK), later), policy)
+    desired = plan(board, WrittenState(holds=placed.holds), policy, later, {})
+    assert desired.holds == placed.holds
+    assert hold_words(board, policy, desired.holds)["o"].startswith(
+        "In arrears: oldest invoice 96 days past due (O1, €200.00 open, due 1 May 2024")
