@@ -260,7 +260,39 @@ def release_why(board: ScoreBoard, written: WrittenState, policy: Policy, holds:
 def hold_words(board: ScoreBoard, policy: Policy, holds: tuple[Hold, ...], locale: str = DEFAULT_LOCALE,
                ) -> dict[str, str]:
     """Per held customer in the board, its hold's words as of the board's day (the reason a hold
-    keeps is its placing day's: the invoice it named may be paid since)."""
+    keeps is its placing day's: the invoice it named may be paid since). A hold whose own cause
+    no longer fires is worded by a cause that fires today, else as kept: its cause is gone and the
+    hold waits for ``clear_days`` without one (or for the end of a dispute opened since it), never
+    with its rule's words as of today ("Open balance €900.00 above the credit limit €1,000.00")."""
     at = {str(c): i for i, c in enumerate(board.frame.c_id.tolist())}
-    return {h.customer_id: reason_for(board, policy, h.rule, at[h.customer_id], locale)
-            for h in holds if h.customer_id in at}
+    held = among(board.frame.c_id, [h.customer_id for h in holds])
+    masks = cause_masks(board, policy, held)
+    current = {h.customer_id: h for h in holds}
+    disputed = disputed_since_hold(board.frame, current)
+    out = {}
+    for h in holds:
+        c = at.get(h.customer_id)
+        if c is None:
+            continue
+        firing = [name for name, mask in masks if mask[c]]
+        if firing:
+            rule = h.rule if h.rule in firing else firing[0]
+            out[h.customer_id] = reason_for(board, policy, rule, c, locale)
+        else:
+            out[h.customer_id] = _cleared_words(board, policy, h.rule, c, bool(disputed[c]), locale)
+    return out
+
+
+def _cleared_words(board: ScoreBoard, policy: Policy, rule: str, c: int, disputed: bool, locale: str) -> str:
+    """A kept hold whose cause no longer fires: what it was held for, today's facts where they
+    are a number (the balance against the limit), and what it waits for."""
+    cause = wording.hold_cause(rule)
+    facts = ""
+    if rule == "over_limit":
+        s = Style(locale, board.frame.currency)
+        facts = (f": open balance {s.money(float(open_balance(board)[c]))}, credit limit "
+                 f"{s.money(float(credit_limit(board, policy)[c]))}")
+    days = policy.credit.holds.clear_days
+    waits = ("held while a dispute opened since the hold keeps an overdue invoice out of dunning" if disputed
+             else f"held until there has been no reason to hold for {days} day{'s' if days != 1 else ''} running")
+    return f"Held for: {cause[:1].lower()}{cause[1:]}, which no longer applies{facts}; {waits}"

@@ -105,6 +105,11 @@ def plain_money(amount: float, currency: str = "") -> str:
     return f"{formats.half_away(amount, 2):,.2f}" + (f" {currency}" if currency else "")
 
 
+def days(count: int | str) -> str:
+    """A number of days as it reads: "1 day", "0 days", "23 days" (``count`` may be its text, "1")."""
+    return f"{count} day" if str(count) == "1" else f"{count} days"
+
+
 def plain_day(day: dt.date) -> str:
     """The core's plain date style: "2 Nov 2026"."""
     return f"{day.day} {day:%b %Y}"
@@ -231,7 +236,17 @@ _SEGMENT_ID = re.compile(r"\bsegment[ :](" + "|".join(SEGMENT_WORDS) + r")\b")
 _LEVEL_RULE = re.compile(r"\blevel:([a-z/]+)")
 _INDICATOR_ID = re.compile(
     r"\b(" + "|".join(sorted(INDICATOR_WORDS, key=len, reverse=True)) + r")\b(?=:| fires| or |,)")
-_STEP_ID = re.compile(r"\b(" + "|".join(STEP_WORDS) + r")\b")
+
+
+def _step_id(step: str) -> str:
+    """A step id as ``plain`` finds it: not where the text already reads its words ("reminder" in
+    "Send a friendly reminder to ..." is no id: made "friendly friendly reminder")."""
+    words = STEP_WORDS[step]
+    before = words[: -len(step)] if words.endswith(step) and words != step else ""
+    return (f"(?<!(?i:{re.escape(before)}))" if before else "") + re.escape(step)
+
+
+_STEP_ID = re.compile(r"\b(" + "|".join(_step_id(step) for step in STEP_WORDS) + r")\b")
 _BUCKET = re.compile(r"\bin bucket (\d+(?:-\d+|\+))")
 
 

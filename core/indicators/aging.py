@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from .. import wording
 from ..columnar import group_max
 from ..disputed import held_by_dispute
 from ..formats import Style
@@ -83,7 +84,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         parts = [f"{frame.i_number[r]} ({s.money(st.residual[r])} open) due {s.day(frame.i_due[r])}, "
                  f"{frame.as_of_day - frame.i_due[r]} days past due" for r in rows[:3]]
         more = f" and {len(rows) - 3} more overdue" if len(rows) > 3 else ""
-        usual = (f" (on average it pays {habit[c]:.0f} days late: only the days beyond that count here)"
+        usual = (f" (on average it pays {wording.days(f'{habit[c]:.0f}')} late: only the days beyond that count here)"
                  if habit[c] >= 1 else "")
         return "; ".join(parts) + more + usual
 

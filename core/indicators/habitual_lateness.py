@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import Field
 
+from .. import wording
 from ..company_record import company_record
 from ..formats import Style
 from ..frame import LedgerFrame
@@ -189,24 +190,34 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         n = len(days)
         ordered = sorted(days)
         lo, hi = int(ordered[0]), int(ordered[-1])
-        spread = (f"{hi} days late" if lo == hi else f"{lo}-{hi} days late" if lo >= 0
-                  else f"from {-lo} days early to {hi} days late")
+        spread = _spread_words(lo, hi)
         last = "its last invoice" if n == 1 else f"its last {n} invoices"
         often = "" if n == 1 else f", {sum(d > 0 for d in days)} of them late"
         return (f"paid {last} {spread}, median {_median_words(_median(ordered))}{often} (last paid "
                 f"{s.day(st.settled_day[mine[-1]])}); "
-                f"on average {m.typical[c]:.0f} days late (an invoice paid early counts as on time, recent invoices "
-                f"weigh more; the company's norm of {m.norm[c]:.0f} days counts as {params.prior_invoices:g} more "
+                f"on average {wording.days(f'{m.typical[c]:.0f}')} late (an invoice paid early counts as on time, "
+                f"recent invoices weigh more; the company's norm of {wording.days(f'{m.norm[c]:.0f}')} counts as "
+                f"{params.prior_invoices:g} more "
                 f"invoices)")
 
     return fired_result("habitual_lateness", fired, strength, explain, measure=m.typical, alarm=how_late)
+
+
+def _spread_words(lo: int, hi: int) -> str:
+    """The range of days late as it reads: "1 day late", "7-35 days late", "from 1 day early to 33
+    days late", "3 days early" (never "1 days", nor "-3 days late")."""
+    if lo == hi:
+        return f"{wording.days(hi)} late" if hi >= 0 else f"{wording.days(-hi)} early"
+    if lo >= 0:
+        return f"{lo}-{hi} days late"
+    return f"from {wording.days(-lo)} early to {wording.days(hi)} late" if hi >= 0 else f"{-hi}-{-lo} days early"
 
 
 def _median_words(days_late: float) -> str:
     """The median of days late as the range before it reads: "27" (days late), "0", or "8 days
     early" (never "-8", nor "-0" for a median of half a day early)."""
     early = f"{-days_late:.0f}"
-    return f"{early} days early" if days_late < 0 and early != "0" else f"{max(days_late, 0.0):.0f}"
+    return f"{wording.days(early)} early" if days_late < 0 and early != "0" else f"{max(days_late, 0.0):.0f}"
 
 
 def _median(ordered: list[float]) -> float:
