@@ -99,7 +99,7 @@ HOLD_ON_CALL = "; tell them of the credit hold, then send the hold letter"
 
 def told_hold(task: Task) -> bool:
     """A call that told the customer of its credit hold (its title says so: a task read back from
-    a target has its title, not its evidence); kept in ``WrittenState.told`` from its opening."""
+    a target has its title, not its evidence); kept in ``WrittenState.told`` once written."""
     return task.step == "phone_call" and task.title.endswith(HOLD_ON_CALL)
 
 
@@ -122,9 +122,10 @@ class WrittenState(_Value):
     kept by the state store): the diff neither reopens them while their cause lasts nor closes
     them again, and the planner reads the position on the ladder from them. ``told`` are the
     calls that told a customer of its credit hold (``told_hold``), kept from the day they were
-    opened, open or closed, by whom and however long ago (the state store keeps them; the Odoo
-    add-on reads its done activities): only the hold notice reads them (a hold told is not told
-    again), the diff does not, so a follow-up call closed is reopened when its cause comes back.
+    opened (or closed), open or closed, by whomever and however long ago (the state store keeps
+    them; the Odoo add-on reads its activities, done ones too): only the hold notice reads them
+    (a hold told is not told again), the diff does not, so a follow-up call closed is reopened
+    when its cause comes back.
     """
 
     flags: tuple[Flag, ...] = ()

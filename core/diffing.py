@@ -71,8 +71,8 @@ def _lifted_why(override: Override) -> str:
 
 def apply_to(written: WrittenState, applied: Diff) -> WrittenState:
     """``written`` after the changes of ``applied`` succeeded (what a perfect adapter leaves: a
-    closed step of the ladder is kept as done, see ``actions.remembered``; a call opened telling a
-    credit hold is kept as ``told``, see ``actions.told_hold``)."""
+    closed step of the ladder is kept as done, see ``actions.remembered``; a call that told a
+    credit hold is kept as ``told`` when it opens and when it closes, see ``actions.told_hold``)."""
     flags = {f.key: f for f in written.flags}
     holds = {h.key: h for h in written.holds}
     tasks = {t.key: t for t in written.tasks}
@@ -95,6 +95,8 @@ def apply_to(written: WrittenState, applied: Diff) -> WrittenState:
             closed = tasks.pop(c.key, None)
             if closed is not None and remembered(closed):
                 done[c.key] = closed
+            if closed is not None and told_hold(closed):
+                told[c.key] = closed
     return WrittenState(flags=tuple(flags.values()), holds=tuple(holds.values()),
                         tasks=tuple(tasks.values()), overrides=written.overrides, done_tasks=tuple(done.values()),
                         told=tuple(told.values()))

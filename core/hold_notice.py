@@ -21,7 +21,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
-from .actions import EPISODE, FOLLOW_UP, Hold, Task, WrittenState, remembered
+from .actions import EPISODE, FOLLOW_UP, Hold, Task, WrittenState, remembered, told_hold
 from .plan_view import Firing, PlanView
 
 HOLD_STEP = "credit_hold"
@@ -62,9 +62,11 @@ def hold_told_by_call(view: PlanView, firings: Sequence[Firing], written: Writte
     f = view.frame
     current = {t.key: t for t in written.tasks}
     index = {str(c): k for k, c in enumerate(f.c_id)}
-    # a follow-up call open on record tells the hold only where it told it (``written.told``, kept
-    # after it closes) or fires today: one opened before the hold, closing now, tells nothing
-    tellers = _calls_on_record((*(t for t in written.tasks if remembered(t)), *written.done_tasks, *written.told))
+    # a follow-up call open on record tells the hold only where it told it (its title says so; kept
+    # in ``written.told`` after it closes) or fires today: one opened before the hold, closing now,
+    # tells nothing
+    tellers = _calls_on_record((*(t for t in written.tasks if remembered(t) or told_hold(t)), *written.done_tasks,
+                                *written.told))
     calls: list[tuple[dt.date, str] | None] = []  # per firing: (due, key) where it is a call to a held customer
     for firing in firings:
         cid = str(f.c_id[firing.customer])

@@ -204,9 +204,9 @@ def check_closed_ladder_steps_kept_as_done(store: Store) -> None:
 
 
 def check_calls_that_told_a_hold_kept_as_told(store: Store) -> None:
-    """A call opened telling a credit hold is kept as told from its opening, open or closed (the
-    hold notice's memory, not the target's mirror); a call that told none is not; a rerun's
-    recording of the same opening writes nothing new."""
+    """A call that told a credit hold is kept as told from its opening, open or closed (the hold
+    notice's memory, not the target's mirror), or from its closing; a call that told none is not;
+    a rerun's recording of the same opening writes nothing new."""
     told = Task(customer_id="c1", step="phone_call", cause="plan:2026-10-01", due_date=T,
                 title="Call C1 about the payment plan of 1 Oct 2026" + HOLD_ON_CALL)
     plain = Task(customer_id="c2", step="phone_call", cause="promise:2026-10-01", due_date=T, title="Call C2")
@@ -223,6 +223,11 @@ def check_calls_that_told_a_hold_kept_as_told(store: Store) -> None:
     with store.begin() as conn:  # reopened (its cause came back): open again, and still told
         store.written.record_many(conn, "acme", [(opened[0], None)])
     assert store.written.state("acme").tasks == (told,) and store.written.told("acme") == (told,)
+    before = told.model_copy(update={"customer_id": "c3"})  # opened before the store kept the calls that told
+    with store.begin() as conn:
+        store.written.record_many(conn, "acme", [(Change(op=Op.CLOSE_TASK, key=before.key, customer_id="c3",
+                                                         before=before, why="cause gone"), None)])
+    assert store.written.told("acme") == (told, before)  # kept when it closes
 
 
 def _with_problems(data: dict) -> dict:

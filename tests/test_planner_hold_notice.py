@@ -198,3 +198,15 @@ def test_hold_notice__a_call_of_the_same_cause_tells_a_hold_placed_after_it_told
         desired, _ = run(ledger_from_text(MISSED_PLAN), D("2024-02-20"), state, policy_of())
         (task,) = desired.tasks
         assert task.key == call.key and task.title.endswith(HOLD_ON_CALL) is tells
+
+
+def test_hold_notice__an_open_call_that_told_closing_now_is_remembered_though_its_opening_was_not():
+    """A call that told the hold open on record with no memory of it (opened before calls that
+    told were kept): its title says it told; when it closes, it is kept as told then, so neither
+    the run that closes it nor a rerun plans the hold letter."""
+    _, written = walk(ledger_from_text(PAID_LATE), D("2024-02-06"), D("2024-02-23"), policy_of())
+    before = written.model_copy(update={"told": ()})
+    desired, after = run(ledger_from_text(PAID_LATE), D("2024-02-24"), before, policy_of())
+    assert desired.tasks == () and after.tasks == ()  # closed, no hold letter
+    assert [t.key for t in after.told] == ["task:o:phone_call:plan:2024-02-05"]
+    _rerun_writes_nothing(PAID_LATE, D("2024-02-24"), after)

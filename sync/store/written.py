@@ -3,10 +3,10 @@
 This is the store's mirror of the target; for sources that cannot be written into (a file
 export, the demo) it is the target itself. Also the managers' hold overrides, the ladder's
 steps after they closed (kind ``done``, see ``actions.remembered``): the planner reads a
-customer's position on the ladder from them, and the calls that told a credit hold, from the day
-they were opened (kind ``told``, key ``told:<task key>``, see ``actions.told_hold``): the hold
-notice does not tell a hold twice, however the call closed and whatever the target forgets. Both
-are kept ``DONE_KEPT_DAYS``.
+customer's position on the ladder from them, and the calls that told a credit hold, from the
+day they were opened or closed (kind ``told``, key ``told:<task key>``, see
+``actions.told_hold``): the hold notice does not tell a hold twice, however the call closed and
+whatever the target forgets. Both are kept ``DONE_KEPT_DAYS``.
 """
 
 from __future__ import annotations
@@ -109,6 +109,12 @@ def item_of(change: Change) -> Flag | Hold | Task | None:
     return change.flag or change.hold or change.task
 
 
+def _told_call(change: Change) -> Task | None:
+    """The call opened or closed by ``change`` where it told a credit hold (``actions.told_hold``)."""
+    call = change.task if change.op is Op.OPEN_TASK else change.before if change.op is Op.CLOSE_TASK else None
+    return call if isinstance(call, Task) and told_hold(call) else None
+
+
 class WrittenTable(StoreTable):
 
     def rows(self, company: str, conn: Connection | None = None) -> dict[str, WrittenRow]:
@@ -159,9 +165,10 @@ class WrittenTable(StoreTable):
     def record_many(self, conn: Connection, company: str,
                     applied: Sequence[tuple[Change, ApplyResult | None]]) -> None:
         """``record`` for a batch: one select, one upsert, one delete (a closed step of the ladder
-        is kept as ``done``, a call opened telling a credit hold also as ``told``)."""
+        is kept as ``done``; a call that told a credit hold is kept as ``told`` when it opens, and
+        when it closes: one opened before the store kept them)."""
         kept = [c for c, _ in applied if c.op is Op.CLOSE_TASK and isinstance(c.before, Task) and remembered(c.before)]
-        told = [c.task for c, _ in applied if c.op is Op.OPEN_TASK and c.task is not None and told_hold(c.task)]
+        told = [t for t in map(_told_call, (c for c, _ in applied)) if t is not None]
         kept_keys = {c.key for c in kept}
         gone = [c.key for c, _ in applied if c.op in REMOVING and c.key not in kept_keys]
         placed = [(c, r) for c, r in applied if c.op not in REMOVING]
