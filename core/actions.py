@@ -93,6 +93,16 @@ def remembered(task: Task) -> bool:
     return task.cause.startswith((EPISODE, MONTH))
 
 
+#: how the title of a call that tells the customer of its credit hold ends (core/hold_notice.py)
+HOLD_ON_CALL = "; tell them of the credit hold, then send the hold letter"
+
+
+def told_hold(task: Task) -> bool:
+    """A call that told the customer of its credit hold (its title says so: a task read back from
+    a target has its title, not its evidence); kept in ``WrittenState.told`` once written."""
+    return task.step == "phone_call" and task.title.endswith(HOLD_ON_CALL)
+
+
 class DesiredState(_Value):
     """What should be written in the accounting system after this run."""
 
@@ -110,7 +120,12 @@ class WrittenState(_Value):
     ``done_tasks`` those a person completed recently (a target that keeps them, such as the Odoo
     add-on, reports them for a while), and the ladder's steps closed by arwatch (``remembered``,
     kept by the state store): the diff neither reopens them while their cause lasts nor closes
-    them again, and the planner reads the position on the ladder from them.
+    them again, and the planner reads the position on the ladder from them. ``told`` are the
+    calls that told a customer of its credit hold (``told_hold``), kept from the day they were
+    opened (or closed), open or closed, by whomever and however long ago (the state store keeps
+    them; the Odoo add-on reads its activities, done ones too): only the hold notice reads them
+    (a hold told is not told again), the diff does not, so a follow-up call closed is reopened
+    when its cause comes back.
     """
 
     flags: tuple[Flag, ...] = ()
@@ -118,6 +133,7 @@ class WrittenState(_Value):
     tasks: tuple[Task, ...] = ()
     overrides: tuple[Override, ...] = ()
     done_tasks: tuple[Task, ...] = ()
+    told: tuple[Task, ...] = ()
 
 
 class Op(str, Enum):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
-from .actions import Change, DesiredState, Diff, Flag, Hold, Op, Override, Task, WrittenState, remembered
+from .actions import Change, DesiredState, Diff, Flag, Hold, Op, Override, Task, WrittenState, remembered, told_hold
 
 _Item = TypeVar("_Item", Flag, Hold, Task)
 
@@ -71,11 +71,13 @@ def _lifted_why(override: Override) -> str:
 
 def apply_to(written: WrittenState, applied: Diff) -> WrittenState:
     """``written`` after the changes of ``applied`` succeeded (what a perfect adapter leaves: a
-    closed step of the ladder is kept as done, see ``actions.remembered``)."""
+    closed step of the ladder is kept as done, see ``actions.remembered``; a call that told a
+    credit hold is kept as ``told`` when it opens and when it closes, see ``actions.told_hold``)."""
     flags = {f.key: f for f in written.flags}
     holds = {h.key: h for h in written.holds}
     tasks = {t.key: t for t in written.tasks}
     done = {t.key: t for t in written.done_tasks}
+    told = {t.key: t for t in written.told}
     for c in applied.changes:
         if c.op is Op.SET_FLAG:
             flags[c.key] = c.flag  # type: ignore[assignment]
@@ -87,9 +89,14 @@ def apply_to(written: WrittenState, applied: Diff) -> WrittenState:
             holds.pop(c.key, None)
         elif c.op is Op.OPEN_TASK:
             tasks[c.key] = c.task  # type: ignore[assignment]
+            if c.task is not None and told_hold(c.task):
+                told[c.key] = c.task
         elif c.op is Op.CLOSE_TASK:
             closed = tasks.pop(c.key, None)
             if closed is not None and remembered(closed):
                 done[c.key] = closed
+            if closed is not None and told_hold(closed):
+                told[c.key] = closed
     return WrittenState(flags=tuple(flags.values()), holds=tuple(holds.values()),
-                        tasks=tuple(tasks.values()), overrides=written.overrides, done_tasks=tuple(done.values()))
+                        tasks=tuple(tasks.values()), overrides=written.overrides, done_tasks=tuple(done.values()),
+                        told=tuple(told.values()))

@@ -7,10 +7,11 @@ confirms it in writing the same day. The calls that can tell it are the ladder's
 opened on or after the day the hold began, the call task carries the hold (its script says so,
 and the hold letter to send after the call is appended to it) and no separate hold letter is
 planned; of several such calls of a customer, the one due first (then by key) tells it. Once
-the ladder's call is on record (open or done), the hold has been told: no hold letter follows when
-the call closes, and no later call tells it again. A follow-up call is not remembered after it
-closes (only while the target reports it done, as Odoo does for a fortnight): when it closes
-while the hold stays, the hold letter follows, or the next call tells it. A hold letter already
+the ladder's call is on record (open or done), or a call that told the hold was opened (kept in
+``WrittenState.told`` after it closes, whoever closed it and however long ago: a target may
+forget a done task after a fortnight), the hold has been told: no hold letter follows when the
+call closes, and no later call tells it again. A hold placed again after a release begins on a
+later day than any call that told the earlier one: it is told again. A hold letter already
 written stays as it is.
 """
 
@@ -20,7 +21,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
-from .actions import EPISODE, FOLLOW_UP, Hold, Task, WrittenState, remembered
+from .actions import EPISODE, FOLLOW_UP, Hold, Task, WrittenState, remembered, told_hold
 from .plan_view import Firing, PlanView
 
 HOLD_STEP = "credit_hold"
@@ -55,31 +56,37 @@ def hold_told_by_call(view: PlanView, firings: Sequence[Firing], written: Writte
     whose hold is told by a call (their separate hold letter is not planned).
 
     A hold is told by the first call (by due date, then key) due on or after the day it began,
-    among those firing today, the ladder's calls on record (open or done) and the calls the target
-    reports done; one of these that told it keeps any later call from telling it again."""
+    among those firing today, the ladder's calls on record (open or done), the calls the target
+    reports done and the calls that told a hold (``written.told``); one of these that told it
+    keeps any later call from telling it again."""
     f = view.frame
     current = {t.key: t for t in written.tasks}
     index = {str(c): k for k, c in enumerate(f.c_id)}
-    # a follow-up call is forgotten once closed (only the ladder's steps are ``remembered``): one
-    # open on record but not firing today, closing now, tells nothing, or a rerun would differ
-    tellers = _calls_on_record((*(t for t in written.tasks if remembered(t)), *written.done_tasks))
-    keys: list[str | None] = []  # per firing: its task key where it is a call to a held customer
+    # a follow-up call open on record tells the hold only where it told it (its title says so; kept
+    # in ``written.told`` after it closes) or fires today: one opened before the hold, closing now,
+    # tells nothing
+    tellers = _calls_on_record((*(t for t in written.tasks if remembered(t) or told_hold(t)), *written.done_tasks,
+                                *written.told))
+    calls: list[tuple[dt.date, str] | None] = []  # per firing: (due, key) where it is a call to a held customer
     for firing in firings:
         cid = str(f.c_id[firing.customer])
         key = f"task:{cid}:{firing.rule.step}:{firing.cause}" if _can_tell(firing) and cid in holds else None
-        keys.append(key)
+        call = None
         if key is not None:
             before = current.get(key)
-            due = before.due_date if before is not None else today + dt.timedelta(days=firing.rule.due_in_days)
-            tellers.setdefault(cid, []).append((due, key))
-    teller: dict[str, str] = {}  # customer id -> the key of the call that tells its hold
+            call = (before.due_date if before is not None else today + dt.timedelta(days=firing.rule.due_in_days), key)
+            tellers.setdefault(cid, []).append(call)
+        calls.append(call)
+    # customer id -> the call that tells its hold: (due, key), a call of the same key reopened
+    # later (a follow-up call whose cause came back) is another call, it tells nothing again
+    teller: dict[str, tuple[dt.date, str]] = {}
     for cid, hold in holds.items():
-        calls = [call for call in tellers.get(cid, []) if call[0] >= hold.since]
-        if calls and cid in index and f"task:{cid}:{HOLD_STEP}:{HOLD_CAUSE}" not in current:
-            teller[cid] = min(calls)[1]
+        since = [c for c in tellers.get(cid, []) if c[0] >= hold.since]
+        if since and cid in index and f"task:{cid}:{HOLD_STEP}:{HOLD_CAUSE}" not in current:
+            teller[cid] = min(since)
     out = [dataclasses.replace(fi, hold=holds[str(f.c_id[fi.customer])])
-           if key is not None and teller.get(str(f.c_id[fi.customer])) == key else fi
-           for fi, key in zip(firings, keys, strict=True)]
+           if call is not None and teller.get(str(f.c_id[fi.customer])) == call else fi
+           for fi, call in zip(firings, calls, strict=True)]
     return out, frozenset(index[cid] for cid in teller)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import wording
-from .actions import DesiredState, Flag, Hold, Task, WrittenState
+from .actions import HOLD_ON_CALL, DesiredState, Flag, Hold, Task, WrittenState
 from .columnar import NEVER
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, LetterPolicy, StepRule
 from .diffing import reason_id, reason_ids
@@ -294,9 +294,6 @@ def _described(view: PlanView, firing: Firing) -> str:
                 else describe(firing.ladder, firing.index, firing.rule))
         found = view.described[key] = (firing.rule, text)
     return found[1]
-
-
-HOLD_ON_CALL = "; tell them of the credit hold, then send the hold letter"
 
 
 def _with_hold_letter(body: str, templates: Mapping[str, str], context: dict[str, Any]) -> str:

@@ -103,14 +103,18 @@ def _name(company: CompanyConfig | str) -> str:
 
 def _with_store(target: WrittenState, store: Store, company: str, today: dt.date) -> WrittenState:
     """The target's state plus what the store keeps beyond it: the hold overrides in force (the
-    store's win) and the ladder's closed steps (for a target that does not report done tasks)."""
+    store's win), the ladder's closed steps (for a target that does not report done tasks) and
+    the calls that told a credit hold (for a target that forgets them once closed)."""
     overrides: dict[str, Override] = {o.customer_id: o for o in target.overrides if o.release_until >= today}
     overrides.update({o.customer_id: o for o in store.written.overrides(company, today)})
     open_keys = {t.key for t in target.tasks}
     done = {t.key: t for t in store.written.done(company) if t.key not in open_keys}
     done.update({t.key: t for t in target.done_tasks})
+    told = {t.key: t for t in store.written.told(company)}
+    told.update({t.key: t for t in target.told if t.key not in told or t.due_date > told[t.key].due_date})
     return target.model_copy(update={"overrides": tuple(overrides[k] for k in sorted(overrides)),
-                                     "done_tasks": tuple(done[k] for k in sorted(done))})
+                                     "done_tasks": tuple(done[k] for k in sorted(done)),
+                                     "told": tuple(told[k] for k in sorted(told))})
 
 
 def _pull_and_merge(store: Store, company: str, adapter: SourceAdapter, full: bool,

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from arwatch.core.actions import ApplyResult, Change, Hold, Op, Task
+from arwatch.core.actions import HOLD_ON_CALL, ApplyResult, Change, Hold, Op, Task
 from arwatch.core.contract import PullResult
 from arwatch.sync.errors import Locked
 from arwatch.sync.merge import merge
@@ -201,6 +201,33 @@ def check_closed_ladder_steps_kept_as_done(store: Store) -> None:
         store.written.record_many(conn, "acme", [(opened[0], None)])
     state = store.written.state("acme")
     assert state.tasks == (rung,) and state.done_tasks == ()
+
+
+def check_calls_that_told_a_hold_kept_as_told(store: Store) -> None:
+    """A call that told a credit hold is kept as told from its opening, open or closed (the hold
+    notice's memory, not the target's mirror), or from its closing; a call that told none is not;
+    a rerun's recording of the same opening writes nothing new."""
+    told = Task(customer_id="c1", step="phone_call", cause="plan:2026-10-01", due_date=T,
+                title="Call C1 about the payment plan of 1 Oct 2026" + HOLD_ON_CALL)
+    plain = Task(customer_id="c2", step="phone_call", cause="promise:2026-10-01", due_date=T, title="Call C2")
+    opened = [Change(op=Op.OPEN_TASK, key=t.key, customer_id=t.customer_id, task=t, why="test") for t in (told, plain)]
+    closed = [Change(op=Op.CLOSE_TASK, key=t.key, customer_id=t.customer_id, before=t, why="cause gone")
+              for t in (told, plain)]
+    for changes in (opened, opened, closed):
+        with store.begin() as conn:
+            store.written.record_many(conn, "acme", [(c, None) for c in changes])
+        assert store.written.told("acme") == (told,)
+    state = store.written.state("acme")
+    assert state.tasks == () and state.done_tasks == () and state.told == ()  # the target's state: no memory
+    assert set(store.written.rows("acme")) == set()  # the mirror of the target holds open items only
+    with store.begin() as conn:  # reopened (its cause came back): open again, and still told
+        store.written.record_many(conn, "acme", [(opened[0], None)])
+    assert store.written.state("acme").tasks == (told,) and store.written.told("acme") == (told,)
+    before = told.model_copy(update={"customer_id": "c3"})  # opened before the store kept the calls that told
+    with store.begin() as conn:
+        store.written.record_many(conn, "acme", [(Change(op=Op.CLOSE_TASK, key=before.key, customer_id="c3",
+                                                         before=before, why="cause gone"), None)])
+    assert store.written.told("acme") == (told, before)  # kept when it closes
 
 
 def _with_problems(data: dict) -> dict:

@@ -1,12 +1,17 @@
 """A held customer whose ladder step is a call is told of the hold on that call: one task, the
-call, with the hold letter to send after it; no separate hold letter then or later."""
+call, with the hold letter to send after it; no separate hold letter then or later, nor a second
+telling on a later call, however the call closed (a follow-up call too)."""
 
 import datetime as dt
 
 from ledgers import ledger_from_text
-from planning import NOTHING_WRITTEN, policy_of, run, stub, walk
+from planning import NOTHING_WRITTEN, TEMPLATES, board, policy_of, run, stub, walk
 
+from arwatch.core.actions import HOLD_ON_CALL
 from arwatch.core.call_list import reason
+from arwatch.core.diffing import diff
+from arwatch.core.frame import LedgerFrame
+from arwatch.core.planner import plan
 
 D = dt.date.fromisoformat
 
@@ -114,3 +119,94 @@ def test_hold_notice__a_hold_told_on_the_ladders_call_is_not_told_again_on_a_lat
                       ("2024-03-13", "open", "o phone_call promise:2024-03-10")]  # no hold letter either
     (call,) = written.tasks
     assert "credit hold" not in call.title and "hold letter" not in call.body
+
+
+# MISSED_PLAN, with the missed instalment paid on 24 Feb: the plan is back on track (its call
+# closes), the hold stays (€1,100.00 open above the limit, O1 overdue); the instalment of 15 Mar
+# is missed in turn (the call of the same key opens again on 18 Mar).
+PAID_LATE = MISSED_PLAN + "payment o P1 2024-02-24 400.00 -> O1\n"
+
+
+def _rerun_writes_nothing(book: str, day: dt.date, written) -> None:
+    """A second run on ``day`` over what the first left changes nothing (idempotent)."""
+    b = board(LedgerFrame.from_ledger(ledger_from_text(book), day), policy_of())
+    assert not diff(written, plan(b, written, policy_of(), day, TEMPLATES, "Test Co")), day
+
+
+def test_hold_notice__a_hold_told_on_a_plan_call_is_not_told_again_after_the_call_closes():
+    """The credit controller told the hold on the missed instalment's call; the call closes when
+    the plan is back on track: no hold letter follows, and the call opened again for the next
+    missed instalment does not tell it again (before: the hold letter opened on 24 Feb)."""
+    events, written = walk(ledger_from_text(PAID_LATE), D("2024-02-06"), D("2024-03-31"), policy_of())
+    assert events == [("2024-02-18", "open", "o phone_call plan:2024-02-05"),  # tells the hold
+                      ("2024-02-24", "close", "o phone_call plan:2024-02-05"),  # back on track: no hold letter
+                      ("2024-03-18", "open", "o phone_call plan:2024-02-05")]  # missed again: told already
+    assert [(h.customer_id, h.since) for h in written.holds] == [("o", D("2024-02-18"))]
+    (call,) = written.tasks
+    assert "credit hold" not in call.title and "hold letter" not in call.body
+    assert not any(line.startswith("Credit hold since") for line in call.evidence)
+    (told,) = written.told  # the call that told it, as opened
+    assert (told.key, told.due_date) == (call.key, D("2024-02-18"))
+    _told_on_the_call(told)
+
+
+def test_hold_notice__a_rerun_on_the_day_a_call_tells_closes_or_opens_again_writes_nothing():
+    for day in ("2024-02-18", "2024-02-24", "2024-03-18"):
+        _, written = walk(ledger_from_text(PAID_LATE), D("2024-02-06"), D(day), policy_of())
+        _rerun_writes_nothing(PAID_LATE, D(day), written)
+
+
+def test_hold_notice__a_call_that_told_is_remembered_when_the_target_forgets_it_done():
+    """A target that forgets a done task (Odoo reports it for a fortnight): the call a person
+    closed is neither open nor done any more; kept as told, the hold is not told again by the
+    call of the same cause opened anew, nor by a hold letter."""
+    _, written = walk(ledger_from_text(MISSED_PLAN), D("2024-02-06"), D("2024-02-18"), policy_of())
+    (call,) = written.tasks
+    forgotten = written.model_copy(update={"tasks": (), "done_tasks": ()})
+    assert forgotten.told == (call,)
+    desired, _ = run(ledger_from_text(MISSED_PLAN), D("2024-03-05"), forgotten, policy_of())
+    assert [t.key for t in desired.tasks] == [call.key]  # its cause lasts: opened anew, no hold letter
+    (again,) = desired.tasks
+    assert "credit hold" not in again.title and again.due_date == D("2024-03-05")
+    # without the memory (the old behaviour) the hold was told again on it
+    unknown, _ = run(ledger_from_text(MISSED_PLAN), D("2024-03-05"), forgotten.model_copy(update={"told": ()}),
+                     policy_of())
+    _told_on_the_call(unknown.tasks[0])
+
+
+def test_hold_notice__a_hold_placed_again_after_a_release_is_told_again():
+    """A call told the hold of 18 Feb; it is released when all is paid on 5 Mar, and placed again
+    on 10 Apr (O3 over the limit and overdue): the new hold is told (here by its letter: no call
+    is due), the earlier telling does not count for it."""
+    book = PAID_LATE + "payment o P2 2024-03-05 1100.00 -> O1 O2\ninvoice o O3 2024-03-10 1500.00\n"
+    events, written = walk(ledger_from_text(book), D("2024-02-06"), D("2024-04-30"), policy_of())
+    assert events[:2] == [("2024-02-18", "open", "o phone_call plan:2024-02-05"),
+                          ("2024-02-24", "close", "o phone_call plan:2024-02-05")]
+    assert ("2024-04-10", "open", "o credit_hold hold") in events
+    assert [(h.customer_id, h.since) for h in written.holds] == [("o", D("2024-04-10"))]
+    assert [t.key for t in written.told] == ["task:o:phone_call:plan:2024-02-05"]
+
+
+def test_hold_notice__a_call_of_the_same_cause_tells_a_hold_placed_after_it_told_an_earlier_one():
+    """The call that told an earlier hold (due before the current hold began) tells nothing of the
+    current one: the call of the same key firing now tells it."""
+    _, written = walk(ledger_from_text(MISSED_PLAN), D("2024-02-06"), D("2024-02-18"), policy_of())
+    (call,) = written.tasks
+    earlier = call.model_copy(update={"due_date": D("2024-02-10")})
+    for told, tells in ((earlier, True), (call, False)):
+        state = written.model_copy(update={"tasks": (), "done_tasks": (), "told": (told,)})
+        desired, _ = run(ledger_from_text(MISSED_PLAN), D("2024-02-20"), state, policy_of())
+        (task,) = desired.tasks
+        assert task.key == call.key and task.title.endswith(HOLD_ON_CALL) is tells
+
+
+def test_hold_notice__an_open_call_that_told_closing_now_is_remembered_though_its_opening_was_not():
+    """A call that told the hold open on record with no memory of it (opened before calls that
+    told were kept): its title says it told; when it closes, it is kept as told then, so neither
+    the run that closes it nor a rerun plans the hold letter."""
+    _, written = walk(ledger_from_text(PAID_LATE), D("2024-02-06"), D("2024-02-23"), policy_of())
+    before = written.model_copy(update={"told": ()})
+    desired, after = run(ledger_from_text(PAID_LATE), D("2024-02-24"), before, policy_of())
+    assert desired.tasks == () and after.tasks == ()  # closed, no hold letter
+    assert [t.key for t in after.told] == ["task:o:phone_call:plan:2024-02-05"]
+    _rerun_writes_nothing(PAID_LATE, D("2024-02-24"), after)

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sync_helpers import IBM_EXCERPT, file_settings, simple_planner
 from sync_store_cases import (
     check_audit_is_append_only,
+    check_calls_that_told_a_hold_kept_as_told,
     check_closed_ladder_steps_kept_as_done,
     check_hold_overrides_set_read_and_ended,
     check_lock,
@@ -126,6 +127,10 @@ def test_postgres__snapshot_accumulates(pg_store):
 
 def test_postgres__closed_ladder_steps_kept_as_done(pg_store):
     check_closed_ladder_steps_kept_as_done(pg_store)
+
+
+def test_postgres__calls_that_told_a_hold_kept_as_told(pg_store):
+    check_calls_that_told_a_hold_kept_as_told(pg_store)
 
 
 def test_postgres__lock_and_stale_takeover(pg_store):

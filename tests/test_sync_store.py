@@ -6,6 +6,7 @@ import sys
 from sqlalchemy import inspect
 from sync_store_cases import (
     check_audit_is_append_only,
+    check_calls_that_told_a_hold_kept_as_told,
     check_closed_ladder_steps_kept_as_done,
     check_lock,
     check_new_rows_inserted_as_they_come,
@@ -78,6 +79,10 @@ def test_lock__stale_lock_of_dead_process_or_silent_host_taken_over(tmp_path):
 
 def test_written__closed_ladder_steps_kept_as_done(tmp_path):
     check_closed_ladder_steps_kept_as_done(open_store(tmp_path / "s.sqlite3"))
+
+
+def test_written__calls_that_told_a_hold_kept_as_told(tmp_path):
+    check_calls_that_told_a_hold_kept_as_told(open_store(tmp_path / "s.sqlite3"))
 
 
 def test_audit_log__a_note_answer_is_recorded_once_per_key(tmp_path):

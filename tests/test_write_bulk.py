@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from test_sync_postgres import pg_database  # noqa: F401  (the fixture)
 
-from arwatch.adapters.file.target import indented_json
+from arwatch.adapters.file.target import NOT_LISTED, indented_json
 from arwatch.core.actions import Change, Flag, Hold, Op, Override, Task, WrittenState
 from arwatch.sync.store import open_store
 from arwatch.sync.store.journal import DONE, INTENT
@@ -75,6 +75,14 @@ def state(scores=(72.0, 0.0, 55.5, 100.0)):
                                      state(scores=(float("nan"), float("inf"), 1e300, 5e-324))])
 def test_indented_json__the_bytes_of_json_dumps_indent_1(written):
     assert indented_json(written) == json.dumps(written.model_dump(mode="json"), indent=1).encode()
+
+
+def test_indented_json__the_worklist_leaves_out_the_calls_that_told_a_hold():
+    written = state().model_copy(update={"told": state().tasks[:3]})
+    listed = json.loads(indented_json(written, NOT_LISTED))
+    assert "told" not in listed and listed["tasks"] == json.loads(indented_json(written))["tasks"]
+    assert indented_json(written, NOT_LISTED) == json.dumps(written.model_dump(mode="json", exclude=set(NOT_LISTED)),
+                                                            indent=1).encode()
 
 
 def test_indented_json__a_text_pydantic_cannot_write_is_written_by_json_dumps():

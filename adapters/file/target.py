@@ -91,9 +91,13 @@ def _ascii(text: bytes) -> bytes:
     return escaped.replace(_DEL, b"\\u007f") if _DEL in escaped else escaped
 
 
-def indented_json(written: WrittenState) -> bytes:
-    """``json.dumps(written.model_dump(mode="json"), indent=1)`` as ASCII bytes, byte for byte, a
-    few times faster: pydantic's serializer lays the text out as ``json.dumps`` does (indent,
+#: not in the worklist: the calls that told a credit hold are the hold notice's memory, not work
+NOT_LISTED = frozenset({"told"})
+
+
+def indented_json(written: WrittenState, exclude: frozenset[str] = frozenset()) -> bytes:
+    """``json.dumps(written.model_dump(mode="json", exclude=exclude), indent=1)`` as ASCII
+    bytes, byte for byte, a few times faster: pydantic's serializer lays the text out as ``json.dumps`` does (indent,
     separators, key order, short escapes of quotes, backslashes and control characters); what
     it writes as is in UTF-8, ``json.dumps`` escapes (every character outside printable ASCII,
     by ``json``'s own escaping); a score whose text would differ, or a text pydantic cannot
@@ -101,10 +105,10 @@ def indented_json(written: WrittenState) -> bytes:
     the text of a large worklist is never held whole as a Python string as well."""
     try:
         if all(_plain_float(f.score) for f in written.flags):
-            return _ascii(written.__pydantic_serializer__.to_json(written, indent=1))
+            return _ascii(written.__pydantic_serializer__.to_json(written, indent=1, exclude=set(exclude) or None))
     except ValueError:  # pydantic_core.PydanticSerializationError
         pass
-    return json.dumps(written.model_dump(mode="json"), indent=1).encode("ascii")
+    return json.dumps(written.model_dump(mode="json", exclude=set(exclude) or None), indent=1).encode("ascii")
 
 
 class StoreTarget:
@@ -149,5 +153,5 @@ class StoreTarget:
             writer.writerow(WORKLIST_COLUMNS)
             writer.writerows(_safe_rows([_worklist_cells(i) for i in items]))
         os.replace(self.outbox / "worklist.csv.tmp", self.outbox / "worklist.csv")
-        (self.outbox / "worklist.json.tmp").write_bytes(indented_json(written))
+        (self.outbox / "worklist.json.tmp").write_bytes(indented_json(written, NOT_LISTED))
         os.replace(self.outbox / "worklist.json.tmp", self.outbox / "worklist.json")

@@ -1,9 +1,12 @@
 """What arwatch has written back, per company and key, with external ids and prior values.
 
 This is the store's mirror of the target; for sources that cannot be written into (a file
-export, the demo) it is the target itself. Also the managers' hold overrides, and the ladder's
+export, the demo) it is the target itself. Also the managers' hold overrides, the ladder's
 steps after they closed (kind ``done``, see ``actions.remembered``): the planner reads a
-customer's position on the ladder from them. They are kept ``DONE_KEPT_DAYS``.
+customer's position on the ladder from them, and the calls that told a credit hold, from the
+day they were opened or closed (kind ``told``, key ``told:<task key>``, see
+``actions.told_hold``): the hold notice does not tell a hold twice, however the call closed and
+whatever the target forgets. Both are kept ``DONE_KEPT_DAYS``.
 """
 
 from __future__ import annotations
@@ -21,7 +24,18 @@ from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeEngine
 
-from arwatch.core.actions import ApplyResult, Change, Flag, Hold, Op, Override, Task, WrittenState, remembered
+from arwatch.core.actions import (
+    ApplyResult,
+    Change,
+    Flag,
+    Hold,
+    Op,
+    Override,
+    Task,
+    WrittenState,
+    remembered,
+    told_hold,
+)
 
 from .bulk import bulk_upsert
 from .rows import StoreTable, copy_rows, dumps, model_json, upsert
@@ -31,6 +45,7 @@ _KINDS: dict[str, type[Flag | Hold | Task]] = {"flag": Flag, "hold": Hold, "task
 PLACING = {Op.SET_FLAG: "flag", Op.PLACE_HOLD: "hold", Op.OPEN_TASK: "task"}
 REMOVING = {Op.CLEAR_FLAG, Op.RELEASE_HOLD, Op.CLOSE_TASK}
 DONE = "done"
+TOLD = "told"
 DONE_KEPT_DAYS = 400
 
 
@@ -94,6 +109,12 @@ def item_of(change: Change) -> Flag | Hold | Task | None:
     return change.flag or change.hold or change.task
 
 
+def _told_call(change: Change) -> Task | None:
+    """The call opened or closed by ``change`` where it told a credit hold (``actions.told_hold``)."""
+    call = change.task if change.op is Op.OPEN_TASK else change.before if change.op is Op.CLOSE_TASK else None
+    return call if isinstance(call, Task) and told_hold(call) else None
+
+
 class WrittenTable(StoreTable):
 
     def rows(self, company: str, conn: Connection | None = None) -> dict[str, WrittenRow]:
@@ -102,7 +123,7 @@ class WrittenTable(StoreTable):
                 return self.rows(company, own)
         result = conn.execute(select(written.c.key, written.c.kind, written.c.payload, written.c.external_id,
                                      written.c.details).where(and_(written.c.company == company,
-                                                                   written.c.kind != DONE)))
+                                                                   written.c.kind.notin_((DONE, TOLD)))))
         return {key: WrittenRow(key, _KINDS[kind].model_validate_json(payload), external_id,
                                 json.loads(details) if details else {})
                 for key, kind, payload, external_id, details in result}
@@ -118,9 +139,17 @@ class WrittenTable(StoreTable):
 
     def done(self, company: str) -> tuple[Task, ...]:
         """The ladder's steps closed in the last ``DONE_KEPT_DAYS``, by key."""
+        return self._kept(company, DONE)
+
+    def told(self, company: str) -> tuple[Task, ...]:
+        """The calls that told a credit hold opened in the last ``DONE_KEPT_DAYS``, open or
+        closed, by key."""
+        return self._kept(company, TOLD)
+
+    def _kept(self, company: str, kind: str) -> tuple[Task, ...]:
         with self.engine.connect() as conn:
             payloads = conn.execute(select(written.c.payload).where(and_(written.c.company == company,
-                                                                         written.c.kind == DONE))
+                                                                         written.c.kind == kind))
                                     .order_by(written.c.key)).scalars().all()
         return tuple(Task.model_validate_json(p) for p in payloads)
 
@@ -136,8 +165,10 @@ class WrittenTable(StoreTable):
     def record_many(self, conn: Connection, company: str,
                     applied: Sequence[tuple[Change, ApplyResult | None]]) -> None:
         """``record`` for a batch: one select, one upsert, one delete (a closed step of the ladder
-        is kept as ``done``)."""
+        is kept as ``done``; a call that told a credit hold is kept as ``told`` when it opens, and
+        when it closes: one opened before the store kept them)."""
         kept = [c for c, _ in applied if c.op is Op.CLOSE_TASK and isinstance(c.before, Task) and remembered(c.before)]
+        told = [t for t in map(_told_call, (c for c, _ in applied)) if t is not None]
         kept_keys = {c.key for c in kept}
         gone = [c.key for c, _ in applied if c.op in REMOVING and c.key not in kept_keys]
         placed = [(c, r) for c, r in applied if c.op not in REMOVING]
@@ -160,6 +191,8 @@ class WrittenTable(StoreTable):
         rows += [{"company": company, "key": c.key, "kind": DONE, "customer_id": c.customer_id,
                   "payload": model_json(c.before), "external_id": None, "details": None,  # type: ignore[arg-type]
                   "updated_at": now} for c in kept]
+        rows += [{"company": company, "key": f"{TOLD}:{t.key}", "kind": TOLD, "customer_id": t.customer_id,
+                  "payload": model_json(t), "external_id": None, "details": None, "updated_at": now} for t in told]
         if conn.dialect.name == "sqlite" and rows:  # rows.upsert's statement, its rows handed to the driver
             stmt = sqlite.insert(written)
             executemany(conn, stmt.on_conflict_do_update(index_elements=["company", "key"], set_={
@@ -173,9 +206,9 @@ class WrittenTable(StoreTable):
             upsert(conn, written, rows, ["company", "key"])
         if gone:
             conn.execute(delete(written).where(and_(written.c.company == company, written.c.key.in_(gone))))
-        if kept:
+        if kept or told:
             expired = now - dt.timedelta(days=DONE_KEPT_DAYS)
-            conn.execute(delete(written).where(and_(written.c.company == company, written.c.kind == DONE,
+            conn.execute(delete(written).where(and_(written.c.company == company, written.c.kind.in_((DONE, TOLD)),
                                                     written.c.updated_at < expired)))
 
     def overrides(self, company: str, today: dt.date | None = None) -> tuple[Override, ...]:

@@ -7,7 +7,7 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.tools import plaintext2html
 
-from arwatch.core.actions import Flag, Hold, Op, Override, Task, WrittenState
+from arwatch.core.actions import HOLD_ON_CALL, Flag, Hold, Op, Override, Task, WrittenState
 from arwatch.core.marks import CLOSED_MARK
 
 from ..lib import words
@@ -41,6 +41,17 @@ ACTIVITIES = """
        AND a.arwatch_key LIKE 'task:%%'
        AND (a.active OR a.date_done >= %(since)s)
      ORDER BY a.active, a.id
+"""
+
+# the calls that told a credit hold (``arwatch.core.actions.told_hold``), open or done however long
+# ago (done activities are kept: ``keep_done``): a hold told is not told again once the call is
+# older than ``DONE_COUNTS_DAYS``; the latest due per key (a call reopened for a later hold)
+TOLD_ACTIVITIES = """
+    SELECT a.arwatch_key, a.summary, a.date_deadline, a.user_id
+      FROM mail_activity a
+     WHERE a.arwatch_company_id = %(company)s AND a.arwatch_partner_id = ANY(%(partners)s)
+       AND a.arwatch_key LIKE 'task:%%:phone_call:%%' AND a.summary LIKE %(told)s
+     ORDER BY a.date_deadline, a.id
 """
 
 
@@ -102,8 +113,20 @@ class ArwatchWriteback(models.AbstractModel):
                                           by=override_by or "", reason=override_reason or ""))
         activities, tasks, done, assignees = self._task_activities(company, partner_ids, today, assignees=True)
         written = WrittenState(flags=tuple(flags), holds=tuple(holds), tasks=tuple(tasks), overrides=tuple(overrides),
-                               done_tasks=tuple(done))
+                               done_tasks=tuple(done), told=self._told_calls(company, partner_ids))
         return written, WrittenMaps(by_partner, activities, indicators, assignees, exposures)
+
+    @api.model
+    def _told_calls(self, company, partner_ids):
+        """The ``Task`` of each call that told a credit hold (``TOLD_ACTIVITIES``), by key."""
+        self.env.cr.execute(TOLD_ACTIVITIES, {"company": company.id, "partners": IdArray(partner_ids),
+                                              "told": f"%{HOLD_ON_CALL}"})
+        told = {}
+        for key, summary, deadline, user_id in self.env.cr.fetchall():
+            _kind, customer, step, cause = key.split(":", 3)
+            told[key] = Task(customer_id=customer, step=step, cause=cause, title=summary, due_date=deadline,
+                             assignee=str(user_id) if user_id else None)
+        return tuple(told[k] for k in sorted(told))
 
     @api.model
     def _task_activities(self, company, partner_ids, today, assignees=False):

@@ -11,3 +11,4 @@ from . import test_company_locale
 from . import test_agency
 from . import test_hold_invoice_paths
 from . import test_branches
+from . import test_hold_told
