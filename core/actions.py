@@ -86,11 +86,16 @@ class Task(_Value):
         return f"task:{self.customer_id}:{self.step}:{self.cause}"
 
 
+REMEMBERED = (EPISODE, MONTH)  # the cause prefixes of the tasks ``remembered`` after they close
+REMEMBERED_DAYS = 400  # how long a remembered task, and a call that told a hold, is kept after it closes
+
+
 def remembered(task: Task) -> bool:
-    """A step of the ladder (cause ``episode:<day>``) is kept as done after it closes: the
-    planner reads a customer's position on the ladder from the episode's open and done steps.
-    So is a monthly statement (cause ``month:<yyyy-mm>``): never sent twice in one month."""
-    return task.cause.startswith((EPISODE, MONTH))
+    """A step of the ladder (cause ``episode:<day>``) is kept as done after it closes, for
+    ``REMEMBERED_DAYS``: the planner reads a customer's position on the ladder from the episode's
+    open and done steps. So is a monthly statement (cause ``month:<yyyy-mm>``): never sent twice
+    in one month."""
+    return task.cause.startswith(REMEMBERED)
 
 
 #: how the title of a call that tells the customer of its credit hold ends (core/hold_notice.py)

@@ -25,6 +25,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeEngine
 
 from arwatch.core.actions import (
+    REMEMBERED_DAYS,
     ApplyResult,
     Change,
     Flag,
@@ -46,7 +47,7 @@ PLACING = {Op.SET_FLAG: "flag", Op.PLACE_HOLD: "hold", Op.OPEN_TASK: "task"}
 REMOVING = {Op.CLEAR_FLAG, Op.RELEASE_HOLD, Op.CLOSE_TASK}
 DONE = "done"
 TOLD = "told"
-DONE_KEPT_DAYS = 400
+DONE_KEPT_DAYS = REMEMBERED_DAYS
 
 
 def among(conn: Connection, column: ColumnElement[Any], name: str, kind: type[TypeEngine[Any]]) -> ColumnElement[bool]:

@@ -7,7 +7,17 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.tools import plaintext2html
 
-from arwatch.core.actions import HOLD_ON_CALL, Flag, Hold, Op, Override, Task, WrittenState
+from arwatch.core.actions import (
+    HOLD_ON_CALL,
+    REMEMBERED,
+    REMEMBERED_DAYS,
+    Flag,
+    Hold,
+    Op,
+    Override,
+    Task,
+    WrittenState,
+)
 from arwatch.core.marks import CLOSED_MARK
 
 from ..lib import words
@@ -16,8 +26,13 @@ from ..lib.ledger_sql import IdArray
 
 SLIPPING = ("habit_slip", "slowing_trend", "selective_payment")
 # a task done by a person within this many days still counts as written: its cause may last
-# until the next payment arrives, and reopening it the next morning would nag
+# until the next payment arrives, and reopening it the next morning would nag; a step of the
+# ladder or a monthly statement (``remembered``) counts for ``REMEMBERED_DAYS``, as the state
+# store keeps them: the ladder's position is read from its done steps, and a step forgotten would
+# let the ladder start again at its lowest rung
 DONE_COUNTS_DAYS = 14
+# the first part of a remembered task's cause, as split_part(key, ':', 4) reads it
+REMEMBERED_CAUSES = [prefix.rstrip(":") for prefix in REMEMBERED]
 # in the feedback of a task arwatch closed: an external sync reading done activities as contact
 # attempts skips these (``arwatch.core.marks``, shared with the external Odoo adapter)
 
@@ -39,7 +54,8 @@ ACTIVITIES = """
       FROM mail_activity a
      WHERE a.arwatch_company_id = %(company)s AND a.arwatch_partner_id = ANY(%(partners)s)
        AND a.arwatch_key LIKE 'task:%%'
-       AND (a.active OR a.date_done >= %(since)s)
+       AND (a.active OR a.date_done >= %(since)s
+            OR (a.date_done >= %(kept_since)s AND split_part(a.arwatch_key, ':', 4) = ANY(%(remembered)s)))
      ORDER BY a.active, a.id
 """
 
@@ -132,11 +148,14 @@ class ArwatchWriteback(models.AbstractModel):
     def _task_activities(self, company, partner_ids, today, assignees=False):
         """``(activities, open tasks, done tasks)``: the collection activities by key (an open
         one wins over a done one of the same key), the ``Task`` of each open key, and of each key
-        done in the last ``DONE_COUNTS_DAYS`` days (not reopened, not closed again); with
-        ``assignees``, also ``{key: (activity id, user id, active)}``."""
+        done in the last ``DONE_COUNTS_DAYS`` days, or ``REMEMBERED_DAYS`` for a remembered one
+        (not reopened, not closed again); with ``assignees``, also ``{key: (activity id, user id,
+        active)}``."""
         self.env["mail.activity"].flush_model()
-        since = today - dt.timedelta(days=DONE_COUNTS_DAYS)
-        self.env.cr.execute(ACTIVITIES, {"company": company.id, "partners": IdArray(partner_ids), "since": since})
+        self.env.cr.execute(ACTIVITIES, {"company": company.id, "partners": IdArray(partner_ids),
+                                         "since": today - dt.timedelta(days=DONE_COUNTS_DAYS),
+                                         "kept_since": today - dt.timedelta(days=REMEMBERED_DAYS),
+                                         "remembered": REMEMBERED_CAUSES})
         rows = {row[1]: row for row in self.env.cr.fetchall()}  # an open one wins (ordered last)
         records = self.env["mail.activity"].browse([row[0] for row in rows.values()])
         activities, tasks, done = {}, [], []

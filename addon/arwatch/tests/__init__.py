@@ -12,3 +12,4 @@ from . import test_agency
 from . import test_hold_invoice_paths
 from . import test_branches
 from . import test_hold_told
+from . import test_ladder_memory
