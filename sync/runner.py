@@ -127,8 +127,9 @@ def _pull_and_merge(store: Store, company: str, adapter: SourceAdapter, full: bo
 
 def _save_snapshot(store: Store, company: str, adapter: SourceAdapter, merged: Merged, pull: PullResult,
                    run_id: str, lock: HeldLock) -> None:
-    """Snapshot first; the cursor moves in the same transaction, after it (never ahead of it)."""
-    with store.begin() as conn:
+    """Snapshot first; the cursor moves in the same transaction, after it (never ahead of it).
+    Its commit leaves SQLite's checkpoint to a thread (``Store.begin_bulk``), settled at the run's end."""
+    with store.begin_bulk() as conn:
         lock.confirm(conn, "the snapshot was not saved")
         store.snapshot.save(conn, company, adapter.name, merged.company, merged.upserts, merged.removed, run_id)
         if pull.cursor is not None:
@@ -346,6 +347,7 @@ def _run(company: str, store: Store, adapter: SourceAdapter, policy: Policy, tod
         return summary
     finally:
         steps.close()
+        store.settle()  # the snapshot's checkpoint, run beside the write stage
         _release(lock)
 
 

@@ -10,7 +10,8 @@ Payloads are serialised by one JSON encoder (``payloads.py``), in the same pass 
 read of a stored frame, keeps the invoices' and payments' payloads as texts parsed into columns,
 ``core.load_payloads``, instead of a dict per record). A collection the
 snapshot does not hold yet (a first sync) is streamed in: each row is made as the store takes
-the ones before it (on PostgreSQL the server stores them meanwhile), and none is kept.
+the ones before it (on PostgreSQL the server stores them meanwhile; on SQLite a second thread
+makes them while SQLite inserts the part before, ``bulk.py``), and none is kept.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from arwatch.core.clock import Now
 from ..clock import system_now
 from .adapter_state import AdapterStateTable, CompanyMemory
 from .audit import AuditLog
+from .checkpoint import Checkpoints
 from .engine import make_engine, migrate, private_file, resolve_url
 from .history import HistoryTable
 from .journal import Journal
@@ -43,6 +44,7 @@ class Store:
         self.models = ModelTable(engine, now)
         self.notes = NotesTable(engine, now)
         self.inputs = RunInputsTable(engine, now)
+        self.checkpoints = Checkpoints(engine)
 
     def memory_of(self, company: str, adapter: str) -> CompanyMemory:
         """A source adapter's own memory for the company (``AdapterMemory``)."""
@@ -61,7 +63,25 @@ class Store:
         with self.engine.begin() as conn:
             yield conn
 
+    @contextmanager
+    def begin_bulk(self) -> Iterator[Connection]:
+        """``begin()`` for a transaction that writes much (a sync's snapshot): on a SQLite file
+        its commit leaves the WAL checkpoint to a thread (``checkpoint.py``; ``settle`` waits)."""
+        if self.engine.dialect.name != "sqlite":
+            with self.begin() as conn:
+                yield conn
+            return
+        with self.engine.connect() as conn:
+            driver = conn.connection.driver_connection
+            with self.checkpoints.deferred(driver), conn.begin():
+                yield conn
+
+    def settle(self) -> None:
+        """Wait for the store's work left to a thread (a checkpoint) to end."""
+        self.checkpoints.settle()
+
     def close(self) -> None:
+        self.settle()
         self.locks.close()
         self.engine.dispose()
 
