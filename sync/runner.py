@@ -60,9 +60,9 @@ from .planners import default_planner, planner_with_templates
 from .recovery import reconcile, recover
 from .store import Store
 from .store.engine import busy_message, store_busy
-from .store.rows import texts_kept
 from .store.journal import DONE, FAILED
 from .store.lock import HeldLock
+from .store.rows import texts_kept
 from .store.run_inputs import RecordedInputs
 from .store.store import CompanyRecords
 from .summary import RunSummary, tally
