@@ -62,6 +62,7 @@ from .store import Store
 from .store.engine import busy_message, store_busy
 from .store.journal import DONE, FAILED
 from .store.lock import HeldLock
+from .store.rows import texts_kept
 from .store.run_inputs import RecordedInputs
 from .store.store import CompanyRecords
 from .summary import RunSummary, tally
@@ -230,16 +231,17 @@ def _apply(store: Store, company: str, adapter: SourceAdapter, changes: Sequence
     for start in range(0, len(changes), batch_size):
         batch = list(changes[start:start + batch_size])
         lock.check(f"write changes {start + 1}-{start + len(batch)} of {len(changes)}")
-        ids = store.journal.intend(company, run_id, batch)
-        fault_point("before_apply")
-        try:
-            results = list(adapter.apply(batch))
-        except Exception as error:  # noqa: BLE001 - an adapter bug or outage must not lose the record
-            log.exception("%s: applying changes failed", company)
-            failures += [f"{c.key}: not confirmed ({type(error).__name__}: {error})" for c in changes[start:]]
-            break
-        fault_point("after_apply")
-        done, failed = _record_batch(store, company, run_id, actor, ids, batch, results, lock, mirrored)
+        with texts_kept():  # an item's JSON made once for the mirror and the audit log
+            ids = store.journal.intend(company, run_id, batch)
+            fault_point("before_apply")
+            try:
+                results = list(adapter.apply(batch))
+            except Exception as error:  # noqa: BLE001 - an adapter bug or outage must not lose the record
+                log.exception("%s: applying changes failed", company)
+                failures += [f"{c.key}: not confirmed ({type(error).__name__}: {error})" for c in changes[start:]]
+                break
+            fault_point("after_apply")
+            done, failed = _record_batch(store, company, run_id, actor, ids, batch, results, lock, mirrored)
         applied += done
         failures += failed
         bar.update(len(batch))
@@ -395,8 +397,11 @@ class _Heap:
     def paused(self) -> Iterator[None]:
         """No collection while the plan is built and diffed: everything it makes lives until the
         write is done (then ``keep``), yet each full collection walked all of it made so far, a
-        fifth of planning at 300k invoices. Objects are still freed when their last reference
-        goes; a cycle waits until the pause ends."""
+        fifth of planning at 300k invoices. Nor while a target that is the store itself (a file
+        export's) is written: each batch's rows live until its commit, and the collections they
+        set off (26 full ones at a million invoices) walked them again and again, as did the
+        written state read back for the outbox. Objects are still freed when their last
+        reference goes; a cycle waits until the pause ends."""
         if not (self.mine and gc.isenabled()):
             yield
             return
@@ -479,15 +484,17 @@ def _heap_steps(company: str, store: Store, adapter: SourceAdapter, policy: Poli
     fault_point("after_snapshot")
     steps.update()
     bar = progress("write back", len(changes))
-    try:
-        applied, failures = _apply(store, company, adapter, changes, run_id, actor, batch_size, bar, lock)
-    finally:
-        bar.close()
-    if isinstance(adapter, FinishingAdapter):
-        lock.check("finish the write-back")
-        answers = adapter.finish(store.written.state(company, today))
-        if answers:
-            store.audit.append_answers(company, answers, actor, run_id)
+    local = _records_itself(adapter, store, company)  # all CPU here; a remote target's write waits on its API
+    with heap.paused() if local else contextlib.nullcontext():  # freed as they go: batches' rows, state read back
+        try:
+            applied, failures = _apply(store, company, adapter, changes, run_id, actor, batch_size, bar, lock)
+        finally:
+            bar.close()
+        if isinstance(adapter, FinishingAdapter):
+            lock.check("finish the write-back")
+            answers = adapter.finish(store.written.state(company, today))
+            if answers:
+                store.audit.append_answers(company, answers, actor, run_id)
     steps.update()
     if not failures:
         _remember(store, company, adapter, policy, today, planner, run_id)

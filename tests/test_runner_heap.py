@@ -45,3 +45,34 @@ def test_heap__a_pull_that_fails_still_turns_the_collector_back_on(unfrozen):
         with heap.kept():
             raise RuntimeError("the source is down")
     assert gc.isenabled()
+
+
+def test_heap__a_store_target_is_written_without_collections_and_the_collector_is_back_after(tmp_path, unfrozen):
+    from arwatch.core.policy import Policy
+    from arwatch.demo.company import DEFAULT_TODAY
+    from arwatch.sync.planners import TemplatePlanner
+    from arwatch.sync.runner import run_sync
+    from arwatch.sync.sources.demo import DemoSource
+    from arwatch.sync.store import open_store
+    from arwatch.sync.store.store import CompanyRecords
+
+    store = open_store(f"sqlite:///{tmp_path / 'state.db'}")
+    seen: list[bool] = []
+    record = CompanyRecords.record
+
+    def watched(self, applied, then):
+        seen.append(gc.isenabled())
+        record(self, applied, then)
+
+    CompanyRecords.record = watched  # type: ignore[method-assign]
+    try:
+        source = DemoSource("demo", store, today=DEFAULT_TODAY, outbox=tmp_path / "outbox")
+        summary = run_sync("demo", store, source, Policy(), DEFAULT_TODAY, planner=TemplatePlanner(), guard=None,
+                           batch_size=40)
+    finally:
+        CompanyRecords.record = record  # type: ignore[method-assign]
+        store.close()
+    assert summary.status == "ok", summary.error
+    assert len(seen) > 1 and not any(seen), "each batch written with the collector paused"
+    assert gc.isenabled()
+    assert (tmp_path / "outbox" / "worklist.json").exists()

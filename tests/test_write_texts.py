@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from arwatch.adapters.file.target import StoreTarget, _safe_rows, _worklist_cells
 from arwatch.core.actions import ApplyResult, Change, Flag, Hold, Op, Task
 from arwatch.core.cells import FORMULA_STARTS, safe_cell
-from arwatch.sync.store.rows import model_json
+from arwatch.sync.store.rows import model_json, texts_kept
 
 _TEXT = st.text(alphabet=st.sampled_from(["a", "Z", "é", "€", "😀", '"', "\\", "\n", "\t", "\r", "=", "+", "-", "@",
                                           " ", "'", ",", "\x00", "\x7f", "\u2028"]), max_size=8)
@@ -105,3 +105,24 @@ def test_worklist_rows__a_formula_in_any_column_is_quoted_and_its_row_only():
     assert safe[0] is plain
     assert [list(r) for r in safe] == [[safe_cell(c) for c in row] for row in rows]
     assert all(sum(c.startswith("'") for c in row) == 1 for row in safe[1:])
+
+
+@settings(max_examples=60, deadline=None)
+@given(_CHANGES)
+def test_texts_kept__a_model_is_serialized_once_and_its_text_is_model_dump_json(change):
+    item = change.flag or change.hold or change.task
+    with texts_kept():
+        first = model_json(item)
+        again = model_json(item)  # the mirror's payload, then the audit log's after
+        whole = model_json(change)
+        twin = model_json(item.model_copy())  # an equal model of its own: its own text
+    assert first is again
+    assert first == item.model_dump_json() and whole == change.model_dump_json() and twin == first
+    assert model_json(item) is not first  # made again once the block has ended
+
+
+def test_texts_kept__a_text_is_never_another_models_even_where_ids_are_reused():
+    with texts_kept():
+        texts = [model_json(Hold(customer_id=f"C{i}", rule="r", reason="x", since=dt.date(2026, 1, 1)))
+                 for i in range(200)]  # each model freed at once, were it not kept: its id free for the next
+    assert texts == [f'{{"customer_id":"C{i}","rule":"r","reason":"x","since":"2026-01-01"}}' for i in range(200)]

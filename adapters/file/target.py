@@ -49,6 +49,8 @@ def _safe_rows(rows: list[tuple[str, ...]]) -> list[Sequence[Any]]:
     return [row if not any(map(starts, row)) else [safe_cell(cell) for cell in row] for row in rows]
 
 
+#: a line's end in a file opened as text (``os.linesep``); a JSON line holds no other newline
+_LINE_END = os.linesep.encode()
 _DEL = b"\x7f"  # ASCII, yet escaped by json.dumps (as every character outside printable ASCII)
 _PART = 1 << 20  # bytes of text decoded and escaped at a time (cut at a line's end)
 
@@ -136,10 +138,12 @@ class StoreTarget:
         if self.outbox is None:
             return
         self.outbox.mkdir(parents=True, exist_ok=True)
-        with (self.outbox / "changes.jsonl").open("a", encoding="utf-8") as handle:
-            # each line ``change.model_dump_json(exclude_none=True)``: its serializer's UTF-8, decoded once
-            handle.write(b"".join([change.__pydantic_serializer__.to_json(change, exclude_none=True) + b"\n"
-                                   for change in changes]).decode())
+        # each line ``change.model_dump_json(exclude_none=True)`` in UTF-8: its serializer's bytes as
+        # they are (no decoding and encoding again), each line ended as a text file's (``_LINE_END``)
+        lines = b"".join([change.__pydantic_serializer__.to_json(change, exclude_none=True) + b"\n"
+                          for change in changes])
+        with (self.outbox / "changes.jsonl").open("ab") as handle:
+            handle.write(lines if _LINE_END == b"\n" else lines.replace(b"\n", _LINE_END))
             handle.flush()
             os.fsync(handle.fileno())
 

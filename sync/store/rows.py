@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -49,8 +51,45 @@ def dumps(value: Any) -> str:
 def model_json(model: BaseModel) -> str:
     """``model.model_dump_json()``, the same text, from the model's serializer without the
     method's Python wrapper (its keyword arguments, a third of the time for the small models the
-    write path stores: journal, mirror and audit rows, one or more per change)."""
+    write path stores: journal, mirror and audit rows, one or more per change). Inside
+    ``texts_kept`` a model's text is made once (``TextsKept``)."""
+    kept = _KEPT.get()
+    if kept is not None:
+        return kept.text(model)
     return model.__pydantic_serializer__.to_json(model).decode()
+
+
+class TextsKept:
+    """``model_json``'s texts of the models it was given, each made once: the write path stores
+    the same item as the mirror's payload and as the audit log's ``after`` (a change's ``before``
+    as the audit's ``before`` and, for a step of the ladder closed, as the mirror's ``done``
+    row). Each model is held with its text, so that its id names it alone while it is kept."""
+
+    def __init__(self) -> None:
+        self._texts: dict[int, tuple[BaseModel, str]] = {}
+
+    def text(self, model: BaseModel) -> str:
+        found = self._texts.get(id(model))
+        if found is not None and found[0] is model:
+            return found[1]
+        made = model.__pydantic_serializer__.to_json(model).decode()
+        self._texts[id(model)] = (model, made)
+        return made
+
+
+_KEPT: ContextVar[TextsKept | None] = ContextVar("arwatch_texts_kept", default=None)
+
+
+@contextmanager
+def texts_kept() -> Iterator[TextsKept]:
+    """Within: ``model_json`` makes each model's text once (the models are frozen: a text stays
+    theirs) and keeps it, and the model, until the block ends (one write batch: its changes')."""
+    kept = TextsKept()
+    token = _KEPT.set(kept)
+    try:
+        yield kept
+    finally:
+        _KEPT.reset(token)
 
 
 def copy_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
