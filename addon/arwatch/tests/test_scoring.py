@@ -346,7 +346,8 @@ class TestIdArray(ArwatchCommon):
                    ledger_sql.SIGNALS, ledger_sql.AGENCY, arwatch_writeback.RISKS, arwatch_writeback.ACTIVITIES]
         for partners in (ids, ids[:1], [], [ids[-1], ids[0], 2**31 - 1]):
             for query in queries:
-                params = {"company": values["id"], "company_key": str(values["id"]), "since": self.today}
+                params = {"company": values["id"], "company_key": str(values["id"]), "since": self.today,
+                          "kept_since": self.today, "remembered": arwatch_writeback.REMEMBERED_CAUSES}
                 cr.execute(query, dict(params, partners=list(partners)))
                 by_list = cr.fetchall()
                 cr.execute(query, dict(params, partners=IdArray(partners)))
