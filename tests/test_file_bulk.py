@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from netting_reference import reference_net
 from sync_helpers import IBM_COLUMNS, IBM_EXCERPT
 
-from arwatch.adapters.file import FileMapping, MappingError
+from arwatch.adapters.file import FileMapping, MappingError, source
+from arwatch.adapters.file.bulk import bulk_invoices
 from arwatch.adapters.file.columns import from_rows, read_columns
 from arwatch.adapters.file.convert import Rejected
 from arwatch.adapters.file.netting import Paid, net
@@ -193,6 +194,30 @@ def test_bulk__bad_rows_of_every_kind_give_the_same_problems_with_a_payments_fil
 
 def test_bulk__bad_rows_of_every_kind_give_the_same_problems_with_paid_and_settled_columns(tmp_path):
     assert assert_same(_bad_mapping(tmp_path, BAD_INVOICES, None), dt.date(2026, 3, 1)) >= 10
+
+
+@pytest.mark.parametrize("payments", [BAD_PAYMENTS, None])
+def test_bulk_invoices__the_invoices_kept_by_id_are_the_records_by_id(tmp_path, payments):
+    mapping = _bad_mapping(tmp_path, BAD_INVOICES, payments)
+    columns = mapping.columns.mapped()
+    table = open_table(mapping.invoices, mapping.encoding, mapping.delimiter, mapping.sheet)
+    cols = read_columns(table, columns)
+    by_id: dict = {}
+    records, issues, paid = bulk_invoices(cols, mapping, table.name, payments is None, Rejected(), None, by_id)
+    assert list(by_id.items()) == [(inv["id"], inv) for inv in records["invoices"]]
+    assert all(by_id[inv["id"]] is inv for inv in records["invoices"])
+    assert (records, issues, paid) == bulk_invoices(cols, mapping, table.name, payments is None, Rejected())
+    assert len(records["invoices"]) >= 3 and issues
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_read_mapped__the_payments_netted_are_grouped_by_id_as_net_is_told(tmp_path, monkeypatch, bulk):
+    netted = []
+    monkeypatch.setattr(source, "net", lambda invoices, payments, *a, **k: netted.append((payments, k)) or payments)
+    read_mapped(_bad_mapping(tmp_path, BAD_INVOICES + BAD_INVOICES.split("\n", 1)[1], BAD_PAYMENTS), "co", bulk=bulk)
+    (payments, told), = netted
+    assert told["unique"] is True
+    assert sorted(pay["id"] for pay in payments) == ["P1", "P8"]  # P1's two rows are one payment
 
 
 def test_bulk__open_amounts_and_guessed_formats_read_the_same(tmp_path):
@@ -469,6 +494,18 @@ def test_net__allocates_as_the_netting_before_issue_23_did(ledger):
     for netting in (net, reference_net):
         invoices, payments, paid = copy.deepcopy(ledger)
         results.append(json.dumps([netting(invoices, payments, paid), invoices]))
+    assert results[0] == results[1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(ledger=_ledgers())
+def test_net__told_that_no_two_payments_share_an_id_allocates_as_finding_it_out(ledger):
+    invoices, payments, paid = ledger
+    payments = list({pay["id"]: pay for pay in reversed(payments)}.values())[::-1]  # the first of each id
+    results = []
+    for unique in (None, True):
+        mine = copy.deepcopy((invoices, payments, paid))
+        results.append(json.dumps([net(*mine, unique=unique), mine[0]]))
     assert results[0] == results[1]
 
 

@@ -184,12 +184,15 @@ def _paid(amount: Decimal, paid: Decimal | None, still_open: Decimal | None) -> 
 
 def bulk_invoices(cols: Columns, mapping: FileMapping, source: str, settled_payments: bool,
                   rejected: Rejected | None = None, formats: Formats | None = None,
+                  by_id: dict[str, dict[str, Any]] | None = None,
                   ) -> tuple[dict[str, Any], list[Issue], dict[str, Paid]]:
     """``convert.convert_invoices`` of the rows of ``cols``, checked column by column. A good
     row is kept here as ``InvoiceBook.keep`` keeps it (the same dicts, keys in the same order),
     a repeated invoice and a bad row are the book's. What a row's cells make (its total's text,
-    its kind, its dates' texts, whether it is disputed) is made once per distinct cell and shared."""
-    book = InvoiceBook(mapping, source, settled_payments, rejected, formats)
+    its kind, its dates' texts, whether it is disputed) is made once per distinct cell and shared.
+    ``by_id``: an empty dict to hold the invoices kept, by id (the book's own: not made again of
+    the records, each of whose ids is a lookup in memory the rows left cold)."""
+    book = InvoiceBook(mapping, source, settled_payments, rejected, formats, by_id)
     formats = book.formats
     ids, customer_ids = cols.texts("invoice_number"), cols.texts("customer_id")
     issued, due = dates(cols, "invoice_date", formats), dates(cols, "due_date", formats)
