@@ -220,6 +220,45 @@ def test_read_mapped__the_payments_netted_are_grouped_by_id_as_net_is_told(tmp_p
     assert sorted(pay["id"] for pay in payments) == ["P1", "P8"]  # P1's two rows are one payment
 
 
+_ODD_IDS = st.sampled_from(["I1", "I2", "I3", "I4", " I5 ", "", "Total"])
+_ODD_DAYS = st.sampled_from(["2026-01-05", "2026-01-06", "2026-02-04", "2025-12-31", "", "not a date", "2026-02-30",
+                             " 2026-01-07 ", "2026-01-05 00:00:00"])
+_ODD_AMOUNTS = st.sampled_from(["100.00", "-20", "-0.00", "0", "1,250.50", "1e3", "abc", "", " 7.5 ", "(12.00)",
+                                "99999999999999999999.999999", "123456789012345678901234567.5", "0.0000001", "+5",
+                                "-0.000001", "007"])
+
+
+@st.composite
+def _odd_invoices(draw):
+    """An invoices export (Invoice, Customer, Date, Due, Amount, Settled, Delivery) of odd rows:
+    blank cells, signs, bad and impossible dates, repeated invoices, huge and tiny numbers."""
+    rows = []
+    for _ in range(draw(st.integers(1, 14))):
+        rows.append([draw(_ODD_IDS), draw(st.sampled_from(["C1", "C2", "", " C3"])), draw(_ODD_DAYS),
+                     draw(_ODD_DAYS), draw(_ODD_AMOUNTS),
+                     draw(st.sampled_from(["", "", "2026-01-20", "2025-01-01", "x"])),
+                     draw(st.sampled_from(["", "", "ship"])), draw(st.sampled_from(["", "usd", "EUR"]))])
+    return rows
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=_odd_invoices(), payments=st.booleans())
+def test_bulk__plain_invoice_rows_taken_at_once_read_as_row_by_row_on_odd_cells(tmp_path, rows, payments):
+    lines = ["Invoice,Customer,Date,Due,Amount,Settled,Delivery,Currency"]
+    lines += [",".join(f'"{cell}"' for cell in row) for row in rows]
+    (tmp_path / "odd.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    columns = {"invoice_number": "Invoice", "customer_id": "Customer", "invoice_date": "Date", "due_date": "Due",
+               "amount": "Amount", "delivery": "Delivery", "currency": "Currency"}
+    settings_ = {"invoices": str(tmp_path / "odd.csv"), "currency": "EUR", "date_format": "yyyy-mm-dd",
+                 "columns": columns}
+    if payments:
+        (tmp_path / "pay.csv").write_text(BAD_PAYMENTS, encoding="utf-8")
+        settings_.update(payments=str(tmp_path / "pay.csv"), payment_columns=PAYMENT_COLUMNS)
+    else:
+        columns["settled_date"] = "Settled"
+    assert_same(FileMapping.model_validate(settings_))
+
+
 def test_bulk__open_amounts_and_guessed_formats_read_the_same(tmp_path):
     text = BAD_INVOICES.replace(",Paid,", ",Open,")
     mapping = _bad_mapping(tmp_path, text, None, date_format="auto", number_format="auto")
