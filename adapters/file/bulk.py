@@ -15,10 +15,12 @@ row, column, value, message), the records and the rejected ids are exactly those
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -305,10 +307,9 @@ def _plain_invoices(cols: Columns, ids: list[str], customer_ids: list[str], issu
     plain &= np.fromiter(map(bool, ids), dtype=bool, count=count)
     plain &= np.fromiter(map(bool, customer_ids), dtype=bool, count=count)
     if read.distinct is not None and isinstance(read.codes, np.ndarray):
-        plain &= np.fromiter((type(value) is Decimal for value in read.distinct), dtype=bool,
-                             count=len(read.distinct))[read.codes]
+        plain &= _is_decimal(read.distinct)[read.codes]
     else:
-        plain &= np.fromiter((type(value) is Decimal for value in read.values), dtype=bool, count=count)
+        plain &= _is_decimal(read.values)
     if "settled_date" in cols.cells:
         plain &= np.fromiter((day is None or (type(day) is dt.date and day.toordinal() >= number)
                               for day, number in zip(settled, issued.tolist(), strict=True)), dtype=bool, count=count)
@@ -318,15 +319,21 @@ def _plain_invoices(cols: Columns, ids: list[str], customer_ids: list[str], issu
     return plain
 
 
+def _is_decimal(values: list[Any]) -> Any:
+    """Per value, whether its type is Decimal (numpy bools)."""
+    return np.fromiter(map(operator.is_, map(type, values), repeat(Decimal)), dtype=bool, count=len(values))
+
+
 def _plain_customers(customers: dict[str, dict[str, Any]], rows: slice, customer_ids: list[str], names: list[str],
                      countries: list[str], currencies: list[str], upper: dict[str, str]) -> None:
     """The customers first named by the plain ``rows``, added to ``customers`` as the book adds
     them (in the order they are first named, each with its first row's name, currency and country)."""
-    first: dict[str, int] = {}
-    for where, customer_id in enumerate(customer_ids[rows], rows.start):
-        if customer_id not in customers and customer_id not in first:
-            first[customer_id] = where
-    for customer_id, i in first.items():
+    named = customer_ids[rows]
+    first = dict(zip(reversed(named), reversed(range(rows.start, rows.stop)), strict=True))  # its first row
+    for customer_id in dict.fromkeys(named):  # in the order first named
+        if customer_id in customers:
+            continue
+        i = first[customer_id]
         customer = customers[customer_id] = {"id": customer_id, "name": names[i] or customer_id,
                                              "currency": upper[currencies[i]]}
         if countries[i]:
