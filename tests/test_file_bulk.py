@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from netting_reference import reference_net
 from sync_helpers import IBM_COLUMNS, IBM_EXCERPT
 
-from arwatch.adapters.file import FileMapping, MappingError
+from arwatch.adapters.file import FileMapping, MappingError, source
+from arwatch.adapters.file.bulk import bulk_invoices
 from arwatch.adapters.file.columns import from_rows, read_columns
 from arwatch.adapters.file.convert import Rejected
 from arwatch.adapters.file.netting import Paid, net
@@ -193,6 +194,69 @@ def test_bulk__bad_rows_of_every_kind_give_the_same_problems_with_a_payments_fil
 
 def test_bulk__bad_rows_of_every_kind_give_the_same_problems_with_paid_and_settled_columns(tmp_path):
     assert assert_same(_bad_mapping(tmp_path, BAD_INVOICES, None), dt.date(2026, 3, 1)) >= 10
+
+
+@pytest.mark.parametrize("payments", [BAD_PAYMENTS, None])
+def test_bulk_invoices__the_invoices_kept_by_id_are_the_records_by_id(tmp_path, payments):
+    mapping = _bad_mapping(tmp_path, BAD_INVOICES, payments)
+    columns = mapping.columns.mapped()
+    table = open_table(mapping.invoices, mapping.encoding, mapping.delimiter, mapping.sheet)
+    cols = read_columns(table, columns)
+    by_id: dict = {}
+    records, issues, paid = bulk_invoices(cols, mapping, table.name, payments is None, Rejected(), None, by_id)
+    assert list(by_id.items()) == [(inv["id"], inv) for inv in records["invoices"]]
+    assert all(by_id[inv["id"]] is inv for inv in records["invoices"])
+    assert (records, issues, paid) == bulk_invoices(cols, mapping, table.name, payments is None, Rejected())
+    assert len(records["invoices"]) >= 3 and issues
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_read_mapped__the_payments_netted_are_grouped_by_id_as_net_is_told(tmp_path, monkeypatch, bulk):
+    netted = []
+    monkeypatch.setattr(source, "net", lambda invoices, payments, *a, **k: netted.append((payments, k)) or payments)
+    read_mapped(_bad_mapping(tmp_path, BAD_INVOICES + BAD_INVOICES.split("\n", 1)[1], BAD_PAYMENTS), "co", bulk=bulk)
+    (payments, told), = netted
+    assert told["unique"] is True
+    assert sorted(pay["id"] for pay in payments) == ["P1", "P8"]  # P1's two rows are one payment
+
+
+_ODD_IDS = st.sampled_from(["I1", "I2", "I3", "I4", " I5 ", "", "Total"])
+_ODD_DAYS = st.sampled_from(["2026-01-05", "2026-01-06", "2026-02-04", "2025-12-31", "", "not a date", "2026-02-30",
+                             " 2026-01-07 ", "2026-01-05 00:00:00"])
+_ODD_AMOUNTS = st.sampled_from(["100.00", "-20", "-0.00", "0", "1,250.50", "1e3", "abc", "", " 7.5 ", "(12.00)",
+                                "99999999999999999999.999999", "123456789012345678901234567.5", "0.0000001", "+5",
+                                "-0.000001", "007"])
+
+
+@st.composite
+def _odd_invoices(draw):
+    """An invoices export (Invoice, Customer, Date, Due, Amount, Settled, Delivery) of odd rows:
+    blank cells, signs, bad and impossible dates, repeated invoices, huge and tiny numbers."""
+    rows = []
+    for _ in range(draw(st.integers(1, 14))):
+        rows.append([draw(_ODD_IDS), draw(st.sampled_from(["C1", "C2", "", " C3"])), draw(_ODD_DAYS),
+                     draw(_ODD_DAYS), draw(_ODD_AMOUNTS),
+                     draw(st.sampled_from(["", "", "2026-01-20", "2025-01-01", "x"])),
+                     draw(st.sampled_from(["", "", "ship"])), draw(st.sampled_from(["", "usd", "EUR"]))])
+    return rows
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=_odd_invoices(), payments=st.booleans())
+def test_bulk__plain_invoice_rows_taken_at_once_read_as_row_by_row_on_odd_cells(tmp_path, rows, payments):
+    lines = ["Invoice,Customer,Date,Due,Amount,Settled,Delivery,Currency"]
+    lines += [",".join(f'"{cell}"' for cell in row) for row in rows]
+    (tmp_path / "odd.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    columns = {"invoice_number": "Invoice", "customer_id": "Customer", "invoice_date": "Date", "due_date": "Due",
+               "amount": "Amount", "delivery": "Delivery", "currency": "Currency"}
+    settings_ = {"invoices": str(tmp_path / "odd.csv"), "currency": "EUR", "date_format": "yyyy-mm-dd",
+                 "columns": columns}
+    if payments:
+        (tmp_path / "pay.csv").write_text(BAD_PAYMENTS, encoding="utf-8")
+        settings_.update(payments=str(tmp_path / "pay.csv"), payment_columns=PAYMENT_COLUMNS)
+    else:
+        columns["settled_date"] = "Settled"
+    assert_same(FileMapping.model_validate(settings_))
 
 
 def test_bulk__open_amounts_and_guessed_formats_read_the_same(tmp_path):
@@ -469,6 +533,18 @@ def test_net__allocates_as_the_netting_before_issue_23_did(ledger):
     for netting in (net, reference_net):
         invoices, payments, paid = copy.deepcopy(ledger)
         results.append(json.dumps([netting(invoices, payments, paid), invoices]))
+    assert results[0] == results[1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(ledger=_ledgers())
+def test_net__told_that_no_two_payments_share_an_id_allocates_as_finding_it_out(ledger):
+    invoices, payments, paid = ledger
+    payments = list({pay["id"]: pay for pay in reversed(payments)}.values())[::-1]  # the first of each id
+    results = []
+    for unique in (None, True):
+        mine = copy.deepcopy((invoices, payments, paid))
+        results.append(json.dumps([net(*mine, unique=unique), mine[0]]))
     assert results[0] == results[1]
 
 

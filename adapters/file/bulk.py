@@ -15,9 +15,12 @@ row, column, value, message), the records and the rejected ids are exactly those
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -184,12 +187,15 @@ def _paid(amount: Decimal, paid: Decimal | None, still_open: Decimal | None) -> 
 
 def bulk_invoices(cols: Columns, mapping: FileMapping, source: str, settled_payments: bool,
                   rejected: Rejected | None = None, formats: Formats | None = None,
+                  by_id: dict[str, dict[str, Any]] | None = None,
                   ) -> tuple[dict[str, Any], list[Issue], dict[str, Paid]]:
     """``convert.convert_invoices`` of the rows of ``cols``, checked column by column. A good
     row is kept here as ``InvoiceBook.keep`` keeps it (the same dicts, keys in the same order),
     a repeated invoice and a bad row are the book's. What a row's cells make (its total's text,
-    its kind, its dates' texts, whether it is disputed) is made once per distinct cell and shared."""
-    book = InvoiceBook(mapping, source, settled_payments, rejected, formats)
+    its kind, its dates' texts, whether it is disputed) is made once per distinct cell and shared.
+    ``by_id``: an empty dict to hold the invoices kept, by id (the book's own: not made again of
+    the records, each of whose ids is a lookup in memory the rows left cold)."""
+    book = InvoiceBook(mapping, source, settled_payments, rejected, formats, by_id)
     formats = book.formats
     ids, customer_ids = cols.texts("invoice_number"), cols.texts("customer_id")
     issued, due = dates(cols, "invoice_date", formats), dates(cols, "due_date", formats)
@@ -210,9 +216,43 @@ def bulk_invoices(cols: Columns, mapping: FileMapping, source: str, settled_paym
     facts = [None] * len(cols) if with_paid else read.made(_kind_and_total)
     kept, customers, paid_on = book.invoices, book.customers, book.paid_on
     gap_ids, gap_days = book.gap_ids, book.gap_days
+    # each row's issue and due day as a day number (-1: not a date): the plain rows' checks and
+    # gaps in numpy
+    day_number: dict[Any, int] = {day: number if type(day) is dt.date else -1 for day, number in ordinal.items()}
+    day_number[None] = day_number[BAD] = -1
+    issue_numbers = np.fromiter(map(day_number.__getitem__, issued), dtype=np.int64, count=len(cols))
+    due_numbers = np.fromiter(map(day_number.__getitem__, due), dtype=np.int64, count=len(cols))
+    plain = _plain_invoices(cols, ids, customer_ids, issue_numbers, due_numbers, settled, read, with_paid)
     date, decimal = dt.date, Decimal
-    rows = zip(cols.numbers, ids, customer_ids, issued, due, amount, settled, facts, strict=True)
-    for i, (number, invoice_id, customer_id, issue_day, due_day, value, settled_day, fact) in enumerate(rows):
+    start = 0
+    for i in [*np.flatnonzero(~plain).tolist(), len(cols)]:
+        if start < i:  # a run of plain rows, kept at once
+            rows = slice(start, i)
+            made = [{"id": invoice_id, "number": invoice_id, "customer_id": customer_id, "kind": kind,
+                     "issue_date": issue_text, "due_date": due_text, "total": total_text, "currency": currency,
+                     "disputed": flag}
+                    for invoice_id, customer_id, (kind, total_text), issue_text, due_text, currency, flag
+                    in zip(ids[rows], customer_ids[rows], facts[rows], map(iso.__getitem__, issued[rows]),
+                           map(iso.__getitem__, due[rows]), map(upper.__getitem__, currencies[rows]),
+                           map(is_disputed.__getitem__, disputed[rows]), strict=True)]
+            _plain_customers(customers, rows, customer_ids, names, countries, currencies, upper)
+            if any(deliveries[rows]):
+                for invoice, delivery in zip(made, deliveries[rows], strict=True):
+                    if delivery:
+                        invoice["delivery"] = delivery
+            kept.update(zip(ids[rows], made, strict=True))
+            gap_ids += customer_ids[rows]
+            gap_days += (due_numbers[rows] - issue_numbers[rows]).tolist()
+            if settled_payments:
+                for invoice, settled_day in zip(made, settled[rows], strict=True):
+                    if settled_day is not None and invoice["kind"] == "invoice":
+                        paid_on[invoice["id"]] = (None, settled_day)
+        start = i + 1
+        if i == len(cols):
+            break
+        # a row not plain: checked here and, when a check fails, converted by the book
+        number, invoice_id, customer_id = cols.numbers[i], ids[i], customer_ids[i]
+        issue_day, due_day, value, settled_day, fact = issued[i], due[i], amount[i], settled[i], facts[i]
         if not invoice_id and not customer_id:
             continue  # a report's heading or totals line, as convert_invoices skips it
         if not (invoice_id and customer_id and type(issue_day) is date and type(due_day) is date
@@ -250,6 +290,54 @@ def bulk_invoices(cols: Columns, mapping: FileMapping, source: str, settled_paym
         if settled_payments and kind == "invoice" and (settled_day is not None or paid_here):
             paid_on[invoice_id] = (paid_here, settled_day)
     return book.result()
+
+
+def _plain_invoices(cols: Columns, ids: list[str], customer_ids: list[str], issued: Any, due: Any,
+                    settled: list[Any], read: Amounts, with_paid: bool) -> Any:
+    """Per row (numpy bools), whether it is plain: kept as it is without a look at its cells
+    one by one. Its invoice and customer named, its issue and due days dates (``issued`` and
+    ``due``: day numbers, -1 where not a date), due not before issue, its amount a Decimal, its
+    settled day none or a date not before issue, no paid or open amount to fit, and its
+    invoice named by no other row (the rows of a repeated invoice are taken a row at a time, in
+    file order, as the book takes them)."""
+    count = len(cols)
+    if with_paid or not count:
+        return np.zeros(count, dtype=bool)
+    plain = (issued >= 0) & (due >= issued)
+    plain &= np.fromiter(map(bool, ids), dtype=bool, count=count)
+    plain &= np.fromiter(map(bool, customer_ids), dtype=bool, count=count)
+    if read.distinct is not None and isinstance(read.codes, np.ndarray):
+        plain &= _is_decimal(read.distinct)[read.codes]
+    else:
+        plain &= _is_decimal(read.values)
+    if "settled_date" in cols.cells:
+        plain &= np.fromiter((day is None or (type(day) is dt.date and day.toordinal() >= number)
+                              for day, number in zip(settled, issued.tolist(), strict=True)), dtype=bool, count=count)
+    if len(set(ids)) < count:
+        counts = Counter(ids)
+        plain &= np.fromiter((counts[invoice_id] == 1 for invoice_id in ids), dtype=bool, count=count)
+    return plain
+
+
+def _is_decimal(values: list[Any]) -> Any:
+    """Per value, whether its type is Decimal (numpy bools)."""
+    return np.fromiter(map(operator.is_, map(type, values), repeat(Decimal)), dtype=bool, count=len(values))
+
+
+def _plain_customers(customers: dict[str, dict[str, Any]], rows: slice, customer_ids: list[str], names: list[str],
+                     countries: list[str], currencies: list[str], upper: dict[str, str]) -> None:
+    """The customers first named by the plain ``rows``, added to ``customers`` as the book adds
+    them (in the order they are first named, each with its first row's name, currency and country)."""
+    named = customer_ids[rows]
+    first = dict(zip(reversed(named), reversed(range(rows.start, rows.stop)), strict=True))  # its first row
+    for customer_id in dict.fromkeys(named):  # in the order first named
+        if customer_id in customers:
+            continue
+        i = first[customer_id]
+        customer = customers[customer_id] = {"id": customer_id, "name": names[i] or customer_id,
+                                             "currency": upper[currencies[i]]}
+        if countries[i]:
+            customer["country"] = countries[i]
 
 
 def _kind_and_total(value: Decimal) -> tuple[str, str]:

@@ -209,7 +209,7 @@ class InvoiceBook:
     file order: what ``convert_invoices`` and the bulk path (``bulk.py``) both fill."""
 
     def __init__(self, mapping: FileMapping, source: str, settled_payments: bool, rejected: Rejected | None,
-                 formats: Formats | None):
+                 formats: Formats | None, invoices: dict[str, dict[str, Any]] | None = None):
         self.mapping, self.source, self.settled_payments = mapping, source, settled_payments
         self.rejected = _noted(rejected)
         self.formats = formats or Formats()
@@ -217,7 +217,7 @@ class InvoiceBook:
         self.customers: dict[str, dict[str, Any]] = {}
         self.gap_ids: list[str] = []  # the customer of each kept invoice, in file order
         self.gap_days: list[int] = []  # and its days from issue to due
-        self.invoices: dict[str, dict[str, Any]] = {}
+        self.invoices: dict[str, dict[str, Any]] = {} if invoices is None else invoices  # by id, in file order
         self.paid_on: dict[str, tuple[Decimal | None, dt.date | None]] = {}
         self.issues: list[Issue] = []
 

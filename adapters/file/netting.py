@@ -178,7 +178,7 @@ def _row_events(payments: list[dict[str, Any]], found_of: list[Found | None],
 
 def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: dict[str, Paid],
         replay_all: bool = False, by_id: dict[str, dict[str, Any]] | None = None,
-        named: Named | None = None) -> list[dict[str, Any]]:
+        named: Named | None = None, unique: bool | None = None) -> list[dict[str, Any]]:
     """Allocate the credit notes among ``invoices`` (in place) and return the payments: those of
     ``payments`` with their allocations capped and spread (replaced in place), then one per
     entry of ``paid`` (id ``settled:<invoice>``) when something was left to pay.
@@ -189,10 +189,12 @@ def net(invoices: list[dict[str, Any]], payments: list[dict[str, Any]], paid: di
     the invoice it names (nothing is capped or spread): it is its own allocation. ``replay_all``
     replays every book (what the result is tested against). ``by_id``: ``invoices`` by id, when
     the caller has them so already; ``named``: what each payment's first row names and asks
-    (``netting_screen.Named``), when the caller has it so already."""
+    (``netting_screen.Named``), when the caller has it so already; ``unique``: True when the
+    caller knows no two payments share an id (they were grouped by id), None to find out."""
     if by_id is None:
         by_id = {inv["id"]: inv for inv in invoices}
-    unique = len(set(map(itemgetter("id"), payments))) == len(payments)
+    if unique is None:
+        unique = len(set(map(itemgetter("id"), payments))) == len(payments)
     replay = None if replay_all or not unique else _books_of(invoices, paid, by_id)
     # the books replayed, each with its events (day, kind, key, item) in file order
     books: dict[tuple[str, str], list[Event]] = {}

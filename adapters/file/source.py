@@ -183,16 +183,17 @@ def read_mapped(mapping: FileMapping, company: str, rejected: Rejected | None = 
     settled = m.payments is None
     if bulk:
         cols, table, formats, note = _columns(m.invoices, m, columns, "invoice")
-        records, issues, paid = bulk_invoices(cols, m, table.name, settled, rejected, formats)
+        by_id: dict[str, dict[str, Any]] = {}  # the invoices and credit notes by id, as they are kept
+        records, issues, paid = bulk_invoices(cols, m, table.name, settled, rejected, formats, by_id)
         del cols
         hand_back()
     else:
         table, formats, note = _open(m.invoices, m, columns, "invoice")
         records, issues, paid = convert_invoices(table.rows(columns), m, table.name, settled, rejected, formats)
+        by_id = _by_id(records["invoices"])
     notes.append(note)
     payments: list[dict[str, Any]] = []
     named: Named | None = None  # per payment, what its first row names and asks
-    by_id = _by_id(records["invoices"])
     if m.payments is not None and m.payment_columns is not None:
         columns = m.payment_columns.mapped()
         invoices = _invoices_only(by_id, records["invoices"])
@@ -206,7 +207,8 @@ def read_mapped(mapping: FileMapping, company: str, rejected: Rejected | None = 
             payments, found = convert_payments(table.rows(columns), m, table.name, invoices, rejected, formats)
         notes.append(note)
         issues += found
-    records["payments"] = net(records["invoices"], payments, paid, by_id=by_id, named=named)
+    # the payments were grouped by id (``PaymentBook``): no two share one
+    records["payments"] = net(records["invoices"], payments, paid, by_id=by_id, named=named, unique=True)
     del by_id
     if m.orders is not None and m.order_columns is not None:
         columns = m.order_columns.mapped()
