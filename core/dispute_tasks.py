@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import wording
 from .credit_policy import StepRule
 from .disputed import open_disputes
 from .plan_view import Firing, PlanView
@@ -39,4 +40,4 @@ def _words(view: PlanView, r: int, days_open: int) -> str:
     about = "the account" if inv < 0 else str(f.i_number[inv])
     amount = "" if np.isnan(f.d_amount[r]) else f" ({view.money(float(f.d_amount[r]))} disputed)"
     reason = f": {f.d_reason[r]}" if f.d_reason[r] else ""
-    return f"dispute on {about} opened {view.day(f.d_open[r])}, {days_open} days open{amount}{reason}"
+    return f"dispute on {about} opened {view.day(f.d_open[r])}, {wording.days(days_open)} open{amount}{reason}"

@@ -121,7 +121,7 @@ def _overdue_words(board: ScoreBoard, c: int, locale: str, delinquent_days: int 
     days = frame.as_of_day - int(frame.i_due[oldest])
     more = f"; {len(rows) - 1} more overdue" if len(rows) > 1 else ""
     why = "".join(f"; {line}" for line in said) if days < delinquent_days else ""
-    return (f"oldest invoice {days} days past due ({frame.i_number[oldest]}, "
+    return (f"oldest invoice {wording.days(days)} past due ({frame.i_number[oldest]}, "
             f"{s.money(settlement(frame).residual[oldest])} open, due {s.day(frame.i_due[oldest])}{more}){why}")
 
 

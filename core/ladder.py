@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import wording
 from .actions import EPISODE, FOLLOW_UP, Task, WrittenState
 from .columnar import NEVER
 from .contact_log import describe_attempt, last_attempt
@@ -145,7 +146,7 @@ def _entry(facts: _Facts, c: int, steps: dict[str, Rule]) -> tuple[Rule, str] | 
             return None
         rule = steps[step]
         if contacted or not rule[2].entry_needs_contact:
-            return rule, (f"entered at: {words(step)}; {int(facts.dpd[c])} days past due, "
+            return rule, (f"entered at: {words(step)}; {wording.days(int(facts.dpd[c]))} past due, "
                           f"{facts.contact_words(c)}")
     return None
 
@@ -163,7 +164,7 @@ def _next(facts: _Facts, c: int, at: Position, steps: dict[str, Rule], today: dt
              else f"last paid or promised on {day(since)}")
     waited = today.toordinal() - since  # the days actually waited, more than wait_days after a gap between runs
     return rule, (f"next step after the {words(at.step)} due {day(at.due)}: "
-                  f"{waited} day{'' if waited == 1 else 's'} waited, {moved}; {int(facts.dpd[c])} days past due")
+                  f"{wording.days(waited)} waited, {moved}; {wording.days(int(facts.dpd[c]))} past due")
 
 
 def _follow_up_calls(written: WrittenState) -> dict[str, list[dt.date]]:

@@ -148,7 +148,7 @@ def describe(ladder: str, index: int, rule: StepRule) -> str:
     if rule.requires:
         parts.append("when " + " or ".join(rule.requires) + " fires")
     if is_rung(rule) and RANK[rule.step] > 0:
-        parts.append(f"{rule.wait_days} days after the step below")
+        parts.append(f"{wording.days(rule.wait_days)} after the step below")
     if rule.scope == "promise":
         parts.append("on a broken promise or missed instalment")
     if rule.scope == "hold":
@@ -185,8 +185,8 @@ def _evidence(view: PlanView, firing: Firing, invoices: list[dict[str, Any]]) ->
     hold_at = len(lines)
     lines.append(wording.standing_line(LEVEL_NAMES[board.level[c]], SEGMENT_NAMES[board.segment[c]], board.score[c]))
     for inv in invoices[:5]:
-        when = (f"{inv['days_past_due']} days past due" if inv["days_past_due"] > 0
-                else f"due in {-inv['days_past_due']} days" if inv["days_past_due"] < 0 else "due today")
+        when = (f"{wording.days(inv['days_past_due'])} past due" if inv["days_past_due"] > 0
+                else f"due in {wording.days(-inv['days_past_due'])}" if inv["days_past_due"] < 0 else "due today")
         lines.append(f"{inv['number']} ({view.money(inv['open'])} open) due {view.day(inv['due_date'])}, {when}")
     if len(invoices) > 5:
         lines.append(f"and {len(invoices) - 5} more invoices")

@@ -82,7 +82,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         s = Style(locale, frame.currency)
         rows = overdue_rows(frame, c)
         parts = [f"{frame.i_number[r]} ({s.money(st.residual[r])} open) due {s.day(frame.i_due[r])}, "
-                 f"{frame.as_of_day - frame.i_due[r]} days past due" for r in rows[:3]]
+                 f"{wording.days(frame.as_of_day - frame.i_due[r])} past due" for r in rows[:3]]
         more = f" and {len(rows) - 3} more overdue" if len(rows) > 3 else ""
         usual = (f" (on average it pays {wording.days(f'{habit[c]:.0f}')} late: only the days beyond that count here)"
                  if habit[c] >= 1 else "")

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import Field
 
+from .. import wording
 from ..formats import Style
 from ..frame import LedgerFrame
 from ..settlement import TOLERANCE, Settlement, settlement
@@ -192,12 +193,12 @@ def dispute_lines(frame: LedgerFrame, c: int, d_rows: np.ndarray, flag_rows: np.
             inv = frame.d_inv[d]
             on = f" on {frame.i_number[inv]} ({s.money(frame.i_total[inv])})" if inv >= 0 else " on the account"
             reason = f" \"{frame.d_reason[d]}\"" if frame.d_reason[d] else ""
-            since = f", {t - frame.d_open[d]} days open" if open_at else ""
+            since = f", {wording.days(t - frame.d_open[d])} open" if open_at else ""
             lines.append(f"dispute{on} opened {s.day(frame.d_open[d])}{since}{reason}")
     for r in rows_of(frame.i_cust, c):
         if flag_rows[r]:
             known = int(frame.i_disputed_day[r])
-            since = f", {t - known} days open" if open_at else ""
+            since = f", {wording.days(t - known)} open" if open_at else ""
             lines.append(f"{frame.i_number[r]} ({s.money(frame.i_total[r])}) issued {s.day(frame.i_issue[r])} "
                          f"flagged disputed, known {s.day(known)}{since}")
     return lines
@@ -212,7 +213,7 @@ def short_line(frame: LedgerFrame, st: Settlement, r: int, s: Style) -> str:
         credited = float(frame.a_amount[allocs][frame.a_payment[allocs] < 0].sum())
         return f"{head}: credited {s.money(credited)}"
     return (f"{head}: paid {s.money(st.paid[r])}, {s.money(st.residual[r])} open, "
-            f"{frame.as_of_day - frame.i_due[r]} days past due")
+            f"{wording.days(frame.as_of_day - frame.i_due[r])} past due")
 
 
 INDICATOR = Indicator("disputes", "too many disputes, short payment", ("000",), frozenset(), Params, compute)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from .. import wording
 from ..columnar import group_max
 from ..disputed import held_by_dispute
 from ..formats import Style
@@ -55,7 +56,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         mine = open_by_issue(c)  # oldest first
         rows = mine[frame.as_of_day - frame.i_issue[mine] > limit[c]]
         parts = [f"{frame.i_number[r]} ({s.money(st.residual[r])}) issued {s.day(frame.i_issue[r])} "
-                 f"is {frame.as_of_day - frame.i_issue[r]} days old" for r in rows[:3]]
+                 f"is {wording.days(frame.as_of_day - frame.i_issue[r])} old" for r in rows[:3]]
         return (f"usually pays in {h.days_to_pay[c]:.0f} days (last {int(h.paid_count[c])} paid invoices); "
                 + "; ".join(parts))
 

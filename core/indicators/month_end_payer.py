@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from .. import wording
 from ..formats import Style
 from ..frame import LedgerFrame
 from ..settlement import settlement
@@ -44,7 +45,8 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         mine = rows_of(frame.i_cust, c)
         rows = mine[is_end_late[mine]]
         shown = "; ".join(f"{frame.i_number[r]} ({s.money(frame.i_total[r])}) issued {s.day(frame.i_issue[r])}, "
-                          f"paid {s.day(st.settled_day[r])}, {st.days_late[r]:.0f} days late" for r in rows[-5:])
+                          f"paid {s.day(st.settled_day[r])}, {wording.days(f'{st.days_late[r]:.0f}')} late"
+                          for r in rows[-5:])
         return (f"{len(rows)} of {count[c]} late payments in the last {params.window_days} days were on invoices "
                 f"issued in the last {params.month_end_days} days of a month: {shown}")
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from .. import wording
 from ..columnar import NEVER, group_median
 from ..formats import Style
 from ..frame import LedgerFrame
@@ -79,7 +80,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         paid_txt = and_list([f"{frame.i_number[r]} ({s.money(frame.i_total[r])})" for r in paid_rows])
         left_txt = and_list([f"{frame.i_number[r]} ({s.money(frame.i_total[r])}"
                              + (f", {s.money(st.residual[r])} open" if st.paid[r] > 0 else "")
-                             + f") {t - frame.i_due[r]} days past due" for r in left_rows])
+                             + f") {wording.days(t - frame.i_due[r])} past due" for r in left_rows])
         paid_on = and_list([s.day(st.settled_day[r]) for r in paid_rows])
         due_on = "; ".join(f"{frame.i_number[r]} due {s.day(frame.i_due[r])}" for r in left_rows)
         return (f"paid {paid_txt}, left {left_txt} (median invoice {s.money(median[c])}; "

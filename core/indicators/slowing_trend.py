@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from .. import wording
 from ..formats import Style
 from ..frame import LedgerFrame
 from ..settlement import settlement
@@ -60,7 +61,8 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         mine = rows[of_customer(c)]  # oldest first
         last = mine[-params.recent_n:]
         shown = "; ".join(f"{frame.i_number[r]} ({s.money(frame.i_total[r])}) issued {s.day(frame.i_issue[r])}, "
-                          f"paid {s.day(st.settled_day[r])} after {st.days_to_pay[r]:.0f} days" for r in last)
+                          f"paid {s.day(st.settled_day[r])} after {wording.days(f'{st.days_to_pay[r]:.0f}')}"
+                          for r in last)
         return (f"last {params.recent_n} paid invoices took {s.number(recent_mean[c], 1)} days on average, the "
                 f"{params.before_n} before them {s.number(before_mean[c], 1)} days (+{s.number(increase[c], 1)}): "
                 f"{shown}")
