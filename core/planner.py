@@ -120,11 +120,19 @@ def _promise_firings(view: PlanView, customers: np.ndarray, ladder: str, index: 
         agreed = date_of(f.n_agreed[missed_rows[0]])
         items: list[dict[str, Any]] = [{"due_date": date_of(f.n_due[r]), "amount": float(f.n_amount[r])}
                                        for r in missed_rows]
-        note = "payment plan of " + view.day(f.n_agreed[missed_rows[0]]) + ": missed " + "; ".join(
-            f"{view.money(i['amount'])} due {view.day(f.n_due[r])}" for i, r in zip(items, missed_rows, strict=False))
+        note = f"payment plan of {view.day(f.n_agreed[missed_rows[0]])}: missed " + _instalments(
+            [f"{view.money(i['amount'])} due {view.day(f.n_due[r])}" for i, r in zip(items, missed_rows, strict=False)])
         out.append(Firing(c, ladder, index, rule, f"plan:{agreed.isoformat()}", notes=(note,),
                           plan={"agreed_on": agreed, "missed": items}))
     return out
+
+
+def _instalments(each: list[str]) -> str:
+    """The missed instalments as a sentence reads them: "the instalment of €120.00 due 5 Mar
+    2024", or "2 instalments, €120.00 due 5 Mar 2024 and €120.00 due 5 Apr 2024"."""
+    if len(each) == 1:
+        return f"the instalment of {each[0]}"
+    return f"{len(each)} instalments, " + ", ".join(each[:-1]) + f" and {each[-1]}"
 
 
 def describe(ladder: str, index: int, rule: StepRule) -> str:
