@@ -242,7 +242,7 @@ def release_why(board: ScoreBoard, written: WrittenState, policy: Policy, holds:
     paid = paid_up(board, {h.customer_id: h for h in written.holds}, rules.clear_days) if rules.release_on_payment \
         else np.zeros(frame.n_customers, dtype=bool)
     payment, credit = _last_payment_and_credit(frame)
-    days = f"{rules.clear_days} day{'s' if rules.clear_days != 1 else ''}"
+    days = wording.days(rules.clear_days)
     out = []
     for hold in released:
         c, cause = at[hold.customer_id], wording.hold_cause(hold.rule)
@@ -294,5 +294,5 @@ def _cleared_words(board: ScoreBoard, policy: Policy, rule: str, c: int, dispute
                  f"{s.money(float(credit_limit(board, policy)[c]))}")
     days = policy.credit.holds.clear_days
     waits = ("held while a dispute opened since the hold keeps an overdue invoice out of dunning" if disputed
-             else f"held until there has been no reason to hold for {days} day{'s' if days != 1 else ''} running")
+             else f"held until there has been no reason to hold for {wording.days(days)} running")
     return f"Held for: {cause[:1].lower()}{cause[1:]}, which no longer applies{facts}; {waits}"

@@ -105,9 +105,15 @@ def plain_money(amount: float, currency: str = "") -> str:
     return f"{formats.half_away(amount, 2):,.2f}" + (f" {currency}" if currency else "")
 
 
+def plural(count: int | str, noun: str) -> str:
+    """A count and its noun as they read: "1 open dispute", "0 records", "23 customers" (``count``
+    may be its text, "1"; the noun takes an "s")."""
+    return f"{count} {noun}" if str(count) == "1" else f"{count} {noun}s"
+
+
 def days(count: int | str) -> str:
     """A number of days as it reads: "1 day", "0 days", "23 days" (``count`` may be its text, "1")."""
-    return f"{count} day" if str(count) == "1" else f"{count} days"
+    return plural(count, "day")
 
 
 def plain_day(day: dt.date) -> str:

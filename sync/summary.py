@@ -11,6 +11,7 @@ from arwatch.core.actions import Change, Op
 from arwatch.core.formats import DEFAULT_LOCALE, day
 from arwatch.core.frame import STALE_AFTER_DAYS
 from arwatch.core.issues import Issue
+from arwatch.core.wording import plural
 
 # Exit codes are arwatch.exit_codes.ExitCode values; kept as ints so the sync engine does not
 # import the CLI package.
@@ -143,12 +144,12 @@ class RunSummary(BaseModel):
             return []
         named = ", ".join(self.kept_absent[:5]) + (f" and {n - 5} more" if n > 5 else "")
         it, it_is = ("it", "it is") if n == 1 else ("them", "they are")
-        return [f"kept as written: {n} customer{'' if n == 1 else 's'} no longer in the data ({named}): what is "
+        return [f"kept as written: {plural(n, 'customer')} no longer in the data ({named}): what is "
                 f"written about {it} (flags, holds, tasks) stays until {it_is} back; run with "
                 f"--allow-mass-change if {'it' if n == 1 else 'they'} left"]
 
     def _removed(self) -> str:
-        return f"{self.deleted} record{'' if self.deleted == 1 else 's'} removed"
+        return f"{plural(self.deleted, 'record')} removed"
 
     def _rejected(self) -> list[str]:
         return [f"{len(self.issues)} records rejected"] if self.issues else []

@@ -166,7 +166,7 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
                          f"disputed ({s.percent(rate[c])}): "
                          + "; ".join(dispute_lines(frame, c, m.d_window, m.flag_window, s)))
         if by_open[c]:
-            parts.append(f"{plural(m.open_old[c], 'open dispute')} older than {params.open_after_days} days: "
+            parts.append(f"{wording.plural(m.open_old[c], 'open dispute')} older than {params.open_after_days} days: "
                          + "; ".join(dispute_lines(frame, c, m.d_open_old, m.flag_open_old, s, open_at=True)))
         if by_short[c]:
             rows = [r for r in rows_of(frame.i_cust, c) if m.short_rows[r]]
@@ -178,10 +178,6 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
 
     return fired_result("disputes", by_rate | by_open | by_short, strength, explain,
                         measure=m.disputes + m.open_old + m.short)
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def dispute_lines(frame: LedgerFrame, c: int, d_rows: np.ndarray, flag_rows: np.ndarray, s: Style,
