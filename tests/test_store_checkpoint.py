@@ -77,3 +77,28 @@ def test_a_store_in_memory_commits_as_begin_does():
     assert checkpoint_threads() == []
     assert len(store.snapshot.load("acme")[1]["invoices"]) == 4000
     store.close()
+
+
+def test_runs_sharing_a_store_start_and_settle_checkpoints_at_once(tmp_path):
+    """``sync --all --jobs N`` shares one store between runs: one run's ``settle`` may come while
+    another starts its checkpoint (seen in CI: "cannot join thread before it is started", a
+    company's sync failed)."""
+    store = open_store(tmp_path / "s.sqlite3")
+    errors = []
+
+    def run():
+        try:
+            for _ in range(50):
+                store.checkpoints.start()
+                store.settle()
+        except Exception as error:  # noqa: BLE001 - the test collects them
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    store.close()
+    assert errors == []
+    assert checkpoint_threads() == []

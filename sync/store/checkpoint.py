@@ -34,11 +34,14 @@ log = logging.getLogger(__name__)
 
 
 class Checkpoints:
-    """The store's checkpoint thread, at most one at a time."""
+    """The store's checkpoint threads. Several runs may share a store (``sync --all --jobs N``):
+    a thread is started and listed under a lock, so that ``settle`` never finds one listed but
+    not started, and ``settle`` waits for every one listed."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
 
     @contextmanager
     def deferred(self, driver: Any) -> Iterator[None]:
@@ -56,14 +59,16 @@ class Checkpoints:
         self.start()
 
     def start(self) -> None:
-        self.settle()
-        self._thread = threading.Thread(target=self._checkpoint, name="arwatch-checkpoint")
-        self._thread.start()
+        thread = threading.Thread(target=self._checkpoint, name="arwatch-checkpoint")
+        with self._lock:
+            thread.start()
+            self._threads.append(thread)
 
     def settle(self) -> None:
-        """Wait for the checkpoint thread, if one runs."""
-        thread, self._thread = self._thread, None
-        if thread is not None:
+        """Wait for the checkpoint threads started so far."""
+        with self._lock:
+            threads, self._threads = self._threads, []
+        for thread in threads:
             thread.join()
 
     def _checkpoint(self) -> None:
