@@ -132,7 +132,7 @@ def _instalments(each: list[str]) -> str:
     2024", or "2 instalments, €120.00 due 5 Mar 2024 and €120.00 due 5 Apr 2024"."""
     if len(each) == 1:
         return f"the instalment of {each[0]}"
-    return f"{len(each)} instalments, " + ", ".join(each[:-1]) + f" and {each[-1]}"
+    return f"{len(each)} instalments, " + wording.and_list(each)
 
 
 def describe(ladder: str, index: int, rule: StepRule) -> str:
