@@ -216,7 +216,8 @@ class HoldPolicy(_Section):
     levels: tuple[str, ...] = Field(default=("critical",), description="risk levels that are held")
     indicators: tuple[str, ...] = Field(default=("fraud_suspicion",), description="indicators that hold")
     over_limit_with_overdue: bool = Field(default=True,
-                                          description="open balance above the credit limit with an invoice overdue")
+                                          description="open balance above the credit limit with an invoice overdue "
+                                                      "past the customer's habitual window (habit_segments)")
     over_limit_overdue_days: int = Field(default=1, ge=0, description="...at least this many days past due")
     clear_days: int = Field(default=7, ge=1, le=90,
                             description="consecutive days every cause must be clear before release")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .columnar import group_count, group_quantile, group_weighted_median, rank_from_last
+from .credit_policy import SEGMENT_NAMES, CreditPolicy
 from .frame import LedgerFrame
 from .settlement import settlement
 
@@ -50,3 +51,28 @@ def habit(frame: LedgerFrame, last_n: int = 12) -> Habit:
     )
     frame.extra[key] = result
     return result
+
+
+@dataclass(frozen=True)
+class HabitWindow:
+    """The credit policy's habitual window (seed 001: a 60-day payer 30 days in gets nothing).
+
+    ``known`` per customer: its habit is respected (its segment is one of ``habit_segments`` and
+    it has ``habit_min_history`` paid invoices); ``window_end`` per invoice: the last day inside
+    the habit (issue day + days to pay + ``habit_grace_days``); ``beyond`` per invoice: past that
+    day, or its customer's habit is not respected."""
+
+    habit: Habit
+    known: np.ndarray
+    window_end: np.ndarray
+    beyond: np.ndarray
+
+
+def habit_window(frame: LedgerFrame, segment: np.ndarray, credit: CreditPolicy) -> HabitWindow:
+    """The habitual window of each customer of ``frame`` in its ``segment`` (ids of SEGMENT_NAMES)."""
+    h = habit(frame, credit.habit_last_n)
+    in_segment = np.isin(segment, [SEGMENT_NAMES.index(s) for s in credit.habit_segments])
+    known = in_segment & (h.paid_count >= credit.habit_min_history) & ~np.isnan(h.days_to_pay)
+    window = np.where(known, np.nan_to_num(h.days_to_pay) + credit.habit_grace_days, -1e9)
+    window_end = frame.i_issue + window[frame.i_cust]
+    return HabitWindow(h, known, window_end, ~known[frame.i_cust] | (frame.as_of_day > window_end))

@@ -28,6 +28,7 @@ from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, HoldPolicy
 from .disputed import held_by_dispute, open_disputes
 from .formats import DEFAULT_LOCALE, Style
 from .frame import PAYMENT_STATES, LedgerFrame
+from .habit import habit_window
 from .indicators.aging import oldest_days_past_due, overdue_rows
 from .model import PaymentState
 from .policy import Policy
@@ -73,9 +74,10 @@ def cause_masks(board: ScoreBoard, policy: Policy, held: np.ndarray) -> list[tup
         masks.append((f"indicator:{indicator}", fired(board, indicator)))
     for name in rules.segments:
         masks.append((f"segment:{name}", board.segment == SEGMENT_NAMES.index(name)))
-    if rules.over_limit_with_overdue:
+    if rules.over_limit_with_overdue:  # overdue past the customer's habit: a 60-day payer 30 days in is not held
         over = open_balance(board) > credit_limit(board, policy)  # False where the limit is NaN
-        overdue = oldest_days_past_due(board.frame) >= max(rules.over_limit_overdue_days, 1)
+        beyond = habit_window(board.frame, board.segment, policy.credit).beyond
+        overdue = oldest_days_past_due(board.frame, beyond) >= max(rules.over_limit_overdue_days, 1)
         masks.append(("over_limit", over & overdue))
     if rules.levels:
         at_level = np.isin(board.level, [LEVEL_NAMES.index(level) for level in rules.levels])

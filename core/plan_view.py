@@ -21,7 +21,7 @@ from .disputed import held_by_dispute
 from .episodes import episode_starts
 from .formats import DEFAULT_LOCALE
 from .frame import date_of
-from .habit import habit
+from .habit import habit_window
 from .holds import fired
 from .indicators.aging import oldest_days_past_due
 from .policy import Policy
@@ -140,13 +140,10 @@ class PlanView:
         # invoice rows of customer c: i_rows[c]:i_rows[c + 1] (the frame is sorted by customer)
         self.i_rows = np.searchsorted(frame.i_cust, np.arange(frame.n_customers + 1))
         self.dpd = (frame.as_of_day - frame.i_due).astype(np.int64)
-        h = habit(frame, credit.habit_last_n)
-        self.habit = h
-        in_segment = np.isin(board.segment, [SEGMENT_NAMES.index(s) for s in credit.habit_segments])
-        self.habit_known = in_segment & (h.paid_count >= credit.habit_min_history) & ~np.isnan(h.days_to_pay)
-        window = np.where(self.habit_known, np.nan_to_num(h.days_to_pay) + credit.habit_grace_days, -1e9)
-        self.window_end = frame.i_issue + window[frame.i_cust]  # last day inside the habit, per invoice
-        self.beyond_habit = ~self.habit_known[frame.i_cust] | (frame.as_of_day > self.window_end)
+        window = habit_window(frame, board.segment, credit)
+        self.habit, self.habit_known = window.habit, window.known
+        self.window_end = window.window_end  # last day inside the habit, per invoice
+        self.beyond_habit = window.beyond
         grace = grace_days(policy)
         self.promises = track_promises(frame, grace)
         self.instalments = track_instalments(frame, grace)

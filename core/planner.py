@@ -132,7 +132,7 @@ def _instalments(each: list[str]) -> str:
     2024", or "2 instalments, €120.00 due 5 Mar 2024 and €120.00 due 5 Apr 2024"."""
     if len(each) == 1:
         return f"the instalment of {each[0]}"
-    return f"{len(each)} instalments, " + ", ".join(each[:-1]) + f" and {each[-1]}"
+    return f"{len(each)} instalments, " + wording.and_list(each)
 
 
 def describe(ladder: str, index: int, rule: StepRule) -> str:
@@ -197,7 +197,7 @@ def _evidence(view: PlanView, firing: Firing, invoices: list[dict[str, Any]]) ->
                 else f"due in {wording.days(-inv['days_past_due'])}" if inv["days_past_due"] < 0 else "due today")
         lines.append(f"{inv['number']} ({view.money(inv['open'])} open) due {view.day(inv['due_date'])}, {when}")
     if len(invoices) > 5:
-        lines.append(f"and {len(invoices) - 5} more invoices")
+        lines.append(_more_invoices(invoices[5:]))
     if invoices and firing.rule.beyond_habit and view.habit_known[c]:
         lines.append(f"usually pays in {view.habit.days_to_pay[c]:.0f} days "
                      f"(last {int(view.habit.paid_count[c])} paid invoices); habit + "
@@ -207,6 +207,17 @@ def _evidence(view: PlanView, firing: Firing, invoices: list[dict[str, Any]]) ->
         words = _hold_words(firing.hold, (*lines, *notes), invoices_listed=bool(invoices))
         lines.insert(hold_at, hold_line(view.day(firing.hold.since), words))
     return tuple(lines) + notes
+
+
+def _more_invoices(rest: list[dict[str, Any]]) -> str:
+    """The invoices an evidence does not list, counted as the title counts them (the overdue ones),
+    those not yet overdue apart: "and 1 more overdue invoice", "and 6 more overdue invoices, 3 not
+    yet overdue", "and 2 more invoices not yet overdue"."""
+    overdue = sum(1 for i in rest if i["days_past_due"] > 0)
+    if not overdue:
+        return f"and {wording.plural(len(rest), 'more invoice')} not yet overdue"
+    later = f", {len(rest) - overdue} not yet overdue" if overdue < len(rest) else ""
+    return f"and {wording.plural(overdue, 'more overdue invoice')}{later}"
 
 
 def _notes(view: PlanView, firing: Firing) -> tuple[str, ...]:

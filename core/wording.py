@@ -111,6 +111,11 @@ def plural(count: int | str, noun: str) -> str:
     return f"{count} {noun}" if str(count) == "1" else f"{count} {noun}s"
 
 
+def and_list(items: list[str]) -> str:
+    """Items as a sentence lists them: "A", "A and B", "A, B and C"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}"
+
+
 def days(count: int | str) -> str:
     """A number of days as it reads: "1 day", "0 days", "23 days" (``count`` may be its text, "1")."""
     return plural(count, "day")

@@ -18,7 +18,8 @@ import numpy as np
 
 from arwatch.core import wording
 from arwatch.core.actions import DesiredState, Hold, Task
-from arwatch.core.frame import CHANNELS, LedgerFrame, date_of
+from arwatch.core.contact_log import describe_attempt
+from arwatch.core.frame import LedgerFrame, date_of
 from arwatch.core.indicators import INDICATORS
 from arwatch.core.indicators.base import rows_of
 from arwatch.core.scoring import ScoreBoard
@@ -137,16 +138,13 @@ def _contacts(frame: LedgerFrame, c: int, style: Style) -> str:
     if not rows:
         return ""
     items = []
-    for r in rows:
-        answer = "answered" if frame.t_answered[r] else "no answer"
+    for r in rows:  # as the worklist tells a contact: "3 Nov 2026, call, not answered (voicemail left)"
         promise = ""
         if frame.t_promise_day[r] < 2**31 - 1:
             amount = frame.t_promise_amount[r]
             promise = (f"; promise: {style.money(amount) if np.isfinite(amount) else 'to pay'} "
                        f"by {style.day(date_of(frame.t_promise_day[r]))}")
-        outcome = f": {frame.t_outcome[r]}" if frame.t_outcome[r] else ""
-        items.append(f"<li>{_e(style.day(date_of(frame.t_day[r])))} {_e(CHANNELS[frame.t_channel[r]].value)}, "
-                     f"{answer}{_e(outcome)}{_e(promise)}</li>")
+        items.append(f"<li>{_e(describe_attempt(frame, r, style.locale))}{_e(promise)}</li>")
     total = len(rows_of(frame.t_cust, c))
     return f"<h4>Last contacts ({len(rows)} of {total})</h4><ul>{''.join(items)}</ul>"
 

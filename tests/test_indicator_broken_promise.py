@@ -78,8 +78,8 @@ def test_broken_promise__two_missed_instalments_are_stronger():
     frame, result = run(LEDGER, "2026-12-04")
     c3 = customer_index(frame, "c3")
     assert result.strength[c3] == pytest.approx(0.8)
-    assert result.evidence(c3) == ("plan agreed 1 Sept 2026: instalment of €100.00 due 1 Nov 2026 missed; "
-                                   "€100.00 paid of €300.00 due by 1 Dec 2026")
+    assert result.evidence(c3) == ("plan agreed 1 Sept 2026: 2 instalments missed, €100.00 due 1 Nov 2026 and "
+                                   "€100.00 due 1 Dec 2026; €100.00 paid of €300.00 due by 1 Dec 2026")
 
 
 def test_broken_promise__catching_up_or_cancelling_the_plan_clears_it():

@@ -37,3 +37,14 @@ def test_one_missed_instalment_is_the_instalment():
 def test_several_missed_instalments_are_counted_and_listed():
     assert ("payment plan of 5 Feb 2024: missed 2 instalments, €400.00 due 15 Feb 2024 and €400.00 due "
             "15 Mar 2024") in _plan_call("2024-03-20").evidence
+
+
+def test_the_flag_names_every_missed_instalment_as_the_call_does():
+    """Seen on the demo (C0038, 20 Nov 2026): the call said "missed 2 instalments, €4,343.14 due 19
+    Apr 2026 and €4,343.16 due 19 May 2026", its flag and the agency referral "plan agreed 3 Feb
+    2026: instalment of €4,343.14 due 19 Apr 2026 missed; ..." (only the first)."""
+    today = dt.date.fromisoformat("2024-03-20")
+    desired = plan(board_at(PLAN, "2024-03-20"), WrittenState(), Policy(), today, TEMPLATES)
+    (flag,) = desired.flags
+    assert ("Broke a promise to pay: plan agreed 5 Feb 2024: 2 instalments missed, €400.00 due 15 Feb 2024 "
+            "and €400.00 due 15 Mar 2024; €0.00 paid of €800.00 due by 15 Mar 2024") in flag.reasons

@@ -269,6 +269,16 @@ def test_planner__over_credit_limit_with_overdue_holds():
     assert hold.rule == "over_limit" and "€1,500.00 above the credit limit €1,000.00" in hold.reason
 
 
+def test_planner__over_credit_limit_inside_a_good_customers_habit_holds_nothing():
+    """Seed 001: a 60-day payer 30 days in gets nothing, a credit hold and its letter ("new orders
+    only with payment in advance") included; the hold comes once the invoice is past its habit."""
+    over = GOOD.replace("salesperson=ann", "salesperson=ann limit=1000")  # OPEN's 1,200.00 is above it
+    inside, _ = plan_on(over, "2024-08-01", policy=policy_of(CALM))  # 16 days past due, inside 60 (+7)
+    assert inside.holds == () and steps(inside, "g") == []
+    (hold,) = plan_on(over, "2024-08-10", policy=policy_of(CALM))[0].holds  # 70 days old: past the habit
+    assert hold.rule == "over_limit" and "€1,200.00 above the credit limit €1,000.00" in hold.reason
+
+
 def test_planner__flags_every_scored_customer_with_reasons():
     desired, _ = plan_on(GOOD + DELINQUENT, "2024-05-01")
     flags = {f.customer_id: f for f in desired.flags}

@@ -42,11 +42,13 @@ class Params(IndicatorParams):
                                                          "customer's typical lateness only")
 
 
-def oldest_days_past_due(frame: LedgerFrame) -> np.ndarray:
+def oldest_days_past_due(frame: LedgerFrame, among: np.ndarray | None = None) -> np.ndarray:
     """Days past due of each customer's oldest open invoice (<= 0 when nothing is overdue); an
-    invoice held by an open dispute does not count (``core/disputed.py``)."""
+    invoice held by an open dispute does not count (``core/disputed.py``), nor one outside
+    ``among`` (a mask over invoices) when given."""
     st = settlement(frame)
-    open_rows = np.flatnonzero(st.is_open & ~held_by_dispute(frame))
+    counted = st.is_open & ~held_by_dispute(frame)
+    open_rows = np.flatnonzero(counted if among is None else counted & among)
     return group_max(frame.i_cust[open_rows], (frame.as_of_day - frame.i_due[open_rows]).astype(np.int64),
                      frame.n_customers, -(10**9))
 

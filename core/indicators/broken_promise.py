@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from .. import wording
 from ..columnar import NEVER, group_count
 from ..formats import Style
 from ..frame import LedgerFrame
@@ -126,10 +127,12 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
         for r in rows_of(frame.n_cust, c):
             if instalment[r]:
                 missed.setdefault(int(frame.n_plan[r]), []).append(int(r))
-        for first, *rest in missed.values():
-            last = rest[-1] if rest else first
-            parts.append(f"plan agreed {s.day(frame.n_agreed[first])}: instalment of "
-                         f"{s.money(frame.n_amount[first])} due {s.day(frame.n_due[first])} missed; "
+        for rows in missed.values():
+            first, last = rows[0], rows[-1]
+            each = [f"{s.money(frame.n_amount[r])} due {s.day(frame.n_due[r])}" for r in rows]
+            what = (f"instalment of {each[0]} missed" if len(rows) == 1  # every one missed, as the call says
+                    else f"{len(rows)} instalments missed, {wording.and_list(each)}")
+            parts.append(f"plan agreed {s.day(frame.n_agreed[first])}: {what}; "
                          f"{s.money(plan_paid[first])} paid of {s.money(cum_due[last])} due by "
                          f"{s.day(frame.n_due[last])}")
         return "; ".join(parts + ([reason] if reason else []))
