@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
+from arwatch.core.actions import Op
 from arwatch.core.clock import Now
 
 from ..clock import system_now
@@ -48,15 +49,20 @@ def dumps(value: Any) -> str:
     return json.dumps(value, default=_default, separators=(",", ":"), sort_keys=True)
 
 
-def model_json(model: BaseModel) -> str:
+def model_json(model: BaseModel, keep: bool = True) -> str:
     """``model.model_dump_json()``, the same text, from the model's serializer without the
     method's Python wrapper (its keyword arguments, a third of the time for the small models the
     write path stores: journal, mirror and audit rows, one or more per change). Inside
-    ``texts_kept`` a model's text is made once (``TextsKept``)."""
-    kept = _KEPT.get()
+    ``texts_kept`` a model's text is made once (``TextsKept``); ``keep`` False for a model whose
+    text is stored once (a change in the journal): made, not kept."""
+    kept = _KEPT.get() if keep else None
     if kept is not None:
         return kept.text(model)
     return model.__pydantic_serializer__.to_json(model).decode()
+
+
+#: each op's text as stored (``Op.value``, without the enum's descriptor call per row)
+OP_TEXT: dict[Op, str] = {op: op.value for op in Op}
 
 
 class TextsKept:
