@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, Table
@@ -86,16 +86,23 @@ class TextsKept:
 _KEPT: ContextVar[TextsKept | None] = ContextVar("arwatch_texts_kept", default=None)
 
 
+_T = TypeVar("_T")
+
+
 @contextmanager
-def texts_kept() -> Iterator[TextsKept]:
+def context_set(var: ContextVar[_T | None], value: _T) -> Iterator[_T]:
+    """``var`` set to ``value`` within the block (in this thread's or task's context only)."""
+    token = var.set(value)
+    try:
+        yield value
+    finally:
+        var.reset(token)
+
+
+def texts_kept() -> AbstractContextManager[TextsKept]:
     """Within: ``model_json`` makes each model's text once (the models are frozen: a text stays
     theirs) and keeps it, and the model, until the block ends (one write batch: its changes')."""
-    kept = TextsKept()
-    token = _KEPT.set(kept)
-    try:
-        yield kept
-    finally:
-        _KEPT.reset(token)
+    return context_set(_KEPT, TextsKept())
 
 
 def copy_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

@@ -15,8 +15,8 @@ import datetime as dt
 import json
 import math
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -43,7 +43,7 @@ from arwatch.core.actions import (
 )
 
 from .bulk import bulk_upsert
-from .rows import StoreTable, copy_rows, dumps, model_json, upsert
+from .rows import StoreTable, context_set, copy_rows, dumps, model_json, upsert
 from .schema import hold_overrides, written
 
 _KINDS: dict[str, type[Flag | Hold | Task]] = {"flag": Flag, "hold": Hold, "task": Task}
@@ -157,16 +157,10 @@ class ModelsKept:
 _MODELS: ContextVar[ModelsKept | None] = ContextVar("arwatch_models_kept", default=None)
 
 
-@contextmanager
-def models_kept() -> Iterator[ModelsKept]:
+def models_kept() -> AbstractContextManager[ModelsKept]:
     """Within: ``WrittenTable.state`` takes the items ``record_many`` wrote from memory where
     their rows still hold what was written (``ModelsKept``); they are let go when the block ends."""
-    kept = ModelsKept()
-    token = _MODELS.set(kept)
-    try:
-        yield kept
-    finally:
-        _MODELS.reset(token)
+    return context_set(_MODELS, ModelsKept())
 
 
 @dataclass(frozen=True)
