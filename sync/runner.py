@@ -65,6 +65,7 @@ from .store.lock import HeldLock
 from .store.rows import texts_kept
 from .store.run_inputs import RecordedInputs
 from .store.store import CompanyRecords
+from .store.written import models_kept
 from .summary import RunSummary, tally
 from .unchanged import fingerprint, nothing_pulled, unchanged_since
 
@@ -485,8 +486,8 @@ def _heap_steps(company: str, store: Store, adapter: SourceAdapter, policy: Poli
     steps.update()
     bar = progress("write back", len(changes))
     local = _records_itself(adapter, store, company)  # all CPU here; a remote target's write waits on its API
-    with heap.paused() if local else contextlib.nullcontext():  # freed as they go: batches' rows, state read back
-        try:
+    with heap.paused() if local else contextlib.nullcontext(), models_kept():  # freed as they go: batches' rows,
+        try:                                          # state read back; what was written not parsed again
             applied, failures = _apply(store, company, adapter, changes, run_id, actor, batch_size, bar, lock)
         finally:
             bar.close()

@@ -15,12 +15,15 @@ from sqlalchemy import Connection, select
 from arwatch.core.actions import Change, Override
 from arwatch.core.contract import NoteAnswer
 
-from .rows import StoreTable, model_json
+from .rows import OP_TEXT, StoreTable, model_json
 from .schema import audit
 from .written import insert_many, item_of
 
 ANSWER_OP = "answer"
 LIFT_OP, RESTORE_OP = "lift", "restore"  # a manager's hold override set, ended early
+#: the columns of an entry as ``insert_many`` is given them
+AUDIT_COLUMNS = ("company", "at", "actor", "op", "key", "customer_id", "before", "after", "why", "run_id",
+                 "external_id")
 
 
 class AuditLog(StoreTable):
@@ -35,25 +38,22 @@ class AuditLog(StoreTable):
         if not entries:
             return
         at = self.now()
-        insert_many(conn, audit, [{
-            "company": company, "at": at, "actor": actor, "op": change.op.value, "key": change.key,
-            "customer_id": change.customer_id,
-            "before": model_json(change.before) if change.before else None,
-            "after": model_json(item) if (item := item_of(change)) else None,
-            "why": why if why is not None else change.why, "run_id": run_id, "external_id": external_id,
-        } for change, external_id in entries])
+        insert_many(conn, audit, AUDIT_COLUMNS, [(
+            company, at, actor, OP_TEXT[change.op], change.key, change.customer_id,
+            model_json(change.before) if change.before else None,
+            model_json(item) if (item := item_of(change)) else None,
+            why if why is not None else change.why, run_id, external_id,
+        ) for change, external_id in entries])
 
     def append_override(self, conn: Connection, company: str, op: str, override: Override,
                         before: Override | None, actor: str, why: str) -> None:
         """One entry for a manager's hold override: ``op`` ``lift`` (``override`` set, replacing
         ``before``) or ``restore`` (``override`` ended early); who (``actor``), when, why, until
         (the override's ``release_until``, in ``after`` or ``before``)."""
-        insert_many(conn, audit, [{
-            "company": company, "at": self.now(), "actor": actor, "op": op, "key": f"override:{override.customer_id}",
-            "customer_id": override.customer_id,
-            "before": before.model_dump_json() if before else None,
-            "after": override.model_dump_json() if op == LIFT_OP else None,
-            "why": why, "run_id": None, "external_id": None}])
+        insert_many(conn, audit, AUDIT_COLUMNS, [(
+            company, self.now(), actor, op, f"override:{override.customer_id}", override.customer_id,
+            before.model_dump_json() if before else None, override.model_dump_json() if op == LIFT_OP else None,
+            why, None, None)])
 
     def append_answers(self, company: str, answers: Sequence[NoteAnswer], actor: str, run_id: str | None) -> int:
         """One entry per answer whose key the log does not hold yet (a note answered is audited

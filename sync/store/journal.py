@@ -14,11 +14,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from arwatch.core.actions import Change
 
-from .rows import StoreTable, model_json
+from .rows import OP_TEXT, StoreTable, model_json
 from .schema import journal
 from .written import among, insert_many
 
 INTENT, DONE, FAILED, RECOVERED, ABANDONED = "intent", "done", "failed", "recovered", "abandoned"
+INTENT_COLUMNS = ("company", "run_id", "key", "op", "change", "status", "created_at")  # an intent's row
 IDS_PER_STATEMENT = 500  # ids bound in one ``IN (...)``: far below any backend's limit on parameters
 
 
@@ -59,12 +60,11 @@ class Journal(StoreTable):
         if not changes:
             return []
         now = self.now()
-        rows = [{"company": company, "run_id": run_id, "key": c.key, "op": c.op.value, "change": model_json(c),
-                 "status": INTENT, "created_at": now} for c in changes]
+        rows = [(company, run_id, c.key, OP_TEXT[c.op], model_json(c, keep=False), INTENT, now) for c in changes]
         keys = [c.key for c in changes]
         try:
             with self.engine.begin() as conn:
-                insert_many(conn, journal, rows)
+                insert_many(conn, journal, INTENT_COLUMNS, rows)
                 found = conn.execute(select(journal.c.id, journal.c.key).where(and_(
                     journal.c.company == company, journal.c.run_id == run_id, journal.c.status == INTENT))
                     .order_by(journal.c.id)).all()[-len(rows):]
@@ -74,7 +74,8 @@ class Journal(StoreTable):
         except _NotInOrder:
             pass
         with self.engine.begin() as conn:
-            result = conn.execute(journal.insert().returning(journal.c.id, sort_by_parameter_order=True), rows)
+            result = conn.execute(journal.insert().returning(journal.c.id, sort_by_parameter_order=True),
+                                  [dict(zip(INTENT_COLUMNS, row, strict=True)) for row in rows])
             return [row_id for (row_id,) in result]
 
     def settle_many(self, conn: Connection, entry_ids: Sequence[int], status: str,

@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
+from arwatch.core.actions import Op
 from arwatch.core.clock import Now
 
 from ..clock import system_now
@@ -48,15 +49,20 @@ def dumps(value: Any) -> str:
     return json.dumps(value, default=_default, separators=(",", ":"), sort_keys=True)
 
 
-def model_json(model: BaseModel) -> str:
+def model_json(model: BaseModel, keep: bool = True) -> str:
     """``model.model_dump_json()``, the same text, from the model's serializer without the
     method's Python wrapper (its keyword arguments, a third of the time for the small models the
     write path stores: journal, mirror and audit rows, one or more per change). Inside
-    ``texts_kept`` a model's text is made once (``TextsKept``)."""
-    kept = _KEPT.get()
+    ``texts_kept`` a model's text is made once (``TextsKept``); ``keep`` False for a model whose
+    text is stored once (a change in the journal): made, not kept."""
+    kept = _KEPT.get() if keep else None
     if kept is not None:
         return kept.text(model)
     return model.__pydantic_serializer__.to_json(model).decode()
+
+
+#: each op's text as stored (``Op.value``, without the enum's descriptor call per row)
+OP_TEXT: dict[Op, str] = {op: op.value for op in Op}
 
 
 class TextsKept:
@@ -80,16 +86,23 @@ class TextsKept:
 _KEPT: ContextVar[TextsKept | None] = ContextVar("arwatch_texts_kept", default=None)
 
 
+_T = TypeVar("_T")
+
+
 @contextmanager
-def texts_kept() -> Iterator[TextsKept]:
+def context_set(var: ContextVar[_T | None], value: _T) -> Iterator[_T]:
+    """``var`` set to ``value`` within the block (in this thread's or task's context only)."""
+    token = var.set(value)
+    try:
+        yield value
+    finally:
+        var.reset(token)
+
+
+def texts_kept() -> AbstractContextManager[TextsKept]:
     """Within: ``model_json`` makes each model's text once (the models are frozen: a text stays
     theirs) and keeps it, and the model, until the block ends (one write batch: its changes')."""
-    kept = TextsKept()
-    token = _KEPT.set(kept)
-    try:
-        yield kept
-    finally:
-        _KEPT.reset(token)
+    return context_set(_KEPT, TextsKept())
 
 
 def copy_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
