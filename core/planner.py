@@ -13,6 +13,7 @@ that fired (``rule``) and the facts behind it (``evidence``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -76,14 +77,19 @@ def _hold_note(view: PlanView, hold: Hold) -> str:
 
 
 def _hold_words(hold: Hold, said: Collection[str], invoices_listed: bool) -> str:
-    """The hold's reason, or only its cause in words ("in arrears", "high or critical risk") where
-    the task's own lines already say the rest: its risk line (the reason of a hold on the level),
-    the overdue invoices it lists (the reason of a hold on arrears), the same evidence line."""
+    """The hold's reason, or its cause in words ("in arrears", "high or critical risk") where the
+    task's own lines already say the rest: its risk line (the start of the reason of a hold on
+    the level, whose signs follow unless a line says them), the overdue invoices it lists (the
+    reason of a hold on arrears), the same evidence line."""
     reason = wording.plain(hold.reason)
-    if (reason in said or wording.is_standing_line(reason)
-            or (invoices_listed and hold.rule.partition(":")[0] == "segment")):
+    if reason in said or (invoices_listed and hold.rule.partition(":")[0] == "segment"):
         return wording.hold_cause(hold.rule)
-    return reason
+    signs = wording.after_standing(reason)
+    if signs is None:
+        return reason
+    for line in said:  # a sign the task's own lines say (the reason quotes its first fact)
+        signs = re.sub(re.escape(f"; {wording.first_fact(line)}") + "(?=; |$)", "", signs)
+    return wording.hold_cause(hold.rule) + signs
 
 
 def _promise_firings(view: PlanView, customers: np.ndarray, ladder: str, index: int,
