@@ -38,7 +38,7 @@ from .segments import SEGMENTS
 from .statements import LADDER as STATEMENTS
 from .statements import describe as describe_statements
 from .statements import statement_firings
-from .templating import render, task_title
+from .templating import asked_overdue, disputed_total, render, task_title
 
 
 def _fire(view: PlanView, segment: str, ladder: str, index: int, rule: StepRule,
@@ -181,12 +181,12 @@ def _invoice_facts(view: PlanView, rows: tuple[int, ...]) -> list[dict[str, Any]
     if new:
         f, st = view.frame, view.st
         at = np.asarray(new, dtype=np.intp)  # each column read at once, as Python values
-        for r, number, total, residual, issue, due, dpd in zip(
+        for r, number, total, residual, issue, due, dpd, disputed in zip(
                 new, f.i_number[at].tolist(), f.i_total[at].astype(np.float64).tolist(),
                 st.residual[at].astype(np.float64).tolist(), f.i_issue[at].tolist(), f.i_due[at].tolist(),
-                view.dpd[at].tolist(), strict=True):
+                view.dpd[at].tolist(), view.disputed[at].tolist(), strict=True):
             known[r] = {"number": str(number), "total": total, "open": residual, "issue_date": _DATE(issue),
-                        "due_date": _DATE(due), "days_past_due": dpd}
+                        "due_date": _DATE(due), "days_past_due": dpd, "disputed": disputed}
     return [dict(known[r]) for r in rows]
 
 
@@ -201,7 +201,9 @@ def _evidence(view: PlanView, firing: Firing, invoices: list[dict[str, Any]]) ->
     for inv in invoices[:5]:
         when = (f"{wording.days(inv['days_past_due'])} past due" if inv["days_past_due"] > 0
                 else f"due in {wording.days(-inv['days_past_due'])}" if inv["days_past_due"] < 0 else "due today")
-        lines.append(f"{inv['number']} ({view.money(inv['open'])} open) due {view.day(inv['due_date'])}, {when}")
+        disputed = f", {view.money(inv['disputed'])} under dispute" if inv["disputed"] else ""
+        lines.append(f"{inv['number']} ({view.money(inv['open'])} open{disputed}) due {view.day(inv['due_date'])}, "
+                     f"{when}")
     if len(invoices) > 5:
         lines.append(f"and {len(invoices) - 5} more invoices")
     if invoices and firing.rule.beyond_habit and view.habit_known[c]:
@@ -244,7 +246,7 @@ def _context(view: PlanView, firing: Firing, invoices: list[dict[str, Any]], ass
         "currency": f.currency, "locale": view.locale, "today": today, "step": firing.rule.step, "cause": firing.cause,
         "invoices": invoices, "total_open": total_open,
         "invoice_total": float(sum(i["open"] for i in invoices)),
-        "statement": statement, "total_overdue": float(sum(i["open"] for i in statement if i["days_past_due"] > 0)),
+        "statement": statement, "total_overdue": asked_overdue(statement), "total_disputed": disputed_total(statement),
         "promise": firing.promise, "plan": firing.plan, "state": view.state[c],
         "hold": None if firing.hold is None else {"reason": wording.plain(firing.hold.reason),
                                                    "since": firing.hold.since},
