@@ -28,7 +28,7 @@ from jinja2 import StrictUndefined, Template, TemplateError, pass_context
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import formats
+from . import formats, wording
 
 
 class TemplateProblem(ValueError):
@@ -74,7 +74,7 @@ def _disputed(invoice: Any) -> float:
 @pass_context
 def disputed_aside(context: Context, value: Any) -> str:
     """``{{ total_disputed|disputed_aside }}``: " (€5,137.38 under dispute, not asked for)"; "" for 0."""
-    return f" ({money(context, value)} under dispute, not asked for)" if float(value) > 0 else ""
+    return f" ({wording.not_asked(money(context, value))})" if float(value) > 0 else ""
 
 
 def statement_text(invoices: Any, currency: str, locale: str = formats.DEFAULT_LOCALE) -> str:

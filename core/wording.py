@@ -261,6 +261,12 @@ def hold_cause(rule: str) -> str:
     return rule.replace("_", " ")
 
 
+def not_asked(disputed: str) -> str:
+    """The parts under dispute as a letter, a call or the call list names them, beside the amount
+    asked for: "€5,137.38 under dispute, not asked for" (``disputed``: the amount as written)."""
+    return f"{disputed} under dispute, not asked for"
+
+
 def over_limit(open_balance: float, limit: float, currency: str = "", formats: Formats = PLAIN) -> str:
     """The hold reason of a customer over its credit limit with invoices overdue."""
     return (f"Open balance {formats.money(open_balance, currency)} above the credit limit "

@@ -7,7 +7,11 @@ one of them asked for the whole open amount, the disputed part included (the dem
 import datetime as dt
 
 from ledgers import ledger_from_text
-from planning import NOTHING_WRITTEN, policy_of, run, run_after_daily_runs
+from planning import NOTHING_WRITTEN, board, policy_of, run, run_after_daily_runs
+
+from arwatch.core.call_list import call_list
+from arwatch.core.frame import LedgerFrame
+from arwatch.worklist import call_line
 
 D = dt.date.fromisoformat
 
@@ -59,3 +63,12 @@ def test_part_dispute__the_monthly_statement_says_what_is_past_due_and_not_dispu
     statement = _tasks("2024-03-22", policy_of(STATEMENTS))["statement_of_account"]
     assert "Of the total, €750.00 is past its due date and not under dispute." in statement.body
     assert "Under dispute: €250.00, not asked for\nTotal open:    €1,300.00" in statement.body
+
+
+def test_part_dispute__the_call_list_says_what_the_call_asks_for():
+    ledger, policy = ledger_from_text(PART_DISPUTED), policy_of()
+    desired, _ = run_after_daily_runs(ledger, D("2024-02-01"), D("2024-03-05"), policy)
+    scored = board(LedgerFrame.from_ledger(ledger, D("2024-03-05")), policy)
+    (line,) = call_list(desired, scored, policy).today
+    assert (line.overdue, line.disputed) == (750.00, 250.00)
+    assert "| €750.00 overdue (€250.00 under dispute, not asked for), oldest 34 days |" in call_line(1, line)
