@@ -19,7 +19,7 @@ from .actions import EPISODE, DesiredState, Task
 from .contact_log import describe_attempt, last_attempt
 from .disputed import under_dispute
 from .formats import DEFAULT_LOCALE, day
-from .frame import date_of
+from .frame import LedgerFrame, date_of
 from .hold_notice import HOLD_LINE
 from .indicators.aging import oldest_days_past_due
 from .policy import Policy
@@ -63,17 +63,22 @@ class CallList:
 TOP_EXPOSURES = 10
 
 
+def asked_and_disputed(frame: LedgerFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per customer: the amount overdue a call asks for (its open invoices past due, less the
+    parts under dispute: core/disputed.py), and the parts of its open invoices under dispute."""
+    st, held = settlement(frame), under_dispute(frame)
+    overdue_rows = st.is_open & (frame.i_due < frame.as_of_day)
+    overdue = np.bincount(frame.i_cust, weights=np.where(overdue_rows, st.residual - held, 0.0),
+                          minlength=frame.n_customers)
+    return overdue, np.bincount(frame.i_cust, weights=held, minlength=frame.n_customers)
+
+
 def call_list(desired: DesiredState, board: ScoreBoard, policy: Policy, locale: str = DEFAULT_LOCALE) -> CallList:
     """The call tasks due by ``desired.as_of``, ranked by expected loss and capped per collector;
     the days of its lines in ``locale``."""
     frame = board.frame
     index = {str(c): k for k, c in enumerate(frame.c_id)}
-    st = settlement(frame)
-    overdue_rows = st.is_open & (frame.i_due < frame.as_of_day)
-    held = under_dispute(frame)
-    overdue = np.bincount(frame.i_cust, weights=np.where(overdue_rows, st.residual - held, 0.0),
-                          minlength=frame.n_customers)
-    disputed = np.bincount(frame.i_cust, weights=held, minlength=frame.n_customers)
+    overdue, disputed = asked_and_disputed(frame)
     dpd = oldest_days_past_due(frame)
     last = last_attempt(frame)
     lines = []
