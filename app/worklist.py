@@ -20,8 +20,9 @@ SECTIONS = (
 def call_line(rank: int, line: CallLine, locale: str = DEFAULT_LOCALE) -> str:
     """Two lines: who and how much (customer, contact, overdue, oldest days, last contact), then why."""
     who = f" -> {line.assignee}" if line.assignee else ""
-    return (f"  {rank:>2}. {line.name} | {line.contact} | {money(line.overdue, line.currency, locale)} overdue, "
-            f"oldest {line.days_past_due} days | last contact: {line.last_contact}\n"
+    disputed = f" ({wording.not_asked(money(line.disputed, line.currency, locale))})" if line.disputed else ""
+    return (f"  {rank:>2}. {line.name} | {line.contact} | {money(line.overdue, line.currency, locale)} overdue"
+            f"{disputed}, oldest {line.days_past_due} days | last contact: {line.last_contact}\n"
             f"      why: {line.reason} (at risk {money(line.expected_loss, line.currency, locale)}){who}")
 
 

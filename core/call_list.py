@@ -1,7 +1,8 @@
 """Call today: the call tasks ranked by money at risk, capped at each collector's daily capacity.
 
-The money at risk of a call is its expected loss: the customer's amount overdue times its risk
-score read as a probability (score / 100). Each collector (the task's assignee) gets at most
+The money at risk of a call is its expected loss: the customer's amount overdue (what the call
+asks for: not the parts under dispute, core/disputed.py) times its risk score read as a
+probability (score / 100). Each collector (the task's assignee) gets at most
 ``credit.calls_per_day`` calls today, the largest expected losses first; the others are carried
 over to the next day, where they are ranked again with that day's calls.
 """
@@ -16,8 +17,9 @@ import numpy as np
 from . import wording
 from .actions import EPISODE, DesiredState, Task
 from .contact_log import describe_attempt, last_attempt
+from .disputed import under_dispute
 from .formats import DEFAULT_LOCALE, day
-from .frame import date_of
+from .frame import LedgerFrame, date_of
 from .hold_notice import HOLD_LINE
 from .indicators.aging import oldest_days_past_due
 from .policy import Policy
@@ -38,12 +40,13 @@ class CallLine:
     name: str
     assignee: str
     contact: str  # "Jo Bloggs (accounts payable), +31 20 555 0101" or "no contact in the source"
-    overdue: float
+    overdue: float  # what the call asks for: the amount overdue, less the parts under dispute
     currency: str
     days_past_due: int
     expected_loss: float
     last_contact: str  # "3 Nov 2026, call, not answered (no answer)" or "none on record"
     reason: str
+    disputed: float = 0.0  # the parts of the customer's open invoices under dispute, not asked for
 
 
 @dataclass(frozen=True)
@@ -60,14 +63,22 @@ class CallList:
 TOP_EXPOSURES = 10
 
 
+def asked_and_disputed(frame: LedgerFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per customer: the amount overdue a call asks for (its open invoices past due, less the
+    parts under dispute: core/disputed.py), and the parts of its open invoices under dispute."""
+    st, held = settlement(frame), under_dispute(frame)
+    overdue_rows = st.is_open & (frame.i_due < frame.as_of_day)
+    overdue = np.bincount(frame.i_cust, weights=np.where(overdue_rows, st.residual - held, 0.0),
+                          minlength=frame.n_customers)
+    return overdue, np.bincount(frame.i_cust, weights=held, minlength=frame.n_customers)
+
+
 def call_list(desired: DesiredState, board: ScoreBoard, policy: Policy, locale: str = DEFAULT_LOCALE) -> CallList:
     """The call tasks due by ``desired.as_of``, ranked by expected loss and capped per collector;
     the days of its lines in ``locale``."""
     frame = board.frame
     index = {str(c): k for k, c in enumerate(frame.c_id)}
-    st = settlement(frame)
-    overdue_rows = st.is_open & (frame.i_due < frame.as_of_day)
-    overdue = np.bincount(frame.i_cust, weights=np.where(overdue_rows, st.residual, 0.0), minlength=frame.n_customers)
+    overdue, disputed = asked_and_disputed(frame)
     dpd = oldest_days_past_due(frame)
     last = last_attempt(frame)
     lines = []
@@ -80,7 +91,7 @@ def call_list(desired: DesiredState, board: ScoreBoard, policy: Policy, locale: 
             contact=contact_words(board, c), overdue=float(overdue[c]), currency=frame.currency,
             days_past_due=max(int(dpd[c]), 0), expected_loss=float(overdue[c]) * float(board.score[c]) / 100,
             last_contact=describe_attempt(frame, int(last[c]), locale) if last[c] >= 0 else "none on record",
-            reason=reason(task, desired.as_of, locale)))
+            reason=reason(task, desired.as_of, locale), disputed=float(disputed[c])))
     lines.sort(key=lambda line: (-line.expected_loss, line.customer_id, line.key))
     taken: dict[str, int] = {}
     today: list[CallLine] = []

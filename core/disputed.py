@@ -3,7 +3,8 @@
 An invoice is held by a dispute while a dispute on it (not a complaint) is open on the frame's
 day and covers what is open: a dispute without an amount covers the whole invoice, one with an
 amount covers it once the open amount is no more than the disputed one (the rest of a partly
-disputed invoice is dunned as usual). A held invoice is not overdue for the ladder, the hold or
+disputed invoice is dunned as usual: the letters and calls ask for its undisputed part and name
+the disputed one, ``under_dispute``). A held invoice is not overdue for the ladder, the hold or
 delinquency (``indicators.aging.oldest_days_past_due``) and no step is about it. A dispute ends
 on its resolution day, or on the first payment or credit note applied to the invoice after it
 was opened (the customer was credited, or paid: either settles the argument). Short payment
@@ -41,15 +42,33 @@ def open_disputes(frame: LedgerFrame) -> np.ndarray:
     return still
 
 
+def _disputed(frame: LedgerFrame) -> np.ndarray:
+    """Per invoice (``i_*``): what its open disputes dispute (inf for one without an amount: all
+    of it; 0: none), cached on the frame."""
+    cached: np.ndarray | None = frame.extra.get("disputed")
+    if cached is not None:
+        return cached
+    rows = np.flatnonzero(open_disputes(frame) & (frame.d_inv >= 0))
+    disputed = np.zeros(len(frame.i_id), dtype=np.float64)
+    np.add.at(disputed, frame.d_inv[rows], np.where(np.isnan(frame.d_amount[rows]), np.inf, frame.d_amount[rows]))
+    frame.extra["disputed"] = disputed
+    return disputed
+
+
 def held_by_dispute(frame: LedgerFrame) -> np.ndarray:
     """Per invoice (``i_*``): open, and covered by an open dispute on it (cached on the frame)."""
     cached: np.ndarray | None = frame.extra.get("held_by_dispute")
     if cached is not None:
         return cached
-    st = settlement(frame)
-    rows = np.flatnonzero(open_disputes(frame) & (frame.d_inv >= 0))
-    disputed = np.zeros(len(frame.i_id), dtype=np.float64)
-    np.add.at(disputed, frame.d_inv[rows], np.where(np.isnan(frame.d_amount[rows]), np.inf, frame.d_amount[rows]))
+    st, disputed = settlement(frame), _disputed(frame)
     held: np.ndarray = st.is_open & (disputed > 0) & (disputed >= st.residual - TOLERANCE)
     frame.extra["held_by_dispute"] = held
+    return held
+
+
+def under_dispute(frame: LedgerFrame) -> np.ndarray:
+    """Per invoice (``i_*``): the part of its open amount an open dispute holds, not asked for
+    while it is open (all of it for an invoice ``held_by_dispute``; 0 for one not open)."""
+    st = settlement(frame)
+    held: np.ndarray = np.where(st.is_open, np.minimum(_disputed(frame), st.residual), 0.0)
     return held

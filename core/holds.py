@@ -93,15 +93,22 @@ def any_cause(board: ScoreBoard, policy: Policy, held: np.ndarray) -> np.ndarray
     return out
 
 
+#: how many of the warning signs that drove a customer's score a hold on its risk level names
+#: (its flag's first reasons: the largest contributions first)
+RISK_DRIVERS = 3
+
+
 def reason_for(board: ScoreBoard, policy: Policy, rule: str, c: int, locale: str = DEFAULT_LOCALE) -> str:
     """The words written on the hold for customer ``c`` (no rule ids: core/wording.py; amounts with
-    their currency in ``locale``)."""
+    their currency in ``locale``); a hold on the risk level names the signs that drove the score."""
     kind, _, name = rule.partition(":")
     if kind == "segment":
         who = wording.segment_words(name)
         return f"{who[:1].upper()}{who[1:]}: {_overdue_words(board, c, locale, policy.segments.delinquent_days)}"
     if kind == "level":
-        return wording.standing_line(LEVEL_NAMES[board.level[c]], SEGMENT_NAMES[board.segment[c]], board.score[c])
+        signs = [(ind, evidence(board, ind, c, locale)) for ind in board.reason_indicators(c)[:RISK_DRIVERS]]
+        return wording.risk_reason(LEVEL_NAMES[board.level[c]], SEGMENT_NAMES[board.segment[c]], board.score[c],
+                                   signs)
     if kind == "indicator":
         return wording.reason(name, evidence(board, name, c, locale))
     limit = credit_limit(board, policy)[c]

@@ -17,7 +17,7 @@ import numpy as np
 from . import formats, wording
 from .actions import Hold, WrittenState
 from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, StepRule
-from .disputed import held_by_dispute
+from .disputed import held_by_dispute, under_dispute
 from .episodes import episode_starts
 from .formats import DEFAULT_LOCALE
 from .frame import date_of
@@ -137,6 +137,7 @@ class PlanView:
         self.locale = locale
         self.explained = explained or Explained(board, locale)
         self.st = settlement(frame)
+        self.disputed = under_dispute(frame)  # per invoice: the part not asked for
         # invoice rows of customer c: i_rows[c]:i_rows[c + 1] (the frame is sorted by customer)
         self.i_rows = np.searchsorted(frame.i_cust, np.arange(frame.n_customers + 1))
         self.dpd = (frame.as_of_day - frame.i_due).astype(np.int64)

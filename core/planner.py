@@ -13,6 +13,7 @@ that fired (``rule``) and the facts behind it (``evidence``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -37,7 +38,7 @@ from .segments import SEGMENTS
 from .statements import LADDER as STATEMENTS
 from .statements import describe as describe_statements
 from .statements import statement_firings
-from .templating import render, task_title
+from .templating import asked_overdue, disputed_total, render, task_title
 
 
 def _fire(view: PlanView, segment: str, ladder: str, index: int, rule: StepRule,
@@ -76,14 +77,19 @@ def _hold_note(view: PlanView, hold: Hold) -> str:
 
 
 def _hold_words(hold: Hold, said: Collection[str], invoices_listed: bool) -> str:
-    """The hold's reason, or only its cause in words ("in arrears", "high or critical risk") where
-    the task's own lines already say the rest: its risk line (the reason of a hold on the level),
-    the overdue invoices it lists (the reason of a hold on arrears), the same evidence line."""
+    """The hold's reason, or its cause in words ("in arrears", "high or critical risk") where the
+    task's own lines already say the rest: its risk line (the start of the reason of a hold on
+    the level, whose signs follow unless a line says them), the overdue invoices it lists (the
+    reason of a hold on arrears), the same evidence line."""
     reason = wording.plain(hold.reason)
-    if (reason in said or wording.is_standing_line(reason)
-            or (invoices_listed and hold.rule.partition(":")[0] == "segment")):
+    if reason in said or (invoices_listed and hold.rule.partition(":")[0] == "segment"):
         return wording.hold_cause(hold.rule)
-    return reason
+    signs = wording.after_standing(reason)
+    if signs is None:
+        return reason
+    for line in said:  # a sign the task's own lines say (the reason quotes its first fact)
+        signs = re.sub(re.escape(f"; {wording.first_fact(line)}") + "(?=; |$)", "", signs)
+    return wording.hold_cause(hold.rule) + signs
 
 
 def _promise_firings(view: PlanView, customers: np.ndarray, ladder: str, index: int,
@@ -175,12 +181,12 @@ def _invoice_facts(view: PlanView, rows: tuple[int, ...]) -> list[dict[str, Any]
     if new:
         f, st = view.frame, view.st
         at = np.asarray(new, dtype=np.intp)  # each column read at once, as Python values
-        for r, number, total, residual, issue, due, dpd in zip(
+        for r, number, total, residual, issue, due, dpd, disputed in zip(
                 new, f.i_number[at].tolist(), f.i_total[at].astype(np.float64).tolist(),
                 st.residual[at].astype(np.float64).tolist(), f.i_issue[at].tolist(), f.i_due[at].tolist(),
-                view.dpd[at].tolist(), strict=True):
+                view.dpd[at].tolist(), view.disputed[at].tolist(), strict=True):
             known[r] = {"number": str(number), "total": total, "open": residual, "issue_date": _DATE(issue),
-                        "due_date": _DATE(due), "days_past_due": dpd}
+                        "due_date": _DATE(due), "days_past_due": dpd, "disputed": disputed}
     return [dict(known[r]) for r in rows]
 
 
@@ -195,7 +201,9 @@ def _evidence(view: PlanView, firing: Firing, invoices: list[dict[str, Any]]) ->
     for inv in invoices[:5]:
         when = (f"{wording.days(inv['days_past_due'])} past due" if inv["days_past_due"] > 0
                 else f"due in {wording.days(-inv['days_past_due'])}" if inv["days_past_due"] < 0 else "due today")
-        lines.append(f"{inv['number']} ({view.money(inv['open'])} open) due {view.day(inv['due_date'])}, {when}")
+        disputed = f", {view.money(inv['disputed'])} under dispute" if inv["disputed"] else ""
+        lines.append(f"{inv['number']} ({view.money(inv['open'])} open{disputed}) due {view.day(inv['due_date'])}, "
+                     f"{when}")
     if len(invoices) > 5:
         lines.append(_more_invoices(invoices[5:]))
     if invoices and firing.rule.beyond_habit and view.habit_known[c]:
@@ -249,7 +257,7 @@ def _context(view: PlanView, firing: Firing, invoices: list[dict[str, Any]], ass
         "currency": f.currency, "locale": view.locale, "today": today, "step": firing.rule.step, "cause": firing.cause,
         "invoices": invoices, "total_open": total_open,
         "invoice_total": float(sum(i["open"] for i in invoices)),
-        "statement": statement, "total_overdue": float(sum(i["open"] for i in statement if i["days_past_due"] > 0)),
+        "statement": statement, "total_overdue": asked_overdue(statement), "total_disputed": disputed_total(statement),
         "promise": firing.promise, "plan": firing.plan, "state": view.state[c],
         "hold": None if firing.hold is None else {"reason": wording.plain(firing.hold.reason),
                                                    "since": firing.hold.since},

@@ -9,6 +9,12 @@ Days and amounts are written in the company's locale (the context's ``locale``, 
 ``{{ total_overdue|money }}`` is the amount with the context's ``currency`` ("€1,234.50",
 "1.234,50 €"), ``{{ today|day }}`` the day ("20 Nov 2026", "20.11.2026"; ``long_date`` is the same
 filter under its older name), ``{{ statement|statement }}`` the statement of account.
+
+What a letter asks for is the undisputed part (``asked_overdue``): an invoice's ``disputed`` part
+(held by an open dispute, core/disputed.py) is listed on the statement, marked, and named apart,
+never asked for: ``total_overdue`` is the overdue amount less it, ``total_disputed`` the part
+under dispute, ``{{ total_disputed|disputed_aside }}`` " (€5,137.38 under dispute, not asked for)"
+(nothing when there is none).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from jinja2 import StrictUndefined, Template, TemplateError, pass_context
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import formats
+from . import formats, wording
 
 
 class TemplateProblem(ValueError):
@@ -49,9 +55,32 @@ def day(context: Context, value: dt.date) -> str:
     return formats.day(value, _locale(context))
 
 
+def asked_overdue(invoices: Any) -> float:
+    """What a letter or call asks the customer to pay: the overdue invoices' open amounts less
+    the parts under dispute (each invoice's difference exact: 0 where all of it is disputed)."""
+    return sum(float(i["open"]) - _disputed(i) for i in invoices if i["days_past_due"] > 0)
+
+
+def disputed_total(invoices: Any) -> float:
+    """The parts of ``invoices`` under dispute: listed, never asked for."""
+    return sum(_disputed(i) for i in invoices)
+
+
+def _disputed(invoice: Any) -> float:
+    """An invoice's part under dispute; 0 for one of a template's own lists that does not say."""
+    return float(invoice.get("disputed") or 0.0)
+
+
+@pass_context
+def disputed_aside(context: Context, value: Any) -> str:
+    """``{{ total_disputed|disputed_aside }}``: " (€5,137.38 under dispute, not asked for)"; "" for 0."""
+    return f" ({wording.not_asked(money(context, value))})" if float(value) > 0 else ""
+
+
 def statement_text(invoices: Any, currency: str, locale: str = formats.DEFAULT_LOCALE) -> str:
     """A statement of account as plain-text columns: number, date, due date, amount open, days
-    overdue per invoice, then the total overdue and the total open, in the locale's style."""
+    overdue per invoice (and the part under dispute, where an invoice has one), then the total
+    overdue asked for, the part under dispute and the total open, in the locale's style."""
     key = _statement_key(invoices, currency, locale)
     text = _STATEMENTS.get(key) if key is not None else None
     if text is None:
@@ -67,7 +96,8 @@ def statement_text(invoices: Any, currency: str, locale: str = formats.DEFAULT_L
 # credit hold writes it twice: the script, then the hold letter): the texts of the last ones
 # written are kept, by what they are made of, where each part's type is the planner's (an
 # invoice as a dict of a str number, two dates, an amount open that is a float other than 0,
-# 0.0 and -0.0 being equal yet written apart, and a whole number of days): equal parts of these
+# 0.0 and -0.0 being equal yet written apart, a whole number of days, and a part under dispute
+# that is a float, 0 written as nothing, absent read as 0.0): equal parts of these
 # types give equal texts. Anything else (a template's own list) is written each time.
 _STATEMENTS: dict[tuple[Any, ...], str] = {}
 _STATEMENTS_KEPT = 1024
@@ -81,28 +111,33 @@ def _statement_key(invoices: Any, currency: Any, locale: Any) -> tuple[Any, ...]
     for i in invoices:
         if type(i) is not dict:
             return None
-        row = (i.get("number"), i.get("issue_date"), i.get("due_date"), i.get("open"), i.get("days_past_due"))
+        row = (i.get("number"), i.get("issue_date"), i.get("due_date"), i.get("open"), i.get("days_past_due"),
+               i.get("disputed", 0.0))
         if not (type(row[0]) is str and type(row[1]) is _DATE and type(row[2]) is _DATE
-                and type(row[3]) is float and row[3] != 0 and type(row[4]) is int):
+                and type(row[3]) is float and row[3] != 0 and type(row[4]) is int and type(row[5]) is float):
             return None
         rows.append(row)
     return currency, locale, tuple(rows)
 
 
 def _statement_text(invoices: Any, currency: str, locale: str) -> str:
+    disputed = disputed_total(invoices)
     rows = [(str(i["number"]), formats.day(i["issue_date"], locale), formats.day(i["due_date"], locale),
              formats.amount(float(i["open"]), locale),
-             str(i["days_past_due"]) if i["days_past_due"] > 0 else "") for i in invoices]
-    head = ("Invoice", "Date", "Due", f"Open ({currency})", "Days overdue")
-    w0, w1, w2, w3, w4 = (max(map(len, column)) for column in zip(head, *rows, strict=True))
+             str(i["days_past_due"]) if i["days_past_due"] > 0 else "",
+             formats.amount(_disputed(i), locale) if _disputed(i) else "") for i in invoices]
+    head = ("Invoice", "Date", "Due", f"Open ({currency})", "Days overdue", "Under dispute")
+    widths = [max(map(len, column)) for column in zip(head, *rows, strict=True)]
+    columns = 6 if disputed else 5  # the column of the parts under dispute, where there is one
 
     def line(r: tuple[str, ...]) -> str:
-        return f"{r[0].ljust(w0)}  {r[1].ljust(w1)}  {r[2].ljust(w2)}  {r[3].rjust(w3)}  {r[4].rjust(w4)}".rstrip()
+        cells = [r[k].ljust(widths[k]) if k < 3 else r[k].rjust(widths[k]) for k in range(columns)]
+        return "  ".join(cells).rstrip()
 
-    overdue = sum(float(i["open"]) for i in invoices if i["days_past_due"] > 0)
     total = sum(float(i["open"]) for i in invoices)
+    aside = [f"Under dispute: {formats.money(disputed, currency, locale)}, not asked for"] if disputed else []
     return "\n".join([line(head), *map(line, rows), "",
-                      f"Total overdue: {formats.money(overdue, currency, locale)}",
+                      f"Total overdue: {formats.money(asked_overdue(invoices), currency, locale)}", *aside,
                       f"Total open:    {formats.money(total, currency, locale)}"])
 
 
@@ -139,6 +174,7 @@ def _environment() -> SandboxedEnvironment:
     env.filters["long_date"] = day
     env.filters["statement"] = statement
     env.filters["signature"] = signature
+    env.filters["disputed_aside"] = disputed_aside
     return env
 
 

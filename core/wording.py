@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from types import MappingProxyType
@@ -174,6 +174,18 @@ def reason(indicator: str, evidence: str) -> str:
     return f"{name}: {evidence}" if evidence else name
 
 
+def first_fact(evidence: str) -> str:
+    """An indicator's evidence up to its first "; " outside brackets: its first fact, as a reason
+    naming several signs in one line quotes each ("paid its last 12 invoices 18-41 days late,
+    median 30, 11 of them late (last paid 2 Nov 2026)", without "; on average ...")."""
+    depth = 0
+    for at, char in enumerate(evidence):
+        depth += (char in "([") - (char in ")]")
+        if depth == 0 and evidence.startswith("; ", at):
+            return evidence[:at]
+    return evidence
+
+
 def headline(indicator: str, measure: float | None) -> str:
     """The warning sign with its measure in a few words: "Overdue: oldest invoice 130 days past
     due"; the name alone where the measure is no quantity to quote."""
@@ -213,11 +225,29 @@ def standing_line(level: str, segment: str, score: float) -> str:
 
 
 _STANDING_LINE = re.compile(r".*: (" + "|".join(LEVEL_WORDS.values()) + r") risk \(score \d+\)$")
+_STANDING_HEAD = re.compile(r"[^;]*: (?:" + "|".join(LEVEL_WORDS.values()) + r") risk \(score \d+\)(?=; |$)")
 
 
 def is_standing_line(line: str) -> bool:
     """True for a line made by ``standing_line`` (the call list quotes another line as its reason)."""
     return bool(_STANDING_LINE.fullmatch(line))
+
+
+def risk_reason(level: str, segment: str, score: float, signs: Sequence[tuple[str, str]]) -> str:
+    """The reason of a hold on the risk level: the standing line, then the warning signs that
+    drove the score ((indicator, evidence), largest first), each its name and first fact, as the
+    arrears' reason adds its signs: "Good payer, sudden change: critical risk (score 82); Overdue:
+    INV/9 (€5,000.00 open) due 8 Oct 2026, 40 days past due; Record of paying late: paid its last
+    12 invoices 18-41 days late, ..."."""
+    return "; ".join([standing_line(level, segment, score),
+                      *(reason(indicator, first_fact(evidence)) for indicator, evidence in signs)])
+
+
+def after_standing(text: str) -> str | None:
+    """What a ``risk_reason`` adds after its standing line ("; Overdue: ..."; "" when nothing),
+    None when ``text`` does not begin with a standing line."""
+    found = _STANDING_HEAD.match(text)
+    return None if found is None else text[found.end():]
 
 
 def hold_cause(rule: str) -> str:
@@ -234,6 +264,12 @@ def hold_cause(rule: str) -> str:
     if kind == "over_limit":
         return "over the credit limit"
     return rule.replace("_", " ")
+
+
+def not_asked(disputed: str) -> str:
+    """The parts under dispute as a letter, a call or the call list names them, beside the amount
+    asked for: "€5,137.38 under dispute, not asked for" (``disputed``: the amount as written)."""
+    return f"{disputed} under dispute, not asked for"
 
 
 def over_limit(open_balance: float, limit: float, currency: str = "", formats: Formats = PLAIN) -> str:

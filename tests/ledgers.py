@@ -7,7 +7,7 @@
     credit c1 RINV/1 2024-02-01 20.00 -> INV/1
     payment c1 P1 2024-01-30 100.00 -> INV/1[:60.00] INV/2 [account=DE89...] [returned=2024-02-03 | voided=2024-02-03]
             [currency=USD rate=0.9]
-    dispute c1 D1 2024-03-01 [invoice=INV/1] [resolved=2024-04-01] [complaint] [reason="late delivery"]
+    dispute c1 D1 2024-03-01 [invoice=INV/1] [amount=30.00] [resolved=2024-04-01] [complaint] [reason="late delivery"]
     call c1 2024-03-02 unanswered | answered [promise=2024-03-10:50.00] [channel=email]
     plan c1 PL1 2024-03-01 2024-04-01:50 2024-05-01:50 [cancelled=...]
     signal c1 hearsay 2024-03-01 [severity=0.5] [confidence=0.3] [expires=...] [source="..."]
@@ -125,6 +125,8 @@ def ledger_data(text: str) -> dict:
                                      "invoice_id": opts.get("invoice"), "resolved_on": opts.get("resolved"),
                                      "kind": "complaint" if "complaint" in plain else "dispute",
                                      "reason": opts.get("reason", "")})
+            if "amount" in opts:
+                data["disputes"][-1]["amount"] = opts["amount"]
         elif kind == "call":
             plain, opts = _opts(rest)
             cid, on, answer = plain[:3]

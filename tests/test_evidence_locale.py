@@ -17,6 +17,7 @@ from arwatch.core.load import load_ledger
 from arwatch.core.planner import plan
 from arwatch.core.policy import Policy
 from arwatch.core.scoring import score
+from arwatch.core.wording import plain
 from arwatch.demo.company import build_demo_company
 
 D = dt.date.fromisoformat
@@ -151,8 +152,11 @@ def test_task__the_hold_letter_of_a_level_hold_states_the_risk_once():
     desired, _ = run(ledger_from_text(DELINQUENT), D("2024-02-10"), NOTHING_WRITTEN, policy, signs)  # none overdue
     (hold,) = desired.holds
     (letter,) = [t for t in desired.tasks if t.step == "credit_hold"]
-    assert hold.reason == "New customer, early warning signs: high risk (score 64)"
-    assert letter.evidence == (hold.reason, "on credit hold since 10 Feb 2024: high or critical risk")
+    standing = "New customer, early warning signs: high risk (score 64)"
+    signs = ("; Key staff leaving: staff_exodus: stub evidence; Pays from new bank accounts: bank_churn: stub "
+             "evidence; Orders less: volume_drop: stub evidence")  # the three largest of the four
+    assert hold.reason == standing + signs
+    assert letter.evidence == (standing, "on credit hold since 10 Feb 2024: high or critical risk" + plain(signs))
 
 
 # an amount as en_GB writes it: 1,234.56 (not a share such as "severity 0.90")
