@@ -109,13 +109,19 @@ def money(value: Number, currency: str, locale: str = DEFAULT_LOCALE) -> str:
     key = _kept_as(value, currency, locale)
     text = _WRITTEN.get(key) if key is not None else None
     if text is None:
-        rounded = _rounded(value, get_currency_precision(currency))
+        rounded = _rounded(value, _precision(currency))
         layout = _money_layout(currency, locale)
         text = layout.render(rounded) if layout is not None else None
         if text is None:
             text = format_currency(rounded, currency, locale=parsed(locale))
         _keep(key, text)
     return text
+
+
+@lru_cache(maxsize=256)
+def _precision(currency: str) -> int:
+    """The currency's decimals (Babel's ``get_currency_precision``, a look-up through its data per call)."""
+    return int(get_currency_precision(currency))
 
 
 def amount(value: Number, locale: str = DEFAULT_LOCALE) -> str:
@@ -203,10 +209,12 @@ class _Layout:
     # ``format(rounded, ",f")`` with its separators swapped for the locale's, where that writes
     # what the loop below does: groups of three, fixed decimals (most currencies and locales)
     simple: dict[int, str] | None = field(default=None, init=False, compare=False, repr=False)
+    as_written: bool = field(default=False, init=False, compare=False, repr=False)  # ``simple`` changes nothing
 
     def __post_init__(self) -> None:
         if self.grouping == (3, 3) and self.int_min == 1 and self.frac[0] == self.frac[1] > 0:
             object.__setattr__(self, "simple", str.maketrans({",": self.group, ".": self.decimal}))
+            object.__setattr__(self, "as_written", (self.group, self.decimal) == (",", "."))
 
     def render(self, value: Number) -> str | None:
         """``value`` written in this layout; None where Babel should write it (NaN, infinity, ...)."""
@@ -253,8 +261,10 @@ class _Layout:
         if _near_half(abs(value), places):
             return None
         negative = math.copysign(1.0, value) < 0  # -0.0 too, as ``Decimal.is_signed``
-        return (self.prefix[negative] + format(abs(value), _GROUPED[places]).translate(self.simple)  # type: ignore[arg-type]
-                + self.suffix[negative])
+        text = format(abs(value), _GROUPED[places])
+        if not self.as_written:
+            text = text.translate(self.simple)  # type: ignore[arg-type]
+        return self.prefix[negative] + text + self.suffix[negative]
 
 
 _FAST_BELOW = 1e12  # floats below this in size go ``_Layout._float``'s way (their text has no exponent)

@@ -24,6 +24,7 @@ from .frame import date_of
 from .habit import habit
 from .holds import fired
 from .indicators.aging import oldest_days_past_due
+from .indicators.base import RunsByCustomer
 from .policy import Policy
 from .promises import PROMISE_STATES, grace_days, track_instalments, track_promises
 from .scoring import ScoreBoard
@@ -139,6 +140,8 @@ class PlanView:
         self.st = settlement(frame)
         # invoice rows of customer c: i_rows[c]:i_rows[c + 1] (the frame is sorted by customer)
         self.i_rows = np.searchsorted(frame.i_cust, np.arange(frame.n_customers + 1))
+        # open invoice rows of customer c, oldest due first: open_by_due(c) (every customer's sorted at once)
+        self.open_by_due = RunsByCustomer(frame.i_cust, np.flatnonzero(self.st.is_open), frame.i_due, frame.n_customers)
         self.dpd = (frame.as_of_day - frame.i_due).astype(np.int64)
         h = habit(frame, credit.habit_last_n)
         self.habit = h
