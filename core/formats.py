@@ -109,11 +109,13 @@ def money(value: Number, currency: str, locale: str = DEFAULT_LOCALE) -> str:
     key = _kept_as(value, currency, locale)
     text = _WRITTEN.get(key) if key is not None else None
     if text is None:
-        rounded = _rounded(value, _precision(currency))
         layout = _money_layout(currency, locale)
-        text = layout.render(rounded) if layout is not None else None
+        text = layout.quick(value) if layout is not None else None
         if text is None:
-            text = format_currency(rounded, currency, locale=parsed(locale))
+            rounded = _rounded(value, _precision(currency))
+            text = layout.render(rounded) if layout is not None else None
+            if text is None:
+                text = format_currency(rounded, currency, locale=parsed(locale))
         _keep(key, text)
     return text
 
@@ -130,11 +132,13 @@ def amount(value: Number, locale: str = DEFAULT_LOCALE) -> str:
     key = _kept_as(value, None, locale)
     text = _WRITTEN.get(key) if key is not None else None
     if text is None:
-        rounded = _rounded(value, 2)
         layout = _amount_layout(locale)
-        text = layout.render(rounded) if layout is not None else None
+        text = layout.quick(value) if layout is not None else None
         if text is None:
-            text = format_decimal(rounded, format=AMOUNT_PATTERN, locale=parsed(locale))
+            rounded = _rounded(value, 2)
+            text = layout.render(rounded) if layout is not None else None
+            if text is None:
+                text = format_decimal(rounded, format=AMOUNT_PATTERN, locale=parsed(locale))
         _keep(key, text)
     return text
 
@@ -250,6 +254,14 @@ class _Layout:
             fraction = self.decimal + part
         return self.prefix[negative] + whole + grouped + fraction + self.suffix[negative]
 
+    def quick(self, value: Number) -> str | None:
+        """What ``render`` writes of ``_rounded(value, places)`` (``places`` this layout's
+        decimals) where that is ``value`` itself, a float off a half (``_off_half``), written at
+        once from its binary value; None for any other value (round it, then ``render``)."""
+        if self.simple is None or not isinstance(value, float) or not _off_half(value, self.frac[1]):
+            return None
+        return self._binary(value)
+
     def _float(self, value: float) -> str | None:
         """A float written by ``format`` straight from its binary value, without a Decimal: the
         same text as the Decimal of its ``str`` rounded half to even (``render``), unless that
@@ -257,11 +269,12 @@ class _Layout:
         one case where rounding the binary value (0.1249..., 2.67499...) and rounding its
         shortest text can differ: then None (``render`` goes the Decimal way). A value within
         a rounding error of such a half is sent that way too (``_near_half``)."""
-        places = self.frac[1]
-        if _near_half(abs(value), places):
-            return None
+        return None if _near_half(abs(value), self.frac[1]) else self._binary(value)
+
+    def _binary(self, value: float) -> str:
+        """``value`` written by ``format`` from its binary value (``_float``, ``quick``)."""
         negative = math.copysign(1.0, value) < 0  # -0.0 too, as ``Decimal.is_signed``
-        text = format(abs(value), _GROUPED[places])
+        text = format(abs(value), _GROUPED[self.frac[1]])
         if not self.as_written:
             text = text.translate(self.simple)  # type: ignore[arg-type]
         return self.prefix[negative] + text + self.suffix[negative]

@@ -61,8 +61,7 @@ def _fire(view: PlanView, segment: str, ladder: str, index: int, rule: StepRule,
         return [Firing(int(c), ladder, index, rule, next(ind for ind in rule.requires if fired(view.board, ind)[c]))
                 for c in np.flatnonzero(customers)]
     if rule.scope == "hold":
-        return [Firing(int(c), ladder, index, rule, "hold", hold=holds[str(f.c_id[c])],
-                       notes=(_hold_note(view, holds[str(f.c_id[c])]),))
+        return [Firing(int(c), ladder, index, rule, "hold", hold=holds[str(f.c_id[c])])  # notes: _notes
                 for c in np.flatnonzero(customers) if str(f.c_id[c]) in holds]
     if rule.scope == "dispute":
         return dispute_firings(view, customers, ladder, index, rule)
@@ -233,6 +232,8 @@ def _evidence(view: PlanView, firing: Firing, invoices: list[dict[str, Any]]) ->
 def _notes(view: PlanView, firing: Firing) -> tuple[str, ...]:
     if firing.notes is not None:
         return firing.notes
+    if firing.rule.scope == "hold" and firing.hold is not None:  # written only for a hold letter rendered
+        return (_hold_note(view, firing.hold),)
     return view.explained.why(tuple(firing.rule.requires), firing.customer)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, MutableMapping
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from jinja2 import StrictUndefined, Template, TemplateError, pass_context
@@ -81,12 +82,18 @@ def _statement_key(invoices: Any, currency: Any, locale: Any) -> tuple[Any, ...]
     for i in invoices:
         if type(i) is not dict:
             return None
-        row = (i.get("number"), i.get("issue_date"), i.get("due_date"), i.get("open"), i.get("days_past_due"))
-        if not (type(row[0]) is str and type(row[1]) is _DATE and type(row[2]) is _DATE
-                and type(row[3]) is float and row[3] != 0 and type(row[4]) is int):
+        try:
+            row = _STATEMENT_ROW(i)
+        except KeyError:
+            return None
+        if tuple(map(type, row)) != _STATEMENT_TYPES or row[3] == 0:
             return None
         rows.append(row)
     return currency, locale, tuple(rows)
+
+
+_STATEMENT_ROW = itemgetter("number", "issue_date", "due_date", "open", "days_past_due")
+_STATEMENT_TYPES = (str, _DATE, _DATE, float, int)
 
 
 def _statement_text(invoices: Any, currency: str, locale: str) -> str:
@@ -128,6 +135,14 @@ class _Sandbox(SandboxedEnvironment):
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         return {**self.globals, **(d or {})}
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``obj.attribute`` as the sandbox reads it. A plain dict has no attribute but its
+        class's, so its key that names none of them (``customer.name``) is what the sandbox
+        gives after trying the attribute and catching its AttributeError: read at once."""
+        if type(obj) is dict and attribute in obj and not hasattr(dict, attribute):
+            return obj[attribute]
+        return super().getattr(obj, attribute)
 
 
 @lru_cache(maxsize=1)
