@@ -109,13 +109,21 @@ def money(value: Number, currency: str, locale: str = DEFAULT_LOCALE) -> str:
     key = _kept_as(value, currency, locale)
     text = _WRITTEN.get(key) if key is not None else None
     if text is None:
-        rounded = _rounded(value, get_currency_precision(currency))
         layout = _money_layout(currency, locale)
-        text = layout.render(rounded) if layout is not None else None
+        text = layout.quick(value) if layout is not None else None
         if text is None:
-            text = format_currency(rounded, currency, locale=parsed(locale))
+            rounded = _rounded(value, _precision(currency))
+            text = layout.render(rounded) if layout is not None else None
+            if text is None:
+                text = format_currency(rounded, currency, locale=parsed(locale))
         _keep(key, text)
     return text
+
+
+@lru_cache(maxsize=256)
+def _precision(currency: str) -> int:
+    """The currency's decimals (Babel's ``get_currency_precision``, a look-up through its data per call)."""
+    return int(get_currency_precision(currency))
 
 
 def amount(value: Number, locale: str = DEFAULT_LOCALE) -> str:
@@ -124,11 +132,13 @@ def amount(value: Number, locale: str = DEFAULT_LOCALE) -> str:
     key = _kept_as(value, None, locale)
     text = _WRITTEN.get(key) if key is not None else None
     if text is None:
-        rounded = _rounded(value, 2)
         layout = _amount_layout(locale)
-        text = layout.render(rounded) if layout is not None else None
+        text = layout.quick(value) if layout is not None else None
         if text is None:
-            text = format_decimal(rounded, format=AMOUNT_PATTERN, locale=parsed(locale))
+            rounded = _rounded(value, 2)
+            text = layout.render(rounded) if layout is not None else None
+            if text is None:
+                text = format_decimal(rounded, format=AMOUNT_PATTERN, locale=parsed(locale))
         _keep(key, text)
     return text
 
@@ -203,10 +213,12 @@ class _Layout:
     # ``format(rounded, ",f")`` with its separators swapped for the locale's, where that writes
     # what the loop below does: groups of three, fixed decimals (most currencies and locales)
     simple: dict[int, str] | None = field(default=None, init=False, compare=False, repr=False)
+    as_written: bool = field(default=False, init=False, compare=False, repr=False)  # ``simple`` changes nothing
 
     def __post_init__(self) -> None:
         if self.grouping == (3, 3) and self.int_min == 1 and self.frac[0] == self.frac[1] > 0:
             object.__setattr__(self, "simple", str.maketrans({",": self.group, ".": self.decimal}))
+            object.__setattr__(self, "as_written", (self.group, self.decimal) == (",", "."))
 
     def render(self, value: Number) -> str | None:
         """``value`` written in this layout; None where Babel should write it (NaN, infinity, ...)."""
@@ -242,6 +254,14 @@ class _Layout:
             fraction = self.decimal + part
         return self.prefix[negative] + whole + grouped + fraction + self.suffix[negative]
 
+    def quick(self, value: Number) -> str | None:
+        """What ``render`` writes of ``_rounded(value, places)`` (``places`` this layout's
+        decimals) where that is ``value`` itself, a float off a half (``_off_half``), written at
+        once from its binary value; None for any other value (round it, then ``render``)."""
+        if self.simple is None or not isinstance(value, float) or not _off_half(value, self.frac[1]):
+            return None
+        return self._binary(value)
+
     def _float(self, value: float) -> str | None:
         """A float written by ``format`` straight from its binary value, without a Decimal: the
         same text as the Decimal of its ``str`` rounded half to even (``render``), unless that
@@ -249,12 +269,15 @@ class _Layout:
         one case where rounding the binary value (0.1249..., 2.67499...) and rounding its
         shortest text can differ: then None (``render`` goes the Decimal way). A value within
         a rounding error of such a half is sent that way too (``_near_half``)."""
-        places = self.frac[1]
-        if _near_half(abs(value), places):
-            return None
+        return None if _near_half(abs(value), self.frac[1]) else self._binary(value)
+
+    def _binary(self, value: float) -> str:
+        """``value`` written by ``format`` from its binary value (``_float``, ``quick``)."""
         negative = math.copysign(1.0, value) < 0  # -0.0 too, as ``Decimal.is_signed``
-        return (self.prefix[negative] + format(abs(value), _GROUPED[places]).translate(self.simple)  # type: ignore[arg-type]
-                + self.suffix[negative])
+        text = format(abs(value), _GROUPED[self.frac[1]])
+        if not self.as_written:
+            text = text.translate(self.simple)  # type: ignore[arg-type]
+        return self.prefix[negative] + text + self.suffix[negative]
 
 
 _FAST_BELOW = 1e12  # floats below this in size go ``_Layout._float``'s way (their text has no exponent)

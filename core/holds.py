@@ -53,9 +53,15 @@ def evidence(board: ScoreBoard, indicator_id: str, c: int, locale: str = DEFAULT
 
 
 def open_balance(board: ScoreBoard) -> np.ndarray:
+    """Each customer's open balance (cached on the frame: a hold's reason reads it customer by customer)."""
     frame = board.frame
-    st = settlement(frame)
-    return np.bincount(frame.i_cust, weights=np.where(st.is_open, st.residual, 0.0), minlength=frame.n_customers)
+    found: np.ndarray | None = frame.extra.get("open_balance")
+    if found is None:
+        st = settlement(frame)
+        found = frame.extra["open_balance"] = np.bincount(frame.i_cust, weights=np.where(st.is_open, st.residual, 0.0),
+                                                          minlength=frame.n_customers)
+        found.flags.writeable = False
+    return found
 
 
 def credit_limit(board: ScoreBoard, policy: Policy) -> np.ndarray:

@@ -92,10 +92,7 @@ class _Facts:
 
     def statement(self, c: int) -> tuple[int, ...]:
         """Every open invoice of ``c``, oldest due first (asked only for the customers a rung fires for)."""
-        view = self.view
-        start, end = int(view.i_rows[c]), int(view.i_rows[c + 1])
-        rows = np.flatnonzero(view.st.is_open[start:end]) + start
-        return tuple(rows[np.argsort(view.frame.i_due[rows], kind="stable")].tolist())
+        return tuple(self.view.open_by_due(c).tolist())
 
     def contact_words(self, c: int) -> str:
         row = self.last_contact[c]

@@ -24,6 +24,7 @@ from .frame import date_of
 from .habit import habit_window
 from .holds import fired
 from .indicators.aging import oldest_days_past_due
+from .indicators.base import RunsByCustomer
 from .policy import Policy
 from .promises import PROMISE_STATES, grace_days, track_instalments, track_promises
 from .scoring import ScoreBoard
@@ -140,6 +141,8 @@ class PlanView:
         self.disputed = under_dispute(frame)  # per invoice: the part not asked for
         # invoice rows of customer c: i_rows[c]:i_rows[c + 1] (the frame is sorted by customer)
         self.i_rows = np.searchsorted(frame.i_cust, np.arange(frame.n_customers + 1))
+        # open invoice rows of customer c, oldest due first: open_by_due(c) (every customer's sorted at once)
+        self.open_by_due = RunsByCustomer(frame.i_cust, np.flatnonzero(self.st.is_open), frame.i_due, frame.n_customers)
         self.dpd = (frame.as_of_day - frame.i_due).astype(np.int64)
         window = habit_window(frame, board.segment, credit)
         self.habit, self.habit_known = window.habit, window.known

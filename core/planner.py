@@ -62,8 +62,7 @@ def _fire(view: PlanView, segment: str, ladder: str, index: int, rule: StepRule,
         return [Firing(int(c), ladder, index, rule, next(ind for ind in rule.requires if fired(view.board, ind)[c]))
                 for c in np.flatnonzero(customers)]
     if rule.scope == "hold":
-        return [Firing(int(c), ladder, index, rule, "hold", hold=holds[str(f.c_id[c])],
-                       notes=(_hold_note(view, holds[str(f.c_id[c])]),))
+        return [Firing(int(c), ladder, index, rule, "hold", hold=holds[str(f.c_id[c])])  # notes: _notes
                 for c in np.flatnonzero(customers) if str(f.c_id[c]) in holds]
     if rule.scope == "dispute":
         return dispute_firings(view, customers, ladder, index, rule)
@@ -179,15 +178,36 @@ def _invoice_facts(view: PlanView, rows: tuple[int, ...]) -> list[dict[str, Any]
     known = view.invoice_facts
     new = [r for r in rows if r not in known]
     if new:
-        f, st = view.frame, view.st
-        at = np.asarray(new, dtype=np.intp)  # each column read at once, as Python values
-        for r, number, total, residual, issue, due, dpd, disputed in zip(
-                new, f.i_number[at].tolist(), f.i_total[at].astype(np.float64).tolist(),
-                st.residual[at].astype(np.float64).tolist(), f.i_issue[at].tolist(), f.i_due[at].tolist(),
-                view.dpd[at].tolist(), view.disputed[at].tolist(), strict=True):
-            known[r] = {"number": str(number), "total": total, "open": residual, "issue_date": _DATE(issue),
-                        "due_date": _DATE(due), "days_past_due": dpd, "disputed": disputed}
+        _learn_facts(view, new)
     return [dict(known[r]) for r in rows]
+
+
+def _learn_facts(view: PlanView, rows: list[int]) -> None:
+    """Keep the facts of invoice ``rows`` (none kept yet), each column read at once, as Python values."""
+    f, st, known = view.frame, view.st, view.invoice_facts
+    at = np.asarray(rows, dtype=np.intp)
+    for r, number, total, residual, issue, due, dpd, disputed in zip(
+            rows, f.i_number[at].tolist(), f.i_total[at].astype(np.float64).tolist(),
+            st.residual[at].astype(np.float64).tolist(), f.i_issue[at].tolist(), f.i_due[at].tolist(),
+            view.dpd[at].tolist(), view.disputed[at].tolist(), strict=True):
+        known[r] = {"number": str(number), "total": total, "open": residual, "issue_date": _DATE(issue),
+                    "due_date": _DATE(due), "days_past_due": dpd, "disputed": disputed}
+
+
+def _learn_rendered(view: PlanView, firings: list[Firing]) -> None:
+    """Keep, at once, the facts of every invoice the tasks of ``firings`` read: their own and
+    their customers' statements (each task's letter has one)."""
+    if not firings:
+        return
+    f = view.frame
+    customers = np.zeros(f.n_customers, dtype=bool)
+    customers[[fi.customer for fi in firings]] = True
+    rows = np.union1d(np.flatnonzero(view.st.is_open & customers[f.i_cust]),
+                      np.asarray([r for fi in firings for r in fi.invoices], dtype=np.intp))
+    known = view.invoice_facts
+    new = [r for r in rows.tolist() if r not in known]
+    if new:
+        _learn_facts(view, new)
 
 
 _DATE = dt.date.fromordinal  # ``frame.date_of`` of an int
@@ -231,6 +251,8 @@ def _more_invoices(rest: list[dict[str, Any]]) -> str:
 def _notes(view: PlanView, firing: Firing) -> tuple[str, ...]:
     if firing.notes is not None:
         return firing.notes
+    if firing.rule.scope == "hold" and firing.hold is not None:  # written only for a hold letter rendered
+        return (_hold_note(view, firing.hold),)
     return view.explained.why(tuple(firing.rule.requires), firing.customer)
 
 
@@ -271,12 +293,9 @@ def _statement(view: PlanView, c: int) -> tuple[list[dict[str, Any]], float]:
     open; worked out once per customer however many of its tasks write them."""
     found = view.statements.get(c)
     if found is None:
-        f = view.frame
         start, end = view.i_rows[c], view.i_rows[c + 1]
-        open_rows = start + np.flatnonzero(view.st.is_open[start:end])
-        found = view.statements[c] = (
-            _invoice_facts(view, tuple(open_rows[np.argsort(f.i_due[open_rows], kind="stable")])),
-            float(view.st.residual[open_rows].sum()))
+        total = float(view.st.residual[start + np.flatnonzero(view.st.is_open[start:end])].sum())  # in row order
+        found = view.statements[c] = (_invoice_facts(view, tuple(view.open_by_due(c).tolist())), total)
     return found
 
 
@@ -359,17 +378,20 @@ def plan_tasks(board: ScoreBoard, written: WrittenState, policy: Policy, today: 
     friendly = policy.credit.friendly_steps
     firings = [fi for fi in firings if not (fi.rule.step in friendly and view.state[fi.customer])
                and not (fi.rule.step == HOLD_STEP and fi.customer in told)]  # told on the call
-    tasks: dict[str, Task] = {}
+    chosen: dict[str, Task | Firing] = {}
     for firing in rungs + firings:
         key = f"task:{view.frame.c_id[firing.customer]}:{firing.rule.step}:{firing.cause}"
-        if key in tasks:  # the first rule of a ladder wins
+        if key in chosen:  # the first rule of a ladder wins
             continue
         if not render_written and key in current:
-            tasks[key] = current[key]
+            chosen[key] = current[key]
         elif not render_written and key in done:
-            tasks[key] = done[key]
+            chosen[key] = done[key]
         else:
-            tasks[key] = _task(view, firing, current, templates, company_name, today)
+            chosen[key] = firing
+    _learn_rendered(view, [fi for fi in chosen.values() if isinstance(fi, Firing)])
+    tasks = {key: found if isinstance(found, Task) else _task(view, found, current, templates, company_name, today)
+             for key, found in chosen.items()}
     return tuple(tasks[k] for k in sorted(tasks))
 
 

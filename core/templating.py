@@ -164,6 +164,14 @@ class _Sandbox(SandboxedEnvironment):
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         return {**self.globals, **(d or {})}
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``obj.attribute`` as the sandbox reads it. A plain dict has no attribute but its
+        class's, so its key that names none of them (``customer.name``) is what the sandbox
+        gives after trying the attribute and catching its AttributeError: read at once."""
+        if type(obj) is dict and attribute in obj and not hasattr(dict, attribute):
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
 
 @lru_cache(maxsize=1)
 def _environment() -> SandboxedEnvironment:

@@ -83,8 +83,10 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     def explain(c: int, locale: str) -> str:
         s = Style(locale, frame.currency)
         rows = overdue_rows(frame, c)
-        parts = [f"{frame.i_number[r]} ({s.money(st.residual[r])} open) due {s.day(frame.i_due[r])}, "
-                 f"{wording.days(frame.as_of_day - frame.i_due[r])} past due" for r in rows[:3]]
+        shown = rows[:3]  # their columns read at once, as Python values
+        parts = [f"{number} ({s.money(residual)} open) due {s.day(due)}, {wording.days(frame.as_of_day - due)} past due"
+                 for number, residual, due in zip(frame.i_number[shown].tolist(), st.residual[shown].tolist(),
+                                                  frame.i_due[shown].tolist(), strict=True)]
         more = f" and {len(rows) - 3} more overdue" if len(rows) > 3 else ""
         usual = (f" (on average it pays {wording.days(f'{habit[c]:.0f}')} late: only the days beyond that count here)"
                  if habit[c] >= 1 else "")

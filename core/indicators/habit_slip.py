@@ -54,9 +54,10 @@ def compute(frame: LedgerFrame, params: Params) -> IndicatorResult:
     def explain(c: int, locale: str) -> str:
         s = Style(locale, frame.currency)
         mine = open_by_issue(c)  # oldest first
-        rows = mine[frame.as_of_day - frame.i_issue[mine] > limit[c]]
-        parts = [f"{frame.i_number[r]} ({s.money(st.residual[r])}) issued {s.day(frame.i_issue[r])} "
-                 f"is {wording.days(frame.as_of_day - frame.i_issue[r])} old" for r in rows[:3]]
+        shown = mine[frame.as_of_day - frame.i_issue[mine] > limit[c]][:3]  # their columns read at once
+        parts = [f"{number} ({s.money(residual)}) issued {s.day(issue)} is {wording.days(frame.as_of_day - issue)} old"
+                 for number, residual, issue in zip(frame.i_number[shown].tolist(), st.residual[shown].tolist(),
+                                                    frame.i_issue[shown].tolist(), strict=True)]
         return (f"usually pays in {h.days_to_pay[c]:.0f} days (last {int(h.paid_count[c])} paid invoices); "
                 + "; ".join(parts))
 
