@@ -11,7 +11,8 @@ process a first full sync into an empty store and, in another fresh process, a r
 unchanged files. Each run goes through ``arwatch.sync.runner.run_sync`` with the real planner
 (``arwatch.core.planner.plan`` with the built-in templates) and the file source's outbox.
 
-Stages (wall time and the peak RSS of the process while the stage ran, sampled every 5 ms):
+Stages (wall time, CPU time of the process (all its threads) and the peak RSS of the process
+while the stage ran, sampled every 5 ms):
   read      the CSV files read into columns (pyarrow; ``adapters/file/columns.py``)
   validate  the columns checked and converted into records, payments netted
   merge     the stored snapshot read back and merged with the pull
@@ -80,10 +81,12 @@ def rss_bytes() -> int:
 
 
 class Stages:
-    """Wall time per stage and the peak RSS seen while it ran (a thread samples /proc)."""
+    """Wall and CPU time per stage and the peak RSS seen while it ran (a thread samples /proc).
+    The CPU time is the process's (``time.process_time``: every thread, this sampler's too)."""
 
     def __init__(self) -> None:
         self.times: dict[str, float] = dict.fromkeys(STAGES, 0.0)
+        self.cpu: dict[str, float] = dict.fromkeys(STAGES, 0.0)
         self.peaks: dict[str, int] = dict.fromkeys(STAGES, 0)
         self.current: str | None = None
         self.peak = 0
@@ -101,14 +104,16 @@ class Stages:
     def wrap(self, stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def timed(*args: Any, **kwargs: Any) -> Any:
             outer, self.current = self.current, stage
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             try:
                 return fn(*args, **kwargs)
             finally:
-                elapsed = time.perf_counter() - start
+                elapsed, cpu = time.perf_counter() - start, time.process_time() - start_cpu
                 self.times[stage] += elapsed
+                self.cpu[stage] += cpu
                 if outer is not None:
                     self.times[outer] -= elapsed  # nested: counted in the inner stage only
+                    self.cpu[outer] -= cpu
                 self.peaks[stage] = max(self.peaks[stage], rss_bytes())
                 self.current = outer
         return timed
@@ -173,13 +178,14 @@ def one_run(folder: Path, url: str, today: dt.date, model: str = "chosen") -> di
     planner.inputs = default_planner.inputs  # type: ignore[attr-defined]  # what it plans with: a rerun may be skipped
     store = open_store(url)
     mapping = FileMapping.model_validate(settings(folder))
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     policy = Policy.model_validate({"model": {"use": model}})
     summary = run_sync("bench", store, FileSource("bench", mapping, store.records_of("bench")), policy, today,
                        planner=planner, guard=None)  # the batch the CLI uses
-    total = time.perf_counter() - start
+    total, total_cpu = time.perf_counter() - start, time.process_time() - start_cpu
     stages.stop()
-    return {"total": total, "times": stages.times, "peaks": stages.peaks, "peak": stages.peak,
+    return {"total": total, "total_cpu": total_cpu, "times": stages.times, "cpu": stages.cpu,
+            "peaks": stages.peaks, "peak": stages.peak,
             "status": summary.status, "pulled": summary.pulled, "changes": len(summary.changes),
             "issues": len(summary.issues), "snapshot_writes": snapshot_writes(url), "scored": summary.scored,
             "unchanged_since": str(summary.unchanged_since or "")}
@@ -228,15 +234,16 @@ def ratio(big: float, small: float) -> str:
 def print_table(backend: str, results: dict[tuple[int, str], dict[str, Any]], sizes: list[int]) -> None:
     print(f"\n== {backend} ==")
     for phase in ("first", "rerun"):
-        head = "  ".join(f"{f'{n:,} s':>12} {'MB':>6}" for n in sizes)
+        head = "  ".join(f"{f'{n:,} s':>12} {'CPU s':>8} {'MB':>6}" for n in sizes)
         print(f"{phase + ' run':<10} {head}" + ("   ratio s" if len(sizes) == 2 else ""))
         for stage in (*STAGES, "total"):
             cells, secs = [], []
             for n in sizes:
                 r = results[(n, phase)]
                 t = r["total"] if stage == "total" else r["times"][stage]
+                cpu = r.get("total_cpu", 0.0) if stage == "total" else r.get("cpu", {}).get(stage, 0.0)
                 peak = r["peak"] if stage == "total" else r["peaks"][stage]
-                cells.append(f"{t:12.2f} {mb(peak):>6}")
+                cells.append(f"{t:12.2f} {cpu:8.2f} {mb(peak):>6}")
                 secs.append(t)
             print(f"{stage:<10} {'  '.join(cells)}" + (f"   {ratio(secs[1], secs[0])}" if len(sizes) == 2 else ""))
         for n in sizes:
