@@ -115,14 +115,15 @@ class _Learned:
         paid = paid_day[invoices] <= t
         self.model = None
         if paid.sum() >= 2 * ml.MIN_POSITIVES:
-            rows = invoices[paid]
-            self.model = ml.fit_days_to_pay(x[paid], (paid_day[rows] - full.i_issue[rows]).astype(np.float64))
-        self.full, self.x, self.position = full, x, {int(r): i for i, r in enumerate(invoices)}
+            days_to_pay = (paid_day[invoices] - full.i_issue[invoices]).astype(np.float64)
+            self.model = ml.fit_days_to_pay(*ml.fit_rows(x, days_to_pay, rows=paid))  # only the rows kept copied
+        self.full, self.x, self.invoices = full, x, invoices
+        self.sorter = np.argsort(invoices, kind="stable")
 
     def day(self, rows: np.ndarray) -> np.ndarray | None:
         if self.model is None:
             return None
-        at = np.array([self.position[int(r)] for r in rows], dtype=np.int64)
+        at = self.sorter[np.searchsorted(self.invoices, rows, sorter=self.sorter)]  # rows' places in ``invoices``
         days: np.ndarray = self.full.i_issue[rows] + np.round(ml.predict_days(self.model, self.x[at])).astype(np.int64)
         return days
 

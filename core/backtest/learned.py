@@ -168,15 +168,29 @@ def _thinned(n: int) -> np.ndarray:
     return kept
 
 
-def _fit(model: Any, x: np.ndarray, y: np.ndarray, day: np.ndarray | None = None) -> Any:
-    """Fit on rows in time order (``day``, stable), at most ``MAX_FIT_ROWS`` of them (``_thinned``),
-    on one thread; the single place models are fitted."""
-    order = np.argsort(day, kind="stable") if day is not None else np.arange(len(y))
+def fit_rows(x: np.ndarray, y: np.ndarray, day: np.ndarray | None = None,
+              rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y) a fit uses: of the ``rows`` given (a mask or indexes; all by default), in time
+    order (``day``, stable), at most ``MAX_FIT_ROWS`` of them (``_thinned``). Only the rows kept
+    are copied out of ``x``: a mask would copy every row known, hundreds of megabytes at a million
+    invoices, for the fifty thousand a fit uses."""
+    at = np.arange(len(y)) if rows is None else np.flatnonzero(rows) if rows.dtype == bool else rows
+    order = at[np.argsort(day[at], kind="stable")] if day is not None else at
     if len(order) > MAX_FIT_ROWS:
         thin = order[_thinned(len(order))]
         # a rare outcome could fall between the rows kept: then every row is used, as below the cap
-        order = thin if y.dtype != bool or _enough(y[thin]) or not _enough(y) else order
-    x, y = x[order], y[order]
+        order = thin if y.dtype != bool or _enough(y[thin]) or not _enough(y[at]) else order
+    return x[order], y[order]
+
+
+def _fit(model: Any, x: np.ndarray, y: np.ndarray, day: np.ndarray | None = None,
+         rows: np.ndarray | None = None) -> Any:
+    """Fit on ``fit_rows``, on one thread; the single place models are fitted."""
+    return _fit_on(model, *fit_rows(x, y, day, rows))
+
+
+def _fit_on(model: Any, x: np.ndarray, y: np.ndarray) -> Any:
+    """Fit on exactly the rows given (``fit_rows``'), on one thread."""
     with _one_thread(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter on tiny folds is not an error
         return model.fit(x, y)
@@ -249,14 +263,24 @@ class MonthPredictions:
 
     def __init__(self) -> None:
         self._kept: dict[tuple[int, int, Candidate], np.ndarray] = {}
+        # the rows every candidate of the month last asked for is fitted on (``fit_rows``): the
+        # months are asked for one after the other, each for all its candidates
+        self._rows: tuple[int, np.ndarray, np.ndarray] | None = None
+        # the month's last logistic regression: the next, at a larger C, starts from its solution
+        self._last_linear: OffsetLogistic | None = None
 
     def of(self, x: np.ndarray, y: np.ndarray, day: np.ndarray, known_from: np.ndarray, lo: int, hi: int,
            candidate: Candidate) -> np.ndarray:
         """``candidate`` fitted on the rows known before ``lo``, predicting every row dated in [lo, hi)."""
         key = (lo, hi, candidate)
         if key not in self._kept:
-            fit_rows = (known_from < lo) & (day < lo)
-            model = _fit(make_classifier(candidate), x[fit_rows], y[fit_rows], day[fit_rows])
+            if self._rows is None or self._rows[0] != lo:
+                self._rows = (lo, *fit_rows(x, y, day, (known_from < lo) & (day < lo)))
+                self._last_linear = None
+            model = make_classifier(candidate)
+            if isinstance(model, OffsetLogistic):  # warm start along the C grid (``OffsetLogistic.start``)
+                model.start, self._last_linear = self._last_linear, model
+            model = _fit_on(model, *self._rows[1:])
             self._kept[key] = _proba(model, x[(day >= lo) & (day < hi)])
         return self._kept[key]
 
@@ -296,7 +320,7 @@ def select(x: np.ndarray, y: np.ndarray, day: np.ndarray, known_from: np.ndarray
     else:
         best = Candidate("logistic regression", 0.0 if offset is not None else C_FALLBACK, offset)
         calibration, loss = Calibration(), float("nan")
-    model = _fit(make_classifier(best), x[known], y[known], day[known])
+    model = _fit(make_classifier(best), x, y, day, known)
     return Fitted(model, best, calibration, loss, tuple(used))
 
 

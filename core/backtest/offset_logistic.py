@@ -34,9 +34,10 @@ class OffsetLogistic:
     regression). After fitting, ``mean_``, ``scale_`` and ``coef_`` cover every column of ``x``
     (the offset column with mean 0, scale 1, coefficient 0) and ``intercept_`` is a float."""
 
-    def __init__(self, c: float, offset: int | None = None):
+    def __init__(self, c: float, offset: int | None = None, start: OffsetLogistic | None = None):
         self.c = c
         self.offset = offset
+        self.start = start
         self.mean_ = np.zeros(0)
         self.scale_ = np.ones(0)
         self.coef_ = np.zeros(0)
@@ -62,6 +63,7 @@ class OffsetLogistic:
         beta = np.zeros(design.shape[1])
         rate = float(np.clip(y.mean(), 1e-6, 1 - 1e-6)) if len(y) else 0.5
         beta[0] = np.log(rate / (1 - rate)) - float(np.mean(off)) if len(y) else 0.0
+        beta, self.start = self._warm(beta, mean, scale), None  # a start is used once, not kept
 
         def objective(b: np.ndarray) -> float:
             return _loss(y, off + design @ b) + 0.5 * float(np.sum(penalty * b * b))
@@ -91,6 +93,19 @@ class OffsetLogistic:
             coef[keep] = beta[1:]
         self.mean_, self.scale_, self.coef_, self.intercept_ = full_mean, full_scale, coef, float(beta[0])
         return self
+
+    def _warm(self, beta: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
+        """Where Newton starts: ``start``'s coefficients when it was fitted on the same rows with
+        a residual (the same standardisation), else ``beta`` (the base rate's intercept)."""
+        s = self.start
+        if s is None or s.c <= 0 or self.c <= 0 or s.offset != self.offset or len(s.coef_) != len(mean) + (
+                self.offset is not None):
+            return beta
+        keep = np.arange(len(s.coef_)) != (self.offset if self.offset is not None else -1)
+        if not (np.array_equal(s.mean_[keep], mean) and np.array_equal(s.scale_[keep], scale)):
+            return beta
+        warm: np.ndarray = np.r_[s.intercept_, s.coef_[keep]]
+        return warm
 
     def log_odds(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)
