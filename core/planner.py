@@ -84,8 +84,9 @@ def _hold_words(hold: Hold, said: Collection[str], invoices_listed: bool) -> str
     if reason in said or (invoices_listed and hold.rule.partition(":")[0] == "segment"):
         return wording.hold_cause(hold.rule)
     signs = wording.after_standing(reason)
-    if signs is None:
-        return reason
+    if signs is None:  # "In arrears: oldest invoice ..." beside the line "In arrears: critical risk": its rest
+        head, colon, rest = reason.partition(": ")
+        return rest if colon and any(line.startswith(head + colon) for line in said) else reason
     for line in said:  # a sign the task's own lines say (the reason quotes its first fact)
         signs = re.sub(re.escape(f"; {wording.first_fact(line)}") + "(?=; |$)", "", signs)
     return wording.hold_cause(hold.rule) + signs
