@@ -24,7 +24,7 @@ import numpy as np
 from . import wording
 from .actions import Hold, WrittenState
 from .columnar import NEVER, among
-from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, HoldPolicy
+from .credit_policy import LEVEL_NAMES, SEGMENT_NAMES, CreditPolicy, HoldPolicy
 from .disputed import held_by_dispute, open_disputes
 from .formats import DEFAULT_LOCALE, Style
 from .frame import PAYMENT_STATES, LedgerFrame
@@ -69,6 +69,11 @@ def credit_limit(board: ScoreBoard, policy: Policy) -> np.ndarray:
     default = policy.credit.default_credit_limit
     limits = board.frame.c_credit_limit
     return limits if not default else np.where(np.isnan(limits), default, limits)
+
+
+def effective_limit(limit: float, credit: CreditPolicy) -> float | None:
+    """One customer's limit as ``credit_limit`` reads it (None: no limit): for a hold letter."""
+    return float(limit) if not np.isnan(limit) else float(credit.default_credit_limit) or None
 
 
 def cause_masks(board: ScoreBoard, policy: Policy, held: np.ndarray) -> list[tuple[str, np.ndarray]]:

@@ -28,7 +28,7 @@ from .dispute_tasks import dispute_firings
 from .formats import DEFAULT_LOCALE
 from .frame import LedgerFrame, date_of
 from .hold_notice import HOLD_STEP, carries_hold, hold_line, hold_told_by_call
-from .holds import desired_holds, fired, release_why
+from .holds import desired_holds, effective_limit, fired, release_why
 from .ladder import RANK, is_rung, rung_firings
 from .plan_view import Explained, Firing, PlanView
 from .policy import LEVELS, Policy
@@ -84,8 +84,9 @@ def _hold_words(hold: Hold, said: Collection[str], invoices_listed: bool) -> str
     if reason in said or (invoices_listed and hold.rule.partition(":")[0] == "segment"):
         return wording.hold_cause(hold.rule)
     signs = wording.after_standing(reason)
-    if signs is None:
-        return reason
+    if signs is None:  # "In arrears: oldest invoice ..." beside the line "In arrears: critical risk": its rest
+        head, colon, rest = reason.partition(": ")
+        return rest if colon and any(line.startswith(head + colon) for line in said) else reason
     for line in said:  # a sign the task's own lines say (the reason quotes its first fact)
         signs = re.sub(re.escape(f"; {wording.first_fact(line)}") + "(?=; |$)", "", signs)
     return wording.hold_cause(hold.rule) + signs
@@ -282,7 +283,8 @@ def _context(view: PlanView, firing: Firing, invoices: list[dict[str, Any]], ass
         "statement": statement, "total_overdue": asked_overdue(statement), "total_disputed": disputed_total(statement),
         "promise": firing.promise, "plan": firing.plan, "state": view.state[c],
         "hold": None if firing.hold is None else {"reason": wording.plain(firing.hold.reason),
-                                                   "since": firing.hold.since},
+                                                   "since": firing.hold.since, "rule": firing.hold.rule,
+                                                   "credit_limit": effective_limit(f.c_credit_limit[c], view.credit)},
         "reasons": [{"indicator": r.indicator, "title": r.title, "evidence": r.evidence} for r in customer_reasons],
         "evidence": list(evidence_lines), "assignee": assignee, "needs_approval": firing.rule.needs_approval,
     }
