@@ -18,6 +18,7 @@ credited) or a manager lifts the hold; recording disputes is no way around a man
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 
@@ -64,16 +65,22 @@ def open_balance(board: ScoreBoard) -> np.ndarray:
     return found
 
 
+def _with_default(limits: Any, credit: CreditPolicy) -> Any:
+    """Limits (an array, or one customer's), the policy's default where there is none (NaN: no limit)."""
+    default = credit.default_credit_limit
+    return limits if not default else np.where(np.isnan(limits), default, limits)
+
+
 def credit_limit(board: ScoreBoard, policy: Policy) -> np.ndarray:
     """Each customer's limit, the policy's default where it has none (NaN: no limit)."""
-    default = policy.credit.default_credit_limit
-    limits = board.frame.c_credit_limit
-    return limits if not default else np.where(np.isnan(limits), default, limits)
+    limits: np.ndarray = _with_default(board.frame.c_credit_limit, policy.credit)
+    return limits
 
 
 def effective_limit(limit: float, credit: CreditPolicy) -> float | None:
     """One customer's limit as ``credit_limit`` reads it (None: no limit): for a hold letter."""
-    return float(limit) if not np.isnan(limit) else float(credit.default_credit_limit) or None
+    value = float(_with_default(limit, credit))
+    return None if np.isnan(value) else value
 
 
 def cause_masks(board: ScoreBoard, policy: Policy, held: np.ndarray) -> list[tuple[str, np.ndarray]]:
